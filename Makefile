@@ -1,0 +1,50 @@
+# OneWindow — the two commands are `make demo` and `make test`; the rest serve them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell sha1sum requirements/lock.txt pyproject.toml | sha1sum | cut -c1-12)
+MANAGE := $(PY) manage.py
+
+.PHONY: demo test install lint types unit messages serve demo-data ci-services browser-deps bench clean
+
+$(STAMP): requirements/lock.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements/lock.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+# Compiled catalogues are build output: made from the committed .po files.
+messages: $(STAMP)
+	$(MANAGE) compilemessages --ignore=.venv --ignore='$(VENV)/*' -v 0
+
+demo: install messages
+	$(MANAGE) migrate --noinput -v 0
+	$(MANAGE) load_demo_city
+	$(MANAGE) demo_logins
+	$(VENV)/bin/honcho -f Procfile.demo start
+
+lint: install
+	$(VENV)/bin/ruff check onewindow
+	$(VENV)/bin/ruff format --check onewindow
+
+types: install
+	$(VENV)/bin/mypy onewindow
+
+browser-deps:
+	@bash scripts/ensure_browser.sh
+
+# With CI=true the suite also runs on PostgreSQL, and missing services fail the run.
+unit: install messages browser-deps
+	$(PY) -m pytest -q -n 2 --dist loadgroup
+	@if [ "$$CI" = "true" ]; then \
+	  bash scripts/ensure_services.sh && \
+	  ONEWINDOW_DATABASE_URL=postgres://postgres@127.0.0.1:5432/onewindow $(PY) -m pytest -q -n 2 --dist loadgroup; \
+	fi
+
+test: lint types unit
+
+clean:
+	rm -rf $(VENV) var

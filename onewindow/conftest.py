@@ -1,0 +1,105 @@
+"""Factories and fixtures for every app's tests. Factories take keyword-only arguments."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterable
+
+import pytest
+from django.test import Client
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from stdnum.cn import ric, uscc
+
+from onewindow.identity import services
+from onewindow.identity.models import Department, DepartmentKind, User
+from onewindow.identity.roles import Role
+
+PASSWORD = "correct-horse-battery-9"
+_serial = itertools.count(1)
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def make_id_number(*, region: str = "310101", birth: str = "19900307") -> str:
+    body = f"{region}{birth}{next(_serial) % 1000:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def make_uscc() -> str:
+    body = f"91310000MA1K{next(_serial):05d}"
+    return body + uscc.calc_check_digit(body)
+
+
+def make_department(
+    *, code: str, name: str = "", parent: Department | None = None,
+    kind: str = DepartmentKind.BUREAU,
+) -> Department:
+    return Department.objects.create(
+        code=code, name=name or f"部门{code}", name_en=f"Department {code}", kind=kind,
+        parent=parent,
+    )
+
+
+def make_user(
+    *, username: str | None = None, roles: Iterable[tuple[str, Department | None]] = (),
+    id_number: str | None = "auto", with_totp: bool = False, email: str = "",
+    language: str = "zh-hans",
+) -> User:
+    username = username or f"user{next(_serial)}"
+    user = services.create_person(
+        username=username, password=PASSWORD, full_name=f"测试{username}",
+        id_number=make_id_number() if id_number == "auto" else id_number,
+        email=email, roles=list(roles) or None,
+    )
+    if language != "zh-hans":
+        User.objects.filter(pk=user.pk).update(preferred_language=language)
+        user.refresh_from_db()
+    if with_totp:
+        TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    return user
+
+
+def otp_for(user: User) -> str:
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    return f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
+
+
+@pytest.fixture
+def city(db: None) -> dict[str, Department]:
+    """A small city: root, two bureaus, a district with a street and a district bureau."""
+    root = make_department(code="310000", name="市政府", kind=DepartmentKind.CITY)
+    police = make_department(code="310000-GA", name="公安局", parent=root)
+    market = make_department(code="310000-SJ", name="市场监管局", parent=root)
+    pudong = make_department(code="310115", name="浦东新区", parent=root,
+                             kind=DepartmentKind.DISTRICT)
+    street = make_department(code="310115004", name="陆家嘴街道", parent=pudong,
+                             kind=DepartmentKind.STREET)
+    pd_market = make_department(code="310115-SJ", name="浦东新区市场监管局", parent=pudong,
+                                kind=DepartmentKind.DISTRICT_BUREAU)
+    return {"root": root, "police": police, "market": market, "pudong": pudong,
+            "street": street, "pd_market": pd_market}
+
+
+@pytest.fixture
+def citizen(db: None) -> User:
+    return make_user(username="citizen.a", email="citizen.a@example.invalid")
+
+
+@pytest.fixture
+def officer_logged_in(city: dict[str, Department]):  # type: ignore[no-untyped-def]
+    """A client logged in as a verified window officer of the police bureau."""
+
+    def login(role: str = Role.WINDOW_OFFICER, department: str = "police") -> tuple[Client, User]:
+        user = make_user(roles=[(role, city[department])], with_totp=True)
+        client = Client()
+        response = client.post("/login/", {"username": user.username, "password": PASSWORD})
+        assert response.status_code == 302
+        response = client.post("/account/2fa/", {"otp": otp_for(user)})
+        assert response.status_code == 302, response.content
+        return client, user
+
+    return login

@@ -1,0 +1,72 @@
+"""Errors that services raise and views and the API turn into 4xx answers."""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+
+
+class ServiceError(Exception):
+    """A request the service refuses, with a message for the user and, where it is
+    about input, the fields at fault. Messages are lazy translations, so they come
+    out in the language of the request that shows them."""
+
+    status = 400
+
+    def __init__(
+        self,
+        message: str | Promise,
+        *,
+        code: str = "invalid",
+        fields: dict[str, list[str | Promise]] | None = None,
+    ) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.code = code
+        self.fields = fields or {}
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "message": str(self.message),
+            "fields": {name: [str(m) for m in msgs] for name, msgs in self.fields.items()},
+        }
+
+
+class InvalidInput(ServiceError):
+    status = 422
+
+
+class NotAuthenticated(ServiceError):
+    status = 401
+
+
+class Forbidden(ServiceError):
+    status = 403
+
+
+class NotFound(ServiceError):
+    status = 404
+
+
+class Conflict(ServiceError):
+    status = 409
+
+
+class Locked(ServiceError):
+    status = 429
+
+
+def from_validation_error(exc: object, *, field: str | None = None) -> InvalidInput:
+    """Wrap Django's ValidationError (with or without a field dict) as InvalidInput."""
+    from django.core.exceptions import ValidationError
+
+    assert isinstance(exc, ValidationError)
+    if hasattr(exc, "error_dict"):
+        fields = {
+            name: [message for error in errors for message in error.messages]
+            for name, errors in exc.error_dict.items()
+        }
+    else:
+        fields = {field or "__all__": list(exc.messages)}
+    first = next(iter(fields.values()))[0]
+    return InvalidInput(first, fields=fields)  # type: ignore[arg-type]

@@ -1,0 +1,120 @@
+"""The production profile's parts over real connections, and the embedded worker.
+
+Outside CI a missing server skips its test with the reason; with CI=true it fails.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from pathlib import Path
+
+import pytest
+from celery import Celery
+from celery.contrib.testing.worker import start_worker
+from django.db import connection
+
+from onewindow.conftest import in_ci
+
+pytestmark = pytest.mark.services
+
+
+def require(host: str, port: int, what: str) -> None:
+    try:
+        socket.create_connection((host, port), timeout=2).close()
+    except OSError as exc:
+        if in_ci():
+            pytest.fail(f"{what} is not reachable at {host}:{port} (required under CI): {exc}")
+        pytest.skip(f"{what} is not running at {host}:{port}")
+
+
+def test_suite_runs_on_the_database_it_was_given(db):
+    url = os.environ.get("ONEWINDOW_DATABASE_URL", "")
+    expected = "postgresql" if url.startswith("postgres") else "sqlite"
+    assert connection.vendor == expected
+
+
+def test_postgresql_reachable():
+    require("127.0.0.1", 5432, "PostgreSQL")
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres") as conn:
+        version = conn.execute("SHOW server_version_num").fetchone()[0]
+    assert int(version) >= 130000
+
+
+def run_platform_task_on(broker: str, backend: str, **conf: object) -> int:
+    """Start a real worker on ``broker`` and run the hourly audit check through it."""
+    app = Celery(f"onewindow-test-{uuid.uuid4().hex[:6]}", broker=broker, backend=backend)
+    app.conf.update(task_always_eager=False, task_ignore_result=False, **conf)
+    import onewindow.audit.tasks  # noqa: F401  (registers the shared task on every app)
+
+    task = app.tasks["onewindow.audit.verify_chain"]
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        return int(task.delay().get(timeout=30))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_celery_task_over_redis():
+    require("127.0.0.1", 6379, "Redis")
+    assert run_platform_task_on("redis://127.0.0.1:6379/15", "redis://127.0.0.1:6379/15") == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_celery_task_over_rabbitmq():
+    require("127.0.0.1", 5672, "RabbitMQ")
+    assert run_platform_task_on("amqp://guest:guest@127.0.0.1:5672//", "rpc://",
+                                broker_heartbeat=0) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_celery_task_over_embedded_folder_broker(tmp_path: Path):
+    from onewindow import profiles
+    from onewindow.config import read_all
+
+    conf = profiles.broker_settings(read_all({}), tmp_path)
+    result = run_platform_task_on(
+        conf["CELERY_BROKER_URL"], "cache+memory://",
+        broker_transport_options=conf["CELERY_BROKER_TRANSPORT_OPTIONS"],
+    )
+    assert result == 0
+
+
+def test_s3_storage_round_trip():
+    """django-storages against a local S3-compatible server (moto), configured the way
+    the production profile configures it."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+    from storages.backends.s3 import S3Storage
+
+    from onewindow import profiles
+    from onewindow.config import read_all
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        env = read_all({
+            "ONEWINDOW_STORAGE": "s3", "ONEWINDOW_S3_BUCKET": "onewindow-test",
+            "ONEWINDOW_S3_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+            "ONEWINDOW_S3_REGION": "us-east-1",
+            "ONEWINDOW_S3_ACCESS_KEY_ID": "testing", "ONEWINDOW_S3_SECRET_ACCESS_KEY": "testing",
+        })
+        options = profiles.storage_settings(env)["OPTIONS"]
+        boto3.client("s3", endpoint_url=options["endpoint_url"], region_name="us-east-1",
+                     aws_access_key_id="testing", aws_secret_access_key="testing",
+                     ).create_bucket(Bucket="onewindow-test")
+        storage = S3Storage(**options)
+        from django.core.files.base import ContentFile
+
+        name = storage.save("cases/材料.txt", ContentFile("出生医学证明".encode()))
+        with storage.open(name) as stored:
+            assert stored.read().decode() == "出生医学证明"
+        assert "X-Amz-Signature" in storage.url(name)
+        storage.delete(name)
+        assert not storage.exists(name)
+    finally:
+        server.stop()

@@ -1,0 +1,57 @@
+"""Password and second-factor checks shared by the login pages and the token API."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.core.errors import Forbidden, InvalidInput, Locked, NotAuthenticated
+from onewindow.identity import services
+from onewindow.identity.models import User
+from onewindow.identity.permissions import needs_second_factor
+
+LOCKED_MESSAGE = _(
+    "Too many failed attempts: this account is locked for a while. "
+    "Try again later or contact the help desk."
+)
+
+
+def check_password(request: HttpRequest, username: str, password: str) -> User:
+    """The user, or an error; failures are counted towards the account's lockout
+    (django-axes) and audited by the login signals."""
+    if not username or not password:
+        fields = {}
+        if not username:
+            fields["username"] = [_("Enter your user name.")]
+        if not password:
+            fields["password"] = [_("Enter your password.")]
+        raise InvalidInput(_("Enter your user name and password."), fields=fields)  # type: ignore[arg-type]
+    user = authenticate(request, username=username, password=password)
+    if getattr(request, "axes_locked_out", False):
+        raise Locked(LOCKED_MESSAGE, code="locked")
+    if user is None:
+        raise NotAuthenticated(_("The user name or password is wrong."), code="bad_credentials")
+    assert isinstance(user, User)
+    return user
+
+
+def check_token_login(
+    request: HttpRequest, username: str, password: str, otp: str
+) -> tuple[User, bool]:
+    """Password, then the second factor for officers; returns the user and whether a
+    second factor was checked. Officers who have not enrolled get no token: they enrol
+    in the web interface first."""
+    user = check_password(request, username, password)
+    if not needs_second_factor(user):
+        return user, False
+    if services.confirmed_device(user) is None:
+        raise Forbidden(
+            _("Officers must set up two-factor authentication before using the API."),
+            code="2fa_not_enrolled",
+        )
+    if not otp:
+        raise InvalidInput(_("Officers must enter a two-factor code."),
+                           fields={"otp": [_("Officers must enter a two-factor code.")]})
+    services.check_totp(user=user, code=otp, request=request)
+    return user, True

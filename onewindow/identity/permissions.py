@@ -1,0 +1,94 @@
+"""Who may do what in identity. Every check of this app is here, and views, API and
+services ask these functions instead of testing roles themselves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from onewindow.identity.models import Department, RoleAssignment, User
+from onewindow.identity.roles import (
+    IDENTITY_ENTITLED_ROLES,
+    OFFICER_ROLES,
+    PUBLIC_ROLES,
+    ROLE_MANAGER_ROLES,
+    Role,
+)
+
+
+def _assignments(user: Any) -> list[RoleAssignment]:
+    # Cached per user object: permission checks run several times per request.
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_onewindow_assignments", None)
+    if cached is None:
+        cached = list(RoleAssignment.objects.filter(user=user).select_related("department"))
+        user._onewindow_assignments = cached
+    return cached
+
+
+def forget_cached_roles(user: Any) -> None:
+    if hasattr(user, "_onewindow_assignments"):
+        del user._onewindow_assignments
+
+
+def roles_of(user: Any) -> set[str]:
+    return {a.role for a in _assignments(user)}
+
+
+def is_officer(user: Any) -> bool:
+    return any(a.role in OFFICER_ROLES for a in _assignments(user))
+
+
+def needs_second_factor(user: Any) -> bool:
+    """Officers, and staff who can reach Django's admin, act only after a second factor."""
+    return bool(getattr(user, "is_staff", False) or getattr(user, "is_superuser", False)
+                or is_officer(user))
+
+
+def officer_roots(user: Any, roles: frozenset[Role] | None = None) -> list[Department]:
+    """Departments where the user holds an officer role (optionally one of ``roles``)."""
+    wanted = roles or OFFICER_ROLES
+    return [a.department for a in _assignments(user) if a.role in wanted and a.department]
+
+
+def _covers(roots: list[Department], department: Department) -> bool:
+    return any(department.path.startswith(root.path) for root in roots)
+
+
+def can_see_department(user: Any, department: Department) -> bool:
+    return _covers(officer_roots(user), department)
+
+
+def can_manage_roles_in(user: Any, department: Department | None) -> bool:
+    if department is None:
+        # Public roles (citizen, company agent) are the platform admin's to change.
+        return bool(officer_roots(user, frozenset({Role.PLATFORM_ADMIN})))
+    return _covers(officer_roots(user, ROLE_MANAGER_ROLES), department)
+
+
+def can_grant(user: Any, role: str, department: Department | None) -> bool:
+    if role == Role.PLATFORM_ADMIN and not officer_roots(user, frozenset({Role.PLATFORM_ADMIN})):
+        return False  # only a platform admin makes another one
+    if role in PUBLIC_ROLES:
+        return can_manage_roles_in(user, None)
+    return can_manage_roles_in(user, department)
+
+
+def can_view_identity_number(viewer: Any, subject: User) -> bool:
+    """The person themself; otherwise an entitled role whose departments cover one of
+    the subject's departments; a platform admin at the city root sees everyone."""
+    if not getattr(viewer, "is_authenticated", False):
+        return False
+    if viewer.pk == subject.pk:
+        return True
+    roots = officer_roots(viewer, IDENTITY_ENTITLED_ROLES)
+    if not roots:
+        return False
+    # People without a department (citizens, agents) are in scope only at the city root.
+    if any(root.parent_id is None for root in officer_roots(viewer,
+                                                             frozenset({Role.PLATFORM_ADMIN}))):
+        return True
+    return any(
+        a.department is not None and _covers(roots, a.department)
+        for a in _assignments(subject)
+    )

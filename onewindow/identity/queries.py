@@ -1,0 +1,70 @@
+"""Reads of identity data, already scoped to what the user may see.
+
+Scoping lives here: an officer sees the departments where they hold a role and
+everything beneath them, and nothing else. Other apps scope their own rows through
+``department_scope_filter``, so "which departments may this user see" is answered
+in one place for the whole platform.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from onewindow.identity.models import ApiToken, Department, RoleAssignment, User
+from onewindow.identity.permissions import officer_roots
+
+
+def department_scope_filter(user: Any, field: str = "department") -> Q:
+    """A filter matching rows whose ``field`` lies in the user's departments' subtrees.
+
+    Matches nothing for users without an officer role.
+    """
+    roots = officer_roots(user)
+    if not roots:
+        return Q(pk__in=[])
+    prefix = f"{field}__path__startswith" if field else "path__startswith"
+    condition = Q()
+    for root in roots:
+        condition |= Q(**{prefix: root.path})
+    return condition
+
+
+def visible_departments(user: Any) -> QuerySet[Department]:
+    return Department.objects.filter(department_scope_filter(user, field=""))
+
+
+def get_visible_department(user: Any, code: str) -> Department:
+    """The department, or ``Department.DoesNotExist`` when it is absent *or* out of
+    scope: officers must not learn that another department's object exists."""
+    return visible_departments(user).get(code=code)
+
+
+def public_departments() -> QuerySet[Department]:
+    return Department.objects.select_related("parent")
+
+
+def department_members(department: Department) -> QuerySet[RoleAssignment]:
+    return (
+        RoleAssignment.objects.filter(department=department)
+        .select_related("user", "department")
+        .order_by("user__full_name", "role")
+    )
+
+
+def visible_user(viewer: Any, user_id: int) -> User:
+    """A user the viewer may look at: themself, or someone holding a role in one of
+    the viewer's departments' subtrees."""
+    if viewer.pk == user_id:
+        return User.objects.get(pk=user_id)
+    in_scope = RoleAssignment.objects.filter(department_scope_filter(viewer))
+    return User.objects.filter(pk=user_id, role_assignments__in=in_scope).distinct().get()
+
+
+def assignments_of(user: User) -> QuerySet[RoleAssignment]:
+    return RoleAssignment.objects.filter(user=user).select_related("department", "department__parent")
+
+
+def tokens_of(user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user)

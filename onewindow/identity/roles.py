@@ -1,0 +1,30 @@
+"""The roles of DESIGN.md. Citizens and company agents act for themselves or a company;
+every other role is held in a department and makes its holder an officer."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CITIZEN = "citizen", _("Citizen")
+    COMPANY_AGENT = "company_agent", _("Company agent")
+    WINDOW_OFFICER = "window_officer", _("Window officer")
+    REVIEWING_OFFICER = "reviewing_officer", _("Reviewing officer")
+    DEPARTMENT_ADMIN = "department_admin", _("Department admin")
+    DATA_STEWARD = "data_steward", _("Data steward")
+    HOTLINE_AGENT = "hotline_agent", _("Hotline agent")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    PROJECT_OFFICE = "project_office", _("E-government project office")
+    PLATFORM_ADMIN = "platform_admin", _("Platform admin")
+
+
+PUBLIC_ROLES = frozenset({Role.CITIZEN, Role.COMPANY_AGENT})
+OFFICER_ROLES = frozenset(set(Role) - PUBLIC_ROLES)
+
+# Roles whose holders may see full identity numbers of people in their departments'
+# records: the window verifies who an applicant is; the platform admin resolves
+# account problems. Every such view is audited.
+IDENTITY_ENTITLED_ROLES = frozenset({Role.WINDOW_OFFICER, Role.PLATFORM_ADMIN})
+
+# Roles that may grant and revoke roles inside their department's subtree.
+ROLE_MANAGER_ROLES = frozenset({Role.DEPARTMENT_ADMIN, Role.PLATFORM_ADMIN})

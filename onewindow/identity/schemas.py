@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Schema
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+    otp: str = ""
+
+
+class TokenOut(Schema):
+    token: str
+    token_type: str = "Bearer"
+    expires_at: datetime
+
+
+class RoleOut(Schema):
+    role: str
+    role_label: str
+    department: str | None
+    department_name: str | None
+
+
+class CompanyOut(Schema):
+    uscc: str
+    name: str
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    id_number: str
+    phone: str
+    email: str
+    preferred_language: str
+    is_officer: bool
+    two_factor_enrolled: bool
+    roles: list[RoleOut]
+    companies: list[CompanyOut]
+
+
+class DepartmentOut(Schema):
+    code: str
+    name: str
+    name_en: str
+    kind: str
+    parent: str | None
+    division_code: str
+
+
+class MemberOut(Schema):
+    user_id: int
+    username: str
+    full_name: str
+    id_number: str
+    role: str
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    fields: dict[str, list[str]]

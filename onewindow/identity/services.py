@@ -1,0 +1,359 @@
+"""Writes to identity data. Each function runs in one transaction with its audit record."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from onewindow.audit.models import Outcome
+from onewindow.audit.services import record_event
+from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from onewindow.identity import permissions
+from onewindow.identity.masking import mask_identity_number
+from onewindow.identity.models import ApiToken, Department, LegalPerson, RoleAssignment, User
+from onewindow.identity.roles import PUBLIC_ROLES, Role
+from onewindow.identity.validators import clean_resident_id, clean_uscc
+
+TOKEN_PREFIX = "ow_"
+WRONG_CODE = _("The code is wrong or expired. Try the newest code.")
+
+
+# --- people -----------------------------------------------------------------------
+
+
+def _validated_password(password: str, user: User | None = None) -> str:
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise InvalidInput(exc.messages[0], fields={"password": list(exc.messages)}) from exc
+    return password
+
+
+def _validated_id_number(id_number: str) -> str:
+    try:
+        compact = clean_resident_id(id_number)
+    except ValidationError as exc:
+        raise InvalidInput(exc.messages[0], fields={"id_number": list(exc.messages)}) from exc
+    if User.objects.filter(id_number=compact).exists():
+        raise Conflict(
+            _("An account with this identity number already exists."),
+            fields={"id_number": [_("An account with this identity number already exists.")]},
+        )
+    return compact
+
+
+def create_person(
+    *,
+    username: str,
+    password: str,
+    full_name: str,
+    id_number: str | None = None,
+    phone: str = "",
+    email: str = "",
+    roles: list[tuple[str, Department | None]] | None = None,
+    actor: User | None = None,
+    request: HttpRequest | None = None,
+) -> User:
+    """Create an account with its roles. Without ``roles`` the person is a citizen."""
+    errors: dict[str, list[Any]] = {}
+    if not username or len(username) > 150:
+        errors["username"] = [_("Choose a user name of 1 to 150 characters.")]
+    elif User.objects.filter(username=username).exists():
+        errors["username"] = [_("This user name is taken.")]
+    if not full_name.strip():
+        errors["full_name"] = [_("Enter your full name.")]
+    if errors:
+        raise InvalidInput(next(iter(errors.values()))[0], fields=errors)
+    compact_id = _validated_id_number(id_number) if id_number else None
+    candidate = User(username=username, full_name=full_name.strip(), id_number=compact_id)
+    _validated_password(password, candidate)
+    with transaction.atomic():
+        user = User.objects.create_user(
+            username=username, password=password, full_name=full_name.strip(),
+            id_number=compact_id, phone=phone, email=email,
+        )
+        record_event(
+            actor=actor or user, action="identity.account_created", target=user,
+            detail={"username": username, "id_number": mask_identity_number(compact_id)},
+            request=request,
+        )
+        for role, department in roles or [(Role.CITIZEN, None)]:
+            _add_role(user=user, role=role, department=department, actor=actor, request=request)
+    return user
+
+
+def register_citizen(
+    *, username: str, password: str, full_name: str, id_number: str, phone: str = "",
+    email: str = "", request: HttpRequest | None = None,
+) -> User:
+    if not id_number:
+        raise InvalidInput(
+            _("Enter your identity number."),
+            fields={"id_number": [_("Enter your identity number.")]},
+        )
+    return create_person(
+        username=username, password=password, full_name=full_name, id_number=id_number,
+        phone=phone, email=email, request=request,
+    )
+
+
+def update_profile(
+    *, user: User, phone: str, email: str, preferred_language: str,
+    request: HttpRequest | None = None,
+) -> User:
+    if preferred_language not in dict(settings.LANGUAGES):
+        raise InvalidInput(
+            _("Choose a language from the list."),
+            fields={"preferred_language": [_("Choose a language from the list.")]},
+        )
+    changed = {
+        name: True
+        for name, value in (("phone", phone), ("email", email),
+                            ("preferred_language", preferred_language))
+        if getattr(user, name) != value
+    }
+    with transaction.atomic():
+        user.phone, user.email, user.preferred_language = phone, email, preferred_language
+        user.save(update_fields=["phone", "email", "preferred_language"])
+        record_event(
+            actor=user, action="identity.profile_updated", target=user,
+            detail={"changed": sorted(changed)}, request=request,
+        )
+    return user
+
+
+def register_legal_person(
+    *, uscc: str, name: str, legal_representative: str, name_en: str = "",
+    agents: list[User] | None = None, actor: User | None = None,
+    request: HttpRequest | None = None,
+) -> LegalPerson:
+    try:
+        code = clean_uscc(uscc)
+    except ValidationError as exc:
+        raise InvalidInput(exc.messages[0], fields={"uscc": list(exc.messages)}) from exc
+    if LegalPerson.objects.filter(uscc=code).exists():
+        raise Conflict(_("This credit code is already registered."),
+                       fields={"uscc": [_("This credit code is already registered.")]})
+    with transaction.atomic():
+        company = LegalPerson.objects.create(
+            uscc=code, name=name, name_en=name_en, legal_representative=legal_representative,
+        )
+        record_event(actor=actor, action="identity.legal_person_registered", target=company,
+                     detail={"uscc": code, "name": name}, request=request)
+        for agent in agents or []:
+            company.agents.add(agent)
+            _add_role(user=agent, role=Role.COMPANY_AGENT, department=None, actor=actor,
+                      request=request, detail={"company": code})
+    return company
+
+
+# --- roles ------------------------------------------------------------------------
+
+
+def _add_role(
+    *, user: User, role: str, department: Department | None, actor: User | None,
+    request: HttpRequest | None, detail: dict[str, Any] | None = None,
+) -> RoleAssignment:
+    if role not in Role.values:
+        raise InvalidInput(_("Unknown role."), fields={"role": [_("Unknown role.")]})
+    if (role in PUBLIC_ROLES) != (department is None):
+        message = (_("This role is held without a department.") if role in PUBLIC_ROLES
+                   else _("An officer role is held in a department."))
+        raise InvalidInput(message, fields={"department": [message]})
+    existing = RoleAssignment.objects.filter(user=user, role=role, department=department)
+    if existing.exists():
+        return existing.get()
+    try:
+        with transaction.atomic():
+            assignment = RoleAssignment.objects.create(
+                user=user, role=role, department=department, granted_by=actor,
+            )
+    except IntegrityError as exc:  # a concurrent grant of the same role
+        raise Conflict(_("This role was just granted by someone else.")) from exc
+    record_event(
+        actor=actor, action="identity.role_granted", target=user, request=request,
+        detail={"role": role, "department": department.code if department else None,
+                **(detail or {})},
+    )
+    permissions.forget_cached_roles(user)
+    return assignment
+
+
+def grant_role(
+    *, actor: User, user: User, role: str, department: Department | None,
+    request: HttpRequest | None = None,
+) -> RoleAssignment:
+    if not permissions.can_grant(actor, role, department):
+        with transaction.atomic():
+            record_event(actor=actor, action="identity.role_granted", target=user,
+                         outcome=Outcome.DENIED, request=request,
+                         detail={"role": role,
+                                 "department": department.code if department else None})
+        raise Forbidden(_("You may not grant this role here."))
+    with transaction.atomic():
+        return _add_role(user=user, role=role, department=department, actor=actor,
+                         request=request)
+
+
+def revoke_role(
+    *, actor: User, assignment_id: int, request: HttpRequest | None = None,
+) -> None:
+    with transaction.atomic():
+        assignment = (RoleAssignment.objects.select_for_update()
+                      .select_related("user", "department").filter(pk=assignment_id).first())
+        if assignment is None or not permissions.can_grant(
+            actor, assignment.role, assignment.department
+        ):
+            # Same answer for "absent" and "not yours": no probing of other departments.
+            raise NotFound(_("No such role assignment."))
+        user, role, department = assignment.user, assignment.role, assignment.department
+        assignment.delete()
+        record_event(actor=actor, action="identity.role_revoked", target=user, request=request,
+                     detail={"role": role, "department": department.code if department else None})
+    permissions.forget_cached_roles(user)
+
+
+# --- two-factor -------------------------------------------------------------------
+
+
+def confirmed_device(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def pending_device(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=False).first()
+
+
+def start_totp_enrollment(*, user: User, request: HttpRequest | None = None) -> TOTPDevice:
+    """The unconfirmed device whose secret the user scans: the pending one if there is
+    one, so reloading the page does not change the secret under the user's phone."""
+    with transaction.atomic():
+        device = pending_device(user)
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+            record_event(actor=user, action="identity.2fa_enrollment_started", target=user,
+                         request=request)
+        return device
+
+
+def confirm_totp_enrollment(
+    *, user: User, code: str, request: HttpRequest | None = None,
+) -> TOTPDevice:
+    device = pending_device(user)
+    if device is None:
+        raise InvalidInput(_("Start the set-up again."),
+                           fields={"otp": [_("Start the set-up again.")]})
+    # The failure is committed (audit row and django-otp's throttle counter) before the
+    # error is raised, so a wrong code is neither forgotten nor free to retry at once.
+    with transaction.atomic():
+        ok = bool(code) and device.verify_token(code.strip())
+        if not ok:
+            record_event(actor=user, action="identity.2fa_enrolled", target=user,
+                         outcome=Outcome.FAILURE, request=request)
+    if not ok:
+        raise InvalidInput(WRONG_CODE, fields={"otp": [WRONG_CODE]})
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        record_event(actor=user, action="identity.2fa_enrolled", target=user, request=request)
+    return device
+
+
+def check_totp(*, user: User, code: str, request: HttpRequest | None = None) -> TOTPDevice:
+    """Verify a second-factor code (each code works once: django-otp keeps the last step)."""
+    device = confirmed_device(user)
+    if device is None:
+        raise Forbidden(_("Set up two-factor authentication first."), code="2fa_not_enrolled")
+    with transaction.atomic():
+        ok = bool(code) and device.verify_token(code.strip())
+        record_event(actor=user, action="identity.2fa_verified", target=user,
+                     outcome=Outcome.SUCCESS if ok else Outcome.FAILURE, request=request)
+    if not ok:
+        raise InvalidInput(WRONG_CODE, fields={"otp": [WRONG_CODE]})
+    return device
+
+
+# --- API tokens -------------------------------------------------------------------
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(
+    *, user: User, second_factor: bool = False, request: HttpRequest | None = None,
+) -> tuple[str, ApiToken]:
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        record = ApiToken.objects.create(
+            user=user, key_hash=hash_token(token), prefix=token[:8], second_factor=second_factor,
+            expires_at=timezone.now() + timedelta(hours=settings.API_TOKEN_HOURS),
+        )
+        record_event(actor=user, action="identity.token_issued", target=record, request=request,
+                     detail={"expires_at": record.expires_at.isoformat()})
+    return token, record
+
+
+def revoke_token(*, user: User, token_id: int, request: HttpRequest | None = None) -> None:
+    with transaction.atomic():
+        record = ApiToken.objects.select_for_update().filter(pk=token_id, user=user).first()
+        if record is None:
+            raise NotFound(_("No such token."))
+        if record.revoked_at is None:
+            record.revoked_at = timezone.now()
+            record.save(update_fields=["revoked_at"])
+            record_event(actor=user, action="identity.token_revoked", target=record,
+                         request=request)
+
+
+def user_for_token(token: str) -> tuple[User, ApiToken] | None:
+    record = (ApiToken.objects.select_related("user")
+              .filter(key_hash=hash_token(token)).first())
+    now = timezone.now()
+    if record is None or not record.is_active(now) or not record.user.is_active:
+        return None
+    if not record.second_factor and permissions.needs_second_factor(record.user):
+        # Issued before the holder became an officer: it no longer suffices.
+        return None
+    # Coarse last-use stamp: one write per token per minute at most.
+    if record.last_used_at is None or now - record.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
+    return record.user, record
+
+
+# --- personal data ----------------------------------------------------------------
+
+
+def identity_number_for(
+    *, viewer: Any, subject: User, request: HttpRequest | None = None,
+) -> str:
+    """The subject's identity number as the viewer may see it; an unmasked view of
+    someone else's number is audited."""
+    if not subject.id_number:
+        return ""
+    if not permissions.can_view_identity_number(viewer, subject):
+        return mask_identity_number(subject.id_number)
+    if viewer.pk != subject.pk:
+        with transaction.atomic():
+            record_event(actor=viewer, action="identity.personal_data_viewed", target=subject,
+                         detail={"field": "id_number"}, request=request)
+    return subject.id_number
+
+
+def find_user(username: str) -> User:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise NotFound(_("No such user."))
+    return user

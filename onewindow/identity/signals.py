@@ -1,0 +1,58 @@
+"""Login events into the audit log, and a notice to the owner of a locked account."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from axes.signals import user_locked_out
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db import transaction
+from django.dispatch import receiver
+from django.http import HttpRequest
+from django.utils import timezone
+
+from onewindow.audit.models import AuditEvent, Outcome
+from onewindow.audit.services import record_event
+
+
+@receiver(user_logged_in)
+def audit_login(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    record_event(actor=user, action="identity.login", target=user, request=request)
+
+
+@receiver(user_logged_out)
+def audit_logout(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        record_event(actor=user, action="identity.logout", target=user, request=request)
+
+
+@receiver(user_login_failed)
+def audit_login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    username = str(credentials.get("username", ""))[:150]
+    record_event(
+        actor=None, action="identity.login", target=("identity.user", username),
+        outcome=Outcome.FAILURE, detail={"username": username}, request=request,
+    )
+
+
+@receiver(user_locked_out)
+def audit_lockout(
+    sender: Any, request: HttpRequest, username: str | None = None, **kwargs: Any
+) -> None:
+    from onewindow.identity.tasks import send_lockout_notice
+
+    # Axes signals on every attempt made while locked; the owner hears once per lockout.
+    already_locked = AuditEvent.objects.filter(
+        action="identity.locked_out", target_id=username or "",
+        at__gte=timezone.now() - timedelta(hours=settings.AXES_COOLOFF_TIME),
+    ).exists()
+    record_event(
+        actor=None, action="identity.locked_out", target=("identity.user", username or ""),
+        outcome=Outcome.DENIED, detail={"username": username}, request=request,
+    )
+    if username and not already_locked:
+        transaction.on_commit(lambda: send_lockout_notice.delay(username))

@@ -1,0 +1,166 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+from openapi_spec_validator import validate
+
+from onewindow.audit.models import AuditEvent
+from onewindow.conftest import PASSWORD, make_user, otp_for
+from onewindow.identity.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def token_for(client, user, otp: str = "") -> str:
+    response = client.post("/api/v1/auth/token", {"username": user.username,
+                                                  "password": PASSWORD, "otp": otp},
+                           content_type="application/json")
+    assert response.status_code == 200, response.content
+    return response.json()["token"]
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+def test_schema_is_valid_openapi_3(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert schema["openapi"].startswith("3.")
+    validate(schema)
+    for path in ("/api/v1/auth/token", "/api/v1/me", "/api/v1/departments",
+                 "/api/v1/departments/{code}/members", "/api/v1/users/{user_id}"):
+        assert path in schema["paths"]
+
+
+def test_citizen_token_and_profile(client, citizen):
+    token = token_for(client, citizen)
+    me = client.get("/api/v1/me", **bearer(token)).json()
+    assert me["username"] == citizen.username
+    assert me["id_number"] == citizen.id_number  # the person themself
+    assert me["roles"][0]["role"] == "citizen"
+    assert me["is_officer"] is False
+
+
+def test_missing_or_bad_token_is_401(client):
+    assert client.get("/api/v1/me").status_code == 401
+    response = client.get("/api/v1/me", **bearer("ow_not-a-token"))
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+
+
+def test_bad_credentials(client, citizen):
+    response = client.post("/api/v1/auth/token",
+                           {"username": citizen.username, "password": "wrong-password-1"},
+                           content_type="application/json")
+    assert response.status_code == 401
+    assert response.json()["code"] == "bad_credentials"
+
+
+def test_field_errors_in_the_callers_language(client):
+    response = client.post("/api/v1/auth/token", {"username": "someone"},
+                           content_type="application/json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 422
+    assert response.json()["fields"] == {"password": ["此字段为必填项。"]}
+    response = client.post("/api/v1/auth/token", {"username": "someone"},
+                           content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.json()["fields"] == {"password": ["This field is required."]}
+
+
+def test_officer_needs_otp_for_a_token(client, city):
+    officer = make_user(roles=[(Role.REVIEWING_OFFICER, city["police"])], with_totp=True)
+    missing = client.post("/api/v1/auth/token",
+                          {"username": officer.username, "password": PASSWORD},
+                          content_type="application/json")
+    assert missing.status_code == 422 and "otp" in missing.json()["fields"]
+    wrong = client.post("/api/v1/auth/token",
+                        {"username": officer.username, "password": PASSWORD, "otp": "123456"},
+                        content_type="application/json")
+    assert wrong.status_code == 422
+    with time_machine.travel(timezone.now() + timedelta(seconds=5)):
+        token = token_for(client, officer, otp_for(officer))
+    assert client.get("/api/v1/me", **bearer(token)).json()["is_officer"] is True
+
+
+def test_officer_without_2fa_gets_no_token(client, city):
+    officer = make_user(roles=[(Role.WINDOW_OFFICER, city["police"])])
+    response = client.post("/api/v1/auth/token",
+                           {"username": officer.username, "password": PASSWORD, "otp": "1"},
+                           content_type="application/json")
+    assert response.status_code == 403
+    assert response.json()["code"] == "2fa_not_enrolled"
+
+
+def test_token_expires(client, citizen, settings):
+    token = token_for(client, citizen)
+    assert client.get("/api/v1/me", **bearer(token)).status_code == 200
+    later = timezone.now() + timedelta(hours=settings.API_TOKEN_HOURS, minutes=1)
+    with time_machine.travel(later):
+        assert client.get("/api/v1/me", **bearer(token)).status_code == 401
+
+
+def test_token_revocation(client, citizen):
+    token = token_for(client, citizen)
+    assert client.delete("/api/v1/auth/token", **bearer(token)).status_code == 204
+    assert client.get("/api/v1/me", **bearer(token)).status_code == 401
+    assert AuditEvent.objects.filter(action="identity.token_revoked").exists()
+
+
+def test_token_revoked_from_account_page(client, citizen):
+    token = token_for(client, citizen)
+    from onewindow.identity.models import ApiToken
+
+    record = ApiToken.objects.get(user=citizen)
+    client.post("/login/", {"username": citizen.username, "password": PASSWORD})
+    assert client.post(f"/account/tokens/{record.pk}/revoke/").status_code == 302
+    assert client.get("/api/v1/me", **bearer(token)).status_code == 401
+
+
+def officer_token(client, city, role, home):
+    officer = make_user(roles=[(role, city[home])], with_totp=True)
+    return officer, token_for(client, officer, otp_for(officer))
+
+
+def test_department_members_scoped_with_404_outside(client, city):
+    colleague = make_user(roles=[(Role.REVIEWING_OFFICER, city["police"])])
+    _, token = officer_token(client, city, Role.REVIEWING_OFFICER, "police")
+    own = client.get("/api/v1/departments/310000-GA/members", **bearer(token))
+    assert own.status_code == 200
+    rows = {row["username"]: row for row in own.json()}
+    assert rows[colleague.username]["id_number"] == (
+        colleague.id_number[:3] + "*" * 11 + colleague.id_number[-4:])
+    other = client.get("/api/v1/departments/310000-SJ/members", **bearer(token))
+    assert other.status_code == 404
+    assert client.get("/api/v1/departments/nope/members", **bearer(token)).status_code == 404
+
+
+def test_users_endpoint_scoped(client, city):
+    colleague = make_user(roles=[(Role.REVIEWING_OFFICER, city["police"])])
+    stranger = make_user(roles=[(Role.REVIEWING_OFFICER, city["market"])])
+    _, token = officer_token(client, city, Role.WINDOW_OFFICER, "police")
+    seen = client.get(f"/api/v1/users/{colleague.pk}", **bearer(token))
+    assert seen.status_code == 200
+    assert seen.json()["id_number"] == colleague.id_number  # window officer is entitled
+    assert client.get(f"/api/v1/users/{stranger.pk}", **bearer(token)).status_code == 404
+
+
+def test_citizen_sees_no_members(client, city, citizen):
+    token = token_for(client, citizen)
+    response = client.get("/api/v1/departments/310000-GA/members", **bearer(token))
+    assert response.status_code == 404
+
+
+def test_public_department_list(client, city):
+    codes = [d["code"] for d in client.get("/api/v1/departments").json()]
+    assert codes[0] == "310000" and "310115004" in codes
+
+
+def test_api_lockout(client, citizen, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/api/v1/auth/token", {"username": citizen.username, "password": "bad-one-123"},
+                    content_type="application/json")
+    response = client.post("/api/v1/auth/token",
+                           {"username": citizen.username, "password": PASSWORD},
+                           content_type="application/json")
+    assert response.status_code == 429
+    assert response.json()["code"] == "locked"

@@ -1,0 +1,88 @@
+"""The authorization matrix: role × department relation × object."""
+
+import pytest
+
+from onewindow.conftest import make_user
+from onewindow.identity import permissions
+from onewindow.identity.roles import OFFICER_ROLES, Role
+
+pytestmark = pytest.mark.django_db
+
+# Where the officer sits → which departments of the `city` fixture they may see.
+SCOPE = {
+    "police": {"police"},
+    "pudong": {"pudong", "street", "pd_market"},
+    "pd_market": {"pd_market"},
+    "root": {"root", "police", "market", "pudong", "street", "pd_market"},
+}
+
+
+@pytest.mark.parametrize("role", sorted(OFFICER_ROLES))
+@pytest.mark.parametrize("home", sorted(SCOPE))
+def test_officers_see_their_departments_and_below_only(city, role, home):
+    officer = make_user(roles=[(role, city[home])])
+    visible = {name for name, dept in city.items()
+               if permissions.can_see_department(officer, dept)}
+    assert visible == SCOPE[home]
+
+
+@pytest.mark.parametrize("role", [Role.CITIZEN, Role.COMPANY_AGENT])
+def test_public_roles_see_no_department_data(city, role):
+    user = make_user(roles=[(role, None)])
+    assert not any(permissions.can_see_department(user, d) for d in city.values())
+    assert not permissions.is_officer(user)
+
+
+@pytest.mark.parametrize(
+    ("actor_role", "actor_home", "grant_role", "target", "allowed"),
+    [
+        (Role.DEPARTMENT_ADMIN, "police", Role.WINDOW_OFFICER, "police", True),
+        (Role.DEPARTMENT_ADMIN, "police", Role.REVIEWING_OFFICER, "market", False),
+        (Role.DEPARTMENT_ADMIN, "pudong", Role.WINDOW_OFFICER, "street", True),
+        (Role.DEPARTMENT_ADMIN, "pudong", Role.WINDOW_OFFICER, "police", False),
+        (Role.DEPARTMENT_ADMIN, "police", Role.PLATFORM_ADMIN, "police", False),
+        (Role.DEPARTMENT_ADMIN, "police", Role.CITIZEN, None, False),
+        (Role.WINDOW_OFFICER, "police", Role.WINDOW_OFFICER, "police", False),
+        (Role.SUPERVISOR, "root", Role.WINDOW_OFFICER, "police", False),
+        (Role.PLATFORM_ADMIN, "root", Role.DEPARTMENT_ADMIN, "market", True),
+        (Role.PLATFORM_ADMIN, "root", Role.PLATFORM_ADMIN, "root", True),
+        (Role.PLATFORM_ADMIN, "root", Role.CITIZEN, None, True),
+    ],
+)
+def test_who_may_grant_which_role_where(city, actor_role, actor_home, grant_role, target,
+                                        allowed):
+    actor = make_user(roles=[(actor_role, city[actor_home])])
+    department = city[target] if target else None
+    assert permissions.can_grant(actor, grant_role, department) is allowed
+
+
+@pytest.mark.parametrize(
+    ("viewer_role", "viewer_home", "allowed"),
+    [
+        (Role.WINDOW_OFFICER, "police", True),
+        (Role.WINDOW_OFFICER, "root", True),
+        (Role.WINDOW_OFFICER, "market", False),
+        (Role.REVIEWING_OFFICER, "police", False),
+        (Role.DEPARTMENT_ADMIN, "police", False),
+        (Role.SUPERVISOR, "root", False),
+        (Role.PLATFORM_ADMIN, "root", True),
+        (Role.CITIZEN, None, False),
+    ],
+)
+def test_who_sees_a_police_officers_identity_number(city, viewer_role, viewer_home, allowed):
+    subject = make_user(roles=[(Role.REVIEWING_OFFICER, city["police"])])
+    viewer = make_user(roles=[(viewer_role, city[viewer_home] if viewer_home else None)])
+    assert permissions.can_view_identity_number(viewer, subject) is allowed
+
+
+def test_everyone_sees_their_own_identity_number(city):
+    person = make_user()
+    assert permissions.can_view_identity_number(person, person)
+
+
+def test_platform_admin_sees_citizens_but_window_officer_does_not(city):
+    citizen = make_user()
+    admin = make_user(roles=[(Role.PLATFORM_ADMIN, city["root"])])
+    window = make_user(roles=[(Role.WINDOW_OFFICER, city["police"])])
+    assert permissions.can_view_identity_number(admin, citizen)
+    assert not permissions.can_view_identity_number(window, citizen)

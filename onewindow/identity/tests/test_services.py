@@ -1,0 +1,199 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.contrib.auth.hashers import identify_hasher
+from django.utils import timezone
+
+from onewindow.audit.models import AuditEvent
+from onewindow.conftest import PASSWORD, make_id_number, make_uscc, make_user
+from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from onewindow.identity import services
+from onewindow.identity.models import ApiToken, LegalPerson, RoleAssignment, User
+from onewindow.identity.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_citizen_registration_is_audited_with_masked_number():
+    number = make_id_number()
+    user = services.register_citizen(username="wang", password=PASSWORD, full_name="王小明",
+                                     id_number=number)
+    assert user.check_password(PASSWORD)
+    assert "argon2" in identify_hasher(user.password).algorithm
+    assert RoleAssignment.objects.get(user=user).role == Role.CITIZEN
+    created = AuditEvent.objects.get(action="identity.account_created")
+    assert created.detail["id_number"] == number[:3] + "*" * 11 + number[-4:]
+    assert number not in str(created.detail)
+    assert AuditEvent.objects.filter(action="identity.role_granted",
+                                     target_id=str(user.pk)).exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"password": "short-pw"}, "password"),
+        ({"password": "password1234"}, "password"),
+        ({"id_number": "310101199003071231X"}, "id_number"),
+        ({"id_number": ""}, "id_number"),
+        ({"username": ""}, "username"),
+        ({"full_name": "  "}, "full_name"),
+    ],
+)
+def test_bad_registration_saves_nothing(changes, field):
+    data = {"username": "li", "password": PASSWORD, "full_name": "李四",
+            "id_number": make_id_number(), **changes}
+    before = AuditEvent.objects.count()
+    with pytest.raises(InvalidInput) as excinfo:
+        services.register_citizen(**data)
+    assert field in excinfo.value.fields
+    assert not User.objects.exists()
+    assert AuditEvent.objects.count() == before
+
+
+def test_duplicate_identity_number_conflicts():
+    number = make_id_number()
+    services.register_citizen(username="a1", password=PASSWORD, full_name="甲", id_number=number)
+    with pytest.raises(Conflict):
+        services.register_citizen(username="a2", password=PASSWORD, full_name="乙",
+                                  id_number=number)
+    assert User.objects.count() == 1
+
+
+def test_grant_and_revoke_are_audited(city):
+    admin = make_user(roles=[(Role.DEPARTMENT_ADMIN, city["police"])])
+    person = make_user()
+    assignment = services.grant_role(actor=admin, user=person, role=Role.WINDOW_OFFICER,
+                                     department=city["police"])
+    granted = AuditEvent.objects.filter(action="identity.role_granted").last()
+    assert granted.actor_id == admin.pk
+    assert granted.detail == {"role": "window_officer", "department": "310000-GA"}
+    services.revoke_role(actor=admin, assignment_id=assignment.pk)
+    revoked = AuditEvent.objects.get(action="identity.role_revoked")
+    assert revoked.target_id == str(person.pk)
+    assert not RoleAssignment.objects.filter(pk=assignment.pk).exists()
+
+
+def test_denied_grant_is_audited_and_changes_nothing(city):
+    admin = make_user(roles=[(Role.DEPARTMENT_ADMIN, city["police"])])
+    person = make_user()
+    with pytest.raises(Forbidden):
+        services.grant_role(actor=admin, user=person, role=Role.WINDOW_OFFICER,
+                            department=city["market"])
+    assert not RoleAssignment.objects.filter(user=person, department=city["market"]).exists()
+    assert AuditEvent.objects.filter(action="identity.role_granted", outcome="denied").exists()
+
+
+def test_revoking_outside_scope_looks_like_absence(city):
+    admin = make_user(roles=[(Role.DEPARTMENT_ADMIN, city["police"])])
+    other = make_user(roles=[(Role.WINDOW_OFFICER, city["market"])])
+    assignment = RoleAssignment.objects.get(user=other)
+    with pytest.raises(NotFound):
+        services.revoke_role(actor=admin, assignment_id=assignment.pk)
+    assert RoleAssignment.objects.filter(pk=assignment.pk).exists()
+
+
+def test_officer_role_needs_a_department(city):
+    admin = make_user(roles=[(Role.PLATFORM_ADMIN, city["root"])])
+    with pytest.raises(InvalidInput):
+        services.grant_role(actor=admin, user=make_user(), role=Role.SUPERVISOR,
+                            department=None)
+
+
+def test_legal_person_with_agent(city):
+    agent = make_user()
+    code = make_uscc()
+    company = services.register_legal_person(uscc=code, name="申城科技有限公司",
+                                             legal_representative="赵六", agents=[agent])
+    assert list(agent.companies.all()) == [company]
+    assert RoleAssignment.objects.filter(user=agent, role=Role.COMPANY_AGENT).exists()
+    with pytest.raises(InvalidInput):
+        services.register_legal_person(uscc=code[:-1] + ("0" if code[-1] != "0" else "1"),
+                                       name="x", legal_representative="y")
+    assert LegalPerson.objects.count() == 1
+
+
+def test_token_lifecycle():
+    user = make_user()
+    token, record = services.issue_token(user=user)
+    assert token.startswith("ow_")
+    assert record.key_hash == services.hash_token(token) and token not in record.key_hash
+    assert services.user_for_token(token)[0] == user
+    services.revoke_token(user=user, token_id=record.pk)
+    assert services.user_for_token(token) is None
+    assert AuditEvent.objects.filter(action="identity.token_revoked").count() == 1
+
+
+def test_expired_token_is_refused():
+    user = make_user()
+    token, record = services.issue_token(user=user)
+    ApiToken.objects.filter(pk=record.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert services.user_for_token(token) is None
+
+
+def test_someone_elses_token_cannot_be_revoked():
+    owner, other = make_user(), make_user()
+    _, record = services.issue_token(user=owner)
+    with pytest.raises(NotFound):
+        services.revoke_token(user=other, token_id=record.pk)
+
+
+def test_identity_number_view_is_masked_or_audited(city):
+    subject = make_user(roles=[(Role.REVIEWING_OFFICER, city["police"])])
+    window = make_user(roles=[(Role.WINDOW_OFFICER, city["police"])])
+    reviewer = make_user(roles=[(Role.REVIEWING_OFFICER, city["police"])])
+    assert services.identity_number_for(viewer=reviewer, subject=subject) == (
+        subject.id_number[:3] + "*" * 11 + subject.id_number[-4:])
+    assert not AuditEvent.objects.filter(action="identity.personal_data_viewed").exists()
+    assert services.identity_number_for(viewer=window, subject=subject) == subject.id_number
+    viewed = AuditEvent.objects.get(action="identity.personal_data_viewed")
+    assert (viewed.actor_id, viewed.target_id) == (window.pk, str(subject.pk))
+    services.identity_number_for(viewer=subject, subject=subject)
+    assert AuditEvent.objects.filter(action="identity.personal_data_viewed").count() == 1
+
+
+def test_totp_enrollment_needs_a_correct_code():
+    from django_otp.oath import totp
+
+    user = make_user()
+    device = services.start_totp_enrollment(user=user)
+    with pytest.raises(InvalidInput):
+        services.confirm_totp_enrollment(user=user, code="000000")
+    assert AuditEvent.objects.filter(action="identity.2fa_enrolled", outcome="failure").exists()
+    assert services.start_totp_enrollment(user=user) == device  # a reload keeps the secret
+    with time_machine.travel(timezone.now() + timedelta(seconds=5)):  # past the throttle
+        services.confirm_totp_enrollment(user=user, code=f"{totp(device.bin_key):06d}")
+    assert services.confirmed_device(user) is not None
+    assert AuditEvent.objects.filter(action="identity.2fa_enrolled", outcome="success").exists()
+
+
+def test_profile_update_is_audited():
+    user = make_user()
+    services.update_profile(user=user, phone="13800000000", email="a@b.cn",
+                            preferred_language="en")
+    user.refresh_from_db()
+    assert user.preferred_language == "en"
+    event = AuditEvent.objects.get(action="identity.profile_updated")
+    assert event.detail == {"changed": ["email", "phone", "preferred_language"]}
+    with pytest.raises(InvalidInput):
+        services.update_profile(user=user, phone="", email="", preferred_language="fr")
+
+
+def test_token_issued_before_becoming_an_officer_stops_working(city):
+    user = make_user()
+    token, _ = services.issue_token(user=user)
+    assert services.user_for_token(token) is not None
+    admin = make_user(roles=[(Role.PLATFORM_ADMIN, city["root"])])
+    services.grant_role(actor=admin, user=user, role=Role.WINDOW_OFFICER,
+                        department=city["police"])
+    assert services.user_for_token(token) is None
+
+
+def test_moving_a_department_moves_its_subtree(city):
+    from onewindow.identity.models import Department
+
+    pudong = city["pudong"]
+    pudong.parent = city["police"]  # nonsense, but a move
+    pudong.save()
+    street = Department.objects.get(code="310115004")
+    assert street.path == "/310000/310000-GA/310115/310115004/"

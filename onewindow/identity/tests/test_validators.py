@@ -1,0 +1,68 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from stdnum.cn import ric, uscc
+
+from onewindow.identity.validators import clean_resident_id, clean_uscc
+
+
+def with_check_digit(body: str) -> str:
+    return body + ric.calc_check_digit(body + "0")
+
+
+VALID_ID = with_check_digit("31010119900307123")
+
+
+def test_valid_identity_number_is_returned_compact():
+    assert clean_resident_id(f" {VALID_ID[:6]} {VALID_ID[6:]} ") == VALID_ID
+
+
+def test_lowercase_x_check_digit_is_accepted():
+    body = next(b for n in range(1000)
+                if ric.calc_check_digit((b := f"31010119900307{n:03d}") + "0") == "X")
+    assert clean_resident_id(body + "x") == body + "X"
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        (VALID_ID[:-1] + ("0" if VALID_ID[-1] != "0" else "1"), "checksum"),
+        (with_check_digit("31010119901332123"), "birth_date"),  # month 13
+        (with_check_digit("31010119900230123"), "birth_date"),  # 30 February
+        (with_check_digit("99999919900307123"), "region"),
+        ("3101011990030712", "length"),
+        ("31010119900307123456", "length"),
+    ],
+)
+def test_bad_identity_numbers_say_what_is_wrong(value, code):
+    with pytest.raises(ValidationError) as excinfo:
+        clean_resident_id(value)
+    assert excinfo.value.code == code
+
+
+def test_identity_number_message_in_chinese():
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as excinfo:
+        clean_resident_id(VALID_ID[:-1] + ("0" if VALID_ID[-1] != "0" else "1"))
+    assert "校验" in excinfo.value.messages[0]
+
+
+def test_valid_credit_code():
+    body = "91310000MA1K00001"
+    code = body + uscc.calc_check_digit(body)
+    assert clean_uscc(code) == code
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("91310000MA1K00001" + "0", "checksum"),
+        ("91310000MA1K0000", "length"),
+    ],
+)
+def test_bad_credit_codes(value, code):
+    body = "91310000MA1K00001"
+    if code == "checksum" and uscc.calc_check_digit(body) == "0":
+        value = body + "1"
+    with pytest.raises(ValidationError) as excinfo:
+        clean_uscc(value)
+    assert excinfo.value.code == code

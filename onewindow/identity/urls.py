@@ -1,0 +1,18 @@
+from django.urls import path
+
+from onewindow.identity import views
+
+app_name = "identity"
+
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("register/", views.register_view, name="register"),
+    path("account/", views.account_view, name="account"),
+    path("account/2fa/", views.two_factor_view, name="two_factor"),
+    path("account/tokens/<int:token_id>/revoke/", views.revoke_token_view, name="revoke_token"),
+    path("officer/", views.officer_home_view, name="officer_home"),
+    path("officer/departments/<str:code>/", views.department_view, name="department"),
+    path("officer/departments/<str:code>/roles/<int:assignment_id>/revoke/",
+         views.revoke_role_view, name="revoke_role"),
+]

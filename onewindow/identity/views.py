@@ -1,0 +1,228 @@
+"""Identity pages. Each view parses, authorizes through permissions/queries, calls one
+service and renders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+
+from onewindow.core.errors import ServiceError
+from onewindow.identity import permissions, queries, services
+from onewindow.identity.authentication import check_password
+from onewindow.identity.forms import (
+    GrantRoleForm,
+    LoginForm,
+    OtpForm,
+    ProfileForm,
+    RegisterForm,
+)
+from onewindow.identity.models import Department, User
+from onewindow.identity.totp import provisioning_qr_svg, secret_base32
+
+
+def _apply_errors(form: Any, error: ServiceError) -> None:
+    placed = False
+    for field, field_messages in error.fields.items():
+        target = field if field in form.fields else None
+        for message in field_messages:
+            form.add_error(target, str(message))
+            placed = True
+    if not placed:
+        form.add_error(None, str(error.message))
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return fallback
+
+
+def _activate_user_language(request: HttpRequest, response: HttpResponse, user: User) -> None:
+    from django.conf import settings
+
+    translation.activate(user.preferred_language)
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.preferred_language,
+                        samesite="Lax", httponly=False)
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = check_password(
+                request, form.cleaned_data["username"], form.cleaned_data["password"]
+            )
+        except ServiceError as error:
+            _apply_errors(form, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            if permissions.needs_second_factor(user):
+                response = redirect(
+                    f"{_two_factor_url()}?next={_safe_next(request, '/officer/')}")
+            else:
+                response = redirect(_safe_next(request, "/account/"))
+            _activate_user_language(request, response, user)
+            return response
+    status = 401 if form.errors and request.method == "POST" else 200
+    return render(request, "identity/login.html",
+                  {"form": form, "next": request.GET.get("next", "")}, status=status)
+
+
+def _two_factor_url() -> str:
+    from django.urls import reverse
+
+    return reverse("identity:two_factor")
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("core:home")
+
+
+def register_view(request: HttpRequest) -> HttpResponse:
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.register_citizen(request=request, **form.cleaned_data)
+        except ServiceError as error:
+            _apply_errors(form, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome. Your account is ready."))
+            return redirect("identity:account")
+    return render(request, "identity/register.html", {"form": form},
+                  status=422 if form.errors else 200)
+
+
+@login_required
+def two_factor_view(request: HttpRequest) -> HttpResponse:
+    """Verify a code, or, for an officer with no device yet, enrol one first."""
+    user = request.user
+    assert isinstance(user, User)
+    device = services.confirmed_device(user)
+    form = OtpForm(request.POST or None)
+    enrolling = device is None
+    pending = services.start_totp_enrollment(user=user, request=request) if enrolling else None
+    if request.method == "POST" and form.is_valid():
+        try:
+            if enrolling:
+                device = services.confirm_totp_enrollment(
+                    user=user, code=form.cleaned_data["otp"], request=request)
+            else:
+                device = services.check_totp(user=user, code=form.cleaned_data["otp"],
+                                             request=request)
+        except ServiceError as error:
+            _apply_errors(form, error)
+        else:
+            otp_login(request, device)
+            return redirect(_safe_next(request, "/officer/"))
+    context: dict[str, Any] = {"form": form, "enrolling": enrolling,
+                               "next": request.GET.get("next", "")}
+    if enrolling and pending is not None:
+        context["secret"] = secret_base32(pending)
+        context["qr_svg"] = provisioning_qr_svg(pending, user.username)
+    return render(request, "identity/two_factor.html", context,
+                  status=422 if form.errors else 200)
+
+
+@login_required
+def account_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    form = ProfileForm(request.POST or None, initial={
+        "phone": user.phone, "email": user.email, "preferred_language": user.preferred_language,
+    })
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_profile(user=user, request=request, **form.cleaned_data)
+        except ServiceError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Your details were saved."))
+            response = redirect("identity:account")
+            _activate_user_language(request, response, user)
+            return response
+    return render(request, "identity/account.html", {
+        "form": form,
+        "id_number": services.identity_number_for(viewer=user, subject=user, request=request),
+        "assignments": queries.assignments_of(user),
+        "companies": user.companies.all(),
+        "tokens": queries.tokens_of(user)[:20],
+        "has_2fa": services.confirmed_device(user) is not None,
+    }, status=422 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def revoke_token_view(request: HttpRequest, token_id: int) -> HttpResponse:
+    assert isinstance(request.user, User)
+    try:
+        services.revoke_token(user=request.user, token_id=token_id, request=request)
+    except ServiceError as error:
+        raise Http404(str(error.message)) from error
+    messages.success(request, _("The token was revoked."))
+    return redirect("identity:account")
+
+
+@login_required
+def officer_home_view(request: HttpRequest) -> HttpResponse:
+    if not permissions.is_officer(request.user):
+        raise Http404
+    return render(request, "identity/officer_home.html", {
+        "assignments": queries.assignments_of(request.user),  # type: ignore[arg-type]
+    })
+
+
+@login_required
+def department_view(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        department = queries.get_visible_department(request.user, code)
+    except Department.DoesNotExist as exc:
+        raise Http404 from exc
+    can_manage = permissions.can_manage_roles_in(request.user, department)
+    form = GrantRoleForm(request.POST or None) if can_manage else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            target = services.find_user(form.cleaned_data["username"])
+            services.grant_role(actor=request.user, user=target,  # type: ignore[arg-type]
+                                role=form.cleaned_data["role"], department=department,
+                                request=request)
+        except ServiceError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The role was granted."))
+            return redirect("identity:department", code=code)
+    members = [
+        (assignment, services.identity_number_for(
+            viewer=request.user, subject=assignment.user, request=request))
+        for assignment in queries.department_members(department)
+    ]
+    return render(request, "identity/department.html", {
+        "department": department, "members": members, "form": form, "can_manage": can_manage,
+        "children": department.children.all(),
+    }, status=422 if form is not None and form.errors else 200)
+
+
+@login_required
+@require_POST
+def revoke_role_view(request: HttpRequest, code: str, assignment_id: int) -> HttpResponse:
+    try:
+        queries.get_visible_department(request.user, code)
+        services.revoke_role(actor=request.user, assignment_id=assignment_id,  # type: ignore[arg-type]
+                             request=request)
+    except (Department.DoesNotExist, ServiceError) as exc:
+        raise Http404 from exc
+    messages.success(request, _("The role was revoked."))
+    return redirect("identity:department", code=code)

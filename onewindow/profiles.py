@@ -1,0 +1,98 @@
+"""How environment values become Django settings for the two profiles.
+
+Empty database, broker and storage values give the embedded profile (SQLite, a
+folder queue, local files); set, they give the production profile. Kept apart from
+settings.py so tests can build either profile from a plain dict.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import dj_database_url
+
+
+def database_settings(env: dict[str, Any], var_dir: Path) -> dict[str, Any]:
+    url = env["ONEWINDOW_DATABASE_URL"] or f"sqlite:///{var_dir / 'onewindow.sqlite3'}"
+    database: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        # IMMEDIATE transactions serialize writers up front instead of failing on
+        # upgrade; WAL lets the web process read while the worker writes.
+        database["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;",
+        }
+        database["CONN_MAX_AGE"] = 0
+    return database
+
+
+def storage_settings(env: dict[str, Any]) -> dict[str, Any]:
+    kind = env["ONEWINDOW_STORAGE"]
+    if kind == "local":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if kind != "s3":
+        raise ValueError("ONEWINDOW_STORAGE must be 'local' or 's3'")
+    if not env["ONEWINDOW_S3_BUCKET"]:
+        raise ValueError("ONEWINDOW_STORAGE=s3 needs ONEWINDOW_S3_BUCKET")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env["ONEWINDOW_S3_BUCKET"],
+            "endpoint_url": env["ONEWINDOW_S3_ENDPOINT_URL"] or None,
+            "region_name": env["ONEWINDOW_S3_REGION"] or None,
+            "access_key": env["ONEWINDOW_S3_ACCESS_KEY_ID"] or None,
+            "secret_key": env["ONEWINDOW_S3_SECRET_ACCESS_KEY"] or None,
+            "default_acl": None,
+            "querystring_auth": True,  # files are private; links are signed and expire
+            "file_overwrite": False,
+            "signature_version": "s3v4",
+        },
+    }
+
+
+def email_settings(env: dict[str, Any], var_dir: Path) -> dict[str, Any]:
+    url = env["ONEWINDOW_EMAIL_URL"]
+    if not url:
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": var_dir / "mail",
+        }
+    parts = urlsplit(url)
+    if parts.scheme == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if parts.scheme != "smtp":
+        raise ValueError("ONEWINDOW_EMAIL_URL must start with smtp:// or console://")
+    query = parse_qs(parts.query)
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname or "localhost",
+        "EMAIL_PORT": parts.port or 25,
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": query.get("tls", ["0"])[0] == "1",
+        "EMAIL_USE_SSL": query.get("ssl", ["0"])[0] == "1",
+    }
+
+
+def broker_settings(env: dict[str, Any], var_dir: Path) -> dict[str, Any]:
+    """Celery broker. The embedded profile uses kombu's folder transport, so the demo
+    runs a real worker with no broker server (ADR 0003)."""
+    if env["ONEWINDOW_BROKER_URL"]:
+        return {"CELERY_BROKER_URL": env["ONEWINDOW_BROKER_URL"]}
+    queue = var_dir / "broker" / "queue"
+    processed = var_dir / "broker" / "processed"
+    control = var_dir / "broker" / "control"
+    for folder in (queue, processed, control):
+        folder.mkdir(parents=True, exist_ok=True)
+    return {
+        "CELERY_BROKER_URL": "filesystem://",
+        "CELERY_BROKER_TRANSPORT_OPTIONS": {
+            "data_folder_in": str(queue),
+            "data_folder_out": str(queue),
+            "processed_folder": str(processed),
+            "control_folder": str(control),
+            "store_processed": False,
+        },
+    }

@@ -1,0 +1,185 @@
+"""Django settings for OneWindow, read only from the variables declared in ``config.py``.
+
+Empty database, broker and storage variables select the embedded profile (SQLite, a
+folder queue, local files); setting them selects the production profile.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from django.utils.translation import gettext_lazy as _
+
+from onewindow import profiles
+from onewindow.config import BASE_DIR, read_all
+
+env = read_all()
+
+VAR_DIR = Path(env["ONEWINDOW_VAR_DIR"])
+if not VAR_DIR.is_absolute():
+    VAR_DIR = BASE_DIR / VAR_DIR
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _embedded_secret_key() -> str:
+    # The embedded profile keeps a per-installation key so sessions survive restarts.
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = env["ONEWINDOW_SECRET_KEY"] or _embedded_secret_key()
+DEBUG = env["ONEWINDOW_DEBUG"]
+ALLOWED_HOSTS = env["ONEWINDOW_ALLOWED_HOSTS"]
+CSRF_TRUSTED_ORIGINS = env["ONEWINDOW_CSRF_TRUSTED_ORIGINS"]
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env["ONEWINDOW_SECURE_COOKIES"]
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 8 * 3600
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "onewindow.core",
+    "onewindow.audit",
+    "onewindow.identity",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "onewindow.identity.middleware.OfficerTwoFactorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "onewindow.urls"
+WSGI_APPLICATION = "onewindow.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "onewindow" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "onewindow.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": profiles.database_settings(env, VAR_DIR)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "identity.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "identity:login"
+LOGIN_REDIRECT_URL = "identity:account"
+LOGOUT_REDIRECT_URL = "core:home"
+
+# Lockout (django-axes): failures counted per account, not per address, so a
+# crowd behind one government NAT is not locked out by one person.
+AXES_FAILURE_LIMIT = min(env["ONEWINDOW_LOCKOUT_FAILURES"], 100)
+AXES_COOLOFF_TIME = max(env["ONEWINDOW_LOCKOUT_HOURS"], 1)  # shorter would defeat the cap
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "onewindow.identity.lockout.locked_out_response"
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False
+
+OTP_TOTP_ISSUER = "OneWindow"
+API_TOKEN_HOURS = env["ONEWINDOW_API_TOKEN_HOURS"]
+
+LANGUAGE_CODE = env["ONEWINDOW_LANGUAGE_CODE"]
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "onewindow" / "locale"]
+TIME_ZONE = env["ONEWINDOW_TIME_ZONE"]
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+MEDIA_URL = "media/"
+MEDIA_ROOT = VAR_DIR / "media"
+
+STORAGES = {
+    "default": profiles.storage_settings(env),
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+
+globals().update(profiles.email_settings(env, VAR_DIR))
+DEFAULT_FROM_EMAIL = env["ONEWINDOW_FROM_EMAIL"]
+
+# Background work: Celery everywhere. The embedded profile uses kombu's folder
+# transport, so `make demo` needs no broker server; production names Redis or RabbitMQ.
+globals().update(profiles.broker_settings(env, VAR_DIR))
+CELERY_TASK_ALWAYS_EAGER = env["ONEWINDOW_TASKS_EAGER"]
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    "audit-verify-chain": {
+        "task": "onewindow.audit.verify_chain",
+        "schedule": 3600.0,
+    },
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "onewindow": {"handlers": ["console"], "level": env["ONEWINDOW_LOG_LEVEL"]},
+    },
+}
+
+NINJA_PAGINATION_PER_PAGE = 50
+
+# Lockout is per account on purpose (see AXES_LOCKOUT_PARAMETERS above): many citizens
+# share a few carrier-grade NAT addresses, and locking by address would lock them all.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]

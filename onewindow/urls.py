@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from onewindow.api import api
+
+urlpatterns = [
+    path("", include("onewindow.core.urls")),
+    path("", include("onewindow.identity.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("django-admin/", admin.site.urls),
+]
