@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements/lock.txt pyproject.toml | sha1sum | cut -c1-12)
 MANAGE := $(PY) manage.py
 
-.PHONY: demo test install lint types unit messages serve demo-data ci-services browser-deps bench clean
+.PHONY: demo test install lint types unit messages serve demo-data browser-deps clean
 
 $(STAMP): requirements/lock.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,9 +22,11 @@ messages: $(STAMP)
 
 demo: install messages
 	$(MANAGE) migrate --noinput -v 0
+	$(MANAGE) collectstatic --noinput -v 0
 	$(MANAGE) load_demo_city
-	$(MANAGE) demo_logins
-	$(VENV)/bin/honcho -f Procfile.demo start
+	ONEWINDOW_DEMO=1 $(MANAGE) demo_logins
+	@echo "Serving http://127.0.0.1:8000 — Ctrl-C stops the web server and the worker."
+	ONEWINDOW_DEMO=1 $(VENV)/bin/honcho -f Procfile.demo start
 
 lint: install
 	$(VENV)/bin/ruff check onewindow

@@ -45,8 +45,11 @@ def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def not_authenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
-    body = {"code": "not_authenticated",
-            "message": _("Missing, expired or revoked token."), "fields": {}}
+    body = {
+        "code": "not_authenticated",
+        "message": _("Missing, expired or revoked token."),
+        "fields": {},
+    }
     return api.create_response(request, body, status=401)
 
 
@@ -72,8 +75,11 @@ def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpRespon
         location = [str(p) for p in error.get("loc", []) if p not in ("body", "payload", "query")]
         message = PYDANTIC_MESSAGES.get(str(error.get("type")), error.get("msg", ""))
         fields.setdefault(".".join(location) or "__all__", []).append(str(message))
-    body = {"code": "invalid", "message": _("Some fields are missing or invalid."),
-            "fields": fields}
+    body = {
+        "code": "invalid",
+        "message": _("Some fields are missing or invalid."),
+        "fields": fields,
+    }
     return api.create_response(request, body, status=422)
 
 

@@ -49,46 +49,99 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("ONEWINDOW_VAR_DIR", str, "var",
-            "Folder for the embedded profile's database, files, mail and broker queue "
-            "(relative paths are taken from the project root)."),
-    Setting("ONEWINDOW_SECRET_KEY", str, "",
-            "Django secret key. Empty: the embedded profile generates one into "
-            "`$ONEWINDOW_VAR_DIR/secret_key`; production must set it."),
+    Setting(
+        "ONEWINDOW_VAR_DIR",
+        str,
+        "var",
+        "Folder for the embedded profile's database, files, mail and broker queue "
+        "(relative paths are taken from the project root).",
+    ),
+    Setting(
+        "ONEWINDOW_SECRET_KEY",
+        str,
+        "",
+        "Django secret key. Empty: the embedded profile generates one into "
+        "`$ONEWINDOW_VAR_DIR/secret_key`; production must set it.",
+    ),
     Setting("ONEWINDOW_DEBUG", _bool, "false", "Django debug pages. Never true in production."),
-    Setting("ONEWINDOW_ALLOWED_HOSTS", _list, "127.0.0.1,localhost",
-            "Comma-separated host names the site answers to."),
-    Setting("ONEWINDOW_CSRF_TRUSTED_ORIGINS", _list, "",
-            "Comma-separated origins (https://gov.example) trusted for form posts behind a proxy."),
-    Setting("ONEWINDOW_SECURE_COOKIES", _bool, "false",
-            "Send session and CSRF cookies over HTTPS only; set true behind TLS."),
-    Setting("ONEWINDOW_DATABASE_URL", str, "",
-            "Database URL. Empty: SQLite at `$ONEWINDOW_VAR_DIR/onewindow.sqlite3`. "
-            "Production: `postgres://user:pass@host:5432/onewindow`."),
-    Setting("ONEWINDOW_BROKER_URL", str, "",
-            "Celery broker. Empty: a folder queue under `$ONEWINDOW_VAR_DIR/broker` served by the "
-            "local worker. Production: `redis://host:6379/0` or `amqp://user:pass@host:5672//`."),
-    Setting("ONEWINDOW_TASKS_EAGER", _bool, "false",
-            "Run background tasks inline in the caller (tests only)."),
-    Setting("ONEWINDOW_STORAGE", str, "local",
-            "File storage: `local` (files under `$ONEWINDOW_VAR_DIR/media`) or `s3`."),
+    Setting(
+        "ONEWINDOW_ALLOWED_HOSTS",
+        _list,
+        "127.0.0.1,localhost",
+        "Comma-separated host names the site answers to.",
+    ),
+    Setting(
+        "ONEWINDOW_CSRF_TRUSTED_ORIGINS",
+        _list,
+        "",
+        "Comma-separated origins (https://gov.example) trusted for form posts behind a proxy.",
+    ),
+    Setting(
+        "ONEWINDOW_SECURE_COOKIES",
+        _bool,
+        "false",
+        "Send session and CSRF cookies over HTTPS only; set true behind TLS.",
+    ),
+    Setting(
+        "ONEWINDOW_DATABASE_URL",
+        str,
+        "",
+        "Database URL. Empty: SQLite at `$ONEWINDOW_VAR_DIR/onewindow.sqlite3`. "
+        "Production: `postgres://user:pass@host:5432/onewindow`.",
+    ),
+    Setting(
+        "ONEWINDOW_BROKER_URL",
+        str,
+        "",
+        "Celery broker. Empty: a folder queue under `$ONEWINDOW_VAR_DIR/broker` served by the "
+        "local worker. Production: `redis://host:6379/0` or `amqp://user:pass@host:5672//`.",
+    ),
+    Setting(
+        "ONEWINDOW_TASKS_EAGER",
+        _bool,
+        "false",
+        "Run background tasks inline in the caller (tests only).",
+    ),
+    Setting(
+        "ONEWINDOW_STORAGE",
+        str,
+        "local",
+        "File storage: `local` (files under `$ONEWINDOW_VAR_DIR/media`) or `s3`.",
+    ),
     Setting("ONEWINDOW_S3_BUCKET", str, "", "S3 bucket for uploaded files (when storage is `s3`)."),
-    Setting("ONEWINDOW_S3_ENDPOINT_URL", str, "",
-            "S3-compatible endpoint, e.g. `https://oss.example.gov` or a MinIO URL."),
+    Setting(
+        "ONEWINDOW_S3_ENDPOINT_URL",
+        str,
+        "",
+        "S3-compatible endpoint, e.g. `https://oss.example.gov` or a MinIO URL.",
+    ),
     Setting("ONEWINDOW_S3_REGION", str, "", "S3 region name, if the provider needs one."),
     Setting("ONEWINDOW_S3_ACCESS_KEY_ID", str, "", "S3 access key id."),
     Setting("ONEWINDOW_S3_SECRET_ACCESS_KEY", str, "", "S3 secret access key."),
-    Setting("ONEWINDOW_EMAIL_URL", str, "",
-            "Outgoing mail. Empty: messages are written as files under `$ONEWINDOW_VAR_DIR/mail`. "
-            "Production: `smtp://user:pass@host:587?tls=1`."),
-    Setting("ONEWINDOW_FROM_EMAIL", str, "OneWindow <noreply@onewindow.invalid>",
-            "Sender address of notifications."),
-    Setting("ONEWINDOW_LANGUAGE_CODE", str, "zh-hans",
-            "Default interface language: `zh-hans` or `en`."),
+    Setting(
+        "ONEWINDOW_EMAIL_URL",
+        str,
+        "",
+        "Outgoing mail. Empty: messages are written as files under `$ONEWINDOW_VAR_DIR/mail`. "
+        "Production: `smtp://user:pass@host:587?tls=1`.",
+    ),
+    Setting(
+        "ONEWINDOW_FROM_EMAIL",
+        str,
+        "OneWindow <noreply@onewindow.invalid>",
+        "Sender address of notifications.",
+    ),
+    Setting(
+        "ONEWINDOW_LANGUAGE_CODE", str, "zh-hans", "Default interface language: `zh-hans` or `en`."
+    ),
     Setting("ONEWINDOW_TIME_ZONE", str, "Asia/Shanghai", "Local time zone of the city."),
     Setting("ONEWINDOW_API_TOKEN_HOURS", int, "8", "Lifetime of an API token, in hours."),
-    Setting("ONEWINDOW_LOCKOUT_FAILURES", int, "10",
-            "Failed logins on one account that lock it (at most 100)."),
+    Setting(
+        "ONEWINDOW_LOCKOUT_FAILURES",
+        int,
+        "10",
+        "Failed logins on one account that lock it (at most 100).",
+    ),
     Setting("ONEWINDOW_LOCKOUT_HOURS", int, "1", "How long a locked account stays locked."),
     Setting("ONEWINDOW_LOG_LEVEL", str, "INFO", "Log level of the `onewindow` loggers."),
 )

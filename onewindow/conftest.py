@@ -35,25 +35,38 @@ def make_uscc() -> str:
 
 
 def make_department(
-    *, code: str, name: str = "", parent: Department | None = None,
+    *,
+    code: str,
+    name: str = "",
+    parent: Department | None = None,
     kind: str = DepartmentKind.BUREAU,
 ) -> Department:
     return Department.objects.create(
-        code=code, name=name or f"部门{code}", name_en=f"Department {code}", kind=kind,
+        code=code,
+        name=name or f"部门{code}",
+        name_en=f"Department {code}",
+        kind=kind,
         parent=parent,
     )
 
 
 def make_user(
-    *, username: str | None = None, roles: Iterable[tuple[str, Department | None]] = (),
-    id_number: str | None = "auto", with_totp: bool = False, email: str = "",
+    *,
+    username: str | None = None,
+    roles: Iterable[tuple[str, Department | None]] = (),
+    id_number: str | None = "auto",
+    with_totp: bool = False,
+    email: str = "",
     language: str = "zh-hans",
 ) -> User:
     username = username or f"user{next(_serial)}"
     user = services.create_person(
-        username=username, password=PASSWORD, full_name=f"测试{username}",
+        username=username,
+        password=PASSWORD,
+        full_name=f"测试{username}",
         id_number=make_id_number() if id_number == "auto" else id_number,
-        email=email, roles=list(roles) or None,
+        email=email,
+        roles=list(roles) or None,
     )
     if language != "zh-hans":
         User.objects.filter(pk=user.pk).update(preferred_language=language)
@@ -74,14 +87,26 @@ def city(db: None) -> dict[str, Department]:
     root = make_department(code="310000", name="市政府", kind=DepartmentKind.CITY)
     police = make_department(code="310000-GA", name="公安局", parent=root)
     market = make_department(code="310000-SJ", name="市场监管局", parent=root)
-    pudong = make_department(code="310115", name="浦东新区", parent=root,
-                             kind=DepartmentKind.DISTRICT)
-    street = make_department(code="310115004", name="陆家嘴街道", parent=pudong,
-                             kind=DepartmentKind.STREET)
-    pd_market = make_department(code="310115-SJ", name="浦东新区市场监管局", parent=pudong,
-                                kind=DepartmentKind.DISTRICT_BUREAU)
-    return {"root": root, "police": police, "market": market, "pudong": pudong,
-            "street": street, "pd_market": pd_market}
+    pudong = make_department(
+        code="310115", name="浦东新区", parent=root, kind=DepartmentKind.DISTRICT
+    )
+    street = make_department(
+        code="310115004", name="陆家嘴街道", parent=pudong, kind=DepartmentKind.STREET
+    )
+    pd_market = make_department(
+        code="310115-SJ",
+        name="浦东新区市场监管局",
+        parent=pudong,
+        kind=DepartmentKind.DISTRICT_BUREAU,
+    )
+    return {
+        "root": root,
+        "police": police,
+        "market": market,
+        "pudong": pudong,
+        "street": street,
+        "pd_market": pd_market,
+    }
 
 
 @pytest.fixture

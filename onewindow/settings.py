@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+
 from django.utils.translation import gettext_lazy as _
 
 from onewindow import profiles

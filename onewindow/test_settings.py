@@ -8,6 +8,6 @@ os.environ.setdefault("ONEWINDOW_TASKS_EAGER", "true")
 os.environ.setdefault("ONEWINDOW_VAR_DIR", tempfile.mkdtemp(prefix="onewindow-test-"))
 os.environ.setdefault("ONEWINDOW_SECRET_KEY", "test-only-secret-key-not-for-production")
 
-from onewindow.settings import *  # noqa: E402,F403
+from onewindow.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["onewindow.core.testing.FastArgon2PasswordHasher"]

@@ -62,15 +62,31 @@ def record_event(
         at = timezone.now()
         ip = _client_ip(request)
         content = canonical_content(
-            seq=seq, at=at, actor_id=actor_id, actor_label=actor_label, action=action,
-            target_type=target_type, target_id=target_id, outcome=str(outcome),
-            detail=clean_detail, ip_address=ip,
+            seq=seq,
+            at=at,
+            actor_id=actor_id,
+            actor_label=actor_label,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            outcome=str(outcome),
+            detail=clean_detail,
+            ip_address=ip,
         )
         digest = chain_hash(head.hash, content)
         event = AuditEvent.objects.create(
-            seq=seq, at=at, actor_id=actor_id, actor_label=actor_label, action=action,
-            target_type=target_type, target_id=target_id, outcome=str(outcome),
-            detail=clean_detail, ip_address=ip, prev_hash=head.hash, hash=digest,
+            seq=seq,
+            at=at,
+            actor_id=actor_id,
+            actor_label=actor_label,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            outcome=str(outcome),
+            detail=clean_detail,
+            ip_address=ip,
+            prev_hash=head.hash,
+            hash=digest,
         )
         head.seq, head.hash = seq, digest
         head.save(update_fields=["seq", "hash"])

@@ -21,9 +21,16 @@ class Problem:
 
 def _recomputed_hash(event: AuditEvent) -> str:
     content = canonical_content(
-        seq=event.seq, at=event.at, actor_id=event.actor_id, actor_label=event.actor_label,
-        action=event.action, target_type=event.target_type, target_id=event.target_id,
-        outcome=event.outcome, detail=event.detail, ip_address=event.ip_address,
+        seq=event.seq,
+        at=event.at,
+        actor_id=event.actor_id,
+        actor_label=event.actor_label,
+        action=event.action,
+        target_type=event.target_type,
+        target_id=event.target_id,
+        outcome=event.outcome,
+        detail=event.detail,
+        ip_address=event.ip_address,
     )
     return chain_hash(event.prev_hash, content)
 
@@ -35,33 +42,49 @@ def verify_chain(batch_size: int = 2000) -> list[Problem]:
     expected_seq, expected_prev = 1, GENESIS_HASH
     for event in _in_order(batch_size):
         if event.seq > expected_seq:
-            missing = f"{expected_seq}" if event.seq == expected_seq + 1 else (
-                f"{expected_seq}–{event.seq - 1}"
+            missing = (
+                f"{expected_seq}"
+                if event.seq == expected_seq + 1
+                else (f"{expected_seq}–{event.seq - 1}")
             )
             problems.append(Problem(expected_seq, "deleted", f"rows {missing} are missing"))
         elif event.seq < expected_seq:
             problems.append(Problem(event.seq, "reordered", "sequence number repeats"))
         if event.prev_hash != expected_prev:
             if event.prev_hash in stored_hashes and event.seq == expected_seq:
-                problems.append(Problem(
-                    event.seq, "reordered",
-                    "it links to a row other than the one before it",
-                ))
+                problems.append(
+                    Problem(
+                        event.seq,
+                        "reordered",
+                        "it links to a row other than the one before it",
+                    )
+                )
             elif event.seq == expected_seq:
-                problems.append(Problem(
-                    event.seq, "edited", "its link to the row before it was changed",
-                ))
+                problems.append(
+                    Problem(
+                        event.seq,
+                        "edited",
+                        "its link to the row before it was changed",
+                    )
+                )
         if _recomputed_hash(event) != event.hash:
-            problems.append(Problem(
-                event.seq, "edited", "its content no longer matches its hash",
-            ))
+            problems.append(
+                Problem(
+                    event.seq,
+                    "edited",
+                    "its content no longer matches its hash",
+                )
+            )
         expected_seq, expected_prev = event.seq + 1, event.hash
     head = ChainHead.objects.filter(pk=1).first()
     if head is not None and head.seq >= expected_seq:
-        problems.append(Problem(
-            expected_seq, "truncated",
-            f"the log ends at row {expected_seq - 1} but {head.seq} rows were written",
-        ))
+        problems.append(
+            Problem(
+                expected_seq,
+                "truncated",
+                f"the log ends at row {expected_seq - 1} but {head.seq} rows were written",
+            )
+        )
     elif head is not None and head.seq == expected_seq - 1 and head.hash != expected_prev:
         problems.append(Problem(head.seq, "edited", "the last row differs from the chain head"))
     return problems

@@ -51,7 +51,9 @@ def check_token_login(
             code="2fa_not_enrolled",
         )
     if not otp:
-        raise InvalidInput(_("Officers must enter a two-factor code."),
-                           fields={"otp": [_("Officers must enter a two-factor code.")]})
+        raise InvalidInput(
+            _("Officers must enter a two-factor code."),
+            fields={"otp": [_("Officers must enter a two-factor code.")]},
+        )
     services.check_totp(user=user, code=otp, request=request)
     return user, True

@@ -22,7 +22,7 @@ from stdnum.cn import ric, uscc
 
 from onewindow.identity.roles import PUBLIC_ROLES, Role
 
-DEMO_PASSWORD = "Demo-Pass-2026"  # noqa: S105 (public by design: demo accounts only)
+DEMO_PASSWORD = "Demo-Pass-2026"
 DEMO_EMAIL_DOMAIN = "demo.onewindow.invalid"
 TOTP_DEVICE_NAME = "demo authenticator"
 CITY_CODE = "310000"

@@ -23,7 +23,7 @@ class OfficerTwoFactorMiddleware:
             user.is_authenticated
             and not request.path.startswith(ALLOWED_PREFIXES)
             and needs_second_factor(user)
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()  # type: ignore[attr-defined]  # added by OTPMiddleware
         ):
             return redirect("identity:two_factor")
         return self.get_response(request)

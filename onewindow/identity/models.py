@@ -38,7 +38,9 @@ class Department(models.Model):
     )
     path = models.CharField(max_length=400, unique=True, editable=False)
     division_code = models.CharField(
-        _("division code (GB/T 2260)"), max_length=12, blank=True,
+        _("division code (GB/T 2260)"),
+        max_length=12,
+        blank=True,
         help_text=_("Administrative division this department serves."),
     )
 
@@ -76,7 +78,11 @@ class User(AbstractUser):
     last_name = None  # type: ignore[assignment]
     full_name = models.CharField(_("full name"), max_length=100)
     id_number = models.CharField(
-        _("resident identity number"), max_length=18, unique=True, null=True, blank=True,
+        _("resident identity number"),
+        max_length=18,
+        unique=True,
+        null=True,
+        blank=True,
         validators=[validate_resident_id],
     )
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
@@ -84,7 +90,7 @@ class User(AbstractUser):
         _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
 
-    objects = UserManager()
+    objects = UserManager()  # type: ignore[misc]
     REQUIRED_FIELDS = ["full_name"]
 
     class Meta:
@@ -120,13 +126,15 @@ class RoleAssignment(models.Model):
                 fields=["user", "role", "department"], name="unique_role_in_department"
             ),
             models.UniqueConstraint(
-                fields=["user", "role"], condition=Q(department__isnull=True),
+                fields=["user", "role"],
+                condition=Q(department__isnull=True),
                 name="unique_role_without_department",
             ),
             models.CheckConstraint(
                 condition=Q(role__in=[r.value for r in OFFICER_ROLES], department__isnull=False)
-                | Q(role__in=[Role.CITIZEN.value, Role.COMPANY_AGENT.value],
-                    department__isnull=True),
+                | Q(
+                    role__in=[Role.CITIZEN.value, Role.COMPANY_AGENT.value], department__isnull=True
+                ),
                 name="officer_roles_need_a_department",
             ),
         ]
@@ -141,7 +149,9 @@ class LegalPerson(models.Model):
     """A company or other organisation, identified by its unified social credit code."""
 
     uscc = models.CharField(
-        _("unified social credit code"), max_length=18, unique=True,
+        _("unified social credit code"),
+        max_length=18,
+        unique=True,
         validators=[validate_uscc],
     )
     name = models.CharField(_("name"), max_length=200)

@@ -41,8 +41,9 @@ def is_officer(user: Any) -> bool:
 
 def needs_second_factor(user: Any) -> bool:
     """Officers, and staff who can reach Django's admin, act only after a second factor."""
-    return bool(getattr(user, "is_staff", False) or getattr(user, "is_superuser", False)
-                or is_officer(user))
+    return bool(
+        getattr(user, "is_staff", False) or getattr(user, "is_superuser", False) or is_officer(user)
+    )
 
 
 def officer_roots(user: Any, roles: frozenset[Role] | None = None) -> list[Department]:
@@ -85,10 +86,10 @@ def can_view_identity_number(viewer: Any, subject: User) -> bool:
     if not roots:
         return False
     # People without a department (citizens, agents) are in scope only at the city root.
-    if any(root.parent_id is None for root in officer_roots(viewer,
-                                                             frozenset({Role.PLATFORM_ADMIN}))):
+    if any(
+        root.parent_id is None for root in officer_roots(viewer, frozenset({Role.PLATFORM_ADMIN}))
+    ):
         return True
     return any(
-        a.department is not None and _covers(roots, a.department)
-        for a in _assignments(subject)
+        a.department is not None and _covers(roots, a.department) for a in _assignments(subject)
     )

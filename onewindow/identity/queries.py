@@ -63,7 +63,9 @@ def visible_user(viewer: Any, user_id: int) -> User:
 
 
 def assignments_of(user: User) -> QuerySet[RoleAssignment]:
-    return RoleAssignment.objects.filter(user=user).select_related("department", "department__parent")
+    return RoleAssignment.objects.filter(user=user).select_related(
+        "department", "department__parent"
+    )
 
 
 def tokens_of(user: User) -> QuerySet[ApiToken]:

@@ -80,11 +80,17 @@ def create_person(
     _validated_password(password, candidate)
     with transaction.atomic():
         user = User.objects.create_user(
-            username=username, password=password, full_name=full_name.strip(),
-            id_number=compact_id, phone=phone, email=email,
+            username=username,
+            password=password,
+            full_name=full_name.strip(),
+            id_number=compact_id,
+            phone=phone,
+            email=email,
         )
         record_event(
-            actor=actor or user, action="identity.account_created", target=user,
+            actor=actor or user,
+            action="identity.account_created",
+            target=user,
             detail={"username": username, "id_number": mask_identity_number(compact_id)},
             request=request,
         )
@@ -94,8 +100,14 @@ def create_person(
 
 
 def register_citizen(
-    *, username: str, password: str, full_name: str, id_number: str, phone: str = "",
-    email: str = "", request: HttpRequest | None = None,
+    *,
+    username: str,
+    password: str,
+    full_name: str,
+    id_number: str,
+    phone: str = "",
+    email: str = "",
+    request: HttpRequest | None = None,
 ) -> User:
     if not id_number:
         raise InvalidInput(
@@ -103,13 +115,22 @@ def register_citizen(
             fields={"id_number": [_("Enter your identity number.")]},
         )
     return create_person(
-        username=username, password=password, full_name=full_name, id_number=id_number,
-        phone=phone, email=email, request=request,
+        username=username,
+        password=password,
+        full_name=full_name,
+        id_number=id_number,
+        phone=phone,
+        email=email,
+        request=request,
     )
 
 
 def update_profile(
-    *, user: User, phone: str, email: str, preferred_language: str,
+    *,
+    user: User,
+    phone: str,
+    email: str,
+    preferred_language: str,
     request: HttpRequest | None = None,
 ) -> User:
     if preferred_language not in dict(settings.LANGUAGES):
@@ -119,23 +140,34 @@ def update_profile(
         )
     changed = {
         name: True
-        for name, value in (("phone", phone), ("email", email),
-                            ("preferred_language", preferred_language))
+        for name, value in (
+            ("phone", phone),
+            ("email", email),
+            ("preferred_language", preferred_language),
+        )
         if getattr(user, name) != value
     }
     with transaction.atomic():
         user.phone, user.email, user.preferred_language = phone, email, preferred_language
         user.save(update_fields=["phone", "email", "preferred_language"])
         record_event(
-            actor=user, action="identity.profile_updated", target=user,
-            detail={"changed": sorted(changed)}, request=request,
+            actor=user,
+            action="identity.profile_updated",
+            target=user,
+            detail={"changed": sorted(changed)},
+            request=request,
         )
     return user
 
 
 def register_legal_person(
-    *, uscc: str, name: str, legal_representative: str, name_en: str = "",
-    agents: list[User] | None = None, actor: User | None = None,
+    *,
+    uscc: str,
+    name: str,
+    legal_representative: str,
+    name_en: str = "",
+    agents: list[User] | None = None,
+    actor: User | None = None,
     request: HttpRequest | None = None,
 ) -> LegalPerson:
     try:
@@ -143,18 +175,34 @@ def register_legal_person(
     except ValidationError as exc:
         raise InvalidInput(exc.messages[0], fields={"uscc": list(exc.messages)}) from exc
     if LegalPerson.objects.filter(uscc=code).exists():
-        raise Conflict(_("This credit code is already registered."),
-                       fields={"uscc": [_("This credit code is already registered.")]})
+        raise Conflict(
+            _("This credit code is already registered."),
+            fields={"uscc": [_("This credit code is already registered.")]},
+        )
     with transaction.atomic():
         company = LegalPerson.objects.create(
-            uscc=code, name=name, name_en=name_en, legal_representative=legal_representative,
+            uscc=code,
+            name=name,
+            name_en=name_en,
+            legal_representative=legal_representative,
         )
-        record_event(actor=actor, action="identity.legal_person_registered", target=company,
-                     detail={"uscc": code, "name": name}, request=request)
+        record_event(
+            actor=actor,
+            action="identity.legal_person_registered",
+            target=company,
+            detail={"uscc": code, "name": name},
+            request=request,
+        )
         for agent in agents or []:
             company.agents.add(agent)
-            _add_role(user=agent, role=Role.COMPANY_AGENT, department=None, actor=actor,
-                      request=request, detail={"company": code})
+            _add_role(
+                user=agent,
+                role=Role.COMPANY_AGENT,
+                department=None,
+                actor=actor,
+                request=request,
+                detail={"company": code},
+            )
     return company
 
 
@@ -162,14 +210,22 @@ def register_legal_person(
 
 
 def _add_role(
-    *, user: User, role: str, department: Department | None, actor: User | None,
-    request: HttpRequest | None, detail: dict[str, Any] | None = None,
+    *,
+    user: User,
+    role: str,
+    department: Department | None,
+    actor: User | None,
+    request: HttpRequest | None,
+    detail: dict[str, Any] | None = None,
 ) -> RoleAssignment:
     if role not in Role.values:
         raise InvalidInput(_("Unknown role."), fields={"role": [_("Unknown role.")]})
     if (role in PUBLIC_ROLES) != (department is None):
-        message = (_("This role is held without a department.") if role in PUBLIC_ROLES
-                   else _("An officer role is held in a department."))
+        message = (
+            _("This role is held without a department.")
+            if role in PUBLIC_ROLES
+            else _("An officer role is held in a department.")
+        )
         raise InvalidInput(message, fields={"department": [message]})
     existing = RoleAssignment.objects.filter(user=user, role=role, department=department)
     if existing.exists():
@@ -177,41 +233,64 @@ def _add_role(
     try:
         with transaction.atomic():
             assignment = RoleAssignment.objects.create(
-                user=user, role=role, department=department, granted_by=actor,
+                user=user,
+                role=role,
+                department=department,
+                granted_by=actor,
             )
     except IntegrityError as exc:  # a concurrent grant of the same role
         raise Conflict(_("This role was just granted by someone else.")) from exc
     record_event(
-        actor=actor, action="identity.role_granted", target=user, request=request,
-        detail={"role": role, "department": department.code if department else None,
-                **(detail or {})},
+        actor=actor,
+        action="identity.role_granted",
+        target=user,
+        request=request,
+        detail={
+            "role": role,
+            "department": department.code if department else None,
+            **(detail or {}),
+        },
     )
     permissions.forget_cached_roles(user)
     return assignment
 
 
 def grant_role(
-    *, actor: User, user: User, role: str, department: Department | None,
+    *,
+    actor: User,
+    user: User,
+    role: str,
+    department: Department | None,
     request: HttpRequest | None = None,
 ) -> RoleAssignment:
     if not permissions.can_grant(actor, role, department):
         with transaction.atomic():
-            record_event(actor=actor, action="identity.role_granted", target=user,
-                         outcome=Outcome.DENIED, request=request,
-                         detail={"role": role,
-                                 "department": department.code if department else None})
+            record_event(
+                actor=actor,
+                action="identity.role_granted",
+                target=user,
+                outcome=Outcome.DENIED,
+                request=request,
+                detail={"role": role, "department": department.code if department else None},
+            )
         raise Forbidden(_("You may not grant this role here."))
     with transaction.atomic():
-        return _add_role(user=user, role=role, department=department, actor=actor,
-                         request=request)
+        return _add_role(user=user, role=role, department=department, actor=actor, request=request)
 
 
 def revoke_role(
-    *, actor: User, assignment_id: int, request: HttpRequest | None = None,
+    *,
+    actor: User,
+    assignment_id: int,
+    request: HttpRequest | None = None,
 ) -> None:
     with transaction.atomic():
-        assignment = (RoleAssignment.objects.select_for_update()
-                      .select_related("user", "department").filter(pk=assignment_id).first())
+        assignment = (
+            RoleAssignment.objects.select_for_update(of=("self",))
+            .select_related("user", "department")
+            .filter(pk=assignment_id)
+            .first()
+        )
         if assignment is None or not permissions.can_grant(
             actor, assignment.role, assignment.department
         ):
@@ -219,8 +298,13 @@ def revoke_role(
             raise NotFound(_("No such role assignment."))
         user, role, department = assignment.user, assignment.role, assignment.department
         assignment.delete()
-        record_event(actor=actor, action="identity.role_revoked", target=user, request=request,
-                     detail={"role": role, "department": department.code if department else None})
+        record_event(
+            actor=actor,
+            action="identity.role_revoked",
+            target=user,
+            request=request,
+            detail={"role": role, "department": department.code if department else None},
+        )
     permissions.forget_cached_roles(user)
 
 
@@ -242,25 +326,35 @@ def start_totp_enrollment(*, user: User, request: HttpRequest | None = None) -> 
         device = pending_device(user)
         if device is None:
             device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
-            record_event(actor=user, action="identity.2fa_enrollment_started", target=user,
-                         request=request)
+            record_event(
+                actor=user, action="identity.2fa_enrollment_started", target=user, request=request
+            )
         return device
 
 
 def confirm_totp_enrollment(
-    *, user: User, code: str, request: HttpRequest | None = None,
+    *,
+    user: User,
+    code: str,
+    request: HttpRequest | None = None,
 ) -> TOTPDevice:
     device = pending_device(user)
     if device is None:
-        raise InvalidInput(_("Start the set-up again."),
-                           fields={"otp": [_("Start the set-up again.")]})
+        raise InvalidInput(
+            _("Start the set-up again."), fields={"otp": [_("Start the set-up again.")]}
+        )
     # The failure is committed (audit row and django-otp's throttle counter) before the
     # error is raised, so a wrong code is neither forgotten nor free to retry at once.
     with transaction.atomic():
         ok = bool(code) and device.verify_token(code.strip())
         if not ok:
-            record_event(actor=user, action="identity.2fa_enrolled", target=user,
-                         outcome=Outcome.FAILURE, request=request)
+            record_event(
+                actor=user,
+                action="identity.2fa_enrolled",
+                target=user,
+                outcome=Outcome.FAILURE,
+                request=request,
+            )
     if not ok:
         raise InvalidInput(WRONG_CODE, fields={"otp": [WRONG_CODE]})
     with transaction.atomic():
@@ -278,8 +372,13 @@ def check_totp(*, user: User, code: str, request: HttpRequest | None = None) -> 
         raise Forbidden(_("Set up two-factor authentication first."), code="2fa_not_enrolled")
     with transaction.atomic():
         ok = bool(code) and device.verify_token(code.strip())
-        record_event(actor=user, action="identity.2fa_verified", target=user,
-                     outcome=Outcome.SUCCESS if ok else Outcome.FAILURE, request=request)
+        record_event(
+            actor=user,
+            action="identity.2fa_verified",
+            target=user,
+            outcome=Outcome.SUCCESS if ok else Outcome.FAILURE,
+            request=request,
+        )
     if not ok:
         raise InvalidInput(WRONG_CODE, fields={"otp": [WRONG_CODE]})
     return device
@@ -293,16 +392,27 @@ def hash_token(token: str) -> str:
 
 
 def issue_token(
-    *, user: User, second_factor: bool = False, request: HttpRequest | None = None,
+    *,
+    user: User,
+    second_factor: bool = False,
+    request: HttpRequest | None = None,
 ) -> tuple[str, ApiToken]:
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         record = ApiToken.objects.create(
-            user=user, key_hash=hash_token(token), prefix=token[:8], second_factor=second_factor,
+            user=user,
+            key_hash=hash_token(token),
+            prefix=token[:8],
+            second_factor=second_factor,
             expires_at=timezone.now() + timedelta(hours=settings.API_TOKEN_HOURS),
         )
-        record_event(actor=user, action="identity.token_issued", target=record, request=request,
-                     detail={"expires_at": record.expires_at.isoformat()})
+        record_event(
+            actor=user,
+            action="identity.token_issued",
+            target=record,
+            request=request,
+            detail={"expires_at": record.expires_at.isoformat()},
+        )
     return token, record
 
 
@@ -314,13 +424,13 @@ def revoke_token(*, user: User, token_id: int, request: HttpRequest | None = Non
         if record.revoked_at is None:
             record.revoked_at = timezone.now()
             record.save(update_fields=["revoked_at"])
-            record_event(actor=user, action="identity.token_revoked", target=record,
-                         request=request)
+            record_event(
+                actor=user, action="identity.token_revoked", target=record, request=request
+            )
 
 
 def user_for_token(token: str) -> tuple[User, ApiToken] | None:
-    record = (ApiToken.objects.select_related("user")
-              .filter(key_hash=hash_token(token)).first())
+    record = ApiToken.objects.select_related("user").filter(key_hash=hash_token(token)).first()
     now = timezone.now()
     if record is None or not record.is_active(now) or not record.user.is_active:
         return None
@@ -337,7 +447,10 @@ def user_for_token(token: str) -> tuple[User, ApiToken] | None:
 
 
 def identity_number_for(
-    *, viewer: Any, subject: User, request: HttpRequest | None = None,
+    *,
+    viewer: Any,
+    subject: User,
+    request: HttpRequest | None = None,
 ) -> str:
     """The subject's identity number as the viewer may see it; an unmasked view of
     someone else's number is audited."""
@@ -347,8 +460,13 @@ def identity_number_for(
         return mask_identity_number(subject.id_number)
     if viewer.pk != subject.pk:
         with transaction.atomic():
-            record_event(actor=viewer, action="identity.personal_data_viewed", target=subject,
-                         detail={"field": "id_number"}, request=request)
+            record_event(
+                actor=viewer,
+                action="identity.personal_data_viewed",
+                target=subject,
+                detail={"field": "id_number"},
+                request=request,
+            )
     return subject.id_number
 
 

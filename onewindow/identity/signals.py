@@ -34,8 +34,12 @@ def audit_login_failed(
 ) -> None:
     username = str(credentials.get("username", ""))[:150]
     record_event(
-        actor=None, action="identity.login", target=("identity.user", username),
-        outcome=Outcome.FAILURE, detail={"username": username}, request=request,
+        actor=None,
+        action="identity.login",
+        target=("identity.user", username),
+        outcome=Outcome.FAILURE,
+        detail={"username": username},
+        request=request,
     )
 
 
@@ -47,12 +51,17 @@ def audit_lockout(
 
     # Axes signals on every attempt made while locked; the owner hears once per lockout.
     already_locked = AuditEvent.objects.filter(
-        action="identity.locked_out", target_id=username or "",
+        action="identity.locked_out",
+        target_id=username or "",
         at__gte=timezone.now() - timedelta(hours=settings.AXES_COOLOFF_TIME),
     ).exists()
     record_event(
-        actor=None, action="identity.locked_out", target=("identity.user", username or ""),
-        outcome=Outcome.DENIED, detail={"username": username}, request=request,
+        actor=None,
+        action="identity.locked_out",
+        target=("identity.user", username or ""),
+        outcome=Outcome.DENIED,
+        detail={"username": username},
+        request=request,
     )
     if username and not already_locked:
         transaction.on_commit(lambda: send_lockout_notice.delay(username))

@@ -8,8 +8,12 @@ from django.utils.translation import gettext as _
 from onewindow.identity.models import User
 
 
-@shared_task(name="onewindow.identity.send_lockout_notice", autoretry_for=(OSError,),
-             retry_backoff=True, max_retries=5)
+@shared_task(
+    name="onewindow.identity.send_lockout_notice",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
 def send_lockout_notice(username: str) -> bool:
     """Tell the account owner it was locked, in their language. Re-reads the user, so a
     retry or a duplicate delivery only sends a harmless second notice."""
@@ -23,7 +27,8 @@ def send_lockout_notice(username: str) -> bool:
                 "Too many wrong passwords were entered for your account %(username)s, so it "
                 "is locked for a while. If this was not you, change your password after the "
                 "lock ends and contact the help desk."
-            ) % {"username": user.username},
+            )
+            % {"username": user.username},
             from_email=None,
             recipient_list=[user.email],
         )

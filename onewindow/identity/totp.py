@@ -17,8 +17,10 @@ def secret_base32(device: TOTPDevice) -> str:
 
 def provisioning_uri(device: TOTPDevice, account: str) -> str:
     issuer = getattr(settings, "OTP_TOTP_ISSUER", "OneWindow")
-    return (f"otpauth://totp/{quote(issuer)}:{quote(account)}?secret={secret_base32(device)}"
-            f"&issuer={quote(issuer)}&digits={device.digits}&period={device.step}")
+    return (
+        f"otpauth://totp/{quote(issuer)}:{quote(account)}?secret={secret_base32(device)}"
+        f"&issuer={quote(issuer)}&digits={device.digits}&period={device.step}"
+    )
 
 
 def provisioning_qr_svg(device: TOTPDevice, account: str) -> str:

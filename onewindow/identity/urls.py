@@ -13,6 +13,9 @@ urlpatterns = [
     path("account/tokens/<int:token_id>/revoke/", views.revoke_token_view, name="revoke_token"),
     path("officer/", views.officer_home_view, name="officer_home"),
     path("officer/departments/<str:code>/", views.department_view, name="department"),
-    path("officer/departments/<str:code>/roles/<int:assignment_id>/revoke/",
-         views.revoke_role_view, name="revoke_role"),
+    path(
+        "officer/departments/<str:code>/roles/<int:assignment_id>/revoke/",
+        views.revoke_role_view,
+        name="revoke_role",
+    ),
 ]

@@ -33,9 +33,7 @@ def clean_resident_id(value: str) -> str:
             _("The region code in this identity number does not exist."), code="region"
         ) from exc
     except stdnum_errors.ValidationError as exc:
-        raise ValidationError(
-            _("This is not a valid identity number."), code="format"
-        ) from exc
+        raise ValidationError(_("This is not a valid identity number."), code="format") from exc
 
 
 def _birth_date_is_bad(compact: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -41,6 +42,12 @@ def _apply_errors(form: Any, error: ServiceError) -> None:
         form.add_error(None, str(error.message))
 
 
+def _current_user(request: HttpRequest) -> User:
+    """The logged-in user (views using this are behind login_required)."""
+    assert isinstance(request.user, User)
+    return request.user
+
+
 def _safe_next(request: HttpRequest, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
@@ -49,11 +56,10 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 
 
 def _activate_user_language(request: HttpRequest, response: HttpResponse, user: User) -> None:
-    from django.conf import settings
-
     translation.activate(user.preferred_language)
-    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.preferred_language,
-                        samesite="Lax", httponly=False)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, user.preferred_language, samesite="Lax", httponly=False
+    )
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -68,15 +74,20 @@ def login_view(request: HttpRequest) -> HttpResponse:
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             if permissions.needs_second_factor(user):
-                response = redirect(
-                    f"{_two_factor_url()}?next={_safe_next(request, '/officer/')}")
+                response = redirect(f"{_two_factor_url()}?next={_safe_next(request, '/officer/')}")
             else:
                 response = redirect(_safe_next(request, "/account/"))
-            _activate_user_language(request, response, user)
+            if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+                # The saved preference, unless the visitor just chose a language here.
+                _activate_user_language(request, response, user)
             return response
     status = 401 if form.errors and request.method == "POST" else 200
-    return render(request, "identity/login.html",
-                  {"form": form, "next": request.GET.get("next", "")}, status=status)
+    return render(
+        request,
+        "identity/login.html",
+        {"form": form, "next": request.GET.get("next", "")},
+        status=status,
+    )
 
 
 def _two_factor_url() -> str:
@@ -102,8 +113,9 @@ def register_view(request: HttpRequest) -> HttpResponse:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome. Your account is ready."))
             return redirect("identity:account")
-    return render(request, "identity/register.html", {"form": form},
-                  status=422 if form.errors else 200)
+    return render(
+        request, "identity/register.html", {"form": form}, status=422 if form.errors else 200
+    )
 
 
 @login_required
@@ -119,31 +131,40 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
         try:
             if enrolling:
                 device = services.confirm_totp_enrollment(
-                    user=user, code=form.cleaned_data["otp"], request=request)
+                    user=user, code=form.cleaned_data["otp"], request=request
+                )
             else:
-                device = services.check_totp(user=user, code=form.cleaned_data["otp"],
-                                             request=request)
+                device = services.check_totp(
+                    user=user, code=form.cleaned_data["otp"], request=request
+                )
         except ServiceError as error:
             _apply_errors(form, error)
         else:
             otp_login(request, device)
             return redirect(_safe_next(request, "/officer/"))
-    context: dict[str, Any] = {"form": form, "enrolling": enrolling,
-                               "next": request.GET.get("next", "")}
+    context: dict[str, Any] = {
+        "form": form,
+        "enrolling": enrolling,
+        "next": request.GET.get("next", ""),
+    }
     if enrolling and pending is not None:
         context["secret"] = secret_base32(pending)
         context["qr_svg"] = provisioning_qr_svg(pending, user.username)
-    return render(request, "identity/two_factor.html", context,
-                  status=422 if form.errors else 200)
+    return render(request, "identity/two_factor.html", context, status=422 if form.errors else 200)
 
 
 @login_required
 def account_view(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
-    form = ProfileForm(request.POST or None, initial={
-        "phone": user.phone, "email": user.email, "preferred_language": user.preferred_language,
-    })
+    form = ProfileForm(
+        request.POST or None,
+        initial={
+            "phone": user.phone,
+            "email": user.email,
+            "preferred_language": user.preferred_language,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_profile(user=user, request=request, **form.cleaned_data)
@@ -154,14 +175,19 @@ def account_view(request: HttpRequest) -> HttpResponse:
             response = redirect("identity:account")
             _activate_user_language(request, response, user)
             return response
-    return render(request, "identity/account.html", {
-        "form": form,
-        "id_number": services.identity_number_for(viewer=user, subject=user, request=request),
-        "assignments": queries.assignments_of(user),
-        "companies": user.companies.all(),
-        "tokens": queries.tokens_of(user)[:20],
-        "has_2fa": services.confirmed_device(user) is not None,
-    }, status=422 if form.errors else 200)
+    return render(
+        request,
+        "identity/account.html",
+        {
+            "form": form,
+            "id_number": services.identity_number_for(viewer=user, subject=user, request=request),
+            "assignments": queries.assignments_of(user),
+            "companies": user.companies.all(),
+            "tokens": queries.tokens_of(user)[:20],
+            "has_2fa": services.confirmed_device(user) is not None,
+        },
+        status=422 if form.errors else 200,
+    )
 
 
 @login_required
@@ -180,9 +206,13 @@ def revoke_token_view(request: HttpRequest, token_id: int) -> HttpResponse:
 def officer_home_view(request: HttpRequest) -> HttpResponse:
     if not permissions.is_officer(request.user):
         raise Http404
-    return render(request, "identity/officer_home.html", {
-        "assignments": queries.assignments_of(request.user),  # type: ignore[arg-type]
-    })
+    return render(
+        request,
+        "identity/officer_home.html",
+        {
+            "assignments": queries.assignments_of(_current_user(request)),
+        },
+    )
 
 
 @login_required
@@ -196,23 +226,39 @@ def department_view(request: HttpRequest, code: str) -> HttpResponse:
     if form is not None and request.method == "POST" and form.is_valid():
         try:
             target = services.find_user(form.cleaned_data["username"])
-            services.grant_role(actor=request.user, user=target,  # type: ignore[arg-type]
-                                role=form.cleaned_data["role"], department=department,
-                                request=request)
+            services.grant_role(
+                actor=_current_user(request),
+                user=target,
+                role=form.cleaned_data["role"],
+                department=department,
+                request=request,
+            )
         except ServiceError as error:
             _apply_errors(form, error)
         else:
             messages.success(request, _("The role was granted."))
             return redirect("identity:department", code=code)
     members = [
-        (assignment, services.identity_number_for(
-            viewer=request.user, subject=assignment.user, request=request))
+        (
+            assignment,
+            services.identity_number_for(
+                viewer=request.user, subject=assignment.user, request=request
+            ),
+        )
         for assignment in queries.department_members(department)
     ]
-    return render(request, "identity/department.html", {
-        "department": department, "members": members, "form": form, "can_manage": can_manage,
-        "children": department.children.all(),
-    }, status=422 if form is not None and form.errors else 200)
+    return render(
+        request,
+        "identity/department.html",
+        {
+            "department": department,
+            "members": members,
+            "form": form,
+            "can_manage": can_manage,
+            "children": department.children.all(),
+        },
+        status=422 if form is not None and form.errors else 200,
+    )
 
 
 @login_required
@@ -220,8 +266,11 @@ def department_view(request: HttpRequest, code: str) -> HttpResponse:
 def revoke_role_view(request: HttpRequest, code: str, assignment_id: int) -> HttpResponse:
     try:
         queries.get_visible_department(request.user, code)
-        services.revoke_role(actor=request.user, assignment_id=assignment_id,  # type: ignore[arg-type]
-                             request=request)
+        services.revoke_role(
+            actor=_current_user(request),
+            assignment_id=assignment_id,
+            request=request,
+        )
     except (Department.DoesNotExist, ServiceError) as exc:
         raise Http404 from exc
     messages.success(request, _("The role was revoked."))

@@ -16,30 +16,42 @@ def test_defaults_give_the_embedded_profile(tmp_path: Path):
     assert profiles.database_settings(env, tmp_path)["ENGINE"] == "django.db.backends.sqlite3"
     assert profiles.storage_settings(env)["BACKEND"].endswith("FileSystemStorage")
     assert profiles.broker_settings(env, tmp_path)["CELERY_BROKER_URL"] == "filesystem://"
-    assert profiles.email_settings(env, tmp_path)["EMAIL_BACKEND"].endswith("filebased.EmailBackend")
+    assert profiles.email_settings(env, tmp_path)["EMAIL_BACKEND"].endswith(
+        "filebased.EmailBackend"
+    )
 
 
 def test_production_profile_from_environment(tmp_path: Path):
-    env = read_all({
-        "ONEWINDOW_DATABASE_URL": "postgres://ow:secret@db.internal:5432/onewindow",
-        "ONEWINDOW_BROKER_URL": "redis://cache.internal:6379/0",
-        "ONEWINDOW_STORAGE": "s3",
-        "ONEWINDOW_S3_BUCKET": "onewindow-files",
-        "ONEWINDOW_S3_ENDPOINT_URL": "https://oss.example.gov",
-        "ONEWINDOW_EMAIL_URL": "smtp://mailer:p%40ss@smtp.example.gov:587?tls=1",
-    })
+    env = read_all(
+        {
+            "ONEWINDOW_DATABASE_URL": "postgres://ow:secret@db.internal:5432/onewindow",
+            "ONEWINDOW_BROKER_URL": "redis://cache.internal:6379/0",
+            "ONEWINDOW_STORAGE": "s3",
+            "ONEWINDOW_S3_BUCKET": "onewindow-files",
+            "ONEWINDOW_S3_ENDPOINT_URL": "https://oss.example.gov",
+            "ONEWINDOW_EMAIL_URL": "smtp://mailer:p%40ss@smtp.example.gov:587?tls=1",
+        }
+    )
     database = profiles.database_settings(env, tmp_path)
     assert database["ENGINE"] == "django.db.backends.postgresql"
     assert (database["HOST"], database["NAME"], database["USER"]) == (
-        "db.internal", "onewindow", "ow")
+        "db.internal",
+        "onewindow",
+        "ow",
+    )
     assert profiles.broker_settings(env, tmp_path) == {
-        "CELERY_BROKER_URL": "redis://cache.internal:6379/0"}
+        "CELERY_BROKER_URL": "redis://cache.internal:6379/0"
+    }
     storage = profiles.storage_settings(env)
     assert storage["OPTIONS"]["bucket_name"] == "onewindow-files"
     assert storage["OPTIONS"]["querystring_auth"] is True
     email = profiles.email_settings(env, tmp_path)
-    assert (email["EMAIL_HOST"], email["EMAIL_PORT"], email["EMAIL_HOST_PASSWORD"],
-            email["EMAIL_USE_TLS"]) == ("smtp.example.gov", 587, "p@ss", True)
+    assert (
+        email["EMAIL_HOST"],
+        email["EMAIL_PORT"],
+        email["EMAIL_HOST_PASSWORD"],
+        email["EMAIL_USE_TLS"],
+    ) == ("smtp.example.gov", 587, "p@ss", True)
 
 
 @pytest.mark.parametrize(

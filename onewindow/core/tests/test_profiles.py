@@ -64,8 +64,10 @@ def test_celery_task_over_redis():
 @pytest.mark.django_db(transaction=True)
 def test_celery_task_over_rabbitmq():
     require("127.0.0.1", 5672, "RabbitMQ")
-    assert run_platform_task_on("amqp://guest:guest@127.0.0.1:5672//", "rpc://",
-                                broker_heartbeat=0) == 0
+    assert (
+        run_platform_task_on("amqp://guest:guest@127.0.0.1:5672//", "rpc://", broker_heartbeat=0)
+        == 0
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -75,7 +77,8 @@ def test_celery_task_over_embedded_folder_broker(tmp_path: Path):
 
     conf = profiles.broker_settings(read_all({}), tmp_path)
     result = run_platform_task_on(
-        conf["CELERY_BROKER_URL"], "cache+memory://",
+        conf["CELERY_BROKER_URL"],
+        "cache+memory://",
         broker_transport_options=conf["CELERY_BROKER_TRANSPORT_OPTIONS"],
     )
     assert result == 0
@@ -97,16 +100,24 @@ def test_s3_storage_round_trip():
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     try:
-        env = read_all({
-            "ONEWINDOW_STORAGE": "s3", "ONEWINDOW_S3_BUCKET": "onewindow-test",
-            "ONEWINDOW_S3_ENDPOINT_URL": f"http://127.0.0.1:{port}",
-            "ONEWINDOW_S3_REGION": "us-east-1",
-            "ONEWINDOW_S3_ACCESS_KEY_ID": "testing", "ONEWINDOW_S3_SECRET_ACCESS_KEY": "testing",
-        })
+        env = read_all(
+            {
+                "ONEWINDOW_STORAGE": "s3",
+                "ONEWINDOW_S3_BUCKET": "onewindow-test",
+                "ONEWINDOW_S3_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+                "ONEWINDOW_S3_REGION": "us-east-1",
+                "ONEWINDOW_S3_ACCESS_KEY_ID": "testing",
+                "ONEWINDOW_S3_SECRET_ACCESS_KEY": "testing",
+            }
+        )
         options = profiles.storage_settings(env)["OPTIONS"]
-        boto3.client("s3", endpoint_url=options["endpoint_url"], region_name="us-east-1",
-                     aws_access_key_id="testing", aws_secret_access_key="testing",
-                     ).create_bucket(Bucket="onewindow-test")
+        boto3.client(
+            "s3",
+            endpoint_url=options["endpoint_url"],
+            region_name="us-east-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        ).create_bucket(Bucket="onewindow-test")
         storage = S3Storage(**options)
         from django.core.files.base import ContentFile
 

@@ -13,9 +13,11 @@ pytestmark = pytest.mark.django_db
 
 
 def token_for(client, user, otp: str = "") -> str:
-    response = client.post("/api/v1/auth/token", {"username": user.username,
-                                                  "password": PASSWORD, "otp": otp},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": user.username, "password": PASSWORD, "otp": otp},
+        content_type="application/json",
+    )
     assert response.status_code == 200, response.content
     return response.json()["token"]
 
@@ -28,8 +30,13 @@ def test_schema_is_valid_openapi_3(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert schema["openapi"].startswith("3.")
     validate(schema)
-    for path in ("/api/v1/auth/token", "/api/v1/me", "/api/v1/departments",
-                 "/api/v1/departments/{code}/members", "/api/v1/users/{user_id}"):
+    for path in (
+        "/api/v1/auth/token",
+        "/api/v1/me",
+        "/api/v1/departments",
+        "/api/v1/departments/{code}/members",
+        "/api/v1/users/{user_id}",
+    ):
         assert path in schema["paths"]
 
 
@@ -50,32 +57,46 @@ def test_missing_or_bad_token_is_401(client):
 
 
 def test_bad_credentials(client, citizen):
-    response = client.post("/api/v1/auth/token",
-                           {"username": citizen.username, "password": "wrong-password-1"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": citizen.username, "password": "wrong-password-1"},
+        content_type="application/json",
+    )
     assert response.status_code == 401
     assert response.json()["code"] == "bad_credentials"
 
 
 def test_field_errors_in_the_callers_language(client):
-    response = client.post("/api/v1/auth/token", {"username": "someone"},
-                           content_type="application/json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": "someone"},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
     assert response.status_code == 422
     assert response.json()["fields"] == {"password": ["此字段为必填项。"]}
-    response = client.post("/api/v1/auth/token", {"username": "someone"},
-                           content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": "someone"},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert response.json()["fields"] == {"password": ["This field is required."]}
 
 
 def test_officer_needs_otp_for_a_token(client, city):
     officer = make_user(roles=[(Role.REVIEWING_OFFICER, city["police"])], with_totp=True)
-    missing = client.post("/api/v1/auth/token",
-                          {"username": officer.username, "password": PASSWORD},
-                          content_type="application/json")
+    missing = client.post(
+        "/api/v1/auth/token",
+        {"username": officer.username, "password": PASSWORD},
+        content_type="application/json",
+    )
     assert missing.status_code == 422 and "otp" in missing.json()["fields"]
-    wrong = client.post("/api/v1/auth/token",
-                        {"username": officer.username, "password": PASSWORD, "otp": "123456"},
-                        content_type="application/json")
+    wrong = client.post(
+        "/api/v1/auth/token",
+        {"username": officer.username, "password": PASSWORD, "otp": "123456"},
+        content_type="application/json",
+    )
     assert wrong.status_code == 422
     with time_machine.travel(timezone.now() + timedelta(seconds=5)):
         token = token_for(client, officer, otp_for(officer))
@@ -84,9 +105,11 @@ def test_officer_needs_otp_for_a_token(client, city):
 
 def test_officer_without_2fa_gets_no_token(client, city):
     officer = make_user(roles=[(Role.WINDOW_OFFICER, city["police"])])
-    response = client.post("/api/v1/auth/token",
-                           {"username": officer.username, "password": PASSWORD, "otp": "1"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": officer.username, "password": PASSWORD, "otp": "1"},
+        content_type="application/json",
+    )
     assert response.status_code == 403
     assert response.json()["code"] == "2fa_not_enrolled"
 
@@ -128,7 +151,8 @@ def test_department_members_scoped_with_404_outside(client, city):
     assert own.status_code == 200
     rows = {row["username"]: row for row in own.json()}
     assert rows[colleague.username]["id_number"] == (
-        colleague.id_number[:3] + "*" * 11 + colleague.id_number[-4:])
+        colleague.id_number[:3] + "*" * 11 + colleague.id_number[-4:]
+    )
     other = client.get("/api/v1/departments/310000-SJ/members", **bearer(token))
     assert other.status_code == 404
     assert client.get("/api/v1/departments/nope/members", **bearer(token)).status_code == 404
@@ -157,10 +181,15 @@ def test_public_department_list(client, city):
 
 def test_api_lockout(client, citizen, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        client.post("/api/v1/auth/token", {"username": citizen.username, "password": "bad-one-123"},
-                    content_type="application/json")
-    response = client.post("/api/v1/auth/token",
-                           {"username": citizen.username, "password": PASSWORD},
-                           content_type="application/json")
+        client.post(
+            "/api/v1/auth/token",
+            {"username": citizen.username, "password": "bad-one-123"},
+            content_type="application/json",
+        )
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": citizen.username, "password": PASSWORD},
+        content_type="application/json",
+    )
     assert response.status_code == 429
     assert response.json()["code"] == "locked"

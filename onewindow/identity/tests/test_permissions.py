@@ -21,8 +21,7 @@ SCOPE = {
 @pytest.mark.parametrize("home", sorted(SCOPE))
 def test_officers_see_their_departments_and_below_only(city, role, home):
     officer = make_user(roles=[(role, city[home])])
-    visible = {name for name, dept in city.items()
-               if permissions.can_see_department(officer, dept)}
+    visible = {name for name, dept in city.items() if permissions.can_see_department(officer, dept)}
     assert visible == SCOPE[home]
 
 
@@ -49,8 +48,7 @@ def test_public_roles_see_no_department_data(city, role):
         (Role.PLATFORM_ADMIN, "root", Role.CITIZEN, None, True),
     ],
 )
-def test_who_may_grant_which_role_where(city, actor_role, actor_home, grant_role, target,
-                                        allowed):
+def test_who_may_grant_which_role_where(city, actor_role, actor_home, grant_role, target, allowed):
     actor = make_user(roles=[(actor_role, city[actor_home])])
     department = city[target] if target else None
     assert permissions.can_grant(actor, grant_role, department) is allowed

@@ -9,8 +9,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_officer_in_two_departments_sees_both_subtrees(city):
-    officer = make_user(roles=[(Role.REVIEWING_OFFICER, city["police"]),
-                               (Role.REVIEWING_OFFICER, city["pudong"])])
+    officer = make_user(
+        roles=[(Role.REVIEWING_OFFICER, city["police"]), (Role.REVIEWING_OFFICER, city["pudong"])]
+    )
     codes = set(queries.visible_departments(officer).values_list("code", flat=True))
     assert codes == {"310000-GA", "310115", "310115004", "310115-SJ"}
 

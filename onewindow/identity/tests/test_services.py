@@ -17,16 +17,18 @@ pytestmark = pytest.mark.django_db
 
 def test_citizen_registration_is_audited_with_masked_number():
     number = make_id_number()
-    user = services.register_citizen(username="wang", password=PASSWORD, full_name="王小明",
-                                     id_number=number)
+    user = services.register_citizen(
+        username="wang", password=PASSWORD, full_name="王小明", id_number=number
+    )
     assert user.check_password(PASSWORD)
     assert "argon2" in identify_hasher(user.password).algorithm
     assert RoleAssignment.objects.get(user=user).role == Role.CITIZEN
     created = AuditEvent.objects.get(action="identity.account_created")
     assert created.detail["id_number"] == number[:3] + "*" * 11 + number[-4:]
     assert number not in str(created.detail)
-    assert AuditEvent.objects.filter(action="identity.role_granted",
-                                     target_id=str(user.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="identity.role_granted", target_id=str(user.pk)
+    ).exists()
 
 
 @pytest.mark.parametrize(
@@ -41,8 +43,13 @@ def test_citizen_registration_is_audited_with_masked_number():
     ],
 )
 def test_bad_registration_saves_nothing(changes, field):
-    data = {"username": "li", "password": PASSWORD, "full_name": "李四",
-            "id_number": make_id_number(), **changes}
+    data = {
+        "username": "li",
+        "password": PASSWORD,
+        "full_name": "李四",
+        "id_number": make_id_number(),
+        **changes,
+    }
     before = AuditEvent.objects.count()
     with pytest.raises(InvalidInput) as excinfo:
         services.register_citizen(**data)
@@ -55,16 +62,18 @@ def test_duplicate_identity_number_conflicts():
     number = make_id_number()
     services.register_citizen(username="a1", password=PASSWORD, full_name="甲", id_number=number)
     with pytest.raises(Conflict):
-        services.register_citizen(username="a2", password=PASSWORD, full_name="乙",
-                                  id_number=number)
+        services.register_citizen(
+            username="a2", password=PASSWORD, full_name="乙", id_number=number
+        )
     assert User.objects.count() == 1
 
 
 def test_grant_and_revoke_are_audited(city):
     admin = make_user(roles=[(Role.DEPARTMENT_ADMIN, city["police"])])
     person = make_user()
-    assignment = services.grant_role(actor=admin, user=person, role=Role.WINDOW_OFFICER,
-                                     department=city["police"])
+    assignment = services.grant_role(
+        actor=admin, user=person, role=Role.WINDOW_OFFICER, department=city["police"]
+    )
     granted = AuditEvent.objects.filter(action="identity.role_granted").last()
     assert granted.actor_id == admin.pk
     assert granted.detail == {"role": "window_officer", "department": "310000-GA"}
@@ -78,8 +87,9 @@ def test_denied_grant_is_audited_and_changes_nothing(city):
     admin = make_user(roles=[(Role.DEPARTMENT_ADMIN, city["police"])])
     person = make_user()
     with pytest.raises(Forbidden):
-        services.grant_role(actor=admin, user=person, role=Role.WINDOW_OFFICER,
-                            department=city["market"])
+        services.grant_role(
+            actor=admin, user=person, role=Role.WINDOW_OFFICER, department=city["market"]
+        )
     assert not RoleAssignment.objects.filter(user=person, department=city["market"]).exists()
     assert AuditEvent.objects.filter(action="identity.role_granted", outcome="denied").exists()
 
@@ -96,20 +106,21 @@ def test_revoking_outside_scope_looks_like_absence(city):
 def test_officer_role_needs_a_department(city):
     admin = make_user(roles=[(Role.PLATFORM_ADMIN, city["root"])])
     with pytest.raises(InvalidInput):
-        services.grant_role(actor=admin, user=make_user(), role=Role.SUPERVISOR,
-                            department=None)
+        services.grant_role(actor=admin, user=make_user(), role=Role.SUPERVISOR, department=None)
 
 
 def test_legal_person_with_agent(city):
     agent = make_user()
     code = make_uscc()
-    company = services.register_legal_person(uscc=code, name="申城科技有限公司",
-                                             legal_representative="赵六", agents=[agent])
+    company = services.register_legal_person(
+        uscc=code, name="申城科技有限公司", legal_representative="赵六", agents=[agent]
+    )
     assert list(agent.companies.all()) == [company]
     assert RoleAssignment.objects.filter(user=agent, role=Role.COMPANY_AGENT).exists()
     with pytest.raises(InvalidInput):
-        services.register_legal_person(uscc=code[:-1] + ("0" if code[-1] != "0" else "1"),
-                                       name="x", legal_representative="y")
+        services.register_legal_person(
+            uscc=code[:-1] + ("0" if code[-1] != "0" else "1"), name="x", legal_representative="y"
+        )
     assert LegalPerson.objects.count() == 1
 
 
@@ -143,7 +154,8 @@ def test_identity_number_view_is_masked_or_audited(city):
     window = make_user(roles=[(Role.WINDOW_OFFICER, city["police"])])
     reviewer = make_user(roles=[(Role.REVIEWING_OFFICER, city["police"])])
     assert services.identity_number_for(viewer=reviewer, subject=subject) == (
-        subject.id_number[:3] + "*" * 11 + subject.id_number[-4:])
+        subject.id_number[:3] + "*" * 11 + subject.id_number[-4:]
+    )
     assert not AuditEvent.objects.filter(action="identity.personal_data_viewed").exists()
     assert services.identity_number_for(viewer=window, subject=subject) == subject.id_number
     viewed = AuditEvent.objects.get(action="identity.personal_data_viewed")
@@ -169,8 +181,7 @@ def test_totp_enrollment_needs_a_correct_code():
 
 def test_profile_update_is_audited():
     user = make_user()
-    services.update_profile(user=user, phone="13800000000", email="a@b.cn",
-                            preferred_language="en")
+    services.update_profile(user=user, phone="13800000000", email="a@b.cn", preferred_language="en")
     user.refresh_from_db()
     assert user.preferred_language == "en"
     event = AuditEvent.objects.get(action="identity.profile_updated")
@@ -184,8 +195,7 @@ def test_token_issued_before_becoming_an_officer_stops_working(city):
     token, _ = services.issue_token(user=user)
     assert services.user_for_token(token) is not None
     admin = make_user(roles=[(Role.PLATFORM_ADMIN, city["root"])])
-    services.grant_role(actor=admin, user=user, role=Role.WINDOW_OFFICER,
-                        department=city["police"])
+    services.grant_role(actor=admin, user=user, role=Role.WINDOW_OFFICER, department=city["police"])
     assert services.user_for_token(token) is None
 
 

@@ -18,8 +18,9 @@ def test_valid_identity_number_is_returned_compact():
 
 
 def test_lowercase_x_check_digit_is_accepted():
-    body = next(b for n in range(1000)
-                if ric.calc_check_digit((b := f"31010119900307{n:03d}") + "0") == "X")
+    body = next(
+        b for n in range(1000) if ric.calc_check_digit((b := f"31010119900307{n:03d}") + "0") == "X"
+    )
     assert clean_resident_id(body + "x") == body + "X"
 
 

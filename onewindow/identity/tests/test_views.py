@@ -1,13 +1,12 @@
 import re
 from datetime import timedelta
 
-import time_machine
-from django.utils import timezone
-
 import pytest
+import time_machine
 from django.conf import settings
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 from onewindow.audit.models import AuditEvent
 from onewindow.conftest import PASSWORD, make_id_number, make_user, otp_for
@@ -118,22 +117,26 @@ def test_department_page_shows_ids_to_window_officer_and_audits(officer_logged_i
     client, viewer = officer_logged_in(Role.WINDOW_OFFICER, "police")
     page = client.get("/officer/departments/310000-GA/").content.decode()
     assert colleague.id_number in page
-    assert AuditEvent.objects.filter(action="identity.personal_data_viewed", actor_id=viewer.pk,
-                                     target_id=str(colleague.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="identity.personal_data_viewed", actor_id=viewer.pk, target_id=str(colleague.pk)
+    ).exists()
 
 
 def test_department_admin_grants_and_revokes_roles_in_page(officer_logged_in, city):
     person = make_user()
-    client, admin = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
-    response = client.post("/officer/departments/310000-GA/",
-                           {"username": person.username, "role": Role.REVIEWING_OFFICER})
+    client, _ = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
+    response = client.post(
+        "/officer/departments/310000-GA/",
+        {"username": person.username, "role": Role.REVIEWING_OFFICER},
+    )
     assert response.status_code == 302
     assignment = RoleAssignment.objects.get(user=person, role=Role.REVIEWING_OFFICER)
     response = client.post(f"/officer/departments/310000-GA/roles/{assignment.pk}/revoke/")
     assert response.status_code == 302
     assert not RoleAssignment.objects.filter(pk=assignment.pk).exists()
-    unknown = client.post("/officer/departments/310000-GA/",
-                          {"username": "nobody", "role": Role.REVIEWING_OFFICER})
+    unknown = client.post(
+        "/officer/departments/310000-GA/", {"username": "nobody", "role": Role.REVIEWING_OFFICER}
+    )
     assert unknown.status_code == 422
 
 
@@ -154,12 +157,26 @@ def test_lockout_after_repeated_failures(client, city, django_capture_on_commit_
 
 
 def test_registration_form_reports_field_errors(client):
-    bad = client.post("/register/", {"username": "zhang", "full_name": "张三",
-                                     "id_number": "310101199003071231", "password": PASSWORD})
+    bad = client.post(
+        "/register/",
+        {
+            "username": "zhang",
+            "full_name": "张三",
+            "id_number": "310101199003071231",
+            "password": PASSWORD,
+        },
+    )
     assert bad.status_code == 422
     assert "身份证号码" in bad.content.decode() or "校验" in bad.content.decode()
-    good = client.post("/register/", {"username": "zhang", "full_name": "张三",
-                                      "id_number": make_id_number(), "password": PASSWORD})
+    good = client.post(
+        "/register/",
+        {
+            "username": "zhang",
+            "full_name": "张三",
+            "id_number": make_id_number(),
+            "password": PASSWORD,
+        },
+    )
     assert good.status_code == 302
     assert client.get("/account/").status_code == 200
 
