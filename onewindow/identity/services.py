@@ -76,13 +76,46 @@ def create_person(
     if errors:
         raise InvalidInput(next(iter(errors.values()))[0], fields=errors)
     compact_id = _validated_id_number(id_number) if id_number else None
-    candidate = User(username=username, full_name=full_name.strip(), id_number=compact_id)
+    candidate = User(
+        username=username, full_name=full_name.strip(), id_number=compact_id, email=email
+    )
     _validated_password(password, candidate)
+    try:
+        return _create_person_rows(
+            username=username,
+            password=password,
+            full_name=full_name.strip(),
+            id_number=compact_id,
+            phone=phone,
+            email=email,
+            roles=roles,
+            actor=actor,
+            request=request,
+        )
+    except IntegrityError as exc:
+        # Someone registered the same name or number between our check and our insert.
+        message = _("An account with this user name or identity number already exists.")
+        raise Conflict(message, fields={"username": [message]}) from exc
+
+
+def _create_person_rows(
+    *,
+    username: str,
+    password: str,
+    full_name: str,
+    id_number: str | None,
+    phone: str,
+    email: str,
+    roles: list[tuple[str, Department | None]] | None,
+    actor: User | None,
+    request: HttpRequest | None,
+) -> User:
+    compact_id = id_number
     with transaction.atomic():
         user = User.objects.create_user(
             username=username,
             password=password,
-            full_name=full_name.strip(),
+            full_name=full_name,
             id_number=compact_id,
             phone=phone,
             email=email,

@@ -40,6 +40,7 @@ def test_citizen_registration_is_audited_with_masked_number():
         ({"id_number": ""}, "id_number"),
         ({"username": ""}, "username"),
         ({"full_name": "  "}, "full_name"),
+        ({"password": "wangxiaoming2026", "email": "wangxiaoming2026@example.cn"}, "password"),
     ],
 )
 def test_bad_registration_saves_nothing(changes, field):
@@ -207,3 +208,16 @@ def test_moving_a_department_moves_its_subtree(city):
     pudong.save()
     street = Department.objects.get(code="310115004")
     assert street.path == "/310000/310000-GA/310115/310115004/"
+
+
+def test_concurrent_duplicate_becomes_a_conflict(monkeypatch):
+    """The uniqueness check and the insert race; the database's refusal is a 409."""
+    number = make_id_number()
+    services.register_citizen(username="dup", password=PASSWORD, full_name="甲", id_number=number)
+    monkeypatch.setattr(services.User.objects, "filter", lambda **kw: services.User.objects.none())
+    with pytest.raises(Conflict):
+        services.register_citizen(
+            username="dup", password=PASSWORD, full_name="乙", id_number=make_id_number()
+        )
+    monkeypatch.undo()
+    assert User.objects.filter(username="dup").count() == 1
