@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements/lock.txt pyproject.toml | sha1sum | cut -c1-12)
 MANAGE := $(PY) manage.py
 
-.PHONY: demo test install lint types unit messages serve demo-data browser-deps clean
+.PHONY: demo test install lint types unit messages serve demo-data browser-deps clean bench
 
 $(STAMP): requirements/lock.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,7 @@ demo: install messages
 	$(MANAGE) migrate --noinput -v 0
 	$(MANAGE) collectstatic --noinput -v 0
 	$(MANAGE) load_demo_city
+	$(MANAGE) load_demo_catalog
 	ONEWINDOW_DEMO=1 $(MANAGE) demo_logins
 	@echo "Serving http://127.0.0.1:8000 — Ctrl-C stops the web server and the worker."
 	ONEWINDOW_DEMO=1 $(VENV)/bin/honcho -f Procfile.demo start
@@ -50,3 +51,7 @@ test: lint types unit
 
 clean:
 	rm -rf $(VENV) var
+
+# Benchmarks: figures measured on this machine, with ratios to baselines in the same run.
+bench: install messages
+	$(MANAGE) bench

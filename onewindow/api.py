@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
+from onewindow.catalog.api import router as catalog_router
 from onewindow.core.errors import ServiceError
 from onewindow.identity.api import router as identity_router
 from onewindow.identity.services import user_for_token
@@ -84,3 +85,4 @@ def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpRespon
 
 
 api.add_router("/", identity_router)
+api.add_router("/catalog", catalog_router)

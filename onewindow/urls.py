@@ -6,6 +6,8 @@ from onewindow.api import api
 urlpatterns = [
     path("", include("onewindow.core.urls")),
     path("", include("onewindow.identity.urls")),
+    path("services/", include("onewindow.catalog.urls")),
+    path("backoffice/catalog/", include("onewindow.catalog.backoffice_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

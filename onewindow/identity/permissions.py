@@ -56,6 +56,11 @@ def _covers(roots: list[Department], department: Department) -> bool:
     return any(department.path.startswith(root.path) for root in roots)
 
 
+def holds_role_over(user: Any, department: Department, roles: frozenset[Role]) -> bool:
+    """Whether the user holds one of ``roles`` in the department or one above it."""
+    return _covers(officer_roots(user, roles), department)
+
+
 def can_see_department(user: Any, department: Department) -> bool:
     return _covers(officer_roots(user), department)
 

@@ -1,0 +1,118 @@
+"""Public catalog endpoints: search, items, departments' breadth, topics, life events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+
+from onewindow.catalog import presenters, queries
+from onewindow.catalog.models import LifeEvent, ServiceItemVersion
+from onewindow.catalog.schemas import (
+    CityBreadthOut,
+    ItemOut,
+    ItemSummaryOut,
+    LifeEventOut,
+    SearchOut,
+    TopicOut,
+)
+from onewindow.core.errors import NotFound
+from onewindow.identity.schemas import ErrorOut
+
+router = Router(tags=["catalog"], auth=None)
+
+
+class SearchParams(Schema):
+    q: str
+    audience: str = ""
+    department: str = ""
+    topic: str = ""
+    level: int | None = None
+    limit: int = 20
+    offset: int = 0
+
+
+class ListParams(Schema):
+    audience: str = ""
+    department: str = ""
+    topic: str = ""
+    level: int | None = None
+
+
+@router.get("/search", response=SearchOut, summary="Search services in everyday words")
+def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
+    result = queries.search(
+        params.q[:100],
+        audience=params.audience,
+        department=params.department,
+        topic=params.topic,
+        level=params.level,
+        limit=max(1, min(params.limit, 100)),
+        offset=max(0, params.offset),
+    )
+    return presenters.search_result(result)
+
+
+@router.get("/items", response=list[ItemSummaryOut], summary="Published service items")
+def list_items(request: HttpRequest, params: Query[ListParams]) -> list[dict[str, Any]]:
+    items = queries.items_filtered(
+        department=params.department,
+        topic=params.topic,
+        audience=params.audience,
+        level=params.level,
+    )
+    return [presenters.item_summary(i.published) for i in items if i.published]
+
+
+@router.get(
+    "/items/{code}",
+    response={200: ItemOut, 404: ErrorOut},
+    summary="A service guide (published version)",
+)
+def get_item(request: HttpRequest, code: str) -> dict[str, Any]:
+    try:
+        version = queries.published_version(code)
+    except ServiceItemVersion.DoesNotExist as exc:
+        raise NotFound(_("No such service item.")) from exc
+    return presenters.item_detail(version)
+
+
+@router.get(
+    "/breadth",
+    response=CityBreadthOut,
+    summary="Online breadth: share of items at L3+ and L5, overall, by department and audience",
+)
+def breadth(request: HttpRequest) -> dict[str, Any]:
+    data = queries.breadth()
+    return {
+        "overall": data["overall"].as_dict(),
+        "departments": [{**d, "breadth": d["breadth"].as_dict()} for d in data["departments"]],
+        "audiences": {k: v.as_dict() for k, v in data["audiences"].items()},
+    }
+
+
+@router.get("/topics", response=list[TopicOut], summary="Topics with their item counts")
+def topics(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {"code": t.code, "name": t.name, "name_en": t.name_en, "items": t.items}  # type: ignore[attr-defined]
+        for t in queries.topics_with_counts()
+    ]
+
+
+@router.get("/life-events", response=list[LifeEventOut], summary="Life events (一件事)")
+def list_life_events(request: HttpRequest, audience: str = "") -> list[dict[str, Any]]:
+    return [presenters.life_event_detail(e) for e in queries.life_events(audience)]
+
+
+@router.get(
+    "/life-events/{code}",
+    response={200: LifeEventOut, 404: ErrorOut},
+    summary="A life event with its ordered steps",
+)
+def get_life_event(request: HttpRequest, code: str) -> dict[str, Any]:
+    try:
+        return presenters.life_event_detail(queries.life_event(code))
+    except LifeEvent.DoesNotExist as exc:
+        raise NotFound(_("No such life event.")) from exc

@@ -1,0 +1,34 @@
+"""Who may change the catalog. Every check of this app is here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from onewindow.catalog.models import ServiceItemVersion
+from onewindow.identity.models import Department
+from onewindow.identity.permissions import holds_role_over, officer_roots
+from onewindow.identity.roles import Role
+
+EDITORS = frozenset({Role.DEPARTMENT_ADMIN, Role.PLATFORM_ADMIN})
+
+
+def can_edit_items_of(user: Any, department: Department) -> bool:
+    """Department admins edit their department's (and its units') items."""
+    return holds_role_over(user, department, EDITORS)
+
+
+def can_review(user: Any, version: ServiceItemVersion) -> bool:
+    """A second person: an editor over the item's department who did not author it."""
+    return (
+        can_edit_items_of(user, version.item.department)
+        and version.author_id is not None
+        and version.author_id != user.pk
+    )
+
+
+def can_use_back_office(user: Any) -> bool:
+    return bool(officer_roots(user, EDITORS))
+
+
+def can_manage_synonyms(user: Any) -> bool:
+    return can_use_back_office(user)

@@ -1,0 +1,238 @@
+"""Reads of the catalog. Public reads see published versions only; back-office reads
+are scoped to the departments the officer may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from onewindow.catalog.choices import Audience, OnlineLevel, VersionStatus
+from onewindow.catalog.models import (
+    LifeEvent,
+    LifeEventStep,
+    Material,
+    ServiceItem,
+    ServiceItemVersion,
+    Synonym,
+    Topic,
+)
+from onewindow.catalog.search import engine
+from onewindow.catalog.search.building import current_index
+from onewindow.identity.models import Department
+from onewindow.identity.queries import department_scope_filter
+
+
+def published_items() -> QuerySet[ServiceItem]:
+    return ServiceItem.objects.filter(published__isnull=False).select_related(
+        "published", "department"
+    )
+
+
+def published_version(code: str) -> ServiceItemVersion:
+    """The published guide of an item, with everything its page shows."""
+    return (
+        ServiceItemVersion.objects.filter(item__code=code, status=VersionStatus.PUBLISHED)
+        .select_related("item", "item__department")
+        .prefetch_related(
+            "topics",
+            "co_departments",
+            Prefetch("materials", queryset=Material.objects.select_related("source_department")),
+        )
+        .get()
+    )
+
+
+def popular_items(limit: int = 8) -> list[ServiceItem]:
+    return list(published_items().order_by("-popularity", "code")[:limit])
+
+
+def items_filtered(
+    *,
+    department: str = "",
+    topic: str = "",
+    audience: str = "",
+    level: int | None = None,
+) -> QuerySet[ServiceItem]:
+    items = published_items()
+    if department:
+        items = items.filter(department__code=department)
+    if topic:
+        items = items.filter(published__topics__code=topic)
+    if audience:
+        items = items.filter(published__audience=audience)
+    if level:
+        items = items.filter(published__online_level=level)
+    return items.order_by("code")
+
+
+def topics_with_counts() -> QuerySet[Topic]:
+    return Topic.objects.annotate(
+        items=Count("versions", filter=Q(versions__status=VersionStatus.PUBLISHED))
+    )
+
+
+def departments_with_items() -> QuerySet[Department]:
+    return (
+        Department.objects.annotate(
+            items=Count("service_items", filter=Q(service_items__published__isnull=False))
+        )
+        .filter(items__gt=0)
+        .order_by("path")
+    )
+
+
+def life_events(audience: str = "") -> QuerySet[LifeEvent]:
+    """Life events with their steps, in a fixed number of queries however many."""
+    events = LifeEvent.objects.prefetch_related(
+        Prefetch(
+            "steps",
+            queryset=LifeEventStep.objects.select_related(
+                "item__published", "item__department"
+            ).prefetch_related("depends_on__item"),
+        ),
+    )
+    return events.filter(audience=audience) if audience else events
+
+
+def life_event(code: str) -> LifeEvent:
+    return life_events().get(code=code)
+
+
+def synonyms() -> QuerySet[Synonym]:
+    return Synonym.objects.all()
+
+
+# --- online breadth -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Breadth:
+    """Share of published items at L3+ (can be submitted online) and at L5 (zero visits)."""
+
+    items: int
+    submit_online: int
+    fully_online: int
+
+    @property
+    def submit_online_share(self) -> float:
+        return self.submit_online / self.items if self.items else 0.0
+
+    @property
+    def fully_online_share(self) -> float:
+        return self.fully_online / self.items if self.items else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "items": self.items,
+            "l3_plus": self.submit_online,
+            "l5": self.fully_online,
+            "l3_plus_share": round(self.submit_online_share, 4),
+            "l5_share": round(self.fully_online_share, 4),
+        }
+
+
+def _breadth_rows(group_by: str | None) -> list[dict[str, Any]]:
+    versions = ServiceItemVersion.objects.filter(status=VersionStatus.PUBLISHED)
+    aggregates = {
+        "items": Count("pk"),
+        "submit_online": Count("pk", filter=Q(online_level__gte=OnlineLevel.SUBMISSION)),
+        "fully_online": Count("pk", filter=Q(online_level=OnlineLevel.FULLY_ONLINE)),
+    }
+    if group_by is None:
+        return [versions.aggregate(**aggregates)]
+    return list(versions.values(group_by).annotate(**aggregates).order_by(group_by))
+
+
+def breadth() -> dict[str, Any]:
+    """City-wide breadth, per department and per audience."""
+    overall = _breadth_rows(None)[0]
+    names = {d.code: d for d in Department.objects.filter(service_items__isnull=False).distinct()}
+    per_department = []
+    for row in _breadth_rows("item__department__code"):
+        department = names[row["item__department__code"]]
+        per_department.append(
+            {
+                "department": department.code,
+                "name": department.name,
+                "name_en": department.name_en,
+                "breadth": Breadth(row["items"], row["submit_online"], row["fully_online"]),
+            }
+        )
+    per_audience = {
+        row["audience"]: Breadth(row["items"], row["submit_online"], row["fully_online"])
+        for row in _breadth_rows("audience")
+    }
+    for audience in Audience.values:
+        per_audience.setdefault(audience, Breadth(0, 0, 0))
+    return {
+        "overall": Breadth(overall["items"], overall["submit_online"], overall["fully_online"]),
+        "departments": per_department,
+        "audiences": per_audience,
+    }
+
+
+# --- search -------------------------------------------------------------------------
+
+
+def search(
+    query: str,
+    *,
+    audience: str = "",
+    department: str = "",
+    topic: str = "",
+    level: int | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> engine.Result:
+    filters = engine.Filters(
+        audience=audience, department=department, topic=topic, online_level=level
+    )
+    return engine.search(current_index(), query, filters=filters, limit=limit, offset=offset)
+
+
+# --- back office --------------------------------------------------------------------
+
+
+def items_for_officer(user: Any) -> QuerySet[ServiceItem]:
+    return (
+        ServiceItem.objects.filter(department_scope_filter(user))
+        .select_related("department", "published")
+        .prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=ServiceItemVersion.objects.exclude(
+                    status__in=[VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED]
+                ),
+                to_attr="open_versions",
+            )
+        )
+        .order_by("code")
+    )
+
+
+def item_for_officer(user: Any, code: str) -> ServiceItem:
+    """The item if in the officer's scope; ``DoesNotExist`` otherwise (a 404, not a 403)."""
+    return items_for_officer(user).get(code=code)
+
+
+def open_version(item: ServiceItem) -> ServiceItemVersion | None:
+    return (
+        item.versions.exclude(status__in=[VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED])
+        .prefetch_related("materials", "topics", "co_departments")
+        .first()
+    )
+
+
+def review_queue(user: Any) -> QuerySet[ServiceItemVersion]:
+    return (
+        ServiceItemVersion.objects.filter(status=VersionStatus.IN_REVIEW)
+        .filter(department_scope_filter(user, field="item__department"))
+        .exclude(author=user)
+        .select_related("item", "item__department", "author")
+    )
+
+
+def version_history(item: ServiceItem) -> QuerySet[ServiceItemVersion]:
+    return item.versions.select_related("author", "reviewer").order_by("-number")

@@ -1,0 +1,504 @@
+"""Writes to the catalog, each in one transaction with its audit record.
+
+The life of a guide: an editor saves a draft (``save_draft``), submits it
+(``submit_for_review``), and a second person approves or returns it
+(``review_version``). Approval publishes: the new version replaces the old one for
+citizens and the search index follows at the next query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Max
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.audit.models import Outcome
+from onewindow.audit.services import record_event
+from onewindow.catalog import permissions
+from onewindow.catalog.choices import VersionStatus
+from onewindow.catalog.models import (
+    CatalogRevision,
+    LifeEvent,
+    LifeEventStep,
+    Material,
+    ServiceItem,
+    ServiceItemVersion,
+    Synonym,
+    Topic,
+)
+from onewindow.catalog.validation import CleanItem, Errors, clean_item
+from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from onewindow.identity.models import Department, User
+
+OPEN_STATUSES = (VersionStatus.DRAFT, VersionStatus.REJECTED)
+
+
+def bump_revision() -> None:
+    """Tell every process's search index that the catalog changed."""
+    CatalogRevision.objects.get_or_create(pk=1)
+    CatalogRevision.objects.filter(pk=1).update(number=F("number") + 1)
+
+
+# --- resolving codes ----------------------------------------------------------------
+
+
+@dataclass
+class Resolved:
+    department: Department
+    co_departments: list[Department]
+    topics: list[Topic]
+    material_departments: dict[str, Department]
+
+
+def resolve_references(item: CleanItem, errors: Errors) -> Resolved | None:
+    """Look up every department and topic code the item names; unknown ones are errors."""
+    codes = {item.department, *item.co_departments}
+    codes |= {m["source_department"] for m in item.materials if m["source_department"]}
+    departments = {d.code: d for d in Department.objects.filter(code__in=codes)}
+    topics = {t.code: t for t in Topic.objects.filter(code__in=item.topics)}
+    if item.department not in departments:
+        errors.add("department", _("Unknown department code %(code)s.") % {"code": item.department})
+    for code in item.co_departments:
+        if code not in departments:
+            errors.add("co_departments", _("Unknown department code %(code)s.") % {"code": code})
+    for code in item.topics:
+        if code not in topics:
+            errors.add("topics", _("Unknown topic %(code)s.") % {"code": code})
+    for index, material in enumerate(item.materials):
+        code = material["source_department"]
+        if code and code not in departments:
+            errors.add(
+                f"materials[{index}].source_department",
+                _("Unknown department code %(code)s.") % {"code": code},
+            )
+    if errors:
+        return None
+    return Resolved(
+        department=departments[item.department],
+        co_departments=[departments[c] for c in item.co_departments],
+        topics=[topics[c] for c in item.topics],
+        material_departments=departments,
+    )
+
+
+def _invalid(errors: Errors) -> InvalidInput:
+    first = next(iter(errors.fields.values()))[0]
+    return InvalidInput(first, fields=errors.fields)
+
+
+# --- drafts, review, publishing -----------------------------------------------------
+
+
+def _write_version(version: ServiceItemVersion, item: CleanItem, refs: Resolved) -> None:
+    for name, value in item.values.items():
+        setattr(version, name, value)
+    version.save()
+    version.co_departments.set(refs.co_departments)
+    version.topics.set(refs.topics)
+    version.materials.all().delete()
+    Material.objects.bulk_create(
+        [
+            Material(
+                version=version,
+                order=i,
+                **{
+                    **m,
+                    "source_department": refs.material_departments.get(
+                        m["source_department"] or ""
+                    ),
+                },
+            )
+            for i, m in enumerate(item.materials)
+        ]
+    )
+
+
+def _open_version(service_item: ServiceItem) -> ServiceItemVersion | None:
+    return (
+        ServiceItemVersion.objects.select_for_update()
+        .filter(item=service_item)
+        .exclude(status__in=[VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED])
+        .first()
+    )
+
+
+def _new_version(service_item: ServiceItem, author: User | None) -> ServiceItemVersion:
+    last = service_item.versions.aggregate(n=Max("number"))["n"] or 0
+    return ServiceItemVersion(
+        item=service_item, number=last + 1, author=author, status=VersionStatus.DRAFT
+    )
+
+
+def _stage_draft(
+    *,
+    actor: User | None,
+    item: CleanItem,
+    refs: Resolved,
+    status: str,
+) -> ServiceItemVersion:
+    """Write ``item`` into the item's open version (made if absent) with ``status``."""
+    service_item, created = ServiceItem.objects.select_for_update().get_or_create(
+        code=item.code, defaults={"department": refs.department}
+    )
+    if not created and service_item.department_id != refs.department.pk:
+        raise InvalidInput(
+            _("An item keeps its responsible department; create a new item instead."),
+            fields={"department": [_("An item keeps its responsible department.")]},
+        )
+    version = _open_version(service_item)
+    if version is not None and version.status == VersionStatus.IN_REVIEW:
+        raise Conflict(_("This item is awaiting review; it can be edited after the review."))
+    if version is None:
+        version = _new_version(service_item, actor)
+    version.status = status
+    version.author = actor
+    version.review_comment = ""
+    _write_version(version, item, refs)
+    return version
+
+
+def save_draft(
+    *,
+    actor: User,
+    data: dict[str, Any],
+    request: HttpRequest | None = None,
+) -> ServiceItemVersion:
+    item, errors = clean_item(data)
+    refs = resolve_references(item, errors) if item else None
+    if item is None or refs is None:
+        raise _invalid(errors)
+    if not permissions.can_edit_items_of(actor, refs.department):
+        raise Forbidden(_("You may edit only your own department's items."))
+    with transaction.atomic():
+        version = _stage_draft(actor=actor, item=item, refs=refs, status=VersionStatus.DRAFT)
+        record_event(
+            actor=actor,
+            action="catalog.draft_saved",
+            target=version.item,
+            detail={"version": version.number},
+            request=request,
+        )
+    return version
+
+
+def _editable_item(actor: User, code: str) -> ServiceItem:
+    service_item = ServiceItem.objects.select_related("department").filter(code=code).first()
+    if service_item is None or not permissions.can_edit_items_of(actor, service_item.department):
+        raise NotFound(_("No such service item."))
+    return service_item
+
+
+def submit_for_review(
+    *,
+    actor: User,
+    code: str,
+    request: HttpRequest | None = None,
+) -> ServiceItemVersion:
+    service_item = _editable_item(actor, code)
+    with transaction.atomic():
+        version = _open_version(service_item)
+        if version is None or version.status not in OPEN_STATUSES:
+            raise Conflict(_("There is no draft to submit."))
+        version.status = VersionStatus.IN_REVIEW
+        version.author = actor
+        version.save(update_fields=["status", "author"])
+        record_event(
+            actor=actor,
+            action="catalog.submitted",
+            target=service_item,
+            detail={"version": version.number},
+            request=request,
+        )
+    return version
+
+
+def review_version(
+    *,
+    actor: User,
+    code: str,
+    approve: bool,
+    comment: str = "",
+    request: HttpRequest | None = None,
+) -> ServiceItemVersion:
+    service_item = _editable_item(actor, code)
+    if not approve and not comment.strip():
+        raise InvalidInput(
+            _("Say what must change."), fields={"comment": [_("Say what must change.")]}
+        )
+    with transaction.atomic():
+        version = _open_version(service_item)
+        if version is None or version.status != VersionStatus.IN_REVIEW:
+            raise Conflict(_("There is nothing awaiting review for this item."))
+        allowed = permissions.can_review(actor, version)
+        if not allowed:
+            # Committed before the refusal is raised, so the attempt stays on record.
+            record_event(
+                actor=actor,
+                action="catalog.reviewed",
+                target=service_item,
+                outcome=Outcome.DENIED,
+                detail={"version": version.number},
+                request=request,
+            )
+    if not allowed:
+        raise Forbidden(_("A second person must review: you cannot review your own draft."))
+    with transaction.atomic():
+        version = _open_version(service_item)
+        if version is None or version.status != VersionStatus.IN_REVIEW:
+            raise Conflict(_("There is nothing awaiting review for this item."))
+        version.reviewer = actor
+        version.review_comment = comment.strip()
+        if approve:
+            _publish(service_item, version)
+        else:
+            version.status = VersionStatus.REJECTED
+            version.save(update_fields=["status", "reviewer", "review_comment"])
+        record_event(
+            actor=actor,
+            action="catalog.published" if approve else "catalog.returned",
+            target=service_item,
+            request=request,
+            detail={"version": version.number, "comment": version.review_comment},
+        )
+    return version
+
+
+def _publish(service_item: ServiceItem, version: ServiceItemVersion) -> None:
+    ServiceItemVersion.objects.filter(item=service_item, status=VersionStatus.PUBLISHED).update(
+        status=VersionStatus.SUPERSEDED
+    )
+    version.status = VersionStatus.PUBLISHED
+    version.published_at = timezone.now()
+    version.save()
+    service_item.published = version
+    service_item.save(update_fields=["published"])
+    bump_revision()
+
+
+# --- bulk: import and seed ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    field: str
+    message: str
+
+
+class ImportRejected(InvalidInput):
+    """An import with errors: nothing was saved; ``rows`` lists every problem."""
+
+    def __init__(self, rows: list[RowError]) -> None:
+        super().__init__(
+            _("The file has errors; nothing was imported."),
+            code="import_rejected",
+            fields={"rows": [f"{e.row}: {e.field}: {e.message}" for e in rows]},
+        )
+        self.rows = rows
+
+    def as_dict(self) -> dict[str, object]:
+        body = super().as_dict()
+        body["rows"] = [{"row": e.row, "field": e.field, "message": e.message} for e in self.rows]
+        return body
+
+
+def validate_rows(
+    *,
+    actor: User | None,
+    rows: list[Any],
+    first_row: int = 1,
+) -> list[tuple[CleanItem, Resolved]]:
+    """Check every row; raise ``ImportRejected`` listing all problems, or return them."""
+    problems: list[RowError] = []
+    cleaned: list[tuple[CleanItem, Resolved]] = []
+    seen: dict[str, int] = {}
+    for position, data in enumerate(rows, start=first_row):
+        # Spreadsheet rows carry their own number (blank rows are skipped when read).
+        number = data.get("_row", position) if isinstance(data, dict) else position
+        item, errors = clean_item(data)
+        refs = resolve_references(item, errors) if item else None
+        if item and item.code in seen:
+            errors.add("code", _("Duplicate of row %(row)d.") % {"row": seen[item.code]})
+        if item:
+            seen.setdefault(item.code, number)
+        if refs and actor is not None and not permissions.can_edit_items_of(actor, refs.department):
+            errors.add("department", _("You may import only your own department's items."))
+        for field_name, messages in errors.fields.items():
+            problems.extend(RowError(number, field_name, str(m)) for m in messages)
+        if item and refs and not errors:
+            cleaned.append((item, refs))
+    if problems:
+        raise ImportRejected(problems)
+    return cleaned
+
+
+def import_items(
+    *,
+    actor: User,
+    rows: list[Any],
+    source: str,
+    first_row: int = 1,
+    request: HttpRequest | None = None,
+) -> list[ServiceItemVersion]:
+    """All or nothing: every row becomes a draft awaiting a second person's review."""
+    cleaned = validate_rows(actor=actor, rows=rows, first_row=first_row)
+    with transaction.atomic():
+        versions = [
+            _stage_draft(actor=actor, item=item, refs=refs, status=VersionStatus.IN_REVIEW)
+            for item, refs in cleaned
+        ]
+        record_event(
+            actor=actor,
+            action="catalog.imported",
+            request=request,
+            detail={"source": source, "items": [v.item.code for v in versions]},
+        )
+    return versions
+
+
+def seed_items(*, rows: list[Any], source: str) -> int:
+    """Publish items directly: the demo loader's path, audited as a system action."""
+    cleaned = validate_rows(actor=None, rows=rows)
+    count = 0
+    with transaction.atomic():
+        for item, refs in cleaned:
+            existing = ServiceItem.objects.filter(code=item.code).first()
+            if existing is not None and existing.published_id is not None:
+                continue
+            version = _stage_draft(actor=None, item=item, refs=refs, status=VersionStatus.IN_REVIEW)
+            _publish(version.item, version)
+            count += 1
+        if count:
+            record_event(
+                actor=None, action="catalog.seeded", detail={"source": source, "count": count}
+            )
+    return count
+
+
+def seed_topics(rows: list[dict[str, Any]]) -> None:
+    with transaction.atomic():
+        for row in rows:
+            Topic.objects.update_or_create(
+                code=row["code"],
+                defaults={
+                    "name": row["name"],
+                    "name_en": row["name_en"],
+                    "order": row.get("order", 0),
+                },
+            )
+
+
+def seed_life_events(rows: list[dict[str, Any]]) -> int:
+    """Create missing life events with their steps; existing ones are left alone."""
+    count = 0
+    with transaction.atomic():
+        for row in rows:
+            if LifeEvent.objects.filter(code=row["code"]).exists():
+                continue
+            event = LifeEvent.objects.create(
+                **{
+                    k: row[k]
+                    for k in (
+                        "code",
+                        "audience",
+                        "stage",
+                        "name",
+                        "name_en",
+                        "summary",
+                        "summary_en",
+                        "outcome",
+                        "outcome_en",
+                    )
+                },
+                keywords=row.get("keywords", ""),
+            )
+            steps: dict[str, LifeEventStep] = {}
+            for step in sorted(row["steps"], key=lambda s: s["order"]):
+                item = ServiceItem.objects.get(code=step["item"])
+                steps[step["item"]] = LifeEventStep.objects.create(
+                    event=event,
+                    item=item,
+                    order=step["order"],
+                    note=step.get("note", ""),
+                    note_en=step.get("note_en", ""),
+                )
+                steps[step["item"]].depends_on.set([steps[c] for c in step.get("depends_on", [])])
+            count += 1
+        if count:
+            bump_revision()
+            record_event(actor=None, action="catalog.life_events_seeded", detail={"count": count})
+    return count
+
+
+# --- synonyms and popularity --------------------------------------------------------
+
+
+def save_synonym(
+    *,
+    actor: User,
+    term: str,
+    canonical: str,
+    request: HttpRequest | None = None,
+) -> Synonym:
+    if not permissions.can_manage_synonyms(actor):
+        raise Forbidden(_("Only catalog administrators maintain synonyms."))
+    term, canonical = term.strip(), canonical.strip()
+    errors = Errors()
+    if not term or len(term) > 40:
+        errors.add("term", _("Give a word of 1 to 40 characters."))
+    if not canonical or len(canonical) > 80:
+        errors.add("canonical", _("Give a catalog term of 1 to 80 characters."))
+    if term and term == canonical:
+        errors.add("canonical", _("A word cannot be its own synonym."))
+    if errors:
+        raise _invalid(errors)
+    with transaction.atomic():
+        synonym, created = Synonym.objects.update_or_create(
+            term=term, defaults={"canonical": canonical, "created_by": actor}
+        )
+        bump_revision()
+        record_event(
+            actor=actor,
+            action="catalog.synonym_saved",
+            target=synonym,
+            detail={"term": term, "canonical": canonical, "created": created},
+            request=request,
+        )
+    return synonym
+
+
+def delete_synonym(*, actor: User, term: str, request: HttpRequest | None = None) -> None:
+    if not permissions.can_manage_synonyms(actor):
+        raise Forbidden(_("Only catalog administrators maintain synonyms."))
+    with transaction.atomic():
+        synonym = Synonym.objects.filter(term=term).first()
+        if synonym is None:
+            raise NotFound(_("No such synonym."))
+        record_event(
+            actor=actor,
+            action="catalog.synonym_deleted",
+            target=synonym,
+            detail={"term": synonym.term, "canonical": synonym.canonical},
+            request=request,
+        )
+        synonym.delete()
+        bump_revision()
+
+
+def seed_synonyms(rows: list[dict[str, str]]) -> None:
+    with transaction.atomic():
+        for row in rows:
+            Synonym.objects.get_or_create(
+                term=row["term"], defaults={"canonical": row["canonical"]}
+            )
+        bump_revision()
+
+
+def count_view(code: str) -> None:
+    """A guide page was read: popularity breaks ties between equally relevant items."""
+    ServiceItem.objects.filter(code=code).update(popularity=F("popularity") + 1)

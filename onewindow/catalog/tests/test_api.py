@@ -1,0 +1,88 @@
+import pytest
+from openapi_spec_validator import validate
+
+pytestmark = pytest.mark.django_db
+
+
+def test_search_endpoint_shape(client, catalog):
+    body = client.get("/api/v1/catalog/search", {"q": "hukou"}).json()
+    assert body["total"] >= 1
+    first = body["results"][0]
+    assert first["code"] == "310000-GA-QR-0001"
+    assert {"code", "name", "name_en", "department", "online_level", "highlight"} <= set(first)
+    assert body["events"][0]["code"] == "newborn"
+
+
+def test_search_filters_by_audience(client, catalog):
+    body = client.get("/api/v1/catalog/search", {"q": "登记", "audience": "company"}).json()
+    assert [r["code"] for r in body["results"]] == ["310000-SJ-XK-0001"]
+    assert body["total"] == 1
+
+
+def test_search_needs_q(client, catalog):
+    response = client.get("/api/v1/catalog/search")
+    assert response.status_code == 422
+    assert "q" in response.json()["fields"]
+
+
+def test_item_detail_and_404(client, catalog):
+    item = client.get("/api/v1/catalog/items/310000-GA-QR-0001").json()
+    assert item["name"] == "新生儿户口登记" and item["version"] == 1
+    assert item["materials"][0]["name"] == "居民身份证"
+    assert item["promised_limit_days"] == 5 and item["statutory_limit_days"] == 20
+    missing = client.get("/api/v1/catalog/items/310000-GA-QR-9999")
+    assert missing.status_code == 404
+    assert missing.json()["message"]
+
+
+def test_item_list_filters(client, catalog):
+    codes = [
+        i["code"] for i in client.get("/api/v1/catalog/items", {"department": "310000-SJ"}).json()
+    ]
+    assert codes == ["310000-SJ-XK-0001", "310000-SJ-XK-0002"]
+    level5 = client.get("/api/v1/catalog/items", {"level": 5}).json()
+    assert {i["online_level"] for i in level5} == {5}
+
+
+def test_breadth_endpoint(client, catalog):
+    body = client.get("/api/v1/catalog/breadth").json()
+    assert body["overall"] == {
+        "items": 7,
+        "l3_plus": 5,
+        "l5": 3,
+        "l3_plus_share": round(5 / 7, 4),
+        "l5_share": round(3 / 7, 4),
+    }
+    assert body["audiences"]["company"]["items"] == 2
+
+
+def test_life_events_and_topics(client, catalog):
+    events = client.get("/api/v1/catalog/life-events").json()
+    assert events[0]["code"] == "newborn"
+    event = client.get("/api/v1/catalog/life-events/newborn").json()
+    assert [s["item"] for s in event["steps"]] == [
+        "310000-WJ-QR-0001",
+        "310000-GA-QR-0001",
+        "310000-YB-GG-0001",
+    ]
+    assert event["steps"][1]["depends_on"] == ["310000-WJ-QR-0001"]
+    assert event["departments"] == ["310000-WJ", "310000-GA", "310000-YB"]
+    assert client.get("/api/v1/catalog/life-events/nope").status_code == 404
+    topics = {t["code"]: t["items"] for t in client.get("/api/v1/catalog/topics").json()}
+    assert topics["birth"] == 3
+
+
+def test_catalog_paths_in_schema(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    validate(schema)
+    for path in (
+        "/api/v1/catalog/search",
+        "/api/v1/catalog/items",
+        "/api/v1/catalog/items/{code}",
+        "/api/v1/catalog/breadth",
+        "/api/v1/catalog/life-events",
+        "/api/v1/catalog/life-events/{code}",
+        "/api/v1/catalog/topics",
+        "/api/v1/departments",
+    ):
+        assert path in schema["paths"], path

@@ -1,0 +1,148 @@
+"""Search behaviour for each kind of query people type."""
+
+import pytest
+
+from onewindow.catalog import queries
+from onewindow.catalog.search import analyzer, engine
+
+pytestmark = pytest.mark.django_db
+
+
+def top(query: str, **filters) -> list[str]:
+    return [h.document.key for h in queries.search(query, **filters).hits]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("户口登记", "310000-GA-QR-0001"),  # official words
+        ("户口", "310000-GA-QR-0001"),  # part of a name
+        ("社保卡", "310000-RS-GG-0001"),  # keyword
+        ("护照", "310000-GA-XK-0002"),
+    ],
+)
+def test_chinese_words(catalog, query, expected):
+    assert top(query)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("hukou", "310000-GA-QR-0001"),
+        ("hu kou", "310000-GA-QR-0001"),
+        ("huzhao", "310000-GA-XK-0002"),
+        ("yingye zhizhao", "310000-SJ-XK-0001"),
+        ("yingyezhizhao", "310000-SJ-XK-0001"),
+        ("shebaoka", "310000-RS-GG-0001"),
+    ],
+)
+def test_pinyin(catalog, query, expected):
+    assert top(query)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("hk", "310000-GA-QR-0001"), ("yyzz", "310000-SJ-XK-0001"), ("sbk", "310000-RS-GG-0001")],
+)
+def test_pinyin_initials(catalog, query, expected):
+    assert top(query)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("passport", "310000-GA-XK-0002"),
+        ("business license", "310000-SJ-XK-0001"),
+        ("Social Security Card", "310000-RS-GG-0001"),
+        ("household registration", "310000-GA-QR-0001"),
+    ],
+)
+def test_english(catalog, query, expected):
+    assert top(query)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("pasport", "310000-GA-XK-0002"),
+        ("passprot", "310000-GA-XK-0002"),
+        ("buisness license", "310000-SJ-XK-0001"),
+        ("hukuo", "310000-GA-QR-0001"),
+        ("营也执照", "310000-SJ-XK-0001"),
+        ("社宝卡", "310000-RS-GG-0001"),
+    ],
+)
+def test_small_typos(catalog, query, expected):
+    assert top(query)[0] == expected
+
+
+def test_synonyms_expand_everyday_words(catalog):
+    result = queries.search("生孩子")
+    assert result.expanded == ["出生"]
+    assert result.hits[0].document.key == "310000-WJ-QR-0001"
+    assert [e.document.key for e in result.events] == ["newborn"]
+    assert top("开公司")[0] == "310000-SJ-XK-0001"
+
+
+def test_relevance_then_popularity(catalog):
+    from onewindow.catalog.models import ServiceItem
+
+    # Both newborn items match "新生儿" equally well; the more used one ranks first.
+    ServiceItem.objects.filter(code="310000-YB-GG-0001").update(popularity=50)
+    from onewindow.catalog.search import index
+
+    index.forget()
+    first, second = top("新生儿")[:2]
+    assert (first, second) == ("310000-YB-GG-0001", "310000-GA-QR-0001")
+
+
+def test_facets_and_filters(catalog):
+    result = queries.search("登记")
+    assert result.facets["audience"] == {"person": 2, "company": 1}
+    filtered = queries.search("登记", audience="company")
+    assert [h.document.key for h in filtered.hits] == ["310000-SJ-XK-0001"]
+    # The audience facet still shows both values so the user can switch back.
+    assert filtered.facets["audience"] == {"person": 2, "company": 1}
+    assert filtered.facets["department"] == {"310000-SJ": 1}
+    assert sorted(top("新生儿", level=5)) == ["310000-GA-QR-0001", "310000-YB-GG-0001"]
+    assert top("新生儿", topic="household") == ["310000-GA-QR-0001"]
+
+
+def test_highlight_marks_matches_safely():
+    pieces = engine.highlight("新生儿户口登记", ["户口"])
+    assert pieces == [("新生儿", False), ("户口", True), ("登记", False)]
+    from onewindow.catalog.presenters import highlighted_html
+
+    assert highlighted_html("<b>户口</b>", ["户口"]) == "&lt;b&gt;<mark>户口</mark>&lt;/b&gt;"
+
+
+def test_nonsense_and_blank_find_nothing(catalog):
+    assert queries.search("").total == 0
+    assert queries.search("zzzzqqqq").total == 0
+
+
+def test_publishing_reaches_the_index(catalog):
+    from onewindow.catalog import services
+    from onewindow.catalog.tests.conftest import ITEMS
+
+    assert top("技能补贴") == []
+    services.seed_items(
+        rows=[
+            {
+                **ITEMS[3],
+                "code": "310000-RS-GG-0777",
+                "name": "职业技能补贴申领",
+                "name_en": "Vocational skills subsidy",
+                "keywords": "技能补贴",
+            }
+        ],
+        source="test",
+    )
+    assert top("技能补贴")[0] == "310000-RS-GG-0777"
+
+
+def test_analyzer_terms():
+    assert analyzer.pinyin("户口") == "hukou"
+    assert analyzer.initials("营业执照") == "yyzz"
+    assert analyzer.stem("registrations") == "registr"
+    assert analyzer.normalize("ＨＵＫＯＵ  户口") == "hukou 户口"

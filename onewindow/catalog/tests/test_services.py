@@ -1,0 +1,163 @@
+import pytest
+
+from onewindow.audit.models import AuditEvent
+from onewindow.catalog import queries, services
+from onewindow.catalog.choices import VersionStatus
+from onewindow.catalog.models import ServiceItem, ServiceItemVersion, Synonym
+from onewindow.catalog.tests.conftest import ITEMS
+from onewindow.conftest import make_user
+from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from onewindow.identity.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def editable(code: str = "310000-GA-QR-0001", **changes):
+    from onewindow.catalog.transfer import version_as_dict
+
+    data = version_as_dict(queries.published_version(code))
+    data.update(changes)
+    return data
+
+
+@pytest.fixture
+def admins(catalog):
+    return {
+        "ga": make_user(roles=[(Role.DEPARTMENT_ADMIN, catalog["GA"])]),
+        "ga2": make_user(roles=[(Role.DEPARTMENT_ADMIN, catalog["GA"])]),
+        "sj": make_user(roles=[(Role.DEPARTMENT_ADMIN, catalog["SJ"])]),
+        "city": make_user(roles=[(Role.PLATFORM_ADMIN, catalog["root"])]),
+        "ga_reviewer": make_user(roles=[(Role.REVIEWING_OFFICER, catalog["GA"])]),
+    }
+
+
+def test_draft_review_publish_cycle(admins):
+    ga, ga2 = admins["ga"], admins["ga2"]
+    draft = services.save_draft(actor=ga, data=editable(promised_limit_days=3))
+    assert (draft.number, draft.status) == (2, VersionStatus.DRAFT)
+    # Citizens still see version 1 until the review.
+    assert queries.published_version("310000-GA-QR-0001").promised_limit_days == 5
+    services.submit_for_review(actor=ga, code="310000-GA-QR-0001")
+    with pytest.raises(Forbidden):
+        services.review_version(actor=ga, code="310000-GA-QR-0001", approve=True)
+    services.review_version(actor=ga2, code="310000-GA-QR-0001", approve=True)
+    published = queries.published_version("310000-GA-QR-0001")
+    assert (published.number, published.promised_limit_days) == (2, 3)
+    assert ServiceItemVersion.objects.get(item__code="310000-GA-QR-0001", number=1).status == (
+        VersionStatus.SUPERSEDED
+    )
+    actions = list(
+        AuditEvent.objects.filter(target_id=str(published.item.pk)).values_list("action", "outcome")
+    )
+    assert ("catalog.draft_saved", "success") in actions
+    assert ("catalog.submitted", "success") in actions
+    assert ("catalog.reviewed", "denied") in actions
+    assert ("catalog.published", "success") in actions
+
+
+def test_returned_draft_keeps_the_comment_and_can_be_resubmitted(admins):
+    services.save_draft(actor=admins["ga"], data=editable())
+    services.submit_for_review(actor=admins["ga"], code="310000-GA-QR-0001")
+    with pytest.raises(InvalidInput):
+        services.review_version(actor=admins["ga2"], code="310000-GA-QR-0001", approve=False)
+    returned = services.review_version(
+        actor=admins["ga2"], code="310000-GA-QR-0001", approve=False, comment="法律依据要写到条"
+    )
+    assert returned.status == VersionStatus.REJECTED
+    assert returned.review_comment == "法律依据要写到条"
+    again = services.save_draft(actor=admins["ga"], data=editable(legal_basis="《条例》第七条"))
+    assert again.pk == returned.pk and again.status == VersionStatus.DRAFT
+
+
+def test_draft_under_review_cannot_be_edited(admins):
+    services.save_draft(actor=admins["ga"], data=editable())
+    services.submit_for_review(actor=admins["ga"], code="310000-GA-QR-0001")
+    with pytest.raises(Conflict):
+        services.save_draft(actor=admins["ga2"], data=editable())
+
+
+@pytest.mark.parametrize(
+    ("who", "code", "allowed"),
+    [
+        ("ga", "310000-GA-QR-0001", True),
+        ("sj", "310000-GA-QR-0001", False),
+        ("ga", "310000-SJ-XK-0001", False),
+        ("city", "310000-SJ-XK-0001", True),
+        ("ga_reviewer", "310000-GA-QR-0001", False),
+    ],
+)
+def test_department_scoped_editing(admins, who, code, allowed):
+    actor = admins[who]
+    if allowed:
+        assert services.save_draft(actor=actor, data=editable(code)).status == "draft"
+    else:
+        before = ServiceItemVersion.objects.count()
+        with pytest.raises(Forbidden):
+            services.save_draft(actor=actor, data=editable(code))
+        with pytest.raises(NotFound):
+            services.submit_for_review(actor=actor, code=code)
+        assert ServiceItemVersion.objects.count() == before
+
+
+def test_bad_draft_saves_nothing(admins):
+    before = ServiceItemVersion.objects.count()
+    with pytest.raises(InvalidInput) as excinfo:
+        services.save_draft(actor=admins["ga"], data=editable(name="", online_level=9))
+    assert {"name", "online_level"} <= set(excinfo.value.fields)
+    assert ServiceItemVersion.objects.count() == before
+
+
+def test_item_keeps_its_department(admins, catalog):
+    with pytest.raises(InvalidInput):
+        services.save_draft(actor=admins["city"], data=editable(department="310000-SJ"))
+
+
+def test_new_item_by_department_admin(admins):
+    row = dict(ITEMS[0], code="310000-GA-QR-0099", department="310000-GA", name="户口迁移")
+    version = services.save_draft(actor=admins["ga"], data=row)
+    assert version.number == 1 and version.item.published is None
+
+
+def test_import_is_all_or_nothing(admins):
+    good = dict(ITEMS[0], code="310000-GA-QR-0050", department="310000-GA")
+    bad = dict(
+        ITEMS[0], code="310000-GA-QR-0051", department="310000-GA", statutory_limit_days="soon"
+    )
+    unknown = dict(ITEMS[0], code="310000-XX-QR-0001", department="310000-XX")
+    before = (ServiceItem.objects.count(), ServiceItemVersion.objects.count())
+    with pytest.raises(services.ImportRejected) as excinfo:
+        services.import_items(actor=admins["ga"], rows=[good, bad, unknown], source="json")
+    rows = {(e.row, e.field) for e in excinfo.value.rows}
+    assert (2, "statutory_limit_days") in rows
+    assert (3, "department") in rows
+    assert (ServiceItem.objects.count(), ServiceItemVersion.objects.count()) == before
+
+
+def test_import_creates_drafts_awaiting_review(admins):
+    row = dict(ITEMS[0], code="310000-GA-QR-0060", department="310000-GA")
+    [version] = services.import_items(actor=admins["ga"], rows=[row], source="json")
+    assert version.status == VersionStatus.IN_REVIEW
+    assert AuditEvent.objects.filter(action="catalog.imported").exists()
+
+
+def test_import_refuses_other_departments_rows(admins):
+    row = dict(ITEMS[0], code="310000-SJ-QR-0060", department="310000-SJ")
+    with pytest.raises(services.ImportRejected) as excinfo:
+        services.import_items(actor=admins["ga"], rows=[row], source="json")
+    assert excinfo.value.rows[0].field == "department"
+
+
+def test_synonyms_are_audited_and_searchable(admins):
+    services.save_synonym(actor=admins["ga"], term="拿户口", canonical="户口")
+    assert Synonym.objects.filter(term="拿户口").exists()
+    assert AuditEvent.objects.filter(action="catalog.synonym_saved").exists()
+    result = queries.search("拿户口")
+    assert result.hits[0].document.key == "310000-GA-QR-0001"
+    services.delete_synonym(actor=admins["ga"], term="拿户口")
+    assert "户口" not in queries.search("拿户口").expanded
+    with pytest.raises(Forbidden):
+        services.save_synonym(actor=admins["ga_reviewer"], term="a", canonical="b")
+
+
+def test_seeding_twice_adds_nothing(catalog):
+    assert services.seed_items(rows=ITEMS, source="test") == 0

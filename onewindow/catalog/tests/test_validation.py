@@ -1,0 +1,96 @@
+import pytest
+
+from onewindow.catalog.tests.conftest import item_row
+from onewindow.catalog.validation import clean_item
+
+
+def good(**changes):
+    row = item_row(
+        code="310000-GA-QR-0001",
+        department="310000-GA",
+        name="户口登记",
+        name_en="Household registration",
+    )
+    row.update(changes)
+    return row
+
+
+def errors_of(row) -> dict:
+    item, errors = clean_item(row)
+    assert item is None
+    return {k: [str(m) for m in v] for k, v in errors.fields.items()}
+
+
+def test_good_row_is_cleaned():
+    item, errors = clean_item(good(fee_amount="0"))
+    assert not errors
+    assert item.code == "310000-GA-QR-0001"
+    assert item.values["online_level"] == 4
+    assert item.materials[0]["form"] == "original"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"code": "GA-1"}, "code"),
+        ({"code": "310000-SJ-XK-0001"}, "code"),  # not the department's prefix
+        ({"name": ""}, "name"),
+        ({"legal_basis": "   "}, "legal_basis"),
+        ({"kind": "permit"}, "kind"),
+        ({"audience": "everyone"}, "audience"),
+        ({"online_level": 6}, "online_level"),
+        ({"online_level": "high"}, "online_level"),
+        ({"statutory_limit_days": "twenty"}, "statutory_limit_days"),
+        ({"promised_limit_days": 30}, "promised_limit_days"),
+        ({"online_level": 5, "max_visits": 1}, "max_visits"),
+        ({"is_free": "maybe"}, "is_free"),
+        ({"is_free": True, "fee_amount": "20"}, "fee_amount"),
+        ({"is_free": False, "fee_amount": "0", "fee_basis": "x"}, "fee_amount"),
+        ({"is_free": False, "fee_amount": "20", "fee_basis": ""}, "fee_basis"),
+        ({"fee_amount": "NaN"}, "fee_amount"),
+        ({"channels": ["online", "pigeon"]}, "channels"),
+        ({"offices": [{"street": "x"}]}, "offices"),
+        ({"name": "长" * 121}, "name"),
+    ],
+)
+def test_each_rule_names_its_field(changes, field):
+    assert field in errors_of(good(**changes))
+
+
+def test_material_rules_point_at_the_material():
+    row = good(
+        materials=[
+            {"name": "", "form": "scan", "source": "certificate", "count": 0},
+        ]
+    )
+    fields = errors_of(row)
+    assert {
+        "materials[0].name",
+        "materials[0].form",
+        "materials[0].count",
+        "materials[0].source_department",
+        "materials[0].certificate_type",
+    } <= set(fields)
+
+
+def test_every_problem_is_reported_at_once():
+    fields = errors_of(good(name="", kind="x", online_level=9))
+    assert {"name", "kind", "online_level"} <= set(fields)
+
+
+def test_excel_style_values_are_accepted():
+    item, errors = clean_item(
+        good(
+            channels="online, window",
+            topics="birth,household",
+            is_free="是",
+            statutory_limit_days=20.0,
+        )
+    )
+    assert not errors
+    assert item.values["channels"] == ["online", "window"]
+    assert item.topics == ["birth", "household"]
+
+
+def test_not_an_object():
+    assert "__all__" in errors_of(["not", "a", "dict"])

@@ -1,0 +1,241 @@
+"""Checking one item's guide, given as the catalog's JSON/Excel shape, field by field.
+
+Import, the back office and the demo loader all go through ``clean_item``, so a rule
+holds the same way wherever an item comes from. Errors are collected, not raised one
+at a time, so an import can report every problem of every row at once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.catalog.choices import (
+    Audience,
+    Channel,
+    ItemKind,
+    MaterialForm,
+    MaterialSource,
+    OnlineLevel,
+)
+from onewindow.catalog.models import ITEM_CODE_PATTERN
+
+REQUIRED_TEXT = ("name", "name_en", "legal_basis", "conditions")
+OPTIONAL_TEXT = ("summary", "summary_en", "fee_basis", "keywords")
+TEXT_LIMITS = {"name": 120, "name_en": 200, "keywords": 300}
+
+
+@dataclass
+class CleanItem:
+    code: str
+    department: str
+    values: dict[str, Any]
+    co_departments: list[str]
+    topics: list[str]
+    materials: list[dict[str, Any]]
+
+
+@dataclass
+class Errors:
+    fields: dict[str, list[str | Promise]] = field(default_factory=dict)
+
+    def add(self, name: str, message: str | Promise) -> None:
+        self.fields.setdefault(name, []).append(message)
+
+    def __bool__(self) -> bool:
+        return bool(self.fields)
+
+
+def _text(data: dict[str, Any], name: str, errors: Errors, *, required: bool) -> str:
+    value = data.get(name, "")
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        errors.add(name, _("Must be text."))
+        return ""
+    value = value.strip()
+    if required and not value:
+        errors.add(name, _("This field is required."))
+    limit = TEXT_LIMITS.get(name)
+    if limit and len(value) > limit:
+        errors.add(name, _("At most %(limit)d characters.") % {"limit": limit})
+    return value
+
+
+def _integer(data: dict[str, Any], name: str, errors: Errors, low: int, high: int) -> int:
+    value = data.get(name)
+    if isinstance(value, bool) or value is None or value == "":
+        errors.add(
+            name,
+            _("This field is required.") if value in (None, "") else _("Must be a whole number."),
+        )
+        return 0
+    try:
+        number = int(value) if not isinstance(value, float) or value.is_integer() else None
+    except (TypeError, ValueError):
+        number = None
+    if number is None:
+        errors.add(name, _("Must be a whole number."))
+        return 0
+    if not low <= number <= high:
+        errors.add(name, _("Must be between %(low)d and %(high)d.") % {"low": low, "high": high})
+    return number
+
+
+def _boolean(data: dict[str, Any], name: str, errors: Errors) -> bool:
+    value = data.get(name)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in {"true", "yes", "1", "是"}:
+        return True
+    if isinstance(value, str) and value.strip().lower() in {"false", "no", "0", "否"}:
+        return False
+    errors.add(name, _("Must be true or false."))
+    return False
+
+
+def _choice(data: dict[str, Any], name: str, allowed: list[str], errors: Errors) -> str:
+    value = data.get(name)
+    if value not in allowed:
+        errors.add(name, _("Must be one of: %(choices)s.") % {"choices": ", ".join(allowed)})
+        return ""
+    return str(value)
+
+
+def _code_list(data: dict[str, Any], name: str, errors: Errors) -> list[str]:
+    value = data.get(name) or []
+    if isinstance(value, str):  # Excel cells hold comma-separated codes
+        value = [part.strip() for part in re.split(r"[,，;；\s]+", value) if part.strip()]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        errors.add(name, _("Must be a list of codes."))
+        return []
+    return value
+
+
+def _json_list(data: dict[str, Any], name: str, keys: set[str], errors: Errors) -> list[Any]:
+    value = data.get(name) or []
+    if not isinstance(value, list) or not all(
+        isinstance(entry, dict) and set(entry) <= keys for entry in value
+    ):
+        errors.add(
+            name,
+            _("Must be a list of objects with the keys %(keys)s.")
+            % {"keys": ", ".join(sorted(keys))},
+        )
+        return []
+    return value
+
+
+def clean_material(entry: Any, index: int, errors: Errors) -> dict[str, Any]:
+    prefix = f"materials[{index}]."
+    if not isinstance(entry, dict):
+        errors.add(f"materials[{index}]", _("Must be an object."))
+        return {}
+    sub = Errors()
+    material = {
+        "name": _text(entry, "name", sub, required=True),
+        "name_en": _text(entry, "name_en", sub, required=False),
+        "form": _choice(entry, "form", MaterialForm.values, sub),
+        "count": _integer({"count": entry.get("count", 1)}, "count", sub, 1, 99),
+        "source": _choice(entry, "source", MaterialSource.values, sub),
+        "source_department": entry.get("source_department") or None,
+        "certificate_type": _text(entry, "certificate_type", sub, required=False),
+        "required": _boolean({"required": entry.get("required", True)}, "required", sub),
+        "notes": _text(entry, "notes", sub, required=False),
+    }
+    if (
+        material["source"] in (MaterialSource.DEPARTMENT, MaterialSource.CERTIFICATE)
+        and not (material["source_department"])
+    ):
+        sub.add("source_department", _("Name the department the material comes from."))
+    if material["source"] == MaterialSource.CERTIFICATE and not material["certificate_type"]:
+        sub.add("certificate_type", _("Name the e-certificate type."))
+    for name, messages in sub.fields.items():
+        for message in messages:
+            errors.add(prefix + name, message)
+    return material
+
+
+def clean_item(data: Any) -> tuple[CleanItem | None, Errors]:
+    """Check one item; returns the cleaned item, or None and the field errors.
+
+    Department and topic codes are checked for shape here and for existence by the
+    caller, which knows the database.
+    """
+    errors = Errors()
+    if not isinstance(data, dict):
+        errors.add("__all__", _("Each item must be an object."))
+        return None, errors
+    code = data.get("code")
+    if not isinstance(code, str) or not re.match(ITEM_CODE_PATTERN, code):
+        errors.add("code", _("Use a code like 310000-GA-XK-0001 (department, kind, number)."))
+        code = ""
+    department = data.get("department")
+    if not isinstance(department, str) or not department:
+        errors.add("department", _("This field is required."))
+        department = ""
+    elif code and not code.startswith(department + "-"):
+        errors.add("code", _("The code must start with the responsible department's code."))
+    values: dict[str, Any] = {}
+    for name in REQUIRED_TEXT:
+        values[name] = _text(data, name, errors, required=True)
+    for name in OPTIONAL_TEXT:
+        values[name] = _text(data, name, errors, required=False)
+    values["kind"] = _choice(data, "kind", ItemKind.values, errors)
+    values["audience"] = _choice(data, "audience", Audience.values, errors)
+    values["statutory_limit_days"] = _integer(data, "statutory_limit_days", errors, 0, 365)
+    values["promised_limit_days"] = _integer(data, "promised_limit_days", errors, 0, 365)
+    if values["promised_limit_days"] > values["statutory_limit_days"]:
+        errors.add(
+            "promised_limit_days", _("The promised time limit cannot exceed the statutory one.")
+        )
+    values["online_level"] = _integer(
+        data, "online_level", errors, OnlineLevel.INFORMATION, OnlineLevel.FULLY_ONLINE
+    )
+    values["max_visits"] = _integer(data, "max_visits", errors, 0, 2)
+    if values["online_level"] == OnlineLevel.FULLY_ONLINE and values["max_visits"] != 0:
+        errors.add("max_visits", _("An entirely online (L5) service needs no visit."))
+    values["is_free"] = _boolean(data, "is_free", errors)
+    try:
+        fee = Decimal(str(data.get("fee_amount", "0") or "0"))
+        if not fee.is_finite() or fee < 0 or fee >= Decimal("100000000"):
+            raise InvalidOperation
+    except InvalidOperation:
+        errors.add("fee_amount", _("Must be an amount in yuan, such as 20 or 20.50."))
+        fee = Decimal("0")
+    values["fee_amount"] = fee.quantize(Decimal("0.01"))
+    if values["is_free"] and fee != 0:
+        errors.add("fee_amount", _("A free service has no fee."))
+    if not values["is_free"] and fee <= 0:
+        errors.add("fee_amount", _("Give the fee of a paid service."))
+    if not values["is_free"] and not values["fee_basis"]:
+        errors.add("fee_basis", _("Give the legal basis of the fee."))
+    channels = data.get("channels") or []
+    if isinstance(channels, str):
+        channels = [c.strip() for c in re.split(r"[,，;；\s]+", channels) if c.strip()]
+    if not isinstance(channels, list) or not set(channels) <= set(Channel.values):
+        errors.add(
+            "channels",
+            _("Must be one or more of: %(choices)s.") % {"choices": ", ".join(Channel.values)},
+        )
+        channels = []
+    values["channels"] = channels
+    values["offices"] = _json_list(
+        data, "offices", {"address", "address_en", "hours", "phone"}, errors
+    )
+    values["faq"] = _json_list(data, "faq", {"q", "a", "q_en", "a_en"}, errors)
+    co_departments = _code_list(data, "co_departments", errors)
+    topics = _code_list(data, "topics", errors)
+    raw_materials = data.get("materials") or []
+    if not isinstance(raw_materials, list):
+        errors.add("materials", _("Must be a list."))
+        raw_materials = []
+    materials = [clean_material(entry, i, errors) for i, entry in enumerate(raw_materials)]
+    if errors:
+        return None, errors
+    return CleanItem(code, department, values, co_departments, topics, materials), errors

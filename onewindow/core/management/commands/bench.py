@@ -1,0 +1,90 @@
+"""`make bench`: rerunnable benchmarks, reported as measured, with ratios to a baseline
+run in the same process. Later issues add their own sections here."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.test.utils import setup_databases, teardown_databases
+
+
+class Command(BaseCommand):
+    help = "Run the benchmarks and print the figures measured on this machine."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--items", type=int, default=10_000, help="size of the generated catalog for latency"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.catalog_relevance()
+        self.catalog_latency(options["items"])
+
+    def say(self, line: str = "") -> None:
+        self.stdout.write(line)
+
+    def catalog_relevance(self) -> None:
+        from onewindow.catalog import queries
+        from onewindow.catalog.bench import relevance
+        from onewindow.catalog.demo import load_demo_catalog
+        from onewindow.identity.demo import load_demo_city
+
+        # A fresh throwaway database with the demo city and catalog, so the figures do
+        # not depend on what a developer's database holds.
+        config = setup_databases(verbosity=0, interactive=False)
+        try:
+            load_demo_city()
+            load_demo_catalog()
+            report = relevance(lambda q: [h.document.key for h in queries.search(q, limit=3).hits])
+        finally:
+            teardown_databases(config, verbosity=0)
+        self.say("== catalog search relevance (demo catalog, committed query set) ==")
+        self.say(
+            f"queries: {report['queries']}   hit@1: {report['hit@1']:.3f}   "
+            f"hit@3: {report['hit@3']:.3f}"
+        )
+        for kind, (hit1, hit3, count) in report["by_kind"].items():
+            self.say(f"  {kind:<10} n={count:<3} hit@1={hit1:.3f} hit@3={hit3:.3f}")
+        for miss in report["misses"]:
+            self.say(f"  miss: {miss}")
+        self.say()
+
+    def catalog_latency(self, count: int) -> None:
+        from django.core.wsgi import get_wsgi_application
+
+        from onewindow.catalog import bench, queries
+        from onewindow.catalog.search import engine
+
+        started = time.perf_counter()
+        index = bench.build_generated_index(count)
+        build_s = time.perf_counter() - started
+        words = bench.latency_queries()
+        indexed = bench.percentiles(bench.time_each(words, lambda q: engine.search(index, q)))
+        naive = bench.percentiles(bench.time_each(words, bench.naive_scan(index)))
+        self.say(f"== catalog search latency ({count:,} generated items, {len(words)} queries) ==")
+        self.say(f"index build: {build_s:.2f} s")
+        self.say(
+            f"in process:  p50 {indexed['p50']:.2f} ms   p95 {indexed['p95']:.2f} ms   "
+            f"(baseline, naive substring scan without ranking: p50 {naive['p50']:.2f} ms, "
+            f"p95 {naive['p95']:.2f} ms; ratio search/baseline p95 "
+            f"{indexed['p95'] / naive['p95']:.2f})"
+        )
+        # Over HTTP: the real WSGI application, with the generated index in place of the
+        # database's, so the request path (middleware, API, JSON) is what is measured.
+        original = queries.current_index
+        queries.current_index = lambda: index
+        try:
+            with bench.serving(get_wsgi_application()) as port:
+                http = bench.percentiles(bench.time_each(words, bench.http_search(port)))
+                health = bench.percentiles(
+                    bench.time_each(words, lambda _q: bench.http_get(port, "/healthz"))
+                )
+        finally:
+            queries.current_index = original
+        self.say(
+            f"over HTTP:   p50 {http['p50']:.2f} ms   p95 {http['p95']:.2f} ms   "
+            f"(baseline, GET /healthz: p50 {health['p50']:.2f} ms, p95 {health['p95']:.2f} "
+            f"ms; ratio p95 {http['p95'] / health['p95']:.2f})"
+        )
