@@ -200,3 +200,12 @@ def test_staff_without_officer_role_also_needs_second_factor(client):
     staff.save()
     login(client, staff)
     assert client.get("/django-admin/")["Location"] == "/account/2fa/"
+
+
+def test_department_names_follow_the_interface_language(officer_logged_in, city):
+    client, _ = officer_logged_in(Role.REVIEWING_OFFICER, "police")
+    client.cookies["django_language"] = "en"
+    page = client.get("/officer/departments/310000-GA/").content.decode()
+    assert "<h1>Department 310000-GA" in page
+    client.cookies["django_language"] = "zh-hans"
+    assert "<h1>公安局" in client.get("/officer/departments/310000-GA/").content.decode()
