@@ -9,6 +9,7 @@ query word is also looked up as pinyin and as initials, so "hukou", "hk" and
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -157,10 +158,13 @@ def bigrams(text: str) -> list[str]:
     return grams
 
 
+# Words repeat across a catalog; pypinyin is the cost of building an index, so remember.
+@functools.lru_cache(maxsize=200_000)
 def pinyin(word: str) -> str:
     return "".join(lazy_pinyin(word, errors="ignore"))
 
 
+@functools.lru_cache(maxsize=200_000)
 def initials(word: str) -> str:
     return "".join(p[0] for p in lazy_pinyin(word, style=Style.FIRST_LETTER, errors="ignore") if p)
 
