@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 from collections import defaultdict
 from typing import Any
 
@@ -154,7 +155,7 @@ def parse_excel(raw: bytes) -> list[Any]:
     their materials. Cell types are left as Excel gives them; validation judges them."""
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ImportRejected(
             [RowError(0, "file", _("The file is not an Excel workbook."))]
         ) from exc

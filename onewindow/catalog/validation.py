@@ -190,7 +190,8 @@ def clean_item(data: Any) -> tuple[CleanItem | None, Errors]:
     values["audience"] = _choice(data, "audience", Audience.values, errors)
     values["statutory_limit_days"] = _integer(data, "statutory_limit_days", errors, 0, 365)
     values["promised_limit_days"] = _integer(data, "promised_limit_days", errors, 0, 365)
-    if values["promised_limit_days"] > values["statutory_limit_days"]:
+    limits_ok = not ({"statutory_limit_days", "promised_limit_days"} & set(errors.fields))
+    if limits_ok and values["promised_limit_days"] > values["statutory_limit_days"]:
         errors.add(
             "promised_limit_days", _("The promised time limit cannot exceed the statutory one.")
         )
@@ -198,9 +199,11 @@ def clean_item(data: Any) -> tuple[CleanItem | None, Errors]:
         data, "online_level", errors, OnlineLevel.INFORMATION, OnlineLevel.FULLY_ONLINE
     )
     values["max_visits"] = _integer(data, "max_visits", errors, 0, 2)
-    if values["online_level"] == OnlineLevel.FULLY_ONLINE and values["max_visits"] != 0:
+    if (values["online_level"] == OnlineLevel.FULLY_ONLINE and values["max_visits"] != 0
+            and "max_visits" not in errors.fields):
         errors.add("max_visits", _("An entirely online (L5) service needs no visit."))
     values["is_free"] = _boolean(data, "is_free", errors)
+    free_known = "is_free" not in errors.fields
     try:
         fee = Decimal(str(data.get("fee_amount", "0") or "0"))
         if not fee.is_finite() or fee < 0 or fee >= Decimal("100000000"):
@@ -209,11 +212,12 @@ def clean_item(data: Any) -> tuple[CleanItem | None, Errors]:
         errors.add("fee_amount", _("Must be an amount in yuan, such as 20 or 20.50."))
         fee = Decimal("0")
     values["fee_amount"] = fee.quantize(Decimal("0.01"))
-    if values["is_free"] and fee != 0:
+    # Fee rules depend on is_free; when that is unreadable, say only that.
+    if free_known and values["is_free"] and fee != 0:
         errors.add("fee_amount", _("A free service has no fee."))
-    if not values["is_free"] and fee <= 0:
+    if free_known and not values["is_free"] and fee <= 0 and "fee_amount" not in errors.fields:
         errors.add("fee_amount", _("Give the fee of a paid service."))
-    if not values["is_free"] and not values["fee_basis"]:
+    if free_known and not values["is_free"] and not values["fee_basis"]:
         errors.add("fee_basis", _("Give the legal basis of the fee."))
     channels = data.get("channels") or []
     if isinstance(channels, str):

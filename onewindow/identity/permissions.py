@@ -61,6 +61,10 @@ def holds_role_over(user: Any, department: Department, roles: frozenset[Role]) -
     return _covers(officer_roots(user, roles), department)
 
 
+def holds_any_role(user: Any, roles: frozenset[Role]) -> bool:
+    return bool(officer_roots(user, roles))
+
+
 def can_see_department(user: Any, department: Department) -> bool:
     return _covers(officer_roots(user), department)
 

@@ -28,6 +28,7 @@ from onewindow.identity.forms import (
     RegisterForm,
 )
 from onewindow.identity.models import Department, User
+from onewindow.identity.roles import ROLE_MANAGER_ROLES
 from onewindow.identity.totp import provisioning_qr_svg, secret_base32
 
 
@@ -211,6 +212,9 @@ def officer_home_view(request: HttpRequest) -> HttpResponse:
         "identity/officer_home.html",
         {
             "assignments": queries.assignments_of(_current_user(request)),
+            "can_edit_catalog": permissions.holds_any_role(
+                _current_user(request), ROLE_MANAGER_ROLES
+            ),
         },
     )
 

@@ -94,3 +94,8 @@ def test_excel_style_values_are_accepted():
 
 def test_not_an_object():
     assert "__all__" in errors_of(["not", "a", "dict"])
+
+
+def test_an_unreadable_value_does_not_cause_follow_on_errors():
+    assert set(errors_of(good(statutory_limit_days="twenty"))) == {"statutory_limit_days"}
+    assert set(errors_of(good(is_free="maybe"))) == {"is_free"}

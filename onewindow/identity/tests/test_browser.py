@@ -86,7 +86,7 @@ def test_citizen_logs_in(page, language, account_heading, html_lang):
 
 @pytest.mark.parametrize(
     ("language", "workspace_heading", "department_name"),
-    [("zh-hans", "工作台", "公安局"), ("en", "Officer workspace", "公安局")],
+    [("zh-hans", "工作台", "公安局"), ("en", "Officer workspace", "Department 310000-GA")],
 )
 @pytest.mark.django_db(transaction=True)
 def test_officer_logs_in_with_second_factor(

@@ -209,3 +209,10 @@ def test_department_names_follow_the_interface_language(officer_logged_in, city)
     assert "<h1>Department 310000-GA" in page
     client.cookies["django_language"] = "zh-hans"
     assert "<h1>公安局" in client.get("/officer/departments/310000-GA/").content.decode()
+
+
+def test_back_office_link_for_catalog_editors_only(officer_logged_in, city):
+    client, _ = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
+    assert "/backoffice/catalog/" in client.get("/officer/").content.decode()
+    reviewer, _ = officer_logged_in(Role.REVIEWING_OFFICER, "police")
+    assert "/backoffice/catalog/" not in reviewer.get("/officer/").content.decode()

@@ -1,0 +1,21 @@
+"""The catalog's back office, mounted at /backoffice/catalog/."""
+
+from django.urls import path
+
+from onewindow.catalog import backoffice_views as views
+
+app_name = "backoffice"
+
+urlpatterns = [
+    path("", views.index_view, name="index"),
+    path("items/new/", views.new_item_view, name="item_new"),
+    path("items/<str:code>/", views.item_view, name="item"),
+    path("items/<str:code>/edit/", views.edit_item_view, name="item_edit"),
+    path("items/<str:code>/submit/", views.submit_item_view, name="item_submit"),
+    path("reviews/", views.reviews_view, name="reviews"),
+    path("import/", views.import_view, name="import"),
+    path("export.xlsx", views.export_excel_view, name="export_excel"),
+    path("export.json", views.export_json_view, name="export_json"),
+    path("synonyms/", views.synonyms_view, name="synonyms"),
+    path("synonyms/delete/", views.delete_synonym_view, name="synonym_delete"),
+]

@@ -1,0 +1,458 @@
+"""The catalog's back office: department admins edit guides, review each other's drafts,
+import and export the catalog, and keep the search synonyms.
+
+Every page needs an editor role (``permissions.can_use_back_office``, else 404). Items
+are read through the officer-scoped queries, so another department's item is a 404 like
+an absent one; every write is a service call, which checks permission again and audits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from onewindow.catalog import permissions, queries, services, transfer
+from onewindow.catalog.choices import (
+    MAX_VISITS_CHOICES,
+    Audience,
+    Channel,
+    ItemKind,
+    OnlineLevel,
+    VersionStatus,
+)
+from onewindow.catalog.forms import (
+    EditorChoices,
+    GuideEditor,
+    ImportForm,
+    ItemForm,
+    ReviewForm,
+    SynonymForm,
+    file_kind,
+)
+from onewindow.catalog.models import ServiceItem, ServiceItemVersion
+from onewindow.core.errors import ServiceError
+from onewindow.identity import queries as identity_queries
+from onewindow.identity.models import Department, User
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+View = Callable[..., HttpResponse]
+
+
+def back_office(view: View) -> View:
+    """Logged in (officers have passed 2FA in the middleware) and holding an editor role."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not permissions.can_use_back_office(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+def _current_user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _item_or_404(user: User, code: str, *, edit: bool = False) -> ServiceItem:
+    try:
+        item = queries.item_for_officer(user, code)
+    except ServiceItem.DoesNotExist as exc:
+        raise Http404 from exc
+    if edit and not permissions.can_edit_items_of(user, item.department):
+        raise Http404  # in scope through another role, but not theirs to edit
+    return item
+
+
+def _apply_errors(form: Any, error: ServiceError) -> None:
+    for field, field_messages in error.fields.items():
+        for message in field_messages:
+            form.add_error(field if field in form.fields else None, str(message))
+    if not error.fields:
+        form.add_error(None, str(error.message))
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+# --- list ---------------------------------------------------------------------------
+
+
+@back_office
+def index_view(request: HttpRequest) -> HttpResponse:
+    user = _current_user(request)
+    rows = [
+        {
+            "item": item,
+            "draft": item.open_versions[0] if item.open_versions else None,  # type: ignore[attr-defined]
+            "can_edit": permissions.can_edit_items_of(user, item.department),
+        }
+        for item in queries.items_for_officer(user)
+    ]
+    return render(
+        request,
+        "catalog/backoffice/index.html",
+        {
+            "rows": rows,
+            "review_count": len(_review_queue(user)),
+        },
+    )
+
+
+def _review_queue(user: User) -> list[ServiceItemVersion]:
+    # The query is scoped by any officer role; only editors over the item may review it.
+    return [v for v in queries.review_queue(user) if permissions.can_review(user, v)]
+
+
+@back_office
+def reviews_view(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "catalog/backoffice/reviews.html",
+        {"versions": _review_queue(_current_user(request))},
+    )
+
+
+# --- the guide editor ---------------------------------------------------------------
+
+
+def _editor_choices(user: User) -> EditorChoices:
+    language = "en" if _english() else "zh-hans"
+
+    def label(department: Department) -> str:
+        return f"{department.display_name(language)} ({department.code})"
+
+    # Any department may co-handle an item or supply a material; only the user's own
+    # (where they hold an editor role) may be responsible for a new one.
+    editable = identity_queries.visible_departments(user).order_by("path")
+    return EditorChoices(
+        editable_departments=[
+            (d.code, label(d)) for d in editable if permissions.can_edit_items_of(user, d)
+        ],
+        all_departments=[
+            (d.code, label(d)) for d in identity_queries.public_departments().order_by("path")
+        ],
+        topics=[
+            (t.code, t.name_en if language == "en" else t.name)
+            for t in queries.topics_with_counts()
+        ],
+    )
+
+
+def _edit(request: HttpRequest, item: ServiceItem | None) -> HttpResponse:
+    user = _current_user(request)
+    draft = queries.open_version(item) if item else None
+    if draft is not None and draft.status == VersionStatus.IN_REVIEW:
+        return render(
+            request,
+            "catalog/backoffice/edit.html",
+            {"item": item, "draft": draft, "locked": True},
+            status=409,
+        )
+    choices = _editor_choices(user)
+    if request.method != "POST":
+        source = draft or (item.published if item else None)
+        initial = transfer.version_as_dict(source) if source else {}
+        editor = GuideEditor(initial=initial, new=item is None, choices=choices)
+        return render(
+            request,
+            "catalog/backoffice/edit.html",
+            {"item": item, "draft": draft, "editor": editor},
+        )
+    editor = GuideEditor(request.POST, new=item is None, choices=choices)
+    if editor.is_valid():
+        data = (
+            editor.as_item(code=item.code, department=item.department.code)
+            if item
+            else editor.as_item()
+        )
+        if item is None and queries.items_for_officer(user).filter(code=data["code"]).exists():
+            # save_draft would quietly open a draft of the existing item instead.
+            editor.item.add_error("code", _("An item with this code exists; edit it instead."))
+        else:
+            try:
+                version = services.save_draft(actor=user, data=data, request=request)
+                if "submit" in request.POST:
+                    services.submit_for_review(actor=user, code=version.item.code, request=request)
+            except ServiceError as error:
+                editor.apply_errors(error)
+            else:
+                messages.success(
+                    request,
+                    _("The draft was submitted for review.")
+                    if "submit" in request.POST
+                    else _("The draft was saved."),
+                )
+                return redirect("backoffice:item", code=version.item.code)
+    return render(
+        request,
+        "catalog/backoffice/edit.html",
+        {"item": item, "draft": draft, "editor": editor},
+        status=422,
+    )
+
+
+@back_office
+def new_item_view(request: HttpRequest) -> HttpResponse:
+    return _edit(request, None)
+
+
+@back_office
+def edit_item_view(request: HttpRequest, code: str) -> HttpResponse:
+    return _edit(request, _item_or_404(_current_user(request), code, edit=True))
+
+
+# --- one item: summary, history, submit and review ----------------------------------
+
+
+@dataclass(frozen=True)
+class Compared:
+    label: str
+    published: str
+    draft: str
+
+    @property
+    def changed(self) -> bool:
+        return self.published != self.draft
+
+
+def _shown(name: str, value: Any) -> str:
+    """A value of the item dict as the comparison table shows it."""
+    labels: dict[str, Any] = {
+        "kind": ItemKind,
+        "audience": Audience,
+        "online_level": OnlineLevel,
+        "channels": Channel,
+        "max_visits": dict(MAX_VISITS_CHOICES),
+    }
+    if value in (None, "", []):
+        return "—"
+    if name in labels:
+        lookup = labels[name]
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(
+            str(lookup[v] if isinstance(lookup, dict) else lookup(v).label) for v in values
+        )
+    if name == "is_free":
+        return _("Yes") if value else _("No")
+    if name == "materials":
+        return "; ".join(m["name"] for m in value)
+    if name == "offices":
+        return "; ".join(o.get("address") or o.get("address_en") or "—" for o in value)
+    if name == "faq":
+        return "; ".join(f.get("q") or f.get("q_en") or "—" for f in value)
+    if isinstance(value, list):
+        return ", ".join(value)
+    return str(value)
+
+
+def _comparison(
+    published: ServiceItemVersion | None, draft: ServiceItemVersion | None
+) -> list[Compared]:
+    before = transfer.version_as_dict(published) if published else {}
+    after = transfer.version_as_dict(draft) if draft else {}
+    rows = []
+    for name, field in ItemForm.base_fields.items():
+        if name not in ("code", "department"):
+            rows.append(
+                Compared(
+                    str(field.label), _shown(name, before.get(name)), _shown(name, after.get(name))
+                )
+            )
+    for name, label in (
+        ("offices", _("Offices")),
+        ("faq", _("Questions and answers")),
+        ("materials", _("Materials")),
+    ):
+        rows.append(Compared(label, _shown(name, before.get(name)), _shown(name, after.get(name))))
+    return rows
+
+
+@back_office
+def item_view(request: HttpRequest, code: str) -> HttpResponse:
+    user = _current_user(request)
+    item = _item_or_404(user, code)
+    draft = queries.open_version(item)
+    form = ReviewForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_version(
+                actor=user,
+                code=item.code,
+                approve=form.cleaned_data["decision"] == "approve",
+                comment=form.cleaned_data["comment"],
+                request=request,
+            )
+        except ServiceError as error:
+            _apply_errors(form, error)
+            status = error.status
+        else:
+            messages.success(
+                request,
+                _("The new version is published.")
+                if form.cleaned_data["decision"] == "approve"
+                else _("The draft was returned to its author."),
+            )
+            return redirect("backoffice:item", code=item.code)
+    elif form.errors:
+        status = 422
+    published = item.published
+    return render(
+        request,
+        "catalog/backoffice/item.html",
+        {
+            "item": item,
+            "draft": draft,
+            "published": published,
+            "comparison": _comparison(published, draft) if draft else [],
+            "history": queries.version_history(item),
+            "can_edit": permissions.can_edit_items_of(user, item.department),
+            "can_review": draft is not None and permissions.can_review(user, draft),
+            "review_form": form,
+        },
+        status=status,
+    )
+
+
+@back_office
+@require_POST
+def submit_item_view(request: HttpRequest, code: str) -> HttpResponse:
+    user = _current_user(request)
+    item = _item_or_404(user, code)
+    try:
+        services.submit_for_review(actor=user, code=item.code, request=request)
+    except ServiceError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The draft was submitted for review."))
+    return redirect("backoffice:item", code=item.code)
+
+
+# --- import and export --------------------------------------------------------------
+
+
+@back_office
+def import_view(request: HttpRequest) -> HttpResponse:
+    user = _current_user(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems: list[services.RowError] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        raw = upload.read()
+        try:
+            rows = (
+                transfer.parse_json(raw)
+                if file_kind(upload.name) == "json"
+                else transfer.parse_excel(raw)
+            )
+            versions = services.import_items(
+                actor=user, rows=rows, source=upload.name[:200], request=request
+            )
+        except services.ImportRejected as rejected:
+            problems = rejected.rows
+        except ServiceError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d item now awaits review.",
+                    "%(count)d items now await review.",
+                    len(versions),
+                )
+                % {"count": len(versions)},
+            )
+            return redirect("backoffice:index")
+    failed = bool(problems or form.errors)
+    return render(
+        request,
+        "catalog/backoffice/import.html",
+        {"form": form, "problems": problems},
+        status=422 if failed else 200,
+    )
+
+
+def _published_versions(user: User) -> list[ServiceItemVersion]:
+    items = (
+        queries.items_for_officer(user)
+        .filter(published__isnull=False)
+        .select_related("published__item__department")
+        .prefetch_related(
+            "published__co_departments",
+            "published__topics",
+            "published__materials__source_department",
+        )
+    )
+    return [item.published for item in items if item.published]
+
+
+def _download(body: bytes | str, content_type: str, extension: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    filename = f"catalog-{timezone.localdate().isoformat()}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@back_office
+def export_excel_view(request: HttpRequest) -> HttpResponse:
+    versions = _published_versions(_current_user(request))
+    return _download(transfer.export_excel(versions), XLSX, "xlsx")
+
+
+@back_office
+def export_json_view(request: HttpRequest) -> HttpResponse:
+    versions = _published_versions(_current_user(request))
+    return _download(transfer.export_json(versions), "application/json; charset=utf-8", "json")
+
+
+# --- synonyms -----------------------------------------------------------------------
+
+
+@back_office
+def synonyms_view(request: HttpRequest) -> HttpResponse:
+    form = SynonymForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_synonym(
+                actor=_current_user(request), request=request, **form.cleaned_data
+            )
+        except ServiceError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The synonym was saved."))
+            return redirect("backoffice:synonyms")
+    return render(
+        request,
+        "catalog/backoffice/synonyms.html",
+        {"form": form, "synonyms": queries.synonyms()},
+        status=422 if form.errors else 200,
+    )
+
+
+@back_office
+@require_POST
+def delete_synonym_view(request: HttpRequest) -> HttpResponse:
+    try:
+        services.delete_synonym(
+            actor=_current_user(request), term=request.POST.get("term", ""), request=request
+        )
+    except ServiceError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The synonym was deleted."))
+    return redirect("backoffice:synonyms")

@@ -1,0 +1,386 @@
+"""Back-office forms: the guide editor, review, import and synonyms.
+
+The guide editor only parses what the page posts into the catalog's item dict (the
+shape ``transfer.version_as_dict`` produces and ``services.save_draft`` takes). Every
+rule of a guide is checked once, by ``validation.clean_item`` inside the service; the
+errors it returns are placed back on these forms by ``GuideEditor.apply_errors``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.catalog.choices import (
+    MAX_VISITS_CHOICES,
+    Audience,
+    Channel,
+    ItemKind,
+    MaterialForm,
+    MaterialSource,
+    OnlineLevel,
+)
+from onewindow.catalog.transfer import MAX_UPLOAD_BYTES
+from onewindow.core.errors import ServiceError
+
+Choices = list[tuple[Any, Any]]
+BLANK: Choices = [("", "—")]
+
+
+@dataclass(frozen=True)
+class EditorChoices:
+    """What the guide editor offers, computed per user and language by the view."""
+
+    editable_departments: Choices  # responsible department of a new item
+    all_departments: Choices  # co-handling and material source departments
+    topics: Choices
+
+
+EXTRA_ROWS = 3
+MAX_UPLOAD_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
+
+
+def _textarea(rows: int = 3) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class ItemForm(forms.Form):
+    """The item's own fields. Code and department are fields only for a new item."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        help_text=_("Department code, kind and number, such as 310000-GA-XK-0001."),
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "characters"}),
+    )
+    department = forms.ChoiceField(label=_("Responsible department"))
+    name = forms.CharField(label=_("Item name"), max_length=120)
+    name_en = forms.CharField(label=_("English item name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind of power"), choices=[*BLANK, *ItemKind.choices])
+    audience = forms.ChoiceField(label=_("Who applies"), choices=[*BLANK, *Audience.choices])
+    co_departments = forms.MultipleChoiceField(
+        label=_("Co-handling departments"),
+        required=False,
+        help_text=_("Hold Ctrl (or ⌘) to choose several."),
+    )
+    topics = forms.MultipleChoiceField(
+        label=_("Topics"), required=False, help_text=_("Hold Ctrl (or ⌘) to choose several.")
+    )
+    summary = forms.CharField(label=_("Summary"), required=False, widget=_textarea())
+    summary_en = forms.CharField(label=_("English summary"), required=False, widget=_textarea())
+    legal_basis = forms.CharField(label=_("Legal basis"), widget=_textarea())
+    conditions = forms.CharField(label=_("Conditions"), widget=_textarea())
+    statutory_limit_days = forms.IntegerField(
+        label=_("Statutory time limit (working days)"), min_value=0, max_value=365
+    )
+    promised_limit_days = forms.IntegerField(
+        label=_("Promised time limit (working days)"),
+        min_value=0,
+        max_value=365,
+        help_text=_("At most the statutory time limit."),
+    )
+    is_free = forms.BooleanField(label=_("Free of charge"), required=False)
+    fee_amount = forms.DecimalField(
+        label=_("Fee (yuan)"),
+        required=False,
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        help_text=_("Leave empty for a free service."),
+    )
+    fee_basis = forms.CharField(
+        label=_("Legal basis of the fee"), required=False, widget=_textarea(2)
+    )
+    online_level = forms.TypedChoiceField(
+        label=_("Online depth"), coerce=int, choices=[*BLANK, *OnlineLevel.choices]
+    )
+    max_visits = forms.TypedChoiceField(
+        label=_("Visits required"),
+        coerce=int,
+        choices=[*BLANK, *((str(value), label) for value, label in MAX_VISITS_CHOICES)],
+    )
+    channels = forms.MultipleChoiceField(
+        label=_("Channels"),
+        required=False,
+        choices=Channel.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    keywords = forms.CharField(
+        label=_("Search keywords"),
+        required=False,
+        max_length=300,
+        help_text=_("Everyday words people search with, separated by spaces."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        new: bool,
+        choices: EditorChoices,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.new = new
+        if new:
+            department = self.fields["department"]
+            assert isinstance(department, forms.ChoiceField)
+            department.choices = [*BLANK, *choices.editable_departments]
+        else:
+            # An item keeps its code and department; they come from the URL, not the page.
+            del self.fields["code"], self.fields["department"]
+        for name, options in (
+            ("co_departments", choices.all_departments),
+            ("topics", choices.topics),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.MultipleChoiceField)
+            field.choices = options
+            field.widget.attrs["size"] = min(8, max(3, len(options)))
+
+
+class MaterialRowForm(forms.Form):
+    name = forms.CharField(label=_("Material name"), max_length=120)
+    name_en = forms.CharField(label=_("English material name"), max_length=200, required=False)
+    form = forms.ChoiceField(label=_("Form"), choices=[*BLANK, *MaterialForm.choices])
+    count = forms.IntegerField(label=_("Copies"), min_value=1, max_value=99, initial=1)
+    source = forms.ChoiceField(label=_("Source"), choices=[*BLANK, *MaterialSource.choices])
+    source_department = forms.ChoiceField(
+        label=_("Source department"),
+        required=False,
+        help_text=_("For a material obtained from another department or an e-certificate."),
+    )
+    certificate_type = forms.CharField(label=_("E-certificate type"), max_length=80, required=False)
+    required = forms.BooleanField(label=_("Required"), required=False, initial=True)
+    notes = forms.CharField(label=_("Notes"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, all_departments: Choices, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["source_department"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [*BLANK, *all_departments]
+
+
+class OfficeForm(forms.Form):
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    address_en = forms.CharField(label=_("English address"), max_length=300, required=False)
+    hours = forms.CharField(label=_("Opening hours"), max_length=100, required=False)
+    phone = forms.CharField(
+        label=_("Telephone"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
+
+
+class FaqForm(forms.Form):
+    q = forms.CharField(label=_("Question"), max_length=300, required=False)
+    a = forms.CharField(label=_("Answer"), required=False, widget=_textarea(2))
+    q_en = forms.CharField(label=_("English question"), max_length=300, required=False)
+    a_en = forms.CharField(label=_("English answer"), required=False, widget=_textarea(2))
+
+
+MaterialFormSet = forms.formset_factory(MaterialRowForm, extra=EXTRA_ROWS, can_delete=True)
+OfficeFormSet = forms.formset_factory(OfficeForm, extra=EXTRA_ROWS)
+FaqFormSet = forms.formset_factory(FaqForm, extra=EXTRA_ROWS)
+
+# ``materials[2].source_department`` → (2, "source_department"); ``materials[2]`` → (2, "")
+MATERIAL_KEY = re.compile(r"^materials\[(\d+)\](?:\.(\w+))?$")
+
+
+@dataclass(frozen=True)
+class SummaryError:
+    """One line of the error summary: the message and the id of the control it is about."""
+
+    anchor: str
+    label: str
+    message: str
+
+
+def _row_values(form: forms.Form, names: tuple[str, ...]) -> dict[str, str]:
+    return {name: (form.cleaned_data.get(name) or "").strip() for name in names}
+
+
+class GuideEditor:
+    """The item form with its three repeated parts, read and written as one item dict."""
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        initial: dict[str, Any] | None = None,
+        new: bool,
+        choices: EditorChoices,
+    ) -> None:
+        initial = initial or {}
+        self.item = ItemForm(data, initial=initial, new=new, choices=choices)
+        self.materials = MaterialFormSet(
+            data,
+            prefix="materials",
+            initial=initial.get("materials") or None,
+            form_kwargs={"all_departments": choices.all_departments},
+        )
+        self.offices = OfficeFormSet(data, prefix="offices", initial=initial.get("offices") or None)
+        self.faq = FaqFormSet(data, prefix="faq", initial=initial.get("faq") or None)
+        # Which formset row became which entry of ``materials`` in the item dict.
+        self._material_rows: list[forms.Form] = []
+        self.service_errors: list[str] = []
+
+    def is_valid(self) -> bool:
+        return all(
+            [
+                self.item.is_valid(),
+                self.materials.is_valid(),
+                self.offices.is_valid(),
+                self.faq.is_valid(),
+            ]
+        )
+
+    def as_item(self, *, code: str = "", department: str = "") -> dict[str, Any]:
+        """The item dict ``services.save_draft`` takes; call after ``is_valid()``."""
+        data = dict(self.item.cleaned_data)
+        data.setdefault("code", code)
+        data.setdefault("department", department)
+        data["code"] = data["code"].strip().upper()
+        data["fee_amount"] = str(data["fee_amount"] if data["fee_amount"] is not None else 0)
+        # Rows shown filled are kept even if untouched; empty extra rows are skipped.
+        kept = self.materials.initial_form_count()
+        self._material_rows = [
+            form
+            for number, form in enumerate(self.materials.forms)
+            if (number < kept or form.has_changed()) and not form.cleaned_data.get("DELETE")
+        ]
+        data["materials"] = []
+        for form in self._material_rows:
+            material = {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
+            material["source_department"] = material["source_department"] or None
+            data["materials"].append(material)
+        data["offices"] = [
+            row
+            for row in (
+                _row_values(f, ("address", "address_en", "hours", "phone")) for f in self.offices
+            )
+            if any(row.values())
+        ]
+        data["faq"] = [
+            row
+            for row in (_row_values(f, ("q", "a", "q_en", "a_en")) for f in self.faq)
+            if any(row.values())
+        ]
+        return data
+
+    def apply_errors(self, error: ServiceError) -> None:
+        """Put the service's field errors next to the fields they are about."""
+        for key, messages in error.fields.items():
+            for message in messages:
+                self._place(key, str(message))
+        if not error.fields:
+            self.service_errors.append(str(error.message))
+
+    def _place(self, key: str, message: str) -> None:
+        match = MATERIAL_KEY.match(key)
+        if match:
+            index, name = int(match[1]), match[2] or ""
+            if index < len(self._material_rows):
+                form = self._material_rows[index]
+                form.add_error(name if name in form.fields else None, message)
+                return
+        if key in self.item.fields:
+            self.item.add_error(key, message)
+        elif key in ("code", "department"):  # fixed for an existing item: say it at the top
+            self.service_errors.append(message)
+        else:
+            self.item.add_error(None, message)
+
+    def error_summary(self) -> list[SummaryError]:
+        lines = [SummaryError("", "", message) for message in self.service_errors]
+        lines += [SummaryError("", "", str(m)) for m in self.item.non_field_errors()]
+        for field in self.item:
+            lines += [SummaryError(_anchor(field), str(field.label), str(m)) for m in field.errors]
+        for title, formset in (
+            (_("Material %(number)s"), self.materials),
+            (_("Office %(number)s"), self.offices),
+            (_("Question %(number)s"), self.faq),
+        ):
+            # A tampered or stale page: the management form is missing or wrong.
+            lines += [
+                SummaryError(str(formset.prefix), "", str(m)) for m in formset.non_form_errors()
+            ]
+            for number, form in enumerate(formset.forms, start=1):
+                row = title % {"number": number}
+                anchor = f"{form.prefix}-fieldset"
+                lines += [SummaryError(anchor, row, str(m)) for m in form.non_field_errors()]
+                for field in form:
+                    lines += [
+                        SummaryError(_anchor(field), f"{row} · {field.label}", str(m))
+                        for m in field.errors
+                    ]
+        return lines
+
+
+def _anchor(field: forms.BoundField) -> str:
+    if isinstance(field.field.widget, forms.CheckboxSelectMultiple):
+        return f"{field.auto_id}_0"  # a group of boxes: point at the first
+    return str(field.id_for_label)
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        choices=[("approve", _("Approve and publish")), ("return", _("Return to the author"))],
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=2000,
+        widget=_textarea(),
+        help_text=_("Required when you return the draft: say what must change."),
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=format_lazy(
+            _("A .json or .xlsx file in the catalog's export format, at most {size} MB."),
+            size=MAX_UPLOAD_MB,
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,.xlsx"}),
+    )
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        if (upload.size or 0) > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)d MB."), params={"size": MAX_UPLOAD_MB}
+            )
+        if file_kind(upload.name or "") is None:
+            raise forms.ValidationError(_("Choose a .json or .xlsx file."))
+        return upload
+
+
+def file_kind(name: str) -> str | None:
+    """``json`` or ``excel`` by the file's extension; the parsers then check the content."""
+    lowered = name.lower()
+    if lowered.endswith(".json"):
+        return "json"
+    if lowered.endswith(".xlsx"):
+        return "excel"
+    return None
+
+
+class SynonymForm(forms.Form):
+    term = forms.CharField(
+        label=_("Everyday word"), max_length=40, help_text=_("What people type, such as 生孩子.")
+    )
+    canonical = forms.CharField(
+        label=_("Catalog term"),
+        max_length=80,
+        help_text=_("The word the catalog uses, such as 出生."),
+    )

@@ -1,0 +1,508 @@
+import io
+import json
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from onewindow.audit.models import AuditEvent
+from onewindow.catalog import queries, services, transfer
+from onewindow.catalog.models import ServiceItem, ServiceItemVersion, Synonym
+from onewindow.catalog.tests.conftest import TOPICS, item_row
+from onewindow.conftest import PASSWORD, make_user
+from onewindow.identity.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+POLICE_ITEM = "310000-GA-QR-0001"
+MARKET_ITEM = "310000-SJ-XK-0001"
+BASE = "/backoffice/catalog"
+
+
+def police_row(code: str = POLICE_ITEM, **changes: Any) -> dict[str, Any]:
+    row = item_row(
+        code=code,
+        department="310000-GA",
+        name="新生儿户口登记",
+        name_en="Household registration of a newborn",
+        topics=("birth",),
+    )
+    return {**row, **changes}
+
+
+@pytest.fixture
+def seeded(city):  # type: ignore[no-untyped-def]
+    services.seed_topics(TOPICS)
+    services.seed_items(
+        rows=[
+            police_row(),
+            item_row(
+                code=MARKET_ITEM,
+                department="310000-SJ",
+                name="企业设立登记",
+                name_en="Company registration",
+                audience="company",
+                kind="licensing",
+            ),
+        ],
+        source="test",
+    )
+    return city
+
+
+@pytest.fixture
+def admin(seeded, officer_logged_in):  # type: ignore[no-untyped-def]
+    """A logged-in department admin of the police bureau."""
+    return officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
+
+
+def form_data(item: dict[str, Any], *, new: bool = False, extra: int = 3) -> dict[str, Any]:
+    """What the edit page posts for ``item`` (an item dict), with ``extra`` empty rows."""
+    data: dict[str, Any] = {
+        name: item[name]
+        for name in (
+            "name",
+            "name_en",
+            "kind",
+            "audience",
+            "summary",
+            "summary_en",
+            "legal_basis",
+            "conditions",
+            "statutory_limit_days",
+            "promised_limit_days",
+            "fee_amount",
+            "fee_basis",
+            "online_level",
+            "max_visits",
+            "keywords",
+            "channels",
+            "co_departments",
+            "topics",
+        )
+    }
+    if item["is_free"]:
+        data["is_free"] = "on"
+    if new:
+        data["code"], data["department"] = item["code"], item["department"]
+    empty = {"materials": {"count": "1", "required": "on"}, "offices": {}, "faq": {}}
+    for prefix in ("materials", "offices", "faq"):
+        rows = item[prefix]
+        data[f"{prefix}-TOTAL_FORMS"] = len(rows) + extra
+        data[f"{prefix}-INITIAL_FORMS"] = len(rows)
+        for number, row in enumerate(rows):
+            for key, value in row.items():
+                if value is True:
+                    data[f"{prefix}-{number}-{key}"] = "on"
+                elif value not in (None, False):
+                    data[f"{prefix}-{number}-{key}"] = value
+        for number in range(len(rows), len(rows) + extra):
+            for key, value in empty[prefix].items():
+                data[f"{prefix}-{number}-{key}"] = value
+    return data
+
+
+def current(code: str = POLICE_ITEM) -> dict[str, Any]:
+    item = ServiceItem.objects.get(code=code)
+    return transfer.version_as_dict(queries.open_version(item) or item.published)
+
+
+def edit_url(code: str = POLICE_ITEM) -> str:
+    return f"{BASE}/items/{code}/edit/"
+
+
+# --- who may use it -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "department", "status"),
+    [
+        (Role.DEPARTMENT_ADMIN, "police", 200),
+        (Role.DEPARTMENT_ADMIN, "root", 200),
+        (Role.DEPARTMENT_ADMIN, "market", 404),
+        (Role.REVIEWING_OFFICER, "police", 404),
+        (Role.WINDOW_OFFICER, "police", 404),
+    ],
+)
+def test_editing_is_scoped_to_the_admins_departments(
+    seeded, officer_logged_in, role, department, status
+):
+    client, _ = officer_logged_in(role, department)
+    versions = ServiceItemVersion.objects.count()
+    assert client.get(edit_url()).status_code == status
+    response = client.post(edit_url(), form_data({**current(), "name": "新名称"}))
+    if status == 200:
+        assert response.status_code == 302
+        assert response["Location"] == f"{BASE}/items/{POLICE_ITEM}/"
+        assert current()["name"] == "新名称"
+        assert ServiceItemVersion.objects.count() == versions + 1
+    else:
+        assert response.status_code == 404
+        assert ServiceItemVersion.objects.count() == versions
+
+
+def test_citizens_and_strangers_get_nothing(seeded, citizen):
+    anonymous = Client()
+    assert anonymous.get(f"{BASE}/")["Location"].startswith("/login/")
+    client = Client()
+    assert (
+        client.post("/login/", {"username": citizen.username, "password": PASSWORD}).status_code
+        == 302
+    )
+    for path in (
+        "/",
+        "/items/new/",
+        f"/items/{POLICE_ITEM}/",
+        f"/items/{POLICE_ITEM}/edit/",
+        "/reviews/",
+        "/import/",
+        "/export.json",
+        "/export.xlsx",
+        "/synonyms/",
+    ):
+        assert client.get(BASE + path).status_code == 404, path
+    assert client.post(edit_url(), form_data(current())).status_code == 404
+
+
+def test_the_list_shows_only_items_in_scope(admin):
+    client, _ = admin
+    page = client.get(f"{BASE}/").content.decode()
+    assert POLICE_ITEM in page and MARKET_ITEM not in page
+    assert client.get(f"{BASE}/items/{MARKET_ITEM}/").status_code == 404
+    assert client.get(edit_url(MARKET_ITEM)).status_code == 404
+
+
+def test_the_list_takes_the_same_queries_for_more_items(admin):
+    client, _ = admin
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(f"{BASE}/").status_code == 200
+    services.seed_items(
+        rows=[police_row(code=f"310000-GA-QR-00{n}") for n in range(10, 20)], source="test"
+    )
+    client.post(edit_url("310000-GA-QR-0011"), form_data(current("310000-GA-QR-0011")))
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(f"{BASE}/").content.decode()
+    assert "310000-GA-QR-0019" in page
+    assert len(many) == len(few)
+
+
+# --- editing ------------------------------------------------------------------------
+
+
+def test_the_edit_form_is_prefilled_from_the_published_version(admin):
+    client, _ = admin
+    page = client.get(edit_url()).content.decode()
+    assert 'value="新生儿户口登记"' in page
+    assert 'name="materials-0-name"' in page and 'value="居民身份证"' in page
+    assert 'name="materials-3-name"' in page  # three empty rows after the one material
+    assert 'name="code"' not in page  # fixed for an existing item
+    assert "<legend>" in page and '<label for="id_legal_basis">' in page
+
+
+def test_bad_input_shows_field_errors_and_saves_nothing(admin):
+    client, _ = admin
+    versions, events = ServiceItemVersion.objects.count(), AuditEvent.objects.count()
+    data = form_data(
+        {
+            **current(),
+            "promised_limit_days": 30,
+            "materials": [
+                {
+                    "name": "出生医学证明",
+                    "form": "electronic",
+                    "count": 1,
+                    "source": "department",
+                    "source_department": None,
+                    "certificate_type": "",
+                    "required": True,
+                    "notes": "",
+                },
+                {
+                    "name": "居民身份证",
+                    "form": "original",
+                    "count": 1,
+                    "source": "certificate",
+                    "source_department": "310000-GA",
+                    "certificate_type": "",
+                    "required": True,
+                    "notes": "",
+                },
+            ],
+        }
+    )
+    response = client.post(edit_url(), data)
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert 'class="error-summary"' in page
+    assert 'href="#id_promised_limit_days"' in page
+    assert 'href="#id_materials-0-source_department"' in page
+    assert 'href="#id_materials-1-certificate_type"' in page
+    assert page.count("field-error") >= 3
+    assert ServiceItemVersion.objects.count() == versions
+    assert AuditEvent.objects.count() == events
+
+
+def test_a_missing_required_field_is_reported_before_any_service(admin):
+    client, _ = admin
+    response = client.post(edit_url(), form_data({**current(), "name": ""}))
+    assert response.status_code == 422
+    assert 'href="#id_name"' in response.content.decode()
+    assert queries.open_version(ServiceItem.objects.get(code=POLICE_ITEM)) is None
+
+
+def test_materials_offices_and_faq_are_added_and_deleted(admin):
+    client, _ = admin
+    item = current()
+    data = form_data(
+        {
+            **item,
+            "offices": [],
+            "faq": [
+                *item["faq"],
+                {"q": "收费吗？", "a": "免费。", "q_en": "Any fee?", "a_en": "No."},
+            ],
+        }
+    )
+    data.update(
+        {
+            "materials-0-DELETE": "on",
+            "materials-1-name": "出生医学证明",
+            "materials-1-form": "electronic",
+            "materials-1-source": "certificate",
+            "materials-1-source_department": "310000-GA",
+            "materials-1-certificate_type": "出生医学证明",
+        }
+    )
+    assert client.post(edit_url(), data).status_code == 302
+    saved = current()
+    assert [m["name"] for m in saved["materials"]] == ["出生医学证明"]
+    assert saved["materials"][0]["source_department"] == "310000-GA"
+    assert saved["offices"] == []
+    assert [f["q"] for f in saved["faq"]] == ["要多久？", "收费吗？"]
+
+
+def test_a_new_item_is_created_in_an_editable_department_only(admin):
+    client, _ = admin
+    page = client.get(f"{BASE}/items/new/").content.decode()
+    assert (
+        'value="310000-GA"' in page
+        and 'value="310000-SJ"' not in page.split('id="id_co_departments"')[0]
+    )
+    new = police_row(code="310000-GA-QR-0002", name="户口迁移")
+    response = client.post(f"{BASE}/items/new/", form_data(new, new=True))
+    assert response.status_code == 302
+    assert current("310000-GA-QR-0002")["name"] == "户口迁移"
+    market = {**new, "code": "310000-SJ-QR-0002", "department": "310000-SJ"}
+    refused = client.post(f"{BASE}/items/new/", form_data(market, new=True))
+    assert refused.status_code == 422
+    assert not ServiceItem.objects.filter(code="310000-SJ-QR-0002").exists()
+
+
+def test_new_refuses_the_code_of_an_existing_item(admin):
+    client, _ = admin
+    response = client.post(f"{BASE}/items/new/", form_data({**current(), "name": "覆盖"}, new=True))
+    assert response.status_code == 422
+    assert "edit it instead" in response.content.decode() or "编辑" in response.content.decode()
+    assert current()["name"] == "新生儿户口登记"
+
+
+# --- review and publishing ----------------------------------------------------------
+
+
+def submit(client: Client, **changes: Any) -> Any:
+    return client.post(edit_url(), {**form_data({**current(), **changes}), "submit": "1"})
+
+
+def review(client: Client, decision: str, comment: str = "") -> Any:
+    return client.post(f"{BASE}/items/{POLICE_ITEM}/", {"decision": decision, "comment": comment})
+
+
+def test_submit_then_a_second_admin_approves_and_the_guide_is_published(admin, officer_logged_in):
+    author_client, author = admin
+    before = queries.published_version(POLICE_ITEM).number
+    assert submit(author_client, name="新生儿户口登记（新）").status_code == 302
+    assert queries.published_version(POLICE_ITEM).name == "新生儿户口登记"  # not yet
+    reviewer_client, reviewer = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
+    index = reviewer_client.get(f"{BASE}/").content.decode()
+    assert f'href="{BASE}/reviews/"' in index
+    queue = reviewer_client.get(f"{BASE}/reviews/").content.decode()
+    assert POLICE_ITEM in queue and "新生儿户口登记（新）" in queue
+    item_page = reviewer_client.get(f"{BASE}/items/{POLICE_ITEM}/").content.decode()
+    assert 'name="decision"' in item_page and "新生儿户口登记（新）" in item_page
+    response = review(reviewer_client, "approve")
+    assert response.status_code == 302
+    published = queries.published_version(POLICE_ITEM)
+    assert published.number == before + 1
+    assert published.name == "新生儿户口登记（新）"
+    assert published.author == author and published.reviewer == reviewer
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"catalog.draft_saved", "catalog.submitted", "catalog.published"} <= actions
+    history = reviewer_client.get(f"{BASE}/items/{POLICE_ITEM}/").content.decode()
+    assert reviewer.full_name in history and author.full_name in history
+
+
+def test_the_author_cannot_approve_their_own_draft(admin):
+    client, _ = admin
+    before = queries.published_version(POLICE_ITEM).number
+    submit(client, name="自己批准")
+    page = client.get(f"{BASE}/items/{POLICE_ITEM}/").content.decode()
+    assert 'name="decision"' not in page  # no review form for the author
+    assert POLICE_ITEM not in client.get(f"{BASE}/reviews/").content.decode()
+    response = review(client, "approve")
+    assert response.status_code == 403
+    assert "error-summary" in response.content.decode()
+    assert queries.published_version(POLICE_ITEM).number == before
+    assert AuditEvent.objects.filter(action="catalog.reviewed", outcome="denied").exists()
+
+
+def test_return_with_a_comment_goes_back_to_the_author(admin, officer_logged_in):
+    author_client, _ = admin
+    submit(author_client, name="待退回")
+    reviewer_client, _ = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
+    without_comment = review(reviewer_client, "return")
+    assert without_comment.status_code == 422
+    assert 'href="#id_comment"' in without_comment.content.decode()
+    assert review(reviewer_client, "return", "请补充法律依据。").status_code == 302
+    draft = queries.open_version(ServiceItem.objects.get(code=POLICE_ITEM))
+    assert draft.status == "rejected" and draft.review_comment == "请补充法律依据。"
+    assert "请补充法律依据。" in author_client.get(f"{BASE}/").content.decode()
+    assert AuditEvent.objects.filter(action="catalog.returned").exists()
+    # The author corrects the draft and submits it again from the item page.
+    edit_page = author_client.get(edit_url())
+    assert edit_page.status_code == 200 and "请补充法律依据。" in edit_page.content.decode()
+    resubmitted = author_client.post(f"{BASE}/items/{POLICE_ITEM}/submit/")
+    assert resubmitted.status_code == 302
+    assert queries.open_version(ServiceItem.objects.get(code=POLICE_ITEM)).status == "in_review"
+
+
+def test_a_draft_in_review_cannot_be_edited(admin):
+    client, _ = admin
+    submit(client)
+    assert client.get(edit_url()).status_code == 409
+    assert submit(client, name="改不了").status_code == 409
+    assert current()["name"] == "新生儿户口登记"
+
+
+# --- import and export --------------------------------------------------------------
+
+
+def upload(client: Client, name: str, body: bytes) -> Any:
+    return client.post(f"{BASE}/import/", {"file": SimpleUploadedFile(name, body)})
+
+
+def test_import_json_creates_versions_awaiting_review(admin):
+    client, _ = admin
+    rows = [police_row(name="导入的名称"), police_row(code="310000-GA-QR-0003")]
+    response = upload(client, "items.json", json.dumps(rows, ensure_ascii=False).encode())
+    assert response.status_code == 302
+    for code in (POLICE_ITEM, "310000-GA-QR-0003"):
+        assert queries.open_version(ServiceItem.objects.get(code=code)).status == "in_review"
+    assert current()["name"] == "导入的名称"
+    page = client.get(response["Location"]).content.decode()
+    assert "2" in page and ("await review" in page or "待审核" in page)
+    event = AuditEvent.objects.get(action="catalog.imported")
+    assert event.detail["source"] == "items.json"
+
+
+def test_import_excel_creates_versions_awaiting_review(admin):
+    client, _ = admin
+    workbook = transfer.export_excel([queries.published_version(POLICE_ITEM)])
+    assert upload(client, "items.xlsx", workbook).status_code == 302
+    draft = queries.open_version(ServiceItem.objects.get(code=POLICE_ITEM))
+    assert draft.status == "in_review"
+    assert current() == transfer.version_as_dict(queries.published_version(POLICE_ITEM))
+
+
+def test_import_errors_are_listed_and_nothing_is_imported(admin):
+    client, _ = admin
+    versions = ServiceItemVersion.objects.count()
+    rows = [
+        police_row(),
+        police_row(code="310000-GA-QR-0004", is_free="maybe"),
+        item_row(code=MARKET_ITEM, department="310000-SJ", name="x", name_en="x"),
+    ]
+    response = upload(client, "items.json", json.dumps(rows).encode())
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "<td>2</td>" in page and "is_free" in page
+    assert "<td>3</td>" in page and "department" in page
+    assert ServiceItemVersion.objects.count() == versions
+
+
+@pytest.mark.parametrize(
+    ("name", "body"),
+    [
+        ("items.xlsx", b"not a workbook at all"),
+        ("items.json", b"\x89PNG\r\n"),
+        ("items.json", b'{"code": "310000-GA-QR-0001"}'),
+    ],
+)
+def test_import_checks_the_content_not_only_the_extension(admin, name, body):
+    client, _ = admin
+    response = upload(client, name, body)
+    assert response.status_code == 422
+    assert "file" in response.content.decode()
+    assert ServiceItemVersion.objects.count() == 2
+
+
+def test_import_refuses_other_files_and_big_ones(admin, monkeypatch):
+    client, _ = admin
+    assert upload(client, "items.csv", b"code\n").status_code == 422
+    monkeypatch.setattr("onewindow.catalog.forms.MAX_UPLOAD_BYTES", 10)
+    assert upload(client, "items.json", b"[" + b" " * 20 + b"]").status_code == 422
+
+
+def test_exports_download_the_published_items_in_scope(admin):
+    client, user = admin
+    submit(client, name="未发布的草稿")  # drafts are not exported
+    published = transfer.version_as_dict(queries.published_version(POLICE_ITEM))
+
+    as_json = client.get(f"{BASE}/export.json")
+    assert as_json.status_code == 200
+    assert as_json["Content-Type"].startswith("application/json")
+    assert as_json["Content-Disposition"].startswith('attachment; filename="catalog-')
+    assert as_json["Content-Disposition"].endswith('.json"')
+    assert json.loads(as_json.content) == [published]
+
+    as_excel = client.get(f"{BASE}/export.xlsx")
+    assert as_excel["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert as_excel["Content-Disposition"].endswith('.xlsx"')
+    rows = transfer.parse_excel(as_excel.content)
+    assert [row["code"] for row in rows] == [POLICE_ITEM]
+    # What was exported imports back unchanged (once the open draft is published).
+    reviewer = make_user(
+        roles=[(Role.DEPARTMENT_ADMIN, admin[1].role_assignments.first().department)]
+    )
+    services.review_version(actor=reviewer, code=POLICE_ITEM, approve=False, comment="不要")
+    services.import_items(actor=user, rows=rows, source="round trip")
+    assert current() == published
+    assert io.BytesIO(as_excel.content).read(2) == b"PK"
+
+
+# --- synonyms -----------------------------------------------------------------------
+
+
+def test_synonyms_are_added_changed_and_deleted(admin):
+    client, _ = admin
+    url = f"{BASE}/synonyms/"
+    assert client.post(url, {"term": "生孩子", "canonical": "出生"}).status_code == 302
+    assert "生孩子" in client.get(url).content.decode()
+    assert client.post(url, {"term": "生孩子", "canonical": "生育"}).status_code == 302
+    assert Synonym.objects.get(term="生孩子").canonical == "生育"
+    refused = client.post(url, {"term": "出生", "canonical": "出生"})
+    assert refused.status_code == 422 and 'href="#id_canonical"' in refused.content.decode()
+    assert client.post(f"{url}delete/", {"term": "生孩子"}).status_code == 302
+    assert not Synonym.objects.exists()
+    missing = client.post(f"{url}delete/", {"term": "生孩子"}, follow=True)
+    assert missing.status_code == 200 and "message-error" in missing.content.decode()
+    actions = list(
+        AuditEvent.objects.filter(action__startswith="catalog.synonym_").values_list(
+            "action", flat=True
+        )
+    )
+    assert actions == ["catalog.synonym_saved", "catalog.synonym_saved", "catalog.synonym_deleted"]
