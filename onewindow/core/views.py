@@ -1,12 +1,25 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from onewindow.identity.queries import public_departments
+from onewindow.catalog import queries as catalog_queries
+from onewindow.catalog.choices import Audience
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    departments = public_departments().filter(kind="bureau")
-    return render(request, "core/home.html", {"departments": departments})
+    """The portal home: search, life events, popular services and ways to browse."""
+    events = list(catalog_queries.life_events())
+    return render(
+        request,
+        "core/home.html",
+        {
+            "person_events": [e for e in events if e.audience == Audience.PERSON],
+            "company_events": [e for e in events if e.audience == Audience.COMPANY],
+            "popular": catalog_queries.popular_items(),
+            "departments": catalog_queries.departments_with_items(),
+            "topics": [t for t in catalog_queries.topics_with_counts() if t.items],  # type: ignore[attr-defined]
+            "audiences": Audience.choices,
+        },
+    )
 
 
 def health(request: HttpRequest) -> HttpResponse:

@@ -131,7 +131,9 @@ class RoleAssignment(models.Model):
                 name="unique_role_without_department",
             ),
             models.CheckConstraint(
-                condition=Q(role__in=sorted(r.value for r in OFFICER_ROLES), department__isnull=False)
+                condition=Q(
+                    role__in=sorted(r.value for r in OFFICER_ROLES), department__isnull=False
+                )
                 | Q(
                     role__in=[Role.CITIZEN.value, Role.COMPANY_AGENT.value], department__isnull=True
                 ),
