@@ -79,19 +79,26 @@ def expand_synonyms(query: str, index: SearchIndex) -> tuple[str, list[str]]:
 def _units(query: str, index: SearchIndex) -> list[_Unit]:
     units: list[_Unit] = []
     for run in analyzer.HAN.findall(query):
-        words = [w for w in analyzer.han_words(run) if len(w) >= 2 or len(run) == 1]
+        pieces = analyzer.han_words(run)
+        words = [w for w in pieces if len(w) >= 2 or len(run) == 1]
         # Keep the longest words: jieba's search mode also yields their parts.
         for word in words or [run]:
             if any(word != other and word in other for other in words):
                 continue
-            terms = {
-                f"w:{word}": 1.0,
-                f"p:{analyzer.pinyin(word)}": HAN_QUERY_WEIGHTS["p:"],
-                f"i:{analyzer.initials(word)}": HAN_QUERY_WEIGHTS["i:"],
-            }
+            terms = {f"w:{word}": 1.0, f"p:{analyzer.pinyin(word)}": HAN_QUERY_WEIGHTS["p:"],
+                     f"i:{analyzer.initials(word)}": HAN_QUERY_WEIGHTS["i:"]}
             for gram in analyzer.bigrams(word):
                 terms.setdefault(f"b:{gram}", HAN_QUERY_WEIGHTS["b:"])
+            terms[f"k:{run}"] = 1.0  # the whole run as an admin keyword phrase
             units.append(_Unit(word, terms))
+        if len(run) > 2 and any(len(piece) == 1 for piece in pieces):
+            # jieba left single characters (an unknown phrase or a typo, 驾使证 → 驾|使证):
+            # match the run by its bigrams and their sounds, so 驾使 finds 驾驶 (jiashi).
+            terms = {}
+            for gram in analyzer.bigrams(run):
+                terms[f"b:{gram}"] = HAN_QUERY_WEIGHTS["b:"]
+                terms.setdefault(f"p:{analyzer.pinyin(gram)}", HAN_QUERY_WEIGHTS["p:"])
+            units.append(_Unit(run, terms))
     for word in analyzer.latin_words(query):
         terms = {f"e:{analyzer.stem(word)}": LATIN_QUERY_WEIGHTS["e:"]}
         if len(word) >= 2:

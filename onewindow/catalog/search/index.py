@@ -24,6 +24,9 @@ FIELD_WEIGHTS: dict[str, dict[str, float]] = {
 }
 
 
+PHRASE_WEIGHT = 12.0
+
+
 @dataclass
 class Document:
     kind: str  # "item" or "event"
@@ -62,6 +65,9 @@ class SearchIndex:
         self.documents.append(document)
         document.name_pinyin = analyzer.pinyin(text.name)
         document.name_initials = analyzer.initials(text.name)
+        # Keywords are the everyday phrases admins chose: an exact phrase match counts most.
+        for phrase in analyzer.normalize(text.keywords).split():
+            self.postings[f"k:{phrase}"][doc_id] = PHRASE_WEIGHT
         for field_name, weights in FIELD_WEIGHTS.items():
             value = analyzer.normalize(getattr(text, field_name))
             if not value:
