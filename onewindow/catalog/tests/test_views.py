@@ -1,0 +1,410 @@
+"""The public portal pages: home, browse, search, service guide, apply, life events and
+online breadth, in both languages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from onewindow.catalog import views
+from onewindow.catalog.models import ServiceItem
+from onewindow.catalog.tests.portal_fixtures import RICH_CODE, RICH_ITEM, seed_rich_item
+from onewindow.conftest import PASSWORD, make_user
+
+LANGUAGES = [("zh-hans", "zh-Hans"), ("en", "en")]
+
+
+@pytest.fixture
+def portal(catalog):  # type: ignore[no-untyped-def]
+    """The shared test catalog plus one guide that fills every field."""
+    seed_rich_item()
+    return catalog
+
+
+def get(client: Client, url: str, language: str = "zh-hans", status: int = 200) -> str:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get(url)
+    assert response.status_code == status, (url, response.status_code)
+    return response.content.decode()
+
+
+def main_of(html: str) -> str:
+    return html[html.index("<main") : html.index("</main>")]
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+PAGES = [
+    "/",
+    "/services/",
+    "/services/search/",
+    "/services/search/?q=生孩子",
+    f"/services/items/{RICH_CODE}/",
+    "/services/events/",
+    "/services/events/newborn/",
+    "/services/breadth/",
+]
+
+
+@pytest.mark.parametrize(("language", "html_lang"), LANGUAGES)
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_renders_in_both_languages_with_one_h1(client, portal, url, language, html_lang):
+    html = get(client, url, language)
+    assert f'<html lang="{html_lang}">' in html
+    assert len(re.findall(r"<h1[ >]", html)) == 1
+    assert 'href="/static/catalog/catalog.css"' in html
+
+
+# --- home ----------------------------------------------------------------------------
+
+
+def test_home_has_search_life_events_popular_services_and_browse_links(client, portal):
+    html = main_of(get(client, "/", "en"))
+    assert '<form class="portal-search" role="search" action="/services/search/"' in html
+    assert '<label for="home-q">' in html and 'name="q"' in html
+    assert "One window for every city service" in html
+    assert 'href="/services/events/newborn/"' in html and "Having a baby" in html
+    assert 'href="/services/items/310000-SJ-XK-0001/"' in html  # popular services
+    assert 'href="/services/?department=310000-GA"' in html
+    assert 'href="/services/?topic=birth"' in html
+    assert 'href="/services/?audience=company"' in html
+    assert 'href="/services/breadth/"' in html
+    assert 'href="/login/"' in html  # the hero's login button, for visitors
+
+
+def test_home_shows_chinese_names_by_default(client, portal):
+    html = main_of(get(client, "/"))
+    assert "新生儿出生一件事" in html and "市公安局" in html and "生育收养" in html
+
+
+def test_home_hides_login_buttons_once_logged_in(client, portal):
+    user = make_user()
+    client.post("/login/", {"username": user.username, "password": PASSWORD})
+    assert 'href="/login/"' not in main_of(get(client, "/"))
+
+
+def test_home_query_count_does_not_grow_with_the_catalog(
+    client, portal, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(7):
+        get(client, "/")
+
+
+# --- search --------------------------------------------------------------------------
+
+
+def test_blank_search_shows_only_the_form(client, portal):
+    html = main_of(get(client, "/services/search/?q=++", "en"))
+    assert '<label for="search-q">' in html
+    assert "services found" not in html and "result-list" not in html
+
+
+def test_search_highlights_matches_and_lists_life_events_first(client, portal):
+    html = main_of(get(client, "/services/search/?q=户口"))
+    assert "<mark>户口</mark>" in html
+    assert 'href="/services/items/310000-GA-QR-0001/"' in html
+    html = main_of(get(client, "/services/search/?q=生孩子", "en"))
+    assert "Also searched for:" in html and "出生" in html
+    events = html.index('href="/services/events/newborn/"')
+    assert events < html.index('href="/services/items/310000-WJ-QR-0001/"')
+    assert "3 services found" in text_of(html)
+
+
+def test_search_hits_show_department_audience_and_online_level(client, portal):
+    html = main_of(get(client, "/services/search/?q=营业执照", "en"))
+    assert "Company establishment registration" in html
+    assert "Legal persons" in html and "L5 Entirely online, zero visits" in html
+
+
+def test_search_escapes_the_query_and_the_names(client, portal):
+    html = get(client, "/services/search/?q=<script>alert(1)</script>")
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_facets_show_names_and_counts_and_filter_the_results(client, portal):
+    html = main_of(get(client, "/services/search/?q=登记", "en"))
+    assert '<aside class="facets" id="filters"' in html
+    assert "Individuals" in html and "Legal persons" in html
+    assert "Birth and adoption" in html  # topic names, not codes
+    link = re.search(r'href="([^"]*audience=company[^"]*)"', html)
+    assert link is not None
+    filtered = main_of(get(client, link.group(1).replace("&amp;", "&"), "en"))
+    assert 'href="/services/items/310000-SJ-XK-0001/"' in filtered
+    assert 'href="/services/items/310000-GA-QR-0001/"' not in filtered
+    # The chosen value is marked and links back to the unfiltered search.
+    assert 'class="selected" aria-current="true"' in filtered
+    assert 'href="/services/search/?q=%E7%99%BB%E8%AE%B0"' in filtered
+
+
+def test_facet_for_a_department_uses_its_name(client, portal):
+    html = main_of(get(client, "/services/search/?q=新生儿"))
+    assert "市卫生健康委" in html
+    assert ">310000-WJ<" not in html
+
+
+def test_search_with_nothing_found_suggests_where_to_look(client, portal):
+    html = main_of(get(client, "/services/search/?q=qqqqxxxx&audience=company", "en"))
+    assert "No services match these words with the filters you chose." in html
+    assert 'href="/services/events/"' in html and 'href="/services/?topic=birth"' in html
+    # The filter in use stays visible and removable though no facet is left to show it.
+    assert 'href="/services/search/?q=qqqqxxxx"' in html
+
+
+def test_search_pages_through_results(client, portal, monkeypatch):
+    monkeypatch.setattr(views, "SEARCH_PAGE_SIZE", 2)
+    first = main_of(get(client, "/services/search/?q=生孩子", "en"))
+    assert first.count('class="result"') == 2
+    assert "Showing 1–2 of 3" in first
+    assert 'href="/services/search/?q=%E7%94%9F%E5%AD%A9%E5%AD%90&amp;offset=2"' in first
+    second = main_of(get(client, "/services/search/?q=生孩子&offset=2", "en"))
+    assert second.count('class="result"') == 1
+    assert 'rel="prev"' in second and 'rel="next"' not in second
+
+
+def test_search_query_count(client, portal, django_assert_max_num_queries):
+    get(client, "/services/search/?q=登记")  # builds the search index once
+    with django_assert_max_num_queries(3):
+        get(client, "/services/search/?q=登记&audience=person")
+
+
+# --- browse --------------------------------------------------------------------------
+
+
+def test_browse_lists_every_published_item_with_filter_links(client, portal):
+    html = main_of(get(client, "/services/", "en"))
+    assert "8 services" in text_of(html)
+    for code in ("310000-GA-QR-0001", "310000-SJ-XK-0002", RICH_CODE):
+        assert f'href="/services/items/{code}/"' in html
+    assert 'href="/services/?department=310000-SJ"' in html
+    assert 'href="/services/?topic=birth"' in html
+    assert 'href="/services/?audience=person"' in html
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("department=310000-SJ", {"310000-SJ-XK-0001", "310000-SJ-XK-0002"}),
+        ("topic=household", {"310000-GA-QR-0001"}),
+        ("audience=company", {"310000-SJ-XK-0001", "310000-SJ-XK-0002"}),
+        ("level=5", {"310000-GA-QR-0001", "310000-YB-GG-0001", "310000-SJ-XK-0001"}),
+        ("audience=person&level=3", {"310000-RS-GG-0001", RICH_CODE}),
+    ],
+)
+def test_browse_filters(client, portal, query, expected):
+    html = main_of(get(client, f"/services/?{query}"))
+    listed = set(re.findall(r'<h3 class="result-title"><a href="/services/items/([^/]+)/"', html))
+    assert listed == expected
+
+
+def test_browse_ignores_nonsense_filters(client, portal):
+    html = main_of(get(client, "/services/?level=9&audience=martians&page=x", "en"))
+    assert "8 services" in text_of(html)
+
+
+def test_browse_query_count(client, portal, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        get(client, "/services/?audience=person")
+
+
+# --- service guide -------------------------------------------------------------------
+
+
+def test_guide_shows_every_field(client, portal):
+    html = main_of(get(client, f"/services/items/{RICH_CODE}/"))
+    text = text_of(html)
+    for expected in (
+        "机动车驾驶证换证",
+        "Renewing a driving licence",
+        "市公安局",
+        "市卫生健康委",
+        "驾驶证有效期满前九十日内申请换证。",
+        "《机动车驾驶证申领和使用规定》第六十一条",
+        "驾驶证有效期满前九十日内。",
+        "¥10.00",
+        "《驾驶证工本费收费标准》",
+        "浦东新区沪南路1号车管所",
+        "周一至周六 9:00-17:00",
+        "021-22222222",
+        "过期了还能换吗？",
+        "过期一年内可以换证。",
+        RICH_CODE,
+    ):
+        assert expected in text, expected
+    assert '<details class="faq">' in html
+
+
+def test_guide_lists_every_material_with_form_source_and_requirement(client, portal):
+    html = main_of(get(client, f"/services/items/{RICH_CODE}/", "en"))
+    table = html[html.index('<table class="materials">') : html.index("</table>")]
+    assert "<caption>" in table
+    rows = re.findall(r"<tr>.*?</tr>", table, flags=re.S)[1:]
+    assert len(rows) == len(RICH_ITEM["materials"])
+    licence, health, identity, photo = (text_of(r) for r in rows)
+    assert "Driving licence" in licence and "Original" in licence and "You bring it" in licence
+    assert "Required" in licence
+    assert "Health certificate" in health and "Shared by another department" in health
+    assert "No need to bring it" in health and "由体检医院上传" in health
+    assert "Electronic certificate" in identity and "居民身份证电子证照" in identity
+    assert "Recent photograph" in photo and "Optional" in photo and " 2 " in photo
+
+
+def test_guide_highlights_the_promised_time_limit_and_explains_the_level(client, portal):
+    html = main_of(get(client, f"/services/items/{RICH_CODE}/", "en"))
+    promise = html[html.index('class="fact fact-promise"') :]
+    assert "Promised time limit" in promise[:200] and "1 working day" in promise[:300]
+    assert "20 working days" in html
+    assert "At most one visit" in html or "最多跑一次" in html
+    assert "You can submit the application and materials online" in html
+
+
+def test_guide_says_no_visit_needed_for_an_entirely_online_service(client, portal):
+    html = main_of(get(client, "/services/items/310000-GA-QR-0001/", "en"))
+    assert "No visit needed" in html and "Free of charge" in html
+
+
+def test_guide_links_to_its_life_events(client, portal):
+    html = main_of(get(client, "/services/items/310000-GA-QR-0001/", "en"))
+    assert 'href="/services/events/newborn/"' in html
+
+
+def test_visitors_are_asked_to_log_in_to_apply_online(client, portal):
+    html = main_of(get(client, f"/services/items/{RICH_CODE}/", "en"))
+    login = f'href="/login/?next=/services/items/{RICH_CODE}/apply/"'
+    assert login in html.replace("%2F", "/")
+    assert 'aria-describedby="apply-note"' in html and 'id="apply-note"' in html
+
+
+def test_logged_in_people_get_an_apply_link_for_level_3_and_above(client, portal):
+    user = make_user()
+    client.post("/login/", {"username": user.username, "password": PASSWORD})
+    html = main_of(get(client, f"/services/items/{RICH_CODE}/", "en"))
+    assert f'href="/services/items/{RICH_CODE}/apply/"' in html and "Apply online" in html
+
+
+@pytest.mark.parametrize("code", ["310000-GA-XK-0002", "310000-SJ-XK-0002"])  # L2 and L1
+def test_no_apply_link_below_level_3(client, portal, code):
+    html = main_of(get(client, f"/services/items/{code}/", "en"))
+    assert "/apply/" not in html
+    assert "cannot be applied for online yet" in html
+
+
+def test_reading_a_guide_counts_a_view(client, portal):
+    before = ServiceItem.objects.get(code=RICH_CODE).popularity
+    get(client, f"/services/items/{RICH_CODE}/")
+    assert ServiceItem.objects.get(code=RICH_CODE).popularity == before + 1
+
+
+def test_unknown_or_unpublished_items_are_404(client, portal):
+    get(client, "/services/items/310000-GA-QR-9999/", status=404)
+    get(client, f"/services/items/{RICH_CODE}/apply/", status=302)  # login first
+    get(client, "/services/events/no-such-event/", status=404)
+
+
+def test_guide_query_count(client, portal, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        get(client, f"/services/items/{RICH_CODE}/")
+
+
+# --- apply ---------------------------------------------------------------------------
+
+
+def test_apply_page_needs_login_then_lists_the_materials(client, portal):
+    response = client.get(f"/services/items/{RICH_CODE}/apply/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+    user = make_user()
+    client.post("/login/", {"username": user.username, "password": PASSWORD})
+    html = main_of(get(client, f"/services/items/{RICH_CODE}/apply/", "en"))
+    assert "Renewing a driving licence" in html
+    for material in RICH_ITEM["materials"]:
+        assert material["name_en"] in html
+    assert f'href="/services/items/{RICH_CODE}/"' in html
+
+
+def test_apply_page_sends_offline_services_back_to_the_guide(client, portal):
+    user = make_user()
+    client.post("/login/", {"username": user.username, "password": PASSWORD})
+    response = client.get("/services/items/310000-GA-XK-0002/apply/")
+    assert response.status_code == 302
+    assert response["Location"] == "/services/items/310000-GA-XK-0002/"
+    get(client, "/services/items/310000-GA-QR-9999/apply/", status=404)
+
+
+# --- life events ---------------------------------------------------------------------
+
+
+def test_life_event_shows_outcome_departments_and_ordered_steps(client, portal):
+    html = main_of(get(client, "/services/events/newborn/"))
+    text = text_of(html)
+    assert "新生儿出生一件事" in text and "出生医学证明、户口、医保" in text
+    for name in ("市卫生健康委", "市公安局", "市医保局"):
+        assert name in text
+    steps = [
+        html.index(f'href="/services/items/{code}/"')
+        for code in ("310000-WJ-QR-0001", "310000-GA-QR-0001", "310000-YB-GG-0001")
+    ]
+    assert steps == sorted(steps)
+    assert "医院出具" in text  # a step's note
+    second = html[html.index('id="step-2"') : html.index('id="step-3"')]
+    assert 'href="#step-1"' in second and "出生医学证明签发" in second
+
+
+def test_life_event_in_english_adds_up_the_promised_days(client, portal):
+    html = main_of(get(client, "/services/events/newborn/", "en"))
+    assert "Having a baby" in html and "Birth certificate, hukou, insurance" in html
+    assert "15 working days" in html  # 5 + 5 + 5, one after another
+    assert "After:" in html and "From the hospital" in html
+
+
+def test_life_events_list_both_audiences(client, portal):
+    html = main_of(get(client, "/services/events/", "en"))
+    assert "For individuals" in html and "For companies" in html
+    assert 'href="/services/events/newborn/"' in html and "3 services" in html
+
+
+def test_life_event_pages_query_count(client, portal, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        get(client, "/services/events/")
+    with django_assert_max_num_queries(4):
+        get(client, "/services/events/newborn/")
+
+
+# --- breadth -------------------------------------------------------------------------
+
+
+def test_breadth_gives_shares_overall_by_department_and_by_audience(client, portal):
+    html = main_of(get(client, "/services/breadth/", "en"))
+    # 8 items: L3+ are WJ(4), GA(5), YB(5), RS(3), SJ(5) and the rich GA item (3).
+    assert "75.0%" in html and "37.5%" in html
+    assert html.count("<caption>") == 2
+    gongan = html[html.index('href="/services/?department=310000-GA"') :]
+    assert re.search(r"3</td>\s*<td[^>]*>2</td>\s*<td[^>]*>66.7%", gongan)
+    assert "Legal persons" in html and "50.0%" in html
+    assert "L5 Entirely online, zero visits" in html  # the levels explained
+
+
+def test_breadth_query_count(client, portal, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        get(client, "/services/breadth/")
+
+
+def test_pages_work_with_an_empty_catalog(client, db):
+    for url in (
+        "/",
+        "/services/",
+        "/services/events/",
+        "/services/breadth/",
+        "/services/search/?q=出生",
+    ):
+        get(client, url, "en")
+
+
+def test_search_past_the_last_page_starts_over(client, portal):
+    response = client.get("/services/search/", {"q": "生孩子", "audience": "person", "offset": 40})
+    assert response.status_code == 302
+    assert response["Location"] == "/services/search/?q=%E7%94%9F%E5%AD%A9%E5%AD%90&audience=person"

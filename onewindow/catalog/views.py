@@ -1,0 +1,431 @@
+"""The public portal: browsing and searching the catalog, service guides, life events
+and the online-breadth figures.
+
+Each view parses its GET parameters, calls ``queries`` (and ``services.count_view``
+for a guide) and renders. Shaping that the API shares lives in ``presenters``; what is
+here only turns codes into the links and labels a page shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.http import urlencode
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.catalog import presenters, queries, services
+from onewindow.catalog.choices import Audience, Channel, OnlineLevel
+from onewindow.catalog.models import LifeEvent, ServiceItemVersion
+
+SEARCH_PAGE_SIZE = 20
+BROWSE_PAGE_SIZE = 50
+MAX_QUERY_LENGTH = 100
+
+# What each online depth means for the person applying (shown on guides and on the
+# breadth page, so both explain a level the same way).
+LEVEL_EXPLANATIONS: dict[int, Promise] = {
+    OnlineLevel.INFORMATION: _("The guide is published online; you apply in person at an office."),
+    OnlineLevel.FORMS: _(
+        "You can download the application forms and fill them in before going to an office."
+    ),
+    OnlineLevel.SUBMISSION: _(
+        "You can submit the application and materials online; you may still need to visit "
+        "an office, for example to show originals or collect the result."
+    ),
+    OnlineLevel.PROCESSING: _(
+        "You apply online and the department processes it online; the result is posted to "
+        "you or issued as an electronic certificate."
+    ),
+    OnlineLevel.FULLY_ONLINE: _(
+        "Everything is done online, from application to result: no visit is needed."
+    ),
+}
+
+
+def _levels() -> list[dict[str, Any]]:
+    return [
+        {"value": level.value, "label": level.label, "explanation": LEVEL_EXPLANATIONS[level]}
+        for level in OnlineLevel
+    ]
+
+
+def _english() -> bool:
+    return get_language() == "en"
+
+
+# --- filters and facet links ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PortalFilters:
+    """The filters of the browse and search pages, as given in the query string.
+
+    Unknown audiences and levels are dropped; department and topic codes are passed
+    on as given (an unknown code simply matches nothing).
+    """
+
+    department: str = ""
+    topic: str = ""
+    audience: str = ""
+    level: int | None = None
+
+    @classmethod
+    def from_request(cls, request: HttpRequest) -> PortalFilters:
+        audience = request.GET.get("audience", "")
+        level = _integer(request.GET.get("level"))
+        return cls(
+            department=request.GET.get("department", "").strip()[:32],
+            topic=request.GET.get("topic", "").strip()[:40],
+            audience=audience if audience in Audience.values else "",
+            level=level if level in OnlineLevel.values else None,
+        )
+
+    def value(self, name: str) -> str:
+        current = getattr(self, name)
+        return "" if current is None else str(current)
+
+    def toggled(self, name: str, value: str) -> PortalFilters:
+        """These filters with ``name`` set to ``value``, or cleared if it already is."""
+        params = self.params()
+        if params.get(name) == value:
+            del params[name]
+        else:
+            params[name] = value
+        return PortalFilters(
+            department=params.get("department", ""),
+            topic=params.get("topic", ""),
+            audience=params.get("audience", ""),
+            level=int(params["level"]) if "level" in params else None,
+        )
+
+    def params(self) -> dict[str, str]:
+        return {
+            name: self.value(name)
+            for name in ("department", "topic", "audience", "level")
+            if self.value(name)
+        }
+
+    def __bool__(self) -> bool:
+        return bool(self.params())
+
+
+def _integer(raw: str | None, default: int | None = None) -> int | None:
+    try:
+        return int(raw) if raw else default
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    label: str
+    count: int | None
+    selected: bool
+    url: str
+
+
+@dataclass(frozen=True)
+class FacetGroup:
+    name: str
+    title: str
+    options: list[FacetOption]
+
+
+FACET_TITLES = {
+    "audience": _("For"),
+    "department": _("Department"),
+    "topic": _("Topic"),
+    "level": _("Online service"),
+}
+
+
+def _url(base: str, params: dict[str, str]) -> str:
+    return f"{base}?{urlencode(params)}" if params else base
+
+
+def _filter_labels(departments: Any, topics: Any) -> dict[str, dict[str, str]]:
+    """The label of every filter value, in the active language."""
+    language = get_language()
+    return {
+        "audience": {value: str(label) for value, label in Audience.choices},
+        "department": {d.code: d.display_name(language) for d in departments},
+        "topic": {t.code: (t.name_en or t.name) if language == "en" else t.name for t in topics},
+        "level": {str(value): str(label) for value, label in OnlineLevel.choices},
+    }
+
+
+def _facet_groups(
+    *,
+    base: str,
+    filters: PortalFilters,
+    keep: dict[str, str],
+    labels: dict[str, dict[str, str]],
+    counts: dict[str, dict[str, int | None]],
+) -> list[FacetGroup]:
+    """One group per filter; each option links to the page with that filter toggled.
+
+    ``counts`` maps a filter name to its values (in display order) and their counts;
+    ``keep`` holds the other query parameters to carry along (the search words).
+    """
+    groups = []
+    for name, title in FACET_TITLES.items():
+        options = [
+            FacetOption(
+                labels[name].get(value, value),
+                count,
+                filters.value(name) == value,
+                _url(base, {**keep, **filters.toggled(name, value).params()}),
+            )
+            for value, count in counts.get(name, {}).items()
+        ]
+        if options:
+            groups.append(FacetGroup(name, str(title), options))
+    return groups
+
+
+def _active_filters(
+    *, base: str, filters: PortalFilters, keep: dict[str, str], labels: dict[str, dict[str, str]]
+) -> list[FacetOption]:
+    """The filters in use, each with a link removing it (shown even when no result is
+    left to offer that filter as a facet)."""
+    return [
+        FacetOption(
+            labels[name].get(value, value),
+            None,
+            True,
+            _url(base, {**keep, **filters.toggled(name, value).params()}),
+        )
+        for name, value in filters.params().items()
+    ]
+
+
+def _in_choice_order(choices: Any, counts: dict[str, int]) -> dict[str, int | None]:
+    return {str(v): counts[str(v)] for v in choices.values if str(v) in counts}
+
+
+# --- pages ----------------------------------------------------------------------------
+
+
+def browse(request: HttpRequest) -> HttpResponse:
+    """Every published item, filtered by department, topic, audience or online level."""
+    filters = PortalFilters.from_request(request)
+    departments = list(queries.departments_with_items())
+    topics = list(queries.topics_with_counts())
+    items = queries.items_filtered(
+        department=filters.department,
+        topic=filters.topic,
+        audience=filters.audience,
+        level=filters.level,
+    )
+    page = Paginator(items, BROWSE_PAGE_SIZE).get_page(request.GET.get("page"))
+    base = reverse("catalog:browse")
+    labels = _filter_labels(departments, topics)
+    # Counts here are of the whole catalog; audience and level have none to hand.
+    counts: dict[str, dict[str, int | None]] = {
+        "audience": dict.fromkeys(Audience.values),
+        "department": {d.code: d.items for d in departments},  # type: ignore[attr-defined]
+        "topic": {t.code: t.items for t in topics if t.items},  # type: ignore[attr-defined]
+        "level": {str(v): None for v in OnlineLevel.values},
+    }
+    return render(
+        request,
+        "catalog/browse.html",
+        {
+            "page": page,
+            "filters": filters,
+            "facets": _facet_groups(
+                base=base, filters=filters, keep={}, labels=labels, counts=counts
+            ),
+            "active_filters": _active_filters(base=base, filters=filters, keep={}, labels=labels),
+            "clear_url": base,
+            "page_params": urlencode(filters.params()),
+        },
+    )
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
+    filters = PortalFilters.from_request(request)
+    context: dict[str, Any] = {"q": query, "filters": filters}
+    if not query:
+        return render(request, "catalog/search.html", context)
+    offset = max(_integer(request.GET.get("offset"), 0) or 0, 0)
+    result = queries.search(
+        query,
+        audience=filters.audience,
+        department=filters.department,
+        topic=filters.topic,
+        level=filters.level,
+        limit=SEARCH_PAGE_SIZE,
+        offset=offset,
+    )
+    base, keep = reverse("catalog:search"), {"q": query}
+    if offset and offset >= result.total:
+        # A page past the end (the catalog changed, or a hand-made link): start over.
+        return redirect(_url(base, {**keep, **filters.params()}))
+    topics = list(queries.topics_with_counts())
+    labels = _filter_labels(queries.departments_with_items(), topics)
+    facets = result.facets
+    counts: dict[str, dict[str, int | None]] = {
+        "audience": _in_choice_order(Audience, facets.get("audience", {})),
+        "department": dict(facets.get("department", {})),
+        "topic": dict(facets.get("topic", {})),
+        "level": _in_choice_order(OnlineLevel, facets.get("online_level", {})),
+    }
+    here = {**keep, **filters.params()}
+    previous = max(offset - SEARCH_PAGE_SIZE, 0)
+    following = offset + SEARCH_PAGE_SIZE
+    context.update(
+        {
+            "hits": [
+                {**hit, "level_label": OnlineLevel(hit["online_level"]).label}
+                for hit in map(presenters.search_hit, result.hits)
+            ],
+            # Life events carry an audience but no other facet: filter them by that only.
+            "events": [
+                hit.document
+                for hit in result.events
+                if not filters.audience or hit.document.facets["audience"] == filters.audience
+            ],
+            "total": result.total,
+            "expanded": result.expanded,
+            "facets": _facet_groups(
+                base=base, filters=filters, keep=keep, labels=labels, counts=counts
+            ),
+            "active_filters": _active_filters(base=base, filters=filters, keep=keep, labels=labels),
+            "clear_url": _url(base, keep),
+            "first": offset + 1,
+            "last": min(following, result.total),
+            "previous_url": _url(base, {**here, "offset": str(previous)}) if offset > 0 else "",
+            "next_url": _url(base, {**here, "offset": str(following)})
+            if following < result.total
+            else "",
+            "topics": [t for t in topics if t.items],  # type: ignore[attr-defined]
+        }
+    )
+    return render(request, "catalog/search.html", context)
+
+
+def _published_or_404(code: str) -> ServiceItemVersion:
+    try:
+        return queries.published_version(code)
+    except ServiceItemVersion.DoesNotExist as exc:
+        raise Http404(_("No such service item.")) from exc
+
+
+def item(request: HttpRequest, code: str) -> HttpResponse:
+    """The service guide (办事指南): every field of the published version."""
+    version = _published_or_404(code)
+    services.count_view(code)
+    return render(
+        request,
+        "catalog/item.html",
+        {
+            "version": version,
+            "item": version.item,
+            "events": list(version.item.events.all()),
+            "channels": [Channel(c).label for c in version.channels if c in Channel.values],
+            "level_explanation": LEVEL_EXPLANATIONS.get(version.online_level, ""),
+            "online": version.online_level >= OnlineLevel.SUBMISSION,
+            "apply_url": reverse("catalog:apply", args=[code]),
+        },
+    )
+
+
+@login_required
+def apply(request: HttpRequest, code: str) -> HttpResponse:
+    """Where an online application for the item starts. The forms and cases that fill
+    it come with the case system (#4); until then it says so and lists the materials."""
+    version = _published_or_404(code)
+    if version.online_level < OnlineLevel.SUBMISSION:
+        return redirect("catalog:item", code=code)
+    return render(request, "catalog/apply.html", {"version": version, "item": version.item})
+
+
+def life_events(request: HttpRequest) -> HttpResponse:
+    events = list(queries.life_events())
+    return render(
+        request,
+        "catalog/events.html",
+        {
+            "people": [e for e in events if e.audience == Audience.PERSON],
+            "companies": [e for e in events if e.audience == Audience.COMPANY],
+        },
+    )
+
+
+def life_event(request: HttpRequest, code: str) -> HttpResponse:
+    """一件事: the steps in order, what each waits for, and the time if done in turn."""
+    try:
+        event = queries.life_event(code)
+    except LifeEvent.DoesNotExist as exc:
+        raise Http404(_("No such life event.")) from exc
+    steps = list(event.steps.all())
+    by_pk = {step.pk: step for step in steps}
+    departments = list({step.item.department.code: step.item.department for step in steps}.values())
+    return render(
+        request,
+        "catalog/event.html",
+        {
+            "event": event,
+            # Dependencies are steps of this event: take them from ``steps``, which carry
+            # their published versions, instead of querying each one.
+            "steps": [
+                {
+                    "step": step,
+                    "version": step.item.published,
+                    "after": [by_pk[d.pk] for d in step.depends_on.all() if d.pk in by_pk],
+                }
+                for step in steps
+            ],
+            "departments": departments,
+            "total_days": sum(
+                s.item.published.promised_limit_days for s in steps if s.item.published
+            ),
+        },
+    )
+
+
+def _breadth_row(breadth: queries.Breadth, **extra: Any) -> dict[str, Any]:
+    return {
+        **extra,
+        "items": breadth.items,
+        "submit_online": breadth.submit_online,
+        "fully_online": breadth.fully_online,
+        "submit_online_percent": round(breadth.submit_online_share * 100, 1),
+        "fully_online_percent": round(breadth.fully_online_share * 100, 1),
+    }
+
+
+def breadth(request: HttpRequest) -> HttpResponse:
+    """网办深度: the share of published items that can be applied for online."""
+    data = queries.breadth()
+    english = _english()
+    return render(
+        request,
+        "catalog/breadth.html",
+        {
+            "overall": _breadth_row(data["overall"]),
+            "departments": [
+                _breadth_row(
+                    row["breadth"],
+                    code=row["department"],
+                    name=(row["name_en"] or row["name"]) if english else row["name"],
+                )
+                for row in data["departments"]
+            ],
+            "audiences": [
+                _breadth_row(data["audiences"][value], code=value, name=label)
+                for value, label in Audience.choices
+            ],
+            "levels": _levels(),
+        },
+    )
