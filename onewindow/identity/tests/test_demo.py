@@ -228,3 +228,4 @@ def test_demo_logins_markdown_matches_the_docs(monkeypatch: pytest.MonkeyPatch) 
     assert "`Demo-Pass-2026`" in table
     # The committed page shows the current table (regenerate it when the data changes).
     assert table in DOCS_PAGE.read_text(encoding="utf-8")
+    assert table in (DOCS_PAGE.parents[1] / "README.md").read_text(encoding="utf-8")
