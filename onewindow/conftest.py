@@ -128,3 +128,18 @@ def officer_logged_in(city: dict[str, Department]):  # type: ignore[no-untyped-d
         return client, user
 
     return login
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    from onewindow.browser import launch_browser
+
+    yield from launch_browser(in_ci())
+
+
+@pytest.fixture
+def page(browser, live_server):  # type: ignore[no-untyped-def]
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN")
+    page = context.new_page()
+    yield page
+    context.close()

@@ -4,40 +4,30 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from collections.abc import Mapping
+from datetime import UTC
 from typing import Any
 
+# The fields of an event that its hash covers, in the order they are documented.
+HASHED_FIELDS = (
+    "seq",
+    "at",
+    "actor_id",
+    "actor_label",
+    "action",
+    "target_type",
+    "target_id",
+    "outcome",
+    "detail",
+    "ip_address",
+)
 
-def canonical_content(
-    *,
-    seq: int,
-    at: datetime,
-    actor_id: int | None,
-    actor_label: str,
-    action: str,
-    target_type: str,
-    target_id: str,
-    outcome: str,
-    detail: dict[str, Any],
-    ip_address: str | None,
-) -> str:
-    return json.dumps(
-        {
-            "seq": seq,
-            "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
-            "actor_id": actor_id,
-            "actor_label": actor_label,
-            "action": action,
-            "target_type": target_type,
-            "target_id": target_id,
-            "outcome": outcome,
-            "detail": detail,
-            "ip_address": ip_address,
-        },
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+
+def canonical_content(values: Mapping[str, Any]) -> str:
+    """The JSON text the hash is computed over: sorted keys, UTC time to the microsecond."""
+    content = {name: values[name] for name in HASHED_FIELDS}
+    content["at"] = values["at"].astimezone(UTC).isoformat(timespec="microseconds")
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def chain_hash(prev_hash: str, content: str) -> str:

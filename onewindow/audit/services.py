@@ -58,36 +58,20 @@ def record_event(
     actor_label = str(actor)[:150] if is_authenticated and actor is not None else ""
     with transaction.atomic():
         head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
-        seq = head.seq + 1
-        at = timezone.now()
-        ip = _client_ip(request)
-        content = canonical_content(
-            seq=seq,
-            at=at,
-            actor_id=actor_id,
-            actor_label=actor_label,
-            action=action,
-            target_type=target_type,
-            target_id=target_id,
-            outcome=str(outcome),
-            detail=clean_detail,
-            ip_address=ip,
-        )
-        digest = chain_hash(head.hash, content)
-        event = AuditEvent.objects.create(
-            seq=seq,
-            at=at,
-            actor_id=actor_id,
-            actor_label=actor_label,
-            action=action,
-            target_type=target_type,
-            target_id=target_id,
-            outcome=str(outcome),
-            detail=clean_detail,
-            ip_address=ip,
-            prev_hash=head.hash,
-            hash=digest,
-        )
-        head.seq, head.hash = seq, digest
+        values = {
+            "seq": head.seq + 1,
+            "at": timezone.now(),
+            "actor_id": actor_id,
+            "actor_label": actor_label,
+            "action": action,
+            "target_type": target_type,
+            "target_id": target_id,
+            "outcome": str(outcome),
+            "detail": clean_detail,
+            "ip_address": _client_ip(request),
+        }
+        digest = chain_hash(head.hash, canonical_content(values))
+        event = AuditEvent.objects.create(**values, prev_hash=head.hash, hash=digest)
+        head.seq, head.hash = values["seq"], digest
         head.save(update_fields=["seq", "hash"])
     return event

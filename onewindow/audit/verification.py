@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from onewindow.audit.hashing import canonical_content, chain_hash
+from onewindow.audit.hashing import HASHED_FIELDS, canonical_content, chain_hash
 from onewindow.audit.models import GENESIS_HASH, AuditEvent, ChainHead
 
 
@@ -20,19 +20,8 @@ class Problem:
 
 
 def _recomputed_hash(event: AuditEvent) -> str:
-    content = canonical_content(
-        seq=event.seq,
-        at=event.at,
-        actor_id=event.actor_id,
-        actor_label=event.actor_label,
-        action=event.action,
-        target_type=event.target_type,
-        target_id=event.target_id,
-        outcome=event.outcome,
-        detail=event.detail,
-        ip_address=event.ip_address,
-    )
-    return chain_hash(event.prev_hash, content)
+    values = {name: getattr(event, name) for name in HASHED_FIELDS}
+    return chain_hash(event.prev_hash, canonical_content(values))
 
 
 def verify_chain(batch_size: int = 2000) -> list[Problem]:

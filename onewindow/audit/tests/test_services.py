@@ -22,16 +22,18 @@ def test_hash_is_over_canonical_content_and_link():
     event = record_event(actor=None, action="test.one", detail={"b": 2, "a": (1, 2)})
     event.refresh_from_db()
     content = canonical_content(
-        seq=event.seq,
-        at=event.at,
-        actor_id=None,
-        actor_label="",
-        action="test.one",
-        target_type="",
-        target_id="",
-        outcome="success",
-        detail={"a": [1, 2], "b": 2},
-        ip_address=None,
+        {
+            "seq": event.seq,
+            "at": event.at,
+            "actor_id": None,
+            "actor_label": "",
+            "action": "test.one",
+            "target_type": "",
+            "target_id": "",
+            "outcome": "success",
+            "detail": {"a": [1, 2], "b": 2},
+            "ip_address": None,
+        }
     )
     assert event.hash == chain_hash(GENESIS_HASH, content)
 

@@ -3,57 +3,11 @@ the first result's guide, follow it to its life event; in Chinese, then in Engli
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
-
 import pytest
 
-from onewindow.conftest import in_ci
+from onewindow.browser import switch_language
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-CHROMIUM = "/usr/bin/chromium"
-# Playwright's sync API runs an event loop in this thread; the ORM calls made by the
-# test itself (the seed) are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not shutil.which(CHROMIUM):
-        if in_ci():
-            pytest.fail("Chromium is required under CI (make test installs it)")
-        pytest.skip("Chromium is not installed: run `make browser-deps`")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, live_server):  # type: ignore[no-untyped-def]
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN")
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def switch_language(page, code: str) -> None:  # type: ignore[no-untyped-def]
-    page.select_option("#language-select", code)
-    with page.expect_navigation():
-        page.locator(".lang-switch button[type=submit]").press("Enter")
 
 
 def search_from_home(page, words: str) -> None:  # type: ignore[no-untyped-def]
