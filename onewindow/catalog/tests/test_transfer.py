@@ -207,10 +207,14 @@ def test_every_bad_row_is_reported_at_once(editor):
     assert {row for row, _ in found} == {1, 3, 4}
 
 
-def test_duplicate_names_the_first_row(editor):
-    with pytest.raises(ImportRejected) as rejected:
+@pytest.mark.parametrize(("language", "message"),
+                         [("en", "Duplicate of row 1."), ("zh-hans", "与第 1 行重复。")])
+def test_duplicate_names_the_first_row(editor, language, message):
+    from django.utils import translation
+
+    with translation.override(language), pytest.raises(ImportRejected) as rejected:
         services.import_items(actor=editor, rows=[good(), good()], source="test")
-    assert [str(p.message) for p in rejected.value.rows] == ["Duplicate of row 1."]
+    assert [str(p.message) for p in rejected.value.rows] == [message]
 
 
 def test_department_outside_the_editors_scope_is_refused(catalog):
