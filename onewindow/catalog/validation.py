@@ -199,8 +199,11 @@ def clean_item(data: Any) -> tuple[CleanItem | None, Errors]:
         data, "online_level", errors, OnlineLevel.INFORMATION, OnlineLevel.FULLY_ONLINE
     )
     values["max_visits"] = _integer(data, "max_visits", errors, 0, 2)
-    if (values["online_level"] == OnlineLevel.FULLY_ONLINE and values["max_visits"] != 0
-            and "max_visits" not in errors.fields):
+    if (
+        values["online_level"] == OnlineLevel.FULLY_ONLINE
+        and values["max_visits"] != 0
+        and "max_visits" not in errors.fields
+    ):
         errors.add("max_visits", _("An entirely online (L5) service needs no visit."))
     values["is_free"] = _boolean(data, "is_free", errors)
     free_known = "is_free" not in errors.fields

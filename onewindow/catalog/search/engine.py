@@ -85,8 +85,11 @@ def _units(query: str, index: SearchIndex) -> list[_Unit]:
         for word in words or [run]:
             if any(word != other and word in other for other in words):
                 continue
-            terms = {f"w:{word}": 1.0, f"p:{analyzer.pinyin(word)}": HAN_QUERY_WEIGHTS["p:"],
-                     f"i:{analyzer.initials(word)}": HAN_QUERY_WEIGHTS["i:"]}
+            terms = {
+                f"w:{word}": 1.0,
+                f"p:{analyzer.pinyin(word)}": HAN_QUERY_WEIGHTS["p:"],
+                f"i:{analyzer.initials(word)}": HAN_QUERY_WEIGHTS["i:"],
+            }
             for gram in analyzer.bigrams(word):
                 terms.setdefault(f"b:{gram}", HAN_QUERY_WEIGHTS["b:"])
             terms[f"k:{run}"] = 1.0  # the whole run as an admin keyword phrase

@@ -207,8 +207,9 @@ def test_every_bad_row_is_reported_at_once(editor):
     assert {row for row, _ in found} == {1, 3, 4}
 
 
-@pytest.mark.parametrize(("language", "message"),
-                         [("en", "Duplicate of row 1."), ("zh-hans", "与第 1 行重复。")])
+@pytest.mark.parametrize(
+    ("language", "message"), [("en", "Duplicate of row 1."), ("zh-hans", "与第 1 行重复。")]
+)
 def test_duplicate_names_the_first_row(editor, language, message):
     from django.utils import translation
 

@@ -18,7 +18,8 @@ def localized(obj: Any, field: str = "name") -> str:
         return ""
     if (get_language() or "").startswith("en"):
         english = getattr(obj, f"{field}_en", "") or (
-            obj.get(f"{field}_en", "") if isinstance(obj, dict) else "")
+            obj.get(f"{field}_en", "") if isinstance(obj, dict) else ""
+        )
         if english:
             return str(english)
     value = getattr(obj, field, None)

@@ -11,6 +11,5 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         created = load_demo_catalog()
         self.stdout.write(
-            f"demo catalog: {created['items']} items and {created['life_events']} life events "
-            "added"
+            f"demo catalog: {created['items']} items and {created['life_events']} life events added"
         )
