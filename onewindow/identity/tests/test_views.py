@@ -216,3 +216,10 @@ def test_back_office_link_for_catalog_editors_only(officer_logged_in, city):
     assert "/backoffice/catalog/" in client.get("/officer/").content.decode()
     reviewer, _ = officer_logged_in(Role.REVIEWING_OFFICER, "police")
     assert "/backoffice/catalog/" not in reviewer.get("/officer/").content.decode()
+
+
+def test_error_summary_takes_focus_first(client, citizen):
+    html = login(client, citizen, "wrong-password-123").content.decode()
+    summary = html.index('class="error-summary"')
+    # The first element in the page to claim focus is the summary, not a field.
+    assert summary < html.index("autofocus") < html.index(">", summary)
