@@ -146,6 +146,8 @@ def generated_documents(count: int, seed: int = 2026) -> Iterator[tuple[Document
                 "department_name_en": dept_en,
                 "summary": "",
                 "summary_en": "",
+                "promised_limit_days": rng.randint(0, 20),
+                "max_visits": 0 if level == 5 else 1,
             },
         )
         text = SourceText(

@@ -33,6 +33,8 @@ def search_hit(hit: engine.Hit) -> dict[str, Any]:
         "topics": document.facets["topic"],
         "summary": document.payload["summary"],
         "summary_en": document.payload["summary_en"],
+        "promised_limit_days": document.payload["promised_limit_days"],
+        "max_visits": document.payload["max_visits"],
         "highlight": highlighted_html(document.name, hit.matched),
         "highlight_en": highlighted_html(document.name_en, hit.matched),
         "score": round(hit.score, 3),

@@ -15,6 +15,8 @@ class SearchHitOut(Schema):
     topics: list[str]
     summary: str
     summary_en: str
+    promised_limit_days: int
+    max_visits: int
     highlight: str
     highlight_en: str
     score: float

@@ -10,6 +10,7 @@ def test_search_endpoint_shape(client, catalog):
     first = body["results"][0]
     assert first["code"] == "310000-GA-QR-0001"
     assert {"code", "name", "name_en", "department", "online_level", "highlight"} <= set(first)
+    assert (first["promised_limit_days"], first["max_visits"]) == (5, 0)
     assert body["events"][0]["code"] == "newborn"
 
 
