@@ -1,0 +1,167 @@
+"""Process definitions (specs), their running instances and the officers' tasks.
+
+Definitions are kept apart from instances: a definition is an uploaded bundle of files,
+versioned and never changed afterwards; an instance stores only its run's state and
+points to the definition version it started on, so publishing a new version affects
+new cases only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.identity.models import Department
+from onewindow.identity.roles import Role
+from onewindow.workflow.choices import InstanceStatus, Outcome, TaskStatus
+
+
+class ImmutableDefinitionError(Exception):
+    pass
+
+
+def bundle_sha256(bpmn_xml: str, dmn_files: dict[str, str]) -> str:
+    """Hash over the BPMN text and the DMN files in name order."""
+    digest = hashlib.sha256(bpmn_xml.encode("utf-8"))
+    digest.update(json.dumps(dmn_files, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()
+
+
+class ProcessDefinition(models.Model):
+    """One version of a process: a BPMN file and the DMN files it calls, as uploaded."""
+
+    key = models.SlugField(_("key"), max_length=64)
+    version = models.PositiveIntegerField(_("version"))
+    name = models.CharField(_("name"), max_length=200)
+    bpmn_xml = models.TextField(_("BPMN file"))
+    dmn_files = models.JSONField(_("DMN files"), default=dict, blank=True)  # name → XML
+    sha256 = models.CharField(max_length=64, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "version"], name="workflow_definition_version")
+        ]
+        ordering = ["key", "-version"]
+
+    def __str__(self) -> str:
+        return f"{self.key} v{self.version}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A version is what running cases execute: changing it would change their rules.
+        # Upload a new version instead.
+        if not self._state.adding:
+            raise ImmutableDefinitionError("process definitions are immutable")
+        self.sha256 = bundle_sha256(self.bpmn_xml, self.dmn_files)
+        super().save(*args, **kwargs)
+
+    @property
+    def spec_key(self) -> str:
+        """Identifies the parsed spec in the engine's cache: id and content hash."""
+        return f"{self.pk}:{self.sha256}"
+
+
+class ProcessInstance(models.Model):
+    """One run of a definition: the engine's state, without the spec."""
+
+    definition = models.ForeignKey(
+        ProcessDefinition, on_delete=models.PROTECT, related_name="instances"
+    )
+    state = models.JSONField(default=dict)
+    serializer_version = models.PositiveSmallIntegerField()
+    status = models.CharField(
+        _("status"), max_length=16, choices=InstanceStatus.choices, default=InstanceStatus.RUNNING
+    )
+    # What the ``record_result`` platform function wrote: the decision, for the case.
+    result = models.JSONField(default=dict, blank=True)
+    # Bumped at every save; writers compare it to detect a concurrent change.
+    revision = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "definition"])]
+
+    def __str__(self) -> str:
+        return f"{self.definition} #{self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            self.revision += 1
+        self.updated_at = timezone.now()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "revision", "updated_at"}
+        super().save(*args, **kwargs)
+
+
+class WorkTask(models.Model):
+    """A user task waiting for, or done by, an officer of its lane's department."""
+
+    instance = models.ForeignKey(ProcessInstance, on_delete=models.CASCADE, related_name="tasks")
+    spiff_task_id = models.CharField(max_length=36)
+    bpmn_id = models.CharField(max_length=200)
+    name = models.CharField(_("task"), max_length=200)
+    lane = models.CharField(max_length=200, blank=True)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="work_tasks"
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=TaskStatus.choices, default=TaskStatus.READY
+    )
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    note_for_applicant = models.TextField(_("note for the applicant"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instance", "spiff_task_id"], name="workflow_task_once_per_instance"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=TaskStatus.CLAIMED) | Q(claimed_by__isnull=False),
+                name="workflow_claimed_task_has_claimant",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=TaskStatus.COMPLETED)
+                | (Q(completed_at__isnull=False) & ~Q(outcome="")),
+                name="workflow_completed_task_has_outcome",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "department"])]
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_status_display()})"

@@ -1,0 +1,94 @@
+"""A run's life in the database: its spec, its stored state and its officers' task rows.
+
+The services (``services.py``) call these inside their transaction, holding the
+instance's row lock; nothing here commits, audits or checks permissions.
+"""
+
+from __future__ import annotations
+
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.core.errors import Conflict
+from onewindow.identity.models import Department
+from onewindow.workflow import engine
+from onewindow.workflow.bundle import BundleError
+from onewindow.workflow.choices import OPEN_TASK_STATUSES, InstanceStatus, TaskStatus
+from onewindow.workflow.models import ProcessDefinition, ProcessInstance, WorkTask
+from onewindow.workflow.registry import ServiceContext
+from onewindow.workflow.validation import BundleFacts
+
+
+def lane_departments(facts: BundleFacts) -> dict[str, Department]:
+    codes = {lane.department_code for lane in facts.lanes.values()}
+    return {d.code: d for d in Department.objects.filter(code__in=codes)}
+
+
+def spec_of(definition: ProcessDefinition) -> engine.ProcessSpec:
+    try:
+        return engine.spec_for(definition.spec_key, definition.bpmn_xml, definition.dmn_files)
+    except BundleError as exc:  # e.g. a platform function it calls was removed since
+        raise engine.ProcessError(
+            _("This process version can no longer be loaded."), detail=str(exc)
+        ) from exc
+
+
+def save(instance: ProcessInstance, run: engine.Run) -> None:
+    """Store the run's state if nobody else changed the instance since it was read."""
+    state = engine.dump_state(run)
+    status = InstanceStatus.COMPLETED if engine.is_completed(run) else InstanceStatus.RUNNING
+    now = timezone.now()
+    updated = ProcessInstance.objects.filter(pk=instance.pk, revision=instance.revision).update(
+        state=state,
+        serializer_version=engine.STATE_VERSION,
+        status=status,
+        revision=F("revision") + 1,
+        updated_at=now,
+    )
+    if updated != 1:
+        raise Conflict(_("This case changed meanwhile; reload it and try again."))
+    instance.state, instance.status, instance.updated_at = state, status, now
+    instance.serializer_version = engine.STATE_VERSION
+    instance.revision += 1
+
+
+def sync_tasks(instance: ProcessInstance, run: engine.Run) -> tuple[list[WorkTask], list[str]]:
+    """Make the open task rows match the run's ready user tasks: create rows for new
+    ones, cancel rows whose task the run dropped (a timer, a terminated branch)."""
+    ready = {task.id: task for task in engine.ready_user_tasks(run)}
+    open_rows = {
+        row.spiff_task_id: row for row in instance.tasks.filter(status__in=OPEN_TASK_STATUSES)
+    }
+    gone = [row.pk for spiff_id, row in open_rows.items() if spiff_id not in ready]
+    if gone:
+        WorkTask.objects.filter(pk__in=gone).update(status=TaskStatus.CANCELLED)
+    departments = lane_departments(run.spec.facts)
+    created = []
+    for spiff_id, task in ready.items():
+        if spiff_id in open_rows:
+            continue
+        lane = run.spec.facts.lanes.get(task.lane)
+        created.append(
+            WorkTask(
+                instance=instance,
+                spiff_task_id=spiff_id,
+                bpmn_id=task.bpmn_id,
+                name=task.name[:200],
+                lane=task.lane,
+                department=departments.get(lane.department_code) if lane else None,
+                role=lane.role if lane else "",
+            )
+        )
+    WorkTask.objects.bulk_create(created)
+    return created, [open_rows[s].bpmn_id for s in open_rows if s not in ready]
+
+
+def load(instance: ProcessInstance, context: ServiceContext) -> engine.Run:
+    """The instance's run, on the definition version it started on."""
+    return engine.load_state(
+        spec_of(instance.definition),
+        instance.state,
+        version=instance.serializer_version,
+        context=context,
+    )

@@ -1,0 +1,239 @@
+"""Restricted evaluation of the Python that process files contain.
+
+Conditions on sequence flows, script tasks, DMN input and output entries, service task
+parameters and timer expressions are Python source written by whoever uploads a
+process. SpiffWorkflow would hand them to ``eval``/``exec``: a condition
+``__import__('os').system(...)`` would run, and emptying ``__builtins__`` is not enough
+(``().__class__.__base__.__subclasses__()`` reaches every class in the interpreter).
+
+Here every expression is compiled by RestrictedPython, which rewrites attribute access,
+item access, iteration and assignment into calls of guard functions, and refuses
+names and attributes starting with ``_``. On top of that policy this module refuses
+imports, ``while`` loops, class definitions and every builtin that is not on a short
+whitelist, so ``open``, ``eval``, ``getattr`` or ``type`` fail when the file is
+uploaded, not when a case reaches them. At run time the code sees only the whitelisted
+builtins, the guards and the task data.
+
+This module does not import SpiffWorkflow: ``SandboxEnvironment`` has the three
+methods of SpiffWorkflow's script environment, and ``engine.py`` plugs it in.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import functools
+import operator
+from collections.abc import Callable, Mapping, MutableMapping
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from types import CodeType
+from typing import Any
+
+from RestrictedPython import compile_restricted_eval, compile_restricted_exec
+from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
+from RestrictedPython.Guards import (
+    full_write_guard,
+    guarded_iter_unpack_sequence,
+    guarded_unpack_sequence,
+    safer_getattr,
+)
+from RestrictedPython.transformer import RestrictingNodeTransformer
+
+# Ranges are materialised by list(), sorted() and friends; a bound keeps a condition
+# from allocating gigabytes. Processes iterate over a handful of items, never more.
+RANGE_LIMIT = 10_000
+
+
+class SandboxError(ValueError):
+    """Source that the sandbox refuses to compile."""
+
+
+def _limited_range(*args: int) -> range:
+    result = range(*args)
+    if len(result) > RANGE_LIMIT:
+        raise ValueError(f"range() is limited to {RANGE_LIMIT} items in process expressions")
+    return result
+
+
+_SAFE_BUILTIN_NAMES = [
+    "len",
+    "min",
+    "max",
+    "sum",
+    "abs",
+    "round",
+    "int",
+    "float",
+    "str",
+    "bool",
+    "list",
+    "dict",
+    "set",
+    "tuple",
+    "sorted",
+    "any",
+    "all",
+    "enumerate",
+    "zip",
+]
+
+SAFE_BUILTINS: dict[str, Any] = {name: getattr(builtins, name) for name in _SAFE_BUILTIN_NAMES}
+SAFE_BUILTINS.update(
+    range=_limited_range,
+    datetime=datetime,
+    date=date,
+    timedelta=timedelta,
+    Decimal=Decimal,
+    # DMN tables drawn in Camunda Modeler write FEEL's lowercase booleans; accepting
+    # them lets such tables load unchanged. Task data may still shadow them.
+    true=True,
+    false=False,
+)
+
+# Every Python builtin that is not whitelisted is refused by name at compile time, so
+# the uploader learns at once that ``open`` or ``getattr`` cannot be used.
+_FORBIDDEN_NAMES = frozenset(dir(builtins)) - set(SAFE_BUILTINS) - {"True", "False", "None"}
+
+_INPLACE_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
+    "+=": operator.add,
+    "-=": operator.sub,
+    "*=": operator.mul,
+    "/=": operator.truediv,
+    "//=": operator.floordiv,
+    "%=": operator.mod,
+    "**=": operator.pow,
+    "|=": operator.or_,
+    "&=": operator.and_,
+}
+
+
+def _inplacevar(op: str, target: Any, value: Any) -> Any:
+    try:
+        return _INPLACE_OPERATORS[op](target, value)
+    except KeyError:
+        raise SandboxError(f"operator {op} is not allowed") from None
+
+
+def _apply(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    return function(*args, **kwargs)
+
+
+# The names RestrictedPython's rewritten code calls. All start with "_", which
+# restricted source can neither read nor assign, so a script cannot replace them.
+_GUARDS: dict[str, Any] = {
+    "_getattr_": safer_getattr,
+    "_getitem_": default_guarded_getitem,
+    "_getiter_": default_guarded_getiter,
+    "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
+    "_unpack_sequence_": guarded_unpack_sequence,
+    "_write_": full_write_guard,
+    "_inplacevar_": _inplacevar,
+    "_apply_": _apply,
+}
+
+
+class _Policy(RestrictingNodeTransformer):
+    """RestrictedPython's policy, plus the refusals specific to process files."""
+
+    def visit_Name(self, node: ast.Name) -> Any:
+        if node.id in _FORBIDDEN_NAMES:
+            self.error(node, f'"{node.id}" is not allowed in process expressions.')
+        return super().visit_Name(node)
+
+    def visit_Import(self, node: ast.Import) -> Any:
+        self.error(node, "Import statements are not allowed.")
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> Any:
+        self.error(node, "Import statements are not allowed.")
+
+    def visit_While(self, node: ast.While) -> Any:
+        # Nothing can interrupt a running expression; an endless loop would hold the
+        # database transaction and the worker. Iterate over data with ``for`` instead.
+        self.error(node, "While loops are not allowed.")
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> Any:
+        self.error(node, "Class definitions are not allowed.")
+
+
+@functools.lru_cache(maxsize=4096)
+def _compile(source: str, mode: str) -> CodeType:
+    # Keyed by source text: the same condition is evaluated for every case, and
+    # compiling through RestrictedPython's AST pass costs far more than running it.
+    compiler = compile_restricted_eval if mode == "eval" else compile_restricted_exec
+    # "<string>" is the file name SpiffWorkflow looks for to report the failing line.
+    result = compiler(source, filename="<string>", policy=_Policy)
+    if result.errors or result.code is None:
+        raise SandboxError("; ".join(result.errors) or "cannot compile")
+    return result.code
+
+
+def compile_expression(source: str) -> CodeType:
+    return _compile(source.strip(), "eval")
+
+
+def compile_script(source: str) -> CodeType:
+    return _compile(source, "exec")
+
+
+def _namespace(context: Mapping[str, Any], external: Mapping[str, Any] | None) -> dict[str, Any]:
+    namespace: dict[str, Any] = {"__builtins__": SAFE_BUILTINS, **_GUARDS}
+    namespace.update(external or {})
+    namespace.update(context)
+    return namespace
+
+
+def evaluate(
+    expression: str, context: Mapping[str, Any], external: Mapping[str, Any] | None = None
+) -> Any:
+    """The value of ``expression`` with the task data (and ``external``) as variables."""
+    return eval(compile_expression(expression), _namespace(context, external))  # noqa: S307
+
+
+def execute(
+    script: str, context: MutableMapping[str, Any], external: Mapping[str, Any] | None = None
+) -> None:
+    """Run ``script`` and write the variables it leaves behind back into ``context``.
+
+    Functions, classes and anything else callable stay behind: task data must remain
+    plain data that serializes to JSON.
+    """
+    namespace = _namespace(context, external)
+    exec(compile_script(script), namespace)  # noqa: S102
+    hidden = {"__builtins__", *_GUARDS, *(external or {})}
+    result = {
+        name: value
+        for name, value in namespace.items()
+        if name not in hidden and not callable(value)
+    }
+    context.clear()
+    context.update(result)
+
+
+class SandboxEnvironment:
+    """SpiffWorkflow's script environment interface (``evaluate``, ``execute``,
+    ``call_service``) over the restricted compiler. Service calls are the script
+    engine's business (see ``engine.py``), never the environment's."""
+
+    def __init__(self, environment_globals: Mapping[str, Any] | None = None) -> None:
+        self.globals: dict[str, Any] = dict(environment_globals or {})
+
+    def evaluate(
+        self,
+        expression: str,
+        context: Mapping[str, Any],
+        external_context: Mapping[str, Any] | None = None,
+    ) -> Any:
+        return evaluate(expression, context, {**self.globals, **(external_context or {})})
+
+    def execute(
+        self,
+        script: str,
+        context: MutableMapping[str, Any],
+        external_context: Mapping[str, Any] | None = None,
+    ) -> bool:
+        execute(script, context, {**self.globals, **(external_context or {})})
+        return True
+
+    def call_service(self, context: Mapping[str, Any], **kwargs: Any) -> Any:
+        raise NotImplementedError("service tasks are dispatched by the script engine")

@@ -1,0 +1,76 @@
+"""Departments, officers and process files for the workflow tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from onewindow.conftest import make_department, make_user
+from onewindow.identity.models import Department, DepartmentKind, User
+from onewindow.identity.roles import Role
+from onewindow.workflow import services
+from onewindow.workflow.models import ProcessDefinition, ProcessInstance, WorkTask
+
+PROCESSES = Path(__file__).resolve().parent.parent / "processes"
+MALICIOUS = Path(__file__).resolve().parent / "malicious"
+
+# The demo city's departments that the demo processes name in their lanes.
+BUREAUS = ("GA", "WJ", "YB", "RS", "SJ", "SW", "GJJ", "MZ", "CZ")
+
+
+def read_process(name: str) -> str:
+    return (PROCESSES / name).read_text(encoding="utf-8")
+
+
+def read_malicious(name: str, pwned: Path | None = None) -> str:
+    text = (MALICIOUS / name).read_text(encoding="utf-8")
+    return text.replace("PWNED_PATH", str(pwned)) if pwned else text
+
+
+def upload(key: str, bpmn: str, *dmn: str, actor: User | None = None) -> ProcessDefinition:
+    """Upload a demo process (by file name) and its DMN files as the system."""
+    return services.upload_definition(
+        actor=actor,
+        key=key,
+        name=key,
+        bpmn_xml=read_process(bpmn),
+        dmn_files={name: read_process(name) for name in dmn},
+    )
+
+
+def open_tasks(instance: ProcessInstance) -> dict[str, WorkTask]:
+    """The instance's open tasks by BPMN id."""
+    return {
+        t.bpmn_id: t for t in instance.tasks.filter(status__in=["ready", "claimed"]).order_by("pk")
+    }
+
+
+@pytest.fixture
+def city(db: None) -> dict[str, Department]:
+    root = make_department(code="310000", name="上海市人民政府", kind=DepartmentKind.CITY)
+    departments = {"root": root}
+    for abbreviation in BUREAUS:
+        code = f"310000-{abbreviation}"
+        departments[abbreviation] = make_department(code=code, parent=root)
+    pudong = make_department(code="310115", parent=root, kind=DepartmentKind.DISTRICT)
+    departments["310115"] = pudong
+    departments["310115-RS"] = make_department(
+        code="310115-RS", parent=pudong, kind=DepartmentKind.DISTRICT_BUREAU
+    )
+    return departments
+
+
+@pytest.fixture
+def officer(city: dict[str, Department]) -> Callable[..., User]:
+    """``officer("GA", Role.WINDOW_OFFICER)``: a user holding that role there."""
+
+    def make(where: str, role: str = Role.REVIEWING_OFFICER) -> User:
+        return make_user(roles=[(role, city[where])])
+
+    return make
+
+
+def complete(task: WorkTask, outcome: str, user: User, **data: object) -> WorkTask:
+    return services.complete_task(actor=user, task_id=task.pk, outcome=outcome, data=data)

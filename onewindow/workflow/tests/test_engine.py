@@ -1,0 +1,372 @@
+import ast
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import time_machine
+
+from onewindow.workflow import engine, registry, validation
+from onewindow.workflow.bundle import BundleError
+from onewindow.workflow.engine import ProcessError, Run
+from onewindow.workflow.registry import ServiceCall, ServiceContext
+from onewindow.workflow.tests.conftest import read_malicious, read_process
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CONTEXT = ServiceContext()
+
+
+def spec_of(name: str, *dmn: str, text: str | None = None) -> engine.ProcessSpec:
+    return engine.build_spec(
+        text or read_process(name), {d: read_process(d) for d in dmn}, key=f"test:{name}"
+    )
+
+
+def reload(run: Run) -> Run:
+    """Round-trip the run through its stored form, as every service step does."""
+    state = json.loads(json.dumps(engine.dump_state(run)))
+    return engine.load_state(run.spec, state, version=engine.STATE_VERSION, context=CONTEXT)
+
+
+def decide(run: Run, bpmn_id: str, outcome: str, **data: Any) -> Run:
+    run = reload(run)
+    task = next(t for t in engine.ready_user_tasks(run) if t.bpmn_id == bpmn_id)
+    engine.complete_user_task(run, task.id, outcome=outcome, data=data, context=CONTEXT)
+    return reload(run)
+
+
+def ready(run: Run) -> list[str]:
+    return sorted(t.bpmn_id for t in engine.ready_user_tasks(run))
+
+
+@pytest.fixture
+def recorded() -> Iterator[list[ServiceCall]]:
+    """Replace record_result by a recorder for the test."""
+    calls: list[ServiceCall] = []
+    original = registry.get("record_result")
+    registry.unregister("record_result")
+
+    def record(call: ServiceCall) -> dict[str, bool]:
+        calls.append(call)
+        return {"ok": True}
+
+    registry.register("record_result")(record)
+    yield calls
+    registry.unregister("record_result")
+    registry.register("record_result")(original)
+
+
+def test_only_engine_imports_spiffworkflow() -> None:
+    package = Path(__file__).resolve().parents[2]  # the onewindow package
+    importers = []
+    for path in package.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            if any(name.split(".")[0] == "SpiffWorkflow" for name in names):
+                importers.append(path.relative_to(package).as_posix())
+    assert sorted(set(importers)) == ["workflow/engine.py"]
+
+
+def test_single_department_approve_path(recorded: list[ServiceCall]) -> None:
+    run = engine.start(spec_of("single_department.bpmn"), {"applicant": "张三"}, context=CONTEXT)
+    [task] = engine.ready_user_tasks(run)
+    assert (task.bpmn_id, task.name, task.lane) == (
+        "Task_accept",
+        "窗口受理",
+        "310000-GA/window_officer",
+    )
+    assert task.outcomes == ("accept", "not_accepted")
+    assert task.data == {"applicant": "张三"}
+    run = decide(run, "Task_accept", "accept")
+    assert ready(run) == ["Task_review"]
+    run = decide(run, "Task_review", "approve", reason="材料齐全")
+    assert engine.is_completed(run)
+    [call] = recorded
+    assert call.task_bpmn_id == "Task_record"
+    assert call.data["outcomes"] == {"Task_accept": "accept", "Task_review": "approve"}
+    assert call.data["reason"] == "材料齐全"
+
+
+def test_not_accepted_ends_without_review(recorded: list[ServiceCall]) -> None:
+    run = engine.start(spec_of("single_department.bpmn"), {}, context=CONTEXT)
+    run = decide(run, "Task_accept", "not_accepted")
+    assert engine.is_completed(run)
+    assert recorded == []
+
+
+def test_outcome_must_be_one_the_task_declares() -> None:
+    run = engine.start(spec_of("single_department.bpmn"), {}, context=CONTEXT)
+    [task] = engine.ready_user_tasks(run)
+    with pytest.raises(ProcessError, match="accept, not_accepted"):
+        engine.complete_user_task(run, task.id, outcome="approve", data={}, context=CONTEXT)
+
+
+def test_only_ready_tasks_can_be_completed() -> None:
+    run = engine.start(spec_of("single_department.bpmn"), {}, context=CONTEXT)
+    [task] = engine.ready_user_tasks(run)
+    engine.complete_user_task(run, task.id, outcome="accept", data={}, context=CONTEXT)
+    for task_id in (task.id, "not-a-uuid", "00000000-0000-0000-0000-000000000000"):
+        with pytest.raises(ProcessError, match="not waiting"):
+            engine.complete_user_task(run, task_id, outcome="accept", data={}, context=CONTEXT)
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2), (2, 1, 0), (1, 2, 0)])
+def test_parallel_branches_join_after_all_three(
+    order: tuple[int, int, int], recorded: list[ServiceCall]
+) -> None:
+    run = engine.start(spec_of("parallel_three.bpmn"), {}, context=CONTEXT)
+    run = decide(run, "Task_accept", "accept")
+    reviews = ["Task_review_ga", "Task_review_wj", "Task_review_yb"]
+    assert ready(run) == reviews
+    lanes = {t.bpmn_id: t.lane for t in engine.ready_user_tasks(run)}
+    assert lanes == {
+        "Task_review_ga": "310000-GA",
+        "Task_review_wj": "310000-WJ",
+        "Task_review_yb": "310000-YB",
+    }
+    remaining = list(reviews)
+    for index in order:
+        run = decide(run, reviews[index], "approve")
+        remaining.remove(reviews[index])
+        assert ready(run) == (remaining or ["Task_finish"])
+    [finish] = engine.ready_user_tasks(run)
+    assert finish.data["outcomes"] == {"Task_accept": "accept", **dict.fromkeys(reviews, "approve")}
+    run = decide(run, "Task_finish", "complete")
+    assert engine.is_completed(run)
+    assert len(recorded) == 1
+
+
+@pytest.mark.parametrize(
+    ("amount", "age", "second_review"),
+    [(60000, 30, True), (100, 10, True), (100, 40, False)],
+)
+def test_dmn_decides_on_a_second_review(amount: int, age: int, second_review: bool) -> None:
+    spec = spec_of("dmn_routing.bpmn", "routing.dmn")
+    run = engine.start(spec, {"amount": amount, "applicant_age": age}, context=CONTEXT)
+    run = decide(run, "Task_accept", "accept")
+    [review] = engine.ready_user_tasks(run)
+    assert review.data["second_review"] is second_review
+    run = decide(run, "Task_review", "approve")
+    if second_review:
+        assert ready(run) == ["Task_second_review"]
+        assert engine.ready_user_tasks(run)[0].lane == "310000-CZ/reviewing_officer"
+        run = decide(run, "Task_second_review", "approve")
+    assert engine.is_completed(run)
+
+
+def test_camunda_decision_ref_and_spiff_service_operator_both_work(
+    recorded: list[ServiceCall],
+) -> None:
+    text = (
+        read_process("dmn_routing.bpmn")
+        .replace("<spiffworkflow:calledDecisionId>routing</spiffworkflow:calledDecisionId>", "")
+        .replace('name="判定复核要求"', 'name="判定复核要求" camunda:decisionRef="routing"')
+        .replace(
+            'camunda:type="external" camunda:topic="record_result">',
+            '><bpmn:extensionElements><spiffworkflow:serviceTaskOperator id="record_result">'
+            "<spiffworkflow:parameters>"
+            '<spiffworkflow:parameter id="outcome" type="str" value="\'approved_by_rule\'"/>'
+            "</spiffworkflow:parameters></spiffworkflow:serviceTaskOperator>"
+            "</bpmn:extensionElements>",
+        )
+    )
+    assert "camunda:decisionRef" in text
+    assert "serviceTaskOperator" in text
+    spec = spec_of("variant.bpmn", "routing.dmn", text=text)
+    run = engine.start(spec, {"amount": 10, "applicant_age": 50}, context=CONTEXT)
+    run = decide(run, "Task_accept", "accept")
+    run = decide(run, "Task_review", "approve")
+    assert engine.is_completed(run)
+    assert recorded[0].params == {"outcome": "approved_by_rule"}
+
+
+def test_company_start_and_newborn_run_to_the_end(recorded: list[ServiceCall]) -> None:
+    run = engine.start(spec_of("company_start.bpmn"), {}, context=CONTEXT)
+    run = decide(run, "Task_accept", "accept")
+    run = decide(run, "Task_license", "approve")
+    assert ready(run) == ["Task_fund", "Task_social", "Task_tax"]
+    for bpmn_id in ("Task_social", "Task_tax", "Task_fund"):
+        run = decide(run, bpmn_id, "complete")
+    assert engine.is_completed(run)
+
+    run = engine.start(spec_of("newborn.bpmn"), {}, context=CONTEXT)
+    steps = [
+        ("Task_birth_certificate", "310000-WJ"),
+        ("Task_hukou", "310000-GA"),
+        ("Task_insurance", "310000-YB"),
+        ("Task_social_card", "310000-RS"),
+    ]
+    for bpmn_id, lane in steps:
+        [task] = engine.ready_user_tasks(run)
+        assert (task.bpmn_id, task.lane) == (bpmn_id, lane)
+        run = decide(run, bpmn_id, "complete")
+    assert engine.is_completed(run)
+    assert len(recorded) == 2
+
+
+def test_state_has_no_spec_and_is_much_smaller_than_the_default() -> None:
+    run = engine.start(
+        spec_of("company_start.bpmn"), {"company": "某某科技有限公司"}, context=CONTEXT
+    )
+    run = decide(run, "Task_accept", "accept")
+    run = decide(run, "Task_license", "approve")
+    text = json.dumps(engine.dump_state(run), ensure_ascii=False)
+    assert "spec" not in engine.dump_state(run)
+    for fragment in ("task_specs", "bpmn:", "<?xml", 'Gateway_split": {', "outgoing_task_specs"):
+        assert fragment not in text
+    # The spec is most of a small process's state; here about 45 % of SpiffWorkflow's.
+    assert len(text.encode()) < 0.6 * engine.default_state_size(run)
+
+
+def test_state_loads_whatever_the_key_order() -> None:
+    """PostgreSQL's jsonb sorts object keys; task data must survive any order."""
+    run = engine.start(spec_of("parallel_three.bpmn"), {"amount": 7}, context=CONTEXT)
+    run = decide(run, "Task_accept", "accept")
+    state = engine.dump_state(run)
+    state["tasks"] = dict(reversed(list(state["tasks"].items())))
+    loaded = engine.load_state(run.spec, state, version=engine.STATE_VERSION, context=CONTEXT)
+    assert [t.data["amount"] for t in engine.ready_user_tasks(loaded)] == [7, 7, 7]
+
+
+def test_state_refuses_the_wrong_spec_and_unknown_versions() -> None:
+    run = engine.start(spec_of("single_department.bpmn"), {}, context=CONTEXT)
+    state = engine.dump_state(run)
+    other = spec_of("newborn.bpmn")
+    with pytest.raises(ProcessError, match="another process version"):
+        engine.load_state(other, state, version=engine.STATE_VERSION, context=CONTEXT)
+    with pytest.raises(ProcessError, match="newer version"):
+        engine.load_state(run.spec, state, version=engine.STATE_VERSION + 1, context=CONTEXT)
+    assert engine.load_state(run.spec, state, version=engine.STATE_VERSION, context=CONTEXT)
+
+
+def test_state_keeps_dates_and_decimals_that_scripts_compute() -> None:
+    run = engine.start(
+        spec_of("subprocess.bpmn", text=(FIXTURES / "subprocess.bpmn").read_text()),
+        {"points": [4, 8]},
+        context=CONTEXT,
+    )
+    run.spec  # noqa: B018 - the run keeps its spec
+    state = json.dumps(engine.dump_state(run))
+    assert json.loads(state)
+    [task] = engine.ready_user_tasks(reload(run))
+    assert (task.bpmn_id, task.lane) == ("Task_inner", "310000-GA/reviewing_officer")
+    assert (task.data["score"], task.data["level"]) == (12, "high")
+
+
+def test_task_data_must_be_small_plain_json() -> None:
+    spec = spec_of("single_department.bpmn")
+    with pytest.raises(ProcessError, match="plain JSON"):
+        engine.start(spec, {"file": b"%PDF-1.7"}, context=CONTEXT)
+    with pytest.raises(ProcessError, match="limited"):
+        engine.start(spec, {"scan": "x" * (engine.MAX_DATA_BYTES + 1)}, context=CONTEXT)
+
+
+def test_timers_fire_when_due() -> None:
+    spec = spec_of("timer.bpmn", text=(FIXTURES / "timer_escalation.bpmn").read_text())
+    start = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)
+    with time_machine.travel(start, tick=False):
+        run = engine.start(spec, {"cooling_off": "PT1H"}, context=CONTEXT)
+    assert ready(run) == ["Task_review"]
+    with time_machine.travel(start + timedelta(hours=1), tick=False):
+        run = reload(run)
+        engine.fire_timers(run, context=CONTEXT)
+        assert ready(run) == ["Task_review"]
+    with time_machine.travel(start + timedelta(hours=2, seconds=1), tick=False):
+        run = reload(run)
+        engine.fire_timers(run, context=CONTEXT)
+        assert ready(run) == ["Task_escalated"]
+        assert engine.ready_user_tasks(run)[0].lane == "310000"
+
+
+def test_intermediate_timer_waits_for_its_duration() -> None:
+    spec = spec_of("timer.bpmn", text=(FIXTURES / "timer_escalation.bpmn").read_text())
+    start = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)
+    with time_machine.travel(start, tick=False):
+        run = engine.start(spec, {"cooling_off": "PT1H"}, context=CONTEXT)
+        run = decide(run, "Task_review", "approve")
+    assert not engine.is_completed(run) and ready(run) == []
+    with time_machine.travel(start + timedelta(minutes=61), tick=False):
+        run = reload(run)
+        engine.fire_timers(run, context=CONTEXT)
+    assert engine.is_completed(run)
+
+
+def test_spec_cache_parses_once_per_key() -> None:
+    text = read_process("newborn.bpmn")
+    first = engine.spec_for("cache:1", text, {})
+    assert engine.spec_for("cache:1", text, {}) is first
+    assert engine.spec_for("cache:2", text, {}) is not first
+
+
+def test_bpmn_io_files_load_without_a_pool_and_marked_not_executable() -> None:
+    text = read_process("single_department.bpmn")
+    start, end = text.index("<bpmn:collaboration"), text.index("</bpmn:collaboration>")
+    text = text[:start] + text[end + len("</bpmn:collaboration>") :]
+    text = text.replace('isExecutable="true"', 'isExecutable="false"')
+    run = engine.start(spec_of("bpmnio.bpmn", text=text), {}, context=CONTEXT)
+    assert ready(run) == ["Task_accept"]
+
+
+def test_a_failing_platform_function_stops_the_step() -> None:
+    def broken(call: ServiceCall) -> None:
+        raise RuntimeError("ledger offline")
+
+    registry.register("test_broken")(broken)
+    try:
+        text = read_process("newborn.bpmn").replace(
+            'camunda:topic="record_result"', 'camunda:topic="test_broken"'
+        )
+        run = engine.start(spec_of("broken.bpmn", text=text), {}, context=CONTEXT)
+        for bpmn_id in ("Task_birth_certificate", "Task_hukou", "Task_insurance"):
+            run = decide(run, bpmn_id, "complete")
+        [task] = engine.ready_user_tasks(run)
+        with pytest.raises(RuntimeError, match="ledger offline"):
+            engine.complete_user_task(run, task.id, outcome="complete", data={}, context=CONTEXT)
+    finally:
+        registry.unregister("test_broken")
+
+
+def test_sandbox_holds_even_if_upload_checks_were_skipped(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Defence in depth: with the upload's expression checks switched off, the hostile
+    condition reaches SpiffWorkflow, and the sandbox still refuses to run it."""
+    monkeypatch.setattr(validation._Checker, "expression", lambda *args: None)
+    pwned = tmp_path / "pwned"
+    spec = spec_of("evil.bpmn", text=read_malicious("import_condition.bpmn", pwned))
+    run = engine.start(spec, {}, context=CONTEXT)
+    [task] = engine.ready_user_tasks(run)
+    with pytest.raises(ProcessError, match=r"Gateway_1|Flow_cond"):
+        engine.complete_user_task(run, task.id, outcome="accept", data={}, context=CONTEXT)
+    assert not pwned.exists()
+    for fixture in ("subclasses_script.bpmn", "open_file.bpmn", "format_escape.bpmn"):
+        spec = spec_of(fixture, text=read_malicious(fixture, pwned))
+        with pytest.raises(ProcessError, match="Task_2"):
+            engine.start(spec, {}, context=CONTEXT)
+
+
+def test_reloaded_runs_evaluate_in_the_sandbox() -> None:
+    # str.format is fine in Python and refused by the sandbox's guarded getattr, so this
+    # condition tells which evaluator a reloaded run uses.
+    text = read_process("single_department.bpmn").replace(
+        'outcome == "approve"', 'outcome == "{0}".format("approve")'
+    )
+    run = engine.start(spec_of("fmt.bpmn", text=text), {}, context=CONTEXT)
+    run = decide(run, "Task_accept", "accept")
+    with pytest.raises(ProcessError, match="Gateway_decision"):
+        decide(run, "Task_review", "approve")
+
+
+def test_bundle_errors_name_the_file() -> None:
+    with pytest.raises(BundleError) as caught:
+        engine.build_spec(read_process("dmn_routing.bpmn"), {"routing.dmn": "<definitions"})
+    [problem] = caught.value.problems
+    assert problem.source == "routing.dmn"
+    assert "not well-formed XML" in str(problem.message)

@@ -1,0 +1,130 @@
+from datetime import datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from onewindow.workflow import sandbox
+from onewindow.workflow.sandbox import SandboxError
+
+ESCAPES = [
+    "__import__('os').system('touch {pwned}')",
+    "().__class__.__base__.__subclasses__()",
+    "[c for c in ().__class__.__bases__[0].__subclasses__()]",
+    "open('{pwned}', 'w').write('x')",
+    "eval(\"__import__('os').system('touch {pwned}')\")",
+    "exec('import os')",
+    "getattr((), '__class__')",
+    "type(())",
+    "globals()",
+    "vars()",
+    "compile('1', 'x', 'eval')",
+    "(lambda: 1).__globals__",
+    "f'{{amount.__class__}}'",
+    "breakpoint()",
+]
+
+
+@pytest.mark.parametrize("source", ESCAPES)
+def test_escapes_are_refused_at_compile_time(source: str, tmp_path: Path) -> None:
+    pwned = tmp_path / "pwned"
+    with pytest.raises(SandboxError):
+        sandbox.evaluate(source.format(pwned=pwned), {"amount": 1})
+    assert not pwned.exists()
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "import os\nos.system('true')",
+        "from os import system",
+        "while True:\n    pass",
+        "class A:\n    pass",
+        "x = 1\n_hidden = 2",
+    ],
+)
+def test_scripts_refuse_imports_loops_classes_and_private_names(script: str) -> None:
+    with pytest.raises(SandboxError):
+        sandbox.execute(script, {})
+
+
+def test_format_cannot_reach_attributes_hidden_in_a_string() -> None:
+    # Compiles (the dunder is inside a string) but the guarded getattr refuses format().
+    with pytest.raises(NotImplementedError):
+        sandbox.evaluate("'{0.__class__.__base__}'.format(x)", {"x": 1})
+
+
+def test_unknown_names_fail_at_run_time() -> None:
+    with pytest.raises(NameError):
+        sandbox.evaluate("os.getcwd()", {})
+
+
+def test_ranges_are_bounded() -> None:
+    assert sandbox.evaluate("len(list(range(100)))", {}) == 100
+    with pytest.raises(ValueError, match="limited"):
+        sandbox.evaluate("list(range(10**9))", {})
+
+
+def test_attribute_writes_on_objects_are_refused() -> None:
+    with pytest.raises(TypeError):
+        sandbox.execute("when.year = 1999", {"when": datetime(2024, 1, 1)})
+
+
+def test_expressions_see_task_data_and_safe_builtins() -> None:
+    data = {"amount": 60000, "outcome": "approve", "ages": [3, 40], "applicant": {"age": 17}}
+    assert sandbox.evaluate("amount > 50000 and outcome == 'approve'", data) is True
+    assert sandbox.evaluate("applicant['age'] < 18", data) is True
+    assert sandbox.evaluate("min(ages) + max(ages)", data) == 43
+    assert sandbox.evaluate("sorted(set(ages), reverse=True)", data) == [40, 3]
+    assert sandbox.evaluate("any(a < 18 for a in ages) and all(a > 0 for a in ages)", data)
+    assert sandbox.evaluate("[i for i, a in enumerate(ages) if a > 10]", data) == [1]
+    assert sandbox.evaluate("dict(zip(['a', 'b'], ages))", data) == {"a": 3, "b": 40}
+    assert sandbox.evaluate("round(Decimal('1.25') * 2, 1)", {}) == Decimal("2.5")
+    assert sandbox.evaluate("'%s-%d' % ('a', 1)", {}) == "a-1"
+    assert sandbox.evaluate("true and not false", {}) is True
+
+
+def test_external_context_is_visible_but_not_written_back() -> None:
+    data = {"amount": 5}
+    sandbox.execute("doubled = amount * factor", data, {"factor": 2})
+    assert data == {"amount": 5, "doubled": 10}
+
+
+def test_scripts_write_plain_data_back_and_drop_functions() -> None:
+    data = {"items": {"a": 1, "b": 2}}
+    sandbox.execute(
+        "total = 0\n"
+        "for key, value in items.items():\n"
+        "    total += value\n"
+        "def helper(x):\n"
+        "    return x\n"
+        "due = datetime(2025, 1, 1) + timedelta(days=helper(1))\n"
+        "items['c'] = 3\n"
+        "del items['a']\n",
+        data,
+    )
+    assert data["total"] == 3
+    assert data["due"] == datetime(2025, 1, 2)
+    assert data["items"] == {"b": 2, "c": 3}
+    assert "helper" not in data
+    assert "key" in data  # loop variables stay, as in plain Python
+
+
+def test_compiled_code_is_cached_by_source() -> None:
+    first = sandbox.compile_expression("amount + 1")
+    assert sandbox.compile_expression("amount + 1") is first
+    assert sandbox.compile_expression("  amount + 1 ") is first
+
+
+def test_environment_speaks_spiffworkflows_interface() -> None:
+    environment = sandbox.SandboxEnvironment({"limit": 10})
+    data = {"amount": 3}
+    assert environment.evaluate("amount < limit", data) is True
+    assert environment.execute("amount = amount + limit", data) is True
+    assert data == {"amount": 13}
+    with pytest.raises(NotImplementedError):
+        environment.call_service(data, operation_name="x")
+
+
+def test_timedelta_arithmetic() -> None:
+    assert sandbox.evaluate("timedelta(hours=2) * 2", {}) == timedelta(hours=4)

@@ -1,0 +1,221 @@
+import pytest
+
+from onewindow.workflow import validation
+from onewindow.workflow.bundle import BundleError, parse_xml
+from onewindow.workflow.tests.conftest import read_malicious, read_process
+
+HEAD = (
+    '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+    'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" '
+    'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" '
+    'id="D" targetNamespace="http://bpmn.io/schema/bpmn">'
+)
+
+
+def bpmn(body: str, lane: str = "310000-GA", refs: tuple[str, ...] = ("Task_1",)) -> str:
+    flow_refs = "".join(f"<bpmn:flowNodeRef>{r}</bpmn:flowNodeRef>" for r in refs)
+    return (
+        f'{HEAD}<bpmn:process id="p" isExecutable="true">'
+        f'<bpmn:laneSet id="LS"><bpmn:lane id="L1" name="{lane}">{flow_refs}</bpmn:lane>'
+        f"</bpmn:laneSet>{body}</bpmn:process></bpmn:definitions>"
+    )
+
+
+def check(bpmn_xml: str, dmn: dict[str, str] | None = None) -> validation.BundleFacts:
+    roots = {name: parse_xml(text) for name, text in (dmn or {}).items()}
+    return validation.check_bundle(parse_xml(bpmn_xml), roots)
+
+
+def problems(bpmn_xml: str, dmn: dict[str, str] | None = None) -> list[str]:
+    with pytest.raises(BundleError) as caught:
+        check(bpmn_xml, dmn)
+    return [str(p.message) for p in caught.value.problems]
+
+
+def test_demo_processes_pass_and_report_lanes_and_outcomes() -> None:
+    facts = check(read_process("single_department.bpmn"))
+    assert facts.process_id == "single_department"
+    assert set(facts.lanes) == {"310000-GA/window_officer", "310000-GA/reviewing_officer"}
+    assert facts.lanes["310000-GA/window_officer"].role == "window_officer"
+    accept = facts.user_tasks["Task_accept"]
+    assert (accept.name, accept.lane) == ("窗口受理", "310000-GA/window_officer")
+    assert accept.outcomes == ("accept", "not_accepted")
+    assert facts.service_functions == {"record_result"}
+
+
+def test_dmn_routing_needs_its_decision() -> None:
+    facts = check(read_process("dmn_routing.bpmn"), {"routing.dmn": read_process("routing.dmn")})
+    assert facts.decisions == {"routing"}
+    messages = problems(read_process("dmn_routing.bpmn"))
+    assert any("Task_rules" in m and "routing" in m for m in messages)
+
+
+@pytest.mark.parametrize(
+    ("body", "element", "element_id"),
+    [
+        ('<bpmn:sendTask id="Task_1" messageRef="M"/>', "sendTask", "Task_1"),
+        ('<bpmn:receiveTask id="Task_1"/>', "receiveTask", "Task_1"),
+        ('<bpmn:complexGateway id="Task_1"/>', "complexGateway", "Task_1"),
+        ('<bpmn:inclusiveGateway id="Task_1"/>', "inclusiveGateway", "Task_1"),
+        ('<bpmn:eventBasedGateway id="Task_1"/>', "eventBasedGateway", "Task_1"),
+        ('<bpmn:manualTask id="Task_1"/>', "manualTask", "Task_1"),
+        ('<bpmn:task id="Task_1"/>', "task", "Task_1"),
+        ('<bpmn:callActivity id="Task_1" calledElement="x"/>', "callActivity", "Task_1"),
+        ('<bpmn:intermediateThrowEvent id="Task_1"/>', "intermediateThrowEvent", "Task_1"),
+        ('<bpmn:dataObject id="Task_1"/>', "dataObject", "Task_1"),
+        (
+            '<bpmn:userTask id="Task_1"><bpmn:multiInstanceLoopCharacteristics/></bpmn:userTask>',
+            "multiInstanceLoopCharacteristics",
+            "Task_1",
+        ),
+        (
+            '<bpmn:startEvent id="Task_1"><bpmn:messageEventDefinition id="E1"/></bpmn:startEvent>',
+            "messageEventDefinition",
+            "E1",
+        ),
+        (
+            '<bpmn:subProcess id="Task_1" triggeredByEvent="true"/>',
+            "subProcess",
+            "Task_1",
+        ),
+    ],
+)
+def test_unsupported_elements_are_named_with_their_id(
+    body: str, element: str, element_id: str
+) -> None:
+    messages = problems(bpmn(body))
+    assert f"Unsupported BPMN element {element} (id {element_id})." in messages
+
+
+@pytest.mark.parametrize("fixture", ["send_task.bpmn", "complex_gateway.bpmn"])
+def test_unsupported_fixtures_are_refused(fixture: str) -> None:
+    messages = problems(read_malicious(fixture))
+    assert any("Unsupported BPMN element" in m and "Task_2" in m for m in messages)
+
+
+def test_message_flows_between_pools_are_unsupported() -> None:
+    text = read_process("single_department.bpmn").replace(
+        "</bpmn:collaboration>",
+        '<bpmn:messageFlow id="MF_1" sourceRef="Task_accept" targetRef="Task_review"/>'
+        "</bpmn:collaboration>",
+    )
+    assert "Unsupported BPMN element messageFlow (id MF_1)." in problems(text)
+
+
+def test_several_pools_are_refused() -> None:
+    text = bpmn('<bpmn:userTask id="Task_1"/>').replace(
+        "</bpmn:definitions>", '<bpmn:process id="q"/></bpmn:definitions>'
+    )
+    assert "this one holds 2" in problems(text)[0]
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    body = (
+        '<bpmn:sendTask id="Task_1"/><bpmn:userTask id="Task_2"/>'
+        '<bpmn:serviceTask id="Task_3" camunda:type="external" camunda:topic="nope"/>'
+    )
+    messages = problems(bpmn(body))
+    assert len(messages) == 3
+    assert "User task Task_2 is not in a lane" in messages[1]
+    assert "Task_3 calls nope, which is not a platform function" in messages[2]
+
+
+@pytest.mark.parametrize(
+    ("lane", "expected"),
+    [
+        ("", "must be named after a department code"),
+        ("公安局", "must be named after a department code"),
+        ("310000-GA/citizen", "citizen is not an officer role"),
+        ("310000-GA/window officer", "must be named after a department code"),
+    ],
+)
+def test_lanes_must_name_a_department_and_an_officer_role(lane: str, expected: str) -> None:
+    messages = problems(bpmn('<bpmn:userTask id="Task_1"/>', lane=lane))
+    assert any(expected in m for m in messages)
+
+
+def test_parse_lane() -> None:
+    assert validation.parse_lane("310000-GA") == validation.Lane("310000-GA", "310000-GA", "")
+    lane = validation.parse_lane(" 310115-RS/reviewing_officer ")
+    assert lane is not None
+    assert (lane.department_code, lane.role) == ("310115-RS", "reviewing_officer")
+    assert validation.parse_lane("a b") is None
+
+
+def test_outcomes_must_come_from_the_vocabulary() -> None:
+    body = (
+        '<bpmn:userTask id="Task_1"><bpmn:extensionElements><camunda:properties>'
+        '<camunda:property name="outcomes" value="approve,maybe"/>'
+        "</camunda:properties></bpmn:extensionElements></bpmn:userTask>"
+    )
+    assert "User task Task_1 lists unknown outcomes: maybe." in problems(bpmn(body))
+
+
+def test_spiffworkflow_properties_declare_outcomes_too() -> None:
+    body = (
+        '<bpmn:userTask id="Task_1"><bpmn:extensionElements><spiffworkflow:properties>'
+        '<spiffworkflow:property name="outcomes" value="complete"/>'
+        "</spiffworkflow:properties></bpmn:extensionElements></bpmn:userTask>"
+    )
+    assert check(bpmn(body)).user_tasks["Task_1"].outcomes == ("complete",)
+
+
+def test_service_tasks_need_a_registered_function() -> None:
+    camunda_class = '<bpmn:serviceTask id="Task_1" camunda:class="org.Evil"/>'
+    assert "must name a platform function" in problems(bpmn(camunda_class))[0]
+    spiff = (
+        '<bpmn:serviceTask id="Task_1"><bpmn:extensionElements>'
+        '<spiffworkflow:serviceTaskOperator id="record_result">'
+        '<spiffworkflow:parameters><spiffworkflow:parameter id="outcome" type="str" '
+        "value=\"__import__('os')\"/></spiffworkflow:parameters>"
+        "</spiffworkflow:serviceTaskOperator></bpmn:extensionElements></bpmn:serviceTask>"
+    )
+    messages = problems(bpmn(spiff))
+    assert len(messages) == 1
+    assert "parameter" in messages[0]
+    assert "__import__" in messages[0]
+
+
+def test_scripts_must_be_python() -> None:
+    body = (
+        '<bpmn:scriptTask id="Task_1" scriptFormat="javascript">'
+        "<bpmn:script>x = 1</bpmn:script></bpmn:scriptTask>"
+    )
+    assert "scripts are Python, not javascript" in problems(bpmn(body))[0]
+    assert "has no script" in problems(bpmn('<bpmn:scriptTask id="Task_1"/>'))[0]
+
+
+def test_pre_and_post_scripts_are_sandboxed_too() -> None:
+    body = (
+        '<bpmn:userTask id="Task_1"><bpmn:extensionElements>'
+        "<spiffworkflow:preScript>import os</spiffworkflow:preScript>"
+        "</bpmn:extensionElements></bpmn:userTask>"
+    )
+    assert "Import statements are not allowed" in problems(bpmn(body))[0]
+
+
+@pytest.mark.parametrize(
+    "fixture", ["import_condition.bpmn", "subclasses_script.bpmn", "open_file.bpmn"]
+)
+def test_malicious_expressions_are_refused_naming_where(fixture: str) -> None:
+    messages = problems(read_malicious(fixture))
+    assert len(messages) == 1
+    assert "is refused" in messages[0]
+    assert ("Flow_cond" in messages[0]) or ("Task_2" in messages[0])
+
+
+def test_timers_are_checked_with_iso_literals_quoted() -> None:
+    body = (
+        '<bpmn:intermediateCatchEvent id="Task_1"><bpmn:timerEventDefinition>'
+        "<bpmn:timeDuration>__import__('os')</bpmn:timeDuration>"
+        "</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>"
+    )
+    assert "timeDuration" in problems(bpmn(body))[0]
+    message_event = (
+        '<bpmn:intermediateCatchEvent id="Task_1"><bpmn:messageEventDefinition id="E"/>'
+        "</bpmn:intermediateCatchEvent>"
+    )
+    messages = problems(bpmn(message_event))
+    assert "Only timer events are supported: intermediateCatchEvent Task_1 has no timer." in (
+        messages
+    )

@@ -1,0 +1,383 @@
+"""Static checks of an uploaded process bundle: one BPMN file and the DMN files it calls.
+
+Run before SpiffWorkflow sees the files, on the XML as Camunda Modeler or bpmn.io save
+it. Every problem is collected, each naming the element and its id, so the uploader can
+fix them all in one go. What is checked:
+
+- only the supported elements: start and end events, user, service, script and business
+  rule tasks, exclusive and parallel gateways, sequence flows (with conditions), lanes,
+  pools, embedded subprocesses, timer intermediate and boundary events;
+- every user task lies in a lane, and every lane is named ``<department code>`` or
+  ``<department code>/<officer role>`` (whether the department exists is the caller's
+  check, against the database);
+- every service task names a registered platform function, every business rule task a
+  decision that one of the DMN files defines (``decisions.py`` checks those files);
+- every expression, script and timer compiles in the sandbox.
+
+This module knows no SpiffWorkflow; ``engine.py`` calls it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from lxml import etree
+
+from onewindow.identity.roles import OFFICER_ROLES
+from onewindow.workflow import decisions, registry
+from onewindow.workflow.bundle import (
+    BPMN,
+    BundleError,
+    Problem,
+    expression_problem,
+    local_name,
+    msg,
+    timer_expression,
+)
+from onewindow.workflow.choices import Outcome
+
+CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
+SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+
+FLOW_NODES = frozenset(
+    [
+        "startEvent",
+        "endEvent",
+        "userTask",
+        "serviceTask",
+        "scriptTask",
+        "businessRuleTask",
+        "exclusiveGateway",
+        "parallelGateway",
+        "intermediateCatchEvent",
+        "boundaryEvent",
+        "subProcess",
+    ]
+)
+# Elements inside a process that carry no behaviour.
+DECORATIONS = frozenset(
+    ["documentation", "extensionElements", "textAnnotation", "association", "group"]
+)
+NODE_CHILDREN = frozenset(["documentation", "extensionElements", "incoming", "outgoing"])
+EXTRA_CHILDREN = {
+    "scriptTask": frozenset({"script"}),
+    "intermediateCatchEvent": frozenset({"timerEventDefinition"}),
+    "boundaryEvent": frozenset({"timerEventDefinition"}),
+}
+
+LANE_PATTERN = re.compile(r"^(?P<code>[0-9A-Za-z][0-9A-Za-z-]*)(?:/(?P<role>[a-z_]+))?$")
+
+
+@dataclass(frozen=True)
+class Lane:
+    name: str
+    department_code: str
+    role: str  # an officer Role value, or "" for any officer of the department
+
+
+@dataclass(frozen=True)
+class UserTaskFacts:
+    bpmn_id: str
+    name: str
+    lane: str
+    outcomes: tuple[str, ...]
+
+
+@dataclass
+class BundleFacts:
+    """What the rest of the app needs to know about a valid bundle."""
+
+    process_id: str = ""
+    process_name: str = ""
+    lanes: dict[str, Lane] = field(default_factory=dict)  # by lane name
+    user_tasks: dict[str, UserTaskFacts] = field(default_factory=dict)  # by bpmn id
+    service_functions: set[str] = field(default_factory=set)
+    decisions: set[str] = field(default_factory=set)
+
+
+def parse_lane(name: str) -> Lane | None:
+    match = LANE_PATTERN.match(name.strip())
+    if match is None:
+        return None
+    return Lane(name=name, department_code=match["code"], role=match["role"] or "")
+
+
+def _bpmn_children(element: etree._Element) -> Iterator[etree._Element]:
+    for child in element:
+        if isinstance(child.tag, str) and etree.QName(child).namespace == BPMN:
+            yield child
+
+
+def _extension(node: etree._Element, name: str) -> list[etree._Element]:
+    return node.findall(f"{{{BPMN}}}extensionElements/{{{SPIFF}}}{name}")
+
+
+def _property(node: etree._Element, name: str) -> str | None:
+    for namespace in (CAMUNDA, SPIFF):
+        path = f"{{{BPMN}}}extensionElements/{{{namespace}}}properties/{{{namespace}}}property"
+        for prop in node.findall(path):
+            if prop.get("name") == name:
+                return prop.get("value", "")
+    return None
+
+
+def service_function_name(node: etree._Element) -> str | None:
+    operators = _extension(node, "serviceTaskOperator")
+    if operators:
+        return operators[0].get("id")
+    if node.get(f"{{{CAMUNDA}}}type") == "external":
+        return node.get(f"{{{CAMUNDA}}}topic")
+    return None
+
+
+def decision_ref(node: etree._Element) -> str | None:
+    called = _extension(node, "calledDecisionId")
+    if called and (called[0].text or "").strip():
+        return (called[0].text or "").strip()
+    return node.get(f"{{{CAMUNDA}}}decisionRef")
+
+
+class _Checker:
+    """Walks one bundle, collecting problems and facts."""
+
+    def __init__(self, decisions: set[str]) -> None:
+        self.problems: list[Problem] = []
+        self.facts = BundleFacts(decisions=decisions)
+        self.lane_of: dict[str, str] = {}
+
+    def problem(self, message: Promise | str, element: str = "", element_id: str = "") -> None:
+        self.problems.append(Problem(message, element, element_id))
+
+    def unsupported(self, element: etree._Element, owner_id: str = "") -> None:
+        element_id = element.get("id") or owner_id
+        self.problem(
+            msg(
+                _("Unsupported BPMN element %(element)s (id %(id)s)."),
+                element=local_name(element),
+                id=element_id or "-",
+            ),
+            local_name(element),
+            element_id,
+        )
+
+    def expression(self, source: str | None, mode: str, element: etree._Element) -> None:
+        problem = expression_problem(source, mode, element)
+        if problem is not None:
+            self.problems.append(problem)
+
+    def lanes(self, lane_set: etree._Element) -> None:
+        for lane in lane_set.iter(f"{{{BPMN}}}lane"):
+            name = (lane.get("name") or "").strip()
+            parsed = parse_lane(name) if name else None
+            if parsed is None:
+                self.problem(
+                    msg(
+                        _(
+                            "Lane %(id)s must be named after a department code, optionally "
+                            "with an officer role, e.g. 310000-GA/window_officer; it is named "
+                            "“%(name)s”."
+                        ),
+                        id=lane.get("id", ""),
+                        name=name,
+                    ),
+                    "lane",
+                    lane.get("id", ""),
+                )
+                continue
+            if parsed.role and parsed.role not in OFFICER_ROLES:
+                self.problem(
+                    msg(_("Lane %(name)s: %(role)s is not an officer role."), **vars(parsed)),
+                    "lane",
+                    lane.get("id", ""),
+                )
+            self.facts.lanes[name] = parsed
+            for ref in lane.findall(f"{{{BPMN}}}flowNodeRef"):
+                # iter() visits parents before child lanes, so the innermost lane wins.
+                self.lane_of[(ref.text or "").strip()] = name
+
+    def container(self, container: etree._Element, inherited_lane: str) -> None:
+        for lane_set in container.findall(f"{{{BPMN}}}laneSet"):
+            self.lanes(lane_set)
+        for child in _bpmn_children(container):
+            kind = local_name(child)
+            if kind in FLOW_NODES:
+                self.node(child, self.lane_of.get(child.get("id", ""), inherited_lane))
+            elif kind == "sequenceFlow":
+                for grandchild in _bpmn_children(child):
+                    if local_name(grandchild) == "conditionExpression":
+                        self.expression(grandchild.text, "eval", grandchild)
+                    elif local_name(grandchild) not in DECORATIONS:
+                        self.unsupported(grandchild, child.get("id", ""))
+            elif kind not in DECORATIONS | NODE_CHILDREN | {"laneSet"}:
+                self.unsupported(child, container.get("id", ""))
+
+    def node(self, node: etree._Element, lane: str) -> None:
+        kind, node_id = local_name(node), node.get("id", "")
+        if kind == "subProcess":
+            if node.get("triggeredByEvent") == "true":
+                self.unsupported(node)
+            self.container(node, lane)
+            return
+        allowed = NODE_CHILDREN | EXTRA_CHILDREN.get(kind, frozenset())
+        for child in _bpmn_children(node):
+            if local_name(child) not in allowed:
+                self.unsupported(child, node_id)
+        for script in ("preScript", "postScript"):
+            for element in _extension(node, script):
+                self.expression(element.text, "exec", element)
+        getattr(self, f"check_{kind}", lambda *args: None)(node, node_id, lane)
+
+    def check_intermediateCatchEvent(self, node: etree._Element, node_id: str, lane: str) -> None:
+        timers = node.findall(f"{{{BPMN}}}timerEventDefinition")
+        if not timers:
+            self.problem(
+                msg(
+                    _("Only timer events are supported: %(element)s %(id)s has no timer."),
+                    element=local_name(node),
+                    id=node_id,
+                ),
+                local_name(node),
+                node_id,
+            )
+        for timer in timers:
+            for value in timer:
+                if local_name(value) in ("timeDate", "timeDuration", "timeCycle"):
+                    self.expression(timer_expression(value.text or ""), "eval", value)
+
+    check_boundaryEvent = check_intermediateCatchEvent
+
+    def check_scriptTask(self, node: etree._Element, node_id: str, lane: str) -> None:
+        script_format = (node.get("scriptFormat") or "python").lower()
+        if script_format != "python":
+            self.problem(
+                msg(
+                    _("Script task %(id)s: scripts are Python, not %(format)s."),
+                    id=node_id,
+                    format=script_format,
+                ),
+                "scriptTask",
+                node_id,
+            )
+        script = node.find(f"{{{BPMN}}}script")
+        if script is None or not (script.text or "").strip():
+            self.problem(msg(_("Script task %(id)s has no script."), id=node_id), "scriptTask")
+        else:
+            self.expression(script.text, "exec", script)
+
+    def check_serviceTask(self, node: etree._Element, node_id: str, lane: str) -> None:
+        name = service_function_name(node)
+        if not name:
+            self.problem(
+                msg(
+                    _(
+                        "Service task %(id)s must name a platform function (a "
+                        "serviceTaskOperator, or an external topic in Camunda Modeler)."
+                    ),
+                    id=node_id,
+                ),
+                "serviceTask",
+                node_id,
+            )
+        elif not registry.is_registered(name):
+            self.problem(
+                msg(
+                    _("Service task %(id)s calls %(name)s, which is not a platform function."),
+                    id=node_id,
+                    name=name,
+                ),
+                "serviceTask",
+                node_id,
+            )
+        else:
+            self.facts.service_functions.add(name)
+        for operator in _extension(node, "serviceTaskOperator"):
+            for parameter in operator.iter(f"{{{SPIFF}}}parameter"):
+                self.expression(parameter.get("value"), "eval", parameter)
+
+    def check_businessRuleTask(self, node: etree._Element, node_id: str, lane: str) -> None:
+        ref = decision_ref(node)
+        if ref is None or ref not in self.facts.decisions:
+            self.problem(
+                msg(
+                    _(
+                        "Business rule task %(id)s calls decision “%(decision)s”, which no "
+                        "DMN file defines."
+                    ),
+                    id=node_id,
+                    decision=ref or "",
+                ),
+                "businessRuleTask",
+                node_id,
+            )
+
+    def check_userTask(self, node: etree._Element, node_id: str, lane: str) -> None:
+        if not lane:
+            self.problem(
+                msg(
+                    _(
+                        "User task %(id)s is not in a lane; its lane names the department that "
+                        "works on it."
+                    ),
+                    id=node_id,
+                ),
+                "userTask",
+                node_id,
+            )
+        declared = _property(node, "outcomes")
+        outcomes = tuple(o.strip() for o in declared.split(",") if o.strip()) if declared else ()
+        unknown = [o for o in outcomes if o not in Outcome.values]
+        if unknown:
+            self.problem(
+                msg(
+                    _("User task %(id)s lists unknown outcomes: %(outcomes)s."),
+                    id=node_id,
+                    outcomes=", ".join(unknown),
+                ),
+                "userTask",
+                node_id,
+            )
+        self.facts.user_tasks[node_id] = UserTaskFacts(
+            bpmn_id=node_id,
+            name=node.get("name") or node_id,
+            lane=lane,
+            outcomes=outcomes or tuple(Outcome.values),
+        )
+
+
+def check_bundle(bpmn: etree._Element, dmn_roots: Mapping[str, etree._Element]) -> BundleFacts:
+    """Check the parsed files; raise ``BundleError`` listing every problem."""
+    checker = _Checker(set())
+    for filename, root in dmn_roots.items():
+        ids, problems = decisions.check(filename, root)
+        checker.facts.decisions |= ids
+        checker.problems += problems
+    if local_name(bpmn) != "definitions" or etree.QName(bpmn).namespace != BPMN:
+        raise BundleError([Problem(_("The file is not a BPMN 2.0 file."), "definitions")])
+    processes = bpmn.findall(f"{{{BPMN}}}process")
+    if len(processes) != 1:
+        raise BundleError(
+            [
+                Problem(
+                    msg(
+                        _("A file must hold exactly one process (pool); this one holds %(count)d."),
+                        count=len(processes),
+                    ),
+                    "process",
+                )
+            ]
+        )
+    for collaboration in bpmn.findall(f"{{{BPMN}}}collaboration"):
+        for child in _bpmn_children(collaboration):
+            if local_name(child) not in DECORATIONS | {"participant"}:
+                checker.unsupported(child)
+    process = processes[0]
+    checker.facts.process_id = process.get("id", "")
+    checker.facts.process_name = process.get("name") or checker.facts.process_id
+    checker.container(process, "")
+    if checker.problems:
+        raise BundleError(checker.problems)
+    return checker.facts
