@@ -1,0 +1,239 @@
+"""One form for a life event: several definitions merged so each shared question is asked once.
+
+A property marked ``"x-shared": true`` keeps its name and is asked once for every
+definition that shares it (the applicant's name, the child's birth date...). Every other
+property is namespaced ``<definition key>__<field>``; property names never contain a
+double underscore (``spec.NAME_PATTERN``), so nothing collides. Attachment slots marked
+``"shared": true`` are likewise asked once (accepting only the types all of them accept,
+up to the smallest size limit).
+
+The merged form has the same ``schema``/``layout``/``attachments`` shape as a definition,
+so ``validate_data`` and ``render_form`` take it as they are; ``split_merged_data`` then
+gives each definition its own answers back under its own field names.
+
+Layout: the shared questions first, grouped under the section titles they first appear
+in, then each definition's own questions, under "<form title>: <section title>".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from onewindow.core.errors import InvalidInput
+from onewindow.forms import spec
+from onewindow.forms.models import FormDefinition
+
+SEPARATOR = "__"
+# Keywords that must agree exactly between definitions sharing a property.
+_MUST_AGREE = ("type", "format", "enum", "items", "pattern")
+_LOWER_BOUNDS = ("minLength", "minimum", "minItems")
+_UPPER_BOUNDS = ("maxLength", "maximum", "maxItems")
+Sources = dict[str, list[tuple[str, str]]]
+
+
+@dataclass(frozen=True)
+class MergedForm:
+    key: str
+    title: str
+    title_en: str
+    schema: dict[str, Any]
+    layout: dict[str, Any]
+    attachments: list[dict[str, Any]]
+    definitions: tuple[FormDefinition, ...]
+    # merged name -> [(definition key, name in that definition)]
+    sources: Sources = field(default_factory=dict)
+    slot_sources: Sources = field(default_factory=dict)
+
+    def display_title(self, language: str | None = None) -> str:
+        return self.title_en if spec.is_english(language) and self.title_en else self.title
+
+    def slot(self, key: str) -> dict[str, Any] | None:
+        return next((slot for slot in self.attachments if slot.get("key") == key), None)
+
+    def slot_origin(self, key: str) -> tuple[FormDefinition, str]:
+        """The definition and slot key an upload to merged slot ``key`` belongs to (the
+        first definition that asks for it)."""
+        definition_key, slot_key = self.slot_sources[key][0]
+        return next(d for d in self.definitions if d.key == definition_key), slot_key
+
+
+def merge_definitions(
+    definitions: Sequence[FormDefinition], *, title: str = "", title_en: str = ""
+) -> MergedForm:
+    keys = [definition.key for definition in definitions]
+    if not definitions or len(set(keys)) != len(keys):
+        raise InvalidInput(
+            gettext_lazy("Merge at least one form, each only once."), code="merge_conflict"
+        )
+    conflicts: dict[str, list[Any]] = {}
+    properties, sources, required = _merge_properties(definitions, conflicts)
+    attachments, slot_sources = _merge_attachments(definitions, conflicts)
+    if conflicts:
+        raise InvalidInput(
+            gettext_lazy("These forms cannot be merged: shared fields disagree."),
+            code="merge_conflict",
+            fields=conflicts,
+        )
+    schema = {
+        "$schema": spec.DRAFT_2020_12,
+        "type": "object",
+        "properties": properties,
+        "required": [name for name in properties if name in required],
+    }
+    return MergedForm(
+        key="+".join(keys),
+        title=title or "、".join(d.title for d in definitions),
+        title_en=title_en or ", ".join(d.title_en or d.title for d in definitions),
+        schema=schema,
+        layout=_merge_layout(definitions, sources),
+        attachments=attachments,
+        definitions=tuple(definitions),
+        sources=sources,
+        slot_sources=slot_sources,
+    )
+
+
+def merged_name(definition: FormDefinition, name: str) -> str:
+    prop = definition.schema["properties"][name]
+    return name if prop.get("x-shared") is True else f"{definition.key}{SEPARATOR}{name}"
+
+
+def _merge_properties(
+    definitions: Sequence[FormDefinition], conflicts: dict[str, list[Any]]
+) -> tuple[dict[str, Any], Sources, set[str]]:
+    properties: dict[str, Any] = {}
+    sources: Sources = {}
+    owner: dict[str, str] = {}
+    required: set[str] = set()
+    for definition in definitions:
+        definition_required = set(definition.schema.get("required", []))
+        for name in spec.layout_order(definition):
+            prop = definition.schema["properties"][name]
+            target = merged_name(definition, name)
+            if target in properties:
+                problem = _combine(properties[target], prop)
+                if problem:
+                    conflicts.setdefault(target, []).append(
+                        _(
+                            "The shared field %(name)s is defined differently in %(first)s "
+                            "and %(second)s (%(keyword)s)."
+                        )
+                        % {
+                            "name": target,
+                            "first": owner[target],
+                            "second": definition.key,
+                            "keyword": problem,
+                        }
+                    )
+            else:
+                properties[target] = dict(prop)
+                owner[target] = definition.key
+            sources.setdefault(target, []).append((definition.key, name))
+            if name in definition_required:
+                required.add(target)
+    return properties, sources, required
+
+
+def _combine(merged: dict[str, Any], other: dict[str, Any]) -> str:
+    """Fold ``other`` into ``merged`` (the stricter bounds win) or name the keyword that
+    disagrees."""
+    for keyword in _MUST_AGREE:
+        if merged.get(keyword) != other.get(keyword):
+            return keyword
+    for keyword in _LOWER_BOUNDS:
+        if keyword in other:
+            merged[keyword] = max(merged.get(keyword, other[keyword]), other[keyword])
+    for keyword in _UPPER_BOUNDS:
+        if keyword in other:
+            merged[keyword] = min(merged.get(keyword, other[keyword]), other[keyword])
+    for low, high in zip(_LOWER_BOUNDS, _UPPER_BOUNDS, strict=True):
+        if low in merged and high in merged and merged[low] > merged[high]:
+            return f"{low}/{high}"
+    return ""
+
+
+def _merge_layout(definitions: Sequence[FormDefinition], sources: Sources) -> dict[str, Any]:
+    shared_sections: list[dict[str, Any]] = []
+    own_sections: list[dict[str, Any]] = []
+    hints: dict[str, Any] = {}
+    placed: set[str] = set()
+    for definition in definitions:
+        for section in definition.layout["sections"]:
+            shared: list[str] = []
+            own: list[str] = []
+            for name in section["fields"]:
+                target = merged_name(definition, name)
+                if target in placed:
+                    continue
+                placed.add(target)
+                if definition_hints := spec.field_hints(definition, name):
+                    hints[target] = definition_hints
+                (own if SEPARATOR in target else shared).append(target)
+            if shared:
+                same = next((s for s in shared_sections if s["title"] == section["title"]), None)
+                if same:
+                    same["fields"].extend(shared)
+                else:
+                    shared_sections.append({**section, "fields": shared})
+            if own:
+                own_sections.append(
+                    {
+                        "title": f"{definition.title}：{section['title']}",
+                        "title_en": f"{definition.title_en or definition.title}: "
+                        f"{section.get('title_en') or section['title']}",
+                        "fields": own,
+                    }
+                )
+    return {"sections": shared_sections + own_sections, "fields": hints}
+
+
+def _merge_attachments(
+    definitions: Sequence[FormDefinition], conflicts: dict[str, list[Any]]
+) -> tuple[list[dict[str, Any]], Sources]:
+    slots: dict[str, dict[str, Any]] = {}
+    slot_sources: Sources = {}
+    for definition in definitions:
+        for slot in definition.attachments or []:
+            shared = slot.get("shared") is True
+            target = slot["key"] if shared else f"{definition.key}{SEPARATOR}{slot['key']}"
+            if target in slots:
+                merged = slots[target]
+                merged["types"] = [t for t in merged["types"] if t in slot["types"]]
+                merged["max_mb"] = min(merged["max_mb"], slot["max_mb"])
+                merged["required"] = bool(merged.get("required") or slot.get("required"))
+                if not merged["types"]:
+                    conflicts.setdefault(target, []).append(
+                        _("The shared attachment %(key)s has no file type all forms accept.")
+                        % {"key": target}
+                    )
+            else:
+                slots[target] = {**slot, "key": target, "types": list(slot["types"])}
+            slot_sources.setdefault(target, []).append((definition.key, slot["key"]))
+    return list(slots.values()), slot_sources
+
+
+def split_merged_data(merged: MergedForm, data: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each definition's answers under its own field names: ``{definition key: data}``."""
+    split: dict[str, dict[str, Any]] = {definition.key: {} for definition in merged.definitions}
+    for name, value in data.items():
+        for definition_key, original in merged.sources.get(name, []):
+            split[definition_key][original] = value
+    return split
+
+
+def join_split_data(merged: MergedForm, split: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """The reverse of ``split_merged_data``, e.g. to refill a merged form from per-item
+    drafts: a shared answer comes from the first definition that has it."""
+    joined: dict[str, Any] = {}
+    for name, origins in merged.sources.items():
+        for definition_key, original in origins:
+            answers = split.get(definition_key) or {}
+            if original in answers:
+                joined[name] = answers[original]
+                break
+    return joined

@@ -1,0 +1,340 @@
+"""Checking a form definition before it is stored, and validating answers against it.
+
+``check_definition`` refuses anything outside the subset in ``spec.py``: a keyword we do
+not know might fetch (``$ref``, ``$id``, ``$dynamicRef``) or behave in ways the renderer
+and the error messages do not cover. Every problem is collected, each under the part
+of the definition it is in (``schema``, ``layout``, ``attachments``).
+
+``validate_data`` lives in ``validation.py`` and is re-exported here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+from jsonschema.validators import validator_for
+
+from onewindow.core.errors import InvalidInput
+from onewindow.forms import spec
+from onewindow.forms.filetypes import FILE_TYPES, GLOBAL_MAX_MB
+from onewindow.forms.validation import coerce_data, validate_data
+
+__all__ = ["check_definition", "coerce_data", "validate_data"]
+
+# Keywords that load or name other documents; refused wherever they appear.
+REFERENCE_KEYWORDS = frozenset(
+    {"$ref", "$dynamicRef", "$recursiveRef", "$id", "$anchor", "$dynamicAnchor", "$vocabulary"}
+)
+_NAME = re.compile(spec.NAME_PATTERN)
+_AUTOCOMPLETE = re.compile(r"^[a-z0-9 -]{1,60}$")
+
+
+def check_definition(
+    *,
+    schema: Any,
+    layout: Any,
+    attachments: Any,
+    key: str | None = None,
+    title: str | None = None,
+) -> None:
+    """Raise ``InvalidInput`` listing every problem of the definition, or return.
+
+    ``key`` and ``title`` are checked when given (``services.create_definition`` does).
+    """
+    errors: dict[str, list[Any]] = {}
+    if key is not None and not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", key):
+        errors["key"] = [_("The key uses lower-case letters, digits, - and _ (at most 64).")]
+    if title is not None and not title.strip():
+        errors["title"] = [_("Enter a title.")]
+    schema_errors = _check_schema(schema)
+    if schema_errors:
+        errors["schema"] = schema_errors
+    else:
+        layout_errors = _check_layout(schema, layout)
+        if layout_errors:
+            errors["layout"] = layout_errors
+    slot_errors = _check_attachments(attachments)
+    if slot_errors:
+        errors["attachments"] = slot_errors
+    if errors:
+        raise InvalidInput(
+            gettext_lazy("This form definition has problems."),
+            code="invalid_definition",
+            fields=errors,
+        )
+
+
+def _references(node: Any, found: list[str]) -> list[str]:
+    if isinstance(node, dict):
+        for name, value in node.items():
+            if name in REFERENCE_KEYWORDS:
+                found.append(f"{name}: {value}" if isinstance(value, str) else name)
+            _references(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _references(value, found)
+    return found
+
+
+def _check_schema(schema: Any) -> list[str]:
+    if not isinstance(schema, dict):
+        return [_("The schema must be a JSON object.")]
+    problems: list[str] = []
+    for reference in _references(schema, []):
+        value = reference.partition(": ")[2]
+        if value and not value.startswith("#"):
+            problems.append(_("Remote references are not allowed: %(ref)s") % {"ref": reference})
+        else:
+            problems.append(_("References are not supported: %(ref)s") % {"ref": reference})
+    if problems:
+        return problems
+    declared = str(schema.get("$schema", spec.DRAFT_2020_12)).rstrip("#")
+    if (
+        declared != spec.DRAFT_2020_12
+        or validator_for(schema, default=Draft202012Validator) is not Draft202012Validator
+    ):
+        problems.append(_("The schema must use JSON Schema draft 2020-12."))
+    else:
+        try:
+            Draft202012Validator.check_schema(schema)
+        except SchemaError as exc:
+            problems.append(_("This is not valid JSON Schema: %(error)s") % {"error": exc.message})
+    for keyword in sorted(set(schema) - spec.TOP_KEYWORDS):
+        problems.append(_("The keyword %(keyword)s is not supported.") % {"keyword": keyword})
+    if schema.get("additionalProperties", False) is not False:
+        problems.append(_("additionalProperties may only be false."))
+    properties = schema.get("properties")
+    if schema.get("type") != "object" or not isinstance(properties, dict) or not properties:
+        problems.append(_("The schema must be an object with at least one property."))
+        return problems
+    for name, prop in properties.items():
+        problems.extend(_check_property(name, prop))
+    required = schema.get("required", [])
+    if not isinstance(required, list):
+        required = []
+    for name in required:
+        if name not in properties:
+            problems.append(
+                _("The required list names a property that does not exist: %(name)s")
+                % {"name": name}
+            )
+    return problems
+
+
+def _check_property(name: str, prop: Any) -> list[str]:
+    if not _NAME.match(name):
+        return [
+            _(
+                "Property names use lower-case letters, digits and single underscores, "
+                "starting with a letter: %(name)s"
+            )
+            % {"name": name}
+        ]
+    if not isinstance(prop, dict) or prop.get("type") not in spec.KEYWORDS_BY_TYPE:
+        types = ", ".join(spec.KEYWORDS_BY_TYPE)
+        return [_("%(name)s: the type must be one of %(types)s.") % {"name": name, "types": types}]
+    problems: list[str] = []
+    kind = prop["type"]
+    for keyword in sorted(set(prop) - spec.COMMON_KEYWORDS - spec.KEYWORDS_BY_TYPE[kind]):
+        problems.append(
+            _("%(name)s: the keyword %(keyword)s is not supported for %(type)s.")
+            % {"name": name, "keyword": keyword, "type": kind}
+        )
+    if not str(prop.get("title") or "").strip():
+        problems.append(_("%(name)s: a title (the Chinese label) is required.") % {"name": name})
+    if "format" in prop and prop["format"] not in spec.FORMATS:
+        formats = ", ".join(sorted(spec.FORMATS))
+        problems.append(
+            _("%(name)s: the format must be one of %(formats)s.")
+            % {"name": name, "formats": formats}
+        )
+    if "pattern" in prop:
+        try:
+            re.compile(str(prop["pattern"]))
+        except re.error:
+            problems.append(
+                _("%(name)s: the pattern is not a valid regular expression.") % {"name": name}
+            )
+    if "x-shared" in prop and not isinstance(prop["x-shared"], bool):
+        problems.append(_("%(name)s: x-shared must be true or false.") % {"name": name})
+    enum_owner = prop
+    if kind == "array":
+        items = prop.get("items")
+        if (
+            not isinstance(items, dict)
+            or set(items) - spec.ITEM_KEYWORDS
+            or items.get("type") not in ("string", "integer")
+            or "enum" not in items
+        ):
+            problems.append(
+                _("%(name)s: a list must have items of one type with an enum of choices.")
+                % {"name": name}
+            )
+            return problems
+        enum_owner = items
+    if "enum" in enum_owner and not _enum_is_valid(enum_owner):
+        problems.append(
+            _("%(name)s: enum must be a non-empty list of distinct values of the property's type.")
+            % {"name": name}
+        )
+    return problems
+
+
+def _enum_is_valid(prop: dict[str, Any]) -> bool:
+    values = prop["enum"]
+    python_type = {"string": str, "integer": int}.get(prop["type"])
+    return (
+        isinstance(values, list)
+        and bool(values)
+        and python_type is not None
+        and all(type(value) is python_type for value in values)
+        and len(set(values)) == len(values)
+    )
+
+
+def _check_layout(schema: dict[str, Any], layout: Any) -> list[str]:
+    sections = layout.get("sections") if isinstance(layout, dict) else None
+    if (
+        not isinstance(sections, list)
+        or not sections
+        or not all(_section_is_valid(section) for section in sections)
+        or set(layout) - {"sections", "fields"}
+    ):
+        return [
+            _("The layout must have a list of sections, each with a title and a list of fields.")
+        ]
+    properties = schema["properties"]
+    problems: list[str] = []
+    seen: set[str] = set()
+    for section in sections:
+        for name in section["fields"]:
+            if name not in properties:
+                problems.append(
+                    _("The layout names a field that is not in the schema: %(name)s")
+                    % {"name": name}
+                )
+            elif name in seen:
+                problems.append(
+                    _("The field %(name)s appears more than once in the layout.") % {"name": name}
+                )
+            seen.add(name)
+    for name in properties:
+        if name not in seen:
+            problems.append(
+                _("The schema property %(name)s is missing from the layout.") % {"name": name}
+            )
+    hints = layout.get("fields", {})
+    if not isinstance(hints, dict):
+        return [*problems, _("The layout's fields must be an object of hints by field name.")]
+    for name, field_hints in hints.items():
+        if name not in properties:
+            problems.append(
+                _("The layout names a field that is not in the schema: %(name)s") % {"name": name}
+            )
+        elif not isinstance(field_hints, dict):
+            problems.append(_("%(name)s: hints must be an object.") % {"name": name})
+        else:
+            problems.extend(_check_hints(name, properties[name], field_hints))
+    return problems
+
+
+def _section_is_valid(section: Any) -> bool:
+    return (
+        isinstance(section, dict)
+        and not set(section) - spec.SECTION_KEYS
+        and bool(str(section.get("title") or "").strip())
+        and isinstance(section.get("fields"), list)
+        and all(isinstance(name, str) for name in section["fields"])
+    )
+
+
+def _check_hints(name: str, prop: dict[str, Any], hints: dict[str, Any]) -> list[str]:
+    problems = [
+        _("%(name)s: unknown layout hint %(hint)s.") % {"name": name, "hint": hint}
+        for hint in sorted(set(hints) - spec.HINT_KEYS)
+    ]
+    kind = prop["type"]
+    widget = spec.widget_for(prop, hints)
+    has_choices = "enum" in prop or kind == "array"
+    if (
+        widget not in spec.WIDGETS_BY_TYPE[kind]
+        or (has_choices and widget not in spec.CHOICE_WIDGETS | {"checkbox"})
+        or (widget == "date" and prop.get("format") != "date")
+    ):
+        problems.append(
+            _("%(name)s: the widget %(widget)s does not fit a property of type %(type)s.")
+            % {"name": name, "widget": widget, "type": kind}
+        )
+    elif widget in spec.CHOICE_WIDGETS and kind in ("string", "integer") and "enum" not in prop:
+        problems.append(
+            _("%(name)s: the widget %(widget)s needs a list of choices (enum).")
+            % {"name": name, "widget": widget}
+        )
+    choices = prop.get("enum") or (prop.get("items") or {}).get("enum")
+    for names_key in ("enumNames", "enumNames_en"):
+        if names_key in hints and (
+            not choices
+            or not isinstance(hints[names_key], list)
+            or len(hints[names_key]) != len(choices)
+        ):
+            problems.append(
+                _("%(name)s: %(hint)s must have one label per choice.")
+                % {"name": name, "hint": names_key}
+            )
+    if "autocomplete" in hints and not _AUTOCOMPLETE.match(str(hints["autocomplete"])):
+        problems.append(_("%(name)s: autocomplete is not a valid token.") % {"name": name})
+    return problems
+
+
+def _check_attachments(attachments: Any) -> list[str]:
+    if not isinstance(attachments, list) or not all(isinstance(s, dict) for s in attachments):
+        return [_("Attachment slots must be a list of objects.")]
+    problems: list[str] = []
+    seen: set[str] = set()
+    known = ", ".join(FILE_TYPES)
+    for slot in attachments:
+        key = str(slot.get("key") or "")
+        if not _NAME.match(key):
+            problems.append(
+                _("Attachment keys use lower-case letters, digits and single underscores: %(key)s")
+                % {"key": key}
+            )
+            continue
+        if key in seen:
+            problems.append(_("The attachment key %(key)s is used twice.") % {"key": key})
+        seen.add(key)
+        for setting in sorted(set(slot) - spec.SLOT_KEYS):
+            problems.append(
+                _("Attachment %(key)s: unknown setting %(setting)s.")
+                % {"key": key, "setting": setting}
+            )
+        if not str(slot.get("label") or "").strip():
+            problems.append(_("Attachment %(key)s: a label is required.") % {"key": key})
+        types = slot.get("types")
+        if not isinstance(types, list) or not types or set(map(str, types)) - set(FILE_TYPES):
+            problems.append(
+                _("Attachment %(key)s: types must be chosen from %(types)s.")
+                % {"key": key, "types": known}
+            )
+        max_mb = slot.get("max_mb")
+        if (
+            isinstance(max_mb, bool)
+            or not isinstance(max_mb, int | float)
+            or not 0 < max_mb <= GLOBAL_MAX_MB
+        ):
+            problems.append(
+                _("Attachment %(key)s: max_mb must be more than 0 and at most %(max)s.")
+                % {"key": key, "max": GLOBAL_MAX_MB}
+            )
+        for flag in ("required", "shared"):
+            if flag in slot and not isinstance(slot[flag], bool):
+                problems.append(
+                    _("Attachment %(key)s: %(setting)s must be true or false.")
+                    % {"key": key, "setting": flag}
+                )
+    return problems

@@ -1,0 +1,162 @@
+"""Writes to forms data. Each function runs in one transaction with its audit record.
+
+Attachments are stored by ``attachments.store_attachment`` (same rules, kept apart
+because of the file checks).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.audit.models import Outcome
+from onewindow.audit.services import record_event
+from onewindow.core.errors import Conflict, Forbidden
+from onewindow.forms import permissions
+from onewindow.forms.models import FormDefinition, FormDraft
+from onewindow.forms.schema import check_definition
+from onewindow.forms.validation import draft_values
+
+
+def definition_digest(
+    *, title: str, title_en: str, schema: Any, layout: Any, attachments: Any
+) -> str:
+    """SHA-256 over the canonical JSON of a definition's content."""
+    content = {
+        "title": title,
+        "title_en": title_en,
+        "schema": schema,
+        "layout": layout,
+        "attachments": attachments,
+    }
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def create_definition(
+    *,
+    actor: Any | None,
+    key: str,
+    title: str,
+    title_en: str = "",
+    schema: dict[str, Any],
+    layout: dict[str, Any],
+    attachments: list[dict[str, Any]] | None = None,
+    request: HttpRequest | None = None,
+) -> FormDefinition:
+    """Check the definition and store it as the next version of ``key``."""
+    attachments = attachments or []
+    if not permissions.can_manage_definitions(actor):
+        with transaction.atomic():
+            record_event(
+                actor=actor,
+                action="forms.definition_created",
+                target=("forms.formdefinition", key),
+                outcome=Outcome.DENIED,
+                request=request,
+            )
+        raise Forbidden(_("You may not publish form definitions."), code="forbidden")
+    check_definition(key=key, title=title, schema=schema, layout=layout, attachments=attachments)
+    digest = definition_digest(
+        title=title, title_en=title_en, schema=schema, layout=layout, attachments=attachments
+    )
+    try:
+        with transaction.atomic():
+            latest = FormDefinition.objects.filter(key=key).aggregate(v=Max("version"))["v"]
+            definition = FormDefinition.objects.create(
+                key=key,
+                version=(latest or 0) + 1,
+                title=title.strip(),
+                title_en=title_en.strip(),
+                schema=schema,
+                layout=layout,
+                attachments=attachments,
+                created_by=actor,
+                sha256=digest,
+            )
+            record_event(
+                actor=actor,
+                action="forms.definition_created",
+                target=definition,
+                detail={"key": key, "version": definition.version, "sha256": digest},
+                request=request,
+            )
+    except IntegrityError as exc:
+        # Someone else published a version of the same key between our read and insert.
+        raise Conflict(
+            _("Another version of this form was just published. Try again."), code="conflict"
+        ) from exc
+    return definition
+
+
+def save_draft(
+    *,
+    owner: Any,
+    definition: FormDefinition,
+    context: str,
+    data: Mapping[str, Any],
+    request: HttpRequest | None = None,
+) -> FormDraft:
+    """Keep what the applicant has typed so far. Nothing is validated: half-finished
+    answers are the point of a draft; ``validate_data`` runs at submission."""
+    values = draft_values(definition, data)
+    with transaction.atomic():
+        draft, created = FormDraft.objects.update_or_create(
+            owner=owner, definition=definition, context=context[:200], defaults={"data": values}
+        )
+        record_event(
+            actor=owner,
+            action="forms.draft_saved",
+            target=draft,
+            detail={
+                "definition": str(definition),
+                "context": draft.context,
+                "fields": sorted(values),
+                "created": created,
+            },
+            request=request,
+        )
+    return draft
+
+
+def load_draft(*, owner: Any, definition: FormDefinition, context: str) -> FormDraft | None:
+    """The owner's draft of this form in this context, if there is one."""
+    if not getattr(owner, "is_authenticated", False):
+        return None
+    return FormDraft.objects.filter(
+        owner=owner, definition=definition, context=context[:200]
+    ).first()
+
+
+def discard_draft(
+    *,
+    owner: Any,
+    definition: FormDefinition,
+    context: str,
+    request: HttpRequest | None = None,
+) -> bool:
+    """Delete the draft (after submission, or when the applicant starts over)."""
+    with transaction.atomic():
+        draft = (
+            FormDraft.objects.select_for_update()
+            .filter(owner=owner, definition=definition, context=context[:200])
+            .first()
+        )
+        if draft is None:
+            return False
+        record_event(
+            actor=owner,
+            action="forms.draft_discarded",
+            target=draft,
+            detail={"definition": str(definition), "context": draft.context},
+            request=request,
+        )
+        draft.delete()
+    return True

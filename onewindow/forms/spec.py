@@ -1,0 +1,118 @@
+"""What a form definition may contain, and small helpers every forms module shares.
+
+A definition is three JSON documents: ``schema`` (JSON Schema draft 2020-12, a flat
+object of questions), ``layout`` (sections in order, plus per-field hints) and
+``attachments`` (one upload slot per required material). Only the subset below is
+supported, so that every definition can be rendered accessibly and validated on the
+server without fetching or executing anything.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from django.utils.translation import get_language
+
+DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
+
+TOP_KEYWORDS = frozenset(
+    {"$schema", "$comment", "type", "title", "description", "properties", "required"}
+    | {"additionalProperties"}
+)
+COMMON_KEYWORDS = frozenset({"type", "title", "description", "$comment", "x-shared"})
+KEYWORDS_BY_TYPE: dict[str, frozenset[str]] = {
+    "string": frozenset({"minLength", "maxLength", "pattern", "format", "enum"}),
+    "integer": frozenset({"minimum", "maximum", "enum"}),
+    "number": frozenset({"minimum", "maximum"}),
+    "boolean": frozenset(),
+    "array": frozenset({"items", "minItems", "maxItems", "uniqueItems"}),
+}
+ITEM_KEYWORDS = frozenset({"type", "enum"})
+FORMATS = frozenset({"date", "email", "cn-id", "cn-uscc"})
+
+WIDGETS_BY_TYPE: dict[str, frozenset[str]] = {
+    "string": frozenset({"text", "textarea", "select", "radio", "date", "email", "tel"})
+    | {"id_number"},
+    "integer": frozenset({"number", "select", "radio"}),
+    "number": frozenset({"number"}),
+    "boolean": frozenset({"checkbox", "radio", "select"}),
+    "array": frozenset({"checkbox", "select"}),
+}
+# Widgets that offer a list of choices, so the string or integer needs an enum.
+CHOICE_WIDGETS = frozenset({"select", "radio"})
+HINT_KEYS = frozenset(
+    {"widget", "label_en", "help", "help_en", "enumNames", "enumNames_en", "autocomplete"}
+    | {"pattern_error", "pattern_error_en"}
+)
+SECTION_KEYS = frozenset({"title", "title_en", "fields"})
+SLOT_KEYS = frozenset(
+    {"key", "label", "label_en", "help", "help_en", "required", "types", "max_mb", "shared"}
+)
+# Property and slot names: lower case, digits, single underscores. A double underscore
+# is reserved for namespacing in merged life-event forms (``<key>__<field>``).
+NAME_PATTERN = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
+
+
+class DefinitionLike(Protocol):
+    """A stored ``FormDefinition`` or a ``merge.MergedForm``."""
+
+    @property
+    def schema(self) -> Any: ...
+
+    @property
+    def layout(self) -> Any: ...
+
+    @property
+    def attachments(self) -> Any: ...
+
+
+def is_english(language: str | None = None) -> bool:
+    return (language or get_language() or "").startswith("en")
+
+
+def localized(mapping: dict[str, Any], field: str, language: str | None = None) -> str:
+    """``mapping[field + "_en"]`` in English when it is filled, else ``mapping[field]``."""
+    if is_english(language):
+        english = mapping.get(f"{field}_en")
+        if english:
+            return str(english)
+    return str(mapping.get(field) or "")
+
+
+def field_hints(definition: DefinitionLike, name: str) -> dict[str, Any]:
+    hints = (definition.layout or {}).get("fields") or {}
+    return dict(hints.get(name) or {})
+
+
+def default_widget(prop: dict[str, Any]) -> str:
+    kind = prop.get("type")
+    if kind == "array" or kind == "boolean":
+        return "checkbox"
+    if kind in ("integer", "number"):
+        return "select" if "enum" in prop else "number"
+    if "enum" in prop:
+        return "select" if len(prop["enum"]) > 5 else "radio"
+    return {"date": "date", "email": "email", "cn-id": "id_number", "cn-uscc": "id_number"}.get(
+        str(prop.get("format", "")), "text"
+    )
+
+
+def widget_for(prop: dict[str, Any], hints: dict[str, Any]) -> str:
+    return str(hints.get("widget") or default_widget(prop))
+
+
+def layout_order(definition: DefinitionLike) -> list[str]:
+    """Field names in the order the layout asks them."""
+    return [
+        name
+        for section in (definition.layout or {}).get("sections") or []
+        for name in section.get("fields") or []
+    ]
+
+
+def field_label(definition: DefinitionLike, name: str, language: str | None = None) -> str:
+    prop = definition.schema["properties"].get(name, {})
+    hints = field_hints(definition, name)
+    if is_english(language) and hints.get("label_en"):
+        return str(hints["label_en"])
+    return str(prop.get("title") or name)

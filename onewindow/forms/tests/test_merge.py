@@ -1,0 +1,186 @@
+import pytest
+
+from onewindow.conftest import make_id_number
+from onewindow.core.errors import InvalidInput
+from onewindow.forms import queries
+from onewindow.forms.demo import load_demo_forms
+from onewindow.forms.merge import join_split_data, merge_definitions, split_merged_data
+from onewindow.forms.schema import validate_data
+from onewindow.forms.spec import layout_order
+from onewindow.forms.tests.conftest import make_definition
+
+NEWBORN = ["birth_certificate", "newborn_hukou", "newborn_insurance", "social_security_card"]
+SHARED = [
+    "applicant_name",
+    "applicant_id_number",
+    "applicant_phone",
+    "relation",
+    "child_name",
+    "child_sex",
+    "child_birth_date",
+    "declaration",
+]
+
+
+@pytest.fixture
+def newborn(db):
+    load_demo_forms()
+    definitions = queries.latest_definitions(NEWBORN)
+    return definitions, merge_definitions(definitions, title="新生儿出生一件事")
+
+
+def test_shared_questions_are_asked_once(newborn):
+    definitions, merged = newborn
+    order = layout_order(merged)
+    assert len(order) == len(set(order)) == len(merged.schema["properties"])
+    for name in SHARED:
+        assert order.count(name) == 1
+        assert all(f"{d.key}__{name}" not in order for d in definitions)
+    # Each of the four asked these; the merged form asks them once instead of four times.
+    asked_separately = sum(len(d.schema["properties"]) for d in definitions)
+    assert len(order) <= asked_separately - 3 * len(SHARED)
+
+
+def test_shared_questions_come_first_then_each_forms_own(newborn):
+    _, merged = newborn
+    sections = merged.layout["sections"]
+    assert sections[0]["title"] == "申请人信息"
+    assert sections[0]["fields"][:3] == ["applicant_name", "applicant_id_number", "applicant_phone"]
+    own = [s for s in sections if any("__" in name for name in s["fields"])]
+    assert own[0]["title"] == "出生医学证明首次签发：新生儿信息"
+    assert own[0]["title_en"] == "First issue of a medical birth certificate: About the baby"
+    assert "birth_certificate__birth_hospital" in own[0]["fields"]
+
+
+def test_other_fields_are_namespaced_with_their_hints(newborn):
+    _, merged = newborn
+    properties = merged.schema["properties"]
+    assert "newborn_hukou__hukou_address" in properties
+    assert "newborn_insurance__bank" in properties and "social_security_card__bank" in properties
+    hints = merged.layout["fields"]["newborn_hukou__relation_to_head"]
+    assert hints["widget"] == "select"
+    assert "newborn_hukou__relation_to_head" in merged.schema["required"]
+    assert "newborn_insurance__bank" not in merged.schema["required"]
+    assert "social_security_card__bank" in merged.schema["required"]
+
+
+def test_shared_attachments_are_asked_once(newborn):
+    _, merged = newborn
+    keys = [slot["key"] for slot in merged.attachments]
+    assert keys.count("parents_id_cards") == 1
+    assert keys.count("birth_medical_certificate") == 1
+    assert "birth_certificate__registration_form" in keys
+    assert "social_security_card__photo" in keys
+    assert merged.slot_sources["birth_medical_certificate"] == [
+        ("newborn_hukou", "birth_medical_certificate"),
+        ("newborn_insurance", "birth_medical_certificate"),
+    ]
+    definition, slot = merged.slot_origin("birth_medical_certificate")
+    assert (definition.key, slot) == ("newborn_hukou", "birth_medical_certificate")
+
+
+def test_merged_data_splits_back_per_form(newborn):
+    definitions, merged = newborn
+    mother = make_id_number(birth="19920101")
+    data = {
+        "applicant_name": "王芳",
+        "applicant_id_number": mother,
+        "applicant_phone": "13812345678",
+        "relation": "mother",
+        "child_name": "王小明",
+        "child_sex": "male",
+        "child_birth_date": "2025-03-07",
+        "declaration": "on",
+        "mother_name": "王芳",
+        "mother_id_number": mother,
+        "birth_certificate__birth_hospital": "市第一妇婴保健院",
+        "birth_certificate__birth_weight_g": "3250",
+        "newborn_hukou__ethnicity": "汉族",
+        "newborn_hukou__hukou_address": "黄浦区某路 1 号",
+        "newborn_hukou__household_head_name": "王大明",
+        "newborn_hukou__relation_to_head": "grandson",
+        "newborn_insurance__insurance_district": "310101",
+        "newborn_insurance__payment_method": "online",
+        "applicant_address": "黄浦区某路 1 号",
+        "social_security_card__bank": "icbc",
+        "social_security_card__delivery": "mail",
+    }
+    cleaned = validate_data(merged, data)
+    split = split_merged_data(merged, cleaned)
+    assert set(split) == set(NEWBORN)
+    assert split["birth_certificate"]["birth_weight_g"] == 3250
+    assert "birth_weight_g" not in split["newborn_hukou"]
+    for key in NEWBORN:
+        assert split[key]["applicant_name"] == "王芳"
+        assert split[key]["declaration"] is True
+    by_key = {d.key: d for d in definitions}
+    for key, answers in split.items():
+        # Each form's share of the answers is valid against that form alone.
+        assert validate_data(by_key[key], answers) == answers
+    assert join_split_data(merged, split) == cleaned
+
+
+def test_errors_on_the_merged_form_use_merged_names(newborn):
+    _, merged = newborn
+    with pytest.raises(InvalidInput) as excinfo:
+        validate_data(merged, {"birth_certificate__birth_weight_g": "20"}, "en")
+    fields = excinfo.value.fields
+    assert "applicant_name" in fields
+    assert [str(m) for m in fields["birth_certificate__birth_weight_g"]] == [
+        "Enter a number of at least 300."
+    ]
+
+
+def one_field_form(key, prop, *, slots=None):
+    schema = {"type": "object", "properties": {"phone": prop}, "required": ["phone"]}
+    layout = {"sections": [{"title": "联系", "fields": ["phone"]}]}
+    return make_definition(key=key, schema=schema, layout=layout, attachments=slots or [])
+
+
+def test_conflicting_shared_fields_raise_a_clear_error(db):
+    first = one_field_form("first", {"type": "string", "title": "电话", "x-shared": True})
+    second = one_field_form("second", {"type": "integer", "title": "电话", "x-shared": True})
+    with pytest.raises(InvalidInput) as excinfo:
+        merge_definitions([first, second])
+    assert excinfo.value.code == "merge_conflict"
+    message = str(excinfo.value.fields["phone"][0])
+    assert "phone" in message and "first" in message and "second" in message
+    assert "(type)" in message
+
+
+def test_shared_fields_take_the_stricter_bounds(db):
+    first = one_field_form("first", {"type": "string", "title": "电话", "maxLength": 20})
+    first.schema["properties"]["phone"]["x-shared"] = True
+    second = one_field_form(
+        "second", {"type": "string", "title": "电话", "maxLength": 11, "minLength": 3}
+    )
+    second.schema["properties"]["phone"]["x-shared"] = True
+    merged = merge_definitions([first, second])
+    assert merged.schema["properties"]["phone"]["maxLength"] == 11
+    assert merged.schema["properties"]["phone"]["minLength"] == 3
+
+
+def test_a_field_shared_by_one_form_only_is_not_merged(db):
+    first = one_field_form("first", {"type": "string", "title": "电话", "x-shared": True})
+    second = one_field_form("second", {"type": "integer", "title": "分机"})
+    merged = merge_definitions([first, second])
+    assert set(merged.schema["properties"]) == {"phone", "second__phone"}
+
+
+def test_shared_attachments_need_a_common_type(db):
+    pdf_only = [{"key": "scan", "label": "扫描件", "types": ["pdf"], "max_mb": 5, "shared": True}]
+    png_only = [{"key": "scan", "label": "扫描件", "types": ["png"], "max_mb": 2, "shared": True}]
+    prop = {"type": "string", "title": "电话"}
+    first = one_field_form("first", prop, slots=pdf_only)
+    second = one_field_form("second", prop, slots=png_only)
+    with pytest.raises(InvalidInput) as excinfo:
+        merge_definitions([first, second])
+    assert "scan" in excinfo.value.fields
+
+
+def test_the_same_form_cannot_be_merged_twice(db):
+    form = one_field_form("first", {"type": "string", "title": "电话"})
+    with pytest.raises(InvalidInput):
+        merge_definitions([form, form])
+    with pytest.raises(InvalidInput):
+        merge_definitions([])

@@ -1,0 +1,233 @@
+from html.parser import HTMLParser
+
+import pytest
+from django.http import QueryDict
+from django.utils import translation
+
+from onewindow.core.errors import InvalidInput
+from onewindow.forms import queries
+from onewindow.forms.demo import load_demo_forms
+from onewindow.forms.merge import merge_definitions
+from onewindow.forms.rendering import build_form, render_form
+from onewindow.forms.schema import validate_data
+
+
+class Page(HTMLParser):
+    """Start tags with their attributes, in order, and the text inside each id."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text = ""
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text += data
+
+    def all(self, tag, **attrs):
+        return [
+            a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in attrs.items())
+        ]
+
+    def ids(self):
+        return {a["id"] for _, a in self.tags if a.get("id")}
+
+
+def controls(page):
+    return [a for t, a in page.tags if t in ("input", "select", "textarea")]
+
+
+def test_every_control_has_a_label(sample):
+    page = Page(render_form(sample))
+    label_targets = {a["for"] for a in page.all("label")}
+    assert controls(page)
+    for control in controls(page):
+        assert control["id"] in label_targets, control
+    assert not page.all("script")
+
+
+def test_sections_and_groups_are_fieldsets_with_legends(sample):
+    page = Page(render_form(sample))
+    tags = [t for t, _ in page.tags]
+    fieldsets = [i for i, t in enumerate(tags) if t == "fieldset"]
+    assert len(fieldsets) == 2 + 2 + 1  # two sections, two groups, the uploads
+    for index in fieldsets:
+        assert tags[index + 1] == "legend"
+
+
+def test_inputs_by_widget(sample):
+    page = Page(render_form(sample))
+    assert page.all("input", id="id_full_name")[0]["type"] == "text"
+    assert page.all("input", id="id_age")[0]["inputmode"] == "numeric"
+    assert page.all("input", id="id_amount")[0]["inputmode"] == "decimal"
+    assert page.all("input", id="id_birth")[0]["type"] == "date"
+    assert page.all("input", id="id_email")[0]["type"] == "email"
+    assert page.all("input", id="id_id_number")[0]["spellcheck"] == "false"
+    assert page.all("textarea", id="id_notes")
+    assert [a["value"] for a in page.all("input", type="radio", name="colour")] == ["red", "blue"]
+    assert len(page.all("input", type="checkbox", name="toppings")) == 3
+    assert page.all("input", id="id_agree")[0]["type"] == "checkbox"
+    # Required questions say so to assistive technology; no browser validation.
+    assert page.all("input", id="id_full_name")[0]["aria-required"] == "true"
+    assert "aria-required" not in page.all("input", id="id_amount")[0]
+    assert not [c for c in controls(page) if "required" in c]
+
+
+def test_optional_questions_are_marked(sample):
+    optional = {"code", "amount", "birth", "email", "id_number", "uscc", "notes", "newsletter"}
+    with translation.override("zh-hans"):
+        assert render_form(sample).count("(选填)") == len(optional) + 1  # + the photo
+    with translation.override("en"):
+        form = build_form(sample)
+        html = render_form(sample)
+    assert html.count("(optional)") == len(optional) + 1
+    fields = [f for section in form.sections for f in section.fields]
+    assert {f.name for f in fields if not f.required} == optional
+
+
+def test_hints_are_described_by(sample):
+    page = Page(render_form(sample))
+    field = page.all("input", id="id_full_name")[0]
+    assert field["aria-describedby"] == "id_full_name_helptext"
+    assert "id_full_name_helptext" in page.ids()
+
+
+def test_errors_are_linked_and_described(sample):
+    with pytest.raises(InvalidInput) as excinfo:
+        validate_data(sample, {"full_name": "张", "age": "x"})
+    page = Page(render_form(sample, data={"full_name": "张"}, errors=excinfo.value.fields))
+    full_name = page.all("input", id="id_full_name")[0]
+    assert full_name["aria-invalid"] == "true"
+    assert full_name["aria-describedby"] == "id_full_name_helptext id_full_name_error"
+    assert "id_full_name_error" in page.ids()
+    assert "id_age_error" in page.ids()
+    summary_links = [a["href"] for a in page.all("a")]
+    assert summary_links[:2] == ["#id_full_name", "#id_age"]
+    # A group's error is on its fieldset; the summary links to its first option.
+    assert "#id_colour_0" in summary_links
+    group = [
+        a for a in page.all("fieldset") if "id_colour_error" in (a.get("aria-describedby") or "")
+    ]
+    assert group
+    assert page.all("div", role="alert")
+    assert "aria-invalid" not in page.all("input", id="id_amount")[0]
+
+
+def test_english_texts_under_english(sample):
+    with translation.override("en"):
+        page = Page(render_form(sample))
+    assert "About you" in page.text and "基本信息" not in page.text
+    assert "Full name" in page.text and "As on your ID" in page.text
+    assert "Red" in page.text and "红色" not in page.text
+    assert "Scan" in page.text
+    # A field without an English label falls back to its Chinese title.
+    assert "年龄" in page.text
+
+
+def test_chinese_texts_under_chinese(sample):
+    with translation.override("zh-hans"):
+        page = Page(render_form(sample))
+    assert "基本信息" in page.text and "姓名" in page.text and "红色" in page.text
+    assert "About you" not in page.text
+
+
+def test_posted_values_are_filled_back(sample):
+    posted = QueryDict(mutable=True)
+    posted.update({"full_name": '"><script>alert(1)</script>', "colour": "blue", "notes": "备注"})
+    posted.setlist("toppings", ["ham", "leek"])
+    posted["agree"] = "on"
+    html = render_form(sample, data=posted)
+    page = Page(html)
+    assert page.all("input", id="id_full_name")[0]["value"] == '"><script>alert(1)</script>'
+    assert "<script>" not in html
+    assert "checked" in page.all("input", id="id_colour_1")[0]
+    assert "checked" not in page.all("input", id="id_colour_0")[0]
+    checked = [a["value"] for a in page.all("input", name="toppings") if "checked" in a]
+    assert checked == ["ham", "leek"]
+    assert "checked" in page.all("input", id="id_agree")[0]
+    assert "备注" in page.text
+
+
+def test_typed_draft_values_are_filled_back(sample):
+    page = Page(render_form(sample, data={"age": 30, "agree": False, "amount": 2.0}))
+    assert page.all("input", id="id_age")[0]["value"] == "30"
+    assert page.all("input", id="id_amount")[0]["value"] == "2"
+    assert "checked" not in page.all("input", id="id_agree")[0]
+
+
+def test_select_keeps_its_choice(db):
+    load_demo_forms()
+    definition = queries.latest_definition("passport")
+    page = Page(render_form(definition, data={"travel_purpose": "study"}))
+    options = page.all("option")
+    assert options[0]["value"] == ""
+    assert [o["value"] for o in options if "selected" in o] == ["study"]
+
+
+def test_attachment_inputs(sample):
+    with translation.override("en"):
+        page = Page(render_form(sample))
+    scan = page.all("input", id="id_upload-scan")[0]
+    assert scan["type"] == "file" and scan["name"] == "upload-scan"
+    assert scan["accept"] == ".pdf,application/pdf,.png,image/png"
+    assert scan["aria-required"] == "true"
+    assert "PDF, PNG, up to 1 MB." in page.text
+    assert "JPG, PNG, up to 2 MB." in page.text
+    assert scan["aria-describedby"] == "id_upload-scan_helptext"
+
+
+def test_attachment_errors_are_summarised(sample):
+    errors = {"upload-scan": ["The file must be one of these types: PDF, PNG."]}
+    form = build_form(sample, errors=errors)
+    assert form.summary[0].href == "#id_upload-scan"
+    page = Page(render_form(sample, errors=errors))
+    scan = page.all("input", id="id_upload-scan")[0]
+    assert scan["aria-invalid"] == "true"
+    assert scan["aria-describedby"] == "id_upload-scan_helptext id_upload-scan_error"
+
+
+def test_merged_form_renders(db):
+    load_demo_forms()
+    merged = merge_definitions(
+        queries.latest_definitions(["birth_certificate", "newborn_hukou"]),
+        title_en="Having a baby",
+    )
+    with translation.override("en"):
+        form = build_form(merged)
+        page = Page(render_form(merged))
+    assert form.title == "Having a baby"
+    assert len(page.all("input", id="id_applicant_name")) == 1
+    assert page.all("input", id="id_birth_certificate__birth_hospital")
+    assert len(page.all("input", name="upload-parents_id_cards")) == 1
+    label_targets = {a["for"] for a in page.all("label")}
+    assert all(c["id"] in label_targets for c in controls(page))
+
+
+def test_title_follows_the_language(sample):
+    with translation.override("en"):
+        assert build_form(sample).title == "Sample form"
+    with translation.override("zh-hans"):
+        assert build_form(sample).title == "示例表单"
+
+
+@pytest.mark.urls("onewindow.forms.tests.urls")
+def test_an_uploaded_file_is_shown_with_its_download_link(sample, media):
+    from django.urls import reverse
+
+    from onewindow.conftest import make_user
+    from onewindow.forms.attachments import store_attachment
+    from onewindow.forms.tests.files import PDF, upload
+
+    attachment = store_attachment(
+        owner=make_user(), definition=sample, slot="scan", upload=upload("扫描.pdf", PDF)
+    )
+    with translation.override("en"):
+        page = Page(render_form(sample, uploaded={"scan": attachment}))
+    link = reverse("forms:attachment_download", args=[attachment.pk])
+    assert page.all("a", href=link)
+    assert "扫描.pdf" in page.text and "Choose a file only to replace it." in page.text
+    # Already uploaded: no longer required to choose a file.
+    assert "aria-required" not in page.all("input", id="id_upload-scan")[0]

@@ -1,0 +1,384 @@
+import copy
+
+import pytest
+from django.http import QueryDict
+from django.utils import translation
+from stdnum.cn import ric, uscc
+
+from onewindow.conftest import make_id_number, make_uscc
+from onewindow.core.errors import InvalidInput
+from onewindow.forms.demo import demo_definition_files, read_definition
+from onewindow.forms.schema import check_definition, coerce_data, validate_data
+from onewindow.forms.tests.conftest import make_definition, sample_parts
+
+
+def problems(**changes):
+    parts = sample_parts()
+    parts.update(changes)
+    with pytest.raises(InvalidInput) as excinfo:
+        check_definition(**parts)
+    return {name: [str(m) for m in msgs] for name, msgs in excinfo.value.fields.items()}
+
+
+def sample_with(prop_name, prop, hints=None):
+    parts = sample_parts()
+    parts["schema"]["properties"][prop_name] = prop
+    if hints is not None:
+        parts["layout"]["fields"][prop_name] = hints
+    return parts
+
+
+# --- checking definitions -----------------------------------------------------------
+
+
+def test_sample_and_demo_definitions_pass():
+    check_definition(**sample_parts(), key="sample", title="示例")
+    for path in demo_definition_files():
+        document = read_definition(path)
+        check_definition(
+            key=document["key"],
+            title=document["title"],
+            schema=document["schema"],
+            layout=document["layout"],
+            attachments=document["attachments"],
+        )
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        [],
+        {"type": "object", "properties": {}},
+        {"type": "string"},
+        {"$schema": "http://json-schema.org/draft-07/schema#", "type": "object"},
+    ],
+)
+def test_bad_schema_shapes_are_refused(schema):
+    assert problems(schema=schema)["schema"]
+
+
+def test_invalid_json_schema_is_refused():
+    parts = sample_with("full_name", {"type": "string", "title": "姓名", "minLength": -1})
+    found = problems(**parts)
+    assert any("not valid JSON Schema" in m for m in found["schema"])
+
+
+@pytest.mark.parametrize(
+    ("prop", "needle"),
+    [
+        ({"type": "object", "title": "x"}, "the type must be one of"),
+        ({"type": "string", "title": "x", "if": {"minLength": 1}}, "keyword if"),
+        ({"type": "string", "title": "x", "format": "uri"}, "format must be one of"),
+        ({"type": "string", "title": "x", "pattern": "(unclosed"}, "not a valid regular"),
+        ({"type": "string", "title": "x", "enum": []}, "enum must be"),
+        ({"type": "string", "title": "x", "enum": ["a", 1]}, "enum must be"),
+        ({"type": "string"}, "a title"),
+        ({"type": "array", "title": "x", "items": {"type": "string"}}, "enum of choices"),
+        ({"type": "integer", "title": "x", "minLength": 1}, "keyword minLength"),
+    ],
+)
+def test_unsupported_property_definitions_are_refused(prop, needle):
+    found = problems(**sample_with("notes", prop))
+    assert any(needle in m for m in found["schema"]), found
+
+
+def test_unknown_top_level_keyword_and_additional_properties():
+    schema = copy.deepcopy(sample_parts()["schema"])
+    schema["allOf"] = [{"required": ["notes"]}]
+    schema["additionalProperties"] = True
+    found = problems(schema=schema)["schema"]
+    assert any("allOf" in m for m in found)
+    assert any("additionalProperties" in m for m in found)
+
+
+@pytest.mark.parametrize(
+    "prop",
+    [
+        {"$ref": "https://evil.example/schema.json"},
+        {"type": "string", "title": "x", "$ref": "http://169.254.169.254/latest"},
+        {"type": "array", "title": "x", "items": {"$ref": "//evil.example/items"}},
+    ],
+)
+def test_remote_references_are_refused(prop):
+    found = problems(**sample_with("notes", prop))["schema"]
+    assert any("Remote references are not allowed" in m for m in found)
+
+
+def test_local_references_and_ids_are_refused_too():
+    schema = copy.deepcopy(sample_parts()["schema"])
+    schema["$id"] = "https://example.org/form"
+    schema["properties"]["notes"] = {"$ref": "#/$defs/notes"}
+    found = problems(schema=schema)["schema"]
+    assert any("Remote references are not allowed: $id" in m for m in found)
+    assert any("References are not supported: $ref: #/$defs/notes" in m for m in found)
+
+
+def test_bad_property_names_are_refused():
+    found = problems(**sample_with("a__b", {"type": "string", "title": "x"}))
+    assert any("a__b" in m for m in found["schema"])
+
+
+def test_layout_must_match_the_schema():
+    layout = copy.deepcopy(sample_parts()["layout"])
+    layout["sections"][0]["fields"].remove("code")
+    layout["sections"][0]["fields"].append("ghost")
+    layout["sections"][1]["fields"].append("age")
+    found = problems(layout=layout)["layout"]
+    assert any("not in the schema: ghost" in m for m in found)
+    assert any("missing from the layout" in m and "code" in m for m in found)
+    assert any("age appears more than once" in m for m in found)
+
+
+@pytest.mark.parametrize(
+    ("hints", "needle"),
+    [
+        ({"widget": "date"}, "does not fit"),
+        ({"widget": "slider"}, "does not fit"),
+        ({"enumNames": ["只有一个"]}, "one label per choice"),
+        ({"onclick": "alert(1)"}, "unknown layout hint onclick"),
+        ({"autocomplete": 'x" onfocus="alert(1)'}, "autocomplete"),
+    ],
+)
+def test_bad_layout_hints_are_refused(hints, needle):
+    layout = copy.deepcopy(sample_parts()["layout"])
+    layout["fields"]["colour"] = hints
+    found = problems(layout=layout)["layout"]
+    assert any(needle in m for m in found), found
+
+
+def test_choice_widget_needs_an_enum():
+    layout = copy.deepcopy(sample_parts()["layout"])
+    layout["fields"]["notes"] = {"widget": "select"}
+    assert any("needs a list of choices" in m for m in problems(layout=layout)["layout"])
+
+
+def test_layout_without_sections_is_refused():
+    assert problems(layout={"fields": {}})["layout"]
+    assert problems(layout={"sections": [{"fields": ["notes"]}]})["layout"]
+
+
+@pytest.mark.parametrize(
+    ("slot_changes", "needle"),
+    [
+        ({"types": ["exe"]}, "types must be chosen from"),
+        ({"max_mb": 50}, "max_mb"),
+        ({"max_mb": True}, "max_mb"),
+        ({"key": "Bad Key"}, "Attachment keys"),
+        ({"script": "x"}, "unknown setting script"),
+        ({"label": ""}, "a label is required"),
+    ],
+)
+def test_bad_attachment_slots_are_refused(slot_changes, needle):
+    slots = copy.deepcopy(sample_parts()["attachments"])
+    slots[0].update(slot_changes)
+    assert any(needle in m for m in problems(attachments=slots)["attachments"])
+
+
+def test_attachment_keys_are_unique():
+    slots = copy.deepcopy(sample_parts()["attachments"])
+    slots[1]["key"] = slots[0]["key"]
+    assert any("used twice" in m for m in problems(attachments=slots)["attachments"])
+
+
+def test_key_and_title_are_checked_when_given():
+    found = problems(key="Not A Slug", title=" ")
+    assert found["key"] and found["title"]
+
+
+# --- validating answers ---------------------------------------------------------------
+
+
+VALID = {
+    "full_name": "张三",
+    "age": "30",
+    "agree": "on",
+    "colour": "red",
+    "toppings": ["egg"],
+}
+
+
+def answers(**changes):
+    data = dict(VALID)
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def field_errors(definition, data, language="en"):
+    with pytest.raises(InvalidInput) as excinfo:
+        validate_data(definition, data, language)
+    return {name: [str(m) for m in msgs] for name, msgs in excinfo.value.fields.items()}
+
+
+def test_valid_answers_are_cleaned(sample):
+    cleaned = validate_data(sample, answers(notes="  hello  ", csrfmiddlewaretoken="x"))
+    assert cleaned == {
+        "full_name": "张三",
+        "age": 30,
+        "agree": True,
+        "newsletter": False,
+        "colour": "red",
+        "toppings": ["egg"],
+        "notes": "hello",
+    }
+
+
+ENGLISH = {
+    "required": ("full_name", None, "This field is required."),
+    "required_box": ("agree", None, "Tick this box to continue."),
+    "required_choice": ("colour", None, "Choose an option."),
+    "required_list": ("toppings", None, "Choose at least one option."),
+    "type": ("age", "thirty", "Enter a whole number."),
+    "number": ("amount", "lots", "Enter a number."),
+    "minLength": ("full_name", "张", "Enter at least 2 characters."),
+    "maxLength": ("full_name", "张" * 11, "Enter at most 10 characters."),
+    "pattern": ("code", "abc", "Enter 3 capitals"),
+    "minimum": ("age", "-1", "Enter a number of at least 0."),
+    "maximum": ("amount", "100.5", "Enter a number of at most 100."),
+    "enum": ("colour", "green", "Choose one of the options shown."),
+    "enum_list": ("toppings", ["egg", "beef"], "Choose one of the options shown."),
+    "date": ("birth", "2024-02-30", "Enter a real date, for example 2024-03-07."),
+    "date_shape": ("birth", "7/3/2024", "Enter a real date, for example 2024-03-07."),
+    "email": ("email", "not-an-address", "Enter an email address like name@example.com."),
+}
+
+CHINESE = {
+    "required": "此字段为必填项。",
+    "required_box": "请勾选此项后继续。",
+    "required_choice": "请选择一项。",
+    "required_list": "请至少选择一项。",
+    "type": "请输入整数。",
+    "number": "请输入数字。",
+    "minLength": "请至少输入 2 个字符。",
+    "maxLength": "最多输入 10 个字符。",
+    "pattern": "请填写 3 个大写字母",
+    "minimum": "请输入不小于 0 的数。",
+    "maximum": "请输入不大于 100 的数。",
+    "enum": "请从给出的选项中选择。",
+    "enum_list": "请从给出的选项中选择。",
+    "date": "请输入真实的日期，例如 2024-03-07。",
+    "date_shape": "请输入真实的日期，例如 2024-03-07。",
+    "email": "请输入电子邮箱地址，例如 name@example.com。",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(ENGLISH))
+def test_each_kind_of_error_in_english(sample, kind):
+    name, value, message = ENGLISH[kind]
+    assert field_errors(sample, answers(**{name: value}), "en")[name] == [message]
+
+
+@pytest.mark.parametrize("kind", sorted(CHINESE))
+def test_each_kind_of_error_in_chinese(sample, chinese, kind):
+    name, value, _message = ENGLISH[kind]
+    assert field_errors(sample, answers(**{name: value}), "zh-hans")[name] == [CHINESE[kind]]
+
+
+def test_active_language_is_used_without_a_language_argument(sample, chinese):
+    with translation.override("zh-hans"):
+        with pytest.raises(InvalidInput) as excinfo:
+            validate_data(sample, answers(age="x"))
+        assert [str(m) for m in excinfo.value.fields["age"]] == ["请输入整数。"]
+
+
+def test_errors_come_in_layout_order_one_per_field(sample):
+    found = field_errors(sample, {"toppings": ["x"], "full_name": "张", "age": "x"})
+    assert list(found) == ["full_name", "age", "colour", "toppings", "agree"]
+    assert all(len(msgs) == 1 for msgs in found.values())
+
+
+def test_identity_number_check_digit(sample, chinese):
+    good = make_id_number()
+    bad = good[:-1] + ("0" if good[-1] != "0" else "1")
+    assert validate_data(sample, answers(id_number=good))["id_number"] == good
+    found = field_errors(sample, answers(id_number=bad), "en")
+    assert found["id_number"] == ["The check digit of this identity number is wrong."]
+    assert "校验" in field_errors(sample, answers(id_number=bad), "zh-hans")["id_number"][0]
+
+
+def test_identity_number_is_compacted(db):
+    body = next(
+        b for n in range(1000) if ric.calc_check_digit((b := f"31010119900307{n:03d}") + "0") == "X"
+    )
+    definition = make_definition(key="idx")
+    spaced = f"{body[:6]} {body[6:]}x"
+    assert validate_data(definition, answers(id_number=spaced))["id_number"] == body + "X"
+
+
+@pytest.mark.django_db
+def test_credit_code_format(sample):
+    good = make_uscc()
+    body = good[:-1]
+    wrong = next(c for c in "0123456789ABCDEFGHJKLMNPQRTUWXY" if c != uscc.calc_check_digit(body))
+    assert validate_data(sample, answers(uscc=good.lower()))["uscc"] == good
+    found = field_errors(sample, answers(uscc=body + wrong))
+    assert found["uscc"] == ["The check character of this credit code is wrong."]
+
+
+# --- coercion -------------------------------------------------------------------------
+
+
+def test_coercion_of_form_strings(sample):
+    posted = QueryDict(mutable=True)
+    posted.update(
+        {"age": " 42 ", "amount": "3.5", "agree": "on", "full_name": "  李四 ", "notes": ""}
+    )
+    posted.setlist("toppings", ["egg", "", "leek", "egg"])
+    data = coerce_data(sample, posted)
+    assert data["age"] == 42
+    assert data["amount"] == 3.5
+    assert data["agree"] is True
+    assert data["full_name"] == "李四"
+    assert data["toppings"] == ["egg", "leek"]
+    assert "notes" not in data
+    assert data["newsletter"] is False  # an unticked optional box means no
+
+
+def test_coercion_keeps_what_it_cannot_convert_for_the_schema_to_judge(sample):
+    data = coerce_data(sample, {"age": "3.5", "amount": "NaN", "agree": "off"})
+    assert data["age"] == "3.5"
+    assert data["amount"] == "NaN"
+    assert "agree" not in data  # required box not ticked: left out, so "required" says so
+
+
+def test_typed_data_passes_through(sample):
+    data = {**VALID, "age": 30, "agree": True, "amount": 2}
+    assert validate_data(sample, data)["amount"] == 2
+
+
+def test_boolean_radio_accepts_true_and_false(db):
+    parts = sample_parts()
+    parts["layout"]["fields"]["newsletter"] = {"widget": "radio"}
+    definition = make_definition(key="radio", **parts)
+    assert validate_data(definition, answers(newsletter="false"))["newsletter"] is False
+    assert validate_data(definition, answers(newsletter="true"))["newsletter"] is True
+    found = field_errors(definition, answers(newsletter="perhaps"))
+    assert found["newsletter"] == ["Choose yes or no."]
+
+
+def test_integer_choices_and_list_sizes(db, chinese):
+    schema = {
+        "type": "object",
+        "properties": {
+            "rooms": {"type": "integer", "title": "房间数", "enum": [1, 2, 3]},
+            "days": {
+                "type": "array",
+                "title": "日期",
+                "items": {"type": "string", "enum": ["mon", "tue", "wed"]},
+                "minItems": 2,
+                "maxItems": 2,
+            },
+        },
+    }
+    layout = {"sections": [{"title": "选择", "fields": ["rooms", "days"]}]}
+    definition = make_definition(key="sizes", schema=schema, layout=layout, attachments=[])
+    assert validate_data(definition, {"rooms": "2", "days": ["mon", "tue"]}) == {
+        "rooms": 2,
+        "days": ["mon", "tue"],
+    }
+    assert field_errors(definition, {"rooms": "4", "days": ["mon"]}) == {
+        "rooms": ["Choose one of the options shown."],
+        "days": ["Choose at least 2 options."],
+    }
+    assert field_errors(definition, {"days": ["mon", "tue", "wed"]}, "zh-hans") == {
+        "days": ["最多选择 2 项。"]
+    }

@@ -1,0 +1,291 @@
+"""Turning answers into typed data and checking them against a definition's schema.
+
+Browsers send every answer as a string, so ``coerce_data`` first turns strings into the
+schema's types (numbers, booleans, lists from multi-selects), strips them and drops empty
+answers, so that "required" is the error for a blank field. ``validate_data`` then runs
+JSON Schema draft 2020-12 and turns each error into one message per field, by the kind of
+check that failed, in the active (or given) language.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError as SchemaValidationError
+
+from onewindow.core.errors import InvalidInput
+from onewindow.forms import spec
+from onewindow.identity.validators import clean_resident_id, clean_uscc
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_INTEGER = re.compile(r"^[+-]?\d+$")
+_TRUE = frozenset({"true", "on", "1", "yes"})
+_FALSE = frozenset({"false", "off", "0", "no"})
+# Drafts keep what was typed, within reason.
+DRAFT_TEXT_LIMIT = 10_000
+_MISSING = object()
+
+FORMAT_CHECKER = FormatChecker(formats=())
+
+
+@FORMAT_CHECKER.checks("date", raises=ValueError)
+def _is_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    return bool(_DATE.match(value)) and bool(date.fromisoformat(value))
+
+
+@FORMAT_CHECKER.checks("email", raises=ValidationError)
+def _is_email(value: object) -> bool:
+    if isinstance(value, str):
+        validate_email(value)
+    return True
+
+
+@FORMAT_CHECKER.checks("cn-id", raises=ValidationError)
+def _is_resident_id(value: object) -> bool:
+    if isinstance(value, str):
+        clean_resident_id(value)
+    return True
+
+
+@FORMAT_CHECKER.checks("cn-uscc", raises=ValidationError)
+def _is_uscc(value: object) -> bool:
+    if isinstance(value, str):
+        clean_uscc(value)
+    return True
+
+
+def validate_data(
+    definition: spec.DefinitionLike, data: Mapping[str, Any], language: str | None = None
+) -> dict[str, Any]:
+    """The cleaned answers, or ``InvalidInput`` whose ``fields`` map each field name to
+    its message, in ``language`` or else the active language."""
+    if language:
+        with translation.override(language):
+            return _validate(definition, data)
+    return _validate(definition, data)
+
+
+def _validate(definition: spec.DefinitionLike, data: Mapping[str, Any]) -> dict[str, Any]:
+    cleaned = coerce_data(definition, data)
+    validator = Draft202012Validator(definition.schema, format_checker=FORMAT_CHECKER)
+    errors: dict[str, list[Any]] = {}
+    for error in validator.iter_errors(cleaned):
+        for name, message in _messages(definition, error):
+            # One message per field, the first check that failed: the clearest to act on.
+            errors.setdefault(name, [message])
+    if errors:
+        order = spec.layout_order(definition)
+        ordered = {name: errors[name] for name in order if name in errors}
+        ordered.update({name: msgs for name, msgs in errors.items() if name not in ordered})
+        raise InvalidInput(
+            gettext_lazy("Some answers need correcting."), code="invalid_answers", fields=ordered
+        )
+    return _normalized(definition, cleaned)
+
+
+def _normalized(definition: spec.DefinitionLike, cleaned: dict[str, Any]) -> dict[str, Any]:
+    """Identity numbers and credit codes in their compact form (no spaces, upper-case X)."""
+    for name, prop in definition.schema["properties"].items():
+        value = cleaned.get(name)
+        if isinstance(value, str) and prop.get("format") == "cn-id":
+            cleaned[name] = clean_resident_id(value)
+        elif isinstance(value, str) and prop.get("format") == "cn-uscc":
+            cleaned[name] = clean_uscc(value)
+    return cleaned
+
+
+# --- coercion ---------------------------------------------------------------------
+
+
+def coerce_data(definition: spec.DefinitionLike, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Known fields only, typed; blank answers left out; unticked optional boxes False."""
+    properties: dict[str, Any] = definition.schema.get("properties", {})
+    required = set(definition.schema.get("required", []))
+    out: dict[str, Any] = {}
+    for name, prop in properties.items():
+        kind = prop.get("type")
+        if kind == "array":
+            item_kind = (prop.get("items") or {}).get("type", "string")
+            values: list[Any] = []
+            for raw in _as_list(data, name):
+                value = _coerce_scalar(raw, item_kind)
+                if value is not _MISSING and value not in values:
+                    values.append(value)
+            if values:
+                out[name] = values
+            continue
+        value = _coerce_scalar(_get(data, name), kind)
+        if kind == "boolean" and spec.widget_for(prop, spec.field_hints(definition, name)) == (
+            "checkbox"
+        ):
+            # An unticked box sends nothing. A required box must be ticked, so leave it
+            # out and let "required" say so; an optional one means no.
+            if value is True:
+                out[name] = True
+            elif name not in required:
+                out[name] = False
+            continue
+        if value is not _MISSING:
+            out[name] = value
+    return out
+
+
+def _get(data: Mapping[str, Any], name: str) -> Any:
+    return data.get(name)
+
+
+def _as_list(data: Mapping[str, Any], name: str) -> list[Any]:
+    getlist = getattr(data, "getlist", None)
+    if getlist is not None:
+        return list(getlist(name))
+    value = data.get(name)
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def _coerce_scalar(value: Any, kind: str | None) -> Any:
+    if value is None:
+        return _MISSING
+    if not isinstance(value, str):
+        return value  # already typed (a draft or an API call); the schema judges it
+    value = value.strip().replace("\r\n", "\n")
+    if not value:
+        return _MISSING
+    if kind == "integer" and _INTEGER.match(value):
+        return int(value)
+    if kind == "number":
+        return _to_number(value)
+    if kind == "boolean":
+        lowered = value.lower()
+        return True if lowered in _TRUE else False if lowered in _FALSE else value
+    return value
+
+
+def _to_number(value: str) -> Any:
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return value
+    if not number.is_finite():
+        return value
+    return int(number) if _INTEGER.match(value) else float(number)
+
+
+def draft_values(definition: spec.DefinitionLike, data: Mapping[str, Any]) -> dict[str, Any]:
+    """What a draft keeps: answers to known fields as typed, unvalidated, size-capped."""
+    out: dict[str, Any] = {}
+    for name, prop in definition.schema.get("properties", {}).items():
+        if prop.get("type") == "array":
+            values = [_draft_scalar(v) for v in _as_list(data, name)]
+            kept = [v for v in values if v not in (None, "")]
+            if kept:
+                out[name] = kept
+        elif name in data:
+            value = _draft_scalar(_get(data, name))
+            if value not in (None, ""):
+                out[name] = value
+    return out
+
+
+def _draft_scalar(value: Any) -> Any:
+    if isinstance(value, bool | int | float) or value is None:
+        return value
+    return str(value)[:DRAFT_TEXT_LIMIT]
+
+
+# --- messages ---------------------------------------------------------------------
+
+
+def _messages(
+    definition: spec.DefinitionLike, error: SchemaValidationError
+) -> list[tuple[str, str]]:
+    if error.validator == "required":
+        missing = [name for name in error.validator_value if name not in error.instance]
+        return [(name, _required_message(definition, name)) for name in missing]
+    path = list(error.absolute_path)
+    name = str(path[0]) if path else "__all__"
+    prop = definition.schema["properties"].get(name, {})
+    return [(name, _message(definition, name, prop, error))]
+
+
+def _required_message(definition: spec.DefinitionLike, name: str) -> str:
+    prop = definition.schema["properties"].get(name, {})
+    widget = spec.widget_for(prop, spec.field_hints(definition, name))
+    if prop.get("type") == "boolean" and widget == "checkbox":
+        return _("Tick this box to continue.")
+    if prop.get("type") == "array":
+        return _("Choose at least one option.")
+    if widget in ("select", "radio"):
+        return _("Choose an option.")
+    return _("This field is required.")
+
+
+def _number(limit: Any) -> str:
+    if isinstance(limit, float) and limit.is_integer():
+        return str(int(limit))
+    return str(limit)
+
+
+def _message(
+    definition: spec.DefinitionLike, name: str, prop: dict[str, Any], error: SchemaValidationError
+) -> str:
+    kind, limit = str(error.validator), error.validator_value
+    if kind == "type":
+        return {
+            "integer": _("Enter a whole number."),
+            "number": _("Enter a number."),
+            "boolean": _("Choose yes or no."),
+            "array": _("Choose from the options shown."),
+        }.get(str(limit), _("Enter text."))
+    if kind == "minLength":
+        return ngettext(
+            "Enter at least %(limit)d character.", "Enter at least %(limit)d characters.", limit
+        ) % {"limit": limit}
+    if kind == "maxLength":
+        return ngettext(
+            "Enter at most %(limit)d character.", "Enter at most %(limit)d characters.", limit
+        ) % {"limit": limit}
+    if kind == "pattern":
+        custom = spec.localized(spec.field_hints(definition, name), "pattern_error")
+        return custom or _("This is not in the expected format.")
+    if kind == "minimum":
+        return _("Enter a number of at least %(limit)s.") % {"limit": _number(limit)}
+    if kind == "maximum":
+        return _("Enter a number of at most %(limit)s.") % {"limit": _number(limit)}
+    if kind == "enum":
+        return _("Choose one of the options shown.")
+    if kind == "minItems":
+        return ngettext(
+            "Choose at least %(limit)d option.", "Choose at least %(limit)d options.", limit
+        ) % {"limit": limit}
+    if kind == "maxItems":
+        return ngettext(
+            "Choose at most %(limit)d option.", "Choose at most %(limit)d options.", limit
+        ) % {"limit": limit}
+    if kind == "format":
+        return _format_message(str(limit), error)
+    return _("This answer is not valid.")
+
+
+def _format_message(format_name: str, error: SchemaValidationError) -> str:
+    cause = error.cause
+    if format_name in ("cn-id", "cn-uscc") and isinstance(cause, ValidationError):
+        return str(cause.messages[0])
+    if format_name == "date":
+        return _("Enter a real date, for example 2024-03-07.")
+    if format_name == "email":
+        return _("Enter an email address like name@example.com.")
+    return _("This answer is not valid.")
