@@ -115,6 +115,18 @@ class ServiceItemVersion(models.Model):
         _("questions and answers"), default=list, help_text="[{q, a, q_en, a_en}]"
     )
     keywords = models.CharField(_("search keywords"), max_length=300, blank=True)
+    # What an online application runs on: the form it asks and the process that handles
+    # it, each a fixed version, so a case keeps the rules it was filed under.
+    form = models.ForeignKey(
+        "forms.FormDefinition", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    process = models.ForeignKey(
+        "workflow.ProcessDefinition",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

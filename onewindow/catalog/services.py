@@ -33,7 +33,9 @@ from onewindow.catalog.models import (
 )
 from onewindow.catalog.validation import CleanItem, Errors, clean_item
 from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from onewindow.forms.models import FormDefinition
 from onewindow.identity.models import Department, User
+from onewindow.workflow.models import ProcessDefinition
 
 OPEN_STATUSES = (VersionStatus.DRAFT, VersionStatus.REJECTED)
 
@@ -129,8 +131,15 @@ def _open_version(service_item: ServiceItem) -> ServiceItemVersion | None:
 
 def _new_version(service_item: ServiceItem, author: User | None) -> ServiceItemVersion:
     last = service_item.versions.aggregate(n=Max("number"))["n"] or 0
+    published = service_item.published
+    # A new draft keeps the form and process the item runs on until someone changes them.
     return ServiceItemVersion(
-        item=service_item, number=last + 1, author=author, status=VersionStatus.DRAFT
+        item=service_item,
+        number=last + 1,
+        author=author,
+        status=VersionStatus.DRAFT,
+        form=published.form if published else None,
+        process=published.process if published else None,
     )
 
 
@@ -433,6 +442,65 @@ def seed_life_events(rows: list[dict[str, Any]]) -> int:
             bump_revision()
             record_event(actor=None, action="catalog.life_events_seeded", detail={"count": count})
     return count
+
+
+# --- what an online application runs on --------------------------------------------
+
+
+def bind_application(
+    *,
+    actor: User | None,
+    code: str,
+    form: FormDefinition | None,
+    process: ProcessDefinition | None,
+    request: HttpRequest | None = None,
+) -> ServiceItemVersion:
+    """Set the form and process of an item's applications.
+
+    An editor's change goes into the item's draft and is published by review like any
+    other; the system (``actor=None``, the demo seed) sets the published version itself.
+    """
+    service_item = (
+        ServiceItem.objects.select_related("department", "published").filter(code=code).first()
+    )
+    if service_item is None or (
+        actor is not None and not permissions.can_edit_items_of(actor, service_item.department)
+    ):
+        raise NotFound(_("No such service item."))
+    with transaction.atomic():
+        version = service_item.published if actor is None else _open_version(service_item)
+        if version is not None and version.status == VersionStatus.IN_REVIEW:
+            raise Conflict(_("This item is awaiting review; it can be edited after the review."))
+        if version is None:
+            if service_item.published is None:
+                raise Conflict(_("The item has no published version."))
+            version = _new_version(service_item, actor)
+            _copy_guide(service_item.published, version)
+        version.form, version.process = form, process
+        version.save()
+        record_event(
+            actor=actor,
+            action="catalog.application_bound",
+            target=service_item,
+            request=request,
+            detail={
+                "version": version.number,
+                "form": f"{form.key} v{form.version}" if form else None,
+                "process": f"{process.key} v{process.version}" if process else None,
+            },
+        )
+    return version
+
+
+def _copy_guide(source: ServiceItemVersion, target: ServiceItemVersion) -> None:
+    """Make ``target`` a copy of ``source``'s guide (fields, relations, materials)."""
+    from onewindow.catalog.transfer import version_as_dict
+
+    item, errors = clean_item(version_as_dict(source))
+    refs = resolve_references(item, errors) if item else None
+    if item is None or refs is None:
+        raise Conflict(_("The published guide no longer passes the catalog's checks."))
+    _write_version(target, item, refs)
 
 
 # --- synonyms and popularity --------------------------------------------------------

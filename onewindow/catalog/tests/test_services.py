@@ -161,3 +161,27 @@ def test_synonyms_are_audited_and_searchable(admins):
 
 def test_seeding_twice_adds_nothing(catalog):
     assert services.seed_items(rows=ITEMS, source="test") == 0
+
+
+def test_binding_the_application_form_and_process(admins):
+    from onewindow.forms.demo import load_demo_forms
+    from onewindow.forms.queries import latest_definition
+
+    load_demo_forms()
+    form = latest_definition("newborn_hukou")
+    published = services.bind_application(
+        actor=None, code="310000-GA-QR-0001", form=form, process=None
+    )
+    assert published.status == VersionStatus.PUBLISHED and published.form == form
+    # An editor's later draft keeps the binding; the editor's own change goes to review.
+    draft = services.save_draft(actor=admins["ga"], data=editable())
+    assert draft.form == form
+    services.bind_application(actor=admins["ga"], code="310000-GA-QR-0001", form=None, process=None)
+    draft.refresh_from_db()
+    assert draft.form is None
+    assert queries.published_version("310000-GA-QR-0001").form == form
+    assert AuditEvent.objects.filter(action="catalog.application_bound").count() == 2
+    with pytest.raises(NotFound):
+        services.bind_application(
+            actor=admins["sj"], code="310000-GA-QR-0001", form=None, process=None
+        )
