@@ -394,7 +394,9 @@ def load_state(
     spec: ProcessSpec, state: Mapping[str, Any], *, version: int, context: ServiceContext
 ) -> Run:
     """Rebuild a run from ``dump_state`` output and the spec it was started on."""
-    dct = copy.deepcopy(dict(state))
+    # A private copy (loading consumes the dict); state is plain JSON, and a JSON round
+    # trip copies it several times faster than copy.deepcopy.
+    dct = json.loads(json.dumps(state))
     while version < STATE_VERSION:
         dct, version = _STATE_MIGRATIONS[version](dct), version + 1
     if version != STATE_VERSION:

@@ -4,9 +4,11 @@ file storage in a temporary folder, and the Chinese texts of the new messages.""
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.utils import translation
 from django.utils.translation import trans_real
 
 from onewindow.forms import services
@@ -150,3 +152,11 @@ def chinese() -> Any:
             top.pop(key, None)
         else:
             top[key] = value
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """These tests read messages in English; those about Chinese override it themselves.
+    (The interface's default language is Chinese.)"""
+    with translation.override("en"):
+        yield

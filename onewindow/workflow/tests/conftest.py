@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from onewindow.conftest import make_department, make_user
 from onewindow.identity.models import Department, DepartmentKind, User
@@ -74,3 +75,11 @@ def officer(city: dict[str, Department]) -> Callable[..., User]:
 
 def complete(task: WorkTask, outcome: str, user: User, **data: object) -> WorkTask:
     return services.complete_task(actor=user, task_id=task.pk, outcome=outcome, data=data)
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """These tests read messages in English; those about Chinese override it themselves.
+    (The interface's default language is Chinese.)"""
+    with translation.override("en"):
+        yield

@@ -21,6 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         self.catalog_relevance()
         self.catalog_latency(options["items"])
+        self.workflow_engine()
 
     def say(self, line: str = "") -> None:
         self.stdout.write(line)
@@ -50,6 +51,12 @@ class Command(BaseCommand):
         for miss in report["misses"]:
             self.say(f"  miss: {miss}")
         self.say()
+
+    def workflow_engine(self) -> None:
+        from onewindow.workflow.bench import report
+
+        self.say()
+        report(self.say)
 
     def catalog_latency(self, count: int) -> None:
         from django.core.wsgi import get_wsgi_application
