@@ -25,6 +25,7 @@ demo: install messages
 	$(MANAGE) collectstatic --noinput -v 0
 	$(MANAGE) load_demo_city
 	$(MANAGE) load_demo_catalog
+	$(MANAGE) load_demo_cases
 	ONEWINDOW_DEMO=1 $(MANAGE) demo_logins
 	@echo "Serving http://127.0.0.1:8000 — Ctrl-C stops the web server and the worker."
 	ONEWINDOW_DEMO=1 $(VENV)/bin/honcho -f Procfile.demo start

@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
+from onewindow.cases.api import router as cases_router
 from onewindow.catalog.api import router as catalog_router
 from onewindow.core.errors import ServiceError
 from onewindow.identity.api import router as identity_router
@@ -86,3 +87,4 @@ def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpRespon
 
 api.add_router("/", identity_router)
 api.add_router("/catalog", catalog_router)
+api.add_router("/", cases_router)

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "onewindow.forms",
     "onewindow.workflow",
     "onewindow.catalog",
+    "onewindow.cases",
 ]
 
 MIDDLEWARE = [

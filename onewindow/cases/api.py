@@ -1,0 +1,202 @@
+"""The cases API: applicants file and follow cases; officers work their inbox."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from ninja import File, Form, Header, Router, Status
+from ninja.files import UploadedFile
+
+from onewindow.cases import notifications, queries, services
+from onewindow.cases.choices import CaseStatus
+from onewindow.cases.models import Case, CaseEvent
+from onewindow.cases.schemas import (
+    AttachmentOut,
+    CaseIn,
+    CaseOut,
+    CaseSummaryOut,
+    DecisionIn,
+    NotificationOut,
+    TaskOut,
+    TimelineOut,
+)
+from onewindow.core.errors import InvalidInput, NotFound
+from onewindow.forms.attachments import store_attachment
+from onewindow.identity.models import LegalPerson
+from onewindow.workflow import services as workflow_services
+from onewindow.workflow.models import WorkTask
+
+router = Router(tags=["cases"])
+
+
+def _user(request: HttpRequest) -> object:
+    return request.user
+
+
+def _summary(case: Case) -> dict[str, object]:
+    return {
+        "number": case.number,
+        "service": case.service_code,
+        "service_name": case.service_name,
+        "department": case.department.code,
+        "status": case.status,
+        "status_label": str(CaseStatus(case.status).label),
+        "created_at": case.created_at,
+        "updated_at": case.updated_at,
+    }
+
+
+def _timeline(event: CaseEvent) -> TimelineOut:
+    return TimelineOut(
+        step=event.step or str(_("Application submitted")),
+        department=event.department.code if event.department else "",
+        outcome=event.outcome,
+        outcome_label=notifications.outcome_label(event.outcome),
+        at=event.at,
+        comment=event.comment,
+        note_for_applicant=event.note_for_applicant,
+    )
+
+
+def _shown(request: HttpRequest, case: Case) -> CaseOut:
+    """The case as its viewer sees it; an officer's view is audited."""
+    services.record_case_viewed(viewer=request.user, case=case, request=request)  # type: ignore[arg-type]
+    return _detail(case)
+
+
+def _detail(case: Case) -> CaseOut:
+    return CaseOut(
+        **_summary(case),  # type: ignore[arg-type]
+        data=case.data,
+        attachments=[a.pk for a in case.attachments.all()],
+        timeline=[_timeline(e) for e in case.events.all()],
+        children=[_detail(child) for child in case.children.all()],
+    )
+
+
+@router.post("/cases", response={200: CaseOut, 201: CaseOut}, summary="Submit an application")
+def submit_case(
+    request: HttpRequest,
+    payload: CaseIn,
+    idempotency_key: str = Header(default="", alias="Idempotency-Key"),
+) -> Status[CaseOut]:
+    company = None
+    if payload.company:
+        company = LegalPerson.objects.filter(uscc=payload.company.upper()).first()
+        if company is None:
+            message = _("No such company.")
+            raise InvalidInput(message, fields={"company": [message]})
+    case, created = services.submit_case(
+        applicant=request.user,  # type: ignore[arg-type]
+        service=payload.service,
+        data=payload.data,
+        idempotency_key=idempotency_key,
+        company=company,
+        language=get_language(),
+        request=request,
+    )
+    # A replay answers 200 with the case the first attempt made.
+    return Status(201 if created else 200, _detail(queries.case_for(request.user, case.number)))
+
+
+@router.get("/cases", response=list[CaseSummaryOut], summary="My cases")
+def my_cases(request: HttpRequest) -> list[dict[str, object]]:
+    return [_summary(case) for case in queries.my_cases(request.user)]
+
+
+@router.post("/cases/attachments", response={201: AttachmentOut}, summary="Upload an attachment")
+def upload_attachment(
+    request: HttpRequest,
+    service: Form[str],
+    slot: Form[str],
+    file: File[UploadedFile],
+) -> Status[AttachmentOut]:
+    try:
+        form = queries.application_form(service)
+    except LookupError:
+        message = _("This service cannot be applied for online.")
+        raise InvalidInput(message, fields={"service": [message]}) from None
+    attachment = store_attachment(
+        owner=request.user, definition=form, slot=slot, upload=file, request=request
+    )
+    return Status(
+        201,
+        AttachmentOut(
+            id=attachment.pk, slot=slot, name=attachment.original_name, size=attachment.size
+        ),
+    )
+
+
+@router.get("/cases/{number}", response=CaseOut, summary="One case with its timeline")
+def case_detail(request: HttpRequest, number: str) -> CaseOut:
+    try:
+        case = queries.case_for(request.user, number)
+    except Case.DoesNotExist:
+        raise NotFound(_("No such case.")) from None
+    return _shown(request, case)
+
+
+def _tasks_out(tasks: list[WorkTask]) -> list[TaskOut]:
+    cases = queries.cases_by_instance([t.instance_id for t in tasks])
+    out = []
+    for task in tasks:
+        case = cases.get(task.instance_id)
+        out.append(
+            TaskOut(
+                id=task.pk,
+                name=task.name,
+                department=task.department.code if task.department else "",
+                status=task.status,
+                claimed_by=task.claimed_by.username if task.claimed_by else "",
+                created_at=task.created_at,
+                case=case.number if case else "",
+                service=case.service_code if case else "",
+                case_status=case.status if case else "",
+            )
+        )
+    return out
+
+
+@router.get("/tasks", response=list[TaskOut], summary="My department's inbox")
+def inbox(request: HttpRequest, service: str = "", status: str = "") -> list[TaskOut]:
+    return _tasks_out(list(queries.inbox(request.user, service=service, status=status)))
+
+
+@router.post("/tasks/{task_id}/claim", response=TaskOut, summary="Claim a task")
+def claim_task(request: HttpRequest, task_id: int) -> TaskOut:
+    task = workflow_services.claim_task(actor=request.user, task_id=task_id, request=request)
+    return _tasks_out([task])[0]
+
+
+@router.post("/tasks/{task_id}/release", response=TaskOut, summary="Release a task")
+def release_task(request: HttpRequest, task_id: int) -> TaskOut:
+    task = workflow_services.release_task(actor=request.user, task_id=task_id, request=request)
+    return _tasks_out([task])[0]
+
+
+@router.post("/tasks/{task_id}/complete", response=CaseOut, summary="Decide a task")
+def complete_task(request: HttpRequest, task_id: int, payload: DecisionIn) -> CaseOut:
+    case = services.decide_task(
+        actor=request.user,  # type: ignore[arg-type]
+        task_id=task_id,
+        outcome=payload.outcome,
+        comment=payload.comment,
+        note_for_applicant=payload.note_for_applicant,
+        request=request,
+    )
+    return _shown(request, queries.case_for(request.user, case.number))
+
+
+@router.get("/notifications", response=list[NotificationOut], summary="My notifications")
+def my_notifications(request: HttpRequest) -> list[NotificationOut]:
+    return [
+        NotificationOut(
+            case=n.case.number,
+            subject=n.subject,
+            body=n.body,
+            created_at=n.created_at,
+            read=n.read_at is not None,
+        )
+        for n in queries.notifications_of(request.user)[:100]
+    ]

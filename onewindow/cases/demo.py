@@ -1,0 +1,233 @@
+"""The demo's processes, bindings and cases, loaded through the real services.
+
+Idempotent: processes are uploaded when their key is missing, forms when changed
+(``forms.demo``), bindings are set again, and each demo case is submitted with a fixed
+idempotency key, so a second run finds it and drives nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from onewindow.cases import services
+from onewindow.cases.models import Case
+from onewindow.catalog import services as catalog_services
+from onewindow.forms import demo as forms_demo
+from onewindow.forms import queries as forms_queries
+from onewindow.forms import services as forms_services
+from onewindow.forms.models import FormDefinition
+from onewindow.identity.models import LegalPerson, User
+from onewindow.workflow import queries as workflow_queries
+from onewindow.workflow import services as workflow_services
+from onewindow.workflow.models import ProcessDefinition
+
+WORKFLOW_PROCESSES = Path(__file__).resolve().parent.parent / "workflow" / "processes"
+FORMS = Path(__file__).resolve().parent / "demo_content"
+
+# key → (name, BPMN file, DMN files)
+PROCESSES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "single_department": ("单部门审批", "single_department.bpmn", ()),
+    "parallel_three": ("三部门并联审批", "parallel_three.bpmn", ()),
+    "dmn_routing": ("补贴申请（规则路由）", "dmn_routing.bpmn", ("routing.dmn",)),
+    "company_start": ("企业开办一件事", "company_start.bpmn", ()),
+    "newborn": ("新生儿出生一件事", "newborn.bpmn", ()),
+}
+
+# item code → (form key, process key). Lanes name the item's department (and, for the
+# parallel and company processes, the co-departments); see the README of the processes.
+BINDINGS: dict[str, tuple[str, str]] = {
+    "310000-GA-XK-0001": ("passport", "single_department"),  # 普通护照签发
+    "310000-MZ-QR-0004": ("adoption_registration", "parallel_three"),  # 收养登记
+    "310101-MZ-GF-0002": ("temporary_assistance", "dmn_routing"),  # 临时救助
+    "310000-SJ-XK-0001": ("company_registration", "company_start"),  # 企业设立登记
+    # 新生儿出生一件事: 卫健 → 公安 → 医保 → 人社, one run for the four items.
+    "310000-WJ-QR-0001": ("birth_certificate", "newborn"),
+    "310000-GA-QR-0001": ("newborn_hukou", "newborn"),
+    "310000-YB-GG-0001": ("newborn_insurance", "newborn"),
+    "310000-RS-GG-0001": ("social_security_card", "newborn"),
+}
+
+
+def load_processes() -> dict[str, ProcessDefinition]:
+    loaded = {}
+    for key, (name, bpmn, dmn) in PROCESSES.items():
+        try:
+            loaded[key] = workflow_queries.latest_definition(key)
+        except ProcessDefinition.DoesNotExist:
+            loaded[key] = workflow_services.upload_definition(
+                actor=None,
+                key=key,
+                name=name,
+                bpmn_xml=(WORKFLOW_PROCESSES / bpmn).read_text(encoding="utf-8"),
+                dmn_files={f: (WORKFLOW_PROCESSES / f).read_text(encoding="utf-8") for f in dmn},
+            )
+    return loaded
+
+
+def load_forms() -> None:
+    """The platform's demo forms, and the two this app's demo items need."""
+    forms_demo.load_demo_forms()
+    for path in sorted(FORMS.glob("*.json")):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        content = {
+            "title": document["title"],
+            "title_en": document.get("title_en", ""),
+            "schema": document["schema"],
+            "layout": document["layout"],
+            "attachments": document.get("attachments", []),
+        }
+        latest = FormDefinition.objects.filter(key=document["key"]).order_by("-version").first()
+        if latest is None or latest.sha256 != forms_services.definition_digest(**content):
+            forms_services.create_definition(actor=None, key=document["key"], **content)
+
+
+def bind_items(processes: Mapping[str, ProcessDefinition]) -> None:
+    for code, (form_key, process_key) in BINDINGS.items():
+        catalog_services.bind_application(
+            actor=None,
+            code=code,
+            form=forms_queries.latest_definition(form_key),
+            process=processes[process_key],
+        )
+
+
+def sample_answers(
+    definition: Any, *, id_number: str, phone: str = "13916200101", uscc: str = ""
+) -> dict[str, Any]:
+    """Answers that pass a definition's (or merged form's) schema, for demo and tests."""
+    answers: dict[str, Any] = {}
+    for name, prop in definition.schema["properties"].items():
+        kind, fmt = prop.get("type"), prop.get("format")
+        if "enum" in prop:
+            value: Any = prop["enum"][0]
+        elif kind == "array":
+            value = prop["items"].get("enum", ["x"])[:1]
+        elif kind == "boolean":
+            value = True
+        elif kind in ("integer", "number"):
+            low, high = prop.get("minimum", 1), prop.get("maximum", 10_000)
+            value = max(low, min(high, 30 if name.endswith("age") else 3000))
+        elif fmt == "cn-id":
+            value = id_number
+        elif fmt == "cn-uscc":
+            value = uscc
+        elif fmt == "date":
+            value = "2026-01-15"
+        elif fmt == "email":
+            value = "demo@example.invalid"
+        elif prop.get("pattern") == "^1[3-9][0-9]{9}$":
+            value = phone
+        elif prop.get("pattern", "").startswith("^[0-9]"):
+            value = "6222020200112233445"
+        elif prop.get("pattern"):
+            value = "WANG XIAOMING"
+        else:
+            length = max(prop.get("minLength", 0), min(prop.get("maxLength", 50), 6))
+            value = ("示例内容" * 30)[:length]
+        answers[name] = value
+    return answers
+
+
+def _user(username: str) -> User | None:
+    return User.objects.filter(username=username).first()
+
+
+def _task(case: Case, bpmn_id: str) -> int:
+    """The open task of the case's run with this BPMN id."""
+    assert case.instance is not None
+    tasks = workflow_queries.tasks_of_instance(case.instance).filter(
+        bpmn_id=bpmn_id, status__in=["ready", "claimed"]
+    )
+    return tasks.get().pk
+
+
+def _drive(case: Case, steps: list[tuple[str, str, str, str]]) -> None:
+    """Each step: (BPMN id, officer, outcome, comment); the officer claims, then decides."""
+    for bpmn_id, username, outcome, comment in steps:
+        officer = _user(username)
+        if officer is None:
+            return
+        task_id = _task(case, bpmn_id)
+        workflow_services.claim_task(actor=officer, task_id=task_id)
+        services.decide_task(
+            actor=officer,
+            task_id=task_id,
+            outcome=outcome,
+            comment=comment,
+            note_for_applicant=comment if outcome in ("not_accepted", "reject") else "",
+        )
+
+
+ACCEPT = ("Task_accept", "ga.window", "accept", "材料齐全，予以受理")
+APPROVE = ("Task_review", "ga.review", "approve", "符合条件，准予签发")
+
+# (key, applicant, service, steps)
+DEMO_CASES: list[tuple[str, str, str, list[tuple[str, str, str, str]]]] = [
+    ("demo-passport-submitted", "citizen.wang", "310000-GA-XK-0001", []),
+    ("demo-passport-in-review", "citizen.wang", "310000-GA-XK-0001", [ACCEPT]),
+    ("demo-passport-approved", "citizen.chen", "310000-GA-XK-0001", [ACCEPT, APPROVE]),
+    (
+        "demo-passport-rejected",
+        "citizen.chen",
+        "310000-GA-XK-0001",
+        [
+            ACCEPT,
+            ("Task_review", "ga.review", "reject", "《护照法》第十三条：申请人未满足签发条件"),
+        ],
+    ),
+    (
+        "demo-passport-not-accepted",
+        "citizen.wang",
+        "310000-GA-XK-0001",
+        [("Task_accept", "ga.window", "not_accepted", "照片不符合出入境证件相片标准")],
+    ),
+    (
+        "demo-company-parallel",
+        "agent.li",
+        "310000-SJ-XK-0001",
+        [
+            ("Task_accept", "sj.window", "accept", "材料齐全，予以受理"),
+            ("Task_license", "sj.review", "approve", "准予设立登记"),
+            ("Task_social", "rs.window", "complete", "已办理单位社保登记"),
+        ],
+    ),
+    ("demo-newborn", "citizen.wang", "newborn", []),
+    ("demo-adoption", "citizen.chen", "310000-MZ-QR-0004", []),
+    ("demo-assistance", "citizen.wang", "310101-MZ-GF-0002", []),
+]
+
+
+def load_demo_cases() -> int:
+    """Processes, bindings and demo cases; returns how many cases were added."""
+    processes = load_processes()
+    load_forms()
+    bind_items(processes)
+    from onewindow.cases import queries
+
+    created = 0
+    for key, username, service, steps in DEMO_CASES:
+        applicant = _user(username)
+        if applicant is None:
+            continue
+        company = LegalPerson.objects.filter(agents=applicant).first()
+        form = queries.application_form(service)
+        data = sample_answers(
+            form,
+            id_number=applicant.id_number or "",
+            phone=applicant.phone or "13916200101",
+            uscc=company.uscc if company else "",
+        )
+        case, new = services.submit_case(
+            applicant=applicant,
+            service=service,
+            data=data,
+            idempotency_key=key,
+            company=company if service.startswith("310000-SJ") else None,
+        )
+        if new:
+            created += 1
+            _drive(case, steps)
+    return created

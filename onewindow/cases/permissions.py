@@ -1,0 +1,54 @@
+"""Who may see and act on cases. Every authorization check of this app is here.
+
+Applicants see their own cases, and a company's agents see the company's cases. An
+officer sees a case while one of its tasks lies in their departments (the same scope
+as the task inbox). Deciding a task is the workflow app's check (``can_work_on``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from onewindow.cases.models import Case
+from onewindow.forms.models import Attachment
+from onewindow.identity.models import LegalPerson
+from onewindow.identity.permissions import is_officer
+from onewindow.identity.queries import department_scope_filter
+from onewindow.workflow.models import WorkTask
+
+
+def applicant_filter(user: Any) -> Q:
+    """Cases the user applied for, or that one of their companies applied for."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    return Q(applicant=user) | Q(company__in=LegalPerson.objects.filter(agents=user))
+
+
+def officer_filter(user: Any) -> Q:
+    """Cases with a task in one of the officer's departments."""
+    if not getattr(user, "is_authenticated", False) or not is_officer(user):
+        return Q(pk__in=[])
+    instances = WorkTask.objects.filter(department_scope_filter(user)).values("instance")
+    return Q(instance__in=instances)
+
+
+def is_party(user: Any, case: Case) -> bool:
+    """The applicant, or an agent of the company that applied."""
+    if case.applicant_id == getattr(user, "pk", None):
+        return True
+    return case.company is not None and case.company.agents.filter(pk=user.pk).exists()
+
+
+def can_apply_for(user: Any, company: LegalPerson | None) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return company is None or company.agents.filter(pk=user.pk).exists()
+
+
+def officer_may_read_attachment(user: Any, attachment: Attachment) -> bool:
+    """Registered with forms: officers with a task on a case may read its files."""
+    if attachment.pk is None or not is_officer(user):
+        return False
+    return Case.objects.filter(officer_filter(user), attachments=attachment).exists()

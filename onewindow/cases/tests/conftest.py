@@ -1,0 +1,74 @@
+"""The demo city with the demo items bound to their forms and processes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from onewindow.cases import demo, services
+from onewindow.cases.models import Case
+from onewindow.catalog import demo as catalog_demo
+from onewindow.catalog import services as catalog_services
+from onewindow.identity.demo import load_demo_city
+from onewindow.identity.models import LegalPerson, User
+from onewindow.workflow import queries as workflow_queries
+from onewindow.workflow.models import WorkTask
+
+NEWBORN_ITEMS = [
+    "310000-WJ-QR-0001",
+    "310000-GA-QR-0001",
+    "310000-YB-GG-0001",
+    "310000-RS-GG-0001",
+    "310000-WJ-GG-0001",
+    "310000-YB-GF-0001",
+]
+PASSPORT = "310000-GA-XK-0001"
+COMPANY = "310000-SJ-XK-0001"
+ADOPTION = "310000-MZ-QR-0004"
+ASSISTANCE = "310101-MZ-GF-0002"
+
+
+@pytest.fixture
+def world(db: None) -> dict[str, User]:
+    load_demo_city()
+    catalog_services.seed_topics(catalog_demo.read("topics"))
+    codes = set(demo.BINDINGS) | set(NEWBORN_ITEMS)
+    rows = [row for row in catalog_demo.read("items") if row["code"] in codes]
+    catalog_services.seed_items(rows=rows, source="test")
+    events = [e for e in catalog_demo.read("life_events") if e["code"] == "newborn"]
+    catalog_services.seed_life_events(events)
+    processes = demo.load_processes()
+    demo.load_forms()
+    demo.bind_items(processes)
+    return {user.username: user for user in User.objects.all()}
+
+
+def answers(user: User, service: str, **changes: Any) -> dict[str, Any]:
+    from onewindow.cases import queries
+
+    company = LegalPerson.objects.filter(agents=user).first()
+    data = demo.sample_answers(
+        queries.application_form(service),
+        id_number=user.id_number or "",
+        uscc=company.uscc if company else "",
+    )
+    data.update(changes)
+    return data
+
+
+def submit(user: User, service: str, **changes: Any) -> Case:
+    company = LegalPerson.objects.filter(agents=user).first() if service == COMPANY else None
+    case, _new = services.submit_case(
+        applicant=user, service=service, data=answers(user, service, **changes), company=company
+    )
+    return case
+
+
+def open_task(case: Case, bpmn_id: str) -> WorkTask:
+    assert case.instance is not None
+    return (
+        workflow_queries.tasks_of_instance(case.instance)
+        .filter(bpmn_id=bpmn_id, status__in=["ready", "claimed"])
+        .get()
+    )

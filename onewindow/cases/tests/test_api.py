@@ -1,0 +1,324 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openapi_spec_validator import validate
+
+from onewindow.cases.choices import CaseStatus
+from onewindow.cases.models import Case
+from onewindow.cases.tests.conftest import (
+    ADOPTION,
+    ASSISTANCE,
+    COMPANY,
+    PASSPORT,
+    answers,
+    open_task,
+    submit,
+)
+from onewindow.conftest import PASSWORD, make_user, otp_for
+from onewindow.forms.tests.files import PDF, PNG
+from onewindow.identity import demo_data
+from onewindow.identity.demo_data import DEMO_PASSWORD
+from onewindow.identity.models import Department, LegalPerson, User
+from onewindow.identity.permissions import is_officer
+from onewindow.identity.roles import Role
+
+
+def token_for(client, user: User) -> str:
+    demo = any(u.username == user.username for u in demo_data.USERS)
+    body = {"username": user.username, "password": DEMO_PASSWORD if demo else PASSWORD}
+    if is_officer(user):
+        body["otp"] = otp_for(user)
+    response = client.post("/api/v1/auth/token", body, content_type="application/json")
+    assert response.status_code == 200, response.content
+    return response.json()["token"]
+
+
+@pytest.fixture
+def as_user(client):
+    tokens: dict[int, str] = {}
+
+    def headers(user: User) -> dict[str, str]:
+        if user.pk not in tokens:
+            tokens[user.pk] = token_for(client, user)
+        return {"HTTP_AUTHORIZATION": f"Bearer {tokens[user.pk]}"}
+
+    return headers
+
+
+@pytest.fixture
+def officer(world):
+    def make(code: str, role: str = Role.REVIEWING_OFFICER) -> User:
+        return make_user(roles=[(role, Department.objects.get(code=code))], with_totp=True)
+
+    return make
+
+
+def post(client, url, user_headers, body=None, **extra):
+    return client.post(url, body or {}, content_type="application/json", **user_headers, **extra)
+
+
+def api_drive(client, as_user, number: str, steps) -> dict:
+    """Each step: the officer finds the task in their inbox, claims and completes it."""
+    detail: dict = {}
+    for name, user, outcome in steps:
+        inbox = client.get("/api/v1/tasks", **as_user(user)).json()
+        task = next(t for t in inbox if t["case"] == number and t["name"] == name)
+        claimed = post(client, f"/api/v1/tasks/{task['id']}/claim", as_user(user))
+        assert claimed.status_code == 200, claimed.content
+        response = post(
+            client,
+            f"/api/v1/tasks/{task['id']}/complete",
+            as_user(user),
+            {"outcome": outcome, "comment": "审核意见"},
+        )
+        assert response.status_code == 200, response.content
+        detail = response.json()
+    return detail
+
+
+def test_schema_lists_the_cases_api(client, db):
+    schema = client.get("/api/v1/openapi.json").json()
+    validate(schema)
+    for path in (
+        "/api/v1/cases",
+        "/api/v1/cases/{number}",
+        "/api/v1/cases/attachments",
+        "/api/v1/tasks",
+        "/api/v1/tasks/{task_id}/complete",
+    ):
+        assert path in schema["paths"]
+
+
+def flows(world, officer):
+    mz_window = officer("310000-MZ", Role.WINDOW_OFFICER)
+    return {
+        PASSPORT: (
+            world["citizen.wang"],
+            {},
+            [("窗口受理", world["ga.window"], "accept"), ("审核", world["ga.review"], "approve")],
+            CaseStatus.APPROVED,
+        ),
+        ADOPTION: (
+            world["citizen.chen"],
+            {},
+            [
+                ("窗口受理", mz_window, "accept"),
+                ("公安审核", world["ga.review"], "approve"),
+                ("卫健审核", officer("310000-WJ"), "approve"),
+                ("医保审核", world["rs.review"], "approve"),
+                ("办结", mz_window, "complete"),
+            ],
+            CaseStatus.COMPLETED,
+        ),
+        ASSISTANCE: (
+            world["citizen.wang"],
+            {"amount": 90000},
+            [
+                ("窗口受理", mz_window, "accept"),
+                ("民政审核", officer("310000-MZ"), "approve"),
+                ("财政复核", officer("310000-CZ"), "approve"),
+            ],
+            CaseStatus.APPROVED,
+        ),
+        COMPANY: (
+            world["agent.li"],
+            {},
+            [
+                ("市场监管受理", world["sj.window"], "accept"),
+                ("营业执照核准", world["sj.review"], "approve"),
+                ("税务登记", officer("310000-SW"), "complete"),
+                ("社保登记", world["rs.window"], "complete"),
+                ("公积金开户", officer("310000-GJJ"), "complete"),
+            ],
+            CaseStatus.COMPLETED,
+        ),
+        "newborn": (
+            world["citizen.wang"],
+            {},
+            [
+                ("出生医学证明", officer("310000-WJ"), "complete"),
+                ("户口登记", world["ga.window"], "complete"),
+                ("医保参保登记", world["rs.review"], "complete"),
+                ("社保卡申领", world["rs.window"], "complete"),
+            ],
+            CaseStatus.COMPLETED,
+        ),
+    }
+
+
+@pytest.mark.parametrize("service", [PASSPORT, ADOPTION, ASSISTANCE, COMPANY, "newborn"])
+def test_each_demo_process_end_to_end(client, world, officer, as_user, service):
+    applicant, changes, steps, final = flows(world, officer)[service]
+    body = {"service": service, "data": answers(applicant, service, **changes)}
+    if service == COMPANY:
+        body["company"] = LegalPerson.objects.get(agents=applicant).uscc
+    response = post(client, "/api/v1/cases", as_user(applicant), body)
+    assert response.status_code == 201, response.content
+    number = response.json()["number"]
+    assert response.json()["status"] == CaseStatus.SUBMITTED
+    api_drive(client, as_user, number, steps)
+    case = client.get(f"/api/v1/cases/{number}", **as_user(applicant)).json()
+    assert case["status"] == final
+    decided = [(e["step"], e["outcome"]) for e in case["timeline"][1:]]
+    assert decided == [(name, outcome) for name, _user, outcome in steps]
+    assert all(e["department"] and e["at"] for e in case["timeline"])
+    if service == "newborn":
+        assert len(case["children"]) == 4
+        assert {c["status"] for c in case["children"]} == {CaseStatus.COMPLETED}
+    mine = client.get("/api/v1/cases", **as_user(applicant)).json()
+    assert [c["number"] for c in mine] == [number]
+
+
+def test_idempotency_key_returns_the_same_case(client, world, as_user):
+    user = world["citizen.wang"]
+    body = {"service": PASSPORT, "data": answers(user, PASSPORT)}
+    first = post(client, "/api/v1/cases", as_user(user), body, HTTP_IDEMPOTENCY_KEY="abc")
+    again = post(client, "/api/v1/cases", as_user(user), body, HTTP_IDEMPOTENCY_KEY="abc")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["number"] == again.json()["number"]
+    assert Case.objects.count() == 1
+
+
+def test_invalid_answers_are_422_with_fields_and_save_nothing(client, world, as_user):
+    user = world["citizen.wang"]
+    data = answers(user, PASSPORT, applicant_phone="12")
+    del data["applicant_name"]
+    response = post(client, "/api/v1/cases", as_user(user), {"service": PASSPORT, "data": data})
+    assert response.status_code == 422
+    assert {"applicant_phone", "applicant_name"} <= set(response.json()["fields"])
+    assert not Case.objects.exists()
+
+
+def test_rejection_needs_a_reason(client, world, as_user):
+    case = submit(world["citizen.wang"], PASSPORT)
+    task = open_task(case, "Task_accept")
+    response = post(
+        client,
+        f"/api/v1/tasks/{task.pk}/complete",
+        as_user(world["ga.window"]),
+        {"outcome": "not_accepted"},
+    )
+    assert response.status_code == 422
+    assert "comment" in response.json()["fields"]
+
+
+def test_inbox_filters_by_service_and_status(client, world, as_user):
+    submit(world["citizen.wang"], PASSPORT)
+    submit(world["citizen.wang"], "newborn")  # its first task is 卫健's, not 公安's
+    headers = as_user(world["ga.window"])
+    assert len(client.get("/api/v1/tasks", **headers).json()) == 1
+    assert len(client.get(f"/api/v1/tasks?service={PASSPORT}", **headers).json()) == 1
+    assert client.get("/api/v1/tasks?service=310000-SJ-XK-0001", **headers).json() == []
+    assert client.get("/api/v1/tasks?status=approved", **headers).json() == []
+    task = client.get("/api/v1/tasks?status=submitted", **headers).json()[0]
+    assert task["service"] == PASSPORT and task["case_status"] == "submitted"
+    post(client, f"/api/v1/tasks/{task['id']}/claim", headers)
+    released = post(client, f"/api/v1/tasks/{task['id']}/release", headers)
+    assert released.status_code == 200 and released.json()["status"] == "ready"
+
+
+# who → (GET case, claim, complete) on a company case awaiting 市场监管's acceptance.
+MATRIX = {
+    "applicant": (200, 404, 404),
+    "other_applicant": (404, 404, 404),
+    "company_agent": (200, 404, 404),
+    "lane_officer": (200, 200, 200),
+    "other_officer": (404, 404, 404),
+    "platform_admin": (200, 403, 403),
+}
+
+
+@pytest.mark.parametrize("who", list(MATRIX))
+def test_authorization_matrix(client, world, as_user, who):
+    agent = world["agent.li"]
+    colleague = make_user(username="agent.zhao")
+    LegalPerson.objects.get(agents=agent).agents.add(colleague)
+    case = submit(agent, COMPANY)
+    users = {
+        "applicant": agent,
+        "other_applicant": world["citizen.chen"],
+        "company_agent": colleague,
+        "lane_officer": world["sj.window"],
+        "other_officer": world["ga.window"],
+        "platform_admin": world["admin"],
+    }
+    headers = as_user(users[who])
+    task = open_task(case, "Task_accept")
+    got = (
+        client.get(f"/api/v1/cases/{case.number}", **headers).status_code,
+        post(client, f"/api/v1/tasks/{task.pk}/claim", headers).status_code,
+        post(
+            client,
+            f"/api/v1/tasks/{task.pk}/complete",
+            headers,
+            {"outcome": "accept", "comment": "ok"},
+        ).status_code,
+    )
+    assert got == MATRIX[who]
+
+
+def test_attachments_upload_reference_and_officer_reads(client, world, as_user):
+    user = world["citizen.wang"]
+    upload = client.post(
+        "/api/v1/cases/attachments",
+        {"service": PASSPORT, "slot": "photo", "file": SimpleUploadedFile("photo.png", PNG)},
+        **as_user(user),
+    )
+    assert upload.status_code == 201, upload.content
+    attachment_id = upload.json()["id"]
+    wrong = client.post(
+        "/api/v1/cases/attachments",
+        {"service": PASSPORT, "slot": "photo", "file": SimpleUploadedFile("a.pdf", PDF)},
+        **as_user(user),
+    )
+    assert wrong.status_code == 422
+    data = answers(user, PASSPORT, attachments={"photo": attachment_id})
+    response = post(client, "/api/v1/cases", as_user(user), {"service": PASSPORT, "data": data})
+    assert response.status_code == 201, response.content
+    assert response.json()["attachments"] == [attachment_id]
+    # Someone else's upload cannot be referenced.
+    other = world["citizen.chen"]
+    data = answers(other, PASSPORT, attachments={"photo": attachment_id})
+    refused = post(client, "/api/v1/cases", as_user(other), {"service": PASSPORT, "data": data})
+    assert refused.status_code == 422
+    assert "attachments.photo" in refused.json()["fields"]
+
+    from onewindow.forms.models import Attachment
+    from onewindow.forms.permissions import can_read_attachment
+
+    attachment = Attachment.objects.get(pk=attachment_id)
+    assert can_read_attachment(world["ga.window"], attachment)
+    assert not can_read_attachment(world["sj.window"], attachment)
+    assert not can_read_attachment(other, attachment)
+
+
+def test_list_query_counts_do_not_grow(client, world, as_user, django_assert_max_num_queries):
+    user, officer_user = world["citizen.wang"], world["ga.window"]
+    submit(user, PASSPORT)
+    mine, theirs = as_user(user), as_user(officer_user)
+    with django_assert_max_num_queries(12) as few:
+        client.get("/api/v1/cases", **mine)
+        client.get("/api/v1/tasks", **theirs)
+    for _ in range(4):
+        submit(user, PASSPORT)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(client.get("/api/v1/cases", **mine).json()) == 5
+        assert len(client.get("/api/v1/tasks", **theirs).json()) == 5
+
+
+def test_notifications_list_only_mine(client, world, as_user):
+    case = submit(world["citizen.wang"], PASSPORT)
+    mine = client.get("/api/v1/notifications", **as_user(world["citizen.wang"])).json()
+    assert [n["case"] for n in mine] == [case.number]
+    assert client.get("/api/v1/notifications", **as_user(world["citizen.chen"])).json() == []
+
+
+def test_officer_views_of_identity_numbers_are_audited(client, world, as_user):
+    from onewindow.audit.models import AuditEvent
+
+    case = submit(world["citizen.wang"], PASSPORT)
+    client.get(f"/api/v1/cases/{case.number}", **as_user(world["citizen.wang"]))
+    assert not AuditEvent.objects.filter(action="identity.personal_data_viewed").exists()
+    shown = client.get(f"/api/v1/cases/{case.number}", **as_user(world["ga.window"])).json()
+    assert shown["data"]["applicant_id_number"] == world["citizen.wang"].id_number
+    event = AuditEvent.objects.get(action="identity.personal_data_viewed")
+    assert event.detail["fields"] == ["applicant_id_number"]

@@ -1,0 +1,325 @@
+import threading
+from collections.abc import Callable
+
+import pytest
+from django.core import mail
+from django.db import connection
+
+from onewindow.audit.models import AuditEvent
+from onewindow.cases import services
+from onewindow.cases.choices import CaseStatus
+from onewindow.cases.models import Case, CaseEvent, Notification
+from onewindow.cases.tests.conftest import (
+    ADOPTION,
+    ASSISTANCE,
+    COMPANY,
+    PASSPORT,
+    answers,
+    open_task,
+    submit,
+)
+from onewindow.conftest import make_user
+from onewindow.core.errors import Conflict, InvalidInput, NotFound
+from onewindow.identity.models import Department, User
+from onewindow.identity.roles import Role
+from onewindow.workflow import services as workflow_services
+
+Steps = list[tuple[str, User, str]]
+
+
+@pytest.fixture
+def officer(world: dict[str, User]) -> Callable[[str, str], User]:
+    def make(code: str, role: str = Role.REVIEWING_OFFICER) -> User:
+        return make_user(roles=[(role, Department.objects.get(code=code))])
+
+    return make
+
+
+def drive(case: Case, steps: Steps) -> Case:
+    for bpmn_id, user, outcome in steps:
+        task = open_task(case, bpmn_id)
+        workflow_services.claim_task(actor=user, task_id=task.pk)
+        services.decide_task(actor=user, task_id=task.pk, outcome=outcome, comment="理由")
+    case.refresh_from_db()
+    return case
+
+
+def timeline(case: Case) -> list[tuple[str, str]]:
+    return [
+        (e.department.code if e.department else "", e.outcome)
+        for e in CaseEvent.objects.filter(case=case).select_related("department")
+    ]
+
+
+def test_single_department_end_to_end(world):
+    case = submit(world["citizen.wang"], PASSPORT)
+    assert case.number.startswith("310000-GA-") and case.number.endswith("-0001")
+    assert case.status == CaseStatus.SUBMITTED
+    case = drive(
+        case,
+        [
+            ("Task_accept", world["ga.window"], "accept"),
+            ("Task_review", world["ga.review"], "approve"),
+        ],
+    )
+    assert case.status == CaseStatus.APPROVED
+    assert timeline(case) == [
+        ("310000-GA", "submitted"),
+        ("310000-GA", "accept"),
+        ("310000-GA", "approve"),
+    ]
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"cases.case_submitted", "cases.case_decided"} <= actions
+
+
+def test_parallel_three_end_to_end(world, officer):
+    mz = officer("310000-MZ", Role.WINDOW_OFFICER)
+    case = submit(world["citizen.chen"], ADOPTION)
+    case = drive(
+        case,
+        [
+            ("Task_accept", mz, "accept"),
+            ("Task_review_ga", world["ga.review"], "approve"),
+            ("Task_review_wj", officer("310000-WJ"), "approve"),
+        ],
+    )
+    assert case.status == CaseStatus.IN_PROGRESS  # half of the parallel review done
+    case = drive(
+        case,
+        [("Task_review_yb", world["rs.review"], "approve"), ("Task_finish", mz, "complete")],
+    )
+    assert case.status == CaseStatus.COMPLETED
+    assert [d for d, _o in timeline(case)] == [
+        "310000-MZ",
+        "310000-MZ",
+        "310000-GA",
+        "310000-WJ",
+        "310000-YB",
+        "310000-MZ",
+    ]
+
+
+@pytest.mark.parametrize(("amount", "second"), [(80000, True), (1000, False)])
+def test_dmn_routing_end_to_end(world, officer, amount, second):
+    case = submit(world["citizen.wang"], ASSISTANCE, amount=amount)
+    steps: Steps = [
+        ("Task_accept", officer("310000-MZ", Role.WINDOW_OFFICER), "accept"),
+        ("Task_review", officer("310000-MZ"), "approve"),
+    ]
+    if second:
+        steps.append(("Task_second_review", officer("310000-CZ"), "approve"))
+    case = drive(case, steps)
+    assert case.status == CaseStatus.APPROVED
+    assert ("310000-CZ", "approve") in timeline(case) if second else len(timeline(case)) == 3
+
+
+def test_company_start_end_to_end(world, officer):
+    agent = world["agent.li"]
+    case = submit(agent, COMPANY)
+    assert case.company is not None
+    case = drive(
+        case,
+        [
+            ("Task_accept", world["sj.window"], "accept"),
+            ("Task_license", world["sj.review"], "approve"),
+            ("Task_tax", officer("310000-SW"), "complete"),
+            ("Task_social", world["rs.window"], "complete"),
+            ("Task_fund", officer("310000-GJJ"), "complete"),
+        ],
+    )
+    assert case.status == CaseStatus.COMPLETED
+    assert {d for d, _o in timeline(case)} == {
+        "310000-SJ",
+        "310000-SW",
+        "310000-RS",
+        "310000-GJJ",
+    }
+
+
+def test_life_event_parent_and_four_children_from_one_form(world, officer):
+    parent = submit(world["citizen.wang"], "newborn")
+    children = list(parent.children.order_by("pk"))
+    assert [c.service_code for c in children] == [
+        "310000-WJ-QR-0001",
+        "310000-GA-QR-0001",
+        "310000-YB-GG-0001",
+        "310000-RS-GG-0001",
+    ]
+    assert {c.instance_id for c in children} == {parent.instance_id}
+    # Shared answers reach every child under its own form's field names.
+    assert all(c.data["child_name"] == parent.data["child_name"] for c in children)
+    drive(parent, [("Task_birth_certificate", officer("310000-WJ"), "complete")])
+    first = Case.objects.get(pk=children[0].pk)
+    assert first.status == CaseStatus.COMPLETED
+    assert Case.objects.get(pk=children[1].pk).status == CaseStatus.SUBMITTED
+    parent = drive(
+        parent,
+        [
+            ("Task_hukou", world["ga.window"], "complete"),
+            ("Task_insurance", world["rs.review"], "complete"),
+            ("Task_social_card", world["rs.window"], "complete"),
+        ],
+    )
+    assert parent.status == CaseStatus.COMPLETED
+    assert set(parent.children.values_list("status", flat=True)) == {CaseStatus.COMPLETED}
+    assert [d for d, o in timeline(parent) if o == "complete"] == [
+        "310000-WJ",
+        "310000-GA",
+        "310000-YB",
+        "310000-RS",
+    ]
+
+
+def test_same_idempotency_key_gives_the_same_case(world):
+    user = world["citizen.wang"]
+    data = answers(user, PASSPORT)
+    first, new = services.submit_case(
+        applicant=user, service=PASSPORT, data=data, idempotency_key="k-1"
+    )
+    again, again_new = services.submit_case(
+        applicant=user, service=PASSPORT, data=data, idempotency_key="k-1"
+    )
+    other, _ = services.submit_case(
+        applicant=world["citizen.chen"],
+        service=PASSPORT,
+        data=answers(world["citizen.chen"], PASSPORT),
+        idempotency_key="k-1",
+    )
+    assert (new, again_new) == (True, False)
+    assert again.pk == first.pk and other.pk != first.pk
+    assert Case.objects.count() == 2
+
+
+def test_invalid_answers_save_nothing(world):
+    with pytest.raises(InvalidInput) as caught:
+        submit(world["citizen.wang"], PASSPORT, applicant_phone="123")
+    assert "applicant_phone" in caught.value.fields
+    assert not Case.objects.exists()
+
+
+def test_unknown_service_is_refused(world):
+    with pytest.raises(InvalidInput) as caught:
+        services.submit_case(applicant=world["citizen.wang"], service="nope", data={})
+    assert "service" in caught.value.fields
+
+
+@pytest.mark.parametrize("outcome", ["not_accepted", "reject"])
+def test_refusals_need_a_reason(world, outcome):
+    case = submit(world["citizen.wang"], PASSPORT)
+    if outcome == "reject":
+        drive(case, [("Task_accept", world["ga.window"], "accept")])
+    bpmn_id, user = (
+        ("Task_review", world["ga.review"])
+        if outcome == "reject"
+        else ("Task_accept", world["ga.window"])
+    )
+    task = open_task(case, bpmn_id)
+    with pytest.raises(InvalidInput) as caught:
+        services.decide_task(actor=user, task_id=task.pk, outcome=outcome, comment="  ")
+    assert "comment" in caught.value.fields
+    services.decide_task(actor=user, task_id=task.pk, outcome=outcome, comment="不符合条件")
+    case.refresh_from_db()
+    expected = CaseStatus.REJECTED if outcome == "reject" else CaseStatus.NOT_ACCEPTED
+    assert case.status == expected
+
+
+def test_notifications_and_email_after_commit(world, django_capture_on_commit_callbacks):
+    user = world["citizen.chen"]  # prefers English
+    with django_capture_on_commit_callbacks(execute=True):
+        case = submit(user, PASSPORT)
+    assert len(mail.outbox) == 1
+    assert case.number in mail.outbox[0].subject
+    assert mail.outbox[0].to == [user.email]
+    task = open_task(case, "Task_accept")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide_task(
+            actor=world["ga.window"],
+            task_id=task.pk,
+            outcome="accept",
+            comment="ok",
+            note_for_applicant="Please bring your old passport.",
+        )
+    assert len(mail.outbox) == 2
+    assert "Please bring your old passport." in mail.outbox[1].body
+    assert Notification.objects.filter(recipient=user, case=case).count() == 2
+
+
+def test_a_rolled_back_decision_sends_nothing(world, django_capture_on_commit_callbacks):
+    case = submit(world["citizen.wang"], PASSPORT)
+    task = open_task(case, "Task_accept")
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(InvalidInput):
+        services.decide_task(actor=world["ga.window"], task_id=task.pk, outcome="approve")
+    assert mail.outbox == []
+    assert Notification.objects.filter(case=case).count() == 1  # the confirmation only
+
+
+def test_two_officers_claim_at_once_one_wins(world, officer):
+    case = submit(world["citizen.wang"], PASSPORT)
+    task = open_task(case, "Task_accept")
+    second = officer("310000-GA", Role.WINDOW_OFFICER)
+    workflow_services.claim_task(actor=world["ga.window"], task_id=task.pk)
+    with pytest.raises(Conflict):
+        workflow_services.claim_task(actor=second, task_id=task.pk)
+
+
+def run_all(threads: list[threading.Thread]) -> None:
+    """Race the threads on PostgreSQL; SQLite's shared in-memory test database cannot
+    hold two writers at once, so there they run one after the other."""
+    concurrent = connection.vendor == "postgresql"
+    for thread in threads:
+        thread.start()
+        if not concurrent:
+            thread.join()
+    for thread in threads:
+        thread.join()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_numbers_unique_under_concurrency(world):
+    users = [world["citizen.wang"], world["citizen.chen"], world["agent.li"]] * 2
+    data = {u.pk: answers(u, PASSPORT) for u in users}
+    numbers: list[str] = []
+    errors: list[BaseException] = []
+
+    def file(user: User) -> None:
+        try:
+            case, _new = services.submit_case(applicant=user, service=PASSPORT, data=data[user.pk])
+            numbers.append(case.number)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    run_all([threading.Thread(target=file, args=(u,)) for u in users])
+    assert errors == []
+    assert len(set(numbers)) == len(users)
+    assert sorted(n[-4:] for n in numbers) == [f"{i:04d}" for i in range(1, len(users) + 1)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_retries_with_one_key_make_one_case(world):
+    user = world["citizen.wang"]
+    data = answers(user, PASSPORT)
+    found: list[int] = []
+
+    def file() -> None:
+        try:
+            case, _new = services.submit_case(
+                applicant=user, service=PASSPORT, data=data, idempotency_key="same"
+            )
+            found.append(case.pk)
+        finally:
+            connection.close()
+
+    run_all([threading.Thread(target=file) for _ in range(4)])
+    assert len(found) == 4 and len(set(found)) == 1
+    assert Case.objects.count() == 1
+
+
+def test_a_refused_decision_is_audited(world):
+    case = submit(world["citizen.wang"], PASSPORT)
+    task = open_task(case, "Task_accept")
+    with pytest.raises(NotFound):
+        services.decide_task(actor=world["sj.window"], task_id=task.pk, outcome="accept")
+    event = AuditEvent.objects.filter(action="cases.case_decided").get()
+    assert event.outcome == "denied"
