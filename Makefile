@@ -18,6 +18,8 @@ install: $(STAMP)
 
 # Compiled catalogues are build output: made from the committed .po files.
 messages: $(STAMP)
+	@command -v msgfmt >/dev/null || { echo "installing gettext (msgfmt)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && apt-get install -y -qq gettext >/dev/null; }
 	$(MANAGE) compilemessages --ignore=.venv --ignore='$(VENV)/*' -v 0
 
 demo: install messages
@@ -30,9 +32,10 @@ demo: install messages
 	@echo "Serving http://127.0.0.1:8000 — Ctrl-C stops the web server and the worker."
 	ONEWINDOW_DEMO=1 $(VENV)/bin/honcho -f Procfile.demo start
 
-lint: install
+lint: install messages
 	$(VENV)/bin/ruff check onewindow
 	$(VENV)/bin/ruff format --check onewindow
+	bash scripts/update_messages.sh --check
 
 types: install
 	$(VENV)/bin/mypy onewindow
