@@ -21,6 +21,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.cases.views import application_page
 from onewindow.catalog import presenters, queries, services
 from onewindow.catalog.choices import Audience, Channel, OnlineLevel
 from onewindow.catalog.models import LifeEvent, ServiceItemVersion
@@ -342,12 +343,21 @@ def item(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def apply(request: HttpRequest, code: str) -> HttpResponse:
-    """Where an online application for the item starts. The forms and cases that fill
-    it come with the case system (#4); until then it says so and lists the materials."""
+    """The online application for an item (level 3 and above, bound to a form and a
+    process); otherwise the page says so and lists the materials."""
     version = _published_or_404(code)
     if version.online_level < OnlineLevel.SUBMISSION:
         return redirect("catalog:item", code=code)
-    return render(request, "catalog/apply.html", {"version": version, "item": version.item})
+    context = {"version": version, "item": version.item}
+    if version.form is None or version.process_id is None:
+        return render(request, "catalog/apply.html", {**context, "has_form": False})
+    return application_page(
+        request,
+        service=code,
+        definition=version.form,
+        template="catalog/apply.html",
+        context=context,
+    )
 
 
 def life_events(request: HttpRequest) -> HttpResponse:

@@ -1,0 +1,253 @@
+"""The cases pages: applying, the receipt, my cases, the case page, the inbox and the
+task page, each for the people entitled to it and a 404 for everyone else."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import translation
+
+from onewindow.audit.models import AuditEvent
+from onewindow.cases.choices import CaseStatus
+from onewindow.cases.models import Case
+from onewindow.cases.tests.conftest import ADOPTION, PASSPORT, answers, open_task, submit
+from onewindow.conftest import PASSWORD, make_user, otp_for
+from onewindow.forms.models import Attachment
+from onewindow.forms.tests.files import PDF, PNG
+from onewindow.identity.models import Department, User
+from onewindow.identity.permissions import is_officer
+from onewindow.identity.roles import Role
+
+APPLY = f"/services/items/{PASSPORT}/apply/"
+
+
+def logged_in(user: User) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    # The pages are read in English here; a language chosen before login is kept.
+    client.cookies["django_language"] = "en"
+    response = client.post("/login/", {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302
+    if is_officer(user):
+        response = client.post("/account/2fa/", {"otp": otp_for(user)})
+        assert response.status_code == 302, response.content
+    return client
+
+
+def officer(code: str, role: str = Role.WINDOW_OFFICER) -> User:
+    return make_user(roles=[(role, Department.objects.get(code=code))], with_totp=True)
+
+
+def as_post(data: dict[str, Any]) -> dict[str, Any]:
+    """Answers as a browser posts them."""
+    posted: dict[str, Any] = {}
+    for name, value in data.items():
+        if isinstance(value, bool):
+            posted[name] = "true" if value else "false"
+        elif isinstance(value, list):
+            posted[name] = [str(v) for v in value]
+        else:
+            posted[name] = str(value)
+    return posted
+
+
+def photo() -> SimpleUploadedFile:
+    return SimpleUploadedFile("photo.png", PNG, content_type="image/png")
+
+
+def key_of(html: str) -> str:
+    found = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', html)
+    assert found
+    return found.group(1)
+
+
+@pytest.fixture
+def people(world: dict[str, User]) -> dict[str, Any]:
+    applicant = make_user(email="a@example.invalid")
+    return {
+        "applicant": applicant,
+        "other": make_user(),
+        "ga": officer("310000-GA"),
+        "ga_review": officer("310000-GA", Role.REVIEWING_OFFICER),
+        "mz": officer("310000-MZ"),
+    }
+
+
+def test_apply_page_renders_the_bound_form(people):
+    client = logged_in(people["applicant"])
+    response = client.get(APPLY)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'enctype="multipart/form-data"' in html and "novalidate" in html
+    assert "csrfmiddlewaretoken" in html and key_of(html)
+    assert 'name="upload-photo"' in html and 'type="file"' in html
+
+
+def test_applying_creates_a_case_and_a_double_click_returns_it(people):
+    user = people["applicant"]
+    client = logged_in(user)
+    key = key_of(client.get(APPLY).content.decode())
+    body = {**as_post(answers(user, PASSPORT)), "idempotency_key": key}
+    response = client.post(APPLY, {**body, "upload-photo": photo()})
+    case = Case.objects.get(applicant=user)
+    assert response.status_code == 302
+    assert response["Location"] == f"/cases/{case.number}/receipt/"
+    assert case.attachments.count() == 1 and case.status == CaseStatus.SUBMITTED
+    again = client.post(APPLY, {**body, "upload-photo": photo()})
+    assert again["Location"] == response["Location"]
+    assert Case.objects.filter(applicant=user).count() == 1
+    receipt = client.get(response["Location"]).content.decode()
+    assert case.number in receipt and f'href="/cases/{case.number}/"' in receipt
+
+
+def test_a_bad_answer_re_renders_with_field_errors_and_creates_nothing(people):
+    user = people["applicant"]
+    client = logged_in(user)
+    body = as_post(answers(user, PASSPORT, applicant_phone="123"))
+    response = client.post(APPLY, {**body, "idempotency_key": "k1", "upload-photo": photo()})
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert 'class="error-summary"' in html and 'id="id_applicant_phone_error"' in html
+    assert not Case.objects.exists()
+    # The stored photo is carried along, so the correction needs no second upload.
+    kept = Attachment.objects.get(owner=user)
+    assert f'name="kept-photo" value="{kept.pk}"' in html
+    body["applicant_phone"] = "13916200101"
+    response = client.post(APPLY, {**body, "idempotency_key": "k2", "kept-photo": kept.pk})
+    assert response.status_code == 302
+    assert list(Case.objects.get(applicant=user).attachments.all()) == [kept]
+
+
+def test_a_refused_upload_is_a_field_error_and_nothing_is_filed(people):
+    user = people["applicant"]
+    client = logged_in(user)
+    wrong = SimpleUploadedFile("photo.pdf", PDF, content_type="application/pdf")
+    body = as_post(answers(user, PASSPORT))
+    response = client.post(APPLY, {**body, "idempotency_key": "k", "upload-photo": wrong})
+    assert response.status_code == 422
+    assert 'id="id_upload-photo_error"' in response.content.decode()
+    assert not Case.objects.exists() and not Attachment.objects.exists()
+
+
+def test_a_missing_required_document_is_a_field_error(people):
+    user = people["applicant"]
+    response = logged_in(user).post(APPLY, as_post(answers(user, PASSPORT)))
+    assert response.status_code == 422
+    assert 'id="id_upload-photo_error"' in response.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_life_event_application_renders_one_merged_form(people):
+    response = logged_in(people["applicant"]).get("/cases/events/newborn/apply/")
+    assert response.status_code == 200
+    assert 'name="idempotency_key"' in response.content.decode()
+
+
+def test_pages_for_the_right_people_and_404_for_the_others(people):
+    case = submit(people["applicant"], PASSPORT)
+    task = open_task(case, "Task_accept")
+    pages = {
+        f"/cases/{case.number}/": {"applicant": 200, "other": 404, "ga": 200, "mz": 404},
+        f"/cases/{case.number}/receipt/": {"applicant": 200, "other": 404, "ga": 404},
+        "/cases/inbox/": {"applicant": 404, "ga": 200, "mz": 200},
+        f"/cases/tasks/{task.pk}/": {"applicant": 404, "other": 404, "ga": 200, "mz": 404},
+        "/cases/": {"applicant": 200, "other": 200},
+    }
+    clients = {name: logged_in(people[name]) for name in ("applicant", "other", "ga", "mz")}
+    for url, expected in pages.items():
+        for who, status in expected.items():
+            assert clients[who].get(url).status_code == status, (url, who)
+    mine = clients["applicant"].get("/cases/").content.decode()
+    assert (
+        case.number in mine and case.number not in clients["other"].get("/cases/").content.decode()
+    )
+    assert case.number in clients["ga"].get("/cases/inbox/").content.decode()
+    assert case.number not in clients["mz"].get("/cases/inbox/").content.decode()
+    for who in ("applicant", "other", "mz"):
+        assert clients[who].post(f"/cases/tasks/{task.pk}/claim/").status_code == 404
+
+
+def test_an_officer_sees_identity_numbers_and_the_view_is_audited(people):
+    case = submit(people["applicant"], PASSPORT)
+    html = logged_in(people["ga"]).get(f"/cases/{case.number}/").content.decode()
+    assert people["applicant"].id_number in html
+    assert AuditEvent.objects.filter(action="identity.personal_data_viewed").count() == 1
+
+
+def test_officers_claim_and_decide_through_the_pages(people):
+    case = submit(people["applicant"], PASSPORT)
+    task = open_task(case, "Task_accept")
+    ga = logged_in(people["ga"])
+    page = ga.get(f"/cases/tasks/{task.pk}/").content.decode()
+    assert 'value="accept"' in page and 'value="not_accepted"' in page
+    assert 'value="approve"' not in page
+    response = ga.post(f"/cases/tasks/{task.pk}/claim/", {"next": "/cases/inbox/"})
+    assert response.status_code == 302 and response["Location"] == "/cases/inbox/"
+    assert "Release" in ga.get("/cases/inbox/").content.decode()
+    refused = ga.post(f"/cases/tasks/{task.pk}/", {"outcome": "not_accepted", "comment": ""})
+    assert refused.status_code == 422
+    assert 'id="id_comment_error"' in refused.content.decode()
+    decided = ga.post(
+        f"/cases/tasks/{task.pk}/",
+        {"outcome": "accept", "comment": "材料齐全", "note_for_applicant": "请等待审核结果"},
+    )
+    assert decided.status_code == 302
+    review = open_task(case, "Task_review")
+    reviewer = logged_in(people["ga_review"])
+    assert reviewer.post(f"/cases/tasks/{review.pk}/claim/").status_code == 302
+    response = reviewer.post(
+        f"/cases/tasks/{review.pk}/", {"outcome": "approve", "comment": "准予签发"}
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.APPROVED
+    html = logged_in(people["applicant"]).get(f"/cases/{case.number}/").content.decode()
+    timeline = html[html.index('<ol class="timeline">') :]
+    timeline = timeline[: timeline.index("</ol>")]
+    assert timeline.count("<li") == 3
+    assert "请等待审核结果" in timeline and "准予签发" in timeline
+    with translation.override("en"):  # the language the page was read in
+        assert str(CaseStatus.APPROVED.label) in html
+
+
+def test_a_closed_task_shows_no_decision_form(people):
+    case = submit(people["applicant"], PASSPORT)
+    task = open_task(case, "Task_accept")
+    ga = logged_in(people["ga"])
+    ga.post(f"/cases/tasks/{task.pk}/", {"outcome": "accept", "comment": "ok"})
+    page = ga.get(f"/cases/tasks/{task.pk}/").content.decode()
+    assert 'name="outcome"' not in page
+
+
+def test_list_query_counts(people, django_assert_max_num_queries):
+    applicant = people["applicant"]
+    for _n in range(3):
+        submit(applicant, PASSPORT)
+        submit(applicant, ADOPTION)
+    client, ga = logged_in(applicant), logged_in(people["ga"])
+    with django_assert_max_num_queries(8):
+        assert client.get("/cases/").status_code == 200
+    with django_assert_max_num_queries(10):
+        html = ga.get("/cases/inbox/").content.decode()
+    assert html.count('href="/cases/tasks/') == 3
+    with django_assert_max_num_queries(10):
+        assert ga.get(f"/cases/inbox/?service={PASSPORT}&status=submitted").status_code == 200
+
+
+def test_life_event_page_links_to_its_one_application(client, db):
+    from onewindow.catalog import services as catalog_services
+    from onewindow.catalog.tests.conftest import EVENTS, ITEMS, TOPICS
+    from onewindow.conftest import make_department
+    from onewindow.identity.models import DepartmentKind
+
+    root = make_department(code="310000", kind=DepartmentKind.CITY)
+    for code in ("GA", "WJ", "YB", "RS", "SJ"):
+        make_department(code=f"310000-{code}", parent=root)
+    catalog_services.seed_topics(TOPICS)
+    catalog_services.seed_items(rows=ITEMS, source="test")
+    catalog_services.seed_life_events(EVENTS)
+    html = client.get("/services/events/newborn/").content.decode()
+    assert 'href="/cases/events/newborn/apply/"' in html

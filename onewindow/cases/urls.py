@@ -1,0 +1,18 @@
+"""Cases pages, mounted at /cases/."""
+
+from django.urls import path
+
+from onewindow.cases import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.my_cases, name="mine"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("tasks/<int:task_id>/", views.task_detail, name="task"),
+    path("tasks/<int:task_id>/claim/", views.claim, name="claim"),
+    path("tasks/<int:task_id>/release/", views.release, name="release"),
+    path("events/<slug:code>/apply/", views.apply_event, name="apply_event"),
+    path("<str:number>/", views.case_detail, name="detail"),
+    path("<str:number>/receipt/", views.receipt, name="receipt"),
+]

@@ -1,0 +1,437 @@
+"""Cases pages: applying, the receipt, my cases, a case's timeline, and the officers'
+inbox and task pages. Each view parses, authorizes through queries and permissions,
+calls one service and renders."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from onewindow.cases import notifications, queries, services
+from onewindow.cases.choices import CaseStatus
+from onewindow.cases.models import Case, CaseEvent
+from onewindow.catalog import queries as catalog_queries
+from onewindow.catalog.models import LifeEvent
+from onewindow.core.errors import InvalidInput, NotFound, ServiceError
+from onewindow.forms import queries as forms_queries
+from onewindow.forms.attachments import store_attachment, upload_field_name
+from onewindow.forms.rendering import build_form, render_form
+from onewindow.forms.validation import coerce_data, validate_data
+from onewindow.identity.models import User
+from onewindow.identity.permissions import is_officer
+from onewindow.identity.roles import Role
+from onewindow.workflow import permissions as workflow_permissions
+from onewindow.workflow import queries as workflow_queries
+from onewindow.workflow import runs
+from onewindow.workflow import services as workflow_services
+from onewindow.workflow.choices import Outcome, TaskStatus
+from onewindow.workflow.engine import ProcessError
+from onewindow.workflow.models import WorkTask
+
+KEEP_PREFIX = "kept-"
+
+
+def _current_user(request: HttpRequest) -> User:
+    """The logged-in user (views using this are behind login_required)."""
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _officer(request: HttpRequest) -> User:
+    """The logged-in officer; anyone else gets a 404, as if the page did not exist."""
+    user = _current_user(request)
+    if not is_officer(user):
+        raise Http404
+    return user
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return fallback
+
+
+# --- applying ---------------------------------------------------------------------
+
+
+def application_page(
+    request: HttpRequest,
+    *,
+    service: str,
+    definition: Any,
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """The application form of an item or a life event: GET shows it; POST stores the
+    uploads, then files the case and redirects to its receipt."""
+    user = _current_user(request)
+    errors: dict[str, list[Any]] = {}
+    kept = _kept_attachments(request, user, definition)
+    if request.method == "POST":
+        key = request.POST.get("idempotency_key", "").strip()[:100]
+        existing = queries.my_cases(user).filter(idempotency_key=key).first() if key else None
+        if existing is not None:  # a double click: the first attempt's case
+            return redirect("cases:receipt", number=existing.number)
+        for slot in definition.attachments or []:
+            upload = request.FILES.get(upload_field_name(slot["key"]))
+            if upload is None:
+                continue
+            try:
+                kept[slot["key"]] = store_attachment(
+                    owner=user,
+                    definition=definition,
+                    slot=slot["key"],
+                    upload=upload,
+                    request=request,
+                )
+            except InvalidInput as error:
+                errors.update(error.fields)
+        for slot in definition.attachments or []:
+            name = upload_field_name(slot["key"])
+            if slot.get("required") and slot["key"] not in kept and name not in errors:
+                errors[name] = [_("Attach this document.")]
+        if not errors:
+            try:
+                case, _new = services.submit_case(
+                    applicant=user,
+                    service=service,
+                    data={
+                        **coerce_data(definition, request.POST),
+                        "attachments": {slot: a.pk for slot, a in kept.items()},
+                    },
+                    idempotency_key=key,
+                    language=get_language(),
+                    request=request,
+                )
+            except InvalidInput as error:
+                errors.update(error.fields)
+            except ServiceError as error:
+                errors["__all__"] = [error.message]
+            else:
+                return redirect("cases:receipt", number=case.number)
+        else:
+            # Show every problem at once: the answers' too, not only the files'.
+            try:
+                validate_data(definition, request.POST, get_language())
+            except InvalidInput as error:
+                errors.update(error.fields)
+    form_html = render_form(
+        definition,
+        data=request.POST if request.method == "POST" else None,
+        errors=errors,
+        uploaded=kept,
+    )
+    return render(
+        request,
+        template,
+        {
+            **context,
+            "form_html": form_html,
+            "has_form": True,
+            "idempotency_key": uuid.uuid4().hex,
+            "kept": [(f"{KEEP_PREFIX}{slot}", a.pk) for slot, a in kept.items()],
+        },
+        status=422 if errors else 200,
+    )
+
+
+def _kept_attachments(request: HttpRequest, user: User, definition: Any) -> dict[str, Any]:
+    """Uploads stored by an earlier attempt at this form, carried in hidden inputs so a
+    correction does not ask for the files again."""
+    wanted: dict[str, int] = {}
+    for slot in definition.attachments or []:
+        raw = request.POST.get(f"{KEEP_PREFIX}{slot['key']}", "")
+        if raw.isdigit():
+            wanted[slot["key"]] = int(raw)
+    if not wanted:
+        return {}
+    found = {a.pk: a for a in forms_queries.attachments_of(user).filter(pk__in=wanted.values())}
+    return {slot: found[pk] for slot, pk in wanted.items() if pk in found}
+
+
+@login_required
+def apply_event(request: HttpRequest, code: str) -> HttpResponse:
+    """One merged application for the items of a life event (一件事一次办)."""
+    try:
+        event = catalog_queries.life_event(code)
+    except LifeEvent.DoesNotExist as exc:
+        raise Http404 from exc
+    context: dict[str, Any] = {"event": event}
+    try:
+        definition = queries.application_form(code)
+    except LookupError:
+        return render(request, "cases/apply_event.html", {**context, "has_form": False})
+    return application_page(
+        request,
+        service=code,
+        definition=definition,
+        template="cases/apply_event.html",
+        context=context,
+    )
+
+
+@login_required
+def receipt(request: HttpRequest, number: str) -> HttpResponse:
+    case = _my_case_or_404(request, number)
+    return render(request, "cases/receipt.html", {"case": case})
+
+
+def _my_case_or_404(request: HttpRequest, number: str) -> Case:
+    try:
+        return queries.my_cases(_current_user(request)).get(number=number)
+    except Case.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+# --- following cases ----------------------------------------------------------------
+
+
+@login_required
+def my_cases(request: HttpRequest) -> HttpResponse:
+    cases = list(queries.my_cases(_current_user(request))[:200])
+    return render(request, "cases/my_cases.html", {"cases": cases})
+
+
+@dataclass
+class Answer:
+    label: str
+    value: str
+
+
+@dataclass
+class Step:
+    title: str
+    department: Any
+    role: str
+    at: Any
+    outcome: str
+    outcome_code: str
+    comment: str
+    note: str
+
+
+@dataclass
+class CaseView:
+    case: Case
+    answers: list[Answer]
+    timeline: list[Step]
+    children: list[CaseView] = field(default_factory=list)
+
+
+def _answers(definition: Any, data: dict[str, Any]) -> list[Answer]:
+    """The answers in the form's order, with the labels the applicant saw."""
+    if definition is None:
+        return []
+    built = build_form(definition, data=data)
+    answers = []
+    for section in built.sections:
+        for f in section.fields:
+            if f.options:
+                shown = "、".join(o.label for o in f.options if o.selected)
+            elif f.widget == "checkbox":
+                shown = _("Yes") if f.value in ("true", "on", "1") else _("No")
+            else:
+                shown = f.value
+            if shown:
+                answers.append(Answer(f.label, shown))
+    return answers
+
+
+def _timeline(events: list[CaseEvent], roles: dict[int, str]) -> list[Step]:
+    steps = []
+    for event in events:
+        role = roles.get(event.task_id or 0, "")
+        steps.append(
+            Step(
+                title=event.step or _("Application submitted"),
+                department=event.department,
+                role=str(Role(role).label) if role in Role.values else "",
+                at=event.at,
+                outcome=notifications.outcome_label(event.outcome),
+                outcome_code=event.outcome,
+                comment=event.comment,
+                note=event.note_for_applicant,
+            )
+        )
+    return steps
+
+
+def _case_view(case: Case) -> CaseView:
+    children = list(case.children.all())
+    task_ids = [
+        e.task_id for c in [case, *children] for e in c.events.all() if e.task_id is not None
+    ]
+    roles = dict(WorkTask.objects.filter(pk__in=task_ids).values_list("pk", "role"))
+    return CaseView(
+        case=case,
+        answers=_answers(case.form, case.data),
+        timeline=_timeline(list(case.events.all()), roles),
+        children=[
+            CaseView(
+                case=child,
+                answers=_answers(child.form, child.data),
+                timeline=_timeline(list(child.events.all()), roles),
+            )
+            for child in children
+        ],
+    )
+
+
+def _visible_case(request: HttpRequest, number: str) -> Case:
+    try:
+        case = queries.case_for(request.user, number)
+    except Case.DoesNotExist as exc:
+        raise Http404 from exc
+    services.record_case_viewed(viewer=_current_user(request), case=case, request=request)
+    return case
+
+
+@login_required
+def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    """The case, its answers and materials and its timeline, for the applicant or an
+    officer with a task on it (whose view of identity numbers is audited)."""
+    case = _visible_case(request, number)
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "view": _case_view(case),
+            "is_applicant": case.applicant_id == request.user.pk,
+        },
+    )
+
+
+# --- officers -----------------------------------------------------------------------
+
+
+@dataclass
+class InboxRow:
+    task: WorkTask
+    case: Case | None
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    user = _officer(request)
+    service = request.GET.get("service", "").strip()[:40]
+    status = request.GET.get("status", "")
+    if status not in CaseStatus.values:
+        status = ""
+    tasks = list(queries.inbox(user, service=service, status=status)[:200])
+    cases = queries.cases_by_instance([t.instance_id for t in tasks])
+    return render(
+        request,
+        "cases/inbox.html",
+        {
+            "rows": [InboxRow(task, cases.get(task.instance_id)) for task in tasks],
+            "service": service,
+            "status": status,
+            "statuses": CaseStatus.choices,
+            "here": request.get_full_path(),
+        },
+    )
+
+
+def _task_or_404(user: User, task_id: int) -> WorkTask:
+    try:
+        return workflow_queries.task_for_officer(user, task_id)
+    except WorkTask.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _task_action(request: HttpRequest, task_id: int, action: Any) -> HttpResponse:
+    user = _officer(request)
+    try:
+        action(actor=user, task_id=task_id, request=request)
+    except NotFound as exc:
+        raise Http404 from exc
+    except ServiceError as error:
+        messages.error(request, str(error.message))
+    return redirect(_safe_next(request, reverse("cases:task", args=[task_id])))
+
+
+@login_required
+@require_POST
+def claim(request: HttpRequest, task_id: int) -> HttpResponse:
+    return _task_action(request, task_id, workflow_services.claim_task)
+
+
+@login_required
+@require_POST
+def release(request: HttpRequest, task_id: int) -> HttpResponse:
+    return _task_action(request, task_id, workflow_services.release_task)
+
+
+def _allowed_outcomes(task: WorkTask) -> list[tuple[str, str]]:
+    try:
+        facts = runs.spec_of(task.instance.definition).facts.user_tasks.get(task.bpmn_id)
+    except ProcessError:
+        facts = None
+    allowed = facts.outcomes if facts and facts.outcomes else tuple(Outcome.values)
+    return [(o, str(Outcome(o).label)) for o in allowed if o in Outcome.values]
+
+
+@login_required
+def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
+    """The application, its history and the decision form of one task."""
+    user = _officer(request)
+    task = _task_or_404(user, task_id)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            services.decide_task(
+                actor=user,
+                task_id=task.pk,
+                outcome=request.POST.get("outcome", ""),
+                comment=request.POST.get("comment", "").strip()[:2000],
+                note_for_applicant=request.POST.get("note_for_applicant", "").strip()[:2000],
+                request=request,
+            )
+        except NotFound as exc:
+            raise Http404 from exc
+        except InvalidInput as error:
+            for name, field_messages in error.fields.items():
+                target = name if name in ("outcome", "comment", "note_for_applicant") else "outcome"
+                errors.setdefault(target, []).extend(str(m) for m in field_messages)
+            if not errors:
+                errors["outcome"] = [str(error.message)]
+        except ServiceError as error:
+            messages.error(request, str(error.message))
+            return redirect("cases:task", task_id=task.pk)
+        else:
+            messages.success(request, _("Your decision was recorded."))
+            return redirect("cases:inbox")
+    found = queries.cases_by_instance([task.instance_id]).get(task.instance_id)
+    if found is None:
+        raise Http404
+    case = _visible_case(request, found.number)
+    open_task = task.status in (TaskStatus.READY, TaskStatus.CLAIMED)
+    return render(
+        request,
+        "cases/task.html",
+        {
+            "task": task,
+            "view": _case_view(case),
+            "open": open_task,
+            "can_claim": workflow_permissions.can_claim(user, task),
+            "can_release": workflow_permissions.can_release(user, task),
+            "can_decide": open_task and workflow_permissions.can_complete(user, task),
+            "outcomes": _allowed_outcomes(task),
+            "errors": errors,
+            "summary": [(name, m) for name, msgs in errors.items() for m in msgs],
+            "posted": request.POST if request.method == "POST" else {},
+        },
+        status=422 if errors else 200,
+    )
