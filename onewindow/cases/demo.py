@@ -95,7 +95,12 @@ def bind_items(processes: Mapping[str, ProcessDefinition]) -> None:
 
 
 def sample_answers(
-    definition: Any, *, id_number: str, phone: str = "13916200101", uscc: str = ""
+    definition: Any,
+    *,
+    id_number: str,
+    phone: str = "13916200101",
+    uscc: str = "",
+    full_name: str = "王小明",
 ) -> dict[str, Any]:
     """Answers that pass a definition's (or merged form's) schema, for demo and tests."""
     answers: dict[str, Any] = {}
@@ -124,9 +129,11 @@ def sample_answers(
             value = "6222020200112233445"
         elif prop.get("pattern"):
             value = "WANG XIAOMING"
+        elif name.endswith("name") and "company" not in name:
+            value = full_name
         else:
             length = max(prop.get("minLength", 0), min(prop.get("maxLength", 50), 6))
-            value = ("示例内容" * 30)[:length]
+            value = ("演示申请，情况属实。" * 30)[:length]
         answers[name] = value
     return answers
 
@@ -219,6 +226,7 @@ def load_demo_cases() -> int:
             id_number=applicant.id_number or "",
             phone=applicant.phone or "13916200101",
             uscc=company.uscc if company else "",
+            full_name=applicant.full_name,
         )
         case, new = services.submit_case(
             applicant=applicant,
