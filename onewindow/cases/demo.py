@@ -94,6 +94,48 @@ def bind_items(processes: Mapping[str, ProcessDefinition]) -> None:
         )
 
 
+# Small real files for the demo's required materials (the demo's applicants "scan" these).
+SAMPLE_FILES = {
+    "pdf": (
+        "demo.pdf",
+        b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+        b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
+        b"trailer\n<< /Root 1 0 R >>\n%%EOF\n",
+    ),
+    "png": (
+        "demo.png",
+        bytes.fromhex(
+            "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+            "1f15c4890000000d4944415478da63f8cfc0f01f0005000201a7e3b5a6"
+            "0000000049454e44ae426082"
+        ),
+    ),
+}
+
+
+def sample_attachments(applicant: Any, definition: Any) -> dict[str, int]:
+    """Upload a small real file for every required material slot of the form, through
+    the same checks as an applicant's upload; returns ``{slot: attachment id}``."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from onewindow.forms.attachments import store_attachment
+
+    chosen: dict[str, int] = {}
+    for slot in definition.attachments:
+        if not slot.get("required"):
+            continue
+        kind = next((t for t in ("pdf", "png") if t in slot.get("types", ["pdf"])), "pdf")
+        name, content = SAMPLE_FILES[kind]
+        attachment = store_attachment(
+            owner=applicant,
+            definition=definition,
+            slot=slot["key"],
+            upload=SimpleUploadedFile(name, content),
+        )
+        chosen[slot["key"]] = attachment.pk
+    return chosen
+
+
 def sample_answers(
     definition: Any,
     *,
@@ -228,6 +270,9 @@ def load_demo_cases() -> int:
             uscc=company.uscc if company else "",
             full_name=applicant.full_name,
         )
+        if Case.objects.filter(applicant=applicant, idempotency_key=key).exists():
+            continue  # loaded before: do not upload its files again
+        data["attachments"] = sample_attachments(applicant, form)
         case, new = services.submit_case(
             applicant=applicant,
             service=service,

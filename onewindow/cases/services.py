@@ -74,9 +74,9 @@ def _facts(data: Mapping[str, Any], service: str) -> dict[str, Any]:
 
 
 def _attachments(applicant: Any, form: FormDefinition | MergedForm, given: Any) -> list[Attachment]:
-    """The applicant's own uploads, each for a slot of this form."""
-    if not given:
-        return []
+    """The applicant's own uploads, each for a slot of this form; every required slot
+    must be filled (the API is held to the same rule as the pages)."""
+    given = given or {}
     if not isinstance(given, dict):
         message = _("Give attachments as an object of slot and attachment id.")
         raise InvalidInput(message, fields={"attachments": [message]})
@@ -101,6 +101,9 @@ def _attachments(applicant: Any, form: FormDefinition | MergedForm, given: Any) 
             errors[f"attachments.{slot}"] = [_("There is no such attachment for this slot.")]
         else:
             found.append(attachment)
+    for slot in form.attachments:
+        if slot.get("required") and slot["key"] not in given:
+            errors[f"attachments.{slot['key']}"] = [_("Attach this document.")]
     if errors:
         raise InvalidInput(_("Some answers need correcting."), fields=errors)
     return found

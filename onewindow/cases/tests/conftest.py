@@ -44,15 +44,20 @@ def world(db: None) -> dict[str, User]:
     return {user.username: user for user in User.objects.all()}
 
 
-def answers(user: User, service: str, **changes: Any) -> dict[str, Any]:
+def answers(user: User, service: str, *, attach: bool = True, **changes: Any) -> dict[str, Any]:
+    """Valid answers for the service's form; with ``attach`` the required materials are
+    uploaded first (pages upload them through their own file inputs instead)."""
     from onewindow.cases import queries
 
     company = LegalPerson.objects.filter(agents=user).first()
+    form = queries.application_form(service)
     data = demo.sample_answers(
-        queries.application_form(service),
+        form,
         id_number=user.id_number or "",
         uscc=company.uscc if company else "",
     )
+    if attach:
+        data["attachments"] = demo.sample_attachments(user, form)
     data.update(changes)
     return data
 

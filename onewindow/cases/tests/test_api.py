@@ -188,6 +188,16 @@ def test_invalid_answers_are_422_with_fields_and_save_nothing(client, world, as_
     assert not Case.objects.exists()
 
 
+def test_a_required_material_missing_is_422_and_saves_nothing(client, world, as_user):
+    user = world["citizen.wang"]
+    data = answers(user, PASSPORT, attach=False)
+    response = post(client, "/api/v1/cases", as_user(user), {"service": PASSPORT, "data": data})
+    assert response.status_code == 422
+    missing = [f for f in response.json()["fields"] if f.startswith("attachments.")]
+    assert missing, response.json()
+    assert not Case.objects.exists()
+
+
 def test_rejection_needs_a_reason(client, world, as_user):
     case = submit(world["citizen.wang"], PASSPORT)
     task = open_task(case, "Task_accept")

@@ -90,7 +90,7 @@ def test_applying_creates_a_case_and_a_double_click_returns_it(people):
     user = people["applicant"]
     client = logged_in(user)
     key = key_of(client.get(APPLY).content.decode())
-    body = {**as_post(answers(user, PASSPORT)), "idempotency_key": key}
+    body = {**as_post(answers(user, PASSPORT, attach=False)), "idempotency_key": key}
     response = client.post(APPLY, {**body, "upload-photo": photo()})
     case = Case.objects.get(applicant=user)
     assert response.status_code == 302
@@ -106,7 +106,7 @@ def test_applying_creates_a_case_and_a_double_click_returns_it(people):
 def test_a_bad_answer_re_renders_with_field_errors_and_creates_nothing(people):
     user = people["applicant"]
     client = logged_in(user)
-    body = as_post(answers(user, PASSPORT, applicant_phone="123"))
+    body = as_post(answers(user, PASSPORT, applicant_phone="123", attach=False))
     response = client.post(APPLY, {**body, "idempotency_key": "k1", "upload-photo": photo()})
     html = response.content.decode()
     assert response.status_code == 422
@@ -125,7 +125,7 @@ def test_a_refused_upload_is_a_field_error_and_nothing_is_filed(people):
     user = people["applicant"]
     client = logged_in(user)
     wrong = SimpleUploadedFile("photo.pdf", PDF, content_type="application/pdf")
-    body = as_post(answers(user, PASSPORT))
+    body = as_post(answers(user, PASSPORT, attach=False))
     response = client.post(APPLY, {**body, "idempotency_key": "k", "upload-photo": wrong})
     assert response.status_code == 422
     assert 'id="id_upload-photo_error"' in response.content.decode()
@@ -134,7 +134,7 @@ def test_a_refused_upload_is_a_field_error_and_nothing_is_filed(people):
 
 def test_a_missing_required_document_is_a_field_error(people):
     user = people["applicant"]
-    response = logged_in(user).post(APPLY, as_post(answers(user, PASSPORT)))
+    response = logged_in(user).post(APPLY, as_post(answers(user, PASSPORT, attach=False)))
     assert response.status_code == 422
     assert 'id="id_upload-photo_error"' in response.content.decode()
     assert not Case.objects.exists()
