@@ -49,6 +49,16 @@ class Case(models.Model):
     service_code = models.CharField(_("service"), max_length=40)
     service_name = models.CharField(_("service name"), max_length=120)
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="cases")
+    # The guide version the case was filed under: its materials, time limits and fees
+    # are the rules of this case, whatever the guide says later. Empty on a life event's
+    # parent case (its children carry theirs).
+    item_version = models.ForeignKey(
+        "catalog.ServiceItemVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     form = models.ForeignKey(
         FormDefinition, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -157,6 +157,7 @@ def _new_case(
     data: Mapping[str, Any],
     key: str = "",
     parent: Case | None = None,
+    item_version: Any = None,
 ) -> Case:
     now = timezone.now()
     case = Case.objects.create(
@@ -167,6 +168,7 @@ def _new_case(
         service_code=service_code,
         service_name=service_name,
         department=department,
+        item_version=item_version,
         form=form,
         data=dict(data),
         idempotency_key=key,
@@ -205,6 +207,7 @@ def _submit_item(
             form=form,
             data=cleaned,
             key=key,
+            item_version=version,
         )
         case.attachments.set(attachments)
         _start(case, process, cleaned, applicant, request)
@@ -264,6 +267,7 @@ def _submit_life_event(
                 form=form,
                 data=split[form.key],
                 parent=parent,
+                item_version=version,
             )
             for version, form, _process in parts
         ]

@@ -146,6 +146,8 @@ def test_life_event_parent_and_four_children_from_one_form(world, officer):
         "310000-RS-GG-0001",
     ]
     assert {c.instance_id for c in children} == {parent.instance_id}
+    assert parent.item_version is None
+    assert [c.item_version.item.code for c in children] == [c.service_code for c in children]
     # Shared answers reach every child under its own form's field names.
     assert all(c.data["child_name"] == parent.data["child_name"] for c in children)
     drive(parent, [("Task_birth_certificate", officer("310000-WJ"), "complete")])
@@ -323,3 +325,26 @@ def test_a_refused_decision_is_audited(world):
         services.decide_task(actor=world["sj.window"], task_id=task.pk, outcome="accept")
     event = AuditEvent.objects.filter(action="cases.case_decided").get()
     assert event.outcome == "denied"
+
+
+def test_a_case_keeps_the_guide_version_it_was_filed_under(world):
+    from onewindow.catalog import queries as catalog_queries
+    from onewindow.catalog import services as catalog_services
+    from onewindow.catalog.transfer import version_as_dict
+
+    case = submit(world["citizen.wang"], PASSPORT)
+    filed = catalog_queries.published_version(PASSPORT)
+    assert case.item_version == filed
+    # The guide changes and is published; the open case keeps its version (and rules).
+    editor = make_user(roles=[(Role.DEPARTMENT_ADMIN, filed.item.department)])
+    reviewer = make_user(roles=[(Role.DEPARTMENT_ADMIN, filed.item.department)])
+    catalog_services.save_draft(
+        actor=editor, data={**version_as_dict(filed), "promised_limit_days": 1}
+    )
+    catalog_services.submit_for_review(actor=editor, code=PASSPORT)
+    catalog_services.review_version(actor=reviewer, code=PASSPORT, approve=True)
+    case.refresh_from_db()
+    assert case.item_version == filed
+    assert catalog_queries.published_version(PASSPORT).number == filed.number + 1
+    later = submit(world["citizen.chen"], PASSPORT)
+    assert later.item_version.number == filed.number + 1
