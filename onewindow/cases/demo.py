@@ -7,7 +7,6 @@ idempotency key, so a second run finds it and drives nothing.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -17,8 +16,6 @@ from onewindow.cases.models import Case
 from onewindow.catalog import services as catalog_services
 from onewindow.forms import demo as forms_demo
 from onewindow.forms import queries as forms_queries
-from onewindow.forms import services as forms_services
-from onewindow.forms.models import FormDefinition
 from onewindow.identity.models import LegalPerson, User
 from onewindow.workflow import queries as workflow_queries
 from onewindow.workflow import services as workflow_services
@@ -70,18 +67,7 @@ def load_processes() -> dict[str, ProcessDefinition]:
 def load_forms() -> None:
     """The platform's demo forms, and the two this app's demo items need."""
     forms_demo.load_demo_forms()
-    for path in sorted(FORMS.glob("*.json")):
-        document = json.loads(path.read_text(encoding="utf-8"))
-        content = {
-            "title": document["title"],
-            "title_en": document.get("title_en", ""),
-            "schema": document["schema"],
-            "layout": document["layout"],
-            "attachments": document.get("attachments", []),
-        }
-        latest = FormDefinition.objects.filter(key=document["key"]).order_by("-version").first()
-        if latest is None or latest.sha256 != forms_services.definition_digest(**content):
-            forms_services.create_definition(actor=None, key=document["key"], **content)
+    forms_demo.load_definition_files(sorted(FORMS.glob("*.json")))
 
 
 def bind_items(processes: Mapping[str, ProcessDefinition]) -> None:

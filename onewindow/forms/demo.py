@@ -28,8 +28,14 @@ def read_definition(path: Path) -> dict[str, Any]:
 
 def load_demo_forms() -> int:
     """Store every demo definition not stored yet; return how many versions were added."""
+    return load_definition_files(demo_definition_files())
+
+
+def load_definition_files(paths: list[Path]) -> int:
+    """Store each definition file (one form per file) whose content is not the newest
+    version of its key yet; return how many versions were added."""
     created = 0
-    for path in demo_definition_files():
+    for path in paths:
         document = read_definition(path)
         content = {
             "title": document["title"],
