@@ -190,6 +190,20 @@ class Material(models.Model):
         return self.name
 
 
+# The describing fields of a life event, as the JSON shape and the API carry them.
+LIFE_EVENT_FIELDS = (
+    "code",
+    "audience",
+    "stage",
+    "name",
+    "name_en",
+    "summary",
+    "summary_en",
+    "outcome",
+    "outcome_en",
+)
+
+
 class LifeEvent(models.Model):
     """一件事: items bundled around a moment in a person's or a company's life."""
 

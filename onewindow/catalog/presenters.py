@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.html import escape
 
-from onewindow.catalog.models import LifeEvent, ServiceItemVersion
+from onewindow.catalog.models import LIFE_EVENT_FIELDS, LifeEvent, ServiceItemVersion
 from onewindow.catalog.search import engine
 from onewindow.catalog.transfer import version_as_dict
 
@@ -84,20 +84,7 @@ def life_event_detail(event: LifeEvent) -> dict[str, Any]:
         if step.item.department.code not in departments:
             departments.append(step.item.department.code)
     return {
-        **{
-            name: getattr(event, name)
-            for name in (
-                "code",
-                "audience",
-                "stage",
-                "name",
-                "name_en",
-                "summary",
-                "summary_en",
-                "outcome",
-                "outcome_en",
-            )
-        },
+        **{name: getattr(event, name) for name in LIFE_EVENT_FIELDS},
         "departments": departments,
         "steps": [
             {

@@ -22,6 +22,7 @@ from onewindow.audit.services import record_event
 from onewindow.catalog import permissions
 from onewindow.catalog.choices import VersionStatus
 from onewindow.catalog.models import (
+    LIFE_EVENT_FIELDS,
     CatalogRevision,
     LifeEvent,
     LifeEventStep,
@@ -410,20 +411,7 @@ def seed_life_events(rows: list[dict[str, Any]]) -> int:
             if LifeEvent.objects.filter(code=row["code"]).exists():
                 continue
             event = LifeEvent.objects.create(
-                **{
-                    k: row[k]
-                    for k in (
-                        "code",
-                        "audience",
-                        "stage",
-                        "name",
-                        "name_en",
-                        "summary",
-                        "summary_en",
-                        "outcome",
-                        "outcome_en",
-                    )
-                },
+                **{k: row[k] for k in LIFE_EVENT_FIELDS},
                 keywords=row.get("keywords", ""),
             )
             steps: dict[str, LifeEventStep] = {}
