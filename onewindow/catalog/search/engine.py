@@ -149,9 +149,12 @@ def search(
     normalized = analyzer.normalize(query)
     if not normalized:
         return Result(hits=[], events=[], total=0)
-    expanded, used = expand_synonyms(normalized, index)
-    units = _units(expanded, index)
-    typed = len(_units(normalized, index)) or 1
+    _expanded, used = expand_synonyms(normalized, index)
+    # What was typed comes first, then what synonyms added: coverage counts the typed units
+    # only (positions below ``typed``), whatever mix of Chinese and Latin they are.
+    typed_units = _units(normalized, index)
+    units = typed_units + (_units(" ".join(used), index) if used else [])
+    typed = len(typed_units) or 1
     scores, covered = _score(units, index)
     ranked: list[Hit] = []
     for doc_id, score in scores.items():
