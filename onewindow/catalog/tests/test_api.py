@@ -87,3 +87,9 @@ def test_catalog_paths_in_schema(client):
         "/api/v1/departments",
     ):
         assert path in schema["paths"], path
+
+
+def test_item_list_queries_do_not_grow_with_items(client, catalog, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):
+        items = client.get("/api/v1/catalog/items").json()
+    assert len(items) == 7
