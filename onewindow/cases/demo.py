@@ -247,6 +247,8 @@ def load_demo_cases() -> int:
         applicant = _user(username)
         if applicant is None:
             continue
+        if Case.objects.filter(applicant=applicant, idempotency_key=key).exists():
+            continue  # loaded before: nothing to build, no files to upload again
         company = LegalPerson.objects.filter(agents=applicant).first()
         form = queries.application_form(service)
         data = sample_answers(
@@ -256,8 +258,6 @@ def load_demo_cases() -> int:
             uscc=company.uscc if company else "",
             full_name=applicant.full_name,
         )
-        if Case.objects.filter(applicant=applicant, idempotency_key=key).exists():
-            continue  # loaded before: do not upload its files again
         data["attachments"] = sample_attachments(applicant, form)
         case, new = services.submit_case(
             applicant=applicant,

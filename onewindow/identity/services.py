@@ -260,9 +260,9 @@ def _add_role(
             else _("An officer role is held in a department.")
         )
         raise InvalidInput(message, fields={"department": [message]})
-    existing = RoleAssignment.objects.filter(user=user, role=role, department=department)
-    if existing.exists():
-        return existing.get()
+    existing = RoleAssignment.objects.filter(user=user, role=role, department=department).first()
+    if existing is not None:
+        return existing
     try:
         with transaction.atomic():
             assignment = RoleAssignment.objects.create(
