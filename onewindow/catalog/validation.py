@@ -8,11 +8,10 @@ at a time, so an import can report every problem of every row at once.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.catalog.choices import (
@@ -24,6 +23,7 @@ from onewindow.catalog.choices import (
     OnlineLevel,
 )
 from onewindow.catalog.models import ITEM_CODE_PATTERN
+from onewindow.core.errors import FieldErrors as Errors
 
 REQUIRED_TEXT = ("name", "name_en", "legal_basis", "conditions")
 OPTIONAL_TEXT = ("summary", "summary_en", "fee_basis", "keywords")
@@ -38,17 +38,6 @@ class CleanItem:
     co_departments: list[str]
     topics: list[str]
     materials: list[dict[str, Any]]
-
-
-@dataclass
-class Errors:
-    fields: dict[str, list[str | Promise]] = field(default_factory=dict)
-
-    def add(self, name: str, message: str | Promise) -> None:
-        self.fields.setdefault(name, []).append(message)
-
-    def __bool__(self) -> bool:
-        return bool(self.fields)
 
 
 def _text(data: dict[str, Any], name: str, errors: Errors, *, required: bool) -> str:

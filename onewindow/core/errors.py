@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.utils.functional import Promise
 
 
@@ -54,6 +56,25 @@ class Conflict(ServiceError):
 
 class Locked(ServiceError):
     status = 429
+
+
+@dataclass
+class FieldErrors:
+    """Messages collected per field, so a check reports every problem at once."""
+
+    fields: dict[str, list[str | Promise]] = field(default_factory=dict)
+
+    def add(self, name: str, message: str | Promise) -> None:
+        self.fields.setdefault(name, []).append(message)
+
+    def __bool__(self) -> bool:
+        return bool(self.fields)
+
+    def raise_if_any(self) -> None:
+        """Raise ``InvalidInput`` led by the first message, if anything was collected."""
+        if self.fields:
+            first = next(iter(self.fields.values()))[0]
+            raise InvalidInput(first, fields=self.fields)
 
 
 def from_validation_error(exc: object, *, field: str | None = None) -> InvalidInput:
