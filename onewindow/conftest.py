@@ -15,6 +15,7 @@ from stdnum.cn import ric, uscc
 from onewindow.identity import services
 from onewindow.identity.models import Department, DepartmentKind, User
 from onewindow.identity.roles import Role
+from onewindow.workdays import calendar as working_calendar
 
 PASSWORD = "correct-horse-battery-9"
 _serial = itertools.count(1)
@@ -79,6 +80,13 @@ def make_user(
 def otp_for(user: User) -> str:
     device = TOTPDevice.objects.get(user=user, confirmed=True)
     return f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_working_calendar() -> None:
+    # The calendar is cached per process; one built in an earlier test would carry that
+    # test's overrides into this one, whose database has been rolled back.
+    working_calendar.forget()
 
 
 @pytest.fixture

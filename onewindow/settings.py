@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "onewindow.core",
     "onewindow.audit",
     "onewindow.identity",
+    "onewindow.workdays",
     "onewindow.forms",
     "onewindow.workflow",
     "onewindow.catalog",
