@@ -176,6 +176,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "onewindow.audit.verify_chain",
         "schedule": 3600.0,
     },
+    # Time limits: clock warnings and process timers (reminders, escalation).
+    "workflow-sweep-time-limits": {
+        "task": "onewindow.workflow.sweep_time_limits",
+        "schedule": 60.0,
+    },
 }
 
 LOGGING = {

@@ -293,6 +293,11 @@ _PEOPLE: tuple[tuple[str, str, str, date, int, str, tuple[tuple[Role, str], ...]
      ((Role.WINDOW_OFFICER, "310000-SW"), (Role.REVIEWING_OFFICER, "310000-SW")), "zh-hans"),
     ("gjj.review", "蒋琳", "310101", date(1991, 12, 24), 352, "13916200215",
      ((Role.WINDOW_OFFICER, "310000-GJJ"), (Role.REVIEWING_OFFICER, "310000-GJJ")), "zh-hans"),
+    # Department leads: they approve extensions and hear first when a task runs late.
+    ("ga.lead", "陈刚", "310104", date(1975, 8, 16), 153, "13916200216",
+     ((Role.DEPARTMENT_LEAD, "310000-GA"),), "zh-hans"),
+    ("mz.lead", "王芳", "310101", date(1978, 4, 12), 246, "13916200217",
+     ((Role.DEPARTMENT_LEAD, "310000-MZ"),), "en"),
     # Administration and oversight.
     ("ga.admin", "马超", "310105", date(1980, 10, 1), 193, "13916200301",
      ((Role.DEPARTMENT_ADMIN, "310000-GA"),), "zh-hans"),

@@ -70,3 +70,31 @@ def assignments_of(user: User) -> QuerySet[RoleAssignment]:
 
 def tokens_of(user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user)
+
+
+def holders_over(department: Department, roles: frozenset[str]) -> QuerySet[User]:
+    """Active users holding one of ``roles`` in the department or a department above
+    it: those a matter of this department can be taken to (a lead, a supervisor)."""
+    ancestors = [code for code in department.path.strip("/").split("/") if code]
+    return (
+        User.objects.filter(
+            is_active=True,
+            role_assignments__role__in=roles,
+            role_assignments__department__code__in=ancestors,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def holders_in(department: Department, roles: frozenset[str]) -> QuerySet[User]:
+    """Active users holding one of ``roles`` in exactly this department."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            role_assignments__role__in=roles,
+            role_assignments__department=department,
+        )
+        .distinct()
+        .order_by("pk")
+    )

@@ -10,6 +10,9 @@ class Role(models.TextChoices):
     COMPANY_AGENT = "company_agent", _("Company agent")
     WINDOW_OFFICER = "window_officer", _("Window officer")
     REVIEWING_OFFICER = "reviewing_officer", _("Reviewing officer")
+    # Heads a department's casework: approves extensions of time limits and receives
+    # the first escalation of late tasks (the second goes to a supervisor).
+    DEPARTMENT_LEAD = "department_lead", _("Department lead")
     DEPARTMENT_ADMIN = "department_admin", _("Department admin")
     DATA_STEWARD = "data_steward", _("Data steward")
     HOTLINE_AGENT = "hotline_agent", _("Hotline agent")

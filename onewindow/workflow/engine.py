@@ -6,7 +6,7 @@ or a replacement touches one file. The rest of the app sees:
 - ``ProcessSpec``: a parsed, validated bundle (one BPMN file and its DMN files), shared
   read-only by every run of that definition and cached in-process by ``spec_for``;
 - ``Run``: one running process; ``start``, ``ready_user_tasks``, ``complete_user_task``,
-  ``fire_timers``, ``is_completed`` act on it;
+  ``waiting_timers``, ``fire_timer``, ``is_completed`` act on it;
 - ``dump_state``/``load_state``: the run's state as JSON *without* the process spec, which
   SpiffWorkflow's default serializer would embed in every save. The caller stores the
   definition it came from and passes its spec back when loading.
@@ -25,7 +25,7 @@ import threading
 from collections import OrderedDict, deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -41,6 +41,11 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import (
     BpmnWorkflowConverter,
     WorkflowConverter,
 )
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    TimeDateEventDefinition,
+    TimerEventDefinition,
+)
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.parser.task_spec import BusinessRuleTaskParser, ServiceTaskParser
@@ -238,6 +243,7 @@ def _step(run: Run, context: ServiceContext, action: Callable[[], Any] | None = 
         if action is not None:
             action()
         run._workflow.do_engine_steps()
+        _hold_new_timers(run)
     except SpiffWorkflowException as exc:
         task = getattr(exc, "task_spec", None)
         where = getattr(task, "bpmn_id", None) or getattr(task, "name", "")
@@ -308,13 +314,146 @@ def complete_user_task(
     _step(run, context, task.run)
 
 
-def fire_timers(run: Run, *, context: ServiceContext) -> None:
-    """Fire the timers that are due (wall-clock UTC) and advance the run."""
-    _step(run, context, run._workflow.refresh_timers)
-
-
 def is_completed(run: Run) -> bool:
     return bool(run._workflow.is_completed())
+
+
+# --- timers -----------------------------------------------------------------------
+#
+# The platform, not the engine, decides when a timer is due: a duration in days counts
+# working days on the city's calendar, and a task's clock stops while the applicant
+# supplies missing material. SpiffWorkflow instead compares timers with the wall clock
+# at every step. So each timer is *held* as soon as it starts waiting: the target that
+# SpiffWorkflow computed is replaced by a date it never reaches, and what the process
+# asked for is kept beside it (``waiting_timers`` reports it); ``fire_timer`` releases
+# one timer when the host says it is due.
+
+_HELD = "9999-12-31T00:00:00+00:00"
+_RELEASED = "1970-01-01T00:00:00+00:00"
+_TIMER_KEY = "onewindow_timer"
+
+
+@dataclass(frozen=True)
+class WaitingTimer:
+    id: str  # the timer event's task id in this run
+    bpmn_id: str
+    attached_task_id: str  # the task of the activity a boundary timer sits on, or ""
+    value: str  # the ISO 8601 date or duration the process asked for
+    armed_at: datetime  # when it started waiting (UTC)
+
+
+@dataclass(frozen=True)
+class TimerSchedule:
+    """When a timer is due: at a moment, after a span of wall-clock time, or after a
+    number of working days (a duration of whole days or weeks and nothing else)."""
+
+    at: datetime | None = None
+    working_days: int | None = None
+
+
+def _timer_tasks(run: Run) -> list[Any]:
+    return [
+        task
+        for task in run._workflow.event_manager.tasks.values()
+        if isinstance(task.task_spec.event_definition, TimerEventDefinition)
+        and task.has_state(TaskState.WAITING)
+    ]
+
+
+def _hold_new_timers(run: Run) -> None:
+    for task in _timer_tasks(run):
+        if _TIMER_KEY in task.internal_data:
+            continue
+        definition = task.task_spec.event_definition
+        value = run._engine.evaluate(task, definition.expression)
+        if not isinstance(value, str):
+            message = msg(
+                _("Timer %(id)s must give an ISO 8601 date or duration."),
+                id=task.task_spec.bpmn_id,
+            )
+            raise ProcessError(message, detail=repr(value)[:200])
+        task.internal_data[_TIMER_KEY] = {
+            "value": value.strip(),
+            "armed_at": datetime.now(UTC).isoformat(),
+        }
+        task.internal_data["event_value"] = _HELD
+
+
+def waiting_timers(run: Run) -> list[WaitingTimer]:
+    """The run's timers that wait for the host to fire them."""
+    result = []
+    for task in _timer_tasks(run):
+        held = task.internal_data.get(_TIMER_KEY)
+        if held is None:
+            continue
+        attached = ""
+        if isinstance(task.task_spec, BoundaryEvent):
+            siblings = task.parent.children if task.parent is not None else []
+            main = [t for t in siblings if not isinstance(t.task_spec, BoundaryEvent)]
+            attached = str(main[0].id) if main else ""
+        result.append(
+            WaitingTimer(
+                id=str(task.id),
+                bpmn_id=task.task_spec.bpmn_id,
+                attached_task_id=attached,
+                value=held["value"],
+                armed_at=datetime.fromisoformat(held["armed_at"]),
+            )
+        )
+    return result
+
+
+def timer_schedule(timer: WaitingTimer) -> TimerSchedule:
+    """What a timer's value means; raises ``ProcessError`` for a value that is neither
+    an ISO 8601 date nor a duration."""
+    value = timer.value
+    try:
+        if not value.upper().startswith("P"):
+            if isinstance(TimeDateEventDefinition.parse_time_or_duration(value), datetime):
+                return TimerSchedule(at=TimerEventDefinition.get_datetime(value))
+            raise ValueError(value)
+        parsed = TimerEventDefinition.parse_iso_duration(value)
+        if parsed and set(parsed) <= {"days", "weeks"}:
+            days = parsed.get("days", 0) + 7 * parsed.get("weeks", 0)
+            if float(days).is_integer():
+                return TimerSchedule(working_days=int(days))
+        span = TimerEventDefinition.get_timedelta_from_start(dict(parsed), timer.armed_at)
+        return TimerSchedule(at=timer.armed_at + span)
+    except Exception as exc:  # SpiffWorkflow's parsers raise bare Exception
+        message = msg(
+            _("Timer %(id)s: “%(value)s” is not an ISO 8601 date or duration."),
+            id=timer.bpmn_id,
+            value=value,
+        )
+        raise ProcessError(message) from exc
+
+
+def fire_timer(run: Run, timer_id: str, *, context: ServiceContext) -> None:
+    """Fire one waiting timer now and advance the run."""
+    task = next((t for t in _timer_tasks(run) if str(t.id) == timer_id), None)
+    if task is None:
+        raise ProcessError(_("This timer is no longer waiting."))
+
+    def release() -> None:
+        task.internal_data["event_value"] = _RELEASED
+        task.task_spec._update(task)
+
+    _step(run, context, release)
+
+
+def fire_due_timers(run: Run, *, now: datetime, context: ServiceContext) -> list[str]:
+    """Fire every timer due by ``now``, counting days as calendar days: the engine's
+    own reading of timers, for runs without a host (tests, benchmarks)."""
+    fired: list[str] = []
+    for timer in waiting_timers(run):
+        schedule = timer_schedule(timer)
+        due = schedule.at or timer.armed_at + timedelta(days=schedule.working_days or 0)
+        # An interrupting timer fired before may have cancelled this one.
+        still_waiting = any(t.id == timer.id for t in waiting_timers(run))
+        if due <= now and still_waiting:
+            fire_timer(run, timer.id, context=context)
+            fired.append(timer.bpmn_id)
+    return fired
 
 
 # --- state ------------------------------------------------------------------------

@@ -20,7 +20,16 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.identity.models import Department
 from onewindow.identity.roles import Role
-from onewindow.workflow.choices import InstanceStatus, Outcome, TaskStatus
+from onewindow.workflow.choices import (
+    AlertLevel,
+    ClockState,
+    EscalationLevel,
+    HolderKind,
+    InstanceStatus,
+    Outcome,
+    TaskStatus,
+    TimerStatus,
+)
 
 
 class ImmutableDefinitionError(Exception):
@@ -109,6 +118,51 @@ class ProcessInstance(models.Model):
         super().save(*args, **kwargs)
 
 
+class Clock(models.Model):
+    """A time limit in working days: a task's (from its process) or a case's (from its
+    service guide). ``clocks.py`` holds the arithmetic; the counting rule is ADR 0016.
+
+    The clock runs in segments: a supplement request pauses it, the applicant's answer
+    starts a new segment, and ``used_days`` carries the working days the finished
+    segments used. While running, ``due_at`` and ``warn_at`` are the moments it turns
+    red and yellow; ``next_alert_at`` is when the sweep next has something to announce.
+    """
+
+    limit_days = models.PositiveSmallIntegerField(_("time limit (working days)"))
+    extended_days = models.PositiveSmallIntegerField(_("extension (working days)"), default=0)
+    state = models.CharField(
+        _("state"), max_length=16, choices=ClockState.choices, default=ClockState.RUNNING
+    )
+    started_at = models.DateTimeField(_("started"))
+    segment_started_at = models.DateTimeField(null=True, blank=True)
+    used_days = models.PositiveIntegerField(default=0)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    warn_at = models.DateTimeField(null=True, blank=True)
+    alert_level = models.PositiveSmallIntegerField(
+        choices=AlertLevel.choices, default=AlertLevel.NONE
+    )
+    next_alert_at = models.DateTimeField(null=True, blank=True)
+    late = models.BooleanField(null=True, blank=True)  # known once stopped
+    # Why there is no deadline, e.g. the calendar of a year nobody has entered yet.
+    problem = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [
+            # The sweep's only question: which clocks have something due by now.
+            models.Index(
+                fields=["next_alert_at"],
+                name="workflow_clock_next_alert",
+                condition=Q(next_alert_at__isnull=False),
+            ),
+            models.Index(fields=["state", "due_at"], name="workflow_clock_state_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"clock {self.pk} ({self.state}, due {self.due_at})"
+
+
 class WorkTask(models.Model):
     """A user task waiting for, or done by, an officer of its lane's department."""
 
@@ -143,6 +197,9 @@ class WorkTask(models.Model):
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     note_for_applicant = models.TextField(_("note for the applicant"), blank=True)
+    clock = models.OneToOneField(
+        Clock, null=True, blank=True, on_delete=models.SET_NULL, related_name="task"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -165,3 +222,95 @@ class WorkTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_status_display()})"
+
+
+class TaskHolding(models.Model):
+    """Who held a task from when to when: the department's inbox, an officer, or the
+    applicant while a supplement was awaited. The accountability report sums these."""
+
+    task = models.ForeignKey(WorkTask, on_delete=models.CASCADE, related_name="holdings")
+    kind = models.CharField(max_length=16, choices=HolderKind.choices)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind=HolderKind.OFFICER) | Q(officer__isnull=False),
+                name="workflow_officer_holding_names_the_officer",
+            ),
+            # One current holder per task.
+            models.UniqueConstraint(
+                fields=["task"],
+                condition=Q(ended_at__isnull=True),
+                name="workflow_one_open_holding_per_task",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.kind} {self.started_at}–{self.ended_at}"
+
+
+class ProcessTimer(models.Model):
+    """A timer event of a run, waiting for the moment the platform computes: a date, a
+    span of wall-clock time, or working days on the clock of the task it is attached
+    to. The sweep fires it through the engine when ``due_at`` passes."""
+
+    instance = models.ForeignKey(ProcessInstance, on_delete=models.CASCADE, related_name="timers")
+    spiff_task_id = models.CharField(max_length=36)
+    bpmn_id = models.CharField(max_length=200)
+    value = models.CharField(max_length=100)  # the ISO 8601 date or duration asked for
+    task = models.ForeignKey(
+        WorkTask, null=True, blank=True, on_delete=models.CASCADE, related_name="timers"
+    )
+    armed_at = models.DateTimeField()
+    working_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)  # None while its clock is paused
+    status = models.CharField(
+        max_length=16, choices=TimerStatus.choices, default=TimerStatus.WAITING
+    )
+    fired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instance", "spiff_task_id"], name="workflow_timer_once_per_instance"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["due_at"],
+                name="workflow_timer_waiting_due",
+                condition=Q(status="waiting"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bpmn_id} ({self.status}, due {self.due_at})"
+
+
+class Escalation(models.Model):
+    """A reminder or an escalation a process's timer raised about a late task."""
+
+    task = models.ForeignKey(WorkTask, on_delete=models.CASCADE, related_name="escalations")
+    level = models.CharField(max_length=16, choices=EscalationLevel.choices)
+    timer = models.ForeignKey(
+        ProcessTimer, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recipients = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    # Why nothing was sent: e.g. the task was no longer late (an extension was granted).
+    skipped = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.level} {self.at}"

@@ -9,7 +9,9 @@ from django.db.models import Q, QuerySet
 from onewindow.identity.permissions import officer_roots
 from onewindow.identity.queries import department_scope_filter
 from onewindow.identity.roles import Role
-from onewindow.workflow.choices import OPEN_TASK_STATUSES
+from onewindow.workflow import runs
+from onewindow.workflow.choices import OPEN_TASK_STATUSES, Outcome
+from onewindow.workflow.engine import ProcessError
 from onewindow.workflow.models import ProcessDefinition, ProcessInstance, WorkTask
 from onewindow.workflow.permissions import CASEWORK_ROLES
 
@@ -57,3 +59,18 @@ def tasks_of_instance(instance: ProcessInstance) -> QuerySet[WorkTask]:
 def latest_definition(key: str) -> ProcessDefinition:
     """The newest version of a process, which new cases start on."""
     return ProcessDefinition.objects.filter(key=key).order_by("-version")[:1].get()
+
+
+def allowed_outcomes(task: WorkTask) -> tuple[str, ...]:
+    """The outcomes the task's step offers (its ``outcomes`` property, else all)."""
+    try:
+        facts = runs.spec_of(task.instance.definition).facts.user_tasks.get(task.bpmn_id)
+    except ProcessError:
+        facts = None
+    return facts.outcomes if facts and facts.outcomes else tuple(Outcome.values)
+
+
+def has_outcome(instance: ProcessInstance, outcome: str) -> bool:
+    """Whether any step of the instance's process offers ``outcome``."""
+    facts = runs.spec_of(instance.definition).facts
+    return any(outcome in step.outcomes for step in facts.user_tasks.values())

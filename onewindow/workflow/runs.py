@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.core.errors import Conflict
 from onewindow.identity.models import Department
-from onewindow.workflow import engine
+from onewindow.workflow import engine, timekeeping
 from onewindow.workflow.bundle import BundleError
 from onewindow.workflow.choices import OPEN_TASK_STATUSES, InstanceStatus, TaskStatus
 from onewindow.workflow.models import ProcessDefinition, ProcessInstance, WorkTask
@@ -55,14 +55,18 @@ def save(instance: ProcessInstance, run: engine.Run) -> None:
 
 def sync_tasks(instance: ProcessInstance, run: engine.Run) -> tuple[list[WorkTask], list[str]]:
     """Make the open task rows match the run's ready user tasks: create rows for new
-    ones, cancel rows whose task the run dropped (a timer, a terminated branch)."""
+    ones (in their department's inbox, with their clocks), cancel rows whose task the
+    run dropped (a timer, a terminated branch); then the timer rows likewise."""
+    now = timezone.now()
     ready = {task.id: task for task in engine.ready_user_tasks(run)}
     open_rows = {
-        row.spiff_task_id: row for row in instance.tasks.filter(status__in=OPEN_TASK_STATUSES)
+        row.spiff_task_id: row
+        for row in instance.tasks.filter(status__in=OPEN_TASK_STATUSES).select_related("clock")
     }
-    gone = [row.pk for spiff_id, row in open_rows.items() if spiff_id not in ready]
+    gone = [row for spiff_id, row in open_rows.items() if spiff_id not in ready]
     if gone:
-        WorkTask.objects.filter(pk__in=gone).update(status=TaskStatus.CANCELLED)
+        WorkTask.objects.filter(pk__in=[row.pk for row in gone]).update(status=TaskStatus.CANCELLED)
+        timekeeping.let_go(gone, now)
     departments = lane_departments(run.spec.facts)
     created = []
     for spiff_id, task in ready.items():
@@ -81,7 +85,9 @@ def sync_tasks(instance: ProcessInstance, run: engine.Run) -> tuple[list[WorkTas
             )
         )
     WorkTask.objects.bulk_create(created)
-    return created, [open_rows[s].bpmn_id for s in open_rows if s not in ready]
+    timekeeping.start_tasks(created, run.spec.facts, now)
+    timekeeping.sync_timers(instance, run)
+    return created, [row.bpmn_id for row in gone]
 
 
 def load(instance: ProcessInstance, context: ServiceContext) -> engine.Run:

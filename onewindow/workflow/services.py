@@ -24,10 +24,16 @@ from onewindow.audit.models import Outcome as AuditOutcome
 from onewindow.audit.services import record_event
 from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onewindow.identity.queries import department_scope_filter
-from onewindow.workflow import engine, permissions, runs
+from onewindow.workflow import engine, permissions, runs, timekeeping
 from onewindow.workflow.bundle import BundleError, msg
-from onewindow.workflow.choices import OPEN_TASK_STATUSES, InstanceStatus, TaskStatus
-from onewindow.workflow.models import ProcessDefinition, ProcessInstance, WorkTask
+from onewindow.workflow.choices import (
+    OPEN_TASK_STATUSES,
+    HolderKind,
+    InstanceStatus,
+    TaskStatus,
+    TimerStatus,
+)
+from onewindow.workflow.models import ProcessDefinition, ProcessInstance, ProcessTimer, WorkTask
 from onewindow.workflow.registry import ServiceContext
 
 MAX_FILE_CHARS = 2_000_000
@@ -256,6 +262,7 @@ def claim_task(*, actor: Any, task_id: int, request: HttpRequest | None = None) 
             raise Conflict(_("This task is no longer open."), code="task_closed")
         task.status, task.claimed_by, task.claimed_at = TaskStatus.CLAIMED, actor, timezone.now()
         task.save(update_fields=["status", "claimed_by", "claimed_at"])
+        timekeeping.hand_over(task, HolderKind.OFFICER, task.claimed_at, officer=actor)
         record_event(actor=actor, action="workflow.task_claimed", target=task, request=request)
     return task
 
@@ -275,6 +282,7 @@ def release_task(*, actor: Any, task_id: int, request: HttpRequest | None = None
         previous = task.claimed_by_id
         task.status, task.claimed_by, task.claimed_at = TaskStatus.READY, None, None
         task.save(update_fields=["status", "claimed_by", "claimed_at"])
+        timekeeping.hand_over(task, HolderKind.QUEUE, timezone.now())
         record_event(
             actor=actor,
             action="workflow.task_released",
@@ -312,6 +320,9 @@ def complete_task(
             raise _Refused(Forbidden(_("This task is for another role or department.")))
         if task.status not in OPEN_TASK_STATUSES or instance.status != InstanceStatus.RUNNING:
             raise Conflict(_("This task is no longer open."), code="task_closed")
+        if task.status == TaskStatus.SUSPENDED:
+            message = _("This task waits for the applicant's supplement.")
+            raise Conflict(message, code="awaiting_supplement")
         if not permissions.can_complete(actor, task):
             raise _Refused(Forbidden(_("Another officer has claimed this task.")))
         context = ServiceContext(actor=actor, instance_id=instance.pk)
@@ -332,6 +343,7 @@ def complete_task(
                 "note_for_applicant",
             ]
         )
+        timekeeping.let_go([task], task.completed_at)
         runs.save(instance, run)
         created, cancelled = runs.sync_tasks(instance, run)
         record_event(
@@ -351,35 +363,122 @@ def complete_task(
     return task
 
 
-def fire_timers(*, instance_id: int) -> ProcessInstance:
-    """Fire the instance's due timers. Safe to run any number of times (a periodic task
-    will): a run with nothing due is left untouched and unaudited."""
+def suspend_task(*, actor: Any, task_id: int, request: HttpRequest | None = None) -> WorkTask:
+    """Set a task aside until the applicant supplies missing material (补正): its clock
+    and timers stop. The caller (the case's supplement request) runs this inside its
+    transaction and has checked the officer may decide the task."""
+    with transaction.atomic():
+        task = _locked_task(task_id)
+        if task.status not in (TaskStatus.READY, TaskStatus.CLAIMED):
+            raise Conflict(_("This task is not open for a decision."), code="task_closed")
+        now = timezone.now()
+        timekeeping.suspend(task, now)
+        record_event(
+            actor=actor,
+            action="workflow.task_suspended",
+            target=task,
+            detail={"clock": _clock_detail(task)},
+            request=request,
+        )
+    return task
+
+
+def resume_task(*, actor: Any, task_id: int, request: HttpRequest | None = None) -> WorkTask:
+    """The supplement arrived: the task returns to its holder, its clock goes on."""
+    with transaction.atomic():
+        task = _locked_task(task_id)
+        if task.status != TaskStatus.SUSPENDED:
+            raise Conflict(_("This task is not waiting for a supplement."), code="not_suspended")
+        timekeeping.resume(task, timezone.now())
+        record_event(
+            actor=actor,
+            action="workflow.task_resumed",
+            target=task,
+            detail={"clock": _clock_detail(task), "status": task.status},
+            request=request,
+        )
+    return task
+
+
+def extend_task(
+    *, actor: Any, task_id: int, days: int, request: HttpRequest | None = None
+) -> WorkTask:
+    """Add working days to the task's limit; the approval is the caller's business."""
+    with transaction.atomic():
+        task = _locked_task(task_id)
+        timekeeping.extend(task, days, timezone.now())
+        record_event(
+            actor=actor,
+            action="workflow.task_extended",
+            target=task,
+            detail={"days": days, "clock": _clock_detail(task)},
+            request=request,
+        )
+    return task
+
+
+def _clock_detail(task: WorkTask) -> dict[str, Any]:
+    clock = task.clock
+    if clock is None:
+        return {}
+    return {
+        "id": clock.pk,
+        "state": clock.state,
+        "used_days": clock.used_days,
+        "limit_days": clock.limit_days + clock.extended_days,
+        "due_at": clock.due_at.isoformat() if clock.due_at else None,
+    }
+
+
+def fire_timer(*, timer_id: int) -> ProcessTimer | None:
+    """Fire one due timer of a run through the engine. Safe to run twice at once and
+    again later: a timer another sweep holds, or one already fired or cancelled, is
+    left alone (None)."""
     with (
-        _audited_refusals(None, "workflow.timers_fired", _instance_target(instance_id), None),
+        _audited_refusals(
+            None, "workflow.timer_fired", ("workflow.processtimer", str(timer_id)), None
+        ),
         transaction.atomic(),
     ):
+        found = (
+            ProcessTimer.objects.filter(pk=timer_id).values_list("instance_id", flat=True).first()
+        )
+        if found is None:
+            return None
+        # Instance first, then the timer: the lock order of every step.
         instance = (
             ProcessInstance.objects.select_for_update(of=("self",))
             .select_related("definition")
-            .filter(pk=instance_id)
+            .get(pk=found)
+        )
+        timer = (
+            ProcessTimer.objects.select_for_update(skip_locked=True)
+            .filter(pk=timer_id, status=TimerStatus.WAITING)
             .first()
         )
-        if instance is None:
-            raise NotFound(_("No such process instance."))
-        if instance.status != InstanceStatus.RUNNING:
-            return instance
-        context = ServiceContext(instance_id=instance.pk)
+        if timer is None or instance.status != InstanceStatus.RUNNING:
+            return None
+        now = timezone.now()
+        context = ServiceContext(
+            instance_id=instance.pk,
+            extra={"task_id": timer.task_id, "timer_id": timer.pk, "now": now},
+        )
         run = runs.load(instance, context)
-        before = engine.dump_state(run)
-        engine.fire_timers(run, context=context)
-        if engine.dump_state(run) == before:
-            return instance
+        engine.fire_timer(run, timer.spiff_task_id, context=context)
+        timer.status, timer.fired_at = TimerStatus.FIRED, now
+        timer.save(update_fields=["status", "fired_at"])
         runs.save(instance, run)
         created, cancelled = runs.sync_tasks(instance, run)
         record_event(
             actor=None,
-            action="workflow.timers_fired",
-            target=instance,
-            detail={"next": [t.bpmn_id for t in created], "cancelled": cancelled},
+            action="workflow.timer_fired",
+            target=timer,
+            detail={
+                "instance": instance.pk,
+                "timer": timer.bpmn_id,
+                "task": timer.task_id,
+                "next": [t.bpmn_id for t in created],
+                "cancelled": cancelled,
+            },
         )
-    return instance
+    return timer

@@ -9,7 +9,10 @@ fix them all in one go. What is checked:
   pools, embedded subprocesses, timer intermediate and boundary events;
 - every user task lies in a lane, and every lane is named ``<department code>`` or
   ``<department code>/<officer role>`` (whether the department exists is the caller's
-  check, against the database);
+  check, against the database); a user task's ``time_limit`` property, if any, is a
+  whole number of working days;
+- timers are dates or durations: repeating timers (``timeCycle``) are refused, because
+  the platform, not the engine, decides when a timer is due (working days, pauses);
 - every service task names a registered platform function, every business rule task a
   decision that one of the DMN files defines (``decisions.py`` checks those files);
 - every expression, script and timer compiles in the sandbox.
@@ -79,12 +82,24 @@ class Lane:
     role: str  # an officer Role value, or "" for any officer of the department
 
 
+MAX_TIME_LIMIT_DAYS = 365
+
+
 @dataclass(frozen=True)
 class UserTaskFacts:
     bpmn_id: str
     name: str
     lane: str
     outcomes: tuple[str, ...]
+    time_limit_days: int | None = None  # working days the task's clock allows
+
+
+@dataclass(frozen=True)
+class TimerFacts:
+    bpmn_id: str
+    name: str
+    attached_to: str  # the activity a boundary timer sits on, or "" for a catch event
+    interrupting: bool
 
 
 @dataclass
@@ -95,6 +110,7 @@ class BundleFacts:
     process_name: str = ""
     lanes: dict[str, Lane] = field(default_factory=dict)  # by lane name
     user_tasks: dict[str, UserTaskFacts] = field(default_factory=dict)  # by bpmn id
+    timers: dict[str, TimerFacts] = field(default_factory=dict)  # by bpmn id
     service_functions: set[str] = field(default_factory=set)
     decisions: set[str] = field(default_factory=set)
 
@@ -245,8 +261,27 @@ class _Checker:
             )
         for timer in timers:
             for value in timer:
-                if local_name(value) in ("timeDate", "timeDuration", "timeCycle"):
+                if local_name(value) == "timeCycle":
+                    self.problem(
+                        msg(
+                            _(
+                                "Timer %(id)s repeats (timeCycle); use a date or a duration, "
+                                "and one timer per reminder."
+                            ),
+                            id=node_id,
+                        ),
+                        local_name(node),
+                        node_id,
+                    )
+                elif local_name(value) in ("timeDate", "timeDuration"):
                     self.expression(timer_expression(value.text or ""), "eval", value)
+        if timers:
+            self.facts.timers[node_id] = TimerFacts(
+                bpmn_id=node_id,
+                name=node.get("name") or node_id,
+                attached_to=node.get("attachedToRef", ""),
+                interrupting=node.get("cancelActivity", "true") != "false",
+            )
 
     check_boundaryEvent = check_intermediateCatchEvent
 
@@ -345,7 +380,29 @@ class _Checker:
             name=node.get("name") or node_id,
             lane=lane,
             outcomes=outcomes or tuple(Outcome.values),
+            time_limit_days=self.time_limit(node, node_id),
         )
+
+    def time_limit(self, node: etree._Element, node_id: str) -> int | None:
+        declared = _property(node, "time_limit")
+        if declared is None or not declared.strip():
+            return None
+        if re.fullmatch(r"[0-9]{1,3}", declared.strip()) and int(declared) <= MAX_TIME_LIMIT_DAYS:
+            return int(declared)
+        self.problem(
+            msg(
+                _(
+                    "User task %(id)s: time_limit is a whole number of working days from 0 "
+                    "to %(max)d, not “%(value)s”."
+                ),
+                id=node_id,
+                max=MAX_TIME_LIMIT_DAYS,
+                value=declared,
+            ),
+            "userTask",
+            node_id,
+        )
+        return None
 
 
 def check_bundle(bpmn: etree._Element, dmn_roots: Mapping[str, etree._Element]) -> BundleFacts:

@@ -268,34 +268,83 @@ def test_task_data_must_be_small_plain_json() -> None:
         engine.start(spec, {"scan": "x" * (engine.MAX_DATA_BYTES + 1)}, context=CONTEXT)
 
 
-def test_timers_fire_when_due() -> None:
+def test_timers_wait_for_the_host_not_the_wall_clock() -> None:
     spec = spec_of("timer.bpmn", text=(FIXTURES / "timer_escalation.bpmn").read_text())
     start = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)
     with time_machine.travel(start, tick=False):
         run = engine.start(spec, {"cooling_off": "PT1H"}, context=CONTEXT)
-    assert ready(run) == ["Task_review"]
-    with time_machine.travel(start + timedelta(hours=1), tick=False):
+    [timer] = engine.waiting_timers(run)
+    review = engine.ready_user_tasks(run)[0]
+    assert (timer.bpmn_id, timer.value, timer.armed_at) == ("Timer_overdue", "PT2H", start)
+    assert timer.attached_task_id == review.id
+    assert engine.timer_schedule(timer) == engine.TimerSchedule(at=start + timedelta(hours=2))
+    # Long after the wall-clock target, a step of the run leaves the held timer alone.
+    with time_machine.travel(start + timedelta(days=30), tick=False):
         run = reload(run)
-        engine.fire_timers(run, context=CONTEXT)
-        assert ready(run) == ["Task_review"]
-    with time_machine.travel(start + timedelta(hours=2, seconds=1), tick=False):
+        engine.complete_user_task(run, review.id, outcome="approve", data={}, context=CONTEXT)
         run = reload(run)
-        engine.fire_timers(run, context=CONTEXT)
-        assert ready(run) == ["Task_escalated"]
-        assert engine.ready_user_tasks(run)[0].lane == "310000"
+    assert [t.bpmn_id for t in engine.waiting_timers(run)] == ["Timer_cooling_off"]
+    assert not engine.is_completed(run)
 
 
-def test_intermediate_timer_waits_for_its_duration() -> None:
+def test_fire_timer_fires_the_one_named() -> None:
+    spec = spec_of("timer.bpmn", text=(FIXTURES / "timer_escalation.bpmn").read_text())
+    run = engine.start(spec, {"cooling_off": "PT1H"}, context=CONTEXT)
+    [timer] = engine.waiting_timers(run)
+    engine.fire_timer(run, timer.id, context=CONTEXT)
+    run = reload(run)
+    assert ready(run) == ["Task_escalated"]
+    assert engine.ready_user_tasks(run)[0].lane == "310000"
+    assert engine.waiting_timers(run) == []
+    with pytest.raises(ProcessError, match="no longer waiting"):
+        engine.fire_timer(run, timer.id, context=CONTEXT)
+
+
+def test_fire_due_timers_reads_the_wall_clock() -> None:
     spec = spec_of("timer.bpmn", text=(FIXTURES / "timer_escalation.bpmn").read_text())
     start = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)
     with time_machine.travel(start, tick=False):
         run = engine.start(spec, {"cooling_off": "PT1H"}, context=CONTEXT)
         run = decide(run, "Task_review", "approve")
     assert not engine.is_completed(run) and ready(run) == []
-    with time_machine.travel(start + timedelta(minutes=61), tick=False):
-        run = reload(run)
-        engine.fire_timers(run, context=CONTEXT)
+    later = start + timedelta(minutes=59)
+    assert engine.fire_due_timers(run, now=later, context=CONTEXT) == []
+    later = start + timedelta(minutes=61)
+    assert engine.fire_due_timers(run, now=later, context=CONTEXT) == ["Timer_cooling_off"]
     assert engine.is_completed(run)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("P3D", engine.TimerSchedule(working_days=3)),
+        ("P2W", engine.TimerSchedule(working_days=14)),
+        ("PT90M", engine.TimerSchedule(at=datetime(2026, 3, 2, 2, 30, tzinfo=UTC))),
+        ("P1DT1H", engine.TimerSchedule(at=datetime(2026, 3, 3, 2, 0, tzinfo=UTC))),
+        ("P1M", engine.TimerSchedule(at=datetime(2026, 4, 2, 1, 0, tzinfo=UTC))),
+        (
+            "2026-05-01T09:00:00+08:00",
+            engine.TimerSchedule(at=datetime(2026, 5, 1, 1, 0, tzinfo=UTC)),
+        ),
+    ],
+)
+def test_timer_schedule_counts_whole_days_as_working_days(
+    value: str, expected: engine.TimerSchedule
+) -> None:
+    armed = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+    timer = engine.WaitingTimer(
+        id="t", bpmn_id="Timer_1", attached_task_id="", value=value, armed_at=armed
+    )
+    assert engine.timer_schedule(timer) == expected
+
+
+def test_timer_schedule_refuses_what_is_not_iso_8601() -> None:
+    armed = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+    timer = engine.WaitingTimer(
+        id="t", bpmn_id="Timer_1", attached_task_id="", value="soon", armed_at=armed
+    )
+    with pytest.raises(ProcessError, match="Timer_1"):
+        engine.timer_schedule(timer)
 
 
 def test_spec_cache_parses_once_per_key() -> None:

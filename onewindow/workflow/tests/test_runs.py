@@ -1,6 +1,6 @@
 import pytest
 
-from onewindow.core.errors import Conflict, NotFound
+from onewindow.core.errors import Conflict
 from onewindow.identity.models import Department
 from onewindow.workflow import engine, registry, runs, services
 from onewindow.workflow.models import ProcessInstance
@@ -60,6 +60,5 @@ def test_a_removed_platform_function_fails_the_step_cleanly(
         engine.complete_user_task(run, review.id, outcome="approve", data={}, context=context)
 
 
-def test_fire_timers_on_an_unknown_instance(city: dict[str, Department]) -> None:
-    with pytest.raises(NotFound):
-        services.fire_timers(instance_id=424242)
+def test_firing_an_unknown_timer_does_nothing(city: dict[str, Department]) -> None:
+    assert services.fire_timer(timer_id=424242) is None

@@ -14,8 +14,8 @@ from onewindow.conftest import make_user
 from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onewindow.identity.models import Department, User
 from onewindow.identity.roles import Role
-from onewindow.workflow import engine, registry, services
-from onewindow.workflow.models import ProcessDefinition, ProcessInstance, WorkTask
+from onewindow.workflow import engine, registry, services, sweep
+from onewindow.workflow.models import ProcessDefinition, ProcessInstance, ProcessTimer, WorkTask
 from onewindow.workflow.registry import ServiceContext
 from onewindow.workflow.tests.conftest import (
     complete,
@@ -386,18 +386,25 @@ def test_timers_cancel_and_create_tasks(city: dict[str, Department], officer: Of
     with time_machine.travel(now, tick=False):
         instance = start(definition, cooling_off="PT1H")
         review = open_tasks(instance)["Task_review"]
-        services.fire_timers(instance_id=instance.pk)  # nothing due: untouched, unaudited
+        [timer] = ProcessTimer.objects.filter(instance=instance)
+        assert (timer.bpmn_id, timer.task, timer.due_at) == (
+            "Timer_overdue",
+            review,
+            now + timedelta(hours=2),
+        )
+        sweep.sweep(now)  # nothing due: untouched, unaudited
     instance.refresh_from_db()
     assert instance.revision == 1
     with time_machine.travel(now + timedelta(hours=3), tick=False):
-        services.fire_timers(instance_id=instance.pk)
-        services.fire_timers(instance_id=instance.pk)  # a second run changes nothing
+        assert sweep.sweep().timers_fired == 1
+        assert sweep.sweep().timers_fired == 0  # a second run changes nothing
     assert_consistent(instance)
     review.refresh_from_db()
-    assert review.status == "cancelled"
+    timer.refresh_from_db()
+    assert (review.status, timer.status) == ("cancelled", "fired")
     escalated = open_tasks(instance)["Task_escalated"]
     assert escalated.department == city["root"]
-    assert [a for a, _ in actions()].count("workflow.timers_fired") == 1
+    assert [a for a, _ in actions()].count("workflow.timer_fired") == 1
 
 
 # --- claims -----------------------------------------------------------------------

@@ -219,3 +219,44 @@ def test_timers_are_checked_with_iso_literals_quoted() -> None:
     assert "Only timer events are supported: intermediateCatchEvent Task_1 has no timer." in (
         messages
     )
+
+
+def test_repeating_timers_are_refused() -> None:
+    body = (
+        '<bpmn:intermediateCatchEvent id="Timer_1"><bpmn:timerEventDefinition>'
+        "<bpmn:timeCycle>R3/P1D</bpmn:timeCycle>"
+        "</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>"
+    )
+    assert "Timer Timer_1 repeats (timeCycle)" in problems(bpmn(body))[0]
+
+
+def test_timers_report_what_they_are_attached_to() -> None:
+    body = (
+        '<bpmn:userTask id="Task_1"/>'
+        '<bpmn:boundaryEvent id="Timer_1" name="催办" cancelActivity="false" '
+        'attachedToRef="Task_1"><bpmn:timerEventDefinition>'
+        "<bpmn:timeDuration>P2D</bpmn:timeDuration>"
+        "</bpmn:timerEventDefinition></bpmn:boundaryEvent>"
+    )
+    timer = check(bpmn(body)).timers["Timer_1"]
+    assert (timer.name, timer.attached_to, timer.interrupting) == ("催办", "Task_1", False)
+
+
+@pytest.mark.parametrize(("value", "expected"), [("5", 5), ("0", 0), ("", None)])
+def test_user_tasks_may_declare_a_time_limit(value: str, expected: int | None) -> None:
+    body = (
+        '<bpmn:userTask id="Task_1"><bpmn:extensionElements><camunda:properties>'
+        f'<camunda:property name="time_limit" value="{value}"/>'
+        "</camunda:properties></bpmn:extensionElements></bpmn:userTask>"
+    )
+    assert check(bpmn(body)).user_tasks["Task_1"].time_limit_days == expected
+
+
+@pytest.mark.parametrize("value", ["2.5", "-1", "366", "三", "P2D"])
+def test_a_time_limit_is_whole_working_days(value: str) -> None:
+    body = (
+        '<bpmn:userTask id="Task_1"><bpmn:extensionElements><camunda:properties>'
+        f'<camunda:property name="time_limit" value="{value}"/>'
+        "</camunda:properties></bpmn:extensionElements></bpmn:userTask>"
+    )
+    assert "time_limit is a whole number of working days" in problems(bpmn(body))[0]

@@ -1,0 +1,134 @@
+"""The time-limit sweep: what the host's timer job does, every minute.
+
+1. Clocks whose next alert is due are announced: yellow when a limit draws near, red
+   when it has passed (``events.clock_alerted``; the cases app tells people).
+2. Timers of runs whose moment has come are fired through the engine, one step each
+   (``services.fire_timer``): a process's reminders and escalations.
+3. Clocks and timers the calendar could not schedule are tried again.
+
+It is idempotent and safe to run twice at once: rows are taken with
+``SELECT … FOR UPDATE SKIP LOCKED`` in small batches, and each alert moves the clock's
+``alert_level`` in the same transaction as its announcement, so it is made once. It
+catches up after downtime: everything due by ``now`` is handled, however old.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from onewindow.audit.services import record_event
+from onewindow.core.errors import ServiceError
+from onewindow.workdays.calendar import get_calendar
+from onewindow.workflow import clocks, events, services, timekeeping
+from onewindow.workflow.choices import AlertLevel, ClockState, TimerStatus
+from onewindow.workflow.models import Clock, ProcessTimer
+
+logger = logging.getLogger(__name__)
+
+BATCH = 200
+RETRY_FAILED_TIMER = timedelta(hours=1)
+
+
+@dataclass
+class SweepReport:
+    warned: int = 0
+    overdue: int = 0
+    timers_fired: int = 0
+    timers_failed: int = 0
+    rescheduled: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def sweep(now: datetime | None = None) -> SweepReport:
+    """Run the three steps for everything due by ``now`` (default: the present)."""
+    now = now or timezone.now()
+    report = SweepReport()
+    _reschedule_unscheduled(now, report)
+    while _alert_batch(now, report):
+        pass
+    _fire_due_timers(now, report)
+    return report
+
+
+def _alert_batch(now: datetime, report: SweepReport) -> bool:
+    """Announce one batch of due clocks; False when none was left."""
+    calendar = get_calendar()
+    with transaction.atomic():
+        batch = list(
+            Clock.objects.select_for_update(skip_locked=True)
+            .filter(next_alert_at__lte=now, state=ClockState.RUNNING)
+            .order_by("next_alert_at", "pk")[:BATCH]
+        )
+        for clock in batch:
+            assert clock.due_at is not None
+            level = AlertLevel.OVERDUE if now >= clock.due_at else AlertLevel.WARNED
+            clock.alert_level = level
+            clocks.schedule(clock, calendar)
+            clock.save(update_fields=["alert_level", "next_alert_at"])
+            record_event(
+                actor=None,
+                action="workflow.clock_overdue"
+                if level == AlertLevel.OVERDUE
+                else "workflow.clock_warned",
+                target=clock,
+                detail={"due_at": clock.due_at.isoformat(), "limit_days": clocks.total_days(clock)},
+            )
+            events.clock_alerted.send(sender=Clock, clock=clock, level=level, now=now)
+            if level == AlertLevel.OVERDUE:
+                report.overdue += 1
+            else:
+                report.warned += 1
+    return bool(batch)
+
+
+def _fire_due_timers(now: datetime, report: SweepReport) -> None:
+    seen: set[int] = set()
+    while True:
+        due = list(
+            ProcessTimer.objects.filter(status=TimerStatus.WAITING, due_at__lte=now)
+            .exclude(pk__in=seen)
+            .order_by("due_at", "pk")
+            .values_list("pk", flat=True)[:BATCH]
+        )
+        if not due:
+            return
+        for timer_id in due:
+            seen.add(timer_id)
+            try:
+                if services.fire_timer(timer_id=timer_id) is not None:
+                    report.timers_fired += 1
+            except ServiceError as exc:
+                # Recorded by the service; try again later rather than at every sweep.
+                logger.error("timer %s failed: %s", timer_id, exc)
+                ProcessTimer.objects.filter(pk=timer_id, status=TimerStatus.WAITING).update(
+                    due_at=now + RETRY_FAILED_TIMER
+                )
+                report.timers_failed += 1
+
+
+def _reschedule_unscheduled(now: datetime, report: SweepReport) -> None:
+    """Clocks and timers left without a deadline (the calendar could not answer) get
+    one as soon as it can."""
+    calendar = get_calendar()
+    with transaction.atomic():
+        for clock in Clock.objects.select_for_update(skip_locked=True).filter(
+            state=ClockState.RUNNING, due_at__isnull=True
+        ):
+            clocks.schedule(clock, calendar)
+            clock.save(update_fields=["due_at", "warn_at", "next_alert_at", "problem"])
+            if not clock.problem:
+                report.rescheduled += 1
+            elif clock.problem not in report.problems:
+                report.problems.append(clock.problem)
+        timers = list(
+            ProcessTimer.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("task__clock")
+            .filter(timekeeping.unscheduled_timers())[:BATCH]
+        )
+        timekeeping.reschedule_timers(timers)
+    report.rescheduled += sum(1 for t in timers if t.due_at is not None)
