@@ -13,3 +13,11 @@ class CasesConfig(AppConfig):
         # Officers handling a case read its attachments; forms, a platform app, cannot
         # import cases, so the rule is registered here.
         register_attachment_reader(officer_may_read_attachment)
+
+        # Time-limit alerts and escalations come from the workflow app, which knows no
+        # case numbers or applicants; these receivers tell people.
+        from onewindow.cases import alerts
+        from onewindow.workflow import events
+
+        events.clock_alerted.connect(alerts.on_clock_alerted, dispatch_uid="cases.clock_alerted")
+        events.task_escalated.connect(alerts.on_task_escalated, dispatch_uid="cases.task_escalated")

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class CaseStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     IN_PROGRESS = "in_progress", _("Accepted, in review")
+    # Waiting for the applicant to supply missing or corrected material (补正).
+    SUPPLEMENT = "supplement", _("Supplement requested")
     NOT_ACCEPTED = "not_accepted", _("Not accepted")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
@@ -22,3 +24,26 @@ FINAL_STATUSES = (
 
 # The outcomes an officer must give a reason for (不予受理, 不予批准).
 OUTCOMES_NEEDING_REASON = ("not_accepted", "reject")
+
+
+# Timeline entries that are not an officer's outcome.
+SUBMITTED = "submitted"
+SUPPLEMENT_REQUESTED = "supplement_requested"
+RESUPPLIED = "resupplied"
+EXTENDED = "extended"
+
+
+class SupplementStatus(models.TextChoices):
+    OPEN = "open", _("Awaiting the applicant")
+    ANSWERED = "answered", _("Supplied")
+    CLOSED = "closed", _("Closed without an answer")
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+MAX_EXTENSION_DAYS = 60
+MAX_SUPPLEMENT_ITEMS = 20

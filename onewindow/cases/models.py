@@ -8,10 +8,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.cases.choices import CaseStatus
+from onewindow.cases.choices import CaseStatus, ExtensionStatus, SupplementStatus
 from onewindow.forms.models import Attachment, FormDefinition
 from onewindow.identity.models import Department, LegalPerson
-from onewindow.workflow.models import ProcessInstance
+from onewindow.workflow.models import Clock, ProcessInstance, WorkTask
 
 
 class CaseCounter(models.Model):
@@ -72,6 +72,10 @@ class Case(models.Model):
         _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.SUBMITTED
     )
     idempotency_key = models.CharField(max_length=100, blank=True)
+    # The promised time limit, running from acceptance (受理); None until then.
+    clock = models.OneToOneField(
+        Clock, null=True, blank=True, on_delete=models.SET_NULL, related_name="case"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -92,14 +96,15 @@ class Case(models.Model):
 
 
 class CaseEvent(models.Model):
-    """One entry of a case's timeline: its submission, then every officer's decision."""
+    """One entry of a case's timeline: its submission, every officer's decision, and
+    what stopped or moved its clock (a supplement request, the answer, an extension)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     step = models.CharField(_("step"), max_length=200)
     department = models.ForeignKey(
         Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    outcome = models.CharField(_("outcome"), max_length=16)
+    outcome = models.CharField(_("outcome"), max_length=32)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -132,3 +137,73 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class SupplementRequest(models.Model):
+    """An officer's request for missing or faulty material (补正), listing each item
+    with its reason. The case's clock stops until the applicant answers."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="supplements")
+    task = models.ForeignKey(WorkTask, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    # [{"slot": "<attachment slot or "">", "material": "...", "reason": "..."}]
+    items = models.JSONField(default=list)
+    note = models.TextField(_("note for the applicant"), blank=True)
+    previous_status = models.CharField(max_length=16, choices=CaseStatus.choices)
+    status = models.CharField(
+        max_length=16, choices=SupplementStatus.choices, default=SupplementStatus.OPEN
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer_comment = models.TextField(blank=True)
+    answer_attachments = models.ManyToManyField(Attachment, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(status="open"),
+                name="cases_one_open_supplement_per_case",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} supplement {self.status}"
+
+
+class Extension(models.Model):
+    """A request to extend a case's time limit (延期): it needs a reason and the
+    approval of a department lead or supervisor, and the applicant is told."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extensions")
+    task = models.ForeignKey(WorkTask, on_delete=models.PROTECT, related_name="+")
+    days = models.PositiveSmallIntegerField(_("working days"))
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=16, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task"],
+                condition=Q(status="pending"),
+                name="cases_one_pending_extension_per_task",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} +{self.days} {self.status}"

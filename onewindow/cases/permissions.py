@@ -11,11 +11,12 @@ from typing import Any
 
 from django.db.models import Q
 
-from onewindow.cases.models import Case
+from onewindow.cases.models import Case, Extension
 from onewindow.forms.models import Attachment
 from onewindow.identity.models import LegalPerson
-from onewindow.identity.permissions import is_officer
-from onewindow.identity.queries import department_scope_filter
+from onewindow.identity.permissions import can_see_department, holds_role_over, is_officer
+from onewindow.identity.queries import department_scope_filter, holders_over
+from onewindow.identity.roles import Role
 from onewindow.workflow.models import WorkTask
 
 
@@ -52,3 +53,28 @@ def officer_may_read_attachment(user: Any, attachment: Attachment) -> bool:
     if attachment.pk is None or not is_officer(user):
         return False
     return Case.objects.filter(officer_filter(user), attachments=attachment).exists()
+
+
+# Who decides an extension of a time limit (延期): the department's leads, or a
+# supervisor over it; never the officer who asked.
+EXTENSION_DECIDER_ROLES = frozenset({Role.DEPARTMENT_LEAD, Role.SUPERVISOR})
+
+
+def extension_deciders(task: WorkTask) -> list[Any]:
+    if task.department is None:
+        return []
+    return list(holders_over(task.department, EXTENSION_DECIDER_ROLES))
+
+
+def can_see_extension(user: Any, extension: Extension) -> bool:
+    department = extension.task.department
+    return department is not None and can_see_department(user, department)
+
+
+def can_decide_extension(user: Any, extension: Extension) -> bool:
+    department = extension.task.department
+    return (
+        department is not None
+        and extension.requested_by_id != getattr(user, "pk", None)
+        and holds_role_over(user, department, EXTENSION_DECIDER_ROLES)
+    )

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.audit.models import Outcome as AuditOutcome
 from onewindow.audit.services import record_event
-from onewindow.cases import notifications, permissions
+from onewindow.cases import notifications, permissions, timeliness
 from onewindow.cases.choices import FINAL_STATUSES, OUTCOMES_NEEDING_REASON, CaseStatus
 from onewindow.cases.models import Case, CaseCounter, CaseEvent
 from onewindow.cases.notifications import SUBMITTED
@@ -211,6 +211,8 @@ def _submit_item(
         )
         case.attachments.set(attachments)
         _start(case, process, cleaned, applicant, request)
+        if timeliness.accepted_without_a_step(case):
+            timeliness.start([case], case.created_at)
         _audit_submitted(case, applicant, request)
         notifications.notify(case, partial(notifications.submitted_message, case))
     return case
@@ -279,6 +281,9 @@ def _submit_life_event(
         else:
             for child, (_version, form, process) in zip(children, parts, strict=True):
                 _start(child, process, split[form.key], applicant, request)
+        instant = [c for c in [parent, *children] if timeliness.accepted_without_a_step(c)]
+        if instant:
+            timeliness.start([*children, parent], parent.created_at)
         _audit_submitted(parent, applicant, request, children=[c.number for c in children])
         notifications.notify(parent, partial(notifications.submitted_message, parent))
     return parent
@@ -405,6 +410,10 @@ def _decide(
                 touched.append(child)
         if case.parent is not None:
             _update_parent(case.parent, now)
+        together = timeliness.moving_together(case)
+        if outcome == "accept":
+            timeliness.start(together, now)
+        timeliness.stop_finished(together, now)
         record_event(
             actor=actor,
             action="cases.case_decided",

@@ -1,0 +1,191 @@
+"""Extensions of a case's time limit (延期): the officer holding a task asks, with a
+reason and a number of working days; a department lead or a supervisor over the task's
+department approves or refuses; an approved extension moves the task's and the case's
+deadlines and is shown to the applicant.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.audit.models import Outcome as AuditOutcome
+from onewindow.audit.services import record_event
+from onewindow.cases import alerts, notifications, permissions, timeliness
+from onewindow.cases.choices import EXTENDED, FINAL_STATUSES, MAX_EXTENSION_DAYS, ExtensionStatus
+from onewindow.cases.models import Case, CaseEvent, Extension
+from onewindow.cases.queries import cases_by_instance
+from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from onewindow.identity.models import User
+from onewindow.workflow import permissions as workflow_permissions
+from onewindow.workflow import queries as workflow_queries
+from onewindow.workflow import services as workflow_services
+from onewindow.workflow.bundle import msg
+from onewindow.workflow.models import WorkTask
+
+
+def _check(days: object, reason: str) -> int:
+    errors: dict[str, list[str | Promise]] = {}
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_EXTENSION_DAYS:
+        errors["days"] = [
+            msg(_("Give a whole number of working days from 1 to %(max)d."), max=MAX_EXTENSION_DAYS)
+        ]
+    if not reason.strip():
+        errors["reason"] = [_("Give the reason for the extension.")]
+    if errors:
+        raise InvalidInput(next(iter(errors.values()))[0], fields=errors)
+    assert isinstance(days, int)
+    return days
+
+
+def request_extension(
+    *, actor: User, task_id: int, days: object, reason: str, request: HttpRequest | None = None
+) -> Extension:
+    """Ask for more working days on a task's case; its leads are told."""
+    try:
+        task = workflow_queries.task_for_officer(actor, task_id)
+    except WorkTask.DoesNotExist:
+        raise NotFound(_("No such task.")) from None
+    checked = _check(days, reason)
+    if not workflow_permissions.can_work_on(actor, task) or task.status not in (
+        "ready",
+        "claimed",
+    ):
+        record_event(
+            actor=actor,
+            action="cases.extension_requested",
+            target=task,
+            outcome=AuditOutcome.DENIED,
+            request=request,
+        )
+        raise Forbidden(_("Only an officer working on an open task may ask for an extension."))
+    with transaction.atomic():
+        case = cases_by_instance([task.instance_id]).get(task.instance_id)
+        if case is None or case.status in FINAL_STATUSES:
+            raise Conflict(_("This case is closed."), code="case_closed")
+        if Extension.objects.filter(task=task, status=ExtensionStatus.PENDING).exists():
+            message = _("An extension for this task is already awaiting approval.")
+            raise Conflict(message, code="extension_pending")
+        extension = Extension.objects.create(
+            case=case, task=task, days=checked, reason=reason.strip()[:2000], requested_by=actor
+        )
+        record_event(
+            actor=actor,
+            action="cases.extension_requested",
+            target=case,
+            detail={"number": case.number, "task": task.bpmn_id, "days": checked},
+            request=request,
+        )
+        alerts.tell(
+            permissions.extension_deciders(task),
+            "extension_requested",
+            dedupe_key=f"extension:{extension.pk}:requested",
+            case=case,
+            task=task,
+            link=reverse("cases:extensions"),
+            days=checked,
+            reason=extension.reason,
+            requested_by=actor.full_name,
+        )
+    return extension
+
+
+def decide_extension(
+    *,
+    actor: User,
+    extension_id: int,
+    approve: bool,
+    comment: str = "",
+    request: HttpRequest | None = None,
+) -> Extension:
+    """Approve or refuse; an approval moves the task's and the case's deadlines."""
+    extension = (
+        Extension.objects.select_related("task__department", "case").filter(pk=extension_id).first()
+    )
+    if extension is None or not permissions.can_see_extension(actor, extension):
+        raise NotFound(_("No such extension request."))
+    if not permissions.can_decide_extension(actor, extension):
+        record_event(
+            actor=actor,
+            action="cases.extension_decided",
+            target=extension.case,
+            outcome=AuditOutcome.DENIED,
+            detail={"extension": extension.pk},
+            request=request,
+        )
+        raise Forbidden(_("A department lead or a supervisor, not the requester, decides."))
+    if not approve and not comment.strip():
+        message = _("Give the reason for refusing.")
+        raise InvalidInput(message, fields={"comment": [message]})
+    with transaction.atomic():
+        extension = Extension.objects.select_for_update().get(pk=extension.pk)
+        if extension.status != ExtensionStatus.PENDING:
+            raise Conflict(_("This extension was already decided."), code="extension_decided")
+        now = timezone.now()
+        extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
+        extension.decided_by, extension.decided_at = actor, now
+        extension.decision_comment = comment.strip()[:2000]
+        extension.save(update_fields=["status", "decided_by", "decided_at", "decision_comment"])
+        case = Case.objects.select_related("clock", "applicant").get(pk=extension.case_id)
+        if approve:
+            _apply(extension, case, actor, now, request)
+        record_event(
+            actor=actor,
+            action="cases.extension_decided",
+            target=case,
+            detail={
+                "number": case.number,
+                "extension": extension.pk,
+                "approved": approve,
+                "days": extension.days,
+            },
+            request=request,
+        )
+        alerts.tell(
+            [extension.requested_by],
+            "extension_decided",
+            dedupe_key=f"extension:{extension.pk}:decided",
+            case=case,
+            task=extension.task,
+            link=reverse("cases:task", args=[extension.task_id]),
+            approved=approve,
+            days=extension.days,
+            comment=extension.decision_comment,
+        )
+    return extension
+
+
+def _apply(
+    extension: Extension, case: Case, actor: User, now: datetime, request: HttpRequest | None
+) -> None:
+    workflow_services.extend_task(
+        actor=actor, task_id=extension.task_id, days=extension.days, request=request
+    )
+    timeliness.extend(timeliness.moving_together(case), extension.days, now)
+    CaseEvent.objects.create(
+        case=case,
+        step=extension.task.name,
+        department=extension.task.department,
+        outcome=EXTENDED,
+        actor=actor,
+        comment=extension.decision_comment,
+        note_for_applicant=extension.reason,
+        task_id=extension.task_id,
+        at=now,
+    )
+    case.refresh_from_db(fields=["clock"])
+    notifications.tell_applicant(
+        case,
+        "case_extended",
+        dedupe_key=f"extension:{extension.pk}:approved",
+        service=case.service_name,
+        days=extension.days,
+        reason=extension.reason,
+        due=case.clock.due_at if case.clock else "",
+    )

@@ -1,0 +1,316 @@
+"""Supplement requests (补正): an officer lists the missing or faulty materials with a
+reason each; the task waits and the case's clock stops until the applicant supplies
+them through the portal or the API; then both clocks go on from where they stopped.
+
+Each write runs in one transaction with its audit record, its timeline entry and its
+notifications (outbox rows, delivered after commit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.audit.models import Outcome as AuditOutcome
+from onewindow.audit.services import record_event
+from onewindow.cases import alerts, notifications, permissions, timeliness
+from onewindow.cases.choices import (
+    FINAL_STATUSES,
+    MAX_SUPPLEMENT_ITEMS,
+    RESUPPLIED,
+    SUPPLEMENT_REQUESTED,
+    CaseStatus,
+    SupplementStatus,
+)
+from onewindow.cases.models import Case, CaseEvent, SupplementRequest
+from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from onewindow.forms import queries as forms_queries
+from onewindow.forms.models import Attachment
+from onewindow.forms.validation import validate_data
+from onewindow.identity.models import User
+from onewindow.workflow import permissions as workflow_permissions
+from onewindow.workflow import queries as workflow_queries
+from onewindow.workflow import services as workflow_services
+from onewindow.workflow.bundle import msg
+from onewindow.workflow.models import WorkTask
+
+MAX_TEXT = 500
+
+
+def _clean_items(items: Any, case: Case) -> list[dict[str, str]]:
+    """Each item names a material (an attachment slot of the case's form, or in words)
+    and why it is needed; every problem is reported with its position."""
+    errors: dict[str, list[Any]] = {}
+    if not isinstance(items, list) or not items:
+        message = _("List at least one missing or faulty material.")
+        raise InvalidInput(message, fields={"items": [message]})
+    if len(items) > MAX_SUPPLEMENT_ITEMS:
+        too_many = msg(_("List at most %(count)d materials."), count=MAX_SUPPLEMENT_ITEMS)
+        raise InvalidInput(too_many, fields={"items": [too_many]})
+    slots = {slot["key"]: slot for slot in (case.form.attachments if case.form else [])}
+    cleaned = []
+    for index, item in enumerate(items):
+        item = item if isinstance(item, Mapping) else {}
+        slot = str(item.get("slot") or "").strip()
+        material = str(item.get("material") or "").strip()[:MAX_TEXT]
+        reason = str(item.get("reason") or "").strip()[:MAX_TEXT]
+        if slot and slot not in slots:
+            errors[f"items.{index}.slot"] = [_("The application has no such material.")]
+        if not material and slot in slots:
+            material = str(slots[slot].get("label") or slot)
+        if not material:
+            errors[f"items.{index}.material"] = [_("Name the material.")]
+        if not reason:
+            errors[f"items.{index}.reason"] = [_("Say what is missing or wrong.")]
+        cleaned.append({"slot": slot, "material": material, "reason": reason})
+    if errors:
+        raise InvalidInput(_("Some items need correcting."), fields=errors)
+    return cleaned
+
+
+def _case_of_task(task: WorkTask) -> Case:
+    """The case whose material the task's step examines: for a life event sharing one
+    run, the item of the task's department; otherwise the run's case."""
+    cases = list(
+        Case.objects.select_for_update(of=("self",))
+        .select_related("form", "clock", "applicant", "parent")
+        .filter(instance_id=task.instance_id)
+        .order_by("pk")
+    )
+    if not cases:
+        raise NotFound(_("No such task."))
+    own = [c for c in cases if c.parent_id is not None and c.department_id == task.department_id]
+    return own[0] if own else next((c for c in cases if c.parent_id is None), cases[0])
+
+
+def request_supplement(
+    *,
+    actor: User,
+    task_id: int,
+    items: Sequence[Mapping[str, Any]],
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> SupplementRequest:
+    """Ask the applicant for missing or faulty material (一次性告知: everything at once)."""
+    try:
+        task = workflow_queries.task_for_officer(actor, task_id)
+    except WorkTask.DoesNotExist:
+        raise NotFound(_("No such task.")) from None
+    if not workflow_permissions.can_complete(actor, task):
+        record_event(
+            actor=actor,
+            action="cases.supplement_requested",
+            target=task,
+            outcome=AuditOutcome.DENIED,
+            request=request,
+        )
+        raise Forbidden(_("Only an officer who may decide this task can ask for a supplement."))
+    with transaction.atomic():
+        case = _case_of_task(task)
+        if case.status in FINAL_STATUSES:
+            raise Conflict(_("This case is closed."), code="case_closed")
+        if case.supplements.filter(status=SupplementStatus.OPEN).exists():
+            message = _("A supplement request for this case is already open.")
+            raise Conflict(message, code="supplement_open")
+        cleaned = _clean_items(list(items), case)
+        now = timezone.now()
+        workflow_services.suspend_task(actor=actor, task_id=task.pk, request=request)
+        together = timeliness.moving_together(case)
+        timeliness.pause(together, now)
+        supplement = SupplementRequest.objects.create(
+            case=case,
+            task=task,
+            requested_by=actor,
+            requested_at=now,
+            items=cleaned,
+            note=note.strip()[:2000],
+            previous_status=case.status,
+        )
+        _set_status(together, case, CaseStatus.SUPPLEMENT, now)
+        CaseEvent.objects.create(
+            case=case,
+            step=task.name,
+            department=task.department,
+            outcome=SUPPLEMENT_REQUESTED,
+            actor=actor,
+            note_for_applicant=_items_text(cleaned, supplement.note),
+            task_id=task.pk,
+            at=now,
+        )
+        record_event(
+            actor=actor,
+            action="cases.supplement_requested",
+            target=case,
+            detail={"number": case.number, "task": task.bpmn_id, "items": cleaned},
+            request=request,
+        )
+        notifications.tell_applicant(
+            case,
+            "supplement_requested",
+            dedupe_key=f"supplement:{supplement.pk}:requested",
+            service=case.service_name,
+            items=cleaned,
+            note=supplement.note,
+        )
+    return supplement
+
+
+def _items_text(items: list[dict[str, str]], note: str) -> str:
+    lines = [f"{item['material']}: {item['reason']}" for item in items]
+    return "\n".join([*lines, note] if note else lines)
+
+
+def _set_status(together: list[Case], case: Case, status: str, now: Any) -> None:
+    """The case, and the parent of a life event's item, show the wait; when it ends,
+    the parent is back in progress if it was accepted, else submitted."""
+    Case.objects.filter(pk=case.pk).update(status=status, updated_at=now)
+    case.status = status
+    parent = next((c for c in together if c.pk == case.parent_id), None)
+    if parent is not None:
+        if status != CaseStatus.SUPPLEMENT:
+            status = CaseStatus.IN_PROGRESS if parent.clock_id else CaseStatus.SUBMITTED
+        Case.objects.filter(pk=parent.pk).update(status=status, updated_at=now)
+        parent.status = status
+
+
+def open_request(user: Any, number: str) -> SupplementRequest:
+    """The open supplement request of a case the user applied for (or one of its
+    items'); ``NotFound`` otherwise."""
+    found = (
+        SupplementRequest.objects.select_related("case", "case__form", "task")
+        .filter(status=SupplementStatus.OPEN)
+        .filter(case__number=number)
+        .first()
+    ) or (
+        SupplementRequest.objects.select_related("case", "case__form", "task")
+        .filter(status=SupplementStatus.OPEN, case__parent__number=number)
+        .order_by("pk")
+        .first()
+    )
+    if found is None or not permissions.is_party(user, found.case):
+        raise NotFound(_("No supplement is awaited for this case."))
+    return found
+
+
+def _answer_attachments(
+    applicant: User, supplement: SupplementRequest, given: Any
+) -> dict[str, Attachment]:
+    given = given or {}
+    if not isinstance(given, Mapping):
+        message = _("Give attachments as an object of slot and attachment id.")
+        raise InvalidInput(message, fields={"attachments": [message]})
+    form = supplement.case.form
+    errors: dict[str, list[Any]] = {}
+    found: dict[str, Attachment] = {}
+    for slot, attachment_id in given.items():
+        attachment = (
+            forms_queries.attachments_of(applicant).filter(pk=attachment_id).first()
+            if isinstance(attachment_id, int)
+            else None
+        )
+        if (
+            form is None
+            or attachment is None
+            or attachment.definition is None
+            or attachment.definition.key != form.key
+            or attachment.slot != slot
+        ):
+            errors[f"attachments.{slot}"] = [_("There is no such attachment for this slot.")]
+        else:
+            found[slot] = attachment
+    for item in supplement.items:
+        if item["slot"] and item["slot"] not in given:
+            errors[f"attachments.{item['slot']}"] = [_("Attach this document.")]
+    if errors:
+        raise InvalidInput(_("Some answers need correcting."), fields=errors)
+    return found
+
+
+def resupply(
+    *,
+    applicant: User,
+    number: str,
+    attachments: Mapping[str, Any] | None = None,
+    data: Mapping[str, Any] | None = None,
+    comment: str = "",
+    language: str | None = None,
+    request: HttpRequest | None = None,
+) -> Case:
+    """The applicant answers the open supplement request: the requested files (every
+    slot the request names), corrected answers if any, a comment. The task returns to
+    its holder and the clocks resume from where they stopped."""
+    supplement = open_request(applicant, number)
+    case = supplement.case
+    found = _answer_attachments(applicant, supplement, attachments)
+    cleaned_data = None
+    if data:
+        if case.form is None:
+            message = _("This case has no form to correct.")
+            raise InvalidInput(message, fields={"data": [message]})
+        cleaned_data = validate_data(case.form, {**case.data, **data}, language)
+    with transaction.atomic():
+        supplement = SupplementRequest.objects.select_for_update().get(pk=supplement.pk)
+        if supplement.status != SupplementStatus.OPEN:
+            raise Conflict(_("This supplement was already supplied."), code="supplement_closed")
+        case = Case.objects.select_for_update().select_related("clock").get(pk=case.pk)
+        now = timezone.now()
+        if found:
+            replaced = case.attachments.filter(slot__in=list(found))
+            case.attachments.remove(*replaced)
+            case.attachments.add(*found.values())
+            supplement.answer_attachments.set(found.values())
+        if cleaned_data is not None:
+            case.data = cleaned_data
+            case.save(update_fields=["data"])
+        supplement.status, supplement.answered_at = SupplementStatus.ANSWERED, now
+        supplement.answer_comment = comment.strip()[:2000]
+        supplement.save(update_fields=["status", "answered_at", "answer_comment"])
+        task = workflow_services.resume_task(
+            actor=applicant, task_id=supplement.task_id, request=request
+        )
+        together = timeliness.moving_together(case)
+        timeliness.resume(together, now)
+        _set_status(together, case, supplement.previous_status, now)
+        CaseEvent.objects.create(
+            case=case,
+            step=task.name,
+            department=task.department,
+            outcome=RESUPPLIED,
+            actor=applicant,
+            comment=supplement.answer_comment,
+            task_id=task.pk,
+            at=now,
+        )
+        record_event(
+            actor=applicant,
+            action="cases.case_resupplied",
+            target=case,
+            detail={
+                "number": case.number,
+                "supplement": supplement.pk,
+                "attachments": {slot: a.pk for slot, a in found.items()},
+                "corrected": sorted(data or {}),
+            },
+            request=request,
+        )
+        case.refresh_from_db(fields=["clock"])
+        due = case.clock.due_at if case.clock is not None else None
+        notifications.tell_applicant(
+            case,
+            "case_resumed",
+            dedupe_key=f"supplement:{supplement.pk}:answered",
+            service=case.service_name,
+            due=due or "",
+        )
+        alerts.tell_holders(
+            task,
+            "case_resupplied",
+            dedupe_key=f"supplement:{supplement.pk}:answered",
+            case=case,
+        )
+    return case

@@ -1,0 +1,101 @@
+"""A case's promised time limit (承诺时限): its clock starts at acceptance (受理), stops
+while a supplement is awaited, grows with an approved extension and ends with the case.
+
+The limit is the one in the service guide the case was filed under (its
+``item_version``); a life event's parent case runs as long as its longest item. The
+arithmetic is ``workflow.clocks``; these functions only decide *which* clocks move and
+are called inside the services' transactions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from onewindow.cases.choices import FINAL_STATUSES
+from onewindow.cases.models import Case
+from onewindow.workdays.calendar import get_calendar
+from onewindow.workflow import clocks
+from onewindow.workflow import queries as workflow_queries
+
+
+def promised_limit(case: Case) -> int | None:
+    if case.item_version is not None:
+        return int(case.item_version.promised_limit_days)
+    limits = [
+        child.item_version.promised_limit_days
+        for child in case.children.select_related("item_version")
+        if child.item_version is not None
+    ]
+    return max(limits) if limits else None
+
+
+def moving_together(case: Case) -> list[Case]:
+    """The cases whose clocks a step on ``case``'s run moves: the case, the children
+    sharing its run, and its parent."""
+    found = {case.pk: case}
+    if case.instance_id is not None:
+        for other in Case.objects.filter(instance_id=case.instance_id).select_related(
+            "clock", "item_version"
+        ):
+            found.setdefault(other.pk, other)
+    if case.parent_id is not None:
+        parent = Case.objects.select_related("clock").get(pk=case.parent_id)
+        found.setdefault(parent.pk, parent)
+    return sorted(found.values(), key=lambda c: c.pk)
+
+
+def start(cases: Iterable[Case], at: datetime) -> list[Case]:
+    """Start the clocks of the accepted cases that have none; returns those started."""
+    calendar = get_calendar()
+    started = []
+    for case in cases:
+        if case.clock_id is not None or case.status in FINAL_STATUSES:
+            continue
+        limit = promised_limit(case)
+        if limit is None:
+            continue
+        clock = clocks.new_clock(limit_days=limit, at=at, calendar=calendar)
+        clock.save()
+        case.clock = clock
+        Case.objects.filter(pk=case.pk).update(clock=clock)
+        started.append(case)
+    return started
+
+
+def accepted_without_a_step(case: Case) -> bool:
+    """Whether the case's process has no acceptance step: it is accepted when filed,
+    as online applications with instant acceptance (即时受理) are."""
+    if case.instance is None:
+        return False
+    return not workflow_queries.has_outcome(case.instance, "accept")
+
+
+def stop_finished(cases: Iterable[Case], at: datetime) -> None:
+    calendar = get_calendar()
+    for case in cases:
+        case.refresh_from_db(fields=["status", "clock"])
+        if case.status in FINAL_STATUSES and case.clock is not None:
+            clocks.stop(case.clock, at, calendar)
+            case.clock.save()
+
+
+def pause(cases: Iterable[Case], at: datetime) -> None:
+    for case in cases:
+        if case.clock is not None:
+            clocks.pause(case.clock, at)
+            case.clock.save()
+
+
+def resume(cases: Iterable[Case], at: datetime) -> None:
+    for case in cases:
+        if case.clock is not None:
+            clocks.resume(case.clock, at)
+            case.clock.save()
+
+
+def extend(cases: Iterable[Case], days: int, at: datetime) -> None:
+    for case in cases:
+        if case.clock is not None:
+            clocks.extend(case.clock, days, at)
+            case.clock.save()
