@@ -40,7 +40,19 @@ def test_demo_processes_pass_and_report_lanes_and_outcomes() -> None:
     accept = facts.user_tasks["Task_accept"]
     assert (accept.name, accept.lane) == ("窗口受理", "310000-GA/window_officer")
     assert accept.outcomes == ("accept", "not_accepted")
-    assert facts.service_functions == {"record_result"}
+    assert (accept.time_limit_days, facts.user_tasks["Task_review"].time_limit_days) == (1, 5)
+    assert facts.service_functions == {
+        "record_result",
+        "remind_officers",
+        "escalate_to_lead",
+        "escalate_to_supervisor",
+    }
+    timers = {t.bpmn_id: (t.attached_to, t.interrupting) for t in facts.timers.values()}
+    assert timers == {
+        "Timer_review_remind": ("Task_review", False),
+        "Timer_review_lead": ("Task_review", False),
+        "Timer_review_supervisor": ("Task_review", False),
+    }
 
 
 def test_dmn_routing_needs_its_decision() -> None:
