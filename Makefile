@@ -26,6 +26,7 @@ demo: install messages
 	$(MANAGE) migrate --noinput -v 0
 	$(MANAGE) collectstatic --noinput -v 0
 	$(MANAGE) load_demo_city
+	$(MANAGE) load_demo_calendar
 	$(MANAGE) load_demo_catalog
 	$(MANAGE) load_demo_cases
 	ONEWINDOW_DEMO=1 $(MANAGE) demo_logins

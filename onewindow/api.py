@@ -11,10 +11,12 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from onewindow.cases.api import router as cases_router
+from onewindow.cases.timelimit_api import router as timelimit_router
 from onewindow.catalog.api import router as catalog_router
 from onewindow.core.errors import ServiceError
 from onewindow.identity.api import router as identity_router
 from onewindow.identity.services import user_for_token
+from onewindow.supervision.api import router as supervision_router
 
 
 class BearerToken(HttpBearer):
@@ -88,3 +90,5 @@ def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpRespon
 api.add_router("/", identity_router)
 api.add_router("/catalog", catalog_router)
 api.add_router("/", cases_router)
+api.add_router("/", timelimit_router)
+api.add_router("/supervision", supervision_router)

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "onewindow.workflow",
     "onewindow.catalog",
     "onewindow.cases",
+    "onewindow.supervision",
 ]
 
 MIDDLEWARE = [

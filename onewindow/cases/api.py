@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Header, Router, Status
@@ -10,14 +11,18 @@ from ninja.files import UploadedFile
 
 from onewindow.cases import notifications, queries, services
 from onewindow.cases.choices import CaseStatus
-from onewindow.cases.models import Case, CaseEvent
+from onewindow.cases.models import Case, CaseEvent, Extension, SupplementRequest
+from onewindow.cases.presenters import clock_view
 from onewindow.cases.schemas import (
     AttachmentOut,
     CaseIn,
     CaseOut,
     CaseSummaryOut,
+    ClockOut,
     DecisionIn,
+    ExtensionOut,
     NotificationOut,
+    SupplementOut,
     TaskOut,
     TimelineOut,
 )
@@ -25,7 +30,7 @@ from onewindow.core.errors import InvalidInput, NotFound
 from onewindow.forms.attachments import store_attachment
 from onewindow.identity.models import LegalPerson
 from onewindow.workflow import services as workflow_services
-from onewindow.workflow.models import WorkTask
+from onewindow.workflow.models import Clock, WorkTask
 
 router = Router(tags=["cases"])
 
@@ -59,10 +64,58 @@ def _timeline(event: CaseEvent) -> TimelineOut:
     )
 
 
-def _shown(request: HttpRequest, case: Case) -> CaseOut:
+def case_out(request: HttpRequest, case: Case) -> CaseOut:
     """The case as its viewer sees it; an officer's view is audited."""
     services.record_case_viewed(viewer=request.user, case=case, request=request)  # type: ignore[arg-type]
     return _detail(case)
+
+
+def clock_out(clock: Clock | None) -> ClockOut | None:
+    view = clock_view(clock, timezone.now())
+    if clock is None or view is None:
+        return None
+    return ClockOut(
+        state=clock.state,
+        colour=view.colour,
+        label=view.label,
+        started_at=clock.started_at,
+        due_at=view.due_at,
+        limit_days=view.total_days,
+        extended_days=view.extended_days,
+        used_days=view.used_days,
+        remaining_days=view.remaining_days,
+    )
+
+
+def supplement_out(supplement: SupplementRequest) -> SupplementOut:
+    department = supplement.task.department
+    return SupplementOut(
+        id=supplement.pk,
+        case=supplement.case.number,
+        task=supplement.task.name,
+        department=department.code if department else "",
+        status=supplement.status,
+        requested_at=supplement.requested_at,
+        items=supplement.items,
+        note=supplement.note,
+        answered_at=supplement.answered_at,
+    )
+
+
+def extension_out(extension: Extension) -> ExtensionOut:
+    return ExtensionOut(
+        id=extension.pk,
+        case=extension.case.number,
+        task=extension.task.name,
+        days=extension.days,
+        reason=extension.reason,
+        status=extension.status,
+        requested_by=extension.requested_by.username,
+        requested_at=extension.requested_at,
+        decided_by=extension.decided_by.username if extension.decided_by else "",
+        decided_at=extension.decided_at,
+        decision_comment=extension.decision_comment,
+    )
 
 
 def _detail(case: Case) -> CaseOut:
@@ -72,6 +125,9 @@ def _detail(case: Case) -> CaseOut:
         attachments=[a.pk for a in case.attachments.all()],
         timeline=[_timeline(e) for e in case.events.all()],
         children=[_detail(child) for child in case.children.all()],
+        clock=clock_out(case.clock),
+        supplements=[supplement_out(s) for s in queries.supplements_of(case)],
+        extensions=[extension_out(e) for e in queries.extensions_of(case, approved_only=True)],
     )
 
 
@@ -134,7 +190,7 @@ def case_detail(request: HttpRequest, number: str) -> CaseOut:
         case = queries.case_for(request.user, number)
     except Case.DoesNotExist:
         raise NotFound(_("No such case.")) from None
-    return _shown(request, case)
+    return case_out(request, case)
 
 
 def _tasks_out(tasks: list[WorkTask]) -> list[TaskOut]:
@@ -153,14 +209,19 @@ def _tasks_out(tasks: list[WorkTask]) -> list[TaskOut]:
                 case=case.number if case else "",
                 service=case.service_code if case else "",
                 case_status=case.status if case else "",
+                clock=clock_out(task.clock or (case.clock if case else None)),
             )
         )
     return out
 
 
 @router.get("/tasks", response=list[TaskOut], summary="My department's inbox")
-def inbox(request: HttpRequest, service: str = "", status: str = "") -> list[TaskOut]:
-    return _tasks_out(list(queries.inbox(request.user, service=service, status=status)))
+def inbox(
+    request: HttpRequest, service: str = "", status: str = "", deadline: str = ""
+) -> list[TaskOut]:
+    """Open tasks; ``deadline`` is overdue, due_soon, on_track or supplement."""
+    tasks = queries.inbox(request.user, service=service, status=status, deadline=deadline)
+    return _tasks_out(list(tasks))
 
 
 @router.post("/tasks/{task_id}/claim", response=TaskOut, summary="Claim a task")
@@ -185,7 +246,7 @@ def complete_task(request: HttpRequest, task_id: int, payload: DecisionIn) -> Ca
         note_for_applicant=payload.note_for_applicant,
         request=request,
     )
-    return _shown(request, queries.case_for(request.user, case.number))
+    return case_out(request, queries.case_for(request.user, case.number))
 
 
 @router.get("/notifications", response=list[NotificationOut], summary="My notifications")

@@ -269,4 +269,6 @@ def load_demo_cases() -> int:
         if new:
             created += 1
             _drive(case, steps)
-    return created
+    from onewindow.cases.demo_clocks import load_demo_clock_cases
+
+    return created + load_demo_clock_cases()

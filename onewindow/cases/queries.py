@@ -3,18 +3,23 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
-from onewindow.cases.models import Case, CaseEvent, Notification
-from onewindow.cases.permissions import applicant_filter, officer_filter
+from onewindow.cases.choices import ExtensionStatus, SupplementStatus
+from onewindow.cases.models import Case, CaseEvent, Extension, Notification, SupplementRequest
+from onewindow.cases.permissions import applicant_filter, can_decide_extension, officer_filter
+from onewindow.identity.queries import department_scope_filter
 from onewindow.workflow import queries as workflow_queries
+from onewindow.workflow.choices import ClockState, TaskStatus
 from onewindow.workflow.models import WorkTask
 
 
 def _cases() -> QuerySet[Case]:
-    return Case.objects.select_related("department", "company", "applicant")
+    return Case.objects.select_related("department", "company", "applicant", "clock")
 
 
 def my_cases(user: Any) -> QuerySet[Case]:
@@ -46,8 +51,35 @@ def notifications_of(user: Any) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).select_related("case")
 
 
-def inbox(user: Any, *, service: str = "", status: str = "") -> QuerySet[WorkTask]:
-    """The officer's open tasks, filterable by the case's service and status."""
+DEADLINES = ("overdue", "due_soon", "on_track", "supplement")
+
+
+def _deadline_filter(deadline: str, now: datetime) -> Q:
+    """Tasks by how their time stands: the task's own clock when its step has a limit,
+    else its case's clock."""
+    if deadline == "supplement":
+        return Q(status=TaskStatus.SUSPENDED)
+    running = {"clock__state": ClockState.RUNNING}
+    if deadline == "overdue":
+        window = {"clock__due_at__lte": now}
+    elif deadline == "due_soon":
+        window = {"clock__warn_at__lte": now, "clock__due_at__gt": now}
+    else:
+        window = {"clock__warn_at__gt": now}
+    by_case = Case.objects.filter(**running, **window).values("instance")
+    return Q(**running, **window) | Q(clock__isnull=True, instance__in=by_case)
+
+
+def inbox(
+    user: Any,
+    *,
+    service: str = "",
+    status: str = "",
+    deadline: str = "",
+    now: datetime | None = None,
+) -> QuerySet[WorkTask]:
+    """The officer's open tasks, filterable by the case's service and status and by
+    deadline (overdue, due soon, on track, waiting for a supplement)."""
     tasks = workflow_queries.inbox(user)
     if service or status:
         cases = Case.objects.all()
@@ -56,7 +88,51 @@ def inbox(user: Any, *, service: str = "", status: str = "") -> QuerySet[WorkTas
         if status:
             cases = cases.filter(status=status)
         tasks = tasks.filter(instance__in=cases.values("instance"))
+    if deadline in DEADLINES:
+        tasks = tasks.filter(_deadline_filter(deadline, now or timezone.now()))
     return tasks
+
+
+def open_supplement(case: Case) -> SupplementRequest | None:
+    """The supplement awaited on the case or one of its items."""
+    return (
+        SupplementRequest.objects.filter(status=SupplementStatus.OPEN)
+        .filter(Q(case=case) | Q(case__parent=case))
+        .select_related("case", "case__form", "task__department", "requested_by")
+        .first()
+    )
+
+
+def supplements_of(case: Case) -> QuerySet[SupplementRequest]:
+    return SupplementRequest.objects.filter(Q(case=case) | Q(case__parent=case)).select_related(
+        "case", "task__department"
+    )
+
+
+def extensions_of(case: Case, *, approved_only: bool) -> QuerySet[Extension]:
+    found = Extension.objects.filter(Q(case=case) | Q(case__parent=case)).select_related(
+        "task__department", "requested_by", "decided_by"
+    )
+    return found.filter(status=ExtensionStatus.APPROVED) if approved_only else found
+
+
+def _extensions_in_scope(user: Any) -> QuerySet[Extension]:
+    return Extension.objects.filter(
+        department_scope_filter(user, field="task__department")
+    ).select_related("case", "task__department", "requested_by", "decided_by")
+
+
+def extensions_to_decide(user: Any) -> list[Extension]:
+    pending = _extensions_in_scope(user).filter(status=ExtensionStatus.PENDING)
+    return [e for e in pending.order_by("requested_at") if can_decide_extension(user, e)]
+
+
+def recent_extensions(user: Any) -> QuerySet[Extension]:
+    return (
+        _extensions_in_scope(user)
+        .exclude(status=ExtensionStatus.PENDING)
+        .order_by("-decided_at")[:50]
+    )
 
 
 def cases_by_instance(instance_ids: list[int]) -> dict[int, Case]:

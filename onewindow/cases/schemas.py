@@ -28,6 +28,73 @@ class TimelineOut(Schema):
     note_for_applicant: str
 
 
+class ClockOut(Schema):
+    state: str  # running | paused | stopped
+    colour: str  # green | yellow | red | paused | on_time | late | unknown
+    label: str
+    started_at: datetime
+    due_at: datetime | None
+    limit_days: int  # working days, extensions included
+    extended_days: int
+    used_days: int
+    remaining_days: int
+
+
+class SupplementItemIn(Schema):
+    slot: str = Field(default="", max_length=100, description="An attachment slot of the form")
+    material: str = Field(default="", max_length=500, description="The material, in words")
+    reason: str = Field(max_length=500, description="What is missing or wrong")
+
+
+class SupplementRequestIn(Schema):
+    items: list[SupplementItemIn] = Field(min_length=1, max_length=20)
+    note: str = Field(default="", max_length=2000)
+
+
+class SupplementOut(Schema):
+    id: int
+    case: str
+    task: str
+    department: str
+    status: str
+    requested_at: datetime
+    items: list[dict[str, str]]
+    note: str
+    answered_at: datetime | None
+
+
+class ResupplyIn(Schema):
+    attachments: dict[str, int] = Field(
+        default_factory=dict, description='Uploads for the requested slots: {"<slot>": <id>}'
+    )
+    data: dict[str, Any] = Field(default_factory=dict, description="Corrected answers, if any")
+    comment: str = Field(default="", max_length=2000)
+
+
+class ExtensionIn(Schema):
+    days: int = Field(ge=1, le=60, description="Working days to add")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class ExtensionDecisionIn(Schema):
+    approve: bool
+    comment: str = Field(default="", max_length=2000)
+
+
+class ExtensionOut(Schema):
+    id: int
+    case: str
+    task: str
+    days: int
+    reason: str
+    status: str
+    requested_by: str
+    requested_at: datetime
+    decided_by: str
+    decided_at: datetime | None
+    decision_comment: str
+
+
 class CaseSummaryOut(Schema):
     number: str
     service: str
@@ -44,6 +111,9 @@ class CaseOut(CaseSummaryOut):
     attachments: list[int]
     timeline: list[TimelineOut]
     children: list[CaseOut]
+    clock: ClockOut | None = Field(description="The promised time limit, from acceptance")
+    supplements: list[SupplementOut]
+    extensions: list[ExtensionOut] = Field(description="Approved extensions")
 
 
 class DecisionIn(Schema):
@@ -62,6 +132,7 @@ class TaskOut(Schema):
     case: str
     service: str
     case_status: str
+    clock: ClockOut | None = Field(description="The step's time limit, else the case's")
 
 
 class AttachmentOut(Schema):

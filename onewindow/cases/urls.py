@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from onewindow.cases import views
+from onewindow.cases import timelimit_views, views
 
 app_name = "cases"
 
@@ -12,7 +12,19 @@ urlpatterns = [
     path("tasks/<int:task_id>/", views.task_detail, name="task"),
     path("tasks/<int:task_id>/claim/", views.claim, name="claim"),
     path("tasks/<int:task_id>/release/", views.release, name="release"),
+    path(
+        "tasks/<int:task_id>/supplement/",
+        timelimit_views.request_supplement,
+        name="request_supplement",
+    ),
+    path(
+        "tasks/<int:task_id>/extension/",
+        timelimit_views.request_extension,
+        name="request_extension",
+    ),
+    path("extensions/", timelimit_views.extension_requests, name="extensions"),
     path("events/<slug:code>/apply/", views.apply_event, name="apply_event"),
     path("<str:number>/", views.case_detail, name="detail"),
     path("<str:number>/receipt/", views.receipt, name="receipt"),
+    path("<str:number>/supplement/", timelimit_views.resupply, name="resupply"),
 ]

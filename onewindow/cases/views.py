@@ -13,14 +13,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from onewindow.cases import notifications, queries, services
+from onewindow.cases import accountability, notifications, permissions, queries, services
 from onewindow.cases.choices import CaseStatus
-from onewindow.cases.models import Case, CaseEvent
+from onewindow.cases.models import Case, CaseEvent, Extension, SupplementRequest
+from onewindow.cases.presenters import ClockView, clock_view
 from onewindow.catalog import queries as catalog_queries
 from onewindow.catalog.models import LifeEvent
 from onewindow.core.errors import InvalidInput, NotFound, ServiceError
@@ -33,10 +35,8 @@ from onewindow.identity.permissions import is_officer
 from onewindow.identity.roles import Role
 from onewindow.workflow import permissions as workflow_permissions
 from onewindow.workflow import queries as workflow_queries
-from onewindow.workflow import runs
 from onewindow.workflow import services as workflow_services
 from onewindow.workflow.choices import Outcome, TaskStatus
-from onewindow.workflow.engine import ProcessError
 from onewindow.workflow.models import WorkTask
 
 KEEP_PREFIX = "kept-"
@@ -228,6 +228,11 @@ class CaseView:
     answers: list[Answer]
     timeline: list[Step]
     children: list[CaseView] = field(default_factory=list)
+    clock: ClockView | None = None
+    supplement: SupplementRequest | None = None  # the one awaited, if any
+    extensions: list[Extension] = field(default_factory=list)  # approved
+    holdings: list[accountability.Holding] = field(default_factory=list)  # officers only
+    where: accountability.Share | None = None
 
 
 def _answers(definition: Any, data: dict[str, Any]) -> list[Answer]:
@@ -268,12 +273,14 @@ def _timeline(events: list[CaseEvent], roles: dict[int, str]) -> list[Step]:
     return steps
 
 
-def _case_view(case: Case) -> CaseView:
+def _case_view(case: Case, *, for_officer: bool = False) -> CaseView:
     children = list(case.children.all())
     task_ids = [
         e.task_id for c in [case, *children] for e in c.events.all() if e.task_id is not None
     ]
     roles = dict(WorkTask.objects.filter(pk__in=task_ids).values_list("pk", "role"))
+    now = timezone.now()
+    holdings = accountability.holdings(case, now) if for_officer else []
     return CaseView(
         case=case,
         answers=_answers(case.form, case.data),
@@ -283,9 +290,15 @@ def _case_view(case: Case) -> CaseView:
                 case=child,
                 answers=_answers(child.form, child.data),
                 timeline=_timeline(list(child.events.all()), roles),
+                clock=clock_view(child.clock, now),
             )
             for child in children
         ],
+        clock=clock_view(case.clock, now),
+        supplement=queries.open_supplement(case),
+        extensions=list(queries.extensions_of(case, approved_only=True)),
+        holdings=holdings,
+        where=accountability.where_time_went(holdings) if holdings else None,
     )
 
 
@@ -303,12 +316,13 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     """The case, its answers and materials and its timeline, for the applicant or an
     officer with a task on it (whose view of identity numbers is audited)."""
     case = _visible_case(request, number)
+    party = permissions.is_party(request.user, case)
     return render(
         request,
         "cases/case_detail.html",
         {
-            "view": _case_view(case),
-            "is_applicant": case.applicant_id == request.user.pk,
+            "view": _case_view(case, for_officer=not party),
+            "is_applicant": party,
         },
     )
 
@@ -320,6 +334,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
 class InboxRow:
     task: WorkTask
     case: Case | None
+    clock: ClockView | None  # the task's own limit, else its case's
 
 
 @login_required
@@ -329,19 +344,40 @@ def inbox(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in CaseStatus.values:
         status = ""
-    tasks = list(queries.inbox(user, service=service, status=status)[:200])
+    deadline = request.GET.get("deadline", "")
+    if deadline not in queries.DEADLINES:
+        deadline = ""
+    now = timezone.now()
+    tasks = list(
+        queries.inbox(user, service=service, status=status, deadline=deadline, now=now)[:200]
+    )
     cases = queries.cases_by_instance([t.instance_id for t in tasks])
+    rows = []
+    for task in tasks:
+        case = cases.get(task.instance_id)
+        clock = task.clock or (case.clock if case else None)
+        rows.append(InboxRow(task, case, clock_view(clock, now)))
     return render(
         request,
         "cases/inbox.html",
         {
-            "rows": [InboxRow(task, cases.get(task.instance_id)) for task in tasks],
+            "rows": rows,
             "service": service,
             "status": status,
             "statuses": CaseStatus.choices,
+            "deadline": deadline,
+            "deadlines": DEADLINE_CHOICES,
             "here": request.get_full_path(),
         },
     )
+
+
+DEADLINE_CHOICES = [
+    ("overdue", gettext_lazy("Overdue")),
+    ("due_soon", gettext_lazy("Due soon")),
+    ("on_track", gettext_lazy("On time")),
+    ("supplement", gettext_lazy("Waiting for a supplement")),
+]
 
 
 def _task_or_404(user: User, task_id: int) -> WorkTask:
@@ -375,11 +411,7 @@ def release(request: HttpRequest, task_id: int) -> HttpResponse:
 
 
 def _allowed_outcomes(task: WorkTask) -> list[tuple[str, str]]:
-    try:
-        facts = runs.spec_of(task.instance.definition).facts.user_tasks.get(task.bpmn_id)
-    except ProcessError:
-        facts = None
-    allowed = facts.outcomes if facts and facts.outcomes else tuple(Outcome.values)
+    allowed = workflow_queries.allowed_outcomes(task)
     return [(o, str(Outcome(o).label)) for o in allowed if o in Outcome.values]
 
 
@@ -418,12 +450,25 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         raise Http404
     case = _visible_case(request, found.number)
     open_task = task.status in (TaskStatus.READY, TaskStatus.CLAIMED)
+    view = _case_view(case, for_officer=True)
+    may_decide = open_task and workflow_permissions.can_complete(user, task)
+    own_case = next(
+        (c.case for c in view.children if c.case.department_id == task.department_id), case
+    )
     return render(
         request,
         "cases/task.html",
         {
             "task": task,
-            "view": _case_view(case),
+            "task_clock": clock_view(task.clock, timezone.now()),
+            "view": view,
+            "waiting": task.status == TaskStatus.SUSPENDED,
+            "can_ask_supplement": may_decide and view.supplement is None,
+            "supplement_slots": own_case.form.attachments if own_case.form else [],
+            "can_ask_extension": open_task and workflow_permissions.can_work_on(user, task),
+            "pending_extension": queries.extensions_of(case, approved_only=False)
+            .filter(task=task, status="pending")
+            .first(),
             "open": open_task,
             "can_claim": workflow_permissions.can_claim(user, task),
             "can_release": workflow_permissions.can_release(user, task),

@@ -28,7 +28,7 @@ def _workable_filter(user: Any) -> Q:
 
 def _tasks() -> QuerySet[WorkTask]:
     return WorkTask.objects.select_related(
-        "department", "instance__definition", "claimed_by", "completed_by"
+        "department", "instance__definition", "claimed_by", "completed_by", "clock"
     )
 
 

@@ -1,0 +1,197 @@
+"""Demo cases in every state of their time limit: running, due soon, overdue (with its
+escalations), stopped for a supplement, extended, finished on time and finished late.
+
+Each is replayed through the real services at moments in the past, counted back in
+working days from the day ``make demo`` runs, with the clock travelled to each moment
+(time-machine), so clocks, holders, timelines, timers and the audit log all agree. The
+sweep the demo's worker runs every minute then announces the warnings and fires the
+escalation timers that are due. Idempotent like ``demo.py``: a case whose key exists
+is skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import time_machine
+from django.utils import timezone
+
+from onewindow.cases import extensions, services, supplements
+from onewindow.cases.demo import sample_answers, sample_attachments
+from onewindow.cases.models import Case
+from onewindow.cases.queries import application_form
+from onewindow.identity.models import User
+from onewindow.workdays.calendar import get_calendar
+from onewindow.workflow import queries as workflow_queries
+from onewindow.workflow import services as workflow_services
+from onewindow.workflow.models import WorkTask
+
+PASSPORT = "310000-GA-XK-0001"  # single department; review limit 5, escalation timers
+ADOPTION = "310000-MZ-QR-0004"  # three departments in parallel
+ASSISTANCE = "310101-MZ-GF-0002"  # DMN-routed
+
+
+def working_days_ago(n: int, *, hour: int = 10, today: date | None = None) -> datetime:
+    """``hour`` o'clock (local) on the n-th working day before today; today's acts
+    happen a few minutes ago, never in the future."""
+    calendar = get_calendar()
+    day = today or timezone.localdate()
+    count = 0
+    while count < n:
+        day -= timedelta(days=1)
+        if calendar.is_working_day(day):
+            count += 1
+    moment = timezone.make_aware(datetime.combine(day, time(hour)))
+    if n == 0 and today is None:
+        moment = min(moment, timezone.now() - timedelta(minutes=12 - hour))
+    return moment
+
+
+@dataclass(frozen=True)
+class Act:
+    days_ago: int
+    do: Callable[[Case], None]
+    hour: int = 10
+
+
+def _user(username: str) -> User:
+    return User.objects.get(username=username)
+
+
+def _task(case: Case, bpmn_id: str) -> WorkTask:
+    assert case.instance is not None
+    return (
+        workflow_queries.tasks_of_instance(case.instance)
+        .filter(bpmn_id=bpmn_id, status__in=["ready", "claimed", "suspended"])
+        .get()
+    )
+
+
+def decide(bpmn_id: str, username: str, outcome: str, comment: str) -> Callable[[Case], None]:
+    def act(case: Case) -> None:
+        officer = _user(username)
+        task = _task(case, bpmn_id)
+        workflow_services.claim_task(actor=officer, task_id=task.pk)
+        services.decide_task(actor=officer, task_id=task.pk, outcome=outcome, comment=comment)
+
+    return act
+
+
+def claim(bpmn_id: str, username: str) -> Callable[[Case], None]:
+    def act(case: Case) -> None:
+        workflow_services.claim_task(actor=_user(username), task_id=_task(case, bpmn_id).pk)
+
+    return act
+
+
+def ask_supplement(bpmn_id: str, username: str, slot: str, reason: str) -> Callable[[Case], None]:
+    def act(case: Case) -> None:
+        supplements.request_supplement(
+            actor=_user(username),
+            task_id=_task(case, bpmn_id).pk,
+            items=[{"slot": slot, "reason": reason}],
+            note="请在补正后重新提交，办理时限自收到补正材料之日起继续计算。",
+        )
+
+    return act
+
+
+def extend(
+    bpmn_id: str, username: str, lead: str, days: int, reason: str
+) -> Callable[[Case], None]:
+    def act(case: Case) -> None:
+        extension = extensions.request_extension(
+            actor=_user(username), task_id=_task(case, bpmn_id).pk, days=days, reason=reason
+        )
+        extensions.decide_extension(
+            actor=_user(lead), extension_id=extension.pk, approve=True, comment="同意延期"
+        )
+
+    return act
+
+
+ACCEPT_GA = decide("Task_accept", "ga.window", "accept", "材料齐全，予以受理")
+APPROVE_GA = decide("Task_review", "ga.review", "approve", "符合条件，准予签发")
+ACCEPT_MZ = decide("Task_accept", "mz.window", "accept", "材料齐全，予以受理")
+
+# (key, applicant, service, submitted working days ago, acts)
+CLOCK_CASES: list[tuple[str, str, str, int, list[Act]]] = [
+    # Running and on time: accepted today, review due in 5 working days.
+    ("demo-clock-running", "citizen.wang", PASSPORT, 0, [Act(0, ACCEPT_GA)]),
+    # Due soon: accepted 4 working days ago, the reviewer holds it (4 of 5 used).
+    (
+        "demo-clock-due-soon",
+        "citizen.chen",
+        PASSPORT,
+        4,
+        [Act(4, ACCEPT_GA), Act(3, claim("Task_review", "ga.review"))],
+    ),
+    # Overdue: accepted 8 working days ago and left in the inbox; the reminder (day 4),
+    # the lead (day 5) and the supervisor (day 7) timers fire at the worker's sweep.
+    ("demo-clock-overdue", "citizen.wang", PASSPORT, 8, [Act(8, ACCEPT_GA)]),
+    # Stopped for a supplement: the police reviewer asked for the household register.
+    (
+        "demo-clock-supplement",
+        "citizen.chen",
+        ADOPTION,
+        3,
+        [
+            Act(3, ACCEPT_MZ),
+            Act(
+                1,
+                ask_supplement(
+                    "Task_review_ga", "ga.review", "household_register", "户口簿复印件不清晰"
+                ),
+            ),
+        ],
+    ),
+    # Extended: the civil affairs review needed a home visit; its lead approved 2 days.
+    (
+        "demo-clock-extended",
+        "citizen.wang",
+        ASSISTANCE,
+        3,
+        [
+            Act(3, ACCEPT_MZ),
+            Act(
+                1,
+                extend("Task_review", "mz.review", "mz.lead", 2, "需入户核查家庭经济状况"),
+            ),
+        ],
+    ),
+    # Finished on time: accepted 6 working days ago, approved 2 days later.
+    ("demo-clock-on-time", "citizen.chen", PASSPORT, 6, [Act(6, ACCEPT_GA), Act(4, APPROVE_GA)]),
+    # Finished late: accepted 12 working days ago, approved 8 working days later.
+    ("demo-clock-late", "citizen.wang", PASSPORT, 12, [Act(12, ACCEPT_GA), Act(4, APPROVE_GA)]),
+]
+
+
+def load_demo_clock_cases(today: date | None = None) -> int:
+    """Replay the clock demo cases; returns how many were added."""
+    created = 0
+    for key, username, service, submitted, acts in CLOCK_CASES:
+        applicant = User.objects.filter(username=username).first()
+        if applicant is None or Case.objects.filter(applicant=applicant, idempotency_key=key):
+            continue
+        with time_machine.travel(working_days_ago(submitted, hour=9, today=today), tick=False):
+            form = application_form(service)
+            data = sample_answers(
+                form,
+                id_number=applicant.id_number or "",
+                phone=applicant.phone or "13916200101",
+                full_name=applicant.full_name,
+            )
+            data["attachments"] = sample_attachments(applicant, form)
+            case, _new = services.submit_case(
+                applicant=applicant, service=service, data=data, idempotency_key=key
+            )
+        for act in acts:
+            with time_machine.travel(
+                working_days_ago(act.days_ago, hour=act.hour, today=today), tick=False
+            ):
+                case.refresh_from_db()
+                act.do(case)
+        created += 1
+    return created

@@ -1,0 +1,97 @@
+"""The time-limit API: supplement requests and answers, extensions and their approval."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils.translation import get_language
+from ninja import Router, Status
+
+from onewindow.cases import extensions, queries, supplements
+from onewindow.cases.api import case_out, extension_out, supplement_out
+from onewindow.cases.schemas import (
+    CaseOut,
+    ExtensionDecisionIn,
+    ExtensionIn,
+    ExtensionOut,
+    ResupplyIn,
+    SupplementOut,
+    SupplementRequestIn,
+)
+
+router = Router(tags=["time limits"])
+
+
+@router.post(
+    "/tasks/{task_id}/supplement",
+    response={201: SupplementOut},
+    summary="Ask the applicant for missing or faulty material (补正)",
+)
+def request_supplement(
+    request: HttpRequest, task_id: int, payload: SupplementRequestIn
+) -> Status[SupplementOut]:
+    supplement = supplements.request_supplement(
+        actor=request.user,  # type: ignore[arg-type]
+        task_id=task_id,
+        items=[item.dict() for item in payload.items],
+        note=payload.note,
+        request=request,
+    )
+    return Status(201, supplement_out(supplement))
+
+
+@router.post(
+    "/cases/{number}/supplement",
+    response=CaseOut,
+    summary="Supply the requested material; the case's clock resumes",
+)
+def resupply(request: HttpRequest, number: str, payload: ResupplyIn) -> CaseOut:
+    case = supplements.resupply(
+        applicant=request.user,  # type: ignore[arg-type]
+        number=number,
+        attachments=payload.attachments,
+        data=payload.data,
+        comment=payload.comment,
+        language=get_language(),
+        request=request,
+    )
+    return case_out(request, queries.case_for(request.user, case.number))
+
+
+@router.post(
+    "/tasks/{task_id}/extension",
+    response={201: ExtensionOut},
+    summary="Ask a department lead or supervisor to extend the time limit (延期)",
+)
+def request_extension(
+    request: HttpRequest, task_id: int, payload: ExtensionIn
+) -> Status[ExtensionOut]:
+    extension = extensions.request_extension(
+        actor=request.user,  # type: ignore[arg-type]
+        task_id=task_id,
+        days=payload.days,
+        reason=payload.reason,
+        request=request,
+    )
+    return Status(201, extension_out(extension))
+
+
+@router.get("/extensions", response=list[ExtensionOut], summary="Extensions awaiting my decision")
+def pending_extensions(request: HttpRequest) -> list[ExtensionOut]:
+    return [extension_out(e) for e in queries.extensions_to_decide(request.user)]
+
+
+@router.post(
+    "/extensions/{extension_id}/decide", response=ExtensionOut, summary="Approve or refuse"
+)
+def decide_extension(
+    request: HttpRequest, extension_id: int, payload: ExtensionDecisionIn
+) -> ExtensionOut:
+    extension = extensions.decide_extension(
+        actor=request.user,  # type: ignore[arg-type]
+        extension_id=extension_id,
+        approve=payload.approve,
+        comment=payload.comment,
+        request=request,
+    )
+    extension.refresh_from_db()
+    return extension_out(extension)

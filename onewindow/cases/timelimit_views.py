@@ -1,0 +1,152 @@
+"""Pages for time limits: an officer asks for a supplement (补正) or an extension (延期),
+the applicant supplies the material, a department lead or supervisor decides
+extensions. Each view parses, calls one service and redirects; refusals come back as
+messages on the page the form was on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from onewindow.cases import extensions, queries, supplements
+from onewindow.cases.views import _current_user, _officer
+from onewindow.core.errors import InvalidInput, NotFound, ServiceError
+from onewindow.forms.attachments import store_attachment, upload_field_name
+
+
+def _say_error(request: HttpRequest, error: ServiceError) -> None:
+    """The error and each field's message, in words (the form is on another page)."""
+    details = [str(m) for field_messages in error.fields.values() for m in field_messages]
+    text = str(error.message)
+    if details and details != [text]:
+        text = f"{text} {' '.join(details)}"
+    messages.error(request, text)
+
+
+@login_required
+@require_POST
+def request_supplement(request: HttpRequest, task_id: int) -> HttpResponse:
+    """The task page's supplement form: a checkbox and a reason per material slot, and
+    one more material in words."""
+    user = _officer(request)
+    items: list[dict[str, Any]] = []
+    for slot in request.POST.getlist("slot"):
+        items.append({"slot": slot, "reason": request.POST.get(f"reason_{slot}", "")})
+    other = request.POST.get("other_material", "").strip()
+    if other:
+        items.append({"material": other, "reason": request.POST.get("other_reason", "")})
+    try:
+        supplements.request_supplement(
+            actor=user,
+            task_id=task_id,
+            items=items,
+            note=request.POST.get("note", ""),
+            request=request,
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+    except ServiceError as error:
+        _say_error(request, error)
+    else:
+        messages.success(request, _("The applicant has been asked for the material."))
+    return redirect("cases:task", task_id=task_id)
+
+
+@login_required
+@require_POST
+def request_extension(request: HttpRequest, task_id: int) -> HttpResponse:
+    user = _officer(request)
+    raw = request.POST.get("days", "").strip()
+    try:
+        extensions.request_extension(
+            actor=user,
+            task_id=task_id,
+            days=int(raw) if raw.isdigit() else raw,
+            reason=request.POST.get("reason", ""),
+            request=request,
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+    except ServiceError as error:
+        _say_error(request, error)
+    else:
+        messages.success(request, _("The extension was sent for approval."))
+    return redirect("cases:task", task_id=task_id)
+
+
+@login_required
+def extension_requests(request: HttpRequest) -> HttpResponse:
+    """Pending extensions the officer may decide, with approve and refuse forms."""
+    user = _officer(request)
+    if request.method == "POST":
+        raw_id = request.POST.get("extension", "")
+        try:
+            extensions.decide_extension(
+                actor=user,
+                extension_id=int(raw_id) if raw_id.isdigit() else 0,
+                approve=request.POST.get("decision") == "approve",
+                comment=request.POST.get("comment", ""),
+                request=request,
+            )
+        except NotFound as exc:
+            raise Http404 from exc
+        except ServiceError as error:
+            _say_error(request, error)
+        else:
+            messages.success(request, _("Your decision was recorded."))
+        return redirect("cases:extensions")
+    return render(
+        request,
+        "cases/extensions.html",
+        {"pending": queries.extensions_to_decide(user), "decided": queries.recent_extensions(user)},
+    )
+
+
+@login_required
+@require_POST
+def resupply(request: HttpRequest, number: str) -> HttpResponse:
+    """The applicant's answer to a supplement request: the files asked for, a comment."""
+    user = _current_user(request)
+    try:
+        supplement = supplements.open_request(user, number)
+    except NotFound as exc:
+        raise Http404 from exc
+    definition = supplement.case.form
+    attachments: dict[str, int] = {}
+    errors: dict[str, list[Any]] = {}
+    for item in supplement.items:
+        slot = item["slot"]
+        upload = request.FILES.get(upload_field_name(slot)) if slot else None
+        if upload is None or definition is None:
+            continue
+        try:
+            stored = store_attachment(
+                owner=user, definition=definition, slot=slot, upload=upload, request=request
+            )
+        except InvalidInput as error:
+            errors.update(error.fields)
+        else:
+            attachments[slot] = stored.pk
+    try:
+        if errors:
+            raise InvalidInput(_("Some files need correcting."), fields=errors)
+        supplements.resupply(
+            applicant=user,
+            number=number,
+            attachments=attachments,
+            comment=request.POST.get("comment", ""),
+            language=get_language(),
+            request=request,
+        )
+    except ServiceError as error:
+        _say_error(request, error)
+    else:
+        messages.success(request, _("Thank you: the material was sent and your case goes on."))
+    return redirect("cases:detail", number=number)

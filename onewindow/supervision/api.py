@@ -1,0 +1,64 @@
+"""The supervision API: overdue and at-risk cases by department."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from ninja import Router
+
+from onewindow.core.errors import Forbidden
+from onewindow.supervision import permissions, queries
+from onewindow.supervision.schemas import DepartmentLateOut, LateCaseOut, StepOut
+from onewindow.workflow.models import WorkTask
+
+router = Router(tags=["supervision"])
+
+
+def _step(task: WorkTask, language: str) -> StepOut:
+    return StepOut(
+        task=task.name,
+        department=task.department.display_name(language) if task.department else "",
+        holder=task.claimed_by.full_name if task.claimed_by else "",
+    )
+
+
+@router.get("/time-limits", response=list[DepartmentLateOut], summary="Overdue and at-risk cases")
+def time_limits(request: HttpRequest) -> list[DepartmentLateOut]:
+    if not permissions.can_supervise(request.user):
+        raise Forbidden(_("Only supervisors, department leads and platform admins see this."))
+    language = get_language() or "zh-hans"
+    result = []
+    for group in queries.late_cases(request.user, timezone.now()):
+        cases = []
+        for late in group.cases:
+            where = late.where
+            cases.append(
+                LateCaseOut(
+                    number=late.case.number,
+                    service=late.case.service_name,
+                    colour=late.reading.colour,
+                    due_at=late.reading.due_at,
+                    overdue_days=late.reading.overdue_days,
+                    current=[_step(task, language) for task in late.current],
+                    longest_holder_department=(
+                        where.department.display_name(language)
+                        if where and where.department
+                        else ""
+                    ),
+                    longest_holder=where.officer if where else "",
+                    longest_holder_kind=where.kind if where else "",
+                    longest_working_days=round(where.working_days, 2) if where else 0.0,
+                )
+            )
+        result.append(
+            DepartmentLateOut(
+                department=group.department.code,
+                department_name=group.department.display_name(language),
+                overdue=group.overdue,
+                at_risk=group.at_risk,
+                cases=cases,
+            )
+        )
+    return result

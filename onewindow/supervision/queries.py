@@ -1,0 +1,106 @@
+"""Overdue and at-risk cases by department, with the step and the holder where the time
+went: the supervisor's view of time limits. Scoped to the departments the user
+supervises (``permissions.supervised_filter``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import groupby
+from typing import Any
+
+from django.db.models import Q
+
+from onewindow.cases import accountability
+from onewindow.cases.models import Case
+from onewindow.identity.models import Department
+from onewindow.supervision.permissions import supervised_filter
+from onewindow.workdays.calendar import get_calendar
+from onewindow.workflow import clocks
+from onewindow.workflow.choices import OPEN_TASK_STATUSES, ClockState
+from onewindow.workflow.models import WorkTask
+
+LIMIT = 500
+
+
+@dataclass
+class LateCase:
+    case: Case
+    reading: clocks.ClockReading  # the case's clock, or its latest task's
+    late_steps: list[tuple[WorkTask, clocks.ClockReading]]  # open steps past warning
+    current: list[WorkTask]  # the open steps and who holds them
+    where: accountability.Share | None  # the holder that had it longest
+
+
+@dataclass
+class DepartmentLate:
+    department: Department
+    cases: list[LateCase] = field(default_factory=list)
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for c in self.cases if c.reading.colour == "red")
+
+    @property
+    def at_risk(self) -> int:
+        return sum(1 for c in self.cases if c.reading.colour == "yellow")
+
+
+def _late(now: datetime, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}clock__state": ClockState.RUNNING, f"{prefix}clock__warn_at__lte": now})
+
+
+def late_cases(user: Any, now: datetime) -> list[DepartmentLate]:
+    """Cases whose own clock, or an open step's clock, is yellow or red; most overdue
+    first within each department, departments in tree order."""
+    late_task_instances = WorkTask.objects.filter(_late(now), status__in=OPEN_TASK_STATUSES).values(
+        "instance"
+    )
+    cases = (
+        Case.objects.filter(supervised_filter(user))
+        .filter(_late(now) | Q(instance__in=late_task_instances))
+        .select_related("department", "clock")
+        .order_by("department__path", "clock__due_at", "pk")[:LIMIT]
+    )
+    calendar = get_calendar()
+    grouped = []
+    for department, members in groupby(cases, key=lambda c: c.department):
+        group = DepartmentLate(department=department)
+        for case in members:
+            late = _late_case(case, now, calendar)
+            if late is not None:
+                group.cases.append(late)
+        group.cases.sort(key=lambda c: (c.reading.colour != "red", -c.reading.overdue_days))
+        grouped.append(group)
+    return grouped
+
+
+def _late_case(case: Case, now: datetime, calendar: Any) -> LateCase | None:
+    current = list(
+        WorkTask.objects.filter(instance_id=case.instance_id, status__in=OPEN_TASK_STATUSES)
+        .select_related("department", "claimed_by", "clock")
+        .order_by("created_at", "pk")
+    )
+    late_steps = []
+    for task in current:
+        if task.clock is not None:
+            step = clocks.reading(task.clock, now, calendar)
+            if step.colour in ("yellow", "red"):
+                late_steps.append((task, step))
+    if case.clock is not None:
+        reading: clocks.ClockReading | None = clocks.reading(case.clock, now, calendar)
+    else:
+        reading = max(
+            (r for _t, r in late_steps),
+            key=lambda r: (r.colour == "red", r.overdue_days),
+            default=None,
+        )
+    if reading is None:
+        return None
+    return LateCase(
+        case=case,
+        reading=reading,
+        late_steps=late_steps,
+        current=current,
+        where=accountability.where_time_went(accountability.holdings(case, now)),
+    )

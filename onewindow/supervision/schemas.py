@@ -1,0 +1,34 @@
+"""Response bodies of the supervision API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Schema
+
+
+class StepOut(Schema):
+    task: str
+    department: str
+    holder: str  # the claiming officer, or "" while in the department's inbox
+
+
+class LateCaseOut(Schema):
+    number: str
+    service: str
+    colour: str  # yellow (at risk) or red (overdue)
+    due_at: datetime | None
+    overdue_days: int
+    current: list[StepOut]
+    longest_holder_department: str
+    longest_holder: str
+    longest_holder_kind: str
+    longest_working_days: float
+
+
+class DepartmentLateOut(Schema):
+    department: str
+    department_name: str
+    overdue: int
+    at_risk: int
+    cases: list[LateCaseOut]
