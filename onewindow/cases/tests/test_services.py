@@ -18,7 +18,7 @@ from onewindow.cases.tests.conftest import (
     open_task,
     submit,
 )
-from onewindow.conftest import make_user
+from onewindow.conftest import make_user, run_all
 from onewindow.core.errors import Conflict, InvalidInput, NotFound
 from onewindow.identity.models import Department, User
 from onewindow.identity.roles import Role
@@ -262,18 +262,6 @@ def test_two_officers_claim_at_once_one_wins(world, officer):
     workflow_services.claim_task(actor=world["ga.window"], task_id=task.pk)
     with pytest.raises(Conflict):
         workflow_services.claim_task(actor=second, task_id=task.pk)
-
-
-def run_all(threads: list[threading.Thread]) -> None:
-    """Race the threads on PostgreSQL; SQLite's shared in-memory test database cannot
-    hold two writers at once, so there they run one after the other."""
-    concurrent = connection.vendor == "postgresql"
-    for thread in threads:
-        thread.start()
-        if not concurrent:
-            thread.join()
-    for thread in threads:
-        thread.join()
 
 
 @pytest.mark.django_db(transaction=True)
