@@ -15,6 +15,7 @@ from onewindow.catalog.api import router as catalog_router
 from onewindow.core.errors import ServiceError
 from onewindow.identity.api import router as identity_router
 from onewindow.identity.services import user_for_token
+from onewindow.notifications.api import router as notifications_router
 
 
 class BearerToken(HttpBearer):
@@ -88,3 +89,4 @@ def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpRespon
 api.add_router("/", identity_router)
 api.add_router("/catalog", catalog_router)
 api.add_router("/", cases_router)
+api.add_router("/", notifications_router)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("backoffice/catalog/", include("onewindow.catalog.backoffice_urls")),
     path("forms/", include("onewindow.forms.urls")),
     path("cases/", include("onewindow.cases.urls")),
+    path("notifications/", include("onewindow.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
