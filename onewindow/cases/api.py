@@ -17,7 +17,6 @@ from onewindow.cases.schemas import (
     CaseOut,
     CaseSummaryOut,
     DecisionIn,
-    NotificationOut,
     TaskOut,
     TimelineOut,
 )
@@ -186,17 +185,3 @@ def complete_task(request: HttpRequest, task_id: int, payload: DecisionIn) -> Ca
         request=request,
     )
     return _shown(request, queries.case_for(request.user, case.number))
-
-
-@router.get("/notifications", response=list[NotificationOut], summary="My notifications")
-def my_notifications(request: HttpRequest) -> list[NotificationOut]:
-    return [
-        NotificationOut(
-            case=n.case.number,
-            subject=n.subject,
-            body=n.body,
-            created_at=n.created_at,
-            read=n.read_at is not None,
-        )
-        for n in queries.notifications_of(request.user)[:100]
-    ]

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from onewindow.cases.models import Case, CaseEvent, Notification
+from onewindow.cases.models import Case, CaseEvent
 from onewindow.cases.permissions import applicant_filter, officer_filter
 from onewindow.workflow import queries as workflow_queries
 from onewindow.workflow.models import WorkTask
@@ -40,10 +40,6 @@ def case_for(user: Any, number: str) -> Case:
         .distinct()
         .get(number=number)
     )
-
-
-def notifications_of(user: Any) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user).select_related("case")
 
 
 def inbox(user: Any, *, service: str = "", status: str = "") -> QuerySet[WorkTask]:
