@@ -40,7 +40,7 @@ class FileBackend:
     def send(self, phone: str, text: str, idempotency_key: str) -> None:
         folder = Path(settings.SMS_FILE_PATH)
         folder.mkdir(parents=True, exist_ok=True)
-        now = timezone.now()
+        now = timezone.localtime()
         key = hashlib.sha256(idempotency_key.encode()).hexdigest()[:12]
         content = (
             f"To: {phone}\nDate: {now.isoformat()}\nIdempotency-Key: {idempotency_key}\n\n{text}\n"
