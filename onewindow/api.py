@@ -16,6 +16,7 @@ from onewindow.catalog.api import router as catalog_router
 from onewindow.core.errors import ServiceError
 from onewindow.identity.api import router as identity_router
 from onewindow.identity.services import user_for_token
+from onewindow.notifications.api import router as notifications_router
 from onewindow.supervision.api import router as supervision_router
 
 
@@ -92,3 +93,4 @@ api.add_router("/catalog", catalog_router)
 api.add_router("/", cases_router)
 api.add_router("/", timelimit_router)
 api.add_router("/supervision", supervision_router)
+api.add_router("/", notifications_router)

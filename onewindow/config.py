@@ -132,6 +132,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Sender address of notifications.",
     ),
     Setting(
+        "ONEWINDOW_SMS_BACKEND",
+        str,
+        "file",
+        "Text messages: `file` (written under `$ONEWINDOW_VAR_DIR/sms`), `null` (none are "
+        "sent), or the dotted path of a class with `send(phone, text, idempotency_key)`.",
+    ),
+    Setting(
         "ONEWINDOW_LANGUAGE_CODE", str, "zh-hans", "Default interface language: `zh-hans` or `en`."
     ),
     Setting("ONEWINDOW_TIME_ZONE", str, "Asia/Shanghai", "Local time zone of the city."),

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import itertools
 import os
+import threading
 from collections.abc import Iterable
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -75,6 +77,18 @@ def make_user(
     if with_totp:
         TOTPDevice.objects.create(user=user, name="test", confirmed=True)
     return user
+
+
+def run_all(threads: list[threading.Thread]) -> None:
+    """Race the threads on PostgreSQL; SQLite's shared in-memory test database cannot
+    hold two writers at once, so there they run one after the other."""
+    concurrent = connection.vendor == "postgresql"
+    for thread in threads:
+        thread.start()
+        if not concurrent:
+            thread.join()
+    for thread in threads:
+        thread.join()
 
 
 def otp_for(user: User) -> str:

@@ -73,7 +73,23 @@ def email_settings(env: dict[str, Any], var_dir: Path) -> dict[str, Any]:
         "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
         "EMAIL_USE_TLS": query.get("tls", ["0"])[0] == "1",
         "EMAIL_USE_SSL": query.get("ssl", ["0"])[0] == "1",
+        # A hung mail server must not hold an outbox row's lock (on SQLite, the
+        # database's write lock) for ever.
+        "EMAIL_TIMEOUT": 30,
     }
+
+
+SMS_BACKENDS = {"file": "onewindow.notifications.sms.FileBackend", "null": ""}
+
+
+def sms_settings(env: dict[str, Any], var_dir: Path) -> dict[str, Any]:
+    """The SMS backend: files under var/sms (the embedded default), none, or the
+    provider's class named by its dotted path."""
+    value = env["ONEWINDOW_SMS_BACKEND"].strip() or "null"
+    backend = SMS_BACKENDS.get(value, value)
+    if backend and "." not in backend:
+        raise ValueError("ONEWINDOW_SMS_BACKEND must be 'file', 'null' or a dotted class path")
+    return {"SMS_BACKEND": backend, "SMS_FILE_PATH": var_dir / "sms"}
 
 
 def broker_settings(env: dict[str, Any], var_dir: Path) -> dict[str, Any]:

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "onewindow.forms",
     "onewindow.workflow",
     "onewindow.catalog",
+    "onewindow.notifications",
     "onewindow.cases",
     "onewindow.supervision",
 ]
@@ -161,6 +162,10 @@ STORAGES = {
 
 globals().update(profiles.email_settings(env, VAR_DIR))
 DEFAULT_FROM_EMAIL = env["ONEWINDOW_FROM_EMAIL"]
+# Text messages: a dotted class path, or empty when none are sent (notifications.sms).
+_sms = profiles.sms_settings(env, VAR_DIR)
+SMS_BACKEND: str = _sms["SMS_BACKEND"]
+SMS_FILE_PATH: Path = _sms["SMS_FILE_PATH"]
 
 # Background work: Celery everywhere. The embedded profile uses kombu's folder
 # transport, so `make demo` needs no broker server; production names Redis or RabbitMQ.
@@ -180,6 +185,11 @@ CELERY_BEAT_SCHEDULE = {
     # Time limits: clock warnings and process timers (reminders, escalation).
     "workflow-sweep-time-limits": {
         "task": "onewindow.workflow.sweep_time_limits",
+        "schedule": 60.0,
+    },
+    # Catches what a dead worker or a lost broker message left in the outbox.
+    "notifications-deliver-pending": {
+        "task": "onewindow.notifications.deliver_pending",
         "schedule": 60.0,
     },
 }

@@ -11,6 +11,7 @@ urlpatterns = [
     path("forms/", include("onewindow.forms.urls")),
     path("cases/", include("onewindow.cases.urls")),
     path("supervision/", include("onewindow.supervision.urls")),
+    path("notifications/", include("onewindow.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

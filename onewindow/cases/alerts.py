@@ -18,6 +18,7 @@ from onewindow.cases import notifications
 from onewindow.cases.models import Case
 from onewindow.cases.queries import cases_by_instance
 from onewindow.identity.queries import holders_in
+from onewindow.notifications import services as notify
 from onewindow.workflow import permissions as workflow_permissions
 from onewindow.workflow.choices import OPEN_TASK_STATUSES, AlertLevel, EscalationLevel
 from onewindow.workflow.models import Clock, Escalation, WorkTask
@@ -49,8 +50,6 @@ def tell(
     link: str,
     **context: Any,
 ) -> None:
-    from onewindow.notifications import services as notify  # TODO(merge): top-level
-
     for user in recipients:
         language = user.preferred_language or "zh-hans"
         notify.notify(

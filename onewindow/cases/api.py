@@ -21,7 +21,6 @@ from onewindow.cases.schemas import (
     ClockOut,
     DecisionIn,
     ExtensionOut,
-    NotificationOut,
     SupplementOut,
     TaskOut,
     TimelineOut,
@@ -247,17 +246,3 @@ def complete_task(request: HttpRequest, task_id: int, payload: DecisionIn) -> Ca
         request=request,
     )
     return case_out(request, queries.case_for(request.user, case.number))
-
-
-@router.get("/notifications", response=list[NotificationOut], summary="My notifications")
-def my_notifications(request: HttpRequest) -> list[NotificationOut]:
-    return [
-        NotificationOut(
-            case=n.case.number,
-            subject=n.subject,
-            body=n.body,
-            created_at=n.created_at,
-            read=n.read_at is not None,
-        )
-        for n in queries.notifications_of(request.user)[:100]
-    ]

@@ -1,4 +1,4 @@
-"""Cases (办件), their timeline, the numbering counters and applicants' notifications."""
+"""Cases (办件), their timeline and the numbering counters."""
 
 from __future__ import annotations
 
@@ -118,25 +118,6 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.step} {self.outcome}"
-
-
-class Notification(models.Model):
-    """An in-app message to an applicant about their case."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
-    subject = models.CharField(max_length=200)
-    body = models.TextField()
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self) -> str:
-        return self.subject
 
 
 class SupplementRequest(models.Model):

@@ -1,59 +1,38 @@
-"""Telling applicants about their cases: an in-app notification in the same
-transaction as the change, and an email only after it commits."""
+"""Telling applicants about their cases, through the notifications app: in their
+language, in the transaction of the change, delivered by email (and SMS) after commit."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
+from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
-from django.utils import translation
+from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.translation import gettext
 
-from onewindow.cases.choices import CaseStatus
-from onewindow.cases.models import Case, CaseEvent, Notification
+from onewindow.cases.models import Case
+from onewindow.notifications import services as notifications
 from onewindow.workflow.choices import Outcome
 
 SUBMITTED = "submitted"
 
 
-def notify(case: Case, compose: Callable[[], tuple[str, str]]) -> None:
-    """An in-app notification now and an email after commit, in the applicant's language."""
-    recipient = case.applicant
-    with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
-        subject, body = compose()
-    Notification.objects.create(recipient=recipient, case=case, subject=subject, body=body)
-    if recipient.email:
-        transaction.on_commit(
-            partial(send_mail, subject, body, None, [recipient.email], fail_silently=True)
-        )
-
-
-def submitted_message(case: Case) -> tuple[str, str]:
-    values = {"number": case.number, "service": case.service_name}
-    return (
-        gettext("Application %(number)s received") % values,
-        gettext("We have received your application for %(service)s. Its number is %(number)s.")
-        % values,
+def tell_applicant(case: Case, kind: str, *, dedupe_key: str, **context: Any) -> bool:
+    """Notify the case's applicant with the case number and a link to its page. Pass
+    labels lazily (``CaseStatus.label``, ``outcome_text``): they are rendered in the
+    applicant's language, not the officer's."""
+    return notifications.notify(
+        recipient=case.applicant,
+        kind=kind,
+        context={"number": case.number, **context},
+        dedupe_key=dedupe_key,
+        link=reverse("cases:detail", args=[case.number]),
     )
-
-
-def decision_message(case: Case, event: CaseEvent) -> tuple[str, str]:
-    values = {
-        "number": case.number,
-        "step": event.step,
-        "outcome": outcome_label(event.outcome),
-        "status": CaseStatus(case.status).label,
-    }
-    body = gettext("%(step)s: %(outcome)s. Your case %(number)s is now: %(status)s.") % values
-    if event.note_for_applicant:
-        body = f"{body}\n\n{event.note_for_applicant}"
-    return gettext("Update on your case %(number)s") % values, body
 
 
 def outcome_label(outcome: str) -> str:
     if outcome == SUBMITTED:
         return gettext("Submitted")
     return str(Outcome(outcome).label) if outcome in Outcome.values else outcome
+
+
+outcome_text = lazy(outcome_label, str)

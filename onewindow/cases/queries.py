@@ -10,7 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from onewindow.cases.choices import ExtensionStatus, SupplementStatus
-from onewindow.cases.models import Case, CaseEvent, Extension, Notification, SupplementRequest
+from onewindow.cases.models import Case, CaseEvent, Extension, SupplementRequest
 from onewindow.cases.permissions import applicant_filter, can_decide_extension, officer_filter
 from onewindow.identity.queries import department_scope_filter
 from onewindow.workflow import queries as workflow_queries
@@ -45,10 +45,6 @@ def case_for(user: Any, number: str) -> Case:
         .distinct()
         .get(number=number)
     )
-
-
-def notifications_of(user: Any) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user).select_related("case")
 
 
 DEADLINES = ("overdue", "due_soon", "on_track", "supplement")

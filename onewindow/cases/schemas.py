@@ -140,11 +140,3 @@ class AttachmentOut(Schema):
     slot: str
     name: str
     size: int
-
-
-class NotificationOut(Schema):
-    case: str
-    subject: str
-    body: str
-    created_at: datetime
-    read: bool

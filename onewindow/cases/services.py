@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -214,7 +213,12 @@ def _submit_item(
         if timeliness.accepted_without_a_step(case):
             timeliness.start([case], case.created_at)
         _audit_submitted(case, applicant, request)
-        notifications.notify(case, partial(notifications.submitted_message, case))
+        notifications.tell_applicant(
+            case,
+            "case_submitted",
+            dedupe_key=f"case:{case.pk}:submitted",
+            service=case.service_name,
+        )
     return case
 
 
@@ -285,7 +289,12 @@ def _submit_life_event(
         if instant:
             timeliness.start([*children, parent], parent.created_at)
         _audit_submitted(parent, applicant, request, children=[c.number for c in children])
-        notifications.notify(parent, partial(notifications.submitted_message, parent))
+        notifications.tell_applicant(
+            parent,
+            "case_submitted",
+            dedupe_key=f"case:{parent.pk}:submitted",
+            service=parent.service_name,
+        )
     return parent
 
 
@@ -427,7 +436,15 @@ def _decide(
             },
             request=request,
         )
-        notifications.notify(case, partial(notifications.decision_message, case, event))
+        notifications.tell_applicant(
+            case,
+            "case_decided",
+            dedupe_key=f"task:{task.pk}:decided",
+            step=event.step,
+            outcome=notifications.outcome_text(event.outcome),
+            status=CaseStatus(status).label,
+            note=event.note_for_applicant,
+        )
     return case
 
 

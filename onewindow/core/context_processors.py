@@ -1,11 +1,15 @@
 from django.http import HttpRequest
 
 from onewindow.identity.permissions import is_officer
+from onewindow.notifications.queries import unread_count
 
 
 def site(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated)
     return {
         "site_name_zh": "一网通办",
-        "user_is_officer": bool(user and user.is_authenticated and is_officer(user)),
+        "user_is_officer": signed_in and is_officer(user),
+        # One indexed count per page for the header's "Notifications (n unread)".
+        "unread_notifications": unread_count(user) if signed_in else 0,
     }

@@ -318,7 +318,9 @@ def test_list_query_counts_do_not_grow(client, world, as_user, django_assert_max
 def test_notifications_list_only_mine(client, world, as_user):
     case = submit(world["citizen.wang"], PASSPORT)
     mine = client.get("/api/v1/notifications", **as_user(world["citizen.wang"])).json()
-    assert [n["case"] for n in mine] == [case.number]
+    assert [(n["case"], n["kind"], n["link"]) for n in mine] == [
+        (case.number, "case_submitted", f"/cases/{case.number}/")
+    ]
     assert client.get("/api/v1/notifications", **as_user(world["citizen.chen"])).json() == []
 
 

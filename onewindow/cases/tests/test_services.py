@@ -8,7 +8,7 @@ from django.db import connection
 from onewindow.audit.models import AuditEvent
 from onewindow.cases import services
 from onewindow.cases.choices import CaseStatus
-from onewindow.cases.models import Case, CaseEvent, Notification
+from onewindow.cases.models import Case, CaseEvent
 from onewindow.cases.tests.conftest import (
     ADOPTION,
     ASSISTANCE,
@@ -18,10 +18,11 @@ from onewindow.cases.tests.conftest import (
     open_task,
     submit,
 )
-from onewindow.conftest import make_user
+from onewindow.conftest import make_user, run_all
 from onewindow.core.errors import Conflict, InvalidInput, NotFound
 from onewindow.identity.models import Department, User
 from onewindow.identity.roles import Role
+from onewindow.notifications.models import Notification, OutboxMessage
 from onewindow.workflow import services as workflow_services
 
 Steps = list[tuple[str, User, str]]
@@ -243,7 +244,14 @@ def test_notifications_and_email_after_commit(world, django_capture_on_commit_ca
         )
     assert len(mail.outbox) == 2
     assert "Please bring your old passport." in mail.outbox[1].body
-    assert Notification.objects.filter(recipient=user, case=case).count() == 2
+    assert mail.outbox[1].subject == f"Update on your case {case.number}"
+    assert "Accept" in mail.outbox[1].body  # the officer's outcome, in the applicant's English
+    mine = Notification.objects.filter(recipient=user, case_number=case.number)
+    assert [n.kind for n in mine] == ["case_decided", "case_submitted"]
+    assert {n.link for n in mine} == {f"/cases/{case.number}/"}
+    assert set(OutboxMessage.objects.filter(recipient=user).values_list("status", flat=True)) == {
+        "sent"
+    }
 
 
 def test_a_rolled_back_decision_sends_nothing(world, django_capture_on_commit_callbacks):
@@ -252,7 +260,8 @@ def test_a_rolled_back_decision_sends_nothing(world, django_capture_on_commit_ca
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(InvalidInput):
         services.decide_task(actor=world["ga.window"], task_id=task.pk, outcome="approve")
     assert mail.outbox == []
-    assert Notification.objects.filter(case=case).count() == 1  # the confirmation only
+    # The confirmation only
+    assert Notification.objects.filter(case_number=case.number).count() == 1
 
 
 def test_two_officers_claim_at_once_one_wins(world, officer):
@@ -262,18 +271,6 @@ def test_two_officers_claim_at_once_one_wins(world, officer):
     workflow_services.claim_task(actor=world["ga.window"], task_id=task.pk)
     with pytest.raises(Conflict):
         workflow_services.claim_task(actor=second, task_id=task.pk)
-
-
-def run_all(threads: list[threading.Thread]) -> None:
-    """Race the threads on PostgreSQL; SQLite's shared in-memory test database cannot
-    hold two writers at once, so there they run one after the other."""
-    concurrent = connection.vendor == "postgresql"
-    for thread in threads:
-        thread.start()
-        if not concurrent:
-            thread.join()
-    for thread in threads:
-        thread.join()
 
 
 @pytest.mark.django_db(transaction=True)

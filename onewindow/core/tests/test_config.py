@@ -52,6 +52,7 @@ def test_production_profile_from_environment(tmp_path: Path):
         email["EMAIL_HOST_PASSWORD"],
         email["EMAIL_USE_TLS"],
     ) == ("smtp.example.gov", 587, "p@ss", True)
+    assert email["EMAIL_TIMEOUT"] == 30  # a hung server must not hold an outbox row for ever
 
 
 @pytest.mark.parametrize(

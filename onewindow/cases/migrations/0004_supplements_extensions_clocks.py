@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0002_case_item_version'),
+        ('cases', '0003_notifications_moved'),
         ('forms', '0001_initial'),
         ('workflow', '0002_time_limits'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

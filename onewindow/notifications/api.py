@@ -1,0 +1,42 @@
+"""The notifications API: a user's own in-app notifications."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router
+
+from onewindow.notifications import queries, services
+from onewindow.notifications.models import Notification
+from onewindow.notifications.schemas import NotificationOut
+
+router = Router(tags=["notifications"])
+
+LIST_LIMIT = 100
+
+
+def _out(notification: Notification) -> NotificationOut:
+    return NotificationOut(
+        id=notification.pk,
+        kind=notification.kind,
+        case=notification.case_number,
+        subject=notification.subject,
+        body=notification.body,
+        link=notification.link,
+        created_at=notification.created_at,
+        read=notification.read_at is not None,
+    )
+
+
+@router.get("/notifications", response=list[NotificationOut], summary="My notifications")
+def my_notifications(request: HttpRequest) -> list[NotificationOut]:
+    """The newest 100, newest first."""
+    return [_out(n) for n in queries.notifications_of(request.user)[:LIST_LIMIT]]
+
+
+@router.post(
+    "/notifications/{notification_id}/read",
+    response=NotificationOut,
+    summary="Mark a notification read",
+)
+def mark_read(request: HttpRequest, notification_id: int) -> NotificationOut:
+    return _out(services.mark_read(user=request.user, notification_id=notification_id))

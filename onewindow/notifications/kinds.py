@@ -1,0 +1,53 @@
+"""The kinds of notification other apps may send, the context each template expects,
+and which may go out as a text message.
+
+Applicant-facing kinds may use SMS: citizens expect to hear about their case on the
+phone, and several ask them to act. Officers work in the site all day; a text message
+per task would be noise, so their kinds go in-app and by email only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    context: frozenset[str]
+    sms: bool
+
+
+def _kind(name: str, context: str, *, sms: bool) -> Kind:
+    return Kind(name, frozenset(context.split()), sms)
+
+
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        # applicants
+        _kind("case_submitted", "number service", sms=True),
+        _kind("case_decided", "number step outcome status note", sms=True),
+        _kind("supplement_requested", "number service items note", sms=True),
+        _kind("case_resumed", "number service due", sms=True),
+        _kind("case_extended", "number service days reason due", sms=True),
+        _kind("case_overdue", "number service due", sms=True),
+        # officers
+        _kind("task_warning", "number task department due", sms=False),
+        _kind("task_overdue", "number task department due", sms=False),
+        _kind("task_reminder", "number task department due", sms=False),
+        _kind("task_escalated", "number task department holder due level", sms=False),
+        _kind("case_resupplied", "number task department", sms=False),
+        _kind("extension_requested", "number task department days reason requested_by", sms=False),
+        _kind("extension_decided", "number task approved days comment", sms=False),
+        # platform
+        _kind("calendar_not_configured", "year", sms=False),
+    )
+}
+
+
+def kind_for(name: str) -> Kind:
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise ValueError(f"unknown notification kind {name!r}") from None

@@ -1,0 +1,29 @@
+"""Reads of notifications, scoped to their recipient. Someone else's notification
+raises ``DoesNotExist`` exactly like an absent one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from onewindow.notifications.models import Notification
+from onewindow.notifications.permissions import recipient_filter
+
+
+def notifications_of(user: Any) -> QuerySet[Notification]:
+    """The user's notifications, newest first."""
+    return Notification.objects.filter(recipient_filter(user))
+
+
+def unread_of(user: Any) -> QuerySet[Notification]:
+    return notifications_of(user).filter(read_at__isnull=True)
+
+
+def unread_count(user: Any) -> int:
+    """One indexed count, for the site header on every page."""
+    return unread_of(user).count()
+
+
+def notification_for(user: Any, notification_id: int) -> Notification:
+    return notifications_of(user).get(pk=notification_id)

@@ -1,0 +1,233 @@
+"""Writes of the notifications app.
+
+``notify`` runs inside the caller's transaction: the in-app notification and one outbox
+row per channel commit or roll back with the change they announce, and delivery is
+enqueued only after commit. ``deliver_message`` sends one outbox row under its row lock
+and marks it sent in the same transaction; ``deliver_pending`` is the periodic sweep
+that finds what a dead worker or a lost task left (ADR 0013).
+
+Neither writes an audit record: a notification is news of a change that its own
+service has audited, and read marks are the reader's own bookkeeping.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection, Mapping
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.core.errors import NotFound
+from onewindow.identity.models import User
+from onewindow.notifications import channels, queries
+from onewindow.notifications.kinds import kind_for
+from onewindow.notifications.models import Channel, Notification, OutboxMessage, OutboxStatus
+from onewindow.notifications.rendering import render_message, render_sms
+from onewindow.notifications.sms import sms_enabled
+
+logger = logging.getLogger("onewindow.notifications")
+
+INAPP = "inapp"
+ALL_CHANNELS = (INAPP, Channel.EMAIL.value, Channel.SMS.value)
+MAX_ATTEMPTS = 8
+FIRST_RETRY = timedelta(minutes=1)
+ERROR_LIMIT = 2000
+
+
+# --- writing ----------------------------------------------------------------------
+
+
+def _check(kind: str, context: Mapping[str, Any], dedupe_key: str, link: str, chosen: Any) -> None:
+    """Mistakes of the calling code, refused loudly rather than sent half-rendered."""
+    missing = kind_for(kind).context - set(context)
+    if missing:
+        raise ValueError(f"notification {kind!r} needs context {sorted(missing)}")
+    if not dedupe_key:
+        raise ValueError("a notification needs a dedupe key")
+    if link and (not link.startswith("/") or link.startswith("//")):
+        raise ValueError("a notification links to a path of this site, such as /cases/<number>/")
+    unknown = set(chosen) - set(ALL_CHANNELS)
+    if unknown:
+        raise ValueError(f"unknown notification channels {sorted(unknown)}")
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("notify() must run inside the caller's transaction")
+
+
+def _already_notified(recipient: User, dedupe_key: str) -> bool:
+    return (
+        Notification.objects.filter(recipient=recipient, dedupe_key=dedupe_key).exists()
+        or OutboxMessage.objects.filter(recipient=recipient, dedupe_key=dedupe_key).exists()
+    )
+
+
+def _addresses(recipient: User, kind: str, chosen: Collection[str]) -> list[tuple[str, str]]:
+    """(channel, address) for each channel the recipient can receive this kind on."""
+    found = []
+    if Channel.EMAIL in chosen and recipient.email:
+        found.append((Channel.EMAIL.value, recipient.email))
+    if Channel.SMS in chosen and recipient.phone and kind_for(kind).sms and sms_enabled():
+        found.append((Channel.SMS.value, recipient.phone))
+    return found
+
+
+def notify(
+    *,
+    recipient: User,
+    kind: str,
+    context: Mapping[str, Any],
+    dedupe_key: str,
+    link: str = "",
+    channels: Collection[str] = ALL_CHANNELS,
+) -> bool:
+    """Tell ``recipient`` about an event, in their language: an in-app notification and an
+    outbox row per channel they can receive, all in the caller's transaction, delivered
+    after it commits. Returns False, writing nothing, if this recipient was already
+    notified under ``dedupe_key``."""
+    _check(kind, context, dedupe_key, link, channels)
+    if _already_notified(recipient, dedupe_key):
+        return False
+    language = recipient.preferred_language or settings.LANGUAGE_CODE
+    subject, body = render_message(kind, context, language)
+    outbox: list[OutboxMessage] = []
+    try:
+        # A savepoint: a concurrent transaction that notified the same event first makes
+        # our insert fail, and the caller's transaction must survive that.
+        with transaction.atomic():
+            if INAPP in channels:
+                Notification.objects.create(
+                    recipient=recipient,
+                    kind=kind,
+                    case_number=str(context.get("number", ""))[:40],
+                    subject=subject,
+                    body=body,
+                    link=link,
+                    dedupe_key=dedupe_key,
+                )
+            for channel, address in _addresses(recipient, kind, channels):
+                text = render_sms(subject, language) if channel == Channel.SMS else body
+                outbox.append(
+                    OutboxMessage.objects.create(
+                        channel=channel,
+                        recipient=recipient,
+                        address=address,
+                        subject=subject,
+                        body=text,
+                        dedupe_key=dedupe_key,
+                    )
+                )
+    except IntegrityError:
+        return False
+    for message in outbox:
+        # robust: a broker that is down must not fail the committed change; the sweep
+        # sends the row a minute later.
+        transaction.on_commit(partial(_enqueue, message.pk), robust=True)
+    return True
+
+
+def _enqueue(message_id: int) -> None:
+    from onewindow.notifications.tasks import deliver_message_task
+
+    deliver_message_task.delay(message_id)
+
+
+# --- delivering -------------------------------------------------------------------
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """1, 2, 4 … 64 minutes: about two hours from the first try to the last."""
+    return FIRST_RETRY * 2 ** (attempts - 1)
+
+
+def deliver_message(*, message_id: int) -> bool:
+    """Send one outbox row if it is pending and due; True if it was sent now.
+
+    The row stays locked from the check to the mark, so a second sender skips it
+    (PostgreSQL's SKIP LOCKED; SQLite's immediate transactions make it wait, then see
+    it sent). A sender that dies mid-way leaves the row pending for the sweep.
+    """
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk=message_id, status=OutboxStatus.PENDING, next_attempt_at__lte=timezone.now())
+            .first()
+        )
+        if message is None:
+            return False
+        message.attempts += 1
+        try:
+            channels.send(message)
+        except Exception as exc:  # any failure of a mail server or provider is retried
+            _record_failure(message, exc)
+        else:
+            message.status, message.sent_at, message.last_error = (
+                OutboxStatus.SENT,
+                timezone.now(),
+                "",
+            )
+        message.save(
+            update_fields=["attempts", "status", "sent_at", "next_attempt_at", "last_error"]
+        )
+    return message.status == OutboxStatus.SENT
+
+
+def _record_failure(message: OutboxMessage, exc: Exception) -> None:
+    message.last_error = f"{type(exc).__name__}: {exc}"[:ERROR_LIMIT]
+    if message.attempts >= MAX_ATTEMPTS:
+        message.status = OutboxStatus.FAILED
+        logger.error(
+            "outbox message %s (%s) failed after %s attempts: %s",
+            message.pk,
+            message.channel,
+            message.attempts,
+            message.last_error,
+        )
+    else:
+        message.next_attempt_at = timezone.now() + retry_delay(message.attempts)
+        logger.warning(
+            "outbox message %s (%s) attempt %s failed, retrying at %s: %s",
+            message.pk,
+            message.channel,
+            message.attempts,
+            message.next_attempt_at.isoformat(),
+            message.last_error,
+        )
+
+
+def deliver_pending(*, limit: int = 500) -> int:
+    """Send every due pending row, oldest first; returns how many were sent."""
+    due = list(
+        OutboxMessage.objects.filter(
+            status=OutboxStatus.PENDING, next_attempt_at__lte=timezone.now()
+        )
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(deliver_message(message_id=pk) for pk in due)
+
+
+# --- reading ----------------------------------------------------------------------
+
+
+def mark_read(*, user: Any, notification_id: int) -> Notification:
+    """Mark one of the user's notifications read (again is harmless)."""
+    with transaction.atomic():
+        try:
+            notification = queries.notification_for(user, notification_id)
+        except Notification.DoesNotExist:
+            raise NotFound(_("No such notification.")) from None
+        if notification.read_at is None:
+            notification.read_at = timezone.now()
+            notification.save(update_fields=["read_at"])
+    return notification
+
+
+def mark_all_read(*, user: Any) -> int:
+    """Mark all the user's notifications read; returns how many were unread."""
+    with transaction.atomic():
+        return queries.unread_of(user).update(read_at=timezone.now())

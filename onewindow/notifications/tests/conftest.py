@@ -1,0 +1,140 @@
+"""Factories and fixtures of the notifications tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from django.db import transaction
+
+from onewindow.conftest import make_user
+from onewindow.identity.models import User
+from onewindow.notifications import services
+from onewindow.notifications.models import Channel, OutboxMessage
+from onewindow.notifications.sms import MemoryBackend
+
+# A context for every kind, as the calling apps give it.
+SAMPLES: dict[str, dict[str, Any]] = {
+    "case_submitted": {"number": "310000-GA-20261122-0001", "service": "护照签发"},
+    "case_decided": {
+        "number": "310000-GA-20261122-0001",
+        "step": "受理",
+        "outcome": "受理",
+        "status": "办理中",
+        "note": "Bring A & B <originals>.",
+    },
+    "supplement_requested": {
+        "number": "310000-GA-20261122-0001",
+        "service": "护照签发",
+        "items": [
+            {"material": "身份证", "reason": "照片不清晰"},
+            {"material": "户口簿", "reason": ""},
+        ],
+        "note": "",
+    },
+    "case_resumed": {"number": "310000-GA-20261122-0001", "service": "护照签发", "due": ""},
+    "case_extended": {
+        "number": "310000-GA-20261122-0001",
+        "service": "护照签发",
+        "days": 5,
+        "reason": "需要实地核查",
+        "due": date(2026, 12, 10),
+    },
+    "case_overdue": {
+        "number": "310000-GA-20261122-0001",
+        "service": "护照签发",
+        "due": "2026-12-01",
+    },
+    "task_warning": {
+        "number": "310000-GA-20261122-0001",
+        "task": "审核",
+        "department": "公安局",
+        "due": datetime(2026, 12, 1, 1, 0, tzinfo=UTC),
+    },
+    "task_overdue": {
+        "number": "310000-GA-20261122-0001",
+        "task": "审核",
+        "department": "公安局",
+        "due": date(2026, 12, 1),
+    },
+    "task_reminder": {
+        "number": "310000-GA-20261122-0001",
+        "task": "审核",
+        "department": "公安局",
+        "due": date(2026, 12, 1),
+    },
+    "task_escalated": {
+        "number": "310000-GA-20261122-0001",
+        "task": "审核",
+        "department": "公安局",
+        "holder": "张伟",
+        "due": date(2026, 12, 1),
+        "level": "department_lead",
+    },
+    "case_resupplied": {
+        "number": "310000-GA-20261122-0001",
+        "task": "受理",
+        "department": "公安局",
+    },
+    "extension_requested": {
+        "number": "310000-GA-20261122-0001",
+        "task": "审核",
+        "department": "公安局",
+        "days": 1,
+        "reason": "需要补充核查",
+        "requested_by": "张伟",
+    },
+    "extension_decided": {
+        "number": "310000-GA-20261122-0001",
+        "task": "审核",
+        "approved": True,
+        "days": 3,
+        "comment": "",
+    },
+    "calendar_not_configured": {"year": 2027},
+}
+
+
+@pytest.fixture(autouse=True)
+def sms_outbox() -> Iterator[list[tuple[str, str, str]]]:
+    MemoryBackend.outbox.clear()
+    yield MemoryBackend.outbox
+    MemoryBackend.outbox.clear()
+
+
+def make_recipient(
+    *, email: str = "person@example.invalid", phone: str = "13800000000", language: str = "zh-hans"
+) -> User:
+    user = make_user(email=email, language=language)
+    if phone:
+        User.objects.filter(pk=user.pk).update(phone=phone)
+        user.refresh_from_db()
+    return user
+
+
+def notify(recipient: User, kind: str = "case_submitted", **options: Any) -> bool:
+    """notify() in its own transaction, as a calling service would."""
+    options.setdefault("dedupe_key", f"test:{kind}")
+    options.setdefault("context", SAMPLES[kind])
+    with transaction.atomic():
+        return services.notify(recipient=recipient, kind=kind, **options)
+
+
+def make_message(
+    *,
+    recipient: User,
+    channel: str = Channel.EMAIL,
+    address: str = "person@example.invalid",
+    dedupe_key: str = "test:message",
+) -> OutboxMessage:
+    """An outbox row written directly, so no delivery is enqueued for it."""
+    return OutboxMessage.objects.create(
+        channel=channel,
+        recipient=recipient,
+        address=address,
+        subject="办件 310000-GA-20261122-0001 有新进展",
+        body="正文",
+        dedupe_key=dedupe_key,
+    )

@@ -1,0 +1,101 @@
+"""The notification list page, its read marks, and the unread count in the header."""
+
+from __future__ import annotations
+
+import re
+
+from django.test import Client
+
+from onewindow.conftest import PASSWORD
+from onewindow.identity.models import User
+from onewindow.notifications import views
+from onewindow.notifications.models import Notification
+from onewindow.notifications.tests.conftest import make_recipient, notify
+
+
+def logged_in(user: User) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    assert (
+        client.post("/login/", {"username": user.username, "password": PASSWORD}).status_code == 302
+    )
+    return client
+
+
+def test_the_list_marks_unread_in_words_and_links_the_case(db):
+    user = make_recipient(language="en")
+    notify(user, "case_submitted", link="/cases/310000-GA-20261122-0001/")
+    notify(user, "case_overdue", link="/cases/310000-GA-20261122-0001/")
+    Notification.objects.filter(kind="case_submitted").update(read_at="2026-11-22T10:00:00Z")
+    html = logged_in(user).get("/notifications/").content.decode()
+    assert "<main" in html and "<h1>Notifications</h1>" in html
+    # Each notification is an article named by its heading; the unread one says so.
+    assert html.count('class="notification-state">Unread</span>') == 1
+    assert re.search(
+        r"<h2[^>]*><span[^>]*>Unread</span> Your case 310000-GA-20261122-0001 is past", html
+    )
+    assert (
+        html.count('href="/cases/310000-GA-20261122-0001/">Open case 310000-GA-20261122-0001') == 2
+    )
+    assert "You have 1 unread notification." in html
+    # The header's count, in words.
+    assert '<span class="nav-count">1 unread</span>' in html
+
+
+def test_mark_one_and_all_read(db):
+    user = make_recipient()
+    notify(user, "case_submitted", dedupe_key="a")
+    notify(user, "case_overdue", dedupe_key="b")
+    notify(user, "case_resumed", dedupe_key="c")
+    client = logged_in(user)
+    first = Notification.objects.get(dedupe_key="a")
+    response = client.post(f"/notifications/{first.pk}/read/", {"page": "1"})
+    assert response.status_code == 302 and response["Location"] == "/notifications/?page=1"
+    assert Notification.objects.filter(recipient=user, read_at__isnull=True).count() == 2
+    assert client.get(f"/notifications/{first.pk}/read/").status_code == 405
+    response = client.post("/notifications/read-all/")
+    assert response.status_code == 302
+    assert not Notification.objects.filter(recipient=user, read_at__isnull=True).exists()
+    page = client.get("/notifications/").content.decode()
+    assert "nav-count" not in page and "Mark all as read" not in page
+
+
+def test_nobody_reads_or_marks_anyone_elses(db):
+    me, other = make_recipient(), make_recipient()
+    notify(other)
+    theirs = Notification.objects.get(recipient=other)
+    client = logged_in(me)
+    assert client.post(f"/notifications/{theirs.pk}/read/").status_code == 404
+    assert client.post("/notifications/read-all/").status_code == 302
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+    assert theirs.subject not in client.get("/notifications/").content.decode()
+    assert Client().get("/notifications/").status_code == 302  # to the login page
+
+
+def test_marking_needs_the_csrf_token(db):
+    user = make_recipient()
+    notify(user)
+    note = Notification.objects.get(recipient=user)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    assert client.post(f"/notifications/{note.pk}/read/").status_code == 403
+    page = client.get("/notifications/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    response = client.post(f"/notifications/{note.pk}/read/", {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+
+
+def test_the_list_pages_in_constant_queries(db, django_assert_max_num_queries):
+    user = make_recipient()
+    client = logged_in(user)
+    notify(user, dedupe_key="first")
+    with django_assert_max_num_queries(8) as few:
+        client.get("/notifications/")
+    for i in range(views.PER_PAGE + 5):
+        notify(user, dedupe_key=f"k{i}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get("/notifications/").content.decode()
+    assert page.count("<article") == views.PER_PAGE
+    assert 'rel="next" href="?page=2"' in page
+    assert client.get("/notifications/?page=2").content.decode().count("<article") == 6
