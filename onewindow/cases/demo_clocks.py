@@ -34,19 +34,19 @@ ASSISTANCE = "310101-MZ-GF-0002"  # DMN-routed
 
 
 def working_days_ago(n: int, *, hour: int = 10, today: date | None = None) -> datetime:
-    """``hour`` o'clock (local) on the n-th working day before today; today's acts
-    happen a few minutes ago, never in the future."""
+    """``hour`` o'clock (local) on the working day from which ``n`` working days have
+    passed by today, whether or not today is one; ``n`` = 0 is a moment ago."""
+    if n == 0:
+        return timezone.now() - timedelta(minutes=max(1, 12 - hour))
     calendar = get_calendar()
-    day = today or timezone.localdate()
-    count = 0
+    day, count = today or timezone.localdate(), 0
     while count < n:
-        day -= timedelta(days=1)
         if calendar.is_working_day(day):
             count += 1
-    moment = timezone.make_aware(datetime.combine(day, time(hour)))
-    if n == 0 and today is None:
-        moment = min(moment, timezone.now() - timedelta(minutes=12 - hour))
-    return moment
+        day -= timedelta(days=1)
+    while not calendar.is_working_day(day):
+        day -= timedelta(days=1)
+    return timezone.make_aware(datetime.combine(day, time(hour)))
 
 
 @dataclass(frozen=True)

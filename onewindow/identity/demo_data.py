@@ -308,7 +308,7 @@ _PEOPLE: tuple[tuple[str, str, str, date, int, str, tuple[tuple[Role, str], ...]
     ("hotline", "罗佳", "310101", date(1996, 1, 23), 448, "13916200304",
      ((Role.HOTLINE_AGENT, "310000-RX"),), "zh-hans"),
     ("supervisor", "梁红", "310105", date(1977, 5, 19), 224, "13916200305",
-     ((Role.SUPERVISOR, "310000-BGT"),), "zh-hans"),
+     ((Role.SUPERVISOR, CITY_CODE),), "zh-hans"),
     ("pmo", "宋杰", "310104", date(1983, 12, 8), 139, "13916200306",
      ((Role.PROJECT_OFFICE, "310000-SJJ"),), "zh-hans"),
     ("admin", "唐宁", "310101", date(1981, 4, 4), 375, "13916200307",

@@ -1,25 +1,72 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.utils import timezone
+
 from onewindow.cases.choices import CaseStatus
 from onewindow.cases.demo import load_demo_cases
+from onewindow.cases.demo_clocks import working_days_ago
 from onewindow.cases.models import Case
 from onewindow.catalog import demo as catalog_demo
 from onewindow.catalog.demo import load_demo_catalog
 from onewindow.identity.demo import load_demo_city
+from onewindow.workdays.demo import load_demo_calendar
+from onewindow.workflow import clocks, sweep
+from onewindow.workflow.models import Escalation, WorkTask
+
+# A Wednesday (the demo counts back from whatever day it runs on; see the test below).
+TODAY = datetime(2026, 11, 25, 15, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
-def test_demo_cases_in_every_state_and_idempotent(db):
+def colour(key: str, *, task: str = "") -> str:
+    case = Case.objects.get(idempotency_key=key)
+    clock = case.clock
+    if task:
+        clock = WorkTask.objects.get(instance=case.instance, bpmn_id=task).clock
+    return clocks.reading(clock, timezone.now()).colour
+
+
+@pytest.mark.django_db
+def test_demo_cases_in_every_state_and_idempotent():
     load_demo_city()
+    load_demo_calendar()
     load_demo_catalog()
     assert catalog_demo.read("topics")
-    assert load_demo_cases() == 9
-    assert load_demo_cases() == 0
-    statuses = set(Case.objects.values_list("status", flat=True))
-    assert statuses == {
-        CaseStatus.SUBMITTED,
-        CaseStatus.IN_PROGRESS,
-        CaseStatus.APPROVED,
-        CaseStatus.REJECTED,
-        CaseStatus.NOT_ACCEPTED,
-    }
+    with time_machine.travel(TODAY, tick=False):
+        assert load_demo_cases() == 16
+        assert load_demo_cases() == 0
+        statuses = set(Case.objects.values_list("status", flat=True))
+        assert statuses == {
+            CaseStatus.SUBMITTED,
+            CaseStatus.IN_PROGRESS,
+            CaseStatus.SUPPLEMENT,
+            CaseStatus.APPROVED,
+            CaseStatus.REJECTED,
+            CaseStatus.NOT_ACCEPTED,
+        }
+        assert colour("demo-clock-running") == "green"
+        assert colour("demo-clock-due-soon", task="Task_review") == "yellow"
+        assert colour("demo-clock-overdue") == "red"
+        assert colour("demo-clock-overdue", task="Task_review") == "red"
+        assert colour("demo-clock-supplement") == "paused"
+        assert Case.objects.get(idempotency_key="demo-clock-extended").clock.extended_days == 2
+        assert colour("demo-clock-on-time") == "on_time"
+        assert colour("demo-clock-late") == "late"
+        # The worker's first sweep sends the overdue case's reminder and escalations.
+        report = sweep.sweep()
+        assert report.timers_fired == 3
+        overdue = Case.objects.get(idempotency_key="demo-clock-overdue")
+        levels = {
+            e.level: sorted(u.username for u in e.recipients.all())
+            for e in Escalation.objects.filter(task__instance=overdue.instance)
+        }
+        assert levels == {
+            "reminder": ["ga.review"],
+            "department_lead": ["ga.lead"],
+            "supervisor": ["supervisor"],
+        }
     company_case = Case.objects.get(idempotency_key="demo-company-parallel")
     assert company_case.company is not None
     assert [e.outcome for e in company_case.events.all()] == [
@@ -29,3 +76,18 @@ def test_demo_cases_in_every_state_and_idempotent(db):
         "complete",
     ]
     assert Case.objects.get(idempotency_key="demo-newborn").children.count() == 4
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        ("2026-11-25", "2026-11-19"),  # Wednesday: Thu 11-19 → 11-20, 23, 24, 25
+        ("2026-11-28", "2026-11-23"),  # Saturday: Mon 11-23 → 11-24, 25, 26, 27
+        ("2026-10-09", "2026-09-28"),  # across National Day: 09-29, 09-30, 10-08, 10-09
+    ],
+)
+def test_working_days_ago_leaves_exactly_n_working_days_until_today(today, expected):
+    load_demo_calendar()
+    day = datetime.fromisoformat(today).date()
+    assert str(working_days_ago(4, today=day).date()) == expected
