@@ -176,6 +176,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "onewindow.audit.verify_chain",
         "schedule": 3600.0,
     },
+    "workdays-check-horizon": {
+        "task": "onewindow.workdays.check_horizon",
+        "schedule": 86400.0,
+    },
 }
 
 LOGGING = {

@@ -315,6 +315,20 @@ def get_calendar() -> WorkingCalendar:
         return _cached
 
 
+def horizon_warning(*, today: date | None = None) -> str | None:
+    """A line for operators (``/healthz``, the daily task) when a limit started today
+    could run into an unconfigured year within ``HORIZON_DAYS``; None when all is well."""
+    calendar = get_calendar()
+    problem = calendar.horizon_problem(today=today)
+    if problem is None:
+        return None
+    until = calendar.known_until(today=today)
+    return (
+        f"calendar: {problem.year} is not configured (known until {until.isoformat()}); "
+        "a platform admin must enter its holidays and adjusted working days and declare it"
+    )
+
+
 def forget() -> None:
     """Drop the snapshot (after a write by this process, and between tests) and the
     record of alerts already logged."""
