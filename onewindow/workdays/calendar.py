@@ -152,6 +152,9 @@ class WorkingCalendar:
         return tuple(sorted(self._span_of_year))
 
     def _span(self, day: date) -> _Span:
+        if isinstance(day, datetime):
+            # Its date part may not be the local date; callers convert first.
+            raise TypeError("pass a local date, not a datetime (see timezone.localdate)")
         span = self._span_of_year.get(day.year)
         if span is None:
             raise _not_configured(day.year)

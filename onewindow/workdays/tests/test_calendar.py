@@ -102,9 +102,13 @@ def test_deadline_reads_the_local_date_of_an_utc_time(cal):
     assert cal.deadline(start, 1).utcoffset() == timedelta(hours=8)
 
 
-def test_naive_datetimes_refused(cal):
+def test_naive_datetimes_refused_and_datetimes_are_not_dates(cal):
     with pytest.raises(ValueError):
         cal.deadline(datetime(2026, 2, 13, 9, 0), 1)
+    with pytest.raises(TypeError):
+        cal.add_working_days(at("2026-02-13 23:30"), 1)
+    with pytest.raises(TypeError):
+        cal.is_working_day(at("2026-02-13 23:30"))
 
 
 def test_days_used_across_spring_festival(cal):
