@@ -59,7 +59,7 @@ def _require_manager(
 
 
 def _override_target(day: date) -> tuple[str, str]:
-    return ("workdays.workdayoverride", day.isoformat())
+    return ("workdays.workdayoverride", str(day))
 
 
 def _override_detail(override: WorkdayOverride | DayEntry | None) -> dict[str, Any] | None:
@@ -120,7 +120,7 @@ def set_override(
             action="workdays.override_set",
             target=_override_target(day),
             detail={
-                "day": day.isoformat(),
+                "day": entry.day.isoformat(),
                 **(_override_detail(override) or {}),
                 "previous": previous,
             },
