@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from onewindow.core.errors import FieldErrors, ServiceError
 from onewindow.workdays import permissions, services
 from onewindow.workdays.models import CalendarYear, WorkdayOverride
-from onewindow.workdays.validation import clean_entry, clean_text, clean_year
+from onewindow.workdays.validation import clean_entry, clean_year
 
 
 def _show_errors(form: forms.BaseForm, errors: FieldErrors) -> None:
@@ -114,7 +114,7 @@ class CalendarYearForm(forms.ModelForm):
         errors = FieldErrors()
         if "year" in data:
             clean_year(data["year"], "year", errors)
-        clean_text(data.get("note"), "note", errors)
+        errors.text(data.get("note"), "note")
         was_complete = self.instance.pk is not None and self.instance.complete
         if not data.get("complete") and not was_complete:
             errors.add(

@@ -27,7 +27,6 @@ from onewindow.workdays.models import CalendarRevision, CalendarYear, WorkdayOve
 from onewindow.workdays.validation import (
     DayEntry,
     clean_entry,
-    clean_text,
     clean_year,
     clean_year_document,
 )
@@ -156,7 +155,7 @@ def remove_override(*, actor: Any | None, day: date, request: HttpRequest | None
 def _clean_year_and_note(year: Any, note: Any) -> tuple[int, str]:
     errors = FieldErrors()
     year = clean_year(year, "year", errors)
-    note = clean_text(note, "note", errors)
+    note = errors.text(note, "note")
     errors.raise_if_any()
     return year, note
 
