@@ -192,6 +192,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "onewindow.notifications.deliver_pending",
         "schedule": 60.0,
     },
+    "workdays-check-horizon": {
+        "task": "onewindow.workdays.check_horizon",
+        "schedule": 86400.0,
+    },
 }
 
 LOGGING = {

@@ -41,19 +41,7 @@ class CleanItem:
 
 
 def _text(data: dict[str, Any], name: str, errors: Errors, *, required: bool) -> str:
-    value = data.get(name, "")
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        errors.add(name, _("Must be text."))
-        return ""
-    value = value.strip()
-    if required and not value:
-        errors.add(name, _("This field is required."))
-    limit = TEXT_LIMITS.get(name)
-    if limit and len(value) > limit:
-        errors.add(name, _("At most %(limit)d characters.") % {"limit": limit})
-    return value
+    return errors.text(data.get(name, ""), name, required=required, limit=TEXT_LIMITS.get(name))
 
 
 def _integer(data: dict[str, Any], name: str, errors: Errors, low: int, high: int) -> int:

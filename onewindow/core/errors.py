@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
 class ServiceError(Exception):
@@ -69,6 +70,23 @@ class FieldErrors:
 
     def __bool__(self) -> bool:
         return bool(self.fields)
+
+    def text(
+        self, value: object, name: str, *, required: bool = False, limit: int | None = None
+    ) -> str:
+        """``value`` stripped, or "" with a message when it is not text, missing while
+        required, or longer than ``limit``."""
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            self.add(name, _("Must be text."))
+            return ""
+        value = value.strip()
+        if required and not value:
+            self.add(name, _("This field is required."))
+        if limit and len(value) > limit:
+            self.add(name, _("At most %(limit)d characters.") % {"limit": limit})
+        return value
 
     def raise_if_any(self) -> None:
         """Raise ``InvalidInput`` led by the first message, if anything was collected."""

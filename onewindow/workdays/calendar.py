@@ -152,6 +152,9 @@ class WorkingCalendar:
         return tuple(sorted(self._span_of_year))
 
     def _span(self, day: date) -> _Span:
+        if isinstance(day, datetime):
+            # Its date part may not be the local date; callers convert first.
+            raise TypeError("pass a local date, not a datetime (see timezone.localdate)")
         span = self._span_of_year.get(day.year)
         if span is None:
             raise _not_configured(day.year)
@@ -313,6 +316,20 @@ def get_calendar() -> WorkingCalendar:
             _cached = load_calendar(revision)
         _checked_at = time.monotonic()
         return _cached
+
+
+def horizon_warning(*, today: date | None = None) -> str | None:
+    """A line for operators (``/healthz``, the daily task) when a limit started today
+    could run into an unconfigured year within ``HORIZON_DAYS``; None when all is well."""
+    calendar = get_calendar()
+    problem = calendar.horizon_problem(today=today)
+    if problem is None:
+        return None
+    until = calendar.known_until(today=today)
+    return (
+        f"calendar: {problem.year} is not configured (known until {until.isoformat()}); "
+        "a platform admin must enter its holidays and adjusted working days and declare it"
+    )
 
 
 def forget() -> None:

@@ -27,7 +27,6 @@ from onewindow.workdays.models import CalendarRevision, CalendarYear, WorkdayOve
 from onewindow.workdays.validation import (
     DayEntry,
     clean_entry,
-    clean_text,
     clean_year,
     clean_year_document,
 )
@@ -59,7 +58,7 @@ def _require_manager(
 
 
 def _override_target(day: date) -> tuple[str, str]:
-    return ("workdays.workdayoverride", day.isoformat())
+    return ("workdays.workdayoverride", str(day))
 
 
 def _override_detail(override: WorkdayOverride | DayEntry | None) -> dict[str, Any] | None:
@@ -120,7 +119,7 @@ def set_override(
             action="workdays.override_set",
             target=_override_target(day),
             detail={
-                "day": day.isoformat(),
+                "day": entry.day.isoformat(),
                 **(_override_detail(override) or {}),
                 "previous": previous,
             },
@@ -156,7 +155,7 @@ def remove_override(*, actor: Any | None, day: date, request: HttpRequest | None
 def _clean_year_and_note(year: Any, note: Any) -> tuple[int, str]:
     errors = FieldErrors()
     year = clean_year(year, "year", errors)
-    note = clean_text(note, "note", errors)
+    note = errors.text(note, "note")
     errors.raise_if_any()
     return year, note
 

@@ -43,22 +43,6 @@ class YearDocument:
     days: tuple[DayEntry, ...]
 
 
-def clean_text(
-    value: Any, name: str, errors: FieldErrors, *, required: bool = False, limit: int | None = None
-) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        errors.add(name, _("Must be text."))
-        return ""
-    value = value.strip()
-    if required and not value:
-        errors.add(name, _("This field is required."))
-    if limit is not None and len(value) > limit:
-        errors.add(name, _("At most %(limit)d characters.") % {"limit": limit})
-    return value
-
-
 def clean_year(value: Any, name: str, errors: FieldErrors) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         errors.add(name, _("Must be a whole number."))
@@ -97,9 +81,9 @@ def clean_entry(
     working = data.get(working_key)
     if not isinstance(working, bool):
         errors.add(f"{prefix}{working_key}", _("Must be true or false."))
-    name = clean_text(data.get("name"), f"{prefix}name", errors, required=True, limit=NAME_LENGTH)
-    name_en = clean_text(data.get("name_en"), f"{prefix}name_en", errors, limit=NAME_LENGTH)
-    note = clean_text(data.get("note"), f"{prefix}note", errors)
+    name = errors.text(data.get("name"), f"{prefix}name", required=True, limit=NAME_LENGTH)
+    name_en = errors.text(data.get("name_en"), f"{prefix}name_en", limit=NAME_LENGTH)
+    note = errors.text(data.get("note"), f"{prefix}note")
     if day is None or not isinstance(working, bool):
         return None
     return DayEntry(day=day, is_working_day=working, name=name, name_en=name_en, note=note)
@@ -112,7 +96,7 @@ def clean_year_document(document: Any) -> YearDocument:
         errors.add("__all__", _("Expected a JSON object with a year and its days."))
         errors.raise_if_any()
     year = clean_year(document.get("year"), "year", errors)
-    note = clean_text(document.get("note"), "note", errors)
+    note = errors.text(document.get("note"), "note")
     rows = document.get("days")
     if not isinstance(rows, list):
         errors.add("days", _("Expected a list of days."))

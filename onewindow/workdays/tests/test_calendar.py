@@ -102,9 +102,13 @@ def test_deadline_reads_the_local_date_of_an_utc_time(cal):
     assert cal.deadline(start, 1).utcoffset() == timedelta(hours=8)
 
 
-def test_naive_datetimes_refused(cal):
+def test_naive_datetimes_refused_and_datetimes_are_not_dates(cal):
     with pytest.raises(ValueError):
         cal.deadline(datetime(2026, 2, 13, 9, 0), 1)
+    with pytest.raises(TypeError):
+        cal.add_working_days(at("2026-02-13 23:30"), 1)
+    with pytest.raises(TypeError):
+        cal.is_working_day(at("2026-02-13 23:30"))
 
 
 def test_days_used_across_spring_festival(cal):
@@ -160,7 +164,8 @@ def test_crossing_into_unknown_2027_raises(cal, caplog):
     error = excinfo.value
     assert error.year == 2027 and error.status == 503
     assert error.code == "calendar_not_configured"
-    assert "2027" in str(error.message) and "not configured" in error.as_dict()["message"]
+    assert error.as_dict()["code"] == "calendar_not_configured"
+    assert "2027" in error.as_dict()["message"]
     assert [r.levelno for r in caplog.records] == [logging.ERROR]
     assert "2027" in caplog.records[0].getMessage()
 
@@ -181,6 +186,17 @@ def test_unknown_year_alert_is_logged_once_not_per_call(cal, caplog):
         "working-day calendar: 2027 is not",
         "working-day calendar: 2003 is not",
     ]
+
+
+def test_message_is_translated(cal):
+    from django.utils import translation
+
+    with pytest.raises(CalendarNotConfigured) as excinfo:
+        cal.is_working_day(D("2027-01-04"))
+    with translation.override("zh-hans"):
+        assert "2027" in str(excinfo.value.message) and "工作日" in str(excinfo.value.message)
+    with translation.override("en"):
+        assert str(excinfo.value.message).startswith("The working-day calendar for 2027")
 
 
 def test_declared_2027_without_overrides_counts_monday_to_friday():
