@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from onewindow.cases import views
+from onewindow.cases import diagram, views
 
 app_name = "cases"
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("events/<slug:code>/apply/", views.apply_event, name="apply_event"),
     path("<str:number>/", views.case_detail, name="detail"),
     path("<str:number>/receipt/", views.receipt, name="receipt"),
+    path("<str:number>/diagram.json", diagram.case_diagram, name="diagram"),
 ]
