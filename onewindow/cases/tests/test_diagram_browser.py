@@ -32,7 +32,7 @@ VIEWER = (
 REVIEWS = ("Task_review_ga", "Task_review_wj", "Task_review_yb")
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def viewer_built() -> None:
     """The viewer is build output of `make assets`: required under CI, as Chromium is."""
     if not VIEWER.is_file():
@@ -75,6 +75,7 @@ def assert_diagram_shows_acceptance(page: Any) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("viewer_built")
 def test_the_diagram_shows_the_path_taken(page, browser, live_server, accepted):
     applicant, case = accepted
     log_in(page, applicant)
@@ -105,6 +106,7 @@ def test_the_diagram_shows_the_path_taken(page, browser, live_server, accepted):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("viewer_built")
 def test_a_life_event_in_separate_runs_shows_one_diagram_per_item(page, world):
     parent = newborn_in_separate_runs()
     log_in(page, parent.applicant)
