@@ -46,11 +46,11 @@ def summary(diagram: workflow_queries.Diagram, departments: dict[str, list[str]]
     parts = []
     if completed:
         parts.append(_("Completed: %(steps)s") % {"steps": separator.join(completed)})
-    if current:
+    if current:  # the run goes on; once it has ended, the steps not reached never will be
         parts.append(_("Current: %(steps)s") % {"steps": separator.join(current)})
         reached = {*diagram.completed, *(step.bpmn_id for step in diagram.current)}
         remaining = [name for i, name in names.items() if i not in reached]
-        if remaining:  # only while the run goes on: after its end, nothing remains
+        if remaining:
             parts.append(_("Remaining: %(steps)s") % {"steps": separator.join(remaining)})
     return pgettext("sentence separator", "; ").join(parts)
 
