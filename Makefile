@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements/lock.txt pyproject.toml | sha1sum | cut -c1-12)
 MANAGE := $(PY) manage.py
 
-.PHONY: demo test install lint types unit messages serve demo-data browser-deps clean bench
+.PHONY: demo test install lint types unit messages serve demo-data browser-deps clean bench assets
 
 $(STAMP): requirements/lock.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,7 +22,31 @@ messages: $(STAMP)
 	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && apt-get install -y -qq gettext >/dev/null; }
 	$(MANAGE) compilemessages --ignore=.venv --ignore='$(VENV)/*' -v 0
 
-demo: install messages
+# Front-end packages: pinned in package-lock.json, installed from the npm registry and
+# copied into static files, which serve them locally (ADR 0014). The copies are build
+# output, like the .mo files; `npm ci` runs again only when the lock file changes.
+NPM_STAMP := node_modules/.installed-$(shell sha1sum package-lock.json package.json | sha1sum | cut -c1-12)
+BPMN_JS := node_modules/bpmn-js
+BPMN_JS_STATIC := onewindow/core/static/vendor/bpmn-js
+
+$(NPM_STAMP): package-lock.json package.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	rm -f node_modules/.installed-* && touch $@
+
+ifeq ($(shell command -v npm),)
+assets:
+	@echo "npm is missing: the process diagram cannot be drawn (pages fall back to the timeline)." >&2
+	@echo "Install Node.js 20 with npm (Debian: apt-get install nodejs npm), then run make assets." >&2
+	@[ "$$CI" != "true" ] || { echo "npm is required under CI" >&2; exit 1; }
+else
+assets: $(NPM_STAMP)
+	mkdir -p $(BPMN_JS_STATIC)
+	install -C -m 644 $(BPMN_JS)/dist/bpmn-viewer.production.min.js \
+	  $(BPMN_JS)/dist/assets/diagram-js.css $(BPMN_JS)/dist/assets/bpmn-js.css \
+	  $(BPMN_JS)/LICENSE $(BPMN_JS_STATIC)/
+endif
+
+demo: install messages assets
 	$(MANAGE) migrate --noinput -v 0
 	$(MANAGE) collectstatic --noinput -v 0
 	$(MANAGE) load_demo_city
@@ -45,7 +69,7 @@ browser-deps:
 	@bash scripts/ensure_browser.sh
 
 # With CI=true the suite also runs on PostgreSQL, and missing services fail the run.
-unit: install messages browser-deps
+unit: install messages assets browser-deps
 	$(PY) -m pytest -q -n 2 --dist loadgroup
 	@if [ "$$CI" = "true" ]; then \
 	  bash scripts/ensure_services.sh && \
@@ -58,5 +82,5 @@ clean:
 	rm -rf $(VENV) var
 
 # Benchmarks: figures measured on this machine, with ratios to baselines in the same run.
-bench: install messages
+bench: install messages assets
 	$(MANAGE) bench

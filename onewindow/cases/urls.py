@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from onewindow.cases import timelimit_views, views
+from onewindow.cases import diagram, timelimit_views, views
 
 app_name = "cases"
 
@@ -27,4 +27,5 @@ urlpatterns = [
     path("<str:number>/", views.case_detail, name="detail"),
     path("<str:number>/receipt/", views.receipt, name="receipt"),
     path("<str:number>/supplement/", timelimit_views.resupply, name="resupply"),
+    path("<str:number>/diagram.json", diagram.case_diagram, name="diagram"),
 ]

@@ -559,3 +559,33 @@ def default_state_size(run: Run) -> int:
 
 
 _default_serializer = _make_serializer(SPIFF_CONFIG)
+
+
+# --- inspection -------------------------------------------------------------------
+
+COMPLETED = "completed"
+CURRENT = "current"
+
+
+def element_states(run: Run) -> dict[str, str]:
+    """Where the run stands, by BPMN element id: ``"completed"`` or ``"current"``.
+
+    Current: user tasks waiting for an officer, and whatever else holds the run up —
+    timers and boundary events waiting to fire, a parallel join waiting for its other
+    branches, an embedded subprocess still running. Elements the run has not reached
+    (or reached and cancelled) are absent. An element that is current again after
+    completing once (a loop back) is current. SpiffWorkflow's own bookkeeping tasks
+    (start, end joins, boundary splits) have no BPMN id and are left out.
+    """
+    states: dict[str, str] = {}
+    for task in run._workflow.get_tasks():  # includes the tasks of subprocesses
+        bpmn_id = task.task_spec.bpmn_id
+        if not bpmn_id:
+            continue
+        if task.has_state(TaskState.WAITING | TaskState.STARTED) or (
+            task.has_state(TaskState.READY) and task.task_spec.manual
+        ):
+            states[bpmn_id] = CURRENT
+        elif task.has_state(TaskState.COMPLETED):
+            states.setdefault(bpmn_id, COMPLETED)
+    return states

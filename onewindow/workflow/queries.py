@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -9,11 +10,14 @@ from django.db.models import Q, QuerySet
 from onewindow.identity.permissions import officer_roots
 from onewindow.identity.queries import department_scope_filter
 from onewindow.identity.roles import Role
-from onewindow.workflow import runs
+from onewindow.workflow import engine, runs
+from onewindow.workflow.bundle import BPMN, local_name, parse_xml
 from onewindow.workflow.choices import OPEN_TASK_STATUSES, Outcome
 from onewindow.workflow.engine import ProcessError
 from onewindow.workflow.models import ProcessDefinition, ProcessInstance, WorkTask
 from onewindow.workflow.permissions import CASEWORK_ROLES
+from onewindow.workflow.registry import ServiceContext
+from onewindow.workflow.validation import FLOW_NODES
 
 
 def _workable_filter(user: Any) -> Q:
@@ -74,3 +78,81 @@ def has_outcome(instance: ProcessInstance, outcome: str) -> bool:
     """Whether any step of the instance's process offers ``outcome``."""
     facts = runs.spec_of(instance.definition).facts
     return any(outcome in step.outcomes for step in facts.user_tasks.values())
+
+
+# --- the process diagram ------------------------------------------------------------
+
+ACTIVITIES = frozenset(["userTask", "serviceTask", "scriptTask", "businessRuleTask", "subProcess"])
+
+
+@dataclass(frozen=True)
+class CurrentStep:
+    """A current element and the department holding it (blank for a timer or a join)."""
+
+    bpmn_id: str
+    department_name: str
+    department_name_en: str
+    holder_department_code: str
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """A run drawn on its process file. Elements in neither ``completed`` nor
+    ``current`` are the remaining ones."""
+
+    xml: str  # the BPMN file of the definition the run started on, with its diagram
+    completed: list[str]  # element ids, in file order
+    current: list[CurrentStep]
+    taken_flows: list[str]  # flows whose both ends were reached (and are not both current)
+    activities: dict[str, str]  # id → name of every task and subprocess, in file order
+
+
+def diagram_of(instance: ProcessInstance) -> Diagram:
+    """Where the run stands, for its diagram. Reads only: the state is loaded without a
+    lock and never saved. The caller has checked that the user may see the run.
+    Raises ``engine.ProcessError`` when its definition can no longer be loaded."""
+    xml = instance.definition.bpmn_xml
+    states = engine.element_states(runs.load(instance, ServiceContext(instance_id=instance.pk)))
+    nodes: list[str] = []
+    activities: dict[str, str] = {}
+    taken: list[str] = []
+    for element in parse_xml(xml).iter(f"{{{BPMN}}}*"):
+        kind, element_id = local_name(element), element.get("id", "")
+        if kind in FLOW_NODES:
+            nodes.append(element_id)
+            if kind in ACTIVITIES:
+                activities[element_id] = element.get("name") or element_id
+        elif kind == "sequenceFlow":
+            ends = (
+                states.get(element.get("sourceRef", "")),
+                states.get(element.get("targetRef", "")),
+            )
+            # Between two current elements (a review still open and the join waiting
+            # for it) the flow is not taken yet.
+            if None not in ends and ends != (engine.CURRENT, engine.CURRENT):
+                taken.append(element_id)
+    holders: dict[str, list[WorkTask]] = {}
+    open_tasks = instance.tasks.filter(status__in=OPEN_TASK_STATUSES).select_related("department")
+    for task in open_tasks.order_by("created_at", "pk"):
+        holders.setdefault(task.bpmn_id, []).append(task)
+    current = []
+    for bpmn_id in nodes:
+        if states.get(bpmn_id) != engine.CURRENT:
+            continue
+        departments = [task.department for task in holders.get(bpmn_id, [])] or [None]
+        current += [
+            CurrentStep(
+                bpmn_id=bpmn_id,
+                department_name=department.name if department else "",
+                department_name_en=department.name_en if department else "",
+                holder_department_code=department.code if department else "",
+            )
+            for department in departments
+        ]
+    return Diagram(
+        xml=xml,
+        completed=[n for n in nodes if states.get(n) == engine.COMPLETED],
+        current=current,
+        taken_flows=taken,
+        activities=activities,
+    )

@@ -1,0 +1,138 @@
+"""The process diagram in a real Chromium: drawn by bpmn-js from our static files on the
+applicant's case page and the officer's task page, and, without JavaScript, a sentence
+pointing to the timeline instead."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from onewindow.cases import services
+from onewindow.cases.models import Case
+from onewindow.cases.tests.conftest import ADOPTION, open_task, submit
+from onewindow.cases.tests.test_browser import log_in, officer_page
+from onewindow.cases.tests.test_diagram import newborn_in_separate_runs
+from onewindow.conftest import in_ci, make_user
+from onewindow.identity.models import Department, User
+from onewindow.identity.roles import Role
+from onewindow.workflow import services as workflow_services
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+VIEWER = (
+    Path(__file__).resolve().parents[2]
+    / "core"
+    / "static"
+    / "vendor"
+    / "bpmn-js"
+    / "bpmn-viewer.production.min.js"
+)
+REVIEWS = ("Task_review_ga", "Task_review_wj", "Task_review_yb")
+
+
+@pytest.fixture
+def viewer_built() -> None:
+    """The viewer is build output of `make assets`: required under CI, as Chromium is."""
+    if not VIEWER.is_file():
+        if in_ci():
+            pytest.fail(f"{VIEWER} is missing: `make assets` copies it from node_modules")
+        pytest.skip("bpmn-js is not built: run `make assets`")
+
+
+@pytest.fixture
+def accepted(world: dict[str, User]) -> tuple[User, Case]:
+    """An adoption case (three departments in parallel) the window has accepted."""
+    applicant = make_user(username="citizen.diagram")
+    case = submit(applicant, ADOPTION)
+    window = world["mz.window"]
+    task = open_task(case, "Task_accept")
+    workflow_services.claim_task(actor=window, task_id=task.pk)
+    services.decide_task(actor=window, task_id=task.pk, outcome="accept", comment="材料齐全")
+    return applicant, case
+
+
+def shape(page: Any, bpmn_id: str) -> Any:
+    return page.locator(f".diagram-canvas g.djs-element[data-element-id='{bpmn_id}']")
+
+
+def assert_diagram_shows_acceptance(page: Any) -> None:
+    page.locator(".diagram-canvas[data-diagram-drawn] svg").first.wait_for()
+    assert "ow-completed" in (shape(page, "Task_accept").get_attribute("class") or "")
+    for review in REVIEWS:
+        assert "ow-current" in (shape(page, review).get_attribute("class") or "")
+    assert "ow-remaining" in (shape(page, "Task_finish").get_attribute("class") or "")
+    assert "ow-taken" in (shape(page, "Flow_ga").get_attribute("class") or "")
+    assert "ow-taken" not in (shape(page, "Flow_not_accepted").get_attribute("class") or "")
+    departments = page.locator(".ow-department")
+    assert departments.count() == 3
+    for name in ("上海市公安局", "上海市卫生健康委员会"):
+        badge = departments.filter(has_text=name)
+        assert badge.is_visible(), name
+    assert page.locator("[data-diagram-legend]").is_visible()
+    assert not page.locator("[data-diagram-fallback]").is_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("viewer_built")
+def test_the_diagram_shows_the_path_taken(page, browser, live_server, accepted):
+    applicant, case = accepted
+    log_in(page, applicant)
+    page.goto(f"/cases/{case.number}/")
+    assert_diagram_shows_acceptance(page)
+    image = page.locator(".diagram-canvas [role=img]")
+    label = image.get_attribute("aria-label") or ""
+    assert "已完成：窗口受理" in label
+    assert "公安审核（上海市公安局）" in label and "剩余：办结" in label
+
+    # Keyboard: nothing inside the image takes focus, and Tab leaves the diagram.
+    page.locator("#diagram-title").evaluate("h => { h.tabIndex = -1; h.focus(); }")
+    focused = []
+    for _step in range(3):
+        page.keyboard.press("Tab")
+        focused.append(page.evaluate("document.activeElement.closest('.diagram-list') !== null"))
+        assert page.evaluate("document.activeElement.closest('[role=img]') === null")
+    assert False in focused  # no trap
+
+    # The officer of one of the reviewing departments sees it on the task page too.
+    reviewer = make_user(
+        roles=[(Role.REVIEWING_OFFICER, Department.objects.get(code="310000-GA"))],
+        with_totp=True,
+    )
+    desk = officer_page(browser, live_server, reviewer)
+    desk.goto(f"/cases/tasks/{open_task(case, 'Task_review_ga').pk}/")
+    assert_diagram_shows_acceptance(desk)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("viewer_built")
+def test_a_life_event_in_separate_runs_shows_one_diagram_per_item(page, world):
+    parent = newborn_in_separate_runs()
+    log_in(page, parent.applicant)
+    page.goto(f"/cases/{parent.number}/")
+    drawn = page.locator(".diagram-canvas[data-diagram-drawn]")
+    drawn.nth(3).wait_for()
+    assert drawn.count() == 4
+    titles = page.locator(".diagram-figure h3").all_inner_texts()
+    assert titles == [child.service_name for child in parent.children.all()]
+    assert page.locator(".diagram-figure [role=img]").count() == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_javascript_the_timeline_tells_the_story(browser, live_server, accepted):
+    applicant, case = accepted
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", java_script_enabled=False
+    )
+    page = context.new_page()
+    log_in(page, applicant)
+    page.goto(f"/cases/{case.number}/")
+    assert page.locator("ol.timeline > li").count() == 2  # submitted, accepted
+    assert "材料齐全" in page.locator("ol.timeline").inner_text()
+    fallback = page.locator("[data-diagram-fallback]")
+    assert fallback.is_visible()
+    assert fallback.locator("a[href='#timeline-title']").is_visible()
+    assert not page.locator("[data-diagram-legend]").is_visible()
+    assert page.locator(".diagram-canvas").count() == 0
+    context.close()
