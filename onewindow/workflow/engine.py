@@ -571,8 +571,9 @@ def element_states(run: Run) -> dict[str, str]:
     """Where the run stands, by BPMN element id: ``"completed"`` or ``"current"``.
 
     Current: user tasks waiting for an officer, and whatever else holds the run up —
-    timers and boundary events waiting to fire, a parallel join waiting for its other
-    branches, an embedded subprocess still running. Elements the run has not reached
+    timers waiting to fire, a parallel join waiting for its other branches, an embedded
+    subprocess still running. Boundary events that merely stand by on a current task
+    (a reminder timer) are not steps of their own until they fire. Elements the run has not reached
     (or reached and cancelled) are absent. An element that is current again after
     completing once (a loop back) is current. SpiffWorkflow's own bookkeeping tasks
     (start, end joins, boundary splits) have no BPMN id and are left out.
@@ -581,6 +582,8 @@ def element_states(run: Run) -> dict[str, str]:
     for task in run._workflow.get_tasks():  # includes the tasks of subprocesses
         bpmn_id = task.task_spec.bpmn_id
         if not bpmn_id:
+            continue
+        if isinstance(task.task_spec, BoundaryEvent) and task.has_state(TaskState.WAITING):
             continue
         if task.has_state(TaskState.WAITING | TaskState.STARTED) or (
             task.has_state(TaskState.READY) and task.task_spec.manual

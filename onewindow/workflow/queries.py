@@ -116,11 +116,14 @@ def diagram_of(instance: ProcessInstance) -> Diagram:
     nodes: list[str] = []
     activities: dict[str, str] = {}
     taken: list[str] = []
-    for element in parse_xml(xml).iter(f"{{{BPMN}}}*"):
+    root = parse_xml(xml)
+    exceptional = _after_boundary_events(root)
+    for element in root.iter(f"{{{BPMN}}}*"):
         kind, element_id = local_name(element), element.get("id", "")
         if kind in FLOW_NODES:
             nodes.append(element_id)
-            if kind in ACTIVITIES:
+            # Reminders and escalations are not steps still to come; only shown once taken.
+            if kind in ACTIVITIES and (element_id not in exceptional or element_id in states):
                 activities[element_id] = element.get("name") or element_id
         elif kind == "sequenceFlow":
             ends = (
@@ -156,3 +159,20 @@ def diagram_of(instance: ProcessInstance) -> Diagram:
         taken_flows=taken,
         activities=activities,
     )
+
+
+def _after_boundary_events(root: Any) -> set[str]:
+    """Elements reached only through a boundary event: the exception paths (a timer's
+    reminder or escalation), which the run takes only when something goes wrong."""
+    incoming: dict[str, set[str]] = {}
+    for flow in root.iter(f"{{{BPMN}}}sequenceFlow"):
+        incoming.setdefault(flow.get("targetRef", ""), set()).add(flow.get("sourceRef", ""))
+    found = {e.get("id", "") for e in root.iter(f"{{{BPMN}}}boundaryEvent")}
+    changed = True
+    while changed:
+        changed = False
+        for target, sources in incoming.items():
+            if target not in found and sources and sources <= found:
+                found.add(target)
+                changed = True
+    return found

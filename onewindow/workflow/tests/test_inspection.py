@@ -76,7 +76,8 @@ def test_after_the_end_the_path_taken_is_completed_and_nothing_is_current() -> N
 
 def test_a_waiting_timer_and_a_running_subprocess_are_current() -> None:
     timer = engine.element_states(start((FIXTURES / "timer_escalation.bpmn").read_text()))
-    assert timer["Task_review"] == timer["Timer_overdue"] == "current"
+    # A boundary timer standing by on the current task is not a step of its own.
+    assert timer == {"StartEvent_1": "completed", "Task_review": "current"}
     assert "Task_escalated" not in timer
     nested = engine.element_states(start((FIXTURES / "subprocess.bpmn").read_text(), points=[1, 2]))
     assert nested["SubProcess_review"] == nested["Task_inner"] == "current"
