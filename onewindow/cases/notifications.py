@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 
+from onewindow.cases.choices import EXTENDED, RESUPPLIED, SUPPLEMENT_REQUESTED
 from onewindow.cases.models import Case
 from onewindow.notifications import services as notifications
 from onewindow.workflow.choices import Outcome
@@ -29,9 +30,18 @@ def tell_applicant(case: Case, kind: str, *, dedupe_key: str, **context: Any) ->
     )
 
 
+# Timeline entries that are not an officer's outcome (cases.choices).
+EVENT_LABELS = {
+    SUBMITTED: lambda: gettext("Submitted"),
+    SUPPLEMENT_REQUESTED: lambda: gettext("Asked for material"),
+    RESUPPLIED: lambda: gettext("Material supplied"),
+    EXTENDED: lambda: gettext("Time limit extended"),
+}
+
+
 def outcome_label(outcome: str) -> str:
-    if outcome == SUBMITTED:
-        return gettext("Submitted")
+    if outcome in EVENT_LABELS:
+        return EVENT_LABELS[outcome]()
     return str(Outcome(outcome).label) if outcome in Outcome.values else outcome
 
 
