@@ -4,7 +4,7 @@ left"), for the inbox, the task page, the applicant's case page and the API."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -38,6 +38,10 @@ class ClockView:
     @property
     def remaining_days(self) -> int:
         return self.total_days - self.used_days
+
+    @property
+    def last_day(self) -> date | None:
+        return clocks.last_day(self.due_at)
 
 
 def _detail(reading: clocks.ClockReading) -> str:
