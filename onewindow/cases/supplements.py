@@ -299,13 +299,12 @@ def resupply(
             request=request,
         )
         case.refresh_from_db(fields=["clock"])
-        due = case.clock.due_at if case.clock is not None else None
         notifications.tell_applicant(
             case,
             "case_resumed",
             dedupe_key=f"supplement:{supplement.pk}:answered",
             service=case.service_name,
-            due=due or "",
+            due=alerts.due_day(case.clock),
         )
         alerts.tell_holders(
             task,
