@@ -27,6 +27,7 @@ from onewindow.catalog import queries as catalog_queries
 from onewindow.catalog.models import LifeEvent
 from onewindow.core.errors import InvalidInput, NotFound, ServiceError
 from onewindow.forms import queries as forms_queries
+from onewindow.forms import spec
 from onewindow.forms.attachments import store_attachment, upload_field_name
 from onewindow.forms.rendering import SlotView, build_form, render_form, upload_slots
 from onewindow.forms.validation import coerce_data, validate_data
@@ -476,7 +477,10 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
             "view": view,
             "waiting": task.status == TaskStatus.SUSPENDED,
             "can_ask_supplement": may_decide and view.supplement is None,
-            "supplement_slots": own_case.form.attachments if own_case.form else [],
+            "supplement_slots": [
+                (slot["key"], spec.localized(slot, "label") or slot["key"])
+                for slot in (own_case.form.attachments if own_case.form else [])
+            ],
             "can_ask_extension": open_task and workflow_permissions.can_work_on(user, task),
             "pending_extension": queries.extensions_of(case, approved_only=False)
             .filter(task=task, status="pending")
