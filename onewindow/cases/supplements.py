@@ -257,7 +257,7 @@ def resupply(
         supplement = SupplementRequest.objects.select_for_update().get(pk=supplement.pk)
         if supplement.status != SupplementStatus.OPEN:
             raise Conflict(_("This supplement was already supplied."), code="supplement_closed")
-        case = Case.objects.select_for_update().select_related("clock").get(pk=case.pk)
+        case = Case.objects.select_for_update(of=("self",)).select_related("clock").get(pk=case.pk)
         now = timezone.now()
         if found:
             replaced = case.attachments.filter(slot__in=list(found))
