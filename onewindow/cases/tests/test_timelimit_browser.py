@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from onewindow.browser import low_contrast, tab_reaches, unlabelled_controls
 from onewindow.cases.choices import CaseStatus
 from onewindow.cases.models import Case
 from onewindow.cases.tests.conftest import PASSPORT, submit
@@ -101,27 +102,13 @@ def assert_landmarks(page: Any) -> None:
 
 
 def assert_every_control_labelled(form: Any) -> None:
-    unlabelled = form.evaluate(
-        """form => [...form.querySelectorAll('input:not([type=hidden]), select, textarea')]
-             .filter(el => el.labels.length === 0 || !el.labels[0].textContent.trim())
-             .map(el => el.id || el.name)"""
-    )
-    assert unlabelled == []
+    assert unlabelled_controls(form) == []
     names = form.evaluate(
         """form => [...form.querySelectorAll('input[type=text], textarea')]
              .map(el => [...el.labels].map(l => l.textContent.replace(/\\s+/g, ' ').trim())
              .join(' '))"""
     )
     assert len(names) == len(set(names)), names  # each reason says which material
-
-
-def tab_reaches(page: Any, start: str, target: str, *, limit: int = 12) -> bool:
-    page.locator(start).focus()
-    for _step in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(f"document.activeElement.matches({target!r})"):
-            return True
-    return False
 
 
 def clock_text(page: Any, selector: str) -> str:
@@ -157,6 +144,7 @@ def test_supplement_stops_the_clock_and_the_case_finishes_on_time(
     )
     form = review.locator("form.supplement-request")
     assert_landmarks(review)
+    assert low_contrast(review) == []
     assert_every_control_labelled(form)
     assert tab_reaches(review, "#id_slot_photo", "form.supplement-request button[type=submit]")
     # Sent empty from the keyboard: the refusal comes back focused, to be read out.
@@ -179,6 +167,7 @@ def test_supplement_stops_the_clock_and_the_case_finishes_on_time(
     applicant = person(browser, live_server, citizen)
     applicant.goto(f"/cases/{number}/")
     assert_landmarks(applicant)
+    assert low_contrast(applicant) == []
     request = applicant.locator("#supplement")
     assert request.locator("h3").inner_text() == "需补正的材料"
     assert "照片背景不是白色" in request.inner_text()
@@ -252,4 +241,5 @@ def test_supplement_stops_the_clock_and_the_case_finishes_on_time(
     assert applicant.locator(".ow-department").count() == 0
     label = applicant.locator(".diagram-canvas [role=img]").get_attribute("aria-label") or ""
     assert "已完成：" in label and "当前" not in label
+    assert low_contrast(applicant) == []
     applicant.context.close()
