@@ -18,18 +18,14 @@ day they act, in a new browser context.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from onewindow.browser import low_contrast, tab_reaches, unlabelled_controls
 from onewindow.cases.choices import CaseStatus
 from onewindow.cases.models import Case
-from onewindow.cases.tests.conftest import PASSPORT, submit
+from onewindow.cases.tests.conftest import PASSPORT, shanghai, submit
 from onewindow.cases.tests.test_browser import log_in
 from onewindow.cases.tests.test_diagram_browser import shape
 from onewindow.forms.tests.files import PNG
@@ -38,30 +34,14 @@ from onewindow.identity.models import User
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def at(day: str, hour: int) -> datetime:
-    return datetime.fromisoformat(f"{day}T{hour:02d}:00").replace(tzinfo=SHANGHAI)
-
-
 # March 2026 has no public holiday or adjusted working day: Monday to Friday work.
-SUBMITTED = at("2026-03-02", 9)  # Monday
-ACCEPTED = at("2026-03-02", 10)  # day 0 of the case (7) and of the review step (5)
-ASKED = at("2026-03-04", 10)  # Wednesday: Tue 3 and Wed 4 used by both clocks
-SEEN = at("2026-03-06", 18)  # Friday: the applicant reads the request
-RESUPPLIED = at("2026-03-09", 10)  # Monday: day 0 of the clocks' second segment
-RESUMED = at("2026-03-09", 11)
-APPROVED = at("2026-03-11", 10)  # Wednesday: Tue 10 and Wed 11 used, 4 of 7 in all
-
-
-@pytest.fixture
-def travel() -> Iterator[Any]:
-    """The controllable clock: ``travel(moment)`` jumps there; time then runs on."""
-    traveller = time_machine.travel(SUBMITTED, tick=True)
-    coordinates = traveller.start()
-    yield coordinates.move_to
-    traveller.stop()
+SUBMITTED = shanghai("2026-03-02", 9)  # Monday
+ACCEPTED = shanghai("2026-03-02", 10)  # day 0 of the case (7) and of the review step (5)
+ASKED = shanghai("2026-03-04", 10)  # Wednesday: Tue 3 and Wed 4 used by both clocks
+SEEN = shanghai("2026-03-06", 18)  # Friday: the applicant reads the request
+RESUPPLIED = shanghai("2026-03-09", 10)  # Monday: day 0 of the clocks' second segment
+RESUMED = shanghai("2026-03-09", 11)
+APPROVED = shanghai("2026-03-11", 10)  # Wednesday: Tue 10 and Wed 11 used, 4 of 7 in all
 
 
 def person(browser: Any, live_server: Any, user: User, *, officer: bool = False) -> Any:
@@ -120,6 +100,7 @@ def test_supplement_stops_the_clock_and_the_case_finishes_on_time(
     browser, live_server, world, travel
 ):
     citizen, window, reviewer = (world[n] for n in ("citizen.wang", "ga.window", "ga.review"))
+    travel(SUBMITTED)
     case = submit(citizen, PASSPORT)
     number = case.number
 
