@@ -1,7 +1,11 @@
 """Shared pieces of the browser tests (Playwright driving Debian's Chromium).
 
 Fixtures ``browser`` and ``page`` are provided to every test package by the root
-conftest; helpers here are the steps several journeys share.
+conftest; helpers here are the steps several journeys share, and targeted
+accessibility checks (contrast, labels, Tab order, Chinese left on English pages).
+Those stand in for axe-core, which would be a new npm development dependency loaded
+from node_modules into each page; the journeys need only these few rules, and each
+check is tested on a page made for it (core/tests/test_browser_checks.py).
 """
 
 from __future__ import annotations

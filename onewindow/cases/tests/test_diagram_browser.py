@@ -32,13 +32,17 @@ VIEWER = (
 REVIEWS = ("Task_review_ga", "Task_review_wj", "Task_review_yb")
 
 
-@pytest.fixture
-def viewer_built() -> None:
+def require_viewer() -> None:
     """The viewer is build output of `make assets`: required under CI, as Chromium is."""
     if not VIEWER.is_file():
         if in_ci():
             pytest.fail(f"{VIEWER} is missing: `make assets` copies it from node_modules")
         pytest.skip("bpmn-js is not built: run `make assets`")
+
+
+@pytest.fixture
+def viewer_built() -> None:
+    require_viewer()
 
 
 @pytest.fixture

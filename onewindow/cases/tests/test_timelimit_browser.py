@@ -27,7 +27,7 @@ from onewindow.cases.choices import CaseStatus
 from onewindow.cases.models import Case
 from onewindow.cases.tests.conftest import PASSPORT, shanghai, submit
 from onewindow.cases.tests.test_browser import log_in
-from onewindow.cases.tests.test_diagram_browser import shape
+from onewindow.cases.tests.test_diagram_browser import require_viewer, shape
 from onewindow.forms.tests.files import PNG
 from onewindow.identity.demo_data import DEMO_PASSWORD
 from onewindow.identity.models import User
@@ -211,6 +211,7 @@ def test_supplement_stops_the_clock_and_the_case_finishes_on_time(
         "审核 — 批准",
     ]
     # The diagram: the steps taken are completed, their flows taken, nothing current.
+    require_viewer()
     applicant.locator(".diagram-canvas[data-diagram-drawn] svg").first.wait_for()
     for task in ("Task_accept", "Task_review"):
         assert "ow-completed" in (shape(applicant, task).get_attribute("class") or "")
