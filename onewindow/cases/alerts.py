@@ -9,7 +9,7 @@ is sent once per deadline: an extension that moves the deadline may warn again.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.urls import reverse
@@ -19,6 +19,7 @@ from onewindow.cases.models import Case
 from onewindow.cases.queries import cases_by_instance
 from onewindow.identity.queries import holders_in
 from onewindow.notifications import services as notify
+from onewindow.workflow import clocks
 from onewindow.workflow import permissions as workflow_permissions
 from onewindow.workflow.choices import OPEN_TASK_STATUSES, AlertLevel, EscalationLevel
 from onewindow.workflow.models import Clock, Escalation, WorkTask
@@ -79,6 +80,13 @@ def tell_holders(task: WorkTask, kind: str, *, dedupe_key: str, case: Case, **co
     )
 
 
+def due_day(clock: Clock | None) -> date | str:
+    """The day a limit ends, as the pages show it (a limit ends at the midnight after
+    its last working day; "by 03-12 00:00" reads as one day more than "by 03-11")."""
+    day = clocks.last_day(clock.due_at) if clock is not None else None
+    return day or ""
+
+
 def _due_key(due: datetime | None) -> str:
     return due.isoformat() if due else "-"
 
@@ -91,7 +99,7 @@ def on_clock_alerted(sender: Any, clock: Clock, level: int, now: datetime, **kwa
     if task is not None:
         case = cases_by_instance([task.instance_id]).get(task.instance_id)
         if case is not None:
-            tell_holders(task, kind, dedupe_key=key, case=case, due=clock.due_at)
+            tell_holders(task, kind, dedupe_key=key, case=case, due=due_day(clock))
         return
     case = Case.objects.select_related("applicant").filter(clock=clock).first()
     if case is None:
@@ -100,10 +108,10 @@ def on_clock_alerted(sender: Any, clock: Clock, level: int, now: datetime, **kwa
         instance_id=case.instance_id, status__in=OPEN_TASK_STATUSES
     )
     for open_task in open_tasks:
-        tell_holders(open_task, kind, dedupe_key=key, case=case, due=clock.due_at)
+        tell_holders(open_task, kind, dedupe_key=key, case=case, due=due_day(clock))
     if overdue:
         notifications.tell_applicant(
-            case, "case_overdue", dedupe_key=key, service=case.service_name, due=clock.due_at
+            case, "case_overdue", dedupe_key=key, service=case.service_name, due=due_day(clock)
         )
 
 
@@ -121,7 +129,7 @@ def on_task_escalated(sender: Any, escalation: Escalation, **kwargs: Any) -> Non
         case=case,
         task=task,
         link=reverse("cases:task", args=[task.pk]),
-        due=task.clock.due_at if task.clock else "",
+        due=due_day(task.clock),
         holder=holder,
         level=escalation.level,
     )

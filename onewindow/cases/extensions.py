@@ -187,5 +187,5 @@ def _apply(
         service=case.service_name,
         days=extension.days,
         reason=extension.reason,
-        due=case.clock.due_at if case.clock else "",
+        due=alerts.due_day(case.clock),
     )

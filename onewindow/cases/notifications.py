@@ -28,16 +28,18 @@ def tell_applicant(case: Case, kind: str, *, dedupe_key: str, **context: Any) ->
     )
 
 
+# Timeline entries that are not an officer's outcome (cases.choices).
+EVENT_LABELS = {
+    SUBMITTED: lambda: gettext("Submitted"),
+    SUPPLEMENT_REQUESTED: lambda: gettext("Asked for material"),
+    RESUPPLIED: lambda: gettext("Material supplied"),
+    EXTENDED: lambda: gettext("Time limit extended"),
+}
+
+
 def outcome_label(outcome: str) -> str:
-    """Words for a timeline entry: an officer's outcome, or what moved the clock."""
-    labels = {
-        SUBMITTED: gettext("Submitted"),
-        SUPPLEMENT_REQUESTED: gettext("Supplement requested"),
-        RESUPPLIED: gettext("Material supplied"),
-        EXTENDED: gettext("Time limit extended"),
-    }
-    if outcome in labels:
-        return labels[outcome]
+    if outcome in EVENT_LABELS:
+        return EVENT_LABELS[outcome]()
     return str(Outcome(outcome).label) if outcome in Outcome.values else outcome
 
 

@@ -4,9 +4,8 @@ left"), for the inbox, the task page, the applicant's case page and the API."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -41,12 +40,8 @@ class ClockView:
         return self.total_days - self.used_days
 
     @property
-    def due_day(self) -> date | None:
-        """The last day of the limit: people read "by 24 November", not "by 00:00 on
-        the 25th", though that is the same moment."""
-        if self.due_at is None:
-            return None
-        return timezone.localdate(self.due_at - timedelta(microseconds=1))
+    def last_day(self) -> date | None:
+        return clocks.last_day(self.due_at)
 
 
 def _detail(reading: clocks.ClockReading) -> str:

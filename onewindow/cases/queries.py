@@ -22,10 +22,19 @@ def _cases() -> QuerySet[Case]:
     return Case.objects.select_related("department", "company", "applicant", "clock")
 
 
+def _children() -> QuerySet[Case]:
+    """A life event's items in the order they were filed: the event's order."""
+    return _cases().order_by("pk")
+
+
 def my_cases(user: Any) -> QuerySet[Case]:
     """The applicant's cases (and their companies'), newest first; children appear
     under their parent."""
-    return _cases().filter(applicant_filter(user), parent__isnull=True)
+    return (
+        _cases()
+        .filter(applicant_filter(user), parent__isnull=True)
+        .prefetch_related(Prefetch("children", queryset=_children()))
+    )
 
 
 def case_for(user: Any, number: str) -> Case:
@@ -38,7 +47,7 @@ def case_for(user: Any, number: str) -> Case:
         .prefetch_related(
             Prefetch("events", queryset=events),
             Prefetch(
-                "children", queryset=_cases().select_related("form").prefetch_related("events")
+                "children", queryset=_children().select_related("form").prefetch_related("events")
             ),
             "attachments",
         )

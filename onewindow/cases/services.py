@@ -20,9 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from onewindow.audit.models import Outcome as AuditOutcome
 from onewindow.audit.services import record_event
 from onewindow.cases import notifications, permissions, timeliness
-from onewindow.cases.choices import FINAL_STATUSES, OUTCOMES_NEEDING_REASON, CaseStatus
+from onewindow.cases.choices import FINAL_STATUSES, OUTCOMES_NEEDING_REASON, SUBMITTED, CaseStatus
 from onewindow.cases.models import Case, CaseCounter, CaseEvent
-from onewindow.cases.notifications import SUBMITTED
 from onewindow.catalog import queries as catalog_queries
 from onewindow.catalog.models import LifeEvent, ServiceItemVersion
 from onewindow.core.errors import Forbidden, InvalidInput, NotFound

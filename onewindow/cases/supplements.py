@@ -257,7 +257,7 @@ def resupply(
         supplement = SupplementRequest.objects.select_for_update().get(pk=supplement.pk)
         if supplement.status != SupplementStatus.OPEN:
             raise Conflict(_("This supplement was already supplied."), code="supplement_closed")
-        case = Case.objects.select_for_update().select_related("clock").get(pk=case.pk)
+        case = Case.objects.select_for_update(of=("self",)).select_related("clock").get(pk=case.pk)
         now = timezone.now()
         if found:
             replaced = case.attachments.filter(slot__in=list(found))
@@ -299,13 +299,12 @@ def resupply(
             request=request,
         )
         case.refresh_from_db(fields=["clock"])
-        due = case.clock.due_at if case.clock is not None else None
         notifications.tell_applicant(
             case,
             "case_resumed",
             dedupe_key=f"supplement:{supplement.pk}:answered",
             service=case.service_name,
-            due=due or "",
+            due=alerts.due_day(case.clock),
         )
         alerts.tell_holders(
             task,

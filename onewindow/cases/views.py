@@ -28,9 +28,10 @@ from onewindow.catalog.models import LifeEvent
 from onewindow.core.errors import InvalidInput, NotFound, ServiceError
 from onewindow.forms import queries as forms_queries
 from onewindow.forms import services as forms_services
+from onewindow.forms import spec
 from onewindow.forms.attachments import store_attachment, upload_field_name
 from onewindow.forms.merge import MergedForm
-from onewindow.forms.rendering import build_form, render_form
+from onewindow.forms.rendering import SlotView, build_form, render_form, upload_slots
 from onewindow.forms.validation import coerce_data, validate_data
 from onewindow.identity.models import User
 from onewindow.identity.permissions import is_officer
@@ -271,6 +272,7 @@ class CaseView:
     children: list[CaseView] = field(default_factory=list)
     clock: ClockView | None = None
     supplement: SupplementRequest | None = None  # the one awaited, if any
+    supplement_slots: list[SlotView] = field(default_factory=list)  # its file inputs
     extensions: list[Extension] = field(default_factory=list)  # approved
     holdings: list[accountability.Holding] = field(default_factory=list)  # officers only
     where: accountability.Share | None = None
@@ -322,6 +324,7 @@ def _case_view(case: Case, *, for_officer: bool = False) -> CaseView:
     roles = dict(WorkTask.objects.filter(pk__in=task_ids).values_list("pk", "role"))
     now = timezone.now()
     holdings = accountability.holdings(case, now) if for_officer else []
+    supplement = queries.open_supplement(case)
     return CaseView(
         case=case,
         answers=_answers(case.form, case.data),
@@ -336,11 +339,21 @@ def _case_view(case: Case, *, for_officer: bool = False) -> CaseView:
             for child in children
         ],
         clock=clock_view(case.clock, now),
-        supplement=queries.open_supplement(case),
+        supplement=supplement,
+        supplement_slots=_supplement_slots(supplement),
         extensions=list(queries.extensions_of(case, approved_only=True)),
         holdings=holdings,
         where=accountability.where_time_went(holdings) if holdings else None,
     )
+
+
+def _supplement_slots(supplement: SupplementRequest | None) -> list[SlotView]:
+    """The file inputs for the materials asked for, from the form of the case asked
+    (a life event's item, when the request is about one of them)."""
+    if supplement is None or supplement.case.form is None:
+        return []
+    slots = [item["slot"] for item in supplement.items if item["slot"]]
+    return upload_slots(supplement.case.form, slots)
 
 
 def _visible_case(request: HttpRequest, number: str) -> Case:
@@ -505,7 +518,10 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
             "view": view,
             "waiting": task.status == TaskStatus.SUSPENDED,
             "can_ask_supplement": may_decide and view.supplement is None,
-            "supplement_slots": own_case.form.attachments if own_case.form else [],
+            "supplement_slots": [
+                (slot["key"], spec.localized(slot, "label") or slot["key"])
+                for slot in (own_case.form.attachments if own_case.form else [])
+            ],
             "can_ask_extension": open_task and workflow_permissions.can_work_on(user, task),
             "pending_extension": queries.extensions_of(case, approved_only=False)
             .filter(task=task, status="pending")

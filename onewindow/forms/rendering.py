@@ -16,7 +16,7 @@ language (``*_en`` in English).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -159,6 +159,17 @@ def build_form(
     return RenderedForm(
         title=title() if callable(title) else "", sections=sections, slots=slots, summary=summary
     )
+
+
+def upload_slots(definition: spec.DefinitionLike, keys: Iterable[str]) -> list[SlotView]:
+    """The file inputs of some of the form's slots, each one required: the materials a
+    supplement request (补正) asks for again. Rendered with ``forms/_slot.html``."""
+    wanted = set(keys)
+    return [
+        _slot({**slot, "required": True}, [], None)
+        for slot in definition.attachments or []
+        if slot["key"] in wanted
+    ]
 
 
 def _display(value: Any) -> str:

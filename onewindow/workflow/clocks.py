@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from fractions import Fraction
 
 from django.utils import timezone
@@ -50,6 +50,19 @@ class ClockReading:
     @property
     def overdue_days(self) -> int:
         return max(0, -self.remaining_days)
+
+    @property
+    def last_day(self) -> date | None:
+        return last_day(self.due_at)
+
+
+def last_day(due_at: datetime | None) -> date | None:
+    """The last local day of a limit ending at ``due_at``. A limit ends at the midnight
+    that closes its last working day, so people read "by the end of 03-11", not
+    "by 03-12 00:00", which looks like one day more."""
+    if due_at is None:
+        return None
+    return timezone.localdate(due_at - timedelta(microseconds=1))
 
 
 def total_days(clock: Clock) -> int:

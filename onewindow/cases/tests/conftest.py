@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from onewindow.cases import demo, services
 from onewindow.cases.models import Case
@@ -77,3 +81,27 @@ def open_task(case: Case, bpmn_id: str) -> WorkTask:
         .filter(bpmn_id=bpmn_id, status__in=["ready", "claimed"])
         .get()
     )
+
+
+def shanghai(day: str, hour: int) -> datetime:
+    """``hour`` o'clock on ``day`` (YYYY-MM-DD) in the city's time."""
+    return datetime.fromisoformat(f"{day}T{hour:02d}:00").replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture
+def travel() -> Iterator[Callable[[datetime], None]]:
+    """A controllable clock: ``travel(moment)`` jumps there and time runs on from it.
+    time-machine patches the process, so the live server's thread (browser tests)
+    reads the travelled time too."""
+    started: list[Any] = []
+
+    def to(moment: datetime) -> None:
+        if started:
+            started[1].move_to(moment)
+        else:
+            traveller = time_machine.travel(moment, tick=True)
+            started.extend([traveller, traveller.start()])
+
+    yield to
+    if started:
+        started[0].stop()

@@ -20,10 +20,10 @@ from onewindow.identity.roles import Role
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
-def log_in(page: Any, user: User, *, officer: bool = False) -> None:
+def log_in(page: Any, user: User, *, officer: bool = False, password: str = PASSWORD) -> None:
     page.goto("/login/")
     page.locator("#id_username").fill(user.username)
-    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_password").fill(password)
     with page.expect_navigation():
         page.locator("#id_password").press("Enter")
     if officer:

@@ -1,0 +1,31 @@
+"""The targeted accessibility checks the journeys use (onewindow.browser), on pages
+made for them: each finds what it is meant to find, and nothing on a clean page."""
+
+from __future__ import annotations
+
+import pytest
+
+from onewindow.browser import low_contrast
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+PAGE = """<!DOCTYPE html><html lang="en"><body style="background: #fff">
+<p id="black">Black on white</p>
+<p id="grey" style="color: #999">Light grey on white (2.85:1)</p>
+<h1 id="large" style="color: #949494; font-size: 32px">Large grey heading (3.03:1)</h1>
+<div style="background: #1b5e20"><span id="dark" style="color: #2e7d32">Green on green</span></div>
+<div style="background: rgba(0, 0, 0, 0.5)"><span id="blend" style="color: #777">Grey on
+half-black over white</span></div>
+<p id="hidden" hidden style="color: #eee">Hidden</p>
+</body></html>"""
+
+
+def test_low_contrast_finds_small_pale_text_and_blends_backgrounds(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_content(PAGE)
+    found = {item["text"].split()[0]: item for item in low_contrast(page)}
+    assert set(found) == {"Light", "Green", "Grey"}
+    assert found["Light"]["ratio"] == 2.85
+    assert found["Grey"]["background"] == "rgb(127.5, 127.5, 127.5)"
+    context.close()
