@@ -84,7 +84,7 @@ def test_parallel_application_journey(page, browser, live_server, world):
     page.locator("#id_child_birth_date").fill("2025-01-15")
     page.locator("#id_declaration").check()
     with page.expect_navigation():
-        page.locator("form.application-form button[type=submit]").click()
+        page.locator("form.application-form button[type=submit]:not([value=save_draft])").click()
     assert "/receipt/" in page.url
     number = page.locator(".case-number").inner_text().strip()
     assert Case.objects.get(number=number).applicant_id == citizen.pk
