@@ -1,0 +1,65 @@
+"""Fixed 2026 moments and short-hands for the time-limit tests.
+
+Hand-checked dates (2026 official calendar, as the workdays package knows it): March
+has no holidays; Qingming is Mon 04-06 (with the weekend 04-04, 04-05 before it).
+Mon 2026-03-02 is a Monday; 03-07/08 and 03-14/15 are weekends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import time_machine
+
+from onewindow.cases import services
+from onewindow.cases.models import Case
+from onewindow.cases.tests.conftest import PASSPORT, open_task, submit
+from onewindow.identity.models import User
+from onewindow.workflow import services as workflow_services
+from onewindow.workflow.models import Clock, WorkTask
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(day: str, hour: int = 10, minute: int = 0) -> datetime:
+    """A moment in the city's time: ``at("2026-03-02", 10)``."""
+    year, month, dom = (int(part) for part in day.split("-"))
+    return datetime(year, month, dom, hour, minute, tzinfo=SHANGHAI)
+
+
+def midnight(day: str) -> datetime:
+    """Local midnight starting ``day``: the close of the day before."""
+    return at(day, 0)
+
+
+@contextmanager
+def travel(moment: datetime) -> Iterator[Any]:
+    with time_machine.travel(moment, tick=False) as traveller:
+        yield traveller
+
+
+def decide(user: User, task: WorkTask, outcome: str, *, claim: bool = True) -> Case:
+    if claim:
+        workflow_services.claim_task(actor=user, task_id=task.pk)
+    return services.decide_task(actor=user, task_id=task.pk, outcome=outcome, comment="理由")
+
+
+def accepted_passport(world: dict[str, User], moment: datetime) -> tuple[Case, WorkTask]:
+    """citizen.wang's passport case, filed and accepted at ``moment``; its review task
+    (limit 5 working days) waits in the 公安 inbox. The case's limit is 7."""
+    with travel(moment):
+        case = submit(world["citizen.wang"], PASSPORT)
+        decide(world["ga.window"], open_task(case, "Task_accept"), "accept")
+    case.refresh_from_db()
+    return case, open_task(case, "Task_review")
+
+
+def clock_of(obj: Case | WorkTask) -> Clock:
+    """The object's clock, read again from the database."""
+    clock = type(obj).objects.select_related("clock").get(pk=obj.pk).clock
+    assert clock is not None
+    return clock
