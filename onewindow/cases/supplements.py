@@ -37,6 +37,7 @@ from onewindow.workflow import permissions as workflow_permissions
 from onewindow.workflow import queries as workflow_queries
 from onewindow.workflow import services as workflow_services
 from onewindow.workflow.bundle import msg
+from onewindow.workflow.choices import TaskStatus
 from onewindow.workflow.models import WorkTask
 
 MAX_TEXT = 500
@@ -101,6 +102,14 @@ def request_supplement(
         task = workflow_queries.task_for_officer(actor, task_id)
     except WorkTask.DoesNotExist:
         raise NotFound(_("No such task.")) from None
+    # The order of ``complete_task``'s checks: the officers of the step's lane learn
+    # why they cannot act (the step waits already, or is done); others are refused.
+    may_work = workflow_permissions.can_work_on(actor, task)
+    if may_work and task.status == TaskStatus.SUSPENDED:
+        message = _("A supplement request for this case is already open.")
+        raise Conflict(message, code="supplement_open")
+    if may_work and task.status not in (TaskStatus.READY, TaskStatus.CLAIMED):
+        raise Conflict(_("This task is no longer open."), code="task_closed")
     if not workflow_permissions.can_complete(actor, task):
         record_event(
             actor=actor,
