@@ -189,7 +189,8 @@ def _set_status(together: list[Case], case: Case, status: str, now: Any) -> None
 
 def open_request(user: Any, number: str) -> SupplementRequest:
     """The open supplement request of a case the user applied for (or one of its
-    items'); ``NotFound`` otherwise."""
+    items'); ``Conflict`` when their case awaits none (already answered), ``NotFound``
+    when the case is not theirs."""
     found = (
         SupplementRequest.objects.select_related("case", "case__form", "task")
         .filter(status=SupplementStatus.OPEN)
@@ -201,8 +202,13 @@ def open_request(user: Any, number: str) -> SupplementRequest:
         .order_by("pk")
         .first()
     )
+    message = _("No supplement is awaited for this case.")
+    if found is None:
+        case = Case.objects.select_related("company").filter(number=number).first()
+        if case is not None and permissions.is_party(user, case):
+            raise Conflict(message, code="supplement_closed")
     if found is None or not permissions.is_party(user, found.case):
-        raise NotFound(_("No supplement is awaited for this case."))
+        raise NotFound(message)
     return found
 
 
