@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -246,6 +247,21 @@ def _answer_attachments(
     return found
 
 
+def _replace_files(case: Case, found: dict[str, Attachment]) -> None:
+    """The answer's files take the place of the old ones of their slots, on the case
+    holding the application's files: a life event's parent holds its items' files
+    (uploaded once through the merged form), and officers read them there."""
+    holder = case.parent if case.parent_id is not None else case
+    assert holder is not None
+    old = holder.attachments.filter(slot__in=list(found))
+    if holder.pk != case.pk and case.form is not None:
+        # Another item's material of the same name stays; a shared one is this one too.
+        shared = [slot["key"] for slot in case.form.attachments if slot.get("shared")]
+        old = old.filter(Q(definition__key=case.form.key) | Q(slot__in=shared))
+    holder.attachments.remove(*old)
+    holder.attachments.add(*found.values())
+
+
 def resupply(
     *,
     applicant: User,
@@ -275,9 +291,7 @@ def resupply(
         case = Case.objects.select_for_update().select_related("clock").get(pk=case.pk)
         now = timezone.now()
         if found:
-            replaced = case.attachments.filter(slot__in=list(found))
-            case.attachments.remove(*replaced)
-            case.attachments.add(*found.values())
+            _replace_files(case, found)
             supplement.answer_attachments.set(found.values())
         if cleaned_data is not None:
             case.data = cleaned_data
