@@ -288,7 +288,9 @@ def resupply(
         supplement = SupplementRequest.objects.select_for_update().get(pk=supplement.pk)
         if supplement.status != SupplementStatus.OPEN:
             raise Conflict(_("This supplement was already supplied."), code="supplement_closed")
-        case = Case.objects.select_for_update().select_related("clock").get(pk=case.pk)
+        # "of self": the clock is the nullable side of an outer join, which PostgreSQL
+        # refuses to lock.
+        case = Case.objects.select_for_update(of=("self",)).select_related("clock").get(pk=case.pk)
         now = timezone.now()
         if found:
             _replace_files(case, found)
