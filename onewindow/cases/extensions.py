@@ -83,7 +83,7 @@ def request_extension(
             request=request,
         )
         alerts.tell(
-            permissions.extension_deciders(task),
+            permissions.extension_deciders(extension),
             "extension_requested",
             dedupe_key=f"extension:{extension.pk}:requested",
             case=case,
