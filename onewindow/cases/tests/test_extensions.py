@@ -264,7 +264,7 @@ def test_the_requester_may_not_decide_their_own(world, passport):
 
 
 # role → where it is held → what deciding an extension of a 公安 step gives.
-DECIDE_MATRIX = {
+DECIDE_MATRIX: dict[str, dict[str, object]] = {
     Role.DEPARTMENT_LEAD: {"310000-GA": "approved", "310000-MZ": NotFound, "310000": "approved"},
     Role.SUPERVISOR: {"310000-GA": "approved", "310000-MZ": NotFound, "310000": "approved"},
     Role.REVIEWING_OFFICER: {"310000-GA": Forbidden, "310000-MZ": NotFound, "310000": Forbidden},

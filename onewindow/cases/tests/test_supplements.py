@@ -11,7 +11,6 @@ both clocks; the answer on Mon 03-09 starts a new day 0, so 5 case days remain
 
 import pytest
 from django.core import mail
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from onewindow.audit.models import AuditEvent
 from onewindow.cases import supplements
@@ -25,12 +24,11 @@ from onewindow.cases.tests.timekit import (
     decide,
     midnight,
     travel,
+    upload,
 )
 from onewindow.conftest import make_user
 from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from onewindow.forms import queries as forms_queries
-from onewindow.forms.attachments import store_attachment
-from onewindow.forms.tests.files import PDF, PNG
+from onewindow.forms.tests.files import PDF
 from onewindow.identity.models import Department
 from onewindow.identity.roles import Role
 from onewindow.notifications.models import Notification, OutboxMessage
@@ -60,15 +58,6 @@ def ask(world, task, items=PHOTO, *, who="ga.review", when=ASKED, note=""):
             items=items,
             note=note,
         )
-
-
-def upload(user, slot="photo", *, form="passport", name="new.png", content=PNG):
-    return store_attachment(
-        owner=user,
-        definition=forms_queries.latest_definition(form),
-        slot=slot,
-        upload=SimpleUploadedFile(name, content),
-    )
 
 
 def answer(world, case, attachments, *, when=ANSWERED, who="citizen.wang", **extra):

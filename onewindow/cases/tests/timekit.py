@@ -14,10 +14,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from onewindow.cases import services
 from onewindow.cases.models import Case
 from onewindow.cases.tests.conftest import PASSPORT, open_task, submit
+from onewindow.forms import queries as forms_queries
+from onewindow.forms.attachments import store_attachment
+from onewindow.forms.models import Attachment
+from onewindow.forms.tests.files import PNG
 from onewindow.identity.models import User
 from onewindow.workflow import services as workflow_services
 from onewindow.workflow.models import Clock, WorkTask
@@ -56,6 +61,23 @@ def accepted_passport(world: dict[str, User], moment: datetime) -> tuple[Case, W
         decide(world["ga.window"], open_task(case, "Task_accept"), "accept")
     case.refresh_from_db()
     return case, open_task(case, "Task_review")
+
+
+def upload(
+    user: User,
+    slot: str = "photo",
+    *,
+    form: str = "passport",
+    name: str = "new.png",
+    content: bytes = PNG,
+) -> Attachment:
+    """A file ``user`` uploaded for ``slot`` of the latest version of ``form``."""
+    return store_attachment(
+        owner=user,
+        definition=forms_queries.latest_definition(form),
+        slot=slot,
+        upload=SimpleUploadedFile(name, content),
+    )
 
 
 def clock_of(obj: Case | WorkTask) -> Clock:
