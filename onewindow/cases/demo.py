@@ -19,7 +19,7 @@ from onewindow.forms import queries as forms_queries
 from onewindow.identity.models import LegalPerson, User
 from onewindow.workflow import queries as workflow_queries
 from onewindow.workflow import services as workflow_services
-from onewindow.workflow.models import ProcessDefinition
+from onewindow.workflow.models import ProcessDefinition, bundle_sha256
 
 WORKFLOW_PROCESSES = Path(__file__).resolve().parent.parent / "workflow" / "processes"
 FORMS = Path(__file__).resolve().parent / "demo_content"
@@ -49,18 +49,19 @@ BINDINGS: dict[str, tuple[str, str]] = {
 
 
 def load_processes() -> dict[str, ProcessDefinition]:
+    """Upload each demo process whose files differ from its latest version (new cases
+    then start on the new version; running ones keep theirs)."""
     loaded = {}
     for key, (name, bpmn, dmn) in PROCESSES.items():
-        try:
-            loaded[key] = workflow_queries.latest_definition(key)
-        except ProcessDefinition.DoesNotExist:
-            loaded[key] = workflow_services.upload_definition(
-                actor=None,
-                key=key,
-                name=name,
-                bpmn_xml=(WORKFLOW_PROCESSES / bpmn).read_text(encoding="utf-8"),
-                dmn_files={f: (WORKFLOW_PROCESSES / f).read_text(encoding="utf-8") for f in dmn},
-            )
+        bpmn_xml = (WORKFLOW_PROCESSES / bpmn).read_text(encoding="utf-8")
+        dmn_files = {f: (WORKFLOW_PROCESSES / f).read_text(encoding="utf-8") for f in dmn}
+        latest = ProcessDefinition.objects.filter(key=key).order_by("-version").first()
+        if latest is not None and latest.sha256 == bundle_sha256(bpmn_xml, dmn_files):
+            loaded[key] = latest
+            continue
+        loaded[key] = workflow_services.upload_definition(
+            actor=None, key=key, name=name, bpmn_xml=bpmn_xml, dmn_files=dmn_files
+        )
     return loaded
 
 

@@ -9,11 +9,10 @@ from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 
+from onewindow.cases.choices import EXTENDED, RESUPPLIED, SUBMITTED, SUPPLEMENT_REQUESTED
 from onewindow.cases.models import Case
 from onewindow.notifications import services as notifications
 from onewindow.workflow.choices import Outcome
-
-SUBMITTED = "submitted"
 
 
 def tell_applicant(case: Case, kind: str, *, dedupe_key: str, **context: Any) -> bool:
@@ -30,8 +29,15 @@ def tell_applicant(case: Case, kind: str, *, dedupe_key: str, **context: Any) ->
 
 
 def outcome_label(outcome: str) -> str:
-    if outcome == SUBMITTED:
-        return gettext("Submitted")
+    """Words for a timeline entry: an officer's outcome, or what moved the clock."""
+    labels = {
+        SUBMITTED: gettext("Submitted"),
+        SUPPLEMENT_REQUESTED: gettext("Supplement requested"),
+        RESUPPLIED: gettext("Material supplied"),
+        EXTENDED: gettext("Time limit extended"),
+    }
+    if outcome in labels:
+        return labels[outcome]
     return str(Outcome(outcome).label) if outcome in Outcome.values else outcome
 
 

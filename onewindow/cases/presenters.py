@@ -4,8 +4,9 @@ left"), for the inbox, the task page, the applicant's case page and the API."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -39,6 +40,14 @@ class ClockView:
     def remaining_days(self) -> int:
         return self.total_days - self.used_days
 
+    @property
+    def due_day(self) -> date | None:
+        """The last day of the limit: people read "by 24 November", not "by 00:00 on
+        the 25th", though that is the same moment."""
+        if self.due_at is None:
+            return None
+        return timezone.localdate(self.due_at - timedelta(microseconds=1))
+
 
 def _detail(reading: clocks.ClockReading) -> str:
     remaining = reading.remaining_days
@@ -52,6 +61,8 @@ def _detail(reading: clocks.ClockReading) -> str:
         return ngettext(
             "Overdue by %(days)d working day.", "Overdue by %(days)d working days.", -remaining
         ) % {"days": -remaining}
+    if reading.colour == "red":  # past the deadline, no working day since
+        return _("The time limit has passed.")
     return ngettext(
         "%(days)d working day left of %(total)d.",
         "%(days)d working days left of %(total)d.",

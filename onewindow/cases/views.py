@@ -27,7 +27,9 @@ from onewindow.catalog import queries as catalog_queries
 from onewindow.catalog.models import LifeEvent
 from onewindow.core.errors import InvalidInput, NotFound, ServiceError
 from onewindow.forms import queries as forms_queries
+from onewindow.forms import services as forms_services
 from onewindow.forms.attachments import store_attachment, upload_field_name
+from onewindow.forms.merge import MergedForm
 from onewindow.forms.rendering import build_form, render_form
 from onewindow.forms.validation import coerce_data, validate_data
 from onewindow.identity.models import User
@@ -74,30 +76,38 @@ def application_page(
     template: str,
     context: dict[str, Any],
 ) -> HttpResponse:
-    """The application form of an item or a life event: GET shows it; POST stores the
-    uploads, then files the case and redirects to its receipt."""
+    """The application form of an item or a life event: GET shows it (with the draft
+    kept last time); POST stores the uploads, then either keeps a draft ("save and
+    continue later") or files the case and redirects to its receipt."""
     user = _current_user(request)
     errors: dict[str, list[Any]] = {}
     kept = _kept_attachments(request, user, definition)
+    draft_context = f"apply:{service}"
+    anchor = definition.definitions[0] if isinstance(definition, MergedForm) else definition
+    draft = None
+    if request.method != "POST":
+        draft = forms_services.load_draft(owner=user, definition=anchor, context=draft_context)
+        if draft is not None:
+            kept = _draft_attachments(user, definition, draft.data)
+    if request.method == "POST" and request.POST.get("action") == "save_draft":
+        kept.update(_store_uploads(request, user, definition, errors))
+        forms_services.save_draft(
+            owner=user,
+            definition=anchor,
+            context=draft_context,
+            data=request.POST,
+            shape=definition,
+            attachments={slot: a.pk for slot, a in kept.items()},
+            request=request,
+        )
+        messages.success(request, _("Your draft was saved; you can come back to it later."))
+        return redirect(request.path)
     if request.method == "POST":
         key = request.POST.get("idempotency_key", "").strip()[:100]
         existing = queries.my_cases(user).filter(idempotency_key=key).first() if key else None
         if existing is not None:  # a double click: the first attempt's case
             return redirect("cases:receipt", number=existing.number)
-        for slot in definition.attachments or []:
-            upload = request.FILES.get(upload_field_name(slot["key"]))
-            if upload is None:
-                continue
-            try:
-                kept[slot["key"]] = store_attachment(
-                    owner=user,
-                    definition=definition,
-                    slot=slot["key"],
-                    upload=upload,
-                    request=request,
-                )
-            except InvalidInput as error:
-                errors.update(error.fields)
+        kept.update(_store_uploads(request, user, definition, errors))
         for slot in definition.attachments or []:
             name = upload_field_name(slot["key"])
             if slot.get("required") and slot["key"] not in kept and name not in errors:
@@ -120,6 +130,9 @@ def application_page(
             except ServiceError as error:
                 errors["__all__"] = [error.message]
             else:
+                forms_services.discard_draft(
+                    owner=user, definition=anchor, context=draft_context, request=request
+                )
                 return redirect("cases:receipt", number=case.number)
         else:
             # Show every problem at once: the answers' too, not only the files'.
@@ -129,7 +142,7 @@ def application_page(
                 errors.update(error.fields)
     form_html = render_form(
         definition,
-        data=request.POST if request.method == "POST" else None,
+        data=request.POST if request.method == "POST" else (draft.data if draft else None),
         errors=errors,
         uploaded=kept,
     )
@@ -142,9 +155,37 @@ def application_page(
             "has_form": True,
             "idempotency_key": uuid.uuid4().hex,
             "kept": [(f"{KEEP_PREFIX}{slot}", a.pk) for slot, a in kept.items()],
+            "draft": draft,
         },
         status=422 if errors else 200,
     )
+
+
+def _store_uploads(
+    request: HttpRequest, user: User, definition: Any, errors: dict[str, list[Any]]
+) -> dict[str, Any]:
+    """Store the files of this post, each checked by content; problems go to ``errors``."""
+    stored: dict[str, Any] = {}
+    for slot in definition.attachments or []:
+        upload = request.FILES.get(upload_field_name(slot["key"]))
+        if upload is None:
+            continue
+        try:
+            stored[slot["key"]] = store_attachment(
+                owner=user, definition=definition, slot=slot["key"], upload=upload, request=request
+            )
+        except InvalidInput as error:
+            errors.update(error.fields)
+    return stored
+
+
+def _draft_attachments(user: User, definition: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """The applicant's uploads a draft kept, for slots the form still has."""
+    wanted = data.get(forms_services.DRAFT_ATTACHMENTS) or {}
+    slots = {slot["key"] for slot in definition.attachments or []}
+    ids = [pk for slot, pk in wanted.items() if slot in slots and isinstance(pk, int)]
+    found = {a.pk: a for a in forms_queries.attachments_of(user).filter(pk__in=ids)}
+    return {slot: found[pk] for slot, pk in wanted.items() if pk in found and slot in slots}
 
 
 def _kept_attachments(request: HttpRequest, user: User, definition: Any) -> dict[str, Any]:

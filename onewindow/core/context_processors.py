@@ -2,6 +2,7 @@ from django.http import HttpRequest
 
 from onewindow.identity.permissions import is_officer
 from onewindow.notifications.queries import unread_count
+from onewindow.supervision.permissions import can_supervise
 
 
 def site(request: HttpRequest) -> dict[str, object]:
@@ -10,6 +11,8 @@ def site(request: HttpRequest) -> dict[str, object]:
     return {
         "site_name_zh": "一网通办",
         "user_is_officer": signed_in and is_officer(user),
+        # Leads, supervisors and platform admins watch time limits and decide extensions.
+        "user_can_supervise": signed_in and can_supervise(user),
         # One indexed count per page for the header's "Notifications (n unread)".
         "unread_notifications": unread_count(user) if signed_in else 0,
     }

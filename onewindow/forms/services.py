@@ -22,6 +22,7 @@ from onewindow.core.errors import Conflict, Forbidden
 from onewindow.forms import permissions
 from onewindow.forms.models import FormDefinition, FormDraft
 from onewindow.forms.schema import check_definition
+from onewindow.forms.spec import DefinitionLike
 from onewindow.forms.validation import draft_values
 
 
@@ -96,17 +97,27 @@ def create_definition(
     return definition
 
 
+DRAFT_ATTACHMENTS = "_attachments"
+
+
 def save_draft(
     *,
     owner: Any,
     definition: FormDefinition,
     context: str,
     data: Mapping[str, Any],
+    shape: DefinitionLike | None = None,
+    attachments: Mapping[str, int] | None = None,
     request: HttpRequest | None = None,
 ) -> FormDraft:
-    """Keep what the applicant has typed so far. Nothing is validated: half-finished
-    answers are the point of a draft; ``validate_data`` runs at submission."""
-    values = draft_values(definition, data)
+    """Keep what the applicant has typed so far, and the ids of the files uploaded so
+    far. Nothing is validated: half-finished answers are the point of a draft;
+    ``validate_data`` runs at submission. ``shape`` is the form the answers belong to
+    when it is not ``definition`` itself (a life event's merged form, kept under its
+    first item's definition)."""
+    values = draft_values(shape or definition, data)
+    if attachments:
+        values[DRAFT_ATTACHMENTS] = {str(k): int(v) for k, v in attachments.items()}
     with transaction.atomic():
         draft, created = FormDraft.objects.update_or_create(
             owner=owner, definition=definition, context=context[:200], defaults={"data": values}

@@ -98,3 +98,12 @@ def holders_in(department: Department, roles: frozenset[str]) -> QuerySet[User]:
         .distinct()
         .order_by("pk")
     )
+
+
+def holders_anywhere(roles: frozenset[str]) -> QuerySet[User]:
+    """Active users holding one of ``roles`` in any department."""
+    return (
+        User.objects.filter(is_active=True, role_assignments__role__in=roles)
+        .distinct()
+        .order_by("pk")
+    )

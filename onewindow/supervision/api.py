@@ -38,9 +38,9 @@ def time_limits(request: HttpRequest) -> list[DepartmentLateOut]:
                 LateCaseOut(
                     number=late.case.number,
                     service=late.case.service_name,
-                    colour=late.reading.colour,
-                    due_at=late.reading.due_at,
-                    overdue_days=late.reading.overdue_days,
+                    colour=late.clock.colour,
+                    due_at=late.clock.due_at,
+                    overdue_days=max(0, -late.clock.remaining_days),
                     current=[_step(task, language) for task in late.current],
                     longest_holder_department=(
                         where.department.display_name(language)

@@ -13,10 +13,9 @@ from django.db.models import Q
 
 from onewindow.cases import accountability
 from onewindow.cases.models import Case
+from onewindow.cases.presenters import ClockView, clock_view
 from onewindow.identity.models import Department
 from onewindow.supervision.permissions import supervised_filter
-from onewindow.workdays.calendar import get_calendar
-from onewindow.workflow import clocks
 from onewindow.workflow.choices import OPEN_TASK_STATUSES, ClockState
 from onewindow.workflow.models import WorkTask
 
@@ -26,8 +25,8 @@ LIMIT = 500
 @dataclass
 class LateCase:
     case: Case
-    reading: clocks.ClockReading  # the case's clock, or its latest task's
-    late_steps: list[tuple[WorkTask, clocks.ClockReading]]  # open steps past warning
+    clock: ClockView  # the worse of the case's clock and its open steps' clocks
+    late_steps: list[tuple[WorkTask, ClockView]]  # open steps past their warning
     current: list[WorkTask]  # the open steps and who holds them
     where: accountability.Share | None  # the holder that had it longest
 
@@ -39,11 +38,11 @@ class DepartmentLate:
 
     @property
     def overdue(self) -> int:
-        return sum(1 for c in self.cases if c.reading.colour == "red")
+        return sum(1 for c in self.cases if c.clock.colour == "red")
 
     @property
     def at_risk(self) -> int:
-        return sum(1 for c in self.cases if c.reading.colour == "yellow")
+        return sum(1 for c in self.cases if c.clock.colour == "yellow")
 
 
 def _late(now: datetime, prefix: str = "") -> Q:
@@ -62,44 +61,39 @@ def late_cases(user: Any, now: datetime) -> list[DepartmentLate]:
         .select_related("department", "clock")
         .order_by("department__path", "clock__due_at", "pk")[:LIMIT]
     )
-    calendar = get_calendar()
     grouped = []
     for department, members in groupby(cases, key=lambda c: c.department):
         group = DepartmentLate(department=department)
         for case in members:
-            late = _late_case(case, now, calendar)
+            late = _late_case(case, now)
             if late is not None:
                 group.cases.append(late)
-        group.cases.sort(key=lambda c: (c.reading.colour != "red", -c.reading.overdue_days))
+        group.cases.sort(key=lambda c: (c.clock.colour != "red", c.clock.remaining_days))
         grouped.append(group)
     return grouped
 
 
-def _late_case(case: Case, now: datetime, calendar: Any) -> LateCase | None:
+SEVERITY = {"red": 2, "yellow": 1}
+
+
+def _late_case(case: Case, now: datetime) -> LateCase | None:
     current = list(
         WorkTask.objects.filter(instance_id=case.instance_id, status__in=OPEN_TASK_STATUSES)
         .select_related("department", "claimed_by", "clock")
         .order_by("created_at", "pk")
     )
-    late_steps = []
-    for task in current:
-        if task.clock is not None:
-            step = clocks.reading(task.clock, now, calendar)
-            if step.colour in ("yellow", "red"):
-                late_steps.append((task, step))
-    if case.clock is not None:
-        reading: clocks.ClockReading | None = clocks.reading(case.clock, now, calendar)
-    else:
-        reading = max(
-            (r for _t, r in late_steps),
-            key=lambda r: (r.colour == "red", r.overdue_days),
-            default=None,
-        )
-    if reading is None:
+    views = [(task, clock_view(task.clock, now)) for task in current if task.clock is not None]
+    late_steps = [(task, view) for task, view in views if view and view.colour in SEVERITY]
+    candidates = [view for _task, view in late_steps]
+    own = clock_view(case.clock, now)
+    if own is not None and own.colour in SEVERITY:
+        candidates.append(own)
+    if not candidates:
         return None
+    worst = max(candidates, key=lambda v: (SEVERITY[v.colour], -v.remaining_days))
     return LateCase(
         case=case,
-        reading=reading,
+        clock=worst,
         late_steps=late_steps,
         current=current,
         where=accountability.where_time_went(accountability.holdings(case, now)),

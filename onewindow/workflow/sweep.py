@@ -23,7 +23,10 @@ from django.utils import timezone
 
 from onewindow.audit.services import record_event
 from onewindow.core.errors import ServiceError
-from onewindow.workdays.calendar import get_calendar
+from onewindow.identity.queries import holders_anywhere
+from onewindow.identity.roles import Role
+from onewindow.notifications.services import notify
+from onewindow.workdays.calendar import WorkingCalendar, get_calendar
 from onewindow.workflow import clocks, events, services, timekeeping
 from onewindow.workflow.choices import AlertLevel, ClockState, TimerStatus
 from onewindow.workflow.models import Clock, ProcessTimer
@@ -113,11 +116,15 @@ def _fire_due_timers(now: datetime, report: SweepReport) -> None:
 
 def _reschedule_unscheduled(now: datetime, report: SweepReport) -> None:
     """Clocks and timers left without a deadline (the calendar could not answer) get
-    one as soon as it can."""
+    one as soon as it can, and the platform admins are told once a day while it cannot.
+    Such clocks are few (those reaching into a year nobody has entered), so a batch of
+    them is simply tried again at every sweep."""
     calendar = get_calendar()
     with transaction.atomic():
-        for clock in Clock.objects.select_for_update(skip_locked=True).filter(
-            state=ClockState.RUNNING, due_at__isnull=True
+        for clock in (
+            Clock.objects.select_for_update(skip_locked=True)
+            .filter(state=ClockState.RUNNING, due_at__isnull=True)
+            .order_by("pk")[:BATCH]
         ):
             clocks.schedule(clock, calendar)
             clock.save(update_fields=["due_at", "warn_at", "next_alert_at", "problem"])
@@ -131,4 +138,18 @@ def _reschedule_unscheduled(now: datetime, report: SweepReport) -> None:
             .filter(timekeeping.unscheduled_timers())[:BATCH]
         )
         timekeeping.reschedule_timers(timers)
+        if report.problems:
+            _tell_platform_admins(calendar, now)
     report.rescheduled += sum(1 for t in timers if t.due_at is not None)
+
+
+def _tell_platform_admins(calendar: WorkingCalendar, now: datetime) -> None:
+    year = calendar.known_until(today=timezone.localdate(now)).year + 1
+    for admin in holders_anywhere(frozenset({Role.PLATFORM_ADMIN})):
+        notify(
+            recipient=admin,
+            kind="calendar_not_configured",
+            context={"year": year},
+            dedupe_key=f"calendar:{year}:{timezone.localdate(now).isoformat()}",
+            link="/django-admin/workdays/calendaryear/",
+        )

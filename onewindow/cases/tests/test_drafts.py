@@ -1,0 +1,57 @@
+"""Application drafts: "save and continue later" keeps the answers and the uploaded files,
+the next visit shows them, and filing the case discards the draft."""
+
+from __future__ import annotations
+
+from onewindow.audit.models import AuditEvent
+from onewindow.cases.models import Case
+from onewindow.cases.tests.conftest import PASSPORT, answers
+from onewindow.cases.tests.test_views import APPLY, as_post, key_of, logged_in, people, photo
+from onewindow.forms.models import FormDraft
+
+__all__ = ["people"]  # the fixture, shared with the page tests
+
+
+def test_a_saved_draft_comes_back_with_its_file_and_goes_when_the_case_is_filed(people):
+    user = people["applicant"]
+    client = logged_in(user)
+    partial = {"applicant_name": "王小明", "applicant_phone": "1391620"}  # half typed
+    response = client.post(
+        APPLY, {**partial, "action": "save_draft", "upload-photo": photo()}, follow=True
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Your draft was saved" in html
+    assert not Case.objects.exists()
+    draft = FormDraft.objects.get(owner=user)
+    assert draft.data["applicant_phone"] == "1391620"
+    slot_ids = draft.data["_attachments"]
+    assert list(slot_ids) == ["photo"]
+    # The next visit: the typed answers and the kept file, without uploading it again.
+    html = client.get(APPLY).content.decode()
+    assert 'value="1391620"' in html and "Your draft of" in html
+    assert f'name="kept-photo" value="{slot_ids["photo"]}"' in html
+    body = {**as_post(answers(user, PASSPORT, attach=False)), "idempotency_key": key_of(html)}
+    response = client.post(APPLY, {**body, "kept-photo": str(slot_ids["photo"])})
+    assert response.status_code == 302
+    case = Case.objects.get(applicant=user)
+    assert list(case.attachments.values_list("pk", flat=True)) == [slot_ids["photo"]]
+    assert not FormDraft.objects.exists()
+    actions = list(AuditEvent.objects.values_list("action", flat=True))
+    assert "forms.draft_saved" in actions and "forms.draft_discarded" in actions
+
+
+def test_a_draft_is_the_applicants_own(people):
+    client = logged_in(people["applicant"])
+    client.post(APPLY, {"applicant_phone": "13916", "action": "save_draft"})
+    other = logged_in(people["other"]).get(APPLY).content.decode()
+    assert 'value="13916"' not in other and "Your draft of" not in other
+
+
+def test_a_life_event_draft_keeps_the_merged_answers(people):
+    client = logged_in(people["applicant"])
+    url = "/cases/events/newborn/apply/"
+    html = client.get(url).content.decode()
+    assert "Save and continue later" in html
+    client.post(url, {"mother_name": "李梅", "action": "save_draft"})
+    assert 'value="李梅"' in client.get(url).content.decode()
