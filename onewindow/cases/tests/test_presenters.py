@@ -44,9 +44,7 @@ def extended() -> Clock:
 def unscheduled() -> Clock:
     # What a clock looks like while the calendar cannot give its deadline.
     moment = at("2026-03-02", 10)
-    return Clock(
-        limit_days=5, started_at=moment, segment_started_at=moment, problem="日历未配置"
-    )
+    return Clock(limit_days=5, started_at=moment, segment_started_at=moment, problem="日历未配置")
 
 
 # (clock, now, colour, English label, English detail, Chinese label, Chinese detail)

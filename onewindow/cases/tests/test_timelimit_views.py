@@ -12,45 +12,20 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from onewindow.cases import extensions, supplements
 from onewindow.cases.choices import CaseStatus, ExtensionStatus, SupplementStatus
 from onewindow.cases.models import Extension, SupplementRequest
-from onewindow.cases.tests.timekit import accepted_passport, at, clock_of, travel
-from onewindow.conftest import PASSWORD, make_user, otp_for
+from onewindow.cases.tests.timekit import accepted_passport, at, clock_of, signed_in, text, travel
+from onewindow.conftest import make_user
 from onewindow.forms.tests.files import PDF, PNG
-from onewindow.identity import demo_data
-from onewindow.identity.demo_data import DEMO_PASSWORD
-from onewindow.identity.models import Department, User
-from onewindow.identity.permissions import is_officer
+from onewindow.identity.models import Department
 from onewindow.identity.roles import Role
 from onewindow.workflow import services as workflow_services
 from onewindow.workflow.choices import ClockState, TaskStatus
 
 NOW = at("2026-03-06", 10)
 PHOTO = [{"slot": "photo", "reason": "背景不是白色"}]
-
-
-def signed_in(user: User) -> Client:
-    """A browser signed in as ``user`` (second factor included), reading English. Sign a
-    user in once per moment: a one-time code is not accepted twice."""
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.cookies["django_language"] = "en"
-    demo = any(u.username == user.username for u in demo_data.USERS)
-    password = DEMO_PASSWORD if demo else PASSWORD
-    response = client.post("/login/", {"username": user.username, "password": password})
-    assert response.status_code == 302, response.content
-    if is_officer(user):
-        response = client.post("/account/2fa/", {"otp": otp_for(user)})
-        assert response.status_code == 302, response.content
-    return client
-
-
-def text(response) -> str:
-    """The page's words, tags removed and spaces collapsed."""
-    html = response.content.decode()
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ Mon 2026-03-02 is a Monday; 03-07/08 and 03-14/15 are weekends.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -15,15 +16,20 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from onewindow.cases import services
 from onewindow.cases.models import Case
 from onewindow.cases.tests.conftest import PASSPORT, open_task, submit
+from onewindow.conftest import PASSWORD, otp_for
 from onewindow.forms import queries as forms_queries
 from onewindow.forms.attachments import store_attachment
 from onewindow.forms.models import Attachment
 from onewindow.forms.tests.files import PNG
+from onewindow.identity import demo_data
+from onewindow.identity.demo_data import DEMO_PASSWORD
 from onewindow.identity.models import User
+from onewindow.identity.permissions import is_officer
 from onewindow.workflow import services as workflow_services
 from onewindow.workflow.models import Clock, WorkTask
 
@@ -85,3 +91,24 @@ def clock_of(obj: Case | WorkTask) -> Clock:
     clock = type(obj).objects.select_related("clock").get(pk=obj.pk).clock
     assert clock is not None
     return clock
+
+
+def signed_in(user: User) -> Client:
+    """A browser signed in as ``user`` (second factor included), reading English. Sign a
+    user in once per moment: a one-time code is not accepted twice."""
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    demo = any(u.username == user.username for u in demo_data.USERS)
+    password = DEMO_PASSWORD if demo else PASSWORD
+    response = client.post("/login/", {"username": user.username, "password": password})
+    assert response.status_code == 302, response.content
+    if is_officer(user):
+        response = client.post("/account/2fa/", {"otp": otp_for(user)})
+        assert response.status_code == 302, response.content
+    return client
+
+
+def text(response: Any) -> str:
+    """The page's words, tags removed and spaces collapsed."""
+    html = response.content.decode()
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
