@@ -318,3 +318,21 @@ def test_an_extension_on_a_life_events_step_moves_the_running_clocks_only(world)
     # The birth certificate, finished on time, keeps its limit.
     done = clock_of(children["310000-WJ-QR-0001"])
     assert (done.state, done.extended_days, done.late) == (ClockState.STOPPED, 0, False)
+
+
+def test_an_extension_of_a_step_finished_meanwhile_cannot_be_approved(world, passport):
+    case, review = passport
+    extension = ask(world, review)
+    with travel(at("2026-03-05", 9)):
+        decide(world["ga.review"], review, "approve", claim=False)
+    before = (clock_of(review).extended_days, clock_of(case).extended_days)
+    with pytest.raises(Conflict) as caught:
+        rule(world, extension)
+    assert caught.value.code == "task_closed"
+    extension.refresh_from_db()
+    assert extension.status == ExtensionStatus.PENDING
+    assert (clock_of(review).extended_days, clock_of(case).extended_days) == before == (0, 0)
+    assert not CaseEvent.objects.filter(outcome="extended").exists()
+    assert not Notification.objects.filter(kind="case_extended").exists()
+    # It can still be refused, which closes it.
+    assert rule(world, extension, approve=False, comment="已办结").status == "refused"
