@@ -16,7 +16,7 @@ from onewindow.audit.models import AuditEvent
 from onewindow.cases import supplements
 from onewindow.cases.choices import CaseStatus, SupplementStatus
 from onewindow.cases.models import Case, CaseEvent, SupplementRequest
-from onewindow.cases.tests.conftest import ADOPTION, open_task, submit
+from onewindow.cases.tests.conftest import ADOPTION, PASSPORT, open_task, submit
 from onewindow.cases.tests.timekit import (
     accepted_passport,
     at,
@@ -469,3 +469,26 @@ def test_a_supplement_on_a_life_events_item_stops_the_item_and_the_parent(world,
     assert register in files and old not in files
     hukou.refresh_from_db()
     assert hukou.status == TaskStatus.READY
+
+
+def test_a_supplement_before_acceptance_stops_the_acceptance_step(world):
+    with travel(at("2026-03-02", 9)):
+        case = submit(world["citizen.wang"], PASSPORT)
+    accept = open_task(case, "Task_accept")
+    supplement = ask(world, accept, who="ga.window", when=at("2026-03-02", 11))
+    case.refresh_from_db()
+    assert (case.status, case.clock, supplement.previous_status) == (
+        CaseStatus.SUPPLEMENT,
+        None,
+        CaseStatus.SUBMITTED,
+    )
+    assert (clock_of(accept).state, clock_of(accept).used_days) == (ClockState.PAUSED, 0)
+    answer(world, case, {"photo": upload(world["citizen.wang"]).pk}, when=at("2026-03-04", 10))
+    case.refresh_from_db()
+    assert (case.status, case.clock) == (CaseStatus.SUBMITTED, None)
+    # The acceptance step's 1 day counts again from Wed 03-04 (day 0): the close of 03-05.
+    assert clock_of(accept).due_at == midnight("2026-03-06")
+    # The case's own limit starts only when it is accepted.
+    with travel(at("2026-03-05", 10)):
+        decide(world["ga.window"], accept, "accept")
+    assert clock_of(case).started_at == at("2026-03-05", 10)
