@@ -139,22 +139,29 @@ def test_ask_for_a_supplement(world, call, review):
     assert datetime.fromisoformat(body["requested_at"]) == at("2026-03-04", 11)
 
 
-@pytest.mark.parametrize(
-    ("body", "field"),
-    [
-        ({"items": []}, "items"),  # the schema's minimum
-        ({}, "items"),
-        ({"items": [{"slot": "photo"}]}, "items.0.reason"),
-        ({"items": [{"slot": "nope", "reason": "x"}]}, "items.0.slot"),
-        ({"items": [{"material": "", "reason": "x"}]}, "items.0.material"),
-        ({"items": [{"material": "x", "reason": "y"}] * 21}, "items"),
-    ],
-)
-def test_a_bad_supplement_request_is_422_with_fields(world, call, review, body, field):
-    response = call("post", f"/api/v1/tasks/{review.pk}/supplement", world["ga.review"], body)
+# (what is asked, the body, a field at fault): the schema's refusals and the services'.
+BAD_REQUESTS = [
+    ("supplement", {"items": []}, "items"),  # the schema's minimum
+    ("supplement", {}, "items"),
+    ("supplement", {"items": [{"slot": "photo"}]}, "items.0.reason"),
+    ("supplement", {"items": [{"slot": "nope", "reason": "x"}]}, "items.0.slot"),
+    ("supplement", {"items": [{"material": "", "reason": "x"}]}, "items.0.material"),
+    ("supplement", {"items": [{"material": "x", "reason": "y"}] * 21}, "items"),
+    ("extension", {"days": 0, "reason": "x"}, "days"),
+    ("extension", {"days": 61, "reason": "x"}, "days"),
+    ("extension", {"days": "three", "reason": "x"}, "days"),
+    ("extension", {"days": 3, "reason": ""}, "reason"),
+    ("extension", {"days": 3, "reason": "   "}, "reason"),
+    ("extension", {"reason": "x"}, "days"),
+]
+
+
+@pytest.mark.parametrize(("kind", "body", "field"), BAD_REQUESTS)
+def test_a_bad_request_is_422_with_fields_and_saves_nothing(world, call, review, kind, body, field):
+    response = call("post", f"/api/v1/tasks/{review.pk}/{kind}", world["ga.review"], body)
     got = error_shape(response, 422, "invalid")
     assert field in got["fields"], got
-    assert not SupplementRequest.objects.exists()
+    assert not SupplementRequest.objects.exists() and not Extension.objects.exists()
 
 
 def test_supplement_conflicts_are_409(world, call, waiting):
@@ -267,24 +274,6 @@ def test_ask_for_an_extension_and_have_it_approved(world, call, review):
     assert datetime.fromisoformat(case["clock"]["due_at"]) == at("2026-03-17", 0)
     assert case["timeline"][-1]["outcome"] == "extended"
     assert case["timeline"][-1]["note_for_applicant"] == "需外省核实"
-
-
-@pytest.mark.parametrize(
-    ("body", "field"),
-    [
-        ({"days": 0, "reason": "x"}, "days"),
-        ({"days": 61, "reason": "x"}, "days"),
-        ({"days": "three", "reason": "x"}, "days"),
-        ({"days": 3, "reason": ""}, "reason"),
-        ({"days": 3, "reason": "   "}, "reason"),
-        ({"reason": "x"}, "days"),
-    ],
-)
-def test_a_bad_extension_request_is_422_with_fields(world, call, review, body, field):
-    response = call("post", f"/api/v1/tasks/{review.pk}/extension", world["ga.review"], body)
-    got = error_shape(response, 422, "invalid")
-    assert field in got["fields"], got
-    assert not Extension.objects.exists()
 
 
 def test_extension_conflicts_and_a_refusal_without_reason(world, call, pending):
