@@ -27,6 +27,7 @@ from onewindow.workflow import permissions as workflow_permissions
 from onewindow.workflow import queries as workflow_queries
 from onewindow.workflow import services as workflow_services
 from onewindow.workflow.bundle import msg
+from onewindow.workflow.choices import OPEN_TASK_STATUSES
 from onewindow.workflow.models import WorkTask
 
 
@@ -83,7 +84,7 @@ def request_extension(
             request=request,
         )
         alerts.tell(
-            permissions.extension_deciders(task),
+            permissions.extension_deciders(extension),
             "extension_requested",
             dedupe_key=f"extension:{extension.pk}:requested",
             case=case,
@@ -127,6 +128,10 @@ def decide_extension(
         extension = Extension.objects.select_for_update().get(pk=extension.pk)
         if extension.status != ExtensionStatus.PENDING:
             raise Conflict(_("This extension was already decided."), code="extension_decided")
+        if approve and extension.task.status not in OPEN_TASK_STATUSES:
+            # The step was decided meanwhile: there is no limit left to extend (refusing
+            # still closes the request).
+            raise Conflict(_("This task is no longer open."), code="task_closed")
         now = timezone.now()
         extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
         extension.decided_by, extension.decided_at = actor, now

@@ -60,10 +60,16 @@ def officer_may_read_attachment(user: Any, attachment: Attachment) -> bool:
 EXTENSION_DECIDER_ROLES = frozenset({Role.DEPARTMENT_LEAD, Role.SUPERVISOR})
 
 
-def extension_deciders(task: WorkTask) -> list[Any]:
-    if task.department is None:
+def extension_deciders(extension: Extension) -> list[Any]:
+    """Those who may decide the extension (``can_decide_extension``), to be asked."""
+    department = extension.task.department
+    if department is None:
         return []
-    return list(holders_over(task.department, EXTENSION_DECIDER_ROLES))
+    return [
+        user
+        for user in holders_over(department, EXTENSION_DECIDER_ROLES)
+        if user.pk != extension.requested_by_id
+    ]
 
 
 def can_see_extension(user: Any, extension: Extension) -> bool:

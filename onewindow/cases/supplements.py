@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +38,7 @@ from onewindow.workflow import permissions as workflow_permissions
 from onewindow.workflow import queries as workflow_queries
 from onewindow.workflow import services as workflow_services
 from onewindow.workflow.bundle import msg
+from onewindow.workflow.choices import TaskStatus
 from onewindow.workflow.models import WorkTask
 
 MAX_TEXT = 500
@@ -101,6 +103,14 @@ def request_supplement(
         task = workflow_queries.task_for_officer(actor, task_id)
     except WorkTask.DoesNotExist:
         raise NotFound(_("No such task.")) from None
+    # The order of ``complete_task``'s checks: the officers of the step's lane learn
+    # why they cannot act (the step waits already, or is done); others are refused.
+    may_work = workflow_permissions.can_work_on(actor, task)
+    if may_work and task.status == TaskStatus.SUSPENDED:
+        message = _("A supplement request for this case is already open.")
+        raise Conflict(message, code="supplement_open")
+    if may_work and task.status not in (TaskStatus.READY, TaskStatus.CLAIMED):
+        raise Conflict(_("This task is no longer open."), code="task_closed")
     if not workflow_permissions.can_complete(actor, task):
         record_event(
             actor=actor,
@@ -180,7 +190,8 @@ def _set_status(together: list[Case], case: Case, status: str, now: Any) -> None
 
 def open_request(user: Any, number: str) -> SupplementRequest:
     """The open supplement request of a case the user applied for (or one of its
-    items'); ``NotFound`` otherwise."""
+    items'); ``Conflict`` when their case awaits none (already answered), ``NotFound``
+    when the case is not theirs."""
     found = (
         SupplementRequest.objects.select_related("case", "case__form", "task")
         .filter(status=SupplementStatus.OPEN)
@@ -192,8 +203,13 @@ def open_request(user: Any, number: str) -> SupplementRequest:
         .order_by("pk")
         .first()
     )
+    message = _("No supplement is awaited for this case.")
+    if found is None:
+        case = Case.objects.select_related("company").filter(number=number).first()
+        if case is not None and permissions.is_party(user, case):
+            raise Conflict(message, code="supplement_closed")
     if found is None or not permissions.is_party(user, found.case):
-        raise NotFound(_("No supplement is awaited for this case."))
+        raise NotFound(message)
     return found
 
 
@@ -231,6 +247,21 @@ def _answer_attachments(
     return found
 
 
+def _replace_files(case: Case, found: dict[str, Attachment]) -> None:
+    """The answer's files take the place of the old ones of their slots, on the case
+    holding the application's files: a life event's parent holds its items' files
+    (uploaded once through the merged form), and officers read them there."""
+    holder = case.parent if case.parent_id is not None else case
+    assert holder is not None
+    old = holder.attachments.filter(slot__in=list(found))
+    if holder.pk != case.pk and case.form is not None:
+        # Another item's material of the same name stays; a shared one is this one too.
+        shared = [slot["key"] for slot in case.form.attachments if slot.get("shared")]
+        old = old.filter(Q(definition__key=case.form.key) | Q(slot__in=shared))
+    holder.attachments.remove(*old)
+    holder.attachments.add(*found.values())
+
+
 def resupply(
     *,
     applicant: User,
@@ -257,12 +288,12 @@ def resupply(
         supplement = SupplementRequest.objects.select_for_update().get(pk=supplement.pk)
         if supplement.status != SupplementStatus.OPEN:
             raise Conflict(_("This supplement was already supplied."), code="supplement_closed")
+        # "of self": the clock is the nullable side of an outer join, which PostgreSQL
+        # refuses to lock.
         case = Case.objects.select_for_update(of=("self",)).select_related("clock").get(pk=case.pk)
         now = timezone.now()
         if found:
-            replaced = case.attachments.filter(slot__in=list(found))
-            case.attachments.remove(*replaced)
-            case.attachments.add(*found.values())
+            _replace_files(case, found)
             supplement.answer_attachments.set(found.values())
         if cleaned_data is not None:
             case.data = cleaned_data

@@ -45,7 +45,7 @@ def request_supplement(
     summary="Supply the requested material; the case's clock resumes",
 )
 def resupply(request: HttpRequest, number: str, payload: ResupplyIn) -> CaseOut:
-    case = supplements.resupply(
+    supplements.resupply(
         applicant=request.user,  # type: ignore[arg-type]
         number=number,
         attachments=payload.attachments,
@@ -54,7 +54,8 @@ def resupply(request: HttpRequest, number: str, payload: ResupplyIn) -> CaseOut:
         language=get_language(),
         request=request,
     )
-    return case_out(request, queries.case_for(request.user, case.number))
+    # The case asked about: a life event's own, though the request was on an item.
+    return case_out(request, queries.case_for(request.user, number))
 
 
 @router.post(

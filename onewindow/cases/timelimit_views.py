@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from onewindow.cases import extensions, queries, supplements
 from onewindow.cases.views import _current_user, _officer
-from onewindow.core.errors import InvalidInput, NotFound, ServiceError
+from onewindow.core.errors import Conflict, InvalidInput, NotFound, ServiceError
 from onewindow.forms.attachments import store_attachment, upload_field_name
 
 
@@ -118,6 +118,9 @@ def resupply(request: HttpRequest, number: str) -> HttpResponse:
         supplement = supplements.open_request(user, number)
     except NotFound as exc:
         raise Http404 from exc
+    except Conflict as error:  # answered already (a second click)
+        _say_error(request, error)
+        return redirect("cases:detail", number=number)
     definition = supplement.case.form
     attachments: dict[str, int] = {}
     errors: dict[str, list[Any]] = {}

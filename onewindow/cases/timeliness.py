@@ -17,6 +17,7 @@ from onewindow.cases.models import Case
 from onewindow.workdays.calendar import get_calendar
 from onewindow.workflow import clocks
 from onewindow.workflow import queries as workflow_queries
+from onewindow.workflow.choices import ClockState
 
 
 def promised_limit(case: Case) -> int | None:
@@ -95,7 +96,9 @@ def resume(cases: Iterable[Case], at: datetime) -> None:
 
 
 def extend(cases: Iterable[Case], days: int, at: datetime) -> None:
+    """Lengthen the limits still counting; a finished item of a life event keeps the
+    limit it was judged on."""
     for case in cases:
-        if case.clock is not None:
+        if case.clock is not None and case.clock.state != ClockState.STOPPED:
             clocks.extend(case.clock, days, at)
             case.clock.save()

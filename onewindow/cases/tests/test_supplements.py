@@ -1,0 +1,494 @@
+"""Supplement requests (cases/supplements.py): asking, waiting, answering.
+
+The passport case used throughout is accepted Mon 2026-03-02 10:00 (day 0): the case's
+limit is 7 working days (due at the close of Wed 03-11), the review step's 5 (the close
+of Mon 03-09). A supplement asked on Wed 03-04 banks 2 working days (03-03, 03-04) on
+both clocks; the answer on Mon 03-09 starts a new day 0, so 5 case days remain
+(03-10, 11, 12, 13, 16 → due 2026-03-17 00:00) and 3 step days (03-10, 11, 12 → due
+2026-03-13 00:00): both deadlines move by the 3 working days the applicant took
+(03-05, 03-06, 03-09).
+"""
+
+import pytest
+from django.core import mail
+
+from onewindow.audit.models import AuditEvent
+from onewindow.cases import supplements
+from onewindow.cases.choices import CaseStatus, SupplementStatus
+from onewindow.cases.models import Case, CaseEvent, SupplementRequest
+from onewindow.cases.tests.conftest import ADOPTION, PASSPORT, open_task, submit
+from onewindow.cases.tests.timekit import (
+    accepted_passport,
+    at,
+    clock_of,
+    decide,
+    midnight,
+    travel,
+    upload,
+)
+from onewindow.conftest import make_user
+from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from onewindow.forms.tests.files import PDF
+from onewindow.identity.models import Department
+from onewindow.identity.roles import Role
+from onewindow.notifications.models import Notification, OutboxMessage
+from onewindow.workflow import services as workflow_services
+from onewindow.workflow.choices import ClockState, HolderKind, TaskStatus, TimerStatus
+from onewindow.workflow.models import TaskHolding
+
+PHOTO = [{"slot": "photo", "reason": "背景不是白色"}]
+ASKED = at("2026-03-04", 11)
+ANSWERED = at("2026-03-09", 10)
+
+
+@pytest.fixture
+def passport(world):
+    """The accepted passport case and its review step, claimed by ga.review on 03-03."""
+    case, review = accepted_passport(world, at("2026-03-02", 10))
+    with travel(at("2026-03-03", 9)):
+        workflow_services.claim_task(actor=world["ga.review"], task_id=review.pk)
+    return case, review
+
+
+def ask(world, task, items=PHOTO, *, who="ga.review", when=ASKED, note=""):
+    with travel(when):
+        return supplements.request_supplement(
+            actor=world[who] if isinstance(who, str) else who,
+            task_id=task.pk,
+            items=items,
+            note=note,
+        )
+
+
+def answer(world, case, attachments, *, when=ANSWERED, who="citizen.wang", **extra):
+    with travel(when):
+        return supplements.resupply(
+            applicant=world[who], number=case.number, attachments=attachments, **extra
+        )
+
+
+def nothing_asked(case, review):
+    case.refresh_from_db()
+    review.refresh_from_db()
+    assert not SupplementRequest.objects.exists()
+    assert case.status == CaseStatus.IN_PROGRESS
+    assert review.status == TaskStatus.CLAIMED
+    assert clock_of(case).state == clock_of(review).state == ClockState.RUNNING
+    assert not AuditEvent.objects.filter(
+        action__in=["cases.supplement_requested", "workflow.task_suspended"], outcome="success"
+    ).exists()
+    assert not Notification.objects.filter(kind="supplement_requested").exists()
+
+
+# --- asking -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("items", "field"),
+    [
+        ([], "items"),
+        ([{"slot": "no_such_slot", "reason": "缺少"}], "items.0.slot"),
+        ([{"slot": "photo", "reason": "  "}], "items.0.reason"),
+        ([{"material": "", "reason": "缺少"}], "items.0.material"),
+        ([*PHOTO, {"material": "户口簿", "reason": ""}], "items.1.reason"),
+        ([{"material": f"材料{i}", "reason": "缺少"} for i in range(21)], "items"),
+    ],
+)
+def test_invalid_items_are_refused_with_field_errors_and_nothing_saved(
+    world, passport, items, field
+):
+    case, review = passport
+    with pytest.raises(InvalidInput) as caught:
+        ask(world, review, items)
+    assert field in caught.value.fields
+    nothing_asked(case, review)
+
+
+def test_every_problem_is_reported_at_once(world, passport):
+    _case, review = passport
+    items = [{"slot": "nope", "reason": ""}, {"material": "", "reason": "x"}]
+    with pytest.raises(InvalidInput) as caught:
+        ask(world, review, items)
+    # An unknown slot names no material either.
+    assert set(caught.value.fields) == {
+        "items.0.slot",
+        "items.0.material",
+        "items.0.reason",
+        "items.1.material",
+    }
+
+
+def test_an_officer_of_another_department_gets_not_found(world, passport):
+    case, review = passport
+    for who in ("sj.review", "citizen.wang"):
+        with pytest.raises(NotFound):
+            ask(world, review, who=who)
+    nothing_asked(case, review)
+
+
+@pytest.mark.parametrize("who", ["ga.window", "ga.lead", "ga.admin"])
+def test_officers_who_may_not_decide_the_step_are_forbidden_and_audited(world, passport, who):
+    case, review = passport
+    with pytest.raises(Forbidden):
+        ask(world, review, who=who)
+    nothing_asked(case, review)
+    denied = AuditEvent.objects.get(action="cases.supplement_requested")
+    assert (denied.outcome, denied.actor_id) == ("denied", world[who].pk)
+
+
+def test_a_step_claimed_by_another_officer_is_forbidden(world, passport):
+    case, review = passport
+    colleague = make_user(
+        roles=[(Role.REVIEWING_OFFICER, Department.objects.get(code="310000-GA"))]
+    )
+    with pytest.raises(Forbidden):
+        ask(world, review, who=colleague)
+    nothing_asked(case, review)
+
+
+def test_an_unclaimed_step_may_be_sent_back_by_any_officer_of_its_lane(world):
+    _case, review = accepted_passport(world, at("2026-03-02", 10))
+    supplement = ask(world, review)
+    assert supplement.requested_by == world["ga.review"]
+    review.refresh_from_db()
+    assert (review.status, review.claimed_by) == (TaskStatus.SUSPENDED, None)
+
+
+def test_a_second_request_while_one_is_open_is_a_conflict(world, passport):
+    _case, review = passport
+    ask(world, review)
+    with pytest.raises(Conflict) as caught:
+        ask(world, review, [{"material": "户口簿", "reason": "缺少"}])
+    assert caught.value.code == "supplement_open"
+    assert SupplementRequest.objects.count() == 1
+
+
+def test_a_second_request_from_a_parallel_step_is_a_conflict(world):
+    mz_window = make_user(roles=[(Role.WINDOW_OFFICER, Department.objects.get(code="310000-MZ"))])
+    wj = make_user(roles=[(Role.REVIEWING_OFFICER, Department.objects.get(code="310000-WJ"))])
+    with travel(at("2026-03-02", 10)):
+        case = submit(world["citizen.chen"], ADOPTION)
+        decide(mz_window, open_task(case, "Task_accept"), "accept")
+    ask(world, open_task(case, "Task_review_ga"), [{"material": "户口簿", "reason": "缺少"}])
+    with pytest.raises(Conflict) as caught:
+        ask(world, open_task(case, "Task_review_wj"), [{"material": "证", "reason": "缺"}], who=wj)
+    assert caught.value.code == "supplement_open"
+
+
+def test_a_closed_case_is_a_conflict(world, passport):
+    _case, review = passport
+    with travel(at("2026-03-05", 10)):
+        decide(world["ga.review"], review, "approve", claim=False)
+    with pytest.raises(Conflict) as caught:
+        ask(world, review, when=at("2026-03-05", 11))
+    assert caught.value.code == "task_closed"
+    assert not SupplementRequest.objects.exists()
+
+
+def test_asking_stops_the_step_and_the_case_and_tells_the_applicant(
+    world, passport, django_capture_on_commit_callbacks
+):
+    case, review = passport
+    timers = list(review.timers.filter(status=TimerStatus.WAITING))
+    assert len(timers) == 3 and all(t.due_at is not None for t in timers)
+    items = [*PHOTO, {"material": "户口簿", "reason": "缺少户主页"}]
+    with django_capture_on_commit_callbacks(execute=True):
+        supplement = ask(world, review, items, note="请一次补齐")
+    assert supplement.items == [
+        {"slot": "photo", "material": "出入境证件数码照片", "reason": "背景不是白色"},
+        {"slot": "", "material": "户口簿", "reason": "缺少户主页"},
+    ]
+    assert (supplement.case, supplement.task, supplement.requested_at) == (case, review, ASKED)
+    assert supplement.previous_status == CaseStatus.IN_PROGRESS
+    assert supplement.status == SupplementStatus.OPEN
+    # The step waits with its clock paused: 2 working days banked (03-03, 03-04).
+    review.refresh_from_db()
+    assert review.status == TaskStatus.SUSPENDED
+    step = clock_of(review)
+    assert (step.state, step.used_days, step.due_at, step.paused_at) == (
+        ClockState.PAUSED,
+        2,
+        None,
+        ASKED,
+    )
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SUPPLEMENT
+    whole = clock_of(case)
+    assert (whole.state, whole.used_days, whole.due_at) == (ClockState.PAUSED, 2, None)
+    # The applicant holds the step now; the officer's holding ended at the request.
+    holdings = list(TaskHolding.objects.filter(task=review).order_by("started_at", "pk"))
+    assert [(h.kind, h.ended_at) for h in holdings[-2:]] == [
+        (HolderKind.OFFICER, ASKED),
+        (HolderKind.APPLICANT, None),
+    ]
+    # The step's reminder and escalation timers wait without a moment.
+    assert [t.due_at for t in review.timers.filter(status=TimerStatus.WAITING)] == [None] * 3
+    entry = CaseEvent.objects.filter(case=case).last()
+    assert (entry.outcome, entry.actor, entry.task_id, entry.at) == (
+        "supplement_requested",
+        world["ga.review"],
+        review.pk,
+        ASKED,
+    )
+    assert entry.note_for_applicant.splitlines() == [
+        "出入境证件数码照片: 背景不是白色",
+        "户口簿: 缺少户主页",
+        "请一次补齐",
+    ]
+    audited = AuditEvent.objects.get(action="cases.supplement_requested")
+    assert audited.detail["items"] == supplement.items
+    assert AuditEvent.objects.filter(action="workflow.task_suspended").count() == 1
+    told = Notification.objects.get(recipient=world["citizen.wang"], kind="supplement_requested")
+    assert (told.case_number, told.link) == (case.number, f"/cases/{case.number}/")
+    assert "户口簿" in told.body
+    email = OutboxMessage.objects.get(
+        recipient=world["citizen.wang"],
+        channel="email",
+        dedupe_key=f"supplement:{supplement.pk}:requested",
+    )
+    assert email.status == "sent"
+    assert [m.to for m in mail.outbox if case.number in m.subject] == [
+        [world["citizen.wang"].email]
+    ]
+
+
+# --- answering ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def waiting(world, passport):
+    case, review = passport
+    return case, review, ask(world, review, [*PHOTO, {"material": "户口簿", "reason": "缺少"}])
+
+
+def still_waiting(case, review, supplement):
+    supplement.refresh_from_db()
+    case.refresh_from_db()
+    review.refresh_from_db()
+    assert supplement.status == SupplementStatus.OPEN
+    assert case.status == CaseStatus.SUPPLEMENT
+    assert review.status == TaskStatus.SUSPENDED
+    assert clock_of(case).state == clock_of(review).state == ClockState.PAUSED
+    assert not AuditEvent.objects.filter(action="cases.case_resupplied").exists()
+
+
+def test_every_requested_file_is_required(world, waiting):
+    case, review, supplement = waiting
+    with pytest.raises(InvalidInput) as caught:
+        answer(world, case, {})
+    assert set(caught.value.fields) == {"attachments.photo"}
+    still_waiting(case, review, supplement)
+
+
+def test_another_applicants_file_or_a_wrong_slot_is_refused_and_nothing_is_saved(world, waiting):
+    case, review, supplement = waiting
+    theirs = upload(world["citizen.chen"])
+    other_slot = upload(world["citizen.wang"], "previous_passport", name="p.pdf", content=PDF)
+    for given in ({"photo": theirs.pk}, {"photo": other_slot.pk}, {"photo": "1"}):
+        with pytest.raises(InvalidInput) as caught:
+            answer(world, case, given)
+        assert "attachments.photo" in caught.value.fields
+        still_waiting(case, review, supplement)
+
+
+def test_invalid_corrected_answers_are_refused_and_nothing_is_saved(world, waiting):
+    case, review, supplement = waiting
+    before = dict(case.data)
+    photo = upload(world["citizen.wang"])
+    with pytest.raises(InvalidInput) as caught:
+        answer(world, case, {"photo": photo.pk}, data={"applicant_phone": "12"})
+    assert "applicant_phone" in caught.value.fields
+    still_waiting(case, review, supplement)
+    assert case.data == before
+    assert photo not in case.attachments.all()
+
+
+def test_only_the_applicant_answers(world, waiting):
+    case, review, supplement = waiting
+    for who in ("citizen.chen", "ga.review"):
+        with pytest.raises(NotFound):
+            answer(world, case, {}, who=who)
+    still_waiting(case, review, supplement)
+
+
+def test_answering_resumes_both_clocks_from_where_they_stopped(
+    world, waiting, django_capture_on_commit_callbacks
+):
+    case, review, supplement = waiting
+    old_photo = case.attachments.get(slot="photo")
+    photo = upload(world["citizen.wang"])
+    with django_capture_on_commit_callbacks(execute=True):
+        answered = answer(
+            world,
+            case,
+            {"photo": photo.pk},
+            data={"applicant_phone": "13900000000"},
+            comment="已重新拍照",
+        )
+    assert answered.pk == case.pk
+    supplement.refresh_from_db()
+    assert (supplement.status, supplement.answered_at) == (SupplementStatus.ANSWERED, ANSWERED)
+    assert supplement.answer_comment == "已重新拍照"
+    assert list(supplement.answer_attachments.all()) == [photo]
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_PROGRESS
+    assert case.data["applicant_phone"] == "13900000000"
+    # The new photo replaces the old one on the case.
+    assert list(case.attachments.filter(slot="photo")) == [photo]
+    assert old_photo not in case.attachments.all()
+    review.refresh_from_db()
+    assert (review.status, review.claimed_by) == (TaskStatus.CLAIMED, world["ga.review"])
+    step, whole = clock_of(review), clock_of(case)
+    assert (step.state, step.used_days, step.segment_started_at) == (
+        ClockState.RUNNING,
+        2,
+        ANSWERED,
+    )
+    assert step.due_at == midnight("2026-03-13")  # was 2026-03-10 00:00
+    assert (whole.state, whole.used_days) == (ClockState.RUNNING, 2)
+    assert whole.due_at == midnight("2026-03-17")  # was 2026-03-12 00:00
+    # Timers count on the step's clock again: 4, 5 and 7 working days used.
+    assert sorted(t.due_at for t in review.timers.filter(status=TimerStatus.WAITING)) == [
+        midnight("2026-03-12"),
+        midnight("2026-03-13"),
+        midnight("2026-03-17"),
+    ]
+    # The claimant holds it again.
+    holding = TaskHolding.objects.get(task=review, ended_at__isnull=True)
+    assert (holding.kind, holding.officer, holding.started_at) == (
+        HolderKind.OFFICER,
+        world["ga.review"],
+        ANSWERED,
+    )
+    entry = CaseEvent.objects.filter(case=case).last()
+    assert (entry.outcome, entry.actor, entry.comment) == (
+        "resupplied",
+        world["citizen.wang"],
+        "已重新拍照",
+    )
+    audited = AuditEvent.objects.get(action="cases.case_resupplied")
+    assert audited.detail["attachments"] == {"photo": photo.pk}
+    assert audited.detail["corrected"] == ["applicant_phone"]
+    assert AuditEvent.objects.filter(action="workflow.task_resumed").count() == 1
+    officer = Notification.objects.get(recipient=world["ga.review"], kind="case_resupplied")
+    assert officer.link == f"/cases/tasks/{review.pk}/"
+    assert Notification.objects.filter(
+        recipient=world["citizen.wang"], kind="case_resumed"
+    ).exists()
+    resumed = next(m for m in mail.outbox if m.to == [world["citizen.wang"].email])
+    assert "2026年3月17日 00:00" in resumed.body  # the new deadline, in Chinese
+
+
+def test_an_unclaimed_step_goes_back_to_the_inbox_and_its_officers_are_told(world):
+    case, review = accepted_passport(world, at("2026-03-02", 10))
+    ask(world, review)
+    answer(world, case, {"photo": upload(world["citizen.wang"]).pk})
+    review.refresh_from_db()
+    assert review.status == TaskStatus.READY
+    holding = TaskHolding.objects.get(task=review, ended_at__isnull=True)
+    assert holding.kind == HolderKind.QUEUE
+    told = set(
+        Notification.objects.filter(kind="case_resupplied").values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert told == {"ga.review"}  # the reviewing officers of 公安, not its window
+
+
+def test_answering_twice_is_a_conflict(world, waiting):
+    case, _review, _supplement = waiting
+    answer(world, case, {"photo": upload(world["citizen.wang"]).pk})
+    with pytest.raises(Conflict):
+        answer(world, case, {"photo": upload(world["citizen.wang"]).pk})
+    assert AuditEvent.objects.filter(action="cases.case_resupplied").count() == 1
+
+
+def test_the_officer_may_decide_again_after_the_answer(world, waiting):
+    case, review, _supplement = waiting
+    with pytest.raises(Conflict):
+        decide(world["ga.review"], review, "approve", claim=False)
+    answer(world, case, {"photo": upload(world["citizen.wang"]).pk})
+    with travel(at("2026-03-10", 10)):
+        decide(world["ga.review"], review, "approve", claim=False)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.APPROVED
+    assert clock_of(case).late is False
+
+
+# --- a life event's item ------------------------------------------------------------
+
+
+@pytest.fixture
+def newborn(world):
+    """The newborn event filed Mon 03-02 10:00; its birth certificate done at 11:00, so
+    the 公安 hukou step is open."""
+    with travel(at("2026-03-02", 10)):
+        parent = submit(world["citizen.wang"], "newborn")
+    with travel(at("2026-03-02", 11)):
+        decide(world["wj.review"], open_task(parent, "Task_birth_certificate"), "complete")
+    parent.refresh_from_db()
+    children = {c.service_code: c for c in parent.children.all()}
+    return parent, children, open_task(parent, "Task_hukou")
+
+
+def test_a_supplement_on_a_life_events_item_stops_the_item_and_the_parent(world, newborn):
+    parent, children, hukou = newborn
+    items = [{"slot": "household_register", "reason": "缺少本人页"}]
+    supplement = ask(world, hukou, items, who="ga.window", when=at("2026-03-03", 10))
+    item = children["310000-GA-QR-0001"]
+    assert supplement.case == item
+    assert supplement.items[0]["material"] == "居民户口簿（户主页及本人页）"
+    parent.refresh_from_db()
+    item.refresh_from_db()
+    assert (parent.status, item.status) == (CaseStatus.SUPPLEMENT, CaseStatus.SUPPLEMENT)
+    assert clock_of(parent).state == clock_of(item).state == ClockState.PAUSED
+    assert clock_of(hukou).state == ClockState.PAUSED
+    # The finished birth certificate item keeps its stopped clock.
+    assert clock_of(children["310000-WJ-QR-0001"]).state == ClockState.STOPPED
+    assert CaseEvent.objects.filter(case=item, outcome="supplement_requested").exists()
+    # The applicant answers on the event's own number.
+    assert supplements.open_request(world["citizen.wang"], parent.number) == supplement
+    register = upload(world["citizen.wang"], "household_register", form="newborn_hukou")
+    old = parent.attachments.get(slot="household_register")
+    with travel(at("2026-03-04", 10)):
+        supplements.resupply(
+            applicant=world["citizen.wang"],
+            number=parent.number,
+            attachments={"household_register": register.pk},
+        )
+    parent.refresh_from_db()
+    item.refresh_from_db()
+    assert item.status == CaseStatus.SUBMITTED  # as it was: its step had not finished
+    assert parent.status == CaseStatus.IN_PROGRESS
+    assert clock_of(parent).state == clock_of(item).state == ClockState.RUNNING
+    # 1 day banked (03-03); resumed 03-04: the parent's 9 days left end the close of 03-17.
+    assert clock_of(parent).used_days == 1
+    assert clock_of(parent).due_at == midnight("2026-03-18")
+    # The officers read the event's files on the parent: the new register replaces the old.
+    files = Case.objects.get(pk=parent.pk).attachments.all()
+    assert register in files and old not in files
+    hukou.refresh_from_db()
+    assert hukou.status == TaskStatus.READY
+
+
+def test_a_supplement_before_acceptance_stops_the_acceptance_step(world):
+    with travel(at("2026-03-02", 9)):
+        case = submit(world["citizen.wang"], PASSPORT)
+    accept = open_task(case, "Task_accept")
+    supplement = ask(world, accept, who="ga.window", when=at("2026-03-02", 11))
+    case.refresh_from_db()
+    assert (case.status, case.clock, supplement.previous_status) == (
+        CaseStatus.SUPPLEMENT,
+        None,
+        CaseStatus.SUBMITTED,
+    )
+    assert (clock_of(accept).state, clock_of(accept).used_days) == (ClockState.PAUSED, 0)
+    answer(world, case, {"photo": upload(world["citizen.wang"]).pk}, when=at("2026-03-04", 10))
+    case.refresh_from_db()
+    assert (case.status, case.clock) == (CaseStatus.SUBMITTED, None)
+    # The acceptance step's 1 day counts again from Wed 03-04 (day 0): the close of 03-05.
+    assert clock_of(accept).due_at == midnight("2026-03-06")
+    # The case's own limit starts only when it is accepted.
+    with travel(at("2026-03-05", 10)):
+        decide(world["ga.window"], accept, "accept")
+    assert clock_of(case).started_at == at("2026-03-05", 10)

@@ -1,0 +1,414 @@
+"""The time-limit pages (cases/timelimit_views.py and the clocks on the case, task and
+inbox pages), read in English.
+
+Passport cases accepted Mon 2026-03-02 10:00: the review step (5 working days) is
+yellow from Fri 03-06 and due at the close of Mon 03-09; the case (7) at the close of
+Wed 03-11.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from onewindow.cases import extensions, supplements
+from onewindow.cases.choices import CaseStatus, ExtensionStatus, SupplementStatus
+from onewindow.cases.models import Extension, SupplementRequest
+from onewindow.cases.tests.timekit import accepted_passport, at, clock_of, signed_in, text, travel
+from onewindow.conftest import make_user
+from onewindow.forms.tests.files import PDF, PNG
+from onewindow.identity.models import Department
+from onewindow.identity.roles import Role
+from onewindow.workflow import services as workflow_services
+from onewindow.workflow.choices import ClockState, TaskStatus
+
+NOW = at("2026-03-06", 10)
+PHOTO = [{"slot": "photo", "reason": "背景不是白色"}]
+
+
+@pytest.fixture
+def review(world):
+    _case, task = accepted_passport(world, at("2026-03-02", 10))
+    return task
+
+
+# --- the task page --------------------------------------------------------------------
+
+
+def test_the_task_page_shows_the_steps_clock_in_words_and_both_forms(world, review):
+    with travel(NOW):
+        response = signed_in(world["ga.review"]).get(f"/cases/tasks/{review.pk}/")
+    assert response.status_code == 200
+    words = text(response)
+    assert "This step's time limit: Due soon · due by 2026-03-09" in words
+    assert "1 working day left of 5." in words
+    html = response.content.decode()
+    assert 'class="clock clock-yellow"' in html  # the colour, besides the words
+    assert f'action="/cases/tasks/{review.pk}/supplement/"' in html
+    assert 'name="slot" value="photo"' in html and 'name="reason_photo"' in html
+    assert f'action="/cases/tasks/{review.pk}/extension/"' in html
+    # The case's own clock, and who held it.
+    assert "Time limit" in words and "Who held the case" in words
+
+
+def test_the_forms_only_for_those_allowed(world, review):
+    colleague = make_user(
+        roles=[(Role.REVIEWING_OFFICER, Department.objects.get(code="310000-GA"))],
+        with_totp=True,
+    )
+    with travel(at("2026-03-03", 9)):
+        workflow_services.claim_task(actor=world["ga.review"], task_id=review.pk)
+    with travel(NOW):
+        other_lane = signed_in(world["ga.window"]).get(f"/cases/tasks/{review.pk}/")
+        not_claimant = signed_in(colleague).get(f"/cases/tasks/{review.pk}/")
+    for response in (other_lane, not_claimant):
+        assert response.status_code == 200
+        assert "/supplement/" not in response.content.decode()
+    assert "/extension/" not in other_lane.content.decode()
+    # An officer of the lane may ask for more time on a colleague's step.
+    assert f"/cases/tasks/{review.pk}/extension/" in not_claimant.content.decode()
+
+
+def test_asking_for_a_supplement_from_the_task_page(world, review):
+    with travel(NOW):
+        client = signed_in(world["ga.review"])
+        response = client.post(
+            f"/cases/tasks/{review.pk}/supplement/",
+            {
+                "slot": ["photo"],
+                "reason_photo": "背景不是白色",
+                "reason_previous_passport": "unchecked, so ignored",
+                "other_material": "户口簿",
+                "other_reason": "缺少户主页",
+                "note": "请一次补齐",
+            },
+            follow=True,
+        )
+    assert response.redirect_chain == [(f"/cases/tasks/{review.pk}/", 302)]
+    words = text(response)
+    assert "The applicant has been asked for the material." in words
+    assert "This task waits for the applicant's supplement; its time limit is stopped." in words
+    supplement = SupplementRequest.objects.get()
+    assert [(i["slot"], i["reason"]) for i in supplement.items] == [
+        ("photo", "背景不是白色"),
+        ("", "缺少户主页"),
+    ]
+    assert supplement.note == "请一次补齐"
+    review.refresh_from_db()
+    assert review.status == TaskStatus.SUSPENDED
+
+
+@pytest.mark.parametrize(
+    ("posted", "message"),
+    [
+        ({}, "List at least one missing or faulty material."),
+        ({"slot": ["photo"]}, "Some items need correcting. Say what is missing or wrong."),
+        ({"other_material": "户口簿"}, "Say what is missing or wrong."),
+    ],
+)
+def test_supplement_errors_come_back_as_messages(world, review, posted, message):
+    with travel(NOW):
+        response = signed_in(world["ga.review"]).post(
+            f"/cases/tasks/{review.pk}/supplement/", posted, follow=True
+        )
+    assert response.status_code == 200
+    assert message in text(response)
+    assert not SupplementRequest.objects.exists()
+
+
+def test_asking_for_an_extension_from_the_task_page(world, review):
+    with travel(NOW):
+        client = signed_in(world["ga.review"])
+        bad = client.post(
+            f"/cases/tasks/{review.pk}/extension/", {"days": "many", "reason": ""}, follow=True
+        )
+        assert "Give a whole number of working days from 1 to 60." in text(bad)
+        assert "Give the reason for the extension." in text(bad)
+        assert not Extension.objects.exists()
+        good = client.post(
+            f"/cases/tasks/{review.pk}/extension/", {"days": "3", "reason": "核实"}, follow=True
+        )
+    words = text(good)
+    assert "The extension was sent for approval." in words
+    assert "An extension of 3 working days awaits approval." in words
+    assert Extension.objects.get().days == 3
+
+
+def test_a_citizen_gets_404_on_officer_pages(world, review):
+    with travel(NOW):
+        extension = extensions.request_extension(
+            actor=world["ga.review"], task_id=review.pk, days=1, reason="x"
+        )
+        client = signed_in(world["citizen.wang"])
+        gets = [
+            client.get(url).status_code
+            for url in ("/cases/inbox/", "/cases/extensions/", f"/cases/tasks/{review.pk}/")
+        ]
+        posts = [
+            client.post(url, data).status_code
+            for url, data in (
+                (f"/cases/tasks/{review.pk}/supplement/", {"slot": ["photo"]}),
+                (f"/cases/tasks/{review.pk}/extension/", {"days": "1", "reason": "x"}),
+                ("/cases/extensions/", {"extension": extension.pk, "decision": "approve"}),
+            )
+        ]
+    assert gets == [404, 404, 404]
+    assert posts == [404, 404, 404]
+    extension.refresh_from_db()
+    assert extension.status == ExtensionStatus.PENDING
+    assert not SupplementRequest.objects.exists()
+
+
+def test_an_officer_of_another_department_gets_404_posting_on_a_step(world, review):
+    with travel(NOW):
+        client = signed_in(world["sj.review"])
+        responses = [
+            client.post(f"/cases/tasks/{review.pk}/supplement/", {"slot": ["photo"]}),
+            client.post(f"/cases/tasks/{review.pk}/extension/", {"days": "1", "reason": "x"}),
+        ]
+    assert [r.status_code for r in responses] == [404, 404]
+
+
+# --- the applicant's case page ---------------------------------------------------------
+
+
+def test_the_applicant_sees_the_time_limit(world, review):
+    with travel(NOW):
+        response = signed_in(world["citizen.wang"]).get(f"/cases/{_number(review)}/")
+    words = text(response)
+    assert "Time limit" in words
+    assert "Counted in working days from acceptance on 2026-03-02: 7 working days in all." in words
+    assert "On time · due by 2026-03-11" in words
+    assert "3 working days left of 7." in words
+    # Who held the case is for officers.
+    assert "Who held the case" not in words
+
+
+def _number(task) -> str:
+    from onewindow.cases.queries import cases_by_instance
+
+    return cases_by_instance([task.instance_id])[task.instance_id].number
+
+
+@pytest.fixture
+def waiting(world, review):
+    with travel(at("2026-03-04", 11)):
+        supplements.request_supplement(
+            actor=world["ga.review"],
+            task_id=review.pk,
+            items=[*PHOTO, {"material": "户口簿", "reason": "缺少户主页"}],
+            note="请一次补齐",
+        )
+    return review
+
+
+def test_the_applicant_sees_what_is_requested_and_a_form_to_send_it(world, waiting):
+    with travel(NOW):
+        response = signed_in(world["citizen.wang"]).get(f"/cases/{_number(waiting)}/")
+    words = text(response)
+    assert "Stopped for a supplement" in words
+    assert "Material requested" in words
+    assert "asked on 2026-03-04 11:00 for:" in words
+    assert "出入境证件数码照片 : 背景不是白色" in words
+    assert "户口簿 : 缺少户主页" in words
+    assert "请一次补齐" in words
+    html = response.content.decode()
+    assert f'action="/cases/{_number(waiting)}/supplement/"' in html
+    assert 'enctype="multipart/form-data"' in html
+    assert file_inputs(response) == ["upload-photo"]
+    # The material named only in words has no upload of its own.
+    assert html.count('type="file"') == 1
+
+
+def file_inputs(response) -> list[str]:
+    return re.findall(r'<input type="file"[^>]* name="([^"]+)"', response.content.decode())
+
+
+def test_resupplying_from_the_case_page_end_to_end(world, waiting):
+    number = _number(waiting)
+    with travel(at("2026-03-09", 10)):
+        client = signed_in(world["citizen.wang"])
+        # The file input the page shows is the one the view reads.
+        [field] = file_inputs(client.get(f"/cases/{number}/"))
+        missing = client.post(f"/cases/{number}/supplement/", {"comment": "x"}, follow=True)
+        assert "Attach this document." in text(missing)
+        wrong = client.post(
+            f"/cases/{number}/supplement/",
+            {field: SimpleUploadedFile("photo.pdf", PDF, content_type="application/pdf")},
+            follow=True,
+        )
+        assert "Some files need correcting." in text(wrong)
+        assert "The file must be one of these types" in text(wrong)
+        assert SupplementRequest.objects.get().status == SupplementStatus.OPEN
+        response = client.post(
+            f"/cases/{number}/supplement/",
+            {
+                field: SimpleUploadedFile("new.png", PNG, content_type="image/png"),
+                "comment": "已重新拍照",
+            },
+            follow=True,
+        )
+        assert response.redirect_chain == [(f"/cases/{number}/", 302)]
+        words = text(response)
+        assert "Thank you: the material was sent and your case goes on." in words
+        assert "Material requested" not in words
+        again = client.post(
+            f"/cases/{number}/supplement/",
+            {field: SimpleUploadedFile("new.png", PNG, content_type="image/png")},
+            follow=True,
+        )
+        assert again.status_code == 200
+        assert "No supplement is awaited for this case." in text(again)
+    supplement = SupplementRequest.objects.get()
+    assert (supplement.status, supplement.answer_comment) == (
+        SupplementStatus.ANSWERED,
+        "已重新拍照",
+    )
+    case = supplement.case
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_PROGRESS
+    photo = case.attachments.get(slot="photo")
+    assert (photo.original_name, photo.size) == ("new.png", len(PNG))
+    assert clock_of(case).state == ClockState.RUNNING
+    waiting.refresh_from_db()
+    assert waiting.status == TaskStatus.READY
+
+
+def test_another_applicant_cannot_resupply(world, waiting):
+    with travel(NOW):
+        response = signed_in(world["citizen.chen"]).post(
+            f"/cases/{_number(waiting)}/supplement/",
+            {"upload-photo": SimpleUploadedFile("new.png", PNG, content_type="image/png")},
+        )
+    assert response.status_code == 404
+    assert SupplementRequest.objects.get().status == SupplementStatus.OPEN
+
+
+# --- the inbox ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def inbox_rows(world):
+    """ga.review's inbox on Tue 03-10 09:00: one step of each deadline kind."""
+    _case, overdue = accepted_passport(world, at("2026-03-02", 10))  # due 03-10 00:00
+    _case, soon = accepted_passport(world, at("2026-03-04", 10))  # yellow from 03-10
+    _case, on_track = accepted_passport(world, at("2026-03-09", 10))
+    _case, waiting = accepted_passport(world, at("2026-03-02", 10))
+    with travel(at("2026-03-03", 10)):
+        supplements.request_supplement(actor=world["ga.review"], task_id=waiting.pk, items=PHOTO)
+    return {"overdue": overdue, "due_soon": soon, "on_track": on_track, "supplement": waiting}
+
+
+def _task_links(response) -> list[int]:
+    return [int(pk) for pk in re.findall(r'href="/cases/tasks/(\d+)/"', response.content.decode())]
+
+
+def test_the_inbox_deadline_filter(world, inbox_rows):
+    with travel(at("2026-03-10", 9)):
+        client = signed_in(world["ga.review"])
+        pages = {name: client.get(f"/cases/inbox/?deadline={name}") for name in inbox_rows}
+        everything = client.get("/cases/inbox/")
+        nonsense = client.get("/cases/inbox/?deadline=whenever")
+    for name, task in inbox_rows.items():
+        assert _task_links(pages[name]) == [task.pk], name
+    assert sorted(_task_links(everything)) == sorted(t.pk for t in inbox_rows.values())
+    assert len(_task_links(nonsense)) == 4
+    words = text(everything)
+    for label in ("Overdue", "Due soon", "On time", "Stopped for a supplement"):
+        assert label in words
+    assert "Waiting for a supplement" in words
+    assert '<option value="overdue" selected>' in pages["overdue"].content.decode()
+
+
+def test_inbox_queries_do_not_grow_with_rows(world, django_assert_max_num_queries):
+    accepted_passport(world, at("2026-03-02", 10))
+    with travel(NOW):
+        client = signed_in(world["ga.review"])
+        with django_assert_max_num_queries(40) as one:
+            assert len(_task_links(client.get("/cases/inbox/"))) == 1
+    for day in ("2026-03-02", "2026-03-03", "2026-03-04", "2026-03-05"):
+        accepted_passport(world, at(day, 10))
+    with travel(NOW), django_assert_max_num_queries(len(one.captured_queries)):
+        assert len(_task_links(client.get("/cases/inbox/"))) == 5
+
+
+# --- extensions to decide ------------------------------------------------------------
+
+
+ASKED = at("2026-03-04", 15)
+
+
+def _ask_extension(world, task, when=ASKED):
+    with travel(when):
+        return extensions.request_extension(
+            actor=world["ga.review"], task_id=task.pk, days=2, reason="需外省核实"
+        )
+
+
+def test_a_lead_lists_and_decides_extensions(world, review):
+    extension = _ask_extension(world, review)
+    with travel(NOW):
+        client = signed_in(world["ga.lead"])
+        listed = client.get("/cases/extensions/")
+        words = text(listed)
+        assert (
+            "刘洋 (Shanghai Municipal Public Security Bureau, 审核) asks for 2 more working days."
+            in words
+        )
+        assert "Reason: 需外省核实" in words
+        assert f'name="extension" value="{extension.pk}"' in listed.content.decode()
+        refused = client.post(
+            "/cases/extensions/", {"extension": extension.pk, "decision": "refuse"}, follow=True
+        )
+        assert "Give the reason for refusing." in text(refused)
+        approved = client.post(
+            "/cases/extensions/",
+            {"extension": extension.pk, "decision": "approve", "comment": "同意"},
+            follow=True,
+        )
+    assert approved.redirect_chain == [("/cases/extensions/", 302)]
+    words = text(approved)
+    assert "Your decision was recorded." in words
+    assert "No extension awaits your decision." in words
+    assert "Recently decided" in words
+    extension.refresh_from_db()
+    assert (extension.status, extension.decided_by) == (ExtensionStatus.APPROVED, world["ga.lead"])
+    assert clock_of(review).extended_days == 2
+
+
+def test_the_applicant_sees_an_approved_extension_and_its_reason(world, review):
+    extension = _ask_extension(world, review)
+    with travel(at("2026-03-05", 9)):
+        extensions.decide_extension(
+            actor=world["ga.lead"], extension_id=extension.pk, approve=True, comment=""
+        )
+    with travel(NOW):
+        response = signed_in(world["citizen.wang"]).get(f"/cases/{_number(review)}/")
+    words = text(response)
+    assert "Extended by 2 working days: 需外省核实" in words
+    assert "9 working days in all." in words
+
+
+def test_an_officer_without_the_role_sees_nothing_to_decide(world, review):
+    _ask_extension(world, review)
+    with travel(NOW):
+        for who in ("ga.review", "ga.window", "mz.lead"):
+            response = signed_in(world[who]).get("/cases/extensions/")
+            assert response.status_code == 200
+            assert "No extension awaits your decision." in text(response)
+
+
+def test_extension_list_queries_do_not_grow_with_rows(world, django_assert_max_num_queries):
+    _case, first = accepted_passport(world, at("2026-03-02", 10))
+    _ask_extension(world, first)
+    with travel(NOW):
+        client = signed_in(world["ga.lead"])
+        with django_assert_max_num_queries(40) as one:
+            assert client.get("/cases/extensions/").content.decode().count('name="extension"') == 1
+    for day in ("2026-03-02", "2026-03-03", "2026-03-04", "2026-03-05"):
+        _case, task = accepted_passport(world, at(day, 10))
+        _ask_extension(world, task, at(day, 16))
+    with travel(NOW), django_assert_max_num_queries(len(one.captured_queries)):
+        assert client.get("/cases/extensions/").content.decode().count('name="extension"') == 5

@@ -1,0 +1,50 @@
+"""The demo city (from the cases tests) and a set of cases late in different ways, as
+the supervisors see them on Tue 2026-03-10 09:00."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from onewindow.cases.tests.conftest import ADOPTION, open_task, submit, world  # noqa: F401
+from onewindow.cases.tests.timekit import accepted_passport, at, decide, travel
+from onewindow.identity.models import User
+from onewindow.workflow import services as workflow_services
+
+NOW = at("2026-03-10", 9)
+
+
+@pytest.fixture
+def late(world: dict[str, User]) -> dict[str, Any]:  # noqa: F811
+    """Cases at ``NOW``:
+
+    - ``overdue``: passport accepted Mon 03-02 10:00, its review claimed by ga.review on
+      Tue 03-03 09:00. The review (5 days) ended at the close of Mon 03-09: red, 1 day
+      over (6 used: 03-03..06, 09, 10). The case (7 days) is yellow.
+    - ``most_overdue``: passport accepted Thu 02-26 10:00, in 公安's inbox since. The
+      review ended at the close of Wed 03-04 (02-27, the working Saturday 02-28, 03-02,
+      03-03, 03-04); 9 used by 03-10: 4 over. The case ended at the close of Fri 03-06.
+    - ``at_risk``: passport accepted Wed 03-04 10:00: its review is yellow from 03-10
+      (the 4th of 5 days), the case green.
+    - ``on_time``: passport accepted Mon 03-09: green, not listed.
+    - ``adoption``: 民政's case accepted Mon 03-02 10:00; its three parallel reviews
+      (3 days each: 公安, 卫健, 医保) ended at the close of Thu 03-05, 3 days over,
+      while the case (30 days) is green.
+    """
+    overdue, overdue_review = accepted_passport(world, at("2026-03-02", 10))
+    with travel(at("2026-03-03", 9)):
+        workflow_services.claim_task(actor=world["ga.review"], task_id=overdue_review.pk)
+    most_overdue, _review = accepted_passport(world, at("2026-02-26", 10))
+    at_risk, _review = accepted_passport(world, at("2026-03-04", 10))
+    on_time, _review = accepted_passport(world, at("2026-03-09", 10))
+    with travel(at("2026-03-02", 10)):
+        adoption = submit(world["citizen.chen"], ADOPTION)
+        decide(world["mz.window"], open_task(adoption, "Task_accept"), "accept")
+    return {
+        "overdue": overdue,
+        "most_overdue": most_overdue,
+        "at_risk": at_risk,
+        "on_time": on_time,
+        "adoption": adoption,
+    }

@@ -1,0 +1,70 @@
+"""GET /api/v1/supervision/time-limits (supervision/api.py), on the ``late`` fixture's
+cases at Tue 2026-03-10 09:00."""
+
+from datetime import datetime
+
+import pytest
+
+from onewindow.cases.tests.test_api import token_for
+from onewindow.cases.tests.timekit import at, travel
+from onewindow.supervision.tests.conftest import NOW
+
+URL = "/api/v1/supervision/time-limits"
+
+
+def get(client, user):
+    with travel(NOW):
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {token_for(client, user)}"}
+        return client.get(URL, HTTP_ACCEPT_LANGUAGE="en", **headers)
+
+
+def test_late_cases_by_department(client, world, late):
+    response = get(client, world["supervisor"])
+    assert response.status_code == 200, response.content
+    ga, mz = response.json()
+    assert (ga["department"], ga["overdue"], ga["at_risk"]) == ("310000-GA", 2, 1)
+    assert ga["department_name"] == "Shanghai Municipal Public Security Bureau"
+    assert (mz["department"], mz["overdue"], mz["at_risk"]) == ("310000-MZ", 1, 0)
+    most, overdue, at_risk = ga["cases"]
+    assert [c["number"] for c in ga["cases"]] == [
+        late["most_overdue"].number,
+        late["overdue"].number,
+        late["at_risk"].number,
+    ]
+    assert (most["colour"], most["overdue_days"]) == ("red", 4)
+    # The review's deadline: the close of Wed 03-04.
+    assert datetime.fromisoformat(most["due_at"]) == at("2026-03-05", 0)
+    assert most["current"] == [
+        {"task": "审核", "department": "Shanghai Municipal Public Security Bureau", "holder": ""}
+    ]
+    assert (most["longest_holder_kind"], most["longest_holder"]) == ("queue", "")
+    assert most["longest_working_days"] == round(215 / 24, 2)  # 8.96
+    assert overdue["current"][0]["holder"] == "刘洋"
+    assert (overdue["longest_holder"], overdue["longest_working_days"]) == ("刘洋", 5.0)
+    assert overdue["longest_holder_department"] == "Shanghai Municipal Public Security Bureau"
+    assert (at_risk["colour"], at_risk["overdue_days"]) == ("yellow", 0)
+    [adoption] = mz["cases"]
+    assert (adoption["number"], adoption["colour"], adoption["overdue_days"]) == (
+        late["adoption"].number,
+        "red",
+        3,
+    )
+    assert len(adoption["current"]) == 3
+
+
+def test_a_lead_gets_their_department(client, world, late):
+    body = get(client, world["mz.lead"]).json()
+    assert [(g["department"], len(g["cases"])) for g in body] == [("310000-MZ", 1)]
+
+
+@pytest.mark.parametrize("who", ["ga.window", "ga.admin", "citizen.wang"])
+def test_others_are_forbidden(client, world, late, who):
+    response = get(client, world[who])
+    assert response.status_code == 403
+    assert set(response.json()) == {"code", "message", "fields"}
+
+
+def test_without_a_token_401(client, db):
+    response = client.get(URL)
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"

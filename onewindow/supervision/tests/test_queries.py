@@ -1,0 +1,113 @@
+"""Overdue and at-risk cases by department (supervision/queries.py), on the cases of the
+``late`` fixture (see conftest) at Tue 2026-03-10 09:00."""
+
+import pytest
+
+from onewindow.conftest import make_user
+from onewindow.identity.models import Department
+from onewindow.identity.roles import Role
+from onewindow.supervision import permissions
+from onewindow.supervision.queries import late_cases
+from onewindow.supervision.tests.conftest import NOW
+from onewindow.workflow.choices import HolderKind
+
+HOUR = 1 / 24
+
+
+def listed(groups):
+    return {g.department.code: [late.case.number for late in g.cases] for g in groups}
+
+
+def test_the_city_supervisor_sees_every_department_most_overdue_first(world, late):
+    groups = late_cases(world["supervisor"], NOW)
+    assert listed(groups) == {
+        "310000-GA": [
+            late["most_overdue"].number,
+            late["overdue"].number,
+            late["at_risk"].number,
+        ],
+        "310000-MZ": [late["adoption"].number],
+    }
+    # Departments in the tree's order.
+    assert [g.department.code for g in groups] == ["310000-GA", "310000-MZ"]
+    ga, mz = groups
+    assert (ga.overdue, ga.at_risk, mz.overdue, mz.at_risk) == (2, 1, 1, 0)
+
+
+def test_each_case_shows_the_worse_clock_of_its_own_and_its_steps(world, late):
+    ga, mz = late_cases(world["supervisor"], NOW)
+    most, overdue, at_risk = ga.cases
+    # The step is 4 days over while the case is 2 over: the step's clock is shown.
+    assert (most.clock.colour, most.clock.remaining_days) == ("red", -4)
+    assert (overdue.clock.colour, overdue.clock.remaining_days) == ("red", -1)
+    assert overdue.clock.detail == "已超期 1 个工作日。"  # the default language
+    # The case is green, its review yellow.
+    assert (at_risk.clock.colour, at_risk.clock.remaining_days) == ("yellow", 1)
+    # The adoption case's 30 days are far off; its three reviews are 3 days over.
+    [adoption] = mz.cases
+    assert (adoption.clock.colour, adoption.clock.remaining_days) == ("red", -3)
+    assert sorted(task.department.code for task, _view in adoption.late_steps) == [
+        "310000-GA",
+        "310000-WJ",
+        "310000-YB",
+    ]
+
+
+def test_the_current_step_its_holder_and_where_the_time_went(world, late):
+    ga, mz = late_cases(world["supervisor"], NOW)
+    most, overdue, _at_risk = ga.cases
+    [step] = overdue.current
+    assert (step.name, step.claimed_by) == ("审核", world["ga.review"])
+    # Queue Mon 03-02 10:00 → Tue 09:00 (23 h); ga.review Tue 09:00 → Tue 03-10 09:00:
+    # 15 h + Wed, Thu, Fri, Mon 96 h + 9 h = 120 h = 5 working days.
+    assert (overdue.where.kind, overdue.where.officer, overdue.where.working_days) == (
+        HolderKind.OFFICER,
+        "刘洋",
+        pytest.approx(5.0),
+    )
+    [waiting] = most.current
+    assert waiting.claimed_by is None
+    # In 公安's inbox since Thu 02-26 10:00: 14 h + Fri 24 + the working Saturday 02-28
+    # 24 + Mon-Fri 120 + Mon 03-09 24 + 9 h = 215 h.
+    assert most.where.kind == HolderKind.QUEUE
+    assert most.where.department.code == "310000-GA"
+    assert round(most.where.working_days, 4) == round(215 * HOUR, 4)
+    [adoption] = mz.cases
+    assert len(adoption.current) == 3
+    assert adoption.where.kind == HolderKind.QUEUE
+    # Mon 03-02 10:00 → Tue 03-10 09:00: 14 + 96 + 24 + 9 = 143 h in a reviewer's inbox.
+    assert round(adoption.where.working_days, 4) == round(143 * HOUR, 4)
+
+
+def test_a_lead_sees_only_their_departments_cases(world, late):
+    assert listed(late_cases(world["ga.lead"], NOW)) == {
+        "310000-GA": [
+            late["most_overdue"].number,
+            late["overdue"].number,
+            late["at_risk"].number,
+        ]
+    }
+    assert listed(late_cases(world["mz.lead"], NOW)) == {"310000-MZ": [late["adoption"].number]}
+
+
+def test_a_platform_admin_sees_the_whole_city(world, late):
+    assert set(listed(late_cases(world["admin"], NOW))) == {"310000-GA", "310000-MZ"}
+
+
+@pytest.mark.parametrize("who", ["ga.window", "ga.review", "ga.admin", "citizen.wang"])
+def test_others_supervise_nothing(world, late, who):
+    assert not permissions.can_supervise(world[who])
+    assert late_cases(world[who], NOW) == []
+
+
+def test_a_supervisor_of_a_district_sees_nothing_of_the_city_bureaus(world, late):
+    district = Department.objects.filter(kind="district").first()
+    supervisor = make_user(roles=[(Role.SUPERVISOR, district)])
+    assert permissions.can_supervise(supervisor)
+    assert late_cases(supervisor, NOW) == []
+
+
+def test_nothing_late_before_the_warnings(world, late):
+    from onewindow.cases.tests.timekit import at
+
+    assert late_cases(world["supervisor"], at("2026-02-26", 12)) == []
