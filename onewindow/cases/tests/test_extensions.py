@@ -207,7 +207,7 @@ def test_an_approval_moves_the_step_and_the_case_deadlines(
     assert to_applicant.recipient == world["citizen.wang"]
     assert REASON in to_applicant.body
     email = next(m for m in mail.outbox if m.to == [world["citizen.wang"].email])
-    assert "2026年3月17日 00:00" in email.body
+    assert "2026年3月16日" in email.body
 
 
 def test_the_supervisor_may_decide(world, passport):

@@ -55,8 +55,8 @@ CASES = {
         "green",
         "On time",
         "4 working days left of 5.",
-        "按时",
-        "剩余 4 个工作日，共 5 个。",
+        "正常",
+        "剩余 4 个工作日（共 5 个）。",
     ),
     "yellow": (
         limit,
@@ -65,7 +65,7 @@ CASES = {
         "Due soon",
         "1 working day left of 5.",
         "即将到期",
-        "剩余 1 个工作日，共 5 个。",
+        "剩余 1 个工作日（共 5 个）。",
     ),
     "red by one": (
         limit,
@@ -101,8 +101,8 @@ CASES = {
         "paused",
         "Stopped for a supplement",
         "3 working days left of 5.",
-        "补正中（计时暂停）",
-        "剩余 3 个工作日，共 5 个。",
+        "暂停计时（补正中）",
+        "剩余 3 个工作日（共 5 个）。",
     ),
     "on time": (
         stopped("2026-03-05"),
@@ -111,7 +111,7 @@ CASES = {
         "Finished on time",
         "3 working days used of 5.",
         "按时办结",
-        "已用 3 个工作日，共 5 个。",
+        "已用 3 个工作日（共 5 个）。",
     ),
     "late": (
         stopped("2026-03-12"),
@@ -120,7 +120,7 @@ CASES = {
         "Finished late",
         "8 working days used of 5.",
         "超期办结",
-        "已用 8 个工作日，共 5 个。",
+        "已用 8 个工作日（共 5 个）。",
     ),
     "extended": (
         extended,
@@ -128,8 +128,8 @@ CASES = {
         "green",
         "On time",
         "5 working days left of 7.",
-        "按时",
-        "剩余 5 个工作日，共 7 个。",
+        "正常",
+        "剩余 5 个工作日（共 7 个）。",
     ),
     "unknown": (
         unscheduled,
@@ -137,8 +137,8 @@ CASES = {
         "unknown",
         "Deadline not yet known",
         "5 working days left of 5.",
-        "办理期限暂未确定",
-        "剩余 5 个工作日，共 5 个。",
+        "期限暂未确定",
+        "剩余 5 个工作日（共 5 个）。",
     ),
 }
 
@@ -167,16 +167,16 @@ def test_the_numbers_behind_the_words():
     assert view.started_at == at("2026-03-02", 10)
     # 7 days: 03-03..06, 09..11; due at the close of Wed 03-11, read as that day.
     assert view.due_at == midnight("2026-03-12")
-    assert view.due_day == date(2026, 3, 11)
+    assert view.last_day == date(2026, 3, 11)
     assert view.problem == ""
 
 
-def test_no_deadline_no_due_day_and_the_problem_is_kept():
+def test_no_deadline_no_last_day_and_the_problem_is_kept():
     view = clock_view(unscheduled(), at("2026-03-02", 12))
     assert view is not None
-    assert (view.due_at, view.due_day, view.problem) == (None, None, "日历未配置")
+    assert (view.due_at, view.last_day, view.problem) == (None, None, "日历未配置")
     stopped_view = clock_view(stopped("2026-03-05")(), at("2026-04-01"))
-    assert stopped_view is not None and stopped_view.due_day is None
+    assert stopped_view is not None and stopped_view.last_day is None
 
 
 def test_no_clock_no_view():

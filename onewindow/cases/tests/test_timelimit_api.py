@@ -345,7 +345,7 @@ def test_a_case_shows_its_clock_supplements_and_only_approved_extensions(world, 
     assert before["clock"] == {
         "state": "running",
         "colour": "green",
-        "label": "按时",
+        "label": "正常",
         "started_at": before["clock"]["started_at"],
         "due_at": before["clock"]["due_at"],
         "limit_days": 7,

@@ -42,7 +42,7 @@ def test_the_task_page_shows_the_steps_clock_in_words_and_both_forms(world, revi
         response = signed_in(world["ga.review"]).get(f"/cases/tasks/{review.pk}/")
     assert response.status_code == 200
     words = text(response)
-    assert "This step's time limit: Due soon · due by 2026-03-09" in words
+    assert "This step's time limit: Due soon · due by the end of 2026-03-09" in words
     assert "1 working day left of 5." in words
     html = response.content.decode()
     assert 'class="clock clock-yellow"' in html  # the colour, besides the words
@@ -180,7 +180,7 @@ def test_the_applicant_sees_the_time_limit(world, review):
     words = text(response)
     assert "Time limit" in words
     assert "Counted in working days from acceptance on 2026-03-02: 7 working days in all." in words
-    assert "On time · due by 2026-03-11" in words
+    assert "On time · due by the end of 2026-03-11" in words
     assert "3 working days left of 7." in words
     # Who held the case is for officers.
     assert "Who held the case" not in words
@@ -223,7 +223,8 @@ def test_the_applicant_sees_what_is_requested_and_a_form_to_send_it(world, waiti
 
 
 def file_inputs(response) -> list[str]:
-    return re.findall(r'<input type="file"[^>]* name="([^"]+)"', response.content.decode())
+    inputs = re.findall(r"<input[^>]*>", response.content.decode())
+    return [re.search(r'name="([^"]+)"', tag).group(1) for tag in inputs if 'type="file"' in tag]
 
 
 def test_resupplying_from_the_case_page_end_to_end(world, waiting):
