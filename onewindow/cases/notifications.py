@@ -1,34 +1,35 @@
 """Telling applicants about their cases: an in-app notification in the same
-transaction as the change, and an email only after it commits."""
+transaction as the change, and an email queued for the worker only after it commits
+(never sent from the request: a slow mail server must not hold up the applicant)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext
 
 from onewindow.cases.choices import CaseStatus
 from onewindow.cases.models import Case, CaseEvent, Notification
+from onewindow.cases.tasks import email_notification
 from onewindow.workflow.choices import Outcome
 
 SUBMITTED = "submitted"
 
 
 def notify(case: Case, compose: Callable[[], tuple[str, str]]) -> None:
-    """An in-app notification now and an email after commit, in the applicant's language."""
+    """An in-app notification now and, after commit, an email queued for the worker; both
+    in the applicant's language."""
     recipient = case.applicant
     with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
         subject, body = compose()
-    Notification.objects.create(recipient=recipient, case=case, subject=subject, body=body)
+    notification = Notification.objects.create(
+        recipient=recipient, case=case, subject=subject, body=body
+    )
     if recipient.email:
-        transaction.on_commit(
-            partial(send_mail, subject, body, None, [recipient.email], fail_silently=True)
-        )
+        transaction.on_commit(lambda: email_notification.delay(notification.pk))
 
 
 def submitted_message(case: Case) -> tuple[str, str]:
