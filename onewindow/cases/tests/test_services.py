@@ -348,3 +348,11 @@ def test_a_case_keeps_the_guide_version_it_was_filed_under(world):
     assert catalog_queries.published_version(PASSPORT).number == filed.number + 1
     later = submit(world["citizen.chen"], PASSPORT)
     assert later.item_version.number == filed.number + 1
+
+
+def test_case_numbers_are_given_last_and_in_order(world):
+    first = submit(world["citizen.wang"], PASSPORT)
+    second = submit(world["citizen.chen"], PASSPORT)
+    prefix, _, sequence = first.number.rpartition("-")
+    assert second.number == f"{prefix}-{int(sequence) + 1:04d}"
+    assert not Case.objects.filter(number__startswith="pending-").exists()
