@@ -333,6 +333,7 @@ def complete_task(
             ]
         )
         runs.save(instance, run)
+        task.instance = instance  # callers read its new status; spare them a reload
         created, cancelled = runs.sync_tasks(instance, run)
         record_event(
             actor=actor,
