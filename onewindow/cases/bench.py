@@ -251,7 +251,12 @@ def measure(options: Options, say: Callable[[str], None]) -> Results:
         )
         loadgen.run_child(env, _python(seed_call), cwd=BASE_DIR)
         plan = json.loads(plan_file.read_text(encoding="utf-8"))
-        with loadgen.gunicorn(env, workers=options.workers, cwd=BASE_DIR) as port:
+        with loadgen.gunicorn(env, workers=options.workers, cwd=BASE_DIR) as server:
+            port = server.port
+            servers = loadgen.Servers(
+                web=lambda: loadgen.children_of(server.pid),
+                database=lambda: loadgen.database_backends(options.database_url),
+            )
             citizens = [_token(port, c["username"], plan["password"]) for c in plan["citizens"]]
             officers = [
                 _token(port, o["username"], plan["password"], o["key"]) for o in plan["officers"]
@@ -266,6 +271,7 @@ def measure(options: Options, say: Callable[[str], None]) -> Results:
                     clients=options.clients,
                     seconds=options.seconds,
                     warmup=options.warmup,
+                    servers=servers,
                 )
 
             bare = phase(
@@ -283,7 +289,8 @@ def _line(name: str, summary: Summary) -> str:
     return (
         f"{name:<22} {summary.per_second:7.1f} req/s   p50 {summary.p50_ms:6.1f} ms   "
         f"p95 {summary.p95_ms:6.1f} ms   p99 {summary.p99_ms:6.1f} ms   "
-        f"requests {summary.requests:>5}   errors {summary.errors}"
+        f"requests {summary.requests:>5}   errors {summary.errors}   "
+        f"CPU/request: web {summary.web_cpu_ms:5.1f} ms, PostgreSQL {summary.db_cpu_ms:5.1f} ms"
     )
 
 

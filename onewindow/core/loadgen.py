@@ -18,9 +18,9 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -67,6 +67,10 @@ class Summary:
     client_cpu_share: float  # the generator's CPU time over the window, in cores
     ran_out: bool  # the source had no more work before the time was up
     first_errors: tuple[str, ...]
+    # CPU time per request of the web processes and of the database's backends, from
+    # /proc over the whole run (warm-up included); NaN where it cannot be read.
+    web_cpu_ms: float = math.nan
+    db_cpu_ms: float = math.nan
 
 
 def percentile(ordered: Sequence[float], fraction: float) -> float:
@@ -140,6 +144,33 @@ def _client(
         connection.close()
 
 
+def cpu_seconds(pids: Iterable[int]) -> dict[int, float]:
+    """User and system CPU time of each process still running (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        found[pid] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return found
+
+
+def _cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    # Processes started during the run (new database backends) count from zero.
+    return sum(spent - before.get(pid, 0.0) for pid, spent in after.items())
+
+
+@dataclass(frozen=True)
+class Servers:
+    """Where the server side's CPU time is read: the web processes' and the
+    database backends' process ids, each asked for afresh."""
+
+    web: Callable[[], list[int]]
+    database: Callable[[], list[int]]
+
+
 def run_load(
     port: int,
     source: Source,
@@ -148,11 +179,14 @@ def run_load(
     clients: int,
     seconds: float,
     warmup: float,
+    servers: Servers | None = None,
 ) -> Summary:
     """``clients`` clients send requests back to back for ``warmup + seconds``; the
     figures are those of the last ``seconds``."""
     samples: list[Sample] = []  # list.append is atomic under the GIL
     out_of_work = threading.Event()
+    web_before = cpu_seconds(servers.web()) if servers else {}
+    db_before = cpu_seconds(servers.database()) if servers else {}
     began = time.perf_counter()
     cpu_began = time.process_time()
     deadline = began + warmup + seconds
@@ -172,12 +206,19 @@ def run_load(
     end = min(deadline, time.perf_counter())
     if out_of_work.is_set() and samples:
         end = min(end, max(s.started + s.seconds for s in samples))
-    return summarize(
+    summary = summarize(
         samples,
         clients=clients,
         window=(began + warmup, end),
         cpu_seconds=cpu,
         ran_out=out_of_work.is_set(),
+    )
+    if servers is None or not samples:
+        return summary
+    web = _cpu_used(web_before, cpu_seconds(servers.web()))
+    db = _cpu_used(db_before, cpu_seconds(servers.database()))
+    return replace(
+        summary, web_cpu_ms=web * 1000 / len(samples), db_cpu_ms=db * 1000 / len(samples)
     )
 
 
@@ -231,8 +272,37 @@ def _ready(port: int) -> bool:
         connection.close()
 
 
+def children_of(parent: int) -> list[int]:
+    """Process ids whose parent is ``parent`` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@dataclass(frozen=True)
+class WebServer:
+    port: int
+    pid: int  # the gunicorn arbiter; its children are the workers
+
+
+def database_backends(url: str) -> list[int]:
+    """Process ids of the PostgreSQL backends connected to the database of ``url``."""
+    name = urlsplit(url).path.lstrip("/")
+    with _admin_connection(url) as admin:
+        rows = admin.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", (name,)
+        ).fetchall()
+    return [int(str(row[0])) for row in rows]
+
+
 @contextmanager
-def gunicorn(env: dict[str, str], *, workers: int, cwd: Path) -> Iterator[int]:
+def gunicorn(env: dict[str, str], *, workers: int, cwd: Path) -> Iterator[WebServer]:
     """Sync gunicorn workers serving ``onewindow.wsgi`` on a free localhost port."""
     port = free_port()
     command = [
@@ -255,7 +325,7 @@ def gunicorn(env: dict[str, str], *, workers: int, cwd: Path) -> Iterator[int]:
             if time.monotonic() - started > 60:
                 raise Unavailable("gunicorn did not answer /healthz within 60 s")
             time.sleep(0.2)
-        yield port
+        yield WebServer(port=port, pid=server.pid)
     finally:
         server.terminate()
         try:
