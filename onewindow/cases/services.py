@@ -130,7 +130,7 @@ def submit_case(
         if existing is not None:
             return existing, False
     try:
-        version = catalog_queries.published_version(service)
+        version = catalog_queries.application_version(service)
     except ServiceItemVersion.DoesNotExist:
         version = None
     try:
