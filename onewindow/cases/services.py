@@ -210,7 +210,7 @@ def _submit_item(
             key=key,
             item_version=version,
         )
-        case.attachments.set(attachments)
+        case.attachments.add(*attachments)  # a new case has none to compare with
         _start(case, process, cleaned, applicant, request)
         _number(case)
         _audit_submitted(case, applicant, request)
@@ -258,7 +258,7 @@ def _submit_life_event(
             data=cleaned,
             key=key,
         )
-        parent.attachments.set(attachments)
+        parent.attachments.add(*attachments)
         children = [
             _new_case(
                 applicant=applicant,
