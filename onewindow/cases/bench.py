@@ -12,6 +12,7 @@ drives three phases with a fixed number of clients. Every response is checked.
 
 from __future__ import annotations
 
+import functools
 import http.client
 import json
 import re
@@ -251,12 +252,13 @@ def measure(options: Options, say: Callable[[str], None]) -> Results:
         )
         loadgen.run_child(env, _python(seed_call), cwd=BASE_DIR)
         plan = json.loads(plan_file.read_text(encoding="utf-8"))
-        with loadgen.gunicorn(env, workers=options.workers, cwd=BASE_DIR) as server:
+        with (
+            loadgen.gunicorn(env, workers=options.workers, cwd=BASE_DIR) as server,
+            loadgen.database_backends(options.database_url) as backends,
+        ):
             port = server.port
-            servers = loadgen.Servers(
-                web=lambda: loadgen.children_of(server.pid),
-                database=lambda: loadgen.database_backends(options.database_url),
-            )
+            workers = functools.partial(loadgen.children_of, server.pid)
+            servers = loadgen.Servers(web=workers, database=backends)
             citizens = [_token(port, c["username"], plan["password"]) for c in plan["citizens"]]
             officers = [
                 _token(port, o["username"], plan["password"], o["key"]) for o in plan["officers"]

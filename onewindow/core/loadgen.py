@@ -157,9 +157,38 @@ def cpu_seconds(pids: Iterable[int]) -> dict[int, float]:
     return found
 
 
-def _cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
-    # Processes started during the run (new database backends) count from zero.
-    return sum(spent - before.get(pid, 0.0) for pid, spent in after.items())
+class _CpuWatch:
+    """The CPU time of the server processes over a run, polled twice a second so that
+    a process ending meanwhile (a database backend whose connection reached its
+    maximum age) keeps what it had used when last seen."""
+
+    def __init__(self, servers: Servers) -> None:
+        self.servers = servers
+        self.first: dict[str, dict[int, float]] = {"web": {}, "database": {}}
+        self.last: dict[str, dict[int, float]] = {"web": {}, "database": {}}
+        self.stop = threading.Event()
+        self.poll()
+        self.first = {kind: dict(seen) for kind, seen in self.last.items()}
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def poll(self) -> None:
+        for kind, pids in (("web", self.servers.web), ("database", self.servers.database)):
+            self.last[kind].update(cpu_seconds(pids()))
+
+    def run(self) -> None:
+        while not self.stop.wait(0.5):
+            self.poll()
+
+    def finish(self) -> dict[str, float]:
+        self.stop.set()
+        self.thread.join()
+        self.poll()
+        # Processes started during the run (new database backends) count from zero.
+        return {
+            kind: sum(spent - self.first[kind].get(pid, 0.0) for pid, spent in seen.items())
+            for kind, seen in self.last.items()
+        }
 
 
 @dataclass(frozen=True)
@@ -185,8 +214,7 @@ def run_load(
     figures are those of the last ``seconds``."""
     samples: list[Sample] = []  # list.append is atomic under the GIL
     out_of_work = threading.Event()
-    web_before = cpu_seconds(servers.web()) if servers else {}
-    db_before = cpu_seconds(servers.database()) if servers else {}
+    watch = _CpuWatch(servers) if servers else None
     began = time.perf_counter()
     cpu_began = time.process_time()
     deadline = began + warmup + seconds
@@ -213,12 +241,15 @@ def run_load(
         cpu_seconds=cpu,
         ran_out=out_of_work.is_set(),
     )
-    if servers is None or not samples:
+    if watch is None:
         return summary
-    web = _cpu_used(web_before, cpu_seconds(servers.web()))
-    db = _cpu_used(db_before, cpu_seconds(servers.database()))
+    used = watch.finish()
+    if not samples:
+        return summary
     return replace(
-        summary, web_cpu_ms=web * 1000 / len(samples), db_cpu_ms=db * 1000 / len(samples)
+        summary,
+        web_cpu_ms=used["web"] * 1000 / len(samples),
+        db_cpu_ms=used["database"] * 1000 / len(samples),
     )
 
 
@@ -291,14 +322,22 @@ class WebServer:
     pid: int  # the gunicorn arbiter; its children are the workers
 
 
-def database_backends(url: str) -> list[int]:
-    """Process ids of the PostgreSQL backends connected to the database of ``url``."""
+@contextmanager
+def database_backends(url: str) -> Iterator[Callable[[], list[int]]]:
+    """A function listing the process ids of the PostgreSQL backends connected to the
+    database of ``url``, asking over one connection (to another database) kept open."""
     name = urlsplit(url).path.lstrip("/")
+    lock = threading.Lock()
     with _admin_connection(url) as admin:
-        rows = admin.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s", (name,)
-        ).fetchall()
-    return [int(str(row[0])) for row in rows]
+
+        def pids() -> list[int]:
+            with lock:
+                rows = admin.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = %s", (name,)
+                ).fetchall()
+            return [int(str(row[0])) for row in rows]
+
+        yield pids
 
 
 @contextmanager
