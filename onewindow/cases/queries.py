@@ -160,7 +160,7 @@ def application_form(service: str) -> Any:
     from onewindow.forms.merge import merge_definitions
 
     try:
-        version = catalog_queries.published_version(service)
+        version = catalog_queries.application_version(service)
     except ServiceItemVersion.DoesNotExist:
         version = None
     if version is not None:

@@ -8,6 +8,7 @@ transaction; emails leave only after commit.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -127,7 +128,7 @@ def submit_case(
         if existing is not None:
             return existing, False
     try:
-        version = catalog_queries.published_version(service)
+        version = catalog_queries.application_version(service)
     except ServiceItemVersion.DoesNotExist:
         version = None
     try:
@@ -159,7 +160,7 @@ def _new_case(
 ) -> Case:
     now = timezone.now()
     case = Case.objects.create(
-        number=next_number(department, timezone.localdate(now)),
+        number=f"pending-{uuid.uuid4().hex}",  # numbered by _number, last
         parent=parent,
         applicant=applicant,
         company=company,
@@ -207,10 +208,11 @@ def _submit_item(
             key=key,
             item_version=version,
         )
-        case.attachments.set(attachments)
+        case.attachments.add(*attachments)  # a new case has none to compare with
         _start(case, process, cleaned, applicant, request)
         if timeliness.accepted_without_a_step(case):
             timeliness.start([case], case.created_at)
+        _number(case)
         _audit_submitted(case, applicant, request)
         notifications.tell_applicant(
             case,
@@ -261,7 +263,7 @@ def _submit_life_event(
             data=cleaned,
             key=key,
         )
-        parent.attachments.set(attachments)
+        parent.attachments.add(*attachments)
         children = [
             _new_case(
                 applicant=applicant,
@@ -287,6 +289,7 @@ def _submit_life_event(
         instant = [c for c in [parent, *children] if timeliness.accepted_without_a_step(c)]
         if instant:
             timeliness.start([*children, parent], parent.created_at)
+        _number(parent, *children)
         _audit_submitted(parent, applicant, request, children=[c.number for c in children])
         notifications.tell_applicant(
             parent,
@@ -308,6 +311,16 @@ def _start(
         definition=process, data=_facts(data, case.service_code), actor=applicant, request=request
     )
     case.save(update_fields=["instance"])
+
+
+def _number(*cases: Case) -> None:
+    """Number the new cases, as late in the submission's transaction as possible: the
+    department's counter row stays locked until commit, so taking it last keeps
+    concurrent submissions to one department from queueing behind each other's whole
+    transaction (ADR 0011: still no number lost to a rollback)."""
+    for case in cases:
+        case.number = next_number(case.department, timezone.localdate(case.created_at))
+        case.save(update_fields=["number"])
 
 
 def _audit_submitted(

@@ -46,6 +46,16 @@ def published_version(code: str) -> ServiceItemVersion:
     )
 
 
+def application_version(code: str) -> ServiceItemVersion:
+    """The published version of an item with what filing an application on it reads
+    (item, department, form and process), in one query; none of the guide's lists."""
+    return (
+        ServiceItemVersion.objects.filter(item__code=code, status=VersionStatus.PUBLISHED)
+        .select_related("item", "item__department", "form", "process")
+        .get()
+    )
+
+
 def popular_items(limit: int = 8) -> list[ServiceItem]:
     return list(published_items().order_by("-popularity", "code")[:limit])
 

@@ -37,20 +37,22 @@ from SpiffWorkflow.bpmn.parser.util import full_tag
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.serializer.default.workflow import (
-    BpmnWorkflowConverter,
-    WorkflowConverter,
-)
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimeDateEventDefinition,
     TimerEventDefinition,
 )
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
+from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.specs.Join import Join
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.parser.task_spec import BusinessRuleTaskParser, ServiceTaskParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.spiff.specs.defaults import BusinessRuleTask, ServiceTask
+from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from onewindow.workflow import registry, validation
@@ -63,12 +65,15 @@ from onewindow.workflow.bundle import (
 )
 from onewindow.workflow.registry import ServiceCall, ServiceContext
 from onewindow.workflow.sandbox import SandboxEnvironment
+from onewindow.workflow.state import from_version_1
 from onewindow.workflow.validation import BundleFacts
 
 # Version of what dump_state writes. Bump it when the format changes and add a function
 # to _STATE_MIGRATIONS that upgrades the previous version, so stored runs keep loading.
-STATE_VERSION = 1
-_STATE_MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+STATE_VERSION = 2
+_STATE_MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    1: from_version_1,
+}
 
 # Task data is copied into every task of a run and stored with it: keep it to the facts
 # a decision needs, and put documents and files in the case, referenced by id.
@@ -144,6 +149,10 @@ class Run:
     spec: ProcessSpec
     _workflow: Any = field(repr=False)  # a BpmnWorkflow; only this module touches it
     _engine: _ScriptEngine = field(repr=False)
+    # BPMN ids of the elements completed so far. The stored state leaves out finished
+    # tasks no live task needs (ADR 0015), so the path taken is kept here for the
+    # diagram; it is bounded by the process's size (loops are refused at upload).
+    _trail: frozenset[str] = field(default=frozenset(), repr=False)
 
 
 # --- parsing ----------------------------------------------------------------------
@@ -460,26 +469,121 @@ def fire_due_timers(run: Run, *, now: datetime, context: ServiceContext) -> list
 
 
 class _SpeclessWorkflowConverter(BpmnWorkflowConverter):
-    """Writes the run without its spec; reads it back given the spec.
+    """Writes the run in our layout (``state.py``) without its spec; reads it back given
+    the spec.
 
-    SpiffWorkflow's converter embeds the whole process spec in every state. The spec
-    never changes for a definition, so storing it per case and per step only costs size
-    and time (about half of both, measured on this machine).
+    SpiffWorkflow's converter embeds the whole process spec in every state, keeps every
+    task ever run (so the state and each step's cost grow with the steps taken), and
+    reads each task back through its generic registry walk, which was most of a stored
+    step's time. The spec never changes for a definition; finished tasks matter only
+    while a live task looks at them; and small flat task records read quickly.
     """
 
     def to_dict(self, workflow: Any) -> dict[str, Any]:
-        dct: dict[str, Any] = WorkflowConverter.to_dict(self, workflow)
-        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct = self._workflow_to_dict(workflow)
+        dct["subprocesses"] = {
+            str(task_id): {
+                **self._workflow_to_dict(sub),
+                "parent_task_id": str(sub.parent_task_id),
+                "spec": sub.spec.name,
+            }
+            for task_id, sub in workflow.subprocesses.items()
+        }
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
         return dct
 
+    def _workflow_to_dict(self, workflow: Any) -> dict[str, Any]:
+        return {
+            "data": self.registry.convert(self.registry.clean(workflow.data)),
+            "correlations": workflow.correlations,
+            "last_task": str(workflow.last_task.id) if workflow.last_task is not None else None,
+            "success": workflow.success,
+            "completed": workflow.completed,
+            "tasks": self._tasks_to_list(workflow),
+        }
+
+    @staticmethod
+    def _needed(workflow: Any) -> set[UUID]:
+        """The tasks a later step can look at: every unfinished task and its parent (a
+        task inherits its parent's data when it becomes ready); while a join still
+        waits or is yet to come, every task of that join and their parents (it counts
+        its arrived inputs and merges their data); the split above a structured join
+        and the split's children (boundary events); tasks owning a subprocess; the
+        root and the last task run. Loops are refused at upload, so no later iteration
+        looks back at an earlier one."""
+        top = workflow.top_workflow
+        needed = {workflow.task_tree.id}
+        if workflow.last_task is not None:
+            needed.add(workflow.last_task.id)
+        live_joins: set[str] = set()
+        for task in workflow.tasks.values():
+            if task.id in top.subprocesses:
+                needed.add(task.id)
+            if task.has_state(TaskState.FINISHED_MASK):
+                continue
+            needed.add(task.id)
+            if task._parent is not None:
+                needed.add(task._parent)
+            spec = task.task_spec
+            if isinstance(spec, Join):
+                live_joins.add(spec.name)
+                split = task.find_ancestor(spec.split_task) if spec.split_task else None
+                if split is not None:
+                    needed.add(split.id)
+                    needed.update(split._children)
+        if live_joins:
+            for task in workflow.tasks.values():
+                if task.task_spec.name in live_joins:
+                    needed.add(task.id)
+                    if task._parent is not None:
+                        needed.add(task._parent)
+        return needed
+
+    def _tasks_to_list(self, workflow: Any) -> list[dict[str, Any]]:
+        """Needed tasks depth first, each under its nearest needed ancestor."""
+        needed = self._needed(workflow)
+        tasks = workflow.tasks
+        written: list[dict[str, Any]] = []
+        stack: list[tuple[Any, Any]] = [(workflow.task_tree, None)]
+        while stack:
+            task, parent = stack.pop()
+            if task.id in needed:
+                written.append(self._task_to_dict(task, parent))
+                parent = task
+            children = [tasks[c] for c in reversed(task._children) if c in tasks]
+            stack.extend((child, parent) for child in children)
+        return written
+
+    def _task_to_dict(self, task: Any, parent: Any) -> dict[str, Any]:
+        entry: dict[str, Any] = {
+            "id": str(task.id),
+            "spec": task.task_spec.name,
+            "state": task.state,
+            "changed": task.last_state_change,
+        }
+        if parent is not None:
+            entry["parent"] = str(parent.id)
+        if task.triggered:
+            entry["triggered"] = True
+        if task.internal_data:
+            entry["internal"] = self.registry.convert(task.internal_data)
+        data = task.data
+        base = parent.data if parent is not None else None
+        if not data and not base:
+            return entry  # empty, like its parent's
+        if not base or not data:
+            entry["data"] = self.registry.convert(self.registry.clean(data))
+            return entry
+        updates = {k: v for k, v in data.items() if k not in base or base[k] != v}
+        deletions = [k for k in base if k not in data]
+        if updates:
+            entry["updates"] = self.registry.convert(self.registry.clean(updates))
+        if deletions:
+            entry["deletions"] = deletions
+        return entry
+
     def from_dict(self, dct: dict[str, Any], **kwargs: Any) -> Any:
-        # A task stores only its changes to its parent's data, and is rebuilt from its
-        # parent's: parents must be restored first. SpiffWorkflow relies on the JSON
-        # keeping its key order, which PostgreSQL's jsonb does not (it sorts keys).
-        dct["tasks"] = _parents_first(dct["tasks"], dct["root"])
-        for subprocess in dct["subprocesses"].values():
-            subprocess["tasks"] = _parents_first(subprocess["tasks"], subprocess["root"])
+        # Nothing of ``dct`` is kept or changed, so callers need not copy it.
         # The sandboxed engine from the start: SpiffWorkflow's default one must never exist.
         workflow = self.target_class(
             kwargs["spec"],
@@ -487,25 +591,64 @@ class _SpeclessWorkflowConverter(BpmnWorkflowConverter):
             script_engine=kwargs["script_engine"],
             deserializing=True,
         )
-        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
-        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
-        self.set_default_attributes(workflow, dct)
-        self.subprocesses_from_dict(dct["subprocesses"], workflow)
-        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        self._workflow_from_dict(workflow, dct)
+        subprocesses = dct.get("subprocesses") or {}
+        pending = deque([workflow])
+        while pending:  # a subprocess after the workflow holding its task
+            owner = pending.popleft()
+            for task in list(owner.tasks.values()):
+                sub_dct = subprocesses.get(str(task.id))
+                if sub_dct is None or not isinstance(task.task_spec, SubWorkflowTask):
+                    continue
+                sub = BpmnSubWorkflow(
+                    workflow.subprocess_specs.get(task.task_spec.spec),
+                    task.id,
+                    workflow,
+                    deserializing=True,
+                )
+                self._workflow_from_dict(sub, sub_dct)
+                workflow.subprocesses[task.id] = sub
+                sub.completed_event.connect(task.task_spec._on_subworkflow_completed, task)
+                pending.append(sub)
+        workflow.bpmn_events = self.registry.restore(dct.get("bpmn_events") or [])
         return workflow
 
-
-def _parents_first(tasks: dict[str, Any], root: str) -> dict[str, Any]:
-    ordered: dict[str, Any] = {}
-    queue = deque([root])
-    while queue:
-        task_id = queue.popleft()
-        if task_id in tasks and task_id not in ordered:
-            ordered[task_id] = tasks[task_id]
-            queue.extend(tasks[task_id]["children"])
-    for task_id, task in tasks.items():  # unreachable ones, if any, keep their place
-        ordered.setdefault(task_id, task)
-    return ordered
+    def _workflow_from_dict(self, workflow: Any, dct: dict[str, Any]) -> None:
+        restore = self.registry.restore
+        specs = workflow.spec.task_specs
+        events = workflow.top_workflow.event_manager
+        by_id: dict[str, Any] = {}
+        for entry in dct["tasks"]:
+            spec = specs[entry["spec"]]
+            task = Task(workflow, spec, state=entry["state"], id=UUID(entry["id"]))
+            task.last_state_change = entry["changed"]
+            task.triggered = entry.get("triggered", False)
+            task.internal_data = restore(entry["internal"]) if "internal" in entry else {}
+            parent = by_id.get(entry.get("parent", ""))
+            if parent is not None:
+                task._parent = parent.id
+                parent._children.append(task.id)
+            if "data" in entry or parent is None:
+                task.data = restore(entry.get("data") or {})
+            else:
+                # One level copied, as SpiffWorkflow does when a task inherits data.
+                task.data = {
+                    k: copy.copy(v) if isinstance(v, dict | list) else v
+                    for k, v in parent.data.items()
+                }
+                task.data.update(restore(entry.get("updates") or {}))
+                for key in entry.get("deletions", ()):
+                    task.data.pop(key, None)
+            if isinstance(spec, CatchingEvent) and task.has_state(TaskState.WAITING):
+                events.add_task(task)
+            by_id[entry["id"]] = task
+        workflow.task_tree = by_id[dct["tasks"][0]["id"]]
+        last = dct.get("last_task")
+        workflow.last_task = workflow.tasks.get(UUID(last)) if isinstance(last, str) else None
+        workflow.success = dct["success"]
+        workflow.completed = dct.get("completed", False)
+        workflow.correlations = restore(dct.get("correlations") or {})
+        workflow.data = restore(dct.get("data") or {})
 
 
 def _make_serializer(config: dict[Any, Any]) -> Any:
@@ -526,16 +669,25 @@ def dump_state(run: Run) -> dict[str, Any]:
     state: dict[str, Any] = _serializer.to_dict(run._workflow)
     state[_serializer.VERSION_KEY] = _serializer.VERSION
     state["spec_key"] = run.spec.key
+    state["trail"] = sorted(run._trail | _completed_ids(run))
     return state
+
+
+def _completed_ids(run: Run) -> set[str]:
+    return {
+        task.task_spec.bpmn_id
+        for task in run._workflow.get_tasks(state=TaskState.COMPLETED)
+        if task.task_spec.bpmn_id
+    }
 
 
 def load_state(
     spec: ProcessSpec, state: Mapping[str, Any], *, version: int, context: ServiceContext
 ) -> Run:
-    """Rebuild a run from ``dump_state`` output and the spec it was started on."""
-    # A private copy (loading consumes the dict); state is plain JSON, and a JSON round
-    # trip copies it several times faster than copy.deepcopy.
-    dct = json.loads(json.dumps(state))
+    """Rebuild a run from ``dump_state`` output and the spec it was started on.
+
+    ``state`` is only read: loading neither changes it nor keeps parts of it."""
+    dct = dict(state)
     while version < STATE_VERSION:
         dct, version = _STATE_MIGRATIONS[version](dct), version + 1
     if version != STATE_VERSION:
@@ -543,13 +695,14 @@ def load_state(
     if dct.pop("spec_key", spec.key) != spec.key:
         raise ProcessError(_("This process state belongs to another process version."))
     if dct.pop(_serializer.VERSION_KEY, None) != _serializer.VERSION:
-        # SpiffWorkflow's own migrations expect the spec inside the state; ours has none.
+        # SpiffWorkflow's own migrations expect its own layout; ours is different.
         raise ProcessError(_("This process state needs a migration of the engine format."))
+    trail = frozenset(dct.pop("trail", ()))
     engine = _ScriptEngine(context)
     workflow = _serializer.from_dict(
         dct, spec=spec._spec, subprocess_specs=spec._subprocess_specs, script_engine=engine
     )
-    return Run(spec=spec, _workflow=workflow, _engine=engine)
+    return Run(spec=spec, _workflow=workflow, _engine=engine, _trail=trail)
 
 
 def default_state_size(run: Run) -> int:
@@ -573,7 +726,8 @@ def element_states(run: Run) -> dict[str, str]:
     Current: user tasks waiting for an officer, and whatever else holds the run up —
     timers waiting to fire, a parallel join waiting for its other branches, an embedded
     subprocess still running. Boundary events that merely stand by on a current task
-    (a reminder timer) are not steps of their own until they fire. Elements the run has not reached
+    (a reminder timer) are not steps of their own until they fire. Elements the run has
+    not reached
     (or reached and cancelled) are absent. An element that is current again after
     completing once (a loop back) is current. SpiffWorkflow's own bookkeeping tasks
     (start, end joins, boundary splits) have no BPMN id and are left out.
@@ -591,4 +745,6 @@ def element_states(run: Run) -> dict[str, str]:
             states[bpmn_id] = CURRENT
         elif task.has_state(TaskState.COMPLETED):
             states.setdefault(bpmn_id, COMPLETED)
+    for bpmn_id in run._trail:  # completed before, and no longer in the stored state
+        states.setdefault(bpmn_id, COMPLETED)
     return states

@@ -345,6 +345,7 @@ def complete_task(
         )
         timekeeping.let_go([task], task.completed_at)
         runs.save(instance, run)
+        task.instance = instance  # callers read its new status; spare them a reload
         created, cancelled = runs.sync_tasks(instance, run)
         record_event(
             actor=actor,

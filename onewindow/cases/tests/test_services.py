@@ -4,6 +4,7 @@ from collections.abc import Callable
 import pytest
 from django.core import mail
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from onewindow.audit.models import AuditEvent
 from onewindow.cases import services
@@ -345,3 +346,24 @@ def test_a_case_keeps_the_guide_version_it_was_filed_under(world):
     assert catalog_queries.published_version(PASSPORT).number == filed.number + 1
     later = submit(world["citizen.chen"], PASSPORT)
     assert later.item_version.number == filed.number + 1
+
+
+def test_a_decision_reads_the_process_state_once(world):
+    case = submit(world["citizen.wang"], PASSPORT)
+    task = open_task(case, "Task_accept")
+    with CaptureQueriesContext(connection) as queries:
+        services.decide_task(actor=world["ga.window"], task_id=task.pk, outcome="accept")
+    state_reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT") and 'FROM "workflow_processinstance"' in q["sql"]
+    ]
+    assert len(state_reads) == 1, state_reads
+
+
+def test_case_numbers_are_given_last_and_in_order(world):
+    first = submit(world["citizen.wang"], PASSPORT)
+    second = submit(world["citizen.chen"], PASSPORT)
+    prefix, _, sequence = first.number.rpartition("-")
+    assert second.number == f"{prefix}-{int(sequence) + 1:04d}"
+    assert not Case.objects.filter(number__startswith="pending-").exists()

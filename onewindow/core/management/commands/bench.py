@@ -6,8 +6,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import setup_databases, teardown_databases
+
+SECTIONS = ("relevance", "latency", "engine", "http")
 
 
 class Command(BaseCommand):
@@ -17,11 +19,47 @@ class Command(BaseCommand):
         parser.add_argument(
             "--items", type=int, default=10_000, help="size of the generated catalog for latency"
         )
+        parser.add_argument(
+            "--section",
+            action="append",
+            choices=SECTIONS,
+            help="run only this section (repeatable); default: all",
+        )
+        http = parser.add_argument_group("HTTP section (production profile)")
+        http.add_argument(
+            "--database-url",
+            default="postgres://postgres@127.0.0.1:5432/onewindow_bench_http",
+            help="PostgreSQL database to create, use and drop (its name starts onewindow_bench)",
+        )
+        http.add_argument(
+            "--broker-url",
+            default="",
+            help="Celery broker of the web processes; empty: a folder queue of the run's own, "
+            "so nothing reaches other developers' workers",
+        )
+        http.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+        http.add_argument("--clients", type=int, default=8, help="concurrent clients")
+        http.add_argument("--seconds", type=float, default=15.0, help="measured time per phase")
+        http.add_argument("--warmup", type=float, default=3.0, help="unmeasured time per phase")
+        http.add_argument("--citizens", type=int, default=8, help="applicants (tokens)")
+        http.add_argument("--officers", type=int, default=8, help="window officers (tokens)")
+        http.add_argument(
+            "--seeded-cases",
+            type=int,
+            default=300,
+            help="cases filed before the run, waiting for acceptance with those of the run",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.catalog_relevance()
-        self.catalog_latency(options["items"])
-        self.workflow_engine()
+        sections = options["section"] or SECTIONS
+        if "relevance" in sections:
+            self.catalog_relevance()
+        if "latency" in sections:
+            self.catalog_latency(options["items"])
+        if "engine" in sections:
+            self.workflow_engine()
+        if "http" in sections:
+            self.http(options)
 
     def say(self, line: str = "") -> None:
         self.stdout.write(line)
@@ -51,6 +89,28 @@ class Command(BaseCommand):
         for miss in report["misses"]:
             self.say(f"  miss: {miss}")
         self.say()
+
+    def http(self, options: dict[str, Any]) -> None:
+        from onewindow.cases import bench
+        from onewindow.core.loadgen import Unavailable
+
+        self.say()
+        settings = bench.Options(
+            database_url=options["database_url"],
+            broker_url=options["broker_url"],
+            workers=options["workers"],
+            clients=options["clients"],
+            seconds=options["seconds"],
+            warmup=options["warmup"],
+            citizens=options["citizens"],
+            officers=options["officers"],
+            seeded_cases=options["seeded_cases"],
+        )
+        try:
+            if not bench.report(settings, self.say):
+                raise CommandError("some HTTP requests failed; see above")
+        except Unavailable as exc:
+            raise CommandError(f"HTTP section not run: {exc}") from exc
 
     def workflow_engine(self) -> None:
         from onewindow.workflow.bench import report

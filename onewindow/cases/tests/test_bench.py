@@ -1,0 +1,52 @@
+import json
+
+from stdnum.cn import ric
+
+from onewindow.cases import bench
+
+
+def test_a_submission_must_answer_201_with_a_case_number_and_its_status() -> None:
+    case = {"number": "310000-GA-20261128-0042", "status": "submitted"}
+    assert bench.check_submitted(201, json.dumps(case).encode()) is None
+    assert "HTTP 200" in (bench.check_submitted(200, json.dumps(case).encode()) or "")
+    assert "HTTP 422" in (bench.check_submitted(422, b'{"code": "invalid"}') or "")
+    for wrong in ({**case, "number": "pending-0af3"}, {**case, "status": "in_progress"}, {}):
+        assert bench.check_submitted(201, json.dumps(wrong).encode()) is not None
+
+
+def test_a_completion_must_answer_200_with_the_case_in_progress() -> None:
+    case = {"number": "310000-GA-20261128-0042", "status": "in_progress"}
+    assert bench.check_accepted(200, json.dumps(case).encode()) is None
+    assert bench.check_accepted(409, b'{"code": "task_closed"}') is not None
+    assert bench.check_accepted(200, json.dumps({**case, "status": "submitted"}).encode())
+
+
+def test_the_bare_endpoint_must_answer_201_with_an_id() -> None:
+    assert bench.check_bare(201, b'{"id": "ab12"}') is None
+    assert bench.check_bare(201, b'{"id": ""}') is not None
+    assert bench.check_bare(500, b"") is not None
+
+
+def test_seeded_applicants_have_valid_identity_numbers() -> None:
+    numbers = {bench._id_number(n) for n in range(20)}
+    assert len(numbers) == 20
+    assert all(ric.is_valid(n) for n in numbers)
+
+
+def test_the_production_profile_environment_never_runs_tasks_inline(tmp_path) -> None:
+    options = bench.Options(
+        database_url="postgres://postgres@127.0.0.1:5432/onewindow_bench_http",
+        broker_url="",
+        workers=4,
+        clients=8,
+        seconds=1,
+        warmup=0,
+        citizens=1,
+        officers=1,
+        seeded_cases=0,
+    )
+    env = bench.environment(options, str(tmp_path))
+    assert env["ONEWINDOW_TASKS_EAGER"] == "false"
+    assert env["ONEWINDOW_DATABASE_URL"].startswith("postgres://")
+    assert env["DJANGO_SETTINGS_MODULE"] == "onewindow.bench_settings"
+    assert env["ONEWINDOW_DEBUG"] == "false"
