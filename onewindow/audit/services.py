@@ -39,6 +39,20 @@ def _target_parts(target: models.Model | tuple[str, str] | None) -> tuple[str, s
     return target._meta.label_lower, str(target.pk)
 
 
+def hold_chain() -> None:
+    """Lock the chain now, for the rest of the caller's transaction, as ``record_event``
+    would at its first event.
+
+    For a writer that locks a batch of rows (``SKIP LOCKED``) and then audits each: taking
+    the chain first, it never waits while holding those rows. Otherwise a transaction
+    that has audited and then updates one of them (an officer's step stopping a clock)
+    waits for the batch, while the batch waits for the chain: a deadlock.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("hold_chain() must run inside the caller's transaction")
+    ChainHead.objects.select_for_update().get_or_create(pk=1)
+
+
 def record_event(
     *,
     actor: Actor | None,

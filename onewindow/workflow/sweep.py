@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from onewindow.audit.services import record_event
+from onewindow.audit.services import hold_chain, record_event
 from onewindow.core.errors import ServiceError
 from onewindow.workdays.calendar import get_calendar
 from onewindow.workflow import clocks, events, services, timekeeping
@@ -58,11 +58,14 @@ def sweep(now: datetime | None = None) -> SweepReport:
 def _alert_batch(now: datetime, report: SweepReport) -> bool:
     """Announce one batch of due clocks; False when none was left."""
     calendar = get_calendar()
+    due = Clock.objects.filter(next_alert_at__lte=now, state=ClockState.RUNNING)
+    if not due.exists():  # the usual minute: nothing to lock
+        return False
     with transaction.atomic():
+        # The audit chain before the clocks: see hold_chain.
+        hold_chain()
         batch = list(
-            Clock.objects.select_for_update(skip_locked=True)
-            .filter(next_alert_at__lte=now, state=ClockState.RUNNING)
-            .order_by("next_alert_at", "pk")[:BATCH]
+            due.select_for_update(skip_locked=True).order_by("next_alert_at", "pk")[:BATCH]
         )
         for clock in batch:
             assert clock.due_at is not None

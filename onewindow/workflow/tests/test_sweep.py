@@ -5,6 +5,7 @@ timers; clocks the calendar cannot schedule yet. Dates by hand: see ``timing``."
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
@@ -15,6 +16,7 @@ import time_machine
 from django.db import connection
 
 from onewindow.audit.models import AuditEvent
+from onewindow.audit.services import record_event
 from onewindow.audit.verification import verify_chain
 from onewindow.conftest import make_department, make_user, run_all
 from onewindow.core.errors import Conflict
@@ -212,6 +214,76 @@ def test_two_sweeps_at_once_alert_and_fire_everything_once(monkeypatch: Any) -> 
     )
     assert {frozenset(e.recipients.all()) for e in reminders} == {frozenset(reviewers)}
     assert AuditEvent.objects.filter(action="workflow.task_escalated").count() == 12
+    assert verify_chain() == []
+
+
+def wait_for_a_lock_wait(seconds: float = 5.0) -> bool:
+    """Whether another connection to this database starts waiting for a lock."""
+    with connection.cursor() as cursor:
+        for _ in range(int(seconds / 0.05)):
+            # Statistics are a snapshot per transaction unless cleared.
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND pid <> pg_backend_pid() AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                return True
+            time.sleep(0.05)
+    return False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_officer_finishing_a_task_while_the_sweep_alerts_its_clock() -> None:
+    """The officer's step audits (a platform function), then stops the task's clock;
+    the sweep locks that clock for its overdue alert, then audits. Neither may end in
+    a deadlock, whichever order they meet in."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks and waits for them: PostgreSQL only (SQLite locks the file)")
+    root = make_department(code="310000", kind=DepartmentKind.CITY)
+    police = make_department(code="310000-GA", parent=root)
+    reviewer = make_user(roles=[(Role.REVIEWING_OFFICER, police)])
+    step_audited = threading.Event()
+    sweep_waited: list[bool] = []
+
+    def audit_then_wait(call: registry.ServiceCall) -> dict[str, bool]:
+        record_event(actor=None, action="test.step_audited")
+        step_audited.set()
+        # The sweep is under way: let it reach the audit chain or the clock first.
+        sweep_waited.append(wait_for_a_lock_wait())
+        return {}
+
+    registry.register("test_audit_then_wait")(audit_then_wait)
+    try:
+        instance = start(upload_timed(limit=5, then_call="test_audit_then_wait"))
+        task = open_tasks(instance)["Task_work"]
+        errors: list[BaseException] = []
+
+        def officer() -> None:
+            try:
+                services.complete_task(actor=reviewer, task_id=task.pk, outcome="approve")
+            except BaseException as exc:
+                errors.append(exc)
+            finally:
+                connection.close()
+
+        def sweeper() -> None:
+            try:
+                step_audited.wait(timeout=10)
+                sweep.sweep()
+            except BaseException as exc:
+                errors.append(exc)
+            finally:
+                connection.close()
+
+        with time_machine.travel(at("2026-03-10", 9), tick=False):  # overdue since 00:00
+            run_all([threading.Thread(target=officer), threading.Thread(target=sweeper)])
+    finally:
+        registry.unregister("test_audit_then_wait")
+    assert errors == []
+    assert sweep_waited == [True]  # the two did meet
+    task.refresh_from_db()
+    assert task.status == "completed"
     assert verify_chain() == []
 
 

@@ -41,9 +41,11 @@ def process_xml(
     boundaries: tuple[Boundary, ...] = (),
     then_wait: str = "",
     then_wait_date: bool = False,
+    then_call: str = "",
 ) -> str:
-    """Start → Task_work (``limit`` working days) → [a timer catch event] → End, with
-    boundary timers on Task_work, all in the police bureau's reviewing lane."""
+    """Start → Task_work (``limit`` working days) → [a timer catch event, or a service
+    task calling ``then_call``] → End, with boundary timers on Task_work, all in the
+    police bureau's reviewing lane."""
     nodes = ["StartEvent_1", "Task_work", "End_done"]
     body: list[str] = []
     properties = (
@@ -72,8 +74,17 @@ def process_xml(
             "</bpmn:intermediateCatchEvent>"
         )
         flows.append('<bpmn:sequenceFlow id="F_wait" sourceRef="Timer_wait" targetRef="End_done"/>')
+    elif then_call:
+        nodes.append("Call_then")
+        after_task = "Call_then"
+        body.append(
+            f'<bpmn:serviceTask id="Call_then" camunda:type="external" camunda:topic="{then_call}">'
+            "<bpmn:incoming>F_work</bpmn:incoming><bpmn:outgoing>F_wait</bpmn:outgoing>"
+            "</bpmn:serviceTask>"
+        )
+        flows.append('<bpmn:sequenceFlow id="F_wait" sourceRef="Call_then" targetRef="End_done"/>')
     flows.append(f'<bpmn:sequenceFlow id="F_work" sourceRef="Task_work" targetRef="{after_task}"/>')
-    last = "F_wait" if then_wait else "F_work"
+    last = "F_wait" if then_wait or then_call else "F_work"
     body.append(
         f'<bpmn:endEvent id="End_done"><bpmn:incoming>{last}</bpmn:incoming></bpmn:endEvent>'
     )
