@@ -17,11 +17,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--items", type=int, default=10_000, help="size of the generated catalog for latency"
         )
+        parser.add_argument(
+            "--sweep-max",
+            type=int,
+            default=None,
+            help="largest number of generated open tasks the time-limit sweep is measured "
+            "over (PostgreSQL only; default: onewindow.workflow.bench_sweep.LARGEST)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.catalog_relevance()
         self.catalog_latency(options["items"])
         self.workflow_engine()
+        self.time_limit_sweep(options["sweep_max"])
 
     def say(self, line: str = "") -> None:
         self.stdout.write(line)
@@ -57,6 +65,13 @@ class Command(BaseCommand):
 
         self.say()
         report(self.say)
+
+    def time_limit_sweep(self, largest: int | None) -> None:
+        from onewindow.cases.bench import SweepCases
+        from onewindow.workflow.bench_sweep import LARGEST, report
+
+        self.say()
+        report(self.say, largest=largest or LARGEST, cases_factory=SweepCases)
 
     def catalog_latency(self, count: int) -> None:
         from django.core.wsgi import get_wsgi_application
