@@ -62,7 +62,11 @@ def _check(kind: str, context: Mapping[str, Any], dedupe_key: str, link: str, ch
 def _already_notified(recipient: User, dedupe_key: str) -> bool:
     return (
         Notification.objects.filter(recipient=recipient, dedupe_key=dedupe_key).exists()
-        or OutboxMessage.objects.filter(recipient=recipient, dedupe_key=dedupe_key).exists()
+        # Naming the channels lets the lookup use the outbox's unique index, which leads
+        # with the channel; without them it reads the whole outbox.
+        or OutboxMessage.objects.filter(
+            channel__in=Channel.values, recipient=recipient, dedupe_key=dedupe_key
+        ).exists()
     )
 
 
