@@ -1,7 +1,7 @@
 """The time-limit sweep: what the host's timer job does, every minute.
 
 1. Clocks whose next alert is due are announced: yellow when a limit draws near, red
-   when it has passed (``events.clock_alerted``; the cases app tells people).
+   when it has passed (``events.clocks_alerted``; the cases app tells people).
 2. Timers of runs whose moment has come are fired through the engine, one step each
    (``services.fire_timer``): a process's reminders and escalations.
 3. Clocks and timers the calendar could not schedule are tried again.
@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from onewindow.audit.services import hold_chain, record_event
+from onewindow.audit.services import Entry, hold_chain, record_events
 from onewindow.core.errors import ServiceError
 from onewindow.workdays.calendar import get_calendar
 from onewindow.workflow import clocks, events, services, timekeeping
@@ -67,26 +67,40 @@ def _alert_batch(now: datetime, report: SweepReport) -> bool:
         batch = list(
             due.select_for_update(skip_locked=True).order_by("next_alert_at", "pk")[:BATCH]
         )
+        alerts: list[tuple[Clock, int]] = []
         for clock in batch:
             assert clock.due_at is not None
             level = AlertLevel.OVERDUE if now >= clock.due_at else AlertLevel.WARNED
             clock.alert_level = level
             clocks.schedule(clock, calendar)
-            clock.save(update_fields=["alert_level", "next_alert_at"])
-            record_event(
-                actor=None,
-                action="workflow.clock_overdue"
-                if level == AlertLevel.OVERDUE
-                else "workflow.clock_warned",
-                target=clock,
-                detail={"due_at": clock.due_at.isoformat(), "limit_days": clocks.total_days(clock)},
-            )
-            events.clock_alerted.send(sender=Clock, clock=clock, level=level, now=now)
-            if level == AlertLevel.OVERDUE:
-                report.overdue += 1
-            else:
-                report.warned += 1
+            alerts.append((clock, level))
+        # The batch's rows, audit records and announcement in a few statements: at
+        # midnight a whole working day's alerts come due at once.
+        _save_alerts(alerts)
+        record_events([_audit_entry(clock, level) for clock, level in alerts])
+        events.clocks_alerted.send(sender=Clock, alerts=alerts, now=now)
+        report.overdue += sum(1 for _, level in alerts if level == AlertLevel.OVERDUE)
+        report.warned += sum(1 for _, level in alerts if level == AlertLevel.WARNED)
     return bool(batch)
+
+
+def _save_alerts(alerts: list[tuple[Clock, int]]) -> None:
+    """One UPDATE per new (level, next alert): a day's clocks share a few deadlines."""
+    groups: dict[tuple[int, datetime | None], list[int]] = {}
+    for clock, level in alerts:
+        groups.setdefault((level, clock.next_alert_at), []).append(clock.pk)
+    for (level, next_alert_at), ids in groups.items():
+        Clock.objects.filter(pk__in=ids).update(alert_level=level, next_alert_at=next_alert_at)
+
+
+def _audit_entry(clock: Clock, level: int) -> Entry:
+    overdue = level == AlertLevel.OVERDUE
+    assert clock.due_at is not None
+    return Entry(
+        action="workflow.clock_overdue" if overdue else "workflow.clock_warned",
+        target=clock,
+        detail={"due_at": clock.due_at.isoformat(), "limit_days": clocks.total_days(clock)},
+    )
 
 
 def _fire_due_timers(now: datetime, report: SweepReport) -> None:

@@ -54,12 +54,12 @@ def alerts() -> Iterator[list[tuple[int, int, datetime]]]:
     """What the sweep announced: (clock id, level, now)."""
     heard: list[tuple[int, int, datetime]] = []
 
-    def receive(sender: Any, clock: Clock, level: int, now: datetime, **kwargs: Any) -> None:
-        heard.append((clock.pk, level, now))
+    def receive(sender: Any, alerts: list[tuple[Clock, int]], now: datetime, **kwargs: Any) -> None:
+        heard.extend((clock.pk, level, now) for clock, level in alerts)
 
-    events.clock_alerted.connect(receive)
+    events.clocks_alerted.connect(receive)
     yield heard
-    events.clock_alerted.disconnect(receive)
+    events.clocks_alerted.disconnect(receive)
 
 
 # --- thresholds -----------------------------------------------------------------------
