@@ -81,19 +81,9 @@ def notices(
     ]
 
 
-def tell(
-    recipients: Iterable[Any],
-    kind: str,
-    *,
-    dedupe_key: str,
-    case: Case,
-    task: WorkTask | None,
-    link: str,
-    **context: Any,
-) -> None:
-    notify.notify_all(
-        notices(recipients, kind, dedupe_key=dedupe_key, case=case, task=task, link=link, **context)
-    )
+def tell(*args: Any, **kwargs: Any) -> None:
+    """Send ``notices(...)`` (same arguments) at once."""
+    notify.notify_all(notices(*args, **kwargs))
 
 
 def holder_notices(
