@@ -87,8 +87,10 @@ def _values(entry: Entry, request: HttpRequest | None = None) -> dict[str, Any]:
 
 
 def _append(entries: Sequence[dict[str, Any]]) -> list[AuditEvent]:
-    """Chain the events after the head and write them, in the caller's transaction."""
-    with transaction.atomic():
+    """Chain the events after the head and write them, in the caller's transaction
+    (or one of their own, outside any). No savepoint: an audit record that fails to
+    be written must take the change it records down with it, not leave it to commit."""
+    with transaction.atomic(savepoint=False):
         head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
         events = []
         for values in entries:
