@@ -39,6 +39,7 @@ ALL_CHANNELS = (INAPP, Channel.EMAIL.value, Channel.SMS.value)
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(minutes=1)
 ERROR_LIMIT = 2000
+DELIVERY_CHUNK = 50  # outbox rows per delivery task, when a transaction wrote many
 
 
 # --- writing ----------------------------------------------------------------------
@@ -153,7 +154,8 @@ def notify_all(notices: Sequence[Notice]) -> int:
             )
             for n in fresh
         )
-    _enqueue_after_commit(outbox)
+    # A single notice is enqueued exactly as notify() would.
+    _enqueue_after_commit(outbox, chunked=len(fresh) > 1)
     return len(fresh)
 
 
@@ -208,17 +210,30 @@ def _write(notices: Sequence[Notice]) -> list[OutboxMessage]:
     return OutboxMessage.objects.bulk_create(outbox)
 
 
-def _enqueue_after_commit(outbox: Sequence[OutboxMessage]) -> None:
-    for message in outbox:
-        # robust: a broker that is down must not fail the committed change; the sweep
-        # sends the row a minute later.
-        transaction.on_commit(partial(_enqueue, message.pk), robust=True)
+def _enqueue_after_commit(outbox: Sequence[OutboxMessage], *, chunked: bool = False) -> None:
+    # robust: a broker that is down must not fail the committed change; the sweep
+    # sends the rows a minute later.
+    if not chunked:
+        for message in outbox:
+            transaction.on_commit(partial(_enqueue, message.pk), robust=True)
+        return
+    # Many at once (notify_all): one task per chunk rather than one per message, since
+    # a publish costs about as much as writing the row.
+    for start in range(0, len(outbox), DELIVERY_CHUNK):
+        ids = [message.pk for message in outbox[start : start + DELIVERY_CHUNK]]
+        transaction.on_commit(partial(_enqueue_many, ids), robust=True)
 
 
 def _enqueue(message_id: int) -> None:
     from onewindow.notifications.tasks import deliver_message_task
 
     deliver_message_task.delay(message_id)
+
+
+def _enqueue_many(message_ids: list[int]) -> None:
+    from onewindow.notifications.tasks import deliver_messages_task
+
+    deliver_messages_task.delay(message_ids)
 
 
 # --- delivering -------------------------------------------------------------------

@@ -86,14 +86,18 @@ def test_repeats_and_events_already_told_are_left_out(db: None) -> None:
     ]
 
 
-def test_delivery_after_commit(db: None, django_capture_on_commit_callbacks: Any) -> None:
-    users = [make_recipient(phone=""), make_recipient(email="b@example.invalid", phone="")]
+def test_delivery_after_commit_in_chunks(
+    db: None, django_capture_on_commit_callbacks: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(services, "DELIVERY_CHUNK", 2)
+    users = [make_recipient(email=f"{n}@example.invalid", phone="") for n in range(5)]
     batch = [Notice(user, "task_overdue", SAMPLES["task_overdue"], "clock:1") for user in users]
     with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
         services.notify_all(batch)
         assert mail.outbox == []
-    assert len(callbacks) == 2
-    assert sorted(m.to[0] for m in mail.outbox) == ["b@example.invalid", "person@example.invalid"]
+    assert len(callbacks) == 3  # 2 + 2 + 1 messages
+    assert sorted(m.to[0] for m in mail.outbox) == [f"{n}@example.invalid" for n in range(5)]
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"sent"}
 
 
 def test_a_concurrent_duplicate_leaves_out_that_one_only(db: None, monkeypatch: Any) -> None:
@@ -107,3 +111,16 @@ def test_a_concurrent_duplicate_leaves_out_that_one_only(db: None, monkeypatch: 
     with transaction.atomic():
         assert services.notify_all(batch) == 1
         assert Notification.objects.filter(dedupe_key="k").count() == 2
+
+
+def test_the_chunk_task_is_named_and_repeats_harmlessly(db: None) -> None:
+    from onewindow.conftest import make_user
+    from onewindow.notifications.tasks import deliver_messages_task
+    from onewindow.notifications.tests.conftest import make_message
+
+    assert deliver_messages_task.name == "onewindow.notifications.deliver_messages"
+    rows = [make_message(recipient=make_user(), dedupe_key=f"k{n}") for n in range(3)]
+    ids = [row.pk for row in rows]
+    assert deliver_messages_task.delay(ids).get() == 3
+    assert deliver_messages_task.delay(ids).get() == 0
+    assert len(mail.outbox) == 3
