@@ -15,6 +15,8 @@ catches up after downtime: everything due by ``now`` is handled, however old.
 from __future__ import annotations
 
 import logging
+import math
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -23,7 +25,7 @@ from django.utils import timezone
 
 from onewindow.audit.services import Entry, hold_chain, record_events
 from onewindow.core.errors import ServiceError
-from onewindow.workdays.calendar import get_calendar
+from onewindow.workdays.calendar import WorkingCalendar, get_calendar
 from onewindow.workflow import clocks, events, services, timekeeping
 from onewindow.workflow.choices import AlertLevel, ClockState, TimerStatus
 from onewindow.workflow.models import Clock, ProcessTimer
@@ -32,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 BATCH = 200
 RETRY_FAILED_TIMER = timedelta(hours=1)
+RETRY_UNSCHEDULED_SECONDS = 3600.0
 
 
 @dataclass
@@ -128,24 +131,53 @@ def _fire_due_timers(now: datetime, report: SweepReport) -> None:
                 report.timers_failed += 1
 
 
+# The calendar snapshot the last full retry of unscheduled rows used, and when it ran.
+_last_retry: tuple[WorkingCalendar | None, float] = (None, -math.inf)
+
+
 def _reschedule_unscheduled(now: datetime, report: SweepReport) -> None:
     """Clocks and timers left without a deadline (the calendar could not answer) get
-    one as soon as it can."""
+    one as soon as it can: after the calendar changes, which gives this process a new
+    snapshot. Until then, retrying them would write every one of them every minute (at
+    year end, a good share of all clocks) for nothing; an hourly retry catches rows
+    written meanwhile from a snapshot a few seconds old."""
+    global _last_retry
     calendar = get_calendar()
-    with transaction.atomic():
-        for clock in Clock.objects.select_for_update(skip_locked=True).filter(
-            state=ClockState.RUNNING, due_at__isnull=True
-        ):
-            clocks.schedule(clock, calendar)
-            clock.save(update_fields=["due_at", "warn_at", "next_alert_at", "problem"])
-            if not clock.problem:
-                report.rescheduled += 1
-            elif clock.problem not in report.problems:
-                report.problems.append(clock.problem)
-        timers = list(
-            ProcessTimer.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("task__clock")
-            .filter(timekeeping.unscheduled_timers())[:BATCH]
-        )
-        timekeeping.reschedule_timers(timers)
-    report.rescheduled += sum(1 for t in timers if t.due_at is not None)
+    last_calendar, last_time = _last_retry
+    if calendar is last_calendar and time.monotonic() - last_time < RETRY_UNSCHEDULED_SECONDS:
+        return
+    after = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Clock.objects.select_for_update(skip_locked=True)
+                .filter(state=ClockState.RUNNING, due_at__isnull=True, pk__gt=after)
+                .order_by("pk")[:BATCH]
+            )
+            for clock in batch:
+                problem = clock.problem
+                clocks.schedule(clock, calendar)
+                if not clock.problem:
+                    report.rescheduled += 1
+                elif clock.problem not in report.problems:
+                    report.problems.append(clock.problem)
+                if clock.problem != problem or clock.due_at is not None:
+                    clock.save(update_fields=["due_at", "warn_at", "next_alert_at", "problem"])
+        if len(batch) < BATCH:
+            break
+        after = batch[-1].pk
+    after = 0
+    while True:
+        with transaction.atomic():
+            timers = list(
+                ProcessTimer.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("task__clock")
+                .filter(timekeeping.unscheduled_timers(), pk__gt=after)
+                .order_by("pk")[:BATCH]
+            )
+            scheduled = timekeeping.reschedule_timers(timers)
+        report.rescheduled += scheduled
+        if len(timers) < BATCH:
+            break
+        after = timers[-1].pk
+    _last_retry = (calendar, time.monotonic())

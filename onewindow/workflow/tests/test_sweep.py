@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from onewindow.audit.models import AuditEvent
 from onewindow.audit.services import record_event
@@ -359,6 +360,10 @@ def test_clocks_into_an_unconfigured_year_wait_for_it_then_get_their_deadline(
     report = sweep.sweep(at("2026-12-29", 9))
     assert report.rescheduled == 0
     assert len(report.problems) == 1 and "2027" in report.problems[0]
+    # Until the calendar changes, the sweep leaves them alone: no reads, no writes.
+    with CaptureQueriesContext(connection) as queries:
+        assert sweep.sweep(at("2026-12-29", 9, 1)) == sweep.SweepReport()
+    assert not [q for q in queries if 'due_at" IS NULL' in q["sql"]]
     assert sweep.sweep(at("2026-12-30")).timers_fired == 1  # 2026 is known
 
     workdays_services.declare_year(actor=None, year=2027, note="Mon–Fri")
