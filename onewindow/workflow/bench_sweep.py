@@ -213,7 +213,7 @@ GENERATE = [
     SELECT %(task0)s + g,
         CASE WHEN g <= %(reviews)s THEN %(instance0)s + g
              ELSE (%(shared)s::bigint[])[1 + g %% cardinality(%(shared)s::bigint[])] END,
-        CASE WHEN g <= %(reviews)s THEN r.spiff_task_id ELSE md5('bench' || g)::uuid::text END,
+        CASE WHEN g <= %(reviews)s THEN r.spiff_task_id ELSE md5('bench' || (%(task0)s + g))::uuid::text END,
         CASE WHEN g <= %(reviews)s THEN r.bpmn_id ELSE 'Task_step' END,
         r.name, r.lane,
         CASE WHEN g <= %(reviews)s THEN r.department_id ELSE (%(departments)s::bigint[])[l] END,
@@ -255,6 +255,7 @@ def generate(size: int, cases: CaseSide) -> int:
     lanes = _lanes()
     template_task = WorkTask.objects.get(instance_id=cases.template_instance, bpmn_id="Task_review")
     with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_bucket")  # a test's enclosing transaction
         cursor.execute(BUCKET_TABLE)
         cursor.executemany(
             "INSERT INTO bench_bucket VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
