@@ -213,7 +213,8 @@ GENERATE = [
     SELECT %(task0)s + g,
         CASE WHEN g <= %(reviews)s THEN %(instance0)s + g
              ELSE (%(shared)s::bigint[])[1 + g %% cardinality(%(shared)s::bigint[])] END,
-        CASE WHEN g <= %(reviews)s THEN r.spiff_task_id ELSE md5('bench' || (%(task0)s + g))::uuid::text END,
+        CASE WHEN g <= %(reviews)s THEN r.spiff_task_id
+             ELSE md5('bench' || (%(task0)s + g))::uuid::text END,
         CASE WHEN g <= %(reviews)s THEN r.bpmn_id ELSE 'Task_step' END,
         r.name, r.lane,
         CASE WHEN g <= %(reviews)s THEN r.department_id ELSE (%(departments)s::bigint[])[l] END,
