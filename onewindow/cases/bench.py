@@ -27,6 +27,7 @@ from onewindow.workflow import services as workflow_services
 
 PASSPORT = "310000-GA-XK-0001"  # single_department: review of 5 days with three timers
 CLONE_PREFIX = "BENCH"
+HISTORY = 50_000  # past notifications (and as many sent mails) of the officers
 
 
 class SweepCases:
@@ -62,8 +63,7 @@ class SweepCases:
         self.template_case = template.pk
         self.template_instance: int = self._instance(template)
         self._last_case = Case.objects.order_by("-pk").values_list("pk", flat=True)[0]
-        self._last_notification = _last(Notification)
-        self._last_outbox = _last(OutboxMessage)
+        self._seed_history()
 
     def _submit(self) -> Case:
         applicant = User.objects.get(username="citizen.wang")
@@ -100,15 +100,39 @@ class SweepCases:
             )
 
     def reset(self) -> None:
-        """Remove the copies and what the sweeps told people since the world was made."""
+        """Remove the copies. What the sweeps told people stays, as history."""
         with connection.cursor() as cursor:
-            for model, last in (
-                (Notification, self._last_notification),
-                (OutboxMessage, self._last_outbox),
-                (Case, self._last_case),
+            cursor.execute(
+                f"DELETE FROM {Case._meta.db_table} WHERE id > %s",  # noqa: S608
+                [self._last_case],
+            )
+
+    def _seed_history(self) -> None:
+        """Officers' past notifications and mail: a running system has them, and the
+        checks for an event already told run against them, with their statistics."""
+        officers = list(
+            User.objects.filter(role_assignments__isnull=False)
+            .distinct()
+            .values_list("pk", flat=True)
+        )
+        with connection.cursor() as cursor:
+            for table, values in (
+                (
+                    Notification._meta.db_table,
+                    "(recipient_id, kind, case_number, subject, body, link, dedupe_key, "
+                    "created_at, read_at) SELECT r, 'task_warning', '', 'history', 'history', "
+                    "'', 'history:' || g, now(), now()",
+                ),
+                (
+                    OutboxMessage._meta.db_table,
+                    "(channel, recipient_id, address, subject, body, dedupe_key, status, "
+                    "attempts, next_attempt_at, sent_at, last_error, created_at) "
+                    "SELECT 'email', r, 'history@example.invalid', 'history', 'history', "
+                    "'history:' || g, 'sent', 1, now(), now(), '', now()",
+                ),
             ):
-                cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE id > %s", [last])  # noqa: S608
-
-
-def _last(model: type[Notification] | type[OutboxMessage]) -> int:
-    return model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+                cursor.execute(
+                    f"INSERT INTO {table} {values} FROM generate_series(1, %s) g, "
+                    "LATERAL (SELECT (%s::bigint[])[1 + g %% cardinality(%s::bigint[])] AS r) o",
+                    [HISTORY, officers, officers],
+                )
