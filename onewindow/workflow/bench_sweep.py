@@ -401,7 +401,7 @@ def measure(size: int, cases: CaseSide, say: Callable[[str], None]) -> dict[str,
         r = result.report
         per = result.seconds / result.handled * 1000 if result.handled else 0
         say(
-            f"   {label:<9} {result.seconds:8.2f} s  warned {r.warned:>7,}  overdue "
+            f"   {label:<9} {result.seconds:9.3f} s  warned {r.warned:>7,}  overdue "
             f"{r.overdue:>7,}  timers {r.timers_fired:>6,} (failed {r.timers_failed})  "
             f"{result.queries:>9,} queries" + (f"  {per:.2f} ms per item" if result.handled else "")
         )
