@@ -19,5 +19,5 @@ class CasesConfig(AppConfig):
         from onewindow.cases import alerts
         from onewindow.workflow import events
 
-        events.clock_alerted.connect(alerts.on_clock_alerted, dispatch_uid="cases.clock_alerted")
+        events.clocks_alerted.connect(alerts.on_clocks_alerted, dispatch_uid="cases.clocks_alerted")
         events.task_escalated.connect(alerts.on_task_escalated, dispatch_uid="cases.task_escalated")

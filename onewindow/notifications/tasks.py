@@ -14,6 +14,13 @@ def deliver_message_task(message_id: int) -> bool:
     return services.deliver_message(message_id=message_id)
 
 
+@shared_task(name="onewindow.notifications.deliver_messages")
+def deliver_messages_task(message_ids: list[int]) -> int:
+    """Enqueued when a transaction that notified many people commits; each row is sent
+    as ``deliver_message`` would (under its own row lock). Returns how many were sent."""
+    return sum(services.deliver_message(message_id=pk) for pk in message_ids)
+
+
 @shared_task(name="onewindow.notifications.deliver_pending")
 def deliver_pending_task() -> int:
     """Every minute: what a dead worker, a lost task or a failed attempt left."""

@@ -9,8 +9,10 @@ outbox, delivered after commit).
 
 from django.dispatch import Signal
 
-# A clock's alert level moved (warned: due soon; overdue). kwargs: clock, level, now.
-clock_alerted = Signal()
+# Clocks' alert levels moved (warned: due soon; overdue), a batch of them at a time so
+# that receivers can read and write for the whole batch at once.
+# kwargs: alerts (a list of (clock, level)), now.
+clocks_alerted = Signal()
 
 # A process's timer reminded officers of a task, or escalated it. kwargs: escalation.
 task_escalated = Signal()

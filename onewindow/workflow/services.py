@@ -434,13 +434,27 @@ def _clock_detail(task: WorkTask) -> dict[str, Any]:
 def fire_timer(*, timer_id: int) -> ProcessTimer | None:
     """Fire one due timer of a run through the engine. Safe to run twice at once and
     again later: a timer another sweep holds, or one already fired or cancelled, is
-    left alone (None)."""
-    with (
-        _audited_refusals(
-            None, "workflow.timer_fired", ("workflow.processtimer", str(timer_id)), None
-        ),
-        transaction.atomic(),
+    left alone (None). Whatever makes the step fail — the process, or a platform
+    function it calls raising anything — is audited and raised as a ``Conflict``, so
+    the sweep can set the timer aside and go on with the others."""
+    with _audited_refusals(
+        None, "workflow.timer_fired", ("workflow.processtimer", str(timer_id)), None
     ):
+        try:
+            return _fire_timer(timer_id)
+        except engine.ProcessError:
+            raise
+        except Exception as exc:
+            # Unlike an officer's step, nobody is there to see this error: it must reach
+            # the audit log and leave the sweep running.
+            raise engine.ProcessError(
+                msg(_("The process stopped at %(task)s."), task=f"timer {timer_id}"),
+                detail=f"{type(exc).__name__}: {exc}",
+            ) from exc
+
+
+def _fire_timer(timer_id: int) -> ProcessTimer | None:
+    with transaction.atomic():
         found = (
             ProcessTimer.objects.filter(pk=timer_id).values_list("instance_id", flat=True).first()
         )

@@ -1,7 +1,7 @@
 """The time-limit sweep: what the host's timer job does, every minute.
 
 1. Clocks whose next alert is due are announced: yellow when a limit draws near, red
-   when it has passed (``events.clock_alerted``; the cases app tells people).
+   when it has passed (``events.clocks_alerted``; the cases app tells people).
 2. Timers of runs whose moment has come are fired through the engine, one step each
    (``services.fire_timer``): a process's reminders and escalations.
 3. Clocks and timers the calendar could not schedule are tried again.
@@ -15,13 +15,15 @@ catches up after downtime: everything due by ``now`` is handled, however old.
 from __future__ import annotations
 
 import logging
+import math
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
-from onewindow.audit.services import record_event
+from onewindow.audit.services import Entry, hold_chain, record_events
 from onewindow.core.errors import ServiceError
 from onewindow.identity.queries import holders_anywhere
 from onewindow.identity.roles import Role
@@ -35,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 BATCH = 200
 RETRY_FAILED_TIMER = timedelta(hours=1)
+RETRY_UNSCHEDULED_SECONDS = 3600.0
 
 
 @dataclass
@@ -61,32 +64,49 @@ def sweep(now: datetime | None = None) -> SweepReport:
 def _alert_batch(now: datetime, report: SweepReport) -> bool:
     """Announce one batch of due clocks; False when none was left."""
     calendar = get_calendar()
+    due = Clock.objects.filter(next_alert_at__lte=now, state=ClockState.RUNNING)
+    if not due.exists():  # the usual minute: nothing to lock
+        return False
     with transaction.atomic():
+        # The audit chain before the clocks: see hold_chain.
+        hold_chain()
         batch = list(
-            Clock.objects.select_for_update(skip_locked=True)
-            .filter(next_alert_at__lte=now, state=ClockState.RUNNING)
-            .order_by("next_alert_at", "pk")[:BATCH]
+            due.select_for_update(skip_locked=True).order_by("next_alert_at", "pk")[:BATCH]
         )
+        alerts: list[tuple[Clock, int]] = []
         for clock in batch:
             assert clock.due_at is not None
             level = AlertLevel.OVERDUE if now >= clock.due_at else AlertLevel.WARNED
             clock.alert_level = level
             clocks.schedule(clock, calendar)
-            clock.save(update_fields=["alert_level", "next_alert_at"])
-            record_event(
-                actor=None,
-                action="workflow.clock_overdue"
-                if level == AlertLevel.OVERDUE
-                else "workflow.clock_warned",
-                target=clock,
-                detail={"due_at": clock.due_at.isoformat(), "limit_days": clocks.total_days(clock)},
-            )
-            events.clock_alerted.send(sender=Clock, clock=clock, level=level, now=now)
-            if level == AlertLevel.OVERDUE:
-                report.overdue += 1
-            else:
-                report.warned += 1
+            alerts.append((clock, level))
+        # The batch's rows, audit records and announcement in a few statements: at
+        # midnight a whole working day's alerts come due at once.
+        _save_alerts(alerts)
+        record_events([_audit_entry(clock, level) for clock, level in alerts])
+        events.clocks_alerted.send(sender=Clock, alerts=alerts, now=now)
+        report.overdue += sum(1 for _, level in alerts if level == AlertLevel.OVERDUE)
+        report.warned += sum(1 for _, level in alerts if level == AlertLevel.WARNED)
     return bool(batch)
+
+
+def _save_alerts(alerts: list[tuple[Clock, int]]) -> None:
+    """One UPDATE per new (level, next alert): a day's clocks share a few deadlines."""
+    groups: dict[tuple[int, datetime | None], list[int]] = {}
+    for clock, level in alerts:
+        groups.setdefault((level, clock.next_alert_at), []).append(clock.pk)
+    for (level, next_alert_at), ids in groups.items():
+        Clock.objects.filter(pk__in=ids).update(alert_level=level, next_alert_at=next_alert_at)
+
+
+def _audit_entry(clock: Clock, level: int) -> Entry:
+    overdue = level == AlertLevel.OVERDUE
+    assert clock.due_at is not None
+    return Entry(
+        action="workflow.clock_overdue" if overdue else "workflow.clock_warned",
+        target=clock,
+        detail={"due_at": clock.due_at.isoformat(), "limit_days": clocks.total_days(clock)},
+    )
 
 
 def _fire_due_timers(now: datetime, report: SweepReport) -> None:
@@ -114,36 +134,63 @@ def _fire_due_timers(now: datetime, report: SweepReport) -> None:
                 report.timers_failed += 1
 
 
+# The calendar snapshot the last full retry of unscheduled rows used, and when it ran.
+_last_retry: tuple[WorkingCalendar | None, float] = (None, -math.inf)
+
+
 def _reschedule_unscheduled(now: datetime, report: SweepReport) -> None:
     """Clocks and timers left without a deadline (the calendar could not answer) get
-    one as soon as it can, and the platform admins are told once a day while it cannot.
-    Such clocks are few (those reaching into a year nobody has entered), so a batch of
-    them is simply tried again at every sweep."""
+    one as soon as it can: after the calendar changes, which gives this process a new
+    snapshot. Until then, retrying them would write every one of them every minute (at
+    year end, a good share of all clocks) for nothing; an hourly retry catches rows
+    written meanwhile from a snapshot a few seconds old."""
+    global _last_retry
     calendar = get_calendar()
-    with transaction.atomic():
-        for clock in (
-            Clock.objects.select_for_update(skip_locked=True)
-            .filter(state=ClockState.RUNNING, due_at__isnull=True)
-            .order_by("pk")[:BATCH]
-        ):
-            clocks.schedule(clock, calendar)
-            clock.save(update_fields=["due_at", "warn_at", "next_alert_at", "problem"])
-            if not clock.problem:
-                report.rescheduled += 1
-            elif clock.problem not in report.problems:
-                report.problems.append(clock.problem)
-        timers = list(
-            ProcessTimer.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("task__clock")
-            .filter(timekeeping.unscheduled_timers())[:BATCH]
-        )
-        timekeeping.reschedule_timers(timers)
-        if report.problems:
+    last_calendar, last_time = _last_retry
+    if calendar is last_calendar and time.monotonic() - last_time < RETRY_UNSCHEDULED_SECONDS:
+        return
+    after = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Clock.objects.select_for_update(skip_locked=True)
+                .filter(state=ClockState.RUNNING, due_at__isnull=True, pk__gt=after)
+                .order_by("pk")[:BATCH]
+            )
+            for clock in batch:
+                problem = clock.problem
+                clocks.schedule(clock, calendar)
+                if not clock.problem:
+                    report.rescheduled += 1
+                elif clock.problem not in report.problems:
+                    report.problems.append(clock.problem)
+                if clock.problem != problem or clock.due_at is not None:
+                    clock.save(update_fields=["due_at", "warn_at", "next_alert_at", "problem"])
+        if len(batch) < BATCH:
+            break
+        after = batch[-1].pk
+    after = 0
+    while True:
+        with transaction.atomic():
+            timers = list(
+                ProcessTimer.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("task__clock")
+                .filter(timekeeping.unscheduled_timers(), pk__gt=after)
+                .order_by("pk")[:BATCH]
+            )
+            scheduled = timekeeping.reschedule_timers(timers)
+        report.rescheduled += scheduled
+        if len(timers) < BATCH:
+            break
+        after = timers[-1].pk
+    if report.problems:
+        with transaction.atomic():
             _tell_platform_admins(calendar, now)
-    report.rescheduled += sum(1 for t in timers if t.due_at is not None)
+    _last_retry = (calendar, time.monotonic())
 
 
 def _tell_platform_admins(calendar: WorkingCalendar, now: datetime) -> None:
+    """While the calendar cannot give deadlines, the platform admins hear once a day."""
     year = calendar.known_until(today=timezone.localdate(now)).year + 1
     for admin in holders_anywhere(frozenset({Role.PLATFORM_ADMIN})):
         notify(

@@ -144,11 +144,18 @@ def _due(timer: ProcessTimer) -> datetime | None:
         return None  # retried by the sweep once the calendar is entered
 
 
-def reschedule_timers(timers: Iterable[ProcessTimer]) -> None:
+def reschedule_timers(timers: Iterable[ProcessTimer]) -> int:
+    """Recompute the due moments of working-day timers, writing those that changed;
+    returns how many now have one."""
+    scheduled = 0
     for timer in timers:
         if timer.working_days is not None:
-            timer.due_at = _due(timer)
-            timer.save(update_fields=["due_at"])
+            due = _due(timer)
+            if due != timer.due_at:
+                timer.due_at = due
+                timer.save(update_fields=["due_at"])
+            scheduled += due is not None
+    return scheduled
 
 
 def unscheduled_timers() -> Q:

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import setup_databases, teardown_databases
 
-SECTIONS = ("relevance", "latency", "engine", "http")
+SECTIONS = ("relevance", "latency", "engine", "sweep", "http")
 
 
 class Command(BaseCommand):
@@ -24,6 +24,13 @@ class Command(BaseCommand):
             action="append",
             choices=SECTIONS,
             help="run only this section (repeatable); default: all",
+        )
+        parser.add_argument(
+            "--sweep-max",
+            type=int,
+            default=None,
+            help="largest number of generated open tasks the time-limit sweep is measured "
+            "over (PostgreSQL only; default: onewindow.workflow.bench_sweep.LARGEST)",
         )
         http = parser.add_argument_group("HTTP section (production profile)")
         http.add_argument(
@@ -58,6 +65,8 @@ class Command(BaseCommand):
             self.catalog_latency(options["items"])
         if "engine" in sections:
             self.workflow_engine()
+        if "sweep" in sections:
+            self.time_limit_sweep(options["sweep_max"])
         if "http" in sections:
             self.http(options)
 
@@ -117,6 +126,13 @@ class Command(BaseCommand):
 
         self.say()
         report(self.say)
+
+    def time_limit_sweep(self, largest: int | None) -> None:
+        from onewindow.cases.bench_sweep import SweepCases
+        from onewindow.workflow.bench_sweep import LARGEST, report
+
+        self.say()
+        report(self.say, largest=largest or LARGEST, cases_factory=SweepCases)
 
     def catalog_latency(self, count: int) -> None:
         from django.core.wsgi import get_wsgi_application

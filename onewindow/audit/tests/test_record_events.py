@@ -1,0 +1,47 @@
+"""record_events: several events appended at once, chained as one call each would."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from onewindow.audit.hashing import canonical_content, chain_hash
+from onewindow.audit.models import ChainHead
+from onewindow.audit.services import Entry, record_event, record_events
+from onewindow.audit.verification import verify_chain
+from onewindow.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_batch_continues_the_chain_in_order():
+    officer = make_user()
+    before = record_event(actor=None, action="test.before")
+    entries = [
+        Entry(action="test.one", target=("x.thing", "1"), detail={"n": (1, 2)}),
+        Entry(action="test.two", actor=officer, outcome="failure"),
+        Entry(action="test.three"),
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        events = record_events(entries)
+    after = record_event(actor=None, action="test.after")
+    assert [e.seq for e in events] == [before.seq + 1, before.seq + 2, before.seq + 3]
+    assert events[0].prev_hash == before.hash and after.prev_hash == events[2].hash
+    assert [e.action for e in events] == ["test.one", "test.two", "test.three"]
+    assert (events[1].actor_id, events[1].outcome) == (officer.pk, "failure")
+    first = events[0]
+    first.refresh_from_db()
+    assert first.detail == {"n": [1, 2]}
+    content = {
+        f: getattr(first, f)
+        for f in ("seq", "at", "actor_id", "actor_label", "action", "target_type", "target_id")
+    }
+    content |= {"outcome": "success", "detail": {"n": [1, 2]}, "ip_address": None}
+    assert first.hash == chain_hash(before.hash, canonical_content(content))
+    assert ChainHead.objects.get().seq == after.seq
+    assert verify_chain() == []
+    assert len(queries) <= 6  # one lock of the head, one insert, one move of the head
+
+
+def test_nothing_to_record():
+    assert record_events([]) == []
+    assert not ChainHead.objects.exists()

@@ -1,0 +1,145 @@
+"""What people hear when the sweep announces a clock or a process escalates a task
+(``alerts.py``): who, which kind, under which dedupe key, by which channels.
+
+A passport case accepted on Monday 2026-03-02 at 12:00. Its review (5 working days) is
+yellow from Fri 03-06 00:00 and red from Tue 03-10 00:00; its timers remind at the
+close of Fri 03-06, go to the lead at the close of Mon 03-09 and to the supervisor at
+the close of Wed 03-11. The case's clock (promised 7 working days) is yellow from
+Tue 03-10 00:00 and red from Thu 03-12 00:00.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from onewindow.cases import services
+from onewindow.cases.models import Case
+from onewindow.cases.tests.conftest import PASSPORT, open_task, submit
+from onewindow.conftest import make_user
+from onewindow.identity.models import Department, User
+from onewindow.identity.roles import Role
+from onewindow.notifications.models import Notification, OutboxMessage
+from onewindow.workflow import services as workflow_services
+from onewindow.workflow import sweep
+from onewindow.workflow.models import WorkTask
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(day: str, hour: int = 0) -> datetime:
+    year, month, dom = (int(part) for part in day.split("-"))
+    return datetime(year, month, dom, hour, tzinfo=SHANGHAI)
+
+
+Heard = tuple[str, str, str, str]  # recipient, kind, dedupe key, channel
+
+
+def heard() -> set[Heard]:
+    found = {
+        (n.recipient.username, n.kind, n.dedupe_key, "inapp")
+        for n in Notification.objects.select_related("recipient")
+    }
+    found |= {
+        (m.recipient.username, "", m.dedupe_key, m.channel)
+        for m in OutboxMessage.objects.select_related("recipient")
+    }
+    return found
+
+
+def sweep_at(moment: datetime) -> set[Heard]:
+    """What the sweep at ``moment`` made people hear."""
+    before = heard()
+    with time_machine.travel(moment, tick=False):
+        sweep.sweep()
+    return heard() - before
+
+
+def everywhere(user: str, kind: str, key: str, *, sms: bool = False) -> set[Heard]:
+    channels = {"email", "sms"} if sms else {"email"}
+    return {(user, kind, key, "inapp")} | {(user, "", key, channel) for channel in channels}
+
+
+@pytest.fixture
+def accepted(world: dict[str, User]) -> tuple[Case, WorkTask]:
+    with time_machine.travel(at("2026-03-02", 9), tick=False):
+        case = submit(world["citizen.wang"], PASSPORT)
+    window = world["ga.window"]
+    task = open_task(case, "Task_accept")
+    with time_machine.travel(at("2026-03-02", 12), tick=False):
+        workflow_services.claim_task(actor=window, task_id=task.pk)
+        services.decide_task(actor=window, task_id=task.pk, outcome="accept")
+    case.refresh_from_db()
+    Notification.objects.all().delete()  # what the submission and acceptance told
+    OutboxMessage.objects.all().delete()
+    return case, open_task(case, "Task_review")
+
+
+def test_the_holders_the_lead_the_supervisor_and_the_applicant_hear_once_each(
+    accepted: tuple[Case, WorkTask],
+) -> None:
+    case, review = accepted
+    assert review.clock is not None and case.clock is not None
+    task_clock, case_clock = review.clock, case.clock
+    # Keys carry the deadline as the sweep computed it, in local time.
+    task_due, case_due = at("2026-03-10"), at("2026-03-12")
+    assert (task_clock.due_at, case_clock.due_at) == (task_due, case_due)
+    assert sweep_at(at("2026-03-05", 23)) == set()
+    assert sweep_at(at("2026-03-06")) == everywhere(
+        "ga.review", "task_warning", f"clock:{task_clock.pk}:warning:{task_due.isoformat()}"
+    )
+    [reminder] = sweep_at(at("2026-03-07")) & {h for h in heard() if h[3] == "inapp"}
+    assert reminder[:2] == ("ga.review", "task_reminder")
+    assert reminder[2].startswith("escalation:")
+    assert sweep_at(at("2026-03-09", 23)) == set()
+    tuesday = sweep_at(at("2026-03-10"))
+    lead = {h for h in tuesday if h[0] == "ga.lead"}
+    assert {(h[1], h[3]) for h in lead} == {("task_escalated", "inapp"), ("", "email")}
+    assert tuesday - lead == everywhere(
+        "ga.review", "task_overdue", f"clock:{task_clock.pk}:overdue:{task_due.isoformat()}"
+    ) | everywhere(
+        "ga.review", "task_warning", f"clock:{case_clock.pk}:warning:{case_due.isoformat()}"
+    )
+    thursday = sweep_at(at("2026-03-12"))
+    supervisor = {h for h in thursday if h[0] == "supervisor"}
+    assert {(h[1], h[3]) for h in supervisor} == {("task_escalated", "inapp"), ("", "email")}
+    case_key = f"clock:{case_clock.pk}:overdue:{case_due.isoformat()}"
+    assert thursday - supervisor == everywhere("ga.review", "task_overdue", case_key) | everywhere(
+        "citizen.wang", "case_overdue", case_key, sms=True
+    )
+    assert sweep_at(at("2026-03-30")) == set()
+    mine = Notification.objects.filter(recipient__username="citizen.wang").get()
+    assert (mine.case_number, mine.link) == (case.number, f"/cases/{case.number}/")
+    assert case.number in mine.subject
+    officers = Notification.objects.exclude(recipient__username="citizen.wang")
+    assert {n.link for n in officers} == {f"/cases/tasks/{review.pk}/"}
+    assert {n.case_number for n in officers} == {case.number}
+
+
+def test_the_claimant_alone_hears_about_a_claimed_task(
+    accepted: tuple[Case, WorkTask],
+) -> None:
+    _case, review = accepted
+    colleague = make_user(
+        username="ga.review2",
+        roles=[(Role.REVIEWING_OFFICER, Department.objects.get(code="310000-GA"))],
+        email="ga.review2@example.invalid",
+    )
+    friday = sweep_at(at("2026-03-06"))
+    assert {(h[0], h[1]) for h in friday if h[3] == "inapp"} == {
+        ("ga.review", "task_warning"),
+        ("ga.review2", "task_warning"),
+    }
+    with time_machine.travel(at("2026-03-09", 9), tick=False):
+        workflow_services.claim_task(actor=colleague, task_id=review.pk)
+    tuesday = sweep_at(at("2026-03-10"))
+    # The reminder missed on Saturday, the review's overdue alert and the case's warning
+    # go to the claimant only.
+    assert {(h[0], h[1]) for h in tuesday if h[3] == "inapp" and h[0] != "ga.lead"} == {
+        ("ga.review2", "task_reminder"),
+        ("ga.review2", "task_overdue"),
+        ("ga.review2", "task_warning"),
+    }
