@@ -32,6 +32,12 @@ class Command(BaseCommand):
             help="largest number of generated open tasks the time-limit sweep is measured "
             "over (PostgreSQL only; default: onewindow.workflow.bench_sweep.LARGEST)",
         )
+        parser.add_argument(
+            "--sweep-moment",
+            action="append",
+            choices=("midnight", "catch-up"),
+            help="sweep only at this moment besides the idle baseline (repeatable); default: both",
+        )
         http = parser.add_argument_group("HTTP section (production profile)")
         http.add_argument(
             "--database-url",
@@ -66,7 +72,7 @@ class Command(BaseCommand):
         if "engine" in sections:
             self.workflow_engine()
         if "sweep" in sections:
-            self.time_limit_sweep(options["sweep_max"])
+            self.time_limit_sweep(options["sweep_max"], options["sweep_moment"])
         if "http" in sections:
             self.http(options)
 
@@ -127,12 +133,17 @@ class Command(BaseCommand):
         self.say()
         report(self.say)
 
-    def time_limit_sweep(self, largest: int | None) -> None:
+    def time_limit_sweep(self, largest: int | None, moments: list[str] | None) -> None:
         from onewindow.cases.bench_sweep import SweepCases
-        from onewindow.workflow.bench_sweep import LARGEST, report
+        from onewindow.workflow.bench_sweep import LARGEST, MOMENTS, report
 
         self.say()
-        report(self.say, largest=largest or LARGEST, cases_factory=SweepCases)
+        report(
+            self.say,
+            largest=largest or LARGEST,
+            cases_factory=SweepCases,
+            moments=("idle", *moments) if moments else MOMENTS,
+        )
 
     def catalog_latency(self, count: int) -> None:
         from django.core.wsgi import get_wsgi_application
