@@ -87,7 +87,8 @@ REVIEW_TIMERS = (
 )
 CLAIMED_EVERY = 3
 # The moments swept at each size; a run may take fewer (catch-up is the slowest: at 1M
-# open tasks it alone outlasts the others together).
+# open tasks it alone outlasts the others together). Without the midnight sweep before
+# it, catch-up also has Thursday's crossings, the midnight sweep's work.
 MOMENTS = ("idle", "midnight", "catch-up")
 
 
