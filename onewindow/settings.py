@@ -182,15 +182,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "onewindow.audit.verify_chain",
         "schedule": 3600.0,
     },
-    # Time limits: clock warnings and process timers (reminders, escalation).
+    # Time limits: clock warnings and process timers (reminders, escalation). A minute's
+    # run not started within the minute is dropped: the next one does its work (each
+    # catches up), and while a long sweep runs (the first after midnight, ~15 min at a
+    # million open tasks) stale copies would otherwise pile up and take the worker's
+    # slots from email delivery.
     "workflow-sweep-time-limits": {
         "task": "onewindow.workflow.sweep_time_limits",
         "schedule": 60.0,
+        "options": {"expires": 55.0},
     },
     # Catches what a dead worker or a lost broker message left in the outbox.
     "notifications-deliver-pending": {
         "task": "onewindow.notifications.deliver_pending",
         "schedule": 60.0,
+        "options": {"expires": 55.0},
     },
     "workdays-check-horizon": {
         "task": "onewindow.workdays.check_horizon",
