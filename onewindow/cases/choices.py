@@ -43,6 +43,8 @@ class ExtensionStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting approval")
     APPROVED = "approved", _("Approved")
     REFUSED = "refused", _("Refused")
+    # The step was decided while the request waited: there is no limit left to extend.
+    WITHDRAWN = "withdrawn", _("Withdrawn: the step was decided")
 
 
 MAX_EXTENSION_DAYS = 60

@@ -1,7 +1,8 @@
 """Extensions of a case's time limit (延期): the officer holding a task asks, with a
 reason and a number of working days; a department lead or a supervisor over the task's
 department approves or refuses; an approved extension moves the task's and the case's
-deadlines and is shown to the applicant.
+deadlines and is shown to the applicant. A request still waiting when its step is
+decided is withdrawn: there is no limit left to extend.
 """
 
 from __future__ import annotations
@@ -194,3 +195,24 @@ def _apply(
         reason=extension.reason,
         due=alerts.due_day(case.clock),
     )
+
+
+def withdraw_pending(task: WorkTask, *, actor: User | None, now: datetime) -> int:
+    """The task was decided: requests still awaiting approval have nothing left to
+    extend, so they leave the deciders' list, audited. Call inside the decision's
+    transaction; returns how many were withdrawn."""
+    pending = list(
+        Extension.objects.select_for_update()
+        .select_related("case")
+        .filter(task=task, status=ExtensionStatus.PENDING)
+    )
+    for extension in pending:
+        extension.status, extension.decided_at = ExtensionStatus.WITHDRAWN, now
+        extension.save(update_fields=["status", "decided_at"])
+        record_event(
+            actor=actor,
+            action="cases.extension_withdrawn",
+            target=extension.case,
+            detail={"number": extension.case.number, "extension": extension.pk},
+        )
+    return len(pending)

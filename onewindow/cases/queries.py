@@ -14,7 +14,7 @@ from onewindow.cases.models import Case, CaseEvent, Extension, SupplementRequest
 from onewindow.cases.permissions import applicant_filter, can_decide_extension, officer_filter
 from onewindow.identity.queries import department_scope_filter
 from onewindow.workflow import queries as workflow_queries
-from onewindow.workflow.choices import ClockState, TaskStatus
+from onewindow.workflow.choices import OPEN_TASK_STATUSES, ClockState, TaskStatus
 from onewindow.workflow.models import WorkTask
 
 
@@ -128,7 +128,11 @@ def _extensions_in_scope(user: Any) -> QuerySet[Extension]:
 
 
 def extensions_to_decide(user: Any) -> list[Extension]:
-    pending = _extensions_in_scope(user).filter(status=ExtensionStatus.PENDING)
+    # A step that closed another way than a decision (the process moved on) leaves its
+    # request pending but with nothing to extend: not shown.
+    pending = _extensions_in_scope(user).filter(
+        status=ExtensionStatus.PENDING, task__status__in=OPEN_TASK_STATUSES
+    )
     return [e for e in pending.order_by("requested_at") if can_decide_extension(user, e)]
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.audit.models import Outcome as AuditOutcome
 from onewindow.audit.services import record_event
-from onewindow.cases import notifications, permissions, timeliness
+from onewindow.cases import extensions, notifications, permissions, timeliness
 from onewindow.cases.choices import FINAL_STATUSES, OUTCOMES_NEEDING_REASON, SUBMITTED, CaseStatus
 from onewindow.cases.models import Case, CaseCounter, CaseEvent
 from onewindow.catalog import queries as catalog_queries
@@ -412,6 +412,7 @@ def _decide(
         )
         case = next((c for c in cases if c.parent_id is None), cases[0])
         now = timezone.now()
+        extensions.withdraw_pending(task, actor=actor, now=now)
         instance = task.instance
         status: str = CaseStatus.IN_PROGRESS
         if instance.status != InstanceStatus.RUNNING:

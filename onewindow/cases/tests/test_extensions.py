@@ -29,7 +29,8 @@ from onewindow.identity.models import Department
 from onewindow.identity.roles import Role
 from onewindow.notifications.models import Notification
 from onewindow.workflow import services as workflow_services
-from onewindow.workflow.choices import ClockState
+from onewindow.workflow.choices import ClockState, TaskStatus
+from onewindow.workflow.models import WorkTask
 
 REQUESTED = at("2026-03-04", 15)
 DECIDED = at("2026-03-05", 14)
@@ -320,19 +321,34 @@ def test_an_extension_on_a_life_events_step_moves_the_running_clocks_only(world)
     assert (done.state, done.extended_days, done.late) == (ClockState.STOPPED, 0, False)
 
 
-def test_an_extension_of_a_step_finished_meanwhile_cannot_be_approved(world, passport):
+def test_deciding_the_step_withdraws_its_pending_extension(world, passport):
     case, review = passport
     extension = ask(world, review)
+    assert queries.extensions_to_decide(world["ga.lead"]) == [extension]
     with travel(at("2026-03-05", 9)):
         decide(world["ga.review"], review, "approve", claim=False)
-    before = (clock_of(review).extended_days, clock_of(case).extended_days)
+    extension.refresh_from_db()
+    assert (extension.status, extension.decided_at) == (
+        ExtensionStatus.WITHDRAWN,
+        at("2026-03-05", 9),
+    )
+    withdrawn = AuditEvent.objects.get(action="cases.extension_withdrawn")
+    assert (withdrawn.actor_id, withdrawn.target_id) == (world["ga.review"].pk, str(case.pk))
+    assert queries.extensions_to_decide(world["ga.lead"]) == []
+    assert extension in queries.recent_extensions(world["ga.lead"])
     with pytest.raises(Conflict) as caught:
         rule(world, extension)
-    assert caught.value.code == "task_closed"
-    extension.refresh_from_db()
-    assert extension.status == ExtensionStatus.PENDING
-    assert (clock_of(review).extended_days, clock_of(case).extended_days) == before == (0, 0)
+    assert caught.value.code == "extension_decided"
+    assert (clock_of(review).extended_days, clock_of(case).extended_days) == (0, 0)
     assert not CaseEvent.objects.filter(outcome="extended").exists()
     assert not Notification.objects.filter(kind="case_extended").exists()
-    # It can still be refused, which closes it.
-    assert rule(world, extension, approve=False, comment="已办结").status == "refused"
+
+
+def test_a_step_closed_by_the_process_leaves_the_deciders_list(world, passport):
+    _case, review = passport
+    extension = ask(world, review)
+    WorkTask.objects.filter(pk=review.pk).update(status=TaskStatus.CANCELLED)
+    assert queries.extensions_to_decide(world["ga.lead"]) == []
+    with pytest.raises(Conflict) as caught:  # and approving it would extend nothing
+        rule(world, extension)
+    assert caught.value.code == "task_closed"
