@@ -8,8 +8,10 @@ import threading
 from collections.abc import Iterable
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.cn import ric, uscc
@@ -94,6 +96,13 @@ def run_all(threads: list[threading.Thread]) -> None:
 def otp_for(user: User) -> str:
     device = TOTPDevice.objects.get(user=user, confirmed=True)
     return f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> None:
+    # A request through the test client activates its language in this thread and leaves
+    # it active; a later test reading lazy strings outside a request would get it.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,8 @@
 """Overdue and at-risk cases by department, with the step and the holder where the time
 went: the supervisor's view of time limits. Scoped to the departments the user
-supervises (``permissions.supervised_filter``)."""
+supervises (``permissions.supervised_filter``): a case is listed for those who supervise
+its department, and for those who supervise the department of one of its late steps
+(公安's lead sees 公安's overdue review of 民政's case, under 民政)."""
 
 from __future__ import annotations
 
@@ -52,12 +54,13 @@ def _late(now: datetime, prefix: str = "") -> Q:
 def late_cases(user: Any, now: datetime) -> list[DepartmentLate]:
     """Cases whose own clock, or an open step's clock, is yellow or red; most overdue
     first within each department, departments in tree order."""
-    late_task_instances = WorkTask.objects.filter(_late(now), status__in=OPEN_TASK_STATUSES).values(
-        "instance"
+    late_tasks = WorkTask.objects.filter(_late(now), status__in=OPEN_TASK_STATUSES)
+    own_cases = supervised_filter(user) & (
+        _late(now) | Q(instance__in=late_tasks.values("instance"))
     )
+    their_late_steps = Q(instance__in=late_tasks.filter(supervised_filter(user)).values("instance"))
     cases = (
-        Case.objects.filter(supervised_filter(user))
-        .filter(_late(now) | Q(instance__in=late_task_instances))
+        Case.objects.filter(own_cases | their_late_steps)
         .select_related("department", "clock")
         .order_by("department__path", "clock__due_at", "pk")[:LIMIT]
     )

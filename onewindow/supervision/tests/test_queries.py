@@ -79,15 +79,28 @@ def test_the_current_step_its_holder_and_where_the_time_went(world, late):
     assert round(adoption.where.working_days, 4) == round(143 * HOUR, 4)
 
 
-def test_a_lead_sees_only_their_departments_cases(world, late):
-    assert listed(late_cases(world["ga.lead"], NOW)) == {
+def test_a_lead_sees_their_departments_cases_and_their_late_steps_in_others(world, late):
+    # 公安 reviews 民政's adoption case too, 3 days over: its lead sees where 公安 is late.
+    groups = late_cases(world["ga.lead"], NOW)
+    assert listed(groups) == {
         "310000-GA": [
             late["most_overdue"].number,
             late["overdue"].number,
             late["at_risk"].number,
-        ]
+        ],
+        "310000-MZ": [late["adoption"].number],
     }
+    adoption = groups[1].cases[0]
+    assert "310000-GA" in {task.department.code for task, _view in adoption.late_steps}
+    # 民政 has no step in 公安's cases.
     assert listed(late_cases(world["mz.lead"], NOW)) == {"310000-MZ": [late["adoption"].number]}
+
+
+def test_a_lead_of_a_department_without_late_steps_sees_nothing(world, late):
+    other = Department.objects.get(code="310000-RS")
+    lead = make_user(roles=[(Role.DEPARTMENT_LEAD, other)])
+    assert permissions.can_supervise(lead)
+    assert late_cases(lead, NOW) == []
 
 
 def test_a_platform_admin_sees_the_whole_city(world, late):
