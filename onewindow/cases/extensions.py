@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.audit.models import Outcome as AuditOutcome
 from onewindow.audit.services import record_event
-from onewindow.cases import alerts, notifications, permissions, timeliness
+from onewindow.cases import alerts, notifications, permissions, queries, timeliness
 from onewindow.cases.choices import EXTENDED, FINAL_STATUSES, MAX_EXTENSION_DAYS, ExtensionStatus
 from onewindow.cases.models import Case, CaseEvent, Extension
 from onewindow.cases.queries import cases_by_instance
@@ -71,7 +71,7 @@ def request_extension(
         case = cases_by_instance([task.instance_id]).get(task.instance_id)
         if case is None or case.status in FINAL_STATUSES:
             raise Conflict(_("This case is closed."), code="case_closed")
-        if Extension.objects.filter(task=task, status=ExtensionStatus.PENDING).exists():
+        if queries.pending_extensions_of(task).exists():
             message = _("An extension for this task is already awaiting approval.")
             raise Conflict(message, code="extension_pending")
         extension = Extension.objects.create(
@@ -201,11 +201,7 @@ def withdraw_pending(task: WorkTask, *, actor: User | None, now: datetime) -> in
     """The task was decided: requests still awaiting approval have nothing left to
     extend, so they leave the deciders' list, audited. Call inside the decision's
     transaction; returns how many were withdrawn."""
-    pending = list(
-        Extension.objects.select_for_update()
-        .select_related("case")
-        .filter(task=task, status=ExtensionStatus.PENDING)
-    )
+    pending = list(queries.pending_extensions_of(task).select_for_update().select_related("case"))
     for extension in pending:
         extension.status, extension.decided_at = ExtensionStatus.WITHDRAWN, now
         extension.save(update_fields=["status", "decided_at"])

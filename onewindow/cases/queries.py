@@ -121,6 +121,11 @@ def extensions_of(case: Case, *, approved_only: bool) -> QuerySet[Extension]:
     return found.filter(status=ExtensionStatus.APPROVED) if approved_only else found
 
 
+def pending_extensions_of(task: WorkTask) -> QuerySet[Extension]:
+    """The request awaiting approval on a step (at most one: a database constraint)."""
+    return Extension.objects.filter(task=task, status=ExtensionStatus.PENDING)
+
+
 def _extensions_in_scope(user: Any) -> QuerySet[Extension]:
     return Extension.objects.filter(
         department_scope_filter(user, field="task__department")

@@ -523,9 +523,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
                 for slot in (own_case.form.attachments if own_case.form else [])
             ],
             "can_ask_extension": open_task and workflow_permissions.can_work_on(user, task),
-            "pending_extension": queries.extensions_of(case, approved_only=False)
-            .filter(task=task, status="pending")
-            .first(),
+            "pending_extension": queries.pending_extensions_of(task).first(),
             "open": open_task,
             "can_claim": workflow_permissions.can_claim(user, task),
             "can_release": workflow_permissions.can_release(user, task),

@@ -54,11 +54,10 @@ def _late(now: datetime, prefix: str = "") -> Q:
 def late_cases(user: Any, now: datetime) -> list[DepartmentLate]:
     """Cases whose own clock, or an open step's clock, is yellow or red; most overdue
     first within each department, departments in tree order."""
+    scope = supervised_filter(user)  # reads the user's role assignments: once
     late_tasks = WorkTask.objects.filter(_late(now), status__in=OPEN_TASK_STATUSES)
-    own_cases = supervised_filter(user) & (
-        _late(now) | Q(instance__in=late_tasks.values("instance"))
-    )
-    their_late_steps = Q(instance__in=late_tasks.filter(supervised_filter(user)).values("instance"))
+    own_cases = scope & (_late(now) | Q(instance__in=late_tasks.values("instance")))
+    their_late_steps = Q(instance__in=late_tasks.filter(scope).values("instance"))
     cases = (
         Case.objects.filter(own_cases | their_late_steps)
         .select_related("department", "clock")
