@@ -1,9 +1,10 @@
 """Telling officers about their cases' time limits, and applicants when theirs is late.
 
-The workflow app announces clock alerts and escalations (``workflow.events``); these
-receivers, connected in ``CasesConfig.ready``, turn them into notifications with the
-case's number, in the same transaction. Dedupe keys carry the deadline, so an alert
-is sent once per deadline: an extension that moves the deadline may warn again.
+The workflow app announces escalations (``workflow.events``); ``on_task_escalated``,
+connected in ``CasesConfig.ready``, turns them into notifications with the case's
+number, in the same transaction. Clock alerts are told by ``announcements``, with the
+helpers here. Dedupe keys carry the deadline, so an alert is sent once per deadline: an
+extension that moves the deadline may warn again.
 """
 
 from __future__ import annotations
@@ -12,10 +13,8 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import QuerySet
 from django.urls import reverse
 
-from onewindow.cases import notifications
 from onewindow.cases.models import Case
 from onewindow.cases.queries import cases_by_instance
 from onewindow.identity.queries import holders_in
@@ -23,27 +22,18 @@ from onewindow.notifications import services as notify
 from onewindow.notifications.services import Notice
 from onewindow.workflow import clocks
 from onewindow.workflow import permissions as workflow_permissions
-from onewindow.workflow.choices import OPEN_TASK_STATUSES, AlertLevel, EscalationLevel
+from onewindow.workflow.choices import EscalationLevel
 from onewindow.workflow.models import Clock, Escalation, WorkTask
 
 
-class Holders:
+def holders(task: WorkTask) -> list[Any]:
     """Who should hear about a task: its claimant, else the officers of its department
-    who may take it. Remembers each department's officers, for a batch of alerts."""
-
-    def __init__(self) -> None:
-        self._found: dict[tuple[int, frozenset[str]], list[Any]] = {}
-
-    def of(self, task: WorkTask) -> list[Any]:
-        if task.claimed_by is not None:
-            return [task.claimed_by]
-        if task.department is None:
-            return []
-        roles = frozenset(workflow_permissions.task_roles(task))
-        key = (task.department.pk, roles)
-        if key not in self._found:
-            self._found[key] = list(holders_in(task.department, roles))
-        return self._found[key]
+    who may take it."""
+    if task.claimed_by is not None:
+        return [task.claimed_by]
+    if task.department is None:
+        return []
+    return list(holders_in(task.department, frozenset(workflow_permissions.task_roles(task))))
 
 
 def _department_name(task: WorkTask, language: str) -> str:
@@ -93,11 +83,12 @@ def holder_notices(
     *,
     dedupe_key: str,
     case: Case,
-    holders: Holders | None = None,
+    recipients: Iterable[Any] | None = None,
     **context: Any,
 ) -> list[Notice]:
+    """Notices about ``task`` for its holders, or for ``recipients``."""
     return notices(
-        (holders or Holders()).of(task),
+        holders(task) if recipients is None else recipients,
         kind,
         dedupe_key=dedupe_key,
         case=case,
@@ -120,61 +111,6 @@ def due_day(clock: Clock | None) -> date | str:
 
 def _due_key(due: datetime | None) -> str:
     return due.isoformat() if due else "-"
-
-
-def _tasks() -> QuerySet[WorkTask]:
-    return WorkTask.objects.select_related("department", "claimed_by")
-
-
-def on_clocks_alerted(
-    sender: Any, alerts: list[tuple[Clock, int]], now: datetime, **kwargs: Any
-) -> None:
-    """A task's clock: its holders hear of it. A case's clock: the holders of the case's
-    open tasks, and, once overdue, the applicant. The whole batch is read in a few
-    queries and written with one ``notify_all``."""
-    ids = [clock.pk for clock, _level in alerts]
-    tasks = {task.clock_id: task for task in _tasks().filter(clock__in=ids)}
-    cases = cases_by_instance(sorted({task.instance_id for task in tasks.values()}))
-    case_of_clock = {
-        case.clock_id: case
-        for case in Case.objects.select_related("applicant").filter(
-            clock__in=[pk for pk in ids if pk not in tasks]
-        )
-    }
-    open_tasks: dict[int, list[WorkTask]] = {}
-    for open_task in _tasks().filter(
-        instance__in={case.instance_id for case in case_of_clock.values()},
-        status__in=OPEN_TASK_STATUSES,
-    ):
-        open_tasks.setdefault(open_task.instance_id, []).append(open_task)
-    holders = Holders()
-    found: list[Notice] = []
-    for clock, level in alerts:
-        overdue = level == AlertLevel.OVERDUE
-        kind = "task_overdue" if overdue else "task_warning"
-        key = f"clock:{clock.pk}:{'overdue' if overdue else 'warning'}:{_due_key(clock.due_at)}"
-        task = tasks.get(clock.pk)
-        if task is not None:
-            case = cases.get(task.instance_id)
-            if case is not None:
-                found += holder_notices(
-                    task, kind, dedupe_key=key, case=case, holders=holders, due=due_day(clock)
-                )
-            continue
-        case = case_of_clock.get(clock.pk)
-        if case is None:
-            continue
-        for open_task in open_tasks.get(case.instance_id or 0, []):
-            found += holder_notices(
-                open_task, kind, dedupe_key=key, case=case, holders=holders, due=due_day(clock)
-            )
-        if overdue:
-            found.append(
-                notifications.applicant_notice(
-                    case, "case_overdue", key, service=case.service_name, due=due_day(clock)
-                )
-            )
-    notify.notify_all(found)
 
 
 def on_task_escalated(sender: Any, escalation: Escalation, **kwargs: Any) -> None:

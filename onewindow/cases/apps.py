@@ -16,8 +16,10 @@ class CasesConfig(AppConfig):
 
         # Time-limit alerts and escalations come from the workflow app, which knows no
         # case numbers or applicants; these receivers tell people.
-        from onewindow.cases import alerts
+        from onewindow.cases import alerts, announcements
         from onewindow.workflow import events
 
-        events.clocks_alerted.connect(alerts.on_clocks_alerted, dispatch_uid="cases.clocks_alerted")
+        events.clocks_alerted.connect(
+            announcements.on_clocks_alerted, dispatch_uid="cases.clocks_alerted"
+        )
         events.task_escalated.connect(alerts.on_task_escalated, dispatch_uid="cases.task_escalated")

@@ -87,8 +87,8 @@ def holders_over(department: Department, roles: frozenset[str]) -> QuerySet[User
     )
 
 
-def holders_in(department: Department, roles: frozenset[str]) -> QuerySet[User]:
-    """Active users holding one of ``roles`` in exactly this department."""
+def holders_in(department: Department | int, roles: frozenset[str]) -> QuerySet[User]:
+    """Active users holding one of ``roles`` in exactly this department (or its id)."""
     return (
         User.objects.filter(
             is_active=True,

@@ -211,9 +211,10 @@ BUCKET_TABLE = """CREATE TEMP TABLE bench_bucket (
 # instance instance0 + g and has timers timer0 + 3g - 2 .. timer0 + 3g.
 GENERATE = [
     """INSERT INTO workflow_clock (id, limit_days, extended_days, state, started_at,
-        segment_started_at, used_days, due_at, warn_at, alert_level, next_alert_at, problem)
+        segment_started_at, used_days, due_at, warn_at, alert_level, next_alert_at, problem,
+        announce_pending)
     SELECT %(clock0)s + g, b.limit_days, 0, 'running', s, s, 0, b.due_at, b.warn_at,
-        b.alert_level, b.next_alert_at, ''
+        b.alert_level, b.next_alert_at, '', false
     FROM bench_bucket b, generate_series(b.lo, b.hi) g,
         LATERAL (SELECT b.started_at + (g %% 300) * interval '1 minute' AS s) t""",
     """INSERT INTO workflow_processinstance (id, definition_id, state, serializer_version,

@@ -7,11 +7,23 @@ receivers tell people, in the same transaction (their notifications go through t
 outbox, delivered after commit).
 """
 
+from datetime import datetime
+from typing import NamedTuple
+
 from django.dispatch import Signal
 
-# Clocks' alert levels moved (warned: due soon; overdue), a batch of them at a time so
-# that receivers can read and write for the whole batch at once.
-# kwargs: alerts (a list of (clock, level)), now.
+
+class Alert(NamedTuple):
+    """A clock whose alert level moved: ``level`` is warned (due soon) or overdue."""
+
+    clock_id: int
+    level: int
+    due_at: datetime
+
+
+# Clocks' alert levels moved, and nobody has been told yet: all of a sweep's alerts at
+# once (at midnight, a working day's worth), so that receivers can tell each officer once
+# about all of theirs. kwargs: alerts (a list of ``Alert``), now.
 clocks_alerted = Signal()
 
 # A process's timer reminded officers of a task, or escalated it. kwargs: escalation.

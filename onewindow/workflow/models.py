@@ -144,6 +144,9 @@ class Clock(models.Model):
         choices=AlertLevel.choices, default=AlertLevel.NONE
     )
     next_alert_at = models.DateTimeField(null=True, blank=True)
+    # Its alert level moved and people have not yet been told: the sweep tells them
+    # after its alert batches, one digest per officer (``sweep._announce``).
+    announce_pending = models.BooleanField(default=False)
     late = models.BooleanField(null=True, blank=True)  # known once stopped
     # Why there is no deadline, e.g. the calendar of a year nobody has entered yet.
     problem = models.CharField(max_length=300, blank=True)
@@ -157,6 +160,11 @@ class Clock(models.Model):
                 condition=Q(next_alert_at__isnull=False),
             ),
             models.Index(fields=["state", "due_at"], name="workflow_clock_state_due"),
+            models.Index(
+                fields=["id"],
+                name="workflow_clock_unannounced",
+                condition=Q(announce_pending=True),
+            ),
         ]
 
     def __str__(self) -> str:

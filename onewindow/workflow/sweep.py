@@ -1,14 +1,17 @@
 """The time-limit sweep: what the host's timer job does, every minute.
 
-1. Clocks whose next alert is due are announced: yellow when a limit draws near, red
-   when it has passed (``events.clocks_alerted``; the cases app tells people).
+1. Clocks whose next alert is due move their level: yellow when a limit draws near, red
+   when it has passed. Then the clocks so moved are announced at once
+   (``events.clocks_alerted``; the cases app tells people, one digest per officer).
 2. Timers of runs whose moment has come are fired through the engine, one step each
    (``services.fire_timer``): a process's reminders and escalations.
 3. Clocks and timers the calendar could not schedule are tried again.
 
 It is idempotent and safe to run twice at once: rows are taken with
-``SELECT … FOR UPDATE SKIP LOCKED`` in small batches, and each alert moves the clock's
-``alert_level`` in the same transaction as its announcement, so it is made once. It
+``SELECT … FOR UPDATE SKIP LOCKED`` in batches; each alert moves the clock's
+``alert_level`` and sets ``announce_pending`` in one transaction with its audit record,
+and the announcement clears the flag in the transaction that writes the notifications,
+so each is made once. It
 catches up after downtime: everything due by ``now`` is handled, however old.
 """
 
@@ -21,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from onewindow.audit.services import Entry, hold_chain, record_events
@@ -36,6 +40,9 @@ from onewindow.workflow.models import Clock, ProcessTimer
 logger = logging.getLogger(__name__)
 
 BATCH = 200
+# Clocks moved per transaction: a statement or two per batch, so it can be large.
+ALERT_BATCH = 5000
+CLOCK_TYPE = Clock._meta.label_lower
 RETRY_FAILED_TIMER = timedelta(hours=1)
 RETRY_UNSCHEDULED_SECONDS = 3600.0
 
@@ -57,56 +64,87 @@ def sweep(now: datetime | None = None) -> SweepReport:
     _reschedule_unscheduled(now, report)
     while _alert_batch(now, report):
         pass
+    _announce(now)
     _fire_due_timers(now, report)
     return report
 
 
 def _alert_batch(now: datetime, report: SweepReport) -> bool:
-    """Announce one batch of due clocks; False when none was left."""
-    calendar = get_calendar()
+    """Move the alert level of one batch of due clocks; False when none was left.
+
+    Set-wise, in a few statements: at midnight a whole working day's clocks cross a
+    threshold at once. An alert does not move a deadline, so the next alert of a clock
+    turning yellow is its deadline, and a red one has none. People are told afterwards,
+    all at once (``_announce``): the flag set here keeps that owed across a crash."""
     due = Clock.objects.filter(next_alert_at__lte=now, state=ClockState.RUNNING)
     if not due.exists():  # the usual minute: nothing to lock
         return False
     with transaction.atomic():
         # The audit chain before the clocks: see hold_chain.
         hold_chain()
-        batch = list(
-            due.select_for_update(skip_locked=True).order_by("next_alert_at", "pk")[:BATCH]
+        batch = [
+            # A clock with a next alert has a deadline (``clocks.schedule`` sets both).
+            (pk, due_at, limit, extended)
+            for pk, due_at, limit, extended in due.select_for_update(skip_locked=True)
+            .order_by("next_alert_at", "pk")
+            .values_list("pk", "due_at", "limit_days", "extended_days")[:ALERT_BATCH]
+            if due_at is not None
+        ]
+        overdue = [row for row in batch if now >= row[1]]
+        warned = [row for row in batch if now < row[1]]
+        Clock.objects.filter(pk__in=[row[0] for row in overdue]).update(
+            alert_level=AlertLevel.OVERDUE, next_alert_at=None, announce_pending=True
         )
-        alerts: list[tuple[Clock, int]] = []
-        for clock in batch:
-            assert clock.due_at is not None
-            level = AlertLevel.OVERDUE if now >= clock.due_at else AlertLevel.WARNED
-            clock.alert_level = level
-            clocks.schedule(clock, calendar)
-            alerts.append((clock, level))
-        # The batch's rows, audit records and announcement in a few statements: at
-        # midnight a whole working day's alerts come due at once.
-        _save_alerts(alerts)
-        record_events([_audit_entry(clock, level) for clock, level in alerts])
-        events.clocks_alerted.send(sender=Clock, alerts=alerts, now=now)
-        report.overdue += sum(1 for _, level in alerts if level == AlertLevel.OVERDUE)
-        report.warned += sum(1 for _, level in alerts if level == AlertLevel.WARNED)
+        Clock.objects.filter(pk__in=[row[0] for row in warned]).update(
+            alert_level=AlertLevel.WARNED, next_alert_at=F("due_at"), announce_pending=True
+        )
+        record_events(
+            [_audit_entry(row, "workflow.clock_overdue") for row in overdue]
+            + [_audit_entry(row, "workflow.clock_warned") for row in warned]
+        )
+        report.overdue += len(overdue)
+        report.warned += len(warned)
     return bool(batch)
 
 
-def _save_alerts(alerts: list[tuple[Clock, int]]) -> None:
-    """One UPDATE per new (level, next alert): a day's clocks share a few deadlines."""
-    groups: dict[tuple[int, datetime | None], list[int]] = {}
-    for clock, level in alerts:
-        groups.setdefault((level, clock.next_alert_at), []).append(clock.pk)
-    for (level, next_alert_at), ids in groups.items():
-        Clock.objects.filter(pk__in=ids).update(alert_level=level, next_alert_at=next_alert_at)
-
-
-def _audit_entry(clock: Clock, level: int) -> Entry:
-    overdue = level == AlertLevel.OVERDUE
-    assert clock.due_at is not None
+def _audit_entry(row: tuple[int, datetime, int, int], action: str) -> Entry:
+    clock_id, due_at, limit_days, extended_days = row
     return Entry(
-        action="workflow.clock_overdue" if overdue else "workflow.clock_warned",
-        target=clock,
-        detail={"due_at": clock.due_at.isoformat(), "limit_days": clocks.total_days(clock)},
+        action=action,
+        target=(CLOCK_TYPE, str(clock_id)),
+        detail={
+            "due_at": timezone.localtime(due_at).isoformat(),
+            "limit_days": limit_days + extended_days,
+        },
     )
+
+
+def _announce(now: datetime) -> None:
+    """Tell people about the clocks whose level moved and nobody has heard of yet, all in
+    one transaction: each officer hears once per sweep (``events.clocks_alerted``), and a
+    crash leaves the flags to the next sweep. A clock stopped or paused since its alert
+    (the step was done meanwhile) is not announced."""
+    pending = Clock.objects.filter(announce_pending=True)
+    if not pending.exists():
+        return
+    with transaction.atomic():
+        rows = list(
+            pending.select_for_update(skip_locked=True)
+            .order_by("pk")
+            .values_list("pk", "state", "alert_level", "due_at")
+        )
+        alerts = [
+            events.Alert(clock_id, level, timezone.localtime(due_at))
+            for clock_id, state, level, due_at in rows
+            if state == ClockState.RUNNING and level != AlertLevel.NONE and due_at is not None
+        ]
+        if alerts:
+            events.clocks_alerted.send(sender=Clock, alerts=alerts, now=now)
+        ids = [row[0] for row in rows]
+        for start in range(0, len(ids), ALERT_BATCH):
+            Clock.objects.filter(pk__in=ids[start : start + ALERT_BATCH]).update(
+                announce_pending=False
+            )
 
 
 def _fire_due_timers(now: datetime, report: SweepReport) -> None:

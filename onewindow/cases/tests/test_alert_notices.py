@@ -10,7 +10,7 @@ Tue 03-10 00:00 and red from Thu 03-12 00:00.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -143,3 +143,83 @@ def test_the_claimant_alone_hears_about_a_claimed_task(
         ("ga.review2", "task_overdue"),
         ("ga.review2", "task_warning"),
     }
+
+
+# --- digests ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def three_reviews(world: dict[str, User]) -> list[Case]:
+    """Three passport cases accepted on Monday 2026-03-02: their reviews turn yellow
+    together on Friday 03-06, in ga.review's inbox (unclaimed)."""
+    window = world["ga.window"]
+    cases = []
+    for _ in range(3):
+        with time_machine.travel(at("2026-03-02", 9), tick=False):
+            case = submit(world["citizen.wang"], PASSPORT)
+        task = open_task(case, "Task_accept")
+        with time_machine.travel(at("2026-03-02", 12), tick=False):
+            workflow_services.claim_task(actor=window, task_id=task.pk)
+            services.decide_task(actor=window, task_id=task.pk, outcome="accept")
+        cases.append(case)
+    Notification.objects.all().delete()
+    OutboxMessage.objects.all().delete()
+    return cases
+
+
+def test_an_officer_with_several_alerts_hears_once_with_a_digest(
+    three_reviews: list[Case],
+) -> None:
+    friday = sweep_at(at("2026-03-06"))
+    assert {(h[0], h[1], h[3]) for h in friday} == {
+        ("ga.review", "tasks_due_soon", "inapp"),
+        ("ga.review", "", "email"),
+    }
+    digest = Notification.objects.get(kind="tasks_due_soon")
+    assert digest.link == "/cases/inbox/?deadline=due_soon"
+    assert digest.case_number == ""
+    assert "3" in digest.subject
+    for case in three_reviews:
+        assert case.number in digest.body
+    [email] = OutboxMessage.objects.all()
+    assert (email.dedupe_key, email.body) == (digest.dedupe_key, digest.body)
+    # Red on Tuesday: one more digest; each clock was announced once at each level.
+    tuesday = sweep_at(at("2026-03-10"))
+    inapp = {(h[0], h[1]) for h in tuesday if h[3] == "inapp"}
+    assert ("ga.review", "tasks_overdue") in inapp
+    assert ("ga.review", "task_overdue") not in inapp
+    assert sweep_at(at("2026-03-10", 0)) == set()
+
+
+def test_a_digest_speaks_the_officers_language(three_reviews: list[Case]) -> None:
+    User.objects.filter(username="ga.review").update(preferred_language="en")
+    sweep_at(at("2026-03-06"))
+    digest = Notification.objects.get(kind="tasks_due_soon")
+    assert digest.subject == "3 tasks in your inbox are due soon"
+    assert "Cases: " in digest.body
+    User.objects.filter(username="ga.review").update(preferred_language="zh-hans")
+    sweep_at(at("2026-03-10"))
+    overdue = Notification.objects.get(kind="tasks_overdue")
+    assert overdue.subject == "待办中 3 件任务已超期"
+
+
+def test_a_failed_announcement_is_made_by_the_next_sweep(
+    three_reviews: list[Case], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from onewindow.cases import announcements
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("mail database full")
+
+    monkeypatch.setattr(announcements, "_officer_notices", fail)
+    with pytest.raises(RuntimeError), time_machine.travel(at("2026-03-06"), tick=False):
+        sweep.sweep()
+    # The levels moved and were audited in their own transactions; the word is owed.
+    clocks = [open_task(case, "Task_review").clock for case in three_reviews]
+    assert {(c.alert_level, c.announce_pending) for c in clocks if c} == {(1, True)}
+    assert heard() == set()
+    monkeypatch.undo()
+    later = sweep_at(at("2026-03-06") + timedelta(minutes=1))
+    assert {(h[0], h[1]) for h in later if h[3] == "inapp"} == {("ga.review", "tasks_due_soon")}
+    clocks = [open_task(case, "Task_review").clock for case in three_reviews]
+    assert {c.announce_pending for c in clocks if c} == {False}

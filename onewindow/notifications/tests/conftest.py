@@ -59,6 +59,18 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "department": "公安局",
         "due": date(2026, 12, 1),
     },
+    "tasks_due_soon": {
+        "count": 7,
+        "numbers": ["310000-GA-20261122-0001", "310000-GA-20261122-0002"],
+        "more": 5,
+        "due": date(2026, 12, 1),
+    },
+    "tasks_overdue": {
+        "count": 2,
+        "numbers": ["310000-GA-20261122-0001", "310000-GA-20261122-0002"],
+        "more": 0,
+        "due": date(2026, 12, 1),
+    },
     "task_reminder": {
         "number": "310000-GA-20261122-0001",
         "task": "审核",

@@ -18,7 +18,8 @@ def test_every_kind_has_a_sample():
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_every_kind_renders_in_both_languages_with_its_number(kind):
     context = SAMPLES[kind]
-    key = str(context.get("number", context.get("year")))
+    # What names the event: a case, a year, or a digest's count.
+    key = str(context.get("number", context.get("year", context.get("count"))))
     zh_subject, zh_body = render_message(kind, context, "zh-hans")
     en_subject, en_body = render_message(kind, context, "en")
     for subject, body in [(zh_subject, zh_body), (en_subject, en_body)]:
@@ -28,6 +29,8 @@ def test_every_kind_renders_in_both_languages_with_its_number(kind):
         assert "\n\n\n" not in body
     # The Chinese text is translated, not the English message ids.
     assert CJK.search(zh_subject.replace(context.get("number", ""), "")), zh_subject
+    for number in context.get("numbers", []):
+        assert number in zh_body and number in en_body
     assert zh_body != en_body
     assert "本消息由一网通办系统自动发送" in zh_body
     assert "sent automatically by OneWindow" in en_body

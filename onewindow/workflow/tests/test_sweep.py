@@ -55,8 +55,8 @@ def alerts() -> Iterator[list[tuple[int, int, datetime]]]:
     """What the sweep announced: (clock id, level, now)."""
     heard: list[tuple[int, int, datetime]] = []
 
-    def receive(sender: Any, alerts: list[tuple[Clock, int]], now: datetime, **kwargs: Any) -> None:
-        heard.extend((clock.pk, level, now) for clock, level in alerts)
+    def receive(sender: Any, alerts: list[events.Alert], now: datetime, **kwargs: Any) -> None:
+        heard.extend((alert.clock_id, alert.level, now) for alert in alerts)
 
     events.clocks_alerted.connect(receive)
     yield heard
@@ -124,6 +124,25 @@ def test_each_alert_is_audited_once_and_a_second_sweep_adds_nothing(
     assert len(alerts) == 2
 
 
+def test_an_alert_is_announced_after_its_batch_and_a_clock_stopped_meanwhile_is_not(
+    city: dict[str, Department], alerts: list[tuple[int, int, datetime]]
+) -> None:
+    clock = clock_of(start(upload_timed(limit=5)))
+    sweep.sweep(at("2026-03-06"))
+    clock.refresh_from_db()
+    assert (clock.alert_level, clock.announce_pending) == (AlertLevel.WARNED, False)
+    assert alerts == [(clock.pk, AlertLevel.WARNED, at("2026-03-06"))]
+    # Moved to red by a sweep whose announcement failed; the step is done before the
+    # next sweep: nobody hears of a limit that no longer runs, and the flag is cleared.
+    Clock.objects.filter(pk=clock.pk).update(
+        alert_level=AlertLevel.OVERDUE, next_alert_at=None, announce_pending=True, state="stopped"
+    )
+    assert sweep.sweep(at("2026-03-10")) == sweep.SweepReport()
+    clock.refresh_from_db()
+    assert clock.announce_pending is False
+    assert len(alerts) == 1
+
+
 # --- downtime -------------------------------------------------------------------------
 
 STEPS = (
@@ -175,6 +194,7 @@ def test_two_sweeps_at_once_alert_and_fire_everything_once(monkeypatch: Any) -> 
     instances = [start(definition) for _ in range(12)]
     # Small batches, so that the two sweeps interleave over the rows.
     monkeypatch.setattr(sweep, "BATCH", 3)
+    monkeypatch.setattr(sweep, "ALERT_BATCH", 3)
     reports: list[sweep.SweepReport] = []
     errors: list[BaseException] = []
     barrier = threading.Barrier(2)
