@@ -1,10 +1,9 @@
 """Telling officers about their cases' time limits, and applicants when theirs is late.
 
-The workflow app announces escalations (``workflow.events``); ``on_task_escalated``,
-connected in ``CasesConfig.ready``, turns them into notifications with the case's
-number, in the same transaction. Clock alerts are told by ``announcements``, with the
-helpers here. Dedupe keys carry the deadline, so an alert is sent once per deadline: an
-extension that moves the deadline may warn again.
+Helpers for the notices about tasks and their time limits: who holds a task, the
+notices with the case's number, the day a limit ends. The sweep's alerts, reminders and
+escalations are told by ``announcements``. Dedupe keys carry the deadline, so an alert
+is sent once per deadline: an extension that moves the deadline may warn again.
 """
 
 from __future__ import annotations
@@ -16,14 +15,12 @@ from typing import Any
 from django.urls import reverse
 
 from onewindow.cases.models import Case
-from onewindow.cases.queries import cases_by_instance
 from onewindow.identity.queries import holders_in
 from onewindow.notifications import services as notify
 from onewindow.notifications.services import Notice
 from onewindow.workflow import clocks
 from onewindow.workflow import permissions as workflow_permissions
-from onewindow.workflow.choices import EscalationLevel
-from onewindow.workflow.models import Clock, Escalation, WorkTask
+from onewindow.workflow.models import Clock, WorkTask
 
 
 def holders(task: WorkTask) -> list[Any]:
@@ -111,23 +108,3 @@ def due_day(clock: Clock | None) -> date | str:
 
 def _due_key(due: datetime | None) -> str:
     return due.isoformat() if due else "-"
-
-
-def on_task_escalated(sender: Any, escalation: Escalation, **kwargs: Any) -> None:
-    task = escalation.task
-    case = cases_by_instance([task.instance_id]).get(task.instance_id)
-    if case is None:
-        return
-    reminder = escalation.level == EscalationLevel.REMINDER
-    holder = task.claimed_by.full_name if task.claimed_by else ""
-    tell(
-        escalation.recipients.all(),
-        "task_reminder" if reminder else "task_escalated",
-        dedupe_key=f"escalation:{escalation.pk}",
-        case=case,
-        task=task,
-        link=reverse("cases:task", args=[task.pk]),
-        due=due_day(task.clock),
-        holder=holder,
-        level=escalation.level,
-    )

@@ -1,5 +1,6 @@
-"""Telling people that clocks turned yellow or red: the receiver of the sweep's
-``clocks_alerted``, which comes once per sweep with all the clocks it moved.
+"""Telling people that clocks turned yellow or red, and what processes' timers raised:
+the receivers of the sweep's ``clocks_alerted`` and ``tasks_escalated``, which come
+once per sweep with all its alerts and all its reminders and escalations.
 
 Who hears: a task's clock, its holders (the claimant, else the officers of its
 department who may take it); a case's clock, the holders of the case's open tasks, and,
@@ -8,7 +9,9 @@ it, with its case number and a link to it; with several tasks, one digest ("12 t
 your inbox are due soon") that links to the inbox filtered to them. At midnight a working
 day's clocks cross a threshold together: a digest is what an officer can act on, and it
 keeps the sweep from writing an email per task per officer. Applicants hear about each
-of their cases.
+of their cases. Reminders and escalations go to their recipients the same way: one
+about a task, or a digest of several (a lead hears "8 overdue tasks were escalated to
+you" and finds them on the supervision page).
 
 Rows are read as tuples, a chunk of clocks at a time: a midnight at a million open
 tasks brings a couple of hundred thousand alerts.
@@ -18,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.urls import reverse
@@ -31,16 +34,21 @@ from onewindow.identity.models import User
 from onewindow.identity.queries import holders_in
 from onewindow.notifications import services as notify
 from onewindow.notifications.services import Notice
-from onewindow.workflow.choices import OPEN_TASK_STATUSES, AlertLevel
+from onewindow.workflow.choices import OPEN_TASK_STATUSES, AlertLevel, EscalationLevel
 from onewindow.workflow.events import Alert
-from onewindow.workflow.models import Clock, WorkTask
+from onewindow.workflow.models import Clock, Escalation, WorkTask
 from onewindow.workflow.permissions import CASEWORK_ROLES
 
 CHUNK = 5000
 SAMPLE = 5  # case numbers a digest names
 KINDS = {AlertLevel.WARNED: "task_warning", AlertLevel.OVERDUE: "task_overdue"}
-DIGESTS = {"task_warning": "tasks_due_soon", "task_overdue": "tasks_overdue"}
-INBOX_FILTER = {"task_warning": "due_soon", "task_overdue": "overdue"}
+# The digest of several notices of a kind, and the page that lists their tasks.
+DIGESTS = {
+    "task_warning": ("tasks_due_soon", "cases:inbox", "?deadline=due_soon"),
+    "task_overdue": ("tasks_overdue", "cases:inbox", "?deadline=overdue"),
+    "task_reminder": ("tasks_reminded", "cases:inbox", "?deadline=due_soon"),
+    "task_escalated": ("tasks_escalated", "supervision:time_limits", ""),
+}
 
 # A task as the receiver reads it: id, run, department, role, claimant.
 TaskRow = tuple[int, int, int | None, str, int | None]
@@ -49,16 +57,17 @@ TASK_FIELDS = ("pk", "instance_id", "department_id", "role", "claimed_by_id")
 
 @dataclass(frozen=True)
 class Owed:
-    """One officer is owed word of one task's (or its case's) alert."""
+    """One person is owed word of one event about one task: an alert of its clock (or
+    its case's), or a reminder or escalation. ``key`` is the dedupe key of the notice
+    that tells of this event alone."""
 
-    alert: Alert
+    kind: str
+    key: str
     task_id: int
     instance_id: int
-    case_id: int | None  # a case's clock: that case; a task's: the case of its run
-
-    @property
-    def kind(self) -> str:
-        return KINDS[AlertLevel(self.alert.level)]
+    case_id: int | None  # a case's clock: that case; otherwise the case of the task's run
+    due_at: datetime | None
+    context: tuple[tuple[str, Any], ...] = ()  # the single notice's further context
 
 
 class Officers:
@@ -86,17 +95,59 @@ def _chunks(alerts: Sequence[Alert]) -> Iterator[Sequence[Alert]]:
         yield alerts[start : start + CHUNK]
 
 
+class Ledger:
+    """What each person is owed, by kind; one entry per event (a case's clock is owed
+    once to an officer holding two of its open tasks)."""
+
+    def __init__(self) -> None:
+        self.owed: dict[tuple[int, str], dict[str, Owed]] = {}
+
+    def add(self, recipient: int, item: Owed) -> None:
+        self.owed.setdefault((recipient, item.kind), {}).setdefault(item.key, item)
+
+    def notices(self, now: datetime) -> list[Notice]:
+        return _notices({key: list(items.values()) for key, items in self.owed.items()}, now)
+
+
 def on_clocks_alerted(sender: Any, alerts: Sequence[Alert], now: datetime, **kwargs: Any) -> None:
-    # Per officer and kind, per clock: a case's clock is owed once to an officer
-    # holding two of its open tasks.
-    owed: dict[tuple[int, str], dict[int, Owed]] = {}
+    ledger = Ledger()
     found: list[Notice] = []
     officers = Officers()
     for chunk in _chunks(alerts):
         for recipient, item in _owed_in(chunk, officers, found):
-            owed.setdefault((recipient, item.kind), {}).setdefault(item.alert.clock_id, item)
-    found += _officer_notices({key: list(items.values()) for key, items in owed.items()}, now)
-    notify.notify_all(found)
+            ledger.add(recipient, item)
+    notify.notify_all(found + ledger.notices(now))
+
+
+def on_tasks_escalated(
+    sender: Any, escalations: Sequence[int], now: datetime, **kwargs: Any
+) -> None:
+    """The recipients of reminders and escalations hear of each, or of several at once."""
+    ledger = Ledger()
+    for start in range(0, len(escalations), CHUNK):
+        found = (
+            Escalation.objects.filter(pk__in=escalations[start : start + CHUNK])
+            .select_related("task__clock", "task__claimed_by")
+            .prefetch_related("recipients")
+        )
+        for escalation in found:
+            task = escalation.task
+            reminder = escalation.level == EscalationLevel.REMINDER
+            item = Owed(
+                kind="task_reminder" if reminder else "task_escalated",
+                key=f"escalation:{escalation.pk}",
+                task_id=task.pk,
+                instance_id=task.instance_id,
+                case_id=None,
+                due_at=task.clock.due_at if task.clock else None,
+                context=(
+                    ("holder", task.claimed_by.full_name if task.claimed_by else ""),
+                    ("level", escalation.level),
+                ),
+            )
+            for recipient in escalation.recipients.all():
+                ledger.add(recipient.pk, item)
+    notify.notify_all(ledger.notices(now))
 
 
 def _owed_in(
@@ -111,7 +162,7 @@ def _owed_in(
         task_clocks.add(clock_id)
         task: TaskRow = tuple(row)
         for officer in officers.of(task):
-            yield officer, Owed(by_clock[clock_id], task[0], task[1], None)
+            yield officer, _alert_owed(by_clock[clock_id], task, None)
     case_clocks = [pk for pk in by_clock if pk not in task_clocks]
     cases = list(Case.objects.select_related("applicant").filter(clock__in=case_clocks))
     open_tasks: dict[int, list[TaskRow]] = {}
@@ -124,7 +175,7 @@ def _owed_in(
         alert = by_clock[case.clock_id]
         for task in open_tasks.get(case.instance_id or 0, []):
             for officer in officers.of(task):
-                yield officer, Owed(alert, task[0], task[1], case.pk)
+                yield officer, _alert_owed(alert, task, case.pk)
         if alert.level == AlertLevel.OVERDUE:
             applicants.append(
                 notifications.applicant_notice(
@@ -132,13 +183,24 @@ def _owed_in(
                     "case_overdue",
                     _dedupe_key(alert),
                     service=case.service_name,
-                    due=due_day(_clock(alert)),
+                    due=_due(alert.due_at),
                 )
             )
 
 
-def _clock(alert: Alert) -> Clock:
-    return Clock(pk=alert.clock_id, due_at=alert.due_at)
+def _alert_owed(alert: Alert, task: TaskRow, case_id: int | None) -> Owed:
+    return Owed(
+        kind=KINDS[AlertLevel(alert.level)],
+        key=_dedupe_key(alert),
+        task_id=task[0],
+        instance_id=task[1],
+        case_id=case_id,
+        due_at=alert.due_at,
+    )
+
+
+def _due(due_at: datetime | None) -> date | str:
+    return due_day(Clock(due_at=due_at))
 
 
 def _dedupe_key(alert: Alert) -> str:
@@ -146,9 +208,9 @@ def _dedupe_key(alert: Alert) -> str:
     return f"clock:{alert.clock_id}:{level}:{alert.due_at.isoformat()}"
 
 
-def _officer_notices(owed: dict[tuple[int, str], list[Owed]], now: datetime) -> list[Notice]:
-    """Per officer and kind: word of each alert when they all concern one task (its
-    own limit and its case's), else one digest of the tasks."""
+def _notices(owed: dict[tuple[int, str], list[Owed]], now: datetime) -> list[Notice]:
+    """Per person and kind: a notice of each event when they all concern one task (a
+    step's limit and its case's), else one digest of the tasks."""
     users = User.objects.in_bulk({recipient for recipient, _kind in owed})
     singles = [
         (recipient, kind, item)
@@ -171,32 +233,38 @@ def _officer_notices(owed: dict[tuple[int, str], list[Owed]], now: datetime) -> 
             found += holder_notices(
                 tasks[item.task_id],
                 kind,
-                dedupe_key=_dedupe_key(item.alert),
+                dedupe_key=item.key,
                 case=case,
                 recipients=[users[recipient]],
-                due=due_day(_clock(item.alert)),
+                due=_due(item.due_at),
+                **dict(item.context),
             )
     for (recipient, kind), items in digests.items():
-        count = len({item.task_id for item in items})
-        numbers = list(
-            dict.fromkeys(cases[_case_key(i)].number for i in items if _case_key(i) in cases)
-        )[:SAMPLE]
-        earliest = min(items, key=lambda item: item.alert.due_at).alert
-        found.append(
-            Notice(
-                recipient=users[recipient],
-                kind=DIGESTS[kind],
-                dedupe_key=f"alerts:{kind}:{now.isoformat()}:{items[0].alert.clock_id}",
-                link=f"{reverse('cases:inbox')}?deadline={INBOX_FILTER[kind]}",
-                context={
-                    "count": count,
-                    "numbers": numbers,
-                    "more": max(0, count - len(numbers)),
-                    "due": due_day(_clock(earliest)),
-                },
-            )
-        )
+        found.append(_digest(users[recipient], kind, items, cases, now))
     return found
+
+
+def _digest(
+    user: User, kind: str, items: list[Owed], cases: dict[tuple[str, int], Case], now: datetime
+) -> Notice:
+    digest, page, query = DIGESTS[kind]
+    count = len({item.task_id for item in items})
+    numbers = list(
+        dict.fromkeys(cases[_case_key(i)].number for i in items if _case_key(i) in cases)
+    )[:SAMPLE]
+    dues = [item.due_at for item in items if item.due_at is not None]
+    return Notice(
+        recipient=user,
+        kind=digest,
+        dedupe_key=f"digest:{kind}:{now.isoformat()}:{items[0].key}",
+        link=reverse(page) + query,
+        context={
+            "count": count,
+            "numbers": numbers,
+            "more": max(0, count - len(numbers)),
+            "due": _due(min(dues)) if dues else "",
+        },
+    )
 
 
 def _case_key(item: Owed) -> tuple[str, int]:

@@ -16,10 +16,12 @@ class CasesConfig(AppConfig):
 
         # Time-limit alerts and escalations come from the workflow app, which knows no
         # case numbers or applicants; these receivers tell people.
-        from onewindow.cases import alerts, announcements
+        from onewindow.cases import announcements
         from onewindow.workflow import events
 
         events.clocks_alerted.connect(
             announcements.on_clocks_alerted, dispatch_uid="cases.clocks_alerted"
         )
-        events.task_escalated.connect(alerts.on_task_escalated, dispatch_uid="cases.task_escalated")
+        events.tasks_escalated.connect(
+            announcements.on_tasks_escalated, dispatch_uid="cases.tasks_escalated"
+        )

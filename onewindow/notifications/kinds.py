@@ -36,9 +36,12 @@ KINDS: dict[str, Kind] = {
         _kind("task_warning", "number task department due", sms=False),
         _kind("task_overdue", "number task department due", sms=False),
         _kind("task_reminder", "number task department due", sms=False),
-        # one digest per officer of the sweep's alerts, when there are several
+        # one digest per officer of the sweep's alerts (reminders, escalations) of a kind,
+        # when they concern several tasks
         _kind("tasks_due_soon", "count numbers more due", sms=False),
         _kind("tasks_overdue", "count numbers more due", sms=False),
+        _kind("tasks_reminded", "count numbers more due", sms=False),
+        _kind("tasks_escalated", "count numbers more due", sms=False),
         _kind("task_escalated", "number task department holder due level", sms=False),
         _kind("case_resupplied", "number task department", sms=False),
         _kind("extension_requested", "number task department days reason requested_by", sms=False),

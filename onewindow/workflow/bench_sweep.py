@@ -415,6 +415,8 @@ def measure(
             f"{r.overdue:>7,}  timers {r.timers_fired:>6,} (failed {r.timers_failed})  "
             f"{result.queries:>9,} queries" + (f"  {per:.2f} ms per item" if result.handled else "")
         )
+        if result.handled:
+            say("             " + "  ".join(f"{k} {v:.1f} s" for k, v in r.seconds.items()))
     assert statistics.mean(s.handled for s in idle) == 0, "an idle sweep found work"
     return results
 

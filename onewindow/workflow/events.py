@@ -26,5 +26,6 @@ class Alert(NamedTuple):
 # about all of theirs. kwargs: alerts (a list of ``Alert``), now.
 clocks_alerted = Signal()
 
-# A process's timer reminded officers of a task, or escalated it. kwargs: escalation.
-task_escalated = Signal()
+# Processes' timers reminded officers of tasks, or escalated them: all of a sweep's at
+# once, after its timers fired. kwargs: escalations (a list of ``Escalation`` ids), now.
+tasks_escalated = Signal()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from onewindow.audit.services import record_event
 from onewindow.identity.queries import holders_in, holders_over
 from onewindow.identity.roles import Role
-from onewindow.workflow import events, permissions
+from onewindow.workflow import permissions
 from onewindow.workflow.choices import OPEN_TASK_STATUSES, EscalationLevel
 from onewindow.workflow.models import Escalation, ProcessInstance, WorkTask
 from onewindow.workflow.registry import ServiceCall, register
@@ -85,8 +85,14 @@ def _escalate(call: ServiceCall, level: str) -> dict[str, Any]:
         # set its timer: the task is not late, so nobody is troubled.
         skipped = "not overdue"
     recipients = [] if skipped else _recipients(task, level)
+    # Told by the sweep once its timers are fired, with the others of the sweep.
     escalation = Escalation.objects.create(
-        task=task, level=level, timer_id=call.context.extra.get("timer_id"), skipped=skipped, at=now
+        task=task,
+        level=level,
+        timer_id=call.context.extra.get("timer_id"),
+        skipped=skipped,
+        at=now,
+        announce_pending=not skipped,
     )
     escalation.recipients.set(recipients)
     record_event(
@@ -99,8 +105,6 @@ def _escalate(call: ServiceCall, level: str) -> dict[str, Any]:
             "skipped": skipped,
         },
     )
-    if not skipped:
-        events.task_escalated.send(sender=Escalation, escalation=escalation)
     return {"level": level, "notified": len(recipients), "skipped": skipped}
 
 

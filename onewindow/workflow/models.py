@@ -316,9 +316,19 @@ class Escalation(models.Model):
     # Why nothing was sent: e.g. the task was no longer late (an extension was granted).
     skipped = models.CharField(max_length=200, blank=True)
     at = models.DateTimeField(default=timezone.now)
+    # Its recipients have not been told yet: the sweep tells them after firing its
+    # timers, one digest per person (``sweep._announce``).
+    announce_pending = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["id"],
+                name="workflow_escal_unannounced",
+                condition=Q(announce_pending=True),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.task_id} {self.level} {self.at}"

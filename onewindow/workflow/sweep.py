@@ -20,6 +20,8 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -35,7 +37,7 @@ from onewindow.notifications.services import notify
 from onewindow.workdays.calendar import WorkingCalendar, get_calendar
 from onewindow.workflow import clocks, events, services, timekeeping
 from onewindow.workflow.choices import AlertLevel, ClockState, TimerStatus
-from onewindow.workflow.models import Clock, ProcessTimer
+from onewindow.workflow.models import Clock, Escalation, ProcessTimer
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +57,16 @@ class SweepReport:
     timers_failed: int = 0
     rescheduled: int = 0
     problems: list[str] = field(default_factory=list)
+    # Seconds each part took (alerts, timers, announce), for the benchmark: not compared.
+    seconds: dict[str, float] = field(default_factory=dict, compare=False)
+
+    @contextmanager
+    def timing(self, part: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[part] = self.seconds.get(part, 0.0) + time.perf_counter() - started
 
 
 def sweep(now: datetime | None = None) -> SweepReport:
@@ -62,10 +74,14 @@ def sweep(now: datetime | None = None) -> SweepReport:
     now = now or timezone.now()
     report = SweepReport()
     _reschedule_unscheduled(now, report)
-    while _alert_batch(now, report):
-        pass
-    _announce(now)
-    _fire_due_timers(now, report)
+    with report.timing("alerts"):
+        while _alert_batch(now, report):
+            pass
+    with report.timing("timers"):
+        _fire_due_timers(now, report)
+    with report.timing("announce"):
+        _announce_alerts(now)
+        _announce_escalations(now)
     return report
 
 
@@ -75,7 +91,7 @@ def _alert_batch(now: datetime, report: SweepReport) -> bool:
     Set-wise, in a few statements: at midnight a whole working day's clocks cross a
     threshold at once. An alert does not move a deadline, so the next alert of a clock
     turning yellow is its deadline, and a red one has none. People are told afterwards,
-    all at once (``_announce``): the flag set here keeps that owed across a crash."""
+    all at once (``_announce_alerts``): the flag set here keeps that owed across a crash."""
     due = Clock.objects.filter(next_alert_at__lte=now, state=ClockState.RUNNING)
     if not due.exists():  # the usual minute: nothing to lock
         return False
@@ -119,7 +135,7 @@ def _audit_entry(row: tuple[int, datetime, int, int], action: str) -> Entry:
     )
 
 
-def _announce(now: datetime) -> None:
+def _announce_alerts(now: datetime) -> None:
     """Tell people about the clocks whose level moved and nobody has heard of yet, all in
     one transaction: each officer hears once per sweep (``events.clocks_alerted``), and a
     crash leaves the flags to the next sweep. A clock stopped or paused since its alert
@@ -143,6 +159,24 @@ def _announce(now: datetime) -> None:
         ids = [row[0] for row in rows]
         for start in range(0, len(ids), ALERT_BATCH):
             Clock.objects.filter(pk__in=ids[start : start + ALERT_BATCH]).update(
+                announce_pending=False
+            )
+
+
+def _announce_escalations(now: datetime) -> None:
+    """Tell the recipients of the reminders and escalations the sweep's timers raised
+    (``events.tasks_escalated``), in one transaction, as ``_announce_alerts`` does."""
+    pending = Escalation.objects.filter(announce_pending=True)
+    if not pending.exists():
+        return
+    with transaction.atomic():
+        ids = list(
+            pending.select_for_update(skip_locked=True).order_by("pk").values_list("pk", flat=True)
+        )
+        if ids:
+            events.tasks_escalated.send(sender=Escalation, escalations=ids, now=now)
+        for start in range(0, len(ids), ALERT_BATCH):
+            Escalation.objects.filter(pk__in=ids[start : start + ALERT_BATCH]).update(
                 announce_pending=False
             )
 

@@ -25,7 +25,7 @@ from onewindow.identity.roles import Role
 from onewindow.notifications.models import Notification, OutboxMessage
 from onewindow.workflow import services as workflow_services
 from onewindow.workflow import sweep
-from onewindow.workflow.models import WorkTask
+from onewindow.workflow.models import Escalation, WorkTask
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -211,7 +211,7 @@ def test_a_failed_announcement_is_made_by_the_next_sweep(
     def fail(*args: object, **kwargs: object) -> None:
         raise RuntimeError("mail database full")
 
-    monkeypatch.setattr(announcements, "_officer_notices", fail)
+    monkeypatch.setattr(announcements, "_notices", fail)
     with pytest.raises(RuntimeError), time_machine.travel(at("2026-03-06"), tick=False):
         sweep.sweep()
     # The levels moved and were audited in their own transactions; the word is owed.
@@ -223,3 +223,29 @@ def test_a_failed_announcement_is_made_by_the_next_sweep(
     assert {(h[0], h[1]) for h in later if h[3] == "inapp"} == {("ga.review", "tasks_due_soon")}
     clocks = [open_task(case, "Task_review").clock for case in three_reviews]
     assert {c.announce_pending for c in clocks if c} == {False}
+
+
+def test_reminders_and_escalations_of_several_tasks_come_as_one_digest_each(
+    three_reviews: list[Case],
+) -> None:
+    sweep_at(at("2026-03-06"))
+    saturday = sweep_at(at("2026-03-07"))  # the reviews' P4D reminders, at once
+    assert {(h[0], h[1]) for h in saturday if h[3] == "inapp"} == {("ga.review", "tasks_reminded")}
+    reminded = Notification.objects.get(kind="tasks_reminded")
+    assert (reminded.link, reminded.subject) == (
+        "/cases/inbox/?deadline=due_soon",
+        "提醒：3 件任务等待您办理",
+    )
+    # P5D: to the lead; the reviews turn red and their cases' limits yellow.
+    tuesday = sweep_at(at("2026-03-10"))
+    assert {(h[0], h[1]) for h in tuesday if h[3] == "inapp"} == {
+        ("ga.lead", "tasks_escalated"),
+        ("ga.review", "tasks_overdue"),
+        ("ga.review", "tasks_due_soon"),
+    }
+    escalated = Notification.objects.get(kind="tasks_escalated")
+    assert escalated.link == "/supervision/time-limits/"
+    assert all(case.number in escalated.body for case in three_reviews)
+    # Each escalation is told once: the flags are cleared with the notices written.
+    assert not Escalation.objects.filter(announce_pending=True).exists()
+    assert Escalation.objects.filter(level="department_lead").count() == 3

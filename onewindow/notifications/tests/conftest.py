@@ -15,6 +15,13 @@ from onewindow.notifications import services
 from onewindow.notifications.models import Channel, OutboxMessage
 from onewindow.notifications.sms import MemoryBackend
 
+
+def digest(*, count: int) -> dict[str, Any]:
+    """A digest's context: two case numbers named, the rest counted."""
+    numbers = ["310000-GA-20261122-0001", "310000-GA-20261122-0002"]
+    return {"count": count, "numbers": numbers, "more": count - 2, "due": date(2026, 12, 1)}
+
+
 # A context for every kind, as the calling apps give it.
 SAMPLES: dict[str, dict[str, Any]] = {
     "case_submitted": {"number": "310000-GA-20261122-0001", "service": "护照签发"},
@@ -59,18 +66,10 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "department": "公安局",
         "due": date(2026, 12, 1),
     },
-    "tasks_due_soon": {
-        "count": 7,
-        "numbers": ["310000-GA-20261122-0001", "310000-GA-20261122-0002"],
-        "more": 5,
-        "due": date(2026, 12, 1),
-    },
-    "tasks_overdue": {
-        "count": 2,
-        "numbers": ["310000-GA-20261122-0001", "310000-GA-20261122-0002"],
-        "more": 0,
-        "due": date(2026, 12, 1),
-    },
+    "tasks_due_soon": digest(count=7),
+    "tasks_overdue": digest(count=2),
+    "tasks_reminded": digest(count=4),
+    "tasks_escalated": digest(count=2),
     "task_reminder": {
         "number": "310000-GA-20261122-0001",
         "task": "审核",
