@@ -94,7 +94,10 @@ def _escalate(call: ServiceCall, level: str) -> dict[str, Any]:
         at=now,
         announce_pending=not skipped,
     )
-    escalation.recipients.set(recipients)
+    # Rows of a new escalation: nothing to compare with, as ``set`` would first.
+    Escalation.recipients.through.objects.bulk_create(
+        Escalation.recipients.through(escalation=escalation, user=user) for user in recipients
+    )
     record_event(
         actor=None,
         action="workflow.task_escalated",

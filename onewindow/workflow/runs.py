@@ -67,16 +67,16 @@ def sync_tasks(instance: ProcessInstance, run: engine.Run) -> tuple[list[WorkTas
     if gone:
         WorkTask.objects.filter(pk__in=[row.pk for row in gone]).update(status=TaskStatus.CANCELLED)
         timekeeping.let_go(gone, now)
-    departments = lane_departments(run.spec.facts)
+    new = [task for spiff_id, task in ready.items() if spiff_id not in open_rows]
+    # Read only when a step opened tasks: a reminder's timer opens none.
+    departments = lane_departments(run.spec.facts) if new else {}
     created = []
-    for spiff_id, task in ready.items():
-        if spiff_id in open_rows:
-            continue
+    for task in new:
         lane = run.spec.facts.lanes.get(task.lane)
         created.append(
             WorkTask(
                 instance=instance,
-                spiff_task_id=spiff_id,
+                spiff_task_id=task.id,
                 bpmn_id=task.bpmn_id,
                 name=task.name[:200],
                 lane=task.lane,

@@ -431,7 +431,7 @@ def _clock_detail(task: WorkTask) -> dict[str, Any]:
     }
 
 
-def fire_timer(*, timer_id: int) -> ProcessTimer | None:
+def fire_timer(*, timer_id: int, instance_id: int | None = None) -> ProcessTimer | None:
     """Fire one due timer of a run through the engine. Safe to run twice at once and
     again later: a timer another sweep holds, or one already fired or cancelled, is
     left alone (None). Whatever makes the step fail — the process, or a platform
@@ -441,7 +441,7 @@ def fire_timer(*, timer_id: int) -> ProcessTimer | None:
         None, "workflow.timer_fired", ("workflow.processtimer", str(timer_id)), None
     ):
         try:
-            return _fire_timer(timer_id)
+            return _fire_timer(timer_id, instance_id)
         except engine.ProcessError:
             raise
         except Exception as exc:
@@ -453,9 +453,10 @@ def fire_timer(*, timer_id: int) -> ProcessTimer | None:
             ) from exc
 
 
-def _fire_timer(timer_id: int) -> ProcessTimer | None:
+def _fire_timer(timer_id: int, instance_id: int | None) -> ProcessTimer | None:
     with transaction.atomic():
-        found = (
+        # The sweep knows the run (it never changes); otherwise look it up.
+        found = instance_id or (
             ProcessTimer.objects.filter(pk=timer_id).values_list("instance_id", flat=True).first()
         )
         if found is None:

@@ -188,14 +188,14 @@ def _fire_due_timers(now: datetime, report: SweepReport) -> None:
             ProcessTimer.objects.filter(status=TimerStatus.WAITING, due_at__lte=now)
             .exclude(pk__in=seen)
             .order_by("due_at", "pk")
-            .values_list("pk", flat=True)[:BATCH]
+            .values_list("pk", "instance_id")[:BATCH]
         )
         if not due:
             return
-        for timer_id in due:
+        for timer_id, instance_id in due:
             seen.add(timer_id)
             try:
-                if services.fire_timer(timer_id=timer_id) is not None:
+                if services.fire_timer(timer_id=timer_id, instance_id=instance_id) is not None:
                     report.timers_fired += 1
             except ServiceError as exc:
                 # Recorded by the service; try again later rather than at every sweep.
