@@ -12,6 +12,7 @@ that the viewer may see the case.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -50,40 +51,55 @@ class Share:
     working_days: float
 
 
-def _instances(case: Case) -> list[int]:
-    ids = {case.instance_id} if case.instance_id else set()
-    ids |= {pk for pk in case.children.values_list("instance_id", flat=True) if pk is not None}
-    return sorted(ids)
+def _runs(cases: Sequence[Case]) -> dict[int, list[int]]:
+    """Each case's runs: its own and its items' (a life event), in two queries."""
+    runs: dict[int, set[int]] = {
+        case.pk: {case.instance_id} if case.instance_id else set() for case in cases
+    }
+    children = Case.objects.filter(parent__in=list(runs), instance__isnull=False)
+    for parent_id, instance_id in children.values_list("parent_id", "instance_id"):
+        runs[parent_id].add(instance_id)
+    return {pk: sorted(ids) for pk, ids in runs.items()}
 
 
 def holdings(case: Case, now: datetime | None = None) -> list[Holding]:
     """Every holding of every task of the case (and of its items), oldest first."""
+    return holdings_of([case], now)[case.pk]
+
+
+def holdings_of(cases: Sequence[Case], now: datetime | None = None) -> dict[int, list[Holding]]:
+    """``holdings`` of each case, by case id, in a few queries for all of them."""
     now = now or timezone.now()
     calendar = get_calendar()
+    runs = _runs(cases)
     rows = (
-        TaskHolding.objects.filter(task__instance_id__in=_instances(case))
+        TaskHolding.objects.filter(task__instance_id__in={i for ids in runs.values() for i in ids})
         .select_related("task", "officer", "department")
         .order_by("started_at", "pk")
     )
-    result = []
-    for row in rows:
+    cases_of_run: dict[int, list[int]] = defaultdict(list)
+    for pk, ids in runs.items():
+        for run in ids:
+            cases_of_run[run].append(pk)
+    found: dict[int, list[Holding]] = {pk: [] for pk in runs}
+    for row in rows:  # in order, so each case's list is too
         try:
             days: float | None = calendar.working_time_between(row.started_at, row.ended_at or now)
         except CalendarNotConfigured:
             days = None
-        result.append(
-            Holding(
-                step=row.task.name,
-                task_id=row.task_id,
-                department=row.department,
-                kind=row.kind,
-                officer=row.officer.full_name if row.officer else "",
-                started_at=row.started_at,
-                ended_at=row.ended_at,
-                working_days=days,
-            )
+        holding = Holding(
+            step=row.task.name,
+            task_id=row.task_id,
+            department=row.department,
+            kind=row.kind,
+            officer=row.officer.full_name if row.officer else "",
+            started_at=row.started_at,
+            ended_at=row.ended_at,
+            working_days=days,
         )
-    return result
+        for pk in cases_of_run[row.task.instance_id]:
+            found[pk].append(holding)
+    return found
 
 
 def shares(rows: list[Holding]) -> list[Share]:

@@ -6,6 +6,7 @@ its department, and for those who supervise the department of one of its late st
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import groupby
@@ -58,16 +59,29 @@ def late_cases(user: Any, now: datetime) -> list[DepartmentLate]:
     late_tasks = WorkTask.objects.filter(_late(now), status__in=OPEN_TASK_STATUSES)
     own_cases = scope & (_late(now) | Q(instance__in=late_tasks.values("instance")))
     their_late_steps = Q(instance__in=late_tasks.filter(scope).values("instance"))
-    cases = (
+    cases = list(
         Case.objects.filter(own_cases | their_late_steps)
         .select_related("department", "clock")
         .order_by("department__path", "clock__due_at", "pk")[:LIMIT]
     )
+    # The listed cases' open steps and holdings in three queries, not three per case.
+    open_tasks: dict[int, list[WorkTask]] = defaultdict(list)
+    for task in (
+        WorkTask.objects.filter(
+            instance__in={case.instance_id for case in cases}, status__in=OPEN_TASK_STATUSES
+        )
+        .select_related("department", "claimed_by", "clock")
+        .order_by("created_at", "pk")
+    ):
+        open_tasks[task.instance_id].append(task)
+    holdings = accountability.holdings_of(cases, now)
     grouped = []
     for department, members in groupby(cases, key=lambda c: c.department):
         group = DepartmentLate(department=department)
         for case in members:
-            late = _late_case(case, now)
+            late = _late_case(
+                case, open_tasks.get(case.instance_id or 0, []), holdings[case.pk], now
+            )
             if late is not None:
                 group.cases.append(late)
         group.cases.sort(key=lambda c: (c.clock.colour != "red", c.clock.remaining_days))
@@ -78,12 +92,12 @@ def late_cases(user: Any, now: datetime) -> list[DepartmentLate]:
 SEVERITY = {"red": 2, "yellow": 1}
 
 
-def _late_case(case: Case, now: datetime) -> LateCase | None:
-    current = list(
-        WorkTask.objects.filter(instance_id=case.instance_id, status__in=OPEN_TASK_STATUSES)
-        .select_related("department", "claimed_by", "clock")
-        .order_by("created_at", "pk")
-    )
+def _late_case(
+    case: Case,
+    current: list[WorkTask],
+    holdings: list[accountability.Holding],
+    now: datetime,
+) -> LateCase | None:
     views = [(task, clock_view(task.clock, now)) for task in current if task.clock is not None]
     late_steps = [(task, view) for task, view in views if view and view.colour in SEVERITY]
     candidates = [view for _task, view in late_steps]
@@ -98,5 +112,5 @@ def _late_case(case: Case, now: datetime) -> LateCase | None:
         clock=worst,
         late_steps=late_steps,
         current=current,
-        where=accountability.where_time_went(accountability.holdings(case, now)),
+        where=accountability.where_time_went(holdings),
     )

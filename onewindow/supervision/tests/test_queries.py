@@ -2,7 +2,10 @@
 ``late`` fixture (see conftest) at Tue 2026-03-10 09:00."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from onewindow.cases.tests.timekit import accepted_passport, at
 from onewindow.conftest import make_user
 from onewindow.identity.models import Department
 from onewindow.identity.roles import Role
@@ -124,3 +127,16 @@ def test_nothing_late_before_the_warnings(world, late):
     from onewindow.cases.tests.timekit import at
 
     assert late_cases(world["supervisor"], at("2026-02-26", 12)) == []
+
+
+def test_the_listing_reads_the_same_few_queries_however_many_cases(
+    world, late, django_assert_max_num_queries
+):
+    """Open steps and holdings are read for all listed cases at once, not per case."""
+    with CaptureQueriesContext(connection) as four_cases:
+        assert len(late_cases(world["supervisor"], NOW)) == 2
+    accepted_passport(world, at("2026-02-27", 10))
+    accepted_passport(world, at("2026-03-02", 11))
+    with django_assert_max_num_queries(len(four_cases)):
+        [ga, _mz] = late_cases(world["supervisor"], NOW)
+    assert len(ga.cases) == 5
