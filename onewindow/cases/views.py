@@ -89,7 +89,7 @@ def application_page(
     if request.method != "POST":
         draft = forms_services.load_draft(owner=user, definition=anchor, context=draft_context)
         if draft is not None:
-            kept = _draft_attachments(user, definition, draft.data)
+            kept = forms_services.draft_attachments(user, definition, draft)
     if request.method == "POST" and request.POST.get("action") == "save_draft":
         kept.update(_store_uploads(request, user, definition, errors))
         forms_services.save_draft(
@@ -180,15 +180,6 @@ def _store_uploads(
     return stored
 
 
-def _draft_attachments(user: User, definition: Any, data: dict[str, Any]) -> dict[str, Any]:
-    """The applicant's uploads a draft kept, for slots the form still has."""
-    wanted = data.get(forms_services.DRAFT_ATTACHMENTS) or {}
-    slots = {slot["key"] for slot in definition.attachments or []}
-    ids = [pk for slot, pk in wanted.items() if slot in slots and isinstance(pk, int)]
-    found = {a.pk: a for a in forms_queries.attachments_of(user).filter(pk__in=ids)}
-    return {slot: found[pk] for slot, pk in wanted.items() if pk in found and slot in slots}
-
-
 def _kept_attachments(request: HttpRequest, user: User, definition: Any) -> dict[str, Any]:
     """Uploads stored by an earlier attempt at this form, carried in hidden inputs so a
     correction does not ask for the files again."""
@@ -197,10 +188,7 @@ def _kept_attachments(request: HttpRequest, user: User, definition: Any) -> dict
         raw = request.POST.get(f"{KEEP_PREFIX}{slot['key']}", "")
         if raw.isdigit():
             wanted[slot["key"]] = int(raw)
-    if not wanted:
-        return {}
-    found = {a.pk: a for a in forms_queries.attachments_of(user).filter(pk__in=wanted.values())}
-    return {slot: found[pk] for slot, pk in wanted.items() if pk in found}
+    return forms_queries.owned_attachments(user, wanted)
 
 
 @login_required

@@ -7,6 +7,7 @@ absent.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import QuerySet
@@ -47,6 +48,15 @@ def attachments_of(owner: Any) -> QuerySet[Attachment]:
     if not getattr(owner, "is_authenticated", False):
         return Attachment.objects.none()
     return Attachment.objects.filter(owner=owner).select_related("definition")
+
+
+def owned_attachments(owner: Any, wanted: Mapping[str, int]) -> dict[str, Attachment]:
+    """The owner's uploads by slot, of those ``wanted`` (slot → id): ids of anybody
+    else's files are dropped, as if never sent."""
+    if not wanted:
+        return {}
+    found = {a.pk: a for a in attachments_of(owner).filter(pk__in=set(wanted.values()))}
+    return {slot: found[pk] for slot, pk in wanted.items() if pk in found}
 
 
 def readable_attachment(

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from onewindow.audit.models import Outcome
 from onewindow.audit.services import record_event
 from onewindow.core.errors import Conflict, Forbidden
-from onewindow.forms import permissions
+from onewindow.forms import permissions, queries
 from onewindow.forms.models import FormDefinition, FormDraft
 from onewindow.forms.schema import check_definition
 from onewindow.forms.spec import DefinitionLike
@@ -144,6 +144,15 @@ def load_draft(*, owner: Any, definition: FormDefinition, context: str) -> FormD
     return FormDraft.objects.filter(
         owner=owner, definition=definition, context=context[:200]
     ).first()
+
+
+def draft_attachments(owner: Any, shape: DefinitionLike, draft: FormDraft) -> dict[str, Any]:
+    """The owner's uploads a draft kept (``save_draft(attachments=)``), by slot, for the
+    slots the form (``shape``) still has."""
+    kept = draft.data.get(DRAFT_ATTACHMENTS) or {}
+    slots = {slot["key"] for slot in shape.attachments or []}
+    wanted = {slot: pk for slot, pk in kept.items() if slot in slots and isinstance(pk, int)}
+    return queries.owned_attachments(owner, wanted)
 
 
 def discard_draft(
