@@ -192,24 +192,20 @@ def open_request(user: Any, number: str) -> SupplementRequest:
     """The open supplement request of a case the user applied for (or one of its
     items'); ``Conflict`` when their case awaits none (already answered), ``NotFound``
     when the case is not theirs."""
-    found = (
-        SupplementRequest.objects.select_related("case", "case__form", "task")
-        .filter(status=SupplementStatus.OPEN)
-        .filter(case__number=number)
-        .first()
-    ) or (
-        SupplementRequest.objects.select_related("case", "case__form", "task")
-        .filter(status=SupplementStatus.OPEN, case__parent__number=number)
-        .order_by("pk")
-        .first()
-    )
     message = _("No supplement is awaited for this case.")
-    if found is None:
-        case = Case.objects.select_related("company").filter(number=number).first()
-        if case is not None and permissions.is_party(user, case):
-            raise Conflict(message, code="supplement_closed")
-    if found is None or not permissions.is_party(user, found.case):
+    case = Case.objects.select_related("company").filter(number=number).first()
+    if case is None or not permissions.is_party(user, case):
         raise NotFound(message)
+    open_requests = list(
+        SupplementRequest.objects.select_related("case", "case__form", "task")
+        .filter(Q(case=case) | Q(case__parent=case), status=SupplementStatus.OPEN)
+        .order_by("pk")
+    )
+    # The case's own request, else its first item's (a life event's).
+    found = next((r for r in open_requests if r.case_id == case.pk), None)
+    found = found or (open_requests[0] if open_requests else None)
+    if found is None:
+        raise Conflict(message, code="supplement_closed")
     return found
 
 
