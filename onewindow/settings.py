@@ -184,7 +184,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Time limits: clock warnings and process timers (reminders, escalation). A minute's
     # run not started within the minute is dropped: the next one does its work (each
-    # catches up), and while a long sweep runs (the first after midnight, ~15 min at a
+    # catches up), and while a long sweep runs (the first after midnight, ~5 min at a
     # million open tasks) stale copies would otherwise pile up and take the worker's
     # slots from email delivery.
     "workflow-sweep-time-limits": {
@@ -200,6 +200,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "workdays-check-horizon": {
         "task": "onewindow.workdays.check_horizon",
+        "schedule": 86400.0,
+    },
+    # Uploads whose row a rolled-back transaction took away (forms.orphans).
+    "forms-remove-orphan-files": {
+        "task": "onewindow.forms.remove_orphan_files",
         "schedule": 86400.0,
     },
 }
