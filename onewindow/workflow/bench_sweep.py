@@ -69,8 +69,8 @@ from onewindow.workflow.models import (
 # Sizes measured: these fractions of the largest (100k, 250k, 500k and 1M for 1M).
 FRACTIONS = (0.1, 0.25, 0.5, 1.0)
 # What `make bench` measures up to unless told (--sweep-max 1000000 for the issue's
-# question). The sweep costs about 3 ms of midnight and catch-up work per open task on
-# a 2-core machine, so 50,000 keeps this section to about 5 minutes.
+# question). Midnight and catch-up together cost about 2 ms per open task on a 2-core
+# machine (mostly the catch-up's timers), so 50,000 keeps this section to a few minutes.
 LARGEST = 50_000
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TODAY = datetime(2026, 6, 10, 15, 0, tzinfo=SHANGHAI)  # a Wednesday
