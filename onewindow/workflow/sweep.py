@@ -1,18 +1,21 @@
 """The time-limit sweep: what the host's timer job does, every minute.
 
 1. Clocks whose next alert is due move their level: yellow when a limit draws near, red
-   when it has passed. Then the clocks so moved are announced at once
-   (``events.clocks_alerted``; the cases app tells people, one digest per officer).
+   when it has passed.
 2. Timers of runs whose moment has come are fired through the engine, one step each
    (``services.fire_timer``): a process's reminders and escalations.
-3. Clocks and timers the calendar could not schedule are tried again.
+3. People are told, once per sweep, of the clocks moved and the escalations raised
+   (``events.clocks_alerted``, ``events.tasks_escalated``; the cases app writes one
+   notice per task, or one digest per person, ADR 0018).
+4. Clocks and timers the calendar could not schedule are tried again (first, in fact:
+   a clock given its deadline may be due at once).
 
 It is idempotent and safe to run twice at once: rows are taken with
 ``SELECT … FOR UPDATE SKIP LOCKED`` in batches; each alert moves the clock's
 ``alert_level`` and sets ``announce_pending`` in one transaction with its audit record,
 and the announcement clears the flag in the transaction that writes the notifications,
-so each is made once. It
-catches up after downtime: everything due by ``now`` is handled, however old.
+so each is made once and told once. It catches up after downtime: everything due by
+``now`` is handled, however old.
 """
 
 from __future__ import annotations
@@ -92,7 +95,9 @@ def _alert_batch(now: datetime, report: SweepReport) -> bool:
     threshold at once. An alert does not move a deadline, so the next alert of a clock
     turning yellow is its deadline, and a red one has none. People are told afterwards,
     all at once (``_announce_alerts``): the flag set here keeps that owed across a crash."""
-    due = Clock.objects.filter(next_alert_at__lte=now, state=ClockState.RUNNING)
+    due = Clock.objects.filter(
+        next_alert_at__lte=now, state=ClockState.RUNNING, due_at__isnull=False
+    )
     if not due.exists():  # the usual minute: nothing to lock
         return False
     with transaction.atomic():
