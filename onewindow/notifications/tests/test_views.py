@@ -99,3 +99,16 @@ def test_the_list_pages_in_constant_queries(db, django_assert_max_num_queries):
     assert page.count("<article") == views.PER_PAGE
     assert 'rel="next" href="?page=2"' in page
     assert client.get("/notifications/?page=2").content.decode().count("<article") == 6
+
+
+def test_a_digest_keeps_its_lines_and_its_link_says_what_it_opens(db):
+    user = make_recipient(language="en")
+    notify(user, "tasks_overdue", link="/cases/inbox/?deadline=overdue")
+    html = logged_in(user).get("/notifications/").content.decode()
+    # The body's lines (count, cases, what to do) stay lines on the page.
+    assert re.search(r"2 tasks in your inbox are past their time limits.*?<br>\s*Cases: ", html)
+    # Without a case number the link is "Open", completed for screen readers by the subject.
+    assert (
+        '<a href="/cases/inbox/?deadline=overdue">Open<span class="visually-hidden">: '
+        "2 tasks in your inbox are overdue</span></a>"
+    ) in html
