@@ -60,7 +60,7 @@ def _invalid_service() -> InvalidInput:
     return InvalidInput(message, code="unknown_service", fields={"service": [message]})
 
 
-def _facts(data: Mapping[str, Any], service: str) -> dict[str, Any]:
+def process_facts(data: Mapping[str, Any], service: str) -> dict[str, Any]:
     """The small, plain answers a process's conditions may test; documents stay here."""
     facts: dict[str, Any] = {
         name: value
@@ -308,7 +308,10 @@ def _start(
     request: HttpRequest | None,
 ) -> None:
     case.instance = workflow_services.start_instance(
-        definition=process, data=_facts(data, case.service_code), actor=applicant, request=request
+        definition=process,
+        data=process_facts(data, case.service_code),
+        actor=applicant,
+        request=request,
     )
     case.save(update_fields=["instance"])
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.audit.models import Outcome as AuditOutcome
 from onewindow.audit.services import record_event
-from onewindow.cases import alerts, notifications, permissions, timeliness
+from onewindow.cases import alerts, notifications, permissions, services, timeliness
 from onewindow.cases.choices import (
     FINAL_STATUSES,
     MAX_SUPPLEMENT_ITEMS,
@@ -170,6 +170,22 @@ def request_supplement(
     return supplement
 
 
+def _correct_process_data(
+    applicant: User, case: Case, cleaned: Mapping[str, Any], request: HttpRequest | None
+) -> None:
+    """Corrected answers reach the steps the run has still to take: the facts a later
+    gateway or rule tests are those the applicant corrected, not those first given."""
+    if case.instance_id is None:
+        return
+    before = services.process_facts(case.data, case.service_code)
+    after = services.process_facts(cleaned, case.service_code)
+    changes = {name: value for name, value in after.items() if before.get(name) != value}
+    if changes:
+        workflow_services.update_data(
+            actor=applicant, instance_id=case.instance_id, changes=changes, request=request
+        )
+
+
 def _items_text(items: list[dict[str, str]], note: str) -> str:
     lines = [f"{item['material']}: {item['reason']}" for item in items]
     return "\n".join([*lines, note] if note else lines)
@@ -281,6 +297,9 @@ def resupply(
             raise InvalidInput(message, fields={"data": [message]})
         cleaned_data = validate_data(case.form, {**case.data, **data}, language)
     with transaction.atomic():
+        if cleaned_data is not None:
+            # The run first, as an officer's step locks it before the case.
+            _correct_process_data(applicant, case, cleaned_data, request)
         supplement = SupplementRequest.objects.select_for_update().get(pk=supplement.pk)
         if supplement.status != SupplementStatus.OPEN:
             raise Conflict(_("This supplement was already supplied."), code="supplement_closed")

@@ -292,6 +292,18 @@ def ready_user_tasks(run: Run) -> list[ReadyTask]:
     return result
 
 
+def update_data(run: Run, changes: Mapping[str, Any]) -> int:
+    """Corrected facts (an applicant's supplement) for what the run has still to do: the
+    data of its open tasks (ready, waiting, started), from which the steps after them
+    inherit. Decisions already taken keep the facts they were taken on. Returns how many
+    tasks took the changes."""
+    check_data(changes)
+    tasks = run._workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED)
+    for task in tasks:
+        task.data.update(copy.deepcopy(dict(changes)))
+    return len(tasks)
+
+
 def complete_user_task(
     run: Run,
     task_id: str,

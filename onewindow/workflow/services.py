@@ -235,6 +235,15 @@ def _visible_task(actor: Any, task_id: int) -> WorkTask:
     return task
 
 
+def _locked_instance(instance_id: int) -> ProcessInstance:
+    """The run, locked for a step: always before its tasks and timers."""
+    return (
+        ProcessInstance.objects.select_for_update(of=("self",))
+        .select_related("definition")
+        .get(pk=instance_id)
+    )
+
+
 def _locked_task(task_id: int) -> WorkTask:
     # "of self": the department join must not be locked (and cannot be, on PostgreSQL,
     # being the nullable side of an outer join).
@@ -310,11 +319,7 @@ def complete_task(
         transaction.atomic(),
     ):
         found = _visible_task(actor, task_id)
-        instance = (
-            ProcessInstance.objects.select_for_update(of=("self",))
-            .select_related("definition")
-            .get(pk=found.instance_id)
-        )
+        instance = _locked_instance(found.instance_id)
         task = _locked_task(task_id)
         if not permissions.can_work_on(actor, task):
             raise _Refused(Forbidden(_("This task is for another role or department.")))
@@ -401,6 +406,33 @@ def resume_task(*, actor: Any, task_id: int, request: HttpRequest | None = None)
     return task
 
 
+def update_data(
+    *,
+    actor: Any,
+    instance_id: int,
+    changes: Mapping[str, Any],
+    request: HttpRequest | None = None,
+) -> ProcessInstance:
+    """Give the run corrected facts for the steps it has still to take (an applicant's
+    corrected answers, 补正); in the caller's transaction, audited with the names changed."""
+    with transaction.atomic():
+        instance = _locked_instance(instance_id)
+        if instance.status != InstanceStatus.RUNNING:
+            return instance
+        context = ServiceContext(actor=actor, instance_id=instance.pk)
+        run = runs.load(instance, context)
+        engine.update_data(run, changes)
+        runs.save(instance, run)
+        record_event(
+            actor=actor,
+            action="workflow.data_updated",
+            target=instance,
+            detail={"fields": sorted(changes)},
+            request=request,
+        )
+    return instance
+
+
 def extend_task(
     *, actor: Any, task_id: int, days: int, request: HttpRequest | None = None
 ) -> WorkTask:
@@ -462,11 +494,7 @@ def _fire_timer(timer_id: int, instance_id: int | None) -> ProcessTimer | None:
         if found is None:
             return None
         # Instance first, then the timer: the lock order of every step.
-        instance = (
-            ProcessInstance.objects.select_for_update(of=("self",))
-            .select_related("definition")
-            .get(pk=found)
-        )
+        instance = _locked_instance(found)
         timer = (
             ProcessTimer.objects.select_for_update(skip_locked=True)
             .filter(pk=timer_id, status=TimerStatus.WAITING)

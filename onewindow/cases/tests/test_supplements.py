@@ -32,9 +32,11 @@ from onewindow.forms.tests.files import PDF
 from onewindow.identity.models import Department
 from onewindow.identity.roles import Role
 from onewindow.notifications.models import Notification, OutboxMessage
+from onewindow.workflow import engine, runs
 from onewindow.workflow import services as workflow_services
 from onewindow.workflow.choices import ClockState, HolderKind, TaskStatus, TimerStatus
-from onewindow.workflow.models import TaskHolding
+from onewindow.workflow.models import ProcessInstance, TaskHolding
+from onewindow.workflow.registry import ServiceContext
 
 PHOTO = [{"slot": "photo", "reason": "背景不是白色"}]
 ASKED = at("2026-03-04", 11)
@@ -301,6 +303,29 @@ def test_invalid_corrected_answers_are_refused_and_nothing_is_saved(world, waiti
     still_waiting(case, review, supplement)
     assert case.data == before
     assert photo not in case.attachments.all()
+
+
+def test_corrected_answers_reach_the_steps_the_run_has_still_to_take(world, waiting):
+    case, review, _supplement = waiting
+    photo = upload(world["citizen.wang"])
+    assert case.data["applicant_phone"] != "13900001111"
+    answer(world, case, {"photo": photo.pk}, data={"applicant_phone": "13900001111"})
+    instance = ProcessInstance.objects.get(pk=case.instance_id)
+    run = runs.load(instance, ServiceContext())
+    [ready] = engine.ready_user_tasks(run)
+    assert ready.id == review.spiff_task_id
+    assert ready.data["applicant_phone"] == "13900001111"
+    event = AuditEvent.objects.get(action="workflow.data_updated")
+    assert (event.target_id, event.detail) == (str(instance.pk), {"fields": ["applicant_phone"]})
+    assert event.actor_id == world["citizen.wang"].pk
+
+
+def test_an_unchanged_answer_leaves_the_run_alone(world, waiting):
+    case, _review, _supplement = waiting
+    photo = upload(world["citizen.wang"])
+    same = {"applicant_phone": case.data["applicant_phone"]}
+    answer(world, case, {"photo": photo.pk}, data=same)
+    assert not AuditEvent.objects.filter(action="workflow.data_updated").exists()
 
 
 def test_only_the_applicant_answers(world, waiting):

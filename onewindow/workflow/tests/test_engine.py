@@ -143,6 +143,26 @@ def test_parallel_branches_join_after_all_three(
     assert len(recorded) == 1
 
 
+def test_corrected_data_reaches_the_open_branches_and_survives_the_join(
+    recorded: list[ServiceCall],
+) -> None:
+    run = engine.start(spec_of("parallel_three.bpmn"), {"phone": "1"}, context=CONTEXT)
+    run = decide(run, "Task_accept", "accept")
+    run = decide(run, "Task_review_ga", "approve")  # decided on the first answer
+    assert engine.update_data(run, {"phone": "2"}) >= 2  # the two open reviews, the join
+    run = reload(run)
+    assert {t.bpmn_id: t.data["phone"] for t in engine.ready_user_tasks(run)} == {
+        "Task_review_wj": "2",
+        "Task_review_yb": "2",
+    }
+    run = decide(run, "Task_review_wj", "approve")
+    run = decide(run, "Task_review_yb", "approve")
+    [finish] = engine.ready_user_tasks(run)
+    assert finish.data["phone"] == "2"
+    with pytest.raises(engine.TaskInputError):
+        engine.update_data(run, {"photo": object()})
+
+
 @pytest.mark.parametrize(
     ("amount", "age", "second_review"),
     [(60000, 30, True), (100, 10, True), (100, 40, False)],
