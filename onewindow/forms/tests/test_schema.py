@@ -7,6 +7,7 @@ from stdnum.cn import ric, uscc
 
 from onewindow.conftest import make_id_number, make_uscc
 from onewindow.core.errors import InvalidInput
+from onewindow.forms import schema as schema_module
 from onewindow.forms.demo import demo_definition_files, read_definition
 from onewindow.forms.schema import check_definition, coerce_data, validate_data
 from onewindow.forms.tests.conftest import make_definition, sample_parts
@@ -61,6 +62,18 @@ def test_invalid_json_schema_is_refused():
     parts = sample_with("full_name", {"type": "string", "title": "姓名", "minLength": -1})
     found = problems(**parts)
     assert any("not valid JSON Schema" in m for m in found["schema"])
+
+
+def test_the_metaschema_check_remembers_only_schemas_it_accepted(monkeypatch):
+    monkeypatch.setattr(schema_module, "_ACCEPTED", set())
+    check_definition(**sample_parts(), key="sample", title="示例")
+    assert len(schema_module._ACCEPTED) == 1
+    check_definition(**sample_parts(), key="sample", title="示例")  # from memory
+    assert len(schema_module._ACCEPTED) == 1
+    bad = sample_with("full_name", {"type": "string", "title": "姓名", "minLength": -1})
+    for _ in range(2):  # refused each time, never remembered
+        assert any("not valid JSON Schema" in m for m in problems(**bad)["schema"])
+    assert len(schema_module._ACCEPTED) == 1
 
 
 @pytest.mark.parametrize(
