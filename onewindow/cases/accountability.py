@@ -52,7 +52,7 @@ class Share:
 
 
 def _runs(cases: Sequence[Case]) -> dict[int, list[int]]:
-    """Each case's runs: its own and its items' (a life event), in two queries."""
+    """Each case's runs: its own and its items' (a life event), in one query."""
     runs: dict[int, set[int]] = {
         case.pk: {case.instance_id} if case.instance_id else set() for case in cases
     }

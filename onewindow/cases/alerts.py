@@ -102,9 +102,9 @@ def tell_holders(task: WorkTask, kind: str, *, dedupe_key: str, case: Case, **co
 def due_day(clock: Clock | None) -> date | str:
     """The day a limit ends, as the pages show it (a limit ends at the midnight after
     its last working day; "by 03-12 00:00" reads as one day more than "by 03-11")."""
-    day = clocks.last_day(clock.due_at) if clock is not None else None
-    return day or ""
+    return day_of(clock.due_at if clock is not None else None)
 
 
-def _due_key(due: datetime | None) -> str:
-    return due.isoformat() if due else "-"
+def day_of(due_at: datetime | None) -> date | str:
+    """``due_day`` of a deadline read without its clock."""
+    return clocks.last_day(due_at) or ""

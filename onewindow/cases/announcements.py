@@ -21,13 +21,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from datetime import datetime
+from typing import Any, TypeVar
 
 from django.urls import reverse
 
 from onewindow.cases import notifications
-from onewindow.cases.alerts import due_day, holder_notices
+from onewindow.cases.alerts import day_of, holder_notices
 from onewindow.cases.models import Case
 from onewindow.cases.queries import cases_by_instance
 from onewindow.identity.models import User
@@ -36,10 +36,11 @@ from onewindow.notifications import services as notify
 from onewindow.notifications.services import Notice
 from onewindow.workflow.choices import OPEN_TASK_STATUSES, AlertLevel, EscalationLevel
 from onewindow.workflow.events import Alert
-from onewindow.workflow.models import Clock, Escalation, WorkTask
+from onewindow.workflow.models import Escalation, WorkTask
 from onewindow.workflow.permissions import CASEWORK_ROLES
 
 CHUNK = 5000
+T = TypeVar("T")
 SAMPLE = 5  # case numbers a digest names
 KINDS = {AlertLevel.WARNED: "task_warning", AlertLevel.OVERDUE: "task_overdue"}
 # The digest of several notices of a kind, and the page that lists their tasks.
@@ -90,9 +91,9 @@ class Officers:
         return self._found[department, role]
 
 
-def _chunks(alerts: Sequence[Alert]) -> Iterator[Sequence[Alert]]:
-    for start in range(0, len(alerts), CHUNK):
-        yield alerts[start : start + CHUNK]
+def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
 
 
 class Ledger:
@@ -124,9 +125,9 @@ def on_tasks_escalated(
 ) -> None:
     """The recipients of reminders and escalations hear of each, or of several at once."""
     ledger = Ledger()
-    for start in range(0, len(escalations), CHUNK):
+    for chunk in _chunks(escalations):
         found = (
-            Escalation.objects.filter(pk__in=escalations[start : start + CHUNK])
+            Escalation.objects.filter(pk__in=chunk)
             .select_related("task__clock", "task__claimed_by")
             .prefetch_related("recipients")
         )
@@ -183,7 +184,7 @@ def _owed_in(
                     "case_overdue",
                     _dedupe_key(alert),
                     service=case.service_name,
-                    due=_due(alert.due_at),
+                    due=day_of(alert.due_at),
                 )
             )
 
@@ -199,10 +200,6 @@ def _alert_owed(alert: Alert, task: TaskRow, case_id: int | None) -> Owed:
     )
 
 
-def _due(due_at: datetime | None) -> date | str:
-    return due_day(Clock(due_at=due_at))
-
-
 def _dedupe_key(alert: Alert) -> str:
     level = "overdue" if alert.level == AlertLevel.OVERDUE else "warning"
     return f"clock:{alert.clock_id}:{level}:{alert.due_at.isoformat()}"
@@ -212,15 +209,13 @@ def _notices(owed: dict[tuple[int, str], list[Owed]], now: datetime) -> list[Not
     """Per person and kind: a notice of each event when they all concern one task (a
     step's limit and its case's), else one digest of the tasks."""
     users = User.objects.in_bulk({recipient for recipient, _kind in owed})
-    singles = [
-        (recipient, kind, item)
-        for (recipient, kind), items in owed.items()
-        if len({item.task_id for item in items}) == 1
-        for item in items
-    ]
-    digests = {
-        key: items for key, items in owed.items() if len({item.task_id for item in items}) > 1
-    }
+    singles: list[tuple[int, str, Owed]] = []
+    digests: dict[tuple[int, str], list[Owed]] = {}
+    for (recipient, kind), items in owed.items():
+        if len({item.task_id for item in items}) == 1:
+            singles += [(recipient, kind, item) for item in items]
+        else:
+            digests[recipient, kind] = items
     samples = [item for items in digests.values() for item in items[: SAMPLE * 2]]
     cases = _cases_of([*(item for _r, _k, item in singles), *samples])
     tasks = WorkTask.objects.select_related("department", "claimed_by", "clock").in_bulk(
@@ -236,7 +231,7 @@ def _notices(owed: dict[tuple[int, str], list[Owed]], now: datetime) -> list[Not
                 dedupe_key=item.key,
                 case=case,
                 recipients=[users[recipient]],
-                due=_due(item.due_at),
+                due=day_of(item.due_at),
                 **dict(item.context),
             )
     for (recipient, kind), items in digests.items():
@@ -262,7 +257,7 @@ def _digest(
             "count": count,
             "numbers": numbers,
             "more": max(0, count - len(numbers)),
-            "due": _due(min(dues)) if dues else "",
+            "due": day_of(min(dues)) if dues else "",
         },
     )
 

@@ -145,7 +145,7 @@ class Clock(models.Model):
     )
     next_alert_at = models.DateTimeField(null=True, blank=True)
     # Its alert level moved and people have not yet been told: the sweep tells them
-    # after its alert batches, one digest per officer (``sweep._announce``).
+    # after its alert batches, one digest per officer (``sweep._announce_alerts``).
     announce_pending = models.BooleanField(default=False)
     late = models.BooleanField(null=True, blank=True)  # known once stopped
     # Why there is no deadline, e.g. the calendar of a year nobody has entered yet.
@@ -317,7 +317,7 @@ class Escalation(models.Model):
     skipped = models.CharField(max_length=200, blank=True)
     at = models.DateTimeField(default=timezone.now)
     # Its recipients have not been told yet: the sweep tells them after firing its
-    # timers, one digest per person (``sweep._announce``).
+    # timers, one digest per person (``sweep._announce_escalations``).
     announce_pending = models.BooleanField(default=False)
 
     class Meta:

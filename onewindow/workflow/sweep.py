@@ -161,11 +161,7 @@ def _announce_alerts(now: datetime) -> None:
         ]
         if alerts:
             events.clocks_alerted.send(sender=Clock, alerts=alerts, now=now)
-        ids = [row[0] for row in rows]
-        for start in range(0, len(ids), ALERT_BATCH):
-            Clock.objects.filter(pk__in=ids[start : start + ALERT_BATCH]).update(
-                announce_pending=False
-            )
+        _announced(Clock, [row[0] for row in rows])
 
 
 def _announce_escalations(now: datetime) -> None:
@@ -180,10 +176,13 @@ def _announce_escalations(now: datetime) -> None:
         )
         if ids:
             events.tasks_escalated.send(sender=Escalation, escalations=ids, now=now)
-        for start in range(0, len(ids), ALERT_BATCH):
-            Escalation.objects.filter(pk__in=ids[start : start + ALERT_BATCH]).update(
-                announce_pending=False
-            )
+        _announced(Escalation, ids)
+
+
+def _announced(model: type[Clock] | type[Escalation], ids: list[int]) -> None:
+    """Clear the flags of the rows just told about, in the telling's transaction."""
+    for start in range(0, len(ids), ALERT_BATCH):
+        model.objects.filter(pk__in=ids[start : start + ALERT_BATCH]).update(announce_pending=False)
 
 
 def _fire_due_timers(now: datetime, report: SweepReport) -> None:
