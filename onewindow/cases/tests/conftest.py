@@ -14,6 +14,7 @@ from onewindow.cases import demo, services
 from onewindow.cases.models import Case
 from onewindow.catalog import demo as catalog_demo
 from onewindow.catalog import services as catalog_services
+from onewindow.core import testing
 from onewindow.identity.demo import load_demo_city
 from onewindow.identity.models import LegalPerson, User
 from onewindow.workflow import queries as workflow_queries
@@ -33,8 +34,9 @@ ADOPTION = "310000-MZ-QR-0004"
 ASSISTANCE = "310101-MZ-GF-0002"
 
 
-@pytest.fixture
-def world(db: None) -> dict[str, User]:
+def build_world() -> None:
+    """The demo city, its topics, the items the tests use, the newborn life event, and the
+    demo forms and processes bound to the items."""
     load_demo_city()
     catalog_services.seed_topics(catalog_demo.read("topics"))
     codes = set(demo.BINDINGS) | set(NEWBORN_ITEMS)
@@ -45,6 +47,19 @@ def world(db: None) -> dict[str, User]:
     processes = demo.load_processes()
     demo.load_forms()
     demo.bind_items(processes)
+
+
+@pytest.fixture(scope="session")
+def world_snapshot(django_db_setup: None, django_db_blocker: Any) -> testing.Snapshot:
+    # Built once per test process: about 1,500 ORM queries that half the suite would
+    # otherwise repeat (test_world.py checks the copy against a fresh build).
+    with django_db_blocker.unblock():
+        return testing.capture(build_world)
+
+
+@pytest.fixture
+def world(db: None, world_snapshot: testing.Snapshot) -> dict[str, User]:
+    testing.restore(world_snapshot)
     return {user.username: user for user in User.objects.all()}
 
 

@@ -7,7 +7,13 @@ from typing import Any
 
 import pytest
 
-from onewindow.cases.tests.conftest import ADOPTION, open_task, submit, world  # noqa: F401
+from onewindow.cases.tests.conftest import (  # noqa: F401
+    ADOPTION,
+    open_task,
+    submit,
+    world,
+    world_snapshot,
+)
 from onewindow.cases.tests.timekit import accepted_passport, at, decide, travel
 from onewindow.identity.models import User
 from onewindow.workflow import services as workflow_services
