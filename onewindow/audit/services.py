@@ -2,12 +2,16 @@
 
 Call ``record_event`` inside the transaction that makes the change: if the change
 rolls back, so does its audit record, and an audit failure rolls back the change.
+A busy write path opens its transaction with ``atomic_audit_last`` instead, so its events
+are chained at the end and the chain's head is held only from there to commit.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -86,6 +90,36 @@ def _values(entry: Entry, request: HttpRequest | None = None) -> dict[str, Any]:
     }
 
 
+# The events of the innermost open ``atomic_audit_last`` block, waiting to be chained.
+_waiting: ContextVar[list[dict[str, Any]] | None] = ContextVar("audit_waiting", default=None)
+
+
+@contextmanager
+def atomic_audit_last() -> Iterator[None]:
+    """``transaction.atomic()`` whose audit events are chained and written at its end.
+
+    Appending locks the chain's head row until commit (ADR 0004), so a transaction that
+    audits early makes every other audited write wait for all the work it has left.
+    Inside this block ``record_event`` keeps each event (its time taken when recorded)
+    and the block appends them in order, in one insert, as its last statement. If the
+    block fails its changes roll back, and its events are never written; a nested block
+    hands its events to the outer one. Code inside must not catch the failure of an
+    audited write and carry on (the event would stay queued for a change rolled back).
+    """
+    with transaction.atomic():
+        outer = _waiting.get()
+        waiting: list[dict[str, Any]] = []
+        token = _waiting.set(waiting)
+        try:
+            yield
+        finally:
+            _waiting.reset(token)
+        if outer is not None:
+            outer.extend(waiting)
+        elif waiting:
+            _append(waiting)
+
+
 def _append(entries: Sequence[dict[str, Any]]) -> list[AuditEvent]:
     """Chain the events after the head and write them, in the caller's transaction
     (or one of their own, outside any). No savepoint: an audit record that fails to
@@ -114,17 +148,29 @@ def record_event(
     outcome: str = Outcome.SUCCESS,
     detail: dict[str, Any] | None = None,
     request: HttpRequest | None = None,
-) -> AuditEvent:
-    """Append one event to the chain, in the caller's transaction."""
+) -> AuditEvent | None:
+    """Append one event to the chain, in the caller's transaction; inside
+    ``atomic_audit_last``, keep it for the block's end and return None."""
     entry = Entry(action=action, target=target, detail=detail, actor=actor, outcome=outcome)
-    [event] = _append([_values(entry, request)])
+    values = _values(entry, request)
+    waiting = _waiting.get()
+    if waiting is not None:
+        waiting.append(values)
+        return None
+    [event] = _append([values])
     return event
 
 
 def record_events(entries: Sequence[Entry]) -> list[AuditEvent]:
     """Append several events, in order, in the caller's transaction: as many calls of
     ``record_event`` would, with one lock of the chain and one insert (the time-limit
-    sweep audits hundreds of alerts at once)."""
+    sweep audits hundreds of alerts at once). Inside ``atomic_audit_last``, kept for
+    the block's end like ``record_event``'s, and none returned."""
     if not entries:
         return []
-    return _append([_values(entry) for entry in entries])
+    values = [_values(entry) for entry in entries]
+    waiting = _waiting.get()
+    if waiting is not None:
+        waiting.extend(values)
+        return []
+    return _append(values)

@@ -260,14 +260,14 @@ def load_demo_cases() -> int:
             full_name=applicant.full_name,
         )
         data["attachments"] = sample_attachments(applicant, form)
-        case, new = services.submit_case(
+        case, filed = services.submit_case(
             applicant=applicant,
             service=service,
             data=data,
             idempotency_key=key,
             company=company if service.startswith("310000-SJ") else None,
         )
-        if new:
+        if filed is not None:
             created += 1
             _drive(case, steps)
     from onewindow.cases.demo_clocks import load_demo_clock_cases

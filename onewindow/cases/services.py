@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -19,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.audit.models import Outcome as AuditOutcome
-from onewindow.audit.services import record_event
+from onewindow.audit.services import atomic_audit_last, record_event
 from onewindow.cases import extensions, notifications, permissions, timeliness
 from onewindow.cases.choices import FINAL_STATUSES, OUTCOMES_NEEDING_REASON, SUBMITTED, CaseStatus
 from onewindow.cases.models import Case, CaseCounter, CaseEvent
@@ -108,6 +109,19 @@ def _attachments(applicant: Any, form: FormDefinition | MergedForm, given: Any) 
     return found
 
 
+@dataclass(frozen=True)
+class Filed:
+    """A case a submission has just written, with what its answer shows besides the
+    case's own fields: its one timeline entry, its materials and a life event's items.
+    The API answers from these instead of reading them back; a new case has nothing
+    else (no decision, supplement or extension yet)."""
+
+    case: Case
+    event: CaseEvent
+    attachments: tuple[int, ...] = ()
+    children: tuple[Filed, ...] = ()
+
+
 def submit_case(
     *,
     applicant: User,
@@ -117,32 +131,33 @@ def submit_case(
     company: LegalPerson | None = None,
     language: str | None = None,
     request: HttpRequest | None = None,
-) -> tuple[Case, bool]:
-    """File an application; returns the case and whether it is new. A retry with the
-    same idempotency key returns the first attempt's case."""
+) -> tuple[Case, Filed | None]:
+    """File an application; returns the case and, when it is new, what the submission
+    wrote. A retry with the same idempotency key returns the first attempt's case and
+    None."""
     if not permissions.can_apply_for(applicant, company):
         raise Forbidden(_("You may not apply for this company."))
     key = idempotency_key.strip()[:100]
     if key:
         existing = Case.objects.filter(applicant=applicant, idempotency_key=key).first()
         if existing is not None:
-            return existing, False
+            return existing, None
     try:
         version = catalog_queries.application_version(service)
     except ServiceItemVersion.DoesNotExist:
         version = None
     try:
         if version is not None:
-            case = _submit_item(applicant, version, data, key, company, language, request)
+            filed = _submit_item(applicant, version, data, key, company, language, request)
         else:
-            case = _submit_life_event(applicant, service, data, key, company, language, request)
+            filed = _submit_life_event(applicant, service, data, key, company, language, request)
     except IntegrityError:
         # A concurrent retry with the same key committed first.
         existing = Case.objects.filter(applicant=applicant, idempotency_key=key).first()
         if key and existing is not None:
-            return existing, False
+            return existing, None
         raise
-    return case, True
+    return filed.case, filed
 
 
 def _new_case(
@@ -157,7 +172,7 @@ def _new_case(
     key: str = "",
     parent: Case | None = None,
     item_version: Any = None,
-) -> Case:
+) -> Filed:
     now = timezone.now()
     case = Case.objects.create(
         number=f"pending-{uuid.uuid4().hex}",  # numbered by _number, last
@@ -174,10 +189,10 @@ def _new_case(
         created_at=now,
         updated_at=now,
     )
-    CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case=case, step="", department=department, outcome=SUBMITTED, actor=applicant, at=now
     )
-    return case
+    return Filed(case, event)
 
 
 def _submit_item(
@@ -188,7 +203,7 @@ def _submit_item(
     company: LegalPerson | None,
     language: str | None,
     request: HttpRequest | None,
-) -> Case:
+) -> Filed:
     form, process = version.form, version.process
     if form is None or process is None:
         raise _invalid_service()
@@ -196,8 +211,8 @@ def _submit_item(
     given = answers.pop("attachments", None)
     cleaned = validate_data(form, answers, language)
     attachments = _attachments(applicant, form, given)
-    with transaction.atomic():
-        case = _new_case(
+    with atomic_audit_last():
+        filed = _new_case(
             applicant=applicant,
             company=company,
             department=version.item.department,
@@ -208,6 +223,7 @@ def _submit_item(
             key=key,
             item_version=version,
         )
+        case = filed.case
         case.attachments.add(*attachments)  # a new case has none to compare with
         _start(case, process, cleaned, applicant, request)
         if timeliness.accepted_without_a_step(case):
@@ -220,7 +236,7 @@ def _submit_item(
             dedupe_key=f"case:{case.pk}:submitted",
             service=case.service_name,
         )
-    return case
+    return replace(filed, attachments=tuple(a.pk for a in attachments))
 
 
 def _submit_life_event(
@@ -231,7 +247,7 @@ def _submit_life_event(
     company: LegalPerson | None,
     language: str | None,
     request: HttpRequest | None,
-) -> Case:
+) -> Filed:
     try:
         event = catalog_queries.life_event(code)
     except LifeEvent.DoesNotExist:
@@ -252,8 +268,8 @@ def _submit_life_event(
     attachments = _attachments(applicant, merged, given)
     split = split_merged_data(merged, cleaned)
     processes = {process.pk for _version, _form, process in parts}
-    with transaction.atomic():
-        parent = _new_case(
+    with atomic_audit_last():
+        filed = _new_case(
             applicant=applicant,
             company=company,
             department=parts[0][0].item.department,
@@ -263,8 +279,9 @@ def _submit_life_event(
             data=cleaned,
             key=key,
         )
+        parent = filed.case
         parent.attachments.add(*attachments)
-        children = [
+        filed_children = [
             _new_case(
                 applicant=applicant,
                 company=company,
@@ -278,6 +295,7 @@ def _submit_life_event(
             )
             for version, form, _process in parts
         ]
+        children = [child.case for child in filed_children]
         if len(processes) == 1:
             # One process for the whole event: one run on the parent, which the children
             # share; each child follows its department's task.
@@ -297,7 +315,11 @@ def _submit_life_event(
             dedupe_key=f"case:{parent.pk}:submitted",
             service=parent.service_name,
         )
-    return parent
+    return replace(
+        filed,
+        attachments=tuple(a.pk for a in attachments),
+        children=tuple(filed_children),
+    )
 
 
 def _start(
@@ -398,7 +420,7 @@ def _decide(
     note_for_applicant: str,
     request: HttpRequest | None,
 ) -> Case:
-    with transaction.atomic():
+    with atomic_audit_last():
         task = workflow_services.complete_task(
             actor=actor,
             task_id=task_id,

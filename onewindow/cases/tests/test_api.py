@@ -168,6 +168,21 @@ def test_each_demo_process_end_to_end(client, world, officer, as_user, service):
     assert [c["number"] for c in mine] == [number]
 
 
+@pytest.mark.parametrize("service", [PASSPORT, ADOPTION, ASSISTANCE, COMPANY, "newborn"])
+def test_a_submission_answers_the_case_as_reading_it_does(client, world, officer, as_user, service):
+    # The answer is built from what the submission wrote, not read back.
+    applicant = flows(world, officer)[service][0]
+    body = {"service": service, "data": answers(applicant, service)}
+    if service == COMPANY:
+        body["company"] = LegalPerson.objects.get(agents=applicant).uscc
+    filed = post(client, "/api/v1/cases", as_user(applicant), body)
+    assert filed.status_code == 201, filed.content
+    number = filed.json()["number"]
+    read = client.get(f"/api/v1/cases/{number}", **as_user(applicant))
+    assert filed.json() == read.json()
+    assert filed.json()["timeline"][0]["outcome"] == "submitted"
+
+
 def test_idempotency_key_returns_the_same_case(client, world, as_user):
     user = world["citizen.wang"]
     body = {"service": PASSPORT, "data": answers(user, PASSPORT)}
