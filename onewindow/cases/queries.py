@@ -51,7 +51,6 @@ def case_for(user: Any, number: str) -> Case:
             ),
             "attachments",
         )
-        .distinct()
         .get(number=number)
     )
 
