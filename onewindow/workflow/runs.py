@@ -26,6 +26,11 @@ def lane_departments(facts: BundleFacts) -> dict[str, Department]:
 
 
 def spec_of(definition: ProcessDefinition) -> engine.ProcessSpec:
+    # Parsed once per process: the files are read only then (a step's query may leave
+    # them out, see services._locked_instance).
+    spec = engine.cached_spec(definition.spec_key)
+    if spec is not None:
+        return spec
     try:
         return engine.spec_for(definition.spec_key, definition.bpmn_xml, definition.dmn_files)
     except BundleError as exc:  # e.g. a platform function it calls was removed since

@@ -21,7 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.audit.models import Outcome as AuditOutcome
-from onewindow.audit.services import record_event
+from onewindow.audit.services import atomic_audit_last, record_event
 from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onewindow.identity.queries import department_scope_filter
 from onewindow.workflow import engine, permissions, runs, timekeeping
@@ -236,10 +236,13 @@ def _visible_task(actor: Any, task_id: int) -> WorkTask:
 
 
 def _locked_instance(instance_id: int) -> ProcessInstance:
-    """The run, locked for a step: always before its tasks and timers."""
+    """The run, locked for a step: always before its tasks and timers. Without the
+    process files (tens of kilobytes each step), read only if the spec is not parsed
+    yet in this process (``runs.spec_of``)."""
     return (
         ProcessInstance.objects.select_for_update(of=("self",))
         .select_related("definition")
+        .defer("definition__bpmn_xml", "definition__dmn_files")
         .get(pk=instance_id)
     )
 
@@ -486,7 +489,8 @@ def fire_timer(*, timer_id: int, instance_id: int | None = None) -> ProcessTimer
 
 
 def _fire_timer(timer_id: int, instance_id: int | None) -> ProcessTimer | None:
-    with transaction.atomic():
+    # The escalation a timer leads to and the firing are chained together, at the end.
+    with atomic_audit_last():
         # The sweep knows the run (it never changes); otherwise look it up.
         found = instance_id or (
             ProcessTimer.objects.filter(pk=timer_id).values_list("instance_id", flat=True).first()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from onewindow.audit.models import AuditEvent
 from onewindow.conftest import make_user
@@ -342,6 +343,24 @@ def test_stored_state_has_no_spec(city: dict[str, Department], officer: Officer)
     assert "task_specs" not in stored
     assert "<bpmn" not in stored and "市场监管受理" not in stored  # no names from the file
     assert instance.state["spec_key"] == instance.definition.spec_key
+
+
+def test_a_step_reads_the_process_files_only_to_parse_them(
+    city: dict[str, Department], officer: Officer
+) -> None:
+    instance = start(upload("permit", "single_department.bpmn"))
+    accept = open_tasks(instance)["Task_accept"]
+    window = officer("GA", Role.WINDOW_OFFICER)
+    services.claim_task(actor=window, task_id=accept.pk)
+    with CaptureQueriesContext(connection) as parsed:
+        services.complete_task(actor=window, task_id=accept.pk, outcome="accept")
+    assert not [q["sql"] for q in parsed.captured_queries if "bpmn_xml" in q["sql"]]
+
+    engine._cache.clear()  # another worker process, or a restarted one
+    review = open_tasks(instance)["Task_review"]
+    services.complete_task(actor=officer("GA"), task_id=review.pk, outcome="approve")
+    instance.refresh_from_db()
+    assert instance.status == "completed"
 
 
 def test_revision_moves_at_every_step(city: dict[str, Department], officer: Officer) -> None:
