@@ -37,7 +37,7 @@ from onewindow.notifications.services import Notice
 from onewindow.workflow.choices import OPEN_TASK_STATUSES, AlertLevel, EscalationLevel
 from onewindow.workflow.events import Alert
 from onewindow.workflow.models import Escalation, WorkTask
-from onewindow.workflow.permissions import CASEWORK_ROLES
+from onewindow.workflow.permissions import lane_roles
 
 CHUNK = 5000
 T = TypeVar("T")
@@ -84,9 +84,8 @@ class Officers:
         if department is None:
             return []
         if (department, role) not in self._found:
-            roles = frozenset({role}) if role else CASEWORK_ROLES
             self._found[department, role] = list(
-                holders_in(department, roles).values_list("pk", flat=True)
+                holders_in(department, lane_roles(role)).values_list("pk", flat=True)
             )
         return self._found[department, role]
 

@@ -28,7 +28,7 @@ from typing import Any
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.cn import ric
 
-from onewindow.cases import demo, queries, services
+from onewindow.cases import demo, filing, queries
 from onewindow.catalog.demo import load_demo_catalog
 from onewindow.core import loadgen
 from onewindow.core.loadgen import Request, Summary
@@ -112,7 +112,7 @@ def seed(path: str, *, citizens: int, officers: int, cases: int) -> None:
         keys.append({"username": officer.username, "key": device.key})
     for n in range(cases):
         applicant, answers = people[n % len(people)]
-        services.submit_case(
+        filing.submit_case(
             applicant=applicant, service=PASSPORT, data=answers, idempotency_key=f"bench-{n}"
         )
     plan = {

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from django.db import connection
 
-from onewindow.cases import demo, services
+from onewindow.cases import demo, filing, services
 from onewindow.cases.models import Case
 from onewindow.catalog import demo as catalog_demo
 from onewindow.catalog import services as catalog_services
@@ -72,7 +72,7 @@ class SweepCases:
             form, id_number=applicant.id_number or "", full_name=applicant.full_name
         )
         data["attachments"] = demo.sample_attachments(applicant, form)
-        case, _new = services.submit_case(applicant=applicant, service=PASSPORT, data=data)
+        case, _new = filing.submit_case(applicant=applicant, service=PASSPORT, data=data)
         return case
 
     @staticmethod

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from onewindow.cases import services
+from onewindow.cases import filing, services
 from onewindow.cases.models import Case
 from onewindow.catalog import services as catalog_services
 from onewindow.forms import demo as forms_demo
@@ -260,7 +260,7 @@ def load_demo_cases() -> int:
             full_name=applicant.full_name,
         )
         data["attachments"] = sample_attachments(applicant, form)
-        case, filed = services.submit_case(
+        case, filed = filing.submit_case(
             applicant=applicant,
             service=service,
             data=data,

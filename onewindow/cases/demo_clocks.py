@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 import time_machine
 from django.utils import timezone
 
-from onewindow.cases import extensions, services, supplements
+from onewindow.cases import extensions, filing, services, supplements
 from onewindow.cases.demo import sample_answers, sample_attachments
 from onewindow.cases.models import Case
 from onewindow.cases.queries import application_form
@@ -184,7 +184,7 @@ def load_demo_clock_cases(today: date | None = None) -> int:
                 full_name=applicant.full_name,
             )
             data["attachments"] = sample_attachments(applicant, form)
-            case, _new = services.submit_case(
+            case, _new = filing.submit_case(
                 applicant=applicant, service=service, data=data, idempotency_key=key
             )
         for act in acts:

@@ -19,7 +19,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from onewindow.cases import accountability, notifications, permissions, queries, services
+from onewindow.cases import accountability, filing, notifications, permissions, queries, services
 from onewindow.cases.choices import CaseStatus
 from onewindow.cases.models import Case, CaseEvent, Extension, SupplementRequest
 from onewindow.cases.presenters import ClockView, clock_view
@@ -115,7 +115,7 @@ def application_page(
                 errors[name] = [_("Attach this document.")]
         if not errors:
             try:
-                case, _new = services.submit_case(
+                case, _new = filing.submit_case(
                     applicant=user,
                     service=service,
                     data={

@@ -21,8 +21,13 @@ CASEWORK_ROLES = frozenset({Role.WINDOW_OFFICER, Role.REVIEWING_OFFICER})
 DEFINITION_MANAGER_ROLES = frozenset({Role.DEPARTMENT_ADMIN, Role.PLATFORM_ADMIN})
 
 
+def lane_roles(role: str) -> frozenset[Role]:
+    """The roles that may work a task whose lane names ``role`` (none: any casework)."""
+    return frozenset({Role(role)}) if role else CASEWORK_ROLES
+
+
 def task_roles(task: WorkTask) -> frozenset[Role]:
-    return frozenset({Role(task.role)}) if task.role else CASEWORK_ROLES
+    return lane_roles(task.role)
 
 
 def can_work_on(user: Any, task: WorkTask) -> bool:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from onewindow.cases import demo, services
+from onewindow.cases import demo, filing
 from onewindow.cases.models import Case
 from onewindow.catalog import demo as catalog_demo
 from onewindow.catalog import services as catalog_services
@@ -83,7 +83,7 @@ def answers(user: User, service: str, *, attach: bool = True, **changes: Any) ->
 
 def submit(user: User, service: str, **changes: Any) -> Case:
     company = LegalPerson.objects.filter(agents=user).first() if service == COMPANY else None
-    case, _new = services.submit_case(
+    case, _new = filing.submit_case(
         applicant=user, service=service, data=answers(user, service, **changes), company=company
     )
     return case

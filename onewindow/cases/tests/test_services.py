@@ -1,4 +1,3 @@
-import threading
 from collections.abc import Callable
 
 import pytest
@@ -15,11 +14,10 @@ from onewindow.cases.tests.conftest import (
     ASSISTANCE,
     COMPANY,
     PASSPORT,
-    answers,
     open_task,
     submit,
 )
-from onewindow.conftest import make_user, run_all
+from onewindow.conftest import make_user
 from onewindow.core.errors import Conflict, InvalidInput, NotFound
 from onewindow.identity.models import Department, User
 from onewindow.identity.roles import Role
@@ -174,39 +172,6 @@ def test_life_event_parent_and_four_children_from_one_form(world, officer):
     ]
 
 
-def test_same_idempotency_key_gives_the_same_case(world):
-    user = world["citizen.wang"]
-    data = answers(user, PASSPORT)
-    first, new = services.submit_case(
-        applicant=user, service=PASSPORT, data=data, idempotency_key="k-1"
-    )
-    again, again_new = services.submit_case(
-        applicant=user, service=PASSPORT, data=data, idempotency_key="k-1"
-    )
-    other, _ = services.submit_case(
-        applicant=world["citizen.chen"],
-        service=PASSPORT,
-        data=answers(world["citizen.chen"], PASSPORT),
-        idempotency_key="k-1",
-    )
-    assert (new is not None, again_new) == (True, None)
-    assert again.pk == first.pk and other.pk != first.pk
-    assert Case.objects.count() == 2
-
-
-def test_invalid_answers_save_nothing(world):
-    with pytest.raises(InvalidInput) as caught:
-        submit(world["citizen.wang"], PASSPORT, applicant_phone="123")
-    assert "applicant_phone" in caught.value.fields
-    assert not Case.objects.exists()
-
-
-def test_unknown_service_is_refused(world):
-    with pytest.raises(InvalidInput) as caught:
-        services.submit_case(applicant=world["citizen.wang"], service="nope", data={})
-    assert "service" in caught.value.fields
-
-
 @pytest.mark.parametrize("outcome", ["not_accepted", "reject"])
 def test_refusals_need_a_reason(world, outcome):
     case = submit(world["citizen.wang"], PASSPORT)
@@ -274,48 +239,6 @@ def test_two_officers_claim_at_once_one_wins(world, officer):
         workflow_services.claim_task(actor=second, task_id=task.pk)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_numbers_unique_under_concurrency(world):
-    users = [world["citizen.wang"], world["citizen.chen"], world["agent.li"]] * 2
-    data = {u.pk: answers(u, PASSPORT) for u in users}
-    numbers: list[str] = []
-    errors: list[BaseException] = []
-
-    def file(user: User) -> None:
-        try:
-            case, _new = services.submit_case(applicant=user, service=PASSPORT, data=data[user.pk])
-            numbers.append(case.number)
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    run_all([threading.Thread(target=file, args=(u,)) for u in users])
-    assert errors == []
-    assert len(set(numbers)) == len(users)
-    assert sorted(n[-4:] for n in numbers) == [f"{i:04d}" for i in range(1, len(users) + 1)]
-
-
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_retries_with_one_key_make_one_case(world):
-    user = world["citizen.wang"]
-    data = answers(user, PASSPORT)
-    found: list[int] = []
-
-    def file() -> None:
-        try:
-            case, _new = services.submit_case(
-                applicant=user, service=PASSPORT, data=data, idempotency_key="same"
-            )
-            found.append(case.pk)
-        finally:
-            connection.close()
-
-    run_all([threading.Thread(target=file) for _ in range(4)])
-    assert len(found) == 4 and len(set(found)) == 1
-    assert Case.objects.count() == 1
-
-
 def test_a_refused_decision_is_audited(world):
     case = submit(world["citizen.wang"], PASSPORT)
     task = open_task(case, "Task_accept")
@@ -323,29 +246,6 @@ def test_a_refused_decision_is_audited(world):
         services.decide_task(actor=world["sj.window"], task_id=task.pk, outcome="accept")
     event = AuditEvent.objects.filter(action="cases.case_decided").get()
     assert event.outcome == "denied"
-
-
-def test_a_case_keeps_the_guide_version_it_was_filed_under(world):
-    from onewindow.catalog import queries as catalog_queries
-    from onewindow.catalog import services as catalog_services
-    from onewindow.catalog.transfer import version_as_dict
-
-    case = submit(world["citizen.wang"], PASSPORT)
-    filed = catalog_queries.published_version(PASSPORT)
-    assert case.item_version == filed
-    # The guide changes and is published; the open case keeps its version (and rules).
-    editor = make_user(roles=[(Role.DEPARTMENT_ADMIN, filed.item.department)])
-    reviewer = make_user(roles=[(Role.DEPARTMENT_ADMIN, filed.item.department)])
-    catalog_services.save_draft(
-        actor=editor, data={**version_as_dict(filed), "promised_limit_days": 1}
-    )
-    catalog_services.submit_for_review(actor=editor, code=PASSPORT)
-    catalog_services.review_version(actor=reviewer, code=PASSPORT, approve=True)
-    case.refresh_from_db()
-    assert case.item_version == filed
-    assert catalog_queries.published_version(PASSPORT).number == filed.number + 1
-    later = submit(world["citizen.chen"], PASSPORT)
-    assert later.item_version.number == filed.number + 1
 
 
 def test_a_decision_reads_the_process_state_once(world):
@@ -359,11 +259,3 @@ def test_a_decision_reads_the_process_state_once(world):
         if q["sql"].startswith("SELECT") and 'FROM "workflow_processinstance"' in q["sql"]
     ]
     assert len(state_reads) == 1, state_reads
-
-
-def test_case_numbers_are_given_last_and_in_order(world):
-    first = submit(world["citizen.wang"], PASSPORT)
-    second = submit(world["citizen.chen"], PASSPORT)
-    prefix, _, sequence = first.number.rpartition("-")
-    assert second.number == f"{prefix}-{int(sequence) + 1:04d}"
-    assert not Case.objects.filter(number__startswith="pending-").exists()

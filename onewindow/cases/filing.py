@@ -1,0 +1,353 @@
+"""Filing an application: a case (or a life event's parent case and one child per item),
+numbered, its process started, the applicant told, in one transaction with its audit
+records (appended last, ADR 0019); the email leaves after commit."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.audit.services import atomic_audit_last, record_event
+from onewindow.cases import notifications, permissions, timeliness
+from onewindow.cases.choices import SUBMITTED
+from onewindow.cases.models import Case, CaseCounter, CaseEvent
+from onewindow.catalog import queries as catalog_queries
+from onewindow.catalog.models import LifeEvent, ServiceItemVersion
+from onewindow.core.errors import Forbidden, InvalidInput
+from onewindow.forms import queries as forms_queries
+from onewindow.forms.merge import MergedForm, merge_definitions, split_merged_data
+from onewindow.forms.models import Attachment, FormDefinition
+from onewindow.forms.validation import validate_data
+from onewindow.identity.models import Department, LegalPerson, User
+from onewindow.workflow import services as workflow_services
+from onewindow.workflow.models import ProcessDefinition
+
+MAX_FACT_CHARS = 200
+
+
+# --- numbering --------------------------------------------------------------------
+
+
+def next_number(department: Department, day: date) -> str:
+    """``<department code>-<yyyymmdd>-<sequence>``; the counter row is locked until the
+    caller's transaction ends, so two submissions never get the same number."""
+    CaseCounter.objects.get_or_create(department=department, day=day)
+    counter = CaseCounter.objects.select_for_update().get(department=department, day=day)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{department.code}-{day:%Y%m%d}-{counter.last:04d}"
+
+
+# --- submission -------------------------------------------------------------------
+
+
+def _invalid_service() -> InvalidInput:
+    message = _("This service cannot be applied for online.")
+    return InvalidInput(message, code="unknown_service", fields={"service": [message]})
+
+
+def process_facts(data: Mapping[str, Any], service: str) -> dict[str, Any]:
+    """The small, plain answers a process's conditions may test; documents stay here."""
+    facts: dict[str, Any] = {
+        name: value
+        for name, value in data.items()
+        if isinstance(value, bool | int | float)
+        or (isinstance(value, str) and len(value) <= MAX_FACT_CHARS)
+    }
+    facts["service"] = service
+    return facts
+
+
+def _attachments(applicant: Any, form: FormDefinition | MergedForm, given: Any) -> list[Attachment]:
+    """The applicant's own uploads, each for a slot of this form; every required slot
+    must be filled (the API is held to the same rule as the pages)."""
+    given = given or {}
+    if not isinstance(given, dict):
+        message = _("Give attachments as an object of slot and attachment id.")
+        raise InvalidInput(message, fields={"attachments": [message]})
+    found: list[Attachment] = []
+    errors: dict[str, list[Any]] = {}
+    for slot, attachment_id in given.items():
+        if isinstance(form, MergedForm):
+            origin = form.slot_origin(slot) if form.slot(slot) else None
+        else:
+            origin = (form, slot) if form.slot(slot) else None
+        attachment = (
+            forms_queries.attachments_of(applicant).filter(pk=attachment_id).first()
+            if isinstance(attachment_id, int) and origin
+            else None
+        )
+        if (
+            origin is None
+            or attachment is None
+            or attachment.definition_id != origin[0].pk
+            or attachment.slot != origin[1]
+        ):
+            errors[f"attachments.{slot}"] = [_("There is no such attachment for this slot.")]
+        else:
+            found.append(attachment)
+    for slot in form.attachments:
+        if slot.get("required") and slot["key"] not in given:
+            errors[f"attachments.{slot['key']}"] = [_("Attach this document.")]
+    if errors:
+        raise InvalidInput(_("Some answers need correcting."), fields=errors)
+    return found
+
+
+@dataclass(frozen=True)
+class Filed:
+    """A case a submission has just written, with what its answer shows besides the
+    case's own fields: its one timeline entry, its materials and a life event's items.
+    The API answers from these instead of reading them back; a new case has nothing
+    else (no decision, supplement or extension yet)."""
+
+    case: Case
+    event: CaseEvent
+    attachments: tuple[int, ...] = ()
+    children: tuple[Filed, ...] = ()
+
+
+def submit_case(
+    *,
+    applicant: User,
+    service: str,
+    data: Mapping[str, Any],
+    idempotency_key: str = "",
+    company: LegalPerson | None = None,
+    language: str | None = None,
+    request: HttpRequest | None = None,
+) -> tuple[Case, Filed | None]:
+    """File an application; returns the case and, when it is new, what the submission
+    wrote. A retry with the same idempotency key returns the first attempt's case and
+    None."""
+    if not permissions.can_apply_for(applicant, company):
+        raise Forbidden(_("You may not apply for this company."))
+    key = idempotency_key.strip()[:100]
+    if key:
+        existing = Case.objects.filter(applicant=applicant, idempotency_key=key).first()
+        if existing is not None:
+            return existing, None
+    try:
+        version = catalog_queries.application_version(service)
+    except ServiceItemVersion.DoesNotExist:
+        version = None
+    try:
+        if version is not None:
+            filed = _submit_item(applicant, version, data, key, company, language, request)
+        else:
+            filed = _submit_life_event(applicant, service, data, key, company, language, request)
+    except IntegrityError:
+        # A concurrent retry with the same key committed first.
+        existing = Case.objects.filter(applicant=applicant, idempotency_key=key).first()
+        if key and existing is not None:
+            return existing, None
+        raise
+    return filed.case, filed
+
+
+def _new_case(
+    *,
+    applicant: User,
+    company: LegalPerson | None,
+    department: Department,
+    service_code: str,
+    service_name: str,
+    form: FormDefinition | None,
+    data: Mapping[str, Any],
+    key: str = "",
+    parent: Case | None = None,
+    item_version: Any = None,
+) -> Filed:
+    now = timezone.now()
+    case = Case.objects.create(
+        number=f"pending-{uuid.uuid4().hex}",  # numbered by _number, last
+        parent=parent,
+        applicant=applicant,
+        company=company,
+        service_code=service_code,
+        service_name=service_name,
+        department=department,
+        item_version=item_version,
+        form=form,
+        data=dict(data),
+        idempotency_key=key,
+        created_at=now,
+        updated_at=now,
+    )
+    event = CaseEvent.objects.create(
+        case=case, step="", department=department, outcome=SUBMITTED, actor=applicant, at=now
+    )
+    return Filed(case, event)
+
+
+def _submit_item(
+    applicant: User,
+    version: Any,
+    data: Mapping[str, Any],
+    key: str,
+    company: LegalPerson | None,
+    language: str | None,
+    request: HttpRequest | None,
+) -> Filed:
+    form, process = version.form, version.process
+    if form is None or process is None:
+        raise _invalid_service()
+    answers = dict(data)
+    given = answers.pop("attachments", None)
+    cleaned = validate_data(form, answers, language)
+    attachments = _attachments(applicant, form, given)
+    with atomic_audit_last():
+        filed = _new_case(
+            applicant=applicant,
+            company=company,
+            department=version.item.department,
+            service_code=version.item.code,
+            service_name=version.name,
+            form=form,
+            data=cleaned,
+            key=key,
+            item_version=version,
+        )
+        case = filed.case
+        case.attachments.add(*attachments)  # a new case has none to compare with
+        _start(case, process, cleaned, applicant, request)
+        if timeliness.accepted_without_a_step(case):
+            timeliness.start([case], case.created_at)
+        _number(case)
+        _audit_submitted(case, applicant, request)
+        notifications.tell_applicant(
+            case,
+            "case_submitted",
+            dedupe_key=f"case:{case.pk}:submitted",
+            service=case.service_name,
+        )
+    return replace(filed, attachments=tuple(a.pk for a in attachments))
+
+
+def _submit_life_event(
+    applicant: User,
+    code: str,
+    data: Mapping[str, Any],
+    key: str,
+    company: LegalPerson | None,
+    language: str | None,
+    request: HttpRequest | None,
+) -> Filed:
+    try:
+        event = catalog_queries.life_event(code)
+    except LifeEvent.DoesNotExist:
+        raise _invalid_service() from None
+    # (version, form, process) of each item that takes online applications.
+    parts: list[tuple[Any, FormDefinition, ProcessDefinition]] = []
+    for step in sorted(event.steps.all(), key=lambda s: s.order):
+        version = step.item.published
+        if version is not None and version.form is not None and version.process is not None:
+            parts.append((version, version.form, version.process))
+    if not parts:
+        raise _invalid_service()
+    forms = [form for _version, form, _process in parts]
+    merged = merge_definitions(forms, title=event.name, title_en=event.name_en)
+    answers = dict(data)
+    given = answers.pop("attachments", None)
+    cleaned = validate_data(merged, answers, language)
+    attachments = _attachments(applicant, merged, given)
+    split = split_merged_data(merged, cleaned)
+    processes = {process.pk for _version, _form, process in parts}
+    with atomic_audit_last():
+        filed = _new_case(
+            applicant=applicant,
+            company=company,
+            department=parts[0][0].item.department,
+            service_code=event.code,
+            service_name=event.name,
+            form=None,
+            data=cleaned,
+            key=key,
+        )
+        parent = filed.case
+        parent.attachments.add(*attachments)
+        filed_children = [
+            _new_case(
+                applicant=applicant,
+                company=company,
+                department=version.item.department,
+                service_code=version.item.code,
+                service_name=version.name,
+                form=form,
+                data=split[form.key],
+                parent=parent,
+                item_version=version,
+            )
+            for version, form, _process in parts
+        ]
+        children = [child.case for child in filed_children]
+        if len(processes) == 1:
+            # One process for the whole event: one run on the parent, which the children
+            # share; each child follows its department's task.
+            _start(parent, parts[0][2], cleaned, applicant, request)
+            Case.objects.filter(parent=parent).update(instance=parent.instance)
+        else:
+            for child, (_version, form, process) in zip(children, parts, strict=True):
+                _start(child, process, split[form.key], applicant, request)
+        instant = [c for c in [parent, *children] if timeliness.accepted_without_a_step(c)]
+        if instant:
+            timeliness.start([*children, parent], parent.created_at)
+        _number(parent, *children)
+        _audit_submitted(parent, applicant, request, children=[c.number for c in children])
+        notifications.tell_applicant(
+            parent,
+            "case_submitted",
+            dedupe_key=f"case:{parent.pk}:submitted",
+            service=parent.service_name,
+        )
+    return replace(
+        filed,
+        attachments=tuple(a.pk for a in attachments),
+        children=tuple(filed_children),
+    )
+
+
+def _start(
+    case: Case,
+    process: ProcessDefinition,
+    data: Mapping[str, Any],
+    applicant: User,
+    request: HttpRequest | None,
+) -> None:
+    case.instance = workflow_services.start_instance(
+        definition=process,
+        data=process_facts(data, case.service_code),
+        actor=applicant,
+        request=request,
+    )
+    case.save(update_fields=["instance"])
+
+
+def _number(*cases: Case) -> None:
+    """Number the new cases, as late in the submission's transaction as possible: the
+    department's counter row stays locked until commit, so taking it last keeps
+    concurrent submissions to one department from queueing behind each other's whole
+    transaction (ADR 0011: still no number lost to a rollback)."""
+    for case in cases:
+        case.number = next_number(case.department, timezone.localdate(case.created_at))
+        case.save(update_fields=["number"])
+
+
+def _audit_submitted(
+    case: Case, applicant: User, request: HttpRequest | None, **detail: Any
+) -> None:
+    record_event(
+        actor=applicant,
+        action="cases.case_submitted",
+        target=case,
+        detail={"number": case.number, "service": case.service_code, **detail},
+        request=request,
+    )
