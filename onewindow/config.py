@@ -151,6 +151,14 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("ONEWINDOW_LOCKOUT_HOURS", int, "1", "How long a locked account stays locked."),
     Setting("ONEWINDOW_LOG_LEVEL", str, "INFO", "Log level of the `onewindow` loggers."),
+    Setting(
+        "ONEWINDOW_SWEEP_TIMER_HELPERS",
+        int,
+        "0",
+        "Other workers the minute's time-limit sweep sets on its due process timers "
+        "(reminders, escalations) besides its own; with several Celery workers, one less "
+        "than their number. 0: the sweep fires them alone.",
+    ),
 )
 
 

@@ -55,7 +55,7 @@ from django.db import connection, transaction
 from onewindow.identity.models import RoleAssignment
 from onewindow.identity.roles import Role
 from onewindow.workdays.calendar import WorkingCalendar, get_calendar
-from onewindow.workflow import clocks, sweep
+from onewindow.workflow import bench_helpers, clocks, sweep
 from onewindow.workflow.choices import AlertLevel
 from onewindow.workflow.models import (
     Clock,
@@ -373,17 +373,26 @@ def _counting() -> Iterator[list[int]]:
         yield count
 
 
-def timed_sweep(moment: datetime) -> Sweep:
+def timed_sweep(moment: datetime, helpers: int = 0) -> Sweep:
+    """One sweep at ``moment``, with ``helpers`` other processes set on its timers (the
+    time runs until they are done too; queries are the sweep's own)."""
     from onewindow.worker import app
 
     with connection.cursor() as cursor:
         # Statistics as autovacuum keeps them on a running system; without them the
         # planner takes the outbox and notifications, empty when generated, as tiny.
         cursor.execute("ANALYZE")
-    with time_machine.travel(moment, tick=True), _counting() as queries:
+    with (
+        bench_helpers.helpers(helpers) as pool,
+        time_machine.travel(moment, tick=True),
+        _counting() as queries,
+    ):
         started = time.perf_counter()
-        report = sweep.sweep()
+        report = sweep.sweep(start_helpers=pool.start if helpers else None)
+        fired, failed = pool.finish()
         seconds = time.perf_counter() - started
+    report.timers_fired += fired
+    report.timers_failed += failed
     app.control.purge()
     return Sweep(seconds, queries[0], report)
 
@@ -393,6 +402,7 @@ def measure(
     cases: CaseSide,
     say: Callable[[str], None],
     moments: Sequence[str] = MOMENTS,
+    helpers: int = 0,
 ) -> dict[str, Sweep]:
     started = time.perf_counter()
     reviews = generate(size, cases)
@@ -403,10 +413,10 @@ def measure(
     idle = [timed_sweep(TODAY + timedelta(minutes=minute)) for minute in (1, 2, 3)]
     results = {"idle": min(idle, key=lambda s: s.seconds)}
     if "midnight" in moments:
-        results["midnight"] = timed_sweep(MIDNIGHT)
+        results["midnight"] = timed_sweep(MIDNIGHT, helpers)
         results["after"] = timed_sweep(MIDNIGHT + timedelta(minutes=1))
     if "catch-up" in moments:
-        results["catch-up"] = timed_sweep(CATCH_UP)
+        results["catch-up"] = timed_sweep(CATCH_UP, helpers)
     for label, result in results.items():
         r = result.report
         per = result.seconds / result.handled * 1000 if result.handled else 0
@@ -427,14 +437,19 @@ def report(
     largest: int,
     cases_factory: Callable[[], CaseSide],
     moments: Sequence[str] = MOMENTS,
+    helpers: int = 0,
 ) -> None:
     """Generate each size up to ``largest`` on a throwaway database and sweep it at
-    ``moments`` (the idle sweep is always measured: it is the baseline)."""
+    ``moments`` (the idle sweep is always measured: it is the baseline), with
+    ``helpers`` processes sharing the timers of the sweeps that have work."""
     from django.test.utils import setup_databases, teardown_databases
 
     from onewindow.worker import app
 
-    say("== time-limit sweep over generated open tasks ==")
+    say(
+        "== time-limit sweep over generated open tasks"
+        + (f", {helpers} helper processes on the timers ==" if helpers else " ==")
+    )
     if connection.vendor != "postgresql":
         say(
             "skipped: needs PostgreSQL (SKIP LOCKED, generate_series); run with "
@@ -452,7 +467,7 @@ def report(
         for size in sizes:
             if found:
                 generation.remove(cases)
-            found[size] = measure(size, cases, say, moments)
+            found[size] = measure(size, cases, say, moments, helpers)
     finally:
         teardown_databases(config, verbosity=0)
     _growth(found, say)

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.text import slugify
@@ -235,16 +235,19 @@ def _visible_task(actor: Any, task_id: int) -> WorkTask:
     return task
 
 
-def _locked_instance(instance_id: int) -> ProcessInstance:
-    """The run, locked for a step: always before its tasks and timers. Without the
-    process files (tens of kilobytes each step), read only if the spec is not parsed
+def _runs_to_step(*, skip_locked: bool = False) -> QuerySet[ProcessInstance]:
+    """Runs read to take a step, locked: always before their tasks and timers. Without
+    the process files (tens of kilobytes each step), read only if the spec is not parsed
     yet in this process (``runs.spec_of``)."""
     return (
-        ProcessInstance.objects.select_for_update(of=("self",))
+        ProcessInstance.objects.select_for_update(of=("self",), skip_locked=skip_locked)
         .select_related("definition")
         .defer("definition__bpmn_xml", "definition__dmn_files")
-        .get(pk=instance_id)
     )
+
+
+def _locked_instance(instance_id: int) -> ProcessInstance:
+    return _runs_to_step().get(pk=instance_id)
 
 
 def _locked_task(task_id: int) -> WorkTask:
@@ -466,17 +469,20 @@ def _clock_detail(task: WorkTask) -> dict[str, Any]:
     }
 
 
-def fire_timer(*, timer_id: int, instance_id: int | None = None) -> ProcessTimer | None:
+def fire_timer(
+    *, timer_id: int, instance_id: int | None = None, wait: bool = True
+) -> ProcessTimer | None:
     """Fire one due timer of a run through the engine. Safe to run twice at once and
-    again later: a timer another sweep holds, or one already fired or cancelled, is
-    left alone (None). Whatever makes the step fail — the process, or a platform
-    function it calls raising anything — is audited and raised as a ``Conflict``, so
-    the sweep can set the timer aside and go on with the others."""
+    again later: a timer already fired or cancelled is left alone (None), and so, unless
+    ``wait``, is one whose run another step or sweep worker holds at the moment.
+    Whatever makes the step fail — the process, or a platform function it calls raising
+    anything — is audited and raised as a ``Conflict``, so the sweep can set the timer
+    aside and go on with the others."""
     with _audited_refusals(
         None, "workflow.timer_fired", ("workflow.processtimer", str(timer_id)), None
     ):
         try:
-            return _fire_timer(timer_id, instance_id)
+            return _fire_timer(timer_id, instance_id, wait)
         except engine.ProcessError:
             raise
         except Exception as exc:
@@ -488,7 +494,7 @@ def fire_timer(*, timer_id: int, instance_id: int | None = None) -> ProcessTimer
             ) from exc
 
 
-def _fire_timer(timer_id: int, instance_id: int | None) -> ProcessTimer | None:
+def _fire_timer(timer_id: int, instance_id: int | None, wait: bool) -> ProcessTimer | None:
     # The escalation a timer leads to and the firing are chained together, at the end.
     with atomic_audit_last():
         # The sweep knows the run (it never changes); otherwise look it up.
@@ -497,8 +503,12 @@ def _fire_timer(timer_id: int, instance_id: int | None) -> ProcessTimer | None:
         )
         if found is None:
             return None
-        # Instance first, then the timer: the lock order of every step.
-        instance = _locked_instance(found)
+        # Instance first, then the timer: the lock order of every step. Without ``wait``
+        # a run another step or sweep worker holds is left for later, so that several
+        # workers can share a sweep's timers.
+        instance = _runs_to_step(skip_locked=not wait).filter(pk=found).first()
+        if instance is None:
+            return None
         timer = (
             ProcessTimer.objects.select_for_update(skip_locked=True)
             .filter(pk=timer_id, status=TimerStatus.WAITING)

@@ -23,13 +23,13 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from onewindow.audit.services import Entry, hold_chain, record_events
@@ -72,8 +72,14 @@ class SweepReport:
             self.seconds[part] = self.seconds.get(part, 0.0) + time.perf_counter() - started
 
 
-def sweep(now: datetime | None = None) -> SweepReport:
-    """Run the three steps for everything due by ``now`` (default: the present)."""
+def sweep(
+    now: datetime | None = None, *, start_helpers: Callable[[datetime], None] | None = None
+) -> SweepReport:
+    """Run the three steps for everything due by ``now`` (default: the present).
+
+    ``start_helpers(now)``, when timers are due, sets other workers on them too
+    (``help_with_timers``): each timer is fired by whoever locks its run first.
+    """
     now = now or timezone.now()
     report = SweepReport()
     _reschedule_unscheduled(now, report)
@@ -81,9 +87,23 @@ def sweep(now: datetime | None = None) -> SweepReport:
         while _alert_batch(now, report):
             pass
     with report.timing("timers"):
-        _fire_due_timers(now, report)
+        if start_helpers is not None and _due_timers(now).exists():
+            start_helpers(now)
+        fire_due_timers(now, report)
     with report.timing("announce"):
         _announce_alerts(now)
+        _announce_escalations(now)
+    return report
+
+
+def help_with_timers(now: datetime) -> SweepReport:
+    """Another worker's share of a sweep's timers: it goes through them from the latest
+    due, the sweep from the earliest, so the two meet rather than queue on the same runs;
+    it tells the recipients of the escalations it raised."""
+    report = SweepReport()
+    with report.timing("timers"):
+        fire_due_timers(now, report, latest_first=True)
+    with report.timing("announce"):
         _announce_escalations(now)
     return report
 
@@ -185,29 +205,56 @@ def _announced(model: type[Clock] | type[Escalation], ids: list[int]) -> None:
         model.objects.filter(pk__in=ids[start : start + ALERT_BATCH]).update(announce_pending=False)
 
 
-def _fire_due_timers(now: datetime, report: SweepReport) -> None:
-    seen: set[int] = set()
+def _due_timers(now: datetime) -> QuerySet[ProcessTimer]:
+    return ProcessTimer.objects.filter(status=TimerStatus.WAITING, due_at__lte=now)
+
+
+def fire_due_timers(now: datetime, report: SweepReport, *, latest_first: bool = False) -> None:
+    """Fire every timer due by ``now``: one pass in (due, id) order that passes over the
+    timers whose run is busy (another worker firing one of its timers, an officer's
+    step), then those, waiting for their runs."""
+    order = ("-due_at", "-pk") if latest_first else ("due_at", "pk")
+    passed_over: list[tuple[int, int]] = []
+    after: Q | None = None
     while True:
-        due = list(
-            ProcessTimer.objects.filter(status=TimerStatus.WAITING, due_at__lte=now)
-            .exclude(pk__in=seen)
-            .order_by("due_at", "pk")
-            .values_list("pk", "instance_id")[:BATCH]
+        due = _due_timers(now) if after is None else _due_timers(now).filter(after)
+        batch = list(due.order_by(*order).values_list("pk", "instance_id", "due_at")[:BATCH])
+        if not batch:
+            break
+        for timer_id, instance_id, _due_at in batch:
+            if not _fire(timer_id, instance_id, now, report, wait=False):
+                passed_over.append((timer_id, instance_id))
+        last_id, _instance_id, last_due = batch[-1]
+        # Keyset: past the batch, however many of it are still waiting.
+        if latest_first:
+            after = Q(due_at__lt=last_due) | Q(due_at=last_due, pk__lt=last_id)
+        else:
+            after = Q(due_at__gt=last_due) | Q(due_at=last_due, pk__gt=last_id)
+    for start in range(0, len(passed_over), BATCH):
+        chunk = dict(passed_over[start : start + BATCH])
+        for timer_id in (
+            _due_timers(now).filter(pk__in=chunk).order_by(*order).values_list("pk", flat=True)
+        ):
+            _fire(timer_id, chunk[timer_id], now, report, wait=True)
+
+
+def _fire(
+    timer_id: int, instance_id: int, now: datetime, report: SweepReport, *, wait: bool
+) -> bool:
+    """Whether the timer was fired (or failed, and was set aside)."""
+    try:
+        fired = services.fire_timer(timer_id=timer_id, instance_id=instance_id, wait=wait)
+    except ServiceError as exc:
+        # Recorded by the service; try again later rather than at every sweep.
+        logger.error("timer %s failed: %s", timer_id, exc)
+        ProcessTimer.objects.filter(pk=timer_id, status=TimerStatus.WAITING).update(
+            due_at=now + RETRY_FAILED_TIMER
         )
-        if not due:
-            return
-        for timer_id, instance_id in due:
-            seen.add(timer_id)
-            try:
-                if services.fire_timer(timer_id=timer_id, instance_id=instance_id) is not None:
-                    report.timers_fired += 1
-            except ServiceError as exc:
-                # Recorded by the service; try again later rather than at every sweep.
-                logger.error("timer %s failed: %s", timer_id, exc)
-                ProcessTimer.objects.filter(pk=timer_id, status=TimerStatus.WAITING).update(
-                    due_at=now + RETRY_FAILED_TIMER
-                )
-                report.timers_failed += 1
+        report.timers_failed += 1
+        return True
+    if fired is not None:
+        report.timers_fired += 1
+    return fired is not None
 
 
 # The calendar snapshot the last full retry of unscheduled rows used, and when it ran.

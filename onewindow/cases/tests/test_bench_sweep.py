@@ -5,10 +5,14 @@ them, tasks an officer can decide. Nothing here measures anything (figures are f
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 import time_machine
 from django.db import connection
 
+from onewindow.audit.models import AuditEvent
+from onewindow.audit.verification import verify_chain
 from onewindow.cases import services
 from onewindow.cases.bench_sweep import SweepCases
 from onewindow.identity.models import User
@@ -94,3 +98,27 @@ def test_removing_a_size_leaves_the_world(generated: SweepCases) -> None:
     assert WorkTask.objects.filter(instance_id__in=generated.shared_instances).count() == (
         world_tasks
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sweep_shared_with_a_helper_process_fires_each_due_timer_once() -> None:
+    # Committed rows: the helper is another process, with its own connection.
+    if connection.vendor != "postgresql":
+        pytest.skip("the generator writes with PostgreSQL's generate_series")
+    with time_machine.travel(bench_sweep.TODAY, tick=False):
+        cases = SweepCases(shared=2)
+    bench_sweep.generate(SIZE, cases)
+    due = ProcessTimer.objects.filter(status="waiting", due_at__lte=bench_sweep.MIDNIGHT)
+    expected = set(due.values_list("pk", flat=True))
+
+    result = bench_sweep.timed_sweep(bench_sweep.MIDNIGHT, helpers=1)
+
+    assert expected and (result.report.timers_fired, result.report.timers_failed) == (
+        len(expected),
+        0,
+    )
+    fired = Counter(
+        AuditEvent.objects.filter(action="workflow.timer_fired").values_list("target_id", flat=True)
+    )
+    assert set(fired) == {str(pk) for pk in expected} and set(fired.values()) == {1}
+    assert verify_chain() == []

@@ -10,10 +10,11 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
+from unittest import mock
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from onewindow.audit.models import AuditEvent
@@ -180,8 +181,7 @@ def test_after_downtime_one_overdue_alert_and_every_due_timer_in_order(
 # --- two at once ----------------------------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_sweeps_at_once_alert_and_fire_everything_once(monkeypatch: Any) -> None:
+def twelve_runs_with_two_timers() -> tuple[list[User], list[ProcessInstance]]:
     root = make_department(code="310000", kind=DepartmentKind.CITY)
     police = make_department(code="310000-GA", parent=root)
     reviewers = [make_user(roles=[(Role.REVIEWING_OFFICER, police)]) for _ in range(2)]
@@ -192,7 +192,12 @@ def test_two_sweeps_at_once_alert_and_fire_everything_once(monkeypatch: Any) -> 
             Boundary("Timer_note", "P2D"),
         ),
     )
-    instances = [start(definition) for _ in range(12)]
+    return reviewers, [start(definition) for _ in range(12)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_alert_and_fire_everything_once(monkeypatch: Any) -> None:
+    reviewers, instances = twelve_runs_with_two_timers()
     # Small batches, so that the two sweeps interleave over the rows.
     monkeypatch.setattr(sweep, "BATCH", 3)
     monkeypatch.setattr(sweep, "ALERT_BATCH", 3)
@@ -237,6 +242,95 @@ def test_two_sweeps_at_once_alert_and_fire_everything_once(monkeypatch: Any) -> 
     assert {frozenset(e.recipients.all()) for e in reminders} == {frozenset(reviewers)}
     assert AuditEvent.objects.filter(action="workflow.task_escalated").count() == 12
     assert verify_chain() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_helper_shares_the_sweeps_timers_and_each_is_fired_once(monkeypatch: Any) -> None:
+    _reviewers, instances = twelve_runs_with_two_timers()
+    monkeypatch.setattr(sweep, "BATCH", 3)
+    reports: list[sweep.SweepReport] = []
+    errors: list[BaseException] = []
+    helpers: list[threading.Thread] = []
+
+    def helper(now: datetime) -> None:
+        try:
+            reports.append(sweep.help_with_timers(now))
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def start_helper(now: datetime) -> None:
+        helpers.append(threading.Thread(target=helper, args=(now,)))
+        if connection.vendor == "postgresql":
+            helpers[0].start()
+        else:  # one writer at a time: the helper runs before the sweep goes on
+            run_all(helpers)
+
+    late = at("2026-03-11", 9)
+    with time_machine.travel(late, tick=False):
+        reports.append(sweep.sweep(start_helpers=start_helper))
+        for thread in helpers:
+            thread.join()
+    assert errors == []
+    assert len(helpers) == 1
+    assert sum(r.timers_fired for r in reports) == 24
+    fired = Counter(
+        AuditEvent.objects.filter(action="workflow.timer_fired").values_list("target_id", flat=True)
+    )
+    assert len(fired) == 24 and set(fired.values()) == {1}
+    assert set(ProcessTimer.objects.values_list("status", flat=True)) == {"fired"}
+    reminders = Escalation.objects.filter(level="reminder")
+    assert Counter(reminders.values_list("task__instance", flat=True)) == Counter(
+        {instance.pk: 1 for instance in instances}
+    )
+    assert not Escalation.objects.filter(announce_pending=True).exists()
+    assert verify_chain() == []
+    with time_machine.travel(late + timedelta(minutes=1), tick=False):
+        assert sweep.sweep(start_helpers=start_helper).timers_fired == 0
+    assert len(helpers) == 1  # nothing due: nobody else is set on it
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_timer_whose_run_is_busy_is_fired_when_the_run_is_free() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's test database holds one writer at a time: no run is busy")
+    _reviewers, instances = twelve_runs_with_two_timers()
+    busy = instances[0]
+    locked, release = threading.Event(), threading.Event()
+
+    def officer_step() -> None:
+        try:
+            with transaction.atomic():
+                ProcessInstance.objects.select_for_update().get(pk=busy.pk)
+                locked.set()
+                release.wait(timeout=10)
+        finally:
+            connection.close()
+
+    step = threading.Thread(target=officer_step)
+    step.start()
+    assert locked.wait(timeout=10)
+    order: list[int] = []
+    real_fire = services.fire_timer
+
+    def fire_timer(**kwargs: Any) -> Any:
+        if not kwargs["wait"] and kwargs["instance_id"] == busy.pk:
+            order.append(kwargs["timer_id"])
+            if len(order) == 2:  # both its timers passed over: let the step finish
+                release.set()
+        return real_fire(**kwargs)
+
+    with (
+        mock.patch.object(services, "fire_timer", fire_timer),
+        time_machine.travel(at("2026-03-11", 9), tick=False),
+    ):
+        report = sweep.sweep()
+    step.join()
+    assert report.timers_fired == 24
+    busy_timers = ProcessTimer.objects.filter(instance=busy)
+    assert sorted(order) == sorted(busy_timers.values_list("pk", flat=True))
+    assert set(busy_timers.values_list("status", flat=True)) == {"fired"}
 
 
 def wait_for_a_lock_wait(seconds: float = 5.0) -> bool:

@@ -38,6 +38,13 @@ class Command(BaseCommand):
             choices=("midnight", "catch-up"),
             help="sweep only at this moment besides the idle baseline (repeatable); default: both",
         )
+        parser.add_argument(
+            "--sweep-helpers",
+            type=int,
+            default=0,
+            help="processes set on the sweep's due timers besides the sweep itself, as "
+            "ONEWINDOW_SWEEP_TIMER_HELPERS workers are in production (default: 0)",
+        )
         http = parser.add_argument_group("HTTP section (production profile)")
         http.add_argument(
             "--database-url",
@@ -72,7 +79,9 @@ class Command(BaseCommand):
         if "engine" in sections:
             self.workflow_engine()
         if "sweep" in sections:
-            self.time_limit_sweep(options["sweep_max"], options["sweep_moment"])
+            self.time_limit_sweep(
+                options["sweep_max"], options["sweep_moment"], options["sweep_helpers"]
+            )
         if "http" in sections:
             self.http(options)
 
@@ -133,7 +142,9 @@ class Command(BaseCommand):
         self.say()
         report(self.say)
 
-    def time_limit_sweep(self, largest: int | None, moments: list[str] | None) -> None:
+    def time_limit_sweep(
+        self, largest: int | None, moments: list[str] | None, helpers: int
+    ) -> None:
         from onewindow.cases.bench_sweep import SweepCases
         from onewindow.workflow.bench_sweep import LARGEST, MOMENTS, report
 
@@ -143,6 +154,7 @@ class Command(BaseCommand):
             largest=largest or LARGEST,
             cases_factory=SweepCases,
             moments=("idle", *moments) if moments else MOMENTS,
+            helpers=helpers,
         )
 
     def catalog_latency(self, count: int) -> None:
