@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from psycopg.types.json import Jsonb
 
 from onewindow.audit.hashing import canonical_content, chain_hash
 from onewindow.audit.models import AuditEvent, ChainHead, Outcome
@@ -134,10 +135,43 @@ def _append(entries: Sequence[dict[str, Any]]) -> list[AuditEvent]:
             head.seq, head.hash = values["seq"], digest
         if len(events) == 1:
             events[0].save(force_insert=True)
+        elif len(events) >= COPY_FROM and transaction.get_connection().vendor == "postgresql":
+            _copy(events)
         else:
             AuditEvent.objects.bulk_create(events)
         head.save(update_fields=["seq", "hash"])
     return events
+
+
+# From this many events an append goes by COPY: the sweep's alert batches append 5,000,
+# and building one INSERT of them through the ORM took most of the batch's time.
+COPY_FROM = 100
+_COPIED = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+
+
+def _copy(events: list[AuditEvent]) -> None:
+    """Write the events with PostgreSQL's COPY, then give them their ids."""
+    table = AuditEvent._meta.db_table
+    columns = ", ".join(f'"{field.column}"' for field in _COPIED)
+    with (
+        transaction.get_connection().cursor() as cursor,
+        cursor.cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy,
+    ):
+        for event in events:
+            copy.write_row([_copy_value(event, field) for field in _COPIED])
+    ids = dict(
+        AuditEvent.objects.filter(seq__gte=events[0].seq, seq__lte=events[-1].seq).values_list(
+            "seq", "pk"
+        )
+    )
+    for event in events:
+        event.pk = ids[event.seq]
+        event._state.adding = False
+
+
+def _copy_value(event: AuditEvent, field: models.Field[Any, Any]) -> Any:
+    value = getattr(event, field.attname)
+    return Jsonb(value) if isinstance(field, models.JSONField) else value
 
 
 def record_event(

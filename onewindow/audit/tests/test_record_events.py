@@ -4,8 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from onewindow.audit import services as audit_services
 from onewindow.audit.hashing import canonical_content, chain_hash
-from onewindow.audit.models import ChainHead
+from onewindow.audit.models import AuditEvent, ChainHead
 from onewindow.audit.services import Entry, record_event, record_events
 from onewindow.audit.verification import verify_chain
 from onewindow.conftest import make_user
@@ -45,3 +46,28 @@ def test_a_batch_continues_the_chain_in_order():
 def test_nothing_to_record():
     assert record_events([]) == []
     assert not ChainHead.objects.exists()
+
+
+def test_a_large_batch_goes_by_copy_on_postgresql_and_reads_back_the_same(monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's; SQLite appends every batch with one INSERT")
+    monkeypatch.setattr(audit_services, "COPY_FROM", 3)
+    officer = make_user()
+    before = record_event(actor=None, action="test.before")
+    entries = [
+        Entry(action="test.one", target=("x.thing", "1"), detail={"n": (1, 2), "名": "王"}),
+        Entry(action="test.two", actor=officer, outcome="failure"),
+        Entry(action="test.three"),
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        events = record_events(entries)
+    assert not [q for q in queries.captured_queries if "INSERT" in q["sql"]]
+    stored = list(AuditEvent.objects.filter(seq__gt=before.seq).order_by("seq"))
+    assert [e.pk for e in events] == [e.pk for e in stored]
+    assert [(e.action, e.actor_id, e.outcome, e.detail) for e in stored] == [
+        ("test.one", None, "success", {"n": [1, 2], "名": "王"}),
+        ("test.two", officer.pk, "failure", {}),
+        ("test.three", None, "success", {}),
+    ]
+    assert [e.hash for e in stored] == [e.hash for e in events]
+    assert verify_chain() == []
