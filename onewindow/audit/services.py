@@ -147,6 +147,7 @@ def _append(entries: Sequence[dict[str, Any]]) -> list[AuditEvent]:
 # and building one INSERT of them through the ORM took most of the batch's time.
 COPY_FROM = 100
 _COPIED = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+_COPIED_JSON = {f for f in _COPIED if isinstance(f, models.JSONField)}
 
 
 def _copy(events: list[AuditEvent]) -> None:
@@ -171,7 +172,7 @@ def _copy(events: list[AuditEvent]) -> None:
 
 def _copy_value(event: AuditEvent, field: models.Field[Any, Any]) -> Any:
     value = getattr(event, field.attname)
-    return Jsonb(value) if isinstance(field, models.JSONField) else value
+    return Jsonb(value) if field in _COPIED_JSON else value
 
 
 def record_event(
@@ -186,13 +187,8 @@ def record_event(
     """Append one event to the chain, in the caller's transaction; inside
     ``atomic_audit_last``, keep it for the block's end and return None."""
     entry = Entry(action=action, target=target, detail=detail, actor=actor, outcome=outcome)
-    values = _values(entry, request)
-    waiting = _waiting.get()
-    if waiting is not None:
-        waiting.append(values)
-        return None
-    [event] = _append([values])
-    return event
+    written = _append_or_keep([_values(entry, request)])
+    return written[0] if written else None
 
 
 def record_events(entries: Sequence[Entry]) -> list[AuditEvent]:
@@ -202,9 +198,14 @@ def record_events(entries: Sequence[Entry]) -> list[AuditEvent]:
     the block's end like ``record_event``'s, and none returned."""
     if not entries:
         return []
-    values = [_values(entry) for entry in entries]
+    return _append_or_keep([_values(entry) for entry in entries])
+
+
+def _append_or_keep(values: list[dict[str, Any]]) -> list[AuditEvent]:
+    """Append now, or keep for the end of the open ``atomic_audit_last`` block (none
+    returned then)."""
     waiting = _waiting.get()
-    if waiting is not None:
-        waiting.extend(values)
-        return []
-    return _append(values)
+    if waiting is None:
+        return _append(values)
+    waiting.extend(values)
+    return []
