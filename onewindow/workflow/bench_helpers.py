@@ -61,8 +61,10 @@ class Helpers:
 @contextmanager
 def helpers(count: int) -> Iterator[Helpers]:
     context = multiprocessing.get_context("fork")
-    # A forked child must open its own connection, never share the parent's socket.
-    connections.close_all()
+    if count:
+        # A forked child must open its own connection, never share the parent's socket
+        # (without helpers the connection stays: a reconnect would be timed as sweeping).
+        connections.close_all()
     orders, results = context.Queue(), context.Queue()
     processes = [context.Process(target=_help, args=(orders, results)) for _ in range(count)]
     for process in processes:
