@@ -5,12 +5,12 @@ records (appended last, ADR 0019); the email leaves after commit."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -37,13 +37,21 @@ MAX_FACT_CHARS = 200
 
 
 def next_number(department: Department, day: date) -> str:
-    """``<department code>-<yyyymmdd>-<sequence>``; the counter row is locked until the
-    caller's transaction ends, so two submissions never get the same number."""
-    CaseCounter.objects.get_or_create(department=department, day=day)
-    counter = CaseCounter.objects.select_for_update().get(department=department, day=day)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{department.code}-{day:%Y%m%d}-{counter.last:04d}"
+    """``<department code>-<yyyymmdd>-<sequence>``. The day's counter row is created or
+    incremented in one statement and stays locked until the caller's transaction ends,
+    so two submissions never get the same number and a rollback loses none. (The ORM
+    has no upsert that increments and returns: ``bulk_create(update_conflicts=True)``
+    can only copy the new row's values. Both databases take this SQL.)"""
+    table = connection.ops.quote_name(CaseCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (department_id, day, last) VALUES (%s, %s, 1) "  # noqa: S608 - our table
+            f"ON CONFLICT (department_id, day) DO UPDATE SET last = {table}.last + 1 "
+            "RETURNING last",
+            [department.pk, day.isoformat()],
+        )
+        (last,) = cursor.fetchone()
+    return f"{department.code}-{day:%Y%m%d}-{last:04d}"
 
 
 # --- submission -------------------------------------------------------------------
@@ -100,6 +108,12 @@ def _attachments(applicant: Any, form: FormDefinition | MergedForm, given: Any) 
     if errors:
         raise InvalidInput(_("Some answers need correcting."), fields=errors)
     return found
+
+
+def _attach(case: Case, attachments: Sequence[Attachment]) -> None:
+    # ``case.attachments.add`` would first read which are attached: a new case has none.
+    links = Case.attachments.through
+    links.objects.bulk_create([links(case_id=case.pk, attachment_id=a.pk) for a in attachments])
 
 
 @dataclass(frozen=True)
@@ -217,7 +231,7 @@ def _submit_item(
             item_version=version,
         )
         case = filed.case
-        case.attachments.add(*attachments)  # a new case has none to compare with
+        _attach(case, attachments)
         _start(case, process, cleaned, applicant, request)
         if timeliness.accepted_without_a_step(case):
             timeliness.start([case], case.created_at)
@@ -273,7 +287,7 @@ def _submit_life_event(
             key=key,
         )
         parent = filed.case
-        parent.attachments.add(*attachments)
+        _attach(parent, attachments)
         filed_children = [
             _new_case(
                 applicant=applicant,
