@@ -152,6 +152,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ONEWINDOW_LOCKOUT_HOURS", int, "1", "How long a locked account stays locked."),
     Setting("ONEWINDOW_LOG_LEVEL", str, "INFO", "Log level of the `onewindow` loggers."),
     Setting(
+        "ONEWINDOW_FILING_QUEUED",
+        _bool,
+        "false",
+        "Start a submitted case's process in a worker instead of in the submission's "
+        "request (the case is numbered, stored and confirmed at once; its first tasks "
+        "appear when a worker has started the run). For peaks of submissions; needs a "
+        "running worker.",
+    ),
+    Setting(
         "ONEWINDOW_SWEEP_TIMER_HELPERS",
         int,
         "0",

@@ -141,6 +141,7 @@ AXES_ENABLE_ADMIN = False
 OTP_TOTP_ISSUER = "OneWindow"
 API_TOKEN_HOURS = env["ONEWINDOW_API_TOKEN_HOURS"]
 SWEEP_TIMER_HELPERS = max(env["ONEWINDOW_SWEEP_TIMER_HELPERS"], 0)
+FILING_QUEUED = env["ONEWINDOW_FILING_QUEUED"]
 
 LANGUAGE_CODE = env["ONEWINDOW_LANGUAGE_CODE"]
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -190,6 +191,12 @@ CELERY_BEAT_SCHEDULE = {
     # copies would otherwise pile up and take the worker's slots from email delivery.
     "workflow-sweep-time-limits": {
         "task": "onewindow.workflow.sweep_time_limits",
+        "schedule": 60.0,
+        "options": {"expires": 55.0},
+    },
+    # Starts the runs of cases filed queued (FILING_QUEUED) whose message was lost.
+    "cases-start-overdue-runs": {
+        "task": "onewindow.cases.start_overdue_runs",
         "schedule": 60.0,
         "options": {"expires": 55.0},
     },

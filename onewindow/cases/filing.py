@@ -1,16 +1,19 @@
 """Filing an application: a case (or a life event's parent case and one child per item),
 numbered, its process started, the applicant told, in one transaction with its audit
-records (appended last, ADR 0019); the email leaves after commit."""
+records (appended last, ADR 0019); the email leaves after commit. With FILING_QUEUED
+(ADR 0021) the run starts in a worker instead, in its own transaction."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
-from django.db import IntegrityError, connection
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +34,15 @@ from onewindow.workflow import services as workflow_services
 from onewindow.workflow.models import ProcessDefinition
 
 MAX_FACT_CHARS = 200
+# A queued run's message has this long before the minute's catch-up starts it itself.
+QUEUE_GRACE = timedelta(seconds=30)
+CATCH_UP = 500  # runs started per catch-up pass at most (the next pass does the rest)
+
+
+@dataclass
+class StartReport:
+    started: int = 0
+    problems: list[str] = field(default_factory=list)
 
 
 # --- numbering --------------------------------------------------------------------
@@ -182,6 +194,8 @@ def _new_case(
 ) -> Filed:
     now = timezone.now()
     case = Case.objects.create(
+        # The first case of a submission stands for all of it in the queue.
+        run_queued=settings.FILING_QUEUED and parent is None,
         number=f"pending-{uuid.uuid4().hex}",  # numbered by _number, last
         parent=parent,
         applicant=applicant,
@@ -232,9 +246,7 @@ def _submit_item(
         )
         case = filed.case
         _attach(case, attachments)
-        _start(case, process, cleaned, applicant, request)
-        if timeliness.accepted_without_a_step(case):
-            timeliness.start([case], case.created_at)
+        _start_or_queue(case, [], applicant, request)
         _number(case)
         _audit_submitted(case, applicant, request)
         notifications.tell_applicant(
@@ -274,7 +286,6 @@ def _submit_life_event(
     cleaned = validate_data(merged, answers, language)
     attachments = _attachments(applicant, merged, given)
     split = split_merged_data(merged, cleaned)
-    processes = {process.pk for _version, _form, process in parts}
     with atomic_audit_last():
         filed = _new_case(
             applicant=applicant,
@@ -303,17 +314,7 @@ def _submit_life_event(
             for version, form, _process in parts
         ]
         children = [child.case for child in filed_children]
-        if len(processes) == 1:
-            # One process for the whole event: one run on the parent, which the children
-            # share; each child follows its department's task.
-            _start(parent, parts[0][2], cleaned, applicant, request)
-            Case.objects.filter(parent=parent).update(instance=parent.instance)
-        else:
-            for child, (_version, form, process) in zip(children, parts, strict=True):
-                _start(child, process, split[form.key], applicant, request)
-        instant = [c for c in [parent, *children] if timeliness.accepted_without_a_step(c)]
-        if instant:
-            timeliness.start([*children, parent], parent.created_at)
+        _start_or_queue(parent, children, applicant, request)
         _number(parent, *children)
         _audit_submitted(parent, applicant, request, children=[c.number for c in children])
         notifications.tell_applicant(
@@ -329,13 +330,95 @@ def _submit_life_event(
     )
 
 
+# --- starting the run -------------------------------------------------------------
+
+
+def _start_or_queue(
+    parent: Case, children: Sequence[Case], applicant: User, request: HttpRequest | None
+) -> None:
+    """Start the new case's run now, or (FILING_QUEUED, ADR 0021) after commit in a
+    worker: the parent was stored queued (``_new_case``)."""
+    if parent.run_queued:
+        transaction.on_commit(partial(_enqueue_start, parent.pk), robust=True)
+    else:
+        _start_runs(parent, children, applicant, request)
+
+
+def _enqueue_start(case_id: int) -> None:
+    from onewindow.cases.tasks import start_run
+
+    start_run.delay(case_id)
+
+
+def _start_runs(
+    parent: Case, children: Sequence[Case], applicant: User, request: HttpRequest | None
+) -> None:
+    """Start the run of a case (a life event's: one run the children share when all
+    its items have one process, else one per child) from the versions and answers it
+    was filed with; where the process has no acceptance step, the clocks start at
+    submission."""
+    if not children:
+        _start(parent, _process_of(parent), parent.data, applicant, request)
+    elif len({_process_of(child) for child in children}) == 1:
+        # Each child follows its department's task in the shared run.
+        _start(parent, _process_of(children[0]), parent.data, applicant, request)
+        Case.objects.filter(parent=parent).update(instance=parent.instance)
+        for child in children:
+            child.instance = parent.instance
+    else:
+        for child in children:
+            _start(child, _process_of(child), child.data, applicant, request)
+    one_case_per_run = {case.instance_id: case for case in [parent, *children] if case.instance_id}
+    if any(timeliness.accepted_without_a_step(case) for case in one_case_per_run.values()):
+        timeliness.start([*children, parent], parent.created_at)
+
+
+def _process_of(case: Case) -> ProcessDefinition | None:
+    return case.item_version.process if case.item_version else None
+
+
+def start_queued_run(case_id: int) -> bool:
+    """Start the run of a case filed queued; False when there is none to start (started
+    already: a redelivered message, the catch-up and the message at once)."""
+    with atomic_audit_last():
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("applicant", "item_version__process")
+            .filter(pk=case_id, run_queued=True)
+            .first()
+        )
+        if case is None:
+            return False
+        children = list(case.children.select_related("item_version__process").order_by("pk"))
+        _start_runs(case, children, case.applicant, None)
+        case.run_queued = False
+        case.save(update_fields=["run_queued"])
+    return True
+
+
+def start_overdue_runs(now: datetime | None = None) -> StartReport:
+    """Start the queued runs whose message was lost or failed (the minute's catch-up):
+    those queued for longer than ``QUEUE_GRACE``. A case whose run cannot start is
+    reported and left queued for the next pass; the others go on."""
+    before = (now or timezone.now()) - QUEUE_GRACE
+    report = StartReport()
+    queued = Case.objects.filter(run_queued=True, created_at__lte=before)
+    for case_id in queued.order_by("created_at", "pk").values_list("pk", flat=True)[:CATCH_UP]:
+        try:
+            report.started += start_queued_run(case_id)
+        except Exception as error:  # one bad case must not stop the rest
+            report.problems.append(f"case {case_id}: {error!r}")
+    return report
+
+
 def _start(
     case: Case,
-    process: ProcessDefinition,
+    process: ProcessDefinition | None,
     data: Mapping[str, Any],
     applicant: User,
     request: HttpRequest | None,
 ) -> None:
+    assert process is not None  # filing refuses an item without one (_invalid_service)
     case.instance = workflow_services.start_instance(
         definition=process,
         data=process_facts(data, case.service_code),

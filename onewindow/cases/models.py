@@ -68,6 +68,9 @@ class Case(models.Model):
     instance = models.ForeignKey(
         ProcessInstance, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Filed with its run still to start in a worker (FILING_QUEUED, ADR 0021): set by
+    # the submission, cleared in the transaction that starts the run.
+    run_queued = models.BooleanField(default=False)
     status = models.CharField(
         _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.SUBMITTED
     )
@@ -89,7 +92,13 @@ class Case(models.Model):
                 name="cases_idempotency_key_per_applicant",
             )
         ]
-        indexes = [models.Index(fields=["service_code", "status"])]
+        indexes = [
+            models.Index(fields=["service_code", "status"]),
+            # The catch-up's question (filing.queued_cases): a handful of rows at most.
+            models.Index(
+                fields=["created_at"], condition=Q(run_queued=True), name="cases_run_queued"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.number

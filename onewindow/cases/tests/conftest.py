@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -87,6 +89,20 @@ def submit(user: User, service: str, **changes: Any) -> Case:
         applicant=user, service=service, data=answers(user, service, **changes), company=company
     )
     return case
+
+
+@contextmanager
+def start_fails_for(case: Case) -> Iterator[None]:
+    """Starting ``case``'s queued run raises (its engine down); other cases start."""
+    real = filing._start_runs
+
+    def start(parent: Case, *args: Any) -> None:
+        if parent.pk == case.pk:
+            raise RuntimeError("engine down")
+        real(parent, *args)
+
+    with mock.patch.object(filing, "_start_runs", start):
+        yield
 
 
 def open_task(case: Case, bpmn_id: str) -> WorkTask:

@@ -1,0 +1,30 @@
+"""Background work of the cases app: starting the runs of cases filed queued
+(FILING_QUEUED, ADR 0021)."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="onewindow.cases.start_run")
+def start_run(case_id: int) -> bool:
+    """Start the run of one case filed queued (sent when its submission commits).
+    A failure leaves the case queued; the minute's catch-up tries again."""
+    from onewindow.cases.filing import start_queued_run
+
+    return start_queued_run(case_id)
+
+
+@shared_task(name="onewindow.cases.start_overdue_runs")
+def start_overdue_runs() -> int:
+    """Every minute from beat: the queued runs whose message was lost or failed."""
+    from onewindow.cases.filing import start_overdue_runs as catch_up
+
+    report = catch_up()
+    for problem in report.problems:
+        logger.error("queued runs: %s", problem)
+    return report.started

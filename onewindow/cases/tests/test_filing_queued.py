@@ -1,0 +1,141 @@
+"""Filing with the run started in a worker (FILING_QUEUED, ADR 0021): the submission
+numbers, stores and confirms the case; the run starts after commit, exactly once,
+and the minute's catch-up starts what a lost message left."""
+
+import threading
+from datetime import timedelta
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.db import connection
+
+from onewindow.audit.models import AuditEvent
+from onewindow.cases import filing
+from onewindow.cases.models import Case
+from onewindow.cases.tests.conftest import PASSPORT, open_task, start_fails_for, submit
+from onewindow.cases.tests.timekit import at, clock_of, travel
+from onewindow.conftest import run_all
+from onewindow.notifications.models import Notification
+from onewindow.workflow.models import ProcessInstance, WorkTask
+
+
+@pytest.fixture
+def queued(settings: Any) -> None:
+    settings.FILING_QUEUED = True
+
+
+def _started(case: Case) -> Case:
+    case.refresh_from_db()
+    return case
+
+
+def test_the_submission_stores_numbers_and_confirms_the_case_before_its_run(
+    world, queued, django_capture_on_commit_callbacks
+):
+    user = world["citizen.wang"]
+    with django_capture_on_commit_callbacks() as callbacks:
+        case = submit(user, PASSPORT)
+    case.refresh_from_db()
+    assert (case.run_queued, case.instance_id) == (True, None)
+    assert case.number.startswith("310000-GA-") and case.status == "submitted"
+    assert Notification.objects.filter(recipient=user, kind="case_submitted").count() == 1
+    assert AuditEvent.objects.filter(action="cases.case_submitted").count() == 1
+    assert not AuditEvent.objects.filter(action="workflow.instance_started").exists()
+    assert not WorkTask.objects.exists()
+    # After commit, the message starts the run (tasks run inline in the tests).
+    for callback in callbacks:
+        callback()
+    case.refresh_from_db()
+    assert case.run_queued is False and case.instance_id is not None
+    assert open_task(case, "Task_accept").department.code == "310000-GA"
+    started = AuditEvent.objects.get(action="workflow.instance_started")
+    assert started.actor_id == user.pk
+
+
+def test_a_queued_life_event_ends_as_a_filed_one_with_clocks_from_submission(
+    world, queued, django_capture_on_commit_callbacks, settings
+):
+    moment = at("2026-03-02", 10)
+    with travel(moment), django_capture_on_commit_callbacks() as callbacks:
+        parent = submit(world["citizen.wang"], "newborn")
+    assert not ProcessInstance.objects.exists()
+    with travel(moment + timedelta(hours=1)):
+        for callback in callbacks:
+            callback()
+    queued_parent = _started(parent)
+    settings.FILING_QUEUED = False
+    with travel(moment):
+        inline_parent = submit(world["citizen.chen"], "newborn")
+
+    def shape(parent: Case) -> tuple[Any, ...]:
+        children = list(parent.children.order_by("pk"))
+        return (
+            {child.instance_id for child in children} == {parent.instance_id},
+            sorted(t.bpmn_id for t in WorkTask.objects.filter(instance=parent.instance)),
+            [clock_of(c).started_at for c in [parent, *children]],
+            [clock_of(c).due_at for c in [parent, *children]],
+        )
+
+    assert queued_parent.run_queued is False
+    assert shape(queued_parent) == shape(inline_parent)
+    # The clocks ran from the submission, not from the worker's start an hour later.
+    assert shape(queued_parent)[2][0] == moment
+
+
+def test_a_run_starts_once_however_often_it_is_asked(world, queued):
+    case = submit(world["citizen.wang"], PASSPORT)
+    assert filing.start_queued_run(case.pk) is True
+    assert filing.start_queued_run(case.pk) is False
+    assert ProcessInstance.objects.count() == 1
+    assert _started(case).instance == ProcessInstance.objects.get()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_message_and_the_catch_up_at_once_start_one_run(world, queued):
+    with mock.patch.object(filing, "_enqueue_start"):  # committed: no inline start here
+        case = submit(world["citizen.wang"], PASSPORT)
+    results: list[bool] = []
+
+    def start() -> None:
+        try:
+            results.append(filing.start_queued_run(case.pk))
+        finally:
+            connection.close()
+
+    run_all([threading.Thread(target=start) for _ in range(3)])
+    assert sorted(results) == [False, False, True]
+    assert ProcessInstance.objects.count() == 1
+    assert WorkTask.objects.filter(bpmn_id="Task_accept").count() == 1
+
+
+def test_the_catch_up_starts_what_a_lost_message_left_after_a_grace(world, queued):
+    moment = at("2026-03-02", 10)
+    with travel(moment):
+        lost = submit(world["citizen.wang"], PASSPORT)  # its message never came
+    early = filing.start_overdue_runs(moment + filing.QUEUE_GRACE - timedelta(seconds=1))
+    assert (early.started, _started(lost).run_queued) == (0, True)
+    report = filing.start_overdue_runs(moment + filing.QUEUE_GRACE)
+    assert (report.started, report.problems) == (1, [])
+    assert _started(lost).instance_id is not None
+
+
+def test_a_run_that_cannot_start_stays_queued_and_the_others_go_on(world, queued):
+    moment = at("2026-03-02", 10)
+    with travel(moment):
+        broken = submit(world["citizen.wang"], PASSPORT)
+        fine = submit(world["citizen.chen"], PASSPORT)
+    with start_fails_for(broken):
+        report = filing.start_overdue_runs(moment + timedelta(minutes=5))
+    assert report.started == 1
+    assert report.problems == [f"case {broken.pk}: RuntimeError('engine down')"]
+    assert (_started(broken).run_queued, _started(broken).instance_id) == (True, None)
+    assert _started(fine).instance_id is not None
+    # Nothing of the failed start was kept: its transaction rolled back whole.
+    assert ProcessInstance.objects.count() == 1
+
+
+def test_inline_filing_queues_nothing(world):
+    case = submit(world["citizen.wang"], PASSPORT)
+    assert (case.run_queued, case.instance_id is not None) == (False, True)
+    assert filing.start_overdue_runs(case.created_at + timedelta(hours=1)).started == 0
