@@ -3,6 +3,8 @@ import json
 from stdnum.cn import ric
 
 from onewindow.cases import bench
+from onewindow.cases.models import Case
+from onewindow.cases.tests.conftest import PASSPORT, submit
 
 
 def test_a_submission_must_answer_201_with_a_case_number_and_its_status() -> None:
@@ -47,6 +49,20 @@ def test_the_production_profile_environment_never_runs_tasks_inline(tmp_path) ->
     )
     env = bench.environment(options, str(tmp_path))
     assert env["ONEWINDOW_TASKS_EAGER"] == "false"
+    assert env["ONEWINDOW_FILING_QUEUED"] == "true"
+    inline = bench.environment(options, str(tmp_path), queued=False)
+    differing = {name for name in env if inline[name] != env[name]}
+    assert differing == {"ONEWINDOW_FILING_QUEUED", "ONEWINDOW_SECRET_KEY"}
     assert env["ONEWINDOW_DATABASE_URL"].startswith("postgres://")
     assert env["DJANGO_SETTINGS_MODULE"] == "onewindow.bench_settings"
     assert env["ONEWINDOW_DEBUG"] == "false"
+
+
+def test_the_worker_phase_starts_every_queued_run(world, settings) -> None:
+    settings.FILING_QUEUED = True
+    queued = [submit(world[name], PASSPORT) for name in ("citizen.wang", "citizen.chen")]
+    drained = bench.start_queued_runs()
+    assert drained.runs == 2 and drained.seconds > 0
+    assert drained.per_second == drained.runs / drained.seconds
+    assert not Case.objects.filter(run_queued=True).exists()
+    assert all(Case.objects.get(pk=c.pk).instance_id for c in queued)
