@@ -30,7 +30,6 @@ from onewindow.cases.schemas import (
 )
 from onewindow.core.errors import InvalidInput, NotFound
 from onewindow.forms.attachments import store_attachment
-from onewindow.identity.models import LegalPerson
 from onewindow.workflow import services as workflow_services
 from onewindow.workflow.models import Clock, WorkTask
 
@@ -173,18 +172,12 @@ def submit_case(
     payload: CaseIn,
     idempotency_key: str = Header(default="", alias="Idempotency-Key"),
 ) -> Status[CaseOut]:
-    company = None
-    if payload.company:
-        company = LegalPerson.objects.filter(uscc=payload.company.upper()).first()
-        if company is None:
-            message = _("No such company.")
-            raise InvalidInput(message, fields={"company": [message]})
     case, filed = filing.submit_case(
         applicant=request.user,  # type: ignore[arg-type]
         service=payload.service,
         data=payload.data,
         idempotency_key=idempotency_key,
-        company=company,
+        company=payload.company,
         language=get_language(),
         request=request,
     )

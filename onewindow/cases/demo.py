@@ -265,7 +265,7 @@ def load_demo_cases() -> int:
             service=service,
             data=data,
             idempotency_key=key,
-            company=company if service.startswith("310000-SJ") else None,
+            company=company.uscc if company and service.startswith("310000-SJ") else "",
         )
         if filed is not None:
             created += 1

@@ -147,15 +147,15 @@ def submit_case(
     service: str,
     data: Mapping[str, Any],
     idempotency_key: str = "",
-    company: LegalPerson | None = None,
+    company: str = "",
     language: str | None = None,
     request: HttpRequest | None = None,
 ) -> tuple[Case, Filed | None]:
-    """File an application; returns the case and, when it is new, what the submission
-    wrote. A retry with the same idempotency key returns the first attempt's case and
-    None."""
-    if not permissions.can_apply_for(applicant, company):
-        raise Forbidden(_("You may not apply for this company."))
+    """File an application, for the applicant or, given its unified social credit code,
+    for a company the applicant is an agent of; returns the case and, when it is new,
+    what the submission wrote. A retry with the same idempotency key returns the first
+    attempt's case and None."""
+    legal_person = applying_company(applicant, company)
     key = idempotency_key.strip()[:100]
     if key:
         existing = Case.objects.filter(applicant=applicant, idempotency_key=key).first()
@@ -167,9 +167,11 @@ def submit_case(
         version = None
     try:
         if version is not None:
-            filed = _submit_item(applicant, version, data, key, company, language, request)
+            filed = _submit_item(applicant, version, data, key, legal_person, language, request)
         else:
-            filed = _submit_life_event(applicant, service, data, key, company, language, request)
+            filed = _submit_life_event(
+                applicant, service, data, key, legal_person, language, request
+            )
     except IntegrityError:
         # A concurrent retry with the same key committed first.
         existing = Case.objects.filter(applicant=applicant, idempotency_key=key).first()
@@ -177,6 +179,19 @@ def submit_case(
             return existing, None
         raise
     return filed.case, filed
+
+
+def applying_company(applicant: User, uscc: str) -> LegalPerson | None:
+    """The company of that code, which the applicant must represent; None for none."""
+    company = None
+    if uscc.strip():
+        company = LegalPerson.objects.filter(uscc=uscc.strip().upper()).first()
+        if company is None:
+            message = _("No such company.")
+            raise InvalidInput(message, code="unknown_company", fields={"company": [message]})
+    if not permissions.can_apply_for(applicant, company):
+        raise Forbidden(_("You may not apply for this company."))
+    return company
 
 
 def _new_case(

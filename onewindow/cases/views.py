@@ -24,6 +24,7 @@ from onewindow.cases.choices import CaseStatus
 from onewindow.cases.models import Case, CaseEvent, Extension, SupplementRequest
 from onewindow.cases.presenters import ClockView, clock_view
 from onewindow.catalog import queries as catalog_queries
+from onewindow.catalog.choices import Audience
 from onewindow.catalog.models import LifeEvent
 from onewindow.core.errors import InvalidInput, NotFound, ServiceError
 from onewindow.forms import queries as forms_queries
@@ -76,11 +77,18 @@ def application_page(
     definition: Any,
     template: str,
     context: dict[str, Any],
+    audience: str = Audience.PERSON,
 ) -> HttpResponse:
     """The application form of an item or a life event: GET shows it (with the draft
     kept last time); POST stores the uploads, then either keeps a draft ("save and
-    continue later") or files the case and redirects to its receipt."""
+    continue later") or files the case and redirects to its receipt. A company's agent
+    chooses whether to apply for themself or for a company they represent (for a
+    service for companies, their first company is chosen to begin with)."""
     user = _current_user(request)
+    companies = list(user.companies.order_by("name"))
+    company = request.POST.get("company", "").strip()
+    if request.method != "POST" and companies and audience == Audience.COMPANY:
+        company = companies[0].uscc
     errors: dict[str, list[Any]] = {}
     kept = _kept_attachments(request, user, definition)
     draft_context = f"apply:{service}"
@@ -123,6 +131,7 @@ def application_page(
                         "attachments": {slot: a.pk for slot, a in kept.items()},
                     },
                     idempotency_key=key,
+                    company=company,
                     language=get_language(),
                     request=request,
                 )
@@ -157,6 +166,9 @@ def application_page(
             "idempotency_key": uuid.uuid4().hex,
             "kept": [(f"{KEEP_PREFIX}{slot}", a.pk) for slot, a in kept.items()],
             "draft": draft,
+            "companies": companies,
+            "chosen_company": company,
+            "company_errors": errors.get("company", []),
         },
         status=422 if errors else 200,
     )
@@ -209,6 +221,7 @@ def apply_event(request: HttpRequest, code: str) -> HttpResponse:
         definition=definition,
         template="cases/apply_event.html",
         context=context,
+        audience=event.audience,
     )
 
 

@@ -357,6 +357,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         definition=version.form,
         template="catalog/apply.html",
         context=context,
+        audience=version.audience,
     )
 
 

@@ -86,7 +86,10 @@ def answers(user: User, service: str, *, attach: bool = True, **changes: Any) ->
 def submit(user: User, service: str, **changes: Any) -> Case:
     company = LegalPerson.objects.filter(agents=user).first() if service == COMPANY else None
     case, _new = filing.submit_case(
-        applicant=user, service=service, data=answers(user, service, **changes), company=company
+        applicant=user,
+        service=service,
+        data=answers(user, service, **changes),
+        company=company.uscc if company else "",
     )
     return case
 

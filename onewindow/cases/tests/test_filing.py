@@ -1,16 +1,16 @@
-"""Filing an application: numbers, idempotency, validation, version pinning."""
+"""Filing an application: numbers, idempotency, validation, version pinning, companies."""
 
 import threading
 
 import pytest
 from django.db import connection
 
-from onewindow.cases import filing
+from onewindow.cases import filing, queries
 from onewindow.cases.models import Case
-from onewindow.cases.tests.conftest import PASSPORT, answers, submit
+from onewindow.cases.tests.conftest import COMPANY, PASSPORT, answers, submit
 from onewindow.conftest import make_user, run_all
-from onewindow.core.errors import InvalidInput
-from onewindow.identity.models import User
+from onewindow.core.errors import Forbidden, InvalidInput
+from onewindow.identity.models import LegalPerson, User
 from onewindow.identity.roles import Role
 
 
@@ -118,3 +118,41 @@ def test_case_numbers_are_given_last_and_in_order(world):
     prefix, _, sequence = first.number.rpartition("-")
     assert second.number == f"{prefix}-{int(sequence) + 1:04d}"
     assert not Case.objects.filter(number__startswith="pending-").exists()
+
+
+def test_an_agent_files_for_the_company_by_its_code_and_its_agents_see_the_case(world):
+    agent = world["agent.li"]
+    company = LegalPerson.objects.get(agents=agent)
+    colleague = make_user()
+    company.agents.add(colleague)
+    case, _new = filing.submit_case(
+        applicant=agent,
+        service=COMPANY,
+        data=answers(agent, COMPANY),
+        company=f" {company.uscc.lower()} ",
+    )
+    assert case.company == company
+    assert list(queries.my_cases(colleague)) == [case]
+
+
+def test_an_unknown_company_is_a_field_error_and_saves_nothing(world):
+    agent = world["agent.li"]
+    with pytest.raises(InvalidInput) as caught:
+        filing.submit_case(
+            applicant=agent, service=COMPANY, data=answers(agent, COMPANY), company="9" * 18
+        )
+    assert caught.value.code == "unknown_company" and "company" in caught.value.fields
+    assert not Case.objects.exists()
+
+
+def test_no_one_files_for_a_company_they_do_not_represent(world):
+    citizen = world["citizen.wang"]
+    company = LegalPerson.objects.get(agents=world["agent.li"])
+    with pytest.raises(Forbidden):
+        filing.submit_case(
+            applicant=citizen,
+            service=PASSPORT,
+            data=answers(citizen, PASSPORT),
+            company=company.uscc,
+        )
+    assert not Case.objects.exists()

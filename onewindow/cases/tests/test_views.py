@@ -14,11 +14,18 @@ from django.utils import translation
 from onewindow.audit.models import AuditEvent
 from onewindow.cases.choices import CaseStatus
 from onewindow.cases.models import Case
-from onewindow.cases.tests.conftest import ADOPTION, PASSPORT, answers, open_task, submit
+from onewindow.cases.tests.conftest import (
+    ADOPTION,
+    COMPANY,
+    PASSPORT,
+    answers,
+    open_task,
+    submit,
+)
 from onewindow.conftest import PASSWORD, make_user, otp_for
 from onewindow.forms.models import Attachment
 from onewindow.forms.tests.files import PDF, PNG
-from onewindow.identity.models import Department, User
+from onewindow.identity.models import Department, LegalPerson, User
 from onewindow.identity.permissions import is_officer
 from onewindow.identity.roles import Role
 
@@ -251,3 +258,55 @@ def test_life_event_page_links_to_its_one_application(client, db):
     catalog_services.seed_life_events(EVENTS)
     html = client.get("/services/events/newborn/").content.decode()
     assert 'href="/cases/events/newborn/apply/"' in html
+
+
+COMPANY_APPLY = f"/services/items/{COMPANY}/apply/"
+
+
+def _agent_of_the_demo_company() -> tuple[User, LegalPerson]:
+    company = LegalPerson.objects.get(agents__username="agent.li")
+    agent = make_user()
+    company.agents.add(agent)
+    return agent, company
+
+
+def _as_page_posts(user: User, service: str, **extra: str) -> dict[str, Any]:
+    """Valid answers with the materials uploaded before (kept, as after a re-render)."""
+    data = answers(user, service)
+    kept = {f"kept-{slot}": str(pk) for slot, pk in data.pop("attachments").items()}
+    return {**as_post(data), **kept, **extra}
+
+
+def test_an_agent_chooses_to_apply_for_their_company_or_for_themself(people):
+    agent, company = _agent_of_the_demo_company()
+    client = logged_in(agent)
+    for_companies = client.get(COMPANY_APPLY).content.decode()
+    assert "<legend>Apply as</legend>" in for_companies
+    checked = re.search(
+        r'<input type="radio" name="company" id="[^"]+" value="([^"]*)" checked>', for_companies
+    )
+    assert checked and checked.group(1) == company.uscc
+    assert (
+        f'<label for="apply-as-{company.uscc}">For {company.name_en or company.name}'
+        in for_companies
+    )
+    for_people = client.get(APPLY).content.decode()
+    assert 'id="apply-as-self" value="" checked' in for_people
+    # Someone who represents no company is not asked.
+    assert "Apply as" not in logged_in(people["applicant"]).get(APPLY).content.decode()
+
+    response = client.post(COMPANY_APPLY, _as_page_posts(agent, COMPANY, company=company.uscc))
+    assert response.status_code == 302, response.content.decode()
+    assert Case.objects.get(applicant=agent).company == company
+
+
+def test_a_company_the_agent_does_not_represent_is_refused_and_nothing_is_filed(people):
+    agent, _company = _agent_of_the_demo_company()
+    stranger = LegalPerson.objects.create(
+        uscc="91310000MA1FL8TQ3K", name="别家公司", legal_representative="某人"
+    )
+    posted = _as_page_posts(agent, COMPANY, company=stranger.uscc)
+    response = logged_in(agent).post(COMPANY_APPLY, posted)
+    assert response.status_code == 422
+    assert "You may not apply for this company." in response.content.decode()
+    assert not Case.objects.exists()
