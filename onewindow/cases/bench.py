@@ -30,7 +30,7 @@ from typing import Any
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.cn import ric
 
-from onewindow.cases import demo, filing, queries
+from onewindow.cases import demo, filing, queries, starting
 from onewindow.cases.models import Case
 from onewindow.catalog.demo import load_demo_catalog
 from onewindow.core import loadgen
@@ -147,7 +147,7 @@ def start_queued_runs() -> Drained:
     queued = Case.objects.filter(run_queued=True).order_by("pk").values_list("pk", flat=True)
     ids = list(queued)
     started = time.perf_counter()
-    runs = sum(filing.start_queued_run(case_id) for case_id in ids)
+    runs = sum(starting.start_queued_run(case_id) for case_id in ids)
     return Drained(runs, time.perf_counter() - started)
 
 

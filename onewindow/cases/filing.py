@@ -1,25 +1,24 @@
 """Filing an application: a case (or a life event's parent case and one child per item),
-numbered, its process started, the applicant told, in one transaction with its audit
-records (appended last, ADR 0019); the email leaves after commit. With FILING_QUEUED
-(ADR 0021) the run starts in a worker instead, in its own transaction."""
+numbered, its process started (``starting``: with FILING_QUEUED, in a worker after
+commit), the applicant told, in one transaction with its audit records (appended last,
+ADR 0019); the email leaves after commit."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
-from functools import partial
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.audit.services import atomic_audit_last, record_event
-from onewindow.cases import notifications, permissions, timeliness
+from onewindow.cases import notifications, permissions, starting
 from onewindow.cases.choices import SUBMITTED
 from onewindow.cases.models import Case, CaseCounter, CaseEvent
 from onewindow.catalog import queries as catalog_queries
@@ -30,20 +29,6 @@ from onewindow.forms.merge import MergedForm, merge_definitions, split_merged_da
 from onewindow.forms.models import Attachment, FormDefinition
 from onewindow.forms.validation import validate_data
 from onewindow.identity.models import Department, LegalPerson, User
-from onewindow.workflow import services as workflow_services
-from onewindow.workflow.models import ProcessDefinition
-
-MAX_FACT_CHARS = 200
-# A queued run's message has this long before the minute's catch-up starts it itself.
-QUEUE_GRACE = timedelta(seconds=30)
-CATCH_UP = 500  # runs started per catch-up pass at most (the next pass does the rest)
-
-
-@dataclass
-class StartReport:
-    started: int = 0
-    problems: list[str] = field(default_factory=list)
-
 
 # --- numbering --------------------------------------------------------------------
 
@@ -72,18 +57,6 @@ def next_number(department: Department, day: date) -> str:
 def _invalid_service() -> InvalidInput:
     message = _("This service cannot be applied for online.")
     return InvalidInput(message, code="unknown_service", fields={"service": [message]})
-
-
-def process_facts(data: Mapping[str, Any], service: str) -> dict[str, Any]:
-    """The small, plain answers a process's conditions may test; documents stay here."""
-    facts: dict[str, Any] = {
-        name: value
-        for name, value in data.items()
-        if isinstance(value, bool | int | float)
-        or (isinstance(value, str) and len(value) <= MAX_FACT_CHARS)
-    }
-    facts["service"] = service
-    return facts
 
 
 def _attachments(applicant: Any, form: FormDefinition | MergedForm, given: Any) -> list[Attachment]:
@@ -165,13 +138,12 @@ def submit_case(
         version = catalog_queries.application_version(service)
     except ServiceItemVersion.DoesNotExist:
         version = None
+    application = _Application(applicant, data, key, legal_person, language, request)
     try:
         if version is not None:
-            filed = _submit_item(applicant, version, data, key, legal_person, language, request)
+            filed = _submit_item(application, version)
         else:
-            filed = _submit_life_event(
-                applicant, service, data, key, legal_person, language, request
-            )
+            filed = _submit_life_event(application, service)
     except IntegrityError:
         # A concurrent retry with the same key committed first.
         existing = Case.objects.filter(applicant=applicant, idempotency_key=key).first()
@@ -231,93 +203,84 @@ def _new_case(
     return Filed(case, event)
 
 
-def _submit_item(
-    applicant: User,
-    version: Any,
-    data: Mapping[str, Any],
-    key: str,
-    company: LegalPerson | None,
-    language: str | None,
-    request: HttpRequest | None,
-) -> Filed:
+@dataclass(frozen=True)
+class _Application:
+    """What a submission brings, whichever kind of service it is for."""
+
+    applicant: User
+    data: Mapping[str, Any]
+    key: str
+    company: LegalPerson | None
+    language: str | None
+    request: HttpRequest | None
+
+    def validated(
+        self, form: FormDefinition | MergedForm
+    ) -> tuple[dict[str, Any], list[Attachment]]:
+        """The cleaned answers and the attachments they refer to (or InvalidInput)."""
+        answers = dict(self.data)
+        given = answers.pop("attachments", None)
+        cleaned = validate_data(form, answers, self.language)
+        return cleaned, _attachments(self.applicant, form, given)
+
+
+def _submit_item(application: _Application, version: Any) -> Filed:
     form, process = version.form, version.process
     if form is None or process is None:
         raise _invalid_service()
-    answers = dict(data)
-    given = answers.pop("attachments", None)
-    cleaned = validate_data(form, answers, language)
-    attachments = _attachments(applicant, form, given)
+    cleaned, attachments = application.validated(form)
     with atomic_audit_last():
         filed = _new_case(
-            applicant=applicant,
-            company=company,
+            applicant=application.applicant,
+            company=application.company,
             department=version.item.department,
             service_code=version.item.code,
             service_name=version.name,
             form=form,
             data=cleaned,
-            key=key,
+            key=application.key,
             item_version=version,
         )
-        case = filed.case
-        _attach(case, attachments)
-        _start_or_queue(case, [], applicant, request)
-        _number(case)
-        _audit_submitted(case, applicant, request)
-        notifications.tell_applicant(
-            case,
-            "case_submitted",
-            dedupe_key=f"case:{case.pk}:submitted",
-            service=case.service_name,
-        )
+        _attach(filed.case, attachments)
+        starting.start_or_queue(filed.case, [], application.applicant, application.request)
+        _confirm(application, filed.case, [])
     return replace(filed, attachments=tuple(a.pk for a in attachments))
 
 
-def _submit_life_event(
-    applicant: User,
-    code: str,
-    data: Mapping[str, Any],
-    key: str,
-    company: LegalPerson | None,
-    language: str | None,
-    request: HttpRequest | None,
-) -> Filed:
+def _submit_life_event(application: _Application, code: str) -> Filed:
     try:
         event = catalog_queries.life_event(code)
     except LifeEvent.DoesNotExist:
         raise _invalid_service() from None
-    # (version, form, process) of each item that takes online applications.
-    parts: list[tuple[Any, FormDefinition, ProcessDefinition]] = []
+    # (version, form) of each item that takes online applications.
+    parts: list[tuple[Any, FormDefinition]] = []
     for step in sorted(event.steps.all(), key=lambda s: s.order):
         version = step.item.published
         if version is not None and version.form is not None and version.process is not None:
-            parts.append((version, version.form, version.process))
+            parts.append((version, version.form))
     if not parts:
         raise _invalid_service()
-    forms = [form for _version, form, _process in parts]
+    forms = [form for _version, form in parts]
     merged = merge_definitions(forms, title=event.name, title_en=event.name_en)
-    answers = dict(data)
-    given = answers.pop("attachments", None)
-    cleaned = validate_data(merged, answers, language)
-    attachments = _attachments(applicant, merged, given)
+    cleaned, attachments = application.validated(merged)
     split = split_merged_data(merged, cleaned)
     with atomic_audit_last():
         filed = _new_case(
-            applicant=applicant,
-            company=company,
+            applicant=application.applicant,
+            company=application.company,
             department=parts[0][0].item.department,
             service_code=event.code,
             service_name=event.name,
             form=None,
             data=cleaned,
-            key=key,
+            key=application.key,
         )
         parent = filed.case
         _attach(parent, attachments)
         filed_children = [
             _new_case(
-                applicant=applicant,
-                company=company,
+                applicant=application.applicant,
+                company=application.company,
                 department=version.item.department,
                 service_code=version.item.code,
                 service_name=version.name,
@@ -326,18 +289,11 @@ def _submit_life_event(
                 parent=parent,
                 item_version=version,
             )
-            for version, form, _process in parts
+            for version, form in parts
         ]
         children = [child.case for child in filed_children]
-        _start_or_queue(parent, children, applicant, request)
-        _number(parent, *children)
-        _audit_submitted(parent, applicant, request, children=[c.number for c in children])
-        notifications.tell_applicant(
-            parent,
-            "case_submitted",
-            dedupe_key=f"case:{parent.pk}:submitted",
-            service=parent.service_name,
-        )
+        starting.start_or_queue(parent, children, application.applicant, application.request)
+        _confirm(application, parent, children)
     return replace(
         filed,
         attachments=tuple(a.pk for a in attachments),
@@ -345,102 +301,23 @@ def _submit_life_event(
     )
 
 
-# --- starting the run -------------------------------------------------------------
-
-
-def _start_or_queue(
-    parent: Case, children: Sequence[Case], applicant: User, request: HttpRequest | None
-) -> None:
-    """Start the new case's run now, or (FILING_QUEUED, ADR 0021) after commit in a
-    worker: the parent was stored queued (``_new_case``)."""
-    if parent.run_queued:
-        transaction.on_commit(partial(_enqueue_start, parent.pk), robust=True)
-    else:
-        _start_runs(parent, children, applicant, request)
-
-
-def _enqueue_start(case_id: int) -> None:
-    from onewindow.cases.tasks import start_run
-
-    start_run.delay(case_id)
-
-
-def _start_runs(
-    parent: Case, children: Sequence[Case], applicant: User, request: HttpRequest | None
-) -> None:
-    """Start the run of a case (a life event's: one run the children share when all
-    its items have one process, else one per child) from the versions and answers it
-    was filed with; where the process has no acceptance step, the clocks start at
-    submission."""
-    if not children:
-        _start(parent, _process_of(parent), parent.data, applicant, request)
-    elif len({_process_of(child) for child in children}) == 1:
-        # Each child follows its department's task in the shared run.
-        _start(parent, _process_of(children[0]), parent.data, applicant, request)
-        Case.objects.filter(parent=parent).update(instance=parent.instance)
-        for child in children:
-            child.instance = parent.instance
-    else:
-        for child in children:
-            _start(child, _process_of(child), child.data, applicant, request)
-    one_case_per_run = {case.instance_id: case for case in [parent, *children] if case.instance_id}
-    if any(timeliness.accepted_without_a_step(case) for case in one_case_per_run.values()):
-        timeliness.start([*children, parent], parent.created_at)
-
-
-def _process_of(case: Case) -> ProcessDefinition | None:
-    return case.item_version.process if case.item_version else None
-
-
-def start_queued_run(case_id: int) -> bool:
-    """Start the run of a case filed queued; False when there is none to start (started
-    already: a redelivered message, the catch-up and the message at once)."""
-    with atomic_audit_last():
-        case = (
-            Case.objects.select_for_update(of=("self",))
-            .select_related("applicant", "item_version__process")
-            .filter(pk=case_id, run_queued=True)
-            .first()
-        )
-        if case is None:
-            return False
-        children = list(case.children.select_related("item_version__process").order_by("pk"))
-        _start_runs(case, children, case.applicant, None)
-        case.run_queued = False
-        case.save(update_fields=["run_queued"])
-    return True
-
-
-def start_overdue_runs(now: datetime | None = None) -> StartReport:
-    """Start the queued runs whose message was lost or failed (the minute's catch-up):
-    those queued for longer than ``QUEUE_GRACE``. A case whose run cannot start is
-    reported and left queued for the next pass; the others go on."""
-    before = (now or timezone.now()) - QUEUE_GRACE
-    report = StartReport()
-    queued = Case.objects.filter(run_queued=True, created_at__lte=before)
-    for case_id in queued.order_by("created_at", "pk").values_list("pk", flat=True)[:CATCH_UP]:
-        try:
-            report.started += start_queued_run(case_id)
-        except Exception as error:  # one bad case must not stop the rest
-            report.problems.append(f"case {case_id}: {error!r}")
-    return report
-
-
-def _start(
-    case: Case,
-    process: ProcessDefinition | None,
-    data: Mapping[str, Any],
-    applicant: User,
-    request: HttpRequest | None,
-) -> None:
-    assert process is not None  # filing refuses an item without one (_invalid_service)
-    case.instance = workflow_services.start_instance(
-        definition=process,
-        data=process_facts(data, case.service_code),
-        actor=applicant,
-        request=request,
+def _confirm(application: _Application, parent: Case, children: list[Case]) -> None:
+    """Number the new cases, audit the submission and tell the applicant."""
+    _number(parent, *children)
+    detail = {"children": [c.number for c in children]} if children else {}
+    record_event(
+        actor=application.applicant,
+        action="cases.case_submitted",
+        target=parent,
+        detail={"number": parent.number, "service": parent.service_code, **detail},
+        request=application.request,
     )
-    case.save(update_fields=["instance"])
+    notifications.tell_applicant(
+        parent,
+        "case_submitted",
+        dedupe_key=f"case:{parent.pk}:submitted",
+        service=parent.service_name,
+    )
 
 
 def _number(*cases: Case) -> None:
@@ -451,15 +328,3 @@ def _number(*cases: Case) -> None:
     for case in cases:
         case.number = next_number(case.department, timezone.localdate(case.created_at))
         case.save(update_fields=["number"])
-
-
-def _audit_submitted(
-    case: Case, applicant: User, request: HttpRequest | None, **detail: Any
-) -> None:
-    record_event(
-        actor=applicant,
-        action="cases.case_submitted",
-        target=case,
-        detail={"number": case.number, "service": case.service_code, **detail},
-        request=request,
-    )

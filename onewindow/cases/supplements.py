@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.audit.models import Outcome as AuditOutcome
 from onewindow.audit.services import record_event
-from onewindow.cases import alerts, filing, notifications, permissions, timeliness
+from onewindow.cases import alerts, notifications, permissions, starting, timeliness
 from onewindow.cases.choices import (
     FINAL_STATUSES,
     MAX_SUPPLEMENT_ITEMS,
@@ -177,8 +177,8 @@ def _correct_process_data(
     gateway or rule tests are those the applicant corrected, not those first given."""
     if case.instance_id is None:
         return
-    before = filing.process_facts(case.data, case.service_code)
-    after = filing.process_facts(cleaned, case.service_code)
+    before = starting.process_facts(case.data, case.service_code)
+    after = starting.process_facts(cleaned, case.service_code)
     changes = {name: value for name, value in after.items() if before.get(name) != value}
     if changes:
         workflow_services.update_data(

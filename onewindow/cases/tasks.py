@@ -14,7 +14,7 @@ logger = logging.getLogger(__name__)
 def start_run(case_id: int) -> bool:
     """Start the run of one case filed queued (sent when its submission commits).
     A failure leaves the case queued; the minute's catch-up tries again."""
-    from onewindow.cases.filing import start_queued_run
+    from onewindow.cases.starting import start_queued_run
 
     return start_queued_run(case_id)
 
@@ -22,7 +22,7 @@ def start_run(case_id: int) -> bool:
 @shared_task(name="onewindow.cases.start_overdue_runs")
 def start_overdue_runs() -> int:
     """Every minute from beat: the queued runs whose message was lost or failed."""
-    from onewindow.cases.filing import start_overdue_runs as catch_up
+    from onewindow.cases.starting import start_overdue_runs as catch_up
 
     report = catch_up()
     for problem in report.problems:

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from onewindow.cases import demo, filing
+from onewindow.cases import demo, filing, starting
 from onewindow.cases.models import Case
 from onewindow.catalog import demo as catalog_demo
 from onewindow.catalog import services as catalog_services
@@ -97,14 +97,14 @@ def submit(user: User, service: str, **changes: Any) -> Case:
 @contextmanager
 def start_fails_for(case: Case) -> Iterator[None]:
     """Starting ``case``'s queued run raises (its engine down); other cases start."""
-    real = filing._start_runs
+    real = starting._start_runs
 
     def start(parent: Case, *args: Any) -> None:
         if parent.pk == case.pk:
             raise RuntimeError("engine down")
         real(parent, *args)
 
-    with mock.patch.object(filing, "_start_runs", start):
+    with mock.patch.object(starting, "_start_runs", start):
         yield
 
 

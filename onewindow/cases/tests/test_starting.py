@@ -1,6 +1,6 @@
-"""Filing with the run started in a worker (FILING_QUEUED, ADR 0021): the submission
-numbers, stores and confirms the case; the run starts after commit, exactly once,
-and the minute's catch-up starts what a lost message left."""
+"""Starting a case's run (cases/starting.py). Filing queued (FILING_QUEUED, ADR 0021):
+the submission numbers, stores and confirms the case; the run starts after commit,
+exactly once, and the minute's catch-up starts what a lost message left."""
 
 import threading
 from datetime import timedelta
@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 
 from onewindow.audit.models import AuditEvent
-from onewindow.cases import filing
+from onewindow.cases import starting
 from onewindow.cases.models import Case
 from onewindow.cases.tests.conftest import PASSPORT, open_task, start_fails_for, submit
 from onewindow.cases.tests.timekit import at, clock_of, travel
@@ -85,21 +85,21 @@ def test_a_queued_life_event_ends_as_a_filed_one_with_clocks_from_submission(
 
 def test_a_run_starts_once_however_often_it_is_asked(world, queued):
     case = submit(world["citizen.wang"], PASSPORT)
-    assert filing.start_queued_run(case.pk) is True
-    assert filing.start_queued_run(case.pk) is False
+    assert starting.start_queued_run(case.pk) is True
+    assert starting.start_queued_run(case.pk) is False
     assert ProcessInstance.objects.count() == 1
     assert _started(case).instance == ProcessInstance.objects.get()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_message_and_the_catch_up_at_once_start_one_run(world, queued):
-    with mock.patch.object(filing, "_enqueue_start"):  # committed: no inline start here
+    with mock.patch.object(starting, "_enqueue_start"):  # committed: no inline start here
         case = submit(world["citizen.wang"], PASSPORT)
     results: list[bool] = []
 
     def start() -> None:
         try:
-            results.append(filing.start_queued_run(case.pk))
+            results.append(starting.start_queued_run(case.pk))
         finally:
             connection.close()
 
@@ -113,9 +113,9 @@ def test_the_catch_up_starts_what_a_lost_message_left_after_a_grace(world, queue
     moment = at("2026-03-02", 10)
     with travel(moment):
         lost = submit(world["citizen.wang"], PASSPORT)  # its message never came
-    early = filing.start_overdue_runs(moment + filing.QUEUE_GRACE - timedelta(seconds=1))
+    early = starting.start_overdue_runs(moment + starting.QUEUE_GRACE - timedelta(seconds=1))
     assert (early.started, _started(lost).run_queued) == (0, True)
-    report = filing.start_overdue_runs(moment + filing.QUEUE_GRACE)
+    report = starting.start_overdue_runs(moment + starting.QUEUE_GRACE)
     assert (report.started, report.problems) == (1, [])
     assert _started(lost).instance_id is not None
 
@@ -126,7 +126,7 @@ def test_a_run_that_cannot_start_stays_queued_and_the_others_go_on(world, queued
         broken = submit(world["citizen.wang"], PASSPORT)
         fine = submit(world["citizen.chen"], PASSPORT)
     with start_fails_for(broken):
-        report = filing.start_overdue_runs(moment + timedelta(minutes=5))
+        report = starting.start_overdue_runs(moment + timedelta(minutes=5))
     assert report.started == 1
     assert report.problems == [f"case {broken.pk}: RuntimeError('engine down')"]
     assert (_started(broken).run_queued, _started(broken).instance_id) == (True, None)
@@ -138,4 +138,4 @@ def test_a_run_that_cannot_start_stays_queued_and_the_others_go_on(world, queued
 def test_inline_filing_queues_nothing(world):
     case = submit(world["citizen.wang"], PASSPORT)
     assert (case.run_queued, case.instance_id is not None) == (False, True)
-    assert filing.start_overdue_runs(case.created_at + timedelta(hours=1)).started == 0
+    assert starting.start_overdue_runs(case.created_at + timedelta(hours=1)).started == 0

@@ -1,0 +1,140 @@
+"""Starting a new case's run: in the submission's transaction, or (FILING_QUEUED,
+ADR 0021) after commit in a worker, in a transaction of its own, exactly once; the
+minute's catch-up starts what a lost message left."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from onewindow.audit.services import atomic_audit_last
+from onewindow.cases import timeliness
+from onewindow.cases.models import Case
+from onewindow.identity.models import User
+from onewindow.workflow import services as workflow_services
+from onewindow.workflow.models import ProcessDefinition
+
+MAX_FACT_CHARS = 200
+# A queued run's message has this long before the minute's catch-up starts it itself.
+QUEUE_GRACE = timedelta(seconds=30)
+CATCH_UP = 500  # runs started per catch-up pass at most (the next pass does the rest)
+
+
+@dataclass
+class StartReport:
+    started: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def process_facts(data: Mapping[str, Any], service: str) -> dict[str, Any]:
+    """The small, plain answers a process's conditions may test; documents stay here."""
+    facts: dict[str, Any] = {
+        name: value
+        for name, value in data.items()
+        if isinstance(value, bool | int | float)
+        or (isinstance(value, str) and len(value) <= MAX_FACT_CHARS)
+    }
+    facts["service"] = service
+    return facts
+
+
+def start_or_queue(
+    parent: Case, children: Sequence[Case], applicant: User, request: HttpRequest | None
+) -> None:
+    """Start the new case's run now, or (FILING_QUEUED, ADR 0021) after commit in a
+    worker: the parent was stored queued (``_new_case``)."""
+    if parent.run_queued:
+        transaction.on_commit(partial(_enqueue_start, parent.pk), robust=True)
+    else:
+        _start_runs(parent, children, applicant, request)
+
+
+def _enqueue_start(case_id: int) -> None:
+    from onewindow.cases.tasks import start_run
+
+    start_run.delay(case_id)
+
+
+def _start_runs(
+    parent: Case, children: Sequence[Case], applicant: User, request: HttpRequest | None
+) -> None:
+    """Start the run of a case (a life event's: one run the children share when all
+    its items have one process, else one per child) from the versions and answers it
+    was filed with; where the process has no acceptance step, the clocks start at
+    submission."""
+    if not children:
+        _start(parent, _process_of(parent), parent.data, applicant, request)
+    elif len({_process_of(child) for child in children}) == 1:
+        # Each child follows its department's task in the shared run.
+        _start(parent, _process_of(children[0]), parent.data, applicant, request)
+        Case.objects.filter(parent=parent).update(instance=parent.instance)
+        for child in children:
+            child.instance = parent.instance
+    else:
+        for child in children:
+            _start(child, _process_of(child), child.data, applicant, request)
+    one_case_per_run = {case.instance_id: case for case in [parent, *children] if case.instance_id}
+    if any(timeliness.accepted_without_a_step(case) for case in one_case_per_run.values()):
+        timeliness.start([*children, parent], parent.created_at)
+
+
+def _process_of(case: Case) -> ProcessDefinition | None:
+    return case.item_version.process if case.item_version else None
+
+
+def start_queued_run(case_id: int) -> bool:
+    """Start the run of a case filed queued; False when there is none to start (started
+    already: a redelivered message, the catch-up and the message at once)."""
+    with atomic_audit_last():
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("applicant", "item_version__process")
+            .filter(pk=case_id, run_queued=True)
+            .first()
+        )
+        if case is None:
+            return False
+        children = list(case.children.select_related("item_version__process").order_by("pk"))
+        _start_runs(case, children, case.applicant, None)
+        case.run_queued = False
+        case.save(update_fields=["run_queued"])
+    return True
+
+
+def start_overdue_runs(now: datetime | None = None) -> StartReport:
+    """Start the queued runs whose message was lost or failed (the minute's catch-up):
+    those queued for longer than ``QUEUE_GRACE``. A case whose run cannot start is
+    reported and left queued for the next pass; the others go on."""
+    before = (now or timezone.now()) - QUEUE_GRACE
+    report = StartReport()
+    queued = Case.objects.filter(run_queued=True, created_at__lte=before)
+    for case_id in queued.order_by("created_at", "pk").values_list("pk", flat=True)[:CATCH_UP]:
+        try:
+            report.started += start_queued_run(case_id)
+        except Exception as error:  # one bad case must not stop the rest
+            report.problems.append(f"case {case_id}: {error!r}")
+    return report
+
+
+def _start(
+    case: Case,
+    process: ProcessDefinition | None,
+    data: Mapping[str, Any],
+    applicant: User,
+    request: HttpRequest | None,
+) -> None:
+    assert process is not None  # filing refuses an item without one (_invalid_service)
+    case.instance = workflow_services.start_instance(
+        definition=process,
+        data=process_facts(data, case.service_code),
+        actor=applicant,
+        request=request,
+    )
+    case.save(update_fields=["instance"])
