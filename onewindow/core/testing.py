@@ -98,10 +98,19 @@ def all_tables() -> list[type[models.Model]]:
     ]
 
 
+def field_names(model: type[models.Model]) -> list[str]:
+    """The columns of the model's rows, in the order ``rows_of`` gives their values."""
+    return [field.attname for field in model._meta.concrete_fields]
+
+
+def rows_of(model: type[models.Model]) -> list[tuple[Any, ...]]:
+    """Every row of the model's table as stored, in primary-key order."""
+    return list(model._base_manager.values_list(*field_names(model)).order_by("pk"))
+
+
 def _rows_by_pk(model: type[models.Model]) -> dict[Any, tuple[Any, ...]]:
-    names = [field.attname for field in model._meta.concrete_fields]
-    at = names.index(model._meta.pk.attname)
-    return {row[at]: row for row in model._base_manager.values_list(*names).order_by("pk")}
+    at = field_names(model).index(model._meta.pk.attname)
+    return {row[at]: row for row in rows_of(model)}
 
 
 def _insert(rows: Rows) -> None:

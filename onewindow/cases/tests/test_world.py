@@ -23,13 +23,13 @@ def _contents() -> dict[str, list[tuple[Any, ...]]]:
     """Every table's rows with times and hashes blanked: two builds differ only in those."""
     contents = {}
     for model in testing.all_tables():
-        names = [f.attname for f in model._meta.concrete_fields]
+        names = testing.field_names(model)
         contents[model._meta.label] = [
             tuple(
                 None if isinstance(value, datetime) or name in SALTED else value
                 for name, value in zip(names, row, strict=True)
             )
-            for row in model._base_manager.values_list(*names).order_by("pk")
+            for row in testing.rows_of(model)
         ]
     return contents
 
