@@ -14,6 +14,12 @@ class CasesConfig(AppConfig):
         # import cases, so the rule is registered here.
         register_attachment_reader(officer_may_read_attachment)
 
+        # Operators learn from /healthz when filed cases wait for a worker.
+        from onewindow.cases.starting import stuck_warning
+        from onewindow.core import health
+
+        health.register(stuck_warning)
+
         # Time-limit alerts and escalations come from the workflow app, which knows no
         # case numbers or applicants; these receivers tell people.
         from onewindow.cases import announcements

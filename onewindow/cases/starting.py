@@ -25,6 +25,8 @@ MAX_FACT_CHARS = 200
 # A queued run's message has this long before the minute's catch-up starts it itself.
 QUEUE_GRACE = timedelta(seconds=30)
 CATCH_UP = 500  # runs started per catch-up pass at most (the next pass does the rest)
+# Queued longer than this, a case's run is late beyond what the catch-up explains.
+STUCK_AFTER = timedelta(minutes=5)
 
 
 @dataclass
@@ -138,3 +140,18 @@ def _start(
         request=request,
     )
     case.save(update_fields=["instance"])
+
+
+def stuck_warning(now: datetime | None = None) -> str | None:
+    """A line for operators (``/healthz``) when filed cases have waited longer than
+    ``STUCK_AFTER`` for their run: no worker is running, or their starts keep failing
+    (the worker's log says which)."""
+    before = (now or timezone.now()) - STUCK_AFTER
+    waiting = Case.objects.filter(run_queued=True, created_at__lte=before).count()
+    if not waiting:
+        return None
+    return (
+        f"cases: {waiting} filed case(s) have waited over {STUCK_AFTER.seconds // 60} "
+        "minutes for their process to start; is a worker running? (its log names the "
+        "cases whose start fails)"
+    )

@@ -3,7 +3,7 @@ from django.shortcuts import render
 
 from onewindow.catalog import queries as catalog_queries
 from onewindow.catalog.choices import Audience
-from onewindow.workdays.calendar import horizon_warning
+from onewindow.core import health as health_checks
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -27,7 +27,7 @@ def health(request: HttpRequest) -> HttpResponse:
     """``ok``, or ``degraded`` and a line per part that will fail soon. The status stays
     200 either way: the site still serves, and a 503 would take every web process out
     of the load balancer at once for a problem weeks away."""
-    warnings = [line for line in (horizon_warning(),) if line]
+    warnings = health_checks.warnings()
     if not warnings:
         return HttpResponse("ok", content_type="text/plain")
     return HttpResponse("\n".join(["degraded", *warnings]), content_type="text/plain")

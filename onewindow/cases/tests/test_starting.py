@@ -139,3 +139,18 @@ def test_inline_filing_queues_nothing(world):
     case = submit(world["citizen.wang"], PASSPORT)
     assert (case.run_queued, case.instance_id is not None) == (False, True)
     assert starting.start_overdue_runs(case.created_at + timedelta(hours=1)).started == 0
+
+
+def test_operators_learn_when_filed_cases_wait_for_a_worker(world, queued, client):
+    moment = at("2026-03-02", 10)
+    with travel(moment):
+        submit(world["citizen.wang"], PASSPORT)  # no worker took its message
+        assert client.get("/healthz").content == b"ok"
+    assert starting.stuck_warning(moment + starting.STUCK_AFTER - timedelta(seconds=1)) is None
+    with travel(moment + starting.STUCK_AFTER):
+        lines = client.get("/healthz").content.decode().splitlines()
+    assert lines == [
+        "degraded",
+        "cases: 1 filed case(s) have waited over 5 minutes for their process to start; is a "
+        "worker running? (its log names the cases whose start fails)",
+    ]
