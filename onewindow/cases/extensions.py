@@ -24,9 +24,9 @@ from onewindow.cases.models import Case, CaseEvent, Extension
 from onewindow.cases.queries import cases_by_instance
 from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onewindow.identity.models import User
+from onewindow.workflow import limits as workflow_limits
 from onewindow.workflow import permissions as workflow_permissions
 from onewindow.workflow import queries as workflow_queries
-from onewindow.workflow import services as workflow_services
 from onewindow.workflow.bundle import msg
 from onewindow.workflow.choices import OPEN_TASK_STATUSES
 from onewindow.workflow.models import WorkTask
@@ -170,7 +170,7 @@ def decide_extension(
 def _apply(
     extension: Extension, case: Case, actor: User, now: datetime, request: HttpRequest | None
 ) -> None:
-    workflow_services.extend_task(
+    workflow_limits.extend_task(
         actor=actor, task_id=extension.task_id, days=extension.days, request=request
     )
     timeliness.extend(timeliness.moving_together(case), extension.days, now)

@@ -34,9 +34,9 @@ from onewindow.forms import queries as forms_queries
 from onewindow.forms.models import Attachment
 from onewindow.forms.validation import validate_data
 from onewindow.identity.models import User
+from onewindow.workflow import limits as workflow_limits
 from onewindow.workflow import permissions as workflow_permissions
 from onewindow.workflow import queries as workflow_queries
-from onewindow.workflow import services as workflow_services
 from onewindow.workflow.bundle import msg
 from onewindow.workflow.choices import TaskStatus
 from onewindow.workflow.models import WorkTask
@@ -129,7 +129,7 @@ def request_supplement(
             raise Conflict(message, code="supplement_open")
         cleaned = _clean_items(list(items), case)
         now = timezone.now()
-        workflow_services.suspend_task(actor=actor, task_id=task.pk, request=request)
+        workflow_limits.suspend_task(actor=actor, task_id=task.pk, request=request)
         together = timeliness.moving_together(case)
         timeliness.pause(together, now)
         supplement = SupplementRequest.objects.create(
@@ -181,7 +181,7 @@ def _correct_process_data(
     after = starting.process_facts(cleaned, case.service_code)
     changes = {name: value for name, value in after.items() if before.get(name) != value}
     if changes:
-        workflow_services.update_data(
+        workflow_limits.update_data(
             actor=applicant, instance_id=case.instance_id, changes=changes, request=request
         )
 
@@ -316,7 +316,7 @@ def resupply(
         supplement.status, supplement.answered_at = SupplementStatus.ANSWERED, now
         supplement.answer_comment = comment.strip()[:2000]
         supplement.save(update_fields=["status", "answered_at", "answer_comment"])
-        task = workflow_services.resume_task(
+        task = workflow_limits.resume_task(
             actor=applicant, task_id=supplement.task_id, request=request
         )
         together = timeliness.moving_together(case)

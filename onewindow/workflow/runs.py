@@ -27,7 +27,7 @@ def lane_departments(facts: BundleFacts) -> dict[str, Department]:
 
 def spec_of(definition: ProcessDefinition) -> engine.ProcessSpec:
     # Parsed once per process: the files are read only then (a step's query may leave
-    # them out, see services._locked_instance).
+    # them out, see steps.runs_to_step).
     spec = engine.cached_spec(definition.spec_key)
     if spec is not None:
         return spec

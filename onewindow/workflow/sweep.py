@@ -3,7 +3,7 @@
 1. Clocks whose next alert is due move their level: yellow when a limit draws near, red
    when it has passed.
 2. Timers of runs whose moment has come are fired through the engine, one step each
-   (``services.fire_timer``): a process's reminders and escalations.
+   (``limits.fire_timer``): a process's reminders and escalations.
 3. People are told, once per sweep, of the clocks moved and the escalations raised
    (``events.clocks_alerted``, ``events.tasks_escalated``; the cases app writes one
    notice per task, or one digest per person, ADR 0018).
@@ -38,7 +38,7 @@ from onewindow.identity.queries import holders_anywhere
 from onewindow.identity.roles import Role
 from onewindow.notifications.services import notify
 from onewindow.workdays.calendar import WorkingCalendar, get_calendar
-from onewindow.workflow import clocks, events, services, timekeeping
+from onewindow.workflow import clocks, events, limits, timekeeping
 from onewindow.workflow.choices import AlertLevel, ClockState, TimerStatus
 from onewindow.workflow.models import Clock, Escalation, ProcessTimer
 
@@ -243,7 +243,7 @@ def _fire(
 ) -> bool:
     """Whether the timer was fired (or failed, and was set aside)."""
     try:
-        fired = services.fire_timer(timer_id=timer_id, instance_id=instance_id, wait=wait)
+        fired = limits.fire_timer(timer_id=timer_id, instance_id=instance_id, wait=wait)
     except ServiceError as exc:
         # Recorded by the service; try again later rather than at every sweep.
         logger.error("timer %s failed: %s", timer_id, exc)

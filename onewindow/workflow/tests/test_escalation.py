@@ -19,7 +19,7 @@ import time_machine
 from onewindow.audit.models import AuditEvent
 from onewindow.identity.models import Department, User
 from onewindow.identity.roles import Role
-from onewindow.workflow import services, sweep
+from onewindow.workflow import limits, services, sweep
 from onewindow.workflow.models import Escalation, ProcessInstance, ProcessTimer, WorkTask
 from onewindow.workflow.tests.conftest import open_tasks, upload
 from onewindow.workflow.tests.timing import at
@@ -145,7 +145,7 @@ def test_an_extension_before_day_5_skips_the_escalations_as_not_overdue(
     review = passport.review
     sweep_at(at("2026-03-07"))  # the reminder
     with time_machine.travel(at("2026-03-09", 10), tick=False):
-        services.extend_task(actor=passport.lead, task_id=review.pk, days=3)
+        limits.extend_task(actor=passport.lead, task_id=review.pk, days=3)
     review.refresh_from_db()
     assert review.clock is not None
     assert review.clock.due_at == at("2026-03-13")  # Tue 10, Wed 11, Thu 12
@@ -165,12 +165,12 @@ def test_a_task_awaiting_a_supplement_does_not_escalate_and_resumes_after_it(
 ) -> None:
     review, reviewer = passport.review, passport.reviewers[0]
     with time_machine.travel(at("2026-03-05", 10), tick=False):  # Tue, Wed, Thu used
-        services.suspend_task(actor=reviewer, task_id=review.pk)
+        limits.suspend_task(actor=reviewer, task_id=review.pk)
     for day in ("2026-03-07", "2026-03-10", "2026-03-12", "2026-03-30"):
         assert sweep_at(at(day)) == sweep.SweepReport()
     assert escalations(review) == []
     with time_machine.travel(at("2026-03-11", 9), tick=False):
-        services.resume_task(actor=reviewer, task_id=review.pk)
+        limits.resume_task(actor=reviewer, task_id=review.pk)
     # Wed 03-11 is day 0 again, with 3 of the 5 days used: day 4 is Thu 12, day 5 Fri 13,
     # day 7 Tue 17.
     due = {t.bpmn_id: t.due_at for t in ProcessTimer.objects.filter(instance=passport.instance)}

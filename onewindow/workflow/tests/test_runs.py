@@ -2,7 +2,7 @@ import pytest
 
 from onewindow.core.errors import Conflict
 from onewindow.identity.models import Department
-from onewindow.workflow import engine, registry, runs, services
+from onewindow.workflow import engine, limits, registry, runs, services
 from onewindow.workflow.models import ProcessInstance
 from onewindow.workflow.registry import ServiceCall, ServiceContext
 from onewindow.workflow.tests.conftest import read_process, upload
@@ -61,4 +61,4 @@ def test_a_removed_platform_function_fails_the_step_cleanly(
 
 
 def test_firing_an_unknown_timer_does_nothing(city: dict[str, Department]) -> None:
-    assert services.fire_timer(timer_id=424242) is None
+    assert limits.fire_timer(timer_id=424242) is None

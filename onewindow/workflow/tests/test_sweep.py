@@ -25,7 +25,7 @@ from onewindow.core.errors import Conflict
 from onewindow.identity.models import Department, DepartmentKind, User
 from onewindow.identity.roles import Role
 from onewindow.workdays import services as workdays_services
-from onewindow.workflow import clocks, events, registry, services, sweep
+from onewindow.workflow import clocks, events, limits, registry, services, sweep
 from onewindow.workflow.choices import AlertLevel
 from onewindow.workflow.models import Clock, Escalation, ProcessInstance, ProcessTimer, WorkTask
 from onewindow.workflow.tests.conftest import open_tasks
@@ -312,7 +312,7 @@ def test_a_timer_whose_run_is_busy_is_fired_when_the_run_is_free() -> None:
     step.start()
     assert locked.wait(timeout=10)
     order: list[int] = []
-    real_fire = services.fire_timer
+    real_fire = limits.fire_timer
 
     def fire_timer(**kwargs: Any) -> Any:
         if not kwargs["wait"] and kwargs["instance_id"] == busy.pk:
@@ -322,7 +322,7 @@ def test_a_timer_whose_run_is_busy_is_fired_when_the_run_is_free() -> None:
         return real_fire(**kwargs)
 
     with (
-        mock.patch.object(services, "fire_timer", fire_timer),
+        mock.patch.object(limits, "fire_timer", fire_timer),
         time_machine.travel(at("2026-03-11", 9), tick=False),
     ):
         report = sweep.sweep()

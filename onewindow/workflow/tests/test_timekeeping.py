@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from onewindow.audit.models import AuditEvent
 from onewindow.identity.models import Department, User
 from onewindow.identity.roles import Role
-from onewindow.workflow import services, sweep
+from onewindow.workflow import limits, services, sweep
 from onewindow.workflow.choices import ClockState
 from onewindow.workflow.models import ProcessInstance, ProcessTimer, TaskHolding, WorkTask
 from onewindow.workflow.tests.conftest import open_tasks, upload
@@ -174,7 +174,7 @@ def test_suspend_and_resume_pause_the_clock_and_the_timers(
 ) -> None:
     review = open_tasks(accepted)["Task_review"]
     actor = officer("GA")
-    act(at("2026-03-04", 15), services.suspend_task, actor, review)
+    act(at("2026-03-04", 15), limits.suspend_task, actor, review)
     review.refresh_from_db()
     assert review.status == "suspended"
     assert review.clock is not None
@@ -199,7 +199,7 @@ def test_suspend_and_resume_pause_the_clock_and_the_timers(
     # Nothing is due while paused, however late it gets.
     assert sweep.sweep(at("2026-03-30")).timers_fired == 0
 
-    act(at("2026-03-09", 10), services.resume_task, actor, review)
+    act(at("2026-03-09", 10), limits.resume_task, actor, review)
     review.refresh_from_db()
     assert review.status == "ready"
     assert review.clock is not None
@@ -227,8 +227,8 @@ def test_a_claimed_task_returns_to_its_claimant_after_the_supplement(
     review = open_tasks(accepted)["Task_review"]
     reviewer = officer("GA")
     act(at("2026-03-03", 9), services.claim_task, reviewer, review)
-    act(at("2026-03-03", 10), services.suspend_task, reviewer, review)
-    act(at("2026-03-05", 10), services.resume_task, reviewer, review)
+    act(at("2026-03-03", 10), limits.suspend_task, reviewer, review)
+    act(at("2026-03-05", 10), limits.resume_task, reviewer, review)
     review.refresh_from_db()
     assert (review.status, review.claimed_by) == ("claimed", reviewer)
     assert [h[:2] for h in holdings(review)] == [
