@@ -3,6 +3,7 @@
 - a life event (新生儿出生一件事) applied for once through its merged form: each shared
   question asked once, the materials uploaded, one case number on the receipt, and My
   cases listing the application with one case per item;
+- a company's agent choosing to apply for the company or as a private person;
 - "make demo lets you walk the journey in both languages as citizen and as officers":
   the English walk, from the language switch to the adoption's three parallel reviews,
   an extension decided by the department lead and the supervisor's list of late cases,
@@ -25,7 +26,14 @@ from onewindow.browser import (
 from onewindow.cases import services as case_services
 from onewindow.cases.choices import CaseStatus
 from onewindow.cases.models import Case
-from onewindow.cases.tests.conftest import ADOPTION, PASSPORT, open_task, shanghai, submit
+from onewindow.cases.tests.conftest import (
+    ADOPTION,
+    COMPANY,
+    PASSPORT,
+    open_task,
+    shanghai,
+    submit,
+)
 from onewindow.cases.tests.test_browser import log_in
 from onewindow.cases.tests.test_diagram_browser import require_viewer
 from onewindow.catalog.choices import OnlineLevel, VersionStatus
@@ -352,3 +360,28 @@ def test_the_demo_walked_in_english(browser, live_server, world, travel):
     assert cells[3] == "审核 · Shanghai Municipal Public Security Bureau · 刘洋"
     assert supervisor.locator("tr", has_text=number).count() == 0  # finished on time
     assert_english(supervisor, *data)
+
+
+# --- a company's agent --------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_company_agent_chooses_whom_the_application_is_for(page, world):
+    agent = world["agent.li"]
+    company = agent.companies.get()
+    log_in(page, agent, password=DEMO_PASSWORD)
+    page.goto(f"/services/items/{COMPANY}/apply/")
+    choice = page.get_by_role("group", name="申请人身份")
+    assert unlabelled_controls(choice) == []
+    assert low_contrast(page) == []
+    assert choice.get_by_role(
+        "radio", name=f"代表{company.name}（经办人） ({company.uscc})"
+    ).is_checked()
+    # A service for companies starts on the company; the agent may apply as themself,
+    # and the choice survives a page sent back with errors.
+    choice.get_by_role("radio", name="本人（以个人名义）").check()
+    with page.expect_navigation():
+        page.locator("form.application-form button[type=submit]:not([value=save_draft])").click()
+    assert page.locator(".error-summary").count() == 1
+    assert page.get_by_role("radio", name="本人（以个人名义）").is_checked()
+    assert not Case.objects.filter(applicant=agent).exists()
