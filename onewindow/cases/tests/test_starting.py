@@ -14,8 +14,9 @@ from onewindow.audit.models import AuditEvent
 from onewindow.cases import starting
 from onewindow.cases.models import Case
 from onewindow.cases.tests.conftest import PASSPORT, open_task, start_fails_for, submit
+from onewindow.cases.tests.test_views import logged_in
 from onewindow.cases.tests.timekit import at, clock_of, travel
-from onewindow.conftest import run_all
+from onewindow.conftest import make_user, run_all
 from onewindow.notifications.models import Notification
 from onewindow.workflow.models import ProcessInstance, WorkTask
 
@@ -154,3 +155,15 @@ def test_operators_learn_when_filed_cases_wait_for_a_worker(world, queued, clien
         "cases: 1 filed case(s) have waited over 5 minutes for their process to start; is a "
         "worker running? (its log names the cases whose start fails)",
     ]
+
+
+def test_the_applicant_follows_a_case_whose_run_has_not_started(world, queued):
+    applicant = make_user()
+    case = submit(applicant, PASSPORT)
+    client = logged_in(applicant)
+    page = client.get(f"/cases/{case.number}/")
+    assert page.status_code == 200
+    assert "Application submitted" in page.content.decode()
+    receipt = client.get(f"/cases/{case.number}/receipt/")
+    assert case.number in receipt.content.decode()
+    assert [c.number for c in client.get("/cases/").context["cases"]] == [case.number]
