@@ -217,6 +217,18 @@ def test_invalid_answers_are_422_with_fields_and_save_nothing(client, world, as_
     assert not Case.objects.exists()
 
 
+def test_a_company_is_a_known_one_the_caller_represents(client, world, as_user):
+    agent, citizen = world["agent.li"], world["citizen.wang"]
+    body = {"service": COMPANY, "data": answers(agent, COMPANY), "company": "9" * 18}
+    unknown = post(client, "/api/v1/cases", as_user(agent), body, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert unknown.status_code == 422
+    assert unknown.json()["fields"] == {"company": ["没有这家企业。"]}
+    uscc = LegalPerson.objects.get(agents=agent).uscc
+    theirs = post(client, "/api/v1/cases", as_user(citizen), {**body, "company": uscc})
+    assert theirs.status_code == 403
+    assert not Case.objects.exists()
+
+
 def test_a_required_material_missing_is_422_and_saves_nothing(client, world, as_user):
     user = world["citizen.wang"]
     data = answers(user, PASSPORT, attach=False)
