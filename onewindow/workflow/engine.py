@@ -212,24 +212,24 @@ _cache: OrderedDict[str, ProcessSpec] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
-def cached_spec(key: str) -> ProcessSpec | None:
-    """The spec parsed for ``key``, if this process has it (see ``spec_for``)."""
-    with _cache_lock:
-        spec = _cache.get(key)
-        if spec is not None:
-            _cache.move_to_end(key)
-        return spec
-
-
 def spec_for(key: str, bpmn_xml: str, dmn_files: Mapping[str, str]) -> ProcessSpec:
     """The parsed spec for a stored definition, parsed once per process.
 
     ``key`` must change whenever the files do (the definition's id and content hash):
     specs are shared by every run and never re-read.
     """
-    spec = cached_spec(key)
-    if spec is not None:
-        return spec
+    return spec_loading(key, lambda: (bpmn_xml, dmn_files))
+
+
+def spec_loading(key: str, files: Callable[[], tuple[str, Mapping[str, str]]]) -> ProcessSpec:
+    """``spec_for`` with the files read only if the spec is not parsed yet: a step's
+    query leaves the tens of kilobytes of a process's files out."""
+    with _cache_lock:
+        spec = _cache.get(key)
+        if spec is not None:
+            _cache.move_to_end(key)
+            return spec
+    bpmn_xml, dmn_files = files()
     spec = build_spec(bpmn_xml, dmn_files, key=key)
     with _cache_lock:
         _cache[key] = spec

@@ -1,10 +1,12 @@
 """A run's life in the database: its spec, its stored state and its officers' task rows.
 
-The services (``services.py``) call these inside their transaction, holding the
+The services (``services.py``, ``limits.py``) call these inside their transaction, holding the
 instance's row lock; nothing here commits, audits or checks permissions.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from django.db.models import F
 from django.utils import timezone
@@ -28,11 +30,11 @@ def lane_departments(facts: BundleFacts) -> dict[str, Department]:
 def spec_of(definition: ProcessDefinition) -> engine.ProcessSpec:
     # Parsed once per process: the files are read only then (a step's query may leave
     # them out, see steps.runs_to_step).
-    spec = engine.cached_spec(definition.spec_key)
-    if spec is not None:
-        return spec
+    def files() -> tuple[str, Mapping[str, str]]:
+        return definition.bpmn_xml, definition.dmn_files
+
     try:
-        return engine.spec_for(definition.spec_key, definition.bpmn_xml, definition.dmn_files)
+        return engine.spec_loading(definition.spec_key, files)
     except BundleError as exc:  # e.g. a platform function it calls was removed since
         raise engine.ProcessError(
             _("This process version can no longer be loaded."), detail=str(exc)
