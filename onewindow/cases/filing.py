@@ -68,16 +68,14 @@ def _attachments(applicant: Any, form: FormDefinition | MergedForm, given: Any) 
         raise InvalidInput(message, fields={"attachments": [message]})
     found: list[Attachment] = []
     errors: dict[str, list[Any]] = {}
+    ids = [pk for pk in given.values() if isinstance(pk, int)]
+    owned = forms_queries.attachments_of(applicant).in_bulk(ids) if ids else {}
     for slot, attachment_id in given.items():
         if isinstance(form, MergedForm):
             origin = form.slot_origin(slot) if form.slot(slot) else None
         else:
             origin = (form, slot) if form.slot(slot) else None
-        attachment = (
-            forms_queries.attachments_of(applicant).filter(pk=attachment_id).first()
-            if isinstance(attachment_id, int) and origin
-            else None
-        )
+        attachment = owned.get(attachment_id) if isinstance(attachment_id, int) else None
         if (
             origin is None
             or attachment is None
@@ -130,10 +128,8 @@ def submit_case(
     attempt's case and None."""
     legal_person = applying_company(applicant, company)
     key = idempotency_key.strip()[:100]
-    if key:
-        existing = Case.objects.filter(applicant=applicant, idempotency_key=key).first()
-        if existing is not None:
-            return existing, None
+    if existing := _first_attempt(applicant, key):
+        return existing, None
     try:
         version = catalog_queries.application_version(service)
     except ServiceItemVersion.DoesNotExist:
@@ -146,11 +142,17 @@ def submit_case(
             filed = _submit_life_event(application, service)
     except IntegrityError:
         # A concurrent retry with the same key committed first.
-        existing = Case.objects.filter(applicant=applicant, idempotency_key=key).first()
-        if key and existing is not None:
+        if existing := _first_attempt(applicant, key):
             return existing, None
         raise
     return filed.case, filed
+
+
+def _first_attempt(applicant: User, key: str) -> Case | None:
+    """The case an earlier submission with this idempotency key made, if any."""
+    if not key:
+        return None
+    return Case.objects.filter(applicant=applicant, idempotency_key=key).first()
 
 
 def applying_company(applicant: User, uscc: str) -> LegalPerson | None:
@@ -167,38 +169,42 @@ def applying_company(applicant: User, uscc: str) -> LegalPerson | None:
 
 
 def _new_case(
+    application: _Application,
     *,
-    applicant: User,
-    company: LegalPerson | None,
     department: Department,
     service_code: str,
     service_name: str,
     form: FormDefinition | None,
     data: Mapping[str, Any],
-    key: str = "",
     parent: Case | None = None,
     item_version: Any = None,
 ) -> Filed:
+    """One case of a submission: the first stands for all of it (its idempotency key,
+    its place in the queue), a life event's items are its children."""
     now = timezone.now()
     case = Case.objects.create(
-        # The first case of a submission stands for all of it in the queue.
         run_queued=settings.FILING_QUEUED and parent is None,
         number=f"pending-{uuid.uuid4().hex}",  # numbered by _number, last
         parent=parent,
-        applicant=applicant,
-        company=company,
+        applicant=application.applicant,
+        company=application.company,
         service_code=service_code,
         service_name=service_name,
         department=department,
         item_version=item_version,
         form=form,
         data=dict(data),
-        idempotency_key=key,
+        idempotency_key=application.key if parent is None else "",
         created_at=now,
         updated_at=now,
     )
     event = CaseEvent.objects.create(
-        case=case, step="", department=department, outcome=SUBMITTED, actor=applicant, at=now
+        case=case,
+        step="",
+        department=department,
+        outcome=SUBMITTED,
+        actor=application.applicant,
+        at=now,
     )
     return Filed(case, event)
 
@@ -231,14 +237,12 @@ def _submit_item(application: _Application, version: Any) -> Filed:
     cleaned, attachments = application.validated(form)
     with atomic_audit_last():
         filed = _new_case(
-            applicant=application.applicant,
-            company=application.company,
+            application,
             department=version.item.department,
             service_code=version.item.code,
             service_name=version.name,
             form=form,
             data=cleaned,
-            key=application.key,
             item_version=version,
         )
         _attach(filed.case, attachments)
@@ -266,21 +270,18 @@ def _submit_life_event(application: _Application, code: str) -> Filed:
     split = split_merged_data(merged, cleaned)
     with atomic_audit_last():
         filed = _new_case(
-            applicant=application.applicant,
-            company=application.company,
+            application,
             department=parts[0][0].item.department,
             service_code=event.code,
             service_name=event.name,
             form=None,
             data=cleaned,
-            key=application.key,
         )
         parent = filed.case
         _attach(parent, attachments)
         filed_children = [
             _new_case(
-                applicant=application.applicant,
-                company=application.company,
+                application,
                 department=version.item.department,
                 service_code=version.item.code,
                 service_name=version.name,
