@@ -51,11 +51,22 @@ def _late_task(call: ServiceCall) -> WorkTask | None:
     task_id = call.context.extra.get("task_id")
     if task_id is None:
         return None
+    # Only what deciding and addressing a reminder reads: at midnight the sweep runs
+    # thousands of these, and loading whole rows of four tables was most of their cost.
     return (
         WorkTask.objects.select_related("department", "clock", "claimed_by")
+        .only(*_LATE_TASK_FIELDS)
         .filter(pk=task_id, status__in=OPEN_TASK_STATUSES)
         .first()
     )
+
+
+_LATE_TASK_FIELDS = (
+    "role",
+    "department__path",
+    "clock__due_at",
+    "claimed_by__username",
+)
 
 
 def _recipients(task: WorkTask, level: str) -> list[Any]:
@@ -65,9 +76,9 @@ def _recipients(task: WorkTask, level: str) -> list[Any]:
         if task.claimed_by is not None:
             return [task.claimed_by]
         roles = permissions.task_roles(task)
-        return list(holders_in(task.department, frozenset(roles)))
+        return list(holders_in(task.department, frozenset(roles)).only("username"))
     role = Role.DEPARTMENT_LEAD if level == EscalationLevel.DEPARTMENT_LEAD else Role.SUPERVISOR
-    return list(holders_over(task.department, frozenset({role})))
+    return list(holders_over(task.department, frozenset({role})).only("username"))
 
 
 def _escalate(call: ServiceCall, level: str) -> dict[str, Any]:

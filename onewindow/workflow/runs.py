@@ -66,11 +66,15 @@ def sync_tasks(instance: ProcessInstance, run: engine.Run) -> tuple[list[WorkTas
     run dropped (a timer, a terminated branch); then the timer rows likewise."""
     now = timezone.now()
     ready = {task.id: task for task in engine.ready_user_tasks(run)}
-    open_rows = {
-        row.spiff_task_id: row
-        for row in instance.tasks.filter(status__in=OPEN_TASK_STATUSES).select_related("clock")
-    }
-    gone = [row for spiff_id, row in open_rows.items() if spiff_id not in ready]
+    # Ids first: most steps leave every open task open (a reminder's timer, one branch
+    # of several), so whole rows are read only for the tasks the run dropped.
+    open_rows = dict(
+        instance.tasks.filter(status__in=OPEN_TASK_STATUSES).values_list("spiff_task_id", "pk")
+    )
+    gone_ids = [pk for spiff_id, pk in open_rows.items() if spiff_id not in ready]
+    gone = (
+        list(WorkTask.objects.filter(pk__in=gone_ids).select_related("clock")) if gone_ids else []
+    )
     if gone:
         WorkTask.objects.filter(pk__in=[row.pk for row in gone]).update(status=TaskStatus.CANCELLED)
         timekeeping.let_go(gone, now)

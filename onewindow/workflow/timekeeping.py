@@ -99,8 +99,10 @@ def sync_timers(instance: ProcessInstance, run: engine.Run) -> list[ProcessTimer
     """Make the waiting timer rows match the run: new ones get their due moment,
     those the run no longer waits on (their task was completed) are cancelled."""
     waiting = {timer.id: timer for timer in engine.waiting_timers(run)}
-    rows = {row.spiff_task_id: row for row in instance.timers.filter(status=TimerStatus.WAITING)}
-    gone = [row.pk for spiff_id, row in rows.items() if spiff_id not in waiting]
+    rows = dict(
+        instance.timers.filter(status=TimerStatus.WAITING).values_list("spiff_task_id", "pk")
+    )
+    gone = [pk for spiff_id, pk in rows.items() if spiff_id not in waiting]
     if gone:
         ProcessTimer.objects.filter(pk__in=gone).update(status=TimerStatus.CANCELLED)
     new = [timer for spiff_id, timer in waiting.items() if spiff_id not in rows]
