@@ -126,7 +126,7 @@ def on_tasks_escalated(
     ledger = Ledger()
     for chunk in _chunks(escalations):
         found = (
-            Escalation.objects.filter(pk__in=chunk)
+            Escalation.objects.filter(pk__any=chunk)
             .select_related("task__clock", "task__claimed_by")
             .prefetch_related("recipients")
         )
@@ -157,17 +157,17 @@ def _owed_in(
     overdue cases go straight to ``applicants``."""
     by_clock = {alert.clock_id: alert for alert in chunk}
     task_clocks = set()
-    rows = WorkTask.objects.filter(clock__in=by_clock).values_list("clock_id", *TASK_FIELDS)
+    rows = WorkTask.objects.filter(clock__any=by_clock).values_list("clock_id", *TASK_FIELDS)
     for clock_id, *row in rows:
         task_clocks.add(clock_id)
         task: TaskRow = tuple(row)
         for officer in officers.of(task):
             yield officer, _alert_owed(by_clock[clock_id], task, None)
     case_clocks = [pk for pk in by_clock if pk not in task_clocks]
-    cases = list(Case.objects.select_related("applicant").filter(clock__in=case_clocks))
+    cases = list(Case.objects.select_related("applicant").filter(clock__any=case_clocks))
     open_tasks: dict[int, list[TaskRow]] = {}
     for row in WorkTask.objects.filter(
-        instance__in={case.instance_id for case in cases}, status__in=OPEN_TASK_STATUSES
+        instance__any={case.instance_id for case in cases}, status__in=OPEN_TASK_STATUSES
     ).values_list(*TASK_FIELDS):
         open_tasks.setdefault(row[1], []).append(row)
     for case in cases:
@@ -271,6 +271,6 @@ def _cases_of(items: Sequence[Owed]) -> dict[tuple[str, int], Case]:
     found: dict[tuple[str, int], Case] = {("run", run): case for run, case in by_run.items()}
     case_ids = {i.case_id for i in items if i.case_id is not None}
     if case_ids:
-        for case in Case.objects.filter(pk__in=case_ids):
+        for case in Case.objects.filter(pk__any=case_ids):
             found["case", case.pk] = case
     return found

@@ -152,7 +152,7 @@ def cases_by_instance(instance_ids: list[int]) -> dict[int, Case]:
     """The case each run belongs to: the parent for a life event's shared run, else the
     one case started with it."""
     found: dict[int, Case] = {}
-    for case in _cases().filter(instance__in=instance_ids).order_by("parent_id", "pk"):
+    for case in _cases().filter(instance__any=instance_ids).order_by("parent_id", "pk"):
         if case.instance_id is not None and (
             case.instance_id not in found or case.parent_id is None
         ):

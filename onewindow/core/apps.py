@@ -5,3 +5,8 @@ class CoreConfig(AppConfig):
     name = "onewindow.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        from onewindow.core import lookups
+
+        lookups.register()
