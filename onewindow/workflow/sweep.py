@@ -3,10 +3,12 @@
 1. Clocks whose next alert is due move their level: yellow when a limit draws near, red
    when it has passed.
 2. Timers of runs whose moment has come are fired through the engine, one step each
-   (``limits.fire_timer``): a process's reminders and escalations.
-3. People are told, once per sweep, of the clocks moved and the escalations raised
-   (``events.clocks_alerted``, ``events.tasks_escalated``; the cases app writes one
-   notice per task, or one digest per person, ADR 0018).
+   (``limits.fire_timer``): a process's reminders and escalations. Helpers, when the
+   host has them, are set on the timers before step 1 (ADR 0022).
+3. People are told, once per sweep, of the clocks moved (before the sweep joins the
+   timers) and of the escalations raised (``events.clocks_alerted``,
+   ``events.tasks_escalated``; the cases app writes one notice per task, or one digest
+   per person, ADR 0018).
 4. Clocks and timers the calendar could not schedule are tried again (first, in fact:
    a clock given its deadline may be due at once).
 
@@ -32,7 +34,13 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from onewindow.audit.services import Entry, hold_chain, record_events
+from onewindow.audit.services import (
+    Entry,
+    hold_chain,
+    hold_chain_if_free,
+    prepare_events,
+    record_prepared,
+)
 from onewindow.core.errors import ServiceError
 from onewindow.identity.queries import holders_anywhere
 from onewindow.identity.roles import Role
@@ -83,15 +91,18 @@ def sweep(
     now = now or timezone.now()
     report = SweepReport()
     _reschedule_unscheduled(now, report)
+    if start_helpers is not None and _due_timers(now).exists():
+        # From the start: the helpers fire timers while this worker moves and tells
+        # the alerts, which leave the other core mostly idle.
+        start_helpers(now)
     with report.timing("alerts"):
         while _alert_batch(now, report):
             pass
-    with report.timing("timers"):
-        if start_helpers is not None and _due_timers(now).exists():
-            start_helpers(now)
-        fire_due_timers(now, report)
     with report.timing("announce"):
         _announce_alerts(now)
+    with report.timing("timers"):
+        fire_due_timers(now, report)
+    with report.timing("announce"):
         _announce_escalations(now)
     return report
 
@@ -114,15 +125,34 @@ def _alert_batch(now: datetime, report: SweepReport) -> bool:
     Set-wise, in a few statements: at midnight a whole working day's clocks cross a
     threshold at once. An alert does not move a deadline, so the next alert of a clock
     turning yellow is its deadline, and a red one has none. People are told afterwards,
-    all at once (``_announce_alerts``): the flag set here keeps that owed across a crash."""
+    all at once (``_announce_alerts``): the flag set here keeps that owed across a crash.
+
+    The batch audits last, taking the chain only if it is free (``hold_chain_if_free``),
+    so that other workers' timers, which need the chain at their end, go on meanwhile;
+    if it stays taken, the batch is done again, taking the chain first (``hold_chain``)."""
     due = Clock.objects.filter(
         next_alert_at__lte=now, state=ClockState.RUNNING, due_at__isnull=False
     )
     if not due.exists():  # the usual minute: nothing to lock
         return False
+    try:
+        overdue, warned = _move_alerts(due, now, chain_first=False)
+    except _ChainBusy:
+        overdue, warned = _move_alerts(due, now, chain_first=True)
+    report.overdue += overdue
+    report.warned += warned
+    return bool(overdue or warned)
+
+
+class _ChainBusy(Exception):
+    """The audit chain was not free: roll the batch back."""
+
+
+def _move_alerts(due: QuerySet[Clock], now: datetime, *, chain_first: bool) -> tuple[int, int]:
+    """(overdue, warned) of one batch, moved and audited in one transaction."""
     with transaction.atomic():
-        # The audit chain before the clocks: see hold_chain.
-        hold_chain()
+        if chain_first:
+            hold_chain()
         batch = [
             # A clock with a next alert has a deadline (``clocks.schedule`` sets both).
             (pk, due_at, limit, extended)
@@ -133,19 +163,20 @@ def _alert_batch(now: datetime, report: SweepReport) -> bool:
         ]
         overdue = [row for row in batch if now >= row[1]]
         warned = [row for row in batch if now < row[1]]
-        Clock.objects.filter(pk__in=[row[0] for row in overdue]).update(
+        Clock.objects.filter(pk__any=[row[0] for row in overdue]).update(
             alert_level=AlertLevel.OVERDUE, next_alert_at=None, announce_pending=True
         )
-        Clock.objects.filter(pk__in=[row[0] for row in warned]).update(
+        Clock.objects.filter(pk__any=[row[0] for row in warned]).update(
             alert_level=AlertLevel.WARNED, next_alert_at=F("due_at"), announce_pending=True
         )
-        record_events(
+        prepared = prepare_events(
             [_audit_entry(row, "workflow.clock_overdue") for row in overdue]
             + [_audit_entry(row, "workflow.clock_warned") for row in warned]
         )
-        report.overdue += len(overdue)
-        report.warned += len(warned)
-    return bool(batch)
+        if not chain_first and not hold_chain_if_free():
+            raise _ChainBusy
+        record_prepared(prepared)
+    return len(overdue), len(warned)
 
 
 def _audit_entry(row: tuple[int, datetime, int, int], action: str) -> Entry:
@@ -202,7 +233,9 @@ def _announce_escalations(now: datetime) -> None:
 def _announced(model: type[Clock] | type[Escalation], ids: list[int]) -> None:
     """Clear the flags of the rows just told about, in the telling's transaction."""
     for start in range(0, len(ids), ALERT_BATCH):
-        model.objects.filter(pk__in=ids[start : start + ALERT_BATCH]).update(announce_pending=False)
+        model.objects.filter(pk__any=ids[start : start + ALERT_BATCH]).update(
+            announce_pending=False
+        )
 
 
 def _due_timers(now: datetime) -> QuerySet[ProcessTimer]:

@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 
 from onewindow.audit.models import AuditEvent
 from onewindow.audit.services import record_event
+from onewindow.audit.testing import chain_held_elsewhere
 from onewindow.audit.verification import verify_chain
 from onewindow.conftest import make_department, make_user, run_all
 from onewindow.core.errors import Conflict
@@ -289,6 +290,66 @@ def test_a_helper_shares_the_sweeps_timers_and_each_is_fired_once(monkeypatch: A
     with time_machine.travel(late + timedelta(minutes=1), tick=False):
         assert sweep.sweep(start_helpers=start_helper).timers_fired == 0
     assert len(helpers) == 1  # nothing due: nobody else is set on it
+
+
+@pytest.mark.django_db
+def test_helpers_start_on_the_timers_before_the_alerts_which_are_told_before_the_timers(
+    alerts: list[tuple[int, int, datetime]],
+) -> None:
+    """The sweep's own work leaves a core idle while it moves and tells the alerts: the
+    helpers are set on the timers first, and the sweep joins them after telling."""
+    twelve_runs_with_two_timers()
+    seen: dict[str, int] = {}
+
+    def start_helpers(now: datetime) -> None:  # set on, but doing nothing here
+        seen["alerted when helpers started"] = Clock.objects.exclude(alert_level=0).count()
+
+    def receive(sender: Any, alerts: list[events.Alert], **kwargs: Any) -> None:
+        seen["fired when alerts told"] = ProcessTimer.objects.filter(status="fired").count()
+
+    events.clocks_alerted.connect(receive)
+    try:
+        with time_machine.travel(at("2026-03-11", 9), tick=False):
+            report = sweep.sweep(start_helpers=start_helpers)
+    finally:
+        events.clocks_alerted.disconnect(receive)
+    assert seen == {"alerted when helpers started": 0, "fired when alerts told": 0}
+    assert (report.overdue, report.timers_fired, len(alerts)) == (12, 24, 12)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_alert_batch_finding_the_chain_taken_gives_up_its_rows_then_queues_for_it(
+    monkeypatch: Any,
+) -> None:
+    """Auditing last, a batch asks for the chain without queueing while it holds its
+    clocks; refused, it rolls back and queues for the chain before taking them again."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks and waits for them: PostgreSQL only (SQLite locks the file)")
+    twelve_runs_with_two_timers()
+    record_event(actor=None, action="test.genesis")  # the chain's head row exists
+    tries: list[bool] = []
+    real_move = sweep._move_alerts
+
+    def move(*args: Any, chain_first: bool) -> tuple[int, int]:
+        tries.append(chain_first)
+        return real_move(*args, chain_first=chain_first)
+
+    monkeypatch.setattr(sweep, "_move_alerts", move)
+    queued: list[bool] = []
+    # The holder commits once the batch, having given up, queues for the chain.
+    with (
+        chain_held_elsewhere(lambda: queued.append(wait_for_a_lock_wait())),
+        time_machine.travel(at("2026-03-11", 9), tick=False),
+    ):
+        report = sweep.sweep()
+    assert queued == [True]
+    assert tries[:2] == [False, True]
+    assert report.overdue == 12
+    overdue = AuditEvent.objects.filter(action="workflow.clock_overdue")
+    assert sorted(overdue.values_list("target_id", flat=True)) == sorted(
+        str(pk) for pk in Clock.objects.values_list("pk", flat=True)
+    )
+    assert verify_chain() == []
 
 
 @pytest.mark.django_db(transaction=True)
