@@ -426,7 +426,8 @@ def measure(
             f"{result.queries:>9,} queries" + (f"  {per:.2f} ms per item" if result.handled else "")
         )
         if result.handled:
-            say("             " + "  ".join(f"{k} {v:.1f} s" for k, v in r.seconds.items()))
+            parts = "  ".join(f"{k} {v:.1f} s" for k, v in r.seconds.items())
+            say(f"             {parts}  (alert batches redone: {r.batches_redone})")
     assert statistics.mean(s.handled for s in idle) == 0, "an idle sweep found work"
     return results
 

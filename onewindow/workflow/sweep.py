@@ -67,6 +67,8 @@ class SweepReport:
     timers_fired: int = 0
     timers_failed: int = 0
     rescheduled: int = 0
+    # Alert batches that found the audit chain taken, rolled back and were done again.
+    batches_redone: int = 0
     problems: list[str] = field(default_factory=list)
     # Seconds each part took (alerts, timers, announce), for the benchmark: not compared.
     seconds: dict[str, float] = field(default_factory=dict, compare=False)
@@ -138,6 +140,7 @@ def _alert_batch(now: datetime, report: SweepReport) -> bool:
     try:
         overdue, warned = _move_alerts(due, now, chain_first=False)
     except _ChainBusy:
+        report.batches_redone += 1
         overdue, warned = _move_alerts(due, now, chain_first=True)
     report.overdue += overdue
     report.warned += warned

@@ -52,4 +52,5 @@ def _counts(report: SweepReport) -> dict[str, int]:
         "timers_fired": report.timers_fired,
         "timers_failed": report.timers_failed,
         "rescheduled": report.rescheduled,
+        "alert_batches_redone": report.batches_redone,
     }

@@ -37,6 +37,7 @@ def test_the_task_runs_the_sweep_and_reports_its_counts(city: dict[str, Departme
         "timers_fired": 0,
         "timers_failed": 0,
         "rescheduled": 0,
+        "alert_batches_redone": 0,
     }
 
 
