@@ -14,7 +14,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from onewindow.audit.services import atomic_audit_last
+from onewindow.audit.services import atomic_audit_last, record_event
 from onewindow.cases import timeliness
 from onewindow.cases.models import Case
 from onewindow.identity.models import User
@@ -107,6 +107,18 @@ def start_queued_run(case_id: int) -> bool:
         _start_runs(case, children, case.applicant, None)
         case.run_queued = False
         case.save(update_fields=["run_queued"])
+        # The case changed (its run, no longer queued): audited as the case's own event,
+        # besides the run's start, which the workflow app audits.
+        record_event(
+            actor=None,
+            action="cases.run_started",
+            target=case,
+            detail={
+                "number": case.number,
+                "runs": sorted({c.instance_id for c in [case, *children] if c.instance_id}),
+                "queued_seconds": round((timezone.now() - case.created_at).total_seconds(), 3),
+            },
+        )
     return True
 
 

@@ -52,6 +52,12 @@ def test_the_submission_stores_numbers_and_confirms_the_case_before_its_run(
     assert open_task(case, "Task_accept").department.code == "310000-GA"
     started = AuditEvent.objects.get(action="workflow.instance_started")
     assert started.actor_id == user.pk
+    # The case's own change is audited too, after the run's start, by no person.
+    case_started = AuditEvent.objects.get(action="cases.run_started")
+    assert (case_started.target_type, case_started.target_id) == ("cases.case", str(case.pk))
+    assert case_started.actor_id is None and case_started.seq > started.seq
+    assert case_started.detail["runs"] == [case.instance_id]
+    assert case_started.detail["number"] == case.number
 
 
 def test_a_queued_life_event_ends_as_a_filed_one_with_clocks_from_submission(
@@ -89,6 +95,7 @@ def test_a_run_starts_once_however_often_it_is_asked(world, queued):
     assert starting.start_queued_run(case.pk) is True
     assert starting.start_queued_run(case.pk) is False
     assert ProcessInstance.objects.count() == 1
+    assert AuditEvent.objects.filter(action="cases.run_started").count() == 1
     assert _started(case).instance == ProcessInstance.objects.get()
 
 
