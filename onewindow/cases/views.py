@@ -98,6 +98,7 @@ def application_page(
         draft = forms_services.load_draft(owner=user, definition=anchor, context=draft_context)
         if draft is not None:
             kept = forms_services.draft_attachments(user, definition, draft)
+            company = _draft_company(draft, companies, default=company)
     if request.method == "POST" and request.POST.get("action") == "save_draft":
         kept.update(_store_uploads(request, user, definition, errors))
         forms_services.save_draft(
@@ -107,6 +108,7 @@ def application_page(
             data=request.POST,
             shape=definition,
             attachments={slot: a.pk for slot, a in kept.items()},
+            applying_for=company if companies else None,
             request=request,
         )
         messages.success(request, _("Your draft was saved; you can come back to it later."))
@@ -172,6 +174,15 @@ def application_page(
         },
         status=422 if errors else 200,
     )
+
+
+def _draft_company(draft: Any, companies: list[Any], *, default: str) -> str:
+    """The choice of "Apply as" a draft kept, while the user still acts for that company
+    (or for themself: ""); otherwise the page's default."""
+    chosen = forms_services.draft_applying_for(draft)
+    if chosen is None or (chosen and chosen not in {c.uscc for c in companies}):
+        return default
+    return chosen
 
 
 def _store_uploads(

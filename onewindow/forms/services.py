@@ -98,6 +98,8 @@ def create_definition(
 
 
 DRAFT_ATTACHMENTS = "_attachments"
+# Whom the form is filled in for, when the applicant may choose (a company they act for).
+DRAFT_APPLYING_FOR = "_applying_for"
 
 
 def save_draft(
@@ -108,16 +110,20 @@ def save_draft(
     data: Mapping[str, Any],
     shape: DefinitionLike | None = None,
     attachments: Mapping[str, int] | None = None,
+    applying_for: str | None = None,
     request: HttpRequest | None = None,
 ) -> FormDraft:
-    """Keep what the applicant has typed so far, and the ids of the files uploaded so
-    far. Nothing is validated: half-finished answers are the point of a draft;
-    ``validate_data`` runs at submission. ``shape`` is the form the answers belong to
-    when it is not ``definition`` itself (a life event's merged form, kept under its
-    first item's definition)."""
+    """Keep what the applicant has typed so far, the ids of the files uploaded so far,
+    and whom they chose to apply for (``applying_for``: a company's code, or "" for
+    themself; None when they were not asked). Nothing is validated: half-finished
+    answers are the point of a draft; ``validate_data`` runs at submission. ``shape``
+    is the form the answers belong to when it is not ``definition`` itself (a life
+    event's merged form, kept under its first item's definition)."""
     values = draft_values(shape or definition, data)
     if attachments:
         values[DRAFT_ATTACHMENTS] = {str(k): int(v) for k, v in attachments.items()}
+    if applying_for is not None:
+        values[DRAFT_APPLYING_FOR] = applying_for[:100]
     with transaction.atomic():
         draft, created = FormDraft.objects.update_or_create(
             owner=owner, definition=definition, context=context[:200], defaults={"data": values}
@@ -153,6 +159,12 @@ def draft_attachments(owner: Any, shape: DefinitionLike, draft: FormDraft) -> di
     slots = {slot["key"] for slot in shape.attachments or []}
     wanted = {slot: pk for slot, pk in kept.items() if slot in slots and isinstance(pk, int)}
     return queries.owned_attachments(owner, wanted)
+
+
+def draft_applying_for(draft: FormDraft) -> str | None:
+    """Whom a draft was filled in for (``save_draft(applying_for=)``), None if not kept."""
+    chosen = draft.data.get(DRAFT_APPLYING_FOR)
+    return chosen if isinstance(chosen, str) else None
 
 
 def discard_draft(

@@ -6,8 +6,19 @@ from __future__ import annotations
 from onewindow.audit.models import AuditEvent
 from onewindow.cases.models import Case
 from onewindow.cases.tests.conftest import PASSPORT, answers
-from onewindow.cases.tests.test_views import APPLY, as_post, key_of, logged_in, people, photo
+from onewindow.cases.tests.test_views import (
+    APPLY,
+    COMPANY_APPLY,
+    agent_of_the_demo_company,
+    apply_as_choice,
+    as_post,
+    key_of,
+    logged_in,
+    people,
+    photo,
+)
 from onewindow.forms.models import FormDraft
+from onewindow.identity.models import LegalPerson
 
 __all__ = ["people"]  # the fixture, shared with the page tests
 
@@ -55,3 +66,29 @@ def test_a_life_event_draft_keeps_the_merged_answers(people):
     assert "Save and continue later" in html
     client.post(url, {"mother_name": "李梅", "action": "save_draft"})
     assert 'value="李梅"' in client.get(url).content.decode()
+
+
+def test_a_draft_keeps_whom_an_agent_applies_for(people):
+    agent, company = agent_of_the_demo_company()
+    client = logged_in(agent)
+    # A service for companies offers the company first; the agent chose themself.
+    assert apply_as_choice(client.get(COMPANY_APPLY).content.decode()) == company.uscc
+    client.post(COMPANY_APPLY, {"company": "", "action": "save_draft"})
+    assert apply_as_choice(client.get(COMPANY_APPLY).content.decode()) == ""
+    # A service for people: the agent chose a company.
+    other = LegalPerson.objects.create(
+        uscc="91310000MA1FL8TQ3K", name="别家公司", legal_representative="某人"
+    )
+    other.agents.add(agent)
+    client.post(APPLY, {"company": other.uscc, "action": "save_draft"})
+    assert apply_as_choice(client.get(APPLY).content.decode()) == other.uscc
+    # No longer its agent: the page's default (themself), never a company they left.
+    other.agents.remove(agent)
+    assert apply_as_choice(client.get(APPLY).content.decode()) == ""
+    assert FormDraft.objects.filter(owner=agent).count() == 2
+
+
+def test_a_draft_of_someone_not_asked_keeps_no_choice(people):
+    user = people["applicant"]
+    logged_in(user).post(APPLY, {"applicant_phone": "13916", "action": "save_draft"})
+    assert "_applying_for" not in FormDraft.objects.get(owner=user).data

@@ -263,11 +263,20 @@ def test_life_event_page_links_to_its_one_application(client, db):
 COMPANY_APPLY = f"/services/items/{COMPANY}/apply/"
 
 
-def _agent_of_the_demo_company() -> tuple[User, LegalPerson]:
+def agent_of_the_demo_company() -> tuple[User, LegalPerson]:
     company = LegalPerson.objects.get(agents__username="agent.li")
     agent = make_user()
     company.agents.add(agent)
     return agent, company
+
+
+def apply_as_choice(html: str) -> str:
+    """The value of the checked "Apply as" choice: a company's code, or "" for oneself."""
+    checked = re.search(
+        r'<input type="radio" name="company" id="[^"]+" value="([^"]*)" checked>', html
+    )
+    assert checked, "no choice checked"
+    return checked.group(1)
 
 
 def _as_page_posts(user: User, service: str, **extra: str) -> dict[str, Any]:
@@ -278,14 +287,11 @@ def _as_page_posts(user: User, service: str, **extra: str) -> dict[str, Any]:
 
 
 def test_an_agent_chooses_to_apply_for_their_company_or_for_themself(people):
-    agent, company = _agent_of_the_demo_company()
+    agent, company = agent_of_the_demo_company()
     client = logged_in(agent)
     for_companies = client.get(COMPANY_APPLY).content.decode()
     assert "<legend>Apply as</legend>" in for_companies
-    checked = re.search(
-        r'<input type="radio" name="company" id="[^"]+" value="([^"]*)" checked>', for_companies
-    )
-    assert checked and checked.group(1) == company.uscc
+    assert apply_as_choice(for_companies) == company.uscc
     assert (
         f'<label for="apply-as-{company.uscc}">For {company.name_en or company.name}'
         in for_companies
@@ -301,7 +307,7 @@ def test_an_agent_chooses_to_apply_for_their_company_or_for_themself(people):
 
 
 def test_a_company_the_agent_does_not_represent_is_refused_and_nothing_is_filed(people):
-    agent, _company = _agent_of_the_demo_company()
+    agent, _company = agent_of_the_demo_company()
     stranger = LegalPerson.objects.create(
         uscc="91310000MA1FL8TQ3K", name="别家公司", legal_representative="某人"
     )
