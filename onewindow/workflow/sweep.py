@@ -178,7 +178,7 @@ def _move_alerts(due: QuerySet[Clock], now: datetime, *, chain_first: bool) -> t
         )
         if not chain_first and not hold_chain_if_free():
             raise _ChainBusy
-        record_prepared(prepared)
+        record_prepared(prepared, returning=False)
     return len(overdue), len(warned)
 
 

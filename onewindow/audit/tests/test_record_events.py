@@ -1,12 +1,15 @@
 """record_events: several events appended at once, chained as one call each would."""
 
+import json
+from datetime import UTC, datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from onewindow.audit import services as audit_services
 from onewindow.audit.hashing import canonical_content, chain_hash
-from onewindow.audit.models import AuditEvent, ChainHead
+from onewindow.audit.models import AuditEvent, ChainHead, Outcome
 from onewindow.audit.services import Entry, record_event, record_events
 from onewindow.audit.verification import verify_chain
 from onewindow.conftest import make_user
@@ -70,4 +73,28 @@ def test_a_large_batch_goes_by_copy_on_postgresql_and_reads_back_the_same(monkey
         ("test.three", None, "success", {}),
     ]
     assert [e.hash for e in stored] == [e.hash for e in events]
+    assert verify_chain() == []
+
+
+@pytest.mark.parametrize(
+    "detail",
+    [
+        {"due_at": "2026-03-10T00:00:00+08:00", "limit_days": 5, "late": True, "x": None},
+        {"nested": {"list": [1, 2.5, "三", {"deep": [None]}]}},
+        {"tuple": (1, 2)},
+        {1: "an int key"},
+        {"choice": Outcome.FAILURE},  # a str subclass
+        {"when": datetime(2026, 3, 10, tzinfo=UTC)},
+    ],
+)
+def test_a_detail_is_kept_as_the_database_gives_it_back(detail):
+    kept = audit_services._as_stored(detail)
+    assert kept == json.loads(json.dumps(detail, default=str))
+    assert all(type(key) is str for key in kept)
+    # A copy: changing the caller's dict afterwards changes nothing kept for the chain.
+    assert kept is not detail
+    event = record_event(actor=None, action="test.detail", detail=detail)
+    assert event is not None
+    event.refresh_from_db()
+    assert event.detail == kept
     assert verify_chain() == []
