@@ -161,8 +161,10 @@ def _owed_in(
     for clock_id, *row in rows:
         task_clocks.add(clock_id)
         task: TaskRow = tuple(row)
+        # One event, the same for each of its officers: made once.
+        owed = _alert_owed(by_clock[clock_id], task, None)
         for officer in officers.of(task):
-            yield officer, _alert_owed(by_clock[clock_id], task, None)
+            yield officer, owed
     case_clocks = [pk for pk in by_clock if pk not in task_clocks]
     cases = list(Case.objects.select_related("applicant").filter(clock__any=case_clocks))
     open_tasks: dict[int, list[TaskRow]] = {}
@@ -174,8 +176,9 @@ def _owed_in(
         assert case.clock_id is not None
         alert = by_clock[case.clock_id]
         for task in open_tasks.get(case.instance_id or 0, []):
+            owed = _alert_owed(alert, task, case.pk)
             for officer in officers.of(task):
-                yield officer, _alert_owed(alert, task, case.pk)
+                yield officer, owed
         if alert.level == AlertLevel.OVERDUE:
             applicants.append(
                 notifications.applicant_notice(
