@@ -164,9 +164,10 @@ SETTINGS: tuple[Setting, ...] = (
         "ONEWINDOW_SWEEP_TIMER_HELPERS",
         int,
         "0",
-        "Other workers the minute's time-limit sweep sets on its due process timers "
-        "(reminders, escalations) besides its own; with several Celery workers, one less "
-        "than their number. 0: the sweep fires them alone.",
+        "Other worker processes the minute's time-limit sweep sets on its due process "
+        "timers (reminders, escalations) besides its own, from the sweep's start; with "
+        "several Celery worker processes, one less than their number. 0: the sweep fires "
+        "them alone.",
     ),
 )
 

@@ -186,8 +186,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Time limits: clock warnings and process timers (reminders, escalation). A minute's
     # run not started within the minute is dropped: the next one does its work (each
-    # catches up), and while a long sweep runs (the first after midnight, ~5 min at a
-    # million open tasks alone, under 3 with one helper: SWEEP_TIMER_HELPERS) stale
+    # catches up), and while a long sweep runs (the first after midnight, ~1.6 min at a
+    # million open tasks alone, under 1 with one helper: SWEEP_TIMER_HELPERS) stale
     # copies would otherwise pile up and take the worker's slots from email delivery.
     "workflow-sweep-time-limits": {
         "task": "onewindow.workflow.sweep_time_limits",
