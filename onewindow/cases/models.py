@@ -71,6 +71,9 @@ class Case(models.Model):
     # Filed with its run still to start in a worker (FILING_QUEUED, ADR 0021): set by
     # the submission, cleared in the transaction that starts the run.
     run_queued = models.BooleanField(default=False)
+    # Failed starts of a queued run, and when the catch-up tries again (backing off).
+    start_failures = models.PositiveSmallIntegerField(default=0)
+    start_retry_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.SUBMITTED
     )

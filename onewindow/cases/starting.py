@@ -11,9 +11,11 @@ from functools import partial
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
+from onewindow.audit.models import Outcome
 from onewindow.audit.services import atomic_audit_last, record_event
 from onewindow.cases import timeliness
 from onewindow.cases.models import Case
@@ -27,6 +29,12 @@ QUEUE_GRACE = timedelta(seconds=30)
 CATCH_UP = 500  # runs started per catch-up pass at most (the next pass does the rest)
 # Queued longer than this, a case's run is late beyond what the catch-up explains.
 STUCK_AFTER = timedelta(minutes=5)
+# After a failed start the catch-up waits 1, 2, 4… minutes before trying again, at most
+# an hour: a start that keeps failing (a process that can no longer load) is not retried
+# every minute for ever, and one whose cause is fixed starts within the hour.
+FIRST_RETRY = timedelta(minutes=1)
+LAST_RETRY = timedelta(hours=1)
+MAX_ERROR_CHARS = 500
 
 
 @dataclass
@@ -124,17 +132,51 @@ def start_queued_run(case_id: int) -> bool:
 
 def start_overdue_runs(now: datetime | None = None) -> StartReport:
     """Start the queued runs whose message was lost or failed (the minute's catch-up):
-    those queued for longer than ``QUEUE_GRACE``. A case whose run cannot start is
-    reported and left queued for the next pass; the others go on."""
-    before = (now or timezone.now()) - QUEUE_GRACE
+    those queued for longer than ``QUEUE_GRACE``, but for a case whose start failed, not
+    before its retry time. A case whose run cannot start is reported, its failure counted
+    and audited, and it is left queued, to be tried again later and later
+    (``note_start_failure``); the others go on."""
+    now = now or timezone.now()
     report = StartReport()
-    queued = Case.objects.filter(run_queued=True, created_at__lte=before)
+    queued = Case.objects.filter(run_queued=True, created_at__lte=now - QUEUE_GRACE).filter(
+        Q(start_retry_at__isnull=True) | Q(start_retry_at__lte=now)
+    )
     for case_id in queued.order_by("created_at", "pk").values_list("pk", flat=True)[:CATCH_UP]:
         try:
             report.started += start_queued_run(case_id)
         except Exception as error:  # one bad case must not stop the rest
             report.problems.append(f"case {case_id}: {error!r}")
+            note_start_failure(case_id, error, now)
     return report
+
+
+def note_start_failure(case_id: int, error: BaseException, now: datetime) -> None:
+    """Count a failed start of a queued run and set when to try again, with an audit
+    record of the error, in a transaction of its own (the start's rolled back)."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().filter(pk=case_id, run_queued=True).first()
+        if case is None:  # started meanwhile, by another worker
+            return
+        case.start_failures += 1
+        case.start_retry_at = now + retry_delay(case.start_failures)
+        case.save(update_fields=["start_failures", "start_retry_at"])
+        record_event(
+            actor=None,
+            action="cases.run_start_failed",
+            target=case,
+            outcome=Outcome.FAILURE,
+            detail={
+                "number": case.number,
+                "error": repr(error)[:MAX_ERROR_CHARS],
+                "failures": case.start_failures,
+                "retry_at": timezone.localtime(case.start_retry_at).isoformat(),
+            },
+        )
+
+
+def retry_delay(failures: int) -> timedelta:
+    """How long the catch-up waits after the ``failures``-th failed start."""
+    return min(FIRST_RETRY * 2 ** min(failures - 1, 16), LAST_RETRY)
 
 
 def _start(
@@ -159,11 +201,16 @@ def stuck_warning(now: datetime | None = None) -> str | None:
     ``STUCK_AFTER`` for their run: no worker is running, or their starts keep failing
     (the worker's log says which)."""
     before = (now or timezone.now()) - STUCK_AFTER
-    waiting = Case.objects.filter(run_queued=True, created_at__lte=before).count()
+    late = Case.objects.filter(run_queued=True, created_at__lte=before)
+    waiting = late.count()
     if not waiting:
         return None
-    return (
+    line = (
         f"cases: {waiting} filed case(s) have waited over {STUCK_AFTER.seconds // 60} "
         "minutes for their process to start; is a worker running? (its log names the "
         "cases whose start fails)"
     )
+    failing = late.filter(start_failures__gt=0).count()
+    if failing:
+        line += f"; {failing} of them failed to start (audit: cases.run_start_failed)"
+    return line

@@ -13,10 +13,17 @@ logger = logging.getLogger(__name__)
 @shared_task(name="onewindow.cases.start_run")
 def start_run(case_id: int) -> bool:
     """Start the run of one case filed queued (sent when its submission commits).
-    A failure leaves the case queued; the minute's catch-up tries again."""
-    from onewindow.cases.starting import start_queued_run
+    A failure is counted and audited and leaves the case queued; the minute's catch-up
+    tries again, later and later (``starting.note_start_failure``)."""
+    from django.utils import timezone
 
-    return start_queued_run(case_id)
+    from onewindow.cases.starting import note_start_failure, start_queued_run
+
+    try:
+        return start_queued_run(case_id)
+    except Exception as error:
+        note_start_failure(case_id, error, timezone.now())
+        raise
 
 
 @shared_task(name="onewindow.cases.start_overdue_runs")

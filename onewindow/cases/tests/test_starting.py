@@ -13,6 +13,7 @@ from django.db import connection
 from onewindow.audit.models import AuditEvent
 from onewindow.cases import starting
 from onewindow.cases.models import Case
+from onewindow.cases.tasks import start_run
 from onewindow.cases.tests.conftest import PASSPORT, open_task, start_fails_for, submit
 from onewindow.cases.tests.test_views import logged_in
 from onewindow.cases.tests.timekit import at, clock_of, travel
@@ -143,6 +144,46 @@ def test_a_run_that_cannot_start_stays_queued_and_the_others_go_on(world, queued
     assert ProcessInstance.objects.count() == 1
 
 
+def test_a_failing_start_is_counted_audited_and_tried_later_and_later(world, queued):
+    moment = at("2026-03-02", 10)
+    with travel(moment):
+        broken = submit(world["citizen.wang"], PASSPORT)
+    first = moment + timedelta(minutes=5)
+    with start_fails_for(broken):
+        assert len(starting.start_overdue_runs(first).problems) == 1
+        assert (_started(broken).start_failures, broken.start_retry_at) == (
+            1,
+            first + timedelta(minutes=1),
+        )
+        # Not before its retry time, however often the catch-up runs.
+        assert starting.start_overdue_runs(first + timedelta(seconds=59)).problems == []
+        assert _started(broken).start_failures == 1
+        assert len(starting.start_overdue_runs(first + timedelta(minutes=1)).problems) == 1
+        assert _started(broken).start_retry_at == first + timedelta(minutes=3)  # 1 + 2
+    failed = AuditEvent.objects.filter(action="cases.run_start_failed").order_by("seq")
+    assert [(e.outcome, e.detail["failures"], e.target_id) for e in failed] == [
+        ("failure", 1, str(broken.pk)),
+        ("failure", 2, str(broken.pk)),
+    ]
+    assert failed[0].detail["error"] == "RuntimeError('engine down')"
+    # The cause fixed, it starts at its next try.
+    assert starting.start_overdue_runs(first + timedelta(minutes=3)).started == 1
+    assert _started(broken).run_queued is False
+
+
+def test_retries_back_off_to_an_hour():
+    delays = [starting.retry_delay(n) for n in (1, 2, 3, 6, 7, 100)]
+    assert delays == [timedelta(minutes=m) for m in (1, 2, 4, 32, 60, 60)]
+
+
+def test_a_failing_message_driven_start_is_counted_too(world, queued):
+    case = submit(world["citizen.wang"], PASSPORT)
+    with start_fails_for(case), pytest.raises(RuntimeError, match="engine down"):
+        start_run(case.pk)
+    assert _started(case).start_failures == 1
+    assert AuditEvent.objects.filter(action="cases.run_start_failed").count() == 1
+
+
 def test_inline_filing_queues_nothing(world):
     case = submit(world["citizen.wang"], PASSPORT)
     assert (case.run_queued, case.instance_id is not None) == (False, True)
@@ -162,6 +203,10 @@ def test_operators_learn_when_filed_cases_wait_for_a_worker(world, queued, clien
         "cases: 1 filed case(s) have waited over 5 minutes for their process to start; is a "
         "worker running? (its log names the cases whose start fails)",
     ]
+    starting.note_start_failure(Case.objects.get().pk, RuntimeError("x"), moment)
+    warning = starting.stuck_warning(moment + starting.STUCK_AFTER)
+    assert warning is not None
+    assert warning.endswith("; 1 of them failed to start (audit: cases.run_start_failed)")
 
 
 def test_the_applicant_follows_a_case_whose_run_has_not_started(world, queued):
