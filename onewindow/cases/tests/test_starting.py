@@ -4,10 +4,12 @@ exactly once, and the minute's catch-up starts what a lost message left."""
 
 import threading
 from datetime import timedelta
+from io import StringIO
 from typing import Any
 from unittest import mock
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from onewindow.audit.models import AuditEvent
@@ -168,6 +170,26 @@ def test_a_failing_start_is_counted_audited_and_tried_later_and_later(world, que
     assert failed[0].detail["error"] == "RuntimeError('engine down')"
     # The cause fixed, it starts at its next try.
     assert starting.start_overdue_runs(first + timedelta(minutes=3)).started == 1
+    assert _started(broken).run_queued is False
+
+
+def test_an_operator_starts_queued_runs_at_once_past_their_back_off(world, queued):
+    moment = at("2026-03-02", 10)
+    with travel(moment):
+        broken = submit(world["citizen.wang"], PASSPORT)
+        waiting = submit(world["citizen.chen"], PASSPORT)  # its message lost, say
+    with start_fails_for(broken):
+        starting.note_start_failure(broken.pk, RuntimeError("engine down"), moment)
+        out, err = StringIO(), StringIO()
+        call_command("start_queued_runs", stdout=out, stderr=err)  # every queued case
+    assert out.getvalue() == "queued runs started: 1\n"
+    assert err.getvalue() == f"could not start: case {broken.pk}: RuntimeError('engine down')\n"
+    assert _started(waiting).run_queued is False
+    assert _started(broken).start_failures == 2
+    # The cause fixed: started at once by its number, long before its retry time.
+    out = StringIO()
+    call_command("start_queued_runs", broken.number, stdout=out)
+    assert out.getvalue() == "queued runs started: 1\n"
     assert _started(broken).run_queued is False
 
 
