@@ -8,6 +8,7 @@ import threading
 import pytest
 from django.db import connection, transaction
 
+from onewindow.audit import services as audit_services
 from onewindow.audit.models import AuditEvent
 from onewindow.audit.services import (
     Entry,
@@ -67,4 +68,25 @@ def test_a_held_chain_is_refused_without_waiting_and_the_transaction_goes_on():
         "test.held",
         "test.after",
     ]
+    assert verify_chain() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_chain_held_briefly_is_taken_once_it_is_freed(monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks: PostgreSQL only (SQLite's test database has one writer)")
+    record_event(actor=None, action="test.genesis")
+    pauses: list[float] = []
+    real_sleep = audit_services.time.sleep
+
+    def sleep(seconds: float) -> None:
+        pauses.append(seconds)
+        real_sleep(seconds)
+
+    monkeypatch.setattr(audit_services.time, "sleep", sleep)
+    # The other connection holds the chain for a moment (an officer's step committing).
+    with chain_held_elsewhere(lambda: real_sleep(0.3)), transaction.atomic():
+        assert hold_chain_if_free(attempts=400, pause=0.01)
+        record_event(actor=None, action="test.after")
+    assert pauses  # refused at first, then taken without queueing
     assert verify_chain() == []
