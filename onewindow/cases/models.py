@@ -97,7 +97,7 @@ class Case(models.Model):
         ]
         indexes = [
             models.Index(fields=["service_code", "status"]),
-            # The catch-up's question (filing.queued_cases): a handful of rows at most.
+            # The catch-up's question (starting.start_overdue_runs): a handful of rows.
             models.Index(
                 fields=["created_at"], condition=Q(run_queued=True), name="cases_run_queued"
             ),

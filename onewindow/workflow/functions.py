@@ -47,6 +47,10 @@ def record_result(call: ServiceCall) -> dict[str, Any]:
 # timer that fired names the task (``ServiceContext.extra["task_id"]``).
 
 
+# What deciding and addressing a reminder reads of the late task.
+_LATE_TASK_FIELDS = ("role", "department__path", "clock__due_at", "claimed_by__username")
+
+
 def _late_task(call: ServiceCall) -> WorkTask | None:
     task_id = call.context.extra.get("task_id")
     if task_id is None:
@@ -59,14 +63,6 @@ def _late_task(call: ServiceCall) -> WorkTask | None:
         .filter(pk=task_id, status__in=OPEN_TASK_STATUSES)
         .first()
     )
-
-
-_LATE_TASK_FIELDS = (
-    "role",
-    "department__path",
-    "clock__due_at",
-    "claimed_by__username",
-)
 
 
 def _recipients(task: WorkTask, level: str) -> list[Any]:
