@@ -129,6 +129,24 @@ def unlabelled_controls(root: Any) -> list[str]:
     return found
 
 
+def focus_lands_on(page: Any, selector: str, *, timeout_ms: int = 2000) -> bool:
+    """Whether the focus moves to the element matching ``selector`` (CSS) within
+    ``timeout_ms``. Chromium applies ``autofocus`` at its next rendering update, which
+    can come after the navigation a test waited for has finished: reading
+    ``document.activeElement`` at once raced it (a CI run failed that way)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(
+            "target => document.activeElement && document.activeElement.matches(target)",
+            arg=selector,
+            timeout=timeout_ms,
+        )
+    except PlaywrightTimeout:
+        return False
+    return True
+
+
 def tab_reaches(page: Any, start: str, target: str, *, limit: int = 12) -> bool:
     """Whether pressing Tab from the element ``start`` focuses ``target`` (CSS
     selectors) within ``limit`` presses."""

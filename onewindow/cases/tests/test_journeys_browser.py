@@ -18,6 +18,7 @@ import pytest
 
 from onewindow.browser import (
     chinese_left,
+    focus_lands_on,
     low_contrast,
     switch_language,
     tab_reaches,
@@ -129,7 +130,7 @@ def test_a_life_event_applied_for_once_through_its_merged_form(page, world):
     with page.expect_navigation():
         form.locator("button[type=submit]:not([value=save_draft])").click()
     summary = page.locator(".error-summary")
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    assert focus_lands_on(page, ".error-summary")
     assert summary.locator("a").count() == 1
     assert summary.locator("a").get_attribute("href") == (
         "#id_upload-newborn_hukou__household_register"
@@ -272,7 +273,7 @@ def test_the_demo_walked_in_english(browser, live_server, world, travel):
     with window.expect_navigation():
         window.get_by_role("button", name="Record decision").click()
     summary = window.locator(".error-summary")
-    assert window.evaluate("document.activeElement.classList.contains('error-summary')")
+    assert focus_lands_on(window, ".error-summary")
     assert summary.locator("h3").inner_text() == "There is a problem"
     assert summary.locator("a").get_attribute("href") == "#id_outcome_0"
     assert_english(window, *data)

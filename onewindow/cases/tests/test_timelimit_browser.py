@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from onewindow.browser import low_contrast, tab_reaches, unlabelled_controls
+from onewindow.browser import focus_lands_on, low_contrast, tab_reaches, unlabelled_controls
 from onewindow.cases.choices import CaseStatus
 from onewindow.cases.models import Case
 from onewindow.cases.tests.conftest import PASSPORT, shanghai, submit
@@ -133,7 +133,7 @@ def test_supplement_stops_the_clock_and_the_case_finishes_on_time(
         review.keyboard.press("Enter")
     refusal = review.locator(".messages [role=alert]")
     assert refusal.inner_text() == "请至少列出一项缺少或有误的材料。"
-    assert review.evaluate("document.activeElement.classList.contains('message-error')")
+    assert focus_lands_on(review, ".message-error")
     form.get_by_label("出入境证件数码照片", exact=True).check()
     form.locator("#id_reason_photo").fill("照片背景不是白色，请按出入境证件相片标准重新上传")
     form.locator("#id_supplement_note").fill("补正后办理时限继续计算。")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from onewindow.browser import low_contrast
+from onewindow.browser import focus_lands_on, low_contrast
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -28,4 +28,23 @@ def test_low_contrast_finds_small_pale_text_and_blends_backgrounds(browser):
     assert set(found) == {"Light", "Green", "Grey"}
     assert found["Light"]["ratio"] == 2.85
     assert found["Grey"]["background"] == "rgb(127.5, 127.5, 127.5)"
+    context.close()
+
+
+LATE_FOCUS = """<!DOCTYPE html><html lang="en"><body>
+<div class="error-summary" tabindex="-1">There is a problem</div>
+<label for="name">Name</label><input id="name">
+</body></html>"""
+
+
+def test_focus_lands_on_waits_for_a_late_focus_and_reports_one_that_never_comes(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_content(LATE_FOCUS)
+    assert not page.evaluate("document.activeElement.matches('.error-summary')")
+    # The summary takes the focus a moment later, as a late autofocus would; the field
+    # never does.
+    page.evaluate("setTimeout(() => document.querySelector('.error-summary').focus(), 300)")
+    assert focus_lands_on(page, ".error-summary")
+    assert not focus_lands_on(page, "#name", timeout_ms=200)
     context.close()
