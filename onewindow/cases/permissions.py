@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from onewindow.cases.models import Case, Extension
 from onewindow.forms.models import Attachment
@@ -31,8 +31,11 @@ def officer_filter(user: Any) -> Q:
     """Cases with a task in one of the officer's departments."""
     if not getattr(user, "is_authenticated", False) or not is_officer(user):
         return Q(pk__in=[])
-    instances = WorkTask.objects.filter(department_scope_filter(user)).values("instance")
-    return Q(instance__in=instances)
+    # Correlated: the few tasks of each case are looked up by its instance. An
+    # ``instance IN (tasks of the departments)`` made PostgreSQL hash every task the
+    # departments ever had to read one case.
+    here = WorkTask.objects.filter(department_scope_filter(user), instance=OuterRef("instance"))
+    return Q(Exists(here))
 
 
 def is_party(user: Any, case: Case) -> bool:

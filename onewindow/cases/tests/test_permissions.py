@@ -1,0 +1,84 @@
+"""Which cases an officer's read reaches (``officer_filter``), and what the read costs
+PostgreSQL as a department's history grows."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from onewindow.cases import queries
+from onewindow.cases.models import Case
+from onewindow.cases.permissions import applicant_filter, officer_filter
+from onewindow.cases.tests.conftest import ADOPTION, PASSPORT, submit
+from onewindow.workflow.choices import TaskStatus
+from onewindow.workflow.models import WorkTask
+
+
+def _seen_by(user, *cases: Case) -> set[str]:
+    found = Case.objects.filter(officer_filter(user), pk__in=[c.pk for c in cases])
+    return set(found.values_list("number", flat=True))
+
+
+def test_an_officer_sees_the_cases_with_a_task_in_their_departments(world):
+    passport = submit(world["citizen.wang"], PASSPORT)  # 公安 (310000-GA)
+    adoption = submit(world["citizen.chen"], ADOPTION)  # 民政 (310000-MZ)
+    assert _seen_by(world["ga.window"], passport, adoption) == {passport.number}
+    assert _seen_by(world["mz.window"], passport, adoption) == {adoption.number}
+    # Not an officer: nothing, even their own case (that is applicant_filter's).
+    assert _seen_by(world["citizen.wang"], passport, adoption) == set()
+    mine = Case.objects.filter(applicant_filter(world["citizen.wang"]))
+    assert set(mine.values_list("number", flat=True)) == {passport.number}
+
+
+def test_a_finished_task_still_shows_its_case_to_the_department(world):
+    passport = submit(world["citizen.wang"], PASSPORT)
+    assert passport.instance is not None
+    passport.instance.tasks.update(
+        status=TaskStatus.COMPLETED, completed_at=timezone.now(), outcome="accept"
+    )
+    assert _seen_by(world["ga.window"], passport) == {passport.number}
+
+
+def _worktask_rows_read() -> int:
+    """Rows of workflow_worktask this transaction has read, by any scan."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_stat_get_xact_tuples_returned(%s::regclass)"
+            " + pg_stat_get_xact_tuples_fetched(%s::regclass)",
+            ["workflow_worktask", "workflow_worktask"],
+        )
+        return int(cursor.fetchone()[0])
+
+
+HISTORY = 400  # finished tasks of the department on other cases
+
+
+def test_reading_one_case_reads_its_own_tasks_not_the_departments_history(world):
+    if connection.vendor != "postgresql":
+        pytest.skip("reads the planner's row counts: PostgreSQL only")
+    officer, case = world["ga.window"], submit(world["citizen.wang"], PASSPORT)
+    other = submit(world["citizen.wang"], PASSPORT)
+    assert case.instance is not None and other.instance is not None
+    department = case.instance.tasks.get().department
+    WorkTask.objects.bulk_create(
+        WorkTask(
+            instance=other.instance,
+            spiff_task_id=str(uuid.uuid4()),
+            bpmn_id="Task_old",
+            name="旧任务",
+            department=department,
+            status=TaskStatus.COMPLETED,
+            completed_at=timezone.now(),
+            outcome="accept",
+        )
+        for _ in range(HISTORY)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE workflow_worktask")  # as autovacuum would have by now
+    before = _worktask_rows_read()
+    assert queries.case_for(officer, case.number) == case
+    # An ``instance IN (the departments' tasks)`` filter read every one of them.
+    assert _worktask_rows_read() - before < 10
