@@ -70,6 +70,8 @@ PYDANTIC_MESSAGES = {
     "json_invalid": gettext_lazy("The request body is not valid JSON."),
     "model_attributes_type": gettext_lazy("The request body must be a JSON object."),
     "dict_type": gettext_lazy("The request body must be a JSON object."),
+    "greater_than_equal": gettext_lazy("Enter %(ge)s or more."),
+    "less_than_equal": gettext_lazy("Enter %(le)s or less."),
 }
 
 
@@ -78,7 +80,9 @@ def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpRespon
     fields: dict[str, list[str]] = {}
     for error in exc.errors:
         location = [str(p) for p in error.get("loc", []) if p not in ("body", "payload", "query")]
-        message = PYDANTIC_MESSAGES.get(str(error.get("type")), error.get("msg", ""))
+        known = PYDANTIC_MESSAGES.get(str(error.get("type")))
+        # A known kind's limits (ge, le) fill its message; others keep pydantic's.
+        message = str(known) % error.get("ctx", {}) if known else error.get("msg", "")
         fields.setdefault(".".join(location) or "__all__", []).append(str(message))
     body = {
         "code": "invalid",

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from ninja import File, Form, Header, Router, Status
+from ninja import File, Form, Header, Query, Router, Status
 from ninja.files import UploadedFile
 
 from onewindow.cases import filing, notifications, queries, services
@@ -29,6 +29,7 @@ from onewindow.cases.schemas import (
     TimelineOut,
 )
 from onewindow.core.errors import InvalidInput, NotFound
+from onewindow.core.paging import PageIn, page_of
 from onewindow.forms.attachments import store_attachment
 from onewindow.workflow import services as workflow_services
 from onewindow.workflow.models import Clock, WorkTask
@@ -188,8 +189,12 @@ def submit_case(
 
 
 @router.get("/cases", response=list[CaseSummaryOut], summary="My cases")
-def my_cases(request: HttpRequest) -> list[dict[str, object]]:
-    return [_summary(case) for case in queries.my_cases(request.user)]
+def my_cases(
+    request: HttpRequest, response: HttpResponse, page: Query[PageIn]
+) -> list[dict[str, object]]:
+    """Newest first, a page at a time (``limit``, ``offset``; the total in
+    ``X-Total-Count``)."""
+    return [_summary(case) for case in page_of(queries.my_cases(request.user), page, response)]
 
 
 @router.post("/cases/attachments", response={201: AttachmentOut}, summary="Upload an attachment")
@@ -248,11 +253,17 @@ def _tasks_out(tasks: list[WorkTask]) -> list[TaskOut]:
 
 @router.get("/tasks", response=list[TaskOut], summary="My department's inbox")
 def inbox(
-    request: HttpRequest, service: str = "", status: str = "", deadline: str = ""
+    request: HttpRequest,
+    response: HttpResponse,
+    page: Query[PageIn],
+    service: str = "",
+    status: str = "",
+    deadline: str = "",
 ) -> list[TaskOut]:
-    """Open tasks; ``deadline`` is overdue, due_soon, on_track or supplement."""
+    """Open tasks, oldest first, a page at a time (``limit``, ``offset``; the total in
+    ``X-Total-Count``); ``deadline`` is overdue, due_soon, on_track or supplement."""
     tasks = queries.inbox(request.user, service=service, status=status, deadline=deadline)
-    return _tasks_out(list(tasks))
+    return _tasks_out(page_of(tasks, page, response))
 
 
 @router.post("/tasks/{task_id}/claim", response=TaskOut, summary="Claim a task")

@@ -32,7 +32,7 @@ from stdnum.cn import ric
 
 from onewindow.cases import demo, filing, queries, starting
 from onewindow.catalog.demo import load_demo_catalog
-from onewindow.core import loadgen
+from onewindow.core import loadgen, paging
 from onewindow.core.loadgen import Request, Summary
 from onewindow.identity import services as identity_services
 from onewindow.identity.demo import load_demo_city
@@ -230,9 +230,15 @@ def _completions(tokens: list[str], tasks: deque[int]) -> Callable[[int], Reques
 
 
 def _open_acceptance_tasks(port: int, token: str) -> deque[int]:
-    status, tasks = _call(port, Request("GET", "/api/v1/tasks", headers=_bearer(token)))
-    if status != 200:
-        raise RuntimeError(f"inbox: HTTP {status}")
+    tasks: list[dict[str, Any]] = []
+    while True:  # the inbox a page at a time
+        path = f"/api/v1/tasks?limit={paging.MAX_LIMIT}&offset={len(tasks)}"
+        status, page = _call(port, Request("GET", path, headers=_bearer(token)))
+        if status != 200:
+            raise RuntimeError(f"inbox: HTTP {status}")
+        tasks += page
+        if len(page) < paging.MAX_LIMIT:
+            break
     return deque(
         t["id"]
         for t in tasks

@@ -10,11 +10,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -44,6 +45,10 @@ from onewindow.workflow.choices import Outcome, TaskStatus
 from onewindow.workflow.models import WorkTask
 
 KEEP_PREFIX = "kept-"
+# Rows per page of the long lists: a window's inbox can hold thousands of open tasks, a
+# company agent's cases as many.
+INBOX_PAGE_SIZE = 50
+MY_CASES_PAGE_SIZE = 25
 
 
 def _current_user(request: HttpRequest) -> User:
@@ -254,8 +259,10 @@ def _my_case_or_404(request: HttpRequest, number: str) -> Case:
 
 @login_required
 def my_cases(request: HttpRequest) -> HttpResponse:
-    cases = list(queries.my_cases(_current_user(request))[:200])
-    return render(request, "cases/my_cases.html", {"cases": cases})
+    page = Paginator(queries.my_cases(_current_user(request)), MY_CASES_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "cases/my_cases.html", {"cases": page.object_list, "page": page})
 
 
 @dataclass
@@ -413,10 +420,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
     deadline = request.GET.get("deadline", "")
     if deadline not in queries.DEADLINES:
         deadline = ""
+    filters = {"service": service, "status": status, "deadline": deadline}
     now = timezone.now()
-    tasks = list(
-        queries.inbox(user, service=service, status=status, deadline=deadline, now=now)[:200]
-    )
+    page = Paginator(
+        queries.inbox(user, service=service, status=status, deadline=deadline, now=now),
+        INBOX_PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    tasks = list(page.object_list)
     cases = queries.cases_by_instance([t.instance_id for t in tasks])
     rows = []
     for task in tasks:
@@ -428,6 +438,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "cases/inbox.html",
         {
             "rows": rows,
+            "page": page,
+            "page_params": urlencode({k: v for k, v in filters.items() if v}),
             "service": service,
             "status": status,
             "statuses": CaseStatus.choices,

@@ -375,3 +375,39 @@ def test_officer_views_of_identity_numbers_are_audited(client, world, as_user):
     assert shown["data"]["applicant_id_number"] == world["citizen.wang"].id_number
     event = AuditEvent.objects.get(action="identity.personal_data_viewed")
     assert event.detail["fields"] == ["applicant_id_number"]
+
+
+def test_the_inbox_and_my_cases_come_a_page_at_a_time(client, world, as_user):
+    user = world["citizen.wang"]
+    numbers = [submit(user, PASSPORT).number for _ in range(3)]
+    theirs, mine = as_user(world["ga.window"]), as_user(user)
+    first = client.get("/api/v1/tasks?limit=2", **theirs)
+    rest = client.get("/api/v1/tasks?limit=2&offset=2", **theirs)
+    assert first["X-Total-Count"] == rest["X-Total-Count"] == "3"
+    # Oldest first, and no task on two pages.
+    assert [t["case"] for t in first.json() + rest.json()] == numbers
+    newest = client.get("/api/v1/cases?limit=1", **mine)
+    assert newest["X-Total-Count"] == "3"
+    assert [c["number"] for c in newest.json()] == numbers[-1:]
+    assert client.get("/api/v1/cases?offset=3", **mine).json() == []
+    # Without parameters, the first hundred.
+    assert len(client.get("/api/v1/tasks", **theirs).json()) == 3
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "english", "chinese"),
+    [
+        ("limit=0", "limit", "Enter 1 or more.", "请输入不小于 1 的数。"),
+        ("limit=501", "limit", "Enter 500 or less.", "请输入不大于 500 的数。"),
+        ("offset=-1", "offset", "Enter 0 or more.", "请输入不小于 0 的数。"),
+        ("limit=many", "limit", "Enter a whole number.", "请输入整数。"),
+    ],
+)
+def test_a_page_out_of_bounds_is_refused_with_the_field(
+    client, world, as_user, query, field, english, chinese
+):
+    headers = as_user(world["ga.window"])
+    for language, message in (("en", english), ("zh-hans", chinese)):
+        response = client.get(f"/api/v1/tasks?{query}", HTTP_ACCEPT_LANGUAGE=language, **headers)
+        assert response.status_code == 422
+        assert response.json()["fields"] == {field: [message]}

@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import translation
 
 from onewindow.audit.models import AuditEvent
+from onewindow.cases import views
 from onewindow.cases.choices import CaseStatus
 from onewindow.cases.models import Case
 from onewindow.cases.tests.conftest import (
@@ -316,3 +317,33 @@ def test_a_company_the_agent_does_not_represent_is_refused_and_nothing_is_filed(
     assert response.status_code == 422
     assert "You may not apply for this company." in response.content.decode()
     assert not Case.objects.exists()
+
+
+def test_the_inbox_comes_a_page_at_a_time_keeping_its_filters(people, monkeypatch):
+    monkeypatch.setattr(views, "INBOX_PAGE_SIZE", 2)
+    numbers = [submit(people["applicant"], PASSPORT).number for _ in range(3)]
+    ga = logged_in(people["ga"])
+    first = ga.get(f"/cases/inbox/?service={PASSPORT}").content.decode()
+    # The caption counts every open task, not the page's.
+    assert "3 open tasks" in first and "Showing 1–2 of 3" in first
+    assert [n for n in numbers if n in first] == numbers[:2]
+    assert f'rel="next" href="?service={PASSPORT}&amp;page=2"' in first
+    second = ga.get(f"/cases/inbox/?service={PASSPORT}&page=2").content.decode()
+    assert [n for n in numbers if n in second] == numbers[2:]
+    assert "Showing 3–3 of 3" in second and 'rel="prev"' in second
+    # Claiming from the second page comes back to it.
+    assert f'name="next" value="/cases/inbox/?service={PASSPORT}&amp;page=2"' in second
+    # A page past the end shows the last; one that is not a number, the first.
+    assert numbers[2] in ga.get("/cases/inbox/?page=9").content.decode()
+    assert numbers[0] in ga.get("/cases/inbox/?page=last").content.decode()
+
+
+def test_my_cases_come_a_page_at_a_time(people, monkeypatch):
+    monkeypatch.setattr(views, "MY_CASES_PAGE_SIZE", 2)
+    numbers = [submit(people["applicant"], PASSPORT).number for _ in range(3)]
+    client = logged_in(people["applicant"])
+    first = client.get("/cases/").content.decode()
+    assert numbers[2] in first and numbers[1] in first and numbers[0] not in first  # newest first
+    assert "Showing 1–2 of 3" in first and 'rel="next" href="?page=2"' in first
+    second = client.get("/cases/?page=2").content.decode()
+    assert numbers[0] in second and numbers[2] not in second

@@ -1,0 +1,41 @@
+"""A long inbox in a real Chromium: a page at a time, paged with the keyboard, its
+filter kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from onewindow.browser import low_contrast, tab_reaches
+from onewindow.cases import views
+from onewindow.cases.tests.conftest import PASSPORT, submit
+from onewindow.cases.tests.test_browser import officer_page
+from onewindow.conftest import make_user
+from onewindow.identity.models import Department
+from onewindow.identity.roles import Role
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_inbox_pages_from_the_keyboard(browser, live_server, world, monkeypatch):
+    monkeypatch.setattr(views, "INBOX_PAGE_SIZE", 2)
+    numbers = [submit(world["citizen.wang"], PASSPORT).number for _ in range(3)]
+    window = make_user(
+        roles=[(Role.WINDOW_OFFICER, Department.objects.get(code="310000-GA"))], with_totp=True
+    )
+    desk = officer_page(browser, live_server, window)
+    desk.goto(f"/cases/inbox/?service={PASSPORT}")
+    table = desk.locator("table.inbox")
+    caption = table.locator("caption").inner_text()
+    assert "3 项待办任务" in caption and "第 1–2 项，共 3 项" in caption
+    assert table.locator("tbody tr").count() == 2
+    assert desk.locator("nav.pagination").get_attribute("aria-label") == "分页"
+    assert low_contrast(desk) == []
+    last_claim = "table.inbox tbody tr:last-child button"
+    assert tab_reaches(desk, last_claim, "nav.pagination a[rel=next]")
+    with desk.expect_navigation():
+        desk.keyboard.press("Enter")
+    assert desk.url.endswith(f"/cases/inbox/?service={PASSPORT}&page=2")
+    assert table.locator("tbody tr").count() == 1
+    assert numbers[2] in table.locator("tbody").inner_text()
+    desk.context.close()

@@ -1,0 +1,31 @@
+"""Long lists in the API a page at a time: ``limit`` and ``offset`` query parameters,
+and the length of the whole list in the ``X-Total-Count`` header.
+
+The lists stay JSON arrays (what integrations already read); a client pages on until
+``offset`` reaches the total. The query set must have a stable order.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.db.models import Model, QuerySet
+from django.http import HttpResponse
+from ninja import Field, Schema
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 500
+TOTAL_HEADER = "X-Total-Count"
+
+Row = TypeVar("Row", bound=Model)
+
+
+class PageIn(Schema):
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Rows per page")
+    offset: int = Field(0, ge=0, description="Rows to skip")
+
+
+def page_of(rows: QuerySet[Row], page: PageIn, response: HttpResponse) -> list[Row]:
+    """One page of ``rows``; their total goes in the response's header."""
+    response[TOTAL_HEADER] = str(rows.count())
+    return list(rows[page.offset : page.offset + page.limit])
