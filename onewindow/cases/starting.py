@@ -210,6 +210,19 @@ def _start(
     case.save(update_fields=["instance"])
 
 
+def run_wait(case: Case, now: datetime) -> str:
+    """Where a filed case's run stands, for its page: "" once it has started (or when
+    filing started it in the request), "queued" while a worker is expected to start it
+    within moments, "late" after a failed start or once it has waited ``STUCK_AFTER``.
+    A life event's items wait with the event (only the parent is queued)."""
+    filed = case.parent if case.parent_id else case
+    if filed is None or not filed.run_queued:
+        return ""
+    if filed.start_failures or filed.created_at <= now - STUCK_AFTER:
+        return "late"
+    return "queued"
+
+
 def stuck_warning(now: datetime | None = None) -> str | None:
     """A line for operators (``/healthz``) when filed cases have waited longer than
     ``STUCK_AFTER`` for their run: no worker is running, or their starts keep failing

@@ -20,7 +20,15 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from onewindow.cases import accountability, filing, notifications, permissions, queries, services
+from onewindow.cases import (
+    accountability,
+    filing,
+    notifications,
+    permissions,
+    queries,
+    services,
+    starting,
+)
 from onewindow.cases.choices import CaseStatus
 from onewindow.cases.models import Case, CaseEvent, Extension, SupplementRequest
 from onewindow.cases.presenters import ClockView, clock_view
@@ -295,6 +303,7 @@ class CaseView:
     extensions: list[Extension] = field(default_factory=list)  # approved
     holdings: list[accountability.Holding] = field(default_factory=list)  # officers only
     where: accountability.Share | None = None
+    run_wait: str = ""  # starting.run_wait: "", "queued" or "late"
 
 
 def _answers(definition: Any, data: dict[str, Any]) -> list[Answer]:
@@ -363,6 +372,7 @@ def _case_view(case: Case, *, for_officer: bool = False) -> CaseView:
         extensions=list(queries.extensions_of(case, approved_only=True)),
         holdings=holdings,
         where=accountability.where_time_went(holdings) if holdings else None,
+        run_wait=starting.run_wait(case, now),
     )
 
 

@@ -241,3 +241,49 @@ def test_the_applicant_follows_a_case_whose_run_has_not_started(world, queued):
     receipt = client.get(f"/cases/{case.number}/receipt/")
     assert case.number in receipt.content.decode()
     assert [c.number for c in client.get("/cases/").context["cases"]] == [case.number]
+
+
+ON_ITS_WAY = "is on its way to the departments"
+LATE = "taking longer than usual. You do not need to apply again"
+
+
+def _page(client: Any, case: Case) -> str:
+    return str(client.get(f"/cases/{case.number}/").content.decode())
+
+
+def test_the_case_page_says_when_its_run_is_on_its_way_or_late(world, queued):
+    applicant = make_user()
+    moment = at("2026-03-02", 10)
+    with travel(moment):
+        case = submit(applicant, PASSPORT)
+    client = logged_in(applicant)
+    with travel(moment + timedelta(minutes=1)):
+        page = _page(client, case)
+        assert ON_ITS_WAY in page and LATE not in page
+        # A failed start is late at once; the page promises no time.
+        starting.note_start_failure(case.pk, RuntimeError("engine down"), moment)
+        assert LATE in _page(client, case)
+    Case.objects.filter(pk=case.pk).update(start_failures=0, start_retry_at=None)
+    with travel(moment + starting.STUCK_AFTER):
+        page = _page(client, case)
+        assert LATE in page and ON_ITS_WAY not in page
+        assert starting.start_queued_run(case.pk) is True
+        page = _page(client, case)
+        assert ON_ITS_WAY not in page and LATE not in page
+
+
+def test_a_life_events_item_waits_with_the_event(world, queued):
+    parent = submit(world["citizen.wang"], "newborn")
+    child = parent.children.order_by("pk").first()
+    assert child is not None and not child.run_queued
+    now = parent.created_at
+    assert starting.run_wait(child, now) == starting.run_wait(parent, now) == "queued"
+    starting.start_queued_run(parent.pk)
+    child.refresh_from_db()
+    assert starting.run_wait(child, now) == "" and child.parent is not None
+    assert starting.run_wait(child.parent, now) == ""
+
+
+def test_a_case_filed_with_its_run_started_never_waits(world):
+    case = submit(world["citizen.wang"], PASSPORT)
+    assert starting.run_wait(case, case.created_at + starting.STUCK_AFTER) == ""
