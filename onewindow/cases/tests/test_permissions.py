@@ -13,6 +13,7 @@ from onewindow.cases import queries
 from onewindow.cases.models import Case
 from onewindow.cases.permissions import applicant_filter, officer_filter
 from onewindow.cases.tests.conftest import ADOPTION, PASSPORT, submit
+from onewindow.core.testing import rows_read
 from onewindow.workflow.choices import TaskStatus
 from onewindow.workflow.models import WorkTask
 
@@ -42,23 +43,12 @@ def test_a_finished_task_still_shows_its_case_to_the_department(world):
     assert _seen_by(world["ga.window"], passport) == {passport.number}
 
 
-def _worktask_rows_read() -> int:
-    """Rows of workflow_worktask this transaction has read, by any scan."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_stat_get_xact_tuples_returned(%s::regclass)"
-            " + pg_stat_get_xact_tuples_fetched(%s::regclass)",
-            ["workflow_worktask", "workflow_worktask"],
-        )
-        return int(cursor.fetchone()[0])
-
-
 HISTORY = 400  # finished tasks of the department on other cases
 
 
 def test_reading_one_case_reads_its_own_tasks_not_the_departments_history(world):
     if connection.vendor != "postgresql":
-        pytest.skip("reads the planner's row counts: PostgreSQL only")
+        pytest.skip("counts rows read with PostgreSQL's statistics functions")
     officer, case = world["ga.window"], submit(world["citizen.wang"], PASSPORT)
     other = submit(world["citizen.wang"], PASSPORT)
     assert case.instance is not None and other.instance is not None
@@ -78,7 +68,7 @@ def test_reading_one_case_reads_its_own_tasks_not_the_departments_history(world)
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE workflow_worktask")  # as autovacuum would have by now
-    before = _worktask_rows_read()
+    before = rows_read(WorkTask)
     assert queries.case_for(officer, case.number) == case
     # An ``instance IN (the departments' tasks)`` filter read every one of them.
-    assert _worktask_rows_read() - before < 10
+    assert rows_read(WorkTask) - before < 10
