@@ -84,9 +84,9 @@ clean:
 	rm -rf $(VENV) var
 
 # Benchmarks: figures measured on this machine, with ratios to baselines in the same run.
-# The sweep is measured on PostgreSQL (SKIP LOCKED, generate_series) in a throwaway
-# test_ database next to BENCH_DATABASE_URL's; the HTTP section makes its own.
+# The sweep and the reads over a growing history are measured on PostgreSQL in a
+# throwaway test_ database next to BENCH_DATABASE_URL's; the HTTP section makes its own.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/onewindow_bench
 bench: install messages assets
 	$(MANAGE) bench --section relevance --section latency --section engine --section http
-	ONEWINDOW_DATABASE_URL=$(BENCH_DATABASE_URL) $(MANAGE) bench --section sweep $(SWEEP)
+	ONEWINDOW_DATABASE_URL=$(BENCH_DATABASE_URL) $(MANAGE) bench --section sweep $(SWEEP) --section history

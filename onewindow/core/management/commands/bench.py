@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import setup_databases, teardown_databases
 
-SECTIONS = ("relevance", "latency", "engine", "sweep", "http")
+SECTIONS = ("relevance", "latency", "engine", "sweep", "history", "http")
 
 
 class Command(BaseCommand):
@@ -82,6 +82,8 @@ class Command(BaseCommand):
             self.time_limit_sweep(
                 options["sweep_max"], options["sweep_moment"], options["sweep_helpers"]
             )
+        if "history" in sections:
+            self.history()
         if "http" in sections:
             self.http(options)
 
@@ -138,6 +140,12 @@ class Command(BaseCommand):
 
     def workflow_engine(self) -> None:
         from onewindow.workflow.bench import report
+
+        self.say()
+        report(self.say)
+
+    def history(self) -> None:
+        from onewindow.cases.bench_history import report
 
         self.say()
         report(self.say)
