@@ -107,6 +107,16 @@ class Case(models.Model):
         return self.number
 
 
+class QueuedCase(Case):
+    """A case filed with its run still to start (``run_queued``), as operators list
+    them in Django's admin (``cases/admin.py``): no table of its own."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("case waiting for its process")
+        verbose_name_plural = _("cases waiting for their process")
+
+
 class CaseEvent(models.Model):
     """One entry of a case's timeline: its submission, every officer's decision, and
     what stopped or moved its clock (a supplement request, the answer, an extension)."""

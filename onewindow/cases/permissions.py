@@ -14,7 +14,12 @@ from django.db.models import Exists, OuterRef, Q
 from onewindow.cases.models import Case, Extension
 from onewindow.forms.models import Attachment
 from onewindow.identity.models import LegalPerson
-from onewindow.identity.permissions import can_see_department, holds_role_over, is_officer
+from onewindow.identity.permissions import (
+    can_see_department,
+    holds_any_role,
+    holds_role_over,
+    is_officer,
+)
 from onewindow.identity.queries import department_scope_filter, holders_over
 from onewindow.identity.roles import Role
 from onewindow.workflow.models import WorkTask
@@ -86,4 +91,16 @@ def can_decide_extension(user: Any, extension: Extension) -> bool:
         department is not None
         and extension.requested_by_id != getattr(user, "pk", None)
         and holds_role_over(user, department, EXTENSION_DECIDER_ROLES)
+    )
+
+
+# Who looks after the runs that wait for a worker (filing queued, ADR 0021) and starts
+# them by hand once the cause of their failed starts is fixed: the platform's admins,
+# who run its workers. They see case numbers and services, not applicants.
+RUN_OPERATOR_ROLES = frozenset({Role.PLATFORM_ADMIN})
+
+
+def can_start_queued_runs(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and holds_any_role(
+        user, RUN_OPERATOR_ROLES
     )

@@ -14,11 +14,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from onewindow.audit.models import Outcome
 from onewindow.audit.services import atomic_audit_last, record_event
-from onewindow.cases import timeliness
+from onewindow.cases import permissions, timeliness
 from onewindow.cases.models import Case
+from onewindow.core.errors import Forbidden
 from onewindow.identity.models import User
 from onewindow.workflow import services as workflow_services
 from onewindow.workflow.models import ProcessDefinition
@@ -151,6 +153,30 @@ def start_queued_runs_now(numbers: Sequence[str] = ()) -> StartReport:
     if numbers:
         queued = queued.filter(number__in=numbers)
     return _start_each(list(queued.order_by("created_at", "pk").values_list("pk", flat=True)))
+
+
+def start_by_operator(
+    *, actor: User, numbers: Sequence[str], request: HttpRequest | None = None
+) -> StartReport:
+    """An operator starts these queued runs at once (Django's admin). Each start is
+    audited as the catch-up's are; the request, with what came of it, is audited as
+    the operator's."""
+    if not permissions.can_start_queued_runs(actor):
+        raise Forbidden(_("Only platform admins start queued processes by hand."))
+    report = start_queued_runs_now(numbers) if numbers else StartReport()
+    with transaction.atomic():
+        record_event(
+            actor=actor,
+            action="cases.run_start_requested",
+            outcome=Outcome.FAILURE if report.problems else Outcome.SUCCESS,
+            detail={
+                "numbers": list(numbers),
+                "started": report.started,
+                "problems": report.problems,
+            },
+            request=request,
+        )
+    return report
 
 
 def _start_each(case_ids: list[int], now: datetime | None = None) -> StartReport:
