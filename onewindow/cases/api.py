@@ -28,8 +28,8 @@ from onewindow.cases.schemas import (
     TaskOut,
     TimelineOut,
 )
+from onewindow.core import paging
 from onewindow.core.errors import InvalidInput, NotFound
-from onewindow.core.paging import PageIn, page_of
 from onewindow.forms.attachments import store_attachment
 from onewindow.workflow import services as workflow_services
 from onewindow.workflow.models import Clock, WorkTask
@@ -188,13 +188,19 @@ def submit_case(
     return Status(200, _detail(queries.case_for(request.user, case.number)))
 
 
-@router.get("/cases", response=list[CaseSummaryOut], summary="My cases")
+@router.get(
+    "/cases",
+    response=list[CaseSummaryOut],
+    summary="My cases",
+    openapi_extra=paging.TOTAL_IN_SCHEMA,
+)
 def my_cases(
-    request: HttpRequest, response: HttpResponse, page: Query[PageIn]
+    request: HttpRequest, response: HttpResponse, page: Query[paging.PageIn]
 ) -> list[dict[str, object]]:
     """Newest first, a page at a time (``limit``, ``offset``; the total in
     ``X-Total-Count``)."""
-    return [_summary(case) for case in page_of(queries.my_cases(request.user), page, response)]
+    cases = paging.page_of(queries.my_cases(request.user), page, response)
+    return [_summary(case) for case in cases]
 
 
 @router.post("/cases/attachments", response={201: AttachmentOut}, summary="Upload an attachment")
@@ -251,11 +257,16 @@ def _tasks_out(tasks: list[WorkTask]) -> list[TaskOut]:
     return out
 
 
-@router.get("/tasks", response=list[TaskOut], summary="My department's inbox")
+@router.get(
+    "/tasks",
+    response=list[TaskOut],
+    summary="My department's inbox",
+    openapi_extra=paging.TOTAL_IN_SCHEMA,
+)
 def inbox(
     request: HttpRequest,
     response: HttpResponse,
-    page: Query[PageIn],
+    page: Query[paging.PageIn],
     service: str = "",
     status: str = "",
     deadline: str = "",
@@ -263,7 +274,7 @@ def inbox(
     """Open tasks, oldest first, a page at a time (``limit``, ``offset``; the total in
     ``X-Total-Count``); ``deadline`` is overdue, due_soon, on_track or supplement."""
     tasks = queries.inbox(request.user, service=service, status=status, deadline=deadline)
-    return _tasks_out(page_of(tasks, page, response))
+    return _tasks_out(paging.page_of(tasks, page, response))
 
 
 @router.post("/tasks/{task_id}/claim", response=TaskOut, summary="Claim a task")

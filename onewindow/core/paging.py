@@ -21,6 +21,21 @@ TOTAL_HEADER = "X-Total-Count"
 Row = TypeVar("Row", bound=Model)
 
 
+# For the operations' ``openapi_extra``: the header in the schema beside the list.
+TOTAL_IN_SCHEMA = {
+    "responses": {
+        200: {
+            "headers": {
+                TOTAL_HEADER: {
+                    "description": "How many rows the whole list has",
+                    "schema": {"type": "integer"},
+                }
+            }
+        }
+    }
+}
+
+
 class PageIn(Schema):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Rows per page")
     offset: int = Field(0, ge=0, description="Rows to skip")

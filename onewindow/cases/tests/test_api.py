@@ -86,6 +86,11 @@ def test_schema_lists_the_cases_api(client, db):
         "/api/v1/tasks/{task_id}/complete",
     ):
         assert path in schema["paths"]
+    # The paged lists say so: their parameters, and the total's header.
+    for path in ("/api/v1/cases", "/api/v1/tasks"):
+        listing = schema["paths"][path]["get"]
+        assert {"limit", "offset"} <= {p["name"] for p in listing["parameters"]}
+        assert "X-Total-Count" in listing["responses"]["200"]["headers"]
 
 
 def flows(world, officer):
