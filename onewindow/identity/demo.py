@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from onewindow.identity import demo_data, services
 from onewindow.identity.models import Department, LegalPerson, User
+from onewindow.identity.roles import Role
 
 Say = Callable[[str], None]
 
@@ -77,7 +78,10 @@ def _load_users(departments: dict[str, Department], say: Say) -> dict[str, User]
             roles=roles,
         )
         created.preferred_language = item.language
-        created.save(update_fields=["preferred_language"])
+        # Platform admins keep the calendar and the waiting runs in Django's admin,
+        # which lets in staff only.
+        created.is_staff = any(role == Role.PLATFORM_ADMIN for role, _code in item.roles)
+        created.save(update_fields=["preferred_language", "is_staff"])
         loaded[item.username] = created
         say(f"created user {item.username} ({item.full_name})")
     return loaded

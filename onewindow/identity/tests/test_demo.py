@@ -229,3 +229,11 @@ def test_demo_logins_markdown_matches_the_docs(monkeypatch: pytest.MonkeyPatch) 
     # The committed page shows the current table (regenerate it when the data changes).
     assert table in DOCS_PAGE.read_text(encoding="utf-8")
     assert table in (DOCS_PAGE.parents[1] / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.usefixtures("demo_city")
+def test_only_the_platform_admins_reach_djangos_admin() -> None:
+    staff = set(User.objects.filter(is_staff=True).values_list("username", flat=True))
+    admins = {u.username for u in demo_data.USERS if Role.PLATFORM_ADMIN in dict(u.roles)}
+    assert staff == admins == {"admin"}
+    assert not User.objects.filter(is_superuser=True).exists()
