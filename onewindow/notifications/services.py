@@ -159,6 +159,19 @@ def notify_all(notices: Sequence[Notice]) -> int:
     return len(fresh)
 
 
+def notify_new(notices: Sequence[Notice]) -> int:
+    """``notify_all`` for events made in the caller's own transaction (a case just
+    filed): nobody can have been told of them, since no other transaction can see them
+    yet, so neither the reads for an earlier notice nor the savepoint against a
+    concurrent one are needed (4 of a submission's 21 statements). Telling one twice is
+    the caller's mistake: the dedupe constraints fail its transaction."""
+    for notice in notices:
+        _check(notice.kind, notice.context, notice.dedupe_key, notice.link, notice.channels)
+    outbox = _write(notices)
+    _enqueue_after_commit(outbox, chunked=len(notices) > 1)
+    return len(notices)
+
+
 def _notified(notices: Sequence[Notice]) -> set[tuple[int, str]]:
     """(recipient, dedupe key) of the notices already notified."""
     recipients = {n.recipient.pk for n in notices}

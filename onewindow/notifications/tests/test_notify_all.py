@@ -124,3 +124,27 @@ def test_the_chunk_task_is_named_and_repeats_harmlessly(db: None) -> None:
     assert deliver_messages_task.delay(ids).get() == 3
     assert deliver_messages_task.delay(ids).get() == 0
     assert len(mail.outbox) == 3
+
+
+def test_notify_new_writes_the_same_rows_without_reading_for_earlier_ones(db: None) -> None:
+    users = [make_recipient(), make_recipient(language="en", phone="")]
+    with pytest.raises(Undo), transaction.atomic():
+        services.notify_all(notices(users))
+        checked = written()
+        raise Undo
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        assert services.notify_new(notices(users)) == 8
+    assert written() == checked
+    statements = [q["sql"].split()[0] for q in queries]
+    assert "SELECT" not in statements and "SAVEPOINT" not in statements
+
+
+def test_notify_new_of_an_event_already_told_fails_the_transaction(db: None) -> None:
+    from django.db import IntegrityError
+
+    told = Notice(make_recipient(), "case_submitted", SAMPLES["case_submitted"], "case:7:new")
+    with transaction.atomic():
+        services.notify_new([told])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        services.notify_new([told])
+    assert Notification.objects.count() == 1
