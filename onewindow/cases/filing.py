@@ -317,7 +317,7 @@ def _confirm(application: _Application, parent: Case, children: list[Case]) -> N
         parent,
         "case_submitted",
         dedupe_key=f"case:{parent.pk}:submitted",
-        new_case=True,
+        new_event=True,
         service=parent.service_name,
     )
 

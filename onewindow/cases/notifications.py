@@ -17,14 +17,15 @@ from onewindow.workflow.choices import Outcome
 
 
 def tell_applicant(
-    case: Case, kind: str, *, dedupe_key: str, new_case: bool = False, **context: Any
+    case: Case, kind: str, *, dedupe_key: str, new_event: bool = False, **context: Any
 ) -> bool:
     """Notify the case's applicant with the case number and a link to its page. Pass
     labels lazily (``CaseStatus.label``, ``outcome_text``): they are rendered in the
-    applicant's language, not the officer's. ``new_case``: the case was made in this
-    transaction, so nobody was told of it before (``notify_new``)."""
+    applicant's language, not the officer's. ``new_event``: what is told happened in
+    this transaction (a case filed, a task decided under its row lock), so nobody was
+    told of it before (``notify_new``)."""
     notice = applicant_notice(case, kind, dedupe_key, **context)
-    if new_case:
+    if new_event:
         return bool(notifications.notify_new([notice]))
     return bool(notifications.notify_all([notice]))
 

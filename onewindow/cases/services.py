@@ -144,6 +144,7 @@ def _decide(
             case,
             "case_decided",
             dedupe_key=f"task:{task.pk}:decided",
+            new_event=True,  # the task completed above, under its row lock
             step=event.step,
             outcome=notifications.outcome_text(event.outcome),
             status=CaseStatus(status).label,
