@@ -1,8 +1,10 @@
-"""Long lists in the API a page at a time: ``limit`` and ``offset`` query parameters,
-and the length of the whole list in the ``X-Total-Count`` header.
+"""Long lists a page at a time.
 
-The lists stay JSON arrays (what integrations already read); a client pages on until
-``offset`` reaches the total. The query set must have a stable order.
+In the API: ``limit`` and ``offset`` query parameters, and the length of the whole list
+in the ``X-Total-Count`` header; the lists stay JSON arrays (what integrations already
+read), and a client pages on until ``offset`` reaches the total. Pages (the inbox, my
+cases) use Django's paginator over the ids. Either way a page is chosen by its ids and
+only its rows are read whole (``in_order``); the query set must have a stable order.
 """
 
 from __future__ import annotations
