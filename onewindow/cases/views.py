@@ -10,7 +10,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -268,11 +267,9 @@ def _my_case_or_404(request: HttpRequest, number: str) -> Case:
 
 @login_required
 def my_cases(request: HttpRequest) -> HttpResponse:
-    cases = queries.my_cases(_current_user(request))
-    page = Paginator(cases.values_list("pk", flat=True), MY_CASES_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page, shown = paging.page_by_ids(
+        queries.my_cases(_current_user(request)), MY_CASES_PAGE_SIZE, request.GET.get("page")
     )
-    shown = paging.in_order(cases, list(page.object_list))
     return render(request, "cases/my_cases.html", {"cases": shown, "page": page})
 
 
@@ -436,10 +433,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     filters = {"service": service, "status": status, "deadline": deadline}
     now = timezone.now()
     open_tasks = queries.inbox(user, service=service, status=status, deadline=deadline, now=now)
-    page = Paginator(open_tasks.values_list("pk", flat=True), INBOX_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    tasks = paging.in_order(open_tasks, list(page.object_list))
+    page, tasks = paging.page_by_ids(open_tasks, INBOX_PAGE_SIZE, request.GET.get("page"))
     cases = queries.cases_by_instance([t.instance_id for t in tasks])
     rows = []
     for task in tasks:

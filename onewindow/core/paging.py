@@ -10,8 +10,9 @@ only its rows are read whole (``in_order``); the query set must have a stable or
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
 from django.http import HttpResponse
 from ninja import Field, Schema
@@ -48,6 +49,14 @@ def page_of(rows: QuerySet[Row], page: PageIn, response: HttpResponse) -> list[R
     response[TOTAL_HEADER] = str(rows.count())
     ids = rows.values_list("pk", flat=True)[page.offset : page.offset + page.limit]
     return in_order(rows, list(ids))
+
+
+def page_by_ids(rows: QuerySet[Row], size: int, number: Any) -> tuple[Page[int], list[Row]]:
+    """Page ``number`` (as the request gives it: Django's paginator turns a bad one
+    into the first or the last) of ``rows`` for a page of the site: the page of ids,
+    for its links, and its rows."""
+    page = Paginator(rows.values_list("pk", flat=True), size).get_page(number)
+    return page, in_order(rows, list(page.object_list))
 
 
 def in_order(rows: QuerySet[Row], ids: Sequence[int]) -> list[Row]:
