@@ -241,8 +241,8 @@ def run_wait(case: Case, now: datetime) -> str:
     filing started it in the request), "queued" while a worker is expected to start it
     within moments, "late" after a failed start or once it has waited ``STUCK_AFTER``.
     A life event's items wait with the event (only the parent is queued)."""
-    filed = case.parent if case.parent_id else case
-    if filed is None or not filed.run_queued:
+    filed = case.parent or case
+    if not filed.run_queued:
         return ""
     if filed.start_failures or filed.created_at <= now - STUCK_AFTER:
         return "late"
