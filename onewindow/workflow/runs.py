@@ -76,7 +76,7 @@ def sync_tasks(instance: ProcessInstance, run: engine.Run) -> tuple[list[WorkTas
         list(WorkTask.objects.filter(pk__in=gone_ids).select_related("clock")) if gone_ids else []
     )
     if gone:
-        WorkTask.objects.filter(pk__in=[row.pk for row in gone]).update(status=TaskStatus.CANCELLED)
+        WorkTask.objects.filter(pk__in=gone_ids).update(status=TaskStatus.CANCELLED)
         timekeeping.let_go(gone, now)
     new = [task for spiff_id, task in ready.items() if spiff_id not in open_rows]
     # Read only when a step opened tasks: a reminder's timer opens none.
