@@ -126,8 +126,7 @@ def notify_all(notices: Sequence[Notice]) -> int:
     """``notify`` for each notice, as if called one after the other, in a few queries in
     all rather than a few per notice: for the time-limit sweep, which tells hundreds of
     officers at once. Returns how many notices were written."""
-    for notice in notices:
-        _check(notice.kind, notice.context, notice.dedupe_key, notice.link, notice.channels)
+    _check_each(notices)
     done = _notified(notices)
     fresh = []
     for notice in notices:
@@ -165,11 +164,15 @@ def notify_new(notices: Sequence[Notice]) -> int:
     yet, so neither the reads for an earlier notice nor the savepoint against a
     concurrent one are needed (4 of a submission's 21 statements). Telling one twice is
     the caller's mistake: the dedupe constraints fail its transaction."""
-    for notice in notices:
-        _check(notice.kind, notice.context, notice.dedupe_key, notice.link, notice.channels)
+    _check_each(notices)
     outbox = _write(notices)
     _enqueue_after_commit(outbox, chunked=len(notices) > 1)
     return len(notices)
+
+
+def _check_each(notices: Sequence[Notice]) -> None:
+    for notice in notices:
+        _check(notice.kind, notice.context, notice.dedupe_key, notice.link, notice.channels)
 
 
 def _notified(notices: Sequence[Notice]) -> set[tuple[int, str]]:
