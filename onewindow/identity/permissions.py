@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Exists
+
 from onewindow.identity.models import Department, RoleAssignment, User
 from onewindow.identity.roles import (
     IDENTITY_ENTITLED_ROLES,
@@ -39,11 +41,19 @@ def is_officer(user: Any) -> bool:
     return any(a.role in OFFICER_ROLES for a in _assignments(user))
 
 
-def needs_second_factor(user: Any) -> bool:
-    """Officers, and staff who can reach Django's admin, act only after a second factor."""
-    return bool(
-        getattr(user, "is_staff", False) or getattr(user, "is_superuser", False) or is_officer(user)
-    )
+def needs_second_factor(user: Any, *, holds_officer_role: bool | None = None) -> bool:
+    """Officers, and staff who can reach Django's admin, act only after a second factor.
+    ``holds_officer_role``, when the caller's query already answered it
+    (``officer_role_held``), spares reading the user's roles."""
+    if getattr(user, "is_staff", False) or getattr(user, "is_superuser", False):
+        return True
+    return is_officer(user) if holds_officer_role is None else holds_officer_role
+
+
+def officer_role_held(user: Any) -> Exists:
+    """For a query: whether ``user`` (an ``OuterRef``) holds an officer role anywhere,
+    as ``is_officer`` would answer."""
+    return Exists(RoleAssignment.objects.filter(user=user, role__in=OFFICER_ROLES))
 
 
 def officer_roots(user: Any, roles: frozenset[Role] | None = None) -> list[Department]:

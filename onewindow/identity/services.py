@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -463,11 +464,19 @@ def revoke_token(*, user: User, token_id: int, request: HttpRequest | None = Non
 
 
 def user_for_token(token: str) -> tuple[User, ApiToken] | None:
-    record = ApiToken.objects.select_related("user").filter(key_hash=hash_token(token)).first()
+    record = (
+        ApiToken.objects.select_related("user")
+        .annotate(holder_is_officer=permissions.officer_role_held(OuterRef("user")))
+        .filter(key_hash=hash_token(token))
+        .first()
+    )
     now = timezone.now()
     if record is None or not record.is_active(now) or not record.user.is_active:
         return None
-    if not record.second_factor and permissions.needs_second_factor(record.user):
+    officer = bool(record.holder_is_officer)  # in the same query: no read of the roles
+    if not record.second_factor and permissions.needs_second_factor(
+        record.user, holds_officer_role=officer
+    ):
         # Issued before the holder became an officer: it no longer suffices.
         return None
     # Coarse last-use stamp: one write per token per minute at most.

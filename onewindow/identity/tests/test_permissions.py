@@ -1,10 +1,12 @@
 """The authorization matrix: role × department relation × object."""
 
 import pytest
+from django.db.models import OuterRef
 
 from onewindow.conftest import make_user
 from onewindow.identity import permissions
-from onewindow.identity.roles import OFFICER_ROLES, Role
+from onewindow.identity.models import User
+from onewindow.identity.roles import OFFICER_ROLES, PUBLIC_ROLES, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +86,15 @@ def test_platform_admin_sees_citizens_but_window_officer_does_not(city):
     window = make_user(roles=[(Role.WINDOW_OFFICER, city["police"])])
     assert permissions.can_view_identity_number(admin, citizen)
     assert not permissions.can_view_identity_number(window, citizen)
+
+
+@pytest.mark.parametrize(
+    "roles", [[], *[[role] for role in Role], [Role.CITIZEN, Role.WINDOW_OFFICER]]
+)
+def test_officer_role_held_answers_as_is_officer(city, roles):
+    # Token checks read it in the token's own query instead of the holder's roles.
+    user = make_user(roles=[(r, None if r in PUBLIC_ROLES else city["police"]) for r in roles])
+    found = User.objects.annotate(officer=permissions.officer_role_held(OuterRef("pk")))
+    officer = found.get(pk=user.pk).officer
+    assert officer is permissions.is_officer(user) is bool(set(roles) & OFFICER_ROLES)
+    assert permissions.needs_second_factor(user, holds_officer_role=officer) is officer

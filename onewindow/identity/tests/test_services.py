@@ -136,6 +136,19 @@ def test_token_lifecycle():
     assert AuditEvent.objects.filter(action="identity.token_revoked").count() == 1
 
 
+def test_a_token_in_use_is_checked_in_one_query(city, django_assert_num_queries):
+    # The holder's roles are not read (needs_second_factor answered in the same query);
+    # the last-use stamp is written at most once a minute.
+    citizen = make_user(roles=[(Role.CITIZEN, None)])
+    officer = make_user(roles=[(Role.WINDOW_OFFICER, city["police"])])
+    for user, second_factor in ((citizen, False), (officer, True)):
+        token, _ = services.issue_token(user=user, second_factor=second_factor)
+        with django_assert_num_queries(2):
+            assert services.user_for_token(token)[0] == user
+        with django_assert_num_queries(1):
+            assert services.user_for_token(token)[0] == user
+
+
 def test_expired_token_is_refused():
     user = make_user()
     token, record = services.issue_token(user=user)
