@@ -23,7 +23,7 @@ from onewindow.cases.models import Case
 from onewindow.core.errors import Forbidden
 from onewindow.identity.models import User
 from onewindow.workflow import services as workflow_services
-from onewindow.workflow.models import ProcessDefinition
+from onewindow.workflow.models import ProcessDefinition, process_files
 
 MAX_FACT_CHARS = 200
 # A queued run's message has this long before the minute's catch-up starts it itself.
@@ -108,12 +108,17 @@ def start_queued_run(case_id: int) -> bool:
         case = (
             Case.objects.select_for_update(of=("self",))
             .select_related("applicant", "item_version__process")
+            .defer(*process_files("item_version__process"))
             .filter(pk=case_id, run_queued=True)
             .first()
         )
         if case is None:
             return False
-        children = list(case.children.select_related("item_version__process").order_by("pk"))
+        children = list(
+            case.children.select_related("item_version__process")
+            .defer(*process_files("item_version__process"))
+            .order_by("pk")
+        )
         _start_runs(case, children, case.applicant, None)
         case.run_queued = False
         case.save(update_fields=["run_queued"])

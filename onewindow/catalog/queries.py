@@ -22,6 +22,7 @@ from onewindow.catalog.search import engine
 from onewindow.catalog.search.building import current_index
 from onewindow.identity.models import Department
 from onewindow.identity.queries import department_scope_filter
+from onewindow.workflow.models import process_files
 
 
 def published_items() -> QuerySet[ServiceItem]:
@@ -48,10 +49,13 @@ def published_version(code: str) -> ServiceItemVersion:
 
 def application_version(code: str) -> ServiceItemVersion:
     """The published version of an item with what filing an application on it reads
-    (item, department, form and process), in one query; none of the guide's lists."""
+    (item, department, form and process), in one query; none of the guide's lists, nor
+    the process's files (tens of kilobytes, read only where a worker has not parsed
+    them yet: ``workflow.runs.spec_of``)."""
     return (
         ServiceItemVersion.objects.filter(item__code=code, status=VersionStatus.PUBLISHED)
         .select_related("item", "item__department", "form", "process")
+        .defer(*process_files("process"))
         .get()
     )
 

@@ -43,6 +43,13 @@ def bundle_sha256(bpmn_xml: str, dmn_files: dict[str, str]) -> str:
     return digest.hexdigest()
 
 
+def process_files(through: str) -> tuple[str, str]:
+    """The process's files (tens of kilobytes) as reached ``through`` a relation, to
+    leave out of a query with ``defer``: ``runs.spec_of`` reads them only for a process
+    this worker has not parsed yet."""
+    return (f"{through}__bpmn_xml", f"{through}__dmn_files")
+
+
 class ProcessDefinition(models.Model):
     """One version of a process: a BPMN file and the DMN files it calls, as uploaded."""
 

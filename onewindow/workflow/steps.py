@@ -17,7 +17,12 @@ from onewindow.audit.services import record_event
 from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onewindow.identity.queries import department_scope_filter
 from onewindow.workflow import engine
-from onewindow.workflow.models import ProcessDefinition, ProcessInstance, WorkTask
+from onewindow.workflow.models import (
+    ProcessDefinition,
+    ProcessInstance,
+    WorkTask,
+    process_files,
+)
 
 
 class Refused(Exception):
@@ -84,7 +89,7 @@ def runs_to_step(*, skip_locked: bool = False) -> QuerySet[ProcessInstance]:
     return (
         ProcessInstance.objects.select_for_update(of=("self",), skip_locked=skip_locked)
         .select_related("definition")
-        .defer("definition__bpmn_xml", "definition__dmn_files")
+        .defer(*process_files("definition"))
     )
 
 

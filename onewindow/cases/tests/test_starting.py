@@ -11,6 +11,7 @@ from unittest import mock
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from onewindow.audit.models import AuditEvent
 from onewindow.cases import starting
@@ -21,12 +22,34 @@ from onewindow.cases.tests.test_views import logged_in
 from onewindow.cases.tests.timekit import at, clock_of, travel
 from onewindow.conftest import make_user, run_all
 from onewindow.notifications.models import Notification
+from onewindow.workflow import engine
 from onewindow.workflow.models import ProcessInstance, WorkTask
 
 
 @pytest.fixture
 def queued(settings: Any) -> None:
     settings.FILING_QUEUED = True
+
+
+def _process_file_reads(queries: CaptureQueriesContext) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if "bpmn_xml" in q["sql"]]
+
+
+def test_process_files_are_read_only_by_a_worker_that_has_not_parsed_them(world, queued):
+    # Tens of kilobytes a process: not for every submission, nor every queued start.
+    user = world["citizen.wang"]
+    with CaptureQueriesContext(connection) as filing_queries:
+        first = submit(user, PASSPORT)
+    assert _process_file_reads(filing_queries) == []
+    engine._cache.clear()  # as in a worker that has not started this process yet
+    with CaptureQueriesContext(connection) as first_start:
+        assert starting.start_queued_run(first.pk)
+    assert len(_process_file_reads(first_start)) == 1
+    second = submit(user, PASSPORT)
+    with CaptureQueriesContext(connection) as second_start:
+        assert starting.start_queued_run(second.pk)
+    assert _process_file_reads(second_start) == []
+    assert open_task(_started(second), "Task_accept").department.code == "310000-GA"
 
 
 def _started(case: Case) -> Case:
