@@ -69,7 +69,15 @@ def _attachments(applicant: Any, form: FormDefinition | MergedForm, given: Any) 
     found: list[Attachment] = []
     errors: dict[str, list[Any]] = {}
     ids = [pk for pk in given.values() if isinstance(pk, int)]
-    owned = forms_queries.attachments_of(applicant).in_bulk(ids) if ids else {}
+    # Which slot of which form each is for, and nothing else: they are only linked.
+    owned = (
+        forms_queries.attachments_of(applicant)
+        .select_related(None)
+        .only("definition", "slot")
+        .in_bulk(ids)
+        if ids
+        else {}
+    )
     for slot, attachment_id in given.items():
         if isinstance(form, MergedForm):
             origin = form.slot_origin(slot) if form.slot(slot) else None
@@ -152,7 +160,10 @@ def _first_attempt(applicant: User, key: str) -> Case | None:
     """The case an earlier submission with this idempotency key made, if any."""
     if not key:
         return None
-    return Case.objects.filter(applicant=applicant, idempotency_key=key).first()
+    # Most keys are new: ask for the id alone, and read the case only for a retry.
+    found = Case.objects.filter(applicant=applicant, idempotency_key=key)
+    ids = list(found.values_list("pk", flat=True)[:1])
+    return Case.objects.get(pk=ids[0]) if ids else None
 
 
 def applying_company(applicant: User, uscc: str) -> LegalPerson | None:

@@ -4,6 +4,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from onewindow.cases import filing, queries
 from onewindow.cases.models import Case
@@ -32,6 +33,29 @@ def test_same_idempotency_key_gives_the_same_case(world):
     assert (new is not None, again_new) == (True, None)
     assert again.pk == first.pk and other.pk != first.pk
     assert Case.objects.count() == 2
+
+
+def test_a_new_submission_reads_no_more_than_it_files_with(world, settings):
+    # Not a whole case for a key never used, nor the forms of the attachments it links
+    # (they are only linked), nor the process's files (a worker reads them to start).
+    settings.FILING_QUEUED = True
+    user = world["citizen.wang"]
+    data = answers(user, PASSPORT)
+    with CaptureQueriesContext(connection) as queries:
+        _case, new = filing.submit_case(
+            applicant=user, service=PASSPORT, data=data, idempotency_key="k-new"
+        )
+    assert new is not None and new.attachments
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert _columns_read(reads, '"cases_case"') == 1
+    assert _columns_read(reads, '"forms_attachment"') == 3  # id, form, slot
+    assert not any("bpmn_xml" in sql or "dmn_files" in sql for sql in reads)
+
+
+def _columns_read(reads: list[str], table: str) -> int:
+    """How many columns the one SELECT from ``table`` reads."""
+    [sql] = [sql for sql in reads if sql.split(" FROM ")[1].startswith(table)]
+    return sql.split(" FROM ")[0].count(",") + 1
 
 
 def test_invalid_answers_save_nothing(world):
