@@ -39,7 +39,7 @@ ALL_CHANNELS = (INAPP, Channel.EMAIL.value, Channel.SMS.value)
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(minutes=1)
 ERROR_LIMIT = 2000
-DELIVERY_CHUNK = 50  # outbox rows per delivery task, when a transaction wrote many
+DELIVERY_CHUNK = 50  # outbox rows per delivery task at most
 
 
 # --- writing ----------------------------------------------------------------------
@@ -153,8 +153,7 @@ def notify_all(notices: Sequence[Notice]) -> int:
             )
             for n in fresh
         )
-    # A single notice is enqueued exactly as notify() would.
-    _enqueue_after_commit(outbox, chunked=len(fresh) > 1)
+    _enqueue_after_commit(outbox)
     return len(fresh)
 
 
@@ -166,7 +165,7 @@ def notify_new(notices: Sequence[Notice]) -> int:
     the caller's mistake: the dedupe constraints fail its transaction."""
     _check_each(notices)
     outbox = _write(notices)
-    _enqueue_after_commit(outbox, chunked=len(notices) > 1)
+    _enqueue_after_commit(outbox)
     return len(notices)
 
 
@@ -226,18 +225,17 @@ def _write(notices: Sequence[Notice]) -> list[OutboxMessage]:
     return OutboxMessage.objects.bulk_create(outbox)
 
 
-def _enqueue_after_commit(outbox: Sequence[OutboxMessage], *, chunked: bool = False) -> None:
+def _enqueue_after_commit(outbox: Sequence[OutboxMessage]) -> None:
     # robust: a broker that is down must not fail the committed change; the sweep
-    # sends the rows a minute later.
-    if not chunked:
-        for message in outbox:
-            transaction.on_commit(partial(_enqueue, message.pk), robust=True)
-        return
-    # Many at once (notify_all): one task per chunk rather than one per message, since
-    # a publish costs about as much as writing the row.
+    # sends the rows a minute later. One task per chunk rather than one per message
+    # (a notice's email and text message, or many people's at once), since a publish
+    # costs about as much as writing the row.
     for start in range(0, len(outbox), DELIVERY_CHUNK):
         ids = [message.pk for message in outbox[start : start + DELIVERY_CHUNK]]
-        transaction.on_commit(partial(_enqueue_many, ids), robust=True)
+        if len(ids) == 1:
+            transaction.on_commit(partial(_enqueue, ids[0]), robust=True)
+        else:
+            transaction.on_commit(partial(_enqueue_many, ids), robust=True)
 
 
 def _enqueue(message_id: int) -> None:
