@@ -298,5 +298,6 @@ def complete_task(request: HttpRequest, task_id: int, payload: DecisionIn) -> Ca
         comment=payload.comment,
         note_for_applicant=payload.note_for_applicant,
         request=request,
+        shown=True,  # read back and its view audited in the decision's transaction
     )
-    return case_out(request, queries.case_for(request.user, case.number))
+    return _detail(case)

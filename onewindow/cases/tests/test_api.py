@@ -383,6 +383,33 @@ def test_officer_views_of_identity_numbers_are_audited(client, world, as_user):
     assert event.detail["fields"] == ["applicant_id_number"]
 
 
+def test_a_decisions_answer_audits_the_view_in_the_decisions_transaction(client, world, as_user):
+    # The answer shows the applicant's identity number; its view is recorded with the
+    # decision (one take of the audit chain, one commit), not in a transaction after.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from onewindow.audit.models import AuditEvent
+
+    case = submit(world["citizen.wang"], PASSPORT)
+    task = open_task(case, "Task_accept")
+    headers = as_user(world["ga.window"])
+    with CaptureQueriesContext(connection) as queries:
+        answer = post(client, f"/api/v1/tasks/{task.pk}/complete", headers, {"outcome": "accept"})
+    assert answer.status_code == 200
+    assert answer.json()["data"]["applicant_id_number"] == world["citizen.wang"].id_number
+    assert answer.json()["timeline"][-1]["outcome"] == "accept"
+    chain_takes = [q for q in queries.captured_queries if 'FROM "audit_chainhead"' in q["sql"]]
+    assert len(chain_takes) == 1
+    decided, viewed = AuditEvent.objects.order_by("-seq")[:2][::-1]
+    assert (decided.action, viewed.action) == (
+        "cases.case_decided",
+        "identity.personal_data_viewed",
+    )
+    assert viewed.detail["fields"] == ["applicant_id_number"]
+    assert viewed.actor_id == world["ga.window"].pk
+
+
 def test_the_inbox_and_my_cases_come_a_page_at_a_time(client, world, as_user):
     user = world["citizen.wang"]
     numbers = [submit(user, PASSPORT).number for _ in range(3)]
