@@ -95,9 +95,10 @@ def sync_tasks(instance: ProcessInstance, run: engine.Run) -> tuple[list[WorkTas
                 role=lane.role if lane else "",
             )
         )
+    timekeeping.clock_new_tasks(created, run.spec.facts, now)
     WorkTask.objects.bulk_create(created)
-    timekeeping.start_tasks(created, run.spec.facts, now)
-    timekeeping.sync_timers(instance, run)
+    timekeeping.queue_new_tasks(created, now)
+    timekeeping.sync_timers(instance, run, created)
     return created, [row.bpmn_id for row in gone]
 
 

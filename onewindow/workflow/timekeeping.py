@@ -17,7 +17,13 @@ from django.db.models import Q
 from onewindow.workdays.calendar import CalendarNotConfigured, get_calendar
 from onewindow.workflow import clocks, engine
 from onewindow.workflow.choices import HolderKind, TaskStatus, TimerStatus
-from onewindow.workflow.models import ProcessInstance, ProcessTimer, TaskHolding, WorkTask
+from onewindow.workflow.models import (
+    Clock,
+    ProcessInstance,
+    ProcessTimer,
+    TaskHolding,
+    WorkTask,
+)
 from onewindow.workflow.validation import BundleFacts
 
 
@@ -44,19 +50,27 @@ def let_go(tasks: Iterable[WorkTask], at: datetime) -> None:
             task.clock.save()
 
 
-def start_tasks(created: list[WorkTask], facts: BundleFacts, at: datetime) -> None:
-    """New tasks wait in their department's inbox, with a clock when the process gives
-    their step a time limit."""
+def clock_new_tasks(new: list[WorkTask], facts: BundleFacts, at: datetime) -> None:
+    """Give the tasks about to be written their clocks, where the process gives their
+    step a time limit: before the tasks' insert, so that it carries them."""
     calendar = get_calendar()
-    for task in created:
+    clocked = []
+    for task in new:
         step = facts.user_tasks.get(task.bpmn_id)
         limit = step.time_limit_days if step is not None else None
         if limit is not None:
-            clock = clocks.new_clock(limit_days=limit, at=at, calendar=calendar)
-            clock.save()
-            task.clock = clock
-            task.save(update_fields=["clock"])
-        hand_over(task, HolderKind.QUEUE, at)
+            task.clock = clocks.new_clock(limit_days=limit, at=at, calendar=calendar)
+            clocked.append(task.clock)
+    Clock.objects.bulk_create(clocked)
+
+
+def queue_new_tasks(created: list[WorkTask], at: datetime) -> None:
+    """Tasks just written wait in their department's inbox: their first holding (as
+    ``hand_over`` would start it; a new task has none to end)."""
+    TaskHolding.objects.bulk_create(
+        TaskHolding(task=task, kind=HolderKind.QUEUE, department=task.department, started_at=at)
+        for task in created
+    )
 
 
 def suspend(task: WorkTask, at: datetime) -> None:
@@ -95,9 +109,13 @@ def extend(task: WorkTask, days: int, at: datetime) -> None:
 # --- timers ---------------------------------------------------------------------------
 
 
-def sync_timers(instance: ProcessInstance, run: engine.Run) -> list[ProcessTimer]:
+def sync_timers(
+    instance: ProcessInstance, run: engine.Run, new_tasks: Iterable[WorkTask] = ()
+) -> list[ProcessTimer]:
     """Make the waiting timer rows match the run: new ones get their due moment,
-    those the run no longer waits on (their task was completed) are cancelled."""
+    those the run no longer waits on (their task was completed) are cancelled.
+    ``new_tasks``: the task rows this step wrote, which a new timer mostly sits on (a
+    boundary timer is armed with its task), so that they are not read back."""
     waiting = {timer.id: timer for timer in engine.waiting_timers(run)}
     rows = dict(
         instance.timers.filter(status=TimerStatus.WAITING).values_list("spiff_task_id", "pk")
@@ -108,12 +126,11 @@ def sync_timers(instance: ProcessInstance, run: engine.Run) -> list[ProcessTimer
     new = [timer for spiff_id, timer in waiting.items() if spiff_id not in rows]
     if not new:
         return []
-    tasks = {
-        task.spiff_task_id: task
-        for task in instance.tasks.filter(
-            spiff_task_id__in=[t.attached_task_id for t in new if t.attached_task_id]
-        ).select_related("clock")
-    }
+    tasks = {task.spiff_task_id: task for task in new_tasks}
+    unknown = {t.attached_task_id for t in new if t.attached_task_id} - tasks.keys()
+    if unknown:
+        found = instance.tasks.filter(spiff_task_id__in=unknown).select_related("clock")
+        tasks.update((task.spiff_task_id, task) for task in found)
     created = []
     for timer in new:
         schedule = engine.timer_schedule(timer)

@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 
 import pytest
 import time_machine
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from onewindow.audit.models import AuditEvent
 from onewindow.identity.models import Department, User
@@ -167,6 +168,31 @@ def test_the_review_clock_of_an_accepted_case(accepted: ProcessInstance) -> None
         at("2026-03-06"),
         at("2026-03-10"),
     )
+
+
+def test_a_step_writes_its_new_task_with_its_clock_and_holding_at_once(
+    city: dict[str, Department], officer: Officer
+) -> None:
+    instance = start(upload("permit", "single_department.bpmn"), at("2026-03-02", 9))
+    accept = open_tasks(instance)["Task_accept"]
+    window = officer("GA", Role.WINDOW_OFFICER)
+    with (
+        time_machine.travel(at("2026-03-02", 12), tick=False),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        services.complete_task(actor=window, task_id=accept.pk, outcome="accept")
+    statements = [q["sql"] for q in queries.captured_queries]
+    # The review's row carries its clock (no update after), its first holding ends
+    # none (the one holding ended is the acceptance's), and the timers on it are
+    # given the row just written rather than a read of it.
+    assert not [s for s in statements if s.startswith('UPDATE "workflow_worktask" SET "clock_id"')]
+    assert sum(s.startswith('UPDATE "workflow_taskholding"') for s in statements) == 1
+    assert not [s for s in statements if '"workflow_worktask"."spiff_task_id" IN' in s]
+    review = open_tasks(instance)["Task_review"]
+    assert review.clock is not None and review.clock.limit_days == 5
+    assert holdings(review) == [("queue", None, at("2026-03-02", 12), None)]
+    assert {t.task_id for t in timers(instance).values()} == {review.pk}
+    assert_one_holder_each(instance)
 
 
 def test_suspend_and_resume_pause_the_clock_and_the_timers(
