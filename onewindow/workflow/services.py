@@ -42,7 +42,7 @@ from onewindow.workflow.steps import (
     locked_instance,
     locked_task,
     task_target,
-    visible_task,
+    visible_task_run,
 )
 
 MAX_FILE_CHARS = 2_000_000
@@ -196,7 +196,7 @@ def claim_task(*, actor: Any, task_id: int, request: HttpRequest | None = None) 
         audited_refusals(actor, "workflow.task_claimed", task_target(task_id), request),
         transaction.atomic(),
     ):
-        visible_task(actor, task_id)
+        visible_task_run(actor, task_id)
         task = locked_task(task_id)
         if not permissions.can_work_on(actor, task):
             raise Refused(Forbidden(_("This task is for another role or department.")))
@@ -217,7 +217,7 @@ def release_task(*, actor: Any, task_id: int, request: HttpRequest | None = None
         audited_refusals(actor, "workflow.task_released", task_target(task_id), request),
         transaction.atomic(),
     ):
-        visible_task(actor, task_id)
+        visible_task_run(actor, task_id)
         task = locked_task(task_id)
         if task.status != TaskStatus.CLAIMED:
             raise Conflict(_("This task is not claimed."), code="not_claimed")
@@ -253,8 +253,7 @@ def complete_task(
         audited_refusals(actor, "workflow.task_completed", task_target(task_id), request),
         transaction.atomic(),
     ):
-        found = visible_task(actor, task_id)
-        instance = locked_instance(found.instance_id)
+        instance = locked_instance(visible_task_run(actor, task_id))
         task = locked_task(task_id)
         if not permissions.can_work_on(actor, task):
             raise Refused(Forbidden(_("This task is for another role or department.")))

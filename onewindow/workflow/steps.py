@@ -75,11 +75,14 @@ def instance_target(instance_id: int) -> tuple[str, str]:
     return ("workflow.processinstance", str(instance_id))
 
 
-def visible_task(actor: Any, task_id: int) -> WorkTask:
-    task = WorkTask.objects.filter(department_scope_filter(actor), pk=task_id).first()
-    if task is None:
+def visible_task_run(actor: Any, task_id: int) -> int:
+    """The run of a task the actor may see, by id (the step locks the rows next); a
+    task out of their scope is refused as if it did not exist."""
+    scoped = WorkTask.objects.filter(department_scope_filter(actor), pk=task_id)
+    instance_id = scoped.values_list("instance_id", flat=True).first()
+    if instance_id is None:
         raise Refused(NotFound(_("No such task.")))
-    return task
+    return int(instance_id)
 
 
 def runs_to_step(*, skip_locked: bool = False) -> QuerySet[ProcessInstance]:
