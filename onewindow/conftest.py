@@ -145,18 +145,29 @@ def citizen(db: None) -> User:
     return make_user(username="citizen.a", email="citizen.a@example.invalid")
 
 
+def holder_logged_in(
+    role: str, department: Department | None, *, staff: bool = False
+) -> tuple[Client, User]:
+    """A client of a new holder of ``role`` in ``department``, logged in past the second
+    factor; with ``staff``, one who may open Django's admin too."""
+    user = make_user(roles=[(role, department)], with_totp=True)
+    if staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    client = Client()
+    response = client.post("/login/", {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302
+    response = client.post("/account/2fa/", {"otp": otp_for(user)})
+    assert response.status_code == 302, response.content
+    return client, user
+
+
 @pytest.fixture
 def officer_logged_in(city: dict[str, Department]):  # type: ignore[no-untyped-def]
     """A client logged in as a verified window officer of the police bureau."""
 
     def login(role: str = Role.WINDOW_OFFICER, department: str = "police") -> tuple[Client, User]:
-        user = make_user(roles=[(role, city[department])], with_totp=True)
-        client = Client()
-        response = client.post("/login/", {"username": user.username, "password": PASSWORD})
-        assert response.status_code == 302
-        response = client.post("/account/2fa/", {"otp": otp_for(user)})
-        assert response.status_code == 302, response.content
-        return client, user
+        return holder_logged_in(role, city[department])
 
     return login
 

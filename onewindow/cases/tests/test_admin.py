@@ -13,9 +13,9 @@ from onewindow.audit.models import AuditEvent
 from onewindow.cases import starting
 from onewindow.cases.models import Case
 from onewindow.cases.tests.conftest import PASSPORT, start_fails_for, submit
+from onewindow.conftest import holder_logged_in
 from onewindow.identity.models import Department
 from onewindow.identity.roles import Role
-from onewindow.workdays.tests.test_admin import staff_client
 
 QUEUED = "/django-admin/cases/queuedcase/"
 
@@ -27,7 +27,7 @@ def queued(settings: Any) -> None:
 
 @pytest.fixture
 def operator(world):
-    return staff_client(Role.PLATFORM_ADMIN, Department.objects.get(code="310000"))
+    return holder_logged_in(Role.PLATFORM_ADMIN, Department.objects.get(code="310000"), staff=True)
 
 
 def test_the_platform_admin_sees_the_waiting_cases_and_why_they_wait(world, queued, operator):
@@ -95,7 +95,7 @@ def test_a_failing_start_is_shown_and_counted(world, queued, operator):
     ],
 )
 def test_other_staff_neither_see_nor_start_them(world, queued, role, code):
-    client, _user = staff_client(role, Department.objects.get(code=code))
+    client, _user = holder_logged_in(role, Department.objects.get(code=code), staff=True)
     case = submit(world["citizen.wang"], PASSPORT)
     assert QUEUED not in client.get("/django-admin/").content.decode()
     assert client.get(QUEUED).status_code == 403

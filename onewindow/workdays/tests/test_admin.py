@@ -7,10 +7,9 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from onewindow.audit.models import AuditEvent
-from onewindow.conftest import PASSWORD, make_user, otp_for
+from onewindow.conftest import holder_logged_in
 from onewindow.identity.roles import Role
 from onewindow.workdays.calendar import get_calendar
 from onewindow.workdays.models import CalendarRevision, CalendarYear, WorkdayOverride
@@ -20,20 +19,9 @@ OVERRIDES = "/django-admin/workdays/workdayoverride/"
 YEARS = "/django-admin/workdays/calendaryear/"
 
 
-def staff_client(role: str, department) -> tuple[Client, object]:
-    user = make_user(roles=[(role, department)], with_totp=True)
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    client = Client()
-    assert client.post("/login/", {"username": user.username, "password": PASSWORD}).status_code
-    response = client.post("/account/2fa/", {"otp": otp_for(user)})
-    assert response.status_code == 302, response.content
-    return client, user
-
-
 @pytest.fixture
 def admin_client_(city):
-    return staff_client(Role.PLATFORM_ADMIN, city["root"])
+    return holder_logged_in(Role.PLATFORM_ADMIN, city["root"], staff=True)
 
 
 def test_calendar_is_listed_for_platform_admins(admin_client_):
@@ -46,7 +34,7 @@ def test_calendar_is_listed_for_platform_admins(admin_client_):
 
 
 def test_other_staff_may_not_use_the_calendar_admin(city):
-    client, _ = staff_client(Role.DEPARTMENT_ADMIN, city["police"])
+    client, _ = holder_logged_in(Role.DEPARTMENT_ADMIN, city["police"], staff=True)
     assert OVERRIDES not in client.get("/django-admin/").content.decode()
     assert client.get(OVERRIDES).status_code == 403
     assert client.get(YEARS + "import/").status_code == 403
