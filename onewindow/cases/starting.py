@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from functools import partial
 from typing import Any
 
@@ -241,17 +242,23 @@ def _start(
     case.save(update_fields=["instance"])
 
 
-def run_wait(case: Case, now: datetime) -> str:
-    """Where a filed case's run stands, for its page: "" once it has started (or when
-    filing started it in the request), "queued" while a worker is expected to start it
-    within moments, "late" after a failed start or once it has waited ``STUCK_AFTER``.
-    A life event's items wait with the event (only the parent is queued)."""
+class RunWait(StrEnum):
+    """Where a filed case's run stands, for its page (``run_wait``)."""
+
+    STARTED = ""  # or filing started it in the request: nothing to say
+    QUEUED = "queued"  # a worker is expected to start it within moments
+    LATE = "late"  # a start failed, or it has waited ``STUCK_AFTER``
+
+
+def run_wait(case: Case, now: datetime) -> RunWait:
+    """Where a filed case's run stands. A life event's items wait with the event (only
+    the parent is queued)."""
     filed = case.parent or case
     if not filed.run_queued:
-        return ""
+        return RunWait.STARTED
     if filed.start_failures or filed.created_at <= now - STUCK_AFTER:
-        return "late"
-    return "queued"
+        return RunWait.LATE
+    return RunWait.QUEUED
 
 
 def stuck_warning(now: datetime | None = None) -> str | None:

@@ -303,7 +303,7 @@ class CaseView:
     extensions: list[Extension] = field(default_factory=list)  # approved
     holdings: list[accountability.Holding] = field(default_factory=list)  # officers only
     where: accountability.Share | None = None
-    run_wait: str = ""  # starting.run_wait: "", "queued" or "late"
+    run_wait: starting.RunWait = starting.RunWait.STARTED
 
 
 def _answers(definition: Any, data: dict[str, Any]) -> list[Answer]:

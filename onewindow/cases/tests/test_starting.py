@@ -300,13 +300,17 @@ def test_a_life_events_item_waits_with_the_event(world, queued):
     child = parent.children.order_by("pk").first()
     assert child is not None and not child.run_queued
     now = parent.created_at
-    assert starting.run_wait(child, now) == starting.run_wait(parent, now) == "queued"
+    assert (
+        starting.run_wait(child, now) == starting.run_wait(parent, now) == starting.RunWait.QUEUED
+    )
     starting.start_queued_run(parent.pk)
     child.refresh_from_db()
-    assert starting.run_wait(child, now) == "" and child.parent is not None
-    assert starting.run_wait(child.parent, now) == ""
+    assert starting.run_wait(child, now) == starting.RunWait.STARTED and child.parent is not None
+    assert starting.run_wait(child.parent, now) == starting.RunWait.STARTED
 
 
 def test_a_case_filed_with_its_run_started_never_waits(world):
     case = submit(world["citizen.wang"], PASSPORT)
-    assert starting.run_wait(case, case.created_at + starting.STUCK_AFTER) == ""
+    assert (
+        starting.run_wait(case, case.created_at + starting.STUCK_AFTER) == starting.RunWait.STARTED
+    )
