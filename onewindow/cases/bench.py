@@ -56,8 +56,17 @@ class Results:
     started: Drained  # those runs, started afterwards by one worker process
     submit_inline: Summary  # the run started in the request, on a second server
     complete: Summary
+    in_process: dict[str, Cost]  # bare, submit, complete: the web side alone (bench_cpu)
     tasks_available: int  # acceptance tasks waiting when the completion phase began
     audit: str  # the last line of audit_verify on the benchmark database
+
+
+@dataclass(frozen=True)
+class Cost:
+    """What one kind of request costs the web process, measured in process."""
+
+    cpu_ms: float  # process CPU per request, the best round's mean
+    statements: int  # SQL statements one request sends (BEGIN and COMMIT included)
 
 
 @dataclass(frozen=True)
@@ -313,6 +322,8 @@ def measure(options: Options, say: Callable[[str], None]) -> Results:
         )
         loadgen.run_child(env, _python(seed_call), cwd=BASE_DIR)
         plan = json.loads(plan_file.read_text(encoding="utf-8"))
+        say("… CPU per request in process")
+        in_process = _in_process(env, plan_file)
         with _serving(options, env) as (port, phase):
             citizens = [_token(port, c["username"], plan["password"]) for c in plan["citizens"]]
             officers = [
@@ -340,9 +351,16 @@ def measure(options: Options, say: Callable[[str], None]) -> Results:
         started=started,
         submit_inline=submit_inline,
         complete=complete,
+        in_process=in_process,
         tasks_available=available,
         audit=verified.splitlines()[-1] if verified else "",
     )
+
+
+def _in_process(env: dict[str, str], plan_file: Path) -> dict[str, Cost]:
+    code = f"from onewindow.cases.bench_cpu import main; main({str(plan_file)!r})"
+    printed = loadgen.run_child(env, _python(code), cwd=BASE_DIR)
+    return {kind: Cost(**cost) for kind, cost in json.loads(printed.splitlines()[-1]).items()}
 
 
 def _start_queued_runs(env: dict[str, str]) -> Drained:
@@ -358,6 +376,22 @@ def _line(name: str, summary: Summary) -> str:
         f"p95 {summary.p95_ms:6.1f} ms   p99 {summary.p99_ms:6.1f} ms   "
         f"requests {summary.requests:>5}   errors {summary.errors}   "
         f"CPU/request: web {summary.web_cpu_ms:5.1f} ms, PostgreSQL {summary.db_cpu_ms:5.1f} ms"
+    )
+
+
+def _in_process_lines(costs: dict[str, Cost]) -> str:
+    bare = costs["bare"].cpu_ms
+    parts = []
+    for kind, name in (("bare", "bare insert"), ("submit", "submit"), ("complete", "complete")):
+        cost = costs[kind]
+        ratio = f" (×{cost.cpu_ms / bare:.1f})" if kind != "bare" else ""
+        plural = "" if cost.statements == 1 else "s"
+        parts.append(f"{name} {cost.cpu_ms:.2f} ms{ratio}, {cost.statements} statement{plural}")
+    return (
+        "web CPU per request in process (Django's test client, best of alternating rounds):\n  "
+        + "; ".join(parts)
+        + f"\n  bare insert's cost over the submission's {bare / costs['submit'].cpu_ms:.3f}, "
+        f"over the completion's {bare / costs['complete'].cpu_ms:.3f}"
     )
 
 
@@ -380,6 +414,7 @@ def report(options: Options, say: Callable[[str], None]) -> bool:
     )
     say(_line("submit, run in request", inline))
     say(_line("complete a task", complete))
+    say(_in_process_lines(results.in_process))
     submit_ratio = submit.per_second / bare.per_second
     say(
         f"ratios to the bare insert: submissions {submit_ratio:.2f} filing queued, "

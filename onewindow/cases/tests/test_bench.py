@@ -66,3 +66,25 @@ def test_the_worker_phase_starts_every_queued_run(world, settings) -> None:
     assert drained.per_second == drained.runs / drained.seconds
     assert not Case.objects.filter(run_queued=True).exists()
     assert all(Case.objects.get(pk=c.pk).instance_id for c in queued)
+
+
+def test_the_in_process_costs_are_measured_on_checked_answers(db, settings, tmp_path, monkeypatch):
+    from onewindow.cases import bench_cpu
+    from onewindow.workflow.models import WorkTask
+
+    settings.ROOT_URLCONF = "onewindow.bench_urls"  # the bare endpoint, as the section's
+    settings.FILING_QUEUED = True
+    plan = tmp_path / "plan.json"
+    bench.seed(str(plan), citizens=1, officers=1, cases=6)
+    monkeypatch.setattr(bench_cpu, "ROUNDS", 2)
+    monkeypatch.setattr(bench_cpu, "PER_ROUND", 2)
+    monkeypatch.setattr(bench_cpu, "WARM_UP", 1)
+    costs = bench_cpu.measure(str(plan))
+    assert set(costs) == {"bare", "submit", "complete"}
+    assert all(cost.cpu_ms > 0 for cost in costs.values())
+    assert costs["bare"].statements == 1
+    assert costs["submit"].statements > 10 and costs["complete"].statements > 20
+    # Every decision was an acceptance the API answered as the HTTP phase expects.
+    assert WorkTask.objects.filter(status="completed", outcome="accept").count() == 1 + 2 * 2 + 1
+    lines = bench._in_process_lines(costs)
+    assert f"submit {costs['submit'].cpu_ms:.2f} ms" in lines and "1 statement;" in lines
