@@ -28,7 +28,7 @@ from onewindow.workflow import limits as workflow_limits
 from onewindow.workflow import permissions as workflow_permissions
 from onewindow.workflow import queries as workflow_queries
 from onewindow.workflow.bundle import msg
-from onewindow.workflow.choices import OPEN_TASK_STATUSES
+from onewindow.workflow.choices import OPEN_TASK_STATUSES, TaskStatus
 from onewindow.workflow.models import WorkTask
 
 
@@ -56,8 +56,8 @@ def request_extension(
         raise NotFound(_("No such task.")) from None
     checked = _check(days, reason)
     if not workflow_permissions.can_work_on(actor, task) or task.status not in (
-        "ready",
-        "claimed",
+        TaskStatus.READY,
+        TaskStatus.CLAIMED,
     ):
         record_event(
             actor=actor,
@@ -68,6 +68,10 @@ def request_extension(
         )
         raise Forbidden(_("Only an officer working on an open task may ask for an extension."))
     with transaction.atomic():
+        # Under the task's lock, taken before the case's rows (workflow_limits.lock_task):
+        # a decision of the step meanwhile closes it, and its requests with it.
+        if workflow_limits.lock_task(task.pk).status not in (TaskStatus.READY, TaskStatus.CLAIMED):
+            raise Conflict(_("This task is no longer open."), code="task_closed")
         case = cases_by_instance([task.instance_id]).get(task.instance_id)
         if case is None or case.status in FINAL_STATUSES:
             raise Conflict(_("This case is closed."), code="case_closed")
@@ -126,10 +130,12 @@ def decide_extension(
         message = _("Give the reason for refusing.")
         raise InvalidInput(message, fields={"comment": [message]})
     with transaction.atomic():
+        # The task before the request, in a decision's order (workflow_limits.lock_task).
+        task = workflow_limits.lock_task(extension.task_id)
         extension = Extension.objects.select_for_update().get(pk=extension.pk)
         if extension.status != ExtensionStatus.PENDING:
             raise Conflict(_("This extension was already decided."), code="extension_decided")
-        if approve and extension.task.status not in OPEN_TASK_STATUSES:
+        if approve and task.status not in OPEN_TASK_STATUSES:
             # The step was decided meanwhile: there is no limit left to extend (refusing
             # still closes the request).
             raise Conflict(_("This task is no longer open."), code="task_closed")

@@ -121,6 +121,9 @@ def request_supplement(
         )
         raise Forbidden(_("Only an officer who may decide this task can ask for a supplement."))
     with transaction.atomic():
+        now = timezone.now()
+        # The task before its case, in a decision's order (workflow_limits.lock_task).
+        workflow_limits.suspend_task(actor=actor, task_id=task.pk, request=request)
         case = _case_of_task(task)
         if case.status in FINAL_STATUSES:
             raise Conflict(_("This case is closed."), code="case_closed")
@@ -128,8 +131,6 @@ def request_supplement(
             message = _("A supplement request for this case is already open.")
             raise Conflict(message, code="supplement_open")
         cleaned = _clean_items(list(items), case)
-        now = timezone.now()
-        workflow_limits.suspend_task(actor=actor, task_id=task.pk, request=request)
         together = timeliness.moving_together(case)
         timeliness.pause(together, now)
         supplement = SupplementRequest.objects.create(

@@ -22,6 +22,14 @@ from onewindow.workflow.registry import ServiceContext
 from onewindow.workflow.steps import audited_refusals, locked_instance, locked_task, runs_to_step
 
 
+def lock_task(task_id: int) -> WorkTask:
+    """The task, its row locked for the caller's transaction. A caller that also locks
+    the task's case or its extension requests takes the task first, in the order of a
+    decision (the run, the task, then the cases and the requests), so that the two
+    wait for each other instead of deadlocking."""
+    return locked_task(task_id)
+
+
 def suspend_task(*, actor: Any, task_id: int, request: HttpRequest | None = None) -> WorkTask:
     """Set a task aside until the applicant supplies missing material (补正): its clock
     and timers stop. The caller (the case's supplement request) runs this inside its

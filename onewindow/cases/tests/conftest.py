@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -11,11 +12,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
 
 from onewindow.cases import demo, filing, starting
 from onewindow.cases.models import Case
 from onewindow.catalog import demo as catalog_demo
 from onewindow.catalog import services as catalog_services
+from onewindow.conftest import run_all
 from onewindow.core import testing
 from onewindow.identity.demo import load_demo_city
 from onewindow.identity.models import LegalPerson, User
@@ -139,3 +142,65 @@ def travel() -> Iterator[Callable[[datetime], None]]:
     yield to
     if started:
         started[0].stop()
+
+
+class LockRace:
+    """Two transactions, each paused where it holds its first lock until the other
+    holds its own (or ``seconds`` pass). Taken in opposite orders, their locks deadlock;
+    in one order, the second waits at its first lock and the first goes on when its
+    pause runs out."""
+
+    def __init__(self, monkeypatch: Any, seconds: float = 2.0) -> None:
+        self._monkeypatch = monkeypatch
+        self._seconds = seconds
+        self._holding: list[threading.Event] = []
+
+    def pause(self, owner: Any, name: str, *, after: bool) -> None:
+        """Pause in ``owner.name``, before or ``after`` it runs."""
+        real = getattr(owner, name)
+        mine = threading.Event()
+        self._holding.append(mine)
+
+        def paused(*args: Any, **kwargs: Any) -> Any:
+            if not after:
+                self._meet(mine)
+            result = real(*args, **kwargs)
+            if after:
+                self._meet(mine)
+            return result
+
+        self._monkeypatch.setattr(owner, name, paused)
+
+    def _meet(self, mine: threading.Event) -> None:
+        mine.set()
+        for other in self._holding:
+            if other is not mine:
+                other.wait(self._seconds)
+
+
+def racing_a_decision(monkeypatch: Any) -> LockRace:
+    """A race whose one side is a decision, paused holding its run and its task. On
+    PostgreSQL only: SQLite runs one writer at a time."""
+    if connection.vendor != "postgresql":
+        pytest.skip("two transactions holding locks at once: SQLite runs one writer")
+    from onewindow.workflow import services as workflow_services
+
+    race = LockRace(monkeypatch)
+    race.pause(workflow_services, "complete_task", after=True)
+    return race
+
+
+def outcomes_at_once(*calls: Callable[[], object]) -> list[BaseException | None]:
+    """Run the calls in threads at once; what each raised (None: nothing)."""
+    raised: list[BaseException | None] = [None] * len(calls)
+
+    def run(index: int, call: Callable[[], object]) -> None:
+        try:
+            call()
+        except BaseException as exc:  # reported to the test, which asserts on it
+            raised[index] = exc
+        finally:
+            connection.close()
+
+    run_all([threading.Thread(target=run, args=item) for item in enumerate(calls)])
+    return raised

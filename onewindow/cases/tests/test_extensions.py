@@ -11,10 +11,10 @@ import pytest
 from django.core import mail
 
 from onewindow.audit.models import AuditEvent
-from onewindow.cases import extensions, queries
+from onewindow.cases import extensions, queries, services
 from onewindow.cases.choices import ExtensionStatus
 from onewindow.cases.models import CaseEvent, Extension
-from onewindow.cases.tests.conftest import open_task, submit
+from onewindow.cases.tests.conftest import open_task, outcomes_at_once, racing_a_decision, submit
 from onewindow.cases.tests.timekit import (
     accepted_passport,
     at,
@@ -28,6 +28,7 @@ from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onewindow.identity.models import Department
 from onewindow.identity.roles import Role
 from onewindow.notifications.models import Notification
+from onewindow.workflow import limits as workflow_limits
 from onewindow.workflow import services as workflow_services
 from onewindow.workflow.choices import ClockState, TaskStatus
 from onewindow.workflow.models import WorkTask
@@ -352,3 +353,31 @@ def test_a_step_closed_by_the_process_leaves_the_deciders_list(world, passport):
     with pytest.raises(Conflict) as caught:  # and approving it would extend nothing
         rule(world, extension)
     assert caught.value.code == "task_closed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_decision_and_an_extensions_approval_at_once_wait_for_each_other(
+    world, passport, monkeypatch
+):
+    # The decision locks the task, then withdraws the step's pending request; the
+    # approval locked the request, then the task to extend it: they deadlocked.
+    _case, review = passport
+    extension = ask(world, review)
+    race = racing_a_decision(monkeypatch)
+    race.pause(workflow_limits, "extend_task", after=False)  # holds the request
+    decided, ruled = outcomes_at_once(
+        lambda: services.decide_task(
+            actor=world["ga.review"], task_id=review.pk, outcome="approve"
+        ),
+        lambda: extensions.decide_extension(
+            actor=world["ga.lead"], extension_id=extension.pk, approve=True, comment="同意"
+        ),
+    )
+    assert decided is None, decided
+    extension.refresh_from_db()
+    # Approved first (then the step decided), or withdrawn by the decision first.
+    if ruled is None:
+        assert extension.status == ExtensionStatus.APPROVED
+    else:
+        assert isinstance(ruled, Conflict), ruled
+        assert extension.status == ExtensionStatus.WITHDRAWN

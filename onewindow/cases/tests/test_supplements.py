@@ -13,10 +13,17 @@ import pytest
 from django.core import mail
 
 from onewindow.audit.models import AuditEvent
-from onewindow.cases import supplements
+from onewindow.cases import services, supplements
 from onewindow.cases.choices import CaseStatus, SupplementStatus
 from onewindow.cases.models import Case, CaseEvent, SupplementRequest
-from onewindow.cases.tests.conftest import ADOPTION, PASSPORT, open_task, submit
+from onewindow.cases.tests.conftest import (
+    ADOPTION,
+    PASSPORT,
+    open_task,
+    outcomes_at_once,
+    racing_a_decision,
+    submit,
+)
 from onewindow.cases.tests.timekit import (
     accepted_passport,
     at,
@@ -517,3 +524,21 @@ def test_a_supplement_before_acceptance_stops_the_acceptance_step(world):
     with travel(at("2026-03-05", 10)):
         decide(world["ga.window"], accept, "accept")
     assert clock_of(case).started_at == at("2026-03-05", 10)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_decision_and_a_supplement_request_at_once_wait_for_each_other(
+    world, passport, monkeypatch
+):
+    # Both lock the step's task and its case; in opposite orders they deadlocked.
+    _case, review = passport
+    race = racing_a_decision(monkeypatch)
+    race.pause(supplements, "_case_of_task", after=True)  # holds the case
+    officer = world["ga.review"]
+    outcomes = outcomes_at_once(
+        lambda: services.decide_task(actor=officer, task_id=review.pk, outcome="approve"),
+        lambda: supplements.request_supplement(actor=officer, task_id=review.pk, items=PHOTO),
+    )
+    # One goes first; the other finds the step decided, or waiting for the supplement.
+    failed = [exc for exc in outcomes if exc is not None]
+    assert len(failed) == 1 and isinstance(failed[0], Conflict), outcomes
