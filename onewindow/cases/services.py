@@ -101,7 +101,8 @@ def _decide(
         )
         cases = list(
             Case.objects.select_for_update(of=("self",))
-            .select_related("applicant", "parent")
+            # With what the clocks below read (timeliness: the clock, the promised limit).
+            .select_related("applicant", "parent", "clock", "item_version")
             .filter(instance_id=task.instance_id)
             .order_by("pk")
         )

@@ -73,9 +73,10 @@ def accepted_without_a_step(case: Case) -> bool:
 
 
 def stop_finished(cases: Iterable[Case], at: datetime) -> None:
+    """Stop the clocks of the finished cases among ``cases``, as ``moving_together``
+    gave them after the step's changes of status (and ``start``'s of clock)."""
     calendar = get_calendar()
     for case in cases:
-        case.refresh_from_db(fields=["status", "clock"])
         if case.status in FINAL_STATUSES and case.clock is not None:
             clocks.stop(case.clock, at, calendar)
             case.clock.save()

@@ -259,3 +259,18 @@ def test_a_decision_reads_the_process_state_once(world):
         if q["sql"].startswith("SELECT") and 'FROM "workflow_processinstance"' in q["sql"]
     ]
     assert len(state_reads) == 1, state_reads
+
+
+def test_a_decision_reads_its_cases_once_with_what_their_clocks_need(world):
+    case = submit(world["citizen.wang"], PASSPORT)
+    task = open_task(case, "Task_accept")
+    with CaptureQueriesContext(connection) as queries:
+        services.decide_task(actor=world["ga.window"], task_id=task.pk, outcome="accept")
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    main_table = [sql.split(" FROM ")[1].split()[0] for sql in reads]
+    # Locked for the decision; then with the cases sharing its run, for their clocks.
+    assert main_table.count('"cases_case"') == 2
+    assert '"catalog_serviceitemversion"' not in main_table  # the promised limit came along
+    accepted = Case.objects.select_related("clock", "item_version").get(pk=case.pk)
+    assert accepted.clock is not None and accepted.item_version is not None
+    assert accepted.clock.limit_days == accepted.item_version.promised_limit_days
