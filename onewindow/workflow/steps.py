@@ -101,10 +101,11 @@ def locked_instance(instance_id: int) -> ProcessInstance:
 
 
 def locked_task(task_id: int) -> WorkTask:
-    # "of self": the department join must not be locked (and cannot be, on PostgreSQL,
-    # being the nullable side of an outer join).
+    # "of self": the department and clock joins must not be locked (and cannot be, on
+    # PostgreSQL, being the nullable side of an outer join). The clock comes along: every
+    # step on a task moves it (stops, pauses, extends it).
     return (
         WorkTask.objects.select_for_update(of=("self",))
-        .select_related("department")
+        .select_related("department", "clock")
         .get(pk=task_id)
     )

@@ -188,6 +188,8 @@ def test_a_step_writes_its_new_task_with_its_clock_and_holding_at_once(
     assert not [s for s in statements if s.startswith('UPDATE "workflow_worktask" SET "clock_id"')]
     assert sum(s.startswith('UPDATE "workflow_taskholding"') for s in statements) == 1
     assert not [s for s in statements if '"workflow_worktask"."spiff_task_id" IN' in s]
+    # The acceptance's clock, which the step stops, came with its locked row.
+    assert not [s for s in statements if s.startswith('SELECT "workflow_clock"')]
     review = open_tasks(instance)["Task_review"]
     assert review.clock is not None and review.clock.limit_days == 5
     assert holdings(review) == [("queue", None, at("2026-03-02", 12), None)]
