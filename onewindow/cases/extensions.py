@@ -68,7 +68,7 @@ def request_extension(
         )
         raise Forbidden(_("Only an officer working on an open task may ask for an extension."))
     with transaction.atomic():
-        # Under the task's lock, taken before the case's rows (workflow_limits.lock_task):
+        # Under the task's lock (after its run's), before the case's rows (lock_task):
         # a decision of the step meanwhile closes it, and its requests with it.
         if workflow_limits.lock_task(task.pk).status not in (TaskStatus.READY, TaskStatus.CLAIMED):
             raise Conflict(_("This task is no longer open."), code="task_closed")
@@ -130,7 +130,7 @@ def decide_extension(
         message = _("Give the reason for refusing.")
         raise InvalidInput(message, fields={"comment": [message]})
     with transaction.atomic():
-        # The task before the request, in a decision's order (workflow_limits.lock_task).
+        # The run and the task before the request, in a decision's order (lock_task).
         task = workflow_limits.lock_task(extension.task_id)
         extension = Extension.objects.select_for_update().get(pk=extension.pk)
         if extension.status != ExtensionStatus.PENDING:

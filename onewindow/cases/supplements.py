@@ -122,7 +122,7 @@ def request_supplement(
         raise Forbidden(_("Only an officer who may decide this task can ask for a supplement."))
     with transaction.atomic():
         now = timezone.now()
-        # The task before its case, in a decision's order (workflow_limits.lock_task).
+        # The run and the task before the case, in a decision's order (suspend_task).
         workflow_limits.suspend_task(actor=actor, task_id=task.pk, request=request)
         case = _case_of_task(task)
         if case.status in FINAL_STATUSES:
@@ -298,8 +298,10 @@ def resupply(
             raise InvalidInput(message, fields={"data": [message]})
         cleaned_data = validate_data(case.form, {**case.data, **data}, language)
     with transaction.atomic():
+        # The run and the step's task before the request and the case, in the order of
+        # an officer's step (workflow_limits.lock_task).
+        workflow_limits.lock_task(supplement.task_id)
         if cleaned_data is not None:
-            # The run first, as an officer's step locks it before the case.
             _correct_process_data(applicant, case, cleaned_data, request)
         supplement = SupplementRequest.objects.select_for_update().get(pk=supplement.pk)
         if supplement.status != SupplementStatus.OPEN:

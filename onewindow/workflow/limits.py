@@ -19,15 +19,20 @@ from onewindow.workflow.bundle import msg
 from onewindow.workflow.choices import InstanceStatus, TaskStatus, TimerStatus
 from onewindow.workflow.models import ProcessInstance, ProcessTimer, WorkTask
 from onewindow.workflow.registry import ServiceContext
-from onewindow.workflow.steps import audited_refusals, locked_instance, locked_task, runs_to_step
+from onewindow.workflow.steps import (
+    audited_refusals,
+    locked_instance,
+    locked_task_after_run,
+    runs_to_step,
+)
 
 
 def lock_task(task_id: int) -> WorkTask:
-    """The task, its row locked for the caller's transaction. A caller that also locks
-    the task's case or its extension requests takes the task first, in the order of a
-    decision (the run, the task, then the cases and the requests), so that the two
-    wait for each other instead of deadlocking."""
-    return locked_task(task_id)
+    """The task, locked for the caller's transaction after its run. A caller that also
+    locks the task's case, its supplement or its extension requests takes them after,
+    in the order of a decision (the run, the task, then the cases and the requests), so
+    that the two wait for each other instead of deadlocking."""
+    return locked_task_after_run(task_id)
 
 
 def suspend_task(*, actor: Any, task_id: int, request: HttpRequest | None = None) -> WorkTask:
@@ -35,7 +40,7 @@ def suspend_task(*, actor: Any, task_id: int, request: HttpRequest | None = None
     and timers stop. The caller (the case's supplement request) runs this inside its
     transaction and has checked the officer may decide the task."""
     with transaction.atomic():
-        task = locked_task(task_id)
+        task = locked_task_after_run(task_id)
         if task.status not in (TaskStatus.READY, TaskStatus.CLAIMED):
             raise Conflict(_("This task is not open for a decision."), code="task_closed")
         now = timezone.now()
@@ -53,7 +58,7 @@ def suspend_task(*, actor: Any, task_id: int, request: HttpRequest | None = None
 def resume_task(*, actor: Any, task_id: int, request: HttpRequest | None = None) -> WorkTask:
     """The supplement arrived: the task returns to its holder, its clock goes on."""
     with transaction.atomic():
-        task = locked_task(task_id)
+        task = locked_task_after_run(task_id)
         if task.status != TaskStatus.SUSPENDED:
             raise Conflict(_("This task is not waiting for a supplement."), code="not_suspended")
         timekeeping.resume(task, timezone.now())
@@ -99,7 +104,7 @@ def extend_task(
 ) -> WorkTask:
     """Add working days to the task's limit; the approval is the caller's business."""
     with transaction.atomic():
-        task = locked_task(task_id)
+        task = locked_task_after_run(task_id)
         timekeeping.extend(task, days, timezone.now())
         record_event(
             actor=actor,

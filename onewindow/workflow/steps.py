@@ -100,6 +100,18 @@ def locked_instance(instance_id: int) -> ProcessInstance:
     return runs_to_step().get(pk=instance_id)
 
 
+def locked_task_after_run(task_id: int) -> WorkTask:
+    """``locked_task``, its run's row locked first (not read): for writes that change
+    a task, or its case, without taking a step of the run, so that they keep the order
+    of every step (the run, then its tasks) and queue behind a step instead of
+    deadlocking with it."""
+    run = WorkTask.objects.filter(pk=task_id).values_list("instance_id", flat=True).first()
+    if run is not None:
+        locked = ProcessInstance.objects.select_for_update().filter(pk=run)
+        list(locked.values_list("pk", flat=True))
+    return locked_task(task_id)
+
+
 def locked_task(task_id: int) -> WorkTask:
     # "of self": the department and clock joins must not be locked (and cannot be, on
     # PostgreSQL, being the nullable side of an outer join). The clock comes along: every
