@@ -105,10 +105,10 @@ def locked_task_after_run(task_id: int) -> WorkTask:
     a task, or its case, without taking a step of the run, so that they keep the order
     of every step (the run, then its tasks) and queue behind a step instead of
     deadlocking with it."""
-    run = WorkTask.objects.filter(pk=task_id).values_list("instance_id", flat=True).first()
-    if run is not None:
-        locked = ProcessInstance.objects.select_for_update().filter(pk=run)
-        list(locked.values_list("pk", flat=True))
+    instance_id = WorkTask.objects.filter(pk=task_id).values_list("instance_id", flat=True).first()
+    if instance_id is not None:
+        run = ProcessInstance.objects.select_for_update().filter(pk=instance_id)
+        list(run.values_list("pk", flat=True))
     return locked_task(task_id)
 
 
