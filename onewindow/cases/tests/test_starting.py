@@ -2,6 +2,7 @@
 the submission numbers, stores and confirms the case; the run starts after commit,
 exactly once, and the minute's catch-up starts what a lost message left."""
 
+import getpass
 import threading
 from datetime import timedelta
 from io import StringIO
@@ -214,6 +215,14 @@ def test_an_operator_starts_queued_runs_at_once_past_their_back_off(world, queue
     call_command("start_queued_runs", broken.number, stdout=out)
     assert out.getvalue() == "queued runs started: 1\n"
     assert _started(broken).run_queued is False
+    # Each request is audited, with the server account that ran the command.
+    requests = AuditEvent.objects.filter(action="cases.run_start_requested").order_by("seq")
+    assert [(e.actor_id, e.outcome, e.detail["started"]) for e in requests] == [
+        (None, "failure", 1),
+        (None, "success", 1),
+    ]
+    assert requests[1].detail["numbers"] == [broken.number]
+    assert {e.detail["shell_user"] for e in requests} == {getpass.getuser()}
 
 
 def test_retries_back_off_to_an_hour():
