@@ -192,19 +192,20 @@ def _record_request(
     shell_user: str = "",
 ) -> None:
     shell = {"shell_user": shell_user} if shell_user else {}
-    with transaction.atomic():
-        record_event(
-            actor=actor,
-            action="cases.run_start_requested",
-            outcome=Outcome.FAILURE if report.problems else Outcome.SUCCESS,
-            detail={
-                "numbers": list(numbers),
-                "started": report.started,
-                "problems": report.problems,
-                **shell,
-            },
-            request=request,
-        )
+    # Outside any transaction (the starts committed one by one), the record is appended
+    # in one of its own.
+    record_event(
+        actor=actor,
+        action="cases.run_start_requested",
+        outcome=Outcome.FAILURE if report.problems else Outcome.SUCCESS,
+        detail={
+            "numbers": list(numbers),
+            "started": report.started,
+            "problems": report.problems,
+            **shell,
+        },
+        request=request,
+    )
 
 
 def _start_each(case_ids: list[int], now: datetime | None = None) -> StartReport:
