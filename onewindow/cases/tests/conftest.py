@@ -144,6 +144,12 @@ def travel() -> Iterator[Callable[[datetime], None]]:
         started[0].stop()
 
 
+@pytest.fixture
+def queued(settings: Any) -> None:
+    """Filing queued (ADR 0021): a new case's run starts after commit, in a worker."""
+    settings.FILING_QUEUED = True
+
+
 class LockRace:
     """Two transactions, each paused where it holds its first lock until the other
     holds its own (or ``seconds`` pass). Taken in opposite orders, their locks deadlock;

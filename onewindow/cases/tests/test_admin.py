@@ -4,7 +4,6 @@ with their last error and start them; nobody else sees the list."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -18,11 +17,6 @@ from onewindow.identity.models import Department
 from onewindow.identity.roles import Role
 
 QUEUED = "/django-admin/cases/queuedcase/"
-
-
-@pytest.fixture
-def queued(settings: Any) -> None:
-    settings.FILING_QUEUED = True
 
 
 @pytest.fixture

@@ -27,11 +27,6 @@ from onewindow.workflow import engine
 from onewindow.workflow.models import ProcessInstance, WorkTask
 
 
-@pytest.fixture
-def queued(settings: Any) -> None:
-    settings.FILING_QUEUED = True
-
-
 def _process_file_reads(queries: CaptureQueriesContext) -> list[str]:
     return [q["sql"] for q in queries.captured_queries if "bpmn_xml" in q["sql"]]
 
