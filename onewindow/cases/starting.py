@@ -13,7 +13,7 @@ from functools import partial
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -289,8 +289,10 @@ def stuck_warning(now: datetime | None = None) -> str | None:
     ``STUCK_AFTER`` for their run: no worker is running, or their starts keep failing
     (the worker's log says which)."""
     before = (now or timezone.now()) - STUCK_AFTER
-    late = Case.objects.filter(run_queued=True, created_at__lte=before)
-    waiting = late.count()
+    counts = Case.objects.filter(run_queued=True, created_at__lte=before).aggregate(
+        waiting=Count("pk"), failing=Count("pk", filter=Q(start_failures__gt=0))
+    )
+    waiting, failing = counts["waiting"], counts["failing"]
     if not waiting:
         return None
     line = (
@@ -298,7 +300,6 @@ def stuck_warning(now: datetime | None = None) -> str | None:
         "minutes for their process to start; is a worker running? (its log names the "
         "cases whose start fails)"
     )
-    failing = late.filter(start_failures__gt=0).count()
     if failing:
         line += f"; {failing} of them failed to start (audit: cases.run_start_failed)"
     return line

@@ -161,8 +161,8 @@ def notify_new(notices: Sequence[Notice]) -> int:
     """``notify_all`` for events made in the caller's own transaction (a case just
     filed): nobody can have been told of them, since no other transaction can see them
     yet, so neither the reads for an earlier notice nor the savepoint against a
-    concurrent one are needed (4 of a submission's 21 statements). Telling one twice is
-    the caller's mistake: the dedupe constraints fail its transaction."""
+    concurrent one are needed (4 statements a submission would otherwise send). Telling
+    one twice is the caller's mistake: the dedupe constraints fail its transaction."""
     _check_each(notices)
     outbox = _write(notices)
     _enqueue_after_commit(outbox)

@@ -12,7 +12,8 @@ from datetime import datetime
 from itertools import groupby
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Case as Choice
+from django.db.models import Q, Value, When
 
 from onewindow.cases import accountability
 from onewindow.cases.models import Case
@@ -91,9 +92,19 @@ def _late_case_ids(user: Any, now: datetime) -> set[int]:
     clocks, which open work bounds, and joined here: one filter OR-ing them made
     PostgreSQL read every case the city ever had to find the few late ones."""
     scope = supervised_filter(user)  # reads the user's role assignments: once
-    late_steps = WorkTask.objects.filter(_late(now), status__in=OPEN_TASK_STATUSES)
-    late_runs = set(late_steps.values_list("instance_id", flat=True))
-    supervised_runs = set(late_steps.filter(scope).values_list("instance_id", flat=True))
+    # The late steps' runs, each marked whether the user supervises the step; a When
+    # whose scope is empty (no supervised department) falls to the default.
+    late_steps = (
+        WorkTask.objects.filter(_late(now), status__in=OPEN_TASK_STATUSES)
+        .annotate(supervised=Choice(When(scope, then=Value(True)), default=Value(False)))
+        .values_list("instance_id", "supervised")
+    )
+    late_runs: set[int] = set()
+    supervised_runs: set[int] = set()
+    for run, supervised in late_steps:
+        late_runs.add(run)
+        if supervised:
+            supervised_runs.add(run)
     own = Case.objects.filter(scope, _late(now)).values_list("pk", flat=True)
     # A late step's case: listed when the user supervises the case's department, or
     # the step's (supervised_runs lie within late_runs).

@@ -239,7 +239,9 @@ def test_inline_filing_queues_nothing(world):
     assert starting.start_overdue_runs(case.created_at + timedelta(hours=1)).started == 0
 
 
-def test_operators_learn_when_filed_cases_wait_for_a_worker(world, queued, client):
+def test_operators_learn_when_filed_cases_wait_for_a_worker(
+    world, queued, client, django_assert_num_queries
+):
     moment = at("2026-03-02", 10)
     with travel(moment):
         submit(world["citizen.wang"], PASSPORT)  # no worker took its message
@@ -253,7 +255,8 @@ def test_operators_learn_when_filed_cases_wait_for_a_worker(world, queued, clien
         "worker running? (its log names the cases whose start fails)",
     ]
     starting.note_start_failure(Case.objects.get().pk, RuntimeError("x"), moment)
-    warning = starting.stuck_warning(moment + starting.STUCK_AFTER)
+    with django_assert_num_queries(1):  # the waiting and the failing counted together
+        warning = starting.stuck_warning(moment + starting.STUCK_AFTER)
     assert warning is not None
     assert warning.endswith("; 1 of them failed to start (audit: cases.run_start_failed)")
 

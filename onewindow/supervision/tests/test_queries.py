@@ -170,3 +170,13 @@ def test_the_listing_reads_the_late_cases_not_the_citys_history(world, late):
     assert len(late_cases(world["supervisor"], NOW)) == 2
     # One filter OR-ing the late clocks and the late steps' runs read every case.
     assert rows_read(Case) - before < 50
+
+
+def test_the_late_steps_are_read_once(world, late):
+    """Which runs have late steps, and which of those steps the user supervises: one read."""
+    with CaptureQueriesContext(connection) as queries:
+        assert len(late_cases(world["supervisor"], NOW)) == 2
+    late_step_reads = [
+        q["sql"] for q in queries if q["sql"].startswith('SELECT "workflow_worktask"."instance_id"')
+    ]
+    assert len(late_step_reads) == 1
