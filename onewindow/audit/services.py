@@ -156,8 +156,22 @@ def _plain_copy(value: Any) -> Any:
     raise _NotPlain  # a tuple, a date, a subclass of str (a choice)…
 
 
+class _Kept:
+    """Events kept for the end of an ``atomic_audit_last`` block, registered as a no-op
+    commit hook when recorded: Django drops the hooks registered inside a savepoint that
+    rolls back, so a batch whose hook is gone recorded a change that was undone."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: list[dict[str, Any]]) -> None:
+        self.values = values
+
+    def __call__(self) -> None:
+        pass
+
+
 # The events of the innermost open ``atomic_audit_last`` block, waiting to be chained.
-_waiting: ContextVar[list[dict[str, Any]] | None] = ContextVar("audit_waiting", default=None)
+_waiting: ContextVar[list[_Kept] | None] = ContextVar("audit_waiting", default=None)
 
 
 @contextmanager
@@ -169,12 +183,12 @@ def atomic_audit_last() -> Iterator[None]:
     Inside this block ``record_event`` keeps each event (its time taken when recorded)
     and the block appends them in order, in one insert, as its last statement. If the
     block fails its changes roll back, and its events are never written; a nested block
-    hands its events to the outer one. Code inside must not catch the failure of an
-    audited write and carry on (the event would stay queued for a change rolled back).
+    hands its events to the outer one. The events recorded inside a savepoint that
+    rolled back (a failure caught inside the block) are left out with its changes.
     """
     with transaction.atomic():
         outer = _waiting.get()
-        waiting: list[dict[str, Any]] = []
+        waiting: list[_Kept] = []
         token = _waiting.set(waiting)
         try:
             yield
@@ -183,7 +197,10 @@ def atomic_audit_last() -> Iterator[None]:
         if outer is not None:
             outer.extend(waiting)
         elif waiting:
-            _append(waiting)
+            live = {id(hook) for _sids, hook, _robust in transaction.get_connection().run_on_commit}
+            kept = [values for batch in waiting if id(batch) in live for values in batch.values]
+            if kept:
+                _append(kept)
 
 
 def _append(entries: Sequence[dict[str, Any]], *, returning: bool = True) -> list[AuditEvent]:
@@ -297,5 +314,7 @@ def _append_or_keep(values: list[dict[str, Any]], *, returning: bool = True) -> 
     waiting = _waiting.get()
     if waiting is None:
         return _append(values, returning=returning)
-    waiting.extend(values)
+    batch = _Kept(values)
+    transaction.on_commit(batch)
+    waiting.append(batch)
     return []

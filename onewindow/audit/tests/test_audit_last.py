@@ -60,6 +60,37 @@ def test_a_nested_block_hands_its_events_to_the_outer_one() -> None:
     assert _actions() == ["test.outer", "test.inner", "test.outer_again"]
 
 
+@pytest.mark.django_db
+def test_the_events_of_a_savepoint_rolled_back_inside_the_block_are_left_out() -> None:
+    """Code inside that catches an audited write's failure and carries on: the write
+    and its event are undone together, the rest written."""
+    with atomic_audit_last():
+        record_event(actor=None, action="test.kept")
+        try:
+            with transaction.atomic():
+                make_department(code="310000")
+                record_events([Entry(action="test.undone"), Entry(action="test.undone_too")])
+                with atomic_audit_last():
+                    record_event(actor=None, action="test.undone_inner")
+                raise Failed
+        except Failed:
+            pass
+        with transaction.atomic():
+            record_event(actor=None, action="test.kept_after")
+    assert not Department.objects.exists()
+    assert _actions() == ["test.kept", "test.kept_after"]
+    assert verify_chain() == []
+
+
+@pytest.mark.django_db
+def test_a_block_whose_every_event_was_undone_writes_none() -> None:
+    with atomic_audit_last(), pytest.raises(Failed), transaction.atomic():
+        record_event(actor=None, action="test.undone")
+        raise Failed
+    assert _actions() == []
+    assert not ChainHead.objects.exists()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_chain_is_free_while_the_block_works() -> None:
     """A writer auditing on its own commits while a block that has already audited is
