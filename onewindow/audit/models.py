@@ -35,22 +35,25 @@ class Outcome(models.TextChoices):
 
 
 class AuditEvent(models.Model):
-    seq = models.BigIntegerField(unique=True)
-    at = models.DateTimeField(db_index=True)
-    actor_id = models.BigIntegerField(null=True, blank=True, db_index=True)
-    actor_label = models.CharField(max_length=150, blank=True)
-    action = models.CharField(max_length=64, db_index=True)
-    target_type = models.CharField(max_length=64, blank=True)
-    target_id = models.CharField(max_length=64, blank=True)
-    outcome = models.CharField(max_length=10, choices=Outcome.choices)
-    detail = models.JSONField(default=dict, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    seq = models.BigIntegerField(_("sequence number"), unique=True)
+    at = models.DateTimeField(_("time"), db_index=True)
+    actor_id = models.BigIntegerField(_("actor ID"), null=True, blank=True, db_index=True)
+    actor_label = models.CharField(_("actor"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    target_type = models.CharField(_("target type"), max_length=64, blank=True)
+    target_id = models.CharField(_("target ID"), max_length=64, blank=True)
+    # Not "outcome": that word is a case step's result (办理结果) in the catalogue.
+    outcome = models.CharField(_("result"), max_length=10, choices=Outcome.choices)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
         ordering = ["seq"]
         indexes = [models.Index(fields=["target_type", "target_id"])]
 

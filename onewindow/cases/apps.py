@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CasesConfig(AppConfig):
     name = "onewindow.cases"
     label = "cases"
-    verbose_name = "Cases"
+    verbose_name = _("Cases")
 
     def ready(self) -> None:
         from onewindow.cases.permissions import officer_may_read_attachment

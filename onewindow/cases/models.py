@@ -48,7 +48,9 @@ class Case(models.Model):
     # An item code, or a life event's code on a parent case.
     service_code = models.CharField(_("service"), max_length=40)
     service_name = models.CharField(_("service name"), max_length=120)
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="cases")
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="cases"
+    )
     # The guide version the case was filed under: its materials, time limits and fees
     # are the rules of this case, whatever the guide says later. Empty on a life event's
     # parent case (its children carry theirs).
@@ -72,8 +74,8 @@ class Case(models.Model):
     # the submission, cleared in the transaction that starts the run.
     run_queued = models.BooleanField(default=False)
     # Failed starts of a queued run, and when the catch-up tries again (backing off).
-    start_failures = models.PositiveSmallIntegerField(default=0)
-    start_retry_at = models.DateTimeField(null=True, blank=True)
+    start_failures = models.PositiveSmallIntegerField(_("failed starts"), default=0)
+    start_retry_at = models.DateTimeField(_("next start attempt"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.SUBMITTED
     )
@@ -82,7 +84,7 @@ class Case(models.Model):
     clock = models.OneToOneField(
         Clock, null=True, blank=True, on_delete=models.SET_NULL, related_name="case"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

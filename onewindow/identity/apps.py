@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IdentityConfig(AppConfig):
     name = "onewindow.identity"
     label = "identity"
-    verbose_name = "Identity"
+    verbose_name = _("Unified identity")
 
     def ready(self) -> None:
         from onewindow.identity import signals  # noqa: F401  (connects login auditing)

@@ -7,8 +7,9 @@ from onewindow.notifications.models import Notification, OutboxMessage
 class OutboxMessageAdmin(admin.ModelAdmin):
     """Operators look here for failed deliveries; rows change only through delivery."""
 
+    # "id", not "pk": Django titles the field "ID" but the alias "Pk", in every language.
     list_display = [
-        "pk",
+        "id",
         "channel",
         "status",
         "attempts",
@@ -25,7 +26,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["pk", "recipient", "kind", "case_number", "created_at", "read_at"]
+    list_display = ["id", "recipient", "kind", "case_number", "created_at", "read_at"]
     list_filter = ["kind"]
     readonly_fields = [field.name for field in Notification._meta.fields]
 

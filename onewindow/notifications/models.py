@@ -18,7 +18,10 @@ class Notification(models.Model):
     """A message shown to one user in the site and the API."""
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     kind = models.CharField(_("kind"), max_length=40)
     # The case the message is about, when there is one (the API's ``case`` field).
@@ -26,12 +29,14 @@ class Notification(models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"))
     # A path inside the site (``/cases/<number>/``), never an outside address.
-    link = models.CharField(max_length=200, blank=True)
-    dedupe_key = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
+    link = models.CharField(_("link"), max_length=200, blank=True)
+    dedupe_key = models.CharField(_("deduplication key"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
         constraints = [
             # The same event never notifies the same person twice.
@@ -70,25 +75,30 @@ class OutboxMessage(models.Model):
     """One email or text message to send. Rendered when it was written, in the
     recipient's language, so the sender needs nothing but this row."""
 
-    channel = models.CharField(max_length=8, choices=Channel.choices)
+    channel = models.CharField(_("delivery channel"), max_length=8, choices=Channel.choices)
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     # The email address or phone number at the time of the event.
-    address = models.CharField(max_length=254)
-    subject = models.CharField(max_length=200)
-    body = models.TextField()
-    dedupe_key = models.CharField(max_length=200)
+    address = models.CharField(_("sent to"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    dedupe_key = models.CharField(_("deduplication key"), max_length=200)
     status = models.CharField(
-        max_length=8, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+        _("status"), max_length=8, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
         ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WorkdaysConfig(AppConfig):
     name = "onewindow.workdays"
     label = "workdays"
-    verbose_name = "Working days"
+    verbose_name = _("Working-day calendar")
 
     def ready(self) -> None:
         from onewindow.core import health
