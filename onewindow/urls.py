@@ -16,3 +16,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]
+
+# 403, 400 and 500 are Django's own handlers drawing the site's templates.
+handler404 = "onewindow.core.views.page_not_found"

@@ -1,5 +1,9 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import defaults
 
 from onewindow.catalog import queries as catalog_queries
 from onewindow.catalog.choices import Audience
@@ -31,3 +35,18 @@ def health(request: HttpRequest) -> HttpResponse:
     if not warnings:
         return HttpResponse("ok", content_type="text/plain")
     return HttpResponse("\n".join(["degraded", *warnings]), content_type="text/plain")
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page links; the icon is a static SVG."""
+    return HttpResponsePermanentRedirect(static("onewindow/favicon.svg"))
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The site's 404 page (``404.html``), or under /api/v1/ an address no endpoint has,
+    in the API's one error shape (ADR 0002). Unknown addresses and objects the user may
+    not see get the same answer; the exception's text is never shown."""
+    if request.path.startswith(reverse("api:api-root")):
+        body = {"code": "not_found", "message": _("No such endpoint."), "fields": {}}
+        return JsonResponse(body, status=404)
+    return defaults.page_not_found(request, exception)
