@@ -1,5 +1,6 @@
-"""Time limits as people read them: a colour *and* words ("Due soon: 1 working day
-left"), for the inbox, the task page, the applicant's case page and the API."""
+"""What officers and applicants read: time limits as a colour *and* words ("Due soon:
+1 working day left"), for the inbox, the task page, the applicant's case page and the
+API; and a task's outcomes by their labels, never their codes."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from onewindow.workflow import clocks
+from onewindow.workflow.choices import Outcome
 from onewindow.workflow.models import Clock
 
 LABELS = {
@@ -80,3 +82,15 @@ def clock_view(clock: Clock | None, now: datetime) -> ClockView | None:
         started_at=clock.started_at,
         problem=clock.problem,
     )
+
+
+def outcome_choices(allowed: tuple[str, ...]) -> list[tuple[str, str]]:
+    """A step's outcomes as (code, label), in the process's order: the task page's radio
+    buttons, and the words of a message naming them."""
+    return [(code, str(Outcome(code).label)) for code in allowed if code in Outcome.values]
+
+
+def outcome_list(allowed: tuple[str, ...]) -> str:
+    """A step's outcomes by their labels, as one phrase ("Accept, Not accepted")."""
+    separator = pgettext("list separator", ", ")
+    return separator.join(label for _code, label in outcome_choices(allowed))

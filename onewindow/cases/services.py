@@ -11,17 +11,26 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.audit.models import Outcome as AuditOutcome
 from onewindow.audit.services import atomic_audit_last, record_event
-from onewindow.cases import extensions, notifications, permissions, queries, timeliness
+from onewindow.cases import (
+    extensions,
+    notifications,
+    permissions,
+    presenters,
+    queries,
+    timeliness,
+)
 from onewindow.cases.choices import FINAL_STATUSES, OUTCOMES_NEEDING_REASON, CaseStatus
 from onewindow.cases.models import Case, CaseEvent
 from onewindow.core.errors import Forbidden, InvalidInput, NotFound
 from onewindow.identity.models import User
 from onewindow.workflow import queries as workflow_queries
 from onewindow.workflow import services as workflow_services
+from onewindow.workflow.bundle import msg
 from onewindow.workflow.choices import InstanceStatus
 from onewindow.workflow.models import WorkTask
 
@@ -62,11 +71,18 @@ def decide_task(
     ``shown`` (an answer showing the decided case, as the API's), the case is returned
     as ``queries.case_for`` reads it, and the officer's view of it is audited in the
     decision's own transaction rather than in one more of its own."""
+    if not outcome:
+        message = _("Choose an outcome.")
+        raise InvalidInput(message, code="outcome_required", fields={"outcome": [message]})
     if outcome in OUTCOMES_NEEDING_REASON and not comment.strip():
         message = _("Give the reason for this decision.")
         raise InvalidInput(message, code="reason_required", fields={"comment": [message]})
     try:
         return _decide(actor, task_id, outcome, comment, note_for_applicant, request, shown)
+    except InvalidInput as exc:
+        if "outcome" not in exc.fields:
+            raise
+        raise _outcome_not_offered(actor, task_id, exc) from exc
     except (Forbidden, NotFound) as exc:
         # The workflow's own record of the refusal rolled back with this transaction;
         # keep one.
@@ -79,6 +95,26 @@ def decide_task(
             request=request,
         )
         raise
+
+
+_outcome_list = lazy(presenters.outcome_list, str)
+
+
+def _outcome_not_offered(actor: User, task_id: int, refused: InvalidInput) -> InvalidInput:
+    """The workflow's refusal of an outcome its step does not offer, in words an officer
+    reads: the step's outcomes by their labels, as the task page's choices show them.
+    The answer's own message stays the engine's, naming the codes API clients send.
+    Built only when refused: reading the task's process before every decision would
+    cost each decision its run's state and files."""
+    try:
+        task = workflow_queries.task_for_officer(actor, task_id)
+    except WorkTask.DoesNotExist:  # the workflow had found it; gone since
+        return refused
+    allowed = workflow_queries.allowed_outcomes(task)
+    message = msg(
+        _("Choose one of this step's outcomes: %(outcomes)s."), outcomes=_outcome_list(allowed)
+    )
+    return InvalidInput(refused.message, code="outcome_not_offered", fields={"outcome": [message]})
 
 
 def _decide(

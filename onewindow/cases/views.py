@@ -5,6 +5,7 @@ calls one service and renders."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +31,7 @@ from onewindow.cases import (
 )
 from onewindow.cases.choices import CaseStatus
 from onewindow.cases.models import Case, CaseEvent, Extension, SupplementRequest
-from onewindow.cases.presenters import ClockView, clock_view
+from onewindow.cases.presenters import ClockView, clock_view, outcome_choices
 from onewindow.catalog import queries as catalog_queries
 from onewindow.catalog.choices import Audience
 from onewindow.catalog.models import LifeEvent
@@ -49,7 +50,7 @@ from onewindow.identity.roles import Role
 from onewindow.workflow import permissions as workflow_permissions
 from onewindow.workflow import queries as workflow_queries
 from onewindow.workflow import services as workflow_services
-from onewindow.workflow.choices import Outcome, TaskStatus
+from onewindow.workflow.choices import TaskStatus
 from onewindow.workflow.models import WorkTask
 
 KEEP_PREFIX = "kept-"
@@ -472,32 +473,57 @@ def _task_or_404(user: User, task_id: int) -> WorkTask:
         raise Http404 from exc
 
 
-def _task_action(request: HttpRequest, task_id: int, action: Any) -> HttpResponse:
+def _task_action(
+    request: HttpRequest, task_id: int, action: Any, done: Callable[[WorkTask], str]
+) -> HttpResponse:
     user = _officer(request)
     try:
-        action(actor=user, task_id=task_id, request=request)
+        task = action(actor=user, task_id=task_id, request=request)
     except NotFound as exc:
         raise Http404 from exc
     except ServiceError as error:
         messages.error(request, str(error.message))
+    else:
+        messages.success(request, done(task))
     return redirect(_safe_next(request, reverse("cases:task", args=[task_id])))
+
+
+def _case_number(task: WorkTask) -> str:
+    case = queries.cases_by_instance([task.instance_id]).get(task.instance_id)
+    return case.number if case else ""  # a run started without a case: none to name
+
+
+def _claimed(task: WorkTask) -> str:
+    number = _case_number(task)
+    if not number:
+        return _("You claimed the task “%(name)s”.") % {"name": task.name}
+    return _("You claimed the task “%(name)s” of case %(number)s.") % {
+        "name": task.name,
+        "number": number,
+    }
+
+
+def _released(task: WorkTask) -> str:
+    number = _case_number(task)
+    if not number:
+        return _("You released the task “%(name)s”; it is back in the department's inbox.") % {
+            "name": task.name
+        }
+    return _(
+        "You released the task “%(name)s” of case %(number)s; it is back in the department's inbox."
+    ) % {"name": task.name, "number": number}
 
 
 @login_required
 @require_POST
 def claim(request: HttpRequest, task_id: int) -> HttpResponse:
-    return _task_action(request, task_id, workflow_services.claim_task)
+    return _task_action(request, task_id, workflow_services.claim_task, _claimed)
 
 
 @login_required
 @require_POST
 def release(request: HttpRequest, task_id: int) -> HttpResponse:
-    return _task_action(request, task_id, workflow_services.release_task)
-
-
-def _allowed_outcomes(task: WorkTask) -> list[tuple[str, str]]:
-    allowed = workflow_queries.allowed_outcomes(task)
-    return [(o, str(Outcome(o).label)) for o in allowed if o in Outcome.values]
+    return _task_action(request, task_id, workflow_services.release_task, _released)
 
 
 @login_required
@@ -559,7 +585,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
             "can_claim": workflow_permissions.can_claim(user, task),
             "can_release": workflow_permissions.can_release(user, task),
             "can_decide": open_task and workflow_permissions.can_complete(user, task),
-            "outcomes": _allowed_outcomes(task),
+            "outcomes": outcome_choices(workflow_queries.allowed_outcomes(task)),
             "errors": errors,
             "summary": [(name, m) for name, msgs in errors.items() for m in msgs],
             "posted": request.POST if request.method == "POST" else {},

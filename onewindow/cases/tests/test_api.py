@@ -257,6 +257,25 @@ def test_rejection_needs_a_reason(client, world, as_user):
     assert "comment" in response.json()["fields"]
 
 
+def test_an_outcome_the_step_does_not_offer_is_a_field_error_naming_the_codes(
+    client, world, as_user
+):
+    task = open_task(submit(world["citizen.wang"], PASSPORT), "Task_accept")
+    url = f"/api/v1/tasks/{task.pk}/complete"
+    headers = {**as_user(world["ga.window"]), "HTTP_ACCEPT_LANGUAGE": "en"}
+    response = post(client, url, headers, {"outcome": "approve", "comment": "ok"})
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "outcome_not_offered"
+    assert "accept, not_accepted" in body["message"]  # the codes a client sends
+    assert body["fields"] == {
+        "outcome": ["Choose one of this step's outcomes: Accept, Not accepted."]
+    }
+    missing = post(client, url, headers, {"outcome": ""})
+    assert missing.status_code == 422
+    assert missing.json()["fields"] == {"outcome": ["Choose an outcome."]}
+
+
 def test_inbox_filters_by_service_and_status(client, world, as_user):
     submit(world["citizen.wang"], PASSPORT)
     submit(world["citizen.wang"], "newborn")  # its first task is 卫健's, not 公安's

@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from onewindow.audit.models import AuditEvent
 from onewindow.cases import services
@@ -274,3 +275,42 @@ def test_a_decision_reads_its_cases_once_with_what_their_clocks_need(world):
     accepted = Case.objects.select_related("clock", "item_version").get(pk=case.pk)
     assert accepted.clock is not None and accepted.item_version is not None
     assert accepted.clock.limit_days == accepted.item_version.promised_limit_days
+
+
+def test_a_decision_needs_an_outcome_before_anything_else(world):
+    task = open_task(submit(world["citizen.wang"], PASSPORT), "Task_accept")
+    with translation.override("en"), pytest.raises(InvalidInput) as caught:
+        services.decide_task(actor=world["ga.window"], task_id=task.pk, outcome="")
+    assert caught.value.code == "outcome_required"
+    with translation.override("en"):
+        assert [str(m) for m in caught.value.fields["outcome"]] == ["Choose an outcome."]
+    task.refresh_from_db()
+    assert task.status == "ready"
+
+
+def test_an_outcome_the_step_does_not_offer_is_named_by_labels_and_codes(world):
+    task = open_task(submit(world["citizen.wang"], PASSPORT), "Task_accept")
+    with pytest.raises(InvalidInput) as caught:
+        services.decide_task(actor=world["ga.window"], task_id=task.pk, outcome="approve")
+    refused = caught.value
+    assert refused.code == "outcome_not_offered"
+    # Lazy: each reads in the language of whoever shows it. The officer reads the
+    # step's outcomes as the page's choices label them; the answer's message keeps the
+    # codes an API client sends.
+    with translation.override("en"):
+        assert [str(m) for m in refused.fields["outcome"]] == [
+            "Choose one of this step's outcomes: Accept, Not accepted."
+        ]
+        assert "accept, not_accepted" in str(refused.message)
+    with translation.override("zh-hans"):
+        assert "受理、不予受理" in str(refused.fields["outcome"][0])
+    task.refresh_from_db()
+    assert task.status == "ready" and not CaseEvent.objects.filter(task_id=task.pk).exists()
+
+
+def test_an_outsider_is_refused_the_task_whatever_the_outcome(world):
+    task = open_task(submit(world["citizen.wang"], PASSPORT), "Task_accept")
+    with pytest.raises(NotFound):
+        services.decide_task(actor=world["sj.window"], task_id=task.pk, outcome="approve")
+    event = AuditEvent.objects.filter(action="cases.case_decided").get()
+    assert event.outcome == "denied"
