@@ -9,9 +9,12 @@ Wed 03-11.
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.loader import render_to_string
+from django.utils import translation
 
 from onewindow.cases import extensions, supplements
 from onewindow.cases.choices import CaseStatus, ExtensionStatus, SupplementStatus
@@ -51,6 +54,17 @@ def test_the_task_page_shows_the_steps_clock_in_words_and_both_forms(world, revi
     assert f'action="/cases/tasks/{review.pk}/extension/"' in html
     # The case's own clock, and who held it.
     assert "Time limit" in words and "Who held the case" in words
+
+
+def test_who_held_it_longest_is_one_sentence_with_the_officer_inside(world, review):
+    with travel(at("2026-03-02", 11)):
+        workflow_services.claim_task(actor=world["ga.review"], task_id=review.pk)
+    with travel(NOW):
+        words = text(signed_in(world["ga.review"]).get(f"/cases/tasks/{review.pk}/"))
+    # The officer inside the sentence, before its full stop, so Chinese can punctuate it.
+    assert "Longest with Shanghai Municipal Public Security Bureau (刘洋): 3.96 working days." in (
+        words
+    )
 
 
 def test_the_forms_only_for_those_allowed(world, review):
@@ -184,6 +198,21 @@ def test_the_applicant_sees_the_time_limit(world, review):
     assert "3 working days left of 7." in words
     # Who held the case is for officers.
     assert "Who held the case" not in words
+    # The case's clock once, in its panel: not also in the summary above it.
+    assert len(re.findall(r"Time limit\b", words)) == 1
+    assert response.content.decode().count('class="clock ') == 1
+
+
+def test_a_one_day_limit_and_extension_read_in_the_singular():
+    clock = SimpleNamespace(started_at=at("2026-11-30", 9), total_days=1, colour="yellow")
+    view = SimpleNamespace(
+        clock=clock, extensions=[SimpleNamespace(days=1, reason="需核实")], supplement=None
+    )
+    with translation.override("en"):
+        words = re.sub(r"\s+", " ", render_to_string("cases/_time_limit.html", {"view": view}))
+    assert "from acceptance on 2026-11-30: 1 working day in all." in words
+    assert "Extended by 1 working day: 需核实" in words
+    assert "1 working days" not in words
 
 
 def _number(task) -> str:
@@ -374,6 +403,7 @@ def test_a_lead_lists_and_decides_extensions(world, review):
     assert "Your decision was recorded." in words
     assert "No extension awaits your decision." in words
     assert "Recently decided" in words
+    assert "+2 working days · Approved · " in words  # the days have their unit
     extension.refresh_from_db()
     assert (extension.status, extension.decided_by) == (ExtensionStatus.APPROVED, world["ga.lead"])
     assert clock_of(review).extended_days == 2

@@ -211,6 +211,16 @@ def test_department_names_follow_the_interface_language(officer_logged_in, city)
     assert "<h1>公安局" in client.get("/officer/departments/310000-GA/").content.decode()
 
 
+def test_department_page_names_its_officers_table_by_the_heading_once(officer_logged_in, city):
+    client, _ = officer_logged_in(Role.REVIEWING_OFFICER, "police")
+    client.cookies["django_language"] = "en"
+    page = client.get("/officer/departments/310000-GA/").content.decode()
+    assert '<h2 id="members-title">Officers</h2>' in page
+    assert '<table aria-labelledby="members-title">' in page
+    # No hidden caption repeating the heading: a screen reader read "Officers" twice.
+    assert "<caption" not in page and page.count(">Officers<") == 1
+
+
 def test_back_office_link_for_catalog_editors_only(officer_logged_in, city):
     client, _ = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
     assert "/backoffice/catalog/" in client.get("/officer/").content.decode()
