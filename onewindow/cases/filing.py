@@ -242,9 +242,9 @@ class _Application:
 
 
 def _submit_item(application: _Application, version: Any) -> Filed:
-    form, process = version.form, version.process
-    if form is None or process is None:
+    if not catalog_queries.takes_applications(version):
         raise _invalid_service()
+    form = version.form
     cleaned, attachments = application.validated(form)
     with atomic_audit_last():
         filed = _new_case(

@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.html import escape
 
 from onewindow.catalog.models import LIFE_EVENT_FIELDS, LifeEvent, ServiceItemVersion
+from onewindow.catalog.queries import takes_applications
 from onewindow.catalog.search import engine
 from onewindow.catalog.transfer import version_as_dict
 
@@ -30,6 +31,7 @@ def search_hit(hit: engine.Hit) -> dict[str, Any]:
         "department_name_en": document.payload["department_name_en"],
         "audience": document.facets["audience"],
         "online_level": document.facets["online_level"],
+        "applies_online": document.payload["applies_online"],
         "topics": document.facets["topic"],
         "summary": document.payload["summary"],
         "summary_en": document.payload["summary_en"],
@@ -63,6 +65,7 @@ def item_summary(version: ServiceItemVersion) -> dict[str, Any]:
         "audience": version.audience,
         "kind": version.kind,
         "online_level": version.online_level,
+        "applies_online": takes_applications(version),
         "promised_limit_days": version.promised_limit_days,
         "max_visits": version.max_visits,
     }
@@ -72,6 +75,7 @@ def item_detail(version: ServiceItemVersion) -> dict[str, Any]:
     return {
         **version_as_dict(version),
         "version": version.number,
+        "applies_online": takes_applications(version),
         "department_name": version.item.department.name,
         "published_at": version.published_at.isoformat() if version.published_at else None,
     }

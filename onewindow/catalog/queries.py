@@ -60,6 +60,15 @@ def application_version(code: str) -> ServiceItemVersion:
     )
 
 
+def takes_applications(version: ServiceItemVersion | None) -> bool:
+    """Whether an application can be filed on this published version: it names both the
+    form to fill in and the process that handles it, which is what ``cases.filing``
+    requires. The online level alone does not say so: a guide may declare L5 before the
+    city connects the item to the case system. Reads only the version's own columns, so
+    a list page asks it of every row without a query each."""
+    return version is not None and version.form_id is not None and version.process_id is not None
+
+
 def popular_items(limit: int = 8) -> list[ServiceItem]:
     return list(published_items().order_by("-popularity", "code")[:limit])
 

@@ -12,6 +12,9 @@ class SearchHitOut(Schema):
     department_name_en: str
     audience: str
     online_level: int
+    # Whether an application can be filed online now (the item has a form and a process);
+    # the level is what the department declares.
+    applies_online: bool
     topics: list[str]
     summary: str
     summary_en: str
@@ -44,6 +47,7 @@ class ItemSummaryOut(Schema):
     audience: str
     kind: str
     online_level: int
+    applies_online: bool
     promised_limit_days: int
     max_visits: int
 

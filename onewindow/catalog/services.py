@@ -466,6 +466,8 @@ def bind_application(
             _copy_guide(service_item.published, version)
         version.form, version.process = form, process
         version.save()
+        if version.status == VersionStatus.PUBLISHED:
+            bump_revision()  # search results say which items take applications
         record_event(
             actor=actor,
             action="catalog.application_bound",

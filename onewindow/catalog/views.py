@@ -241,6 +241,10 @@ def browse(request: HttpRequest) -> HttpResponse:
         "catalog/browse.html",
         {
             "page": page,
+            "rows": [
+                {"item": item, "applies_online": queries.takes_applications(item.published)}
+                for item in page.object_list
+            ],
             "filters": filters,
             "facets": _facet_groups(
                 base=base, filters=filters, keep={}, labels=labels, counts=counts
@@ -326,6 +330,9 @@ def item(request: HttpRequest, code: str) -> HttpResponse:
     """The service guide (办事指南): every field of the published version."""
     version = _published_or_404(code)
     services.count_view(code)
+    applies_online = queries.takes_applications(version)
+    # Until the item takes applications here, the portal and the app are no way to apply.
+    closed = set() if applies_online else {Channel.ONLINE, Channel.MOBILE}
     return render(
         request,
         "catalog/item.html",
@@ -333,9 +340,15 @@ def item(request: HttpRequest, code: str) -> HttpResponse:
             "version": version,
             "item": version.item,
             "events": list(version.item.events.all()),
-            "channels": [Channel(c).label for c in version.channels if c in Channel.values],
+            "channels": [
+                Channel(c).label
+                for c in version.channels
+                if c in Channel.values and c not in closed
+            ],
             "level_explanation": LEVEL_EXPLANATIONS.get(version.online_level, ""),
-            "online": version.online_level >= OnlineLevel.SUBMISSION,
+            "applies_online": applies_online,
+            # Declared online by its level, but not connected to the case system yet.
+            "not_open_yet": not applies_online and version.online_level >= OnlineLevel.SUBMISSION,
             "apply_url": reverse("catalog:apply", args=[code]),
         },
     )
@@ -343,13 +356,14 @@ def item(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def apply(request: HttpRequest, code: str) -> HttpResponse:
-    """The online application for an item (level 3 and above, bound to a form and a
-    process); otherwise the page says so and lists the materials."""
+    """The online application for an item that takes applications (its published
+    version has a form and a process); for one declared online (level 3 and above) that
+    does not yet, a page saying how to apply instead; otherwise back to the guide."""
     version = _published_or_404(code)
-    if version.online_level < OnlineLevel.SUBMISSION:
-        return redirect("catalog:item", code=code)
     context = {"version": version, "item": version.item}
-    if version.form is None or version.process_id is None:
+    if not queries.takes_applications(version):
+        if version.online_level < OnlineLevel.SUBMISSION:
+            return redirect("catalog:item", code=code)
         return render(request, "catalog/apply.html", {**context, "has_form": False})
     return application_page(
         request,
@@ -394,9 +408,12 @@ def life_event(request: HttpRequest, code: str) -> HttpResponse:
                     "step": step,
                     "version": step.item.published,
                     "after": [by_pk[d.pk] for d in step.depends_on.all() if d.pk in by_pk],
+                    "applies_online": queries.takes_applications(step.item.published),
                 }
                 for step in steps
             ],
+            # The event's one application covers the steps that take applications.
+            "online_steps": sum(queries.takes_applications(s.item.published) for s in steps),
             "departments": departments,
             "total_days": sum(
                 s.item.published.promised_limit_days for s in steps if s.item.published

@@ -7,7 +7,8 @@ enctype="multipart/form-data" novalidate>``, the CSRF token and the buttons, and
 ``forms/forms.css``.
 
 Conventions match ``form_fields.html``: ids ``id_<name>``, hints ``id_<name>_helptext``,
-errors ``id_<name>_error``, both referenced by ``aria-describedby``; optional questions
+errors ``id_<name>_error``, both referenced by ``aria-describedby`` (an upload slot's
+accepted types and size are a sentence of their own, ``id_<name>_types``); optional questions
 say so in their label and required ones carry ``aria-required``. No ``required``
 attribute: the browser must not stop an applicant saving a half-filled draft. Radio and
 checkbox groups are fieldsets whose legend is the question. Texts come in the active
@@ -53,6 +54,8 @@ class FieldView:
     errors: list[str]
     help_id: str
     error_id: str
+    # Shown beside the label instead of "optional" when a condition may require it.
+    condition: str = ""
     value: str = ""
     options: list[Option] = field(default_factory=list)
     is_group: bool = False
@@ -78,11 +81,12 @@ class SlotView:
     name: str
     id: str
     label: str
-    help: str
-    hint: str
+    help: str  # the slot's own words, if any
+    hint: str  # the accepted types and size, a sentence of its own
     required: bool
     errors: list[str]
     help_id: str
+    hint_id: str
     error_id: str
     uploaded: Any = None
     attrs: str = ""  # flatatt output, already escaped and marked safe
@@ -133,11 +137,23 @@ def build_form(
     errors = errors or {}
     uploaded = uploaded or {}
     required = set(definition.schema.get("required", []))
+    conditional: dict[str, list[str]] = {}
+    for condition in spec.conditions(definition.schema):
+        answer = spec.answer_label(definition, condition.field, condition.answer)
+        for name in condition.required:
+            conditional.setdefault(name, []).append(answer)
     sections = [
         SectionView(
             title=spec.localized(section, "title"),
             fields=[
-                _field(definition, name, data, errors.get(name) or [], name in required)
+                _field(
+                    definition,
+                    name,
+                    data,
+                    errors.get(name) or [],
+                    name in required,
+                    conditional.get(name, []),
+                )
                 for name in section["fields"]
             ],
         )
@@ -207,6 +223,7 @@ def _field(
     data: Mapping[str, Any],
     messages: list[Any],
     required: bool,
+    required_if: Iterable[str] = (),
 ) -> FieldView:
     prop = definition.schema["properties"][name]
     hints = spec.field_hints(definition, name)
@@ -222,6 +239,11 @@ def _field(
         help_id=f"id_{name}_helptext",
         error_id=f"id_{name}_error",
     )
+    answers = list(required_if)
+    if len(answers) == 1 and not required:
+        view.condition = _("required if you choose “%(answer)s”") % {"answer": answers[0]}
+    elif answers and not required:
+        view.condition = _("required for some of your answers")
     view.described_by = " ".join(
         part
         for part, present in ((view.help_id, view.help), (view.error_id, view.errors))
@@ -292,11 +314,12 @@ def _slot(slot: dict[str, Any], messages: list[Any], uploaded: Any) -> SlotView:
         id=f"id_{name}",
         label=spec.localized(slot, "label"),
         help=spec.localized(slot, "help"),
-        hint=_("%(types)s, up to %(size)s MB.")
+        hint=_("Accepted: %(types)s; up to %(size)s MB.")
         % {"types": type_labels(slot["types"]), "size": int(size) if size.is_integer() else size},
         required=bool(slot.get("required")),
         errors=[str(m) for m in messages],
         help_id=f"id_{name}_helptext",
+        hint_id=f"id_{name}_types",
         error_id=f"id_{name}_error",
         uploaded=uploaded,
     )
@@ -306,7 +329,11 @@ def _slot(slot: dict[str, Any], messages: list[Any], uploaded: Any) -> SlotView:
             "id": view.id,
             "name": name,
             "accept": accept_attribute(slot["types"]),
-            "aria-describedby": " ".join([view.help_id] + ([view.error_id] if view.errors else [])),
+            "aria-describedby": " ".join(
+                ([view.help_id] if view.help else [])
+                + [view.hint_id]
+                + ([view.error_id] if view.errors else [])
+            ),
             "aria-invalid": "true" if view.errors else None,
             "aria-required": "true" if view.required and not uploaded else None,
         }

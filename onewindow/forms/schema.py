@@ -149,7 +149,70 @@ def _check_schema(schema: Any) -> list[str]:
                 _("The required list names a property that does not exist: %(name)s")
                 % {"name": name}
             )
+    problems.extend(_check_conditions(schema, properties))
     return problems
+
+
+def _check_conditions(schema: dict[str, Any], properties: dict[str, Any]) -> list[str]:
+    """Conditions in the one shape ``spec.Condition`` describes, on questions the form
+    has: the validator would run any JSON Schema here, but the renderer and the error
+    messages only know this one."""
+    shape = _(
+        'A condition must be {"if": {"properties": {"<field>": {"const": <answer>}}, '
+        '"required": ["<field>"]}, "then": {"required": ["<field>", ...]}}, at the top '
+        "of the schema or as an item of allOf."
+    )
+    if "then" in schema and "if" not in schema:
+        return [shape]
+    rules = [{k: schema[k] for k in ("if", "then") if k in schema}] if "if" in schema else []
+    if "allOf" in schema:
+        if not isinstance(schema["allOf"], list) or not schema["allOf"]:
+            return [shape]
+        rules += schema["allOf"]
+    problems: list[str] = []
+    for rule in rules:
+        if not _is_condition(rule):
+            problems.append(shape)
+            continue
+        [(name, test)] = rule["if"]["properties"].items()
+        prop = properties.get(name)
+        if prop is None:
+            problems.append(
+                _("A condition asks about a property that does not exist: %(name)s")
+                % {"name": name}
+            )
+        elif "enum" in prop and test["const"] not in prop["enum"]:
+            problems.append(
+                _("A condition on %(name)s names an answer it does not offer: %(answer)s")
+                % {"name": name, "answer": json.dumps(test["const"], ensure_ascii=False)}
+            )
+        for required in rule["then"]["required"]:
+            if required not in properties:
+                problems.append(
+                    _("A condition requires a property that does not exist: %(name)s")
+                    % {"name": required}
+                )
+    return problems
+
+
+def _is_condition(rule: Any) -> bool:
+    if not isinstance(rule, dict) or set(rule) != {"if", "then"}:
+        return False
+    test, then = rule["if"], rule["then"]
+    if not isinstance(test, dict) or set(test) != {"properties", "required"}:
+        return False
+    tested = test["properties"]
+    if not isinstance(tested, dict) or len(tested) != 1:
+        return False
+    [(name, value)] = tested.items()
+    if not isinstance(value, dict) or set(value) != {"const"} or test["required"] != [name]:
+        return False
+    if not isinstance(then, dict) or set(then) != {"required"}:
+        return False
+    required = then["required"]
+    return (
+        isinstance(required, list) and bool(required) and all(isinstance(n, str) for n in required)
+    )
 
 
 def _check_property(name: str, prop: Any) -> list[str]:

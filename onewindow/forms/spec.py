@@ -9,15 +9,18 @@ server without fetching or executing anything.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Protocol
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 
 TOP_KEYWORDS = frozenset(
     {"$schema", "$comment", "type", "title", "description", "properties", "required"}
     | {"additionalProperties"}
+    # Conditional questions, in one narrow shape only (``Condition``).
+    | {"if", "then", "allOf"}
 )
 COMMON_KEYWORDS = frozenset({"type", "title", "description", "$comment", "x-shared"})
 KEYWORDS_BY_TYPE: dict[str, frozenset[str]] = {
@@ -64,6 +67,57 @@ class DefinitionLike(Protocol):
 
     @property
     def attachments(self) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Questions required only when another has one answer. In the schema, standard
+    JSON Schema that the validator runs as it is::
+
+        "if": {"properties": {"<field>": {"const": <answer>}}, "required": ["<field>"]},
+        "then": {"required": ["<name>", ...]}
+
+    at the top of the schema, or several such pairs as the items of a top-level
+    ``allOf``. No other shape is accepted (``schema.check_definition``)."""
+
+    field: str
+    answer: Any
+    required: tuple[str, ...]
+
+
+def conditions(schema: dict[str, Any]) -> list[Condition]:
+    """The conditions of a checked schema, in order."""
+    pairs = [schema] if "if" in schema else []
+    pairs += [rule for rule in schema.get("allOf") or [] if isinstance(rule, dict)]
+    found = []
+    for pair in pairs:
+        [(name, test)] = pair["if"]["properties"].items()
+        found.append(Condition(name, test["const"], tuple(pair["then"]["required"])))
+    return found
+
+
+def condition_rule(condition: Condition) -> dict[str, Any]:
+    """``condition`` as the JSON Schema pair (an item of ``allOf``)."""
+    return {
+        "if": {
+            "properties": {condition.field: {"const": condition.answer}},
+            "required": [condition.field],
+        },
+        "then": {"required": list(condition.required)},
+    }
+
+
+def answer_label(definition: DefinitionLike, name: str, answer: Any) -> str:
+    """How the form shows ``answer`` to question ``name``: its option's label."""
+    prop = definition.schema["properties"].get(name, {})
+    if answer is True or answer is False:
+        return gettext("Yes") if answer else gettext("No")
+    values = prop.get("enum") or []
+    hints = field_hints(definition, name)
+    names = (is_english() and hints.get("enumNames_en")) or hints.get("enumNames") or []
+    if answer in values and len(names) == len(values):
+        return str(names[values.index(answer)])
+    return str(answer)
 
 
 def is_english(language: str | None = None) -> bool:

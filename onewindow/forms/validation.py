@@ -113,6 +113,8 @@ def coerce_data(definition: spec.DefinitionLike, data: Mapping[str, Any]) -> dic
     """Known fields only, typed; blank answers left out; unticked optional boxes False."""
     properties: dict[str, Any] = definition.schema.get("properties", {})
     required = set(definition.schema.get("required", []))
+    # A box a condition may require is left out unticked too, for "required" to catch.
+    required.update(n for c in spec.conditions(definition.schema) for n in c.required)
     out: dict[str, Any] = {}
     for name, prop in properties.items():
         kind = prop.get("type")
@@ -214,11 +216,26 @@ def _messages(
 ) -> list[tuple[str, str]]:
     if error.validator == "required":
         missing = [name for name in error.validator_value if name not in error.instance]
+        if "then" in error.absolute_schema_path:
+            # A condition's: say which answer made the question required.
+            return [(name, _conditional_message(definition, error)) for name in missing]
         return [(name, _required_message(definition, name)) for name in missing]
     path = list(error.absolute_path)
     name = str(path[0]) if path else "__all__"
     prop = definition.schema["properties"].get(name, {})
     return [(name, _message(definition, name, prop, error))]
+
+
+def _conditional_message(definition: spec.DefinitionLike, error: SchemaValidationError) -> str:
+    """For a question a condition requires: the answer that requires it. The error's
+    schema path leads to the condition (``then`` or ``allOf/<n>/then``)."""
+    path = list(error.absolute_schema_path)
+    rule: Any = definition.schema
+    for step in path[: path.index("then")]:
+        rule = rule[step]
+    [(name, test)] = rule["if"]["properties"].items()
+    answer = spec.answer_label(definition, name, test["const"])
+    return _("This field is required because you chose “%(answer)s”.") % {"answer": answer}
 
 
 def _required_message(definition: spec.DefinitionLike, name: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import lxml.html
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -248,6 +249,7 @@ def test_list_query_counts(people, django_assert_max_num_queries):
 def test_life_event_page_links_to_its_one_application(client, db):
     from onewindow.catalog import services as catalog_services
     from onewindow.catalog.tests.conftest import EVENTS, ITEMS, TOPICS
+    from onewindow.catalog.tests.portal_fixtures import open_applications
     from onewindow.conftest import make_department
     from onewindow.identity.models import DepartmentKind
 
@@ -257,6 +259,9 @@ def test_life_event_page_links_to_its_one_application(client, db):
     catalog_services.seed_topics(TOPICS)
     catalog_services.seed_items(rows=ITEMS, source="test")
     catalog_services.seed_life_events(EVENTS)
+    # Only once one of its items takes applications online (catalog.queries).
+    assert "/apply/" not in client.get("/services/events/newborn/").content.decode()
+    open_applications("310000-GA-QR-0001")
     html = client.get("/services/events/newborn/").content.decode()
     assert 'href="/cases/events/newborn/apply/"' in html
 
@@ -347,3 +352,121 @@ def test_my_cases_come_a_page_at_a_time(people, monkeypatch):
     assert "Showing 1–2 of 3" in first and 'rel="next" href="?page=2"' in first
     second = client.get("/cases/?page=2").content.decode()
     assert numbers[0] in second and numbers[2] not in second
+
+
+# --- the task page's decision form ----------------------------------------------------
+
+
+def task_page(client: Client, task_id: int, data: dict[str, str] | None = None) -> Any:
+    """The task page (after posting ``data`` as its decision form, if given), parsed."""
+    if data is None:
+        response = client.get(f"/cases/tasks/{task_id}/")
+    else:
+        response = client.post(f"/cases/tasks/{task_id}/", data)
+    return response, lxml.html.fromstring(response.content.decode())
+
+
+def words(element: Any) -> str:
+    return " ".join(element.text_content().split())
+
+
+def having(cls: str) -> str:
+    """An XPath test for an element with the class ``cls``."""
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {cls} ')"
+
+
+def test_a_decision_without_an_outcome_asks_for_one_in_words(people):
+    task = open_task(submit(people["applicant"], PASSPORT), "Task_accept")
+    response, page = task_page(logged_in(people["ga"]), task.pk, {"outcome": "", "comment": ""})
+    assert response.status_code == 422
+    [link] = page.xpath(f"//*[{having('error-summary')}]//a")
+    assert (words(link), link.get("href")) == ("Choose an outcome.", "#id_outcome_0")
+    fieldset = page.get_element_by_id("id_outcome_0").getparent().getparent()
+    assert fieldset.get("aria-describedby") == "id_outcome_error"
+    assert words(page.get_element_by_id("id_outcome_error")) == "Error: Choose an outcome."
+    task.refresh_from_db()
+    assert task.status == "ready"
+
+
+def test_an_outcome_the_step_does_not_offer_is_named_by_the_labels_shown(people):
+    task = open_task(submit(people["applicant"], PASSPORT), "Task_accept")
+    ga = logged_in(people["ga"])
+    response, page = task_page(ga, task.pk, {"outcome": "approve", "comment": "ok"})
+    assert response.status_code == 422
+    [link] = page.xpath(f"//*[{having('error-summary')}]//a")
+    assert words(link) == "Choose one of this step's outcomes: Accept, Not accepted."
+    outcomes = page.get_element_by_id("id_outcome_0").getparent().getparent()
+    labels = [words(label) for label in outcomes.iter("label")]
+    assert labels == ["Accept", "Not accepted"]  # the same words as the choices
+    assert "not_accepted" not in words(page.xpath(f"//form[{having('decision-form')}]")[0])
+
+
+def test_the_decision_panel_is_headed_for_every_kind_of_step(people):
+    task = open_task(submit(people["applicant"], PASSPORT), "Task_accept")
+    ga = logged_in(people["ga"])
+    _response, page = task_page(ga, task.pk)
+    assert words(page.get_element_by_id("decision-title")) == "Decision"
+    ga.cookies["django_language"] = "zh-hans"
+    _response, page = task_page(ga, task.pk)
+    assert page.get("lang") == "zh-Hans"
+    # Not the review form's "审核结果" (result of a review): this step accepts.
+    assert words(page.get_element_by_id("decision-title")) != "审核结果"
+
+
+def test_the_comment_field_says_the_applicant_sees_it(people):
+    task = open_task(submit(people["applicant"], PASSPORT), "Task_accept")
+    ga = logged_in(people["ga"])
+    _response, page = task_page(ga, task.pk)
+    hint = page.get_element_by_id("id_comment_helptext")
+    assert words(hint) == "The applicant sees this comment on their case page."
+    comment = page.get_element_by_id("id_comment")
+    assert comment.get("aria-describedby") == "id_comment_helptext"
+    assert comment.get("aria-invalid") is None
+    # With an error, the field names both, the hint first.
+    response, page = task_page(ga, task.pk, {"outcome": "not_accepted", "comment": ""})
+    assert response.status_code == 422
+    comment = page.get_element_by_id("id_comment")
+    assert comment.get("aria-describedby") == "id_comment_helptext id_comment_error"
+    assert comment.get("aria-invalid") == "true"
+    assert page.get_element_by_id("id_comment_error") is not None
+
+
+def test_choices_sit_beside_their_labels_as_on_the_application_forms(people):
+    task = open_task(submit(people["applicant"], PASSPORT), "Task_accept")
+    _response, page = task_page(logged_in(people["ga"]), task.pk)
+    # forms.css lays out .choice as a row: the control, then its label.
+    assert page.xpath("//link[contains(@href, 'forms/forms.css')]")
+    controls = page.xpath("//input[@type='radio' or @type='checkbox']")
+    assert {c.get("name") for c in controls} == {"outcome", "slot"}
+    for control in controls:
+        choice = control.getparent()
+        assert choice.get("class") == "choice"
+        assert [child.tag for child in choice] == ["input", "label"]
+        assert choice[1].get("for") == control.get("id")
+        assert choice.getparent().tag == "fieldset" and "choices" in choice.getparent().classes
+
+
+def test_claiming_and_releasing_say_so(people):
+    case = submit(people["applicant"], PASSPORT)
+    task = open_task(case, "Task_accept")
+    ga = logged_in(people["ga"])
+    claimed = ga.post(f"/cases/tasks/{task.pk}/claim/", follow=True)
+    assert claimed.redirect_chain == [(f"/cases/tasks/{task.pk}/", 302)]
+    page = lxml.html.fromstring(claimed.content.decode())
+    [message] = page.xpath(f"//*[{having('messages')}]/*[{having('message-success')}]")
+    assert words(message) == f"You claimed the task “{task.name}” of case {case.number}."
+    assert message.get("role") == "status"
+    released = ga.post(f"/cases/tasks/{task.pk}/release/", {"next": "/cases/inbox/"}, follow=True)
+    assert released.redirect_chain == [("/cases/inbox/", 302)]
+    page = lxml.html.fromstring(released.content.decode())
+    [message] = page.xpath(f"//*[{having('messages')}]/*[{having('message-success')}]")
+    assert words(message) == (
+        f"You released the task “{task.name}” of case {case.number}; "
+        "it is back in the department's inbox."
+    )
+    # A refusal says only what went wrong.
+    again = ga.post(f"/cases/tasks/{task.pk}/release/", follow=True)
+    page = lxml.html.fromstring(again.content.decode())
+    assert not page.xpath(f"//*[{having('message-success')}]")
+    [error] = page.xpath(f"//*[{having('messages')}]/*[{having('message-error')}]")
+    assert words(error) == "This task is not claimed."

@@ -17,6 +17,9 @@ from onewindow.catalog.search.index import Document, SearchIndex, SourceText, ca
 
 
 def build_index() -> SearchIndex:
+    # Here, not at the top: ``queries`` imports this module for ``current_index``.
+    from onewindow.catalog.queries import takes_applications
+
     synonyms = list(Synonym.objects.values_list("term", "canonical"))
     items = list(
         ServiceItem.objects.filter(published__isnull=False)
@@ -24,7 +27,7 @@ def build_index() -> SearchIndex:
         .prefetch_related(
             "published__topics",
             "published__materials",
-            Prefetch("events", queryset=LifeEvent.objects.only("name", "keywords")),
+            Prefetch("events", queryset=LifeEvent.objects.only("name", "name_en", "keywords")),
         )
     )
     analyzer.initialize(
@@ -48,7 +51,11 @@ def build_index() -> SearchIndex:
                 *(t.name for t in topics),
                 *(t.name_en for t in topics),
                 *(e.name for e in events),
+                *(e.name_en for e in events),
                 *(e.keywords for e in events),
+                # Chinese only: the English names of materials ("business licence",
+                # asked for by half the catalog) outranked the services themselves in
+                # the committed relevance set (hit@3 1.000 → 0.978).
                 *(m.name for m in version.materials.all()),
             ]
         )
@@ -73,6 +80,7 @@ def build_index() -> SearchIndex:
                     "kind": version.kind,
                     "promised_limit_days": version.promised_limit_days,
                     "max_visits": version.max_visits,
+                    "applies_online": takes_applications(version),
                 },
             ),
             SourceText(

@@ -112,3 +112,31 @@ RICH_ITEM: dict[str, Any] = {
 def seed_rich_item() -> str:
     services.seed_items(rows=[RICH_ITEM], source="test")
     return RICH_CODE
+
+
+def open_applications(code: str) -> None:
+    """Connect an item to a demo form and a process, so it takes applications online
+    (``queries.takes_applications``)."""
+    from pathlib import Path
+
+    from onewindow.forms.demo import load_demo_forms
+    from onewindow.forms.queries import latest_definition
+    from onewindow.workflow import queries as workflow_queries
+    from onewindow.workflow import services as workflow_services
+
+    load_demo_forms()
+    from onewindow.workflow.models import ProcessDefinition
+
+    try:
+        process = workflow_queries.latest_definition("single_department")
+    except ProcessDefinition.DoesNotExist:
+        bpmn = Path(workflow_services.__file__).parent / "processes" / "single_department.bpmn"
+        process = workflow_services.upload_definition(
+            actor=None,
+            key="single_department",
+            name="单部门审批",
+            bpmn_xml=bpmn.read_text(encoding="utf-8"),
+        )
+    services.bind_application(
+        actor=None, code=code, form=latest_definition("newborn_hukou"), process=process
+    )

@@ -11,7 +11,12 @@ from django.test import Client
 
 from onewindow.catalog import views
 from onewindow.catalog.models import ServiceItem
-from onewindow.catalog.tests.portal_fixtures import RICH_CODE, RICH_ITEM, seed_rich_item
+from onewindow.catalog.tests.portal_fixtures import (
+    RICH_CODE,
+    RICH_ITEM,
+    open_applications,
+    seed_rich_item,
+)
 from onewindow.conftest import PASSWORD, make_user
 
 LANGUAGES = [("zh-hans", "zh-Hans"), ("en", "en")]
@@ -121,6 +126,32 @@ def test_search_hits_show_department_audience_and_online_level(client, portal):
     assert "Legal persons" in html and "L5 Entirely online, zero visits" in html
 
 
+def test_search_offers_to_apply_online_only_for_items_that_take_applications(client, portal):
+    open_applications("310000-GA-QR-0001")
+    html = main_of(get(client, "/services/search/?q=新生儿", "en"))
+    applies = re.findall(r'<p class="result-apply"><a href="/services/items/([^/]+)/apply/"', html)
+    assert applies == ["310000-GA-QR-0001"]
+    assert 'href="/services/items/310000-YB-GG-0001/"' in html  # found, but no apply link
+
+
+def hint_examples(html: str) -> list[str]:
+    """The example queries of the search form's hint ("..., for example a, b or c.")."""
+    hint = re.search(r'<p class="hint" id="search-q-hint">([^<]*)</p>', html)
+    assert hint is not None
+    examples = hint.group(1).split("for example ")[1].rstrip(".")
+    return [e.strip() for e in re.split(r",| or ", examples) if e.strip()]
+
+
+def test_the_english_search_hint_gives_english_examples_that_find_services(client, portal):
+    examples = hint_examples(get(client, "/services/search/", "en"))
+    assert examples == ["passport", "business licence", "newborn"]
+    for example in examples:
+        assert re.fullmatch(r"[a-z ]+", example)  # English words only
+        html = main_of(get(client, f"/services/search/?q={example}", "en"))
+        found = re.search(r"(\d+) services? found", text_of(html))
+        assert found is not None and int(found.group(1)) >= 1, example
+
+
 def test_search_escapes_the_query_and_the_names(client, portal):
     html = get(client, "/services/search/?q=<script>alert(1)</script>")
     assert "<script>alert(1)</script>" not in html
@@ -202,12 +233,21 @@ def test_browse_filters(client, portal, query, expected):
     assert listed == expected
 
 
+def test_browse_offers_to_apply_online_only_for_items_that_take_applications(client, portal):
+    open_applications("310000-WJ-QR-0001")
+    html = main_of(get(client, "/services/", "en"))
+    applies = re.findall(r'<p class="result-apply"><a href="/services/items/([^/]+)/apply/"', html)
+    assert applies == ["310000-WJ-QR-0001"]  # the L5 items without a form have none
+
+
 def test_browse_ignores_nonsense_filters(client, portal):
     html = main_of(get(client, "/services/?level=9&audience=martians&page=x", "en"))
     assert "8 services" in text_of(html)
 
 
 def test_browse_query_count(client, portal, django_assert_max_num_queries):
+    open_applications("310000-WJ-QR-0001")
+    open_applications("310000-GA-QR-0001")
     with django_assert_max_num_queries(4):
         get(client, "/services/?audience=person")
 
@@ -255,6 +295,7 @@ def test_guide_lists_every_material_with_form_source_and_requirement(client, por
 
 
 def test_guide_highlights_the_promised_time_limit_and_explains_the_level(client, portal):
+    open_applications(RICH_CODE)
     html = main_of(get(client, f"/services/items/{RICH_CODE}/", "en"))
     promise = html[html.index('class="fact fact-promise"') :]
     assert "Promised time limit" in promise[:200] and "1 working day" in promise[:300]
@@ -274,17 +315,49 @@ def test_guide_links_to_its_life_events(client, portal):
 
 
 def test_visitors_are_asked_to_log_in_to_apply_online(client, portal):
+    open_applications(RICH_CODE)
     html = main_of(get(client, f"/services/items/{RICH_CODE}/", "en"))
     login = f'href="/login/?next=/services/items/{RICH_CODE}/apply/"'
     assert login in html.replace("%2F", "/")
     assert 'aria-describedby="apply-note"' in html and 'id="apply-note"' in html
 
 
-def test_logged_in_people_get_an_apply_link_for_level_3_and_above(client, portal):
+def test_logged_in_people_get_an_apply_link_where_applications_are_taken(client, portal):
+    open_applications(RICH_CODE)
     user = make_user()
     client.post("/login/", {"username": user.username, "password": PASSWORD})
     html = main_of(get(client, f"/services/items/{RICH_CODE}/", "en"))
     assert f'href="/services/items/{RICH_CODE}/apply/"' in html and "Apply online" in html
+    assert "Online portal" in text_of(html)  # a way to apply, now that it is one
+
+
+@pytest.mark.parametrize("logged_in", [False, True])
+def test_a_guide_declared_online_without_a_form_says_where_to_apply_instead(
+    client, portal, logged_in
+):
+    if logged_in:
+        user = make_user()
+        client.post("/login/", {"username": user.username, "password": PASSWORD})
+    html = main_of(get(client, "/services/items/310000-GA-QR-0001/", "en"))  # L5, no form
+    box = text_of(html[html.index('class="apply-box') : html.index('class="guide-layout"')])
+    assert "/apply/" not in html and "Apply online" not in html
+    assert "Online application for this service is not open yet." in box
+    assert "Apply at a service window: 1 Renmin Road (phone 021-12345 )" in box
+    # Not "Everything is done online": the level is what the department declared.
+    assert "Everything is done online" not in box
+    assert "The department has declared this service as “L5 Entirely online" in box
+    assert "Online portal" not in box and "Service window" in box
+
+
+def test_a_guide_without_offices_points_to_the_hotline(client, portal):
+    version = ServiceItem.objects.get(code="310000-GA-QR-0001").published
+    assert version is not None
+    version.offices = []
+    version.save(update_fields=["offices"])
+    html = main_of(get(client, "/services/items/310000-GA-QR-0001/"))
+    assert "Apply at a service window" not in html
+    html = main_of(get(client, "/services/items/310000-GA-QR-0001/", "en"))
+    assert "Call the city hotline 12345 to ask where to apply." in html
 
 
 @pytest.mark.parametrize("code", ["310000-GA-XK-0002", "310000-SJ-XK-0002"])  # L2 and L1
@@ -315,6 +388,7 @@ def test_guide_query_count(client, portal, django_assert_max_num_queries):
 
 
 def test_apply_page_needs_login_then_lists_the_materials(client, portal):
+    open_applications(RICH_CODE)
     response = client.get(f"/services/items/{RICH_CODE}/apply/")
     assert response.status_code == 302 and response["Location"].startswith("/login/")
     user = make_user()
@@ -324,6 +398,20 @@ def test_apply_page_needs_login_then_lists_the_materials(client, portal):
     for material in RICH_ITEM["materials"]:
         assert material["name_en"] in html
     assert f'href="/services/items/{RICH_CODE}/"' in html
+
+
+def test_apply_page_of_an_item_without_a_form_says_where_to_apply_and_nothing_else(client, portal):
+    user = make_user()
+    client.post("/login/", {"username": user.username, "password": PASSWORD})
+    html = main_of(get(client, "/services/items/310000-GA-QR-0001/apply/", "en"))
+    text = text_of(html)
+    assert "Online application for this service is not open yet." in text
+    assert "Apply at a service window: 1 Renmin Road" in text
+    assert "Apply online" not in text and "<form" not in html
+    # Nothing claiming the application is made on this page.
+    assert "on this page" not in text and "fill in the form" not in text
+    assert "Identity card" in text  # the materials to bring
+    assert 'href="/services/items/310000-GA-QR-0001/"' in html
 
 
 def test_apply_page_sends_offline_services_back_to_the_guide(client, portal):
@@ -361,6 +449,27 @@ def test_life_event_in_english_adds_up_the_promised_days(client, portal):
     assert "After:" in html and "From the hospital" in html
 
 
+def test_life_event_without_online_steps_offers_no_application(client, portal):
+    html = main_of(get(client, "/services/events/newborn/", "en"))
+    assert "/apply/" not in html
+    assert "These services cannot be applied for online together yet" in html
+
+
+def test_life_event_offers_one_application_for_the_steps_that_take_them(client, portal):
+    open_applications("310000-GA-QR-0001")
+    html = main_of(get(client, "/services/events/newborn/", "en"))
+    assert 'href="/cases/events/newborn/apply/"' in html
+    assert "Apply online for 1 of these 3 services" in html
+    first = text_of(html[html.index('id="step-1"') : html.index('id="step-2"')])
+    second = text_of(html[html.index('id="step-2"') : html.index('id="step-3"')])
+    assert "Not part of the online application" in first
+    assert "Not part of the online application" not in second
+    open_applications("310000-WJ-QR-0001")
+    open_applications("310000-YB-GG-0001")
+    html = main_of(get(client, "/services/events/newborn/", "en"))
+    assert "Apply for all at once" in html and "Not part of the online application" not in html
+
+
 def test_life_events_list_both_audiences(client, portal):
     html = main_of(get(client, "/services/events/", "en"))
     assert "For individuals" in html and "For companies" in html
@@ -368,6 +477,7 @@ def test_life_events_list_both_audiences(client, portal):
 
 
 def test_life_event_pages_query_count(client, portal, django_assert_max_num_queries):
+    open_applications("310000-GA-QR-0001")
     with django_assert_max_num_queries(4):
         get(client, "/services/events/")
     with django_assert_max_num_queries(4):

@@ -55,12 +55,13 @@ PROPOSED_ZH: dict[str | tuple[str, str], str] = {
     "The file must be smaller than %(size)s MB.": "文件不能超过 %(size)s MB。",
     "There is no such attachment.": "没有该附件。",
     # rendering
-    "%(types)s, up to %(size)s MB.": "%(types)s 格式，不超过 %(size)s MB。",
+    "Accepted: %(types)s; up to %(size)s MB.": "可上传 %(types)s 格式，不超过 %(size)s MB。",
     "Choose…": "请选择…",
     "Error:": "错误：",
     "Documents to upload": "上传材料",
-    "Uploaded:": "已上传：",
-    "Choose a file only to replace it.": "如需替换，请重新选择文件。",
+    'Uploaded: <a href="%(url)s">%(name)s</a> (%(size)s). Choose a file only to replace it.': (
+        '已上传：<a href="%(url)s">%(name)s</a>（%(size)s）。如需替换，请重新选择文件。'
+    ),
     # merging
     "Merge at least one form, each only once.": "请至少合并一张表单，且每张表单只能出现一次。",
     "These forms cannot be merged: shared fields disagree.": (
@@ -154,4 +155,8 @@ PROPOSED_ZH: dict[str | tuple[str, str], str] = {
     "Attachment %(key)s: %(setting)s must be true or false.": (
         "附件 %(key)s：%(setting)s 必须为 true 或 false。"
     ),
+    # conditional questions
+    "This field is required because you chose “%(answer)s”.": ("您选择了“%(answer)s”，此项必填。"),
+    "required if you choose “%(answer)s”": "选择“%(answer)s”时必填",
+    "required for some of your answers": "视您的部分回答而定为必填",
 }

@@ -1,3 +1,4 @@
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -10,6 +11,7 @@ from onewindow.forms.demo import load_demo_forms
 from onewindow.forms.merge import merge_definitions
 from onewindow.forms.rendering import build_form, render_form
 from onewindow.forms.schema import validate_data
+from onewindow.forms.tests.conftest import make_definition, sample_parts
 
 
 class Page(HTMLParser):
@@ -174,9 +176,44 @@ def test_attachment_inputs(sample):
     assert scan["type"] == "file" and scan["name"] == "upload-scan"
     assert scan["accept"] == ".pdf,application/pdf,.png,image/png"
     assert scan["aria-required"] == "true"
-    assert "PDF, PNG, up to 1 MB." in page.text
-    assert "JPG, PNG, up to 2 MB." in page.text
-    assert scan["aria-describedby"] == "id_upload-scan_helptext"
+    assert "Accepted: PDF, PNG; up to 1 MB." in page.text
+    assert "Accepted: JPG, PNG; up to 2 MB." in page.text
+    # No help of its own: described by the accepted types alone.
+    assert scan["aria-describedby"] == "id_upload-scan_types"
+    assert "id_upload-scan_helptext" not in page.ids()
+
+
+def _with_help():
+    """The sample with help on its scan slot, worded like the demo's (no full stop)."""
+    slots = sample_parts()["attachments"]
+    slots[0].update(help="签字后拍照或扫描上传", help_en="When renewing or replacing")
+    return make_definition(key="with-help", attachments=slots)
+
+
+def test_a_slots_help_and_its_accepted_types_are_separate_sentences(sample):
+    definition = _with_help()
+    with translation.override("en"):
+        html = render_form(definition)
+    page = Page(html)
+    scan = page.all("input", id="id_upload-scan")[0]
+    assert scan["aria-describedby"] == "id_upload-scan_helptext id_upload-scan_types"
+    assert _text_of(html, "id_upload-scan_helptext") == "When renewing or replacing"
+    assert _text_of(html, "id_upload-scan_types") == "Accepted: PDF, PNG; up to 1 MB."
+    assert "replacing PDF" not in page.text
+
+
+def test_the_accepted_types_read_as_a_chinese_sentence(sample, chinese):
+    definition = _with_help()
+    with translation.override("zh-hans"):
+        html = render_form(definition)
+    assert _text_of(html, "id_upload-scan_helptext") == "签字后拍照或扫描上传"
+    assert _text_of(html, "id_upload-scan_types") == "可上传 PDF, PNG 格式，不超过 1 MB。"
+
+
+def _text_of(html: str, element_id: str) -> str:
+    """The text of the element with ``element_id`` (one without nested elements)."""
+    start = html.index(f'id="{element_id}"')
+    return html[html.index(">", start) + 1 : html.index("<", start)]
 
 
 def test_attachment_errors_are_summarised(sample):
@@ -186,7 +223,7 @@ def test_attachment_errors_are_summarised(sample):
     page = Page(render_form(sample, errors=errors))
     scan = page.all("input", id="id_upload-scan")[0]
     assert scan["aria-invalid"] == "true"
-    assert scan["aria-describedby"] == "id_upload-scan_helptext id_upload-scan_error"
+    assert scan["aria-describedby"] == "id_upload-scan_types id_upload-scan_error"
 
 
 def test_merged_form_renders(db):
@@ -228,6 +265,39 @@ def test_an_uploaded_file_is_shown_with_its_download_link(sample, media):
         page = Page(render_form(sample, uploaded={"scan": attachment}))
     link = reverse("forms:attachment_download", args=[attachment.pk])
     assert page.all("a", href=link)
-    assert "扫描.pdf" in page.text and "Choose a file only to replace it." in page.text
+    assert "Uploaded: 扫描.pdf (" in page.text
+    assert "). Choose a file only to replace it." in page.text
     # Already uploaded: no longer required to choose a file.
     assert "aria-required" not in page.all("input", id="id_upload-scan")[0]
+
+
+@pytest.mark.urls("onewindow.forms.tests.urls")
+def test_the_uploaded_file_is_one_sentence_punctuated_in_chinese(sample, media, chinese):
+    from onewindow.conftest import make_user
+    from onewindow.forms.attachments import store_attachment
+    from onewindow.forms.tests.files import PDF, upload
+
+    attachment = store_attachment(
+        owner=make_user(), definition=sample, slot="scan", upload=upload("扫描.pdf", PDF)
+    )
+    with translation.override("zh-hans"):
+        page = Page(render_form(sample, uploaded={"scan": attachment}))
+    # One sentence, punctuated the Chinese way: no English full stop between its parts.
+    assert "已上传：扫描.pdf（142\xa0字节）。如需替换，请重新选择文件。" in page.text
+
+
+def test_a_question_a_condition_requires_says_when(db, chinese):
+    load_demo_forms()
+    definition = queries.latest_definition("passport")
+
+    def address_label(language: str) -> str:
+        with translation.override(language):
+            html = render_form(definition, data={"delivery": "mail"})
+        found = re.search(r'<label for="id_applicant_address">(.*?)</label>', html, re.S)
+        assert found is not None
+        return found.group(1)
+
+    english = address_label("en")
+    assert "(required if you choose “Free delivery to my home address”)" in english
+    assert "(optional)" not in english
+    assert "(选择“免费邮寄到居住地址”时必填)" in address_label("zh-hans")

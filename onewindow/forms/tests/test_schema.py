@@ -395,3 +395,123 @@ def test_integer_choices_and_list_sizes(db, chinese):
     assert field_errors(definition, {"days": ["mon", "tue", "wed"]}, "zh-hans") == {
         "days": ["最多选择 2 项。"]
     }
+
+
+# --- conditional questions ----------------------------------------------------------
+
+
+PASSPORT_BY_POST = {
+    "if": {"properties": {"delivery": {"const": "mail"}}, "required": ["delivery"]},
+    "then": {"required": ["applicant_address"]},
+}
+
+
+def passport_parts(**schema_changes):
+    document = next(
+        read_definition(p) for p in demo_definition_files() if p.name == "passport.json"
+    )
+    parts = {k: copy.deepcopy(document[k]) for k in ("schema", "layout", "attachments")}
+    for keyword in ("if", "then"):
+        parts["schema"].pop(keyword, None)
+    parts["schema"].update(schema_changes)
+    return parts
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [PASSPORT_BY_POST, {"allOf": [PASSPORT_BY_POST, PASSPORT_BY_POST]}],
+)
+def test_conditions_of_the_supported_shape_pass(changes):
+    check_definition(**passport_parts(**changes))
+
+
+@pytest.mark.parametrize(
+    ("changes", "needle"),
+    [
+        ({"then": PASSPORT_BY_POST["then"]}, "A condition must be"),
+        ({**PASSPORT_BY_POST, "else": {"required": ["x"]}}, "else"),
+        ({"allOf": [{"if": {"properties": {"delivery": {"enum": ["mail"]}}}}]}, "must be"),
+        ({"allOf": [{**PASSPORT_BY_POST, "then": {"minProperties": 3}}]}, "must be"),
+        ({"allOf": [{**PASSPORT_BY_POST, "then": {"required": []}}]}, "must be"),
+        ({"allOf": []}, "must be"),
+        (
+            {"if": {"properties": {"delivery": {"const": "mail"}}}, "then": {"required": ["x"]}},
+            "must be",  # without "required", the condition would hold when unanswered
+        ),
+        (
+            {
+                **PASSPORT_BY_POST,
+                "if": {"properties": {"boat": {"const": 1}}, "required": ["boat"]},
+            },
+            "asks about a property that does not exist: boat",
+        ),
+        (
+            {**PASSPORT_BY_POST, "then": {"required": ["nowhere"]}},
+            "requires a property that does not exist: nowhere",
+        ),
+        (
+            {
+                **PASSPORT_BY_POST,
+                "if": {"properties": {"delivery": {"const": "boat"}}, "required": ["delivery"]},
+            },
+            'names an answer it does not offer: "boat"',
+        ),
+    ],
+)
+def test_conditions_of_other_shapes_are_refused(changes, needle):
+    with translation.override("en"), pytest.raises(InvalidInput) as excinfo:
+        check_definition(**passport_parts(**changes))
+    messages = [str(m) for m in excinfo.value.fields["schema"]]
+    assert any(needle in m for m in messages), messages
+
+
+class Passport:
+    def __init__(self) -> None:
+        parts = passport_parts(**PASSPORT_BY_POST)
+        self.schema, self.layout, self.attachments = (
+            parts["schema"],
+            parts["layout"],
+            parts["attachments"],
+        )
+
+
+@pytest.mark.parametrize("rule", [PASSPORT_BY_POST, {"allOf": [PASSPORT_BY_POST]}])
+def test_a_condition_requires_its_question_only_with_its_answer(rule):
+    passport = Passport()
+    for keyword in ("if", "then"):
+        passport.schema.pop(keyword)
+    passport.schema.update(rule)
+    errors = field_errors(passport, {"delivery": "mail", "applicant_address": " "})
+    assert errors["applicant_address"] == [
+        "This field is required because you chose “Free delivery to my home address”."
+    ]
+    assert list(errors).index("applicant_address") > list(errors).index("reason")  # in order
+    assert "applicant_address" not in field_errors(passport, {"delivery": "collect"})
+    assert "applicant_address" not in field_errors(passport, {})  # "delivery" is the problem
+
+
+def test_the_demo_passport_form_requires_the_address_for_delivery_by_post(chinese):
+    passport = Passport()
+    document = next(
+        read_definition(p) for p in demo_definition_files() if p.name == "passport.json"
+    )
+    assert {k: document["schema"][k] for k in ("if", "then")} == PASSPORT_BY_POST
+    errors = field_errors(passport, {"delivery": "mail"}, language="zh-hans")
+    assert errors["applicant_address"] == ["您选择了“免费邮寄到居住地址”，此项必填。"]
+
+
+def test_a_box_a_condition_requires_is_not_taken_as_unticked(sample):
+    sample.schema["properties"]["colour"]["enum"] = ["red", "blue"]
+    sample.schema["allOf"] = [
+        {
+            "if": {"properties": {"colour": {"const": "blue"}}, "required": ["colour"]},
+            "then": {"required": ["agree"]},
+        }
+    ]
+    sample.schema["required"].remove("agree")
+    # Unticked, it is left out (not False), for the condition's "required" to catch.
+    assert "agree" not in coerce_data(sample, answers(agree=None, colour="blue"))
+    assert field_errors(sample, answers(agree=None, colour="blue"))["agree"] == [
+        "This field is required because you chose “Blue”."
+    ]
+    assert "agree" not in validate_data(sample, answers(agree=None), "en")
