@@ -167,6 +167,8 @@ def _decide(
         together = timeliness.moving_together(case)
         if outcome == "accept":
             timeliness.start(together, now)
+        else:
+            timeliness.start_items_reached(together, now)
         timeliness.stop_finished(together, now)
         record_event(
             actor=actor,

@@ -82,7 +82,8 @@ def _start_runs(
     """Start the run of a case (a life event's: one run the children share when all
     its items have one process, else one per child) from the versions and answers it
     was filed with; where the process has no acceptance step, the clocks start at
-    submission."""
+    submission (but not an item's on a shared run whose department the run has not
+    reached: ``timeliness.waiting``)."""
     if not children:
         _start(parent, _process_of(parent), parent.data, applicant, request)
     elif len({_process_of(child) for child in children}) == 1:

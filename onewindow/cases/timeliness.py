@@ -2,9 +2,12 @@
 while a supplement is awaited, grows with an approved extension and ends with the case.
 
 The limit is the one in the service guide the case was filed under (its
-``item_version``); a life event's parent case runs as long as its longest item. The
-arithmetic is ``workflow.clocks``; these functions only decide *which* clocks move and
-are called inside the services' transactions.
+``item_version``). A life event's parent case promises its items one after another (the
+sum of their limits, as the event's page adds them up). An item that shares the event's
+run waits for the items before it: its clock starts when the run first gives its
+department a step, so it is never due before the item it waits for. The arithmetic is
+``workflow.clocks``; these functions only decide *which* clocks move and are called
+inside the services' transactions.
 """
 
 from __future__ import annotations
@@ -28,7 +31,9 @@ def promised_limit(case: Case) -> int | None:
         for child in case.children.select_related("item_version")
         if child.item_version is not None
     ]
-    return max(limits) if limits else None
+    # The items done one after another: an item's clock starts only when the items it
+    # waits for are done, so the event is due when the last of them is at the latest.
+    return sum(limits) if limits else None
 
 
 def moving_together(case: Case) -> list[Case]:
@@ -47,11 +52,12 @@ def moving_together(case: Case) -> list[Case]:
 
 
 def start(cases: Iterable[Case], at: datetime) -> list[Case]:
-    """Start the clocks of the accepted cases that have none; returns those started."""
+    """Start the clocks of the accepted cases that have none, but not of an item still
+    waiting for the items before it (``waiting``); returns those started."""
     calendar = get_calendar()
     started = []
     for case in cases:
-        if case.clock_id is not None or case.status in FINAL_STATUSES:
+        if case.clock_id is not None or case.status in FINAL_STATUSES or waiting(case):
             continue
         limit = promised_limit(case)
         if limit is None:
@@ -62,6 +68,26 @@ def start(cases: Iterable[Case], at: datetime) -> list[Case]:
         Case.objects.filter(pk=case.pk).update(clock=clock)
         started.append(case)
     return started
+
+
+def start_items_reached(cases: Iterable[Case], at: datetime) -> list[Case]:
+    """After a step of an accepted life event's shared run, start the clocks of the
+    items whose step the run has now reached."""
+    cases = list(cases)
+    accepted = {case.pk for case in cases if case.parent_id is None and case.clock_id}
+    return start([case for case in cases if case.parent_id in accepted], at)
+
+
+def waiting(case: Case) -> bool:
+    """Whether ``case`` is a life event's item on the event's shared run whose department
+    has had no step of it yet: its work, and so its time limit, has not begun. (An item
+    with a run of its own begins with that run.)"""
+    if case.parent_id is None or case.instance_id is None:
+        return False
+    parent = case.parent
+    if parent is None or parent.instance_id != case.instance_id:
+        return False
+    return case.department_id not in workflow_queries.departments_reached(case.instance_id)
 
 
 def accepted_without_a_step(case: Case) -> bool:

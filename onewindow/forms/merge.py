@@ -11,12 +11,18 @@ The merged form has the same ``schema``/``layout``/``attachments`` shape as a de
 so ``validate_data`` and ``render_form`` take it as they are; ``split_merged_data`` then
 gives each definition its own answers back under its own field names.
 
-Layout: the shared questions first, grouped under the section titles they first appear
-in, then each definition's own questions, under "<form title>: <section title>".
+Layout: sections with the same title in several definitions ("About you", "About the
+baby") are common; their shared questions come first, once, under that title, and each
+definition's own questions in them follow under "<form title>: <section title>". A
+section only one definition has is kept whole under "<form title>: <section title>",
+shared questions included (asked there, once), so a bank is not torn from its account
+number. A common section that closes every definition having it (the declaration)
+closes the merged form too. One definition alone keeps its sections as they are.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,12 +85,26 @@ def merge_definitions(
             code="merge_conflict",
             fields=conflicts,
         )
-    schema = {
+    schema: dict[str, Any] = {
         "$schema": spec.DRAFT_2020_12,
         "type": "object",
         "properties": properties,
         "required": [name for name in properties if name in required],
     }
+    # Each definition's conditions, on the merged names of its questions.
+    rules = [
+        spec.condition_rule(
+            spec.Condition(
+                merged_name(definition, condition.field),
+                condition.answer,
+                tuple(merged_name(definition, name) for name in condition.required),
+            )
+        )
+        for definition in definitions
+        for condition in spec.conditions(definition.schema)
+    ]
+    if rules:
+        schema["allOf"] = rules
     return MergedForm(
         key="+".join(keys),
         title=title or "、".join(d.title for d in definitions),
@@ -158,8 +178,15 @@ def _combine(merged: dict[str, Any], other: dict[str, Any]) -> str:
 
 
 def _merge_layout(definitions: Sequence[FormDefinition], sources: Sources) -> dict[str, Any]:
+    titles = [[section["title"] for section in d.layout["sections"]] for d in definitions]
+    having = Counter(title for each in titles for title in set(each))
+    common = {title for title, count in having.items() if count > 1}
+    closing = {
+        title for title in common if all(each[-1] == title for each in titles if title in each)
+    }
     shared_sections: list[dict[str, Any]] = []
     own_sections: list[dict[str, Any]] = []
+    closing_sections: list[dict[str, Any]] = []
     hints: dict[str, Any] = {}
     placed: set[str] = set()
     for definition in definitions:
@@ -173,13 +200,15 @@ def _merge_layout(definitions: Sequence[FormDefinition], sources: Sources) -> di
                 placed.add(target)
                 if definition_hints := spec.field_hints(definition, name):
                     hints[target] = definition_hints
-                (own if SEPARATOR in target else shared).append(target)
+                is_shared = SEPARATOR not in target and section["title"] in common
+                (shared if is_shared else own).append(target)
             if shared:
-                same = next((s for s in shared_sections if s["title"] == section["title"]), None)
+                into = closing_sections if section["title"] in closing else shared_sections
+                same = next((s for s in into if s["title"] == section["title"]), None)
                 if same:
                     same["fields"].extend(shared)
                 else:
-                    shared_sections.append({**section, "fields": shared})
+                    into.append({**section, "fields": shared})
             if own:
                 own_sections.append(
                     {
@@ -189,7 +218,13 @@ def _merge_layout(definitions: Sequence[FormDefinition], sources: Sources) -> di
                         "fields": own,
                     }
                 )
-    return {"sections": shared_sections + own_sections, "fields": hints}
+    if len(definitions) == 1:
+        # Nothing is shared with another form: its sections stay as they are.
+        own_sections = [
+            {**section, "fields": [merged_name(definitions[0], name) for name in section["fields"]]}
+            for section in definitions[0].layout["sections"]
+        ]
+    return {"sections": shared_sections + own_sections + closing_sections, "fields": hints}
 
 
 def _merge_attachments(

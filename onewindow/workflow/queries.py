@@ -60,6 +60,12 @@ def tasks_of_instance(instance: ProcessInstance) -> QuerySet[WorkTask]:
     return _tasks().filter(instance=instance).order_by("created_at", "pk")
 
 
+def departments_reached(instance_id: int) -> set[int]:
+    """The departments a run has given a step so far (open or done)."""
+    tasks = WorkTask.objects.filter(instance_id=instance_id)
+    return set(tasks.values_list("department_id", flat=True).distinct())
+
+
 def latest_definition(key: str) -> ProcessDefinition:
     """The newest version of a process, which new cases start on."""
     return ProcessDefinition.objects.filter(key=key).order_by("-version")[:1].get()

@@ -312,11 +312,14 @@ def test_an_extension_on_a_life_events_step_moves_the_running_clocks_only(world)
     extension = ask(world, hukou, 2, who="ga.window", when=at("2026-03-03", 9))
     assert extension.case == parent
     rule(world, extension, when=at("2026-03-03", 10))
-    # The event (10 days) and the hukou item (5 days) are 2 days longer.
+    # The event (3 + 5 + 1 + 10 = 19 days) and the hukou item (5 days) are 2 days longer.
     assert clock_of(parent).extended_days == 2
-    assert clock_of(parent).due_at == midnight("2026-03-19")  # 12 days: 03-03..18
+    assert clock_of(parent).due_at == midnight("2026-04-01")  # 21 days: 03-03..31
     assert clock_of(children["310000-GA-QR-0001"]).extended_days == 2
     assert clock_of(hukou).extended_days == 2
+    # The items after it have not begun: no clock to extend yet.
+    assert children["310000-YB-GG-0001"].clock is None
+    assert children["310000-RS-GG-0001"].clock is None
     # The birth certificate, finished on time, keeps its limit.
     done = clock_of(children["310000-WJ-QR-0001"])
     assert (done.state, done.extended_days, done.late) == (ClockState.STOPPED, 0, False)

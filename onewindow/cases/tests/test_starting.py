@@ -98,18 +98,22 @@ def test_a_queued_life_event_ends_as_a_filed_one_with_clocks_from_submission(
         inline_parent = submit(world["citizen.chen"], "newborn")
 
     def shape(parent: Case) -> tuple[Any, ...]:
-        children = list(parent.children.order_by("pk"))
+        children = list(parent.children.select_related("clock").order_by("pk"))
+        # The event and its first item; the items after it wait for it (no clock yet).
+        started = [parent, children[0]]
         return (
             {child.instance_id for child in children} == {parent.instance_id},
             sorted(t.bpmn_id for t in WorkTask.objects.filter(instance=parent.instance)),
-            [clock_of(c).started_at for c in [parent, *children]],
-            [clock_of(c).due_at for c in [parent, *children]],
+            [clock_of(c).started_at for c in started],
+            [clock_of(c).due_at for c in started],
+            [c.clock_id for c in children[1:]],
         )
 
     assert queued_parent.run_queued is False
     assert shape(queued_parent) == shape(inline_parent)
     # The clocks ran from the submission, not from the worker's start an hour later.
-    assert shape(queued_parent)[2][0] == moment
+    assert shape(queued_parent)[2] == [moment, moment]
+    assert shape(queued_parent)[4] == [None, None, None]
 
 
 def test_a_run_starts_once_however_often_it_is_asked(world, queued):

@@ -450,6 +450,9 @@ def test_the_officer_may_decide_again_after_the_answer(world, waiting):
 # --- a life event's item ------------------------------------------------------------
 
 
+WAITING_FOR_HUKOU = ("310000-YB-GG-0001", "310000-RS-GG-0001")
+
+
 @pytest.fixture
 def newborn(world):
     """The newborn event filed Mon 03-02 10:00; its birth certificate done at 11:00, so
@@ -493,9 +496,13 @@ def test_a_supplement_on_a_life_events_item_stops_the_item_and_the_parent(world,
     assert item.status == CaseStatus.SUBMITTED  # as it was: its step had not finished
     assert parent.status == CaseStatus.IN_PROGRESS
     assert clock_of(parent).state == clock_of(item).state == ClockState.RUNNING
-    # 1 day banked (03-03); resumed 03-04: the parent's 9 days left end the close of 03-17.
+    # 1 day banked (03-03); resumed 03-04: the parent's 18 days left (of 3 + 5 + 1 + 10)
+    # are 03-05, 06, 09..13, 16..20, 23..27, 30.
     assert clock_of(parent).used_days == 1
-    assert clock_of(parent).due_at == midnight("2026-03-18")
+    assert clock_of(parent).due_at == midnight("2026-03-31")
+    # The items waiting for the hukou item have not begun: nothing of theirs was paused.
+    waiting = Case.objects.filter(pk__in=[children[c].pk for c in WAITING_FOR_HUKOU])
+    assert list(waiting.values_list("clock", flat=True)) == [None, None]
     # The officers read the event's files on the parent: the new register replaces the old.
     files = Case.objects.get(pk=parent.pk).attachments.all()
     assert register in files and old not in files

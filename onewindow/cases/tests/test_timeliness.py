@@ -76,24 +76,110 @@ def test_the_limit_is_the_filed_guide_versions_not_a_later_one(world):
     assert clock_of(case).limit_days == 7
 
 
-def test_a_process_without_an_acceptance_step_starts_every_clock_at_submission(world):
+def test_a_process_without_an_acceptance_step_starts_the_event_and_its_first_item(world):
     moment = at("2026-03-02", 10)
     with travel(moment):
         parent = submit(world["citizen.wang"], "newborn")
     parent.refresh_from_db()
-    children = list(parent.children.order_by("pk"))
+    children = {c.service_code: c for c in parent.children.select_related("clock").order_by("pk")}
     assert timeliness.accepted_without_a_step(parent)
-    limits = {child.service_code: clock_of(child).limit_days for child in children}
-    assert limits == NEWBORN_LIMITS
-    assert all(clock_of(c).started_at == moment for c in [parent, *children])
-    # The parent runs as long as its longest item.
-    assert clock_of(parent).limit_days == max(NEWBORN_LIMITS.values()) == 10
-    assert timeliness.promised_limit(parent) == 10
-    # 10 working days after Mon 03-02: 03-03..06 (4), 03-09..13 (9), Mon 03-16 (10).
-    assert clock_of(parent).due_at == midnight("2026-03-17")
-    # The medical insurance item promises 1 working day: the close of Tue 03-03.
-    yb = next(c for c in children if c.service_code == "310000-YB-GG-0001")
-    assert clock_of(yb).due_at == midnight("2026-03-04")
+    # The event and the birth certificate start at submission.
+    assert clock_of(parent).started_at == moment
+    first = clock_of(children["310000-WJ-QR-0001"])
+    assert (first.started_at, first.limit_days) == (moment, 3)
+    assert first.due_at == midnight("2026-03-06")  # 03-03, 04, 05
+    # The items after it wait for it: no clock, so none is due (or late) before it.
+    waiting = [code for code, child in children.items() if child.clock is None]
+    assert waiting == ["310000-GA-QR-0001", "310000-YB-GG-0001", "310000-RS-GG-0001"]
+    assert all(timeliness.waiting(children[code]) for code in waiting)
+
+
+def test_the_event_promises_its_items_one_after_another(world):
+    with travel(at("2026-03-02", 10)):
+        parent = submit(world["citizen.wang"], "newborn")
+    # 3 + 5 + 1 + 10: the sum along the chain, not the longest item (10).
+    assert timeliness.promised_limit(parent) == sum(NEWBORN_LIMITS.values()) == 19
+    assert clock_of(parent).limit_days == 19
+    # 19 working days after Mon 03-02: 03-03..06, 09..13, 16..20, 23..27.
+    assert clock_of(parent).due_at == midnight("2026-03-28")
+
+
+def test_the_event_page_promises_what_the_filed_event_does(world, client):
+    with travel(at("2026-03-02", 10)):
+        parent = submit(world["citizen.wang"], "newborn")
+    page = client.get("/services/events/newborn/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert page.context["total_days"] == timeliness.promised_limit(parent) == 19
+
+
+def test_each_item_counts_from_when_its_step_comes(world):
+    with travel(at("2026-03-02", 10)):
+        parent = submit(world["citizen.wang"], "newborn")
+    children = {c.service_code: c for c in parent.children.all()}
+    steps = [
+        ("Task_birth_certificate", "wj.review", at("2026-03-03", 10), "310000-GA-QR-0001"),
+        ("Task_hukou", "ga.window", at("2026-03-06", 15), "310000-YB-GG-0001"),
+        ("Task_insurance", "rs.review", at("2026-03-09", 9), "310000-RS-GG-0001"),
+    ]
+    for bpmn_id, username, moment, following in steps:
+        with travel(moment):
+            decide(world[username], open_task(parent, bpmn_id), "complete")
+        done = clock_of(children[parent_item(bpmn_id)])
+        started = clock_of(children[following])
+        # The next item's limit counts from its step, which begins as this one ends.
+        assert started.started_at == done.stopped_at == moment
+        assert started.limit_days == NEWBORN_LIMITS[following]
+        assert started.due_at > done.stopped_at
+    # Medical insurance (1 day) began Fri 03-06 15:00: due at the close of Mon 03-09,
+    # after the household registration it needs (done 03-06), never before it.
+    insurance = clock_of(children["310000-YB-GG-0001"])
+    assert (insurance.state, insurance.late) == (ClockState.STOPPED, False)
+    card = clock_of(children["310000-RS-GG-0001"])
+    assert card.state == ClockState.RUNNING
+    assert card.due_at == midnight("2026-03-24")  # 10 days: 03-10..13, 16..20, 23
+
+
+def parent_item(bpmn_id: str) -> str:
+    return {
+        "Task_birth_certificate": "310000-WJ-QR-0001",
+        "Task_hukou": "310000-GA-QR-0001",
+        "Task_insurance": "310000-YB-GG-0001",
+        "Task_social_card": "310000-RS-GG-0001",
+    }[bpmn_id]
+
+
+def test_each_step_is_due_when_its_item_is(world):
+    """The officer's step has the item's promised limit: the task and the item it stands
+    for are due on the same day."""
+    with travel(at("2026-03-02", 10)):
+        parent = submit(world["citizen.wang"], "newborn")
+    children = {c.service_code: c for c in parent.children.all()}
+    officers = {
+        "Task_birth_certificate": "wj.review",
+        "Task_hukou": "ga.window",
+        "Task_insurance": "rs.review",
+        "Task_social_card": "rs.window",
+    }
+    days = ["03-03", "03-04", "03-05", "03-06"]
+    for day, (bpmn_id, username) in zip(days, officers.items(), strict=True):
+        task = open_task(parent, bpmn_id)
+        item = clock_of(children[parent_item(bpmn_id)])
+        step = clock_of(task)
+        assert step.limit_days == item.limit_days == NEWBORN_LIMITS[parent_item(bpmn_id)]
+        assert (step.started_at, step.due_at) == (item.started_at, item.due_at)
+        with travel(at(f"2026-{day}", 10)):
+            decide(world[username], task, "complete")
+
+
+def test_the_event_files_every_step_it_lists(world):
+    from onewindow.catalog import queries as catalog_queries
+
+    with travel(at("2026-03-02", 10)):
+        parent = submit(world["citizen.wang"], "newborn")
+    listed = [step.item.code for step in catalog_queries.life_event("newborn").steps.all()]
+    filed = list(parent.children.order_by("pk").values_list("service_code", flat=True))
+    # The page's one application is the whole event: nothing listed is left unfiled.
+    assert listed == filed == list(NEWBORN_LIMITS)
 
 
 def test_moving_together_is_the_case_its_run_and_its_parent(world):
@@ -162,8 +248,9 @@ def test_each_item_of_a_life_event_stops_with_its_step_and_the_parent_with_the_l
     steps = [
         ("Task_birth_certificate", world["wj.review"], at("2026-03-03", 10)),
         ("Task_hukou", world["ga.window"], at("2026-03-04", 10)),
-        # The medical insurance item's 1 working day ended at the close of 03-03.
-        ("Task_insurance", world["rs.review"], at("2026-03-05", 10)),
+        # The medical insurance item's 1 working day, from 03-04, ends at the close of
+        # 03-05: late on 03-06.
+        ("Task_insurance", world["rs.review"], at("2026-03-06", 10)),
     ]
     for bpmn_id, user, moment in steps:
         with travel(moment):
@@ -174,7 +261,7 @@ def test_each_item_of_a_life_event_stops_with_its_step_and_the_parent_with_the_l
     assert (insurance.state, insurance.late) == (ClockState.STOPPED, True)
     assert clock_of(children["310000-RS-GG-0001"]).state == ClockState.RUNNING
     assert clock_of(parent).state == ClockState.RUNNING
-    with travel(at("2026-03-06", 10)):
+    with travel(at("2026-03-06", 11)):
         decide(world["rs.window"], open_task(parent, "Task_social_card"), "complete")
     parent.refresh_from_db()
     assert parent.status == CaseStatus.COMPLETED

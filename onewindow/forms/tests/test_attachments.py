@@ -129,15 +129,15 @@ def test_a_failed_row_write_removes_the_stored_file(sample, owner, media, monkey
 
 def test_merged_slots_store_against_their_first_form(owner, media, db):
     load_demo_forms()
-    merged = merge_definitions(latest_definitions(["newborn_hukou", "newborn_insurance"]))
+    merged = merge_definitions(latest_definitions(["birth_certificate", "newborn_hukou"]))
     attachment = store_attachment(
         owner=owner,
         definition=merged,
-        slot="birth_medical_certificate",
-        upload=upload("cert.pdf", PDF),
+        slot="parents_id_cards",
+        upload=upload("ids.pdf", PDF),
     )
-    assert attachment.definition.key == "newborn_hukou"
-    assert attachment.slot == "birth_medical_certificate"
+    assert attachment.definition.key == "birth_certificate"
+    assert attachment.slot == "parents_id_cards"
     other = store_attachment(
         owner=owner,
         definition=merged,

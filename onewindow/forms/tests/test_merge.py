@@ -56,27 +56,111 @@ def test_other_fields_are_namespaced_with_their_hints(newborn):
     _, merged = newborn
     properties = merged.schema["properties"]
     assert "newborn_hukou__hukou_address" in properties
-    assert "newborn_insurance__bank" in properties and "social_security_card__bank" in properties
     hints = merged.layout["fields"]["newborn_hukou__relation_to_head"]
     assert hints["widget"] == "select"
     assert "newborn_hukou__relation_to_head" in merged.schema["required"]
-    assert "newborn_insurance__bank" not in merged.schema["required"]
-    assert "social_security_card__bank" in merged.schema["required"]
+
+
+def test_the_bank_is_asked_once_for_insurance_and_card(newborn):
+    definitions, merged = newborn
+    properties = merged.schema["properties"]
+    # One bank: the insurance's direct debit and the card's account (one key in both).
+    assert [name for name in properties if name.endswith("bank")] == ["bank"]
+    assert merged.sources["bank"] == [
+        ("newborn_insurance", "bank"),
+        ("social_security_card", "bank"),
+    ]
+    # Optional for the insurance alone, required for the card: required once merged.
+    by_key = {d.key: d for d in definitions}
+    assert "bank" not in by_key["newborn_insurance"].schema["required"]
+    assert "bank" in by_key["social_security_card"].schema["required"]
+    assert "bank" in merged.schema["required"]
+    assert "social security card" in merged.layout["fields"]["bank"]["help_en"]
+
+
+def test_sections_keep_their_questions_together(newborn):
+    _, merged = newborn
+    sections = {s["title_en"]: s["fields"] for s in merged.layout["sections"]}
+    assert len(sections) == len(merged.layout["sections"])  # no title twice
+    # The home address is about the applicant, not a section of its own.
+    assert sections["About you"] == [
+        "applicant_name",
+        "applicant_id_number",
+        "applicant_phone",
+        "relation",
+        "applicant_address",
+    ]
+    # The insurance's section keeps the (shared) bank beside its account number.
+    assert sections["Medical insurance enrolment of a newborn: Insurance"] == [
+        "newborn_insurance__insurance_district",
+        "newborn_insurance__payment_method",
+        "bank",
+        "newborn_insurance__bank_account",
+    ]
+    assert "Insurance" not in sections
+    assert all(fields for fields in sections.values())
+    # The declaration closes the form, after every form's own questions.
+    assert merged.layout["sections"][-1]["fields"] == ["declaration"]
+
+
+def test_the_merged_form_asks_nothing_the_event_produces(newborn):
+    _, merged = newborn
+    # The birth certificate is the first item's result, and the child's identity number
+    # the household registration's: the later items take them from there.
+    assert not any("child_id_number" in name for name in merged.schema["properties"])
+    assert not any("birth_medical_certificate" in slot["key"] for slot in merged.attachments)
+
+
+def test_a_section_of_one_form_alone_keeps_its_shared_fields(db):
+    def form(key, sections):
+        schema = {
+            "type": "object",
+            "properties": {
+                "name": {"type": "string", "title": "姓名", "x-shared": True},
+                "bank": {"type": "string", "title": "银行", "x-shared": True},
+                "account": {"type": "string", "title": "账号"},
+                "declaration": {"type": "boolean", "title": "承诺", "x-shared": True},
+            },
+        }
+        layout = {"sections": [{"title": t, "fields": f} for t, f in sections]}
+        return make_definition(key=key, title=key, schema=schema, layout=layout, attachments=[])
+
+    first = form(
+        "first",
+        [("申请人", ["name"]), ("缴费", ["bank", "account"]), ("承诺", ["declaration"])],
+    )
+    second = form(
+        "second", [("申请人", ["name", "account"]), ("领卡", ["bank"]), ("承诺", ["declaration"])]
+    )
+    merged = merge_definitions([first, second])
+    assert [(s["title"], s["fields"]) for s in merged.layout["sections"]] == [
+        ("申请人", ["name"]),
+        ("first：缴费", ["bank", "first__account"]),
+        ("second：申请人", ["second__account"]),
+        ("承诺", ["declaration"]),
+    ]
+    # One form alone keeps its sections as they are.
+    alone = merge_definitions([first])
+    assert [(s["title"], s["fields"]) for s in alone.layout["sections"]] == [
+        ("申请人", ["name"]),
+        ("缴费", ["bank", "first__account"]),
+        ("承诺", ["declaration"]),
+    ]
 
 
 def test_shared_attachments_are_asked_once(newborn):
     _, merged = newborn
     keys = [slot["key"] for slot in merged.attachments]
     assert keys.count("parents_id_cards") == 1
-    assert keys.count("birth_medical_certificate") == 1
+    assert keys.count("marriage_certificate") == 1
     assert "birth_certificate__registration_form" in keys
     assert "social_security_card__photo" in keys
-    assert merged.slot_sources["birth_medical_certificate"] == [
-        ("newborn_hukou", "birth_medical_certificate"),
-        ("newborn_insurance", "birth_medical_certificate"),
+    assert merged.slot_sources["parents_id_cards"] == [
+        ("birth_certificate", "parents_id_cards"),
+        ("newborn_hukou", "parents_id_cards"),
     ]
-    definition, slot = merged.slot_origin("birth_medical_certificate")
-    assert (definition.key, slot) == ("newborn_hukou", "birth_medical_certificate")
+    definition, slot = merged.slot_origin("parents_id_cards")
+    assert (definition.key, slot) == ("birth_certificate", "parents_id_cards")
 
 
 def test_merged_data_splits_back_per_form(newborn):
@@ -102,7 +186,7 @@ def test_merged_data_splits_back_per_form(newborn):
         "newborn_insurance__insurance_district": "310101",
         "newborn_insurance__payment_method": "online",
         "applicant_address": "黄浦区某路 1 号",
-        "social_security_card__bank": "icbc",
+        "bank": "icbc",
         "social_security_card__delivery": "mail",
     }
     cleaned = validate_data(merged, data)
@@ -184,3 +268,26 @@ def test_the_same_form_cannot_be_merged_twice(db):
         merge_definitions([form, form])
     with pytest.raises(InvalidInput):
         merge_definitions([])
+
+
+def test_a_forms_conditions_hold_in_the_merged_form_on_its_names(db):
+    load_demo_forms()
+    passport = queries.latest_definition("passport")
+    other = make_definition(key="other")
+    merged = merge_definitions([passport, other])
+    # "delivery" is the passport's own question, "applicant_address" a shared one.
+    assert merged.schema["allOf"] == [
+        {
+            "if": {
+                "properties": {"passport__delivery": {"const": "mail"}},
+                "required": ["passport__delivery"],
+            },
+            "then": {"required": ["applicant_address"]},
+        }
+    ]
+    with pytest.raises(InvalidInput) as excinfo:
+        validate_data(merged, {"passport__delivery": "mail"}, "en")
+    assert excinfo.value.fields["applicant_address"] == [
+        "This field is required because you chose “Free delivery to my home address”."
+    ]
+    assert "allOf" not in merge_definitions([other]).schema
