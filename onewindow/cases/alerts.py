@@ -14,6 +14,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from onewindow.cases import presenters
 from onewindow.cases.models import Case
 from onewindow.identity.queries import holders_in
 from onewindow.notifications import services as notify
@@ -57,7 +58,7 @@ def notices(
             link=link,
             context={
                 "number": case.number,
-                "service": case.service_name,
+                "service": presenters.service_name(case),
                 "task": task.name if task else "",
                 "department": (
                     _department_name(task, user.preferred_language or "zh-hans") if task else ""

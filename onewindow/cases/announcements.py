@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 from django.urls import reverse
 
-from onewindow.cases import notifications
+from onewindow.cases import notifications, presenters
 from onewindow.cases.alerts import day_of, holder_notices
 from onewindow.cases.models import Case
 from onewindow.cases.queries import cases_by_instance
@@ -185,7 +185,7 @@ def _owed_in(
                     case,
                     "case_overdue",
                     _dedupe_key(alert),
-                    service=case.service_name,
+                    service=presenters.service_name(case),
                     due=day_of(alert.due_at),
                 )
             )

@@ -46,6 +46,7 @@ def _summary(case: Case) -> dict[str, object]:
         "number": case.number,
         "service": case.service_code,
         "service_name": case.service_name,
+        "service_name_en": case.service_name_en,
         "department": case.department.code,
         "status": case.status,
         "status_label": str(CaseStatus(case.status).label),

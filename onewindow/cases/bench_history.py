@@ -112,13 +112,14 @@ def add_history(count: int) -> None:
               SELECT id, 'queue', NULL, %(department)s, now() - interval '1 year',
                 now() - interval '1 year' FROM tasks
             )
-            INSERT INTO {Case._meta.db_table} (number, service_code, service_name, data,
+            INSERT INTO {Case._meta.db_table} (number, service_code, service_name,
+              service_name_en, data,
               status, idempotency_key, created_at, updated_at, applicant_id, department_id,
               form_id, instance_id, item_version_id, run_queued, start_failures)
             SELECT %(prefix)s || (%(first)s + row_number() OVER (ORDER BY id)), %(service)s,
-              %(service_name)s, '{{}}', 'completed', '', now() - interval '1 year',
-              now() - interval '1 year', %(applicant)s, %(department)s, %(form)s, id,
-              %(item_version)s, false, 0
+              %(service_name)s, %(service_name_en)s, '{{}}', 'completed', '',
+              now() - interval '1 year', now() - interval '1 year', %(applicant)s,
+              %(department)s, %(form)s, id, %(item_version)s, false, 0
             FROM runs
             """,  # noqa: S608 - table names from the models
             {
@@ -132,6 +133,7 @@ def add_history(count: int) -> None:
                 "first": first,
                 "service": template.service_code,
                 "service_name": template.service_name,
+                "service_name_en": template.service_name_en,
                 "applicant": template.applicant_id,
                 "form": template.form_id,
                 "item_version": template.item_version_id,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.audit.models import Outcome as AuditOutcome
 from onewindow.audit.services import record_event
-from onewindow.cases import alerts, notifications, permissions, queries, timeliness
+from onewindow.cases import alerts, notifications, permissions, presenters, queries, timeliness
 from onewindow.cases.choices import EXTENDED, FINAL_STATUSES, MAX_EXTENSION_DAYS, ExtensionStatus
 from onewindow.cases.models import Case, CaseEvent, Extension
 from onewindow.cases.queries import cases_by_instance
@@ -196,7 +196,7 @@ def _apply(
         case,
         "case_extended",
         dedupe_key=f"extension:{extension.pk}:approved",
-        service=case.service_name,
+        service=presenters.service_name(case),
         days=extension.days,
         reason=extension.reason,
         due=alerts.due_day(case.clock),

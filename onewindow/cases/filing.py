@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.audit.services import atomic_audit_last, record_event
-from onewindow.cases import notifications, permissions, starting
+from onewindow.cases import notifications, permissions, presenters, starting
 from onewindow.cases.choices import SUBMITTED
 from onewindow.cases.models import Case, CaseCounter, CaseEvent
 from onewindow.catalog import queries as catalog_queries
@@ -185,6 +185,7 @@ def _new_case(
     department: Department,
     service_code: str,
     service_name: str,
+    service_name_en: str,
     form: FormDefinition | None,
     data: Mapping[str, Any],
     parent: Case | None = None,
@@ -201,6 +202,7 @@ def _new_case(
         company=application.company,
         service_code=service_code,
         service_name=service_name,
+        service_name_en=service_name_en,
         department=department,
         item_version=item_version,
         form=form,
@@ -252,6 +254,7 @@ def _submit_item(application: _Application, version: Any) -> Filed:
             department=version.item.department,
             service_code=version.item.code,
             service_name=version.name,
+            service_name_en=version.name_en,
             form=form,
             data=cleaned,
             item_version=version,
@@ -285,6 +288,7 @@ def _submit_life_event(application: _Application, code: str) -> Filed:
             department=parts[0][0].item.department,
             service_code=event.code,
             service_name=event.name,
+            service_name_en=event.name_en,
             form=None,
             data=cleaned,
         )
@@ -296,6 +300,7 @@ def _submit_life_event(application: _Application, code: str) -> Filed:
                 department=version.item.department,
                 service_code=version.item.code,
                 service_name=version.name,
+                service_name_en=version.name_en,
                 form=form,
                 data=split[form.key],
                 parent=parent,
@@ -329,7 +334,7 @@ def _confirm(application: _Application, parent: Case, children: list[Case]) -> N
         "case_submitted",
         dedupe_key=f"case:{parent.pk}:submitted",
         new_event=True,
-        service=parent.service_name,
+        service=presenters.service_name(parent),
     )
 
 

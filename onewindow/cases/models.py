@@ -48,6 +48,9 @@ class Case(models.Model):
     # An item code, or a life event's code on a parent case.
     service_code = models.CharField(_("service"), max_length=40)
     service_name = models.CharField(_("service name"), max_length=120)
+    # As the guide (or life event) named it in English when the case was filed: pages
+    # in English show it (``{{ case|localized:"service_name" }}``); blank for none.
+    service_name_en = models.CharField(_("English service name"), max_length=200, blank=True)
     department = models.ForeignKey(
         Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="cases"
     )

@@ -7,9 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.utils.functional import lazy
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
 
+from onewindow.cases.models import Case
 from onewindow.workflow import clocks
 from onewindow.workflow.choices import Outcome
 from onewindow.workflow.models import Clock
@@ -94,3 +96,18 @@ def outcome_list(allowed: tuple[str, ...]) -> str:
     """A step's outcomes by their labels, as one phrase ("Accept, Not accepted")."""
     separator = pgettext("list separator", ", ")
     return separator.join(label for _code, label in outcome_choices(allowed))
+
+
+def _service_name_now(case: Case) -> str:
+    if (get_language() or "").startswith("en") and case.service_name_en:
+        return case.service_name_en
+    return case.service_name
+
+
+_service_name = lazy(_service_name_now, str)
+
+
+def service_name(case: Case) -> str:
+    """The case's service as the reader's language names it, decided when rendered: a
+    notification's context built in an officer's request is read in the applicant's."""
+    return _service_name(case)

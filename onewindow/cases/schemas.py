@@ -99,6 +99,7 @@ class CaseSummaryOut(Schema):
     number: str
     service: str
     service_name: str
+    service_name_en: str
     department: str
     status: str
     status_label: str

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.audit.models import Outcome as AuditOutcome
 from onewindow.audit.services import record_event
-from onewindow.cases import alerts, notifications, permissions, starting, timeliness
+from onewindow.cases import alerts, notifications, permissions, presenters, starting, timeliness
 from onewindow.cases.choices import (
     FINAL_STATUSES,
     MAX_SUPPLEMENT_ITEMS,
@@ -164,7 +164,7 @@ def request_supplement(
             case,
             "supplement_requested",
             dedupe_key=f"supplement:{supplement.pk}:requested",
-            service=case.service_name,
+            service=presenters.service_name(case),
             items=cleaned,
             note=supplement.note,
         )
@@ -352,7 +352,7 @@ def resupply(
             case,
             "case_resumed",
             dedupe_key=f"supplement:{supplement.pk}:answered",
-            service=case.service_name,
+            service=presenters.service_name(case),
             due=alerts.due_day(case.clock),
         )
         alerts.tell_holders(

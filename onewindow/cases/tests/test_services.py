@@ -200,6 +200,9 @@ def test_notifications_and_email_after_commit(world, django_capture_on_commit_ca
     assert len(mail.outbox) == 1
     assert case.number in mail.outbox[0].subject
     assert mail.outbox[0].to == [user.email]
+    # The service as the applicant's English names it, though filed in Chinese.
+    assert case.service_name_en and case.service_name_en in mail.outbox[0].body
+    assert case.service_name not in mail.outbox[0].body
     task = open_task(case, "Task_accept")
     with django_capture_on_commit_callbacks(execute=True):
         services.decide_task(

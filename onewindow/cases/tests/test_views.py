@@ -470,3 +470,22 @@ def test_claiming_and_releasing_say_so(people):
     assert not page.xpath(f"//*[{having('message-success')}]")
     [error] = page.xpath(f"//*[{having('messages')}]/*[{having('message-error')}]")
     assert words(error) == "This task is not claimed."
+
+
+def test_the_service_is_named_in_the_page_language(people):
+    """The case keeps the guide's names in both languages as filed; English pages show
+    the English one, Chinese pages the official Chinese one."""
+    applicant = people["applicant"]
+    case = submit(applicant, PASSPORT)
+    version = case.item_version
+    assert version is not None and version.name_en
+    assert (case.service_name, case.service_name_en) == (version.name, version.name_en)
+    english = logged_in(applicant)
+    pages = [f"/cases/{case.number}/receipt/", "/cases/", f"/cases/{case.number}/"]
+    for page in pages:
+        html = english.get(page).content.decode()
+        assert version.name_en in html and version.name not in html, page
+    chinese = logged_in(applicant)
+    chinese.cookies["django_language"] = "zh-hans"
+    for page in pages:
+        assert version.name in chinese.get(page).content.decode(), page
