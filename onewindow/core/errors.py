@@ -14,17 +14,18 @@ class ServiceError(Exception):
     out in the language of the request that shows them."""
 
     status = 400
+    default_code = "invalid"  # the answer's ``code`` when the raiser names none
 
     def __init__(
         self,
         message: str | Promise,
         *,
-        code: str = "invalid",
+        code: str = "",
         fields: dict[str, list[str | Promise]] | None = None,
     ) -> None:
         super().__init__(str(message))
         self.message = message
-        self.code = code
+        self.code = code or self.default_code
         self.fields = fields or {}
 
     def as_dict(self) -> dict[str, object]:
@@ -41,22 +42,27 @@ class InvalidInput(ServiceError):
 
 class NotAuthenticated(ServiceError):
     status = 401
+    default_code = "not_authenticated"
 
 
 class Forbidden(ServiceError):
     status = 403
+    default_code = "forbidden"
 
 
 class NotFound(ServiceError):
     status = 404
+    default_code = "not_found"
 
 
 class Conflict(ServiceError):
     status = 409
+    default_code = "conflict"
 
 
 class Locked(ServiceError):
     status = 429
+    default_code = "locked"
 
 
 @dataclass
