@@ -17,7 +17,7 @@ from onewindow.workflow.engine import ProcessError
 from onewindow.workflow.models import ProcessDefinition, ProcessInstance, WorkTask
 from onewindow.workflow.permissions import CASEWORK_ROLES
 from onewindow.workflow.registry import ServiceContext
-from onewindow.workflow.validation import FLOW_NODES
+from onewindow.workflow.validation import FLOW_NODES, Lane, parse_lane
 
 
 def _workable_filter(user: Any) -> Q:
@@ -111,6 +111,7 @@ class Diagram:
     current: list[CurrentStep]
     taken_flows: list[str]  # flows whose both ends were reached (and are not both current)
     activities: dict[str, str]  # id → name of every task and subprocess, in file order
+    lanes: dict[str, Lane]  # lane id → the department (and role) its name routes to
 
 
 def diagram_of(instance: ProcessInstance) -> Diagram:
@@ -122,6 +123,7 @@ def diagram_of(instance: ProcessInstance) -> Diagram:
     nodes: list[str] = []
     activities: dict[str, str] = {}
     taken: list[str] = []
+    lanes: dict[str, Lane] = {}
     root = parse_xml(xml)
     exceptional = _after_boundary_events(root)
     for element in root.iter(f"{{{BPMN}}}*"):
@@ -131,6 +133,8 @@ def diagram_of(instance: ProcessInstance) -> Diagram:
             # Reminders and escalations are not steps still to come; only shown once taken.
             if kind in ACTIVITIES and (element_id not in exceptional or element_id in states):
                 activities[element_id] = element.get("name") or element_id
+        elif kind == "lane" and (lane := parse_lane(element.get("name") or "")):
+            lanes[element_id] = lane
         elif kind == "sequenceFlow":
             ends = (
                 states.get(element.get("sourceRef", "")),
@@ -164,6 +168,7 @@ def diagram_of(instance: ProcessInstance) -> Diagram:
         current=current,
         taken_flows=taken,
         activities=activities,
+        lanes=lanes,
     )
 
 

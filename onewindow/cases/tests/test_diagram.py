@@ -79,8 +79,15 @@ def test_who_gets_the_diagram(world, accepted):
 def test_the_diagram_of_an_accepted_parallel_case(accepted):
     [drawn] = get(logged_in(accepted.applicant), accepted)["diagrams"]
     assert drawn["case"] == accepted.number
-    assert drawn["title"] == accepted.service_name
+    assert drawn["title"] == accepted.service_name_en  # the page's English
     assert drawn["xml"] == read_process("parallel_three.bpmn")
+    # The lanes' codes ("310000-MZ/window_officer") as what they stand for.
+    assert drawn["lanes"] == {
+        "Lane_window": "Shanghai Municipal Civil Affairs Bureau · Window officer",
+        "Lane_ga": "Shanghai Municipal Public Security Bureau",
+        "Lane_wj": "Shanghai Municipal Health Commission",
+        "Lane_yb": "Shanghai Municipal Healthcare Security Administration",
+    }
     assert drawn["completed"] == [
         "StartEvent_1",
         "Task_accept",
@@ -112,6 +119,8 @@ def test_departments_and_summary_in_the_readers_language(world, accepted):
         "当前：卫健审核（上海市卫生健康委员会）、医保审核（上海市医疗保障局）；"
         "剩余：办结、记录结果"
     )
+    assert drawn["title"] == accepted.service_name
+    assert drawn["lanes"]["Lane_window"] == "上海市民政局 · 窗口受理人员"
 
 
 def test_a_finished_case_has_nothing_current_or_remaining(world, accepted):
@@ -157,7 +166,9 @@ def test_a_life_event_with_separate_runs_has_one_diagram_per_child(world):
     assert parent.instance is None and all(c.instance is not None for c in children)
     diagrams = get(logged_in(parent.applicant), parent)["diagrams"]
     assert [d["case"] for d in diagrams] == [c.number for c in children]
-    assert [d["title"] for d in diagrams] == [c.service_name for c in children]
+    assert [d["title"] for d in diagrams] == [
+        c.service_name_en for c in children
+    ]  # the page's English
     hukou = diagrams[[c.service_code for c in children].index("310000-GA-QR-0001")]
     assert hukou["xml"] == read_process("single_department.bpmn")
     assert hukou["current"] == [

@@ -76,6 +76,11 @@ def assert_diagram_shows_acceptance(page: Any) -> None:
         assert badge.is_visible(), name
     assert page.locator("[data-diagram-legend]").is_visible()
     assert not page.locator("[data-diagram-fallback]").is_visible()
+    # Lanes read as departments, not as the codes the process file routes by.
+    lane_text = shape(page, "Lane_ga").locator("text").first.text_content() or ""
+    assert "上海市公安局" in lane_text
+    drawn_text = page.locator(".diagram-canvas svg").first.text_content() or ""
+    assert "310000-" not in drawn_text
 
 
 @pytest.mark.django_db(transaction=True)

@@ -84,6 +84,16 @@
     list.appendChild(figure);
     var viewer = new window.BpmnJS({ container: canvas });
     viewers.push(viewer);
+    // Lanes are named by the codes the platform routes by: show what they stand for,
+    // set on the parsed model before it is drawn.
+    viewer.on("import.parse.complete", function (event) {
+      var byId = event.elementsById || {};
+      Object.keys(diagram.lanes || {}).forEach(function (id) {
+        if (byId[id]) {
+          byId[id].name = diagram.lanes[id];
+        }
+      });
+    });
     return viewer.importXML(diagram.xml).then(function () {
       var drawing = viewer.get("canvas");
       drawing.zoom("fit-viewport", "auto");
