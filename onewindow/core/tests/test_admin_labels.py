@@ -138,3 +138,12 @@ def test_the_admin_index_in_english(superuser):
     for model in ("Audit events", "Cases waiting for their process", "Outbox messages"):
         assert f">{model}</a>" in page
     assert "Working days" not in page  # the app's old name, a count of days in Chinese
+
+
+@pytest.mark.parametrize(
+    ("language", "header"), [("en", "OneWindow administration"), ("zh-hans", "一网通办管理后台")]
+)
+def test_the_admin_is_headed_by_the_platforms_name(superuser, language, header):
+    superuser.cookies["django_language"] = language
+    page = superuser.get(ADMIN).content.decode()
+    assert f">{header}</a>" in page and "Django" not in page.split("<main")[0]

@@ -117,6 +117,20 @@ def test_the_500_page_needs_no_request_context_processor_or_database():
     _main(html)
 
 
+@pytest.mark.parametrize(
+    ("language", "title"), [("en", "The form has expired"), ("zh-hans", "表单已过期")]
+)
+def test_a_form_sent_without_its_csrf_token_gets_the_sites_page(db, production, language, title):
+    client = Client(enforce_csrf_checks=True)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.get("/login/")  # the CSRF cookie is set; the form's token is not sent
+    response = client.post("/login/", {"username": "someone", "password": "x"})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert f"<h1>{title}</h1>" in _main(html) and "12345" in html
+    assert "CSRF" not in html  # Django's own page explains the mechanism, in English
+
+
 @pytest.mark.urls("onewindow.core.tests.urls")
 @pytest.mark.parametrize(
     ("url", "status", "title"),
