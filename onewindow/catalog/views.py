@@ -396,24 +396,25 @@ def life_event(request: HttpRequest, code: str) -> HttpResponse:
     steps = list(event.steps.all())
     by_pk = {step.pk: step for step in steps}
     departments = list({step.item.department.code: step.item.department for step in steps}.values())
+    # Dependencies are steps of this event: take them from ``steps``, which carry their
+    # published versions, instead of querying each one.
+    rows = [
+        {
+            "step": step,
+            "version": step.item.published,
+            "after": [by_pk[d.pk] for d in step.depends_on.all() if d.pk in by_pk],
+            "applies_online": queries.takes_applications(step.item.published),
+        }
+        for step in steps
+    ]
     return render(
         request,
         "catalog/event.html",
         {
             "event": event,
-            # Dependencies are steps of this event: take them from ``steps``, which carry
-            # their published versions, instead of querying each one.
-            "steps": [
-                {
-                    "step": step,
-                    "version": step.item.published,
-                    "after": [by_pk[d.pk] for d in step.depends_on.all() if d.pk in by_pk],
-                    "applies_online": queries.takes_applications(step.item.published),
-                }
-                for step in steps
-            ],
+            "steps": rows,
             # The event's one application covers the steps that take applications.
-            "online_steps": sum(queries.takes_applications(s.item.published) for s in steps),
+            "online_steps": sum(row["applies_online"] for row in rows),
             "departments": departments,
             "total_days": sum(
                 s.item.published.promised_limit_days for s in steps if s.item.published
