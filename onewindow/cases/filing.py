@@ -244,9 +244,9 @@ class _Application:
 
 
 def _submit_item(application: _Application, version: Any) -> Filed:
-    if not catalog_queries.takes_applications(version):
-        raise _invalid_service()
     form = version.form
+    if form is None or not catalog_queries.takes_applications(version):
+        raise _invalid_service()
     cleaned, attachments = application.validated(form)
     with atomic_audit_last():
         filed = _new_case(
@@ -270,12 +270,7 @@ def _submit_life_event(application: _Application, code: str) -> Filed:
         event = catalog_queries.life_event(code)
     except LifeEvent.DoesNotExist:
         raise _invalid_service() from None
-    # (version, form) of each item that takes online applications.
-    parts: list[tuple[Any, FormDefinition]] = []
-    for step in sorted(event.steps.all(), key=lambda s: s.order):
-        version = step.item.published
-        if version is not None and version.form is not None and version.process is not None:
-            parts.append((version, version.form))
+    parts = catalog_queries.applying_parts(event)
     if not parts:
         raise _invalid_service()
     forms = [form for _version, form in parts]

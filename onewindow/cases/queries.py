@@ -179,11 +179,7 @@ def application_form(service: str) -> Any:
         event = catalog_queries.life_event(service)
     except LifeEvent.DoesNotExist:
         raise LookupError(service) from None
-    forms = []
-    for step in sorted(event.steps.all(), key=lambda s: s.order):
-        version = step.item.published
-        if version is not None and version.form is not None and version.process_id is not None:
-            forms.append(version.form)
+    forms = [form for _version, form in catalog_queries.applying_parts(event)]
     if not forms:
         raise LookupError(service)
     return merge_definitions(forms, title=event.name, title_en=event.name_en)

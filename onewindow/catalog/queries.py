@@ -4,7 +4,7 @@ are scoped to the departments the officer may see."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -20,6 +20,7 @@ from onewindow.catalog.models import (
 )
 from onewindow.catalog.search import engine
 from onewindow.catalog.search.building import current_index
+from onewindow.forms.models import FormDefinition
 from onewindow.identity.models import Department
 from onewindow.identity.queries import department_scope_filter
 from onewindow.workflow.models import process_files
@@ -60,13 +61,24 @@ def application_version(code: str) -> ServiceItemVersion:
     )
 
 
-def takes_applications(version: ServiceItemVersion | None) -> bool:
+def takes_applications(version: ServiceItemVersion | None) -> TypeGuard[ServiceItemVersion]:
     """Whether an application can be filed on this published version: it names both the
     form to fill in and the process that handles it, which is what ``cases.filing``
     requires. The online level alone does not say so: a guide may declare L5 before the
     city connects the item to the case system. Reads only the version's own columns, so
     a list page asks it of every row without a query each."""
     return version is not None and version.form_id is not None and version.process_id is not None
+
+
+def applying_parts(event: LifeEvent) -> list[tuple[ServiceItemVersion, FormDefinition]]:
+    """The published versions of the event's items that take applications, in the
+    event's order, each with its form: what one application for the event files."""
+    parts = []
+    for step in sorted(event.steps.all(), key=lambda s: s.order):
+        version = step.item.published
+        if takes_applications(version) and version.form is not None:
+            parts.append((version, version.form))
+    return parts
 
 
 def popular_items(limit: int = 8) -> list[ServiceItem]:
