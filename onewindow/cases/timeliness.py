@@ -12,7 +12,8 @@ inside the services' transactions.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from onewindow.cases.choices import FINAL_STATUSES
@@ -55,9 +56,10 @@ def start(cases: Iterable[Case], at: datetime) -> list[Case]:
     """Start the clocks of the accepted cases that have none, but not of an item still
     waiting for the items before it (``waiting``); returns those started."""
     calendar = get_calendar()
+    reached = functools.cache(workflow_queries.departments_reached)  # a run's, read once
     started = []
     for case in cases:
-        if case.clock_id is not None or case.status in FINAL_STATUSES or waiting(case):
+        if case.clock_id is not None or case.status in FINAL_STATUSES or waiting(case, reached):
             continue
         limit = promised_limit(case)
         if limit is None:
@@ -78,16 +80,19 @@ def start_items_reached(cases: Iterable[Case], at: datetime) -> list[Case]:
     return start([case for case in cases if case.parent_id in accepted], at)
 
 
-def waiting(case: Case) -> bool:
+def waiting(
+    case: Case, reached: Callable[[int], set[int]] = workflow_queries.departments_reached
+) -> bool:
     """Whether ``case`` is a life event's item on the event's shared run whose department
-    has had no step of it yet: its work, and so its time limit, has not begun. (An item
-    with a run of its own begins with that run.)"""
+    has had no step of it yet (``reached``: a run's departments so far): its work, and
+    so its time limit, has not begun. (An item with a run of its own begins with that
+    run.)"""
     if case.parent_id is None or case.instance_id is None:
         return False
     parent = case.parent
     if parent is None or parent.instance_id != case.instance_id:
         return False
-    return case.department_id not in workflow_queries.departments_reached(case.instance_id)
+    return case.department_id not in reached(case.instance_id)
 
 
 def accepted_without_a_step(case: Case) -> bool:
