@@ -493,25 +493,31 @@ def _case_number(task: WorkTask) -> str:
     return case.number if case else ""  # a run started without a case: none to name
 
 
-def _claimed(task: WorkTask) -> str:
+def _naming(task: WorkTask, alone: str, of_case: str) -> str:
+    """``of_case`` with the task's name and its case's number, or ``alone`` with its
+    name when the run has no case."""
     number = _case_number(task)
-    if not number:
-        return _("You claimed the task “%(name)s”.") % {"name": task.name}
-    return _("You claimed the task “%(name)s” of case %(number)s.") % {
-        "name": task.name,
-        "number": number,
-    }
+    message = of_case if number else alone
+    return message % {"name": task.name, "number": number}
+
+
+def _claimed(task: WorkTask) -> str:
+    return _naming(
+        task,
+        _("You claimed the task “%(name)s”."),
+        _("You claimed the task “%(name)s” of case %(number)s."),
+    )
 
 
 def _released(task: WorkTask) -> str:
-    number = _case_number(task)
-    if not number:
-        return _("You released the task “%(name)s”; it is back in the department's inbox.") % {
-            "name": task.name
-        }
-    return _(
-        "You released the task “%(name)s” of case %(number)s; it is back in the department's inbox."
-    ) % {"name": task.name, "number": number}
+    return _naming(
+        task,
+        _("You released the task “%(name)s”; it is back in the department's inbox."),
+        _(
+            "You released the task “%(name)s” of case %(number)s; it is back in the "
+            "department's inbox."
+        ),
+    )
 
 
 @login_required
