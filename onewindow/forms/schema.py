@@ -164,13 +164,10 @@ def _check_conditions(schema: dict[str, Any], properties: dict[str, Any]) -> lis
     )
     if "then" in schema and "if" not in schema:
         return [shape]
-    rules = [{k: schema[k] for k in ("if", "then") if k in schema}] if "if" in schema else []
-    if "allOf" in schema:
-        if not isinstance(schema["allOf"], list) or not schema["allOf"]:
-            return [shape]
-        rules += schema["allOf"]
+    if "allOf" in schema and (not isinstance(schema["allOf"], list) or not schema["allOf"]):
+        return [shape]
     problems: list[str] = []
-    for rule in rules:
+    for rule in spec.condition_rules(schema):
         if not _is_condition(rule):
             problems.append(shape)
             continue

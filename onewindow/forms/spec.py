@@ -85,12 +85,18 @@ class Condition:
     required: tuple[str, ...]
 
 
+def condition_rules(schema: dict[str, Any]) -> list[Any]:
+    """The schema's ``if``/``then`` pairs as written, unchecked: the top-level one, then
+    the items of ``allOf``."""
+    top = [{k: schema[k] for k in ("if", "then") if k in schema}] if "if" in schema else []
+    listed = schema.get("allOf")
+    return top + (list(listed) if isinstance(listed, list) else [])
+
+
 def conditions(schema: dict[str, Any]) -> list[Condition]:
     """The conditions of a checked schema, in order."""
-    pairs = [schema] if "if" in schema else []
-    pairs += [rule for rule in schema.get("allOf") or [] if isinstance(rule, dict)]
     found = []
-    for pair in pairs:
+    for pair in condition_rules(schema):
         [(name, test)] = pair["if"]["properties"].items()
         found.append(Condition(name, test["const"], tuple(pair["then"]["required"])))
     return found
