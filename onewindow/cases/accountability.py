@@ -18,6 +18,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from onewindow.cases import presenters
 from onewindow.cases.models import Case
 from onewindow.identity.models import Department
 from onewindow.workdays.calendar import CalendarNotConfigured, get_calendar
@@ -88,7 +89,7 @@ def holdings_of(cases: Sequence[Case], now: datetime | None = None) -> dict[int,
         except CalendarNotConfigured:
             days = None
         holding = Holding(
-            step=row.task.name,
+            step=presenters.task_name(row.task),
             task_id=row.task_id,
             department=row.department,
             kind=row.kind,

@@ -59,7 +59,7 @@ def notices(
             context={
                 "number": case.number,
                 "service": presenters.service_name(case),
-                "task": task.name if task else "",
+                "task": presenters.task_name(task) if task else "",
                 "department": (
                     _department_name(task, user.preferred_language or "zh-hans") if task else ""
                 ),

@@ -58,6 +58,7 @@ def _summary(case: Case) -> dict[str, object]:
 def _timeline(event: CaseEvent) -> TimelineOut:
     return TimelineOut(
         step=event.step or str(_("Application submitted")),
+        step_en=event.step_en,
         department=event.department.code if event.department else "",
         outcome=event.outcome,
         outcome_label=notifications.outcome_label(event.outcome),
@@ -97,6 +98,7 @@ def supplement_out(supplement: SupplementRequest) -> SupplementOut:
         id=supplement.pk,
         case=supplement.case.number,
         task=supplement.task.name,
+        task_en=supplement.task.name_en,
         department=department.code if department else "",
         status=supplement.status,
         requested_at=supplement.requested_at,
@@ -111,6 +113,7 @@ def extension_out(extension: Extension) -> ExtensionOut:
         id=extension.pk,
         case=extension.case.number,
         task=extension.task.name,
+        task_en=extension.task.name_en,
         days=extension.days,
         reason=extension.reason,
         status=extension.status,
@@ -245,6 +248,7 @@ def _tasks_out(tasks: list[WorkTask]) -> list[TaskOut]:
             TaskOut(
                 id=task.pk,
                 name=task.name,
+                name_en=task.name_en,
                 department=task.department.code if task.department else "",
                 status=task.status,
                 claimed_by=task.claimed_by.username if task.claimed_by else "",

@@ -9,8 +9,8 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from onewindow.cases import presenters, queries
@@ -31,10 +31,22 @@ def drawn_cases(case: Case) -> list[Case]:
     return [child for child in case.children.all() if child.instance_id is not None]
 
 
+def english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+def element_names(diagram: workflow_queries.Diagram) -> dict[str, str]:
+    """Element id → the name drawn in the reader's language, where it differs from the
+    file's: the lanes by what they stand for, and on English pages every element the
+    file names in English (its ``name_en`` properties)."""
+    return {**(diagram.names_en if english() else {}), **lane_labels(diagram.lanes)}
+
+
 def summary(diagram: workflow_queries.Diagram, departments: dict[str, list[str]]) -> str:
     """The diagram in words, for screen readers: the completed, current and remaining
     tasks by name, each current one with its department."""
-    names = diagram.activities
+    english_names = diagram.names_en if english() else {}
+    names = {i: english_names.get(i, name) for i, name in diagram.activities.items()}
     separator = pgettext("list separator", ", ")
     completed = [names[i] for i in diagram.completed if i in names]
     current = []
@@ -90,7 +102,7 @@ def diagram_json(case: Case) -> dict[str, Any]:
         "case": case.number,
         "title": str(presenters.service_name(case)),
         "xml": diagram.xml,
-        "lanes": lane_labels(diagram.lanes),
+        "names": element_names(diagram),
         "completed": diagram.completed,
         "current": current,
         "taken_flows": diagram.taken_flows,

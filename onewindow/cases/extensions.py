@@ -182,7 +182,7 @@ def _apply(
     timeliness.extend(timeliness.moving_together(case), extension.days, now)
     CaseEvent.objects.create(
         case=case,
-        step=extension.task.name,
+        **CaseEvent.step_of(extension.task),
         department=extension.task.department,
         outcome=EXTENDED,
         actor=actor,

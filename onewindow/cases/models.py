@@ -128,6 +128,7 @@ class CaseEvent(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     step = models.CharField(_("step"), max_length=200)
+    step_en = models.CharField(_("step (English)"), max_length=200, blank=True)  # task.name_en
     department = models.ForeignKey(
         Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -145,6 +146,11 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.step} {self.outcome}"
+
+    @staticmethod
+    def step_of(task: WorkTask) -> dict[str, str]:
+        """``step`` and ``step_en`` as the task names itself, for ``objects.create``."""
+        return {"step": task.name, "step_en": task.name_en}
 
 
 class SupplementRequest(models.Model):

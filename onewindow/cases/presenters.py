@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.utils.functional import lazy
-from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
-from onewindow.cases.models import Case
+from onewindow.cases.models import Case, CaseEvent
+from onewindow.core.templatetags.onewindow import localized
 from onewindow.workflow import clocks
 from onewindow.workflow.choices import Outcome
-from onewindow.workflow.models import Clock
+from onewindow.workflow.models import Clock, WorkTask
 
 LABELS = {
     "green": lambda: _("On time"),
@@ -98,16 +99,22 @@ def outcome_list(allowed: tuple[str, ...]) -> str:
     return separator.join(label for _code, label in outcome_choices(allowed))
 
 
-def _service_name_now(case: Case) -> str:
-    if (get_language() or "").startswith("en") and case.service_name_en:
-        return case.service_name_en
-    return case.service_name
-
-
-_service_name = lazy(_service_name_now, str)
+# ``localized`` decided when the text is rendered, not when it is built: a notification's
+# context built in an officer's request is read in the applicant's language.
+_localized_later = lazy(localized, str)
 
 
 def service_name(case: Case) -> str:
-    """The case's service as the reader's language names it, decided when rendered: a
-    notification's context built in an officer's request is read in the applicant's."""
-    return _service_name(case)
+    """The case's service as the reader's language names it."""
+    return _localized_later(case, "service_name")
+
+
+def task_name(task: WorkTask) -> str:
+    """The task as the reader's language names it (its process's ``name_en`` in
+    English, when the process gives one)."""
+    return _localized_later(task, "name")
+
+
+def step_name(event: CaseEvent) -> str:
+    """A timeline entry's step as the reader's language names it."""
+    return _localized_later(event, "step")

@@ -20,6 +20,7 @@ class CaseIn(Schema):
 
 class TimelineOut(Schema):
     step: str
+    step_en: str = Field(default="", description="Its English name, where the process gives one")
     department: str
     outcome: str
     outcome_label: str
@@ -55,6 +56,7 @@ class SupplementOut(Schema):
     id: int
     case: str
     task: str
+    task_en: str = Field(default="", description="Its English name, where the process gives one")
     department: str
     status: str
     requested_at: datetime
@@ -85,6 +87,7 @@ class ExtensionOut(Schema):
     id: int
     case: str
     task: str
+    task_en: str = Field(default="", description="Its English name, where the process gives one")
     days: int
     reason: str
     status: str
@@ -126,6 +129,7 @@ class DecisionIn(Schema):
 class TaskOut(Schema):
     id: int
     name: str
+    name_en: str = Field(default="", description="Its English name, where the process gives one")
     department: str
     status: str
     claimed_by: str

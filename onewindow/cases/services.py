@@ -188,7 +188,7 @@ def _decide(
             "case_decided",
             dedupe_key=f"task:{task.pk}:decided",
             new_event=True,  # the task completed above, under its row lock
-            step=event.step,
+            step=presenters.step_name(event),
             outcome=notifications.outcome_text(event.outcome),
             status=CaseStatus(status).label,
             note=event.note_for_applicant,
@@ -202,7 +202,7 @@ def _decide(
 def _record_step(case: Case, task: WorkTask, actor: User, at: Any) -> CaseEvent:
     return CaseEvent.objects.create(
         case=case,
-        step=task.name,
+        **CaseEvent.step_of(task),
         department=task.department,
         outcome=task.outcome,
         actor=actor,

@@ -145,7 +145,7 @@ def request_supplement(
         _set_status(together, case, CaseStatus.SUPPLEMENT, now)
         CaseEvent.objects.create(
             case=case,
-            step=task.name,
+            **CaseEvent.step_of(task),
             department=task.department,
             outcome=SUPPLEMENT_REQUESTED,
             actor=actor,
@@ -327,7 +327,7 @@ def resupply(
         _set_status(together, case, supplement.previous_status, now)
         CaseEvent.objects.create(
             case=case,
-            step=task.name,
+            **CaseEvent.step_of(task),
             department=task.department,
             outcome=RESUPPLIED,
             actor=applicant,

@@ -37,6 +37,7 @@ from onewindow.catalog.choices import Audience
 from onewindow.catalog.models import LifeEvent
 from onewindow.core import paging
 from onewindow.core.errors import InvalidInput, NotFound, ServiceError
+from onewindow.core.templatetags.onewindow import localized
 from onewindow.forms import queries as forms_queries
 from onewindow.forms import services as forms_services
 from onewindow.forms import spec
@@ -332,7 +333,7 @@ def _timeline(events: list[CaseEvent], roles: dict[int, str]) -> list[Step]:
         role = roles.get(event.task_id or 0, "")
         steps.append(
             Step(
-                title=event.step or _("Application submitted"),
+                title=localized(event, "step") or _("Application submitted"),
                 department=event.department,
                 role=str(Role(role).label) if role in Role.values else "",
                 at=event.at,
@@ -498,7 +499,7 @@ def _naming(task: WorkTask, alone: str, of_case: str) -> str:
     name when the run has no case."""
     number = _case_number(task)
     message = of_case if number else alone
-    return message % {"name": task.name, "number": number}
+    return message % {"name": localized(task), "number": number}
 
 
 def _claimed(task: WorkTask) -> str:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Router
 
 from onewindow.core.errors import Forbidden
+from onewindow.core.templatetags.onewindow import localized
 from onewindow.supervision import permissions, queries
 from onewindow.supervision.schemas import DepartmentLateOut, LateCaseOut, StepOut
 from onewindow.workflow.models import WorkTask
@@ -18,7 +19,7 @@ router = Router(tags=["supervision"])
 
 def _step(task: WorkTask, language: str) -> StepOut:
     return StepOut(
-        task=task.name,
+        task=localized(task),
         department=task.department.display_name(language) if task.department else "",
         holder=task.claimed_by.full_name if task.claimed_by else "",
     )
@@ -37,7 +38,7 @@ def time_limits(request: HttpRequest) -> list[DepartmentLateOut]:
             cases.append(
                 LateCaseOut(
                     number=late.case.number,
-                    service=late.case.service_name,
+                    service=localized(late.case, "service_name"),
                     colour=late.clock.colour,
                     due_at=late.clock.due_at,
                     overdue_days=max(0, -late.clock.remaining_days),

@@ -185,6 +185,9 @@ class WorkTask(models.Model):
     spiff_task_id = models.CharField(max_length=36)
     bpmn_id = models.CharField(max_length=200)
     name = models.CharField(_("task"), max_length=200)
+    # From its element's ``name_en`` property, if the process gives one (``presenters``
+    # pick by the reader's language; empty: the Chinese name serves both).
+    name_en = models.CharField(_("task (English)"), max_length=200, blank=True)
     lane = models.CharField(max_length=200, blank=True)
     department = models.ForeignKey(
         Department, null=True, blank=True, on_delete=models.PROTECT, related_name="work_tasks"

@@ -112,6 +112,7 @@ class Diagram:
     taken_flows: list[str]  # flows whose both ends were reached (and are not both current)
     activities: dict[str, str]  # id → name of every task and subprocess, in file order
     lanes: dict[str, Lane]  # lane id → the department (and role) its name routes to
+    names_en: dict[str, str]  # element id → its English name, where the file gives one
 
 
 def diagram_of(instance: ProcessInstance) -> Diagram:
@@ -119,7 +120,8 @@ def diagram_of(instance: ProcessInstance) -> Diagram:
     lock and never saved. The caller has checked that the user may see the run.
     Raises ``engine.ProcessError`` when its definition can no longer be loaded."""
     xml = instance.definition.bpmn_xml
-    states = engine.element_states(runs.load(instance, ServiceContext(instance_id=instance.pk)))
+    run = runs.load(instance, ServiceContext(instance_id=instance.pk))
+    states = engine.element_states(run)
     nodes: list[str] = []
     activities: dict[str, str] = {}
     taken: list[str] = []
@@ -169,6 +171,7 @@ def diagram_of(instance: ProcessInstance) -> Diagram:
         taken_flows=taken,
         activities=activities,
         lanes=lanes,
+        names_en=run.spec.facts.names_en,
     )
 
 

@@ -84,12 +84,14 @@ def sync_tasks(instance: ProcessInstance, run: engine.Run) -> tuple[list[WorkTas
     created = []
     for task in new:
         lane = run.spec.facts.lanes.get(task.lane)
+        step = run.spec.facts.user_tasks.get(task.bpmn_id)
         created.append(
             WorkTask(
                 instance=instance,
                 spiff_task_id=task.id,
                 bpmn_id=task.bpmn_id,
                 name=task.name[:200],
+                name_en=step.name_en if step else "",
                 lane=task.lane,
                 department=departments.get(lane.department_code) if lane else None,
                 role=lane.role if lane else "",

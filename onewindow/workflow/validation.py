@@ -83,6 +83,7 @@ class Lane:
 
 
 MAX_TIME_LIMIT_DAYS = 365
+MAX_NAME_CHARS = 200  # a task's name is stored beside each task (``WorkTask.name``)
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ class UserTaskFacts:
     lane: str
     outcomes: tuple[str, ...]
     time_limit_days: int | None = None  # working days the task's clock allows
+    name_en: str = ""  # its ``name_en`` property: what English pages call it
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,8 @@ class BundleFacts:
     timers: dict[str, TimerFacts] = field(default_factory=dict)  # by bpmn id
     service_functions: set[str] = field(default_factory=set)
     decisions: set[str] = field(default_factory=set)
+    # Element id → its ``name_en`` property, for every element that has one.
+    names_en: dict[str, str] = field(default_factory=dict)
 
 
 def parse_lane(name: str) -> Lane | None:
@@ -381,6 +385,7 @@ class _Checker:
             lane=lane,
             outcomes=outcomes or tuple(Outcome.values),
             time_limit_days=self.time_limit(node, node_id),
+            name_en=(_property(node, "name_en") or "").strip(),
         )
 
     def time_limit(self, node: etree._Element, node_id: str) -> int | None:
@@ -403,6 +408,27 @@ class _Checker:
             node_id,
         )
         return None
+
+    def english_names(self, root: etree._Element) -> None:
+        """Each element's ``name_en`` property (Camunda Modeler: *Extension properties*),
+        the name English pages give it; the ``name`` attribute stays the Chinese one."""
+        for node in root.iter(f"{{{BPMN}}}*"):
+            declared = _property(node, "name_en")
+            if declared is None:
+                continue
+            name, node_id = declared.strip(), node.get("id", "")
+            if node_id and name and len(name) <= MAX_NAME_CHARS:
+                self.facts.names_en[node_id] = name
+                continue
+            self.problem(
+                msg(
+                    _("Element %(id)s: name_en is its English name, from 1 to %(max)d characters."),
+                    id=node_id or local_name(node),
+                    max=MAX_NAME_CHARS,
+                ),
+                local_name(node),
+                node_id,
+            )
 
 
 def check_bundle(bpmn: etree._Element, dmn_roots: Mapping[str, etree._Element]) -> BundleFacts:
@@ -435,6 +461,7 @@ def check_bundle(bpmn: etree._Element, dmn_roots: Mapping[str, etree._Element]) 
     checker.facts.process_id = process.get("id", "")
     checker.facts.process_name = process.get("name") or checker.facts.process_id
     checker.container(process, "")
+    checker.english_names(bpmn)
     if checker.problems:
         raise BundleError(checker.problems)
     return checker.facts

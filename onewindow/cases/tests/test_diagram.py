@@ -81,13 +81,17 @@ def test_the_diagram_of_an_accepted_parallel_case(accepted):
     assert drawn["case"] == accepted.number
     assert drawn["title"] == accepted.service_name_en  # the page's English
     assert drawn["xml"] == read_process("parallel_three.bpmn")
-    # The lanes' codes ("310000-MZ/window_officer") as what they stand for.
-    assert drawn["lanes"] == {
+    # The lanes' codes ("310000-MZ/window_officer") as what they stand for, and the
+    # elements by the English names the file gives them (``name_en``).
+    lanes = {
         "Lane_window": "Shanghai Municipal Civil Affairs Bureau · Window officer",
         "Lane_ga": "Shanghai Municipal Public Security Bureau",
         "Lane_wj": "Shanghai Municipal Health Commission",
         "Lane_yb": "Shanghai Municipal Healthcare Security Administration",
     }
+    assert {i: n for i, n in drawn["names"].items() if i.startswith("Lane_")} == lanes
+    assert drawn["names"]["Task_review_ga"] == "Public security review"
+    assert drawn["names"]["Flow_accepted"] == "Accepted"
     assert drawn["completed"] == [
         "StartEvent_1",
         "Task_accept",
@@ -100,8 +104,10 @@ def test_the_diagram_of_an_accepted_parallel_case(accepted):
         ("Task_review_yb", "Shanghai Municipal Healthcare Security Administration"),
     ]
     assert "Flow_ga" in drawn["taken_flows"] and "Flow_not_accepted" not in drawn["taken_flows"]
-    assert drawn["summary"].startswith("Completed: 窗口受理; Current: 公安审核 (Shanghai")
-    assert drawn["summary"].endswith("; Remaining: 办结, 记录结果")
+    assert drawn["summary"].startswith(
+        "Completed: Window acceptance; Current: Public security review (Shanghai"
+    )
+    assert drawn["summary"].endswith("; Remaining: Close the case, Record the result")
 
 
 def test_departments_and_summary_in_the_readers_language(world, accepted):
@@ -120,7 +126,13 @@ def test_departments_and_summary_in_the_readers_language(world, accepted):
         "剩余：办结、记录结果"
     )
     assert drawn["title"] == accepted.service_name
-    assert drawn["lanes"]["Lane_window"] == "上海市民政局 · 窗口受理人员"
+    # The file's Chinese names stand; only the lanes are renamed.
+    assert drawn["names"] == {
+        "Lane_window": "上海市民政局 · 窗口受理人员",
+        "Lane_ga": "上海市公安局",
+        "Lane_wj": "上海市卫生健康委员会",
+        "Lane_yb": "上海市医疗保障局",
+    }
 
 
 def test_a_finished_case_has_nothing_current_or_remaining(world, accepted):
@@ -130,7 +142,10 @@ def test_a_finished_case_has_nothing_current_or_remaining(world, accepted):
     [drawn] = get(logged_in(accepted.applicant), accepted)["diagrams"]
     assert drawn["current"] == []
     assert drawn["completed"][-1] == "EndEvent_done"
-    assert drawn["summary"] == "Completed: 窗口受理, 公安审核, 卫健审核, 医保审核, 办结, 记录结果"
+    assert drawn["summary"] == (
+        "Completed: Window acceptance, Public security review, Health review, "
+        "Medical insurance review, Close the case, Record the result"
+    )
 
 
 def test_a_company_case_for_every_agent_of_the_company(world):

@@ -145,3 +145,27 @@ def test_without_javascript_the_timeline_tells_the_story(browser, live_server, a
     assert not page.locator("[data-diagram-legend]").is_visible()
     assert page.locator(".diagram-canvas").count() == 0
     context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("viewer_built")
+def test_english_pages_draw_the_english_names_the_process_gives(browser, live_server, accepted):
+    applicant, case = accepted
+    User.objects.filter(pk=applicant.pk).update(preferred_language="en")  # pages follow it
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    page = context.new_page()
+    log_in(page, applicant)
+    page.goto(f"/cases/{case.number}/")
+    page.locator(".diagram-canvas[data-diagram-drawn] svg").first.wait_for()
+    # The file's name_en properties, set on the model before bpmn-js draws it.
+    review = shape(page, "Task_review_ga").locator("text").first.text_content() or ""
+    assert " ".join(review.split()) == "Public security review"
+    lane = shape(page, "Lane_ga").locator("text").first.text_content() or ""
+    assert "Shanghai Municipal Public Security Bureau" in " ".join(lane.split())
+    drawn = page.locator(".diagram-canvas svg").first.text_content() or ""
+    assert "公安审核" not in drawn and "窗口受理" not in drawn
+    label = page.locator(".diagram-canvas [role=img]").get_attribute("aria-label") or ""
+    assert "Completed: Window acceptance; Current: Public security review (" in label
+    # And the timeline below it names the step alike.
+    assert "Window acceptance" in page.locator("ol.timeline").inner_text()
+    context.close()

@@ -384,7 +384,7 @@ def test_a_lead_lists_and_decides_extensions(world, review):
         listed = client.get("/cases/extensions/")
         words = text(listed)
         assert (
-            "刘洋 (Shanghai Municipal Public Security Bureau, 审核) asks for 2 more working days."
+            "刘洋 (Shanghai Municipal Public Security Bureau, Review) asks for 2 more working days."
             in words
         )
         assert "Reason: 需外省核实" in words

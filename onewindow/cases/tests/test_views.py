@@ -454,14 +454,14 @@ def test_claiming_and_releasing_say_so(people):
     assert claimed.redirect_chain == [(f"/cases/tasks/{task.pk}/", 302)]
     page = lxml.html.fromstring(claimed.content.decode())
     [message] = page.xpath(f"//*[{having('messages')}]/*[{having('message-success')}]")
-    assert words(message) == f"You claimed the task “{task.name}” of case {case.number}."
+    assert words(message) == f"You claimed the task “Window acceptance” of case {case.number}."
     assert message.get("role") == "status"
     released = ga.post(f"/cases/tasks/{task.pk}/release/", {"next": "/cases/inbox/"}, follow=True)
     assert released.redirect_chain == [("/cases/inbox/", 302)]
     page = lxml.html.fromstring(released.content.decode())
     [message] = page.xpath(f"//*[{having('messages')}]/*[{having('message-success')}]")
     assert words(message) == (
-        f"You released the task “{task.name}” of case {case.number}; "
+        f"You released the task “Window acceptance” of case {case.number}; "
         "it is back in the department's inbox."
     )
     # A refusal says only what went wrong.

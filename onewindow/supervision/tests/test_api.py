@@ -35,7 +35,7 @@ def test_late_cases_by_department(client, world, late):
     # The review's deadline: the close of Wed 03-04.
     assert datetime.fromisoformat(most["due_at"]) == at("2026-03-05", 0)
     assert most["current"] == [
-        {"task": "审核", "department": "Shanghai Municipal Public Security Bureau", "holder": ""}
+        {"task": "Review", "department": "Shanghai Municipal Public Security Bureau", "holder": ""}
     ]
     assert (most["longest_holder_kind"], most["longest_holder"]) == ("queue", "")
     assert most["longest_working_days"] == round(215 / 24, 2)  # 8.96

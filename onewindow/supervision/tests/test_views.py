@@ -32,9 +32,9 @@ def test_the_supervisor_sees_every_late_case_by_department(world, late):
     # The clock in words, the step with its holder, and where the time went.
     assert "Overdue · due by the end of 2026-03-04 Overdue by 4 working days." in words
     assert "Due soon · due by the end of 2026-03-11 1 working day left of 5." in words
-    assert "审核 · Shanghai Municipal Public Security Bureau · 刘洋" in words
+    assert "Review · Shanghai Municipal Public Security Bureau · 刘洋" in words
     assert "Shanghai Municipal Public Security Bureau · 刘洋 · 5.00 working days" in words
-    assert "审核 · Shanghai Municipal Public Security Bureau · Department inbox" in words
+    assert "Review · Shanghai Municipal Public Security Bureau · Department inbox" in words
     assert late["on_time"].number not in response.content.decode()
 
 

@@ -189,12 +189,13 @@ def test_camunda_decision_ref_and_spiff_service_operator_both_work(
         .replace("<spiffworkflow:calledDecisionId>routing</spiffworkflow:calledDecisionId>", "")
         .replace('name="判定复核要求"', 'name="判定复核要求" camunda:decisionRef="routing"')
         .replace(
-            'camunda:type="external" camunda:topic="record_result">',
-            '><bpmn:extensionElements><spiffworkflow:serviceTaskOperator id="record_result">'
+            'camunda:type="external" camunda:topic="record_result">\n'
+            "      <bpmn:extensionElements>",
+            "><bpmn:extensionElements>"
+            '<spiffworkflow:serviceTaskOperator id="record_result">'
             "<spiffworkflow:parameters>"
             '<spiffworkflow:parameter id="outcome" type="str" value="\'approved_by_rule\'"/>'
-            "</spiffworkflow:parameters></spiffworkflow:serviceTaskOperator>"
-            "</bpmn:extensionElements>",
+            "</spiffworkflow:parameters></spiffworkflow:serviceTaskOperator>",
         )
     )
     assert "camunda:decisionRef" in text

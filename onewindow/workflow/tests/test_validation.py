@@ -41,6 +41,12 @@ def test_demo_processes_pass_and_report_lanes_and_outcomes() -> None:
     assert (accept.name, accept.lane) == ("窗口受理", "310000-GA/window_officer")
     assert accept.outcomes == ("accept", "not_accepted")
     assert (accept.time_limit_days, facts.user_tasks["Task_review"].time_limit_days) == (1, 5)
+    assert accept.name_en == "Window acceptance"
+    # Every named element may carry one: the diagram draws them on English pages.
+    assert facts.names_en["Gateway_accepted"] == "Accepted?"
+    assert facts.names_en["Flow_approve"] == "Approved"
+    assert facts.names_en["single_department"] == "Single-department approval"
+    assert "Lane_window" not in facts.names_en  # lanes are labelled by their departments
     assert facts.service_functions == {
         "record_result",
         "remind_officers",
@@ -272,3 +278,30 @@ def test_a_time_limit_is_whole_working_days(value: str) -> None:
         "</camunda:properties></bpmn:extensionElements></bpmn:userTask>"
     )
     assert "time_limit is a whole number of working days" in problems(bpmn(body))[0]
+
+
+def _named(value: str, element: str = "userTask") -> str:
+    return bpmn(
+        f'<bpmn:{element} id="Task_1" name="审核"><bpmn:extensionElements><camunda:properties>'
+        f'<camunda:property name="name_en" value="{value}"/>'
+        f"</camunda:properties></bpmn:extensionElements></bpmn:{element}>"
+    )
+
+
+def test_an_english_name_is_optional_and_trimmed() -> None:
+    facts = check(_named("  Review  "))
+    assert facts.user_tasks["Task_1"].name_en == "Review"
+    assert facts.names_en == {"Task_1": "Review"}
+    unnamed = check(bpmn('<bpmn:userTask id="Task_1" name="审核"/>'))
+    assert unnamed.user_tasks["Task_1"].name_en == "" and unnamed.names_en == {}
+    assert check(
+        _named("Record", "serviceTask").replace(
+            'id="Task_1"', 'id="Task_1" camunda:type="external" camunda:topic="record_result"'
+        )
+    ).names_en == {"Task_1": "Record"}
+
+
+@pytest.mark.parametrize("value", ["", "   ", "x" * 201])
+def test_an_english_name_is_one_to_200_characters(value: str) -> None:
+    [message] = problems(_named(value))
+    assert message == "Element Task_1: name_en is its English name, from 1 to 200 characters."

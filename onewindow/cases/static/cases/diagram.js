@@ -84,13 +84,14 @@
     list.appendChild(figure);
     var viewer = new window.BpmnJS({ container: canvas });
     viewers.push(viewer);
-    // Lanes are named by the codes the platform routes by: show what they stand for,
-    // set on the parsed model before it is drawn.
+    // Names in the reader's language, set on the parsed model before it is drawn:
+    // lanes by what they stand for (the file names them by the codes the platform
+    // routes by), and on English pages the elements' English names.
     viewer.on("import.parse.complete", function (event) {
       var byId = event.elementsById || {};
-      Object.keys(diagram.lanes || {}).forEach(function (id) {
+      Object.keys(diagram.names || {}).forEach(function (id) {
         if (byId[id]) {
-          byId[id].name = diagram.lanes[id];
+          byId[id].name = diagram.names[id];
         }
       });
     });
