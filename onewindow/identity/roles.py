@@ -24,10 +24,12 @@ class Role(models.TextChoices):
 PUBLIC_ROLES = frozenset({Role.CITIZEN, Role.COMPANY_AGENT})
 OFFICER_ROLES = frozenset(set(Role) - PUBLIC_ROLES)
 
-# Roles whose holders may see full identity numbers of people in their departments'
-# records: the window verifies who an applicant is; the platform admin resolves
-# account problems. Every such view is audited.
-IDENTITY_ENTITLED_ROLES = frozenset({Role.WINDOW_OFFICER, Role.PLATFORM_ADMIN})
+# Roles whose holders may see full identity numbers of the people in their departments
+# (staff lists, the members API): the platform admin, who resolves account problems.
+# Every such view is audited. Officers see an applicant's number on the applicant's case,
+# where verifying it is the work (``cases.services.record_case_viewed``); a colleague's
+# number is no part of anyone else's work (ADR 0007, amended).
+IDENTITY_ENTITLED_ROLES = frozenset({Role.PLATFORM_ADMIN})
 
 # Roles that may grant and revoke roles inside their department's subtree.
 ROLE_MANAGER_ROLES = frozenset({Role.DEPARTMENT_ADMIN, Role.PLATFORM_ADMIN})

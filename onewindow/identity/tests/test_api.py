@@ -7,6 +7,7 @@ from openapi_spec_validator import validate
 
 from onewindow.audit.models import AuditEvent
 from onewindow.conftest import PASSWORD, make_user, otp_for
+from onewindow.identity.masking import mask_identity_number
 from onewindow.identity.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -164,8 +165,11 @@ def test_users_endpoint_scoped(client, city):
     _, token = officer_token(client, city, Role.WINDOW_OFFICER, "police")
     seen = client.get(f"/api/v1/users/{colleague.pk}", **bearer(token))
     assert seen.status_code == 200
-    assert seen.json()["id_number"] == colleague.id_number  # window officer is entitled
+    assert seen.json()["id_number"] == mask_identity_number(colleague.id_number)
     assert client.get(f"/api/v1/users/{stranger.pk}", **bearer(token)).status_code == 404
+    _, token = officer_token(client, city, Role.PLATFORM_ADMIN, "police")
+    seen = client.get(f"/api/v1/users/{colleague.pk}", **bearer(token))
+    assert seen.json()["id_number"] == colleague.id_number  # the admin is entitled
 
 
 def test_citizen_sees_no_members(client, city, citizen):

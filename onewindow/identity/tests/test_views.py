@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from onewindow.audit.models import AuditEvent
 from onewindow.conftest import PASSWORD, make_id_number, make_user, otp_for
+from onewindow.identity.masking import mask_identity_number
 from onewindow.identity.models import RoleAssignment
 from onewindow.identity.roles import Role
 
@@ -112,9 +113,18 @@ def test_department_page_masks_ids_for_reviewers(officer_logged_in, city):
     assert colleague.id_number[:3] + "*" * 11 + colleague.id_number[-4:] in page
 
 
-def test_department_page_shows_ids_to_window_officer_and_audits(officer_logged_in, city):
+def test_department_page_masks_colleagues_ids_for_a_window_officer(officer_logged_in, city):
     colleague = make_user(roles=[(Role.REVIEWING_OFFICER, city["police"])])
-    client, viewer = officer_logged_in(Role.WINDOW_OFFICER, "police")
+    client, _viewer = officer_logged_in(Role.WINDOW_OFFICER, "police")
+    page = client.get("/officer/departments/310000-GA/").content.decode()
+    assert colleague.id_number not in page
+    assert mask_identity_number(colleague.id_number) in page
+    assert not AuditEvent.objects.filter(action="identity.personal_data_viewed").exists()
+
+
+def test_department_page_shows_ids_to_platform_admin_and_audits(officer_logged_in, city):
+    colleague = make_user(roles=[(Role.REVIEWING_OFFICER, city["police"])])
+    client, viewer = officer_logged_in(Role.PLATFORM_ADMIN, "police")
     page = client.get("/officer/departments/310000-GA/").content.decode()
     assert colleague.id_number in page
     assert AuditEvent.objects.filter(
