@@ -97,6 +97,25 @@ def inbox(
     return tasks
 
 
+def inbox_services(user: Any) -> list[dict[str, str]]:
+    """The services of the cases in the officer's inbox, by code, for its filter: an
+    officer picks a service by name rather than typing its item code. One read."""
+    runs = workflow_queries.inbox(user).order_by().values("instance")
+    rows = (
+        Case.objects.filter(instance__in=runs)
+        .order_by("service_code", "service_name")
+        .values_list("service_code", "service_name", "service_name_en")
+        .distinct()
+    )
+    # A service renamed while cases filed under its old name are open: one entry.
+    found: dict[str, dict[str, str]] = {}
+    for code, name, name_en in rows:
+        found.setdefault(
+            code, {"service_code": code, "service_name": name, "service_name_en": name_en}
+        )
+    return list(found.values())
+
+
 def open_supplement(case: Case) -> SupplementRequest | None:
     """The supplement awaited on the case or one of its items."""
     return (

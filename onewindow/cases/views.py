@@ -442,6 +442,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         case = cases.get(task.instance_id)
         clock = task.clock or (case.clock if case else None)
         rows.append(InboxRow(task, case, clock_view(clock, now)))
+    services = queries.inbox_services(user)
     return render(
         request,
         "cases/inbox.html",
@@ -450,6 +451,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "page": page,
             "page_params": urlencode({k: v for k, v in filters.items() if v}),
             "service": service,
+            "services": services,
+            # A code given in the address but no longer in the inbox stays shown.
+            "service_codes": {s["service_code"] for s in services},
             "status": status,
             "statuses": CaseStatus.choices,
             "deadline": deadline,
