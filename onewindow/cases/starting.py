@@ -96,8 +96,14 @@ def _start_runs(
         for child in children:
             _start(child, _process_of(child), child.data, applicant, request)
     one_case_per_run = {case.instance_id: case for case in [parent, *children] if case.instance_id}
-    if any(timeliness.accepted_without_a_step(case) for case in one_case_per_run.values()):
-        timeliness.start([*children, parent], parent.created_at)
+    instant = {
+        run for run, case in one_case_per_run.items() if timeliness.accepted_without_a_step(case)
+    }
+    if instant:
+        # The items whose own run accepts at once, and the event with them; an item with
+        # an acceptance step of its own starts its clock when that step accepts it.
+        accepted = [child for child in children if child.instance_id in instant]
+        timeliness.start([*accepted, parent], parent.created_at)
 
 
 def _process_of(case: Case) -> ProcessDefinition | None:

@@ -268,3 +268,21 @@ def test_each_item_of_a_life_event_stops_with_its_step_and_the_parent_with_the_l
     finished = clock_of(parent)
     assert (finished.state, finished.late, finished.used_days) == (ClockState.STOPPED, False, 4)
     assert clock_of(children["310000-RS-GG-0001"]).late is False
+
+
+def test_an_item_with_a_run_of_its_own_starts_its_clock_at_its_acceptance(world):
+    from onewindow.cases.tests.test_diagram import newborn_in_separate_runs
+
+    with travel(at("2026-03-02", 10)):
+        parent = newborn_in_separate_runs()  # the hukou item on single_department
+    parent.refresh_from_db()
+    items = {c.service_code: c for c in parent.children.all()}
+    hukou = items.pop("310000-GA-QR-0001")
+    # The other items' runs (newborn.bpmn) accept at once, and the event with them; the
+    # hukou item waits for its window's acceptance.
+    assert hukou.clock is None
+    assert all(item.clock is not None for item in items.values())
+    assert clock_of(parent).started_at == at("2026-03-02", 10)
+    with travel(at("2026-03-03", 10)):
+        decide(world["ga.window"], open_task(hukou, "Task_accept"), "accept")
+    assert clock_of(hukou).started_at == at("2026-03-03", 10)
