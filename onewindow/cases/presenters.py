@@ -11,6 +11,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from onewindow.cases.choices import FINAL_STATUSES
 from onewindow.cases.models import Case, CaseEvent
 from onewindow.core.templatetags.onewindow import localized
 from onewindow.workflow import clocks
@@ -68,6 +69,21 @@ def _detail(reading: clocks.ClockReading) -> str:
         "%(days)d working days left of %(total)d.",
         remaining,
     ) % {"days": remaining, "total": reading.total_days}
+
+
+def item_clock_pending(item: Case) -> str:
+    """For a life event's item whose time limit has not started, when it will: an item
+    on the event's shared run starts its clock when the run reaches its department
+    (``timeliness.waiting``), one with a run of its own at acceptance. Empty once the
+    clock runs, or for an item that is finished."""
+    if item.clock_id is not None or item.status in FINAL_STATUSES:
+        return ""
+    parent = item.parent
+    if parent is not None and item.instance_id and parent.instance_id == item.instance_id:
+        return _("Its time limit starts when the application reaches %(department)s.") % {
+            "department": localized(item.department)
+        }
+    return _("Its time limit starts when the application is accepted.")
 
 
 def clock_view(clock: Clock | None, now: datetime) -> ClockView | None:

@@ -25,6 +25,7 @@ from onewindow.cases import (
     filing,
     notifications,
     permissions,
+    presenters,
     queries,
     services,
     starting,
@@ -300,6 +301,7 @@ class CaseView:
     timeline: list[Step]
     children: list[CaseView] = field(default_factory=list)
     clock: ClockView | None = None
+    clock_pending: str = ""  # a life event's item: when its time limit will start
     supplement: SupplementRequest | None = None  # the one awaited, if any
     supplement_slots: list[SlotView] = field(default_factory=list)  # its file inputs
     extensions: list[Extension] = field(default_factory=list)  # approved
@@ -365,6 +367,7 @@ def _case_view(case: Case, *, for_officer: bool = False) -> CaseView:
                 answers=_answers(child.form, child.data),
                 timeline=_timeline(list(child.events.all()), roles),
                 clock=clock_view(child.clock, now),
+                clock_pending=presenters.item_clock_pending(child),
             )
             for child in children
         ],

@@ -181,3 +181,33 @@ def test_no_deadline_no_last_day_and_the_problem_is_kept():
 
 def test_no_clock_no_view():
     assert clock_view(None, at("2026-03-02")) is None
+
+
+def test_an_item_waiting_for_the_shared_run_says_when_its_limit_starts(world):
+    from onewindow.cases.presenters import item_clock_pending
+    from onewindow.cases.tests.conftest import submit
+    from onewindow.cases.tests.test_diagram import newborn_in_separate_runs
+    from onewindow.cases.tests.test_views import logged_in
+    from onewindow.conftest import make_user
+
+    applicant = make_user()
+    parent = submit(applicant, "newborn")
+    items = {c.service_code: c for c in parent.children.all()}
+    with translation.override("en"):
+        assert item_clock_pending(items["310000-WJ-QR-0001"]) == ""  # its clock runs
+        assert item_clock_pending(items["310000-GA-QR-0001"]) == (
+            "Its time limit starts when the application reaches Shanghai Municipal Public "
+            "Security Bureau."
+        )
+    with translation.override("zh-hans"):
+        assert item_clock_pending(items["310000-YB-GG-0001"]) == (
+            "本项办理时限自申请转至上海市医疗保障局时起算。"
+        )
+    page = logged_in(applicant).get(f"/cases/{parent.number}/").content.decode()
+    assert "Its time limit starts when the application reaches Shanghai Municipal Public" in page
+    # An item with a run of its own starts its limit at its acceptance.
+    separate = {c.service_code: c for c in newborn_in_separate_runs().children.all()}
+    with translation.override("en"):
+        assert item_clock_pending(separate["310000-GA-QR-0001"]) == (
+            "Its time limit starts when the application is accepted."
+        )
