@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from html import unescape
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -109,6 +110,6 @@ def signed_in(user: User) -> Client:
 
 
 def text(response: Any) -> str:
-    """The page's words, tags removed and spaces collapsed."""
+    """The page's words, tags removed, entities read and spaces collapsed."""
     html = response.content.decode()
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))

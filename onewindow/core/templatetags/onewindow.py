@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 
 register = template.Library()
 
@@ -26,3 +26,11 @@ def localized(obj: Any, field: str = "name") -> str:
     if value is None and isinstance(obj, dict):
         value = obj.get(field, "")
     return str(value or "")
+
+
+@register.simple_tag
+def label(text: str) -> str:
+    """``text`` and a colon as the page's language writes them before a value: "Status: "
+    in English, "状态：" in Chinese (a full-width colon, no space). Pass the text
+    translated: ``{% label _("Status") %}{{ value }}``."""
+    return pgettext("a label before its value", "%(label)s: ") % {"label": text}
