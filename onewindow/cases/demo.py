@@ -14,6 +14,7 @@ from typing import Any
 from onewindow.cases import filing, services
 from onewindow.cases.models import Case
 from onewindow.catalog import services as catalog_services
+from onewindow.catalog.models import LifeEvent
 from onewindow.forms import demo as forms_demo
 from onewindow.forms import queries as forms_queries
 from onewindow.identity.models import LegalPerson, User
@@ -31,6 +32,10 @@ PROCESSES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "dmn_routing": ("补贴申请（规则路由）", "dmn_routing.bpmn", ("routing.dmn",)),
     "company_start": ("企业开办一件事", "company_start.bpmn", ()),
     "newborn": ("新生儿出生一件事", "newborn.bpmn", ()),
+    "birth_certificate": ("出生医学证明", "birth_certificate.bpmn", ()),
+    "newborn_hukou": ("户口登记", "newborn_hukou.bpmn", ()),
+    "newborn_insurance": ("医保参保登记", "newborn_insurance.bpmn", ()),
+    "social_security_card": ("社保卡申领", "social_security_card.bpmn", ()),
 }
 
 # item code → (form key, process key). Lanes name the item's department (and, for the
@@ -40,11 +45,16 @@ BINDINGS: dict[str, tuple[str, str]] = {
     "310000-MZ-QR-0004": ("adoption_registration", "parallel_three"),  # 收养登记
     "310101-MZ-GF-0002": ("temporary_assistance", "dmn_routing"),  # 临时救助
     "310000-SJ-XK-0001": ("company_registration", "company_start"),  # 企业设立登记
-    # 新生儿出生一件事: 卫健 → 公安 → 医保 → 人社, one run for the four items.
-    "310000-WJ-QR-0001": ("birth_certificate", "newborn"),
-    "310000-GA-QR-0001": ("newborn_hukou", "newborn"),
-    "310000-YB-GG-0001": ("newborn_insurance", "newborn"),
-    "310000-RS-GG-0001": ("social_security_card", "newborn"),
+    # The newborn event's items, each as applied for on its own: one department's step.
+    "310000-WJ-QR-0001": ("birth_certificate", "birth_certificate"),
+    "310000-GA-QR-0001": ("newborn_hukou", "newborn_hukou"),
+    "310000-YB-GG-0001": ("newborn_insurance", "newborn_insurance"),
+    "310000-RS-GG-0001": ("social_security_card", "social_security_card"),
+}
+
+# life event code → process key: the event's items in one run, in the event's order.
+EVENT_PROCESSES: dict[str, str] = {
+    "newborn": "newborn",  # 新生儿出生一件事: 卫健 → 公安 → 医保 → 人社
 }
 
 
@@ -72,6 +82,8 @@ def load_forms() -> None:
 
 
 def bind_items(processes: Mapping[str, ProcessDefinition]) -> None:
+    """Bind the items to their forms and processes, and the life events that the
+    database holds to theirs."""
     for code, (form_key, process_key) in BINDINGS.items():
         catalog_services.bind_application(
             actor=None,
@@ -79,6 +91,9 @@ def bind_items(processes: Mapping[str, ProcessDefinition]) -> None:
             form=forms_queries.latest_definition(form_key),
             process=processes[process_key],
         )
+    for event, process_key in EVENT_PROCESSES.items():
+        if LifeEvent.objects.filter(code=event).exists():
+            catalog_services.bind_event_process(code=event, process=processes[process_key])
 
 
 # Small real files for the demo's required materials (the demo's applicants "scan" these).

@@ -190,6 +190,7 @@ def _new_case(
     data: Mapping[str, Any],
     parent: Case | None = None,
     item_version: Any = None,
+    process_id: int | None = None,
 ) -> Filed:
     """One case of a submission: the first stands for all of it (its idempotency key,
     its place in the queue), a life event's items are its children."""
@@ -205,6 +206,7 @@ def _new_case(
         service_name_en=service_name_en,
         department=department,
         item_version=item_version,
+        process_id=process_id,
         form=form,
         data=dict(data),
         idempotency_key=application.key if parent is None else "",
@@ -286,6 +288,7 @@ def _submit_life_event(application: _Application, code: str) -> Filed:
             service_name_en=event.name_en,
             form=None,
             data=cleaned,
+            process_id=event.process_id,  # not the row: its files are tens of kB
         )
         parent = filed.case
         _attach(parent, attachments)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from onewindow.cases.choices import CaseStatus, ExtensionStatus, SupplementStatus
 from onewindow.forms.models import Attachment, FormDefinition
 from onewindow.identity.models import Department, LegalPerson
-from onewindow.workflow.models import Clock, ProcessInstance, WorkTask
+from onewindow.workflow.models import Clock, ProcessDefinition, ProcessInstance, WorkTask
 
 
 class CaseCounter(models.Model):
@@ -69,7 +69,18 @@ class Case(models.Model):
     )
     data = models.JSONField(default=dict, blank=True)
     attachments = models.ManyToManyField(Attachment, blank=True, related_name="+")
-    # A life event's children share their parent's run when all items have one process.
+    # A life event's parent: the process its items run in together, as the event was
+    # bound when filed (``LifeEvent.process``); empty for an item (its ``item_version``
+    # names its process) and for an event whose items run separately.
+    process = models.ForeignKey(
+        ProcessDefinition,
+        verbose_name=_("process"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # A life event's children share their parent's run (``starting._start_runs``).
     instance = models.ForeignKey(
         ProcessInstance, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

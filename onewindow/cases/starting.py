@@ -79,16 +79,16 @@ def _enqueue_start(case_id: int) -> None:
 def _start_runs(
     parent: Case, children: Sequence[Case], applicant: User, request: HttpRequest | None
 ) -> None:
-    """Start the run of a case (a life event's: one run the children share when all
-    its items have one process, else one per child) from the versions and answers it
-    was filed with; where the process has no acceptance step, the clocks start at
+    """Start the run of a case (a life event's: one run of the event's process, as filed,
+    which the children share; without one, one run per child) from the versions and
+    answers it was filed with; where the process has no acceptance step, the clocks start at
     submission (but not an item's on a shared run whose department the run has not
     reached: ``timeliness.waiting``)."""
     if not children:
         _start(parent, _process_of(parent), parent.data, applicant, request)
-    elif len({_process_of(child) for child in children}) == 1:
+    elif shared := parent.process or _one_process(children):
         # Each child follows its department's task in the shared run.
-        _start(parent, _process_of(children[0]), parent.data, applicant, request)
+        _start(parent, shared, parent.data, applicant, request)
         Case.objects.filter(parent=parent).update(instance=parent.instance)
         for child in children:
             child.instance = parent.instance
@@ -108,6 +108,13 @@ def _start_runs(
 
 def _process_of(case: Case) -> ProcessDefinition | None:
     return case.item_version.process if case.item_version else None
+
+
+def _one_process(children: Sequence[Case]) -> ProcessDefinition | None:
+    """The process every item of an event without a process of its own is bound to, if
+    they share one (how events ran before ``LifeEvent.process``); else None."""
+    processes = {_process_of(child) for child in children}
+    return processes.pop() if len(processes) == 1 else None
 
 
 def start_queued_run(case_id: int) -> bool:

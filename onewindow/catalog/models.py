@@ -220,6 +220,17 @@ class LifeEvent(models.Model):
     outcome_en = models.TextField(_("what you will get (English)"))
     keywords = models.CharField(max_length=300, blank=True)
     items = models.ManyToManyField(ServiceItem, through="LifeEventStep", related_name="events")
+    # The process that handles the event's items together, in one run (the city's drawing
+    # of the event: 卫健 → 公安 → 医保 → 人社). Without one, each item runs its own
+    # process, which is also what an item applied for on its own runs.
+    process = models.ForeignKey(
+        "workflow.ProcessDefinition",
+        verbose_name=_("process of the whole event"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["audience", "stage", "code"]

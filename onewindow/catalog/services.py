@@ -560,3 +560,24 @@ def seed_synonyms(rows: list[dict[str, str]]) -> None:
 def count_view(code: str) -> None:
     """A guide page was read: popularity breaks ties between equally relevant items."""
     ServiceItem.objects.filter(code=code).update(popularity=F("popularity") + 1)
+
+
+def bind_event_process(*, code: str, process: ProcessDefinition | None) -> LifeEvent:
+    """Set the process a life event's items run in together (None: each its own). Life
+    events are the platform's (``seed_life_events``): the system sets it, audited."""
+    event = LifeEvent.objects.filter(code=code).first()
+    if event is None:
+        raise NotFound(_("No such life event."))
+    with transaction.atomic():
+        event.process = process
+        event.save(update_fields=["process"])
+        record_event(
+            actor=None,
+            action="catalog.event_process_bound",
+            target=event,
+            detail={
+                "event": code,
+                "process": f"{process.key} v{process.version}" if process else None,
+            },
+        )
+    return event

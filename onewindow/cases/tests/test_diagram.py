@@ -164,8 +164,10 @@ def test_a_life_event_with_one_run_has_one_diagram(world):
 
 
 def newborn_in_separate_runs() -> Case:
-    """A newborn application after its hukou item moved to a process of its own: the
-    event's children no longer share one run."""
+    """A newborn application after the event lost its process of the whole and its
+    hukou item moved to the single-department process: the event's children no longer
+    share one run; each runs its item's process."""
+    catalog_services.bind_event_process(code="newborn", process=None)
     catalog_services.bind_application(
         actor=None,
         code="310000-GA-QR-0001",

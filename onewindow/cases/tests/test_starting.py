@@ -325,3 +325,33 @@ def test_a_case_filed_with_its_run_started_never_waits(world):
     assert (
         starting.run_wait(case, case.created_at + starting.STUCK_AFTER) == starting.RunWait.STARTED
     )
+
+
+def test_an_event_runs_its_items_together_in_the_process_it_was_filed_under(world, queued):
+    from onewindow.catalog import services as catalog_services
+
+    parent = submit(world["citizen.wang"], "newborn")
+    assert parent.process is not None and parent.process.key == "newborn"
+    # The event loses its process after filing: new applications only are affected.
+    catalog_services.bind_event_process(code="newborn", process=None)
+    assert starting.start_queued_run(parent.pk)
+    parent = _started(parent)
+    assert parent.instance is not None and parent.instance.definition.key == "newborn"
+    assert {child.instance_id for child in parent.children.all()} == {parent.instance_id}
+    ready = WorkTask.objects.filter(instance=parent.instance, status="ready")
+    assert [t.bpmn_id for t in ready] == ["Task_birth_certificate"]
+
+
+def test_an_item_applied_for_on_its_own_runs_its_own_departments_step(world):
+    # 社保卡申领 alone: not the newborn event's four departments, only 人社's step.
+    case = submit(world["citizen.wang"], "310000-RS-GG-0001")
+    assert case.process is None and case.instance is not None
+    assert case.instance.definition.key == "social_security_card"
+    tasks = WorkTask.objects.filter(instance=case.instance)
+    assert [(t.bpmn_id, t.department.code) for t in tasks] == [("Task_social_card", "310000-RS")]
+    from onewindow.cases import services
+
+    services.decide_task(
+        actor=world["rs.review"], task_id=tasks[0].pk, outcome="complete", comment="已制卡"
+    )
+    assert _started(case).status == "completed"

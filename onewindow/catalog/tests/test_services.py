@@ -185,3 +185,25 @@ def test_binding_the_application_form_and_process(admins):
         services.bind_application(
             actor=admins["sj"], code="310000-GA-QR-0001", form=None, process=None
         )
+
+
+def test_binding_a_life_events_process_of_the_whole(catalog):
+    from onewindow.catalog.models import LifeEvent
+    from onewindow.workflow.models import ProcessDefinition
+    from onewindow.workflow.tests.conftest import read_process
+
+    event = LifeEvent.objects.first()
+    assert event is not None and event.process is None
+    process = ProcessDefinition.objects.create(
+        key="whole", version=1, name="一件事", bpmn_xml=read_process("newborn.bpmn")
+    )
+    services.bind_event_process(code=event.code, process=process)
+    event.refresh_from_db()
+    assert event.process == process
+    services.bind_event_process(code=event.code, process=None)
+    event.refresh_from_db()
+    assert event.process is None
+    bound = AuditEvent.objects.filter(action="catalog.event_process_bound").order_by("seq")
+    assert [e.detail["process"] for e in bound] == ["whole v1", None]
+    with pytest.raises(NotFound):
+        services.bind_event_process(code="no-such-event", process=None)
