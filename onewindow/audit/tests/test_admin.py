@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from onewindow.audit import queries
+from onewindow.audit.models import AuditEvent
 from onewindow.audit.services import record_event
 from onewindow.conftest import holder_logged_in
 from onewindow.identity.models import User
@@ -47,3 +48,20 @@ def test_the_list_filters_by_action_without_reading_every_event(
     trail = [q["sql"] for q in statements.captured_queries if '"audit_auditevent"' in q["sql"]]
     assert not [sql for sql in trail if "DISTINCT" in sql]
     assert len([sql for sql in trail if sql.startswith("SELECT COUNT(*)")]) == 1  # the list's
+
+
+def test_the_whole_trail_is_counted_from_the_chains_head(recorded: list[str], city: dict) -> None:
+    client, user = holder_logged_in(Role.PLATFORM_ADMIN, city["root"], staff=True)
+    User.objects.filter(pk=user.pk).update(is_superuser=True)
+    with CaptureQueriesContext(connection) as statements:
+        page = client.get(EVENTS)
+    assert page.status_code == 200
+    total = AuditEvent.objects.count()  # the logins above are in the trail too
+    assert queries.events_recorded() == total > len(recorded)
+    assert page.context["cl"].result_count == total
+    trail = [q["sql"] for q in statements.captured_queries if '"audit_auditevent"' in q["sql"]]
+    assert not [sql for sql in trail if sql.startswith("SELECT COUNT(*)")]
+
+
+def test_an_empty_trail_counts_none(db: None) -> None:
+    assert queries.events_recorded() == 0
