@@ -86,7 +86,7 @@ def _start_runs(
     reached: ``timeliness.waiting``)."""
     if not children:
         _start(parent, _process_of(parent), parent.data, applicant, request)
-    elif shared := parent.process or _one_process(children):
+    elif shared := _filed_process(parent) or _one_process(children):
         # Each child follows its department's task in the shared run.
         _start(parent, shared, parent.data, applicant, request)
         Case.objects.filter(parent=parent).update(instance=parent.instance)
@@ -110,6 +110,16 @@ def _process_of(case: Case) -> ProcessDefinition | None:
     return case.item_version.process if case.item_version else None
 
 
+def _filed_process(parent: Case) -> ProcessDefinition | None:
+    """The event's process the parent was filed under, without its files (tens of
+    kilobytes, which the engine reads only where it has not parsed them yet)."""
+    if parent.process_id is None:
+        return None
+    if Case._meta.get_field("process").is_cached(parent):
+        return parent.process
+    return ProcessDefinition.objects.defer("bpmn_xml", "dmn_files").get(pk=parent.process_id)
+
+
 def _one_process(children: Sequence[Case]) -> ProcessDefinition | None:
     """The process every item of an event without a process of its own is bound to, if
     they share one (how events ran before ``LifeEvent.process``); else None."""
@@ -123,8 +133,8 @@ def start_queued_run(case_id: int) -> bool:
     with atomic_audit_last():
         case = (
             Case.objects.select_for_update(of=("self",))
-            .select_related("applicant", "item_version__process")
-            .defer(*process_files("item_version__process"))
+            .select_related("applicant", "item_version__process", "process")
+            .defer(*process_files("item_version__process"), *process_files("process"))
             .filter(pk=case_id, run_queued=True)
             .first()
         )

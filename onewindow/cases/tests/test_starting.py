@@ -334,8 +334,15 @@ def test_an_event_runs_its_items_together_in_the_process_it_was_filed_under(worl
     assert parent.process is not None and parent.process.key == "newborn"
     # The event loses its process after filing: new applications only are affected.
     catalog_services.bind_event_process(code="newborn", process=None)
+    engine._cache.clear()
     assert starting.start_queued_run(parent.pk)
     parent = _started(parent)
+    # The event's process is read without its files, once the worker has parsed them.
+    catalog_services.bind_event_process(code="newborn", process=parent.process)
+    second = submit(world["citizen.wang"], "newborn")
+    with CaptureQueriesContext(connection) as second_start:
+        assert starting.start_queued_run(second.pk)
+    assert _process_file_reads(second_start) == []
     assert parent.instance is not None and parent.instance.definition.key == "newborn"
     assert {child.instance_id for child in parent.children.all()} == {parent.instance_id}
     ready = WorkTask.objects.filter(instance=parent.instance, status="ready")
