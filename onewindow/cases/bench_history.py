@@ -100,9 +100,9 @@ def add_history(count: int) -> None:
               RETURNING id
             ), tasks AS (
               INSERT INTO {WorkTask._meta.db_table} (instance_id, spiff_task_id, bpmn_id, name,
-                lane, role, status, completed_at, outcome, comment, note_for_applicant,
+                name_en, lane, role, status, completed_at, outcome, comment, note_for_applicant,
                 created_at, department_id, completed_by_id)
-              SELECT id, gen_random_uuid()::text, %(bpmn_id)s, %(name)s, %(lane)s, '',
+              SELECT id, gen_random_uuid()::text, %(bpmn_id)s, %(name)s, %(name_en)s, %(lane)s, '',
                 'completed', now() - interval '1 year', 'complete', '', '',
                 now() - interval '1 year', %(department)s, NULL FROM runs
               RETURNING id
@@ -127,6 +127,7 @@ def add_history(count: int) -> None:
                 "definition": template.instance.definition_id,
                 "bpmn_id": task.bpmn_id,
                 "name": task.name,
+                "name_en": task.name_en,
                 "lane": task.lane,
                 "department": template.department_id,
                 "prefix": HISTORY_PREFIX,

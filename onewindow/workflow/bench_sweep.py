@@ -223,8 +223,8 @@ GENERATE = [
         revision, created_at, updated_at
     FROM workflow_processinstance, generate_series(1, %(reviews)s) g
     WHERE id = %(template)s""",
-    """INSERT INTO workflow_worktask (id, instance_id, spiff_task_id, bpmn_id, name, lane,
-        department_id, role, status, claimed_by_id, claimed_at, outcome, comment,
+    """INSERT INTO workflow_worktask (id, instance_id, spiff_task_id, bpmn_id, name, name_en,
+        lane, department_id, role, status, claimed_by_id, claimed_at, outcome, comment,
         note_for_applicant, clock_id, created_at)
     SELECT %(task0)s + g,
         CASE WHEN g <= %(reviews)s THEN %(instance0)s + g
@@ -232,7 +232,7 @@ GENERATE = [
         CASE WHEN g <= %(reviews)s THEN r.spiff_task_id
              ELSE md5('bench' || (%(task0)s + g))::uuid::text END,
         CASE WHEN g <= %(reviews)s THEN r.bpmn_id ELSE 'Task_step' END,
-        r.name, r.lane,
+        r.name, r.name_en, r.lane,
         CASE WHEN g <= %(reviews)s THEN r.department_id ELSE (%(departments)s::bigint[])[l] END,
         CASE WHEN g <= %(reviews)s THEN r.role ELSE (%(roles)s::text[])[l] END,
         CASE WHEN g %% %(claimed_every)s = 0 THEN 'claimed' ELSE 'ready' END,
