@@ -169,3 +169,31 @@ def test_english_pages_draw_the_english_names_the_process_gives(browser, live_se
     # And the timeline below it names the step alike.
     assert "Window acceptance" in page.locator("ol.timeline").inner_text()
     context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("viewer_built")
+def test_on_a_phone_the_diagram_keeps_a_readable_size_and_scrolls(page, accepted):
+    applicant, case = accepted
+    log_in(page, applicant)
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(f"/cases/{case.number}/")
+    page.locator(".diagram-canvas[data-diagram-drawn] svg").first.wait_for()
+    task = shape(page, "Task_accept").locator("rect").first.bounding_box()
+    # A BPMN task is 100 units wide: drawn at no less than 0.6 of its size, not shrunk
+    # to a third to fit the phone.
+    assert task is not None and task["width"] >= 60, task
+    scroller = page.locator(".diagram-scroll").first
+    assert scroller.evaluate("box => box.scrollWidth > box.clientWidth")
+    # The box that scrolls is one named tab stop, so the keyboard can scroll it.
+    assert scroller.get_attribute("tabindex") == "0"
+    assert scroller.get_attribute("role") == "region"
+    assert scroller.get_attribute("aria-label") == "流程图：左右滑动可查看全图"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375  # only the box
+
+    # Turned into a wide window, the process is fitted again: nothing scrolls and there
+    # is no extra tab stop.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.wait_for_function("!document.querySelector('.diagram-scroll').hasAttribute('tabindex')")
+    assert scroller.evaluate("box => box.scrollWidth <= box.clientWidth")
+    assert scroller.get_attribute("role") is None

@@ -14,7 +14,37 @@
     return;
   }
   var list = section.querySelector("[data-diagram-list]");
-  var viewers = [];
+  var viewers = [];  // each drawn diagram: {viewer, canvas}
+  var READABLE = 0.7;  // the smallest scale at which a task's name reads on a phone
+  var MARGIN = 40;  // px around the process when the canvas takes its size
+
+  // The whole process in its canvas; where that would draw it below a readable size (a
+  // phone), the canvas takes the process's size at that scale and its box scrolls.
+  function fit(drawn) {
+    var drawing = drawn.viewer.get("canvas");
+    var container = drawn.canvas;  // our .diagram-canvas, which holds the viewer's own
+    container.style.width = "";
+    container.style.height = "";
+    drawing.resized();
+    var inner = drawing.viewbox().inner;
+    if (container.clientWidth < inner.width * READABLE) {
+      container.style.width = Math.ceil(inner.width * READABLE + MARGIN) + "px";
+      container.style.height = Math.ceil(inner.height * READABLE + MARGIN) + "px";
+      drawing.resized();
+    }
+    drawing.zoom("fit-viewport", "auto");
+    // A box that scrolls is one tab stop, named, so the keyboard can scroll it too.
+    var scroller = container.parentNode;
+    if (scroller.scrollWidth > scroller.clientWidth) {
+      scroller.setAttribute("tabindex", "0");
+      scroller.setAttribute("role", "region");
+      scroller.setAttribute("aria-label", section.getAttribute("data-scroll-label"));
+    } else {
+      scroller.removeAttribute("tabindex");
+      scroller.removeAttribute("role");
+      scroller.removeAttribute("aria-label");
+    }
+  }
 
   function element(tag, className, text) {
     var node = document.createElement(tag);
@@ -79,11 +109,16 @@
     if (many) {
       figure.appendChild(element("h3", "", diagram.title));
     }
+    // On a narrow screen the canvas keeps a readable width inside a box that scrolls
+    // sideways (cases.css), rather than shrinking the process to fit.
+    var scroller = element("div", "diagram-scroll");
     var canvas = element("div", "diagram-canvas");
-    figure.appendChild(canvas);
+    scroller.appendChild(canvas);
+    figure.appendChild(scroller);
     list.appendChild(figure);
     var viewer = new window.BpmnJS({ container: canvas });
-    viewers.push(viewer);
+    var drawn = { viewer: viewer, canvas: canvas };
+    viewers.push(drawn);
     // Names in the reader's language, set on the parsed model before it is drawn:
     // lanes by what they stand for (the file names them by the codes the platform
     // routes by), and on English pages the elements' English names.
@@ -97,7 +132,7 @@
     });
     return viewer.importXML(diagram.xml).then(function () {
       var drawing = viewer.get("canvas");
-      drawing.zoom("fit-viewport", "auto");
+      fit(drawn);
       mark(viewer, diagram);
       // One image for assistive technology, named by the summary in words. The viewer
       // makes its SVG focusable for keyboard shortcuts it does not have: out of the tab
@@ -149,11 +184,7 @@
   window.addEventListener("resize", function () {
     window.clearTimeout(resizing);
     resizing = window.setTimeout(function () {
-      viewers.forEach(function (viewer) {
-        var canvas = viewer.get("canvas");
-        canvas.resized();
-        canvas.zoom("fit-viewport", "auto");
-      });
+      viewers.forEach(fit);
     }, 150);
   });
 })();
