@@ -13,6 +13,7 @@ from typing import Protocol
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from onewindow.audit.services import record_event
 from onewindow.identity import demo_data, services
 from onewindow.identity.models import Department, LegalPerson, User
 from onewindow.identity.roles import Role
@@ -81,7 +82,14 @@ def _load_users(departments: dict[str, Department], say: Say) -> dict[str, User]
         # Platform admins keep the calendar and the waiting runs in Django's admin,
         # which lets in staff only.
         created.is_staff = any(role == Role.PLATFORM_ADMIN for role, _code in item.roles)
-        created.save(update_fields=["preferred_language", "is_staff"])
+        with transaction.atomic():
+            created.save(update_fields=["preferred_language", "is_staff"])
+            record_event(
+                actor=None,
+                action="identity.demo_profile_set",
+                target=created,
+                detail={"language": item.language, "admin_site": created.is_staff},
+            )
         loaded[item.username] = created
         say(f"created user {item.username} ({item.full_name})")
     return loaded

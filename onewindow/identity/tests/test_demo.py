@@ -237,3 +237,18 @@ def test_only_the_platform_admins_reach_djangos_admin() -> None:
     admins = {u.username for u in demo_data.USERS if Role.PLATFORM_ADMIN in dict(u.roles)}
     assert staff == admins == {"admin"}
     assert not User.objects.filter(is_superuser=True).exists()
+
+
+@pytest.mark.usefixtures("demo_city")
+def test_the_admin_sites_access_and_language_set_by_the_seed_are_audited() -> None:
+    set_by_seed = {
+        event.target_id: event.detail
+        for event in AuditEvent.objects.filter(action="identity.demo_profile_set")
+    }
+    assert len(set_by_seed) == len(demo_data.USERS)
+    for user in User.objects.filter(username__in=[u.username for u in demo_data.USERS]):
+        assert set_by_seed[str(user.pk)] == {
+            "language": user.preferred_language,
+            "admin_site": user.is_staff,
+        }
+    assert any(detail["admin_site"] for detail in set_by_seed.values())
