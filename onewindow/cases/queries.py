@@ -191,7 +191,8 @@ def application_form(service: str) -> Any:
     except ServiceItemVersion.DoesNotExist:
         version = None
     if version is not None:
-        if version.form is None:
+        # What filing accepts (``catalog.queries.takes_applications``): a form and a process.
+        if not catalog_queries.takes_applications(version) or version.form is None:
             raise LookupError(service)
         return version.form
     try:

@@ -463,3 +463,23 @@ def test_a_page_out_of_bounds_is_refused_with_the_field(
         response = client.get(f"/api/v1/tasks?{query}", HTTP_ACCEPT_LANGUAGE=language, **headers)
         assert response.status_code == 422
         assert response.json()["fields"] == {field: [message]}
+
+
+def test_no_upload_for_an_item_that_takes_no_applications(client, world, as_user):
+    from onewindow.catalog import services as catalog_services
+    from onewindow.forms import queries as forms_queries
+
+    # Its form is bound but no process handles it: filing would refuse the application.
+    catalog_services.bind_application(
+        actor=None,
+        code=PASSPORT,
+        form=forms_queries.latest_definition("passport"),
+        process=None,
+    )
+    upload = client.post(
+        "/api/v1/cases/attachments",
+        {"service": PASSPORT, "slot": "photo", "file": SimpleUploadedFile("photo.png", PNG)},
+        **as_user(world["citizen.wang"]),
+    )
+    assert upload.status_code == 422
+    assert upload.json()["fields"]["service"] == ["该事项暂不支持网上申请。"]  # his language
