@@ -80,9 +80,11 @@ def item_clock_pending(item: Case) -> str:
         return ""
     parent = item.parent
     if parent is not None and item.instance_id and parent.instance_id == item.instance_id:
-        return _("Its time limit starts when the application reaches %(department)s.") % {
-            "department": localized(item.department)
-        }
+        # The line names the department already: "this department".
+        return _(
+            "Its time limit starts when the steps before it are done and the application "
+            "reaches this department."
+        )
     return _("Its time limit starts when the application is accepted.")
 
 

@@ -196,15 +196,15 @@ def test_an_item_waiting_for_the_shared_run_says_when_its_limit_starts(world):
     with translation.override("en"):
         assert item_clock_pending(items["310000-WJ-QR-0001"]) == ""  # its clock runs
         assert item_clock_pending(items["310000-GA-QR-0001"]) == (
-            "Its time limit starts when the application reaches Shanghai Municipal Public "
-            "Security Bureau."
+            "Its time limit starts when the steps before it are done and the application "
+            "reaches this department."
         )
     with translation.override("zh-hans"):
         assert item_clock_pending(items["310000-YB-GG-0001"]) == (
-            "本项办理时限自申请转至上海市医疗保障局时起算。"
+            "本项办理时限自前序环节办结、申请转至本部门时起算。"
         )
     page = logged_in(applicant).get(f"/cases/{parent.number}/").content.decode()
-    assert "Its time limit starts when the application reaches Shanghai Municipal Public" in page
+    assert "Its time limit starts when the steps before it are done" in page
     # An item with a run of its own starts its limit at its acceptance.
     separate = {c.service_code: c for c in newborn_in_separate_runs().children.all()}
     with translation.override("en"):
