@@ -38,7 +38,7 @@ from onewindow.catalog.choices import Audience
 from onewindow.catalog.models import LifeEvent
 from onewindow.core import paging
 from onewindow.core.errors import InvalidInput, NotFound, ServiceError
-from onewindow.core.templatetags.onewindow import localized
+from onewindow.core.templatetags.onewindow import localized, localized_marked
 from onewindow.forms import queries as forms_queries
 from onewindow.forms import services as forms_services
 from onewindow.forms import spec
@@ -335,7 +335,7 @@ def _timeline(events: list[CaseEvent], roles: dict[int, str]) -> list[Step]:
         role = roles.get(event.task_id or 0, "")
         steps.append(
             Step(
-                title=localized(event, "step") or _("Application submitted"),
+                title=localized_marked(event, "step") or _("Application submitted"),
                 department=event.department,
                 role=str(Role(role).label) if role in Role.values else "",
                 at=event.at,

@@ -41,7 +41,10 @@ def test_a_process_without_english_names_shows_the_chinese_ones(world):
     WorkTask.objects.filter(instance=case.instance).update(name_en="")
     review = open_task(case, "Task_review")
     page = logged_in(officer("310000-GA", Role.REVIEWING_OFFICER)).get(f"/cases/tasks/{review.pk}/")
-    assert words(lxml.html.fromstring(page.content).xpath("//h1")[0]).startswith("审核:")
+    [heading] = lxml.html.fromstring(page.content).xpath("//h1")
+    assert words(heading).startswith("审核:")
+    # On the English page the Chinese name is marked as Chinese, for screen readers.
+    assert [span.text for span in heading.xpath(".//span[@lang='zh-Hans']")] == ["审核"]
 
 
 @pytest.mark.parametrize(

@@ -36,3 +36,18 @@ def test_localized_picks_the_english_field_on_english_pages(language, expected):
     with translation.override(language):
         assert render("{{ obj|localized }}", obj=Named()) == expected
         assert render("{{ obj|localized }}", obj={"name": "审核", "name_en": ""}) == "审核"
+
+
+@pytest.mark.parametrize(
+    ("language", "obj", "expected"),
+    [
+        ("en", Named(), "Review"),
+        ("en", {"name": "审核", "name_en": ""}, '<span lang="zh-Hans">审核</span>'),
+        ("zh-hans", {"name": "审核", "name_en": ""}, "审核"),
+        ("en", {"name": "<b>", "name_en": ""}, '<span lang="zh-Hans">&lt;b&gt;</span>'),
+        ("en", {"name": "", "name_en": ""}, ""),
+    ],
+)
+def test_a_chinese_fallback_on_an_english_page_is_marked_as_chinese(language, obj, expected):
+    with translation.override(language):
+        assert render("{{ obj|localized_marked }}", obj=obj) == expected
