@@ -18,6 +18,7 @@ from onewindow.identity.api import router as identity_router
 from onewindow.identity.services import user_for_token
 from onewindow.notifications.api import router as notifications_router
 from onewindow.supervision.api import router as supervision_router
+from onewindow.workflow.api import router as workflow_router
 
 
 class BearerToken(HttpBearer):
@@ -98,3 +99,4 @@ api.add_router("/", cases_router)
 api.add_router("/", timelimit_router)
 api.add_router("/supervision", supervision_router)
 api.add_router("/", notifications_router)
+api.add_router("/", workflow_router)

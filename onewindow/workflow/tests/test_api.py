@@ -1,0 +1,118 @@
+"""Uploading a process through the API (workflow/api.py): a BPMN file as a modeler saved
+it, with the DMN files it calls, becomes the next version of its key for an admin of
+every department its lanes name; a refused file answers 422 naming the element."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from onewindow.audit.models import AuditEvent
+from onewindow.conftest import make_user, otp_for
+from onewindow.identity.roles import Role
+from onewindow.identity.tests.test_api import bearer, token_for
+from onewindow.workflow.models import ProcessDefinition
+from onewindow.workflow.tests.conftest import read_malicious, read_process
+
+URL = "/api/v1/processes"
+
+
+def as_admin(client, city, role=Role.DEPARTMENT_ADMIN, where="GA"):
+    admin = make_user(roles=[(role, city[where])], with_totp=True, language="en")
+    return admin, {**bearer(token_for(client, admin, otp_for(admin))), "HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+def bpmn_file(text: str, name: str = "permit.bpmn") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, text.encode("utf-8"), content_type="application/xml")
+
+
+def test_a_department_admin_uploads_versions_of_a_process(client, city):
+    admin, headers = as_admin(client, city)
+    body = {
+        "key": "permit",
+        "name": "护照审批",
+        "bpmn": bpmn_file(read_process("single_department.bpmn")),
+    }
+    first = client.post(URL, body, **headers)
+    assert first.status_code == 201, first.content
+    assert (first.json()["key"], first.json()["version"]) == ("permit", 1)
+    body["bpmn"] = bpmn_file(read_process("single_department.bpmn"))
+    second = client.post(URL, body, **headers)
+    assert second.json()["version"] == 2
+    stored = ProcessDefinition.objects.get(key="permit", version=2)
+    assert stored.created_by == admin and stored.bpmn_xml == read_process("single_department.bpmn")
+    assert second.json()["sha256"] == stored.sha256
+    uploads = AuditEvent.objects.filter(action="workflow.definition_uploaded", outcome="success")
+    assert list(uploads.values_list("actor_id", flat=True)) == [admin.pk, admin.pk]
+
+
+def test_an_unsupported_element_is_refused_by_name(client, city):
+    _admin, headers = as_admin(client, city)
+    body = {"key": "permit", "name": "x", "bpmn": bpmn_file(read_malicious("send_task.bpmn"))}
+    refused = client.post(URL, body, **headers)
+    assert refused.status_code == 422
+    assert refused.json()["fields"]["bpmn"] == ["Unsupported BPMN element sendTask (id Task_2)."]
+    assert not ProcessDefinition.objects.exists()
+
+
+def test_decision_tables_come_with_it_and_a_hostile_one_is_refused(client, city):
+    _admin, headers = as_admin(client, city, Role.PLATFORM_ADMIN, "root")
+    good = {
+        "key": "routing",
+        "name": "x",
+        "bpmn": bpmn_file(read_process("dmn_routing.bpmn")),
+        "dmn": [bpmn_file(read_process("routing.dmn"), "routing.dmn")],
+    }
+    accepted = client.post(URL, good, **headers)
+    assert accepted.status_code == 201, accepted.content
+    assert set(ProcessDefinition.objects.get(key="routing").dmn_files) == {"routing.dmn"}
+    body = {
+        "key": "routing",
+        "name": "x",
+        "bpmn": bpmn_file(read_process("dmn_routing.bpmn")),
+        "dmn": [bpmn_file(read_malicious("import_output.dmn"), "routing.dmn")],
+    }
+    refused = client.post(URL, body, **headers)
+    assert refused.status_code == 422
+    assert "dmn" in refused.json()["fields"] and "bpmn" not in refused.json()["fields"]
+    assert ProcessDefinition.objects.filter(key="routing").count() == 1
+
+
+def test_a_file_that_is_not_utf8_text_is_refused(client, city):
+    _admin, headers = as_admin(client, city)
+    body = {"key": "permit", "name": "x", "bpmn": bpmn_file("").__class__("p.bpmn", b"\xff\xfe<")}
+    refused = client.post(URL, body, **headers)
+    assert refused.status_code == 422
+    assert refused.json()["fields"]["bpmn"] == ["The file is not UTF-8 text."]
+
+
+@pytest.mark.parametrize(
+    ("role", "where", "status"),
+    [
+        (Role.DEPARTMENT_ADMIN, "GA", 201),  # the lanes' department
+        (Role.PLATFORM_ADMIN, "root", 201),
+        (Role.DEPARTMENT_ADMIN, "SJ", 403),  # another department's admin
+        (Role.REVIEWING_OFFICER, "GA", 403),
+        (Role.WINDOW_OFFICER, "GA", 403),
+    ],
+)
+def test_who_may_upload(client, city, role, where, status):
+    _admin, headers = as_admin(client, city, role, where)
+    body = {"key": "permit", "name": "x", "bpmn": bpmn_file(read_process("single_department.bpmn"))}
+    assert client.post(URL, body, **headers).status_code == status
+
+
+def test_without_a_token_nothing_is_uploaded(client, city):
+    body = {"key": "permit", "name": "x", "bpmn": bpmn_file(read_process("single_department.bpmn"))}
+    assert client.post(URL, body).status_code == 401
+    assert not ProcessDefinition.objects.exists()
+
+
+def test_the_schema_describes_the_upload(client, db):
+    from openapi_spec_validator import validate
+
+    schema = client.get("/api/v1/openapi.json").json()
+    validate(schema)
+    body = schema["paths"][URL]["post"]["requestBody"]["content"]["multipart/form-data"]
+    fields = body["schema"]["properties"]
+    assert set(fields) == {"key", "name", "bpmn", "dmn"} and fields["dmn"]["type"] == "array"
