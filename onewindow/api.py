@@ -13,6 +13,7 @@ from ninja.security import HttpBearer
 from onewindow.cases.api import router as cases_router
 from onewindow.cases.timelimit_api import router as timelimit_router
 from onewindow.catalog.api import router as catalog_router
+from onewindow.catalog.application_api import router as application_router
 from onewindow.core.errors import ServiceError
 from onewindow.identity.api import router as identity_router
 from onewindow.identity.services import user_for_token
@@ -95,6 +96,7 @@ def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpRespon
 
 api.add_router("/", identity_router)
 api.add_router("/catalog", catalog_router)
+api.add_router("/catalog", application_router)
 api.add_router("/", cases_router)
 api.add_router("/", timelimit_router)
 api.add_router("/supervision", supervision_router)

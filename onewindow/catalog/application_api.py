@@ -1,0 +1,79 @@
+"""Binding an item's online application to its form and process through the API, for
+the editors of its department: the change goes into the item's draft and is published by
+review like any other (``services.bind_application``, which checks and audits it)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from pydantic import Field
+
+from onewindow.catalog import services
+from onewindow.core.errors import FieldErrors
+from onewindow.forms.models import FormDefinition
+from onewindow.workflow.models import ProcessDefinition
+
+# Signed in (the API's token), unlike the catalog's public reads.
+router = Router(tags=["catalog"])
+
+
+class ApplicationIn(Schema):
+    form: str | None = Field(description="The form's key; null: no online application")
+    form_version: int | None = Field(default=None, description="Default: the newest")
+    process: str | None = Field(description="The process's key; null: none")
+    process_version: int | None = Field(default=None, description="Default: the newest")
+
+
+class ApplicationOut(Schema):
+    item: str
+    version: int
+    status: str
+    form: str | None
+    process: str | None
+
+
+def _form(key: str | None, version: int | None) -> FormDefinition | None:
+    found = FormDefinition.objects.filter(key=key)
+    found = found.filter(version=version) if version is not None else found.order_by("-version")
+    return found.first() if key is not None else None
+
+
+def _process(key: str | None, version: int | None) -> ProcessDefinition | None:
+    found = ProcessDefinition.objects.filter(key=key).defer("bpmn_xml", "dmn_files")
+    found = found.filter(version=version) if version is not None else found.order_by("-version")
+    return found.first() if key is not None else None
+
+
+def _label(definition: FormDefinition | ProcessDefinition | None) -> str | None:
+    return f"{definition.key} v{definition.version}" if definition else None
+
+
+@router.put(
+    "/items/{code}/application",
+    response=ApplicationOut,
+    summary="Bind an item's online application to a form and a process (into its draft)",
+)
+def bind_application(request: HttpRequest, code: str, body: ApplicationIn) -> ApplicationOut:
+    form = _form(body.form, body.form_version)
+    process = _process(body.process, body.process_version)
+    errors = FieldErrors()
+    if body.form is not None and form is None:
+        errors.add("form", _("No such form (or version)."))
+    if body.process is not None and process is None:
+        errors.add("process", _("No such process (or version)."))
+    errors.raise_if_any()
+    version = services.bind_application(
+        actor=request.user,  # type: ignore[arg-type]  # the token's user, never anonymous
+        code=code,
+        form=form,
+        process=process,
+        request=request,
+    )
+    return ApplicationOut(
+        item=code,
+        version=version.number,
+        status=version.status,
+        form=_label(form),
+        process=_label(process),
+    )

@@ -1,0 +1,90 @@
+"""Binding an item's online application through the API (catalog/application_api.py):
+the department's editors put a form and a process into the item's draft, which review
+publishes; the catalog's readers see nothing change until then."""
+
+from __future__ import annotations
+
+import pytest
+
+from onewindow.audit.models import AuditEvent
+from onewindow.catalog import queries
+from onewindow.catalog.choices import VersionStatus
+from onewindow.catalog.models import ServiceItemVersion
+from onewindow.conftest import make_user, otp_for
+from onewindow.forms.demo import load_demo_forms
+from onewindow.identity.roles import Role
+from onewindow.identity.tests.test_api import bearer, token_for
+from onewindow.workflow.models import ProcessDefinition
+from onewindow.workflow.tests.conftest import read_process
+
+HUKOU = "310000-GA-QR-0001"
+URL = f"/api/v1/catalog/items/{HUKOU}/application"
+
+
+@pytest.fixture
+def definitions(catalog):
+    load_demo_forms()
+    ProcessDefinition.objects.create(
+        key="hukou", version=1, name="户口登记", bpmn_xml=read_process("newborn_hukou.bpmn")
+    )
+    return ProcessDefinition.objects.create(
+        key="hukou", version=2, name="户口登记", bpmn_xml=read_process("newborn_hukou.bpmn")
+    )
+
+
+def signed_in(client, catalog, role=Role.DEPARTMENT_ADMIN, where="GA"):
+    user = make_user(roles=[(role, catalog[where])], with_totp=True, language="en")
+    return {**bearer(token_for(client, user, otp_for(user))), "HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+def put(client, headers, **body):
+    return client.put(URL, body, content_type="application/json", **headers)
+
+
+def test_an_editor_binds_the_newest_versions_into_the_items_draft(client, catalog, definitions):
+    headers = signed_in(client, catalog)
+    published_before = queries.published_version(HUKOU)
+    response = put(client, headers, form="newborn_hukou", process="hukou")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["status"], body["process"]) == (VersionStatus.DRAFT, "hukou v2")
+    assert body["form"].startswith("newborn_hukou v")
+    draft = ServiceItemVersion.objects.get(item__code=HUKOU, number=body["version"])
+    assert (draft.form.key, draft.process_id) == ("newborn_hukou", definitions.pk)
+    # Applicants keep the published version until review publishes the draft.
+    assert queries.published_version(HUKOU).pk == published_before.pk
+    assert AuditEvent.objects.filter(action="catalog.application_bound").count() == 1
+    # A version may be named; null unbinds.
+    chosen = put(client, headers, form=None, process="hukou", process_version=1)
+    assert (chosen.json()["form"], chosen.json()["process"]) == (None, "hukou v1")
+
+
+def test_unknown_keys_or_versions_are_field_errors(client, catalog, definitions):
+    response = put(
+        client, signed_in(client, catalog), form="nope", process="hukou", process_version=9
+    )
+    assert response.status_code == 422
+    assert response.json()["fields"] == {
+        "form": ["No such form (or version)."],
+        "process": ["No such process (or version)."],
+    }
+    assert not AuditEvent.objects.filter(action="catalog.application_bound").exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "where", "status"),
+    [
+        (Role.DEPARTMENT_ADMIN, "GA", 200),
+        (Role.PLATFORM_ADMIN, "root", 200),
+        (Role.DEPARTMENT_ADMIN, "SJ", 404),  # another department's item: not found
+        (Role.REVIEWING_OFFICER, "GA", 404),
+    ],
+)
+def test_who_may_bind(client, catalog, definitions, role, where, status):
+    headers = signed_in(client, catalog, role, where)
+    assert put(client, headers, form="newborn_hukou", process="hukou").status_code == status
+
+
+def test_without_a_token_nothing_changes(client, catalog, definitions):
+    assert put(client, {}, form="newborn_hukou", process="hukou").status_code == 401
+    assert not AuditEvent.objects.filter(action="catalog.application_bound").exists()
