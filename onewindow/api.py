@@ -15,6 +15,7 @@ from onewindow.cases.timelimit_api import router as timelimit_router
 from onewindow.catalog.api import router as catalog_router
 from onewindow.catalog.application_api import router as application_router
 from onewindow.core.errors import ServiceError
+from onewindow.forms.api import router as forms_router
 from onewindow.identity.api import router as identity_router
 from onewindow.identity.services import user_for_token
 from onewindow.notifications.api import router as notifications_router
@@ -102,3 +103,4 @@ api.add_router("/", timelimit_router)
 api.add_router("/supervision", supervision_router)
 api.add_router("/", notifications_router)
 api.add_router("/", workflow_router)
+api.add_router("/", forms_router)

@@ -1,0 +1,64 @@
+"""The forms API: a department or platform admin publishes a form definition (a JSON
+Schema with layout hints and the materials to upload, as the files in ``definitions/``
+hold them) as the next version of its key. The checks, the permission and the audit are
+``services.create_definition``'s; a refused definition answers 422 naming each problem."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from onewindow.forms import services
+
+router = Router(tags=["forms"])
+
+
+class FormIn(Schema):
+    key: str = Field(max_length=64, description="Lower-case letters, digits, - and _")
+    title: str = Field(max_length=200)
+    title_en: str = Field(default="", max_length=200)
+    schema_: dict[str, Any] = Field(alias="schema", description="JSON Schema of the answers")
+    layout: dict[str, Any] = Field(description="Sections, field order and widgets")
+    attachments: list[dict[str, Any]] = Field(
+        default_factory=list, description="The materials to upload, each a slot"
+    )
+
+
+class FormOut(Schema):
+    key: str
+    version: int
+    title: str
+    sha256: str
+    created_at: datetime
+
+
+@router.post(
+    "/forms",
+    response={201: FormOut},
+    summary="Publish a form definition as the next version of its key",
+)
+def publish_form(request: HttpRequest, body: FormIn) -> Status[FormOut]:
+    definition = services.create_definition(
+        actor=request.user,
+        key=body.key,
+        title=body.title,
+        title_en=body.title_en,
+        schema=body.schema_,
+        layout=body.layout,
+        attachments=body.attachments,
+        request=request,
+    )
+    return Status(
+        201,
+        FormOut(
+            key=definition.key,
+            version=definition.version,
+            title=definition.title,
+            sha256=definition.sha256,
+            created_at=definition.created_at,
+        ),
+    )

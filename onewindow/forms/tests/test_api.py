@@ -1,0 +1,74 @@
+"""Publishing a form definition through the API (forms/api.py): a department or platform
+admin sends a definition as the files in ``definitions/`` hold it; it becomes the next
+version of its key, or answers 422 naming each problem."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from onewindow.audit.models import AuditEvent
+from onewindow.conftest import make_user, otp_for
+from onewindow.forms.models import FormDefinition
+from onewindow.identity.roles import Role
+from onewindow.identity.tests.test_api import bearer, token_for
+
+URL = "/api/v1/forms"
+DEFINITION = json.loads(
+    (Path(__file__).resolve().parents[1] / "definitions" / "birth_certificate.json").read_text(
+        encoding="utf-8"
+    )
+)
+
+
+def headers(client, city, role=Role.DEPARTMENT_ADMIN, where="police"):
+    user = make_user(roles=[(role, city[where])] if role else [], with_totp=bool(role))
+    token = token_for(client, user, otp_for(user) if role else "")
+    return user, {**bearer(token), "HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+def publish(client, signed_in, body):
+    return client.post(URL, body, content_type="application/json", **signed_in)
+
+
+def test_an_admin_publishes_versions_of_a_form(client, city):
+    admin, signed_in = headers(client, city)
+    first = publish(client, signed_in, DEFINITION)
+    assert first.status_code == 201, first.content
+    assert (first.json()["key"], first.json()["version"]) == ("birth_certificate", 1)
+    changed = {**DEFINITION, "title_en": "Birth medical certificate (new)"}
+    assert publish(client, signed_in, changed).json()["version"] == 2
+    stored = FormDefinition.objects.get(key="birth_certificate", version=2)
+    assert stored.created_by == admin and stored.schema == DEFINITION["schema"]
+    created = AuditEvent.objects.filter(action="forms.definition_created", outcome="success")
+    assert created.count() == 2
+
+
+def test_a_bad_definition_names_its_problems_and_saves_nothing(client, city):
+    _admin, signed_in = headers(client, city)
+    bad = {**DEFINITION, "key": "Birth Certificate", "schema": {"type": "array"}}
+    refused = publish(client, signed_in, bad)
+    assert refused.status_code == 422
+    assert {"key", "schema"} <= set(refused.json()["fields"])
+    assert not FormDefinition.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "where", "status"),
+    [
+        (Role.DEPARTMENT_ADMIN, "police", 201),
+        (Role.PLATFORM_ADMIN, "root", 201),
+        (Role.REVIEWING_OFFICER, "police", 403),
+        (None, None, 403),  # a citizen
+    ],
+)
+def test_who_may_publish(client, city, role, where, status):
+    _user, signed_in = headers(client, city, role, where)
+    assert publish(client, signed_in, DEFINITION).status_code == status
+
+
+def test_without_a_token_nothing_is_published(client, city):
+    assert client.post(URL, DEFINITION, content_type="application/json").status_code == 401
+    assert not FormDefinition.objects.exists()
