@@ -30,10 +30,16 @@ class ProcessOut(Schema):
     created_at: datetime
 
 
+MAX_FILE_BYTES = services.MAX_FILE_CHARS * 4  # UTF-8 spends at most 4 bytes a character
+
+
 def _text(upload: UploadedFile, field: str) -> str:
-    """A file's text, which BPMN and DMN files hold in UTF-8; at most the service's size
-    limit is read (it refuses the bundle when the files are larger)."""
-    data = upload.read(services.MAX_FILE_CHARS * 4 + 1)
+    """A file's text, which BPMN and DMN files hold in UTF-8; no more is read than could
+    be within the service's size limit."""
+    data = upload.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        message = _("The files are too large.")
+        raise InvalidInput(message, fields={field: [message]})
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

@@ -116,3 +116,14 @@ def test_the_schema_describes_the_upload(client, db):
     body = schema["paths"][URL]["post"]["requestBody"]["content"]["multipart/form-data"]
     fields = body["schema"]["properties"]
     assert set(fields) == {"key", "name", "bpmn", "dmn"} and fields["dmn"]["type"] == "array"
+
+
+def test_a_file_beyond_the_size_limit_is_refused_unread(client, city, monkeypatch):
+    from onewindow.workflow import api
+
+    monkeypatch.setattr(api, "MAX_FILE_BYTES", 1000)
+    _admin, headers = as_admin(client, city)
+    body = {"key": "permit", "name": "x", "bpmn": bpmn_file("中" * 400)}  # 1,200 bytes
+    refused = client.post(URL, body, **headers)
+    assert refused.status_code == 422
+    assert refused.json()["fields"]["bpmn"] == ["The files are too large."]
