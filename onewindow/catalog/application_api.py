@@ -1,6 +1,8 @@
-"""Binding an item's online application to its form and process through the API, for
-the editors of its department: the change goes into the item's draft and is published by
-review like any other (``services.bind_application``, which checks and audits it)."""
+"""Binding what runs applications, through the API: an item's form and process, for the
+editors of its department (into the item's draft, published by review like any other
+change: ``services.bind_application``); a life event's process of the whole, for the
+editors of every department it spans (``services.bind_event_process``). The services
+check and audit."""
 
 from __future__ import annotations
 
@@ -77,3 +79,33 @@ def bind_application(request: HttpRequest, code: str, body: ApplicationIn) -> Ap
         form=_label(form),
         process=_label(process),
     )
+
+
+class EventProcessIn(Schema):
+    process: str | None = Field(description="The process's key; null: each item its own")
+    process_version: int | None = Field(default=None, description="Default: the newest")
+
+
+class EventProcessOut(Schema):
+    event: str
+    process: str | None
+
+
+@router.put(
+    "/life-events/{code}/process",
+    response=EventProcessOut,
+    summary="Set the process a life event's items run in together",
+)
+def bind_event_process(request: HttpRequest, code: str, body: EventProcessIn) -> EventProcessOut:
+    process = _process(body.process, body.process_version)
+    errors = FieldErrors()
+    if body.process is not None and process is None:
+        errors.add("process", _("No such process (or version)."))
+    errors.raise_if_any()
+    services.bind_event_process(
+        actor=request.user,  # type: ignore[arg-type]  # the token's user, never anonymous
+        code=code,
+        process=process,
+        request=request,
+    )
+    return EventProcessOut(event=code, process=_label(process))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from onewindow.catalog.models import ServiceItemVersion
+from onewindow.catalog.models import LifeEvent, ServiceItemVersion
 from onewindow.identity.models import Department
 from onewindow.identity.permissions import holds_role_over, officer_roots
 from onewindow.identity.roles import Role
@@ -24,6 +24,13 @@ def can_review(user: Any, version: ServiceItemVersion) -> bool:
         and version.author_id is not None
         and version.author_id != user.pk
     )
+
+
+def can_bind_event_process(user: Any, event: LifeEvent) -> bool:
+    """An event's process routes work to the departments of all its items: an editor over
+    every one of them (a platform admin at the city's root is)."""
+    departments = {step.item.department for step in event.steps.select_related("item__department")}
+    return bool(departments) and all(can_edit_items_of(user, d) for d in departments)
 
 
 def can_use_back_office(user: Any) -> bool:

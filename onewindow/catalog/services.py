@@ -562,22 +562,40 @@ def count_view(code: str) -> None:
     ServiceItem.objects.filter(code=code).update(popularity=F("popularity") + 1)
 
 
-def bind_event_process(*, code: str, process: ProcessDefinition | None) -> LifeEvent:
-    """Set the process a life event's items run in together (None: each its own). Life
-    events are the platform's (``seed_life_events``): the system sets it, audited."""
+def bind_event_process(
+    *,
+    code: str,
+    process: ProcessDefinition | None,
+    actor: User | None = None,
+    request: HttpRequest | None = None,
+) -> LifeEvent:
+    """Set the process a life event's items run in together (None: each its own), for
+    the applications filed from now on. ``actor`` None is the system (the demo seed);
+    anyone else must edit the items of every department the event spans."""
     event = LifeEvent.objects.filter(code=code).first()
     if event is None:
         raise NotFound(_("No such life event."))
+    if actor is not None and not permissions.can_bind_event_process(actor, event):
+        with transaction.atomic():
+            record_event(
+                actor=actor,
+                action="catalog.event_process_bound",
+                target=event,
+                outcome=Outcome.DENIED,
+                request=request,
+            )
+        raise Forbidden(_("Only an editor of every department of the event's services may."))
     with transaction.atomic():
         event.process = process
         event.save(update_fields=["process"])
         record_event(
-            actor=None,
+            actor=actor,
             action="catalog.event_process_bound",
             target=event,
             detail={
                 "event": code,
                 "process": f"{process.key} v{process.version}" if process else None,
             },
+            request=request,
         )
     return event

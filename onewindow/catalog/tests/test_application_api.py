@@ -88,3 +88,43 @@ def test_who_may_bind(client, catalog, definitions, role, where, status):
 def test_without_a_token_nothing_changes(client, catalog, definitions):
     assert put(client, {}, form="newborn_hukou", process="hukou").status_code == 401
     assert not AuditEvent.objects.filter(action="catalog.application_bound").exists()
+
+
+EVENT_URL = "/api/v1/catalog/life-events/newborn/process"
+
+
+def test_an_editor_of_every_department_sets_a_life_events_process(client, catalog, definitions):
+    from onewindow.catalog.models import LifeEvent
+
+    # The city's platform admin edits every department the event spans.
+    headers = signed_in(client, catalog, Role.PLATFORM_ADMIN, "root")
+    body = {"process": "hukou", "process_version": 1}
+    response = client.put(EVENT_URL, body, content_type="application/json", **headers)
+    assert response.status_code == 200, response.content
+    assert response.json() == {"event": "newborn", "process": "hukou v1"}
+    assert LifeEvent.objects.get(code="newborn").process.version == 1
+    unbound = client.put(EVENT_URL, {"process": None}, content_type="application/json", **headers)
+    assert unbound.json()["process"] is None
+    assert LifeEvent.objects.get(code="newborn").process is None
+    bound = AuditEvent.objects.filter(action="catalog.event_process_bound", outcome="success")
+    assert [e.detail["process"] for e in bound.order_by("seq")] == ["hukou v1", None]
+
+
+def test_one_departments_editor_may_not_set_an_events_process(client, catalog, definitions):
+    headers = signed_in(client, catalog)  # GA's admin; the event spans other departments
+    body = {"process": "hukou"}
+    response = client.put(EVENT_URL, body, content_type="application/json", **headers)
+    assert response.status_code == 403
+    denied = AuditEvent.objects.get(action="catalog.event_process_bound")
+    assert denied.outcome == "denied"
+
+
+def test_an_events_process_must_exist(client, catalog, definitions):
+    headers = signed_in(client, catalog, Role.PLATFORM_ADMIN, "root")
+    body = {"process": "nope"}
+    response = client.put(EVENT_URL, body, content_type="application/json", **headers)
+    assert response.status_code == 422
+    assert response.json()["fields"] == {"process": ["No such process (or version)."]}
+    missing = "/api/v1/catalog/life-events/no-such-event/process"
+    gone = client.put(missing, {"process": None}, content_type="application/json", **headers)
+    assert gone.status_code == 404
