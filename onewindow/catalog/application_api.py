@@ -6,6 +6,10 @@ check and audit."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
@@ -13,11 +17,15 @@ from pydantic import Field
 
 from onewindow.catalog import services
 from onewindow.core.errors import FieldErrors
+from onewindow.forms import queries as forms_queries
 from onewindow.forms.models import FormDefinition
+from onewindow.workflow import queries as workflow_queries
 from onewindow.workflow.models import ProcessDefinition
 
 # Signed in (the API's token), unlike the catalog's public reads.
 router = Router(tags=["catalog"])
+
+Definition = TypeVar("Definition", FormDefinition, ProcessDefinition)
 
 
 class ApplicationIn(Schema):
@@ -35,16 +43,47 @@ class ApplicationOut(Schema):
     process: str | None
 
 
-def _form(key: str | None, version: int | None) -> FormDefinition | None:
-    found = FormDefinition.objects.filter(key=key)
-    found = found.filter(version=version) if version is not None else found.order_by("-version")
-    return found.first() if key is not None else None
+def _chosen(
+    errors: FieldErrors,
+    field: str,
+    missing: str,
+    key: str | None,
+    version: int | None,
+    latest: Callable[[str], Definition],
+    exact: Callable[[str, int], Definition],
+) -> Definition | None:
+    """The version named (the newest when none is), None for no key, or a field error."""
+    if key is None:
+        return None
+    try:
+        return latest(key) if version is None else exact(key, version)
+    except ObjectDoesNotExist:
+        errors.add(field, missing)
+        return None
 
 
-def _process(key: str | None, version: int | None) -> ProcessDefinition | None:
-    found = ProcessDefinition.objects.filter(key=key).defer("bpmn_xml", "dmn_files")
-    found = found.filter(version=version) if version is not None else found.order_by("-version")
-    return found.first() if key is not None else None
+def _form(errors: FieldErrors, key: str | None, version: int | None) -> FormDefinition | None:
+    return _chosen(
+        errors,
+        "form",
+        _("No such form (or version)."),
+        key,
+        version,
+        forms_queries.latest_definition,
+        forms_queries.definition_version,
+    )
+
+
+def _process(errors: FieldErrors, key: str | None, version: int | None) -> ProcessDefinition | None:
+    return _chosen(
+        errors,
+        "process",
+        _("No such process (or version)."),
+        key,
+        version,
+        workflow_queries.latest_definition,
+        workflow_queries.definition_version,
+    )
 
 
 def _label(definition: FormDefinition | ProcessDefinition | None) -> str | None:
@@ -57,13 +96,9 @@ def _label(definition: FormDefinition | ProcessDefinition | None) -> str | None:
     summary="Bind an item's online application to a form and a process (into its draft)",
 )
 def bind_application(request: HttpRequest, code: str, body: ApplicationIn) -> ApplicationOut:
-    form = _form(body.form, body.form_version)
-    process = _process(body.process, body.process_version)
     errors = FieldErrors()
-    if body.form is not None and form is None:
-        errors.add("form", _("No such form (or version)."))
-    if body.process is not None and process is None:
-        errors.add("process", _("No such process (or version)."))
+    form = _form(errors, body.form, body.form_version)
+    process = _process(errors, body.process, body.process_version)
     errors.raise_if_any()
     version = services.bind_application(
         actor=request.user,  # type: ignore[arg-type]  # the token's user, never anonymous
@@ -97,10 +132,8 @@ class EventProcessOut(Schema):
     summary="Set the process a life event's items run in together",
 )
 def bind_event_process(request: HttpRequest, code: str, body: EventProcessIn) -> EventProcessOut:
-    process = _process(body.process, body.process_version)
     errors = FieldErrors()
-    if body.process is not None and process is None:
-        errors.add("process", _("No such process (or version)."))
+    process = _process(errors, body.process, body.process_version)
     errors.raise_if_any()
     services.bind_event_process(
         actor=request.user,  # type: ignore[arg-type]  # the token's user, never anonymous

@@ -71,6 +71,10 @@ def latest_definition(key: str) -> ProcessDefinition:
     return ProcessDefinition.objects.filter(key=key).order_by("-version")[:1].get()
 
 
+def definition_version(key: str, version: int) -> ProcessDefinition:
+    return ProcessDefinition.objects.get(key=key, version=version)
+
+
 def allowed_outcomes(task: WorkTask) -> tuple[str, ...]:
     """The outcomes the task's step offers (its ``outcomes`` property, else all)."""
     try:
