@@ -9,12 +9,13 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, JsonResponse
-from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from onewindow.cases import presenters, queries
 from onewindow.cases.models import Case
+from onewindow.core.language import is_english
 from onewindow.core.templatetags.onewindow import localized
 from onewindow.identity.models import Department
 from onewindow.identity.roles import Role
@@ -31,21 +32,17 @@ def drawn_cases(case: Case) -> list[Case]:
     return [child for child in case.children.all() if child.instance_id is not None]
 
 
-def _english() -> bool:
-    return (get_language() or "").startswith("en")
-
-
 def element_names(diagram: workflow_queries.Diagram) -> dict[str, str]:
     """Element id → the name drawn in the reader's language, where it differs from the
     file's: the lanes by what they stand for, and on English pages every element the
     file names in English (its ``name_en`` properties)."""
-    return {**(diagram.names_en if _english() else {}), **lane_labels(diagram.lanes)}
+    return {**(diagram.names_en if is_english() else {}), **lane_labels(diagram.lanes)}
 
 
 def summary(diagram: workflow_queries.Diagram, departments: dict[str, list[str]]) -> str:
     """The diagram in words, for screen readers: the completed, current and remaining
     tasks by name, each current one with its department."""
-    english_names = diagram.names_en if _english() else {}
+    english_names = diagram.names_en if is_english() else {}
     names = {i: english_names.get(i, name) for i, name in diagram.activities.items()}
     separator = pgettext("list separator", ", ")
     completed = [names[i] for i in diagram.completed if i in names]

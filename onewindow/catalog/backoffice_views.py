@@ -18,8 +18,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from onewindow.catalog import permissions, queries, services, transfer
@@ -42,6 +42,7 @@ from onewindow.catalog.forms import (
 )
 from onewindow.catalog.models import ServiceItem, ServiceItemVersion
 from onewindow.core.errors import ServiceError
+from onewindow.core.language import is_english
 from onewindow.identity import queries as identity_queries
 from onewindow.identity.models import Department, User
 
@@ -83,10 +84,6 @@ def _apply_errors(form: Any, error: ServiceError) -> None:
             form.add_error(field if field in form.fields else None, str(message))
     if not error.fields:
         form.add_error(None, str(error.message))
-
-
-def _english() -> bool:
-    return (get_language() or "").startswith("en")
 
 
 # --- list ---------------------------------------------------------------------------
@@ -131,7 +128,7 @@ def reviews_view(request: HttpRequest) -> HttpResponse:
 
 
 def _editor_choices(user: User) -> EditorChoices:
-    language = "en" if _english() else "zh-hans"
+    language = "en" if is_english() else "zh-hans"
 
     def label(department: Department) -> str:
         return f"{department.display_name(language)} ({department.code})"

@@ -13,8 +13,9 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from onewindow.core.language import is_english
 
 
 class FormDefinition(models.Model):
@@ -53,7 +54,7 @@ class FormDefinition(models.Model):
 
     def display_title(self, language: str | None = None) -> str:
         """The English title in English (``language``, else the active one), if filled."""
-        if (language or get_language() or "").startswith("en") and self.title_en:
+        if is_english(language) and self.title_en:
             return self.title_en
         return self.title
 

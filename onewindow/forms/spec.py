@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
+
+from onewindow.core.language import is_english
 
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 
@@ -124,10 +126,6 @@ def answer_label(definition: DefinitionLike, name: str, answer: Any) -> str:
     if answer in values and len(names) == len(values):
         return str(names[values.index(answer)])
     return str(answer)
-
-
-def is_english(language: str | None = None) -> bool:
-    return (language or get_language() or "").startswith("en")
 
 
 def localized(mapping: dict[str, Any], field: str, language: str | None = None) -> str:

@@ -7,7 +7,9 @@ from typing import Any
 from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import pgettext
+
+from onewindow.core.language import is_english
 
 register = template.Library()
 
@@ -23,7 +25,7 @@ def _localized(obj: Any, field: str) -> tuple[str, bool]:
     """The text, and whether an English page shows the Chinese one for want of English."""
     if obj is None:
         return "", False
-    english_page = (get_language() or "").startswith("en")
+    english_page = is_english()
     if english_page and (english := _field(obj, f"{field}_en")):
         return str(english), False
     text = str(_field(obj, field) or "")
