@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("onewindow.identity.urls")),
     path("services/", include("onewindow.catalog.urls")),
     path("backoffice/catalog/", include("onewindow.catalog.backoffice_urls")),
+    path("backoffice/processes/", include("onewindow.workflow.backoffice_urls")),
     path("forms/", include("onewindow.forms.urls")),
     path("cases/", include("onewindow.cases.urls")),
     path("supervision/", include("onewindow.supervision.urls")),

@@ -87,7 +87,7 @@ def _process(errors: FieldErrors, key: str | None, version: int | None) -> Proce
 
 
 def _label(definition: FormDefinition | ProcessDefinition | None) -> str | None:
-    return f"{definition.key} v{definition.version}" if definition else None
+    return str(definition) if definition else None
 
 
 @router.put(

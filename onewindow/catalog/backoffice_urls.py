@@ -12,6 +12,7 @@ urlpatterns = [
     path("items/<str:code>/", views.item_view, name="item"),
     path("items/<str:code>/edit/", views.edit_item_view, name="item_edit"),
     path("items/<str:code>/submit/", views.submit_item_view, name="item_submit"),
+    path("items/<str:code>/application/", views.item_application_view, name="item_application"),
     path("reviews/", views.reviews_view, name="reviews"),
     path("import/", views.import_view, name="import"),
     path("export.xlsx", views.export_excel_view, name="export_excel"),

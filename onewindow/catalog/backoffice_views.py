@@ -1,5 +1,6 @@
-"""The catalog's back office: department admins edit guides, review each other's drafts,
-import and export the catalog, and keep the search synonyms.
+"""The catalog's back office: department admins edit guides, bind an item's online
+application (form and process), review each other's drafts, import and export the
+catalog, and keep the search synonyms.
 
 Every page needs an editor role (``permissions.can_use_back_office``, else 404). Items
 are read through the officer-scoped queries, so another department's item is a 404 like
@@ -32,19 +33,25 @@ from onewindow.catalog.choices import (
     VersionStatus,
 )
 from onewindow.catalog.forms import (
+    ApplicationForm,
     EditorChoices,
     GuideEditor,
     ImportForm,
     ItemForm,
     ReviewForm,
     SynonymForm,
+    definition_value,
     file_kind,
 )
 from onewindow.catalog.models import ServiceItem, ServiceItemVersion
 from onewindow.core.errors import ServiceError
 from onewindow.core.language import is_english
+from onewindow.forms import queries as forms_queries
+from onewindow.forms.models import FormDefinition
 from onewindow.identity import queries as identity_queries
 from onewindow.identity.models import Department, User
+from onewindow.workflow import library as workflow_library
+from onewindow.workflow.models import ProcessDefinition
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -213,6 +220,54 @@ def edit_item_view(request: HttpRequest, code: str) -> HttpResponse:
     return _edit(request, _item_or_404(_current_user(request), code, edit=True))
 
 
+# --- the online application: form and process -------------------------------------
+
+
+@back_office
+def item_application_view(request: HttpRequest, code: str) -> HttpResponse:
+    user = _current_user(request)
+    item = _item_or_404(user, code, edit=True)
+    draft = queries.open_version(item)
+    template = "catalog/backoffice/application.html"
+    if draft is not None and draft.status == VersionStatus.IN_REVIEW:
+        return render(request, template, {"item": item, "locked": True}, status=409)
+    current = draft or item.published
+    form = ApplicationForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "form": definition_value(current.form if current else None),
+            "process": definition_value(current.process if current else None),
+        },
+        form_definitions=forms_queries.all_definitions(),
+        process_definitions=workflow_library.all_versions(),
+    )
+    status = 200
+    if form.is_bound:
+        status = 422
+        if form.is_valid():
+            try:
+                services.bind_application(
+                    actor=user,
+                    code=item.code,
+                    form=form.chosen_form(),
+                    process=form.chosen_process(),
+                    request=request,
+                )
+            except ServiceError as error:
+                _apply_errors(form, error)
+                status = error.status
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The form and process were saved in the draft; they apply to "
+                        "applications once the draft is published."
+                    ),
+                )
+                return redirect("backoffice:item", code=item.code)
+    return render(request, template, {"item": item, "application": form}, status=status)
+
+
 # --- one item: summary, history, submit and review ----------------------------------
 
 
@@ -276,7 +331,20 @@ def _comparison(
         ("materials", _("Materials")),
     ):
         rows.append(Compared(label, _shown(name, before.get(name)), _shown(name, after.get(name))))
+    # Not part of the guide's dict (nor of its export), but published by the same review.
+    for attribute, label in (("form", _("Application form")), ("process", _("Process"))):
+        rows.append(
+            Compared(
+                label,
+                _definition(getattr(published, attribute, None)),
+                _definition(getattr(draft, attribute, None)),
+            )
+        )
     return rows
+
+
+def _definition(definition: FormDefinition | ProcessDefinition | None) -> str:
+    return str(definition) if definition else "—"
 
 
 @back_office

@@ -1,4 +1,5 @@
-"""Back-office forms: the guide editor, review, import and synonyms.
+"""Back-office forms: the guide editor, review, the online application, import and
+synonyms.
 
 The guide editor only parses what the page posts into the catalog's item dict (the
 shape ``transfer.version_as_dict`` produces and ``services.save_draft`` takes). Every
@@ -9,11 +10,13 @@ errors it returns are placed back on these forms by ``GuideEditor.apply_errors``
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +31,8 @@ from onewindow.catalog.choices import (
 )
 from onewindow.catalog.transfer import MAX_UPLOAD_BYTES
 from onewindow.core.errors import ServiceError
+from onewindow.forms.models import FormDefinition
+from onewindow.workflow.models import ProcessDefinition
 
 Choices = list[tuple[Any, Any]]
 BLANK: Choices = [("", "—")]
@@ -342,6 +347,83 @@ class ReviewForm(forms.Form):
         widget=_textarea(),
         help_text=_("Required when you return the draft: say what must change."),
     )
+
+
+Definition = TypeVar("Definition", FormDefinition, ProcessDefinition)
+
+
+def definition_value(definition: FormDefinition | ProcessDefinition | None) -> str:
+    """How the application page names a version: ``key:version``, "" for none."""
+    return f"{definition.key}:{definition.version}" if definition else ""
+
+
+def _grouped(
+    definitions: Iterable[Definition], blank: str | Promise, title: Callable[[Definition], str]
+) -> tuple[Choices, dict[str, Definition]]:
+    """Choices with one group per key, and the version behind each value. The versions
+    come key by key, newest first, so the first of a key is its newest."""
+    groups: dict[str, Choices] = {}
+    by_value: dict[str, Definition] = {}
+    for definition in definitions:
+        options = groups.setdefault(definition.key, [])
+        label = f"{definition} — {title(definition)}"
+        if not options:
+            label = _("%(definition)s (newest)") % {"definition": label}
+        value = definition_value(definition)
+        options.append((value, label))
+        by_value[value] = definition
+    return [("", blank), *groups.items()], by_value
+
+
+class ApplicationForm(forms.Form):
+    """The form and the process an item's online applications run on, each one version
+    of its key. Only versions offered can be chosen; ``services.bind_application``
+    checks who may bind and whether the item's draft may change."""
+
+    form = forms.ChoiceField(
+        label=_("Application form"),
+        required=False,
+        help_text=_("What the applicant fills in."),
+        error_messages={"invalid_choice": _("No such form (or version).")},
+    )
+    process = forms.ChoiceField(
+        label=_("Process"),
+        required=False,
+        help_text=_("Which departments handle the application, in which steps."),
+        error_messages={"invalid_choice": _("No such process (or version).")},
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        form_definitions: Iterable[FormDefinition],
+        process_definitions: Iterable[ProcessDefinition],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        form_choices, self._forms = _grouped(
+            form_definitions, _("No online application form"), lambda d: d.display_title()
+        )
+        process_choices, self._processes = _grouped(
+            process_definitions, _("No process"), lambda d: d.name
+        )
+        for name, options in (("form", form_choices), ("process", process_choices)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = options
+
+    def chosen_form(self) -> FormDefinition | None:
+        """The form version chosen, or None; call after ``is_valid()``."""
+        return self._forms.get(self.cleaned_data["form"])
+
+    def chosen_process(self) -> ProcessDefinition | None:
+        return self._processes.get(self.cleaned_data["process"])
+
+    def error_summary(self) -> list[SummaryError]:
+        lines = [SummaryError("", "", str(m)) for m in self.non_field_errors()]
+        for field in self:
+            lines += [SummaryError(_anchor(field), str(field.label), str(m)) for m in field.errors]
+        return lines
 
 
 class ImportForm(forms.Form):

@@ -250,13 +250,22 @@ def items_for_officer(user: Any) -> QuerySet[ServiceItem]:
 
 
 def item_for_officer(user: Any, code: str) -> ServiceItem:
-    """The item if in the officer's scope; ``DoesNotExist`` otherwise (a 404, not a 403)."""
-    return items_for_officer(user).get(code=code)
+    """The item if in the officer's scope; ``DoesNotExist`` otherwise (a 404, not a 403).
+    The published version comes with its form and process (without the process's
+    files), which the item's pages show."""
+    return (
+        items_for_officer(user)
+        .select_related("published__form", "published__process")
+        .defer(*process_files("published__process"))
+        .get(code=code)
+    )
 
 
 def open_version(item: ServiceItem) -> ServiceItemVersion | None:
     return (
         item.versions.exclude(status__in=[VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED])
+        .select_related("form", "process")
+        .defer(*process_files("process"))
         .prefetch_related("materials", "topics", "co_departments")
         .first()
     )

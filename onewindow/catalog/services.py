@@ -475,8 +475,8 @@ def bind_application(
             request=request,
             detail={
                 "version": version.number,
-                "form": f"{form.key} v{form.version}" if form else None,
-                "process": f"{process.key} v{process.version}" if process else None,
+                "form": str(form) if form else None,
+                "process": str(process) if process else None,
             },
         )
     return version
@@ -594,7 +594,7 @@ def bind_event_process(
             target=event,
             detail={
                 "event": code,
-                "process": f"{process.key} v{process.version}" if process else None,
+                "process": str(process) if process else None,
             },
             request=request,
         )

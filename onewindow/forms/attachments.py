@@ -138,7 +138,7 @@ def store_attachment(
                 action="forms.attachment_stored",
                 target=attachment,
                 detail={
-                    "definition": f"{target.key} v{target.version}",
+                    "definition": str(target),
                     "slot": target_slot,
                     "content_type": detected.mime,
                     "size": size,

@@ -38,6 +38,14 @@ def definition_versions(key: str) -> QuerySet[FormDefinition]:
     return FormDefinition.objects.filter(key=key).order_by("-version")
 
 
+def all_definitions() -> QuerySet[FormDefinition]:
+    """Every version of every form, key by key and newest first, for choosing one: the
+    questions (schema, layout, attachments) are left out."""
+    return FormDefinition.objects.defer("schema", "layout", "attachments").order_by(
+        "key", "-version"
+    )
+
+
 def drafts_of(owner: Any) -> QuerySet[FormDraft]:
     if not getattr(owner, "is_authenticated", False):
         return FormDraft.objects.none()

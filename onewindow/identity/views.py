@@ -212,9 +212,8 @@ def officer_home_view(request: HttpRequest) -> HttpResponse:
         "identity/officer_home.html",
         {
             "assignments": queries.assignments_of(_current_user(request)),
-            "can_edit_catalog": permissions.holds_any_role(
-                _current_user(request), ROLE_MANAGER_ROLES
-            ),
+            # Department and platform admins keep the catalog and the processes.
+            "is_admin": permissions.holds_any_role(_current_user(request), ROLE_MANAGER_ROLES),
         },
     )
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from onewindow.core.errors import InvalidInput
 from onewindow.workflow import services
+from onewindow.workflow.files import read_text
 from onewindow.workflow.models import ProcessDefinition
 
 router = Router(tags=["processes"])
@@ -30,23 +30,6 @@ class ProcessOut(Schema):
     created_at: datetime
 
 
-MAX_FILE_BYTES = services.MAX_FILE_CHARS * 4  # UTF-8 spends at most 4 bytes a character
-
-
-def _text(upload: UploadedFile, field: str) -> str:
-    """A file's text, which BPMN and DMN files hold in UTF-8; no more is read than could
-    be within the service's size limit."""
-    data = upload.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        message = _("The files are too large.")
-        raise InvalidInput(message, fields={field: [message]})
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        message = _("The file is not UTF-8 text.")
-        raise InvalidInput(message, fields={field: [message]}) from None
-
-
 @router.post(
     "/processes",
     response={201: ProcessOut},
@@ -59,9 +42,9 @@ def upload_process(
     bpmn: File[UploadedFile],
     dmn: list[UploadedFile] = File(default_factory=list),  # noqa: B008 - ninja's marker
 ) -> Status[ProcessOut]:
-    bpmn_xml = _text(bpmn, "bpmn")
+    bpmn_xml = read_text(bpmn, "bpmn")
     dmn_files = {
-        upload.name or f"decision-{n}.dmn": _text(upload, "dmn") for n, upload in enumerate(dmn)
+        upload.name or f"decision-{n}.dmn": read_text(upload, "dmn") for n, upload in enumerate(dmn)
     }
     try:
         definition = services.upload_definition(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from onewindow.identity.models import Department
-from onewindow.identity.permissions import holds_role_over
+from onewindow.identity.permissions import holds_any_role, holds_role_over
 from onewindow.identity.roles import Role
 from onewindow.workflow.choices import TaskStatus
 from onewindow.workflow.models import WorkTask
@@ -67,3 +67,11 @@ def can_upload_definition(user: Any, departments: list[Department]) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return all(holds_role_over(user, d, DEFINITION_MANAGER_ROLES) for d in departments)
+
+
+def can_manage_definitions(user: Any) -> bool:
+    """Whether the user may use the processes' back office: a department or platform
+    admin anywhere (uploading a file still needs every lane's department)."""
+    return getattr(user, "is_authenticated", False) and holds_any_role(
+        user, DEFINITION_MANAGER_ROLES
+    )

@@ -26,7 +26,7 @@ from onewindow.audit.models import Outcome as AuditOutcome
 from onewindow.audit.services import record_event
 from onewindow.core.errors import Conflict, Forbidden, InvalidInput
 from onewindow.workflow import engine, permissions, runs, timekeeping
-from onewindow.workflow.bundle import BundleError, msg
+from onewindow.workflow.bundle import BundleError, Problem, msg
 from onewindow.workflow.choices import (
     OPEN_TASK_STATUSES,
     HolderKind,
@@ -51,11 +51,18 @@ MAX_FILE_CHARS = 2_000_000
 # --- definitions ------------------------------------------------------------------
 
 
-def _bundle_invalid(problems: list[tuple[str, Any]]) -> InvalidInput:
-    fields: dict[str, list[Any]] = {}
-    for field, message in problems:
-        fields.setdefault(field, []).append(message)
-    return InvalidInput(problems[0][1], fields=fields)
+class InvalidBundle(InvalidInput):
+    """A process file refused at upload: the API answers with the messages by file
+    field; the back office lists ``problems`` element by element."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        fields: dict[str, list[Any]] = {}
+        for problem in problems:
+            fields.setdefault("dmn_files" if problem.source else "bpmn_xml", []).append(
+                problem.message
+            )
+        super().__init__(problems[0].message, fields=fields)
+        self.problems = problems
 
 
 def upload_definition(
@@ -89,23 +96,21 @@ def upload_definition(
     try:
         spec = engine.build_spec(bpmn_xml, dmn_files)
     except BundleError as exc:
-        raise _bundle_invalid(
-            [("dmn_files" if p.source else "bpmn_xml", p.message) for p in exc.problems]
-        ) from exc
+        raise InvalidBundle(exc.problems) from exc
     departments = runs.lane_departments(spec.facts)
     unknown = [
         lane for lane in spec.facts.lanes.values() if lane.department_code not in departments
     ]
     if unknown:
-        raise _bundle_invalid(
+        raise InvalidBundle(
             [
-                (
-                    "bpmn_xml",
+                Problem(
                     msg(
                         _("Lane %(name)s names department %(code)s, which does not exist."),
                         name=lane.name,
                         code=lane.department_code,
                     ),
+                    "lane",
                 )
                 for lane in unknown
             ]

@@ -119,9 +119,9 @@ def test_the_schema_describes_the_upload(client, db):
 
 
 def test_a_file_beyond_the_size_limit_is_refused_unread(client, city, monkeypatch):
-    from onewindow.workflow import api
+    from onewindow.workflow import files
 
-    monkeypatch.setattr(api, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(files, "MAX_FILE_BYTES", 1000)
     _admin, headers = as_admin(client, city)
     body = {"key": "permit", "name": "x", "bpmn": bpmn_file("中" * 400)}  # 1,200 bytes
     refused = client.post(URL, body, **headers)

@@ -1,0 +1,146 @@
+"""The processes' back office, mounted at /backoffice/processes/: department admins see
+every process, read what a version routes where, download its files, and upload a new
+process or the next version of one, with a refused file's problems listed element by
+element.
+
+Every page needs a definition manager's role (``permissions.can_manage_definitions``,
+else 404); the upload is ``services.upload_definition``, which checks the lanes'
+departments against the uploader's roles and audits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+
+from onewindow.core.errors import ServiceError
+from onewindow.workflow import library, permissions, queries, services
+from onewindow.workflow.bundle import Problem
+from onewindow.workflow.engine import ProcessError
+from onewindow.workflow.forms import ProcessUploadForm
+from onewindow.workflow.models import ProcessDefinition
+
+View = Callable[..., HttpResponse]
+
+BPMN_FILE = "process.bpmn"  # the download name of a version's BPMN file
+
+# The service's parameters → the upload form's fields, for its field errors.
+FIELDS = {"key": "key", "name": "name", "bpmn_xml": "bpmn", "dmn_files": "dmn"}
+
+
+def definition_managers(view: View) -> View:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not permissions.can_manage_definitions(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+@definition_managers
+def processes_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "workflow/backoffice/processes.html", {"processes": library.processes()})
+
+
+def _version(key: str, number: str | None) -> ProcessDefinition:
+    try:
+        if number is None:
+            return queries.latest_definition(key)
+        return queries.definition_version(key, int(number))
+    except (ProcessDefinition.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+@definition_managers
+def process_view(request: HttpRequest, key: str) -> HttpResponse:
+    shown = _version(key, request.GET.get("version"))
+    try:
+        outline = library.outline(shown)
+    except ProcessError:
+        outline = None  # the page says so; the versions and files are still there
+    return render(
+        request,
+        "workflow/backoffice/process.html",
+        {
+            "shown": shown,
+            "outline": outline,
+            "versions": library.versions_of(key),
+            "bpmn_file": BPMN_FILE,
+        },
+    )
+
+
+@definition_managers
+def download_view(request: HttpRequest, key: str, version: int, name: str) -> HttpResponse:
+    definition = _version(key, str(version))
+    text = definition.bpmn_xml if name == BPMN_FILE else definition.dmn_files.get(name)
+    if text is None:
+        raise Http404
+    response = HttpResponse(text, content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{key}-v{version}-{name}"
+    )
+    return response
+
+
+def _initial(key: str) -> dict[str, str]:
+    """A new version's form starts with the process's key and current name."""
+    try:
+        return {"key": key, "name": queries.latest_definition(key).name}
+    except ProcessDefinition.DoesNotExist:
+        return {}
+
+
+@definition_managers
+def upload_view(request: HttpRequest) -> HttpResponse:
+    form = ProcessUploadForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=_initial(request.GET.get("key", "")),
+    )
+    problems: list[Problem] = []
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                definition = services.upload_definition(
+                    actor=request.user,
+                    key=data["key"],
+                    name=data["name"],
+                    bpmn_xml=data["bpmn"],
+                    dmn_files=data["dmn"],
+                    request=request,
+                )
+            except services.InvalidBundle as refused:
+                problems = refused.problems
+            except ServiceError as error:
+                status = error.status
+                for field, field_messages in error.fields.items():
+                    for message in field_messages:
+                        form.add_error(FIELDS.get(field), str(message))
+                if not error.fields:
+                    form.add_error(None, str(error.message))
+            else:
+                messages.success(
+                    request,
+                    _("Version %(version)d of %(key)s is uploaded; new cases start on it.")
+                    % {"version": definition.version, "key": definition.key},
+                )
+                return redirect("processes:process", key=definition.key)
+    return render(
+        request,
+        "workflow/backoffice/upload.html",
+        {"form": form, "problems": problems, "bpmn_file": BPMN_FILE},
+        status=status,
+    )

@@ -1,0 +1,25 @@
+"""Uploaded BPMN and DMN files as text: UTF-8, and no more of a file read than could be
+within the upload's size limit. The processes API and the back office both read them."""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+
+from onewindow.core.errors import InvalidInput
+from onewindow.workflow.services import MAX_FILE_CHARS
+
+MAX_FILE_BYTES = MAX_FILE_CHARS * 4  # UTF-8 spends at most 4 bytes a character
+
+
+def read_text(upload: UploadedFile, field: str) -> str:
+    """The file's text, or ``InvalidInput`` naming ``field`` (too large, not UTF-8)."""
+    data = upload.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        message = _("The files are too large.")
+        raise InvalidInput(message, fields={field: [message]})
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        message = _("The file is not UTF-8 text.")
+        raise InvalidInput(message, fields={field: [message]}) from None

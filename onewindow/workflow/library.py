@@ -1,0 +1,126 @@
+"""Reads for the processes' back office: every process by key with its newest version,
+a key's versions with the runs each has, and a version's outline (lanes, steps,
+decisions, platform functions) read from its parsed spec. Processes are not secret:
+every department admin sees them all, as they choose one for their items."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+
+from onewindow.identity.models import Department
+from onewindow.identity.roles import Role
+from onewindow.workflow import runs
+from onewindow.workflow.choices import InstanceStatus, Outcome
+from onewindow.workflow.models import ProcessDefinition
+
+
+@dataclass(frozen=True)
+class ProcessRow:
+    newest: ProcessDefinition
+    versions: int
+
+
+def processes() -> list[ProcessRow]:
+    """Each process's newest version (without its files), by key."""
+    newest_version = (
+        ProcessDefinition.objects.filter(key=OuterRef("key"))
+        .order_by("-version")
+        .values("version")[:1]
+    )
+    newest = (
+        ProcessDefinition.objects.filter(version=Subquery(newest_version))
+        .select_related("created_by")
+        .defer("bpmn_xml", "dmn_files")
+        .order_by("key")
+    )
+    counts = dict(
+        ProcessDefinition.objects.order_by()
+        .values_list("key")
+        .annotate(n=Count("pk"))
+        .values_list("key", "n")
+    )
+    return [ProcessRow(definition, counts[definition.key]) for definition in newest]
+
+
+def all_versions() -> QuerySet[ProcessDefinition]:
+    """Every version of every process, key by key and newest first, without the files:
+    the choices when an item's application is bound to one."""
+    return ProcessDefinition.objects.defer("bpmn_xml", "dmn_files").order_by("key", "-version")
+
+
+def versions_of(key: str) -> QuerySet[ProcessDefinition]:
+    """A process's versions, newest first, each with ``runs`` and ``running`` counted."""
+    return (
+        ProcessDefinition.objects.filter(key=key)
+        .select_related("created_by")
+        .annotate(
+            runs=Count("instances"),
+            running=Count("instances", filter=Q(instances__status=InstanceStatus.RUNNING)),
+        )
+        .order_by("-version")
+    )
+
+
+@dataclass(frozen=True)
+class LaneRow:
+    name: str
+    department_code: str
+    department: Department | None  # None: the code names no department (any more)
+    role: str
+
+    @property
+    def role_label(self) -> str:
+        return str(Role(self.role).label) if self.role else ""
+
+
+@dataclass(frozen=True)
+class StepRow:
+    bpmn_id: str
+    name: str
+    name_en: str
+    lane: str
+    outcomes: tuple[str, ...]
+    time_limit_days: int | None
+
+    @property
+    def outcome_labels(self) -> list[str]:
+        """The decisions the step offers; none named: all of them."""
+        return [str(Outcome(o).label) for o in self.outcomes or Outcome.values]
+
+
+@dataclass(frozen=True)
+class Outline:
+    lanes: list[LaneRow]
+    steps: list[StepRow]
+    decisions: list[str]
+    functions: list[str]
+
+
+def outline(definition: ProcessDefinition) -> Outline:
+    """What a version routes where, from its parsed spec (``engine.ProcessError`` when it
+    no longer loads, e.g. a platform function it calls was removed)."""
+    facts = runs.spec_of(definition).facts
+    departments = runs.lane_departments(facts)
+    return Outline(
+        lanes=[
+            LaneRow(
+                lane.name, lane.department_code, departments.get(lane.department_code), lane.role
+            )
+            for lane in facts.lanes.values()
+        ],
+        steps=[
+            StepRow(
+                task.bpmn_id,
+                task.name,
+                task.name_en,
+                task.lane,
+                task.outcomes,
+                task.time_limit_days,
+            )
+            for task in facts.user_tasks.values()
+        ],
+        decisions=sorted(facts.decisions),
+        functions=sorted(facts.service_functions),
+    )

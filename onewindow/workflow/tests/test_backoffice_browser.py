@@ -1,0 +1,44 @@
+"""The processes' back office in a real Chromium: a department admin uploads a file the
+platform refuses, reads its problems by element, uploads a corrected one and reads the
+process's lanes and steps, in Chinese, on a wide screen and on a phone."""
+
+from __future__ import annotations
+
+import pytest
+
+from onewindow.browser import focus_lands_on, low_contrast, unlabelled_controls
+from onewindow.cases.tests.test_browser import officer_page
+from onewindow.conftest import make_user
+from onewindow.identity.roles import Role
+from onewindow.workflow.tests.conftest import MALICIOUS, PROCESSES
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_admin_corrects_a_refused_process_and_reads_it(browser, live_server, city):
+    admin = make_user(roles=[(Role.DEPARTMENT_ADMIN, city["GA"])], with_totp=True)
+    page = officer_page(browser, live_server, admin)
+    page.goto("/backoffice/processes/upload/")
+    assert unlabelled_controls(page.locator("main")) == []
+    page.locator("#id_key").fill("permit")
+    page.locator("#id_name").fill("护照审批")
+    page.locator("#id_bpmn").set_input_files(str(MALICIOUS / "send_task.bpmn"))
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").press("Enter")
+    assert focus_lands_on(page, ".error-summary")
+    row = page.locator("table tbody tr").first
+    assert "sendTask" in row.inner_text() and "Task_2" in row.inner_text()
+    assert "不支持的 BPMN 元素" in row.inner_text()
+    # A file input keeps nothing after a refusal: the admin chooses the corrected file.
+    page.locator("#id_bpmn").set_input_files(str(PROCESSES / "single_department.bpmn"))
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").press("Enter")
+    assert page.url.endswith("/backoffice/processes/process/permit/")
+    assert "permit 的第 1 版" in page.locator(".messages").inner_text()
+    lanes = page.locator("section[aria-labelledby=lanes-title] table")
+    assert lanes.locator("tbody tr").count() == 2
+    assert low_contrast(page) == []
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.context.close()

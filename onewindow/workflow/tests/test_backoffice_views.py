@@ -1,0 +1,240 @@
+"""The processes' back office (workflow/backoffice_views.py): department admins list the
+processes, read a version's lanes and steps, download its files and upload the next
+version; a refused file's problems are listed element by element and nothing is stored."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+
+from onewindow.audit.models import AuditEvent
+from onewindow.conftest import holder_logged_in, make_user
+from onewindow.identity.roles import Role
+from onewindow.workflow import runs
+from onewindow.workflow.engine import ProcessError
+from onewindow.workflow.models import ProcessDefinition
+from onewindow.workflow.tests.conftest import read_malicious, read_process, upload
+
+LIST = reverse("processes:list")
+UPLOAD = reverse("processes:upload")
+
+
+def a_file(text: str | bytes, name: str = "permit.bpmn") -> SimpleUploadedFile:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return SimpleUploadedFile(name, data, content_type="application/xml")
+
+
+def admin_of(city, where="GA", role=Role.DEPARTMENT_ADMIN):
+    client, user = holder_logged_in(role, city[where])
+    client.cookies["django_language"] = "en"
+    return client, user
+
+
+def permit(**extra):
+    return {
+        "key": "permit",
+        "name": "护照审批",
+        "bpmn": a_file(read_process("single_department.bpmn")),
+        **extra,
+    }
+
+
+def test_an_admin_uploads_a_process_and_then_its_next_version(city):
+    client, admin = admin_of(city)
+    response = client.post(UPLOAD, permit())
+    assert response.status_code == 302
+    assert response["Location"] == reverse("processes:process", args=["permit"])
+    assert "Version 1 of permit is uploaded" in client.get(response["Location"]).content.decode()
+    # The next version's form starts from the process's key and name.
+    form = client.get(UPLOAD, {"key": "permit"}).context["form"]
+    assert form.initial == {"key": "permit", "name": "护照审批"}
+    assert client.post(UPLOAD, permit()).status_code == 302
+    stored = ProcessDefinition.objects.get(key="permit", version=2)
+    assert stored.created_by == admin and stored.bpmn_xml == read_process("single_department.bpmn")
+    uploads = AuditEvent.objects.filter(action="workflow.definition_uploaded", outcome="success")
+    assert list(uploads.values_list("actor_id", flat=True)) == [admin.pk, admin.pk]
+
+
+def test_a_refused_file_lists_its_problems_by_element_and_stores_nothing(city):
+    client, _admin = admin_of(city)
+    response = client.post(UPLOAD, permit(bpmn=a_file(read_malicious("send_task.bpmn"))))
+    assert response.status_code == 422
+    [problem] = response.context["problems"]
+    assert (problem.element, problem.element_id, problem.source) == ("sendTask", "Task_2", "")
+    page = response.content.decode()
+    assert "Problems found, element by element" in page
+    assert "Unsupported BPMN element sendTask (id Task_2)." in page
+    assert not ProcessDefinition.objects.exists()
+
+
+def test_a_hostile_decision_table_is_listed_under_its_own_file(city):
+    client, _admin = admin_of(city, "root", Role.PLATFORM_ADMIN)
+    body = {
+        "key": "routing",
+        "name": "x",
+        "bpmn": a_file(read_process("dmn_routing.bpmn")),
+        "dmn": [a_file(read_malicious("import_output.dmn"), "routing.dmn")],
+    }
+    response = client.post(UPLOAD, body)
+    assert response.status_code == 422
+    assert {problem.source for problem in response.context["problems"]} == {"routing.dmn"}
+    assert not ProcessDefinition.objects.exists()
+
+
+def test_a_lane_naming_no_department_is_a_problem_of_that_lane(city):
+    client, _admin = admin_of(city, "root", Role.PLATFORM_ADMIN)
+    text = read_process("single_department.bpmn").replace("310000-GA/", "310000-XX/")
+    response = client.post(UPLOAD, permit(bpmn=a_file(text)))
+    assert response.status_code == 422
+    problems = response.context["problems"]
+    assert {p.element for p in problems} == {"lane"}
+    assert "names department 310000-XX, which does not exist" in str(problems[0].message)
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({"bpmn": a_file(b"\xff\xfe<")}, "bpmn", "The file is not UTF-8 text."),
+        ({"key": "护照"}, "key", "Enter a valid “slug”"),
+        (
+            {"dmn": [a_file("<a/>", "same.dmn"), a_file("<b/>", "same.dmn")]},
+            "dmn",
+            "Two files are named same.dmn.",
+        ),
+    ],
+)
+def test_a_bad_field_is_named_and_nothing_is_stored(city, body, field, message):
+    client, _admin = admin_of(city)
+    response = client.post(UPLOAD, permit(**body))
+    assert response.status_code == 422
+    assert any(message in error for error in response.context["form"].errors[field])
+    assert not ProcessDefinition.objects.exists()
+
+
+def test_an_admin_of_another_department_is_refused_and_the_refusal_audited(city):
+    client, admin = admin_of(city, "SJ")
+    response = client.post(UPLOAD, permit())
+    assert response.status_code == 403
+    assert "Only an admin of every department" in response.content.decode()
+    assert not ProcessDefinition.objects.exists()
+    refusal = AuditEvent.objects.get(action="workflow.definition_uploaded")
+    assert (refusal.actor_id, refusal.outcome) == (admin.pk, "denied")
+
+
+def test_the_list_shows_each_process_with_its_newest_version(city):
+    upload("permit", "single_department.bpmn")
+    upload("permit", "single_department.bpmn")
+    upload("routing", "dmn_routing.bpmn", "routing.dmn")
+    client, _admin = admin_of(city)
+    rows = client.get(LIST).context["processes"]
+    assert [(r.newest.key, r.newest.version, r.versions) for r in rows] == [
+        ("permit", 2, 2),
+        ("routing", 1, 1),
+    ]
+
+
+def test_a_version_shows_its_lanes_steps_and_the_runs_of_each_version(city):
+    first = upload("permit", "single_department.bpmn")
+    upload("permit", "single_department.bpmn")
+    from onewindow.workflow import services
+
+    services.start_instance(definition=first, data={}, actor=None)
+    client, _admin = admin_of(city)
+    page = client.get(reverse("processes:process", args=["permit"]))
+    assert page.context["shown"].version == 2
+    outline = page.context["outline"]
+    assert {(lane.department_code, lane.role) for lane in outline.lanes} == {
+        ("310000-GA", "window_officer"),
+        ("310000-GA", "reviewing_officer"),
+    }
+    assert all(lane.department == city["GA"] for lane in outline.lanes)
+    assert outline.steps and all(step.lane for step in outline.steps)
+    runs_by_version = {v.version: (v.runs, v.running) for v in page.context["versions"]}
+    assert runs_by_version == {2: (0, 0), 1: (1, 1)}
+    older = client.get(reverse("processes:process", args=["permit"]), {"version": "1"})
+    assert older.context["shown"] == first
+    for missing in ({"version": "9"}, {"version": "x"}):
+        assert client.get(reverse("processes:process", args=["permit"]), missing).status_code == 404
+    assert client.get(reverse("processes:process", args=["nothing"])).status_code == 404
+
+
+def test_a_version_that_no_longer_loads_still_shows_its_versions(city, monkeypatch):
+    upload("permit", "single_department.bpmn")
+
+    def broken(definition):
+        raise ProcessError("gone")
+
+    monkeypatch.setattr(runs, "spec_of", broken)
+    client, _admin = admin_of(city)
+    page = client.get(reverse("processes:process", args=["permit"]))
+    assert page.status_code == 200 and page.context["outline"] is None
+    assert "can no longer be loaded" in page.content.decode()
+
+
+def test_a_version_s_files_download_as_uploaded(city):
+    definition = upload("routing", "dmn_routing.bpmn", "routing.dmn")
+    client, _admin = admin_of(city)
+
+    def download(name):
+        return client.get(reverse("processes:download", args=["routing", 1, name]))
+
+    bpmn = download("process.bpmn")
+    assert bpmn.content.decode() == definition.bpmn_xml
+    assert bpmn["Content-Disposition"] == 'attachment; filename="routing-v1-process.bpmn"'
+    assert download("routing.dmn").content.decode() == read_process("routing.dmn")
+    assert download("other.dmn").status_code == 404
+    assert (
+        client.get(reverse("processes:download", args=["routing", 2, "process.bpmn"])).status_code
+        == 404
+    )
+
+
+@pytest.mark.parametrize(
+    ("role", "where", "allowed", "upload_status"),
+    [
+        (Role.DEPARTMENT_ADMIN, "GA", True, 302),  # the lanes' department
+        (Role.DEPARTMENT_ADMIN, "SJ", True, 403),  # sees every process; uploads its own
+        (Role.PLATFORM_ADMIN, "root", True, 302),
+        (Role.WINDOW_OFFICER, "GA", False, 404),
+        (Role.REVIEWING_OFFICER, "GA", False, 404),
+    ],
+)
+def test_only_admins_see_the_back_office(city, role, where, allowed, upload_status):
+    upload("routing", "dmn_routing.bpmn", "routing.dmn")
+    client, _user = admin_of(city, where, role)
+    urls = [
+        LIST,
+        UPLOAD,
+        reverse("processes:process", args=["routing"]),
+        reverse("processes:download", args=["routing", 1, "process.bpmn"]),
+    ]
+    assert {client.get(url).status_code for url in urls} == ({200} if allowed else {404})
+    assert client.post(UPLOAD, permit()).status_code == upload_status
+
+
+def test_citizens_and_strangers_do_not_reach_it(client, city):
+    assert client.get(LIST).status_code == 302  # to the login page
+    client.force_login(make_user())
+    assert client.get(LIST).status_code == 404
+    assert client.post(UPLOAD, permit()).status_code == 404
+    assert not ProcessDefinition.objects.exists()
+
+
+def test_the_officer_workspace_links_admins_to_it(city):
+    client, _admin = admin_of(city)
+    assert LIST in client.get(reverse("identity:officer_home")).content.decode()
+    officer, _user = admin_of(city, "GA", Role.WINDOW_OFFICER)
+    assert LIST not in officer.get(reverse("identity:officer_home")).content.decode()
+
+
+def test_the_pages_speak_chinese(city):
+    upload("permit", "single_department.bpmn")
+    client, _admin = admin_of(city)
+    client.cookies["django_language"] = "zh-hans"
+    with translation.override("zh-hans"):
+        page = client.get(reverse("processes:process", args=["permit"])).content.decode()
+        refused = client.post(UPLOAD, permit(bpmn=a_file(read_malicious("send_task.bpmn"))))
+    assert "上传下一版本" in page and "泳道" in page
+    assert "不支持的 BPMN 元素" in refused.content.decode()
