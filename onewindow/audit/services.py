@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from django.db import OperationalError, models, transaction
 from django.http import HttpRequest
@@ -277,6 +277,32 @@ def record_event(
     entry = Entry(action=action, target=target, detail=detail, actor=actor, outcome=outcome)
     written = _append_or_keep([_values(entry, request)])
     return written[0] if written else None
+
+
+Refusal = TypeVar("Refusal", bound=Exception)
+
+
+def refused(
+    error: Refusal,
+    *,
+    actor: Actor | None,
+    action: str,
+    target: models.Model | tuple[str, str] | None = None,
+    detail: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> Refusal:
+    """``error``, once the attempt it refuses is on record (outcome denied), for the
+    caller to raise: ``raise refused(Forbidden(...), actor=actor, action=...)``. Call it
+    outside any transaction the error rolls back, or the record goes with it."""
+    record_event(
+        actor=actor,
+        action=action,
+        target=target,
+        outcome=Outcome.DENIED,
+        detail=detail,
+        request=request,
+    )
+    return error
 
 
 def record_events(entries: Sequence[Entry]) -> list[AuditEvent]:

@@ -16,8 +16,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.audit.models import Outcome as AuditOutcome
-from onewindow.audit.services import record_event
+from onewindow.audit.services import record_event, refused
 from onewindow.cases import alerts, notifications, permissions, presenters, queries, timeliness
 from onewindow.cases.choices import EXTENDED, FINAL_STATUSES, MAX_EXTENSION_DAYS, ExtensionStatus
 from onewindow.cases.models import Case, CaseEvent, Extension
@@ -59,14 +58,13 @@ def request_extension(
         TaskStatus.READY,
         TaskStatus.CLAIMED,
     ):
-        record_event(
+        raise refused(
+            Forbidden(_("Only an officer working on an open task may ask for an extension.")),
             actor=actor,
             action="cases.extension_requested",
             target=task,
-            outcome=AuditOutcome.DENIED,
             request=request,
         )
-        raise Forbidden(_("Only an officer working on an open task may ask for an extension."))
     with transaction.atomic():
         # Under the task's lock (after its run's), before the case's rows (lock_task):
         # a decision of the step meanwhile closes it, and its requests with it.
@@ -117,15 +115,14 @@ def decide_extension(
     if extension is None or not permissions.can_see_extension(actor, extension):
         raise NotFound(_("No such extension request."))
     if not permissions.can_decide_extension(actor, extension):
-        record_event(
+        raise refused(
+            Forbidden(_("A department lead or a supervisor, not the requester, decides.")),
             actor=actor,
             action="cases.extension_decided",
             target=extension.case,
-            outcome=AuditOutcome.DENIED,
             detail={"extension": extension.pk},
             request=request,
         )
-        raise Forbidden(_("A department lead or a supervisor, not the requester, decides."))
     if not approve and not comment.strip():
         message = _("Give the reason for refusing.")
         raise InvalidInput(message, fields={"comment": [message]})

@@ -14,8 +14,7 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.audit.models import Outcome as AuditOutcome
-from onewindow.audit.services import atomic_audit_last, record_event
+from onewindow.audit.services import atomic_audit_last, record_event, refused
 from onewindow.cases import (
     extensions,
     notifications,
@@ -86,15 +85,14 @@ def decide_task(
     except (Forbidden, NotFound) as exc:
         # The workflow's own record of the refusal rolled back with this transaction;
         # keep one.
-        record_event(
+        raise refused(
+            exc,
             actor=actor,
             action="cases.case_decided",
             target=("workflow.worktask", str(task_id)),
-            outcome=AuditOutcome.DENIED,
             detail={"outcome": outcome, "code": exc.code},
             request=request,
-        )
-        raise
+        ) from None
 
 
 _outcome_list = lazy(presenters.outcome_list, str)

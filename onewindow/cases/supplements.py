@@ -17,8 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.audit.models import Outcome as AuditOutcome
-from onewindow.audit.services import record_event
+from onewindow.audit.services import record_event, refused
 from onewindow.cases import alerts, notifications, permissions, presenters, starting, timeliness
 from onewindow.cases.choices import (
     FINAL_STATUSES,
@@ -112,14 +111,13 @@ def request_supplement(
     if may_work and task.status not in (TaskStatus.READY, TaskStatus.CLAIMED):
         raise Conflict(_("This task is no longer open."), code="task_closed")
     if not workflow_permissions.can_complete(actor, task):
-        record_event(
+        raise refused(
+            Forbidden(_("Only an officer who may decide this task can ask for a supplement.")),
             actor=actor,
             action="cases.supplement_requested",
             target=task,
-            outcome=AuditOutcome.DENIED,
             request=request,
         )
-        raise Forbidden(_("Only an officer who may decide this task can ask for a supplement."))
     with transaction.atomic():
         now = timezone.now()
         # The run and the task before the case, in a decision's order (suspend_task).

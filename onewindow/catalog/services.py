@@ -17,8 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.audit.models import Outcome
-from onewindow.audit.services import record_event
+from onewindow.audit.services import record_event, refused
 from onewindow.catalog import permissions
 from onewindow.catalog.choices import VersionStatus
 from onewindow.catalog.models import (
@@ -240,23 +239,18 @@ def review_version(
         raise InvalidInput(
             _("Say what must change."), fields={"comment": [_("Say what must change.")]}
         )
-    with transaction.atomic():
-        version = _open_version(service_item)
-        if version is None or version.status != VersionStatus.IN_REVIEW:
-            raise Conflict(_("There is nothing awaiting review for this item."))
-        allowed = permissions.can_review(actor, version)
-        if not allowed:
-            # Committed before the refusal is raised, so the attempt stays on record.
-            record_event(
-                actor=actor,
-                action="catalog.reviewed",
-                target=service_item,
-                outcome=Outcome.DENIED,
-                detail={"version": version.number},
-                request=request,
-            )
-    if not allowed:
-        raise Forbidden(_("A second person must review: you cannot review your own draft."))
+    version = _open_version(service_item)
+    if version is None or version.status != VersionStatus.IN_REVIEW:
+        raise Conflict(_("There is nothing awaiting review for this item."))
+    if not permissions.can_review(actor, version):
+        raise refused(
+            Forbidden(_("A second person must review: you cannot review your own draft.")),
+            actor=actor,
+            action="catalog.reviewed",
+            target=service_item,
+            detail={"version": version.number},
+            request=request,
+        )
     with transaction.atomic():
         version = _open_version(service_item)
         if version is None or version.status != VersionStatus.IN_REVIEW:
@@ -576,15 +570,13 @@ def bind_event_process(
     if event is None:
         raise NotFound(_("No such life event."))
     if actor is not None and not permissions.can_bind_event_process(actor, event):
-        with transaction.atomic():
-            record_event(
-                actor=actor,
-                action="catalog.event_process_bound",
-                target=event,
-                outcome=Outcome.DENIED,
-                request=request,
-            )
-        raise Forbidden(_("Only an editor of every department of the event's services may."))
+        raise refused(
+            Forbidden(_("Only an editor of every department of the event's services may.")),
+            actor=actor,
+            action="catalog.event_process_bound",
+            target=event,
+            request=request,
+        )
     with transaction.atomic():
         event.process = process
         event.save(update_fields=["process"])

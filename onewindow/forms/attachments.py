@@ -24,8 +24,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from onewindow.audit.models import Outcome
-from onewindow.audit.services import record_event
+from onewindow.audit.services import record_event, refused
 from onewindow.core.errors import InvalidInput, NotFound
 from onewindow.forms import permissions
 from onewindow.forms.filetypes import FILE_TYPES, GLOBAL_MAX_MB, HEAD_BYTES, MB, detect_type
@@ -78,16 +77,14 @@ def store_attachment(
     limit = int(min(float(spec_slot["max_mb"]), GLOBAL_MAX_MB) * MB)
 
     def refuse(reason: str, message: str, **detail: Any) -> InvalidInput:
-        with transaction.atomic():
-            record_event(
-                actor=owner,
-                action="forms.attachment_refused",
-                target=("forms.formdefinition", str(target.pk)),
-                outcome=Outcome.DENIED,
-                detail={"slot": target_slot, "reason": reason, **detail},
-                request=request,
-            )
-        return InvalidInput(message, code=f"attachment_{reason}", fields={field: [message]})
+        return refused(
+            InvalidInput(message, code=f"attachment_{reason}", fields={field: [message]}),
+            actor=owner,
+            action="forms.attachment_refused",
+            target=("forms.formdefinition", str(target.pk)),
+            detail={"slot": target_slot, "reason": reason, **detail},
+            request=request,
+        )
 
     declared = upload.size or 0
     if declared > limit:

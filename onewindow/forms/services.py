@@ -16,8 +16,7 @@ from django.db.models import Max
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.audit.models import Outcome
-from onewindow.audit.services import record_event
+from onewindow.audit.services import record_event, refused
 from onewindow.core.errors import Conflict, Forbidden
 from onewindow.forms import permissions, queries
 from onewindow.forms.models import FormDefinition, FormDraft
@@ -55,15 +54,13 @@ def create_definition(
     """Check the definition and store it as the next version of ``key``."""
     attachments = attachments or []
     if not permissions.can_manage_definitions(actor):
-        with transaction.atomic():
-            record_event(
-                actor=actor,
-                action="forms.definition_created",
-                target=("forms.formdefinition", key),
-                outcome=Outcome.DENIED,
-                request=request,
-            )
-        raise Forbidden(_("You may not publish form definitions."), code="forbidden")
+        raise refused(
+            Forbidden(_("You may not publish form definitions.")),
+            actor=actor,
+            action="forms.definition_created",
+            target=("forms.formdefinition", key),
+            request=request,
+        )
     check_definition(key=key, title=title, schema=schema, layout=layout, attachments=attachments)
     digest = definition_digest(
         title=title, title_en=title_en, schema=schema, layout=layout, attachments=attachments

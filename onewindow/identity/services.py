@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from onewindow.audit.models import Outcome
-from onewindow.audit.services import record_event
+from onewindow.audit.services import record_event, refused
 from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onewindow.identity import permissions
 from onewindow.identity.masking import mask_identity_number
@@ -298,16 +298,14 @@ def grant_role(
     request: HttpRequest | None = None,
 ) -> RoleAssignment:
     if not permissions.can_grant(actor, role, department):
-        with transaction.atomic():
-            record_event(
-                actor=actor,
-                action="identity.role_granted",
-                target=user,
-                outcome=Outcome.DENIED,
-                request=request,
-                detail={"role": role, "department": department.code if department else None},
-            )
-        raise Forbidden(_("You may not grant this role here."))
+        raise refused(
+            Forbidden(_("You may not grant this role here.")),
+            actor=actor,
+            action="identity.role_granted",
+            target=user,
+            detail={"role": role, "department": department.code if department else None},
+            request=request,
+        )
     with transaction.atomic():
         return _add_role(user=user, role=role, department=department, actor=actor, request=request)
 

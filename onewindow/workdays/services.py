@@ -19,8 +19,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.audit.models import Outcome
-from onewindow.audit.services import record_event
+from onewindow.audit.services import record_event, refused
 from onewindow.core.errors import FieldErrors, Forbidden, NotFound
 from onewindow.workdays import calendar, permissions
 from onewindow.workdays.models import CalendarRevision, CalendarYear, WorkdayOverride
@@ -48,12 +47,12 @@ def _require_manager(
 ) -> None:
     if permissions.can_manage_calendar(actor):
         return
-    with transaction.atomic():
-        record_event(
-            actor=actor, action=action, target=target, outcome=Outcome.DENIED, request=request
-        )
-    raise Forbidden(
-        _("Only platform admins may change the working-day calendar."), code="forbidden"
+    raise refused(
+        Forbidden(_("Only platform admins may change the working-day calendar.")),
+        actor=actor,
+        action=action,
+        target=target,
+        request=request,
     )
 
 

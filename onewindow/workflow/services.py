@@ -22,8 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.audit.models import Outcome as AuditOutcome
-from onewindow.audit.services import record_event
+from onewindow.audit.services import record_event, refused
 from onewindow.core.errors import Conflict, Forbidden, InvalidInput
 from onewindow.workflow import engine, permissions, runs, timekeeping
 from onewindow.workflow.bundle import BundleError, Problem, msg
@@ -118,16 +117,13 @@ def upload_definition(
     if actor is not None and not permissions.can_upload_definition(
         actor, list(departments.values())
     ):
-        record_event(
+        raise refused(
+            Forbidden(_("Only an admin of every department in the process's lanes may upload it.")),
             actor=actor,
             action="workflow.definition_uploaded",
             target=("workflow.processdefinition", key),
-            outcome=AuditOutcome.DENIED,
             detail={"departments": sorted(departments)},
             request=request,
-        )
-        raise Forbidden(
-            _("Only an admin of every department in the process's lanes may upload it.")
         )
     try:
         with transaction.atomic():

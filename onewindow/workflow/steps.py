@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.audit.models import Outcome as AuditOutcome
-from onewindow.audit.services import record_event
+from onewindow.audit.services import record_event, refused
 from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onewindow.identity.queries import department_scope_filter
 from onewindow.workflow import engine
@@ -40,15 +40,10 @@ def audited_refusals(
     rolled back, then raise them as service errors."""
     try:
         yield
-    except Refused as refused:
-        record_event(
-            actor=actor,
-            action=action,
-            target=target,
-            outcome=AuditOutcome.DENIED,
-            request=request,
-        )
-        raise refused.error from None
+    except Refused as refusal:
+        raise refused(
+            refusal.error, actor=actor, action=action, target=target, request=request
+        ) from None
     except engine.TaskInputError as exc:
         raise InvalidInput(exc.message, fields={exc.field: [exc.message]}) from exc
     except engine.ProcessError as exc:

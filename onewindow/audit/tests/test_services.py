@@ -3,7 +3,8 @@ from django.db import transaction
 
 from onewindow.audit.hashing import canonical_content, chain_hash
 from onewindow.audit.models import GENESIS_HASH, AppendOnlyError, AuditEvent, ChainHead
-from onewindow.audit.services import record_event
+from onewindow.audit.services import record_event, refused
+from onewindow.core.errors import Forbidden
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +37,15 @@ def test_hash_is_over_canonical_content_and_link():
         }
     )
     assert event.hash == chain_hash(GENESIS_HASH, content)
+
+
+def test_a_refusal_is_recorded_as_denied_and_handed_back_to_raise():
+    error = Forbidden("no")
+    with pytest.raises(Forbidden) as raised:
+        raise refused(error, actor=None, action="test.refused", target=("x.thing", "7"))
+    assert raised.value is error
+    event = AuditEvent.objects.get(action="test.refused")
+    assert (event.outcome, event.target_id) == ("denied", "7")
 
 
 def test_event_rolls_back_with_the_change_it_records():
