@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from onewindow.catalog import backoffice_applications as applications
 from onewindow.catalog import backoffice_views as views
 
 app_name = "backoffice"
@@ -12,7 +13,15 @@ urlpatterns = [
     path("items/<str:code>/", views.item_view, name="item"),
     path("items/<str:code>/edit/", views.edit_item_view, name="item_edit"),
     path("items/<str:code>/submit/", views.submit_item_view, name="item_submit"),
-    path("items/<str:code>/application/", views.item_application_view, name="item_application"),
+    path(
+        "items/<str:code>/application/", applications.item_application_view, name="item_application"
+    ),
+    path("life-events/", applications.events_view, name="events"),
+    path(
+        "life-events/<slug:code>/process/",
+        applications.event_process_view,
+        name="event_process",
+    ),
     path("reviews/", views.reviews_view, name="reviews"),
     path("import/", views.import_view, name="import"),
     path("export.xlsx", views.export_excel_view, name="export_excel"),

@@ -33,24 +33,20 @@ from onewindow.catalog.choices import (
     VersionStatus,
 )
 from onewindow.catalog.forms import (
-    ApplicationForm,
     EditorChoices,
     GuideEditor,
     ImportForm,
     ItemForm,
     ReviewForm,
     SynonymForm,
-    definition_value,
     file_kind,
 )
 from onewindow.catalog.models import ServiceItem, ServiceItemVersion
 from onewindow.core.errors import ServiceError
 from onewindow.core.language import is_english
-from onewindow.forms import queries as forms_queries
 from onewindow.forms.models import FormDefinition
 from onewindow.identity import queries as identity_queries
 from onewindow.identity.models import Department, User
-from onewindow.workflow import library as workflow_library
 from onewindow.workflow.models import ProcessDefinition
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -70,12 +66,12 @@ def back_office(view: View) -> View:
     return login_required(wrapper)
 
 
-def _current_user(request: HttpRequest) -> User:
+def current_user(request: HttpRequest) -> User:
     assert isinstance(request.user, User)
     return request.user
 
 
-def _item_or_404(user: User, code: str, *, edit: bool = False) -> ServiceItem:
+def item_or_404(user: User, code: str, *, edit: bool = False) -> ServiceItem:
     try:
         item = queries.item_for_officer(user, code)
     except ServiceItem.DoesNotExist as exc:
@@ -85,7 +81,7 @@ def _item_or_404(user: User, code: str, *, edit: bool = False) -> ServiceItem:
     return item
 
 
-def _apply_errors(form: Any, error: ServiceError) -> None:
+def apply_errors(form: Any, error: ServiceError) -> None:
     for field, field_messages in error.fields.items():
         for message in field_messages:
             form.add_error(field if field in form.fields else None, str(message))
@@ -98,7 +94,7 @@ def _apply_errors(form: Any, error: ServiceError) -> None:
 
 @back_office
 def index_view(request: HttpRequest) -> HttpResponse:
-    user = _current_user(request)
+    user = current_user(request)
     rows = [
         {
             "item": item,
@@ -127,7 +123,7 @@ def reviews_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "catalog/backoffice/reviews.html",
-        {"versions": _review_queue(_current_user(request))},
+        {"versions": _review_queue(current_user(request))},
     )
 
 
@@ -158,7 +154,7 @@ def _editor_choices(user: User) -> EditorChoices:
 
 
 def _edit(request: HttpRequest, item: ServiceItem | None) -> HttpResponse:
-    user = _current_user(request)
+    user = current_user(request)
     draft = queries.open_version(item) if item else None
     if draft is not None and draft.status == VersionStatus.IN_REVIEW:
         return render(
@@ -217,55 +213,7 @@ def new_item_view(request: HttpRequest) -> HttpResponse:
 
 @back_office
 def edit_item_view(request: HttpRequest, code: str) -> HttpResponse:
-    return _edit(request, _item_or_404(_current_user(request), code, edit=True))
-
-
-# --- the online application: form and process -------------------------------------
-
-
-@back_office
-def item_application_view(request: HttpRequest, code: str) -> HttpResponse:
-    user = _current_user(request)
-    item = _item_or_404(user, code, edit=True)
-    draft = queries.open_version(item)
-    template = "catalog/backoffice/application.html"
-    if draft is not None and draft.status == VersionStatus.IN_REVIEW:
-        return render(request, template, {"item": item, "locked": True}, status=409)
-    current = draft or item.published
-    form = ApplicationForm(
-        request.POST if request.method == "POST" else None,
-        initial={
-            "form": definition_value(current.form if current else None),
-            "process": definition_value(current.process if current else None),
-        },
-        form_definitions=forms_queries.all_definitions(),
-        process_definitions=workflow_library.all_versions(),
-    )
-    status = 200
-    if form.is_bound:
-        status = 422
-        if form.is_valid():
-            try:
-                services.bind_application(
-                    actor=user,
-                    code=item.code,
-                    form=form.chosen_form(),
-                    process=form.chosen_process(),
-                    request=request,
-                )
-            except ServiceError as error:
-                _apply_errors(form, error)
-                status = error.status
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "The form and process were saved in the draft; they apply to "
-                        "applications once the draft is published."
-                    ),
-                )
-                return redirect("backoffice:item", code=item.code)
-    return render(request, template, {"item": item, "application": form}, status=status)
+    return _edit(request, item_or_404(current_user(request), code, edit=True))
 
 
 # --- one item: summary, history, submit and review ----------------------------------
@@ -349,8 +297,8 @@ def _definition(definition: FormDefinition | ProcessDefinition | None) -> str:
 
 @back_office
 def item_view(request: HttpRequest, code: str) -> HttpResponse:
-    user = _current_user(request)
-    item = _item_or_404(user, code)
+    user = current_user(request)
+    item = item_or_404(user, code)
     draft = queries.open_version(item)
     form = ReviewForm(request.POST or None)
     status = 200
@@ -364,7 +312,7 @@ def item_view(request: HttpRequest, code: str) -> HttpResponse:
                 request=request,
             )
         except ServiceError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
             status = error.status
         else:
             messages.success(
@@ -397,8 +345,8 @@ def item_view(request: HttpRequest, code: str) -> HttpResponse:
 @back_office
 @require_POST
 def submit_item_view(request: HttpRequest, code: str) -> HttpResponse:
-    user = _current_user(request)
-    item = _item_or_404(user, code)
+    user = current_user(request)
+    item = item_or_404(user, code)
     try:
         services.submit_for_review(actor=user, code=item.code, request=request)
     except ServiceError as error:
@@ -413,7 +361,7 @@ def submit_item_view(request: HttpRequest, code: str) -> HttpResponse:
 
 @back_office
 def import_view(request: HttpRequest) -> HttpResponse:
-    user = _current_user(request)
+    user = current_user(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     problems: list[services.RowError] = []
     if request.method == "POST" and form.is_valid():
@@ -431,7 +379,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
         except services.ImportRejected as rejected:
             problems = rejected.rows
         except ServiceError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,
@@ -475,13 +423,13 @@ def _download(body: bytes | str, content_type: str, extension: str) -> HttpRespo
 
 @back_office
 def export_excel_view(request: HttpRequest) -> HttpResponse:
-    versions = _published_versions(_current_user(request))
+    versions = _published_versions(current_user(request))
     return _download(transfer.export_excel(versions), XLSX, "xlsx")
 
 
 @back_office
 def export_json_view(request: HttpRequest) -> HttpResponse:
-    versions = _published_versions(_current_user(request))
+    versions = _published_versions(current_user(request))
     return _download(transfer.export_json(versions), "application/json; charset=utf-8", "json")
 
 
@@ -493,11 +441,9 @@ def synonyms_view(request: HttpRequest) -> HttpResponse:
     form = SynonymForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_synonym(
-                actor=_current_user(request), request=request, **form.cleaned_data
-            )
+            services.save_synonym(actor=current_user(request), request=request, **form.cleaned_data)
         except ServiceError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The synonym was saved."))
             return redirect("backoffice:synonyms")
@@ -514,7 +460,7 @@ def synonyms_view(request: HttpRequest) -> HttpResponse:
 def delete_synonym_view(request: HttpRequest) -> HttpResponse:
     try:
         services.delete_synonym(
-            actor=_current_user(request), term=request.POST.get("term", ""), request=request
+            actor=current_user(request), term=request.POST.get("term", ""), request=request
         )
     except ServiceError as error:
         messages.error(request, str(error.message))

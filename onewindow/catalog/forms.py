@@ -375,7 +375,17 @@ def _grouped(
     return [("", blank), *groups.items()], by_value
 
 
-class ApplicationForm(forms.Form):
+class SummarizedForm(forms.Form):
+    """A form whose errors the page lists first (``_error_summary.html``)."""
+
+    def error_summary(self) -> list[SummaryError]:
+        lines = [SummaryError("", "", str(m)) for m in self.non_field_errors()]
+        for field in self:
+            lines += [SummaryError(_anchor(field), str(field.label), str(m)) for m in field.errors]
+        return lines
+
+
+class ApplicationForm(SummarizedForm):
     """The form and the process an item's online applications run on, each one version
     of its key. Only versions offered can be chosen; ``services.bind_application``
     checks who may bind and whether the item's draft may change."""
@@ -419,11 +429,32 @@ class ApplicationForm(forms.Form):
     def chosen_process(self) -> ProcessDefinition | None:
         return self._processes.get(self.cleaned_data["process"])
 
-    def error_summary(self) -> list[SummaryError]:
-        lines = [SummaryError("", "", str(m)) for m in self.non_field_errors()]
-        for field in self:
-            lines += [SummaryError(_anchor(field), str(field.label), str(m)) for m in field.errors]
-        return lines
+
+class EventProcessForm(SummarizedForm):
+    """The process a life event's items run in together: one version of a process, or
+    none (each item runs its own). ``services.bind_event_process`` checks who may."""
+
+    process = forms.ChoiceField(
+        label=_("Process of the whole event"),
+        required=False,
+        help_text=_("The departments' steps for all the event's items, in one run."),
+        error_messages={"invalid_choice": _("No such process (or version).")},
+    )
+
+    def __init__(
+        self, *args: Any, process_definitions: Iterable[ProcessDefinition], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        choices, self._processes = _grouped(
+            process_definitions, _("None: each item runs its own process"), lambda d: d.name
+        )
+        field = self.fields["process"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
+
+    def chosen_process(self) -> ProcessDefinition | None:
+        """The process version chosen, or None; call after ``is_valid()``."""
+        return self._processes.get(self.cleaned_data["process"])
 
 
 class ImportForm(forms.Form):

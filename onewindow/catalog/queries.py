@@ -137,6 +137,20 @@ def life_event(code: str) -> LifeEvent:
     return life_events().get(code=code)
 
 
+def events_with_processes() -> QuerySet[LifeEvent]:
+    """Life events with their process of the whole and, step by step, each item's
+    department and the process its published version runs (no process files): what
+    the back office shows when an event's process is chosen."""
+    steps = LifeEventStep.objects.select_related(
+        "item__department", "item__published__process"
+    ).defer(*process_files("item__published__process"))
+    return (
+        LifeEvent.objects.select_related("process")
+        .defer(*process_files("process"))
+        .prefetch_related(Prefetch("steps", queryset=steps))
+    )
+
+
 def synonyms() -> QuerySet[Synonym]:
     return Synonym.objects.all()
 
