@@ -1,5 +1,5 @@
 """The process diagram of a case, as JSON for the case and task pages' script
-(``static/cases/diagram.js``): each run's BPMN file and where the run stands, with the
+(``workflow/static/workflow/diagram.js``): each run's BPMN file and where the run stands, with the
 current steps' departments in the reader's language. The pages work without it; the
 timeline tells the same story in text."""
 
@@ -17,11 +17,9 @@ from onewindow.cases import presenters, queries
 from onewindow.cases.models import Case
 from onewindow.core.language import is_english
 from onewindow.core.templatetags.onewindow import localized
-from onewindow.identity.models import Department
-from onewindow.identity.roles import Role
 from onewindow.workflow import queries as workflow_queries
+from onewindow.workflow.drawing import lane_labels
 from onewindow.workflow.engine import ProcessError
-from onewindow.workflow.validation import Lane
 
 
 def drawn_cases(case: Case) -> list[Case]:
@@ -67,25 +65,6 @@ def summary(diagram: workflow_queries.Diagram, departments: dict[str, list[str]]
     return pgettext("sentence separator", "; ").join(parts)
 
 
-def lane_labels(lanes: dict[str, Lane]) -> dict[str, str]:
-    """Lane id → what the lane stands for in the reader's language ("公安局 · 窗口人员"):
-    the lanes' names are the codes the platform routes by ("310000-GA/window_officer"),
-    which mean nothing to an applicant."""
-    codes = {lane.department_code for lane in lanes.values()}
-    departments = {d.code: d for d in Department.objects.filter(code__in=codes)}
-    labels = {}
-    for lane_id, lane in lanes.items():
-        department = departments.get(lane.department_code)
-        label = localized(department) if department else lane.department_code
-        if lane.role in Role.values:
-            label = pgettext("a lane: department and role", "%(department)s · %(role)s") % {
-                "department": label,
-                "role": Role(lane.role).label,
-            }
-        labels[lane_id] = label
-    return labels
-
-
 def diagram_json(case: Case) -> dict[str, Any]:
     assert case.instance is not None
     diagram = workflow_queries.diagram_of(case.instance)
@@ -96,7 +75,7 @@ def diagram_json(case: Case) -> dict[str, Any]:
         departments.setdefault(step.bpmn_id, []).append(department)
         current.append({"id": step.bpmn_id, "department": department})
     return {
-        "case": case.number,
+        "drawn": case.number,
         "title": str(presenters.service_name(case)),
         "xml": diagram.xml,
         "names": element_names(diagram),

@@ -10,5 +10,10 @@ urlpatterns = [
     path("", views.processes_view, name="list"),
     path("upload/", views.upload_view, name="upload"),
     path("process/<slug:key>/", views.process_view, name="process"),
-    path("process/<slug:key>/v<int:version>/<str:name>", views.download_view, name="download"),
+    path("process/<slug:key>/v<int:version>/diagram.json", views.diagram_view, name="diagram"),
+    path(
+        "process/<slug:key>/v<int:version>/files/<str:name>",
+        views.download_view,
+        name="download",
+    ),
 ]

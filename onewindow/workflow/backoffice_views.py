@@ -16,13 +16,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from onewindow.core.errors import ServiceError
-from onewindow.workflow import library, permissions, queries, services
+from onewindow.workflow import drawing, library, permissions, queries, services
 from onewindow.workflow.bundle import Problem
 from onewindow.workflow.engine import ProcessError
 from onewindow.workflow.forms import ProcessUploadForm
@@ -77,6 +77,20 @@ def process_view(request: HttpRequest, key: str) -> HttpResponse:
             "bpmn_file": BPMN_FILE,
         },
     )
+
+
+@definition_managers
+def diagram_view(request: HttpRequest, key: str, version: int) -> JsonResponse:
+    """``{"diagrams": [...]}`` with the version, as the case pages' diagram.json gives runs."""
+    definition = _version(key, str(version))
+    try:
+        drawn = drawing.version_drawing(definition)
+    except ProcessError as error:
+        return JsonResponse(
+            {"code": "diagram_unavailable", "message": str(error.message), "fields": {}},
+            status=409,
+        )
+    return JsonResponse({"diagrams": [drawn]}, json_dumps_params={"ensure_ascii": False})
 
 
 @definition_managers

@@ -78,7 +78,7 @@ def test_who_gets_the_diagram(world, accepted):
 
 def test_the_diagram_of_an_accepted_parallel_case(accepted):
     [drawn] = get(logged_in(accepted.applicant), accepted)["diagrams"]
-    assert drawn["case"] == accepted.number
+    assert drawn["drawn"] == accepted.number
     assert drawn["title"] == accepted.service_name_en  # the page's English
     assert drawn["xml"] == read_process("parallel_three.bpmn")
     # The lanes' codes ("310000-MZ/window_officer") as what they stand for, and the
@@ -160,7 +160,7 @@ def test_a_company_case_for_every_agent_of_the_company(world):
 def test_a_life_event_with_one_run_has_one_diagram(world):
     parent = submit(make_user(), "newborn")
     [drawn] = get(logged_in(parent.applicant), parent)["diagrams"]
-    assert (drawn["case"], drawn["xml"]) == (parent.number, read_process("newborn.bpmn"))
+    assert (drawn["drawn"], drawn["xml"]) == (parent.number, read_process("newborn.bpmn"))
 
 
 def newborn_in_separate_runs() -> Case:
@@ -182,7 +182,7 @@ def test_a_life_event_with_separate_runs_has_one_diagram_per_child(world):
     children = list(parent.children.order_by("pk"))  # in the order the case page lists them
     assert parent.instance is None and all(c.instance is not None for c in children)
     diagrams = get(logged_in(parent.applicant), parent)["diagrams"]
-    assert [d["case"] for d in diagrams] == [c.number for c in children]
+    assert [d["drawn"] for d in diagrams] == [c.number for c in children]
     assert [d["title"] for d in diagrams] == [
         c.service_name_en for c in children
     ]  # the page's English

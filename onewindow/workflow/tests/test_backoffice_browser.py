@@ -38,6 +38,12 @@ def test_an_admin_corrects_a_refused_process_and_reads_it(browser, live_server, 
     assert "permit 的第 1 版" in page.locator(".messages").inner_text()
     lanes = page.locator("section[aria-labelledby=lanes-title] table")
     assert lanes.locator("tbody tr").count() == 2
+    # The diagram is drawn as the file has it, its lanes named by their department.
+    drawn = page.locator(".diagram-canvas[data-diagram-drawn='permit v1']")
+    drawn.locator("svg").first.wait_for()
+    assert city["GA"].name in drawn.inner_text()
+    assert page.locator(".diagram-canvas .ow-remaining").count() == 0
+    assert page.locator("[data-diagram-fallback]").is_hidden()
     assert low_contrast(page) == []
     page.set_viewport_size({"width": 375, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth") <= 375

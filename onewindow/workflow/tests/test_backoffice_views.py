@@ -173,6 +173,32 @@ def test_a_version_that_no_longer_loads_still_shows_its_versions(city, monkeypat
     assert "can no longer be loaded" in page.content.decode()
 
 
+def test_a_version_s_diagram_names_its_lanes_by_department_and_marks_nothing(city):
+    upload("permit", "single_department.bpmn")
+    client, _admin = admin_of(city)
+    url = reverse("processes:diagram", args=["permit", 1])
+    [drawn] = client.get(url).json()["diagrams"]
+    assert drawn["plain"] and drawn["drawn"] == "permit v1"
+    assert drawn["xml"] == read_process("single_department.bpmn")
+    assert drawn["completed"] == drawn["current"] == drawn["taken_flows"] == []
+    department = city["GA"].name_en  # the page is read in English
+    assert drawn["names"]["Lane_window"].startswith(department)
+    assert drawn["summary"].startswith("Steps: ")
+    assert client.get(reverse("processes:diagram", args=["permit", 2])).status_code == 404
+
+
+def test_a_version_that_no_longer_loads_has_no_diagram(city, monkeypatch):
+    upload("permit", "single_department.bpmn")
+
+    def broken(definition):
+        raise ProcessError("gone")
+
+    monkeypatch.setattr(runs, "spec_of", broken)
+    client, _admin = admin_of(city)
+    response = client.get(reverse("processes:diagram", args=["permit", 1]))
+    assert response.status_code == 409 and response.json()["code"] == "diagram_unavailable"
+
+
 def test_a_version_s_files_download_as_uploaded(city):
     definition = upload("routing", "dmn_routing.bpmn", "routing.dmn")
     client, _admin = admin_of(city)
@@ -209,6 +235,7 @@ def test_only_admins_see_the_back_office(city, role, where, allowed, upload_stat
         UPLOAD,
         reverse("processes:process", args=["routing"]),
         reverse("processes:download", args=["routing", 1, "process.bpmn"]),
+        reverse("processes:diagram", args=["routing", 1]),
     ]
     assert {client.get(url).status_code for url in urls} == ({200} if allowed else {404})
     assert client.post(UPLOAD, permit()).status_code == upload_status

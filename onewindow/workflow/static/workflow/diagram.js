@@ -1,10 +1,12 @@
-/* The process diagram on the case and task pages (templates/cases/_diagram.html).
+/* The process diagram on the case and task pages (templates/cases/_diagram.html) and
+ * on a process version's page in the back office (workflow/backoffice/process.html).
  *
- * Fetches the case's diagram.json and draws each run with the bpmn-js viewer, served
+ * Fetches the page's diagram.json and draws each run with the bpmn-js viewer, served
  * from our own static files (the global BpmnJS; ADR 0014): completed steps get a tick,
- * current ones a thick outline and their department, the rest are greyed. The page
- * works without this script: the section's sentence points to the timeline, and stays
- * if anything here fails. No inline script, no build step.
+ * current ones a thick outline and their department, the rest are greyed. A process
+ * version's diagram ("plain") is drawn as the file has it, its lanes named by what they
+ * stand for. The page works without this script: the section's sentence points to the
+ * same facts in text, and stays if anything here fails. No inline script, no build step.
  */
 (function () {
   "use strict";
@@ -66,6 +68,9 @@
   }
 
   function mark(viewer, diagram) {
+    if (diagram.plain) {
+      return;  // a process, not a run: nothing is completed, current or remaining
+    }
     var canvas = viewer.get("canvas");
     var overlays = viewer.get("overlays");
     var registry = viewer.get("elementRegistry");
@@ -141,14 +146,17 @@
       image.setAttribute("role", "img");
       image.setAttribute("aria-label", diagram.title + ": " + diagram.summary);
       image.querySelector("svg").setAttribute("tabindex", "-1");
-      canvas.setAttribute("data-diagram-drawn", diagram.case);
+      canvas.setAttribute("data-diagram-drawn", diagram.drawn);
     });
   }
 
   function show(ok) {
     section.querySelector("[data-diagram-fallback]").hidden = true;
     section.querySelector("[data-diagram-error]").hidden = ok;
-    section.querySelector("[data-diagram-legend]").hidden = !ok;
+    var legend = section.querySelector("[data-diagram-legend]");
+    if (legend) {
+      legend.hidden = !ok;
+    }
     list.hidden = !ok;
   }
 
