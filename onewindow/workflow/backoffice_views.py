@@ -67,13 +67,18 @@ def process_view(request: HttpRequest, key: str) -> HttpResponse:
         outline = library.outline(shown)
     except ProcessError:
         outline = None  # the page says so; the versions and files are still there
+    versions = list(library.versions_of(key))
+    uses = library.uses_of(versions)
     return render(
         request,
         "workflow/backoffice/process.html",
         {
             "shown": shown,
             "outline": outline,
-            "versions": library.versions_of(key),
+            "versions": [(version, uses[version.pk]) for version in versions],
+            "newest": versions[0],
+            "shown_uses": uses[shown.pk],
+            "older_in_use": any(uses[v.pk] for v in versions if v.version < shown.version),
             "bpmn_file": BPMN_FILE,
         },
     )
@@ -148,7 +153,10 @@ def upload_view(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("Version %(version)d of %(key)s is uploaded; new cases start on it.")
+                    _(
+                        "Version %(version)d of %(key)s is uploaded. Items and life events "
+                        "run it once they are bound to it."
+                    )
                     % {"version": definition.version, "key": definition.key},
                 )
                 return redirect("processes:process", key=definition.key)

@@ -1,0 +1,62 @@
+"""Which items and life events run a process version (catalog/process_uses.py), as the
+processes' back office lists them: a published item, an item's open draft and a life
+event's process of the whole, each linked to its back-office page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.utils import translation
+
+from onewindow.catalog import services
+from onewindow.conftest import holder_logged_in
+from onewindow.identity.roles import Role
+from onewindow.workflow import library
+from onewindow.workflow.models import ProcessDefinition
+from onewindow.workflow.tests.conftest import read_process
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def versions(catalog: Any) -> list[ProcessDefinition]:
+    return [
+        ProcessDefinition.objects.create(
+            key="hukou", version=n, name="户口登记", bpmn_xml=read_process("newborn_hukou.bpmn")
+        )
+        for n in (1, 2)
+    ]
+
+
+def test_items_and_events_are_listed_under_the_version_they_run(catalog, versions):
+    first, second = versions
+    services.bind_application(actor=None, code="310000-GA-QR-0001", form=None, process=first)
+    _editor, user = holder_logged_in(Role.DEPARTMENT_ADMIN, catalog["GA"])
+    services.bind_application(actor=user, code="310000-GA-QR-0001", form=None, process=second)
+    services.bind_event_process(code="newborn", process=second)
+    with translation.override("en"):
+        uses = library.uses_of(versions)
+    assert [(use.url, use.note) for use in uses[first.pk]] == [
+        ("/backoffice/catalog/items/310000-GA-QR-0001/", "Published"),
+    ]
+    assert [(use.url, use.note) for use in uses[second.pk]] == [
+        ("/backoffice/catalog/items/310000-GA-QR-0001/", "Draft"),
+        ("/backoffice/catalog/life-events/newborn/process/", "Life event"),
+    ]
+
+
+def test_the_process_page_says_what_runs_each_version(catalog, versions):
+    first, _second = versions
+    services.bind_application(actor=None, code="310000-GA-QR-0001", form=None, process=first)
+    client, _user = holder_logged_in(Role.PLATFORM_ADMIN, catalog["root"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    newest = client.get("/backoffice/processes/process/hukou/")
+    assert newest.context["shown_uses"] == [] and newest.context["older_in_use"]
+    page = newest.content.decode()
+    assert "No service item or life event is bound to this version." in page
+    assert "still bound to an older version" in page
+    older = client.get("/backoffice/processes/process/hukou/", {"version": "1"})
+    [use] = older.context["shown_uses"]
+    assert "310000-GA-QR-0001" in use.label and not older.context["older_in_use"]
