@@ -10,6 +10,7 @@ urlpatterns = [
     path("services/", include("onewindow.catalog.urls")),
     path("backoffice/catalog/", include("onewindow.catalog.backoffice_urls")),
     path("backoffice/processes/", include("onewindow.workflow.backoffice_urls")),
+    path("backoffice/forms/", include("onewindow.forms.backoffice_urls")),
     path("forms/", include("onewindow.forms.urls")),
     path("cases/", include("onewindow.cases.urls")),
     path("supervision/", include("onewindow.supervision.urls")),

@@ -9,13 +9,10 @@ an absent one; every write is a service call, which checks permission again and 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -42,6 +39,7 @@ from onewindow.catalog.forms import (
     file_kind,
 )
 from onewindow.catalog.models import ServiceItem, ServiceItemVersion
+from onewindow.core.backoffice import only_for
 from onewindow.core.errors import ServiceError
 from onewindow.core.language import is_english
 from onewindow.forms.models import FormDefinition
@@ -51,19 +49,9 @@ from onewindow.workflow.models import ProcessDefinition
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-View = Callable[..., HttpResponse]
 
-
-def back_office(view: View) -> View:
-    """Logged in (officers have passed 2FA in the middleware) and holding an editor role."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not permissions.can_use_back_office(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
+# Logged in (officers have passed 2FA in the middleware) and holding an editor role.
+back_office = only_for(permissions.can_use_back_office)
 
 
 def current_user(request: HttpRequest) -> User:

@@ -212,7 +212,7 @@ def officer_home_view(request: HttpRequest) -> HttpResponse:
         "identity/officer_home.html",
         {
             "assignments": queries.assignments_of(_current_user(request)),
-            # Department and platform admins keep the catalog and the processes.
+            # Department and platform admins keep the catalog, the processes and the forms.
             "is_admin": permissions.holds_any_role(_current_user(request), ROLE_MANAGER_ROLES),
         },
     )

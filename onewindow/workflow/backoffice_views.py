@@ -10,17 +10,13 @@ departments against the uploader's roles and audits.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from onewindow.core.backoffice import only_for, version_or_404
 from onewindow.core.errors import ServiceError
 from onewindow.workflow import drawing, library, permissions, queries, services
 from onewindow.workflow.bundle import Problem
@@ -28,22 +24,13 @@ from onewindow.workflow.engine import ProcessError
 from onewindow.workflow.forms import ProcessUploadForm
 from onewindow.workflow.models import ProcessDefinition
 
-View = Callable[..., HttpResponse]
-
 BPMN_FILE = "process.bpmn"  # the download name of a version's BPMN file
 
 # The service's parameters → the upload form's fields, for its field errors.
 FIELDS = {"key": "key", "name": "name", "bpmn_xml": "bpmn", "dmn_files": "dmn"}
 
 
-def definition_managers(view: View) -> View:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not permissions.can_manage_definitions(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
+definition_managers = only_for(permissions.can_manage_definitions)
 
 
 @definition_managers
@@ -52,12 +39,7 @@ def processes_view(request: HttpRequest) -> HttpResponse:
 
 
 def _version(key: str, number: str | None) -> ProcessDefinition:
-    try:
-        if number is None:
-            return queries.latest_definition(key)
-        return queries.definition_version(key, int(number))
-    except (ProcessDefinition.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+    return version_or_404(key, number, queries.latest_definition, queries.definition_version)
 
 
 @definition_managers

@@ -1,0 +1,115 @@
+"""Reads for the forms' back office: every form by key with its newest version, a key's
+versions, a version's materials to upload, and a version as the file it can be uploaded
+from again. Definitions are not secret (a service guide shows its form): every
+department admin sees them all, as they choose one for their items."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+
+from onewindow.forms.filetypes import GLOBAL_MAX_MB, type_labels
+from onewindow.forms.models import FormDefinition
+
+# What a definition file holds (``definitions/*.json``, the API's body): each entry's
+# type, and whether a file may leave it out (the stored default is then used).
+FILE_ENTRIES: dict[str, tuple[type, bool]] = {
+    "key": (str, True),
+    "title": (str, True),
+    "title_en": (str, False),
+    "schema": (dict, True),
+    "layout": (dict, True),
+    "attachments": (list, False),
+}
+
+_CONTENT = ("schema", "layout", "attachments")
+
+
+@dataclass(frozen=True)
+class FormRow:
+    newest: FormDefinition
+    versions: int
+
+
+def forms() -> list[FormRow]:
+    """Each form's newest version (without its questions), by key."""
+    newest_version = (
+        FormDefinition.objects.filter(key=OuterRef("key"))
+        .order_by("-version")
+        .values("version")[:1]
+    )
+    newest = (
+        FormDefinition.objects.filter(version=Subquery(newest_version))
+        .select_related("created_by")
+        .defer(*_CONTENT)
+        .order_by("key")
+    )
+    counts = dict(
+        FormDefinition.objects.order_by()
+        .values_list("key")
+        .annotate(n=Count("pk"))
+        .values_list("key", "n")
+    )
+    return [FormRow(definition, counts[definition.key]) for definition in newest]
+
+
+def versions_of(key: str) -> QuerySet[FormDefinition]:
+    """A form's versions, newest first, without their questions."""
+    return (
+        FormDefinition.objects.filter(key=key)
+        .select_related("created_by")
+        .defer(*_CONTENT)
+        .order_by("-version")
+    )
+
+
+@dataclass(frozen=True)
+class MaterialRow:
+    """One upload slot as the back office lists it; ``slot`` is the stored dict, whose
+    ``label`` and ``label_en`` the template picks from (``localized_marked``)."""
+
+    slot: dict[str, Any]
+
+    @property
+    def key(self) -> str:
+        return str(self.slot.get("key") or "")
+
+    @property
+    def required(self) -> bool:
+        return bool(self.slot.get("required"))
+
+    @property
+    def types(self) -> str:
+        return type_labels([str(t) for t in self.slot.get("types") or []])
+
+    @property
+    def max_mb(self) -> int | float:
+        """The size limit in MB, as the applicant's form states it (never above the
+        platform's own limit)."""
+        size = min(float(self.slot.get("max_mb") or GLOBAL_MAX_MB), GLOBAL_MAX_MB)
+        return int(size) if size.is_integer() else size
+
+
+def materials(definition: FormDefinition) -> list[MaterialRow]:
+    return [MaterialRow(slot) for slot in definition.attachments or []]
+
+
+def file_name(definition: FormDefinition) -> str:
+    return f"{definition.key}-v{definition.version}.json"
+
+
+def as_file(definition: FormDefinition) -> str:
+    """The version as a definition file (the shape of ``definitions/*.json``): uploaded
+    again, it gives a version with the same content and fingerprint."""
+    document = {
+        "key": definition.key,
+        "title": definition.title,
+        "title_en": definition.title_en,
+        "schema": definition.schema,
+        "layout": definition.layout,
+        "attachments": definition.attachments,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,61 @@
+"""The forms' back office in a real Chromium: a department admin uploads a definition the
+platform refuses, reads its problems part by part, uploads a good one and previews the
+form as an applicant sees it, in Chinese, on a wide screen and on a phone."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from onewindow.browser import focus_lands_on, low_contrast, unlabelled_controls
+from onewindow.cases.tests.test_browser import officer_page
+from onewindow.conftest import make_user
+from onewindow.forms.tests.test_backoffice_views import PASSPORT_FILE, passport
+from onewindow.identity.roles import Role
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+REMOTE = "https://example.com/reason.json"
+
+
+def submit(page) -> None:
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").press("Enter")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_admin_corrects_a_refused_form_and_previews_it(browser, live_server, city, tmp_path):
+    admin = make_user(roles=[(Role.DEPARTMENT_ADMIN, city["police"])], with_totp=True)
+    page = officer_page(browser, live_server, admin)
+    page.goto("/backoffice/forms/upload/")
+    assert unlabelled_controls(page.locator("main")) == []
+    broken = passport()
+    broken["schema"]["properties"]["reason"]["$ref"] = REMOTE
+    broken["attachments"][0]["types"] = ["exe"]
+    broken_file = tmp_path / "passport.json"
+    broken_file.write_text(json.dumps(broken, ensure_ascii=False), encoding="utf-8")
+    page.locator("#id_definition").set_input_files(str(broken_file))
+    submit(page)
+    assert focus_lands_on(page, ".error-summary")
+    rows = page.locator("table tbody tr")
+    assert rows.count() == 2
+    assert REMOTE in rows.nth(0).inner_text()
+    assert "pdf, jpg, png" in rows.nth(1).inner_text()
+    assert low_contrast(page) == []
+    # A file input keeps nothing after a refusal: the admin chooses the corrected file.
+    page.locator("#id_definition").set_input_files(str(PASSPORT_FILE))
+    submit(page)
+    assert page.url.endswith("/backoffice/forms/form/passport/")
+    assert "passport" in page.locator(".messages").inner_text()
+    preview = page.locator("section[aria-labelledby=preview-title] fieldset.form-preview")
+    assert preview.get_attribute("disabled") is not None
+    assert preview.locator("#id_applicant_name").is_disabled()
+    assert "申请人姓名" in preview.inner_text()  # the form's own question, as applicants read it
+    materials = page.locator("section[aria-labelledby=materials-title] table tbody tr")
+    assert materials.count() == 2 and "出入境证件数码照片" in materials.first.inner_text()
+    assert unlabelled_controls(page.locator("main")) == []
+    assert low_contrast(page) == []
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.context.close()
