@@ -8,8 +8,11 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Service catalog")
 
     def ready(self) -> None:
-        from onewindow.catalog.process_uses import process_uses
-        from onewindow.workflow.library import register_uses
+        from onewindow.catalog import definition_uses
+        from onewindow.forms.library import form_uses
+        from onewindow.workflow.library import process_uses
 
-        # The processes' back office shows which items and life events run a version.
-        register_uses(process_uses)
+        # The forms' and processes' back offices show which items (and life events) use
+        # each version.
+        form_uses.register(definition_uses.form_uses)
+        process_uses.register(definition_uses.process_uses)

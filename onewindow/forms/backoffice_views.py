@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from onewindow.core.backoffice import only_for, version_or_404
 from onewindow.core.errors import ServiceError
+from onewindow.core.uses import version_uses
 from onewindow.forms import library, permissions, queries, services
 from onewindow.forms.forms import DefinitionUploadForm
 from onewindow.forms.models import FormDefinition
@@ -59,12 +60,14 @@ def _version(key: str, number: str | None) -> FormDefinition:
 @definition_managers
 def form_view(request: HttpRequest, key: str) -> HttpResponse:
     shown = _version(key, request.GET.get("version"))
+    versions = list(library.versions_of(key))
     return render(
         request,
         "forms/backoffice/form.html",
         {
             "shown": shown,
-            "versions": library.versions_of(key),
+            "newest": versions[0],
+            "uses": version_uses(library.form_uses, versions, shown),
             "materials": library.materials(shown),
             "preview": render_form(shown),
             "file_name": library.file_name(shown),

@@ -1,5 +1,6 @@
 """Reads for the forms' back office: every form by key with its newest version, a key's
-versions, a version's materials to upload, and a version as the file it can be uploaded
+versions and what uses each (``form_uses``: the catalog's items, without this platform
+app importing them), a version's materials to upload, and a version as the file it can be uploaded
 from again. Definitions are not secret (a service guide shows its form): every
 department admin sees them all, as they choose one for their items."""
 
@@ -11,6 +12,7 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 
+from onewindow.core.uses import Uses
 from onewindow.forms.filetypes import GLOBAL_MAX_MB, type_labels
 from onewindow.forms.models import FormDefinition
 
@@ -26,6 +28,9 @@ FILE_ENTRIES: dict[str, tuple[type, bool]] = {
 }
 
 _CONTENT = ("schema", "layout", "attachments")
+
+# The service items bound to each version (the catalog registers them).
+form_uses = Uses()
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from onewindow.core.backoffice import only_for, version_or_404
 from onewindow.core.errors import ServiceError
+from onewindow.core.uses import version_uses
 from onewindow.workflow import drawing, library, permissions, queries, services
 from onewindow.workflow.bundle import Problem
 from onewindow.workflow.engine import ProcessError
@@ -50,17 +51,14 @@ def process_view(request: HttpRequest, key: str) -> HttpResponse:
     except ProcessError:
         outline = None  # the page says so; the versions and files are still there
     versions = list(library.versions_of(key))
-    uses = library.uses_of(versions)
     return render(
         request,
         "workflow/backoffice/process.html",
         {
             "shown": shown,
             "outline": outline,
-            "versions": [(version, uses[version.pk]) for version in versions],
             "newest": versions[0],
-            "shown_uses": uses[shown.pk],
-            "older_in_use": any(uses[v.pk] for v in versions if v.version < shown.version),
+            "uses": version_uses(library.process_uses, versions, shown),
             "bpmn_file": BPMN_FILE,
         },
     )

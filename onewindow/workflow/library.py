@@ -1,5 +1,5 @@
 """Reads for the processes' back office: every process by key with its newest version,
-a key's versions with the runs each has and what uses each (``register_uses``: the
+a key's versions with the runs each has and what uses each (``process_uses``: the
 catalog's items and life events, without this app importing it), and a version's
 outline (lanes, steps, decisions, platform functions) read from its parsed spec.
 Processes are not secret: every department admin sees them all, as they choose one for
@@ -7,11 +7,11 @@ their items."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
+from onewindow.core.uses import Uses
 from onewindow.identity.models import Department
 from onewindow.identity.roles import Role
 from onewindow.workflow import runs
@@ -66,34 +66,8 @@ def versions_of(key: str) -> QuerySet[ProcessDefinition]:
     )
 
 
-@dataclass(frozen=True)
-class Use:
-    """Something bound to a process version, which runs it for new applications."""
-
-    label: str  # what it is, in the reader's language
-    url: str  # its page in the back office
-    note: str = ""  # its state, e.g. "Published" or "Draft"
-
-
-UsesOf = Callable[[list[int]], dict[int, list[Use]]]
-_uses: list[UsesOf] = []
-
-
-def register_uses(provider: UsesOf) -> None:
-    """Add a source of uses: definition ids → the uses of each (idempotent). Apps that
-    bind processes register one in their ``AppConfig.ready``."""
-    if provider not in _uses:
-        _uses.append(provider)
-
-
-def uses_of(definitions: Iterable[ProcessDefinition]) -> dict[int, list[Use]]:
-    """Definition id → everything bound to it, from every registered source."""
-    ids = [definition.pk for definition in definitions]
-    found: dict[int, list[Use]] = {pk: [] for pk in ids}
-    for provider in _uses:
-        for pk, uses in provider(ids).items():
-            found.setdefault(pk, []).extend(uses)
-    return found
+# Items and life events bound to each version (the catalog registers them).
+process_uses = Uses()
 
 
 @dataclass(frozen=True)

@@ -210,7 +210,7 @@ def test_an_older_version_is_shown_on_request_and_unknown_ones_are_not_found(cit
     client, _admin = admin_of(city)
     newest = client.get(form_url("sample"))
     assert newest.context["shown"].version == 2
-    assert [v.version for v in newest.context["versions"]] == [2, 1]
+    assert [v.version for v, _uses in newest.context["uses"].versions] == [2, 1]
     assert 'href="?version=1"' in newest.content.decode()
     older = client.get(form_url("sample"), {"version": "1"})
     assert older.context["shown"] == first

@@ -151,7 +151,7 @@ def test_a_version_shows_its_lanes_steps_and_the_runs_of_each_version(city):
     }
     assert all(lane.department == city["GA"] for lane in outline.lanes)
     assert outline.steps and all(step.lane for step in outline.steps)
-    runs_by_version = {v.version: (v.runs, v.running) for v, _uses in page.context["versions"]}
+    runs_by_version = {v.version: (v.runs, v.running) for v, _uses in page.context["uses"].versions}
     assert runs_by_version == {2: (0, 0), 1: (1, 1)}
     older = client.get(reverse("processes:process", args=["permit"]), {"version": "1"})
     assert older.context["shown"] == first

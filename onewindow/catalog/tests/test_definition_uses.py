@@ -37,7 +37,7 @@ def test_items_and_events_are_listed_under_the_version_they_run(catalog, version
     services.bind_application(actor=user, code="310000-GA-QR-0001", form=None, process=second)
     services.bind_event_process(code="newborn", process=second)
     with translation.override("en"):
-        uses = library.uses_of(versions)
+        uses = library.process_uses.of(versions)
     assert [(use.url, use.note) for use in uses[first.pk]] == [
         ("/backoffice/catalog/items/310000-GA-QR-0001/", "Published"),
     ]
@@ -53,10 +53,28 @@ def test_the_process_page_says_what_runs_each_version(catalog, versions):
     client, _user = holder_logged_in(Role.PLATFORM_ADMIN, catalog["root"])
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     newest = client.get("/backoffice/processes/process/hukou/")
-    assert newest.context["shown_uses"] == [] and newest.context["older_in_use"]
+    assert newest.context["uses"].shown == [] and newest.context["uses"].older_in_use
     page = newest.content.decode()
     assert "No service item or life event is bound to this version." in page
     assert "still bound to an older version" in page
     older = client.get("/backoffice/processes/process/hukou/", {"version": "1"})
-    [use] = older.context["shown_uses"]
-    assert "310000-GA-QR-0001" in use.label and not older.context["older_in_use"]
+    [use] = older.context["uses"].shown
+    assert "310000-GA-QR-0001" in use.label and not older.context["uses"].older_in_use
+
+
+def test_the_form_page_says_which_items_ask_each_version(catalog):
+    from onewindow.forms.tests.conftest import make_definition
+
+    first = make_definition(key="hukou_form", title="户口登记表")
+    second = make_definition(key="hukou_form", title="户口登记表")
+    services.bind_application(actor=None, code="310000-GA-QR-0001", form=first, process=None)
+    client, _user = holder_logged_in(Role.PLATFORM_ADMIN, catalog["root"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/backoffice/forms/form/hukou_form/")
+    uses = page.context["uses"]
+    assert page.context["shown"] == second and uses.shown == [] and uses.older_in_use
+    assert [[use.url for use in bound] for _v, bound in uses.versions] == [
+        [],
+        ["/backoffice/catalog/items/310000-GA-QR-0001/"],
+    ]
+    assert "Some items are still bound to an older version" in page.content.decode()
