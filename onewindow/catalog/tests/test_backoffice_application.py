@@ -199,6 +199,9 @@ def test_the_item_page_shows_the_binding_and_links_to_the_page(catalog, definiti
     page = client.get(ITEM_URL).content.decode()
     assert "As in the draft" in page and "passport v2" in page
     assert "takes no online applications" not in page
+    # Each links to its page in the forms' and the processes' back offices.
+    assert 'href="/backoffice/forms/form/passport_application/?version=2"' in page
+    assert 'href="/backoffice/processes/process/passport/?version=2"' in page
 
 
 def test_the_comparison_shows_a_changed_process(catalog, definitions):
