@@ -1,8 +1,8 @@
 """Reads for the forms' back office: every form by key with its newest version, a key's
 versions and what uses each (``form_uses``: the catalog's items, without this platform
-app importing them), a version's materials to upload, and a version as the file it can be uploaded
-from again. Definitions are not secret (a service guide shows its form): every
-department admin sees them all, as they choose one for their items."""
+app importing them), a version's materials to upload, and a version as the file it can
+be uploaded from again. Definitions are not secret (a service guide shows its form):
+every department admin sees them all, as they choose one for their items."""
 
 from __future__ import annotations
 
