@@ -108,7 +108,8 @@ def _next_of(key: str) -> FormDefinition | None:
 
 @definition_managers
 def upload_view(request: HttpRequest) -> HttpResponse:
-    form = DefinitionUploadForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"  # bound even when empty: it then says what is missing
+    form = DefinitionUploadForm(request.POST if posted else None, request.FILES if posted else None)
     problems: list[Problem] = []
     status = 200
     if request.method == "POST":

@@ -101,9 +101,10 @@ def _initial(key: str) -> dict[str, str]:
 
 @definition_managers
 def upload_view(request: HttpRequest) -> HttpResponse:
+    posted = request.method == "POST"  # bound even when empty: it then says what is missing
     form = ProcessUploadForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if posted else None,
+        request.FILES if posted else None,
         initial=_initial(request.GET.get("key", "")),
     )
     problems: list[Problem] = []

@@ -288,3 +288,10 @@ def test_the_pages_speak_chinese(city):
     refused = upload(client, {**passport(), "key": "Not a key"})
     assert "预览" in page and "需上传的材料" in page and "密钥" not in page
     assert "表单未上传。" in refused.content.decode()
+
+
+def test_an_empty_post_names_the_missing_file(city):
+    client, _admin = admin_of(city)
+    response = client.post(UPLOAD, {})
+    assert response.status_code == 422
+    assert set(response.context["form"].errors) == {"definition"}

@@ -265,3 +265,10 @@ def test_the_pages_speak_chinese(city):
         refused = client.post(UPLOAD, permit(bpmn=a_file(read_malicious("send_task.bpmn"))))
     assert "上传下一版本" in page and "泳道" in page
     assert "不支持的 BPMN 元素" in refused.content.decode()
+
+
+def test_an_empty_post_names_what_is_missing(city):
+    client, _admin = admin_of(city)
+    response = client.post(UPLOAD, {})
+    assert response.status_code == 422
+    assert set(response.context["form"].errors) == {"key", "name", "bpmn"}
