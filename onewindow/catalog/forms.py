@@ -31,6 +31,7 @@ from onewindow.catalog.choices import (
 )
 from onewindow.catalog.transfer import MAX_UPLOAD_BYTES
 from onewindow.core.errors import ServiceError
+from onewindow.core.templatetags.onewindow import localized
 from onewindow.forms.models import FormDefinition
 from onewindow.workflow.models import ProcessDefinition
 
@@ -414,9 +415,7 @@ class ApplicationForm(SummarizedForm):
         form_choices, self._forms = _grouped(
             form_definitions, _("No online application form"), lambda d: d.display_title()
         )
-        process_choices, self._processes = _grouped(
-            process_definitions, _("No process"), lambda d: d.name
-        )
+        process_choices, self._processes = _grouped(process_definitions, _("No process"), localized)
         for name, options in (("form", form_choices), ("process", process_choices)):
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)
@@ -446,7 +445,7 @@ class EventProcessForm(SummarizedForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         choices, self._processes = _grouped(
-            process_definitions, _("None: each item runs its own process"), lambda d: d.name
+            process_definitions, _("None: each item runs its own process"), localized
         )
         field = self.fields["process"]
         assert isinstance(field, forms.ChoiceField)

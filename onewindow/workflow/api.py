@@ -26,6 +26,7 @@ class ProcessOut(Schema):
     key: str
     version: int
     name: str
+    name_en: str
     sha256: str
     created_at: datetime
 
@@ -66,6 +67,7 @@ def _out(definition: ProcessDefinition) -> ProcessOut:
         key=definition.key,
         version=definition.version,
         name=definition.name,
+        name_en=definition.name_en,
         sha256=definition.sha256,
         created_at=definition.created_at,
     )

@@ -54,7 +54,7 @@ def version_drawing(definition: ProcessDefinition) -> dict[str, Any]:
     steps = [english_names.get(task.bpmn_id, task.name) for task in facts.user_tasks.values()]
     return {
         "drawn": str(definition),
-        "title": definition.name,
+        "title": localized(definition),
         "xml": definition.bpmn_xml,
         "names": {**english_names, **lane_labels(lanes)},
         "plain": True,

@@ -56,6 +56,9 @@ class ProcessDefinition(models.Model):
     key = models.SlugField(_("key"), max_length=64)
     version = models.PositiveIntegerField(_("version"))
     name = models.CharField(_("name"), max_length=200)
+    # The process element's ``name_en`` property, where the file gives one (as its steps'):
+    # what English pages call it.
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
     bpmn_xml = models.TextField(_("BPMN file"))
     dmn_files = models.JSONField(_("DMN files"), default=dict, blank=True)  # name → XML
     sha256 = models.CharField(max_length=64, editable=False)

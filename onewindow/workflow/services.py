@@ -132,6 +132,7 @@ def upload_definition(
                 key=key,
                 version=(latest or 0) + 1,
                 name=name.strip(),
+                name_en=spec.facts.names_en.get(spec.facts.process_id, ""),
                 bpmn_xml=bpmn_xml,
                 dmn_files=dmn_files,
                 created_by=actor,

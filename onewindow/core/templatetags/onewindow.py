@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import template
@@ -46,19 +45,6 @@ def localized_marked(obj: Any, field: str = "name") -> SafeString:
     Chinese (``<span lang="zh-Hans">``), so that a screen reader reads it as Chinese."""
     text, fell_back = _localized(obj, field)
     if fell_back:
-        return format_html('<span lang="zh-Hans">{}</span>', text)
-    return conditional_escape(text)
-
-
-_HAN = re.compile(r"[\u3400-\u9fff]")
-
-
-@register.filter
-def chinese_marked(text: Any) -> SafeString:
-    """Text whose language the data does not record (a process's name): on an English
-    page, marked as Chinese (``<span lang="zh-Hans">``) when written in Chinese characters."""
-    text = str(text or "")
-    if is_english() and _HAN.search(text):
         return format_html('<span lang="zh-Hans">{}</span>', text)
     return conditional_escape(text)
 

@@ -51,17 +51,3 @@ def test_localized_picks_the_english_field_on_english_pages(language, expected):
 def test_a_chinese_fallback_on_an_english_page_is_marked_as_chinese(language, obj, expected):
     with translation.override(language):
         assert render("{{ obj|localized_marked }}", obj=obj) == expected
-
-
-@pytest.mark.parametrize(
-    ("language", "text", "expected"),
-    [
-        ("en", "户口登记", '<span lang="zh-Hans">户口登记</span>'),
-        ("en", "Hukou <v2>", "Hukou &lt;v2&gt;"),
-        ("zh-hans", "户口登记", "户口登记"),
-        ("en", None, ""),
-    ],
-)
-def test_text_in_chinese_characters_is_marked_on_english_pages(language, text, expected):
-    with translation.override(language):
-        assert render("{{ text|chinese_marked }}", text=text) == expected

@@ -36,6 +36,7 @@ def test_a_department_admin_uploads_versions_of_a_process(client, city):
     first = client.post(URL, body, **headers)
     assert first.status_code == 201, first.content
     assert (first.json()["key"], first.json()["version"]) == ("permit", 1)
+    assert first.json()["name_en"] == "Single-department approval"
     body["bpmn"] = bpmn_file(read_process("single_department.bpmn"))
     second = client.post(URL, body, **headers)
     assert second.json()["version"] == 2

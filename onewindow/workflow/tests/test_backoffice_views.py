@@ -272,3 +272,25 @@ def test_an_empty_post_names_what_is_missing(city):
     response = client.post(UPLOAD, {})
     assert response.status_code == 422
     assert set(response.context["form"].errors) == {"key", "name", "bpmn"}
+
+
+def test_a_process_is_called_by_its_english_name_on_english_pages(city):
+    definition = upload("permit", "single_department.bpmn")
+    assert definition.name_en == "Single-department approval"  # the file's process name_en
+    client, _admin = admin_of(city)
+    listed = client.get(LIST).content.decode()
+    assert "Single-department approval" in listed
+    client.cookies["django_language"] = "zh-hans"
+    assert "Single-department approval" not in client.get(LIST).content.decode()
+
+
+def test_versions_stored_before_name_en_get_it_from_their_file():
+    from importlib import import_module
+
+    migration = import_module("onewindow.workflow.migrations.0006_process_name_en")
+    assert migration.process_name_en(read_process("newborn.bpmn")) == (
+        "Birth of a newborn (one-stop service)"
+    )
+    without = read_process("single_department.bpmn").replace('name="name_en"', 'name="other"')
+    assert migration.process_name_en(without) == ""
+    assert migration.process_name_en("<not xml") == ""
