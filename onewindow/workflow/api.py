@@ -13,7 +13,7 @@ from ninja.files import UploadedFile
 
 from onewindow.core.errors import InvalidInput
 from onewindow.workflow import services
-from onewindow.workflow.files import read_text
+from onewindow.workflow.files import read_decision_files, read_text
 from onewindow.workflow.models import ProcessDefinition
 
 router = Router(tags=["processes"])
@@ -44,9 +44,7 @@ def upload_process(
     dmn: list[UploadedFile] = File(default_factory=list),  # noqa: B008 - ninja's marker
 ) -> Status[ProcessOut]:
     bpmn_xml = read_text(bpmn, "bpmn")
-    dmn_files = {
-        upload.name or f"decision-{n}.dmn": read_text(upload, "dmn") for n, upload in enumerate(dmn)
-    }
+    dmn_files = read_decision_files(dmn, "dmn")
     try:
         definition = services.upload_definition(
             actor=request.user,

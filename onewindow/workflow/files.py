@@ -3,6 +3,8 @@ within the upload's size limit. The processes API and the back office both read 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
@@ -23,3 +25,17 @@ def read_text(upload: UploadedFile, field: str) -> str:
     except UnicodeDecodeError:
         message = _("The file is not UTF-8 text.")
         raise InvalidInput(message, fields={field: [message]}) from None
+
+
+def read_decision_files(uploads: Iterable[UploadedFile], field: str) -> dict[str, str]:
+    """The DMN files' texts by file name (the process calls their decisions by id, but a
+    version keeps the names to download them by); two files of one name are refused
+    rather than one silently replacing the other."""
+    files: dict[str, str] = {}
+    for n, upload in enumerate(uploads):
+        name = upload.name or f"decision-{n}.dmn"
+        if name in files:
+            message = _("Two files are named %(name)s.") % {"name": name}
+            raise InvalidInput(message, fields={field: [message]})
+        files[name] = read_text(upload, field)
+    return files

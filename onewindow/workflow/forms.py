@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from onewindow.core.errors import InvalidInput
-from onewindow.workflow.files import read_text
+from onewindow.workflow.files import read_decision_files, read_text
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -64,12 +64,7 @@ class ProcessUploadForm(forms.Form):
         return _text(self.cleaned_data["bpmn"])
 
     def clean_dmn(self) -> dict[str, str]:
-        files: dict[str, str] = {}
-        for n, upload in enumerate(self.cleaned_data["dmn"]):
-            name = upload.name or f"decision-{n}.dmn"
-            if name in files:
-                raise forms.ValidationError(
-                    _("Two files are named %(name)s."), params={"name": name}
-                )
-            files[name] = _text(upload)
-        return files
+        try:
+            return read_decision_files(self.cleaned_data["dmn"], "dmn")
+        except InvalidInput as error:
+            raise forms.ValidationError(str(error.message)) from None

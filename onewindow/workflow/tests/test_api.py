@@ -128,3 +128,20 @@ def test_a_file_beyond_the_size_limit_is_refused_unread(client, city, monkeypatc
     refused = client.post(URL, body, **headers)
     assert refused.status_code == 422
     assert refused.json()["fields"]["bpmn"] == ["The files are too large."]
+
+
+def test_two_decision_files_of_one_name_are_refused(client, city):
+    _admin, headers = as_admin(client, city, Role.PLATFORM_ADMIN, "root")
+    body = {
+        "key": "routing",
+        "name": "x",
+        "bpmn": bpmn_file(read_process("dmn_routing.bpmn")),
+        "dmn": [
+            bpmn_file(read_process("routing.dmn"), "routing.dmn"),
+            bpmn_file(read_process("routing.dmn"), "routing.dmn"),
+        ],
+    }
+    refused = client.post(URL, body, **headers)
+    assert refused.status_code == 422
+    assert refused.json()["fields"]["dmn"] == ["Two files are named routing.dmn."]
+    assert not ProcessDefinition.objects.exists()
