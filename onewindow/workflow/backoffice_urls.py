@@ -11,6 +11,12 @@ urlpatterns = [
     path("upload/", views.upload_view, name="upload"),
     path("process/<slug:key>/", views.process_view, name="process"),
     path("process/<slug:key>/v<int:version>/diagram.json", views.diagram_view, name="diagram"),
+    path("process/<slug:key>/v<int:version>/try/", views.trial_view, name="trial"),
+    path(
+        "process/<slug:key>/v<int:version>/try/diagram.json",
+        views.trial_diagram_view,
+        name="trial_diagram",
+    ),
     path(
         "process/<slug:key>/v<int:version>/files/<str:name>",
         views.download_view,

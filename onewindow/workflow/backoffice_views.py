@@ -19,11 +19,12 @@ from django.utils.translation import gettext as _
 from onewindow.core.backoffice import only_for, version_or_404
 from onewindow.core.errors import ServiceError
 from onewindow.core.uses import version_uses
-from onewindow.workflow import drawing, library, permissions, queries, services
+from onewindow.workflow import drawing, library, permissions, queries, services, simulation
 from onewindow.workflow.bundle import Problem
 from onewindow.workflow.engine import ProcessError
-from onewindow.workflow.forms import ProcessUploadForm
+from onewindow.workflow.forms import ProcessUploadForm, TrialForm
 from onewindow.workflow.models import ProcessDefinition
+from onewindow.workflow.trial_page import TrialPage
 
 BPMN_FILE = "process.bpmn"  # the download name of a version's BPMN file
 
@@ -75,6 +76,55 @@ def diagram_view(request: HttpRequest, key: str, version: int) -> JsonResponse:
             {"code": "diagram_unavailable", "message": str(error.message), "fields": {}},
             status=409,
         )
+    return JsonResponse({"diagrams": [drawn]}, json_dumps_params={"ensure_ascii": False})
+
+
+# --- trying a version ----------------------------------------------------------------
+
+
+def _trial(request: HttpRequest, key: str, version: int) -> TrialPage:
+    """The trial the query string asks for (a GET: a trial stores nothing, and its page
+    and its diagram run it alike), with its form; no trial until it is asked for."""
+    definition = _version(key, str(version))
+    try:
+        outline = library.outline(definition)
+    except ProcessError as exc:
+        raise Http404 from exc  # the version's page says it no longer loads
+    asked = "case_data" in request.GET
+    form = TrialForm(request.GET if asked else None, steps=outline.steps)
+    trial = None
+    if asked and form.is_valid():
+        trial = simulation.run_trial(definition, form.cleaned_data["case_data"], form.outcomes())
+    lanes = drawing.lane_labels({lane.name: lane for lane in library.lanes_of(definition)})
+    return TrialPage(definition, form, trial, lanes)
+
+
+@definition_managers
+def trial_view(request: HttpRequest, key: str, version: int) -> HttpResponse:
+    page = _trial(request, key, version)
+    return render(
+        request,
+        "workflow/backoffice/trial.html",
+        {
+            "shown": page.definition,
+            "form": page.form,
+            "trial": page.trial,
+            "steps": page.steps(),
+            "ending": page.ending(),
+            "query": request.GET.urlencode(),
+        },
+        status=422 if page.form.is_bound and page.form.errors else 200,
+    )
+
+
+@definition_managers
+def trial_diagram_view(request: HttpRequest, key: str, version: int) -> JsonResponse:
+    page = _trial(request, key, version)
+    if page.trial is None:
+        return JsonResponse(
+            {"code": "invalid", "message": "", "fields": page.form.errors}, status=422
+        )
+    drawn = drawing.trial_drawing(page.definition, page.trial.states, page.summary())
     return JsonResponse({"diagrams": [drawn]}, json_dumps_params={"ensure_ascii": False})
 
 

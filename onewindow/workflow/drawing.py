@@ -14,7 +14,7 @@ from onewindow.core.language import is_english
 from onewindow.core.templatetags.onewindow import localized
 from onewindow.identity.models import Department
 from onewindow.identity.roles import Role
-from onewindow.workflow import runs
+from onewindow.workflow import engine, runs
 from onewindow.workflow.bundle import BPMN, parse_xml
 from onewindow.workflow.models import ProcessDefinition
 from onewindow.workflow.validation import Lane, parse_lane
@@ -37,6 +37,17 @@ def lane_labels(lanes: dict[str, Lane]) -> dict[str, str]:
             }
         labels[lane_id] = label
     return labels
+
+
+def taken_flows(root: Any, states: dict[str, str]) -> list[str]:
+    """The sequence flows a run has taken: both ends reached, and not both current
+    (between a review still open and the join waiting for it, the flow is not taken yet)."""
+    taken = []
+    for flow in root.iter(f"{{{BPMN}}}sequenceFlow"):
+        ends = (states.get(flow.get("sourceRef", "")), states.get(flow.get("targetRef", "")))
+        if None not in ends and ends != (engine.CURRENT, engine.CURRENT):
+            taken.append(flow.get("id", ""))
+    return taken
 
 
 def version_drawing(definition: ProcessDefinition) -> dict[str, Any]:
@@ -63,3 +74,23 @@ def version_drawing(definition: ProcessDefinition) -> dict[str, Any]:
         "taken_flows": [],
         "summary": _("Steps: %(steps)s") % {"steps": pgettext("list separator", ", ").join(steps)},
     }
+
+
+def trial_drawing(
+    definition: ProcessDefinition, states: dict[str, str], summary: str
+) -> dict[str, Any]:
+    """A version with a trial run's path on it (``simulation.run_trial``): the steps it
+    completed, where it stopped, and the flows it took."""
+    drawn = version_drawing(definition)
+    drawn.update(
+        plain=False,
+        completed=[bpmn_id for bpmn_id, state in states.items() if state == engine.COMPLETED],
+        current=[
+            {"id": bpmn_id, "department": ""}
+            for bpmn_id, state in states.items()
+            if state == engine.CURRENT
+        ],
+        taken_flows=taken_flows(parse_xml(definition.bpmn_xml), states),
+        summary=summary,
+    )
+    return drawn

@@ -1,8 +1,10 @@
-"""The processes' back office upload form: a key, a name, the BPMN file and the DMN
-files it calls, read as text here; what the files say is the service's to check."""
+"""The processes' back office forms: the upload (a key, a name, the BPMN file and the DMN
+files it calls, read as text here; what the files say is the service's to check) and a
+trial run (sample case data and a decision for each step)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
@@ -11,7 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from onewindow.core.errors import InvalidInput
+from onewindow.core.templatetags.onewindow import localized
+from onewindow.workflow import engine
+from onewindow.workflow.choices import Outcome
 from onewindow.workflow.files import read_decision_files, read_text
+from onewindow.workflow.library import StepRow
+from onewindow.workflow.simulation import default_outcome
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -68,3 +75,56 @@ class ProcessUploadForm(forms.Form):
             return read_decision_files(self.cleaned_data["dmn"], "dmn")
         except InvalidInput as error:
             raise forms.ValidationError(str(error.message)) from None
+
+
+class TrialForm(forms.Form):
+    """A trial run of a process version: the case data its conditions and decision
+    tables read, and a decision for each of its officers' steps (``outcome_<id>``)."""
+
+    case_data = forms.CharField(
+        label=_("Case data (JSON)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false", "class": "mono"}),
+        help_text=_(
+            'The answers the process reads, as one JSON object, e.g. {"amount": 60000, '
+            '"applicant_age": 17}. Empty: none.'
+        ),
+    )
+
+    def __init__(self, *args: Any, steps: list[StepRow], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.steps = steps
+        for step in steps:
+            offered = step.outcomes or tuple(Outcome.values)
+            self.fields[f"outcome_{step.bpmn_id}"] = forms.ChoiceField(
+                label=localized(step),
+                choices=[(o, Outcome(o).label if o in Outcome.values else o) for o in offered],
+                initial=default_outcome(step.outcomes),
+                required=False,
+            )
+
+    def clean_case_data(self) -> dict[str, Any]:
+        text = self.cleaned_data["case_data"].strip()
+        if not text:
+            return {}
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise forms.ValidationError(
+                _("This is not JSON: the error is at line %(line)d, column %(column)d."),
+                params={"line": error.lineno, "column": error.colno},
+            ) from None
+        if not isinstance(data, dict):
+            raise forms.ValidationError(_('Give one JSON object: {"name": value, …}.'))
+        try:
+            engine.check_data(data)
+        except engine.TaskInputError as error:
+            raise forms.ValidationError(str(error.message)) from None
+        return data
+
+    def outcomes(self) -> dict[str, str]:
+        """The decision chosen for each step (after ``is_valid()``)."""
+        return {
+            step.bpmn_id: self.cleaned_data.get(f"outcome_{step.bpmn_id}") or ""
+            for step in self.steps
+        }

@@ -17,6 +17,7 @@ from onewindow.identity.roles import Role
 from onewindow.workflow import runs
 from onewindow.workflow.choices import InstanceStatus, Outcome
 from onewindow.workflow.models import ProcessDefinition
+from onewindow.workflow.validation import Lane
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,11 @@ class Outline:
     steps: list[StepRow]
     decisions: list[str]
     functions: list[str]
+
+
+def lanes_of(definition: ProcessDefinition) -> list[Lane]:
+    """The version's lanes, each the department (and role) its name routes to."""
+    return list(runs.spec_of(definition).facts.lanes.values())
 
 
 def outline(definition: ProcessDefinition) -> Outline:

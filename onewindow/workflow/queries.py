@@ -13,6 +13,7 @@ from onewindow.identity.roles import Role
 from onewindow.workflow import engine, runs
 from onewindow.workflow.bundle import BPMN, local_name, parse_xml
 from onewindow.workflow.choices import OPEN_TASK_STATUSES, Outcome
+from onewindow.workflow.drawing import taken_flows
 from onewindow.workflow.engine import ProcessError
 from onewindow.workflow.models import ProcessDefinition, ProcessInstance, WorkTask
 from onewindow.workflow.permissions import CASEWORK_ROLES
@@ -128,7 +129,6 @@ def diagram_of(instance: ProcessInstance) -> Diagram:
     states = engine.element_states(run)
     nodes: list[str] = []
     activities: dict[str, str] = {}
-    taken: list[str] = []
     lanes: dict[str, Lane] = {}
     root = parse_xml(xml)
     exceptional = _after_boundary_events(root)
@@ -141,15 +141,6 @@ def diagram_of(instance: ProcessInstance) -> Diagram:
                 activities[element_id] = element.get("name") or element_id
         elif kind == "lane" and (lane := parse_lane(element.get("name") or "")):
             lanes[element_id] = lane
-        elif kind == "sequenceFlow":
-            ends = (
-                states.get(element.get("sourceRef", "")),
-                states.get(element.get("targetRef", "")),
-            )
-            # Between two current elements (a review still open and the join waiting
-            # for it) the flow is not taken yet.
-            if None not in ends and ends != (engine.CURRENT, engine.CURRENT):
-                taken.append(element_id)
     holders: dict[str, list[WorkTask]] = {}
     open_tasks = instance.tasks.filter(status__in=OPEN_TASK_STATUSES).select_related("department")
     for task in open_tasks.order_by("created_at", "pk"):
@@ -172,7 +163,7 @@ def diagram_of(instance: ProcessInstance) -> Diagram:
         xml=xml,
         completed=[n for n in nodes if states.get(n) == engine.COMPLETED],
         current=current,
-        taken_flows=taken,
+        taken_flows=taken_flows(root, states),
         activities=activities,
         lanes=lanes,
         names_en=run.spec.facts.names_en,

@@ -48,3 +48,29 @@ def test_an_admin_corrects_a_refused_process_and_reads_it(browser, live_server, 
     page.set_viewport_size({"width": 375, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_admin_tries_a_decision_table_and_sees_the_route_drawn(browser, live_server, city):
+    from onewindow.workflow.tests.conftest import upload
+
+    upload("routing", "dmn_routing.bpmn", "routing.dmn")
+    admin = make_user(roles=[(Role.PLATFORM_ADMIN, city["root"])], with_totp=True)
+    page = officer_page(browser, live_server, admin)
+    page.goto("/backoffice/processes/process/routing/")
+    with page.expect_navigation():
+        page.locator("a[href$='/v1/try/']").press("Enter")
+    assert unlabelled_controls(page.locator("main")) == []
+    page.locator("#id_case_data").fill('{"amount": 90000, "applicant_age": 30}')
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").press("Enter")
+    assert focus_lands_on(page, "#result-title")
+    assert page.locator("section[aria-labelledby=result-title] tbody tr").count() == 3
+    page.locator(".diagram-canvas[data-diagram-drawn] svg").first.wait_for()
+    # The second review the rule asked for is drawn as done, on the path taken.
+    assert (
+        page.locator(".diagram-canvas [data-element-id=Task_second_review].ow-completed").count()
+        == 1
+    )
+    assert low_contrast(page) == []
+    page.context.close()

@@ -236,6 +236,7 @@ def test_only_admins_see_the_back_office(city, role, where, allowed, upload_stat
         reverse("processes:process", args=["routing"]),
         reverse("processes:download", args=["routing", 1, "process.bpmn"]),
         reverse("processes:diagram", args=["routing", 1]),
+        reverse("processes:trial", args=["routing", 1]),
     ]
     assert {client.get(url).status_code for url in urls} == ({200} if allowed else {404})
     assert client.post(UPLOAD, permit()).status_code == upload_status
@@ -294,3 +295,48 @@ def test_versions_stored_before_name_en_get_it_from_their_file():
     without = read_process("single_department.bpmn").replace('name="name_en"', 'name="other"')
     assert migration.process_name_en(without) == ""
     assert migration.process_name_en("<not xml") == ""
+
+
+def test_a_trial_shows_the_route_and_draws_it(city):
+    upload("routing", "dmn_routing.bpmn", "routing.dmn")
+    client, _admin = admin_of(city)
+    url = reverse("processes:trial", args=["routing", 1])
+    empty = client.get(url)
+    assert empty.status_code == 200 and empty.context["trial"] is None
+    assert "outcome_Task_second_review" in empty.context["form"].fields
+    query = {
+        "case_data": '{"amount": 90000, "applicant_age": 30}',
+        "outcome_Task_review": "approve",
+    }
+    page = client.get(url, query)
+    assert [step.number for step in page.context["steps"]] == [1, 2, 3]
+    assert page.context["ending"] == "The process reached its end."
+    assert "Department 310000-MZ" in page.context["steps"][0].department
+    [drawn] = client.get(reverse("processes:trial_diagram", args=["routing", 1]), query).json()[
+        "diagrams"
+    ]
+    assert not drawn["plain"] and "Task_second_review" in drawn["completed"]
+    assert drawn["taken_flows"] and drawn["current"] == []
+    assert drawn["summary"].startswith("Steps taken: ")
+
+
+def test_a_trial_with_data_that_is_not_a_json_object_says_so(city):
+    upload("routing", "dmn_routing.bpmn", "routing.dmn")
+    client, _admin = admin_of(city)
+    url = reverse("processes:trial", args=["routing", 1])
+    for data, message in (("{amount", "This is not JSON"), ("[1]", "Give one JSON object")):
+        page = client.get(url, {"case_data": data})
+        assert page.status_code == 422 and page.context["trial"] is None
+        assert message in page.context["form"].errors["case_data"][0]
+    diagram = client.get(
+        reverse("processes:trial_diagram", args=["routing", 1]), {"case_data": "["}
+    )
+    assert diagram.status_code == 422
+
+
+def test_a_failed_trial_names_its_reason(city):
+    upload("routing", "dmn_routing.bpmn", "routing.dmn")
+    client, _admin = admin_of(city)
+    page = client.get(reverse("processes:trial", args=["routing", 1]), {"case_data": ""})
+    assert page.context["ending"].startswith("The process stopped: ")
+    assert "amount" in page.content.decode()  # the rule's own error, for whoever wrote it

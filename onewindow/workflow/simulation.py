@@ -1,0 +1,107 @@
+"""Trying a process version before items are bound to it: a run in memory on sample case
+data, each officer's step decided as the admin chose (or approved), to see which steps the
+gateways and decision tables route it through and where it ends — or the message of the
+expression or rule that stops it.
+
+Nothing is stored: the run is never saved, and whatever a platform function called by a
+service task might write is rolled back (functions act on a run only with its
+``instance_id``, which a trial has none of). Timers are not fired: a run that would wait
+for one stops there."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from onewindow.workflow import engine, runs
+from onewindow.workflow.choices import Outcome
+from onewindow.workflow.models import ProcessDefinition
+from onewindow.workflow.registry import ServiceContext
+
+MAX_STEPS = 50  # officers' decisions in one trial: a process that loops stops there
+
+# The decision a step gets when the trial names none: the one that lets the case go on.
+GOING_ON = (Outcome.APPROVE, Outcome.ACCEPT, Outcome.COMPLETE)
+
+
+class Ending:
+    COMPLETED = "completed"  # the process reached its end
+    WAITING = "waiting"  # for a timer, which a trial does not fire
+    LOOPING = "looping"  # still deciding after MAX_STEPS
+    FAILED = "failed"  # an expression or a decision table stopped it
+
+
+@dataclass(frozen=True)
+class TrialStep:
+    bpmn_id: str
+    name: str
+    name_en: str
+    lane: str
+    outcome: str
+
+    @property
+    def outcome_label(self) -> str:
+        return str(Outcome(self.outcome).label) if self.outcome in Outcome.values else self.outcome
+
+
+@dataclass
+class Trial:
+    steps: list[TrialStep] = field(default_factory=list)
+    ending: str = Ending.COMPLETED
+    message: str = ""  # why it failed
+    detail: str = ""  # the expression's or rule's own error, for whoever wrote it
+    states: dict[str, str] = field(default_factory=dict)  # element id → completed/current
+
+
+def default_outcome(offered: tuple[str, ...]) -> str:
+    """The outcome a step is decided with unless the trial says otherwise."""
+    choices = offered or tuple(Outcome.values)
+    return str(next((o for o in GOING_ON if o in choices), choices[0]))
+
+
+def run_trial(
+    definition: ProcessDefinition, data: Mapping[str, Any], outcomes: Mapping[str, str]
+) -> Trial:
+    """Run ``definition`` on ``data``, deciding each user task with ``outcomes[bpmn id]``
+    (else ``default_outcome``). Raises ``engine.ProcessError`` only when the version no
+    longer loads; a failure of the run itself is the trial's ending."""
+    spec = runs.spec_of(definition)
+    context = ServiceContext()
+    trial = Trial()
+    with transaction.atomic():
+        run = None
+        try:
+            run = engine.start(spec, data, context=context)
+            while not engine.is_completed(run):
+                ready = engine.ready_user_tasks(run)
+                if not ready:
+                    trial.ending = Ending.WAITING
+                    break
+                if len(trial.steps) >= MAX_STEPS:
+                    trial.ending = Ending.LOOPING
+                    break
+                task = ready[0]
+                facts = spec.facts.user_tasks.get(task.bpmn_id)
+                offered = facts.outcomes if facts else task.outcomes
+                outcome = str(outcomes.get(task.bpmn_id) or default_outcome(offered))
+                trial.steps.append(
+                    TrialStep(
+                        bpmn_id=task.bpmn_id,
+                        name=task.name,
+                        name_en=facts.name_en if facts else "",
+                        lane=task.lane,
+                        outcome=outcome,
+                    )
+                )
+                engine.complete_user_task(run, task.id, outcome=outcome, data={}, context=context)
+        except engine.ProcessError as error:
+            trial.ending = Ending.FAILED
+            trial.message = str(error.message)
+            trial.detail = error.detail[:500]
+        if run is not None:
+            trial.states = engine.element_states(run)
+        transaction.set_rollback(True)  # a trial leaves nothing behind
+    return trial
