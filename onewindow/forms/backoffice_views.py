@@ -10,7 +10,9 @@ asks the same permission and audits.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -21,12 +23,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from onewindow.core.backoffice import only_for, version_or_404
-from onewindow.core.errors import ServiceError
+from onewindow.core.errors import InvalidInput, ServiceError
 from onewindow.core.uses import version_uses
 from onewindow.forms import library, permissions, queries, services
 from onewindow.forms.forms import DefinitionUploadForm
 from onewindow.forms.models import FormDefinition
 from onewindow.forms.rendering import render_form
+from onewindow.forms.validation import coerce_data, validate_data
 
 # The parts of a definition ``schema.check_definition`` reports problems under, in the
 # order the problems are listed, each with its name on the page.
@@ -59,8 +62,23 @@ def _version(key: str, number: str | None) -> FormDefinition:
 
 @definition_managers
 def form_view(request: HttpRequest, key: str) -> HttpResponse:
+    """A version, with its preview; a POST checks answers typed into the preview as a
+    submission would, and shows the messages or the answers as a case would hold them
+    (nothing is stored: it is how an admin tries a form's checks)."""
     shown = _version(key, request.GET.get("version"))
     versions = list(library.versions_of(key))
+    checked = request.method == "POST"
+    answers: dict[str, Any] = {}
+    errors: dict[str, list[Any]] = {}
+    cleaned = ""
+    if checked:
+        answers = coerce_data(shown, request.POST)
+        try:
+            data = validate_data(shown, request.POST)
+        except InvalidInput as refused:
+            errors = refused.fields
+        else:
+            cleaned = json.dumps(data, ensure_ascii=False, indent=2, default=str)
     return render(
         request,
         "forms/backoffice/form.html",
@@ -69,9 +87,13 @@ def form_view(request: HttpRequest, key: str) -> HttpResponse:
             "newest": versions[0],
             "uses": version_uses(library.form_uses, versions, shown),
             "materials": library.materials(shown),
-            "preview": render_form(shown),
+            "preview": render_form(shown, data=answers, errors=errors),
+            "checked": checked,
+            "check_errors": errors,
+            "cleaned": cleaned,
             "file_name": library.file_name(shown),
         },
+        status=422 if errors else 200,
     )
 
 

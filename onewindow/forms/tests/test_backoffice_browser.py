@@ -48,9 +48,7 @@ def test_an_admin_corrects_a_refused_form_and_previews_it(browser, live_server, 
     submit(page)
     assert page.url.endswith("/backoffice/forms/form/passport/")
     assert "passport" in page.locator(".messages").inner_text()
-    preview = page.locator("section[aria-labelledby=preview-title] fieldset.form-preview")
-    assert preview.get_attribute("disabled") is not None
-    assert preview.locator("#id_applicant_name").is_disabled()
+    preview = page.locator("section[aria-labelledby=preview-title] form.form-preview")
     assert "申请人姓名" in preview.inner_text()  # the form's own question, as applicants read it
     materials = page.locator("section[aria-labelledby=materials-title] table tbody tr")
     assert materials.count() == 2 and "出入境证件数码照片" in materials.first.inner_text()
@@ -58,4 +56,12 @@ def test_an_admin_corrects_a_refused_form_and_previews_it(browser, live_server, 
     assert low_contrast(page) == []
     page.set_viewport_size({"width": 375, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.set_viewport_size({"width": 1280, "height": 800})
+    # The admin tries the form's checks: an answer missing is named, as to an applicant.
+    preview.locator("#id_applicant_name").fill("王小明")
+    with page.expect_navigation():
+        preview.locator("button[type=submit]").press("Enter")
+    assert focus_lands_on(page, "section[aria-labelledby=preview-title] .error-summary")
+    assert page.locator("#id_applicant_name").input_value() == "王小明"
+    assert page.locator("#id_applicant_id_number").get_attribute("aria-invalid") == "true"
     page.context.close()

@@ -187,7 +187,7 @@ def test_a_form_page_previews_the_form_and_lists_its_materials(city):
     page = response.content.decode()
     assert "forms/forms.css" in page
     preview = page.split('id="preview-title"')[1].split('id="versions-title"')[0]
-    assert '<fieldset class="form-preview" disabled' in preview
+    assert '<form method="post" novalidate class="form-preview"' in preview
     for label in ("Your full name", "Name in pinyin", "Purpose of travel", "Free delivery"):
         assert label in preview
     assert 'id="id_applicant_name"' in preview
@@ -295,3 +295,23 @@ def test_an_empty_post_names_the_missing_file(city):
     response = client.post(UPLOAD, {})
     assert response.status_code == 422
     assert set(response.context["form"].errors) == {"definition"}
+
+
+def test_answers_typed_into_the_preview_are_checked_as_a_submission_would_be(city):
+    from onewindow.cases.demo import sample_answers
+
+    client, _admin = admin_of(city)
+    assert upload(client, passport()).status_code == 302
+    definition = FormDefinition.objects.get(key="passport")
+    wrong = client.post(form_url("passport"), {"applicant_id_number": "110105194912310021"})
+    assert wrong.status_code == 422
+    errors = wrong.context["check_errors"]
+    assert "applicant_name" in errors and "applicant_id_number" in errors
+    page = wrong.content.decode()
+    assert "answers need correcting." in page and 'value="110105194912310021"' in page
+    answers = sample_answers(definition, id_number="11010519491231002X")
+    posted = {k: ("true" if v is True else v) for k, v in answers.items()}
+    right = client.post(form_url("passport"), posted)
+    assert right.status_code == 200 and right.context["check_errors"] == {}
+    assert '"applicant_id_number": "11010519491231002X"' in right.context["cleaned"]
+    assert FormDefinition.objects.count() == 1  # a check stores nothing
