@@ -73,4 +73,6 @@ def test_an_admin_tries_a_decision_table_and_sees_the_route_drawn(browser, live_
         == 1
     )
     assert low_contrast(page) == []
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.context.close()
