@@ -55,10 +55,12 @@ def all_versions() -> QuerySet[ProcessDefinition]:
 
 
 def versions_of(key: str) -> QuerySet[ProcessDefinition]:
-    """A process's versions, newest first, each with ``runs`` and ``running`` counted."""
+    """A process's versions, newest first, each with ``runs`` and ``running`` counted
+    (without their files, up to megabytes each)."""
     return (
         ProcessDefinition.objects.filter(key=key)
         .select_related("created_by")
+        .defer("bpmn_xml", "dmn_files")
         .annotate(
             runs=Count("instances"),
             running=Count("instances", filter=Q(instances__status=InstanceStatus.RUNNING)),

@@ -1,0 +1,105 @@
+"""What changed between a process version and the one before it, for the version's page:
+the lanes and steps added or removed, each kept step's name, lane, decisions offered and
+time limit, the decision tables and platform functions called, and which files differ.
+An admin binding items to the new version reads what it changes for the departments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from onewindow.workflow.library import Outline, StepRow
+
+
+@dataclass(frozen=True)
+class StepChange:
+    step: StepRow  # as the newer version has it
+    what: list[str]  # each change in words: "Time limit: 3 → 5 working days"
+
+
+@dataclass
+class Changes:
+    lanes_added: list[str] = field(default_factory=list)
+    lanes_removed: list[str] = field(default_factory=list)
+    steps_added: list[StepRow] = field(default_factory=list)
+    steps_removed: list[StepRow] = field(default_factory=list)
+    steps_changed: list[StepChange] = field(default_factory=list)
+    decisions_added: list[str] = field(default_factory=list)
+    decisions_removed: list[str] = field(default_factory=list)
+    functions_added: list[str] = field(default_factory=list)
+    functions_removed: list[str] = field(default_factory=list)
+    files_changed: list[str] = field(default_factory=list)
+
+    @property
+    def routing_unchanged(self) -> bool:
+        """Same lanes, steps, decision tables and functions (conditions and rules inside
+        the files may still differ: ``files_changed`` says which files do)."""
+        return not (
+            self.lanes_added
+            or self.lanes_removed
+            or self.steps_added
+            or self.steps_removed
+            or self.steps_changed
+            or self.decisions_added
+            or self.decisions_removed
+            or self.functions_added
+            or self.functions_removed
+        )
+
+
+def _days(days: int | None) -> str:
+    return str(days) if days else "—"
+
+
+def _step_changes(old: StepRow, new: StepRow) -> list[str]:
+    what = []
+    if old.name != new.name:
+        what.append(_("Name: %(old)s → %(new)s") % {"old": old.name, "new": new.name})
+    if old.lane != new.lane:
+        what.append(_("Lane: %(old)s → %(new)s") % {"old": old.lane, "new": new.lane})
+    if old.outcome_labels != new.outcome_labels:
+        what.append(
+            _("Decisions offered: %(old)s → %(new)s")
+            % {"old": ", ".join(old.outcome_labels), "new": ", ".join(new.outcome_labels)}
+        )
+    if old.time_limit_days != new.time_limit_days:
+        what.append(
+            _("Time limit (working days): %(old)s → %(new)s")
+            % {"old": _days(old.time_limit_days), "new": _days(new.time_limit_days)}
+        )
+    return what
+
+
+def _added_removed(old: list[str], new: list[str]) -> tuple[list[str], list[str]]:
+    return [n for n in new if n not in old], [o for o in old if o not in new]
+
+
+def compare(
+    older: Outline,
+    newer: Outline,
+    older_files: dict[str, str],
+    newer_files: dict[str, str],
+) -> Changes:
+    """``*_files``: file name → text, the BPMN file under "" and each DMN by its name."""
+    changes = Changes()
+    changes.lanes_added, changes.lanes_removed = _added_removed(
+        [lane.name for lane in older.lanes], [lane.name for lane in newer.lanes]
+    )
+    old_steps = {step.bpmn_id: step for step in older.steps}
+    new_steps = {step.bpmn_id: step for step in newer.steps}
+    changes.steps_added = [step for key, step in new_steps.items() if key not in old_steps]
+    changes.steps_removed = [step for key, step in old_steps.items() if key not in new_steps]
+    for key, step in new_steps.items():
+        if key in old_steps and (what := _step_changes(old_steps[key], step)):
+            changes.steps_changed.append(StepChange(step, what))
+    changes.decisions_added, changes.decisions_removed = _added_removed(
+        older.decisions, newer.decisions
+    )
+    changes.functions_added, changes.functions_removed = _added_removed(
+        older.functions, newer.functions
+    )
+    for name in sorted({*older_files, *newer_files}):
+        if older_files.get(name) != newer_files.get(name):
+            changes.files_changed.append(name or _("BPMN file"))
+    return changes
