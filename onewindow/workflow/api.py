@@ -1,18 +1,23 @@
 """The processes API: a department admin uploads a BPMN file, and the DMN files it
 calls, as Camunda Modeler or bpmn.io saved them, as the next version of a process. The
 checks, the permission (an admin of every department its lanes name) and the audit are
-``services.upload_definition``'s; a refused file answers 422 naming each element at fault."""
+``services.upload_definition``'s; a refused file answers 422 naming each element at fault.
+A version can be tried on sample data (``simulation.run_trial``), as in the back office."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import Field
 
-from onewindow.core.errors import InvalidInput
-from onewindow.workflow import services
+from onewindow.core.errors import Conflict, FieldErrors, Forbidden, InvalidInput, NotFound
+from onewindow.workflow import engine, library, permissions, queries, services, simulation
+from onewindow.workflow.bundle import msg
 from onewindow.workflow.files import read_decision_files, read_text
 from onewindow.workflow.models import ProcessDefinition
 
@@ -68,4 +73,82 @@ def _out(definition: ProcessDefinition) -> ProcessOut:
         name_en=definition.name_en,
         sha256=definition.sha256,
         created_at=definition.created_at,
+    )
+
+
+# --- trying a version -----------------------------------------------------------------
+
+
+class TrialIn(Schema):
+    data: dict[str, Any] = Field(default_factory=dict, description="Sample case data")
+    outcomes: dict[str, str] = Field(
+        default_factory=dict,
+        description="A decision per user task id; a task not named gets the one that goes on",
+    )
+
+
+class TrialStepOut(Schema):
+    task: str
+    name: str
+    name_en: str
+    lane: str
+    outcome: str
+
+
+class TrialOut(Schema):
+    ending: str = Field(description="completed, waiting (a timer), looping or failed")
+    message: str
+    detail: str
+    steps: list[TrialStepOut]
+    completed: list[str] = Field(description="The elements the run completed")
+
+
+@router.post(
+    "/processes/{key}/versions/{version}/trial",
+    response=TrialOut,
+    summary="Run a process version in memory on sample data (nothing is stored)",
+)
+def try_process(request: HttpRequest, key: str, version: int, body: TrialIn) -> TrialOut:
+    if not permissions.can_manage_definitions(request.user):
+        raise Forbidden(_("Only department and platform admins may try processes."))
+    try:
+        definition = queries.definition_version(key, version)
+    except ProcessDefinition.DoesNotExist as exc:
+        raise NotFound(_("No such process (or version).")) from exc
+    try:
+        engine.check_data(body.data)
+    except engine.TaskInputError as error:
+        raise InvalidInput(error.message, fields={"data": [error.message]}) from error
+    try:
+        steps = library.outline(definition).steps
+    except engine.ProcessError as error:
+        raise Conflict(error.message, code="process_unavailable") from error
+    offered = {step.bpmn_id: step for step in steps}
+    errors = FieldErrors()
+    for task, outcome in body.outcomes.items():
+        step = offered.get(task)
+        if step is None:
+            errors.add("outcomes", msg(_("The process has no user task %(task)s."), task=task))
+        elif step.outcomes and outcome not in step.outcomes:
+            errors.add(
+                "outcomes",
+                msg(
+                    _("Task %(task)s offers: %(outcomes)s."),
+                    task=task,
+                    outcomes=", ".join(step.outcomes),
+                ),
+            )
+    errors.raise_if_any()
+    trial = simulation.run_trial(definition, body.data, body.outcomes)
+    return TrialOut(
+        ending=trial.ending,
+        message=trial.message,
+        detail=trial.detail,
+        steps=[
+            TrialStepOut(
+                task=s.bpmn_id, name=s.name, name_en=s.name_en, lane=s.lane, outcome=s.outcome
+            )
+            for s in trial.steps
+        ],
+        completed=[i for i, state in trial.states.items() if state == engine.COMPLETED],
     )

@@ -145,3 +145,63 @@ def test_two_decision_files_of_one_name_are_refused(client, city):
     assert refused.status_code == 422
     assert refused.json()["fields"]["dmn"] == ["Two files are named routing.dmn."]
     assert not ProcessDefinition.objects.exists()
+
+
+def trial_url(key: str = "routing", version: int = 1) -> str:
+    return f"{URL}/{key}/versions/{version}/trial"
+
+
+def test_a_version_is_tried_through_the_api_and_nothing_is_stored(client, city):
+    from onewindow.workflow.models import ProcessInstance
+    from onewindow.workflow.tests.conftest import upload
+
+    upload("routing", "dmn_routing.bpmn", "routing.dmn")
+    _admin, headers = as_admin(client, city)
+    body = {"data": {"amount": 90000, "applicant_age": 30}, "outcomes": {"Task_review": "approve"}}
+    tried = client.post(trial_url(), body, content_type="application/json", **headers)
+    assert tried.status_code == 200, tried.content
+    answer = tried.json()
+    assert answer["ending"] == "completed"
+    assert [s["task"] for s in answer["steps"]] == [
+        "Task_accept",
+        "Task_review",
+        "Task_second_review",
+    ]
+    assert "Task_second_review" in answer["completed"]
+    stopped = client.post(trial_url(), {"data": {}}, content_type="application/json", **headers)
+    assert stopped.json()["ending"] == "failed" and "amount" in stopped.json()["detail"]
+    assert not ProcessInstance.objects.exists()
+
+
+def test_a_trial_names_unknown_tasks_and_outcomes_not_offered(client, city):
+    from onewindow.workflow.tests.conftest import upload
+
+    upload("routing", "dmn_routing.bpmn", "routing.dmn")
+    _admin, headers = as_admin(client, city)
+    body = {"outcomes": {"Task_nothing": "approve", "Task_accept": "reject"}}
+    refused = client.post(trial_url(), body, content_type="application/json", **headers)
+    assert refused.status_code == 422
+    assert refused.json()["fields"]["outcomes"] == [
+        "The process has no user task Task_nothing.",
+        "Task Task_accept offers: accept, not_accepted.",
+    ]
+    missing = client.post(trial_url(version=9), {}, content_type="application/json", **headers)
+    assert missing.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("role", "where", "status"),
+    [
+        (Role.DEPARTMENT_ADMIN, "SJ", 200),  # any admin may try any process
+        (Role.PLATFORM_ADMIN, "root", 200),
+        (Role.REVIEWING_OFFICER, "GA", 403),
+        (Role.WINDOW_OFFICER, "GA", 403),
+    ],
+)
+def test_who_may_try_a_process(client, city, role, where, status):
+    from onewindow.workflow.tests.conftest import upload
+
+    upload("permit", "single_department.bpmn")
+    _user, headers = as_admin(client, city, role, where)
+    tried = client.post(trial_url("permit"), {}, content_type="application/json", **headers)
+    assert tried.status_code == status
