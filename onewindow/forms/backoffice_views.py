@@ -148,6 +148,7 @@ def upload_view(request: HttpRequest) -> HttpResponse:
                     layout=document["layout"],
                     attachments=document["attachments"],
                     request=request,
+                    refuse_unchanged=True,
                 )
             except ServiceError as error:
                 status = error.status

@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -50,8 +49,11 @@ def create_definition(
     layout: dict[str, Any],
     attachments: list[dict[str, Any]] | None = None,
     request: HttpRequest | None = None,
+    refuse_unchanged: bool = False,
 ) -> FormDefinition:
-    """Check the definition and store it as the next version of ``key``."""
+    """Check the definition and store it as the next version of ``key``; with
+    ``refuse_unchanged`` (the back office), one identical to the newest version is a
+    ``Conflict`` rather than a new version that changes nothing."""
     attachments = attachments or []
     if not permissions.can_manage_definitions(actor):
         raise refused(
@@ -67,10 +69,17 @@ def create_definition(
     )
     try:
         with transaction.atomic():
-            latest = FormDefinition.objects.filter(key=key).aggregate(v=Max("version"))["v"]
+            versions = FormDefinition.objects.filter(key=key).order_by("-version")
+            newest = versions.only("version", "sha256").first()
+            if refuse_unchanged and newest and newest.sha256 == digest:
+                raise Conflict(
+                    _("The definition is the same as version %(version)d; nothing was stored.")
+                    % {"version": newest.version},
+                    code="unchanged",
+                )
             definition = FormDefinition.objects.create(
                 key=key,
-                version=(latest or 0) + 1,
+                version=(newest.version if newest else 0) + 1,
                 title=title.strip(),
                 title_en=title_en.strip(),
                 schema=schema,

@@ -206,6 +206,7 @@ def upload_view(request: HttpRequest) -> HttpResponse:
                     bpmn_xml=data["bpmn"],
                     dmn_files=data["dmn"],
                     request=request,
+                    refuse_unchanged=True,
                 )
             except services.InvalidBundle as refused:
                 problems = refused.problems

@@ -16,7 +16,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.text import slugify
@@ -32,7 +31,12 @@ from onewindow.workflow.choices import (
     InstanceStatus,
     TaskStatus,
 )
-from onewindow.workflow.models import ProcessDefinition, ProcessInstance, WorkTask
+from onewindow.workflow.models import (
+    ProcessDefinition,
+    ProcessInstance,
+    WorkTask,
+    bundle_sha256,
+)
 from onewindow.workflow.registry import ServiceContext
 from onewindow.workflow.steps import (
     Refused,
@@ -64,6 +68,12 @@ class InvalidBundle(InvalidInput):
         self.problems = problems
 
 
+def _newest(key: str) -> ProcessDefinition | None:
+    """The newest version of ``key`` (its number and fingerprint only), or None."""
+    versions = ProcessDefinition.objects.filter(key=key).order_by("-version")
+    return versions.only("version", "sha256").first()
+
+
 def upload_definition(
     *,
     actor: Any,
@@ -72,11 +82,14 @@ def upload_definition(
     bpmn_xml: str,
     dmn_files: Mapping[str, str] | None = None,
     request: HttpRequest | None = None,
+    refuse_unchanged: bool = False,
 ) -> ProcessDefinition:
     """Validate a bundle and store it as the next version of ``key``.
 
     ``actor`` None is the system (demo seed, migrations). Anyone else must manage every
-    department the process's lanes name.
+    department the process's lanes name. With ``refuse_unchanged`` (the back office),
+    files identical to the newest version's are a ``Conflict`` rather than a new version
+    that changes nothing.
     """
     dmn_files = dict(dmn_files or {})
     if not key or slugify(key) != key:
@@ -127,10 +140,18 @@ def upload_definition(
         )
     try:
         with transaction.atomic():
-            latest = ProcessDefinition.objects.filter(key=key).aggregate(v=Max("version"))["v"]
+            newest = _newest(key)
+            if refuse_unchanged and newest and newest.sha256 == bundle_sha256(bpmn_xml, dmn_files):
+                raise Conflict(
+                    msg(
+                        _("The files are the same as version %(version)d; nothing was stored."),
+                        version=newest.version,
+                    ),
+                    code="unchanged",
+                )
             definition = ProcessDefinition.objects.create(
                 key=key,
-                version=(latest or 0) + 1,
+                version=(newest.version if newest else 0) + 1,
                 name=name.strip(),
                 name_en=spec.facts.names_en.get(spec.facts.process_id, ""),
                 bpmn_xml=bpmn_xml,

@@ -222,7 +222,7 @@ def test_an_older_version_is_shown_on_request_and_unknown_ones_are_not_found(cit
     assert client.get(download).status_code == 404
 
 
-def test_a_download_uploaded_again_is_the_next_version_with_the_same_fingerprint(city):
+def test_a_download_uploaded_again_is_the_same_definition_and_stores_nothing(city):
     client, _admin = admin_of(city)
     upload(client, passport())
     first = FormDefinition.objects.get(key="passport")
@@ -232,9 +232,14 @@ def test_a_download_uploaded_again_is_the_next_version_with_the_same_fingerprint
     document = json.loads(response.content.decode("utf-8"))
     assert list(document) == ["key", "title", "title_en", "schema", "layout", "attachments"]
     assert document == passport()
-    assert upload(client, response.content).status_code == 302
-    second = FormDefinition.objects.get(key="passport", version=2)
-    assert second.sha256 == first.sha256
+    # The same content and fingerprint: the page says so instead of a second version.
+    again = upload(client, response.content)
+    assert again.status_code == 409
+    assert "same as version 1; nothing was stored" in again.content.decode()
+    assert list(FormDefinition.objects.values_list("sha256", flat=True)) == [first.sha256]
+    changed = {**document, "title_en": "Ordinary passport"}
+    assert upload(client, changed).status_code == 302
+    assert FormDefinition.objects.get(key="passport", version=2).title_en == "Ordinary passport"
 
 
 @pytest.mark.parametrize(

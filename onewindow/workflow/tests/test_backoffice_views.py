@@ -50,9 +50,16 @@ def test_an_admin_uploads_a_process_and_then_its_next_version(city):
     # The next version's form starts from the process's key and name.
     form = client.get(UPLOAD, {"key": "permit"}).context["form"]
     assert form.initial == {"key": "permit", "name": "护照审批"}
-    assert client.post(UPLOAD, permit()).status_code == 302
+    # The same file again changes nothing: the page says so and stores nothing.
+    same = client.post(UPLOAD, permit())
+    assert same.status_code == 409
+    assert "same as version 1; nothing was stored" in same.content.decode()
+    longer = read_process("single_department.bpmn").replace(
+        'name="time_limit" value="5"', 'name="time_limit" value="8"'
+    )
+    assert client.post(UPLOAD, permit(bpmn=a_file(longer))).status_code == 302
     stored = ProcessDefinition.objects.get(key="permit", version=2)
-    assert stored.created_by == admin and stored.bpmn_xml == read_process("single_department.bpmn")
+    assert stored.created_by == admin and stored.bpmn_xml == longer
     uploads = AuditEvent.objects.filter(action="workflow.definition_uploaded", outcome="success")
     assert list(uploads.values_list("actor_id", flat=True)) == [admin.pk, admin.pk]
 
