@@ -239,10 +239,13 @@ def review_version(
         raise InvalidInput(
             _("Say what must change."), fields={"comment": [_("Say what must change.")]}
         )
-    version = _open_version(service_item)
-    if version is None or version.status != VersionStatus.IN_REVIEW:
-        raise Conflict(_("There is nothing awaiting review for this item."))
-    if not permissions.can_review(actor, version):
+    with transaction.atomic():  # the draft's row lock needs a transaction
+        version = _open_version(service_item)
+        if version is None or version.status != VersionStatus.IN_REVIEW:
+            raise Conflict(_("There is nothing awaiting review for this item."))
+        allowed = permissions.can_review(actor, version)
+    # Refused after that transaction: the refusal's record must not roll back with it.
+    if not allowed:
         raise refused(
             Forbidden(_("A second person must review: you cannot review your own draft.")),
             actor=actor,

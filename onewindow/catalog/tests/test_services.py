@@ -207,3 +207,15 @@ def test_binding_a_life_events_process_of_the_whole(catalog):
     assert [e.detail["process"] for e in bound] == ["whole v1", None]
     with pytest.raises(NotFound):
         services.bind_event_process(code="no-such-event", process=None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_review_outside_any_transaction_is_refused_on_record(admins):
+    """As a request runs it (no transaction around the service): the draft is read under
+    its row lock inside the service's own transaction, and the refusal is kept."""
+    ga = admins["ga"]
+    services.save_draft(actor=ga, data=editable(promised_limit_days=3))
+    services.submit_for_review(actor=ga, code="310000-GA-QR-0001")
+    with pytest.raises(Forbidden):
+        services.review_version(actor=ga, code="310000-GA-QR-0001", approve=True)
+    assert AuditEvent.objects.filter(action="catalog.reviewed", outcome="denied").count() == 1
