@@ -28,8 +28,10 @@ def can_review(user: Any, version: ServiceItemVersion) -> bool:
 
 def can_bind_event_process(user: Any, event: LifeEvent) -> bool:
     """An event's process routes work to the departments of all its items: an editor over
-    every one of them (a platform admin at the city's root is)."""
-    departments = {step.item.department for step in event.steps.select_related("item__department")}
+    every one of them (a platform admin at the city's root is). Read from the event's
+    steps as its caller fetched them, with their items' departments
+    (``queries.events_with_processes``, ``services.bind_event_process``)."""
+    departments = {step.item.department for step in event.steps.all()}
     return bool(departments) and all(can_edit_items_of(user, d) for d in departments)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Prefetch
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -569,7 +569,12 @@ def bind_event_process(
     """Set the process a life event's items run in together (None: each its own), for
     the applications filed from now on. ``actor`` None is the system (the demo seed);
     anyone else must edit the items of every department the event spans."""
-    event = LifeEvent.objects.filter(code=code).first()
+    steps = LifeEventStep.objects.select_related("item__department")
+    event = (
+        LifeEvent.objects.prefetch_related(Prefetch("steps", queryset=steps))
+        .filter(code=code)
+        .first()
+    )
     if event is None:
         raise NotFound(_("No such life event."))
     if actor is not None and not permissions.can_bind_event_process(actor, event):

@@ -126,3 +126,17 @@ def test_an_unknown_event_is_not_found(catalog):
 
 def test_the_back_office_links_to_the_events(catalog):
     assert LIST in signed_in(catalog).get("/backoffice/catalog/").content.decode()
+
+
+def test_the_list_reads_each_event_s_departments_with_its_steps(
+    catalog, processes, django_assert_max_num_queries
+):
+    from onewindow.catalog.tests.conftest import EVENTS
+
+    client = signed_in(catalog)
+    client.get(LIST)  # the session and the user's roles, once
+    with django_assert_max_num_queries(7) as one_event:
+        assert client.get(LIST).status_code == 200
+    services.seed_life_events([{**EVENTS[0], "code": "newborn-2"}])
+    with django_assert_max_num_queries(len(one_event)):  # not a query more per event
+        assert len(client.get(LIST).context["rows"]) == 2
