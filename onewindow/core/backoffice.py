@@ -1,15 +1,17 @@
 """What the back offices' pages share: access by a permission check (a 404 to anyone
-else, so their pages do not show to the curious) and a versioned definition by key and
-optional version number (forms and processes)."""
+else, so their pages do not show to the curious), and for versioned definitions (forms
+and processes) each key's newest version and a version by key and optional number."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Count, Model, OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 
 View = Callable[..., HttpResponse]
@@ -44,3 +46,32 @@ def version_or_404(
         return latest(key) if number is None else exact(key, int(number))
     except (ObjectDoesNotExist, ValueError) as exc:
         raise Http404 from exc
+
+
+@dataclass(frozen=True)
+class KeyRow(Generic[Definition]):
+    newest: Definition
+    versions: int  # how many versions the key has
+
+
+def newest_of_each_key(model: type[Model], *, leave_out: tuple[str, ...]) -> list[KeyRow[Any]]:
+    """Each key's newest version (with its uploader, without the ``leave_out`` fields, the
+    files or questions), by key, in two queries however many keys and versions."""
+    newest_version = (
+        model._default_manager.filter(key=OuterRef("key"))
+        .order_by("-version")
+        .values("version")[:1]
+    )
+    newest: QuerySet[Any] = (
+        model._default_manager.filter(version=Subquery(newest_version))
+        .select_related("created_by")
+        .defer(*leave_out)
+        .order_by("key")
+    )
+    counts = dict(
+        model._default_manager.order_by()
+        .values_list("key")
+        .annotate(n=Count("pk"))
+        .values_list("key", "n")
+    )
+    return [KeyRow(definition, counts[definition.key]) for definition in newest]

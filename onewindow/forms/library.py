@@ -10,8 +10,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 
+from onewindow.core.backoffice import KeyRow, newest_of_each_key
 from onewindow.core.uses import Uses
 from onewindow.forms.filetypes import GLOBAL_MAX_MB, type_labels
 from onewindow.forms.models import FormDefinition
@@ -33,32 +34,9 @@ _CONTENT = ("schema", "layout", "attachments")
 form_uses = Uses()
 
 
-@dataclass(frozen=True)
-class FormRow:
-    newest: FormDefinition
-    versions: int
-
-
-def forms() -> list[FormRow]:
+def forms() -> list[KeyRow[FormDefinition]]:
     """Each form's newest version (without its questions), by key."""
-    newest_version = (
-        FormDefinition.objects.filter(key=OuterRef("key"))
-        .order_by("-version")
-        .values("version")[:1]
-    )
-    newest = (
-        FormDefinition.objects.filter(version=Subquery(newest_version))
-        .select_related("created_by")
-        .defer(*_CONTENT)
-        .order_by("key")
-    )
-    counts = dict(
-        FormDefinition.objects.order_by()
-        .values_list("key")
-        .annotate(n=Count("pk"))
-        .values_list("key", "n")
-    )
-    return [FormRow(definition, counts[definition.key]) for definition in newest]
+    return newest_of_each_key(FormDefinition, leave_out=_CONTENT)
 
 
 def versions_of(key: str) -> QuerySet[FormDefinition]:

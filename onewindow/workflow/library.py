@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet
 
+from onewindow.core.backoffice import KeyRow, newest_of_each_key
 from onewindow.core.uses import Uses
 from onewindow.identity.models import Department
 from onewindow.identity.roles import Role
@@ -20,32 +21,9 @@ from onewindow.workflow.models import ProcessDefinition
 from onewindow.workflow.validation import Lane
 
 
-@dataclass(frozen=True)
-class ProcessRow:
-    newest: ProcessDefinition
-    versions: int
-
-
-def processes() -> list[ProcessRow]:
+def processes() -> list[KeyRow[ProcessDefinition]]:
     """Each process's newest version (without its files), by key."""
-    newest_version = (
-        ProcessDefinition.objects.filter(key=OuterRef("key"))
-        .order_by("-version")
-        .values("version")[:1]
-    )
-    newest = (
-        ProcessDefinition.objects.filter(version=Subquery(newest_version))
-        .select_related("created_by")
-        .defer("bpmn_xml", "dmn_files")
-        .order_by("key")
-    )
-    counts = dict(
-        ProcessDefinition.objects.order_by()
-        .values_list("key")
-        .annotate(n=Count("pk"))
-        .values_list("key", "n")
-    )
-    return [ProcessRow(definition, counts[definition.key]) for definition in newest]
+    return newest_of_each_key(ProcessDefinition, leave_out=("bpmn_xml", "dmn_files"))
 
 
 def all_versions() -> QuerySet[ProcessDefinition]:
