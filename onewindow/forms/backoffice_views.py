@@ -134,7 +134,7 @@ def upload_view(request: HttpRequest) -> HttpResponse:
     form = DefinitionUploadForm(request.POST if posted else None, request.FILES if posted else None)
     problems: list[Problem] = []
     status = 200
-    if request.method == "POST":
+    if posted:
         status = 422
         if form.is_valid():
             document = form.cleaned_data["definition"]

@@ -15,16 +15,12 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from onewindow.core.errors import Conflict, FieldErrors, Forbidden, InvalidInput, NotFound
-from onewindow.workflow import engine, library, permissions, queries, services, simulation
-from onewindow.workflow.bundle import msg
-from onewindow.workflow.files import read_decision_files, read_text
+from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from onewindow.workflow import engine, permissions, queries, services, simulation
+from onewindow.workflow.files import UPLOAD_FIELDS, read_decision_files, read_text
 from onewindow.workflow.models import ProcessDefinition
 
 router = Router(tags=["processes"])
-
-# The service's parameters → this form's fields, for the field errors.
-FIELDS = {"bpmn_xml": "bpmn", "dmn_files": "dmn"}
 
 
 class ProcessOut(Schema):
@@ -60,7 +56,9 @@ def upload_process(
             request=request,
         )
     except InvalidInput as exc:
-        fields = {FIELDS.get(field, field): messages for field, messages in exc.fields.items()}
+        fields = {
+            UPLOAD_FIELDS.get(field, field): messages for field, messages in exc.fields.items()
+        }
         raise InvalidInput(exc.message, code=exc.code, fields=fields) from exc
     return Status(201, _out(definition))
 
@@ -116,30 +114,9 @@ def try_process(request: HttpRequest, key: str, version: int, body: TrialIn) -> 
     except ProcessDefinition.DoesNotExist as exc:
         raise NotFound(_("No such process (or version).")) from exc
     try:
-        engine.check_data(body.data)
-    except engine.TaskInputError as error:
-        raise InvalidInput(error.message, fields={"data": [error.message]}) from error
-    try:
-        steps = library.outline(definition).steps
-    except engine.ProcessError as error:
+        trial = simulation.run_trial(definition, body.data, body.outcomes)
+    except engine.ProcessError as error:  # the version no longer loads
         raise Conflict(error.message, code="process_unavailable") from error
-    offered = {step.bpmn_id: step for step in steps}
-    errors = FieldErrors()
-    for task, outcome in body.outcomes.items():
-        step = offered.get(task)
-        if step is None:
-            errors.add("outcomes", msg(_("The process has no user task %(task)s."), task=task))
-        elif step.outcomes and outcome not in step.outcomes:
-            errors.add(
-                "outcomes",
-                msg(
-                    _("Task %(task)s offers: %(outcomes)s."),
-                    task=task,
-                    outcomes=", ".join(step.outcomes),
-                ),
-            )
-    errors.raise_if_any()
-    trial = simulation.run_trial(definition, body.data, body.outcomes)
     return TrialOut(
         ending=trial.ending,
         message=trial.message,

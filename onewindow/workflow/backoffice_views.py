@@ -30,14 +30,12 @@ from onewindow.workflow import (
 )
 from onewindow.workflow.bundle import Problem
 from onewindow.workflow.engine import ProcessError
+from onewindow.workflow.files import UPLOAD_FIELDS
 from onewindow.workflow.forms import ProcessUploadForm, TrialForm
 from onewindow.workflow.models import ProcessDefinition
 from onewindow.workflow.trial_page import TrialPage
 
 BPMN_FILE = "process.bpmn"  # the download name of a version's BPMN file
-
-# The service's parameters → the upload form's fields, for its field errors.
-FIELDS = {"key": "key", "name": "name", "bpmn_xml": "bpmn", "dmn_files": "dmn"}
 
 
 definition_managers = only_for(permissions.can_manage_definitions)
@@ -194,7 +192,7 @@ def upload_view(request: HttpRequest) -> HttpResponse:
     )
     problems: list[Problem] = []
     status = 200
-    if request.method == "POST":
+    if posted:
         status = 422
         if form.is_valid():
             data = form.cleaned_data
@@ -213,8 +211,9 @@ def upload_view(request: HttpRequest) -> HttpResponse:
             except ServiceError as error:
                 status = error.status
                 for field, field_messages in error.fields.items():
+                    name = UPLOAD_FIELDS.get(field, field)
                     for message in field_messages:
-                        form.add_error(FIELDS.get(field), str(message))
+                        form.add_error(name if name in form.fields else None, str(message))
                 if not error.fields:
                     form.add_error(None, str(error.message))
             else:

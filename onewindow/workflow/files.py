@@ -13,6 +13,10 @@ from onewindow.workflow.services import MAX_FILE_CHARS
 
 MAX_FILE_BYTES = MAX_FILE_CHARS * 4  # UTF-8 spends at most 4 bytes a character
 
+# ``services.upload_definition``'s parameters → the upload's file fields (API and page),
+# for its field errors.
+UPLOAD_FIELDS = {"bpmn_xml": "bpmn", "dmn_files": "dmn"}
+
 
 def read_text(upload: UploadedFile, field: str) -> str:
     """The file's text, or ``InvalidInput`` naming ``field`` (too large, not UTF-8)."""

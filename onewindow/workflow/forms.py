@@ -123,8 +123,9 @@ class TrialForm(forms.Form):
         return data
 
     def outcomes(self) -> dict[str, str]:
-        """The decision chosen for each step (after ``is_valid()``)."""
-        return {
-            step.bpmn_id: self.cleaned_data.get(f"outcome_{step.bpmn_id}") or ""
-            for step in self.steps
+        """The decision chosen for each step that has one (after ``is_valid()``); the
+        others go on (``simulation.default_outcome``)."""
+        chosen = {
+            step.bpmn_id: self.cleaned_data.get(f"outcome_{step.bpmn_id}") for step in self.steps
         }
+        return {task: outcome for task, outcome in chosen.items() if outcome}

@@ -15,8 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
+from onewindow.core.errors import FieldErrors, InvalidInput
 from onewindow.workflow import engine, runs
+from onewindow.workflow.bundle import msg
 from onewindow.workflow.choices import Outcome
 from onewindow.workflow.models import ProcessDefinition
 from onewindow.workflow.registry import ServiceContext
@@ -62,13 +65,41 @@ def default_outcome(offered: tuple[str, ...]) -> str:
     return str(next((o for o in GOING_ON if o in choices), choices[0]))
 
 
+def check_request(
+    spec: engine.ProcessSpec, data: Mapping[str, Any], outcomes: Mapping[str, str]
+) -> None:
+    """``InvalidInput`` naming what a trial cannot be run on: data that is not task data,
+    a decision for a task the process does not have, or one the task does not offer."""
+    try:
+        engine.check_data(data)
+    except engine.TaskInputError as error:
+        raise InvalidInput(error.message, fields={"data": [error.message]}) from error
+    errors = FieldErrors()
+    for task, outcome in outcomes.items():
+        facts = spec.facts.user_tasks.get(task)
+        if facts is None:
+            errors.add("outcomes", msg(_("The process has no user task %(task)s."), task=task))
+        elif facts.outcomes and outcome not in facts.outcomes:
+            errors.add(
+                "outcomes",
+                msg(
+                    _("Task %(task)s offers: %(outcomes)s."),
+                    task=task,
+                    outcomes=", ".join(facts.outcomes),
+                ),
+            )
+    errors.raise_if_any()
+
+
 def run_trial(
     definition: ProcessDefinition, data: Mapping[str, Any], outcomes: Mapping[str, str]
 ) -> Trial:
     """Run ``definition`` on ``data``, deciding each user task with ``outcomes[bpmn id]``
-    (else ``default_outcome``). Raises ``engine.ProcessError`` only when the version no
-    longer loads; a failure of the run itself is the trial's ending."""
+    (else ``default_outcome``). Raises ``InvalidInput`` for a request it cannot run
+    (``check_request``) and ``engine.ProcessError`` when the version no longer loads; a
+    failure of the run itself is the trial's ending."""
     spec = runs.spec_of(definition)
+    check_request(spec, data, outcomes)
     context = ServiceContext()
     trial = Trial()
     with transaction.atomic():
