@@ -50,31 +50,6 @@ def _version(key: str, number: str | None) -> ProcessDefinition:
     return version_or_404(key, number, queries.latest_definition, queries.definition_version)
 
 
-def _previous(
-    versions: list[ProcessDefinition], shown: ProcessDefinition
-) -> ProcessDefinition | None:
-    return next((v for v in versions if v.version < shown.version), None)
-
-
-def _files(definition: ProcessDefinition) -> dict[str, str]:
-    return {"": definition.bpmn_xml, **definition.dmn_files}
-
-
-def _changes(
-    previous: ProcessDefinition, shown: ProcessDefinition, outline: library.Outline | None
-) -> comparison.Changes | None:
-    """What ``shown`` changes from the version before it; None where either no longer
-    loads (the page says so for the shown one)."""
-    try:
-        older = library.outline(previous)
-    except ProcessError:
-        return None
-    if outline is None:
-        return None
-    older_files = _files(queries.definition_version(previous.key, previous.version))
-    return comparison.compare(older, outline, older_files, _files(shown))
-
-
 @definition_managers
 def process_view(request: HttpRequest, key: str) -> HttpResponse:
     shown = _version(key, request.GET.get("version"))
@@ -89,8 +64,8 @@ def process_view(request: HttpRequest, key: str) -> HttpResponse:
         {
             "shown": shown,
             "outline": outline,
-            "previous": (previous := _previous(versions, shown)),
-            "changes": _changes(previous, shown, outline) if previous else None,
+            "previous": (previous := comparison.previous_of(versions, shown)),
+            "changes": comparison.from_previous(previous, shown, outline) if previous else None,
             "newest": versions[0],
             "uses": version_uses(library.process_uses, versions, shown),
             "bpmn_file": BPMN_FILE,

@@ -9,7 +9,10 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from onewindow.workflow import library, queries
+from onewindow.workflow.engine import ProcessError
 from onewindow.workflow.library import Outline, StepRow
+from onewindow.workflow.models import ProcessDefinition
 
 
 @dataclass(frozen=True)
@@ -103,3 +106,30 @@ def compare(
         if older_files.get(name) != newer_files.get(name):
             changes.files_changed.append(name or _("BPMN file"))
     return changes
+
+
+def previous_of(
+    versions: list[ProcessDefinition], shown: ProcessDefinition
+) -> ProcessDefinition | None:
+    """The version before ``shown`` among ``versions`` (newest first), if any."""
+    return next((v for v in versions if v.version < shown.version), None)
+
+
+def _files(definition: ProcessDefinition) -> dict[str, str]:
+    return {"": definition.bpmn_xml, **definition.dmn_files}
+
+
+def from_previous(
+    previous: ProcessDefinition, shown: ProcessDefinition, outline: Outline | None
+) -> Changes | None:
+    """What ``shown`` (whose ``outline`` the page has read) changes from ``previous``;
+    None where either no longer loads. ``previous`` is read again once, with its files,
+    which its outline and the files' comparison both use."""
+    if outline is None:
+        return None
+    older = queries.definition_version(previous.key, previous.version)
+    try:
+        older_outline = library.outline(older)
+    except ProcessError:
+        return None
+    return compare(older_outline, outline, _files(older), _files(shown))
