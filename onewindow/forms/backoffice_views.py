@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -23,13 +22,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from onewindow.core.backoffice import only_for, version_or_404
-from onewindow.core.errors import InvalidInput, ServiceError
+from onewindow.core.errors import ServiceError
 from onewindow.core.uses import version_uses
 from onewindow.forms import library, permissions, queries, services
 from onewindow.forms.forms import DefinitionUploadForm
 from onewindow.forms.models import FormDefinition
 from onewindow.forms.rendering import render_form
-from onewindow.forms.validation import coerce_data, validate_data
+from onewindow.forms.validation import check_answers
 
 # The parts of a definition ``schema.check_definition`` reports problems under, in the
 # order the problems are listed, each with its name on the page.
@@ -67,18 +66,11 @@ def form_view(request: HttpRequest, key: str) -> HttpResponse:
     (nothing is stored: it is how an admin tries a form's checks)."""
     shown = _version(key, request.GET.get("version"))
     versions = list(library.versions_of(key))
-    checked = request.method == "POST"
-    answers: dict[str, Any] = {}
-    errors: dict[str, list[Any]] = {}
+    checked = check_answers(shown, request.POST) if request.method == "POST" else None
+    errors = checked.errors if checked else {}
     cleaned = ""
-    if checked:
-        answers = coerce_data(shown, request.POST)
-        try:
-            data = validate_data(shown, request.POST)
-        except InvalidInput as refused:
-            errors = refused.fields
-        else:
-            cleaned = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    if checked and checked.cleaned is not None:
+        cleaned = json.dumps(checked.cleaned, ensure_ascii=False, indent=2, default=str)
     return render(
         request,
         "forms/backoffice/form.html",
@@ -87,8 +79,8 @@ def form_view(request: HttpRequest, key: str) -> HttpResponse:
             "newest": versions[0],
             "uses": version_uses(library.form_uses, versions, shown),
             "materials": library.materials(shown),
-            "preview": render_form(shown, data=answers, errors=errors),
-            "checked": checked,
+            "preview": render_form(shown, data=checked.answers if checked else {}, errors=errors),
+            "checked": checked is not None,
             "check_errors": errors,
             "cleaned": cleaned,
             "file_name": library.file_name(shown),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -75,6 +76,27 @@ def validate_data(
         with translation.override(language):
             return _validate(definition, data)
     return _validate(definition, data)
+
+
+@dataclass(frozen=True)
+class CheckedAnswers:
+    """What a submission of ``answers`` would meet: ``errors`` by field, or the
+    ``cleaned`` answers a case would hold (``None`` while there are errors)."""
+
+    answers: dict[str, Any]  # as typed, in the schema's types (to show them again)
+    errors: dict[str, list[Any]] = field(default_factory=dict)
+    cleaned: dict[str, Any] | None = None
+
+
+def check_answers(definition: spec.DefinitionLike, data: Mapping[str, Any]) -> CheckedAnswers:
+    """Check answers as a submission would, without refusing: for a form's preview,
+    where an admin tries its checks and nothing is stored."""
+    answers = coerce_data(definition, data)
+    try:
+        cleaned = validate_data(definition, data)
+    except InvalidInput as refused:
+        return CheckedAnswers(answers, errors=refused.fields)
+    return CheckedAnswers(answers, cleaned=cleaned)
 
 
 def _validate(definition: spec.DefinitionLike, data: Mapping[str, Any]) -> dict[str, Any]:

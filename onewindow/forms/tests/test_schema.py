@@ -11,6 +11,7 @@ from onewindow.forms import schema as schema_module
 from onewindow.forms.demo import demo_definition_files, read_definition
 from onewindow.forms.schema import check_definition, coerce_data, validate_data
 from onewindow.forms.tests.conftest import make_definition, sample_parts
+from onewindow.forms.validation import check_answers
 
 
 def problems(**changes):
@@ -233,6 +234,16 @@ def test_valid_answers_are_cleaned(sample):
         "toppings": ["egg"],
         "notes": "hello",
     }
+
+
+def test_checking_answers_returns_the_cleaned_answers_or_the_errors(sample):
+    passed = check_answers(sample, answers(age="30"))
+    assert passed.errors == {} and passed.cleaned == validate_data(sample, answers(age="30"))
+    refused = check_answers(sample, answers(age="thirty", full_name=None))
+    assert refused.cleaned is None
+    assert list(refused.errors) == ["full_name", "age"]
+    # The answers come back as typed, to be shown again beside their messages.
+    assert refused.answers["age"] == "thirty" and "full_name" not in refused.answers
 
 
 ENGLISH = {
