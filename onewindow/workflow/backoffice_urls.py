@@ -13,11 +13,6 @@ urlpatterns = [
     path("process/<slug:key>/v<int:version>/diagram.json", views.diagram_view, name="diagram"),
     path("process/<slug:key>/v<int:version>/try/", views.trial_view, name="trial"),
     path(
-        "process/<slug:key>/v<int:version>/try/diagram.json",
-        views.trial_diagram_view,
-        name="trial_diagram",
-    ),
-    path(
         "process/<slug:key>/v<int:version>/files/<str:name>",
         views.download_view,
         name="download",

@@ -91,15 +91,15 @@ def diagram_view(request: HttpRequest, key: str, version: int) -> JsonResponse:
 
 
 def _trial(request: HttpRequest, key: str, version: int) -> TrialPage:
-    """The trial the query string asks for (a GET: a trial stores nothing, and its page
-    and its diagram run it alike), with its form; no trial until it is asked for."""
+    """The trial a POST asks for, with its form; a GET shows the form alone. A POST,
+    though a trial stores nothing: its case data may be longer than a request line."""
     definition = _version(key, str(version))
     try:
         outline = library.outline(definition)
     except ProcessError as exc:
         raise Http404 from exc  # the version's page says it no longer loads
-    asked = "case_data" in request.GET
-    form = TrialForm(request.GET if asked else None, steps=outline.steps)
+    asked = request.method == "POST"
+    form = TrialForm(request.POST if asked else None, steps=outline.steps)
     trial = None
     if asked and form.is_valid():
         trial = simulation.run_trial(definition, form.cleaned_data["case_data"], form.outcomes())
@@ -110,6 +110,10 @@ def _trial(request: HttpRequest, key: str, version: int) -> TrialPage:
 @definition_managers
 def trial_view(request: HttpRequest, key: str, version: int) -> HttpResponse:
     page = _trial(request, key, version)
+    drawn = None
+    if page.trial is not None:
+        # Drawn from the same run as the table, into the page: nothing to run again.
+        drawn = drawing.trial_drawing(page.definition, page.trial.states, page.summary())
     return render(
         request,
         "workflow/backoffice/trial.html",
@@ -119,21 +123,10 @@ def trial_view(request: HttpRequest, key: str, version: int) -> HttpResponse:
             "trial": page.trial,
             "steps": page.steps(),
             "ending": page.ending(),
-            "query": request.GET.urlencode(),
+            "drawing": {"diagrams": [drawn]} if drawn else None,
         },
         status=422 if page.form.is_bound and page.form.errors else 200,
     )
-
-
-@definition_managers
-def trial_diagram_view(request: HttpRequest, key: str, version: int) -> JsonResponse:
-    page = _trial(request, key, version)
-    if page.trial is None:
-        return JsonResponse(
-            {"code": "invalid", "message": "", "fields": page.form.errors}, status=422
-        )
-    drawn = drawing.trial_drawing(page.definition, page.trial.states, page.summary())
-    return JsonResponse({"diagrams": [drawn]}, json_dumps_params={"ensure_ascii": False})
 
 
 @definition_managers

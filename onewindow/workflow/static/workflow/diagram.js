@@ -1,7 +1,8 @@
 /* The process diagram on the case and task pages (templates/cases/_diagram.html) and
  * on a process version's page in the back office (workflow/backoffice/process.html).
  *
- * Fetches the page's diagram.json and draws each run with the bpmn-js viewer, served
+ * Fetches the page's diagram.json (or reads it from the page, where a POST produced it:
+ * a trial) and draws each run with the bpmn-js viewer, served
  * from our own static files (the global BpmnJS; ADR 0014): completed steps get a tick,
  * current ones a thick outline and their department, the rest are greyed. A process
  * version's diagram ("plain") is drawn as the file has it, its lanes named by what they
@@ -11,7 +12,7 @@
 (function () {
   "use strict";
 
-  var section = document.querySelector("[data-diagram-url]");
+  var section = document.querySelector("[data-diagram-url], [data-diagram-data]");
   if (!section || typeof window.BpmnJS !== "function" || !window.fetch) {
     return;
   }
@@ -160,16 +161,26 @@
     list.hidden = !ok;
   }
 
-  fetch(section.getAttribute("data-diagram-url"), {
-    credentials: "same-origin",
-    headers: { Accept: "application/json" }
-  })
-    .then(function (response) {
+  // The drawing's JSON: embedded in the page (json_script) or fetched from its URL.
+  function diagrams() {
+    var embedded = section.getAttribute("data-diagram-data");
+    if (embedded) {
+      return Promise.resolve().then(function () {
+        return JSON.parse(document.getElementById(embedded).textContent);
+      });
+    }
+    return fetch(section.getAttribute("data-diagram-url"), {
+      credentials: "same-origin",
+      headers: { Accept: "application/json" }
+    }).then(function (response) {
       if (!response.ok) {
         throw new Error("diagram.json answered " + response.status);
       }
       return response.json();
-    })
+    });
+  }
+
+  diagrams()
     .then(function (data) {
       if (!data.diagrams.length) {
         return;  // nothing started yet: the sentence stays
