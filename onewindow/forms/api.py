@@ -13,6 +13,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from onewindow.forms import services
+from onewindow.identity.schemas import ErrorOut
 
 router = Router(tags=["forms"])
 
@@ -26,6 +27,11 @@ class FormIn(Schema):
     attachments: list[dict[str, Any]] = Field(
         default_factory=list, description="The materials to upload, each a slot"
     )
+    if_changed: bool = Field(
+        default=False,
+        description="Answer 409 (unchanged) when the newest version is the same, "
+        "instead of publishing a next version that changes nothing",
+    )
 
 
 class FormOut(Schema):
@@ -38,7 +44,7 @@ class FormOut(Schema):
 
 @router.post(
     "/forms",
-    response={201: FormOut},
+    response={201: FormOut, 409: ErrorOut},
     summary="Publish a form definition as the next version of its key",
 )
 def publish_form(request: HttpRequest, body: FormIn) -> Status[FormOut]:
@@ -51,6 +57,7 @@ def publish_form(request: HttpRequest, body: FormIn) -> Status[FormOut]:
         layout=body.layout,
         attachments=body.attachments,
         request=request,
+        refuse_unchanged=body.if_changed,
     )
     return Status(
         201,

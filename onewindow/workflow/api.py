@@ -16,6 +16,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from onewindow.identity.schemas import ErrorOut
 from onewindow.workflow import engine, permissions, queries, services, simulation
 from onewindow.workflow.files import UPLOAD_FIELDS, read_decision_files, read_text
 from onewindow.workflow.models import ProcessDefinition
@@ -34,7 +35,7 @@ class ProcessOut(Schema):
 
 @router.post(
     "/processes",
-    response={201: ProcessOut},
+    response={201: ProcessOut, 409: ErrorOut},
     summary="Upload a process (BPMN, with its DMN files) as the next version of its key",
 )
 def upload_process(
@@ -43,7 +44,11 @@ def upload_process(
     name: Form[str],
     bpmn: File[UploadedFile],
     dmn: list[UploadedFile] = File(default_factory=list),  # noqa: B008 - ninja's marker
+    if_changed: Form[bool] = False,
 ) -> Status[ProcessOut]:
+    """With ``if_changed``, files identical to the newest version's answer 409
+    (``unchanged``) instead of making a next version that changes nothing: a deployment
+    can upload on every run and bind only what is new."""
     bpmn_xml = read_text(bpmn, "bpmn")
     dmn_files = read_decision_files(dmn, "dmn")
     try:
@@ -54,6 +59,7 @@ def upload_process(
             bpmn_xml=bpmn_xml,
             dmn_files=dmn_files,
             request=request,
+            refuse_unchanged=if_changed,
         )
     except InvalidInput as exc:
         fields = {

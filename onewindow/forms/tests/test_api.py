@@ -46,6 +46,16 @@ def test_an_admin_publishes_versions_of_a_form(client, city):
     assert created.count() == 2
 
 
+def test_with_if_changed_the_same_definition_is_refused_and_nothing_published(client, city):
+    _admin, signed_in = headers(client, city)
+    assert publish(client, signed_in, {**DEFINITION, "if_changed": True}).status_code == 201
+    same = publish(client, signed_in, {**DEFINITION, "if_changed": True})
+    assert same.status_code == 409 and same.json()["code"] == "unchanged"
+    assert FormDefinition.objects.filter(key="birth_certificate").count() == 1
+    changed = {**DEFINITION, "title_en": "Birth medical certificate (new)", "if_changed": True}
+    assert publish(client, signed_in, changed).json()["version"] == 2
+
+
 def test_a_bad_definition_names_its_problems_and_saves_nothing(client, city):
     _admin, signed_in = headers(client, city)
     bad = {**DEFINITION, "key": "Birth Certificate", "schema": {"type": "array"}}

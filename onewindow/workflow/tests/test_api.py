@@ -4,6 +4,8 @@ every department its lanes name; a refused file answers 422 naming the element."
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -45,6 +47,22 @@ def test_a_department_admin_uploads_versions_of_a_process(client, city):
     assert second.json()["sha256"] == stored.sha256
     uploads = AuditEvent.objects.filter(action="workflow.definition_uploaded", outcome="success")
     assert list(uploads.values_list("actor_id", flat=True)) == [admin.pk, admin.pk]
+
+
+def test_with_if_changed_identical_files_are_refused_and_changed_ones_stored(client, city):
+    _admin, headers = as_admin(client, city)
+
+    def send(text: str) -> Any:
+        body = {"key": "permit", "name": "护照审批", "bpmn": bpmn_file(text), "if_changed": "true"}
+        return client.post(URL, body, **headers)
+
+    assert send(read_process("single_department.bpmn")).status_code == 201
+    same = send(read_process("single_department.bpmn"))
+    assert same.status_code == 409 and same.json()["code"] == "unchanged"
+    assert "version 1" in same.json()["message"]
+    assert ProcessDefinition.objects.filter(key="permit").count() == 1
+    changed = read_process("single_department.bpmn") + "<!-- moved a shape -->\n"
+    assert send(changed).json()["version"] == 2
 
 
 def test_an_unsupported_element_is_refused_by_name(client, city):
@@ -116,7 +134,10 @@ def test_the_schema_describes_the_upload(client, db):
     validate(schema)
     body = schema["paths"][URL]["post"]["requestBody"]["content"]["multipart/form-data"]
     fields = body["schema"]["properties"]
-    assert set(fields) == {"key", "name", "bpmn", "dmn"} and fields["dmn"]["type"] == "array"
+    assert (
+        set(fields) == {"key", "name", "bpmn", "dmn", "if_changed"}
+        and fields["dmn"]["type"] == "array"
+    )
 
 
 def test_a_file_beyond_the_size_limit_is_refused_unread(client, city, monkeypatch):
