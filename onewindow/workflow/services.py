@@ -69,9 +69,17 @@ class InvalidBundle(InvalidInput):
 
 
 def _newest(key: str) -> ProcessDefinition | None:
-    """The newest version of ``key`` (its number and fingerprint only), or None."""
+    """The newest version of ``key`` (its number, name and fingerprint only), or None."""
     versions = ProcessDefinition.objects.filter(key=key).order_by("-version")
-    return versions.only("version", "sha256").first()
+    return versions.only("version", "name", "sha256").first()
+
+
+def _same_as(
+    newest: ProcessDefinition, name: str, bpmn_xml: str, dmn_files: dict[str, str]
+) -> bool:
+    """Whether an upload would store nothing new: the same files under the same name (the
+    fingerprint covers the files; a new name alone is a change worth a version)."""
+    return newest.name == name.strip() and newest.sha256 == bundle_sha256(bpmn_xml, dmn_files)
 
 
 def upload_definition(
@@ -141,7 +149,7 @@ def upload_definition(
     try:
         with transaction.atomic():
             newest = _newest(key)
-            if refuse_unchanged and newest and newest.sha256 == bundle_sha256(bpmn_xml, dmn_files):
+            if refuse_unchanged and newest and _same_as(newest, name, bpmn_xml, dmn_files):
                 raise Conflict(
                     msg(
                         _("The files are the same as version %(version)d; nothing was stored."),

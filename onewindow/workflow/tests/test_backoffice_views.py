@@ -56,14 +56,18 @@ def test_an_admin_uploads_a_process_and_then_its_next_version(city):
     same = client.post(UPLOAD, permit())
     assert same.status_code == 409
     assert "same as version 1; nothing was stored" in same.content.decode()
+    # A new name is a change, though the files are the same.
+    renamed = client.post(UPLOAD, permit(name="普通护照签发"))
+    assert renamed.status_code == 302
+    assert ProcessDefinition.objects.get(key="permit", version=2).name == "普通护照签发"
     longer = read_process("single_department.bpmn").replace(
         'name="time_limit" value="5"', 'name="time_limit" value="8"'
     )
     assert client.post(UPLOAD, permit(bpmn=a_file(longer))).status_code == 302
-    stored = ProcessDefinition.objects.get(key="permit", version=2)
+    stored = ProcessDefinition.objects.get(key="permit", version=3)
     assert stored.created_by == admin and stored.bpmn_xml == longer
     uploads = AuditEvent.objects.filter(action="workflow.definition_uploaded", outcome="success")
-    assert list(uploads.values_list("actor_id", flat=True)) == [admin.pk, admin.pk]
+    assert list(uploads.values_list("actor_id", flat=True)) == [admin.pk] * 3
 
 
 def test_a_refused_file_lists_its_problems_by_element_and_stores_nothing(city):
