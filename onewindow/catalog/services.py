@@ -462,6 +462,11 @@ def bind_application(
             version = _new_version(service_item, actor)
             _copy_guide(service_item.published, version)
         version.form, version.process = form, process
+        if actor is not None:
+            # An editor's change, as a saved draft: a returned draft is a draft again.
+            version.status = VersionStatus.DRAFT
+            version.author = actor
+            version.review_comment = ""
         version.save()
         if version.status == VersionStatus.PUBLISHED:
             bump_revision()  # search results say which items take applications

@@ -69,6 +69,22 @@ def test_returned_draft_keeps_the_comment_and_can_be_resubmitted(admins):
     assert again.pk == returned.pk and again.status == VersionStatus.DRAFT
 
 
+def test_binding_into_a_returned_draft_makes_it_a_draft_again(admins):
+    services.save_draft(actor=admins["ga"], data=editable())
+    services.submit_for_review(actor=admins["ga"], code="310000-GA-QR-0001")
+    services.review_version(
+        actor=admins["ga2"], code="310000-GA-QR-0001", approve=False, comment="请绑定申请表"
+    )
+    bound = services.bind_application(
+        actor=admins["ga"], code="310000-GA-QR-0001", form=None, process=None
+    )
+    assert (bound.status, bound.author, bound.review_comment) == (
+        VersionStatus.DRAFT,
+        admins["ga"],
+        "",
+    )
+
+
 def test_draft_under_review_cannot_be_edited(admins):
     services.save_draft(actor=admins["ga"], data=editable())
     services.submit_for_review(actor=admins["ga"], code="310000-GA-QR-0001")
