@@ -99,12 +99,12 @@ def _trial(request: HttpRequest, key: str, version: int) -> TrialPage:
     except ProcessError as exc:
         raise Http404 from exc  # the version's page says it no longer loads
     asked = request.method == "POST"
-    form = TrialForm(request.POST if asked else None, steps=outline.steps)
+    form = TrialForm(request.POST if asked else None, steps=outline.steps, reads=outline.reads)
     trial = None
     if asked and form.is_valid():
         trial = simulation.run_trial(definition, form.cleaned_data["case_data"], form.outcomes())
     lanes = drawing.lane_labels({lane.name: lane for lane in library.lanes_of(definition)})
-    return TrialPage(definition, form, trial, lanes)
+    return TrialPage(definition, form, trial, lanes, outline.reads)
 
 
 @definition_managers
@@ -123,6 +123,7 @@ def trial_view(request: HttpRequest, key: str, version: int) -> HttpResponse:
             "trial": page.trial,
             "steps": page.steps(),
             "ending": page.ending(),
+            "missing": page.missing(),
             "drawing": {"diagrams": [drawn]} if drawn else None,
         },
         status=422 if page.form.is_bound and page.form.errors else 200,

@@ -23,7 +23,7 @@ HIT_POLICIES = ("UNIQUE", "FIRST", "COLLECT")
 _PLACEHOLDER = re.compile(r"(\?)(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)")
 
 
-def _entry_sources(table: etree._Element) -> Iterator[tuple[str, etree._Element]]:
+def entry_sources(table: etree._Element) -> Iterator[tuple[str, etree._Element]]:
     """Each DMN text of the table as the engine will evaluate it."""
     inputs = [
         (entry.findtext("{*}inputExpression/{*}text") or "").strip()
@@ -77,7 +77,7 @@ def check(filename: str, root: etree._Element) -> tuple[set[str], list[Problem]]
                     policy=" ".join(filter(None, [policy, table.get("aggregation")])),
                 )
                 problems.append(Problem(message, "decisionTable", table.get("id", ""), filename))
-            for source, element in _entry_sources(table):
+            for source, element in entry_sources(table):
                 problem = expression_problem(source, "eval", element, file=filename)
                 if problem is not None:
                     problems.append(problem)

@@ -9,13 +9,14 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from onewindow.core.errors import InvalidInput
 from onewindow.core.templatetags.onewindow import localized
 from onewindow.workflow import engine
 from onewindow.workflow.choices import Outcome
+from onewindow.workflow.data_names import DataName
 from onewindow.workflow.files import read_decision_files, read_text
 from onewindow.workflow.library import StepRow
 from onewindow.workflow.simulation import default_outcome
@@ -77,6 +78,20 @@ class ProcessUploadForm(forms.Form):
             raise forms.ValidationError(str(error.message)) from None
 
 
+def _reads_hint(reads: list[DataName]) -> str:
+    """What to give: the names this version reads (with a decision table's label for
+    each, where it has one), or that it reads none."""
+    if not reads:
+        return gettext("This version reads no case data: leave it empty.")
+    separator = pgettext("list separator", ", ")
+    named = separator.join(str(entry) for entry in reads)
+    example = ", ".join(f'"{entry.name}": …' for entry in reads)
+    return gettext(
+        "The answers the process reads, as one JSON object. This version reads: "
+        "%(names)s; e.g. {%(example)s}."
+    ) % {"names": named, "example": example}
+
+
 class TrialForm(forms.Form):
     """A trial run of a process version: the case data its conditions and decision
     tables read, and a decision for each of its officers' steps (``outcome_<id>``)."""
@@ -85,15 +100,14 @@ class TrialForm(forms.Form):
         label=_("Case data (JSON)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false", "class": "mono"}),
-        help_text=_(
-            'The answers the process reads, as one JSON object, e.g. {"amount": 60000, '
-            '"applicant_age": 17}. Empty: none.'
-        ),
     )
 
-    def __init__(self, *args: Any, steps: list[StepRow], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, steps: list[StepRow], reads: list[DataName], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.steps = steps
+        self.fields["case_data"].help_text = _reads_hint(reads)
         for step in steps:
             offered = step.outcomes or tuple(Outcome.values)
             self.fields[f"outcome_{step.bpmn_id}"] = forms.ChoiceField(

@@ -1,7 +1,8 @@
 """Reads for the processes' back office: every process by key with its newest version,
 a key's versions with the runs each has and what uses each (``process_uses``: the
 catalog's items and life events, without this app importing it), and a version's
-outline (lanes, steps, decisions, platform functions) read from its parsed spec.
+outline (lanes, steps, decisions, platform functions, the case data it reads) read from
+its parsed spec and its files.
 Processes are not secret: every department admin sees them all, as they choose one for
 their items."""
 
@@ -17,6 +18,7 @@ from onewindow.identity.models import Department
 from onewindow.identity.roles import Role
 from onewindow.workflow import runs
 from onewindow.workflow.choices import InstanceStatus, Outcome
+from onewindow.workflow.data_names import DataName, names_read
 from onewindow.workflow.models import ProcessDefinition
 from onewindow.workflow.validation import Lane
 
@@ -84,6 +86,7 @@ class Outline:
     steps: list[StepRow]
     decisions: list[str]
     functions: list[str]
+    reads: list[DataName]  # the case data its expressions and decision tables read
 
 
 def lanes_of(definition: ProcessDefinition) -> list[Lane]:
@@ -116,4 +119,5 @@ def outline(definition: ProcessDefinition) -> Outline:
         ],
         decisions=sorted(facts.decisions),
         functions=sorted(facts.service_functions),
+        reads=names_read(definition.bpmn_xml, definition.dmn_files),
     )

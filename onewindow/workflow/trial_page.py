@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from onewindow.core.language import is_english
+from onewindow.workflow.data_names import DataName
 from onewindow.workflow.forms import TrialForm
 from onewindow.workflow.models import ProcessDefinition
 from onewindow.workflow.simulation import MAX_STEPS, Ending, Trial
@@ -40,6 +41,7 @@ class TrialPage:
     form: TrialForm
     trial: Trial | None
     lanes: dict[str, str]  # lane name → what it stands for, in the reader's language
+    reads: list[DataName]  # the case data the version reads
 
     def steps(self) -> list[StepShown]:
         if self.trial is None:
@@ -62,6 +64,14 @@ class TrialPage:
             "limit": MAX_STEPS,
             "message": self.trial.message,
         }
+
+    def missing(self) -> list[DataName]:
+        """What the version reads that a failed trial's case data did not give: the
+        likeliest reason it stopped, said plainly beside the engine's own words."""
+        if self.trial is None or self.trial.ending != Ending.FAILED:
+            return []
+        given = self.form.cleaned_data.get("case_data") or {}
+        return [entry for entry in self.reads if entry.name not in given]
 
     def summary(self) -> str:
         """The trial in words, for the diagram's screen-reader name."""

@@ -173,6 +173,14 @@ def test_a_version_shows_its_lanes_steps_and_the_runs_of_each_version(city):
     assert client.get(reverse("processes:process", args=["nothing"])).status_code == 404
 
 
+def test_a_version_lists_the_case_data_it_reads(city):
+    upload("routing", "dmn_routing.bpmn", "routing.dmn")
+    client, _admin = admin_of(city)
+    page = client.get(reverse("processes:process", args=["routing"]))
+    assert [entry.name for entry in page.context["outline"].reads] == ["amount", "applicant_age"]
+    assert "amount (申请金额（元）), applicant_age (申请人年龄)" in page.content.decode()
+
+
 def test_a_version_that_no_longer_loads_still_shows_its_versions(city, monkeypatch):
     upload("permit", "single_department.bpmn")
 
@@ -320,6 +328,9 @@ def test_a_trial_shows_the_route_and_draws_it(city):
     assert empty.status_code == 200 and empty.context["trial"] is None
     assert empty.context["drawing"] is None
     assert "outcome_Task_second_review" in empty.context["form"].fields
+    # What to give: the names the decision table reads, with their labels.
+    hint = empty.context["form"]["case_data"].help_text
+    assert "This version reads: amount (申请金额（元）), applicant_age (申请人年龄)" in hint
     asked = {
         "case_data": '{"amount": 90000, "applicant_age": 30}',
         "outcome_Task_review": "approve",
@@ -371,6 +382,10 @@ def test_a_trial_is_asked_by_post_not_by_the_query_string(city):
 def test_a_failed_trial_names_its_reason(city):
     upload("routing", "dmn_routing.bpmn", "routing.dmn")
     client, _admin = admin_of(city)
-    page = client.post(reverse("processes:trial", args=["routing", 1]), {"case_data": ""})
+    page = client.post(
+        reverse("processes:trial", args=["routing", 1]), {"case_data": '{"amount": 10}'}
+    )
     assert page.context["ending"].startswith("The process stopped: ")
-    assert "amount" in page.content.decode()  # the rule's own error, for whoever wrote it
+    # What the data lacked, said plainly; the rule's own error kept for whoever wrote it.
+    assert [str(entry) for entry in page.context["missing"]] == ["applicant_age (申请人年龄)"]
+    assert "applicant_age" in page.context["trial"].detail
