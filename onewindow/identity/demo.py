@@ -51,6 +51,7 @@ def _load_departments() -> dict[str, Department]:
                 "name": item.name,
                 "name_en": item.name_en,
                 "short_name": item.short_name,
+                "short_name_en": item.short_name_en,
                 "kind": item.kind,
                 "parent": loaded[item.parent] if item.parent else None,
                 "division_code": item.division_code,

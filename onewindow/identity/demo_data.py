@@ -40,6 +40,7 @@ class DemoDepartment:
     kind: str  # a DepartmentKind value
     parent: str | None  # the parent's code; None for the city
     division_code: str = ""
+    short_name_en: str = ""
 
 
 CITY = DemoDepartment(
@@ -50,37 +51,38 @@ CITY = DemoDepartment(
     "city",
     None,
     CITY_CODE,
+    "City Government",
 )
 
 # fmt: off
-# Municipal departments: (abbreviation, name, English name, short name); the code is
-# 310000-<abbreviation>.
-_BUREAUS: tuple[tuple[str, str, str, str], ...] = (
-    ("BGT", "上海市人民政府办公厅", "General Office of the Shanghai Municipal People's Government", "市政府办公厅"),
-    ("FG", "上海市发展和改革委员会", "Shanghai Municipal Development and Reform Commission", "发改委"),
-    ("SJJ", "上海市数据局", "Shanghai Municipal Administration of Data", "数据局"),
-    ("DSJ", "上海市大数据中心", "Shanghai Big Data Center", "大数据中心"),
-    ("RX", "上海市民服务热线管理办公室", "Shanghai 12345 Citizen Service Hotline Office", "12345热线"),
-    ("GA", "上海市公安局", "Shanghai Municipal Public Security Bureau", "公安局"),
-    ("MZ", "上海市民政局", "Shanghai Municipal Civil Affairs Bureau", "民政局"),
-    ("RS", "上海市人力资源和社会保障局", "Shanghai Municipal Human Resources and Social Security Bureau", "人社局"),
-    ("WJ", "上海市卫生健康委员会", "Shanghai Municipal Health Commission", "卫健委"),
-    ("YB", "上海市医疗保障局", "Shanghai Municipal Healthcare Security Administration", "医保局"),
-    ("SJ", "上海市市场监督管理局", "Shanghai Municipal Administration for Market Regulation", "市场监管局"),
-    ("SW", "国家税务总局上海市税务局", "Shanghai Municipal Tax Service, State Taxation Administration", "税务局"),
-    ("ZJ", "上海市住房和城乡建设管理委员会", "Shanghai Municipal Commission of Housing and Urban-Rural Development", "住建委"),
-    ("GH", "上海市规划和自然资源局", "Shanghai Municipal Bureau of Planning and Natural Resources", "规划资源局"),
-    ("JT", "上海市交通委员会", "Shanghai Municipal Transportation Commission", "交通委"),
-    ("JY", "上海市教育委员会", "Shanghai Municipal Education Commission", "教委"),
-    ("HB", "上海市生态环境局", "Shanghai Municipal Bureau of Ecology and Environment", "生态环境局"),
-    ("GJJ", "上海市住房公积金管理中心", "Shanghai Housing Provident Fund Management Center", "公积金中心"),
-    ("CZ", "上海市财政局", "Shanghai Municipal Finance Bureau", "财政局"),
-    ("SF", "上海市司法局", "Shanghai Municipal Bureau of Justice", "司法局"),
-    ("WL", "上海市文化和旅游局", "Shanghai Municipal Administration of Culture and Tourism", "文旅局"),
-    ("SWW", "上海市商务委员会", "Shanghai Municipal Commission of Commerce", "商务委"),
-    ("YJ", "上海市应急管理局", "Shanghai Municipal Emergency Management Bureau", "应急局"),
-    ("TY", "上海市退役军人事务局", "Shanghai Municipal Bureau of Veterans Affairs", "退役军人局"),
-    ("JXW", "上海市经济和信息化委员会", "Shanghai Municipal Commission of Economy and Informatization", "经信委"),
+# Municipal departments: (abbreviation, name, English name, short name, English short
+# name); the code is 310000-<abbreviation>.
+_BUREAUS: tuple[tuple[str, str, str, str, str], ...] = (
+    ("BGT", "上海市人民政府办公厅", "General Office of the Shanghai Municipal People's Government", "市政府办公厅", "General Office"),
+    ("FG", "上海市发展和改革委员会", "Shanghai Municipal Development and Reform Commission", "发改委", "Development and Reform"),
+    ("SJJ", "上海市数据局", "Shanghai Municipal Administration of Data", "数据局", "Data Administration"),
+    ("DSJ", "上海市大数据中心", "Shanghai Big Data Center", "大数据中心", "Big Data Center"),
+    ("RX", "上海市民服务热线管理办公室", "Shanghai 12345 Citizen Service Hotline Office", "12345热线", "12345 Hotline"),
+    ("GA", "上海市公安局", "Shanghai Municipal Public Security Bureau", "公安局", "Public Security"),
+    ("MZ", "上海市民政局", "Shanghai Municipal Civil Affairs Bureau", "民政局", "Civil Affairs"),
+    ("RS", "上海市人力资源和社会保障局", "Shanghai Municipal Human Resources and Social Security Bureau", "人社局", "Human Resources and Social Security"),
+    ("WJ", "上海市卫生健康委员会", "Shanghai Municipal Health Commission", "卫健委", "Health Commission"),
+    ("YB", "上海市医疗保障局", "Shanghai Municipal Healthcare Security Administration", "医保局", "Healthcare Security"),
+    ("SJ", "上海市市场监督管理局", "Shanghai Municipal Administration for Market Regulation", "市场监管局", "Market Regulation"),
+    ("SW", "国家税务总局上海市税务局", "Shanghai Municipal Tax Service, State Taxation Administration", "税务局", "Tax Service"),
+    ("ZJ", "上海市住房和城乡建设管理委员会", "Shanghai Municipal Commission of Housing and Urban-Rural Development", "住建委", "Housing and Construction"),
+    ("GH", "上海市规划和自然资源局", "Shanghai Municipal Bureau of Planning and Natural Resources", "规划资源局", "Planning and Natural Resources"),
+    ("JT", "上海市交通委员会", "Shanghai Municipal Transportation Commission", "交通委", "Transportation"),
+    ("JY", "上海市教育委员会", "Shanghai Municipal Education Commission", "教委", "Education"),
+    ("HB", "上海市生态环境局", "Shanghai Municipal Bureau of Ecology and Environment", "生态环境局", "Ecology and Environment"),
+    ("GJJ", "上海市住房公积金管理中心", "Shanghai Housing Provident Fund Management Center", "公积金中心", "Housing Provident Fund"),
+    ("CZ", "上海市财政局", "Shanghai Municipal Finance Bureau", "财政局", "Finance"),
+    ("SF", "上海市司法局", "Shanghai Municipal Bureau of Justice", "司法局", "Justice"),
+    ("WL", "上海市文化和旅游局", "Shanghai Municipal Administration of Culture and Tourism", "文旅局", "Culture and Tourism"),
+    ("SWW", "上海市商务委员会", "Shanghai Municipal Commission of Commerce", "商务委", "Commerce"),
+    ("YJ", "上海市应急管理局", "Shanghai Municipal Emergency Management Bureau", "应急局", "Emergency Management"),
+    ("TY", "上海市退役军人事务局", "Shanghai Municipal Bureau of Veterans Affairs", "退役军人局", "Veterans Affairs"),
+    ("JXW", "上海市经济和信息化委员会", "Shanghai Municipal Commission of Economy and Informatization", "经信委", "Economy and Informatization"),
 )
 
 # Districts (GB/T 2260): (code, name, English name).
@@ -113,31 +115,36 @@ _STREETS: tuple[tuple[str, str, str], ...] = (
 )
 
 # District departments: (district, abbreviation, name after the district's, English
-# name after the district's, short name); the code is <district>-<abbreviation>.
-_DISTRICT_BUREAUS: tuple[tuple[str, str, str, str, str], ...] = (
-    ("310101", "SJ", "市场监督管理局", "Administration for Market Regulation", "黄浦市场监管"),
-    ("310101", "MZ", "民政局", "Civil Affairs Bureau", "黄浦民政"),
-    ("310104", "SJ", "市场监督管理局", "Administration for Market Regulation", "徐汇市场监管"),
-    ("310104", "RS", "人力资源和社会保障局", "Human Resources and Social Security Bureau", "徐汇人社"),
-    ("310105", "SJ", "市场监督管理局", "Administration for Market Regulation", "长宁市场监管"),
-    ("310105", "RS", "人力资源和社会保障局", "Human Resources and Social Security Bureau", "长宁人社"),
-    ("310115", "SJ", "市场监督管理局", "Administration for Market Regulation", "浦东市场监管"),
-    ("310115", "RS", "人力资源和社会保障局", "Human Resources and Social Security Bureau", "浦东人社"),
+# name after the district's, short name, English short name); the code is
+# <district>-<abbreviation>.
+_DISTRICT_BUREAUS: tuple[tuple[str, str, str, str, str, str], ...] = (
+    ("310101", "SJ", "市场监督管理局", "Administration for Market Regulation", "黄浦市场监管", "Huangpu Market Regulation"),
+    ("310101", "MZ", "民政局", "Civil Affairs Bureau", "黄浦民政", "Huangpu Civil Affairs"),
+    ("310104", "SJ", "市场监督管理局", "Administration for Market Regulation", "徐汇市场监管", "Xuhui Market Regulation"),
+    ("310104", "RS", "人力资源和社会保障局", "Human Resources and Social Security Bureau", "徐汇人社", "Xuhui Human Resources and Social Security"),
+    ("310105", "SJ", "市场监督管理局", "Administration for Market Regulation", "长宁市场监管", "Changning Market Regulation"),
+    ("310105", "RS", "人力资源和社会保障局", "Human Resources and Social Security Bureau", "长宁人社", "Changning Human Resources and Social Security"),
+    ("310115", "SJ", "市场监督管理局", "Administration for Market Regulation", "浦东市场监管", "Pudong Market Regulation"),
+    ("310115", "RS", "人力资源和社会保障局", "Human Resources and Social Security Bureau", "浦东人社", "Pudong Human Resources and Social Security"),
 )
 # fmt: on
 
 BUREAUS: tuple[DemoDepartment, ...] = tuple(
-    DemoDepartment(f"{CITY_CODE}-{abbr}", name, name_en, short, "bureau", CITY_CODE, CITY_CODE)
-    for abbr, name, name_en, short in _BUREAUS
+    DemoDepartment(
+        f"{CITY_CODE}-{abbr}", name, name_en, short, "bureau", CITY_CODE, CITY_CODE, short_en
+    )
+    for abbr, name, name_en, short, short_en in _BUREAUS
 )
 
 
 def _district_departments() -> tuple[DemoDepartment, ...]:
     result: list[DemoDepartment] = []
     for code, name, name_en in _DISTRICTS:
-        result.append(DemoDepartment(code, name, name_en, name, "district", CITY_CODE, code))
+        result.append(
+            DemoDepartment(code, name, name_en, name, "district", CITY_CODE, code, name_en)
+        )
         result.extend(
-            DemoDepartment(s_code, s_name, s_name_en, s_name, "street", code, s_code)
+            DemoDepartment(s_code, s_name, s_name_en, s_name, "street", code, s_code, s_name_en)
             for s_code, s_name, s_name_en in _STREETS
             if s_code[:6] == code
         )
@@ -150,8 +157,9 @@ def _district_departments() -> tuple[DemoDepartment, ...]:
                 "district_bureau",
                 code,
                 code,
+                b_short_en,
             )
-            for district, abbr, b_name, b_name_en, b_short in _DISTRICT_BUREAUS
+            for district, abbr, b_name, b_name_en, b_short, b_short_en in _DISTRICT_BUREAUS
             if district == code
         )
     return tuple(result)

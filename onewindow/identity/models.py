@@ -32,6 +32,8 @@ class Department(models.Model):
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=150, blank=True)
     short_name = models.CharField(_("short name"), max_length=30, blank=True)
+    # Where a full name is too long: a process diagram's lane labels.
+    short_name_en = models.CharField(_("English short name"), max_length=60, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=DepartmentKind.choices)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"

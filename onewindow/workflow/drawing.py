@@ -20,16 +20,25 @@ from onewindow.workflow.models import ProcessDefinition
 from onewindow.workflow.validation import Lane, parse_lane
 
 
+def _short_name(department: Department) -> str:
+    """The department's short name in the reader's language, else its full name: a
+    lane's label has the lane's height to fit in, and a full English name with a role
+    ("Shanghai Municipal Public Security Bureau · Window officer") overflows it."""
+    if is_english():
+        return department.short_name_en or localized(department)
+    return department.short_name or department.name
+
+
 def lane_labels(lanes: dict[str, Lane]) -> dict[str, str]:
-    """Lane id → what the lane stands for in the reader's language ("公安局 · 窗口人员"):
-    the lanes' names are the codes the platform routes by ("310000-GA/window_officer"),
-    which mean nothing to an applicant."""
+    """Lane id → what the lane stands for in the reader's language, by the department's
+    short name ("公安局 · 窗口人员"): the lanes' names are the codes the platform routes by
+    ("310000-GA/window_officer"), which mean nothing to an applicant."""
     codes = {lane.department_code for lane in lanes.values()}
     departments = {d.code: d for d in Department.objects.filter(code__in=codes)}
     labels = {}
     for lane_id, lane in lanes.items():
         department = departments.get(lane.department_code)
-        label = localized(department) if department else lane.department_code
+        label = _short_name(department) if department else lane.department_code
         if lane.role in Role.values:
             label = pgettext("a lane: department and role", "%(department)s · %(role)s") % {
                 "department": label,

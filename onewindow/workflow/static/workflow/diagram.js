@@ -60,6 +60,11 @@
     return node;
   }
 
+  function isGateway(shape) {
+    var business = shape.businessObject;
+    return Boolean(business && business.$instanceOf && business.$instanceOf("bpmn:Gateway"));
+  }
+
   function isStep(shape) {
     var business = shape.businessObject;
     return Boolean(
@@ -84,7 +89,9 @@
     }
     diagram.completed.forEach(function (id) {
       add(id, "ow-completed");
-      if (registry.get(id)) {
+      // A gateway is a choice, not a step: the flows taken show it, and a tick beside
+      // it would cover the labels of its outgoing flows.
+      if (registry.get(id) && !isGateway(registry.get(id))) {
         overlays.add(id, "ow-state", {
           position: { top: -10, right: 10 },
           html: element("span", "ow-tick", "✓")
@@ -147,6 +154,11 @@
       image.setAttribute("role", "img");
       image.setAttribute("aria-label", diagram.title + ": " + diagram.summary);
       image.querySelector("svg").setAttribute("tabindex", "-1");
+      // The bpmn.io link shows a logo only; give it words.
+      var poweredBy = canvas.querySelector(".bjs-powered-by");
+      if (poweredBy) {
+        poweredBy.setAttribute("aria-label", section.getAttribute("data-powered-by-label"));
+      }
       canvas.setAttribute("data-diagram-drawn", diagram.drawn);
     });
   }
