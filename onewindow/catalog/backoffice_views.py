@@ -31,9 +31,12 @@ from onewindow.catalog.choices import (
 )
 from onewindow.catalog.forms import (
     EditorChoices,
+    FaqForm,
     GuideEditor,
     ImportForm,
     ItemForm,
+    MaterialRowForm,
+    OfficeForm,
     ReviewForm,
     SynonymForm,
     file_kind,
@@ -42,6 +45,7 @@ from onewindow.catalog.models import ServiceItem, ServiceItemVersion
 from onewindow.core.backoffice import only_for
 from onewindow.core.errors import ServiceError
 from onewindow.core.language import is_english
+from onewindow.core.templatetags.onewindow import localized
 from onewindow.forms.models import FormDefinition
 from onewindow.identity import queries as identity_queries
 from onewindow.identity.models import Department, User
@@ -253,6 +257,11 @@ def _comparison(
 ) -> list[Compared]:
     before = transfer.version_as_dict(published) if published else {}
     after = transfer.version_as_dict(draft) if draft else {}
+    # Topics by their names in the reader's language, not their codes.
+    topic_names = {t.code: localized(t) for v in (published, draft) if v for t in v.topics.all()}
+    for data in (before, after):
+        if "topics" in data:
+            data["topics"] = [topic_names.get(code, code) for code in data["topics"]]
     rows = []
     for name, field in ItemForm.base_fields.items():
         if name not in ("code", "department"):
@@ -261,12 +270,13 @@ def _comparison(
                     str(field.label), _shown(name, before.get(name)), _shown(name, after.get(name))
                 )
             )
-    for name, label in (
-        ("offices", _("Offices")),
-        ("faq", _("Questions and answers")),
-        ("materials", _("Materials")),
+    for name, label, row_form in (
+        ("offices", _("Offices"), OfficeForm),
+        ("faq", _("Questions and answers"), FaqForm),
+        ("materials", _("Materials"), MaterialRowForm),
     ):
         rows.append(Compared(label, _shown(name, before.get(name)), _shown(name, after.get(name))))
+        rows += _entry_texts(label, row_form, before.get(name) or [], after.get(name) or [])
     # Not part of the guide's dict (nor of its export), but published by the same review.
     for attribute, label in (("form", _("Application form")), ("process", _("Process"))):
         rows.append(
@@ -274,6 +284,33 @@ def _comparison(
                 label,
                 _definition(getattr(published, attribute, None)),
                 _definition(getattr(draft, attribute, None)),
+            )
+        )
+    return rows
+
+
+# The entries' texts that the summary rows (which name each entry) do not show.
+ENTRY_TEXTS: dict[type[Any], tuple[str, ...]] = {
+    OfficeForm: ("address_en", "hours", "hours_en", "phone"),
+    FaqForm: ("a", "q_en", "a_en"),
+    MaterialRowForm: ("name_en", "certificate_type", "certificate_type_en", "notes", "notes_en"),
+}
+
+
+def _entry_texts(
+    label: str, row_form: type[Any], before: list[dict[str, Any]], after: list[dict[str, Any]]
+) -> list[Compared]:
+    """One row per text of the entries (an office's hours, a material's notes...), entry
+    by entry, so that a change there shows too; left out when neither version has any."""
+    rows = []
+    for key in ENTRY_TEXTS[row_form]:
+        if not any(entry.get(key) for entry in [*before, *after]):
+            continue
+        rows.append(
+            Compared(
+                f"{label} · {row_form.base_fields[key].label}",
+                "; ".join(str(entry.get(key) or "—") for entry in before) or "—",
+                "; ".join(str(entry.get(key) or "—") for entry in after) or "—",
             )
         )
     return rows

@@ -81,7 +81,13 @@ class ItemForm(forms.Form):
     summary = forms.CharField(label=_("Summary"), required=False, widget=_textarea())
     summary_en = forms.CharField(label=_("English summary"), required=False, widget=_textarea())
     legal_basis = forms.CharField(label=_("Legal basis"), widget=_textarea())
+    legal_basis_en = forms.CharField(
+        label=_("English legal basis"), required=False, widget=_textarea()
+    )
     conditions = forms.CharField(label=_("Conditions"), widget=_textarea())
+    conditions_en = forms.CharField(
+        label=_("English conditions"), required=False, widget=_textarea()
+    )
     statutory_limit_days = forms.IntegerField(
         label=_("Statutory time limit (working days)"), min_value=0, max_value=365
     )
@@ -102,6 +108,9 @@ class ItemForm(forms.Form):
     )
     fee_basis = forms.CharField(
         label=_("Legal basis of the fee"), required=False, widget=_textarea(2)
+    )
+    fee_basis_en = forms.CharField(
+        label=_("English legal basis of the fee"), required=False, widget=_textarea(2)
     )
     online_level = forms.TypedChoiceField(
         label=_("Online depth"), coerce=int, choices=[*BLANK, *OnlineLevel.choices]
@@ -162,8 +171,12 @@ class MaterialRowForm(forms.Form):
         help_text=_("For a material obtained from another department or an e-certificate."),
     )
     certificate_type = forms.CharField(label=_("E-certificate type"), max_length=80, required=False)
+    certificate_type_en = forms.CharField(
+        label=_("English e-certificate type"), max_length=160, required=False
+    )
     required = forms.BooleanField(label=_("Required"), required=False, initial=True)
     notes = forms.CharField(label=_("Notes"), max_length=300, required=False)
+    notes_en = forms.CharField(label=_("English notes"), max_length=500, required=False)
 
     def __init__(self, *args: Any, all_departments: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -176,6 +189,7 @@ class OfficeForm(forms.Form):
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     address_en = forms.CharField(label=_("English address"), max_length=300, required=False)
     hours = forms.CharField(label=_("Opening hours"), max_length=100, required=False)
+    hours_en = forms.CharField(label=_("English opening hours"), max_length=200, required=False)
     phone = forms.CharField(
         label=_("Telephone"),
         max_length=40,
@@ -268,9 +282,7 @@ class GuideEditor:
             data["materials"].append(material)
         data["offices"] = [
             row
-            for row in (
-                _row_values(f, ("address", "address_en", "hours", "phone")) for f in self.offices
-            )
+            for row in (_row_values(f, tuple(OfficeForm.base_fields)) for f in self.offices)
             if any(row.values())
         ]
         data["faq"] = [

@@ -93,7 +93,9 @@ class ServiceItemVersion(models.Model):
     summary = models.TextField(_("summary"), blank=True)
     summary_en = models.TextField(_("English summary"), blank=True)
     legal_basis = models.TextField(_("legal basis"))
+    legal_basis_en = models.TextField(_("English legal basis"), blank=True)
     conditions = models.TextField(_("conditions"))
+    conditions_en = models.TextField(_("English conditions"), blank=True)
     statutory_limit_days = models.PositiveSmallIntegerField(
         _("statutory time limit (working days)"), validators=[MaxValueValidator(365)]
     )
@@ -105,11 +107,12 @@ class ServiceItemVersion(models.Model):
         _("fee (yuan)"), max_digits=10, decimal_places=2, default=Decimal("0")
     )
     fee_basis = models.TextField(_("legal basis of the fee"), blank=True)
+    fee_basis_en = models.TextField(_("English legal basis of the fee"), blank=True)
     online_level = models.PositiveSmallIntegerField(_("online depth"), choices=OnlineLevel.choices)
     max_visits = models.PositiveSmallIntegerField(_("visits required"), choices=MAX_VISITS_CHOICES)
     channels = models.JSONField(_("channels"), default=list)
     offices = models.JSONField(
-        _("offices"), default=list, help_text="[{address, address_en, hours, phone}]"
+        _("offices"), default=list, help_text="[{address, address_en, hours, hours_en, phone}]"
     )
     faq = models.JSONField(
         _("questions and answers"), default=list, help_text="[{q, a, q_en, a_en}]"
@@ -179,9 +182,14 @@ class Material(models.Model):
     source_department = models.ForeignKey(
         Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Free text, as the certificate system names the type (居民身份证, 营业执照...).
     certificate_type = models.CharField(_("e-certificate type"), max_length=80, blank=True)
+    certificate_type_en = models.CharField(
+        _("English e-certificate type"), max_length=160, blank=True
+    )
     required = models.BooleanField(_("required"), default=True)
     notes = models.CharField(_("notes"), max_length=300, blank=True)
+    notes_en = models.CharField(_("English notes"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["order", "pk"]

@@ -60,14 +60,17 @@ class MaterialOut(Schema):
     source: str
     source_department: str | None
     certificate_type: str
+    certificate_type_en: str
     required: bool
     notes: str
+    notes_en: str
 
 
 class OfficeOut(Schema):
     address: str = ""
     address_en: str = ""
     hours: str = ""
+    hours_en: str = ""
     phone: str = ""
 
 
@@ -86,11 +89,14 @@ class ItemOut(ItemSummaryOut):
     summary: str
     summary_en: str
     legal_basis: str
+    legal_basis_en: str
     conditions: str
+    conditions_en: str
     statutory_limit_days: int
     is_free: bool
     fee_amount: str
     fee_basis: str
+    fee_basis_en: str
     channels: list[str]
     offices: list[OfficeOut]
     faq: list[FaqOut]

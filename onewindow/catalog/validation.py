@@ -26,8 +26,26 @@ from onewindow.catalog.models import ITEM_CODE_PATTERN
 from onewindow.core.errors import FieldErrors as Errors
 
 REQUIRED_TEXT = ("name", "name_en", "legal_basis", "conditions")
-OPTIONAL_TEXT = ("summary", "summary_en", "fee_basis", "keywords")
-TEXT_LIMITS = {"name": 120, "name_en": 200, "keywords": 300}
+OPTIONAL_TEXT = (
+    "summary",
+    "summary_en",
+    "legal_basis_en",
+    "conditions_en",
+    "fee_basis",
+    "fee_basis_en",
+    "keywords",
+)
+# Those of the database's columns; an item's and a material's fields share the names.
+TEXT_LIMITS = {
+    "name": 120,
+    "name_en": 200,
+    "keywords": 300,
+    "certificate_type": 80,
+    "certificate_type_en": 160,
+    "notes": 300,
+    "notes_en": 500,
+}
+OFFICE_KEYS = {"address", "address_en", "hours", "hours_en", "phone"}
 
 
 @dataclass
@@ -122,8 +140,10 @@ def clean_material(entry: Any, index: int, errors: Errors) -> dict[str, Any]:
         "source": _choice(entry, "source", MaterialSource.values, sub),
         "source_department": entry.get("source_department") or None,
         "certificate_type": _text(entry, "certificate_type", sub, required=False),
+        "certificate_type_en": _text(entry, "certificate_type_en", sub, required=False),
         "required": _boolean({"required": entry.get("required", True)}, "required", sub),
         "notes": _text(entry, "notes", sub, required=False),
+        "notes_en": _text(entry, "notes_en", sub, required=False),
     }
     if (
         material["source"] in (MaterialSource.DEPARTMENT, MaterialSource.CERTIFICATE)
@@ -209,9 +229,7 @@ def clean_item(data: Any) -> tuple[CleanItem | None, Errors]:
         )
         channels = []
     values["channels"] = channels
-    values["offices"] = _json_list(
-        data, "offices", {"address", "address_en", "hours", "phone"}, errors
-    )
+    values["offices"] = _json_list(data, "offices", OFFICE_KEYS, errors)
     values["faq"] = _json_list(data, "faq", {"q", "a", "q_en", "a_en"}, errors)
     co_departments = _code_list(data, "co_departments", errors)
     topics = _code_list(data, "topics", errors)

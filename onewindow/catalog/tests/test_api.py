@@ -31,6 +31,11 @@ def test_item_detail_and_404(client, catalog):
     assert item["name"] == "新生儿户口登记" and item["version"] == 1
     assert item["materials"][0]["name"] == "居民身份证"
     assert item["promised_limit_days"] == 5 and item["statutory_limit_days"] == 20
+    # The guide's English texts, beside their Chinese (empty when not translated).
+    assert item["legal_basis"] and item["legal_basis_en"] == ""
+    assert {"conditions_en", "fee_basis_en"} <= set(item)
+    assert {"certificate_type_en", "notes_en"} <= set(item["materials"][0])
+    assert item["offices"][0]["hours_en"] == ""
     missing = client.get("/api/v1/catalog/items/310000-GA-QR-9999")
     assert missing.status_code == 404
     assert missing.json()["message"]

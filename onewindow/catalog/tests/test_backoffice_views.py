@@ -62,7 +62,7 @@ def admin(seeded, officer_logged_in):  # type: ignore[no-untyped-def]
 def form_data(item: dict[str, Any], *, new: bool = False, extra: int = 3) -> dict[str, Any]:
     """What the edit page posts for ``item`` (an item dict), with ``extra`` empty rows."""
     data: dict[str, Any] = {
-        name: item[name]
+        name: item.get(name, "")  # rows made by item_row have no English guide texts
         for name in (
             "name",
             "name_en",
@@ -71,11 +71,14 @@ def form_data(item: dict[str, Any], *, new: bool = False, extra: int = 3) -> dic
             "summary",
             "summary_en",
             "legal_basis",
+            "legal_basis_en",
             "conditions",
+            "conditions_en",
             "statutory_limit_days",
             "promised_limit_days",
             "fee_amount",
             "fee_basis",
+            "fee_basis_en",
             "online_level",
             "max_visits",
             "keywords",
@@ -282,6 +285,84 @@ def test_materials_offices_and_faq_are_added_and_deleted(admin):
     assert saved["materials"][0]["source_department"] == "310000-GA"
     assert saved["offices"] == []
     assert [f["q"] for f in saved["faq"]] == ["要多久？", "收费吗？"]
+
+
+def english_changes(item: dict[str, Any]) -> dict[str, Any]:
+    """``item`` with English for its legal basis, conditions, office hours and notes."""
+    return {
+        **item,
+        "legal_basis_en": "Test Regulations, Article 1",
+        "conditions_en": "Applicants who meet the conditions.",
+        "offices": [{**o, "hours_en": "9:00-17:00 on working days"} for o in item["offices"]],
+        "materials": [
+            {**m, "notes_en": "Bring the original", "certificate_type_en": "Identity card"}
+            for m in item["materials"]
+        ],
+    }
+
+
+def test_the_editor_saves_the_english_guide_texts(admin):
+    client, _ = admin
+    page = client.get(edit_url()).content.decode()
+    for field in ("legal_basis_en", "conditions_en", "fee_basis_en"):
+        assert f'id="id_{field}"' in page, field
+    assert 'id="id_offices-0-hours_en"' in page
+    assert 'id="id_materials-0-notes_en"' in page
+    assert 'id="id_materials-0-certificate_type_en"' in page
+    assert client.post(edit_url(), form_data(english_changes(current()))).status_code == 302
+    saved = current()
+    assert saved["legal_basis_en"] == "Test Regulations, Article 1"
+    assert saved["conditions_en"] == "Applicants who meet the conditions."
+    assert saved["fee_basis_en"] == ""
+    assert saved["offices"][0]["hours_en"] == "9:00-17:00 on working days"
+    assert saved["materials"][0]["notes_en"] == "Bring the original"
+    assert saved["materials"][0]["certificate_type_en"] == "Identity card"
+    # The next edit starts from what was saved.
+    again = client.get(edit_url()).content.decode()
+    assert "Applicants who meet the conditions." in again and "Bring the original" in again
+
+
+def changed_rows(page: str) -> list[str]:
+    table = page.split("<tbody>")[1].split("</tbody>")[0]
+    return [row for row in table.split("<tr") if 'class="changed"' in row]
+
+
+def test_the_comparison_shows_changes_of_the_english_guide_texts(admin):
+    client, _ = admin
+    client.cookies["django_language"] = "en"
+    assert client.post(edit_url(), form_data(english_changes(current()))).status_code == 302
+    page = client.get(f"{BASE}/items/{POLICE_ITEM}/").content.decode()
+    rows = changed_rows(page)
+    for label, draft in (
+        ("English legal basis", "Test Regulations, Article 1"),
+        ("English conditions", "Applicants who meet the conditions."),
+        ("Offices · English opening hours", "9:00-17:00 on working days"),
+        ("Materials · English notes", "Bring the original"),
+        ("Materials · English e-certificate type", "Identity card"),
+    ):
+        matching = [row for row in rows if f"{label} <span" in row]
+        assert len(matching) == 1, label
+        assert f"<td>—</td><td>{draft}</td>" in matching[0], label
+    assert len(rows) == 5
+
+
+@pytest.mark.parametrize(
+    ("language", "before", "after"),
+    [
+        ("en", "Birth and adoption", "Birth and adoption, Household registration"),
+        ("zh-hans", "生育收养", "生育收养, 户籍办理"),
+    ],
+)
+def test_the_comparison_names_topics_in_the_readers_language(admin, language, before, after):
+    client, _ = admin
+    client.cookies["django_language"] = language
+    data = form_data(current())
+    data["topics"] = ["birth", "household"]
+    assert client.post(edit_url(), data).status_code == 302
+    page = client.get(f"{BASE}/items/{POLICE_ITEM}/").content.decode()
+    [row] = changed_rows(page)
+    assert f"<td>{before}</td><td>{after}</td>" in row
+    assert "household" not in row.replace("Household", "")
 
 
 def test_a_new_item_is_created_in_an_editable_department_only(admin):

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from onewindow.cases.demo import BINDINGS
 from onewindow.catalog.choices import (
     MAX_VISITS_CHOICES,
     Audience,
@@ -46,6 +47,7 @@ DEPARTMENT_CODES = {department.code for department in DEPARTMENTS}
 # Field lengths of the models the content is imported into.
 ITEM_LENGTHS = {"name": 120, "name_en": 200, "keywords": 300}
 MATERIAL_LENGTHS = {"name": 120, "name_en": 200, "certificate_type": 80, "notes": 300}
+MATERIAL_OPTIONAL_LENGTHS = {"certificate_type_en": 160, "notes_en": 500}
 EVENT_LENGTHS = {"code": 40, "name": 60, "name_en": 120, "keywords": 300}
 STEP_LENGTHS = {"note": 200, "note_en": 300}
 
@@ -262,6 +264,8 @@ def test_materials_are_complete() -> None:
                 assert material["certificate_type"] == "", (code, material)
             for field, limit in MATERIAL_LENGTHS.items():
                 assert len(material[field]) <= limit, (code, field)
+            for field, limit in MATERIAL_OPTIONAL_LENGTHS.items():
+                assert len(material.get(field, "")) <= limit, (code, field)
 
 
 def test_guides_are_filled_in_both_languages() -> None:
@@ -281,9 +285,38 @@ def test_guides_are_filled_in_both_languages() -> None:
             assert not CJK.search(entry["q_en"] + entry["a_en"]), code
         assert item["offices"], code
         for office in item["offices"]:
-            assert set(office) == {"address", "address_en", "hours", "phone"}, code
+            assert set(office) == {"address", "address_en", "hours", "hours_en", "phone"}, code
             assert all(office.values()), code
-            assert not CJK.search(office["address_en"]), code
+            assert not CJK.search(office["address_en"] + office["hours_en"]), code
+
+
+def test_guide_texts_have_english_wherever_they_have_chinese() -> None:
+    for item in items():
+        code = item["code"]
+        for field in ("legal_basis", "conditions", "fee_basis"):
+            if item[field]:
+                english = item.get(f"{field}_en", "")
+                assert english and not CJK.search(english), (code, field)
+        for material in item["materials"]:
+            for field in ("certificate_type", "notes"):
+                if material[field]:
+                    english = material.get(f"{field}_en", "")
+                    assert english and not CJK.search(english), (code, material["name"], field)
+
+
+@pytest.mark.parametrize("code", sorted(BINDINGS))
+def test_items_taking_applications_have_english_conditions_and_legal_basis(code: str) -> None:
+    item = items_by_code()[code]
+    assert item["conditions_en"] and not CJK.search(item["conditions_en"])
+    assert item["legal_basis_en"] and not CJK.search(item["legal_basis_en"])
+
+
+def test_english_spells_licence_the_british_way() -> None:
+    """The interface says "licence" (the noun); the demo catalog says it the same way."""
+    american = re.compile(r"\blicenses?\b", re.IGNORECASE)
+    for name in ("items", "life_events", "topics"):
+        text = json.dumps(load(name), ensure_ascii=False)
+        assert not american.findall(text), name
 
 
 def test_names_are_unique() -> None:

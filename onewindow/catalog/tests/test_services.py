@@ -235,3 +235,38 @@ def test_a_review_outside_any_transaction_is_refused_on_record(admins):
     with pytest.raises(Forbidden):
         services.review_version(actor=ga, code="310000-GA-QR-0001", approve=True)
     assert AuditEvent.objects.filter(action="catalog.reviewed", outcome="denied").count() == 1
+
+
+ENGLISH_TEXTS = {
+    "legal_basis_en": "Regulations on Household Registration, Article 7",
+    "conditions_en": "One parent holds Shanghai household registration.",
+    "fee_basis_en": "",
+}
+
+
+def english_guide(code: str = "310000-GA-QR-0001"):
+    data = editable(code, **ENGLISH_TEXTS)
+    data["offices"] = [{**o, "hours_en": "Monday to Friday 9:00-17:00"} for o in data["offices"]]
+    data["materials"] = [
+        {**m, "notes_en": "The original", "certificate_type_en": ""} for m in data["materials"]
+    ]
+    return data
+
+
+def test_a_draft_copied_for_a_binding_keeps_the_english_guide_texts(admins):
+    from onewindow.catalog.transfer import version_as_dict
+
+    services.save_draft(actor=admins["ga"], data=english_guide())
+    services.submit_for_review(actor=admins["ga"], code="310000-GA-QR-0001")
+    services.review_version(actor=admins["ga2"], code="310000-GA-QR-0001", approve=True)
+    published = queries.published_version("310000-GA-QR-0001")
+    assert published.conditions_en == ENGLISH_TEXTS["conditions_en"]
+    # Binding copies the published guide into a new draft: all of it, English included.
+    draft = services.bind_application(
+        actor=admins["ga"], code="310000-GA-QR-0001", form=None, process=None
+    )
+    copied, original = version_as_dict(draft), version_as_dict(published)
+    assert copied == original
+    assert copied["legal_basis_en"] == ENGLISH_TEXTS["legal_basis_en"]
+    assert copied["offices"][0]["hours_en"] == "Monday to Friday 9:00-17:00"
+    assert copied["materials"][0]["notes_en"] == "The original"

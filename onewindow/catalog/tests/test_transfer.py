@@ -27,15 +27,19 @@ RICH = item_row(
     is_free=False,
     fee_amount="10.50",
     fee_basis="《收费标准》",
+    fee_basis_en="Fee Standard",
+    legal_basis_en="Road Traffic Safety Law of the People's Republic of China, Article 19",
+    conditions_en="Applicants who meet the conditions.",
     keywords="考驾照 驾照",
     offices=[
         {
             "address": "浦东新区1号",
             "address_en": "1 Pudong Road",
             "hours": "9-17",
+            "hours_en": "9:00-17:00",
             "phone": "021-1",
         },
-        {"address": "黄浦区2号", "address_en": "", "hours": "", "phone": ""},
+        {"address": "黄浦区2号", "address_en": "", "hours": "", "hours_en": "", "phone": ""},
     ],
     materials=[
         {
@@ -46,8 +50,10 @@ RICH = item_row(
             "source": "certificate",
             "source_department": "310000-GA",
             "certificate_type": "居民身份证",
+            "certificate_type_en": "Resident Identity Card",
             "required": True,
             "notes": "",
+            "notes_en": "",
         },
         {
             "name": "体检证明",
@@ -57,8 +63,10 @@ RICH = item_row(
             "source": "department",
             "source_department": "310000-WJ",
             "certificate_type": "",
+            "certificate_type_en": "",
             "required": False,
             "notes": "医院出具",
+            "notes_en": "Issued by the hospital",
         },
     ],
 )
@@ -119,6 +127,58 @@ def test_excel_round_trip_gives_identical_items(editor):
     assert [row["_row"] for row in rows] == list(range(2, 2 + len(exported)))
     services.import_items(actor=editor, rows=rows, source="round trip")
     assert open_dicts() == exported
+
+
+ENGLISH = {
+    "legal_basis_en": RICH["legal_basis_en"],
+    "conditions_en": RICH["conditions_en"],
+    "fee_basis_en": RICH["fee_basis_en"],
+}
+
+
+def rich_draft() -> dict[str, Any]:
+    return next(d for d in open_dicts() if d["code"] == RICH["code"])
+
+
+@pytest.mark.parametrize("kind", ["json", "excel"])
+def test_english_guide_texts_make_the_round_trip(editor, kind):
+    versions = published_versions()
+    if kind == "json":
+        rows = transfer.parse_json(transfer.export_json(versions).encode())
+    else:
+        rows = transfer.parse_excel(transfer.export_excel(versions))
+    services.import_items(actor=editor, rows=rows, source="round trip")
+    draft = rich_draft()
+    assert {name: draft[name] for name in ENGLISH} == ENGLISH
+    assert [o["hours_en"] for o in draft["offices"]] == ["9:00-17:00", ""]
+    assert [m["certificate_type_en"] for m in draft["materials"]] == ["Resident Identity Card", ""]
+    assert [m["notes_en"] for m in draft["materials"]] == ["", "Issued by the hospital"]
+
+
+def test_excel_has_the_english_columns_beside_the_chinese(editor):
+    workbook = load_workbook(io.BytesIO(transfer.export_excel(published_versions())))
+    header = [cell.value for cell in workbook["items"][1]]
+    for name in ("legal_basis", "conditions", "fee_basis"):
+        assert header.index(f"{name}_en") == header.index(name) + 1
+    m_header = [cell.value for cell in workbook["materials"][1]]
+    for name in ("certificate_type", "notes"):
+        assert m_header.index(f"{name}_en") == m_header.index(name) + 1
+
+
+def test_a_file_without_the_english_columns_still_imports(editor):
+    """Files exported before the English guide texts existed import, without them."""
+    rows = transfer.parse_json(transfer.export_json(published_versions()).encode())
+    for row in rows:
+        for name in ENGLISH:
+            del row[name]
+        for office in row["offices"]:
+            office.pop("hours_en", None)  # the other items' offices never had one
+        for material in row["materials"]:
+            del material["certificate_type_en"], material["notes_en"]
+    services.import_items(actor=editor, rows=rows, source="old file")
+    draft = rich_draft()
+    assert {name: draft[name] for name in ENGLISH} == dict.fromkeys(ENGLISH, "")
+    assert [m["notes_en"] for m in draft["materials"]] == ["", ""]
 
 
 def test_excel_has_an_items_sheet_and_a_materials_sheet(editor):

@@ -99,3 +99,45 @@ def test_not_an_object():
 def test_an_unreadable_value_does_not_cause_follow_on_errors():
     assert set(errors_of(good(statutory_limit_days="twenty"))) == {"statutory_limit_days"}
     assert set(errors_of(good(is_free="maybe"))) == {"is_free"}
+
+
+def test_english_guide_texts_are_cleaned_and_optional():
+    material = {**good()["materials"][0], "notes": "原件", "notes_en": " The original "}
+    office = {**good()["offices"][0], "hours_en": "9:00-17:00"}
+    item, errors = clean_item(
+        good(
+            legal_basis_en=" Passport Law of the People's Republic of China, Article 13 ",
+            conditions_en="Chinese citizens.",
+            fee_basis_en="",
+            offices=[office],
+            materials=[{**material, "certificate_type_en": "Resident Identity Card"}],
+        )
+    )
+    assert not errors
+    assert item.values["legal_basis_en"] == (
+        "Passport Law of the People's Republic of China, Article 13"
+    )
+    assert item.values["conditions_en"] == "Chinese citizens."
+    assert item.values["fee_basis_en"] == ""
+    assert item.values["offices"][0]["hours_en"] == "9:00-17:00"
+    assert item.materials[0]["notes_en"] == "The original"
+    assert item.materials[0]["certificate_type_en"] == "Resident Identity Card"
+    bare, errors = clean_item(good())  # none of them given
+    assert not errors
+    assert bare.values["conditions_en"] == bare.materials[0]["notes_en"] == ""
+
+
+@pytest.mark.parametrize(
+    ("field", "limit"),
+    [("notes", 300), ("notes_en", 500), ("certificate_type", 80), ("certificate_type_en", 160)],
+)
+def test_material_texts_are_limited_like_their_columns(field, limit):
+    material = good()["materials"][0]
+    _item, errors = clean_item(good(materials=[{**material, field: "x" * limit}]))
+    assert not errors
+    fields = errors_of(good(materials=[{**material, field: "x" * (limit + 1)}]))
+    assert set(fields) == {f"materials[0].{field}"}
+
+
+def test_english_texts_must_be_text():
+    assert "conditions_en" in errors_of(good(conditions_en=["not", "text"]))

@@ -294,6 +294,66 @@ def test_guide_lists_every_material_with_form_source_and_requirement(client, por
     assert "Recent photograph" in photo and "Optional" in photo and " 2 " in photo
 
 
+def give_the_rich_guide_english() -> None:
+    """English for some of the rich guide's texts: the first office's hours, the health
+    certificate's notes and the identity card's certificate type, not the others."""
+    version = ServiceItem.objects.get(code=RICH_CODE).published
+    assert version is not None
+    version.legal_basis_en = "Provisions on Driving Licences, Article 61"
+    version.conditions_en = "Within ninety days before the licence expires."
+    version.fee_basis_en = "Fee Standard for Driving Licences"
+    version.offices[0]["hours_en"] = "Monday to Saturday 9:00-17:00"
+    version.save()
+    materials = {m.name: m for m in version.materials.all()}
+    materials["身体条件证明"].notes_en = "Uploaded by the hospital"
+    materials["身体条件证明"].save()
+    materials["居民身份证"].certificate_type_en = "Resident Identity Card"
+    materials["居民身份证"].save()
+
+
+def test_guide_in_english_shows_the_english_guide_texts(client, portal):
+    give_the_rich_guide_english()
+    html = main_of(get(client, f"/services/items/{RICH_CODE}/", "en"))
+    for english, chinese in (
+        ("<p>Provisions on Driving Licences, Article 61</p>", "第六十一条"),
+        ("<p>Within ninety days before the licence expires.</p>", "驾驶证有效期满前九十日内。"),
+        ("<p>Fee Standard for Driving Licences</p>", "《驾驶证工本费收费标准》"),
+        ("<dd>Monday to Saturday 9:00-17:00</dd>", "周一至周六"),
+        ("Uploaded by the hospital", "由体检医院上传"),
+        ("Electronic certificate: Resident Identity Card", "居民身份证电子证照"),
+    ):
+        assert english in html, english
+        assert chinese not in html, chinese
+    # What has no English yet shows in Chinese, marked as Chinese for screen readers.
+    assert '<dd><span lang="zh-Hans">周一至周五 9:00-17:00</span></dd>' in html
+    assert '<span lang="zh-Hans">白底一寸</span>' in html
+
+
+def test_guide_in_english_falls_back_to_the_chinese_marked_as_chinese(client, portal):
+    html = main_of(get(client, f"/services/items/{RICH_CODE}/", "en"))
+    for section, chinese in (
+        ("conditions", "<p>驾驶证有效期满前九十日内。</p>"),
+        ("legal-basis", "<p>《机动车驾驶证申领和使用规定》第六十一条</p>"),
+        ("fees", "<p>《驾驶证工本费收费标准》</p>"),
+    ):
+        part = html[html.index(f'<section id="{section}"') :]
+        part = part[: part.index("</section>")]
+        assert f'<div lang="zh-Hans">{chinese}</div>' in part, section
+    assert '<dd><span lang="zh-Hans">周一至周六 9:00-17:00</span></dd>' in html
+    assert '<span lang="zh-Hans">由体检医院上传</span>' in html
+    assert 'Electronic certificate: <span lang="zh-Hans">居民身份证电子证照</span>' in html
+
+
+def test_guide_in_chinese_shows_the_chinese_even_with_english(client, portal):
+    give_the_rich_guide_english()
+    html = main_of(get(client, f"/services/items/{RICH_CODE}/"))
+    for chinese in ("驾驶证有效期满前九十日内。", "周一至周六 9:00-17:00", "由体检医院上传"):
+        assert chinese in html, chinese
+    for english in ("Provisions on Driving Licences", "Uploaded by the hospital", "Monday to"):
+        assert english not in html, english
+    assert 'lang="zh-Hans"' not in html
+
+
 def test_guide_highlights_the_promised_time_limit_and_explains_the_level(client, portal):
     open_applications(RICH_CODE)
     html = main_of(get(client, f"/services/items/{RICH_CODE}/", "en"))
