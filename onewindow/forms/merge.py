@@ -174,6 +174,22 @@ def _combine(merged: dict[str, Any], other: dict[str, Any]) -> str:
     for low, high in zip(_LOWER_BOUNDS, _UPPER_BOUNDS, strict=True):
         if low in merged and high in merged and merged[low] > merged[high]:
             return f"{low}/{high}"
+    return _combine_date_bounds(merged, other)
+
+
+def _combine_date_bounds(merged: dict[str, Any], other: dict[str, Any]) -> str:
+    """Dates' bounds as the other bounds (the stricter wins), or the keyword whose values
+    cannot be ordered: ``"today"`` against a fixed date is stricter on some days only."""
+    for keyword, stricter in (("notBefore", max), ("notAfter", min)):
+        if keyword not in other:
+            continue
+        mine, theirs = merged.get(keyword, other[keyword]), other[keyword]
+        if mine != theirs and spec.TODAY in (mine, theirs):
+            return keyword
+        merged[keyword] = stricter(mine, theirs)  # ISO dates order as their strings
+    low, high = merged.get("notBefore"), merged.get("notAfter")
+    if low and high and spec.TODAY not in (low, high) and low > high:
+        return "notBefore/notAfter"
     return ""
 
 

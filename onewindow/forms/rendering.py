@@ -300,6 +300,11 @@ def _field(
             attrs["spellcheck"] = "false"
         if widget == "id_number":
             attrs["autocapitalize"] = "characters"
+        if widget == "date":
+            # The date picker offers only days within the bounds; the server checks them.
+            for keyword, attribute in (("notBefore", "min"), ("notAfter", "max")):
+                bound = spec.date_bound(prop.get(keyword))
+                attrs[attribute] = bound.isoformat() if bound else None
     view.attrs = flatatt(attrs)
     return view
 

@@ -239,6 +239,7 @@ def _check_property(name: str, prop: Any) -> list[str]:
             _("%(name)s: the format must be one of %(formats)s.")
             % {"name": name, "formats": formats}
         )
+    problems.extend(_check_date_bounds(name, prop))
     if "pattern" in prop:
         try:
             re.compile(str(prop["pattern"]))
@@ -268,6 +269,37 @@ def _check_property(name: str, prop: Any) -> list[str]:
             _("%(name)s: enum must be a non-empty list of distinct values of the property's type.")
             % {"name": name}
         )
+    return problems
+
+
+def _check_date_bounds(name: str, prop: dict[str, Any]) -> list[str]:
+    """``notBefore``/``notAfter`` on a date only, each ``"today"`` or an ISO date, and
+    not the wrong way round (judged when both are fixed dates: with ``"today"`` the
+    answer depends on the day)."""
+    bounds = [keyword for keyword in spec.DATE_BOUNDS if keyword in prop]
+    if not bounds or prop["type"] != "string":
+        return []  # on other types, refused as keywords the type does not support
+    if prop.get("format") != "date":
+        return [
+            _('%(name)s: %(keyword)s is only for dates ("format": "date").')
+            % {"name": name, "keyword": keyword}
+            for keyword in bounds
+        ]
+    problems = [
+        _('%(name)s: %(keyword)s must be "today" or a date like 2024-03-07.')
+        % {"name": name, "keyword": keyword}
+        for keyword in bounds
+        if spec.date_bound(prop[keyword]) is None
+    ]
+    earliest, latest = prop.get("notBefore"), prop.get("notAfter")
+    if (
+        not problems
+        and spec.TODAY not in (earliest, latest)
+        and (low := spec.date_bound(earliest))
+        and (high := spec.date_bound(latest))
+        and low > high
+    ):
+        problems.append(_("%(name)s: notBefore is later than notAfter.") % {"name": name})
     return problems
 
 
@@ -326,7 +358,33 @@ def _check_layout(schema: dict[str, Any], layout: Any) -> list[str]:
             problems.append(_("%(name)s: hints must be an object.") % {"name": name})
         else:
             problems.extend(_check_hints(name, properties[name], field_hints))
+    problems.extend(_check_labels(properties, hints))
     return problems
+
+
+def _check_labels(properties: dict[str, Any], hints: dict[str, Any]) -> list[str]:
+    """No two questions with one label in either language: error summaries and case
+    pages name a question by its label alone."""
+    chinese = {name: prop.get("title") for name, prop in properties.items()}
+    english = {}
+    for name in properties:
+        field_hints = hints.get(name)
+        label_en = field_hints.get("label_en") if isinstance(field_hints, dict) else None
+        english[name] = label_en or chinese[name]
+    problems: list[str] = []
+    for labels in (chinese, english):
+        first: dict[str, str] = {}
+        for name, label in labels.items():
+            text = str(label or "").strip()
+            if not text:
+                continue  # a missing title is a problem of its own
+            other = first.setdefault(text.casefold(), name)
+            if other != name:
+                problems.append(
+                    _("%(name)s: the label “%(label)s” is also the label of %(other)s.")
+                    % {"name": name, "label": text, "other": other}
+                )
+    return list(dict.fromkeys(problems))  # once, when both languages repeat one label
 
 
 def _section_is_valid(section: Any) -> bool:

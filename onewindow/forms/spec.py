@@ -9,9 +9,12 @@ server without fetching or executing anything.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Protocol
 
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from onewindow.core.language import is_english
@@ -26,7 +29,8 @@ TOP_KEYWORDS = frozenset(
 )
 COMMON_KEYWORDS = frozenset({"type", "title", "description", "$comment", "x-shared"})
 KEYWORDS_BY_TYPE: dict[str, frozenset[str]] = {
-    "string": frozenset({"minLength", "maxLength", "pattern", "format", "enum"}),
+    "string": frozenset({"minLength", "maxLength", "pattern", "format", "enum"})
+    | {"notBefore", "notAfter"},
     "integer": frozenset({"minimum", "maximum", "enum"}),
     "number": frozenset({"minimum", "maximum"}),
     "boolean": frozenset(),
@@ -34,6 +38,12 @@ KEYWORDS_BY_TYPE: dict[str, frozenset[str]] = {
 }
 ITEM_KEYWORDS = frozenset({"type", "enum"})
 FORMATS = frozenset({"date", "email", "cn-id", "cn-uscc"})
+# Bounds of a ``"format": "date"`` answer, ours (JSON Schema has none for dates; its
+# validators ignore keywords they do not know): ``"today"`` or an ISO date, inclusive.
+# A birth date is ``"notAfter": "today"``.
+DATE_BOUNDS = ("notBefore", "notAfter")
+TODAY = "today"
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 WIDGETS_BY_TYPE: dict[str, frozenset[str]] = {
     "string": frozenset({"text", "textarea", "select", "radio", "date", "email", "tel"})
@@ -126,6 +136,19 @@ def answer_label(definition: DefinitionLike, name: str, answer: Any) -> str:
     if answer in values and len(names) == len(values):
         return str(names[values.index(answer)])
     return str(answer)
+
+
+def date_bound(value: Any) -> date | None:
+    """A ``notBefore``/``notAfter`` value as a date, or None if it is neither
+    ``"today"`` (in the city's time zone, read at each call) nor an ISO date."""
+    if value == TODAY:
+        return timezone.localdate()
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def localized(mapping: dict[str, Any], field: str, language: str | None = None) -> str:

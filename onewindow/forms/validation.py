@@ -3,14 +3,15 @@
 Browsers send every answer as a string, so ``coerce_data`` first turns strings into the
 schema's types (numbers, booleans, lists from multi-selects), strips them and drops empty
 answers, so that "required" is the error for a blank field. ``validate_data`` then runs
-JSON Schema draft 2020-12 and turns each error into one message per field, by the kind of
-check that failed, in the active (or given) language.
+JSON Schema draft 2020-12, with our date bounds (``spec.DATE_BOUNDS``) added as keywords,
+and turns each error into one message per field, by the kind of check that failed, in the
+active (or given) language.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -23,6 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError as SchemaValidationError
+from jsonschema.protocols import Validator
+from jsonschema.validators import extend
 
 from onewindow.core.errors import InvalidInput
 from onewindow.forms import spec
@@ -67,6 +70,36 @@ def _is_uscc(value: object) -> bool:
     return True
 
 
+def _answer_date(instance: Any) -> date | None:
+    """A date answer as a date; None when it is not a real date (``format`` says so)."""
+    if not isinstance(instance, str) or not _DATE.match(instance):
+        return None
+    try:
+        return date.fromisoformat(instance)
+    except ValueError:
+        return None
+
+
+def _not_before(
+    validator: Validator, bound: Any, instance: Any, schema: dict[str, Any]
+) -> Iterator[SchemaValidationError]:
+    answer, limit = _answer_date(instance), spec.date_bound(bound)
+    if answer and limit and answer < limit:
+        yield SchemaValidationError(f"{instance} is earlier than {limit}")
+
+
+def _not_after(
+    validator: Validator, bound: Any, instance: Any, schema: dict[str, Any]
+) -> Iterator[SchemaValidationError]:
+    answer, limit = _answer_date(instance), spec.date_bound(bound)
+    if answer and limit and answer > limit:
+        yield SchemaValidationError(f"{instance} is later than {limit}")
+
+
+# Draft 2020-12 knowing our date bounds; ``check_definition`` admits them on dates only.
+FormValidator = extend(Draft202012Validator, {"notBefore": _not_before, "notAfter": _not_after})
+
+
 def validate_data(
     definition: spec.DefinitionLike, data: Mapping[str, Any], language: str | None = None
 ) -> dict[str, Any]:
@@ -101,7 +134,7 @@ def check_answers(definition: spec.DefinitionLike, data: Mapping[str, Any]) -> C
 
 def _validate(definition: spec.DefinitionLike, data: Mapping[str, Any]) -> dict[str, Any]:
     cleaned = coerce_data(definition, data)
-    validator = Draft202012Validator(definition.schema, format_checker=FORMAT_CHECKER)
+    validator = FormValidator(definition.schema, format_checker=FORMAT_CHECKER)
     errors: dict[str, list[Any]] = {}
     for error in validator.iter_errors(cleaned):
         for name, message in _messages(definition, error):
@@ -316,7 +349,20 @@ def _message(
         ) % {"limit": limit}
     if kind == "format":
         return _format_message(str(limit), error)
+    if kind in spec.DATE_BOUNDS:
+        return _date_bound_message(kind, limit)
     return _("This answer is not valid.")
+
+
+def _date_bound_message(keyword: str, bound: Any) -> str:
+    # In ISO form, as the applicant types dates and as the examples show them.
+    if keyword == "notBefore":
+        if bound == spec.TODAY:
+            return _("Enter a date no earlier than today.")
+        return _("Enter a date no earlier than %(date)s.") % {"date": bound}
+    if bound == spec.TODAY:
+        return _("Enter a date no later than today.")
+    return _("Enter a date no later than %(date)s.") % {"date": bound}
 
 
 def _format_message(format_name: str, error: SchemaValidationError) -> str:

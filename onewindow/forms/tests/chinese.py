@@ -159,4 +159,28 @@ PROPOSED_ZH: dict[str | tuple[str, str], str] = {
     "This field is required because you chose “%(answer)s”.": ("您选择了“%(answer)s”，此项必填。"),
     "required if you choose “%(answer)s”": "选择“%(answer)s”时必填",
     "required for some of your answers": "视您的部分回答而定为必填",
+    # date bounds
+    "Enter a date no earlier than today.": "请输入不早于今天的日期。",
+    "Enter a date no earlier than %(date)s.": "请输入不早于 %(date)s 的日期。",
+    "Enter a date no later than today.": "请输入不晚于今天的日期。",
+    "Enter a date no later than %(date)s.": "请输入不晚于 %(date)s 的日期。",
+    '%(name)s: %(keyword)s is only for dates ("format": "date").': (
+        '%(name)s：%(keyword)s 只能用于日期（"format": "date"）。'
+    ),
+    '%(name)s: %(keyword)s must be "today" or a date like 2024-03-07.': (
+        '%(name)s：%(keyword)s 必须是 "today" 或形如 2024-03-07 的日期。'
+    ),
+    "%(name)s: notBefore is later than notAfter.": "%(name)s：notBefore 晚于 notAfter。",
+    # labels
+    "%(name)s: the label “%(label)s” is also the label of %(other)s.": (
+        "%(name)s：标签“%(label)s”与 %(other)s 的标签重复。"
+    ),
+    # Chinese punctuation around labels (pgettext: context, then \x04, then the msgid)
+    "error summary\x04%(label)s: %(message)s": "%(label)s：%(message)s",
+    'form field\x04%(label)s <span class="optional">(optional)</span>': (
+        '%(label)s<span class="optional">（选填）</span>'
+    ),
+    'form field\x04%(label)s <span class="optional">(%(condition)s)</span>': (
+        '%(label)s<span class="optional">（%(condition)s）</span>'
+    ),
 }

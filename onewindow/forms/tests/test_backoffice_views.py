@@ -6,6 +6,7 @@ listed part by part and nothing is stored."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -313,10 +314,51 @@ def test_answers_typed_into_the_preview_are_checked_as_a_submission_would_be(cit
     errors = wrong.context["check_errors"]
     assert "applicant_name" in errors and "applicant_id_number" in errors
     page = wrong.content.decode()
-    assert "answers need correcting." in page and 'value="110105194912310021"' in page
+    assert 'class="error-summary"' in page and 'value="110105194912310021"' in page
     answers = sample_answers(definition, id_number="11010519491231002X")
     posted = {k: ("true" if v is True else v) for k, v in answers.items()}
     right = client.post(form_url("passport"), posted)
     assert right.status_code == 200 and right.context["check_errors"] == {}
     assert '"applicant_id_number": "11010519491231002X"' in right.context["cleaned"]
     assert FormDefinition.objects.count() == 1  # a check stores nothing
+
+
+def test_answers_with_errors_get_one_error_summary_naming_each_question(city):
+    client, _admin = admin_of(city)
+    assert upload(client, passport()).status_code == 302
+    wrong = client.post(form_url("passport"), {"applicant_id_number": "110105194912310021"})
+    page = wrong.content.decode()
+    # The form's own summary, the one thing announced and focused on the page.
+    assert page.count('class="error-summary"') == 1
+    assert page.count('role="alert"') == 1 and page.count("autofocus") == 1
+    opening = re.search(r'<div class="error-summary"[^>]*>', page)
+    assert opening and 'role="alert"' in opening[0] and "autofocus" in opening[0]
+    summary = page[opening.end() :].split("</div>")[0]
+    links = re.findall(r'<li><a href="(#[^"]+)">(.*?)</a></li>', summary)
+    assert links[0] == ("#id_applicant_name", "Your full name: This field is required.")
+    assert len(links) == sum(len(m) for m in wrong.context["check_errors"].values())
+    assert "need correcting" not in page
+
+
+def test_answers_that_pass_are_announced_once(city):
+    from onewindow.cases.demo import sample_answers
+
+    client, _admin = admin_of(city)
+    assert upload(client, passport()).status_code == 302
+    definition = FormDefinition.objects.get(key="passport")
+    answers = sample_answers(definition, id_number="11010519491231002X")
+    right = client.post(
+        form_url("passport"), {k: ("true" if v is True else v) for k, v in answers.items()}
+    )
+    page = right.content.decode()
+    assert "error-summary" not in page and 'role="alert"' not in page
+    assert page.count("autofocus") == 1 and 'role="status" tabindex="-1" autofocus' in page
+
+
+def test_the_preview_names_questions_with_chinese_punctuation(city, chinese):
+    client, _admin = admin_of(city)
+    assert upload(client, passport()).status_code == 302
+    client.cookies["django_language"] = "zh-hans"
+    page = client.post(form_url("passport"), {}).content.decode()
+    summary = page.split('class="error-summary"')[1].split("</ul>")[0]
+    assert '<a href="#id_applicant_name">申请人姓名：此字段为必填项。</a>' in summary

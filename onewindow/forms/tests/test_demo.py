@@ -1,9 +1,10 @@
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
 
 from onewindow.forms import queries
-from onewindow.forms.demo import demo_definition_files, load_demo_forms
+from onewindow.forms.demo import demo_definition_files, load_demo_forms, read_definition
 from onewindow.forms.models import FormDefinition
 from onewindow.forms.rendering import render_form
 
@@ -32,6 +33,57 @@ def test_every_demo_form_renders(db):
     for key in DEMO_KEYS:
         html = render_form(queries.latest_definition(key))
         assert 'class="form-section"' in html
+
+
+def demo_labels(document, english):
+    """Each question's label as the form shows it, in English or Chinese."""
+    hints = document["layout"].get("fields", {})
+    return {
+        name: (english and hints.get(name, {}).get("label_en")) or prop["title"]
+        for name, prop in document["schema"]["properties"].items()
+    }
+
+
+@pytest.mark.parametrize("path", demo_definition_files(), ids=lambda path: path.stem)
+def test_no_two_questions_of_a_demo_form_share_a_label(path):
+    document = read_definition(path)
+    for english in (False, True):
+        labels = demo_labels(document, english)
+        repeated = sorted(
+            label for label in labels.values() if list(labels.values()).count(label) > 1
+        )
+        assert not repeated, (path.stem, repeated)
+
+
+@pytest.mark.parametrize("path", demo_definition_files(), ids=lambda path: path.stem)
+def test_no_section_of_a_demo_form_is_titled_as_one_of_its_questions(path):
+    document = read_definition(path)
+    for section in document["layout"]["sections"]:
+        for english in (False, True):
+            labels = demo_labels(document, english)
+            title = (english and section.get("title_en")) or section["title"]
+            assert title not in [labels[name] for name in section["fields"]], (path.stem, title)
+
+
+def test_the_company_forms_people_are_told_apart_in_english():
+    [path] = [p for p in demo_definition_files() if p.stem == "company_registration"]
+    labels = demo_labels(read_definition(path), english=True)
+    assert labels["legal_rep_name"] == "Legal representative's full name"
+    assert labels["agent_name"] == "Agent's full name"
+    assert labels["legal_rep_id_number"] == "Legal representative's identity number"
+    assert labels["agent_id_number"] == "Agent's identity number"
+
+
+def test_no_demo_date_of_birth_or_of_leaving_a_job_may_be_in_the_future():
+    dates = {
+        (path.stem, name): prop
+        for path in demo_definition_files()
+        for name, prop in read_definition(path)["schema"]["properties"].items()
+        if prop.get("format") == "date"
+    }
+    assert dates  # the birth dates, the date a job ended
+    for where, prop in dates.items():
+        assert prop.get("notAfter") == "today", where
 
 
 def test_management_command(db):

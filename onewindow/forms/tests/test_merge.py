@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from onewindow.conftest import make_id_number
 from onewindow.core.errors import InvalidInput
@@ -242,6 +245,56 @@ def test_shared_fields_take_the_stricter_bounds(db):
     merged = merge_definitions([first, second])
     assert merged.schema["properties"]["phone"]["maxLength"] == 11
     assert merged.schema["properties"]["phone"]["minLength"] == 3
+
+
+def shared_date(key, **bounds):
+    prop = {"type": "string", "title": "日期", "format": "date", "x-shared": True, **bounds}
+    return one_field_form(key, prop)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [
+        ({"notAfter": "today"}, {}, {"notAfter": "today"}),
+        ({}, {"notAfter": "today"}, {"notAfter": "today"}),
+        ({"notAfter": "today"}, {"notAfter": "today"}, {"notAfter": "today"}),
+        (
+            {"notBefore": "1900-01-01", "notAfter": "2030-12-31"},
+            {"notBefore": "2000-02-29", "notAfter": "2030-01-01"},
+            {"notBefore": "2000-02-29", "notAfter": "2030-01-01"},
+        ),
+    ],
+)
+def test_shared_dates_take_the_stricter_bounds(db, first, second, expected):
+    merged = merge_definitions([shared_date("first", **first), shared_date("second", **second)])
+    prop = merged.schema["properties"]["phone"]
+    assert {k: prop[k] for k in ("notBefore", "notAfter") if k in prop} == expected
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "keyword"),
+    [
+        # "today" is stricter than a fixed date on some days only: no bound to choose.
+        ({"notAfter": "today"}, {"notAfter": "2030-01-01"}, "(notAfter)"),
+        ({"notBefore": "2000-01-01"}, {"notBefore": "today"}, "(notBefore)"),
+        ({"notBefore": "2020-01-01"}, {"notAfter": "2010-01-01"}, "(notBefore/notAfter)"),
+    ],
+)
+def test_shared_dates_whose_bounds_cannot_be_combined_are_a_conflict(db, first, second, keyword):
+    with pytest.raises(InvalidInput) as excinfo:
+        merge_definitions([shared_date("first", **first), shared_date("second", **second)])
+    assert keyword in str(excinfo.value.fields["phone"][0])
+
+
+def test_the_newborn_form_refuses_a_birth_date_in_the_future(newborn):
+    _, merged = newborn
+    assert merged.schema["properties"]["child_birth_date"]["notAfter"] == "today"
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    with pytest.raises(InvalidInput) as excinfo:
+        validate_data(merged, {"child_birth_date": tomorrow}, "en")
+    assert [str(m) for m in excinfo.value.fields["child_birth_date"]] == [
+        "Enter a date no later than today."
+    ]
 
 
 def test_a_field_shared_by_one_form_only_is_not_merged(db):

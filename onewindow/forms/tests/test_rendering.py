@@ -2,6 +2,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+import time_machine
 from django.http import QueryDict
 from django.utils import translation
 
@@ -78,14 +79,20 @@ def test_inputs_by_widget(sample):
     assert not [c for c in controls(page) if "required" in c]
 
 
-def test_optional_questions_are_marked(sample):
+def test_optional_questions_are_marked(sample, chinese):
     optional = {"code", "amount", "birth", "email", "id_number", "uscc", "notes", "newsletter"}
     with translation.override("zh-hans"):
-        assert render_form(sample).count("(选填)") == len(optional) + 1  # + the photo
+        chinese_html = render_form(sample)
+    # Full-width brackets, right after the label: no space, no ASCII brackets.
+    assert chinese_html.count('<span class="optional">（选填）</span>') == len(optional) + 1
+    assert '代码<span class="optional">（选填）</span>' in chinese_html
+    assert '照片<span class="optional">（选填）</span>' in chinese_html  # the photo slot
+    assert "(选填)" not in chinese_html
     with translation.override("en"):
         form = build_form(sample)
         html = render_form(sample)
-    assert html.count("(optional)") == len(optional) + 1
+    assert html.count(' <span class="optional">(optional)</span>') == len(optional) + 1
+    assert 'Photo <span class="optional">(optional)</span>' in html
     fields = [f for section in form.sections for f in section.fields]
     assert {f.name for f in fields if not f.required} == optional
 
@@ -298,6 +305,67 @@ def test_a_question_a_condition_requires_says_when(db, chinese):
         return found.group(1)
 
     english = address_label("en")
-    assert "(required if you choose “Free delivery to my home address”)" in english
+    assert (
+        'Home address <span class="optional">'
+        "(required if you choose “Free delivery to my home address”)</span>"
+    ) in english
     assert "(optional)" not in english
-    assert "(选择“免费邮寄到居住地址”时必填)" in address_label("zh-hans")
+    assert (
+        address_label("zh-hans")
+        == '居住地址<span class="optional">（选择“免费邮寄到居住地址”时必填）</span>'
+    )
+
+
+def error_summary(html: str) -> list[str]:
+    """The texts of the error summary's links."""
+    summary = html.split('class="error-summary"')[1].split("</ul>")[0]
+    return re.findall(r'<a href="#[^"]+">(.*?)</a>', summary)
+
+
+def test_the_error_summary_names_each_question_in_the_languages_punctuation(sample, chinese):
+    data = {"full_name": "张", "age": "x"}
+    with pytest.raises(InvalidInput) as english:
+        validate_data(sample, data, "en")
+    with translation.override("en"):
+        links = error_summary(render_form(sample, data=data, errors=english.value.fields))
+    assert links[:2] == ["Full name: Enter at least 2 characters.", "年龄: Enter a whole number."]
+    with pytest.raises(InvalidInput) as zh:
+        validate_data(sample, data, "zh-hans")
+    with translation.override("zh-hans"):
+        links = error_summary(render_form(sample, data=data, errors=zh.value.fields))
+    assert links[:2] == ["姓名：请至少输入 2 个字符。", "年龄：请输入整数。"]
+
+
+def test_the_error_summary_escapes_labels_and_messages(sample):
+    parts = sample_parts()
+    parts["layout"]["fields"]["full_name"]["label_en"] = "<b>Name</b>"
+    definition = make_definition(key="escaped", **parts)
+    with translation.override("en"):
+        html = render_form(definition, errors={"full_name": ["<i>Wrong</i>"]})
+    assert error_summary(html) == ["&lt;b&gt;Name&lt;/b&gt;: &lt;i&gt;Wrong&lt;/i&gt;"]
+    assert "<b>Name</b>" not in html and "<i>Wrong</i>" not in html
+
+
+def bounded(**bounds: str) -> dict:
+    parts = sample_parts()
+    parts["schema"]["properties"]["birth"].update(bounds)
+    return parts
+
+
+@time_machine.travel("2026-03-06T17:00:00Z")  # already 7 March in Shanghai
+def test_a_bounded_date_offers_only_days_within_its_bounds(db):
+    definition = make_definition(**bounded(notBefore="1900-01-01", notAfter="today"))
+    [birth] = Page(render_form(definition)).all("input", id="id_birth")
+    assert birth["type"] == "date"
+    assert (birth["min"], birth["max"]) == ("1900-01-01", "2026-03-07")
+
+
+def test_an_unbounded_date_has_no_min_or_max(sample):
+    [birth] = Page(render_form(sample)).all("input", id="id_birth")
+    assert "min" not in birth and "max" not in birth
+
+
+def test_a_date_bounded_on_one_side_has_that_attribute_only(db):
+    definition = make_definition(**bounded(notBefore="2000-02-29"))
+    [birth] = Page(render_form(definition)).all("input", id="id_birth")
+    assert birth["min"] == "2000-02-29" and "max" not in birth

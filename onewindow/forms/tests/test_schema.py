@@ -1,8 +1,11 @@
 import copy
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.http import QueryDict
-from django.utils import translation
+from django.utils import timezone, translation
+from jsonschema import Draft202012Validator
 from stdnum.cn import ric, uscc
 
 from onewindow.conftest import make_id_number, make_uscc
@@ -132,6 +135,72 @@ def test_bad_property_names_are_refused():
     assert any("a__b" in m for m in found["schema"])
 
 
+DATE = {"type": "string", "title": "日期", "format": "date"}
+
+
+@pytest.mark.parametrize(
+    "bounds",
+    [
+        {"notAfter": "today"},
+        {"notBefore": "today"},
+        {"notBefore": "1900-01-01", "notAfter": "today"},
+        {"notBefore": "2000-02-29", "notAfter": "2000-02-29"},
+        {"notBefore": "today", "notAfter": "today"},
+    ],
+)
+def test_dates_may_be_bounded(bounds):
+    parts = sample_with("notes", {**DATE, **bounds})
+    check_definition(**parts)
+    # The JSON Schema validator itself takes the keywords as unknown ones: ignored.
+    Draft202012Validator.check_schema(parts["schema"])
+    Draft202012Validator(parts["schema"]["properties"]["notes"]).validate("2999-01-01")
+
+
+@pytest.mark.parametrize(
+    ("prop", "expected"),
+    [
+        (
+            {"type": "string", "title": "x", "notAfter": "today"},
+            'notes: notAfter is only for dates ("format": "date").',
+        ),
+        (
+            {"type": "string", "title": "x", "format": "email", "notBefore": "2000-01-01"},
+            'notes: notBefore is only for dates ("format": "date").',
+        ),
+        (
+            {"type": "integer", "title": "x", "notAfter": "today"},
+            "notes: the keyword notAfter is not supported for integer.",
+        ),
+        (
+            {**DATE, "notAfter": "tomorrow"},
+            'notes: notAfter must be "today" or a date like 2024-03-07.',
+        ),
+        (
+            {**DATE, "notAfter": "Today"},
+            'notes: notAfter must be "today" or a date like 2024-03-07.',
+        ),
+        (
+            {**DATE, "notBefore": "2023-02-29"},
+            'notes: notBefore must be "today" or a date like 2024-03-07.',
+        ),
+        (
+            {**DATE, "notBefore": "19000101"},
+            'notes: notBefore must be "today" or a date like 2024-03-07.',
+        ),
+        (
+            {**DATE, "notBefore": 1900},
+            'notes: notBefore must be "today" or a date like 2024-03-07.',
+        ),
+        (
+            {**DATE, "notBefore": "2030-01-01", "notAfter": "2020-01-01"},
+            "notes: notBefore is later than notAfter.",
+        ),
+    ],
+)
+def test_bad_date_bounds_are_refused(prop, expected):
+    assert problems(**sample_with("notes", prop))["schema"] == [expected]
+
+
 def test_layout_must_match_the_schema():
     layout = copy.deepcopy(sample_parts()["layout"])
     layout["sections"][0]["fields"].remove("code")
@@ -192,6 +261,29 @@ def test_attachment_keys_are_unique():
     slots = copy.deepcopy(sample_parts()["attachments"])
     slots[1]["key"] = slots[0]["key"]
     assert any("used twice" in m for m in problems(attachments=slots)["attachments"])
+
+
+def test_two_questions_may_not_share_a_chinese_label():
+    parts = sample_parts()
+    parts["schema"]["properties"]["notes"]["title"] = "姓名"
+    parts["layout"]["fields"]["notes"]["label_en"] = "Notes"
+    assert problems(**parts)["layout"] == [
+        "notes: the label “姓名” is also the label of full_name."
+    ]
+
+
+def test_two_questions_may_not_share_an_english_label():
+    parts = sample_parts()
+    parts["layout"]["fields"]["id_number"]["label_en"] = "full NAME "
+    assert problems(**parts)["layout"] == [
+        "id_number: the label “full NAME” is also the label of full_name."
+    ]
+
+
+def test_a_label_repeated_in_both_languages_is_one_problem():
+    parts = sample_parts()
+    parts["schema"]["properties"]["notes"]["title"] = "年龄"  # "age" has no English label
+    assert problems(**parts)["layout"] == ["notes: the label “年龄” is also the label of age."]
 
 
 def test_key_and_title_are_checked_when_given():
@@ -308,6 +400,81 @@ def test_errors_come_in_layout_order_one_per_field(sample):
     found = field_errors(sample, {"toppings": ["x"], "full_name": "张", "age": "x"})
     assert list(found) == ["full_name", "age", "colour", "toppings", "agree"]
     assert all(len(msgs) == 1 for msgs in found.values())
+
+
+def with_dates(**bounds):
+    """The sample form, its birth date bounded by ``bounds``."""
+    parts = sample_parts()
+    parts["schema"]["properties"]["birth"].update(bounds)
+    return make_definition(key="bounded", **parts)
+
+
+# 17:00 UTC on 6 March is 01:00 on 7 March in Shanghai: "today" is the city's 7 March.
+SHANGHAI_7_MARCH = "2026-03-06T17:00:00Z"
+
+
+@time_machine.travel(SHANGHAI_7_MARCH)
+@pytest.mark.parametrize(
+    ("bounds", "answer", "message"),
+    [
+        ({"notAfter": "today"}, "2026-03-08", "Enter a date no later than today."),
+        ({"notAfter": "2000-12-31"}, "2001-01-01", "Enter a date no later than 2000-12-31."),
+        ({"notBefore": "today"}, "2026-03-06", "Enter a date no earlier than today."),
+        ({"notBefore": "1900-01-01"}, "1899-12-31", "Enter a date no earlier than 1900-01-01."),
+        # Not a real date: the format says so, once, and the bounds say nothing.
+        ({"notBefore": "1900-01-01"}, "1899-02-30", "Enter a real date, for example 2024-03-07."),
+    ],
+)
+def test_a_date_outside_its_bounds_is_refused(db, bounds, answer, message):
+    definition = with_dates(**bounds)
+    assert field_errors(definition, answers(birth=answer))["birth"] == [message]
+
+
+@time_machine.travel(SHANGHAI_7_MARCH)
+@pytest.mark.parametrize(
+    ("bounds", "answer"),
+    [
+        ({"notAfter": "today"}, "2026-03-07"),  # the city's today, though UTC's is the 6th
+        ({"notBefore": "today"}, "2026-03-07"),
+        ({"notBefore": "1900-01-01", "notAfter": "1900-01-01"}, "1900-01-01"),
+        ({"notBefore": "1900-01-01", "notAfter": "today"}, "1990-06-15"),
+    ],
+)
+def test_a_date_within_its_bounds_passes_bounds_included(db, bounds, answer):
+    definition = with_dates(**bounds)
+    assert validate_data(definition, answers(birth=answer))["birth"] == answer
+
+
+@time_machine.travel(SHANGHAI_7_MARCH)
+def test_date_bounds_speak_chinese(db, chinese):
+    definition = with_dates(notBefore="1900-01-01", notAfter="today")
+    assert field_errors(definition, answers(birth="2026-03-08"), "zh-hans")["birth"] == [
+        "请输入不晚于今天的日期。"
+    ]
+    assert field_errors(definition, answers(birth="1899-12-31"), "zh-hans")["birth"] == [
+        "请输入不早于 1900-01-01 的日期。"
+    ]
+
+
+def test_today_is_read_at_each_check(db):
+    definition = with_dates(notAfter="today")
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    assert "birth" in field_errors(definition, answers(birth=tomorrow))
+    with time_machine.travel(timezone.now() + timedelta(days=1)):
+        assert validate_data(definition, answers(birth=tomorrow))["birth"] == tomorrow
+
+
+def test_a_birth_date_in_the_future_is_refused_on_the_demo_passport_form():
+    passport = Passport()
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    errors = field_errors(passport, {"applicant_birth_date": tomorrow})
+    assert errors["applicant_birth_date"] == ["Enter a date no later than today."]
+    assert "applicant_birth_date" not in field_errors(
+        passport, {"applicant_birth_date": "1990-06-15"}
+    )
+    assert field_errors(passport, {"applicant_birth_date": "1899-12-31"})[
+        "applicant_birth_date"
+    ] == ["Enter a date no earlier than 1900-01-01."]
 
 
 def test_identity_number_check_digit(sample, chinese):
