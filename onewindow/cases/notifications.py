@@ -11,9 +11,9 @@ from django.utils.translation import gettext
 
 from onewindow.cases.choices import EXTENDED, RESUPPLIED, SUBMITTED, SUPPLEMENT_REQUESTED
 from onewindow.cases.models import Case
+from onewindow.cases.outcomes import result_label
 from onewindow.notifications import services as notifications
 from onewindow.notifications.services import Notice
-from onewindow.workflow.choices import Outcome
 
 
 def tell_applicant(
@@ -51,9 +51,11 @@ EVENT_LABELS = {
 
 
 def outcome_label(outcome: str) -> str:
+    """A timeline entry's outcome as the applicant reads it: what happened, or the
+    result of an officer's decision ("Approved", not the officer's button "Approve")."""
     if outcome in EVENT_LABELS:
         return EVENT_LABELS[outcome]()
-    return str(Outcome(outcome).label) if outcome in Outcome.values else outcome
+    return result_label(outcome)
 
 
 outcome_text = lazy(outcome_label, str)

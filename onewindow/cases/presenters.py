@@ -88,6 +88,18 @@ def item_clock_pending(item: Case) -> str:
     return _("Its time limit starts when the application is accepted.")
 
 
+def counted_from_submission(case: Case) -> bool:
+    """Whether the case's time limit counts from its submission rather than from its
+    acceptance: no step accepted it nor any of its items, its process accepting it as it
+    was filed (``timeliness.accepted_without_a_step``). Reads the events the case page
+    prefetches (``queries.case_for``)."""
+    return not any(
+        event.outcome == Outcome.ACCEPT
+        for each in [case, *case.children.all()]
+        for event in each.events.all()
+    )
+
+
 def clock_view(clock: Clock | None, now: datetime) -> ClockView | None:
     if clock is None:
         return None

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 from onewindow.cases.choices import ExtensionStatus, SupplementStatus
 from onewindow.cases.models import Case, CaseEvent, Extension, SupplementRequest
 from onewindow.cases.permissions import applicant_filter, can_decide_extension, officer_filter
+from onewindow.forms import queries as forms_queries
 from onewindow.identity.queries import department_scope_filter
 from onewindow.workflow import queries as workflow_queries
 from onewindow.workflow.choices import OPEN_TASK_STATUSES, ClockState, TaskStatus
@@ -35,6 +37,62 @@ def my_cases(user: Any) -> QuerySet[Case]:
         .filter(applicant_filter(user), parent__isnull=True)
         .prefetch_related(Prefetch("children", queryset=_children()))
     )
+
+
+# How ``views.application_page`` keys an application's draft: "apply:<service>", the
+# service being an item's code or a life event's.
+APPLICATION_DRAFT_PREFIX = "apply:"
+
+
+@dataclass(frozen=True)
+class ApplicationDraft:
+    """An application kept with "Save and continue later", not filed yet."""
+
+    code: str  # the item's or the life event's, as its apply page takes it
+    name: str
+    name_en: str
+    life_event: bool
+    saved_at: datetime
+
+
+def my_drafts(user: Any) -> list[ApplicationDraft]:
+    """The user's own application drafts, last saved first, named by their service or
+    life event: three reads however many. A draft of a service no longer published has
+    no page to continue it on and is left out."""
+    from onewindow.catalog import queries as catalog_queries
+
+    saved = list(
+        forms_queries.drafts_of(user)
+        .filter(context__startswith=APPLICATION_DRAFT_PREFIX)
+        .order_by("-updated_at", "-pk")
+        .values_list("context", "updated_at")
+    )
+    if not saved:
+        return []
+    codes = {context.removeprefix(APPLICATION_DRAFT_PREFIX) for context, _at in saved}
+    items = {
+        code: (name, name_en, False)
+        for code, name, name_en in catalog_queries.published_items()
+        .filter(code__in=codes)
+        .values_list("code", "published__name", "published__name_en")
+    }
+    events: dict[str, tuple[str, str, bool]] = {}
+    if codes - items.keys():
+        events = {
+            code: (name, name_en, True)
+            for code, name, name_en in catalog_queries.life_events()
+            .prefetch_related(None)
+            .filter(code__in=codes - items.keys())
+            .values_list("code", "name", "name_en")
+        }
+    named = {**events, **items}
+    drafts = []
+    for context, at in saved:
+        code = context.removeprefix(APPLICATION_DRAFT_PREFIX)
+        if code in named:
+            name, name_en, life_event = named[code]
+            drafts.append(ApplicationDraft(code, name, name_en, life_event, at))
+    return drafts
 
 
 def case_for(user: Any, number: str) -> Case:

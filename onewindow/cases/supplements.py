@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from onewindow.audit.services import record_event, refused
 from onewindow.cases import alerts, notifications, permissions, presenters, starting, timeliness
@@ -186,7 +187,11 @@ def _correct_process_data(
 
 
 def _items_text(items: list[dict[str, str]], note: str) -> str:
-    lines = [f"{item['material']}: {item['reason']}" for item in items]
+    lines = [
+        pgettext("a requested material and what is missing or wrong", "%(material)s: %(reason)s")
+        % item
+        for item in items
+    ]
     return "\n".join([*lines, note] if note else lines)
 
 

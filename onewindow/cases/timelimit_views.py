@@ -1,7 +1,8 @@
 """Pages for time limits: an officer asks for a supplement (补正) or an extension (延期),
 the applicant supplies the material, a department lead or supervisor decides
-extensions. Each view parses, calls one service and redirects; refusals come back as
-messages on the page the form was on."""
+extensions. Each view parses, calls one service and redirects. A supplement request
+or answer refused for its input comes back as its form again, each problem at its
+input (422); other refusals come back as messages on the page the form was on."""
 
 from __future__ import annotations
 
@@ -15,9 +16,17 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from onewindow.cases import extensions, queries, supplements
-from onewindow.cases.views import _current_user, _officer
+from onewindow.cases import extensions, queries, supplement_forms, supplements
+from onewindow.cases.views import (
+    KEEP_PREFIX,
+    _current_user,
+    _officer,
+    _task_or_404,
+    render_case_page,
+    render_task_page,
+)
 from onewindow.core.errors import Conflict, InvalidInput, NotFound, ServiceError
+from onewindow.forms import queries as forms_queries
 from onewindow.forms.attachments import store_attachment, upload_field_name
 
 
@@ -40,8 +49,9 @@ def request_supplement(request: HttpRequest, task_id: int) -> HttpResponse:
     for slot in request.POST.getlist("slot"):
         items.append({"slot": slot, "reason": request.POST.get(f"reason_{slot}", "")})
     other = request.POST.get("other_material", "").strip()
-    if other:
-        items.append({"material": other, "reason": request.POST.get("other_reason", "")})
+    other_reason = request.POST.get("other_reason", "")
+    if other or other_reason.strip():  # a reason alone is refused, not dropped
+        items.append({"material": other, "reason": other_reason})
     try:
         supplements.request_supplement(
             actor=user,
@@ -52,6 +62,11 @@ def request_supplement(request: HttpRequest, task_id: int) -> HttpResponse:
         )
     except NotFound as exc:
         raise Http404 from exc
+    except InvalidInput as error:
+        # Nothing was kept (the service's transaction): the form again, marked.
+        task = _task_or_404(user, task_id)
+        errors = supplement_forms.request_errors(error, items)
+        return render_task_page(request, user, task, supplement_errors=errors)
     except ServiceError as error:
         _say_error(request, error)
     else:
@@ -122,34 +137,54 @@ def resupply(request: HttpRequest, number: str) -> HttpResponse:
         _say_error(request, error)
         return redirect("cases:detail", number=number)
     definition = supplement.case.form
-    attachments: dict[str, int] = {}
+    slots = [item["slot"] for item in supplement.items if item["slot"]]
+    # Files a refused attempt stored, carried in hidden inputs as on the application
+    # form, so that correcting one file does not ask for the others again.
+    kept = forms_queries.owned_attachments(
+        user,
+        {
+            slot: int(raw)
+            for slot in slots
+            if (raw := request.POST.get(f"{KEEP_PREFIX}{slot}", "")).isdigit()
+        },
+    )
     errors: dict[str, list[Any]] = {}
-    for item in supplement.items:
-        slot = item["slot"]
-        upload = request.FILES.get(upload_field_name(slot)) if slot else None
+    for slot in slots:
+        name = upload_field_name(slot)
+        upload = request.FILES.get(name)
         if upload is None or definition is None:
+            if slot not in kept:
+                errors[name] = [_("Attach this document.")]
             continue
         try:
-            stored = store_attachment(
+            kept[slot] = store_attachment(
                 owner=user, definition=definition, slot=slot, upload=upload, request=request
             )
         except InvalidInput as error:
+            kept.pop(slot, None)
             errors.update(error.fields)
+    if not errors:
+        try:
+            supplements.resupply(
+                applicant=user,
+                number=number,
+                attachments={slot: a.pk for slot, a in kept.items()},
+                comment=request.POST.get("comment", ""),
+                language=get_language(),
+                request=request,
+            )
+        except InvalidInput as error:
+            for name, field_messages in error.fields.items():
+                slot = name.removeprefix("attachments.")
+                errors.setdefault(upload_field_name(slot), []).extend(field_messages)
+                kept.pop(slot, None)
+            errors = errors or {"__all__": [error.message]}
+        except ServiceError as error:  # answered meanwhile: nothing left to send
+            _say_error(request, error)
+            return redirect("cases:detail", number=number)
         else:
-            attachments[slot] = stored.pk
-    try:
-        if errors:
-            raise InvalidInput(_("Some files need correcting."), fields=errors)
-        supplements.resupply(
-            applicant=user,
-            number=number,
-            attachments=attachments,
-            comment=request.POST.get("comment", ""),
-            language=get_language(),
-            request=request,
-        )
-    except ServiceError as error:
-        _say_error(request, error)
-    else:
-        messages.success(request, _("Thank you: the material was sent and your case goes on."))
-    return redirect("cases:detail", number=number)
+            messages.success(request, _("Thank you: the material was sent and your case goes on."))
+            return redirect("cases:detail", number=number)
+    # Nothing was sent: the form again, each file's problem at its input.
+    answer = supplement_forms.answer_form(supplement, errors, kept)
+    return render_case_page(request, number, answer=answer, kept=kept)

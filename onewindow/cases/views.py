@@ -29,8 +29,10 @@ from onewindow.cases import (
     queries,
     services,
     starting,
+    supplement_forms,
 )
-from onewindow.cases.choices import CaseStatus
+from onewindow.cases.choices import FINAL_STATUSES, CaseStatus
+from onewindow.cases.materials import Material, case_materials
 from onewindow.cases.models import Case, CaseEvent, Extension, SupplementRequest
 from onewindow.cases.presenters import ClockView, clock_view, outcome_choices
 from onewindow.catalog import queries as catalog_queries
@@ -41,10 +43,14 @@ from onewindow.core.errors import InvalidInput, NotFound, ServiceError
 from onewindow.core.templatetags.onewindow import localized, localized_marked
 from onewindow.forms import queries as forms_queries
 from onewindow.forms import services as forms_services
-from onewindow.forms import spec
 from onewindow.forms.attachments import store_attachment, upload_field_name
 from onewindow.forms.merge import MergedForm
-from onewindow.forms.rendering import SlotView, build_form, render_form, upload_slots
+from onewindow.forms.rendering import (
+    RenderedForm,
+    SlotView,
+    build_form,
+    render_form,
+)
 from onewindow.forms.validation import coerce_data, validate_data
 from onewindow.identity.models import User
 from onewindow.identity.permissions import is_officer
@@ -270,10 +276,13 @@ def _my_case_or_404(request: HttpRequest, number: str) -> Case:
 
 @login_required
 def my_cases(request: HttpRequest) -> HttpResponse:
+    """The user's cases a page at a time, and on the first page their drafts."""
+    user = _current_user(request)
     page, shown = paging.page_by_ids(
-        queries.my_cases(_current_user(request)), MY_CASES_PAGE_SIZE, request.GET.get("page")
+        queries.my_cases(user), MY_CASES_PAGE_SIZE, request.GET.get("page")
     )
-    return render(request, "cases/my_cases.html", {"cases": shown, "page": page})
+    drafts = queries.my_drafts(user) if page.number == 1 else []
+    return render(request, "cases/my_cases.html", {"cases": shown, "page": page, "drafts": drafts})
 
 
 @dataclass
@@ -308,6 +317,10 @@ class CaseView:
     holdings: list[accountability.Holding] = field(default_factory=list)  # officers only
     where: accountability.Share | None = None
     run_wait: starting.RunWait = starting.RunWait.STARTED
+    # Its files under their materials; a life event's items have theirs, its parent
+    # keeps any file no item's form names.
+    materials: list[Material] = field(default_factory=list)
+    has_files: bool = False  # the case's or any item's
 
 
 def _answers(definition: Any, data: dict[str, Any]) -> list[Answer]:
@@ -357,6 +370,7 @@ def _case_view(case: Case, *, for_officer: bool = False) -> CaseView:
     now = timezone.now()
     holdings = accountability.holdings(case, now) if for_officer else []
     supplement = queries.open_supplement(case)
+    files = case_materials(case, children)
     return CaseView(
         case=case,
         answers=_answers(case.form, case.data),
@@ -368,9 +382,12 @@ def _case_view(case: Case, *, for_officer: bool = False) -> CaseView:
                 timeline=_timeline(list(child.events.all()), roles),
                 clock=clock_view(child.clock, now),
                 clock_pending=presenters.item_clock_pending(child),
+                materials=files.by_item.get(child.pk, []),
             )
             for child in children
         ],
+        materials=files.own,
+        has_files=not files.empty,
         clock=clock_view(case.clock, now),
         supplement=supplement,
         supplement_slots=_supplement_slots(supplement),
@@ -384,10 +401,7 @@ def _case_view(case: Case, *, for_officer: bool = False) -> CaseView:
 def _supplement_slots(supplement: SupplementRequest | None) -> list[SlotView]:
     """The file inputs for the materials asked for, from the form of the case asked
     (a life event's item, when the request is about one of them)."""
-    if supplement is None or supplement.case.form is None:
-        return []
-    slots = [item["slot"] for item in supplement.items if item["slot"]]
-    return upload_slots(supplement.case.form, slots)
+    return supplement_forms.answer_form(supplement, {}, {}).slots if supplement else []
 
 
 def _visible_case(request: HttpRequest, number: str) -> Case:
@@ -403,15 +417,35 @@ def _visible_case(request: HttpRequest, number: str) -> Case:
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     """The case, its answers and materials and its timeline, for the applicant or an
     officer with a task on it (whose view of identity numbers is audited)."""
+    return render_case_page(request, number)
+
+
+def render_case_page(
+    request: HttpRequest,
+    number: str,
+    *,
+    answer: RenderedForm | None = None,
+    kept: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The case page; with ``answer`` (``supplement_answer_form``), the applicant's
+    refused answer to a supplement request shown again with its errors (422), the
+    files it stored in ``kept`` (by slot) and the comment as posted."""
     case = _visible_case(request, number)
     party = permissions.is_party(request.user, case)
+    view = _case_view(case, for_officer=not party)
+    if answer is not None and view.supplement is not None:
+        view.supplement_slots = answer.slots
     return render(
         request,
         "cases/case_detail.html",
         {
-            "view": _case_view(case, for_officer=not party),
+            "view": view,
             "is_applicant": party,
+            "supplement_summary": answer.summary if answer else [],
+            "supplement_kept": [(f"{KEEP_PREFIX}{slot}", a.pk) for slot, a in (kept or {}).items()],
+            "supplement_comment": request.POST.get("comment", "") if answer else "",
         },
+        status=422 if answer is not None and answer.summary else 200,
     )
 
 
@@ -430,7 +464,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     user = _officer(request)
     service = request.GET.get("service", "").strip()[:40]
     status = request.GET.get("status", "")
-    if status not in CaseStatus.values:
+    if status not in dict(INBOX_STATUSES):
         status = ""
     deadline = request.GET.get("deadline", "")
     if deadline not in queries.DEADLINES:
@@ -458,13 +492,20 @@ def inbox(request: HttpRequest) -> HttpResponse:
             # A code given in the address but no longer in the inbox stays shown.
             "service_codes": {s["service_code"] for s in services},
             "status": status,
-            "statuses": CaseStatus.choices,
+            "statuses": INBOX_STATUSES,
             "deadline": deadline,
             "deadlines": DEADLINE_CHOICES,
             "here": request.get_full_path(),
         },
     )
 
+
+# The statuses the inbox filters by: those a case with an open task can have. A case
+# takes a final status only once its run has ended (``services.decide_task``), when no
+# task of it is open any more, so "Approved" or "Rejected" could only ever find nothing.
+INBOX_STATUSES = [
+    (value, name) for value, name in CaseStatus.choices if value not in FINAL_STATUSES
+]
 
 DEADLINE_CHOICES = [
     ("overdue", gettext_lazy("Overdue")),
@@ -570,6 +611,21 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Your decision was recorded."))
             return redirect("cases:inbox")
+    return render_task_page(request, user, task, errors=errors)
+
+
+def render_task_page(
+    request: HttpRequest,
+    user: User,
+    task: WorkTask,
+    *,
+    errors: dict[str, list[str]] | None = None,
+    supplement_errors: dict[str, list[str]] | None = None,
+) -> HttpResponse:
+    """The task page; with ``errors`` the decision form, with ``supplement_errors``
+    (by input name) the supplement request form, shown again as posted with its errors
+    (422)."""
+    errors = errors or {}
     found = queries.cases_by_instance([task.instance_id]).get(task.instance_id)
     if found is None:
         raise Http404
@@ -580,6 +636,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     own_case = next(
         (c.case for c in view.children if c.case.department_id == task.department_id), case
     )
+    asking = supplement_forms.request_form(own_case.form, request.POST, supplement_errors)
     return render(
         request,
         "cases/task.html",
@@ -589,10 +646,10 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
             "view": view,
             "waiting": task.status == TaskStatus.SUSPENDED,
             "can_ask_supplement": may_decide and view.supplement is None,
-            "supplement_slots": [
-                (slot["key"], spec.localized(slot, "label") or slot["key"])
-                for slot in (own_case.form.attachments if own_case.form else [])
-            ],
+            "supplement_slots": asking.slots,
+            "supplement_errors": asking.errors,
+            "supplement_summary": asking.summary,
+            "supplement_posted": asking.posted,
             "can_ask_extension": open_task and workflow_permissions.can_work_on(user, task),
             "pending_extension": queries.pending_extensions_of(task).first(),
             "open": open_task,
@@ -602,7 +659,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
             "outcomes": outcome_choices(workflow_queries.allowed_outcomes(task)),
             "errors": errors,
             "summary": [(name, m) for name, msgs in errors.items() for m in msgs],
-            "posted": request.POST if request.method == "POST" else {},
+            "posted": request.POST if errors else {},
         },
-        status=422 if errors else 200,
+        status=422 if errors or asking.errors else 200,
     )

@@ -27,11 +27,24 @@ def _tidy(text: str) -> str:
 
 def render_message(kind: str, context: Mapping[str, Any], language: str) -> tuple[str, str]:
     """(subject, body) of a kind of notification. The subject is one line, as mail
-    headers require."""
+    headers require. The body is the message alone, as the site shows it; an email
+    adds the footer (``email_body``)."""
     with translation.override(language), timezone.override(timezone.get_default_timezone()):
         subject = " ".join(_render(f"notifications/{kind}/subject.txt", context).split())
         body = _tidy(_render(f"notifications/{kind}/body.txt", context))
     return subject[:SUBJECT_LIMIT], body
+
+
+def email_footer(language: str) -> str:
+    """What an email adds below the message: that nobody reads replies, and where to get
+    help. Not in the site, where nobody could reply anyway."""
+    with translation.override(language):
+        return _tidy(_render("notifications/_footer.txt", {}))
+
+
+def email_body(body: str, footer: str) -> str:
+    """A message's body (``render_message``) as an email sends it, with ``email_footer``."""
+    return f"{body}\n\n{footer}"
 
 
 def render_sms(subject: str, language: str) -> str:

@@ -16,7 +16,7 @@ import logging
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from django.conf import settings
@@ -29,7 +29,7 @@ from onewindow.identity.models import User
 from onewindow.notifications import channels, queries
 from onewindow.notifications.kinds import kind_for
 from onewindow.notifications.models import Channel, Notification, OutboxMessage, OutboxStatus
-from onewindow.notifications.rendering import render_message, render_sms
+from onewindow.notifications.rendering import email_body, email_footer, render_message, render_sms
 from onewindow.notifications.sms import sms_enabled
 
 logger = logging.getLogger("onewindow.notifications")
@@ -193,6 +193,7 @@ def _write(notices: Sequence[Notice]) -> list[OutboxMessage]:
     """Render and insert the in-app notifications and outbox rows of the notices."""
     inapp: list[Notification] = []
     outbox: list[OutboxMessage] = []
+    footer = cache(email_footer)  # by language: a sweep tells hundreds in one or two
     for notice in notices:
         recipient = notice.recipient
         language = recipient.preferred_language or settings.LANGUAGE_CODE
@@ -210,7 +211,10 @@ def _write(notices: Sequence[Notice]) -> list[OutboxMessage]:
                 )
             )
         for channel, address in _addresses(recipient, notice.kind, notice.channels):
-            text = render_sms(subject, language) if channel == Channel.SMS else body
+            if channel == Channel.SMS:
+                text = render_sms(subject, language)
+            else:
+                text = email_body(body, footer(language))
             outbox.append(
                 OutboxMessage(
                     channel=channel,

@@ -109,3 +109,19 @@ def test_parallel_application_journey(page, browser, live_server, world):
     with page.expect_navigation():
         page.locator(".site-nav a[href='/cases/']").click()
     assert number in page.locator("table").inner_text()
+
+    # On a phone each case is a card of labelled lines: nothing scrolls sideways (WCAG
+    # 1.4.10), and Chromium still gives assistive technology a table.
+    page.set_viewport_size({"width": 375, "height": 740})
+    table = page.locator("table.my-cases")
+    assert table.evaluate("t => t.scrollWidth <= t.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    status = table.locator("tbody tr", has_text=number).locator("td").nth(1)
+    label = status.evaluate("td => getComputedStyle(td, '::before').content")
+    assert label.startswith('"状态："'), label  # shown, and (`/ ""`) not read twice
+    assert status.evaluate("td => td.getBoundingClientRect().right") <= 375
+    # What Chromium's accessibility tree makes of the page (it has only this table).
+    cdp = page.context.new_cdp_session(page)
+    nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    roles = {node["role"]["value"] for node in nodes if "role" in node}
+    assert {"table", "row", "columnheader", "rowheader", "cell"} <= roles

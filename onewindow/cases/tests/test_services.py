@@ -215,9 +215,9 @@ def test_notifications_and_email_after_commit(world, django_capture_on_commit_ca
     assert len(mail.outbox) == 2
     assert "Please bring your old passport." in mail.outbox[1].body
     assert mail.outbox[1].subject == f"Update on your case {case.number}"
-    assert "Accept" in mail.outbox[1].body  # the officer's outcome, in the applicant's English
-    # The step too, by the English name its process gives it (``name_en``).
-    assert "Window acceptance: Accept." in mail.outbox[1].body
+    # The step's result in the applicant's English (not the officer's button, "Accept"),
+    # and the step by the English name its process gives it (``name_en``).
+    assert "Window acceptance: Accepted." in mail.outbox[1].body
     assert "窗口受理" not in mail.outbox[1].body
     mine = Notification.objects.filter(recipient=user, case_number=case.number)
     assert [n.kind for n in mine] == ["case_decided", "case_submitted"]

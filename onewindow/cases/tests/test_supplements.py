@@ -240,8 +240,8 @@ def test_asking_stops_the_step_and_the_case_and_tells_the_applicant(
         ASKED,
     )
     assert entry.note_for_applicant.splitlines() == [
-        "出入境证件数码照片: 背景不是白色",
-        "户口簿: 缺少户主页",
+        "出入境证件数码照片：背景不是白色",
+        "户口簿：缺少户主页",
         "请一次补齐",
     ]
     audited = AuditEvent.objects.get(action="cases.supplement_requested")

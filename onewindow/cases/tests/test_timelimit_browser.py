@@ -21,10 +21,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from onewindow.browser import focus_lands_on, low_contrast, tab_reaches, unlabelled_controls
 from onewindow.cases.choices import CaseStatus
 from onewindow.cases.models import Case
+from onewindow.cases.outcomes import result_label
 from onewindow.cases.tests.conftest import PASSPORT, shanghai, submit
 from onewindow.cases.tests.test_browser import log_in
 from onewindow.cases.tests.test_diagram_browser import require_viewer, shape
@@ -128,12 +130,14 @@ def test_supplement_stops_the_clock_and_the_case_finishes_on_time(
     assert low_contrast(review) == []
     assert_every_control_labelled(form)
     assert tab_reaches(review, "#id_slot_photo", "form.supplement-request button[type=submit]")
-    # Sent empty from the keyboard: the refusal comes back focused, to be read out.
+    # Sent empty from the keyboard: the form comes back, its problem summarised and
+    # focused, to be read out, leading to the materials, marked.
     with review.expect_navigation():
         review.keyboard.press("Enter")
-    refusal = review.locator(".messages [role=alert]")
-    assert refusal.inner_text() == "请至少列出一项缺少或有误的材料。"
-    assert focus_lands_on(review, ".message-error")
+    assert focus_lands_on(review, "form.supplement-request .error-summary")
+    assert form.locator(".error-summary a").get_attribute("href") == "#id_slot_photo"
+    assert form.locator("fieldset").first.get_attribute("aria-describedby") == "id_slot_error"
+    assert form.locator("#id_slot_error").is_visible()
     form.get_by_label("出入境证件数码照片", exact=True).check()
     form.locator("#id_reason_photo").fill("照片背景不是白色，请按出入境证件相片标准重新上传")
     form.locator("#id_supplement_note").fill("补正后办理时限继续计算。")
@@ -203,12 +207,14 @@ def test_supplement_stops_the_clock_and_the_case_finishes_on_time(
     assert finished.locator(".clock-label").inner_text() == "按时办结"
     assert "已用 4 个工作日（共 7 个）" in applicant.locator(".time-limit").inner_text()
     steps = applicant.locator("ol.timeline > li .timeline-title")
+    with translation.override("zh-hans"):
+        accepted = result_label("accept")  # 已受理, once "Accepted" is translated
     assert [" ".join(s.split()) for s in steps.all_inner_texts()] == [
         "提交申请 — 已提交",
-        "窗口受理 — 受理",
+        f"窗口受理 — {accepted}",
         "审核 — 要求补正",
         "审核 — 已补正",
-        "审核 — 批准",
+        "审核 — 已批准",  # the step's result, not the officer's button (批准)
     ]
     # The diagram: the steps taken are completed, their flows taken, nothing current.
     require_viewer()

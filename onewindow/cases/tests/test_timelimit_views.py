@@ -115,20 +115,35 @@ def test_asking_for_a_supplement_from_the_task_page(world, review):
 
 
 @pytest.mark.parametrize(
-    ("posted", "message"),
+    ("posted", "field", "summary"),
     [
-        ({}, "List at least one missing or faulty material."),
-        ({"slot": ["photo"]}, "Some items need correcting. Say what is missing or wrong."),
-        ({"other_material": "户口簿"}, "Say what is missing or wrong."),
+        (
+            {},
+            "id_slot_photo",
+            "Materials of the application: Choose or name at least one material that is "
+            "missing or wrong.",
+        ),
+        (
+            {"slot": ["photo"]},
+            "id_reason_photo",
+            "Digital photo for exit-entry documents: Say what is missing or wrong.",
+        ),
+        ({"other_material": "户口簿"}, "id_other_reason", "户口簿: Say what is missing or wrong."),
+        (
+            {"other_reason": "缺少户主页"},
+            "id_other_material",
+            "Another material: Name the material.",
+        ),
     ],
 )
-def test_supplement_errors_come_back_as_messages(world, review, posted, message):
+def test_supplement_errors_come_back_on_the_form(world, review, posted, field, summary):
     with travel(NOW):
         response = signed_in(world["ga.review"]).post(
-            f"/cases/tasks/{review.pk}/supplement/", posted, follow=True
+            f"/cases/tasks/{review.pk}/supplement/", posted
         )
-    assert response.status_code == 200
-    assert message in text(response)
+    assert response.status_code == 422
+    assert summary in text(response)
+    assert f'href="#{field}"' in response.content.decode()
     assert not SupplementRequest.objects.exists()
 
 
@@ -262,14 +277,14 @@ def test_resupplying_from_the_case_page_end_to_end(world, waiting):
         client = signed_in(world["citizen.wang"])
         # The file input the page shows is the one the view reads.
         [field] = file_inputs(client.get(f"/cases/{number}/"))
-        missing = client.post(f"/cases/{number}/supplement/", {"comment": "x"}, follow=True)
+        missing = client.post(f"/cases/{number}/supplement/", {"comment": "x"})
+        assert missing.status_code == 422
         assert "Attach this document." in text(missing)
         wrong = client.post(
             f"/cases/{number}/supplement/",
             {field: SimpleUploadedFile("photo.pdf", PDF, content_type="application/pdf")},
-            follow=True,
         )
-        assert "Some files need correcting." in text(wrong)
+        assert wrong.status_code == 422
         assert "The file must be one of these types" in text(wrong)
         assert SupplementRequest.objects.get().status == SupplementStatus.OPEN
         response = client.post(

@@ -77,7 +77,11 @@ def test_notify_writes_in_app_and_outbox_rows_in_the_recipients_language(db):
     rows = {m.channel: m for m in OutboxMessage.objects.filter(recipient=user)}
     assert set(rows) == {"email", "sms"}
     assert rows["email"].address == "person@example.invalid"
-    assert rows["email"].subject == note.subject and rows["email"].body == note.body
+    assert rows["email"].subject == note.subject
+    # The email is the in-app message with the email's footer, which the site leaves out.
+    assert rows["email"].body.startswith(f"{note.body}\n\n--\n")
+    assert rows["email"].body.endswith("For help, call the 12345 citizen hotline.")
+    assert "Please do not reply" in rows["email"].body and "Please do not reply" not in note.body
     assert rows["sms"].address == "13800000000"
     assert rows["sms"].body.startswith("[OneWindow] Application 310000-GA-20261122-0001 received")
     assert {m.status for m in rows.values()} == {OutboxStatus.PENDING}

@@ -1,0 +1,92 @@
+"""A case's files under the materials (attachment slots) they were given for.
+
+Each stored file knows its form definition and slot (``Attachment.definition`` and
+``.slot``); the slot's label comes from that form: the case's own, or for a life event
+the form of the item that asked for it (its parent holds every item's files, a shared
+material once, under the first item asking for it). A file sent later in answer to a
+supplement request (补正) takes the place of the old one of its slot, so it appears
+under the same material, marked with when it was sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from onewindow.cases.choices import SupplementStatus
+from onewindow.cases.models import Case, SupplementRequest
+from onewindow.forms import spec
+from onewindow.forms.models import Attachment
+
+
+@dataclass(frozen=True)
+class MaterialFile:
+    attachment: Attachment
+    supplied_at: datetime | None = None  # sent in answer to a supplement request
+
+
+@dataclass
+class Material:
+    label: str  # in the reader's language
+    files: list[MaterialFile] = field(default_factory=list)
+
+
+@dataclass
+class Materials:
+    # The case's own materials; for a life event, its files no item's form names.
+    own: list[Material] = field(default_factory=list)
+    by_item: dict[int, list[Material]] = field(default_factory=dict)  # child pk -> its
+
+    @property
+    def empty(self) -> bool:
+        return not self.own and not any(self.by_item.values())
+
+
+def _supplied_at(case: Case, children: Sequence[Case], ids: list[int]) -> dict[int, datetime]:
+    """When each of these files was sent in answer to a supplement request: one read."""
+    through: Any = SupplementRequest.answer_attachments.through
+    rows = through.objects.filter(
+        Q(supplementrequest__case=case) | Q(supplementrequest__case__in=children),
+        supplementrequest__status=SupplementStatus.ANSWERED,
+        attachment_id__in=ids,
+    ).values_list("attachment_id", "supplementrequest__answered_at")
+    return dict(rows)
+
+
+def case_materials(case: Case, children: Sequence[Case] = ()) -> Materials:
+    """The files of ``case`` (its ``attachments`` and its items' ``form`` already
+    loaded, as ``queries.case_for`` does), under their materials in the forms' order.
+    One query at most, whatever the number of files."""
+    attachments = list(case.attachments.all())
+    if not attachments:
+        return Materials()
+    # (form pk, slot key) -> (the item asking for it, or None for the case, its label)
+    owners: list[tuple[int | None, Any]] = [(None, case.form)]
+    owners += [(child.pk, child.form) for child in children]
+    slots: dict[tuple[int, str], tuple[int | None, Material]] = {}
+    found = Materials()
+    for owner, form in owners:
+        if form is None:
+            continue
+        listed = found.own if owner is None else found.by_item.setdefault(owner, [])
+        for slot in form.attachments or []:
+            if (form.pk, slot["key"]) not in slots:
+                material = Material(spec.localized(slot, "label") or slot["key"])
+                slots[form.pk, slot["key"]] = (owner, material)
+                listed.append(material)
+    supplied = _supplied_at(case, children, [a.pk for a in attachments])
+    other = Material(_("Other files"))
+    for attachment in sorted(attachments, key=lambda a: (a.created_at, a.pk)):
+        slot = slots.get((attachment.definition_id or 0, attachment.slot))
+        target = slot[1] if slot else other
+        target.files.append(MaterialFile(attachment, supplied.get(attachment.pk)))
+    found.own = [m for m in found.own if m.files]
+    found.by_item = {k: [m for m in ms if m.files] for k, ms in found.by_item.items()}
+    if other.files:
+        found.own.append(other)
+    return found

@@ -1,0 +1,118 @@
+"""The two supplement (补正) forms as their pages show them again after a refusal: the
+officer's request on the task page (a checkbox and a reason per material of the
+application, and another material by name) and the applicant's answer on the case page
+(an upload per material asked for). Each problem goes to its input and into the page's
+error summary, naming the material; nothing here stores anything."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+
+from onewindow.cases.models import SupplementRequest
+from onewindow.core.errors import InvalidInput
+from onewindow.forms import spec
+from onewindow.forms.rendering import RenderedForm, SummaryItem, build_form
+
+
+@dataclass(frozen=True)
+class _Requested:
+    """The materials a supplement request asks for, as a form of upload slots only
+    (each required), for ``build_form`` to show with their errors."""
+
+    attachments: list[dict[str, Any]]
+    schema: dict[str, Any] = field(default_factory=dict)
+    layout: dict[str, Any] = field(default_factory=lambda: {"sections": []})
+
+
+def answer_form(
+    supplement: SupplementRequest, errors: dict[str, list[Any]], kept: dict[str, Any]
+) -> RenderedForm:
+    """The supplement's file inputs (again after a refused answer: each marked with its
+    error, files stored by the attempt kept, ``kept`` by slot)."""
+    form = supplement.case.form
+    wanted = {item["slot"] for item in supplement.items if item["slot"]}
+    slots = [
+        {**slot, "required": True}
+        for slot in (form.attachments if form is not None else [])
+        if slot["key"] in wanted
+    ]
+    return build_form(_Requested(slots), errors=errors, uploaded=kept)
+
+
+@dataclass(frozen=True)
+class SlotChoice:
+    """A material of the application on the task page's supplement request form."""
+
+    key: str
+    label: str
+    checked: bool = False
+    reason: str = ""
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RequestForm:
+    slots: list[SlotChoice]
+    errors: dict[str, list[str]]  # by input name
+    summary: list[SummaryItem]
+    posted: Mapping[str, Any]
+
+
+def request_form(
+    form: Any, posted: QueryDict | None, errors: dict[str, list[str]] | None
+) -> RequestForm:
+    """The request form for the case whose application ``form`` (a definition, or
+    None) lists the materials; with ``errors`` (``request_errors``), as ``posted``."""
+    errors = dict(errors or {})
+    posted = posted if errors and posted is not None else QueryDict()
+    slots = [
+        SlotChoice(
+            key=slot["key"],
+            label=spec.localized(slot, "label") or slot["key"],
+            checked=slot["key"] in posted.getlist("slot"),
+            reason=posted.get(f"reason_{slot['key']}", ""),
+            errors=errors.get(f"reason_{slot['key']}", []),
+        )
+        for slot in (form.attachments if form is not None else [])
+    ]
+    if not slots and "slot" in errors:  # no checkboxes to mark
+        errors["other_material"] = errors.pop("slot")
+    labels = {f"reason_{slot.key}": slot.label for slot in slots}
+    labels |= {
+        "slot": _("Materials of the application"),
+        "other_material": _("Another material"),
+        "other_reason": posted.get("other_material", "").strip() or _("Another material"),
+    }
+    # The materials' checkboxes are a group: its error leads to the first of them.
+    anchors = {"slot": f"#id_slot_{slots[0].key}"} if slots else {}
+    summary = [
+        SummaryItem(anchors.get(name, f"#id_{name}"), labels.get(name, ""), message)
+        for name, messages in errors.items()
+        for message in messages
+    ]
+    return RequestForm(slots, errors, summary, posted)
+
+
+def request_errors(error: InvalidInput, items: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """The service's errors (``items.<index>.<key>``) on the task page's inputs: a
+    material's reason box, the other material's two, or the materials' checkboxes."""
+    found: dict[str, list[str]] = {}
+    for name, field_messages in error.fields.items():
+        words = [str(m) for m in field_messages]
+        parts = name.split(".")
+        target = "slot"
+        if not items:
+            words = [_("Choose or name at least one material that is missing or wrong.")]
+        elif len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(items):
+            slot = items[int(parts[1])].get("slot")
+            if parts[2] == "reason":
+                target = f"reason_{slot}" if slot else "other_reason"
+            elif parts[2] == "material":
+                target = "other_material"
+        found.setdefault(target, []).extend(words)
+    return found
