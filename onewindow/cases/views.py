@@ -45,6 +45,7 @@ from onewindow.forms import queries as forms_queries
 from onewindow.forms import services as forms_services
 from onewindow.forms.attachments import store_attachment, upload_field_name
 from onewindow.forms.merge import MergedForm
+from onewindow.forms.prefill import prefilled
 from onewindow.forms.rendering import (
     RenderedForm,
     SlotView,
@@ -174,9 +175,11 @@ def application_page(
                 validate_data(definition, request.POST, get_language())
             except InvalidInput as error:
                 errors.update(error.fields)
+    # A new application starts from what the applicant's account already says.
+    from_account = prefilled(definition, user) if request.method != "POST" and not draft else {}
     form_html = render_form(
         definition,
-        data=request.POST if request.method == "POST" else (draft.data if draft else None),
+        data=request.POST if request.method == "POST" else (draft.data if draft else from_account),
         errors=errors,
         uploaded=kept,
     )
@@ -190,6 +193,7 @@ def application_page(
             "idempotency_key": uuid.uuid4().hex,
             "kept": [(f"{KEEP_PREFIX}{slot}", a.pk) for slot, a in kept.items()],
             "draft": draft,
+            "from_account": bool(from_account),
             "companies": companies,
             "chosen_company": company,
             "company_errors": errors.get("company", []),

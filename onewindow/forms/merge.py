@@ -165,6 +165,10 @@ def _combine(merged: dict[str, Any], other: dict[str, Any]) -> str:
     for keyword in _MUST_AGREE:
         if merged.get(keyword) != other.get(keyword):
             return keyword
+    # Filled from the account where any of the forms fills it, from the same answer.
+    wanted = other.get("x-prefill")
+    if wanted and merged.setdefault("x-prefill", wanted) != wanted:
+        return "x-prefill"
     for keyword in _LOWER_BOUNDS:
         if keyword in other:
             merged[keyword] = max(merged.get(keyword, other[keyword]), other[keyword])

@@ -21,7 +21,7 @@ from jsonschema.exceptions import SchemaError
 from jsonschema.validators import validator_for
 
 from onewindow.core.errors import InvalidInput
-from onewindow.forms import spec
+from onewindow.forms import prefill, spec
 from onewindow.forms.filetypes import FILE_TYPES, GLOBAL_MAX_MB
 from onewindow.forms.validation import coerce_data, validate_data
 
@@ -249,6 +249,7 @@ def _check_property(name: str, prop: Any) -> list[str]:
             )
     if "x-shared" in prop and not isinstance(prop["x-shared"], bool):
         problems.append(_("%(name)s: x-shared must be true or false.") % {"name": name})
+    problems.extend(_check_prefill(name, prop))
     enum_owner = prop
     if kind == "array":
         items = prop.get("items")
@@ -270,6 +271,25 @@ def _check_property(name: str, prop: Any) -> list[str]:
             % {"name": name}
         )
     return problems
+
+
+def _check_prefill(name: str, prop: dict[str, Any]) -> list[str]:
+    """``x-prefill`` names one of the account's answers (``prefill.SOURCES``), on a
+    text property of the format that answer has."""
+    if "x-prefill" not in prop:
+        return []
+    source = prop["x-prefill"]
+    if source not in prefill.SOURCES:
+        return [
+            _("%(name)s: x-prefill must be one of %(sources)s.")
+            % {"name": name, "sources": ", ".join(sorted(prefill.SOURCES))}
+        ]
+    if prop.get("type") != "string" or prop.get("format") not in prefill.SOURCE_FORMATS[source]:
+        return [
+            _("%(name)s: x-prefill %(source)s does not fit this answer's type or format.")
+            % {"name": name, "source": source}
+        ]
+    return []
 
 
 def _check_date_bounds(name: str, prop: dict[str, Any]) -> list[str]:

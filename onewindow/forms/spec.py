@@ -27,7 +27,7 @@ TOP_KEYWORDS = frozenset(
     # Conditional questions, in one narrow shape only (``Condition``).
     | {"if", "then", "allOf"}
 )
-COMMON_KEYWORDS = frozenset({"type", "title", "description", "$comment", "x-shared"})
+COMMON_KEYWORDS = frozenset({"type", "title", "description", "$comment", "x-shared", "x-prefill"})
 KEYWORDS_BY_TYPE: dict[str, frozenset[str]] = {
     "string": frozenset({"minLength", "maxLength", "pattern", "format", "enum"})
     | {"notBefore", "notAfter"},

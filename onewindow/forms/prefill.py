@@ -1,0 +1,58 @@
+"""Answers a form can take from the applicant's own account instead of asking for them
+again: a property marked ``"x-prefill": "applicant.full_name"`` (or ``id_number``,
+``phone``, ``email``, ``birth_date``) starts filled in on a new application, and the
+applicant checks it, changes it or clears it before submitting. What is submitted is
+validated like any answer.
+
+Only the applicant's own verified account is read: they are entitled to see it, and it
+crosses no department, so nothing is audited here. Data the city holds in other
+departments' systems (a marriage certificate, a parent's hukou) is the data exchange's
+to share, with consent and audited reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from stdnum.cn import ric
+
+from onewindow.forms import spec
+
+
+def _birth_date(user: Any) -> str:
+    # The resident identity number holds the date of birth (GB 11643); the account's
+    # number was checked when it was stored.
+    try:
+        return ric.get_birth_date(user.id_number).isoformat() if user.id_number else ""
+    except ValueError:
+        return ""
+
+
+SOURCES: dict[str, Callable[[Any], str]] = {
+    "applicant.full_name": lambda user: user.full_name,
+    "applicant.id_number": lambda user: user.id_number or "",
+    "applicant.phone": lambda user: user.phone,
+    "applicant.email": lambda user: user.email,
+    "applicant.birth_date": _birth_date,
+}
+# The formats of the text answers each source may fill (None: no format): a birth date
+# fills a date, an identity number a plain or "cn-id" answer.
+SOURCE_FORMATS: dict[str, frozenset[str | None]] = {
+    "applicant.full_name": frozenset({None}),
+    "applicant.id_number": frozenset({"cn-id", None}),
+    "applicant.phone": frozenset({None}),
+    "applicant.email": frozenset({"email", None}),
+    "applicant.birth_date": frozenset({"date"}),
+}
+
+
+def prefilled(definition: spec.DefinitionLike, user: Any) -> dict[str, str]:
+    """The answers of ``definition`` that ``user``'s account gives, by property name;
+    those the account does not have are left out (asked as usual)."""
+    answers = {}
+    for name, prop in definition.schema.get("properties", {}).items():
+        source = SOURCES.get(prop.get("x-prefill", ""))
+        if source is not None and (value := source(user)):
+            answers[name] = value
+    return answers

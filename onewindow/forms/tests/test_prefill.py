@@ -1,0 +1,80 @@
+"""Answers a form takes from the applicant's own account (``x-prefill``)."""
+
+from __future__ import annotations
+
+import pytest
+from stdnum.cn import ric
+
+from onewindow.conftest import make_id_number, make_user
+from onewindow.core.errors import InvalidInput
+from onewindow.forms.demo import demo_definition_files, read_definition
+from onewindow.forms.merge import merge_definitions
+from onewindow.forms.prefill import SOURCES, prefilled
+from onewindow.forms.schema import check_definition
+from onewindow.forms.tests.conftest import make_definition, sample_parts
+
+
+def with_prefill(**props):
+    """The sample definition with these properties' ``x-prefill``."""
+    parts = sample_parts()
+    for name, source in props.items():
+        parts["schema"]["properties"][name]["x-prefill"] = source
+    return parts
+
+
+@pytest.fixture
+def passport(db):
+    [path] = [p for p in demo_definition_files() if p.name == "passport.json"]
+    return make_definition(**read_definition(path))
+
+
+def test_the_account_fills_what_it_knows(passport):
+    number = make_id_number()
+    user = make_user(id_number=number, email="li@example.invalid")
+    user.phone = "13916200102"
+    answers = prefilled(passport, user)
+    assert answers == {
+        "applicant_name": user.full_name,
+        "applicant_id_number": number,
+        "applicant_birth_date": ric.get_birth_date(number).isoformat(),
+        "applicant_phone": "13916200102",
+    }
+
+
+def test_what_the_account_lacks_is_asked_as_usual(passport):
+    user = make_user(id_number=None)
+    answers = prefilled(passport, user)
+    assert answers == {"applicant_name": user.full_name}
+
+
+def test_a_definition_names_only_known_sources_on_answers_they_fit(db):
+    check_definition(**with_prefill(full_name="applicant.full_name"))
+    for props, needle in (
+        ({"full_name": "applicant.salary"}, "x-prefill must be one of"),
+        ({"age": "applicant.full_name"}, "does not fit"),  # an integer
+        ({"full_name": "applicant.birth_date"}, "does not fit"),  # not a date
+    ):
+        with pytest.raises(InvalidInput) as refused:
+            check_definition(**with_prefill(**props))
+        assert needle in str(refused.value.fields)
+
+
+def test_every_source_is_a_text_the_demo_forms_use():
+    used = set()
+    for path in demo_definition_files():
+        properties = read_definition(path)["schema"]["properties"]
+        used |= {p["x-prefill"] for p in properties.values() if "x-prefill" in p}
+    assert used == set(SOURCES)
+
+
+def test_a_merged_form_fills_a_shared_answer_one_of_its_forms_marks(db):
+    plain, marked = with_prefill(), with_prefill(full_name="applicant.full_name")
+    for parts in (plain, marked):
+        parts["schema"]["properties"]["full_name"]["x-shared"] = True
+    merged = merge_definitions([make_definition(**plain), make_definition(key="other", **marked)])
+    assert merged.schema["properties"]["full_name"]["x-prefill"] == "applicant.full_name"
+    clashing = with_prefill(full_name="applicant.email")
+    clashing["schema"]["properties"]["full_name"]["x-shared"] = True
+    with pytest.raises(InvalidInput) as refused:
+        merge_definitions([make_definition(**marked), make_definition(key="third", **clashing)])
+    assert "x-prefill" in str(refused.value.fields)
