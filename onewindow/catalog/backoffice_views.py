@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from onewindow.catalog import permissions, queries, services, transfer
@@ -233,10 +233,11 @@ def _shown(name: str, value: Any) -> str:
     }
     if value in (None, "", []):
         return "—"
+    separator = pgettext("list separator", ", ")
     if name in labels:
         lookup = labels[name]
         values = value if isinstance(value, list) else [value]
-        return ", ".join(
+        return separator.join(
             str(lookup[v] if isinstance(lookup, dict) else lookup(v).label) for v in values
         )
     if name == "is_free":
@@ -248,7 +249,7 @@ def _shown(name: str, value: Any) -> str:
     if name == "faq":
         return "; ".join(f.get("q") or f.get("q_en") or "—" for f in value)
     if isinstance(value, list):
-        return ", ".join(value)
+        return separator.join(value)
     return str(value)
 
 
@@ -257,11 +258,19 @@ def _comparison(
 ) -> list[Compared]:
     before = transfer.version_as_dict(published) if published else {}
     after = transfer.version_as_dict(draft) if draft else {}
-    # Topics by their names in the reader's language, not their codes.
-    topic_names = {t.code: localized(t) for v in (published, draft) if v for t in v.topics.all()}
+    # Topics and co-handling departments by their names in the reader's language, not
+    # their codes.
+    names = {
+        key: {o.code: localized(o) for v in (published, draft) if v for o in related(v).all()}
+        for key, related in (
+            ("topics", lambda v: v.topics),
+            ("co_departments", lambda v: v.co_departments),
+        )
+    }
     for data in (before, after):
-        if "topics" in data:
-            data["topics"] = [topic_names.get(code, code) for code in data["topics"]]
+        for key, by_code in names.items():
+            if key in data:
+                data[key] = [by_code.get(code, code) for code in data[key]]
     rows = []
     for name, field in ItemForm.base_fields.items():
         if name not in ("code", "department"):

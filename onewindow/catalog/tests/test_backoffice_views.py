@@ -350,7 +350,7 @@ def test_the_comparison_shows_changes_of_the_english_guide_texts(admin):
     ("language", "before", "after"),
     [
         ("en", "Birth and adoption", "Birth and adoption, Household registration"),
-        ("zh-hans", "生育收养", "生育收养, 户籍办理"),
+        ("zh-hans", "生育收养", "生育收养、户籍办理"),
     ],
 )
 def test_the_comparison_names_topics_in_the_readers_language(admin, language, before, after):
@@ -363,6 +363,16 @@ def test_the_comparison_names_topics_in_the_readers_language(admin, language, be
     [row] = changed_rows(page)
     assert f"<td>{before}</td><td>{after}</td>" in row
     assert "household" not in row.replace("Household", "")
+
+
+def test_the_comparison_names_co_handling_departments(admin):
+    client, _ = admin
+    data = form_data(current())
+    data["co_departments"] = ["310000-SJ"]
+    assert client.post(edit_url(), data).status_code == 302
+    page = client.get(f"{BASE}/items/{POLICE_ITEM}/").content.decode()
+    [row] = changed_rows(page)
+    assert "<td>—</td><td>市场监管局</td>" in row  # the page is Chinese; not "310000-SJ"
 
 
 def test_a_new_item_is_created_in_an_editable_department_only(admin):
