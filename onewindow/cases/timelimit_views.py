@@ -17,14 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from onewindow.cases import extensions, queries, supplement_forms, supplements
-from onewindow.cases.views import (
-    KEEP_PREFIX,
-    _current_user,
-    _officer,
-    _task_or_404,
-    render_case_page,
-    render_task_page,
-)
+from onewindow.cases.officer_views import render_task_page, task_or_404
+from onewindow.cases.pages import KEEP_PREFIX, current_user, officer_or_404
+from onewindow.cases.views import render_case_page
 from onewindow.core.errors import Conflict, InvalidInput, NotFound, ServiceError
 from onewindow.forms import queries as forms_queries
 from onewindow.forms.attachments import store_attachment, upload_field_name
@@ -44,7 +39,7 @@ def _say_error(request: HttpRequest, error: ServiceError) -> None:
 def request_supplement(request: HttpRequest, task_id: int) -> HttpResponse:
     """The task page's supplement form: a checkbox and a reason per material slot, and
     one more material in words."""
-    user = _officer(request)
+    user = officer_or_404(request)
     items: list[dict[str, Any]] = []
     for slot in request.POST.getlist("slot"):
         items.append({"slot": slot, "reason": request.POST.get(f"reason_{slot}", "")})
@@ -64,7 +59,7 @@ def request_supplement(request: HttpRequest, task_id: int) -> HttpResponse:
         raise Http404 from exc
     except InvalidInput as error:
         # Nothing was kept (the service's transaction): the form again, marked.
-        task = _task_or_404(user, task_id)
+        task = task_or_404(user, task_id)
         errors = supplement_forms.request_errors(error, items)
         return render_task_page(request, user, task, supplement_errors=errors)
     except ServiceError as error:
@@ -77,7 +72,7 @@ def request_supplement(request: HttpRequest, task_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def request_extension(request: HttpRequest, task_id: int) -> HttpResponse:
-    user = _officer(request)
+    user = officer_or_404(request)
     raw = request.POST.get("days", "").strip()
     try:
         extensions.request_extension(
@@ -99,7 +94,7 @@ def request_extension(request: HttpRequest, task_id: int) -> HttpResponse:
 @login_required
 def extension_requests(request: HttpRequest) -> HttpResponse:
     """Pending extensions the officer may decide, with approve and refuse forms."""
-    user = _officer(request)
+    user = officer_or_404(request)
     if request.method == "POST":
         raw_id = request.POST.get("extension", "")
         try:
@@ -128,7 +123,7 @@ def extension_requests(request: HttpRequest) -> HttpResponse:
 @require_POST
 def resupply(request: HttpRequest, number: str) -> HttpResponse:
     """The applicant's answer to a supplement request: the files asked for, a comment."""
-    user = _current_user(request)
+    user = current_user(request)
     try:
         supplement = supplements.open_request(user, number)
     except NotFound as exc:

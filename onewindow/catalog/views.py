@@ -21,7 +21,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.cases.views import application_page
+from onewindow.cases.application_views import application_page
 from onewindow.catalog import presenters, queries, services
 from onewindow.catalog.choices import Audience, Channel, OnlineLevel
 from onewindow.catalog.models import LifeEvent, ServiceItemVersion

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from onewindow.browser import low_contrast, tab_reaches
-from onewindow.cases import views
+from onewindow.cases import officer_views
 from onewindow.cases.tests.conftest import PASSPORT, submit
 from onewindow.cases.tests.test_browser import officer_page
 from onewindow.conftest import make_user
@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 @pytest.mark.django_db(transaction=True)
 def test_the_inbox_pages_from_the_keyboard(browser, live_server, world, monkeypatch):
-    monkeypatch.setattr(views, "INBOX_PAGE_SIZE", 2)
+    monkeypatch.setattr(officer_views, "INBOX_PAGE_SIZE", 2)
     numbers = [submit(world["citizen.wang"], PASSPORT).number for _ in range(3)]
     window = make_user(
         roles=[(Role.WINDOW_OFFICER, Department.objects.get(code="310000-GA"))], with_totp=True

@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import translation
 
 from onewindow.audit.models import AuditEvent
-from onewindow.cases import views
+from onewindow.cases import officer_views, views
 from onewindow.cases.choices import CaseStatus
 from onewindow.cases.models import Case
 from onewindow.cases.tests.conftest import (
@@ -325,7 +325,7 @@ def test_a_company_the_agent_does_not_represent_is_refused_and_nothing_is_filed(
 
 
 def test_the_inbox_comes_a_page_at_a_time_keeping_its_filters(people, monkeypatch):
-    monkeypatch.setattr(views, "INBOX_PAGE_SIZE", 2)
+    monkeypatch.setattr(officer_views, "INBOX_PAGE_SIZE", 2)
     numbers = [submit(people["applicant"], PASSPORT).number for _ in range(3)]
     ga = logged_in(people["ga"])
     first = ga.get(f"/cases/inbox/?service={PASSPORT}").content.decode()

@@ -1,0 +1,198 @@
+"""The application pages: an item's or a life event's form, its drafts and uploads, and
+filing the case (``cases.filing``)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from onewindow.cases import filing, queries
+from onewindow.cases.pages import KEEP_PREFIX, current_user
+from onewindow.catalog import queries as catalog_queries
+from onewindow.catalog.choices import Audience
+from onewindow.catalog.models import LifeEvent
+from onewindow.core.errors import InvalidInput, ServiceError
+from onewindow.forms import queries as forms_queries
+from onewindow.forms import services as forms_services
+from onewindow.forms.attachments import store_attachment, upload_field_name
+from onewindow.forms.merge import MergedForm
+from onewindow.forms.prefill import prefilled
+from onewindow.forms.rendering import render_form
+from onewindow.forms.validation import coerce_data, validate_data
+from onewindow.identity.models import User
+
+
+def application_page(
+    request: HttpRequest,
+    *,
+    service: str,
+    definition: Any,
+    template: str,
+    context: dict[str, Any],
+    audience: str = Audience.PERSON,
+) -> HttpResponse:
+    """The application form of an item or a life event: GET shows it (with the draft
+    kept last time); POST stores the uploads, then either keeps a draft ("save and
+    continue later") or files the case and redirects to its receipt. A company's agent
+    chooses whether to apply for themself or for a company they represent (for a
+    service for companies, their first company is chosen to begin with)."""
+    user = current_user(request)
+    companies = list(user.companies.order_by("name"))
+    company = request.POST.get("company", "").strip()
+    if request.method != "POST" and companies and audience == Audience.COMPANY:
+        company = companies[0].uscc
+    errors: dict[str, list[Any]] = {}
+    kept = _kept_attachments(request, user, definition)
+    draft_context = f"apply:{service}"
+    anchor = definition.definitions[0] if isinstance(definition, MergedForm) else definition
+    draft = None
+    if request.method != "POST":
+        draft = forms_services.load_draft(owner=user, definition=anchor, context=draft_context)
+        if draft is not None:
+            kept = forms_services.draft_attachments(user, definition, draft)
+            company = _draft_company(draft, companies, default=company)
+    if request.method == "POST" and request.POST.get("action") == "save_draft":
+        kept.update(_store_uploads(request, user, definition, errors))
+        forms_services.save_draft(
+            owner=user,
+            definition=anchor,
+            context=draft_context,
+            data=request.POST,
+            shape=definition,
+            attachments={slot: a.pk for slot, a in kept.items()},
+            applying_for=company if companies else None,
+            request=request,
+        )
+        messages.success(request, _("Your draft was saved; you can come back to it later."))
+        return redirect(request.path)
+    if request.method == "POST":
+        key = request.POST.get("idempotency_key", "").strip()[:100]
+        existing = queries.my_cases(user).filter(idempotency_key=key).first() if key else None
+        if existing is not None:  # a double click: the first attempt's case
+            return redirect("cases:receipt", number=existing.number)
+        kept.update(_store_uploads(request, user, definition, errors))
+        for slot in definition.attachments or []:
+            name = upload_field_name(slot["key"])
+            if slot.get("required") and slot["key"] not in kept and name not in errors:
+                errors[name] = [_("Attach this document.")]
+        if not errors:
+            try:
+                case, _new = filing.submit_case(
+                    applicant=user,
+                    service=service,
+                    data={
+                        **coerce_data(definition, request.POST),
+                        "attachments": {slot: a.pk for slot, a in kept.items()},
+                    },
+                    idempotency_key=key,
+                    company=company,
+                    language=get_language(),
+                    request=request,
+                )
+            except InvalidInput as error:
+                errors.update(error.fields)
+            except ServiceError as error:
+                errors["__all__"] = [error.message]
+            else:
+                forms_services.discard_draft(
+                    owner=user, definition=anchor, context=draft_context, request=request
+                )
+                return redirect("cases:receipt", number=case.number)
+        else:
+            # Show every problem at once: the answers' too, not only the files'.
+            try:
+                validate_data(definition, request.POST, get_language())
+            except InvalidInput as error:
+                errors.update(error.fields)
+    # A new application starts from what the applicant's account already says.
+    from_account = prefilled(definition, user) if request.method != "POST" and not draft else {}
+    form_html = render_form(
+        definition,
+        data=request.POST if request.method == "POST" else (draft.data if draft else from_account),
+        errors=errors,
+        uploaded=kept,
+    )
+    return render(
+        request,
+        template,
+        {
+            **context,
+            "form_html": form_html,
+            "has_form": True,
+            "idempotency_key": uuid.uuid4().hex,
+            "kept": [(f"{KEEP_PREFIX}{slot}", a.pk) for slot, a in kept.items()],
+            "draft": draft,
+            "from_account": bool(from_account),
+            "companies": companies,
+            "chosen_company": company,
+            "company_errors": errors.get("company", []),
+        },
+        status=422 if errors else 200,
+    )
+
+
+def _draft_company(draft: Any, companies: list[Any], *, default: str) -> str:
+    """The choice of "Apply as" a draft kept, while the user still acts for that company
+    (or for themself: ""); otherwise the page's default."""
+    chosen = forms_services.draft_applying_for(draft)
+    if chosen is None or (chosen and chosen not in {c.uscc for c in companies}):
+        return default
+    return chosen
+
+
+def _store_uploads(
+    request: HttpRequest, user: User, definition: Any, errors: dict[str, list[Any]]
+) -> dict[str, Any]:
+    """Store the files of this post, each checked by content; problems go to ``errors``."""
+    stored: dict[str, Any] = {}
+    for slot in definition.attachments or []:
+        upload = request.FILES.get(upload_field_name(slot["key"]))
+        if upload is None:
+            continue
+        try:
+            stored[slot["key"]] = store_attachment(
+                owner=user, definition=definition, slot=slot["key"], upload=upload, request=request
+            )
+        except InvalidInput as error:
+            errors.update(error.fields)
+    return stored
+
+
+def _kept_attachments(request: HttpRequest, user: User, definition: Any) -> dict[str, Any]:
+    """Uploads stored by an earlier attempt at this form, carried in hidden inputs so a
+    correction does not ask for the files again."""
+    wanted: dict[str, int] = {}
+    for slot in definition.attachments or []:
+        raw = request.POST.get(f"{KEEP_PREFIX}{slot['key']}", "")
+        if raw.isdigit():
+            wanted[slot["key"]] = int(raw)
+    return forms_queries.owned_attachments(user, wanted)
+
+
+@login_required
+def apply_event(request: HttpRequest, code: str) -> HttpResponse:
+    """One merged application for the items of a life event (一件事一次办)."""
+    try:
+        event = catalog_queries.life_event(code)
+    except LifeEvent.DoesNotExist as exc:
+        raise Http404 from exc
+    context: dict[str, Any] = {"event": event}
+    try:
+        definition = queries.application_form(code)
+    except LookupError:
+        return render(request, "cases/apply_event.html", {**context, "has_form": False})
+    return application_page(
+        request,
+        service=code,
+        definition=definition,
+        template="cases/apply_event.html",
+        context=context,
+        audience=event.audience,
+    )

@@ -1,0 +1,145 @@
+"""A case as its page shows it, to the applicant and to officers: its answers, its
+files under their materials, its timeline, its items' and its clocks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from onewindow.cases import (
+    accountability,
+    notifications,
+    presenters,
+    queries,
+    starting,
+    supplement_forms,
+)
+from onewindow.cases.materials import Material, case_materials
+from onewindow.cases.models import Case, CaseEvent, Extension, SupplementRequest
+from onewindow.cases.presenters import ClockView, clock_view
+from onewindow.core.templatetags.onewindow import localized_marked
+from onewindow.forms.rendering import SlotView, build_form
+from onewindow.identity.roles import Role
+from onewindow.workflow.models import WorkTask
+
+
+@dataclass
+class Answer:
+    label: str
+    value: str
+
+
+@dataclass
+class Step:
+    title: str
+    department: Any
+    role: str
+    at: Any
+    outcome: str
+    outcome_code: str
+    comment: str
+    note: str
+
+
+@dataclass
+class CaseView:
+    case: Case
+    answers: list[Answer]
+    timeline: list[Step]
+    children: list[CaseView] = field(default_factory=list)
+    clock: ClockView | None = None
+    clock_pending: str = ""  # a life event's item: when its time limit will start
+    supplement: SupplementRequest | None = None  # the one awaited, if any
+    supplement_slots: list[SlotView] = field(default_factory=list)  # its file inputs
+    extensions: list[Extension] = field(default_factory=list)  # approved
+    holdings: list[accountability.Holding] = field(default_factory=list)  # officers only
+    where: accountability.Share | None = None
+    run_wait: starting.RunWait = starting.RunWait.STARTED
+    # Its files under their materials; a life event's items have theirs, its parent
+    # keeps any file no item's form names.
+    materials: list[Material] = field(default_factory=list)
+    has_files: bool = False  # the case's or any item's
+
+
+def _answers(definition: Any, data: dict[str, Any]) -> list[Answer]:
+    """The answers in the form's order, with the labels the applicant saw."""
+    if definition is None:
+        return []
+    built = build_form(definition, data=data)
+    answers = []
+    for section in built.sections:
+        for f in section.fields:
+            if f.options:
+                shown = "、".join(o.label for o in f.options if o.selected)
+            elif f.widget == "checkbox":
+                shown = _("Yes") if f.value in ("true", "on", "1") else _("No")
+            else:
+                shown = f.value
+            if shown:
+                answers.append(Answer(f.label, shown))
+    return answers
+
+
+def _timeline(events: list[CaseEvent], roles: dict[int, str]) -> list[Step]:
+    steps = []
+    for event in events:
+        role = roles.get(event.task_id or 0, "")
+        steps.append(
+            Step(
+                title=localized_marked(event, "step") or _("Application submitted"),
+                department=event.department,
+                role=str(Role(role).label) if role in Role.values else "",
+                at=event.at,
+                outcome=notifications.outcome_label(event.outcome),
+                outcome_code=event.outcome,
+                comment=event.comment,
+                note=event.note_for_applicant,
+            )
+        )
+    return steps
+
+
+def case_view(case: Case, *, for_officer: bool = False) -> CaseView:
+    children = list(case.children.all())
+    task_ids = [
+        e.task_id for c in [case, *children] for e in c.events.all() if e.task_id is not None
+    ]
+    roles = dict(WorkTask.objects.filter(pk__in=task_ids).values_list("pk", "role"))
+    now = timezone.now()
+    holdings = accountability.holdings(case, now) if for_officer else []
+    supplement = queries.open_supplement(case)
+    files = case_materials(case, children)
+    return CaseView(
+        case=case,
+        answers=_answers(case.form, case.data),
+        timeline=_timeline(list(case.events.all()), roles),
+        children=[
+            CaseView(
+                case=child,
+                answers=_answers(child.form, child.data),
+                timeline=_timeline(list(child.events.all()), roles),
+                clock=clock_view(child.clock, now),
+                clock_pending=presenters.item_clock_pending(child),
+                materials=files.by_item.get(child.pk, []),
+            )
+            for child in children
+        ],
+        materials=files.own,
+        has_files=not files.empty,
+        clock=clock_view(case.clock, now),
+        supplement=supplement,
+        supplement_slots=supplement_slots(supplement),
+        extensions=list(queries.extensions_of(case, approved_only=True)),
+        holdings=holdings,
+        where=accountability.where_time_went(holdings) if holdings else None,
+        run_wait=starting.run_wait(case, now),
+    )
+
+
+def supplement_slots(supplement: SupplementRequest | None) -> list[SlotView]:
+    """The file inputs for the materials asked for, from the form of the case asked
+    (a life event's item, when the request is about one of them)."""
+    return supplement_forms.answer_form(supplement, {}, {}).slots if supplement else []
