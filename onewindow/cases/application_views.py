@@ -50,7 +50,7 @@ def application_page(
         company = companies[0].uscc
     errors: dict[str, list[Any]] = {}
     kept = _kept_attachments(request, user, definition)
-    draft_context = f"apply:{service}"
+    draft_context = f"{queries.APPLICATION_DRAFT_PREFIX}{service}"
     anchor = definition.definitions[0] if isinstance(definition, MergedForm) else definition
     draft = None
     if request.method != "POST":

@@ -39,8 +39,8 @@ def my_cases(user: Any) -> QuerySet[Case]:
     )
 
 
-# How ``views.application_page`` keys an application's draft: "apply:<service>", the
-# service being an item's code or a life event's.
+# How ``application_views.application_page`` keys an application's draft:
+# "apply:<service>", the service being an item's code or a life event's.
 APPLICATION_DRAFT_PREFIX = "apply:"
 
 

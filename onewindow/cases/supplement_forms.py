@@ -98,6 +98,19 @@ def request_form(
     return RequestForm(slots, errors, summary, posted)
 
 
+def reasons_without_tick(posted: QueryDict) -> dict[str, list[str]]:
+    """A reason typed for a material whose box is not ticked: meant, or left from a
+    change of mind? Neither is guessed; the reason's input says so."""
+    ticked = set(posted.getlist("slot"))
+    return {
+        name: [_("Tick this material to ask for it, or clear its reason.")]
+        for name in posted
+        if name.startswith("reason_")
+        and str(posted.get(name, "")).strip()
+        and name.removeprefix("reason_") not in ticked
+    }
+
+
 def request_errors(error: InvalidInput, items: list[dict[str, Any]]) -> dict[str, list[str]]:
     """The service's errors (``items.<index>.<key>``) on the task page's inputs: a
     material's reason box, the other material's two, or the materials' checkboxes."""

@@ -40,9 +40,14 @@ def request_supplement(request: HttpRequest, task_id: int) -> HttpResponse:
     """The task page's supplement form: a checkbox and a reason per material slot, and
     one more material in words."""
     user = officer_or_404(request)
-    items: list[dict[str, Any]] = []
-    for slot in request.POST.getlist("slot"):
-        items.append({"slot": slot, "reason": request.POST.get(f"reason_{slot}", "")})
+    unticked = supplement_forms.reasons_without_tick(request.POST)
+    if unticked:  # asked for or not? The officer says, rather than the page guessing.
+        task = task_or_404(user, task_id)
+        return render_task_page(request, user, task, supplement_errors=unticked)
+    items: list[dict[str, Any]] = [
+        {"slot": slot, "reason": request.POST.get(f"reason_{slot}", "")}
+        for slot in request.POST.getlist("slot")
+    ]
     other = request.POST.get("other_material", "").strip()
     other_reason = request.POST.get("other_reason", "")
     if other or other_reason.strip():  # a reason alone is refused, not dropped

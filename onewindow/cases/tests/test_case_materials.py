@@ -208,7 +208,7 @@ def test_an_empty_supplement_request_marks_the_materials_and_keeps_nothing(world
     with travel(NOW):
         response = signed_in(world["ga.review"]).post(
             f"/cases/tasks/{task.pk}/supplement/",
-            {"reason_photo": "背景不是白色", "note": "请一次补齐"},
+            {"reason_photo": "", "note": "请一次补齐"},
         )
     assert response.status_code == 422
     html, words = response.content.decode(), text(response)
@@ -218,13 +218,23 @@ def test_an_empty_supplement_request_marks_the_materials_and_keeps_nothing(world
     )
     assert 'aria-describedby="id_slot_error"' in html
     assert 'class="field field-error"' in html
-    # What the officer wrote stays.
-    assert 'value="背景不是白色"' in _input(html, "reason_photo")
-    assert ">请一次补齐</textarea>" in html
+    assert ">请一次补齐</textarea>" in html  # what the officer wrote stays
     assert not SupplementRequest.objects.exists()
     assert not AuditEvent.objects.filter(action="cases.supplement_requested").exists()
     task.refresh_from_db()
     assert task.status == TaskStatus.READY
+
+
+def test_a_reason_for_a_material_not_ticked_is_asked_about_not_guessed(world, review):
+    _case, task = review
+    with travel(NOW):
+        response = signed_in(world["ga.review"]).post(
+            f"/cases/tasks/{task.pk}/supplement/", {"reason_photo": "背景不是白色"}
+        )
+    assert response.status_code == 422
+    assert "Tick this material to ask for it, or clear its reason." in text(response)
+    assert 'value="背景不是白色"' in _input(response.content.decode(), "reason_photo")
+    assert not SupplementRequest.objects.exists()
 
 
 def test_a_ticked_material_without_a_reason_is_marked_by_its_name(world, review):

@@ -93,7 +93,7 @@ def test_asking_for_a_supplement_from_the_task_page(world, review):
             {
                 "slot": ["photo"],
                 "reason_photo": "背景不是白色",
-                "reason_previous_passport": "unchecked, so ignored",
+                "reason_previous_passport": "",
                 "other_material": "户口簿",
                 "other_reason": "缺少户主页",
                 "note": "请一次补齐",
@@ -133,6 +133,11 @@ def test_asking_for_a_supplement_from_the_task_page(world, review):
             {"other_reason": "缺少户主页"},
             "id_other_material",
             "Another material: Name the material.",
+        ),
+        (
+            {"slot": ["photo"], "reason_photo": "背景不是白色", "reason_previous_passport": "旧"},
+            "id_reason_previous_passport",
+            "Tick this material to ask for it, or clear its reason.",
         ),
     ],
 )
