@@ -93,17 +93,21 @@ def sms_settings(env: dict[str, Any], var_dir: Path) -> dict[str, Any]:
 
 
 def broker_settings(env: dict[str, Any], var_dir: Path) -> dict[str, Any]:
-    """Celery broker. The embedded profile uses kombu's folder transport, so the demo
-    runs a real worker with no broker server (ADR 0003)."""
+    """Celery broker. The embedded profile uses kombu's folder transport (made to write
+    each message whole: ``core.folder_broker``), so the demo runs a real worker with no
+    broker server (ADR 0003)."""
     if env["ONEWINDOW_BROKER_URL"]:
         return {"CELERY_BROKER_URL": env["ONEWINDOW_BROKER_URL"]}
+    from onewindow.core import folder_broker
+
+    folder_broker.register()
     queue = var_dir / "broker" / "queue"
     processed = var_dir / "broker" / "processed"
     control = var_dir / "broker" / "control"
     for folder in (queue, processed, control):
         folder.mkdir(parents=True, exist_ok=True)
     return {
-        "CELERY_BROKER_URL": "filesystem://",
+        "CELERY_BROKER_URL": f"{folder_broker.SCHEME}://",
         "CELERY_BROKER_TRANSPORT_OPTIONS": {
             "data_folder_in": str(queue),
             "data_folder_out": str(queue),

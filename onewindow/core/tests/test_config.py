@@ -15,7 +15,7 @@ def test_defaults_give_the_embedded_profile(tmp_path: Path):
     env = read_all({})
     assert profiles.database_settings(env, tmp_path)["ENGINE"] == "django.db.backends.sqlite3"
     assert profiles.storage_settings(env)["BACKEND"].endswith("FileSystemStorage")
-    assert profiles.broker_settings(env, tmp_path)["CELERY_BROKER_URL"] == "filesystem://"
+    assert profiles.broker_settings(env, tmp_path)["CELERY_BROKER_URL"] == "onewindow-folder://"
     assert profiles.email_settings(env, tmp_path)["EMAIL_BACKEND"].endswith(
         "filebased.EmailBackend"
     )
