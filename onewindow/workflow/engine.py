@@ -85,10 +85,11 @@ SPEC_CACHE_SIZE = 128
 class ProcessError(Exception):
     """A run cannot proceed: a refused task, bad data, or a failing expression."""
 
-    def __init__(self, message: Promise | str, *, detail: str = "") -> None:
+    def __init__(self, message: Promise | str, *, detail: str = "", element: str = "") -> None:
         super().__init__(f"{message} {detail}".strip())
         self.message = message
         self.detail = detail
+        self.element = element  # the BPMN id of the element that failed, where known
 
 
 class TaskInputError(ProcessError):
@@ -264,7 +265,9 @@ def _step(run: Run, context: ServiceContext, action: Callable[[], Any] | None = 
         task = getattr(exc, "task_spec", None)
         where = getattr(task, "bpmn_id", None) or getattr(task, "name", "")
         raise ProcessError(
-            msg(_("The process stopped at %(task)s."), task=where or "?"), detail=str(exc)
+            msg(_("The process stopped at %(task)s."), task=where or "?"),
+            detail=str(exc),
+            element=where or "",
         ) from exc
 
 

@@ -55,6 +55,7 @@ class Trial:
     steps: list[TrialStep] = field(default_factory=list)
     ending: str = Ending.COMPLETED
     message: str = ""  # why it failed
+    stopped_at: str = ""  # the BPMN id of the element that failed, where known
     detail: str = ""  # the expression's or rule's own error, for whoever wrote it
     states: dict[str, str] = field(default_factory=dict)  # element id → completed/current
 
@@ -131,6 +132,7 @@ def run_trial(
         except engine.ProcessError as error:
             trial.ending = Ending.FAILED
             trial.message = str(error.message)
+            trial.stopped_at = error.element
             trial.detail = error.detail[:500]
         if run is not None:
             trial.states = engine.element_states(run)

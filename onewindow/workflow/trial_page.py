@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from onewindow.core.language import is_english
+from onewindow.workflow import runs
+from onewindow.workflow.bundle import parse_xml
 from onewindow.workflow.data_names import DataName
 from onewindow.workflow.forms import TrialForm
 from onewindow.workflow.models import ProcessDefinition
@@ -25,6 +27,9 @@ ENDINGS = {
     ),
     Ending.FAILED: gettext_lazy("The process stopped: %(message)s"),
 }
+# A failure at a known element: named as the diagram names it, its id for whoever
+# edits the file.
+STOPPED_AT = gettext_lazy("The process stopped at %(step)s (%(id)s).")
 
 
 @dataclass(frozen=True)
@@ -60,10 +65,22 @@ class TrialPage:
     def ending(self) -> str:
         if self.trial is None:
             return ""
+        if self.trial.ending == Ending.FAILED and self.trial.stopped_at:
+            element = self.trial.stopped_at
+            return str(STOPPED_AT) % {"step": self._name_of(element), "id": element}
         return str(ENDINGS[self.trial.ending]) % {
             "limit": MAX_STEPS,
             "message": self.trial.message,
         }
+
+    def _name_of(self, element_id: str) -> str:
+        """The element's name in the reader's language (its ``name_en`` property on
+        English pages), else its id."""
+        english = runs.spec_of(self.definition).facts.names_en.get(element_id, "")
+        if is_english() and english:
+            return english
+        found = parse_xml(self.definition.bpmn_xml).xpath("//*[@id=$id]/@name", id=element_id)
+        return str(found[0]) if found else element_id
 
     def missing(self) -> list[DataName]:
         """What the version reads that a failed trial's case data did not give: the

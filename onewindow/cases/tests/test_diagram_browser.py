@@ -81,7 +81,9 @@ def assert_diagram_shows_acceptance(page: Any) -> None:
     assert page.locator("[data-container-id=Gateway_accepted] .ow-tick").count() == 0
     # The viewer's logo link gets words.
     words = page.locator("[data-diagram-url]").get_attribute("data-powered-by-label")
-    assert words and page.locator(".bjs-powered-by").first.get_attribute("aria-label") == words
+    powered_by = page.locator(".bjs-powered-by").first
+    assert words and powered_by.get_attribute("aria-label") == words
+    assert powered_by.get_attribute("title") == words
     # Lanes read as departments, not as the codes the process file routes by.
     lane_text = shape(page, "Lane_ga").locator("text").first.text_content() or ""
     assert lane_text == "公安局"  # the short name: a full one can overflow its lane

@@ -385,7 +385,15 @@ def test_a_failed_trial_names_its_reason(city):
     page = client.post(
         reverse("processes:trial", args=["routing", 1]), {"case_data": '{"amount": 10}'}
     )
-    assert page.context["ending"].startswith("The process stopped: ")
+    # Where, as the diagram names it (the English page: the file's name_en), and its id.
+    assert page.context["ending"] == (
+        "The process stopped at Decide if a second review is needed (Task_rules)."
+    )
     # What the data lacked, said plainly; the rule's own error kept for whoever wrote it.
     assert [str(entry) for entry in page.context["missing"]] == ["applicant_age (申请人年龄)"]
     assert "applicant_age" in page.context["trial"].detail
+    client.cookies["django_language"] = "zh-hans"
+    chinese = client.post(
+        reverse("processes:trial", args=["routing", 1]), {"case_data": '{"amount": 10}'}
+    )
+    assert "Task_rules" in chinese.context["ending"] and "判定复核要求" in chinese.context["ending"]

@@ -157,7 +157,9 @@
       // The bpmn.io link shows a logo only; give it words.
       var poweredBy = canvas.querySelector(".bjs-powered-by");
       if (poweredBy) {
-        poweredBy.setAttribute("aria-label", section.getAttribute("data-powered-by-label"));
+        var words = section.getAttribute("data-powered-by-label");
+        poweredBy.setAttribute("aria-label", words);
+        poweredBy.setAttribute("title", words);  // its tooltip, in the page's language
       }
       canvas.setAttribute("data-diagram-drawn", diagram.drawn);
     });
