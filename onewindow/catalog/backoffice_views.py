@@ -242,12 +242,13 @@ def _shown(name: str, value: Any) -> str:
         )
     if name == "is_free":
         return _("Yes") if value else _("No")
+    entries = pgettext("separator of longer entries", "; ")  # ； in Chinese
     if name == "materials":
-        return "; ".join(m["name"] for m in value)
+        return entries.join(m["name"] for m in value)
     if name == "offices":
-        return "; ".join(o.get("address") or o.get("address_en") or "—" for o in value)
+        return entries.join(o.get("address") or o.get("address_en") or "—" for o in value)
     if name == "faq":
-        return "; ".join(f.get("q") or f.get("q_en") or "—" for f in value)
+        return entries.join(f.get("q") or f.get("q_en") or "—" for f in value)
     if isinstance(value, list):
         return separator.join(value)
     return str(value)
@@ -312,14 +313,15 @@ def _entry_texts(
     """One row per text of the entries (an office's hours, a material's notes...), entry
     by entry, so that a change there shows too; left out when neither version has any."""
     rows = []
+    entries = pgettext("separator of longer entries", "; ")
     for key in ENTRY_TEXTS[row_form]:
         if not any(entry.get(key) for entry in [*before, *after]):
             continue
         rows.append(
             Compared(
                 f"{label} · {row_form.base_fields[key].label}",
-                "; ".join(str(entry.get(key) or "—") for entry in before) or "—",
-                "; ".join(str(entry.get(key) or "—") for entry in after) or "—",
+                entries.join(str(entry.get(key) or "—") for entry in before) or "—",
+                entries.join(str(entry.get(key) or "—") for entry in after) or "—",
             )
         )
     return rows

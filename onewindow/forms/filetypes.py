@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import puremagic
+from django.utils.translation import pgettext
 
 GLOBAL_MAX_MB = 20
 MB = 1024 * 1024
@@ -64,4 +65,5 @@ def accept_attribute(types: list[str]) -> str:
 
 
 def type_labels(types: list[str]) -> str:
-    return ", ".join(FILE_TYPES[key].label for key in types if key in FILE_TYPES)
+    separator = pgettext("list separator", ", ")  # 、 in Chinese
+    return separator.join(FILE_TYPES[key].label for key in types if key in FILE_TYPES)

@@ -214,7 +214,7 @@ def test_the_accepted_types_read_as_a_chinese_sentence(sample, chinese):
     with translation.override("zh-hans"):
         html = render_form(definition)
     assert _text_of(html, "id_upload-scan_helptext") == "签字后拍照或扫描上传"
-    assert _text_of(html, "id_upload-scan_types") == "可上传 PDF, PNG 格式，不超过 1 MB。"
+    assert _text_of(html, "id_upload-scan_types") == "可上传 PDF、PNG 格式，不超过 1 MB。"
 
 
 def _text_of(html: str, element_id: str) -> str:
