@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
-from onewindow.catalog import permissions, queries, services, transfer
+from onewindow.catalog import bilingual, permissions, queries, services, transfer
 from onewindow.catalog.choices import (
     MAX_VISITS_CHOICES,
     Audience,
@@ -369,6 +369,7 @@ def item_view(request: HttpRequest, code: str) -> HttpResponse:
             "draft": draft,
             "published": published,
             "comparison": _comparison(published, draft) if draft else [],
+            "missing_english": bilingual.missing_english(draft) if draft else [],
             "history": queries.version_history(item),
             "can_edit": permissions.can_edit_items_of(user, item.department),
             "can_review": draft is not None and permissions.can_review(user, draft),

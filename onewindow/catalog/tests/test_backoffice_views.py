@@ -322,6 +322,22 @@ def test_the_editor_saves_the_english_guide_texts(admin):
     assert "Applicants who meet the conditions." in again and "Bring the original" in again
 
 
+def test_the_reviewer_sees_which_texts_have_no_english(admin):
+    client, _ = admin
+    client.cookies["django_language"] = "en"
+    item_page = f"{BASE}/items/{POLICE_ITEM}/"
+    chinese_only = {**current(), "legal_basis_en": "", "conditions_en": ""}
+    assert client.post(edit_url(), form_data(chinese_only)).status_code == 302
+    page = client.get(item_page)
+    missing = page.context["missing_english"]
+    assert "Legal basis" in missing and "Conditions" in missing
+    assert "English pages will show the Chinese there" in page.content.decode()
+    assert client.post(edit_url(), form_data(english_changes(current()))).status_code == 302
+    given = client.get(item_page).context["missing_english"]
+    assert "Legal basis" not in given and "Conditions" not in given
+    assert not [text for text in given if "Opening hours" in text or "E-certificate" in text]
+
+
 def changed_rows(page: str) -> list[str]:
     table = page.split("<tbody>")[1].split("</tbody>")[0]
     return [row for row in table.split("<tr") if 'class="changed"' in row]
