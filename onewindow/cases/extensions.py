@@ -53,7 +53,6 @@ def request_extension(
         task = workflow_queries.task_for_officer(actor, task_id)
     except WorkTask.DoesNotExist:
         raise NotFound(_("No such task.")) from None
-    checked = _check(days, reason)
     if not workflow_permissions.can_work_on(actor, task) or task.status not in (
         TaskStatus.READY,
         TaskStatus.CLAIMED,
@@ -65,6 +64,8 @@ def request_extension(
             target=task,
             request=request,
         )
+    # After the permission: input errors go back to a form only its askers are shown.
+    checked = _check(days, reason)
     with transaction.atomic():
         # Under the task's lock (after its run's), before the case's rows (lock_task):
         # a decision of the step meanwhile closes it, and its requests with it.
@@ -177,6 +178,9 @@ def _apply(
         actor=actor, task_id=extension.task_id, days=extension.days, request=request
     )
     timeliness.extend(timeliness.moving_together(case), extension.days, now)
+    # The step's name, but not its task: a timeline entry with a task is shown with the
+    # task's role (case_page._timeline), the step's officers', and a lead or a supervisor
+    # decided this one (``actor``).
     CaseEvent.objects.create(
         case=case,
         **CaseEvent.step_of(extension.task),
@@ -185,7 +189,6 @@ def _apply(
         actor=actor,
         comment=extension.decision_comment,
         note_for_applicant=extension.reason,
-        task_id=extension.task_id,
         at=now,
     )
     case.refresh_from_db(fields=["clock"])
@@ -196,6 +199,7 @@ def _apply(
         service=presenters.service_name(case),
         days=extension.days,
         reason=extension.reason,
+        # Empty before acceptance (no clock yet): the notice says when it is counted from.
         due=alerts.due_day(case.clock),
     )
 

@@ -211,11 +211,14 @@ def render_task_page(
     *,
     errors: dict[str, list[str]] | None = None,
     supplement_errors: dict[str, list[str]] | None = None,
+    extension_errors: dict[str, list[str]] | None = None,
 ) -> HttpResponse:
     """The task page; with ``errors`` the decision form, with ``supplement_errors``
-    (by input name) the supplement request form, shown again as posted with its errors
+    (by input name) the supplement request form, with ``extension_errors`` (``days``,
+    ``reason``) the extension request form, shown again as posted with its errors
     (422)."""
     errors = errors or {}
+    extension_errors = extension_errors or {}
     found = queries.cases_by_instance([task.instance_id]).get(task.instance_id)
     if found is None:
         raise Http404
@@ -242,6 +245,8 @@ def render_task_page(
             "supplement_posted": asking.posted,
             "can_ask_extension": open_task and workflow_permissions.can_work_on(user, task),
             "pending_extension": queries.pending_extensions_of(task).first(),
+            "extension_errors": extension_errors,
+            "extension_posted": request.POST if extension_errors else {},
             "open": open_task,
             "can_claim": workflow_permissions.can_claim(user, task),
             "can_release": workflow_permissions.can_release(user, task),
@@ -251,5 +256,5 @@ def render_task_page(
             "summary": [(name, m) for name, msgs in errors.items() for m in msgs],
             "posted": request.POST if errors else {},
         },
-        status=422 if errors or asking.errors else 200,
+        status=422 if errors or asking.errors or extension_errors else 200,
     )

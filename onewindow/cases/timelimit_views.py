@@ -1,8 +1,9 @@
 """Pages for time limits: an officer asks for a supplement (补正) or an extension (延期),
 the applicant supplies the material, a department lead or supervisor decides
 extensions. Each view parses, calls one service and redirects. A supplement request
-or answer refused for its input comes back as its form again, each problem at its
-input (422); other refusals come back as messages on the page the form was on."""
+or answer, an extension request or decision refused for its input comes back as its
+form again, each problem at its input (422); other refusals come back as messages on
+the page the form was on."""
 
 from __future__ import annotations
 
@@ -74,9 +75,14 @@ def request_supplement(request: HttpRequest, task_id: int) -> HttpResponse:
     return redirect("cases:task", task_id=task_id)
 
 
+# The extension request form's inputs on the task page, by the service's field names.
+EXTENSION_INPUTS = ("days", "reason")
+
+
 @login_required
 @require_POST
 def request_extension(request: HttpRequest, task_id: int) -> HttpResponse:
+    """The task page's extension form: working days and a reason."""
     user = officer_or_404(request)
     raw = request.POST.get("days", "").strip()
     try:
@@ -89,6 +95,15 @@ def request_extension(request: HttpRequest, task_id: int) -> HttpResponse:
         )
     except NotFound as exc:
         raise Http404 from exc
+    except InvalidInput as error:
+        # Nothing was kept (refused before the transaction): the form again, marked.
+        errors = {
+            name: [str(m) for m in error.fields[name]]
+            for name in EXTENSION_INPUTS
+            if error.fields.get(name)
+        } or {"reason": [str(error.message)]}
+        task = task_or_404(user, task_id)
+        return render_task_page(request, user, task, extension_errors=errors)
     except ServiceError as error:
         _say_error(request, error)
     else:
@@ -100,6 +115,7 @@ def request_extension(request: HttpRequest, task_id: int) -> HttpResponse:
 def extension_requests(request: HttpRequest) -> HttpResponse:
     """Pending extensions the officer may decide, with approve and refuse forms."""
     user = officer_or_404(request)
+    invalid: dict[str, Any] = {}
     if request.method == "POST":
         raw_id = request.POST.get("extension", "")
         try:
@@ -112,15 +128,30 @@ def extension_requests(request: HttpRequest) -> HttpResponse:
             )
         except NotFound as exc:
             raise Http404 from exc
+        except InvalidInput as error:
+            # Nothing was decided (refused before the transaction): the list again, the
+            # request's comment marked and kept as typed.
+            found = [str(m) for m in error.fields.get("comment", [])] or [str(error.message)]
+            invalid = {
+                "extension": int(raw_id),
+                "errors": found,
+                "comment": request.POST.get("comment", ""),
+            }
         except ServiceError as error:
             _say_error(request, error)
+            return redirect("cases:extensions")
         else:
             messages.success(request, _("Your decision was recorded."))
+            return redirect("cases:extensions")
+    pending = list(queries.extensions_to_decide(user))
+    if invalid and not any(e.pk == invalid["extension"] for e in pending):
+        messages.error(request, invalid["errors"][0])  # no longer listed: no input to mark
         return redirect("cases:extensions")
     return render(
         request,
         "cases/extensions.html",
-        {"pending": queries.extensions_to_decide(user), "decided": queries.recent_extensions(user)},
+        {"pending": pending, "decided": queries.recent_extensions(user), "invalid": invalid},
+        status=422 if invalid else 200,
     )
 
 

@@ -158,6 +158,7 @@ def test_asking_for_an_extension_from_the_task_page(world, review):
         bad = client.post(
             f"/cases/tasks/{review.pk}/extension/", {"days": "many", "reason": ""}, follow=True
         )
+        assert bad.status_code == 422  # the form again (test_extension_pages)
         assert "Give a whole number of working days from 1 to 60." in text(bad)
         assert "Give the reason for the extension." in text(bad)
         assert not Extension.objects.exists()
@@ -412,6 +413,7 @@ def test_a_lead_lists_and_decides_extensions(world, review):
         refused = client.post(
             "/cases/extensions/", {"extension": extension.pk, "decision": "refuse"}, follow=True
         )
+        assert refused.status_code == 422  # at the comment (test_extension_pages)
         assert "Give the reason for refusing." in text(refused)
         approved = client.post(
             "/cases/extensions/",
