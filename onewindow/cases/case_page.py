@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from onewindow.cases import (
     accountability,
@@ -17,11 +18,13 @@ from onewindow.cases import (
     starting,
     supplement_forms,
 )
+from onewindow.cases.choices import RESUPPLIED, SUBMITTED
 from onewindow.cases.materials import Material, case_materials
 from onewindow.cases.models import Case, CaseEvent, Extension, SupplementRequest
 from onewindow.cases.presenters import ClockView, clock_view
 from onewindow.core.templatetags.onewindow import localized_marked
 from onewindow.forms.rendering import SlotView, build_form
+from onewindow.identity.models import User
 from onewindow.identity.roles import Role
 from onewindow.workflow.models import WorkTask
 
@@ -38,10 +41,14 @@ class Step:
     department: Any
     role: str
     at: Any
-    outcome: str
+    outcome: str  # empty for the submission, whose title says it all
     outcome_code: str
     comment: str
     note: str
+    # Both say whose words they are, to whom: an officer's comment or the applicant's
+    # own note; a note for the applicant, or for "you" on the applicant's page.
+    comment_label: str = ""
+    note_label: str = ""
 
 
 @dataclass
@@ -83,20 +90,64 @@ def _answers(definition: Any, data: dict[str, Any]) -> list[Answer]:
     return answers
 
 
-def _timeline(events: list[CaseEvent], roles: dict[int, str]) -> list[Step]:
+def _comment_label(*, by_applicant: bool, for_officer: bool) -> str:
+    if not by_applicant:
+        return pgettext("an officer's comment on a step of a case", "Comment")
+    if for_officer:
+        return pgettext(
+            "the applicant's note on a step of a case, as officers read it", "Applicant's note"
+        )
+    return pgettext("the applicant's own note on a step of their case, on their page", "Your note")
+
+
+def _note_label(*, for_officer: bool) -> str:
+    if for_officer:
+        return _("Note for the applicant")
+    return pgettext(
+        "an officer's note to the applicant, on the applicant's own page", "Note for you"
+    )
+
+
+def _applicant_side(cases: list[Case]) -> set[int]:
+    """Who writes on the applicant's side of these cases: their applicants and the
+    agents of the companies they were filed for."""
+    people = {case.applicant_id for case in cases}
+    companies = {case.company_id for case in cases if case.company_id is not None}
+    if companies:
+        agents = User.objects.filter(companies__in=companies).values_list("pk", flat=True)
+        people.update(agents)
+    return people
+
+
+def _timeline(
+    events: list[CaseEvent],
+    roles: dict[int, str],
+    *,
+    applicant_side: set[int],
+    for_officer: bool,
+) -> list[Step]:
+    """The case's entries for the reader: officers read "the applicant", the applicant
+    reads "you". An answer to a supplement request, or any entry whose actor is on the
+    applicant's side (``_applicant_side``), carries the applicant's note, not an
+    officer's comment."""
     steps = []
     for event in events:
         role = roles.get(event.task_id or 0, "")
+        by_applicant = event.outcome == RESUPPLIED or event.actor_id in applicant_side
         steps.append(
             Step(
                 title=localized_marked(event, "step") or _("Application submitted"),
                 department=event.department,
                 role=str(Role(role).label) if role in Role.values else "",
                 at=event.at,
-                outcome=notifications.outcome_label(event.outcome),
+                outcome=""
+                if event.outcome == SUBMITTED
+                else notifications.outcome_label(event.outcome),
                 outcome_code=event.outcome,
                 comment=event.comment,
                 note=event.note_for_applicant,
+                comment_label=_comment_label(by_applicant=by_applicant, for_officer=for_officer),
+                note_label=_note_label(for_officer=for_officer),
             )
         )
     return steps
@@ -112,15 +163,20 @@ def case_view(case: Case, *, for_officer: bool = False) -> CaseView:
     holdings = accountability.holdings(case, now) if for_officer else []
     supplement = queries.open_supplement(case)
     files = case_materials(case, children)
+    side = _applicant_side([case, *children])
     return CaseView(
         case=case,
         answers=_answers(case.form, case.data),
-        timeline=_timeline(list(case.events.all()), roles),
+        timeline=_timeline(
+            list(case.events.all()), roles, applicant_side=side, for_officer=for_officer
+        ),
         children=[
             CaseView(
                 case=child,
                 answers=_answers(child.form, child.data),
-                timeline=_timeline(list(child.events.all()), roles),
+                timeline=_timeline(
+                    list(child.events.all()), roles, applicant_side=side, for_officer=for_officer
+                ),
                 clock=clock_view(child.clock, now),
                 clock_pending=presenters.item_clock_pending(child),
                 materials=files.by_item.get(child.pk, []),

@@ -8,8 +8,14 @@ idempotency key, so a second run finds it and drives nothing.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+
+from django.utils import timezone
+from pypinyin import lazy_pinyin
+from stdnum.cn import ric
 
 from onewindow.cases import filing, services
 from onewindow.cases.models import Case
@@ -17,6 +23,7 @@ from onewindow.catalog import services as catalog_services
 from onewindow.catalog.models import LifeEvent
 from onewindow.forms import demo as forms_demo
 from onewindow.forms import queries as forms_queries
+from onewindow.identity.demo_data import credit_code, resident_id
 from onewindow.identity.models import LegalPerson, User
 from onewindow.workflow import queries as workflow_queries
 from onewindow.workflow import services as workflow_services
@@ -138,6 +145,119 @@ def sample_attachments(applicant: Any, definition: Any) -> dict[str, int]:
     return chosen
 
 
+# --- answers a real applicant would give ------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Person:
+    name: str
+    id_number: str
+    phone: str
+
+    @property
+    def born(self) -> date:
+        """From the identity number (a number that does not parse: a 1990 birthday)."""
+        if ric.is_valid(self.id_number):
+            return ric.get_birth_date(self.id_number)
+        return date(1990, 3, 15)
+
+    @property
+    def male(self) -> bool:
+        """GB 11643: an odd 17th digit."""
+        return not ric.is_valid(self.id_number) or int(self.id_number[16]) % 2 == 1
+
+    def age(self, on: date) -> int:
+        born = self.born
+        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+# Each applicant's spouse, by the applicant's sex: the other parent of a newborn and
+# the emergency contact of a passport application.
+SPOUSES = {
+    True: _Person("张丽华", resident_id("310101", date(1991, 8, 6), 426), "13817300188"),
+    False: _Person("刘建国", resident_id("310104", date(1989, 5, 23), 157), "13817300166"),
+}
+# Where the demo's people live, by the district their identity number names (its
+# first six digits); anyone else lives in Huangpu.
+HOMES = {
+    "310101": "上海市黄浦区福州路318弄5号402室",
+    "310104": "上海市徐汇区漕溪北路88弄12号1203室",
+    "310105": "上海市长宁区愚园路1107弄3号201室",
+    "310115": "上海市浦东新区张江路665弄3号501室",
+}
+LAST_EMPLOYER = ("上海申江商贸有限公司", credit_code("91", "310101", "MA1G7Q3B"))
+
+
+def _pinyin(name: str) -> str:
+    """A name as a passport spells it: Hanyu Pinyin in capitals, the surname (the first
+    character: the demo's names have one-character surnames) then the given name."""
+    syllables = [syllable.upper() for syllable in lazy_pinyin(name)]
+    return f"{syllables[0]} {''.join(syllables[1:])}".strip() if syllables else ""
+
+
+def _plausible(
+    key: str,
+    applicant: _Person,
+    *,
+    company_name: str,
+    legal_representative: str,
+) -> dict[str, Any]:
+    """Answers by field name that agree with each other and with the applicant's
+    identity number: their birth date, sex, age and home; a newborn twelve days old
+    to them and their spouse; a company's own name and legal representative."""
+    today = timezone.localdate()
+    spouse = SPOUSES[applicant.male]
+    mother, father = (spouse, applicant) if applicant.male else (applicant, spouse)
+    home = HOMES.get(applicant.id_number[:6], HOMES["310101"])
+    child = (
+        # An adoption: a child of six, not a newborn.
+        ("林思雨", today.replace(year=today.year - 6, month=4, day=8))
+        if key == "adoption_registration"
+        else (f"{father.name[:1]}一诺", today - timedelta(days=12))
+    )
+    representative = applicant
+    if legal_representative and legal_representative != applicant.name:
+        representative = _Person(
+            legal_representative, resident_id("310101", date(1968, 9, 3), 131), "13817300199"
+        )
+    return {
+        "name_pinyin": _pinyin(applicant.name),
+        "applicant_sex": "male" if applicant.male else "female",
+        "applicant_birth_date": applicant.born.isoformat(),
+        "applicant_age": applicant.age(today),
+        "applicant_address": home,
+        "emergency_contact_name": spouse.name,
+        "emergency_contact_phone": spouse.phone,
+        "relation": "father" if applicant.male else "mother",
+        "child_name": child[0],
+        "child_sex": "female",
+        "child_birth_date": child[1].isoformat(),
+        "birth_hospital": "上海市第一妇婴保健院",
+        "birth_weight_g": 3250,
+        "mother_name": mother.name,
+        "mother_id_number": mother.id_number,
+        "father_name": father.name,
+        "father_id_number": father.id_number,
+        "ethnicity": "汉族",
+        "hukou_address": home,
+        "household_head_name": applicant.name,
+        "relation_to_head": "daughter",
+        "insurance_district": applicant.id_number[:6],
+        "hardship": "家人突发重病住院，医疗费用支出较大，家庭生活暂时困难。",
+        "company_name": company_name or "上海示例信息科技有限公司",
+        "registered_capital": 100,
+        "registered_address": "上海市浦东新区祖冲之路2288弄2号楼301室",
+        "business_scope": "软件开发；信息技术咨询服务；数据处理和存储支持服务。",
+        "legal_rep_name": representative.name,
+        "legal_rep_id_number": representative.id_number,
+        "legal_rep_phone": representative.phone,
+        "last_employer": LAST_EMPLOYER[0],
+        "last_employer_uscc": LAST_EMPLOYER[1],
+        "separation_date": (today - timedelta(days=30)).isoformat(),
+        "contribution_years": max(1, min(applicant.age(today) - 22, 50)),
+    }
+
+
 def sample_answers(
     definition: Any,
     *,
@@ -145,13 +265,26 @@ def sample_answers(
     phone: str = "13916200101",
     uscc: str = "",
     full_name: str = "王小明",
+    company_name: str = "",
+    legal_representative: str = "",
 ) -> dict[str, Any]:
-    """Answers that pass a definition's (or merged form's) schema, for demo and tests."""
+    """Answers that pass a definition's (or merged form's) schema, for demo and tests:
+    plausible ones for the demo forms' questions (``_plausible``), else the first
+    choice or a short sample of the right kind."""
+    known = _plausible(
+        getattr(definition, "key", ""),
+        _Person(full_name, id_number, phone),
+        company_name=company_name,
+        legal_representative=legal_representative,
+    )
     answers: dict[str, Any] = {}
     for name, prop in definition.schema["properties"].items():
         kind, fmt = prop.get("type"), prop.get("format")
-        if "enum" in prop:
-            value: Any = prop["enum"][0]
+        base = name.rsplit("__", 1)[-1]  # a merged form's "<form key>__<field>"
+        if base in known and known[base] in prop.get("enum", [known[base]]):
+            value: Any = known[base]
+        elif "enum" in prop:
+            value = prop["enum"][0]
         elif kind == "array":
             value = prop["items"].get("enum", ["x"])[:1]
         elif kind == "boolean":
@@ -164,7 +297,7 @@ def sample_answers(
         elif fmt == "cn-uscc":
             value = uscc
         elif fmt == "date":
-            value = "2026-01-15"
+            value = (timezone.localdate() - timedelta(days=30)).isoformat()
         elif fmt == "email":
             value = "demo@example.invalid"
         elif prop.get("pattern") == "^1[3-9][0-9]{9}$":
@@ -172,12 +305,12 @@ def sample_answers(
         elif prop.get("pattern", "").startswith("^[0-9]"):
             value = "6222020200112233445"
         elif prop.get("pattern"):
-            value = "WANG XIAOMING"
+            value = _pinyin(full_name)
         elif name.endswith("name") and "company" not in name:
             value = full_name
         else:
-            length = max(prop.get("minLength", 0), min(prop.get("maxLength", 50), 6))
-            value = ("演示申请，情况属实。" * 30)[:length]
+            sample = "演示申请，情况属实。"
+            value = sample[: max(prop.get("minLength", 0), min(prop.get("maxLength", 50), 10))]
         answers[name] = value
     return answers
 
@@ -208,10 +341,15 @@ def _drive(case: Case, steps: list[tuple[str, str, str, str]]) -> None:
             task_id=task_id,
             outcome=outcome,
             comment=comment,
-            note_for_applicant=comment if outcome in ("not_accepted", "reject") else "",
+            note_for_applicant=NOTES_FOR_APPLICANT.get(outcome, ""),
         )
 
 
+# What the applicant is told to do next, beside the officer's reason (not the reason again).
+NOTES_FOR_APPLICANT = {
+    "not_accepted": "请按出入境证件相片标准重新拍摄照片后再次提交申请。",
+    "reject": "如对本决定不服，可自收到之日起六十日内依法申请行政复议。",
+}
 ACCEPT = ("Task_accept", "ga.window", "accept", "材料齐全，予以受理")
 APPROVE = ("Task_review", "ga.review", "approve", "符合条件，准予签发")
 
@@ -273,6 +411,8 @@ def load_demo_cases() -> int:
             phone=applicant.phone or "13916200101",
             uscc=company.uscc if company else "",
             full_name=applicant.full_name,
+            company_name=company.name if company else "",
+            legal_representative=company.legal_representative if company else "",
         )
         data["attachments"] = sample_attachments(applicant, form)
         case, filed = filing.submit_case(

@@ -335,9 +335,10 @@ def test_the_demo_walked_in_english(browser, live_server, world, travel):
     assert "Finished on time" in time_limit
     assert "Extended by 2 working days: A home visit is needed." in time_limit
     outcomes = citizen.locator("ol.timeline .timeline-title").all_inner_texts()
-    # Each step's result, not the officer's button ("Accept", "Approve").
-    assert [text.split(" — ")[1] for text in outcomes] == [
-        "Submitted",
+    # Each step's result, not the officer's button ("Accept", "Approve"); the submission
+    # is its own title, with no result repeating it.
+    assert outcomes[0] == "Application submitted"
+    assert [text.split(" — ")[1] for text in outcomes[1:]] == [
         "Accepted",
         "Time limit extended",
         "Approved",
@@ -386,7 +387,7 @@ def test_a_company_agent_chooses_whom_the_application_is_for(page, world):
     assert unlabelled_controls(choice) == []
     assert low_contrast(page) == []
     assert choice.get_by_role(
-        "radio", name=f"代表{company.name}（经办人） ({company.uscc})"
+        "radio", name=f"代表{company.name}（经办人，{company.uscc}）"
     ).is_checked()
     # A service for companies starts on the company; the agent may apply as themself,
     # and the choice survives a page sent back with errors.

@@ -210,7 +210,7 @@ def test_supplement_stops_the_clock_and_the_case_finishes_on_time(
     with translation.override("zh-hans"):
         accepted = result_label("accept")  # 已受理, once "Accepted" is translated
     assert [" ".join(s.split()) for s in steps.all_inner_texts()] == [
-        "提交申请 — 已提交",
+        "提交申请",
         f"窗口受理 — {accepted}",
         "审核 — 要求补正",
         "审核 — 已补正",
