@@ -138,7 +138,8 @@ def _timeline(
             Step(
                 title=localized_marked(event, "step") or _("Application submitted"),
                 department=event.department,
-                role=str(Role(role).label) if role in Role.values else "",
+                # The applicant's own entry is not the step's officer's doing.
+                role=str(Role(role).label) if role in Role.values and not by_applicant else "",
                 at=event.at,
                 outcome=""
                 if event.outcome == SUBMITTED

@@ -67,6 +67,8 @@ def test_the_applicant_reads_their_own_note_and_a_note_for_them(world, answered)
     assert supplied[0].endswith(" — Material supplied")
     assert supplied[-1] == "Your note: 已重新上传"
     assert not any(p.startswith("Comment") for p in supplied)
+    # Nor is it put on the step's officer: no officer's role beside it.
+    assert "officer" not in supplied[1].lower()
 
 
 def test_the_officer_reads_the_applicants_note_and_their_note_for_the_applicant(world, answered):
