@@ -70,6 +70,13 @@ class CaseView:
     materials: list[Material] = field(default_factory=list)
     has_files: bool = False  # the case's or any item's
 
+    @property
+    def departments(self) -> list[Any]:
+        """A life event's departments, those of its items, each once in their order;
+        the case's own department otherwise."""
+        items = [child.case.department for child in self.children]
+        return list(dict.fromkeys(items)) if items else [self.case.department]
+
 
 def _answers(definition: Any, data: dict[str, Any]) -> list[Answer]:
     """The answers in the form's order, with the labels the applicant saw."""

@@ -106,3 +106,19 @@ def test_an_entry_by_an_agent_of_the_applicants_company_is_the_applicants_note(w
     assert labels == [("已补充章程", "Applicant's note"), ("材料齐全", "Comment")]
     labels = [(step.comment, step.comment_label) for step in for_agent[1:]]
     assert labels == [("已补充章程", "Your note"), ("材料齐全", "Comment")]
+
+
+def test_a_life_events_page_names_each_of_its_departments(world):
+    """Not the parent's one department: the event's items are other departments' work."""
+    with travel(READ):
+        case = submit(world["citizen.wang"], "newborn")
+        page = english(world["citizen.wang"]).get(f"/cases/{case.number}/")
+    summary = lxml.html.fromstring(page.content).xpath("//dl[contains(@class, 'summary')]")[0]
+    rows = {
+        " ".join(dt.text_content().split()): " ".join(dd.text_content().split())
+        for dt, dd in zip(summary.xpath(".//dt"), summary.xpath(".//dd"), strict=True)
+    }
+    departments = rows["Departments"].split(", ")
+    expected = {child.department.name_en for child in case.children.all()}
+    assert set(departments) == expected and len(departments) == len(expected) > 1
+    assert "Department" not in rows

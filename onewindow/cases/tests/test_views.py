@@ -517,4 +517,4 @@ def test_the_inbox_filters_by_the_services_its_cases_are_for(people):
     assert options(ga, f"?service={ADOPTION}")[-1] == (ADOPTION, ADOPTION, True)
     assert adoption.number not in ga.get(f"/cases/inbox/?service={ADOPTION}").content.decode()
     ga.cookies["django_language"] = "zh-hans"
-    assert options(ga)[1] == (PASSPORT, f"{passport.service_name} ({PASSPORT})", False)
+    assert options(ga)[1] == (PASSPORT, f"{passport.service_name}（{PASSPORT}）", False)
