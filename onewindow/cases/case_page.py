@@ -78,6 +78,19 @@ class CaseView:
         return list(dict.fromkeys(items)) if items else [self.case.department]
 
 
+def _extensions(case: Case) -> list[Extension]:
+    """The approved extensions, each marked ``of_a_step`` when it was approved before its
+    case's clock started: it gave the step (acceptance) more time, not the case's limit,
+    which counts from acceptance."""
+    approved = list(queries.extensions_of(case, approved_only=True))
+    for extension in approved:
+        clock = extension.case.clock
+        extension.of_a_step = clock is None or (  # type: ignore[attr-defined]
+            extension.decided_at is not None and extension.decided_at < clock.started_at
+        )
+    return approved
+
+
 def _answers(definition: Any, data: dict[str, Any]) -> list[Answer]:
     """The answers in the form's order, with the labels the applicant saw."""
     if definition is None:
@@ -196,7 +209,7 @@ def case_view(case: Case, *, for_officer: bool = False) -> CaseView:
         clock=clock_view(case.clock, now),
         supplement=supplement,
         supplement_slots=supplement_slots(supplement),
-        extensions=list(queries.extensions_of(case, approved_only=True)),
+        extensions=_extensions(case),
         holdings=holdings,
         where=accountability.where_time_went(holdings) if holdings else None,
         run_wait=starting.run_wait(case, now),

@@ -192,7 +192,7 @@ def supplements_of(case: Case) -> QuerySet[SupplementRequest]:
 
 def extensions_of(case: Case, *, approved_only: bool) -> QuerySet[Extension]:
     found = Extension.objects.filter(Q(case=case) | Q(case__parent=case)).select_related(
-        "task__department", "requested_by", "decided_by"
+        "task__department", "requested_by", "decided_by", "case__clock"
     )
     return found.filter(status=ExtensionStatus.APPROVED) if approved_only else found
 

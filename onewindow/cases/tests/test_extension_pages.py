@@ -20,7 +20,7 @@ from onewindow.cases import extensions, supplements
 from onewindow.cases.choices import ExtensionStatus
 from onewindow.cases.models import CaseEvent, Extension
 from onewindow.cases.tests.conftest import PASSPORT, open_task, submit
-from onewindow.cases.tests.timekit import accepted_passport, at, signed_in, text, travel
+from onewindow.cases.tests.timekit import accepted_passport, at, decide, signed_in, text, travel
 from onewindow.notifications.models import Notification
 from onewindow.notifications.rendering import render_message
 from onewindow.workflow import services as workflow_services
@@ -290,3 +290,21 @@ def test_the_optional_message_on_the_case_page_takes_full_width_brackets(world):
         html = _in_chinese(world["citizen.wang"]).get(f"/cases/{case.number}/").content.decode()
     assert '给承办部门的说明<span class="optional">（选填）</span>' in html
     assert "(选填)" not in html
+
+
+def test_an_extension_before_acceptance_is_shown_as_the_steps_not_the_cases(world):
+    """Approved before the case's clock started, it gave the acceptance more time; the
+    case's limit, counted from acceptance, is not extended and the panel does not say so."""
+    with travel(at("2026-03-02", 10)):
+        case = submit(world["citizen.wang"], PASSPORT)
+        acceptance = open_task(case, "Task_accept")
+        workflow_services.claim_task(actor=world["ga.window"], task_id=acceptance.pk)
+    extension = _ask(world, acceptance, who="ga.window")
+    with travel(NOW):
+        extensions.decide_extension(actor=world["ga.lead"], extension_id=extension.pk, approve=True)
+    with travel(at("2026-03-05", 10)):
+        decide(world["ga.window"], acceptance, "accept", claim=False)
+        response = signed_in(world["citizen.wang"]).get(f"/cases/{case.number}/")
+    panel = text(response)
+    assert "Window acceptance was given 2 more working days" in panel
+    assert "Extended by 2 working days" not in panel
