@@ -20,7 +20,7 @@ from onewindow.cases import (
 )
 from onewindow.cases.choices import RESUPPLIED, SUBMITTED
 from onewindow.cases.materials import Material, case_materials
-from onewindow.cases.models import Case, CaseEvent, Extension, SupplementRequest
+from onewindow.cases.models import Case, CaseEvent, SupplementRequest
 from onewindow.cases.presenters import ClockView, clock_view
 from onewindow.core.templatetags.onewindow import localized_marked
 from onewindow.forms.rendering import SlotView, build_form
@@ -61,7 +61,7 @@ class CaseView:
     clock_pending: str = ""  # a life event's item: when its time limit will start
     supplement: SupplementRequest | None = None  # the one awaited, if any
     supplement_slots: list[SlotView] = field(default_factory=list)  # its file inputs
-    extensions: list[Extension] = field(default_factory=list)  # approved
+    extensions: list[ExtensionShown] = field(default_factory=list)  # approved
     holdings: list[accountability.Holding] = field(default_factory=list)  # officers only
     where: accountability.Share | None = None
     run_wait: starting.RunWait = starting.RunWait.STARTED
@@ -78,17 +78,27 @@ class CaseView:
         return list(dict.fromkeys(items)) if items else [self.case.department]
 
 
-def _extensions(case: Case) -> list[Extension]:
-    """The approved extensions, each marked ``of_a_step`` when it was approved before its
-    case's clock started: it gave the step (acceptance) more time, not the case's limit,
-    which counts from acceptance."""
-    approved = list(queries.extensions_of(case, approved_only=True))
-    for extension in approved:
+@dataclass(frozen=True)
+class ExtensionShown:
+    """An approved extension as the time-limit panel shows it."""
+
+    days: int
+    reason: str
+    task: WorkTask | None
+    # Approved before its case's clock started: it gave the step (acceptance) more
+    # time, not the case's limit, which counts from acceptance.
+    of_a_step: bool
+
+
+def _extensions(case: Case) -> list[ExtensionShown]:
+    shown = []
+    for extension in queries.extensions_of(case, approved_only=True):
         clock = extension.case.clock
-        extension.of_a_step = clock is None or (  # type: ignore[attr-defined]
+        before_clock = clock is None or (
             extension.decided_at is not None and extension.decided_at < clock.started_at
         )
-    return approved
+        shown.append(ExtensionShown(extension.days, extension.reason, extension.task, before_clock))
+    return shown
 
 
 def _answers(definition: Any, data: dict[str, Any]) -> list[Answer]:
