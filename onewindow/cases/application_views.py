@@ -14,19 +14,17 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from onewindow.cases import filing, queries
-from onewindow.cases.pages import KEEP_PREFIX, current_user
+from onewindow.cases.pages import KEEP_PREFIX, current_user, kept_uploads, store_uploads
 from onewindow.catalog import queries as catalog_queries
 from onewindow.catalog.choices import Audience
 from onewindow.catalog.models import LifeEvent
 from onewindow.core.errors import InvalidInput, ServiceError
-from onewindow.forms import queries as forms_queries
 from onewindow.forms import services as forms_services
-from onewindow.forms.attachments import store_attachment, upload_field_name
+from onewindow.forms.attachments import upload_field_name
 from onewindow.forms.merge import MergedForm
 from onewindow.forms.prefill import prefilled
 from onewindow.forms.rendering import render_form
 from onewindow.forms.validation import coerce_data, validate_data
-from onewindow.identity.models import User
 
 
 def application_page(
@@ -49,7 +47,7 @@ def application_page(
     if request.method != "POST" and companies and audience == Audience.COMPANY:
         company = companies[0].uscc
     errors: dict[str, list[Any]] = {}
-    kept = _kept_attachments(request, user, definition)
+    kept = kept_uploads(request, user, _slots(definition))
     draft_context = f"{queries.APPLICATION_DRAFT_PREFIX}{service}"
     anchor = definition.definitions[0] if isinstance(definition, MergedForm) else definition
     draft = None
@@ -59,7 +57,7 @@ def application_page(
             kept = forms_services.draft_attachments(user, definition, draft)
             company = _draft_company(draft, companies, default=company)
     if request.method == "POST" and request.POST.get("action") == "save_draft":
-        kept.update(_store_uploads(request, user, definition, errors))
+        kept.update(store_uploads(request, user, definition, _slots(definition), errors))
         forms_services.save_draft(
             owner=user,
             definition=anchor,
@@ -77,7 +75,7 @@ def application_page(
         existing = queries.my_cases(user).filter(idempotency_key=key).first() if key else None
         if existing is not None:  # a double click: the first attempt's case
             return redirect("cases:receipt", number=existing.number)
-        kept.update(_store_uploads(request, user, definition, errors))
+        kept.update(store_uploads(request, user, definition, _slots(definition), errors))
         for slot in definition.attachments or []:
             name = upload_field_name(slot["key"])
             if slot.get("required") and slot["key"] not in kept and name not in errors:
@@ -147,33 +145,8 @@ def _draft_company(draft: Any, companies: list[Any], *, default: str) -> str:
     return chosen
 
 
-def _store_uploads(
-    request: HttpRequest, user: User, definition: Any, errors: dict[str, list[Any]]
-) -> dict[str, Any]:
-    """Store the files of this post, each checked by content; problems go to ``errors``."""
-    stored: dict[str, Any] = {}
-    for slot in definition.attachments or []:
-        upload = request.FILES.get(upload_field_name(slot["key"]))
-        if upload is None:
-            continue
-        try:
-            stored[slot["key"]] = store_attachment(
-                owner=user, definition=definition, slot=slot["key"], upload=upload, request=request
-            )
-        except InvalidInput as error:
-            errors.update(error.fields)
-    return stored
-
-
-def _kept_attachments(request: HttpRequest, user: User, definition: Any) -> dict[str, Any]:
-    """Uploads stored by an earlier attempt at this form, carried in hidden inputs so a
-    correction does not ask for the files again."""
-    wanted: dict[str, int] = {}
-    for slot in definition.attachments or []:
-        raw = request.POST.get(f"{KEEP_PREFIX}{slot['key']}", "")
-        if raw.isdigit():
-            wanted[slot["key"]] = int(raw)
-    return forms_queries.owned_attachments(user, wanted)
+def _slots(definition: Any) -> list[str]:
+    return [slot["key"] for slot in definition.attachments or []]
 
 
 @login_required

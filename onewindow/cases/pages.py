@@ -1,11 +1,19 @@
-"""What the cases pages share: who is asking, where to go back to, and the prefix of the
-hidden inputs that carry files already stored across a refused post."""
+"""What the cases pages share: who is asking, where to go back to, and the files a form
+posts — stored on arrival, and carried in hidden inputs (``KEEP_PREFIX``) across a
+refused post so that a correction does not ask for them again. The application form and
+the answer to a supplement request both take files this way."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from onewindow.core.errors import InvalidInput
+from onewindow.forms import queries as forms_queries
+from onewindow.forms.attachments import store_attachment, upload_field_name
 from onewindow.identity.models import User
 from onewindow.identity.permissions import is_officer
 
@@ -31,3 +39,36 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
         return target
     return fallback
+
+
+def kept_uploads(request: HttpRequest, user: User, slots: Iterable[str]) -> dict[str, Any]:
+    """The user's files an earlier attempt stored for these slots, by slot."""
+    wanted = {
+        slot: int(raw)
+        for slot in slots
+        if (raw := request.POST.get(f"{KEEP_PREFIX}{slot}", "")).isdigit()
+    }
+    return forms_queries.owned_attachments(user, wanted)
+
+
+def store_uploads(
+    request: HttpRequest,
+    user: User,
+    definition: Any,
+    slots: Iterable[str],
+    errors: dict[str, list[Any]],
+) -> dict[str, Any]:
+    """Store the files this post gives for these slots of ``definition``, each checked by
+    content, by slot; a refused file's problems go to ``errors`` under its input."""
+    stored: dict[str, Any] = {}
+    for slot in slots:
+        upload = request.FILES.get(upload_field_name(slot))
+        if upload is None:
+            continue
+        try:
+            stored[slot] = store_attachment(
+                owner=user, definition=definition, slot=slot, upload=upload, request=request
+            )
+        except InvalidInput as error:
+            errors.update(error.fields)
+    return stored

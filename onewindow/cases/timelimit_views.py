@@ -19,11 +19,15 @@ from django.views.decorators.http import require_POST
 
 from onewindow.cases import extensions, queries, supplement_forms, supplements
 from onewindow.cases.officer_views import render_task_page, task_or_404
-from onewindow.cases.pages import KEEP_PREFIX, current_user, officer_or_404
+from onewindow.cases.pages import (
+    current_user,
+    kept_uploads,
+    officer_or_404,
+    store_uploads,
+)
 from onewindow.cases.views import render_case_page
 from onewindow.core.errors import Conflict, InvalidInput, NotFound, ServiceError
-from onewindow.forms import queries as forms_queries
-from onewindow.forms.attachments import store_attachment, upload_field_name
+from onewindow.forms.attachments import upload_field_name
 
 
 def _say_error(request: HttpRequest, error: ServiceError) -> None:
@@ -169,31 +173,17 @@ def resupply(request: HttpRequest, number: str) -> HttpResponse:
         return redirect("cases:detail", number=number)
     definition = supplement.case.form
     slots = [item["slot"] for item in supplement.items if item["slot"]]
-    # Files a refused attempt stored, carried in hidden inputs as on the application
-    # form, so that correcting one file does not ask for the others again.
-    kept = forms_queries.owned_attachments(
-        user,
-        {
-            slot: int(raw)
-            for slot in slots
-            if (raw := request.POST.get(f"{KEEP_PREFIX}{slot}", "")).isdigit()
-        },
-    )
+    # Files a refused attempt stored come back in hidden inputs, as on the application.
+    kept = kept_uploads(request, user, slots)
     errors: dict[str, list[Any]] = {}
+    if definition is not None:
+        kept.update(store_uploads(request, user, definition, slots, errors))
     for slot in slots:
         name = upload_field_name(slot)
-        upload = request.FILES.get(name)
-        if upload is None or definition is None:
-            if slot not in kept:
-                errors[name] = [_("Attach this document.")]
-            continue
-        try:
-            kept[slot] = store_attachment(
-                owner=user, definition=definition, slot=slot, upload=upload, request=request
-            )
-        except InvalidInput as error:
-            kept.pop(slot, None)
-            errors.update(error.fields)
+        if name in errors:
+            kept.pop(slot, None)  # a refused file replaces none kept for its slot
+        elif slot not in kept:
+            errors[name] = [_("Attach this document.")]
     if not errors:
         try:
             supplements.resupply(
