@@ -16,32 +16,20 @@ from django.utils.translation import gettext as _
 from onewindow.cases.models import SupplementRequest
 from onewindow.core.errors import InvalidInput
 from onewindow.forms import spec
-from onewindow.forms.rendering import RenderedForm, SummaryItem, build_form
-
-
-@dataclass(frozen=True)
-class _Requested:
-    """The materials a supplement request asks for, as a form of upload slots only
-    (each required), for ``build_form`` to show with their errors."""
-
-    attachments: list[dict[str, Any]]
-    schema: dict[str, Any] = field(default_factory=dict)
-    layout: dict[str, Any] = field(default_factory=lambda: {"sections": []})
+from onewindow.forms.rendering import RenderedForm, SummaryItem, upload_slots
 
 
 def answer_form(
     supplement: SupplementRequest, errors: dict[str, list[Any]], kept: dict[str, Any]
 ) -> RenderedForm:
     """The supplement's file inputs (again after a refused answer: each marked with its
-    error, files stored by the attempt kept, ``kept`` by slot)."""
+    error, files stored by the attempt kept, ``kept`` by slot), and their summary."""
     form = supplement.case.form
-    wanted = {item["slot"] for item in supplement.items if item["slot"]}
-    slots = [
-        {**slot, "required": True}
-        for slot in (form.attachments if form is not None else [])
-        if slot["key"] in wanted
-    ]
-    return build_form(_Requested(slots), errors=errors, uploaded=kept)
+    wanted = [item["slot"] for item in supplement.items if item["slot"]]
+    slots = upload_slots(form, wanted, errors=errors, uploaded=kept) if form else []
+    summary = [SummaryItem("", "", str(m)) for m in errors.get("__all__") or []]
+    summary += [SummaryItem(f"#{s.id}", s.label, m) for s in slots for m in s.errors]
+    return RenderedForm(title="", sections=[], slots=slots, summary=summary)
 
 
 @dataclass(frozen=True)

@@ -177,12 +177,24 @@ def build_form(
     )
 
 
-def upload_slots(definition: spec.DefinitionLike, keys: Iterable[str]) -> list[SlotView]:
+def upload_slots(
+    definition: spec.DefinitionLike,
+    keys: Iterable[str],
+    *,
+    errors: Mapping[str, list[Any]] | None = None,
+    uploaded: Mapping[str, Any] | None = None,
+) -> list[SlotView]:
     """The file inputs of some of the form's slots, each one required: the materials a
-    supplement request (补正) asks for again. Rendered with ``forms/_slot.html``."""
-    wanted = set(keys)
+    supplement request (补正) asks for again, with ``errors`` (by input name) and the
+    files already ``uploaded`` (by slot) as ``build_form`` takes them. Rendered with
+    ``forms/_slot.html``."""
+    wanted, errors, uploaded = set(keys), errors or {}, uploaded or {}
     return [
-        _slot({**slot, "required": True}, [], None)
+        _slot(
+            {**slot, "required": True},
+            errors.get(upload_field_name(slot["key"])) or [],
+            uploaded.get(slot["key"]),
+        )
         for slot in definition.attachments or []
         if slot["key"] in wanted
     ]
