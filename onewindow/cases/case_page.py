@@ -71,6 +71,11 @@ class CaseView:
     has_files: bool = False  # the case's or any item's
 
     @property
+    def counted_from_submission(self) -> bool:
+        """Its clock started at submission, no step having accepted it."""
+        return presenters.counted_from_submission(self.case)
+
+    @property
     def departments(self) -> list[Any]:
         """A life event's departments, those of its items, each once in their order;
         the case's own department otherwise."""
