@@ -9,25 +9,25 @@ from django.utils.translation import pgettext, pgettext_lazy
 
 from onewindow.catalog.models import ServiceItemVersion
 
-# The version's own texts: (field, its English twin, label).
+# The texts by field, each with its English twin ``<field>_en``, and their labels.
 VERSION_TEXTS = (
-    ("summary", "summary_en", pgettext_lazy("guide text", "Summary")),
-    ("legal_basis", "legal_basis_en", pgettext_lazy("guide text", "Legal basis")),
-    ("conditions", "conditions_en", pgettext_lazy("guide text", "Conditions")),
-    ("fee_basis", "fee_basis_en", pgettext_lazy("guide text", "Legal basis of the fee")),
+    ("summary", pgettext_lazy("guide text", "Summary")),
+    ("legal_basis", pgettext_lazy("guide text", "Legal basis")),
+    ("conditions", pgettext_lazy("guide text", "Conditions")),
+    ("fee_basis", pgettext_lazy("guide text", "Legal basis of the fee")),
 )
 MATERIAL_TEXTS = (
-    ("name", "name_en", pgettext_lazy("guide text", "Name")),
-    ("certificate_type", "certificate_type_en", pgettext_lazy("guide text", "E-certificate type")),
-    ("notes", "notes_en", pgettext_lazy("guide text", "Notes")),
+    ("name", pgettext_lazy("guide text", "Name")),
+    ("certificate_type", pgettext_lazy("guide text", "E-certificate type")),
+    ("notes", pgettext_lazy("guide text", "Notes")),
 )
 OFFICE_TEXTS = (
-    ("address", "address_en", pgettext_lazy("guide text", "Address")),
-    ("hours", "hours_en", pgettext_lazy("guide text", "Opening hours")),
+    ("address", pgettext_lazy("guide text", "Address")),
+    ("hours", pgettext_lazy("guide text", "Opening hours")),
 )
 FAQ_TEXTS = (
-    ("q", "q_en", pgettext_lazy("guide text", "Question")),
-    ("a", "a_en", pgettext_lazy("guide text", "Answer")),
+    ("q", pgettext_lazy("guide text", "Question")),
+    ("a", pgettext_lazy("guide text", "Answer")),
 )
 
 
@@ -36,14 +36,14 @@ def missing_english(version: ServiceItemVersion) -> list[str]:
     order of the guide."""
     missing = [
         str(label)
-        for field, twin, label in VERSION_TEXTS
-        if getattr(version, field).strip() and not getattr(version, twin).strip()
+        for field, label in VERSION_TEXTS
+        if getattr(version, field).strip() and not getattr(version, f"{field}_en").strip()
     ]
     for material in version.materials.all():
         missing += [
             _entry(pgettext("guide text", "Material"), material.name, str(label))
-            for field, twin, label in MATERIAL_TEXTS
-            if getattr(material, field).strip() and not getattr(material, twin).strip()
+            for field, label in MATERIAL_TEXTS
+            if getattr(material, field).strip() and not getattr(material, f"{field}_en").strip()
         ]
     for kind, entries, texts in (
         (pgettext("guide text", "Office"), version.offices, OFFICE_TEXTS),
@@ -52,8 +52,9 @@ def missing_english(version: ServiceItemVersion) -> list[str]:
         for number, entry in enumerate(entries, start=1):
             missing += [
                 _entry(kind, str(number), str(label))
-                for field, twin, label in texts
-                if str(entry.get(field) or "").strip() and not str(entry.get(twin) or "").strip()
+                for field, label in texts
+                if str(entry.get(field) or "").strip()
+                and not str(entry.get(f"{field}_en") or "").strip()
             ]
     return missing
 
