@@ -22,6 +22,7 @@ from onewindow.cases.models import Case
 from onewindow.catalog import services as catalog_services
 from onewindow.catalog.models import LifeEvent
 from onewindow.forms import demo as forms_demo
+from onewindow.forms import merge
 from onewindow.forms import queries as forms_queries
 from onewindow.identity.demo_data import credit_code, resident_id
 from onewindow.identity.models import LegalPerson, User
@@ -280,7 +281,7 @@ def sample_answers(
     answers: dict[str, Any] = {}
     for name, prop in definition.schema["properties"].items():
         kind, fmt = prop.get("type"), prop.get("format")
-        base = name.rsplit("__", 1)[-1]  # a merged form's "<form key>__<field>"
+        base = name.rsplit(merge.SEPARATOR, 1)[-1]  # a merged form's "<form key>__<field>"
         if base in known and known[base] in prop.get("enum", [known[base]]):
             value: Any = known[base]
         elif "enum" in prop:
