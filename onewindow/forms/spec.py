@@ -138,17 +138,20 @@ def answer_label(definition: DefinitionLike, name: str, answer: Any) -> str:
     return str(answer)
 
 
-def date_bound(value: Any) -> date | None:
-    """A ``notBefore``/``notAfter`` value as a date, or None if it is neither
-    ``"today"`` (in the city's time zone, read at each call) nor an ISO date."""
-    if value == TODAY:
-        return timezone.localdate()
+def iso_date(value: Any) -> date | None:
+    """``value`` as a date if it is a real one written YYYY-MM-DD, else None."""
     if not isinstance(value, str) or not _ISO_DATE.match(value):
         return None
     try:
         return date.fromisoformat(value)
     except ValueError:
         return None
+
+
+def date_bound(value: Any) -> date | None:
+    """A ``notBefore``/``notAfter`` value as a date, or None if it is neither
+    ``"today"`` (in the city's time zone, read at each call) nor an ISO date."""
+    return timezone.localdate() if value == TODAY else iso_date(value)
 
 
 def localized(mapping: dict[str, Any], field: str, language: str | None = None) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -31,7 +30,6 @@ from onewindow.core.errors import InvalidInput
 from onewindow.forms import spec
 from onewindow.identity.validators import clean_resident_id, clean_uscc
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _TRUE = frozenset({"true", "on", "1", "yes"})
 _FALSE = frozenset({"false", "off", "0", "no"})
@@ -44,9 +42,7 @@ FORMAT_CHECKER = FormatChecker(formats=())
 
 @FORMAT_CHECKER.checks("date", raises=ValueError)
 def _is_date(value: object) -> bool:
-    if not isinstance(value, str):
-        return True
-    return bool(_DATE.match(value)) and bool(date.fromisoformat(value))
+    return not isinstance(value, str) or spec.iso_date(value) is not None
 
 
 @FORMAT_CHECKER.checks("email", raises=ValidationError)
@@ -70,20 +66,10 @@ def _is_uscc(value: object) -> bool:
     return True
 
 
-def _answer_date(instance: Any) -> date | None:
-    """A date answer as a date; None when it is not a real date (``format`` says so)."""
-    if not isinstance(instance, str) or not _DATE.match(instance):
-        return None
-    try:
-        return date.fromisoformat(instance)
-    except ValueError:
-        return None
-
-
 def _not_before(
     validator: Validator, bound: Any, instance: Any, schema: dict[str, Any]
 ) -> Iterator[SchemaValidationError]:
-    answer, limit = _answer_date(instance), spec.date_bound(bound)
+    answer, limit = spec.iso_date(instance), spec.date_bound(bound)
     if answer and limit and answer < limit:
         yield SchemaValidationError(f"{instance} is earlier than {limit}")
 
@@ -91,7 +77,7 @@ def _not_before(
 def _not_after(
     validator: Validator, bound: Any, instance: Any, schema: dict[str, Any]
 ) -> Iterator[SchemaValidationError]:
-    answer, limit = _answer_date(instance), spec.date_bound(bound)
+    answer, limit = spec.iso_date(instance), spec.date_bound(bound)
     if answer and limit and answer > limit:
         yield SchemaValidationError(f"{instance} is later than {limit}")
 
