@@ -262,11 +262,8 @@ def _comparison(
     # Topics and co-handling departments by their names in the reader's language, not
     # their codes.
     names = {
-        key: {o.code: localized(o) for v in (published, draft) if v for o in related(v).all()}
-        for key, related in (
-            ("topics", lambda v: v.topics),
-            ("co_departments", lambda v: v.co_departments),
-        )
+        key: {o.code: localized(o) for v in (published, draft) if v for o in getattr(v, key).all()}
+        for key in ("topics", "co_departments")
     }
     for data in (before, after):
         for key, by_code in names.items():
