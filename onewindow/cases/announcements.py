@@ -166,7 +166,7 @@ def _owed_in(
         for officer in officers.of(task):
             yield officer, owed
     case_clocks = [pk for pk in by_clock if pk not in task_clocks]
-    cases = list(Case.objects.select_related("applicant").filter(clock__any=case_clocks))
+    cases = list(Case.objects.select_related("applicant", "parent").filter(clock__any=case_clocks))
     open_tasks: dict[int, list[TaskRow]] = {}
     for row in WorkTask.objects.filter(
         instance__any={case.instance_id for case in cases}, status__in=OPEN_TASK_STATUSES

@@ -23,6 +23,7 @@ from onewindow.cases.materials import Material, case_materials
 from onewindow.cases.models import Case, CaseEvent, SupplementRequest
 from onewindow.cases.presenters import ClockView, clock_view
 from onewindow.core.templatetags.onewindow import localized_marked
+from onewindow.forms.merge import merge_definitions
 from onewindow.forms.rendering import SlotView, build_form
 from onewindow.identity.models import User
 from onewindow.identity.roles import Role
@@ -33,6 +34,14 @@ from onewindow.workflow.models import WorkTask
 class Answer:
     label: str
     value: str
+
+
+@dataclass
+class AnswerSection:
+    """A section of the form, with the answers given in it."""
+
+    title: str
+    answers: list[Answer]
 
 
 @dataclass
@@ -54,7 +63,7 @@ class Step:
 @dataclass
 class CaseView:
     case: Case
-    answers: list[Answer]
+    answers: list[AnswerSection]
     timeline: list[Step]
     children: list[CaseView] = field(default_factory=list)
     clock: ClockView | None = None
@@ -106,13 +115,14 @@ def _extensions(case: Case) -> list[ExtensionShown]:
     return shown
 
 
-def _answers(definition: Any, data: dict[str, Any]) -> list[Answer]:
-    """The answers in the form's order, with the labels the applicant saw."""
+def _answers(definition: Any, data: dict[str, Any]) -> list[AnswerSection]:
+    """The answers in the form's order and sections, with the labels the applicant
+    saw; sections left empty are left out."""
     if definition is None:
         return []
-    built = build_form(definition, data=data)
-    answers = []
-    for section in built.sections:
+    sections = []
+    for section in build_form(definition, data=data).sections:
+        answers = []
         for f in section.fields:
             if f.options:
                 shown = "、".join(o.label for o in f.options if o.selected)
@@ -122,7 +132,20 @@ def _answers(definition: Any, data: dict[str, Any]) -> list[Answer]:
                 shown = f.value
             if shown:
                 answers.append(Answer(f.label, shown))
-    return answers
+        if answers:
+            sections.append(AnswerSection(section.title, answers))
+    return sections
+
+
+def _event_answers(case: Case, children: list[Case]) -> list[AnswerSection]:
+    """A life event's answers as the applicant gave them: once, in the form merged from
+    its items' forms in the event's order (``filing._submit_life_event``), each shared
+    question once, rather than again under every item that asks it."""
+    forms = [child.form for child in children if child.form]
+    if not forms:
+        return []
+    merged = merge_definitions(forms, title=case.service_name, title_en=case.service_name_en)
+    return _answers(merged, case.data)
 
 
 def _comment_label(*, by_applicant: bool, for_officer: bool) -> str:
@@ -160,6 +183,7 @@ def _timeline(
     *,
     applicant_side: set[int],
     for_officer: bool,
+    under_parent: bool = False,
 ) -> list[Step]:
     """The case's entries for the reader: officers read "the applicant", the applicant
     reads "you". An answer to a supplement request, or any entry whose actor is on the
@@ -167,6 +191,8 @@ def _timeline(
     officer's comment."""
     steps = []
     for event in events:
+        if event.outcome == SUBMITTED and under_parent:
+            continue  # the parent's entry says it: one application filed them all
         role = roles.get(event.task_id or 0, "")
         by_applicant = event.outcome == RESUPPLIED or event.actor_id in applicant_side
         steps.append(
@@ -190,7 +216,8 @@ def _timeline(
 
 
 def case_view(case: Case, *, for_officer: bool = False) -> CaseView:
-    children = list(case.children.all())
+    # In the event's order, which is the order they were filed in.
+    children = sorted(case.children.all(), key=lambda child: child.pk)
     task_ids = [
         e.task_id for c in [case, *children] for e in c.events.all() if e.task_id is not None
     ]
@@ -202,16 +229,20 @@ def case_view(case: Case, *, for_officer: bool = False) -> CaseView:
     side = _applicant_side([case, *children])
     return CaseView(
         case=case,
-        answers=_answers(case.form, case.data),
+        answers=_event_answers(case, children) if children else _answers(case.form, case.data),
         timeline=_timeline(
             list(case.events.all()), roles, applicant_side=side, for_officer=for_officer
         ),
         children=[
             CaseView(
                 case=child,
-                answers=_answers(child.form, child.data),
+                answers=[],  # the parent's merged answers hold them
                 timeline=_timeline(
-                    list(child.events.all()), roles, applicant_side=side, for_officer=for_officer
+                    list(child.events.all()),
+                    roles,
+                    applicant_side=side,
+                    for_officer=for_officer,
+                    under_parent=True,
                 ),
                 clock=clock_view(child.clock, now),
                 clock_pending=presenters.item_clock_pending(child),

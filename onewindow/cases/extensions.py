@@ -142,7 +142,7 @@ def decide_extension(
         extension.decided_by, extension.decided_at = actor, now
         extension.decision_comment = comment.strip()[:2000]
         extension.save(update_fields=["status", "decided_by", "decided_at", "decision_comment"])
-        case = Case.objects.select_related("clock", "applicant").get(pk=extension.case_id)
+        case = Case.objects.select_related("clock", "applicant", "parent").get(pk=extension.case_id)
         if approve:
             _apply(extension, case, actor, now, request)
         record_event(

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 
+from onewindow.cases import presenters
 from onewindow.cases.choices import EXTENDED, RESUPPLIED, SUBMITTED, SUPPLEMENT_REQUESTED
 from onewindow.cases.models import Case
 from onewindow.cases.outcomes import result_label
@@ -31,13 +32,21 @@ def tell_applicant(
 
 
 def applicant_notice(case: Case, kind: str, dedupe_key: str, **context: Any) -> Notice:
-    """What ``tell_applicant`` sends, for a caller that sends many at once."""
+    """What ``tell_applicant`` sends, for a caller that sends many at once. News of a
+    life event's item is news of the application the applicant filed: its number and
+    its page, the item named (``item``; empty for any other case)."""
+    filed = case.parent if case.parent_id is not None else case
+    assert filed is not None
     return Notice(
         recipient=case.applicant,
         kind=kind,
-        context={"number": case.number, **context},
+        context={
+            "number": filed.number,
+            "item": presenters.service_name(case) if filed is not case else "",
+            **context,
+        },
         dedupe_key=dedupe_key,
-        link=reverse("cases:detail", args=[case.number]),
+        link=reverse("cases:detail", args=[filed.number]),
     )
 
 

@@ -510,6 +510,18 @@ def test_a_supplement_on_a_life_events_item_stops_the_item_and_the_parent(world,
     assert hukou.status == TaskStatus.READY
 
 
+def test_the_applicant_is_asked_under_the_events_number_for_the_item(world, newborn):
+    """The notice gives the number and page of the application the applicant filed
+    and names the item, not the item's own number, which they never applied under."""
+    parent, children, hukou = newborn
+    item = children["310000-GA-QR-0001"]
+    ask(world, hukou, [{"slot": "household_register", "reason": "缺少本人页"}], who="ga.window")
+    [notice] = Notification.objects.filter(kind="supplement_requested")
+    assert (notice.case_number, notice.link) == (parent.number, f"/cases/{parent.number}/")
+    assert item.number not in notice.subject + notice.body
+    assert item.service_name in notice.body
+
+
 def test_a_supplement_before_acceptance_stops_the_acceptance_step(world):
     with travel(at("2026-03-02", 9)):
         case = submit(world["citizen.wang"], PASSPORT)

@@ -1,0 +1,92 @@
+"""A life event's case page as its applicant reads it (``case_page.case_view``,
+``cases/_case_body.html``): the application once, in the merged form they filled in,
+and its submission once on the timeline, not again under each item."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+from django.utils import translation
+
+from onewindow.cases.case_page import case_view
+from onewindow.cases.models import CaseEvent
+from onewindow.cases.notifications import applicant_notice
+from onewindow.cases.tests.conftest import submit
+from onewindow.cases.tests.test_timeline_voices import READ, english
+from onewindow.cases.tests.timekit import travel
+from onewindow.notifications.rendering import render_message
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(world, number: str) -> lxml.html.HtmlElement:
+    with travel(READ):
+        response = english(world["citizen.wang"]).get(f"/cases/{number}/")
+    assert response.status_code == 200
+    return lxml.html.fromstring(response.content)
+
+
+def _words(element: lxml.html.HtmlElement) -> str:
+    return " ".join(element.text_content().split())
+
+
+@pytest.fixture
+def filed(world):
+    with travel(READ):
+        return submit(world["citizen.wang"], "newborn")
+
+
+def test_each_question_of_the_merged_form_is_answered_once(world, filed):
+    [application] = _page(world, filed.number).xpath("//section[@aria-labelledby='answers-title']")
+    labels = [_words(dt) for dt in application.xpath(".//dt")]
+    assert len(labels) == len(set(labels)), "a shared question is shown more than once"
+    # The merged data holds every item's answers: shared ones once, an item's own
+    # under its form's key; every one of them is shown.
+    assert len(labels) == len([v for v in filed.data.values() if v not in ("", None, [])])
+    assert "Baby's full name" in labels and "Your identity number" in labels
+    headings = [_words(h) for h in application.xpath(".//h3")]
+    assert len(headings) > 1 and "About the baby" in headings
+
+
+def test_the_submission_is_on_the_timeline_once(world, filed):
+    [progress] = _page(world, filed.number).xpath("//section[@aria-labelledby='timeline-title']")
+    titles = [_words(p) for p in progress.xpath(".//p[@class='timeline-title']")]
+    assert titles == ["Application submitted"]
+    items = [_words(h) for h in progress.xpath(".//h3")]
+    assert len(items) == filed.children.count() == 4
+
+
+def test_an_items_own_steps_stay_under_it(world, filed):
+    first = filed.children.order_by("pk").first()
+    CaseEvent.objects.create(
+        case=first, step="出生医学证明签发", outcome="accept", actor=world["wj.review"]
+    )
+    view = case_view(filed)
+    assert [step.outcome_code for step in view.timeline] == ["submitted"]
+    assert [[s.outcome_code for s in child.timeline] for child in view.children] == [
+        ["accept"],
+        [],
+        [],
+        [],
+    ]
+
+
+def test_an_items_own_page_keeps_its_submission(world, filed):
+    child = filed.children.order_by("pk").first()
+    titles = [_words(p) for p in _page(world, child.number).xpath("//p[@class='timeline-title']")]
+    assert titles == ["Application submitted"]
+
+
+def test_news_of_an_item_names_it_under_the_applications_number(world, filed):
+    """A decision on an item of a life event whose items run apart tells "<item>, part
+    of your case <event>", linking to the event's page, not the item's own number."""
+    item = filed.children.order_by("pk").last()
+    notice = applicant_notice(
+        item, "case_decided", "test", step="受理", outcome="通过", status="办理中", note=""
+    )
+    assert notice.context["number"] == filed.number
+    assert notice.link == f"/cases/{filed.number}/"
+    with translation.override("en"):
+        _subject, body = render_message("case_decided", notice.context, "en")
+    assert f"{item.service_name_en}, part of your case {filed.number}, is now" in body
+    assert item.number not in body
