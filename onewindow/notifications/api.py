@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import get_language
 from ninja import Router
 
 from onewindow.notifications import queries, services
@@ -14,13 +15,18 @@ router = Router(tags=["notifications"])
 LIST_LIMIT = 100
 
 
-def _out(notification: Notification) -> NotificationOut:
+def _out(request: HttpRequest, notification: Notification) -> NotificationOut:
+    """In the language the request asks for (``Accept-Language``), else in the one the
+    recipient chose for their messages."""
+    subject, body = notification.subject, notification.body
+    if "HTTP_ACCEPT_LANGUAGE" in request.META:
+        subject, body = notification.text_in(get_language())
     return NotificationOut(
         id=notification.pk,
         kind=notification.kind,
         case=notification.case_number,
-        subject=notification.subject,
-        body=notification.body,
+        subject=subject,
+        body=body,
         link=notification.link,
         created_at=notification.created_at,
         read=notification.read_at is not None,
@@ -30,7 +36,7 @@ def _out(notification: Notification) -> NotificationOut:
 @router.get("/notifications", response=list[NotificationOut], summary="My notifications")
 def my_notifications(request: HttpRequest) -> list[NotificationOut]:
     """The newest 100, newest first."""
-    return [_out(n) for n in queries.notifications_of(request.user)[:LIST_LIMIT]]
+    return [_out(request, n) for n in queries.notifications_of(request.user)[:LIST_LIMIT]]
 
 
 @router.post(
@@ -39,4 +45,4 @@ def my_notifications(request: HttpRequest) -> list[NotificationOut]:
     summary="Mark a notification read",
 )
 def mark_read(request: HttpRequest, notification_id: int) -> NotificationOut:
-    return _out(services.mark_read(user=request.user, notification_id=notification_id))
+    return _out(request, services.mark_read(user=request.user, notification_id=notification_id))

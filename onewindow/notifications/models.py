@@ -26,8 +26,13 @@ class Notification(models.Model):
     kind = models.CharField(_("kind"), max_length=40)
     # The case the message is about, when there is one (the API's ``case`` field).
     case_number = models.CharField(_("case number"), max_length=40, blank=True)
+    # In the recipient's language, as their email and text message say it.
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"))
+    # [subject, body] in each of the site's languages, by language code: the site and
+    # the API show the one the reader is reading in (``text_in``), which need not be
+    # the language they chose for messages. Empty for notifications from before it.
+    texts = models.JSONField(_("texts by language"), default=dict, blank=True)
     # A path inside the site (``/cases/<number>/``), never an outside address.
     link = models.CharField(_("link"), max_length=200, blank=True)
     dedupe_key = models.CharField(_("deduplication key"), max_length=200, blank=True)
@@ -58,6 +63,11 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    def text_in(self, language: str) -> tuple[str, str]:
+        """(subject, body) in that language, else in the recipient's."""
+        subject, body = self.texts.get(language) or (self.subject, self.body)
+        return subject, body
 
 
 class Channel(models.TextChoices):

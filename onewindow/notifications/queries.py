@@ -3,6 +3,8 @@ raises ``DoesNotExist`` exactly like an absent one."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
@@ -27,3 +29,16 @@ def unread_count(user: Any) -> int:
 
 def notification_for(user: Any, notification_id: int) -> Notification:
     return notifications_of(user).get(pk=notification_id)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A notification with its subject and body in the reader's language."""
+
+    notification: Notification
+    subject: str
+    body: str
+
+
+def shown_in(notifications: Iterable[Notification], language: str) -> list[Shown]:
+    return [Shown(n, *n.text_in(language)) for n in notifications]

@@ -1,6 +1,7 @@
-"""Notification text from the templates under ``templates/notifications/<kind>/``, in
-the recipient's language. Rendered when the event happens, so the sender and the
-in-app list never need to know the language."""
+"""Notification text from the templates under ``templates/notifications/<kind>/``.
+Rendered when the event happens: email and text messages in the recipient's language,
+in-app notifications in each of the site's languages, so neither the sender nor the
+list needs the event's context again."""
 
 from __future__ import annotations
 

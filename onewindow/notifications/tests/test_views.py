@@ -9,7 +9,7 @@ from django.test import Client
 from onewindow.conftest import PASSWORD
 from onewindow.identity.models import User
 from onewindow.notifications import views
-from onewindow.notifications.models import Notification
+from onewindow.notifications.models import Notification, OutboxMessage
 from onewindow.notifications.tests.conftest import make_recipient, notify
 
 
@@ -112,3 +112,23 @@ def test_a_digest_keeps_its_lines_and_its_link_says_what_it_opens(db):
         '<a href="/cases/inbox/?deadline=overdue">Open<span class="visually-hidden">: '
         "2 tasks in your inbox are overdue</span></a>"
     ) in html
+
+
+def test_the_list_is_in_the_language_it_is_read_in(db):
+    """A recipient who chose Chinese for their messages, browsing in English, reads
+    their notices in English; their email stays in Chinese."""
+    user = make_recipient(language="zh-hans")
+    notify(user, "case_submitted", link="/cases/310000-GA-20261122-0001/")
+    html = logged_in(user).get("/notifications/").content.decode()
+    assert "Application 310000-GA-20261122-0001 received" in html
+    assert "已收到" not in html
+    [email] = OutboxMessage.objects.filter(channel="email")
+    assert "已收到" in email.subject
+
+
+def test_a_notification_from_before_the_texts_by_language_shows_its_own(db):
+    user = make_recipient(language="zh-hans")
+    notify(user, "case_submitted", link="/cases/310000-GA-20261122-0001/")
+    Notification.objects.update(texts={})
+    html = logged_in(user).get("/notifications/").content.decode()
+    assert Notification.objects.get().subject in html
