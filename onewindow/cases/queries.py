@@ -13,6 +13,7 @@ from django.utils import timezone
 from onewindow.cases.choices import ExtensionStatus, SupplementStatus
 from onewindow.cases.models import Case, CaseEvent, Extension, SupplementRequest
 from onewindow.cases.permissions import applicant_filter, can_decide_extension, officer_filter
+from onewindow.catalog import queries as catalog_queries
 from onewindow.forms import queries as forms_queries
 from onewindow.identity.queries import department_scope_filter
 from onewindow.workflow import queries as workflow_queries
@@ -155,7 +156,7 @@ def inbox(
     return tasks
 
 
-def inbox_services(user: Any) -> list[dict[str, str]]:
+def inbox_services(user: Any) -> list[dict[str, Any]]:
     """The services of the cases in the officer's inbox, by code, for its filter: an
     officer picks a service by name rather than typing its item code. One read."""
     runs = workflow_queries.inbox(user).order_by().values("instance")
@@ -166,11 +167,13 @@ def inbox_services(user: Any) -> list[dict[str, str]]:
         .distinct()
     )
     # A service renamed while cases filed under its old name are open: one entry.
-    found: dict[str, dict[str, str]] = {}
+    found: dict[str, dict[str, Any]] = {}
     for code, name, name_en in rows:
         found.setdefault(
             code, {"service_code": code, "service_name": name, "service_name_en": name_en}
         )
+    for code in catalog_queries.life_event_codes(found):
+        found[code]["life_event"] = True
     return list(found.values())
 
 

@@ -3,6 +3,7 @@ are scoped to the departments the officer may see."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
@@ -135,6 +136,12 @@ def life_events(audience: str = "") -> QuerySet[LifeEvent]:
 
 def life_event(code: str) -> LifeEvent:
     return life_events().get(code=code)
+
+
+def life_event_codes(codes: Iterable[str]) -> set[str]:
+    """Which of these service codes are life events' (any state): a slug, not an item
+    code worth showing beside its name."""
+    return set(LifeEvent.objects.filter(code__in=list(codes)).values_list("code", flat=True))
 
 
 def events_with_processes() -> QuerySet[LifeEvent]:

@@ -13,7 +13,7 @@ from onewindow.cases.models import CaseEvent
 from onewindow.cases.notifications import applicant_notice
 from onewindow.cases.tests.conftest import submit
 from onewindow.cases.tests.test_timeline_voices import READ, english
-from onewindow.cases.tests.timekit import travel
+from onewindow.cases.tests.timekit import signed_in, travel
 from onewindow.notifications.rendering import render_message
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +90,12 @@ def test_news_of_an_item_names_it_under_the_applications_number(world, filed):
         _subject, body = render_message("case_decided", notice.context, "en")
     assert f"{item.service_name_en}, part of your case {filed.number}, is now" in body
     assert item.number not in body
+
+
+def test_the_inbox_filter_names_a_life_event_without_its_slug(world, filed):
+    """An item's code is worth showing to an officer; an event's slug ("newborn") is not."""
+    with travel(READ):
+        page = signed_in(world["wj.review"]).get("/cases/inbox/")
+    [select] = lxml.html.fromstring(page.content).xpath("//select[@id='id_service']")
+    options = {o.get("value"): _words(o) for o in select}
+    assert options["newborn"] == filed.service_name_en
