@@ -99,3 +99,16 @@ def test_the_inbox_filter_names_a_life_event_without_its_slug(world, filed):
     [select] = lxml.html.fromstring(page.content).xpath("//select[@id='id_service']")
     options = {o.get("value"): _words(o) for o in select}
     assert options["newborn"] == filed.service_name_en
+
+
+def test_the_receipt_lists_the_items_and_their_departments(world, filed):
+    with travel(READ):
+        response = english(world["citizen.wang"]).get(f"/cases/{filed.number}/receipt/")
+    page = lxml.html.fromstring(response.content)
+    [covers] = page.xpath("//h2[normalize-space()='What your application covers']")
+    listed = [_words(li) for li in covers.getnext().xpath("./li")]
+    assert listed == [
+        f"{child.service_name_en}, by {child.department.name_en}"
+        for child in filed.children.order_by("pk")
+    ]
+    assert "Each department checks its part" in _words(page)
