@@ -162,18 +162,23 @@ def inbox_services(user: Any) -> list[dict[str, Any]]:
     runs = workflow_queries.inbox(user).order_by().values("instance")
     rows = (
         Case.objects.filter(instance__in=runs)
+        .annotate(life_event=catalog_queries.is_life_event("service_code"))
         .order_by("service_code", "service_name")
-        .values_list("service_code", "service_name", "service_name_en")
+        .values_list("service_code", "service_name", "service_name_en", "life_event")
         .distinct()
     )
     # A service renamed while cases filed under its old name are open: one entry.
     found: dict[str, dict[str, Any]] = {}
-    for code, name, name_en in rows:
+    for code, name, name_en, life_event in rows:
         found.setdefault(
-            code, {"service_code": code, "service_name": name, "service_name_en": name_en}
+            code,
+            {
+                "service_code": code,
+                "service_name": name,
+                "service_name_en": name_en,
+                "life_event": life_event,
+            },
         )
-    for code in catalog_queries.life_event_codes(found):
-        found[code]["life_event"] = True
     return list(found.values())
 
 

@@ -3,11 +3,10 @@ are scoped to the departments the officer may see."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from onewindow.catalog.choices import Audience, OnlineLevel, VersionStatus
 from onewindow.catalog.models import (
@@ -138,10 +137,10 @@ def life_event(code: str) -> LifeEvent:
     return life_events().get(code=code)
 
 
-def life_event_codes(codes: Iterable[str]) -> set[str]:
-    """Which of these service codes are life events' (any state): a slug, not an item
-    code worth showing beside its name."""
-    return set(LifeEvent.objects.filter(code__in=list(codes)).values_list("code", flat=True))
+def is_life_event(code_field: str) -> Exists:
+    """For annotating another app's rows: whether the service code in ``code_field``
+    is a life event's (a slug, not an item code worth showing beside its name)."""
+    return Exists(LifeEvent.objects.filter(code=OuterRef(code_field)))
 
 
 def events_with_processes() -> QuerySet[LifeEvent]:
