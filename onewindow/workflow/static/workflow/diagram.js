@@ -101,8 +101,9 @@
     diagram.current.forEach(function (step) {
       add(step.id, "ow-current");
       if (step.department && registry.get(step.id)) {
+        // Above the step: below it sit its boundary timers and the flows they start.
         overlays.add(step.id, "ow-state", {
-          position: { bottom: -4, left: 0 },
+          position: { top: -4, left: 0 },
           html: element("span", "ow-department", step.department)
         });
       }
