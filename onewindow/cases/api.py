@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -12,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Header, Query, Router, Status
 from ninja.files import UploadedFile
 
-from onewindow.cases import filing, notifications, queries, services
+from onewindow.cases import filing, materials, notifications, permissions, queries, services
 from onewindow.cases.choices import CaseStatus
+from onewindow.cases.materials import case_materials
 from onewindow.cases.models import Case, CaseEvent, Extension, SupplementRequest
 from onewindow.cases.presenters import clock_view
 from onewindow.cases.schemas import (
@@ -71,7 +73,7 @@ def _timeline(event: CaseEvent) -> TimelineOut:
 def case_out(request: HttpRequest, case: Case) -> CaseOut:
     """The case as its viewer sees it; an officer's view is audited."""
     services.record_case_viewed(viewer=request.user, case=case, request=request)  # type: ignore[arg-type]
-    return _detail(case)
+    return _detail(case, request.user)
 
 
 def clock_out(clock: Clock | None) -> ClockOut | None:
@@ -146,15 +148,29 @@ def _case_out(
     )
 
 
-def _detail(case: Case) -> CaseOut:
-    return _case_out(
+def _detail(case: Case, reader: Any) -> CaseOut:
+    """The case for its applicant's side; for an officer, a life event's answers and
+    files of the items of their departments only (``permissions.items_in_view``):
+    its items' data, the parent's merged data left empty."""
+    children = list(case.children.all())
+    out = _case_out(
         case,
         attachments=(a.pk for a in case.attachments.all()),
         events=case.events.all(),
-        children=[_detail(child) for child in case.children.all()],
+        children=[_detail(child, reader) for child in children],
         supplements=[supplement_out(s) for s in queries.supplements_of(case)],
         extensions=[extension_out(e) for e in queries.extensions_of(case, approved_only=True)],
     )
+    if children and not permissions.is_party(reader, case):
+        seen = permissions.items_in_view(reader, children)
+        hidden = [child for child in children if child not in seen]
+        shown = case_materials(case, seen, hidden=hidden)
+        out.data = {}
+        out.attachments = [a.pk for a in case.attachments.all() if materials.holds(shown, a)]
+        for child, child_out in zip(children, out.children, strict=True):
+            if child in hidden:
+                child_out.data = {}
+    return out
 
 
 def _filed(filed: filing.Filed) -> CaseOut:
@@ -189,7 +205,7 @@ def submit_case(
     if filed is not None:
         return Status(201, _filed(filed))
     # A replay answers 200 with the case the first attempt made.
-    return Status(200, _detail(queries.case_for(request.user, case.number)))
+    return Status(200, _detail(queries.case_for(request.user, case.number), request.user))
 
 
 @router.get(
@@ -305,4 +321,4 @@ def complete_task(request: HttpRequest, task_id: int, payload: DecisionIn) -> Ca
         request=request,
         shown=True,  # read back and its view audited in the decision's transaction
     )
-    return _detail(case)
+    return _detail(case, request.user)

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext
 from onewindow.cases import (
     accountability,
     notifications,
+    permissions,
     presenters,
     queries,
     starting,
@@ -42,6 +43,7 @@ class AnswerSection:
 
     title: str
     answers: list[Answer]
+    of_item: bool = False  # a life event's item's: titled even when alone
 
 
 @dataclass
@@ -68,6 +70,7 @@ class CaseView:
     children: list[CaseView] = field(default_factory=list)
     clock: ClockView | None = None
     clock_pending: str = ""  # a life event's item: when its time limit will start
+    waiting: bool = False  # a life event's item the event's run has not reached yet
     supplement: SupplementRequest | None = None  # the one awaited, if any
     supplement_slots: list[SlotView] = field(default_factory=list)  # its file inputs
     extensions: list[ExtensionShown] = field(default_factory=list)  # approved
@@ -215,9 +218,26 @@ def _timeline(
     return steps
 
 
-def case_view(case: Case, *, for_officer: bool = False) -> CaseView:
+def _items_answers(children: list[Case]) -> list[AnswerSection]:
+    """Each item's answers under its name, as its department received them."""
+    return [
+        AnswerSection(
+            localized_marked(child, "service_name"),
+            [answer for section in _answers(child.form, child.data) for answer in section.answers],
+            of_item=True,
+        )
+        for child in children
+    ]
+
+
+def case_view(case: Case, *, officer: User | None = None) -> CaseView:
+    """The case as its page shows it: to its applicant, or to ``officer``, who reads
+    of a life event only the answers and files of the items of their departments
+    (``permissions.items_in_view``)."""
+    for_officer = officer is not None
     # In the event's order, which is the order they were filed in.
     children = sorted(case.children.all(), key=lambda child: child.pk)
+    events = list(case.events.all())
     task_ids = [
         e.task_id for c in [case, *children] for e in c.events.all() if e.task_id is not None
     ]
@@ -225,20 +245,31 @@ def case_view(case: Case, *, for_officer: bool = False) -> CaseView:
     now = timezone.now()
     holdings = accountability.holdings(case, now) if for_officer else []
     supplement = queries.open_supplement(case)
-    files = case_materials(case, children)
+    if for_officer and children:
+        seen = permissions.items_in_view(officer, children)
+        hidden = [child for child in children if child not in seen]
+        files = case_materials(case, seen, hidden=hidden)
+        answers = _items_answers(seen)
+    else:
+        files = case_materials(case, children)
+        answers = _event_answers(case, children) if children else _answers(case.form, case.data)
     side = _applicant_side([case, *children])
+    # A step of the event's shared run is on the parent's timeline and its item's.
+    shown_above = {event.task_id for event in events if event.task_id is not None}
     return CaseView(
         case=case,
-        answers=_event_answers(case, children) if children else _answers(case.form, case.data),
-        timeline=_timeline(
-            list(case.events.all()), roles, applicant_side=side, for_officer=for_officer
-        ),
+        answers=answers,
+        timeline=_timeline(events, roles, applicant_side=side, for_officer=for_officer),
         children=[
             CaseView(
                 case=child,
-                answers=[],  # the parent's merged answers hold them
+                answers=[],  # the parent's view holds them
                 timeline=_timeline(
-                    list(child.events.all()),
+                    [
+                        e
+                        for e in child.events.all()
+                        if e.task_id not in shown_above or not e.task_id
+                    ],
                     roles,
                     applicant_side=side,
                     for_officer=for_officer,
@@ -246,6 +277,7 @@ def case_view(case: Case, *, for_officer: bool = False) -> CaseView:
                 ),
                 clock=clock_view(child.clock, now),
                 clock_pending=presenters.item_clock_pending(child),
+                waiting=presenters.item_waits_for_earlier_steps(child),
                 materials=files.by_item.get(child.pk, []),
             )
             for child in children

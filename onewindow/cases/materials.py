@@ -58,10 +58,14 @@ def _supplied_at(case: Case, children: Sequence[Case], ids: list[int]) -> dict[i
     return dict(rows)
 
 
-def case_materials(case: Case, children: Sequence[Case] = ()) -> Materials:
+def case_materials(
+    case: Case, children: Sequence[Case] = (), *, hidden: Sequence[Case] = ()
+) -> Materials:
     """The files of ``case`` (its ``attachments`` and its items' ``form`` already
     loaded, as ``queries.case_for`` does), under their materials in the forms' order.
-    One query at most, whatever the number of files."""
+    ``hidden``: items of a life event whose files are left out (an officer reads only
+    their departments' items, ``permissions.items_in_view``), except a shared material
+    an item in view asks for too. One query at most, whatever the number of files."""
     attachments = list(case.attachments.all())
     if not attachments:
         return Materials()
@@ -69,6 +73,7 @@ def case_materials(case: Case, children: Sequence[Case] = ()) -> Materials:
     owners: list[tuple[int | None, Any]] = [(None, case.form)]
     owners += [(child.pk, child.form) for child in children]
     slots: dict[tuple[int, str], tuple[int | None, Material]] = {}
+    shared: dict[str, Material] = {}  # a shared slot's key -> its material, first asked
     found = Materials()
     for owner, form in owners:
         if form is None:
@@ -79,14 +84,31 @@ def case_materials(case: Case, children: Sequence[Case] = ()) -> Materials:
                 material = Material(spec.localized(slot, "label") or slot["key"])
                 slots[form.pk, slot["key"]] = (owner, material)
                 listed.append(material)
-    supplied = _supplied_at(case, children, [a.pk for a in attachments])
+                if slot.get("shared") is True:
+                    shared.setdefault(slot["key"], material)
+    hidden_forms = {child.form_id for child in hidden}
+    supplied = _supplied_at(case, [*children, *hidden], [a.pk for a in attachments])
     other = Material(_("Other files"))
     for attachment in sorted(attachments, key=lambda a: (a.created_at, a.pk)):
         slot = slots.get((attachment.definition_id or 0, attachment.slot))
-        target = slot[1] if slot else other
-        target.files.append(MaterialFile(attachment, supplied.get(attachment.pk)))
+        if slot:
+            target: Material | None = slot[1]
+        elif attachment.definition_id in hidden_forms:
+            # Stored under the hidden item that asked first: a shared material is the
+            # item in view's too; any other is the hidden item's alone.
+            target = shared.get(attachment.slot)
+        else:
+            target = other
+        if target is not None:
+            target.files.append(MaterialFile(attachment, supplied.get(attachment.pk)))
     found.own = [m for m in found.own if m.files]
     found.by_item = {k: [m for m in ms if m.files] for k, ms in found.by_item.items()}
     if other.files:
         found.own.append(other)
     return found
+
+
+def holds(found: Materials, attachment: Attachment) -> bool:
+    """Whether the materials show this file."""
+    listed = [*found.own, *(m for ms in found.by_item.values() for m in ms)]
+    return any(f.attachment.pk == attachment.pk for m in listed for f in m.files)

@@ -224,7 +224,7 @@ def render_task_page(
         raise Http404
     case = visible_case(request, found.number)
     open_task = task.status in (TaskStatus.READY, TaskStatus.CLAIMED)
-    view = case_view(case, for_officer=True)
+    view = case_view(case, officer=user)
     may_decide = open_task and workflow_permissions.can_complete(user, task)
     own_case = next(
         (c.case for c in view.children if c.case.department_id == task.department_id), case

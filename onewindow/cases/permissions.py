@@ -7,10 +7,13 @@ as the task inbox). Deciding a task is the workflow app's check (``can_work_on``
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
 
+from onewindow.cases import materials
+from onewindow.cases.materials import case_materials
 from onewindow.cases.models import Case, Extension
 from onewindow.forms.models import Attachment
 from onewindow.identity.models import LegalPerson
@@ -56,11 +59,29 @@ def can_apply_for(user: Any, company: LegalPerson | None) -> bool:
     return company is None or company.agents.filter(pk=user.pk).exists()
 
 
+def items_in_view(user: Any, children: Sequence[Case]) -> list[Case]:
+    """The items of a life event whose answers and files an officer reads: those of
+    their departments. Each department receives the part of the application it needs
+    (as the application form tells the applicant), not the other departments' parts;
+    the whole event's progress stays in view."""
+    return [child for child in children if can_see_department(user, child.department)]
+
+
 def officer_may_read_attachment(user: Any, attachment: Attachment) -> bool:
-    """Registered with forms: officers with a task on a case may read its files."""
+    """Registered with forms: officers with a task on a case may read its files; of a
+    life event, the files of the items of their departments (``items_in_view``)."""
     if attachment.pk is None or not is_officer(user):
         return False
-    return Case.objects.filter(officer_filter(user), attachments=attachment).exists()
+    cases = Case.objects.filter(officer_filter(user), attachments=attachment)
+    for case in cases.prefetch_related("children__department", "children__form"):
+        children = list(case.children.all())
+        if not children:
+            return True
+        seen = items_in_view(user, children)
+        hidden = [child for child in children if child not in seen]
+        if materials.holds(case_materials(case, seen, hidden=hidden), attachment):
+            return True
+    return False
 
 
 # Who decides an extension of a time limit (延期): the department's leads, or a

@@ -78,14 +78,23 @@ def item_clock_pending(item: Case) -> str:
     clock runs, or for an item that is finished."""
     if item.clock_id is not None or item.status in FINAL_STATUSES:
         return ""
-    parent = item.parent
-    if parent is not None and item.instance_id and parent.instance_id == item.instance_id:
+    if item_waits_for_earlier_steps(item):
         # The line names the department already: "this department".
         return _(
             "Its time limit starts when the steps before it are done and the application "
             "reaches this department."
         )
     return _("Its time limit starts when the application is accepted.")
+
+
+def item_waits_for_earlier_steps(item: Case) -> bool:
+    """A life event's item on the event's shared run that the run has not reached yet
+    (its clock starts when it does, ``timeliness.waiting``): not begun, though its
+    status still reads as filed."""
+    if item.clock_id is not None or item.status in FINAL_STATUSES:
+        return False
+    parent = item.parent
+    return parent is not None and bool(item.instance_id) and parent.instance_id == item.instance_id
 
 
 def counted_from_submission(case: Case) -> bool:

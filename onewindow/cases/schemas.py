@@ -111,8 +111,15 @@ class CaseSummaryOut(Schema):
 
 
 class CaseOut(CaseSummaryOut):
-    data: dict[str, Any]
-    attachments: list[int]
+    data: dict[str, Any] = Field(
+        description="The answers. An officer reading a life event gets its items' answers "
+        "in their own data, those of the items of the officer's departments only, and "
+        "the event's own data empty"
+    )
+    attachments: list[int] = Field(
+        description="Its files' ids (of a life event, for an officer, those of the "
+        "items of the officer's departments)"
+    )
     timeline: list[TimelineOut]
     children: list[CaseOut]
     clock: ClockOut | None = Field(description="The promised time limit, from acceptance")

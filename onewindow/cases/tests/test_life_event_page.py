@@ -11,9 +11,11 @@ from django.utils import translation
 from onewindow.cases.case_page import case_view
 from onewindow.cases.models import CaseEvent
 from onewindow.cases.notifications import applicant_notice
-from onewindow.cases.tests.conftest import submit
+from onewindow.cases.permissions import officer_may_read_attachment
+from onewindow.cases.tests.conftest import open_task, submit
+from onewindow.cases.tests.test_api import token_for
 from onewindow.cases.tests.test_timeline_voices import READ, english
-from onewindow.cases.tests.timekit import signed_in, travel
+from onewindow.cases.tests.timekit import at, decide, signed_in, travel
 from onewindow.notifications.rendering import render_message
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +114,83 @@ def test_the_receipt_lists_the_items_and_their_departments(world, filed):
         for child in filed.children.order_by("pk")
     ]
     assert "Each department checks its part" in _words(page)
+
+
+@pytest.fixture
+def at_hukou(world):
+    """The newborn event with its birth certificate done: the 公安 hukou step open."""
+    with travel(at("2026-03-02", 10)):
+        parent = submit(world["citizen.wang"], "newborn")
+    with travel(at("2026-03-02", 11)):
+        decide(world["wj.review"], open_task(parent, "Task_birth_certificate"), "complete")
+    return parent, open_task(parent, "Task_hukou")
+
+
+def _section(page: lxml.html.HtmlElement, title_id: str) -> lxml.html.HtmlElement:
+    [section] = page.xpath(f"//section[@aria-labelledby='{title_id}']")
+    return section
+
+
+def test_an_officer_reads_only_the_items_of_their_department(world, at_hukou):
+    """Each department receives the part of the application it needs: 公安 reads the
+    hukou item's answers and files (a shared material included), not the insurance
+    item's bank account nor the card's photo; the event's progress stays in view."""
+    parent, hukou = at_hukou
+    with travel(at("2026-03-02", 12)):
+        response = signed_in(world["ga.window"]).get(f"/cases/tasks/{hukou.pk}/")
+    page = lxml.html.fromstring(response.content)
+    answers = _section(page, "answers-title")
+    assert [_words(h) for h in answers.xpath(".//h3")] == ["Household registration of a newborn"]
+    labels = [_words(dt) for dt in answers.xpath(".//dt")]
+    assert "Baby's full name" in labels and "Bank account number" not in labels
+    materials = [_words(dt) for dt in _section(page, "materials-title").xpath(".//dt")]
+    assert any("identity cards" in m for m in materials), materials  # shared with 卫健委
+    assert any("household register" in m.lower() for m in materials), materials
+    assert not any("photo" in m.lower() for m in materials), materials
+    progress = _section(page, "timeline-title")
+    assert len(progress.xpath(".//h3")) == 4  # every item's progress
+    files = {a.slot: a for a in parent.attachments.all()}
+    officer = world["ga.window"]
+    assert officer_may_read_attachment(officer, files["parents_id_cards"])
+    assert officer_may_read_attachment(officer, files["household_register"])
+    assert not officer_may_read_attachment(officer, files["photo"])
+    assert not officer_may_read_attachment(officer, files["registration_form"])
+    assert officer_may_read_attachment(world["wj.review"], files["registration_form"])
+
+
+def test_a_step_of_the_shared_run_is_on_the_timeline_once(world, at_hukou):
+    parent, _hukou = at_hukou
+    view = case_view(parent)
+    completed = [s for s in view.timeline if s.outcome_code == "complete"]
+    assert len(completed) == 1
+    assert not any(s.outcome_code == "complete" for c in view.children for s in c.timeline)
+
+
+def test_an_item_the_run_has_not_reached_says_it_waits(world, at_hukou):
+    parent, _hukou = at_hukou
+    with travel(at("2026-03-02", 12)):
+        page = _page(world, parent.number)
+    statuses = [_words(p) for p in _section(page, "timeline-title").xpath(".//section/p[1]")]
+    assert statuses[0].startswith("Status: Completed")
+    assert statuses[1].startswith("Status: Submitted")  # 公安 has it now
+    assert all(s.startswith("Status: Waiting for the steps before it") for s in statuses[2:])
+
+
+def test_the_api_gives_an_officer_their_departments_items_only(world, at_hukou, client):
+    parent, _hukou = at_hukou
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token_for(client, world['ga.window'])}"}
+    with travel(at("2026-03-02", 12)):
+        body = client.get(f"/api/v1/cases/{parent.number}", **auth).json()
+    assert body["data"] == {}
+    data = {child["service"]: child["data"] for child in body["children"]}
+    assert data["310000-GA-QR-0001"]["hukou_address"]
+    assert [code for code, answers in data.items() if answers] == ["310000-GA-QR-0001"]
+    files = {a.pk: a.slot for a in parent.attachments.all()}
+    assert sorted(files[pk] for pk in body["attachments"]) == [
+        "household_register",
+        "parents_id_cards",
+    ]
+    # The applicant's side reads it all.
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token_for(client, world['citizen.wang'])}"}
+    mine = client.get(f"/api/v1/cases/{parent.number}", **auth).json()
+    assert mine["data"] == parent.data and len(mine["attachments"]) == len(files)

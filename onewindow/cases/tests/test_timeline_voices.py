@@ -100,7 +100,7 @@ def test_an_entry_by_an_agent_of_the_applicants_company_is_the_applicants_note(w
             case=case, step="受理", outcome="accept", actor=actor, comment=comment
         )
     with translation.override("en"):
-        for_officer = case_view(case, for_officer=True).timeline
+        for_officer = case_view(case, officer=officer).timeline
         for_agent = case_view(case).timeline
     labels = [(step.comment, step.comment_label) for step in for_officer[1:]]
     assert labels == [("已补充章程", "Applicant's note"), ("材料齐全", "Comment")]
