@@ -30,6 +30,7 @@ from onewindow.cases.schemas import (
     TaskOut,
     TimelineOut,
 )
+from onewindow.cases.supplement_materials import other_slot_key
 from onewindow.core import paging
 from onewindow.core.errors import InvalidInput, NotFound
 from onewindow.forms.attachments import store_attachment
@@ -104,7 +105,10 @@ def supplement_out(supplement: SupplementRequest) -> SupplementOut:
         department=department.code if department else "",
         status=supplement.status,
         requested_at=supplement.requested_at,
-        items=supplement.items,
+        items=[
+            {**item, "upload": item["slot"] or other_slot_key(supplement, index)}
+            for index, item in enumerate(supplement.items)
+        ],
         note=supplement.note,
         answered_at=supplement.answered_at,
     )

@@ -5,7 +5,7 @@ the answer to a supplement request both take files this way."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.http import Http404, HttpRequest
@@ -57,17 +57,25 @@ def store_uploads(
     definition: Any,
     slots: Iterable[str],
     errors: dict[str, list[Any]],
+    own: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Store the files this post gives for these slots of ``definition``, each checked by
-    content, by slot; a refused file's problems go to ``errors`` under its input."""
+    """Store the files this post gives for these slots of ``definition`` (or of ``own``,
+    slots the form does not name, by key), each checked by content, by slot; a refused
+    file's problems go to ``errors`` under its input."""
     stored: dict[str, Any] = {}
+    own = own or {}
     for slot in slots:
         upload = request.FILES.get(upload_field_name(slot))
         if upload is None:
             continue
         try:
             stored[slot] = store_attachment(
-                owner=user, definition=definition, slot=slot, upload=upload, request=request
+                owner=user,
+                definition=definition,
+                slot=slot,
+                upload=upload,
+                request=request,
+                slot_spec=own.get(slot),
             )
         except InvalidInput as error:
             errors.update(error.fields)

@@ -60,7 +60,11 @@ class SupplementOut(Schema):
     department: str
     status: str
     requested_at: datetime
-    items: list[dict[str, str]]
+    items: list[dict[str, str]] = Field(
+        description="Each material asked for: its form's ``slot`` (empty for one named in "
+        "words), ``material``, ``reason``, and ``upload``, the slot its file is uploaded "
+        "for (POST /cases/{number}/supplement/attachments) and answered under"
+    )
     note: str
     answered_at: datetime | None
 

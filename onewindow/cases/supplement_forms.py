@@ -1,8 +1,9 @@
 """The two supplement (补正) forms as their pages show them again after a refusal: the
 officer's request on the task page (a checkbox and a reason per material of the
 application, and another material by name) and the applicant's answer on the case page
-(an upload per material asked for). Each problem goes to its input and into the page's
-error summary, naming the material; nothing here stores anything."""
+(an upload per material asked for, ``supplement_materials``). Each problem goes to its
+input and into the page's error summary, naming the material; nothing here stores
+anything."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from onewindow.cases.models import SupplementRequest
+from onewindow.cases.supplement_materials import answer_slots
 from onewindow.core.errors import InvalidInput
 from onewindow.forms import spec
-from onewindow.forms.rendering import RenderedForm, SummaryItem, upload_slots
+from onewindow.forms.rendering import RenderedForm, SummaryItem, upload_inputs
 
 
 def answer_form(
@@ -24,9 +26,7 @@ def answer_form(
 ) -> RenderedForm:
     """The supplement's file inputs (again after a refused answer: each marked with its
     error, files stored by the attempt kept, ``kept`` by slot), and their summary."""
-    form = supplement.case.form
-    wanted = [item["slot"] for item in supplement.items if item["slot"]]
-    slots = upload_slots(form, wanted, errors=errors, uploaded=kept) if form else []
+    slots = upload_inputs(answer_slots(supplement), errors=errors, uploaded=kept)
     summary = [SummaryItem("", "", str(m)) for m in errors.get("__all__") or []]
     summary += [SummaryItem(f"#{s.id}", s.label, m) for s in slots for m in s.errors]
     return RenderedForm(title="", sections=[], slots=slots, summary=summary)

@@ -29,8 +29,10 @@ from onewindow.cases.choices import (
     SupplementStatus,
 )
 from onewindow.cases.models import Case, CaseEvent, SupplementRequest
+from onewindow.cases.supplement_materials import answer_slots, own_slots
 from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onewindow.forms import queries as forms_queries
+from onewindow.forms.attachments import store_attachment
 from onewindow.forms.models import Attachment
 from onewindow.forms.validation import validate_data
 from onewindow.identity.models import User
@@ -229,6 +231,27 @@ def open_request(user: Any, number: str) -> SupplementRequest:
     return found
 
 
+def store_answer_file(
+    *, applicant: User, number: str, slot: str, upload: Any, request: HttpRequest | None = None
+) -> Attachment:
+    """Store one file for a material the open request on the applicant's case asks
+    for (``supplement_materials.answer_slots``), checked by content as any upload;
+    ``resupply`` then sends it by its id."""
+    supplement = open_request(applicant, number)
+    form = supplement.case.form
+    if form is None or slot not in {s["key"] for s in answer_slots(supplement)}:
+        message = _("This supplement request does not ask for such a material.")
+        raise InvalidInput(message, code="unknown_slot", fields={"slot": [message]})
+    return store_attachment(
+        owner=applicant,
+        definition=form,
+        slot=slot,
+        upload=upload,
+        request=request,
+        slot_spec=own_slots(supplement).get(slot),
+    )
+
+
 def _answer_attachments(
     applicant: User, supplement: SupplementRequest, given: Any
 ) -> dict[str, Attachment]:
@@ -237,6 +260,7 @@ def _answer_attachments(
         message = _("Give attachments as an object of slot and attachment id.")
         raise InvalidInput(message, fields={"attachments": [message]})
     form = supplement.case.form
+    wanted = [s["key"] for s in answer_slots(supplement) if s.get("required") is not False]
     errors: dict[str, list[Any]] = {}
     found: dict[str, Attachment] = {}
     for slot, attachment_id in given.items():
@@ -255,9 +279,9 @@ def _answer_attachments(
             errors[f"attachments.{slot}"] = [_("There is no such attachment for this slot.")]
         else:
             found[slot] = attachment
-    for item in supplement.items:
-        if item["slot"] and item["slot"] not in given:
-            errors[f"attachments.{item['slot']}"] = [_("Attach this document.")]
+    for slot in wanted:  # each of the form's materials asked for
+        if slot not in given:
+            errors[f"attachments.{slot}"] = [_("Attach this document.")]
     if errors:
         raise InvalidInput(_("Some answers need correcting."), fields=errors)
     return found

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils.translation import get_language
-from ninja import Router, Status
+from ninja import File, Form, Router, Status
+from ninja.files import UploadedFile
 
 from onewindow.cases import extensions, queries, supplements
 from onewindow.cases.api import case_out, extension_out, supplement_out
 from onewindow.cases.schemas import (
+    AttachmentOut,
     CaseOut,
     ExtensionDecisionIn,
     ExtensionIn,
@@ -56,6 +58,32 @@ def resupply(request: HttpRequest, number: str, payload: ResupplyIn) -> CaseOut:
     )
     # The case asked about: a life event's own, though the request was on an item.
     return case_out(request, queries.case_for(request.user, number))
+
+
+@router.post(
+    "/cases/{number}/supplement/attachments",
+    response={201: AttachmentOut},
+    summary="Upload a file the open supplement request asks for",
+)
+def upload_supplement_file(
+    request: HttpRequest, number: str, slot: Form[str], file: File[UploadedFile]
+) -> Status[AttachmentOut]:
+    """``slot``: a key of the request's materials (a form's slot, or for a material
+    named in words the key the case's ``supplements`` give it); send the id with the
+    answer."""
+    attachment = supplements.store_answer_file(
+        applicant=request.user,  # type: ignore[arg-type]
+        number=number,
+        slot=slot,
+        upload=file,
+        request=request,
+    )
+    return Status(
+        201,
+        AttachmentOut(
+            id=attachment.pk, slot=slot, name=attachment.original_name, size=attachment.size
+        ),
+    )
 
 
 @router.post(

@@ -25,6 +25,7 @@ from onewindow.cases.pages import (
     officer_or_404,
     store_uploads,
 )
+from onewindow.cases.supplement_materials import answer_slots, own_slots
 from onewindow.cases.views import render_case_page
 from onewindow.core.errors import Conflict, InvalidInput, NotFound, ServiceError
 from onewindow.forms.attachments import upload_field_name
@@ -172,17 +173,19 @@ def resupply(request: HttpRequest, number: str) -> HttpResponse:
         _say_error(request, error)
         return redirect("cases:detail", number=number)
     definition = supplement.case.form
-    slots = [item["slot"] for item in supplement.items if item["slot"]]
+    slots = [slot["key"] for slot in answer_slots(supplement)]
     # Files a refused attempt stored come back in hidden inputs, as on the application.
     kept = kept_uploads(request, user, slots)
     errors: dict[str, list[Any]] = {}
     if definition is not None:
-        kept.update(store_uploads(request, user, definition, slots, errors))
+        own = own_slots(supplement)
+        kept.update(store_uploads(request, user, definition, slots, errors, own))
+    required = {s["key"] for s in answer_slots(supplement) if s.get("required") is not False}
     for slot in slots:
         name = upload_field_name(slot)
         if name in errors:
             kept.pop(slot, None)  # a refused file replaces none kept for its slot
-        elif slot not in kept:
+        elif slot not in kept and slot in required:
             errors[name] = [_("Attach this document.")]
     if not errors:
         try:

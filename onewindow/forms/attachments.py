@@ -15,6 +15,7 @@ import os
 import re
 import unicodedata
 import uuid
+from collections.abc import Mapping
 from typing import IO, Any
 
 from django.core.files import File
@@ -59,10 +60,13 @@ def store_attachment(
     slot: str,
     upload: File[Any],
     request: HttpRequest | None = None,
+    slot_spec: Mapping[str, Any] | None = None,
 ) -> Attachment:
-    """Check and store one upload for ``slot`` of the definition (or merged form)."""
+    """Check and store one upload for ``slot`` of the definition (or merged form); or,
+    with ``slot_spec`` (its types and size), for a material the form does not name,
+    which a caller vouches for (one a supplement request asked for in words)."""
     field = upload_field_name(slot)
-    spec_slot = definition.slot(slot)
+    spec_slot = slot_spec or definition.slot(slot)
     if spec_slot is None:
         raise InvalidInput(
             gettext_lazy("This form has no such attachment."),
@@ -150,7 +154,7 @@ def store_attachment(
     return attachment
 
 
-def _too_large(spec_slot: dict[str, Any]) -> str:
+def _too_large(spec_slot: Mapping[str, Any]) -> str:
     size = min(float(spec_slot["max_mb"]), GLOBAL_MAX_MB)
     shown = int(size) if size.is_integer() else size
     return _("The file must be smaller than %(size)s MB.") % {"size": shown}

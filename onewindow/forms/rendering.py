@@ -177,26 +177,25 @@ def build_form(
     )
 
 
-def upload_slots(
-    definition: spec.DefinitionLike,
-    keys: Iterable[str],
+def upload_inputs(
+    slots: Iterable[Mapping[str, Any]],
     *,
     errors: Mapping[str, list[Any]] | None = None,
     uploaded: Mapping[str, Any] | None = None,
 ) -> list[SlotView]:
-    """The file inputs of some of the form's slots, each one required: the materials a
-    supplement request (补正) asks for again, with ``errors`` (by input name) and the
-    files already ``uploaded`` (by slot) as ``build_form`` takes them. Rendered with
-    ``forms/_slot.html``."""
-    wanted, errors, uploaded = set(keys), errors or {}, uploaded or {}
+    """The file inputs of these slots (of a form, or a material a supplement request
+    named in words, with the types and size it takes: what an answer to a request
+    (补正) sends), each required unless the slot says ``"required": False``, with
+    ``errors`` (by input name) and the files already ``uploaded`` (by slot) as
+    ``build_form`` takes them. Rendered with ``forms/_slot.html``."""
+    errors, uploaded = errors or {}, uploaded or {}
     return [
         _slot(
-            {**slot, "required": True},
+            {**slot, "required": slot.get("required") is not False},
             errors.get(upload_field_name(slot["key"])) or [],
             uploaded.get(slot["key"]),
         )
-        for slot in definition.attachments or []
-        if slot["key"] in wanted
+        for slot in slots
     ]
 
 

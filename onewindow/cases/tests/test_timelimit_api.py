@@ -131,9 +131,20 @@ def test_ask_for_a_supplement(world, call, review):
     body = response.json()
     assert body["case"] == number_of(review)
     assert (body["task"], body["department"], body["status"]) == ("审核", "310000-GA", "open")
+    # Each with the slot its file is uploaded for: a material named in words has its own.
     assert body["items"] == [
-        {"slot": "photo", "material": "出入境证件数码照片", "reason": "背景不是白色"},
-        {"slot": "", "material": "户口簿", "reason": "缺少"},
+        {
+            "slot": "photo",
+            "material": "出入境证件数码照片",
+            "reason": "背景不是白色",
+            "upload": "photo",
+        },
+        {
+            "slot": "",
+            "material": "户口簿",
+            "reason": "缺少",
+            "upload": f"supplement-{body['id']}-2",
+        },
     ]
     assert (body["note"], body["answered_at"]) == ("请补齐", None)
     assert datetime.fromisoformat(body["requested_at"]) == at("2026-03-04", 11)

@@ -19,6 +19,7 @@ from django.utils import translation
 from onewindow.cases import extensions, supplements
 from onewindow.cases.choices import CaseStatus, ExtensionStatus, SupplementStatus
 from onewindow.cases.models import Extension, SupplementRequest
+from onewindow.cases.tests.test_api import token_for
 from onewindow.cases.tests.timekit import accepted_passport, at, clock_of, signed_in, text, travel
 from onewindow.conftest import make_user
 from onewindow.forms.tests.files import PDF, PNG
@@ -267,9 +268,12 @@ def test_the_applicant_sees_what_is_requested_and_a_form_to_send_it(world, waiti
     html = response.content.decode()
     assert f'action="/cases/{_number(waiting)}/supplement/"' in html
     assert 'enctype="multipart/form-data"' in html
-    assert file_inputs(response) == ["upload-photo"]
-    # The material named only in words has no upload of its own.
-    assert html.count('type="file"') == 1
+    # The material named only in words has an upload of its own, optional: the item
+    # may ask for a correction or an explanation rather than a file.
+    supplement = SupplementRequest.objects.get()
+    assert file_inputs(response) == ["upload-photo", f"upload-supplement-{supplement.pk}-2"]
+    own = re.search(r'<label for="id_upload-supplement-[^"]+"[^>]*>(.*?)</label>', html, re.S)
+    assert own and "户口簿" in own.group(1) and "optional" in own.group(1)
 
 
 def file_inputs(response) -> list[str]:
@@ -282,7 +286,7 @@ def test_resupplying_from_the_case_page_end_to_end(world, waiting):
     with travel(at("2026-03-09", 10)):
         client = signed_in(world["citizen.wang"])
         # The file input the page shows is the one the view reads.
-        [field] = file_inputs(client.get(f"/cases/{number}/"))
+        field, _named_in_words = file_inputs(client.get(f"/cases/{number}/"))
         missing = client.post(f"/cases/{number}/supplement/", {"comment": "x"})
         assert missing.status_code == 422
         assert "Attach this document." in text(missing)
@@ -465,3 +469,70 @@ def test_extension_list_queries_do_not_grow_with_rows(world, django_assert_max_n
         _ask_extension(world, task, at(day, 16))
     with travel(NOW), django_assert_max_num_queries(len(one.captured_queries)):
         assert client.get("/cases/extensions/").content.decode().count('name="extension"') == 5
+
+
+def test_a_material_named_in_words_can_be_sent_online(world, waiting):
+    """The officer asked for 户口簿, which the form has no slot for: the applicant sends
+    it on the page (checked by content as any upload), and the officers find it among
+    the case's files; the API takes it the same way, by the item's ``upload`` slot."""
+    number = _number(waiting)
+    supplement = SupplementRequest.objects.get()
+    own = f"supplement-{supplement.pk}-2"
+    with travel(at("2026-03-09", 10)):
+        browser = signed_in(world["citizen.wang"])
+        refused = browser.post(
+            f"/cases/{number}/supplement/",
+            {
+                "upload-photo": SimpleUploadedFile("new.png", PNG, content_type="image/png"),
+                f"upload-{own}": SimpleUploadedFile("hukou.exe", b"MZ\x90\x00", "image/png"),
+            },
+        )
+        assert refused.status_code == 422
+        assert "The file must be one of these types" in text(refused)
+        sent = browser.post(
+            f"/cases/{number}/supplement/",
+            {
+                "upload-photo": SimpleUploadedFile("new.png", PNG, content_type="image/png"),
+                f"upload-{own}": SimpleUploadedFile("hukou.pdf", PDF, "application/pdf"),
+            },
+        )
+        assert sent.status_code == 302
+    case = supplement.case
+    hukou = case.attachments.get(slot=own)
+    assert (hukou.original_name, hukou.definition_id) == ("hukou.pdf", case.form_id)
+    with travel(at("2026-03-09", 11)):
+        page = text(signed_in(world["ga.review"]).get(f"/cases/tasks/{waiting.pk}/"))
+    assert "hukou.pdf" in page
+
+
+def test_the_api_takes_a_material_named_in_words_by_its_upload_slot(world, waiting, client):
+    number = _number(waiting)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token_for(client, world['citizen.wang'])}"}
+    with travel(at("2026-03-09", 10)):
+        [*_, asked] = client.get(f"/api/v1/cases/{number}", **auth).json()["supplements"]
+        slots = [item["upload"] for item in asked["items"]]
+        ids = {}
+        for slot, (name, content) in zip(
+            slots, [("new.png", PNG), ("hukou.pdf", PDF)], strict=True
+        ):
+            response = client.post(
+                f"/api/v1/cases/{number}/supplement/attachments",
+                {"slot": slot, "file": SimpleUploadedFile(name, content)},
+                **auth,
+            )
+            assert response.status_code == 201, response.content
+            ids[slot] = response.json()["id"]
+        unknown = client.post(
+            f"/api/v1/cases/{number}/supplement/attachments",
+            {"slot": "supplement-999-1", "file": SimpleUploadedFile("x.pdf", PDF)},
+            **auth,
+        )
+        assert unknown.status_code == 422 and "slot" in unknown.json()["fields"]
+        answered = client.post(
+            f"/api/v1/cases/{number}/supplement",
+            {"attachments": ids},
+            content_type="application/json",
+            **auth,
+        )
+    assert answered.status_code == 200, answered.content
+    assert set(answered.json()["attachments"]) >= set(ids.values())

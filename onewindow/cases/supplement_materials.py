@@ -1,0 +1,53 @@
+"""The files an answer to a supplement request (补正) gives: one per material asked for.
+
+A material of the application's form is asked for by its slot and answered through it
+(its file types and size), and its file is required. A material the officer named in
+words, not one of the form's ("the newborn's photo"), gets an upload slot of its own
+for that request, taking the common document types, so the applicant can send it
+online like the others; its file is optional, since such an item may as well ask for
+a corrected answer or an explanation, which the answer's comment and data carry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from onewindow.cases.models import SupplementRequest
+
+OTHER_TYPES = ("pdf", "jpg", "png")
+OTHER_MAX_MB = 10
+
+
+def other_slot_key(supplement: SupplementRequest, index: int) -> str:
+    """The slot of the request's ``index``-th item, a material named in words. Its "-"
+    keeps it apart from every form's slot keys, which are field-like names."""
+    return f"supplement-{supplement.pk}-{index + 1}"
+
+
+def answer_slots(supplement: SupplementRequest) -> list[dict[str, Any]]:
+    """The upload slots of an answer, in the request's order, each with its key,
+    label, types and size."""
+    form = supplement.case.form
+    of_form = {slot["key"]: slot for slot in (form.attachments if form else [])}
+    slots = []
+    for index, item in enumerate(supplement.items):
+        if item["slot"]:
+            if item["slot"] in of_form:  # asked for now, though optional on the form
+                slots.append({**of_form[item["slot"]], "required": True})
+        else:
+            slots.append(
+                {
+                    "key": other_slot_key(supplement, index),
+                    "label": item["material"],
+                    "types": list(OTHER_TYPES),
+                    "max_mb": OTHER_MAX_MB,
+                    "required": False,
+                }
+            )
+    return slots
+
+
+def own_slots(supplement: SupplementRequest) -> dict[str, dict[str, Any]]:
+    """The slots of the materials named in words, by key: the form has none of them."""
+    keys = {other_slot_key(supplement, i) for i, item in enumerate(supplement.items)}
+    return {slot["key"]: slot for slot in answer_slots(supplement) if slot["key"] in keys}
