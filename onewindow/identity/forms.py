@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -7,7 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.identity.roles import Role
+from onewindow.identity.roles import OFFICER_ROLES, Role
 
 
 class LoginForm(forms.Form):
@@ -64,11 +67,15 @@ class ProfileForm(forms.Form):
     preferred_language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
 
 
+# Also what the page asks for above the field: the one thing to say about any code that
+# is not six digits (Django's own messages spoke of "characters" of a "variable").
+ENTER_SIX_DIGITS = _("Enter the six-digit code from your authenticator app.")
+
+
 class OtpForm(forms.Form):
     otp = forms.CharField(
         label=_("Six-digit code from your authenticator app"),
-        max_length=8,
-        min_length=6,
+        error_messages={"required": ENTER_SIX_DIGITS},
         widget=forms.TextInput(
             attrs={
                 "autocomplete": "one-time-code",
@@ -79,10 +86,34 @@ class OtpForm(forms.Form):
         ),
     )
 
+    def clean_otp(self) -> str:
+        # Full-width digits (typed with a Chinese input method) become ASCII; the space
+        # apps show in the middle ("123 456") is dropped.
+        code = "".join(unicodedata.normalize("NFKC", self.cleaned_data["otp"]).split())
+        if not re.fullmatch(r"[0-9]{6}", code):
+            raise forms.ValidationError(ENTER_SIX_DIGITS, code="otp_format")
+        return code
+
+
+class _OfficerRoleField(forms.ChoiceField):
+    """Offers the roles it is given and accepts any officer role: whether this actor may
+    grant the one chosen is ``grant_role``'s to decide, and to audit when it refuses."""
+
+    def valid_value(self, value: Any) -> bool:
+        return value in {role.value for role in OFFICER_ROLES}
+
 
 class GrantRoleForm(forms.Form):
     username = forms.CharField(label=_("User name"), max_length=150)
-    role = forms.ChoiceField(
+    role = _OfficerRoleField(
         label=_("Role"),
-        choices=[(r.value, r.label) for r in Role if r not in (Role.CITIZEN, Role.COMPANY_AGENT)],
+        error_messages={"invalid_choice": _("Choose a role from the list.")},
     )
+
+    def __init__(self, *args: Any, roles: Iterable[Role], **kwargs: Any) -> None:
+        """``roles``: those to offer, the ones the actor may grant here
+        (``permissions.grantable_roles``)."""
+        super().__init__(*args, **kwargs)
+        role_field = self.fields["role"]
+        assert isinstance(role_field, forms.ChoiceField)
+        role_field.choices = [(role.value, role.label) for role in roles]

@@ -94,6 +94,31 @@ def can_grant(user: Any, role: str, department: Department | None) -> bool:
     return can_manage_roles_in(user, department)
 
 
+def grantable_roles(user: Any, department: Department) -> list[Role]:
+    """The officer roles the user may grant in ``department``, in the order of ``Role``:
+    what a grant form offers. ``can_grant`` still decides each grant."""
+    return [role for role in Role if role not in PUBLIC_ROLES and can_grant(user, role, department)]
+
+
+def would_lock_out(user: Any, assignment: RoleAssignment) -> bool:
+    """Whether revoking ``assignment`` would leave ``user``, who holds it, unable to
+    manage roles in its department: an administrator removing their own last role that
+    allows it there. Refused, as no one else may be left to give it back."""
+    department = assignment.department
+    if (
+        assignment.user_id != getattr(user, "pk", None)
+        or assignment.role not in ROLE_MANAGER_ROLES
+        or department is None
+    ):
+        return False
+    remaining = [
+        a.department
+        for a in _assignments(user)
+        if a.pk != assignment.pk and a.role in ROLE_MANAGER_ROLES and a.department
+    ]
+    return not _covers(remaining, department)
+
+
 def can_view_identity_number(viewer: Any, subject: User) -> bool:
     """The person themself; otherwise an entitled role whose departments cover one of
     the subject's departments; a platform admin at the city root sees everyone."""

@@ -53,6 +53,15 @@ def department_members(department: Department) -> QuerySet[RoleAssignment]:
     )
 
 
+def assignment_in(department: Department, assignment_id: int) -> RoleAssignment:
+    """One role held in ``department``, with its holder (``RoleAssignment.DoesNotExist``
+    when absent or held elsewhere). Whether the reader may act on it is for
+    ``permissions.can_grant``."""
+    return RoleAssignment.objects.select_related("user", "department").get(
+        pk=assignment_id, department=department
+    )
+
+
 def visible_user(viewer: Any, user_id: int) -> User:
     """A user the viewer may look at: themself, or someone holding a role in one of
     the viewer's departments' subtrees."""

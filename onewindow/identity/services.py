@@ -28,6 +28,10 @@ from onewindow.identity.validators import clean_resident_id, clean_uscc
 
 TOKEN_PREFIX = "ow_"
 WRONG_CODE = _("The code is wrong or expired. Try the newest code.")
+OWN_LAST_ADMIN_ROLE = _(
+    "You cannot revoke your own role here: you would no longer be able to manage this "
+    "department's roles. Ask another administrator."
+)
 
 
 # --- people -----------------------------------------------------------------------
@@ -251,7 +255,9 @@ def _add_role(
     actor: User | None,
     request: HttpRequest | None,
     detail: dict[str, Any] | None = None,
-) -> RoleAssignment:
+) -> tuple[RoleAssignment, bool]:
+    """The assignment, and whether it is new: holding the role already is no change, so
+    nothing is written and nothing audited."""
     if role not in Role.values:
         raise InvalidInput(_("Unknown role."), fields={"role": [_("Unknown role.")]})
     if (role in PUBLIC_ROLES) != (department is None):
@@ -263,7 +269,7 @@ def _add_role(
         raise InvalidInput(message, fields={"department": [message]})
     existing = RoleAssignment.objects.filter(user=user, role=role, department=department).first()
     if existing is not None:
-        return existing
+        return existing, False
     try:
         with transaction.atomic():
             assignment = RoleAssignment.objects.create(
@@ -286,7 +292,7 @@ def _add_role(
         },
     )
     permissions.forget_cached_roles(user)
-    return assignment
+    return assignment, True
 
 
 def grant_role(
@@ -296,10 +302,15 @@ def grant_role(
     role: str,
     department: Department | None,
     request: HttpRequest | None = None,
-) -> RoleAssignment:
+) -> tuple[RoleAssignment, bool]:
+    """The assignment, and whether it was granted now (False: the user held it already,
+    and nothing was written)."""
     if not permissions.can_grant(actor, role, department):
         raise refused(
-            Forbidden(_("You may not grant this role here.")),
+            Forbidden(
+                _("You may not grant this role here."),
+                fields={"role": [_("You may not grant this role here.")]},
+            ),
             actor=actor,
             action="identity.role_granted",
             target=user,
@@ -328,6 +339,13 @@ def revoke_role(
         ):
             # Same answer for "absent" and "not yours": no probing of other departments.
             raise NotFound(_("No such role assignment."))
+        if assignment.user_id == actor.pk:
+            # One's own role: the lock on one's account row makes two such revocations
+            # take turns, so neither counts on a role the other is removing.
+            list(User.objects.select_for_update().filter(pk=actor.pk).values_list("pk"))
+            permissions.forget_cached_roles(actor)
+            if permissions.would_lock_out(actor, assignment):
+                raise Conflict(OWN_LAST_ADMIN_ROLE, code="own_last_admin_role")
         user, role, department = assignment.user, assignment.role, assignment.department
         assignment.delete()
         record_event(
@@ -513,5 +531,5 @@ def identity_number_for(
 def find_user(username: str) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
-        raise NotFound(_("No such user."))
+        raise NotFound(_("No such user."), fields={"username": [_("No such user.")]})
     return user

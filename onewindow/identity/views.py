@@ -14,10 +14,10 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
-from onewindow.core.errors import ServiceError
+from onewindow.core.errors import NotFound, ServiceError
 from onewindow.identity import permissions, queries, services
 from onewindow.identity.authentication import check_password
 from onewindow.identity.forms import (
@@ -27,7 +27,7 @@ from onewindow.identity.forms import (
     ProfileForm,
     RegisterForm,
 )
-from onewindow.identity.models import Department, User
+from onewindow.identity.models import Department, RoleAssignment, User
 from onewindow.identity.roles import ROLE_MANAGER_ROLES
 from onewindow.identity.totp import provisioning_qr_svg, secret_base32
 
@@ -97,10 +97,14 @@ def _two_factor_url() -> str:
     return reverse("identity:two_factor")
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def logout_view(request: HttpRequest) -> HttpResponse:
-    logout(request)
-    return redirect("core:home")
+    """POST logs out. GET (a typed or bookmarked address) shows a page asking to, with
+    the button that does; a link could be followed by a prefetch or another site."""
+    if request.method == "POST":
+        logout(request)
+        return redirect("core:home")
+    return render(request, "identity/logout.html")
 
 
 def register_view(request: HttpRequest) -> HttpResponse:
@@ -225,11 +229,17 @@ def department_view(request: HttpRequest, code: str) -> HttpResponse:
     except Department.DoesNotExist as exc:
         raise Http404 from exc
     can_manage = permissions.can_manage_roles_in(request.user, department)
-    form = GrantRoleForm(request.POST or None) if can_manage else None
+    form = (
+        GrantRoleForm(
+            request.POST or None, roles=permissions.grantable_roles(request.user, department)
+        )
+        if can_manage
+        else None
+    )
     if form is not None and request.method == "POST" and form.is_valid():
         try:
             target = services.find_user(form.cleaned_data["username"])
-            services.grant_role(
+            assignment, granted = services.grant_role(
                 actor=_current_user(request),
                 user=target,
                 role=form.cleaned_data["role"],
@@ -239,7 +249,21 @@ def department_view(request: HttpRequest, code: str) -> HttpResponse:
         except ServiceError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, _("The role was granted."))
+            if granted:
+                messages.success(request, _("The role was granted."))
+            else:
+                messages.info(
+                    request,
+                    _(
+                        "%(name)s (%(username)s) already holds the role %(role)s here. "
+                        "Nothing was changed."
+                    )
+                    % {
+                        "name": target.full_name,
+                        "username": target.username,
+                        "role": assignment.get_role_display(),
+                    },
+                )
             return redirect("identity:department", code=code)
     members = [
         (
@@ -265,16 +289,34 @@ def department_view(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def revoke_role_view(request: HttpRequest, code: str, assignment_id: int) -> HttpResponse:
+    """GET asks to confirm (no script needed); POST revokes. An administrator's own last
+    role that lets them manage this department's roles is not offered, and refused."""
+    actor = _current_user(request)
     try:
-        queries.get_visible_department(request.user, code)
-        services.revoke_role(
-            actor=_current_user(request),
-            assignment_id=assignment_id,
-            request=request,
-        )
-    except (Department.DoesNotExist, ServiceError) as exc:
+        department = queries.get_visible_department(actor, code)
+        assignment = queries.assignment_in(department, assignment_id)
+    except (Department.DoesNotExist, RoleAssignment.DoesNotExist) as exc:
         raise Http404 from exc
-    messages.success(request, _("The role was revoked."))
-    return redirect("identity:department", code=code)
+    if not permissions.can_grant(actor, assignment.role, department):
+        raise Http404  # as revoke_role answers: "not yours" looks like "absent"
+    refusal = (
+        str(services.OWN_LAST_ADMIN_ROLE) if permissions.would_lock_out(actor, assignment) else ""
+    )
+    status = 200
+    if request.method == "POST":
+        try:
+            services.revoke_role(actor=actor, assignment_id=assignment.pk, request=request)
+        except NotFound as exc:
+            raise Http404 from exc
+        except ServiceError as error:
+            refusal, status = str(error.message), error.status
+        else:
+            messages.success(request, _("The role was revoked."))
+            return redirect("identity:department", code=code)
+    return render(
+        request,
+        "identity/revoke_role.html",
+        {"department": department, "assignment": assignment, "refusal": refusal},
+        status=status,
+    )

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from onewindow.browser import switch_language
+from onewindow.browser import focus_lands_on, low_contrast, switch_language, tab_reaches
 from onewindow.conftest import PASSWORD, make_department, make_user, otp_for
-from onewindow.identity.models import DepartmentKind
+from onewindow.identity.models import DepartmentKind, RoleAssignment
 from onewindow.identity.roles import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -75,3 +75,63 @@ def test_wrong_password_is_announced(page):
     page.locator("#id_password").press("Enter")
     alert = page.get_by_role("alert")
     assert "用户名或密码" in alert.inner_text()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_admin_revokes_a_role_after_confirming_with_the_keyboard(page, tmp_path):
+    root = make_department(code="310000", name="市政府", kind=DepartmentKind.CITY)
+    police = make_department(code="310000-GA", name="公安局", parent=root)
+    admin = make_user(
+        username="admin.browser", roles=[(Role.DEPARTMENT_ADMIN, police)], with_totp=True
+    )
+    officer = make_user(username="officer.leaving", roles=[(Role.WINDOW_OFFICER, police)])
+    page.goto("/")
+    switch_language(page, "en")
+    log_in(page, admin.username)
+    page.locator("#id_otp").fill(otp_for(admin))
+    page.locator("#id_otp").press("Enter")
+    page.wait_for_load_state()
+    page.goto("/officer/departments/310000-GA/")
+    # Each revoke link is named for its officer and role, not just "Revoke".
+    assert page.get_by_role("link", name="Revoke", exact=True).count() == 0
+    link = page.get_by_role(
+        "link", name=f"Revoke the role Window officer from {officer.full_name} (officer.leaving)"
+    )
+    with page.expect_navigation():
+        link.press("Enter")
+    assert page.locator("h1").inner_text() == "Revoke a role"
+    assert "Window officer" in page.locator("main").inner_text()
+    assert low_contrast(page, "main") == []
+    page.screenshot(path=str(tmp_path / "revoke-confirm.png"))
+    # From the breadcrumb's last link, the next stops are the confirm button's.
+    assert tab_reaches(page, ".breadcrumb a:last-of-type", "main button[type=submit]", limit=2)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_role("status").inner_text() == "The role was revoked."
+    assert not RoleAssignment.objects.filter(user=officer).exists()
+    # The admin's own (and only) admin role: the page explains, and offers no button.
+    page.get_by_role(
+        "link", name=f"Revoke the role Department admin from {admin.full_name} (admin.browser)"
+    ).click()
+    assert focus_lands_on(page, "[data-testid=revoke-refusal]")
+    assert "You cannot revoke your own role here" in page.get_by_role("alert").inner_text()
+    assert page.locator("main button").count() == 0
+    page.screenshot(path=str(tmp_path / "revoke-refused.png"))
+    assert RoleAssignment.objects.filter(user=admin, role=Role.DEPARTMENT_ADMIN).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_typing_the_logout_address_offers_the_logout_button(page, tmp_path):
+    citizen = make_user(username="citizen.leaving")
+    log_in(page, citizen.username)
+    page.goto("/logout/")
+    assert page.locator("h1").inner_text() == "退出登录"
+    page.screenshot(path=str(tmp_path / "logout.png"))
+    with page.expect_navigation():
+        page.locator("main").get_by_role("button", name="退出登录").press("Enter")
+    page.goto("/logout/")
+    main = page.locator("main")
+    assert main.get_by_role("button").count() == 0
+    with page.expect_navigation():
+        main.get_by_role("link", name="登录").click()
+    assert page.locator("h1").inner_text() == "登录"

@@ -5,7 +5,7 @@ from django.db.models import OuterRef
 
 from onewindow.conftest import make_user
 from onewindow.identity import permissions
-from onewindow.identity.models import User
+from onewindow.identity.models import RoleAssignment, User
 from onewindow.identity.roles import OFFICER_ROLES, PUBLIC_ROLES, Role
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +54,78 @@ def test_who_may_grant_which_role_where(city, actor_role, actor_home, grant_role
     actor = make_user(roles=[(actor_role, city[actor_home])])
     department = city[target] if target else None
     assert permissions.can_grant(actor, grant_role, department) is allowed
+
+
+@pytest.mark.parametrize(
+    ("actor_role", "actor_home", "target", "offered"),
+    [
+        (Role.DEPARTMENT_ADMIN, "police", "police", sorted(OFFICER_ROLES - {Role.PLATFORM_ADMIN})),
+        (Role.DEPARTMENT_ADMIN, "pudong", "street", sorted(OFFICER_ROLES - {Role.PLATFORM_ADMIN})),
+        (Role.DEPARTMENT_ADMIN, "police", "market", []),
+        (Role.PLATFORM_ADMIN, "root", "police", sorted(OFFICER_ROLES)),
+        (Role.WINDOW_OFFICER, "police", "police", []),
+    ],
+)
+def test_a_grant_form_offers_exactly_the_roles_the_actor_may_grant(
+    city, actor_role, actor_home, target, offered
+):
+    actor = make_user(roles=[(actor_role, city[actor_home])])
+    roles = permissions.grantable_roles(actor, city[target])
+    assert sorted(roles) == offered
+    assert all(permissions.can_grant(actor, role, city[target]) for role in roles)
+    assert roles == [role for role in Role if role in roles]  # in the order of Role
+
+
+@pytest.mark.parametrize(
+    ("own_roles", "revoked", "locked_out"),
+    [
+        # The only role that lets them manage the police bureau's roles.
+        ([(Role.DEPARTMENT_ADMIN, "police")], (Role.DEPARTMENT_ADMIN, "police"), True),
+        (
+            [(Role.DEPARTMENT_ADMIN, "police"), (Role.WINDOW_OFFICER, "police")],
+            (Role.DEPARTMENT_ADMIN, "police"),
+            True,
+        ),
+        # An admin role elsewhere does not cover the police bureau.
+        (
+            [(Role.DEPARTMENT_ADMIN, "police"), (Role.DEPARTMENT_ADMIN, "market")],
+            (Role.DEPARTMENT_ADMIN, "police"),
+            True,
+        ),
+        # One above it does; so does a platform admin's.
+        (
+            [(Role.DEPARTMENT_ADMIN, "police"), (Role.DEPARTMENT_ADMIN, "root")],
+            (Role.DEPARTMENT_ADMIN, "police"),
+            False,
+        ),
+        (
+            [(Role.DEPARTMENT_ADMIN, "police"), (Role.PLATFORM_ADMIN, "root")],
+            (Role.DEPARTMENT_ADMIN, "police"),
+            False,
+        ),
+        ([(Role.PLATFORM_ADMIN, "root")], (Role.PLATFORM_ADMIN, "root"), True),
+        # Not a role that manages roles.
+        (
+            [(Role.DEPARTMENT_ADMIN, "police"), (Role.WINDOW_OFFICER, "police")],
+            (Role.WINDOW_OFFICER, "police"),
+            False,
+        ),
+    ],
+)
+def test_revoking_ones_own_last_managing_role_would_lock_one_out(
+    city, own_roles, revoked, locked_out
+):
+    admin = make_user(roles=[(role, city[home]) for role, home in own_roles])
+    role, home = revoked
+    assignment = RoleAssignment.objects.get(user=admin, role=role, department=city[home])
+    assert permissions.would_lock_out(admin, assignment) is locked_out
+
+
+def test_someone_elses_admin_role_is_no_lock_out(city):
+    admin = make_user(roles=[(Role.DEPARTMENT_ADMIN, city["police"])])
+    colleague = make_user(roles=[(Role.DEPARTMENT_ADMIN, city["police"])])
+    theirs = RoleAssignment.objects.get(user=colleague)
+    assert not permissions.would_lock_out(admin, theirs)
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from onewindow.audit.models import AuditEvent
 from onewindow.conftest import PASSWORD, make_id_number, make_user, otp_for
+from onewindow.identity import permissions, services
 from onewindow.identity.masking import mask_identity_number
 from onewindow.identity.models import RoleAssignment
 from onewindow.identity.roles import Role
@@ -193,9 +194,42 @@ def test_registration_form_reports_field_errors(client):
 
 def test_logout_needs_post(client, citizen):
     login(client, citizen)
-    assert client.get("/logout/").status_code == 405
+    assert client.get("/logout/").status_code == 200  # a page asking, not a logout
+    assert client.get("/account/").status_code == 200
+    assert client.put("/logout/").status_code == 405
     assert client.post("/logout/").status_code == 302
     assert client.get("/account/")["Location"].startswith("/login/")
+
+
+def test_logout_address_typed_in_shows_a_logout_button(client, citizen):
+    client.cookies["django_language"] = "en"
+    login(client, citizen)
+    page = client.get("/logout/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "<h1>Log out</h1>" in html
+    assert f"You are logged in as {citizen.full_name}. Log out now?" in html
+    main = html[html.index('<main id="main"') :]
+    form = re.search(r'<form method="post" action="/logout/">(.*?)</form>', main, re.S).group(1)
+    assert 'name="csrfmiddlewaretoken"' in form
+    assert '<button type="submit" class="button">Log out</button>' in form
+
+
+def test_logout_address_when_logged_out_links_to_log_in(client):
+    client.cookies["django_language"] = "en"
+    page = client.get("/logout/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    main = html[html.index('<main id="main"') :]
+    assert "You are not logged in." in main and '<a href="/login/">Log in</a>' in main
+    assert "<form" not in main
+
+
+def test_logout_page_is_open_to_an_officer_before_the_second_factor(client, city):
+    officer = make_user(roles=[(Role.WINDOW_OFFICER, city["police"])], with_totp=True)
+    login(client, officer)
+    assert client.get("/logout/").status_code == 200
+    assert client.post("/logout/")["Location"] == "/"
 
 
 def test_profile_language_choice_switches_interface(client, citizen):
@@ -243,3 +277,193 @@ def test_error_summary_takes_focus_first(client, citizen):
     summary = html.index('class="error-summary"')
     # The first element in the page to claim focus is the summary, not a field.
     assert summary < html.index("autofocus") < html.index(">", summary)
+
+
+# --- the department page: granting and revoking roles ---------------------------------
+
+
+def _options(html: str) -> list[str]:
+    select = re.search(r'<select name="role"[^>]*>(.*?)</select>', html, re.S).group(1)
+    return re.findall(r'<option value="([a-z_]+)"', select)
+
+
+def test_grant_form_offers_only_roles_the_admin_may_grant(officer_logged_in, city):
+    client, admin = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
+    offered = _options(client.get("/officer/departments/310000-GA/").content.decode())
+    assert Role.PLATFORM_ADMIN not in offered
+    assert offered == [r.value for r in permissions.grantable_roles(admin, city["police"])]
+    assert Role.DEPARTMENT_ADMIN in offered and Role.CITIZEN not in offered
+    platform, _ = officer_logged_in(Role.PLATFORM_ADMIN, "root")
+    assert Role.PLATFORM_ADMIN in _options(
+        platform.get("/officer/departments/310000-GA/").content.decode()
+    )
+
+
+def test_a_role_not_offered_is_still_refused_at_its_field_and_audited(officer_logged_in, city):
+    person = make_user()
+    client, admin = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
+    client.cookies["django_language"] = "en"
+    response = client.post(
+        "/officer/departments/310000-GA/",
+        {"username": person.username, "role": Role.PLATFORM_ADMIN},
+    )
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert (
+        '<div class="field-message" id="id_role_error"><p>You may not grant this role here.' in html
+    )
+    assert not RoleAssignment.objects.filter(user=person, role=Role.PLATFORM_ADMIN).exists()
+    assert AuditEvent.objects.filter(
+        action="identity.role_granted", outcome="denied", actor_id=admin.pk
+    ).exists()
+
+
+def test_granting_a_role_held_already_says_so_and_records_nothing(officer_logged_in, city):
+    person = make_user(roles=[(Role.REVIEWING_OFFICER, city["police"])])
+    client, _ = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
+    client.cookies["django_language"] = "en"
+    events = AuditEvent.objects.count()
+    response = client.post(
+        "/officer/departments/310000-GA/",
+        {"username": person.username, "role": Role.REVIEWING_OFFICER},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        f'<p class="message message-info" role="status">{person.full_name} ({person.username}) '
+        "already holds the role Reviewing officer here. Nothing was changed.</p>"
+    ) in html
+    assert "The role was granted." not in html
+    assert AuditEvent.objects.count() == events
+    assert RoleAssignment.objects.filter(user=person).count() == 1
+
+
+def test_an_unknown_user_name_is_reported_at_the_field_and_in_the_summary(officer_logged_in):
+    client, _ = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
+    client.cookies["django_language"] = "en"
+    response = client.post(
+        "/officer/departments/310000-GA/", {"username": "nobody", "role": Role.WINDOW_OFFICER}
+    )
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert '<div class="field-message" id="id_username_error"><p>No such user.</p></div>' in html
+    summary = html[
+        html.index('class="error-summary"') : html.index(
+            "</div>", html.index('class="error-summary"')
+        )
+    ]
+    assert '<a href="#id_username">User name: No such user.</a>' in summary
+    assert summary.count("No such user.") == 1  # at the field, not also as the form's own
+
+
+def test_each_revoke_link_is_named_for_its_officer_and_role(officer_logged_in, city):
+    person = make_user(roles=[(Role.WINDOW_OFFICER, city["police"])])
+    client, admin = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
+    client.cookies["django_language"] = "en"
+    html = client.get("/officer/departments/310000-GA/").content.decode()
+    for user, role in ((person, "Window officer"), (admin, "Department admin")):
+        assignment = RoleAssignment.objects.get(user=user)
+        assert (
+            f'<a href="/officer/departments/310000-GA/roles/{assignment.pk}/revoke/">Revoke'
+            f'<span class="visually-hidden"> the role {role} from {user.full_name} '
+            f"({user.username})</span></a>"
+        ) in html
+    client.cookies["django_language"] = "zh-hans"
+    html = client.get("/officer/departments/310000-GA/").content.decode()
+    assert '撤销<span class="visually-hidden"> ' in html
+
+
+def test_revoking_a_role_asks_first_and_cancel_changes_nothing(officer_logged_in, city):
+    person = make_user(roles=[(Role.WINDOW_OFFICER, city["police"])])
+    assignment = RoleAssignment.objects.get(user=person)
+    client, _ = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
+    client.cookies["django_language"] = "en"
+    url = f"/officer/departments/310000-GA/roles/{assignment.pk}/revoke/"
+    page = client.get(url)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "<h1>Revoke a role</h1>" in html
+    assert (
+        f"Revoke the role Window officer from {person.full_name} ({person.username}) "
+        "in Department 310000-GA?"
+    ) in html
+    form = re.search(r'<form method="post" novalidate>(.*?)</form>', html, re.S).group(1)
+    assert 'name="csrfmiddlewaretoken"' in form
+    assert '<button type="submit" class="button">Revoke the role</button>' in form
+    assert '<a href="/officer/departments/310000-GA/">Cancel</a>' in form
+    assert RoleAssignment.objects.filter(pk=assignment.pk).exists()
+    assert not AuditEvent.objects.filter(action="identity.role_revoked").exists()
+    done = client.post(url, follow=True)
+    assert done.redirect_chain == [("/officer/departments/310000-GA/", 302)]
+    assert "The role was revoked." in done.content.decode()
+    assert not RoleAssignment.objects.filter(pk=assignment.pk).exists()
+    assert AuditEvent.objects.filter(action="identity.role_revoked").count() == 1
+
+
+def test_an_admin_cannot_revoke_their_own_last_admin_role(officer_logged_in, city):
+    client, admin = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
+    client.cookies["django_language"] = "en"
+    own = RoleAssignment.objects.get(user=admin)
+    url = f"/officer/departments/310000-GA/roles/{own.pk}/revoke/"
+    refusal = "You cannot revoke your own role here: you would no longer be able to manage"
+    page = client.get(url).content.decode()
+    assert refusal in page and "Revoke the role</button>" not in page
+    assert '<a href="/officer/departments/310000-GA/">Back to the department</a>' in page
+    response = client.post(url)
+    assert response.status_code == 409
+    assert refusal in response.content.decode()
+    assert RoleAssignment.objects.filter(pk=own.pk).exists()
+    assert not AuditEvent.objects.filter(action="identity.role_revoked").exists()
+    assert client.get("/officer/departments/310000-GA/").status_code == 200
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_revoke_page_of_another_departments_role_is_404(officer_logged_in, city, method):
+    elsewhere = make_user(roles=[(Role.WINDOW_OFFICER, city["market"])])
+    assignment = RoleAssignment.objects.get(user=elsewhere)
+    client, _ = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
+    call = getattr(client, method)
+    # Under its own department (out of scope) and under the admin's (not held there).
+    assert call(f"/officer/departments/310000-SJ/roles/{assignment.pk}/revoke/").status_code == 404
+    assert call(f"/officer/departments/310000-GA/roles/{assignment.pk}/revoke/").status_code == 404
+    assert RoleAssignment.objects.filter(pk=assignment.pk).exists()
+
+
+def test_a_reviewer_may_not_open_the_revoke_page(officer_logged_in, city):
+    person = make_user(roles=[(Role.WINDOW_OFFICER, city["police"])])
+    assignment = RoleAssignment.objects.get(user=person)
+    client, _ = officer_logged_in(Role.REVIEWING_OFFICER, "police")
+    url = f"/officer/departments/310000-GA/roles/{assignment.pk}/revoke/"
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
+    assert RoleAssignment.objects.filter(pk=assignment.pk).exists()
+
+
+# --- the second factor -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["abc", "12345", "1234567", ""])
+def test_a_malformed_code_asks_for_six_digits_at_the_field(client, city, typed):
+    officer = make_user(roles=[(Role.WINDOW_OFFICER, city["police"])], with_totp=True)
+    login(client, officer)
+    response = client.post("/account/2fa/", {"otp": typed})
+    html = response.content.decode()
+    assert response.status_code == 422
+    message = "请输入身份验证器应用中的 6 位验证码。"
+    assert f'<div class="field-message" id="id_otp_error"><p>{message}</p></div>' in html
+    assert f'<a href="#id_otp">身份验证器应用中的 6 位验证码：{message}</a>' in html
+    assert "字符" not in html
+    # Not a try of the code: nothing to throttle or audit.
+    assert not AuditEvent.objects.filter(action="identity.2fa_verified").exists()
+
+
+def test_each_token_revoke_button_is_named_for_its_token(client, citizen):
+    _, record = services.issue_token(user=citizen)
+    client.cookies["django_language"] = "en"
+    login(client, citizen)
+    html = client.get("/account/").content.decode()
+    assert (
+        f'<button type="submit" class="button-small">Revoke'
+        f'<span class="visually-hidden"> {record.prefix}…</span></button>'
+    ) in html
