@@ -3,7 +3,9 @@
 ``check_definition`` refuses anything outside the subset in ``spec.py``: a keyword we do
 not know might fetch (``$ref``, ``$id``, ``$dynamicRef``) or behave in ways the renderer
 and the error messages do not cover. Every problem is collected, each under the part
-of the definition it is in (``schema``, ``layout``, ``attachments``).
+of the definition it is in (``schema``, ``layout``, ``attachments``). JSON Schema's own
+check of the schema is ``metaschema.py``'s, the layout's against the schema
+``layout.py``'s.
 
 ``validate_data`` lives in ``validation.py`` and is re-exported here.
 """
@@ -12,17 +14,18 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
 from jsonschema.validators import validator_for
 
 from onewindow.core.errors import InvalidInput
-from onewindow.forms import prefill, spec
+from onewindow.forms import metaschema, prefill, spec
 from onewindow.forms.filetypes import FILE_TYPES, GLOBAL_MAX_MB
+from onewindow.forms.layout import check_layout
 from onewindow.forms.validation import coerce_data, validate_data
 
 __all__ = ["check_definition", "coerce_data", "validate_data"]
@@ -32,7 +35,6 @@ REFERENCE_KEYWORDS = frozenset(
     {"$ref", "$dynamicRef", "$recursiveRef", "$id", "$anchor", "$dynamicAnchor", "$vocabulary"}
 )
 _NAME = re.compile(spec.NAME_PATTERN)
-_AUTOCOMPLETE = re.compile(r"^[a-z0-9 -]{1,60}$")
 
 
 def check_definition(
@@ -49,14 +51,23 @@ def check_definition(
     """
     errors: dict[str, list[Any]] = {}
     if key is not None and not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", key):
-        errors["key"] = [_("The key uses lower-case letters, digits, - and _ (at most 64).")]
+        errors["key"] = [
+            _(
+                "Use only lower-case letters, digits, hyphens and underscores, starting with "
+                "a letter or a digit (at most 64 characters)."
+            )
+        ]
     if title is not None and not title.strip():
         errors["title"] = [_("Enter a title.")]
     schema_errors = _check_schema(schema)
     if schema_errors:
         errors["schema"] = schema_errors
-    else:
-        layout_errors = _check_layout(schema, layout)
+    properties = schema.get("properties") if isinstance(schema, dict) else None
+    if isinstance(properties, dict) and properties:
+        # Checked beside a faulty schema too, against the properties it names, so that
+        # both are corrected in one round; the hints of a faulty property wait for it.
+        sound = {name for name, prop in properties.items() if not _check_property(name, prop)}
+        layout_errors = check_layout(properties, layout, sound=sound)
         if layout_errors:
             errors["layout"] = layout_errors
     slot_errors = _check_attachments(attachments)
@@ -82,32 +93,6 @@ def _references(node: Any, found: list[str]) -> list[str]:
     return found
 
 
-# Schemas (as canonical JSON) the metaschema accepted. Checking one walks the whole
-# draft 2020-12 metaschema, some 10 ms a schema, and the same forms are checked again and
-# again (every seeding of the demo forms, every test that builds the demo city).
-_ACCEPTED: set[str] = set()
-_ACCEPTED_LIMIT = 1000
-
-
-def _metaschema_error(schema: dict[str, Any]) -> str | None:
-    """The metaschema's objection to ``schema``, or None."""
-    try:
-        key: str | None = json.dumps(schema, sort_keys=True, ensure_ascii=False)
-    except (TypeError, ValueError):  # not JSON: the metaschema will say what is wrong
-        key = None
-    if key is not None and key in _ACCEPTED:
-        return None
-    try:
-        Draft202012Validator.check_schema(schema)
-    except SchemaError as exc:
-        return str(exc.message)
-    if key is not None:
-        if len(_ACCEPTED) >= _ACCEPTED_LIMIT:
-            _ACCEPTED.clear()
-        _ACCEPTED.add(key)
-    return None
-
-
 def _check_schema(schema: Any) -> list[str]:
     if not isinstance(schema, dict):
         return [_("The schema must be a JSON object.")]
@@ -121,36 +106,85 @@ def _check_schema(schema: Any) -> list[str]:
     if problems:
         return problems
     declared = str(schema.get("$schema", spec.DRAFT_2020_12)).rstrip("#")
+    found: list[metaschema.Found] = []
     if (
         declared != spec.DRAFT_2020_12
         or validator_for(schema, default=Draft202012Validator) is not Draft202012Validator
     ):
         problems.append(_("The schema must use JSON Schema draft 2020-12."))
     else:
-        error = _metaschema_error(schema)
-        if error is not None:
-            problems.append(_("This is not valid JSON Schema: %(error)s") % {"error": error})
+        found = metaschema.problems(schema)
+    own = _check_subset(schema)
+    judged = _judged(schema)
+    kept = [problem.message for problem in found if not judged(problem.path)]
+    if found and not kept and not own:  # never: the checks below judge no less strictly
+        kept = [problem.message for problem in found]
+    return problems + kept + own
+
+
+def _check_subset(schema: dict[str, Any]) -> list[str]:
+    """What the schema has outside the subset ``spec`` describes."""
+    problems: list[str] = []
     for keyword in sorted(set(schema) - spec.TOP_KEYWORDS):
         problems.append(_("The keyword %(keyword)s is not supported.") % {"keyword": keyword})
     if schema.get("additionalProperties", False) is not False:
         problems.append(_("additionalProperties may only be false."))
-    properties = schema.get("properties")
-    if schema.get("type") != "object" or not isinstance(properties, dict) or not properties:
+    if not _has_properties(schema):
         problems.append(_("The schema must be an object with at least one property."))
         return problems
+    properties = schema["properties"]
     for name, prop in properties.items():
         problems.extend(_check_property(name, prop))
     required = schema.get("required", [])
     if not isinstance(required, list):
-        required = []
+        required = []  # the metaschema says so
     for name in required:
-        if name not in properties:
+        if isinstance(name, str) and name not in properties:
             problems.append(
                 _("The required list names a property that does not exist: %(name)s")
                 % {"name": name}
             )
     problems.extend(_check_conditions(schema, properties))
     return problems
+
+
+def _has_properties(schema: dict[str, Any]) -> bool:
+    properties = schema.get("properties")
+    return schema.get("type") == "object" and isinstance(properties, dict) and bool(properties)
+
+
+def _judged(schema: dict[str, Any]) -> Callable[[tuple[Any, ...]], bool]:
+    """Whether ``_check_subset`` says what is wrong at a path of the schema, so that the
+    metaschema's message there would say it a second time. There the subset is
+    stricter than JSON Schema (a type outside ``spec.KEYWORDS_BY_TYPE``, an enum, a
+    keyword it does not support), so it judges whatever the metaschema refuses."""
+    properties_checked = _has_properties(schema)
+    conditions_refused = properties_checked and not _conditions_have_their_shape(schema)
+
+    def judged(path: tuple[Any, ...]) -> bool:
+        if not path:
+            return False
+        head = path[0]
+        if head in ("if", "then", "allOf"):
+            return conditions_refused
+        if head != "properties":
+            return head in ("type", "additionalProperties") or head not in spec.TOP_KEYWORDS
+        if len(path) == 1:
+            return True
+        name = str(path[1])
+        if not properties_checked or not _NAME.match(name):
+            return False  # its checks did not run, or stopped at its name
+        return len(path) == 2 or path[2] in _judged_keywords(schema["properties"][name])
+
+    return judged
+
+
+def _judged_keywords(prop: Any) -> set[str]:
+    """The keywords of a property whose every fault ``_check_property`` reports."""
+    if not isinstance(prop, dict) or prop.get("type") not in spec.KEYWORDS_BY_TYPE:
+        return {"type"}  # it stops there
+    unsupported = set(prop) - spec.COMMON_KEYWORDS - spec.KEYWORDS_BY_TYPE[prop["type"]]
+    return {"type", "format", "enum", "items", "x-shared"} | unsupported
 
 
 def _check_conditions(schema: dict[str, Any], properties: dict[str, Any]) -> list[str]:
@@ -192,6 +226,15 @@ def _check_conditions(schema: dict[str, Any], properties: dict[str, Any]) -> lis
     return problems
 
 
+def _conditions_have_their_shape(schema: dict[str, Any]) -> bool:
+    """Whether ``_check_conditions`` finds every condition in its one shape."""
+    if "then" in schema and "if" not in schema:
+        return False
+    if "allOf" in schema and (not isinstance(schema["allOf"], list) or not schema["allOf"]):
+        return False
+    return all(_is_condition(rule) for rule in spec.condition_rules(schema))
+
+
 def _is_condition(rule: Any) -> bool:
     if not isinstance(rule, dict) or set(rule) != {"if", "then"}:
         return False
@@ -222,8 +265,15 @@ def _check_property(name: str, prop: Any) -> list[str]:
             % {"name": name}
         ]
     if not isinstance(prop, dict) or prop.get("type") not in spec.KEYWORDS_BY_TYPE:
-        types = ", ".join(spec.KEYWORDS_BY_TYPE)
-        return [_("%(name)s: the type must be one of %(types)s.") % {"name": name, "types": types}]
+        types = pgettext("list separator", ", ").join(spec.KEYWORDS_BY_TYPE)
+        if not isinstance(prop, dict) or "type" not in prop:
+            return [
+                _("%(name)s: the type must be one of %(types)s.") % {"name": name, "types": types}
+            ]
+        return [
+            _("Property “%(name)s”: its type %(type)s is not one of %(types)s.")
+            % {"name": name, "type": metaschema.shown(prop["type"]), "types": types}
+        ]
     problems: list[str] = []
     kind = prop["type"]
     for keyword in sorted(set(prop) - spec.COMMON_KEYWORDS - spec.KEYWORDS_BY_TYPE[kind]):
@@ -333,126 +383,6 @@ def _enum_is_valid(prop: dict[str, Any]) -> bool:
         and all(type(value) is python_type for value in values)
         and len(set(values)) == len(values)
     )
-
-
-def _check_layout(schema: dict[str, Any], layout: Any) -> list[str]:
-    sections = layout.get("sections") if isinstance(layout, dict) else None
-    if (
-        not isinstance(sections, list)
-        or not sections
-        or not all(_section_is_valid(section) for section in sections)
-        or set(layout) - {"sections", "fields"}
-    ):
-        return [
-            _("The layout must have a list of sections, each with a title and a list of fields.")
-        ]
-    properties = schema["properties"]
-    problems: list[str] = []
-    seen: set[str] = set()
-    for section in sections:
-        for name in section["fields"]:
-            if name not in properties:
-                problems.append(
-                    _("The layout names a field that is not in the schema: %(name)s")
-                    % {"name": name}
-                )
-            elif name in seen:
-                problems.append(
-                    _("The field %(name)s appears more than once in the layout.") % {"name": name}
-                )
-            seen.add(name)
-    for name in properties:
-        if name not in seen:
-            problems.append(
-                _("The schema property %(name)s is missing from the layout.") % {"name": name}
-            )
-    hints = layout.get("fields", {})
-    if not isinstance(hints, dict):
-        return [*problems, _("The layout's fields must be an object of hints by field name.")]
-    for name, field_hints in hints.items():
-        if name not in properties:
-            problems.append(
-                _("The layout names a field that is not in the schema: %(name)s") % {"name": name}
-            )
-        elif not isinstance(field_hints, dict):
-            problems.append(_("%(name)s: hints must be an object.") % {"name": name})
-        else:
-            problems.extend(_check_hints(name, properties[name], field_hints))
-    problems.extend(_check_labels(properties, hints))
-    return problems
-
-
-def _check_labels(properties: dict[str, Any], hints: dict[str, Any]) -> list[str]:
-    """No two questions with one label in either language: error summaries and case
-    pages name a question by its label alone."""
-    chinese = {name: prop.get("title") for name, prop in properties.items()}
-    english = {}
-    for name in properties:
-        field_hints = hints.get(name)
-        label_en = field_hints.get("label_en") if isinstance(field_hints, dict) else None
-        english[name] = label_en or chinese[name]
-    problems: list[str] = []
-    for labels in (chinese, english):
-        first: dict[str, str] = {}
-        for name, label in labels.items():
-            text = str(label or "").strip()
-            if not text:
-                continue  # a missing title is a problem of its own
-            other = first.setdefault(text.casefold(), name)
-            if other != name:
-                problems.append(
-                    _("%(name)s: the label “%(label)s” is also the label of %(other)s.")
-                    % {"name": name, "label": text, "other": other}
-                )
-    return list(dict.fromkeys(problems))  # once, when both languages repeat one label
-
-
-def _section_is_valid(section: Any) -> bool:
-    return (
-        isinstance(section, dict)
-        and not set(section) - spec.SECTION_KEYS
-        and bool(str(section.get("title") or "").strip())
-        and isinstance(section.get("fields"), list)
-        and all(isinstance(name, str) for name in section["fields"])
-    )
-
-
-def _check_hints(name: str, prop: dict[str, Any], hints: dict[str, Any]) -> list[str]:
-    problems = [
-        _("%(name)s: unknown layout hint %(hint)s.") % {"name": name, "hint": hint}
-        for hint in sorted(set(hints) - spec.HINT_KEYS)
-    ]
-    kind = prop["type"]
-    widget = spec.widget_for(prop, hints)
-    has_choices = "enum" in prop or kind == "array"
-    if (
-        widget not in spec.WIDGETS_BY_TYPE[kind]
-        or (has_choices and widget not in spec.CHOICE_WIDGETS | {"checkbox"})
-        or (widget == "date" and prop.get("format") != "date")
-    ):
-        problems.append(
-            _("%(name)s: the widget %(widget)s does not fit a property of type %(type)s.")
-            % {"name": name, "widget": widget, "type": kind}
-        )
-    elif widget in spec.CHOICE_WIDGETS and kind in ("string", "integer") and "enum" not in prop:
-        problems.append(
-            _("%(name)s: the widget %(widget)s needs a list of choices (enum).")
-            % {"name": name, "widget": widget}
-        )
-    choices = prop.get("enum") or (prop.get("items") or {}).get("enum")
-    for names_key in ("enumNames", "enumNames_en"):
-        if names_key in hints and (
-            not choices
-            or not isinstance(hints[names_key], list)
-            or len(hints[names_key]) != len(choices)
-        ):
-            problems.append(
-                _("%(name)s: %(hint)s must have one label per choice.")
-                % {"name": name, "hint": names_key}
-            )
-    if "autocomplete" in hints and not _AUTOCOMPLETE.match(str(hints["autocomplete"])):
-        problems.append(_("%(name)s: autocomplete is not a valid token.") % {"name": name})
-    return problems
 
 
 def _check_attachments(attachments: Any) -> list[str]:

@@ -102,6 +102,9 @@ class TrialStepOut(Schema):
 class TrialOut(Schema):
     ending: str = Field(description="completed, waiting (a timer), looping or failed")
     message: str
+    reason: str = Field(
+        "", description="Why it failed, plainly, where the failing expression tells"
+    )
     detail: str
     steps: list[TrialStepOut]
     completed: list[str] = Field(description="The elements the run completed")
@@ -126,6 +129,7 @@ def try_process(request: HttpRequest, key: str, version: int, body: TrialIn) -> 
     return TrialOut(
         ending=trial.ending,
         message=trial.message,
+        reason=trial.reason,
         detail=trial.detail,
         steps=[
             TrialStepOut(

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from lxml import etree
 
@@ -62,6 +63,63 @@ def local_name(element: etree._Element) -> str:
     return etree.QName(element).localname if isinstance(element.tag, str) else ""
 
 
+# What the sandbox refuses (``sandbox.Refusal.kind``), said to whoever wrote the file;
+# ``names`` lists what was refused. Clauses: ``expression_problem`` joins them.
+_REFUSALS: dict[str, Promise] = {
+    sandbox.FORBIDDEN_NAME: _("%(names)s cannot be used in process expressions"),
+    sandbox.PRIVATE_NAME: _("names starting with “_” are not allowed (%(names)s)"),
+    sandbox.INTERNAL_ATTRIBUTE: _(
+        "attributes starting with “_” or internal to Python cannot be used (%(names)s)"
+    ),
+    sandbox.IMPORT: _("imports are not allowed (%(names)s)"),
+    sandbox.WHILE_LOOP: _("while loops are not allowed: go through the data with for"),
+    sandbox.CLASS_DEFINITION: _("class definitions are not allowed (%(names)s)"),
+    sandbox.OTHER: _("this Python is not allowed in process expressions: %(names)s"),
+}
+
+
+def _refused_name(refusal: sandbox.Refusal, with_line: bool) -> str:
+    quoted = f"“{refusal.name}”"
+    if not with_line or refusal.line is None:
+        return quoted
+    return pgettext("a refused name and its line", "%(name)s on line %(line)d") % {
+        "name": quoted,
+        "line": refusal.line,
+    }
+
+
+def _refusal_clause(kind: str, refusals: list[sandbox.Refusal], with_line: bool) -> str:
+    if kind == sandbox.SYNTAX:  # the parser stops at the first error
+        first = refusals[0]
+        if first.line is None:
+            return gettext("this is not valid Python")
+        if first.column is None:
+            return gettext("this is not valid Python: there is a syntax error at line %(line)d") % {
+                "line": first.line
+            }
+        return gettext(
+            "this is not valid Python: there is a syntax error at line %(line)d, column %(column)d"
+        ) % {"line": first.line, "column": first.column}
+    separator = pgettext("list separator", ", ")
+    names = separator.join(dict.fromkeys(_refused_name(r, with_line) for r in refusals if r.name))
+    return str(_REFUSALS.get(kind, _REFUSALS[sandbox.OTHER])) % {"names": names}
+
+
+def _refusal_text(refusals: tuple[sandbox.Refusal, ...], with_line: bool) -> str:
+    """The sandbox's refusals in the reader's language: one clause per kind of problem,
+    naming what was refused (with its line, in a script of several lines)."""
+    by_kind: dict[str, list[sandbox.Refusal]] = {}
+    for refusal in refusals:
+        by_kind.setdefault(refusal.kind, []).append(refusal)
+    if not by_kind:
+        return gettext("it uses Python that process expressions do not allow")
+    clauses = [_refusal_clause(kind, found, with_line) for kind, found in by_kind.items()]
+    return pgettext("separator of longer entries", "; ").join(clauses)
+
+
+_lazy_refusal_text = lazy(_refusal_text, str)
+
+
 def expression_problem(
     source: str | None, mode: str, element: etree._Element, *, file: str = ""
 ) -> Problem | None:
@@ -79,11 +137,12 @@ def expression_problem(
         while node is not None and not node.get("id"):
             node = node.getparent()
         element_id = node.get("id", "") if node is not None else ""
+        # RestrictedPython's English (``str(exc)``) is left out: the refusals say it.
         message = msg(
-            _("The expression in %(element)s %(id)s is refused: %(detail)s"),
+            _("The expression in %(element)s %(id)s is refused: %(detail)s."),
             element=local_name(element),
             id=element_id,
-            detail=str(exc),
+            detail=_lazy_refusal_text(exc.refusals, len(source.strip().splitlines()) > 1),
         )
         return Problem(message, local_name(element), element_id, file)
     return None
@@ -100,7 +159,13 @@ def read_bundle(
         for source, text in dmn_files.items():
             dmn[source] = parse_xml(text)
     except etree.XMLSyntaxError as exc:
-        message = msg(_("The file is not well-formed XML: %(detail)s"), detail=str(exc))
+        # lxml's own words are English; where it stopped is what the uploader needs.
+        line, column = exc.position
+        message = msg(
+            _("The file is not well-formed XML (line %(line)d, column %(column)d)."),
+            line=line,
+            column=column,
+        )
         raise BundleError([Problem(message, source=source)]) from exc
     return bpmn, dmn
 

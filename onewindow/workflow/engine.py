@@ -14,13 +14,16 @@ or a replacement touches one file. The rest of the app sees:
 Every expression runs in the sandbox (``sandbox.py``); service tasks call platform
 functions from ``registry.py``. Errors come out as ``BundleError`` (a bundle that cannot
 become a process, with one message per problem) or ``ProcessError`` (a run that cannot
-proceed); no SpiffWorkflow exception leaves this module.
+proceed, with the expression that failed on the data where one did: ``failures.py``);
+no SpiffWorkflow exception leaves this module.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
+import re
 import threading
 from collections import OrderedDict, deque
 from collections.abc import Callable, Mapping
@@ -63,6 +66,7 @@ from onewindow.workflow.bundle import (
     prepare_for_engine,
     read_bundle,
 )
+from onewindow.workflow.failures import ExpressionFailure, evaluation_failure
 from onewindow.workflow.registry import ServiceCall, ServiceContext
 from onewindow.workflow.sandbox import SandboxEnvironment
 from onewindow.workflow.state import from_version_1
@@ -81,15 +85,26 @@ MAX_DATA_BYTES = 32 * 1024
 
 SPEC_CACHE_SIZE = 128
 
+# The note SpiffWorkflow's DMN engine adds to an error in a decision table's rule.
+_RULE_ROW = re.compile(r"Rule failed on row (\d+)")
+
 
 class ProcessError(Exception):
     """A run cannot proceed: a refused task, bad data, or a failing expression."""
 
-    def __init__(self, message: Promise | str, *, detail: str = "", element: str = "") -> None:
+    def __init__(
+        self,
+        message: Promise | str,
+        *,
+        detail: str = "",
+        element: str = "",
+        failure: ExpressionFailure | None = None,
+    ) -> None:
         super().__init__(f"{message} {detail}".strip())
         self.message = message
         self.detail = detail
         self.element = element  # the BPMN id of the element that failed, where known
+        self.failure = failure  # the expression that failed on the data, where one did
 
 
 class TaskInputError(ProcessError):
@@ -124,6 +139,26 @@ class _ScriptEngine(PythonScriptEngine):
     def __init__(self, context: ServiceContext) -> None:
         super().__init__(environment=SandboxEnvironment())
         self.context = context
+        # The last expression that failed, with the error SpiffWorkflow raised for it.
+        self.failed: tuple[SpiffWorkflowException, ExpressionFailure] | None = None
+
+    def evaluate(self, task: Any, expression: str, external_context: Any = None) -> Any:
+        try:
+            return super().evaluate(task, expression, external_context)
+        except SpiffWorkflowException as exc:
+            # SpiffWorkflow raises its own error from the sandbox's (``__context__``).
+            data = {**(external_context or {}), **task.data}
+            self.failed = (exc, evaluation_failure(expression, exc.__context__, data))
+            raise
+
+    def failure_of(self, exc: SpiffWorkflowException) -> ExpressionFailure | None:
+        """The failed expression behind ``exc``, with the decision table's rule that the
+        DMN engine noted on its way out ("Rule failed on row 2")."""
+        if self.failed is None or self.failed[0] is not exc:
+            return None
+        rows = (_RULE_ROW.fullmatch(note.strip()) for note in getattr(exc, "notes", []))
+        row = next((int(match[1]) for match in rows if match), None)
+        return dataclasses.replace(self.failed[1], rule=row)
 
     def call_service(self, task: Any, **kwargs: Any) -> str:
         # Replaces SpiffWorkflow's version, whose error path refers to an undefined name.
@@ -256,6 +291,7 @@ def check_data(data: Mapping[str, Any]) -> None:
 
 def _step(run: Run, context: ServiceContext, action: Callable[[], Any] | None = None) -> None:
     run._engine.context = context
+    run._engine.failed = None
     try:
         if action is not None:
             action()
@@ -268,6 +304,7 @@ def _step(run: Run, context: ServiceContext, action: Callable[[], Any] | None = 
             msg(_("The process stopped at %(task)s."), task=where or "?"),
             detail=str(exc),
             element=where or "",
+            failure=run._engine.failure_of(exc),
         ) from exc
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,7 @@ from onewindow.workflow.choices import Outcome
 from onewindow.workflow.data_names import DataName
 from onewindow.workflow.files import read_decision_files, read_text
 from onewindow.workflow.library import StepRow
+from onewindow.workflow.services import KEY_CHARS, MAX_KEY_CHARS
 from onewindow.workflow.simulation import default_outcome
 
 
@@ -47,12 +49,22 @@ def _text(upload: UploadedFile) -> str:
 
 
 class ProcessUploadForm(forms.Form):
-    key = forms.SlugField(
+    key = forms.CharField(
         label=pgettext_lazy("process", "Key"),
-        max_length=64,
+        max_length=MAX_KEY_CHARS,
+        # Its own words: Django's slug message is jargon ("slug"), and its Chinese says 字段.
+        validators=[
+            RegexValidator(
+                rf"\A{KEY_CHARS.pattern}\Z",
+                _(
+                    "Use only lower-case letters, digits, hyphens and underscores, starting "
+                    "with a letter or a digit."
+                ),
+            )
+        ],
         help_text=_(
-            "Letters, digits, hyphens and underscores. An existing process's key uploads "
-            "its next version; cases already started keep theirs."
+            "Lower-case letters, digits, hyphens and underscores. An existing process's key "
+            "uploads its next version; cases already started keep theirs."
         ),
     )
     name = forms.CharField(label=pgettext_lazy("process", "Name"), max_length=200)

@@ -64,9 +64,15 @@ def can_complete(user: Any, task: WorkTask) -> bool:
 def can_upload_definition(user: Any, departments: list[Department]) -> bool:
     """Department admins over every department the process's lanes name; platform
     admins anywhere. A process routes work to departments, so it needs their consent."""
+    return not departments_not_managed(user, departments)
+
+
+def departments_not_managed(user: Any, departments: list[Department]) -> list[Department]:
+    """Those of ``departments`` whose admins the user is not (all of them for an
+    anonymous user): the ones that keep them from uploading the process."""
     if not getattr(user, "is_authenticated", False):
-        return False
-    return all(holds_role_over(user, d, DEFINITION_MANAGER_ROLES) for d in departments)
+        return list(departments)
+    return [d for d in departments if not holds_role_over(user, d, DEFINITION_MANAGER_ROLES)]
 
 
 def can_manage_definitions(user: Any) -> bool:

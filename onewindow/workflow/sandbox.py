@@ -25,6 +25,7 @@ import builtins
 import functools
 import operator
 from collections.abc import Callable, Mapping, MutableMapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from types import CodeType
@@ -38,15 +39,40 @@ from RestrictedPython.Guards import (
     guarded_unpack_sequence,
     safer_getattr,
 )
-from RestrictedPython.transformer import RestrictingNodeTransformer
+from RestrictedPython.transformer import RestrictingNodeTransformer, T_pos_ast
 
 # Ranges are materialised by list(), sorted() and friends; a bound keeps a condition
 # from allocating gigabytes. Processes iterate over a handful of items, never more.
 RANGE_LIMIT = 10_000
 
 
+# What the sandbox refuses in a source, for the uploader to be told in their language
+# (``bundle.expression_problem``); RestrictedPython words its refusals in English only.
+FORBIDDEN_NAME = "forbidden_name"  # a builtin off the whitelist, or a reserved name
+PRIVATE_NAME = "private_name"  # a name starting with "_"
+INTERNAL_ATTRIBUTE = "internal_attribute"  # "_..." or an interpreter internal (f_globals)
+IMPORT = "import"
+WHILE_LOOP = "while_loop"
+CLASS_DEFINITION = "class_definition"
+SYNTAX = "syntax"  # not Python at all
+OTHER = "other"  # another construct the policy refuses, named by its keyword
+
+
+@dataclass(frozen=True)
+class Refusal:
+    kind: str
+    name: str = ""  # the name, attribute, module or construct refused
+    line: int | None = None
+    column: int | None = None  # from 1
+
+
 class SandboxError(ValueError):
-    """Source that the sandbox refuses to compile."""
+    """Source that the sandbox refuses to compile. ``str()`` is RestrictedPython's own
+    wording (English); ``refusals`` says what was refused, one entry per problem."""
+
+    def __init__(self, message: str, refusals: tuple[Refusal, ...] = ()) -> None:
+        super().__init__(message)
+        self.refusals = refusals
 
 
 def _limited_range(*args: int) -> range:
@@ -133,6 +159,19 @@ _GUARDS: dict[str, Any] = {
 }
 
 
+# Python's keyword for a construct the policy refuses that has no refusal of its own.
+_CONSTRUCTS = {
+    "TryStar": "except*",
+    "AsyncFunctionDef": "async def",
+    "AsyncFor": "async for",
+    "AsyncWith": "async with",
+    "Await": "await",
+    "Nonlocal": "nonlocal",
+    "Global": "global",
+}
+MAX_QUOTED_CHARS = 40  # of a refused construct without a keyword, quoted from the source
+
+
 class _Policy(RestrictingNodeTransformer):
     """RestrictedPython's policy, plus the refusals specific to process files."""
 
@@ -156,6 +195,85 @@ class _Policy(RestrictingNodeTransformer):
         self.error(node, "Class definitions are not allowed.")
 
 
+class _Explaining(_Policy):
+    """The same policy, recording each refusal as a ``Refusal`` (``refusals``, with
+    where it is in the source), by the node refused. Walked only over a source the
+    policy refused, to tell why; the code that runs is compiled with ``_Policy`` alone."""
+
+    def __init__(self, *args: Any, source: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.source = source  # to quote a refused construct that has no keyword
+        self.refusals: list[tuple[tuple[int, ...], Refusal]] = []  # by where the node is
+        self._checked_name: str | None = None  # the name ``check_name`` is judging
+
+    def check_name(
+        self, node: T_pos_ast, name: str | None, allow_magic_methods: bool = False
+    ) -> None:
+        self._checked_name = name
+        try:
+            super().check_name(node, name, allow_magic_methods)
+        finally:
+            self._checked_name = None
+
+    def error(self, node: ast.AST, info: str) -> None:
+        super().error(node, info)
+        # Nodes are visited outside in ("a.__b__.__c__": "__c__" first); where each
+        # ends puts them back in the order they are written.
+        place = ("lineno", "col_offset", "end_lineno", "end_col_offset")
+        self.refusals.append((tuple(getattr(node, n, 0) or 0 for n in place), self._refusal(node)))
+
+    def _refusal(self, node: ast.AST) -> Refusal:
+        kind, name = self._what(node)
+        offset = getattr(node, "col_offset", None)
+        column = None if offset is None else offset + 1
+        return Refusal(kind, name, getattr(node, "lineno", None), column)
+
+    def _what(self, node: ast.AST) -> tuple[str, str]:
+        name = self._checked_name
+        if name is not None:  # "_x", "printed", "x__roles__", wherever a name is bound
+            return (PRIVATE_NAME if name.startswith("_") else FORBIDDEN_NAME), name
+        if isinstance(node, ast.Name):
+            return FORBIDDEN_NAME, node.id
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):  # exec(), eval()
+            return FORBIDDEN_NAME, node.func.id
+        if isinstance(node, ast.Attribute):
+            return INTERNAL_ATTRIBUTE, node.attr
+        if isinstance(node, ast.Import):
+            return IMPORT, ", ".join(alias.name for alias in node.names)
+        if isinstance(node, ast.ImportFrom):
+            return IMPORT, node.module or "."
+        if isinstance(node, ast.While):
+            return WHILE_LOOP, ""
+        if isinstance(node, ast.ClassDef):
+            return CLASS_DEFINITION, node.name
+        construct = _CONSTRUCTS.get(type(node).__name__)
+        if construct is None:  # e.g. "items['a'] += 1", "[*x for x in y]": quoted
+            quoted = (ast.get_source_segment(self.source, node) or "").strip()
+            construct = quoted.splitlines()[0][:MAX_QUOTED_CHARS] if quoted else ""
+        return OTHER, construct or type(node).__name__
+
+
+def _refusals(source: str, mode: str) -> tuple[Refusal, ...]:
+    """What the policy refuses in ``source``, each name once (``__import__`` is both a
+    builtin off the whitelist and a name starting with "_": one problem)."""
+    try:
+        tree = ast.parse(source, filename="<string>", mode=mode)
+    except SyntaxError as exc:
+        column = exc.offset if exc.offset and exc.offset > 0 else None
+        return (Refusal(SYNTAX, line=exc.lineno, column=column),)
+    policy = _Explaining(source=source)
+    policy.visit(tree)
+    seen: set[tuple[str, str, int | None]] = set()
+    found = []
+    for _place, refusal in sorted(policy.refusals, key=lambda found: found[0]):
+        # A name refused twice on a line is one problem, whichever rule said it first.
+        key = ("", refusal.name, refusal.line) if refusal.name else (refusal.kind, "", refusal.line)
+        if key not in seen:
+            seen.add(key)
+            found.append(refusal)
+    return tuple(found)
+
+
 @functools.lru_cache(maxsize=4096)
 def _compile(source: str, mode: str) -> CodeType:
     # Keyed by source text: the same condition is evaluated for every case, and
@@ -164,7 +282,11 @@ def _compile(source: str, mode: str) -> CodeType:
     # "<string>" is the file name SpiffWorkflow looks for to report the failing line.
     result = compiler(source, filename="<string>", policy=_Policy)
     if result.errors or result.code is None:
-        raise SandboxError("; ".join(result.errors) or "cannot compile")
+        # RestrictedPython words its refusals in English only: the same policy walks the
+        # source again to record what it refused (an upload's error path, not a run's).
+        raise SandboxError(
+            "; ".join(result.errors) or "cannot compile", refusals=_refusals(source, mode)
+        )
     return result.code
 
 

@@ -12,17 +12,21 @@ everywhere, so two steps cannot deadlock.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from onewindow.audit.services import record_event, refused
 from onewindow.core.errors import Conflict, Forbidden, InvalidInput
+from onewindow.core.templatetags.onewindow import localized
+from onewindow.identity.models import Department
 from onewindow.workflow import engine, permissions, runs, timekeeping
 from onewindow.workflow.bundle import BundleError, Problem, msg
 from onewindow.workflow.choices import (
@@ -49,6 +53,13 @@ from onewindow.workflow.steps import (
 )
 
 MAX_FILE_CHARS = 2_000_000
+# A process's key, which items and life events name it by (and its pages' addresses).
+KEY_CHARS = re.compile(r"[a-z0-9][a-z0-9_-]*")
+MAX_KEY_CHARS = 64  # ProcessDefinition.key
+KEY_RULE = _(
+    "Use only lower-case letters, digits, hyphens and underscores, starting with a letter "
+    "or a digit (at most 64 characters)."
+)
 
 
 # --- definitions ------------------------------------------------------------------
@@ -66,6 +77,14 @@ class InvalidBundle(InvalidInput):
             )
         super().__init__(problems[0].message, fields=fields)
         self.problems = problems
+
+
+def _names(departments: list[Department]) -> str:
+    return pgettext("list separator", ", ").join(localized(d) for d in departments)
+
+
+# Named in the language of whoever reads the refusal, as the rest of the message is.
+_department_names = lazy(_names, str)
 
 
 def _newest(key: str) -> ProcessDefinition | None:
@@ -100,11 +119,8 @@ def upload_definition(
     that changes nothing.
     """
     dmn_files = dict(dmn_files or {})
-    if not key or slugify(key) != key:
-        raise InvalidInput(
-            _("The key is letters, digits, hyphens and underscores."),
-            fields={"key": [_("The key is letters, digits, hyphens and underscores.")]},
-        )
+    if len(key) > MAX_KEY_CHARS or not KEY_CHARS.fullmatch(key):
+        raise InvalidInput(KEY_RULE, fields={"key": [KEY_RULE]})
     if not name.strip():
         raise InvalidInput(
             _("This field is required."), fields={"name": [_("This field is required.")]}
@@ -118,6 +134,7 @@ def upload_definition(
     except BundleError as exc:
         raise InvalidBundle(exc.problems) from exc
     departments = runs.lane_departments(spec.facts)
+    lanes = sorted(departments.values(), key=lambda department: department.path)
     unknown = [
         lane for lane in spec.facts.lanes.values() if lane.department_code not in departments
     ]
@@ -135,15 +152,21 @@ def upload_definition(
                 for lane in unknown
             ]
         )
-    if actor is not None and not permissions.can_upload_definition(
-        actor, list(departments.values())
-    ):
+    others = [] if actor is None else permissions.departments_not_managed(actor, lanes)
+    if others:
+        message = msg(
+            _(
+                "Only an admin of every department in the process's lanes may upload it; "
+                "you are not an admin of %(departments)s."
+            ),
+            departments=_department_names(others),
+        )
         raise refused(
-            Forbidden(_("Only an admin of every department in the process's lanes may upload it.")),
+            Forbidden(message),
             actor=actor,
             action="workflow.definition_uploaded",
             target=("workflow.processdefinition", key),
-            detail={"departments": sorted(departments)},
+            detail={"departments": sorted(departments), "not_managed": [d.code for d in others]},
             request=request,
         )
     try:

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.core.errors import FieldErrors, InvalidInput
-from onewindow.workflow import engine, runs
+from onewindow.workflow import engine, failures, runs
 from onewindow.workflow.bundle import msg
 from onewindow.workflow.choices import Outcome
 from onewindow.workflow.models import ProcessDefinition
@@ -55,6 +55,7 @@ class Trial:
     steps: list[TrialStep] = field(default_factory=list)
     ending: str = Ending.COMPLETED
     message: str = ""  # why it failed
+    reason: str = ""  # why, plainly, where the failing expression tells (``failures``)
     stopped_at: str = ""  # the BPMN id of the element that failed, where known
     detail: str = ""  # the expression's or rule's own error, for whoever wrote it
     states: dict[str, str] = field(default_factory=dict)  # element id → completed/current
@@ -132,6 +133,7 @@ def run_trial(
         except engine.ProcessError as error:
             trial.ending = Ending.FAILED
             trial.message = str(error.message)
+            trial.reason = failures.reason(error.failure)
             trial.stopped_at = error.element
             trial.detail = error.detail[:500]
         if run is not None:

@@ -78,8 +78,9 @@ PROPOSED_ZH: dict[str | tuple[str, str], str] = {
         "此表单刚刚发布了另一个版本，请重试。"
     ),
     # checking definitions
-    "The key uses lower-case letters, digits, - and _ (at most 64).": (
-        "标识只能使用小写字母、数字、- 和 _（最多 64 个字符）。"
+    "Use only lower-case letters, digits, hyphens and underscores, starting with a letter "
+    "or a digit (at most 64 characters).": (
+        "只能使用小写字母、数字、连字符和下划线，并以字母或数字开头（最多 64 个字符）。"
     ),
     "Enter a title.": "请输入标题。",
     "This form definition has problems.": "此表单定义存在问题。",
@@ -87,7 +88,33 @@ PROPOSED_ZH: dict[str | tuple[str, str], str] = {
     "Remote references are not allowed: %(ref)s": "不允许引用远程地址：%(ref)s",
     "References are not supported: %(ref)s": "不支持引用：%(ref)s",
     "The schema must use JSON Schema draft 2020-12.": "结构定义必须使用 JSON Schema 2020-12 版本。",
-    "This is not valid JSON Schema: %(error)s": "这不是有效的 JSON Schema：%(error)s",
+    # JSON Schema's own check (metaschema.py)
+    "Property “%(name)s”: %(problem)s": "属性“%(name)s”：%(problem)s",
+    "The schema": "结构定义",
+    "%(keyword)s must be %(expected)s, not %(value)s.": (
+        "%(keyword)s 必须是%(expected)s，现为 %(value)s。"
+    ),
+    "%(keyword)s must be one of %(choices)s, not %(value)s.": (
+        "%(keyword)s 必须是 %(choices)s 之一，现为 %(value)s。"
+    ),
+    "%(keyword)s must be at least %(limit)s, not %(value)s.": (
+        "%(keyword)s 不能小于 %(limit)s，现为 %(value)s。"
+    ),
+    "%(keyword)s lists a value more than once.": "%(keyword)s 中有重复的值。",
+    "%(keyword)s must not be empty.": "%(keyword)s 不能为空。",
+    "%(keyword)s: JSON Schema does not accept %(value)s here.": (
+        "%(keyword)s：JSON Schema 在此处不接受 %(value)s。"
+    ),
+    "between alternatives\x04 or ": "或",
+    "a JSON type\x04text": "文本",
+    "a JSON type\x04a whole number": "整数",
+    "a JSON type\x04a number": "数字",
+    "a JSON type\x04true or false": "布尔值",
+    "a JSON type\x04a list": "列表",
+    "a JSON type\x04an object": "对象",
+    "Property “%(name)s”: its type %(type)s is not one of %(types)s.": (
+        "属性“%(name)s”：类型 %(type)s 不是 %(types)s 之一。"
+    ),
     "The keyword %(keyword)s is not supported.": "不支持关键字 %(keyword)s。",
     "additionalProperties may only be false.": "additionalProperties 只能为 false。",
     "The schema must be an object with at least one property.": (

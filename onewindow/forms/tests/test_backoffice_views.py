@@ -112,6 +112,28 @@ def test_a_layout_problem_is_listed_under_the_layout(city):
     assert not FormDefinition.objects.exists()
 
 
+def test_schema_and_layout_problems_are_listed_in_one_round_in_chinese(city, chinese):
+    """The QA case: a misspelt type and a layout field the schema lacks, each said once,
+    in the reader's language, under its part."""
+    client, _admin = admin_of(city)
+    client.cookies["django_language"] = "zh-hans"
+    document = passport()
+    document["schema"]["properties"]["reason"]["type"] = "strng"
+    document["layout"]["sections"][0]["fields"].append("ghost")
+    response = upload(client, document)
+    assert response.status_code == 422
+    problems = [(p.part, p.message) for p in response.context["problems"]]
+    assert problems == [
+        (
+            "问题定义（JSON Schema）",
+            "属性“reason”：类型 “strng” 不是 string、integer、number、boolean、array 之一。",
+        ),
+        ("布局", "版式中的字段不在结构定义中：ghost"),
+    ]
+    assert "is not valid under any of the given schemas" not in response.content.decode()
+    assert not FormDefinition.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

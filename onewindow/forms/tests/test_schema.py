@@ -10,7 +10,7 @@ from stdnum.cn import ric, uscc
 
 from onewindow.conftest import make_id_number, make_uscc
 from onewindow.core.errors import InvalidInput
-from onewindow.forms import schema as schema_module
+from onewindow.forms import metaschema
 from onewindow.forms.demo import demo_definition_files, read_definition
 from onewindow.forms.schema import check_definition, coerce_data, validate_data
 from onewindow.forms.tests.conftest import make_definition, sample_parts
@@ -64,26 +64,106 @@ def test_bad_schema_shapes_are_refused(schema):
 
 def test_invalid_json_schema_is_refused():
     parts = sample_with("full_name", {"type": "string", "title": "姓名", "minLength": -1})
-    found = problems(**parts)
-    assert any("not valid JSON Schema" in m for m in found["schema"])
+    assert problems(**parts)["schema"] == [
+        "Property “full_name”: minLength must be at least 0, not -1."
+    ]
 
 
 def test_the_metaschema_check_remembers_only_schemas_it_accepted(monkeypatch):
-    monkeypatch.setattr(schema_module, "_ACCEPTED", set())
+    monkeypatch.setattr(metaschema, "_ACCEPTED", set())
     check_definition(**sample_parts(), key="sample", title="示例")
-    assert len(schema_module._ACCEPTED) == 1
+    assert len(metaschema._ACCEPTED) == 1
     check_definition(**sample_parts(), key="sample", title="示例")  # from memory
-    assert len(schema_module._ACCEPTED) == 1
+    assert len(metaschema._ACCEPTED) == 1
     bad = sample_with("full_name", {"type": "string", "title": "姓名", "minLength": -1})
     for _ in range(2):  # refused each time, never remembered
-        assert any("not valid JSON Schema" in m for m in problems(**bad)["schema"])
-    assert len(schema_module._ACCEPTED) == 1
+        assert any("minLength must be at least 0" in m for m in problems(**bad)["schema"])
+    assert len(metaschema._ACCEPTED) == 1
+
+
+@pytest.mark.parametrize(
+    ("prop", "expected"),
+    [
+        # The type the metaschema refuses is the subset's to say, once.
+        (
+            {"type": "strng", "title": "备注"},
+            "Property “notes”: its type “strng” is not one of string, integer, number, "
+            "boolean, array.",
+        ),
+        (
+            {"type": "string", "title": "备注", "minLength": "abc"},
+            "Property “notes”: minLength must be a whole number, not “abc”.",
+        ),
+        (
+            {"type": "string", "title": "备注", "pattern": 5},
+            "Property “notes”: pattern must be text, not 5.",
+        ),
+        ({"type": "string", "title": 5}, "Property “notes”: title must be text, not 5."),
+        (
+            {"type": "array", "title": "备注", "items": {"type": "string", "enum": ["a"]}}
+            | {"uniqueItems": "yes"},
+            "Property “notes”: uniqueItems must be true or false, not “yes”.",
+        ),
+        (
+            {"type": "integer", "title": "备注", "maximum": "9"},
+            "Property “notes”: maximum must be a number, not “9”.",
+        ),
+    ],
+)
+def test_schema_errors_name_the_property_and_what_is_expected(prop, expected):
+    assert problems(**sample_with("notes", prop))["schema"] == [expected]
+
+
+def test_a_fault_the_subset_reports_is_not_reported_again_by_json_schema():
+    prop = {"type": "string", "title": "备注", "format": 3, "enum": "a"}
+    found = problems(**sample_with("notes", prop))["schema"]
+    assert found == [
+        "notes: the format must be one of cn-id, cn-uscc, date, email.",
+        "notes: enum must be a non-empty list of distinct values of the property's type.",
+    ]
+
+
+def test_top_level_schema_errors_name_their_keyword():
+    schema = copy.deepcopy(sample_parts()["schema"])
+    schema["required"] = "full_name"
+    assert problems(schema=schema)["schema"] == ["required must be a list, not “full_name”."]
+    schema["required"] = ["full_name", "full_name", 3]
+    assert problems(schema=schema)["schema"] == [
+        "required lists a value more than once.",
+        "required[2] must be text, not 3.",
+    ]
+
+
+def test_layout_problems_come_in_the_same_round_as_schema_problems():
+    parts = sample_with("notes", {"type": "strng", "title": "备注"})
+    parts["layout"]["sections"][0]["fields"].append("ghost")
+    parts["layout"]["fields"]["notes"] = {"widget": "checkbox"}  # its type is unknown yet
+    found = problems(**parts)
+    assert found["schema"] == [
+        "Property “notes”: its type “strng” is not one of string, integer, number, boolean, array."
+    ]
+    assert found["layout"] == ["The layout names a field that is not in the schema: ghost"]
+
+
+def test_schema_errors_speak_chinese(chinese):
+    parts = sample_with("notes", {"type": "strng", "title": "备注", "minLength": "abc"})
+    parts["schema"]["properties"]["age"]["minimum"] = "x"
+    parts["layout"]["sections"][0]["fields"].append("ghost")
+    with translation.override("zh-hans"):
+        found = problems(**parts)
+    assert found["schema"] == [
+        "属性“age”：minimum 必须是数字，现为 “x”。",
+        "属性“notes”：minLength 必须是整数，现为 “abc”。",
+        "属性“notes”：类型 “strng” 不是 string、integer、number、boolean、array 之一。",
+    ]
+    assert found["layout"] == ["版式中的字段不在结构定义中：ghost"]
 
 
 @pytest.mark.parametrize(
     ("prop", "needle"),
     [
-        ({"type": "object", "title": "x"}, "the type must be one of"),
+        ({"type": "object", "title": "x"}, "its type “object” is not one of"),
+        ({"title": "x"}, "the type must be one of"),
         ({"type": "string", "title": "x", "if": {"minLength": 1}}, "keyword if"),
         ({"type": "string", "title": "x", "format": "uri"}, "format must be one of"),
         ({"type": "string", "title": "x", "pattern": "(unclosed"}, "not a valid regular"),
@@ -288,7 +368,11 @@ def test_a_label_repeated_in_both_languages_is_one_problem():
 
 def test_key_and_title_are_checked_when_given():
     found = problems(key="Not A Slug", title=" ")
-    assert found["key"] and found["title"]
+    assert found["key"] == [
+        "Use only lower-case letters, digits, hyphens and underscores, starting with a letter "
+        "or a digit (at most 64 characters)."
+    ]
+    assert found["title"]
 
 
 # --- validating answers ---------------------------------------------------------------

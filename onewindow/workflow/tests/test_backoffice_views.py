@@ -110,7 +110,14 @@ def test_a_lane_naming_no_department_is_a_problem_of_that_lane(city):
     ("body", "field", "message"),
     [
         ({"bpmn": a_file(b"\xff\xfe<")}, "bpmn", "The file is not UTF-8 text."),
-        ({"key": "护照"}, "key", "Enter a valid “slug”"),
+        (
+            {"key": "护照"},
+            "key",
+            "Use only lower-case letters, digits, hyphens and underscores, starting with a "
+            "letter or a digit.",
+        ),
+        ({"key": "Permit"}, "key", "Use only lower-case letters"),
+        ({"key": "-permit"}, "key", "starting with a letter or a digit"),
         (
             {"dmn": [a_file("<a/>", "same.dmn"), a_file("<b/>", "same.dmn")]},
             "dmn",
@@ -126,14 +133,65 @@ def test_a_bad_field_is_named_and_nothing_is_stored(city, body, field, message):
     assert not ProcessDefinition.objects.exists()
 
 
+def test_the_key_s_own_message_speaks_chinese(city, chinese):
+    client, _admin = admin_of(city)
+    client.cookies["django_language"] = "zh-hans"
+    response = client.post(UPLOAD, permit(key="护照"))
+    [message] = response.context["form"].errors["key"]
+    assert message == "只能使用小写字母、数字、连字符和下划线，并以字母或数字开头。"
+    assert "slug" not in response.content.decode() and "字段" not in message
+
+
 def test_an_admin_of_another_department_is_refused_and_the_refusal_audited(city):
     client, admin = admin_of(city, "SJ")
     response = client.post(UPLOAD, permit())
     assert response.status_code == 403
-    assert "Only an admin of every department" in response.content.decode()
+    # The department it lacks is named, as the reader's language names it.
+    assert [str(m) for m in response.context["form"].non_field_errors()] == [
+        "Only an admin of every department in the process's lanes may upload it; you are "
+        "not an admin of Department 310000-GA."
+    ]
     assert not ProcessDefinition.objects.exists()
     refusal = AuditEvent.objects.get(action="workflow.definition_uploaded")
     assert (refusal.actor_id, refusal.outcome) == (admin.pk, "denied")
+    assert refusal.detail["not_managed"] == ["310000-GA"]
+
+
+def test_a_refusal_names_only_the_departments_the_uploader_does_not_manage(city, chinese):
+    """newborn.bpmn's lanes name several bureaus; an admin of one of them lacks the rest."""
+    client, _admin = admin_of(city, "GA")
+    client.cookies["django_language"] = "zh-hans"
+    body = permit(key="newborn", bpmn=a_file(read_process("newborn.bpmn")))
+    response = client.post(UPLOAD, body)
+    assert response.status_code == 403
+    [message] = [str(m) for m in response.context["form"].non_field_errors()]
+    assert message.startswith("只有该流程所有泳道所涉部门的管理员才能上传该流程；您不是部门310000-")
+    assert message.endswith("的管理员。")
+    assert "部门310000-GA" not in message and "部门310000-WJ、部门310000-YB" in message
+
+
+def test_a_file_that_is_not_xml_says_where_in_plain_words(city, chinese):
+    client, _admin = admin_of(city)
+    response = client.post(UPLOAD, permit(bpmn=a_file("这不是 XML")))
+    assert response.status_code == 422
+    [problem] = response.context["problems"]
+    assert str(problem.message) == "The file is not well-formed XML (line 1, column 1)."
+    assert "Start tag expected" not in response.content.decode()
+    client.cookies["django_language"] = "zh-hans"
+    truncated = read_process("single_department.bpmn")[:300]
+    response = client.post(UPLOAD, permit(bpmn=a_file(truncated)))
+    [problem] = response.context["problems"]
+    assert str(problem.message).startswith("文件不是格式正确的 XML（第 ")
+
+
+def test_a_refused_expression_is_said_in_chinese_on_the_page(city, chinese):
+    client, _admin = admin_of(city)
+    client.cookies["django_language"] = "zh-hans"
+    response = client.post(UPLOAD, permit(bpmn=a_file(read_malicious("import_condition.bpmn"))))
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "流程表达式中不能使用“__import__”。" in page
+    assert "invalid variable name" not in page and "not allowed in process expressions" not in page
 
 
 def test_the_list_shows_each_process_with_its_newest_version(city):
@@ -397,3 +455,39 @@ def test_a_failed_trial_names_its_reason(city):
         reverse("processes:trial", args=["routing", 1]), {"case_data": '{"amount": 10}'}
     )
     assert "Task_rules" in chinese.context["ending"] and "判定复核要求" in chinese.context["ending"]
+
+
+def test_a_trial_stopped_by_a_value_of_the_wrong_kind_says_so_plainly(city, chinese):
+    """Text where the decision table compares a number: the reason is said in the page's
+    language, naming the rule, the expression and the value's kind; the engine's own
+    message stays folded beneath it."""
+    upload("routing", "dmn_routing.bpmn", "routing.dmn")
+    client, _admin = admin_of(city)
+    url = reverse("processes:trial", args=["routing", 1])
+    data = {"case_data": '{"amount": "abc", "applicant_age": 30}'}
+    page = client.post(url, data)
+    reason = (
+        "Rule 1 of the decision table (“amount&gt; 50000”) cannot be evaluated on the case "
+        "data given: amount = “abc” (text)."
+    )
+    html = page.content.decode()
+    assert f"<p>{reason}</p>" in html
+    assert html.index(reason) < html.index('class="mono trial-detail"')
+    assert "Error evaluating expression" in page.context["trial"].detail
+    assert page.context["missing"] == []  # it gave every name; one was of the wrong kind
+    client.cookies["django_language"] = "zh-hans"
+    chinese_page = client.post(url, data)
+    assert chinese_page.context["trial"].reason == (
+        "决策表第 1 条规则（“amount> 50000”）无法按所给的办件数据求值：amount = “abc”（文本）。"
+    )
+
+
+def test_a_trial_missing_a_name_says_which_rule_reads_it(city):
+    upload("routing", "dmn_routing.bpmn", "routing.dmn")
+    client, _admin = admin_of(city)
+    url = reverse("processes:trial", args=["routing", 1])
+    page = client.post(url, {"case_data": '{"amount": 10}'})
+    assert page.context["trial"].reason == (
+        "Rule 2 of the decision table (“applicant_age< 18”) reads applicant_age, which the "
+        "case data does not give."
+    )

@@ -438,4 +438,4 @@ def test_bundle_errors_name_the_file() -> None:
         engine.build_spec(read_process("dmn_routing.bpmn"), {"routing.dmn": "<definitions"})
     [problem] = caught.value.problems
     assert problem.source == "routing.dmn"
-    assert "not well-formed XML" in str(problem.message)
+    assert "not well-formed XML (line 1, column " in str(problem.message)

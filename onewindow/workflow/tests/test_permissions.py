@@ -137,3 +137,17 @@ def test_a_task_without_department_is_nobodys(
     task.department = None
     admin = make_user(roles=[(Role.PLATFORM_ADMIN, city["root"])])
     assert not permissions.can_work_on(admin, task)
+
+
+def test_the_departments_that_keep_an_admin_from_uploading(
+    city: dict[str, Department],
+) -> None:
+    lanes = [city["GA"], city["WJ"], city["310115-RS"]]
+    ga_admin = make_user(roles=[(Role.DEPARTMENT_ADMIN, city["GA"])])
+    assert permissions.departments_not_managed(ga_admin, lanes) == [city["WJ"], city["310115-RS"]]
+    assert not permissions.can_upload_definition(ga_admin, lanes)
+    city_admin = make_user(roles=[(Role.DEPARTMENT_ADMIN, city["root"])])  # over all of them
+    assert permissions.departments_not_managed(city_admin, lanes) == []
+    assert permissions.can_upload_definition(city_admin, lanes)
+    officer = make_user(roles=[(Role.REVIEWING_OFFICER, city["GA"])])
+    assert permissions.departments_not_managed(officer, lanes) == lanes

@@ -128,3 +128,65 @@ def test_environment_speaks_spiffworkflows_interface() -> None:
 
 def test_timedelta_arithmetic() -> None:
     assert sandbox.evaluate("timedelta(hours=2) * 2", {}) == timedelta(hours=4)
+
+
+@pytest.mark.parametrize(
+    ("source", "mode", "expected"),
+    [
+        # A builtin off the whitelist that also starts with "_" is one refusal, not two.
+        ("__import__('os').system('x')", "eval", [(sandbox.FORBIDDEN_NAME, "__import__")]),
+        ("open('/etc/passwd').read()", "eval", [(sandbox.FORBIDDEN_NAME, "open")]),
+        ("exec('import os')", "eval", [(sandbox.FORBIDDEN_NAME, "exec")]),
+        ("breakpoint()", "eval", [(sandbox.FORBIDDEN_NAME, "breakpoint")]),
+        # In the order they are written, though the compiler meets them outside in.
+        (
+            "().__class__.__base__.__subclasses__()",
+            "eval",
+            [
+                (sandbox.INTERNAL_ATTRIBUTE, "__class__"),
+                (sandbox.INTERNAL_ATTRIBUTE, "__base__"),
+                (sandbox.INTERNAL_ATTRIBUTE, "__subclasses__"),
+            ],
+        ),
+        ("g.gi_frame", "eval", [(sandbox.INTERNAL_ATTRIBUTE, "gi_frame")]),
+        ("lambda _x: 1", "eval", [(sandbox.PRIVATE_NAME, "_x")]),
+        ("x = 1\n_hidden = 2", "exec", [(sandbox.PRIVATE_NAME, "_hidden")]),
+        ("import os, sys", "exec", [(sandbox.IMPORT, "os, sys")]),
+        ("from os import system", "exec", [(sandbox.IMPORT, "os")]),
+        ("while True:\n    pass", "exec", [(sandbox.WHILE_LOOP, "")]),
+        ("class A:\n    pass", "exec", [(sandbox.CLASS_DEFINITION, "A")]),
+        ("x.y += 1", "exec", [(sandbox.OTHER, "x.y += 1")]),
+        ("amount >", "eval", [(sandbox.SYNTAX, "")]),
+    ],
+)
+def test_each_refusal_says_what_was_refused(source: str, mode: str, expected: list) -> None:
+    compile_ = sandbox.compile_expression if mode == "eval" else sandbox.compile_script
+    with pytest.raises(SandboxError) as caught:
+        compile_(source)
+    assert [(r.kind, r.name) for r in caught.value.refusals] == expected
+
+
+def test_refusals_carry_their_line_and_column() -> None:
+    with pytest.raises(SandboxError) as caught:
+        sandbox.compile_script("total = 1\nif total:\n    x = open('f')\n")
+    [refusal] = caught.value.refusals
+    assert (refusal.line, refusal.column) == (3, 9)
+    with pytest.raises(SandboxError) as caught:
+        sandbox.compile_expression("amount > > 5")
+    [syntax] = caught.value.refusals
+    assert (syntax.kind, syntax.line, syntax.column) == (sandbox.SYNTAX, 1, 10)
+
+
+def test_sources_that_compile_never_meet_the_explaining_policy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The policy that records refusals walks refused sources only, after the fact: what
+    runs is compiled by RestrictedPython with the plain policy."""
+
+    def walked(*args: object) -> None:
+        raise AssertionError("the explaining policy walked a source that compiles")
+
+    monkeypatch.setattr(sandbox._Explaining, "visit", walked)
+    assert sandbox.evaluate("amount * 2 + 17", {"amount": 21}) == 59
+    with pytest.raises(AssertionError, match="explaining policy"):
+        sandbox.compile_expression("open('f') and 17")

@@ -131,6 +131,28 @@ def test_upload_checks_key_and_size(city: dict[str, Department]) -> None:
         )
 
 
+@pytest.mark.parametrize("key", ["新生儿", "Newborn", "new born", "-newborn", "_x", "n" * 65, ""])
+def test_a_key_outside_the_rule_is_refused_in_its_own_words(
+    city: dict[str, Department], key: str
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        services.upload_definition(
+            actor=None, key=key, name="x", bpmn_xml=read_process("newborn.bpmn")
+        )
+    assert [str(m) for m in caught.value.fields["key"]] == [
+        "Use only lower-case letters, digits, hyphens and underscores, starting with a letter "
+        "or a digit (at most 64 characters)."
+    ]
+
+
+@pytest.mark.parametrize("key", ["newborn", "newborn-2", "life_event-newborn", "9to5", "n" * 64])
+def test_keys_of_the_rule_are_taken(city: dict[str, Department], key: str) -> None:
+    definition = services.upload_definition(
+        actor=None, key=key, name="x", bpmn_xml=read_process("newborn.bpmn")
+    )
+    assert definition.key == key
+
+
 @pytest.mark.parametrize(
     ("bpmn", "dmn"),
     [

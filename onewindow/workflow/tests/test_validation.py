@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from onewindow.workflow import validation
 from onewindow.workflow.bundle import BundleError, parse_xml
@@ -209,7 +210,7 @@ def test_pre_and_post_scripts_are_sandboxed_too() -> None:
         "<spiffworkflow:preScript>import os</spiffworkflow:preScript>"
         "</bpmn:extensionElements></bpmn:userTask>"
     )
-    assert "Import statements are not allowed" in problems(bpmn(body))[0]
+    assert "imports are not allowed (“os”)" in problems(bpmn(body))[0]
 
 
 @pytest.mark.parametrize(
@@ -220,6 +221,67 @@ def test_malicious_expressions_are_refused_naming_where(fixture: str) -> None:
     assert len(messages) == 1
     assert "is refused" in messages[0]
     assert ("Flow_cond" in messages[0]) or ("Task_2" in messages[0])
+
+
+def test_a_refused_expression_says_why_in_one_message_per_element() -> None:
+    """Not RestrictedPython's English ("Line 1: ... is an invalid variable name because
+    it starts with "_"", twice for one name), but what was refused, by name."""
+    [message] = problems(read_malicious("import_condition.bpmn"))
+    assert message == (
+        "The expression in conditionExpression Flow_cond is refused: “__import__” cannot be "
+        "used in process expressions."
+    )
+    [message] = problems(read_malicious("subclasses_script.bpmn"))
+    assert message.endswith(
+        "is refused: attributes starting with “_” or internal to Python cannot be used "
+        "(“__name__”, “__class__”, “__base__”, “__subclasses__”)."
+    )
+    assert "Line 1" not in message and "RestrictedPython" not in message
+
+
+def script_task(script: str) -> str:
+    return bpmn(
+        f'<bpmn:scriptTask id="Task_1"><bpmn:script>{script}</bpmn:script></bpmn:scriptTask>'
+    )
+
+
+def test_a_script_s_refusals_name_their_lines_each_kind_once() -> None:
+    script = "import os\ntotal = 0\n_hidden = open('f')\nwhile total:\n    total = 0"
+    [message] = problems(script_task(script))
+    assert message == (
+        "The expression in script Task_1 is refused: imports are not allowed (“os” on line "
+        "1); names starting with “_” are not allowed (“_hidden” on line 3); “open” on line 3 "
+        "cannot be used in process expressions; while loops are not allowed: go through the "
+        "data with for."
+    )
+
+
+def test_an_expression_that_is_not_python_names_the_line_and_column() -> None:
+    body = (
+        '<bpmn:exclusiveGateway id="Gateway_1" />'
+        '<bpmn:sequenceFlow id="Flow_cond" sourceRef="Gateway_1" targetRef="Task_1">'
+        "<bpmn:conditionExpression>amount &gt; &gt; 5</bpmn:conditionExpression>"
+        '</bpmn:sequenceFlow><bpmn:userTask id="Task_1" />'
+    )
+    [message] = problems(bpmn(body, refs=("Gateway_1", "Task_1")))
+    assert message == (
+        "The expression in conditionExpression Flow_cond is refused: this is not valid "
+        "Python: there is a syntax error at line 1, column 10."
+    )
+
+
+def test_refusals_speak_chinese(chinese: None) -> None:
+    script = "import os\n_hidden = 1"
+    with translation.override("zh-hans"):
+        [message] = problems(script_task(script))
+        [condition] = problems(read_malicious("import_condition.bpmn"))
+    assert message == (
+        "script Task_1 中的表达式被拒绝：不允许导入模块（第 1 行的“os”）；"
+        "不允许使用以“_”开头的名称（第 2 行的“_hidden”）。"
+    )
+    assert condition == (
+        "conditionExpression Flow_cond 中的表达式被拒绝：流程表达式中不能使用“__import__”。"
+    )
 
 
 def test_timers_are_checked_with_iso_literals_quoted() -> None:
