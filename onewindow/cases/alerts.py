@@ -34,12 +34,6 @@ def holders(task: WorkTask) -> list[Any]:
     return list(holders_in(task.department, frozenset(workflow_permissions.task_roles(task))))
 
 
-def _department_name(task: WorkTask, language: str) -> str:
-    if task.department is None:
-        return ""
-    return str(task.department.display_name(language))
-
-
 def notices(
     recipients: Iterable[Any],
     kind: str,
@@ -60,8 +54,9 @@ def notices(
                 "number": case.number,
                 "service": presenters.service_name(case),
                 "task": presenters.task_name(task) if task else "",
+                # Lazy, as the names above: a notice is rendered in each language.
                 "department": (
-                    _department_name(task, user.preferred_language or "zh-hans") if task else ""
+                    presenters.department_name(task.department) if task and task.department else ""
                 ),
                 **context,
             },

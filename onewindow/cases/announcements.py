@@ -192,6 +192,8 @@ def _owed_in(
 
 
 def _alert_owed(alert: Alert, task: TaskRow, case_id: int | None) -> Owed:
+    """An alert of the task's own clock, or (``case_id``) of its case's: the notice
+    says which limit it is, as both may fall due for one task on different days."""
     return Owed(
         kind=KINDS[AlertLevel(alert.level)],
         key=_dedupe_key(alert),
@@ -199,6 +201,7 @@ def _alert_owed(alert: Alert, task: TaskRow, case_id: int | None) -> Owed:
         instance_id=task[1],
         case_id=case_id,
         due_at=alert.due_at,
+        context=(("of_case", True),) if case_id is not None else (),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
@@ -146,6 +147,11 @@ _localized_later = lazy(localized, str)
 def service_name(case: Case) -> str:
     """The case's service as the reader's language names it."""
     return _localized_later(case, "service_name")
+
+
+def department_name(department: Any) -> str:
+    """A department as the reader's language names it."""
+    return _localized_later(department, "name")
 
 
 def task_name(task: WorkTask) -> str:

@@ -250,3 +250,23 @@ def test_reminders_and_escalations_of_several_tasks_come_as_one_digest_each(
     # Each escalation is told once: the flags are cleared with the notices written.
     assert not Escalation.objects.filter(announce_pending=True).exists()
     assert Escalation.objects.filter(level="department_lead").count() == 3
+
+
+def test_an_alert_of_the_cases_limit_says_so_not_the_steps(
+    accepted: tuple[Case, WorkTask],
+) -> None:
+    """A task can hear of two limits, its own and its case's, due on different days:
+    each notice says which one it is."""
+    case, review = accepted
+    assert review.clock is not None and case.clock is not None
+    for moment in (at("2026-03-06"), at("2026-03-10"), at("2026-03-12")):
+        sweep_at(moment)
+    english = {
+        n.dedupe_key: n.text_in("en")[1]
+        for n in Notification.objects.filter(recipient__username="ga.review", kind="task_overdue")
+    }
+    step = english[f"clock:{review.clock.pk}:overdue:{at('2026-03-10').isoformat()}"]
+    whole = english[f"clock:{case.clock.pk}:overdue:{at('2026-03-12').isoformat()}"]
+    assert step.startswith(f"The task “Review” of case {case.number} in Shanghai Municipal")
+    assert whole.startswith(f"Case {case.number} was due to be completed by")
+    assert "is still open" in whole
