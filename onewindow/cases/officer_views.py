@@ -47,6 +47,7 @@ class InboxRow:
     task: WorkTask
     case: Case | None
     clock: ClockView | None  # the task's own limit, else its case's
+    item: Case | None = None  # of a life event's shared run, the task department's item
 
 
 @login_required
@@ -63,12 +64,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     open_tasks = queries.inbox(user, service=service, status=status, deadline=deadline, now=now)
     page, tasks = paging.page_by_ids(open_tasks, INBOX_PAGE_SIZE, request.GET.get("page"))
-    cases = queries.cases_by_instance([t.instance_id for t in tasks])
+    cases, items = queries.cases_and_items([t.instance_id for t in tasks])
     rows = []
     for task in tasks:
         case = cases.get(task.instance_id)
         clock = task.clock or (case.clock if case else None)
-        rows.append(InboxRow(task, case, clock_view(clock, now)))
+        item = items.get((task.instance_id, task.department_id or 0))
+        rows.append(InboxRow(task, case, clock_view(clock, now), item))
     services = queries.inbox_services(user)
     return render(
         request,
@@ -93,6 +95,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
 # The statuses the inbox filters by: those a case with an open task can have. A case
 # takes a final status only once its run has ended (``services.decide_task``), when no
 # task of it is open any more, so "Approved" or "Rejected" could only ever find nothing.
+REFUSALS = frozenset({"not_accepted", "reject"})
+
 INBOX_STATUSES = [
     (value, name) for value, name in CaseStatus.choices if value not in FINAL_STATUSES
 ]
@@ -230,6 +234,7 @@ def render_task_page(
         (c.case for c in view.children if c.case.department_id == task.department_id), case
     )
     asking = supplement_forms.request_form(own_case.form, request.POST, supplement_errors)
+    allowed = workflow_queries.allowed_outcomes(task)
     return render(
         request,
         "cases/task.html",
@@ -251,7 +256,9 @@ def render_task_page(
             "can_claim": workflow_permissions.can_claim(user, task),
             "can_release": workflow_permissions.can_release(user, task),
             "can_decide": open_task and workflow_permissions.can_complete(user, task),
-            "outcomes": outcome_choices(workflow_queries.allowed_outcomes(task)),
+            "outcomes": outcome_choices(allowed),
+            # The comment is a refusal's stated reason only where a refusal is possible.
+            "may_refuse": bool(REFUSALS & set(allowed)),
             "errors": errors,
             "summary": [(name, m) for name, msgs in errors.items() for m in msgs],
             "posted": request.POST if errors else {},

@@ -161,7 +161,9 @@ def inbox_services(user: Any) -> list[dict[str, Any]]:
     officer picks a service by name rather than typing its item code. One read."""
     runs = workflow_queries.inbox(user).order_by().values("instance")
     rows = (
+        # A life event's shared run also holds other departments' items: not theirs.
         Case.objects.filter(instance__in=runs)
+        .filter(Q(parent__isnull=True) | department_scope_filter(user))
         .annotate(life_event=catalog_queries.is_life_event("service_code"))
         .order_by("service_code", "service_name")
         .values_list("service_code", "service_name", "service_name_en", "life_event")
@@ -236,13 +238,24 @@ def recent_extensions(user: Any) -> QuerySet[Extension]:
 def cases_by_instance(instance_ids: list[int]) -> dict[int, Case]:
     """The case each run belongs to: the parent for a life event's shared run, else the
     one case started with it."""
+    return cases_and_items(instance_ids)[0]
+
+
+def cases_and_items(
+    instance_ids: list[int],
+) -> tuple[dict[int, Case], dict[tuple[int, int], Case]]:
+    """``cases_by_instance``, and the items of life events' shared runs by run and
+    department (a task's item is the one of its department), in one read."""
     found: dict[int, Case] = {}
+    items: dict[tuple[int, int], Case] = {}
     for case in _cases().filter(instance__any=instance_ids).order_by("parent_id", "pk"):
-        if case.instance_id is not None and (
-            case.instance_id not in found or case.parent_id is None
-        ):
+        if case.instance_id is None:
+            continue
+        if case.instance_id not in found or case.parent_id is None:
             found[case.instance_id] = case
-    return found
+        if case.parent_id is not None:
+            items.setdefault((case.instance_id, case.department_id), case)
+    return found, items
 
 
 def application_form(service: str) -> Any:

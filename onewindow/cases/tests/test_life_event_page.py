@@ -194,3 +194,32 @@ def test_the_api_gives_an_officer_their_departments_items_only(world, at_hukou, 
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token_for(client, world['citizen.wang'])}"}
     mine = client.get(f"/api/v1/cases/{parent.number}", **auth).json()
     assert mine["data"] == parent.data and len(mine["attachments"]) == len(files)
+
+
+def test_the_inbox_names_the_item_of_the_officers_department(world, at_hukou):
+    """On the event's shared run, 公安's task is for its hukou item: the inbox names it
+    (the event beneath), and its filter offers the event and 公安's own item only."""
+    parent, hukou = at_hukou
+    with travel(at("2026-03-02", 12)):
+        response = signed_in(world["ga.window"]).get("/cases/inbox/")
+    page = lxml.html.fromstring(response.content)
+    [row] = [r for r in page.xpath("//table[contains(@class,'inbox')]//tr[td]")]
+    [service] = row.xpath("./td[1]")
+    assert _words(service).startswith("Household registration of a newborn")
+    assert [_words(span) for span in service.xpath("./span[@class='muted']")] == [
+        parent.service_name_en
+    ]
+    [select] = page.xpath("//select[@id='id_service']")
+    assert [o.get("value") for o in select if o.get("value")] == ["310000-GA-QR-0001", "newborn"]
+
+
+def test_the_comment_asks_for_a_reason_only_where_a_refusal_is_possible(world, at_hukou):
+    _parent, hukou = at_hukou
+    with travel(at("2026-03-02", 12)):
+        page = lxml.html.fromstring(
+            signed_in(world["ga.window"]).get(f"/cases/tasks/{hukou.pk}/").content
+        )
+    [label] = page.xpath("//label[@for='id_comment']")
+    assert _words(label) == "Comment"  # the hukou step can only be completed
+    [claim] = [p for p in page.xpath("//p") if "Nobody has claimed" in _words(p)]
+    assert _words(claim).startswith("Nobody has claimed this task yet. You may decide it at once")
