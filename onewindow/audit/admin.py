@@ -2,13 +2,15 @@ from typing import Any
 
 from django.contrib import admin
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.audit import queries
+from onewindow.audit import permissions, queries
 from onewindow.audit.models import AuditEvent
+from onewindow.audit.services import record_event
 
 
 class ActionFilter(admin.SimpleListFilter):
@@ -46,6 +48,14 @@ class AuditEventAdmin(admin.ModelAdmin):
     show_full_result_count = False
     paginator = TrailPaginator
 
+    # Who reads it is the trail's own rule (``permissions.can_read_trail``), whatever
+    # Django's model permissions say; nobody adds, changes or deletes an event.
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return permissions.can_read_trail(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return permissions.can_read_trail(request.user)
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -54,3 +64,31 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+    # Reading the trail is a sensitive read too: who looked, at what.
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        response = super().changelist_view(request, extra_context)
+        if response.status_code == 200:
+            _record_read(request, None)
+        return response
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> Any:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if response.status_code == 200:
+            _record_read(request, object_id)
+        return response
+
+
+def _record_read(request: HttpRequest, object_id: str | None) -> None:
+    detail: dict[str, Any] = {"query": request.GET.dict()} if request.GET else {}
+    target = ("audit.auditevent", object_id) if object_id else None
+    with transaction.atomic():
+        record_event(
+            actor=request.user,
+            action="audit.trail_read",
+            target=target,
+            detail=detail,
+            request=request,
+        )

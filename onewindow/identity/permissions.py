@@ -75,6 +75,11 @@ def holds_any_role(user: Any, roles: frozenset[Role]) -> bool:
     return bool(officer_roots(user, roles))
 
 
+def reads_audit_trail(user: Any) -> bool:
+    """The platform admins and supervisors read the audit trail (in the admin site)."""
+    return holds_any_role(user, frozenset({Role.PLATFORM_ADMIN, Role.SUPERVISOR}))
+
+
 def can_see_department(user: Any, department: Department) -> bool:
     return _covers(officer_roots(user), department)
 
