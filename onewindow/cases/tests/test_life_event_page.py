@@ -199,7 +199,7 @@ def test_the_api_gives_an_officer_their_departments_items_only(world, at_hukou, 
 def test_the_inbox_names_the_item_of_the_officers_department(world, at_hukou):
     """On the event's shared run, 公安's task is for its hukou item: the inbox names it
     (the event beneath), and its filter offers the event and 公安's own item only."""
-    parent, hukou = at_hukou
+    parent, _hukou = at_hukou
     with travel(at("2026-03-02", 12)):
         response = signed_in(world["ga.window"]).get("/cases/inbox/")
     page = lxml.html.fromstring(response.content)
