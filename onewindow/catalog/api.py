@@ -82,7 +82,10 @@ def get_item(request: HttpRequest, code: str) -> dict[str, Any]:
 @router.get(
     "/breadth",
     response=CityBreadthOut,
-    summary="Online breadth: share of items at L3+ and L5, overall, by department and audience",
+    summary=(
+        "Online breadth: share of items declared L3+ and L5 and of those taking applications "
+        "online now, overall, by department and audience"
+    ),
 )
 def breadth(request: HttpRequest) -> dict[str, Any]:
     data = queries.breadth()

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
-from onewindow.catalog import bilingual, permissions, queries, services, transfer
+from onewindow.catalog import bilingual, permissions, queries, services, shared_forms, transfer
 from onewindow.catalog.choices import (
     MAX_VISITS_CHOICES,
     Audience,
@@ -126,7 +126,10 @@ def _editor_choices(user: User) -> EditorChoices:
     language = "en" if is_english() else "zh-hans"
 
     def label(department: Department) -> str:
-        return f"{department.display_name(language)} ({department.code})"
+        return pgettext("a department's name and its code", "%(name)s (%(code)s)") % {
+            "name": department.display_name(language),
+            "code": department.code,
+        }
 
     # Any department may co-handle an item or supply a material; only the user's own
     # (where they hold an editor role) may be responsible for a new one.
@@ -367,6 +370,7 @@ def item_view(request: HttpRequest, code: str) -> HttpResponse:
             "published": published,
             "comparison": _comparison(published, draft) if draft else [],
             "missing_english": bilingual.missing_english(draft) if draft else [],
+            "shared_form": shared_forms.items_of_other_departments(draft) if draft else [],
             "history": queries.version_history(item),
             "can_edit": permissions.can_edit_items_of(user, item.department),
             "can_review": draft is not None and permissions.can_review(user, draft),

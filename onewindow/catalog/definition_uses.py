@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from onewindow.catalog.choices import VersionStatus
 from onewindow.catalog.models import LifeEvent, ServiceItemVersion
@@ -29,7 +30,8 @@ def _item_uses(bound: Q, definition_of: str) -> dict[int, list[Use]]:
     for version in versions:
         found.setdefault(getattr(version, definition_of), []).append(
             Use(
-                label=f"{localized(version)} ({version.item.code})",
+                label=pgettext("a service's name and its code", "%(name)s (%(code)s)")
+                % {"name": localized(version), "code": version.item.code},
                 url=reverse("backoffice:item", args=[version.item.code]),
                 note=version.get_status_display(),
             )

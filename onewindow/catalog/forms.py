@@ -3,8 +3,11 @@ synonyms.
 
 The guide editor only parses what the page posts into the catalog's item dict (the
 shape ``transfer.version_as_dict`` produces and ``services.save_draft`` takes). Every
-rule of a guide is checked once, by ``validation.clean_item`` inside the service; the
-errors it returns are placed back on these forms by ``GuideEditor.apply_errors``.
+rule of a guide is written once, in ``validation``, and checked by ``clean_item`` inside
+the service; the errors it returns are placed back on these forms by
+``GuideEditor.apply_errors``. A page the forms themselves refuse goes to no service, so
+the editor applies the rules between fields to what it could read
+(``GuideEditor._apply_rules``), so as to report them in the same round.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django import forms
@@ -30,6 +34,7 @@ from onewindow.catalog.choices import (
     OnlineLevel,
 )
 from onewindow.catalog.transfer import MAX_UPLOAD_BYTES
+from onewindow.catalog.validation import item_rules, material_rules
 from onewindow.core.errors import ServiceError
 from onewindow.core.templatetags.onewindow import localized
 from onewindow.forms.models import FormDefinition
@@ -250,9 +255,10 @@ class GuideEditor:
         # Which formset row became which entry of ``materials`` in the item dict.
         self._material_rows: list[forms.Form] = []
         self.service_errors: list[str] = []
+        self._rules_applied = False
 
     def is_valid(self) -> bool:
-        return all(
+        valid = all(
             [
                 self.item.is_valid(),
                 self.materials.is_valid(),
@@ -260,6 +266,39 @@ class GuideEditor:
                 self.faq.is_valid(),
             ]
         )
+        if not valid and not self._rules_applied:
+            self._rules_applied = True
+            self._apply_rules()
+        return valid
+
+    def _apply_rules(self) -> None:
+        """The rules between fields (a promised time limit within the statutory one, a
+        material's source department...) over what the page could read, when it is not
+        valid and so goes to no service: the editor learns of every problem in one
+        round. A rule whose fields are themselves wrong says nothing. On a valid page
+        the service applies the same rules (``validation.clean_item``)."""
+        values = dict(self.item.cleaned_data)
+        if "code" in values:
+            values["code"] = values["code"].strip().upper()
+        if "fee_amount" in values and values["fee_amount"] is None:
+            values["fee_amount"] = Decimal(0)  # as ``as_item`` sends it
+        for name, messages in item_rules(values).fields.items():
+            for message in messages:
+                self.item.add_error(name, str(message))
+        for form in self._kept_rows():
+            for name, messages in material_rules(form.cleaned_data).fields.items():
+                for message in messages:
+                    form.add_error(name, str(message))
+
+    def _kept_rows(self) -> list[forms.Form]:
+        """The material rows that become materials: those shown filled (even if
+        untouched) and the extra ones filled in, less those ticked for deletion."""
+        kept = self.materials.initial_form_count()
+        return [
+            form
+            for number, form in enumerate(self.materials.forms)
+            if (number < kept or form.has_changed()) and not form.cleaned_data.get("DELETE")
+        ]
 
     def as_item(self, *, code: str = "", department: str = "") -> dict[str, Any]:
         """The item dict ``services.save_draft`` takes; call after ``is_valid()``."""
@@ -268,13 +307,7 @@ class GuideEditor:
         data.setdefault("department", department)
         data["code"] = data["code"].strip().upper()
         data["fee_amount"] = str(data["fee_amount"] if data["fee_amount"] is not None else 0)
-        # Rows shown filled are kept even if untouched; empty extra rows are skipped.
-        kept = self.materials.initial_form_count()
-        self._material_rows = [
-            form
-            for number, form in enumerate(self.materials.forms)
-            if (number < kept or form.has_changed()) and not form.cleaned_data.get("DELETE")
-        ]
+        self._material_rows = self._kept_rows()
         data["materials"] = []
         for form in self._material_rows:
             material = {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from onewindow.catalog.models import LifeEvent, ServiceItemVersion
@@ -32,6 +33,16 @@ def can_bind_event_process(user: Any, event: LifeEvent) -> bool:
     steps as its caller fetched them, with their items' departments
     (``queries.events_with_processes``, ``services.bind_event_process``)."""
     departments = {step.item.department for step in event.steps.all()}
+    return bool(departments) and all(can_edit_items_of(user, d) for d in departments)
+
+
+def can_bind_item_process(user: Any, lane_departments: Iterable[Department]) -> bool:
+    """An item's process routes its applications to the departments its lanes name, as
+    a life event's process does to its items' (``can_bind_event_process``): an editor
+    over every one of them (a platform admin at the city's root is). Whether the process
+    also reaches the item's own department is a rule of the binding, not of the person:
+    ``services.bind_application`` checks it first."""
+    departments = list(lane_departments)
     return bool(departments) and all(can_edit_items_of(user, d) for d in departments)
 
 

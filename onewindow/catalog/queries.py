@@ -70,6 +70,10 @@ def takes_applications(version: ServiceItemVersion | None) -> TypeGuard[ServiceI
     return version is not None and version.form_id is not None and version.process_id is not None
 
 
+# ``takes_applications`` as a filter on versions, for counting them in the database.
+TAKES_APPLICATIONS = Q(form__isnull=False, process__isnull=False)
+
+
 def applying_parts(event: LifeEvent) -> list[tuple[ServiceItemVersion, FormDefinition]]:
     """The published versions of the event's items that take applications, in the
     event's order, each with its form: what one application for the event files."""
@@ -166,11 +170,19 @@ def synonyms() -> QuerySet[Synonym]:
 
 @dataclass(frozen=True)
 class Breadth:
-    """Share of published items at L3+ (can be submitted online) and at L5 (zero visits)."""
+    """Share of published items whose departments declare them L3+ (submitted online)
+    and L5 (zero visits), and of those that take applications online now
+    (``takes_applications``): a guide may declare a level before the city connects the
+    item to the case system."""
 
     items: int
     submit_online: int
     fully_online: int
+    applications: int
+
+    @property
+    def applications_share(self) -> float:
+        return self.applications / self.items if self.items else 0.0
 
     @property
     def submit_online_share(self) -> float:
@@ -187,6 +199,8 @@ class Breadth:
             "l5": self.fully_online,
             "l3_plus_share": round(self.submit_online_share, 4),
             "l5_share": round(self.fully_online_share, 4),
+            "applications": self.applications,
+            "applications_share": round(self.applications_share, 4),
         }
 
 
@@ -196,10 +210,15 @@ def _breadth_rows(group_by: str | None) -> list[dict[str, Any]]:
         "items": Count("pk"),
         "submit_online": Count("pk", filter=Q(online_level__gte=OnlineLevel.SUBMISSION)),
         "fully_online": Count("pk", filter=Q(online_level=OnlineLevel.FULLY_ONLINE)),
+        "applications": Count("pk", filter=TAKES_APPLICATIONS),
     }
     if group_by is None:
         return [versions.aggregate(**aggregates)]
     return list(versions.values(group_by).annotate(**aggregates).order_by(group_by))
+
+
+def _breadth(row: dict[str, Any]) -> Breadth:
+    return Breadth(row["items"], row["submit_online"], row["fully_online"], row["applications"])
 
 
 def breadth() -> dict[str, Any]:
@@ -214,17 +233,14 @@ def breadth() -> dict[str, Any]:
                 "department": department.code,
                 "name": department.name,
                 "name_en": department.name_en,
-                "breadth": Breadth(row["items"], row["submit_online"], row["fully_online"]),
+                "breadth": _breadth(row),
             }
         )
-    per_audience = {
-        row["audience"]: Breadth(row["items"], row["submit_online"], row["fully_online"])
-        for row in _breadth_rows("audience")
-    }
+    per_audience = {row["audience"]: _breadth(row) for row in _breadth_rows("audience")}
     for audience in Audience.values:
-        per_audience.setdefault(audience, Breadth(0, 0, 0))
+        per_audience.setdefault(audience, Breadth(0, 0, 0, 0))
     return {
-        "overall": Breadth(overall["items"], overall["submit_online"], overall["fully_online"]),
+        "overall": _breadth(overall),
         "departments": per_department,
         "audiences": per_audience,
     }

@@ -106,10 +106,14 @@ class ItemOut(ItemSummaryOut):
 
 class BreadthOut(Schema):
     items: int
+    # The levels the departments declare in their guides.
     l3_plus: int
     l5: int
     l3_plus_share: float
     l5_share: float
+    # The items that take applications online now (bound to a form and a process).
+    applications: int
+    applications_share: float
 
 
 class DepartmentBreadthOut(Schema):

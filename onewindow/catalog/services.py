@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.audit.services import record_event, refused
-from onewindow.catalog import permissions
+from onewindow.catalog import permissions, routing
 from onewindow.catalog.choices import VersionStatus
 from onewindow.catalog.models import (
     LIFE_EVENT_FIELDS,
@@ -444,6 +444,10 @@ def bind_application(
 
     An editor's change goes into the item's draft and is published by review like any
     other; the system (``actor=None``, the demo seed) sets the published version itself.
+    An editor's process must reach the item's department and only departments the
+    editor edits (``routing.check_item_process``). A form is not refused: forms belong
+    to no department, and one of another department's items is shown to the draft's
+    reviewer (``shared_forms.items_of_other_departments``).
     """
     service_item = (
         ServiceItem.objects.select_related("department", "published").filter(code=code).first()
@@ -452,6 +456,10 @@ def bind_application(
         actor is not None and not permissions.can_edit_items_of(actor, service_item.department)
     ):
         raise NotFound(_("No such service item."))
+    if actor is not None and process is not None:
+        routing.check_item_process(
+            actor=actor, service_item=service_item, process=process, request=request
+        )
     with transaction.atomic():
         version = service_item.published if actor is None else _open_version(service_item)
         if version is not None and version.status == VersionStatus.IN_REVIEW:

@@ -8,6 +8,7 @@ at a time, so an import can report every problem of every row at once.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -145,17 +146,73 @@ def clean_material(entry: Any, index: int, errors: Errors) -> dict[str, Any]:
         "notes": _text(entry, "notes", sub, required=False),
         "notes_en": _text(entry, "notes_en", sub, required=False),
     }
-    if (
-        material["source"] in (MaterialSource.DEPARTMENT, MaterialSource.CERTIFICATE)
-        and not (material["source_department"])
-    ):
-        sub.add("source_department", _("Name the department the material comes from."))
-    if material["source"] == MaterialSource.CERTIFICATE and not material["certificate_type"]:
-        sub.add("certificate_type", _("Name the e-certificate type."))
+    passed = {name: value for name, value in material.items() if name not in sub.fields}
+    for name, messages in material_rules(passed).fields.items():
+        for message in messages:
+            sub.add(name, message)
     for name, messages in sub.fields.items():
         for message in messages:
             errors.add(prefix + name, message)
     return material
+
+
+# --- rules between fields ------------------------------------------------------------
+# Each takes the values that passed their own checks, by name, and says nothing about a
+# field missing there: its own error says enough. ``clean_item`` applies them after the
+# fields' checks; the guide editor applies them to what its page could read when other
+# fields are wrong, so that the editor learns of every problem in one round.
+
+
+def item_rules(values: Mapping[str, Any]) -> Errors:
+    """The rules between an item's fields (not its materials')."""
+    errors = Errors()
+
+    def known(*names: str) -> bool:
+        return all(name in values for name in names)
+
+    code, department = values.get("code") or "", values.get("department") or ""
+    if code and department and not code.startswith(f"{department}-"):
+        errors.add("code", _("The code must start with the responsible department's code."))
+    if (
+        known("statutory_limit_days", "promised_limit_days")
+        and values["promised_limit_days"] > values["statutory_limit_days"]
+    ):
+        errors.add(
+            "promised_limit_days", _("The promised time limit cannot exceed the statutory one.")
+        )
+    if (
+        known("online_level", "max_visits")
+        and values["online_level"] == OnlineLevel.FULLY_ONLINE
+        and values["max_visits"] != 0
+    ):
+        errors.add("max_visits", _("An entirely online (L5) service needs no visit."))
+    if known("is_free", "fee_amount"):
+        if values["is_free"] and values["fee_amount"] != 0:
+            errors.add("fee_amount", _("A free service has no fee."))
+        if not values["is_free"] and values["fee_amount"] <= 0:
+            errors.add("fee_amount", _("Give the fee of a paid service."))
+    if known("is_free", "fee_basis") and not values["is_free"] and not values["fee_basis"]:
+        errors.add("fee_basis", _("Give the legal basis of the fee."))
+    return errors
+
+
+def material_rules(values: Mapping[str, Any]) -> Errors:
+    """The rules between a material's fields."""
+    errors = Errors()
+    source = values.get("source")
+    if (
+        "source_department" in values
+        and source in (MaterialSource.DEPARTMENT, MaterialSource.CERTIFICATE)
+        and not values["source_department"]
+    ):
+        errors.add("source_department", _("Name the department the material comes from."))
+    if (
+        "certificate_type" in values
+        and source == MaterialSource.CERTIFICATE
+        and not values["certificate_type"]
+    ):
+        errors.add("certificate_type", _("Name the e-certificate type."))
+    return errors
 
 
 def clean_item(data: Any) -> tuple[CleanItem | None, Errors]:
@@ -176,8 +233,6 @@ def clean_item(data: Any) -> tuple[CleanItem | None, Errors]:
     if not isinstance(department, str) or not department:
         errors.add("department", _("This field is required."))
         department = ""
-    elif code and not code.startswith(department + "-"):
-        errors.add("code", _("The code must start with the responsible department's code."))
     values: dict[str, Any] = {}
     for name in REQUIRED_TEXT:
         values[name] = _text(data, name, errors, required=True)
@@ -187,23 +242,11 @@ def clean_item(data: Any) -> tuple[CleanItem | None, Errors]:
     values["audience"] = _choice(data, "audience", Audience.values, errors)
     values["statutory_limit_days"] = _integer(data, "statutory_limit_days", errors, 0, 365)
     values["promised_limit_days"] = _integer(data, "promised_limit_days", errors, 0, 365)
-    limits_ok = not ({"statutory_limit_days", "promised_limit_days"} & set(errors.fields))
-    if limits_ok and values["promised_limit_days"] > values["statutory_limit_days"]:
-        errors.add(
-            "promised_limit_days", _("The promised time limit cannot exceed the statutory one.")
-        )
     values["online_level"] = _integer(
         data, "online_level", errors, OnlineLevel.INFORMATION, OnlineLevel.FULLY_ONLINE
     )
     values["max_visits"] = _integer(data, "max_visits", errors, 0, 2)
-    if (
-        values["online_level"] == OnlineLevel.FULLY_ONLINE
-        and values["max_visits"] != 0
-        and "max_visits" not in errors.fields
-    ):
-        errors.add("max_visits", _("An entirely online (L5) service needs no visit."))
     values["is_free"] = _boolean(data, "is_free", errors)
-    free_known = "is_free" not in errors.fields
     try:
         fee = Decimal(str(data.get("fee_amount", "0") or "0"))
         if not fee.is_finite() or fee < 0 or fee >= Decimal("100000000"):
@@ -212,13 +255,12 @@ def clean_item(data: Any) -> tuple[CleanItem | None, Errors]:
         errors.add("fee_amount", _("Must be an amount in yuan, such as 20 or 20.50."))
         fee = Decimal("0")
     values["fee_amount"] = fee.quantize(Decimal("0.01"))
-    # Fee rules depend on is_free; when that is unreadable, say only that.
-    if free_known and values["is_free"] and fee != 0:
-        errors.add("fee_amount", _("A free service has no fee."))
-    if free_known and not values["is_free"] and fee <= 0 and "fee_amount" not in errors.fields:
-        errors.add("fee_amount", _("Give the fee of a paid service."))
-    if free_known and not values["is_free"] and not values["fee_basis"]:
-        errors.add("fee_basis", _("Give the legal basis of the fee."))
+    passed = {"code": code, "department": department, **values}
+    for name, messages in item_rules(
+        {name: value for name, value in passed.items() if name not in errors.fields}
+    ).fields.items():
+        for message in messages:
+            errors.add(name, message)
     channels = data.get("channels") or []
     if isinstance(channels, str):
         channels = [c.strip() for c in re.split(r"[,，;；\s]+", channels) if c.strip()]

@@ -429,13 +429,16 @@ def _breadth_row(breadth: queries.Breadth, **extra: Any) -> dict[str, Any]:
         "items": breadth.items,
         "submit_online": breadth.submit_online,
         "fully_online": breadth.fully_online,
+        "applications": breadth.applications,
         "submit_online_percent": round(breadth.submit_online_share * 100, 1),
         "fully_online_percent": round(breadth.fully_online_share * 100, 1),
+        "applications_percent": round(breadth.applications_share * 100, 1),
     }
 
 
 def breadth(request: HttpRequest) -> HttpResponse:
-    """网办深度: the share of published items that can be applied for online."""
+    """网办深度: the share of published items that take applications online now, and of
+    those whose departments declare them online (L3+) and zero-visit (L5)."""
     data = queries.breadth()
     english = _english()
     return render(

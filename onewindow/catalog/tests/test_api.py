@@ -58,6 +58,8 @@ def test_breadth_endpoint(client, catalog):
         "l5": 3,
         "l3_plus_share": round(5 / 7, 4),
         "l5_share": round(3 / 7, 4),
+        "applications": 0,
+        "applications_share": 0.0,
     }
     assert body["audiences"]["company"]["items"] == 2
 

@@ -71,6 +71,25 @@ def test_unknown_keys_or_versions_are_field_errors(client, catalog, definitions)
     assert not AuditEvent.objects.filter(action="catalog.application_bound").exists()
 
 
+def test_a_process_of_other_departments_is_refused_at_the_process(client, catalog, definitions):
+    ProcessDefinition.objects.create(
+        key="birth", version=1, name="出生医学证明", bpmn_xml=read_process("birth_certificate.bpmn")
+    )
+    ProcessDefinition.objects.create(
+        key="newborn", version=1, name="新生儿", bpmn_xml=read_process("newborn.bpmn")
+    )
+    headers = signed_in(client, catalog)
+    no_lane = put(client, headers, form=None, process="birth")
+    assert no_lane.status_code == 422
+    assert list(no_lane.json()["fields"]) == ["process"]
+    assert "has no lane for" in no_lane.json()["fields"]["process"][0]
+    others = put(client, headers, form=None, process="newborn")
+    assert others.status_code == 403 and others.json()["code"] == "forbidden"
+    assert others.json()["fields"]["process"][0].startswith("Only an editor of every department")
+    bound = AuditEvent.objects.filter(action="catalog.application_bound")
+    assert [event.outcome for event in bound] == ["denied"]
+
+
 @pytest.mark.parametrize(
     ("role", "where", "status"),
     [

@@ -4,6 +4,7 @@ publishes like any other change; the item page and the review's comparison show 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -214,3 +215,119 @@ def test_the_comparison_shows_a_changed_process(catalog, definitions):
     assert len(rows) == 1  # the draft copied the rest of the guide
     assert "Process" in rows[0] and "<td>passport v1</td><td>passport v2</td>" in rows[0]
     assert "<td>passport_application v2</td><td>passport_application v2</td>" in changed
+
+
+# --- what may be bound: the process's lanes, another department's form --------------
+
+
+@pytest.fixture
+def others(catalog: Any) -> dict[str, Any]:
+    """The health commission's process and the medical insurance bureau's form, which
+    the insurance item asks."""
+    insurance_form = make_definition(
+        key="newborn_insurance", title="新生儿参保登记表", title_en="Newborn insurance form"
+    )
+    services.bind_application(
+        actor=None, code="310000-YB-GG-0001", form=insurance_form, process=None
+    )
+    return {
+        "form": insurance_form,
+        "birth_certificate": ProcessDefinition.objects.create(
+            key="birth_certificate",
+            version=1,
+            name="出生医学证明",
+            bpmn_xml=read_process("birth_certificate.bpmn"),
+        ),
+        "newborn": ProcessDefinition.objects.create(
+            key="newborn", version=1, name="新生儿出生一件事", bpmn_xml=read_process("newborn.bpmn")
+        ),
+    }
+
+
+def passport_events() -> Any:
+    target = str(ServiceItem.objects.get(code=PASSPORT).pk)
+    return AuditEvent.objects.filter(action="catalog.application_bound", target_id=target)
+
+
+def test_a_process_without_a_lane_for_the_department_is_an_error_at_the_process(
+    catalog, definitions, others
+):
+    # The QA's case: the police item, another item's form, the health commission's process.
+    client = editor(catalog)
+    response = client.post(URL, {"form": "newborn_insurance:1", "process": "birth_certificate:1"})
+    assert response.status_code == 422
+    assert response.context["application"].errors["process"] == [
+        "This process has no lane for Department 310000-GA: the item's applications would go "
+        "to other departments' inboxes. Choose a process with a lane for Department 310000-GA."
+    ]
+    page = response.content.decode()
+    assert 'href="#id_process"' in page and "Nothing was saved." in page
+    assert draft() is None
+    assert not passport_events().exists()
+
+
+def test_a_process_reaching_other_departments_is_refused_at_the_process_on_record(
+    catalog, definitions, others
+):
+    client = editor(catalog)
+    response = client.post(URL, {"form": "passport_application:1", "process": "newborn:1"})
+    assert response.status_code == 403
+    [message] = response.context["application"].errors["process"]
+    assert message.startswith("Only an editor of every department in the process's lanes")
+    assert message.endswith(
+        "you do not edit Department 310000-RS, Department 310000-WJ, Department 310000-YB."
+    )
+    assert draft() is None
+    assert [event.outcome for event in passport_events()] == ["denied"]
+
+
+def test_the_review_warns_of_another_departments_form(catalog, definitions, others):
+    client = editor(catalog)
+    response = client.post(URL, {"form": "newborn_insurance:1", "process": "passport:1"})
+    assert response.status_code == 302  # forms belong to no department: not refused
+    page = client.get(ITEM_URL)
+    assert page.context["shared_form"] == [
+        "Medical insurance enrolment of a newborn (310000-YB-GG-0001, Department 310000-YB)"
+    ]
+    html = page.content.decode()
+    assert (
+        "The draft's form newborn_insurance v1 is also the application form of another "
+        "department's item; check that it is meant for this one:"
+    ) in html
+    # The police's own forms, asked by nobody else's items, warn of nothing.
+    client.post(URL, {"form": "passport_application:2", "process": "passport:1"})
+    page = client.get(ITEM_URL)
+    assert page.context["shared_form"] == []
+    assert "is also the application form" not in page.content.decode()
+
+
+def test_the_warning_reads_any_version_of_the_form_and_costs_one_query(
+    catalog, definitions, others, django_assert_num_queries
+):
+    from onewindow.catalog import shared_forms
+
+    newer = make_definition(key="newborn_insurance", title="新生儿参保登记表（新）")
+    user = make_user(roles=[(Role.DEPARTMENT_ADMIN, catalog["GA"])])
+    services.bind_application(actor=user, code=PASSPORT, form=newer, process=None)
+    version = draft()
+    assert version is not None
+    with django_assert_num_queries(1):
+        found = shared_forms.items_of_other_departments(version)
+    # Each "name (code, department)", its brackets as the active language writes them.
+    assert [re.split(r" \(|（", text)[0] for text in found] == ["新生儿医保参保登记"]
+
+
+def test_the_warning_is_punctuated_as_chinese_is(catalog, definitions, others, chinese):
+    client, _ = holder_logged_in(Role.DEPARTMENT_ADMIN, catalog["GA"])  # Chinese
+    client.post(URL, {"form": "newborn_insurance:1", "process": "passport:1"})
+    html = client.get(ITEM_URL).content.decode()
+    assert "<li>新生儿医保参保登记（310000-YB-GG-0001，市医保局）</li>" in html
+    assert "草稿的表单 newborn_insurance v1 也是其他部门 1 个事项的申请表" in html
+
+
+def test_the_refusal_names_the_department_in_the_readers_language(catalog, others, chinese):
+    client, _ = holder_logged_in(Role.DEPARTMENT_ADMIN, catalog["GA"])  # Chinese
+    response = client.post(URL, {"form": "", "process": "birth_certificate:1"})
+    assert response.context["application"].errors["process"] == [
+        "该流程没有市公安局的泳道：本事项的申请将进入其他部门的待办。请选择含有市公安局泳道的流程。"
+    ]

@@ -1,13 +1,14 @@
 """What runs applications, chosen in the catalog back office in a real Chromium, with
 the keyboard: an editor binds an item's form and process into its draft, and a platform
 admin chooses the newborn event's process of the whole; the pages keep WCAG contrast,
-label every control and fit a phone's screen."""
+label every control and fit a phone's screen. A refused page (the guide editor, the
+application page) puts the focus on its error summary."""
 
 from __future__ import annotations
 
 import pytest
 
-from onewindow.browser import low_contrast, unlabelled_controls
+from onewindow.browser import focus_lands_on, low_contrast, unlabelled_controls
 from onewindow.cases.tests.test_browser import officer_page
 from onewindow.catalog.models import LifeEvent, ServiceItem
 from onewindow.conftest import make_user
@@ -62,4 +63,43 @@ def test_an_editor_binds_an_item_and_an_admin_an_event(browser, live_server, cat
     assert page.url.endswith("/backoffice/catalog/life-events/")
     assert LifeEvent.objects.get(code="newborn").process == process
     assert "hukou v1" in page.locator("main table").inner_text()
+    page.context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_page_takes_the_focus_to_its_summary_with_every_problem(
+    browser, live_server, catalog
+):
+    """The guide editor: a promised limit over the statutory one is listed with the
+    page's other problems at once; the application page: a process without the item's
+    department is refused at the process. Both pages put the focus on the summary."""
+    editor = make_user(roles=[(Role.DEPARTMENT_ADMIN, catalog["GA"])], with_totp=True)
+    page = officer_page(browser, live_server, editor)
+    page.goto("/backoffice/catalog/items/310000-GA-XK-0002/edit/")
+    page.locator("#id_statutory_limit_days").fill("15")
+    page.locator("#id_promised_limit_days").fill("20")
+    page.locator("#id_materials-0-name").fill("")
+    with page.expect_navigation():
+        page.locator("main form button[name=save]").press("Enter")
+    assert focus_lands_on(page, ".error-summary")
+    links = page.locator(".error-summary a")
+    assert [links.nth(i).get_attribute("href") for i in range(links.count())] == [
+        "#id_promised_limit_days",
+        "#id_materials-0-name",
+    ]
+    checked(page)
+
+    ProcessDefinition.objects.create(
+        key="birth_certificate",
+        version=1,
+        name="出生医学证明",
+        bpmn_xml=read_process("birth_certificate.bpmn"),
+    )
+    page.goto("/backoffice/catalog/items/310000-GA-XK-0002/application/")
+    page.locator("#id_process").select_option("birth_certificate:1")
+    save(page)
+    assert focus_lands_on(page, ".error-summary")
+    assert page.locator(".error-summary a").get_attribute("href") == "#id_process"
+    assert "市公安局" in page.locator("#id_process_error").inner_text()
+    assert ServiceItem.objects.get(code="310000-GA-XK-0002").versions.count() == 1
     page.context.close()

@@ -1,5 +1,6 @@
 import io
 import json
+import re
 from typing import Any
 
 import pytest
@@ -246,6 +247,68 @@ def test_bad_input_shows_field_errors_and_saves_nothing(admin):
     assert page.count("field-error") >= 3
     assert ServiceItemVersion.objects.count() == versions
     assert AuditEvent.objects.count() == events
+
+
+def summary_links(page: str) -> list[str]:
+    summary = page.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+    return re.findall(r'<a href="#([^"]+)">', summary)
+
+
+def test_rules_between_fields_are_reported_with_the_pages_own_errors(admin):
+    # The QA's case: a promised limit over the statutory one used to be reported only
+    # once every other field and material row was right, so the editor submitted twice.
+    client, _ = admin
+    client.cookies["django_language"] = "en"
+    data = form_data(
+        {
+            **current(),
+            "statutory_limit_days": 15,
+            "promised_limit_days": 20,
+            "legal_basis": "",  # required: the page's own error
+            "materials": [
+                {"name": "", "form": "original", "count": 1, "source": "applicant"},
+                {"name": "出生医学证明", "form": "electronic", "count": 1, "source": "department"},
+            ],
+        }
+    )
+    response = client.post(edit_url(), data)
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert summary_links(page) == [
+        "id_legal_basis",
+        "id_promised_limit_days",
+        "id_materials-0-name",
+        "id_materials-1-source_department",
+    ]
+    assert "The promised time limit cannot exceed the statutory one." in page
+    assert "Name the department the material comes from." in page
+    assert queries.open_version(ServiceItem.objects.get(code=POLICE_ITEM)) is None
+    # Corrected all at once, the page saves in the next round.
+    fixed = {
+        **data,
+        "promised_limit_days": 10,
+        "legal_basis": "《户口登记条例》第七条",
+        "materials-0-name": "居民身份证",
+        "materials-1-source_department": "310000-SJ",
+    }
+    assert client.post(edit_url(), fixed).status_code == 302
+
+
+def test_a_rule_about_a_wrong_value_says_nothing_more(admin):
+    client, _ = admin
+    data = form_data({**current(), "statutory_limit_days": "fifteen", "promised_limit_days": 20})
+    data["name"] = ""
+    page = client.post(edit_url(), data).content.decode()
+    assert summary_links(page) == ["id_name", "id_statutory_limit_days"]
+
+
+def test_a_refused_page_takes_focus_to_its_error_summary(admin):
+    client, _ = admin
+    page = client.post(edit_url(), form_data({**current(), "name": ""})).content.decode()
+    summary = page.index('class="error-summary"')
+    # The first element in the page to claim focus is the summary, as on the other forms.
+    assert summary < page.index("autofocus") < page.index(">", summary)
+    assert page.count("autofocus") == 1
 
 
 def test_a_missing_required_field_is_reported_before_any_service(admin):

@@ -1,6 +1,6 @@
 import pytest
 
-from onewindow.catalog import queries
+from onewindow.catalog import queries, services
 from onewindow.conftest import make_user
 from onewindow.identity.roles import Role
 
@@ -26,14 +26,43 @@ def test_breadth_arithmetic(catalog):
         "l5": 1,
         "l3_plus_share": 0.5,
         "l5_share": 0.5,
+        "applications": 0,
+        "applications_share": 0.0,
     }
     person, company = data["audiences"]["person"], data["audiences"]["company"]
     assert (person.items, person.submit_online, person.fully_online) == (5, 4, 2)
     assert (company.items, company.submit_online, company.fully_online) == (2, 1, 1)
 
 
+def test_breadth_counts_the_items_that_take_applications_apart_from_the_levels(catalog):
+    from onewindow.catalog.tests.portal_fixtures import open_applications
+
+    # L5 (declared) and connected; L2 and connected; L5 with a form but no process.
+    open_applications("310000-GA-QR-0001")
+    open_applications("310000-GA-XK-0002")
+    services.bind_application(
+        actor=None,
+        code="310000-SJ-XK-0001",
+        form=queries.published_version("310000-GA-QR-0001").form,
+        process=None,
+    )
+    data = queries.breadth()
+    overall = data["overall"]
+    assert (overall.items, overall.submit_online, overall.applications) == (7, 5, 2)
+    assert overall.applications_share == pytest.approx(2 / 7)
+    by_department = {d["department"]: d["breadth"] for d in data["departments"]}
+    assert (by_department["310000-GA"].applications, by_department["310000-SJ"].applications) == (
+        2,
+        0,
+    )
+    assert data["audiences"]["person"].applications == 2
+    assert data["audiences"]["company"].applications == 0
+    # The same rule as the pages' (``takes_applications``), item by item.
+    takes = sum(queries.takes_applications(item.published) for item in queries.published_items())
+    assert takes == overall.applications
+
+
 def test_breadth_counts_published_versions_only(catalog):
-    from onewindow.catalog import services
     from onewindow.catalog.transfer import version_as_dict
 
     admin = make_user(roles=[(Role.DEPARTMENT_ADMIN, catalog["SJ"])])

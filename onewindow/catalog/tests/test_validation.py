@@ -1,7 +1,9 @@
+from decimal import Decimal
+
 import pytest
 
 from onewindow.catalog.tests.conftest import item_row
-from onewindow.catalog.validation import clean_item
+from onewindow.catalog.validation import clean_item, item_rules, material_rules
 
 
 def good(**changes):
@@ -99,6 +101,68 @@ def test_not_an_object():
 def test_an_unreadable_value_does_not_cause_follow_on_errors():
     assert set(errors_of(good(statutory_limit_days="twenty"))) == {"statutory_limit_days"}
     assert set(errors_of(good(is_free="maybe"))) == {"is_free"}
+
+
+def test_rules_between_fields_come_with_the_fields_errors():
+    # Every field's problem and every rule whose fields are themselves readable, at once.
+    fields = errors_of(
+        good(
+            name="",
+            statutory_limit_days=15,
+            promised_limit_days=20,
+            online_level=5,
+            max_visits=1,
+            materials=[{"name": "", "form": "original", "source": "department"}],
+        )
+    )
+    assert {
+        "name",
+        "promised_limit_days",
+        "max_visits",
+        "materials[0].name",
+        "materials[0].source_department",
+    } <= set(fields)
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ({"statutory_limit_days": 15, "promised_limit_days": 20}, {"promised_limit_days"}),
+        ({"statutory_limit_days": 20, "promised_limit_days": 20}, set()),
+        ({"promised_limit_days": 20}, set()),  # the statutory limit is wrong: no more
+        ({"online_level": 5, "max_visits": 1}, {"max_visits"}),
+        ({"online_level": 5}, set()),
+        ({"is_free": True, "fee_amount": Decimal("20")}, {"fee_amount"}),
+        (
+            {"is_free": False, "fee_amount": Decimal("0"), "fee_basis": ""},
+            {"fee_amount", "fee_basis"},
+        ),
+        ({"fee_amount": Decimal("20"), "fee_basis": ""}, set()),  # is_free unreadable
+        ({"code": "310000-SJ-XK-0001", "department": "310000-GA"}, {"code"}),
+        ({"code": "310000-GA-XK-0001", "department": "310000-GA"}, set()),
+    ],
+)
+def test_item_rules_need_the_fields_they_relate(values, expected):
+    assert set(item_rules(values).fields) == expected
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (
+            {"source": "certificate", "source_department": "", "certificate_type": ""},
+            {
+                "source_department",
+                "certificate_type",
+            },
+        ),
+        ({"source": "department", "source_department": "310000-GA"}, set()),
+        ({"source_department": "", "certificate_type": ""}, set()),  # the source is wrong
+        ({"source": "department"}, set()),  # so is the source department
+    ],
+)
+def test_material_rules_need_the_fields_they_relate(values, expected):
+    assert set(material_rules(values).fields) == expected
 
 
 def test_english_guide_texts_are_cleaned_and_optional():

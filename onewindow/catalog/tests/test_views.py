@@ -558,7 +558,45 @@ def test_breadth_gives_shares_overall_by_department_and_by_audience(client, port
     assert "L5 Entirely online, zero visits" in html  # the levels explained
 
 
+def test_breadth_says_the_levels_are_declared_and_how_many_take_applications_now(client, portal):
+    # The QA's case: most items declare L3+ but few are connected to the case system.
+    open_applications("310000-GA-QR-0001")
+    html = main_of(get(client, "/services/breadth/", "en"))
+    figures = html.split('class="facts', 1)[1].split("</dl>", 1)[0]
+    facts = dict(re.findall(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", figures, re.S))
+    assert list(facts) == [
+        "Take applications online now",
+        "Declared online by their departments (L3 and above)",
+        "Declared entirely online, zero visits (L5)",
+    ]
+    now = text_of(facts["Take applications online now"])
+    assert "12.5%" in now and "1 of 8 services" in now
+    declared = text_of(facts["Declared online by their departments (L3 and above)"])
+    assert "75.0%" in declared and "6 of 8 services" in declared
+    assert "once the city connects it to the online case system" in html
+    # Each table says the levels are declared, and counts the items taking applications.
+    assert html.count('<th scope="col" class="numeric">Declared online (L3+)</th>') == 2
+    gongan = html[html.index('href="/services/?department=310000-GA"') :]
+    row = gongan[: gongan.index("</tr>")]
+    assert re.findall(r'<td class="numeric">([^<]*)</td>', row) == [
+        "3",
+        "2",
+        "66.7%",
+        "1",
+        "33.3%",
+        "1",
+    ]
+
+
+def test_breadth_in_chinese(client, portal, chinese):
+    open_applications("310000-GA-QR-0001")
+    html = text_of(main_of(get(client, "/services/breadth/")))
+    assert "现已开通网上申请 12.5% 8 个事项中的 1 个" in html
+    assert "部门公布可网上申请（L3 及以上） 75.0% 8 个事项中的 6 个" in html
+
+
 def test_breadth_query_count(client, portal, django_assert_max_num_queries):
+    open_applications("310000-GA-QR-0001")
     with django_assert_max_num_queries(4):
         get(client, "/services/breadth/")
 

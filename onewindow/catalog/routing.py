@@ -1,0 +1,100 @@
+"""Where an item's process sends its applications: into the inboxes of the departments
+its lanes name. An editor's choice of process (``services.bind_application``) must
+reach the item's own department, and reach only departments the editor edits, as a life
+event's process of the whole reaches only those of an editor of all its items
+(``permissions.can_bind_event_process``) and a process is uploaded only by an admin of
+every department in its lanes (``workflow.permissions.can_upload_definition``).
+
+The system (the demo seed) binds without these checks, as it binds events' processes.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from onewindow.audit.services import refused
+from onewindow.catalog import permissions
+from onewindow.catalog.models import ServiceItem
+from onewindow.core.errors import Forbidden, InvalidInput
+from onewindow.core.language import is_english
+from onewindow.identity.models import Department, User
+from onewindow.workflow import library as workflow_library
+from onewindow.workflow.engine import ProcessError
+from onewindow.workflow.models import ProcessDefinition
+
+
+def _name(department: Department) -> str:
+    return department.display_name("en" if is_english() else "zh-hans")
+
+
+def _names(departments: list[Department]) -> str:
+    return pgettext("list separator", ", ").join(_name(d) for d in departments)
+
+
+def lane_departments(process: ProcessDefinition) -> tuple[list[Department], list[str]]:
+    """The departments the process's lanes name (by their place in the tree), and the
+    codes among them that name no department (any more). ``ProcessError`` when the
+    version no longer loads."""
+    codes = {lane.department_code for lane in workflow_library.lanes_of(process)}
+    found = list(Department.objects.filter(code__in=codes).order_by("path"))
+    return found, sorted(codes - {d.code for d in found})
+
+
+def reaches(department: Department, lanes: list[Department]) -> bool:
+    """Whether a lane names ``department`` or one of its units: the department handles
+    its item's applications itself (a lane above it, such as the city's, is somebody
+    else's inbox)."""
+    return any(lane.path.startswith(department.path) for lane in lanes)
+
+
+def check_item_process(
+    *,
+    actor: User,
+    service_item: ServiceItem,
+    process: ProcessDefinition,
+    request: HttpRequest | None = None,
+) -> None:
+    """Raise, with the message at the ``process`` field, unless ``actor`` may have the
+    item's applications handled by ``process``. A process that does not reach the item's
+    department, or names a department that no longer exists, is wrong for anyone
+    (``InvalidInput``); one that reaches departments the actor does not edit is refused
+    to them (``Forbidden``, on record). Call outside any transaction: the refusal's
+    record must stay."""
+    try:
+        lanes, unknown = lane_departments(process)
+    except ProcessError as exc:
+        raise InvalidInput(exc.message, fields={"process": [exc.message]}) from exc
+    own = service_item.department
+    problems = []
+    if not reaches(own, lanes):
+        problems.append(
+            _(
+                "This process has no lane for %(department)s: the item's applications "
+                "would go to other departments' inboxes. Choose a process with a lane "
+                "for %(department)s."
+            )
+            % {"department": _name(own)}
+        )
+    if unknown:
+        problems.append(
+            _("This process's lanes name departments that do not exist: %(codes)s.")
+            % {"codes": pgettext("list separator", ", ").join(unknown)}
+        )
+    if problems:
+        raise InvalidInput(problems[0], fields={"process": list(problems)})
+    if not permissions.can_bind_item_process(actor, lanes):
+        others = [d for d in lanes if not permissions.can_edit_items_of(actor, d)]
+        message = _(
+            "Only an editor of every department in the process's lanes may choose it; "
+            "you do not edit %(departments)s."
+        ) % {"departments": _names(others)}
+        raise refused(
+            Forbidden(message, fields={"process": [message]}),
+            actor=actor,
+            action="catalog.application_bound",
+            target=service_item,
+            request=request,
+            detail={"process": str(process), "departments": [d.code for d in others]},
+        )
