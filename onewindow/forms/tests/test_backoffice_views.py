@@ -235,6 +235,9 @@ def test_an_older_version_is_shown_on_request_and_unknown_ones_are_not_found(cit
     assert newest.context["shown"].version == 2
     assert [v.version for v, _uses in newest.context["uses"].versions] == [2, 1]
     assert 'href="?version=1"' in newest.content.decode()
+    # Every row of the versions' table reads alike, the one shown too (not a bare "2").
+    current = re.search(r'<tr aria-current="true"[^>]*><td>(.*?)</td>', newest.content.decode())
+    assert current and current.group(1) == "Version 2"
     older = client.get(form_url("sample"), {"version": "1"})
     assert older.context["shown"] == first
     assert "Version 1 (newest)" not in older.content.decode()
