@@ -7,7 +7,6 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from onewindow.cases import filing, queries
 from onewindow.cases.pages import KEEP_PREFIX, current_user, kept_uploads, store_uploads
+from onewindow.cases.signed_out import answers_kept, login_keeping_answers
 from onewindow.catalog import queries as catalog_queries
 from onewindow.catalog.choices import Audience
 from onewindow.catalog.models import LifeEvent
@@ -51,7 +51,17 @@ def application_page(
     draft_context = f"{queries.APPLICATION_DRAFT_PREFIX}{service}"
     anchor = definition.definitions[0] if isinstance(definition, MergedForm) else definition
     draft = None
-    if request.method != "POST":
+    restored = answers_kept(request) if request.method != "POST" else None
+    if restored is not None:  # typed before the session ended (``signed_out``)
+        company = restored.get("company", company)
+        messages.info(
+            request,
+            _(
+                "What you typed before you were signed out is back: check it, attach your "
+                "files again and send it."
+            ),
+        )
+    elif request.method != "POST":
         draft = forms_services.load_draft(owner=user, definition=anchor, context=draft_context)
         if draft is not None:
             kept = forms_services.draft_attachments(user, definition, draft)
@@ -110,10 +120,18 @@ def application_page(
             except InvalidInput as error:
                 errors.update(error.fields)
     # A new application starts from what the applicant's account already says.
-    from_account = prefilled(definition, user) if request.method != "POST" and not draft else {}
+    from_account = (
+        prefilled(definition, user)
+        if request.method != "POST" and not draft and restored is None
+        else {}
+    )
+    if request.method == "POST":
+        shown: Any = request.POST
+    else:
+        shown = restored if restored is not None else (draft.data if draft else from_account)
     form_html = render_form(
         definition,
-        data=request.POST if request.method == "POST" else (draft.data if draft else from_account),
+        data=shown,
         errors=errors,
         uploaded=kept,
     )
@@ -149,7 +167,7 @@ def _slots(definition: Any) -> list[str]:
     return [slot["key"] for slot in definition.attachments or []]
 
 
-@login_required
+@login_keeping_answers
 def apply_event(request: HttpRequest, code: str) -> HttpResponse:
     """One merged application for the items of a life event (一件事一次办)."""
     try:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.cases.application_views import application_page
+from onewindow.cases.signed_out import login_keeping_answers
 from onewindow.catalog import presenters, queries, services
 from onewindow.catalog.choices import Audience, Channel, OnlineLevel
 from onewindow.catalog.models import LifeEvent, ServiceItemVersion
@@ -354,7 +354,7 @@ def item(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@login_required
+@login_keeping_answers
 def apply(request: HttpRequest, code: str) -> HttpResponse:
     """The online application for an item that takes applications (its published
     version has a form and a process); for one declared online (level 3 and above) that
