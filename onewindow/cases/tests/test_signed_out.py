@@ -10,6 +10,7 @@ from onewindow.cases.models import Case
 from onewindow.cases.signed_out import MAX_KEPT_BYTES, PENDING
 from onewindow.cases.tests.test_views import APPLY, logged_in, people, photo
 from onewindow.conftest import PASSWORD
+from onewindow.identity.models import User
 
 __all__ = ["people"]  # the fixture, shared with the page tests
 
@@ -30,6 +31,7 @@ def _signed_out_post(client: Client, data: dict) -> str:
 
 def test_what_was_typed_comes_back_after_logging_in_again(people):
     user = people["applicant"]
+    User.objects.filter(pk=user.pk).update(preferred_language="en")  # as logging in sets
     client = logged_in(user)
     login_page = _signed_out_post(
         client, {**TYPED, "upload-photo": photo(), "idempotency_key": "k1"}
