@@ -119,9 +119,9 @@ class SweepCases:
             for table, values in (
                 (
                     Notification._meta.db_table,
-                    "(recipient_id, kind, case_number, subject, body, link, dedupe_key, "
-                    "created_at, read_at) SELECT r, 'task_warning', '', 'history', 'history', "
-                    "'', 'history:' || g, now(), now()",
+                    "(recipient_id, kind, case_number, subject, body, texts, link, "
+                    "dedupe_key, created_at, read_at) SELECT r, 'task_warning', '', "
+                    "'history', 'history', '{}', '', 'history:' || g, now(), now()",
                 ),
                 (
                     OutboxMessage._meta.db_table,
