@@ -190,11 +190,26 @@ def _decide(
             outcome=notifications.outcome_text(event.outcome),
             status=CaseStatus(status).label,
             note=event.note_for_applicant,
+            next_steps=_next_steps(task.instance_id, running=status not in FINAL_STATUSES),
         )
         if shown:
             case = queries.case_for(actor, case.number)
             record_case_viewed(viewer=actor, case=case, request=request)
     return case
+
+
+def _next_steps(instance_id: int, *, running: bool) -> list[dict[str, str]]:
+    """What the applicant is told comes next: the steps the run now waits on, each with
+    its department, named in the language each copy of the notice is written in."""
+    if not running:
+        return []
+    return [
+        {
+            "step": presenters.task_name(task),
+            "department": presenters.department_name(task.department) if task.department else "",
+        }
+        for task in workflow_queries.open_tasks_of(instance_id)
+    ]
 
 
 def _record_step(case: Case, task: WorkTask, actor: User, at: Any) -> CaseEvent:

@@ -61,6 +61,13 @@ def tasks_of_instance(instance: ProcessInstance) -> QuerySet[WorkTask]:
     return _tasks().filter(instance=instance).order_by("created_at", "pk")
 
 
+def open_tasks_of(instance_id: int) -> list[WorkTask]:
+    """A run's steps waiting for an officer now, in the order they were given (what
+    comes next after a decision), with their departments."""
+    found = WorkTask.objects.filter(instance_id=instance_id, status__in=OPEN_TASK_STATUSES)
+    return list(found.select_related("department").order_by("created_at", "pk"))
+
+
 def departments_reached(instance_id: int) -> set[int]:
     """The departments a run has given a step so far (open or done)."""
     tasks = WorkTask.objects.filter(instance_id=instance_id)
