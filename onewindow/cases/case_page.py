@@ -265,11 +265,7 @@ def case_view(case: Case, *, officer: User | None = None) -> CaseView:
                 case=child,
                 answers=[],  # the parent's view holds them
                 timeline=_timeline(
-                    [
-                        e
-                        for e in child.events.all()
-                        if e.task_id not in shown_above or not e.task_id
-                    ],
+                    [e for e in child.events.all() if e.task_id not in shown_above],
                     roles,
                     applicant_side=side,
                     for_officer=for_officer,
