@@ -10,7 +10,7 @@ under the same material, marked with when it was sent.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from onewindow.cases.choices import SupplementStatus
 from onewindow.cases.models import Case, SupplementRequest
+from onewindow.cases.supplement_materials import other_slot_key
 from onewindow.forms import spec
 from onewindow.forms.models import Attachment
 
@@ -58,6 +59,32 @@ def _supplied_at(case: Case, children: Sequence[Case], ids: list[int]) -> dict[i
     return dict(rows)
 
 
+def _named_in_words(
+    case: Case,
+    children: Sequence[Case],
+    attachments: list[Attachment],
+    slots: Mapping[tuple[int, str], Any],
+) -> dict[str, tuple[int | None, str]]:
+    """The upload slots of materials supplement requests named in words (no form has
+    them, ``supplement_materials``), by key: the case in view that was asked (None for
+    ``case`` itself) and the material's name. Read only when such a file is there, and
+    only the requests of ``case`` and the ``children`` in view: a hidden item's are not."""
+    unmatched = [
+        a for a in attachments if (a.definition_id or 0, a.slot) not in slots and "-" in a.slot
+    ]
+    if not unmatched:
+        return {}
+    in_view = {child.pk for child in children}
+    found: dict[str, tuple[int | None, str]] = {}
+    requests = SupplementRequest.objects.filter(Q(case=case) | Q(case__in=in_view))
+    for request in requests.only("pk", "case_id", "items"):
+        owner = None if request.case_id == case.pk else request.case_id
+        for index, item in enumerate(request.items):
+            if not item.get("slot"):
+                found[other_slot_key(request, index)] = (owner, str(item.get("material", "")))
+    return found
+
+
 def case_materials(
     case: Case, children: Sequence[Case] = (), *, hidden: Sequence[Case] = ()
 ) -> Materials:
@@ -65,7 +92,9 @@ def case_materials(
     loaded, as ``queries.case_for`` does), under their materials in the forms' order.
     ``hidden``: items of a life event whose files are left out (an officer reads only
     their departments' items, ``permissions.items_in_view``), except a shared material
-    an item in view asks for too. One query at most, whatever the number of files."""
+    an item in view asks for too. A file sent for a material a supplement request named
+    in words is shown by that name, under the item asked. One query at most, whatever
+    the number of files (two when such a file is there)."""
     attachments = list(case.attachments.all())
     if not attachments:
         return Materials()
@@ -88,11 +117,19 @@ def case_materials(
                     shared.setdefault(slot["key"], material)
     hidden_forms = {child.form_id for child in hidden}
     supplied = _supplied_at(case, [*children, *hidden], [a.pk for a in attachments])
+    named = _named_in_words(case, children, attachments, slots)
     other = Material(_("Other files"))
     for attachment in sorted(attachments, key=lambda a: (a.created_at, a.pk)):
         slot = slots.get((attachment.definition_id or 0, attachment.slot))
         if slot:
             target: Material | None = slot[1]
+        elif attachment.slot in named:  # under the item asked for it, by its name
+            owner, label = named[attachment.slot]
+            listed = found.own if owner is None else found.by_item.setdefault(owner, [])
+            target = next((m for m in listed if m.label == label), None)
+            if target is None:
+                target = Material(label)
+                listed.append(target)
         elif attachment.definition_id in hidden_forms:
             # Stored under the hidden item that asked first: a shared material is the
             # item in view's too; any other is the hidden item's alone.

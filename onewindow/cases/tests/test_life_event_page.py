@@ -6,16 +6,21 @@ from __future__ import annotations
 
 import lxml.html
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
+from onewindow.cases import queries, supplements
 from onewindow.cases.case_page import case_view
+from onewindow.cases.materials import case_materials
 from onewindow.cases.models import CaseEvent
 from onewindow.cases.notifications import applicant_notice
 from onewindow.cases.permissions import officer_may_read_attachment
+from onewindow.cases.supplement_materials import answer_slots
 from onewindow.cases.tests.conftest import open_task, submit
 from onewindow.cases.tests.test_api import token_for
 from onewindow.cases.tests.test_timeline_voices import READ, english
 from onewindow.cases.tests.timekit import at, decide, signed_in, travel
+from onewindow.forms.tests.files import PDF
 from onewindow.notifications.rendering import render_message
 
 pytestmark = pytest.mark.django_db
@@ -223,3 +228,51 @@ def test_the_comment_asks_for_a_reason_only_where_a_refusal_is_possible(world, a
     assert _words(label) == "Comment"  # the hukou step can only be completed
     [claim] = [p for p in page.xpath("//p") if "Nobody has claimed" in _words(p)]
     assert _words(claim).startswith("Nobody has claimed this task yet. You may decide it at once")
+
+
+def test_a_file_named_in_words_is_its_items_and_hidden_from_other_departments(world, at_hukou):
+    parent, hukou = at_hukou
+    with travel(at("2026-03-02", 12)):
+        supplements.request_supplement(
+            actor=world["ga.window"],
+            task_id=hukou.pk,
+            items=[{"material": "新生儿预防接种证", "reason": "请提供"}],
+        )
+        own = supplements.open_request(world["citizen.wang"], parent.number).items
+        assert own[0]["slot"] == ""
+        slot = answer_slots(supplements.open_request(world["citizen.wang"], parent.number))[0]
+        sent = supplements.store_answer_file(
+            applicant=world["citizen.wang"],
+            number=parent.number,
+            slot=slot["key"],
+            upload=SimpleUploadedFile("vaccine.pdf", PDF, "application/pdf"),
+        )
+        supplements.resupply(
+            applicant=world["citizen.wang"],
+            number=parent.number,
+            attachments={slot["key"]: sent.pk},
+        )
+    parent = queries.case_for(world["citizen.wang"], parent.number)
+    children = sorted(parent.children.all(), key=lambda c: c.pk)
+    hukou_item = next(c for c in children if c.service_code == "310000-GA-QR-0001")
+    insurance = next(c for c in children if c.service_code == "310000-YB-GG-0001")
+
+    def shown(seen):
+        found = case_materials(parent, seen, hidden=[c for c in children if c not in seen])
+        listed = [*found.own, *(m for ms in found.by_item.values() for m in ms)]
+        return {(m.label, f.attachment.original_name) for m in listed for f in m.files}
+
+    assert ("新生儿预防接种证", "vaccine.pdf") in shown([hukou_item])
+    assert not any(name == "vaccine.pdf" for _label, name in shown([insurance]))
+    applicant_view = case_materials(parent, children)
+    assert [m.label for m in applicant_view.by_item[hukou_item.pk]][-1] == "新生儿预防接种证"
+
+
+def test_my_cases_says_which_items_wait_as_the_case_page_does(world, at_hukou):
+    _parent, _hukou = at_hukou
+    with travel(at("2026-03-02", 12)):
+        page = lxml.html.fromstring(english(world["citizen.wang"]).get("/cases/").content)
+    [items] = page.xpath("//ul[contains(@class, 'child-cases')]")
+    statuses = [_words(li).rsplit(" · ", 1)[1] for li in items.xpath("./li")]
+    assert statuses[0] == "Completed" and statuses[1] == "Submitted"
+    assert statuses[2:] == ["Waiting for the steps before it"] * 2

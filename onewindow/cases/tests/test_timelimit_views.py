@@ -276,6 +276,18 @@ def test_the_applicant_sees_what_is_requested_and_a_form_to_send_it(world, waiti
     assert own and "户口簿" in own.group(1) and "optional" in own.group(1)
 
 
+def _materials(response) -> list[tuple[str, str]]:
+    """(material, the names of its files) of the page's materials section."""
+    html = response.content.decode()
+    section = html.split('id="materials-title"', 1)[1].split("</section>", 1)[0]
+    pairs = re.findall(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", section, flags=re.S)
+    found = []
+    for dt, dd in pairs:
+        for name in re.findall(r">([^<>]+\.(?:pdf|png|jpg))<", dd):
+            found.append((re.sub(r"<[^>]+>", "", dt).strip(), name))
+    return found
+
+
 def file_inputs(response) -> list[str]:
     inputs = re.findall(r"<input[^>]*>", response.content.decode())
     return [re.search(r'name="([^"]+)"', tag).group(1) for tag in inputs if 'type="file"' in tag]
@@ -501,8 +513,10 @@ def test_a_material_named_in_words_can_be_sent_online(world, waiting):
     hukou = case.attachments.get(slot=own)
     assert (hukou.original_name, hukou.definition_id) == ("hukou.pdf", case.form_id)
     with travel(at("2026-03-09", 11)):
-        page = text(signed_in(world["ga.review"]).get(f"/cases/tasks/{waiting.pk}/"))
-    assert "hukou.pdf" in page
+        page = signed_in(world["ga.review"]).get(f"/cases/tasks/{waiting.pk}/")
+    # Shown under the material's name as the officer wrote it, not among "Other files".
+    assert ("户口簿", "hukou.pdf") in _materials(page)
+    assert "Other files" not in text(page)
 
 
 def test_the_api_takes_a_material_named_in_words_by_its_upload_slot(world, waiting, client):
