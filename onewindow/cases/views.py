@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from onewindow.cases import permissions, queries, services
+from onewindow.cases import permissions, presenters, queries, services
 from onewindow.cases.case_page import case_view
 from onewindow.cases.models import Case
 from onewindow.cases.pages import KEEP_PREFIX, current_user
@@ -46,7 +46,18 @@ def my_cases(request: HttpRequest) -> HttpResponse:
         queries.my_cases(user), MY_CASES_PAGE_SIZE, request.GET.get("page")
     )
     drafts = queries.my_drafts(user) if page.number == 1 else []
-    return render(request, "cases/my_cases.html", {"cases": shown, "page": page, "drafts": drafts})
+    # A life event's items its run has not reached read as waiting, as on the case page.
+    waiting = {
+        child.pk
+        for case in shown
+        for child in case.children.all()
+        if presenters.item_waits_for_earlier_steps(child)
+    }
+    return render(
+        request,
+        "cases/my_cases.html",
+        {"cases": shown, "page": page, "drafts": drafts, "waiting": waiting},
+    )
 
 
 def visible_case(request: HttpRequest, number: str) -> Case:
