@@ -271,6 +271,8 @@ def department_view(request: HttpRequest, code: str) -> HttpResponse:
             services.identity_number_for(
                 viewer=request.user, subject=assignment.user, request=request
             ),
+            # One's own last role that manages roles here is not offered to revoke.
+            can_manage and not permissions.would_lock_out(request.user, assignment),
         )
         for assignment in queries.department_members(department)
     ]

@@ -109,10 +109,14 @@ def test_admin_revokes_a_role_after_confirming_with_the_keyboard(page, tmp_path)
         page.keyboard.press("Enter")
     assert page.get_by_role("status").inner_text() == "The role was revoked."
     assert not RoleAssignment.objects.filter(user=officer).exists()
-    # The admin's own (and only) admin role: the page explains, and offers no button.
-    page.get_by_role(
+    # The admin's own (and only) admin role: not offered; its address typed, the page
+    # explains and offers no button.
+    own = page.get_by_role(
         "link", name=f"Revoke the role Department admin from {admin.full_name} (admin.browser)"
-    ).click()
+    )
+    assert own.count() == 0
+    mine = RoleAssignment.objects.get(user=admin, role=Role.DEPARTMENT_ADMIN)
+    page.goto(f"/officer/departments/310000-GA/roles/{mine.pk}/revoke/")
     assert focus_lands_on(page, "[data-testid=revoke-refusal]")
     assert "You cannot revoke your own role here" in page.get_by_role("alert").inner_text()
     assert page.locator("main button").count() == 0

@@ -359,10 +359,11 @@ def test_an_unknown_user_name_is_reported_at_the_field_and_in_the_summary(office
 
 def test_each_revoke_link_is_named_for_its_officer_and_role(officer_logged_in, city):
     person = make_user(roles=[(Role.WINDOW_OFFICER, city["police"])])
-    client, admin = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
+    reviewer = make_user(roles=[(Role.REVIEWING_OFFICER, city["police"])])
+    client, _admin = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
     client.cookies["django_language"] = "en"
     html = client.get("/officer/departments/310000-GA/").content.decode()
-    for user, role in ((person, "Window officer"), (admin, "Department admin")):
+    for user, role in ((person, "Window officer"), (reviewer, "Reviewing officer")):
         assignment = RoleAssignment.objects.get(user=user)
         assert (
             f'<a href="/officer/departments/310000-GA/roles/{assignment.pk}/revoke/">Revoke'
@@ -415,7 +416,14 @@ def test_an_admin_cannot_revoke_their_own_last_admin_role(officer_logged_in, cit
     assert refusal in response.content.decode()
     assert RoleAssignment.objects.filter(pk=own.pk).exists()
     assert not AuditEvent.objects.filter(action="identity.role_revoked").exists()
-    assert client.get("/officer/departments/310000-GA/").status_code == 200
+    department = client.get("/officer/departments/310000-GA/")
+    assert department.status_code == 200
+    # The department page does not offer it; a colleague's role it does.
+    colleague = make_user(roles=[(Role.WINDOW_OFFICER, city["police"])])
+    theirs = RoleAssignment.objects.get(user=colleague)
+    page = client.get("/officer/departments/310000-GA/").content.decode()
+    assert url not in page
+    assert f"/officer/departments/310000-GA/roles/{theirs.pk}/revoke/" in page
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
