@@ -44,6 +44,9 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_display = ("seq", "at", "actor_label", "action", "target_type", "target_id", "outcome")
     list_filter = (ActionFilter, "outcome")
     search_fields = ("actor_label", "action", "target_id")
+    # Newest first: who reads the trail looks for what just happened. (The chain's own
+    # order, oldest first, stays the model's for verification.)
+    ordering = ("-seq",)
     # A filtered list counts its own events, not the whole trail again besides.
     show_full_result_count = False
     paginator = TrailPaginator

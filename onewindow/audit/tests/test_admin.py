@@ -43,6 +43,8 @@ def test_the_list_filters_by_action_without_reading_every_event(
     assert page.status_code == 200
     shown = [row.action for row in page.context["cl"].result_list]
     assert shown == ["cases.case_decided"] * 2
+    numbers = [row.seq for row in page.context["cl"].result_list]
+    assert numbers == sorted(numbers, reverse=True)  # newest first
     body = page.content.decode()
     assert all(f"?action={action}" in body for action in recorded)  # the filter's choices
     trail = [q["sql"] for q in statements.captured_queries if '"audit_auditevent"' in q["sql"]]
