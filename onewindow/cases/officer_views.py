@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from onewindow.cases import queries, services, supplement_forms
 from onewindow.cases.case_page import case_view
-from onewindow.cases.choices import FINAL_STATUSES, CaseStatus
+from onewindow.cases.choices import FINAL_STATUSES, OUTCOMES_NEEDING_REASON, CaseStatus
 from onewindow.cases.models import Case
 from onewindow.cases.pages import officer_or_404, safe_next
 from onewindow.cases.presenters import ClockView, clock_view, outcome_choices
@@ -95,8 +95,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
 # The statuses the inbox filters by: those a case with an open task can have. A case
 # takes a final status only once its run has ended (``services.decide_task``), when no
 # task of it is open any more, so "Approved" or "Rejected" could only ever find nothing.
-REFUSALS = frozenset({"not_accepted", "reject"})
-
 INBOX_STATUSES = [
     (value, name) for value, name in CaseStatus.choices if value not in FINAL_STATUSES
 ]
@@ -258,7 +256,7 @@ def render_task_page(
             "can_decide": open_task and workflow_permissions.can_complete(user, task),
             "outcomes": outcome_choices(allowed),
             # The comment is a refusal's stated reason only where a refusal is possible.
-            "may_refuse": bool(REFUSALS & set(allowed)),
+            "may_refuse": any(o in OUTCOMES_NEEDING_REASON for o in allowed),
             "errors": errors,
             "summary": [(name, m) for name, msgs in errors.items() for m in msgs],
             "posted": request.POST if errors else {},
