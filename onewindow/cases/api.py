@@ -166,8 +166,7 @@ def _detail(case: Case, reader: Any) -> CaseOut:
         extensions=[extension_out(e) for e in queries.extensions_of(case, approved_only=True)],
     )
     if children and not permissions.is_party(reader, case):
-        seen = permissions.items_in_view(reader, children)
-        hidden = [child for child in children if child not in seen]
+        seen, hidden = permissions.items_in_view(reader, children)
         shown = case_materials(case, seen, hidden=hidden)
         out.data = {}
         out.attachments = [a.pk for a in case.attachments.all() if materials.holds(shown, a)]

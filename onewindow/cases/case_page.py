@@ -246,8 +246,7 @@ def case_view(case: Case, *, officer: User | None = None) -> CaseView:
     holdings = accountability.holdings(case, now) if for_officer else []
     supplement = queries.open_supplement(case)
     if for_officer and children:
-        seen = permissions.items_in_view(officer, children)
-        hidden = [child for child in children if child not in seen]
+        seen, hidden = permissions.items_in_view(officer, children)
         files = case_materials(case, seen, hidden=hidden)
         answers = _items_answers(seen)
     else:

@@ -59,12 +59,16 @@ def can_apply_for(user: Any, company: LegalPerson | None) -> bool:
     return company is None or company.agents.filter(pk=user.pk).exists()
 
 
-def items_in_view(user: Any, children: Sequence[Case]) -> list[Case]:
-    """The items of a life event whose answers and files an officer reads: those of
-    their departments. Each department receives the part of the application it needs
-    (as the application form tells the applicant), not the other departments' parts;
-    the whole event's progress stays in view."""
-    return [child for child in children if can_see_department(user, child.department)]
+def items_in_view(user: Any, children: Sequence[Case]) -> tuple[list[Case], list[Case]]:
+    """The items of a life event whose answers and files an officer reads (those of
+    their departments), and the others. Each department receives the part of the
+    application it needs (as the application form tells the applicant), not the other
+    departments' parts; the whole event's progress stays in view."""
+    seen: list[Case] = []
+    hidden: list[Case] = []
+    for child in children:
+        (seen if can_see_department(user, child.department) else hidden).append(child)
+    return seen, hidden
 
 
 def officer_may_read_attachment(user: Any, attachment: Attachment) -> bool:
@@ -77,8 +81,7 @@ def officer_may_read_attachment(user: Any, attachment: Attachment) -> bool:
         children = list(case.children.all())
         if not children:
             return True
-        seen = items_in_view(user, children)
-        hidden = [child for child in children if child not in seen]
+        seen, hidden = items_in_view(user, children)
         if materials.holds(case_materials(case, seen, hidden=hidden), attachment):
             return True
     return False
