@@ -18,19 +18,15 @@ from onewindow.audit.services import refused
 from onewindow.catalog import permissions
 from onewindow.catalog.models import ServiceItem
 from onewindow.core.errors import Forbidden, InvalidInput
-from onewindow.core.language import is_english
+from onewindow.core.templatetags.onewindow import localized
 from onewindow.identity.models import Department, User
 from onewindow.workflow import library as workflow_library
 from onewindow.workflow.engine import ProcessError
 from onewindow.workflow.models import ProcessDefinition
 
 
-def _name(department: Department) -> str:
-    return department.display_name("en" if is_english() else "zh-hans")
-
-
 def _names(departments: list[Department]) -> str:
-    return pgettext("list separator", ", ").join(_name(d) for d in departments)
+    return pgettext("list separator", ", ").join(localized(d) for d in departments)
 
 
 def lane_departments(process: ProcessDefinition) -> tuple[list[Department], list[str]]:
@@ -75,7 +71,7 @@ def check_item_process(
                 "would go to other departments' inboxes. Choose a process with a lane "
                 "for %(department)s."
             )
-            % {"department": _name(own)}
+            % {"department": localized(own)}
         )
     if unknown:
         problems.append(
