@@ -26,7 +26,8 @@ def other_slot_key(supplement: SupplementRequest, index: int) -> str:
 
 def answer_slots(supplement: SupplementRequest) -> list[dict[str, Any]]:
     """The upload slots of an answer, in the request's order, each with its key,
-    label, types and size."""
+    label, types, size, whether it is ``required``, and for a material named in words
+    ``named_in_words``."""
     form = supplement.case.form
     of_form = {slot["key"]: slot for slot in (form.attachments if form else [])}
     slots = []
@@ -42,12 +43,13 @@ def answer_slots(supplement: SupplementRequest) -> list[dict[str, Any]]:
                     "types": list(OTHER_TYPES),
                     "max_mb": OTHER_MAX_MB,
                     "required": False,
+                    "named_in_words": True,
                 }
             )
     return slots
 
 
-def own_slots(supplement: SupplementRequest) -> dict[str, dict[str, Any]]:
-    """The slots of the materials named in words, by key: the form has none of them."""
-    keys = {other_slot_key(supplement, i) for i, item in enumerate(supplement.items)}
-    return {slot["key"]: slot for slot in answer_slots(supplement) if slot["key"] in keys}
+def own_slots(slots: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Of ``answer_slots``, those of materials named in words, by key: the form has
+    none of them, so their uploads are checked against these slots."""
+    return {slot["key"]: slot for slot in slots if slot.get("named_in_words")}

@@ -239,7 +239,8 @@ def store_answer_file(
     ``resupply`` then sends it by its id."""
     supplement = open_request(applicant, number)
     form = supplement.case.form
-    if form is None or slot not in {s["key"] for s in answer_slots(supplement)}:
+    wanted = answer_slots(supplement)
+    if form is None or slot not in {s["key"] for s in wanted}:
         message = _("This supplement request does not ask for such a material.")
         raise InvalidInput(message, code="unknown_slot", fields={"slot": [message]})
     return store_attachment(
@@ -248,7 +249,7 @@ def store_answer_file(
         slot=slot,
         upload=upload,
         request=request,
-        slot_spec=own_slots(supplement).get(slot),
+        slot_spec=own_slots(wanted).get(slot),
     )
 
 
@@ -260,7 +261,7 @@ def _answer_attachments(
         message = _("Give attachments as an object of slot and attachment id.")
         raise InvalidInput(message, fields={"attachments": [message]})
     form = supplement.case.form
-    wanted = [s["key"] for s in answer_slots(supplement) if s.get("required") is not False]
+    wanted = [slot["key"] for slot in answer_slots(supplement) if slot["required"]]
     errors: dict[str, list[Any]] = {}
     found: dict[str, Attachment] = {}
     for slot, attachment_id in given.items():

@@ -173,14 +173,14 @@ def resupply(request: HttpRequest, number: str) -> HttpResponse:
         _say_error(request, error)
         return redirect("cases:detail", number=number)
     definition = supplement.case.form
-    slots = [slot["key"] for slot in answer_slots(supplement)]
+    wanted = answer_slots(supplement)
+    slots = [slot["key"] for slot in wanted]
     # Files a refused attempt stored come back in hidden inputs, as on the application.
     kept = kept_uploads(request, user, slots)
     errors: dict[str, list[Any]] = {}
     if definition is not None:
-        own = own_slots(supplement)
-        kept.update(store_uploads(request, user, definition, slots, errors, own))
-    required = {s["key"] for s in answer_slots(supplement) if s.get("required") is not False}
+        kept.update(store_uploads(request, user, definition, slots, errors, own_slots(wanted)))
+    required = {slot["key"] for slot in wanted if slot["required"]}
     for slot in slots:
         name = upload_field_name(slot)
         if name in errors:
