@@ -5,13 +5,16 @@ from __future__ import annotations
 import itertools
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.utils import translation
+from django.utils.translation import trans_real
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.cn import ric, uscc
@@ -185,3 +188,26 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
     page = context.new_page()
     yield page
     context.close()
+
+
+@contextmanager
+def proposed_chinese(proposed: Mapping[Any, str]) -> Iterator[None]:
+    """The Chinese catalogue with ``proposed`` texts over what it carries: an app's new
+    messages checked in Chinese (their full-width punctuation above all) before the
+    .po file has them. Keys as gettext stores them (``context\x04msgid``; a plural's
+    ``(singular, plural)``, Chinese having one form). Everything is put back after."""
+    top = trans_real.translation("zh-hans")._catalog._catalogs[0]  # type: ignore[attr-defined]
+    saved: dict[Any, Any] = {}
+    missing = object()
+    for msgid, text in proposed.items():
+        key: Any = (msgid[0], 0) if isinstance(msgid, tuple) else msgid
+        saved[key] = top.get(key, missing)
+        top[key] = text
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is missing:
+                top.pop(key, None)
+            else:
+                top[key] = value

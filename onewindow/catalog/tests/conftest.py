@@ -6,12 +6,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.utils.translation import trans_real
 
 from onewindow.catalog import services
 from onewindow.catalog.search import index as search_index
 from onewindow.catalog.tests.chinese import PROPOSED_ZH
-from onewindow.conftest import make_department
+from onewindow.conftest import make_department, proposed_chinese
 from onewindow.identity.models import Department, DepartmentKind
 
 TOPICS = [
@@ -228,16 +227,5 @@ def catalog(catalog_departments: dict[str, Department]):  # type: ignore[no-unty
 def chinese() -> Iterator[None]:
     """The Chinese catalogue with the catalog's messages as proposed in ``chinese.py``,
     which the committed .po does not carry yet; everything is put back afterwards."""
-    top = trans_real.translation("zh-hans")._catalog._catalogs[0]  # type: ignore[attr-defined]
-    saved: dict[Any, Any] = {}
-    missing = object()
-    for msgid, text in PROPOSED_ZH.items():
-        key: Any = (msgid[0], 0) if isinstance(msgid, tuple) else msgid
-        saved[key] = top.get(key, missing)
-        top[key] = text
-    yield
-    for key, value in saved.items():
-        if value is missing:
-            top.pop(key, None)
-        else:
-            top[key] = value
+    with proposed_chinese(PROPOSED_ZH):
+        yield

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 from django.utils import translation
-from django.utils.translation import trans_real
 
+from onewindow.conftest import proposed_chinese
 from onewindow.forms import services
 from onewindow.forms.models import FormDefinition
 from onewindow.forms.tests.chinese import PROPOSED_ZH
@@ -135,23 +135,12 @@ def media(settings: Any, tmp_path: Any) -> Any:
 
 
 @pytest.fixture
-def chinese() -> Any:
+def chinese() -> Iterator[None]:
     """The Chinese catalogue with the forms messages as proposed in ``chinese.py``, which
     the committed .po does not carry yet (Django's own catalogue has a few of them in
     other words); everything is put back afterwards."""
-    top = trans_real.translation("zh-hans")._catalog._catalogs[0]  # type: ignore[attr-defined]
-    saved: dict[Any, Any] = {}
-    missing = object()
-    for msgid, text in PROPOSED_ZH.items():
-        key: Any = (msgid[0], 0) if isinstance(msgid, tuple) else msgid
-        saved[key] = top.get(key, missing)
-        top[key] = text
-    yield
-    for key, value in saved.items():
-        if value is missing:
-            top.pop(key, None)
-        else:
-            top[key] = value
+    with proposed_chinese(PROPOSED_ZH):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 from django.utils import translation
-from django.utils.translation import trans_real
 
-from onewindow.conftest import make_department, make_user
+from onewindow.conftest import make_department, make_user, proposed_chinese
 from onewindow.identity.models import Department, DepartmentKind, User
 from onewindow.identity.roles import Role
 from onewindow.workflow import services
@@ -91,13 +90,5 @@ def english() -> Iterator[None]:
 def chinese() -> Iterator[None]:
     """The Chinese catalogue with the workflow messages as proposed in ``chinese.py``,
     which the committed .po does not carry yet; everything is put back afterwards."""
-    top = trans_real.translation("zh-hans")._catalog._catalogs[0]  # type: ignore[attr-defined]
-    missing = object()
-    saved = {msgid: top.get(msgid, missing) for msgid in PROPOSED_ZH}
-    top.update(PROPOSED_ZH)
-    yield
-    for msgid, text in saved.items():
-        if text is missing:
-            top.pop(msgid, None)
-        else:
-            top[msgid] = text
+    with proposed_chinese(PROPOSED_ZH):
+        yield
