@@ -2,7 +2,6 @@ from typing import Any
 
 from django.contrib import admin
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.functional import cached_property
@@ -10,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.audit import permissions, queries
 from onewindow.audit.models import AuditEvent
-from onewindow.audit.services import record_event
+from onewindow.audit.services import record_trail_read
 
 
 class ActionFilter(admin.SimpleListFilter):
@@ -72,7 +71,7 @@ class AuditEventAdmin(admin.ModelAdmin):
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
         response = super().changelist_view(request, extra_context)
         if response.status_code == 200:
-            _record_read(request, None)
+            record_trail_read(viewer=request.user, event_id=None, request=request)
         return response
 
     def change_view(
@@ -80,18 +79,5 @@ class AuditEventAdmin(admin.ModelAdmin):
     ) -> Any:
         response = super().change_view(request, object_id, form_url, extra_context)
         if response.status_code == 200:
-            _record_read(request, object_id)
+            record_trail_read(viewer=request.user, event_id=object_id, request=request)
         return response
-
-
-def _record_read(request: HttpRequest, object_id: str | None) -> None:
-    detail: dict[str, Any] = {"query": request.GET.dict()} if request.GET else {}
-    target = ("audit.auditevent", object_id) if object_id else None
-    with transaction.atomic():
-        record_event(
-            actor=request.user,
-            action="audit.trail_read",
-            target=target,
-            detail=detail,
-            request=request,
-        )

@@ -344,3 +344,14 @@ def _append_or_keep(values: list[dict[str, Any]], *, returning: bool = True) -> 
     transaction.on_commit(batch)
     waiting.append(batch)
     return []
+
+
+def record_trail_read(*, viewer: Actor, event_id: str | None, request: HttpRequest) -> None:
+    """A reading of the trail (the list, filtered as its query says, or one event) is
+    itself on the trail: who looked, at what."""
+    detail: dict[str, Any] = {"query": request.GET.dict()} if request.GET else {}
+    target = ("audit.auditevent", event_id) if event_id else None
+    with transaction.atomic():
+        record_event(
+            actor=viewer, action="audit.trail_read", target=target, detail=detail, request=request
+        )
