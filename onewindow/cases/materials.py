@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from onewindow.cases.choices import SupplementStatus
 from onewindow.cases.models import Case, SupplementRequest
-from onewindow.cases.supplement_materials import other_slot_key
+from onewindow.cases.supplement_materials import is_other_slot_key, other_slot_key
 from onewindow.forms import spec
 from onewindow.forms.models import Attachment
 
@@ -70,7 +70,9 @@ def _named_in_words(
     ``case`` itself) and the material's name. Read only when such a file is there, and
     only the requests of ``case`` and the ``children`` in view: a hidden item's are not."""
     unmatched = [
-        a for a in attachments if (a.definition_id or 0, a.slot) not in slots and "-" in a.slot
+        a
+        for a in attachments
+        if (a.definition_id or 0, a.slot) not in slots and is_other_slot_key(a.slot)
     ]
     if not unmatched:
         return {}

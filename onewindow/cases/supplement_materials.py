@@ -16,12 +16,18 @@ from onewindow.cases.models import SupplementRequest
 
 OTHER_TYPES = ("pdf", "jpg", "png")
 OTHER_MAX_MB = 10
+OTHER_PREFIX = "supplement-"
 
 
 def other_slot_key(supplement: SupplementRequest, index: int) -> str:
     """The slot of the request's ``index``-th item, a material named in words. Its "-"
     keeps it apart from every form's slot keys, which are field-like names."""
-    return f"supplement-{supplement.pk}-{index + 1}"
+    return f"{OTHER_PREFIX}{supplement.pk}-{index + 1}"
+
+
+def is_other_slot_key(key: str) -> bool:
+    """Whether a file's slot is one ``other_slot_key`` made."""
+    return key.startswith(OTHER_PREFIX)
 
 
 def answer_slots(supplement: SupplementRequest) -> list[dict[str, Any]]:
