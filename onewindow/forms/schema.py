@@ -23,6 +23,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.validators import validator_for
 
 from onewindow.core.errors import InvalidInput
+from onewindow.core.keys import KEY_RULE, is_valid_key
 from onewindow.forms import metaschema, prefill, spec
 from onewindow.forms.filetypes import FILE_TYPES, GLOBAL_MAX_MB
 from onewindow.forms.layout import check_layout
@@ -50,13 +51,8 @@ def check_definition(
     ``key`` and ``title`` are checked when given (``services.create_definition`` does).
     """
     errors: dict[str, list[Any]] = {}
-    if key is not None and not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", key):
-        errors["key"] = [
-            _(
-                "Use only lower-case letters, digits, hyphens and underscores, starting with "
-                "a letter or a digit (at most 64 characters)."
-            )
-        ]
+    if key is not None and not is_valid_key(key):
+        errors["key"] = [KEY_RULE]
     if title is not None and not title.strip():
         errors["title"] = [_("Enter a title.")]
     schema_errors = _check_schema(schema)

@@ -14,13 +14,13 @@ from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.core.errors import InvalidInput
+from onewindow.core.keys import KEY_CHARS, MAX_KEY_CHARS
 from onewindow.core.templatetags.onewindow import localized
 from onewindow.workflow import engine
 from onewindow.workflow.choices import Outcome
 from onewindow.workflow.data_names import DataName
 from onewindow.workflow.files import read_decision_files, read_text
 from onewindow.workflow.library import StepRow
-from onewindow.workflow.services import KEY_CHARS, MAX_KEY_CHARS
 from onewindow.workflow.simulation import default_outcome
 
 

@@ -12,7 +12,6 @@ everywhere, so two steps cannot deadlock.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,6 +24,7 @@ from django.utils.translation import pgettext
 
 from onewindow.audit.services import record_event, refused
 from onewindow.core.errors import Conflict, Forbidden, InvalidInput
+from onewindow.core.keys import KEY_RULE, is_valid_key
 from onewindow.core.templatetags.onewindow import localized
 from onewindow.identity.models import Department
 from onewindow.workflow import engine, permissions, runs, timekeeping
@@ -53,13 +53,6 @@ from onewindow.workflow.steps import (
 )
 
 MAX_FILE_CHARS = 2_000_000
-# A process's key, which items and life events name it by (and its pages' addresses).
-KEY_CHARS = re.compile(r"[a-z0-9][a-z0-9_-]*")
-MAX_KEY_CHARS = 64  # ProcessDefinition.key
-KEY_RULE = _(
-    "Use only lower-case letters, digits, hyphens and underscores, starting with a letter "
-    "or a digit (at most 64 characters)."
-)
 
 
 # --- definitions ------------------------------------------------------------------
@@ -119,7 +112,7 @@ def upload_definition(
     that changes nothing.
     """
     dmn_files = dict(dmn_files or {})
-    if len(key) > MAX_KEY_CHARS or not KEY_CHARS.fullmatch(key):
+    if not is_valid_key(key):
         raise InvalidInput(KEY_RULE, fields={"key": [KEY_RULE]})
     if not name.strip():
         raise InvalidInput(
