@@ -1,9 +1,11 @@
 """Where an item's process sends its applications: into the inboxes of the departments
 its lanes name. An editor's choice of process (``services.bind_application``) must
-reach the item's own department, and reach only departments the editor edits, as a life
-event's process of the whole reaches only those of an editor of all its items
-(``permissions.can_bind_event_process``) and a process is uploaded only by an admin of
-every department in its lanes (``workflow.permissions.can_upload_definition``).
+reach the item's own department, and reach only departments the editor edits, as a
+process is uploaded only by an admin of every department in its lanes
+(``workflow.permissions.can_upload_definition``). A life event's process of the whole
+(``services.bind_event_process``) is chosen by an editor of all the event's items
+(``permissions.can_bind_event_process``) and must have a lane for each item's department
+and none for any other: each item follows the task of its own department's lane.
 
 The system (the demo seed) binds without these checks, as it binds events' processes.
 """
@@ -16,7 +18,7 @@ from django.utils.translation import pgettext
 
 from onewindow.audit.services import refused
 from onewindow.catalog import permissions
-from onewindow.catalog.models import ServiceItem
+from onewindow.catalog.models import LifeEvent, ServiceItem
 from onewindow.core.errors import Forbidden, InvalidInput
 from onewindow.core.templatetags.onewindow import localized
 from onewindow.identity.models import Department, User
@@ -36,6 +38,24 @@ def lane_departments(process: ProcessDefinition) -> tuple[list[Department], list
     codes = {lane.department_code for lane in workflow_library.lanes_of(process)}
     found = list(Department.objects.filter(code__in=codes).order_by("path"))
     return found, sorted(codes - {d.code for d in found})
+
+
+def _lanes_or_invalid(process: ProcessDefinition) -> tuple[list[Department], list[str]]:
+    try:
+        return lane_departments(process)
+    except ProcessError as exc:
+        raise InvalidInput(exc.message, fields={"process": [exc.message]}) from exc
+
+
+def _unknown_problem(codes: list[str]) -> str:
+    return _("This process's lanes name departments that do not exist: %(codes)s.") % {
+        "codes": pgettext("list separator", ", ").join(codes)
+    }
+
+
+def _refuse_at_process(problems: list[str]) -> None:
+    if problems:
+        raise InvalidInput(problems[0], fields={"process": list(problems)})
 
 
 def reaches(department: Department, lanes: list[Department]) -> bool:
@@ -58,10 +78,7 @@ def check_item_process(
     (``InvalidInput``); one that reaches departments the actor does not edit is refused
     to them (``Forbidden``, on record). Call outside any transaction: the refusal's
     record must stay."""
-    try:
-        lanes, unknown = lane_departments(process)
-    except ProcessError as exc:
-        raise InvalidInput(exc.message, fields={"process": [exc.message]}) from exc
+    lanes, unknown = _lanes_or_invalid(process)
     own = service_item.department
     problems = []
     if not reaches(own, lanes):
@@ -74,12 +91,8 @@ def check_item_process(
             % {"department": localized(own)}
         )
     if unknown:
-        problems.append(
-            _("This process's lanes name departments that do not exist: %(codes)s.")
-            % {"codes": pgettext("list separator", ", ").join(unknown)}
-        )
-    if problems:
-        raise InvalidInput(problems[0], fields={"process": list(problems)})
+        problems.append(_unknown_problem(unknown))
+    _refuse_at_process(problems)
     if not permissions.can_bind_item_process(actor, lanes):
         others = [d for d in lanes if not permissions.can_edit_items_of(actor, d)]
         message = _(
@@ -94,3 +107,34 @@ def check_item_process(
             request=request,
             detail={"process": str(process), "departments": [d.code for d in others]},
         )
+
+
+def check_event_process(event: LifeEvent, process: ProcessDefinition) -> None:
+    """Raise ``InvalidInput``, at the ``process`` field, unless ``process`` can run
+    ``event``'s items together: a lane for each item's department, whose tasks its item
+    follows (``cases.services``), and none for a department without an item in the event,
+    whose inbox would receive the application with no service of its own to decide.
+    Reads the event's steps with their items' departments as the caller fetched them."""
+    lanes, unknown = _lanes_or_invalid(process)
+    items = {step.item.department for step in event.steps.all()}
+    problems = []
+    if without_lane := sorted(items - set(lanes), key=lambda d: d.path):
+        problems.append(
+            _(
+                "This process has no lane for %(departments)s: their services in the "
+                "event would never be handled. Choose a process with a lane for each "
+                "department of the event's services."
+            )
+            % {"departments": _names(without_lane)}
+        )
+    if outside := [d for d in lanes if d not in items]:
+        problems.append(
+            _(
+                "This process's lanes name %(departments)s, which handle none of the "
+                "event's services: the application would go to their inboxes."
+            )
+            % {"departments": _names(outside)}
+        )
+    if unknown:
+        problems.append(_unknown_problem(unknown))
+    _refuse_at_process(problems)

@@ -581,7 +581,8 @@ def bind_event_process(
 ) -> LifeEvent:
     """Set the process a life event's items run in together (None: each its own), for
     the applications filed from now on. ``actor`` None is the system (the demo seed);
-    anyone else must edit the items of every department the event spans."""
+    anyone else must edit the items of every department the event spans, and choose a
+    process whose lanes are those departments (``routing.check_event_process``)."""
     steps = LifeEventStep.objects.select_related("item__department")
     event = (
         LifeEvent.objects.prefetch_related(Prefetch("steps", queryset=steps))
@@ -598,6 +599,8 @@ def bind_event_process(
             target=event,
             request=request,
         )
+    if actor is not None and process is not None:
+        routing.check_event_process(event, process)
     with transaction.atomic():
         event.process = process
         event.save(update_fields=["process"])

@@ -224,6 +224,25 @@ def catalog(catalog_departments: dict[str, Department]):  # type: ignore[no-unty
 
 
 @pytest.fixture
+def newborn_process(catalog: dict[str, Department]) -> Any:
+    """The demo's newborn process, whose lanes are the health commission, the police,
+    medical insurance and social security, with the test event's fourth item (social
+    security's, as in the demo) so that the process fits the event."""
+    from onewindow.catalog.models import LifeEvent, LifeEventStep, ServiceItem
+    from onewindow.workflow.models import ProcessDefinition
+    from onewindow.workflow.tests.conftest import read_process
+
+    event = LifeEvent.objects.get(code="newborn")
+    social_security = LifeEventStep.objects.create(
+        event=event, item=ServiceItem.objects.get(code="310000-RS-GG-0001"), order=4
+    )
+    social_security.depends_on.set([event.steps.get(order=3)])
+    return ProcessDefinition.objects.create(
+        key="newborn", version=1, name="新生儿出生一件事", bpmn_xml=read_process("newborn.bpmn")
+    )
+
+
+@pytest.fixture
 def chinese() -> Iterator[None]:
     """The Chinese catalogue with the catalog's messages as proposed in ``chinese.py``,
     which the committed .po does not carry yet; everything is put back afterwards."""

@@ -112,21 +112,35 @@ def test_without_a_token_nothing_changes(client, catalog, definitions):
 EVENT_URL = "/api/v1/catalog/life-events/newborn/process"
 
 
-def test_an_editor_of_every_department_sets_a_life_events_process(client, catalog, definitions):
+def test_an_editor_of_every_department_sets_a_life_events_process(client, catalog, newborn_process):
     from onewindow.catalog.models import LifeEvent
 
     # The city's platform admin edits every department the event spans.
     headers = signed_in(client, catalog, Role.PLATFORM_ADMIN, "root")
-    body = {"process": "hukou", "process_version": 1}
+    body = {"process": "newborn", "process_version": 1}
     response = client.put(EVENT_URL, body, content_type="application/json", **headers)
     assert response.status_code == 200, response.content
-    assert response.json() == {"event": "newborn", "process": "hukou v1"}
+    assert response.json() == {"event": "newborn", "process": "newborn v1"}
     assert LifeEvent.objects.get(code="newborn").process.version == 1
     unbound = client.put(EVENT_URL, {"process": None}, content_type="application/json", **headers)
     assert unbound.json()["process"] is None
     assert LifeEvent.objects.get(code="newborn").process is None
     bound = AuditEvent.objects.filter(action="catalog.event_process_bound", outcome="success")
-    assert [e.detail["process"] for e in bound.order_by("seq")] == ["hukou v1", None]
+    assert [e.detail["process"] for e in bound.order_by("seq")] == ["newborn v1", None]
+
+
+def test_a_process_not_fitting_the_event_is_a_field_error(client, catalog, definitions):
+    from onewindow.catalog.models import LifeEvent
+
+    # The police's own hukou process: no lane for the event's other departments.
+    headers = signed_in(client, catalog, Role.PLATFORM_ADMIN, "root")
+    body = {"process": "hukou"}
+    response = client.put(EVENT_URL, body, content_type="application/json", **headers)
+    assert response.status_code == 422
+    [problem] = response.json()["fields"]["process"]
+    assert problem.startswith("This process has no lane for ")
+    assert LifeEvent.objects.get(code="newborn").process is None
+    assert not AuditEvent.objects.filter(action="catalog.event_process_bound")
 
 
 def test_one_departments_editor_may_not_set_an_events_process(client, catalog, definitions):

@@ -34,7 +34,9 @@ def save(page) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_editor_binds_an_item_and_an_admin_an_event(browser, live_server, catalog):
+def test_an_editor_binds_an_item_and_an_admin_an_event(
+    browser, live_server, catalog, newborn_process
+):
     make_definition(key="hukou_form", title="户口登记表")
     process = ProcessDefinition.objects.create(
         key="hukou", version=1, name="户口登记", bpmn_xml=read_process("newborn_hukou.bpmn")
@@ -58,11 +60,11 @@ def test_an_editor_binds_an_item_and_an_admin_an_event(browser, live_server, cat
     with page.expect_navigation():
         page.locator("a[href$='/life-events/newborn/process/']").press("Enter")
     checked(page)
-    page.locator("#id_process").select_option("hukou:1")
+    page.locator("#id_process").select_option("newborn:1")
     save(page)
     assert page.url.endswith("/backoffice/catalog/life-events/")
-    assert LifeEvent.objects.get(code="newborn").process == process
-    assert "hukou v1" in page.locator("main table").inner_text()
+    assert LifeEvent.objects.get(code="newborn").process == newborn_process
+    assert "newborn v1" in page.locator("main table").inner_text()
     page.context.close()
 
 

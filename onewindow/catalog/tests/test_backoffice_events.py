@@ -1,7 +1,8 @@
 """A life event's process of the whole in the back office (``events_view``,
 ``event_process_view``): every editor reads the events and their processes; an editor
-of every department the event spans chooses one, at once and audited; anyone else is
-refused, and the refusal is on record."""
+of every department the event spans chooses one whose lanes are those departments, at
+once and audited; anyone else is refused, and the refusal is on record; a process with
+a lane too few or too many is refused at its field."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from onewindow.audit.models import AuditEvent
 from onewindow.catalog import services
 from onewindow.catalog.models import LifeEvent
 from onewindow.conftest import holder_logged_in, make_user
+from onewindow.core.errors import InvalidInput
 from onewindow.identity.roles import Role
 from onewindow.workflow.models import ProcessDefinition
 from onewindow.workflow.tests.conftest import read_process
@@ -26,16 +29,12 @@ URL = "/backoffice/catalog/life-events/newborn/process/"
 
 
 @pytest.fixture
-def processes(catalog: Any) -> list[ProcessDefinition]:
-    return [
-        ProcessDefinition.objects.create(
-            key="newborn",
-            version=version,
-            name="新生儿出生一件事",
-            bpmn_xml=read_process("newborn.bpmn"),
-        )
-        for version in (1, 2)
-    ]
+def processes(newborn_process: ProcessDefinition) -> list[ProcessDefinition]:
+    """Two versions of the demo's newborn process (``conftest.newborn_process``)."""
+    second = ProcessDefinition.objects.create(
+        key="newborn", version=2, name=newborn_process.name, bpmn_xml=newborn_process.bpmn_xml
+    )
+    return [newborn_process, second]
 
 
 def signed_in(catalog: Any, role: str = Role.PLATFORM_ADMIN, where: str = "root") -> Client:
@@ -83,8 +82,14 @@ def test_the_page_lists_the_items_and_the_process_each_runs_alone(catalog, proce
         "310000-WJ-QR-0001",
         "310000-GA-QR-0001",
         "310000-YB-GG-0001",
+        "310000-RS-GG-0001",
     ]
-    assert [str(step.item.published.process) for step in steps] == ["None", "newborn v1", "None"]
+    assert [str(step.item.published.process) for step in steps] == [
+        "None",
+        "newborn v1",
+        "None",
+        "None",
+    ]
 
 
 def test_an_unknown_version_is_a_field_error_and_nothing_changes(catalog, processes):
@@ -92,6 +97,49 @@ def test_an_unknown_version_is_a_field_error_and_nothing_changes(catalog, proces
     assert response.status_code == 422
     assert response.context["form"].errors["process"] == ["No such process (or version)."]
     assert event_process() is None
+
+
+def lanes_renamed(names: dict[str, str]) -> ProcessDefinition:
+    xml = read_process("newborn.bpmn")
+    for old, new in names.items():
+        xml = xml.replace(f'name="{old}"', f'name="{new}"')
+    return ProcessDefinition.objects.create(key="newborn-other", version=1, name="x", bpmn_xml=xml)
+
+
+def test_a_process_without_a_lane_for_an_item_s_department_is_refused(catalog, processes):
+    # Social security's lane goes to market regulation, which has no item in the event.
+    lanes_renamed({"310000-RS": "310000-SJ"})
+    response = signed_in(catalog).post(URL, {"process": "newborn-other:1"})
+    assert response.status_code == 422
+    assert response.context["form"].errors["process"] == [
+        "This process has no lane for Department 310000-RS: their services in the event "
+        "would never be handled. Choose a process with a lane for each department of the "
+        "event's services.",
+        "This process's lanes name Department 310000-SJ, which handle none of the event's "
+        "services: the application would go to their inboxes.",
+    ]
+    assert event_process() is None
+    assert not AuditEvent.objects.filter(action="catalog.event_process_bound")
+
+
+def test_a_lane_of_a_department_that_does_not_exist_is_refused(catalog, processes):
+    lanes_renamed({"310000-RS": "310000-NONE"})
+    with translation.override("en"), pytest.raises(InvalidInput) as refusal:
+        services.bind_event_process(
+            actor=make_user(roles=[(Role.PLATFORM_ADMIN, catalog["root"])]),
+            code="newborn",
+            process=ProcessDefinition.objects.get(key="newborn-other"),
+        )
+    assert refusal.value.fields["process"][-1] == (
+        "This process's lanes name departments that do not exist: 310000-NONE."
+    )
+    assert event_process() is None
+
+
+def test_the_system_binds_without_the_check(catalog, processes):
+    # The demo seed binds what it ships; an editor's choice is checked.
+    services.bind_event_process(code="newborn", process=lanes_renamed({"310000-RS": "310000-SJ"}))
+    assert event_process() == "newborn-other v1"
 
 
 def test_an_editor_of_one_department_reads_it_but_is_refused_on_record(catalog, processes):
