@@ -76,8 +76,12 @@ def holds_any_role(user: Any, roles: frozenset[Role]) -> bool:
 
 
 def reads_audit_trail(user: Any) -> bool:
-    """The platform admins and supervisors read the audit trail (in the admin site)."""
-    return holds_any_role(user, frozenset({Role.PLATFORM_ADMIN, Role.SUPERVISOR}))
+    """The platform admins and the city's supervisors read the audit trail (in the admin
+    site): the trail is the whole city's, so only a role held at the root of the tree
+    reads it. A supervisor in a department watches that department's time limits; a
+    department admin may make one, and must not thereby open the city's trail."""
+    readers = frozenset({Role.PLATFORM_ADMIN, Role.SUPERVISOR})
+    return any(root.parent_id is None for root in officer_roots(user, readers))
 
 
 def can_see_department(user: Any, department: Department) -> bool:

@@ -76,6 +76,7 @@ def test_an_empty_trail_counts_none(db: None) -> None:
     [
         (Role.PLATFORM_ADMIN, "root", True),
         (Role.SUPERVISOR, "root", True),
+        (Role.SUPERVISOR, "police", False),  # a department's: not the city's trail
         (Role.DEPARTMENT_ADMIN, "police", False),
         (Role.WINDOW_OFFICER, "police", False),
     ],
