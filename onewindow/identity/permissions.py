@@ -103,6 +103,12 @@ def can_grant(user: Any, role: str, department: Department | None) -> bool:
     return can_manage_roles_in(user, department)
 
 
+def may_grant_to(actor: Any, user: Any) -> bool:
+    """Nobody grants a role to themselves (separation of duties: another administrator
+    decides what an administrator may do)."""
+    return bool(actor.pk != user.pk)
+
+
 def grantable_roles(user: Any, department: Department) -> list[Role]:
     """The officer roles the user may grant in ``department``, in the order of ``Role``:
     what a grant form offers. ``can_grant`` still decides each grant."""

@@ -305,6 +305,16 @@ def grant_role(
 ) -> tuple[RoleAssignment, bool]:
     """The assignment, and whether it was granted now (False: the user held it already,
     and nothing was written)."""
+    if not permissions.may_grant_to(actor, user):
+        message = _("You may not grant a role to yourself: another administrator must.")
+        raise refused(
+            Forbidden(message, fields={"username": [message]}),
+            actor=actor,
+            action="identity.role_granted",
+            target=user,
+            detail={"role": role, "department": department.code if department else None},
+            request=request,
+        )
     if not permissions.can_grant(actor, role, department):
         raise refused(
             Forbidden(

@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.contrib.auth.hashers import identify_hasher
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from onewindow.audit.models import AuditEvent
 from onewindow.conftest import PASSWORD, make_id_number, make_uscc, make_user
@@ -106,6 +106,20 @@ def test_a_refused_grant_names_the_role_field(city):
             actor=admin, user=make_user(), role=Role.PLATFORM_ADMIN, department=city["police"]
         )
     assert list(excinfo.value.fields) == ["role"]
+
+
+def test_nobody_grants_a_role_to_themselves_and_the_refusal_is_on_record(city):
+    admin = make_user(roles=[(Role.PLATFORM_ADMIN, city["root"])])
+    with translation.override("en"), pytest.raises(Forbidden) as excinfo:
+        services.grant_role(actor=admin, user=admin, role=Role.SUPERVISOR, department=city["root"])
+    assert excinfo.value.fields == {
+        "username": ["You may not grant a role to yourself: another administrator must."]
+    }
+    assert list(RoleAssignment.objects.filter(user=admin).values_list("role", flat=True)) == [
+        Role.PLATFORM_ADMIN
+    ]
+    denied = AuditEvent.objects.get(action="identity.role_granted", outcome="denied")
+    assert (denied.actor_id, denied.target_id) == (admin.pk, str(admin.pk))
 
 
 def test_an_admin_may_not_revoke_their_own_last_admin_role(city):

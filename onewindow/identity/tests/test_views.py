@@ -318,6 +318,21 @@ def test_a_role_not_offered_is_still_refused_at_its_field_and_audited(officer_lo
     ).exists()
 
 
+def test_an_admin_granting_themselves_a_role_is_refused_at_the_user_name(officer_logged_in):
+    client, admin = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
+    client.cookies["django_language"] = "en"
+    response = client.post(
+        "/officer/departments/310000-GA/",
+        {"username": admin.username, "role": Role.DEPARTMENT_LEAD},
+    )
+    assert response.status_code == 422
+    assert (
+        '<div class="field-message" id="id_username_error"><p>You may not grant a role to '
+        "yourself: another administrator must.</p></div>"
+    ) in response.content.decode()
+    assert not RoleAssignment.objects.filter(user=admin, role=Role.DEPARTMENT_LEAD).exists()
+
+
 def test_granting_a_role_held_already_says_so_and_records_nothing(officer_logged_in, city):
     person = make_user(roles=[(Role.REVIEWING_OFFICER, city["police"])])
     client, _ = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
