@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from onewindow.audit.services import record_event
 from onewindow.identity.queries import holders_in, holders_over
@@ -16,7 +17,7 @@ from onewindow.workflow.models import Escalation, ProcessInstance, WorkTask
 from onewindow.workflow.registry import ServiceCall, register
 
 
-@register("record_result")
+@register("record_result", label=_("Record the decision on the case"))
 def record_result(call: ServiceCall) -> dict[str, Any]:
     """Record the process's decision on the instance, for the case to show and act on.
 
@@ -118,19 +119,19 @@ def _escalate(call: ServiceCall, level: str) -> dict[str, Any]:
     return {"level": level, "notified": len(recipients), "skipped": skipped}
 
 
-@register("remind_officers")
+@register("remind_officers", label=_("Remind the officers holding the task"))
 def remind_officers(call: ServiceCall) -> dict[str, Any]:
     """Remind whoever holds the task: its claimant, or its department's officers."""
     return _escalate(call, EscalationLevel.REMINDER)
 
 
-@register("escalate_to_lead")
+@register("escalate_to_lead", label=_("Tell the department's leads the task is overdue"))
 def escalate_to_lead(call: ServiceCall) -> dict[str, Any]:
     """Tell the department's leads that the task is overdue."""
     return _escalate(call, EscalationLevel.DEPARTMENT_LEAD)
 
 
-@register("escalate_to_supervisor")
+@register("escalate_to_supervisor", label=_("Tell the supervisors the task is overdue"))
 def escalate_to_supervisor(call: ServiceCall) -> dict[str, Any]:
     """Tell the supervisors over the department that the task is overdue."""
     return _escalate(call, EscalationLevel.SUPERVISOR)

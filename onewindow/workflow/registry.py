@@ -40,20 +40,25 @@ class ServiceCall:
 ServiceFunction = Callable[[ServiceCall], Any]
 
 _FUNCTIONS: dict[str, ServiceFunction] = {}
+_LABELS: dict[str, Any] = {}  # name: what the function does, for people (lazy text)
 
 
 class UnknownServiceFunction(LookupError):
     pass
 
 
-def register(name: str) -> Callable[[ServiceFunction], ServiceFunction]:
-    """Register the decorated function under ``name``; names are unique."""
+def register(name: str, *, label: Any = None) -> Callable[[ServiceFunction], ServiceFunction]:
+    """Register the decorated function under ``name``; names are unique. ``label`` says
+    what it does in the reader's language (a lazy translation), where pages list the
+    functions a process calls."""
 
     def decorator(function: ServiceFunction) -> ServiceFunction:
         existing = _FUNCTIONS.get(name)
         if existing is not None and existing is not function:
             raise ValueError(f"service function {name!r} is already registered")
         _FUNCTIONS[name] = function
+        if label is not None:
+            _LABELS[name] = label
         return function
 
     return decorator
@@ -62,6 +67,7 @@ def register(name: str) -> Callable[[ServiceFunction], ServiceFunction]:
 def unregister(name: str) -> None:
     """For tests that register a function of their own."""
     _FUNCTIONS.pop(name, None)
+    _LABELS.pop(name, None)
 
 
 def get(name: str) -> ServiceFunction:
@@ -73,6 +79,12 @@ def get(name: str) -> ServiceFunction:
 
 def is_registered(name: str) -> bool:
     return name in _FUNCTIONS
+
+
+def label(name: str) -> str:
+    """What the function ``name`` does, in the active language; its name when it has no
+    label or is not registered (a version naming a removed function)."""
+    return str(_LABELS.get(name) or name)
 
 
 def names() -> list[str]:

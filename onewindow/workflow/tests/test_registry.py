@@ -27,3 +27,20 @@ def test_register_look_up_and_refuse_duplicates() -> None:
 
 def test_the_workflow_app_offers_record_result() -> None:
     assert registry.is_registered("record_result")
+
+
+def test_a_function_is_labelled_in_the_reader_s_language_else_named() -> None:
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert (
+            registry.label("escalate_to_lead") == "Tell the department's leads the task is overdue"
+        )
+    with translation.override("zh-hans"):
+        assert registry.label("record_result") == "在办件上记录办理结果"
+    registry.register("test_unlabelled")(lambda call: None)
+    try:
+        assert registry.label("test_unlabelled") == "test_unlabelled"
+    finally:
+        registry.unregister("test_unlabelled")
+    assert registry.label("removed_long_ago") == "removed_long_ago"
