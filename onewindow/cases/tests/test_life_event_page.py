@@ -50,7 +50,7 @@ def test_each_question_of_the_merged_form_is_answered_once(world, filed):
     # The merged data holds every item's answers: shared ones once, an item's own
     # under its form's key; every one of them is shown.
     assert len(labels) == len([v for v in filed.data.values() if v not in ("", None, [])])
-    assert "Baby's full name" in labels and "Your identity number" in labels
+    assert "Baby's full name" in labels and "Applicant's identity number" in labels
     headings = [_words(h) for h in application.xpath(".//h3")]
     assert len(headings) > 1 and "About the baby" in headings
 

@@ -211,7 +211,12 @@ def test_a_form_page_previews_the_form_and_lists_its_materials(city):
     assert "forms/forms.css" in page
     preview = page.split('id="preview-title"')[1].split('id="versions-title"')[0]
     assert '<form method="post" novalidate class="form-preview"' in preview
-    for label in ("Your full name", "Name in pinyin", "Purpose of travel", "Free delivery"):
+    for label in (
+        "Applicant&#x27;s full name",
+        "Name in pinyin",
+        "Purpose of travel",
+        "Free delivery",
+    ):
         assert label in preview
     assert 'id="id_applicant_name"' in preview
     assert f'name="{upload_field_name("photo")}"' in preview
@@ -360,7 +365,7 @@ def test_answers_with_errors_get_one_error_summary_naming_each_question(city):
     assert opening and 'role="alert"' in opening[0] and "autofocus" in opening[0]
     summary = page[opening.end() :].split("</div>")[0]
     links = re.findall(r'<li><a href="(#[^"]+)">(.*?)</a></li>', summary)
-    assert links[0] == ("#id_applicant_name", "Your full name: This field is required.")
+    assert links[0] == ("#id_applicant_name", "Applicant&#x27;s full name: This field is required.")
     assert len(links) == sum(len(m) for m in wrong.context["check_errors"].values())
     assert "need correcting" not in page
 
