@@ -30,7 +30,7 @@ from onewindow.workflow.models import WorkTask
 
 PASSPORT = "310000-GA-XK-0001"  # single department; review limit 5, escalation timers
 ADOPTION = "310000-MZ-QR-0004"  # three departments in parallel
-ASSISTANCE = "310101-MZ-GF-0002"  # DMN-routed
+ASSISTANCE = "310101-MZ-GF-0002"  # DMN-routed, 黄浦区民政局's
 
 
 def working_days_ago(n: int, *, hour: int = 10, today: date | None = None) -> datetime:
@@ -115,6 +115,8 @@ def extend(
 ACCEPT_GA = decide("Task_accept", "ga.window", "accept", "材料齐全，予以受理")
 APPROVE_GA = decide("Task_review", "ga.review", "approve", "符合条件，准予签发")
 ACCEPT_MZ = decide("Task_accept", "mz.window", "accept", "材料齐全，予以受理")
+# 临时救助 is the district's: 黄浦区民政局's window accepts it, not the city's.
+ACCEPT_HP_MZ = decide("Task_accept", "hp.mz.window", "accept", "材料齐全，予以受理")
 
 # (key, applicant, service, submitted working days ago, acts)
 CLOCK_CASES: list[tuple[str, str, str, int, list[Act]]] = [
@@ -147,17 +149,18 @@ CLOCK_CASES: list[tuple[str, str, str, int, list[Act]]] = [
             ),
         ],
     ),
-    # Extended: the civil affairs review needed a home visit; its lead approved 2 days.
+    # Extended: the district's civil affairs review needed a home visit; its lead
+    # approved 2 days.
     (
         "demo-clock-extended",
         "citizen.wang",
         ASSISTANCE,
         3,
         [
-            Act(3, ACCEPT_MZ),
+            Act(3, ACCEPT_HP_MZ),
             Act(
                 1,
-                extend("Task_review", "mz.review", "mz.lead", 2, "需入户核查家庭经济状况"),
+                extend("Task_review", "hp.mz.review", "hp.mz.lead", 2, "需入户核查家庭经济状况"),
             ),
         ],
     ),

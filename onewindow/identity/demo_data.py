@@ -306,6 +306,15 @@ _PEOPLE: tuple[tuple[str, str, str, date, int, str, tuple[tuple[Role, str], ...]
      ((Role.DEPARTMENT_LEAD, "310000-GA"),), "zh-hans"),
     ("mz.lead", "王芳", "310101", date(1978, 4, 12), 246, "13916200217",
      ((Role.DEPARTMENT_LEAD, "310000-MZ"),), "en"),
+    # 黄浦区民政局's window, reviewer and lead: the district's own benefits (临时救助)
+    # are decided there, not by the city's 民政局, whose mz.* officers keep the city's
+    # items (收养登记).
+    ("hp.mz.window", "钱晓燕", "310101", date(1992, 5, 20), 418, "13916200218",
+     ((Role.WINDOW_OFFICER, "310101-MZ"),), "zh-hans"),
+    ("hp.mz.review", "沈立军", "310101", date(1983, 10, 14), 331, "13916200219",
+     ((Role.REVIEWING_OFFICER, "310101-MZ"),), "zh-hans"),
+    ("hp.mz.lead", "顾建华", "310101", date(1974, 2, 27), 159, "13916200220",
+     ((Role.DEPARTMENT_LEAD, "310101-MZ"),), "zh-hans"),
     # Administration and oversight.
     ("ga.admin", "马超", "310105", date(1980, 10, 1), 193, "13916200301",
      ((Role.DEPARTMENT_ADMIN, "310000-GA"),), "zh-hans"),

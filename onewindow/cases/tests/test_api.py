@@ -114,12 +114,12 @@ def flows(world, officer):
             ],
             CaseStatus.COMPLETED,
         ),
-        ASSISTANCE: (
+        ASSISTANCE: (  # the district's benefit: 黄浦区民政局 decides, the city's 财政局 reviews
             world["citizen.wang"],
             {"amount": 90000},
             [
-                ("窗口受理", mz_window, "accept"),
-                ("民政审核", officer("310000-MZ"), "approve"),
+                ("窗口受理", officer("310101-MZ", Role.WINDOW_OFFICER), "accept"),
+                ("民政审核", officer("310101-MZ"), "approve"),
                 ("财政复核", officer("310000-CZ"), "approve"),
             ],
             CaseStatus.APPROVED,

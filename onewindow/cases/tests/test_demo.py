@@ -6,11 +6,13 @@ import time_machine
 from django.utils import timezone
 
 from onewindow.cases.choices import CaseStatus
-from onewindow.cases.demo import load_demo_cases
+from onewindow.cases.demo import BINDINGS, load_demo_cases
 from onewindow.cases.demo_clocks import working_days_ago
 from onewindow.cases.models import Case
 from onewindow.catalog import demo as catalog_demo
+from onewindow.catalog import routing
 from onewindow.catalog.demo import load_demo_catalog
+from onewindow.catalog.models import ServiceItem
 from onewindow.identity.demo import load_demo_city
 from onewindow.workdays.demo import load_demo_calendar
 from onewindow.workflow import clocks, sweep
@@ -51,7 +53,15 @@ def test_demo_cases_in_every_state_and_idempotent():
         assert colour("demo-clock-overdue") == "red"
         assert colour("demo-clock-overdue", task="Task_review") == "red"
         assert colour("demo-clock-supplement") == "paused"
-        assert Case.objects.get(idempotency_key="demo-clock-extended").clock.extended_days == 2
+        extended = Case.objects.get(idempotency_key="demo-clock-extended")
+        assert extended.clock.extended_days == 2
+        # 黄浦区临时救助 is decided in Huangpu, not by the city's 民政局.
+        assert [(e.actor.username, e.outcome) for e in extended.events.exclude(actor=None)] == [
+            ("citizen.wang", "submitted"),
+            ("hp.mz.window", "accept"),
+            ("hp.mz.lead", "extended"),
+        ]
+        assert extended.extensions.get().requested_by.username == "hp.mz.review"
         assert colour("demo-clock-on-time") == "on_time"
         assert colour("demo-clock-late") == "late"
         # The worker's first sweep sends the overdue case's reminder and escalations.
@@ -76,6 +86,27 @@ def test_demo_cases_in_every_state_and_idempotent():
         "complete",
     ]
     assert Case.objects.get(idempotency_key="demo-newborn").children.count() == 4
+
+
+@pytest.mark.django_db
+def test_every_demo_item_is_bound_to_a_process_with_a_lane_for_its_department():
+    # An item's applications go to the inboxes its process's lanes name; the seed binds
+    # without the check an editor's binding passes (routing.check_item_process), so a
+    # district's item bound to a process of the city's bureau would pass unnoticed.
+    load_demo_city()
+    load_demo_calendar()
+    load_demo_catalog()
+    with time_machine.travel(TODAY, tick=False):
+        load_demo_cases()
+    bound = ServiceItem.objects.filter(published__process__isnull=False).select_related(
+        "department", "published__process"
+    )
+    assert set(BINDINGS) <= {item.code for item in bound}
+    for item in bound:
+        assert item.published is not None and item.published.process is not None
+        lanes, unknown = routing.lane_departments(item.published.process)
+        assert routing.reaches(item.department, lanes), item.code
+        assert unknown == [], item.code
 
 
 @pytest.mark.django_db

@@ -61,6 +61,12 @@ def city(db: None) -> dict[str, Department]:
     departments["310115-RS"] = make_department(
         code="310115-RS", parent=pudong, kind=DepartmentKind.DISTRICT_BUREAU
     )
+    # dmn_routing's window and review lanes: 黄浦区民政局 decides the district's benefits.
+    huangpu = make_department(code="310101", parent=root, kind=DepartmentKind.DISTRICT)
+    departments["310101"] = huangpu
+    departments["310101-MZ"] = make_department(
+        code="310101-MZ", parent=huangpu, kind=DepartmentKind.DISTRICT_BUREAU
+    )
     return departments
 
 

@@ -396,7 +396,7 @@ def test_a_trial_shows_the_route_and_draws_it(city):
     page = client.post(url, asked)
     assert [step.number for step in page.context["steps"]] == [1, 2, 3]
     assert page.context["ending"] == "The process reached its end."
-    assert "Department 310000-MZ" in page.context["steps"][0].department
+    assert "Department 310101-MZ" in page.context["steps"][0].department
     # The diagram is drawn from the same run, embedded in the page for its script.
     [drawn] = page.context["drawing"]["diagrams"]
     assert not drawn["plain"] and "Task_second_review" in drawn["completed"]

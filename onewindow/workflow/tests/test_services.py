@@ -294,8 +294,9 @@ def test_dmn_routing(
     instance = start(
         upload("subsidy", "dmn_routing.bpmn", "routing.dmn"), amount=amount, applicant_age=age
     )
-    step(instance, "Task_accept", "accept", officer("MZ", Role.WINDOW_OFFICER))
-    step(instance, "Task_review", "approve", officer("MZ", Role.REVIEWING_OFFICER))
+    assert open_tasks(instance)["Task_accept"].department == city["310101-MZ"]
+    step(instance, "Task_accept", "accept", officer("310101-MZ", Role.WINDOW_OFFICER))
+    step(instance, "Task_review", "approve", officer("310101-MZ", Role.REVIEWING_OFFICER))
     if second:
         task = open_tasks(instance)["Task_second_review"]
         assert task.department == city["CZ"]
