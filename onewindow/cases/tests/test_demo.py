@@ -12,7 +12,7 @@ from onewindow.cases.models import Case
 from onewindow.catalog import demo as catalog_demo
 from onewindow.catalog import routing
 from onewindow.catalog.demo import load_demo_catalog
-from onewindow.catalog.models import ServiceItem
+from onewindow.catalog.models import LifeEvent, ServiceItem
 from onewindow.identity.demo import load_demo_city
 from onewindow.workdays.demo import load_demo_calendar
 from onewindow.workflow import clocks, sweep
@@ -89,7 +89,7 @@ def test_demo_cases_in_every_state_and_idempotent():
 
 
 @pytest.mark.django_db
-def test_every_demo_item_is_bound_to_a_process_with_a_lane_for_its_department():
+def test_every_demo_item_and_event_is_bound_to_a_process_with_lanes_that_fit():
     # An item's applications go to the inboxes its process's lanes name; the seed binds
     # without the check an editor's binding passes (routing.check_item_process), so a
     # district's item bound to a process of the city's bureau would pass unnoticed.
@@ -107,6 +107,15 @@ def test_every_demo_item_is_bound_to_a_process_with_a_lane_for_its_department():
         lanes, unknown = routing.lane_departments(item.published.process)
         assert routing.reaches(item.department, lanes), item.code
         assert unknown == [], item.code
+    # ...and each life event's process of the whole fits its items, as an editor's
+    # choice must (routing.check_event_process raises otherwise).
+    events = LifeEvent.objects.filter(process__isnull=False).prefetch_related(
+        "steps__item__department"
+    )
+    assert events
+    for event in events:
+        assert event.process is not None
+        routing.check_event_process(event, event.process)
 
 
 @pytest.mark.django_db
