@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -15,11 +16,12 @@ from django.db.models import OuterRef
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from onewindow.audit.models import Outcome
 from onewindow.audit.services import record_event, refused
-from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from onewindow.core.errors import Conflict, Forbidden, InvalidInput, Locked, NotFound
 from onewindow.identity import permissions
 from onewindow.identity.masking import mask_identity_number
 from onewindow.identity.models import ApiToken, Department, LegalPerson, RoleAssignment, User
@@ -403,6 +405,7 @@ def confirm_totp_enrollment(
         raise InvalidInput(
             _("Start the set-up again."), fields={"otp": [_("Start the set-up again.")]}
         )
+    _refuse_while_throttled(device, user, "identity.2fa_enrolled", request)
     # The failure is committed (audit row and django-otp's throttle counter) before the
     # error is raised, so a wrong code is neither forgotten nor free to retry at once.
     with transaction.atomic():
@@ -430,6 +433,7 @@ def check_totp(*, user: User, code: str, request: HttpRequest | None = None) -> 
     device = confirmed_device(user)
     if device is None:
         raise Forbidden(_("Set up two-factor authentication first."), code="2fa_not_enrolled")
+    _refuse_while_throttled(device, user, "identity.2fa_verified", request)
     with transaction.atomic():
         ok = bool(code) and device.verify_token(code.strip())
         record_event(
@@ -442,6 +446,39 @@ def check_totp(*, user: User, code: str, request: HttpRequest | None = None) -> 
     if not ok:
         raise InvalidInput(WRONG_CODE, fields={"otp": [WRONG_CODE]})
     return device
+
+
+def _refuse_while_throttled(
+    device: TOTPDevice, user: User, action: str, request: HttpRequest | None
+) -> None:
+    """Raise ``Locked``, on record, while django-otp refuses every code: for a while
+    after wrong ones (the wait doubles with each) a right code fails too, and "the code
+    is wrong" would send people in circles. Says how long to wait instead."""
+    wait = _seconds_to_wait(device)
+    if not wait:
+        return
+    record_event(
+        actor=user,
+        action=action,
+        target=user,
+        outcome=Outcome.FAILURE,
+        detail={"throttled_seconds": wait},
+        request=request,
+    )
+    message = ngettext(
+        "Too many wrong codes in a row: wait %(seconds)d second, then enter the newest code.",
+        "Too many wrong codes in a row: wait %(seconds)d seconds, then enter the newest code.",
+        wait,
+    ) % {"seconds": wait}
+    raise Locked(message, fields={"otp": [message]}, code="2fa_throttled")
+
+
+def _seconds_to_wait(device: TOTPDevice) -> int:
+    """Whole seconds until django-otp's throttle lets the device verify again; 0 now."""
+    allowed, why = device.verify_is_allowed()
+    if allowed or not why or not why.get("locked_until"):
+        return 0
+    return max(1, math.ceil((why["locked_until"] - timezone.now()).total_seconds()))
 
 
 # --- API tokens -------------------------------------------------------------------

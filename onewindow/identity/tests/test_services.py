@@ -6,7 +6,7 @@ from django.contrib.auth.hashers import identify_hasher
 from django.utils import timezone, translation
 
 from onewindow.audit.models import AuditEvent
-from onewindow.conftest import PASSWORD, make_id_number, make_uscc, make_user
+from onewindow.conftest import PASSWORD, make_id_number, make_uscc, make_user, otp_for
 from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onewindow.identity import services
 from onewindow.identity.models import ApiToken, LegalPerson, RoleAssignment, User
@@ -279,6 +279,28 @@ def test_totp_enrollment_needs_a_correct_code():
         services.confirm_totp_enrollment(user=user, code=f"{totp(device.bin_key):06d}")
     assert services.confirmed_device(user) is not None
     assert AuditEvent.objects.filter(action="identity.2fa_enrolled", outcome="success").exists()
+
+
+def test_a_right_code_during_the_throttle_is_told_to_wait_not_called_wrong(city):
+    from onewindow.core.errors import Locked
+
+    officer = make_user(roles=[(Role.WINDOW_OFFICER, city["police"])], with_totp=True)
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        with pytest.raises(InvalidInput):
+            services.check_totp(user=officer, code="000000")  # 1 s to wait after it
+        clock.shift(timedelta(seconds=1))
+        with pytest.raises(InvalidInput):
+            services.check_totp(user=officer, code="000000")  # 2 s after the second
+        with translation.override("en"), pytest.raises(Locked) as excinfo:
+            services.check_totp(user=officer, code=otp_for(officer))
+        assert excinfo.value.status == 429 and excinfo.value.code == "2fa_throttled"
+        assert [str(m) for m in excinfo.value.fields["otp"]] == [
+            "Too many wrong codes in a row: wait 2 seconds, then enter the newest code."
+        ]
+        last = AuditEvent.objects.filter(action="identity.2fa_verified").order_by("seq").last()
+        assert (last.outcome, last.detail) == ("failure", {"throttled_seconds": 2})
+        clock.shift(timedelta(seconds=2))
+        assert services.check_totp(user=officer, code=otp_for(officer)) is not None
 
 
 def test_profile_update_is_audited():

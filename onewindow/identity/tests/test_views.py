@@ -66,9 +66,10 @@ def test_officer_must_pass_second_factor_before_acting(client, city):
     wrong = client.post("/account/2fa/", {"otp": "000000"})
     assert wrong.status_code == 422
     assert AuditEvent.objects.filter(action="identity.2fa_verified", outcome="failure").exists()
-    # django-otp throttles after a failure, even for a right code: wait it out.
+    # django-otp throttles after a failure, even for a right code: the page says so.
     throttled = client.post("/account/2fa/", {"otp": otp_for(officer)})
     assert throttled.status_code == 422
+    assert "连续输错验证码次数过多：请等待 1 秒后输入最新的验证码。" in throttled.content.decode()
     with time_machine.travel(timezone.now() + timedelta(seconds=5)):
         ok = client.post("/account/2fa/", {"otp": otp_for(officer), "next": "/officer/"})
         assert ok["Location"] == "/officer/"
