@@ -31,6 +31,7 @@ def test_lowercase_x_check_digit_is_accepted():
         (with_check_digit("31010119901332123"), "birth_date"),  # month 13
         (with_check_digit("31010119900230123"), "birth_date"),  # 30 February
         (with_check_digit("99999919900307123"), "region"),
+        (with_check_digit("31010320150307123"), "region_retired"),  # 卢湾区 until 2011
         ("3101011990030712", "length"),
         ("31010119900307123456", "length"),
     ],
@@ -39,6 +40,21 @@ def test_bad_identity_numbers_say_what_is_wrong(value, code):
     with pytest.raises(ValidationError) as excinfo:
         clean_resident_id(value)
     assert excinfo.value.code == code
+
+
+@pytest.mark.parametrize(
+    ("body", "stdnum_alone_accepts"),
+    [
+        ("31011519900101103", False),  # 浦东新区's code (1992 on), its holder born in 1990
+        ("31022519750307123", False),  # 南汇县 (1982-2001), its holder born before it
+        ("31010319800307123", True),  # 卢湾区 (until 2011), born while it was in use
+    ],
+)
+def test_a_region_code_given_after_the_birth_year_is_genuine(body, stdnum_alone_accepts):
+    # python-stdnum wants the code in use in the birth year; numbers are given later.
+    number = with_check_digit(body)
+    assert ric.is_valid(number) is stdnum_alone_accepts
+    assert clean_resident_id(number) == number
 
 
 def test_identity_number_message_in_chinese():
