@@ -23,7 +23,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from onewindow.audit.services import record_event, refused
 from onewindow.core.errors import InvalidInput, NotFound
@@ -99,7 +99,7 @@ def store_attachment(
         raise refuse("empty", _("The selected file is empty."))
     detected = detect_type(head)
     if detected is None or detected.key not in spec_slot["types"]:
-        allowed = ", ".join(t.label for t in types)
+        allowed = pgettext("list separator", ", ").join(t.label for t in types)
         raise refuse(
             "type",
             _("The file must be one of these types: %(types)s.") % {"types": allowed},

@@ -2,6 +2,7 @@ import hashlib
 
 import pytest
 from django.core.files.storage import default_storage
+from django.utils import translation
 
 from onewindow.audit.models import AuditEvent
 from onewindow.conftest import make_user
@@ -87,6 +88,9 @@ def test_refusal_messages_say_what_to_do(sample, owner, media):
     assert str(excinfo.value.fields["upload-scan"][0]) == (
         "The file must be one of these types: PDF, PNG."
     )
+    with translation.override("zh-hans"), pytest.raises(InvalidInput) as excinfo:
+        store_attachment(owner=owner, definition=sample, slot="scan", upload=upload("a.pdf", EXE))
+    assert str(excinfo.value.message) == "文件类型必须是以下之一：PDF、PNG。"
     with pytest.raises(InvalidInput) as excinfo:
         store_attachment(owner=owner, definition=sample, slot="scan", upload=upload("a.exe", PDF))
     assert str(excinfo.value.message) == "The file name must end in .pdf to match its content."
