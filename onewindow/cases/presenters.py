@@ -65,6 +65,8 @@ def _detail(reading: clocks.ClockReading) -> str:
         ) % {"days": -remaining}
     if reading.colour == "red":  # past the deadline, no working day since
         return _("The time limit has passed.")
+    if remaining == 0:  # the last working day is today: "0 days left" reads as too late
+        return _("Today is the last working day of %(total)d.") % {"total": reading.total_days}
     return ngettext(
         "%(days)d working day left of %(total)d.",
         "%(days)d working days left of %(total)d.",

@@ -67,6 +67,15 @@ CASES = {
         "即将到期",
         "剩余 1 个工作日（共 5 个）。",
     ),
+    "yellow on the last day": (
+        limit,
+        at("2026-03-09", 9),
+        "yellow",
+        "Due soon",
+        "Today is the last working day of 5.",
+        "即将到期",
+        "今天是最后一个工作日（共 5 个）。",
+    ),
     "red by one": (
         limit,
         at("2026-03-10", 0),

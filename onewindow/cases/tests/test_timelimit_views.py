@@ -50,6 +50,8 @@ def test_the_task_page_shows_the_steps_clock_in_words_and_both_forms(world, revi
     assert "1 working day left of 5." in words
     html = response.content.decode()
     assert 'class="clock clock-yellow"' in html  # the colour, besides the words
+    # The machine-readable day is the day shown (the limit ends at its midnight).
+    assert '<time datetime="2026-03-09">2026-03-09</time>' in html
     assert f'action="/cases/tasks/{review.pk}/supplement/"' in html
     assert 'name="slot" value="photo"' in html and 'name="reason_photo"' in html
     assert f'action="/cases/tasks/{review.pk}/extension/"' in html
