@@ -9,7 +9,7 @@ is sent once per deadline: an extension that moves the deadline may warn again.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.urls import reverse
@@ -95,12 +95,15 @@ def tell_holders(task: WorkTask, kind: str, *, dedupe_key: str, case: Case, **co
     notify.notify_all(holder_notices(task, kind, dedupe_key=dedupe_key, case=case, **context))
 
 
-def due_day(clock: Clock | None) -> date | str:
+def due_day(clock: Clock | None) -> str:
     """The day a limit ends, as the pages show it (a limit ends at the midnight after
-    its last working day; "by 03-12 00:00" reads as one day more than "by 03-11")."""
+    its last working day; "by 03-12 00:00" reads as one day more than "by 03-11"), and
+    written as they write it (2026-03-11) in every language: a template's default date
+    format would write "2026年3月11日" in a notice beside a page's 2026-03-11."""
     return day_of(clock.due_at if clock is not None else None)
 
 
-def day_of(due_at: datetime | None) -> date | str:
+def day_of(due_at: datetime | None) -> str:
     """``due_day`` of a deadline read without its clock."""
-    return clocks.last_day(due_at) or ""
+    day = clocks.last_day(due_at)
+    return day.isoformat() if day else ""

@@ -194,7 +194,7 @@ def test_the_notice_gives_the_new_deadline_of_a_running_clock(world, review, eng
         extensions.decide_extension(actor=world["ga.lead"], extension_id=extension.pk, approve=True)
     body = Notification.objects.get(kind="case_extended").body
     assert "has been extended by 2 working days." in body
-    assert "It is now due to be completed by March 13, 2026." in body
+    assert "It is now due to be completed by 2026-03-13." in body
     assert NOT_YET_ACCEPTED not in body
 
 

@@ -209,7 +209,7 @@ def test_an_approval_moves_the_step_and_the_case_deadlines(
     assert to_applicant.recipient == world["citizen.wang"]
     assert REASON in to_applicant.body
     email = next(m for m in mail.outbox if m.to == [world["citizen.wang"].email])
-    assert "2026年3月16日" in email.body
+    assert "新的办结期限为 2026-03-16。" in email.body  # written as the pages write it
 
 
 def test_the_supervisor_may_decide(world, passport):
