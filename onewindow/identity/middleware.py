@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 
 from onewindow.identity.permissions import needs_second_factor
 
@@ -25,5 +26,14 @@ class OfficerTwoFactorMiddleware:
             and needs_second_factor(user)
             and not user.is_verified()  # type: ignore[attr-defined]  # added by OTPMiddleware
         ):
-            return redirect("identity:two_factor")
+            return HttpResponseRedirect(_verify_then_back(request))
         return self.get_response(request)
+
+
+def _verify_then_back(request: HttpRequest) -> str:
+    """The 2FA page, asked to come back to the page asked for (a GET: a form posted
+    before the second factor is not replayed). The 2FA view checks ``next`` is ours."""
+    page = reverse("identity:two_factor")
+    if request.method != "GET":
+        return page
+    return f"{page}?{urlencode({'next': request.get_full_path()})}"

@@ -61,8 +61,10 @@ def test_officer_must_pass_second_factor_before_acting(client, city):
     officer = make_user(roles=[(Role.WINDOW_OFFICER, city["police"])], with_totp=True)
     response = login(client, officer)
     assert response["Location"].startswith("/account/2fa/")
-    assert client.get("/officer/")["Location"] == "/account/2fa/"
-    assert client.get("/account/")["Location"] == "/account/2fa/"
+    # Sent to verify, and back to the page asked for afterwards.
+    assert client.get("/officer/")["Location"] == "/account/2fa/?next=%2Fofficer%2F"
+    assert client.get("/account/?tab=1")["Location"] == "/account/2fa/?next=%2Faccount%2F%3Ftab%3D1"
+    assert client.post("/account/")["Location"] == "/account/2fa/"  # a post is not replayed
     wrong = client.post("/account/2fa/", {"otp": "000000"})
     assert wrong.status_code == 422
     assert AuditEvent.objects.filter(action="identity.2fa_verified", outcome="failure").exists()
@@ -71,7 +73,7 @@ def test_officer_must_pass_second_factor_before_acting(client, city):
     assert throttled.status_code == 422
     assert "连续输错验证码次数过多：请等待 1 秒后输入最新的验证码。" in throttled.content.decode()
     with time_machine.travel(timezone.now() + timedelta(seconds=5)):
-        ok = client.post("/account/2fa/", {"otp": otp_for(officer), "next": "/officer/"})
+        ok = client.post("/account/2fa/?next=%2Fofficer%2F", {"otp": otp_for(officer)})
         assert ok["Location"] == "/officer/"
     page = client.get("/officer/").content.decode()
     assert "公安局" in page and "310000-GA" in page
@@ -244,7 +246,7 @@ def test_staff_without_officer_role_also_needs_second_factor(client):
     staff.is_staff = True
     staff.save()
     login(client, staff)
-    assert client.get("/django-admin/")["Location"] == "/account/2fa/"
+    assert client.get("/django-admin/")["Location"] == "/account/2fa/?next=%2Fdjango-admin%2F"
 
 
 def test_department_names_follow_the_interface_language(officer_logged_in, city):
