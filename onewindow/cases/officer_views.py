@@ -255,8 +255,9 @@ def render_task_page(
             "can_release": workflow_permissions.can_release(user, task),
             "can_decide": open_task and workflow_permissions.can_complete(user, task),
             "outcomes": outcome_choices(allowed),
-            # The comment is a refusal's stated reason only where a refusal is possible.
-            "may_refuse": any(o in OUTCOMES_NEEDING_REASON for o in allowed),
+            # The comment is a refusal's stated reason only where a refusal is possible,
+            # and the label names the refusal this step can make.
+            "refusal": next((o for o in OUTCOMES_NEEDING_REASON if o in allowed), ""),
             "errors": errors,
             "summary": [(name, m) for name, msgs in errors.items() for m in msgs],
             "posted": request.POST if errors else {},

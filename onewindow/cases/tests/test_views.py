@@ -418,7 +418,10 @@ def test_the_comment_field_says_the_applicant_sees_it(people):
     ga = logged_in(people["ga"])
     _response, page = task_page(ga, task.pk)
     hint = page.get_element_by_id("id_comment_helptext")
-    assert words(hint) == "The applicant sees this comment on their case page."
+    assert words(hint) == (
+        "Your opinion on this step, kept on the case's record. "
+        "The applicant sees this comment on their case page."
+    )
     comment = page.get_element_by_id("id_comment")
     assert comment.get("aria-describedby") == "id_comment_helptext"
     assert comment.get("aria-invalid") is None
