@@ -10,7 +10,7 @@ import lxml.html
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from onewindow.audit.models import AuditEvent
 from onewindow.cases import officer_views, views
@@ -110,6 +110,21 @@ def test_applying_creates_a_case_and_a_double_click_returns_it(people):
     assert Case.objects.filter(applicant=user).count() == 1
     receipt = client.get(response["Location"]).content.decode()
     assert case.number in receipt and f'href="/cases/{case.number}/"' in receipt
+
+
+def test_the_receipt_says_when_by_whom_and_how_long(people):
+    user = people["applicant"]
+    case = submit(user, PASSPORT)
+    client = logged_in(user)
+    client.cookies["django_language"] = "en"
+    page = lxml.html.fromstring(client.get(f"/cases/{case.number}/receipt/").content)
+    details = {words(dt): words(dt.getnext()) for dt in page.xpath("//dl[@class='summary']//dt")}
+    promised = case.item_version.promised_limit_days
+    assert details == {
+        "Submitted on": timezone.localtime(case.created_at).strftime("%Y-%m-%d %H:%M"),
+        "Department": case.department.name_en or f"Department {case.department.code}",
+        "Time limit": f"{promised} working days from acceptance.",
+    }
 
 
 def test_a_bad_answer_re_renders_with_field_errors_and_creates_nothing(people):
