@@ -161,6 +161,12 @@ def _comment_label(*, by_applicant: bool, for_officer: bool) -> str:
     return pgettext("the applicant's own note on a step of their case, on their page", "Your note")
 
 
+def _applicant_role(*, for_officer: bool) -> str:
+    if for_officer:
+        return pgettext("who made a timeline entry, as officers read it", "the applicant")
+    return pgettext("who made a timeline entry, on the applicant's own page", "you")
+
+
 def _note_label(*, for_officer: bool) -> str:
     if for_officer:
         return _("Note for the applicant")
@@ -202,8 +208,11 @@ def _timeline(
             Step(
                 title=localized_marked(event, "step") or _("Application submitted"),
                 department=event.department,
-                # The applicant's own entry is not the step's officer's doing.
-                role=str(Role(role).label) if role in Role.values and not by_applicant else "",
+                # The applicant's own entry is not the step's officer's doing: it says
+                # who did it, beside the step's department.
+                role=_applicant_role(for_officer=for_officer)
+                if by_applicant
+                else (str(Role(role).label) if role in Role.values else ""),
                 at=event.at,
                 outcome=""
                 if event.outcome == SUBMITTED

@@ -67,8 +67,9 @@ def test_the_applicant_reads_their_own_note_and_a_note_for_them(world, answered)
     assert supplied[0].endswith(" — Material supplied")
     assert supplied[-1] == "Your note: 已重新上传"
     assert not any(p.startswith("Comment") for p in supplied)
-    # Nor is it put on the step's officer: no officer's role beside it.
+    # Nor is it put on the step's officer: it says the applicant did it.
     assert "officer" not in supplied[1].lower()
+    assert supplied[1].endswith(" · you")
 
 
 def test_the_officer_reads_the_applicants_note_and_their_note_for_the_applicant(world, answered):
@@ -79,6 +80,7 @@ def test_the_officer_reads_the_applicants_note_and_their_note_for_the_applicant(
     assert accepted[-1] == "Comment: 理由"
     assert asked[-1].startswith("Note for the applicant: ")
     assert supplied[-1] == "Applicant's note: 已重新上传"
+    assert supplied[1].endswith(" · the applicant")
 
 
 def test_the_submission_says_once_that_it_was_submitted(world, answered):
