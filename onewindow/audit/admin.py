@@ -5,9 +5,10 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.audit import permissions, queries
+from onewindow.audit import actions, permissions, queries
 from onewindow.audit.models import AuditEvent
 from onewindow.audit.services import record_trail_read
 
@@ -20,7 +21,7 @@ class ActionFilter(admin.SimpleListFilter):
     parameter_name = "action"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [(action, action) for action in queries.actions_recorded()]
+        return [(action, actions.label(action)) for action in queries.actions_recorded()]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.filter(action=self.value()) if self.value() else queryset
@@ -40,7 +41,7 @@ class TrailPaginator(Paginator):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("seq", "at", "actor_label", "action", "target_type", "target_id", "outcome")
+    list_display = ("seq", "at", "actor_label", "what", "target_type", "target_id", "outcome")
     list_filter = (ActionFilter, "outcome")
     search_fields = ("actor_label", "action", "target_id")
     # Newest first: who reads the trail looks for what just happened. (The chain's own
@@ -49,6 +50,11 @@ class AuditEventAdmin(admin.ModelAdmin):
     # A filtered list counts its own events, not the whole trail again besides.
     show_full_result_count = False
     paginator = TrailPaginator
+
+    @admin.display(description=_("action"), ordering="action")
+    def what(self, event: AuditEvent) -> str:
+        """The action in words, its code beneath (what a search or an export matches)."""
+        return format_html("{}<br><code>{}</code>", actions.label(event.action), event.action)
 
     # Who reads it is the trail's own rule (``permissions.can_read_trail``), whatever
     # Django's model permissions say; nobody adds, changes or deletes an event.
