@@ -252,6 +252,9 @@ def _plausible(
         "legal_rep_name": representative.name,
         "legal_rep_id_number": representative.id_number,
         "legal_rep_phone": representative.phone,
+        # The free first seal, which 公安 files beside the other registrations: the
+        # demo's company case gives 310000-GA's inbox its step (公章刻制备案).
+        "need_seal": True,
         "last_employer": LAST_EMPLOYER[0],
         "last_employer_uscc": LAST_EMPLOYER[1],
         "separation_date": (today - timedelta(days=30)).isoformat(),
@@ -375,6 +378,7 @@ DEMO_CASES: list[tuple[str, str, str, list[tuple[str, str, str, str]]]] = [
         [("Task_accept", "ga.window", "not_accepted", "照片不符合出入境证件相片标准")],
     ),
     (
+        # Left with 税务, 公积金 and (the seal asked for) 公安 still to do.
         "demo-company-parallel",
         "agent.li",
         "310000-SJ-XK-0001",

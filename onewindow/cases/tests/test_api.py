@@ -124,15 +124,16 @@ def flows(world, officer):
             ],
             CaseStatus.APPROVED,
         ),
-        COMPANY: (
+        COMPANY: (  # with the free seal: 公安 files it beside the other three
             world["agent.li"],
-            {},
+            {"need_seal": True},
             [
                 ("市场监管受理", world["sj.window"], "accept"),
                 ("营业执照核准", world["sj.review"], "approve"),
                 ("税务登记", officer("310000-SW"), "complete"),
                 ("社保登记", world["rs.window"], "complete"),
                 ("公积金开户", officer("310000-GJJ"), "complete"),
+                ("公章刻制备案", world["ga.window"], "complete"),
             ],
             CaseStatus.COMPLETED,
         ),

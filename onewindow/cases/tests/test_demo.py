@@ -14,8 +14,10 @@ from onewindow.catalog import routing
 from onewindow.catalog.demo import load_demo_catalog
 from onewindow.catalog.models import LifeEvent, ServiceItem
 from onewindow.identity.demo import load_demo_city
+from onewindow.identity.models import User
 from onewindow.workdays.demo import load_demo_calendar
 from onewindow.workflow import clocks, sweep
+from onewindow.workflow import queries as workflow_queries
 from onewindow.workflow.models import Escalation, WorkTask
 
 # A Wednesday (the demo counts back from whatever day it runs on; see the test below).
@@ -85,6 +87,17 @@ def test_demo_cases_in_every_state_and_idempotent():
         "approve",
         "complete",
     ]
+    # It asked for the free seal: 公安's step waits in ga.window's inbox beside 税务's
+    # and 公积金's.
+    assert company_case.data["need_seal"] is True
+    waiting = WorkTask.objects.filter(instance=company_case.instance, status="ready")
+    assert {t.bpmn_id: t.department.code for t in waiting.select_related("department")} == {
+        "Task_tax": "310000-SW",
+        "Task_fund": "310000-GJJ",
+        "Task_seal": "310000-GA",
+    }
+    ga_window = User.objects.get(username="ga.window")
+    assert workflow_queries.inbox(ga_window).filter(bpmn_id="Task_seal").count() == 1
     assert Case.objects.get(idempotency_key="demo-newborn").children.count() == 4
 
 

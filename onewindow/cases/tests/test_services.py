@@ -23,6 +23,7 @@ from onewindow.core.errors import Conflict, InvalidInput, NotFound
 from onewindow.identity.models import Department, User
 from onewindow.identity.roles import Role
 from onewindow.notifications.models import Notification, OutboxMessage
+from onewindow.workflow import queries as workflow_queries
 from onewindow.workflow import services as workflow_services
 
 Steps = list[tuple[str, User, str]]
@@ -120,26 +121,52 @@ def test_dmn_routing_end_to_end(world, officer, amount, second):
     assert ("310000-CZ", "approve") in timeline(case) if second else len(timeline(case)) == 3
 
 
-def test_company_start_end_to_end(world, officer):
+@pytest.mark.parametrize("need_seal", [True, False])
+def test_company_start_end_to_end(world, officer, need_seal):
+    # 同时申请刻制公章 (need_seal): the seal is 公安's step, beside 税务, 人社 and 公积金.
     agent = world["agent.li"]
-    case = submit(agent, COMPANY)
-    assert case.company is not None
+    case = submit(agent, COMPANY, need_seal=need_seal)
+    assert case.company is not None and case.data["need_seal"] is need_seal
     case = drive(
         case,
         [
             ("Task_accept", world["sj.window"], "accept"),
             ("Task_license", world["sj.review"], "approve"),
+        ],
+    )
+    parallel = {"Task_tax": "310000-SW", "Task_social": "310000-RS", "Task_fund": "310000-GJJ"}
+    if need_seal:
+        parallel["Task_seal"] = "310000-GA"
+    assert case.instance_id is not None
+    waiting = workflow_queries.open_tasks_of(case.instance_id)
+    assert {t.bpmn_id: t.department.code for t in waiting if t.department} == parallel
+    case = drive(
+        case,
+        [
             ("Task_tax", officer("310000-SW"), "complete"),
             ("Task_social", world["rs.window"], "complete"),
             ("Task_fund", officer("310000-GJJ"), "complete"),
         ],
     )
+    if need_seal:
+        assert case.status == CaseStatus.IN_PROGRESS  # the join waits for the seal
+        seal = open_task(case, "Task_seal")
+        assert seal in workflow_queries.inbox(world["ga.window"])
+        case = drive(case, [("Task_seal", world["ga.window"], "complete")])
     assert case.status == CaseStatus.COMPLETED
-    assert {d for d, _o in timeline(case)} == {
-        "310000-SJ",
-        "310000-SW",
-        "310000-RS",
-        "310000-GJJ",
+    assert {d for d, _o in timeline(case)} == {"310000-SJ", *parallel.values()}
+    assert case.instance is not None
+    assert case.instance.tasks.filter(bpmn_id="Task_seal").exists() == need_seal
+    # The run's result, as before the seal's branch: the licence decision with every
+    # step's outcome; the last officer's outcome (a registration's) on top.
+    assert case.instance.result == {
+        "outcome": "complete",
+        "outcomes": {
+            "Task_accept": "accept",
+            "Task_license": "approve",
+            **dict.fromkeys(parallel, "complete"),
+        },
+        "recorded_by_task": "Task_record",
     }
 
 

@@ -1,6 +1,5 @@
 import ast
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -42,20 +41,18 @@ def ready(run: Run) -> list[str]:
 
 
 @pytest.fixture
-def recorded() -> Iterator[list[ServiceCall]]:
+def recorded(monkeypatch: pytest.MonkeyPatch) -> list[ServiceCall]:
     """Replace record_result by a recorder for the test."""
     calls: list[ServiceCall] = []
-    original = registry.get("record_result")
-    registry.unregister("record_result")
 
     def record(call: ServiceCall) -> dict[str, bool]:
         calls.append(call)
         return {"ok": True}
 
-    registry.register("record_result")(record)
-    yield calls
-    registry.unregister("record_result")
-    registry.register("record_result")(original)
+    # Only the function is swapped: unregistering it dropped its label too, and a later
+    # test in the same worker (test_registry's) read the bare name instead.
+    monkeypatch.setitem(registry._FUNCTIONS, "record_result", record)
+    return calls
 
 
 def test_only_engine_imports_spiffworkflow() -> None:
@@ -209,7 +206,7 @@ def test_camunda_decision_ref_and_spiff_service_operator_both_work(
 
 
 def test_company_start_and_newborn_run_to_the_end(recorded: list[ServiceCall]) -> None:
-    run = engine.start(spec_of("company_start.bpmn"), {}, context=CONTEXT)
+    run = engine.start(spec_of("company_start.bpmn"), {"need_seal": False}, context=CONTEXT)
     run = decide(run, "Task_accept", "accept")
     run = decide(run, "Task_license", "approve")
     assert ready(run) == ["Task_fund", "Task_social", "Task_tax"]
@@ -232,9 +229,43 @@ def test_company_start_and_newborn_run_to_the_end(recorded: list[ServiceCall]) -
     assert len(recorded) == 2
 
 
+def test_company_start_asks_the_police_for_the_seal_in_parallel(
+    recorded: list[ServiceCall],
+) -> None:
+    # The form's box 同时申请刻制公章 (need_seal): 公安 files the free seal beside the
+    # other three departments, and the join waits for it too.
+    run = engine.start(spec_of("company_start.bpmn"), {"need_seal": True}, context=CONTEXT)
+    run = decide(run, "Task_accept", "accept")
+    run = decide(run, "Task_license", "approve")
+    assert ready(run) == ["Task_fund", "Task_seal", "Task_social", "Task_tax"]
+    [seal] = [t for t in engine.ready_user_tasks(run) if t.bpmn_id == "Task_seal"]
+    assert (seal.name, seal.lane, seal.outcomes) == ("公章刻制备案", "310000-GA", ("complete",))
+    for bpmn_id in ("Task_social", "Task_tax", "Task_fund"):
+        run = decide(run, bpmn_id, "complete")
+    assert ready(run) == ["Task_seal"] and not recorded
+    run = decide(run, "Task_seal", "complete")
+    assert engine.is_completed(run)
+    [call] = recorded
+    assert call.task_bpmn_id == "Task_record"
+    assert call.data["outcomes"]["Task_license"] == "approve"
+
+
+def test_company_start_without_need_seal_names_it() -> None:
+    # Filing always gives the box (unticked: False); a run started without it stops at
+    # the gateway saying what it lacked, rather than skipping the seal unannounced.
+    run = engine.start(spec_of("company_start.bpmn"), {}, context=CONTEXT)
+    run = decide(run, "Task_accept", "accept")
+    with pytest.raises(ProcessError) as stopped:
+        decide(run, "Task_license", "approve")
+    assert stopped.value.element == "Gateway_seal"
+    assert stopped.value.failure is not None and "need_seal" in stopped.value.failure.missing
+
+
 def test_state_has_no_spec_and_is_much_smaller_than_the_default() -> None:
     run = engine.start(
-        spec_of("company_start.bpmn"), {"company": "某某科技有限公司"}, context=CONTEXT
+        spec_of("company_start.bpmn"),
+        {"company": "某某科技有限公司", "need_seal": True},
+        context=CONTEXT,
     )
     run = decide(run, "Task_accept", "accept")
     run = decide(run, "Task_license", "approve")

@@ -304,17 +304,26 @@ def test_dmn_routing(
     assert instance.status == "completed"
 
 
-def test_company_start(city: dict[str, Department], officer: Officer) -> None:
-    instance = start(upload("company", "company_start.bpmn"), company="上海某某科技有限公司")
+@pytest.mark.parametrize("need_seal", [True, False])
+def test_company_start(city: dict[str, Department], officer: Officer, need_seal: bool) -> None:
+    instance = start(
+        upload("company", "company_start.bpmn"),
+        company="上海某某科技有限公司",
+        need_seal=need_seal,
+    )
     step(instance, "Task_accept", "accept", officer("SJ", Role.WINDOW_OFFICER))
     step(instance, "Task_license", "approve", officer("SJ", Role.REVIEWING_OFFICER))
     parallel = {"Task_tax": "SW", "Task_social": "RS", "Task_fund": "GJJ"}
+    if need_seal:  # 同时申请刻制公章: 公安 files the seal beside the other three
+        parallel["Task_seal"] = "GA"
     assert {b: t.department.code for b, t in open_tasks(instance).items()} == {
         b: f"310000-{c}" for b, c in parallel.items()
     }
     for bpmn_id, code in parallel.items():
+        assert instance.status == "running"
         step(instance, bpmn_id, "complete", officer(code, Role.WINDOW_OFFICER))
     assert instance.status == "completed"
+    assert instance.tasks.filter(bpmn_id="Task_seal").exists() == need_seal
 
 
 def test_company_start_rejected(city: dict[str, Department], officer: Officer) -> None:

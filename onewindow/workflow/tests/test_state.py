@@ -87,6 +87,17 @@ PATHS = {
             ("Task_accept", "accept"),
             ("Task_license", "approve"),
             ("Task_tax", "complete"),
+            ("Task_seal", "complete"),
+            ("Task_fund", "complete"),
+            ("Task_social", "complete"),
+        ],
+    ),
+    "company, no seal": (
+        "company_start.bpmn",
+        [
+            ("Task_accept", "accept"),
+            ("Task_license", "approve"),
+            ("Task_tax", "complete"),
             ("Task_fund", "complete"),
             ("Task_social", "complete"),
         ],
@@ -106,7 +117,10 @@ PATHS = {
 @pytest.mark.parametrize("path", sorted(PATHS))
 def test_stored_runs_behave_like_runs_in_memory(path: str) -> None:
     name, steps = PATHS[path]
-    memory = engine.start(spec_of(name), {"amount": 7, "applicant": "王小明"}, context=CONTEXT)
+    # The company form's box 同时申请刻制公章: the seal's step runs only when ticked.
+    need_seal = any(bpmn_id == "Task_seal" for bpmn_id, _outcome in steps)
+    data = {"amount": 7, "applicant": "王小明", "need_seal": need_seal}
+    memory = engine.start(spec_of(name), data, context=CONTEXT)
     persisted = in_lockstep(memory, steps)
     assert engine.is_completed(persisted)
 
