@@ -11,10 +11,11 @@ import pytest
 
 from onewindow.cases import services
 from onewindow.cases.models import Case
-from onewindow.cases.tests.conftest import ADOPTION, open_task, submit
+from onewindow.cases.tests.conftest import ADOPTION, COMPANY, open_task, submit
 from onewindow.cases.tests.test_browser import log_in, officer_page
 from onewindow.cases.tests.test_diagram import newborn_in_separate_runs
 from onewindow.conftest import in_ci, make_user
+from onewindow.identity.demo_data import DEMO_PASSWORD
 from onewindow.identity.models import Department, User
 from onewindow.identity.roles import Role
 from onewindow.workflow import services as workflow_services
@@ -205,3 +206,20 @@ def test_on_a_phone_the_diagram_keeps_a_readable_size_and_scrolls(page, accepted
     page.wait_for_function("!document.querySelector('.diagram-scroll').hasAttribute('tabindex')")
     assert scroller.evaluate("box => box.scrollWidth <= box.clientWidth")
     assert scroller.get_attribute("role") is None
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("viewer_built")
+def test_a_process_of_many_lanes_is_drawn_tall_enough_to_read(page, world):
+    # The company process has six lanes: fitted into the canvas's usual height, its
+    # steps were drawn at under half their size. The canvas grows taller instead.
+    agent = world["agent.li"]
+    case = submit(agent, COMPANY)
+    log_in(page, agent, password=DEMO_PASSWORD)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"/cases/{case.number}/")
+    page.locator(".diagram-canvas[data-diagram-drawn] svg").first.wait_for()
+    task = shape(page, "Task_accept").locator("rect").first.bounding_box()
+    assert task is not None and task["width"] >= 70, task  # 100 units at 0.7 or more
+    scroller = page.locator(".diagram-scroll").first
+    assert scroller.evaluate("box => box.scrollWidth <= box.clientWidth")  # nothing sideways

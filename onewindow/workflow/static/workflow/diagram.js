@@ -22,7 +22,8 @@
   var MARGIN = 40;  // px around the process when the canvas takes its size
 
   // The whole process in its canvas; where that would draw it below a readable size (a
-  // phone), the canvas takes the process's size at that scale and its box scrolls.
+  // phone, or a process of many lanes), the canvas takes the process's size at that
+  // scale: a wider one scrolls in its box, a taller one makes the page longer.
   function fit(drawn) {
     var drawing = drawn.viewer.get("canvas");
     var container = drawn.canvas;  // our .diagram-canvas, which holds the viewer's own
@@ -30,8 +31,12 @@
     container.style.height = "";
     drawing.resized();
     var inner = drawing.viewbox().inner;
-    if (container.clientWidth < inner.width * READABLE) {
+    var tooNarrow = container.clientWidth < inner.width * READABLE;
+    var tooLow = container.clientHeight < inner.height * READABLE;
+    if (tooNarrow) {
       container.style.width = Math.ceil(inner.width * READABLE + MARGIN) + "px";
+    }
+    if (tooNarrow || tooLow) {
       container.style.height = Math.ceil(inner.height * READABLE + MARGIN) + "px";
       drawing.resized();
     }
