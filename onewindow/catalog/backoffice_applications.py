@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from onewindow.catalog import permissions, queries, services
+from onewindow.catalog import permissions, queries, services, step_limits
 from onewindow.catalog.backoffice_views import (
     apply_errors,
     back_office,
@@ -69,7 +69,17 @@ def item_application_view(request: HttpRequest, code: str) -> HttpResponse:
                     ),
                 )
                 return redirect("backoffice:item", code=item.code)
-    return render(request, template, {"item": item, "application": form}, status=status)
+    return render(
+        request,
+        template,
+        {
+            "item": item,
+            "application": form,
+            "current": current,
+            "long_steps": step_limits.steps_longer_than_promised(current) if current else [],
+        },
+        status=status,
+    )
 
 
 # --- life events: the process of the whole event ------------------------------------

@@ -13,14 +13,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
-from onewindow.catalog import bilingual, permissions, queries, services, shared_forms, transfer
+from onewindow.catalog import (
+    bilingual,
+    permissions,
+    queries,
+    services,
+    shared_forms,
+    step_limits,
+    transfer,
+)
 from onewindow.catalog.choices import (
     MAX_VISITS_CHOICES,
     Audience,
@@ -84,22 +94,50 @@ def apply_errors(form: Any, error: ServiceError) -> None:
 # --- list ---------------------------------------------------------------------------
 
 
+INDEX_PAGE_SIZE = 50
+MAX_FILTER_TEXT = 100
+
+
 @back_office
 def index_view(request: HttpRequest) -> HttpResponse:
+    """The items in the user's scope, narrowed by GET parameters (works without
+    JavaScript): ``department`` (the code of one of the departments the user edits that
+    has items; any other code is ignored, as the form then shows every department) and
+    ``q`` (part of a code or name), a page at a time."""
     user = current_user(request)
+    departments = [
+        d
+        for d in queries.departments_with_items_for_officer(user)
+        if permissions.can_edit_items_of(user, d)
+    ]
+    chosen = next((d for d in departments if d.code == request.GET.get("department")), None)
+    text = " ".join(request.GET.get("q", "").split())[:MAX_FILTER_TEXT]
+    items = queries.items_for_officer_filtered(user, department=chosen, text=text)
+    page = Paginator(items, INDEX_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {
             "item": item,
             "draft": item.open_versions[0] if item.open_versions else None,  # type: ignore[attr-defined]
             "can_edit": permissions.can_edit_items_of(user, item.department),
         }
-        for item in queries.items_for_officer(user)
+        for item in page.object_list
     ]
+    filters = {
+        name: value
+        for name, value in (("department", chosen.code if chosen else ""), ("q", text))
+        if value
+    }
     return render(
         request,
         "catalog/backoffice/index.html",
         {
             "rows": rows,
+            "page": page,
+            "departments": departments,
+            "department": chosen.code if chosen else "",
+            "q": text,
+            "filtered": bool(filters),
+            "page_params": urlencode(filters),
             "review_count": len(_review_queue(user)),
         },
     )
@@ -361,6 +399,7 @@ def item_view(request: HttpRequest, code: str) -> HttpResponse:
     elif form.errors:
         status = 422
     published = item.published
+    current = draft or published  # whose online application the page shows
     return render(
         request,
         "catalog/backoffice/item.html",
@@ -371,6 +410,7 @@ def item_view(request: HttpRequest, code: str) -> HttpResponse:
             "comparison": _comparison(published, draft) if draft else [],
             "missing_english": bilingual.missing_english(draft) if draft else [],
             "shared_form": shared_forms.items_of_other_departments(draft) if draft else [],
+            "long_steps": step_limits.steps_longer_than_promised(current) if current else [],
             "history": queries.version_history(item),
             "can_edit": permissions.can_edit_items_of(user, item.department),
             "can_review": draft is not None and permissions.can_review(user, draft),

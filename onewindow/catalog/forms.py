@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +61,29 @@ def _textarea(rows: int = 3) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
+# The catalog's own words for a number out of range or not a number, as ``validation``
+# says them to an import (not Django's "Ensure this value is..."), in the reader's
+# language when the message is read.
+def _between(low: int, high: int) -> str:
+    # ``lazy``: translated each time it is read (django-stubs types it as a ``str``).
+    return lazy(
+        lambda: _("Must be between %(low)d and %(high)d.") % {"low": low, "high": high}, str
+    )()
+
+
+def _whole_number(low: int, high: int) -> dict[str, Any]:
+    between = _between(low, high)
+    return {"invalid": _("Must be a whole number."), "min_value": between, "max_value": between}
+
+
+AMOUNT = _("Must be an amount in yuan, such as 20 or 20.50.")
+AMOUNT_ERRORS = dict.fromkeys(
+    ("invalid", "min_value", "max_digits", "max_decimal_places", "max_whole_digits"), AMOUNT
+)
+# A radio group left unanswered, as the application forms say it (``forms.validation``).
+CHOOSE_AN_OPTION = {"required": _("Choose an option."), "invalid_choice": _("Choose an option.")}
+
+
 class ItemForm(forms.Form):
     """The item's own fields. Code and department are fields only for a new item."""
 
@@ -94,13 +117,17 @@ class ItemForm(forms.Form):
         label=_("English conditions"), required=False, widget=_textarea()
     )
     statutory_limit_days = forms.IntegerField(
-        label=_("Statutory time limit (working days)"), min_value=0, max_value=365
+        label=_("Statutory time limit (working days)"),
+        min_value=0,
+        max_value=365,
+        error_messages=_whole_number(0, 365),
     )
     promised_limit_days = forms.IntegerField(
         label=_("Promised time limit (working days)"),
         min_value=0,
         max_value=365,
         help_text=_("At most the statutory time limit."),
+        error_messages=_whole_number(0, 365),
     )
     is_free = forms.BooleanField(label=_("Free of charge"), required=False)
     fee_amount = forms.DecimalField(
@@ -110,6 +137,7 @@ class ItemForm(forms.Form):
         max_digits=10,
         decimal_places=2,
         help_text=_("Leave empty for a free service."),
+        error_messages=AMOUNT_ERRORS,
     )
     fee_basis = forms.CharField(
         label=_("Legal basis of the fee"), required=False, widget=_textarea(2)
@@ -168,7 +196,13 @@ class MaterialRowForm(forms.Form):
     name = forms.CharField(label=_("Material name"), max_length=120)
     name_en = forms.CharField(label=_("English material name"), max_length=200, required=False)
     form = forms.ChoiceField(label=_("Form"), choices=[*BLANK, *MaterialForm.choices])
-    count = forms.IntegerField(label=_("Copies"), min_value=1, max_value=99, initial=1)
+    count = forms.IntegerField(
+        label=_("Copies"),
+        min_value=1,
+        max_value=99,
+        initial=1,
+        error_messages=_whole_number(1, 99),
+    )
     source = forms.ChoiceField(label=_("Source"), choices=[*BLANK, *MaterialSource.choices])
     source_department = forms.ChoiceField(
         label=_("Source department"),
@@ -385,6 +419,7 @@ class ReviewForm(forms.Form):
         label=_("Decision"),
         widget=forms.RadioSelect,
         choices=[("approve", _("Approve and publish")), ("return", _("Return to the author"))],
+        error_messages=CHOOSE_AN_OPTION,
     )
     comment = forms.CharField(
         label=_("Comment"),

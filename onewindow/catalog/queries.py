@@ -125,14 +125,18 @@ def departments_with_items() -> QuerySet[Department]:
 
 
 def life_events(audience: str = "") -> QuerySet[LifeEvent]:
-    """Life events with their steps, in a fixed number of queries however many."""
-    events = LifeEvent.objects.prefetch_related(
-        Prefetch(
-            "steps",
-            queryset=LifeEventStep.objects.select_related(
-                "item__published", "item__department"
-            ).prefetch_related("depends_on__item"),
-        ),
+    """Life events with their steps, in a fixed number of queries however many. The
+    event's process of the whole and each item's come along without their files, for
+    what one application covers (``event_plan``)."""
+    steps = (
+        LifeEventStep.objects.select_related("item__published__process", "item__department")
+        .defer(*process_files("item__published__process"))
+        .prefetch_related("depends_on__item")
+    )
+    events = (
+        LifeEvent.objects.select_related("process")
+        .defer(*process_files("process"))
+        .prefetch_related(Prefetch("steps", queryset=steps))
     )
     return events.filter(audience=audience) if audience else events
 
@@ -282,6 +286,43 @@ def items_for_officer(user: Any) -> QuerySet[ServiceItem]:
             )
         )
         .order_by("code")
+    )
+
+
+# The versions being worked on: a draft, one awaiting review or one returned.
+OPEN_STATUSES = (VersionStatus.DRAFT, VersionStatus.IN_REVIEW, VersionStatus.REJECTED)
+
+
+def items_for_officer_filtered(
+    user: Any, *, department: Department | None = None, text: str = ""
+) -> QuerySet[ServiceItem]:
+    """``items_for_officer``, of one department only (not its units: the list names
+    each item's own department), and whose code or name (published or in an open
+    version, Chinese or English) contains ``text``."""
+    items = items_for_officer(user)
+    if department is not None:
+        items = items.filter(department=department)
+    if text:
+        names = Q(name__icontains=text) | Q(name_en__icontains=text)
+        open_named = ServiceItemVersion.objects.filter(
+            names, item=OuterRef("pk"), status__in=OPEN_STATUSES
+        )
+        items = items.filter(
+            Q(code__icontains=text)
+            | Q(published__name__icontains=text)
+            | Q(published__name_en__icontains=text)
+            | Exists(open_named)
+        )
+    return items
+
+
+def departments_with_items_for_officer(user: Any) -> QuerySet[Department]:
+    """The departments in the officer's scope that are responsible for an item, in the
+    tree's order: what the back office's list may be narrowed to. One query."""
+    return (
+        Department.objects.filter(department_scope_filter(user, field=""))
+        .filter(Exists(ServiceItem.objects.filter(department=OuterRef("pk"))))
+        .order_by("path")
     )
 
 

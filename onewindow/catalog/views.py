@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.cases.application_views import application_page
 from onewindow.cases.signed_out import login_keeping_answers
-from onewindow.catalog import presenters, queries, services
+from onewindow.catalog import event_plan, presenters, queries, services
 from onewindow.catalog.choices import Audience, Channel, OnlineLevel
 from onewindow.catalog.models import LifeEvent, ServiceItemVersion
 
@@ -388,12 +388,14 @@ def life_events(request: HttpRequest) -> HttpResponse:
 
 
 def life_event(request: HttpRequest, code: str) -> HttpResponse:
-    """一件事: the steps in order, what each waits for, and the time if done in turn."""
+    """一件事: the steps in order, what each waits for, which of them one online
+    application covers (``event_plan``), and the time if done in turn."""
     try:
         event = queries.life_event(code)
     except LifeEvent.DoesNotExist as exc:
         raise Http404(_("No such life event.")) from exc
-    steps = list(event.steps.all())
+    plan = event_plan.plan(event)
+    steps = plan.steps
     by_pk = {step.pk: step for step in steps}
     departments = list({step.item.department.code: step.item.department for step in steps}.values())
     # Dependencies are steps of this event: take them from ``steps``, which carry their
@@ -403,7 +405,10 @@ def life_event(request: HttpRequest, code: str) -> HttpResponse:
             "step": step,
             "version": step.item.published,
             "after": [by_pk[d.pk] for d in step.depends_on.all() if d.pk in by_pk],
-            "applies_online": queries.takes_applications(step.item.published),
+            "applies_online": step.pk in plan.own,
+            # The step whose application handles this one, or the event's whole process.
+            "within": plan.within.get(step.pk),
+            "within_event": plan.within.get(step.pk) == event_plan.WHOLE_EVENT,
         }
         for step in steps
     ]
@@ -413,12 +418,12 @@ def life_event(request: HttpRequest, code: str) -> HttpResponse:
         {
             "event": event,
             "steps": rows,
-            # The event's one application covers the steps that take applications.
-            "online_steps": sum(row["applies_online"] for row in rows),
+            # The event's one application covers the steps that take applications and
+            # those its processes handle.
+            "online_steps": plan.online,
+            "handled_within": bool(plan.within),
             "departments": departments,
-            "total_days": sum(
-                s.item.published.promised_limit_days for s in steps if s.item.published
-            ),
+            "total_days": plan.total_days,
         },
     )
 

@@ -78,4 +78,55 @@ PROPOSED_ZH: dict[str | tuple[str, str], str] = {
         "The draft's form %(form)s is also the application form of %(counter)s items of "
         "other departments; check that it is meant for this one:",
     ): "草稿的表单 %(form)s 也是其他部门 %(counter)s 个事项的申请表，请核实它适用于本事项：",
+    # A life event's steps handled within one application, and its time.
+    "Handled within this event's online application: no separate application is needed.": (
+        "已在本件事的网上申请中一并办理，无需另行申请。"
+    ),
+    "a step of a life event handled within another step's application\x04"
+    'Handled within the online application for <a href="#step-%(order)s">%(name)s</a>: '
+    "no separate application is needed.": (
+        '已在<a href="#step-%(order)s">%(name)s</a>的网上申请中一并办理，无需另行申请。'
+    ),
+    "The time is the sum of the promised time limits of the services applied for one after "
+    "another: the longest the whole application may take. A service handled within "
+    "another's application is done within that application's time limit, so it is not "
+    "counted again.": (
+        "该时间为需依次申请的各事项承诺办结时限之和，即整件申请办理的最长时间；"
+        "在其他事项的申请中一并办理的事项，在该申请的承诺时限内办结，不再重复计算。"
+    ),
+    # A guide that takes no applications here: its level and visits as declared.
+    "Declared by the department": "部门公布",
+    "In person, until applications are taken online here": "网上申请开通前需到现场办理",
+    # A process's steps allowed longer than the item's promised time limit.
+    (
+        "a process step and its own time limit\x04%(step)s (%(days)d working day)",
+        "%(step)s (%(days)d working days)",
+    ): "%(step)s（%(days)d 个工作日）",
+    (
+        "One step of the process allows more time than the item promises (%(promised)s): its "
+        "officer would see it as on time after the case is overdue. The case's time limit "
+        "still governs; check the step's limit or the promise:",
+        "%(counter)s steps of the process allow more time than the item promises "
+        "(%(promised)s): their officers would see them as on time after the case is overdue. "
+        "The case's time limit still governs; check the steps' limits or the promise:",
+    ): (
+        "流程中有 %(counter)s 个环节的办理时限长于本事项的承诺时限（%(promised)s）："
+        "承办人会在办件超期后仍看到该环节“正常”。办件仍以承诺时限计时，请核实环节时限或承诺时限："
+    ),
+    # The back office's list, narrowed and paged.
+    "Find items": "查找事项",
+    "All my departments": "我的全部部门",
+    "Code or name contains": "编码或名称包含",
+    "Show all items": "显示全部事项",
+    "No item matches these filters.": "没有符合筛选条件的事项。",
+    ("%(counter)s item matches", "%(counter)s items match"): "找到 %(counter)s 个事项",
+    # Brackets around a value: full-width in Chinese, without the space before them.
+    "a filter and how many results it has\x04"
+    '<span class="facet-label">%(label)s</span> <span class="facet-count">(%(count)s)</span>': (
+        '<span class="facet-label">%(label)s</span><span class="facet-count">（%(count)s）</span>'
+    ),
+    "what uses a definition version, linked, and its state\x04"
+    '<a href="%(url)s">%(label)s</a> <span class="muted">(%(note)s)</span>': (
+        '<a href="%(url)s">%(label)s</a><span class="muted">（%(note)s）</span>'
+    ),
 }

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from onewindow.audit.models import AuditEvent
 from onewindow.catalog import queries, services
@@ -331,3 +332,76 @@ def test_the_refusal_names_the_department_in_the_readers_language(catalog, other
     assert response.context["application"].errors["process"] == [
         "该流程没有市公安局的泳道：本事项的申请将进入其他部门的待办。请选择含有市公安局泳道的流程。"
     ]
+
+
+# --- steps allowed longer than the item promises --------------------------------------
+
+
+def promise(catalog: Any, days: int) -> None:
+    """An editor's draft of the passport promising ``days`` working days."""
+    from onewindow.catalog.transfer import version_as_dict
+
+    author = make_user(roles=[(Role.DEPARTMENT_ADMIN, catalog["GA"])])
+    data = version_as_dict(queries.published_version(PASSPORT))
+    services.save_draft(actor=author, data={**data, "promised_limit_days": days})
+
+
+def test_the_review_flags_a_step_allowed_longer_than_the_promise(catalog, definitions):
+    # The QA's case: a 2-day licence step under a 1-day promise read "on time" to its
+    # officer after the case was due. A warning, not a refusal: the case's clock governs.
+    client = editor(catalog)
+    assert client.post(URL, {"form": "", "process": "passport:1"}).status_code == 302
+    page = client.get(ITEM_URL)
+    assert page.context["long_steps"] == []  # review 5 days, promised 5
+    assert "allows more time than the item promises" not in page.content.decode()
+    promise(catalog, 3)
+    response = client.post(URL, {"form": "passport_application:1", "process": "passport:1"})
+    assert response.status_code == 302 and bound(draft())[1] == "passport v1"
+    page = client.get(ITEM_URL)
+    assert page.context["long_steps"] == ["Review (5 working days)"]
+    html = " ".join(page.content.decode().split())
+    assert (
+        "One step of the process allows more time than the item promises (3 working days): "
+        "its officer would see it as on time after the case is overdue. The case's time "
+        "limit still governs; check the step's limit or the promise:"
+    ) in html
+    assert "<li>Review (5 working days)</li>" in html
+    # The application page says it of the binding it shows, and so does the reviewer's.
+    assert "<li>Review (5 working days)</li>" in client.get(URL).content.decode()
+    services.submit_for_review(actor=draft().author, code=PASSPORT)
+    reviewer = editor(catalog)
+    page = reviewer.get(ITEM_URL)
+    assert page.context["can_review"] and page.context["long_steps"] == ["Review (5 working days)"]
+
+
+def test_every_step_over_an_on_the_spot_promise_is_flagged(catalog, definitions):
+    from onewindow.catalog import step_limits
+
+    promise(catalog, 0)
+    user = make_user(roles=[(Role.DEPARTMENT_ADMIN, catalog["GA"])])
+    services.bind_application(
+        actor=user, code=PASSPORT, form=None, process=definitions["processes"][0]
+    )
+    version = draft()
+    with translation.override("en"):
+        assert step_limits.steps_longer_than_promised(version) == [
+            "Window acceptance (1 working day)",
+            "Review (5 working days)",
+        ]
+    with translation.override("zh-hans"):
+        found = step_limits.steps_longer_than_promised(version)
+    assert [re.split(r" \(|（", text)[0] for text in found] == ["窗口受理", "审核"]
+    version.process = None
+    assert step_limits.steps_longer_than_promised(version) == []
+
+
+def test_the_step_warning_in_chinese(catalog, definitions, chinese):
+    promise(catalog, 3)
+    client, _ = holder_logged_in(Role.DEPARTMENT_ADMIN, catalog["GA"])  # Chinese
+    client.post(URL, {"form": "", "process": "passport:1"})
+    html = " ".join(client.get(ITEM_URL).content.decode().split())
+    assert "<li>审核（5 个工作日）</li>" in html
+    assert (
+        "流程中有 1 个环节的办理时限长于本事项的承诺时限（3 个工作日）：承办人会在办件超期后"
+        "仍看到该环节“正常”。办件仍以承诺时限计时，请核实环节时限或承诺时限："
+    ) in html

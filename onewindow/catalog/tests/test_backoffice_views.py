@@ -676,3 +676,198 @@ def test_synonyms_are_added_changed_and_deleted(admin):
         )
     )
     assert actions == ["catalog.synonym_saved", "catalog.synonym_saved", "catalog.synonym_deleted"]
+
+
+# --- the list: narrowed by department and words, a page at a time ----------------------
+
+
+@pytest.fixture
+def city_admin(seeded, officer_logged_in):  # type: ignore[no-untyped-def]
+    """The platform admin, who edits every department's items, reading in English."""
+    client, user = officer_logged_in(Role.PLATFORM_ADMIN, "root")
+    client.cookies["django_language"] = "en"
+    return client, user
+
+
+def listed(page: str) -> list[str]:
+    return re.findall(r'<td class="mono"><a href="[^"]+">([^<]+)</a></td>', page)
+
+
+def results_heading(page: str) -> str:
+    found = re.search(r'<h2 class="results-count" id="results-title">(.*?)</h2>', page)
+    assert found
+    return found[1]
+
+
+def test_the_list_is_narrowed_to_a_department_of_the_users(city_admin):
+    # The QA's case: the platform admin's list was every item of the city on one page.
+    client, _ = city_admin
+    page = client.get(f"{BASE}/").content.decode()
+    assert listed(page) == [POLICE_ITEM, MARKET_ITEM]
+    assert results_heading(page) == "2 items"
+    assert '<label for="id_department">Department</label>' in page
+    assert '<label for="id_q">Code or name contains</label>' in page
+    # Only departments responsible for an item are offered, by name and code.
+    options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', page)
+    assert options == [
+        ("", "All my departments"),
+        ("310000-GA", "Department 310000-GA (310000-GA)"),  # its English name
+        ("310000-SJ", "Department 310000-SJ (310000-SJ)"),
+    ]
+    page = client.get(f"{BASE}/", {"department": "310000-SJ"}).content.decode()
+    assert listed(page) == [MARKET_ITEM]
+    assert results_heading(page) == "1 item matches"
+    assert '<option value="310000-SJ" selected>' in page
+    assert 'href="/backoffice/catalog/">Show all items</a>' in page
+    # A department that is not one of the choices narrows nothing, as the form shows.
+    page = client.get(f"{BASE}/", {"department": "310115"}).content.decode()
+    assert listed(page) == [POLICE_ITEM, MARKET_ITEM]
+    assert "Show all items" not in page
+
+
+def test_a_department_admin_is_offered_only_their_departments(admin):
+    client, _ = admin
+    page = client.get(f"{BASE}/").content.decode()
+    options = re.findall(r'<option value="([^"]*)"', page)
+    assert options == ["", "310000-GA"]
+    page = client.get(f"{BASE}/", {"department": "310000-SJ"}).content.decode()
+    assert listed(page) == [POLICE_ITEM]  # not theirs: ignored, and nothing else shown
+
+
+@pytest.mark.parametrize(
+    ("words", "found"),
+    [
+        ("户口", [POLICE_ITEM]),  # the published Chinese name
+        ("company", [MARKET_ITEM]),  # the English name, in any case
+        ("sj-xk", [MARKET_ITEM]),  # part of the code, in any case
+        ("  310000-GA-QR-0001 ", [POLICE_ITEM]),
+        ("无此事项", []),
+    ],
+)
+def test_the_list_is_narrowed_to_a_code_or_name(city_admin, words, found):
+    client, _ = city_admin
+    page = client.get(f"{BASE}/", {"q": words}).content.decode()
+    assert listed(page) == found
+    if not found:
+        assert "No item matches these filters." in page
+        assert results_heading(page) == "0 items match"
+    assert f'name="q" value="{words.strip()}"' in page
+
+
+def test_a_drafts_name_is_found_too(city_admin):
+    client, user = city_admin
+    services.save_draft(actor=user, data={**current(), "name": "出生登记（新名称）"})
+    page = client.get(f"{BASE}/", {"q": "新名称", "department": "310000-GA"}).content.decode()
+    assert listed(page) == [POLICE_ITEM]
+
+
+def test_the_list_comes_a_page_at_a_time_keeping_its_filters(city_admin):
+    client, _ = city_admin
+    services.seed_items(
+        rows=[police_row(code=f"310000-GA-QR-{n:04d}") for n in range(100, 160)], source="test"
+    )
+    page = client.get(f"{BASE}/", {"department": "310000-GA"}).content.decode()
+    assert len(listed(page)) == 50 and results_heading(page) == "61 items match"
+    assert "Showing 1–50 of 61" in page and "Page 1 of 2" in page
+    assert 'href="?department=310000-GA&amp;page=2"' in page
+    page = client.get(f"{BASE}/", {"department": "310000-GA", "page": "2"}).content.decode()
+    assert listed(page)[-1] == "310000-GA-QR-0159" and len(listed(page)) == 11
+
+
+def test_the_filtered_list_takes_a_bounded_number_of_queries(
+    city_admin, django_assert_max_num_queries
+):
+    client, user = city_admin
+    services.seed_items(
+        rows=[police_row(code=f"310000-GA-QR-{n:04d}") for n in range(100, 180)], source="test"
+    )
+    services.save_draft(actor=user, data={**current("310000-GA-QR-0101"), "name": "改名后的事项"})
+    with CaptureQueriesContext(connection) as plain:
+        client.get(f"{BASE}/")
+    with django_assert_max_num_queries(len(plain)):
+        page = client.get(f"{BASE}/", {"q": "改名", "department": "310000-GA", "page": "1"})
+    assert listed(page.content.decode()) == ["310000-GA-QR-0101"]
+    with django_assert_max_num_queries(12):
+        client.get(f"{BASE}/", {"page": "2"})
+
+
+def test_the_list_in_chinese(city_admin, chinese):
+    client, _ = city_admin
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get(f"{BASE}/").content.decode()
+    assert results_heading(page) == "共 2 项"  # as the guide counts its materials
+    assert '<option value="310000-GA">公安局（310000-GA）</option>' in page
+    page = client.get(f"{BASE}/", {"q": "户口"}).content.decode()
+    assert results_heading(page) == "找到 1 个事项"
+    assert '<label for="id_q">编码或名称包含</label>' in page
+
+
+# --- the forms' own words -------------------------------------------------------------
+
+
+def summary_texts(page: str) -> list[str]:
+    summary = page.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+    return [re.sub(r"<[^>]+>", "", line).strip() for line in re.findall(r"<li>(.*?)</li>", summary)]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "Decision: Choose an option."), ("zh-hans", "审核结果：请选择一项。")],
+)
+def test_an_unanswered_decision_is_asked_for_as_radio_groups_are(
+    admin, officer_logged_in, language, expected
+):
+    # The QA's case: "审核结果：此字段为必填项。" where other radio groups say "请选择一项。".
+    author_client, _ = admin
+    submit(author_client, name="待审核")
+    reviewer_client, _ = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
+    reviewer_client.cookies["django_language"] = language
+    response = reviewer_client.post(f"{BASE}/items/{POLICE_ITEM}/", {"comment": ""})
+    assert response.status_code == 422
+    assert summary_texts(response.content.decode()) == [expected]
+    response = review(reviewer_client, "publish-it")  # not one of the choices
+    assert summary_texts(response.content.decode()) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "english", "chinese_text"),
+    [
+        (
+            {"fee_amount": "-5", "is_free": False, "fee_basis": "《收费条例》"},
+            "Fee (yuan)",
+            "Must be an amount in yuan, such as 20 or 20.50.",
+            "必须是以元为单位的金额，如 20 或 20.50。",
+        ),
+        (
+            {"fee_amount": "20.505", "is_free": False, "fee_basis": "《收费条例》"},
+            "Fee (yuan)",
+            "Must be an amount in yuan, such as 20 or 20.50.",
+            "必须是以元为单位的金额，如 20 或 20.50。",
+        ),
+        (
+            {"statutory_limit_days": "-1"},
+            "Statutory time limit (working days)",
+            "Must be between 0 and 365.",
+            "必须在 0 至 365 之间。",
+        ),
+        (
+            {"promised_limit_days": "1.5"},
+            "Promised time limit (working days)",
+            "Must be a whole number.",
+            "必须是整数。",
+        ),
+    ],
+)
+def test_numbers_are_refused_in_the_catalogs_own_words(
+    admin, changes, field, english, chinese_text
+):
+    # The QA's case: the fee said Django's "确保该值大于或等于0。".
+    client, _ = admin
+    data = form_data({**current(), **changes})
+    client.cookies["django_language"] = "en"
+    lines = summary_texts(client.post(edit_url(), data).content.decode())
+    assert f"{field}: {english}" in lines
+    client.cookies["django_language"] = "zh-hans"
+    page = client.post(edit_url(), data).content.decode()
+    assert any(line.endswith(f"：{chinese_text}") for line in summary_texts(page)), page
+    assert "确保" not in page

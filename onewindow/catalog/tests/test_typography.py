@@ -183,3 +183,35 @@ def test_a_life_events_step_without_a_guide(client, catalog, chinese):
     assert '310000-GA-QR-0009<span class="muted">（办事指南未发布）</span>' in page
     english = read(client, "/services/events/newborn/", "en")
     assert '310000-GA-QR-0009 <span class="muted">(guide not published)</span>' in english
+
+
+def test_a_filters_count(client, catalog, chinese):
+    page = read(client, "/services/", "zh-hans")
+    assert re.search(
+        r'<span class="facet-label">市公安局</span><span class="facet-count">（\d+）</span>', page
+    )
+    english = read(client, "/services/", "en")
+    assert re.search(
+        r'<span class="facet-label">Department 310000-GA</span> '
+        r'<span class="facet-count">\(\d+\)</span>',
+        english,
+    )
+
+
+def test_what_runs_a_process_version_and_its_state(catalog, chinese):
+    # The QA's case: "(已发布)" and "(草稿)" after the items on a process's page.
+    process = ProcessDefinition.objects.create(
+        key="hukou", version=1, name="户口登记", bpmn_xml=read_process("newborn_hukou.bpmn")
+    )
+    services.bind_application(actor=None, code=HUKOU, form=None, process=process)
+    client, _user = holder_logged_in(Role.PLATFORM_ADMIN, catalog["root"])
+    page = read(client, "/backoffice/processes/process/hukou/", "zh-hans")
+    assert (
+        f'<li><a href="{BACK_OFFICE}/items/{HUKOU}/">新生儿户口登记（{HUKOU}）</a>'
+        '<span class="muted">（已发布）</span></li>'
+    ) in page
+    english = read(client, "/backoffice/processes/process/hukou/", "en")
+    assert (
+        f'<li><a href="{BACK_OFFICE}/items/{HUKOU}/">Household registration of a newborn '
+        f'({HUKOU})</a> <span class="muted">(Published)</span></li>'
+    ) in english

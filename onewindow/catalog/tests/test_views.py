@@ -364,9 +364,51 @@ def test_guide_highlights_the_promised_time_limit_and_explains_the_level(client,
     assert "You can submit the application and materials online" in html
 
 
+def fact_of(html: str, label: str) -> str:
+    found = re.search(rf"<dt>{re.escape(label)}</dt>\s*<dd>(.*?)</dd>", html, re.S)
+    assert found, label
+    return text_of(found[1]).strip()
+
+
+def level_tag_of(html: str) -> str:
+    found = re.search(r'<li class="tag level-tag[^"]*">(.*?)</li>', html, re.S)
+    assert found
+    return text_of(found[1]).strip()
+
+
 def test_guide_says_no_visit_needed_for_an_entirely_online_service(client, portal):
+    open_applications("310000-GA-QR-0001")  # L5, taking applications here
     html = main_of(get(client, "/services/items/310000-GA-QR-0001/", "en"))
-    assert "No visit needed" in html and "Free of charge" in html
+    assert fact_of(html, "Visits to an office") == "No visit needed"
+    assert level_tag_of(html) == "L5 Entirely online, zero visits"
+    assert "level-declared" not in html and "Free of charge" in html
+
+
+def test_a_guide_not_taking_applications_gives_its_level_as_the_departments_word(client, portal):
+    # The QA's case: "L5 zero visits" and "no visit needed" above "apply at a window".
+    html = main_of(get(client, "/services/items/310000-GA-QR-0001/", "en"))  # L5, no form
+    assert level_tag_of(html) == "Declared by the department: L5 Entirely online, zero visits"
+    assert 'class="tag level-tag level-5 level-declared"' in html
+    assert fact_of(html, "Visits to an office") == (
+        "In person, until applications are taken online here "
+        "Declared by the department: No visit needed"
+    )
+    assert "Online application for this service is not open yet." in html
+    # Below level 3 as well: the level is the department's word, visits as declared.
+    html = main_of(get(client, "/services/items/310000-GA-XK-0002/", "en"))  # L2, 2 visits
+    assert level_tag_of(html) == "Declared by the department: L2 Downloadable forms"
+    assert fact_of(html, "Visits to an office") == "More than one visit"
+
+
+def test_a_guide_not_taking_applications_in_chinese(client, portal, chinese):
+    html = main_of(get(client, "/services/items/310000-GA-QR-0001/"))
+    assert level_tag_of(html) == "部门公布：L5 全程网办，零跑动"
+    assert fact_of(html, "到现场次数") == "网上申请开通前需到现场办理 部门公布：无需到现场"
+    assert "本事项暂未开通网上申请。" in html
+    open_applications("310000-GA-QR-0001")
+    html = main_of(get(client, "/services/items/310000-GA-QR-0001/"))
+    assert level_tag_of(html) == "L5 全程网办，零跑动"
+    assert fact_of(html, "到现场次数") == "无需到现场"
 
 
 def test_guide_links_to_its_life_events(client, portal):
@@ -540,7 +582,11 @@ def test_life_event_pages_query_count(client, portal, django_assert_max_num_quer
     open_applications("310000-GA-QR-0001")
     with django_assert_max_num_queries(4):
         get(client, "/services/events/")
-    with django_assert_max_num_queries(4):
+    get(client, "/services/events/newborn/")  # this worker parses the item's process
+    # The event, its steps, their dependencies and those steps' items, and the departments
+    # the lanes of the process of the step taking applications name (which others it
+    # handles: ``event_plan``).
+    with django_assert_max_num_queries(5):
         get(client, "/services/events/newborn/")
 
 

@@ -1,0 +1,48 @@
+"""A process's steps whose own time limit is longer than the item's promised one: what a
+reviewer should look at before publishing, not a refusal.
+
+A case's clock counts the item's promised limit from acceptance (``cases.timeliness``),
+and each step of its process has a clock of its own, its BPMN ``time_limit``. A step
+allowed more working days than the whole case is shown to its officer as on time after
+the case itself is late (the company registration: a 2-day licence step under a 1-day
+promise). The case's clock still governs, and a process may rightly serve items with
+different promises, so binding is not refused: the draft's review shows these steps,
+as it shows a form other departments' items ask (``shared_forms``).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import npgettext
+
+from onewindow.catalog.models import ServiceItemVersion
+from onewindow.core.language import is_english
+from onewindow.workflow import library as workflow_library
+from onewindow.workflow.engine import ProcessError
+
+
+def steps_longer_than_promised(version: ServiceItemVersion) -> list[str]:
+    """The steps of ``version``'s process whose own time limit exceeds its promised
+    limit, each as "name (N working days)" in the reader's language, in the process's
+    order; none without a process, or for one that no longer loads (its applications
+    cannot be filed either)."""
+    if version.process is None:
+        return []
+    try:
+        steps = workflow_library.outline(version.process).steps
+    except ProcessError:
+        return []
+    english = is_english()
+    return [
+        npgettext(
+            "a process step and its own time limit",
+            "%(step)s (%(days)d working day)",
+            "%(step)s (%(days)d working days)",
+            step.time_limit_days,
+        )
+        % {
+            "step": (step.name_en or step.name) if english else step.name,
+            "days": step.time_limit_days,
+        }
+        for step in steps
+        if step.time_limit_days is not None and step.time_limit_days > version.promised_limit_days
+    ]
