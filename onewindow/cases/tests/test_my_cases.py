@@ -51,7 +51,7 @@ def test_the_company_is_named_in_the_pages_language(world):
     assert f'<span class="muted">({company.name_en})</span>' in in_english
     assert company.name not in in_english
     in_chinese = chinese(agent).get("/cases/").content.decode()
-    assert f'<span class="muted">({company.name})</span>' in in_chinese
+    assert f'<span class="muted">（{company.name}）</span>' in in_chinese  # full-width
 
 
 def test_a_company_without_an_english_name_is_marked_as_chinese(world):

@@ -27,9 +27,8 @@ def test_the_functions_a_process_calls_are_said_in_words(city):
     ]
     assert (
         "<dd>Tell the department&#x27;s leads the task is overdue "
-        '(<span class="mono">escalate_to_lead</span>), Tell the supervisors the task is '
-        'overdue (<span class="mono">escalate_to_supervisor</span>), Record the decision on '
-        "the case "
-        '(<span class="mono">record_result</span>), Remind the officers holding the task '
-        '(<span class="mono">remind_officers</span>)</dd>'
+        '<span class="muted mono">(escalate_to_lead)</span>, Tell the supervisors the task is '
+        'overdue <span class="muted mono">(escalate_to_supervisor)</span>, Record the decision '
+        'on the case <span class="muted mono">(record_result)</span>, Remind the officers '
+        'holding the task <span class="muted mono">(remind_officers)</span></dd>'
     ) in page.content.decode()
