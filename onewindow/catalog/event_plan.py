@@ -23,8 +23,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from onewindow.catalog.models import LifeEvent, LifeEventStep
-from onewindow.catalog.queries import takes_applications
+from onewindow.catalog.models import LifeEvent, LifeEventStep, ServiceItem
+from onewindow.catalog.queries import life_events, takes_applications
 from onewindow.catalog.routing import reaches
 from onewindow.identity.models import Department
 from onewindow.workflow import library as workflow_library
@@ -104,3 +104,27 @@ def _departments_reached(processes: list[ProcessDefinition]) -> dict[int, list[D
         pk: [departments[code] for code in sorted(found) if code in departments]
         for pk, found in codes.items()
     }
+
+
+@dataclass(frozen=True)
+class Covering:
+    """A life event whose one application handles an item that takes none of its own:
+    within ``step``'s application, or within the event's process of the whole (None)."""
+
+    event: LifeEvent
+    step: LifeEventStep | None
+
+
+def covering(item: ServiceItem) -> list[Covering]:
+    """Where ``item``, taking no application of its own, is handled all the same: each
+    life event it is a step of whose plan handles it within another application (its
+    guide points there instead of only to a window). A query for the events and the
+    plans' own (``plan``)."""
+    found = []
+    for event in life_events().filter(steps__item=item).distinct().order_by("code"):
+        event_plan = plan(event)
+        for step in event_plan.steps:
+            handler = event_plan.within.get(step.pk) if step.item_id == item.pk else None
+            if handler is not None:
+                found.append(Covering(event, None if handler == WHOLE_EVENT else handler))
+    return found

@@ -347,6 +347,8 @@ def item(request: HttpRequest, code: str) -> HttpResponse:
             ],
             "level_explanation": LEVEL_EXPLANATIONS.get(version.online_level, ""),
             "applies_online": applies_online,
+            # Handled all the same within another application of a life event's.
+            "covered": [] if applies_online else event_plan.covering(version.item),
             # Declared online by its level, but not connected to the case system yet.
             "not_open_yet": not applies_online and version.online_level >= OnlineLevel.SUBMISSION,
             "apply_url": reverse("catalog:apply", args=[code]),

@@ -253,3 +253,18 @@ def test_the_demo_company_start_says_what_its_registration_handles(client, demo,
     page = read(client, "/services/events/company-start/", "en")
     assert fact(page, "Time if done one after another") == "2 working days"
     assert "within two working days" in page
+
+
+def test_the_guide_of_a_step_handled_within_an_application_points_to_it(client, company_start):
+    [covering] = event_plan.covering(queries.published_version(CARD).item)
+    assert (covering.event.code, covering.step.item.code) == ("company-start", COMPANY)
+    assert event_plan.covering(queries.published_version(PASSPORT).item) == []  # not reached
+    page = read(client, f"/services/items/{CARD}/", "en")
+    assert (
+        "No separate application is needed where this service is part of another online "
+        "application:"
+    ) in page
+    assert (
+        f'Within the application for <a href="/services/items/{COMPANY}/">'
+    ) in page and '<a href="/services/events/company-start/">Starting a company</a>' in page
+    assert "Within the application for" not in read(client, f"/services/items/{PASSPORT}/", "en")
