@@ -1,6 +1,6 @@
 """A decision's notice tells the applicant what comes next: the steps the run now
 waits on, each with its department, in the language of each copy; none once the case
-is finished."""
+is finished, when it says the case's result instead."""
 
 from __future__ import annotations
 
@@ -29,6 +29,14 @@ def test_a_decision_says_which_step_comes_next_and_where(world):
         decide(world["ga.review"], review, "approve")
     finished = _decided(case.number)[-1]
     assert "Next" not in finished.text_in("en")[1]
+    # The last decision gives the case's result, in its subject and its last line.
+    subject, body = finished.text_in("en")
+    assert subject == f"Result of your case {case.number}: Approved"
+    assert body.endswith(
+        "That was its last step: your case is finished. Each step and its "
+        "outcome are under My cases in OneWindow."
+    )
+    assert accepted.text_in("en")[0] == f"Update on your case {case.number}"
 
 
 def test_a_life_events_next_step_is_the_next_departments(world):
