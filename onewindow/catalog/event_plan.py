@@ -125,6 +125,8 @@ def covering(item: ServiceItem) -> list[Covering]:
         event_plan = plan(event)
         for step in event_plan.steps:
             handler = event_plan.within.get(step.pk) if step.item_id == item.pk else None
-            if handler is not None:
-                found.append(Covering(event, None if handler == WHOLE_EVENT else handler))
+            if isinstance(handler, LifeEventStep):
+                found.append(Covering(event, handler))
+            elif handler == WHOLE_EVENT:
+                found.append(Covering(event, None))
     return found

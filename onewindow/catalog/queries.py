@@ -108,6 +108,37 @@ def items_filtered(
     return items.order_by("code")
 
 
+# Each filter of the browse page and the field its values are read from.
+FACET_FIELDS = {
+    "department": "department__code",
+    "topic": "published__topics__code",
+    "audience": "published__audience",
+    "level": "published__online_level",
+}
+
+
+def facet_counts(
+    *, department: str = "", topic: str = "", audience: str = "", level: int | None = None
+) -> dict[str, dict[str, int]]:
+    """For each filter, how many published items each of its values lists with the
+    other filters in use (a department's "(19)" means 19 on the page it links to): one
+    query a filter, however many values."""
+    chosen: dict[str, Any] = {
+        "department": department,
+        "topic": topic,
+        "audience": audience,
+        "level": level,
+    }
+    counts: dict[str, dict[str, int]] = {}
+    for name, field in FACET_FIELDS.items():
+        others = {**chosen, name: None if name == "level" else ""}
+        rows = (
+            items_filtered(**others).order_by().values(field).annotate(n=Count("pk", distinct=True))
+        )
+        counts[name] = {str(row[field]): row["n"] for row in rows if row[field] is not None}
+    return counts
+
+
 def topics_with_counts() -> QuerySet[Topic]:
     return Topic.objects.annotate(
         items=Count("versions", filter=Q(versions__status=VersionStatus.PUBLISHED))

@@ -229,12 +229,27 @@ def browse(request: HttpRequest) -> HttpResponse:
     page = Paginator(items, BROWSE_PAGE_SIZE).get_page(request.GET.get("page"))
     base = reverse("catalog:browse")
     labels = _filter_labels(departments, topics)
-    # Counts here are of the whole catalog; audience and level have none to hand.
+    # Each option counts what its link would list, the other filters kept; an option
+    # that would list nothing is left out unless it is the one in use.
+    found = queries.facet_counts(
+        department=filters.department,
+        topic=filters.topic,
+        audience=filters.audience,
+        level=filters.level,
+    )
+
+    def offered(name: str, values: list[str]) -> dict[str, int | None]:
+        return {
+            value: found[name].get(value, 0)
+            for value in values
+            if found[name].get(value) or filters.value(name) == value
+        }
+
     counts: dict[str, dict[str, int | None]] = {
-        "audience": dict.fromkeys(Audience.values),
-        "department": {d.code: d.items for d in departments},  # type: ignore[attr-defined]
-        "topic": {t.code: t.items for t in topics if t.items},  # type: ignore[attr-defined]
-        "level": {str(v): None for v in OnlineLevel.values},
+        "audience": offered("audience", list(Audience.values)),
+        "department": offered("department", [d.code for d in departments]),
+        "topic": offered("topic", [t.code for t in topics]),
+        "level": offered("level", [str(v) for v in OnlineLevel.values]),
     }
     return render(
         request,
@@ -333,13 +348,14 @@ def item(request: HttpRequest, code: str) -> HttpResponse:
     applies_online = queries.takes_applications(version)
     # Until the item takes applications here, the portal and the app are no way to apply.
     closed = set() if applies_online else {Channel.ONLINE, Channel.MOBILE}
+    events = list(version.item.events.all())
     return render(
         request,
         "catalog/item.html",
         {
             "version": version,
             "item": version.item,
-            "events": list(version.item.events.all()),
+            "events": events,
             "channels": [
                 Channel(c).label
                 for c in version.channels
@@ -348,7 +364,7 @@ def item(request: HttpRequest, code: str) -> HttpResponse:
             "level_explanation": LEVEL_EXPLANATIONS.get(version.online_level, ""),
             "applies_online": applies_online,
             # Handled all the same within another application of a life event's.
-            "covered": [] if applies_online else event_plan.covering(version.item),
+            "covered": event_plan.covering(version.item) if events and not applies_online else [],
             # Declared online by its level, but not connected to the case system yet.
             "not_open_yet": not applies_online and version.online_level >= OnlineLevel.SUBMISSION,
             "apply_url": reverse("catalog:apply", args=[code]),

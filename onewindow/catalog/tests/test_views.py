@@ -233,6 +233,23 @@ def test_browse_filters(client, portal, query, expected):
     assert listed == expected
 
 
+def test_browse_counts_each_option_with_the_other_filters_kept(client, portal):
+    html = main_of(get(client, "/services/?audience=company", "en"))
+    facets = dict(
+        re.findall(
+            r'href="/services/\?([^"]+)"[^>]*>(?:<span aria-hidden="true">✓ </span>)?'
+            r'<span class="facet-label">[^<]*</span> <span class="facet-count">\((\d+)\)</span>',
+            html,
+        )
+    )
+    # Only market regulation has company items: its count is of them, and no department
+    # listing none under this filter is offered.
+    assert facets["department=310000-SJ&amp;audience=company"] == "2"
+    assert not any("department=310000-GA" in link for link in facets)
+    # The audience's own options count as if it were not chosen.
+    assert facets["audience=person"] == "6"
+
+
 def test_browse_offers_to_apply_online_only_for_items_that_take_applications(client, portal):
     open_applications("310000-WJ-QR-0001")
     html = main_of(get(client, "/services/", "en"))
@@ -248,7 +265,8 @@ def test_browse_ignores_nonsense_filters(client, portal):
 def test_browse_query_count(client, portal, django_assert_max_num_queries):
     open_applications("310000-WJ-QR-0001")
     open_applications("310000-GA-QR-0001")
-    with django_assert_max_num_queries(4):
+    # The page, the departments and topics, and one count per filter (facet_counts).
+    with django_assert_max_num_queries(8):
         get(client, "/services/?audience=person")
 
 
