@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from onewindow.cases import materials
 from onewindow.cases.materials import case_materials
@@ -36,14 +36,18 @@ def applicant_filter(user: Any) -> Q:
 
 
 def officer_filter(user: Any) -> Q:
-    """Cases with a task in one of the officer's departments."""
+    """Cases with a task in one of the officer's departments; of a life event's items
+    that run in the event's shared run, only those of the officer's departments (the
+    run's tasks of every department would otherwise open every item, answers and all,
+    which the event's own page hides: ``items_in_view``, ADR 0024)."""
     if not getattr(user, "is_authenticated", False) or not is_officer(user):
         return Q(pk__in=[])
     # Correlated: the few tasks of each case are looked up by its instance. An
     # ``instance IN (tasks of the departments)`` made PostgreSQL hash every task the
     # departments ever had to read one case.
     here = WorkTask.objects.filter(department_scope_filter(user), instance=OuterRef("instance"))
-    return Q(Exists(here))
+    on_the_events_run = Q(parent__isnull=False, instance=F("parent__instance"))
+    return Q(Exists(here)) & (~on_the_events_run | department_scope_filter(user))
 
 
 def is_party(user: Any, case: Case) -> bool:

@@ -208,6 +208,24 @@ def test_the_api_gives_an_officer_their_departments_items_only(world, at_hukou, 
     assert mine["data"] == parent.data and len(mine["attachments"]) == len(files)
 
 
+def test_another_departments_item_is_not_opened_by_its_own_number(world, at_hukou, client):
+    """The event's page hides the insurance item's answers from 公安; its own number,
+    listed among the event's items, must not open them either (page, API, receipt of
+    the run's tasks): the item's own department reads it, and the applicant."""
+    parent, _hukou = at_hukou
+    items = {child.department.code: child for child in parent.children.all()}
+    insurance, hukou = items["310000-YB"], items["310000-GA"]
+    officer = world["ga.window"]
+    with travel(at("2026-03-02", 12)):
+        assert signed_in(officer).get(f"/cases/{insurance.number}/").status_code == 404
+    with travel(at("2026-03-02", 12, 1)):  # a new second-factor code for the token
+        auth = {"HTTP_AUTHORIZATION": f"Bearer {token_for(client, officer)}"}
+        assert client.get(f"/api/v1/cases/{insurance.number}", **auth).status_code == 404
+        assert client.get(f"/api/v1/cases/{hukou.number}", **auth).status_code == 200
+        mine = {"HTTP_AUTHORIZATION": f"Bearer {token_for(client, world['citizen.wang'])}"}
+        assert client.get(f"/api/v1/cases/{insurance.number}", **mine).status_code == 200
+
+
 def test_the_inbox_names_the_item_of_the_officers_department(world, at_hukou):
     """On the event's shared run, 公安's task is for its hukou item: the inbox names it
     (the event beneath), and its filter offers the event and 公安's own item only."""
