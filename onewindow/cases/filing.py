@@ -5,6 +5,8 @@ ADR 0019); the email leaves after commit."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -68,7 +70,8 @@ def _attachments(applicant: Any, form: FormDefinition | MergedForm, given: Any) 
         raise InvalidInput(message, fields={"attachments": [message]})
     found: list[Attachment] = []
     errors: dict[str, list[Any]] = {}
-    ids = [pk for pk in given.values() if isinstance(pk, int)]
+    # An id is a whole number, not a boolean (which Python counts as one: true was 1).
+    ids = [pk for pk in given.values() if _is_id(pk)]
     # Which slot of which form each is for, and nothing else: they are only linked.
     owned = (
         forms_queries.attachments_of(applicant)
@@ -83,7 +86,7 @@ def _attachments(applicant: Any, form: FormDefinition | MergedForm, given: Any) 
             origin = form.slot_origin(slot) if form.slot(slot) else None
         else:
             origin = (form, slot) if form.slot(slot) else None
-        attachment = owned.get(attachment_id) if isinstance(attachment_id, int) else None
+        attachment = owned.get(attachment_id) if _is_id(attachment_id) else None
         if (
             origin is None
             or attachment is None
@@ -99,6 +102,10 @@ def _attachments(applicant: Any, form: FormDefinition | MergedForm, given: Any) 
     if errors:
         raise InvalidInput(_("Some answers need correcting."), fields=errors)
     return found
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _attach(case: Case, attachments: Sequence[Attachment]) -> None:
@@ -135,14 +142,15 @@ def submit_case(
     what the submission wrote. A retry with the same idempotency key returns the first
     attempt's case and None."""
     legal_person = applying_company(applicant, company)
-    key = idempotency_key.strip()[:100]
-    if existing := _first_attempt(applicant, key):
+    key = _idempotency_key(idempotency_key)
+    asked = fingerprint(service, legal_person, data) if key else ""
+    if existing := _first_attempt(applicant, key, asked):
         return existing, None
     try:
         version = catalog_queries.application_version(service)
     except ServiceItemVersion.DoesNotExist:
         version = None
-    application = _Application(applicant, data, key, legal_person, language, request)
+    application = _Application(applicant, data, key, asked, legal_person, language, request)
     try:
         if version is not None:
             filed = _submit_item(application, version)
@@ -150,20 +158,61 @@ def submit_case(
             filed = _submit_life_event(application, service)
     except IntegrityError:
         # A concurrent retry with the same key committed first.
-        if existing := _first_attempt(applicant, key):
+        if existing := _first_attempt(applicant, key, asked):
             return existing, None
         raise
     return filed.case, filed
 
 
-def _first_attempt(applicant: User, key: str) -> Case | None:
-    """The case an earlier submission with this idempotency key made, if any."""
+KEY_LENGTH = 100  # Case.idempotency_key's
+
+
+def _idempotency_key(given: str) -> str:
+    key = given.strip()
+    if len(key) > KEY_LENGTH:
+        # Cut short, two different keys would name one application.
+        message = _("An idempotency key has at most %(count)d characters.") % {"count": KEY_LENGTH}
+        raise InvalidInput(
+            message, code="invalid_idempotency_key", fields={"idempotency_key": [message]}
+        )
+    return key
+
+
+def fingerprint(service: str, company: LegalPerson | None, data: Mapping[str, Any]) -> str:
+    """What a request asks for, for recognising its retries: the service, the company
+    and the answers. Not the attachments' ids: a page sent twice (a double click)
+    uploads its files twice, under new ids, and is still the same application."""
+    answers = {name: value for name, value in data.items() if name != "attachments"}
+    text = json.dumps(
+        [service, company.uscc if company else "", answers],
+        sort_keys=True,
+        ensure_ascii=False,
+        default=str,
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _first_attempt(applicant: User, key: str, asked: str) -> Case | None:
+    """The case an earlier submission with this idempotency key made, if any; a key
+    used before for a different request is refused (IETF's Idempotency-Key draft: 422),
+    not answered with the other request's case."""
     if not key:
         return None
     # Most keys are new: ask for the id alone, and read the case only for a retry.
     found = Case.objects.filter(applicant=applicant, idempotency_key=key)
-    ids = list(found.values_list("pk", flat=True)[:1])
-    return Case.objects.get(pk=ids[0]) if ids else None
+    rows = list(found.values_list("pk", "idempotency_fingerprint")[:1])
+    if not rows:
+        return None
+    pk, recorded = rows[0]
+    if recorded and recorded != asked:
+        message = _(
+            "This idempotency key was used for a different application. Send a new key "
+            "with a new application."
+        )
+        raise InvalidInput(
+            message, code="idempotency_key_reused", fields={"idempotency_key": [message]}
+        )
+    return Case.objects.get(pk=pk)
 
 
 def applying_company(applicant: User, uscc: str) -> LegalPerson | None:
@@ -210,6 +259,7 @@ def _new_case(
         form=form,
         data=dict(data),
         idempotency_key=application.key if parent is None else "",
+        idempotency_fingerprint=application.fingerprint if parent is None else "",
         created_at=now,
         updated_at=now,
     )
@@ -231,6 +281,7 @@ class _Application:
     applicant: User
     data: Mapping[str, Any]
     key: str
+    fingerprint: str
     company: LegalPerson | None
     language: str | None
     request: HttpRequest | None

@@ -94,6 +94,9 @@ class Case(models.Model):
         _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.SUBMITTED
     )
     idempotency_key = models.CharField(max_length=100, blank=True)
+    # What the request with that key asked for (``filing.fingerprint``): a retry must ask
+    # the same, or it is refused rather than answered with another application's case.
+    idempotency_fingerprint = models.CharField(max_length=64, blank=True)
     # The promised time limit, running from acceptance (受理); None until then.
     clock = models.OneToOneField(
         Clock, null=True, blank=True, on_delete=models.SET_NULL, related_name="case"

@@ -213,6 +213,36 @@ def test_idempotency_key_returns_the_same_case(client, world, as_user):
     assert Case.objects.count() == 1
 
 
+def test_an_idempotency_key_reused_for_another_application_is_refused(client, world, as_user):
+    user = world["citizen.wang"]
+    data = answers(user, PASSPORT)
+    body = {"service": PASSPORT, "data": data}
+    first = post(client, "/api/v1/cases", as_user(user), body, HTTP_IDEMPOTENCY_KEY="k-1")
+    assert first.status_code == 201
+    changed = {"service": PASSPORT, "data": {**data, "travel_purpose": "study"}}
+    for other in (changed, {"service": ADOPTION, "data": {}}):
+        refused = post(
+            client,
+            "/api/v1/cases",
+            as_user(user),
+            other,
+            HTTP_IDEMPOTENCY_KEY="k-1",
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        assert refused.status_code == 422
+        assert refused.json()["code"] == "idempotency_key_reused"
+        assert refused.json()["fields"] == {
+            "idempotency_key": [
+                "This idempotency key was used for a different application. Send a new key "
+                "with a new application."
+            ]
+        }
+    # A key too long to store whole is refused, not cut to name another application.
+    long = post(client, "/api/v1/cases", as_user(user), body, HTTP_IDEMPOTENCY_KEY="k" * 101)
+    assert long.status_code == 422 and long.json()["code"] == "invalid_idempotency_key"
+    assert Case.objects.count() == 1
+
+
 def test_invalid_answers_are_422_with_fields_and_save_nothing(client, world, as_user):
     user = world["citizen.wang"]
     data = answers(user, PASSPORT, applicant_phone="12")
@@ -357,6 +387,10 @@ def test_attachments_upload_reference_and_officer_reads(client, world, as_user):
     refused = post(client, "/api/v1/cases", as_user(other), {"service": PASSPORT, "data": data})
     assert refused.status_code == 422
     assert "attachments.photo" in refused.json()["fields"]
+    # true is no attachment id (Python counts it as 1).
+    data = answers(user, PASSPORT, attachments={"photo": True})
+    truth = post(client, "/api/v1/cases", as_user(user), {"service": PASSPORT, "data": data})
+    assert truth.status_code == 422 and "attachments.photo" in truth.json()["fields"]
 
     from onewindow.forms.models import Attachment
     from onewindow.forms.permissions import can_read_attachment

@@ -47,7 +47,7 @@ def test_a_new_submission_reads_no_more_than_it_files_with(world, settings):
         )
     assert new is not None and new.attachments
     reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
-    assert _columns_read(reads, '"cases_case"') == 1
+    assert _columns_read(reads, '"cases_case"') == 2  # the key's case id and fingerprint
     assert _columns_read(reads, '"forms_attachment"') == 3  # id, form, slot
     assert not any("bpmn_xml" in sql or "dmn_files" in sql for sql in reads)
 
