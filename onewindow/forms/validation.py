@@ -126,6 +126,8 @@ def _validate(definition: spec.DefinitionLike, data: Mapping[str, Any]) -> dict[
         for name, message in _messages(definition, error):
             # One message per field, the first check that failed: the clearest to act on.
             errors.setdefault(name, [message])
+    for name in _with_hidden_characters(cleaned):
+        errors.setdefault(name, [HIDDEN_CHARACTERS])
     if errors:
         order = spec.layout_order(definition)
         ordered = {name: errors[name] for name in order if name in errors}
@@ -134,6 +136,25 @@ def _validate(definition: spec.DefinitionLike, data: Mapping[str, Any]) -> dict[
             gettext_lazy("Some answers need correcting."), code="invalid_answers", fields=ordered
         )
     return _normalized(definition, cleaned)
+
+
+HIDDEN_CHARACTERS = gettext_lazy(
+    "This answer contains invisible control characters; type it again without them."
+)
+# Control characters but tab and line breaks (PostgreSQL refuses NUL in text at all),
+# and the bidirectional overrides that make a name read otherwise than it is stored.
+_HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
+def _with_hidden_characters(cleaned: Mapping[str, Any]) -> list[str]:
+    """The answers (texts, or lists of them) holding a character nobody can see."""
+
+    def hides(value: Any) -> bool:
+        if isinstance(value, str):
+            return bool(_HIDDEN.search(value))
+        return isinstance(value, list) and any(hides(each) for each in value)
+
+    return [name for name, value in cleaned.items() if hides(value)]
 
 
 def _normalized(definition: spec.DefinitionLike, cleaned: dict[str, Any]) -> dict[str, Any]:

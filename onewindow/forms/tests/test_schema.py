@@ -412,6 +412,19 @@ def test_valid_answers_are_cleaned(sample):
     }
 
 
+@pytest.mark.parametrize("hidden", ["\x00", "\u202e", "\x1b"])
+def test_invisible_control_characters_are_refused_at_their_field(sample, hidden):
+    # NUL would fail PostgreSQL's insert; a right-to-left override makes a name read
+    # otherwise than it is stored. Tabs and line breaks are fine.
+    errors = field_errors(sample, answers(full_name=f"张{hidden}三", toppings=["egg"]))
+    assert errors == {
+        "full_name": [
+            "This answer contains invisible control characters; type it again without them."
+        ]
+    }
+    assert validate_data(sample, answers(notes="第一行\n\t第二行"))["notes"] == "第一行\n\t第二行"
+
+
 def test_checking_answers_returns_the_cleaned_answers_or_the_errors(sample):
     passed = check_answers(sample, answers(age="30"))
     assert passed.errors == {} and passed.cleaned == validate_data(sample, answers(age="30"))
