@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import re
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from django.utils.translation import gettext_lazy, ngettext_lazy
+from ninja import NinjaAPI, Swagger
+from ninja.errors import AuthenticationError, HttpError, ValidationErrorContext
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 
 from onewindow.cases.api import router as cases_router
 from onewindow.cases.timelimit_api import router as timelimit_router
 from onewindow.catalog.api import router as catalog_router
 from onewindow.catalog.application_api import router as application_router
-from onewindow.core.errors import ServiceError
+from onewindow.core import api_errors, openapi
+from onewindow.core.errors import Locked, ServiceError
 from onewindow.forms.api import router as forms_router
 from onewindow.identity.api import router as identity_router
 from onewindow.identity.services import user_for_token
@@ -34,65 +43,214 @@ class BearerToken(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+class NotJson(Exception):
+    """A body sent as another media type than JSON."""
+
+
+class JsonParser(Parser):
+    """ninja's parser, refusing a body sent as another type (``text/plain``, a form):
+    reading it as JSON anyway would accept what the client did not mean to send.
+    A body without a Content-Type is read as JSON, as ninja always has; so are the parts
+    ninja reads from a multipart body itself (they have no type)."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        media_type = request.content_type or ""
+        if media_type and not _is_json_type(media_type):
+            raise NotJson(media_type)
+        return super().parse_body(request)
+
+
+def _is_json_type(media_type: str) -> bool:
+    return media_type == "application/json" or (
+        media_type.startswith("application/") and media_type.endswith("+json")
+    )
+
+
+class OneWindowApi(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        return openapi.add_error_responses(super().get_openapi_schema(**kwargs))
+
+    def validation_error_from_error_contexts(
+        self, error_contexts: list[ValidationErrorContext]
+    ) -> NinjaValidationError:
+        """ninja's errors, but a body's fields named as the client sent them: ninja reads
+        a body into the endpoint's parameter (``payload``), whose name the client never
+        saw, and puts it after the location (``body.payload.items``)."""
+        errors = super().validation_error_from_error_contexts(error_contexts).errors
+        wrapped = {
+            getattr(context.model, "__read_from_single_attr__", None) for context in error_contexts
+        } - {None}
+        for error in errors:
+            loc = list(error.get("loc", ()))
+            if len(loc) > 1 and loc[0] == "body" and loc[1] in wrapped:
+                error["loc"] = (loc[0], *loc[2:])
+        return NinjaValidationError(errors)
+
+
+api = OneWindowApi(
     title="OneWindow API",
     version="1",
     description="一网通办 OneWindow public API. Authenticate with `POST /auth/token`, then "
-    "send `Authorization: Bearer <token>`.",
+    'send `Authorization: Bearer <token>`. Every error is `{"code", "message", "fields"}` '
+    "in the language `Accept-Language` asks for; `code` is stable, `message` is for people, "
+    "`fields` names each field at fault.",
     auth=BearerToken(),
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    # Swagger UI from our static files ("ninja" in INSTALLED_APPS), and no validity
+    # badge, which would send the schema's address to validator.swagger.io.
+    docs=Swagger(settings={"validatorUrl": None}),
+    parser=JsonParser(),
 )
+
+
+def _error(
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: object,
+    fields: dict[str, list[str]] | None = None,
+) -> HttpResponse:
+    return api.create_response(
+        request, api_errors.error_body(code, str(message), fields), status=status
+    )
+
+
+def _bearer_challenge(request: HttpRequest) -> str:
+    """RFC 6750: say which scheme to use, and that a token sent was refused."""
+    if request.headers.get("Authorization"):
+        return 'Bearer error="invalid_token"'
+    return "Bearer"
 
 
 @api.exception_handler(ServiceError)
 def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-    return api.create_response(request, exc.as_dict(), status=exc.status)
+    response = api.create_response(request, exc.as_dict(), status=exc.status)
+    if exc.status == 401:
+        response["WWW-Authenticate"] = _bearer_challenge(request)
+    if isinstance(exc, Locked) and exc.retry_after:
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(AuthenticationError)
 def not_authenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
-    body = {
-        "code": "not_authenticated",
-        "message": _("Missing, expired or revoked token."),
-        "fields": {},
-    }
-    return api.create_response(request, body, status=401)
+    response = _error(request, 401, "not_authenticated", _("Missing, expired or revoked token."))
+    response["WWW-Authenticate"] = _bearer_challenge(request)
+    return response
 
 
-# Pydantic's messages are English only; the common kinds get the user's language.
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """ninja's own refusals. The one that happens is a body it could not parse: ninja
+    raises ``HttpError(400)`` from what the parser raised, which tells which."""
+    cause = exc.__cause__
+    if isinstance(cause, NotJson):
+        message = _("Send the request body as JSON (Content-Type: application/json).")
+        return _error(request, 415, "unsupported_media_type", message)
+    if isinstance(cause, RecursionError):
+        return _error(request, 400, "invalid_json", _("The request body is nested too deeply."))
+    if cause is not None:
+        return _error(request, 400, "invalid_json", PYDANTIC_MESSAGES["json_invalid"])
+    code, message = api_errors.for_status(exc.status_code)
+    return _error(request, exc.status_code, code, message)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    # Endpoints raise NotFound; this keeps the shape if something below raises Http404.
+    return _error(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # Files are not counted (each form's slots set their own limits), only the rest.
+    limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    message = _("The request is too large: send at most %(limit)s.") % {"limit": limit}
+    return _error(request, 413, "too_large", message)
+
+
+@api.exception_handler(SuspiciousOperation)
+@api.exception_handler(BadRequest)
+@api.exception_handler(MultiPartParserError)
+def unreadable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # What Django answers 400 for (too many fields or files, a broken multipart body).
+    code, message = api_errors.for_status(400)
+    return _error(request, 400, code, message)
+
+
+# Pydantic's messages are English only; the common kinds get the user's language. A
+# message may use the error's context (``ge``, ``expected``; ``limit`` is the length
+# limit, min or max). Kinds not listed keep pydantic's English message.
 PYDANTIC_MESSAGES = {
     "missing": gettext_lazy("This field is required."),
     "string_type": gettext_lazy("Enter text."),
+    "string_too_short": ngettext_lazy(
+        "Enter at least %(limit)d character.", "Enter at least %(limit)d characters.", "limit"
+    ),
+    "string_too_long": ngettext_lazy(
+        "Enter at most %(limit)d character.", "Enter at most %(limit)d characters.", "limit"
+    ),
+    "string_pattern_mismatch": gettext_lazy("This is not in the expected format."),
     "int_type": gettext_lazy("Enter a whole number."),
     "int_parsing": gettext_lazy("Enter a whole number."),
+    "int_from_float": gettext_lazy("Enter a whole number."),
+    "float_type": gettext_lazy("Enter a number."),
+    "float_parsing": gettext_lazy("Enter a number."),
     "bool_type": gettext_lazy("Enter true or false."),
-    "string_too_long": gettext_lazy("This is too long."),
-    "string_too_short": gettext_lazy("This is too short."),
-    "json_invalid": gettext_lazy("The request body is not valid JSON."),
-    "model_attributes_type": gettext_lazy("The request body must be a JSON object."),
-    "dict_type": gettext_lazy("The request body must be a JSON object."),
+    "bool_parsing": gettext_lazy("Enter true or false."),
+    "greater_than": gettext_lazy("Enter more than %(gt)s."),
     "greater_than_equal": gettext_lazy("Enter %(ge)s or more."),
+    "less_than": gettext_lazy("Enter less than %(lt)s."),
     "less_than_equal": gettext_lazy("Enter %(le)s or less."),
+    "enum": gettext_lazy("Choose one of: %(expected)s."),
+    "literal_error": gettext_lazy("Choose one of: %(expected)s."),
+    "list_type": gettext_lazy("Enter a list."),
+    "too_short": ngettext_lazy(
+        "Give at least %(limit)d item.", "Give at least %(limit)d items.", "limit"
+    ),
+    "too_long": ngettext_lazy(
+        "Give at most %(limit)d item.", "Give at most %(limit)d items.", "limit"
+    ),
+    "json_invalid": gettext_lazy("The request body is not valid JSON."),
+    "dict_type": gettext_lazy("Enter a JSON object."),
+    "model_type": gettext_lazy("Enter a JSON object."),
+    "model_attributes_type": gettext_lazy("Enter a JSON object."),
 }
+
+# Every place ninja reads parameters from: not part of a field's name.
+LOCATIONS = {"path", "query", "header", "cookie", "form", "file", "body"}
+
+
+def _context(error: dict[str, Any]) -> dict[str, Any]:
+    """The error's context for our messages: ``limit`` for either length limit, and the
+    values ``expected`` as a plain list (pydantic's is "'a', 'b' or 'c'", in English)."""
+    ctx = dict(error.get("ctx") or {})
+    for key in ("min_length", "max_length"):
+        if key in ctx:
+            ctx["limit"] = ctx[key]
+    if "expected" in ctx:
+        ctx["expected"] = ", ".join(re.findall(r"'([^']*)'", str(ctx["expected"])))
+    return ctx
+
+
+def field_message(error: dict[str, Any]) -> str:
+    known = PYDANTIC_MESSAGES.get(str(error.get("type")))
+    if known is None:
+        return str(error.get("msg", ""))
+    return str(known % _context(error))
 
 
 @api.exception_handler(NinjaValidationError)
 def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     fields: dict[str, list[str]] = {}
     for error in exc.errors:
-        location = [str(p) for p in error.get("loc", []) if p not in ("body", "payload", "query")]
-        known = PYDANTIC_MESSAGES.get(str(error.get("type")))
-        # A known kind's limits (ge, le) fill its message; others keep pydantic's.
-        message = str(known) % error.get("ctx", {}) if known else error.get("msg", "")
-        fields.setdefault(".".join(location) or "__all__", []).append(str(message))
-    body = {
-        "code": "invalid",
-        "message": _("Some fields are missing or invalid."),
-        "fields": fields,
-    }
-    return api.create_response(request, body, status=422)
+        loc = [str(p) for p in error.get("loc", ())]
+        if loc and loc[0] in LOCATIONS:
+            loc = loc[1:]
+        fields.setdefault(".".join(loc) or "__all__", []).append(field_message(error))
+    return _error(request, 422, "invalid", _("Some fields are missing or invalid."), fields)
 
 
 api.add_router("/", identity_router)

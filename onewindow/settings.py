@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    # Its templates and static files: the API's docs page loads Swagger UI from our own
+    # static files, not from a CDN (ninja renders its CDN page when it is not listed).
+    "ninja",
     "onewindow.core",
     "onewindow.audit",
     "onewindow.identity",
@@ -70,6 +73,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Under /api/ only, after the language is chosen: errors ninja's handlers do not
+    # answer (405, Django's 500) in the API's error shape; a 204 without a body type.
+    "onewindow.core.api_errors.ApiErrorMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

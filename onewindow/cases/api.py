@@ -26,15 +26,18 @@ from onewindow.cases.schemas import (
     ClockOut,
     DecisionIn,
     ExtensionOut,
+    InboxFilterIn,
     SupplementOut,
     TaskOut,
     TimelineOut,
 )
 from onewindow.cases.supplement_materials import other_slot_key
 from onewindow.core import paging
+from onewindow.core.api_errors import errors
 from onewindow.core.errors import InvalidInput, NotFound
 from onewindow.forms.attachments import store_attachment
 from onewindow.workflow import services as workflow_services
+from onewindow.workflow.choices import TaskStatus
 from onewindow.workflow.models import Clock, WorkTask
 
 router = Router(tags=["cases"])
@@ -190,12 +193,29 @@ def _filed(filed: filing.Filed) -> CaseOut:
     )
 
 
-@router.post("/cases", response={200: CaseOut, 201: CaseOut}, summary="Submit an application")
+IDEMPOTENCY_KEY = (
+    f"Optional, at most {filing.KEY_LENGTH} characters, chosen by the client for one "
+    "application. Sent again with the same application (service, company and answers: "
+    "a retry after a lost answer), it files nothing new: the answer is 200 with the case "
+    "the first request filed. Sent with a different application, it is refused (422 "
+    "``idempotency_key_reused``). Keys are the applicant's own and do not expire."
+)
+
+
+@router.post(
+    "/cases",
+    response={200: CaseOut, 201: CaseOut, **errors(403, 409)},
+    summary="Submit an application",
+    operation_id="cases_submit",
+)
 def submit_case(
     request: HttpRequest,
     payload: CaseIn,
-    idempotency_key: str = Header(default="", alias="Idempotency-Key"),
+    idempotency_key: str = Header(default="", alias="Idempotency-Key", description=IDEMPOTENCY_KEY),
 ) -> Status[CaseOut]:
+    """For the applicant, or for a company they act for (``company``; 403 otherwise).
+    201 with the new case, numbered and started; its form's answers are checked first
+    (422 naming each field at fault)."""
     case, filed = filing.submit_case(
         applicant=request.user,  # type: ignore[arg-type]
         service=payload.service,
@@ -216,6 +236,7 @@ def submit_case(
     response=list[CaseSummaryOut],
     summary="My cases",
     openapi_extra=paging.TOTAL_IN_SCHEMA,
+    operation_id="cases_list",
 )
 def my_cases(
     request: HttpRequest, response: HttpResponse, page: Query[paging.PageIn]
@@ -226,13 +247,21 @@ def my_cases(
     return [_summary(case) for case in cases]
 
 
-@router.post("/cases/attachments", response={201: AttachmentOut}, summary="Upload an attachment")
+@router.post(
+    "/cases/attachments",
+    response={201: AttachmentOut},
+    summary="Upload an attachment",
+    operation_id="cases_upload_attachment",
+)
 def upload_attachment(
     request: HttpRequest,
     service: Form[str],
     slot: Form[str],
     file: File[UploadedFile],
 ) -> Status[AttachmentOut]:
+    """Multipart, before the application: a file for one of the service's form's slots,
+    checked by its content against the slot's types and size; send its id in the
+    answers' ``attachments``."""
     try:
         form = queries.application_form(service)
     except LookupError:
@@ -249,8 +278,16 @@ def upload_attachment(
     )
 
 
-@router.get("/cases/{number}", response=CaseOut, summary="One case with its timeline")
+@router.get(
+    "/cases/{number}",
+    response=CaseOut,
+    summary="One case with its timeline",
+    operation_id="cases_get",
+)
 def case_detail(request: HttpRequest, number: str) -> CaseOut:
+    """For the applicant's side and the officers of the departments it reaches (an
+    officer's view is audited); to anyone else it answers 404, as a case that does not
+    exist."""
     try:
         case = queries.case_for(request.user, number)
     except Case.DoesNotExist:
@@ -269,12 +306,12 @@ def _tasks_out(tasks: list[WorkTask]) -> list[TaskOut]:
                 name=task.name,
                 name_en=task.name_en,
                 department=task.department.code if task.department else "",
-                status=task.status,
+                status=TaskStatus(task.status),
                 claimed_by=task.claimed_by.username if task.claimed_by else "",
                 created_at=task.created_at,
                 case=case.number if case else "",
                 service=case.service_code if case else "",
-                case_status=case.status if case else "",
+                case_status=CaseStatus(case.status) if case else "",
                 clock=clock_out(task.clock or (case.clock if case else None)),
             )
         )
@@ -286,39 +323,64 @@ def _tasks_out(tasks: list[WorkTask]) -> list[TaskOut]:
     response=list[TaskOut],
     summary="My department's inbox",
     openapi_extra=paging.TOTAL_IN_SCHEMA,
+    operation_id="tasks_list",
 )
 def inbox(
     request: HttpRequest,
     response: HttpResponse,
     page: Query[paging.PageIn],
-    service: str = "",
-    status: str = "",
-    deadline: str = "",
+    filters: Query[InboxFilterIn],
 ) -> list[TaskOut]:
     """Open tasks, oldest first, a page at a time (``limit``, ``offset``; the total in
-    ``X-Total-Count``); ``deadline`` is overdue, due_soon, on_track or supplement."""
-    tasks = queries.inbox(request.user, service=service, status=status, deadline=deadline)
+    ``X-Total-Count``); filtered by service, case status and deadline."""
+    tasks = queries.inbox(
+        request.user,
+        service=filters.service,
+        status=filters.status or "",
+        deadline=filters.deadline or "",
+    )
     return _tasks_out(paging.page_of(tasks, page, response))
 
 
-@router.post("/tasks/{task_id}/claim", response=TaskOut, summary="Claim a task")
+@router.post(
+    "/tasks/{task_id}/claim",
+    response={200: TaskOut, **errors(403, 409)},
+    summary="Claim a task",
+    operation_id="tasks_claim",
+)
 def claim_task(request: HttpRequest, task_id: int) -> TaskOut:
+    """Take a task of one's department and role from the inbox; 409 ``already_claimed``
+    when another officer holds it, ``task_closed`` when it was decided."""
     task = workflow_services.claim_task(actor=request.user, task_id=task_id, request=request)
     return _tasks_out([task])[0]
 
 
-@router.post("/tasks/{task_id}/release", response=TaskOut, summary="Release a task")
+@router.post(
+    "/tasks/{task_id}/release",
+    response={200: TaskOut, **errors(403, 409)},
+    summary="Release a task",
+    operation_id="tasks_release",
+)
 def release_task(request: HttpRequest, task_id: int) -> TaskOut:
+    """Put a task one has claimed back in the department's inbox (403 for another's)."""
     task = workflow_services.release_task(actor=request.user, task_id=task_id, request=request)
     return _tasks_out([task])[0]
 
 
-@router.post("/tasks/{task_id}/complete", response=CaseOut, summary="Decide a task")
+@router.post(
+    "/tasks/{task_id}/complete",
+    response={200: CaseOut, **errors(403, 409)},
+    summary="Decide a task",
+    operation_id="tasks_complete",
+)
 def complete_task(request: HttpRequest, task_id: int, payload: DecisionIn) -> CaseOut:
+    """The step's outcome (受理, 不予受理, 批准, 不予批准, 办结); the process goes on, the
+    applicant is told, and the answer is the case as decided. 409 when the task is
+    closed or awaits a supplement, 403 when another officer claimed it."""
     case = services.decide_task(
         actor=request.user,  # type: ignore[arg-type]
         task_id=task_id,
-        outcome=payload.outcome,
+        outcome=payload.outcome.value,
         comment=payload.comment,
         note_for_applicant=payload.note_for_applicant,
         request=request,

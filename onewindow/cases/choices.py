@@ -1,5 +1,7 @@
 """The closed vocabularies of the cases app."""
 
+from typing import Literal, get_args
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -49,3 +51,8 @@ class ExtensionStatus(models.TextChoices):
 
 MAX_EXTENSION_DAYS = 60
 MAX_SUPPLEMENT_ITEMS = 20
+
+
+# The inbox's filter by how a task's time stands (``queries.inbox``).
+Deadline = Literal["overdue", "due_soon", "on_track", "supplement"]
+DEADLINES: tuple[str, ...] = get_args(Deadline)

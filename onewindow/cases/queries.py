@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from onewindow.cases.choices import ExtensionStatus, SupplementStatus
+from onewindow.cases.choices import DEADLINES, ExtensionStatus, SupplementStatus
 from onewindow.cases.models import Case, CaseEvent, Extension, SupplementRequest
 from onewindow.cases.permissions import applicant_filter, can_decide_extension, officer_filter
 from onewindow.catalog import queries as catalog_queries
@@ -112,9 +112,6 @@ def case_for(user: Any, number: str) -> Case:
         )
         .get(number=number)
     )
-
-
-DEADLINES = ("overdue", "due_soon", "on_track", "supplement")
 
 
 def _deadline_filter(deadline: str, now: datetime) -> Q:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import BeforeValidator, Field
+
+from onewindow.cases.choices import CaseStatus, Deadline
+from onewindow.workflow.choices import Outcome, TaskStatus
 
 
 class CaseIn(Schema):
@@ -108,7 +111,7 @@ class CaseSummaryOut(Schema):
     service_name: str
     service_name_en: str
     department: str
-    status: str
+    status: CaseStatus
     status_label: str
     created_at: datetime
     updated_at: datetime
@@ -132,7 +135,11 @@ class CaseOut(CaseSummaryOut):
 
 
 class DecisionIn(Schema):
-    outcome: str = Field(max_length=16)
+    outcome: Outcome = Field(
+        description="Each step offers some of these (a window's acceptance: accept or "
+        "not_accepted); another answers 422 ``outcome_not_offered``. not_accepted and "
+        "reject need a ``comment``, the reason"
+    )
     comment: str = Field(default="", max_length=2000)
     note_for_applicant: str = Field(default="", max_length=2000)
 
@@ -142,12 +149,12 @@ class TaskOut(Schema):
     name: str
     name_en: str = Field(default="", description="Its English name, where the process gives one")
     department: str
-    status: str
+    status: TaskStatus
     claimed_by: str
     created_at: datetime
     case: str
     service: str
-    case_status: str
+    case_status: CaseStatus | Literal[""] = Field(description="Empty for a task of no case")
     clock: ClockOut | None = Field(description="The step's time limit, else the case's")
 
 
@@ -156,3 +163,22 @@ class AttachmentOut(Schema):
     slot: str
     name: str
     size: int
+
+
+def _blank_is_none(value: object) -> object:
+    return None if value == "" else value
+
+
+# A filter left empty (``?status=``, as a form sends it) filters nothing.
+Blank = BeforeValidator(_blank_is_none)
+
+
+class InboxFilterIn(Schema):
+    service: str = Field("", description="A service item's or life event's code")
+    status: Annotated[CaseStatus | None, Blank] = Field(None, description="The case's status")
+    deadline: Annotated[Deadline | None, Blank] = Field(
+        None,
+        description="How the task's time stands (its step's limit, else its case's): "
+        "overdue, due_soon (yellow: 80% used), on_track, or supplement (waiting for the "
+        "applicant)",
+    )

@@ -19,18 +19,23 @@ from onewindow.cases.schemas import (
     SupplementOut,
     SupplementRequestIn,
 )
+from onewindow.core.api_errors import errors
 
 router = Router(tags=["time limits"])
 
 
 @router.post(
     "/tasks/{task_id}/supplement",
-    response={201: SupplementOut},
+    response={201: SupplementOut, **errors(403, 409)},
     summary="Ask the applicant for missing or faulty material (补正)",
+    operation_id="tasks_request_supplement",
 )
 def request_supplement(
     request: HttpRequest, task_id: int, payload: SupplementRequestIn
 ) -> Status[SupplementOut]:
+    """Everything at once (一次性告知), each material with its reason; the task waits and
+    the clocks stop until the applicant answers. For an officer who may decide the task
+    (403 otherwise); 409 when a request is open already or the task is closed."""
     supplement = supplements.request_supplement(
         actor=request.user,  # type: ignore[arg-type]
         task_id=task_id,
@@ -43,10 +48,13 @@ def request_supplement(
 
 @router.post(
     "/cases/{number}/supplement",
-    response=CaseOut,
+    response={200: CaseOut, **errors(409)},
     summary="Supply the requested material; the case's clock resumes",
+    operation_id="cases_resupply",
 )
 def resupply(request: HttpRequest, number: str, payload: ResupplyIn) -> CaseOut:
+    """The applicant's answer: a file for each material asked for, corrected answers if
+    any; 409 ``supplement_closed`` when none is awaited."""
     supplements.resupply(
         applicant=request.user,  # type: ignore[arg-type]
         number=number,
@@ -62,8 +70,9 @@ def resupply(request: HttpRequest, number: str, payload: ResupplyIn) -> CaseOut:
 
 @router.post(
     "/cases/{number}/supplement/attachments",
-    response={201: AttachmentOut},
+    response={201: AttachmentOut, **errors(409)},
     summary="Upload a file the open supplement request asks for",
+    operation_id="cases_upload_supplement_file",
 )
 def upload_supplement_file(
     request: HttpRequest, number: str, slot: Form[str], file: File[UploadedFile]
@@ -88,12 +97,15 @@ def upload_supplement_file(
 
 @router.post(
     "/tasks/{task_id}/extension",
-    response={201: ExtensionOut},
+    response={201: ExtensionOut, **errors(403, 409)},
     summary="Ask a department lead or supervisor to extend the time limit (延期)",
+    operation_id="tasks_request_extension",
 )
 def request_extension(
     request: HttpRequest, task_id: int, payload: ExtensionIn
 ) -> Status[ExtensionOut]:
+    """For an officer working on the open task (403 otherwise); 409 when the task or
+    case is closed or a request is pending already."""
     extension = extensions.request_extension(
         actor=request.user,  # type: ignore[arg-type]
         task_id=task_id,
@@ -104,17 +116,29 @@ def request_extension(
     return Status(201, extension_out(extension))
 
 
-@router.get("/extensions", response=list[ExtensionOut], summary="Extensions awaiting my decision")
+@router.get(
+    "/extensions",
+    response=list[ExtensionOut],
+    summary="Extensions awaiting my decision",
+    operation_id="extensions_list",
+)
 def pending_extensions(request: HttpRequest) -> list[ExtensionOut]:
+    """Pending requests a department lead or supervisor may decide (empty for others)."""
     return [extension_out(e) for e in queries.extensions_to_decide(request.user)]
 
 
 @router.post(
-    "/extensions/{extension_id}/decide", response=ExtensionOut, summary="Approve or refuse"
+    "/extensions/{extension_id}/decide",
+    response={200: ExtensionOut, **errors(403, 409)},
+    summary="Approve or refuse",
+    operation_id="extensions_decide",
 )
 def decide_extension(
     request: HttpRequest, extension_id: int, payload: ExtensionDecisionIn
 ) -> ExtensionOut:
+    """By a department lead or supervisor other than the requester (403 otherwise).
+    Approving moves the step's and the case's deadlines; refusing needs a ``comment``.
+    409 when it was decided already, or, to approve, when the step has closed."""
     extension = extensions.decide_extension(
         actor=request.user,  # type: ignore[arg-type]
         extension_id=extension_id,

@@ -19,7 +19,6 @@ from onewindow.catalog.schemas import (
     TopicOut,
 )
 from onewindow.core.errors import NotFound
-from onewindow.identity.schemas import ErrorOut
 
 router = Router(tags=["catalog"], auth=None)
 
@@ -41,8 +40,15 @@ class ListParams(Schema):
     level: int | None = None
 
 
-@router.get("/search", response=SearchOut, summary="Search services in everyday words")
+@router.get(
+    "/search",
+    response=SearchOut,
+    summary="Search services in everyday words",
+    operation_id="catalog_search",
+)
 def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
+    """Chinese, pinyin, initials, English and small typos; items and life events, with
+    the matches highlighted. ``limit`` is at most 100."""
     result = queries.search(
         params.q[:100],
         audience=params.audience,
@@ -55,8 +61,14 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
     return presenters.search_result(result)
 
 
-@router.get("/items", response=list[ItemSummaryOut], summary="Published service items")
+@router.get(
+    "/items",
+    response=list[ItemSummaryOut],
+    summary="Published service items",
+    operation_id="items_list",
+)
 def list_items(request: HttpRequest, params: Query[ListParams]) -> list[dict[str, Any]]:
+    """All of them, or those of an audience, department, topic or online level."""
     items = queries.items_filtered(
         department=params.department,
         topic=params.topic,
@@ -68,10 +80,12 @@ def list_items(request: HttpRequest, params: Query[ListParams]) -> list[dict[str
 
 @router.get(
     "/items/{code}",
-    response={200: ItemOut, 404: ErrorOut},
+    response=ItemOut,
     summary="A service guide (published version)",
+    operation_id="items_get",
 )
 def get_item(request: HttpRequest, code: str) -> dict[str, Any]:
+    """Its 办事指南: conditions, materials, time limits, fees, channels, offices, FAQ."""
     try:
         version = queries.published_version(code)
     except ServiceItemVersion.DoesNotExist as exc:
@@ -86,8 +100,10 @@ def get_item(request: HttpRequest, code: str) -> dict[str, Any]:
         "Online breadth: share of items declared L3+ and L5 and of those taking applications "
         "online now, overall, by department and audience"
     ),
+    operation_id="catalog_breadth",
 )
 def breadth(request: HttpRequest) -> dict[str, Any]:
+    """The figures of the public page ``/services/breadth/``."""
     data = queries.breadth()
     return {
         "overall": data["overall"].as_dict(),
@@ -96,25 +112,40 @@ def breadth(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@router.get("/topics", response=list[TopicOut], summary="Topics with their item counts")
+@router.get(
+    "/topics",
+    response=list[TopicOut],
+    summary="Topics with their item counts",
+    operation_id="topics_list",
+)
 def topics(request: HttpRequest) -> list[dict[str, Any]]:
+    """Each topic's published items counted, for browsing by topic."""
     return [
         {"code": t.code, "name": t.name, "name_en": t.name_en, "items": t.items}  # type: ignore[attr-defined]
         for t in queries.topics_with_counts()
     ]
 
 
-@router.get("/life-events", response=list[LifeEventOut], summary="Life events (一件事)")
+@router.get(
+    "/life-events",
+    response=list[LifeEventOut],
+    summary="Life events (一件事)",
+    operation_id="life_events_list",
+)
 def list_life_events(request: HttpRequest, audience: str = "") -> list[dict[str, Any]]:
+    """All of them, or those of one audience, each with its ordered steps."""
     return [presenters.life_event_detail(e) for e in queries.life_events(audience)]
 
 
 @router.get(
     "/life-events/{code}",
-    response={200: LifeEventOut, 404: ErrorOut},
+    response=LifeEventOut,
     summary="A life event with its ordered steps",
+    operation_id="life_events_get",
 )
 def get_life_event(request: HttpRequest, code: str) -> dict[str, Any]:
+    """Each step names its service item, the item's department and the steps it waits
+    for."""
     try:
         return presenters.life_event_detail(queries.life_event(code))
     except LifeEvent.DoesNotExist as exc:

@@ -16,6 +16,7 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from onewindow.catalog import services
+from onewindow.core.api_errors import errors
 from onewindow.core.errors import FieldErrors
 from onewindow.forms import queries as forms_queries
 from onewindow.forms.models import FormDefinition
@@ -92,10 +93,14 @@ def _label(definition: FormDefinition | ProcessDefinition | None) -> str | None:
 
 @router.put(
     "/items/{code}/application",
-    response=ApplicationOut,
+    response={200: ApplicationOut, **errors(403, 409)},
     summary="Bind an item's online application to a form and a process (into its draft)",
+    operation_id="items_bind_application",
 )
 def bind_application(request: HttpRequest, code: str, body: ApplicationIn) -> ApplicationOut:
+    """Into the item's draft, published by review. 403 unless the caller edits the item's
+    department and every department the process's lanes name; 409 while the item awaits
+    review."""
     errors = FieldErrors()
     form = _form(errors, body.form, body.form_version)
     process = _process(errors, body.process, body.process_version)
@@ -128,10 +133,13 @@ class EventProcessOut(Schema):
 
 @router.put(
     "/life-events/{code}/process",
-    response=EventProcessOut,
+    response={200: EventProcessOut, **errors(403)},
     summary="Set the process a life event's items run in together",
+    operation_id="life_events_bind_process",
 )
 def bind_event_process(request: HttpRequest, code: str, body: EventProcessIn) -> EventProcessOut:
+    """For an editor of every department the event's items belong to; null makes each
+    item run its own process again."""
     errors = FieldErrors()
     process = _process(errors, body.process, body.process_version)
     errors.raise_if_any()

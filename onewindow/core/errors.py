@@ -61,8 +61,22 @@ class Conflict(ServiceError):
 
 
 class Locked(ServiceError):
+    """Too many attempts; ``retry_after``, when known, is the seconds to wait (the API
+    sends it as ``Retry-After``)."""
+
     status = 429
     default_code = "locked"
+
+    def __init__(
+        self,
+        message: str | Promise,
+        *,
+        code: str = "",
+        fields: dict[str, list[str | Promise]] | None = None,
+        retry_after: int | None = None,
+    ) -> None:
+        super().__init__(message, code=code, fields=fields)
+        self.retry_after = retry_after
 
 
 @dataclass

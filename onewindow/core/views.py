@@ -1,4 +1,4 @@
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -8,6 +8,7 @@ from django.views import defaults
 from onewindow.catalog import queries as catalog_queries
 from onewindow.catalog.choices import Audience
 from onewindow.core import health as health_checks
+from onewindow.core.api_errors import error_response
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -47,6 +48,5 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     in the API's one error shape (ADR 0002). Unknown addresses and objects the user may
     not see get the same answer; the exception's text is never shown."""
     if request.path.startswith(reverse("api:api-root")):
-        body = {"code": "not_found", "message": _("No such endpoint."), "fields": {}}
-        return JsonResponse(body, status=404)
+        return error_response(404, "not_found", _("No such endpoint."))
     return defaults.page_not_found(request, exception)

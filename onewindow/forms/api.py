@@ -12,8 +12,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from onewindow.core.api_errors import errors
 from onewindow.forms import services
-from onewindow.identity.schemas import ErrorOut
 
 router = Router(tags=["forms"])
 
@@ -44,10 +44,14 @@ class FormOut(Schema):
 
 @router.post(
     "/forms",
-    response={201: FormOut, 409: ErrorOut},
+    response={201: FormOut, **errors(403, 409)},
     summary="Publish a form definition as the next version of its key",
+    operation_id="forms_publish",
 )
 def publish_form(request: HttpRequest, body: FormIn) -> Status[FormOut]:
+    """For department and platform admins (403 for others); a refused definition
+    answers 422 naming each problem, and with ``if_changed`` one identical to the
+    newest version 409 ``unchanged``."""
     definition = services.create_definition(
         actor=request.user,
         key=body.key,

@@ -6,13 +6,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
+from onewindow.core.api_errors import errors
 from onewindow.core.errors import NotFound
 from onewindow.identity import permissions, queries, services
 from onewindow.identity.authentication import check_token_login
 from onewindow.identity.models import ApiToken, Department, User
 from onewindow.identity.schemas import (
     DepartmentOut,
-    ErrorOut,
     MemberOut,
     MeOut,
     RoleOut,
@@ -21,7 +21,6 @@ from onewindow.identity.schemas import (
 )
 
 router = Router(tags=["identity"])
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
 def _caller(request: HttpRequest) -> User:
@@ -33,10 +32,14 @@ def _caller(request: HttpRequest) -> User:
 @router.post(
     "/auth/token",
     auth=None,
-    response={200: TokenOut, **ERRORS},
+    response={200: TokenOut, **errors(401, 403, 429)},
     summary="Exchange user name, password (and officer OTP) for a bearer token",
+    operation_id="tokens_create",
 )
 def create_token(request: HttpRequest, payload: TokenIn) -> TokenOut:
+    """Officers also send ``otp``, their current two-factor code, and must have enrolled
+    on the site first (403 ``2fa_not_enrolled``); repeated failures lock the account
+    (429 ``locked``) and wrong codes throttle it (429 ``2fa_throttled``)."""
     user, second_factor = check_token_login(
         request, payload.username, payload.password, payload.otp
     )
@@ -45,16 +48,21 @@ def create_token(request: HttpRequest, payload: TokenIn) -> TokenOut:
 
 
 @router.delete(
-    "/auth/token", response={204: None, **ERRORS}, summary="Revoke the token used for this call"
+    "/auth/token",
+    response={204: None},
+    summary="Revoke the token used for this call",
+    operation_id="tokens_revoke",
 )
 def revoke_current_token(request: HttpRequest) -> Status[None]:
+    """The token stops working at once; other tokens of the user are untouched."""
     record: ApiToken = request.auth_token  # type: ignore[attr-defined]
     services.revoke_token(user=_caller(request), token_id=record.pk, request=request)
     return Status(204, None)
 
 
-@router.get("/me", response={200: MeOut, **ERRORS}, summary="The caller's profile")
+@router.get("/me", response=MeOut, summary="The caller's profile", operation_id="me_get")
 def me(request: HttpRequest) -> MeOut:
+    """With the caller's roles by department and the companies they act for."""
     user = _caller(request)
     roles = [
         RoleOut(
@@ -96,17 +104,23 @@ def _department_out(department: Department) -> DepartmentOut:
     auth=None,
     response=list[DepartmentOut],
     summary="All departments of the city (public)",
+    operation_id="departments_list",
 )
 def list_departments(request: HttpRequest) -> list[DepartmentOut]:
+    """The city, district and street governments and their departments, each with its
+    parent's code."""
     return [_department_out(d) for d in queries.public_departments()]
 
 
 @router.get(
     "/departments/{code}/members",
-    response={200: list[MemberOut], **ERRORS},
+    response=list[MemberOut],
     summary="Officers of a department in the caller's scope",
+    operation_id="departments_members",
 )
 def department_members(request: HttpRequest, code: str) -> list[MemberOut]:
+    """A department outside the caller's scope answers 404, as one that does not exist;
+    identity numbers are masked unless the caller's role entitles them."""
     caller = _caller(request)
     try:
         department = queries.get_visible_department(caller, code)
@@ -125,9 +139,14 @@ def department_members(request: HttpRequest, code: str) -> list[MemberOut]:
 
 
 @router.get(
-    "/users/{user_id}", response={200: MemberOut, **ERRORS}, summary="A user in the caller's scope"
+    "/users/{user_id}",
+    response=MemberOut,
+    summary="A user in the caller's scope",
+    operation_id="users_get",
 )
 def get_user(request: HttpRequest, user_id: int) -> MemberOut:
+    """The caller, or someone holding a role in the caller's departments (with their
+    subtrees), with their roles comma-separated; anyone else answers 404."""
     caller = _caller(request)
     try:
         user = queries.visible_user(caller, user_id)

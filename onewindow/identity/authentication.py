@@ -8,13 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.core.errors import Forbidden, InvalidInput, Locked, NotAuthenticated
 from onewindow.identity import services
+from onewindow.identity.lockout import LOCKED_MESSAGE, seconds_until_unlocked
 from onewindow.identity.models import User
 from onewindow.identity.permissions import needs_second_factor
-
-LOCKED_MESSAGE = _(
-    "Too many failed attempts: this account is locked for a while. "
-    "Try again later or contact the help desk."
-)
 
 
 def check_password(request: HttpRequest, username: str, password: str) -> User:
@@ -29,7 +25,7 @@ def check_password(request: HttpRequest, username: str, password: str) -> User:
         raise InvalidInput(_("Enter your user name and password."), fields=fields)  # type: ignore[arg-type]
     user = authenticate(request, username=username, password=password)
     if getattr(request, "axes_locked_out", False):
-        raise Locked(LOCKED_MESSAGE, code="locked")
+        raise Locked(LOCKED_MESSAGE, code="locked", retry_after=seconds_until_unlocked(username))
     if user is None:
         raise NotAuthenticated(_("The user name or password is wrong."), code="bad_credentials")
     assert isinstance(user, User)

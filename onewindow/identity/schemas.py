@@ -58,9 +58,3 @@ class MemberOut(Schema):
     full_name: str
     id_number: str
     role: str
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    fields: dict[str, list[str]]

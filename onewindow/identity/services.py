@@ -470,7 +470,7 @@ def _refuse_while_throttled(
         "Too many wrong codes in a row: wait %(seconds)d seconds, then enter the newest code.",
         wait,
     ) % {"seconds": wait}
-    raise Locked(message, fields={"otp": [message]}, code="2fa_throttled")
+    raise Locked(message, fields={"otp": [message]}, code="2fa_throttled", retry_after=wait)
 
 
 def _seconds_to_wait(device: TOTPDevice) -> int:

@@ -33,7 +33,12 @@ def _out(request: HttpRequest, notification: Notification) -> NotificationOut:
     )
 
 
-@router.get("/notifications", response=list[NotificationOut], summary="My notifications")
+@router.get(
+    "/notifications",
+    response=list[NotificationOut],
+    summary="My notifications",
+    operation_id="notifications_list",
+)
 def my_notifications(request: HttpRequest) -> list[NotificationOut]:
     """The newest 100, newest first."""
     return [_out(request, n) for n in queries.notifications_of(request.user)[:LIST_LIMIT]]
@@ -43,6 +48,8 @@ def my_notifications(request: HttpRequest) -> list[NotificationOut]:
     "/notifications/{notification_id}/read",
     response=NotificationOut,
     summary="Mark a notification read",
+    operation_id="notifications_mark_read",
 )
 def mark_read(request: HttpRequest, notification_id: int) -> NotificationOut:
+    """One's own only (another's answers 404); marking it again changes nothing."""
     return _out(request, services.mark_read(user=request.user, notification_id=notification_id))

@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from ninja import Router
 
+from onewindow.core.api_errors import errors
 from onewindow.core.errors import Forbidden
 from onewindow.core.templatetags.onewindow import localized
 from onewindow.supervision import permissions, queries
@@ -25,8 +26,15 @@ def _step(task: WorkTask, language: str) -> StepOut:
     )
 
 
-@router.get("/time-limits", response=list[DepartmentLateOut], summary="Overdue and at-risk cases")
+@router.get(
+    "/time-limits",
+    response={200: list[DepartmentLateOut], **errors(403)},
+    summary="Overdue and at-risk cases",
+    operation_id="supervision_time_limits",
+)
 def time_limits(request: HttpRequest) -> list[DepartmentLateOut]:
+    """By department, in the caller's scope: each case's current steps and who held it
+    longest. For supervisors, department leads and platform admins (403 for others)."""
     if not permissions.can_supervise(request.user):
         raise Forbidden(_("Only supervisors, department leads and platform admins see this."))
     language = get_language() or "zh-hans"

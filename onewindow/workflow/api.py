@@ -15,8 +15,8 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from onewindow.core.api_errors import errors
 from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from onewindow.identity.schemas import ErrorOut
 from onewindow.workflow import engine, permissions, queries, services, simulation
 from onewindow.workflow.files import UPLOAD_FIELDS, read_decision_files, read_text
 from onewindow.workflow.models import ProcessDefinition
@@ -35,8 +35,9 @@ class ProcessOut(Schema):
 
 @router.post(
     "/processes",
-    response={201: ProcessOut, 409: ErrorOut},
+    response={201: ProcessOut, **errors(403, 409)},
     summary="Upload a process (BPMN, with its DMN files) as the next version of its key",
+    operation_id="processes_upload",
 )
 def upload_process(
     request: HttpRequest,
@@ -46,7 +47,9 @@ def upload_process(
     dmn: list[UploadedFile] = File(default_factory=list),  # noqa: B008 - ninja's marker
     if_changed: Form[bool] = False,
 ) -> Status[ProcessOut]:
-    """With ``if_changed``, files identical to the newest version's answer 409
+    """Multipart, for an admin of every department its lanes name (403 otherwise); a
+    refused file answers 422 naming each element at fault. With ``if_changed``, files
+    identical to the newest version's answer 409
     (``unchanged``) instead of making a next version that changes nothing: a deployment
     can upload on every run and bind only what is new."""
     bpmn_xml = read_text(bpmn, "bpmn")
@@ -112,10 +115,13 @@ class TrialOut(Schema):
 
 @router.post(
     "/processes/{key}/versions/{version}/trial",
-    response=TrialOut,
+    response={200: TrialOut, **errors(403, 409)},
     summary="Run a process version in memory on sample data (nothing is stored)",
+    operation_id="processes_try",
 )
 def try_process(request: HttpRequest, key: str, version: int, body: TrialIn) -> TrialOut:
+    """For department and platform admins (403 for others): the steps it takes and how
+    it ends, as the back office draws them; 409 when the version no longer loads."""
     if not permissions.can_manage_definitions(request.user):
         raise Forbidden(_("Only department and platform admins may try processes."))
     try:

@@ -1,7 +1,9 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from openapi_spec_validator import validate
 
+from onewindow.api import PYDANTIC_MESSAGES
 from onewindow.cases.choices import CaseStatus
 from onewindow.cases.models import Case
 from onewindow.cases.tests.conftest import (
@@ -302,9 +304,12 @@ def test_an_outcome_the_step_does_not_offer_is_a_field_error_naming_the_codes(
     assert body["fields"] == {
         "outcome": ["Choose one of this step's outcomes: Accept, Not accepted."]
     }
+    # No outcome at all: the schema's enum refuses it, naming every code there is.
     missing = post(client, url, headers, {"outcome": ""})
     assert missing.status_code == 422
-    assert missing.json()["fields"] == {"outcome": ["Choose an outcome."]}
+    assert missing.json()["fields"] == {
+        "outcome": ["Choose one of: accept, not_accepted, approve, reject, complete."]
+    }
 
 
 def test_inbox_filters_by_service_and_status(client, world, as_user):
@@ -320,6 +325,42 @@ def test_inbox_filters_by_service_and_status(client, world, as_user):
     post(client, f"/api/v1/tasks/{task['id']}/claim", headers)
     released = post(client, f"/api/v1/tasks/{task['id']}/release", headers)
     assert released.status_code == 200 and released.json()["status"] == "ready"
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_inbox_refuses_filters_it_does_not_know(client, world, as_user, language):
+    submit(world["citizen.wang"], PASSPORT)
+    headers = {**as_user(world["ga.window"]), "HTTP_ACCEPT_LANGUAGE": language}
+    response = client.get("/api/v1/tasks?status=bogus&deadline=bogus", **headers)
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    body = response.json()
+    with translation.override(language):
+        choose = PYDANTIC_MESSAGES["enum"]
+        assert body == {
+            "code": "invalid",
+            "message": str(translation.gettext_lazy("Some fields are missing or invalid.")),
+            "fields": {
+                "status": [str(choose % {"expected": ", ".join(CaseStatus.values)})],
+                "deadline": [str(choose % {"expected": "overdue, due_soon, on_track, supplement"})],
+            },
+        }
+    # Empty, as a form sends a filter left alone, is no filter.
+    assert len(client.get("/api/v1/tasks?status=&deadline=", **headers).json()) == 1
+
+
+def test_an_outcome_no_step_has_is_refused_by_the_schema(client, world, as_user):
+    task = open_task(submit(world["citizen.wang"], PASSPORT), "Task_accept")
+    headers = {**as_user(world["ga.window"]), "HTTP_ACCEPT_LANGUAGE": "en"}
+    url = f"/api/v1/tasks/{task.pk}/complete"
+    response = post(client, url, headers, {"outcome": "maybe"})
+    assert response.status_code == 422
+    assert response.json()["fields"] == {
+        "outcome": ["Choose one of: accept, not_accepted, approve, reject, complete."]
+    }
+    assert post(client, url, headers, {"comment": "ok"}).json()["fields"] == {
+        "outcome": ["This field is required."]
+    }
 
 
 # who → (GET case, claim, complete) on a company case awaiting 市场监管's acceptance.

@@ -343,9 +343,11 @@ def test_the_inbox_by_deadline(world, call):
     assert rows[waiting.pk]["clock"]["colour"] == "paused"
     assert rows[waiting.pk]["status"] == "suspended"
     assert rows[overdue.pk]["case"] == overdue_case.number
-    # An unknown filter is ignored.
+    # An unknown filter is refused, naming the values there are (an empty one is none).
     with travel(at("2026-03-10", 9)):
-        assert len(call("get", "/api/v1/tasks?deadline=soonish", officer).json()) == 4
+        unknown = call("get", "/api/v1/tasks?deadline=soonish", officer)
+    assert unknown.status_code == 422
+    assert list(unknown.json()["fields"]) == ["deadline"]
     assert {soon_case.number, on_track_case.number} <= {r["case"] for r in rows.values()}
 
 

@@ -91,7 +91,8 @@ def test_what_one_may_not_see_reads_exactly_like_what_does_not_exist(officer_log
 
 def test_api_addresses_keep_the_apis_json_errors(db, production):
     unknown = _browser("en").get("/api/v1/no-such-endpoint")
-    assert unknown.status_code == 404 and unknown["Content-Type"] == "application/json"
+    assert unknown.status_code == 404
+    assert unknown["Content-Type"] == "application/json; charset=utf-8"  # as the API's own
     assert unknown.json() == {"code": "not_found", "message": "No such endpoint.", "fields": {}}
     # An endpoint's own "no such" answer is the API's, untouched by the site's 404 page.
     item = _browser("en").get("/api/v1/catalog/items/NO-SUCH-ITEM")

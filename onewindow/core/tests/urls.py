@@ -23,6 +23,7 @@ def suspects(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     *project_urlpatterns,
     path("test-only/fails/", fails),
+    path("api/test-only/fails/", fails),  # under the API's prefix, not one of its endpoints
     path("test-only/forbids/", forbids),
     path("test-only/suspects/", suspects),
 ]

@@ -2,11 +2,12 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 from openapi_spec_validator import validate
 
 from onewindow.audit.models import AuditEvent
 from onewindow.conftest import PASSWORD, make_user, otp_for
+from onewindow.identity.lockout import LOCKED_MESSAGE
 from onewindow.identity.masking import mask_identity_number
 from onewindow.identity.roles import Role
 
@@ -183,17 +184,53 @@ def test_public_department_list(client, city):
     assert codes[0] == "310000" and "310115004" in codes
 
 
-def test_api_lockout(client, citizen, settings):
-    for _ in range(settings.AXES_FAILURE_LIMIT):
-        client.post(
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_api_lockout(client, citizen, settings, language):
+    def attempt(password: str):
+        return client.post(
             "/api/v1/auth/token",
-            {"username": citizen.username, "password": "bad-one-123"},
+            {"username": citizen.username, "password": password},
             content_type="application/json",
+            HTTP_ACCEPT_LANGUAGE=language,
         )
-    response = client.post(
-        "/api/v1/auth/token",
-        {"username": citizen.username, "password": PASSWORD},
-        content_type="application/json",
-    )
+
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            attempt("bad-one-123")
+        clock.shift(timedelta(minutes=10))
+        response = attempt(PASSWORD)
     assert response.status_code == 429
-    assert response.json()["code"] == "locked"
+    # The API's type, as its other answers; and how long to wait: a try while locked
+    # counts as a failure, so the whole cool-off from now.
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["Retry-After"] == str(settings.AXES_COOLOFF_TIME * 3600)
+    with translation.override(language):
+        message = str(LOCKED_MESSAGE)
+    assert response.json() == {"code": "locked", "message": message, "fields": {}}
+    if language == "zh-hans":
+        assert message.startswith("失败次数过多")
+
+
+def test_a_throttled_second_factor_says_when_to_try_again(client, city):
+    officer = make_user(roles=[(Role.WINDOW_OFFICER, city["police"])], with_totp=True)
+
+    def attempt(otp: str):
+        return client.post(
+            "/api/v1/auth/token",
+            {"username": officer.username, "password": PASSWORD, "otp": otp},
+            content_type="application/json",
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        assert attempt("000000").status_code == 422  # 1 s to wait after it
+        clock.shift(timedelta(seconds=1))
+        assert attempt("000000").status_code == 422  # 2 s after the second
+        response = attempt(otp_for(officer))
+    assert response.status_code == 429
+    assert response["Retry-After"] == "2"
+    body = response.json()
+    assert body["code"] == "2fa_throttled"
+    assert body["message"] == (
+        "Too many wrong codes in a row: wait 2 seconds, then enter the newest code."
+    )

@@ -163,6 +163,8 @@ def test_lockout_after_repeated_failures(client, city, django_capture_on_commit_
             login(client, user, "wrong-password-123")
         response = login(client, user)
     assert response.status_code == 429
+    # How long to wait, at most: the cool-off counts from the latest failure, this one.
+    assert 0 < int(response["Retry-After"]) <= settings.AXES_COOLOFF_TIME * 3600
     assert AuditEvent.objects.filter(action="identity.locked_out").exists()
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["owner@example.invalid"]
     assert "locked" in mail.outbox[0].subject
