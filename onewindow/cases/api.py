@@ -19,6 +19,7 @@ from onewindow.cases.materials import case_materials
 from onewindow.cases.models import Case, CaseEvent, Extension, SupplementRequest
 from onewindow.cases.presenters import clock_view
 from onewindow.cases.schemas import (
+    ApplicationFormOut,
     AttachmentOut,
     CaseIn,
     CaseOut,
@@ -35,7 +36,8 @@ from onewindow.cases.supplement_materials import other_slot_key
 from onewindow.core import paging
 from onewindow.core.api_errors import errors
 from onewindow.core.errors import InvalidInput, NotFound
-from onewindow.forms.attachments import store_attachment
+from onewindow.forms import spec
+from onewindow.forms.attachments import GLOBAL_MAX_MB, store_attachment
 from onewindow.workflow import services as workflow_services
 from onewindow.workflow.choices import TaskStatus
 from onewindow.workflow.models import Clock, WorkTask
@@ -247,6 +249,47 @@ def my_cases(
     return [_summary(case) for case in cases]
 
 
+def _application_form(service: str) -> Any:
+    try:
+        return queries.application_form(service)
+    except LookupError:
+        message = _("This service cannot be applied for online.")
+        raise InvalidInput(message, fields={"service": [message]}) from None
+
+
+@router.get(
+    "/cases/forms/{service}",
+    response={200: ApplicationFormOut},
+    summary="The form an application answers",
+    operation_id="cases_application_form",
+)
+def application_form(request: HttpRequest, service: str) -> dict[str, Any]:
+    """What `data` of `POST /cases` must hold for this service (an item's code or a life
+    event's): the JSON Schema of the answers, the pages' layout and the attachment slots,
+    labelled in the request's language. A life event's is its items' forms merged, each
+    shared question once. 404 for a service that takes no applications online."""
+    try:
+        form = queries.application_form(service)
+    except LookupError:
+        raise NotFound(_("This service cannot be applied for online.")) from None
+    return {
+        "service": service,
+        "title": form.display_title(),
+        "data_schema": form.schema,
+        "layout": form.layout or {},
+        "attachments": [
+            {
+                "key": slot["key"],
+                "label": spec.localized(slot, "label"),
+                "required": bool(slot.get("required")),
+                "types": list(slot.get("types") or []),
+                "max_mb": min(float(slot["max_mb"]), GLOBAL_MAX_MB),
+            }
+            for slot in form.attachments
+        ],
+    }
+
+
 @router.post(
     "/cases/attachments",
     response={201: AttachmentOut},
@@ -262,11 +305,7 @@ def upload_attachment(
     """Multipart, before the application: a file for one of the service's form's slots,
     checked by its content against the slot's types and size; send its id in the
     answers' ``attachments``."""
-    try:
-        form = queries.application_form(service)
-    except LookupError:
-        message = _("This service cannot be applied for online.")
-        raise InvalidInput(message, fields={"service": [message]}) from None
+    form = _application_form(service)
     attachment = store_attachment(
         owner=request.user, definition=form, slot=slot, upload=file, request=request
     )

@@ -158,6 +158,28 @@ class TaskOut(Schema):
     clock: ClockOut | None = Field(description="The step's time limit, else the case's")
 
 
+class FormSlotOut(Schema):
+    key: str = Field(description="The key to give in `data.attachments` and to upload to.")
+    label: str
+    required: bool
+    types: list[str] = Field(description="File types accepted, checked by content.")
+    max_mb: float
+
+
+class ApplicationFormOut(Schema):
+    service: str
+    title: str
+    data_schema: dict[str, Any] = Field(
+        description=(
+            "JSON Schema (draft 2020-12) of `data`, with OneWindow's keywords: `notBefore` "
+            "and `notAfter` on dates (`today` or an ISO date), `x-prefill` (filled from "
+            "the applicant's account on the pages)."
+        )
+    )
+    layout: dict[str, Any] = Field(description="How the pages group and label the fields.")
+    attachments: list[FormSlotOut]
+
+
 class AttachmentOut(Schema):
     id: int
     slot: str

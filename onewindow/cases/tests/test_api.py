@@ -559,3 +559,26 @@ def test_no_upload_for_an_item_that_takes_no_applications(client, world, as_user
     )
     assert upload.status_code == 422
     assert upload.json()["fields"]["service"] == ["该事项暂不支持网上申请。"]  # his language
+
+
+def test_an_integrator_reads_the_form_an_application_answers(client, world, as_user):
+    user = world["citizen.wang"]
+    headers = {**as_user(user), "HTTP_ACCEPT_LANGUAGE": "en"}
+    passport = client.get(f"/api/v1/cases/forms/{PASSPORT}", **headers)
+    assert passport.status_code == 200
+    body = passport.json()
+    assert body["service"] == PASSPORT and body["title"]
+    schema = body["data_schema"]
+    assert "applicant_name" in schema["properties"] and "applicant_name" in schema["required"]
+    photo = next(slot for slot in body["attachments"] if slot["key"] == "photo")
+    assert photo["required"] and photo["types"] and photo["max_mb"] > 0
+    assert photo["label"] and not any("\u4e00" <= ch <= "\u9fff" for ch in photo["label"])
+    # What the form asks is what filing accepts: answers made from it file a case.
+    data = answers(user, PASSPORT)
+    assert set(data) - {"attachments"} <= set(schema["properties"])
+    # A life event's form is its items' merged: each shared question once.
+    newborn = client.get("/api/v1/cases/forms/newborn", **headers).json()
+    names = list(newborn["data_schema"]["properties"])
+    assert len(names) == len(set(names)) and newborn["attachments"]
+    unknown = client.get("/api/v1/cases/forms/no-such-service", **headers)
+    assert unknown.status_code == 404 and unknown.json()["code"] == "not_found"
