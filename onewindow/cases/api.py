@@ -28,6 +28,7 @@ from onewindow.cases.schemas import (
     DecisionIn,
     ExtensionOut,
     InboxFilterIn,
+    SupplementItemOut,
     SupplementOut,
     TaskOut,
     TimelineOut,
@@ -111,7 +112,14 @@ def supplement_out(supplement: SupplementRequest) -> SupplementOut:
         status=supplement.status,
         requested_at=supplement.requested_at,
         items=[
-            {**item, "upload": item["slot"] or other_slot_key(supplement, index)}
+            SupplementItemOut(
+                slot=item["slot"],
+                material=item["material"],
+                reason=item["reason"],
+                upload=item["slot"] or other_slot_key(supplement, index),
+                # As the answer checks it (supplement_materials.answer_slots).
+                required=bool(item["slot"]),
+            )
             for index, item in enumerate(supplement.items)
         ],
         note=supplement.note,

@@ -55,6 +55,20 @@ class SupplementRequestIn(Schema):
     note: str = Field(default="", max_length=2000)
 
 
+class SupplementItemOut(Schema):
+    slot: str = Field(description="The form's slot asked for again; empty for one named in words")
+    material: str
+    reason: str
+    upload: str = Field(
+        description="The slot its file is uploaded for (POST /cases/{number}/supplement/"
+        "attachments) and answered under"
+    )
+    required: bool = Field(
+        description="Whether the answer must bring a file for it: a form's slot must; a "
+        "material named in words may ask for a correction instead of a file"
+    )
+
+
 class SupplementOut(Schema):
     id: int
     case: str
@@ -63,11 +77,7 @@ class SupplementOut(Schema):
     department: str
     status: str
     requested_at: datetime
-    items: list[dict[str, str]] = Field(
-        description="Each material asked for: its form's ``slot`` (empty for one named in "
-        "words), ``material``, ``reason``, and ``upload``, the slot its file is uploaded "
-        "for (POST /cases/{number}/supplement/attachments) and answered under"
-    )
+    items: list[SupplementItemOut] = Field(description="Each material asked for")
     note: str
     answered_at: datetime | None
 

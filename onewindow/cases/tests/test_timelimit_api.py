@@ -131,19 +131,22 @@ def test_ask_for_a_supplement(world, call, review):
     body = response.json()
     assert body["case"] == number_of(review)
     assert (body["task"], body["department"], body["status"]) == ("审核", "310000-GA", "open")
-    # Each with the slot its file is uploaded for: a material named in words has its own.
+    # Each with the slot its file is uploaded for: a material named in words has its own,
+    # and may be answered by a correction instead of a file (not required).
     assert body["items"] == [
         {
             "slot": "photo",
             "material": "出入境证件数码照片",
             "reason": "背景不是白色",
             "upload": "photo",
+            "required": True,
         },
         {
             "slot": "",
             "material": "户口簿",
             "reason": "缺少",
             "upload": f"supplement-{body['id']}-2",
+            "required": False,
         },
     ]
     assert (body["note"], body["answered_at"]) == ("请补齐", None)
