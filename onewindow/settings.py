@@ -76,6 +76,9 @@ MIDDLEWARE = [
     # Under /api/ only, after the language is chosen: errors ninja's handlers do not
     # answer (405, Django's 500) in the API's error shape; a 204 without a body type.
     "onewindow.core.api_errors.ApiErrorMiddleware",
+    # After the language is chosen: "Error:" before the title of a page sent back with
+    # errors in its form.
+    "onewindow.core.middleware.ErrorTitleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -1,0 +1,34 @@
+"""Page-wide touches to HTML answers that no single view owns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.html import escape
+from django.utils.translation import pgettext
+
+TITLE = b"<title>"
+
+
+class ErrorTitleMiddleware:
+    """A page sent back with errors in its form (every view answers those 422) says so
+    first in its title, which a screen reader reads out on arrival and a tab shows:
+    without it the page sounds like the one just sent (WCAG 3.3.1)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code == 422
+            and not response.streaming
+            and response.get("Content-Type", "").startswith("text/html")
+            and TITLE in response.content
+        ):
+            prefix = escape(pgettext("a page title's start when its form has errors", "Error: "))
+            response.content = response.content.replace(TITLE, TITLE + prefix.encode(), 1)
+            if response.has_header("Content-Length"):
+                response["Content-Length"] = str(len(response.content))
+        return response
