@@ -190,6 +190,8 @@ def _decide(
             outcome=notifications.outcome_text(event.outcome),
             status=CaseStatus(status).label,
             note=event.note_for_applicant,
+            # A refusal's stated reason is the applicant's to read in the notice too.
+            reason=event.comment if outcome in OUTCOMES_NEEDING_REASON else "",
             # The last step: the notice gives the case's result, not only the step's.
             finished=status in FINAL_STATUSES,
             next_steps=_next_steps(task.instance_id, running=status not in FINAL_STATUSES),

@@ -27,7 +27,7 @@ KINDS: dict[str, Kind] = {
     for kind in (
         # applicants
         _kind("case_submitted", "number service", sms=True),
-        _kind("case_decided", "number step outcome status note finished", sms=True),
+        _kind("case_decided", "number step outcome status note reason finished", sms=True),
         _kind("supplement_requested", "number service items note", sms=True),
         _kind("case_resumed", "number service due", sms=True),
         _kind("case_extended", "number service days reason due", sms=True),

@@ -49,3 +49,18 @@ def test_a_life_events_next_step_is_the_next_departments(world):
         "Next: Household registration (Shanghai Municipal Public Security Bureau)"
         in (done.text_in("en")[1])
     )
+
+
+def test_a_refusal_gives_its_reason_in_the_notice(world):
+    case = submit(world["citizen.wang"], "310000-GA-XK-0001")
+    with travel(at("2026-03-02", 10)):
+        decide(world["ga.window"], open_task(case, "Task_accept"), "not_accepted")
+    [refused] = _decided(case.number)
+    assert "Reason: 理由" in refused.text_in("en")[1]  # the comment timekit.decide gives
+    assert "理由：理由" in refused.text_in("zh-hans")[1]
+
+
+def test_an_acceptance_gives_no_reason(world):
+    case, _review = accepted_passport(world, at("2026-03-02", 10))
+    [accepted] = _decided(case.number)
+    assert "Reason" not in accepted.text_in("en")[1]

@@ -435,7 +435,8 @@ def test_the_comment_field_says_the_applicant_sees_it(people):
     hint = page.get_element_by_id("id_comment_helptext")
     assert words(hint) == (
         "Your opinion on this step, kept on the case's record. "
-        "The applicant sees this comment on their case page."
+        "The applicant sees this comment on their case page, and a refusal's reason in the "
+        "notification too."
     )
     comment = page.get_element_by_id("id_comment")
     assert comment.get("aria-describedby") == "id_comment_helptext"

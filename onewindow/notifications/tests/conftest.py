@@ -31,6 +31,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "outcome": "受理",
         "status": "办理中",
         "note": "Bring A & B <originals>.",
+        "reason": "",
         "finished": False,
     },
     "supplement_requested": {
