@@ -255,6 +255,10 @@ def test_browse_offers_to_apply_online_only_for_items_that_take_applications(cli
     html = main_of(get(client, "/services/", "en"))
     applies = re.findall(r'<p class="result-apply"><a href="/services/items/([^/]+)/apply/"', html)
     assert applies == ["310000-WJ-QR-0001"]  # the L5 items without a form have none
+    # ...and their level reads as what their department declares, not as what is offered.
+    declared = re.findall(r'level-declared">([^<]*)', html)
+    assert declared and all(label.startswith("Declared by the department") for label in declared)
+    assert html.count("level-declared") == html.count('class="result"') - 1
 
 
 def test_browse_ignores_nonsense_filters(client, portal):
