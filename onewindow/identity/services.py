@@ -466,8 +466,8 @@ def _refuse_while_throttled(
         request=request,
     )
     message = ngettext(
-        "Too many wrong codes in a row: wait %(seconds)d second, then enter the newest code.",
-        "Too many wrong codes in a row: wait %(seconds)d seconds, then enter the newest code.",
+        "After a wrong code, wait %(seconds)d second, then enter the newest code.",
+        "After a wrong code, wait %(seconds)d seconds, then enter the newest code.",
         wait,
     ) % {"seconds": wait}
     raise Locked(message, fields={"otp": [message]}, code="2fa_throttled", retry_after=wait)

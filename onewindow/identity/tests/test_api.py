@@ -231,6 +231,4 @@ def test_a_throttled_second_factor_says_when_to_try_again(client, city):
     assert response["Retry-After"] == "2"
     body = response.json()
     assert body["code"] == "2fa_throttled"
-    assert body["message"] == (
-        "Too many wrong codes in a row: wait 2 seconds, then enter the newest code."
-    )
+    assert body["message"] == ("After a wrong code, wait 2 seconds, then enter the newest code.")

@@ -295,7 +295,7 @@ def test_a_right_code_during_the_throttle_is_told_to_wait_not_called_wrong(city)
             services.check_totp(user=officer, code=otp_for(officer))
         assert excinfo.value.status == 429 and excinfo.value.code == "2fa_throttled"
         assert [str(m) for m in excinfo.value.fields["otp"]] == [
-            "Too many wrong codes in a row: wait 2 seconds, then enter the newest code."
+            "After a wrong code, wait 2 seconds, then enter the newest code."
         ]
         last = AuditEvent.objects.filter(action="identity.2fa_verified").order_by("seq").last()
         assert (last.outcome, last.detail) == ("failure", {"throttled_seconds": 2})

@@ -71,7 +71,7 @@ def test_officer_must_pass_second_factor_before_acting(client, city):
     # django-otp throttles after a failure, even for a right code: the page says so.
     throttled = client.post("/account/2fa/", {"otp": otp_for(officer)})
     assert throttled.status_code == 422
-    assert "连续输错验证码次数过多：请等待 1 秒后输入最新的验证码。" in throttled.content.decode()
+    assert "验证码输入有误：请等待 1 秒后输入最新的验证码。" in throttled.content.decode()
     with time_machine.travel(timezone.now() + timedelta(seconds=5)):
         ok = client.post("/account/2fa/?next=%2Fofficer%2F", {"otp": otp_for(officer)})
         assert ok["Location"] == "/officer/"
