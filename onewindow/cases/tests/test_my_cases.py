@@ -48,10 +48,10 @@ def test_the_company_is_named_in_the_pages_language(world):
     assert company.name_en and company.name_en != company.name
     submit(agent, COMPANY)
     in_english = english(agent).get("/cases/").content.decode()
-    assert f'<span class="muted">({company.name_en})</span>' in in_english
+    assert f'<span class="muted case-for">{company.name_en}</span>' in in_english
     assert company.name not in in_english
     in_chinese = chinese(agent).get("/cases/").content.decode()
-    assert f'<span class="muted">（{company.name}）</span>' in in_chinese  # full-width
+    assert f'<span class="muted case-for">{company.name}</span>' in in_chinese
 
 
 def test_a_company_without_an_english_name_is_marked_as_chinese(world):
@@ -60,7 +60,7 @@ def test_a_company_without_an_english_name_is_marked_as_chinese(world):
     LegalPerson.objects.filter(pk=company.pk).update(name_en="")
     submit(agent, COMPANY)
     html = english(agent).get("/cases/").content.decode()
-    assert f'(<span lang="zh-Hans">{company.name}</span>)' in html
+    assert f'<span class="muted case-for"><span lang="zh-Hans">{company.name}</span></span>' in html
 
 
 def test_drafts_are_listed_to_continue_last_saved_first(world):

@@ -120,10 +120,10 @@ def test_supplement_stops_the_clock_and_the_case_finishes_on_time(
     open_from_inbox(review, number)
     claim(review)
     assert clock_text(review, ".task-clock") == (
-        "本环节办理时限：正常 · 办理期限至 2026-03-09 剩余 3 个工作日（共 5 个）。"
+        "本环节办理时限：正常 · 办理期限至 2026-03-09 · 剩余 3 个工作日（共 5 个）。"
     )
     assert clock_text(review, ".time-limit p") == (
-        "正常 · 办理期限至 2026-03-11 剩余 5 个工作日（共 7 个）。"
+        "正常 · 办理期限至 2026-03-11 · 剩余 5 个工作日（共 7 个）。"
     )
     form = review.locator("form.supplement-request")
     assert_landmarks(review)
@@ -187,10 +187,10 @@ def test_supplement_stops_the_clock_and_the_case_finishes_on_time(
     review = person(browser, live_server, reviewer, officer=True)
     open_from_inbox(review, number)
     assert clock_text(review, ".task-clock") == (
-        "本环节办理时限：正常 · 办理期限至 2026-03-12 剩余 3 个工作日（共 5 个）。"
+        "本环节办理时限：正常 · 办理期限至 2026-03-12 · 剩余 3 个工作日（共 5 个）。"
     )
     case_clock = clock_text(review, ".time-limit p")
-    assert case_clock == "正常 · 办理期限至 2026-03-16 剩余 5 个工作日（共 7 个）。"
+    assert case_clock == "正常 · 办理期限至 2026-03-16 · 剩余 5 个工作日（共 7 个）。"
     review.context.close()
 
     # Wednesday: the reviewer approves, on time.

@@ -30,8 +30,8 @@ def test_the_supervisor_sees_every_late_case_by_department(world, late):
         late["adoption"].number,
     ]
     # The clock in words, the step with its holder, and where the time went.
-    assert "Overdue · due by the end of 2026-03-04 Overdue by 4 working days." in words
-    assert "Due soon · due by the end of 2026-03-11 1 working day left of 5." in words
+    assert "Overdue · due by the end of 2026-03-04 · Overdue by 4 working days." in words
+    assert "Due soon · due by the end of 2026-03-11 · 1 working day left of 5." in words
     assert "Review · Shanghai Municipal Public Security Bureau · 刘洋" in words
     assert "Shanghai Municipal Public Security Bureau · 刘洋 · 5.00 working days" in words
     assert "Review · Shanghai Municipal Public Security Bureau · Department inbox" in words
