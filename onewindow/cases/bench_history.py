@@ -114,10 +114,11 @@ def add_history(count: int) -> None:
             )
             INSERT INTO {Case._meta.db_table} (number, service_code, service_name,
               service_name_en, data,
-              status, idempotency_key, created_at, updated_at, applicant_id, department_id,
+              status, idempotency_key, idempotency_fingerprint, created_at, updated_at,
+              applicant_id, department_id,
               form_id, instance_id, item_version_id, run_queued, start_failures)
             SELECT %(prefix)s || (%(first)s + row_number() OVER (ORDER BY id)), %(service)s,
-              %(service_name)s, %(service_name_en)s, '{{}}', 'completed', '',
+              %(service_name)s, %(service_name_en)s, '{{}}', 'completed', '', '',
               now() - interval '1 year', now() - interval '1 year', %(applicant)s,
               %(department)s, %(form)s, id, %(item_version)s, false, 0
             FROM runs
