@@ -1,14 +1,23 @@
 from django.http import HttpRequest
 
-from onewindow.identity.permissions import is_officer
+from onewindow.identity.permissions import is_officer, needs_second_factor
 from onewindow.notifications.queries import unread_count
 from onewindow.supervision.permissions import can_supervise
 
 
 def site(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
-    signed_in = bool(user and user.is_authenticated)
+    # Until an officer gives the second factor every page but the 2FA page sends them
+    # there (identity.middleware): the header offers none of them, nor their counts.
+    awaiting = bool(
+        user
+        and user.is_authenticated
+        and needs_second_factor(user)
+        and not getattr(user, "is_verified", lambda: True)()
+    )
+    signed_in = bool(user and user.is_authenticated) and not awaiting
     return {
+        "awaiting_second_factor": awaiting,
         "site_name_zh": "一网通办",
         "user_is_officer": signed_in and is_officer(user),
         # Leads, supervisors and platform admins watch time limits and decide extensions.

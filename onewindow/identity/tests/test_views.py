@@ -61,6 +61,10 @@ def test_officer_must_pass_second_factor_before_acting(client, city):
     officer = make_user(roles=[(Role.WINDOW_OFFICER, city["police"])], with_totp=True)
     response = login(client, officer)
     assert response["Location"].startswith("/account/2fa/")
+    # Before the code the header offers none of the pages it would be sent back from.
+    waiting = client.get("/account/2fa/").content.decode()
+    assert 'href="/cases/inbox/"' not in waiting and 'href="/account/"' not in waiting
+    assert 'action="/logout/"' in waiting
     # Sent to verify, and back to the page asked for afterwards.
     assert client.get("/officer/")["Location"] == "/account/2fa/?next=%2Fofficer%2F"
     assert client.get("/account/?tab=1")["Location"] == "/account/2fa/?next=%2Faccount%2F%3Ftab%3D1"
@@ -77,6 +81,7 @@ def test_officer_must_pass_second_factor_before_acting(client, city):
         assert ok["Location"] == "/officer/"
     page = client.get("/officer/").content.decode()
     assert "公安局" in page and "310000-GA" in page
+    assert 'href="/cases/inbox/"' in page  # verified: the header offers the inbox
 
 
 def test_officer_without_device_enrolls_first(client, city):
