@@ -77,6 +77,7 @@ def item_application_view(request: HttpRequest, code: str) -> HttpResponse:
             "application": form,
             "current": current,
             "long_steps": step_limits.steps_longer_than_promised(current) if current else [],
+            "long_route": step_limits.route_longer_than_promised(current) if current else 0,
         },
         status=status,
     )

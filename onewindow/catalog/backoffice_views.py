@@ -411,6 +411,7 @@ def item_view(request: HttpRequest, code: str) -> HttpResponse:
             "missing_english": bilingual.missing_english(draft) if draft else [],
             "shared_form": shared_forms.items_of_other_departments(draft) if draft else [],
             "long_steps": step_limits.steps_longer_than_promised(current) if current else [],
+            "long_route": step_limits.route_longer_than_promised(current) if current else 0,
             "history": queries.version_history(item),
             "can_edit": permissions.can_edit_items_of(user, item.department),
             "can_review": draft is not None and permissions.can_review(user, draft),

@@ -46,3 +46,17 @@ def steps_longer_than_promised(version: ServiceItemVersion) -> list[str]:
         for step in steps
         if step.time_limit_days is not None and step.time_limit_days > version.promised_limit_days
     ]
+
+
+def route_longer_than_promised(version: ServiceItemVersion) -> int:
+    """The working days ``version``'s process allows along its longest route (steps one
+    after another, ``workflow.library.longest_route_days``) when more than its promised
+    limit: every step may be on time while the case is late. 0 when it fits, without a
+    process, or for one that no longer loads."""
+    if version.process is None:
+        return 0
+    try:
+        days = workflow_library.longest_route_days(version.process)
+    except ProcessError:
+        return 0
+    return days if days > version.promised_limit_days else 0

@@ -16,7 +16,7 @@ from onewindow.core.backoffice import KeyRow, newest_of_each_key
 from onewindow.core.uses import Uses
 from onewindow.identity.models import Department
 from onewindow.identity.roles import Role
-from onewindow.workflow import runs
+from onewindow.workflow import routes, runs
 from onewindow.workflow.choices import InstanceStatus, Outcome
 from onewindow.workflow.data_names import DataName, names_read
 from onewindow.workflow.models import ProcessDefinition
@@ -87,6 +87,18 @@ class Outline:
     decisions: list[str]
     functions: list[str]
     reads: list[DataName]  # the case data its expressions and decision tables read
+
+
+def longest_route_days(definition: ProcessDefinition) -> int:
+    """The most working days the version's steps allow one after another (``routes``),
+    counted from acceptance as a case's own clock is: a step that accepts (受理) comes
+    before it. ``engine.ProcessError`` when the version no longer loads."""
+    tasks = runs.spec_of(definition).facts.user_tasks
+    limits = {
+        bpmn_id: 0 if Outcome.ACCEPT in (task.outcomes or ()) else task.time_limit_days or 0
+        for bpmn_id, task in tasks.items()
+    }
+    return routes.longest_route_days(definition.bpmn_xml, limits)
 
 
 def lanes_of(definition: ProcessDefinition) -> list[Lane]:

@@ -374,6 +374,32 @@ def test_the_review_flags_a_step_allowed_longer_than_the_promise(catalog, defini
     assert page.context["can_review"] and page.context["long_steps"] == ["Review (5 working days)"]
 
 
+def test_the_review_flags_steps_that_one_after_another_outrun_the_promise(
+    catalog, definitions
+):
+    # Each step may fit the promise while the steps after acceptance, one after another,
+    # do not (company start: licence 2 + registrations 1 under a 2-day promise).
+    from onewindow.catalog import step_limits
+
+    client = editor(catalog)
+    promise(catalog, 5)
+    client.post(URL, {"form": "passport_application:1", "process": "passport:1"})
+    assert step_limits.route_longer_than_promised(draft()) == 0  # review 5, from acceptance
+    promise(catalog, 4)
+    client.post(URL, {"form": "passport_application:1", "process": "passport:1"})
+    page = client.get(ITEM_URL)
+    assert page.context["long_route"] == 5
+    html = " ".join(page.content.decode().split())
+    assert (
+        "One after another, the process's steps allow up to 5 working days, more than the "
+        "item promises (4 working days): a case can be late while each of its steps is on "
+        "time. Check the steps' limits or the promise."
+    ) in html
+    version = draft()
+    version.process = None
+    assert step_limits.route_longer_than_promised(version) == 0
+
+
 def test_every_step_over_an_on_the_spot_promise_is_flagged(catalog, definitions):
     from onewindow.catalog import step_limits
 
