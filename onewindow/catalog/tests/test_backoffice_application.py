@@ -374,9 +374,7 @@ def test_the_review_flags_a_step_allowed_longer_than_the_promise(catalog, defini
     assert page.context["can_review"] and page.context["long_steps"] == ["Review (5 working days)"]
 
 
-def test_the_review_flags_steps_that_one_after_another_outrun_the_promise(
-    catalog, definitions
-):
+def test_the_review_flags_steps_that_one_after_another_outrun_the_promise(catalog, definitions):
     # Each step may fit the promise while the steps after acceptance, one after another,
     # do not (company start: licence 2 + registrations 1 under a 2-day promise).
     from onewindow.catalog import step_limits
