@@ -71,5 +71,6 @@ def test_a_version_counts_from_acceptance_as_a_case_s_clock_does():
     company = ProcessDefinition.objects.create(
         key="company_start", version=1, name="企业开办", bpmn_xml=read_process("company_start.bpmn")
     )
-    # 受理 (1 day, before the clock) left out: 核准 2 + one of the registrations 1.
-    assert library.longest_route_days(company) == 3
+    # 受理 (1 day, before the clock) left out: 核准 1 + one of the registrations 1, the
+    # item's promise of 2 working days.
+    assert library.longest_route_days(company) == 2
