@@ -47,6 +47,10 @@ class NotJson(Exception):
     """A body sent as another media type than JSON."""
 
 
+class NotAnObject(ValueError):
+    """A JSON body that is not an object (a list, a number, a string)."""
+
+
 class JsonParser(Parser):
     """ninja's parser, refusing a body sent as another type (``text/plain``, a form):
     reading it as JSON anyway would accept what the client did not mean to send.
@@ -57,7 +61,12 @@ class JsonParser(Parser):
         media_type = request.content_type or ""
         if media_type and not _is_json_type(media_type):
             raise NotJson(media_type)
-        return super().parse_body(request)
+        body = super().parse_body(request)
+        if not isinstance(body, dict):
+            # Every body of ours is an object: ninja would read a list or a number for
+            # its fields and answer "field required", or take it for an empty body.
+            raise NotAnObject(type(body).__name__)
+        return body
 
 
 def _is_json_type(media_type: str) -> bool:
@@ -149,6 +158,9 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if isinstance(cause, NotJson):
         message = _("Send the request body as JSON (Content-Type: application/json).")
         return _error(request, 415, "unsupported_media_type", message)
+    if isinstance(cause, NotAnObject):
+        message = _("Send the request body as a JSON object.")
+        return _error(request, 422, "not_an_object", message)
     if isinstance(cause, RecursionError):
         return _error(request, 400, "invalid_json", _("The request body is nested too deeply."))
     if cause is not None:

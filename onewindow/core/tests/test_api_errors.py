@@ -66,6 +66,18 @@ def test_a_body_nested_too_deeply(client, language):
         assert body["message"] == translation.gettext("The request body is nested too deeply.")
 
 
+@pytest.mark.parametrize("body", ["[1]", "5", '"text"', "null"])
+def test_a_json_body_that_is_not_an_object_says_so(client, body):
+    # Read for its fields, a list answered "field required"; an empty one passed as {}.
+    response = client.post(TOKEN, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    answer = error(response, 422, "not_an_object")
+    assert answer["message"] == "Send the request body as a JSON object."
+    chinese = client.post(
+        TOKEN, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert chinese.json()["message"] == "请以 JSON 对象的形式发送请求正文。"
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_body_over_the_upload_limit_is_413(client, settings, language):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
