@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from onewindow.identity.permissions import is_officer, needs_second_factor
+from onewindow.identity.permissions import awaits_second_factor, is_officer
 from onewindow.notifications.queries import unread_count
 from onewindow.supervision.permissions import can_supervise
 
@@ -8,13 +8,8 @@ from onewindow.supervision.permissions import can_supervise
 def site(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     # Until an officer gives the second factor every page but the 2FA page sends them
-    # there (identity.middleware): the header offers none of them, nor their counts.
-    awaiting = bool(
-        user
-        and user.is_authenticated
-        and needs_second_factor(user)
-        and not getattr(user, "is_verified", lambda: True)()
-    )
+    # there: the header offers none of them, nor their counts.
+    awaiting = awaits_second_factor(user)
     signed_in = bool(user and user.is_authenticated) and not awaiting
     return {
         "awaiting_second_factor": awaiting,

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
-from onewindow.identity.permissions import needs_second_factor
+from onewindow.identity.permissions import awaits_second_factor
 
 ALLOWED_PREFIXES = ("/account/2fa/", "/logout/", "/i18n/", "/static/", "/api/")
 
@@ -19,13 +19,7 @@ class OfficerTwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
-        if (
-            user.is_authenticated
-            and not request.path.startswith(ALLOWED_PREFIXES)
-            and needs_second_factor(user)
-            and not user.is_verified()  # type: ignore[attr-defined]  # added by OTPMiddleware
-        ):
+        if not request.path.startswith(ALLOWED_PREFIXES) and awaits_second_factor(request.user):
             return HttpResponseRedirect(_verify_then_back(request))
         return self.get_response(request)
 

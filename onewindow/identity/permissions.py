@@ -50,6 +50,17 @@ def needs_second_factor(user: Any, *, holds_officer_role: bool | None = None) ->
     return is_officer(user) if holds_officer_role is None else holds_officer_role
 
 
+def awaits_second_factor(user: Any) -> bool:
+    """Signed in, but not yet through the second factor the account needs: every page
+    but the 2FA ones sends them there (``middleware``), and the header offers none."""
+    return (
+        bool(getattr(user, "is_authenticated", False))
+        and needs_second_factor(user)
+        # is_verified is added by django-otp's middleware; without it, nothing to wait on.
+        and not getattr(user, "is_verified", lambda: True)()
+    )
+
+
 def officer_role_held(user: Any) -> Exists:
     """For a query: whether ``user`` (an ``OuterRef``) holds an officer role anywhere,
     as ``is_officer`` would answer."""
