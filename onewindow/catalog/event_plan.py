@@ -25,10 +25,7 @@ from dataclasses import dataclass
 
 from onewindow.catalog.models import LifeEvent, LifeEventStep, ServiceItem
 from onewindow.catalog.queries import life_events, takes_applications
-from onewindow.catalog.routing import reaches
-from onewindow.identity.models import Department
-from onewindow.workflow import library as workflow_library
-from onewindow.workflow.engine import ProcessError
+from onewindow.catalog.routing import departments_reached, reaches
 from onewindow.workflow.models import ProcessDefinition
 
 # Handled within the event's process of the whole, not within one item's application.
@@ -78,7 +75,7 @@ def plan(event: LifeEvent) -> EventPlan:
             version = step.item.published
             if takes_applications(version) and version.process is not None:
                 runs.append((step, version.process))
-    reached = _departments_reached([process for _, process in runs])
+    reached = departments_reached([process for _, process in runs])
     within: dict[int, LifeEventStep | str] = {}
     for step in rest:
         for handler, process in runs:
@@ -86,24 +83,6 @@ def plan(event: LifeEvent) -> EventPlan:
                 within[step.pk] = handler
                 break
     return EventPlan(steps, own, within)
-
-
-def _departments_reached(processes: list[ProcessDefinition]) -> dict[int, list[Department]]:
-    """Process id → the departments its lanes name. A version that no longer loads
-    reaches nobody: its applications cannot be filed either."""
-    codes: dict[int, set[str]] = {}
-    for process in processes:
-        try:
-            lanes = workflow_library.lanes_of(process)
-        except ProcessError:
-            continue
-        codes[process.pk] = {lane.department_code for lane in lanes}
-    wanted = set().union(*codes.values()) if codes else set()
-    departments = {d.code: d for d in Department.objects.filter(code__in=wanted)}
-    return {
-        pk: [departments[code] for code in sorted(found) if code in departments]
-        for pk, found in codes.items()
-    }
 
 
 @dataclass(frozen=True)

@@ -31,13 +31,36 @@ def _names(departments: list[Department]) -> str:
     return pgettext("list separator", ", ").join(localized(d) for d in departments)
 
 
+def _lane_codes(process: ProcessDefinition) -> set[str]:
+    """``ProcessError`` when the version no longer loads."""
+    return {lane.department_code for lane in workflow_library.lanes_of(process)}
+
+
 def lane_departments(process: ProcessDefinition) -> tuple[list[Department], list[str]]:
     """The departments the process's lanes name (by their place in the tree), and the
     codes among them that name no department (any more). ``ProcessError`` when the
     version no longer loads."""
-    codes = {lane.department_code for lane in workflow_library.lanes_of(process)}
+    codes = _lane_codes(process)
     found = list(Department.objects.filter(code__in=codes).order_by("path"))
     return found, sorted(codes - {d.code for d in found})
+
+
+def departments_reached(processes: list[ProcessDefinition]) -> dict[int, list[Department]]:
+    """Process id → the departments its lanes name, for several processes in one query.
+    A version that no longer loads reaches nobody: its applications cannot be filed
+    either."""
+    codes: dict[int, set[str]] = {}
+    for process in processes:
+        try:
+            codes[process.pk] = _lane_codes(process)
+        except ProcessError:
+            continue
+    wanted = set().union(*codes.values()) if codes else set()
+    departments = {d.code: d for d in Department.objects.filter(code__in=wanted)}
+    return {
+        pk: [departments[code] for code in sorted(found) if code in departments]
+        for pk, found in codes.items()
+    }
 
 
 def _lanes_or_invalid(process: ProcessDefinition) -> tuple[list[Department], list[str]]:
