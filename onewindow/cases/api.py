@@ -38,7 +38,8 @@ from onewindow.core import paging
 from onewindow.core.api_errors import errors
 from onewindow.core.errors import InvalidInput, NotFound
 from onewindow.forms import spec
-from onewindow.forms.attachments import GLOBAL_MAX_MB, store_attachment
+from onewindow.forms.attachments import store_attachment
+from onewindow.forms.filetypes import slot_max_mb
 from onewindow.workflow import services as workflow_services
 from onewindow.workflow.choices import TaskStatus
 from onewindow.workflow.models import Clock, WorkTask
@@ -291,7 +292,7 @@ def application_form(request: HttpRequest, service: str) -> dict[str, Any]:
                 "label": spec.localized(slot, "label"),
                 "required": bool(slot.get("required")),
                 "types": list(slot.get("types") or []),
-                "max_mb": min(float(slot["max_mb"]), GLOBAL_MAX_MB),
+                "max_mb": slot_max_mb(slot),
             }
             for slot in form.attachments
         ],

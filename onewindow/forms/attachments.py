@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from onewindow.audit.services import record_event, refused
 from onewindow.core.errors import InvalidInput, NotFound
 from onewindow.forms import permissions
-from onewindow.forms.filetypes import FILE_TYPES, GLOBAL_MAX_MB, HEAD_BYTES, MB, detect_type
+from onewindow.forms.filetypes import FILE_TYPES, HEAD_BYTES, MB, detect_type, slot_max_mb
 from onewindow.forms.merge import MergedForm
 from onewindow.forms.models import Attachment, FormDefinition
 
@@ -78,7 +78,7 @@ def store_attachment(
     else:
         target, target_slot = definition, slot
     types = [FILE_TYPES[key] for key in spec_slot["types"]]
-    limit = int(min(float(spec_slot["max_mb"]), GLOBAL_MAX_MB) * MB)
+    limit = int(slot_max_mb(spec_slot) * MB)
 
     def refuse(reason: str, message: str, **detail: Any) -> InvalidInput:
         return refused(
@@ -155,7 +155,7 @@ def store_attachment(
 
 
 def _too_large(spec_slot: Mapping[str, Any]) -> str:
-    size = min(float(spec_slot["max_mb"]), GLOBAL_MAX_MB)
+    size = slot_max_mb(spec_slot)
     shown = int(size) if size.is_integer() else size
     return _("The file must be smaller than %(size)s MB.") % {"size": shown}
 

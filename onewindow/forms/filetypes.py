@@ -7,7 +7,9 @@ page renamed ``.pdf`` fails the first test, a real PDF renamed ``.exe`` the seco
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import puremagic
 from django.utils.translation import pgettext
@@ -67,3 +69,8 @@ def accept_attribute(types: list[str]) -> str:
 def type_labels(types: list[str]) -> str:
     separator = pgettext("list separator", ", ")  # 、 in Chinese
     return separator.join(FILE_TYPES[key].label for key in types if key in FILE_TYPES)
+
+
+def slot_max_mb(slot: Mapping[str, Any]) -> float:
+    """The most an attachment slot takes, in MB: its own limit, within the platform's."""
+    return min(float(slot["max_mb"]), GLOBAL_MAX_MB)

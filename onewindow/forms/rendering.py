@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from onewindow.forms import spec
 from onewindow.forms.attachments import upload_field_name
-from onewindow.forms.filetypes import GLOBAL_MAX_MB, accept_attribute, type_labels
+from onewindow.forms.filetypes import accept_attribute, slot_max_mb, type_labels
 
 _INPUT_TYPES = {"email": "email", "tel": "tel", "date": "date"}
 _DEFAULT_AUTOCOMPLETE = {"email": "email", "tel": "tel", "id_number": "off"}
@@ -323,7 +323,7 @@ def _field(
 def _slot(slot: dict[str, Any], messages: list[Any], uploaded: Any) -> SlotView:
     key = str(slot["key"])
     name = upload_field_name(key)
-    size = min(float(slot["max_mb"]), GLOBAL_MAX_MB)
+    size = slot_max_mb(slot)
     view = SlotView(
         key=key,
         name=name,
