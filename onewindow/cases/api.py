@@ -33,7 +33,7 @@ from onewindow.cases.schemas import (
     TaskOut,
     TimelineOut,
 )
-from onewindow.cases.supplement_materials import other_slot_key
+from onewindow.cases.supplement_materials import other_slot_key, requires_file
 from onewindow.core import paging
 from onewindow.core.api_errors import errors
 from onewindow.core.errors import InvalidInput, NotFound
@@ -118,8 +118,7 @@ def supplement_out(supplement: SupplementRequest) -> SupplementOut:
                 material=item["material"],
                 reason=item["reason"],
                 upload=item["slot"] or other_slot_key(supplement, index),
-                # As the answer checks it (supplement_materials.answer_slots).
-                required=bool(item["slot"]),
+                required=requires_file(item),
             )
             for index, item in enumerate(supplement.items)
         ],

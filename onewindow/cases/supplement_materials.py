@@ -10,6 +10,7 @@ a corrected answer or an explanation, which the answer's comment and data carry.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from onewindow.cases.models import SupplementRequest
@@ -30,6 +31,12 @@ def is_other_slot_key(key: str) -> bool:
     return key.startswith(OTHER_PREFIX)
 
 
+def requires_file(item: Mapping[str, Any]) -> bool:
+    """Whether an answer must bring a file for a requested material: one of the form's
+    slots must; a material named in words may ask for a correction instead."""
+    return bool(item["slot"])
+
+
 def answer_slots(supplement: SupplementRequest) -> list[dict[str, Any]]:
     """The upload slots of an answer, in the request's order, each with its key,
     label, types, size, whether it is ``required``, and for a material named in words
@@ -40,7 +47,7 @@ def answer_slots(supplement: SupplementRequest) -> list[dict[str, Any]]:
     for index, item in enumerate(supplement.items):
         if item["slot"]:
             if item["slot"] in of_form:  # asked for now, though optional on the form
-                slots.append({**of_form[item["slot"]], "required": True})
+                slots.append({**of_form[item["slot"]], "required": requires_file(item)})
         else:
             slots.append(
                 {
@@ -48,7 +55,7 @@ def answer_slots(supplement: SupplementRequest) -> list[dict[str, Any]]:
                     "label": item["material"],
                     "types": list(OTHER_TYPES),
                     "max_mb": OTHER_MAX_MB,
-                    "required": False,
+                    "required": requires_file(item),
                     "named_in_words": True,
                 }
             )
