@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from onewindow.api import api
 
@@ -19,11 +18,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]
-
-# The Django admin (platform staff) under the platform's name, not Django's.
-admin.site.site_header = _("OneWindow administration")
-admin.site.site_title = _("OneWindow administration")
-admin.site.index_title = _("Platform data")
 
 # 403, 400 and 500 are Django's own handlers drawing the site's templates.
 handler404 = "onewindow.core.views.page_not_found"

@@ -80,13 +80,10 @@ def _load_users(departments: dict[str, Department], say: Say) -> dict[str, User]
             roles=roles,
         )
         created.preferred_language = item.language
-        # Django's admin lets in staff only: the platform admins, who keep the calendar
-        # and the waiting runs there, and the city's supervisor, who reads the audit
-        # trail there (a role at the city's root: ``permissions.reads_audit_trail``).
-        created.is_staff = any(
-            role == Role.PLATFORM_ADMIN or (role == Role.SUPERVISOR and code == demo_data.CITY_CODE)
-            for role, code in item.roles
-        )
+        # Staff: the platform admins, who keep the calendar and the waiting runs in
+        # Django's admin. (The city's supervisor reads the audit trail there without
+        # being staff: ``core.admin_site``.)
+        created.is_staff = any(role == Role.PLATFORM_ADMIN for role, _code in item.roles)
         with transaction.atomic():
             created.save(update_fields=["preferred_language", "is_staff"])
             record_event(

@@ -97,3 +97,24 @@ def test_who_reads_the_trail_and_that_reading_it_is_recorded(
         assert read.all().count() == 2  # a fresh count: the list above is cached
     else:
         assert not read.exists()
+
+
+@pytest.mark.parametrize(("where", "enters"), [("root", True), ("police", False)])
+def test_the_citys_trail_readers_enter_the_admin_site_without_being_staff(
+    recorded: list[str], city: dict, where: str, enters: bool
+) -> None:
+    """The site lets in the trail's readers as well as staff, and shows them the trail
+    alone: nothing else there is theirs."""
+    client, user = holder_logged_in(Role.SUPERVISOR, city[where])
+    assert not user.is_staff
+    index = client.get("/django-admin/")
+    if not enters:
+        assert index.status_code == 302
+        assert index["Location"].startswith("/django-admin/login/")
+        assert client.get(EVENTS).status_code == 302
+        return
+    assert index.status_code == 200
+    apps = [app["app_label"] for app in index.context["app_list"]]
+    assert apps == ["audit"]
+    assert client.get(EVENTS).status_code == 200
+    assert client.get("/django-admin/workdays/workdayoverride/").status_code == 403
