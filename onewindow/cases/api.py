@@ -13,7 +13,15 @@ from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Header, Query, Router, Status
 from ninja.files import UploadedFile
 
-from onewindow.cases import filing, materials, notifications, permissions, queries, services
+from onewindow.cases import (
+    entries,
+    filing,
+    materials,
+    notifications,
+    permissions,
+    queries,
+    services,
+)
 from onewindow.cases.choices import CaseStatus
 from onewindow.cases.materials import case_materials
 from onewindow.cases.models import Case, CaseEvent, Extension, SupplementRequest
@@ -65,11 +73,14 @@ def _summary(case: Case) -> dict[str, object]:
     }
 
 
-def _timeline(event: CaseEvent) -> TimelineOut:
+def _timeline(event: CaseEvent, authors: entries.Authors) -> TimelineOut:
+    role = authors.role(event)
     return TimelineOut(
         step=event.step or str(_("Application submitted")),
         step_en=event.step_en,
         department=event.department.code if event.department else "",
+        role=role,
+        role_label=entries.role_label(role, for_officer=True),
         outcome=event.outcome,
         outcome_label=notifications.outcome_label(event.outcome),
         at=event.at,
@@ -149,6 +160,7 @@ def _case_out(
     *,
     attachments: Iterable[int],
     events: Iterable[CaseEvent],
+    authors: entries.Authors,
     children: list[CaseOut],
     supplements: list[SupplementOut],
     extensions: list[ExtensionOut],
@@ -157,7 +169,7 @@ def _case_out(
         **_summary(case),  # type: ignore[arg-type]
         data=case.data,
         attachments=sorted(attachments),
-        timeline=[_timeline(event) for event in events],
+        timeline=[_timeline(event, authors) for event in events],
         children=children,
         clock=clock_out(case.clock),
         supplements=supplements,
@@ -165,16 +177,19 @@ def _case_out(
     )
 
 
-def _detail(case: Case, reader: Any) -> CaseOut:
+def _detail(case: Case, reader: Any, authors: entries.Authors | None = None) -> CaseOut:
     """The case for its applicant's side; for an officer, a life event's answers and
     files of the items of their departments only (``permissions.items_in_view``):
     its items' data, the parent's merged data left empty."""
     children = list(case.children.all())
+    if authors is None:  # read once for a life event and its items
+        authors = entries.authors([case, *children])
     out = _case_out(
         case,
         attachments=(a.pk for a in case.attachments.all()),
         events=case.events.all(),
-        children=[_detail(child, reader) for child in children],
+        authors=authors,
+        children=[_detail(child, reader, authors) for child in children],
         supplements=[supplement_out(s) for s in queries.supplements_of(case)],
         extensions=[extension_out(e) for e in queries.extensions_of(case, approved_only=True)],
     )
@@ -197,6 +212,8 @@ def _filed(filed: filing.Filed) -> CaseOut:
         filed.case,
         attachments=filed.attachments,
         events=[filed.event],
+        # Its one entry is the applicant's own: nothing to read to say so.
+        authors=entries.Authors(frozenset({filed.case.applicant_id})),
         children=[_filed(child) for child in filed.children],
         supplements=[],
         extensions=[],

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext
 
 from onewindow.cases import (
     accountability,
+    entries,
     notifications,
     permissions,
     presenters,
@@ -19,7 +20,7 @@ from onewindow.cases import (
     starting,
     supplement_forms,
 )
-from onewindow.cases.choices import RESUPPLIED, SUBMITTED
+from onewindow.cases.choices import SUBMITTED
 from onewindow.cases.materials import Material, case_materials
 from onewindow.cases.models import Case, CaseEvent, SupplementRequest
 from onewindow.cases.presenters import ClockView, clock_view
@@ -27,7 +28,6 @@ from onewindow.core.templatetags.onewindow import localized_marked
 from onewindow.forms.merge import merge_definitions
 from onewindow.forms.rendering import SlotView, build_form
 from onewindow.identity.models import User
-from onewindow.identity.roles import Role
 from onewindow.workflow.models import WorkTask
 
 
@@ -161,12 +161,6 @@ def _comment_label(*, by_applicant: bool, for_officer: bool) -> str:
     return pgettext("the applicant's own note on a step of their case, on their page", "Your note")
 
 
-def _applicant_role(*, for_officer: bool) -> str:
-    if for_officer:
-        return pgettext("who made a timeline entry, as officers read it", "the applicant")
-    return pgettext("who made a timeline entry, on the applicant's own page", "you")
-
-
 def _note_label(*, for_officer: bool) -> str:
     if for_officer:
         return _("Note for the applicant")
@@ -175,44 +169,29 @@ def _note_label(*, for_officer: bool) -> str:
     )
 
 
-def _applicant_side(cases: list[Case]) -> set[int]:
-    """Who writes on the applicant's side of these cases: their applicants and the
-    agents of the companies they were filed for."""
-    people = {case.applicant_id for case in cases}
-    companies = {case.company_id for case in cases if case.company_id is not None}
-    if companies:
-        agents = User.objects.filter(companies__in=companies).values_list("pk", flat=True)
-        people.update(agents)
-    return people
-
-
 def _timeline(
     events: list[CaseEvent],
-    roles: dict[int, str],
+    authors: entries.Authors,
     *,
-    applicant_side: set[int],
     for_officer: bool,
     under_parent: bool = False,
 ) -> list[Step]:
     """The case's entries for the reader: officers read "the applicant", the applicant
     reads "you". An answer to a supplement request, or any entry whose actor is on the
-    applicant's side (``_applicant_side``), carries the applicant's note, not an
+    applicant's side (``entries``), carries the applicant's note, not an
     officer's comment."""
     steps = []
     for event in events:
         if event.outcome == SUBMITTED and under_parent:
             continue  # the parent's entry says it: one application filed them all
-        role = roles.get(event.task_id or 0, "")
-        by_applicant = event.outcome == RESUPPLIED or event.actor_id in applicant_side
+        by_applicant = authors.by_applicant(event)
         steps.append(
             Step(
                 title=localized_marked(event, "step") or _("Application submitted"),
                 department=event.department,
                 # The applicant's own entry is not the step's officer's doing: it says
                 # who did it, beside the step's department.
-                role=_applicant_role(for_officer=for_officer)
-                if by_applicant
-                else (str(Role(role).label) if role in Role.values else ""),
+                role=entries.role_label(authors.role(event), for_officer=for_officer),
                 at=event.at,
                 outcome=""
                 if event.outcome == SUBMITTED
@@ -247,10 +226,7 @@ def case_view(case: Case, *, officer: User | None = None) -> CaseView:
     # In the event's order, which is the order they were filed in.
     children = sorted(case.children.all(), key=lambda child: child.pk)
     events = list(case.events.all())
-    task_ids = [
-        e.task_id for c in [case, *children] for e in c.events.all() if e.task_id is not None
-    ]
-    roles = dict(WorkTask.objects.filter(pk__in=task_ids).values_list("pk", "role"))
+    authors = entries.authors([case, *children])
     now = timezone.now()
     holdings = accountability.holdings(case, now) if for_officer else []
     supplement = queries.open_supplement(case)
@@ -261,21 +237,19 @@ def case_view(case: Case, *, officer: User | None = None) -> CaseView:
     else:
         files = case_materials(case, children)
         answers = _event_answers(case, children) if children else _answers(case.form, case.data)
-    side = _applicant_side([case, *children])
     # A step of the event's shared run is on the parent's timeline and its item's.
     shown_above = {event.task_id for event in events if event.task_id is not None}
     return CaseView(
         case=case,
         answers=answers,
-        timeline=_timeline(events, roles, applicant_side=side, for_officer=for_officer),
+        timeline=_timeline(events, authors, for_officer=for_officer),
         children=[
             CaseView(
                 case=child,
                 answers=[],  # the parent's view holds them
                 timeline=_timeline(
                     [e for e in child.events.all() if e.task_id not in shown_above],
-                    roles,
-                    applicant_side=side,
+                    authors,
                     for_officer=for_officer,
                     under_parent=True,
                 ),

@@ -17,7 +17,15 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.audit.services import record_event, refused
-from onewindow.cases import alerts, notifications, permissions, presenters, queries, timeliness
+from onewindow.cases import (
+    alerts,
+    entries,
+    notifications,
+    permissions,
+    presenters,
+    queries,
+    timeliness,
+)
 from onewindow.cases.choices import EXTENDED, FINAL_STATUSES, MAX_EXTENSION_DAYS, ExtensionStatus
 from onewindow.cases.models import Case, CaseEvent, Extension
 from onewindow.cases.queries import cases_by_instance
@@ -178,15 +186,16 @@ def _apply(
         actor=actor, task_id=extension.task_id, days=extension.days, request=request
     )
     timeliness.extend(timeliness.moving_together(case), extension.days, now)
-    # The step's name, but not its task: a timeline entry with a task is shown with the
-    # task's role (case_page._timeline), the step's officers', and a lead or a supervisor
-    # decided this one (``actor``).
+    # The step's name, but the role of who decided: a lead or a supervisor, not the
+    # step's officers.
+    department = extension.task.department
     CaseEvent.objects.create(
         case=case,
         **CaseEvent.step_of(extension.task),
-        department=extension.task.department,
+        department=department,
         outcome=EXTENDED,
         actor=actor,
+        role=entries.acting_role(actor, department, permissions.EXTENSION_DECIDER_ROLES),
         comment=extension.decision_comment,
         note_for_applicant=extension.reason,
         at=now,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from onewindow.cases.choices import CaseStatus, ExtensionStatus, SupplementStatus
 from onewindow.forms.models import Attachment, FormDefinition
 from onewindow.identity.models import Department, LegalPerson
+from onewindow.identity.roles import Role
 from onewindow.workflow.models import Clock, ProcessDefinition, ProcessInstance, WorkTask
 
 
@@ -150,6 +151,9 @@ class CaseEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The role the officer acted in, as it was then (the step's lane's, else the one the
+    # actor held over the department); empty for the applicant's side and the platform.
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     note_for_applicant = models.TextField(_("note for the applicant"), blank=True)
     task_id = models.PositiveIntegerField(null=True, blank=True)

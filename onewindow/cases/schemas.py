@@ -9,6 +9,7 @@ from ninja import Schema
 from pydantic import BeforeValidator, Field
 
 from onewindow.cases.choices import CaseStatus, Deadline
+from onewindow.cases.entries import EntryRole
 from onewindow.workflow.choices import Outcome, TaskStatus
 
 
@@ -25,6 +26,12 @@ class TimelineOut(Schema):
     step: str
     step_en: str = Field(default="", description="Its English name, where the process gives one")
     department: str
+    role: EntryRole = Field(
+        description="Who made the entry: `applicant` for the applicant's side (the "
+        "applicant, an agent of the company, any answer to a supplement request), else "
+        "the officer role of the step; empty where neither is known"
+    )
+    role_label: str = Field(description="The role in words, in the caller's language")
     outcome: str
     outcome_label: str
     at: datetime

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.audit.services import atomic_audit_last, record_event, refused
 from onewindow.cases import (
+    entries,
     extensions,
     notifications,
     permissions,
@@ -223,6 +224,7 @@ def _record_step(case: Case, task: WorkTask, actor: User, at: Any) -> CaseEvent:
         department=task.department,
         outcome=task.outcome,
         actor=actor,
+        role=entries.step_role(task, actor),
         comment=task.comment,
         note_for_applicant=task.note_for_applicant,
         task_id=task.pk,

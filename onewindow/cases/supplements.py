@@ -19,7 +19,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from onewindow.audit.services import record_event, refused
-from onewindow.cases import alerts, notifications, permissions, presenters, starting, timeliness
+from onewindow.cases import (
+    alerts,
+    entries,
+    notifications,
+    permissions,
+    presenters,
+    starting,
+    timeliness,
+)
 from onewindow.cases.choices import (
     FINAL_STATUSES,
     MAX_SUPPLEMENT_ITEMS,
@@ -150,6 +158,7 @@ def request_supplement(
             department=task.department,
             outcome=SUPPLEMENT_REQUESTED,
             actor=actor,
+            role=entries.step_role(task, actor),
             note_for_applicant=_items_text(cleaned, supplement.note),
             task_id=task.pk,
             at=now,

@@ -82,6 +82,24 @@ def holds_role_over(user: Any, department: Department, roles: frozenset[Role]) -
     return _covers(officer_roots(user, roles), department)
 
 
+def acting_role(
+    user: Any, department: Department | None, roles: frozenset[Role] = OFFICER_ROLES
+) -> Role | None:
+    """The role, of ``roles``, in which the user acts on the department's work: held in
+    the department itself before one held above it, then in ``Role``'s order; None for
+    none. What a timeline records of who decided a step whose lane names no role."""
+    if department is None:
+        return None
+    held = [
+        (len(a.department.path), list(Role).index(Role(a.role)), Role(a.role))
+        for a in _assignments(user)
+        if a.role in roles and a.department and department.path.startswith(a.department.path)
+    ]
+    # The nearest department (the longest path) first.
+    held.sort(key=lambda found: (-found[0], found[1]))
+    return held[0][2] if held else None
+
+
 def holds_any_role(user: Any, roles: frozenset[Role]) -> bool:
     return bool(officer_roots(user, roles))
 

@@ -180,6 +180,11 @@ def test_each_demo_process_end_to_end(
     decided = [(e["step"], e["outcome"]) for e in case["timeline"][1:]]
     assert decided == [(name, outcome) for name, _user, outcome in steps]
     assert all(e["department"] and e["at"] for e in case["timeline"])
+    # Who made each: the applicant filed it, officers of the steps' roles decided.
+    assert case["timeline"][0]["role"] == "applicant"
+    assert [
+        (e["step"], e["role"]) for e in case["timeline"][1:] if e["role"] in {"", "applicant"}
+    ] == []
     if service == "newborn":
         assert len(case["children"]) == 4
         assert {c["status"] for c in case["children"]} == {CaseStatus.COMPLETED}

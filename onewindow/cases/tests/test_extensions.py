@@ -193,6 +193,7 @@ def test_an_approval_moves_the_step_and_the_case_deadlines(
     # The applicant's timeline says why.
     entry = CaseEvent.objects.filter(case=case).last()
     assert (entry.outcome, entry.actor, entry.at) == ("extended", world["ga.lead"], DECIDED)
+    assert entry.role == Role.DEPARTMENT_LEAD  # who decided it, not the step's officers
     assert (entry.note_for_applicant, entry.comment) == (REASON, "同意延期")
     assert list(queries.extensions_of(case, approved_only=True)) == [extension]
     actions = list(
@@ -216,6 +217,7 @@ def test_the_supervisor_may_decide(world, passport):
     case, review = passport
     rule(world, ask(world, review), who="supervisor")
     assert clock_of(case).extended_days == 3
+    assert CaseEvent.objects.filter(case=case).last().role == Role.SUPERVISOR
 
 
 def test_a_refusal_needs_a_reason_and_moves_nothing(world, passport):

@@ -19,6 +19,7 @@ from onewindow.cases.tests.test_supplements import answer, ask
 from onewindow.cases.tests.timekit import accepted_passport, at, signed_in, travel, upload
 from onewindow.conftest import make_user
 from onewindow.identity.models import LegalPerson, User
+from onewindow.identity.services import issue_token
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +82,26 @@ def test_the_officer_reads_the_applicants_note_and_their_note_for_the_applicant(
     assert asked[-1].startswith("Note for the applicant: ")
     assert supplied[-1] == "Applicant's note: 已重新上传"
     assert supplied[1].endswith(" · the applicant")
+
+
+def test_the_api_names_who_made_each_entry(world, answered):
+    """The same voices through the API: ``applicant`` for the applicant's side, else the
+    officer role of the step, each with its words in the caller's language."""
+    case, _review = answered
+    with travel(READ):
+        token, _record = issue_token(user=world["citizen.wang"])
+        read = Client().get(
+            f"/api/v1/cases/{case.number}",
+            headers={"Authorization": f"Bearer {token}", "Accept-Language": "en"},
+        )
+    assert read.status_code == 200
+    roles = [(e["outcome"], e["role"], e["role_label"]) for e in read.json()["timeline"]]
+    assert roles == [
+        ("submitted", "applicant", "the applicant"),
+        ("accept", "window_officer", "Window officer"),
+        ("supplement_requested", "reviewing_officer", "Reviewing officer"),
+        ("resupplied", "applicant", "the applicant"),
+    ]
 
 
 def test_the_submission_says_once_that_it_was_submitted(world, answered):

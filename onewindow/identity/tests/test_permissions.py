@@ -27,6 +27,30 @@ def test_officers_see_their_departments_and_below_only(city, role, home):
     assert visible == SCOPE[home]
 
 
+def test_the_role_one_acts_in_is_held_nearest_the_department_then_in_roles_order(city):
+    officer = make_user(
+        roles=[
+            (Role.SUPERVISOR, city["root"]),
+            (Role.REVIEWING_OFFICER, city["pudong"]),
+            (Role.WINDOW_OFFICER, city["pudong"]),
+            (Role.CITIZEN, None),
+        ]
+    )
+    acting = {name: permissions.acting_role(officer, dept) for name, dept in city.items()}
+    assert acting == {
+        "root": Role.SUPERVISOR,
+        "police": Role.SUPERVISOR,
+        "market": Role.SUPERVISOR,
+        "pudong": Role.WINDOW_OFFICER,  # the district's own before the city's
+        "street": Role.WINDOW_OFFICER,
+        "pd_market": Role.WINDOW_OFFICER,
+    }
+    leads = frozenset({Role.DEPARTMENT_LEAD, Role.SUPERVISOR})
+    assert permissions.acting_role(officer, city["street"], leads) == Role.SUPERVISOR
+    assert permissions.acting_role(officer, None) is None
+    assert permissions.acting_role(make_user(), city["root"]) is None
+
+
 @pytest.mark.parametrize("role", [Role.CITIZEN, Role.COMPANY_AGENT])
 def test_public_roles_see_no_department_data(city, role):
     user = make_user(roles=[(role, None)])
