@@ -78,9 +78,16 @@ def application_page(
             applying_for=company if companies else None,
             request=request,
         )
-        messages.success(request, _("Your draft was saved; you can come back to it later."))
-        return redirect(request.path)
-    if request.method == "POST":
+        if not errors:
+            messages.success(request, _("Your draft was saved; you can come back to it later."))
+            return redirect(request.path)
+        # The page again, saying which files were refused: dropped silently, they would
+        # be missed only when the application is sent.
+        messages.warning(
+            request,
+            _("Your draft was saved without the files marked below: attach them again."),
+        )
+    elif request.method == "POST":
         key = request.POST.get("idempotency_key", "").strip()[:100]
         existing = queries.my_cases(user).filter(idempotency_key=key).first() if key else None
         if existing is not None:  # a double click: the first attempt's case

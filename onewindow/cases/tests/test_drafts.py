@@ -3,6 +3,9 @@ the next visit shows them, and filing the case discards the draft."""
 
 from __future__ import annotations
 
+import lxml.html
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from onewindow.audit.models import AuditEvent
 from onewindow.cases.models import Case
 from onewindow.cases.tests.conftest import PASSPORT, answers
@@ -50,6 +53,30 @@ def test_a_saved_draft_comes_back_with_its_file_and_goes_when_the_case_is_filed(
     assert not FormDraft.objects.exists()
     actions = list(AuditEvent.objects.values_list("action", flat=True))
     assert "forms.draft_saved" in actions and "forms.draft_discarded" in actions
+
+
+def test_a_draft_saved_with_a_refused_file_says_so_and_keeps_the_rest(people):
+    user = people["applicant"]
+    client = logged_in(user)
+    fake = SimpleUploadedFile("passport.pdf", b"not a pdf at all", content_type="application/pdf")
+    response = client.post(
+        APPLY,
+        {
+            "applicant_phone": "1391620",
+            "action": "save_draft",
+            "upload-photo": photo(),
+            "upload-previous_passport": fake,
+        },
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Your draft was saved without the files marked below" in html
+    page = lxml.html.fromstring(html)
+    [error] = page.xpath("//*[@id='id_upload-previous_passport_error']")
+    assert error.text_content().strip()
+    draft = FormDraft.objects.get(owner=user)
+    assert draft.data["applicant_phone"] == "1391620"
+    assert list(draft.data["_attachments"]) == ["photo"]  # the good file is kept
 
 
 def test_a_draft_is_the_applicants_own(people):
