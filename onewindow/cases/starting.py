@@ -24,7 +24,9 @@ from onewindow.cases import permissions, timeliness
 from onewindow.cases.models import Case
 from onewindow.core.errors import Forbidden
 from onewindow.identity.models import User
+from onewindow.workflow import queries as workflow_queries
 from onewindow.workflow import services as workflow_services
+from onewindow.workflow.choices import Outcome as StepOutcome
 from onewindow.workflow.models import ProcessDefinition, process_files
 
 MAX_FACT_CHARS = 200
@@ -104,6 +106,22 @@ def _start_runs(
         # an acceptance step of its own starts its clock when that step accepts it.
         accepted = [child for child in children if child.instance_id in instant]
         timeliness.start([*accepted, parent], parent.created_at)
+
+
+def clock_starts_when_filed(parent: Case, children: Sequence[Case]) -> bool:
+    """Whether the case's time limit will count from its submission: a run it starts
+    (``_start_runs``' choice of runs) has no acceptance step. What its receipt says,
+    before a queued run has started."""
+    if not children:
+        processes = [_process_of(parent)]
+    elif shared := _filed_process(parent) or _one_process(children):
+        processes = [shared]
+    else:
+        processes = [_process_of(child) for child in children]
+    return any(
+        process is not None and not workflow_queries.offers_outcome(process, StepOutcome.ACCEPT)
+        for process in processes
+    )
 
 
 def _process_of(case: Case) -> ProcessDefinition | None:

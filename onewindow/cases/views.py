@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from onewindow.cases import permissions, presenters, queries, services, timeliness
+from onewindow.cases import permissions, presenters, queries, services, starting, timeliness
 from onewindow.cases.case_page import case_view
 from onewindow.cases.models import Case
 from onewindow.cases.pages import KEEP_PREFIX, current_user
@@ -25,7 +25,11 @@ MY_CASES_PAGE_SIZE = 25
 @login_required
 def receipt(request: HttpRequest, number: str) -> HttpResponse:
     case = _my_case_or_404(request, number)
-    context = {"case": case, "promised_days": timeliness.promised_limit(case)}
+    context = {
+        "case": case,
+        "promised_days": timeliness.promised_limit(case),
+        "from_submission": starting.clock_starts_when_filed(case, list(case.children.all())),
+    }
     return render(request, "cases/receipt.html", context)
 
 

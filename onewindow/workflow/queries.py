@@ -94,7 +94,12 @@ def allowed_outcomes(task: WorkTask) -> tuple[str, ...]:
 
 def has_outcome(instance: ProcessInstance, outcome: str) -> bool:
     """Whether any step of the instance's process offers ``outcome``."""
-    facts = runs.spec_of(instance.definition).facts
+    return offers_outcome(instance.definition, outcome)
+
+
+def offers_outcome(definition: ProcessDefinition, outcome: str) -> bool:
+    """Whether any step of the process offers ``outcome``."""
+    facts = runs.spec_of(definition).facts
     return any(outcome in step.outcomes for step in facts.user_tasks.values())
 
 

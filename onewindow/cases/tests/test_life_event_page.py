@@ -119,11 +119,12 @@ def test_the_receipt_lists_the_items_and_their_departments(world, filed):
         for child in filed.children.order_by("pk")
     ]
     assert "Each department checks its part" in _words(page)
-    # The event's time: its items one after another, each from its own acceptance.
+    # The event's time: its items one after another, from its submission (its process
+    # has no acceptance step: test_time_limit_start).
     [limit] = page.xpath("//dt[normalize-space()='Time limit']/following-sibling::dd")
     total = sum(child.item_version.promised_limit_days for child in filed.children.all())
     assert _words(limit) == (
-        f"At most {total} working days from acceptance, the services done one after another."
+        f"At most {total} working days from submission, the services done one after another."
     )
     assert not page.xpath("//dt[normalize-space()='Department']")  # each item names its own
 

@@ -3,6 +3,8 @@ whose process has no acceptance step (accepted as filed), else at acceptance."""
 
 from __future__ import annotations
 
+import pytest
+
 from onewindow.cases import presenters, queries
 from onewindow.cases.choices import CaseStatus
 from onewindow.cases.tests.conftest import PASSPORT, submit
@@ -43,3 +45,20 @@ def test_a_case_waiting_for_acceptance_has_no_count_yet(world):
         words = text(english(user).get(f"/cases/{case.number}/"))
     assert "The time limit starts when the application is accepted." in words
     assert FROM_SUBMISSION not in words and FROM_ACCEPTANCE not in words
+
+
+@pytest.mark.parametrize("queued", [False, True])
+@pytest.mark.parametrize(
+    ("service", "counted"), [("newborn", "from submission"), (PASSPORT, "from acceptance")]
+)
+def test_the_receipt_says_when_the_time_limit_counts_from(
+    world, settings, queued, service, counted
+):
+    """As the case page will, even before a queued run has started (no clock yet)."""
+    settings.FILING_QUEUED = queued
+    user = world["citizen.wang"]
+    with travel(at("2026-03-02", 10)):
+        case = submit(user, service)
+        assert (case.clock_id is None) == (queued or service == PASSPORT)
+        words = text(english(user).get(f"/cases/{case.number}/receipt/"))
+    assert f"working days {counted}" in words
