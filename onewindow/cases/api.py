@@ -41,7 +41,7 @@ from onewindow.cases.schemas import (
     TaskOut,
     TimelineOut,
 )
-from onewindow.cases.supplement_materials import other_slot_key, requires_file
+from onewindow.cases.supplement_materials import material_name, other_slot_key, requires_file
 from onewindow.core import paging
 from onewindow.core.api_errors import errors
 from onewindow.core.errors import InvalidInput, NotFound
@@ -126,7 +126,7 @@ def supplement_out(supplement: SupplementRequest) -> SupplementOut:
         items=[
             SupplementItemOut(
                 slot=item["slot"],
-                material=item["material"],
+                material=material_name(item, supplement),
                 reason=item["reason"],
                 upload=item["slot"] or other_slot_key(supplement, index),
                 required=requires_file(item),

@@ -19,6 +19,7 @@ from onewindow.cases import (
     queries,
     starting,
     supplement_forms,
+    supplement_materials,
 )
 from onewindow.cases.choices import SUBMITTED
 from onewindow.cases.materials import Material, case_materials
@@ -72,6 +73,8 @@ class CaseView:
     clock_pending: str = ""  # a life event's item: when its time limit will start
     waiting: bool = False  # a life event's item the event's run has not reached yet
     supplement: SupplementRequest | None = None  # the one awaited, if any
+    # Its items, each material named in the reader's language.
+    supplement_items: list[dict[str, Any]] = field(default_factory=list)
     supplement_slots: list[SlotView] = field(default_factory=list)  # its file inputs
     extensions: list[ExtensionShown] = field(default_factory=list)  # approved
     holdings: list[accountability.Holding] = field(default_factory=list)  # officers only
@@ -264,6 +267,7 @@ def case_view(case: Case, *, officer: User | None = None) -> CaseView:
         has_files=not files.empty,
         clock=clock_view(case.clock, now),
         supplement=supplement,
+        supplement_items=supplement_materials.requested(supplement) if supplement else [],
         supplement_slots=supplement_slots(supplement),
         extensions=_extensions(case),
         holdings=holdings,

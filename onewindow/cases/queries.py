@@ -193,7 +193,7 @@ def open_supplement(case: Case) -> SupplementRequest | None:
 
 def supplements_of(case: Case) -> QuerySet[SupplementRequest]:
     return SupplementRequest.objects.filter(Q(case=case) | Q(case__parent=case)).select_related(
-        "case", "task__department"
+        "case", "case__form", "task__department"
     )
 
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from onewindow.cases.models import SupplementRequest
+from onewindow.forms import spec
 
 OTHER_TYPES = ("pdf", "jpg", "png")
 OTHER_MAX_MB = 10
@@ -35,6 +36,23 @@ def requires_file(item: Mapping[str, Any]) -> bool:
     """Whether an answer must bring a file for a requested material: one of the form's
     slots must; a material named in words may ask for a correction instead."""
     return bool(item["slot"])
+
+
+def material_name(item: Mapping[str, Any], supplement: SupplementRequest) -> str:
+    """A requested material's name in the reader's language: a form's material the
+    officer left as the form names it is the form's label in that language (the request
+    keeps the Chinese, as the officer saw it); a name typed in words stays as typed."""
+    form = supplement.case.form
+    slot = next((s for s in (form.attachments if form else []) if s["key"] == item["slot"]), None)
+    if slot is not None and item["material"] in {slot.get("label"), slot["key"]}:
+        return spec.localized(slot, "label")
+    return str(item["material"])
+
+
+def requested(supplement: SupplementRequest) -> list[dict[str, Any]]:
+    """The request's items as a page lists them: each material named in the reader's
+    language (``material_name``), with the reason the officer gave."""
+    return [{**item, "material": material_name(item, supplement)} for item in supplement.items]
 
 
 def answer_slots(supplement: SupplementRequest) -> list[dict[str, Any]]:

@@ -9,8 +9,10 @@ both clocks; the answer on Mon 03-09 starts a new day 0, so 5 case days remain
 (03-05, 03-06, 03-09).
 """
 
+import lxml.html
 import pytest
 from django.core import mail
+from django.test import Client
 
 from onewindow.audit.models import AuditEvent
 from onewindow.cases import services, supplements
@@ -38,6 +40,7 @@ from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onewindow.forms.tests.files import PDF
 from onewindow.identity.models import Department
 from onewindow.identity.roles import Role
+from onewindow.identity.services import issue_token
 from onewindow.notifications.models import Notification, OutboxMessage
 from onewindow.workflow import engine, runs
 from onewindow.workflow import services as workflow_services
@@ -561,3 +564,36 @@ def test_a_decision_and_a_supplement_request_at_once_wait_for_each_other(
     # One goes first; the other finds the step decided, or waiting for the supplement.
     failed = [exc for exc in outcomes if exc is not None]
     assert len(failed) == 1 and isinstance(failed[0], Conflict), outcomes
+
+
+def test_a_forms_material_is_named_in_the_readers_language(world, passport):
+    """The request keeps the form's Chinese label, as the officer saw it; pages and the
+    API name it in their reader's language. A name the officer typed stays as typed."""
+    case, review = passport
+    ask(
+        world,
+        review,
+        [*PHOTO, {"slot": "previous_passport", "material": "旧护照", "reason": "模糊"}],
+    )
+    [stored_photo, _typed] = SupplementRequest.objects.get().items
+    assert stored_photo["material"] == "出入境证件数码照片"
+    applicant = world["citizen.wang"]
+    with travel(ANSWERED):
+        token, _record = issue_token(user=applicant)
+        for language, photo in (
+            ("en", "Digital photo for exit-entry documents"),
+            ("zh-hans", "出入境证件数码照片"),
+        ):
+            client = Client(HTTP_ACCEPT_LANGUAGE=language)
+            client.cookies["django_language"] = language
+            client.force_login(applicant)
+            page = lxml.html.fromstring(client.get(f"/cases/{case.number}/").content)
+            [listed] = page.xpath("//div[@id='supplement']/ul")
+            names = [strong.text_content() for strong in listed.xpath(".//strong")]
+            assert names == [photo, "旧护照"]
+            read = Client().get(
+                f"/api/v1/cases/{case.number}",
+                headers={"Authorization": f"Bearer {token}", "Accept-Language": language},
+            )
+            [asked] = read.json()["supplements"]
+            assert [item["material"] for item in asked["items"]] == [photo, "旧护照"]

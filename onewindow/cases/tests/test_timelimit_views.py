@@ -264,7 +264,7 @@ def test_the_applicant_sees_what_is_requested_and_a_form_to_send_it(world, waiti
     assert "Stopped for a supplement" in words
     assert "Material requested" in words
     assert "asked on 2026-03-04 11:00 for:" in words
-    assert "出入境证件数码照片 : 背景不是白色" in words
+    assert "Digital photo for exit-entry documents : 背景不是白色" in words  # the form names it
     assert "户口簿 : 缺少户主页" in words
     assert "请一次补齐" in words
     html = response.content.decode()
