@@ -65,6 +65,23 @@ def test_invalid_answers_save_nothing(world):
     assert not Case.objects.exists()
 
 
+@pytest.mark.parametrize("payment", ["bank_deduction", "online"])
+def test_a_newborns_direct_debit_needs_the_bank_account(world, payment):
+    """A life event's merged form keeps its items' conditions: the insurance item asks
+    for the account only when its premiums are debited."""
+    user = world["citizen.wang"]
+    # The merged form names an item's own questions under the item's form.
+    data = answers(user, "newborn", newborn_insurance__payment_method=payment)
+    data.pop("newborn_insurance__bank_account", None)
+    if payment == "online":
+        assert filing.submit_case(applicant=user, service="newborn", data=data)[1] is not None
+        return
+    with pytest.raises(InvalidInput) as refused:
+        filing.submit_case(applicant=user, service="newborn", data=data)
+    assert list(refused.value.fields) == ["newborn_insurance__bank_account"]
+    assert not Case.objects.exists()
+
+
 def test_unknown_service_is_refused(world):
     with pytest.raises(InvalidInput) as caught:
         filing.submit_case(applicant=world["citizen.wang"], service="nope", data={})
