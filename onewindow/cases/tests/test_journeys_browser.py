@@ -108,6 +108,19 @@ def fill_newborn_form(page: Any, parent: User) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
+def test_an_error_summarys_link_shows_the_question_with_its_label(page, world):
+    """The link scrolls the field to the top of the window: its label, above it, must
+    stay in sight (``scroll-margin-top``), or the reader sees a box without a question."""
+    log_in(page, world["citizen.wang"], password=DEMO_PASSWORD)
+    page.goto(f"/services/items/{PASSPORT}/apply/")
+    with page.expect_navigation():
+        page.locator("form.application-form button[type=submit]:not([value=save_draft])").click()
+    page.locator(".error-summary a[href='#id_emergency_contact_name']").click()
+    assert page.evaluate("window.scrollY") > 0  # it did scroll
+    box = page.locator("label[for=id_emergency_contact_name]").bounding_box()
+    assert box is not None and box["y"] >= 0, box
+
+
 def test_a_life_event_applied_for_once_through_its_merged_form(page, world):
     parent = world["citizen.wang"]
     log_in(page, parent, password=DEMO_PASSWORD)
