@@ -30,10 +30,14 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _back(request: HttpRequest) -> HttpResponse:
+def _back(request: HttpRequest, fragment: str = "") -> HttpResponse:
+    """The list again, on the page the form was sent from; ``fragment`` names where to
+    pick up (a keyboard or screen reader user continues from there, not the top)."""
     page = request.POST.get("page", "")
     target = reverse("notifications:list")
-    return redirect(f"{target}?page={page}" if page.isdigit() else target)
+    if page.isdigit():
+        target = f"{target}?page={page}"
+    return redirect(f"{target}#{fragment}" if fragment else target)
 
 
 @login_required
@@ -43,7 +47,7 @@ def mark_read(request: HttpRequest, notification_id: int) -> HttpResponse:
         services.mark_read(user=request.user, notification_id=notification_id)
     except NotFound:
         raise Http404 from None
-    return _back(request)
+    return _back(request, f"notification-{notification_id}")
 
 
 @login_required

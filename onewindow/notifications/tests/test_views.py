@@ -50,7 +50,11 @@ def test_mark_one_and_all_read(db):
     client = logged_in(user)
     first = Notification.objects.get(dedupe_key="a")
     response = client.post(f"/notifications/{first.pk}/read/", {"page": "1"})
-    assert response.status_code == 302 and response["Location"] == "/notifications/?page=1"
+    # Back where the reader was: the notice just marked, which takes focus there.
+    assert response.status_code == 302
+    assert response["Location"] == f"/notifications/?page=1#notification-{first.pk}"
+    heading = f'id="notification-{first.pk}" tabindex="-1"'
+    assert heading in client.get("/notifications/").content.decode()
     assert Notification.objects.filter(recipient=user, read_at__isnull=True).count() == 2
     assert client.get(f"/notifications/{first.pk}/read/").status_code == 405
     response = client.post("/notifications/read-all/")
