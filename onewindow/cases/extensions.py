@@ -34,8 +34,9 @@ from onewindow.identity.models import User
 from onewindow.workflow import limits as workflow_limits
 from onewindow.workflow import permissions as workflow_permissions
 from onewindow.workflow import queries as workflow_queries
+from onewindow.workflow import services as workflow_services
 from onewindow.workflow.bundle import msg
-from onewindow.workflow.choices import OPEN_TASK_STATUSES, TaskStatus
+from onewindow.workflow.choices import OPEN_TASK_STATUSES
 from onewindow.workflow.models import WorkTask
 
 
@@ -61,12 +62,9 @@ def request_extension(
         task = workflow_queries.task_for_officer(actor, task_id)
     except WorkTask.DoesNotExist:
         raise NotFound(_("No such task.")) from None
-    if not workflow_permissions.can_work_on(actor, task) or task.status not in (
-        TaskStatus.READY,
-        TaskStatus.CLAIMED,
-    ):
+    if not workflow_permissions.can_work_on(actor, task):
         raise refused(
-            Forbidden(_("Only an officer working on an open task may ask for an extension.")),
+            Forbidden(_("Only an officer of this step may ask for an extension.")),
             actor=actor,
             action="cases.extension_requested",
             target=task,
@@ -77,8 +75,8 @@ def request_extension(
     with transaction.atomic():
         # Under the task's lock (after its run's), before the case's rows (lock_task):
         # a decision of the step meanwhile closes it, and its requests with it.
-        if workflow_limits.lock_task(task.pk).status not in (TaskStatus.READY, TaskStatus.CLAIMED):
-            raise Conflict(_("This task is no longer open."), code="task_closed")
+        # Closed, or waiting for the applicant's supplement: said as such.
+        workflow_services.check_open(workflow_limits.lock_task(task.pk))
         case = cases_by_instance([task.instance_id]).get(task.instance_id)
         if case is None or case.status in FINAL_STATUSES:
             raise Conflict(_("This case is closed."), code="case_closed")

@@ -248,14 +248,26 @@ def claim_task(*, actor: Any, task_id: int, request: HttpRequest | None = None) 
         if not permissions.can_work_on(actor, task):
             raise Refused(Forbidden(_("This task is for another role or department.")))
         if task.status == TaskStatus.CLAIMED:
-            raise Conflict(_("Someone else has already claimed this task."), code="already_claimed")
-        if task.status != TaskStatus.READY:
-            raise Conflict(_("This task is no longer open."), code="task_closed")
+            raise Conflict(_("Another officer has claimed this task."), code="already_claimed")
+        check_open(task)
         task.status, task.claimed_by, task.claimed_at = TaskStatus.CLAIMED, actor, timezone.now()
         task.save(update_fields=["status", "claimed_by", "claimed_at"])
         timekeeping.hand_over(task, HolderKind.OFFICER, task.claimed_at, officer=actor)
         record_event(actor=actor, action="workflow.task_claimed", target=task, request=request)
     return task
+
+
+CLOSED = _("This task is no longer open.")
+
+
+def check_open(task: WorkTask) -> None:
+    """A Conflict unless an officer may act on the task now: one waiting for the
+    applicant's supplement says so (it comes back), any other not open is closed."""
+    if task.status == TaskStatus.SUSPENDED:
+        message = _("This task waits for the applicant's supplement.")
+        raise Conflict(message, code="awaiting_supplement")
+    if task.status not in OPEN_TASK_STATUSES:
+        raise Conflict(CLOSED, code="task_closed")
 
 
 def release_task(*, actor: Any, task_id: int, request: HttpRequest | None = None) -> WorkTask:
@@ -266,6 +278,7 @@ def release_task(*, actor: Any, task_id: int, request: HttpRequest | None = None
     ):
         visible_task_run(actor, task_id)
         task = locked_task(task_id)
+        check_open(task)
         if task.status != TaskStatus.CLAIMED:
             raise Conflict(_("This task is not claimed."), code="not_claimed")
         if not permissions.can_release(actor, task):
@@ -304,11 +317,9 @@ def complete_task(
         task = locked_task(task_id)
         if not permissions.can_work_on(actor, task):
             raise Refused(Forbidden(_("This task is for another role or department.")))
-        if task.status not in OPEN_TASK_STATUSES or instance.status != InstanceStatus.RUNNING:
-            raise Conflict(_("This task is no longer open."), code="task_closed")
-        if task.status == TaskStatus.SUSPENDED:
-            message = _("This task waits for the applicant's supplement.")
-            raise Conflict(message, code="awaiting_supplement")
+        if instance.status != InstanceStatus.RUNNING:
+            raise Conflict(CLOSED, code="task_closed")
+        check_open(task)
         if not permissions.can_complete(actor, task):
             raise Refused(Forbidden(_("Another officer has claimed this task.")))
         context = ServiceContext(actor=actor, instance_id=instance.pk)

@@ -15,6 +15,7 @@ from onewindow.cases import extensions, queries, services
 from onewindow.cases.choices import ExtensionStatus
 from onewindow.cases.models import CaseEvent, Extension
 from onewindow.cases.tests.conftest import open_task, outcomes_at_once, racing_a_decision, submit
+from onewindow.cases.tests.test_supplements import ask as ask_supplement
 from onewindow.cases.tests.timekit import (
     accepted_passport,
     at,
@@ -150,8 +151,19 @@ def test_a_step_that_is_not_open_cannot_be_extended(world, passport):
     _case, review = passport
     with travel(at("2026-03-04", 9)):
         decide(world["ga.review"], review, "approve", claim=False)
-    with pytest.raises(Forbidden):
+    # Its officer asks from a page opened before: the step's state, not a refusal.
+    with pytest.raises(Conflict) as closed:
         ask(world, review)
+    assert closed.value.code == "task_closed"
+    assert not Extension.objects.exists()
+
+
+def test_a_step_waiting_for_a_supplement_says_so(world, passport):
+    _case, review = passport
+    ask_supplement(world, review)
+    with pytest.raises(Conflict) as waiting:
+        ask(world, review, when=at("2026-03-05", 9))
+    assert waiting.value.code == "awaiting_supplement"
     assert not Extension.objects.exists()
 
 

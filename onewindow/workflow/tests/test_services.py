@@ -16,6 +16,7 @@ from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onewindow.identity.models import Department, User
 from onewindow.identity.roles import Role
 from onewindow.workflow import engine, registry, services, sweep
+from onewindow.workflow.choices import TaskStatus
 from onewindow.workflow.models import ProcessDefinition, ProcessInstance, ProcessTimer, WorkTask
 from onewindow.workflow.registry import ServiceContext
 from onewindow.workflow.tests.conftest import (
@@ -476,13 +477,36 @@ def test_claim_release_and_complete_rules(city: dict[str, Department], officer: 
     services.release_task(actor=officer("GA", Role.DEPARTMENT_ADMIN), task_id=task.pk)
     services.claim_task(actor=second, task_id=task.pk)
     services.release_task(actor=second, task_id=task.pk)
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as caught:
         services.release_task(actor=second, task_id=task.pk)
+    assert caught.value.code == "not_claimed"
     complete(task, "accept", first)  # unclaimed: any officer of the lane
-    with pytest.raises(Conflict):
-        complete(task, "accept", first)
-    with pytest.raises(Conflict):
-        services.claim_task(actor=first, task_id=task.pk)
+    # Once decided, each says the task is closed (not "not claimed").
+    for act in (
+        lambda: complete(task, "accept", first),
+        lambda: services.claim_task(actor=first, task_id=task.pk),
+        lambda: services.release_task(actor=first, task_id=task.pk),
+    ):
+        with pytest.raises(Conflict) as caught:
+            act()
+        assert caught.value.code == "task_closed"
+
+
+def test_a_task_waiting_for_a_supplement_says_so_to_every_action(
+    city: dict[str, Department], officer: Officer
+) -> None:
+    instance = start(upload("permit", "single_department.bpmn"))
+    task = open_tasks(instance)["Task_accept"]
+    window = officer("GA", Role.WINDOW_OFFICER)
+    WorkTask.objects.filter(pk=task.pk).update(status=TaskStatus.SUSPENDED)
+    for act in (
+        lambda: complete(task, "accept", window),
+        lambda: services.claim_task(actor=window, task_id=task.pk),
+        lambda: services.release_task(actor=window, task_id=task.pk),
+    ):
+        with pytest.raises(Conflict) as caught:
+            act()
+        assert caught.value.code == "awaiting_supplement"
 
 
 def test_complete_checks_outcome_and_data(city: dict[str, Department], officer: Officer) -> None:
