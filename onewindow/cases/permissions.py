@@ -108,6 +108,12 @@ def extension_deciders(extension: Extension) -> list[Any]:
     ]
 
 
+def decides_extensions(user: Any) -> bool:
+    """Whether the user decides any department's extensions: the page of requests to
+    decide is theirs alone."""
+    return holds_any_role(user, EXTENSION_DECIDER_ROLES)
+
+
 def can_see_extension(user: Any, extension: Extension) -> bool:
     department = extension.task.department
     return department is not None and can_see_department(user, department)

@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from onewindow.cases import extensions, queries, supplement_forms, supplements
+from onewindow.cases import extensions, permissions, queries, supplement_forms, supplements
 from onewindow.cases.officer_views import render_task_page, task_or_404
 from onewindow.cases.pages import (
     current_user,
@@ -118,8 +118,11 @@ def request_extension(request: HttpRequest, task_id: int) -> HttpResponse:
 
 @login_required
 def extension_requests(request: HttpRequest) -> HttpResponse:
-    """Pending extensions the officer may decide, with approve and refuse forms."""
+    """Pending extensions the officer may decide, with approve and refuse forms; a 404
+    for anyone who decides none (leads and supervisors do)."""
     user = officer_or_404(request)
+    if not permissions.decides_extensions(user):
+        raise Http404
     invalid: dict[str, Any] = {}
     if request.method == "POST":
         raw_id = request.POST.get("extension", "")

@@ -1,5 +1,6 @@
 from django.http import HttpRequest
 
+from onewindow.cases.permissions import decides_extensions
 from onewindow.identity.permissions import awaits_second_factor, is_officer
 from onewindow.notifications.queries import unread_count
 from onewindow.supervision.permissions import can_supervise
@@ -15,8 +16,10 @@ def site(request: HttpRequest) -> dict[str, object]:
         "awaiting_second_factor": awaiting,
         "site_name_zh": "一网通办",
         "user_is_officer": signed_in and is_officer(user),
-        # Leads, supervisors and platform admins watch time limits and decide extensions.
+        # Leads, supervisors and platform admins watch time limits; leads and
+        # supervisors decide extensions.
         "user_can_supervise": signed_in and can_supervise(user),
+        "user_decides_extensions": signed_in and decides_extensions(user),
         # One indexed count per page for the header's "Notifications (n unread)".
         "unread_notifications": unread_count(user) if signed_in else 0,
     }

@@ -119,7 +119,7 @@ def test_an_officer_who_may_not_ask_is_refused_before_their_input_is_read(world,
             f"/cases/tasks/{review.pk}/extension/", {"days": "", "reason": ""}, follow=True
         )
     assert response.redirect_chain == [(f"/cases/tasks/{review.pk}/", 302)]
-    assert "Only an officer working on an open task may ask for an extension." in text(response)
+    assert "Only an officer of this step may ask for an extension." in text(response)
     assert "Give the reason for the extension." not in text(response)
     assert AuditEvent.objects.get(action="cases.extension_requested").outcome == "denied"
 
@@ -308,3 +308,23 @@ def test_an_extension_before_acceptance_is_shown_as_the_steps_not_the_cases(worl
     panel = text(response)
     assert "Window acceptance was given 2 more working days" in panel
     assert "Extended by 2 working days" not in panel
+
+
+@pytest.mark.parametrize(
+    ("who", "decides"),
+    [
+        ("ga.lead", True),
+        ("supervisor", True),
+        ("ga.window", False),
+        ("ga.review", False),
+        ("ga.admin", False),
+        ("admin", False),  # a platform admin watches time limits, decides no extension
+    ],
+)
+def test_the_extensions_page_is_for_those_who_decide_them(world, who, decides):
+    with travel(at("2026-03-02", 10)):
+        client = signed_in(world[who])
+        page = client.get("/cases/extensions/")
+        home = client.get("/cases/inbox/").content.decode()
+    assert page.status_code == (200 if decides else 404)
+    assert ('href="/cases/extensions/"' in home) == decides  # the header's link with it

@@ -465,10 +465,13 @@ def test_the_applicant_sees_an_approved_extension_and_its_reason(world, review):
 def test_an_officer_without_the_role_sees_nothing_to_decide(world, review):
     _ask_extension(world, review)
     with travel(NOW):
-        for who in ("ga.review", "ga.window", "mz.lead"):
-            response = signed_in(world[who]).get("/cases/extensions/")
-            assert response.status_code == 200
-            assert "No extension awaits your decision." in text(response)
+        # Another department's lead: the page, with nothing of the police's on it.
+        response = signed_in(world["mz.lead"]).get("/cases/extensions/")
+        assert response.status_code == 200
+        assert "No extension awaits your decision." in text(response)
+        # Officers who decide no extension at all: no page (test_extension_pages).
+        for who in ("ga.review", "ga.window"):
+            assert signed_in(world[who]).get("/cases/extensions/").status_code == 404
 
 
 def test_extension_list_queries_do_not_grow_with_rows(world, django_assert_max_num_queries):
