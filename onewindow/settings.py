@@ -127,7 +127,8 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"user_attributes": ["username", "full_name", "email", "id_number"]},
     },
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        # Django's check in our words: its own message is English on Chinese pages.
+        "NAME": "onewindow.identity.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

@@ -10,7 +10,9 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.identity import services
 from onewindow.identity.roles import OFFICER_ROLES, Role
+from onewindow.identity.validators import clean_mobile_phone
 
 
 class LoginForm(forms.Form):
@@ -30,6 +32,22 @@ class LoginForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class MobilePhoneField(forms.CharField):
+    """A mainland China mobile number, cleaned to its 11 digits (``clean_mobile_phone``)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Mobile phone"))
+        kwargs.setdefault("max_length", 20)  # room for "+86 138 1234 5678" as typed
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"})
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> str:
+        typed = super().clean(value)
+        return clean_mobile_phone(typed) if typed else typed
+
+
 class RegisterForm(forms.Form):
     username = forms.CharField(
         label=_("User name"),
@@ -44,12 +62,7 @@ class RegisterForm(forms.Form):
         max_length=18,
         help_text=_("18 characters, as on your identity card."),
     )
-    phone = forms.CharField(
-        label=_("Mobile phone"),
-        max_length=20,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-    )
+    phone = MobilePhoneField(required=False)
     email = forms.EmailField(
         label=_("Email"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
@@ -60,9 +73,30 @@ class RegisterForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
+    def clean(self) -> dict[str, Any]:
+        """Adds the service's refusals (a taken name, a wrong identity number, a weak
+        password) of the fields the form could read, as a ModelForm adds its model's:
+        one round shows every problem. A field the form refused keeps the form's message
+        alone; ``register_citizen`` checks everything again when it writes."""
+        cleaned = super().clean() or {}
+        problems = services.registration_errors(
+            username=cleaned.get("username", ""),
+            password=cleaned.get("password", ""),
+            full_name=cleaned.get("full_name", ""),
+            id_number=cleaned.get("id_number", ""),
+            phone=cleaned.get("phone", ""),
+            email=cleaned.get("email", ""),
+        )
+        for name, messages in problems.items():
+            if name in self.errors:
+                continue
+            for message in messages:
+                self.add_error(name if name in self.fields else None, str(message))
+        return cleaned
+
 
 class ProfileForm(forms.Form):
-    phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False)
+    phone = MobilePhoneField(required=False)
     email = forms.EmailField(label=_("Email"), required=False)
     preferred_language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
 

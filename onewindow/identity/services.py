@@ -5,28 +5,39 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from onewindow.audit.models import Outcome
 from onewindow.audit.services import record_event, refused
-from onewindow.core.errors import Conflict, Forbidden, InvalidInput, Locked, NotFound
+from onewindow.core.errors import (
+    Conflict,
+    FieldErrors,
+    Forbidden,
+    InvalidInput,
+    Locked,
+    NotFound,
+)
 from onewindow.identity import permissions
 from onewindow.identity.masking import mask_identity_number
 from onewindow.identity.models import ApiToken, Department, LegalPerson, RoleAssignment, User
 from onewindow.identity.roles import PUBLIC_ROLES, Role
-from onewindow.identity.validators import clean_resident_id, clean_uscc
+from onewindow.identity.validators import clean_mobile_phone, clean_resident_id, clean_uscc
 
 TOKEN_PREFIX = "ow_"
 WRONG_CODE = _("The code is wrong or expired. Try the newest code.")
@@ -39,25 +50,113 @@ OWN_LAST_ADMIN_ROLE = _(
 # --- people -----------------------------------------------------------------------
 
 
-def _validated_password(password: str, user: User | None = None) -> str:
-    try:
-        password_validation.validate_password(password, user)
-    except ValidationError as exc:
-        raise InvalidInput(exc.messages[0], fields={"password": list(exc.messages)}) from exc
-    return password
+ENTER_ID_NUMBER = _("Enter your identity number.")
+ID_NUMBER_TAKEN = _("An account with this identity number already exists.")
 
 
-def _validated_id_number(id_number: str) -> str:
+@dataclass(frozen=True)
+class _NewPerson:
+    """A new account's details as they are stored: the identity number compact, the
+    mobile number as its 11 digits."""
+
+    username: str
+    full_name: str
+    id_number: str | None
+    phone: str
+    email: str
+
+
+def _new_person_problems(
+    *,
+    username: str,
+    password: str,
+    full_name: str,
+    id_number: str | None,
+    phone: str,
+    email: str,
+    id_number_required: bool,
+) -> tuple[_NewPerson, FieldErrors, FieldErrors]:
+    """The details as they would be stored, what is wrong with them, and what of them
+    another account holds already. Every field is checked, whatever the others hold, so
+    that a person corrects everything in one round instead of meeting a new error after
+    each correction."""
+    invalid, taken = FieldErrors(), FieldErrors()
+    if not username or len(username) > 150:
+        invalid.add("username", _("Choose a user name of 1 to 150 characters."))
+    else:
+        # The model's rule for user names (letters, digits and @.+-_), which
+        # ``create_user`` does not apply.
+        _collect(invalid, "username", User.username_validator, username)
+        if "username" not in invalid.fields and User.objects.filter(username=username).exists():
+            taken.add("username", _("This user name is taken."))
+    full_name = full_name.strip()
+    if not full_name:
+        invalid.add("full_name", _("Enter your full name."))
+    compact_id = _collect(invalid, "id_number", clean_resident_id, id_number) if id_number else None
+    if compact_id and User.objects.filter(id_number=compact_id).exists():
+        taken.add("id_number", ID_NUMBER_TAKEN)
+    elif not id_number and id_number_required:
+        invalid.add("id_number", ENTER_ID_NUMBER)
+    phone = (_collect(invalid, "phone", clean_mobile_phone, phone) or "") if phone else ""
+    if email:
+        _collect(invalid, "email", validate_email, email)
+    candidate = User(username=username, full_name=full_name, id_number=compact_id, email=email)
+    _collect(invalid, "password", password_validation.validate_password, password, candidate)
+    person = _NewPerson(
+        username=username, full_name=full_name, id_number=compact_id, phone=phone, email=email
+    )
+    return person, invalid, taken
+
+
+def _collect(errors: FieldErrors, name: str, check: Callable[..., Any], *args: Any) -> Any:
+    """What ``check`` returns, or None with its messages added to ``errors`` at ``name``."""
     try:
-        compact = clean_resident_id(id_number)
+        return check(*args)
     except ValidationError as exc:
-        raise InvalidInput(exc.messages[0], fields={"id_number": list(exc.messages)}) from exc
-    if User.objects.filter(id_number=compact).exists():
-        raise Conflict(
-            _("An account with this identity number already exists."),
-            fields={"id_number": [_("An account with this identity number already exists.")]},
-        )
-    return compact
+        for message in exc.messages:
+            errors.add(name, message)
+        return None
+
+
+def _all_problems(invalid: FieldErrors, taken: FieldErrors) -> dict[str, list[str | Promise]]:
+    fields = {name: list(messages) for name, messages in invalid.fields.items()}
+    for name, messages in taken.fields.items():
+        fields.setdefault(name, []).extend(messages)
+    return fields
+
+
+def _accepted(person: _NewPerson, invalid: FieldErrors, taken: FieldErrors) -> _NewPerson:
+    """``person``, or every problem with it at once: ``InvalidInput`` when any detail is
+    wrong, ``Conflict`` when all are right but some are another account's."""
+    if invalid:
+        fields = _all_problems(invalid, taken)
+        raise InvalidInput(next(iter(fields.values()))[0], fields=fields)
+    if taken:
+        raise Conflict(next(iter(taken.fields.values()))[0], fields=taken.fields)
+    return person
+
+
+def registration_errors(
+    *,
+    username: str,
+    password: str,
+    full_name: str,
+    id_number: str,
+    phone: str = "",
+    email: str = "",
+) -> dict[str, list[str | Promise]]:
+    """Every reason ``register_citizen`` would refuse these details, by field; empty if
+    none. Writes nothing: for a form to show these with its own errors in one round."""
+    _person, invalid, taken = _new_person_problems(
+        username=username,
+        password=password,
+        full_name=full_name,
+        id_number=id_number,
+        phone=phone,
+        email=email,
+        id_number_required=True,
+    )
+    return _all_problems(invalid, taken)
 
 
 def create_person(
@@ -71,71 +170,59 @@ def create_person(
     roles: list[tuple[str, Department | None]] | None = None,
     actor: User | None = None,
     request: HttpRequest | None = None,
+    id_number_required: bool = False,
 ) -> User:
     """Create an account with its roles. Without ``roles`` the person is a citizen."""
-    errors: dict[str, list[Any]] = {}
-    if not username or len(username) > 150:
-        errors["username"] = [_("Choose a user name of 1 to 150 characters.")]
-    elif User.objects.filter(username=username).exists():
-        errors["username"] = [_("This user name is taken.")]
-    if not full_name.strip():
-        errors["full_name"] = [_("Enter your full name.")]
-    if errors:
-        raise InvalidInput(next(iter(errors.values()))[0], fields=errors)
-    compact_id = _validated_id_number(id_number) if id_number else None
-    candidate = User(
-        username=username, full_name=full_name.strip(), id_number=compact_id, email=email
-    )
-    _validated_password(password, candidate)
-    try:
-        return _create_person_rows(
+    person = _accepted(
+        *_new_person_problems(
             username=username,
             password=password,
-            full_name=full_name.strip(),
-            id_number=compact_id,
+            full_name=full_name,
+            id_number=id_number,
             phone=phone,
             email=email,
-            roles=roles,
-            actor=actor,
-            request=request,
+            id_number_required=id_number_required,
         )
-    except IntegrityError as exc:
-        # Someone registered the same name or number between our check and our insert.
-        message = _("An account with this user name or identity number already exists.")
-        raise Conflict(message, fields={"username": [message]}) from exc
+    )
+    return _create_person_rows(
+        person=person, password=password, roles=roles, actor=actor, request=request
+    )
 
 
 def _create_person_rows(
     *,
-    username: str,
+    person: _NewPerson,
     password: str,
-    full_name: str,
-    id_number: str | None,
-    phone: str,
-    email: str,
     roles: list[tuple[str, Department | None]] | None,
     actor: User | None,
     request: HttpRequest | None,
 ) -> User:
-    compact_id = id_number
-    with transaction.atomic():
-        user = User.objects.create_user(
-            username=username,
-            password=password,
-            full_name=full_name,
-            id_number=compact_id,
-            phone=phone,
-            email=email,
-        )
-        record_event(
-            actor=actor or user,
-            action="identity.account_created",
-            target=user,
-            detail={"username": username, "id_number": mask_identity_number(compact_id)},
-            request=request,
-        )
-        for role, department in roles or [(Role.CITIZEN, None)]:
-            _add_role(user=user, role=role, department=department, actor=actor, request=request)
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                username=person.username,
+                password=password,
+                full_name=person.full_name,
+                id_number=person.id_number,
+                phone=person.phone,
+                email=person.email,
+            )
+            record_event(
+                actor=actor or user,
+                action="identity.account_created",
+                target=user,
+                detail={
+                    "username": person.username,
+                    "id_number": mask_identity_number(person.id_number),
+                },
+                request=request,
+            )
+            for role, department in roles or [(Role.CITIZEN, None)]:
+                _add_role(user=user, role=role, department=department, actor=actor, request=request)
+    except IntegrityError as exc:
+        # Someone registered the same name or number between our check and our insert.
+        message = _("An account with this user name or identity number already exists.")
+        raise Conflict(message, fields={"username": [message]}) from exc
     return user
 
 
@@ -149,11 +236,8 @@ def register_citizen(
     email: str = "",
     request: HttpRequest | None = None,
 ) -> User:
-    if not id_number:
-        raise InvalidInput(
-            _("Enter your identity number."),
-            fields={"id_number": [_("Enter your identity number.")]},
-        )
+    """A citizen's own account; unlike an account an administrator makes, it needs an
+    identity number."""
     return create_person(
         username=username,
         password=password,
@@ -162,6 +246,7 @@ def register_citizen(
         phone=phone,
         email=email,
         request=request,
+        id_number_required=True,
     )
 
 
@@ -173,11 +258,14 @@ def update_profile(
     preferred_language: str,
     request: HttpRequest | None = None,
 ) -> User:
+    errors = FieldErrors()
+    if phone:
+        phone = _collect(errors, "phone", clean_mobile_phone, phone) or ""
+    if email:
+        _collect(errors, "email", validate_email, email)
     if preferred_language not in dict(settings.LANGUAGES):
-        raise InvalidInput(
-            _("Choose a language from the list."),
-            fields={"preferred_language": [_("Choose a language from the list.")]},
-        )
+        errors.add("preferred_language", _("Choose a language from the list."))
+    errors.raise_if_any()
     changed = {
         name: True
         for name, value in (

@@ -1,54 +1,95 @@
-"""Checks of Chinese identity codes, delegated to python-stdnum.
+"""Checks of Chinese identity codes (delegated to python-stdnum) and of mobile numbers.
 
 Each function returns the compact form or raises ``ValidationError`` with a message
 in the user's language that says which part is wrong.
 """
 
+import re
+import unicodedata
+from datetime import date
+
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum import exceptions as stdnum_errors
 from stdnum import numdb
 from stdnum.cn import ric, uscc
 
+# The earliest birth date a number may carry: nobody born before it is alive to hold
+# one, and the passport form's birth date answer has the same bound.
+EARLIEST_BIRTH_DATE = date(1900, 1, 1)
+
 
 def clean_resident_id(value: str) -> str:
-    """GB 11643 resident identity number: 18 characters, region, birth date, check digit."""
+    """GB 11643 resident identity number: 18 characters, region, birth date, check digit.
+
+    The birth date must be a real day from 1900-01-01 to today in the city's time zone,
+    both included (a newborn has a number). The region code must have been in use at the
+    holder's birth or later."""
+    compact = str(ric.compact(value.replace(" ", "").replace("\u3000", "")))
     try:
-        compact = ric.compact(value.replace(" ", "").replace("\u3000", ""))
         if len(compact) != 18:
             raise stdnum_errors.InvalidLength()
-        return str(ric.validate(compact))
+        ric.validate(compact)
     except stdnum_errors.InvalidChecksum as exc:
         raise ValidationError(
             _("The check digit of this identity number is wrong."), code="checksum"
         ) from exc
     except stdnum_errors.InvalidLength as exc:
         raise ValidationError(_("An identity number has 18 characters."), code="length") from exc
-    except stdnum_errors.InvalidComponent as exc:
-        if _birth_date_is_bad(compact):
-            raise ValidationError(
-                _("The birth date in this identity number is not a real date."),
-                code="birth_date",
-            ) from exc
-        spans = _region_spans(compact[:6])
-        if not spans:
-            raise ValidationError(
-                _("The region code in this identity number does not exist."), code="region"
-            ) from exc
-        if not _in_use_since(spans, ric.get_birth_date(compact).year):
-            raise ValidationError(
-                _(
-                    "The region code in this identity number was no longer in use when "
-                    "its holder was born."
-                ),
-                code="region_retired",
-            ) from exc
-        # python-stdnum wants the region in use in the birth year; a number is given
-        # later (a first card at 16, a new one after moving or a district's new code),
-        # so a Pudong code (1992 on) on a 1990 birth is genuine.
-        return str(compact)
+    except stdnum_errors.InvalidComponent:
+        # The birth date or the region, which python-stdnum does not tell apart: both
+        # are checked below, in our own terms.
+        pass
     except stdnum_errors.ValidationError as exc:
         raise ValidationError(_("This is not a valid identity number."), code="format") from exc
+    born = _birth_date(compact)
+    _check_region(compact[:6], born.year)
+    return compact
+
+
+def _birth_date(compact: str) -> date:
+    """The birth date in a number whose length, digits and check digit are right.
+    python-stdnum checks only that the date exists, so 2099-12-31 and 1800-01-01 pass
+    it; they are nobody's birth date."""
+    try:
+        born = ric.get_birth_date(compact)
+    except stdnum_errors.ValidationError as exc:
+        raise ValidationError(
+            _("The birth date in this identity number is not a real date."),
+            code="birth_date",
+        ) from exc
+    if born > timezone.localdate():
+        raise ValidationError(
+            _("The birth date in this identity number is in the future."),
+            code="birth_date_future",
+        )
+    if born < EARLIEST_BIRTH_DATE:
+        raise ValidationError(
+            _("The birth date in this identity number is before 1900."),
+            code="birth_date_too_early",
+        )
+    return born
+
+
+def _check_region(code: str, birth_year: int) -> None:
+    """python-stdnum wants the region in use in the birth year; a number is given later
+    (a first card at 16, a new one after moving or a district's new code), so a Pudong
+    code (1992 on) on a 1990 birth is genuine. Refused: a code that never existed, and
+    one retired before its holder was born."""
+    spans = _region_spans(code)
+    if not spans:
+        raise ValidationError(
+            _("The region code in this identity number does not exist."), code="region"
+        )
+    if not _in_use_since(spans, birth_year):
+        raise ValidationError(
+            _(
+                "The region code in this identity number was no longer in use when "
+                "its holder was born."
+            ),
+            code="region_retired",
+        )
 
 
 def _region_spans(code: str) -> list[tuple[int | None, int | None]]:
@@ -73,14 +114,6 @@ def _in_use_since(spans: list[tuple[int | None, int | None]], year: int) -> bool
     return any(end is None or end >= year for _start, end in spans)
 
 
-def _birth_date_is_bad(compact: str) -> bool:
-    try:
-        ric.get_birth_date(compact)
-    except stdnum_errors.ValidationError:
-        return True
-    return False
-
-
 def clean_uscc(value: str) -> str:
     """GB 32100 unified social credit code: 18 characters with a check character."""
     try:
@@ -97,6 +130,26 @@ def clean_uscc(value: str) -> str:
         raise ValidationError(
             _("This is not a valid unified social credit code."), code="format"
         ) from exc
+
+
+# What the application forms' phone answers accept ("pattern" in forms/definitions):
+# mainland China's mobile numbers, 11 digits from 13x to 19x. What an account stores
+# is prefilled into those answers, so it must pass the same pattern.
+MOBILE_PHONE = re.compile(r"1[3-9][0-9]{9}")
+# Spaces and hyphens people type to group the digits ("138 1234 5678", "138-1234-5678").
+_PHONE_SEPARATORS = re.compile(r"[\s-]+")
+ENTER_MOBILE_PHONE = _("Enter an 11-digit mobile number, like 13812345678.")
+
+
+def clean_mobile_phone(value: str) -> str:
+    """A mainland China mobile number as its 11 digits: full-width characters (typed
+    with a Chinese input method) made ASCII, grouping spaces and hyphens and a leading
+    +86 dropped. What it returns matches ``MOBILE_PHONE``, so it prefills validly."""
+    typed = _PHONE_SEPARATORS.sub("", unicodedata.normalize("NFKC", value))
+    digits = typed.removeprefix("+86")
+    if not MOBILE_PHONE.fullmatch(digits):
+        raise ValidationError(ENTER_MOBILE_PHONE, code="mobile_phone")
+    return digits
 
 
 def validate_resident_id(value: str) -> None:

@@ -3,8 +3,16 @@ import re
 import pytest
 from django.utils import translation
 
-from onewindow.identity.forms import ENTER_SIX_DIGITS, GrantRoleForm, OtpForm
+from onewindow.conftest import PASSWORD, make_id_number, make_user
+from onewindow.identity.forms import (
+    ENTER_SIX_DIGITS,
+    GrantRoleForm,
+    OtpForm,
+    ProfileForm,
+    RegisterForm,
+)
 from onewindow.identity.roles import Role
+from onewindow.identity.validators import ENTER_MOBILE_PHONE
 
 
 @pytest.mark.parametrize(
@@ -51,3 +59,68 @@ def test_the_grant_form_refuses_what_is_no_officer_role(role):
     with translation.override("en"):
         form = GrantRoleForm({"username": "zhang", "role": role}, roles=[Role.WINDOW_OFFICER])
         assert form.errors == {"role": ["Choose a role from the list."]}
+
+
+@pytest.mark.django_db
+def test_the_register_form_adds_the_services_refusals_to_its_own():
+    make_user(username="taken")
+    form = RegisterForm(
+        {
+            "username": "taken",  # the service's refusal
+            "full_name": "",  # the form's
+            "id_number": "310101209912310012",  # the service's
+            "phone": "12",  # the form's
+            "email": "x@",  # the form's
+            "password": "short",  # the service's
+        }
+    )
+    with translation.override("en"):
+        assert form.errors == {
+            "username": ["This user name is taken."],
+            "full_name": ["This field is required."],
+            "id_number": ["The birth date in this identity number is in the future."],
+            "phone": [str(ENTER_MOBILE_PHONE)],
+            "email": ["Enter a valid email address."],
+            "password": ["This password is too short: it needs at least 12 characters."],
+        }
+
+
+@pytest.mark.django_db
+def test_a_field_the_register_form_refused_keeps_its_message_alone():
+    # The service would say "Choose a user name" and "Enter your identity number" too.
+    form = RegisterForm({"full_name": "王小明", "password": PASSWORD})
+    with translation.override("en"):
+        assert form.errors == {
+            "username": ["This field is required."],
+            "id_number": ["This field is required."],
+        }
+
+
+@pytest.mark.django_db
+def test_a_right_registration_passes_the_form_with_the_number_as_stored():
+    form = RegisterForm(
+        {
+            "username": "wang",
+            "full_name": "王小明",
+            "id_number": make_id_number(),
+            "phone": "+86 138 1234 5678",
+            "password": PASSWORD,
+        }
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["phone"] == "13812345678"
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"), [("", ""), ("１３８ １２３４ ５６７８", "13812345678")]
+)
+def test_the_profile_form_keeps_a_mobile_number_as_its_digits(typed, stored):
+    form = ProfileForm({"phone": typed, "email": "", "preferred_language": "en"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["phone"] == stored
+
+
+def test_the_profile_form_refuses_what_is_no_mobile_number():
+    form = ProfileForm({"phone": "abc-123", "email": "", "preferred_language": "en"})
+    assert form.errors == {"phone": [str(ENTER_MOBILE_PHONE)]}
+    assert 'inputmode="tel"' in str(form["phone"])

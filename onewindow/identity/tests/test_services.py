@@ -14,6 +14,8 @@ from onewindow.identity.roles import Role
 
 pytestmark = pytest.mark.django_db
 
+VALID_ID = make_id_number()
+
 
 def test_citizen_registration_is_audited_with_masked_number():
     number = make_id_number()
@@ -57,6 +59,82 @@ def test_bad_registration_saves_nothing(changes, field):
     assert field in excinfo.value.fields
     assert not User.objects.exists()
     assert AuditEvent.objects.count() == before
+
+
+def test_every_problem_with_a_registration_is_reported_at_once():
+    make_user(username="citizen.wang")
+    before = (User.objects.count(), AuditEvent.objects.count())
+    with translation.override("en"):
+        with pytest.raises(InvalidInput) as excinfo:
+            services.register_citizen(
+                username="citizen.wang",
+                password="short",
+                full_name=" ",
+                id_number=VALID_ID[:-1] + ("0" if VALID_ID[-1] != "0" else "1"),
+                phone="12",
+                email="not-an-address",
+            )
+        fields = {name: [str(m) for m in msgs] for name, msgs in excinfo.value.fields.items()}
+    assert fields == {
+        "full_name": ["Enter your full name."],
+        "id_number": ["The check digit of this identity number is wrong."],
+        "phone": ["Enter an 11-digit mobile number, like 13812345678."],
+        "email": ["Enter a valid email address."],
+        "password": ["This password is too short: it needs at least 12 characters."],
+        "username": ["This user name is taken."],
+    }
+    assert (User.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_registration_errors_are_those_register_citizen_would_raise_and_write_nothing():
+    make_user(username="taken")
+    details = {
+        "username": "taken",
+        "password": PASSWORD,
+        "full_name": "李四",
+        "id_number": "",
+        "phone": "abc-123",
+    }
+    before = (User.objects.count(), AuditEvent.objects.count())
+    problems = services.registration_errors(**details)
+    assert set(problems) == {"username", "id_number", "phone"}
+    with pytest.raises(InvalidInput) as excinfo:
+        services.register_citizen(**details)
+    assert excinfo.value.fields == problems
+    assert (User.objects.count(), AuditEvent.objects.count()) == before
+    assert services.registration_errors(**{**details, "username": "free", "phone": ""}) == {
+        "id_number": [services.ENTER_ID_NUMBER]
+    }
+
+
+def test_details_right_but_another_accounts_are_a_conflict():
+    number = make_id_number()
+    services.register_citizen(username="a1", password=PASSWORD, full_name="甲", id_number=number)
+    with pytest.raises(Conflict) as excinfo:
+        services.register_citizen(
+            username="a1", password=PASSWORD, full_name="乙", id_number=number
+        )
+    assert set(excinfo.value.fields) == {"username", "id_number"}
+
+
+@pytest.mark.parametrize("username", ["wang xiaoming", "wang/xm", "王 小明"])
+def test_a_user_name_follows_the_models_rule(username):
+    with pytest.raises(InvalidInput) as excinfo:
+        services.register_citizen(
+            username=username, password=PASSWORD, full_name="王小明", id_number=make_id_number()
+        )
+    assert set(excinfo.value.fields) == {"username"}
+
+
+def test_the_mobile_number_is_stored_as_its_11_digits():
+    user = services.register_citizen(
+        username="wang",
+        password=PASSWORD,
+        full_name="王小明",
+        id_number=make_id_number(),
+        phone="+86 138-1234-5678",
+    )
+    assert User.objects.get(pk=user.pk).phone == "13812345678"
 
 
 def test_duplicate_identity_number_conflicts():
@@ -312,6 +390,26 @@ def test_profile_update_is_audited():
     assert event.detail == {"changed": ["email", "phone", "preferred_language"]}
     with pytest.raises(InvalidInput):
         services.update_profile(user=user, phone="", email="", preferred_language="fr")
+
+
+def test_a_profile_keeps_a_mobile_number_as_its_11_digits():
+    user = make_user()
+    services.update_profile(user=user, phone="138 1234 5678", email="", preferred_language="en")
+    user.refresh_from_db()
+    assert user.phone == "13812345678"
+
+
+def test_a_profile_with_a_bad_phone_or_email_is_refused_at_both_and_unchanged():
+    user = make_user()
+    before = AuditEvent.objects.count()
+    with pytest.raises(InvalidInput) as excinfo:
+        services.update_profile(
+            user=user, phone="abc-123", email="not-an-address", preferred_language="fr"
+        )
+    assert set(excinfo.value.fields) == {"phone", "email", "preferred_language"}
+    user.refresh_from_db()
+    assert (user.phone, user.email, user.preferred_language) == ("", "", "zh-hans")
+    assert AuditEvent.objects.count() == before
 
 
 def test_token_issued_before_becoming_an_officer_stops_working(city):

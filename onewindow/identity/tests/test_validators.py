@@ -1,9 +1,20 @@
+import json
+import re
+from pathlib import Path
+
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from stdnum.cn import ric, uscc
 
-from onewindow.identity.validators import clean_resident_id, clean_uscc
+from onewindow.identity.validators import (
+    MOBILE_PHONE,
+    clean_mobile_phone,
+    clean_resident_id,
+    clean_uscc,
+    validate_resident_id,
+)
 
 
 def with_check_digit(body: str) -> str:
@@ -64,6 +75,155 @@ def test_identity_number_message_in_chinese():
         # The message is lazy: render it while Chinese is active.
         message = str(excinfo.value.messages[0])
     assert "校验" in message
+
+
+# 2026-03-07 in Shanghai, though still the 6th in UTC.
+SHANGHAI_7_MARCH = "2026-03-06T17:00:00Z"
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        # As QA typed them: check digits right, birth dates nobody has.
+        ("31010120300101213X", "birth_date_future"),
+        ("310101209912310012", "birth_date_future"),
+        ("310101180001012130", "birth_date_too_early"),
+        (with_check_digit("31010118991231123"), "birth_date_too_early"),
+        # A birth date no one has is named before a region code retired "before" it.
+        (with_check_digit("31010320300307123"), "birth_date_future"),  # 卢湾区 until 2011
+    ],
+)
+def test_a_birth_date_in_the_future_or_before_1900_is_refused(value, code):
+    with pytest.raises(ValidationError) as excinfo:
+        clean_resident_id(value)
+    assert excinfo.value.code == code
+    with pytest.raises(ValidationError):  # the model field's validator: the same rule
+        validate_resident_id(value)
+
+
+@time_machine.travel(SHANGHAI_7_MARCH)
+@pytest.mark.parametrize(
+    ("birth", "accepted"),
+    [
+        ("20260307", True),  # born today in the city: a newborn's number
+        ("20260308", False),
+        ("19000101", True),
+        ("18991231", False),
+    ],
+)
+def test_birth_dates_from_1900_to_the_citys_today_are_accepted(birth, accepted):
+    number = with_check_digit(f"310101{birth}123")
+    if accepted:
+        assert clean_resident_id(number) == number
+    else:
+        with pytest.raises(ValidationError):
+            clean_resident_id(number)
+
+
+def test_the_birth_date_messages_say_which_bound(chinese):
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as future:
+            clean_resident_id("31010120300101213X")
+        assert future.value.messages == ["The birth date in this identity number is in the future."]
+    with translation.override("zh-hans"):
+        with pytest.raises(ValidationError) as early:
+            clean_resident_id("310101180001012130")
+        assert early.value.messages == ["身份证号码中的出生日期早于 1900 年。"]
+
+
+def test_the_application_forms_identity_answers_get_the_birth_date_rule(chinese):
+    # The forms app's "cn-id" format is this validator, with its message.
+    from onewindow.forms.validation import FORMAT_CHECKER
+
+    assert not FORMAT_CHECKER.conforms("31010120300101213X", "cn-id")
+    assert not FORMAT_CHECKER.conforms("310101180001012130", "cn-id")
+    assert FORMAT_CHECKER.conforms(VALID_ID, "cn-id")
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("13812345678", "13812345678"),
+        (" 138 1234 5678 ", "13812345678"),
+        ("138-1234-5678", "13812345678"),
+        ("+86 138 1234 5678", "13812345678"),
+        ("+86-13812345678", "13812345678"),
+        ("１３８１２３４５６７８", "13812345678"),  # full-width, from a Chinese input method
+        ("19912345678", "19912345678"),
+    ],
+)
+def test_a_mobile_number_is_kept_as_its_11_digits(typed, stored):
+    assert clean_mobile_phone(typed) == stored
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "12",
+        "abc-123",
+        "12812345678",  # no mobile number starts 12
+        "1381234567",
+        "138123456789",
+        "021-12345678",  # a landline
+        "8613812345678",
+        "+85 13812345678",
+        "138 1234 567a",
+        "١٣٨١٢٣٤٥٦٧٨",  # Arabic-Indic digits are digits to \d, not to a phone
+    ],
+)
+def test_anything_but_a_mobile_number_is_refused(typed):
+    with pytest.raises(ValidationError) as excinfo:
+        clean_mobile_phone(typed)
+    assert excinfo.value.code == "mobile_phone"
+
+
+def test_the_mobile_number_message_in_chinese(chinese):
+    with translation.override("zh-hans"):
+        with pytest.raises(ValidationError) as excinfo:
+            clean_mobile_phone("abc-123")
+        assert excinfo.value.messages == ["请输入 11 位手机号码，例如 13812345678。"]
+
+
+DEFINITIONS = Path(__file__).resolve().parents[2] / "forms" / "definitions"
+
+
+def _phone_patterns() -> list[str]:
+    """The patterns of the application forms' answers an account's phone prefills."""
+    patterns = []
+    for path in sorted(DEFINITIONS.glob("*.json")):
+        properties = json.loads(path.read_text())["schema"]["properties"]
+        patterns += [
+            prop["pattern"]
+            for prop in properties.values()
+            if prop.get("x-prefill") == "applicant.phone"
+        ]
+    return patterns
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "13812345678",
+        "+86 199 0000 0000",
+        "１３８-１２３４-５６７８",
+        "12812345678",
+        "1381234567",
+        "abc-123",
+        "02112345678",
+    ],
+)
+def test_a_number_an_account_keeps_prefills_the_application_forms_validly(typed):
+    patterns = _phone_patterns()
+    assert patterns, "no form prefills the applicant's phone any more"
+    try:
+        stored = clean_mobile_phone(typed)
+    except ValidationError:
+        # Refused here: the forms would refuse it too (it prefills nothing then).
+        compact = re.sub(r"[\s-]", "", typed)
+        assert not any(re.search(pattern, compact) for pattern in patterns)
+        return
+    assert MOBILE_PHONE.fullmatch(stored)
+    assert all(re.search(pattern, stored) for pattern in patterns)
 
 
 def test_valid_credit_code():

@@ -12,7 +12,7 @@ from onewindow.audit.models import AuditEvent
 from onewindow.conftest import PASSWORD, make_id_number, make_user, otp_for
 from onewindow.identity import permissions, services
 from onewindow.identity.masking import mask_identity_number
-from onewindow.identity.models import RoleAssignment
+from onewindow.identity.models import RoleAssignment, User
 from onewindow.identity.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -200,6 +200,97 @@ def test_registration_form_reports_field_errors(client):
     )
     assert good.status_code == 302
     assert client.get("/account/").status_code == 200
+
+
+def _summary(html: str) -> dict[str, str]:
+    """The error summary's messages by the field each links to."""
+    summary = re.search(r'<div class="error-summary".*?</ul>', html, re.S).group(0)
+    return dict(re.findall(r'<li><a href="#id_(\w+)">[^<:：]*(?:: |：)([^<]*)</a></li>', summary))
+
+
+def test_registration_reports_every_problem_in_one_round(client):
+    # QA's round: every field wrong at once, the user name taken (the demo's).
+    make_user(username="citizen.wang")
+    client.cookies["django_language"] = "en"
+    number = make_id_number()
+    bad_check_digit = number[:-1] + ("0" if number[-1] != "0" else "1")
+    data = {
+        "username": "citizen.wang",
+        "full_name": "",
+        "id_number": bad_check_digit,
+        "phone": "12",
+        "email": "",
+        "password": "short",
+    }
+    users = User.objects.count()
+    page = client.post("/register/", data)
+    assert page.status_code == 422
+    assert _summary(page.content.decode()) == {
+        "username": "This user name is taken.",
+        "full_name": "This field is required.",
+        "id_number": "The check digit of this identity number is wrong.",
+        "phone": "Enter an 11-digit mobile number, like 13812345678.",
+        "password": "This password is too short: it needs at least 12 characters.",
+    }
+    assert User.objects.count() == users
+    fixed = {**data, "username": "wang2", "full_name": "王小明", "id_number": make_id_number()}
+    fixed |= {"phone": "138 1234 5678", "password": PASSWORD}
+    assert client.post("/register/", fixed).status_code == 302
+    assert User.objects.get(username="wang2").phone == "13812345678"
+
+
+def test_registration_speaks_chinese_about_every_field(client, chinese):
+    page = client.post(
+        "/register/",
+        {
+            "username": "wang",
+            "full_name": "王小明",
+            "id_number": "310101209912310012",
+            "phone": "abc-123",
+            "password": "short",
+        },
+    )
+    assert _summary(page.content.decode()) == {
+        "id_number": "身份证号码中的出生日期晚于今天。",
+        "phone": "请输入 11 位手机号码，例如 13812345678。",
+        "password": "密码太短，至少需要 12 个字符。",
+    }
+
+
+@pytest.mark.parametrize(
+    "number", ["31010120300101213X", "310101180001012130", "310101209912310012"]
+)
+def test_registration_refuses_a_birth_date_nobody_has(client, number):
+    client.cookies["django_language"] = "en"
+    page = client.post(
+        "/register/",
+        {"username": "wang", "full_name": "王小明", "id_number": number, "password": PASSWORD},
+    )
+    assert page.status_code == 422
+    assert (
+        "The birth date in this identity number is" in _summary(page.content.decode())["id_number"]
+    )
+    assert not User.objects.filter(username="wang").exists()
+
+
+def test_my_account_refuses_a_phone_that_is_no_mobile_number(client, citizen):
+    login(client, citizen)
+    client.cookies["django_language"] = "en"
+    page = client.post(
+        "/account/", {"phone": "abc-123", "email": "", "preferred_language": "zh-hans"}
+    )
+    assert page.status_code == 422
+    assert _summary(page.content.decode()) == {
+        "phone": "Enter an 11-digit mobile number, like 13812345678."
+    }
+    citizen.refresh_from_db()
+    assert citizen.phone == ""
+    saved = client.post(
+        "/account/", {"phone": "+86 139-1620-0101", "email": "", "preferred_language": "zh-hans"}
+    )
+    assert saved.status_code == 302
+    citizen.refresh_from_db()
+    assert citizen.phone == "13916200101"
 
 
 def test_logout_needs_post(client, citizen):
