@@ -185,8 +185,8 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
                 actor=user,
                 task_id=task.pk,
                 outcome=request.POST.get("outcome", ""),
-                comment=request.POST.get("comment", "").strip()[:2000],
-                note_for_applicant=request.POST.get("note_for_applicant", "").strip()[:2000],
+                comment=request.POST.get("comment", "").strip(),
+                note_for_applicant=request.POST.get("note_for_applicant", "").strip(),
                 request=request,
             )
         except NotFound as exc:

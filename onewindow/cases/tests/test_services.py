@@ -226,6 +226,27 @@ def test_refusals_need_a_reason(world, outcome):
     assert case.status == expected
 
 
+def test_a_comment_or_note_too_long_is_refused_not_cut(world):
+    case = submit(world["citizen.wang"], PASSPORT)
+    task = open_task(case, "Task_accept")
+    longest = "理" * services.MAX_DECISION_TEXT
+    for field, given in (
+        ("comment", {"comment": longest + "由"}),
+        ("note_for_applicant", {"comment": "不符合条件", "note_for_applicant": longest + "由"}),
+    ):
+        with pytest.raises(InvalidInput) as caught:
+            services.decide_task(
+                actor=world["ga.window"], task_id=task.pk, outcome="not_accepted", **given
+            )
+        assert list(caught.value.fields) == [field]
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SUBMITTED
+    services.decide_task(
+        actor=world["ga.window"], task_id=task.pk, outcome="not_accepted", comment=longest
+    )
+    assert CaseEvent.objects.get(case=case, outcome="not_accepted").comment == longest
+
+
 def test_notifications_and_email_after_commit(world, django_capture_on_commit_callbacks):
     user = world["citizen.chen"]  # prefers English
     with django_capture_on_commit_callbacks(execute=True):
