@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -55,6 +54,7 @@ from onewindow.catalog.models import ServiceItem, ServiceItemVersion
 from onewindow.core.backoffice import only_for
 from onewindow.core.errors import ServiceError
 from onewindow.core.language import is_english
+from onewindow.core.paging import Paginator
 from onewindow.core.templatetags.onewindow import localized
 from onewindow.forms.models import FormDefinition
 from onewindow.identity import queries as identity_queries
@@ -117,7 +117,7 @@ def index_view(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "item": item,
-            "draft": item.open_versions[0] if item.open_versions else None,  # type: ignore[attr-defined]
+            "draft": item.open_versions[0] if item.open_versions else None,
             "can_edit": permissions.can_edit_items_of(user, item.department),
         }
         for item in page.object_list

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from onewindow.cases.signed_out import login_keeping_answers
 from onewindow.catalog import event_plan, presenters, queries, services
 from onewindow.catalog.choices import Audience, Channel, OnlineLevel
 from onewindow.catalog.models import LifeEvent, ServiceItemVersion
+from onewindow.core.paging import Paginator
 
 SEARCH_PAGE_SIZE = 20
 BROWSE_PAGE_SIZE = 50

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from django.core.paginator import Page, Paginator
+from django.core import paginator
+from django.core.paginator import Page
 from django.db.models import Model, QuerySet
 from django.http import HttpResponse
 from ninja import Field, Schema
@@ -39,6 +40,20 @@ TOTAL_IN_SCHEMA = {
 }
 
 
+class Paginator(paginator.Paginator):
+    """Django's, for the site's pages, except that a page number below 1 (``?page=0``)
+    is the first page: Django gives the last for any number out of range, which fits
+    one past the end only."""
+
+    def get_page(self, number: Any) -> Page:
+        try:
+            if int(number) < 1:
+                number = 1
+        except (TypeError, ValueError):
+            pass  # not a number: Django's first page
+        return super().get_page(number)
+
+
 class PageIn(Schema):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Rows per page")
     offset: int = Field(0, ge=0, description="Rows to skip")
@@ -52,8 +67,8 @@ def page_of(rows: QuerySet[Row], page: PageIn, response: HttpResponse) -> list[R
 
 
 def page_by_ids(rows: QuerySet[Row], size: int, number: Any) -> tuple[Page[int], list[Row]]:
-    """Page ``number`` (as the request gives it: Django's paginator turns a bad one
-    into the first or the last) of ``rows`` for a page of the site: the page of ids,
+    """Page ``number`` (as the request gives it: ``Paginator`` turns a bad one into the
+    first, or one past the end into the last) of ``rows`` for a page of the site: the page of ids,
     for its links, and its rows."""
     page = Paginator(rows.values_list("pk", flat=True), size).get_page(number)
     return page, in_order(rows, list(page.object_list))
