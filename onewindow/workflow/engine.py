@@ -21,7 +21,6 @@ no SpiffWorkflow exception leaves this module.
 from __future__ import annotations
 
 import copy
-import dataclasses
 import json
 import re
 import threading
@@ -66,7 +65,7 @@ from onewindow.workflow.bundle import (
     prepare_for_engine,
     read_bundle,
 )
-from onewindow.workflow.failures import ExpressionFailure, evaluation_failure
+from onewindow.workflow.failures import ExpressionFailure, evaluation_failure, in_rule
 from onewindow.workflow.registry import ServiceCall, ServiceContext
 from onewindow.workflow.sandbox import SandboxEnvironment
 from onewindow.workflow.state import from_version_1
@@ -158,7 +157,7 @@ class _ScriptEngine(PythonScriptEngine):
             return None
         rows = (_RULE_ROW.fullmatch(note.strip()) for note in getattr(exc, "notes", []))
         row = next((int(match[1]) for match in rows if match), None)
-        return dataclasses.replace(self.failed[1], rule=row)
+        return in_rule(self.failed[1], row)
 
     def call_service(self, task: Any, **kwargs: Any) -> str:
         # Replaces SpiffWorkflow's version, whose error path refers to an undefined name.

@@ -11,6 +11,7 @@ beside it for whoever wrote the process.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -78,6 +79,19 @@ def evaluation_failure(
         missing=tuple(missing),
         values={name: data[name] for name in names if name in data},
     )
+
+
+def in_rule(failure: ExpressionFailure, row: int | None) -> ExpressionFailure:
+    """``failure`` as a decision table's ``row`` (if any) failed: its expression spaced
+    as Python writes it, since it reaches us as SpiffWorkflow joined the table's input
+    and the rule's test ("amount> 50000"), which nobody wrote."""
+    if row is None:
+        return failure
+    try:
+        expression = ast.unparse(ast.parse(failure.expression, mode="eval"))
+    except SyntaxError:
+        expression = failure.expression
+    return dataclasses.replace(failure, expression=expression, rule=row)
 
 
 def reason(failure: ExpressionFailure | None) -> str:

@@ -192,7 +192,7 @@ def test_a_version_is_tried_through_the_api_and_nothing_is_stored(client, city):
     stopped = client.post(trial_url(), {"data": {}}, content_type="application/json", **headers)
     assert stopped.json()["ending"] == "failed" and "amount" in stopped.json()["detail"]
     assert stopped.json()["reason"] == (
-        "Rule 1 of the decision table (“amount> 50000”) reads amount, which the case data "
+        "Rule 1 of the decision table (“amount > 50000”) reads amount, which the case data "
         "does not give."
     )
     assert not ProcessInstance.objects.exists()

@@ -467,7 +467,7 @@ def test_a_trial_stopped_by_a_value_of_the_wrong_kind_says_so_plainly(city, chin
     data = {"case_data": '{"amount": "abc", "applicant_age": 30}'}
     page = client.post(url, data)
     reason = (
-        "Rule 1 of the decision table (“amount&gt; 50000”) cannot be evaluated on the case "
+        "Rule 1 of the decision table (“amount &gt; 50000”) cannot be evaluated on the case "
         "data given: amount = “abc” (text)."
     )
     html = page.content.decode()
@@ -478,7 +478,7 @@ def test_a_trial_stopped_by_a_value_of_the_wrong_kind_says_so_plainly(city, chin
     client.cookies["django_language"] = "zh-hans"
     chinese_page = client.post(url, data)
     assert chinese_page.context["trial"].reason == (
-        "决策表第 1 条规则（“amount> 50000”）无法按所给的办件数据求值：amount = “abc”（文本）。"
+        "决策表第 1 条规则（“amount > 50000”）无法按所给的办件数据求值：amount = “abc”（文本）。"
     )
 
 
@@ -488,6 +488,6 @@ def test_a_trial_missing_a_name_says_which_rule_reads_it(city):
     url = reverse("processes:trial", args=["routing", 1])
     page = client.post(url, {"case_data": '{"amount": 10}'})
     assert page.context["trial"].reason == (
-        "Rule 2 of the decision table (“applicant_age< 18”) reads applicant_age, which the "
+        "Rule 2 of the decision table (“applicant_age < 18”) reads applicant_age, which the "
         "case data does not give."
     )

@@ -18,7 +18,7 @@ CONTEXT = ServiceContext()
 
 
 def test_the_names_an_expression_reads_leave_out_builtins_and_its_own_variables() -> None:
-    assert failures.names_read("amount> 50000") == ["amount"]
+    assert failures.names_read("amount > 50000") == ["amount"]
     assert failures.names_read("len(items) > limit and all(a > 0 for a in ages)") == [
         "items",
         "limit",
@@ -97,11 +97,11 @@ def test_a_decision_table_failing_on_the_data_names_its_rule(chinese: None) -> N
         engine.complete_user_task(run, task.id, outcome="accept", data={}, context=CONTEXT)
     failure = caught.value.failure
     assert failure == ExpressionFailure(
-        expression="amount> 50000", error="TypeError", values={"amount": "abc"}, rule=1
+        expression="amount > 50000", error="TypeError", values={"amount": "abc"}, rule=1
     )
     with translation.override("zh-hans"):
         assert reason(failure) == (
-            "决策表第 1 条规则（“amount> 50000”）无法按所给的办件数据求值：amount = “abc”（文本）。"
+            "决策表第 1 条规则（“amount > 50000”）无法按所给的办件数据求值：amount = “abc”（文本）。"
         )
 
 

@@ -54,10 +54,10 @@ def test_a_rule_that_cannot_use_a_value_says_why_plainly(routing):
     trial = run_trial(routing, {"amount": "abc", "applicant_age": 30}, {})
     assert trial.ending == Ending.FAILED
     assert trial.reason == (
-        "Rule 1 of the decision table (“amount> 50000”) cannot be evaluated on the case data "
+        "Rule 1 of the decision table (“amount > 50000”) cannot be evaluated on the case data "
         "given: amount = “abc” (text)."
     )
-    assert "Error evaluating expression 'amount> 50000'" in trial.detail  # kept as it was
+    assert "Error evaluating expression 'amount> 50000'" in trial.detail  # the engine's, as it was
     assert run_trial(routing, {"amount": 1, "applicant_age": 30}, {}).reason == ""
 
 
