@@ -120,8 +120,10 @@ def shares(rows: list[Holding]) -> list[Share]:
 
 def where_time_went(rows: list[Holding]) -> Share | None:
     """The department and officer (or inbox) that held the case longest; the
-    applicant's own time (supplements) is not the administration's."""
+    applicant's own time (supplements) is not the administration's. None while no one
+    has held it for any working time (filed on a holiday, or just now): "longest with
+    ... 0.00 working days" would say nothing."""
     for share in shares(rows):
         if share.kind != HolderKind.APPLICANT:
-            return share
+            return share if share.working_days > 0 else None
     return None

@@ -156,6 +156,20 @@ def test_where_time_went_is_none_while_only_the_applicant_held_it():
     assert accountability.where_time_went([]) is None
 
 
+def test_where_time_went_is_none_while_no_working_time_has_passed():
+    just_filed = accountability.Holding(
+        step="受理",
+        task_id=1,
+        department=None,
+        kind=HolderKind.QUEUE,
+        officer="",
+        started_at=at("2026-03-07"),  # a Saturday
+        ended_at=None,
+        working_days=0.0,
+    )
+    assert accountability.where_time_went([just_filed]) is None
+
+
 def test_a_life_events_holdings_cover_every_items_steps(world):
     with travel(at("2026-03-02", 10)):
         parent = submit(world["citizen.wang"], "newborn")
