@@ -101,7 +101,8 @@ def test_a_decision_table_failing_on_the_data_names_its_rule(chinese: None) -> N
     )
     with translation.override("zh-hans"):
         assert reason(failure) == (
-            "决策表第 1 条规则（“amount > 50000”）无法按所给的办件数据求值：amount = “abc”（文本）。"
+            "决策表第 1 条规则（“amount > 50000”）无法按所给的办件数据求值："
+            "amount = “abc”（文本）。"
         )
 
 
