@@ -133,7 +133,7 @@ def _merge_properties(
     for definition in definitions:
         definition_required = set(definition.schema.get("required", []))
         for name in spec.layout_order(definition):
-            prop = definition.schema["properties"][name]
+            prop = _renamed(definition, definition.schema["properties"][name])
             target = merged_name(definition, name)
             if target in properties:
                 problem = _combine(properties[target], prop)
@@ -159,6 +159,14 @@ def _merge_properties(
     return properties, sources, required
 
 
+def _renamed(definition: FormDefinition, prop: dict[str, Any]) -> dict[str, Any]:
+    """The property as the merged form has it: the answer it names (``matchesIdNumber``)
+    under its merged name."""
+    if spec.ID_MATCH not in prop:
+        return prop
+    return {**prop, spec.ID_MATCH: merged_name(definition, prop[spec.ID_MATCH])}
+
+
 def _combine(merged: dict[str, Any], other: dict[str, Any]) -> str:
     """Fold ``other`` into ``merged`` (the stricter bounds win) or name the keyword that
     disagrees."""
@@ -166,9 +174,10 @@ def _combine(merged: dict[str, Any], other: dict[str, Any]) -> str:
         if merged.get(keyword) != other.get(keyword):
             return keyword
     # Filled from the account where any of the forms fills it, from the same answer.
-    wanted = other.get("x-prefill")
-    if wanted and merged.setdefault("x-prefill", wanted) != wanted:
-        return "x-prefill"
+    for keyword in ("x-prefill", spec.ID_MATCH):
+        wanted = other.get(keyword)
+        if wanted and merged.setdefault(keyword, wanted) != wanted:
+            return str(keyword)
     for keyword in _LOWER_BOUNDS:
         if keyword in other:
             merged[keyword] = max(merged.get(keyword, other[keyword]), other[keyword])

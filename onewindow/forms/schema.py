@@ -141,6 +141,35 @@ def _check_subset(schema: dict[str, Any]) -> list[str]:
                 % {"name": name}
             )
     problems.extend(_check_conditions(schema, properties))
+    problems.extend(_check_id_matches(properties))
+    return problems
+
+
+def _check_id_matches(properties: dict[str, Any]) -> list[str]:
+    """``matchesIdNumber`` names another property, an identity number, on a date (its
+    birth date) or a choice of ``male`` and ``female`` (its sex)."""
+    problems = []
+    for name, prop in properties.items():
+        if not isinstance(prop, dict) or spec.ID_MATCH not in prop:
+            continue
+        number = (
+            properties.get(prop[spec.ID_MATCH]) if isinstance(prop[spec.ID_MATCH], str) else None
+        )
+        if not isinstance(number, dict) or number.get("format") != "cn-id":
+            problems.append(
+                _("%(name)s: matchesIdNumber must name an identity number answer (format cn-id).")
+                % {"name": name}
+            )
+        choices = prop.get("enum")
+        sexes = isinstance(choices, list) and sorted(map(str, choices)) == sorted(spec.SEXES)
+        if prop.get("format") != "date" and not sexes:
+            problems.append(
+                _(
+                    "%(name)s: matchesIdNumber is for a date (the birth date) or a choice of "
+                    "male and female (the sex)."
+                )
+                % {"name": name}
+            )
     return problems
 
 

@@ -30,7 +30,7 @@ TOP_KEYWORDS = frozenset(
 COMMON_KEYWORDS = frozenset({"type", "title", "description", "$comment", "x-shared", "x-prefill"})
 KEYWORDS_BY_TYPE: dict[str, frozenset[str]] = {
     "string": frozenset({"minLength", "maxLength", "pattern", "format", "enum"})
-    | {"notBefore", "notAfter"},
+    | {"notBefore", "notAfter", "matchesIdNumber"},
     "integer": frozenset({"minimum", "maximum", "enum"}),
     "number": frozenset({"minimum", "maximum"}),
     "boolean": frozenset(),
@@ -42,6 +42,10 @@ FORMATS = frozenset({"date", "email", "cn-id", "cn-uscc"})
 # validators ignore keywords they do not know): ``"today"`` or an ISO date, inclusive.
 # A birth date is ``"notAfter": "today"``.
 DATE_BOUNDS = ("notBefore", "notAfter")
+# On a birth date or a sex answer: the name of the identity number (``"format": "cn-id"``)
+# whose birth date or sex it must be (ADR 0023).
+ID_MATCH = "matchesIdNumber"
+SEXES = frozenset({"male", "female"})  # the enum a sex answer matched to a number has
 TODAY = "today"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

@@ -25,6 +25,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError as SchemaValidationError
 from jsonschema.protocols import Validator
 from jsonschema.validators import extend
+from stdnum.cn import ric
 
 from onewindow.core.errors import InvalidInput
 from onewindow.forms import spec
@@ -126,6 +127,8 @@ def _validate(definition: spec.DefinitionLike, data: Mapping[str, Any]) -> dict[
         for name, message in _messages(definition, error):
             # One message per field, the first check that failed: the clearest to act on.
             errors.setdefault(name, [message])
+    for name, message in _not_of_the_id_number(definition.schema, cleaned):
+        errors.setdefault(name, [message])
     for name in _with_hidden_characters(cleaned):
         errors.setdefault(name, [HIDDEN_CHARACTERS])
     if errors:
@@ -136,6 +139,35 @@ def _validate(definition: spec.DefinitionLike, data: Mapping[str, Any]) -> dict[
             gettext_lazy("Some answers need correcting."), code="invalid_answers", fields=ordered
         )
     return _normalized(definition, cleaned)
+
+
+def _not_of_the_id_number(
+    schema: Mapping[str, Any], cleaned: Mapping[str, Any]
+) -> Iterator[tuple[str, str]]:
+    """Birth dates and sexes that are not those of the identity number they are matched
+    to (``matchesIdNumber``): judged when both are given and valid, since otherwise
+    their own errors say what to correct first."""
+    for name, prop in schema["properties"].items():
+        source = prop.get(spec.ID_MATCH)
+        answer = cleaned.get(name)
+        number = cleaned.get(source) if source else None
+        if answer is None or not isinstance(number, str):
+            continue
+        try:
+            compact = clean_resident_id(number)
+        except ValidationError:
+            continue
+        if prop.get("format") == "date":
+            given = spec.iso_date(answer) if isinstance(answer, str) else None
+            if given is not None and given != ric.get_birth_date(compact):
+                yield name, _("This is not the birth date in the identity number given.")
+        elif answer in spec.SEXES and answer != _sex_of(compact):
+            yield name, _("This is not the sex the identity number given shows.")
+
+
+def _sex_of(compact: str) -> str:
+    # GB 11643: the 17th character, the sequence's last digit, is odd for men.
+    return "male" if int(compact[16]) % 2 else "female"
 
 
 HIDDEN_CHARACTERS = gettext_lazy(
