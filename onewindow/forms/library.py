@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 
 from onewindow.core.backoffice import KeyRow, newest_of_each_key
 from onewindow.core.uses import Uses
-from onewindow.forms.filetypes import GLOBAL_MAX_MB, type_labels
+from onewindow.forms.filetypes import slot_max_mb, type_labels
 from onewindow.forms.models import FormDefinition
 
 # What a definition file holds (``definitions/*.json``, the API's body): each entry's
@@ -72,7 +72,7 @@ class MaterialRow:
     def max_mb(self) -> int | float:
         """The size limit in MB, as the applicant's form states it (never above the
         platform's own limit)."""
-        size = min(float(self.slot.get("max_mb") or GLOBAL_MAX_MB), GLOBAL_MAX_MB)
+        size = slot_max_mb(self.slot)  # a published definition's slot always has one
         return int(size) if size.is_integer() else size
 
 
