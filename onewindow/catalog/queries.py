@@ -139,6 +139,12 @@ def facet_counts(
     return counts
 
 
+def topics() -> QuerySet[Topic]:
+    """Every topic, for naming the topic filter's values (their counts come from
+    ``facet_counts`` or the search's facets, which follow the filters in use)."""
+    return Topic.objects.all()
+
+
 def topics_with_counts() -> QuerySet[Topic]:
     return Topic.objects.annotate(
         items=Count("versions", filter=Q(versions__status=VersionStatus.PUBLISHED))

@@ -219,7 +219,7 @@ def browse(request: HttpRequest) -> HttpResponse:
     """Every published item, filtered by department, topic, audience or online level."""
     filters = PortalFilters.from_request(request)
     departments = list(queries.departments_with_items())
-    topics = list(queries.topics_with_counts())
+    topics = list(queries.topics())
     items = queries.items_filtered(
         department=filters.department,
         topic=filters.topic,
@@ -291,7 +291,7 @@ def search(request: HttpRequest) -> HttpResponse:
     if offset and offset >= result.total:
         # A page past the end (the catalog changed, or a hand-made link): start over.
         return redirect(_url(base, {**keep, **filters.params()}))
-    topics = list(queries.topics_with_counts())
+    topics = list(queries.topics_with_counts())  # the page lists those with items
     labels = _filter_labels(queries.departments_with_items(), topics)
     facets = result.facets
     counts: dict[str, dict[str, int | None]] = {
