@@ -73,8 +73,8 @@ def _summary(case: Case) -> dict[str, object]:
     }
 
 
-def _timeline(event: CaseEvent, authors: entries.Authors) -> TimelineOut:
-    role = authors.role(event)
+def _timeline(event: CaseEvent, shown: entries.Entries) -> TimelineOut:
+    role = shown.role(event)
     return TimelineOut(
         step=event.step or str(_("Application submitted")),
         step_en=event.step_en,
@@ -85,7 +85,7 @@ def _timeline(event: CaseEvent, authors: entries.Authors) -> TimelineOut:
         outcome_label=notifications.outcome_label(event.outcome),
         at=event.at,
         comment=event.comment,
-        note_for_applicant=event.note_for_applicant,
+        note_for_applicant=shown.note(event),
     )
 
 
@@ -160,7 +160,7 @@ def _case_out(
     *,
     attachments: Iterable[int],
     events: Iterable[CaseEvent],
-    authors: entries.Authors,
+    shown: entries.Entries,
     children: list[CaseOut],
     supplements: list[SupplementOut],
     extensions: list[ExtensionOut],
@@ -169,7 +169,7 @@ def _case_out(
         **_summary(case),  # type: ignore[arg-type]
         data=case.data,
         attachments=sorted(attachments),
-        timeline=[_timeline(event, authors) for event in events],
+        timeline=[_timeline(event, shown) for event in events],
         children=children,
         clock=clock_out(case.clock),
         supplements=supplements,
@@ -177,27 +177,28 @@ def _case_out(
     )
 
 
-def _detail(case: Case, reader: Any, authors: entries.Authors | None = None) -> CaseOut:
+def _detail(case: Case, reader: Any, shown: entries.Entries | None = None) -> CaseOut:
     """The case for its applicant's side; for an officer, a life event's answers and
     files of the items of their departments only (``permissions.items_in_view``):
     its items' data, the parent's merged data left empty."""
     children = list(case.children.all())
-    if authors is None:  # read once for a life event and its items
-        authors = entries.authors([case, *children])
+    requests = list(queries.supplements_of(case))  # the case's and its items'
+    if shown is None:  # read once for a life event and its items
+        shown = entries.entries_of([case, *children], requests)
     out = _case_out(
         case,
         attachments=(a.pk for a in case.attachments.all()),
         events=case.events.all(),
-        authors=authors,
-        children=[_detail(child, reader, authors) for child in children],
-        supplements=[supplement_out(s) for s in queries.supplements_of(case)],
+        shown=shown,
+        children=[_detail(child, reader, shown) for child in children],
+        supplements=[supplement_out(s) for s in requests],
         extensions=[extension_out(e) for e in queries.extensions_of(case, approved_only=True)],
     )
     if children and not permissions.is_party(reader, case):
         seen, hidden = permissions.items_in_view(reader, children)
-        shown = case_materials(case, seen, hidden=hidden)
+        files = case_materials(case, seen, hidden=hidden)
         out.data = {}
-        out.attachments = [a.pk for a in case.attachments.all() if materials.holds(shown, a)]
+        out.attachments = [a.pk for a in case.attachments.all() if materials.holds(files, a)]
         for child, child_out in zip(children, out.children, strict=True):
             if child in hidden:
                 child_out.data = {}
@@ -213,7 +214,7 @@ def _filed(filed: filing.Filed) -> CaseOut:
         attachments=filed.attachments,
         events=[filed.event],
         # Its one entry is the applicant's own: nothing to read to say so.
-        authors=entries.Authors(frozenset({filed.case.applicant_id})),
+        shown=entries.Entries(frozenset({filed.case.applicant_id})),
         children=[_filed(child) for child in filed.children],
         supplements=[],
         extensions=[],

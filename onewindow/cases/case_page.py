@@ -174,7 +174,7 @@ def _note_label(*, for_officer: bool) -> str:
 
 def _timeline(
     events: list[CaseEvent],
-    authors: entries.Authors,
+    shown: entries.Entries,
     *,
     for_officer: bool,
     under_parent: bool = False,
@@ -187,21 +187,21 @@ def _timeline(
     for event in events:
         if event.outcome == SUBMITTED and under_parent:
             continue  # the parent's entry says it: one application filed them all
-        by_applicant = authors.by_applicant(event)
+        by_applicant = shown.by_applicant(event)
         steps.append(
             Step(
                 title=localized_marked(event, "step") or _("Application submitted"),
                 department=event.department,
                 # The applicant's own entry is not the step's officer's doing: it says
                 # who did it, beside the step's department.
-                role=entries.role_label(authors.role(event), for_officer=for_officer),
+                role=entries.role_label(shown.role(event), for_officer=for_officer),
                 at=event.at,
                 outcome=""
                 if event.outcome == SUBMITTED
                 else notifications.outcome_label(event.outcome),
                 outcome_code=event.outcome,
                 comment=event.comment,
-                note=event.note_for_applicant,
+                note=shown.note(event),
                 comment_label=_comment_label(by_applicant=by_applicant, for_officer=for_officer),
                 note_label=_note_label(for_officer=for_officer),
             )
@@ -229,7 +229,7 @@ def case_view(case: Case, *, officer: User | None = None) -> CaseView:
     # In the event's order, which is the order they were filed in.
     children = sorted(case.children.all(), key=lambda child: child.pk)
     events = list(case.events.all())
-    authors = entries.authors([case, *children])
+    shown = entries.entries_of([case, *children], queries.supplements_of(case))
     now = timezone.now()
     holdings = accountability.holdings(case, now) if for_officer else []
     supplement = queries.open_supplement(case)
@@ -245,14 +245,14 @@ def case_view(case: Case, *, officer: User | None = None) -> CaseView:
     return CaseView(
         case=case,
         answers=answers,
-        timeline=_timeline(events, authors, for_officer=for_officer),
+        timeline=_timeline(events, shown, for_officer=for_officer),
         children=[
             CaseView(
                 case=child,
                 answers=[],  # the parent's view holds them
                 timeline=_timeline(
                     [e for e in child.events.all() if e.task_id not in shown_above],
-                    authors,
+                    shown,
                     for_officer=for_officer,
                     under_parent=True,
                 ),

@@ -1,17 +1,20 @@
-"""Who made each entry of a case's timeline, for its page and its API: the applicant's
-side (the applicant, or an agent of the company it was filed for; any answer to a
-supplement request), else the role the officer acted in, recorded with the entry."""
+"""A case's timeline entries as its page and its API show them: who made each (the
+applicant's side: the applicant, or an agent of the company it was filed for, and any
+answer to a supplement request; else the role the officer acted in, recorded with the
+entry), and a supplement request's note in the reader's language."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Final, Literal
 
 from django.utils.translation import pgettext
 
-from onewindow.cases.choices import RESUPPLIED
-from onewindow.cases.models import Case, CaseEvent
+from onewindow.cases import supplement_materials
+from onewindow.cases.choices import RESUPPLIED, SUPPLEMENT_REQUESTED
+from onewindow.cases.models import Case, CaseEvent, SupplementRequest
 from onewindow.identity import permissions as identity_permissions
 from onewindow.identity.models import Department, User
 from onewindow.identity.roles import OFFICER_ROLES, Role
@@ -44,10 +47,13 @@ def acting_role(
 
 
 @dataclass(frozen=True)
-class Authors:
-    """Who writes on the applicant's side of some cases, read once for all."""
+class Entries:
+    """What showing some cases' entries takes, read once for all: who writes on the
+    applicant's side, and the supplement requests their entries record (by task and
+    moment, which the request and its entry share)."""
 
     applicant_side: frozenset[int]
+    requests: Mapping[tuple[int | None, datetime], SupplementRequest] = field(default_factory=dict)
 
     def by_applicant(self, event: CaseEvent) -> bool:
         return event.outcome == RESUPPLIED or event.actor_id in self.applicant_side
@@ -58,17 +64,27 @@ class Authors:
             return APPLICANT
         return Role(event.role) if event.role in Role.values else ""
 
+    def note(self, event: CaseEvent) -> str:
+        """The entry's note for the applicant; a supplement request's names the materials
+        in the reader's language (the stored note, in its writer's, is kept for entries
+        whose request is not at hand)."""
+        request = self.requests.get((event.task_id, event.at))
+        if event.outcome == SUPPLEMENT_REQUESTED and request is not None:
+            return supplement_materials.items_text(request)
+        return event.note_for_applicant
 
-def authors(cases: Iterable[Case]) -> Authors:
-    """For these cases (a parent and its items): their applicants and the agents of the
-    companies they were filed for (one query, for company cases only)."""
+
+def entries_of(cases: Iterable[Case], requests: Iterable[SupplementRequest] = ()) -> Entries:
+    """For these cases (a parent and its items) and their supplement requests: their
+    applicants and the agents of the companies they were filed for (one query, for
+    company cases only)."""
     cases = list(cases)
     people = {case.applicant_id for case in cases}
     companies = {case.company_id for case in cases if case.company_id is not None}
     if companies:
         agents = User.objects.filter(companies__in=companies).values_list("pk", flat=True)
         people.update(agents)
-    return Authors(frozenset(people))
+    return Entries(frozenset(people), {(r.task_id, r.requested_at): r for r in requests})
 
 
 def role_label(role: EntryRole, *, for_officer: bool) -> str:

@@ -13,6 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.functional import lazy
+from django.utils.translation import pgettext
+
 from onewindow.cases.models import SupplementRequest
 from onewindow.forms import spec
 
@@ -53,6 +56,24 @@ def requested(supplement: SupplementRequest) -> list[dict[str, Any]]:
     """The request's items as a page lists them: each material named in the reader's
     language (``material_name``), with the reason the officer gave."""
     return [{**item, "material": material_name(item, supplement)} for item in supplement.items]
+
+
+def requested_lazily(supplement: SupplementRequest) -> list[dict[str, Any]]:
+    """``requested``, each name read when it is shown: a notice is written once per
+    language the site is read in, each copy naming the materials in its own."""
+    name = lazy(material_name, str)
+    return [{**item, "material": name(item, supplement)} for item in supplement.items]
+
+
+def items_text(supplement: SupplementRequest) -> str:
+    """The request as its timeline entry says it to the applicant, in the reader's
+    language: a line per material and why, then the officer's note."""
+    lines = [
+        pgettext("a requested material and what is missing or wrong", "%(material)s: %(reason)s")
+        % item
+        for item in requested(supplement)
+    ]
+    return "\n".join([*lines, supplement.note] if supplement.note else lines)
 
 
 def answer_slots(supplement: SupplementRequest) -> list[dict[str, Any]]:

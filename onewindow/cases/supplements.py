@@ -16,7 +16,6 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
 
 from onewindow.audit.services import record_event, refused
 from onewindow.cases import (
@@ -26,10 +25,12 @@ from onewindow.cases import (
     permissions,
     presenters,
     starting,
+    supplement_materials,
     timeliness,
 )
 from onewindow.cases.choices import (
     FINAL_STATUSES,
+    MAX_NOTE,
     MAX_SUPPLEMENT_ITEMS,
     RESUPPLIED,
     SUPPLEMENT_REQUESTED,
@@ -38,7 +39,7 @@ from onewindow.cases.choices import (
 )
 from onewindow.cases.models import Case, CaseEvent, SupplementRequest
 from onewindow.cases.supplement_materials import answer_slots, own_slots
-from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from onewindow.core.errors import Conflict, FieldErrors, Forbidden, InvalidInput, NotFound
 from onewindow.forms import queries as forms_queries
 from onewindow.forms.attachments import store_attachment
 from onewindow.forms.models import Attachment
@@ -69,16 +70,21 @@ def _clean_items(items: Any, case: Case) -> list[dict[str, str]]:
     for index, item in enumerate(items):
         item = item if isinstance(item, Mapping) else {}
         slot = str(item.get("slot") or "").strip()
-        material = str(item.get("material") or "").strip()[:MAX_TEXT]
-        reason = str(item.get("reason") or "").strip()[:MAX_TEXT]
+        material = str(item.get("material") or "").strip()
+        reason = str(item.get("reason") or "").strip()
+        for name, text in (("material", material), ("reason", reason)):
+            if len(text) > MAX_TEXT:  # refused, not cut: a reason cut short may mislead
+                errors[f"items.{index}.{name}"] = [
+                    msg(_("At most %(limit)d characters."), limit=MAX_TEXT)
+                ]
         if slot and slot not in slots:
             errors[f"items.{index}.slot"] = [_("The application has no such material.")]
         if not material and slot in slots:
             material = str(slots[slot].get("label") or slot)
         if not material:
-            errors[f"items.{index}.material"] = [_("Name the material.")]
+            errors.setdefault(f"items.{index}.material", [_("Name the material.")])
         if not reason:
-            errors[f"items.{index}.reason"] = [_("Say what is missing or wrong.")]
+            errors.setdefault(f"items.{index}.reason", [_("Say what is missing or wrong.")])
         cleaned.append({"slot": slot, "material": material, "reason": reason})
     if errors:
         raise InvalidInput(_("Some items need correcting."), fields=errors)
@@ -129,6 +135,9 @@ def request_supplement(
             target=task,
             request=request,
         )
+    too_long = FieldErrors()
+    too_long.text(note, "note", limit=MAX_NOTE)
+    too_long.raise_if_any()
     with transaction.atomic():
         now = timezone.now()
         # The run and the task before the case, in a decision's order (suspend_task).
@@ -148,7 +157,7 @@ def request_supplement(
             requested_by=actor,
             requested_at=now,
             items=cleaned,
-            note=note.strip()[:2000],
+            note=note.strip(),
             previous_status=case.status,
         )
         _set_status(together, case, CaseStatus.SUPPLEMENT, now)
@@ -159,7 +168,9 @@ def request_supplement(
             outcome=SUPPLEMENT_REQUESTED,
             actor=actor,
             role=entries.step_role(task, actor),
-            note_for_applicant=_items_text(cleaned, supplement.note),
+            # As written now; pages and the API say it in their reader's language
+            # (``entries``), from the request itself.
+            note_for_applicant=supplement_materials.items_text(supplement),
             task_id=task.pk,
             at=now,
         )
@@ -175,7 +186,7 @@ def request_supplement(
             "supplement_requested",
             dedupe_key=f"supplement:{supplement.pk}:requested",
             service=presenters.service_name(case),
-            items=cleaned,
+            items=supplement_materials.requested_lazily(supplement),
             note=supplement.note,
         )
     return supplement
@@ -195,15 +206,6 @@ def _correct_process_data(
         workflow_limits.update_data(
             actor=applicant, instance_id=case.instance_id, changes=changes, request=request
         )
-
-
-def _items_text(items: list[dict[str, str]], note: str) -> str:
-    lines = [
-        pgettext("a requested material and what is missing or wrong", "%(material)s: %(reason)s")
-        % item
-        for item in items
-    ]
-    return "\n".join([*lines, note] if note else lines)
 
 
 def _set_status(together: list[Case], case: Case, status: str, now: Any) -> None:
@@ -326,6 +328,9 @@ def resupply(
     slot the request names), corrected answers if any, a comment. The task returns to
     its holder and the clocks resume from where they stopped."""
     supplement = open_request(applicant, number)
+    too_long = FieldErrors()
+    too_long.text(comment, "comment", limit=MAX_NOTE)
+    too_long.raise_if_any()
     case = supplement.case
     found = _answer_attachments(applicant, supplement, attachments)
     cleaned_data = None
@@ -354,7 +359,7 @@ def resupply(
             case.data = cleaned_data
             case.save(update_fields=["data"])
         supplement.status, supplement.answered_at = SupplementStatus.ANSWERED, now
-        supplement.answer_comment = comment.strip()[:2000]
+        supplement.answer_comment = comment.strip()
         supplement.save(update_fields=["status", "answered_at", "answer_comment"])
         task = workflow_limits.resume_task(
             actor=applicant, task_id=supplement.task_id, request=request

@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from onewindow.audit.models import AuditEvent
-from onewindow.cases import queries, supplements
+from onewindow.cases import queries, supplement_materials, supplements
 from onewindow.cases.choices import CaseStatus, SupplementStatus
 from onewindow.cases.materials import case_materials
 from onewindow.cases.models import CaseEvent, SupplementRequest
@@ -63,7 +63,7 @@ def full_width(*contexts: str) -> Iterator[None]:
 
     with (
         mock.patch.object(translation, "pgettext", chinese),
-        mock.patch.object(supplements, "pgettext", chinese),
+        mock.patch.object(supplement_materials, "pgettext", chinese),
     ):
         yield
 

@@ -16,7 +16,7 @@ from django.test import Client
 
 from onewindow.audit.models import AuditEvent
 from onewindow.cases import services, supplements
-from onewindow.cases.choices import CaseStatus, SupplementStatus
+from onewindow.cases.choices import MAX_NOTE, CaseStatus, SupplementStatus
 from onewindow.cases.models import Case, CaseEvent, SupplementRequest
 from onewindow.cases.tests.conftest import (
     ADOPTION,
@@ -597,3 +597,29 @@ def test_a_forms_material_is_named_in_the_readers_language(world, passport):
             )
             [asked] = read.json()["supplements"]
             assert [item["material"] for item in asked["items"]] == [photo, "旧护照"]
+            # The timeline's entry of the request says it in the reader's language too.
+            [entry] = [e for e in read.json()["timeline"] if e["outcome"] == "supplement_requested"]
+            assert entry["note_for_applicant"].startswith(photo)
+            notes = page.xpath("//li[contains(@class, 'timeline-supplement_requested')]")
+            assert photo in notes[0].text_content()
+    # And so does the notice, written once in each language.
+    notice = Notification.objects.get(kind="supplement_requested")
+    assert "Digital photo for exit-entry documents" in notice.texts["en"][1]
+    assert "出入境证件数码照片" in notice.texts["zh-hans"][1]
+
+
+def test_long_texts_are_refused_at_their_fields_not_cut(world, passport):
+    _case, review = passport
+    too_long = "缺" * (MAX_NOTE + 1)
+    with pytest.raises(InvalidInput) as caught:
+        ask(world, review, note=too_long)
+    assert list(caught.value.fields) == ["note"]
+    with pytest.raises(InvalidInput) as caught:
+        ask(world, review, [{"slot": "photo", "reason": "缺" * 501}])
+    assert list(caught.value.fields) == ["items.0.reason"]
+    assert not SupplementRequest.objects.exists()
+    ask(world, review)
+    with pytest.raises(InvalidInput) as caught:
+        answer(world, _case, {"photo": upload(world["citizen.wang"]).pk}, comment=too_long)
+    assert list(caught.value.fields) == ["comment"]
+    assert SupplementRequest.objects.get().status == SupplementStatus.OPEN
