@@ -56,3 +56,9 @@ MAX_SUPPLEMENT_ITEMS = 20
 # The inbox's filter by how a task's time stands (``queries.inbox``).
 Deadline = Literal["overdue", "due_soon", "on_track", "supplement"]
 DEADLINES: tuple[str, ...] = get_args(Deadline)
+
+# The longest comment, reason or note a person writes on a case (a decision's comment
+# and note for the applicant, an extension's reason and decision, a supplement request's
+# note and its answer): longer is refused at its field, never cut, since a reason cut
+# short may read as another.
+MAX_NOTE = 2000

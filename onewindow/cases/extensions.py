@@ -26,10 +26,16 @@ from onewindow.cases import (
     queries,
     timeliness,
 )
-from onewindow.cases.choices import EXTENDED, FINAL_STATUSES, MAX_EXTENSION_DAYS, ExtensionStatus
+from onewindow.cases.choices import (
+    EXTENDED,
+    FINAL_STATUSES,
+    MAX_EXTENSION_DAYS,
+    MAX_NOTE,
+    ExtensionStatus,
+)
 from onewindow.cases.models import Case, CaseEvent, Extension
 from onewindow.cases.queries import cases_by_instance
-from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from onewindow.core.errors import Conflict, FieldErrors, Forbidden, InvalidInput, NotFound
 from onewindow.identity.models import User
 from onewindow.workflow import limits as workflow_limits
 from onewindow.workflow import permissions as workflow_permissions
@@ -48,6 +54,8 @@ def _check(days: object, reason: str) -> int:
         ]
     if not reason.strip():
         errors["reason"] = [_("Give the reason for the extension.")]
+    elif len(reason.strip()) > MAX_NOTE:
+        errors["reason"] = [msg(_("At most %(limit)d characters."), limit=MAX_NOTE)]
     if errors:
         raise InvalidInput(next(iter(errors.values()))[0], fields=errors)
     assert isinstance(days, int)
@@ -84,7 +92,7 @@ def request_extension(
             message = _("An extension for this task is already awaiting approval.")
             raise Conflict(message, code="extension_pending")
         extension = Extension.objects.create(
-            case=case, task=task, days=checked, reason=reason.strip()[:2000], requested_by=actor
+            case=case, task=task, days=checked, reason=reason.strip(), requested_by=actor
         )
         record_event(
             actor=actor,
@@ -133,6 +141,9 @@ def decide_extension(
     if not approve and not comment.strip():
         message = _("Give the reason for refusing.")
         raise InvalidInput(message, fields={"comment": [message]})
+    too_long = FieldErrors()
+    too_long.text(comment, "comment", limit=MAX_NOTE)
+    too_long.raise_if_any()
     with transaction.atomic():
         # The run and the task before the request, in a decision's order (lock_task).
         task = workflow_limits.lock_task(extension.task_id)
@@ -146,7 +157,7 @@ def decide_extension(
         now = timezone.now()
         extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
         extension.decided_by, extension.decided_at = actor, now
-        extension.decision_comment = comment.strip()[:2000]
+        extension.decision_comment = comment.strip()
         extension.save(update_fields=["status", "decided_by", "decided_at", "decision_comment"])
         case = Case.objects.select_related("clock", "applicant", "parent").get(pk=extension.case_id)
         if approve:

@@ -24,7 +24,7 @@ from onewindow.cases import (
     queries,
     timeliness,
 )
-from onewindow.cases.choices import FINAL_STATUSES, OUTCOMES_NEEDING_REASON, CaseStatus
+from onewindow.cases.choices import FINAL_STATUSES, MAX_NOTE, OUTCOMES_NEEDING_REASON, CaseStatus
 from onewindow.cases.models import Case, CaseEvent
 from onewindow.core.errors import FieldErrors, Forbidden, InvalidInput, NotFound
 from onewindow.identity.models import User
@@ -35,8 +35,6 @@ from onewindow.workflow.choices import InstanceStatus
 from onewindow.workflow.models import WorkTask
 
 # --- decisions --------------------------------------------------------------------
-
-MAX_DECISION_TEXT = 2000  # characters of a comment or a note for the applicant
 
 
 def _final_status(outcomes: list[str]) -> str:
@@ -79,10 +77,9 @@ def decide_task(
     if outcome in OUTCOMES_NEEDING_REASON and not comment.strip():
         message = _("Give the reason for this decision.")
         raise InvalidInput(message, code="reason_required", fields={"comment": [message]})
-    # Refused, not cut: a reason cut short may read as another.
     too_long = FieldErrors()
-    too_long.text(comment, "comment", limit=MAX_DECISION_TEXT)
-    too_long.text(note_for_applicant, "note_for_applicant", limit=MAX_DECISION_TEXT)
+    too_long.text(comment, "comment", limit=MAX_NOTE)
+    too_long.text(note_for_applicant, "note_for_applicant", limit=MAX_NOTE)
     too_long.raise_if_any()
     try:
         return _decide(actor, task_id, outcome, comment, note_for_applicant, request, shown)

@@ -72,12 +72,15 @@ def request_form(
         errors["other_material"] = errors.pop("slot")
     labels = {f"reason_{slot.key}": slot.label for slot in slots}
     labels |= {
+        "note": _("Note for the applicant"),
         "slot": _("Materials of the application"),
         "other_material": _("Another material"),
         "other_reason": posted.get("other_material", "").strip() or _("Another material"),
     }
     # The materials' checkboxes are a group: its error leads to the first of them.
-    anchors = {"slot": f"#id_slot_{slots[0].key}"} if slots else {}
+    anchors = {"note": "#id_supplement_note"}
+    if slots:
+        anchors["slot"] = f"#id_slot_{slots[0].key}"
     summary = [
         SummaryItem(anchors.get(name, f"#id_{name}"), labels.get(name, ""), message)
         for name, messages in errors.items()
@@ -107,7 +110,9 @@ def request_errors(error: InvalidInput, items: list[dict[str, Any]]) -> dict[str
         words = [str(m) for m in field_messages]
         parts = name.split(".")
         target = "slot"
-        if not items:
+        if name == "note":
+            target = "note"
+        elif not items:
             words = [_("Choose or name at least one material that is missing or wrong.")]
         elif len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(items):
             slot = items[int(parts[1])].get("slot")

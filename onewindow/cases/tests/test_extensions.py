@@ -12,7 +12,7 @@ from django.core import mail
 
 from onewindow.audit.models import AuditEvent
 from onewindow.cases import extensions, queries, services
-from onewindow.cases.choices import ExtensionStatus
+from onewindow.cases.choices import MAX_NOTE, ExtensionStatus
 from onewindow.cases.models import CaseEvent, Extension
 from onewindow.cases.tests.conftest import open_task, outcomes_at_once, racing_a_decision, submit
 from onewindow.cases.tests.test_supplements import ask as ask_supplement
@@ -398,3 +398,18 @@ def test_a_decision_and_an_extensions_approval_at_once_wait_for_each_other(
     else:
         assert isinstance(ruled, Conflict), ruled
         assert extension.status == ExtensionStatus.WITHDRAWN
+
+
+def test_a_reason_or_decision_too_long_is_refused_not_cut(world, passport):
+    _case, review = passport
+    too_long = "需" * (MAX_NOTE + 1)
+    with pytest.raises(InvalidInput) as caught:
+        ask(world, review, reason=too_long)
+    assert list(caught.value.fields) == ["reason"]
+    assert not Extension.objects.exists()
+    extension = ask(world, review)
+    with pytest.raises(InvalidInput) as caught:
+        rule(world, extension, approve=False, comment=too_long)
+    assert list(caught.value.fields) == ["comment"]
+    extension.refresh_from_db()
+    assert extension.status == ExtensionStatus.PENDING

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from onewindow.audit.models import AuditEvent
 from onewindow.cases import services
-from onewindow.cases.choices import CaseStatus
+from onewindow.cases.choices import MAX_NOTE, CaseStatus
 from onewindow.cases.models import Case, CaseEvent
 from onewindow.cases.tests.conftest import (
     ADOPTION,
@@ -229,7 +229,7 @@ def test_refusals_need_a_reason(world, outcome):
 def test_a_comment_or_note_too_long_is_refused_not_cut(world):
     case = submit(world["citizen.wang"], PASSPORT)
     task = open_task(case, "Task_accept")
-    longest = "理" * services.MAX_DECISION_TEXT
+    longest = "理" * MAX_NOTE
     for field, given in (
         ("comment", {"comment": longest + "由"}),
         ("note_for_applicant", {"comment": "不符合条件", "note_for_applicant": longest + "由"}),

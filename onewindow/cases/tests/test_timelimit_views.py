@@ -142,6 +142,11 @@ def test_asking_for_a_supplement_from_the_task_page(world, review):
             "id_reason_previous_passport",
             "Tick this material to ask for it, or clear its reason.",
         ),
+        (
+            {"slot": ["photo"], "reason_photo": "背景不是白色", "note": "请" * 2001},
+            "id_supplement_note",
+            "Note for the applicant: At most 2000 characters.",
+        ),
     ],
 )
 def test_supplement_errors_come_back_on_the_form(world, review, posted, field, summary):

@@ -403,6 +403,17 @@ def test_a_decision_without_an_outcome_asks_for_one_in_words(people):
     assert task.status == "ready"
 
 
+def test_a_comment_too_long_is_named_in_the_summary(people):
+    task = open_task(submit(people["applicant"], PASSPORT), "Task_accept")
+    posted = {"outcome": "not_accepted", "comment": "理" * 2001}
+    response, page = task_page(logged_in(people["ga"]), task.pk, posted)
+    assert response.status_code == 422
+    [link] = page.xpath(f"//*[{having('error-summary')}]//a")
+    assert (words(link), link.get("href")) == ("Comment: At most 2000 characters.", "#id_comment")
+    task.refresh_from_db()
+    assert task.status == "ready"
+
+
 def test_an_outcome_the_step_does_not_offer_is_named_by_the_labels_shown(people):
     task = open_task(submit(people["applicant"], PASSPORT), "Task_accept")
     ga = logged_in(people["ga"])
