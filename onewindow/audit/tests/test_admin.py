@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from onewindow.audit import queries
@@ -111,6 +112,7 @@ def test_the_citys_trail_readers_enter_the_admin_site_without_being_staff(
     if not enters:
         assert index.status_code == 302
         assert index["Location"].startswith("/django-admin/login/")
+        assert client.get(index["Location"]).status_code == 403  # no form to try again
         assert client.get(EVENTS).status_code == 302
         return
     assert index.status_code == 200
@@ -118,3 +120,14 @@ def test_the_citys_trail_readers_enter_the_admin_site_without_being_staff(
     assert apps == ["audit"]
     assert client.get(EVENTS).status_code == 200
     assert client.get("/django-admin/workdays/workdayoverride/").status_code == 403
+
+
+def test_the_admin_site_signs_people_in_at_the_sites_own_login(db: None) -> None:
+    """With its lockout and second factor; the way back is kept."""
+    response = Client().get("/django-admin/")
+    assert response.status_code == 302
+    login = Client().get(response["Location"])
+    assert login.status_code == 302
+    assert login["Location"] == "/login/?next=/django-admin/"
+    deep = Client().get(f"/django-admin/login/?next={EVENTS}")
+    assert deep["Location"] == f"/login/?next={EVENTS}"
