@@ -98,14 +98,20 @@ def store_attachment(
     if not head:
         raise refuse("empty", _("The selected file is empty."))
     detected = detect_type(head)
+    original_name = sanitize_name(upload.name or "")
     if detected is None or detected.key not in spec_slot["types"]:
         allowed = pgettext("list separator", ", ").join(t.label for t in types)
-        raise refuse(
-            "type",
-            _("The file must be one of these types: %(types)s.") % {"types": allowed},
-            detected=detected.key if detected else None,
-        )
-    original_name = sanitize_name(upload.name or "")
+        named = next((t for t in types if os.path.splitext(original_name)[1] in t.extensions), None)
+        if named is not None:
+            # Named as an accepted type, its content is not: say so, or the reader
+            # wonders why a "report.pdf" is no PDF.
+            message = _(
+                "This file is named as a %(type)s but its content is not one. The file "
+                "must be one of these types: %(types)s."
+            ) % {"type": named.label, "types": allowed}
+        else:
+            message = _("The file must be one of these types: %(types)s.") % {"types": allowed}
+        raise refuse("type", message, detected=detected.key if detected else None)
     if os.path.splitext(original_name)[1] not in detected.extensions:
         raise refuse(
             "extension",

@@ -84,13 +84,25 @@ def test_refusals_leave_nothing_behind(sample, owner, media, case):
 
 def test_refusal_messages_say_what_to_do(sample, owner, media):
     with pytest.raises(InvalidInput) as excinfo:
-        store_attachment(owner=owner, definition=sample, slot="scan", upload=upload("a.pdf", EXE))
+        store_attachment(owner=owner, definition=sample, slot="scan", upload=upload("a.exe", EXE))
     assert str(excinfo.value.fields["upload-scan"][0]) == (
         "The file must be one of these types: PDF, PNG."
     )
     with translation.override("zh-hans"), pytest.raises(InvalidInput) as excinfo:
-        store_attachment(owner=owner, definition=sample, slot="scan", upload=upload("a.pdf", EXE))
+        store_attachment(owner=owner, definition=sample, slot="scan", upload=upload("a.exe", EXE))
     assert str(excinfo.value.message) == "文件类型必须是以下之一：PDF、PNG。"
+    # Named as an accepted type, the content is what is wrong: said as such.
+    with pytest.raises(InvalidInput) as excinfo:
+        store_attachment(owner=owner, definition=sample, slot="scan", upload=upload("a.pdf", EXE))
+    assert str(excinfo.value.message) == (
+        "This file is named as a PDF but its content is not one. The file must be one of "
+        "these types: PDF, PNG."
+    )
+    with translation.override("zh-hans"), pytest.raises(InvalidInput) as excinfo:
+        store_attachment(owner=owner, definition=sample, slot="scan", upload=upload("a.pdf", EXE))
+    assert str(excinfo.value.message) == (
+        "该文件名为 PDF 文件，但内容并非 PDF。文件类型必须是以下之一：PDF、PNG。"
+    )
     with pytest.raises(InvalidInput) as excinfo:
         store_attachment(owner=owner, definition=sample, slot="scan", upload=upload("a.exe", PDF))
     assert str(excinfo.value.message) == "The file name must end in .pdf to match its content."
