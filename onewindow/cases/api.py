@@ -80,7 +80,7 @@ def _timeline(event: CaseEvent, shown: entries.Entries) -> TimelineOut:
         step_en=event.step_en,
         department=event.department.code if event.department else "",
         role=role,
-        role_label=entries.role_label(role, for_officer=True),
+        role_label=entries.role_name(role),
         outcome=event.outcome,
         outcome_label=notifications.outcome_label(event.outcome),
         at=event.at,

@@ -94,4 +94,11 @@ def role_label(role: EntryRole, *, for_officer: bool) -> str:
         if for_officer:
             return pgettext("who made a timeline entry, as officers read it", "the applicant")
         return pgettext("who made a timeline entry, on the applicant's own page", "you")
+    return role_name(role)
+
+
+def role_name(role: EntryRole) -> str:
+    """The role as a label of its own, as the API gives it beside its code."""
+    if role == APPLICANT:
+        return pgettext("who made a timeline entry, as a label", "Applicant")
     return str(role.label) if isinstance(role, Role) else ""

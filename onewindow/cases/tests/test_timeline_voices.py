@@ -97,10 +97,10 @@ def test_the_api_names_who_made_each_entry(world, answered):
     assert read.status_code == 200
     roles = [(e["outcome"], e["role"], e["role_label"]) for e in read.json()["timeline"]]
     assert roles == [
-        ("submitted", "applicant", "the applicant"),
+        ("submitted", "applicant", "Applicant"),
         ("accept", "window_officer", "Window officer"),
         ("supplement_requested", "reviewing_officer", "Reviewing officer"),
-        ("resupplied", "applicant", "the applicant"),
+        ("resupplied", "applicant", "Applicant"),
     ]
 
 
