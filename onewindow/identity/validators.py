@@ -144,9 +144,12 @@ ENTER_MOBILE_PHONE = _("Enter an 11-digit mobile number, like 13812345678.")
 def clean_mobile_phone(value: str) -> str:
     """A mainland China mobile number as its 11 digits: full-width characters (typed
     with a Chinese input method) made ASCII, grouping spaces and hyphens and a leading
-    +86 dropped. What it returns matches ``MOBILE_PHONE``, so it prefills validly."""
+    country code (+86, or 0086 as dialled from abroad) dropped. What it returns matches
+    ``MOBILE_PHONE``, so it prefills validly."""
     typed = _PHONE_SEPARATORS.sub("", unicodedata.normalize("NFKC", value))
-    digits = typed.removeprefix("+86")
+    digits = typed.removeprefix("+86") if typed.startswith("+") else typed
+    if len(digits) == 15 and digits.startswith("0086"):
+        digits = digits.removeprefix("0086")
     if not MOBILE_PHONE.fullmatch(digits):
         raise ValidationError(ENTER_MOBILE_PHONE, code="mobile_phone")
     return digits

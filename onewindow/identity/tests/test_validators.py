@@ -148,6 +148,7 @@ def test_the_application_forms_identity_answers_get_the_birth_date_rule(chinese)
         ("138-1234-5678", "13812345678"),
         ("+86 138 1234 5678", "13812345678"),
         ("+86-13812345678", "13812345678"),
+        ("0086 138 1234 5678", "13812345678"),
         ("１３８１２３４５６７８", "13812345678"),  # full-width, from a Chinese input method
         ("19912345678", "19912345678"),
     ],
