@@ -21,7 +21,7 @@ from onewindow.cases import (
     supplement_forms,
     supplement_materials,
 )
-from onewindow.cases.choices import SUBMITTED
+from onewindow.cases.choices import SUBMITTED, SupplementStatus
 from onewindow.cases.materials import Material, case_materials
 from onewindow.cases.models import Case, CaseEvent, SupplementRequest
 from onewindow.cases.presenters import ClockView, clock_view
@@ -229,10 +229,12 @@ def case_view(case: Case, *, officer: User | None = None) -> CaseView:
     # In the event's order, which is the order they were filed in.
     children = sorted(case.children.all(), key=lambda child: child.pk)
     events = list(case.events.all())
-    shown = entries.entries_of([case, *children], queries.supplements_of(case))
+    requests = list(queries.supplements_of(case))  # the case's and its items'
+    shown = entries.entries_of([case, *children], requests)
     now = timezone.now()
     holdings = accountability.holdings(case, now) if for_officer else []
-    supplement = queries.open_supplement(case)
+    # The one awaited, on the case or one of its items.
+    supplement = next((r for r in requests if r.status == SupplementStatus.OPEN), None)
     if for_officer and children:
         seen, hidden = permissions.items_in_view(officer, children)
         files = case_materials(case, seen, hidden=hidden)

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from onewindow.cases.choices import DEADLINES, ExtensionStatus, SupplementStatus
+from onewindow.cases.choices import DEADLINES, ExtensionStatus
 from onewindow.cases.models import Case, CaseEvent, Extension, SupplementRequest
 from onewindow.cases.permissions import applicant_filter, can_decide_extension, officer_filter
 from onewindow.catalog import queries as catalog_queries
@@ -181,19 +181,11 @@ def inbox_services(user: Any) -> list[dict[str, Any]]:
     return list(found.values())
 
 
-def open_supplement(case: Case) -> SupplementRequest | None:
-    """The supplement awaited on the case or one of its items."""
-    return (
-        SupplementRequest.objects.filter(status=SupplementStatus.OPEN)
-        .filter(Q(case=case) | Q(case__parent=case))
-        .select_related("case", "case__form", "task__department", "requested_by")
-        .first()
-    )
-
-
 def supplements_of(case: Case) -> QuerySet[SupplementRequest]:
+    """The case's supplement requests and its items', oldest first: at most one of each
+    case open (a constraint)."""
     return SupplementRequest.objects.filter(Q(case=case) | Q(case__parent=case)).select_related(
-        "case", "case__form", "task__department"
+        "case", "case__form", "task__department", "requested_by"
     )
 
 
