@@ -196,18 +196,31 @@ def _apply(
     )
     timeliness.extend(timeliness.moving_together(case), extension.days, now)
     # The step's name, but the role of who decided: a lead or a supervisor, not the
-    # step's officers.
+    # step's officers. A life event's shared run: the item of the step's department
+    # has the entry too, as it has the step's decisions (its own page and its API show
+    # it; the event's page shows it once, by its task).
     department = extension.task.department
-    CaseEvent.objects.create(
-        case=case,
-        **CaseEvent.step_of(extension.task),
-        department=department,
-        outcome=EXTENDED,
-        actor=actor,
-        role=entries.acting_role(actor, department, permissions.EXTENSION_DECIDER_ROLES),
-        comment=extension.decision_comment,
-        note_for_applicant=extension.reason,
-        at=now,
+    item = (
+        Case.objects.filter(
+            parent=case, instance_id=case.instance_id, department=department
+        ).first()
+        if case.instance_id is not None
+        else None
+    )
+    CaseEvent.objects.bulk_create(
+        CaseEvent(
+            case=entered,
+            **CaseEvent.step_of(extension.task),
+            department=department,
+            outcome=EXTENDED,
+            actor=actor,
+            role=entries.acting_role(actor, department, permissions.EXTENSION_DECIDER_ROLES),
+            comment=extension.decision_comment,
+            note_for_applicant=extension.reason,
+            task_id=extension.task_id,
+            at=now,
+        )
+        for entered in ([case, item] if item is not None else [case])
     )
     case.refresh_from_db(fields=["clock"])
     notifications.tell_applicant(

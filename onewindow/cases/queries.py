@@ -190,7 +190,16 @@ def supplements_of(case: Case) -> QuerySet[SupplementRequest]:
 
 
 def extensions_of(case: Case, *, approved_only: bool) -> QuerySet[Extension]:
-    found = Extension.objects.filter(Q(case=case) | Q(case__parent=case)).select_related(
+    scope = Q(case=case) | Q(case__parent=case)
+    if case.parent_id is not None and case.instance_id is not None:
+        # An item on its event's shared run: its department's steps' extensions, which
+        # are recorded on the event.
+        scope |= Q(
+            case_id=case.parent_id,
+            task__instance_id=case.instance_id,
+            task__department_id=case.department_id,
+        )
+    found = Extension.objects.filter(scope).select_related(
         "task__department", "requested_by", "decided_by", "case__clock"
     )
     return found.filter(status=ExtensionStatus.APPROVED) if approved_only else found

@@ -255,11 +255,17 @@ def test_an_approval_on_the_timeline_is_not_the_steps_officers(world, who):
         )
         response = signed_in(world["citizen.wang"]).get(f"/cases/{case.number}/")
     entry = CaseEvent.objects.get(case=case, outcome="extended")
-    assert (entry.actor, entry.step_en, entry.task_id) == (world[who], "Window acceptance", None)
+    assert (entry.actor, entry.step_en, entry.task_id) == (
+        world[who],
+        "Window acceptance",
+        acceptance.pk,
+    )
     words = text(response)
     line = re.search(r"Window acceptance — Time limit extended (.*?) Comment", words)
     assert line is not None
     assert "Window officer" not in line.group(1)
+    # The role of who decided, as recorded with the entry.
+    assert ("Department lead" if who == "ga.lead" else "Supervisor") in line.group(1)
     assert "Shanghai Municipal Public Security Bureau" in line.group(1)
 
 

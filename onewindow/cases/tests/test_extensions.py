@@ -337,6 +337,14 @@ def test_an_extension_on_a_life_events_step_moves_the_running_clocks_only(world)
     # The birth certificate, finished on time, keeps its limit.
     done = clock_of(children["310000-WJ-QR-0001"])
     assert (done.state, done.extended_days, done.late) == (ClockState.STOPPED, 0, False)
+    # The hukou item has the entry and the extension as the event has: its department's
+    # officers read it by its own number.
+    item = children["310000-GA-QR-0001"]
+    entered = CaseEvent.objects.filter(outcome="extended").values_list("case_id", "task_id")
+    assert sorted(entered) == sorted([(parent.pk, hukou.pk), (item.pk, hukou.pk)])
+    assert list(queries.extensions_of(item, approved_only=True)) == [extension]
+    assert list(queries.extensions_of(parent, approved_only=True)) == [extension]
+    assert not queries.extensions_of(children["310000-WJ-QR-0001"], approved_only=True).exists()
 
 
 def test_deciding_the_step_withdraws_its_pending_extension(world, passport):
