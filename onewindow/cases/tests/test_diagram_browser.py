@@ -138,6 +138,21 @@ def test_a_life_event_in_separate_runs_shows_one_diagram_per_item(page, world):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_viewer_that_did_not_load_is_said_so_not_javascript(page, accepted):
+    """JavaScript runs but the viewer's file did not come (blocked here): the page does
+    not claim JavaScript is off; it says the diagram could not be drawn."""
+    applicant, case = accepted
+    page.route("**/vendor/bpmn-js/bpmn-viewer*.js", lambda route: route.abort())
+    log_in(page, applicant)
+    page.goto(f"/cases/{case.number}/")
+    error = page.locator("[data-diagram-error]")
+    error.wait_for()
+    assert error.is_visible()
+    assert not page.locator("[data-diagram-fallback]").is_visible()
+    assert error.locator("a[href='#timeline-title']").is_visible()
+
+
+@pytest.mark.django_db(transaction=True)
 def test_without_javascript_the_timeline_tells_the_story(browser, live_server, accepted):
     applicant, case = accepted
     context = browser.new_context(

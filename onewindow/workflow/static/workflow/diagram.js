@@ -13,7 +13,14 @@
   "use strict";
 
   var section = document.querySelector("[data-diagram-url], [data-diagram-data]");
-  if (!section || typeof window.BpmnJS !== "function" || !window.fetch) {
+  if (!section) {
+    return;
+  }
+  if (typeof window.BpmnJS !== "function" || !window.fetch) {
+    // JavaScript runs, but the viewer did not load (or the browser is too old): the
+    // sentence "needs JavaScript" would be wrong; say it could not be drawn.
+    section.querySelector("[data-diagram-fallback]").hidden = true;
+    section.querySelector("[data-diagram-error]").hidden = false;
     return;
   }
   var list = section.querySelector("[data-diagram-list]");
