@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
-from ninja import Router
+from ninja import Query, Router
 
+from onewindow.core import paging
 from onewindow.notifications import queries, services
 from onewindow.notifications.models import Notification
 from onewindow.notifications.schemas import NotificationOut
 
 router = Router(tags=["notifications"])
-
-LIST_LIMIT = 100
 
 
 def _out(request: HttpRequest, notification: Notification) -> NotificationOut:
@@ -37,11 +36,16 @@ def _out(request: HttpRequest, notification: Notification) -> NotificationOut:
     "/notifications",
     response=list[NotificationOut],
     summary="My notifications",
+    openapi_extra=paging.TOTAL_IN_SCHEMA,
     operation_id="notifications_list",
 )
-def my_notifications(request: HttpRequest) -> list[NotificationOut]:
-    """The newest 100, newest first."""
-    return [_out(request, n) for n in queries.notifications_of(request.user)[:LIST_LIMIT]]
+def my_notifications(
+    request: HttpRequest, response: HttpResponse, page: Query[paging.PageIn]
+) -> list[NotificationOut]:
+    """Newest first, a page at a time (``limit``, default 100, and ``offset``; the total
+    in ``X-Total-Count``)."""
+    found = paging.page_of(queries.notifications_of(request.user), page, response)
+    return [_out(request, n) for n in found]
 
 
 @router.post(

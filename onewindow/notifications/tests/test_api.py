@@ -35,6 +35,19 @@ def test_users_list_only_their_own_notifications(client, db):
     assert [n["kind"] for n in theirs] == ["case_submitted"]
 
 
+def test_the_list_comes_a_page_at_a_time(client, db):
+    me = make_recipient(language="en")
+    for key in range(5):
+        notify(me, "calendar_not_configured", dedupe_key=f"year-{key}")
+    auth = headers(client, me)
+    first = client.get("/api/v1/notifications?limit=2", **auth)
+    assert first["X-Total-Count"] == "5"
+    rest = client.get("/api/v1/notifications?limit=2&offset=2", **auth).json()
+    newest = list(Notification.objects.filter(recipient=me).values_list("pk", flat=True))
+    assert [n["id"] for n in first.json()] + [n["id"] for n in rest] == newest[:4]
+    assert client.get("/api/v1/notifications?limit=0", **auth).status_code == 422
+
+
 def test_mark_read_only_ones_own(client, db):
     me, other = make_recipient(), make_recipient()
     notify(me)
