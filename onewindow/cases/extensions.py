@@ -207,6 +207,7 @@ def _apply(
         if case.instance_id is not None
         else None
     )
+    role = entries.acting_role(actor, department, permissions.EXTENSION_DECIDER_ROLES)
     CaseEvent.objects.bulk_create(
         CaseEvent(
             case=entered,
@@ -214,7 +215,7 @@ def _apply(
             department=department,
             outcome=EXTENDED,
             actor=actor,
-            role=entries.acting_role(actor, department, permissions.EXTENSION_DECIDER_ROLES),
+            role=role,
             comment=extension.decision_comment,
             note_for_applicant=extension.reason,
             task_id=extension.task_id,
