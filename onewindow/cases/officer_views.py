@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from onewindow.cases import queries, services, supplement_forms
@@ -28,6 +28,7 @@ from onewindow.cases.views import visible_case
 from onewindow.core import paging
 from onewindow.core.errors import InvalidInput, NotFound, ServiceError
 from onewindow.core.templatetags.onewindow import localized
+from onewindow.forms.rendering import SummaryItem
 from onewindow.identity.models import User
 from onewindow.workflow import permissions as workflow_permissions
 from onewindow.workflow import queries as workflow_queries
@@ -206,6 +207,21 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     return render_task_page(request, user, task, errors=errors)
 
 
+def _decision_summary(errors: dict[str, list[str]]) -> list[SummaryItem]:
+    """The decision form's problems, each linking to its input: the outcome's, which
+    says what to choose, alone; the texts' under their labels."""
+    labels = {
+        "comment": pgettext("an officer's comment on a step of a case", "Comment"),
+        "note_for_applicant": _("Note for the applicant"),
+    }
+    anchors = {"outcome": "#id_outcome_0"}  # a group: its first choice
+    return [
+        SummaryItem(anchors.get(name, f"#id_{name}"), labels.get(name, ""), message)
+        for name, messages in errors.items()
+        for message in messages
+    ]
+
+
 def render_task_page(
     request: HttpRequest,
     user: User,
@@ -259,7 +275,7 @@ def render_task_page(
             # and the label names the refusal this step can make.
             "refusal": next((o for o in OUTCOMES_NEEDING_REASON if o in allowed), ""),
             "errors": errors,
-            "summary": [(name, m) for name, msgs in errors.items() for m in msgs],
+            "summary": _decision_summary(errors),
             "posted": request.POST if errors else {},
         },
         status=422 if errors or asking.errors or extension_errors else 200,
