@@ -153,7 +153,7 @@ def decide_extension(
         if approve and task.status not in OPEN_TASK_STATUSES:
             # The step was decided meanwhile: there is no limit left to extend (refusing
             # still closes the request).
-            raise Conflict(_("This task is no longer open."), code="task_closed")
+            raise Conflict(workflow_services.CLOSED, code="task_closed")
         now = timezone.now()
         extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
         extension.decided_by, extension.decided_at = actor, now
@@ -199,29 +199,26 @@ def _apply(
     # step's officers. A life event's shared run: the item of the step's department
     # has the entry too, as it has the step's decisions (its own page and its API show
     # it; the event's page shows it once, by its task).
-    department = extension.task.department
-    item = (
-        Case.objects.filter(
-            parent=case, instance_id=case.instance_id, department=department
-        ).first()
-        if case.instance_id is not None
-        else None
-    )
+    task = extension.task
+    department = task.department
+    _runs, items = queries.cases_and_items([task.instance_id])
+    item = items.get((task.instance_id, task.department_id or 0))
+    entered_on = [case] if item is None or item.pk == case.pk else [case, item]
     role = entries.acting_role(actor, department, permissions.EXTENSION_DECIDER_ROLES)
     CaseEvent.objects.bulk_create(
         CaseEvent(
             case=entered,
-            **CaseEvent.step_of(extension.task),
+            **CaseEvent.step_of(task),
             department=department,
             outcome=EXTENDED,
             actor=actor,
             role=role,
             comment=extension.decision_comment,
             note_for_applicant=extension.reason,
-            task_id=extension.task_id,
+            task_id=task.pk,
             at=now,
         )
-        for entered in ([case, item] if item is not None else [case])
+        for entered in entered_on
     )
     case.refresh_from_db(fields=["clock"])
     notifications.tell_applicant(
