@@ -15,6 +15,7 @@ register_labels(
         "identity.2fa_verified": _("Two-factor code checked"),
         "identity.account_created": _("Account created"),
         "identity.profile_updated": _("Own details updated"),
+        "identity.password_changed": _("Own password changed"),
         "identity.legal_person_registered": _("Company registered"),
         "identity.role_granted": _("Role granted"),
         "identity.role_revoked": _("Role revoked"),

@@ -48,6 +48,9 @@ class MobilePhoneField(forms.CharField):
         return clean_mobile_phone(typed) if typed else typed
 
 
+PASSWORD_HINT = _("At least 12 characters; not a common password.")
+
+
 class RegisterForm(forms.Form):
     username = forms.CharField(
         label=_("User name"),
@@ -69,7 +72,7 @@ class RegisterForm(forms.Form):
     password = forms.CharField(
         label=_("Password"),
         strip=False,
-        help_text=_("At least 12 characters; not a common password."),
+        help_text=PASSWORD_HINT,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -99,6 +102,38 @@ class ProfileForm(forms.Form):
     phone = MobilePhoneField(required=False)
     email = forms.EmailField(label=_("Email"), required=False)
     preferred_language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
+class PasswordChangeForm(forms.Form):
+    """The current password, and the new one twice. The rules for the new one are the
+    service's (``services.new_password_problems``); the form checks the two copies agree."""
+
+    current_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        error_messages={"required": _("Enter your current password.")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        error_messages={"required": _("Enter a new password.")},
+        help_text=PASSWORD_HINT,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password_again = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        error_messages={"required": _("Enter the new password again.")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, second = cleaned.get("new_password"), cleaned.get("new_password_again")
+        if first and second and first != second:
+            self.add_error("new_password_again", _("The two new passwords differ."))
+        return cleaned
 
 
 # Also what the page asks for above the field: the one thing to say about any code that

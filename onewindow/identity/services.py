@@ -288,6 +288,44 @@ def update_profile(
     return user
 
 
+def new_password_problems(*, user: User, password: str, current: str = "") -> FieldErrors:
+    """What is wrong with ``password`` as ``user``'s next one: the site's password rules
+    (``AUTH_PASSWORD_VALIDATORS``, which also compare it with the person's own details)
+    and, when the current password is given, that it is the same one."""
+    problems = FieldErrors()
+    if not password:
+        problems.add("new_password", _("Enter a new password."))
+        return problems
+    _collect(problems, "new_password", password_validation.validate_password, password, user)
+    if current and password == current:
+        problems.add("new_password", _("Choose a password different from your current one."))
+    return problems
+
+
+def set_password(*, user: User, password: str, request: HttpRequest | None = None) -> int:
+    """Give ``user`` a new password, checked against the site's rules, and revoke their
+    API tokens: each was issued for the old password, and whoever knew it may hold one.
+    Their other signed-in sessions end by themselves (Django keys a session to the
+    password). Audited with the tokens' count; returns that count. The caller has
+    checked that the person knows the current password (``authentication``)."""
+    new_password_problems(user=user, password=password).raise_if_any()
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        now = timezone.now()
+        revoked = ApiToken.objects.filter(
+            user=user, revoked_at__isnull=True, expires_at__gt=now
+        ).update(revoked_at=now)
+        record_event(
+            actor=user,
+            action="identity.password_changed",
+            target=user,
+            detail={"tokens_revoked": revoked},
+            request=request,
+        )
+    return revoked
+
+
 def register_legal_person(
     *,
     uscc: str,

@@ -9,6 +9,7 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("register/", views.register_view, name="register"),
     path("account/", views.account_view, name="account"),
+    path("account/password/", views.password_view, name="password"),
     path("account/2fa/", views.two_factor_view, name="two_factor"),
     path("account/tokens/<int:token_id>/revoke/", views.revoke_token_view, name="revoke_token"),
     path("officer/", views.officer_home_view, name="officer_home"),

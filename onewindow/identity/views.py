@@ -7,23 +7,25 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
-from onewindow.core.errors import NotFound, ServiceError
-from onewindow.identity import permissions, queries, services
+from onewindow.core.errors import Locked, NotFound, ServiceError
+from onewindow.identity import authentication, permissions, queries, services
 from onewindow.identity.authentication import check_password
 from onewindow.identity.forms import (
     GrantRoleForm,
     LoginForm,
     OtpForm,
+    PasswordChangeForm,
     ProfileForm,
     RegisterForm,
 )
@@ -193,6 +195,47 @@ def account_view(request: HttpRequest) -> HttpResponse:
         },
         status=422 if form.errors else 200,
     )
+
+
+@login_required
+def password_view(request: HttpRequest) -> HttpResponse:
+    """Change one's own password. This session stays signed in; the others end."""
+    user = _current_user(request)
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            revoked = authentication.change_password(
+                request,
+                user,
+                form.cleaned_data["current_password"],
+                form.cleaned_data["new_password"],
+            )
+        except Locked:
+            # Too many wrong current passwords: whoever sits at this session is signed
+            # out too; django-axes answers with the login page saying the account is locked.
+            logout(request)
+            return redirect("identity:login")
+        except ServiceError as error:
+            _apply_errors(form, error)
+        else:
+            update_session_auth_hash(request, user)
+            messages.success(request, _password_changed_message(revoked))
+            return redirect("identity:account")
+    return render(
+        request, "identity/password.html", {"form": form}, status=422 if form.errors else 200
+    )
+
+
+def _password_changed_message(tokens_revoked: int) -> str:
+    if not tokens_revoked:
+        return _("Your password was changed. You were signed out everywhere else.")
+    return ngettext(
+        "Your password was changed. You were signed out everywhere else, and your %(count)d "
+        "API token was revoked.",
+        "Your password was changed. You were signed out everywhere else, and your %(count)d "
+        "API tokens were revoked.",
+        tokens_revoked,
+    ) % {"count": tokens_revoked}
 
 
 @login_required

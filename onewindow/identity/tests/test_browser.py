@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from onewindow.browser import focus_lands_on, low_contrast, switch_language, tab_reaches
+from onewindow.browser import (
+    focus_lands_on,
+    low_contrast,
+    switch_language,
+    tab_reaches,
+    unlabelled_controls,
+)
 from onewindow.conftest import PASSWORD, make_department, make_user, otp_for
 from onewindow.identity.models import DepartmentKind, RoleAssignment
 from onewindow.identity.roles import Role
@@ -139,3 +145,37 @@ def test_typing_the_logout_address_offers_the_logout_button(page, tmp_path):
     with page.expect_navigation():
         main.get_by_role("link", name="登录").click()
     assert page.locator("h1").inner_text() == "登录"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_citizen_changes_their_password_with_the_keyboard(page, tmp_path):
+    """From My account, by keyboard: a first try with the new passwords differing is
+    answered by a summary that takes the focus and leads to the field; the second try
+    changes the password and returns to My account with the news."""
+    citizen = make_user(username="citizen.rotating")
+    log_in(page, citizen.username)
+    with page.expect_navigation():
+        page.get_by_role("link", name="修改密码").press("Enter")
+    main = page.locator("main")
+    assert page.locator("h1").inner_text() == "修改密码"
+    assert unlabelled_controls(main) == [] and low_contrast(page, "main") == []
+    new = "Suzhou-creek-at-noon-2026"
+    page.locator("#id_current_password").fill(PASSWORD)
+    page.locator("#id_new_password").fill(new)
+    page.locator("#id_new_password_again").fill(new + "!")
+    with page.expect_navigation():
+        page.locator("#id_new_password_again").press("Enter")
+    assert focus_lands_on(page, ".error-summary")
+    with page.expect_navigation():
+        page.locator(".error-summary a").press("Enter")
+    assert "#id_new_password_again" in page.url
+    page.screenshot(path=str(tmp_path / "password-error.png"))
+    for field in ("#id_current_password", "#id_new_password"):
+        page.locator(field).fill(PASSWORD if field.endswith("current_password") else new)
+    page.locator("#id_new_password_again").fill(new)
+    with page.expect_navigation():
+        page.locator("main").get_by_role("button", name="修改密码").press("Enter")
+    assert page.locator("h1").inner_text() == "个人中心"
+    assert "您的密码已更改" in page.locator("main").inner_text()
+    citizen.refresh_from_db()
+    assert citizen.check_password(new)
