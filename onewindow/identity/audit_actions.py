@@ -16,6 +16,7 @@ register_labels(
         "identity.account_created": _("Account created"),
         "identity.profile_updated": _("Own details updated"),
         "identity.password_changed": _("Own password changed"),
+        "identity.password_reset_requested": _("Link to set a new password sent"),
         "identity.legal_person_registered": _("Company registered"),
         "identity.role_granted": _("Role granted"),
         "identity.role_revoked": _("Role revoked"),

@@ -104,16 +104,10 @@ class ProfileForm(forms.Form):
     preferred_language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
 
 
-class PasswordChangeForm(forms.Form):
-    """The current password, and the new one twice. The rules for the new one are the
-    service's (``services.new_password_problems``); the form checks the two copies agree."""
+class NewPasswordForm(forms.Form):
+    """A new password, twice. Its rules are the service's (``services.new_password_problems``);
+    the form checks the two copies agree."""
 
-    current_password = forms.CharField(
-        label=_("Current password"),
-        strip=False,
-        error_messages={"required": _("Enter your current password.")},
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
     new_password = forms.CharField(
         label=_("New password"),
         strip=False,
@@ -134,6 +128,28 @@ class PasswordChangeForm(forms.Form):
         if first and second and first != second:
             self.add_error("new_password_again", _("The two new passwords differ."))
         return cleaned
+
+
+class PasswordChangeForm(NewPasswordForm):
+    """The current password first, then the new one twice."""
+
+    field_order = ["current_password", "new_password", "new_password_again"]
+
+    current_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        error_messages={"required": _("Enter your current password.")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class PasswordForgottenForm(forms.Form):
+    login = forms.CharField(
+        label=_("User name or email address"),
+        max_length=254,
+        error_messages={"required": _("Enter your user name or email address.")},
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
 
 
 # Also what the page asks for above the field: the one thing to say about any code that

@@ -302,12 +302,15 @@ def new_password_problems(*, user: User, password: str, current: str = "") -> Fi
     return problems
 
 
-def set_password(*, user: User, password: str, request: HttpRequest | None = None) -> int:
+def set_password(
+    *, user: User, password: str, request: HttpRequest | None = None, by_link: bool = False
+) -> int:
     """Give ``user`` a new password, checked against the site's rules, and revoke their
     API tokens: each was issued for the old password, and whoever knew it may hold one.
     Their other signed-in sessions end by themselves (Django keys a session to the
     password). Audited with the tokens' count; returns that count. The caller has
-    checked that the person knows the current password (``authentication``)."""
+    checked that it is the person: by the current password (``authentication``) or,
+    ``by_link``, by the link sent to their email address (``recovery``)."""
     new_password_problems(user=user, password=password).raise_if_any()
     with transaction.atomic():
         user.set_password(password)
@@ -320,7 +323,7 @@ def set_password(*, user: User, password: str, request: HttpRequest | None = Non
             actor=user,
             action="identity.password_changed",
             target=user,
-            detail={"tokens_revoked": revoked},
+            detail={"tokens_revoked": revoked, "by": "reset link" if by_link else "password"},
             request=request,
         )
     return revoked

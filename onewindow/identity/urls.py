@@ -10,6 +10,13 @@ urlpatterns = [
     path("register/", views.register_view, name="register"),
     path("account/", views.account_view, name="account"),
     path("account/password/", views.password_view, name="password"),
+    path("password/forgotten/", views.password_forgotten_view, name="password_forgotten"),
+    path("password/forgotten/sent/", views.password_link_sent_view, name="password_link_sent"),
+    path(
+        "password/reset/<str:uidb64>/<str:token>/",
+        views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path("account/2fa/", views.two_factor_view, name="two_factor"),
     path("account/tokens/<int:token_id>/revoke/", views.revoke_token_view, name="revoke_token"),
     path("officer/", views.officer_home_view, name="officer_home"),

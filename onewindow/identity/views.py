@@ -8,9 +8,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -19,13 +21,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from onewindow.core.errors import Locked, NotFound, ServiceError
-from onewindow.identity import authentication, permissions, queries, services
+from onewindow.identity import authentication, permissions, queries, recovery, services
 from onewindow.identity.authentication import check_password
 from onewindow.identity.forms import (
     GrantRoleForm,
     LoginForm,
+    NewPasswordForm,
     OtpForm,
     PasswordChangeForm,
+    PasswordForgottenForm,
     ProfileForm,
     RegisterForm,
 )
@@ -224,6 +228,64 @@ def password_view(request: HttpRequest) -> HttpResponse:
     return render(
         request, "identity/password.html", {"form": form}, status=422 if form.errors else 200
     )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def password_forgotten_view(request: HttpRequest) -> HttpResponse:
+    """Ask for a link to set a new password. The answer is the same page whether or not
+    an account matches (``recovery.request_reset``)."""
+    form = PasswordForgottenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        recovery.request_reset(
+            login=form.cleaned_data["login"], site=request.build_absolute_uri("/"), request=request
+        )
+        return redirect("identity:password_link_sent")
+    return render(
+        request,
+        "identity/password_forgotten.html",
+        {"form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+def password_link_sent_view(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "identity/password_link_sent.html",
+        {"minutes": settings.PASSWORD_RESET_TIMEOUT // 60},
+    )
+
+
+class PasswordResetView(auth_views.PasswordResetConfirmView):
+    """The link from the email: Django's view checks the token and moves it from the
+    address into the session (so it does not leak through the Referer); the new password
+    is set by ``recovery.complete_reset``, with the site's rules, audit and token
+    revocation, and the person then logs in with it."""
+
+    form_class = NewPasswordForm  # type: ignore[assignment]  # not Django's SetPasswordForm
+    template_name = "identity/password_reset.html"
+    success_url = reverse_lazy("identity:login")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("user")  # Django's SetPasswordForm takes it; ours does not need it
+        return kwargs
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        assert self.user is not None  # the form is offered on a valid link only
+        try:
+            recovery.complete_reset(
+                user=self.user, password=form.cleaned_data["new_password"], request=self.request
+            )
+        except ServiceError as error:
+            _apply_errors(form, error)
+            return self.form_invalid(form)
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        messages.success(self.request, _("Your new password is set. Log in with it."))
+        return redirect(self.get_success_url())
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=form), status=422)
 
 
 def _password_changed_message(tokens_revoked: int) -> str:

@@ -3,7 +3,10 @@ languages, using only the keyboard where a person would."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.core import mail
 
 from onewindow.browser import (
     focus_lands_on,
@@ -179,3 +182,36 @@ def test_a_citizen_changes_their_password_with_the_keyboard(page, tmp_path):
     assert "您的密码已更改" in page.locator("main").inner_text()
     citizen.refresh_from_db()
     assert citizen.check_password(new)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_forgotten_password_is_set_again_from_the_emailed_link(page, live_server):
+    """From the login page by keyboard to the emailed link, and a new password set there."""
+    make_user(username="citizen.forgetful", email="forgetful@example.invalid")
+    page.goto("/login/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="忘记密码？").press("Enter")
+    assert page.locator("h1").inner_text() == "忘记密码"
+    assert unlabelled_controls(page.locator("main")) == []
+    page.locator("#id_login").fill("forgetful@example.invalid")
+    with page.expect_navigation():
+        page.locator("#id_login").press("Enter")
+    assert page.locator("h1").inner_text() == "请查收邮件"
+    [message] = mail.outbox
+    link = re.search(r"https?://\S+/password/reset/\S+/", message.body)
+    assert link and link.group(0).startswith(live_server.url)
+    page.goto(link.group(0))
+    assert page.locator("h1").inner_text() == "设置新密码"
+    assert "/set-password/" in page.url  # the token left the address
+    new = "Yuyuan-garden-lanterns-2026"
+    page.locator("#id_new_password").fill(new)
+    page.locator("#id_new_password_again").fill(new)
+    with page.expect_navigation():
+        page.locator("#id_new_password_again").press("Enter")
+    assert page.locator("h1").inner_text() == "登录"
+    assert "新密码已设置" in page.locator("main").inner_text()
+    page.locator("#id_username").fill("citizen.forgetful")
+    page.locator("#id_password").fill(new)
+    with page.expect_navigation():
+        page.locator("#id_password").press("Enter")
+    assert page.locator("h1").inner_text() == "个人中心"

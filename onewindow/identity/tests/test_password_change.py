@@ -79,7 +79,8 @@ def test_the_change_keeps_this_session_ends_the_others_and_revokes_the_tokens(ci
     assert active.revoked_at is not None
     event = AuditEvent.objects.get(action="identity.password_changed")
     assert event.actor_id == citizen.pk and event.target_id == str(citizen.pk)
-    assert event.detail == {"tokens_revoked": 1}  # the one revoked before is not counted
+    # The one revoked before is not counted.
+    assert event.detail == {"tokens_revoked": 1, "by": "password"}
 
 
 def test_every_problem_is_reported_in_one_round_and_nothing_changes(citizen):

@@ -1,0 +1,59 @@
+"""Forgotten passwords: a link sent to the account's email address lets its owner set a
+new one. The page asking for it answers the same whether or not an account matches, so
+it tells nobody who has an account; an account gets at most one link a quarter of an
+hour, so the page cannot be used to flood someone's mailbox. The link carries Django's
+password-reset token, which expires after ``PASSWORD_RESET_TIMEOUT`` and stops working
+once the password changes (it is made from the password's hash and the last login).
+Setting the new password lifts a lockout: the link proves the mailbox is the owner's."""
+
+from __future__ import annotations
+
+import functools
+from datetime import timedelta
+
+from axes.utils import reset as reset_lockout
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+
+from onewindow.audit.models import AuditEvent
+from onewindow.audit.services import record_event
+from onewindow.identity import services
+from onewindow.identity.models import User
+
+REQUESTED = "identity.password_reset_requested"
+ONE_LINK_PER = timedelta(minutes=15)
+
+
+def request_reset(*, login: str, site: str, request: HttpRequest | None = None) -> None:
+    """Send a reset link to the active account whose user name or email address is
+    ``login``, if it has an email address and got no link within ``ONE_LINK_PER``.
+    ``site`` is the address the link starts with (the page's own, which Django checks
+    against ``ALLOWED_HOSTS``). Each link sent is audited."""
+    from onewindow.identity.tasks import send_password_reset
+
+    login = login.strip()
+    if not login:
+        return
+    accounts = User.objects.filter(Q(username=login) | Q(email__iexact=login), is_active=True)
+    for user in accounts.exclude(email=""):
+        with transaction.atomic():
+            if _sent_recently(user):
+                continue
+            record_event(actor=None, action=REQUESTED, target=user, request=request)
+            transaction.on_commit(functools.partial(send_password_reset.delay, user.pk, site))
+
+
+def _sent_recently(user: User) -> bool:
+    return AuditEvent.objects.filter(
+        action=REQUESTED, target_id=str(user.pk), at__gte=timezone.now() - ONE_LINK_PER
+    ).exists()
+
+
+def complete_reset(*, user: User, password: str, request: HttpRequest | None = None) -> int:
+    """Set the new password of the link's owner (``services.set_password``: its rules,
+    the API tokens revoked, audited) and lift a lockout of the account."""
+    revoked = services.set_password(user=user, password=password, request=request, by_link=True)
+    reset_lockout(username=user.username)
+    return revoked
