@@ -31,7 +31,7 @@ def send_lockout_notice(username: str) -> bool:
             message=_(
                 "Too many wrong passwords were entered for your account %(username)s, so it "
                 "is locked for a while. If this was not you, set a new password with "
-                "\"Forgotten your password?\" on the login page, which also ends the lock, "
+                '"Forgotten your password?" on the login page, which also ends the lock, '
                 "and contact the help desk."
             )
             % {"username": user.username},

@@ -11,7 +11,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from celery import Celery
+from celery import Celery, current_app
 from celery.contrib.testing.worker import start_worker
 from django.db import connection
 
@@ -46,13 +46,22 @@ def test_postgresql_reachable():
 
 def run_platform_task_on(broker: str, backend: str, **conf: object) -> int:
     """Start a real worker on ``broker`` and run the hourly audit check through it."""
+    # Making an app, and the test worker, make it the current and default one, which
+    # the platform's shared tasks then send through: later tests in this process would
+    # queue their tasks on this broker instead of running them inline. The platform's
+    # app is put back.
+    platform = current_app._get_current_object()
     app = Celery(f"onewindow-test-{uuid.uuid4().hex[:6]}", broker=broker, backend=backend)
     app.conf.update(task_always_eager=False, task_ignore_result=False, **conf)
     import onewindow.audit.tasks  # noqa: F401  (registers the shared task on every app)
 
     task = app.tasks["onewindow.audit.verify_chain"]
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        return int(task.delay().get(timeout=30))
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            return int(task.delay().get(timeout=30))
+    finally:
+        platform.set_current()
+        platform.set_default()
 
 
 @pytest.mark.django_db(transaction=True)
