@@ -11,7 +11,8 @@ import uuid
 from pathlib import Path
 
 import pytest
-from celery import Celery, current_app
+from celery import Celery
+from celery._state import get_current_app
 from celery.contrib.testing.worker import start_worker
 from django.db import connection
 
@@ -50,7 +51,7 @@ def run_platform_task_on(broker: str, backend: str, **conf: object) -> int:
     # the platform's shared tasks then send through: later tests in this process would
     # queue their tasks on this broker instead of running them inline. The platform's
     # app is put back.
-    platform = current_app._get_current_object()
+    platform = get_current_app()
     app = Celery(f"onewindow-test-{uuid.uuid4().hex[:6]}", broker=broker, backend=backend)
     app.conf.update(task_always_eager=False, task_ignore_result=False, **conf)
     import onewindow.audit.tasks  # noqa: F401  (registers the shared task on every app)
