@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from onewindow.catalog import presenters, queries
 from onewindow.catalog.models import LifeEvent, ServiceItemVersion
@@ -18,9 +18,12 @@ from onewindow.catalog.schemas import (
     SearchOut,
     TopicOut,
 )
+from onewindow.core import paging
 from onewindow.core.errors import NotFound
 
 router = Router(tags=["catalog"], auth=None)
+
+SEARCH_MAX_LIMIT = 100
 
 
 class SearchParams(Schema):
@@ -29,8 +32,8 @@ class SearchParams(Schema):
     department: str = ""
     topic: str = ""
     level: int | None = None
-    limit: int = 20
-    offset: int = 0
+    limit: int = Field(20, ge=1, le=SEARCH_MAX_LIMIT, description="Results per page")
+    offset: int = Field(0, ge=0, le=paging.MAX_OFFSET, description="Results to skip")
 
 
 class ListParams(Schema):
@@ -48,15 +51,16 @@ class ListParams(Schema):
 )
 def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
     """Chinese, pinyin, initials, English and small typos; items and life events, with
-    the matches highlighted. ``limit`` is at most 100."""
+    the matches highlighted. ``limit`` is at most 100; a value out of range is a 422,
+    as on the other lists."""
     result = queries.search(
         params.q[:100],
         audience=params.audience,
         department=params.department,
         topic=params.topic,
         level=params.level,
-        limit=max(1, min(params.limit, 100)),
-        offset=max(0, params.offset),
+        limit=params.limit,
+        offset=params.offset,
     )
     return presenters.search_result(result)
 

@@ -20,6 +20,9 @@ from ninja import Field, Schema
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
+# Far past any list's end, and small enough that offset + limit stays a number the
+# database takes (PostgreSQL's OFFSET is a 64-bit integer; a larger one was a 500).
+MAX_OFFSET = 1_000_000_000
 TOTAL_HEADER = "X-Total-Count"
 
 Row = TypeVar("Row", bound=Model)
@@ -56,7 +59,7 @@ class Paginator(paginator.Paginator):
 
 class PageIn(Schema):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Rows per page")
-    offset: int = Field(0, ge=0, description="Rows to skip")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Rows to skip")
 
 
 def page_of(rows: QuerySet[Row], page: PageIn, response: HttpResponse) -> list[Row]:

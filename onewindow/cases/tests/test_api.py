@@ -533,6 +533,13 @@ def test_the_inbox_and_my_cases_come_a_page_at_a_time(client, world, as_user):
         ("limit=0", "limit", "Enter 1 or more.", "请输入不小于 1 的数。"),
         ("limit=501", "limit", "Enter 500 or less.", "请输入不大于 500 的数。"),
         ("offset=-1", "offset", "Enter 0 or more.", "请输入不小于 0 的数。"),
+        # Past what the database takes (it was a 500).
+        (
+            "offset=9223372036854775808",
+            "offset",
+            "Enter 1000000000 or less.",
+            "请输入不大于 1000000000 的数。",
+        ),
         ("limit=many", "limit", "Enter a whole number.", "请输入整数。"),
     ],
 )

@@ -26,6 +26,23 @@ def test_search_needs_q(client, catalog):
     assert "q" in response.json()["fields"]
 
 
+@pytest.mark.parametrize(
+    ("paging", "field"),
+    [({"limit": 0}, "limit"), ({"limit": 101}, "limit"), ({"offset": -3}, "offset")],
+)
+def test_search_refuses_a_page_out_of_range_as_the_other_lists_do(client, catalog, paging, field):
+    response = client.get("/api/v1/catalog/search", {"q": "登记", **paging})
+    assert response.status_code == 422
+    assert list(response.json()["fields"]) == [field]
+
+
+def test_search_pages_through_its_results(client, catalog):
+    whole = client.get("/api/v1/catalog/search", {"q": "登记"}).json()
+    second = client.get("/api/v1/catalog/search", {"q": "登记", "limit": 1, "offset": 1}).json()
+    assert second["total"] == whole["total"] >= 2
+    assert [r["code"] for r in second["results"]] == [whole["results"][1]["code"]]
+
+
 def test_item_detail_and_404(client, catalog):
     item = client.get("/api/v1/catalog/items/310000-GA-QR-0001").json()
     assert item["name"] == "新生儿户口登记" and item["version"] == 1
