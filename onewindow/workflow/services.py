@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from onewindow.audit.services import record_event, refused
-from onewindow.core.errors import Conflict, Forbidden, InvalidInput
+from onewindow.core.errors import Conflict, FieldErrors, Forbidden, InvalidInput
 from onewindow.core.keys import KEY_RULE, is_valid_key
 from onewindow.core.templatetags.onewindow import localized
 from onewindow.identity.models import Department
@@ -94,6 +94,9 @@ def _same_as(
     return newest.name == name.strip() and newest.sha256 == bundle_sha256(bpmn_xml, dmn_files)
 
 
+NAME_LIMIT = ProcessDefinition._meta.get_field("name").max_length
+
+
 def upload_definition(
     *,
     actor: Any,
@@ -114,10 +117,9 @@ def upload_definition(
     dmn_files = dict(dmn_files or {})
     if not is_valid_key(key):
         raise InvalidInput(KEY_RULE, fields={"key": [KEY_RULE]})
-    if not name.strip():
-        raise InvalidInput(
-            _("This field is required."), fields={"name": [_("This field is required.")]}
-        )
+    problems = FieldErrors()
+    name = problems.text(name, "name", required=True, limit=NAME_LIMIT)
+    problems.raise_if_any()
     if len(bpmn_xml) + sum(len(text) for text in dmn_files.values()) > MAX_FILE_CHARS:
         raise InvalidInput(
             _("The files are too large."), fields={"bpmn_xml": [_("The files are too large.")]}

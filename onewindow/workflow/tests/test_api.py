@@ -49,6 +49,23 @@ def test_a_department_admin_uploads_versions_of_a_process(client, city):
     assert list(uploads.values_list("actor_id", flat=True)) == [admin.pk, admin.pk]
 
 
+@pytest.mark.parametrize(
+    ("name", "message"), [("y" * 201, "At most 200 characters."), ("  ", "This field is required.")]
+)
+def test_a_name_too_long_or_blank_is_refused_at_its_field(client, city, name, message):
+    """Stored as written, it was a 500 on PostgreSQL past the column's 200 characters."""
+    _admin, headers = as_admin(client, city)
+    body = {
+        "key": "permit",
+        "name": name,
+        "bpmn": bpmn_file(read_process("single_department.bpmn")),
+    }
+    response = client.post(URL, body, **headers)
+    assert response.status_code == 422
+    assert response.json()["fields"] == {"name": [message]}
+    assert not ProcessDefinition.objects.filter(key="permit").exists()
+
+
 def test_with_if_changed_identical_files_are_refused_and_changed_ones_stored(client, city):
     _admin, headers = as_admin(client, city)
 
