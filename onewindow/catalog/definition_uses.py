@@ -15,6 +15,7 @@ from onewindow.catalog.choices import VersionStatus
 from onewindow.catalog.models import LifeEvent, ServiceItemVersion
 from onewindow.core.templatetags.onewindow import localized
 from onewindow.core.uses import Use
+from onewindow.identity.models import Department
 
 
 def _item_uses(bound: Q, definition_of: str) -> dict[int, list[Use]]:
@@ -55,3 +56,12 @@ def process_uses(ids: list[int]) -> dict[int, list[Use]]:
             )
         )
     return found
+
+
+def form_users(key: str) -> list[Department]:
+    """The departments of the items whose published version or open draft is bound to
+    a version of form ``key``: the admins who may publish its next version."""
+    bound = ServiceItemVersion.objects.filter(form__key=key).exclude(
+        status=VersionStatus.SUPERSEDED
+    )
+    return list(Department.objects.filter(pk__in=bound.values("item__department")))

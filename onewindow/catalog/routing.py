@@ -21,14 +21,11 @@ from onewindow.catalog import permissions
 from onewindow.catalog.models import LifeEvent, ServiceItem
 from onewindow.core.errors import Forbidden, InvalidInput
 from onewindow.core.templatetags.onewindow import localized
+from onewindow.identity import naming
 from onewindow.identity.models import Department, User
 from onewindow.workflow import library as workflow_library
 from onewindow.workflow.engine import ProcessError
 from onewindow.workflow.models import ProcessDefinition
-
-
-def _names(departments: list[Department]) -> str:
-    return pgettext("list separator", ", ").join(localized(d) for d in departments)
 
 
 def _lane_codes(process: ProcessDefinition) -> set[str]:
@@ -121,7 +118,7 @@ def check_item_process(
         message = _(
             "Only an editor of every department in the process's lanes may choose it; "
             "you do not edit %(departments)s."
-        ) % {"departments": _names(others)}
+        ) % {"departments": naming.names(others)}
         raise refused(
             Forbidden(message, fields={"process": [message]}),
             actor=actor,
@@ -148,7 +145,7 @@ def check_event_process(event: LifeEvent, process: ProcessDefinition) -> None:
                 "event would never be handled. Choose a process with a lane for each "
                 "department of the event's services."
             )
-            % {"departments": _names(without_lane)}
+            % {"departments": naming.names(without_lane)}
         )
     if outside := [d for d in lanes if d not in items]:
         problems.append(
@@ -156,7 +153,7 @@ def check_event_process(event: LifeEvent, process: ProcessDefinition) -> None:
                 "This process's lanes name %(departments)s, which handle none of the "
                 "event's services: the application would go to their inboxes."
             )
-            % {"departments": _names(outside)}
+            % {"departments": naming.names(outside)}
         )
     if unknown:
         problems.append(_unknown_problem(unknown))

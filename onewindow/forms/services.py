@@ -22,6 +22,7 @@ from onewindow.forms.models import FormDefinition, FormDraft
 from onewindow.forms.schema import check_definition
 from onewindow.forms.spec import DefinitionLike
 from onewindow.forms.validation import draft_values
+from onewindow.identity import naming
 
 
 def definition_digest(
@@ -58,6 +59,20 @@ def create_definition(
     if not permissions.can_manage_definitions(actor):
         raise refused(
             Forbidden(_("You may not publish form definitions.")),
+            actor=actor,
+            action="forms.definition_created",
+            target=("forms.formdefinition", key),
+            request=request,
+        )
+    if others := permissions.departments_not_managed(actor, key):
+        raise refused(
+            Forbidden(
+                _(
+                    "Only an admin of every department whose services use this form may "
+                    "publish its next version; you are not an admin of %(departments)s."
+                )
+                % {"departments": naming.names(others)}
+            ),
             actor=actor,
             action="forms.definition_created",
             target=("forms.formdefinition", key),

@@ -18,15 +18,12 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
 
 from onewindow.audit.services import record_event, refused
 from onewindow.core.errors import Conflict, FieldErrors, Forbidden, InvalidInput
 from onewindow.core.keys import KEY_RULE, is_valid_key
-from onewindow.core.templatetags.onewindow import localized
-from onewindow.identity.models import Department
+from onewindow.identity import naming
 from onewindow.workflow import engine, permissions, runs, timekeeping
 from onewindow.workflow.bundle import BundleError, Problem, msg
 from onewindow.workflow.choices import (
@@ -70,14 +67,6 @@ class InvalidBundle(InvalidInput):
             )
         super().__init__(problems[0].message, fields=fields)
         self.problems = problems
-
-
-def _names(departments: list[Department]) -> str:
-    return pgettext("list separator", ", ").join(localized(d) for d in departments)
-
-
-# Named in the language of whoever reads the refusal, as the rest of the message is.
-_department_names = lazy(_names, str)
 
 
 def _newest(key: str) -> ProcessDefinition | None:
@@ -154,7 +143,7 @@ def upload_definition(
                 "Only an admin of every department in the process's lanes may upload it; "
                 "you are not an admin of %(departments)s."
             ),
-            departments=_department_names(others),
+            departments=naming.lazy_names(others),
         )
         raise refused(
             Forbidden(message),

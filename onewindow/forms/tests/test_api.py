@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 
 from onewindow.audit.models import AuditEvent
+from onewindow.catalog.choices import VersionStatus
+from onewindow.catalog.models import ServiceItem, ServiceItemVersion
 from onewindow.conftest import make_user, otp_for
+from onewindow.forms import services as forms_services
 from onewindow.forms.models import FormDefinition
 from onewindow.identity.roles import Role
 from onewindow.identity.tests.test_api import bearer, token_for
@@ -82,3 +85,64 @@ def test_who_may_publish(client, city, role, where, status):
 def test_without_a_token_nothing_is_published(client, city):
     assert client.post(URL, DEFINITION, content_type="application/json").status_code == 401
     assert not FormDefinition.objects.exists()
+
+
+def bind_to_an_item_of(department, status=VersionStatus.PUBLISHED) -> FormDefinition:
+    """Version 1 of the birth certificate form, bound to an item of ``department``."""
+    definition = forms_services.create_definition(
+        actor=None,
+        key=DEFINITION["key"],
+        title=DEFINITION["title"],
+        schema=DEFINITION["schema"],
+        layout=DEFINITION["layout"],
+        attachments=DEFINITION.get("attachments", []),
+    )
+    item = ServiceItem.objects.create(code=f"{department.code}-QT-0001", department=department)
+    ServiceItemVersion.objects.create(
+        item=item,
+        number=1,
+        status=status,
+        name="出生医学证明",
+        form=definition,
+        statutory_limit_days=20,
+        promised_limit_days=5,
+        online_level=4,
+        max_visits=0,
+    )
+    return definition
+
+
+@pytest.mark.parametrize(
+    ("role", "where", "status"),
+    [
+        (Role.DEPARTMENT_ADMIN, "police", 201),  # the department whose item uses it
+        (Role.PLATFORM_ADMIN, "root", 201),
+        (Role.DEPARTMENT_ADMIN, "market", 403),
+        (Role.DEPARTMENT_ADMIN, "pudong", 403),
+    ],
+)
+def test_a_forms_next_version_is_for_the_admins_of_the_departments_using_it(
+    client, city, role, where, status
+):
+    """Any admin could publish the next version of another department's form, which
+    that department's next binding then took as the newest (QA, over the API)."""
+    bind_to_an_item_of(city["police"])
+    _user, signed_in = headers(client, city, role, where)
+    response = publish(client, signed_in, {**DEFINITION, "title": "另一个标题"})
+    assert response.status_code == status
+    versions = FormDefinition.objects.filter(key=DEFINITION["key"])
+    assert versions.count() == (2 if status == 201 else 1)
+    if status == 403:
+        assert response.json()["message"] == (
+            "Only an admin of every department whose services use this form may publish "
+            "its next version; you are not an admin of Department 310000-GA."
+        )
+        assert AuditEvent.objects.filter(
+            action="forms.definition_created", outcome="denied"
+        ).exists()
+
+
+def test_an_item_version_superseded_no_longer_makes_its_department_a_user(client, city):
+    bind_to_an_item_of(city["police"], status=VersionStatus.SUPERSEDED)
+    _user, signed_in = headers(client, city, Role.DEPARTMENT_ADMIN, "market")
+    assert publish(client, signed_in, DEFINITION).status_code == 201
