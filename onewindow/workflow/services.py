@@ -24,6 +24,7 @@ from onewindow.audit.services import record_event, refused
 from onewindow.core.errors import Conflict, FieldErrors, Forbidden, InvalidInput
 from onewindow.core.keys import KEY_RULE, is_valid_key
 from onewindow.identity import naming
+from onewindow.identity.models import Department
 from onewindow.workflow import engine, permissions, runs, timekeeping
 from onewindow.workflow.bundle import BundleError, Problem, msg
 from onewindow.workflow.choices import (
@@ -67,6 +68,17 @@ class InvalidBundle(InvalidInput):
             )
         super().__init__(problems[0].message, fields=fields)
         self.problems = problems
+
+
+def _lanes_of_stored(definition: ProcessDefinition) -> list[Department]:
+    """The departments a stored version's lanes name; none when it no longer loads (a
+    platform function it calls was removed), which leaves the new file's lanes to say."""
+    stored = ProcessDefinition.objects.get(pk=definition.pk)
+    try:
+        facts = runs.spec_of(stored).facts
+    except engine.ProcessError:
+        return []
+    return list(runs.lane_departments(facts).values())
 
 
 def _newest(key: str) -> ProcessDefinition | None:
@@ -137,14 +149,27 @@ def upload_definition(
             ]
         )
     others = [] if actor is None else permissions.departments_not_managed(actor, lanes)
-    if others:
+    message = msg(
+        _(
+            "Only an admin of every department in the process's lanes may upload it; "
+            "you are not an admin of %(departments)s."
+        ),
+        departments=naming.lazy_names(others),
+    )
+    if not others and actor is not None and (newest := _newest(key)) is not None:
+        # The next version replaces what those departments' items are offered as the
+        # newest: it is theirs to upload too, whatever lanes the new file draws.
+        others = permissions.departments_not_managed(actor, _lanes_of_stored(newest))
         message = msg(
             _(
-                "Only an admin of every department in the process's lanes may upload it; "
-                "you are not an admin of %(departments)s."
+                "Only an admin of every department in the lanes of version %(version)d of "
+                "this process may upload its next version; you are not an admin of "
+                "%(departments)s."
             ),
+            version=newest.version,
             departments=naming.lazy_names(others),
         )
+    if others:
         raise refused(
             Forbidden(message),
             actor=actor,

@@ -66,6 +66,34 @@ def test_a_name_too_long_or_blank_is_refused_at_its_field(client, city, name, me
     assert not ProcessDefinition.objects.filter(key="permit").exists()
 
 
+@pytest.mark.parametrize(
+    ("role", "where", "status"),
+    [
+        (Role.DEPARTMENT_ADMIN, "SJ", 403),  # the new file's lanes alone are theirs
+        (Role.PLATFORM_ADMIN, "root", 201),
+    ],
+)
+def test_a_process_next_version_is_also_for_the_admins_of_its_newest_versions_lanes(
+    client, city, role, where, status
+):
+    """An admin could upload a file of their own lanes as the next version of another
+    department's process, which that department's items were then offered as newest."""
+    _ga, ga_headers = as_admin(client, city)
+    body = {"key": "permit", "name": "护照审批"}
+    ga_file = read_process("single_department.bpmn")
+    assert client.post(URL, {**body, "bpmn": bpmn_file(ga_file)}, **ga_headers).status_code == 201
+    _other, headers = as_admin(client, city, role, where)
+    sj_file = bpmn_file(ga_file.replace("310000-GA/", "310000-SJ/"))
+    response = client.post(URL, {**body, "bpmn": sj_file}, **headers)
+    assert response.status_code == status
+    assert ProcessDefinition.objects.filter(key="permit").count() == (2 if status == 201 else 1)
+    if status == 403:
+        assert response.json()["message"] == (
+            "Only an admin of every department in the lanes of version 1 of this process may "
+            "upload its next version; you are not an admin of Department 310000-GA."
+        )
+
+
 def test_with_if_changed_identical_files_are_refused_and_changed_ones_stored(client, city):
     _admin, headers = as_admin(client, city)
 
