@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from onewindow.audit.services import record_event, refused
 from onewindow.cases import (
     alerts,
+    corrections,
     entries,
     notifications,
     permissions,
@@ -43,7 +44,6 @@ from onewindow.core.errors import Conflict, FieldErrors, Forbidden, InvalidInput
 from onewindow.forms import queries as forms_queries
 from onewindow.forms.attachments import store_attachment
 from onewindow.forms.models import Attachment
-from onewindow.forms.validation import validate_data
 from onewindow.identity.models import User
 from onewindow.workflow import limits as workflow_limits
 from onewindow.workflow import permissions as workflow_permissions
@@ -192,15 +192,41 @@ def request_supplement(
     return supplement
 
 
+def _correct(
+    applicant: User, case: Case, correction: corrections.Correction, request: HttpRequest | None
+) -> None:
+    """Store the corrected answers (``case`` is locked): the item's, and the life
+    event's (locked after the item, as a step's status reaches it) as the applicant
+    reads them on its page; then the facts the run has still to test."""
+    run_before, run_after = case.data, correction.data
+    facts_of = case.service_code
+    case.data = correction.data
+    case.save(update_fields=["data"])
+    if correction.parent is not None:
+        parent = Case.objects.select_for_update().get(pk=correction.parent.pk)
+        corrected = correction.parent_data(parent.data)
+        if parent.instance_id == case.instance_id:
+            # A run the event's items share holds the event's answers, by merged name.
+            run_before, run_after, facts_of = parent.data, corrected, parent.service_code
+        parent.data = corrected
+        parent.save(update_fields=["data"])
+    _correct_process_data(applicant, case, run_before, run_after, facts_of, request)
+
+
 def _correct_process_data(
-    applicant: User, case: Case, cleaned: Mapping[str, Any], request: HttpRequest | None
+    applicant: User,
+    case: Case,
+    before_data: Mapping[str, Any],
+    after_data: Mapping[str, Any],
+    service: str,
+    request: HttpRequest | None,
 ) -> None:
     """Corrected answers reach the steps the run has still to take: the facts a later
     gateway or rule tests are those the applicant corrected, not those first given."""
     if case.instance_id is None:
         return
-    before = starting.process_facts(case.data, case.service_code)
-    after = starting.process_facts(cleaned, case.service_code)
+    before = starting.process_facts(before_data, service)
+    after = starting.process_facts(after_data, service)
     changes = {name: value for name, value in after.items() if before.get(name) != value}
     if changes:
         workflow_limits.update_data(
@@ -333,18 +359,11 @@ def resupply(
     too_long.raise_if_any()
     case = supplement.case
     found = _answer_attachments(applicant, supplement, attachments)
-    cleaned_data = None
-    if data:
-        if case.form is None:
-            message = _("This case has no form to correct.")
-            raise InvalidInput(message, fields={"data": [message]})
-        cleaned_data = validate_data(case.form, {**case.data, **data}, language)
+    correction = corrections.correct(case, data, language) if data else None
     with transaction.atomic():
         # The run and the step's task before the request and the case, in the order of
         # an officer's step (workflow_limits.lock_task).
         workflow_limits.lock_task(supplement.task_id)
-        if cleaned_data is not None:
-            _correct_process_data(applicant, case, cleaned_data, request)
         supplement = SupplementRequest.objects.select_for_update().get(pk=supplement.pk)
         if supplement.status != SupplementStatus.OPEN:
             raise Conflict(_("This supplement was already supplied."), code="supplement_closed")
@@ -355,9 +374,8 @@ def resupply(
         if found:
             _replace_files(case, found)
             supplement.answer_attachments.set(found.values())
-        if cleaned_data is not None:
-            case.data = cleaned_data
-            case.save(update_fields=["data"])
+        if correction is not None:
+            _correct(applicant, case, correction, request)
         supplement.status, supplement.answered_at = SupplementStatus.ANSWERED, now
         supplement.answer_comment = comment.strip()
         supplement.save(update_fields=["status", "answered_at", "answer_comment"])

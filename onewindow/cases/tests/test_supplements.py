@@ -513,6 +513,72 @@ def test_a_supplement_on_a_life_events_item_stops_the_item_and_the_parent(world,
     assert hukou.status == TaskStatus.READY
 
 
+NEW_ADDRESS = "上海市黄浦区新地址7号"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["newborn_hukou__hukou_address", "hukou_address"],
+    ids=["as-the-event-form-names-it", "as-the-item-form-names-it"],
+)
+def test_an_answer_corrected_on_a_life_events_item_reaches_the_item_the_event_and_the_run(
+    world, newborn, name
+):
+    """A correction named as the applicant's own form names it was dropped without a
+    word; named as the item's form does, the event's page kept the old answer (QA)."""
+    parent, children, hukou = newborn
+    ask(world, hukou, [{"material": "落户地址", "reason": "地址不完整"}], who="ga.window")
+    item = children["310000-GA-QR-0001"]
+    with travel(at("2026-03-04", 10)):
+        supplements.resupply(
+            applicant=world["citizen.wang"], number=parent.number, data={name: NEW_ADDRESS}
+        )
+    item.refresh_from_db()
+    parent.refresh_from_db()
+    assert item.data["hukou_address"] == NEW_ADDRESS
+    assert parent.data["newborn_hukou__hukou_address"] == NEW_ADDRESS
+    # The run the items share tests the event's answers, by their merged names.
+    instance = ProcessInstance.objects.get(pk=parent.instance_id)
+    [ready] = engine.ready_user_tasks(runs.load(instance, ServiceContext()))
+    assert ready.data["newborn_hukou__hukou_address"] == NEW_ADDRESS
+    # The other items keep what their departments were given.
+    birth = children["310000-WJ-QR-0001"]
+    assert "hukou_address" not in birth.data
+
+
+def test_a_correction_naming_no_question_of_the_item_is_refused_and_nothing_saved(world, newborn):
+    parent, children, hukou = newborn
+    supplement = ask(
+        world, hukou, [{"material": "落户地址", "reason": "地址不完整"}], who="ga.window"
+    )
+    item = children["310000-GA-QR-0001"]
+    before = {c.pk: dict(c.data) for c in Case.objects.filter(pk__in=[parent.pk, item.pk])}
+    given = {
+        "newborn_hukou__hukou_address": NEW_ADDRESS,
+        "totally_bogus": "x",
+        "birth_certificate__hospital": "某医院",
+    }
+    with pytest.raises(InvalidInput) as caught, travel(at("2026-03-04", 10)):
+        supplements.resupply(applicant=world["citizen.wang"], number=parent.number, data=given)
+    assert {name: [str(m) for m in messages] for name, messages in caught.value.fields.items()} == {
+        "totally_bogus": ["本申请没有这一问题。"],
+        "birth_certificate__hospital": ["本申请没有这一问题。"],
+    }
+    supplement.refresh_from_db()
+    assert supplement.status == SupplementStatus.OPEN
+    for case in Case.objects.filter(pk__in=before):
+        assert case.data == before[case.pk]
+
+
+def test_an_unknown_question_is_refused_on_a_single_items_case_too(world, waiting):
+    case, review, supplement = waiting
+    photo = upload(world["citizen.wang"])
+    with pytest.raises(InvalidInput) as caught:
+        answer(world, case, {"photo": photo.pk}, data={"emergency_contact_fone": "13916200177"})
+    assert list(caught.value.fields) == ["emergency_contact_fone"]
+    still_waiting(case, review, supplement)
+
+
 def test_the_applicant_is_asked_under_the_events_number_for_the_item(world, newborn):
     """The notice gives the number and page of the application the applicant filed
     and names the item, not the item's own number, which they never applied under."""

@@ -195,17 +195,31 @@ def test_resupply_resumes_the_case(world, call, waiting):
         "post", f"/api/v1/cases/{number}/supplement", wang, {"attachments": {"photo": "x"}}
     )
     assert "attachments.photo" in error_shape(wrong, 422, "invalid")["fields"]
+    unknown = call(
+        "post",
+        f"/api/v1/cases/{number}/supplement",
+        wang,
+        {"attachments": {"photo": photo.pk}, "data": {"emergency_contact_fone": "13916200177"}},
+    )
+    assert error_shape(unknown, 422, "invalid_answers")["fields"] == {
+        "emergency_contact_fone": ["本申请没有这一问题。"]
+    }
     with travel(at("2026-03-09", 10)):
         response = call(
             "post",
             f"/api/v1/cases/{number}/supplement",
             wang,
-            {"attachments": {"photo": photo.pk}, "comment": "已补"},
+            {
+                "attachments": {"photo": photo.pk},
+                "data": {"applicant_phone": "13900001111"},
+                "comment": "已补",
+            },
         )
     assert response.status_code == 200, response.content
     body = response.json()
     assert (body["number"], body["status"]) == (number, "in_progress")
     assert photo.pk in body["attachments"]
+    assert body["data"]["applicant_phone"] == "13900001111"
     assert body["clock"]["state"] == "running"
     # 2 days banked; resumed Mon 03-09: 5 left, due at the close of Mon 03-16.
     assert datetime.fromisoformat(body["clock"]["due_at"]) == at("2026-03-17", 0)

@@ -1,0 +1,98 @@
+"""Answers corrected with a supplement (补正): which questions they answer, checked as
+the application's were, and the life event's own answers kept in step.
+
+An item's case holds its answers under its form's names; the life event it belongs to
+holds the applicant's answers under the merged form's (``forms.merge``: ``<form
+key>__<name>``, a shared question under its own name), which is what the applicant
+filled in and what the event's page shows. A correction may name a question either way;
+one that names no question of the item is refused rather than dropped, so the applicant
+is never told a correction was made that was not. The event's answer follows the item's;
+the other items keep what their departments were given (a shared question corrected
+for one department is not re-decided by the others).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.cases.models import Case
+from onewindow.core.errors import InvalidInput
+from onewindow.forms.merge import merge_definitions
+from onewindow.forms.validation import validate_data
+
+NOT_A_QUESTION = _("This application has no such question.")
+
+
+@dataclass(frozen=True)
+class Correction:
+    case: Case
+    data: dict[str, Any]  # the item's answers, corrected and checked
+    parent: Case | None = None  # the life event the item belongs to
+    # The event's answers to set, by merged name; None removes one (an optional answer
+    # the correction cleared).
+    parent_changes: dict[str, Any] = field(default_factory=dict)
+
+    def parent_data(self, current: Mapping[str, Any]) -> dict[str, Any]:
+        """The event's answers ``current`` with the correction made."""
+        corrected = dict(current)
+        for name, value in self.parent_changes.items():
+            if value is None:
+                corrected.pop(name, None)
+            else:
+                corrected[name] = value
+        return corrected
+
+
+def correct(case: Case, given: Mapping[str, Any], language: str | None) -> Correction:
+    """``given`` (question → answer) applied to the case's answers and checked by its
+    form; ``InvalidInput`` naming each question the case's form does not ask (under its
+    own name or, for a life event's item, the event form's) or each answer refused."""
+    if case.form is None:
+        message = _("This case has no form to correct.")
+        raise InvalidInput(message, fields={"data": [message]})
+    parent = Case.objects.filter(pk=case.parent_id).first() if case.parent_id else None
+    from_event = _event_names(case, parent) if parent is not None else {}
+    own_names = set(case.form.schema.get("properties", {}))
+    own: dict[str, Any] = {}
+    unknown: dict[str, list[Any]] = {}
+    for name, value in given.items():
+        if name in own_names:
+            own[name] = value
+        elif name in from_event:
+            own[from_event[name]] = value
+        else:
+            unknown[name] = [NOT_A_QUESTION]
+    if unknown:
+        raise InvalidInput(
+            _("Some answers need correcting."), code="invalid_answers", fields=unknown
+        )
+    data = validate_data(case.form, {**case.data, **own}, language)
+    if parent is None:
+        return Correction(case, data)
+    changes = {
+        event_name: data.get(name)
+        for event_name, name in from_event.items()
+        if name in own and parent.data.get(event_name) != data.get(name)
+    }
+    return Correction(case, data, parent, changes)
+
+
+def _event_names(case: Case, parent: Case) -> dict[str, str]:
+    """The event form's names of the item's questions: merged name → the item's name."""
+    assert case.form is not None
+    forms = [
+        child.form
+        for child in Case.objects.filter(parent=parent).select_related("form").order_by("pk")
+        if child.form is not None
+    ]
+    merged = merge_definitions(forms, title=parent.service_name, title_en=parent.service_name_en)
+    return {
+        merged_name: original
+        for merged_name, origins in merged.sources.items()
+        for form_key, original in origins
+        if form_key == case.form.key
+    }
