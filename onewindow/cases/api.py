@@ -66,6 +66,7 @@ def _summary(case: Case) -> dict[str, object]:
         "service_name": case.service_name,
         "service_name_en": case.service_name_en,
         "department": case.department.code,
+        "company": case.company.uscc if case.company else "",
         "status": case.status,
         "status_label": str(CaseStatus(case.status).label),
         "created_at": case.created_at,
@@ -241,9 +242,10 @@ def submit_case(
     payload: CaseIn,
     idempotency_key: str = Header(default="", alias="Idempotency-Key", description=IDEMPOTENCY_KEY),
 ) -> Status[CaseOut]:
-    """For the applicant, or for a company they act for (``company``; 403 otherwise).
-    201 with the new case, numbered and started; its form's answers are checked first
-    (422 naming each field at fault)."""
+    """For the applicant, or, on a service for legal persons, for a company they act for
+    (``company``: 403 for one they do not; 422 ``company_not_applicable`` on a service
+    for individuals). 201 with the new case, numbered and started; its form's answers are
+    checked first (422 naming each field at fault)."""
     case, filed = filing.submit_case(
         applicant=request.user,  # type: ignore[arg-type]
         service=payload.service,

@@ -39,12 +39,13 @@ def application_page(
     """The application form of an item or a life event: GET shows it (with the draft
     kept last time); POST stores the uploads, then either keeps a draft ("save and
     continue later") or files the case and redirects to its receipt. A company's agent
-    chooses whether to apply for themself or for a company they represent (for a
-    service for companies, their first company is chosen to begin with)."""
+    chooses whether to apply for themself or for a company they represent, on a service
+    for legal persons (their first company is chosen to begin with); a service for
+    individuals is applied for as oneself (``filing`` refuses a company there)."""
     user = current_user(request)
-    companies = list(user.companies.order_by("name"))
+    companies = list(user.companies.order_by("name")) if audience == Audience.COMPANY else []
     company = request.POST.get("company", "").strip()
-    if request.method != "POST" and companies and audience == Audience.COMPANY:
+    if request.method != "POST" and companies:
         company = companies[0].uscc
     errors: dict[str, list[Any]] = {}
     kept = kept_uploads(request, user, _slots(definition))

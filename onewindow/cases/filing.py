@@ -24,6 +24,7 @@ from onewindow.cases import notifications, permissions, presenters, starting
 from onewindow.cases.choices import SUBMITTED
 from onewindow.cases.models import Case, CaseCounter, CaseEvent
 from onewindow.catalog import queries as catalog_queries
+from onewindow.catalog.choices import Audience
 from onewindow.catalog.models import LifeEvent, ServiceItemVersion
 from onewindow.core.errors import Forbidden, InvalidInput
 from onewindow.forms import queries as forms_queries
@@ -296,10 +297,19 @@ class _Application:
         return cleaned, _attachments(self.applicant, form, given)
 
 
+def _for_its_audience(application: _Application, audience: str) -> None:
+    """A company is named only for a service for legal persons: a service for
+    individuals (a passport, a birth's registration) is a person's own."""
+    if application.company is not None and audience == Audience.PERSON:
+        message = _("This service is for individuals: apply for it as yourself.")
+        raise InvalidInput(message, code="company_not_applicable", fields={"company": [message]})
+
+
 def _submit_item(application: _Application, version: Any) -> Filed:
     form = version.form
     if form is None or not catalog_queries.takes_applications(version):
         raise _invalid_service()
+    _for_its_audience(application, version.audience)
     cleaned, attachments = application.validated(form)
     with atomic_audit_last():
         filed = _new_case(
@@ -326,6 +336,7 @@ def _submit_life_event(application: _Application, code: str) -> Filed:
     parts = catalog_queries.applying_parts(event)
     if not parts:
         raise _invalid_service()
+    _for_its_audience(application, event.audience)
     forms = [form for _version, form in parts]
     merged = merge_definitions(forms, title=event.name, title_en=event.name_en)
     cleaned, attachments = application.validated(merged)

@@ -128,6 +128,10 @@ class CaseSummaryOut(Schema):
     service_name: str
     service_name_en: str
     department: str
+    company: str = Field(
+        description="The unified social credit code of the company applied for; empty for "
+        "an application a person made for themself"
+    )
     status: CaseStatus
     status_label: str
     created_at: datetime

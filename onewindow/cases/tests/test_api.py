@@ -272,6 +272,27 @@ def test_a_company_is_a_known_one_the_caller_represents(client, world, as_user):
     assert not Case.objects.exists()
 
 
+def test_a_company_is_named_for_a_service_for_legal_persons_only(client, world, as_user):
+    """An agent filed a passport for their company (QA); the company's cases did not say
+    which company they were for."""
+    agent = world["agent.li"]
+    uscc = LegalPerson.objects.get(agents=agent).uscc
+    passport = {"service": PASSPORT, "data": answers(agent, PASSPORT), "company": uscc}
+    refused = post(client, "/api/v1/cases", as_user(agent), passport)
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "company_not_applicable"
+    assert refused.json()["fields"] == {"company": ["本事项面向个人，请以本人身份申请。"]}
+    assert not Case.objects.exists()
+    body = {"service": COMPANY, "data": answers(agent, COMPANY), "company": uscc}
+    filed = post(client, "/api/v1/cases", as_user(agent), body)
+    assert filed.status_code == 201 and filed.json()["company"] == uscc
+    listed = client.get("/api/v1/cases", **as_user(agent)).json()
+    assert [c["company"] for c in listed] == [uscc]
+    del passport["company"]
+    own = post(client, "/api/v1/cases", as_user(agent), passport)
+    assert own.status_code == 201 and own.json()["company"] == ""
+
+
 def test_a_required_material_missing_is_422_and_saves_nothing(client, world, as_user):
     user = world["citizen.wang"]
     data = answers(user, PASSPORT, attach=False)

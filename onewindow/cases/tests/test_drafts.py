@@ -102,17 +102,17 @@ def test_a_draft_keeps_whom_an_agent_applies_for(people):
     assert apply_as_choice(client.get(COMPANY_APPLY).content.decode()) == company.uscc
     client.post(COMPANY_APPLY, {"company": "", "action": "save_draft"})
     assert apply_as_choice(client.get(COMPANY_APPLY).content.decode()) == ""
-    # A service for people: the agent chose a company.
+    # Then a second company they act for.
     other = LegalPerson.objects.create(
         uscc="91310000MA1FL8TQ3K", name="别家公司", legal_representative="某人"
     )
     other.agents.add(agent)
-    client.post(APPLY, {"company": other.uscc, "action": "save_draft"})
-    assert apply_as_choice(client.get(APPLY).content.decode()) == other.uscc
-    # No longer its agent: the page's default (themself), never a company they left.
+    client.post(COMPANY_APPLY, {"company": other.uscc, "action": "save_draft"})
+    assert apply_as_choice(client.get(COMPANY_APPLY).content.decode()) == other.uscc
+    # No longer its agent: the page's default (their first company), never one they left.
     other.agents.remove(agent)
-    assert apply_as_choice(client.get(APPLY).content.decode()) == ""
-    assert FormDraft.objects.filter(owner=agent).count() == 2
+    assert apply_as_choice(client.get(COMPANY_APPLY).content.decode()) == company.uscc
+    assert FormDraft.objects.filter(owner=agent).count() == 1
 
 
 def test_a_draft_of_someone_not_asked_keeps_no_choice(people):

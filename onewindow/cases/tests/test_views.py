@@ -317,8 +317,8 @@ def test_an_agent_chooses_to_apply_for_their_company_or_for_themself(people):
         f'<label for="apply-as-{company.uscc}">For {company.name_en or company.name}'
         in for_companies
     )
-    for_people = client.get(APPLY).content.decode()
-    assert 'id="apply-as-self" value="" checked' in for_people
+    # A service for individuals is applied for as oneself: nothing to choose.
+    assert "Apply as" not in client.get(APPLY).content.decode()
     # Someone who represents no company is not asked.
     assert "Apply as" not in logged_in(people["applicant"]).get(APPLY).content.decode()
 
