@@ -139,7 +139,9 @@ def supplement_out(supplement: SupplementRequest) -> SupplementOut:
     )
 
 
-def extension_out(extension: Extension) -> ExtensionOut:
+def extension_out(extension: Extension, *, officers_named: bool = True) -> ExtensionOut:
+    """Without ``officers_named`` (the applicant's side), the officers' user names are
+    left out, as the timeline names a step's role and not its officer."""
     return ExtensionOut(
         id=extension.pk,
         case=extension.case.number,
@@ -148,9 +150,9 @@ def extension_out(extension: Extension) -> ExtensionOut:
         days=extension.days,
         reason=extension.reason,
         status=extension.status,
-        requested_by=extension.requested_by.username,
+        requested_by=extension.requested_by.username if officers_named else "",
         requested_at=extension.requested_at,
-        decided_by=extension.decided_by.username if extension.decided_by else "",
+        decided_by=extension.decided_by.username if officers_named and extension.decided_by else "",
         decided_at=extension.decided_at,
         decision_comment=extension.decision_comment,
     )
@@ -184,6 +186,7 @@ def _detail(case: Case, reader: Any, shown: entries.Entries | None = None) -> Ca
     its items' data, the parent's merged data left empty."""
     children = list(case.children.all())
     requests = list(queries.supplements_of(case))  # the case's and its items'
+    on_applicants_side = permissions.is_party(reader, case)
     if shown is None:  # read once for a life event and its items
         shown = entries.entries_of([case, *children], requests)
     out = _case_out(
@@ -193,9 +196,12 @@ def _detail(case: Case, reader: Any, shown: entries.Entries | None = None) -> Ca
         shown=shown,
         children=[_detail(child, reader, shown) for child in children],
         supplements=[supplement_out(s) for s in requests],
-        extensions=[extension_out(e) for e in queries.extensions_of(case, approved_only=True)],
+        extensions=[
+            extension_out(e, officers_named=not on_applicants_side)
+            for e in queries.extensions_of(case, approved_only=True)
+        ],
     )
-    if children and not permissions.is_party(reader, case):
+    if children and not on_applicants_side:
         seen, hidden = permissions.items_in_view(reader, children)
         files = case_materials(case, seen, hidden=hidden)
         out.data = {}

@@ -115,9 +115,14 @@ class ExtensionOut(Schema):
     days: int
     reason: str
     status: str
-    requested_by: str
+    requested_by: str = Field(
+        description="The requesting officer's user name; empty on the applicant's side"
+    )
     requested_at: datetime
-    decided_by: str
+    decided_by: str = Field(
+        description="The deciding officer's user name; empty until decided, and on the "
+        "applicant's side"
+    )
     decided_at: datetime | None
     decision_comment: str
 

@@ -297,6 +297,13 @@ def test_ask_for_an_extension_and_have_it_approved(world, call, review):
         case = call("get", f"/api/v1/cases/{number_of(review)}", world["citizen.wang"]).json()
         assert call("get", "/api/v1/extensions", world["ga.lead"]).json() == []
     assert [e["id"] for e in case["extensions"]] == [body["id"]]
+    # The applicant reads roles on the timeline, not the officers' user names.
+    [seen] = case["extensions"]
+    assert (seen["requested_by"], seen["decided_by"]) == ("", "")
+    with travel(at("2026-03-05", 9)):
+        officer = call("get", f"/api/v1/cases/{number_of(review)}", world["ga.review"]).json()
+    [named] = officer["extensions"]
+    assert (named["requested_by"], named["decided_by"]) == ("ga.review", "ga.lead")
     assert (case["clock"]["limit_days"], case["clock"]["extended_days"]) == (10, 3)
     # 10 days from Mon 03-02: 03-03..06, 09..13, 16 → the close of Mon 03-16.
     assert datetime.fromisoformat(case["clock"]["due_at"]) == at("2026-03-17", 0)
