@@ -254,7 +254,8 @@ def start_instance(
 
 def claim_task(*, actor: Any, task_id: int, request: HttpRequest | None = None) -> WorkTask:
     """Take a ready task. Of two officers claiming at once, one wins; the other gets a
-    Conflict (the row lock serializes them)."""
+    Conflict (the row lock serializes them). Claiming a task one holds already changes
+    nothing: a retry, or a second tab, gets the task as it is."""
     with (
         audited_refusals(actor, "workflow.task_claimed", task_target(task_id), request),
         transaction.atomic(),
@@ -264,7 +265,9 @@ def claim_task(*, actor: Any, task_id: int, request: HttpRequest | None = None) 
         if not permissions.can_work_on(actor, task):
             raise Refused(Forbidden(_("This task is for another role or department.")))
         if task.status == TaskStatus.CLAIMED:
-            raise Conflict(_("Another officer has claimed this task."), code="already_claimed")
+            if task.claimed_by_id == actor.pk:
+                return task
+            raise Conflict(CLAIMED_BY_ANOTHER, code="already_claimed")
         check_open(task)
         task.status, task.claimed_by, task.claimed_at = TaskStatus.CLAIMED, actor, timezone.now()
         task.save(update_fields=["status", "claimed_by", "claimed_at"])
@@ -274,6 +277,7 @@ def claim_task(*, actor: Any, task_id: int, request: HttpRequest | None = None) 
 
 
 CLOSED = _("This task is no longer open.")
+CLAIMED_BY_ANOTHER = _("Another officer has claimed this task.")
 
 
 def check_open(task: WorkTask) -> None:
@@ -337,7 +341,9 @@ def complete_task(
             raise Conflict(CLOSED, code="task_closed")
         check_open(task)
         if not permissions.can_complete(actor, task):
-            raise Refused(Forbidden(_("Another officer has claimed this task.")))
+            # The officer may work on it (above): it is held by another, a state of the
+            # task as on claiming, not a refusal of the officer.
+            raise Conflict(CLAIMED_BY_ANOTHER, code="already_claimed")
         context = ServiceContext(actor=actor, instance_id=instance.pk)
         run = runs.load(instance, context)
         engine.complete_user_task(

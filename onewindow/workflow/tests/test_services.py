@@ -470,8 +470,11 @@ def test_claim_release_and_complete_rules(city: dict[str, Department], officer: 
     with pytest.raises(Conflict) as caught:
         services.claim_task(actor=second, task_id=task.pk)
     assert caught.value.code == "already_claimed"
-    with pytest.raises(Forbidden):
+    assert services.claim_task(actor=first, task_id=task.pk).claimed_by == first  # again
+    assert AuditEvent.objects.filter(action="workflow.task_claimed", outcome="success").count() == 1
+    with pytest.raises(Conflict) as caught:
         complete(task, "accept", second)
+    assert caught.value.code == "already_claimed"
     with pytest.raises(Forbidden):
         services.release_task(actor=second, task_id=task.pk)
     services.release_task(actor=officer("GA", Role.DEPARTMENT_ADMIN), task_id=task.pk)
