@@ -405,7 +405,11 @@ def inbox(
     filters: Query[InboxFilterIn],
 ) -> list[TaskOut]:
     """Open tasks, oldest first, a page at a time (``limit``, ``offset``; the total in
-    ``X-Total-Count``); filtered by service, case status and deadline."""
+    ``X-Total-Count``); filtered by service, case status and deadline. An unknown
+    service is a 422, as an unknown status or deadline is."""
+    if filters.service and not queries.is_known_service(filters.service):
+        message = _("No such service.")
+        raise InvalidInput(message, fields={"service": [message]})
     tasks = queries.inbox(
         request.user,
         service=filters.service,

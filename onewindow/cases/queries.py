@@ -14,6 +14,7 @@ from onewindow.cases.choices import DEADLINES, ExtensionStatus
 from onewindow.cases.models import Case, CaseEvent, Extension, SupplementRequest
 from onewindow.cases.permissions import applicant_filter, can_decide_extension, officer_filter
 from onewindow.catalog import queries as catalog_queries
+from onewindow.catalog.models import LifeEvent, ServiceItem
 from onewindow.forms import queries as forms_queries
 from onewindow.identity.queries import department_scope_filter
 from onewindow.workflow import queries as workflow_queries
@@ -151,6 +152,15 @@ def inbox(
     if deadline in DEADLINES:
         tasks = tasks.filter(_deadline_filter(deadline, now or timezone.now()))
     return tasks
+
+
+def is_known_service(code: str) -> bool:
+    """Whether ``code`` is a service item's or a life event's, published or not (the
+    cases filed under a service outlive its guide)."""
+    return (
+        ServiceItem.objects.filter(code=code).exists()
+        or LifeEvent.objects.filter(code=code).exists()
+    )
 
 
 def inbox_services(user: Any) -> list[dict[str, Any]]:

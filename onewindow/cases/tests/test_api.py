@@ -373,6 +373,11 @@ def test_inbox_refuses_filters_it_does_not_know(client, world, as_user, language
         }
     # Empty, as a form sends a filter left alone, is no filter.
     assert len(client.get("/api/v1/tasks?status=&deadline=", **headers).json()) == 1
+    # A service the catalog never had (it answered an empty list).
+    unknown = client.get("/api/v1/tasks?service=NOPE", **headers)
+    assert unknown.status_code == 422
+    with translation.override(language):
+        assert unknown.json()["fields"] == {"service": [translation.gettext("No such service.")]}
 
 
 def test_an_outcome_no_step_has_is_refused_by_the_schema(client, world, as_user):
