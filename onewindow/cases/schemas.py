@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, StrictBool
 
 from onewindow.cases.choices import CaseStatus, Deadline
 from onewindow.cases.entries import EntryRole
@@ -103,7 +103,8 @@ class ExtensionIn(Schema):
 
 
 class ExtensionDecisionIn(Schema):
-    approve: bool
+    # Strict: pydantic would read "yes", "on" or 1 as true, and a decision must be one.
+    approve: StrictBool = Field(description="true approves the extension, false refuses it")
     comment: str = Field(default="", max_length=2000)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from onewindow.core.api_errors import errors
 from onewindow.forms import services
@@ -27,7 +27,7 @@ class FormIn(Schema):
     attachments: list[dict[str, Any]] = Field(
         default_factory=list, description="The materials to upload, each a slot"
     )
-    if_changed: bool = Field(
+    if_changed: StrictBool = Field(
         default=False,
         description="Answer 409 (unchanged) when the newest version is the same, "
         "instead of publishing a next version that changes nothing",

@@ -322,8 +322,10 @@ def test_extension_conflicts_and_a_refusal_without_reason(world, call, pending):
     url = f"/api/v1/extensions/{pending.pk}/decide"
     no_reason = call("post", url, world["ga.lead"], {"approve": False})
     assert "comment" in error_shape(no_reason, 422)["fields"]
-    bad = call("post", url, world["ga.lead"], {"approve": "perhaps"})
-    assert "approve" in error_shape(bad, 422, "invalid")["fields"]
+    # Strictly true or false: "yes" approved an extension (QA).
+    for vague in ("perhaps", "yes", 1, "true"):
+        bad = call("post", url, world["ga.lead"], {"approve": vague})
+        assert error_shape(bad, 422, "invalid")["fields"] == {"approve": ["请输入 true 或 false。"]}
     refused = call("post", url, world["ga.lead"], {"approve": False, "comment": "不同意"})
     assert refused.json()["status"] == "refused"
     error_shape(call("post", url, world["supervisor"], {"approve": True}), 409, "extension_decided")
