@@ -452,7 +452,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
                 if file_kind(upload.name) == "json"
                 else transfer.parse_excel(raw)
             )
-            versions = services.import_items(
+            result = services.import_items(
                 actor=user, rows=rows, source=upload.name[:200], request=request
             )
         except services.ImportRejected as rejected:
@@ -460,15 +460,27 @@ def import_view(request: HttpRequest) -> HttpResponse:
         except ServiceError as error:
             apply_errors(form, error)
         else:
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)d item now awaits review.",
-                    "%(count)d items now await review.",
-                    len(versions),
+            staged, unchanged = len(result.staged), len(result.unchanged)
+            if staged or not unchanged:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d item now awaits review.",
+                        "%(count)d items now await review.",
+                        staged,
+                    )
+                    % {"count": staged},
                 )
-                % {"count": len(versions)},
-            )
+            if unchanged:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d item was unchanged and was left as it is.",
+                        "%(count)d items were unchanged and were left as they are.",
+                        unchanged,
+                    )
+                    % {"count": unchanged},
+                )
             return redirect("backoffice:index")
     failed = bool(problems or form.errors)
     return render(

@@ -12,7 +12,6 @@ the editor applies the rules between fields to what it could read
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -34,7 +33,13 @@ from onewindow.catalog.choices import (
     OnlineLevel,
 )
 from onewindow.catalog.transfer import MAX_UPLOAD_BYTES
-from onewindow.catalog.validation import item_rules, material_rules
+from onewindow.catalog.validation import (
+    ENTRY_KEY,
+    FAQ_KEYS,
+    faq_rules,
+    item_rules,
+    material_rules,
+)
 from onewindow.core.errors import ServiceError
 from onewindow.core.templatetags.onewindow import localized
 from onewindow.forms.models import FormDefinition
@@ -248,9 +253,6 @@ MaterialFormSet = forms.formset_factory(MaterialRowForm, extra=EXTRA_ROWS, can_d
 OfficeFormSet = forms.formset_factory(OfficeForm, extra=EXTRA_ROWS)
 FaqFormSet = forms.formset_factory(FaqForm, extra=EXTRA_ROWS)
 
-# ``materials[2].source_department`` → (2, "source_department"); ``materials[2]`` → (2, "")
-MATERIAL_KEY = re.compile(r"^materials\[(\d+)\](?:\.(\w+))?$")
-
 
 @dataclass(frozen=True)
 class SummaryError:
@@ -286,8 +288,10 @@ class GuideEditor:
         )
         self.offices = OfficeFormSet(data, prefix="offices", initial=initial.get("offices") or None)
         self.faq = FaqFormSet(data, prefix="faq", initial=initial.get("faq") or None)
-        # Which formset row became which entry of ``materials`` in the item dict.
+        # Which formset row became which entry of ``materials`` and ``faq`` in the
+        # item dict, to put the service's errors about an entry at its row.
         self._material_rows: list[forms.Form] = []
+        self._faq_rows: list[forms.Form] = []
         self.service_errors: list[str] = []
         self._rules_applied = False
 
@@ -323,6 +327,20 @@ class GuideEditor:
             for name, messages in material_rules(form.cleaned_data).fields.items():
                 for message in messages:
                     form.add_error(name, str(message))
+        for form in self._filled_faq_rows():
+            passed = {n: v for n, v in _row_values(form, FAQ_KEYS).items() if n not in form.errors}
+            for name, messages in faq_rules(passed).fields.items():
+                for message in messages:
+                    form.add_error(name, str(message))
+
+    def _filled_faq_rows(self) -> list[forms.Form]:
+        """The question rows that become entries: those with any text (an empty row
+        is a question removed, or an extra row left blank)."""
+        return [
+            form
+            for form in self.faq
+            if hasattr(form, "cleaned_data") and any(_row_values(form, FAQ_KEYS).values())
+        ]
 
     def _kept_rows(self) -> list[forms.Form]:
         """The material rows that become materials: those shown filled (even if
@@ -352,11 +370,8 @@ class GuideEditor:
             for row in (_row_values(f, tuple(OfficeForm.base_fields)) for f in self.offices)
             if any(row.values())
         ]
-        data["faq"] = [
-            row
-            for row in (_row_values(f, ("q", "a", "q_en", "a_en")) for f in self.faq)
-            if any(row.values())
-        ]
+        self._faq_rows = self._filled_faq_rows()
+        data["faq"] = [_row_values(form, FAQ_KEYS) for form in self._faq_rows]
         return data
 
     def apply_errors(self, error: ServiceError) -> None:
@@ -368,11 +383,12 @@ class GuideEditor:
             self.service_errors.append(str(error.message))
 
     def _place(self, key: str, message: str) -> None:
-        match = MATERIAL_KEY.match(key)
+        match = ENTRY_KEY.match(key)
         if match:
-            index, name = int(match[1]), match[2] or ""
-            if index < len(self._material_rows):
-                form = self._material_rows[index]
+            rows = self._material_rows if match[1] == "materials" else self._faq_rows
+            index, name = int(match[2]), match[3] or ""
+            if index < len(rows):
+                form = rows[index]
                 form.add_error(name if name in form.fields else None, message)
                 return
         if key in self.item.fields:

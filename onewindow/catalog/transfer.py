@@ -19,7 +19,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from onewindow.catalog.models import ServiceItemVersion
-from onewindow.catalog.services import ImportRejected, RowError
+from onewindow.catalog.services import ITEMS_SHEET, ImportRejected, RowError
 
 ITEM_COLUMNS = (
     "code",
@@ -162,7 +162,11 @@ def parse_json(raw: bytes) -> list[Any]:
 
 def parse_excel(raw: bytes) -> list[Any]:
     """Rows of the ``items`` sheet as dicts (numbered from 2, under the header), with
-    their materials. Cell types are left as Excel gives them; validation judges them."""
+    their materials. Cell types are left as Excel gives them; validation judges them.
+
+    Each row says where it was: ``_row``, its number in the items sheet, and
+    ``_material_rows``, the numbers of its materials' rows in the materials sheet, so
+    that a problem is reported where the editor will find it."""
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -175,17 +179,19 @@ def parse_excel(raw: bytes) -> list[Any]:
     header, *body = list(workbook["items"].iter_rows(values_only=True)) or [()]
     missing = [c for c in ("code", "department", "name") if c not in header]
     if missing:
-        raise ImportRejected([RowError(1, c, _("Missing column.")) for c in missing])
+        raise ImportRejected([RowError(1, c, _("Missing column."), ITEMS_SHEET) for c in missing])
     materials: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    material_rows: dict[str, list[int]] = defaultdict(list)
     if "materials" in workbook.sheetnames:
         m_header, *m_body = list(workbook["materials"].iter_rows(values_only=True)) or [()]
-        for m_row in m_body:
+        for m_number, m_row in enumerate(m_body, start=2):
             entry = dict(zip(m_header, m_row, strict=False))
             if any(v not in (None, "") for v in entry.values()):
                 code = str(entry.pop("item_code", "") or "")
                 materials[code].append(
                     {k: ("" if v is None else v) for k, v in entry.items() if k is not None}
                 )
+                material_rows[code].append(m_number)
     rows: list[Any] = []
     for number, values in enumerate(body, start=2):
         data: dict[str, Any] = {}
@@ -196,12 +202,13 @@ def parse_excel(raw: bytes) -> list[Any]:
                 try:
                     value = json.loads(value)
                 except json.JSONDecodeError:
-                    problems.append(RowError(number, column, _("Not valid JSON.")))
+                    problems.append(RowError(number, column, _("Not valid JSON."), ITEMS_SHEET))
                     value = []
             data[column] = "" if value is None else value
         if not any(v not in ("", None) for v in data.values()):
             continue  # blank rows at the end of a sheet
         data["materials"] = materials.get(str(data.get("code", "")), [])
+        data["_material_rows"] = material_rows.get(str(data.get("code", "")), [])
         data["_row"] = number
         rows.append(data)
     if problems:

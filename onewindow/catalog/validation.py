@@ -47,6 +47,10 @@ TEXT_LIMITS = {
     "notes_en": 500,
 }
 OFFICE_KEYS = {"address", "address_en", "hours", "hours_en", "phone"}
+FAQ_KEYS = ("q", "a", "q_en", "a_en")
+# How an error names an entry's field: ``materials[2].source_department`` →
+# ("materials", "2", "source_department"); ``faq[0].a``; ``materials[2]`` (the entry).
+ENTRY_KEY = re.compile(r"^(materials|faq)\[(\d+)\](?:\.(\w+))?$")
 
 
 @dataclass
@@ -215,6 +219,18 @@ def material_rules(values: Mapping[str, Any]) -> Errors:
     return errors
 
 
+def faq_rules(values: Mapping[str, Any]) -> Errors:
+    """The rules of one question and answer: it needs both the question and its answer
+    (the guide shows a question over an empty answer otherwise). The English ones may
+    be missing, as the guide then shows the Chinese."""
+    errors = Errors()
+    for name in ("q", "a"):
+        value = values.get(name)
+        if name in values and (value is None or (isinstance(value, str) and not value.strip())):
+            errors.add(name, _("This field is required."))
+    return errors
+
+
 def clean_item(data: Any) -> tuple[CleanItem | None, Errors]:
     """Check one item; returns the cleaned item, or None and the field errors.
 
@@ -272,7 +288,12 @@ def clean_item(data: Any) -> tuple[CleanItem | None, Errors]:
         channels = []
     values["channels"] = channels
     values["offices"] = _json_list(data, "offices", OFFICE_KEYS, errors)
-    values["faq"] = _json_list(data, "faq", {"q", "a", "q_en", "a_en"}, errors)
+    values["faq"] = _json_list(data, "faq", set(FAQ_KEYS), errors)
+    for index, entry in enumerate(values["faq"]):
+        # An entry may leave a key out; a question or an answer it leaves out is missing.
+        for name, messages in faq_rules({"q": "", "a": "", **entry}).fields.items():
+            for message in messages:
+                errors.add(f"faq[{index}].{name}", message)
     co_departments = _code_list(data, "co_departments", errors)
     topics = _code_list(data, "topics", errors)
     raw_materials = data.get("materials") or []

@@ -129,4 +129,32 @@ PROPOSED_ZH: dict[str | tuple[str, str], str] = {
     '<a href="%(url)s">%(label)s</a> <span class="muted">(%(note)s)</span>': (
         '<a href="%(url)s">%(label)s</a><span class="muted">（%(note)s）</span>'
     ),
+    # Importing: where a problem is, and the items an import leaves alone or refuses.
+    "%(sheet)s sheet, row %(row)d": "%(sheet)s 工作表第 %(row)d 行",
+    "a problem's place in an imported file: its row\x04Where": "位置",
+    "another editor": "其他编辑人员",
+    "%(code)s has a version awaiting review (version %(number)d, by %(author)s) that "
+    "differs from the file: import the item once it has been reviewed.": (
+        "%(code)s 有待审核的版本（第 %(number)d 版，%(author)s 提交），与文件内容不同："
+        "请在审核完成后再导入该事项。"
+    ),
+    "%(author)s has an open draft of %(code)s (version %(number)d) that differs from the "
+    "file; it was not overwritten. Ask them to submit it for review and import the item "
+    "after the review, or leave the item out of the file.": (
+        "%(author)s 有 %(code)s 的草稿（第 %(number)d 版），与文件内容不同，未予覆盖。"
+        "请其提交审核，审核完成后再导入该事项；或从文件中删去该事项。"
+    ),
+    (
+        "%(count)d item was unchanged and was left as it is.",
+        "%(count)d items were unchanged and were left as they are.",
+    ): "%(count)d 个事项没有变化，保持原样。",
+    "Upload a file in the format of the export. Every item it changes becomes a new "
+    "version awaiting a second editor's review; items it does not change are left as they "
+    "are. An item with a version awaiting review, or with another editor's draft, that "
+    "differs from the file is a problem: it is not overwritten. If any row has a problem, "
+    "nothing is imported.": (
+        "请上传与导出格式相同的文件。文件改动的事项将生成新版本，待另一名编辑审核；"
+        "未改动的事项保持原样。事项若有待审核的版本或其他编辑的草稿，且与文件内容不同，"
+        "即视为问题，不予覆盖。任何一行有问题，整个文件都不导入。"
+    ),
 }

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
 
 from onewindow.audit.models import AuditEvent
 from onewindow.catalog import queries, services, transfer
@@ -350,6 +351,36 @@ def test_materials_offices_and_faq_are_added_and_deleted(admin):
     assert [f["q"] for f in saved["faq"]] == ["要多久？", "收费吗？"]
 
 
+@pytest.mark.parametrize(
+    ("entry", "missing"),
+    [
+        pytest.param({"q": "收费吗？", "q_en": "Any fee?"}, "a", id="question without answer"),
+        pytest.param({"a": "免费。"}, "q", id="answer without question"),
+    ],
+)
+def test_a_half_filled_question_is_refused_at_its_row(admin, entry, missing):
+    # The QA's case: the half-filled row was saved, and the guide showed an empty answer.
+    client, _ = admin
+    client.cookies["django_language"] = "en"
+    item = current()
+    data = form_data(item)
+    data.update({f"faq-1-{key}": value for key, value in entry.items()})
+    response = client.post(edit_url(), data)
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert summary_links(page) == [f"id_faq-1-{missing}"]
+    assert "This field is required." in page
+    assert queries.open_version(ServiceItem.objects.get(code=POLICE_ITEM)) is None
+
+
+def test_a_half_filled_question_is_reported_with_the_pages_own_errors(admin):
+    client, _ = admin
+    data = form_data({**current(), "name": ""})
+    data["faq-1-q"] = "收费吗？"
+    page = client.post(edit_url(), data).content.decode()
+    assert summary_links(page) == ["id_name", "id_faq-1-a"]
+
+
 def english_changes(item: dict[str, Any]) -> dict[str, Any]:
     """``item`` with English for its legal basis, conditions, office hours and notes."""
     return {
@@ -577,13 +608,86 @@ def test_import_json_creates_versions_awaiting_review(admin):
     assert event.detail["source"] == "items.json"
 
 
+def police_workbook(**cells: Any) -> bytes:
+    """The police item's export with some cells of its row in the items sheet changed."""
+    workbook = load_workbook(
+        io.BytesIO(transfer.export_excel([queries.published_version(POLICE_ITEM)]))
+    )
+    sheet = workbook["items"]
+    columns = {cell.value: cell.column for cell in sheet[1]}
+    for column, value in cells.items():
+        sheet.cell(row=2, column=columns[column], value=value)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def test_import_excel_creates_versions_awaiting_review(admin):
     client, _ = admin
-    workbook = transfer.export_excel([queries.published_version(POLICE_ITEM)])
-    assert upload(client, "items.xlsx", workbook).status_code == 302
+    assert upload(client, "items.xlsx", police_workbook(name="导入的名称")).status_code == 302
     draft = queries.open_version(ServiceItem.objects.get(code=POLICE_ITEM))
     assert draft.status == "in_review"
-    assert current() == transfer.version_as_dict(queries.published_version(POLICE_ITEM))
+    published = transfer.version_as_dict(queries.published_version(POLICE_ITEM))
+    assert current() == {**published, "name": "导入的名称"}
+
+
+def test_reimporting_an_export_leaves_the_items_alone_and_says_so(admin):
+    # The QA's case: an unmodified export made every item a new version awaiting review.
+    client, _ = admin
+    client.cookies["django_language"] = "en"
+    versions = ServiceItemVersion.objects.count()
+    response = upload(client, "items.xlsx", police_workbook())
+    assert response.status_code == 302
+    assert ServiceItemVersion.objects.count() == versions
+    page = client.get(response["Location"]).content.decode()
+    assert "1 item was unchanged and was left as it is." in page
+    assert "await" not in page.split('class="messages"', 1)[1].split("</div>", 1)[0]
+
+
+def test_import_says_how_many_await_review_and_how_many_were_unchanged(admin):
+    client, _ = admin
+    client.cookies["django_language"] = "en"
+    rows = [police_row(), police_row(code="310000-GA-QR-0003")]
+    response = upload(client, "items.json", json.dumps(rows, ensure_ascii=False).encode())
+    page = client.get(response["Location"]).content.decode()
+    assert "1 item now awaits review." in page
+    assert "1 item was unchanged and was left as it is." in page
+
+
+def test_import_refuses_to_overwrite_another_editors_draft(admin, officer_logged_in):
+    # The QA's case: editor B's import replaced editor A's open draft, under B's name.
+    author_client, author = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
+    assert (
+        author_client.post(edit_url(), form_data({**current(), "name": "甲的草稿"})).status_code
+        == 302
+    )
+    client, _ = admin
+    client.cookies["django_language"] = "en"
+    versions = ServiceItemVersion.objects.count()
+    response = upload(client, "items.xlsx", police_workbook(keywords="乙的文件"))
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "<td>items sheet, row 2</td>" in page
+    assert f"{author.full_name} has an open draft of {POLICE_ITEM} (version 2)" in page
+    assert ServiceItemVersion.objects.count() == versions
+    draft = queries.open_version(ServiceItem.objects.get(code=POLICE_ITEM))
+    assert (draft.author, draft.status, draft.name) == (author, "draft", "甲的草稿")
+    assert not AuditEvent.objects.filter(action="catalog.imported").exists()
+
+
+def test_import_errors_in_the_materials_sheet_name_it_and_its_row(admin):
+    client, _ = admin
+    client.cookies["django_language"] = "en"
+    workbook = load_workbook(
+        io.BytesIO(transfer.export_excel([queries.published_version(POLICE_ITEM)]))
+    )
+    workbook["materials"]["D2"] = "fax"  # the form of the item's first material
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = upload(client, "items.xlsx", buffer.getvalue())
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert '<td>materials sheet, row 2</td><td class="mono">form</td>' in page
 
 
 def test_import_errors_are_listed_and_nothing_is_imported(admin):
@@ -871,3 +975,19 @@ def test_numbers_are_refused_in_the_catalogs_own_words(
     page = client.post(edit_url(), data).content.decode()
     assert any(line.endswith(f"：{chinese_text}") for line in summary_texts(page)), page
     assert "确保" not in page
+
+
+def test_import_problems_in_chinese(admin, officer_logged_in, chinese):
+    author_client, author = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
+    assert author_client.post(edit_url(), form_data(current())).status_code == 302
+    assert author_client.post(f"{BASE}/items/{POLICE_ITEM}/submit/").status_code == 302
+    client, _ = admin
+    response = upload(client, "items.xlsx", police_workbook(keywords="乙的文件"))
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert '<th scope="col">位置</th>' in page
+    assert "<td>items 工作表第 2 行</td>" in page
+    assert (
+        f"{POLICE_ITEM} 有待审核的版本（第 2 版，{author.full_name} 提交），与文件内容不同："
+        "请在审核完成后再导入该事项。"
+    ) in page

@@ -151,7 +151,7 @@ def test_import_is_all_or_nothing(admins):
 
 def test_import_creates_drafts_awaiting_review(admins):
     row = dict(ITEMS[0], code="310000-GA-QR-0060", department="310000-GA")
-    [version] = services.import_items(actor=admins["ga"], rows=[row], source="json")
+    [version] = services.import_items(actor=admins["ga"], rows=[row], source="json").staged
     assert version.status == VersionStatus.IN_REVIEW
     assert AuditEvent.objects.filter(action="catalog.imported").exists()
 

@@ -4,8 +4,10 @@ import zipfile
 from typing import Any
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 
+from onewindow.audit.models import AuditEvent
 from onewindow.catalog import queries, services, transfer
 from onewindow.catalog.models import ServiceItem, ServiceItemVersion
 from onewindow.catalog.services import ImportRejected
@@ -111,22 +113,61 @@ def problems(editor, rows: list[Any]) -> set[tuple[int, str]]:
 # --- round trips --------------------------------------------------------------------
 
 
+def touched(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``rows`` each with one more keyword, so that importing them changes every item."""
+    for row in rows:
+        row["keywords"] = f"{row['keywords']} 导入".strip()
+    return rows
+
+
 def test_json_round_trip_gives_identical_items(editor):
     exported = published_dicts()
     assert any(d["materials"][0]["source_department"] for d in exported)  # the rich item
     rows = transfer.parse_json(transfer.export_json(published_versions()).encode())
     assert rows == exported
-    versions = services.import_items(actor=editor, rows=rows, source="round trip")
-    assert {v.status for v in versions} == {"in_review"}
-    assert open_dicts() == exported
+    result = services.import_items(actor=editor, rows=touched(rows), source="round trip")
+    assert {v.status for v in result.staged} == {"in_review"}
+    assert open_dicts() == touched(exported)
 
 
 def test_excel_round_trip_gives_identical_items(editor):
     exported = published_dicts()
     rows = transfer.parse_excel(transfer.export_excel(published_versions()))
     assert [row["_row"] for row in rows] == list(range(2, 2 + len(exported)))
-    services.import_items(actor=editor, rows=rows, source="round trip")
-    assert open_dicts() == exported
+    services.import_items(actor=editor, rows=touched(rows), source="round trip")
+    assert open_dicts() == touched(exported)
+
+
+@pytest.mark.parametrize("kind", ["json", "excel"])
+def test_an_unchanged_export_imports_as_unchanged(editor, kind):
+    # The QA's case: every item of an unmodified export became a draft awaiting review.
+    versions = published_versions()
+    if kind == "json":
+        rows = transfer.parse_json(transfer.export_json(versions).encode())
+    else:
+        rows = transfer.parse_excel(transfer.export_excel(versions))
+    before = counts()
+    result = services.import_items(actor=editor, rows=rows, source="round trip")
+    assert result.staged == []
+    assert result.unchanged == [v.item.code for v in versions]
+    assert counts() == before
+    event = AuditEvent.objects.get(action="catalog.imported")
+    assert event.detail["items"] == [] and len(event.detail["unchanged"]) == len(versions)
+
+
+def test_only_the_items_a_file_changes_await_review(editor):
+    rows = transfer.parse_json(transfer.export_json(published_versions()).encode())
+    rich = next(row for row in rows if row["code"] == RICH["code"])
+    rich["materials"][1]["notes"] = "医院或体检中心出具"
+    # Codes in another order, and an office's empty text left out, change nothing.
+    del rich["offices"][1]["hours"]
+    other = next(row for row in rows if row["code"] == "310000-GA-QR-0001")
+    other["topics"] = list(reversed(other["topics"]))
+    assert len(other["topics"]) == 2
+    result = services.import_items(actor=editor, rows=rows, source="one change")
+    assert [v.item.code for v in result.staged] == [RICH["code"]]
+    assert len(result.unchanged) == len(rows) - 1
+    assert [m["notes"] for m in rich_draft()["materials"]] == ["", "医院或体检中心出具"]
 
 
 ENGLISH = {
@@ -147,7 +188,7 @@ def test_english_guide_texts_make_the_round_trip(editor, kind):
         rows = transfer.parse_json(transfer.export_json(versions).encode())
     else:
         rows = transfer.parse_excel(transfer.export_excel(versions))
-    services.import_items(actor=editor, rows=rows, source="round trip")
+    services.import_items(actor=editor, rows=touched(rows), source="round trip")
     draft = rich_draft()
     assert {name: draft[name] for name in ENGLISH} == ENGLISH
     assert [o["hours_en"] for o in draft["offices"]] == ["9:00-17:00", ""]
@@ -354,3 +395,185 @@ def test_json_export_is_utf8_text_not_escaped(editor):
     text = transfer.export_json(published_versions())
     assert "机动车驾驶证申领" in text
     assert json.loads(text)[0]["code"] == ServiceItem.objects.order_by("code")[0].code
+
+
+def broken_materials_workbook(row: int, column: str, value: Any) -> bytes:
+    """The export of the published items with one cell of the materials sheet changed."""
+    workbook = load_workbook(io.BytesIO(transfer.export_excel(published_versions())))
+    sheet = workbook["materials"]
+    columns = {cell.value: cell.column for cell in sheet[1]}
+    sheet.cell(row=row, column=columns[column], value=value)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_materials_error_names_the_materials_sheet_and_its_own_row(editor):
+    # The QA's case: a broken cell of the materials sheet was reported at the row of
+    # its item in the items sheet, as ``materials[0].form``.
+    workbook = load_workbook(io.BytesIO(transfer.export_excel(published_versions())))
+    codes = [row[0] for row in workbook["materials"].iter_rows(min_row=2, values_only=True)]
+    second_of_rich = 2 + codes.index(RICH["code"]) + 1  # its medical certificate
+    rows = transfer.parse_excel(broken_materials_workbook(second_of_rich, "form", "传真件"))
+    rich_row = next(row["_row"] for row in rows if row["code"] == RICH["code"])
+    assert rich_row != second_of_rich
+    with translation.override("en"), pytest.raises(ImportRejected) as rejected:
+        services.import_items(actor=editor, rows=rows, source="test")
+    [problem] = rejected.value.rows
+    assert (problem.sheet, problem.row, problem.field) == ("materials", second_of_rich, "form")
+    with translation.override("en"):
+        assert problem.location == f"materials sheet, row {second_of_rich}"
+        assert rejected.value.fields["rows"] == [
+            f"materials sheet, row {second_of_rich}: form: {problem.message}"
+        ]
+    assert rejected.value.as_dict()["rows"] == [
+        {"row": second_of_rich, "sheet": "materials", "field": "form", "message": problem.message}
+    ]
+
+
+def test_an_items_error_of_a_workbook_names_the_items_sheet(editor):
+    rows = transfer.parse_excel(edited_workbook({(3, "is_free"): "maybe"}))
+    with translation.override("en"), pytest.raises(ImportRejected) as rejected:
+        services.import_items(actor=editor, rows=rows, source="test")
+    assert [(p.sheet, p.row, p.field) for p in rejected.value.rows] == [("items", 3, "is_free")]
+    with translation.override("en"):
+        assert rejected.value.rows[0].location == "items sheet, row 3"
+
+
+def test_a_json_files_errors_keep_the_items_number(editor):
+    with translation.override("en"), pytest.raises(ImportRejected) as rejected:
+        services.import_items(actor=editor, rows=[good(is_free="maybe")], source="test")
+    assert [(p.sheet, p.row) for p in rejected.value.rows] == [("", 1)]
+    assert rejected.value.rows[0].location == "1"
+    assert rejected.value.fields["rows"][0].startswith("1: is_free: ")
+
+
+def test_the_sheets_row_in_chinese(editor, chinese):
+    with translation.override("zh-hans"):
+        problem = services.RowError(30, "form", "", "materials")
+        assert problem.location == "materials 工作表第 30 行"
+
+
+# --- an import and the items' open drafts --------------------------------------------
+
+POLICE = "310000-GA-QR-0001"
+
+
+def exported_rows() -> list[dict[str, Any]]:
+    return transfer.parse_excel(transfer.export_excel(published_versions()))
+
+
+def row_of(rows: list[dict[str, Any]], code: str) -> dict[str, Any]:
+    return next(row for row in rows if row["code"] == code)
+
+
+@pytest.fixture
+def colleague(catalog):  # type: ignore[no-untyped-def]
+    """Another admin of the police: editor A of the QA's report."""
+    return make_user(roles=[(Role.DEPARTMENT_ADMIN, catalog["GA"])])
+
+
+def colleagues_draft(colleague, *, submit: bool = False, **changes: Any) -> ServiceItemVersion:
+    data = transfer.version_as_dict(queries.published_version(POLICE))
+    version = services.save_draft(actor=colleague, data={**data, **changes})
+    if submit:
+        version = services.submit_for_review(actor=colleague, code=POLICE)
+    return version
+
+
+def refusal(editor, rows: list[dict[str, Any]]) -> list[tuple[int, str, str]]:
+    before = counts()
+    with translation.override("en"), pytest.raises(ImportRejected) as rejected:
+        services.import_items(actor=editor, rows=rows, source="test")
+    assert counts() == before
+    return [(p.row, p.field, p.message) for p in rejected.value.rows]
+
+
+def test_an_import_does_not_overwrite_another_editors_draft(editor, colleague):
+    # The QA's case: the file's content replaced A's draft, under B's name.
+    draft = colleagues_draft(colleague, name="户口登记（新生儿）")
+    rows = exported_rows()
+    assert refusal(editor, rows) == [
+        (
+            row_of(rows, POLICE)["_row"],
+            "code",
+            f"{colleague.full_name} has an open draft of {POLICE} (version {draft.number}) "
+            "that differs from the file; it was not overwritten. Ask them to submit it for "
+            "review and import the item after the review, or leave the item out of the file.",
+        )
+    ]
+    kept = queries.open_version(ServiceItem.objects.get(code=POLICE))
+    assert (kept.pk, kept.status, kept.author, kept.name) == (
+        draft.pk,
+        "draft",
+        colleague,
+        "户口登记（新生儿）",
+    )
+
+
+def test_a_returned_draft_of_another_editor_is_not_overwritten_either(editor, colleague, catalog):
+    colleagues_draft(colleague, submit=True, name="户口登记（新生儿）")
+    reviewer = make_user(roles=[(Role.DEPARTMENT_ADMIN, catalog["GA"])])
+    services.review_version(actor=reviewer, code=POLICE, approve=False, comment="再改改")
+    [(_row, field, message)] = refusal(editor, exported_rows())
+    assert field == "code" and colleague.full_name in message
+
+
+def test_an_import_does_not_change_a_version_awaiting_review(editor, colleague):
+    draft = colleagues_draft(colleague, submit=True, name="户口登记（新生儿）")
+    rows = exported_rows()
+    assert refusal(editor, rows) == [
+        (
+            row_of(rows, POLICE)["_row"],
+            "code",
+            f"{POLICE} has a version awaiting review (version {draft.number}, by "
+            f"{colleague.full_name}) that differs from the file: import the item once it "
+            "has been reviewed.",
+        )
+    ]
+    assert queries.open_version(ServiceItem.objects.get(code=POLICE)).name == "户口登记（新生儿）"
+
+
+def test_the_importers_own_version_awaiting_review_is_not_changed_either(editor):
+    colleagues_draft(editor, submit=True, name="户口登记（新生儿）")
+    [(_row, field, message)] = refusal(editor, exported_rows())
+    assert field == "code" and "awaiting review" in message
+
+
+def test_the_importers_own_draft_is_replaced_and_submitted(editor):
+    draft = colleagues_draft(editor, name="户口登记（新生儿）")
+    result = services.import_items(actor=editor, rows=exported_rows(), source="test")
+    assert [v.pk for v in result.staged] == [draft.pk]
+    kept = queries.open_version(ServiceItem.objects.get(code=POLICE))
+    assert (kept.status, kept.name) == ("in_review", "新生儿户口登记")
+
+
+@pytest.mark.parametrize("submit", [False, True], ids=["draft", "in review"])
+def test_an_open_version_that_holds_the_files_content_is_left_as_it_is(editor, colleague, submit):
+    draft = colleagues_draft(colleague, submit=submit, name="户口登记（新生儿）")
+    rows = transfer.parse_json(transfer.export_json(published_versions()).encode())
+    row_of(rows, POLICE)["name"] = "户口登记（新生儿）"
+    result = services.import_items(actor=editor, rows=rows, source="test")
+    assert result.staged == [] and POLICE in result.unchanged
+    kept = queries.open_version(ServiceItem.objects.get(code=POLICE))
+    assert (kept.pk, kept.status, kept.author) == (draft.pk, draft.status, colleague)
+
+
+def test_every_conflict_and_every_bad_row_are_reported_at_once(editor, colleague):
+    colleagues_draft(colleague, name="户口登记（新生儿）")
+    rows = exported_rows()
+    row_of(rows, RICH["code"])["is_free"] = "maybe"
+    found = refusal(editor, rows)
+    assert [(row, field) for row, field, _message in found] == sorted(
+        [(row_of(rows, POLICE)["_row"], "code"), (row_of(rows, RICH["code"])["_row"], "is_free")]
+    )
+
+
+def test_an_item_keeps_its_department_on_import_too(editor):
+    # The city's own code prefixes the police item's code, so the row passes on its own.
+    rows = exported_rows()
+    police = row_of(rows, POLICE)
+    police["department"] = "310000"
+    assert refusal(editor, rows) == [
+        (police["_row"], "department", "An item keeps its responsible department.")
+    ]

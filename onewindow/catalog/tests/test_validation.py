@@ -1,9 +1,10 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from onewindow.catalog.tests.conftest import item_row
-from onewindow.catalog.validation import clean_item, item_rules, material_rules
+from onewindow.catalog.validation import clean_item, faq_rules, item_rules, material_rules
 
 
 def good(**changes):
@@ -205,3 +206,45 @@ def test_material_texts_are_limited_like_their_columns(field, limit):
 
 def test_english_texts_must_be_text():
     assert "conditions_en" in errors_of(good(conditions_en=["not", "text"]))
+
+
+@pytest.mark.parametrize(
+    ("entry", "fields"),
+    [
+        pytest.param({"q": "要带户口本吗？", "a": ""}, ["faq[1].a"], id="no answer"),
+        pytest.param({"q": "", "a": "要带。"}, ["faq[1].q"], id="no question"),
+        pytest.param({"q": "要带户口本吗？"}, ["faq[1].a"], id="answer left out"),
+        pytest.param({"q": "  ", "a": "要带。"}, ["faq[1].q"], id="blank question"),
+        pytest.param(
+            {"q_en": "Household register?", "a_en": "Yes."},
+            ["faq[1].q", "faq[1].a"],
+            id="English only",
+        ),
+    ],
+)
+def test_a_question_needs_its_answer_and_an_answer_its_question(entry, fields):
+    # The QA's case: a question without its answer was saved, shown over an empty answer.
+    answered = {"q": "要多久？", "a": "5个工作日。"}
+    with translation.override("en"):
+        found = errors_of(good(faq=[answered, entry]))
+    assert sorted(found) == sorted(fields)
+    assert all(messages == ["This field is required."] for messages in found.values())
+
+
+def test_english_questions_and_answers_stay_optional():
+    item, errors = clean_item(
+        good(faq=[{"q": "要多久？", "a": "5个工作日。", "q_en": "How long?"}])
+    )
+    assert not errors and item is not None
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ({"q": "要多久？", "a": ""}, {"a"}),
+        ({"a": ""}, {"a"}),  # a question that did not pass its own checks is not judged
+        ({"q": "要多久？", "a": "5天。"}, set()),
+    ],
+)
+def test_faq_rules_need_the_fields_they_relate(values, expected):
+    assert set(faq_rules(values).fields) == expected
