@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from onewindow.catalog import (
     bilingual,
+    imports,
     permissions,
     queries,
     services,
@@ -51,6 +52,7 @@ from onewindow.catalog.forms import (
     file_kind,
 )
 from onewindow.catalog.models import ServiceItem, ServiceItemVersion
+from onewindow.catalog.rows import ImportRejected, RowError
 from onewindow.core.backoffice import only_for
 from onewindow.core.errors import ServiceError
 from onewindow.core.language import is_english
@@ -442,7 +444,7 @@ def submit_item_view(request: HttpRequest, code: str) -> HttpResponse:
 def import_view(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     form = ImportForm(request.POST or None, request.FILES or None)
-    problems: list[services.RowError] = []
+    problems: list[RowError] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         raw = upload.read()
@@ -452,10 +454,10 @@ def import_view(request: HttpRequest) -> HttpResponse:
                 if file_kind(upload.name) == "json"
                 else transfer.parse_excel(raw)
             )
-            result = services.import_items(
+            result = imports.import_items(
                 actor=user, rows=rows, source=upload.name[:200], request=request
             )
-        except services.ImportRejected as rejected:
+        except ImportRejected as rejected:
             problems = rejected.rows
         except ServiceError as error:
             apply_errors(form, error)

@@ -8,14 +8,12 @@ citizens and the search index follows at the next query.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Max, Prefetch
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.audit.services import record_event, refused
@@ -32,10 +30,12 @@ from onewindow.catalog.models import (
     Synonym,
     Topic,
 )
-from onewindow.catalog.validation import ENTRY_KEY, CleanItem, Errors, clean_item
+from onewindow.catalog.references import Resolved, resolve_references
+from onewindow.catalog.rows import validate_rows
+from onewindow.catalog.validation import CleanItem, Errors, clean_item
 from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onewindow.forms.models import FormDefinition
-from onewindow.identity.models import Department, User
+from onewindow.identity.models import User
 from onewindow.workflow.models import ProcessDefinition
 
 OPEN_STATUSES = (VersionStatus.DRAFT, VersionStatus.REJECTED)
@@ -45,48 +45,6 @@ def bump_revision() -> None:
     """Tell every process's search index that the catalog changed."""
     CatalogRevision.objects.get_or_create(pk=1)
     CatalogRevision.objects.filter(pk=1).update(number=F("number") + 1)
-
-
-# --- resolving codes ----------------------------------------------------------------
-
-
-@dataclass
-class Resolved:
-    department: Department
-    co_departments: list[Department]
-    topics: list[Topic]
-    material_departments: dict[str, Department]
-
-
-def resolve_references(item: CleanItem, errors: Errors) -> Resolved | None:
-    """Look up every department and topic code the item names; unknown ones are errors."""
-    codes = {item.department, *item.co_departments}
-    codes |= {m["source_department"] for m in item.materials if m["source_department"]}
-    departments = {d.code: d for d in Department.objects.filter(code__in=codes)}
-    topics = {t.code: t for t in Topic.objects.filter(code__in=item.topics)}
-    if item.department not in departments:
-        errors.add("department", _("Unknown department code %(code)s.") % {"code": item.department})
-    for code in item.co_departments:
-        if code not in departments:
-            errors.add("co_departments", _("Unknown department code %(code)s.") % {"code": code})
-    for code in item.topics:
-        if code not in topics:
-            errors.add("topics", _("Unknown topic %(code)s.") % {"code": code})
-    for index, material in enumerate(item.materials):
-        code = material["source_department"]
-        if code and code not in departments:
-            errors.add(
-                f"materials[{index}].source_department",
-                _("Unknown department code %(code)s.") % {"code": code},
-            )
-    if errors:
-        return None
-    return Resolved(
-        department=departments[item.department],
-        co_departments=[departments[c] for c in item.co_departments],
-        topics=[topics[c] for c in item.topics],
-        material_departments=departments,
-    )
 
 
 def _invalid(errors: Errors) -> InvalidInput:
@@ -121,7 +79,7 @@ def _write_version(version: ServiceItemVersion, item: CleanItem, refs: Resolved)
     )
 
 
-def _open_version(service_item: ServiceItem) -> ServiceItemVersion | None:
+def locked_open_version(service_item: ServiceItem) -> ServiceItemVersion | None:
     return (
         ServiceItemVersion.objects.select_for_update()
         .filter(item=service_item)
@@ -144,7 +102,7 @@ def _new_version(service_item: ServiceItem, author: User | None) -> ServiceItemV
     )
 
 
-def _stage_draft(
+def stage_draft(
     *,
     actor: User | None,
     item: CleanItem,
@@ -160,7 +118,7 @@ def _stage_draft(
             _("An item keeps its responsible department; create a new item instead."),
             fields={"department": [_("An item keeps its responsible department.")]},
         )
-    version = _open_version(service_item)
+    version = locked_open_version(service_item)
     if version is not None and version.status == VersionStatus.IN_REVIEW:
         raise Conflict(_("This item is awaiting review; it can be edited after the review."))
     if version is None:
@@ -185,7 +143,7 @@ def save_draft(
     if not permissions.can_edit_items_of(actor, refs.department):
         raise Forbidden(_("You may edit only your own department's items."))
     with transaction.atomic():
-        version = _stage_draft(actor=actor, item=item, refs=refs, status=VersionStatus.DRAFT)
+        version = stage_draft(actor=actor, item=item, refs=refs, status=VersionStatus.DRAFT)
         record_event(
             actor=actor,
             action="catalog.draft_saved",
@@ -211,7 +169,7 @@ def submit_for_review(
 ) -> ServiceItemVersion:
     service_item = _editable_item(actor, code)
     with transaction.atomic():
-        version = _open_version(service_item)
+        version = locked_open_version(service_item)
         if version is None or version.status not in OPEN_STATUSES:
             raise Conflict(_("There is no draft to submit."))
         version.status = VersionStatus.IN_REVIEW
@@ -241,7 +199,7 @@ def review_version(
             _("Say what must change."), fields={"comment": [_("Say what must change.")]}
         )
     with transaction.atomic():  # the draft's row lock needs a transaction
-        version = _open_version(service_item)
+        version = locked_open_version(service_item)
         if version is None or version.status != VersionStatus.IN_REVIEW:
             raise Conflict(_("There is nothing awaiting review for this item."))
         allowed = permissions.can_review(actor, version)
@@ -256,7 +214,7 @@ def review_version(
             request=request,
         )
     with transaction.atomic():
-        version = _open_version(service_item)
+        version = locked_open_version(service_item)
         if version is None or version.status != VersionStatus.IN_REVIEW:
             raise Conflict(_("There is nothing awaiting review for this item."))
         version.reviewer = actor
@@ -288,258 +246,7 @@ def _publish(service_item: ServiceItem, version: ServiceItemVersion) -> None:
     bump_revision()
 
 
-# --- bulk: import and seed ----------------------------------------------------------
-
-# The workbook's sheets (``transfer``), named in the problems found in them.
-ITEMS_SHEET = "items"
-MATERIALS_SHEET = "materials"
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem of a file: ``row`` numbers the item in a JSON file (0: the whole
-    file), or the row of the workbook's ``sheet`` where the problem is."""
-
-    row: int
-    field: str
-    message: str
-    sheet: str = ""
-
-    @property
-    def location(self) -> str:
-        """Where to look, in the reader's language: "materials sheet, row 30", or the
-        bare number of a JSON file's item."""
-        if self.sheet:
-            return gettext("%(sheet)s sheet, row %(row)d") % {"sheet": self.sheet, "row": self.row}
-        return str(self.row)
-
-
-class ImportRejected(InvalidInput):
-    """An import with errors: nothing was saved; ``rows`` lists every problem."""
-
-    def __init__(self, rows: list[RowError]) -> None:
-        super().__init__(
-            _("The file has errors; nothing was imported."),
-            code="import_rejected",
-            fields={"rows": [f"{e.location}: {e.field}: {e.message}" for e in rows]},
-        )
-        self.rows = rows
-
-    def as_dict(self) -> dict[str, object]:
-        body = super().as_dict()
-        body["rows"] = [
-            {"row": e.row, "sheet": e.sheet, "field": e.field, "message": e.message}
-            for e in self.rows
-        ]
-        return body
-
-
-@dataclass(frozen=True)
-class CheckedRow:
-    """A row that passed the checks of its own content, and where it came from."""
-
-    position: int  # among the rows given, for reporting problems in the file's order
-    number: int
-    sheet: str
-    item: CleanItem
-    refs: Resolved
-
-
-def _row_errors(data: Any, number: int, sheet: str, errors: Errors) -> list[RowError]:
-    """``errors`` of one item as the file's rows: a material's at its own row of the
-    materials sheet, when the row says which (``transfer.parse_excel``)."""
-    material_rows = data.get("_material_rows") if isinstance(data, dict) else None
-    problems: list[RowError] = []
-    for key, messages in errors.fields.items():
-        where, field_name, place = number, key, sheet
-        match = ENTRY_KEY.match(key)
-        if (
-            match
-            and match[1] == "materials"
-            and isinstance(material_rows, list)
-            and int(match[2]) < len(material_rows)
-        ):
-            material_row = material_rows[int(match[2])]
-            if isinstance(material_row, int) and not isinstance(material_row, bool):
-                where, field_name, place = material_row, match[3] or "", MATERIALS_SHEET
-        problems.extend(RowError(where, field_name, str(m), place) for m in messages)
-    return problems
-
-
-def _check_rows(
-    *, actor: User | None, rows: list[Any], first_row: int
-) -> tuple[list[CheckedRow], list[tuple[int, RowError]]]:
-    """Every row checked on its own and against the others, with every problem found
-    (each with its row's position)."""
-    problems: list[tuple[int, RowError]] = []
-    checked: list[CheckedRow] = []
-    seen: dict[str, int] = {}
-    for position, data in enumerate(rows):
-        # Spreadsheet rows carry their own number (blank rows are skipped when read).
-        number = position + first_row
-        sheet = ""
-        if isinstance(data, dict) and isinstance(data.get("_row"), int):
-            number, sheet = data["_row"], ITEMS_SHEET
-        item, errors = clean_item(data)
-        refs = resolve_references(item, errors) if item else None
-        if item and item.code in seen:
-            errors.add("code", _("Duplicate of row %(row)d.") % {"row": seen[item.code]})
-        if item:
-            seen.setdefault(item.code, number)
-        if refs and actor is not None and not permissions.can_edit_items_of(actor, refs.department):
-            errors.add("department", _("You may import only your own department's items."))
-        problems += [(position, e) for e in _row_errors(data, number, sheet, errors)]
-        if item and refs and not errors:
-            checked.append(CheckedRow(position, number, sheet, item, refs))
-    return checked, problems
-
-
-def validate_rows(
-    *,
-    actor: User | None,
-    rows: list[Any],
-    first_row: int = 1,
-) -> list[tuple[CleanItem, Resolved]]:
-    """Check every row; raise ``ImportRejected`` listing all problems, or return them."""
-    checked, problems = _check_rows(actor=actor, rows=rows, first_row=first_row)
-    if problems:
-        raise ImportRejected([problem for _position, problem in problems])
-    return [(row.item, row.refs) for row in checked]
-
-
-def _guide_key(item: CleanItem) -> tuple[Any, ...]:
-    """What of a guide an import writes, so that two guides compare equal when an import
-    would change nothing: codes as sets (the database keeps no order of them), and an
-    office's or question's empty texts as absent (an older file has no key for them)."""
-    values = dict(item.values)
-    for name in ("offices", "faq"):
-        values[name] = [
-            {k: v for k, v in entry.items() if v not in ("", None)} for entry in values[name]
-        ]
-    return (
-        item.code,
-        item.department,
-        values,
-        sorted(set(item.co_departments)),
-        sorted(set(item.topics)),
-        item.materials,
-    )
-
-
-def _holds(version: ServiceItemVersion, item: CleanItem) -> bool:
-    """Whether ``version``'s guide is ``item`` already."""
-    from onewindow.catalog.transfer import version_as_dict
-
-    stored, _errors = clean_item(version_as_dict(version))
-    # A stored guide that no longer passes today's checks differs from any that does.
-    return stored is not None and _guide_key(stored) == _guide_key(item)
-
-
-def _import_conflict(row: CheckedRow, open_version: ServiceItemVersion) -> RowError:
-    """The problem of ``row``, which differs from the open version it may not replace."""
-    author = str(open_version.author) if open_version.author else gettext("another editor")
-    names = {"code": row.item.code, "number": open_version.number, "author": author}
-    if open_version.status == VersionStatus.IN_REVIEW:
-        message = _(
-            "%(code)s has a version awaiting review (version %(number)d, by %(author)s) "
-            "that differs from the file: import the item once it has been reviewed."
-        )
-    else:
-        message = _(
-            "%(author)s has an open draft of %(code)s (version %(number)d) that differs "
-            "from the file; it was not overwritten. Ask them to submit it for review and "
-            "import the item after the review, or leave the item out of the file."
-        )
-    return RowError(row.number, "code", str(message % names), row.sheet)
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    """What an import did: the versions now awaiting review, and the codes of the items
-    left as they were because they already held what the file has."""
-
-    staged: list[ServiceItemVersion]
-    unchanged: list[str]
-
-
-def import_items(
-    *,
-    actor: User,
-    rows: list[Any],
-    source: str,
-    first_row: int = 1,
-    request: HttpRequest | None = None,
-) -> ImportResult:
-    """All or nothing: every item the file changes becomes a version awaiting a second
-    person's review, or, when any row has a problem, nothing is written at all.
-
-    The items' open versions decide, each read under its row lock:
-
-    - An item that already holds the file's guide is left as it is and counted
-      unchanged: its published version when it has no open one (so that re-importing
-      an export opens no empty review), or its open version, whoever's (the file's
-      content is there already; a draft stays its author's to submit).
-    - The importer's own draft (not yet submitted, or returned) is replaced by the
-      file's guide and submitted, as editing it would.
-    - A version awaiting review, the importer's own included, that differs from the
-      file refuses the file: it cannot be edited until it is reviewed
-      (``_stage_draft``, as the editor), and the reviewer is judging what it holds.
-    - Another editor's draft that differs from the file refuses the file too. Writing
-      over it would lose their work unseen; skipping the row would import part of a
-      file the importer means as a whole. The row's error names the draft's author, so
-      the two can agree who goes first.
-    """
-    with transaction.atomic():
-        checked, problems = _check_rows(actor=actor, rows=rows, first_row=first_row)
-        to_stage: list[CheckedRow] = []
-        unchanged: list[str] = []
-        # Locked in the order of their codes, so that two imports do not deadlock.
-        for row in sorted(checked, key=lambda r: r.item.code):
-            # No select_related: PostgreSQL locks no row of a join's nullable side.
-            service_item = (
-                ServiceItem.objects.select_for_update().filter(code=row.item.code).first()
-            )
-            if service_item is None:
-                to_stage.append(row)
-                continue
-            if service_item.department_id != row.refs.department.pk:
-                message = str(_("An item keeps its responsible department."))
-                problems.append(
-                    (row.position, RowError(row.number, "department", message, row.sheet))
-                )
-                continue
-            open_version = _open_version(service_item)
-            if open_version is None:
-                published = service_item.published
-                if published is not None and _holds(published, row.item):
-                    unchanged.append(row.item.code)
-                else:
-                    to_stage.append(row)
-            elif open_version.status in OPEN_STATUSES and open_version.author_id == actor.pk:
-                to_stage.append(row)  # the importer's own draft: theirs to replace
-            elif _holds(open_version, row.item):
-                unchanged.append(row.item.code)
-            else:
-                problems.append((row.position, _import_conflict(row, open_version)))
-        if problems:
-            # Raised inside the transaction: nothing has been written, and the locks go.
-            problems.sort(key=lambda p: p[0])  # stable: a row's own problems keep their order
-            raise ImportRejected([problem for _position, problem in problems])
-        staged = [
-            _stage_draft(actor=actor, item=row.item, refs=row.refs, status=VersionStatus.IN_REVIEW)
-            for row in sorted(to_stage, key=lambda r: r.position)
-        ]
-        record_event(
-            actor=actor,
-            action="catalog.imported",
-            request=request,
-            detail={
-                "source": source,
-                "items": [v.item.code for v in staged],
-                "unchanged": sorted(unchanged),
-            },
-        )
-    return ImportResult(staged=staged, unchanged=sorted(unchanged))
+# --- bulk: the demo's seed (a file's import: ``imports``) ---------------------------
 
 
 def seed_items(*, rows: list[Any], source: str) -> int:
@@ -551,7 +258,7 @@ def seed_items(*, rows: list[Any], source: str) -> int:
             existing = ServiceItem.objects.filter(code=item.code).first()
             if existing is not None and existing.published_id is not None:
                 continue
-            version = _stage_draft(actor=None, item=item, refs=refs, status=VersionStatus.IN_REVIEW)
+            version = stage_draft(actor=None, item=item, refs=refs, status=VersionStatus.IN_REVIEW)
             _publish(version.item, version)
             count += 1
         if count:
@@ -635,7 +342,7 @@ def bind_application(
             actor=actor, service_item=service_item, process=process, request=request
         )
     with transaction.atomic():
-        version = service_item.published if actor is None else _open_version(service_item)
+        version = service_item.published if actor is None else locked_open_version(service_item)
         if version is not None and version.status == VersionStatus.IN_REVIEW:
             raise Conflict(_("This item is awaiting review; it can be edited after the review."))
         if version is None:

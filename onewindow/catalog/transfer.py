@@ -19,7 +19,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from onewindow.catalog.models import ServiceItemVersion
-from onewindow.catalog.services import ITEMS_SHEET, ImportRejected, RowError
+from onewindow.catalog.rows import ITEMS_SHEET, ImportRejected, RowError
 
 ITEM_COLUMNS = (
     "code",

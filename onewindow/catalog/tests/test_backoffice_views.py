@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from onewindow.audit.models import AuditEvent
-from onewindow.catalog import queries, services, transfer
+from onewindow.catalog import imports, queries, services, transfer
 from onewindow.catalog.models import ServiceItem, ServiceItemVersion, Synonym
 from onewindow.catalog.tests.conftest import TOPICS, item_row
 from onewindow.conftest import PASSWORD, make_user
@@ -753,7 +753,7 @@ def test_exports_download_the_published_items_in_scope(admin):
         roles=[(Role.DEPARTMENT_ADMIN, admin[1].role_assignments.first().department)]
     )
     services.review_version(actor=reviewer, code=POLICE_ITEM, approve=False, comment="不要")
-    services.import_items(actor=user, rows=rows, source="round trip")
+    imports.import_items(actor=user, rows=rows, source="round trip")
     assert current() == published
     assert io.BytesIO(as_excel.content).read(2) == b"PK"
 

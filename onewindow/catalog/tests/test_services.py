@@ -1,9 +1,10 @@
 import pytest
 
 from onewindow.audit.models import AuditEvent
-from onewindow.catalog import queries, services
+from onewindow.catalog import imports, queries, services
 from onewindow.catalog.choices import VersionStatus
 from onewindow.catalog.models import ServiceItem, ServiceItemVersion, Synonym
+from onewindow.catalog.rows import ImportRejected
 from onewindow.catalog.tests.conftest import ITEMS
 from onewindow.conftest import make_user
 from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -141,8 +142,8 @@ def test_import_is_all_or_nothing(admins):
     )
     unknown = dict(ITEMS[0], code="310000-XX-QR-0001", department="310000-XX")
     before = (ServiceItem.objects.count(), ServiceItemVersion.objects.count())
-    with pytest.raises(services.ImportRejected) as excinfo:
-        services.import_items(actor=admins["ga"], rows=[good, bad, unknown], source="json")
+    with pytest.raises(ImportRejected) as excinfo:
+        imports.import_items(actor=admins["ga"], rows=[good, bad, unknown], source="json")
     rows = {(e.row, e.field) for e in excinfo.value.rows}
     assert (2, "statutory_limit_days") in rows
     assert (3, "department") in rows
@@ -151,15 +152,15 @@ def test_import_is_all_or_nothing(admins):
 
 def test_import_creates_drafts_awaiting_review(admins):
     row = dict(ITEMS[0], code="310000-GA-QR-0060", department="310000-GA")
-    [version] = services.import_items(actor=admins["ga"], rows=[row], source="json").staged
+    [version] = imports.import_items(actor=admins["ga"], rows=[row], source="json").staged
     assert version.status == VersionStatus.IN_REVIEW
     assert AuditEvent.objects.filter(action="catalog.imported").exists()
 
 
 def test_import_refuses_other_departments_rows(admins):
     row = dict(ITEMS[0], code="310000-SJ-QR-0060", department="310000-SJ")
-    with pytest.raises(services.ImportRejected) as excinfo:
-        services.import_items(actor=admins["ga"], rows=[row], source="json")
+    with pytest.raises(ImportRejected) as excinfo:
+        imports.import_items(actor=admins["ga"], rows=[row], source="json")
     assert excinfo.value.rows[0].field == "department"
 
 

@@ -8,9 +8,9 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from onewindow.audit.models import AuditEvent
-from onewindow.catalog import queries, services, transfer
+from onewindow.catalog import imports, queries, rows, services, transfer
 from onewindow.catalog.models import ServiceItem, ServiceItemVersion
-from onewindow.catalog.services import ImportRejected
+from onewindow.catalog.rows import ImportRejected
 from onewindow.catalog.tests.conftest import item_row
 from onewindow.conftest import make_user
 from onewindow.identity.roles import Role
@@ -105,7 +105,7 @@ def problems(editor, rows: list[Any]) -> set[tuple[int, str]]:
     """Import ``rows``, expect a rejection that imports nothing, return (row, field) pairs."""
     before = counts()
     with pytest.raises(ImportRejected) as rejected:
-        services.import_items(actor=editor, rows=rows, source="test")
+        imports.import_items(actor=editor, rows=rows, source="test")
     assert counts() == before
     return {(problem.row, problem.field) for problem in rejected.value.rows}
 
@@ -125,7 +125,7 @@ def test_json_round_trip_gives_identical_items(editor):
     assert any(d["materials"][0]["source_department"] for d in exported)  # the rich item
     rows = transfer.parse_json(transfer.export_json(published_versions()).encode())
     assert rows == exported
-    result = services.import_items(actor=editor, rows=touched(rows), source="round trip")
+    result = imports.import_items(actor=editor, rows=touched(rows), source="round trip")
     assert {v.status for v in result.staged} == {"in_review"}
     assert open_dicts() == touched(exported)
 
@@ -134,7 +134,7 @@ def test_excel_round_trip_gives_identical_items(editor):
     exported = published_dicts()
     rows = transfer.parse_excel(transfer.export_excel(published_versions()))
     assert [row["_row"] for row in rows] == list(range(2, 2 + len(exported)))
-    services.import_items(actor=editor, rows=touched(rows), source="round trip")
+    imports.import_items(actor=editor, rows=touched(rows), source="round trip")
     assert open_dicts() == touched(exported)
 
 
@@ -147,7 +147,7 @@ def test_an_unchanged_export_imports_as_unchanged(editor, kind):
     else:
         rows = transfer.parse_excel(transfer.export_excel(versions))
     before = counts()
-    result = services.import_items(actor=editor, rows=rows, source="round trip")
+    result = imports.import_items(actor=editor, rows=rows, source="round trip")
     assert result.staged == []
     assert result.unchanged == [v.item.code for v in versions]
     assert counts() == before
@@ -164,7 +164,7 @@ def test_only_the_items_a_file_changes_await_review(editor):
     other = next(row for row in rows if row["code"] == "310000-GA-QR-0001")
     other["topics"] = list(reversed(other["topics"]))
     assert len(other["topics"]) == 2
-    result = services.import_items(actor=editor, rows=rows, source="one change")
+    result = imports.import_items(actor=editor, rows=rows, source="one change")
     assert [v.item.code for v in result.staged] == [RICH["code"]]
     assert len(result.unchanged) == len(rows) - 1
     assert [m["notes"] for m in rich_draft()["materials"]] == ["", "医院或体检中心出具"]
@@ -188,7 +188,7 @@ def test_english_guide_texts_make_the_round_trip(editor, kind):
         rows = transfer.parse_json(transfer.export_json(versions).encode())
     else:
         rows = transfer.parse_excel(transfer.export_excel(versions))
-    services.import_items(actor=editor, rows=touched(rows), source="round trip")
+    imports.import_items(actor=editor, rows=touched(rows), source="round trip")
     draft = rich_draft()
     assert {name: draft[name] for name in ENGLISH} == ENGLISH
     assert [o["hours_en"] for o in draft["offices"]] == ["9:00-17:00", ""]
@@ -216,7 +216,7 @@ def test_a_file_without_the_english_columns_still_imports(editor):
             office.pop("hours_en", None)  # the other items' offices never had one
         for material in row["materials"]:
             del material["certificate_type_en"], material["notes_en"]
-    services.import_items(actor=editor, rows=rows, source="old file")
+    imports.import_items(actor=editor, rows=rows, source="old file")
     draft = rich_draft()
     assert {name: draft[name] for name in ENGLISH} == dict.fromkeys(ENGLISH, "")
     assert [m["notes_en"] for m in draft["materials"]] == ["", ""]
@@ -315,7 +315,7 @@ def test_duplicate_names_the_first_row(editor, language, message):
     from django.utils import translation
 
     with translation.override(language), pytest.raises(ImportRejected) as rejected:
-        services.import_items(actor=editor, rows=[good(), good()], source="test")
+        imports.import_items(actor=editor, rows=[good(), good()], source="test")
     assert [str(p.message) for p in rejected.value.rows] == [message]
 
 
@@ -418,7 +418,7 @@ def test_a_materials_error_names_the_materials_sheet_and_its_own_row(editor):
     rich_row = next(row["_row"] for row in rows if row["code"] == RICH["code"])
     assert rich_row != second_of_rich
     with translation.override("en"), pytest.raises(ImportRejected) as rejected:
-        services.import_items(actor=editor, rows=rows, source="test")
+        imports.import_items(actor=editor, rows=rows, source="test")
     [problem] = rejected.value.rows
     assert (problem.sheet, problem.row, problem.field) == ("materials", second_of_rich, "form")
     with translation.override("en"):
@@ -434,7 +434,7 @@ def test_a_materials_error_names_the_materials_sheet_and_its_own_row(editor):
 def test_an_items_error_of_a_workbook_names_the_items_sheet(editor):
     rows = transfer.parse_excel(edited_workbook({(3, "is_free"): "maybe"}))
     with translation.override("en"), pytest.raises(ImportRejected) as rejected:
-        services.import_items(actor=editor, rows=rows, source="test")
+        imports.import_items(actor=editor, rows=rows, source="test")
     assert [(p.sheet, p.row, p.field) for p in rejected.value.rows] == [("items", 3, "is_free")]
     with translation.override("en"):
         assert rejected.value.rows[0].location == "items sheet, row 3"
@@ -442,7 +442,7 @@ def test_an_items_error_of_a_workbook_names_the_items_sheet(editor):
 
 def test_a_json_files_errors_keep_the_items_number(editor):
     with translation.override("en"), pytest.raises(ImportRejected) as rejected:
-        services.import_items(actor=editor, rows=[good(is_free="maybe")], source="test")
+        imports.import_items(actor=editor, rows=[good(is_free="maybe")], source="test")
     assert [(p.sheet, p.row) for p in rejected.value.rows] == [("", 1)]
     assert rejected.value.rows[0].location == "1"
     assert rejected.value.fields["rows"][0].startswith("1: is_free: ")
@@ -450,7 +450,7 @@ def test_a_json_files_errors_keep_the_items_number(editor):
 
 def test_the_sheets_row_in_chinese(editor, chinese):
     with translation.override("zh-hans"):
-        problem = services.RowError(30, "form", "", "materials")
+        problem = rows.RowError(30, "form", "", "materials")
         assert problem.location == "materials 工作表第 30 行"
 
 
@@ -484,7 +484,7 @@ def colleagues_draft(colleague, *, submit: bool = False, **changes: Any) -> Serv
 def refusal(editor, rows: list[dict[str, Any]]) -> list[tuple[int, str, str]]:
     before = counts()
     with translation.override("en"), pytest.raises(ImportRejected) as rejected:
-        services.import_items(actor=editor, rows=rows, source="test")
+        imports.import_items(actor=editor, rows=rows, source="test")
     assert counts() == before
     return [(p.row, p.field, p.message) for p in rejected.value.rows]
 
@@ -542,7 +542,7 @@ def test_the_importers_own_version_awaiting_review_is_not_changed_either(editor)
 
 def test_the_importers_own_draft_is_replaced_and_submitted(editor):
     draft = colleagues_draft(editor, name="户口登记（新生儿）")
-    result = services.import_items(actor=editor, rows=exported_rows(), source="test")
+    result = imports.import_items(actor=editor, rows=exported_rows(), source="test")
     assert [v.pk for v in result.staged] == [draft.pk]
     kept = queries.open_version(ServiceItem.objects.get(code=POLICE))
     assert (kept.status, kept.name) == ("in_review", "新生儿户口登记")
@@ -553,7 +553,7 @@ def test_an_open_version_that_holds_the_files_content_is_left_as_it_is(editor, c
     draft = colleagues_draft(colleague, submit=submit, name="户口登记（新生儿）")
     rows = transfer.parse_json(transfer.export_json(published_versions()).encode())
     row_of(rows, POLICE)["name"] = "户口登记（新生儿）"
-    result = services.import_items(actor=editor, rows=rows, source="test")
+    result = imports.import_items(actor=editor, rows=rows, source="test")
     assert result.staged == [] and POLICE in result.unchanged
     kept = queries.open_version(ServiceItem.objects.get(code=POLICE))
     assert (kept.pk, kept.status, kept.author) == (draft.pk, draft.status, colleague)
