@@ -1,8 +1,9 @@
 """Who may see and act on cases. Every authorization check of this app is here.
 
 Applicants see their own cases, and a company's agents see the company's cases. An
-officer sees a case while one of its tasks lies in their departments (the same scope
-as the task inbox). Deciding a task is the workflow app's check (``can_work_on``).
+officer who works or oversees cases (``CASE_READER_ROLES``) sees a case while one of its
+tasks lies in their departments (the same scope as the task inbox). Deciding a task is
+the workflow app's check (``can_work_on``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from onewindow.identity.permissions import (
     can_see_department,
     holds_any_role,
     holds_role_over,
-    is_officer,
 )
 from onewindow.identity.queries import department_scope_filter, holders_over
 from onewindow.identity.roles import Role
@@ -35,19 +35,45 @@ def applicant_filter(user: Any) -> Q:
     return Q(applicant=user) | Q(company__in=LegalPerson.objects.filter(agents=user))
 
 
+# The roles whose work is cases: handling them (window, review), answering for them
+# (lead), overseeing them (supervisor) and the platform's admin. A department's admin
+# configures its services and roles, a data steward its data, the hotline takes calls,
+# the project office measures: none of that needs an applicant's answers or files, and
+# personal information law asks for the minimum necessary (ADR 0007).
+CASE_READER_ROLES = frozenset(
+    {
+        Role.WINDOW_OFFICER,
+        Role.REVIEWING_OFFICER,
+        Role.DEPARTMENT_LEAD,
+        Role.SUPERVISOR,
+        Role.PLATFORM_ADMIN,
+    }
+)
+
+
+def reads_cases(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and holds_any_role(
+        user, CASE_READER_ROLES
+    )
+
+
+def _case_scope(user: Any, field: str = "department") -> Q:
+    return department_scope_filter(user, field, roles=CASE_READER_ROLES)
+
+
 def officer_filter(user: Any) -> Q:
     """Cases with a task in one of the officer's departments; of a life event's items
     that run in the event's shared run, only those of the officer's departments (the
     run's tasks of every department would otherwise open every item, answers and all,
     which the event's own page hides: ``items_in_view``, ADR 0024)."""
-    if not getattr(user, "is_authenticated", False) or not is_officer(user):
+    if not reads_cases(user):
         return Q(pk__in=[])
     # Correlated: the few tasks of each case are looked up by its instance. An
     # ``instance IN (tasks of the departments)`` made PostgreSQL hash every task the
     # departments ever had to read one case.
-    here = WorkTask.objects.filter(department_scope_filter(user), instance=OuterRef("instance"))
+    here = WorkTask.objects.filter(_case_scope(user), instance=OuterRef("instance"))
     on_the_events_run = Q(parent__isnull=False, instance=F("parent__instance"))
-    return Q(Exists(here)) & (~on_the_events_run | department_scope_filter(user))
+    return Q(Exists(here)) & (~on_the_events_run | _case_scope(user))
 
 
 def is_party(user: Any, case: Case) -> bool:
@@ -71,14 +97,15 @@ def items_in_view(user: Any, children: Sequence[Case]) -> tuple[list[Case], list
     seen: list[Case] = []
     hidden: list[Case] = []
     for child in children:
-        (seen if can_see_department(user, child.department) else hidden).append(child)
+        mine = holds_role_over(user, child.department, CASE_READER_ROLES)
+        (seen if mine else hidden).append(child)
     return seen, hidden
 
 
 def officer_may_read_attachment(user: Any, attachment: Attachment) -> bool:
     """Registered with forms: officers with a task on a case may read its files; of a
     life event, the files of the items of their departments (``items_in_view``)."""
-    if attachment.pk is None or not is_officer(user):
+    if attachment.pk is None or not reads_cases(user):
         return False
     cases = Case.objects.filter(officer_filter(user), attachments=attachment)
     for case in cases.prefetch_related("children__department", "children__form"):

@@ -14,14 +14,18 @@ from django.db.models import Q, QuerySet
 
 from onewindow.identity.models import ApiToken, Department, RoleAssignment, User
 from onewindow.identity.permissions import officer_roots
+from onewindow.identity.roles import Role
 
 
-def department_scope_filter(user: Any, field: str = "department") -> Q:
-    """A filter matching rows whose ``field`` lies in the user's departments' subtrees.
+def department_scope_filter(
+    user: Any, field: str = "department", roles: frozenset[Role] | None = None
+) -> Q:
+    """A filter matching rows whose ``field`` lies in the user's departments' subtrees
+    (those where they hold one of ``roles``, by default any officer role).
 
-    Matches nothing for users without an officer role.
+    Matches nothing for users without such a role.
     """
-    roots = officer_roots(user)
+    roots = officer_roots(user, roles)
     if not roots:
         return Q(pk__in=[])
     prefix = f"{field}__path__startswith" if field else "path__startswith"

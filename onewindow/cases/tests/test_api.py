@@ -401,6 +401,8 @@ MATRIX = {
     "company_agent": (200, 404, 404),
     "lane_officer": (200, 200, 200),
     "other_officer": (404, 404, 404),
+    # The lane department's admin configures it; its applicants' files are not their work.
+    "department_admin": (404, 403, 403),
     "platform_admin": (200, 403, 403),
 }
 
@@ -417,6 +419,10 @@ def test_authorization_matrix(client, world, as_user, who):
         "company_agent": colleague,
         "lane_officer": world["sj.window"],
         "other_officer": world["ga.window"],
+        "department_admin": make_user(
+            roles=[(Role.DEPARTMENT_ADMIN, Department.objects.get(code="310000-SJ"))],
+            with_totp=True,
+        ),
         "platform_admin": world["admin"],
     }
     headers = as_user(users[who])

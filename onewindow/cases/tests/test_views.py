@@ -548,3 +548,26 @@ def test_the_inbox_filters_by_the_services_its_cases_are_for(people):
     assert adoption.number not in ga.get(f"/cases/inbox/?service={ADOPTION}").content.decode()
     ga.cookies["django_language"] = "zh-hans"
     assert options(ga)[1] == (PASSPORT, f"{passport.service_name}（{PASSPORT}）", False)
+
+
+@pytest.mark.parametrize(
+    ("role", "reads"),
+    [
+        (Role.WINDOW_OFFICER, True),
+        (Role.DEPARTMENT_LEAD, True),
+        (Role.DEPARTMENT_ADMIN, False),
+        (Role.DATA_STEWARD, False),
+    ],
+)
+def test_only_the_roles_whose_work_is_cases_read_an_applicants_file(world, role, reads):
+    """A department's admin read its applicants' whole files, identity numbers and
+    uploads included (QA); configuring services and roles needs none of it."""
+    case = submit(world["citizen.wang"], PASSPORT)
+    task = case.instance.tasks.get()
+    attachment = case.attachments.first()
+    client = logged_in(officer("310000-GA", role))
+    expected = 200 if reads else 404
+    assert client.get(f"/cases/{case.number}/").status_code == expected
+    assert client.get(f"/cases/tasks/{task.pk}/").status_code == expected
+    download = client.get(f"/forms/attachments/{attachment.pk}/")
+    assert (download.status_code == 200) is reads
