@@ -254,7 +254,7 @@ def open_request(user: Any, number: str) -> SupplementRequest:
     message = _("No supplement is awaited for this case.")
     case = Case.objects.select_related("company").filter(number=number).first()
     if case is None or not permissions.is_party(user, case):
-        raise NotFound(message)
+        raise NotFound(_("No such case."))
     open_requests = list(
         SupplementRequest.objects.select_related("case", "case__form", "task")
         .filter(Q(case=case) | Q(case__parent=case), status=SupplementStatus.OPEN)

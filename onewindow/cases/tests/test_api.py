@@ -455,6 +455,21 @@ def test_attachments_upload_reference_and_officer_reads(client, world, as_user):
         **as_user(user),
     )
     assert wrong.status_code == 422
+    # Keyed by the multipart fields sent (they were the page's input, "upload-photo").
+    assert list(wrong.json()["fields"]) == ["file"]
+    no_slot = client.post(
+        "/api/v1/cases/attachments",
+        {"service": PASSPORT, "slot": "selfie", "file": SimpleUploadedFile("p.png", PNG)},
+        **as_user(user),
+    )
+    assert (no_slot.status_code, list(no_slot.json()["fields"])) == (422, ["slot"])
+    no_service = client.post(
+        "/api/v1/cases/attachments",
+        {"service": "NOPE", "slot": "photo", "file": SimpleUploadedFile("p.png", PNG)},
+        **as_user(user),
+    )
+    assert no_service.json()["code"] == "unknown_service"  # as POST /cases says it
+    assert list(no_service.json()["fields"]) == ["service"]
     data = answers(user, PASSPORT, attachments={"photo": attachment_id})
     response = post(client, "/api/v1/cases", as_user(user), {"service": PASSPORT, "data": data})
     assert response.status_code == 201, response.content

@@ -552,6 +552,18 @@ def test_the_api_takes_a_material_named_in_words_by_its_upload_slot(world, waiti
             **auth,
         )
         assert unknown.status_code == 422 and "slot" in unknown.json()["fields"]
+        not_a_png = client.post(
+            f"/api/v1/cases/{number}/supplement/attachments",
+            {"slot": slots[0], "file": SimpleUploadedFile("new.png", PDF)},
+            **auth,
+        )
+        assert (not_a_png.status_code, list(not_a_png.json()["fields"])) == (422, ["file"])
+        nobody = client.post(
+            f"/api/v1/cases/{number[:-4]}9999/supplement/attachments",
+            {"slot": slots[0], "file": SimpleUploadedFile("new.png", PNG)},
+            **auth,
+        )
+        assert (nobody.status_code, nobody.json()["message"]) == (404, "没有这个办件。")
         answered = client.post(
             f"/api/v1/cases/{number}/supplement",
             {"attachments": ids},
