@@ -35,7 +35,14 @@ from onewindow.cases.choices import (
 )
 from onewindow.cases.models import Case, CaseEvent, Extension
 from onewindow.cases.queries import cases_by_instance
-from onewindow.core.errors import Conflict, FieldErrors, Forbidden, InvalidInput, NotFound
+from onewindow.core.errors import (
+    Conflict,
+    FieldErrors,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    is_blank,
+)
 from onewindow.identity.models import User
 from onewindow.workflow import limits as workflow_limits
 from onewindow.workflow import permissions as workflow_permissions
@@ -52,7 +59,7 @@ def _check(days: object, reason: str) -> int:
         errors["days"] = [
             msg(_("Give a whole number of working days from 1 to %(max)d."), max=MAX_EXTENSION_DAYS)
         ]
-    if not reason.strip():
+    if is_blank(reason):
         errors["reason"] = [_("Give the reason for the extension.")]
     elif len(reason.strip()) > MAX_NOTE:
         errors["reason"] = [msg(_("At most %(limit)d characters."), limit=MAX_NOTE)]
@@ -138,7 +145,7 @@ def decide_extension(
             detail={"extension": extension.pk},
             request=request,
         )
-    if not approve and not comment.strip():
+    if not approve and is_blank(comment):
         message = _("Give the reason for refusing.")
         raise InvalidInput(message, fields={"comment": [message]})
     too_long = FieldErrors()

@@ -26,7 +26,7 @@ from onewindow.cases import (
 )
 from onewindow.cases.choices import FINAL_STATUSES, MAX_NOTE, OUTCOMES_NEEDING_REASON, CaseStatus
 from onewindow.cases.models import Case, CaseEvent
-from onewindow.core.errors import FieldErrors, Forbidden, InvalidInput, NotFound
+from onewindow.core.errors import FieldErrors, Forbidden, InvalidInput, NotFound, is_blank
 from onewindow.identity.models import User
 from onewindow.workflow import queries as workflow_queries
 from onewindow.workflow import services as workflow_services
@@ -74,7 +74,7 @@ def decide_task(
     if not outcome:
         message = _("Choose an outcome.")
         raise InvalidInput(message, code="outcome_required", fields={"outcome": [message]})
-    if outcome in OUTCOMES_NEEDING_REASON and not comment.strip():
+    if outcome in OUTCOMES_NEEDING_REASON and is_blank(comment):
         message = _("Give the reason for this decision.")
         raise InvalidInput(message, code="reason_required", fields={"comment": [message]})
     too_long = FieldErrors()

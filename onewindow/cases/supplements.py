@@ -40,7 +40,14 @@ from onewindow.cases.choices import (
 )
 from onewindow.cases.models import Case, CaseEvent, SupplementRequest
 from onewindow.cases.supplement_materials import answer_slots, own_slots
-from onewindow.core.errors import Conflict, FieldErrors, Forbidden, InvalidInput, NotFound
+from onewindow.core.errors import (
+    Conflict,
+    FieldErrors,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    is_blank,
+)
 from onewindow.forms import queries as forms_queries
 from onewindow.forms.attachments import store_attachment
 from onewindow.forms.models import Attachment
@@ -67,6 +74,7 @@ def _clean_items(items: Any, case: Case) -> list[dict[str, str]]:
         raise InvalidInput(too_many, fields={"items": [too_many]})
     slots = {slot["key"]: slot for slot in (case.form.attachments if case.form else [])}
     cleaned = []
+    listed: set[str] = set()
     for index, item in enumerate(items):
         item = item if isinstance(item, Mapping) else {}
         slot = str(item.get("slot") or "").strip()
@@ -79,11 +87,15 @@ def _clean_items(items: Any, case: Case) -> list[dict[str, str]]:
                 ]
         if slot and slot not in slots:
             errors[f"items.{index}.slot"] = [_("The application has no such material.")]
-        if not material and slot in slots:
+        elif slot and slot in listed:
+            # Asked twice, it would be answered with two files for one slot.
+            errors[f"items.{index}.slot"] = [_("This material is listed already.")]
+        listed.add(slot)
+        if is_blank(material) and slot in slots:
             material = str(slots[slot].get("label") or slot)
-        if not material:
+        if is_blank(material):
             errors.setdefault(f"items.{index}.material", [_("Name the material.")])
-        if not reason:
+        if is_blank(reason):
             errors.setdefault(f"items.{index}.reason", [_("Say what is missing or wrong.")])
         cleaned.append({"slot": slot, "material": material, "reason": reason})
     if errors:

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+
+def is_blank(text: str) -> bool:
+    """Whether ``text`` shows nothing: only spaces, or characters that take no place on
+    a page (a zero-width space, a direction mark). A reason made of those is no reason."""
+    return not any(not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc") for ch in text)
 
 
 class ServiceError(Exception):
@@ -102,7 +109,7 @@ class FieldErrors:
             self.add(name, _("Must be text."))
             return ""
         value = value.strip()
-        if required and not value:
+        if required and is_blank(value):
             self.add(name, _("This field is required."))
         if limit and len(value) > limit:
             self.add(name, _("At most %(limit)d characters.") % {"limit": limit})

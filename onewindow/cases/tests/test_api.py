@@ -303,17 +303,17 @@ def test_a_required_material_missing_is_422_and_saves_nothing(client, world, as_
     assert not Case.objects.exists()
 
 
-def test_rejection_needs_a_reason(client, world, as_user):
+@pytest.mark.parametrize("comment", [None, "   ", "\u200b", "\u200b\u2060 "])
+def test_rejection_needs_a_reason(client, world, as_user, comment):
+    """A reason that shows nothing, as a zero-width space, is none (one was taken)."""
     case = submit(world["citizen.wang"], PASSPORT)
     task = open_task(case, "Task_accept")
-    response = post(
-        client,
-        f"/api/v1/tasks/{task.pk}/complete",
-        as_user(world["ga.window"]),
-        {"outcome": "not_accepted"},
-    )
+    body = {"outcome": "not_accepted"} | ({} if comment is None else {"comment": comment})
+    response = post(client, f"/api/v1/tasks/{task.pk}/complete", as_user(world["ga.window"]), body)
     assert response.status_code == 422
     assert "comment" in response.json()["fields"]
+    task.refresh_from_db()
+    assert task.status == "ready"
 
 
 def test_an_outcome_the_step_does_not_offer_is_a_field_error_naming_the_codes(

@@ -104,6 +104,11 @@ def nothing_asked(case, review):
         ([{"material": "", "reason": "缺少"}], "items.0.material"),
         ([*PHOTO, {"material": "户口簿", "reason": ""}], "items.1.reason"),
         ([{"material": f"材料{i}", "reason": "缺少"} for i in range(21)], "items"),
+        # A reason that shows nothing (a zero-width space) is none.
+        ([{"slot": "photo", "reason": "\u200b"}], "items.0.reason"),
+        ([{"material": "\u200b\u200e", "reason": "缺少"}], "items.0.material"),
+        # One slot asked twice would be answered with two files for it.
+        ([*PHOTO, {"slot": "photo", "reason": "太暗"}], "items.1.slot"),
     ],
 )
 def test_invalid_items_are_refused_with_field_errors_and_nothing_saved(
@@ -114,6 +119,12 @@ def test_invalid_items_are_refused_with_field_errors_and_nothing_saved(
         ask(world, review, items)
     assert field in caught.value.fields
     nothing_asked(case, review)
+
+
+def test_several_materials_named_in_words_are_no_duplicates(world, passport):
+    _case, review = passport
+    items = [{"material": "户口簿", "reason": "缺页"}, {"material": "结婚证", "reason": "缺少"}]
+    assert [i["material"] for i in ask(world, review, items).items] == ["户口簿", "结婚证"]
 
 
 def test_every_problem_is_reported_at_once(world, passport):

@@ -25,3 +25,20 @@ def test_each_kind_answers_with_its_status_and_code(error, status, code):
         {"code": code, "message": "No.", "fields": {}},
     )
     assert error("No.", code="task_closed").code == "task_closed"
+
+
+@pytest.mark.parametrize(
+    ("text", "blank"),
+    [
+        ("", True),
+        ("  \n\t", True),
+        ("\u200b", True),  # zero-width space
+        ("\u200e\u2060\ufeff", True),  # direction mark, word joiner, BOM
+        ("\u3000", True),  # ideographic space
+        ("不予受理", False),
+        ("\u200b材料不全", False),
+        ("x", False),
+    ],
+)
+def test_a_text_is_blank_when_it_shows_nothing(text, blank):
+    assert errors.is_blank(text) is blank
