@@ -543,7 +543,11 @@ def synonyms_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "catalog/backoffice/synonyms.html",
-        {"form": form, "synonyms": queries.synonyms()},
+        {
+            "form": form,
+            "synonyms": queries.synonyms(),
+            "may_manage": permissions.can_manage_synonyms(current_user(request)),
+        },
         status=422 if form.errors else 200,
     )
 

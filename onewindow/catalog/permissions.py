@@ -51,4 +51,8 @@ def can_use_back_office(user: Any) -> bool:
 
 
 def can_manage_synonyms(user: Any) -> bool:
-    return can_use_back_office(user)
+    """Synonyms change what the whole city's search finds, at once and without review:
+    they are for an editor at the city's root (its platform admin, or the admin of the
+    department at the root), not for one department's, whose items a synonym could
+    hide or push aside."""
+    return any(root.parent_id is None for root in officer_roots(user, EDITORS))

@@ -387,6 +387,12 @@ def _copy_guide(source: ServiceItemVersion, target: ServiceItemVersion) -> None:
 # --- synonyms and popularity --------------------------------------------------------
 
 
+SYNONYMS_ARE_THE_CITYS = _(
+    "Only the city's catalog administrators maintain synonyms: they change the search of "
+    "every service."
+)
+
+
 def save_synonym(
     *,
     actor: User,
@@ -395,7 +401,7 @@ def save_synonym(
     request: HttpRequest | None = None,
 ) -> Synonym:
     if not permissions.can_manage_synonyms(actor):
-        raise Forbidden(_("Only catalog administrators maintain synonyms."))
+        raise Forbidden(SYNONYMS_ARE_THE_CITYS)
     term, canonical = term.strip(), canonical.strip()
     errors = Errors()
     if not term or len(term) > 40:
@@ -423,7 +429,7 @@ def save_synonym(
 
 def delete_synonym(*, actor: User, term: str, request: HttpRequest | None = None) -> None:
     if not permissions.can_manage_synonyms(actor):
-        raise Forbidden(_("Only catalog administrators maintain synonyms."))
+        raise Forbidden(SYNONYMS_ARE_THE_CITYS)
     with transaction.atomic():
         synonym = Synonym.objects.filter(term=term).first()
         if synonym is None:

@@ -761,8 +761,19 @@ def test_exports_download_the_published_items_in_scope(admin):
 # --- synonyms -----------------------------------------------------------------------
 
 
-def test_synonyms_are_added_changed_and_deleted(admin):
+def test_a_departments_admin_reads_the_synonyms_without_the_means_to_change_them(admin):
     client, _ = admin
+    Synonym.objects.create(term="办执照", canonical="营业执照")
+    page = client.get(f"{BASE}/synonyms/").content.decode()
+    assert "办执照" in page
+    assert 'name="term"' not in page and "synonyms/delete/" not in page
+    refused = client.post(f"{BASE}/synonyms/", {"term": "办执照", "canonical": "护照"})
+    assert refused.status_code == 422
+    assert Synonym.objects.get(term="办执照").canonical == "营业执照"
+
+
+def test_synonyms_are_added_changed_and_deleted(seeded, officer_logged_in):
+    client, _ = officer_logged_in(Role.PLATFORM_ADMIN, "root")
     url = f"{BASE}/synonyms/"
     assert client.post(url, {"term": "生孩子", "canonical": "出生"}).status_code == 302
     assert "生孩子" in client.get(url).content.decode()

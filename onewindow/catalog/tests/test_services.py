@@ -165,15 +165,25 @@ def test_import_refuses_other_departments_rows(admins):
 
 
 def test_synonyms_are_audited_and_searchable(admins):
-    services.save_synonym(actor=admins["ga"], term="拿户口", canonical="户口")
+    services.save_synonym(actor=admins["city"], term="拿户口", canonical="户口")
     assert Synonym.objects.filter(term="拿户口").exists()
     assert AuditEvent.objects.filter(action="catalog.synonym_saved").exists()
     result = queries.search("拿户口")
     assert result.hits[0].document.key == "310000-GA-QR-0001"
-    services.delete_synonym(actor=admins["ga"], term="拿户口")
+    services.delete_synonym(actor=admins["city"], term="拿户口")
     assert "户口" not in queries.search("拿户口").expanded
+
+
+@pytest.mark.parametrize("who", ["ga", "sj", "ga_reviewer"])
+def test_a_departments_people_do_not_change_the_citys_synonyms(admins, who):
+    """A synonym changes the whole city's search at once, without review: one
+    department's admin could send its words to their items (QA)."""
+    Synonym.objects.create(term="办执照", canonical="营业执照")
     with pytest.raises(Forbidden):
-        services.save_synonym(actor=admins["ga_reviewer"], term="a", canonical="b")
+        services.save_synonym(actor=admins[who], term="办执照", canonical="护照")
+    with pytest.raises(Forbidden):
+        services.delete_synonym(actor=admins[who], term="办执照")
+    assert Synonym.objects.get(term="办执照").canonical == "营业执照"
 
 
 def test_seeding_twice_adds_nothing(catalog):
