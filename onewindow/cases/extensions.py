@@ -44,6 +44,7 @@ from onewindow.core.errors import (
     is_blank,
 )
 from onewindow.identity.models import User
+from onewindow.notifications import services as notification_services
 from onewindow.workflow import limits as workflow_limits
 from onewindow.workflow import permissions as workflow_permissions
 from onewindow.workflow import queries as workflow_queries
@@ -111,7 +112,7 @@ def request_extension(
         alerts.tell(
             permissions.extension_deciders(extension),
             "extension_requested",
-            dedupe_key=f"extension:{extension.pk}:requested",
+            dedupe_key=_requested_key(extension),
             case=case,
             task=task,
             link=reverse("cases:extensions"),
@@ -120,6 +121,10 @@ def request_extension(
             requested_by=actor.full_name,
         )
     return extension
+
+
+def _requested_key(extension: Extension) -> str:
+    return f"extension:{extension.pk}:requested"
 
 
 def decide_extension(
@@ -181,6 +186,8 @@ def decide_extension(
             },
             request=request,
         )
+        # The request waits for no other decider now.
+        notification_services.settle(dedupe_key=_requested_key(extension))
         alerts.tell(
             [extension.requested_by],
             "extension_decided",
@@ -254,4 +261,5 @@ def withdraw_pending(task: WorkTask, *, actor: User | None, now: datetime) -> in
             target=extension.case,
             detail={"number": extension.case.number, "extension": extension.pk},
         )
+        notification_services.settle(dedupe_key=_requested_key(extension))
     return len(pending)

@@ -357,3 +357,12 @@ def mark_all_read(*, user: Any) -> int:
     """Mark all the user's notifications read; returns how many were unread."""
     with transaction.atomic():
         return queries.unread_of(user).update(read_at=timezone.now())
+
+
+def settle(*, dedupe_key: str) -> int:
+    """Mark read every unread notice of ``dedupe_key``: one asking several people for an
+    action that one of them has taken (an extension decided), so the others are no
+    longer shown a request that waits for nobody. Returns how many were unread."""
+    with transaction.atomic():
+        unread = Notification.objects.filter(dedupe_key=dedupe_key, read_at__isnull=True)
+        return unread.update(read_at=timezone.now())

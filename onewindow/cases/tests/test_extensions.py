@@ -232,6 +232,16 @@ def test_the_supervisor_may_decide(world, passport):
     assert CaseEvent.objects.filter(case=case).last().role == Role.SUPERVISOR
 
 
+def test_once_decided_the_request_no_longer_waits_unread_with_the_other_deciders(world, passport):
+    """The lead's "please approve or refuse" stayed unread after the supervisor had
+    decided (QA)."""
+    _case, review = passport
+    rule(world, ask(world, review), who="supervisor")
+    asked = Notification.objects.filter(kind="extension_requested")
+    assert {n.recipient.username for n in asked} == {"ga.lead", "supervisor"}
+    assert all(n.read_at is not None for n in asked)
+
+
 def test_a_refusal_needs_a_reason_and_moves_nothing(world, passport):
     case, review = passport
     extension = ask(world, review)
@@ -368,6 +378,7 @@ def test_deciding_the_step_withdraws_its_pending_extension(world, passport):
     assert (clock_of(review).extended_days, clock_of(case).extended_days) == (0, 0)
     assert not CaseEvent.objects.filter(outcome="extended").exists()
     assert not Notification.objects.filter(kind="case_extended").exists()
+    assert not Notification.objects.filter(kind="extension_requested", read_at__isnull=True)
 
 
 def test_a_step_closed_by_the_process_leaves_the_deciders_list(world, passport):

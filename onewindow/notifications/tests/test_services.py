@@ -142,6 +142,21 @@ def test_the_same_event_notifies_once(db, django_capture_on_commit_callbacks, sm
     assert len(sms_outbox) == 2
 
 
+def test_settling_marks_read_every_unread_notice_of_the_event_and_no_other(db):
+    asked, also_asked = make_recipient(), make_recipient(email="other@example.invalid")
+    with transaction.atomic():
+        notify(asked, dedupe_key="extension:3:requested")
+        notify(also_asked, dedupe_key="extension:3:requested")
+        notify(asked, dedupe_key="extension:4:requested")
+    services.mark_read(
+        user=also_asked,
+        notification_id=Notification.objects.get(recipient=also_asked).pk,
+    )
+    assert services.settle(dedupe_key="extension:3:requested") == 1
+    unread = Notification.objects.filter(read_at__isnull=True)
+    assert list(unread.values_list("dedupe_key", flat=True)) == ["extension:4:requested"]
+
+
 def test_a_concurrent_duplicate_leaves_the_callers_transaction_usable(db, monkeypatch):
     user = make_recipient()
     notify(user, dedupe_key="task:3:decided", context=SAMPLES["case_submitted"])
