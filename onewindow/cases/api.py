@@ -7,7 +7,7 @@ from datetime import UTC
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Header, Query, Router, Status
@@ -75,11 +75,21 @@ def _summary(case: Case) -> dict[str, object]:
     }
 
 
+SUBMITTED = _("Application submitted")
+
+
+def _in(language: str, text: Any) -> str:
+    with translation.override(language):
+        return str(text)
+
+
 def _timeline(event: CaseEvent, shown: entries.Entries) -> TimelineOut:
     role = shown.role(event)
     return TimelineOut(
-        step=event.step or str(_("Application submitted")),
-        step_en=event.step_en,
+        # The submission's entry is named as a process's steps are, in Chinese and in
+        # English beside it (it gave the caller's language, and no English).
+        step=event.step or _in("zh-hans", SUBMITTED),
+        step_en=event.step_en or ("" if event.step else _in("en", SUBMITTED)),
         department=event.department.code if event.department else "",
         role=role,
         role_label=entries.role_name(role),

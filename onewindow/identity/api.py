@@ -8,6 +8,7 @@ from ninja import Router, Status
 
 from onewindow.core.api_errors import errors
 from onewindow.core.errors import NotFound
+from onewindow.core.templatetags.onewindow import localized
 from onewindow.identity import permissions, queries, services
 from onewindow.identity.authentication import check_token_login
 from onewindow.identity.models import ApiToken, Department, User
@@ -69,7 +70,7 @@ def me(request: HttpRequest) -> MeOut:
             role=a.role,
             role_label=a.get_role_display(),
             department=a.department.code if a.department else None,
-            department_name=a.department.name if a.department else None,
+            department_name=localized(a.department) if a.department else None,
         )
         for a in queries.assignments_of(user)
     ]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ninja import Schema
+from pydantic import Field
 
 
 class TokenIn(Schema):
@@ -21,7 +22,7 @@ class RoleOut(Schema):
     role: str
     role_label: str
     department: str | None
-    department_name: str | None
+    department_name: str | None = Field(description="In the request's language, as role_label")
 
 
 class CompanyOut(Schema):

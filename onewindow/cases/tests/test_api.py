@@ -182,6 +182,9 @@ def test_each_demo_process_end_to_end(
     assert all(e["department"] and e["at"] for e in case["timeline"])
     # Who made each: the applicant filed it, officers of the steps' roles decided.
     assert case["timeline"][0]["role"] == "applicant"
+    # Named as the steps are: Chinese, and English beside it, whatever the caller reads.
+    first = case["timeline"][0]
+    assert (first["step"], first["step_en"]) == ("提交申请", "Application submitted")
     assert [
         (e["step"], e["role"]) for e in case["timeline"][1:] if e["role"] in {"", "applicant"}
     ] == []

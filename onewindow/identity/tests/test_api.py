@@ -51,6 +51,18 @@ def test_citizen_token_and_profile(client, citizen):
     assert me["is_officer"] is False
 
 
+@pytest.mark.parametrize(
+    ("language", "name"), [("en", "Department 310000-GA"), ("zh-hans", "公安局")]
+)
+def test_my_roles_name_their_departments_in_the_requests_language(client, city, language, name):
+    """As role_label does: the department came in Chinese on an English request (QA)."""
+    officer = make_user(roles=[(Role.WINDOW_OFFICER, city["police"])], with_totp=True)
+    token = token_for(client, officer, otp_for(officer))
+    me = client.get("/api/v1/me", HTTP_ACCEPT_LANGUAGE=language, **bearer(token)).json()
+    [role] = me["roles"]
+    assert (role["department"], role["department_name"]) == ("310000-GA", name)
+
+
 def test_missing_or_bad_token_is_401(client):
     assert client.get("/api/v1/me").status_code == 401
     response = client.get("/api/v1/me", **bearer("ow_not-a-token"))
