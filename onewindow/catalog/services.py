@@ -141,7 +141,7 @@ def save_draft(
     if item is None or refs is None:
         raise _invalid(errors)
     if not permissions.can_edit_items_of(actor, refs.department):
-        raise Forbidden(_("You may edit only your own department's items."))
+        raise Forbidden(NOT_YOUR_DEPARTMENTS)
     with transaction.atomic():
         version = stage_draft(actor=actor, item=item, refs=refs, status=VersionStatus.DRAFT)
         record_event(
@@ -154,10 +154,20 @@ def save_draft(
     return version
 
 
-def _editable_item(actor: User, code: str) -> ServiceItem:
-    service_item = ServiceItem.objects.select_related("department").filter(code=code).first()
-    if service_item is None or not permissions.can_edit_items_of(actor, service_item.department):
+NOT_YOUR_DEPARTMENTS = _("You may edit only your own department's items.")
+
+
+def _editable_item(actor: User, code: str, *also: str) -> ServiceItem:
+    """The item of ``code``, for an editor of its department (with ``also`` related
+    to read). One whose guide is published, which anyone may read, is refused as not
+    theirs (403); one never published is not found (404), as if absent."""
+    service_item = ServiceItem.objects.select_related("department", *also).filter(code=code).first()
+    if service_item is None:
         raise NotFound(_("No such service item."))
+    if not permissions.can_edit_items_of(actor, service_item.department):
+        if service_item.published_id is None:
+            raise NotFound(_("No such service item."))
+        raise Forbidden(NOT_YOUR_DEPARTMENTS)
     return service_item
 
 
@@ -330,13 +340,14 @@ def bind_application(
     to no department, and one of another department's items is shown to the draft's
     reviewer (``shared_forms.items_of_other_departments``).
     """
-    service_item = (
-        ServiceItem.objects.select_related("department", "published").filter(code=code).first()
-    )
-    if service_item is None or (
-        actor is not None and not permissions.can_edit_items_of(actor, service_item.department)
-    ):
-        raise NotFound(_("No such service item."))
+    if actor is None:
+        service_item = (
+            ServiceItem.objects.select_related("department", "published").filter(code=code).first()
+        )
+        if service_item is None:
+            raise NotFound(_("No such service item."))
+    else:
+        service_item = _editable_item(actor, code, "published")
     if actor is not None and process is not None:
         routing.check_item_process(
             actor=actor, service_item=service_item, process=process, request=request

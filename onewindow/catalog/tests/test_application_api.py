@@ -95,8 +95,9 @@ def test_a_process_of_other_departments_is_refused_at_the_process(client, catalo
     [
         (Role.DEPARTMENT_ADMIN, "GA", 200),
         (Role.PLATFORM_ADMIN, "root", 200),
-        (Role.DEPARTMENT_ADMIN, "SJ", 404),  # another department's item: not found
-        (Role.REVIEWING_OFFICER, "GA", 404),
+        # Another department's published item, which anyone reads: not theirs (403).
+        (Role.DEPARTMENT_ADMIN, "SJ", 403),
+        (Role.REVIEWING_OFFICER, "GA", 403),
     ],
 )
 def test_who_may_bind(client, catalog, definitions, role, where, status):

@@ -111,7 +111,8 @@ def test_department_scoped_editing(admins, who, code, allowed):
         before = ServiceItemVersion.objects.count()
         with pytest.raises(Forbidden):
             services.save_draft(actor=actor, data=editable(code))
-        with pytest.raises(NotFound):
+        # A published item is anyone's to read: refused as not theirs, not hidden.
+        with pytest.raises(Forbidden):
             services.submit_for_review(actor=actor, code=code)
         assert ServiceItemVersion.objects.count() == before
 
@@ -208,9 +209,16 @@ def test_binding_the_application_form_and_process(admins):
     assert draft.form is None
     assert queries.published_version("310000-GA-QR-0001").form == form
     assert AuditEvent.objects.filter(action="catalog.application_bound").count() == 2
-    with pytest.raises(NotFound):
+    with pytest.raises(Forbidden):
         services.bind_application(
             actor=admins["sj"], code="310000-GA-QR-0001", form=None, process=None
+        )
+    # An item never published stays unseen by other departments.
+    police = ServiceItem.objects.get(code="310000-GA-QR-0001").department
+    ServiceItem.objects.create(code="310000-GA-QR-0009", department=police)
+    with pytest.raises(NotFound):
+        services.bind_application(
+            actor=admins["sj"], code="310000-GA-QR-0009", form=None, process=None
         )
 
 
