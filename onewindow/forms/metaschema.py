@@ -4,12 +4,15 @@ keyword of the schema) and what is expected there, where jsonschema's English sa
 "'strng' is not valid under any of the given schemas".
 
 ``schema.check_definition`` asks for the problems and leaves out those its own, stricter
-checks already report (``Found.path`` says where each one is).
+checks already report (``Found.path`` says where each one is). A text property's
+``pattern`` that is no regular expression is left out here already: those checks
+compile it as the metaschema's ``regex`` format does, but say so in words of their own.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +22,8 @@ from django.utils.translation import pgettext
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from jsonschema.validators import validator_for
+
+from onewindow.forms import spec
 
 MAX_SHOWN_CHARS = 60  # of a wrong value quoted in a message
 
@@ -53,8 +58,33 @@ def problems(schema: dict[str, Any]) -> list[Found]:
                 _ACCEPTED.clear()
             _ACCEPTED.add(key)
         return []
-    found = [Found(tuple(error.absolute_path), _message(error)) for error in errors]
+    found = [
+        Found(tuple(error.absolute_path), _message(error))
+        for error in errors
+        if not _said_by_the_subset(schema, error)
+    ]
     return list({problem.message: problem for problem in found}.values())  # each once
+
+
+_PROPERTY_NAME = re.compile(spec.NAME_PATTERN)
+
+
+def _said_by_the_subset(schema: dict[str, Any], error: ValidationError) -> bool:
+    """Whether ``error`` is a property's pattern that is no regular expression, which
+    ``schema.check_definition``'s own check of the property reports: it reaches the
+    pattern on a property of a well-formed name and a type of the subset; on another it
+    stops before, and this message is the only one."""
+    path = tuple(error.absolute_path)
+    if error.validator != "format" or error.validator_value != "regex":
+        return False
+    if len(path) != 3 or path[0] != "properties" or path[2] != "pattern":
+        return False
+    kind = schema["properties"][path[1]].get("type")
+    return (
+        bool(_PROPERTY_NAME.match(str(path[1])))
+        and isinstance(kind, str)
+        and kind in spec.KEYWORDS_BY_TYPE
+    )
 
 
 def _message(error: ValidationError) -> str:
@@ -110,6 +140,11 @@ def _problem(error: ValidationError, path: Sequence[str | int]) -> str:
         return _("%(keyword)s lists a value more than once.") % {"keyword": keyword}
     if kind == "minItems":
         return _("%(keyword)s must not be empty.") % {"keyword": keyword}
+    if kind == "format" and expected == "regex":
+        return _("%(keyword)s is not a valid regular expression: %(value)s.") % {
+            "keyword": keyword,
+            "value": value,
+        }
     return _("%(keyword)s: JSON Schema does not accept %(value)s here.") % {
         "keyword": keyword,
         "value": value,

@@ -17,7 +17,7 @@ from pydantic import Field
 
 from onewindow.core.api_errors import errors
 from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from onewindow.workflow import engine, permissions, queries, services, simulation
+from onewindow.workflow import engine, library, permissions, queries, services, simulation
 from onewindow.workflow.files import UPLOAD_FIELDS, read_decision_files, read_text
 from onewindow.workflow.models import ProcessDefinition
 
@@ -102,15 +102,28 @@ class TrialStepOut(Schema):
     outcome: str
 
 
+class TrialEndOut(Schema):
+    event: str = Field(description="The end event's id")
+    name: str = Field(description="Its name in the request's language, as the diagram names it")
+
+
 class TrialOut(Schema):
     ending: str = Field(description="completed, waiting (a timer), looping or failed")
-    message: str
+    message: str = Field(
+        description="Why it failed, naming the element where it stopped as the back office does"
+    )
+    stopped_at: str = Field("", description="The id of the element where it failed, where known")
     reason: str = Field(
         "", description="Why it failed, plainly, where the failing expression tells"
     )
     detail: str
     steps: list[TrialStepOut]
     completed: list[str] = Field(description="The elements the run completed")
+    ends: list[TrialEndOut] = Field(
+        default_factory=list,
+        description="The end events it reached: one, or several where parallel branches "
+        "ended apart; none unless it completed",
+    )
 
 
 @router.post(
@@ -132,9 +145,11 @@ def try_process(request: HttpRequest, key: str, version: int, body: TrialIn) -> 
         trial = simulation.run_trial(definition, body.data, body.outcomes)
     except engine.ProcessError as error:  # the version no longer loads
         raise Conflict(error.message, code="process_unavailable") from error
+    failed = trial.ending == simulation.Ending.FAILED
     return TrialOut(
         ending=trial.ending,
-        message=trial.message,
+        message=simulation.failure_text(definition, trial) if failed else "",
+        stopped_at=trial.stopped_at,
         reason=trial.reason,
         detail=trial.detail,
         steps=[
@@ -144,4 +159,7 @@ def try_process(request: HttpRequest, key: str, version: int, body: TrialIn) -> 
             for s in trial.steps
         ],
         completed=[i for i, state in trial.states.items() if state == engine.COMPLETED],
+        ends=[
+            TrialEndOut(event=end, name=library.element_name(definition, end)) for end in trial.ends
+        ],
     )

@@ -44,6 +44,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimeDateEventDefinition,
     TimerEventDefinition,
 )
+from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
@@ -806,3 +807,16 @@ def element_states(run: Run) -> dict[str, str]:
     for bpmn_id in run._trail:  # completed before, and no longer in the stored state
         states.setdefault(bpmn_id, COMPLETED)
     return states
+
+
+def ends_reached(run: Run) -> list[str]:
+    """The BPMN ids of the process's end events the run has completed: one where it
+    ended, several where parallel branches ended apart, none while it runs. A
+    subprocess's end events are left out: they end the subprocess, not the process
+    (its elements are in a spec of their own)."""
+    ends = {
+        spec.bpmn_id
+        for spec in run.spec._spec.task_specs.values()
+        if isinstance(spec, EndEvent) and spec.bpmn_id
+    }
+    return [i for i, state in element_states(run).items() if state == COMPLETED and i in ends]

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from onewindow.core.backoffice import KeyRow, newest_of_each_key
+from onewindow.core.language import is_english
 from onewindow.core.uses import Uses
 from onewindow.identity.models import Department
 from onewindow.identity.roles import Role
 from onewindow.workflow import routes, runs
+from onewindow.workflow.bundle import parse_xml
 from onewindow.workflow.choices import InstanceStatus, Outcome
 from onewindow.workflow.data_names import DataName, names_read
 from onewindow.workflow.models import ProcessDefinition
@@ -104,6 +106,18 @@ def longest_route_days(definition: ProcessDefinition) -> int:
 def lanes_of(definition: ProcessDefinition) -> list[Lane]:
     """The version's lanes, each the department (and role) its name routes to."""
     return list(runs.spec_of(definition).facts.lanes.values())
+
+
+def element_name(definition: ProcessDefinition, element_id: str) -> str:
+    """What the diagram calls an element, in the reader's language: its ``name_en``
+    property on English pages where the file gives one, else its name, else its id.
+    ``engine.ProcessError`` when the version no longer loads."""
+    english = runs.spec_of(definition).facts.names_en.get(element_id, "")
+    if is_english() and english:
+        return english
+    found = parse_xml(definition.bpmn_xml).xpath("//*[@id=$id]/@name", id=element_id)
+    name = str(found[0]).strip() if found else ""
+    return name or element_id
 
 
 def outline(definition: ProcessDefinition) -> Outline:

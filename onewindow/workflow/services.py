@@ -144,6 +144,7 @@ def upload_definition(
                         code=lane.department_code,
                     ),
                     "lane",
+                    lane.bpmn_id,
                 )
                 for lane in unknown
             ]

@@ -16,9 +16,10 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from onewindow.core.errors import FieldErrors, InvalidInput
-from onewindow.workflow import engine, failures, runs
+from onewindow.workflow import engine, failures, library, runs
 from onewindow.workflow.bundle import msg
 from onewindow.workflow.choices import Outcome
 from onewindow.workflow.models import ProcessDefinition
@@ -57,6 +58,7 @@ class Trial:
     message: str = ""  # why it failed
     reason: str = ""  # why, plainly, where the failing expression tells (``failures``)
     stopped_at: str = ""  # the BPMN id of the element that failed, where known
+    ends: list[str] = field(default_factory=list)  # the end events reached (BPMN ids)
     detail: str = ""  # the expression's or rule's own error, for whoever wrote it
     states: dict[str, str] = field(default_factory=dict)  # element id → completed/current
 
@@ -138,5 +140,45 @@ def run_trial(
             trial.detail = error.detail[:500]
         if run is not None:
             trial.states = engine.element_states(run)
+            trial.ends = engine.ends_reached(run)
         transaction.set_rollback(True)  # a trial leaves nothing behind
     return trial
+
+
+# --- the trial in words -----------------------------------------------------------
+#
+# Said the same on the back office's page and in the API's answer, in the reader's
+# language, naming elements as the diagram does (``library.element_name``).
+
+ENDINGS = {
+    Ending.COMPLETED: _("The process reached its end."),
+    Ending.WAITING: _("The process waits for a timer here; a trial does not fire timers."),
+    Ending.LOOPING: _("The process was still asking for decisions after %(limit)d steps."),
+    Ending.FAILED: _("The process stopped: %(message)s"),
+}
+# Where it ended: the end event's name (names, where parallel branches ended apart).
+REACHED = _("The process reached its end at %(end)s.")
+# A failure at a known element: named as the diagram names it, its id for whoever
+# edits the file.
+STOPPED_AT = _("The process stopped at %(step)s (%(id)s).")
+
+
+def failure_text(definition: ProcessDefinition, trial: Trial) -> str:
+    """Why a failed trial stopped: at which element, in words, where the engine knows;
+    else the engine's message."""
+    if not trial.stopped_at:
+        return trial.message
+    name = library.element_name(definition, trial.stopped_at)
+    return str(STOPPED_AT) % {"step": name, "id": trial.stopped_at}
+
+
+def ending_text(definition: ProcessDefinition, trial: Trial) -> str:
+    """How the trial ended, in a sentence: the end event it reached, or where and why it
+    stopped."""
+    if trial.ending == Ending.FAILED and trial.stopped_at:
+        return failure_text(definition, trial)
+    if trial.ending == Ending.COMPLETED and trial.ends:
+        separator = pgettext("list separator", ", ")
+        names = separator.join(library.element_name(definition, end) for end in trial.ends)
+        return str(REACHED) % {"end": names}
+    return str(ENDINGS[trial.ending]) % {"limit": MAX_STEPS, "message": trial.message}

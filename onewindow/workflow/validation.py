@@ -80,6 +80,9 @@ class Lane:
     name: str
     department_code: str
     role: str  # an officer Role value, or "" for any officer of the department
+    # The lane element's id, for problems found after parsing (a department that does
+    # not exist); of lanes that share a name, the last one's, as ``BundleFacts.lanes``.
+    bpmn_id: str = field(default="", compare=False)
 
 
 MAX_TIME_LIMIT_DAYS = 365
@@ -119,11 +122,11 @@ class BundleFacts:
     names_en: dict[str, str] = field(default_factory=dict)
 
 
-def parse_lane(name: str) -> Lane | None:
+def parse_lane(name: str, bpmn_id: str = "") -> Lane | None:
     match = LANE_PATTERN.match(name.strip())
     if match is None:
         return None
-    return Lane(name=name, department_code=match["code"], role=match["role"] or "")
+    return Lane(name=name, department_code=match["code"], role=match["role"] or "", bpmn_id=bpmn_id)
 
 
 def _bpmn_children(element: etree._Element) -> Iterator[etree._Element]:
@@ -192,7 +195,7 @@ class _Checker:
     def lanes(self, lane_set: etree._Element) -> None:
         for lane in lane_set.iter(f"{{{BPMN}}}lane"):
             name = (lane.get("name") or "").strip()
-            parsed = parse_lane(name) if name else None
+            parsed = parse_lane(name, lane.get("id", "")) if name else None
             if parsed is None:
                 self.problem(
                     msg(

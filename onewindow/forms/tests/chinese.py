@@ -105,6 +105,13 @@ PROPOSED_ZH: dict[str | tuple[str, str], str] = {
     "%(keyword)s: JSON Schema does not accept %(value)s here.": (
         "%(keyword)s：JSON Schema 在此处不接受 %(value)s。"
     ),
+    "%(keyword)s is not a valid regular expression: %(value)s.": (
+        "%(keyword)s 不是有效的正则表达式：%(value)s。"
+    ),
+    "Attachment %(number)d has no key: give it one of lower-case letters, digits and "
+    "single underscores.": (
+        "第 %(number)d 个附件没有标识：请用小写字母、数字和单个下划线为其设置标识。"
+    ),
     "between alternatives\x04 or ": "或",
     "a JSON type\x04text": "文本",
     "a JSON type\x04a whole number": "整数",

@@ -68,6 +68,27 @@ def test_a_bad_definition_names_its_problems_and_saves_nothing(client, city):
     assert not FormDefinition.objects.exists()
 
 
+def test_each_problem_is_named_once_and_a_missing_key_is_said_to_be_missing(client, city):
+    _admin, signed_in = headers(client, city)
+    bad = json.loads(json.dumps(DEFINITION))
+    [name, *_others] = bad["schema"]["properties"]
+    bad["schema"]["properties"][name]["pattern"] = "^1[3-9"
+    bad["layout"]["sections"][0]["fields"].append("ghost")
+    bad["layout"].setdefault("fields", {})["ghost"] = {"widget": "text"}
+    bad["attachments"].append({"label": "照片", "types": ["png"], "max_mb": 1})
+    refused = publish(client, signed_in, bad)
+    assert refused.status_code == 422
+    fields = refused.json()["fields"]
+    assert fields["schema"] == [f"{name}: the pattern is not a valid regular expression."]
+    assert fields["layout"] == ["The layout names a field that is not in the schema: ghost"]
+    number = len(bad["attachments"])
+    assert fields["attachments"] == [
+        f"Attachment {number} has no key: give it one of lower-case letters, digits and "
+        "single underscores."
+    ]
+    assert not FormDefinition.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("role", "where", "status"),
     [

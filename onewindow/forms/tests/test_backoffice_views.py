@@ -134,6 +134,18 @@ def test_schema_and_layout_problems_are_listed_in_one_round_in_chinese(city, chi
     assert not FormDefinition.objects.exists()
 
 
+def test_a_pattern_that_is_no_regular_expression_is_listed_once_at_its_property(city, chinese):
+    client, _admin = admin_of(city)
+    client.cookies["django_language"] = "zh-hans"
+    document = passport()
+    document["schema"]["properties"]["reason"]["pattern"] = "^1[3-9"
+    response = upload(client, document)
+    assert response.status_code == 422
+    problems = [(p.part, p.message) for p in response.context["problems"]]
+    assert problems == [("问题定义（JSON Schema）", "reason：pattern 不是有效的正则表达式。")]
+    assert "JSON Schema 在此处不接受" not in response.content.decode()
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

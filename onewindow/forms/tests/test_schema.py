@@ -123,6 +123,29 @@ def test_a_fault_the_subset_reports_is_not_reported_again_by_json_schema():
     ]
 
 
+def test_a_pattern_that_is_not_a_regular_expression_is_reported_once(chinese):
+    prop = {"type": "string", "title": "手机号", "pattern": "^1[3-9"}
+    assert problems(**sample_with("notes", prop))["schema"] == [
+        "notes: the pattern is not a valid regular expression."
+    ]
+    with translation.override("zh-hans"):
+        assert problems(**sample_with("notes", prop))["schema"] == [
+            "notes：pattern 不是有效的正则表达式。"
+        ]
+
+
+def test_a_bad_pattern_the_subset_does_not_reach_is_said_plainly():
+    """Under a name the subset refuses, its checks stop at the name: JSON Schema's
+    check of the pattern is the only one, and says what is wrong with it."""
+    parts = sample_parts()
+    parts["schema"]["properties"]["Phone"] = {"type": "string", "title": "手机", "pattern": "^1["}
+    assert problems(**parts)["schema"] == [
+        "Property “Phone”: pattern is not a valid regular expression: “^1[”.",
+        "Property names use lower-case letters, digits and single underscores, starting with "
+        "a letter: Phone",
+    ]
+
+
 def test_top_level_schema_errors_name_their_keyword():
     schema = copy.deepcopy(sample_parts()["schema"])
     schema["required"] = "full_name"

@@ -46,6 +46,36 @@ def test_invalid_definitions_are_not_stored(db):
     assert not AuditEvent.objects.exists()
 
 
+def test_each_problem_of_a_definition_is_listed_once(db):
+    parts = sample_parts()
+    # A field the schema lacks, placed in a section and given hints; one placed thrice.
+    parts["layout"]["sections"][0]["fields"] += ["ghost", "notes", "notes"]
+    parts["layout"]["fields"]["ghost"] = {"widget": "text"}
+    with pytest.raises(InvalidInput) as excinfo:
+        services.create_definition(actor=None, key="bad", title="表单", **parts)
+    assert [str(m) for m in excinfo.value.fields["layout"]] == [
+        "The layout names a field that is not in the schema: ghost",
+        "The field notes appears more than once in the layout.",
+    ]
+
+
+def test_an_attachment_without_a_key_is_said_to_have_none(db):
+    parts = sample_parts()
+    slot = {"label": "照片", "types": ["png"], "max_mb": 1}
+    parts["attachments"] = [*parts["attachments"], slot, {**slot, "key": ""}, {**slot, "key": "A"}]
+    number = len(parts["attachments"]) - 2
+    with pytest.raises(InvalidInput) as excinfo:
+        services.create_definition(actor=None, key="bad", title="表单", **parts)
+    assert [str(m) for m in excinfo.value.fields["attachments"]] == [
+        f"Attachment {number} has no key: give it one of lower-case letters, digits and "
+        "single underscores.",
+        f"Attachment {number + 1} has no key: give it one of lower-case letters, digits and "
+        "single underscores.",
+        "Attachment keys use lower-case letters, digits and single underscores: A",
+    ]
+    assert not FormDefinition.objects.exists()
+
+
 # --- drafts ---------------------------------------------------------------------------
 
 

@@ -83,4 +83,6 @@ PROPOSED_ZH: dict[str, str] = {
     "a JSON type\x04a list": "列表",
     "a JSON type\x04an object": "对象",
     "a JSON type\x04a date": "日期",
+    # how a trial ended
+    "The process reached its end at %(end)s.": "流程在“%(end)s”处结束。",
 }

@@ -234,8 +234,17 @@ def test_a_version_is_tried_through_the_api_and_nothing_is_stored(client, city):
         "Task_second_review",
     ]
     assert "Task_second_review" in answer["completed"]
+    # The end it reached, named as the page names it (the English name_en).
+    assert answer["ends"] == [{"event": "EndEvent_done", "name": "Case closed"}]
+    assert answer["message"] == "" and answer["stopped_at"] == ""
     stopped = client.post(trial_url(), {"data": {}}, content_type="application/json", **headers)
     assert stopped.json()["ending"] == "failed" and "amount" in stopped.json()["detail"]
+    # Where it stopped, named in words as the page does; its id apart.
+    assert stopped.json()["message"] == (
+        "The process stopped at Decide if a second review is needed (Task_rules)."
+    )
+    assert stopped.json()["stopped_at"] == "Task_rules"
+    assert stopped.json()["ends"] == []
     assert stopped.json()["reason"] == (
         "Rule 1 of the decision table (“amount > 50000”) reads amount, which the case data "
         "does not give."
@@ -257,6 +266,17 @@ def test_a_trial_names_unknown_tasks_and_outcomes_not_offered(client, city):
     ]
     missing = client.post(trial_url(version=9), {}, content_type="application/json", **headers)
     assert missing.status_code == 404
+
+
+def test_a_trial_names_its_end_in_the_request_s_language(client, city, chinese):
+    from onewindow.workflow.tests.conftest import upload
+
+    upload("permit", "single_department.bpmn")
+    _admin, headers = as_admin(client, city)
+    body = {"outcomes": {"Task_review": "reject"}}
+    headers = {**headers, "HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+    tried = client.post(trial_url("permit"), body, content_type="application/json", **headers)
+    assert tried.json()["ends"] == [{"event": "EndEvent_rejected", "name": "不予许可"}]
 
 
 @pytest.mark.parametrize(

@@ -102,8 +102,14 @@ def test_a_lane_naming_no_department_is_a_problem_of_that_lane(city):
     response = client.post(UPLOAD, permit(bpmn=a_file(text)))
     assert response.status_code == 422
     problems = response.context["problems"]
-    assert {p.element for p in problems} == {"lane"}
+    assert {(p.element, p.element_id) for p in problems} == {
+        ("lane", "Lane_window"),
+        ("lane", "Lane_review"),
+    }
     assert "names department 310000-XX, which does not exist" in str(problems[0].message)
+    # The page shows each lane's id, as it does for a lane that names no officer role.
+    page = response.content.decode()
+    assert '<td class="mono">lane</td><td class="mono">Lane_window</td>' in page
 
 
 @pytest.mark.parametrize(
@@ -395,7 +401,7 @@ def test_a_trial_shows_the_route_and_draws_it(city):
     }
     page = client.post(url, asked)
     assert [step.number for step in page.context["steps"]] == [1, 2, 3]
-    assert page.context["ending"] == "The process reached its end."
+    assert page.context["ending"] == "The process reached its end at Case closed."
     assert "Department 310101-MZ" in page.context["steps"][0].department
     # The diagram is drawn from the same run, embedded in the page for its script.
     [drawn] = page.context["drawing"]["diagrams"]
@@ -404,6 +410,22 @@ def test_a_trial_shows_the_route_and_draws_it(city):
     assert drawn["summary"].startswith("Steps taken: ")
     html = page.content.decode()
     assert 'id="trial-drawing"' in html and 'data-diagram-data="trial-drawing"' in html
+
+
+def test_a_trial_that_ends_names_its_end_event_in_the_page_s_language(city, chinese):
+    upload("permit", "single_department.bpmn")
+    client, _admin = admin_of(city)
+    url = reverse("processes:trial", args=["permit", 1])
+    refused = {"case_data": "{}", "outcome_Task_accept": "not_accepted"}
+    page = client.post(url, refused)
+    assert page.context["ending"] == "The process reached its end at Not accepted."
+    assert "The process reached its end at Not accepted." in page.content.decode()
+    assert page.context["drawing"]["diagrams"][0]["summary"].endswith(
+        "The process reached its end at Not accepted."
+    )
+    client.cookies["django_language"] = "zh-hans"
+    chinese_page = client.post(url, refused)
+    assert chinese_page.context["ending"] == "流程在“不予受理”处结束。"
 
 
 def test_a_trial_takes_case_data_longer_than_a_request_line(city):
@@ -416,7 +438,8 @@ def test_a_trial_takes_case_data_longer_than_a_request_line(city):
     )
     assert 4094 < len(data.encode()) < engine.MAX_DATA_BYTES
     page = client.post(reverse("processes:trial", args=["routing", 1]), {"case_data": data})
-    assert page.status_code == 200 and page.context["ending"] == "The process reached its end."
+    assert page.status_code == 200
+    assert page.context["ending"] == "The process reached its end at Case closed."
 
 
 def test_a_trial_with_data_that_is_not_a_json_object_says_so(city):

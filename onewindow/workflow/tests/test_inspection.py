@@ -84,6 +84,17 @@ def test_a_waiting_timer_and_a_running_subprocess_are_current() -> None:
     assert nested["Task_score"] == "completed"
 
 
+def test_the_ends_reached_are_the_process_s_own() -> None:
+    refused = decide(start(read_process("parallel_three.bpmn")), "Task_accept", "not_accepted")
+    assert engine.ends_reached(refused) == ["EndEvent_not_accepted"]
+    nested = start((FIXTURES / "subprocess.bpmn").read_text(), points=[1, 2])
+    assert engine.ends_reached(nested) == []  # still running
+    # A subprocess's end event ends the subprocess, not the process.
+    nested = decide(nested, "Task_inner", "complete")
+    assert engine.is_completed(nested)
+    assert engine.ends_reached(nested) == ["EndEvent_1"]
+
+
 # --- diagram_of, on stored instances --------------------------------------------------
 
 

@@ -77,9 +77,11 @@ def test_upload_numbers_versions_and_audits(city: dict[str, Department]) -> None
 
 def test_upload_rejects_unknown_departments(city: dict[str, Department]) -> None:
     text = read_process("single_department.bpmn").replace("310000-GA/review", "310000-XX/review")
-    with pytest.raises(InvalidInput) as caught:
+    with pytest.raises(services.InvalidBundle) as caught:
         services.upload_definition(actor=None, key="x", name="x", bpmn_xml=text, dmn_files={})
     assert "310000-XX" in str(caught.value.message)
+    [problem] = caught.value.problems
+    assert (problem.element, problem.element_id) == ("lane", "Lane_review")
     assert ProcessDefinition.objects.count() == 0
 
 

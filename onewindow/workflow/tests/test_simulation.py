@@ -5,12 +5,13 @@ decision table take and where the run ends, and leaves nothing behind."""
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from onewindow.audit.models import AuditEvent
-from onewindow.workflow import simulation
+from onewindow.workflow import services, simulation
 from onewindow.workflow.models import ProcessInstance, WorkTask
 from onewindow.workflow.simulation import Ending, default_outcome, run_trial
-from onewindow.workflow.tests.conftest import upload
+from onewindow.workflow.tests.conftest import read_process, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +19,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def routing(city):
     return upload("routing", "dmn_routing.bpmn", "routing.dmn")
+
+
+def upload_text(key, text):
+    return services.upload_definition(actor=None, key=key, name=key, bpmn_xml=text)
 
 
 def taken(trial):
@@ -41,6 +46,50 @@ def test_each_step_is_decided_as_asked(city):
     assert taken(refused) == [("Task_accept", "not_accepted")]
     rejected = run_trial(definition, {}, {"Task_review": "reject"})
     assert taken(rejected) == [("Task_accept", "accept"), ("Task_review", "reject")]
+
+
+def test_a_trial_that_ends_names_the_end_event_it_reached(city, chinese):
+    definition = upload("permit", "single_department.bpmn")
+    rejected = run_trial(definition, {}, {"Task_review": "reject"})
+    assert rejected.ends == ["EndEvent_rejected"]
+    # In the reader's language: the file's name_en on English pages, else its name.
+    assert simulation.ending_text(definition, rejected) == (
+        "The process reached its end at Permit refused."
+    )
+    with translation.override("zh-hans"):
+        assert simulation.ending_text(definition, rejected) == "流程在“不予许可”处结束。"
+
+
+def test_an_end_event_without_an_english_name_is_named_by_its_name_then_its_id(city):
+    text = read_process("single_department.bpmn")
+    text = text.replace('name="name_en" value="Permit refused"', 'name="other" value=""')
+    text = text.replace('id="EndEvent_approved" name="准予许可"', 'id="EndEvent_approved"')
+    text = text.replace('name="name_en" value="Permit granted"', 'name="other" value=""')
+    definition = upload_text("permit", text)
+    rejected = run_trial(definition, {}, {"Task_review": "reject"})
+    assert (
+        simulation.ending_text(definition, rejected) == "The process reached its end at 不予许可."
+    )
+    approved = run_trial(definition, {}, {})
+    assert approved.ends == ["EndEvent_approved"]
+    assert simulation.ending_text(definition, approved) == (
+        "The process reached its end at EndEvent_approved."
+    )
+
+
+def test_a_trial_that_does_not_end_reached_no_end(routing):
+    trial = run_trial(routing, {}, {})
+    assert trial.ending == Ending.FAILED and trial.ends == []
+
+
+def test_a_failure_at_an_element_is_said_naming_it_as_the_diagram_does(routing, chinese):
+    trial = run_trial(routing, {}, {})
+    assert trial.stopped_at == "Task_rules"
+    expected = "The process stopped at Decide if a second review is needed (Task_rules)."
+    assert simulation.failure_text(routing, trial) == expected
+    assert simulation.ending_text(routing, trial) == expected
+    with translation.override("zh-hans"):
+        assert "判定复核要求" in simulation.failure_text(routing, trial)
 
 
 def test_a_rule_that_cannot_decide_stops_the_trial_with_its_reason(routing):
