@@ -73,7 +73,9 @@ def check_definition(
         raise InvalidInput(
             gettext_lazy("This form definition has problems."),
             code="invalid_definition",
-            fields=errors,
+            # Each once: the layout's checks name a field the schema lacks under its
+            # section and again under its hints, and a field placed three times twice.
+            fields={part: list(dict.fromkeys(messages)) for part, messages in errors.items()},
         )
 
 
@@ -416,8 +418,19 @@ def _check_attachments(attachments: Any) -> list[str]:
     problems: list[str] = []
     seen: set[str] = set()
     known = ", ".join(FILE_TYPES)
-    for slot in attachments:
-        key = str(slot.get("key") or "")
+    for number, slot in enumerate(attachments, start=1):
+        key = str(slot.get("key") or "").strip()
+        if not key:
+            # Named by its place: a key quoted in the message below would be empty. Its
+            # other settings wait for its key, as a malformed one's do.
+            problems.append(
+                _(
+                    "Attachment %(number)d has no key: give it one of lower-case letters, "
+                    "digits and single underscores."
+                )
+                % {"number": number}
+            )
+            continue
         if not _NAME.match(key):
             problems.append(
                 _("Attachment keys use lower-case letters, digits and single underscores: %(key)s")

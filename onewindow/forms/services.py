@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.audit.services import record_event, refused
-from onewindow.core.errors import Conflict, Forbidden, InvalidInput
+from onewindow.core.errors import Conflict, Forbidden
 from onewindow.forms import permissions, queries
 from onewindow.forms.models import FormDefinition, FormDraft
 from onewindow.forms.schema import check_definition
@@ -38,52 +38,6 @@ def definition_digest(
     }
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def _keyless(attachments: Any) -> list[int]:
-    """The numbers (from 1) of the attachment slots that have no key at all."""
-    if not isinstance(attachments, list):
-        return []
-    return [
-        number
-        for number, slot in enumerate(attachments, start=1)
-        if isinstance(slot, dict) and (slot.get("key") is None or not str(slot["key"]).strip())
-    ]
-
-
-def _check_definition(
-    *, key: str, title: str, schema: Any, layout: Any, attachments: list[dict[str, Any]]
-) -> None:
-    """``check_definition``, each problem said once and a slot without a key said to
-    have none, by its place in the list (the check quotes a malformed key, which would
-    be empty; the slot's other settings wait for its key, as a malformed one's do)."""
-    keyless = _keyless(attachments)
-    refusal = InvalidInput(_("This form definition has problems."), code="invalid_definition")
-    if keyless:
-        attachments = [slot for n, slot in enumerate(attachments, 1) if n not in keyless]
-    try:
-        check_definition(
-            key=key, title=title, schema=schema, layout=layout, attachments=attachments
-        )
-    except InvalidInput as error:
-        refusal = error
-    if not keyless and not refusal.fields:
-        return
-    fields = dict(refusal.fields)
-    if keyless:
-        missing = _(
-            "Attachment %(number)d has no key: give it one of lower-case letters, digits "
-            "and single underscores."
-        )
-        said = [missing % {"number": number} for number in keyless]
-        fields["attachments"] = [*said, *fields.get("attachments", [])]
-    # Once each: the layout's checks name a field the schema lacks under its section and
-    # again under its hints, and a field placed three times twice.
-    raise InvalidInput(
-        refusal.message,
-        code=refusal.code,
-        fields={part: list(dict.fromkeys(messages)) for part, messages in fields.items()},
-    )
 
 
 def create_definition(
@@ -124,7 +78,7 @@ def create_definition(
             target=("forms.formdefinition", key),
             request=request,
         )
-    _check_definition(key=key, title=title, schema=schema, layout=layout, attachments=attachments)
+    check_definition(key=key, title=title, schema=schema, layout=layout, attachments=attachments)
     digest = definition_digest(
         title=title, title_en=title_en, schema=schema, layout=layout, attachments=attachments
     )
