@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from onewindow.cases.models import Case
 from onewindow.core.errors import InvalidInput
 from onewindow.forms.merge import merge_definitions
+from onewindow.forms.prefill import not_the_applicants
 from onewindow.forms.validation import validate_data
 
 NOT_A_QUESTION = _("This application has no such question.")
@@ -71,6 +72,8 @@ def correct(case: Case, given: Mapping[str, Any], language: str | None) -> Corre
             _("Some answers need correcting."), code="invalid_answers", fields=unknown
         )
     data = validate_data(case.form, {**case.data, **own}, language)
+    if wrong := not_the_applicants(case.form, data, case.applicant):
+        raise InvalidInput(_("Some answers need correcting."), code="invalid_answers", fields=wrong)
     if parent is None:
         return Correction(case, data)
     changes = {

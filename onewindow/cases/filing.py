@@ -30,6 +30,7 @@ from onewindow.core.errors import Forbidden, InvalidInput
 from onewindow.forms import queries as forms_queries
 from onewindow.forms.merge import MergedForm, merge_definitions, split_merged_data
 from onewindow.forms.models import Attachment, FormDefinition
+from onewindow.forms.prefill import not_the_applicants
 from onewindow.forms.validation import validate_data
 from onewindow.identity.models import Department, LegalPerson, User
 
@@ -294,6 +295,10 @@ class _Application:
         answers = dict(self.data)
         given = answers.pop("attachments", None)
         cleaned = validate_data(form, answers, self.language)
+        if wrong := not_the_applicants(form, cleaned, self.applicant):
+            raise InvalidInput(
+                _("Some answers need correcting."), code="invalid_answers", fields=wrong
+            )
         return cleaned, _attachments(self.applicant, form, given)
 
 

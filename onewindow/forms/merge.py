@@ -173,6 +173,9 @@ def _combine(merged: dict[str, Any], other: dict[str, Any]) -> str:
     for keyword in _MUST_AGREE:
         if merged.get(keyword) != other.get(keyword):
             return keyword
+    # The applicant's own where any of the forms says so.
+    if other.get(spec.APPLICANTS_OWN) is True:
+        merged[spec.APPLICANTS_OWN] = True
     # Filled from the account where any of the forms fills it, from the same answer.
     for keyword in ("x-prefill", spec.ID_MATCH):
         wanted = other.get(keyword)

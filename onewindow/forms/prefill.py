@@ -4,6 +4,10 @@ again: a property marked ``"x-prefill": "applicant.full_name"`` (or ``id_number`
 applicant checks it, changes it or clears it before submitting. What is submitted is
 validated like any answer.
 
+A property also marked ``"isApplicants": true`` must be answered with the account's own
+value (``not_the_applicants``): a document only its holder applies for (a passport) is
+not applied for in another person's name.
+
 Only the applicant's own verified account is read: they are entitled to see it, and it
 crosses no department, so nothing is audited here. Data the city holds in other
 departments' systems (a marriage certificate, a parent's hukou) is the data exchange's
@@ -12,9 +16,10 @@ to share, with consent and audited reads.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
 from onewindow.forms import spec
@@ -56,3 +61,26 @@ def prefilled(definition: spec.DefinitionLike, user: Any) -> dict[str, str]:
         if source is not None and (value := source(user)):
             answers[name] = value
     return answers
+
+
+NOT_YOURS = _("This must be your own, as your account holds it: only its holder applies.")
+
+
+def not_the_applicants(
+    definition: spec.DefinitionLike, answers: Mapping[str, Any], user: Any
+) -> dict[str, list[Any]]:
+    """The answers marked ``isApplicants`` that are not what ``user``'s account gives,
+    by property name, each with its message."""
+    wrong: dict[str, list[Any]] = {}
+    for name, prop in definition.schema.get("properties", {}).items():
+        source = SOURCES.get(prop.get("x-prefill", ""))
+        if source is None or prop.get(spec.APPLICANTS_OWN) is not True or name not in answers:
+            continue
+        if _compact(answers[name]) != _compact(source(user)):
+            wrong[name] = [NOT_YOURS]
+    return wrong
+
+
+def _compact(value: Any) -> str:
+    # As the answers and the account store them (an identity number upper-cased).
+    return str(value or "").strip().upper()

@@ -352,7 +352,15 @@ def _check_property(name: str, prop: Any) -> list[str]:
 
 def _check_prefill(name: str, prop: dict[str, Any]) -> list[str]:
     """``x-prefill`` names one of the account's answers (``prefill.SOURCES``), on a
-    text property of the format that answer has."""
+    text property of the format that answer has; ``isApplicants`` is ``true`` on such a
+    property only."""
+    if spec.APPLICANTS_OWN in prop and (
+        prop[spec.APPLICANTS_OWN] is not True or "x-prefill" not in prop
+    ):
+        return [
+            _("%(name)s: isApplicants is true, on an answer x-prefill fills, or left out.")
+            % {"name": name}
+        ]
     if "x-prefill" not in prop:
         return []
     source = prop["x-prefill"]

@@ -27,7 +27,9 @@ TOP_KEYWORDS = frozenset(
     # Conditional questions, in one narrow shape only (``Condition``).
     | {"if", "then", "allOf"}
 )
-COMMON_KEYWORDS = frozenset({"type", "title", "description", "$comment", "x-shared", "x-prefill"})
+COMMON_KEYWORDS = frozenset(
+    {"type", "title", "description", "$comment", "x-shared", "x-prefill", "isApplicants"}
+)
 KEYWORDS_BY_TYPE: dict[str, frozenset[str]] = {
     "string": frozenset({"minLength", "maxLength", "pattern", "format", "enum"})
     | {"notBefore", "notAfter", "matchesIdNumber"},
@@ -45,6 +47,10 @@ DATE_BOUNDS = ("notBefore", "notAfter")
 # On a birth date or a sex answer: the name of the identity number (``"format": "cn-id"``)
 # whose birth date or sex it must be (ADR 0023).
 ID_MATCH = "matchesIdNumber"
+# On an answer the account fills (``x-prefill``): it must be the applicant's own, as the
+# account holds it (a passport is applied for by its holder only). Validated at filing,
+# which knows the applicant (ADR 0023).
+APPLICANTS_OWN = "isApplicants"
 SEXES = frozenset({"male", "female"})  # the enum a sex answer matched to a number has
 TODAY = "today"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

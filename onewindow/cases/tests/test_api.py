@@ -275,6 +275,18 @@ def test_a_company_is_a_known_one_the_caller_represents(client, world, as_user):
     assert not Case.objects.exists()
 
 
+def test_a_passport_is_applied_for_by_its_holder_only(client, world, as_user):
+    """Anyone could apply under another person's identity number (QA)."""
+    wang, chen = world["citizen.wang"], world["citizen.chen"]
+    data = answers(wang, PASSPORT)  # wang's answers, sent by chen
+    response = post(client, "/api/v1/cases", as_user(chen), {"service": PASSPORT, "data": data})
+    assert response.status_code == 422
+    assert response.json()["fields"] == {
+        "applicant_id_number": ["须为您本人的号码，与账户所记一致：只有本人可以申请。"]
+    }
+    assert not Case.objects.exists()
+
+
 def test_a_company_is_named_for_a_service_for_legal_persons_only(client, world, as_user):
     """An agent filed a passport for their company (QA); the company's cases did not say
     which company they were for."""

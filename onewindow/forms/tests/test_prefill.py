@@ -9,7 +9,7 @@ from onewindow.conftest import make_id_number, make_user
 from onewindow.core.errors import InvalidInput
 from onewindow.forms.demo import demo_definition_files, read_definition
 from onewindow.forms.merge import merge_definitions
-from onewindow.forms.prefill import SOURCES, prefilled
+from onewindow.forms.prefill import SOURCES, not_the_applicants, prefilled
 from onewindow.forms.schema import check_definition
 from onewindow.forms.tests.conftest import make_definition, sample_parts
 
@@ -78,3 +78,52 @@ def test_a_merged_form_fills_a_shared_answer_one_of_its_forms_marks(db):
     with pytest.raises(InvalidInput) as refused:
         merge_definitions([make_definition(**marked), make_definition(key="third", **clashing)])
     assert "x-prefill" in str(refused.value.fields)
+
+
+# --- isApplicants: the applicant's own answer ---------------------------------------
+
+
+def test_an_answer_marked_the_applicants_must_be_what_their_account_holds(passport):
+    """Anyone could apply for a passport under another person's number (QA)."""
+    number = make_id_number()
+    user = make_user(id_number=number)
+    assert not_the_applicants(passport, {"applicant_id_number": number.lower()}, user) == {}
+    stranger = not_the_applicants(passport, {"applicant_id_number": make_id_number()}, user)
+    assert list(stranger) == ["applicant_id_number"]
+    # An account without a number has nothing an answer could be.
+    nobody = make_user(id_number=None)
+    assert list(not_the_applicants(passport, {"applicant_id_number": number}, nobody)) == [
+        "applicant_id_number"
+    ]
+    # Unmarked answers the account fills may differ (a phone for this application).
+    assert not_the_applicants(passport, {"applicant_phone": "13900000000"}, user) == {}
+
+
+@pytest.mark.parametrize(
+    "prop",
+    [
+        {"type": "string", "isApplicants": True},  # nothing fills it
+        {"type": "string", "x-prefill": "applicant.full_name", "isApplicants": "yes"},
+    ],
+)
+def test_is_applicants_is_true_on_an_answer_the_account_fills(db, prop):
+    parts = sample_parts()
+    parts["schema"]["properties"]["full_name"] = prop
+    with pytest.raises(InvalidInput) as refused:
+        check_definition(**parts)
+    assert "isApplicants" in str(refused.value.fields)
+
+
+def test_a_merged_form_keeps_the_mark_of_any_of_its_forms(db):
+    marked = sample_parts()
+    marked["schema"]["properties"]["full_name"] |= {
+        "x-shared": True,
+        "x-prefill": "applicant.full_name",
+        "isApplicants": True,
+    }
+    plain = sample_parts()
+    plain["schema"]["properties"]["full_name"] |= {"x-shared": True}
+    first = make_definition(key="plain_one", **plain)
+    second = make_definition(key="marked_one", **marked)
+    merged = merge_definitions([first, second], title="合并", title_en="Merged")
+    assert merged.schema["properties"]["full_name"]["isApplicants"] is True
