@@ -7,6 +7,7 @@ from datetime import UTC
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -253,9 +254,23 @@ IDEMPOTENCY_KEY = (
     response={200: CaseOut, 201: CaseOut, **errors(403, 409)},
     summary="Submit an application",
     operation_id="cases_submit",
+    openapi_extra={
+        "responses": {
+            code: {
+                "headers": {
+                    "Location": {
+                        "description": "The case's address in this API",
+                        "schema": {"type": "string"},
+                    }
+                }
+            }
+            for code in (200, 201)
+        }
+    },
 )
 def submit_case(
     request: HttpRequest,
+    response: HttpResponse,
     payload: CaseIn,
     idempotency_key: str = Header(default="", alias="Idempotency-Key", description=IDEMPOTENCY_KEY),
 ) -> Status[CaseOut]:
@@ -272,6 +287,8 @@ def submit_case(
         language=get_language(),
         request=request,
     )
+    # Where the case is read from now on, new or replayed.
+    response["Location"] = reverse("api:case_detail", args=[case.number])
     if filed is not None:
         return Status(201, _filed(filed))
     # A replay answers 200 with the case the first attempt made.

@@ -301,6 +301,7 @@ def test_a_company_is_named_for_a_service_for_legal_persons_only(client, world, 
     body = {"service": COMPANY, "data": answers(agent, COMPANY), "company": uscc}
     filed = post(client, "/api/v1/cases", as_user(agent), body)
     assert filed.status_code == 201 and filed.json()["company"] == uscc
+    assert filed["Location"] == f"/api/v1/cases/{filed.json()['number']}"
     listed = client.get("/api/v1/cases", **as_user(agent)).json()
     assert [c["company"] for c in listed] == [uscc]
     del passport["company"]
