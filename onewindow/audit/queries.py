@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
 from django.db import connection
+from django.db.models import Q
 
 from onewindow.audit.models import AuditEvent, ChainHead
 
@@ -35,3 +39,20 @@ def events_recorded() -> int:
     ``audit_verify`` reports them.)"""
     head = ChainHead.objects.filter(pk=1).values_list("seq", flat=True).first()
     return int(head or 0)
+
+
+def actors_named(usernames: Iterable[str]) -> dict[str, list[int]]:
+    """The ids of the users whose user name is one of ``usernames``, by that name
+    case-folded, in one query. A name must match whole (case aside): a part of one
+    ("wang") would match a crowd of citizens, and their ids would be the search.
+    The audit app knows users only as Django's user model: it imports none of ours."""
+    wanted = {name.casefold() for name in usernames if name}
+    if not wanted:
+        return {}
+    users = get_user_model()
+    field = users.USERNAME_FIELD
+    matching = Q.create([(f"{field}__iexact", name) for name in wanted], connector=Q.OR)
+    found: dict[str, list[int]] = {}
+    for name, pk in users._default_manager.filter(matching).values_list(field, "pk"):
+        found.setdefault(str(name).casefold(), []).append(int(pk))
+    return found

@@ -50,6 +50,7 @@ def time_limits(request: HttpRequest) -> list[DepartmentLateOut]:
                     colour=late.clock.colour,
                     due_at=late.clock.due_at,
                     overdue_days=max(0, -late.clock.remaining_days),
+                    clock_step=_step(late.clock_task, language) if late.clock_task else None,
                     current=[_step(task, language) for task in late.current],
                     longest_holder_department=(
                         where.department.display_name(language)

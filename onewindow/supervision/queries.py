@@ -30,6 +30,10 @@ LIMIT = 500
 class LateCase:
     case: Case
     clock: ClockView  # the worse of the case's clock and its open steps' clocks
+    # The open step whose clock ``clock`` is; None for the case's own. Parallel steps
+    # keep clocks of their own, which say little of the case's (the case stopped for
+    # a supplement while another department's step runs late): the page names it.
+    clock_task: WorkTask | None
     late_steps: list[tuple[WorkTask, ClockView]]  # open steps past their warning
     current: list[WorkTask]  # the open steps and who holds them
     where: accountability.Share | None  # the holder that had it longest
@@ -127,16 +131,21 @@ def _late_case(
 ) -> LateCase | None:
     views = [(task, clock_view(task.clock, now)) for task in current if task.clock is not None]
     late_steps = [(task, view) for task, view in views if view and view.colour in SEVERITY]
-    candidates = [view for _task, view in late_steps]
+    candidates: list[tuple[WorkTask | None, ClockView]] = []
     own = clock_view(case.clock, now)
+    # The case's own first: of clocks as late as each other, the one its page shows.
     if own is not None and own.colour in SEVERITY:
-        candidates.append(own)
+        candidates.append((None, own))
+    candidates.extend(late_steps)
     if not candidates:
         return None
-    worst = max(candidates, key=lambda v: (SEVERITY[v.colour], -v.remaining_days))
+    whose, worst = max(
+        candidates, key=lambda found: (SEVERITY[found[1].colour], -found[1].remaining_days)
+    )
     return LateCase(
         case=case,
         clock=worst,
+        clock_task=whose,
         late_steps=late_steps,
         current=current,
         where=accountability.where_time_went(holdings),

@@ -19,6 +19,8 @@ class LateCaseOut(Schema):
     colour: str  # yellow (at risk) or red (overdue)
     due_at: datetime | None
     overdue_days: int
+    # The step whose clock colour, due_at and overdue_days are; null for the case's own.
+    clock_step: StepOut | None
     current: list[StepOut]
     longest_holder_department: str
     longest_holder: str

@@ -3,7 +3,10 @@ actions recorded without reading every event, and a page counts the trail once."
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -11,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from onewindow.audit import queries
 from onewindow.audit.models import AuditEvent
 from onewindow.audit.services import record_event
-from onewindow.conftest import holder_logged_in
+from onewindow.conftest import holder_logged_in, make_user
 from onewindow.identity.models import User
 from onewindow.identity.roles import Role
 
@@ -131,3 +134,57 @@ def test_the_admin_site_signs_people_in_at_the_sites_own_login(db: None) -> None
     assert login["Location"] == "/login/?next=/django-admin/"
     deep = Client().get(f"/django-admin/login/?next={EVENTS}")
     assert deep["Location"] == f"/login/?next={EVENTS}"
+
+
+def test_a_search_for_a_user_name_finds_the_actors_events(city: dict) -> None:
+    """The list shows an actor's display name; their user name finds them too, whole
+    and in any case, alone or with other words; a part of one matches no user."""
+    client, _reader = holder_logged_in(Role.SUPERVISOR, city["root"])
+    someone, other = make_user(username="ga.admin"), make_user(username="ga.admin2")
+    for user, name in [(someone, "高安"), (other, "高安二")]:
+        User.objects.filter(pk=user.pk).update(full_name=name)
+        user.refresh_from_db()
+    record_event(actor=someone, action="identity.role_granted", target=("identity.user", "7"))
+    record_event(actor=someone, action="cases.case_decided", target=("cases.case", "1"))
+    record_event(actor=other, action="identity.role_granted", target=("identity.user", "8"))
+
+    def found(term: str) -> list[tuple[int | None, str]]:
+        page = client.get(EVENTS, {"q": term})
+        assert page.status_code == 200
+        ours = ("identity.role_granted", "cases.case_decided")
+        rows = page.context["cl"].result_list
+        return [(row.actor_id, row.action) for row in rows if row.action in ours]
+
+    assert found("ga.admin") == [
+        (someone.pk, "cases.case_decided"),
+        (someone.pk, "identity.role_granted"),
+    ]
+    assert found("GA.Admin role_granted") == [(someone.pk, "identity.role_granted")]
+    assert found("ga.adm") == []  # no user's name, no display name, action or target
+    # The display name still finds its events, the target's id its own.
+    assert found("高安二") == [(other.pk, "identity.role_granted")]
+    assert found('"8" role') == [(other.pk, "identity.role_granted")]
+
+
+def test_times_show_to_the_second_in_the_sites_time_zone(city: dict) -> None:
+    client, _reader = holder_logged_in(Role.SUPERVISOR, city["root"])
+    moment = datetime(2026, 3, 10, 1, 2, 3, tzinfo=UTC)  # 09:02:03 in Shanghai
+    with time_machine.travel(moment, tick=False):
+        event = record_event(actor=None, action="identity.login", target=("identity.user", "1"))
+    listed = client.get(EVENTS, {"q": "identity.login"}).content.decode()
+    assert '<time datetime="2026-03-10T09:02:03+08:00">' in listed
+    shown = client.get(f"{EVENTS}{event.pk}/change/").content.decode()
+    assert "2026-03-10" in shown and "09:02:03" in shown
+
+
+@pytest.mark.parametrize(("language", "heading"), [("en", "result"), ("zh-hans", "结果")])
+def test_the_result_comes_before_the_wide_columns(city: dict, language: str, heading: str) -> None:
+    """At 1280px the result was off-screen, seventh of seven columns
+    (test_admin_browser measures it)."""
+    client, _reader = holder_logged_in(Role.SUPERVISOR, city["root"])
+    client.cookies["django_language"] = language
+    page = client.get(EVENTS)
+    headings = [str(column["text"]) for column in page.context["result_headers"]]
+    assert len(headings) == 6
+    assert headings.index(heading) == 2
+    assert headings[-1] in {"target", "对象"}

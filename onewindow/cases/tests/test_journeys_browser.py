@@ -380,8 +380,12 @@ def test_the_demo_walked_in_english(browser, live_server, world, travel):
     row = police_cases.locator("tr", has_text=late.number)
     cells = [" ".join(c.split()) for c in row.locator("th, td").all_inner_texts()]
     assert cells[0] == late.number
-    # The worse of the case's clock (3 days over) and its review step's (5 days over).
-    assert cells[2] == "Overdue · due by the end of 2026-03-09 · Overdue by 5 working days."
+    # The worse of the case's clock (3 days over) and its review step's (5 days over),
+    # named as the step's.
+    assert cells[2] == (
+        "Step: Review · Shanghai Municipal Public Security Bureau "
+        "Overdue · due by the end of 2026-03-09 · Overdue by 5 working days."
+    )
     assert cells[3] == "Review · Shanghai Municipal Public Security Bureau · 刘洋"
     assert supervisor.locator("tr", has_text=number).count() == 0  # finished on time
     assert_english(supervisor, *data)

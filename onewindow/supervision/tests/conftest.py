@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from onewindow.cases import supplements
 from onewindow.cases.tests.conftest import (  # noqa: F401
     ADOPTION,
     open_task,
@@ -17,6 +18,7 @@ from onewindow.cases.tests.conftest import (  # noqa: F401
 from onewindow.cases.tests.timekit import accepted_passport, at, decide, travel
 from onewindow.identity.models import User
 from onewindow.workflow import services as workflow_services
+from onewindow.workflow.models import Clock
 
 NOW = at("2026-03-10", 9)
 
@@ -54,3 +56,29 @@ def late(world: dict[str, User]) -> dict[str, Any]:  # noqa: F811
         "on_time": on_time,
         "adoption": adoption,
     }
+
+
+def ask_for_a_supplement(
+    world: dict[str, User],  # noqa: F811
+    case: Any,
+    bpmn_id: str,
+    who: str,
+) -> None:
+    """Mon 03-03 09:00: a step of ``case`` asks the applicant for a document, which
+    stops that step's clock and the case's; a parallel step's runs on."""
+    with travel(at("2026-03-03", 9)):
+        supplements.request_supplement(
+            actor=world[who],
+            task_id=open_task(case, bpmn_id).pk,
+            items=[{"material": "户口簿", "reason": "缺少户主页"}],
+        )
+
+
+def give_the_review_time(case: Any) -> None:
+    """The passport case's review given 20 days from its start: green at ``NOW``, its
+    warning and deadline weeks off; the case's own clock is left as it was."""
+    review = open_task(case, "Task_review")
+    assert review.clock_id is not None
+    Clock.objects.filter(pk=review.clock_id).update(
+        limit_days=20, warn_at=at("2026-03-25", 0), due_at=at("2026-04-01", 0)
+    )

@@ -7,7 +7,7 @@ import pytest
 
 from onewindow.cases.tests.test_api import token_for
 from onewindow.cases.tests.timekit import at, travel
-from onewindow.supervision.tests.conftest import NOW
+from onewindow.supervision.tests.conftest import NOW, give_the_review_time
 
 URL = "/api/v1/supervision/time-limits"
 
@@ -37,6 +37,8 @@ def test_late_cases_by_department(client, world, late):
     assert most["current"] == [
         {"task": "Review", "department": "Shanghai Municipal Public Security Bureau", "holder": ""}
     ]
+    # The clock is the review's, not the case's own.
+    assert most["clock_step"] == most["current"][0]
     assert (most["longest_holder_kind"], most["longest_holder"]) == ("queue", "")
     assert most["longest_working_days"] == round(215 / 24, 2)  # 8.96
     assert overdue["current"][0]["holder"] == "刘洋"
@@ -68,3 +70,10 @@ def test_without_a_token_401(client, db):
     response = client.get(URL)
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
+
+
+def test_the_cases_own_clock_has_no_step(client, world, late):
+    give_the_review_time(late["overdue"])
+    ga, _mz = get(client, world["supervisor"]).json()
+    [overdue] = [c for c in ga["cases"] if c["number"] == late["overdue"].number]
+    assert (overdue["colour"], overdue["clock_step"]) == ("yellow", None)

@@ -14,8 +14,8 @@ from onewindow.identity.models import Department
 from onewindow.identity.roles import Role
 from onewindow.supervision import permissions
 from onewindow.supervision.queries import late_cases
-from onewindow.supervision.tests.conftest import NOW
-from onewindow.workflow.choices import HolderKind
+from onewindow.supervision.tests.conftest import NOW, ask_for_a_supplement, give_the_review_time
+from onewindow.workflow.choices import ClockState, HolderKind
 
 HOUR = 1 / 24
 
@@ -180,3 +180,34 @@ def test_the_late_steps_are_read_once(world, late):
         q["sql"] for q in queries if q["sql"].startswith('SELECT "workflow_worktask"."instance_id"')
     ]
     assert len(late_step_reads) == 1
+
+
+def test_each_case_says_whose_clock_it_shows(world, late):
+    """A step's clock says little of the case's: the listing names the step."""
+    ga, mz = late_cases(world["supervisor"], NOW)
+    for late_case in ga.cases:
+        [review] = late_case.current
+        assert late_case.clock_task == review
+    [adoption] = mz.cases
+    assert adoption.clock_task in [task for task, _view in adoption.late_steps]
+    assert adoption.clock_task.clock.due_at == adoption.clock.due_at
+
+
+def test_the_cases_own_clock_when_it_is_the_later(world, late):
+    # The overdue passport's review given 20 days: green. The case (7 days) is yellow.
+    give_the_review_time(late["overdue"])
+    [ga, _mz] = late_cases(world["supervisor"], NOW)
+    [overdue] = [c for c in ga.cases if c.case == late["overdue"]]
+    assert overdue.clock_task is None
+    assert (overdue.clock.colour, overdue.clock.total_days) == ("yellow", 7)
+
+
+def test_a_step_running_while_the_case_waits_for_a_supplement(world, late):
+    """公安's review asked for a document: the case's clock and that step's stopped, the
+    other two departments' reviews run on, 3 days over: theirs is the clock shown."""
+    ask_for_a_supplement(world, late["adoption"], "Task_review_ga", "ga.review")
+    [_ga, mz] = late_cases(world["supervisor"], NOW)
+    [adoption] = mz.cases
+    assert adoption.case.clock.state == ClockState.PAUSED
+    assert (adoption.clock.colour, adoption.clock.remaining_days) == ("red", -3)
+    assert adoption.clock_task.department.code in {"310000-WJ", "310000-YB"}
