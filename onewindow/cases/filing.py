@@ -291,15 +291,29 @@ class _Application:
     def validated(
         self, form: FormDefinition | MergedForm
     ) -> tuple[dict[str, Any], list[Attachment]]:
-        """The cleaned answers and the attachments they refer to (or InvalidInput)."""
+        """The cleaned answers and the attachments they refer to, or InvalidInput with
+        every problem of both: answers and files are corrected in one round (the files'
+        were reported only once the answers were right)."""
         answers = dict(self.data)
         given = answers.pop("attachments", None)
-        cleaned = validate_data(form, answers, self.language)
-        if wrong := not_the_applicants(form, cleaned, self.applicant):
+        problems: dict[str, list[Any]] = {}
+        cleaned: dict[str, Any] = {}
+        try:
+            cleaned = validate_data(form, answers, self.language)
+        except InvalidInput as refused:
+            problems.update(refused.fields)
+        else:
+            problems.update(not_the_applicants(form, cleaned, self.applicant))
+        found: list[Attachment] = []
+        try:
+            found = _attachments(self.applicant, form, given)
+        except InvalidInput as refused:
+            problems.update(refused.fields)
+        if problems:
             raise InvalidInput(
-                _("Some answers need correcting."), code="invalid_answers", fields=wrong
+                _("Some answers need correcting."), code="invalid_answers", fields=problems
             )
-        return cleaned, _attachments(self.applicant, form, given)
+        return cleaned, found
 
 
 def _for_its_audience(application: _Application, audience: str) -> None:

@@ -281,9 +281,9 @@ def test_a_passport_is_applied_for_by_its_holder_only(client, world, as_user):
     data = answers(wang, PASSPORT)  # wang's answers, sent by chen
     response = post(client, "/api/v1/cases", as_user(chen), {"service": PASSPORT, "data": data})
     assert response.status_code == 422
-    assert response.json()["fields"] == {
-        "applicant_id_number": ["须为您本人的号码，与账户所记一致：只有本人可以申请。"]
-    }
+    fields = response.json()["fields"]
+    assert fields["applicant_id_number"] == ["须为您本人的号码，与账户所记一致：只有本人可以申请。"]
+    assert "attachments.photo" in fields  # and wang's photo is not chen's to send
     assert not Case.objects.exists()
 
 
@@ -307,6 +307,18 @@ def test_a_company_is_named_for_a_service_for_legal_persons_only(client, world, 
     del passport["company"]
     own = post(client, "/api/v1/cases", as_user(agent), passport)
     assert own.status_code == 201 and own.json()["company"] == ""
+
+
+def test_answers_and_files_are_refused_in_one_round(client, world, as_user):
+    """The files' problems came only once the answers were right: two rounds (QA)."""
+    user = world["citizen.wang"]
+    data = answers(user, PASSPORT, attach=False, applicant_phone="12")
+    response = post(client, "/api/v1/cases", as_user(user), {"service": PASSPORT, "data": data})
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "invalid_answers"
+    assert {"applicant_phone", "attachments.photo"} <= set(body["fields"])
+    assert not Case.objects.exists()
 
 
 def test_a_required_material_missing_is_422_and_saves_nothing(client, world, as_user):
