@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
-from ninja import File, Form, Router, Status
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from onewindow.cases import extensions, queries, supplements
@@ -19,6 +19,7 @@ from onewindow.cases.schemas import (
     SupplementOut,
     SupplementRequestIn,
 )
+from onewindow.core import paging
 from onewindow.core.api_errors import errors
 
 router = Router(tags=["time limits"])
@@ -123,11 +124,17 @@ def request_extension(
     "/extensions",
     response=list[ExtensionOut],
     summary="Extensions awaiting my decision",
+    openapi_extra=paging.TOTAL_IN_SCHEMA,
     operation_id="extensions_list",
 )
-def pending_extensions(request: HttpRequest) -> list[ExtensionOut]:
-    """Pending requests a department lead or supervisor may decide (empty for others)."""
-    return [extension_out(e) for e in queries.extensions_to_decide(request.user)]
+def pending_extensions(
+    request: HttpRequest, response: HttpResponse, page: Query[paging.PageIn]
+) -> list[ExtensionOut]:
+    """Pending requests a department lead or supervisor may decide (empty for others),
+    oldest first, a page at a time (``limit``, ``offset``; the total in
+    ``X-Total-Count``)."""
+    pending = queries.extensions_to_decide(request.user)
+    return [extension_out(e) for e in paging.page_of_list(pending, page, response)]
 
 
 @router.post(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
@@ -69,17 +69,25 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
     "/items",
     response=list[ItemSummaryOut],
     summary="Published service items",
+    openapi_extra=paging.TOTAL_IN_SCHEMA,
     operation_id="items_list",
 )
-def list_items(request: HttpRequest, params: Query[ListParams]) -> list[dict[str, Any]]:
-    """All of them, or those of an audience, department, topic or online level."""
+def list_items(
+    request: HttpRequest,
+    response: HttpResponse,
+    params: Query[ListParams],
+    page: Query[paging.PageIn],
+) -> list[dict[str, Any]]:
+    """All of them, or those of an audience, department, topic or online level, by
+    code, a page at a time (``limit``, ``offset``; the total in ``X-Total-Count``)."""
     items = queries.items_filtered(
         department=params.department,
         topic=params.topic,
         audience=params.audience,
         level=params.level,
     )
-    return [presenters.item_summary(i.published) for i in items if i.published]
+    shown = paging.page_of(items, page, response)
+    return [presenters.item_summary(i.published) for i in shown if i.published]
 
 
 @router.get(

@@ -69,6 +69,15 @@ def page_of(rows: QuerySet[Row], page: PageIn, response: HttpResponse) -> list[R
     return in_order(rows, list(ids))
 
 
+Item = TypeVar("Item")
+
+
+def page_of_list(rows: Sequence[Item], page: PageIn, response: HttpResponse) -> list[Item]:
+    """``page_of`` for a list already read (one that only Python could filter)."""
+    response[TOTAL_HEADER] = str(len(rows))
+    return list(rows[page.offset : page.offset + page.limit])
+
+
 def page_by_ids(rows: QuerySet[Row], size: int, number: Any) -> tuple[Page[int], list[Row]]:
     """Page ``number`` (as the request gives it: ``Paginator`` turns a bad one into the
     first, or one past the end into the last) of ``rows`` for a page of the site: the page of ids,

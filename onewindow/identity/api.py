@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
+from onewindow.core import paging
 from onewindow.core.api_errors import errors
 from onewindow.core.errors import NotFound
 from onewindow.core.templatetags.onewindow import localized
@@ -117,11 +118,15 @@ def list_departments(request: HttpRequest) -> list[DepartmentOut]:
     "/departments/{code}/members",
     response=list[MemberOut],
     summary="Officers of a department in the caller's scope",
+    openapi_extra=paging.TOTAL_IN_SCHEMA,
     operation_id="departments_members",
 )
-def department_members(request: HttpRequest, code: str) -> list[MemberOut]:
+def department_members(
+    request: HttpRequest, response: HttpResponse, code: str, page: Query[paging.PageIn]
+) -> list[MemberOut]:
     """A department outside the caller's scope answers 404, as one that does not exist;
-    identity numbers are masked unless the caller's role entitles them."""
+    identity numbers are masked unless the caller's role entitles them. By name, a page
+    at a time (``limit``, ``offset``; the total in ``X-Total-Count``)."""
     caller = _caller(request)
     try:
         department = queries.get_visible_department(caller, code)
@@ -135,7 +140,7 @@ def department_members(request: HttpRequest, code: str) -> list[MemberOut]:
             id_number=services.identity_number_for(viewer=caller, subject=a.user, request=request),
             role=a.role,
         )
-        for a in queries.department_members(department)
+        for a in paging.page_of(queries.department_members(department), page, response)
     ]
 
 

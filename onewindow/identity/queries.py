@@ -53,7 +53,7 @@ def department_members(department: Department) -> QuerySet[RoleAssignment]:
     return (
         RoleAssignment.objects.filter(department=department)
         .select_related("user", "department")
-        .order_by("user__full_name", "role")
+        .order_by("user__full_name", "role", "pk")  # pk: pages that never overlap
     )
 
 

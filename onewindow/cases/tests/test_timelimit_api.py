@@ -276,8 +276,11 @@ def test_ask_for_an_extension_and_have_it_approved(world, call, review):
     assert (body["days"], body["reason"], body["status"]) == (3, "需外省核实", "pending")
     assert (body["requested_by"], body["decided_by"], body["decided_at"]) == ("ga.review", "", None)
     with travel(at("2026-03-05", 9)):
-        listed = call("get", "/api/v1/extensions", world["ga.lead"]).json()
-        assert [e["id"] for e in listed] == [body["id"]]
+        listed = call("get", "/api/v1/extensions", world["ga.lead"])
+        assert [e["id"] for e in listed.json()] == [body["id"]]
+        assert listed["X-Total-Count"] == "1"
+        past = call("get", "/api/v1/extensions?offset=1", world["ga.lead"])
+        assert (past.json(), past["X-Total-Count"]) == ([], "1")
         assert call("get", "/api/v1/extensions", world["ga.review"]).json() == []
         decided = call(
             "post",

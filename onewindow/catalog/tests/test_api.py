@@ -117,3 +117,14 @@ def test_item_list_queries_do_not_grow_with_items(client, catalog, django_assert
     with django_assert_max_num_queries(3):
         items = client.get("/api/v1/catalog/items").json()
     assert len(items) == 7
+
+
+def test_the_items_come_a_page_at_a_time_by_code(client, catalog):
+    whole = client.get("/api/v1/catalog/items")
+    codes = [i["code"] for i in whole.json()]
+    assert codes == sorted(codes) and len(codes) >= 2
+    assert whole["X-Total-Count"] == str(len(codes))
+    second = client.get("/api/v1/catalog/items", {"limit": 1, "offset": 1})
+    assert [i["code"] for i in second.json()] == codes[1:2]
+    assert second["X-Total-Count"] == str(len(codes))
+    assert client.get("/api/v1/catalog/items", {"limit": 0}).status_code == 422

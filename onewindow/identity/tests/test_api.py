@@ -172,6 +172,19 @@ def test_department_members_scoped_with_404_outside(client, city):
     assert client.get("/api/v1/departments/nope/members", **bearer(token)).status_code == 404
 
 
+def test_department_members_come_a_page_at_a_time(client, city):
+    for _ in range(3):
+        make_user(roles=[(Role.REVIEWING_OFFICER, city["police"])])
+    _, token = officer_token(client, city, Role.REVIEWING_OFFICER, "police")
+    url = "/api/v1/departments/310000-GA/members"
+    whole = client.get(url, **bearer(token))
+    names = [row["username"] for row in whole.json()]
+    assert whole["X-Total-Count"] == str(len(names)) == "4"
+    pages = [client.get(url, {"limit": 3, "offset": at}, **bearer(token)) for at in (0, 3)]
+    assert [row["username"] for p in pages for row in p.json()] == names
+    assert {p["X-Total-Count"] for p in pages} == {"4"}
+
+
 def test_users_endpoint_scoped(client, city):
     colleague = make_user(roles=[(Role.REVIEWING_OFFICER, city["police"])])
     stranger = make_user(roles=[(Role.REVIEWING_OFFICER, city["market"])])
