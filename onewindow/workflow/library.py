@@ -18,7 +18,6 @@ from onewindow.core.uses import Uses
 from onewindow.identity.models import Department
 from onewindow.identity.roles import Role
 from onewindow.workflow import routes, runs
-from onewindow.workflow.bundle import parse_xml
 from onewindow.workflow.choices import InstanceStatus, Outcome
 from onewindow.workflow.data_names import DataName, names_read
 from onewindow.workflow.models import ProcessDefinition
@@ -112,12 +111,11 @@ def element_name(definition: ProcessDefinition, element_id: str) -> str:
     """What the diagram calls an element, in the reader's language: its ``name_en``
     property on English pages where the file gives one, else its name, else its id.
     ``engine.ProcessError`` when the version no longer loads."""
-    english = runs.spec_of(definition).facts.names_en.get(element_id, "")
+    facts = runs.spec_of(definition).facts
+    english = facts.names_en.get(element_id, "")
     if is_english() and english:
         return english
-    found = parse_xml(definition.bpmn_xml).xpath("//*[@id=$id]/@name", id=element_id)
-    name = str(found[0]).strip() if found else ""
-    return name or element_id
+    return facts.names.get(element_id) or element_id
 
 
 def outline(definition: ProcessDefinition) -> Outline:

@@ -120,6 +120,8 @@ class BundleFacts:
     decisions: set[str] = field(default_factory=set)
     # Element id → its ``name_en`` property, for every element that has one.
     names_en: dict[str, str] = field(default_factory=dict)
+    # Element id → its ``name`` (the Chinese one), for every element that has one.
+    names: dict[str, str] = field(default_factory=dict)
 
 
 def parse_lane(name: str, bpmn_id: str = "") -> Lane | None:
@@ -414,8 +416,10 @@ class _Checker:
 
     def english_names(self, root: etree._Element) -> None:
         """Each element's ``name_en`` property (Camunda Modeler: *Extension properties*),
-        the name English pages give it; the ``name`` attribute stays the Chinese one."""
+        the name English pages give it, and its ``name`` attribute, the Chinese one."""
         for node in root.iter(f"{{{BPMN}}}*"):
+            if (node_name := (node.get("name") or "").strip()) and node.get("id"):
+                self.facts.names[node.get("id", "")] = node_name
             declared = _property(node, "name_en")
             if declared is None:
                 continue
