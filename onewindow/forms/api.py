@@ -13,7 +13,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field, StrictBool
 
 from onewindow.core.api_errors import errors
-from onewindow.forms import services
+from onewindow.forms import bilingual, services
 
 router = Router(tags=["forms"])
 
@@ -40,6 +40,10 @@ class FormOut(Schema):
     title: str
     sha256: str
     created_at: datetime
+    missing_english: list[str] = Field(
+        description="The texts with Chinese and no English, which English pages show in "
+        "Chinese (published all the same), in the request's language"
+    )
 
 
 @router.post(
@@ -71,5 +75,6 @@ def publish_form(request: HttpRequest, body: FormIn) -> Status[FormOut]:
             title=definition.title,
             sha256=definition.sha256,
             created_at=definition.created_at,
+            missing_english=bilingual.missing_english(definition),
         ),
     )

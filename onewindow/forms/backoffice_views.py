@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from onewindow.core.backoffice import only_for, version_or_404
 from onewindow.core.errors import ServiceError
 from onewindow.core.uses import version_uses
-from onewindow.forms import library, permissions, queries, services
+from onewindow.forms import bilingual, library, permissions, queries, services
 from onewindow.forms.forms import DefinitionUploadForm
 from onewindow.forms.models import FormDefinition
 from onewindow.forms.rendering import render_form
@@ -156,6 +156,8 @@ def upload_view(request: HttpRequest) -> HttpResponse:
                     )
                     % {"version": definition.version, "key": definition.key},
                 )
+                if missing := bilingual.missing_english(definition):
+                    messages.warning(request, bilingual.as_sentence(missing))
                 return redirect("form_definitions:form", key=definition.key)
     return render(
         request,

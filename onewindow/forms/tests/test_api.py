@@ -167,3 +167,12 @@ def test_an_item_version_superseded_no_longer_makes_its_department_a_user(client
     bind_to_an_item_of(city["police"], status=VersionStatus.SUPERSEDED)
     _user, signed_in = headers(client, city, Role.DEPARTMENT_ADMIN, "market")
     assert publish(client, signed_in, DEFINITION).status_code == 201
+
+
+def test_the_answer_names_the_texts_without_english(client, city):
+    _user, signed_in = headers(client, city)
+    complete = publish(client, signed_in, DEFINITION)
+    assert complete.json()["missing_english"] == []
+    untitled = publish(client, signed_in, {**DEFINITION, "title_en": "", "if_changed": False})
+    assert untitled.status_code == 201
+    assert untitled.json()["missing_english"] == ["The form's title"]

@@ -78,9 +78,14 @@ def test_title_en_and_attachments_may_be_left_out(city):
     client, _admin = admin_of(city)
     document = passport()
     del document["title_en"], document["attachments"]
-    assert upload(client, document).status_code == 302
+    response = upload(client, document)
+    assert response.status_code == 302
     stored = FormDefinition.objects.get(key="passport")
     assert (stored.title_en, stored.attachments) == ("", [])
+    # Stored, and the uploader told which texts English pages will show in Chinese.
+    page = client.get(response["Location"]).content.decode()
+    assert "These texts have no English, so English pages show their Chinese" in page
+    assert "The form&#x27;s title" in page
 
 
 def test_a_refused_definition_lists_its_problems_by_part_and_stores_nothing(city):
