@@ -10,6 +10,7 @@ from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOper
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.template.defaultfilters import filesizeformat
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 from ninja import NinjaAPI, Swagger
@@ -40,6 +41,11 @@ class BearerToken(HttpBearer):
         user, record = found
         request.user = user
         request.auth_token = record  # type: ignore[attr-defined]
+        if "HTTP_ACCEPT_LANGUAGE" not in request.META:
+            # A client that names no language reads the account's, as its notices are
+            # written in (the site's default answered an English reader in Chinese).
+            translation.activate(user.preferred_language)
+            request.LANGUAGE_CODE = translation.get_language()
         return user
 
 

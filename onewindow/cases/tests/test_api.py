@@ -282,7 +282,10 @@ def test_a_passport_is_applied_for_by_its_holder_only(client, world, as_user):
     response = post(client, "/api/v1/cases", as_user(chen), {"service": PASSPORT, "data": data})
     assert response.status_code == 422
     fields = response.json()["fields"]
-    assert fields["applicant_id_number"] == ["须为您本人的号码，与账户所记一致：只有本人可以申请。"]
+    # In chen's own language, English: the request named none.
+    assert fields["applicant_id_number"] == [
+        "This must be your own, as your account holds it: only its holder applies."
+    ]
     assert "attachments.photo" in fields  # and wang's photo is not chen's to send
     assert not Case.objects.exists()
 

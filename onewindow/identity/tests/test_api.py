@@ -63,6 +63,19 @@ def test_my_roles_name_their_departments_in_the_requests_language(client, city, 
     assert (role["department"], role["department_name"]) == ("310000-GA", name)
 
 
+def test_a_client_naming_no_language_reads_the_accounts(client, city):
+    """An English reader was answered in Chinese unless their client sent the header."""
+    reader = make_user(language="en")
+    token = token_for(client, reader)
+    plain = client.get("/api/v1/departments/nope/members", **bearer(token))
+    assert (plain.json()["message"], plain["Content-Language"]) == ("No such department.", "en")
+    asked = client.get(
+        "/api/v1/departments/nope/members", HTTP_ACCEPT_LANGUAGE="zh-hans", **bearer(token)
+    )
+    assert asked["Content-Language"] == "zh-hans"
+    assert asked.json()["message"] != "No such department."
+
+
 def test_missing_or_bad_token_is_401(client):
     assert client.get("/api/v1/me").status_code == 401
     response = client.get("/api/v1/me", **bearer("ow_not-a-token"))
