@@ -78,3 +78,9 @@ def test_the_form_page_says_which_items_ask_each_version(catalog):
         ["/backoffice/catalog/items/310000-GA-QR-0001/"],
     ]
     assert "Some items are still bound to an older version" in page.content.decode()
+    # The versions' table says each use's state, as the list under the version does: an
+    # item bound by a published version and by a draft read alike there (QA).
+    html = page.content.decode()
+    table = html[html.index('id="versions-title"') :]
+    row = table[: table.index("</tbody>")]
+    assert '(310000-GA-QR-0001)</a> <span class="muted">(Published)</span>' in row
