@@ -6,7 +6,7 @@ from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.core.errors import Forbidden, InvalidInput, Locked, NotAuthenticated
+from onewindow.core.errors import FieldErrors, Forbidden, InvalidInput, Locked, NotAuthenticated
 from onewindow.identity import services
 from onewindow.identity.lockout import LOCKED_MESSAGE, seconds_until_unlocked
 from onewindow.identity.models import User
@@ -39,6 +39,17 @@ def change_password(
     password counts towards the lockout as a failed login does (a session left open must
     not let someone try passwords); every problem is reported in one round. Returns the
     number of API tokens revoked (``services.set_password``)."""
+    password_change_problems(request, user, current_password, new_password).raise_if_any()
+    return services.set_password(user=user, password=new_password, request=request)
+
+
+def password_change_problems(
+    request: HttpRequest, user: User, current_password: str, new_password: str
+) -> FieldErrors:
+    """What is wrong with a password change, changing nothing: the current password
+    (checked as a login is: a wrong one counts towards the lockout) and the new one's
+    rules. Also asked when the form found the two new copies differ, so that every
+    problem comes in one round."""
     problems = services.new_password_problems(
         user=user, password=new_password, current=current_password
     )
@@ -49,8 +60,7 @@ def change_password(
             check_password(request, user.username, current_password)
         except NotAuthenticated:
             problems.add("current_password", _("Your current password is wrong."))
-    problems.raise_if_any()
-    return services.set_password(user=user, password=new_password, request=request)
+    return problems
 
 
 def check_token_login(

@@ -135,6 +135,11 @@ class PasswordChangeForm(NewPasswordForm):
 
     field_order = ["current_password", "new_password", "new_password_again"]
 
+    def only_copies_differ(self) -> bool:
+        """Whether the one problem the form found is that the new copies differ (the
+        service judges the passwords themselves)."""
+        return list(self.errors) == ["new_password_again"] and "new_password" in self.cleaned_data
+
     current_password = forms.CharField(
         label=_("Current password"),
         strip=False,

@@ -11,6 +11,7 @@ from axes.models import AccessAttempt
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -47,9 +48,16 @@ def locked_out_response(
         return error_response(429, "locked", LOCKED_MESSAGE)
     from onewindow.identity.forms import LoginForm
 
-    form = LoginForm(request, data=request.POST or None)
-    form.add_error(None, str(LOCKED_MESSAGE))
-    page = render(request, "identity/login.html", {"form": form}, status=429)
+    if request.path == reverse("identity:login"):
+        # The login form again with what was typed there, and why it is refused.
+        form = LoginForm(request, data=request.POST or None)
+        form.add_error(None, str(LOCKED_MESSAGE))
+        context: dict[str, Any] = {"form": form}
+    else:
+        # Locked from another form (a password change): an empty login form, whose
+        # fields were neither filled in nor wrong, under the notice.
+        context = {"form": LoginForm(request), "locked_message": LOCKED_MESSAGE}
+    page = render(request, "identity/login.html", context, status=429)
     seconds = seconds_until_unlocked(get_client_username(request, credentials))
     if seconds is not None:
         page["Retry-After"] = str(seconds)

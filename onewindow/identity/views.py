@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
-from onewindow.core.errors import Locked, NotFound, ServiceError
+from onewindow.core.errors import InvalidInput, Locked, NotFound, ServiceError
 from onewindow.identity import authentication, permissions, queries, recovery, services
 from onewindow.identity.authentication import check_password
 from onewindow.identity.forms import (
@@ -206,7 +206,23 @@ def password_view(request: HttpRequest) -> HttpResponse:
     """Change one's own password. This session stays signed in; the others end."""
     user = _current_user(request)
     form = PasswordChangeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid() and form.only_copies_differ():
+        # The rest is judged too, so that every problem comes in one round.
+        try:
+            problems = authentication.password_change_problems(
+                request,
+                user,
+                form.cleaned_data["current_password"],
+                form.cleaned_data["new_password"],
+            )
+        except Locked:
+            logout(request)
+            return redirect("identity:login")
+        if problems:
+            _apply_errors(
+                form, InvalidInput(_("Some answers need correcting."), fields=problems.fields)
+            )
+    elif request.method == "POST" and form.is_valid():
         try:
             revoked = authentication.change_password(
                 request,

@@ -108,6 +108,16 @@ def test_every_problem_is_reported_in_one_round_and_nothing_changes(citizen):
     ).exists()
 
 
+def test_differing_copies_do_not_hide_the_other_problems(citizen):
+    """With the copies differing, only that was said; the rest came in a second round."""
+    response = change(logged_in(citizen), current="not-my-password-1", new="abc", again="abd")
+    assert response.status_code == 422
+    errors = response.context["form"].errors
+    assert set(errors) == {"current_password", "new_password", "new_password_again"}
+    citizen.refresh_from_db()
+    assert citizen.check_password(PASSWORD)
+
+
 @pytest.mark.parametrize(
     ("current", "new", "again", "field", "message"),
     [
@@ -133,6 +143,9 @@ def test_guessing_the_current_password_locks_the_account_and_signs_out(citizen):
     locked = change(client, current="guess-password-123")
     assert locked.status_code == 429
     assert "该账号已被暂时锁定" in locked.content.decode()
+    # The login form comes empty: its fields were not what was wrong (QA).
+    assert not locked.context["form"].errors
+    assert 'aria-invalid="true"' not in locked.content.decode()
     assert client.get("/account/").status_code == 302  # signed out
     # Locked for the right password too, here and at the login page.
     assert (
