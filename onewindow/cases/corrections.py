@@ -59,21 +59,32 @@ def correct(case: Case, given: Mapping[str, Any], language: str | None) -> Corre
     from_event = _event_names(case, parent) if parent is not None else {}
     own_names = set(case.form.schema.get("properties", {}))
     own: dict[str, Any] = {}
+    sent_as: dict[str, str] = {}  # the item's name → the name the correction gave
     unknown: dict[str, list[Any]] = {}
     for name, value in given.items():
-        if name in own_names:
-            own[name] = value
-        elif name in from_event:
-            own[from_event[name]] = value
+        if name in own_names or name in from_event:
+            item_name = name if name in own_names else from_event[name]
+            own[item_name], sent_as[item_name] = value, name
         else:
             unknown[name] = [NOT_A_QUESTION]
     if unknown:
         raise InvalidInput(
             _("Some answers need correcting."), code="invalid_answers", fields=unknown
         )
-    data = validate_data(case.form, {**case.data, **own}, language)
+    try:
+        data = validate_data(case.form, {**case.data, **own}, language)
+    except InvalidInput as refused:
+        # Each problem under the name the correction used for it.
+        raise InvalidInput(
+            refused.message,
+            code=refused.code,
+            fields={sent_as.get(n, n): m for n, m in refused.fields.items()},
+        ) from refused
     if wrong := not_the_applicants(case.form, data, case.applicant):
-        raise InvalidInput(_("Some answers need correcting."), code="invalid_answers", fields=wrong)
+        fields = {sent_as.get(n, n): m for n, m in wrong.items()}
+        raise InvalidInput(
+            _("Some answers need correcting."), code="invalid_answers", fields=fields
+        )
     if parent is None:
         return Correction(case, data)
     changes = {

@@ -74,7 +74,7 @@ def _clean_items(items: Any, case: Case) -> list[dict[str, str]]:
         raise InvalidInput(too_many, fields={"items": [too_many]})
     slots = {slot["key"]: slot for slot in (case.form.attachments if case.form else [])}
     cleaned = []
-    listed: set[str] = set()
+    listed: set[str] = set()  # slots, and the materials named in words, casefolded
     for index, item in enumerate(items):
         item = item if isinstance(item, Mapping) else {}
         slot = str(item.get("slot") or "").strip()
@@ -95,6 +95,13 @@ def _clean_items(items: Any, case: Case) -> list[dict[str, str]]:
             material = str(slots[slot].get("label") or slot)
         if is_blank(material):
             errors.setdefault(f"items.{index}.material", [_("Name the material.")])
+        elif not slot:
+            named = " ".join(material.split()).casefold()
+            if named in listed:
+                errors.setdefault(
+                    f"items.{index}.material", [_("This material is listed already.")]
+                )
+            listed.add(named)
         if is_blank(reason):
             errors.setdefault(f"items.{index}.reason", [_("Say what is missing or wrong.")])
         cleaned.append({"slot": slot, "material": material, "reason": reason})

@@ -109,6 +109,10 @@ def nothing_asked(case, review):
         ([{"material": "\u200b\u200e", "reason": "缺少"}], "items.0.material"),
         # One slot asked twice would be answered with two files for it.
         ([*PHOTO, {"slot": "photo", "reason": "太暗"}], "items.1.slot"),
+        (
+            [{"material": "户口本", "reason": "缺"}, {"material": " 户口本 ", "reason": "缺页"}],
+            "items.1.material",
+        ),
     ],
 )
 def test_invalid_items_are_refused_with_field_errors_and_nothing_saved(
@@ -579,6 +583,19 @@ def test_a_correction_naming_no_question_of_the_item_is_refused_and_nothing_save
     assert supplement.status == SupplementStatus.OPEN
     for case in Case.objects.filter(pk__in=before):
         assert case.data == before[case.pk]
+
+
+def test_a_refused_correction_is_named_as_it_was_sent(world, newborn):
+    """Sent under the event form's names, its problems came under the item's (QA)."""
+    parent, _children, hukou = newborn
+    ask(world, hukou, [{"material": "落户地址", "reason": "地址不完整"}], who="ga.window")
+    with pytest.raises(InvalidInput) as caught, travel(at("2026-03-04", 10)):
+        supplements.resupply(
+            applicant=world["citizen.wang"],
+            number=parent.number,
+            data={"newborn_hukou__hukou_address": "长" * 201},
+        )
+    assert list(caught.value.fields) == ["newborn_hukou__hukou_address"]
 
 
 def test_an_unknown_question_is_refused_on_a_single_items_case_too(world, waiting):
