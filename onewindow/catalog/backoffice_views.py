@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -531,6 +532,10 @@ def export_json_view(request: HttpRequest) -> HttpResponse:
 
 @back_office
 def synonyms_view(request: HttpRequest) -> HttpResponse:
+    may_manage = permissions.can_manage_synonyms(current_user(request))
+    if request.method == "POST" and not may_manage:
+        # The page offers them no form: a post is not theirs to send.
+        raise PermissionDenied(services.SYNONYMS_ARE_THE_CITYS)
     form = SynonymForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -546,7 +551,7 @@ def synonyms_view(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "synonyms": queries.synonyms(),
-            "may_manage": permissions.can_manage_synonyms(current_user(request)),
+            "may_manage": may_manage,
         },
         status=422 if form.errors else 200,
     )

@@ -88,8 +88,8 @@ def import_items(
     The items' open versions decide, each read under its row lock:
 
     - An item that already holds the file's guide is left as it is and counted
-      unchanged: its published version when it has no open one (so that re-importing
-      an export opens no empty review), or its open version, whoever's (the file's
+      unchanged: its published version (so that re-importing an export opens no empty
+      review, whatever drafts are open), or its open version, whoever's (the file's
       content is there already; a draft stays its author's to submit).
     - The importer's own draft (not yet submitted, or returned) is replaced by the
       file's guide and submitted, as editing it would.
@@ -120,13 +120,15 @@ def import_items(
                     (row.position, RowError(row.number, "department", message, row.sheet))
                 )
                 continue
+            published = service_item.published
+            if published is not None and _holds(published, row.item):
+                # The file changes nothing of the guide: whatever draft someone has
+                # open stays theirs (a re-imported export was refused for it).
+                unchanged.append(row.item.code)
+                continue
             open_version = locked_open_version(service_item)
             if open_version is None:
-                published = service_item.published
-                if published is not None and _holds(published, row.item):
-                    unchanged.append(row.item.code)
-                else:
-                    to_stage.append(row)
+                to_stage.append(row)
             elif open_version.status in OPEN_STATUSES and open_version.author_id == actor.pk:
                 to_stage.append(row)  # the importer's own draft: theirs to replace
             elif _holds(open_version, row.item):

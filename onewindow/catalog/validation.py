@@ -221,13 +221,20 @@ def material_rules(values: Mapping[str, Any]) -> Errors:
 
 def faq_rules(values: Mapping[str, Any]) -> Errors:
     """The rules of one question and answer: it needs both the question and its answer
-    (the guide shows a question over an empty answer otherwise). The English ones may
-    be missing, as the guide then shows the Chinese."""
+    (the guide shows a question over an empty answer otherwise). The English pair may
+    be missing, as the guide then shows the Chinese, but not half of it."""
     errors = Errors()
     for name in ("q", "a"):
         value = values.get(name)
         if name in values and (value is None or (isinstance(value, str) and not value.strip())):
             errors.add(name, _("This field is required."))
+    # In English both or neither: an English question over a Chinese answer reads as a
+    # page half translated.
+    english = {name: str(values.get(name) or "").strip() for name in ("q_en", "a_en")}
+    if any(english.values()):
+        for name, text in english.items():
+            if not text:
+                errors.add(name, _("Give the question and its answer in English, or neither."))
     return errors
 
 

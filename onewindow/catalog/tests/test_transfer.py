@@ -492,7 +492,7 @@ def refusal(editor, rows: list[dict[str, Any]]) -> list[tuple[int, str, str]]:
 def test_an_import_does_not_overwrite_another_editors_draft(editor, colleague):
     # The QA's case: the file's content replaced A's draft, under B's name.
     draft = colleagues_draft(colleague, name="户口登记（新生儿）")
-    rows = exported_rows()
+    rows = touched(exported_rows())
     assert refusal(editor, rows) == [
         (
             row_of(rows, POLICE)["_row"],
@@ -515,13 +515,13 @@ def test_a_returned_draft_of_another_editor_is_not_overwritten_either(editor, co
     colleagues_draft(colleague, submit=True, name="户口登记（新生儿）")
     reviewer = make_user(roles=[(Role.DEPARTMENT_ADMIN, catalog["GA"])])
     services.review_version(actor=reviewer, code=POLICE, approve=False, comment="再改改")
-    [(_row, field, message)] = refusal(editor, exported_rows())
+    [(_row, field, message)] = refusal(editor, touched(exported_rows()))
     assert field == "code" and colleague.full_name in message
 
 
 def test_an_import_does_not_change_a_version_awaiting_review(editor, colleague):
     draft = colleagues_draft(colleague, submit=True, name="户口登记（新生儿）")
-    rows = exported_rows()
+    rows = touched(exported_rows())
     assert refusal(editor, rows) == [
         (
             row_of(rows, POLICE)["_row"],
@@ -536,16 +536,28 @@ def test_an_import_does_not_change_a_version_awaiting_review(editor, colleague):
 
 def test_the_importers_own_version_awaiting_review_is_not_changed_either(editor):
     colleagues_draft(editor, submit=True, name="户口登记（新生儿）")
-    [(_row, field, message)] = refusal(editor, exported_rows())
+    [(_row, field, message)] = refusal(editor, touched(exported_rows()))
     assert field == "code" and "awaiting review" in message
 
 
 def test_the_importers_own_draft_is_replaced_and_submitted(editor):
     draft = colleagues_draft(editor, name="户口登记（新生儿）")
-    result = imports.import_items(actor=editor, rows=exported_rows(), source="test")
+    rows = exported_rows()
+    row_of(rows, POLICE)["keywords"] += " 导入"  # a change to this item alone
+    result = imports.import_items(actor=editor, rows=rows, source="test")
     assert [v.pk for v in result.staged] == [draft.pk]
     kept = queries.open_version(ServiceItem.objects.get(code=POLICE))
     assert (kept.status, kept.name) == ("in_review", "新生儿户口登记")
+
+
+def test_an_export_imported_unchanged_leaves_every_open_draft_as_it_is(editor, colleague):
+    """The file changes nothing of the item's guide: it was refused for a colleague's
+    draft of another content (QA), which the import has no reason to touch."""
+    draft = colleagues_draft(colleague, name="户口登记（新生儿）")
+    result = imports.import_items(actor=editor, rows=exported_rows(), source="test")
+    assert result.staged == [] and POLICE in result.unchanged
+    kept = queries.open_version(ServiceItem.objects.get(code=POLICE))
+    assert (kept.pk, kept.author, kept.name) == (draft.pk, colleague, "户口登记（新生儿）")
 
 
 @pytest.mark.parametrize("submit", [False, True], ids=["draft", "in review"])
@@ -561,7 +573,7 @@ def test_an_open_version_that_holds_the_files_content_is_left_as_it_is(editor, c
 
 def test_every_conflict_and_every_bad_row_are_reported_at_once(editor, colleague):
     colleagues_draft(colleague, name="户口登记（新生儿）")
-    rows = exported_rows()
+    rows = touched(exported_rows())
     row_of(rows, RICH["code"])["is_free"] = "maybe"
     found = refusal(editor, rows)
     assert [(row, field) for row, field, _message in found] == sorted(

@@ -232,10 +232,16 @@ def test_a_question_needs_its_answer_and_an_answer_its_question(entry, fields):
 
 
 def test_english_questions_and_answers_stay_optional():
-    item, errors = clean_item(
+    item, errors = clean_item(good(faq=[{"q": "要多久？", "a": "5个工作日。"}]))
+    assert not errors and item is not None
+
+
+def test_an_english_question_needs_its_english_answer():
+    """An English question over a Chinese answer was accepted (QA)."""
+    _item, errors = clean_item(
         good(faq=[{"q": "要多久？", "a": "5个工作日。", "q_en": "How long?"}])
     )
-    assert not errors and item is not None
+    assert list(errors.fields) == ["faq[0].a_en"]
 
 
 @pytest.mark.parametrize(
@@ -244,6 +250,8 @@ def test_english_questions_and_answers_stay_optional():
         ({"q": "要多久？", "a": ""}, {"a"}),
         ({"a": ""}, {"a"}),  # a question that did not pass its own checks is not judged
         ({"q": "要多久？", "a": "5天。"}, set()),
+        ({"q": "要多久？", "a": "5天。", "a_en": "5 days."}, {"q_en"}),
+        ({"q": "要多久？", "a": "5天。", "q_en": "How long?", "a_en": "5 days."}, set()),
     ],
 )
 def test_faq_rules_need_the_fields_they_relate(values, expected):
