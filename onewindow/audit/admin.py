@@ -13,6 +13,7 @@ from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.audit import actions, permissions, queries
+from onewindow.audit.hashing import HASHED_FIELDS
 from onewindow.audit.models import AuditEvent
 from onewindow.audit.services import record_trail_read
 
@@ -60,21 +61,9 @@ class AuditEventAdmin(admin.ModelAdmin):
     show_full_result_count = False
     paginator = TrailPaginator
 
-    # The event's page shows the time as the list does, to the second.
-    fields = (
-        "seq",
-        "when",
-        "actor_id",
-        "actor_label",
-        "action",
-        "target_type",
-        "target_id",
-        "outcome",
-        "detail",
-        "ip_address",
-        "prev_hash",
-        "hash",
-    )
+    # The hashed fields in their order, the chain's links after them; the time as
+    # ``when``: the event's page shows it as the list does, to the second.
+    fields = (*("when" if f == "at" else f for f in HASHED_FIELDS), "prev_hash", "hash")
     readonly_fields = ("when",)
 
     # Translators: a short column heading for an audit event's sequence number.

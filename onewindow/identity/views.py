@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
-from onewindow.core.errors import InvalidInput, Locked, NotFound, ServiceError
+from onewindow.core.errors import Locked, NotFound, ServiceError
 from onewindow.identity import authentication, permissions, queries, recovery, services
 from onewindow.identity.authentication import check_password
 from onewindow.identity.forms import (
@@ -206,30 +206,20 @@ def password_view(request: HttpRequest) -> HttpResponse:
     """Change one's own password. This session stays signed in; the others end."""
     user = _current_user(request)
     form = PasswordChangeForm(request.POST or None)
-    if request.method == "POST" and not form.is_valid() and form.only_copies_differ():
-        # The rest is judged too, so that every problem comes in one round.
+    valid = request.method == "POST" and form.is_valid()
+    # With the new copies differing, the rest is judged too: every problem in one round.
+    if valid or (request.method == "POST" and form.only_copies_differ()):
+        given = (request, user, form.cleaned_data["current_password"])
+        new_password = form.cleaned_data["new_password"]
         try:
-            problems = authentication.password_change_problems(
-                request,
-                user,
-                form.cleaned_data["current_password"],
-                form.cleaned_data["new_password"],
-            )
-        except Locked:
-            logout(request)
-            return redirect("identity:login")
-        if problems:
-            _apply_errors(
-                form, InvalidInput(_("Some answers need correcting."), fields=problems.fields)
-            )
-    elif request.method == "POST" and form.is_valid():
-        try:
-            revoked = authentication.change_password(
-                request,
-                user,
-                form.cleaned_data["current_password"],
-                form.cleaned_data["new_password"],
-            )
+            if not valid:
+                problems = authentication.password_change_problems(*given, new_password)
+                problems.raise_if_any()
+            else:
+                revoked = authentication.change_password(*given, new_password)
+                update_session_auth_hash(request, user)
+                messages.success(request, _password_changed_message(revoked))
+                return redirect("identity:account")
         except Locked:
             # Too many wrong current passwords: whoever sits at this session is signed
             # out too; django-axes answers with the login page saying the account is locked.
@@ -237,10 +227,6 @@ def password_view(request: HttpRequest) -> HttpResponse:
             return redirect("identity:login")
         except ServiceError as error:
             _apply_errors(form, error)
-        else:
-            update_session_auth_hash(request, user)
-            messages.success(request, _password_changed_message(revoked))
-            return redirect("identity:account")
     return render(
         request, "identity/password.html", {"form": form}, status=422 if form.errors else 200
     )
