@@ -15,11 +15,12 @@ from collections import defaultdict
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from onewindow.catalog.models import ServiceItemVersion
-from onewindow.catalog.rows import ITEMS_SHEET, ImportRejected, RowError
+from onewindow.catalog.rows import ITEMS_SHEET, MATERIALS_SHEET, ImportRejected, RowError
 
 ITEM_COLUMNS = (
     "code",
@@ -160,6 +161,9 @@ def parse_json(raw: bytes) -> list[Any]:
     return rows
 
 
+NO_SUCH_ITEM = gettext_lazy("No item of the items sheet has this code.")
+
+
 def parse_excel(raw: bytes) -> list[Any]:
     """Rows of the ``items`` sheet as dicts (numbered from 2, under the header), with
     their materials. Cell types are left as Excel gives them; validation judges them.
@@ -211,6 +215,15 @@ def parse_excel(raw: bytes) -> list[Any]:
         data["_material_rows"] = material_rows.get(str(data.get("code", "")), [])
         data["_row"] = number
         rows.append(data)
+    # A material whose item_code names no item of the items sheet would be dropped
+    # without a word (a typo lost it): each such row is a problem of its own.
+    codes = {str(row.get("code", "")) for row in rows}
+    for code, numbers in material_rows.items():
+        if code not in codes:
+            problems += [
+                RowError(m_number, "item_code", str(NO_SUCH_ITEM), MATERIALS_SHEET)
+                for m_number in numbers
+            ]
     if problems:
-        raise ImportRejected(problems)
+        raise ImportRejected(sorted(problems, key=lambda p: (p.sheet != ITEMS_SHEET, p.row)))
     return rows

@@ -356,9 +356,12 @@ def test_a_workbook_without_the_items_sheet_is_refused(editor):
     assert [(p.row, p.field) for p in rejected.value.rows] == [(0, "file")]
 
 
-def edited_workbook(changes: dict[tuple[int, str], Any]) -> bytes:
-    """The export of the published items with some cells of the items sheet changed."""
+def edited_workbook(changes: dict[tuple[int, str], Any], *, materials: bool = True) -> bytes:
+    """The export of the published items with some cells of the items sheet changed
+    (and, without ``materials``, no materials sheet)."""
     workbook = load_workbook(io.BytesIO(transfer.export_excel(published_versions())))
+    if not materials:
+        del workbook["materials"]
     sheet = workbook["items"]
     columns = {cell.value: cell.column for cell in sheet[1]}
     for (row, column), value in changes.items():
@@ -377,12 +380,28 @@ def test_excel_errors_carry_the_sheet_row_number(editor):
             (4, "code"): "310000-GA-QR-0001",
             (5, "code"): "310000-XX-GG-0001",
             (5, "department"): "310000-XX",
-        }
+        },
+        materials=False,  # renamed, their items would leave their materials' rows orphans
     )
     rows = transfer.parse_excel(raw)
     found = problems(editor, rows)
     assert {(3, "statutory_limit_days"), (3, "is_free"), (4, "code"), (5, "department")} <= found
     assert {row for row, _ in found} == {3, 4, 5}
+
+
+def test_a_material_whose_item_code_names_no_item_is_refused_at_its_row(editor):
+    """A typo in a material's item_code dropped the material without a word."""
+    workbook = load_workbook(io.BytesIO(transfer.export_excel(published_versions())))
+    sheet = workbook["materials"]
+    columns = {cell.value: cell.column for cell in sheet[1]}
+    sheet.cell(row=2, column=columns["item_code"], value="310000-GA-QR-000l")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with translation.override("en"), pytest.raises(ImportRejected) as rejected:
+        transfer.parse_excel(buffer.getvalue())
+    assert [(p.sheet, p.row, p.field, p.message) for p in rejected.value.rows] == [
+        ("materials", 2, "item_code", "No item of the items sheet has this code.")
+    ]
 
 
 def test_excel_offices_that_are_not_json_are_refused(editor):
