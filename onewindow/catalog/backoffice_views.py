@@ -77,12 +77,20 @@ def current_user(request: HttpRequest) -> User:
 
 
 def item_or_404(user: User, code: str, *, edit: bool = False) -> ServiceItem:
+    """The item for its department's editors. Another department's published item,
+    which anyone reads, is refused as not theirs (403, as the API and the services
+    answer); one never published is not found (404), as if absent."""
     try:
         item = queries.item_for_officer(user, code)
     except ServiceItem.DoesNotExist as exc:
+        if ServiceItem.objects.filter(code=code, published__isnull=False).exists():
+            raise PermissionDenied(services.NOT_YOUR_DEPARTMENTS) from exc
         raise Http404 from exc
     if edit and not permissions.can_edit_items_of(user, item.department):
-        raise Http404  # in scope through another role, but not theirs to edit
+        # In scope through another role, but not theirs to edit.
+        if item.published_id is not None:
+            raise PermissionDenied(services.NOT_YOUR_DEPARTMENTS)
+        raise Http404
     return item
 
 

@@ -134,17 +134,18 @@ def test_saving_binds_into_the_draft_and_audits(catalog, definitions):
 
 
 @pytest.mark.parametrize(
-    ("role", "where"),
+    ("role", "where", "status"),
     [
-        (Role.DEPARTMENT_ADMIN, "SJ"),  # another department's editor
-        (Role.REVIEWING_OFFICER, "GA"),  # the department's, but no editor
+        # Another department's editor: the item is published, not theirs (403).
+        (Role.DEPARTMENT_ADMIN, "SJ", 403),
+        (Role.REVIEWING_OFFICER, "GA", 404),  # the department's, but no editor
     ],
 )
-def test_other_officers_get_not_found(catalog, definitions, role, where):
+def test_other_officers_are_refused(catalog, definitions, role, where, status):
     client = editor(catalog, role, where)
-    assert client.get(URL).status_code == 404
+    assert client.get(URL).status_code == status
     body = {"form": "passport_application:2", "process": "passport:1"}
-    assert client.post(URL, body).status_code == 404
+    assert client.post(URL, body).status_code == status
     assert draft() is None
     assert not AuditEvent.objects.filter(action="catalog.application_bound").exists()
 

@@ -127,7 +127,8 @@ def edit_url(code: str = POLICE_ITEM) -> str:
     [
         (Role.DEPARTMENT_ADMIN, "police", 200),
         (Role.DEPARTMENT_ADMIN, "root", 200),
-        (Role.DEPARTMENT_ADMIN, "market", 404),
+        # Another department's published item, which anyone reads: not theirs (403).
+        (Role.DEPARTMENT_ADMIN, "market", 403),
         (Role.REVIEWING_OFFICER, "police", 404),
         (Role.WINDOW_OFFICER, "police", 404),
     ],
@@ -145,7 +146,7 @@ def test_editing_is_scoped_to_the_admins_departments(
         assert current()["name"] == "新名称"
         assert ServiceItemVersion.objects.count() == versions + 1
     else:
-        assert response.status_code == 404
+        assert response.status_code == status
         assert ServiceItemVersion.objects.count() == versions
 
 
@@ -176,8 +177,9 @@ def test_the_list_shows_only_items_in_scope(admin):
     client, _ = admin
     page = client.get(f"{BASE}/").content.decode()
     assert POLICE_ITEM in page and MARKET_ITEM not in page
-    assert client.get(f"{BASE}/items/{MARKET_ITEM}/").status_code == 404
-    assert client.get(edit_url(MARKET_ITEM)).status_code == 404
+    # Published, so anyone reads it: refused as not theirs rather than hidden.
+    assert client.get(f"{BASE}/items/{MARKET_ITEM}/").status_code == 403
+    assert client.get(edit_url(MARKET_ITEM)).status_code == 403
 
 
 def test_the_list_takes_the_same_queries_for_more_items(admin):
