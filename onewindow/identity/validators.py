@@ -27,6 +27,7 @@ def clean_resident_id(value: str) -> str:
     both included (a newborn has a number). The region code must have been in use at the
     holder's birth or later."""
     compact = str(ric.compact(value.replace(" ", "").replace("\u3000", "")))
+    region_in_use = True  # what python-stdnum's own check says of the region
     try:
         if len(compact) != 18:
             raise stdnum_errors.InvalidLength()
@@ -40,11 +41,13 @@ def clean_resident_id(value: str) -> str:
     except stdnum_errors.InvalidComponent:
         # The birth date or the region, which python-stdnum does not tell apart: both
         # are checked below, in our own terms.
-        pass
+        region_in_use = False
     except stdnum_errors.ValidationError as exc:
         raise ValidationError(_("This is not a valid identity number."), code="format") from exc
     born = _birth_date(compact)
-    _check_region(compact[:6], born.year)
+    if not region_in_use:
+        # A region python-stdnum found in use at the birth needs no second look up.
+        _check_region(compact[:6], born.year)
     return compact
 
 
