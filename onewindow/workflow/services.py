@@ -72,10 +72,10 @@ class InvalidBundle(InvalidInput):
 
 def _lanes_of_stored(definition: ProcessDefinition) -> list[Department]:
     """The departments a stored version's lanes name; none when it no longer loads (a
-    platform function it calls was removed), which leaves the new file's lanes to say."""
-    stored = ProcessDefinition.objects.get(pk=definition.pk)
+    platform function it calls was removed), which leaves the new file's lanes to say.
+    Its files are read only when its spec is not parsed yet (deferred fields)."""
     try:
-        facts = runs.spec_of(stored).facts
+        facts = runs.spec_of(definition).facts
     except engine.ProcessError:
         return []
     return list(runs.lane_departments(facts).values())
@@ -157,7 +157,7 @@ def upload_definition(
         ),
         departments=naming.lazy_names(others),
     )
-    if not others and actor is not None and (newest := _newest(key)) is not None:
+    if actor is not None and not others and (newest := _newest(key)) is not None:
         # The next version replaces what those departments' items are offered as the
         # newest: it is theirs to upload too, whatever lanes the new file draws.
         others = permissions.departments_not_managed(actor, _lanes_of_stored(newest))
