@@ -192,13 +192,20 @@ def _case_out(
     )
 
 
-def _detail(case: Case, reader: Any, shown: entries.Entries | None = None) -> CaseOut:
+def _detail(
+    case: Case,
+    reader: Any,
+    shown: entries.Entries | None = None,
+    on_applicants_side: bool | None = None,
+) -> CaseOut:
     """The case for its applicant's side; for an officer, a life event's answers and
     files of the items of their departments only (``permissions.items_in_view``):
-    its items' data, the parent's merged data left empty."""
+    its items' data, the parent's merged data left empty. ``shown`` and
+    ``on_applicants_side`` are the parent's, for its items."""
     children = list(case.children.all())
     requests = list(queries.supplements_of(case))  # the case's and its items'
-    on_applicants_side = permissions.is_party(reader, case)
+    if on_applicants_side is None:
+        on_applicants_side = permissions.is_party(reader, case)
     if shown is None:  # read once for a life event and its items
         shown = entries.entries_of([case, *children], requests)
     out = _case_out(
@@ -206,7 +213,7 @@ def _detail(case: Case, reader: Any, shown: entries.Entries | None = None) -> Ca
         attachments=(a.pk for a in case.attachments.all()),
         events=case.events.all(),
         shown=shown,
-        children=[_detail(child, reader, shown) for child in children],
+        children=[_detail(child, reader, shown, on_applicants_side) for child in children],
         supplements=[supplement_out(s) for s in requests],
         extensions=[
             extension_out(e, officers_named=not on_applicants_side)

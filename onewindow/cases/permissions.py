@@ -57,8 +57,8 @@ def reads_cases(user: Any) -> bool:
     )
 
 
-def _case_scope(user: Any, field: str = "department") -> Q:
-    return department_scope_filter(user, field, roles=CASE_READER_ROLES)
+def _case_scope(user: Any) -> Q:
+    return department_scope_filter(user, roles=CASE_READER_ROLES)
 
 
 def officer_filter(user: Any) -> Q:
