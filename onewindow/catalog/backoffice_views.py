@@ -83,14 +83,15 @@ def item_or_404(user: User, code: str, *, edit: bool = False) -> ServiceItem:
     try:
         item = queries.item_for_officer(user, code)
     except ServiceItem.DoesNotExist as exc:
-        if ServiceItem.objects.filter(code=code, published__isnull=False).exists():
-            raise PermissionDenied(services.NOT_YOUR_DEPARTMENTS) from exc
-        raise Http404 from exc
+        outside = ServiceItem.objects.filter(code=code).only("published").first()
+        if outside is None or permissions.hidden_from_others(outside):
+            raise Http404 from exc
+        raise PermissionDenied(services.NOT_YOUR_DEPARTMENTS) from exc
     if edit and not permissions.can_edit_items_of(user, item.department):
         # In scope through another role, but not theirs to edit.
-        if item.published_id is not None:
-            raise PermissionDenied(services.NOT_YOUR_DEPARTMENTS)
-        raise Http404
+        if permissions.hidden_from_others(item):
+            raise Http404
+        raise PermissionDenied(services.NOT_YOUR_DEPARTMENTS)
     return item
 
 

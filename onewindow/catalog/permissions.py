@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from onewindow.catalog.models import LifeEvent, ServiceItemVersion
+from onewindow.catalog.models import LifeEvent, ServiceItem, ServiceItemVersion
 from onewindow.identity.models import Department
 from onewindow.identity.permissions import holds_role_over, officer_roots
 from onewindow.identity.roles import Role
@@ -16,6 +16,13 @@ EDITORS = frozenset({Role.DEPARTMENT_ADMIN, Role.PLATFORM_ADMIN})
 def can_edit_items_of(user: Any, department: Department) -> bool:
     """Department admins edit their department's (and its units') items."""
     return holds_role_over(user, department, EDITORS)
+
+
+def hidden_from_others(item: ServiceItem) -> bool:
+    """Whether an item another department's editor may not edit is also hidden from
+    them (404): one never published is; a published one, whose guide anyone reads, is
+    refused as not theirs (403), by the pages, the API and the services alike."""
+    return item.published_id is None
 
 
 def can_review(user: Any, version: ServiceItemVersion) -> bool:

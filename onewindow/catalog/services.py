@@ -165,7 +165,7 @@ def _editable_item(actor: User, code: str, *also: str) -> ServiceItem:
     if service_item is None:
         raise NotFound(_("No such service item."))
     if not permissions.can_edit_items_of(actor, service_item.department):
-        if service_item.published_id is None:
+        if permissions.hidden_from_others(service_item):
             raise NotFound(_("No such service item."))
         raise Forbidden(NOT_YOUR_DEPARTMENTS)
     return service_item
