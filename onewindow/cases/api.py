@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC
 from typing import Any
 
@@ -47,9 +47,8 @@ from onewindow.core import paging
 from onewindow.core.api_errors import errors
 from onewindow.core.errors import InvalidInput, NotFound
 from onewindow.forms import spec
-from onewindow.forms.attachments import store_attachment, upload_field_name
+from onewindow.forms.attachments import store_attachment
 from onewindow.forms.filetypes import slot_max_mb
-from onewindow.forms.models import Attachment
 from onewindow.workflow import services as workflow_services
 from onewindow.workflow.choices import TaskStatus
 from onewindow.workflow.models import Clock, WorkTask
@@ -326,19 +325,6 @@ def _application_form(service: str) -> Any:
         raise InvalidInput(message, code="unknown_service", fields={"service": [message]}) from None
 
 
-def as_upload_fields(slot: str, store: Callable[[], Attachment]) -> Attachment:
-    """``store()``, its refusals keyed by the upload's multipart fields: ``slot`` for a
-    material not asked for, ``file`` for what is wrong with the file (the pages key
-    both by their file input, ``upload-<slot>``)."""
-    try:
-        return store()
-    except InvalidInput as exc:
-        at_input = upload_field_name(slot)
-        field = "slot" if exc.code == "unknown_slot" else "file"
-        fields = {field if name == at_input else name: m for name, m in exc.fields.items()}
-        raise InvalidInput(exc.message, code=exc.code, fields=fields) from exc
-
-
 @router.get(
     "/cases/forms/{service}",
     response={200: ApplicationFormOut},
@@ -388,11 +374,8 @@ def upload_attachment(
     checked by its content against the slot's types and size; send its id in the
     answers' ``attachments``."""
     form = _application_form(service)
-    attachment = as_upload_fields(
-        slot,
-        lambda: store_attachment(
-            owner=request.user, definition=form, slot=slot, upload=file, request=request
-        ),
+    attachment = store_attachment(
+        owner=request.user, definition=form, slot=slot, upload=file, request=request
     )
     return Status(
         201,

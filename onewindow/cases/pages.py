@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from onewindow.core.errors import InvalidInput
 from onewindow.forms import queries as forms_queries
-from onewindow.forms.attachments import store_attachment, upload_field_name
+from onewindow.forms.attachments import at_file_input, store_attachment, upload_field_name
 from onewindow.identity.models import User
 from onewindow.identity.permissions import is_officer
 
@@ -78,5 +78,5 @@ def store_uploads(
                 slot_spec=own.get(slot),
             )
         except InvalidInput as error:
-            errors.update(error.fields)
+            errors.update(at_file_input(slot, error))
     return stored

@@ -8,7 +8,7 @@ from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from onewindow.cases import extensions, queries, supplements
-from onewindow.cases.api import as_upload_fields, case_out, extension_out, supplement_out
+from onewindow.cases.api import case_out, extension_out, supplement_out
 from onewindow.cases.schemas import (
     AttachmentOut,
     CaseOut,
@@ -81,15 +81,12 @@ def upload_supplement_file(
     """``slot``: a key of the request's materials (a form's slot, or for a material
     named in words the key the case's ``supplements`` give it); send the id with the
     answer."""
-    attachment = as_upload_fields(
-        slot,
-        lambda: supplements.store_answer_file(
-            applicant=request.user,  # type: ignore[arg-type]
-            number=number,
-            slot=slot,
-            upload=file,
-            request=request,
-        ),
+    attachment = supplements.store_answer_file(
+        applicant=request.user,  # type: ignore[arg-type]
+        number=number,
+        slot=slot,
+        upload=file,
+        request=request,
     )
     return Status(
         201,

@@ -33,12 +33,23 @@ from onewindow.forms.merge import MergedForm
 from onewindow.forms.models import Attachment, FormDefinition
 
 UPLOAD_PREFIX = "upload-"
+# A refusal names the part of the upload at fault, not where it came from: ``slot`` for
+# an attachment the form does not have, ``file`` for the file itself. The API sends both
+# as multipart fields of those names; the pages show them at the slot's file input.
+SLOT_FIELD = "slot"
+FILE_FIELD = "file"
 _UNSAFE = re.compile(r'[\\/<>:"|?*]')
 
 
 def upload_field_name(slot: str) -> str:
     """The name of a slot's file input. Field names never contain "-", so no clash."""
     return f"{UPLOAD_PREFIX}{slot}"
+
+
+def at_file_input(slot: str, error: InvalidInput) -> dict[str, list[Any]]:
+    """A refusal's messages under the page's file input for ``slot``, where the form
+    shows them."""
+    return {upload_field_name(slot): [m for messages in error.fields.values() for m in messages]}
 
 
 def sanitize_name(name: str) -> str:
@@ -64,14 +75,16 @@ def store_attachment(
 ) -> Attachment:
     """Check and store one upload for ``slot`` of the definition (or merged form); or,
     with ``slot_spec`` (its types and size), for a material the form does not name,
-    which a caller vouches for (one a supplement request asked for in words)."""
-    field = upload_field_name(slot)
+    which a caller vouches for (one a supplement request asked for in words).
+
+    Refusals are keyed ``SLOT_FIELD`` or ``FILE_FIELD``; ``at_file_input`` moves them to
+    a page's input."""
     spec_slot = slot_spec or definition.slot(slot)
     if spec_slot is None:
         raise InvalidInput(
             gettext_lazy("This form has no such attachment."),
             code="unknown_slot",
-            fields={field: [gettext_lazy("This form has no such attachment.")]},
+            fields={SLOT_FIELD: [gettext_lazy("This form has no such attachment.")]},
         )
     if isinstance(definition, MergedForm):
         target, target_slot = definition.slot_origin(slot)
@@ -82,7 +95,7 @@ def store_attachment(
 
     def refuse(reason: str, message: str, **detail: Any) -> InvalidInput:
         return refused(
-            InvalidInput(message, code=f"attachment_{reason}", fields={field: [message]}),
+            InvalidInput(message, code=f"attachment_{reason}", fields={FILE_FIELD: [message]}),
             actor=owner,
             action="forms.attachment_refused",
             target=("forms.formdefinition", str(target.pk)),

@@ -486,7 +486,7 @@ def test_attachments_upload_reference_and_officer_reads(client, world, as_user):
         **as_user(user),
     )
     assert wrong.status_code == 422
-    # Keyed by the multipart fields sent (they were the page's input, "upload-photo").
+    # Keyed by the multipart fields sent, not by the page's input ("upload-photo").
     assert list(wrong.json()["fields"]) == ["file"]
     no_slot = client.post(
         "/api/v1/cases/attachments",

@@ -9,7 +9,12 @@ from onewindow.conftest import make_user
 from onewindow.core.errors import InvalidInput, NotFound
 from onewindow.forms import attachments as attachments_module
 from onewindow.forms import permissions
-from onewindow.forms.attachments import open_attachment, sanitize_name, store_attachment
+from onewindow.forms.attachments import (
+    at_file_input,
+    open_attachment,
+    sanitize_name,
+    store_attachment,
+)
 from onewindow.forms.demo import load_demo_forms
 from onewindow.forms.merge import merge_definitions
 from onewindow.forms.models import Attachment
@@ -74,7 +79,8 @@ def test_refusals_leave_nothing_behind(sample, owner, media, case):
     with pytest.raises(InvalidInput) as excinfo:
         store_attachment(owner=owner, definition=sample, slot=slot, upload=upload(name, content))
     assert excinfo.value.code == code
-    assert list(excinfo.value.fields) == [f"upload-{slot}"]
+    # Keyed by the part at fault, not by where the upload came from.
+    assert list(excinfo.value.fields) == ["slot" if code == "unknown_slot" else "file"]
     assert not Attachment.objects.exists()
     assert stored_files(media) == []
     if code != "unknown_slot":
@@ -85,7 +91,7 @@ def test_refusals_leave_nothing_behind(sample, owner, media, case):
 def test_refusal_messages_say_what_to_do(sample, owner, media):
     with pytest.raises(InvalidInput) as excinfo:
         store_attachment(owner=owner, definition=sample, slot="scan", upload=upload("a.exe", EXE))
-    assert str(excinfo.value.fields["upload-scan"][0]) == (
+    assert str(excinfo.value.fields["file"][0]) == (
         "The file must be one of these types: PDF, PNG."
     )
     with translation.override("zh-hans"), pytest.raises(InvalidInput) as excinfo:
@@ -110,6 +116,15 @@ def test_refusal_messages_say_what_to_do(sample, owner, media):
     with pytest.raises(InvalidInput) as excinfo:
         store_attachment(owner=owner, definition=sample, slot="scan", upload=big)
     assert str(excinfo.value.message) == "The file must be smaller than 1 MB."
+
+
+def test_a_page_shows_a_refusal_at_the_slots_file_input(sample, owner, media):
+    with pytest.raises(InvalidInput) as excinfo:
+        store_attachment(owner=owner, definition=sample, slot="scan", upload=upload("a.exe", EXE))
+    assert at_file_input("scan", excinfo.value) == {"upload-scan": excinfo.value.fields["file"]}
+    with pytest.raises(InvalidInput) as excinfo:
+        store_attachment(owner=owner, definition=sample, slot="nope", upload=upload("a.pdf", PDF))
+    assert list(at_file_input("nope", excinfo.value)) == ["upload-nope"]
 
 
 def test_the_bytes_read_count_not_the_declared_size(sample, owner, media):
