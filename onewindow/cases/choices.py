@@ -5,6 +5,8 @@ from typing import Literal, get_args
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.core.errors import FieldErrors
+
 
 class CaseStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
@@ -62,3 +64,12 @@ DEADLINES: tuple[str, ...] = get_args(Deadline)
 # note and its answer): longer is refused at its field, never cut, since a reason cut
 # short may read as another.
 MAX_NOTE = 2000
+
+
+def refuse_longer_than_note(**texts: object) -> None:
+    """``InvalidInput`` naming each of ``texts`` (field name: what was written) longer
+    than ``MAX_NOTE``."""
+    too_long = FieldErrors()
+    for name, value in texts.items():
+        too_long.text(value, name, limit=MAX_NOTE)
+    too_long.raise_if_any()

@@ -32,12 +32,12 @@ from onewindow.cases.choices import (
     MAX_EXTENSION_DAYS,
     MAX_NOTE,
     ExtensionStatus,
+    refuse_longer_than_note,
 )
 from onewindow.cases.models import Case, CaseEvent, Extension
 from onewindow.cases.queries import cases_by_instance
 from onewindow.core.errors import (
     Conflict,
-    FieldErrors,
     Forbidden,
     InvalidInput,
     NotFound,
@@ -153,9 +153,7 @@ def decide_extension(
     if not approve and is_blank(comment):
         message = _("Give the reason for refusing.")
         raise InvalidInput(message, fields={"comment": [message]})
-    too_long = FieldErrors()
-    too_long.text(comment, "comment", limit=MAX_NOTE)
-    too_long.raise_if_any()
+    refuse_longer_than_note(comment=comment)
     with transaction.atomic():
         # The run and the task before the request, in a decision's order (lock_task).
         task = workflow_limits.lock_task(extension.task_id)

@@ -24,9 +24,14 @@ from onewindow.cases import (
     queries,
     timeliness,
 )
-from onewindow.cases.choices import FINAL_STATUSES, MAX_NOTE, OUTCOMES_NEEDING_REASON, CaseStatus
+from onewindow.cases.choices import (
+    FINAL_STATUSES,
+    OUTCOMES_NEEDING_REASON,
+    CaseStatus,
+    refuse_longer_than_note,
+)
 from onewindow.cases.models import Case, CaseEvent
-from onewindow.core.errors import FieldErrors, Forbidden, InvalidInput, NotFound, is_blank
+from onewindow.core.errors import Forbidden, InvalidInput, NotFound, is_blank
 from onewindow.identity.models import User
 from onewindow.workflow import queries as workflow_queries
 from onewindow.workflow import services as workflow_services
@@ -77,10 +82,7 @@ def decide_task(
     if outcome in OUTCOMES_NEEDING_REASON and is_blank(comment):
         message = _("Give the reason for this decision.")
         raise InvalidInput(message, code="reason_required", fields={"comment": [message]})
-    too_long = FieldErrors()
-    too_long.text(comment, "comment", limit=MAX_NOTE)
-    too_long.text(note_for_applicant, "note_for_applicant", limit=MAX_NOTE)
-    too_long.raise_if_any()
+    refuse_longer_than_note(comment=comment, note_for_applicant=note_for_applicant)
     try:
         return _decide(actor, task_id, outcome, comment, note_for_applicant, request, shown)
     except InvalidInput as exc:

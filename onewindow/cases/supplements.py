@@ -31,18 +31,17 @@ from onewindow.cases import (
 )
 from onewindow.cases.choices import (
     FINAL_STATUSES,
-    MAX_NOTE,
     MAX_SUPPLEMENT_ITEMS,
     RESUPPLIED,
     SUPPLEMENT_REQUESTED,
     CaseStatus,
     SupplementStatus,
+    refuse_longer_than_note,
 )
 from onewindow.cases.models import Case, CaseEvent, SupplementRequest
 from onewindow.cases.supplement_materials import answer_slots, own_slots
 from onewindow.core.errors import (
     Conflict,
-    FieldErrors,
     Forbidden,
     InvalidInput,
     NotFound,
@@ -154,9 +153,7 @@ def request_supplement(
             target=task,
             request=request,
         )
-    too_long = FieldErrors()
-    too_long.text(note, "note", limit=MAX_NOTE)
-    too_long.raise_if_any()
+    refuse_longer_than_note(note=note)
     with transaction.atomic():
         now = timezone.now()
         # The run and the task before the case, in a decision's order (suspend_task).
@@ -373,9 +370,7 @@ def resupply(
     slot the request names), corrected answers if any, a comment. The task returns to
     its holder and the clocks resume from where they stopped."""
     supplement = open_request(applicant, number)
-    too_long = FieldErrors()
-    too_long.text(comment, "comment", limit=MAX_NOTE)
-    too_long.raise_if_any()
+    refuse_longer_than_note(comment=comment)
     case = supplement.case
     found = _answer_attachments(applicant, supplement, attachments)
     correction = corrections.correct(case, data, language) if data else None
