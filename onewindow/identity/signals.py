@@ -51,8 +51,10 @@ def audit_lockout(
 
     # Axes signals on every attempt made while locked; the owner hears once per lockout.
     already_locked = AuditEvent.objects.filter(
-        action="identity.locked_out",
+        # By the target's type and id, which the trail indexes (it grows for ever).
+        target_type="identity.user",
         target_id=username or "",
+        action="identity.locked_out",
         at__gte=timezone.now() - timedelta(hours=settings.AXES_COOLOFF_TIME),
     ).exists()
     record_event(
