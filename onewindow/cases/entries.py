@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, Final, Literal
 
 from django.utils.translation import pgettext
@@ -49,11 +48,10 @@ def acting_role(
 @dataclass(frozen=True)
 class Entries:
     """What showing some cases' entries takes, read once for all: who writes on the
-    applicant's side, and the supplement requests their entries record (by task and
-    moment, which the request and its entry share)."""
+    applicant's side, and the supplement requests their entries record, by id."""
 
     applicant_side: frozenset[int]
-    requests: Mapping[tuple[int | None, datetime], SupplementRequest] = field(default_factory=dict)
+    requests: Mapping[int, SupplementRequest] = field(default_factory=dict)
 
     def by_applicant(self, event: CaseEvent) -> bool:
         return event.outcome == RESUPPLIED or event.actor_id in self.applicant_side
@@ -68,7 +66,7 @@ class Entries:
         """The entry's note for the applicant; a supplement request's names the materials
         in the reader's language (the stored note, in its writer's, is kept for entries
         whose request is not at hand)."""
-        request = self.requests.get((event.task_id, event.at))
+        request = self.requests.get(event.supplement_id) if event.supplement_id else None
         if event.outcome == SUPPLEMENT_REQUESTED and request is not None:
             return supplement_materials.items_text(request)
         return event.note_for_applicant
@@ -84,7 +82,7 @@ def entries_of(cases: Iterable[Case], requests: Iterable[SupplementRequest] = ()
     if companies:
         agents = User.objects.filter(companies__in=companies).values_list("pk", flat=True)
         people.update(agents)
-    return Entries(frozenset(people), {(r.task_id, r.requested_at): r for r in requests})
+    return Entries(frozenset(people), {r.pk: r for r in requests})
 
 
 def role_label(role: EntryRole, *, for_officer: bool) -> str:

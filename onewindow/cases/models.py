@@ -157,6 +157,11 @@ class CaseEvent(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     note_for_applicant = models.TextField(_("note for the applicant"), blank=True)
     task_id = models.PositiveIntegerField(null=True, blank=True)
+    # The request a "supplement requested" entry records, whose materials it names in
+    # each reader's language.
+    supplement = models.ForeignKey(
+        "SupplementRequest", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:

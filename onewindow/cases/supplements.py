@@ -188,6 +188,7 @@ def request_supplement(
             # (``entries``), from the request itself.
             note_for_applicant=supplement_materials.items_text(supplement),
             task_id=task.pk,
+            supplement=supplement,
             at=now,
         )
         record_event(

@@ -9,8 +9,11 @@ both clocks; the answer on Mon 03-09 starts a new day 0, so 5 case days remain
 (03-05, 03-06, 03-09).
 """
 
+from importlib import import_module
+
 import lxml.html
 import pytest
+from django.apps import apps as django_apps
 from django.core import mail
 from django.test import Client
 
@@ -251,10 +254,11 @@ def test_asking_stops_the_step_and_the_case_and_tells_the_applicant(
     # The step's reminder and escalation timers wait without a moment.
     assert [t.due_at for t in review.timers.filter(status=TimerStatus.WAITING)] == [None] * 3
     entry = CaseEvent.objects.filter(case=case).last()
-    assert (entry.outcome, entry.actor, entry.task_id, entry.at) == (
+    assert (entry.outcome, entry.actor, entry.task_id, entry.supplement, entry.at) == (
         "supplement_requested",
         world["ga.review"],
         review.pk,
+        supplement,
         ASKED,
     )
     assert entry.note_for_applicant.splitlines() == [
@@ -717,3 +721,13 @@ def test_long_texts_are_refused_at_their_fields_not_cut(world, passport):
         answer(world, _case, {"photo": upload(world["citizen.wang"]).pk}, comment=too_long)
     assert list(caught.value.fields) == ["comment"]
     assert SupplementRequest.objects.get().status == SupplementStatus.OPEN
+
+
+def test_entries_written_before_the_link_find_their_request(world, passport):
+    case, review = passport
+    supplement = ask(world, review)
+    CaseEvent.objects.filter(supplement=supplement).update(supplement=None)
+    link_requests = import_module("onewindow.cases.migrations.0015_case_event_supplement")
+    link_requests.link_requests(django_apps, None)
+    entry = CaseEvent.objects.get(case=case, outcome="supplement_requested")
+    assert entry.supplement == supplement
