@@ -94,12 +94,12 @@ def longest_route_days(definition: ProcessDefinition) -> int:
     """The most working days the version's steps allow one after another (``routes``),
     counted from acceptance as a case's own clock is: a step that accepts (受理) comes
     before it. ``engine.ProcessError`` when the version no longer loads."""
-    tasks = runs.spec_of(definition).facts.user_tasks
+    facts = runs.spec_of(definition).facts
     limits = {
         bpmn_id: 0 if Outcome.ACCEPT in (task.outcomes or ()) else task.time_limit_days or 0
-        for bpmn_id, task in tasks.items()
+        for bpmn_id, task in facts.user_tasks.items()
     }
-    return routes.longest_route_days(definition.bpmn_xml, limits)
+    return routes.longest_route_days(facts, limits)
 
 
 def lanes_of(definition: ProcessDefinition) -> list[Lane]:

@@ -10,17 +10,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 
-from onewindow.workflow.bundle import BPMN, parse_xml
+from onewindow.workflow.validation import BundleFacts
 
 
-def longest_route_days(bpmn_xml: str, limits: Mapping[str, int]) -> int:
+def longest_route_days(facts: BundleFacts, limits: Mapping[str, int]) -> int:
     """The most working days ``limits`` (user task id → its own limit) add up to along
-    one route through ``bpmn_xml``'s processes."""
-    root = parse_xml(bpmn_xml)
+    one route through the process ``facts`` describe (its starts and flows)."""
     following: dict[str, list[str]] = defaultdict(list)
-    for flow in root.iter(f"{{{BPMN}}}sequenceFlow"):
-        following[flow.get("sourceRef", "")].append(flow.get("targetRef", ""))
-    starts = [event.get("id", "") for event in root.iter(f"{{{BPMN}}}startEvent")]
+    for source, target in facts.flows:
+        following[source].append(target)
+    starts = facts.starts
     forward = _without_loops(starts, following)
     longest: dict[str, int] = {}
     for node in reversed(_in_order(starts, forward)):

@@ -122,6 +122,9 @@ class BundleFacts:
     names_en: dict[str, str] = field(default_factory=dict)
     # Element id → its ``name`` (the Chinese one), for every element that has one.
     names: dict[str, str] = field(default_factory=dict)
+    # Its start events and sequence flows (source id, target id): the routes through it.
+    starts: list[str] = field(default_factory=list)
+    flows: list[tuple[str, str]] = field(default_factory=list)
 
 
 def parse_lane(name: str, bpmn_id: str = "") -> Lane | None:
@@ -232,6 +235,7 @@ class _Checker:
             if kind in FLOW_NODES:
                 self.node(child, self.lane_of.get(child.get("id", ""), inherited_lane))
             elif kind == "sequenceFlow":
+                self.facts.flows.append((child.get("sourceRef", ""), child.get("targetRef", "")))
                 for grandchild in _bpmn_children(child):
                     if local_name(grandchild) == "conditionExpression":
                         self.expression(grandchild.text, "eval", grandchild)
@@ -242,6 +246,8 @@ class _Checker:
 
     def node(self, node: etree._Element, lane: str) -> None:
         kind, node_id = local_name(node), node.get("id", "")
+        if kind == "startEvent":
+            self.facts.starts.append(node_id)
         if kind == "subProcess":
             if node.get("triggeredByEvent") == "true":
                 self.unsupported(node)

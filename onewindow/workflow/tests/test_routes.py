@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from onewindow.workflow.routes import longest_route_days
+from onewindow.workflow import routes
+from onewindow.workflow.bundle import parse_xml
 from onewindow.workflow.tests.conftest import read_process
+from onewindow.workflow.validation import check_bundle
 
 B = 'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"'
 
@@ -20,6 +22,11 @@ def process(*flows: tuple[str, str]) -> str:
         f'<bpmn:definitions {B}><bpmn:process id="p"><bpmn:startEvent id="s"/>'
         f"{body}</bpmn:process></bpmn:definitions>"
     )
+
+
+def longest_route_days(bpmn_xml: str, limits: dict[str, int]) -> int:
+    """The longest route through the file, by the facts its check gathers."""
+    return routes.longest_route_days(check_bundle(parse_xml(bpmn_xml), {}), limits)
 
 
 def test_steps_one_after_another_add_up():
