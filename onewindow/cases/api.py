@@ -247,11 +247,11 @@ def _filed(filed: filing.Filed) -> CaseOut:
 
 
 IDEMPOTENCY_KEY = (
-    f"Optional, at most {filing.KEY_LENGTH} characters, chosen by the client for one "
-    "application. Sent again with the same application (service, company and answers: "
-    "a retry after a lost answer), it files nothing new: the answer is 200 with the case "
-    "the first request filed. Sent with a different application, it is refused (422 "
-    "``idempotency_key_reused``). Keys are the applicant's own and do not expire."
+    "Optional, chosen by the client for one application. Sent again with the same "
+    "application (service, company and answers: a retry after a lost answer), it files "
+    "nothing new: the answer is 200 with the case the first request filed. Sent with a "
+    "different application, it is refused (422 ``idempotency_key_reused``). Keys are the "
+    "applicant's own and do not expire."
 )
 
 
@@ -278,7 +278,12 @@ def submit_case(
     request: HttpRequest,
     response: HttpResponse,
     payload: CaseIn,
-    idempotency_key: str = Header(default="", alias="Idempotency-Key", description=IDEMPOTENCY_KEY),
+    idempotency_key: str = Header(
+        default="",
+        alias="Idempotency-Key",
+        description=IDEMPOTENCY_KEY,
+        max_length=filing.KEY_LENGTH,
+    ),
 ) -> Status[CaseOut]:
     """For the applicant, or, on a service for legal persons, for a company they act for
     (``company``: 403 for one they do not; 422 ``company_not_applicable`` on a service
