@@ -24,7 +24,7 @@ from jsonschema.validators import validator_for
 
 from onewindow.core.errors import InvalidInput
 from onewindow.core.keys import KEY_RULE, is_valid_key
-from onewindow.forms import metaschema, prefill, spec
+from onewindow.forms import metaschema, patterns, prefill, spec
 from onewindow.forms.filetypes import FILE_TYPES, GLOBAL_MAX_MB
 from onewindow.forms.layout import check_layout
 from onewindow.forms.validation import coerce_data, validate_data
@@ -318,12 +318,7 @@ def _check_property(name: str, prop: Any) -> list[str]:
         )
     problems.extend(_check_date_bounds(name, prop))
     if "pattern" in prop:
-        try:
-            re.compile(str(prop["pattern"]))
-        except re.error:
-            problems.append(
-                _("%(name)s: the pattern is not a valid regular expression.") % {"name": name}
-            )
+        problems.extend(_check_pattern(name, str(prop["pattern"])))
     if "x-shared" in prop and not isinstance(prop["x-shared"], bool):
         problems.append(_("%(name)s: x-shared must be true or false.") % {"name": name})
     problems.extend(_check_prefill(name, prop))
@@ -348,6 +343,23 @@ def _check_property(name: str, prop: Any) -> list[str]:
             % {"name": name}
         )
     return problems
+
+
+def _check_pattern(name: str, pattern: str) -> list[str]:
+    try:
+        re.compile(pattern)
+    except re.error:
+        return [_("%(name)s: the pattern is not a valid regular expression.") % {"name": name}]
+    if not patterns.is_matchable(pattern):
+        # Answers are matched by RE2, in linear time (``patterns``).
+        return [
+            _(
+                "%(name)s: the pattern uses something answers cannot be checked against "
+                "safely, such as a back-reference, a look-ahead or a look-behind."
+            )
+            % {"name": name}
+        ]
+    return []
 
 
 def _check_prefill(name: str, prop: dict[str, Any]) -> list[str]:

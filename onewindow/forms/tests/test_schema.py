@@ -134,6 +134,30 @@ def test_a_pattern_that_is_not_a_regular_expression_is_reported_once(chinese):
         ]
 
 
+@pytest.mark.parametrize("pattern", [r"^(\d)\1$", r"^(?=\d)\w+$", r"^(?<!x)y$"])
+def test_a_pattern_only_a_backtracking_engine_matches_is_refused(chinese, pattern):
+    prop = {"type": "string", "title": "代码", "pattern": pattern}
+    assert problems(**sample_with("notes", prop))["schema"] == [
+        "notes: the pattern uses something answers cannot be checked against safely, such "
+        "as a back-reference, a look-ahead or a look-behind."
+    ]
+    with translation.override("zh-hans"):
+        assert problems(**sample_with("notes", prop))["schema"] == [
+            "notes：pattern 使用了无法安全地用来校验填写内容的写法，如反向引用、"
+            "先行断言或后行断言。"
+        ]
+
+
+def test_a_pattern_is_matched_in_time_growing_with_the_answer_only(db):
+    """``^(a+)+$`` backtracks exponentially in Python's ``re`` on "aaa…a!": this answer
+    would hold the process for ever there. RE2 answers at once."""
+    prop = {"type": "string", "title": "备注", "maxLength": 100_000, "pattern": "^(a+)+$"}
+    definition = make_definition(**sample_with("notes", prop))
+    errors = field_errors(definition, answers(notes="a" * 50_000 + "!"))
+    assert list(errors) == ["notes"]
+    assert "notes" in validate_data(definition, answers(notes="a" * 50_000))
+
+
 def test_a_bad_pattern_the_subset_does_not_reach_is_said_plainly():
     """Under a name the subset refuses, its checks stop at the name: JSON Schema's
     check of the pattern is the only one, and says what is wrong with it."""
