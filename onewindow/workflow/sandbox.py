@@ -14,6 +14,10 @@ whitelist, so ``open``, ``eval``, ``getattr`` or ``type`` fail when the file is
 uploaded, not when a case reaches them. At run time the code sees only the whitelisted
 builtins, the guards and the task data.
 
+What an expression may cost in time and in the size of what it builds is bounded by
+``sandbox_bounds``: the policy below rewrites the operators and literals that could make
+a huge value into calls of its guards, and every run has a deadline.
+
 This module does not import SpiffWorkflow: ``SandboxEnvironment`` has the three
 methods of SpiffWorkflow's script environment, and ``engine.py`` plugs it in.
 """
@@ -39,7 +43,9 @@ from RestrictedPython.Guards import (
     guarded_unpack_sequence,
     safer_getattr,
 )
-from RestrictedPython.transformer import RestrictingNodeTransformer, T_pos_ast
+from RestrictedPython.transformer import RestrictingNodeTransformer, T_pos_ast, copy_locations
+
+from onewindow.workflow import sandbox_bounds as bounds
 
 # Ranges are materialised by list(), sorted() and friends; a bound keeps a condition
 # from allocating gigabytes. Processes iterate over a handful of items, never more.
@@ -106,6 +112,10 @@ _SAFE_BUILTIN_NAMES = [
 
 SAFE_BUILTINS: dict[str, Any] = {name: getattr(builtins, name) for name in _SAFE_BUILTIN_NAMES}
 SAFE_BUILTINS.update(
+    # What can make a huge value from small arguments, bounded (``sandbox_bounds``).
+    sum=bounds.limited_sum,
+    round=bounds.limited_round,
+    str=bounds.limited_str,
     range=_limited_range,
     datetime=datetime,
     date=date,
@@ -122,13 +132,13 @@ SAFE_BUILTINS.update(
 _FORBIDDEN_NAMES = frozenset(dir(builtins)) - set(SAFE_BUILTINS) - {"True", "False", "None"}
 
 _INPLACE_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
-    "+=": operator.add,
+    "+=": bounds.add,
     "-=": operator.sub,
-    "*=": operator.mul,
+    "*=": bounds.multiply,
     "/=": operator.truediv,
     "//=": operator.floordiv,
-    "%=": operator.mod,
-    "**=": operator.pow,
+    "%=": bounds.modulo,
+    "**=": bounds.power,
     "|=": operator.or_,
     "&=": operator.and_,
 }
@@ -145,10 +155,27 @@ def _apply(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     return function(*args, **kwargs)
 
 
+def _getattr(obj: Any, name: str, default: Any = None) -> Any:
+    """RestrictedPython's safer getattr, a method that can make a huge value from small
+    arguments wrapped with its check (``sandbox_bounds.bounded_method``)."""
+    return bounds.bounded_method(obj, name, safer_getattr(obj, name, default))
+
+
+# The operators that can make a huge value from small operands: the guard each is
+# rewritten into, and the function behind it.
+_BOUNDED_OPERATORS: dict[type[ast.operator], tuple[str, Callable[[Any, Any], Any]]] = {
+    ast.Add: ("_add_", bounds.add),
+    ast.Mult: ("_mul_", bounds.multiply),
+    ast.Pow: ("_pow_", bounds.power),
+    ast.LShift: ("_lshift_", bounds.shift_left),
+    ast.Mod: ("_mod_", bounds.modulo),
+}
+
+
 # The names RestrictedPython's rewritten code calls. All start with "_", which
 # restricted source can neither read nor assign, so a script cannot replace them.
 _GUARDS: dict[str, Any] = {
-    "_getattr_": safer_getattr,
+    "_getattr_": _getattr,
     "_getitem_": default_guarded_getitem,
     "_getiter_": default_guarded_getiter,
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
@@ -156,6 +183,11 @@ _GUARDS: dict[str, Any] = {
     "_write_": full_write_guard,
     "_inplacevar_": _inplacevar,
     "_apply_": _apply,
+    # Called by the code the policy rewrites (``_Policy``): an operator or a literal
+    # that could make a huge value.
+    **{guard: function for guard, function in _BOUNDED_OPERATORS.values()},
+    "_sized_": bounds.sized,
+    "_shown_": bounds.shows,
 }
 
 
@@ -193,6 +225,65 @@ class _Policy(RestrictingNodeTransformer):
 
     def visit_ClassDef(self, node: ast.ClassDef) -> Any:
         self.error(node, "Class definitions are not allowed.")
+
+    # Bounds on size (``sandbox_bounds``): what could make a huge value calls a guard.
+
+    def visit_BinOp(self, node: ast.BinOp) -> Any:
+        visited = super().visit_BinOp(node)
+        bounded = _BOUNDED_OPERATORS.get(type(node.op))
+        if bounded is None:
+            return visited
+        return _call(bounded[0], [node.left, node.right], node)
+
+    def visit_FormattedValue(self, node: ast.FormattedValue) -> Any:
+        spec = node.format_spec
+        if isinstance(spec, ast.JoinedStr):
+            if not all(isinstance(part, ast.Constant) for part in spec.values):
+                # f"{x:>{n}}": a width computed at run time, unbounded.
+                self.error(node, "A computed format specification is not allowed.")
+            else:
+                written = "".join(str(part.value) for part in spec.values)  # type: ignore[attr-defined]
+                problem = bounds.format_spec_problem(written)
+                if problem:
+                    self.error(node, problem)
+        node.value = _call("_shown_", [self.visit(node.value)], node.value)
+        return node
+
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> Any:
+        return _call("_sized_", [super().visit_JoinedStr(node)], node)
+
+    def _sized_literal(self, node: ast.expr, visited: Any) -> Any:
+        if isinstance(getattr(node, "ctx", ast.Load()), ast.Load):
+            return _call("_sized_", [visited], node)
+        return visited  # an assignment's target ("a, b = ...")
+
+    def visit_List(self, node: ast.List) -> Any:
+        return self._sized_literal(node, super().visit_List(node))
+
+    def visit_Tuple(self, node: ast.Tuple) -> Any:
+        return self._sized_literal(node, super().visit_Tuple(node))
+
+    def visit_Set(self, node: ast.Set) -> Any:
+        return _call("_sized_", [super().visit_Set(node)], node)
+
+    def visit_Dict(self, node: ast.Dict) -> Any:
+        return _call("_sized_", [super().visit_Dict(node)], node)
+
+    def visit_ListComp(self, node: ast.ListComp) -> Any:
+        return _call("_sized_", [super().visit_ListComp(node)], node)
+
+    def visit_SetComp(self, node: ast.SetComp) -> Any:
+        return _call("_sized_", [super().visit_SetComp(node)], node)
+
+    def visit_DictComp(self, node: ast.DictComp) -> Any:
+        return _call("_sized_", [super().visit_DictComp(node)], node)
+
+
+def _call(guard: str, args: list[Any], where: ast.AST) -> ast.Call:
+    """``guard(*args)``, placed where ``where`` was in the source."""
+    call = ast.Call(func=ast.Name(guard, ast.Load()), args=args, keywords=[])
+    copy_locations(call, where)  # type: ignore[arg-type]
+    return call
 
 
 class _Explaining(_Policy):
@@ -257,7 +348,7 @@ def _refusals(source: str, mode: str) -> tuple[Refusal, ...]:
     """What the policy refuses in ``source``, each name once (``__import__`` is both a
     builtin off the whitelist and a name starting with "_": one problem)."""
     try:
-        tree = ast.parse(source, filename="<string>", mode=mode)
+        tree = ast.parse(source, filename=bounds.SOURCE_FILENAME, mode=mode)
     except SyntaxError as exc:
         column = exc.offset if exc.offset and exc.offset > 0 else None
         return (Refusal(SYNTAX, line=exc.lineno, column=column),)
@@ -279,8 +370,9 @@ def _compile(source: str, mode: str) -> CodeType:
     # Keyed by source text: the same condition is evaluated for every case, and
     # compiling through RestrictedPython's AST pass costs far more than running it.
     compiler = compile_restricted_eval if mode == "eval" else compile_restricted_exec
-    # "<string>" is the file name SpiffWorkflow looks for to report the failing line.
-    result = compiler(source, filename="<string>", policy=_Policy)
+    # "<string>" is the file name SpiffWorkflow looks for to report the failing line,
+    # and the deadline's tracer to tell the sandboxed code from the rest.
+    result = compiler(source, filename=bounds.SOURCE_FILENAME, policy=_Policy)
     if result.errors or result.code is None:
         # RestrictedPython words its refusals in English only: the same policy walks the
         # source again to record what it refused (an upload's error path, not a run's).
@@ -309,7 +401,9 @@ def evaluate(
     expression: str, context: Mapping[str, Any], external: Mapping[str, Any] | None = None
 ) -> Any:
     """The value of ``expression`` with the task data (and ``external``) as variables."""
-    return eval(compile_expression(expression), _namespace(context, external))  # noqa: S307
+    code = compile_expression(expression)
+    with bounds.deadline():
+        return eval(code, _namespace(context, external))  # noqa: S307
 
 
 def execute(
@@ -321,7 +415,9 @@ def execute(
     plain data that serializes to JSON.
     """
     namespace = _namespace(context, external)
-    exec(compile_script(script), namespace)  # noqa: S102
+    code = compile_script(script)
+    with bounds.deadline():
+        exec(code, namespace)  # noqa: S102
     hidden = {"__builtins__", *_GUARDS, *(external or {})}
     result = {
         name: value

@@ -452,6 +452,14 @@ def test_sandbox_holds_even_if_upload_checks_were_skipped(
             engine.start(spec, {}, context=CONTEXT)
 
 
+@pytest.mark.parametrize("fixture", ["costly_loop.bpmn", "huge_power.bpmn", "huge_text.bpmn"])
+def test_a_costly_expression_fails_its_step_instead_of_holding_the_process(fixture) -> None:
+    spec = spec_of(fixture, text=read_malicious(fixture))
+    with pytest.raises(ProcessError, match="Task_2") as caught:
+        engine.start(spec, {}, context=CONTEXT)
+    assert "is over what a process expression may use" in caught.value.detail
+
+
 def test_reloaded_runs_evaluate_in_the_sandbox() -> None:
     # str.format is fine in Python and refused by the sandbox's guarded getattr, so this
     # condition tells which evaluator a reloaded run uses.

@@ -1,0 +1,301 @@
+"""What one process expression may cost: time, and the size of what it builds.
+
+The sandbox (``sandbox.py``) keeps an expression away from the interpreter's internals;
+this keeps it from holding a web or worker process. Without bounds a condition such as
+``sum(1 for a in range(10000) for b in range(10000))`` runs for minutes, ``9**9**9``
+never ends, and ``"a" * 10**10`` asks for ten gigabytes, each inside a step's database
+transaction. Two kinds of bound:
+
+- **Time.** While an expression runs, a trace function (``sys.settrace``, this thread
+  only) checks a deadline at every line and call of the sandboxed code, so loops and
+  recursion end after ``EXPRESSION_SECONDS``.
+- **Size.** One operation in C cannot be interrupted, so the operations that can make
+  a huge value are checked before they run: ``+``, ``*``, ``**``, ``<<`` and ``%`` (the
+  sandbox's compiler rewrites them into the guards below), literals and comprehensions,
+  text padding, joining and replacing, ``sum`` and ``round``, and what an f-string or
+  ``str()`` shows. Texts and collections hold at most ``MAX_ITEMS`` items, counting
+  what nested collections hold (a list repeating one long list is as long as its
+  copies would be); integers have at most ``MAX_INT_BITS`` bits.
+
+Known gap: comparing two collections that share nested ones, grown by ``append`` in a
+loop, still runs in C for as long as their logical size asks; a worker's hard time
+limit is what ends that.
+"""
+
+from __future__ import annotations
+
+import builtins
+import re
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from types import FrameType
+from typing import Any
+
+# A condition takes microseconds and a script over a case's few items milliseconds.
+EXPRESSION_SECONDS = 1.0
+# Far above a case's data (a form's text is at most a few thousand characters, its
+# lists a few dozen rows), far below what would strain a process.
+MAX_ITEMS = 100_000
+MAX_INT_BITS = 4_096  # some 1,233 decimal digits: any amount, count or identifier
+MAX_WIDTH = 1_000  # of a format's width or precision ("%1000d", f"{x:>1000}")
+MAX_ROUND_DIGITS = 100
+
+SOURCE_FILENAME = "<string>"  # the file name the sandbox compiles expressions under
+
+
+class ExpressionTooCostly(ValueError):
+    """An expression went over one of the bounds; the step fails as on any error."""
+
+
+def _too_costly(what: str) -> ExpressionTooCostly:
+    return ExpressionTooCostly(f"{what} is over what a process expression may use")
+
+
+# --- time ---------------------------------------------------------------------------
+
+
+@contextmanager
+def deadline(seconds: float | None = None) -> Iterator[None]:
+    """Run the block with the deadline (``EXPRESSION_SECONDS``) checked at each line and
+    call of sandboxed code (any tracer already set, a debugger's, is put back after)."""
+    seconds = EXPRESSION_SECONDS if seconds is None else seconds
+    ends = time.monotonic() + seconds
+
+    def local(frame: FrameType, event: str, arg: Any) -> Any:
+        if time.monotonic() > ends:
+            raise _too_costly(f"running for more than {seconds:g} s")
+        return local
+
+    def on_call(frame: FrameType, event: str, arg: Any) -> Any:
+        if time.monotonic() > ends:
+            raise _too_costly(f"running for more than {seconds:g} s")
+        # Only the sandboxed code's own lines: the guards and builtins it calls are not
+        # traced line by line, only checked as they are entered.
+        return local if frame.f_code.co_filename == SOURCE_FILENAME else None
+
+    previous = sys.gettrace()
+    sys.settrace(on_call)
+    try:
+        yield
+    finally:
+        sys.settrace(previous)
+
+
+# --- size ---------------------------------------------------------------------------
+
+_SEQUENCES = (str, bytes, list, tuple)
+_COLLECTIONS = (list, tuple, set, frozenset, dict)
+
+
+def items_in(value: Any, limit: int = MAX_ITEMS) -> int:
+    """How many items ``value`` holds, counting those of the collections in it each
+    time they appear; counting stops just past ``limit``."""
+    if isinstance(value, (str, bytes)):
+        return len(value)
+    if not isinstance(value, _COLLECTIONS):
+        return 1
+    count = 0
+    pending = [value]
+    while pending and count <= limit:
+        current = pending.pop()
+        members: Iterable[Any] = current.items() if isinstance(current, dict) else current
+        for member in members:
+            if isinstance(member, _COLLECTIONS):
+                pending.append(member)
+            count += len(member) if isinstance(member, (str, bytes)) else 1
+            if count > limit:
+                break
+    return count
+
+
+def sized(value: Any) -> Any:
+    """``value``, if it is within the bounds."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value.bit_length() > MAX_INT_BITS:
+            raise _too_costly("an integer this large")
+    elif items_in(value) > MAX_ITEMS:
+        raise _too_costly(f"a value of more than {MAX_ITEMS:,} items")
+    return value
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def add(left: Any, right: Any) -> Any:
+    sequences = isinstance(left, _SEQUENCES) and isinstance(right, _SEQUENCES)
+    if sequences and items_in(left) + items_in(right) > MAX_ITEMS:
+        raise _too_costly(f"a value of more than {MAX_ITEMS:,} items")
+    return left + right
+
+
+def multiply(left: Any, right: Any) -> Any:
+    if _is_int(left) and _is_int(right):
+        if left.bit_length() + right.bit_length() > MAX_INT_BITS:
+            raise _too_costly("an integer this large")
+    elif isinstance(left, _SEQUENCES) and _is_int(right):
+        _check_repeat(left, right)
+    elif isinstance(right, _SEQUENCES) and _is_int(left):
+        _check_repeat(right, left)
+    return left * right
+
+
+def _check_repeat(sequence: Any, times: int) -> None:
+    if times > 0 and items_in(sequence) * times > MAX_ITEMS:
+        raise _too_costly(f"a value of more than {MAX_ITEMS:,} items")
+
+
+def power(base: Any, exponent: Any) -> Any:
+    grows = _is_int(base) and _is_int(exponent) and exponent > 0 and abs(base) > 1
+    if grows and (abs(base).bit_length() - 1) * exponent > MAX_INT_BITS:
+        raise _too_costly("an integer this large")
+    return base**exponent
+
+
+def shift_left(value: Any, places: Any) -> Any:
+    grows = _is_int(value) and _is_int(places) and value != 0 and places > 0
+    if grows and value.bit_length() + places > MAX_INT_BITS:
+        raise _too_costly("an integer this large")
+    return value << places
+
+
+# A conversion of "%" formatting: its width and precision, each a number or "*".
+_CONVERSION = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
+
+
+def modulo(left: Any, right: Any) -> Any:
+    if isinstance(left, (str, bytes)):
+        text = left if isinstance(left, str) else left.decode("latin-1")
+        for width in (w for match in _CONVERSION.finditer(text) for w in match.groups() if w):
+            if width == "*" or int(width) > MAX_WIDTH:
+                raise _too_costly("a format this wide")
+        for shown in right if isinstance(right, tuple) else (right,):
+            shows(shown)
+        return sized(left % right)
+    return left % right
+
+
+def shows(value: Any) -> Any:
+    """``value``, to be shown as text (an f-string's part, ``str()``), if its text is
+    within the bounds: a collection's is as long as what it holds."""
+    if isinstance(value, _COLLECTIONS):
+        sized(value)
+    return value
+
+
+def format_spec_problem(spec: str) -> str | None:
+    """What is wrong with an f-string's format specification, if anything."""
+    for number in re.findall(r"\d+", spec):
+        if int(number) > MAX_WIDTH:
+            return f"A format width or precision is at most {MAX_WIDTH}."
+    return None
+
+
+# --- builtins and methods -------------------------------------------------------------
+
+
+def limited_sum(values: Iterable[Any], start: Any = 0) -> Any:
+    # A list or text as start makes ``sum`` a concatenation in C, unbounded.
+    if not isinstance(start, (int, float, Decimal)):
+        raise TypeError("sum() in process expressions adds numbers only")
+    return builtins.sum(values, start)
+
+
+def limited_round(number: Any, digits: Any = None) -> Any:
+    # round(5, -10**9) computes 10**(10**9) first.
+    if digits is None:
+        return builtins.round(number)
+    if _is_int(digits) and abs(digits) > MAX_ROUND_DIGITS:
+        raise _too_costly("rounding to this many digits")
+    return builtins.round(number, digits)
+
+
+def limited_str(*args: Any) -> str:
+    if args:
+        shows(args[0])
+    return builtins.str(*args)
+
+
+def _padding(method: Callable[..., Any], text: Any) -> Callable[..., Any]:
+    def padded(width: Any, *rest: Any) -> Any:
+        if _is_int(width) and width > MAX_ITEMS:
+            raise _too_costly(f"a text of more than {MAX_ITEMS:,} characters")
+        return method(width, *rest)
+
+    return padded
+
+
+def _joining(method: Callable[..., Any], separator: Any) -> Callable[..., Any]:
+    def joined(parts: Iterable[Any]) -> Any:
+        parts = list(parts)
+        length = len(separator) * max(len(parts) - 1, 0)
+        length += builtins.sum(len(p) for p in parts if isinstance(p, (str, bytes)))
+        if length > MAX_ITEMS:
+            raise _too_costly(f"a text of more than {MAX_ITEMS:,} characters")
+        return method(parts)
+
+    return joined
+
+
+def _replacing(method: Callable[..., Any], text: Any) -> Callable[..., Any]:
+    def replaced(old: Any, new: Any, count: int = -1) -> Any:
+        if isinstance(old, (str, bytes)) and isinstance(new, (str, bytes)):
+            found = text.count(old) if old else len(text) + 1
+            if count >= 0:
+                found = min(found, count)
+            if len(text) + found * max(len(new) - len(old), 0) > MAX_ITEMS:
+                raise _too_costly(f"a text of more than {MAX_ITEMS:,} characters")
+        return method(old, new, count)
+
+    return replaced
+
+
+def _tabs(method: Callable[..., Any], text: Any) -> Callable[..., Any]:
+    def expanded(tabsize: int = 8) -> Any:
+        if _is_int(tabsize) and len(text) * max(tabsize, 1) > MAX_ITEMS:
+            raise _too_costly(f"a text of more than {MAX_ITEMS:,} characters")
+        return method(tabsize)
+
+    return expanded
+
+
+def _extending(method: Callable[..., Any], collection: Any) -> Callable[..., Any]:
+    def extended(*others: Any, **named: Any) -> Any:
+        added = builtins.sum(items_in(o) for o in others if isinstance(o, _COLLECTIONS))
+        if items_in(collection) + added + len(named) > MAX_ITEMS:
+            raise _too_costly(f"a value of more than {MAX_ITEMS:,} items")
+        return method(*others, **named)
+
+    return extended
+
+
+# Methods whose result can be far larger than their object and arguments, wrapped with
+# a check of what they would make; by the kind of object.
+_TEXT_METHODS: dict[str, Callable[[Callable[..., Any], Any], Callable[..., Any]]] = {
+    "ljust": _padding,
+    "rjust": _padding,
+    "center": _padding,
+    "zfill": _padding,
+    "join": _joining,
+    "replace": _replacing,
+    "expandtabs": _tabs,
+}
+_COLLECTION_METHODS = {"extend": _extending, "update": _extending}
+# Text methods refused outright: a translation table maps each character to any text.
+REFUSED_TEXT_METHODS = frozenset({"translate", "maketrans"})
+
+
+def bounded_method(obj: Any, name: str, method: Any) -> Any:
+    """``method`` (``obj.name``), wrapped with its size check where it has one."""
+    if isinstance(obj, (str, bytes)):
+        if name in REFUSED_TEXT_METHODS:
+            raise NotImplementedError(f"{name}() is not allowed in process expressions")
+        wrapper = _TEXT_METHODS.get(name)
+    elif isinstance(obj, (list, set, dict)):
+        wrapper = _COLLECTION_METHODS.get(name)
+    else:
+        wrapper = None
+    return wrapper(method, obj) if wrapper is not None else method

@@ -1,0 +1,129 @@
+"""What one process expression may cost (``sandbox_bounds.py``), through the sandbox."""
+
+from __future__ import annotations
+
+import sys
+from decimal import Decimal
+
+import pytest
+
+from onewindow.workflow import sandbox, sandbox_bounds
+from onewindow.workflow.sandbox import SandboxError
+from onewindow.workflow.sandbox_bounds import ExpressionTooCostly
+
+# Each would hold a process for minutes or ask for gigabytes if it ran.
+COSTLY = [
+    "9**9**9",
+    "10**(10**6)",
+    "1 << 10**9",
+    "2**5000 * 2**5000",
+    "'a' * 10**10",
+    "[0] * 10**10",
+    "10**10 * 'a'",
+    "[[0] * 1000] * 1000",
+    "str([[0] * 1000] * 100)",
+    "f'{[[0] * 1000] * 100}'",
+    "'%100000000d' % 1",
+    "'%*d' % (10**9, 1)",
+    "'a'.ljust(10**10)",
+    "'a'.center(10**10)",
+    "'1'.zfill(10**10)",
+    "('a' * 1000).join(['b'] * 1000)",
+    "('a' * 1000).replace('a', 'b' * 1000)",
+    "('\\t' * 1000).expandtabs(1000)",
+    "round(5, -10**9)",
+    "sum([[0] * 100_000] * 2, [])",
+    "[x for x in range(10_000) for y in range(11)]",
+]
+
+
+@pytest.mark.parametrize("source", COSTLY)
+def test_what_would_make_a_huge_value_is_refused_before_it_is_made(source: str) -> None:
+    with pytest.raises((ExpressionTooCostly, TypeError)):
+        sandbox.evaluate(source, {})
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "s = 'ab'\nfor i in range(60):\n    s = s + s",
+        "s = 'ab'\nfor i in range(60):\n    s += s",
+        "x = [1]\nfor i in range(60):\n    x.extend(x)",
+        "s = 'ab'\nfor i in range(60):\n    s = f'{s}{s}'",
+    ],
+)
+def test_doubling_in_a_loop_stops_at_the_bound(script: str) -> None:
+    with pytest.raises(ExpressionTooCostly, match=r"100,000 (items|characters)"):
+        sandbox.execute(script, {})
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "n = sum(1 for a in range(10000) for b in range(10000))",
+        "def f(n):\n    return 1 if n == 0 else f(n - 1) + f(n - 1)\nr = f(60)",
+        "r = (lambda f: f(f, 60))(lambda g, n: 1 if n == 0 else g(g, n - 1) + g(g, n - 1))",
+    ],
+)
+def test_loops_and_recursion_end_at_the_deadline(script: str, monkeypatch) -> None:
+    monkeypatch.setattr(sandbox_bounds, "EXPRESSION_SECONDS", 0.05)
+    with pytest.raises(ExpressionTooCostly, match=r"running for more than 0\.05 s"):
+        sandbox.execute(script, {})
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "f'{amount:>{width}}'",  # a width computed at run time
+        "f'{amount:>100000000}'",
+        "f'{amount:.5000f}'",
+    ],
+)
+def test_format_specifications_are_bounded_when_the_file_is_uploaded(source: str) -> None:
+    with pytest.raises(SandboxError):
+        sandbox.evaluate(source, {"amount": 1, "width": 10})
+
+
+def test_a_translation_table_is_refused() -> None:
+    with pytest.raises(NotImplementedError, match="translate"):
+        sandbox.evaluate("'abc'.translate({97: 'x'})", {})
+
+
+def test_ordinary_expressions_are_untouched() -> None:
+    data = {"amount": Decimal("12.5"), "items": ["a", "b"], "name": "王小明", "age": 30}
+    assert sandbox.evaluate("amount * 2 + 1", data) == Decimal("26.0")
+    assert sandbox.evaluate("age ** 2 % 7 + (1 << 4)", data) == 900 % 7 + 16
+    assert sandbox.evaluate("f'{amount:.2f} {name}'", data) == "12.50 王小明"
+    assert sandbox.evaluate("'%s: %05.1f' % (name, amount)", data) == "王小明: 012.5"
+    assert sandbox.evaluate("', '.join(items) + '.'", data) == "a, b."
+    assert sandbox.evaluate("items * 2 + ['c']", data) == ["a", "b", "a", "b", "c"]
+    assert sandbox.evaluate("{k: len(k) for k in items} | {'z': 0}", data) == {
+        "a": 1,
+        "b": 1,
+        "z": 0,
+    }
+    assert sandbox.evaluate("sum(x * 2 for x in range(100))", data) == 9900
+    assert sandbox.evaluate("round(2.675, 2), round(1234, -2), str(age)", data) == (
+        2.67,
+        1200,
+        "30",
+    )
+    assert sandbox.evaluate("name.ljust(5, '·').replace('王', '李')", data) == "李小明··"
+    context = {"total": 0}
+    sandbox.execute("a, b = 1, 2\nfor x in [a, b]:\n    total += x", context)
+    assert context["total"] == 3
+
+
+def test_the_deadline_puts_back_the_tracer_it_found() -> None:
+    def tracer(frame, event, arg):
+        return None
+
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        assert sandbox.evaluate("1 + 1", {}) == 2
+        with pytest.raises(ExpressionTooCostly):
+            sandbox.evaluate("9**9**9", {})
+        assert sys.gettrace() is tracer
+    finally:
+        sys.settrace(previous)
