@@ -190,6 +190,11 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A backstop, far above any task's work (a sweep's batch, a run's step): a prefork
+# child still busy after it is killed, and its task acknowledged, not redelivered. What a
+# process expression could hold it with in one C call is bounded before it runs
+# (``workflow.sandbox_bounds``); this ends what those bounds miss.
+CELERY_TASK_TIME_LIMIT = 600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {

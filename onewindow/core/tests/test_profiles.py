@@ -139,3 +139,11 @@ def test_s3_storage_round_trip():
         assert not storage.exists(name)
     finally:
         server.stop()
+
+
+def test_a_task_still_running_after_ten_minutes_is_ended() -> None:
+    # The backstop behind the bounds on process expressions (workflow.sandbox_bounds).
+    from onewindow.worker import app
+
+    assert app.conf.task_time_limit == 600
+    assert app.conf.task_acks_late and not app.conf.task_reject_on_worker_lost
