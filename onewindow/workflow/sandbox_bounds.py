@@ -28,8 +28,7 @@ import builtins
 import re
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from types import FrameType
 from typing import Any
@@ -57,31 +56,38 @@ def _too_costly(what: str) -> ExpressionTooCostly:
 # --- time ---------------------------------------------------------------------------
 
 
-@contextmanager
-def deadline(seconds: float | None = None) -> Iterator[None]:
+class deadline:
     """Run the block with the deadline (``EXPRESSION_SECONDS``) checked at each line and
-    call of sandboxed code (any tracer already set, a debugger's, is put back after)."""
-    seconds = EXPRESSION_SECONDS if seconds is None else seconds
-    ends = time.monotonic() + seconds
+    call of sandboxed code (any tracer already set, a debugger's, is put back after).
 
-    def local(frame: FrameType, event: str, arg: Any) -> Any:
-        if time.monotonic() > ends:
-            raise _too_costly(f"running for more than {seconds:g} s")
-        return local
+    Entered for every condition a step evaluates: a class, without the generator a
+    ``contextlib.contextmanager`` would run. Tracing costs some 4 µs an evaluation
+    (measured against the bare ``eval`` of a condition, 1.2 µs), under 1 % of a step."""
 
-    def on_call(frame: FrameType, event: str, arg: Any) -> Any:
-        if time.monotonic() > ends:
-            raise _too_costly(f"running for more than {seconds:g} s")
+    __slots__ = ("ends", "previous", "seconds")
+
+    def __init__(self, seconds: float | None = None) -> None:
+        self.seconds = EXPRESSION_SECONDS if seconds is None else seconds
+
+    def __enter__(self) -> None:
+        self.ends = time.monotonic() + self.seconds
+        self.previous = sys.gettrace()
+        sys.settrace(self._on_call)
+
+    def __exit__(self, *exc: object) -> None:
+        sys.settrace(self.previous)
+
+    def _on_call(self, frame: FrameType, event: str, arg: Any) -> Any:
+        if time.monotonic() > self.ends:
+            raise _too_costly(f"running for more than {self.seconds:g} s")
         # Only the sandboxed code's own lines: the guards and builtins it calls are not
         # traced line by line, only checked as they are entered.
-        return local if frame.f_code.co_filename == SOURCE_FILENAME else None
+        return self._on_line if frame.f_code.co_filename == SOURCE_FILENAME else None
 
-    previous = sys.gettrace()
-    sys.settrace(on_call)
-    try:
-        yield
-    finally:
-        sys.settrace(previous)
+    def _on_line(self, frame: FrameType, event: str, arg: Any) -> Any:
+        if time.monotonic() > self.ends:
+            raise _too_costly(f"running for more than {self.seconds:g} s")
+        return self._on_line
 
 
 # --- size ---------------------------------------------------------------------------
