@@ -45,6 +45,36 @@ def launch_browser(in_ci: bool) -> Iterator[Any]:
         browser.close()
 
 
+def policy_violations(context: Any, seen: list[str] | None = None) -> list[str]:
+    """The Content Security Policy refusals Chromium reports in ``context``'s pages
+    from now on (its console's "Refused to ..." errors, with the page's address),
+    collected as they come into ``seen`` (a new list by default)."""
+    seen = [] if seen is None else seen
+
+    def on_console(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            seen.append(f"{message.location.get('url', '')}: {message.text}")
+
+    context.on("console", on_console)
+    return seen
+
+
+def watching_policy(browser: Any) -> list[str]:
+    """Every context ``browser`` opens from now on watched by ``policy_violations``,
+    into the one list returned."""
+    seen: list[str] = []
+    new_context = browser.new_context
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        context = new_context(*args, **kwargs)
+        policy_violations(context, seen)
+        return context
+
+    browser.new_context = watched
+    browser.new_unwatched_context = new_context  # for a test that provokes a refusal
+    return seen
+
+
 def switch_language(page: Any, code: str) -> None:
     """Use the header's language switch, as a person would, with the keyboard: the
     button of the form that sets ``code`` (each other language has its own)."""
@@ -131,6 +161,37 @@ def unlabelled_controls(root: Any) -> list[str]:
              .filter(el => ![...el.labels].some(label => label.textContent.trim()))
              .map(el => el.id || el.name)"""
     )
+    return found
+
+
+# axe-core's scrollable-region-focusable: a box whose content overflows it and which
+# scrolls (overflow auto or scroll) must take the focus itself or hold something that
+# does, or the keyboard cannot scroll it.
+_UNREACHABLE_SCROLLERS_JS = """
+() => {
+  const scrolls = value => value === 'auto' || value === 'scroll';
+  const reachable = el => el.tabIndex >= 0 && el.getClientRects().length > 0;
+  const found = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const style = getComputedStyle(el);
+    const wide = scrolls(style.overflowX) && el.scrollWidth > el.clientWidth + 1;
+    const tall = scrolls(style.overflowY) && el.scrollHeight > el.clientHeight + 1;
+    if (!wide && !tall) continue;
+    if (reachable(el) || [...el.querySelectorAll('*')].some(reachable)) continue;
+    found.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}` +
+               `${el.className ? '.' + String(el.className).split(' ').join('.') : ''}: ` +
+               el.textContent.trim().replace(/\\s+/g, ' ').slice(0, 40));
+  }
+  return found;
+}
+"""
+
+
+def unreachable_scrollers(page: Any) -> list[str]:
+    """The boxes of the page that scroll but that the keyboard cannot scroll: neither
+    they nor anything in them takes the focus. Each as its tag, id, classes and first
+    words."""
+    found: list[str] = page.evaluate(_UNREACHABLE_SCROLLERS_JS)
     return found
 
 

@@ -177,9 +177,14 @@ def officer_logged_in(city: dict[str, Department]):  # type: ignore[no-untyped-d
 
 @pytest.fixture(scope="module")
 def browser():  # type: ignore[no-untyped-def]
-    from onewindow.browser import launch_browser
+    from onewindow.browser import launch_browser, watching_policy
 
-    yield from launch_browser(in_ci())
+    for launched in launch_browser(in_ci()):
+        refused = watching_policy(launched)
+        yield launched
+        # Every page a module's browser tests opened works under the site's Content
+        # Security Policy (a test that provokes a refusal watches its own context).
+        assert not refused, refused
 
 
 @pytest.fixture

@@ -218,7 +218,9 @@ def test_on_a_phone_the_diagram_keeps_a_readable_size_and_scrolls(page, accepted
     # Turned into a wide window, the process is fitted again: nothing scrolls and there
     # is no extra tab stop.
     page.set_viewport_size({"width": 1280, "height": 800})
-    page.wait_for_function("!document.querySelector('.diagram-scroll').hasAttribute('tabindex')")
+    page.wait_for_function(
+        "() => !document.querySelector('.diagram-scroll').hasAttribute('tabindex')"
+    )
     assert scroller.evaluate("box => box.scrollWidth <= box.clientWidth")
     assert scroller.get_attribute("role") is None
 
