@@ -148,3 +148,22 @@ def rows_read(model: type[models.Model]) -> int:
             [table, table],
         )
         return int(cursor.fetchone()[0])
+
+
+def table_regions(html: str | bytes) -> list[str]:
+    """The names of a page's tables, as the regions they scroll in give them: checks that
+    each table (but a stacked one, which never scrolls) is in a ``{% table_scroll %}``
+    box the keyboard reaches, named by its caption or the heading over it."""
+    import lxml.html
+
+    page = lxml.html.fromstring(html)
+    names = []
+    for table in page.xpath("//main//table[not(contains(@class, 'stacked'))]"):
+        box = table.getparent()
+        assert box.get("class") == "table-scroll", lxml.html.tostring(table)[:80]
+        assert (box.get("role"), box.get("tabindex")) == ("region", "0")
+        [name] = page.xpath("//*[@id=$id]", id=box.get("aria-labelledby"))
+        # Its caption, or a heading before it; either names the table alone.
+        assert name in table.xpath("caption") or name.tag in {"h2", "h3"}, name.tag
+        names.append(" ".join(name.text_content().split()))
+    return names

@@ -63,11 +63,13 @@ def test_who_held_it_longest_is_one_sentence_with_the_officer_inside(world, revi
     with travel(at("2026-03-02", 11)):
         workflow_services.claim_task(actor=world["ga.review"], task_id=review.pk)
     with travel(NOW):
-        words = text(signed_in(world["ga.review"]).get(f"/cases/tasks/{review.pk}/"))
-    # The officer inside the sentence, before its full stop, so Chinese can punctuate it.
-    assert "Longest with Shanghai Municipal Public Security Bureau (刘洋): 3.96 working days." in (
-        words
-    )
+        html = signed_in(world["ga.review"]).get(f"/cases/tasks/{review.pk}/").content.decode()
+    # The officer inside the sentence, before its full stop, so Chinese can punctuate it;
+    # their Chinese name marked as Chinese on the English page.
+    assert (
+        "Longest with Shanghai Municipal Public Security Bureau "
+        '(<span lang="zh-Hans">刘洋</span>): 3.96 working days.'
+    ) in html
 
 
 def test_the_forms_only_for_those_allowed(world, review):

@@ -9,7 +9,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from onewindow.catalog import views
+from onewindow.catalog import demo as catalog_demo
+from onewindow.catalog import services, views
 from onewindow.catalog.models import ServiceItem
 from onewindow.catalog.tests.portal_fixtures import (
     RICH_CODE,
@@ -18,6 +19,7 @@ from onewindow.catalog.tests.portal_fixtures import (
     seed_rich_item,
 )
 from onewindow.conftest import PASSWORD, make_user
+from onewindow.identity.demo import load_demo_city
 
 LANGUAGES = [("zh-hans", "zh-Hans"), ("en", "en")]
 
@@ -304,7 +306,7 @@ def test_guide_shows_every_field(client, portal):
 def test_guide_lists_every_material_with_form_source_and_requirement(client, portal):
     html = main_of(get(client, f"/services/items/{RICH_CODE}/", "en"))
     table = html[html.index('<table class="materials">') : html.index("</table>")]
-    assert "<caption>" in table
+    assert '<caption id="materials-caption">' in table
     rows = re.findall(r"<tr>.*?</tr>", table, flags=re.S)[1:]
     assert len(rows) == len(RICH_ITEM["materials"])
     licence, health, identity, photo = (text_of(r) for r in rows)
@@ -594,6 +596,28 @@ def test_life_event_offers_one_application_for_the_steps_that_take_them(client, 
     assert "Apply for all at once" in html and "Not part of the online application" not in html
 
 
+@pytest.mark.django_db
+def test_the_demo_newborn_event_says_what_you_get_once(client):
+    """The demo's outcome is the list its heading ("What you will get", 办理结果)
+    announces, not a sentence saying the heading again ("You will get: ...")."""
+    load_demo_city()
+    event = next(e for e in catalog_demo.read("life_events") if e["code"] == "newborn")
+    codes = {step["item"] for step in event["steps"]}
+    services.seed_topics(catalog_demo.read("topics"))
+    items = [row for row in catalog_demo.read("items") if row["code"] in codes]
+    services.seed_items(rows=items, source="test")
+    services.seed_life_events([event])
+    for language, heading, lead_in, outcome in (
+        ("zh-hans", "办理结果", "您将获得", "出生医学证明（电子证照）、户口簿登记页"),
+        ("en", "What you will get", "You will get", "The medical birth certificate (electronic)"),
+    ):
+        html = main_of(get(client, "/services/events/newborn/", language))
+        section = html[html.index('aria-labelledby="outcome-title"') :]
+        section = text_of(section[: section.index("</section>")])
+        assert heading in section and outcome in section, language
+        assert lead_in not in section, language
+
+
 def test_life_events_list_both_audiences(client, portal):
     html = main_of(get(client, "/services/events/", "en"))
     assert "For individuals" in html and "For companies" in html
@@ -619,7 +643,7 @@ def test_breadth_gives_shares_overall_by_department_and_by_audience(client, port
     html = main_of(get(client, "/services/breadth/", "en"))
     # 8 items: L3+ are WJ(4), GA(5), YB(5), RS(3), SJ(5) and the rich GA item (3).
     assert "75.0%" in html and "37.5%" in html
-    assert html.count("<caption>") == 2
+    assert html.count("<caption id=") == 2
     gongan = html[html.index('href="/services/?department=310000-GA"') :]
     assert re.search(r"3</td>\s*<td[^>]*>2</td>\s*<td[^>]*>66.7%", gongan)
     assert "Legal persons" in html and "50.0%" in html

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from onewindow.browser import focus_lands_on, low_contrast
+from onewindow.browser import focus_lands_on, low_contrast, unreachable_scrollers
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -47,4 +47,22 @@ def test_focus_lands_on_waits_for_a_late_focus_and_reports_one_that_never_comes(
     page.evaluate("setTimeout(() => document.querySelector('.error-summary').focus(), 300)")
     assert focus_lands_on(page, ".error-summary")
     assert not focus_lands_on(page, "#name", timeout_ms=200)
+    context.close()
+
+
+SCROLLERS = """<!DOCTYPE html><html lang="en"><body style="width: 300px">
+<div id="bare" style="overflow-x: auto"><p style="width: 600px">A wide table of words</p></div>
+<div id="region" tabindex="0" style="overflow-x: auto"><p style="width: 600px">Focusable</p></div>
+<div id="linked" style="overflow-x: auto"><p style="width: 600px"><a href="#">A link</a></p></div>
+<div id="fits" style="overflow-x: auto"><p>Short</p></div>
+<div id="hidden" style="overflow: hidden"><p style="width: 600px">Clipped</p></div>
+</body></html>"""
+
+
+def test_unreachable_scrollers_finds_a_box_the_keyboard_cannot_scroll(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_content(SCROLLERS)
+    # Not a box that takes the focus, holds a link, fits or does not scroll.
+    assert unreachable_scrollers(page) == ["div#bare: A wide table of words"]
     context.close()

@@ -217,4 +217,8 @@ PROPOSED_ZH: dict[str | tuple[str, str], str] = {
     'form field\x04%(label)s <span class="optional">(%(condition)s)</span>': (
         '%(label)s<span class="optional">（%(condition)s）</span>'
     ),
+    # a page title: the process or form shown, by name, then its key
+    "a page title: a process's or a form's name, and its key\x04%(name)s (%(key)s)": (
+        "%(name)s（%(key)s）"
+    ),
 }

@@ -85,4 +85,8 @@ PROPOSED_ZH: dict[str, str] = {
     "a JSON type\x04a date": "日期",
     # how a trial ended
     "The process reached its end at %(end)s.": "流程在“%(end)s”处结束。",
+    # a page title: the process or form shown, by name, then its key
+    "a page title: a process's or a form's name, and its key\x04%(name)s (%(key)s)": (
+        "%(name)s（%(key)s）"
+    ),
 }
