@@ -449,6 +449,11 @@ def submit_item_view(request: HttpRequest, code: str) -> HttpResponse:
 
 # --- import and export --------------------------------------------------------------
 
+# A refused file's page lists its first problems, in the file's order, and counts the
+# others: listing every field of every row of a large file made a page of hundreds of
+# megabytes. A hundred is more than one sitting corrects; the next upload lists the rest.
+MAX_PROBLEMS_SHOWN = 100
+
 
 @back_office
 def import_view(request: HttpRequest) -> HttpResponse:
@@ -498,7 +503,12 @@ def import_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "catalog/backoffice/import.html",
-        {"form": form, "problems": problems},
+        {
+            "form": form,
+            "problems": problems[:MAX_PROBLEMS_SHOWN],
+            "problem_count": len(problems),
+            "more_problems": max(len(problems) - MAX_PROBLEMS_SHOWN, 0),
+        },
         status=422 if failed else 200,
     )
 

@@ -32,7 +32,7 @@ from onewindow.catalog.choices import (
     MaterialSource,
     OnlineLevel,
 )
-from onewindow.catalog.transfer import MAX_UPLOAD_BYTES
+from onewindow.catalog.transfer import MAX_UPLOAD_BYTES, unpacking_problem
 from onewindow.catalog.validation import (
     ENTRY_KEY,
     FAQ_KEYS,
@@ -568,8 +568,14 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(
                 _("The file is larger than %(size)d MB."), params={"size": MAX_UPLOAD_MB}
             )
-        if file_kind(upload.name or "") is None:
+        kind = file_kind(upload.name or "")
+        if kind is None:
             raise forms.ValidationError(_("Choose a .json or .xlsx file."))
+        # The upload limit counts packed bytes; what a workbook unpacks to is judged
+        # here too, from its zip's directory, so that it is refused at this field.
+        problem = unpacking_problem(upload) if kind == "excel" else None
+        if problem is not None:
+            raise forms.ValidationError(problem)
         return upload
 
 

@@ -12,7 +12,8 @@ import io
 import json
 import zipfile
 from collections import defaultdict
-from typing import Any
+from collections.abc import Iterator
+from typing import IO, Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -67,6 +68,28 @@ MATERIAL_COLUMNS = (
 LIST_COLUMNS = ("co_departments", "topics", "channels")
 JSON_COLUMNS = ("offices", "faq")
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# An .xlsx file is a zip archive, and openpyxl works on what it unpacks, not on what was
+# uploaded: a sheet of one cell repeated packs a thousandfold, so a file far below the
+# upload limit could cost gigabytes and minutes to read. The archive's directory says
+# what its parts unpack to (zipfile stops a part at that size, so a false one gains
+# nothing), and a workbook is refused from it before anything is unpacked.
+# The export of MAX_ITEM_ROWS items like the demo catalog's unpacks to about 32 MB.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+# A workbook has a few dozen parts (sheets, styles, their relationships, a picture or
+# two); thousands are no workbook a spreadsheet program saves, and openpyxl works
+# through every part it is told of.
+MAX_ARCHIVE_PARTS = 500
+# The export's sheets pack 6 to 9 times; a part packed over a hundredfold is filler
+# made to unpack big (the ratio at which Apache POI refuses a part too). A small part
+# may pack tighter and still costs nothing to read.
+MAX_PACKING_RATIO = 100
+PACKING_RATIO_FROM_BYTES = 1024 * 1024
+# Sized for a city's whole catalog in one file, with margin: a large city lists a few
+# thousand items (the demo catalog 179), with ten materials an item on average (the
+# demo's have 3.4, at most 6). The limits bound what a file costs to read and to check,
+# and how many problems a refused one can have.
+MAX_ITEM_ROWS = 5_000
+MAX_MATERIAL_ROWS = 10 * MAX_ITEM_ROWS
 
 
 def version_as_dict(version: ServiceItemVersion) -> dict[str, Any]:
@@ -158,10 +181,46 @@ def parse_json(raw: bytes) -> list[Any]:
         raise ImportRejected([RowError(0, "file", _("The file is not valid UTF-8 JSON."))]) from exc
     if not isinstance(rows, list):
         raise ImportRejected([RowError(0, "file", _("The file must hold a list of items."))])
+    if len(rows) > MAX_ITEM_ROWS:  # the limit of a workbook, for the same reasons
+        message = _("The file holds more than %(limit)d items: import them in smaller files.") % {
+            "limit": MAX_ITEM_ROWS
+        }
+        raise ImportRejected([RowError(0, "file", message)])
     return rows
 
 
 NO_SUCH_ITEM = gettext_lazy("No item of the items sheet has this code.")
+
+
+def unpacking_problem(source: IO[bytes]) -> str | None:
+    """Why the workbook in ``source`` would cost too much to open, read from the zip's
+    directory alone (nothing is unpacked); None when it may be opened, or when it is no
+    zip at all, which ``parse_excel`` then says. ``source`` is left at its start."""
+    try:
+        with zipfile.ZipFile(source) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+    finally:
+        source.seek(0)
+    if len(parts) > MAX_ARCHIVE_PARTS or any(_packed_as_filler(part) for part in parts):
+        return _(
+            "This file is not a workbook as spreadsheet programs save one, so it was not "
+            "opened. Save it again from your spreadsheet program, or start from an export."
+        )
+    if sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
+        return _(
+            "The workbook unpacks to more than %(size)d MB (an .xlsx file is compressed): "
+            "import the items in smaller files."
+        ) % {"size": MAX_UNPACKED_BYTES // (1024 * 1024)}
+    return None
+
+
+def _packed_as_filler(part: zipfile.ZipInfo) -> bool:
+    return (
+        part.file_size > PACKING_RATIO_FROM_BYTES
+        and part.file_size > MAX_PACKING_RATIO * part.compress_size
+    )
 
 
 def parse_excel(raw: bytes) -> list[Any]:
@@ -170,47 +229,49 @@ def parse_excel(raw: bytes) -> list[Any]:
 
     Each row says where it was: ``_row``, its number in the items sheet, and
     ``_material_rows``, the numbers of its materials' rows in the materials sheet, so
-    that a problem is reported where the editor will find it."""
+    that a problem is reported where the editor will find it.
+
+    The workbook is refused unopened when it would unpack too big
+    (``unpacking_problem``), and its sheets are read a row at a time, up to their limit
+    of rows (``MAX_ITEM_ROWS``, ``MAX_MATERIAL_ROWS``)."""
+    problem = unpacking_problem(io.BytesIO(raw))
+    if problem is not None:
+        raise ImportRejected([RowError(0, "file", problem)])
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ImportRejected(
             [RowError(0, "file", _("The file is not an Excel workbook."))]
         ) from exc
-    if "items" not in workbook.sheetnames:
+    try:
+        return _read_workbook(workbook)
+    finally:
+        workbook.close()  # a read-only workbook keeps its archive open until closed
+
+
+def _read_workbook(workbook: Any) -> list[Any]:
+    if ITEMS_SHEET not in workbook.sheetnames:
         raise ImportRejected([RowError(0, "file", _("The workbook has no sheet named items."))])
-    problems: list[RowError] = []
-    header, *body = list(workbook["items"].iter_rows(values_only=True)) or [()]
-    missing = [c for c in ("code", "department", "name") if c not in header]
+    items = workbook[ITEMS_SHEET]
+    positions = _header(items, ITEM_COLUMNS)
+    missing = [c for c in ("code", "department", "name") if c not in positions]
     if missing:
         raise ImportRejected([RowError(1, c, _("Missing column."), ITEMS_SHEET) for c in missing])
     materials: dict[str, list[dict[str, Any]]] = defaultdict(list)
     material_rows: dict[str, list[int]] = defaultdict(list)
-    if "materials" in workbook.sheetnames:
-        m_header, *m_body = list(workbook["materials"].iter_rows(values_only=True)) or [()]
-        for m_number, m_row in enumerate(m_body, start=2):
-            entry = dict(zip(m_header, m_row, strict=False))
-            if any(v not in (None, "") for v in entry.values()):
-                code = str(entry.pop("item_code", "") or "")
-                materials[code].append(
-                    {k: ("" if v is None else v) for k, v in entry.items() if k is not None}
-                )
-                material_rows[code].append(m_number)
+    if MATERIALS_SHEET in workbook.sheetnames:
+        sheet = workbook[MATERIALS_SHEET]
+        m_positions = _header(sheet, MATERIAL_COLUMNS)
+        for m_number, entry in _rows(sheet, m_positions, MAX_MATERIAL_ROWS):
+            code = str(entry.pop("item_code", "") or "")
+            materials[code].append({k: ("" if v is None else v) for k, v in entry.items()})
+            material_rows[code].append(m_number)
+    problems: list[RowError] = []
     rows: list[Any] = []
-    for number, values in enumerate(body, start=2):
-        data: dict[str, Any] = {}
-        for column, value in zip(header, values, strict=False):
-            if column is None:
-                continue
-            if column in JSON_COLUMNS and isinstance(value, str) and value.strip():
-                try:
-                    value = json.loads(value)
-                except json.JSONDecodeError:
-                    problems.append(RowError(number, column, _("Not valid JSON."), ITEMS_SHEET))
-                    value = []
-            data[column] = "" if value is None else value
-        if not any(v not in ("", None) for v in data.values()):
-            continue  # blank rows at the end of a sheet
+    for number, cells in _rows(items, positions, MAX_ITEM_ROWS):
+        data = {
+            column: _item_cell(column, value, number, problems) for column, value in cells.items()
+        }
         data["materials"] = materials.get(str(data.get("code", "")), [])
         data["_material_rows"] = material_rows.get(str(data.get("code", "")), [])
         data["_row"] = number
@@ -227,3 +288,47 @@ def parse_excel(raw: bytes) -> list[Any]:
     if problems:
         raise ImportRejected(sorted(problems, key=lambda p: (p.sheet != ITEMS_SHEET, p.row)))
     return rows
+
+
+def _header(sheet: Any, columns: tuple[str, ...]) -> dict[str, int]:
+    """Where each of ``columns`` is in the sheet's first row (the last, if named twice).
+    Other columns are the editor's notes, which no import reads."""
+    first = next(sheet.iter_rows(max_row=1, values_only=True), ())
+    return {name: index for index, name in enumerate(first) if name in columns}
+
+
+def _rows(
+    sheet: Any, positions: dict[str, int], limit: int
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The rows under the header with anything in its known columns (``positions``),
+    each with its number and those cells by column name; blank rows, such as those
+    left at the end of a sheet, are skipped. Read one at a time, as far as the last
+    known column only, and refused once the sheet has more than ``limit`` rows under
+    its header: blank ones count, as they cost as much to read."""
+    width = max(positions.values(), default=0) + 1
+    body = sheet.iter_rows(min_row=2, max_row=limit + 2, max_col=width, values_only=True)
+    for number, values in enumerate(body, start=2):
+        if number > limit + 1:
+            raise _too_many_rows(sheet.title, limit)
+        cells = {name: values[i] if i < len(values) else None for name, i in positions.items()}
+        if any(value not in (None, "") for value in cells.values()):
+            yield number, cells
+
+
+def _too_many_rows(sheet: str, limit: int) -> ImportRejected:
+    message = _(
+        "The %(sheet)s sheet has more than %(limit)d rows: import the items in smaller files."
+    ) % {"sheet": sheet, "limit": limit}
+    return ImportRejected([RowError(0, "file", message)])
+
+
+def _item_cell(column: str, value: Any, number: int, problems: list[RowError]) -> Any:
+    """A cell of the items sheet as ``validation.clean_item`` reads it: offices and FAQ
+    from their JSON text (a problem of ``problems`` when it is none)."""
+    if column in JSON_COLUMNS and isinstance(value, str) and value.strip():
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            problems.append(RowError(number, column, _("Not valid JSON."), ITEMS_SHEET))
+            value = []
+    return "" if value is None else value
