@@ -1,11 +1,13 @@
 """A case as its page shows it, to the applicant and to officers: its answers, its
-files under their materials, its timeline, its items' and its clocks."""
+files under their materials, its timeline, its items' and its clocks, and where to read
+about its service or, refused, to apply for it again."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -21,10 +23,11 @@ from onewindow.cases import (
     supplement_forms,
     supplement_materials,
 )
-from onewindow.cases.choices import SUBMITTED, SupplementStatus
+from onewindow.cases.choices import SUBMITTED, CaseStatus, SupplementStatus
 from onewindow.cases.materials import Material, case_materials
 from onewindow.cases.models import Case, CaseEvent, SupplementRequest
 from onewindow.cases.presenters import ClockView, clock_view
+from onewindow.catalog import queries as catalog_queries
 from onewindow.core.templatetags.onewindow import localized_marked
 from onewindow.forms.merge import merge_definitions
 from onewindow.forms.rendering import SlotView, build_form
@@ -63,6 +66,14 @@ class Step:
     note_label: str = ""
 
 
+@dataclass(frozen=True)
+class ServiceLinks:
+    """Where a case's page sends its reader about the case's service (``service_links``)."""
+
+    guide: str = ""  # the item's public guide or the life event's page; "" for none
+    apply_again: str = ""  # a refused case's way forward, for its applicant only
+
+
 @dataclass
 class CaseView:
     case: Case
@@ -84,6 +95,7 @@ class CaseView:
     # keeps any file no item's form names.
     materials: list[Material] = field(default_factory=list)
     has_files: bool = False  # the case's or any item's
+    links: ServiceLinks = field(default_factory=ServiceLinks)  # the case's own, not an item's
 
     @property
     def counted_from_submission(self) -> bool:
@@ -221,6 +233,35 @@ def _items_answers(children: list[Case]) -> list[AnswerSection]:
     ]
 
 
+# The final statuses that leave the applicant without what they applied for. The case
+# itself is closed (a supplement request is how an open one is put right): the way
+# forward is a new application.
+REFUSED = (CaseStatus.NOT_ACCEPTED, CaseStatus.REJECTED)
+
+
+def service_links(case: Case, *, applicant: bool) -> ServiceLinks:
+    """The public page of the case's service, an item's guide or a life event's page,
+    while the catalog publishes it; and, on a refused case read by its ``applicant``,
+    the service's application page, while it takes applications online (what that page
+    asks: ``queries.application_form``). An officer gets the guide only: applying is
+    the applicant's to do."""
+    code = case.service_code
+    if catalog_queries.published_items().filter(code=code).exists():
+        guide, apply = reverse("catalog:item", args=[code]), reverse("catalog:apply", args=[code])
+    elif catalog_queries.life_events().filter(code=code).exists():
+        guide = reverse("catalog:event", args=[code])
+        apply = reverse("cases:apply_event", args=[code])
+    else:
+        return ServiceLinks()  # withdrawn from the catalog: no page to send anyone to
+    if not applicant or case.status not in REFUSED:
+        return ServiceLinks(guide=guide)
+    try:
+        queries.application_form(code)
+    except LookupError:
+        return ServiceLinks(guide=guide)  # the guide says how to apply otherwise
+    return ServiceLinks(guide=guide, apply_again=apply)
+
+
 def case_view(case: Case, *, officer: User | None = None) -> CaseView:
     """The case as its page shows it: to its applicant, or to ``officer``, who reads
     of a life event only the answers and files of the items of their departments
@@ -275,6 +316,7 @@ def case_view(case: Case, *, officer: User | None = None) -> CaseView:
         holdings=holdings,
         where=accountability.where_time_went(holdings) if holdings else None,
         run_wait=starting.run_wait(case, now),
+        links=service_links(case, applicant=not for_officer),
     )
 
 

@@ -77,7 +77,7 @@ def form_view(request: HttpRequest, key: str) -> HttpResponse:
         {
             "shown": shown,
             "newest": versions[0],
-            "uses": version_uses(library.form_uses, versions, shown),
+            "uses": version_uses(library.form_uses, versions, shown, reader=request.user),
             "materials": library.materials(shown),
             "preview": render_form(shown, data=checked.answers if checked else {}, errors=errors),
             "checked": checked is not None,

@@ -67,7 +67,7 @@ def process_view(request: HttpRequest, key: str) -> HttpResponse:
             "previous": (previous := comparison.previous_of(versions, shown)),
             "changes": comparison.from_previous(previous, shown, outline) if previous else None,
             "newest": versions[0],
-            "uses": version_uses(library.process_uses, versions, shown),
+            "uses": version_uses(library.process_uses, versions, shown, reader=request.user),
             "bpmn_file": BPMN_FILE,
         },
     )

@@ -115,10 +115,10 @@ def test_the_processes_back_office_names_items_with_their_codes(catalog):
     )
     services.bind_application(actor=None, code=HUKOU, form=None, process=process)
     with translation.override("zh-hans"):
-        [use] = library.process_uses.of([process])[process.pk]
+        [use] = library.process_uses.of([process], reader=None)[process.pk]
     assert use.label == "新生儿户口登记（310000-GA-QR-0001）"
     with translation.override("en"):
-        [use] = library.process_uses.of([process])[process.pk]
+        [use] = library.process_uses.of([process], reader=None)[process.pk]
     assert use.label == "Household registration of a newborn (310000-GA-QR-0001)"
 
 
