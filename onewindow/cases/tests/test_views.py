@@ -170,6 +170,24 @@ def test_life_event_application_renders_one_merged_form(people):
     assert 'name="idempotency_key"' in response.content.decode()
 
 
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_date_question_names_no_format_its_date_picker_will_not_use(people, language):
+    """The browser's date picker shows and takes the day in the reader's own format
+    (month/day/year in an American English browser): no hint says "2025-03-07"."""
+    client = logged_in(people["applicant"])
+    client.cookies["django_language"] = language
+    for url, name in (
+        (APPLY, "applicant_birth_date"),
+        ("/cases/events/newborn/apply/", "child_birth_date"),
+    ):
+        page = lxml.html.fromstring(client.get(url).content)
+        [date] = page.xpath(f'//input[@name="{name}"]')
+        assert date.get("type") == "date", url
+        assert not page.xpath(f'//*[@id="id_{name}_helptext"]'), url
+        assert f"id_{name}_helptext" not in (date.get("aria-describedby") or ""), url
+        assert "2025-03-07" not in page.text_content(), url
+
+
 def test_pages_for_the_right_people_and_404_for_the_others(people):
     case = submit(people["applicant"], PASSPORT)
     task = open_task(case, "Task_accept")

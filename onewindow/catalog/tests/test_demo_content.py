@@ -378,6 +378,18 @@ def test_life_event_steps_reference_items_of_the_audience_in_order() -> None:
         assert steps[0]["depends_on"] == [], event["code"]
 
 
+# A lead-in ending in a colon ("您将获得：", "You will get:"): the event page already heads
+# the outcome "What you will get" (办理结果), so it would say the heading twice.
+LEAD_IN = re.compile(r"[^，。、,.]{1,16}[：:]")
+
+
+def test_life_event_outcomes_are_what_you_get_not_a_sentence_repeating_the_heading() -> None:
+    for event in load("life_events"):
+        for field in ("outcome", "outcome_en"):
+            assert not LEAD_IN.match(event[field]), (event["code"], field, event[field])
+        assert event["outcome_en"][0].isupper(), event["code"]
+
+
 def test_company_start_runs_the_last_steps_in_parallel() -> None:
     event = next(event for event in load("life_events") if event["code"] == "company-start")
     setup = event["steps"][0]["item"]

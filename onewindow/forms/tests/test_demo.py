@@ -1,3 +1,4 @@
+import re
 from io import StringIO
 
 import pytest
@@ -7,6 +8,7 @@ from onewindow.forms import queries
 from onewindow.forms.demo import demo_definition_files, load_demo_forms, read_definition
 from onewindow.forms.models import FormDefinition
 from onewindow.forms.rendering import render_form
+from onewindow.forms.spec import widget_for
 
 DEMO_KEYS = {
     "birth_certificate",
@@ -84,6 +86,26 @@ def test_no_demo_date_of_birth_or_of_leaving_a_job_may_be_in_the_future():
     assert dates  # the birth dates, the date a job ended
     for where, prop in dates.items():
         assert prop.get("notAfter") == "today", where
+
+
+# A date written out ("2025-03-07", "YYYY-MM-DD", "年/月/日"): a format to type.
+WRITTEN_DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}|YYYY|yyyy|年-月-日|年/月/日")
+
+
+@pytest.mark.parametrize("path", demo_definition_files(), ids=lambda path: path.stem)
+def test_no_hint_of_a_demo_date_picker_gives_a_format_to_type(path):
+    """A date question is drawn as the browser's date picker (``type="date"``), which
+    shows and takes the day in the reader's own format (month/day/year in an American
+    English browser): a hint such as "For example, 2025-03-07" names one it won't use.
+    A date asked in a plain text box (``"widget": "text"``) may still show one."""
+    document = read_definition(path)
+    hints = document["layout"].get("fields", {})
+    for name, prop in document["schema"]["properties"].items():
+        field = hints.get(name, {})
+        if widget_for(prop, field) != "date":
+            continue
+        for key in ("help", "help_en"):
+            assert not WRITTEN_DATE.search(field.get(key, "")), (path.stem, name, key)
 
 
 def test_management_command(db):
