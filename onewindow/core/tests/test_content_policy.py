@@ -3,6 +3,8 @@ page, and the pages that draw with JavaScript working under it in a real Chromiu
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -56,3 +58,25 @@ def test_an_inline_script_is_refused_and_reported(browser, live_server):
     context.close()
     assert not ran
     assert refused and "script-src" in refused[0]
+
+
+# A script element without a source that is not data (json_script's is).
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)")
+
+
+def test_no_template_holds_a_style_element_or_an_inline_script():
+    """What the policy refuses, found in the source before a browser meets it: styles
+    and scripts live in static files."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    templates = Path(settings.BASE_DIR) / "onewindow" / "templates"
+    found = []
+    for path in sorted(templates.rglob("*.html")):
+        source = path.read_text(encoding="utf-8")
+        if "<style" in source or re.search(
+            r"<script(?![^>]*\bsrc=)(?![^>]*application/json)", source
+        ):
+            found.append(str(path.relative_to(templates)))
+    assert found == []
