@@ -90,6 +90,8 @@ def test_a_row_names_the_step_whose_clock_it_shows(world, late):
     adoption = row_of(response, late["adoption"].number)
     named = f"Step: {step.name_en} · {step.department.name_en}"  # "Health review · …"
     assert f"{named} Overdue · due by the end of 2026-03-05" in adoption
+    # The applicant reads "stopped for a supplement": the row says why this clock runs.
+    assert "The case waits for the applicant's supplement" in adoption
     police = "Shanghai Municipal Public Security Bureau"
     assert f"Step: Review · {police} Overdue · due by the end of 2026-03-04" in row_of(
         response, late["most_overdue"].number
@@ -100,9 +102,9 @@ def test_a_row_showing_the_cases_own_clock_says_so(world, late):
     give_the_review_time(late["overdue"])
     with travel(NOW):
         response = signed_in(world["supervisor"]).get(URL)
-    assert "Whole case Due soon · due by the end of 2026-03-11" in row_of(
-        response, late["overdue"].number
-    )
+    row = row_of(response, late["overdue"].number)
+    assert "Whole case Due soon · due by the end of 2026-03-11" in row
+    assert "supplement" not in row
 
 
 @pytest.mark.parametrize(
