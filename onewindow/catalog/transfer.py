@@ -14,7 +14,9 @@ import zipfile
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import IO, Any
+from xml.etree import ElementTree
 
+from defusedxml import DefusedXmlException
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
@@ -245,6 +247,13 @@ def parse_excel(raw: bytes) -> list[Any]:
         ) from exc
     try:
         return _read_workbook(workbook)
+    except (ElementTree.ParseError, DefusedXmlException) as exc:
+        # Read a row at a time, a sheet's XML is parsed only now: one that declares
+        # entities (an entity bomb: a few lines expanding to gigabytes) is refused by
+        # defusedxml, or by expat's amplification limit, here.
+        raise ImportRejected(
+            [RowError(0, "file", _("The file is not an Excel workbook."))]
+        ) from exc
     finally:
         workbook.close()  # a read-only workbook keeps its archive open until closed
 

@@ -100,6 +100,23 @@ def test_a_workbook_that_unpacks_too_big_is_refused_unopened(monkeypatch):
     ]
 
 
+ENTITY_BOMB = (
+    b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'
+    + b"".join(
+        b'<!ENTITY %s "%s">' % (chr(98 + n).encode(), b"&%s;" % chr(97 + n).encode() * 10)
+        for n in range(8)
+    )
+    + b"]>"
+)
+
+
+def test_a_sheet_declaring_entities_is_refused_without_expanding_them():
+    """A billion laughs in the items sheet: nine lines that expand to a gigabyte."""
+    sheet = ENTITY_BOMB + filler_sheet(1).replace(b"<t>x</t>", b"<t>&i;</t>")
+    raw = workbook_around(sheet)
+    assert refusal(raw) == [(0, "file", "The file is not an Excel workbook.")]
+
+
 def test_a_small_part_may_be_packed_tightly():
     # 60 KB of x rows pack more than a hundredfold; as small as that, they cost nothing.
     raw = workbook_around(filler_sheet(1_000))
