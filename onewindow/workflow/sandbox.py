@@ -116,6 +116,7 @@ SAFE_BUILTINS.update(
     sum=bounds.limited_sum,
     round=bounds.limited_round,
     str=bounds.limited_str,
+    int=bounds.limited_int,
     range=_limited_range,
     datetime=datetime,
     date=date,

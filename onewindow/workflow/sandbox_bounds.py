@@ -185,10 +185,24 @@ def modulo(left: Any, right: Any) -> Any:
 
 
 def shows(value: Any) -> Any:
-    """``value``, to be shown as text (an f-string's part, ``str()``), if its text is
-    within the bounds: a collection's is as long as what it holds."""
+    """``value``, to be shown as text (an f-string's part, ``str()``, ``%``), if its
+    text is within the bounds: a collection's is as long as what it holds, and "%d" of a
+    decimal makes it an integer (``integral``)."""
     if isinstance(value, _COLLECTIONS):
         sized(value)
+    return integral(value)
+
+
+# Decimal digits of the largest integer allowed (MAX_INT_BITS · log10 2).
+MAX_INT_DIGITS = 1_233
+
+
+def integral(value: Any) -> Any:
+    """``value``, unless it is a decimal whose integer would be over the bounds: a
+    Decimal keeps "1e999999" in a few bytes, and ``int()`` of it computes every digit in
+    C (minutes), as ``round()`` and "%d" do."""
+    if isinstance(value, Decimal) and value.is_finite() and value.adjusted() > MAX_INT_DIGITS:
+        raise _too_costly("an integer this large")
     return value
 
 
@@ -213,10 +227,16 @@ def limited_sum(values: Iterable[Any], start: Any = 0) -> Any:
 def limited_round(number: Any, digits: Any = None) -> Any:
     # round(5, -10**9) computes 10**(10**9) first.
     if digits is None:
-        return builtins.round(number)
+        return builtins.round(integral(number))
     if _is_int(digits) and abs(digits) > MAX_ROUND_DIGITS:
         raise _too_costly("rounding to this many digits")
     return builtins.round(number, digits)
+
+
+def limited_int(*args: Any, **kwargs: Any) -> int:
+    if args:
+        integral(args[0])
+    return builtins.int(*args, **kwargs)
 
 
 def limited_str(*args: Any) -> str:
