@@ -314,6 +314,23 @@ _COLLECTION_METHODS = {"extend": _extending, "update": _extending}
 REFUSED_TEXT_METHODS = frozenset({"translate", "maketrans"})
 
 
+def _bytes_of(method: Callable[..., Any], number: Any) -> Callable[..., Any]:
+    def to_bytes(length: Any = 1, *rest: Any, **named: Any) -> Any:
+        if _is_int(length) and length > MAX_ITEMS:
+            raise _too_costly(f"a value of more than {MAX_ITEMS:,} items")
+        return method(length, *rest, **named)
+
+    return to_bytes
+
+
+def _ratio_of(method: Callable[..., Any], number: Any) -> Callable[..., Any]:
+    def as_integer_ratio() -> Any:
+        integral(number)  # raises when its integers would be over the bounds
+        return method()
+
+    return as_integer_ratio
+
+
 def bounded_method(obj: Any, name: str, method: Any) -> Any:
     """``method`` (``obj.name``), wrapped with its size check where it has one."""
     if isinstance(obj, (str, bytes)):
@@ -322,6 +339,10 @@ def bounded_method(obj: Any, name: str, method: Any) -> Any:
         wrapper = _TEXT_METHODS.get(name)
     elif isinstance(obj, (list, set, dict)):
         wrapper = _COLLECTION_METHODS.get(name)
+    elif _is_int(obj) and name == "to_bytes":  # (1).to_bytes(10**9) asks a gigabyte
+        wrapper = _bytes_of
+    elif isinstance(obj, Decimal) and name == "as_integer_ratio":  # integers, as int()
+        wrapper = _ratio_of
     else:
         wrapper = None
     return wrapper(method, obj) if wrapper is not None else method

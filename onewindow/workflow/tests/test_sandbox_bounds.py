@@ -39,6 +39,8 @@ COSTLY = [
     "round(Decimal('1e999999'))",
     "'%d' % Decimal('1e999999')",
     "str(Decimal('1e999999')) and f\"{Decimal('1e999999'):f}\"",
+    "Decimal('1e999999').as_integer_ratio()",
+    "(1).to_bytes(10**9, 'big')",
 ]
 
 
@@ -109,6 +111,10 @@ def test_ordinary_expressions_are_untouched() -> None:
     }
     assert sandbox.evaluate("sum(x * 2 for x in range(100))", data) == 9900
     assert sandbox.evaluate("int(amount) + int('42') + round(amount)", data) == 12 + 42 + 12
+    assert sandbox.evaluate("amount.as_integer_ratio(), (258).to_bytes(2, 'big')", data) == (
+        (25, 2),
+        b"\x01\x02",
+    )
     assert sandbox.evaluate("round(2.675, 2), round(1234, -2), str(age)", data) == (
         2.67,
         1200,
