@@ -19,6 +19,10 @@ _OPTIONS = re2.Options()
 # A refused pattern is the form's check's to report, in words of its own; RE2 would
 # also log it to the server's standard error.
 _OPTIONS.log_errors = False
+# Whether an answer matches is all that is asked. Telling where a group matched takes
+# RE2's slower engines: "(.*a){1000}" took 4 s on an answer of 100,000 characters with
+# groups captured, 0.06 s without.
+_OPTIONS.never_capture = True
 
 
 @functools.lru_cache(maxsize=512)
