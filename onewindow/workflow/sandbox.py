@@ -194,6 +194,7 @@ _GUARDS: dict[str, Any] = {
 
 # Python's keyword for a construct the policy refuses that has no refusal of its own.
 _CONSTRUCTS = {
+    "Try": "try",
     "TryStar": "except*",
     "AsyncFunctionDef": "async def",
     "AsyncFor": "async for",
@@ -226,6 +227,11 @@ class _Policy(RestrictingNodeTransformer):
 
     def visit_ClassDef(self, node: ast.ClassDef) -> Any:
         self.error(node, "Class definitions are not allowed.")
+
+    def visit_Try(self, node: ast.Try) -> Any:
+        # What the bounds raise must end the run (``sandbox_bounds``): a caught timeout
+        # left the script running with no deadline, Python having dropped the tracer.
+        self.error(node, "try statements are not allowed.")
 
     # Bounds on size (``sandbox_bounds``): what could make a huge value calls a guard.
 
@@ -403,7 +409,7 @@ def evaluate(
 ) -> Any:
     """The value of ``expression`` with the task data (and ``external``) as variables."""
     code = compile_expression(expression)
-    with bounds.deadline():
+    with bounds.BoundedRun():
         return eval(code, _namespace(context, external))  # noqa: S307
 
 
@@ -417,11 +423,12 @@ def execute(
     """
     namespace = _namespace(context, external)
     code = compile_script(script)
-    with bounds.deadline():
+    with bounds.BoundedRun():
         exec(code, namespace)  # noqa: S102
     hidden = {"__builtins__", *_GUARDS, *(external or {})}
     result = {
-        name: value
+        # Stored with the run as JSON, which repeats what a value shares.
+        name: bounds.sized(value)
         for name, value in namespace.items()
         if name not in hidden and not callable(value)
     }

@@ -15,7 +15,13 @@ transaction. Two kinds of bound:
   text padding, joining and replacing, ``sum`` and ``round``, and what an f-string or
   ``str()`` shows. Texts and collections hold at most ``MAX_ITEMS`` items, counting
   what nested collections hold (a list repeating one long list is as long as its
-  copies would be); integers have at most ``MAX_INT_BITS`` bits.
+  copies would be); integers have at most ``MAX_INT_BITS`` bits; and one run builds at
+  most ``MAX_ITEMS_BUILT`` items in all (a loop appending values each within the bound).
+  A script's result, the task data it leaves, is within the bounds too.
+
+A script cannot catch what the bounds raise: ``try`` is refused when the file is
+uploaded (Python drops a trace function that raised, so a caught timeout would have run
+on without a deadline).
 
 Known gap: comparing two collections that share nested ones, grown by ``append`` in a
 loop, still runs in C for as long as their logical size asks; a worker's hard time
@@ -27,6 +33,7 @@ from __future__ import annotations
 import builtins
 import re
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
 from decimal import Decimal
@@ -56,15 +63,16 @@ def _too_costly(what: str) -> ExpressionTooCostly:
 # --- time ---------------------------------------------------------------------------
 
 
-class deadline:
+class BoundedRun:
     """Run the block with the deadline (``EXPRESSION_SECONDS``) checked at each line and
-    call of sandboxed code (any tracer already set, a debugger's, is put back after).
+    call of sandboxed code (any tracer already set, a debugger's, is put back after),
+    and with ``MAX_ITEMS_BUILT`` to spend (``spend``).
 
     Entered for every condition a step evaluates: a class, without the generator a
     ``contextlib.contextmanager`` would run. Tracing costs some 4 µs an evaluation
     (measured against the bare ``eval`` of a condition, 1.2 µs), under 1 % of a step."""
 
-    __slots__ = ("ends", "previous", "seconds")
+    __slots__ = ("ends", "previous", "previous_budget", "seconds")
 
     def __init__(self, seconds: float | None = None) -> None:
         self.seconds = EXPRESSION_SECONDS if seconds is None else seconds
@@ -72,10 +80,13 @@ class deadline:
     def __enter__(self) -> None:
         self.ends = time.monotonic() + self.seconds
         self.previous = sys.gettrace()
+        self.previous_budget = getattr(_budget, "left", None)
+        _budget.left = MAX_ITEMS_BUILT
         sys.settrace(self._on_call)
 
     def __exit__(self, *exc: object) -> None:
         sys.settrace(self.previous)
+        _budget.left = self.previous_budget
 
     def _on_call(self, frame: FrameType, event: str, arg: Any) -> Any:
         if time.monotonic() > self.ends:
@@ -88,6 +99,25 @@ class deadline:
         if time.monotonic() > self.ends:
             raise _too_costly(f"running for more than {self.seconds:g} s")
         return self._on_line
+
+
+# What one run may build in all, over every value the guards let through: each value
+# is within MAX_ITEMS, but a loop appending them is not (600 lists of 99,999 took
+# 611 MB in under a second). Ten values at the bound.
+MAX_ITEMS_BUILT = 10 * MAX_ITEMS
+_budget = threading.local()  # .left: what the current run may still build
+
+
+def spend(items: int) -> None:
+    """Count ``items`` built against the current run's budget; outside a run (a guard
+    called directly) nothing is counted."""
+    left = getattr(_budget, "left", None)
+    if left is None:
+        return
+    left -= items
+    if left < 0:
+        raise _too_costly(f"building more than {MAX_ITEMS_BUILT:,} items in one run")
+    _budget.left = left
 
 
 # --- size ---------------------------------------------------------------------------
@@ -122,8 +152,11 @@ def sized(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool):
         if value.bit_length() > MAX_INT_BITS:
             raise _too_costly("an integer this large")
-    elif items_in(value) > MAX_ITEMS:
-        raise _too_costly(f"a value of more than {MAX_ITEMS:,} items")
+    else:
+        count = items_in(value)
+        if count > MAX_ITEMS:
+            raise _too_costly(f"a value of more than {MAX_ITEMS:,} items")
+        spend(count)
     return value
 
 
@@ -131,10 +164,17 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def add(left: Any, right: Any) -> Any:
-    sequences = isinstance(left, _SEQUENCES) and isinstance(right, _SEQUENCES)
-    if sequences and items_in(left) + items_in(right) > MAX_ITEMS:
+def building(items: int) -> None:
+    """A value of ``items`` is about to be made: refused over ``MAX_ITEMS``, else
+    counted against the run's budget (``spend``)."""
+    if items > MAX_ITEMS:
         raise _too_costly(f"a value of more than {MAX_ITEMS:,} items")
+    spend(items)
+
+
+def add(left: Any, right: Any) -> Any:
+    if isinstance(left, _SEQUENCES) and isinstance(right, _SEQUENCES):
+        building(items_in(left) + items_in(right))
     return left + right
 
 
@@ -150,8 +190,8 @@ def multiply(left: Any, right: Any) -> Any:
 
 
 def _check_repeat(sequence: Any, times: int) -> None:
-    if times > 0 and items_in(sequence) * times > MAX_ITEMS:
-        raise _too_costly(f"a value of more than {MAX_ITEMS:,} items")
+    if times > 0:
+        building(items_in(sequence) * times)
 
 
 def power(base: Any, exponent: Any) -> Any:
@@ -247,8 +287,8 @@ def limited_str(*args: Any) -> str:
 
 def _padding(method: Callable[..., Any], text: Any) -> Callable[..., Any]:
     def padded(width: Any, *rest: Any) -> Any:
-        if _is_int(width) and width > MAX_ITEMS:
-            raise _too_costly(f"a text of more than {MAX_ITEMS:,} characters")
+        if _is_int(width):
+            building(max(width, len(text)))
         return method(width, *rest)
 
     return padded
@@ -259,8 +299,7 @@ def _joining(method: Callable[..., Any], separator: Any) -> Callable[..., Any]:
         parts = list(parts)
         length = len(separator) * max(len(parts) - 1, 0)
         length += builtins.sum(len(p) for p in parts if isinstance(p, (str, bytes)))
-        if length > MAX_ITEMS:
-            raise _too_costly(f"a text of more than {MAX_ITEMS:,} characters")
+        building(length)
         return method(parts)
 
     return joined
@@ -272,8 +311,7 @@ def _replacing(method: Callable[..., Any], text: Any) -> Callable[..., Any]:
             found = text.count(old) if old else len(text) + 1
             if count >= 0:
                 found = min(found, count)
-            if len(text) + found * max(len(new) - len(old), 0) > MAX_ITEMS:
-                raise _too_costly(f"a text of more than {MAX_ITEMS:,} characters")
+            building(len(text) + found * max(len(new) - len(old), 0))
         return method(old, new, count)
 
     return replaced
@@ -281,8 +319,8 @@ def _replacing(method: Callable[..., Any], text: Any) -> Callable[..., Any]:
 
 def _tabs(method: Callable[..., Any], text: Any) -> Callable[..., Any]:
     def expanded(tabsize: int = 8) -> Any:
-        if _is_int(tabsize) and len(text) * max(tabsize, 1) > MAX_ITEMS:
-            raise _too_costly(f"a text of more than {MAX_ITEMS:,} characters")
+        if _is_int(tabsize):
+            building(len(text) * max(tabsize, 1))
         return method(tabsize)
 
     return expanded
@@ -293,9 +331,22 @@ def _extending(method: Callable[..., Any], collection: Any) -> Callable[..., Any
         added = builtins.sum(items_in(o) for o in others if isinstance(o, _COLLECTIONS))
         if items_in(collection) + added + len(named) > MAX_ITEMS:
             raise _too_costly(f"a value of more than {MAX_ITEMS:,} items")
+        spend(added + len(named))
         return method(*others, **named)
 
     return extended
+
+
+def _adding(method: Callable[..., Any], collection: Any) -> Callable[..., Any]:
+    def added(*args: Any) -> Any:
+        # What is added is counted whole against the run's budget: a list appended is
+        # as big as what it holds, though it adds one item.
+        if len(collection) >= MAX_ITEMS:
+            raise _too_costly(f"a value of more than {MAX_ITEMS:,} items")
+        spend(builtins.sum(items_in(arg) for arg in args[-1:]))
+        return method(*args)
+
+    return added
 
 
 # Methods whose result can be far larger than their object and arguments, wrapped with
@@ -309,15 +360,22 @@ _TEXT_METHODS: dict[str, Callable[[Callable[..., Any], Any], Callable[..., Any]]
     "replace": _replacing,
     "expandtabs": _tabs,
 }
-_COLLECTION_METHODS = {"extend": _extending, "update": _extending}
+_COLLECTION_METHODS = {
+    "extend": _extending,
+    "update": _extending,
+    "append": _adding,
+    "insert": _adding,  # (index, item): the item is the last argument
+    "add": _adding,
+    "setdefault": _adding,
+}
 # Text methods refused outright: a translation table maps each character to any text.
 REFUSED_TEXT_METHODS = frozenset({"translate", "maketrans"})
 
 
 def _bytes_of(method: Callable[..., Any], number: Any) -> Callable[..., Any]:
     def to_bytes(length: Any = 1, *rest: Any, **named: Any) -> Any:
-        if _is_int(length) and length > MAX_ITEMS:
-            raise _too_costly(f"a value of more than {MAX_ITEMS:,} items")
+        if _is_int(length):
+            building(length)
         return method(length, *rest, **named)
 
     return to_bytes

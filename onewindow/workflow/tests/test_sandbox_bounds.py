@@ -78,6 +78,47 @@ def test_loops_and_recursion_end_at_the_deadline(script: str, monkeypatch) -> No
         sandbox.execute(script, {})
 
 
+def test_a_script_cannot_catch_the_deadline() -> None:
+    """Python drops a trace function that raised: a caught timeout ran on for good."""
+    script = "try:\n    n = sum(1 for a in range(10000) for b in range(10000))\nexcept:\n    pass"
+    with pytest.raises(SandboxError, match="try statements are not allowed"):
+        sandbox.execute(script, {})
+    [refusal] = sandbox._refusals(script, "exec")
+    assert (refusal.kind, refusal.name) == (sandbox.OTHER, "try")
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        # Each list is within the bound, the run's total is not (611 MB in under 1 s).
+        "l = []\nfor i in range(600):\n    l.append([i] * 99999)",
+        "l = []\nfor i in range(600):\n    l.insert(0, 'x' * 99999)",
+        "d = {}\nfor i in range(600):\n    d.setdefault(i, [i] * 99999)",
+        "s = set()\nfor i in range(600):\n    s.add('x' * 99999 + str(i))",
+        "parts = ['x' * 99999 for i in range(600)]",
+    ],
+)
+def test_a_run_builds_no_more_than_its_budget(script: str) -> None:
+    with pytest.raises(ExpressionTooCostly, match="building more than 1,000,000 items"):
+        sandbox.execute(script, {})
+
+
+def test_what_a_script_leaves_behind_is_within_the_bounds() -> None:
+    # Small in memory (one list shared), a hundred thousand items in the JSON stored.
+    script = "row = [0] * 1000\ntable = {}\nfor i in range(200):\n    table[i] = row"
+    with pytest.raises(ExpressionTooCostly, match="more than 100,000 items"):
+        sandbox.execute(script, {})
+
+
+def test_the_budget_is_the_runs_own() -> None:
+    # Each list counted as it is made and as it is appended: 800,000 of the budget.
+    script = "l = []\nfor i in range(4):\n    l.append([i] * 99999)"
+    for _run in range(3):  # each run starts with the whole budget
+        with pytest.raises(ExpressionTooCostly, match="a value of more than 100,000 items"):
+            sandbox.execute(script, {})  # the result (400,000 items) is refused, not the run
+    assert sandbox.evaluate("len([0] * 99999)", {}) == 99999
+
+
 @pytest.mark.parametrize(
     "source",
     [
