@@ -4,6 +4,8 @@ version is told what is missing, as a guide's reviewer is (``catalog.bilingual``
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -24,14 +26,30 @@ def missing_english(definition: FormDefinition) -> list[str]:
     properties = (schema or {}).get("properties") or {}
     hints = (layout or {}).get("fields") or {}
     for name, prop in properties.items():
-        if str(prop.get("title") or "").strip() and not (hints.get(name) or {}).get("label_en"):
-            missing.append(
-                _("Question %(label)s (%(name)s)") % {"label": prop["title"], "name": name}
-            )
+        hint = hints.get(name) or {}
+        question = {"label": prop.get("title") or name, "name": name}
+        if str(prop.get("title") or "").strip() and not hint.get("label_en"):
+            missing.append(_("Question %(label)s (%(name)s)") % question)
+        if _lacks_english(hint, "help"):
+            missing.append(_("The help of question %(label)s (%(name)s)") % question)
+        if _lacks_english(hint, "pattern_error"):
+            missing.append(_("The error message of question %(label)s (%(name)s)") % question)
+        if _lacks_english(hint, "enumNames"):
+            missing.append(_("The choices of question %(label)s (%(name)s)") % question)
     for slot in definition.attachments or []:
         if str(slot.get("label") or "").strip() and not slot.get("label_en"):
             missing.append(_("Material %(label)s") % {"label": slot["label"]})
+        if _lacks_english(slot, "help"):
+            missing.append(_("The help of material %(label)s") % {"label": slot.get("label")})
     return missing
+
+
+def _lacks_english(texts: dict[str, Any], key: str) -> bool:
+    """Whether ``texts`` has a Chinese ``key`` (a text, or a list of them) and no
+    ``key_en``: what an English page then shows in Chinese."""
+    chinese = texts.get(key)
+    filled = any(str(c).strip() for c in chinese) if isinstance(chinese, list) else chinese
+    return bool(filled and str(filled).strip()) and not texts.get(f"{key}_en")
 
 
 def as_sentence(missing: list[str]) -> str:

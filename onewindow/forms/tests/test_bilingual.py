@@ -54,6 +54,27 @@ def test_each_text_without_english_is_named_in_the_forms_order(db):
         )
 
 
+def test_helps_error_messages_and_choices_without_english_are_named(db):
+    """An English applicant read "请输入11位手机号" under an English question (QA)."""
+    parts = bilingual_parts()
+    parts["schema"]["properties"]["phone"]["pattern"] = "^1[0-9]{10}$"
+    parts["schema"]["properties"]["note"]["enum"] = ["a", "b"]
+    parts["layout"]["fields"]["phone"].update(help="手机号", pattern_error="请输入11位手机号")
+    parts["layout"]["fields"]["note"].update(widget="radio", enumNames=["甲", "乙"])
+    parts["attachments"][0]["help"] = "白底"
+    with translation.override("en"):
+        assert missing_english(make_definition(**parts)) == [
+            "The help of question 联系电话 (phone)",
+            "The error message of question 联系电话 (phone)",
+            "The choices of question 备注 (note)",
+            "The help of material 照片",
+        ]
+    parts["layout"]["fields"]["phone"].update(help_en="Mobile", pattern_error_en="11 digits")
+    parts["layout"]["fields"]["note"]["enumNames_en"] = ["A", "B"]
+    parts["attachments"][0]["help_en"] = "White background"
+    assert missing_english(make_definition(key="sample2", **parts)) == []
+
+
 def test_the_demo_forms_are_bilingual(db):
     for path in demo_definition_files():
         document = read_definition(path)
