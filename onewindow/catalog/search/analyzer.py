@@ -108,6 +108,8 @@ STOP_WORDS = frozenset(
 )
 _ready = threading.Lock()
 _initialized = False
+# A name added to jieba as one word → the words jieba cut it into before (``initialize``).
+_PARTS: dict[str, tuple[str, ...]] = {}
 logger = logging.getLogger("onewindow.catalog")
 
 
@@ -123,9 +125,15 @@ def initialize(cache_dir: Path | None = None, extra_words: Iterable[str] = ()) -
             for word in GOVERNMENT_TERMS:
                 jieba.add_word(word, freq=200000)
             _initialized = True
-    for word in extra_words:
-        if HAN.fullmatch(word) and 2 <= len(word) <= 8:
-            jieba.add_word(word, freq=50000)
+    added = [w for w in extra_words if HAN.fullmatch(w) and 2 <= len(w) <= 8]
+    # Each name's words as jieba cuts it before the name is a word of its own: then
+    # ``cut_for_search`` yields only the parts its dictionary knows, and "养犬登记证补领"
+    # lost 养犬 (and a search for "yangquan" found nothing).
+    for word in added:
+        if word not in _PARTS:
+            _PARTS[word] = tuple(p for p in jieba.lcut(word) if len(p) >= 2 and p != word)
+    for word in added:
+        jieba.add_word(word, freq=50000)
 
 
 def normalize(text: str) -> str:
@@ -145,7 +153,10 @@ def stem(word: str) -> str:
 def han_words(text: str) -> list[str]:
     words: list[str] = []
     for run in HAN.findall(text):
-        words.extend(w for w in jieba.cut_for_search(run) if w not in STOP_WORDS)
+        for word in jieba.cut_for_search(run):
+            if word not in STOP_WORDS:
+                words.append(word)
+                words.extend(_PARTS.get(word, ()))
     return words
 
 

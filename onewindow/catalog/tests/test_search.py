@@ -142,6 +142,29 @@ def test_publishing_reaches_the_index(catalog):
     assert top("技能补贴")[0] == "310000-RS-GG-0777"
 
 
+def test_a_new_names_leading_word_is_found_by_its_pinyin(catalog):
+    """The name became one jieba word of its own, whose search cut knew only the parts
+    in jieba's dictionary: 养犬 (not in it) was lost, and "yangquan" found other items
+    (QA)."""
+    from onewindow.catalog import services
+    from onewindow.catalog.tests.conftest import ITEMS
+
+    services.seed_items(
+        rows=[
+            {
+                **ITEMS[0],
+                "code": "310000-WJ-QT-0099",
+                "name": "养犬登记证补领",
+                "name_en": "Replacement of a dog registration certificate",
+                "keywords": "",
+            }
+        ],
+        source="test",
+    )
+    for query in ("yangquan", "养犬", "yang quan", "yq"):
+        assert top(query)[0] == "310000-WJ-QT-0099", query
+
+
 def test_analyzer_terms():
     assert analyzer.pinyin("户口") == "hukou"
     assert analyzer.initials("营业执照") == "yyzz"
