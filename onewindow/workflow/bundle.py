@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext, pgettext
@@ -16,6 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from lxml import etree
 
 from onewindow.workflow import sandbox
+
+if TYPE_CHECKING:
+    from onewindow.workflow.validation import BundleFacts
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 # ISO 8601 dates, durations and repeating intervals, as Camunda Modeler writes timers
@@ -44,11 +47,16 @@ class Problem:
 
 
 class BundleError(Exception):
-    """The bundle cannot become a process; ``problems`` says why, element by element."""
+    """The bundle cannot become a process; ``problems`` says why, element by element.
 
-    def __init__(self, problems: list[Problem]) -> None:
+    ``facts`` is what its checks read of it all the same (its lanes above all), for the
+    checks the caller makes against the database; None when the files were not read that
+    far (not XML, not one BPMN process)."""
+
+    def __init__(self, problems: list[Problem], *, facts: BundleFacts | None = None) -> None:
         super().__init__("; ".join(str(p.message) for p in problems))
         self.problems = problems
+        self.facts = facts
 
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
@@ -148,25 +156,36 @@ def expression_problem(
     return None
 
 
+def _not_well_formed(exc: etree.XMLSyntaxError, source: str) -> Problem:
+    # lxml's own words are English; where it stopped is what the uploader needs.
+    line, column = exc.position
+    message = msg(
+        _("The file is not well-formed XML (line %(line)d, column %(column)d)."),
+        line=line,
+        column=column,
+    )
+    return Problem(message, source=source)
+
+
 def read_bundle(
     bpmn_xml: str, dmn_files: Mapping[str, str]
 ) -> tuple[etree._Element, dict[str, etree._Element]]:
-    """The parsed BPMN file and DMN files; a ``BundleError`` names the one not well-formed."""
-    source = ""  # which file is being read: "" is the BPMN file
+    """The parsed BPMN file and DMN files; a ``BundleError`` names every one not
+    well-formed (each is read on its own), the BPMN file first."""
+    problems: list[Problem] = []
+    bpmn = None
     try:
         bpmn = parse_xml(bpmn_xml)
-        dmn = {}
-        for source, text in dmn_files.items():
-            dmn[source] = parse_xml(text)
     except etree.XMLSyntaxError as exc:
-        # lxml's own words are English; where it stopped is what the uploader needs.
-        line, column = exc.position
-        message = msg(
-            _("The file is not well-formed XML (line %(line)d, column %(column)d)."),
-            line=line,
-            column=column,
-        )
-        raise BundleError([Problem(message, source=source)]) from exc
+        problems.append(_not_well_formed(exc, ""))
+    dmn = {}
+    for source, text in dmn_files.items():
+        try:
+            dmn[source] = parse_xml(text)
+        except etree.XMLSyntaxError as exc:
+            problems.append(_not_well_formed(exc, source))
+    if bpmn is None or problems:
+        raise BundleError(problems)
     return bpmn, dmn
 
 

@@ -226,9 +226,15 @@ class _Parser(SpiffBpmnParser):
 
 
 def build_spec(bpmn_xml: str, dmn_files: Mapping[str, str], *, key: str = "") -> ProcessSpec:
-    """Validate and parse a bundle; raise ``BundleError`` naming every problem."""
+    """Validate and parse a bundle; raise ``BundleError`` naming every problem, with the
+    facts the checks read where they got that far."""
+    # A file that is not XML stops the checks (``read_bundle`` names each such file): the
+    # BPMN file's checks need its elements, and its business rule tasks every DMN file's
+    # decisions.
     bpmn, dmn = read_bundle(bpmn_xml, dmn_files)
     facts = validation.check_bundle(bpmn, dmn)
+    # SpiffWorkflow reads only files these checks passed (it is not to see a refused
+    # expression or element), and stops at its first objection.
     prepare_for_engine(bpmn)
     parser = _Parser(validator=VALIDATOR)
     try:
@@ -240,7 +246,7 @@ def build_spec(bpmn_xml: str, dmn_files: Mapping[str, str], *, key: str = "") ->
     except ValidationException as exc:
         message = msg(_("The process cannot be loaded: %(detail)s"), detail=str(exc))
         source = exc.file_name if exc.file_name in dmn else ""
-        raise BundleError([Problem(message, exc.tag, exc.id, source)]) from exc
+        raise BundleError([Problem(message, exc.tag, exc.id, source)], facts=facts) from exc
     return ProcessSpec(key=key, facts=facts, _spec=spec, _subprocess_specs=subprocess_specs)
 
 

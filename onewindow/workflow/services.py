@@ -49,6 +49,7 @@ from onewindow.workflow.steps import (
     task_target,
     visible_task_run,
 )
+from onewindow.workflow.validation import BundleFacts
 
 MAX_FILE_CHARS = 2_000_000
 
@@ -95,6 +96,50 @@ def _same_as(
     return newest.name == name.strip() and newest.sha256 == bundle_sha256(bpmn_xml, dmn_files)
 
 
+def _unknown_departments(
+    facts: BundleFacts, departments: Mapping[str, Department]
+) -> list[Problem]:
+    """A problem for each lane (in the file's order) naming a department that does not exist."""
+    return [
+        Problem(
+            msg(
+                _("Lane %(name)s names department %(code)s, which does not exist."),
+                name=lane.name,
+                code=lane.department_code,
+            ),
+            "lane",
+            lane.bpmn_id,
+        )
+        for lane in facts.lanes.values()
+        if lane.department_code not in departments
+    ]
+
+
+def _checked_bundle(
+    bpmn_xml: str, dmn_files: Mapping[str, str]
+) -> tuple[engine.ProcessSpec, dict[str, Department]]:
+    """The bundle's spec and its lanes' departments by code; else an ``InvalidBundle``
+    listing every problem of the files at once: the bundle's own (as its checks order
+    them), then the lanes naming no department. The lanes are checked even when the
+    bundle's checks failed, on the lanes those read."""
+    spec: engine.ProcessSpec | None = None
+    try:
+        spec = engine.build_spec(bpmn_xml, dmn_files)
+    except BundleError as exc:
+        problems, facts = list(exc.problems), exc.facts
+    else:
+        problems, facts = [], spec.facts
+    departments: dict[str, Department] = {}
+    # No facts: a file is not XML, or holds no one BPMN process; there are no lanes to
+    # look up (the uploader fixes that first).
+    if facts is not None:
+        departments = runs.lane_departments(facts)
+        problems += _unknown_departments(facts, departments)
+    if problems or spec is None:
+        raise InvalidBundle(problems)
+    return spec, departments
+
+
 NAME_LIMIT = ProcessDefinition._meta.get_field("name").max_length
 
 
@@ -121,34 +166,16 @@ def upload_definition(
     problems = FieldErrors()
     name = problems.text(name, "name", required=True, limit=NAME_LIMIT)
     problems.raise_if_any()
+    # Files past the limit are not read at all (the limit bounds what parsing costs), so
+    # they are refused before any check of what they say.
     if len(bpmn_xml) + sum(len(text) for text in dmn_files.values()) > MAX_FILE_CHARS:
         raise InvalidInput(
             _("The files are too large."), fields={"bpmn_xml": [_("The files are too large.")]}
         )
-    try:
-        spec = engine.build_spec(bpmn_xml, dmn_files)
-    except BundleError as exc:
-        raise InvalidBundle(exc.problems) from exc
-    departments = runs.lane_departments(spec.facts)
+    # What the files say, every problem at once (422); then whether this uploader may
+    # upload them (403, audited): a refusal of the person, not of the file.
+    spec, departments = _checked_bundle(bpmn_xml, dmn_files)
     lanes = sorted(departments.values(), key=lambda department: department.path)
-    unknown = [
-        lane for lane in spec.facts.lanes.values() if lane.department_code not in departments
-    ]
-    if unknown:
-        raise InvalidBundle(
-            [
-                Problem(
-                    msg(
-                        _("Lane %(name)s names department %(code)s, which does not exist."),
-                        name=lane.name,
-                        code=lane.department_code,
-                    ),
-                    "lane",
-                    lane.bpmn_id,
-                )
-                for lane in unknown
-            ]
-        )
     others = [] if actor is None else permissions.departments_not_managed(actor, lanes)
     message = msg(
         _(

@@ -445,27 +445,28 @@ class _Checker:
 
 
 def check_bundle(bpmn: etree._Element, dmn_roots: Mapping[str, etree._Element]) -> BundleFacts:
-    """Check the parsed files; raise ``BundleError`` listing every problem."""
+    """Check the parsed files; raise ``BundleError`` listing every problem, with the facts
+    read all the same (the lanes, for the caller's checks) once the process was found."""
     checker = _Checker(set())
     for filename, root in dmn_roots.items():
         ids, problems = decisions.check(filename, root)
         checker.facts.decisions |= ids
         checker.problems += problems
+    # Without its one process, the BPMN file has nothing more to check (its elements are
+    # the process's); the DMN files' problems, found already, are listed with it.
     if local_name(bpmn) != "definitions" or etree.QName(bpmn).namespace != BPMN:
-        raise BundleError([Problem(_("The file is not a BPMN 2.0 file."), "definitions")])
+        checker.problem(_("The file is not a BPMN 2.0 file."), "definitions")
+        raise BundleError(checker.problems)
     processes = bpmn.findall(f"{{{BPMN}}}process")
     if len(processes) != 1:
-        raise BundleError(
-            [
-                Problem(
-                    msg(
-                        _("A file must hold exactly one process (pool); this one holds %(count)d."),
-                        count=len(processes),
-                    ),
-                    "process",
-                )
-            ]
+        checker.problem(
+            msg(
+                _("A file must hold exactly one process (pool); this one holds %(count)d."),
+                count=len(processes),
+            ),
+            "process",
         )
+        raise BundleError(checker.problems)
     for collaboration in bpmn.findall(f"{{{BPMN}}}collaboration"):
         for child in _bpmn_children(collaboration):
             if local_name(child) not in DECORATIONS | {"participant"}:
@@ -476,5 +477,5 @@ def check_bundle(bpmn: etree._Element, dmn_roots: Mapping[str, etree._Element]) 
     checker.container(process, "")
     checker.english_names(bpmn)
     if checker.problems:
-        raise BundleError(checker.problems)
+        raise BundleError(checker.problems, facts=checker.facts)
     return checker.facts

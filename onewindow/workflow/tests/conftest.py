@@ -31,6 +31,17 @@ def read_malicious(name: str, pwned: Path | None = None) -> str:
     return text.replace("PWNED_PATH", str(pwned)) if pwned else text
 
 
+def expression_and_unknown_lane() -> str:
+    """``import_condition.bpmn`` (a condition the sandbox refuses, on Flow_cond) with its
+    lane, Lane_1, naming a department that does not exist: two problems of one file."""
+    return read_malicious("import_condition.bpmn").replace(
+        'name="310000-GA"', 'name="310000-XX/reviewing_officer"'
+    )
+
+
+UNKNOWN_LANE = "Lane 310000-XX/reviewing_officer names department 310000-XX, which does not exist."
+
+
 def upload(key: str, bpmn: str, *dmn: str, actor: User | None = None) -> ProcessDefinition:
     """Upload a demo process (by file name) and its DMN files as the system."""
     return services.upload_definition(

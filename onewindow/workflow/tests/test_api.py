@@ -14,7 +14,12 @@ from onewindow.conftest import make_user, otp_for
 from onewindow.identity.roles import Role
 from onewindow.identity.tests.test_api import bearer, token_for
 from onewindow.workflow.models import ProcessDefinition
-from onewindow.workflow.tests.conftest import read_malicious, read_process
+from onewindow.workflow.tests.conftest import (
+    UNKNOWN_LANE,
+    expression_and_unknown_lane,
+    read_malicious,
+    read_process,
+)
 
 URL = "/api/v1/processes"
 
@@ -116,6 +121,19 @@ def test_an_unsupported_element_is_refused_by_name(client, city):
     refused = client.post(URL, body, **headers)
     assert refused.status_code == 422
     assert refused.json()["fields"]["bpmn"] == ["Unsupported BPMN element sendTask (id Task_2)."]
+    assert not ProcessDefinition.objects.exists()
+
+
+def test_a_refused_expression_and_an_unknown_lane_are_refused_in_one_answer(client, city):
+    """The lane was named only by a second upload, once the expression was fixed."""
+    _admin, headers = as_admin(client, city)
+    body = {"key": "permit", "name": "x", "bpmn": bpmn_file(expression_and_unknown_lane())}
+    refused = client.post(URL, body, **headers)
+    assert refused.status_code == 422
+    expression, lane = refused.json()["fields"]["bpmn"]
+    assert expression.startswith("The expression in conditionExpression Flow_cond is refused")
+    assert lane == UNKNOWN_LANE
+    assert refused.json()["message"] == expression
     assert not ProcessDefinition.objects.exists()
 
 

@@ -17,7 +17,13 @@ from onewindow.identity.roles import Role
 from onewindow.workflow import engine, runs
 from onewindow.workflow.engine import ProcessError
 from onewindow.workflow.models import ProcessDefinition
-from onewindow.workflow.tests.conftest import read_malicious, read_process, upload
+from onewindow.workflow.tests.conftest import (
+    UNKNOWN_LANE,
+    expression_and_unknown_lane,
+    read_malicious,
+    read_process,
+    upload,
+)
 
 LIST = reverse("processes:list")
 UPLOAD = reverse("processes:upload")
@@ -110,6 +116,23 @@ def test_a_lane_naming_no_department_is_a_problem_of_that_lane(city):
     # The page shows each lane's id, as it does for a lane that names no officer role.
     page = response.content.decode()
     assert '<td class="mono">lane</td><td class="mono">Lane_window</td>' in page
+
+
+def test_a_refused_expression_and_an_unknown_lane_are_listed_together(city):
+    """As the page promises: every problem in one round, not the lane after the expression."""
+    client, _admin = admin_of(city)
+    response = client.post(UPLOAD, permit(bpmn=a_file(expression_and_unknown_lane())))
+    assert response.status_code == 422
+    problems = response.context["problems"]
+    assert [(p.element, p.element_id) for p in problems] == [
+        ("conditionExpression", "Flow_cond"),
+        ("lane", "Lane_1"),
+    ]
+    page = response.content.decode()
+    assert "Correct these 2 problems in the modeler" in page
+    assert "“__import__” cannot be used in process expressions" in page
+    assert UNKNOWN_LANE in page
+    assert not ProcessDefinition.objects.exists()
 
 
 @pytest.mark.parametrize(

@@ -63,3 +63,10 @@ def test_read_bundle_names_the_broken_file() -> None:
     with pytest.raises(BundleError) as caught:
         read_bundle("<ok/>", {"a.dmn": "<ok/>", "b.dmn": "<broken"})
     assert caught.value.problems[0].source == "b.dmn"
+
+
+def test_read_bundle_names_every_broken_file_at_once() -> None:
+    with pytest.raises(BundleError) as caught:
+        read_bundle("<broken", {"a.dmn": "<ok/>", "b.dmn": "<broken", "c.dmn": ""})
+    assert [problem.source for problem in caught.value.problems] == ["", "b.dmn", "c.dmn"]
+    assert caught.value.facts is None  # nothing was read to check further

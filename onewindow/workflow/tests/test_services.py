@@ -20,7 +20,9 @@ from onewindow.workflow.choices import TaskStatus
 from onewindow.workflow.models import ProcessDefinition, ProcessInstance, ProcessTimer, WorkTask
 from onewindow.workflow.registry import ServiceContext
 from onewindow.workflow.tests.conftest import (
+    UNKNOWN_LANE,
     complete,
+    expression_and_unknown_lane,
     open_tasks,
     read_malicious,
     read_process,
@@ -83,6 +85,91 @@ def test_upload_rejects_unknown_departments(city: dict[str, Department]) -> None
     [problem] = caught.value.problems
     assert (problem.element, problem.element_id) == ("lane", "Lane_review")
     assert ProcessDefinition.objects.count() == 0
+
+
+def refused_upload(text: str, actor: User | None = None) -> services.InvalidBundle:
+    with pytest.raises(services.InvalidBundle) as caught:
+        services.upload_definition(actor=actor, key="x", name="x", bpmn_xml=text, dmn_files={})
+    assert not ProcessDefinition.objects.exists()
+    return caught.value
+
+
+def where(refusal: services.InvalidBundle) -> list[tuple[str, str]]:
+    return [(problem.element, problem.element_id) for problem in refusal.problems]
+
+
+def test_upload_lists_a_refused_expression_and_an_unknown_lane_at_once(
+    city: dict[str, Department], officer: Officer
+) -> None:
+    """The lane was reported only once the expression was fixed, by a second upload."""
+    refusal = refused_upload(expression_and_unknown_lane(), officer("GA", Role.DEPARTMENT_ADMIN))
+    assert where(refusal) == [("conditionExpression", "Flow_cond"), ("lane", "Lane_1")]
+    expression, lane = (str(problem.message) for problem in refusal.problems)
+    assert "“__import__” cannot be used in process expressions" in expression
+    assert lane == UNKNOWN_LANE
+    assert [str(m) for m in refusal.fields["bpmn_xml"]] == [expression, lane]
+    # A refused file, not a refused uploader: nothing to audit as denied.
+    assert not AuditEvent.objects.filter(action="workflow.definition_uploaded").exists()
+
+
+def test_upload_lists_every_problem_of_a_lane_once(city: dict[str, Department]) -> None:
+    """A modeler's ``${...}`` condition, a lane whose role is none and whose department
+    does not exist, and a lane naming no department: each problem once, the bundle's as
+    it meets them, then the lanes' departments in the file's order."""
+    text = (
+        read_process("single_department.bpmn")
+        .replace('>outcome == "approve"<', '>${outcome == "approve"}<')
+        .replace("310000-GA/window_officer", "310000-XX/citizen")
+        .replace("310000-GA/reviewing_officer", "310000-YY/reviewing_officer")
+    )
+    refusal = refused_upload(text)
+    assert where(refusal) == [
+        ("lane", "Lane_window"),  # citizen is not an officer role
+        ("conditionExpression", "Flow_approve"),
+        ("lane", "Lane_window"),  # 310000-XX
+        ("lane", "Lane_review"),  # 310000-YY
+    ]
+    messages = [str(problem.message) for problem in refusal.problems]
+    assert messages[0] == "Lane 310000-XX/citizen: citizen is not an officer role."
+    assert "syntax error at line 1, column 1" in messages[1]
+    assert "names department 310000-XX, which does not exist" in messages[2]
+    assert "names department 310000-YY, which does not exist" in messages[3]
+
+
+def test_upload_lists_an_unknown_lane_with_what_the_engine_refuses(
+    city: dict[str, Department],
+) -> None:
+    """SpiffWorkflow reads only files the checks passed; its objection comes with the lanes'."""
+    text = (
+        read_process("single_department.bpmn")
+        .replace('targetRef="EndEvent_approved"', 'targetRef="Nowhere"')
+        .replace("310000-GA/review", "310000-XX/review")
+    )
+    refusal = refused_upload(text)
+    assert where(refusal) == [
+        ("bpmn:exclusiveGateway", "Gateway_decision"),
+        ("lane", "Lane_review"),
+    ]
+    assert str(refusal.problems[0].message).startswith("The process cannot be loaded:")
+
+
+def test_upload_of_files_that_are_not_xml_lists_each_and_no_lanes(
+    city: dict[str, Department],
+) -> None:
+    """Nothing of them can be checked further: there is no lane to look up."""
+    with pytest.raises(services.InvalidBundle) as caught:
+        services.upload_definition(
+            actor=None,
+            key="x",
+            name="x",
+            bpmn_xml=expression_and_unknown_lane()[:400],
+            dmn_files={"a.dmn": read_process("routing.dmn"), "b.dmn": "<broken"},
+        )
+    problems = caught.value.problems
+    assert [problem.source for problem in problems] == ["", "b.dmn"]
+    assert all("not well-formed XML" in str(problem.message) for problem in problems)
+    assert set(caught.value.fields) == {"bpmn_xml", "dmn_files"}
+    assert not ProcessDefinition.objects.exists()
 
 
 @pytest.mark.parametrize(

@@ -70,6 +70,34 @@ def test_dmn_routing_needs_its_decision() -> None:
 
 
 @pytest.mark.parametrize(
+    ("bpmn_xml", "refusal"),
+    [
+        ("<notes/>", "The file is not a BPMN 2.0 file."),
+        (f"{HEAD}</bpmn:definitions>", "this one holds 0"),
+    ],
+)
+def test_a_bpmn_file_without_its_process_comes_with_the_decision_files_problems(
+    bpmn_xml: str, refusal: str
+) -> None:
+    """The DMN files are checked first: their problems were dropped with the BPMN file's."""
+    with pytest.raises(BundleError) as caught:
+        check(bpmn_xml, {"routing.dmn": read_malicious("import_output.dmn")})
+    *decision_problems, last = caught.value.problems
+    assert decision_problems and {p.source for p in decision_problems} == {"routing.dmn"}
+    assert refusal in str(last.message) and last.source == ""
+    assert caught.value.facts is None  # no process, so no lanes to look up
+
+
+def test_a_refused_bundle_still_tells_its_lanes() -> None:
+    """For the caller's checks against the database, in the same answer."""
+    with pytest.raises(BundleError) as caught:
+        check(read_malicious("import_condition.bpmn"))
+    facts = caught.value.facts
+    assert facts is not None and list(facts.lanes) == ["310000-GA"]
+    assert facts.lanes["310000-GA"].bpmn_id == "Lane_1"
+
+
+@pytest.mark.parametrize(
     ("body", "element", "element_id"),
     [
         ('<bpmn:sendTask id="Task_1" messageRef="M"/>', "sendTask", "Task_1"),
