@@ -209,6 +209,7 @@ def _edit(request: HttpRequest, item: ServiceItem | None) -> HttpResponse:
             status=409,
         )
     choices = _editor_choices(user)
+    returned = queries.last_return(draft)
     if request.method != "POST":
         source = draft or (item.published if item else None)
         initial = transfer.version_as_dict(source) if source else {}
@@ -216,7 +217,7 @@ def _edit(request: HttpRequest, item: ServiceItem | None) -> HttpResponse:
         return render(
             request,
             "catalog/backoffice/edit.html",
-            {"item": item, "draft": draft, "editor": editor},
+            {"item": item, "draft": draft, "editor": editor, "returned": returned},
         )
     editor = GuideEditor(request.POST, new=item is None, choices=choices)
     if editor.is_valid():
@@ -246,7 +247,7 @@ def _edit(request: HttpRequest, item: ServiceItem | None) -> HttpResponse:
     return render(
         request,
         "catalog/backoffice/edit.html",
-        {"item": item, "draft": draft, "editor": editor},
+        {"item": item, "draft": draft, "editor": editor, "returned": returned},
         status=422,
     )
 
@@ -424,6 +425,7 @@ def item_view(request: HttpRequest, code: str) -> HttpResponse:
             "shared_form": shared_forms.items_of_other_departments(draft) if draft else [],
             "long_steps": step_limits.steps_longer_than_promised(current) if current else [],
             "long_route": step_limits.route_longer_than_promised(current) if current else 0,
+            "returned": queries.last_return(draft),
             "history": queries.version_history(item),
             "can_edit": permissions.can_edit_items_of(user, item.department),
             "can_review": draft is not None and permissions.can_review(user, draft),

@@ -39,6 +39,7 @@ from onewindow.catalog.validation import (
     faq_rules,
     item_rules,
     material_rules,
+    office_rules,
 )
 from onewindow.core.errors import ServiceError
 from onewindow.core.templatetags.onewindow import localized
@@ -242,6 +243,9 @@ class OfficeForm(forms.Form):
     )
 
 
+OFFICE_FIELDS = tuple(OfficeForm.base_fields)
+
+
 class FaqForm(forms.Form):
     q = forms.CharField(label=_("Question"), max_length=300, required=False)
     a = forms.CharField(label=_("Answer"), required=False, widget=_textarea(2))
@@ -327,19 +331,25 @@ class GuideEditor:
             for name, messages in material_rules(form.cleaned_data).fields.items():
                 for message in messages:
                     form.add_error(name, str(message))
-        for form in self._filled_faq_rows():
-            passed = {n: v for n, v in _row_values(form, FAQ_KEYS).items() if n not in form.errors}
-            for name, messages in faq_rules(passed).fields.items():
-                for message in messages:
-                    form.add_error(name, str(message))
+        for rows, keys, rules in (
+            (self._filled_rows(self.faq, FAQ_KEYS), FAQ_KEYS, faq_rules),
+            (self._filled_rows(self.offices, OFFICE_FIELDS), OFFICE_FIELDS, office_rules),
+        ):
+            for form in rows:
+                passed = {n: v for n, v in _row_values(form, keys).items() if n not in form.errors}
+                for name, messages in rules(passed).fields.items():
+                    for message in messages:
+                        form.add_error(name, str(message))
 
-    def _filled_faq_rows(self) -> list[forms.Form]:
-        """The question rows that become entries: those with any text (an empty row
-        is a question removed, or an extra row left blank)."""
+    @staticmethod
+    def _filled_rows(formset: Any, keys: tuple[str, ...]) -> list[forms.Form]:
+        """The rows of a question or office formset that become entries: those with any
+        text (an empty row is an entry removed, or an extra row left blank), in their
+        order, as ``as_item`` reads them."""
         return [
             form
-            for form in self.faq
-            if hasattr(form, "cleaned_data") and any(_row_values(form, FAQ_KEYS).values())
+            for form in formset
+            if hasattr(form, "cleaned_data") and any(_row_values(form, keys).values())
         ]
 
     def _kept_rows(self) -> list[forms.Form]:
@@ -365,12 +375,9 @@ class GuideEditor:
             material = {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
             material["source_department"] = material["source_department"] or None
             data["materials"].append(material)
-        data["offices"] = [
-            row
-            for row in (_row_values(f, tuple(OfficeForm.base_fields)) for f in self.offices)
-            if any(row.values())
-        ]
-        self._faq_rows = self._filled_faq_rows()
+        offices = self._filled_rows(self.offices, OFFICE_FIELDS)
+        data["offices"] = [_row_values(form, OFFICE_FIELDS) for form in offices]
+        self._faq_rows = self._filled_rows(self.faq, FAQ_KEYS)
         data["faq"] = [_row_values(form, FAQ_KEYS) for form in self._faq_rows]
         return data
 
@@ -385,7 +392,11 @@ class GuideEditor:
     def _place(self, key: str, message: str) -> None:
         match = ENTRY_KEY.match(key)
         if match:
-            rows = self._material_rows if match[1] == "materials" else self._faq_rows
+            rows = {
+                "materials": self._material_rows,
+                "faq": self._faq_rows,
+                "offices": self._filled_rows(self.offices, OFFICE_FIELDS),
+            }[match[1]]
             index, name = int(match[2]), match[3] or ""
             if index < len(rows):
                 form = rows[index]

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.catalog.choices import (
@@ -165,6 +166,30 @@ class ServiceItemVersion(models.Model):
 
     def display_name(self, language: str) -> str:
         return self.name_en if language == "en" and self.name_en else self.name
+
+
+class VersionReview(models.Model):
+    """One decision of a second editor on a version: approved (and so published), or
+    returned to its author with what must change. A version's reviews are its review
+    trail, kept while the author reworks it; the version's ``reviewer`` and
+    ``review_comment`` are those of the latest."""
+
+    version = models.ForeignKey(
+        ServiceItemVersion, on_delete=models.CASCADE, related_name="reviews"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved = models.BooleanField()
+    comment = models.TextField(blank=True)
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["decided_at", "pk"]
+
+    def __str__(self) -> str:
+        decision = "approved" if self.approved else "returned"
+        return f"{self.version} {decision} {self.decided_at:%Y-%m-%d %H:%M}"
 
 
 class Material(models.Model):

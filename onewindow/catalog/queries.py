@@ -17,6 +17,7 @@ from onewindow.catalog.models import (
     ServiceItemVersion,
     Synonym,
     Topic,
+    VersionReview,
 )
 from onewindow.catalog.search import engine
 from onewindow.catalog.search.building import current_index
@@ -395,4 +396,25 @@ def review_queue(user: Any) -> QuerySet[ServiceItemVersion]:
 
 
 def version_history(item: ServiceItem) -> QuerySet[ServiceItemVersion]:
-    return item.versions.select_related("author", "reviewer").order_by("-number")
+    """The item's versions, newest first, each with its review trail (``reviews``)."""
+    return (
+        item.versions.select_related("author", "reviewer")
+        .prefetch_related(
+            Prefetch("reviews", queryset=VersionReview.objects.select_related("reviewer"))
+        )
+        .order_by("-number")
+    )
+
+
+def last_return(version: ServiceItemVersion | None) -> VersionReview | None:
+    """The latest return of an open ``version`` (who returned it, when, what they
+    said), which its author reworks the draft by until the next decision; None for a
+    version never returned."""
+    if version is None or version.status in (VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED):
+        return None
+    return (
+        version.reviews.filter(approved=False)
+        .select_related("reviewer")
+        .order_by("-decided_at", "-pk")
+        .first()
+    )

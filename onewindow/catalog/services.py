@@ -3,7 +3,9 @@
 The life of a guide: an editor saves a draft (``save_draft``), submits it
 (``submit_for_review``), and a second person approves or returns it
 (``review_version``). Approval publishes: the new version replaces the old one for
-citizens and the search index follows at the next query.
+citizens and the search index follows at the next query. Every decision stays on the
+version (``VersionReview``, its trail): a returned draft keeps what its reviewer said
+while its author reworks it.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from onewindow.catalog.models import (
     ServiceItemVersion,
     Synonym,
     Topic,
+    VersionReview,
 )
 from onewindow.catalog.references import Resolved, resolve_references
 from onewindow.catalog.rows import validate_rows
@@ -125,7 +128,8 @@ def stage_draft(
         version = _new_version(service_item, actor)
     version.status = status
     version.author = actor
-    version.review_comment = ""
+    # The reviewer's last decision (a returned draft's comment) stays: the author
+    # reworks the draft by it, and the next review replaces it.
     _write_version(version, item, refs)
     return version
 
@@ -229,6 +233,9 @@ def review_version(
             raise Conflict(_("There is nothing awaiting review for this item."))
         version.reviewer = actor
         version.review_comment = comment.strip()
+        VersionReview.objects.create(
+            version=version, reviewer=actor, approved=approve, comment=version.review_comment
+        )
         if approve:
             _publish(service_item, version)
         else:
@@ -363,10 +370,10 @@ def bind_application(
             _copy_guide(service_item.published, version)
         version.form, version.process = form, process
         if actor is not None:
-            # An editor's change, as a saved draft: a returned draft is a draft again.
+            # An editor's change, as a saved draft: a returned draft is a draft again,
+            # which keeps its reviewer's comment (``stage_draft``).
             version.status = VersionStatus.DRAFT
             version.author = actor
-            version.review_comment = ""
         version.save()
         if version.status == VersionStatus.PUBLISHED:
             bump_revision()  # search results say which items take applications

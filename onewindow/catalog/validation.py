@@ -49,8 +49,9 @@ TEXT_LIMITS = {
 OFFICE_KEYS = {"address", "address_en", "hours", "hours_en", "phone"}
 FAQ_KEYS = ("q", "a", "q_en", "a_en")
 # How an error names an entry's field: ``materials[2].source_department`` →
-# ("materials", "2", "source_department"); ``faq[0].a``; ``materials[2]`` (the entry).
-ENTRY_KEY = re.compile(r"^(materials|faq)\[(\d+)\](?:\.(\w+))?$")
+# ("materials", "2", "source_department"); ``faq[0].a``; ``offices[1].address``;
+# ``materials[2]`` (the entry).
+ENTRY_KEY = re.compile(r"^(materials|faq|offices)\[(\d+)\](?:\.(\w+))?$")
 
 
 @dataclass
@@ -238,6 +239,20 @@ def faq_rules(values: Mapping[str, Any]) -> Errors:
     return errors
 
 
+def office_rules(values: Mapping[str, Any]) -> Errors:
+    """The rules of one office: it needs its address. The guide lists an office by its
+    address (an English page too, when the office has no English one), so an office with
+    only a phone or opening hours would be listed as an empty line."""
+    errors = Errors()
+    address = values.get("address")
+    if "address" in values:
+        if address is not None and not isinstance(address, str):
+            errors.add("address", _("Must be text."))
+        elif not (address or "").strip():
+            errors.add("address", _("Give the office's address."))
+    return errors
+
+
 def clean_item(data: Any) -> tuple[CleanItem | None, Errors]:
     """Check one item; returns the cleaned item, or None and the field errors.
 
@@ -295,6 +310,11 @@ def clean_item(data: Any) -> tuple[CleanItem | None, Errors]:
         channels = []
     values["channels"] = channels
     values["offices"] = _json_list(data, "offices", OFFICE_KEYS, errors)
+    for index, entry in enumerate(values["offices"]):
+        # An entry may leave a key out; an address it leaves out is missing.
+        for name, messages in office_rules({"address": "", **entry}).fields.items():
+            for message in messages:
+                errors.add(f"offices[{index}].{name}", message)
     values["faq"] = _json_list(data, "faq", set(FAQ_KEYS), errors)
     for index, entry in enumerate(values["faq"]):
         # An entry may leave a key out; a question or an answer it leaves out is missing.

@@ -16,10 +16,26 @@ PROPOSED_ZH: dict[str | tuple[str, str], str] = {
     '%(label)s <span class="visually-hidden">(changed)</span><span aria-hidden="true">*</span>': (
         '%(label)s<span class="visually-hidden">（有改动）</span><span aria-hidden="true">*</span>'
     ),
-    "a returned draft's comment, after its reviewer\x04"
-    "<strong>Reviewer's comment (%(reviewer)s):</strong> %(comment)s": (
-        "<strong>审核意见（%(reviewer)s）：</strong>%(comment)s"
+    # A returned draft's comment, kept while its author reworks it, and the review trail.
+    "a returned draft's comment, after who returned it and when\x04"
+    "<strong>Reviewer's comment (%(reviewer)s, %(date)s):</strong> %(comment)s": (
+        "<strong>审核意见（%(reviewer)s，%(date)s）：</strong>%(comment)s"
     ),
+    "a returned draft's comment, then who returned it and when\x04"
+    "%(comment)s (returned by %(reviewer)s, %(date)s)": (
+        "%(comment)s（%(reviewer)s 于 %(date)s 退回）"
+    ),
+    "a version's review: who returned it, when, and what they said\x04"
+    "Returned by %(reviewer)s, %(date)s: %(comment)s": "%(reviewer)s 于 %(date)s 退回：%(comment)s",
+    "a version's review: who approved it, when, and what they said\x04"
+    "Approved by %(reviewer)s, %(date)s: %(comment)s": (
+        "%(reviewer)s 于 %(date)s 审核通过：%(comment)s"
+    ),
+    "a version's review: who approved it and when\x04Approved by %(reviewer)s, %(date)s": (
+        "%(reviewer)s 于 %(date)s 审核通过"
+    ),
+    # An office of a guide.
+    "Give the office's address.": "请填写办理地点的地址。",
     "a department's name and its code\x04%(name)s (%(code)s)": "%(name)s（%(code)s）",
     # The public guide, its life events and its materials.
     "two sentences in a row, the first in bold\x04<strong>%(first)s</strong> %(second)s": (

@@ -79,10 +79,11 @@ def test_binding_into_a_returned_draft_makes_it_a_draft_again(admins):
     bound = services.bind_application(
         actor=admins["ga"], code="310000-GA-QR-0001", form=None, process=None
     )
+    # A draft again, which keeps what its reviewer said until the next review.
     assert (bound.status, bound.author, bound.review_comment) == (
         VersionStatus.DRAFT,
         admins["ga"],
-        "",
+        "请绑定申请表",
     )
 
 

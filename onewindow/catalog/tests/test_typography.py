@@ -93,12 +93,16 @@ def test_a_returned_drafts_comment_is_headed_in_each_languages_punctuation(
     reviewer.save(update_fields=["full_name"])
     services.review_version(actor=reviewer, code=HUKOU, approve=False, comment="请补充依据")
     url = f"{BACK_OFFICE}/items/{HUKOU}/edit/"
-    assert "<strong>Reviewer's comment (王审核):</strong> 请补充依据" in read(client, url, "en")
-    assert "<strong>审核意见（王审核）：</strong>请补充依据" in read(client, url, "zh-hans")
+    when = r"\d{4}-\d\d-\d\d \d\d:\d\d"
+    english = rf"<strong>Reviewer's comment \(王审核, {when}\):</strong> 请补充依据"
+    assert re.search(english, read(client, url, "en"))
+    assert re.search(
+        rf"<strong>审核意见（王审核，{when}）：</strong>请补充依据", read(client, url, "zh-hans")
+    )
     # The name and the comment are escaped once, as any value.
     reviewer.full_name = "Lee & <Co>"
     reviewer.save(update_fields=["full_name"])
-    assert "(Lee &amp; &lt;Co&gt;):</strong>" in read(client, url, "en")
+    assert re.search(rf"\(Lee &amp; &lt;Co&gt;, {when}\):</strong>", read(client, url, "en"))
 
 
 def test_a_department_and_its_code(editors, chinese):
