@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from onewindow.catalog import workbook_check
 from onewindow.catalog.models import ServiceItemVersion
 from onewindow.catalog.rows import ITEMS_SHEET, MATERIALS_SHEET, ImportRejected, RowError
 
@@ -92,6 +93,11 @@ PACKING_RATIO_FROM_BYTES = 1024 * 1024
 # and how many problems a refused one can have.
 MAX_ITEM_ROWS = 5_000
 MAX_MATERIAL_ROWS = 10 * MAX_ITEM_ROWS
+# A catalog file nests four deep (the list of items, an item, its offices, an office),
+# the JSON of a cell two. Python's parser gives up about a thousand deep
+# (RecursionError), and a value read just short of that could not be written back, a
+# call deeper for each level: nested deeper than this is no catalog's.
+MAX_JSON_DEPTH = 20
 
 
 def version_as_dict(version: ServiceItemVersion) -> dict[str, Any]:
@@ -178,8 +184,10 @@ def export_excel(versions: list[ServiceItemVersion]) -> bytes:
 
 def parse_json(raw: bytes) -> list[Any]:
     try:
-        rows = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        rows = _load_json(raw.decode("utf-8"))
+    except _NestedTooDeep as exc:
+        raise ImportRejected([RowError(0, "file", _nested_too_deep())]) from exc
+    except ValueError as exc:  # not UTF-8, not JSON, or a number of thousands of digits
         raise ImportRejected([RowError(0, "file", _("The file is not valid UTF-8 JSON."))]) from exc
     if not isinstance(rows, list):
         raise ImportRejected([RowError(0, "file", _("The file must hold a list of items."))])
@@ -191,31 +199,81 @@ def parse_json(raw: bytes) -> list[Any]:
     return rows
 
 
+class _NestedTooDeep(ValueError):
+    """JSON nested deeper than MAX_JSON_DEPTH."""
+
+
+def _load_json(text: str) -> Any:
+    """``text`` as JSON: ValueError when it is none (or holds a number of more digits
+    than Python reads), ``_NestedTooDeep`` when it nests deeper than MAX_JSON_DEPTH."""
+    try:
+        value = json.loads(text)
+    except RecursionError as exc:
+        raise _NestedTooDeep from exc
+    if _nested_deeper(value, MAX_JSON_DEPTH):
+        raise _NestedTooDeep
+    return value
+
+
+def _nested_deeper(value: Any, depth: int) -> bool:
+    """Whether ``value`` nests lists and objects more than ``depth`` deep (walked with a
+    stack of its own: walking it by recursion would fail as the parser does)."""
+    stack = [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict):
+            node = list(node.values())
+        if not isinstance(node, list):
+            continue
+        if level > depth:
+            return True
+        stack.extend((child, level + 1) for child in node)
+    return False
+
+
+def _nested_too_deep() -> str:
+    return _("Lists or objects are nested more than %(limit)d deep.") % {"limit": MAX_JSON_DEPTH}
+
+
 NO_SUCH_ITEM = gettext_lazy("No item of the items sheet has this code.")
 
 
 def unpacking_problem(source: IO[bytes]) -> str | None:
-    """Why the workbook in ``source`` would cost too much to open, read from the zip's
-    directory alone (nothing is unpacked); None when it may be opened, or when it is no
-    zip at all, which ``parse_excel`` then says. ``source`` is left at its start."""
+    """Why the workbook in ``source`` would cost too much to open: read first from the
+    zip's directory alone (nothing is unpacked), then from what the parts openpyxl would
+    read hold, each streamed and counted (``workbook_check``). None when it may be
+    opened, or when it is no zip at all, which ``parse_excel`` then says. ``source`` is
+    left at its start."""
     try:
         with zipfile.ZipFile(source) as archive:
-            parts = archive.infolist()
+            return _directory_problem(archive.infolist()) or workbook_check.content_problem(
+                archive, _sheets_read()
+            )
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         return None
     finally:
         source.seek(0)
+
+
+def _directory_problem(parts: list[zipfile.ZipInfo]) -> str | None:
+    """Why the archive's directory alone refuses it: what its parts say they unpack to."""
     if len(parts) > MAX_ARCHIVE_PARTS or any(_packed_as_filler(part) for part in parts):
-        return _(
-            "This file is not a workbook as spreadsheet programs save one, so it was not "
-            "opened. Save it again from your spreadsheet program, or start from an export."
-        )
+        return workbook_check.not_a_workbook()
     if sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
         return _(
             "The workbook unpacks to more than %(size)d MB (an .xlsx file is compressed): "
             "import the items in smaller files."
         ) % {"size": MAX_UNPACKED_BYTES // (1024 * 1024)}
     return None
+
+
+def _sheets_read() -> dict[str, workbook_check.SheetLimit]:
+    """The sheets the import reads, by name, and how far: which also bounds what the
+    other parts of a workbook may hold (``workbook_check``)."""
+    return {
+        ITEMS_SHEET: workbook_check.SheetLimit(MAX_ITEM_ROWS, len(ITEM_COLUMNS)),
+        MATERIALS_SHEET: workbook_check.SheetLimit(MAX_MATERIAL_ROWS, len(MATERIAL_COLUMNS)),
+    }
 
 
 def _packed_as_filler(part: zipfile.ZipInfo) -> bool:
@@ -233,43 +291,48 @@ def parse_excel(raw: bytes) -> list[Any]:
     ``_material_rows``, the numbers of its materials' rows in the materials sheet, so
     that a problem is reported where the editor will find it.
 
-    The workbook is refused unopened when it would unpack too big
+    The workbook is refused unopened when it would cost too much to read
     (``unpacking_problem``), and its sheets are read a row at a time, up to their limit
     of rows (``MAX_ITEM_ROWS``, ``MAX_MATERIAL_ROWS``)."""
     problem = unpacking_problem(io.BytesIO(raw))
     if problem is not None:
         raise ImportRejected([RowError(0, "file", problem)])
     try:
-        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportRejected(
-            [RowError(0, "file", _("The file is not an Excel workbook."))]
-        ) from exc
+        # Links to other workbooks are left unread: they carry copies of those
+        # workbooks' sheets, which no import reads.
+        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True, keep_links=False)
+    except (
+        InvalidFileException,
+        zipfile.BadZipFile,
+        KeyError,
+        OSError,
+        ValueError,
+        # A part openpyxl cannot parse (lxml refuses a text of over 10 MB, where expat,
+        # which ``workbook_check`` parses with, does not), or make sense of: a style
+        # that is none, a chart sheet without the relationships it expects.
+        SyntaxError,
+        TypeError,
+        AttributeError,
+    ) as exc:
+        raise ImportRejected([RowError(0, "file", workbook_check.not_excel())]) from exc
     try:
         return _read_workbook(workbook)
-    except (ElementTree.ParseError, DefusedXmlException) as exc:
-        # Read a row at a time, a sheet's XML is parsed only now: one that declares
-        # entities (an entity bomb: a few lines expanding to gigabytes) is refused by
-        # defusedxml, or by expat's amplification limit, here.
-        raise ImportRejected(
-            [RowError(0, "file", _("The file is not an Excel workbook."))]
-        ) from exc
     finally:
         workbook.close()  # a read-only workbook keeps its archive open until closed
 
 
 def _read_workbook(workbook: Any) -> list[Any]:
-    if ITEMS_SHEET not in workbook.sheetnames:
+    items = _worksheet(workbook, ITEMS_SHEET)
+    if items is None:
         raise ImportRejected([RowError(0, "file", _("The workbook has no sheet named items."))])
-    items = workbook[ITEMS_SHEET]
     positions = _header(items, ITEM_COLUMNS)
     missing = [c for c in ("code", "department", "name") if c not in positions]
     if missing:
         raise ImportRejected([RowError(1, c, _("Missing column."), ITEMS_SHEET) for c in missing])
     materials: dict[str, list[dict[str, Any]]] = defaultdict(list)
     material_rows: dict[str, list[int]] = defaultdict(list)
-    if MATERIALS_SHEET in workbook.sheetnames:
-        sheet = workbook[MATERIALS_SHEET]
+    sheet = _worksheet(workbook, MATERIALS_SHEET)
+    if sheet is not None:
         m_positions = _header(sheet, MATERIAL_COLUMNS)
         for m_number, entry in _rows(sheet, m_positions, MAX_MATERIAL_ROWS):
             code = str(entry.pop("item_code", "") or "")
@@ -299,10 +362,18 @@ def _read_workbook(workbook: Any) -> list[Any]:
     return rows
 
 
+def _worksheet(workbook: Any, name: str) -> Any:
+    """The workbook's worksheet ``name`` (the first, if named twice), or None: a chart
+    sheet of that name has no rows to read."""
+    return next((sheet for sheet in workbook.worksheets if sheet.title == name), None)
+
+
 def _header(sheet: Any, columns: tuple[str, ...]) -> dict[str, int]:
     """Where each of ``columns`` is in the sheet's first row (the last, if named twice).
-    Other columns are the editor's notes, which no import reads."""
-    first = next(sheet.iter_rows(max_row=1, values_only=True), ())
+    Other columns are the editor's notes, which no import reads, nor any column past
+    those a row may have (``workbook_check.MAX_ROW_CELLS``)."""
+    header = sheet.iter_rows(max_row=1, max_col=workbook_check.MAX_ROW_CELLS, values_only=True)
+    first = next(_as_read(header), ())
     return {name: index for index, name in enumerate(first) if name in columns}
 
 
@@ -316,7 +387,7 @@ def _rows(
     its header: blank ones count, as they cost as much to read."""
     width = max(positions.values(), default=0) + 1
     body = sheet.iter_rows(min_row=2, max_row=limit + 2, max_col=width, values_only=True)
-    for number, values in enumerate(body, start=2):
+    for number, values in enumerate(_as_read(body), start=2):
         if number > limit + 1:
             raise _too_many_rows(sheet.title, limit)
         cells = {name: values[i] if i < len(values) else None for name, i in positions.items()}
@@ -324,11 +395,26 @@ def _rows(
             yield number, cells
 
 
+def _as_read(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    """``rows`` as openpyxl reads them. Read a row at a time, a sheet's XML is parsed
+    only now: XML it cannot parse (one declaring entities, an entity bomb, is refused
+    by defusedxml or expat's amplification limit), or a cell it cannot make sense of (a
+    number that is none, a shared string that is not there), refuses the file."""
+    try:
+        yield from rows
+    except (
+        ElementTree.ParseError,
+        DefusedXmlException,
+        ValueError,
+        TypeError,
+        IndexError,
+        KeyError,
+    ) as exc:
+        raise ImportRejected([RowError(0, "file", workbook_check.not_excel())]) from exc
+
+
 def _too_many_rows(sheet: str, limit: int) -> ImportRejected:
-    message = _(
-        "The %(sheet)s sheet has more than %(limit)d rows: import the items in smaller files."
-    ) % {"sheet": sheet, "limit": limit}
-    return ImportRejected([RowError(0, "file", message)])
+    return ImportRejected([RowError(0, "file", workbook_check.too_many_rows(sheet, limit))])
 
 
 def _item_cell(column: str, value: Any, number: int, problems: list[RowError]) -> Any:
@@ -336,8 +422,11 @@ def _item_cell(column: str, value: Any, number: int, problems: list[RowError]) -
     from their JSON text (a problem of ``problems`` when it is none)."""
     if column in JSON_COLUMNS and isinstance(value, str) and value.strip():
         try:
-            value = json.loads(value)
-        except json.JSONDecodeError:
+            value = _load_json(value)
+        except _NestedTooDeep:
+            problems.append(RowError(number, column, _nested_too_deep(), ITEMS_SHEET))
+            value = []
+        except ValueError:
             problems.append(RowError(number, column, _("Not valid JSON."), ITEMS_SHEET))
             value = []
     return "" if value is None else value

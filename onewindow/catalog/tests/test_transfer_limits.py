@@ -16,8 +16,13 @@ from onewindow.catalog.models import ServiceItem
 from onewindow.catalog.rows import ImportRejected
 
 SHEET_XML = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-HEADER_ROW = b'<row r="1">' + b"".join(
-    b'<c t="inlineStr"><is><t>%s</t></is></c>' % name for name in (b"code", b"department", b"name")
+HEADER_ROW = (
+    b'<row r="1">'
+    + b"".join(
+        b'<c t="inlineStr"><is><t>%s</t></is></c>' % name
+        for name in (b"code", b"department", b"name")
+    )
+    + b"</row>"
 )
 FILLER_ROW = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'
 NOT_A_WORKBOOK = (
@@ -185,12 +190,31 @@ def test_a_materials_sheet_past_its_limit_is_refused(monkeypatch):
     assert refusal(rows_workbook(1, materials=4)) == too_many_rows("materials", 3)
 
 
-def test_the_finding_stops_at_the_limit_instead_of_reading_every_row():
-    # Rows that pass the archive's checks (each its own text, packed less tightly than
-    # filler): the sheet is refused at the first row past the limit, whatever follows.
+def test_the_finding_is_refused_at_the_limit_before_the_workbook_is_opened(monkeypatch):
+    # Rows that pass the archive's directory (each its own text, packed less tightly
+    # than filler) are counted as the sheet streams past (``workbook_check``): refused
+    # at the first row past the limit, whatever follows, and the workbook unopened.
     raw = rows_workbook(transfer.MAX_ITEM_ROWS + 1)
-    assert transfer.unpacking_problem(io.BytesIO(raw)) is None
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        assert transfer._directory_problem(archive.infolist()) is None
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the workbook was opened")
+
+    monkeypatch.setattr(transfer, "load_workbook", refuse)
     assert refusal(raw) == too_many_rows("items", transfer.MAX_ITEM_ROWS)
+
+
+def test_rows_numbered_past_the_limit_are_refused_as_they_are_read(monkeypatch):
+    # Two rows of XML, the second numbered 5: what openpyxl reads is rows 2 to 5, the
+    # three between blank, so the sheet is refused as it is read, not before.
+    monkeypatch.setattr(transfer, "MAX_ITEM_ROWS", 3)
+    far_row = b'<row r="5"><c t="inlineStr"><is><t>x</t></is></c></row>'
+    raw = workbook_around(
+        SHEET_XML + b"<sheetData>" + HEADER_ROW + far_row + b"</sheetData></worksheet>"
+    )
+    assert transfer.unpacking_problem(io.BytesIO(raw)) is None
+    assert refusal(raw) == too_many_rows("items", 3)
 
 
 def test_a_json_file_of_more_items_than_the_limit_is_refused(monkeypatch):
@@ -229,3 +253,60 @@ def test_an_edited_export_reads_back_as_the_export(catalog):
     workbook.save(buffer)
     assert transfer.parse_excel(buffer.getvalue()) == transfer.parse_excel(exported)
     assert len(transfer.parse_excel(exported)) == ServiceItem.objects.count()
+
+
+# --- JSON, nested no deeper than a catalog's ------------------------------------------
+
+NESTED_TOO_DEEP = "Lists or objects are nested more than 20 deep."
+
+
+def json_refusal(raw: bytes) -> list[tuple[int, str, str]]:
+    with translation.override("en"), pytest.raises(ImportRejected) as rejected:
+        transfer.parse_json(raw)
+    return [(p.row, p.field, p.message) for p in rejected.value.rows]
+
+
+def test_a_json_file_nested_a_hundred_thousand_deep_is_refused_not_a_server_error():
+    # The finding: "[" 100,001 times, and Python's parser raised a RecursionError.
+    assert json_refusal(b"[" * 100_001) == [(0, "file", NESTED_TOO_DEEP)]
+
+
+def test_a_json_file_nested_deeper_than_the_limit_is_refused():
+    assert len(transfer.parse_json(b"[" * 20 + b"]" * 20)) == 1
+    assert json_refusal(b"[" * 21 + b"]" * 21) == [(0, "file", NESTED_TOO_DEEP)]
+    deep_object = b'[{"offices": [{"a": ' + b"[" * 18 + b"]" * 18 + b"}]}]"
+    assert json_refusal(deep_object) == [(0, "file", NESTED_TOO_DEEP)]
+
+
+def test_a_number_python_will_not_read_is_no_json():
+    # Python reads no integer of more than 4,300 digits (a ValueError, once a server error).
+    assert json_refusal(b"[" + b"1" * 5_000 + b"]") == [
+        (0, "file", "The file is not valid UTF-8 JSON.")
+    ]
+
+
+def offices_workbook(cell: str) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("items")
+    sheet.append(["code", "department", "name", "offices"])
+    sheet.append(["310000-GA-QR-0001", "310000-GA", "x", cell])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("[" * 100_001, NESTED_TOO_DEEP),
+        ("[" * 21 + "]" * 21, NESTED_TOO_DEEP),
+        ("[" + "1" * 5_000 + "]", "Not valid JSON."),
+    ],
+    ids=["a hundred thousand deep", "just too deep", "a number of 5,000 digits"],
+)
+def test_a_json_cell_python_cannot_read_is_refused_at_its_cell(cell, message):
+    with translation.override("en"), pytest.raises(ImportRejected) as rejected:
+        transfer.parse_excel(offices_workbook(cell))
+    assert [(p.sheet, p.row, p.field, p.message) for p in rejected.value.rows] == [
+        ("items", 2, "offices", message)
+    ]
