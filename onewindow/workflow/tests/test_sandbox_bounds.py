@@ -11,6 +11,7 @@ from onewindow.workflow import sandbox, sandbox_bounds
 from onewindow.workflow.sandbox import SandboxError
 from onewindow.workflow.sandbox_bounds import ExpressionTooCostly
 
+
 @pytest.fixture(autouse=True)
 def time_enough(monkeypatch) -> None:
     """Each test here meets the bound it is about: a loaded machine's slowness must not
