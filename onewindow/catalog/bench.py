@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+from onewindow.catalog.choices import ItemKind
 from onewindow.catalog.search import analyzer
 from onewindow.catalog.search.index import Document, SearchIndex, SourceText
 
@@ -146,8 +147,11 @@ def generated_documents(count: int, seed: int = 2026) -> Iterator[tuple[Document
                 "department_name_en": dept_en,
                 "summary": "",
                 "summary_en": "",
+                "kind": rng.choice(ItemKind.values),
                 "promised_limit_days": rng.randint(0, 20),
                 "max_visits": 0 if level == 5 else 1,
+                # The generated items take applications where they are fully online.
+                "applies_online": level == 5,
             },
         )
         text = SourceText(
