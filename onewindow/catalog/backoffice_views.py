@@ -469,7 +469,8 @@ def import_view(request: HttpRequest) -> HttpResponse:
             rows = (
                 transfer.parse_json(raw)
                 if file_kind(upload.name) == "json"
-                else transfer.parse_excel(raw)
+                # ``ImportForm.clean_file`` judged what it would cost to read.
+                else transfer.parse_excel(raw, checked=True)
             )
             result = imports.import_items(
                 actor=user, rows=rows, source=upload.name[:200], request=request

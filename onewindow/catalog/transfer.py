@@ -283,7 +283,7 @@ def _packed_as_filler(part: zipfile.ZipInfo) -> bool:
     )
 
 
-def parse_excel(raw: bytes) -> list[Any]:
+def parse_excel(raw: bytes, *, checked: bool = False) -> list[Any]:
     """Rows of the ``items`` sheet as dicts (numbered from 2, under the header), with
     their materials. Cell types are left as Excel gives them; validation judges them.
 
@@ -293,8 +293,10 @@ def parse_excel(raw: bytes) -> list[Any]:
 
     The workbook is refused unopened when it would cost too much to read
     (``unpacking_problem``), and its sheets are read a row at a time, up to their limit
-    of rows (``MAX_ITEM_ROWS``, ``MAX_MATERIAL_ROWS``)."""
-    problem = unpacking_problem(io.BytesIO(raw))
+    of rows (``MAX_ITEM_ROWS``, ``MAX_MATERIAL_ROWS``). ``checked``: the caller has
+    had ``unpacking_problem`` judge these bytes already (the import form does, to refuse
+    at its file field), and its second streaming of every part is spared."""
+    problem = None if checked else unpacking_problem(io.BytesIO(raw))
     if problem is not None:
         raise ImportRejected([RowError(0, "file", problem)])
     try:
