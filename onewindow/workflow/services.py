@@ -13,6 +13,7 @@ everywhere, so two steps cannot deadlock.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -115,13 +116,26 @@ def _unknown_departments(
     ]
 
 
-def _checked_bundle(
-    bpmn_xml: str, dmn_files: Mapping[str, str]
-) -> tuple[engine.ProcessSpec, dict[str, Department]]:
-    """The bundle's spec and its lanes' departments by code; else an ``InvalidBundle``
-    listing every problem of the files at once: the bundle's own (as its checks order
-    them), then the lanes naming no department. The lanes are checked even when the
-    bundle's checks failed, on the lanes those read."""
+@dataclass(frozen=True)
+class _CheckedBundle:
+    """What the checks of a bundle found: its spec (None when they failed), every
+    problem of the files (the bundle's own, as its checks order them, then the lanes
+    naming no department) and the departments its lanes name, by code. The lanes are
+    read even when the bundle's checks failed, on the lanes those read, so that who may
+    upload the file is known before its problems are reported."""
+
+    spec: engine.ProcessSpec | None
+    problems: list[Problem]
+    departments: dict[str, Department]
+
+    def valid_spec(self) -> engine.ProcessSpec:
+        """The spec; else an ``InvalidBundle`` listing every problem of the files."""
+        if self.problems or self.spec is None:
+            raise InvalidBundle(self.problems)
+        return self.spec
+
+
+def _checked_bundle(bpmn_xml: str, dmn_files: Mapping[str, str]) -> _CheckedBundle:
     spec: engine.ProcessSpec | None = None
     try:
         spec = engine.build_spec(bpmn_xml, dmn_files)
@@ -135,9 +149,7 @@ def _checked_bundle(
     if facts is not None:
         departments = runs.lane_departments(facts)
         problems += _unknown_departments(facts, departments)
-    if problems or spec is None:
-        raise InvalidBundle(problems)
-    return spec, departments
+    return _CheckedBundle(spec, problems, departments)
 
 
 NAME_LIMIT = ProcessDefinition._meta.get_field("name").max_length
@@ -172,9 +184,12 @@ def upload_definition(
         raise InvalidInput(
             _("The files are too large."), fields={"bpmn_xml": [_("The files are too large.")]}
         )
-    # What the files say, every problem at once (422); then whether this uploader may
-    # upload them (403, audited): a refusal of the person, not of the file.
-    spec, departments = _checked_bundle(bpmn_xml, dmn_files)
+    # Whether this uploader may upload a process drawing these lanes (403, audited: a
+    # refusal of the person), before what else the files say (422, every problem at
+    # once): someone who may not upload the process learns nothing more of its checks,
+    # nor corrects a file only to be refused it afterwards.
+    checked = _checked_bundle(bpmn_xml, dmn_files)
+    departments = checked.departments
     lanes = sorted(departments.values(), key=lambda department: department.path)
     others = [] if actor is None else permissions.departments_not_managed(actor, lanes)
     message = msg(
@@ -206,6 +221,7 @@ def upload_definition(
             detail={"departments": sorted(departments), "not_managed": [d.code for d in others]},
             request=request,
         )
+    spec = checked.valid_spec()
     try:
         with transaction.atomic():
             newest = _newest(key)

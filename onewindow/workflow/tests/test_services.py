@@ -208,6 +208,26 @@ def test_upload_needs_admins_of_every_lane_department(
         upload("permit", "single_department.bpmn", actor=officer("GA", Role.REVIEWING_OFFICER))
 
 
+def test_upload_refuses_whoever_may_not_upload_it_before_the_files_problems(
+    city: dict[str, Department], officer: Officer
+) -> None:
+    """A file with a problem (a condition the sandbox refuses), drawing lanes of
+    departments the uploader does not manage, is refused to the uploader (403, audited):
+    they learn nothing of its checks, nor fix it only to be refused it then."""
+    text = read_process("parallel_three.bpmn").replace(
+        'outcome == "not_accepted"', '__import__("os")'
+    )
+    with pytest.raises(Forbidden, match="not an admin of"):
+        services.upload_definition(
+            actor=officer("GA", Role.DEPARTMENT_ADMIN), key="x", name="x", bpmn_xml=text
+        )
+    assert actions()[-1] == ("workflow.definition_uploaded", "denied")
+    city_admin = officer("root", Role.PLATFORM_ADMIN)
+    assert where(refused_upload(text, actor=city_admin)) == [
+        ("conditionExpression", "Flow_not_accepted")
+    ]
+
+
 def test_upload_checks_key_and_size(city: dict[str, Department]) -> None:
     text = read_process("newborn.bpmn")
     with pytest.raises(InvalidInput) as caught:
