@@ -242,24 +242,28 @@ REFUSED = (CaseStatus.NOT_ACCEPTED, CaseStatus.REJECTED)
 def service_links(case: Case, *, applicant: bool) -> ServiceLinks:
     """The public page of the case's service, an item's guide or a life event's page,
     while the catalog publishes it; and, on a refused case read by its ``applicant``,
-    the service's application page, while it takes applications online (what that page
-    asks: ``queries.application_form``). An officer gets the guide only: applying is
-    the applicant's to do."""
+    the service's application page, while it takes applications online (an item's
+    published version names a form and a process: ``takes_applications``; a life event
+    has such an item). An officer gets the guide only: applying is the applicant's to
+    do."""
     code = case.service_code
-    if catalog_queries.published_items().filter(code=code).exists():
+    asks = applicant and case.status in REFUSED
+    if (item := catalog_queries.published_items().filter(code=code).first()) is not None:
         guide, apply = reverse("catalog:item", args=[code]), reverse("catalog:apply", args=[code])
+        offered = asks and catalog_queries.takes_applications(item.published)
     elif catalog_queries.life_events().filter(code=code).exists():
         guide = reverse("catalog:event", args=[code])
         apply = reverse("cases:apply_event", args=[code])
+        offered = asks and _event_takes_applications(code)
     else:
         return ServiceLinks()  # withdrawn from the catalog: no page to send anyone to
-    if not applicant or case.status not in REFUSED:
-        return ServiceLinks(guide=guide)
-    try:
-        queries.application_form(code)
-    except LookupError:
-        return ServiceLinks(guide=guide)  # the guide says how to apply otherwise
-    return ServiceLinks(guide=guide, apply_again=apply)
+    # Where the service takes no applications online, the guide says how to apply.
+    return ServiceLinks(guide=guide, apply_again=apply if offered else "")
+
+
+def _event_takes_applications(code: str) -> bool:
+    event = catalog_queries.life_event(code)  # its steps' items and published versions
+    return any(catalog_queries.takes_applications(s.item.published) for s in event.steps.all())
 
 
 def case_view(case: Case, *, officer: User | None = None) -> CaseView:
