@@ -292,9 +292,11 @@ class GuideEditor:
         )
         self.offices = OfficeFormSet(data, prefix="offices", initial=initial.get("offices") or None)
         self.faq = FaqFormSet(data, prefix="faq", initial=initial.get("faq") or None)
-        # Which formset row became which entry of ``materials`` and ``faq`` in the
-        # item dict, to put the service's errors about an entry at its row.
+        # Which formset row became which entry of ``materials``, ``offices`` and ``faq``
+        # in the item dict, to put the service's errors about an entry at its row (found
+        # again after an error, a row whose only text was refused would not be there).
         self._material_rows: list[forms.Form] = []
+        self._office_rows: list[forms.Form] = []
         self._faq_rows: list[forms.Form] = []
         self.service_errors: list[str] = []
         self._rules_applied = False
@@ -375,8 +377,8 @@ class GuideEditor:
             material = {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
             material["source_department"] = material["source_department"] or None
             data["materials"].append(material)
-        offices = self._filled_rows(self.offices, OFFICE_FIELDS)
-        data["offices"] = [_row_values(form, OFFICE_FIELDS) for form in offices]
+        self._office_rows = self._filled_rows(self.offices, OFFICE_FIELDS)
+        data["offices"] = [_row_values(form, OFFICE_FIELDS) for form in self._office_rows]
         self._faq_rows = self._filled_rows(self.faq, FAQ_KEYS)
         data["faq"] = [_row_values(form, FAQ_KEYS) for form in self._faq_rows]
         return data
@@ -395,7 +397,7 @@ class GuideEditor:
             rows = {
                 "materials": self._material_rows,
                 "faq": self._faq_rows,
-                "offices": self._filled_rows(self.offices, OFFICE_FIELDS),
+                "offices": self._office_rows,
             }[match[1]]
             index, name = int(match[2]), match[3] or ""
             if index < len(rows):
