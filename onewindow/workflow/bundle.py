@@ -82,6 +82,7 @@ _REFUSALS: dict[str, Promise] = {
     sandbox.IMPORT: _("imports are not allowed (%(names)s)"),
     sandbox.WHILE_LOOP: _("while loops are not allowed: go through the data with for"),
     sandbox.CLASS_DEFINITION: _("class definitions are not allowed (%(names)s)"),
+    sandbox.VARIADIC: _("functions taking *args or **kwargs are not allowed (%(names)s)"),
     sandbox.OTHER: _("this Python is not allowed in process expressions: %(names)s"),
 }
 

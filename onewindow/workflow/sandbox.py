@@ -60,6 +60,7 @@ INTERNAL_ATTRIBUTE = "internal_attribute"  # "_..." or an interpreter internal (
 IMPORT = "import"
 WHILE_LOOP = "while_loop"
 CLASS_DEFINITION = "class_definition"
+VARIADIC = "variadic"  # a function gathering its arguments (*args, **kwargs)
 SYNTAX = "syntax"  # not Python at all
 OTHER = "other"  # another construct the policy refuses, named by its keyword
 
@@ -110,9 +111,13 @@ _SAFE_BUILTIN_NAMES = [
     "zip",
 ]
 
+_CONSTRUCTORS = ("list", "dict", "set", "tuple", "sorted")
 SAFE_BUILTINS: dict[str, Any] = {name: getattr(builtins, name) for name in _SAFE_BUILTIN_NAMES}
 SAFE_BUILTINS.update(
     # What can make a huge value from small arguments, bounded (``sandbox_bounds``).
+    # Collections' constructors, whose results are within the bounds.
+    **{name: bounds.constructor(getattr(builtins, name)) for name in _CONSTRUCTORS},
+    zip=bounds.limited_zip,
     sum=bounds.limited_sum,
     round=bounds.limited_round,
     str=bounds.limited_str,
@@ -152,6 +157,15 @@ def _inplacevar(op: str, target: Any, value: Any) -> Any:
         raise SandboxError(f"operator {op} is not allowed") from None
 
 
+def _write(target: Any) -> Any:
+    """What an assignment to an item or attribute writes into: a list or dict with the
+    size of what is assigned checked (``sandbox_bounds.Assigned``); anything else as
+    RestrictedPython guards it (refused, unless it allows writes)."""
+    if type(target) in (list, dict):
+        return bounds.Assigned(target)
+    return full_write_guard(target)
+
+
 def _apply(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     return function(*args, **kwargs)
 
@@ -181,7 +195,7 @@ _GUARDS: dict[str, Any] = {
     "_getiter_": default_guarded_getiter,
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
     "_unpack_sequence_": guarded_unpack_sequence,
-    "_write_": full_write_guard,
+    "_write_": _write,
     "_inplacevar_": _inplacevar,
     "_apply_": _apply,
     # Called by the code the policy rewrites (``_Policy``): an operator or a literal
@@ -227,6 +241,20 @@ class _Policy(RestrictingNodeTransformer):
 
     def visit_ClassDef(self, node: ast.ClassDef) -> Any:
         self.error(node, "Class definitions are not allowed.")
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> Any:
+        self._refuse_gathering(node)
+        return super().visit_FunctionDef(node)
+
+    def visit_Lambda(self, node: ast.Lambda) -> Any:
+        self._refuse_gathering(node)
+        return super().visit_Lambda(node)
+
+    def _refuse_gathering(self, node: ast.FunctionDef | ast.Lambda) -> None:
+        # The tuple or dict Python gathers them into escapes the bounds on size
+        # (``sandbox_bounds``): ``f(x, x)`` would hold ``x`` twice, unchecked.
+        if node.args.vararg is not None or node.args.kwarg is not None:
+            self.error(node, "Functions taking *args or **kwargs are not allowed.")
 
     def visit_Try(self, node: ast.Try) -> Any:
         # What the bounds raise must end the run (``sandbox_bounds``): a caught timeout
@@ -344,6 +372,10 @@ class _Explaining(_Policy):
             return WHILE_LOOP, ""
         if isinstance(node, ast.ClassDef):
             return CLASS_DEFINITION, node.name
+        if isinstance(node, ast.FunctionDef):
+            return VARIADIC, node.name
+        if isinstance(node, ast.Lambda):
+            return VARIADIC, "lambda"
         construct = _CONSTRUCTS.get(type(node).__name__)
         if construct is None:  # e.g. "items['a'] += 1", "[*x for x in y]": quoted
             quoted = (ast.get_source_segment(self.source, node) or "").strip()

@@ -23,9 +23,15 @@ A script cannot catch what the bounds raise: ``try`` is refused when the file is
 uploaded (Python drops a trace function that raised, so a caught timeout would have run
 on without a deadline).
 
-Known gap: comparing two collections that share nested ones, grown by ``append`` in a
-loop, still runs in C for as long as their logical size asks; a worker's hard time
-limit is what ends that.
+Every way a script makes a collection goes through one of these: literals and
+comprehensions, the operators, the collections' constructors (``list()``, ``dict()``
+…: functions here, so that no method is read from the type), the tuples ``zip`` makes,
+the methods that add to a collection, and assignment to an item or slice. A function
+cannot gather its arguments (``*args`` and ``**kwargs`` are refused at upload):
+``f(x, x)`` would otherwise make a tuple holding ``x`` twice, unchecked. So a value
+shared within another counts each time it appears, and no value grows past the bounds
+however it is shared: comparing, hashing or showing one (in C, past any deadline) costs
+at most what those bounds allow.
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from types import FrameType
 from typing import Any
@@ -257,6 +263,57 @@ def format_spec_problem(spec: str) -> str | None:
 # --- builtins and methods -------------------------------------------------------------
 
 
+def constructor(make: Callable[..., Any]) -> Callable[..., Any]:
+    """``list``, ``dict`` and the other collections' constructors, whose result is
+    within the bounds: ``list(x for _ in range(2))`` holds ``x`` twice, as a literal
+    ``[x, x]`` would. A function, not the type: ``list.append(items, x)`` and the
+    other methods read from the type would escape ``bounded_method``."""
+
+    def made(*args: Any, **named: Any) -> Any:
+        return sized(make(*args, **named))
+
+    made.__name__ = made.__qualname__ = make.__name__
+    return made
+
+
+def limited_zip(*iterables: Iterable[Any], **named: Any) -> Iterator[tuple[Any, ...]]:
+    """``zip``, each tuple it makes within the bounds: zipping two generators that
+    yield one list makes a tuple holding that list twice."""
+    for row in builtins.zip(*iterables, **named):  # noqa: B905 (strict as the caller asks)
+        yield sized(row)
+
+
+class Assigned:
+    """A list or dict an assignment writes into (``items[i] = x``, ``del items[i]``;
+    the sandbox's write guard hands these out): what is assigned is counted like what
+    ``append`` adds, whole, against the run's budget. Else a loop assigning one list
+    to two places of a new one doubles what it holds each time at no cost, and
+    comparing two such lists runs in C for as long as that size asks, past any
+    deadline."""
+
+    __slots__ = ("target",)
+
+    def __init__(self, target: list[Any] | dict[Any, Any]) -> None:
+        self.target = target
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        if isinstance(self.target, list) and isinstance(key, slice):
+            value = list(value)  # a generator assigned to a slice holds what it yields
+            if len(self.target) + len(value) > MAX_ITEMS:
+                raise _too_costly(f"a value of more than {MAX_ITEMS:,} items")
+            building(items_in(value))
+        else:
+            grows = isinstance(self.target, dict) and key not in self.target
+            if grows and len(self.target) >= MAX_ITEMS:
+                raise _too_costly(f"a value of more than {MAX_ITEMS:,} items")
+            spend(items_in(value))
+        self.target[key] = value
+
+    def __delitem__(self, key: Any) -> None:
+        del self.target[key]
+
+
+
 def limited_sum(values: Iterable[Any], start: Any = 0) -> Any:
     # A list or text as start makes ``sum`` a concatenation in C, unbounded.
     if not isinstance(start, (int, float, Decimal)):
@@ -337,6 +394,13 @@ def _extending(method: Callable[..., Any], collection: Any) -> Callable[..., Any
     return extended
 
 
+def _making(method: Callable[..., Any], collection: Any) -> Callable[..., Any]:
+    def made(*args: Any, **named: Any) -> Any:
+        return sized(method(*args, **named))
+
+    return made
+
+
 def _adding(method: Callable[..., Any], collection: Any) -> Callable[..., Any]:
     def added(*args: Any) -> Any:
         # What is added is counted whole against the run's budget: a list appended is
@@ -367,6 +431,8 @@ _COLLECTION_METHODS = {
     "insert": _adding,  # (index, item): the item is the last argument
     "add": _adding,
     "setdefault": _adding,
+    # ({}.fromkeys(keys, value)): one value under every key, a list repeating one list
+    "fromkeys": _making,
 }
 # Text methods refused outright: a translation table maps each character to any text.
 REFUSED_TEXT_METHODS = frozenset({"translate", "maketrans"})

@@ -72,6 +72,73 @@ def test_doubling_in_a_loop_stops_at_the_bound(script: str) -> None:
         sandbox.execute(script, {})
 
 
+def _shared_twice(make: str) -> str:
+    """Two lists of the same shape, each grown by ``make`` (which builds ``y`` holding
+    ``x`` twice) sixty times, then compared: 2**60 comparisons in C, past any deadline,
+    unless ``make`` is counted. Deleted after, so that the check of what a script
+    leaves behind cannot be what stops it."""
+    grow = "\n".join(f"    {line}" for line in make.splitlines())
+    half = f"x = [0]\nfor i in range(60):\n{grow}\n    x = y\n"
+    return half + half.replace("x", "z") + "same = x == z\ndel x, z, y"
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        "y = [0, 0]\ny[0] = x\ny[1] = x",  # assigned to items
+        "y = {}\ny['a'] = x\ny['b'] = x",
+        "y = []\ny[0:0] = (x for _ in range(2))",  # to a slice
+        "y = list(x for _ in range(2))",  # the constructors
+        "y = tuple(x for _ in range(2))",
+        "y = sorted(x for _ in range(2))",
+        "y = dict((k, x) for k in range(2))",
+        "y = {}.fromkeys(range(2), x)",
+        "for y in zip((x for _ in range(1)), (x for _ in range(1))):\n    pass",  # zip's tuples
+    ],
+)
+def test_a_value_shared_many_times_counts_each_time(make: str) -> None:
+    with pytest.raises(ExpressionTooCostly, match="items"):
+        sandbox.execute(_shared_twice(make), {})
+
+
+@pytest.mark.parametrize(
+    ("script", "name"),
+    [
+        ("pair = lambda *a: a\nx = pair(1, 2)", "lambda"),
+        ("def named(**k):\n    return k\nx = named(a=1)", "named"),
+    ],
+)
+def test_a_function_cannot_gather_its_arguments(script: str, name: str) -> None:
+    """``f(x, x)`` would make a tuple holding ``x`` twice, which no bound counts."""
+    with pytest.raises(SandboxError, match=r"\*args or \*\*kwargs are not allowed"):
+        sandbox.execute(script, {})
+    [refusal] = sandbox._refusals(script, "exec")
+    assert (refusal.kind, refusal.name) == (sandbox.VARIADIC, name)
+
+
+@pytest.mark.parametrize("source", ["list.append(items, 1)", "dict.fromkeys(range(3))"])
+def test_the_collections_methods_cannot_be_read_from_their_types(source: str) -> None:
+    """``list`` is a function in the sandbox: ``list.extend(x, x)`` would double ``x``
+    without the check ``x.extend`` has."""
+    with pytest.raises((AttributeError, TypeError)):
+        sandbox.evaluate(source, {"items": []})
+
+
+def test_collections_are_made_and_written_as_before() -> None:
+    context: dict[str, object] = {"answers": {"a": 1}}
+    script = (
+        "rows = list(range(3))\nrows[0] = 'first'\nrows[1:2] = ['x', 'y']\ndel rows[-1]\n"
+        "answers['b'] = 2\ndel answers['a']\n"
+        "kept = sorted({3, 1, 2}), tuple('ab'), dict(a=1), set([1, 1])"
+    )
+    sandbox.execute(script, context)
+    assert context["rows"] == ["first", "x", "y"]
+    assert context["answers"] == {"b": 2}
+    assert context["kept"] == ([1, 2, 3], ("a", "b"), {"a": 1}, {1})
+    with pytest.raises(AttributeError):  # as before: a dict has no attributes to write
+        sandbox.execute("answers.extra = 1", {"answers": {}})
+
+
 @pytest.mark.parametrize(
     "script",
     [

@@ -284,6 +284,15 @@ def test_a_script_s_refusals_name_their_lines_each_kind_once() -> None:
     )
 
 
+def test_a_function_gathering_its_arguments_is_refused_by_name() -> None:
+    script = "def pair(*values):\n    return values\nboth = pair(1, 2)\nf = lambda **k: k"
+    [message] = problems(script_task(script))
+    assert message == (
+        "The expression in script Task_1 is refused: functions taking *args or **kwargs are "
+        "not allowed (“pair” on line 1, “lambda” on line 4)."
+    )
+
+
 def test_an_expression_that_is_not_python_names_the_line_and_column() -> None:
     body = (
         '<bpmn:exclusiveGateway id="Gateway_1" />'
