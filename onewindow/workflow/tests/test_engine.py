@@ -452,7 +452,9 @@ def test_sandbox_holds_even_if_upload_checks_were_skipped(
             engine.start(spec, {}, context=CONTEXT)
 
 
-@pytest.mark.parametrize("fixture", ["costly_loop.bpmn", "huge_power.bpmn", "huge_text.bpmn"])
+@pytest.mark.parametrize(
+    "fixture", ["costly_loop.bpmn", "huge_power.bpmn", "huge_text.bpmn", "shared_doubling.bpmn"]
+)
 def test_a_costly_expression_fails_its_step_instead_of_holding_the_process(fixture) -> None:
     spec = spec_of(fixture, text=read_malicious(fixture))
     with pytest.raises(ProcessError, match="Task_2") as caught:
