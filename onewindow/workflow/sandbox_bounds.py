@@ -313,7 +313,6 @@ class Assigned:
         del self.target[key]
 
 
-
 def limited_sum(values: Iterable[Any], start: Any = 0) -> Any:
     # A list or text as start makes ``sum`` a concatenation in C, unbounded.
     if not isinstance(start, (int, float, Decimal)):
