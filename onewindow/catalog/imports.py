@@ -85,6 +85,10 @@ def import_items(
     """All or nothing: every item the file changes becomes a version awaiting a second
     person's review, or, when any row has a problem, nothing is written at all.
 
+    Every problem of the file is reported at once, in the file's order: the rows' own,
+    those found reading the file (``rows`` from ``transfer.parse_excel`` carry them,
+    ``rows.ReadRows``), and those of the items' open versions below.
+
     The items' open versions decide, each read under its row lock:
 
     - An item that already holds the file's guide is left as it is and counted
@@ -111,14 +115,18 @@ def import_items(
             service_item = (
                 ServiceItem.objects.select_for_update().filter(code=row.item.code).first()
             )
-            if service_item is None:
-                to_stage.append(row)
-                continue
-            if service_item.department_id != row.refs.department.pk:
+            if service_item is not None and service_item.department_id != row.refs.department.pk:
                 message = str(_("An item keeps its responsible department."))
                 problems.append(
                     (row.position, RowError(row.number, "department", message, row.sheet))
                 )
+                continue
+            if not row.complete:
+                # A cell of the row could not be read (its problem is reported): what
+                # the row holds is not known, so it is neither compared nor staged.
+                continue
+            if service_item is None:
+                to_stage.append(row)
                 continue
             published = service_item.published
             if published is not None and _holds(published, row.item):

@@ -1,9 +1,12 @@
 """The rows of an imported file (or the demo's seed) checked as a whole: each item's
-own checks, its codes, no code twice, the importer's departments; every problem with
-where the editor finds it (``RowError``), and the file refused when there is any."""
+own checks, its codes, no code twice, the importer's departments, and what reading the
+file found in them (``ReadRows``); every problem with where the editor finds it
+(``RowError``), and the file refused when there is any."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,6 +63,25 @@ class ImportRejected(InvalidInput):
         return body
 
 
+class ReadRows(list[Any]):
+    """A file's rows as ``transfer`` read them, with the problems reading found that
+    leave the rest of the file readable: a cell that is no JSON, a material that names
+    no item. They are not raised at once, so that ``check_rows`` reports them with
+    every other problem of the file and the editor corrects the file in one round. A
+    list, so that it goes wherever a file's rows go (the import page passes it on).
+
+    ``problems`` pairs each with the position of its row among the rows, or, when it is
+    no row's, with a position past the last: where ``check_rows`` reports it. A row
+    with a problem here was read without the cell in question (as empty), so that its
+    other cells are checked as they would be otherwise."""
+
+    def __init__(
+        self, rows: Iterable[Any] = (), problems: Iterable[tuple[int, RowError]] = ()
+    ) -> None:
+        super().__init__(rows)
+        self.problems = list(problems)
+
+
 @dataclass(frozen=True)
 class CheckedRow:
     """A row that passed the checks of its own content, and where it came from."""
@@ -69,6 +91,10 @@ class CheckedRow:
     sheet: str
     item: CleanItem
     refs: Resolved
+    # False when a cell of the row could not be read (``ReadRows``): its item is the
+    # row without that cell, good for the checks of its other cells but not to be
+    # compared with a stored guide, nor saved.
+    complete: bool = True
 
 
 def _row_errors(data: Any, number: int, sheet: str, errors: Errors) -> list[RowError]:
@@ -96,10 +122,15 @@ def check_rows(
     *, actor: User | None, rows: list[Any], first_row: int
 ) -> tuple[list[CheckedRow], list[tuple[int, RowError]]]:
     """Every row checked on its own and against the others, with every problem found
-    (each with its row's position)."""
+    (each with its row's position), those found reading the file (``ReadRows``) first
+    of their row's. A row is checked when its own content passed: one with a problem
+    from reading is too, as incomplete."""
     problems: list[tuple[int, RowError]] = []
     checked: list[CheckedRow] = []
     seen: dict[str, int] = {}
+    read: dict[int, list[RowError]] = defaultdict(list)
+    for position, problem in rows.problems if isinstance(rows, ReadRows) else ():
+        read[position].append(problem)
     for position, data in enumerate(rows):
         # Spreadsheet rows carry their own number (blank rows are skipped when read).
         number = position + first_row
@@ -114,9 +145,13 @@ def check_rows(
             seen.setdefault(item.code, number)
         if refs and actor is not None and not permissions.can_edit_items_of(actor, refs.department):
             errors.add("department", _("You may import only your own department's items."))
+        unread = read.pop(position, [])
+        problems += [(position, e) for e in unread]
         problems += [(position, e) for e in _row_errors(data, number, sheet, errors)]
         if item and refs and not errors:
-            checked.append(CheckedRow(position, number, sheet, item, refs))
+            checked.append(CheckedRow(position, number, sheet, item, refs, complete=not unread))
+    # What is left is no row's (a material that names no item): after the rows'.
+    problems += [(position, e) for position in sorted(read) for e in read[position]]
     return checked, problems
 
 

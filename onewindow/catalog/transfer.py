@@ -24,7 +24,13 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from onewindow.catalog import workbook_check
 from onewindow.catalog.models import ServiceItemVersion
-from onewindow.catalog.rows import ITEMS_SHEET, MATERIALS_SHEET, ImportRejected, RowError
+from onewindow.catalog.rows import (
+    ITEMS_SHEET,
+    MATERIALS_SHEET,
+    ImportRejected,
+    ReadRows,
+    RowError,
+)
 
 ITEM_COLUMNS = (
     "code",
@@ -283,13 +289,19 @@ def _packed_as_filler(part: zipfile.ZipInfo) -> bool:
     )
 
 
-def parse_excel(raw: bytes, *, checked: bool = False) -> list[Any]:
+def parse_excel(raw: bytes, *, checked: bool = False) -> ReadRows:
     """Rows of the ``items`` sheet as dicts (numbered from 2, under the header), with
     their materials. Cell types are left as Excel gives them; validation judges them.
 
     Each row says where it was: ``_row``, its number in the items sheet, and
     ``_material_rows``, the numbers of its materials' rows in the materials sheet, so
     that a problem is reported where the editor will find it.
+
+    What makes the file unreadable as a whole refuses it here, alone (``ImportRejected``):
+    no workbook, no items sheet or a column it needs, more rows than the limit. A
+    problem of a row (a cell that is no JSON, a material that names no item) comes with
+    the rows (``ReadRows.problems``), to be reported with the rows' other problems by
+    ``rows.check_rows``, which the import runs: the rows are not to be used without.
 
     The workbook is refused unopened when it would cost too much to read
     (``unpacking_problem``), and its sheets are read a row at a time, up to their limit
@@ -323,7 +335,7 @@ def parse_excel(raw: bytes, *, checked: bool = False) -> list[Any]:
         workbook.close()  # a read-only workbook keeps its archive open until closed
 
 
-def _read_workbook(workbook: Any) -> list[Any]:
+def _read_workbook(workbook: Any) -> ReadRows:
     items = _worksheet(workbook, ITEMS_SHEET)
     if items is None:
         raise ImportRejected([RowError(0, "file", _("The workbook has no sheet named items."))])
@@ -340,28 +352,33 @@ def _read_workbook(workbook: Any) -> list[Any]:
             code = str(entry.pop("item_code", "") or "")
             materials[code].append({k: ("" if v is None else v) for k, v in entry.items()})
             material_rows[code].append(m_number)
-    problems: list[RowError] = []
+    problems: list[tuple[int, RowError]] = []
     rows: list[Any] = []
     for number, cells in _rows(items, positions, MAX_ITEM_ROWS):
+        unread: list[RowError] = []
         data = {
-            column: _item_cell(column, value, number, problems) for column, value in cells.items()
+            column: _item_cell(column, value, number, unread) for column, value in cells.items()
         }
         data["materials"] = materials.get(str(data.get("code", "")), [])
         data["_material_rows"] = material_rows.get(str(data.get("code", "")), [])
         data["_row"] = number
+        problems += [(len(rows), problem) for problem in unread]
         rows.append(data)
     # A material whose item_code names no item of the items sheet would be dropped
-    # without a word (a typo lost it): each such row is a problem of its own.
+    # without a word (a typo lost it): each such row is a problem of its own, of no
+    # row of the items sheet, so reported after theirs.
     codes = {str(row.get("code", "")) for row in rows}
-    for code, numbers in material_rows.items():
-        if code not in codes:
-            problems += [
-                RowError(m_number, "item_code", str(NO_SUCH_ITEM), MATERIALS_SHEET)
-                for m_number in numbers
-            ]
-    if problems:
-        raise ImportRejected(sorted(problems, key=lambda p: (p.sheet != ITEMS_SHEET, p.row)))
-    return rows
+    orphans = sorted(
+        m_number
+        for code, numbers in material_rows.items()
+        if code not in codes
+        for m_number in numbers
+    )
+    problems += [
+        (len(rows), RowError(m_number, "item_code", str(NO_SUCH_ITEM), MATERIALS_SHEET))
+        for m_number in orphans
+    ]
+    return ReadRows(rows, problems)
 
 
 def _worksheet(workbook: Any, name: str) -> Any:
@@ -421,7 +438,9 @@ def _too_many_rows(sheet: str, limit: int) -> ImportRejected:
 
 def _item_cell(column: str, value: Any, number: int, problems: list[RowError]) -> Any:
     """A cell of the items sheet as ``validation.clean_item`` reads it: offices and FAQ
-    from their JSON text (a problem of ``problems`` when it is none)."""
+    from their JSON text. When it is none, the cell's problem goes to ``problems`` and
+    the cell reads as empty: validation then says nothing more of it (no second,
+    confusing problem of the same cell) and checks the row's other cells in full."""
     if column in JSON_COLUMNS and isinstance(value, str) and value.strip():
         try:
             value = _load_json(value)

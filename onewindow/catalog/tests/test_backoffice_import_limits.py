@@ -18,6 +18,7 @@ from onewindow.catalog import backoffice_views, imports, queries, services, tran
 from onewindow.catalog.models import ServiceItemVersion
 from onewindow.catalog.rows import ImportRejected
 from onewindow.catalog.tests.conftest import TOPICS, item_row
+from onewindow.catalog.tests.test_transfer import FOUR_PROBLEMS, four_problems_workbook
 from onewindow.catalog.tests.test_transfer_limits import filler_sheet, workbook_around
 from onewindow.conftest import proposed_chinese
 from onewindow.identity.roles import Role
@@ -143,6 +144,27 @@ def test_the_real_limit_bounds_the_page_of_a_large_refused_file(admin):
     page = upload(client, "items.xlsx", x_rows(40)).content.decode()
     assert shown_problems(page) == backoffice_views.MAX_PROBLEMS_SHOWN
     assert re.search(r"…and \d+ more problems\.", page)
+
+
+def test_one_upload_lists_every_problem_of_the_file_those_of_reading_it_too(admin, monkeypatch):
+    # A cell that was no JSON, or a material naming no item, refused the workbook before
+    # its rows were checked: the rows' problems were listed only by the next upload.
+    client, _user = admin
+    client.cookies["django_language"] = "en"
+    versions = ServiceItemVersion.objects.count()
+    raw = four_problems_workbook()
+    response = upload(client, "items.xlsx", raw)
+    assert response.status_code == 422
+    listed = [(p.sheet, p.row, p.field, p.message) for p in response.context["problems"]]
+    assert listed == FOUR_PROBLEMS
+    assert ServiceItemVersion.objects.count() == versions
+    assert not AuditEvent.objects.filter(action="catalog.imported").exists()
+    # Listed up to the page's limit, as any other problem: the rest counted.
+    monkeypatch.setattr(backoffice_views, "MAX_PROBLEMS_SHOWN", 3)
+    page = upload(client, "items.xlsx", raw).content.decode()
+    assert shown_problems(page) == 3
+    assert "Correct these 4 problems and upload the file again." in page
+    assert "…and 1 more problem." in page
 
 
 def test_the_more_line_in_chinese(admin, monkeypatch):

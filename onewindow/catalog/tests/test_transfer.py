@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 from django.utils import translation
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from onewindow.audit.models import AuditEvent
 from onewindow.catalog import imports, queries, rows, services, transfer
@@ -397,17 +397,17 @@ def test_a_material_whose_item_code_names_no_item_is_refused_at_its_row(editor):
     sheet.cell(row=2, column=columns["item_code"], value="310000-GA-QR-000l")
     buffer = io.BytesIO()
     workbook.save(buffer)
-    with translation.override("en"), pytest.raises(ImportRejected) as rejected:
-        transfer.parse_excel(buffer.getvalue())
-    assert [(p.sheet, p.row, p.field, p.message) for p in rejected.value.rows] == [
+    rows = english_excel(buffer.getvalue())  # read: the problem is the import's
+    assert sheet_refusal(editor, rows) == [
         ("materials", 2, "item_code", "No item of the items sheet has this code.")
     ]
 
 
-def test_excel_offices_that_are_not_json_are_refused(editor):
-    with pytest.raises(ImportRejected) as rejected:
-        transfer.parse_excel(edited_workbook({(2, "offices"): "[{broken"}))
-    assert [(p.row, p.field) for p in rejected.value.rows] == [(2, "offices")]
+def test_excel_offices_that_are_not_json_are_refused_once(editor):
+    # Read as empty, the cell is not also "a list of objects", nor a difference from
+    # the published guide.
+    rows = english_excel(edited_workbook({(2, "offices"): "[{broken"}))
+    assert sheet_refusal(editor, rows) == [("items", 2, "offices", "Not valid JSON.")]
 
 
 def test_json_export_is_utf8_text_not_escaped(editor):
@@ -607,4 +607,167 @@ def test_an_item_keeps_its_department_on_import_too(editor):
     police["department"] = "310000"
     assert refusal(editor, rows) == [
         (police["_row"], "department", "An item keeps its responsible department.")
+    ]
+
+
+# --- one round: every problem of a file at once ------------------------------------
+
+
+def sheet_refusal(editor, rows: list[Any]) -> list[tuple[str, int, str, str]]:
+    """Import ``rows``, expect a rejection that imports nothing and audits nothing,
+    return every problem with its sheet, row, field and message (in English)."""
+    before = counts()
+    with translation.override("en"), pytest.raises(ImportRejected) as rejected:
+        imports.import_items(actor=editor, rows=rows, source="test")
+    assert counts() == before
+    assert not AuditEvent.objects.filter(action="catalog.imported").exists()
+    return [(p.sheet, p.row, p.field, p.message) for p in rejected.value.rows]
+
+
+def english_excel(raw: bytes) -> list[Any]:
+    """The workbook's rows, the problems found reading them in English."""
+    with translation.override("en"):
+        return transfer.parse_excel(raw)
+
+
+def workbook_of(items: list[dict[str, Any]], orphans: tuple[dict[str, Any], ...] = ()) -> bytes:
+    """``items`` (the JSON shape) as a workbook of the export's format, a text given for
+    offices or FAQ written as it is, and ``orphans``, materials with their own
+    ``item_code``, after the items' materials in the materials sheet."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "items"
+    sheet.append(transfer.ITEM_COLUMNS)
+    materials = workbook.create_sheet("materials")
+    materials.append(transfer.MATERIAL_COLUMNS)
+    for item in items:
+        cells = []
+        for column in transfer.ITEM_COLUMNS:
+            value = item.get(column)
+            if column in transfer.LIST_COLUMNS:
+                value = ",".join(value)
+            elif column in transfer.JSON_COLUMNS and not isinstance(value, str):
+                value = json.dumps(value, ensure_ascii=False)
+            cells.append(value)
+        sheet.append(cells)
+        for material in item["materials"]:
+            materials.append(
+                [item["code"], *(material.get(c) for c in transfer.MATERIAL_COLUMNS[1:])]
+            )
+    for material in orphans:
+        materials.append([material.get(c) for c in transfer.MATERIAL_COLUMNS])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+UNKNOWN_DEPARTMENT = {**good("310000-XX-QR-0001"), "department": "310000-XX"}
+FOUR_PROBLEMS = [
+    ("items", 2, "offices", "Not valid JSON."),
+    ("items", 3, "name", "This field is required."),
+    ("items", 4, "department", "Unknown department code 310000-XX."),
+    ("materials", 5, "item_code", "No item of the items sheet has this code."),
+]
+
+
+def four_problems_workbook() -> bytes:
+    """The QA's file: a cell of row 2 that is no JSON, no name in row 3, an unknown
+    department in row 4, and a material (materials row 5) whose item_code has a typo."""
+    return workbook_of(
+        [
+            good("310000-GA-QR-0101", offices="[{broken"),
+            without(good("310000-GA-QR-0102"), "name"),
+            UNKNOWN_DEPARTMENT,
+        ],
+        orphans=({**RICH["materials"][1], "item_code": "310000-GA-QR-O101"},),  # O for 0
+    )
+
+
+def test_every_problem_of_a_workbook_is_reported_in_one_round(editor):
+    # A cell that was no JSON, or a material naming no item, refused the workbook before
+    # its rows were checked: the rows' problems were listed only by the next upload.
+    rows = english_excel(four_problems_workbook())
+    assert sheet_refusal(editor, rows) == FOUR_PROBLEMS
+
+
+def test_the_workbook_corrected_imports(editor):
+    fixed = workbook_of(
+        [
+            good("310000-GA-QR-0101"),
+            good("310000-GA-QR-0102"),
+            good("310000-GA-QR-0103"),
+        ],
+        orphans=({**RICH["materials"][1], "item_code": "310000-GA-QR-0101"},),
+    )
+    result = imports.import_items(actor=editor, rows=transfer.parse_excel(fixed), source="test")
+    assert [v.item.code for v in result.staged] == [
+        "310000-GA-QR-0101",
+        "310000-GA-QR-0102",
+        "310000-GA-QR-0103",
+    ]
+    assert [m.name for m in result.staged[0].materials.order_by("pk")] == ["居民身份证", "体检证明"]
+
+
+def test_a_rows_other_cells_are_checked_beside_those_that_could_not_be_read(editor):
+    rows = english_excel(
+        edited_workbook(
+            {
+                (2, "offices"): "[{broken",
+                (2, "faq"): "[" * 21 + "]" * 21,
+                (2, "is_free"): "maybe",
+                (3, "offices"): "[{broken",
+                (3, "department"): "310000",  # passes on its own: the city's code prefixes
+            }
+        )
+    )
+    assert sheet_refusal(editor, rows) == [
+        ("items", 2, "offices", "Not valid JSON."),
+        ("items", 2, "faq", "Lists or objects are nested more than 20 deep."),
+        ("items", 2, "is_free", "Must be true or false."),
+        ("items", 3, "offices", "Not valid JSON."),
+        ("items", 3, "department", "An item keeps its responsible department."),
+    ]
+
+
+def test_a_row_not_read_whole_is_not_compared_with_an_open_draft(editor, colleague):
+    # Whether the file's guide differs from the draft is not known until the cell reads.
+    colleagues_draft(colleague, name="户口登记（新生儿）")
+    rows = exported_rows()
+    number = row_of(rows, POLICE)["_row"]
+    rows = english_excel(edited_workbook({(number, "offices"): "[{broken"}))
+    assert sheet_refusal(editor, rows) == [("items", number, "offices", "Not valid JSON.")]
+
+
+def test_every_problem_of_a_json_file_is_reported_in_one_round(editor, colleague):
+    draft = colleagues_draft(colleague, name="户口登记（新生儿）")
+    police = touched([transfer.version_as_dict(queries.published_version(POLICE))])[0]
+    raw = json.dumps(
+        [
+            "310000-GA-QR-0101",
+            without(good("310000-GA-QR-0102"), "name"),
+            UNKNOWN_DEPARTMENT,
+            good("310000-GA-QR-0104", offices="[{broken"),
+            police,
+        ],
+        ensure_ascii=False,
+    ).encode()
+    assert sheet_refusal(editor, transfer.parse_json(raw)) == [
+        ("", 1, "__all__", "Each item must be an object."),
+        ("", 2, "name", "This field is required."),
+        ("", 3, "department", "Unknown department code 310000-XX."),
+        (
+            "",
+            4,
+            "offices",
+            "Must be a list of objects with the keys address, address_en, hours, hours_en, phone.",
+        ),
+        (
+            "",
+            5,
+            "code",
+            f"{colleague.full_name} has an open draft of {POLICE} (version {draft.number}) "
+            "that differs from the file; it was not overwritten. Ask them to submit it for "
+            "review and import the item after the review, or leave the item out of the file.",
+        ),
     ]
