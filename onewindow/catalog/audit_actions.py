@@ -9,6 +9,7 @@ register_labels(
     {
         "catalog.draft_saved": _("Draft of a service item saved"),
         "catalog.submitted": _("Draft of a service item submitted for review"),
+        "catalog.withdrawn": _("Draft of a service item withdrawn from review"),
         "catalog.reviewed": _("Draft of a service item reviewed"),
         "catalog.returned": _("Draft of a service item returned"),
         "catalog.published": _("Version of a service item published"),

@@ -13,6 +13,7 @@ urlpatterns = [
     path("items/<str:code>/", views.item_view, name="item"),
     path("items/<str:code>/edit/", views.edit_item_view, name="item_edit"),
     path("items/<str:code>/submit/", views.submit_item_view, name="item_submit"),
+    path("items/<str:code>/withdraw/", views.withdraw_item_view, name="item_withdraw"),
     path(
         "items/<str:code>/application/", applications.item_application_view, name="item_application"
     ),

@@ -270,26 +270,33 @@ class Compared:
     label: str
     published: str
     draft: str
+    # Choices' labels, which quote their Chinese terms ("Administrative licensing
+    # (行政许可)"): an English page marks those terms as Chinese, and the rest of a cell,
+    # text of the guide, as Chinese whole when it has any.
+    terms: bool = False
 
     @property
     def changed(self) -> bool:
         return self.published != self.draft
 
 
+# The fields of the item dict that hold choices, and their labels.
+CHOICE_LABELS: dict[str, Any] = {
+    "kind": ItemKind,
+    "audience": Audience,
+    "online_level": OnlineLevel,
+    "channels": Channel,
+    "max_visits": dict(MAX_VISITS_CHOICES),
+}
+
+
 def _shown(name: str, value: Any) -> str:
     """A value of the item dict as the comparison table shows it."""
-    labels: dict[str, Any] = {
-        "kind": ItemKind,
-        "audience": Audience,
-        "online_level": OnlineLevel,
-        "channels": Channel,
-        "max_visits": dict(MAX_VISITS_CHOICES),
-    }
     if value in (None, "", []):
         return "—"
     separator = pgettext("list separator", ", ")
-    if name in labels:
-        lookup = labels[name]
+    if name in CHOICE_LABELS:
+        lookup = CHOICE_LABELS[name]
         values = value if isinstance(value, list) else [value]
         return separator.join(
             str(lookup[v] if isinstance(lookup, dict) else lookup(v).label) for v in values
@@ -328,7 +335,10 @@ def _comparison(
         if name not in ("code", "department"):
             rows.append(
                 Compared(
-                    str(field.label), _shown(name, before.get(name)), _shown(name, after.get(name))
+                    str(field.label),
+                    _shown(name, before.get(name)),
+                    _shown(name, after.get(name)),
+                    terms=name in CHOICE_LABELS,
                 )
             )
     for name, label, row_form in (
@@ -429,6 +439,11 @@ def item_view(request: HttpRequest, code: str) -> HttpResponse:
             "history": queries.version_history(item),
             "can_edit": permissions.can_edit_items_of(user, item.department),
             "can_review": draft is not None and permissions.can_review(user, draft),
+            "can_withdraw": (
+                draft is not None
+                and draft.status == VersionStatus.IN_REVIEW
+                and permissions.can_withdraw(user, draft)
+            ),
             "review_form": form,
         },
         status=status,
@@ -446,6 +461,20 @@ def submit_item_view(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("The draft was submitted for review."))
+    return redirect("backoffice:item", code=item.code)
+
+
+@back_office
+@require_POST
+def withdraw_item_view(request: HttpRequest, code: str) -> HttpResponse:
+    user = current_user(request)
+    item = item_or_404(user, code)
+    try:
+        services.withdraw_from_review(actor=user, code=item.code, request=request)
+    except ServiceError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The draft was withdrawn from review. You can edit it again."))
     return redirect("backoffice:item", code=item.code)
 
 

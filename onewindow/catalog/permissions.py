@@ -34,6 +34,18 @@ def can_review(user: Any, version: ServiceItemVersion) -> bool:
     )
 
 
+def can_withdraw(user: Any, version: ServiceItemVersion) -> bool:
+    """Its author, while still an editor over the item's department, takes a draft back
+    from review (ADR 0025). Nobody else: any other editor over the department, a
+    platform admin included, may review the draft, and returning it tells the author
+    why (``can_review``); withdrawing it would take it from them without a word."""
+    return (
+        version.author_id is not None
+        and version.author_id == user.pk
+        and can_edit_items_of(user, version.item.department)
+    )
+
+
 def can_bind_event_process(user: Any, event: LifeEvent) -> bool:
     """An event's process routes work to the departments of all its items: an editor over
     every one of them (a platform admin at the city's root is). Read from the event's

@@ -2,10 +2,11 @@
 
 The life of a guide: an editor saves a draft (``save_draft``), submits it
 (``submit_for_review``), and a second person approves or returns it
-(``review_version``). Approval publishes: the new version replaces the old one for
-citizens and the search index follows at the next query. Every decision stays on the
-version (``VersionReview``, its trail): a returned draft keeps what its reviewer said
-while its author reworks it.
+(``review_version``), which tells the draft's author. Approval publishes: the new
+version replaces the old one for citizens and the search index follows at the next
+query. Every decision stays on the version (``VersionReview``, its trail): a returned
+draft keeps what its reviewer said while its author reworks it. Until a reviewer
+decides, the author may take the draft back to edit it (``withdraw_from_review``).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from onewindow.catalog.models import (
     Topic,
     VersionReview,
 )
+from onewindow.catalog.notifications import tell_author
 from onewindow.catalog.references import Resolved, resolve_references
 from onewindow.catalog.rows import validate_rows
 from onewindow.catalog.validation import CleanItem, Errors, clean_item
@@ -233,7 +235,7 @@ def review_version(
             raise Conflict(_("There is nothing awaiting review for this item."))
         version.reviewer = actor
         version.review_comment = comment.strip()
-        VersionReview.objects.create(
+        decision = VersionReview.objects.create(
             version=version, reviewer=actor, approved=approve, comment=version.review_comment
         )
         if approve:
@@ -248,6 +250,56 @@ def review_version(
             request=request,
             detail={"version": version.number, "comment": version.review_comment},
         )
+        tell_author(version, decision)
+    return version
+
+
+NOT_AWAITING_REVIEW = _(
+    "The draft is no longer awaiting review: a reviewer has decided on it, or it was "
+    "withdrawn already."
+)
+
+
+def withdraw_from_review(
+    *,
+    actor: User,
+    code: str,
+    request: HttpRequest | None = None,
+) -> ServiceItemVersion:
+    """Take a draft awaiting review back to an editable draft, for its author to correct
+    before a reviewer decides; it leaves the review queue. Only its author may
+    (``permissions.can_withdraw``, ADR 0025)."""
+    service_item = _editable_item(actor, code)
+    with transaction.atomic():
+        # Under the draft's row lock, as a review takes it: a reviewer's decision and
+        # the withdrawal cannot both happen, and the one that comes second is told.
+        version = locked_open_version(service_item)
+        if version is None or version.status != VersionStatus.IN_REVIEW:
+            raise Conflict(NOT_AWAITING_REVIEW)
+        refusal = None
+        if not permissions.can_withdraw(actor, version):
+            # Recorded in this transaction, which commits: the refusal is raised after it.
+            refusal = refused(
+                Forbidden(_("Only the editor who submitted the draft may withdraw it.")),
+                actor=actor,
+                action="catalog.withdrawn",
+                target=service_item,
+                detail={"version": version.number},
+                request=request,
+            )
+        else:
+            # A draft again, which keeps the comment of an earlier return (``stage_draft``).
+            version.status = VersionStatus.DRAFT
+            version.save(update_fields=["status"])
+            record_event(
+                actor=actor,
+                action="catalog.withdrawn",
+                target=service_item,
+                detail={"version": version.number},
+                request=request,
+            )
+    if refusal is not None:
+        raise refusal
     return version
 
 

@@ -46,6 +46,9 @@ KINDS: dict[str, Kind] = {
         _kind("case_resupplied", "number task department", sms=False),
         _kind("extension_requested", "number task department days reason requested_by", sms=False),
         _kind("extension_decided", "number task approved days comment", sms=False),
+        # catalog editors: what the second editor decided on the draft they submitted
+        _kind("catalog_draft_returned", "code name version reviewer comment", sms=False),
+        _kind("catalog_draft_published", "code name version reviewer comment", sms=False),
         # platform
         _kind("calendar_not_configured", "year", sms=False),
     )

@@ -173,4 +173,22 @@ PROPOSED_ZH: dict[str | tuple[str, str], str] = {
         "未改动的事项保持原样。事项若有待审核的版本或其他编辑的草稿，且与文件内容不同，"
         "即视为问题，不予覆盖。任何一行有问题，整个文件都不导入。"
     ),
+    # Withdrawing a draft from review (``services.withdraw_from_review``).
+    "Withdraw from review": "撤回审核",
+    "To change it before then, withdraw it from review: it becomes an editable draft "
+    "again, and leaves the review queue until you submit it again.": (
+        "如需在审核前修改，可以撤回审核：草稿恢复为可编辑状态，在您重新提交前不再列入待审核列表。"
+    ),
+    "The draft was withdrawn from review. You can edit it again.": (
+        "草稿已撤回审核，可以继续编辑。"
+    ),
+    "The draft is no longer awaiting review: a reviewer has decided on it, or it was "
+    "withdrawn already.": "该草稿已不在待审核状态：审核人已作出决定，或草稿已被撤回。",
+    "Only the editor who submitted the draft may withdraw it.": (
+        "只有提交该草稿的编辑人员才能撤回审核。"
+    ),
+    "You submitted it: to edit it now, withdraw it from review on the item's page.": (
+        "该草稿由您提交：如需现在修改，请在事项页面撤回审核。"
+    ),
+    "Draft of a service item withdrawn from review": "撤回事项草稿审核",
 }

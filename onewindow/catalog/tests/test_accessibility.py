@@ -11,9 +11,17 @@ import pytest
 
 from onewindow.catalog.models import Synonym
 from onewindow.catalog.tests.portal_fixtures import RICH_CODE
-from onewindow.catalog.tests.test_backoffice_views import BASE, POLICE_ITEM, admin, seeded
+from onewindow.catalog.tests.test_backoffice_views import (
+    BASE,
+    POLICE_ITEM,
+    admin,
+    review,
+    seeded,
+    submit,
+)
 from onewindow.catalog.tests.test_views import get, main_of, portal
 from onewindow.core.testing import table_regions
+from onewindow.identity.models import Department
 from onewindow.identity.roles import Role
 
 __all__ = ["admin", "portal", "seeded"]  # fixtures, shared with the page tests
@@ -114,6 +122,72 @@ def test_each_guide_text_on_the_edit_page_says_its_language(admin, language):
     # What the page already said of each field is kept.
     [summary] = page.xpath("//textarea[@id='id_summary']")
     assert summary.text_content().strip() and summary.get("name") == "summary"
+
+
+def marked(cell) -> list[tuple[str | None, str]]:  # type: ignore[no-untyped-def]
+    """The parts of a cell that say their language: (lang, text) of each."""
+    return [(part.get("lang"), part.text_content()) for part in cell.xpath(".//*[@lang]")]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_draft_comparison_marks_its_chinese_on_an_english_page(
+    admin, officer_logged_in, language
+):
+    author_client, author = admin
+    Department.objects.filter(code="310000-GA").update(name_en="")  # English pages: Chinese
+    assert submit(author_client, name="新生儿户口登记（新）", kind="licensing").status_code == 302
+    reviewer_client, _ = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
+    reviewer_client.cookies["django_language"] = language
+    page = lxml.html.fromstring(reviewer_client.get(f"{BASE}/items/{POLICE_ITEM}/").content)
+    [table] = page.xpath("//table[caption[@id='comparison-caption']]")
+    if language != "en":  # a Chinese page is Chinese already
+        assert "新生儿户口登记（新）" in table.text_content()
+        assert not table.xpath(".//*[@lang]")
+        return
+    rows = {row.xpath("th/text()")[0].strip(): row.xpath("td") for row in table.xpath("tbody/tr")}
+    name, kind = rows["Item name"], rows["Kind of power"]
+    # The guide's Chinese text, whole; the Chinese terms of a choice's English label.
+    assert [marked(cell) for cell in name] == [
+        [("zh-Hans", "新生儿户口登记")],
+        [("zh-Hans", "新生儿户口登记（新）")],
+    ]
+    assert [cell.text_content() for cell in kind] == [
+        "Administrative confirmation (行政确认)",
+        "Administrative licensing (行政许可)",
+    ]
+    assert [marked(cell) for cell in kind] == [[("zh-Hans", "行政确认")], [("zh-Hans", "行政许可")]]
+    # English text and numbers are not marked.
+    for label in ("English item name", "Promised time limit (working days)", "Who applies"):
+        assert [marked(cell) for cell in rows[label]] == [[], []], label
+    # Whose draft it is, in the summary and in the history, and the review queue's row.
+    summary = page.xpath("//dl[@class='summary']")[0]  # the item's, before the application's
+    assert ("zh-Hans", author.full_name) in marked(summary)
+    [history] = page.xpath("//table[caption[@id='history-caption']]")
+    assert ("zh-Hans", author.full_name) in marked(history)
+    queue = lxml.html.fromstring(reviewer_client.get(f"{BASE}/reviews/").content)
+    [row] = queue.xpath("//table//tbody/tr")
+    item, department, author_cell = row.xpath("td")[1], row.xpath("td")[2], row.xpath("td")[4]
+    # The item has an English name; the department has none now, nor has the author.
+    assert (item.text_content(), marked(item)) == ("Household registration of a newborn", [])
+    assert marked(department) == [("zh-Hans", "公安局")]
+    assert marked(author_cell) == [("zh-Hans", author.full_name)]
+
+
+def test_the_item_list_marks_chinese_names_and_comments_on_an_english_page(
+    admin, officer_logged_in
+):
+    author_client, _ = admin
+    author_client.cookies["django_language"] = "en"
+    Department.objects.filter(code="310000-GA").update(name_en="")
+    assert submit(author_client).status_code == 302
+    reviewer_client, _ = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
+    assert review(reviewer_client, "return", "请补充法律依据的条款。").status_code == 302
+    page = lxml.html.fromstring(author_client.get(f"{BASE}/").content)
+    [row] = [row for row in page.xpath("//table//tbody/tr") if POLICE_ITEM in row.text_content()]
+    name, department, _published, draft = row.xpath("td")[1:5]
+    assert (name.text_content(), marked(name)) == ("Household registration of a newborn", [])
+    assert marked(department) == [("zh-Hans", "公安局")]
+    assert marked(draft) == [("zh-Hans", "请补充法律依据的条款。")]
 
 
 # --- page titles ----------------------------------------------------------------------

@@ -589,6 +589,88 @@ def test_a_draft_in_review_cannot_be_edited(admin):
     assert current()["name"] == "新生儿户口登记"
 
 
+def withdraw(client: Client) -> Any:
+    return client.post(f"{BASE}/items/{POLICE_ITEM}/withdraw/", follow=True)
+
+
+def shown_messages(response: Any) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_the_author_withdraws_a_draft_from_review(admin, officer_logged_in):
+    author_client, _ = admin
+    author_client.cookies["django_language"] = "en"
+    assert submit(author_client, name="撤回再改").status_code == 302
+    reviewer_client, _ = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
+    assert POLICE_ITEM in reviewer_client.get(f"{BASE}/reviews/").content.decode()
+    # The author's page offers the button; the reviewer's offers the review instead.
+    button = f'action="{BASE}/items/{POLICE_ITEM}/withdraw/"'
+    page = author_client.get(f"{BASE}/items/{POLICE_ITEM}/").content.decode()
+    assert button in page and "Withdraw from review</button>" in page
+    assert 'name="decision"' not in page
+    reviewers_page = reviewer_client.get(f"{BASE}/items/{POLICE_ITEM}/").content.decode()
+    assert button not in reviewers_page and 'name="decision"' in reviewers_page
+    # The edit page, locked meanwhile, tells the author how to unlock it.
+    assert "withdraw it from review" in author_client.get(edit_url()).content.decode()
+
+    response = withdraw(author_client)
+    assert response.redirect_chain == [(f"{BASE}/items/{POLICE_ITEM}/", 302)]
+    assert shown_messages(response) == [
+        "The draft was withdrawn from review. You can edit it again."
+    ]
+    page = response.content.decode()
+    assert button not in page and "Submit for review</button>" in page
+    assert queries.open_version(ServiceItem.objects.get(code=POLICE_ITEM)).status == "draft"
+    assert AuditEvent.objects.filter(action="catalog.withdrawn", outcome="success").exists()
+    # Off the review queue, and editable again.
+    queue = reviewer_client.get(f"{BASE}/reviews/").content.decode()
+    assert POLICE_ITEM not in queue and "撤回再改" not in queue
+    assert author_client.get(edit_url()).status_code == 200
+
+
+def test_the_withdrawal_message_in_chinese(admin, chinese):
+    client, _ = admin
+    submit(client)
+    page = client.get(f"{BASE}/items/{POLICE_ITEM}/").content.decode()
+    assert "撤回审核</button>" in page
+    assert shown_messages(withdraw(client)) == ["草稿已撤回审核，可以继续编辑。"]
+
+
+def test_a_withdrawal_after_the_reviewer_decided_says_so(admin, officer_logged_in):
+    author_client, _ = admin
+    author_client.cookies["django_language"] = "en"
+    submit(author_client)
+    reviewer_client, _ = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
+    assert review(reviewer_client, "approve").status_code == 302
+    response = withdraw(author_client)
+    assert shown_messages(response)[-1] == (
+        "The draft is no longer awaiting review: a reviewer has decided on it, or it was "
+        "withdrawn already."
+    )
+    assert 'role="alert"' in response.content.decode()
+    assert queries.published_version(POLICE_ITEM).name == "新生儿户口登记"  # still published
+
+
+def test_another_editor_cannot_withdraw_the_draft(admin, officer_logged_in):
+    author_client, _ = admin
+    submit(author_client)
+    other_client, _ = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
+    other_client.cookies["django_language"] = "en"
+    response = withdraw(other_client)
+    assert shown_messages(response) == ["Only the editor who submitted the draft may withdraw it."]
+    assert queries.open_version(ServiceItem.objects.get(code=POLICE_ITEM)).status == "in_review"
+    # Another department's editor is refused the item itself, as for any other change.
+    market_client, _ = officer_logged_in(Role.DEPARTMENT_ADMIN, "market")
+    assert market_client.post(f"{BASE}/items/{POLICE_ITEM}/withdraw/").status_code == 403
+
+
+def test_withdrawing_takes_a_post(admin):
+    client, _ = admin
+    submit(client)
+    assert client.get(f"{BASE}/items/{POLICE_ITEM}/withdraw/").status_code == 405
+    assert queries.open_version(ServiceItem.objects.get(code=POLICE_ITEM)).status == "in_review"
+
+
 # --- import and export --------------------------------------------------------------
 
 

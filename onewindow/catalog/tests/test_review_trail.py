@@ -139,9 +139,12 @@ def test_a_refused_review_leaves_no_trail(returned):
     ("language", "item_text", "edit_text"),
     [
         (
+            # An English page marks the Chinese comment and name as Chinese.
             "en",
-            "请补充法律依据的条款。 (returned by {reviewer}, {date})",
-            "<strong>Reviewer's comment ({reviewer}, {date}):</strong> 请补充法律依据的条款。",
+            '<span lang="zh-Hans">请补充法律依据的条款。</span> '
+            '(returned by <span lang="zh-Hans">{reviewer}</span>, {date})',
+            '<strong>Reviewer\'s comment (<span lang="zh-Hans">{reviewer}</span>, {date}):'
+            '</strong> <span lang="zh-Hans">请补充法律依据的条款。</span>',
         ),
         (
             "zh-hans",
@@ -180,7 +183,10 @@ def test_returned_again_the_page_shows_the_new_comment(returned, officer_logged_
     assert author_client.post(edit_url(), form_data(current())).status_code == 302
     page = author_client.get(f"{BASE}/items/{POLICE_ITEM}/").content.decode()
     summary = page.split('class="summary"', 1)[1].split("</dl>", 1)[0]
-    assert f"还要写明第几款 (returned by {second.full_name}," in summary
+    assert (
+        f'还要写明第几款</span> (returned by <span lang="zh-Hans">{second.full_name}</span>,'
+        in (summary)
+    )
     assert "请补充法律依据的条款。" not in summary
     edit_page = author_client.get(edit_url()).content.decode()
     assert "还要写明第几款" in edit_page and "请补充法律依据的条款。" not in edit_page
@@ -193,7 +199,8 @@ def test_resubmitted_the_second_review_sees_what_the_first_asked(returned, offic
     second_client.cookies["django_language"] = "en"
     page = second_client.get(f"{BASE}/items/{POLICE_ITEM}/").content.decode()
     assert 'name="decision"' in page
-    assert f"请补充法律依据的条款。 (returned by {reviewer.full_name}," in page
+    name = f'<span lang="zh-Hans">{reviewer.full_name}</span>'
+    assert f"请补充法律依据的条款。</span> (returned by {name}," in page
 
 
 def test_a_draft_never_returned_shows_no_reviewers_comment(admin):
@@ -209,9 +216,11 @@ def test_a_draft_never_returned_shows_no_reviewers_comment(admin):
     [
         (
             "en",
-            "Returned by {reviewer}, {date}: 请补充法律依据的条款。",
-            "Approved by {reviewer}, {date}",
-            "Approved by {reviewer}, {date}: 同意发布",
+            'Returned by <span lang="zh-Hans">{reviewer}</span>, {date}: '
+            '<span lang="zh-Hans">请补充法律依据的条款。</span>',
+            'Approved by <span lang="zh-Hans">{reviewer}</span>, {date}',
+            'Approved by <span lang="zh-Hans">{reviewer}</span>, {date}: '
+            '<span lang="zh-Hans">同意发布</span>',
         ),
         (
             "zh-hans",

@@ -290,3 +290,129 @@ def test_a_draft_copied_for_a_binding_keeps_the_english_guide_texts(admins):
     assert copied["legal_basis_en"] == ENGLISH_TEXTS["legal_basis_en"]
     assert copied["offices"][0]["hours_en"] == "Monday to Friday 9:00-17:00"
     assert copied["materials"][0]["notes_en"] == "The original"
+
+
+# --- withdrawing a draft from review -------------------------------------------------
+
+
+def awaiting_review(author, code: str = "310000-GA-QR-0001") -> ServiceItemVersion:
+    services.save_draft(actor=author, data=editable(code, promised_limit_days=3))
+    return services.submit_for_review(actor=author, code=code)
+
+
+def test_the_author_withdraws_a_draft_awaiting_review(admins):
+    ga = admins["ga"]
+    submitted = awaiting_review(ga)
+    assert [v.pk for v in queries.review_queue(admins["ga2"])] == [submitted.pk]
+    withdrawn = services.withdraw_from_review(actor=ga, code="310000-GA-QR-0001")
+    withdrawn.refresh_from_db()
+    assert (withdrawn.pk, withdrawn.status, withdrawn.author) == (
+        submitted.pk,
+        VersionStatus.DRAFT,
+        ga,
+    )
+    # Off the reviewers' queue; the citizens' guide is as it was.
+    assert list(queries.review_queue(admins["ga2"])) == []
+    assert queries.published_version("310000-GA-QR-0001").number == 1
+    [event] = AuditEvent.objects.filter(action="catalog.withdrawn")
+    assert (event.actor_id, event.outcome, event.detail) == (
+        ga.pk,
+        "success",
+        {"version": submitted.number},
+    )
+    assert event.target_id == str(submitted.item.pk)
+    # An editable draft again: corrected, then submitted anew.
+    corrected = services.save_draft(actor=ga, data=editable(promised_limit_days=2))
+    assert (corrected.pk, corrected.status) == (submitted.pk, VersionStatus.DRAFT)
+    services.submit_for_review(actor=ga, code="310000-GA-QR-0001")
+    assert [v.pk for v in queries.review_queue(admins["ga2"])] == [submitted.pk]
+
+
+def test_a_withdrawn_draft_keeps_an_earlier_reviewers_comment(admins):
+    awaiting_review(admins["ga"])
+    services.review_version(
+        actor=admins["ga2"], code="310000-GA-QR-0001", approve=False, comment="请写明条款"
+    )
+    services.submit_for_review(actor=admins["ga"], code="310000-GA-QR-0001")
+    withdrawn = services.withdraw_from_review(actor=admins["ga"], code="310000-GA-QR-0001")
+    assert withdrawn.status == VersionStatus.DRAFT
+    assert queries.last_return(withdrawn).comment == "请写明条款"
+
+
+@pytest.mark.parametrize(
+    ("decision", "approve"), [("returned", False), ("published", True), ("withdrawn", None)]
+)
+def test_a_draft_no_longer_awaiting_review_cannot_be_withdrawn(admins, decision, approve):
+    """A reviewer (or the author, in another tab) decided first."""
+    awaiting_review(admins["ga"])
+    if approve is None:
+        services.withdraw_from_review(actor=admins["ga"], code="310000-GA-QR-0001")
+    else:
+        services.review_version(
+            actor=admins["ga2"], code="310000-GA-QR-0001", approve=approve, comment="意见"
+        )
+    before = AuditEvent.objects.count()
+    with pytest.raises(Conflict) as refused:
+        services.withdraw_from_review(actor=admins["ga"], code="310000-GA-QR-0001")
+    assert "no longer awaiting review" in str(refused.value.message)
+    assert AuditEvent.objects.count() == before
+    assert not AuditEvent.objects.filter(action="catalog.withdrawn", outcome="denied").exists()
+
+
+def test_a_draft_never_submitted_cannot_be_withdrawn(admins):
+    services.save_draft(actor=admins["ga"], data=editable())
+    with pytest.raises(Conflict):
+        services.withdraw_from_review(actor=admins["ga"], code="310000-GA-QR-0001")
+
+
+@pytest.mark.parametrize(
+    ("who", "refusal", "on_record"),
+    [
+        ("ga", None, False),  # the author
+        ("ga2", Forbidden, True),  # another editor of the department: may review it
+        ("sj", Forbidden, False),  # an editor of another department: not theirs at all
+        ("ga_reviewer", Forbidden, False),  # a reviewing officer of cases, not an editor
+        ("city", Forbidden, True),  # the platform admin: may review it
+    ],
+)
+def test_only_the_author_withdraws(admins, who, refusal, on_record):
+    submitted = awaiting_review(admins["ga"])
+    actor = admins[who]
+    if refusal is None:
+        services.withdraw_from_review(actor=actor, code="310000-GA-QR-0001")
+        expected = VersionStatus.DRAFT
+    else:
+        with pytest.raises(refusal):
+            services.withdraw_from_review(actor=actor, code="310000-GA-QR-0001")
+        expected = VersionStatus.IN_REVIEW
+    submitted.refresh_from_db()
+    assert submitted.status == expected
+    # Those the service reads the draft for are refused on record, as a review is; the
+    # others are refused as not editors of the item, as a submission is.
+    denied = AuditEvent.objects.filter(action="catalog.withdrawn", outcome="denied")
+    assert list(denied.values_list("actor_id", flat=True)) == ([actor.pk] if on_record else [])
+
+
+def test_the_withdrawal_and_its_audit_record_are_one_transaction(admins, monkeypatch):
+    submitted = awaiting_review(admins["ga"])
+
+    def broken(**kwargs):
+        raise RuntimeError("the audit chain is unavailable")
+
+    monkeypatch.setattr(services, "record_event", broken)
+    with pytest.raises(RuntimeError):
+        services.withdraw_from_review(actor=admins["ga"], code="310000-GA-QR-0001")
+    submitted.refresh_from_db()
+    assert submitted.status == VersionStatus.IN_REVIEW
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_withdrawal_outside_any_transaction_stays_on_record(admins):
+    """As a request runs it: the refusal is recorded in the service's transaction, which
+    commits, and raised after it."""
+    awaiting_review(admins["ga"])
+    with pytest.raises(Forbidden):
+        services.withdraw_from_review(actor=admins["ga2"], code="310000-GA-QR-0001")
+    assert AuditEvent.objects.filter(action="catalog.withdrawn", outcome="denied").count() == 1
+    draft = queries.open_version(ServiceItem.objects.get(code="310000-GA-QR-0001"))
+    assert draft is not None and draft.status == VersionStatus.IN_REVIEW

@@ -64,7 +64,10 @@ def test_the_item_page_in_english_keeps_ascii_punctuation(editors):
     assert re.fullmatch(
         r"Version 1, \d{4}-\d\d-\d\d \d\d:\d\d", dd_after(page, "Published version")
     )
-    assert dd_after(page, "Open draft") == f"Version 2: Awaiting review · {author.full_name}"
+    # The author's Chinese name marked as Chinese.
+    assert dd_after(page, "Open draft") == (
+        f'Version 2: Awaiting review · <span lang="zh-Hans">{author.full_name}</span>'
+    )
     assert (
         '<th scope="row">Summary <span class="visually-hidden">(changed)</span>'
         '<span aria-hidden="true">*</span></th>'
@@ -94,7 +97,11 @@ def test_a_returned_drafts_comment_is_headed_in_each_languages_punctuation(
     services.review_version(actor=reviewer, code=HUKOU, approve=False, comment="请补充依据")
     url = f"{BACK_OFFICE}/items/{HUKOU}/edit/"
     when = r"\d{4}-\d\d-\d\d \d\d:\d\d"
-    english = rf"<strong>Reviewer's comment \(王审核, {when}\):</strong> 请补充依据"
+    # On an English page, the Chinese name and comment marked as Chinese.
+    english = (
+        rf"<strong>Reviewer's comment \(<span lang=\"zh-Hans\">王审核</span>, {when}\):</strong> "
+        r'<span lang="zh-Hans">请补充依据</span>'
+    )
     assert re.search(english, read(client, url, "en"))
     assert re.search(
         rf"<strong>审核意见（王审核，{when}）：</strong>请补充依据", read(client, url, "zh-hans")

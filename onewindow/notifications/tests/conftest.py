@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-from onewindow.conftest import make_user
+from onewindow.conftest import make_user, proposed_chinese
 from onewindow.identity.models import User
 from onewindow.notifications import services
 from onewindow.notifications.models import Channel, OutboxMessage
 from onewindow.notifications.sms import MemoryBackend
+from onewindow.notifications.tests.chinese import PROPOSED_ZH
 
 
 def digest(*, count: int) -> dict[str, Any]:
@@ -107,7 +108,29 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "comment": "",
     },
     "calendar_not_configured": {"year": 2027},
+    "catalog_draft_returned": {
+        "code": "310000-GA-QR-0001",
+        "name": "新生儿户口登记",
+        "version": 2,
+        "reviewer": "张伟",
+        "comment": "请补充法律依据的条款。",
+    },
+    "catalog_draft_published": {
+        "code": "310000-GA-QR-0001",
+        "name": "新生儿户口登记",
+        "version": 2,
+        "reviewer": "张伟",
+        "comment": "",
+    },
 }
+
+
+@pytest.fixture
+def chinese() -> Iterator[None]:
+    """The Chinese catalogue with the notices' messages as proposed in ``chinese.py``,
+    which the committed .po does not carry yet; everything is put back afterwards."""
+    with proposed_chinese(PROPOSED_ZH):
+        yield
 
 
 @pytest.fixture(autouse=True)

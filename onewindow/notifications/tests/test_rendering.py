@@ -16,10 +16,10 @@ def test_every_kind_has_a_sample():
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
-def test_every_kind_renders_in_both_languages_with_its_number(kind):
+def test_every_kind_renders_in_both_languages_with_its_number(kind, chinese):
     context = SAMPLES[kind]
-    # What names the event: a case, a year, or a digest's count.
-    key = str(context.get("number", context.get("year", context.get("count"))))
+    # What names the event: a case, a year, a digest's count, or a catalog item.
+    key = str(context.get("number", context.get("year", context.get("count", context.get("code")))))
     zh_subject, zh_body = render_message(kind, context, "zh-hans")
     en_subject, en_body = render_message(kind, context, "en")
     for subject, body in [(zh_subject, zh_body), (en_subject, en_body)]:
