@@ -27,6 +27,7 @@ from onewindow.catalog import (
     imports,
     permissions,
     queries,
+    reviews,
     services,
     shared_forms,
     step_limits,
@@ -233,7 +234,7 @@ def _edit(request: HttpRequest, item: ServiceItem | None) -> HttpResponse:
             try:
                 version = services.save_draft(actor=user, data=data, request=request)
                 if "submit" in request.POST:
-                    services.submit_for_review(actor=user, code=version.item.code, request=request)
+                    reviews.submit_for_review(actor=user, code=version.item.code, request=request)
             except ServiceError as error:
                 editor.apply_errors(error)
             else:
@@ -401,7 +402,7 @@ def item_view(request: HttpRequest, code: str) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.review_version(
+            reviews.review_version(
                 actor=user,
                 code=item.code,
                 approve=form.cleaned_data["decision"] == "approve",
@@ -456,7 +457,7 @@ def submit_item_view(request: HttpRequest, code: str) -> HttpResponse:
     user = current_user(request)
     item = item_or_404(user, code)
     try:
-        services.submit_for_review(actor=user, code=item.code, request=request)
+        reviews.submit_for_review(actor=user, code=item.code, request=request)
     except ServiceError as error:
         messages.error(request, str(error.message))
     else:
@@ -470,7 +471,7 @@ def withdraw_item_view(request: HttpRequest, code: str) -> HttpResponse:
     user = current_user(request)
     item = item_or_404(user, code)
     try:
-        services.withdraw_from_review(actor=user, code=item.code, request=request)
+        reviews.withdraw_from_review(actor=user, code=item.code, request=request)
     except ServiceError as error:
         messages.error(request, str(error.message))
     else:

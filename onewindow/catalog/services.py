@@ -1,12 +1,9 @@
 """Writes to the catalog, each in one transaction with its audit record.
 
-The life of a guide: an editor saves a draft (``save_draft``), submits it
-(``submit_for_review``), and a second person approves or returns it
-(``review_version``), which tells the draft's author. Approval publishes: the new
+The life of a guide: an editor saves a draft (``save_draft``), submits it, and a second
+person approves or returns it (``reviews``). Approval publishes (``publish``): the new
 version replaces the old one for citizens and the search index follows at the next
-query. Every decision stays on the version (``VersionReview``, its trail): a returned
-draft keeps what its reviewer said while its author reworks it. Until a reviewer
-decides, the author may take the draft back to edit it (``withdraw_from_review``).
+query. A returned draft keeps what its reviewer said while its author reworks it.
 """
 
 from __future__ import annotations
@@ -32,9 +29,7 @@ from onewindow.catalog.models import (
     ServiceItemVersion,
     Synonym,
     Topic,
-    VersionReview,
 )
-from onewindow.catalog.notifications import tell_author
 from onewindow.catalog.references import Resolved, resolve_references
 from onewindow.catalog.rows import validate_rows
 from onewindow.catalog.validation import CleanItem, Errors, clean_item
@@ -163,7 +158,7 @@ def save_draft(
 NOT_YOUR_DEPARTMENTS = _("You may edit only your own department's items.")
 
 
-def _editable_item(actor: User, code: str, *also: str) -> ServiceItem:
+def editable_item(actor: User, code: str, *also: str) -> ServiceItem:
     """The item of ``code``, for an editor of its department (with ``also`` related
     to read). One whose guide is published, which anyone may read, is refused as not
     theirs (403); one never published is not found (404), as if absent."""
@@ -177,133 +172,7 @@ def _editable_item(actor: User, code: str, *also: str) -> ServiceItem:
     return service_item
 
 
-def submit_for_review(
-    *,
-    actor: User,
-    code: str,
-    request: HttpRequest | None = None,
-) -> ServiceItemVersion:
-    service_item = _editable_item(actor, code)
-    with transaction.atomic():
-        version = locked_open_version(service_item)
-        if version is None or version.status not in OPEN_STATUSES:
-            raise Conflict(_("There is no draft to submit."))
-        version.status = VersionStatus.IN_REVIEW
-        version.author = actor
-        version.save(update_fields=["status", "author"])
-        record_event(
-            actor=actor,
-            action="catalog.submitted",
-            target=service_item,
-            detail={"version": version.number},
-            request=request,
-        )
-    return version
-
-
-def review_version(
-    *,
-    actor: User,
-    code: str,
-    approve: bool,
-    comment: str = "",
-    request: HttpRequest | None = None,
-) -> ServiceItemVersion:
-    service_item = _editable_item(actor, code)
-    if not approve and not comment.strip():
-        raise InvalidInput(
-            _("Say what must change."), fields={"comment": [_("Say what must change.")]}
-        )
-    with transaction.atomic():  # the draft's row lock needs a transaction
-        version = locked_open_version(service_item)
-        if version is None or version.status != VersionStatus.IN_REVIEW:
-            raise Conflict(_("There is nothing awaiting review for this item."))
-        allowed = permissions.can_review(actor, version)
-    # Refused after that transaction: the refusal's record must not roll back with it.
-    if not allowed:
-        raise refused(
-            Forbidden(_("A second person must review: you cannot review your own draft.")),
-            actor=actor,
-            action="catalog.reviewed",
-            target=service_item,
-            detail={"version": version.number},
-            request=request,
-        )
-    with transaction.atomic():
-        version = locked_open_version(service_item)
-        if version is None or version.status != VersionStatus.IN_REVIEW:
-            raise Conflict(_("There is nothing awaiting review for this item."))
-        version.reviewer = actor
-        version.review_comment = comment.strip()
-        decision = VersionReview.objects.create(
-            version=version, reviewer=actor, approved=approve, comment=version.review_comment
-        )
-        if approve:
-            _publish(service_item, version)
-        else:
-            version.status = VersionStatus.REJECTED
-            version.save(update_fields=["status", "reviewer", "review_comment"])
-        record_event(
-            actor=actor,
-            action="catalog.published" if approve else "catalog.returned",
-            target=service_item,
-            request=request,
-            detail={"version": version.number, "comment": version.review_comment},
-        )
-        tell_author(version, decision)
-    return version
-
-
-NOT_AWAITING_REVIEW = _(
-    "The draft is no longer awaiting review: a reviewer has decided on it, or it was "
-    "withdrawn already."
-)
-
-
-def withdraw_from_review(
-    *,
-    actor: User,
-    code: str,
-    request: HttpRequest | None = None,
-) -> ServiceItemVersion:
-    """Take a draft awaiting review back to an editable draft, for its author to correct
-    before a reviewer decides; it leaves the review queue. Only its author may
-    (``permissions.can_withdraw``, ADR 0025)."""
-    service_item = _editable_item(actor, code)
-    with transaction.atomic():
-        # Under the draft's row lock, as a review takes it: a reviewer's decision and
-        # the withdrawal cannot both happen, and the one that comes second is told.
-        version = locked_open_version(service_item)
-        if version is None or version.status != VersionStatus.IN_REVIEW:
-            raise Conflict(NOT_AWAITING_REVIEW)
-        refusal = None
-        if not permissions.can_withdraw(actor, version):
-            # Recorded in this transaction, which commits: the refusal is raised after it.
-            refusal = refused(
-                Forbidden(_("Only the editor who submitted the draft may withdraw it.")),
-                actor=actor,
-                action="catalog.withdrawn",
-                target=service_item,
-                detail={"version": version.number},
-                request=request,
-            )
-        else:
-            # A draft again, which keeps the comment of an earlier return (``stage_draft``).
-            version.status = VersionStatus.DRAFT
-            version.save(update_fields=["status"])
-            record_event(
-                actor=actor,
-                action="catalog.withdrawn",
-                target=service_item,
-                detail={"version": version.number},
-                request=request,
-            )
-    if refusal is not None:
-        raise refusal
-    return version
-
-
-def _publish(service_item: ServiceItem, version: ServiceItemVersion) -> None:
+def publish(service_item: ServiceItem, version: ServiceItemVersion) -> None:
     ServiceItemVersion.objects.filter(item=service_item, status=VersionStatus.PUBLISHED).update(
         status=VersionStatus.SUPERSEDED
     )
@@ -328,7 +197,7 @@ def seed_items(*, rows: list[Any], source: str) -> int:
             if existing is not None and existing.published_id is not None:
                 continue
             version = stage_draft(actor=None, item=item, refs=refs, status=VersionStatus.IN_REVIEW)
-            _publish(version.item, version)
+            publish(version.item, version)
             count += 1
         if count:
             record_event(
@@ -406,7 +275,7 @@ def bind_application(
         if service_item is None:
             raise NotFound(_("No such service item."))
     else:
-        service_item = _editable_item(actor, code, "published")
+        service_item = editable_item(actor, code, "published")
     if actor is not None and process is not None:
         routing.check_item_process(
             actor=actor, service_item=service_item, process=process, request=request

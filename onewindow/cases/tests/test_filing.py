@@ -132,6 +132,7 @@ def test_concurrent_retries_with_one_key_make_one_case(world):
 
 def test_a_case_keeps_the_guide_version_it_was_filed_under(world):
     from onewindow.catalog import queries as catalog_queries
+    from onewindow.catalog import reviews
     from onewindow.catalog import services as catalog_services
     from onewindow.catalog.transfer import version_as_dict
 
@@ -144,8 +145,8 @@ def test_a_case_keeps_the_guide_version_it_was_filed_under(world):
     catalog_services.save_draft(
         actor=editor, data={**version_as_dict(filed), "promised_limit_days": 1}
     )
-    catalog_services.submit_for_review(actor=editor, code=PASSPORT)
-    catalog_services.review_version(actor=reviewer, code=PASSPORT, approve=True)
+    reviews.submit_for_review(actor=editor, code=PASSPORT)
+    reviews.review_version(actor=reviewer, code=PASSPORT, approve=True)
     case.refresh_from_db()
     assert case.item_version == filed
     assert catalog_queries.published_version(PASSPORT).number == filed.number + 1

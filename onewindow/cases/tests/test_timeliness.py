@@ -57,6 +57,7 @@ def test_the_clock_starts_at_the_first_accept_with_the_promised_limit(world):
 
 def test_the_limit_is_the_filed_guide_versions_not_a_later_one(world):
     from onewindow.catalog import queries as catalog_queries
+    from onewindow.catalog import reviews
     from onewindow.catalog import services as catalog_services
     from onewindow.catalog.transfer import version_as_dict
 
@@ -68,8 +69,8 @@ def test_the_limit_is_the_filed_guide_versions_not_a_later_one(world):
     catalog_services.save_draft(
         actor=editor, data={**version_as_dict(filed), "promised_limit_days": 2}
     )
-    catalog_services.submit_for_review(actor=editor, code=PASSPORT)
-    catalog_services.review_version(actor=reviewer, code=PASSPORT, approve=True)
+    reviews.submit_for_review(actor=editor, code=PASSPORT)
+    reviews.review_version(actor=reviewer, code=PASSPORT, approve=True)
     assert catalog_queries.published_version(PASSPORT).promised_limit_days == 2
     with travel(at("2026-03-02", 10)):
         decide(world["ga.window"], open_task(case, "Task_accept"), "accept")

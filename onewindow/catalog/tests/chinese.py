@@ -173,7 +173,7 @@ PROPOSED_ZH: dict[str | tuple[str, str], str] = {
         "未改动的事项保持原样。事项若有待审核的版本或其他编辑的草稿，且与文件内容不同，"
         "即视为问题，不予覆盖。任何一行有问题，整个文件都不导入。"
     ),
-    # Withdrawing a draft from review (``services.withdraw_from_review``).
+    # Withdrawing a draft from review (``reviews.withdraw_from_review``).
     "Withdraw from review": "撤回审核",
     "To change it before then, withdraw it from review: it becomes an editable draft "
     "again, and leaves the review queue until you submit it again.": (

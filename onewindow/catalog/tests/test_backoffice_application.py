@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import translation
 
 from onewindow.audit.models import AuditEvent
-from onewindow.catalog import queries, services
+from onewindow.catalog import queries, reviews, services
 from onewindow.catalog.choices import VersionStatus
 from onewindow.catalog.models import ServiceItem, ServiceItemVersion
 from onewindow.conftest import PASSWORD, holder_logged_in, make_user
@@ -163,7 +163,7 @@ def test_a_draft_in_review_cannot_change(catalog, definitions):
     client = editor(catalog)
     client.post(URL, {"form": "passport_application:1", "process": "passport:1"})
     author = make_user(roles=[(Role.DEPARTMENT_ADMIN, catalog["GA"])])
-    services.submit_for_review(actor=author, code=PASSPORT)
+    reviews.submit_for_review(actor=author, code=PASSPORT)
     events = AuditEvent.objects.count()
     locked = client.get(URL)
     assert locked.status_code == 409
@@ -369,7 +369,7 @@ def test_the_review_flags_a_step_allowed_longer_than_the_promise(catalog, defini
     assert "<li>Review (5 working days)</li>" in html
     # The application page says it of the binding it shows, and so does the reviewer's.
     assert "<li>Review (5 working days)</li>" in client.get(URL).content.decode()
-    services.submit_for_review(actor=draft().author, code=PASSPORT)
+    reviews.submit_for_review(actor=draft().author, code=PASSPORT)
     reviewer = editor(catalog)
     page = reviewer.get(ITEM_URL)
     assert page.context["can_review"] and page.context["long_steps"] == ["Review (5 working days)"]

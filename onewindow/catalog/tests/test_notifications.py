@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-from onewindow.catalog import notifications, queries, services
+from onewindow.catalog import notifications, queries, reviews, services
 from onewindow.catalog.choices import VersionStatus
 from onewindow.catalog.models import ServiceItemVersion, VersionReview
 from onewindow.catalog.tests.test_services import editable
@@ -49,11 +49,11 @@ def editors(catalog) -> dict[str, User]:
 
 def submitted(author: User, **changes: Any) -> ServiceItemVersion:
     services.save_draft(actor=author, data=editable(CODE, **changes))
-    return services.submit_for_review(actor=author, code=CODE)
+    return reviews.submit_for_review(actor=author, code=CODE)
 
 
 def decide(reviewer: User, *, approve: bool, comment: str = "") -> VersionReview:
-    version = services.review_version(actor=reviewer, code=CODE, approve=approve, comment=comment)
+    version = reviews.review_version(actor=reviewer, code=CODE, approve=approve, comment=comment)
     return version.reviews.latest("decided_at", "pk")
 
 
@@ -136,7 +136,7 @@ def test_one_notice_per_decision(editors):
         assert notifications.tell_author(version, first) is False
     assert Notification.objects.count() == 1 and OutboxMessage.objects.count() == 1
     # The next decision on the same draft is news again.
-    services.submit_for_review(actor=author, code=CODE)
+    reviews.submit_for_review(actor=author, code=CODE)
     second = decide(reviewer, approve=True)
     assert list(Notification.objects.order_by("pk").values_list("kind", "dedupe_key")) == [
         ("catalog_draft_returned", f"catalog.review:{first.pk}"),
@@ -148,9 +148,9 @@ def test_a_refused_review_tells_nobody(editors):
     author = editors["author"]
     submitted(author)
     with pytest.raises(Forbidden):  # the author cannot review their own draft
-        services.review_version(actor=author, code=CODE, approve=True)
+        reviews.review_version(actor=author, code=CODE, approve=True)
     with pytest.raises(InvalidInput):  # a return must say what must change
-        services.review_version(actor=editors["reviewer"], code=CODE, approve=False)
+        reviews.review_version(actor=editors["reviewer"], code=CODE, approve=False)
     assert not Notification.objects.exists() and not OutboxMessage.objects.exists()
     assert not VersionReview.objects.exists()
 

@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from onewindow.audit.models import AuditEvent
-from onewindow.catalog import queries, services
+from onewindow.catalog import queries, reviews, services
 from onewindow.catalog.choices import VersionStatus
 from onewindow.catalog.models import ServiceItem, ServiceItemVersion, VersionReview
 from onewindow.catalog.tests.test_backoffice_views import (
@@ -97,11 +97,11 @@ def test_the_trail_keeps_every_return_and_the_approval(returned, officer_logged_
     second = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")[1]
     events = AuditEvent.objects.count()
     services.save_draft(actor=author, data={**current(), "legal_basis": "《条例》第七条"})
-    services.submit_for_review(actor=author, code=POLICE_ITEM)
-    services.review_version(actor=second, code=POLICE_ITEM, approve=False, comment="还要写明第几款")
+    reviews.submit_for_review(actor=author, code=POLICE_ITEM)
+    reviews.review_version(actor=second, code=POLICE_ITEM, approve=False, comment="还要写明第几款")
     services.save_draft(actor=author, data={**current(), "legal_basis": "《条例》第七条第二款"})
-    services.submit_for_review(actor=author, code=POLICE_ITEM)
-    version = services.review_version(actor=reviewer, code=POLICE_ITEM, approve=True)
+    reviews.submit_for_review(actor=author, code=POLICE_ITEM)
+    version = reviews.review_version(actor=reviewer, code=POLICE_ITEM, approve=True)
     assert version.status == VersionStatus.PUBLISHED
     assert trail(version) == [
         (reviewer, False, "请补充法律依据的条款。"),
@@ -126,9 +126,9 @@ def test_the_trail_keeps_every_return_and_the_approval(returned, officer_logged_
 
 def test_a_refused_review_leaves_no_trail(returned):
     _, author, _, _ = returned
-    services.submit_for_review(actor=author, code=POLICE_ITEM)
+    reviews.submit_for_review(actor=author, code=POLICE_ITEM)
     with pytest.raises(Forbidden):
-        services.review_version(actor=author, code=POLICE_ITEM, approve=True)
+        reviews.review_version(actor=author, code=POLICE_ITEM, approve=True)
     assert the_draft().reviews.count() == 1
 
 
@@ -275,18 +275,18 @@ def review_round(author: Any, reviewer: Any, comments: list[str]) -> None:
     """A new version of the police item, returned once per comment, then approved."""
     services.save_draft(actor=author, data={**current(), "name": f"修订{comments[0]}"})
     for comment in comments:
-        services.submit_for_review(actor=author, code=POLICE_ITEM)
-        services.review_version(actor=reviewer, code=POLICE_ITEM, approve=False, comment=comment)
-    services.submit_for_review(actor=author, code=POLICE_ITEM)
-    services.review_version(actor=reviewer, code=POLICE_ITEM, approve=True)
+        reviews.submit_for_review(actor=author, code=POLICE_ITEM)
+        reviews.review_version(actor=reviewer, code=POLICE_ITEM, approve=False, comment=comment)
+    reviews.submit_for_review(actor=author, code=POLICE_ITEM)
+    reviews.review_version(actor=reviewer, code=POLICE_ITEM, approve=True)
 
 
 def test_the_history_takes_the_same_queries_for_a_longer_trail(
     returned, django_assert_max_num_queries
 ):
     author_client, author, _, reviewer = returned
-    services.submit_for_review(actor=author, code=POLICE_ITEM)
-    services.review_version(actor=reviewer, code=POLICE_ITEM, approve=True)
+    reviews.submit_for_review(actor=author, code=POLICE_ITEM)
+    reviews.review_version(actor=reviewer, code=POLICE_ITEM, approve=True)
     with CaptureQueriesContext(connection) as few:
         author_client.get(f"{BASE}/items/{POLICE_ITEM}/")
     for n in range(3):

@@ -1,7 +1,7 @@
 import pytest
 
 from onewindow.audit.models import AuditEvent
-from onewindow.catalog import imports, queries, services
+from onewindow.catalog import imports, queries, reviews, services
 from onewindow.catalog.choices import VersionStatus
 from onewindow.catalog.models import ServiceItem, ServiceItemVersion, Synonym
 from onewindow.catalog.rows import ImportRejected
@@ -38,10 +38,10 @@ def test_draft_review_publish_cycle(admins):
     assert (draft.number, draft.status) == (2, VersionStatus.DRAFT)
     # Citizens still see version 1 until the review.
     assert queries.published_version("310000-GA-QR-0001").promised_limit_days == 5
-    services.submit_for_review(actor=ga, code="310000-GA-QR-0001")
+    reviews.submit_for_review(actor=ga, code="310000-GA-QR-0001")
     with pytest.raises(Forbidden):
-        services.review_version(actor=ga, code="310000-GA-QR-0001", approve=True)
-    services.review_version(actor=ga2, code="310000-GA-QR-0001", approve=True)
+        reviews.review_version(actor=ga, code="310000-GA-QR-0001", approve=True)
+    reviews.review_version(actor=ga2, code="310000-GA-QR-0001", approve=True)
     published = queries.published_version("310000-GA-QR-0001")
     assert (published.number, published.promised_limit_days) == (2, 3)
     assert ServiceItemVersion.objects.get(item__code="310000-GA-QR-0001", number=1).status == (
@@ -58,10 +58,10 @@ def test_draft_review_publish_cycle(admins):
 
 def test_returned_draft_keeps_the_comment_and_can_be_resubmitted(admins):
     services.save_draft(actor=admins["ga"], data=editable())
-    services.submit_for_review(actor=admins["ga"], code="310000-GA-QR-0001")
+    reviews.submit_for_review(actor=admins["ga"], code="310000-GA-QR-0001")
     with pytest.raises(InvalidInput):
-        services.review_version(actor=admins["ga2"], code="310000-GA-QR-0001", approve=False)
-    returned = services.review_version(
+        reviews.review_version(actor=admins["ga2"], code="310000-GA-QR-0001", approve=False)
+    returned = reviews.review_version(
         actor=admins["ga2"], code="310000-GA-QR-0001", approve=False, comment="法律依据要写到条"
     )
     assert returned.status == VersionStatus.REJECTED
@@ -72,8 +72,8 @@ def test_returned_draft_keeps_the_comment_and_can_be_resubmitted(admins):
 
 def test_binding_into_a_returned_draft_makes_it_a_draft_again(admins):
     services.save_draft(actor=admins["ga"], data=editable())
-    services.submit_for_review(actor=admins["ga"], code="310000-GA-QR-0001")
-    services.review_version(
+    reviews.submit_for_review(actor=admins["ga"], code="310000-GA-QR-0001")
+    reviews.review_version(
         actor=admins["ga2"], code="310000-GA-QR-0001", approve=False, comment="请绑定申请表"
     )
     bound = services.bind_application(
@@ -89,7 +89,7 @@ def test_binding_into_a_returned_draft_makes_it_a_draft_again(admins):
 
 def test_draft_under_review_cannot_be_edited(admins):
     services.save_draft(actor=admins["ga"], data=editable())
-    services.submit_for_review(actor=admins["ga"], code="310000-GA-QR-0001")
+    reviews.submit_for_review(actor=admins["ga"], code="310000-GA-QR-0001")
     with pytest.raises(Conflict):
         services.save_draft(actor=admins["ga2"], data=editable())
 
@@ -114,7 +114,7 @@ def test_department_scoped_editing(admins, who, code, allowed):
             services.save_draft(actor=actor, data=editable(code))
         # A published item is anyone's to read: refused as not theirs, not hidden.
         with pytest.raises(Forbidden):
-            services.submit_for_review(actor=actor, code=code)
+            reviews.submit_for_review(actor=actor, code=code)
         assert ServiceItemVersion.objects.count() == before
 
 
@@ -251,9 +251,9 @@ def test_a_review_outside_any_transaction_is_refused_on_record(admins):
     its row lock inside the service's own transaction, and the refusal is kept."""
     ga = admins["ga"]
     services.save_draft(actor=ga, data=editable(promised_limit_days=3))
-    services.submit_for_review(actor=ga, code="310000-GA-QR-0001")
+    reviews.submit_for_review(actor=ga, code="310000-GA-QR-0001")
     with pytest.raises(Forbidden):
-        services.review_version(actor=ga, code="310000-GA-QR-0001", approve=True)
+        reviews.review_version(actor=ga, code="310000-GA-QR-0001", approve=True)
     assert AuditEvent.objects.filter(action="catalog.reviewed", outcome="denied").count() == 1
 
 
@@ -277,8 +277,8 @@ def test_a_draft_copied_for_a_binding_keeps_the_english_guide_texts(admins):
     from onewindow.catalog.transfer import version_as_dict
 
     services.save_draft(actor=admins["ga"], data=english_guide())
-    services.submit_for_review(actor=admins["ga"], code="310000-GA-QR-0001")
-    services.review_version(actor=admins["ga2"], code="310000-GA-QR-0001", approve=True)
+    reviews.submit_for_review(actor=admins["ga"], code="310000-GA-QR-0001")
+    reviews.review_version(actor=admins["ga2"], code="310000-GA-QR-0001", approve=True)
     published = queries.published_version("310000-GA-QR-0001")
     assert published.conditions_en == ENGLISH_TEXTS["conditions_en"]
     # Binding copies the published guide into a new draft: all of it, English included.
@@ -297,14 +297,14 @@ def test_a_draft_copied_for_a_binding_keeps_the_english_guide_texts(admins):
 
 def awaiting_review(author, code: str = "310000-GA-QR-0001") -> ServiceItemVersion:
     services.save_draft(actor=author, data=editable(code, promised_limit_days=3))
-    return services.submit_for_review(actor=author, code=code)
+    return reviews.submit_for_review(actor=author, code=code)
 
 
 def test_the_author_withdraws_a_draft_awaiting_review(admins):
     ga = admins["ga"]
     submitted = awaiting_review(ga)
     assert [v.pk for v in queries.review_queue(admins["ga2"])] == [submitted.pk]
-    withdrawn = services.withdraw_from_review(actor=ga, code="310000-GA-QR-0001")
+    withdrawn = reviews.withdraw_from_review(actor=ga, code="310000-GA-QR-0001")
     withdrawn.refresh_from_db()
     assert (withdrawn.pk, withdrawn.status, withdrawn.author) == (
         submitted.pk,
@@ -324,17 +324,17 @@ def test_the_author_withdraws_a_draft_awaiting_review(admins):
     # An editable draft again: corrected, then submitted anew.
     corrected = services.save_draft(actor=ga, data=editable(promised_limit_days=2))
     assert (corrected.pk, corrected.status) == (submitted.pk, VersionStatus.DRAFT)
-    services.submit_for_review(actor=ga, code="310000-GA-QR-0001")
+    reviews.submit_for_review(actor=ga, code="310000-GA-QR-0001")
     assert [v.pk for v in queries.review_queue(admins["ga2"])] == [submitted.pk]
 
 
 def test_a_withdrawn_draft_keeps_an_earlier_reviewers_comment(admins):
     awaiting_review(admins["ga"])
-    services.review_version(
+    reviews.review_version(
         actor=admins["ga2"], code="310000-GA-QR-0001", approve=False, comment="请写明条款"
     )
-    services.submit_for_review(actor=admins["ga"], code="310000-GA-QR-0001")
-    withdrawn = services.withdraw_from_review(actor=admins["ga"], code="310000-GA-QR-0001")
+    reviews.submit_for_review(actor=admins["ga"], code="310000-GA-QR-0001")
+    withdrawn = reviews.withdraw_from_review(actor=admins["ga"], code="310000-GA-QR-0001")
     assert withdrawn.status == VersionStatus.DRAFT
     assert queries.last_return(withdrawn).comment == "请写明条款"
 
@@ -346,14 +346,14 @@ def test_a_draft_no_longer_awaiting_review_cannot_be_withdrawn(admins, decision,
     """A reviewer (or the author, in another tab) decided first."""
     awaiting_review(admins["ga"])
     if approve is None:
-        services.withdraw_from_review(actor=admins["ga"], code="310000-GA-QR-0001")
+        reviews.withdraw_from_review(actor=admins["ga"], code="310000-GA-QR-0001")
     else:
-        services.review_version(
+        reviews.review_version(
             actor=admins["ga2"], code="310000-GA-QR-0001", approve=approve, comment="意见"
         )
     before = AuditEvent.objects.count()
     with pytest.raises(Conflict) as refused:
-        services.withdraw_from_review(actor=admins["ga"], code="310000-GA-QR-0001")
+        reviews.withdraw_from_review(actor=admins["ga"], code="310000-GA-QR-0001")
     assert "no longer awaiting review" in str(refused.value.message)
     assert AuditEvent.objects.count() == before
     assert not AuditEvent.objects.filter(action="catalog.withdrawn", outcome="denied").exists()
@@ -362,7 +362,7 @@ def test_a_draft_no_longer_awaiting_review_cannot_be_withdrawn(admins, decision,
 def test_a_draft_never_submitted_cannot_be_withdrawn(admins):
     services.save_draft(actor=admins["ga"], data=editable())
     with pytest.raises(Conflict):
-        services.withdraw_from_review(actor=admins["ga"], code="310000-GA-QR-0001")
+        reviews.withdraw_from_review(actor=admins["ga"], code="310000-GA-QR-0001")
 
 
 @pytest.mark.parametrize(
@@ -379,11 +379,11 @@ def test_only_the_author_withdraws(admins, who, refusal, on_record):
     submitted = awaiting_review(admins["ga"])
     actor = admins[who]
     if refusal is None:
-        services.withdraw_from_review(actor=actor, code="310000-GA-QR-0001")
+        reviews.withdraw_from_review(actor=actor, code="310000-GA-QR-0001")
         expected = VersionStatus.DRAFT
     else:
         with pytest.raises(refusal):
-            services.withdraw_from_review(actor=actor, code="310000-GA-QR-0001")
+            reviews.withdraw_from_review(actor=actor, code="310000-GA-QR-0001")
         expected = VersionStatus.IN_REVIEW
     submitted.refresh_from_db()
     assert submitted.status == expected
@@ -399,9 +399,9 @@ def test_the_withdrawal_and_its_audit_record_are_one_transaction(admins, monkeyp
     def broken(**kwargs):
         raise RuntimeError("the audit chain is unavailable")
 
-    monkeypatch.setattr(services, "record_event", broken)
+    monkeypatch.setattr(reviews, "record_event", broken)
     with pytest.raises(RuntimeError):
-        services.withdraw_from_review(actor=admins["ga"], code="310000-GA-QR-0001")
+        reviews.withdraw_from_review(actor=admins["ga"], code="310000-GA-QR-0001")
     submitted.refresh_from_db()
     assert submitted.status == VersionStatus.IN_REVIEW
 
@@ -412,7 +412,7 @@ def test_a_refused_withdrawal_outside_any_transaction_stays_on_record(admins):
     commits, and raised after it."""
     awaiting_review(admins["ga"])
     with pytest.raises(Forbidden):
-        services.withdraw_from_review(actor=admins["ga2"], code="310000-GA-QR-0001")
+        reviews.withdraw_from_review(actor=admins["ga2"], code="310000-GA-QR-0001")
     assert AuditEvent.objects.filter(action="catalog.withdrawn", outcome="denied").count() == 1
     draft = queries.open_version(ServiceItem.objects.get(code="310000-GA-QR-0001"))
     assert draft is not None and draft.status == VersionStatus.IN_REVIEW

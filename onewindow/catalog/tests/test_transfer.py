@@ -8,7 +8,7 @@ from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from onewindow.audit.models import AuditEvent
-from onewindow.catalog import imports, queries, rows, services, transfer
+from onewindow.catalog import imports, queries, reviews, rows, services, transfer
 from onewindow.catalog.models import ServiceItem, ServiceItemVersion
 from onewindow.catalog.rows import ImportRejected
 from onewindow.catalog.tests.conftest import item_row
@@ -496,7 +496,7 @@ def colleagues_draft(colleague, *, submit: bool = False, **changes: Any) -> Serv
     data = transfer.version_as_dict(queries.published_version(POLICE))
     version = services.save_draft(actor=colleague, data={**data, **changes})
     if submit:
-        version = services.submit_for_review(actor=colleague, code=POLICE)
+        version = reviews.submit_for_review(actor=colleague, code=POLICE)
     return version
 
 
@@ -533,7 +533,7 @@ def test_an_import_does_not_overwrite_another_editors_draft(editor, colleague):
 def test_a_returned_draft_of_another_editor_is_not_overwritten_either(editor, colleague, catalog):
     colleagues_draft(colleague, submit=True, name="户口登记（新生儿）")
     reviewer = make_user(roles=[(Role.DEPARTMENT_ADMIN, catalog["GA"])])
-    services.review_version(actor=reviewer, code=POLICE, approve=False, comment="再改改")
+    reviews.review_version(actor=reviewer, code=POLICE, approve=False, comment="再改改")
     [(_row, field, message)] = refusal(editor, touched(exported_rows()))
     assert field == "code" and colleague.full_name in message
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
-from onewindow.catalog import services
+from onewindow.catalog import reviews, services
 from onewindow.catalog.models import LifeEvent, LifeEventStep, ServiceItem
 from onewindow.catalog.queries import published_version
 from onewindow.catalog.tests.portal_fixtures import RICH_CODE, seed_rich_item
@@ -51,7 +51,7 @@ def editors(catalog: Any) -> tuple[Client, Any]:
     client, author = holder_logged_in(Role.DEPARTMENT_ADMIN, catalog["GA"])
     data = version_as_dict(published_version(HUKOU))
     services.save_draft(actor=author, data={**data, "summary": "新的概述。"})
-    services.submit_for_review(actor=author, code=HUKOU)
+    reviews.submit_for_review(actor=author, code=HUKOU)
     return client, author
 
 
@@ -94,7 +94,7 @@ def test_a_returned_drafts_comment_is_headed_in_each_languages_punctuation(
     reviewer = make_user(roles=[(Role.DEPARTMENT_ADMIN, catalog["GA"])])
     reviewer.full_name = "王审核"
     reviewer.save(update_fields=["full_name"])
-    services.review_version(actor=reviewer, code=HUKOU, approve=False, comment="请补充依据")
+    reviews.review_version(actor=reviewer, code=HUKOU, approve=False, comment="请补充依据")
     url = f"{BACK_OFFICE}/items/{HUKOU}/edit/"
     when = r"\d{4}-\d\d-\d\d \d\d:\d\d"
     # On an English page, the Chinese name and comment marked as Chinese.
