@@ -9,7 +9,6 @@ an absent one; every write is a service call, which checks permission again and 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from onewindow.catalog import (
     bilingual,
+    draft_comparison,
     imports,
     permissions,
     queries,
@@ -34,21 +34,12 @@ from onewindow.catalog import (
     transfer,
 )
 from onewindow.catalog.choices import (
-    MAX_VISITS_CHOICES,
-    Audience,
-    Channel,
-    ItemKind,
-    OnlineLevel,
     VersionStatus,
 )
 from onewindow.catalog.forms import (
     EditorChoices,
-    FaqForm,
     GuideEditor,
     ImportForm,
-    ItemForm,
-    MaterialRowForm,
-    OfficeForm,
     ReviewForm,
     SynonymForm,
     file_kind,
@@ -59,11 +50,8 @@ from onewindow.core.backoffice import only_for
 from onewindow.core.errors import ServiceError
 from onewindow.core.language import is_english
 from onewindow.core.paging import Paginator
-from onewindow.core.templatetags.onewindow import localized
-from onewindow.forms.models import FormDefinition
 from onewindow.identity import queries as identity_queries
 from onewindow.identity.models import Department, User
-from onewindow.workflow.models import ProcessDefinition
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -266,133 +254,6 @@ def edit_item_view(request: HttpRequest, code: str) -> HttpResponse:
 # --- one item: summary, history, submit and review ----------------------------------
 
 
-@dataclass(frozen=True)
-class Compared:
-    label: str
-    published: str
-    draft: str
-    # Choices' labels, which quote their Chinese terms ("Administrative licensing
-    # (行政许可)"): an English page marks those terms as Chinese, and the rest of a cell,
-    # text of the guide, as Chinese whole when it has any.
-    terms: bool = False
-
-    @property
-    def changed(self) -> bool:
-        return self.published != self.draft
-
-
-# The fields of the item dict that hold choices, and their labels.
-CHOICE_LABELS: dict[str, Any] = {
-    "kind": ItemKind,
-    "audience": Audience,
-    "online_level": OnlineLevel,
-    "channels": Channel,
-    "max_visits": dict(MAX_VISITS_CHOICES),
-}
-
-
-def _shown(name: str, value: Any) -> str:
-    """A value of the item dict as the comparison table shows it."""
-    if value in (None, "", []):
-        return "—"
-    separator = pgettext("list separator", ", ")
-    if name in CHOICE_LABELS:
-        lookup = CHOICE_LABELS[name]
-        values = value if isinstance(value, list) else [value]
-        return separator.join(
-            str(lookup[v] if isinstance(lookup, dict) else lookup(v).label) for v in values
-        )
-    if name == "is_free":
-        return _("Yes") if value else _("No")
-    entries = pgettext("separator of longer entries", "; ")  # ； in Chinese
-    if name == "materials":
-        return entries.join(m["name"] for m in value)
-    if name == "offices":
-        return entries.join(o.get("address") or o.get("address_en") or "—" for o in value)
-    if name == "faq":
-        return entries.join(f.get("q") or f.get("q_en") or "—" for f in value)
-    if isinstance(value, list):
-        return separator.join(value)
-    return str(value)
-
-
-def _comparison(
-    published: ServiceItemVersion | None, draft: ServiceItemVersion | None
-) -> list[Compared]:
-    before = transfer.version_as_dict(published) if published else {}
-    after = transfer.version_as_dict(draft) if draft else {}
-    # Topics and co-handling departments by their names in the reader's language, not
-    # their codes.
-    names = {
-        key: {o.code: localized(o) for v in (published, draft) if v for o in getattr(v, key).all()}
-        for key in ("topics", "co_departments")
-    }
-    for data in (before, after):
-        for key, by_code in names.items():
-            if key in data:
-                data[key] = [by_code.get(code, code) for code in data[key]]
-    rows = []
-    for name, field in ItemForm.base_fields.items():
-        if name not in ("code", "department"):
-            rows.append(
-                Compared(
-                    str(field.label),
-                    _shown(name, before.get(name)),
-                    _shown(name, after.get(name)),
-                    terms=name in CHOICE_LABELS,
-                )
-            )
-    for name, label, row_form in (
-        ("offices", _("Offices"), OfficeForm),
-        ("faq", _("Questions and answers"), FaqForm),
-        ("materials", _("Materials"), MaterialRowForm),
-    ):
-        rows.append(Compared(label, _shown(name, before.get(name)), _shown(name, after.get(name))))
-        rows += _entry_texts(label, row_form, before.get(name) or [], after.get(name) or [])
-    # Not part of the guide's dict (nor of its export), but published by the same review.
-    for attribute, label in (("form", _("Application form")), ("process", _("Process"))):
-        rows.append(
-            Compared(
-                label,
-                _definition(getattr(published, attribute, None)),
-                _definition(getattr(draft, attribute, None)),
-            )
-        )
-    return rows
-
-
-# The entries' texts that the summary rows (which name each entry) do not show.
-ENTRY_TEXTS: dict[type[Any], tuple[str, ...]] = {
-    OfficeForm: ("address_en", "hours", "hours_en", "phone"),
-    FaqForm: ("a", "q_en", "a_en"),
-    MaterialRowForm: ("name_en", "certificate_type", "certificate_type_en", "notes", "notes_en"),
-}
-
-
-def _entry_texts(
-    label: str, row_form: type[Any], before: list[dict[str, Any]], after: list[dict[str, Any]]
-) -> list[Compared]:
-    """One row per text of the entries (an office's hours, a material's notes...), entry
-    by entry, so that a change there shows too; left out when neither version has any."""
-    rows = []
-    entries = pgettext("separator of longer entries", "; ")
-    for key in ENTRY_TEXTS[row_form]:
-        if not any(entry.get(key) for entry in [*before, *after]):
-            continue
-        rows.append(
-            Compared(
-                f"{label} · {row_form.base_fields[key].label}",
-                entries.join(str(entry.get(key) or "—") for entry in before) or "—",
-                entries.join(str(entry.get(key) or "—") for entry in after) or "—",
-            )
-        )
-    return rows
-
-
-def _definition(definition: FormDefinition | ProcessDefinition | None) -> str:
-    return str(definition) if definition else "—"
-
-
 @back_office
 def item_view(request: HttpRequest, code: str) -> HttpResponse:
     user = current_user(request)
@@ -431,7 +292,7 @@ def item_view(request: HttpRequest, code: str) -> HttpResponse:
             "item": item,
             "draft": draft,
             "published": published,
-            "comparison": _comparison(published, draft) if draft else [],
+            "comparison": draft_comparison.compared(published, draft) if draft else [],
             "missing_english": bilingual.missing_english(draft) if draft else [],
             "shared_form": shared_forms.items_of_other_departments(draft) if draft else [],
             "long_steps": step_limits.steps_longer_than_promised(current) if current else [],
