@@ -202,7 +202,16 @@ def parse_json(raw: bytes) -> list[Any]:
             "limit": MAX_ITEM_ROWS
         }
         raise ImportRejected([RowError(0, "file", message)])
-    return rows
+    # Keys starting with "_" are where a workbook's rows say which row of which sheet
+    # they came from (``_row``, ``_material_rows``); a JSON item that held them would
+    # have its problems reported at rows of a workbook it never was.
+    return [_without_places(row) for row in rows]
+
+
+def _without_places(row: Any) -> Any:
+    if not isinstance(row, dict):
+        return row
+    return {key: value for key, value in row.items() if not str(key).startswith("_")}
 
 
 class _NestedTooDeep(ValueError):

@@ -467,6 +467,17 @@ def test_a_json_files_errors_keep_the_items_number(editor):
     assert rejected.value.fields["rows"][0].startswith("1: is_free: ")
 
 
+def test_a_json_item_cannot_claim_a_workbooks_row(editor):
+    """``_row`` and ``_material_rows`` are a workbook's, where each row was read."""
+    claimed = {**good(is_free="maybe"), "_row": 40, "_material_rows": [7]}
+    raw = json.dumps([claimed]).encode()
+    parsed = transfer.parse_json(raw)
+    assert "_row" not in parsed[0] and "_material_rows" not in parsed[0]
+    with translation.override("en"), pytest.raises(ImportRejected) as rejected:
+        imports.import_items(actor=editor, rows=parsed, source="test")
+    assert [(p.sheet, p.row) for p in rejected.value.rows] == [("", 1)]
+
+
 def test_the_sheets_row_in_chinese(editor, chinese):
     with translation.override("zh-hans"):
         problem = rows.RowError(30, "form", "", "materials")
