@@ -98,9 +98,22 @@ def ask_supplement(bpmn_id: str, username: str, slot: str, reason: str) -> Calla
     return act
 
 
+def ask_extension(bpmn_id: str, username: str, days: int, reason: str) -> Callable[[Case], None]:
+    """The step's officer asks for more time; the department's lead has not decided."""
+
+    def act(case: Case) -> None:
+        extensions.request_extension(
+            actor=_user(username), task_id=_task(case, bpmn_id).pk, days=days, reason=reason
+        )
+
+    return act
+
+
 def extend(
     bpmn_id: str, username: str, lead: str, days: int, reason: str
 ) -> Callable[[Case], None]:
+    """The step's officer asks for more time and the department's lead grants it."""
+
     def act(case: Case) -> None:
         extension = extensions.request_extension(
             actor=_user(username), task_id=_task(case, bpmn_id).pk, days=days, reason=reason
@@ -162,6 +175,18 @@ CLOCK_CASES: list[tuple[str, str, str, int, list[Act]]] = [
                 1,
                 extend("Task_review", "hp.mz.review", "hp.mz.lead", 2, "需入户核查家庭经济状况"),
             ),
+        ],
+    ),
+    # Extension asked: the district's reviewer needs the applicant's income records;
+    # the lead has it to decide on the extensions page.
+    (
+        "demo-clock-extension-asked",
+        "citizen.chen",
+        ASSISTANCE,
+        2,
+        [
+            Act(2, ACCEPT_HP_MZ),
+            Act(0, ask_extension("Task_review", "hp.mz.review", 3, "需调取申请人家庭收入证明")),
         ],
     ),
     # Finished on time: accepted 6 working days ago, approved 2 days later.

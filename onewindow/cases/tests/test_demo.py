@@ -5,7 +5,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from onewindow.cases.choices import CaseStatus
+from onewindow.cases.choices import CaseStatus, ExtensionStatus
 from onewindow.cases.demo import BINDINGS, load_demo_cases
 from onewindow.cases.demo_clocks import working_days_ago
 from onewindow.cases.models import Case
@@ -39,7 +39,7 @@ def test_demo_cases_in_every_state_and_idempotent():
     load_demo_catalog()
     assert catalog_demo.read("topics")
     with time_machine.travel(TODAY, tick=False):
-        assert load_demo_cases() == 16
+        assert load_demo_cases() == 18
         assert load_demo_cases() == 0
         statuses = set(Case.objects.values_list("status", flat=True))
         assert statuses == {
@@ -49,6 +49,7 @@ def test_demo_cases_in_every_state_and_idempotent():
             CaseStatus.APPROVED,
             CaseStatus.REJECTED,
             CaseStatus.NOT_ACCEPTED,
+            CaseStatus.COMPLETED,
         }
         assert colour("demo-clock-running") == "green"
         assert colour("demo-clock-due-soon", task="Task_review") == "yellow"
@@ -64,6 +65,12 @@ def test_demo_cases_in_every_state_and_idempotent():
             ("hp.mz.lead", "extended"),
         ]
         assert extended.extensions.get().requested_by.username == "hp.mz.review"
+        asked = Case.objects.get(idempotency_key="demo-clock-extension-asked")
+        [extension] = asked.extensions.all()
+        assert (extension.status, extension.requested_by.username) == (
+            ExtensionStatus.PENDING,
+            "hp.mz.review",
+        )
         assert colour("demo-clock-on-time") == "on_time"
         assert colour("demo-clock-late") == "late"
         # The worker's first sweep sends the overdue case's reminder and escalations.
@@ -99,6 +106,10 @@ def test_demo_cases_in_every_state_and_idempotent():
     ga_window = User.objects.get(username="ga.window")
     assert workflow_queries.inbox(ga_window).filter(bpmn_id="Task_seal").count() == 1
     assert Case.objects.get(idempotency_key="demo-newborn").children.count() == 4
+    # Every department of the company's setting-up done: the case is completed (办结).
+    completed = Case.objects.get(idempotency_key="demo-company-completed")
+    assert completed.status == CaseStatus.COMPLETED
+    assert [e.outcome for e in completed.events.all()][-4:] == ["complete"] * 4
 
 
 @pytest.mark.django_db
