@@ -5,8 +5,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements/lock.txt pyproject.toml | sha1sum | cut -c1-12)
 MANAGE := $(PY) manage.py
+# make demo DEMO_PORT=8001 when 8000 is taken
+DEMO_PORT ?= 8000
 
-.PHONY: demo test install lint types unit messages serve demo-data browser-deps clean bench assets
+.PHONY: demo test install lint types unit messages browser-deps clean bench assets
 
 $(STAMP): requirements/lock.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,8 +56,8 @@ demo: install messages assets
 	$(MANAGE) load_demo_catalog
 	$(MANAGE) load_demo_cases
 	ONEWINDOW_DEMO=1 $(MANAGE) demo_logins
-	@echo "Serving http://127.0.0.1:8000 — Ctrl-C stops the web server and the worker."
-	ONEWINDOW_DEMO=1 $(VENV)/bin/honcho -f Procfile.demo start
+	@echo "Serving http://127.0.0.1:$(DEMO_PORT) — Ctrl-C stops the web server and the worker."
+	ONEWINDOW_DEMO=1 DEMO_PORT=$(DEMO_PORT) $(VENV)/bin/honcho -f Procfile.demo start
 
 lint: install messages
 	$(VENV)/bin/ruff check onewindow

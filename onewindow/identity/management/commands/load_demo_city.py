@@ -33,6 +33,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo city ready: {departments} departments, {users} users, "
-                f"{companies} legal person(s). Logins: `manage.py demo_logins`."
+                f"{companies} legal person(s). Logins: `ONEWINDOW_DEMO=1 manage.py demo_logins`."
             )
         )
