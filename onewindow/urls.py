@@ -1,5 +1,6 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
+from django.views.generic import RedirectView
 
 from onewindow.api import api
 
@@ -15,6 +16,8 @@ urlpatterns = [
     path("supervision/", include("onewindow.supervision.urls")),
     path("notifications/", include("onewindow.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The API's own address answers with its documentation, not a 404.
+    path("api/v1/", RedirectView.as_view(url=reverse_lazy("api:openapi-view")), name="api_root"),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -28,6 +28,11 @@ def operations(schema):
             yield f"{method.upper()} {path}", operation
 
 
+def test_the_apis_address_leads_to_its_documentation(client):
+    response = client.get("/api/v1/")
+    assert (response.status_code, response["Location"]) == (302, "/api/v1/docs")
+
+
 def test_the_docs_page_loads_nothing_from_elsewhere(client):
     response = client.get("/api/v1/docs")
     assert response.status_code == 200
