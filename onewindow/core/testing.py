@@ -167,3 +167,17 @@ def table_regions(html: str | bytes) -> list[str]:
         assert name in table.xpath("caption") or name.tag in {"h2", "h3"}, name.tag
         names.append(" ".join(name.text_content().split()))
     return names
+
+
+def chinese_in(element: Any) -> list[str]:
+    """The texts under ``element`` (an lxml element) marked as Chinese
+    (``lang="zh-Hans"``, as ``localized_marked`` and ``chinese_marked`` mark them), in
+    order, their spaces collapsed."""
+    return [" ".join(e.text_content().split()) for e in element.xpath(".//*[@lang='zh-Hans']")]
+
+
+def on_english_page(language: str, *texts: str) -> list[str]:
+    """What ``chinese_in`` finds where a page shows ``texts``, Chinese: all of them on an
+    English page; nothing on a Chinese one, which is Chinese as a whole (``<html
+    lang="zh-Hans">``)."""
+    return list(texts) if language == "en" else []

@@ -314,11 +314,12 @@ def test_a_requested_material_and_its_reason_are_one_pattern(world, review):
         page = signed_in(world["citizen.wang"]).get(f"/cases/{case.number}/")
     note = CaseEvent.objects.get(case=case, outcome="supplement_requested").note_for_applicant
     assert note == "出入境证件数码照片：背景不是白色"
-    # The page is in English: the form names the material in English.
+    # The page is in English: the form names the material in English, and the
+    # officer's reason, in Chinese, is marked so.
     assert (
-        "<strong>Digital photo for exit-entry documents</strong>：背景不是白色"
-        in page.content.decode()
-    )
+        "<strong>Digital photo for exit-entry documents</strong>："
+        '<span lang="zh-Hans">背景不是白色</span>'
+    ) in page.content.decode()
 
 
 def test_a_files_size_is_in_a_translatable_pattern(world, review):

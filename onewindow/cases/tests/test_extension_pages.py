@@ -235,7 +235,7 @@ def test_the_time_limit_panel_before_acceptance_names_no_deadline():
     with translation.override("en"):
         words = re.sub(r"\s+", " ", render_to_string("cases/_time_limit.html", {"view": view}))
     assert "The time limit starts when the application is accepted." in words
-    assert "Extended by 2 working days: 核实" in words
+    assert 'Extended by 2 working days: <span lang="zh-Hans">核实</span>' in words
     assert "due by" not in words
 
 

@@ -242,7 +242,7 @@ def test_a_one_day_limit_and_extension_read_in_the_singular():
     with translation.override("en"):
         words = re.sub(r"\s+", " ", render_to_string("cases/_time_limit.html", {"view": view}))
     assert "from acceptance on 2026-11-30: 1 working day in all." in words
-    assert "Extended by 1 working day: 需核实" in words
+    assert 'Extended by 1 working day: <span lang="zh-Hans">需核实</span>' in words
     assert "1 working days" not in words
 
 

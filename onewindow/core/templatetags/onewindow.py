@@ -22,8 +22,14 @@ register = template.Library()
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAS_HAN = re.compile(f"[{_HAN}]")
 # A run of Chinese, from a Han character to the last of its neighbours, with the CJK
-# punctuation and full-width forms between them ("上海市，黄浦区").
-_CHINESE_RUN = re.compile(f"[{_HAN}](?:[{_HAN}\u3000-\u303f\uff00-\uffef]*[{_HAN}])?")
+# punctuation and full-width forms between them ("上海市，黄浦区"), and the full-width
+# brackets opening before it and closing after it: "申请金额（元）" and "「审核」" are
+# Chinese to their ends. Other punctuation around a run is the sentence's.
+_OPENING = "\uff08\u3008\u300a\u300c\u300e\u3010\u3014\u3016\u3018\u301a"  # （〈《「『【〔〖〘〚
+_CLOSING = "\uff09\u3009\u300b\u300d\u300f\u3011\u3015\u3017\u3019\u301b"  # ）〉》」』】〕〗〙〛
+_CHINESE_RUN = re.compile(
+    f"[{_OPENING}]*[{_HAN}](?:[{_HAN}\u3000-\u303f\uff00-\uffef]*[{_HAN}])?[{_CLOSING}]*"
+)
 
 
 def _field(obj: Any, name: str) -> Any:
@@ -128,7 +134,9 @@ def table_scroll(parser: Parser, token: Token) -> TableScrollNode:
     that may be wider than the screen, in a box that scrolls sideways instead of the page
     (site.css). Every table but a stacked one is in one, so that keyboard users can
     scroll it: the box takes the focus (``tabindex="0"``; arrow keys then scroll it) and is
-    a region named by the id given, the table's caption or the heading over it."""
+    a region named by the id given, the table's caption or the heading over it. site.js
+    keeps it so only while the table overflows it: one Tab stop less for a table that
+    fits; without JavaScript every box stays a stop."""
     bits = token.split_contents()
     if len(bits) != 2:
         raise template.TemplateSyntaxError(f"{bits[0]} takes the id of what names the table")

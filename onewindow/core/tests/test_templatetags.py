@@ -101,6 +101,18 @@ def test_a_chinese_term_runs_across_its_punctuation_and_is_escaped_around():
     )
 
 
+def test_a_chinese_term_keeps_the_full_width_brackets_around_it():
+    with translation.override("en"):
+        shown = render(
+            "{{ text|chinese_terms_marked }}", text="amount (申请金额（元）), 「审核」。"
+        )
+    # The full stop after a term is the sentence's, not the term's.
+    assert shown == (
+        'amount (<span lang="zh-Hans">申请金额（元）</span>), '
+        '<span lang="zh-Hans">「审核」</span>。'
+    )
+
+
 class PairedForm(forms.Form):
     summary = forms.CharField(widget=forms.Textarea)
     summary_en = forms.CharField(widget=forms.Textarea, help_text="In English.")

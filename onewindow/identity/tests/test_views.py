@@ -483,8 +483,8 @@ def test_each_revoke_link_is_named_for_its_officer_and_role(officer_logged_in, c
         assignment = RoleAssignment.objects.get(user=user)
         assert (
             f'<a href="/officer/departments/310000-GA/roles/{assignment.pk}/revoke/">Revoke'
-            f'<span class="visually-hidden"> the role {role} from {user.full_name} '
-            f"({user.username})</span></a>"
+            f'<span class="visually-hidden"> the role {role} from '
+            f'<span lang="zh-Hans">{user.full_name}</span> ({user.username})</span></a>'
         ) in html
     client.cookies["django_language"] = "zh-hans"
     html = client.get("/officer/departments/310000-GA/").content.decode()
@@ -502,8 +502,8 @@ def test_revoking_a_role_asks_first_and_cancel_changes_nothing(officer_logged_in
     assert page.status_code == 200
     assert "<h1>Revoke a role</h1>" in html
     assert (
-        f"Revoke the role Window officer from {person.full_name} ({person.username}) "
-        "in Department 310000-GA?"
+        f'Revoke the role Window officer from <span lang="zh-Hans">{person.full_name}</span> '
+        f"({person.username}) in Department 310000-GA?"
     ) in html
     form = re.search(r'<form method="post" novalidate>(.*?)</form>', html, re.S).group(1)
     assert 'name="csrfmiddlewaretoken"' in form

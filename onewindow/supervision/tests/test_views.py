@@ -4,13 +4,18 @@ in English at Tue 2026-03-10 09:00."""
 import re
 from html import unescape
 
+import lxml.html
 import pytest
 
+from onewindow.cases.models import Case
+from onewindow.cases.tests.conftest import open_task
 from onewindow.cases.tests.timekit import signed_in, text, travel
 from onewindow.conftest import proposed_chinese
+from onewindow.core.testing import chinese_in, on_english_page
 from onewindow.identity.models import Department
 from onewindow.supervision.queries import late_cases
 from onewindow.supervision.tests.conftest import NOW, ask_for_a_supplement, give_the_review_time
+from onewindow.workflow.models import WorkTask
 
 URL = "/supervision/time-limits/"
 
@@ -146,3 +151,34 @@ def test_the_step_is_named_in_chinese_too(world, late):
             response = client.get(URL)
     police = Department.objects.get(code="310000-GA").name
     assert f"环节：审核 · {police} 已超期" in row_of(response, late["most_overdue"].number)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_names_without_english_and_officers_chinese_names_are_marked(world, late, language):
+    """What an English page shows in Chinese for want of English (a department's, a
+    step's, a service's name) or as typed (an officer's name) is marked as Chinese, so
+    that a screen reader reads it with a Chinese voice."""
+    Department.objects.update(name_en="")
+    WorkTask.objects.update(name_en="")
+    Case.objects.update(service_name_en="")
+    with travel(NOW):
+        client = signed_in(world["supervisor"])
+        client.cookies["django_language"] = language
+        page = lxml.html.fromstring(client.get(URL).content)
+    police = Department.objects.get(code="310000-GA").name
+    case = late["overdue"]
+    step, officer = open_task(case, "Task_review").name, world["ga.review"].full_name
+    [heading] = page.xpath("//h2[@id='dept-310000-GA']")
+    assert chinese_in(heading) == on_english_page(language, police)
+    [row] = page.xpath(f"//tr[th/a[@href='/cases/{case.number}/']]")
+    assert chinese_in(row) == on_english_page(
+        language,
+        case.service_name,
+        step,  # the clock shown: the step's
+        police,
+        step,  # the current step and its holder
+        police,
+        officer,
+        police,  # where the time went
+        officer,
+    )
