@@ -16,6 +16,7 @@ from django.db.models import Case as Choice
 from django.db.models import Q, Value, When
 
 from onewindow.cases import accountability
+from onewindow.cases.choices import CaseStatus
 from onewindow.cases.models import Case
 from onewindow.cases.presenters import ClockView, clock_view
 from onewindow.identity.models import Department
@@ -37,6 +38,13 @@ class LateCase:
     late_steps: list[tuple[WorkTask, ClockView]]  # open steps past their warning
     current: list[WorkTask]  # the open steps and who holds them
     where: accountability.Share | None  # the holder that had it longest
+
+    @property
+    def step_runs_while_stopped(self) -> bool:
+        """Whether the clock shown is a step's that runs while the case waits for the
+        applicant's supplement, which stops the case's own and the asking step's, not
+        other departments' (ADR 0016): the page says why it runs."""
+        return self.clock_task is not None and self.case.status == CaseStatus.SUPPLEMENT
 
 
 @dataclass
