@@ -354,7 +354,7 @@ def test_a_draft_no_longer_awaiting_review_cannot_be_withdrawn(admins, decision,
     before = AuditEvent.objects.count()
     with pytest.raises(Conflict) as refused:
         reviews.withdraw_from_review(actor=admins["ga"], code="310000-GA-QR-0001")
-    assert "no longer awaiting review" in str(refused.value.message)
+    assert str(refused.value.message) == str(reviews.NOT_AWAITING_REVIEW)
     assert AuditEvent.objects.count() == before
     assert not AuditEvent.objects.filter(action="catalog.withdrawn", outcome="denied").exists()
 
