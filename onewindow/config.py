@@ -65,6 +65,13 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("ONEWINDOW_DEBUG", _bool, "false", "Django debug pages. Never true in production."),
     Setting(
+        "ONEWINDOW_DEMO",
+        _bool,
+        "false",
+        "A demo: `manage.py demo_logins` prints the demo accounts' shared password, TOTP "
+        "secrets and current codes (`make demo` sets it). Never true in production.",
+    ),
+    Setting(
         "ONEWINDOW_ALLOWED_HOSTS",
         _list,
         "127.0.0.1,localhost",

@@ -33,6 +33,8 @@ def _embedded_secret_key() -> str:
 
 SECRET_KEY = env["ONEWINDOW_SECRET_KEY"] or _embedded_secret_key()
 DEBUG = env["ONEWINDOW_DEBUG"]
+# A demo, whose secrets ``manage.py demo_logins`` may print.
+DEMO = env["ONEWINDOW_DEMO"]
 ALLOWED_HOSTS = env["ONEWINDOW_ALLOWED_HOSTS"]
 CSRF_TRUSTED_ORIGINS = env["ONEWINDOW_CSRF_TRUSTED_ORIGINS"]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env["ONEWINDOW_SECURE_COOKIES"]

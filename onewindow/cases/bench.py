@@ -35,8 +35,7 @@ from onewindow.catalog.demo import load_demo_catalog
 from onewindow.core import loadgen, paging
 from onewindow.core.loadgen import Request, Summary
 from onewindow.identity import services as identity_services
-from onewindow.identity.demo import load_demo_city
-from onewindow.identity.management.commands.demo_logins import current_code
+from onewindow.identity.demo import current_code, load_demo_city
 from onewindow.identity.models import Department
 from onewindow.identity.roles import Role
 

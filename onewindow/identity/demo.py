@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from django.db import transaction
+from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from onewindow.audit.services import record_event
@@ -25,6 +26,11 @@ class Writer(Protocol):
     """A stream: ``sys.stdout``, ``StringIO`` or a management command's ``self.stdout``."""
 
     def write(self, text: str, /) -> object: ...
+
+
+def current_code(hex_key: str, step: int = 30, digits: int = 6) -> str:
+    """The TOTP code a demo officer's authenticator shows now, for their hex key."""
+    return f"{totp(bytes.fromhex(hex_key), step=step, digits=digits):0{digits}d}"
 
 
 def load_demo_city(stdout: Writer | None = None) -> None:

@@ -6,25 +6,22 @@ refuses unless DEBUG is on or ``ONEWINDOW_DEMO=1`` is set.
 
 from __future__ import annotations
 
-import os
 import time
 import unicodedata
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from onewindow.identity import demo_data
+from onewindow.identity.demo import current_code
 from onewindow.identity.demo_data import DemoUser
 from onewindow.identity.models import User
 
-DEMO_ENV = "ONEWINDOW_DEMO"
-
 
 def demo_mode() -> bool:
-    return bool(settings.DEBUG) or os.environ.get(DEMO_ENV) == "1"
+    return bool(settings.DEBUG) or bool(settings.DEMO)
 
 
 def roles_text(item: DemoUser) -> str:
@@ -37,10 +34,6 @@ def roles_text(item: DemoUser) -> str:
         dept = demo_data.department(code)
         parts.append(f"{role.value} @ {dept.short_name or dept.name}")
     return ", ".join(parts)
-
-
-def current_code(hex_key: str, step: int = 30, digits: int = 6) -> str:
-    return f"{totp(bytes.fromhex(hex_key), step=step, digits=digits):0{digits}d}"
 
 
 def _width(text: str) -> int:
@@ -81,7 +74,7 @@ def markdown_table() -> str:
 class Command(BaseCommand):
     help = (
         "Print the demo city's logins: user names, roles, the demo password and, for "
-        f"officers, the TOTP secret and current code. Only with DEBUG or {DEMO_ENV}=1."
+        "officers, the TOTP secret and current code. Only with DEBUG or ONEWINDOW_DEMO=1."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -95,7 +88,7 @@ class Command(BaseCommand):
         if not demo_mode():
             raise CommandError(
                 "demo_logins prints passwords and two-factor secrets, so it runs only in a "
-                f"demo: set {DEMO_ENV}=1 (or ONEWINDOW_DEBUG=true). Never in production."
+                "demo: set ONEWINDOW_DEMO=1 (or ONEWINDOW_DEBUG=true). Never in production."
             )
         if options["markdown"]:
             self.stdout.write(markdown_table())
