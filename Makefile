@@ -20,8 +20,7 @@ install: $(STAMP)
 
 # Compiled catalogues are build output: made from the committed .po files.
 messages: $(STAMP)
-	@command -v msgfmt >/dev/null || { echo "installing gettext (msgfmt)"; \
-	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && apt-get install -y -qq gettext >/dev/null; }
+	@bash scripts/ensure_gettext.sh
 	$(MANAGE) compilemessages --ignore=.venv --ignore='$(VENV)/*' -v 0
 
 # Front-end packages: pinned in package-lock.json, installed from the npm registry and
