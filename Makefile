@@ -8,7 +8,7 @@ MANAGE := $(PY) manage.py
 # make demo DEMO_PORT=8001 when 8000 is taken
 DEMO_PORT ?= 8000
 
-.PHONY: demo test install lint types unit messages browser-deps clean bench assets
+.PHONY: demo demo-reset test install lint types unit messages browser-deps clean bench assets
 
 $(STAMP): requirements/lock.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -80,6 +80,13 @@ unit: install messages assets browser-deps
 	fi
 
 test: lint types unit
+
+# The demo from scratch: its database, uploaded files, mail and queue (var/) deleted
+# first. `make demo` again keeps what a database already holds, such as the demo
+# content of an older checkout.
+demo-reset:
+	rm -rf var
+	$(MAKE) demo
 
 clean:
 	rm -rf $(VENV) var
