@@ -27,7 +27,7 @@ from onewindow.core import api_errors, openapi
 from onewindow.core.errors import Locked, ServiceError
 from onewindow.forms.api import router as forms_router
 from onewindow.identity.api import router as identity_router
-from onewindow.identity.services import user_for_token
+from onewindow.identity.tokens import user_for_token
 from onewindow.notifications.api import router as notifications_router
 from onewindow.supervision.api import router as supervision_router
 from onewindow.workflow.api import router as workflow_router

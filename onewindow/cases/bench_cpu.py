@@ -27,7 +27,7 @@ from django.test.utils import CaptureQueriesContext
 
 from onewindow.cases import bench
 from onewindow.core.loadgen import Check
-from onewindow.identity import services as identity_services
+from onewindow.identity import tokens as identity_tokens
 from onewindow.identity.models import User
 from onewindow.workflow.choices import TaskStatus
 from onewindow.workflow.models import WorkTask
@@ -70,9 +70,9 @@ def _requests(plan: dict[str, Any]) -> dict[str, Request]:
     client = Client(HTTP_HOST="localhost")
     citizen = plan["citizens"][0]
     applicant = User.objects.get(username=citizen["username"])
-    applicant_token, _ = identity_services.issue_token(user=applicant)
+    applicant_token, _ = identity_tokens.issue_token(user=applicant)
     officer = User.objects.get(username=plan["officers"][0]["username"])
-    officer_token, _ = identity_services.issue_token(user=officer, second_factor=True)
+    officer_token, _ = identity_tokens.issue_token(user=officer, second_factor=True)
     application = json.dumps({"service": bench.PASSPORT, "data": citizen["answers"]})
     decision = json.dumps({"outcome": "accept", "comment": "材料齐全，予以受理"})
     tasks = _acceptance_tasks()

@@ -10,7 +10,7 @@ from onewindow.core import paging
 from onewindow.core.api_errors import errors
 from onewindow.core.errors import NotFound
 from onewindow.core.templatetags.onewindow import localized
-from onewindow.identity import permissions, queries, services
+from onewindow.identity import permissions, queries, services, tokens, two_factor
 from onewindow.identity.authentication import check_token_login
 from onewindow.identity.models import ApiToken, Department, User
 from onewindow.identity.schemas import (
@@ -45,7 +45,7 @@ def create_token(request: HttpRequest, payload: TokenIn) -> TokenOut:
     user, second_factor = check_token_login(
         request, payload.username, payload.password, payload.otp
     )
-    token, record = services.issue_token(user=user, second_factor=second_factor, request=request)
+    token, record = tokens.issue_token(user=user, second_factor=second_factor, request=request)
     return TokenOut(token=token, expires_at=record.expires_at)
 
 
@@ -58,7 +58,7 @@ def create_token(request: HttpRequest, payload: TokenIn) -> TokenOut:
 def revoke_current_token(request: HttpRequest) -> Status[None]:
     """The token stops working at once; other tokens of the user are untouched."""
     record: ApiToken = request.auth_token  # type: ignore[attr-defined]
-    services.revoke_token(user=_caller(request), token_id=record.pk, request=request)
+    tokens.revoke_token(user=_caller(request), token_id=record.pk, request=request)
     return Status(204, None)
 
 
@@ -84,7 +84,7 @@ def me(request: HttpRequest) -> MeOut:
         email=user.email,
         preferred_language=user.preferred_language,
         is_officer=permissions.is_officer(user),
-        two_factor_enrolled=services.confirmed_device(user) is not None,
+        two_factor_enrolled=two_factor.confirmed_device(user) is not None,
         roles=roles,
         companies=[{"uscc": c.uscc, "name": c.name} for c in user.companies.all()],  # type: ignore[misc]
     )

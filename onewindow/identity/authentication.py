@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.core.errors import FieldErrors, Forbidden, InvalidInput, Locked, NotAuthenticated
-from onewindow.identity import services
+from onewindow.identity import services, two_factor
 from onewindow.identity.lockout import LOCKED_MESSAGE, seconds_until_unlocked
 from onewindow.identity.models import User
 from onewindow.identity.permissions import needs_second_factor
@@ -72,7 +72,7 @@ def check_token_login(
     user = check_password(request, username, password)
     if not needs_second_factor(user):
         return user, False
-    if services.confirmed_device(user) is None:
+    if two_factor.confirmed_device(user) is None:
         raise Forbidden(
             _("Officers must set up two-factor authentication before using the API."),
             code="2fa_not_enrolled",
@@ -82,5 +82,5 @@ def check_token_login(
             _("Officers must enter a two-factor code."),
             fields={"otp": [_("Officers must enter a two-factor code.")]},
         )
-    services.check_totp(user=user, code=otp, request=request)
+    two_factor.check_totp(user=user, code=otp, request=request)
     return user, True

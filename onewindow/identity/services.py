@@ -1,13 +1,12 @@
-"""Writes to identity data. Each function runs in one transaction with its audit record."""
+"""Writes to identity data. Each function runs in one transaction with its audit record.
+
+People, roles and personal data; two-factor devices are in ``two_factor``, API tokens in
+``tokens``."""
 
 from __future__ import annotations
 
-import hashlib
-import math
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -15,32 +14,19 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from onewindow.audit.models import Outcome
 from onewindow.audit.services import record_event, refused
-from onewindow.core.errors import (
-    Conflict,
-    FieldErrors,
-    Forbidden,
-    InvalidInput,
-    Locked,
-    NotFound,
-)
+from onewindow.core.errors import Conflict, FieldErrors, Forbidden, InvalidInput, NotFound
 from onewindow.identity import permissions
 from onewindow.identity.masking import mask_identity_number
 from onewindow.identity.models import ApiToken, Department, LegalPerson, RoleAssignment, User
 from onewindow.identity.roles import PUBLIC_ROLES, Role
 from onewindow.identity.validators import clean_mobile_phone, clean_resident_id, clean_uscc
 
-TOKEN_PREFIX = "ow_"
-WRONG_CODE = _("The code is wrong or expired. Try the newest code.")
 OWN_LAST_ADMIN_ROLE = _(
     "You cannot revoke your own role here: you would no longer be able to manage this "
     "department's roles. Ask another administrator."
@@ -497,184 +483,6 @@ def revoke_role(
             detail={"role": role, "department": department.code if department else None},
         )
     permissions.forget_cached_roles(user)
-
-
-# --- two-factor -------------------------------------------------------------------
-
-
-def confirmed_device(user: User) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
-
-
-def pending_device(user: User) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=False).first()
-
-
-def start_totp_enrollment(*, user: User, request: HttpRequest | None = None) -> TOTPDevice:
-    """The unconfirmed device whose secret the user scans: the pending one if there is
-    one, so reloading the page does not change the secret under the user's phone."""
-    with transaction.atomic():
-        device = pending_device(user)
-        if device is None:
-            device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
-            record_event(
-                actor=user, action="identity.2fa_enrollment_started", target=user, request=request
-            )
-        return device
-
-
-def confirm_totp_enrollment(
-    *,
-    user: User,
-    code: str,
-    request: HttpRequest | None = None,
-) -> TOTPDevice:
-    device = pending_device(user)
-    if device is None:
-        raise InvalidInput(
-            _("Start the set-up again."), fields={"otp": [_("Start the set-up again.")]}
-        )
-    _refuse_while_throttled(device, user, "identity.2fa_enrolled", request)
-    # The failure is committed (audit row and django-otp's throttle counter) before the
-    # error is raised, so a wrong code is neither forgotten nor free to retry at once.
-    with transaction.atomic():
-        ok = bool(code) and device.verify_token(code.strip())
-        if not ok:
-            record_event(
-                actor=user,
-                action="identity.2fa_enrolled",
-                target=user,
-                outcome=Outcome.FAILURE,
-                request=request,
-            )
-    if not ok:
-        raise InvalidInput(WRONG_CODE, fields={"otp": [WRONG_CODE]})
-    with transaction.atomic():
-        TOTPDevice.objects.filter(user=user, confirmed=True).delete()
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
-        record_event(actor=user, action="identity.2fa_enrolled", target=user, request=request)
-    return device
-
-
-def check_totp(*, user: User, code: str, request: HttpRequest | None = None) -> TOTPDevice:
-    """Verify a second-factor code (each code works once: django-otp keeps the last step)."""
-    device = confirmed_device(user)
-    if device is None:
-        raise Forbidden(_("Set up two-factor authentication first."), code="2fa_not_enrolled")
-    _refuse_while_throttled(device, user, "identity.2fa_verified", request)
-    with transaction.atomic():
-        ok = bool(code) and device.verify_token(code.strip())
-        record_event(
-            actor=user,
-            action="identity.2fa_verified",
-            target=user,
-            outcome=Outcome.SUCCESS if ok else Outcome.FAILURE,
-            request=request,
-        )
-    if not ok:
-        raise InvalidInput(WRONG_CODE, fields={"otp": [WRONG_CODE]})
-    return device
-
-
-def _refuse_while_throttled(
-    device: TOTPDevice, user: User, action: str, request: HttpRequest | None
-) -> None:
-    """Raise ``Locked``, on record, while django-otp refuses every code: for a while
-    after wrong ones (the wait doubles with each) a right code fails too, and "the code
-    is wrong" would send people in circles. Says how long to wait instead."""
-    wait = _seconds_to_wait(device)
-    if not wait:
-        return
-    record_event(
-        actor=user,
-        action=action,
-        target=user,
-        outcome=Outcome.FAILURE,
-        detail={"throttled_seconds": wait},
-        request=request,
-    )
-    message = ngettext(
-        "After a wrong code, wait %(seconds)d second, then enter the newest code.",
-        "After a wrong code, wait %(seconds)d seconds, then enter the newest code.",
-        wait,
-    ) % {"seconds": wait}
-    raise Locked(message, fields={"otp": [message]}, code="2fa_throttled", retry_after=wait)
-
-
-def _seconds_to_wait(device: TOTPDevice) -> int:
-    """Whole seconds until django-otp's throttle lets the device verify again; 0 now."""
-    allowed, why = device.verify_is_allowed()
-    if allowed or not why or not why.get("locked_until"):
-        return 0
-    return max(1, math.ceil((why["locked_until"] - timezone.now()).total_seconds()))
-
-
-# --- API tokens -------------------------------------------------------------------
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def issue_token(
-    *,
-    user: User,
-    second_factor: bool = False,
-    request: HttpRequest | None = None,
-) -> tuple[str, ApiToken]:
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    with transaction.atomic():
-        record = ApiToken.objects.create(
-            user=user,
-            key_hash=hash_token(token),
-            prefix=token[:8],
-            second_factor=second_factor,
-            expires_at=timezone.now() + timedelta(hours=settings.API_TOKEN_HOURS),
-        )
-        record_event(
-            actor=user,
-            action="identity.token_issued",
-            target=record,
-            request=request,
-            detail={"expires_at": record.expires_at.isoformat()},
-        )
-    return token, record
-
-
-def revoke_token(*, user: User, token_id: int, request: HttpRequest | None = None) -> None:
-    with transaction.atomic():
-        record = ApiToken.objects.select_for_update().filter(pk=token_id, user=user).first()
-        if record is None:
-            raise NotFound(_("No such token."))
-        if record.revoked_at is None:
-            record.revoked_at = timezone.now()
-            record.save(update_fields=["revoked_at"])
-            record_event(
-                actor=user, action="identity.token_revoked", target=record, request=request
-            )
-
-
-def user_for_token(token: str) -> tuple[User, ApiToken] | None:
-    record = (
-        ApiToken.objects.select_related("user")
-        .annotate(holder_is_officer=permissions.officer_role_held(OuterRef("user")))
-        .filter(key_hash=hash_token(token))
-        .first()
-    )
-    now = timezone.now()
-    if record is None or not record.is_active(now) or not record.user.is_active:
-        return None
-    officer = bool(record.holder_is_officer)  # in the same query: no read of the roles
-    if not record.second_factor and permissions.needs_second_factor(
-        record.user, holds_officer_role=officer
-    ):
-        # Issued before the holder became an officer: it no longer suffices.
-        return None
-    # Coarse last-use stamp: one write per token per minute at most.
-    if record.last_used_at is None or now - record.last_used_at > timedelta(minutes=1):
-        ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
-    return record.user, record
 
 
 # --- personal data ----------------------------------------------------------------

@@ -21,7 +21,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from onewindow.core.errors import Locked, NotFound, ServiceError
-from onewindow.identity import authentication, permissions, queries, recovery, services
+from onewindow.identity import (
+    authentication,
+    permissions,
+    queries,
+    recovery,
+    services,
+    tokens,
+    two_factor,
+)
 from onewindow.identity.authentication import check_password
 from onewindow.identity.forms import (
     GrantRoleForm,
@@ -134,18 +142,18 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
     """Verify a code, or, for an officer with no device yet, enrol one first."""
     user = request.user
     assert isinstance(user, User)
-    device = services.confirmed_device(user)
+    device = two_factor.confirmed_device(user)
     form = OtpForm(request.POST or None)
     enrolling = device is None
-    pending = services.start_totp_enrollment(user=user, request=request) if enrolling else None
+    pending = two_factor.start_totp_enrollment(user=user, request=request) if enrolling else None
     if request.method == "POST" and form.is_valid():
         try:
             if enrolling:
-                device = services.confirm_totp_enrollment(
+                device = two_factor.confirm_totp_enrollment(
                     user=user, code=form.cleaned_data["otp"], request=request
                 )
             else:
-                device = services.check_totp(
+                device = two_factor.check_totp(
                     user=user, code=form.cleaned_data["otp"], request=request
                 )
         except ServiceError as error:
@@ -195,7 +203,7 @@ def account_view(request: HttpRequest) -> HttpResponse:
             "assignments": queries.assignments_of(user),
             "companies": user.companies.all(),
             "tokens": queries.tokens_of(user)[:20],
-            "has_2fa": services.confirmed_device(user) is not None,
+            "has_2fa": two_factor.confirmed_device(user) is not None,
         },
         status=422 if form.errors else 200,
     )
@@ -307,7 +315,7 @@ def _password_changed_message(tokens_revoked: int) -> str:
 def revoke_token_view(request: HttpRequest, token_id: int) -> HttpResponse:
     assert isinstance(request.user, User)
     try:
-        services.revoke_token(user=request.user, token_id=token_id, request=request)
+        tokens.revoke_token(user=request.user, token_id=token_id, request=request)
     except ServiceError as error:
         raise Http404(str(error.message)) from error
     messages.success(request, _("The token was revoked."))

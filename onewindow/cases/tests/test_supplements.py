@@ -43,7 +43,7 @@ from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onewindow.forms.tests.files import PDF
 from onewindow.identity.models import Department
 from onewindow.identity.roles import Role
-from onewindow.identity.services import issue_token
+from onewindow.identity.tokens import issue_token
 from onewindow.notifications.models import Notification, OutboxMessage
 from onewindow.workflow import engine, runs
 from onewindow.workflow import services as workflow_services

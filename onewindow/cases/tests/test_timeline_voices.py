@@ -19,7 +19,7 @@ from onewindow.cases.tests.test_supplements import answer, ask
 from onewindow.cases.tests.timekit import accepted_passport, at, signed_in, travel, upload
 from onewindow.conftest import make_user
 from onewindow.identity.models import LegalPerson, User
-from onewindow.identity.services import issue_token
+from onewindow.identity.tokens import issue_token
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.test import Client
 from onewindow.audit.models import AuditEvent
 from onewindow.conftest import PASSWORD, holder_logged_in
 from onewindow.core.errors import InvalidInput
-from onewindow.identity import services
+from onewindow.identity import services, tokens
 from onewindow.identity.models import ApiToken
 from onewindow.identity.roles import Role
 
@@ -62,9 +62,9 @@ def test_a_visitor_is_sent_to_log_in(db):
 
 def test_the_change_keeps_this_session_ends_the_others_and_revokes_the_tokens(citizen):
     here, elsewhere = logged_in(citizen), logged_in(citizen)
-    _token, active = services.issue_token(user=citizen)
-    _old, revoked_before = services.issue_token(user=citizen)
-    services.revoke_token(user=citizen, token_id=revoked_before.pk)
+    _token, active = tokens.issue_token(user=citizen)
+    _old, revoked_before = tokens.issue_token(user=citizen)
+    tokens.revoke_token(user=citizen, token_id=revoked_before.pk)
 
     response = change(here)
 
@@ -86,7 +86,7 @@ def test_the_change_keeps_this_session_ends_the_others_and_revokes_the_tokens(ci
 def test_every_problem_is_reported_in_one_round_and_nothing_changes(citizen):
     client = logged_in(citizen)
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    services.issue_token(user=citizen)
+    tokens.issue_token(user=citizen)
 
     response = change(client, current="not-my-password-1", new="short", again="short")
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from onewindow.audit.models import AuditEvent
 from onewindow.conftest import PASSWORD, make_user
-from onewindow.identity import services
+from onewindow.identity import tokens
 from onewindow.identity.models import ApiToken
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +108,7 @@ def open_link(owner, callbacks) -> tuple[Client, str]:
 
 
 def test_the_link_sets_a_new_password_once(owner, django_capture_on_commit_callbacks):
-    _token, api_token = services.issue_token(user=owner)
+    _token, api_token = tokens.issue_token(user=owner)
     elsewhere = Client()
     assert (
         elsewhere.post("/login/", {"username": "owner.li", "password": PASSWORD}).status_code == 302

@@ -1,15 +1,12 @@
-from datetime import timedelta
-
 import pytest
-import time_machine
 from django.contrib.auth.hashers import identify_hasher
-from django.utils import timezone, translation
+from django.utils import translation
 
 from onewindow.audit.models import AuditEvent
-from onewindow.conftest import PASSWORD, make_id_number, make_uscc, make_user, otp_for
+from onewindow.conftest import PASSWORD, make_id_number, make_uscc, make_user
 from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onewindow.identity import services
-from onewindow.identity.models import ApiToken, LegalPerson, RoleAssignment, User
+from onewindow.identity.models import LegalPerson, RoleAssignment, User
 from onewindow.identity.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -291,44 +288,6 @@ def test_legal_person_with_agent(city):
     assert LegalPerson.objects.count() == 1
 
 
-def test_token_lifecycle():
-    user = make_user()
-    token, record = services.issue_token(user=user)
-    assert token.startswith("ow_")
-    assert record.key_hash == services.hash_token(token) and token not in record.key_hash
-    assert services.user_for_token(token)[0] == user
-    services.revoke_token(user=user, token_id=record.pk)
-    assert services.user_for_token(token) is None
-    assert AuditEvent.objects.filter(action="identity.token_revoked").count() == 1
-
-
-def test_a_token_in_use_is_checked_in_one_query(city, django_assert_num_queries):
-    # The holder's roles are not read (needs_second_factor answered in the same query);
-    # the last-use stamp is written at most once a minute.
-    citizen = make_user(roles=[(Role.CITIZEN, None)])
-    officer = make_user(roles=[(Role.WINDOW_OFFICER, city["police"])])
-    for user, second_factor in ((citizen, False), (officer, True)):
-        token, _ = services.issue_token(user=user, second_factor=second_factor)
-        with django_assert_num_queries(2):
-            assert services.user_for_token(token)[0] == user
-        with django_assert_num_queries(1):
-            assert services.user_for_token(token)[0] == user
-
-
-def test_expired_token_is_refused():
-    user = make_user()
-    token, record = services.issue_token(user=user)
-    ApiToken.objects.filter(pk=record.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
-    assert services.user_for_token(token) is None
-
-
-def test_someone_elses_token_cannot_be_revoked():
-    owner, other = make_user(), make_user()
-    _, record = services.issue_token(user=owner)
-    with pytest.raises(NotFound):
-        services.revoke_token(user=other, token_id=record.pk)
-
-
 def test_identity_number_view_is_masked_or_audited(city):
     subject = make_user(roles=[(Role.REVIEWING_OFFICER, city["police"])])
     admin = make_user(roles=[(Role.PLATFORM_ADMIN, city["police"])])
@@ -342,43 +301,6 @@ def test_identity_number_view_is_masked_or_audited(city):
     assert (viewed.actor_id, viewed.target_id) == (admin.pk, str(subject.pk))
     services.identity_number_for(viewer=subject, subject=subject)
     assert AuditEvent.objects.filter(action="identity.personal_data_viewed").count() == 1
-
-
-def test_totp_enrollment_needs_a_correct_code():
-    from django_otp.oath import totp
-
-    user = make_user()
-    device = services.start_totp_enrollment(user=user)
-    with pytest.raises(InvalidInput):
-        services.confirm_totp_enrollment(user=user, code="000000")
-    assert AuditEvent.objects.filter(action="identity.2fa_enrolled", outcome="failure").exists()
-    assert services.start_totp_enrollment(user=user) == device  # a reload keeps the secret
-    with time_machine.travel(timezone.now() + timedelta(seconds=5)):  # past the throttle
-        services.confirm_totp_enrollment(user=user, code=f"{totp(device.bin_key):06d}")
-    assert services.confirmed_device(user) is not None
-    assert AuditEvent.objects.filter(action="identity.2fa_enrolled", outcome="success").exists()
-
-
-def test_a_right_code_during_the_throttle_is_told_to_wait_not_called_wrong(city):
-    from onewindow.core.errors import Locked
-
-    officer = make_user(roles=[(Role.WINDOW_OFFICER, city["police"])], with_totp=True)
-    with time_machine.travel(timezone.now(), tick=False) as clock:
-        with pytest.raises(InvalidInput):
-            services.check_totp(user=officer, code="000000")  # 1 s to wait after it
-        clock.shift(timedelta(seconds=1))
-        with pytest.raises(InvalidInput):
-            services.check_totp(user=officer, code="000000")  # 2 s after the second
-        with translation.override("en"), pytest.raises(Locked) as excinfo:
-            services.check_totp(user=officer, code=otp_for(officer))
-        assert excinfo.value.status == 429 and excinfo.value.code == "2fa_throttled"
-        assert [str(m) for m in excinfo.value.fields["otp"]] == [
-            "After a wrong code, wait 2 seconds, then enter the newest code."
-        ]
-        last = AuditEvent.objects.filter(action="identity.2fa_verified").order_by("seq").last()
-        assert (last.outcome, last.detail) == ("failure", {"throttled_seconds": 2})
-        clock.shift(timedelta(seconds=2))
-        assert services.check_totp(user=officer, code=otp_for(officer)) is not None
 
 
 def test_profile_update_is_audited():
@@ -410,15 +332,6 @@ def test_a_profile_with_a_bad_phone_or_email_is_refused_at_both_and_unchanged():
     user.refresh_from_db()
     assert (user.phone, user.email, user.preferred_language) == ("", "", "zh-hans")
     assert AuditEvent.objects.count() == before
-
-
-def test_token_issued_before_becoming_an_officer_stops_working(city):
-    user = make_user()
-    token, _ = services.issue_token(user=user)
-    assert services.user_for_token(token) is not None
-    admin = make_user(roles=[(Role.PLATFORM_ADMIN, city["root"])])
-    services.grant_role(actor=admin, user=user, role=Role.WINDOW_OFFICER, department=city["police"])
-    assert services.user_for_token(token) is None
 
 
 def test_moving_a_department_moves_its_subtree(city):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from onewindow.audit.models import AuditEvent
 from onewindow.conftest import PASSWORD, make_id_number, make_user, otp_for
-from onewindow.identity import permissions, services
+from onewindow.identity import permissions, tokens
 from onewindow.identity.masking import mask_identity_number
 from onewindow.identity.models import RoleAssignment, User
 from onewindow.identity.roles import Role
@@ -583,7 +583,7 @@ def test_a_malformed_code_asks_for_six_digits_at_the_field(client, city, typed):
 
 
 def test_each_token_revoke_button_is_named_for_its_token(client, citizen):
-    _, record = services.issue_token(user=citizen)
+    _, record = tokens.issue_token(user=citizen)
     client.cookies["django_language"] = "en"
     login(client, citizen)
     html = client.get("/account/").content.decode()

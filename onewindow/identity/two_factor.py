@@ -1,0 +1,136 @@
+"""Second-factor (TOTP) devices: enrolling one, and checking the codes it shows.
+
+Anyone holding an officer role passes a code before doing anything, on the pages and before
+the API issues them a token (ADR 0006). Wrong codes do not count towards the account
+lockout (ADR 0005): django-otp throttles them per device, and while it does, a right code
+fails too, so the person is told how long to wait rather than that the code is wrong. Each
+attempt is audited, a failed one committed before the error is raised.
+
+Split from ``services`` by subject; the same rule holds here: each write runs in one
+transaction with its audit record."""
+
+from __future__ import annotations
+
+import math
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from onewindow.audit.models import Outcome
+from onewindow.audit.services import record_event
+from onewindow.core.errors import Forbidden, InvalidInput, Locked
+from onewindow.identity.models import User
+
+WRONG_CODE = _("The code is wrong or expired. Try the newest code.")
+
+
+def confirmed_device(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def pending_device(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=False).first()
+
+
+def start_totp_enrollment(*, user: User, request: HttpRequest | None = None) -> TOTPDevice:
+    """The unconfirmed device whose secret the user scans: the pending one if there is
+    one, so reloading the page does not change the secret under the user's phone."""
+    with transaction.atomic():
+        device = pending_device(user)
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+            record_event(
+                actor=user, action="identity.2fa_enrollment_started", target=user, request=request
+            )
+        return device
+
+
+def confirm_totp_enrollment(
+    *,
+    user: User,
+    code: str,
+    request: HttpRequest | None = None,
+) -> TOTPDevice:
+    device = pending_device(user)
+    if device is None:
+        raise InvalidInput(
+            _("Start the set-up again."), fields={"otp": [_("Start the set-up again.")]}
+        )
+    _refuse_while_throttled(device, user, "identity.2fa_enrolled", request)
+    # The failure is committed (audit row and django-otp's throttle counter) before the
+    # error is raised, so a wrong code is neither forgotten nor free to retry at once.
+    with transaction.atomic():
+        ok = bool(code) and device.verify_token(code.strip())
+        if not ok:
+            record_event(
+                actor=user,
+                action="identity.2fa_enrolled",
+                target=user,
+                outcome=Outcome.FAILURE,
+                request=request,
+            )
+    if not ok:
+        raise InvalidInput(WRONG_CODE, fields={"otp": [WRONG_CODE]})
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        record_event(actor=user, action="identity.2fa_enrolled", target=user, request=request)
+    return device
+
+
+def check_totp(*, user: User, code: str, request: HttpRequest | None = None) -> TOTPDevice:
+    """Verify a second-factor code (each code works once: django-otp keeps the last step)."""
+    device = confirmed_device(user)
+    if device is None:
+        raise Forbidden(_("Set up two-factor authentication first."), code="2fa_not_enrolled")
+    _refuse_while_throttled(device, user, "identity.2fa_verified", request)
+    with transaction.atomic():
+        ok = bool(code) and device.verify_token(code.strip())
+        record_event(
+            actor=user,
+            action="identity.2fa_verified",
+            target=user,
+            outcome=Outcome.SUCCESS if ok else Outcome.FAILURE,
+            request=request,
+        )
+    if not ok:
+        raise InvalidInput(WRONG_CODE, fields={"otp": [WRONG_CODE]})
+    return device
+
+
+def _refuse_while_throttled(
+    device: TOTPDevice, user: User, action: str, request: HttpRequest | None
+) -> None:
+    """Raise ``Locked``, on record, while django-otp refuses every code: for a while
+    after wrong ones (the wait doubles with each) a right code fails too, and "the code
+    is wrong" would send people in circles. Says how long to wait instead."""
+    wait = _seconds_to_wait(device)
+    if not wait:
+        return
+    record_event(
+        actor=user,
+        action=action,
+        target=user,
+        outcome=Outcome.FAILURE,
+        detail={"throttled_seconds": wait},
+        request=request,
+    )
+    message = ngettext(
+        "After a wrong code, wait %(seconds)d second, then enter the newest code.",
+        "After a wrong code, wait %(seconds)d seconds, then enter the newest code.",
+        wait,
+    ) % {"seconds": wait}
+    raise Locked(message, fields={"otp": [message]}, code="2fa_throttled", retry_after=wait)
+
+
+def _seconds_to_wait(device: TOTPDevice) -> int:
+    """Whole seconds until django-otp's throttle lets the device verify again; 0 now."""
+    allowed, why = device.verify_is_allowed()
+    if allowed or not why or not why.get("locked_until"):
+        return 0
+    return max(1, math.ceil((why["locked_until"] - timezone.now()).total_seconds()))
