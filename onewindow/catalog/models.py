@@ -135,10 +135,6 @@ class ServiceItemVersion(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    review_comment = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
 
@@ -167,12 +163,19 @@ class ServiceItemVersion(models.Model):
     def display_name(self, language: str) -> str:
         return self.name_en if language == "en" and self.name_en else self.name
 
+    @property
+    def last_review(self) -> VersionReview | None:
+        """The latest decision on this version, from its review trail (``reviews``;
+        prefetch it to read many versions' without a query each)."""
+        trail = list(self.reviews.all())
+        return trail[-1] if trail else None
+
 
 class VersionReview(models.Model):
     """One decision of a second editor on a version: approved (and so published), or
     returned to its author with what must change. A version's reviews are its review
-    trail, kept while the author reworks it; the version's ``reviewer`` and
-    ``review_comment`` are those of the latest."""
+    trail, kept while the author reworks it (``ServiceItemVersion.last_review``: the
+    latest)."""
 
     version = models.ForeignKey(
         ServiceItemVersion, on_delete=models.CASCADE, related_name="reviews"

@@ -317,9 +317,11 @@ def items_for_officer(user: Any) -> QuerySet[ServiceItem]:
         .prefetch_related(
             Prefetch(
                 "versions",
+                # With their review trails: a returned draft's row says what its
+                # reviewer asked (``last_review``).
                 queryset=ServiceItemVersion.objects.exclude(
                     status__in=[VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED]
-                ),
+                ).prefetch_related("reviews"),
                 to_attr="open_versions",
             )
         )
@@ -398,7 +400,7 @@ def review_queue(user: Any) -> QuerySet[ServiceItemVersion]:
 def version_history(item: ServiceItem) -> QuerySet[ServiceItemVersion]:
     """The item's versions, newest first, each with its review trail (``reviews``)."""
     return (
-        item.versions.select_related("author", "reviewer")
+        item.versions.select_related("author")
         .prefetch_related(
             Prefetch("reviews", queryset=VersionReview.objects.select_related("reviewer"))
         )

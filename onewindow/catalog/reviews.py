@@ -81,22 +81,20 @@ def review_version(
         version = locked_open_version(service_item)
         if version is None or version.status != VersionStatus.IN_REVIEW:
             raise Conflict(_("There is nothing awaiting review for this item."))
-        version.reviewer = actor
-        version.review_comment = comment.strip()
         decision = VersionReview.objects.create(
-            version=version, reviewer=actor, approved=approve, comment=version.review_comment
+            version=version, reviewer=actor, approved=approve, comment=comment.strip()
         )
         if approve:
             publish(service_item, version)
         else:
             version.status = VersionStatus.REJECTED
-            version.save(update_fields=["status", "reviewer", "review_comment"])
+            version.save(update_fields=["status"])
         record_event(
             actor=actor,
             action="catalog.published" if approve else "catalog.returned",
             target=service_item,
             request=request,
-            detail={"version": version.number, "comment": version.review_comment},
+            detail={"version": version.number, "comment": decision.comment},
         )
         tell_author(version, decision)
     return version

@@ -9,12 +9,14 @@ only the audit log (``catalog.returned``) still had it.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 import pytest
-from django.apps import apps
+from django.apps.registry import Apps
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -80,7 +82,6 @@ def test_saving_a_returned_draft_keeps_its_reviewers_comment(returned):
     _, author, _, reviewer = returned
     version = services.save_draft(actor=author, data={**current(), "legal_basis": "《条例》第七条"})
     assert version.status == VersionStatus.DRAFT
-    assert (version.reviewer, version.review_comment) == (reviewer, "请补充法律依据的条款。")
     assert trail(version) == [(reviewer, False, "请补充法律依据的条款。")]
 
 
@@ -88,7 +89,6 @@ def test_binding_the_application_keeps_the_comment_too(returned):
     _, author, _, reviewer = returned
     version = services.bind_application(actor=author, code=POLICE_ITEM, form=None, process=None)
     assert version.status == VersionStatus.DRAFT
-    assert version.review_comment == "请补充法律依据的条款。"
     assert trail(version) == [(reviewer, False, "请补充法律依据的条款。")]
 
 
@@ -108,8 +108,8 @@ def test_the_trail_keeps_every_return_and_the_approval(returned, officer_logged_
         (second, False, "还要写明第几款"),
         (reviewer, True, ""),
     ]
-    # The version's own fields hold the latest decision, as before.
-    assert (version.reviewer, version.review_comment) == (reviewer, "")
+    assert version.last_review is not None
+    assert (version.last_review.reviewer, version.last_review.approved) == (reviewer, True)
     # One audit record per write, as before: the trail adds none.
     actions = list(
         AuditEvent.objects.filter(seq__gt=events).order_by("seq").values_list("action", "detail")
@@ -299,7 +299,22 @@ def test_the_history_takes_the_same_queries_for_a_longer_trail(
 # --- reviews made before the trail was kept ---------------------------------------
 
 
-def test_the_migration_recovers_the_trail_from_the_audit_log(returned):
+@pytest.fixture
+def schema_of_0006() -> Iterator[Apps]:
+    """The catalog's tables as migration 0006 left them (a version's own ``reviewer``
+    and ``review_comment``, which 0007 removed) and the models of then, for running
+    0006's data migration as it ran; migrated forward again after."""
+    target = [("catalog", "0006_version_reviews")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(target)
+    executor.loader.build_graph()
+    yield executor.loader.project_state(target).apps
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)  # SQLite alters tables outside a transaction
+def test_the_migration_recovers_the_trail_from_the_audit_log(returned, request):
     author_client, _, reviewer_client, _ = returned
     assert author_client.post(edit_url(), form_data(current())).status_code == 302
     assert author_client.post(f"{BASE}/items/{POLICE_ITEM}/submit/").status_code == 302
@@ -309,7 +324,7 @@ def test_the_migration_recovers_the_trail_from_the_audit_log(returned):
     # As the database was before: no trail, and the return's comment cleared by the save.
     VersionReview.objects.all().delete()
     migration = importlib.import_module("onewindow.catalog.migrations.0006_version_reviews")
-    migration.keep_the_review_trail(apps, None)
+    migration.keep_the_review_trail(request.getfixturevalue("schema_of_0006"), None)
     recovered = [
         (r.reviewer_id, r.approved, r.comment, r.decided_at) for r in version.reviews.all()
     ]
@@ -318,18 +333,20 @@ def test_the_migration_recovers_the_trail_from_the_audit_log(returned):
     assert [r[3] for r in recovered] == list(events.order_by("seq").values_list("at", flat=True))
 
 
-def test_the_migration_falls_back_on_the_versions_own_fields(returned):
+@pytest.mark.django_db(transaction=True)  # SQLite alters tables outside a transaction
+def test_the_migration_falls_back_on_the_versions_own_fields(returned, request):
     _, _, _, reviewer = returned
+    published = queries.published_version(MARKET_ITEM)
+    police_trail = trail(the_draft())
+    old = request.getfixturevalue("schema_of_0006")
     # A decision the audit log has no record of: the market item's version 1, published
     # by the seed, as if a reviewer had approved it.
-    published = queries.published_version(MARKET_ITEM)
-    ServiceItemVersion.objects.filter(pk=published.pk).update(
-        reviewer=reviewer, review_comment="同意"
+    old.get_model("catalog", "ServiceItemVersion").objects.filter(pk=published.pk).update(
+        reviewer_id=reviewer.pk, review_comment="同意"
     )
-    police_trail = trail(the_draft())
     VersionReview.objects.all().delete()
     migration = importlib.import_module("onewindow.catalog.migrations.0006_version_reviews")
-    migration.keep_the_review_trail(apps, None)
+    migration.keep_the_review_trail(old, None)
     assert trail(the_draft()) == police_trail  # from the log
     assert [(r.reviewer, r.approved, r.comment, r.decided_at) for r in published.reviews.all()] == [
         (reviewer, True, "同意", published.published_at)
