@@ -1,4 +1,5 @@
-"""Writes to identity data. Each function runs in one transaction with its audit record.
+"""Writes to identity data, each in one transaction with its audit record, and the
+checks that come before them (``registration_errors``, ``new_password_problems``).
 
 People, roles and personal data; two-factor devices are in ``two_factor``, API tokens in
 ``tokens``."""
@@ -21,9 +22,9 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.audit.services import record_event, refused
 from onewindow.core.errors import Conflict, FieldErrors, Forbidden, InvalidInput, NotFound
-from onewindow.identity import permissions
+from onewindow.identity import permissions, tokens
 from onewindow.identity.masking import mask_identity_number
-from onewindow.identity.models import ApiToken, Department, LegalPerson, RoleAssignment, User
+from onewindow.identity.models import Department, LegalPerson, RoleAssignment, User
 from onewindow.identity.roles import PUBLIC_ROLES, Role
 from onewindow.identity.validators import clean_mobile_phone, clean_resident_id, clean_uscc
 
@@ -302,9 +303,7 @@ def set_password(
         user.set_password(password)
         user.save(update_fields=["password"])
         now = timezone.now()
-        revoked = ApiToken.objects.filter(
-            user=user, revoked_at__isnull=True, expires_at__gt=now
-        ).update(revoked_at=now)
+        revoked = tokens.revoke_all(user, now)
         record_event(
             actor=user,
             action="identity.password_changed",

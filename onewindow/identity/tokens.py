@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -70,6 +70,14 @@ def revoke_token(*, user: User, token_id: int, request: HttpRequest | None = Non
             record_event(
                 actor=user, action="identity.token_revoked", target=record, request=request
             )
+
+
+def revoke_all(user: User, now: datetime) -> int:
+    """Revoke every token of ``user`` still in force, in the caller's transaction (a new
+    password's: ``services.set_password``, which audits it); returns how many."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=now).update(
+        revoked_at=now
+    )
 
 
 def user_for_token(token: str) -> tuple[User, ApiToken] | None:
