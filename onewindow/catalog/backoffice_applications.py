@@ -12,6 +12,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from onewindow.catalog import permissions, queries, services, step_limits
+from onewindow.catalog.application_forms import (
+    ApplicationForm,
+    EventProcessForm,
+    definition_value,
+)
 from onewindow.catalog.backoffice_views import (
     apply_errors,
     back_office,
@@ -19,7 +24,6 @@ from onewindow.catalog.backoffice_views import (
     item_or_404,
 )
 from onewindow.catalog.choices import VersionStatus
-from onewindow.catalog.forms import ApplicationForm, EventProcessForm, definition_value
 from onewindow.catalog.models import LifeEvent
 from onewindow.core.errors import ServiceError
 from onewindow.core.language import is_english

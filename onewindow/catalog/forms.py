@@ -1,5 +1,5 @@
-"""Back-office forms: the guide editor, review, the online application, import and
-synonyms.
+"""Back-office forms: the guide editor, review, import and synonyms (what an item's
+online application runs on: ``application_forms``).
 
 The guide editor only parses what the page posts into the catalog's item dict (the
 shape ``transfer.version_as_dict`` produces and ``services.save_draft`` takes). Every
@@ -12,14 +12,13 @@ the editor applies the rules between fields to what it could read
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.utils.functional import Promise, lazy
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -42,9 +41,6 @@ from onewindow.catalog.validation import (
     office_rules,
 )
 from onewindow.core.errors import ServiceError
-from onewindow.core.templatetags.onewindow import localized
-from onewindow.forms.models import FormDefinition
-from onewindow.workflow.models import ProcessDefinition
 
 Choices = list[tuple[Any, Any]]
 BLANK: Choices = [("", "—")]
@@ -415,7 +411,9 @@ class GuideEditor:
         lines = [SummaryError("", "", message) for message in self.service_errors]
         lines += [SummaryError("", "", str(m)) for m in self.item.non_field_errors()]
         for field in self.item:
-            lines += [SummaryError(_anchor(field), str(field.label), str(m)) for m in field.errors]
+            lines += [
+                SummaryError(field_anchor(field), str(field.label), str(m)) for m in field.errors
+            ]
         for title, formset in (
             (_("Material %(number)s"), self.materials),
             (_("Office %(number)s"), self.offices),
@@ -431,13 +429,14 @@ class GuideEditor:
                 lines += [SummaryError(anchor, row, str(m)) for m in form.non_field_errors()]
                 for field in form:
                     lines += [
-                        SummaryError(_anchor(field), f"{row} · {field.label}", str(m))
+                        SummaryError(field_anchor(field), f"{row} · {field.label}", str(m))
                         for m in field.errors
                     ]
         return lines
 
 
-def _anchor(field: forms.BoundField) -> str:
+def field_anchor(field: forms.BoundField) -> str:
+    """Where an error summary's link to ``field`` points."""
     if isinstance(field.field.widget, forms.CheckboxSelectMultiple):
         return f"{field.auto_id}_0"  # a group of boxes: point at the first
     return str(field.id_for_label)
@@ -457,112 +456,6 @@ class ReviewForm(forms.Form):
         widget=_textarea(),
         help_text=_("Required when you return the draft: say what must change."),
     )
-
-
-Definition = TypeVar("Definition", FormDefinition, ProcessDefinition)
-
-
-def definition_value(definition: FormDefinition | ProcessDefinition | None) -> str:
-    """How the application page names a version: ``key:version``, "" for none."""
-    return f"{definition.key}:{definition.version}" if definition else ""
-
-
-def _grouped(
-    definitions: Iterable[Definition], blank: str | Promise, title: Callable[[Definition], str]
-) -> tuple[Choices, dict[str, Definition]]:
-    """Choices with one group per key, and the version behind each value. The versions
-    come key by key, newest first, so the first of a key is its newest."""
-    groups: dict[str, Choices] = {}
-    by_value: dict[str, Definition] = {}
-    for definition in definitions:
-        options = groups.setdefault(definition.key, [])
-        label = f"{definition} — {title(definition)}"
-        if not options:
-            label = _("%(definition)s (newest)") % {"definition": label}
-        value = definition_value(definition)
-        options.append((value, label))
-        by_value[value] = definition
-    return [("", blank), *groups.items()], by_value
-
-
-class SummarizedForm(forms.Form):
-    """A form whose errors the page lists first (``_error_summary.html``)."""
-
-    def error_summary(self) -> list[SummaryError]:
-        lines = [SummaryError("", "", str(m)) for m in self.non_field_errors()]
-        for field in self:
-            lines += [SummaryError(_anchor(field), str(field.label), str(m)) for m in field.errors]
-        return lines
-
-
-class ApplicationForm(SummarizedForm):
-    """The form and the process an item's online applications run on, each one version
-    of its key. Only versions offered can be chosen; ``services.bind_application``
-    checks who may bind and whether the item's draft may change."""
-
-    form = forms.ChoiceField(
-        label=_("Application form"),
-        required=False,
-        help_text=_("What the applicant fills in."),
-        error_messages={"invalid_choice": _("No such form (or version).")},
-    )
-    process = forms.ChoiceField(
-        label=_("Process"),
-        required=False,
-        help_text=_("Which departments handle the application, in which steps."),
-        error_messages={"invalid_choice": _("No such process (or version).")},
-    )
-
-    def __init__(
-        self,
-        *args: Any,
-        form_definitions: Iterable[FormDefinition],
-        process_definitions: Iterable[ProcessDefinition],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        form_choices, self._forms = _grouped(
-            form_definitions, _("No online application form"), lambda d: d.display_title()
-        )
-        process_choices, self._processes = _grouped(process_definitions, _("No process"), localized)
-        for name, options in (("form", form_choices), ("process", process_choices)):
-            field = self.fields[name]
-            assert isinstance(field, forms.ChoiceField)
-            field.choices = options
-
-    def chosen_form(self) -> FormDefinition | None:
-        """The form version chosen, or None; call after ``is_valid()``."""
-        return self._forms.get(self.cleaned_data["form"])
-
-    def chosen_process(self) -> ProcessDefinition | None:
-        return self._processes.get(self.cleaned_data["process"])
-
-
-class EventProcessForm(SummarizedForm):
-    """The process a life event's items run in together: one version of a process, or
-    none (each item runs its own). ``services.bind_event_process`` checks who may."""
-
-    process = forms.ChoiceField(
-        label=_("Process of the whole event"),
-        required=False,
-        help_text=_("The departments' steps for all the event's items, in one run."),
-        error_messages={"invalid_choice": _("No such process (or version).")},
-    )
-
-    def __init__(
-        self, *args: Any, process_definitions: Iterable[ProcessDefinition], **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        choices, self._processes = _grouped(
-            process_definitions, _("None: each item runs its own process"), localized
-        )
-        field = self.fields["process"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = choices
-
-    def chosen_process(self) -> ProcessDefinition | None:
-        """The process version chosen, or None; call after ``is_valid()``."""
-        return self._processes.get(self.cleaned_data["process"])
 
 
 class ImportForm(forms.Form):
