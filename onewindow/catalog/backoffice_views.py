@@ -259,7 +259,8 @@ def item_view(request: HttpRequest, code: str) -> HttpResponse:
     user = current_user(request)
     item = item_or_404(user, code)
     draft = queries.open_version(item)
-    form = ReviewForm(request.POST or None)
+    seen = {"seen": reviews.content_stamp(draft)} if draft else {}
+    form = ReviewForm(request.POST or None, initial=seen)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -268,9 +269,15 @@ def item_view(request: HttpRequest, code: str) -> HttpResponse:
                 code=item.code,
                 approve=form.cleaned_data["decision"] == "approve",
                 comment=form.cleaned_data["comment"],
+                seen=form.cleaned_data["seen"],
                 request=request,
             )
         except ServiceError as error:
+            if error.code == "draft_changed":
+                # The page now shows the draft as it is: a decision sent from it again
+                # is on that (the reviewer's choice and comment are kept).
+                form = ReviewForm({**request.POST.dict(), **seen})
+                form.is_valid()
             apply_errors(form, error)
             status = error.status
         else:
@@ -301,6 +308,13 @@ def item_view(request: HttpRequest, code: str) -> HttpResponse:
             "history": queries.version_history(item),
             "can_edit": permissions.can_edit_items_of(user, item.department),
             "can_review": draft is not None and permissions.can_review(user, draft),
+            # The review form is on the page: any refusal of a decision is shown with it,
+            # else above the page's actions (a draft withdrawn while a reviewer read it).
+            "reviewing": (
+                draft is not None
+                and draft.status == VersionStatus.IN_REVIEW
+                and permissions.can_review(user, draft)
+            ),
             "can_withdraw": (
                 draft is not None
                 and draft.status == VersionStatus.IN_REVIEW

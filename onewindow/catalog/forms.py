@@ -456,6 +456,8 @@ class ReviewForm(forms.Form):
         widget=_textarea(),
         help_text=_("Required when you return the draft: say what must change."),
     )
+    # The draft's content as the page showed it (``reviews.content_stamp``).
+    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
 
 class ImportForm(forms.Form):

@@ -6,12 +6,15 @@ told either way (``notifications.tell_author``). Every decision stays on the ver
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.audit.services import record_event, refused
-from onewindow.catalog import permissions
+from onewindow.catalog import permissions, transfer
 from onewindow.catalog.choices import VersionStatus
 from onewindow.catalog.models import ServiceItemVersion, VersionReview
 from onewindow.catalog.notifications import tell_author
@@ -49,14 +52,34 @@ def submit_for_review(
     return version
 
 
+def content_stamp(version: ServiceItemVersion) -> str:
+    """A fingerprint of what a reviewer reads of a version: its guide as exported, and the
+    form and process it binds. The review page sends back the one it showed, so that a
+    decision is taken on the content that was read (``review_version``'s ``seen``)."""
+    content = [transfer.version_as_dict(version), version.form_id, version.process_id]
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+DRAFT_CHANGED = _(
+    "The draft changed after you opened it (its author withdrew it and submitted it "
+    "again): read it again before you decide."
+)
+
+
 def review_version(
     *,
     actor: User,
     code: str,
     approve: bool,
     comment: str = "",
+    seen: str = "",
     request: HttpRequest | None = None,
 ) -> ServiceItemVersion:
+    """Approve (publish) or return the draft awaiting review. ``seen``, the
+    ``content_stamp`` of the draft as the reviewer read it, makes the decision refused
+    (409 ``draft_changed``) when the draft has changed since: its author may withdraw it,
+    change it and submit it again while a reviewer reads the old one."""
     service_item = editable_item(actor, code)
     if not approve and not comment.strip():
         raise InvalidInput(
@@ -81,6 +104,8 @@ def review_version(
         version = locked_open_version(service_item)
         if version is None or version.status != VersionStatus.IN_REVIEW:
             raise Conflict(_("There is nothing awaiting review for this item."))
+        if seen and seen != content_stamp(version):
+            raise Conflict(DRAFT_CHANGED, code="draft_changed")
         decision = VersionReview.objects.create(
             version=version, reviewer=actor, approved=approve, comment=comment.strip()
         )

@@ -630,6 +630,67 @@ def test_the_author_withdraws_a_draft_from_review(admin, officer_logged_in):
     assert author_client.get(edit_url()).status_code == 200
 
 
+def seen_by(client: Client) -> str:
+    """The draft's content stamp as the item page gave it to ``client`` to send back."""
+    page = client.get(f"{BASE}/items/{POLICE_ITEM}/").content.decode()
+    match = re.search(r'name="seen" value="([0-9a-f]{64})"', page)
+    assert match, "the review form carries what it showed"
+    return match[1]
+
+
+def test_a_decision_on_a_draft_changed_since_it_was_read_is_refused(admin, officer_logged_in):
+    """QA: the author withdrew the draft, changed it and submitted it again while the
+    reviewer read the old one, whose approval then published what nobody reviewed."""
+    author_client, _ = admin
+    submit(author_client, name="审核人看到的版本")
+    reviewer_client, _ = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
+    reviewer_client.cookies["django_language"] = "en"
+    read = seen_by(reviewer_client)
+    withdraw(author_client)
+    submit(author_client, name="审核人没看到的版本")
+    before = queries.published_version(POLICE_ITEM).number
+    post = {"decision": "approve", "comment": "同意", "seen": read}
+    refused = reviewer_client.post(f"{BASE}/items/{POLICE_ITEM}/", post)
+    assert refused.status_code == 409
+    page = refused.content.decode()
+    assert "The draft changed after you opened it" in page and "审核人没看到的版本" in page
+    assert queries.published_version(POLICE_ITEM).number == before
+    # The page shows the draft as it is now, and the decision sent from it is taken.
+    again = re.search(r'name="seen" value="([0-9a-f]{64})"', page)
+    assert again and again[1] != read and again[1] == seen_by(reviewer_client)
+    taken = reviewer_client.post(f"{BASE}/items/{POLICE_ITEM}/", {**post, "seen": again[1]})
+    assert taken.status_code == 302
+    assert queries.published_version(POLICE_ITEM).name == "审核人没看到的版本"
+
+
+def test_a_draft_resubmitted_unchanged_is_still_the_one_read(admin, officer_logged_in):
+    author_client, _ = admin
+    submit(author_client, name="原样重新提交")
+    reviewer_client, _ = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
+    read = seen_by(reviewer_client)
+    withdraw(author_client)
+    assert author_client.post(f"{BASE}/items/{POLICE_ITEM}/submit/").status_code == 302
+    post = {"decision": "approve", "comment": "", "seen": read}
+    assert reviewer_client.post(f"{BASE}/items/{POLICE_ITEM}/", post).status_code == 302
+    assert queries.published_version(POLICE_ITEM).name == "原样重新提交"
+
+
+def test_a_decision_on_a_draft_withdrawn_meanwhile_says_why_it_was_not_taken(
+    admin, officer_logged_in
+):
+    """QA: the 409 came back with no message on the page."""
+    author_client, _ = admin
+    submit(author_client, name="审核中被撤回")
+    reviewer_client, _ = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
+    reviewer_client.cookies["django_language"] = "en"
+    read = seen_by(reviewer_client)
+    withdraw(author_client)
+    post = {"decision": "approve", "comment": "", "seen": read}
+    refused = reviewer_client.post(f"{BASE}/items/{POLICE_ITEM}/", post)
+    assert refused.status_code == 409
+    assert "There is nothing awaiting review for this item." in refused.content.decode()
+
+
 def test_the_withdrawal_message_in_chinese(admin, chinese):
     client, _ = admin
     submit(client)
