@@ -82,6 +82,18 @@ def test_a_kind_of_power_on_a_chinese_guide_is_the_chinese_term(client, portal):
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_department_without_an_english_name_is_marked_on_the_guide(client, portal, language):
+    """QA: the guide's breadcrumb, responsible and co-handling departments showed a
+    district's Chinese name on an English page unmarked."""
+    Department.objects.update(name_en="")
+    html = main_of(get(client, f"/services/items/{RICH_CODE}/", language))
+    department = Department.objects.get(service_items__code=RICH_CODE)
+    marked = f'<span lang="zh-Hans">{department.name}</span>'
+    assert (html.count(marked) >= 2) == (language == "en")
+    assert department.name in html
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_the_synonyms_are_marked_chinese_on_an_english_page(seeded, officer_logged_in, language):
     client, _ = officer_logged_in(Role.PLATFORM_ADMIN, "root")
     client.cookies["django_language"] = language

@@ -136,3 +136,17 @@ def test_a_notification_from_before_the_texts_by_language_shows_its_own(db):
     Notification.objects.update(texts={})
     html = logged_in(user).get("/notifications/").content.decode()
     assert Notification.objects.get().subject in html
+
+
+def test_chinese_quoted_in_an_english_notice_is_marked_as_chinese(db):
+    """A notice in English names a service, a person or a comment in Chinese: those runs
+    are read with a Chinese voice (QA), the rest of the notice with an English one."""
+    user = make_recipient(language="en")
+    notify(user, "catalog_draft_returned", link="/backoffice/catalog/items/310000-GA-QR-0001/")
+    html = logged_in(user).get("/notifications/").content.decode()
+    body = re.search(r'<p class="notification-body">(.*?)</p>', html, re.S)
+    assert body is not None
+    marked = re.findall(r'<span lang="zh-Hans">([^<]*)</span>', body[1])
+    assert marked and all(re.search(r"[\u4e00-\u9fff]", run) for run in marked)
+    assert "returned your draft" in re.sub(r"<[^>]+>", "", body[1])
+    assert '<span lang="zh-Hans">returned' not in body[1]
