@@ -18,7 +18,7 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.utils.functional import lazy
+from django.utils.functional import Promise, lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -442,6 +442,15 @@ def field_anchor(field: forms.BoundField) -> str:
     return str(field.id_for_label)
 
 
+class ConditionalCharField(forms.CharField):
+    """A text field required only in some cases, which its label says ("Comment
+    (required to return the draft)") instead of "(optional)"."""
+
+    def __init__(self, *args: Any, condition: str | Promise, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.condition = condition
+
+
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
@@ -449,8 +458,9 @@ class ReviewForm(forms.Form):
         choices=[("approve", _("Approve and publish")), ("return", _("Return to the author"))],
         error_messages=CHOOSE_AN_OPTION,
     )
-    comment = forms.CharField(
+    comment = ConditionalCharField(
         label=_("Comment"),
+        condition=_("required to return the draft"),
         required=False,
         max_length=2000,
         widget=_textarea(),

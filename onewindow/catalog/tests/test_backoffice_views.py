@@ -1148,3 +1148,15 @@ def test_import_problems_in_chinese(admin, officer_logged_in, chinese):
         f"{POLICE_ITEM} 有待审核的版本（第 2 版，{author.full_name} 提交），与文件内容不同："
         "请在审核完成后再导入该事项。"
     ) in page
+
+
+def test_the_review_comment_says_when_it_is_required(admin, officer_logged_in):
+    """QA: the label said "(optional)", though a return needs one."""
+    author_client, _ = admin
+    submit(author_client, name="评论标签")
+    reviewer_client, _ = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
+    reviewer_client.cookies["django_language"] = "en"
+    page = reviewer_client.get(f"{BASE}/items/{POLICE_ITEM}/").content.decode()
+    label = re.search(r'<label for="id_comment">(.*?)</label>', page, re.S)
+    assert label is not None
+    assert "(required to return the draft)" in label[1] and "(optional)" not in label[1]
