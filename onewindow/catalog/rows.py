@@ -36,11 +36,11 @@ class RowError:
 
     @property
     def location(self) -> str:
-        """Where to look, in the reader's language: "materials sheet, row 30", or the
-        bare number of a JSON file's item."""
+        """Where to look, in the reader's language: "materials sheet, row 30", or "item
+        3" of a JSON file's list."""
         if self.sheet:
             return gettext("%(sheet)s sheet, row %(row)d") % {"sheet": self.sheet, "row": self.row}
-        return str(self.row)
+        return gettext("item %(number)d") % {"number": self.row}
 
 
 class ImportRejected(InvalidInput):

@@ -845,11 +845,12 @@ def test_import_errors_are_listed_and_nothing_is_imported(admin):
         police_row(code="310000-GA-QR-0004", is_free="maybe"),
         item_row(code=MARKET_ITEM, department="310000-SJ", name="x", name_en="x"),
     ]
+    client.cookies["django_language"] = "en"
     response = upload(client, "items.json", json.dumps(rows).encode())
     assert response.status_code == 422
     page = response.content.decode()
-    assert "<td>2</td>" in page and "is_free" in page
-    assert "<td>3</td>" in page and "department" in page
+    assert "<td>item 2</td>" in page and "is_free" in page
+    assert "<td>item 3</td>" in page and "department" in page
     assert ServiceItemVersion.objects.count() == versions
 
 

@@ -221,7 +221,8 @@ def test_a_json_import_refuses_an_office_without_its_address(admin, chinese, lan
     response = upload(client, "items.json", json.dumps(rows, ensure_ascii=False).encode())
     assert response.status_code == 422
     page = response.content.decode()
-    expected = f'<td>2</td><td class="mono">offices[1].address</td><td>{escape(message)}</td>'
+    where = "item 2" if language == "en" else "第 2 项"
+    expected = f'<td>{where}</td><td class="mono">offices[1].address</td><td>{escape(message)}</td>'
     assert expected in page
     assert nothing_saved(versions, events)
 

@@ -463,8 +463,11 @@ def test_a_json_files_errors_keep_the_items_number(editor):
     with translation.override("en"), pytest.raises(ImportRejected) as rejected:
         imports.import_items(actor=editor, rows=[good(is_free="maybe")], source="test")
     assert [(p.sheet, p.row) for p in rejected.value.rows] == [("", 1)]
-    assert rejected.value.rows[0].location == "1"
-    assert rejected.value.fields["rows"][0].startswith("1: is_free: ")
+    with translation.override("en"):
+        assert rejected.value.rows[0].location == "item 1"
+        assert rejected.value.fields["rows"][0].startswith("item 1: is_free: ")
+    with translation.override("zh-hans"):
+        assert rejected.value.rows[0].location == "第 1 项"
 
 
 def test_a_json_item_cannot_claim_a_workbooks_row(editor):
