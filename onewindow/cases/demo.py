@@ -388,20 +388,6 @@ DEMO_CASES: list[tuple[str, str, str, list[tuple[str, str, str, str]]]] = [
             ("Task_social", "rs.window", "complete", "已办理单位社保登记"),
         ],
     ),
-    (
-        # Every department's step done: the company is set up (办结).
-        "demo-company-completed",
-        "agent.li",
-        "310000-SJ-XK-0001",
-        [
-            ("Task_accept", "sj.window", "accept", "材料齐全，予以受理"),
-            ("Task_license", "sj.review", "approve", "准予设立登记"),
-            ("Task_social", "rs.window", "complete", "已办理单位社保登记"),
-            ("Task_tax", "sw.review", "complete", "已办理税务登记"),
-            ("Task_fund", "gjj.review", "complete", "已开设单位住房公积金账户"),
-            ("Task_seal", "ga.window", "complete", "公章刻制已备案"),
-        ],
-    ),
     ("demo-newborn", "citizen.wang", "newborn", []),
     ("demo-adoption", "citizen.chen", "310000-MZ-QR-0004", []),
     ("demo-assistance", "citizen.wang", "310101-MZ-GF-0002", []),

@@ -22,7 +22,7 @@ from onewindow.cases import extensions, filing, services, supplements
 from onewindow.cases.demo import sample_answers, sample_attachments
 from onewindow.cases.models import Case
 from onewindow.cases.queries import application_form
-from onewindow.identity.models import User
+from onewindow.identity.models import LegalPerson, User
 from onewindow.workdays.calendar import get_calendar
 from onewindow.workflow import queries as workflow_queries
 from onewindow.workflow import services as workflow_services
@@ -31,6 +31,7 @@ from onewindow.workflow.models import WorkTask
 PASSPORT = "310000-GA-XK-0001"  # single department; review limit 5, escalation timers
 ADOPTION = "310000-MZ-QR-0004"  # three departments in parallel
 ASSISTANCE = "310101-MZ-GF-0002"  # DMN-routed, 黄浦区民政局's
+COMPANY = "310000-SJ-XK-0001"  # 企业设立: five departments, four of them in parallel
 
 
 def working_days_ago(n: int, *, hour: int = 10, today: date | None = None) -> datetime:
@@ -189,6 +190,26 @@ CLOCK_CASES: list[tuple[str, str, str, int, list[Act]]] = [
             Act(0, ask_extension("Task_review", "hp.mz.review", 3, "需调取申请人家庭收入证明")),
         ],
     ),
+    # Completed (办结): a company set up by five departments over three working days,
+    # each step within its day.
+    (
+        "demo-company-completed",
+        "agent.li",
+        COMPANY,
+        5,
+        [
+            Act(5, decide("Task_accept", "sj.window", "accept", "材料齐全，予以受理"), hour=11),
+            Act(4, decide("Task_license", "sj.review", "approve", "准予设立登记")),
+            Act(3, decide("Task_social", "rs.window", "complete", "已办理单位社保登记")),
+            Act(3, decide("Task_tax", "sw.review", "complete", "已办理税务登记"), hour=14),
+            Act(
+                3,
+                decide("Task_fund", "gjj.review", "complete", "已开设单位住房公积金账户"),
+                hour=15,
+            ),
+            Act(3, decide("Task_seal", "ga.window", "complete", "公章刻制已备案"), hour=16),
+        ],
+    ),
     # Finished on time: accepted 6 working days ago, approved 2 days later.
     ("demo-clock-on-time", "citizen.chen", PASSPORT, 6, [Act(6, ACCEPT_GA), Act(4, APPROVE_GA)]),
     # Finished late: accepted 12 working days ago, approved 8 working days later.
@@ -203,6 +224,10 @@ def load_demo_clock_cases(today: date | None = None) -> int:
         applicant = User.objects.filter(username=username).first()
         if applicant is None or Case.objects.filter(applicant=applicant, idempotency_key=key):
             continue
+        # A company's service is applied for by its agent, for the company.
+        company = (
+            LegalPerson.objects.filter(agents=applicant).first() if service == COMPANY else None
+        )
         with time_machine.travel(working_days_ago(submitted, hour=9, today=today), tick=False):
             form = application_form(service)
             data = sample_answers(
@@ -210,10 +235,17 @@ def load_demo_clock_cases(today: date | None = None) -> int:
                 id_number=applicant.id_number or "",
                 phone=applicant.phone or "13916200101",
                 full_name=applicant.full_name,
+                uscc=company.uscc if company else "",
+                company_name=company.name if company else "",
+                legal_representative=company.legal_representative if company else "",
             )
             data["attachments"] = sample_attachments(applicant, form)
             case, _new = filing.submit_case(
-                applicant=applicant, service=service, data=data, idempotency_key=key
+                applicant=applicant,
+                service=service,
+                data=data,
+                idempotency_key=key,
+                company=company.uscc if company else "",
             )
         for act in acts:
             with time_machine.travel(

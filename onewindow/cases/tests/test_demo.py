@@ -106,10 +106,17 @@ def test_demo_cases_in_every_state_and_idempotent():
     ga_window = User.objects.get(username="ga.window")
     assert workflow_queries.inbox(ga_window).filter(bpmn_id="Task_seal").count() == 1
     assert Case.objects.get(idempotency_key="demo-newborn").children.count() == 4
-    # Every department of the company's setting-up done: the case is completed (办结).
+    # Every department of the company's setting-up done: the case is completed (办结),
+    # for the company, step by step over three working days, each within its day.
     completed = Case.objects.get(idempotency_key="demo-company-completed")
-    assert completed.status == CaseStatus.COMPLETED
-    assert [e.outcome for e in completed.events.all()][-4:] == ["complete"] * 4
+    assert completed.status == CaseStatus.COMPLETED and completed.company is not None
+    events = list(completed.events.all())
+    assert [e.outcome for e in events][-4:] == ["complete"] * 4
+    assert len({timezone.localdate(e.at) for e in events}) == 3
+    assert {
+        clocks.reading(t.clock, timezone.now()).colour
+        for t in WorkTask.objects.filter(instance=completed.instance)
+    } == {"on_time"}
 
 
 @pytest.mark.django_db
