@@ -9,6 +9,7 @@ an absent one; every write is a service call, which checks permission again and 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -259,7 +260,12 @@ def item_view(request: HttpRequest, code: str) -> HttpResponse:
     user = current_user(request)
     item = item_or_404(user, code)
     draft = queries.open_version(item)
-    seen = {"seen": reviews.content_stamp(draft)} if draft else {}
+    can_review = draft is not None and permissions.can_review(user, draft)
+    # The review form is on the page: any refusal of a decision is shown with it, else
+    # above the page's actions (a draft withdrawn while a reviewer read it).
+    reviewing = draft is not None and draft.status == VersionStatus.IN_REVIEW and can_review
+    # What the form says its decision was read on; only a reviewer's page has the form.
+    seen = {"seen": reviews.content_stamp(draft)} if reviewing and draft else {}
     form = ReviewForm(request.POST or None, initial=seen)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -307,14 +313,8 @@ def item_view(request: HttpRequest, code: str) -> HttpResponse:
             "returned": queries.last_return(draft),
             "history": queries.version_history(item),
             "can_edit": permissions.can_edit_items_of(user, item.department),
-            "can_review": draft is not None and permissions.can_review(user, draft),
-            # The review form is on the page: any refusal of a decision is shown with it,
-            # else above the page's actions (a draft withdrawn while a reviewer read it).
-            "reviewing": (
-                draft is not None
-                and draft.status == VersionStatus.IN_REVIEW
-                and permissions.can_review(user, draft)
-            ),
+            "can_review": can_review,
+            "reviewing": reviewing,
             "can_withdraw": (
                 draft is not None
                 and draft.status == VersionStatus.IN_REVIEW
@@ -326,32 +326,39 @@ def item_view(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@back_office
-@require_POST
-def submit_item_view(request: HttpRequest, code: str) -> HttpResponse:
+def _draft_step(
+    request: HttpRequest, code: str, step: Callable[..., Any], done: str
+) -> HttpResponse:
+    """A button of the item page moving its draft on (``reviews.submit_for_review``,
+    ``withdraw_from_review``): the outcome as a message on the item page."""
     user = current_user(request)
     item = item_or_404(user, code)
     try:
-        reviews.submit_for_review(actor=user, code=item.code, request=request)
+        step(actor=user, code=item.code, request=request)
     except ServiceError as error:
         messages.error(request, str(error.message))
     else:
-        messages.success(request, _("The draft was submitted for review."))
+        messages.success(request, done)
     return redirect("backoffice:item", code=item.code)
+
+
+@back_office
+@require_POST
+def submit_item_view(request: HttpRequest, code: str) -> HttpResponse:
+    return _draft_step(
+        request, code, reviews.submit_for_review, _("The draft was submitted for review.")
+    )
 
 
 @back_office
 @require_POST
 def withdraw_item_view(request: HttpRequest, code: str) -> HttpResponse:
-    user = current_user(request)
-    item = item_or_404(user, code)
-    try:
-        reviews.withdraw_from_review(actor=user, code=item.code, request=request)
-    except ServiceError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("The draft was withdrawn from review. You can edit it again."))
-    return redirect("backoffice:item", code=item.code)
+    return _draft_step(
+        request,
+        code,
+        reviews.withdraw_from_review,
+        _("The draft was withdrawn from review. You can edit it again."),
+    )
 
 
 # --- import and export --------------------------------------------------------------
