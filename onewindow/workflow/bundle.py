@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, cast
 
 from django.utils.functional import Promise, lazy
@@ -44,6 +44,9 @@ class Problem:
     element: str = ""
     element_id: str = ""
     source: str = ""  # the DMN file's name, or "" for the BPMN file
+    # The name the element (or the step holding it) has in the modeler: what the
+    # uploader sees on the canvas, where ids hide in the properties panel.
+    name: str = ""
 
 
 class BundleError(Exception):
@@ -188,6 +191,25 @@ def read_bundle(
     if bpmn is None or problems:
         raise BundleError(problems)
     return bpmn, dmn
+
+
+def with_names(
+    problems: list[Problem], bpmn: etree._Element, dmn: Mapping[str, etree._Element]
+) -> list[Problem]:
+    """The problems, each with its element's name in the file it is about."""
+    names = {"": _names_by_id(bpmn)} | {source: _names_by_id(root) for source, root in dmn.items()}
+    return [
+        replace(problem, name=names.get(problem.source, {}).get(problem.element_id, ""))
+        for problem in problems
+    ]
+
+
+def _names_by_id(root: etree._Element) -> dict[str, str]:
+    return {
+        element.get("id", ""): " ".join((element.get("name") or "").split())
+        for element in root.iter(etree.Element)
+        if element.get("id") and (element.get("name") or "").strip()
+    }
 
 
 def timer_expression(text: str) -> str:

@@ -65,6 +65,7 @@ from onewindow.workflow.bundle import (
     msg,
     prepare_for_engine,
     read_bundle,
+    with_names,
 )
 from onewindow.workflow.failures import ExpressionFailure, evaluation_failure, in_rule
 from onewindow.workflow.registry import ServiceCall, ServiceContext
@@ -232,7 +233,10 @@ def build_spec(bpmn_xml: str, dmn_files: Mapping[str, str], *, key: str = "") ->
     # BPMN file's checks need its elements, and its business rule tasks every DMN file's
     # decisions.
     bpmn, dmn = read_bundle(bpmn_xml, dmn_files)
-    facts = validation.check_bundle(bpmn, dmn)
+    try:
+        facts = validation.check_bundle(bpmn, dmn)
+    except BundleError as exc:
+        raise BundleError(with_names(exc.problems, bpmn, dmn), facts=exc.facts) from None
     # SpiffWorkflow reads only files these checks passed (it is not to see a refused
     # expression or element), and stops at its first objection.
     prepare_for_engine(bpmn)
@@ -246,7 +250,8 @@ def build_spec(bpmn_xml: str, dmn_files: Mapping[str, str], *, key: str = "") ->
     except ValidationException as exc:
         message = msg(_("The process cannot be loaded: %(detail)s"), detail=str(exc))
         source = exc.file_name if exc.file_name in dmn else ""
-        raise BundleError([Problem(message, exc.tag, exc.id, source)], facts=facts) from exc
+        problems = with_names([Problem(message, exc.tag, exc.id, source)], bpmn, dmn)
+        raise BundleError(problems, facts=facts) from exc
     return ProcessSpec(key=key, facts=facts, _spec=spec, _subprocess_specs=subprocess_specs)
 
 

@@ -110,6 +110,7 @@ def _unknown_departments(
             ),
             "lane",
             lane.bpmn_id,
+            name=lane.name,
         )
         for lane in facts.lanes.values()
         if lane.department_code not in departments

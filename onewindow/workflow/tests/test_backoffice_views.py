@@ -76,6 +76,15 @@ def test_an_admin_uploads_a_process_and_then_its_next_version(city):
     assert list(uploads.values_list("actor_id", flat=True)) == [admin.pk] * 3
 
 
+def test_the_upload_page_says_which_elements_the_platform_runs(city):
+    client, _admin = admin_of(city)
+    page = client.get(UPLOAD).content.decode()
+    assert "<summary>Elements the platform runs</summary>" in page
+    assert "parallel gateways for departments reviewing at the same time" in page
+    client.cookies["django_language"] = "zh-hans"
+    assert "<summary>平台可运行的元素</summary>" in client.get(UPLOAD).content.decode()
+
+
 def test_a_refused_file_lists_its_problems_by_element_and_stores_nothing(city):
     client, _admin = admin_of(city)
     response = client.post(UPLOAD, permit(bpmn=a_file(read_malicious("send_task.bpmn"))))
@@ -85,6 +94,9 @@ def test_a_refused_file_lists_its_problems_by_element_and_stores_nothing(city):
     page = response.content.decode()
     assert "Problems found, element by element" in page
     assert "Unsupported BPMN element sendTask (id Task_2)." in page
+    # Beside the id, the name the step has on the canvas, marked as Chinese.
+    assert '<th scope="col">Name in the diagram</th>' in page
+    assert '<td><span lang="zh-Hans">发送通知</span></td>' in page
     assert not ProcessDefinition.objects.exists()
 
 
@@ -115,7 +127,10 @@ def test_a_lane_naming_no_department_is_a_problem_of_that_lane(city):
     assert "names department 310000-XX, which does not exist" in str(problems[0].message)
     # The page shows each lane's id, as it does for a lane that names no officer role.
     page = response.content.decode()
-    assert '<td class="mono">lane</td><td class="mono">Lane_window</td>' in page
+    assert (
+        '<td class="mono">lane</td><td>310000-XX/window_officer</td>'
+        '<td class="mono">Lane_window</td>'
+    ) in page
 
 
 def test_a_refused_expression_and_an_unknown_lane_are_listed_together(city):

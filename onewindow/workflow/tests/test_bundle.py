@@ -5,12 +5,14 @@ from django.utils.functional import Promise
 from onewindow.workflow.bundle import (
     BPMN,
     BundleError,
+    Problem,
     expression_problem,
     msg,
     parse_xml,
     prepare_for_engine,
     read_bundle,
     timer_expression,
+    with_names,
 )
 
 
@@ -70,3 +72,29 @@ def test_read_bundle_names_every_broken_file_at_once() -> None:
         read_bundle("<broken", {"a.dmn": "<ok/>", "b.dmn": "<broken", "c.dmn": ""})
     assert [problem.source for problem in caught.value.problems] == ["", "b.dmn", "c.dmn"]
     assert caught.value.facts is None  # nothing was read to check further
+
+
+def test_problems_are_given_the_name_their_element_has_in_its_own_file() -> None:
+    bpmn = parse_xml(
+        '<definitions><task id="Task_1" name="  窗口\n 受理 "/>'
+        '<gateway id="G" name=" "/></definitions>'
+    )
+    dmn = {"fees.dmn": parse_xml('<definitions><decision id="Task_1" name="收费"/></definitions>')}
+    named = with_names(
+        [
+            Problem("a", "task", "Task_1"),
+            Problem("b", "decision", "Task_1", "fees.dmn"),
+            Problem("c", "gateway", "G"),  # a blank name is no name
+            Problem("d", "definitions"),
+            Problem("e", "decision", "Task_1", "other.dmn"),
+        ],
+        bpmn,
+        dmn,
+    )
+    assert [(p.message, p.name) for p in named] == [
+        ("a", "窗口 受理"),  # as the canvas shows it: the line break is a space
+        ("b", "收费"),
+        ("c", ""),
+        ("d", ""),
+        ("e", ""),
+    ]

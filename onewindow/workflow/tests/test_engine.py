@@ -480,3 +480,10 @@ def test_bundle_errors_name_the_file() -> None:
     [problem] = caught.value.problems
     assert problem.source == "routing.dmn"
     assert "not well-formed XML (line 1, column " in str(problem.message)
+
+
+def test_bundle_errors_give_each_element_its_name_in_the_diagram() -> None:
+    with pytest.raises(BundleError) as caught:
+        engine.build_spec(read_malicious("send_task.bpmn"), {})
+    [problem] = caught.value.problems
+    assert (problem.element_id, problem.name) == ("Task_2", "发送通知")

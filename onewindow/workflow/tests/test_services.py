@@ -151,6 +151,7 @@ def test_upload_lists_an_unknown_lane_with_what_the_engine_refuses(
         ("lane", "Lane_review"),
     ]
     assert str(refusal.problems[0].message).startswith("The process cannot be loaded:")
+    assert refusal.problems[0].name == "审核结果"  # the gateway's name on the canvas
 
 
 def test_upload_of_files_that_are_not_xml_lists_each_and_no_lanes(
