@@ -21,12 +21,15 @@ class Resolved:
 
 
 def resolve_references(item: CleanItem, errors: Errors) -> Resolved | None:
-    """Look up every department and topic code the item names; unknown ones are errors."""
+    """Look up every department and topic code the item names; unknown ones are errors.
+    The item may be one that failed its own checks (``validation.read_item``): a
+    department it lacks is reported there, and a material that is not an object has no
+    code to look up."""
     codes = {item.department, *item.co_departments}
-    codes |= {m["source_department"] for m in item.materials if m["source_department"]}
+    codes |= {m["source_department"] for m in item.materials if m.get("source_department")}
     departments = {d.code: d for d in Department.objects.filter(code__in=codes)}
     topics = {t.code: t for t in Topic.objects.filter(code__in=item.topics)}
-    if item.department not in departments:
+    if item.department and item.department not in departments:
         errors.add("department", _("Unknown department code %(code)s.") % {"code": item.department})
     for code in item.co_departments:
         if code not in departments:
@@ -35,11 +38,11 @@ def resolve_references(item: CleanItem, errors: Errors) -> Resolved | None:
         if code not in topics:
             errors.add("topics", _("Unknown topic %(code)s.") % {"code": code})
     for index, material in enumerate(item.materials):
-        code = material["source_department"]
-        if code and code not in departments:
+        source = material.get("source_department")
+        if source and source not in departments:
             errors.add(
                 f"materials[{index}].source_department",
-                _("Unknown department code %(code)s.") % {"code": code},
+                _("Unknown department code %(code)s.") % {"code": source},
             )
     if errors:
         return None

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.catalog import permissions
 from onewindow.catalog.references import Resolved, resolve_references
-from onewindow.catalog.validation import ENTRY_KEY, CleanItem, Errors, clean_item
+from onewindow.catalog.validation import ENTRY_KEY, CleanItem, Errors, read_item
 from onewindow.core.errors import InvalidInput
 from onewindow.identity.models import User
 
@@ -137,11 +137,11 @@ def check_rows(
         sheet = ""
         if isinstance(data, dict) and isinstance(data.get("_row"), int):
             number, sheet = data["_row"], ITEMS_SHEET
-        item, errors = clean_item(data)
+        item, errors = read_item(data)
         refs = resolve_references(item, errors) if item else None
         if item and item.code in seen:
             errors.add("code", _("Duplicate of row %(row)d.") % {"row": seen[item.code]})
-        if item:
+        if item and item.code:
             seen.setdefault(item.code, number)
         if refs and actor is not None and not permissions.can_edit_items_of(actor, refs.department):
             errors.add("department", _("You may import only your own department's items."))

@@ -32,7 +32,7 @@ from onewindow.catalog.models import (
 )
 from onewindow.catalog.references import Resolved, resolve_references
 from onewindow.catalog.rows import validate_rows
-from onewindow.catalog.validation import CleanItem, Errors, clean_item
+from onewindow.catalog.validation import CleanItem, Errors, clean_item, read_item
 from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onewindow.forms.models import FormDefinition
 from onewindow.identity.models import User
@@ -137,7 +137,7 @@ def save_draft(
     data: dict[str, Any],
     request: HttpRequest | None = None,
 ) -> ServiceItemVersion:
-    item, errors = clean_item(data)
+    item, errors = read_item(data)  # its codes looked up even when a field failed
     refs = resolve_references(item, errors) if item else None
     if item is None or refs is None:
         raise _invalid(errors)

@@ -259,6 +259,14 @@ def clean_item(data: Any) -> tuple[CleanItem | None, Errors]:
     Department and topic codes are checked for shape here and for existence by the
     caller, which knows the database.
     """
+    item, errors = read_item(data)
+    return (None if errors else item), errors
+
+
+def read_item(data: Any) -> tuple[CleanItem | None, Errors]:
+    """``clean_item``, with the item as far as its fields passed even when some did not
+    (None only for what is not an object): its codes are then still looked up, so that
+    an unknown department is reported with the row's other problems, in one round."""
     errors = Errors()
     if not isinstance(data, dict):
         errors.add("__all__", _("Each item must be an object."))
@@ -328,6 +336,4 @@ def clean_item(data: Any) -> tuple[CleanItem | None, Errors]:
         errors.add("materials", _("Must be a list."))
         raw_materials = []
     materials = [clean_material(entry, i, errors) for i, entry in enumerate(raw_materials)]
-    if errors:
-        return None, errors
     return CleanItem(code, department, values, co_departments, topics, materials), errors

@@ -124,6 +124,12 @@ def test_bad_draft_saves_nothing(admins):
     assert ServiceItemVersion.objects.count() == before
 
 
+def test_a_bad_draft_is_told_of_its_unknown_codes_with_its_other_problems(admins):
+    with pytest.raises(InvalidInput) as excinfo:
+        services.save_draft(actor=admins["ga"], data=editable(name="", topics=["no-such-topic"]))
+    assert {"name", "topics"} <= set(excinfo.value.fields)
+
+
 def test_item_keeps_its_department(admins, catalog):
     with pytest.raises(InvalidInput):
         services.save_draft(actor=admins["city"], data=editable(department="310000-SJ"))
