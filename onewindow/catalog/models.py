@@ -136,6 +136,9 @@ class ServiceItemVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # When it last went to review (None: never): the review queue's order, oldest
+    # first, for a draft reworked for weeks is new to its reviewer when it is sent.
+    submitted_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -394,6 +394,7 @@ def review_queue(user: Any) -> QuerySet[ServiceItemVersion]:
         .filter(department_scope_filter(user, field="item__department"))
         .exclude(author=user)
         .select_related("item", "item__department", "author")
+        .order_by("submitted_at", "pk")  # the longest waiting first
     )
 
 

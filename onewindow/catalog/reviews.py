@@ -11,6 +11,7 @@ import json
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.audit.services import record_event, refused
@@ -41,7 +42,8 @@ def submit_for_review(
             raise Conflict(_("There is no draft to submit."))
         version.status = VersionStatus.IN_REVIEW
         version.author = actor
-        version.save(update_fields=["status", "author"])
+        version.submitted_at = timezone.now()
+        version.save(update_fields=["status", "author", "submitted_at"])
         record_event(
             actor=actor,
             action="catalog.submitted",

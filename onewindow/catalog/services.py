@@ -125,6 +125,8 @@ def stage_draft(
         version = _new_version(service_item, actor)
     version.status = status
     version.author = actor
+    if status == VersionStatus.IN_REVIEW:  # an import sends its drafts to review
+        version.submitted_at = timezone.now()
     # The reviewer's last decision (a returned draft's comment) stays: the author
     # reworks the draft by it, and the next review replaces it.
     _write_version(version, item, refs)
