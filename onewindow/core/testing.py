@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import socket
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -181,3 +183,43 @@ def on_english_page(language: str, *texts: str) -> list[str]:
     English page; nothing on a Chinese one, which is Chinese as a whole (``<html
     lang="zh-Hans">``)."""
     return list(texts) if language == "en" else []
+
+
+@contextmanager
+def s3_server(bucket: str) -> Iterator[dict[str, str]]:
+    """A local S3-compatible server (moto's, over HTTP on a free port) holding an empty
+    ``bucket``; yields the ``ONEWINDOW_S3_*`` settings that reach it, as the production
+    profile reads them (``storage=s3``)."""
+    from moto.server import ThreadedMotoServer
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        env = {
+            "ONEWINDOW_STORAGE": "s3",
+            "ONEWINDOW_S3_BUCKET": bucket,
+            "ONEWINDOW_S3_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+            "ONEWINDOW_S3_REGION": "us-east-1",
+            "ONEWINDOW_S3_ACCESS_KEY_ID": "testing",
+            "ONEWINDOW_S3_SECRET_ACCESS_KEY": "testing",
+        }
+        s3_client(env).create_bucket(Bucket=bucket)
+        yield env
+    finally:
+        server.stop()
+
+
+def s3_client(env: dict[str, str]) -> Any:
+    """A boto3 client of the server ``env`` names, for a test to look into the bucket."""
+    import boto3
+
+    return boto3.client(
+        "s3",
+        endpoint_url=env["ONEWINDOW_S3_ENDPOINT_URL"],
+        region_name=env["ONEWINDOW_S3_REGION"],
+        aws_access_key_id=env["ONEWINDOW_S3_ACCESS_KEY_ID"],
+        aws_secret_access_key=env["ONEWINDOW_S3_SECRET_ACCESS_KEY"],
+    )

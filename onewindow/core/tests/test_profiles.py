@@ -97,48 +97,21 @@ def test_celery_task_over_embedded_folder_broker(tmp_path: Path):
 def test_s3_storage_round_trip():
     """django-storages against a local S3-compatible server (moto), configured the way
     the production profile configures it."""
-    import boto3
-    from moto.server import ThreadedMotoServer
+    from django.core.files.base import ContentFile
     from storages.backends.s3 import S3Storage
 
     from onewindow import profiles
     from onewindow.config import read_all
+    from onewindow.core.testing import s3_server
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        env = read_all(
-            {
-                "ONEWINDOW_STORAGE": "s3",
-                "ONEWINDOW_S3_BUCKET": "onewindow-test",
-                "ONEWINDOW_S3_ENDPOINT_URL": f"http://127.0.0.1:{port}",
-                "ONEWINDOW_S3_REGION": "us-east-1",
-                "ONEWINDOW_S3_ACCESS_KEY_ID": "testing",
-                "ONEWINDOW_S3_SECRET_ACCESS_KEY": "testing",
-            }
-        )
-        options = profiles.storage_settings(env)["OPTIONS"]
-        boto3.client(
-            "s3",
-            endpoint_url=options["endpoint_url"],
-            region_name="us-east-1",
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        ).create_bucket(Bucket="onewindow-test")
-        storage = S3Storage(**options)
-        from django.core.files.base import ContentFile
-
+    with s3_server("onewindow-test") as env:
+        storage = S3Storage(**profiles.storage_settings(read_all(env))["OPTIONS"])
         name = storage.save("cases/材料.txt", ContentFile("出生医学证明".encode()))
         with storage.open(name) as stored:
             assert stored.read().decode() == "出生医学证明"
         assert "X-Amz-Signature" in storage.url(name)
         storage.delete(name)
         assert not storage.exists(name)
-    finally:
-        server.stop()
 
 
 def test_a_task_still_running_after_ten_minutes_is_ended() -> None:
