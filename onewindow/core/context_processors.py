@@ -1,5 +1,8 @@
+from urllib.parse import urlsplit
+
 from django.http import HttpRequest
 from django.urls import ResolverMatch
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from onewindow.audit.permissions import can_read_trail
 from onewindow.cases.permissions import decides_extensions
@@ -36,7 +39,24 @@ def site(request: HttpRequest) -> dict[str, object]:
         # One indexed count per page for the header's "Notifications (n unread)".
         "unread_notifications": unread_count(user) if signed_in else 0,
         "nav_current": nav_current(getattr(request, "resolver_match", None)),
+        "language_next": language_next(request),
     }
+
+
+def language_next(request: HttpRequest) -> str:
+    """Where the language switch returns to: this page; or, for a page answering a form
+    (a refusal shown again), the page the form was sent from, whose address answers a
+    GET where the form's may take only a POST (405). The site's front page when the
+    browser did not say where it came from."""
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    came_from = request.META.get("HTTP_REFERER", "")
+    if url_has_allowed_host_and_scheme(
+        came_from, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        parts = urlsplit(came_from)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return "/"
 
 
 def nav_current(match: ResolverMatch | None) -> str:

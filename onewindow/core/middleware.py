@@ -9,12 +9,14 @@ from django.utils.html import escape
 from django.utils.translation import pgettext
 
 TITLE = b"<title>"
+ERROR_SUMMARY = b'class="error-summary"'
 
 
 class ErrorTitleMiddleware:
-    """A page sent back with errors in its form (every view answers those 422) says so
-    first in its title, which a screen reader reads out on arrival and a tab shows:
-    without it the page sounds like the one just sent (WCAG 3.3.1)."""
+    """A page sent back with errors in its form (every view answers those 422; a refused
+    login 401, a process naming another's department 403, each with its error summary)
+    says so first in its title, which a screen reader reads out on arrival and a tab
+    shows: without it the page sounds like the one just sent (WCAG 3.3.1)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -22,10 +24,11 @@ class ErrorTitleMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if (
-            response.status_code == 422
+            400 <= response.status_code < 500
             and not response.streaming
             and response.get("Content-Type", "").startswith("text/html")
             and TITLE in response.content
+            and (response.status_code == 422 or ERROR_SUMMARY in response.content)
         ):
             prefix = escape(pgettext("a page title's start when its form has errors", "Error: "))
             response.content = response.content.replace(TITLE, TITLE + prefix.encode(), 1)

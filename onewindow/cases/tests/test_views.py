@@ -343,6 +343,10 @@ def test_an_agent_chooses_to_apply_for_their_company_or_for_themself(people):
     response = client.post(COMPANY_APPLY, _as_page_posts(agent, COMPANY, company=company.uscc))
     assert response.status_code == 302, response.content.decode()
     assert Case.objects.get(applicant=agent).company == company
+    # My cases names the company on a line of its own, which its style sheet makes so.
+    mine = client.get("/cases/").content.decode()
+    assert '<span class="muted case-for">' in mine
+    assert "/static/cases/cases.css" in mine
 
 
 def test_a_company_the_agent_does_not_represent_is_refused_and_nothing_is_filed(people):

@@ -27,6 +27,14 @@ def test_a_page_with_form_errors_starts_its_title_with_error(language, prefix):
     assert not title(client, first.content).startswith(prefix)
 
 
+def test_a_refused_login_starts_its_title_with_error_too():
+    client = Client()
+    client.cookies["django_language"] = "zh-hans"
+    refused = client.post("/login/", {"username": "nobody", "password": "wrong"})
+    assert refused.status_code == 401
+    assert title(client, refused.content) == "错误：" + title(client, client.get("/login/").content)
+
+
 def test_the_api_is_left_alone():
     response = Client().post(
         "/api/v1/auth/token", {"username": "", "password": ""}, content_type="application/json"

@@ -195,6 +195,8 @@ def test_an_admin_of_another_department_is_refused_and_the_refusal_audited(city)
         "Only an admin of every department in the process's lanes may upload it; you are "
         "not an admin of Department 310000-GA."
     ]
+    # The page's error summary says so, and its title first (core.middleware).
+    assert "<title>Error: Upload a process · OneWindow</title>" in response.content.decode()
     assert not ProcessDefinition.objects.exists()
     refusal = AuditEvent.objects.get(action="workflow.definition_uploaded")
     assert (refusal.actor_id, refusal.outcome) == (admin.pk, "denied")
