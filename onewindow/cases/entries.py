@@ -17,6 +17,7 @@ from onewindow.cases.models import Case, CaseEvent, SupplementRequest
 from onewindow.identity import permissions as identity_permissions
 from onewindow.identity.models import Department, User
 from onewindow.identity.roles import OFFICER_ROLES, Role
+from onewindow.workflow.choices import Outcome
 from onewindow.workflow.models import WorkTask
 
 APPLICANT: Final = "applicant"  # the role code of an entry on the applicant's side
@@ -28,10 +29,28 @@ EntryRole = Role | Literal["applicant", ""]
 # --- recording ----------------------------------------------------------------------
 
 
-def step_role(task: WorkTask, actor: Any) -> str:
-    """The role an officer decides a task's step in: its lane's, else the one they hold
-    over its department."""
-    return str(task.role) if task.role else acting_role(actor, task.department)
+# Whose work an outcome is, where a step's lane names no role: accepting an application
+# or refusing it at the window (受理, 不予受理) is the window's; approving or refusing
+# it, a reviewer's or else a lead's. An officer holding several roles in the department
+# is recorded in the one the step is for, not in the first of ``Role``'s order.
+_WORK_OF: Mapping[str, frozenset[Role]] = {
+    Outcome.ACCEPT: frozenset({Role.WINDOW_OFFICER}),
+    Outcome.NOT_ACCEPTED: frozenset({Role.WINDOW_OFFICER}),
+    Outcome.APPROVE: frozenset({Role.REVIEWING_OFFICER, Role.DEPARTMENT_LEAD}),
+    Outcome.REJECT: frozenset({Role.REVIEWING_OFFICER, Role.DEPARTMENT_LEAD}),
+}
+
+
+def step_role(task: WorkTask, actor: Any, offered: Iterable[str] = ()) -> str:
+    """The role an officer acts in on a task's step: its lane's; else, of the roles they
+    hold over its department, the one whose work its outcome is (a decided task's own,
+    else the first of ``offered``, the step's outcomes, that tells); else any."""
+    if task.role:
+        return str(task.role)
+    for outcome in [task.outcome] if task.outcome else offered:
+        if outcome in _WORK_OF and (role := acting_role(actor, task.department, _WORK_OF[outcome])):
+            return role
+    return acting_role(actor, task.department)
 
 
 def acting_role(

@@ -183,7 +183,8 @@ def request_supplement(
             department=task.department,
             outcome=SUPPLEMENT_REQUESTED,
             actor=actor,
-            role=entries.step_role(task, actor),
+            # Asked on the step's behalf: in the role its outcomes say it is for.
+            role=entries.step_role(task, actor, workflow_queries.allowed_outcomes(task)),
             # As written now; pages and the API say it in their reader's language
             # (``entries``), from the request itself.
             note_for_applicant=supplement_materials.items_text(supplement),
