@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import pytest
 
-from onewindow.browser import switch_language, unreachable_scrollers
+from onewindow.browser import focus_lands_on, switch_language, unreachable_scrollers
 from onewindow.cases.tests.conftest import PASSPORT, open_task, submit
-from onewindow.cases.tests.test_browser import officer_page
+from onewindow.cases.tests.test_browser import log_in, officer_page
 from onewindow.cases.tests.timekit import decide
 from onewindow.conftest import make_user
+from onewindow.identity.demo_data import DEMO_PASSWORD
 from onewindow.identity.models import Department
 from onewindow.identity.roles import Role
+from onewindow.workflow import services as workflow_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -37,4 +39,45 @@ def test_who_held_the_case_scrolls_in_a_region_on_a_phone(browser, live_server, 
     assert region.evaluate("r => r.scrollWidth > r.clientWidth")
     assert region.get_attribute("role") == "region" and region.get_attribute("tabindex") == "0"
     assert unreachable_scrollers(page) == []
+    page.context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_decision_reached_by_the_pages_link_focuses_its_error_summary(
+    browser, live_server, world
+):
+    """The "Go to the decision" link leaves #decision-title in the address; a page sent
+    back under it skipped the summary's autofocus, and the focus stayed on the page
+    (a keyboard user's next Enter claimed the task). The form sends to the task's own
+    address, and site.js focuses a summary that autofocus skipped."""
+    case = submit(world["citizen.wang"], PASSPORT)
+    window = make_user(
+        roles=[(Role.WINDOW_OFFICER, Department.objects.get(code="310000-GA"))], with_totp=True
+    )
+    accept = open_task(case, "Task_accept")
+    workflow_services.claim_task(actor=window, task_id=accept.pk)
+    page = officer_page(browser, live_server, window)
+    page.goto(f"/cases/tasks/{accept.pk}/")
+    page.locator("a[href='#decision-title']").click()
+    page.locator("input[name=outcome][value=not_accepted]").check()
+    with page.expect_navigation():
+        page.locator("form.decision-form button[type=submit]").click()
+    assert focus_lands_on(page, ".decision-form .error-summary")
+    page.context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_form_sent_after_the_skip_link_focuses_its_error_summary(browser, live_server, world):
+    """The application form sends to its page's address, #main and all: site.js gives
+    the summary the focus that autofocus, under a fragment, does not."""
+    page = browser.new_context(base_url=live_server.url, locale="zh-CN").new_page()
+    log_in(page, world["citizen.wang"], password=DEMO_PASSWORD)
+    page.goto(f"/services/items/{PASSPORT}/apply/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the skip link: the address ends in #main
+    assert page.url.endswith("#main")
+    with page.expect_navigation():
+        page.locator("form.application-form button[type=submit]:not([value=save_draft])").click()
+    assert page.url.endswith("#main")
+    assert focus_lands_on(page, ".error-summary")
     page.context.close()

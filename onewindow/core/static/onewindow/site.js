@@ -53,3 +53,26 @@
     }
   });
 })();
+
+/* A page sent back with errors has its error summary marked autofocus, so that the
+ * focus (and a screen reader) starts there. Browsers skip autofocus when the address
+ * has a #fragment naming an element (HTML's rule: the reader asked for that place),
+ * which a form sent from a page reached by an in-page link keeps. The errors come
+ * first all the same: the summary is focused here when nothing else has the focus.
+ */
+(function () {
+  "use strict";
+
+  var summary = document.querySelector(".error-summary[autofocus]");
+  if (!summary || !window.location.hash) {
+    return;
+  }
+  window.requestAnimationFrame(function () {
+    // Where the fragment left the focus: the page, or the element it names (the skip
+    // link's <main>, which takes the focus). Anywhere else the reader has moved on.
+    var active = document.activeElement;
+    if (!active || active === document.body || active.contains(summary)) {
+      summary.focus();
+    }
+  });
+})();
