@@ -15,6 +15,7 @@ from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from lxml import etree
 
+from onewindow.core.language import is_english
 from onewindow.workflow import sandbox
 
 if TYPE_CHECKING:
@@ -45,8 +46,15 @@ class Problem:
     element_id: str = ""
     source: str = ""  # the DMN file's name, or "" for the BPMN file
     # The name the element (or the step holding it) has in the modeler: what the
-    # uploader sees on the canvas, where ids hide in the properties panel.
+    # uploader sees on the canvas, where ids hide in the properties panel; and its
+    # English one (its ``name_en`` property), if the file gives one.
     name: str = ""
+    name_en: str = ""
+
+    @property
+    def shown_name(self) -> str:
+        """The element's name in the reader's language, as the process's pages give it."""
+        return self.name_en if self.name_en and is_english() else self.name
 
 
 class BundleError(Exception):
@@ -194,12 +202,21 @@ def read_bundle(
 
 
 def with_names(
-    problems: list[Problem], bpmn: etree._Element, dmn: Mapping[str, etree._Element]
+    problems: list[Problem],
+    bpmn: etree._Element,
+    dmn: Mapping[str, etree._Element],
+    facts: BundleFacts | None = None,
 ) -> list[Problem]:
-    """The problems, each with its element's name in the file it is about."""
+    """The problems, each with its element's name in the file it is about, and a BPMN
+    element's English name where the checks read it (``facts``)."""
     names = {"": _names_by_id(bpmn)} | {source: _names_by_id(root) for source, root in dmn.items()}
+    english = facts.names_en if facts is not None else {}
     return [
-        replace(problem, name=names.get(problem.source, {}).get(problem.element_id, ""))
+        replace(
+            problem,
+            name=names.get(problem.source, {}).get(problem.element_id, ""),
+            name_en="" if problem.source else english.get(problem.element_id, ""),
+        )
         for problem in problems
     ]
 

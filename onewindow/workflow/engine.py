@@ -236,7 +236,8 @@ def build_spec(bpmn_xml: str, dmn_files: Mapping[str, str], *, key: str = "") ->
     try:
         facts = validation.check_bundle(bpmn, dmn)
     except BundleError as exc:
-        raise BundleError(with_names(exc.problems, bpmn, dmn), facts=exc.facts) from None
+        named = with_names(exc.problems, bpmn, dmn, exc.facts)
+        raise BundleError(named, facts=exc.facts) from None
     # SpiffWorkflow reads only files these checks passed (it is not to see a refused
     # expression or element), and stops at its first objection.
     prepare_for_engine(bpmn)
@@ -250,7 +251,7 @@ def build_spec(bpmn_xml: str, dmn_files: Mapping[str, str], *, key: str = "") ->
     except ValidationException as exc:
         message = msg(_("The process cannot be loaded: %(detail)s"), detail=str(exc))
         source = exc.file_name if exc.file_name in dmn else ""
-        problems = with_names([Problem(message, exc.tag, exc.id, source)], bpmn, dmn)
+        problems = with_names([Problem(message, exc.tag, exc.id, source)], bpmn, dmn, facts)
         raise BundleError(problems, facts=facts) from exc
     return ProcessSpec(key=key, facts=facts, _spec=spec, _subprocess_specs=subprocess_specs)
 

@@ -111,6 +111,7 @@ def _unknown_departments(
             "lane",
             lane.bpmn_id,
             name=lane.name,
+            name_en=facts.names_en.get(lane.bpmn_id, ""),
         )
         for lane in facts.lanes.values()
         if lane.department_code not in departments

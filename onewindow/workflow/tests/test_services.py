@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from onewindow.audit.models import AuditEvent
 from onewindow.conftest import make_user
@@ -151,7 +152,15 @@ def test_upload_lists_an_unknown_lane_with_what_the_engine_refuses(
         ("lane", "Lane_review"),
     ]
     assert str(refusal.problems[0].message).startswith("The process cannot be loaded:")
-    assert refusal.problems[0].name == "审核结果"  # the gateway's name on the canvas
+    # The gateway's names on the canvas and in its name_en property; lanes have none.
+    assert (refusal.problems[0].name, refusal.problems[0].name_en) == ("审核结果", "Review result")
+    with translation.override("en"):
+        assert [p.shown_name for p in refusal.problems] == [
+            "Review result",
+            "310000-XX/reviewing_officer",
+        ]
+    with translation.override("zh-hans"):
+        assert refusal.problems[0].shown_name == "审核结果"
 
 
 def test_upload_of_files_that_are_not_xml_lists_each_and_no_lanes(
