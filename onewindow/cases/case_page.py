@@ -23,7 +23,7 @@ from onewindow.cases import (
     supplement_forms,
     supplement_materials,
 )
-from onewindow.cases.choices import SUBMITTED, CaseStatus, SupplementStatus
+from onewindow.cases.choices import FINAL_STATUSES, SUBMITTED, CaseStatus, SupplementStatus
 from onewindow.cases.materials import Material, case_materials
 from onewindow.cases.models import Case, CaseEvent, SupplementRequest
 from onewindow.cases.presenters import ClockView, clock_view
@@ -96,6 +96,11 @@ class CaseView:
     materials: list[Material] = field(default_factory=list)
     has_files: bool = False  # the case's or any item's
     links: ServiceLinks = field(default_factory=ServiceLinks)  # the case's own, not an item's
+
+    @property
+    def ended_unclocked(self) -> bool:
+        """Finished before any time limit started: not accepted, or closed before."""
+        return self.clock is None and self.case.status in FINAL_STATUSES
 
     @property
     def counted_from_submission(self) -> bool:

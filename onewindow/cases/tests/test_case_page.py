@@ -160,3 +160,19 @@ def test_a_life_events_case_links_to_the_event_and_its_one_application(world):
         assert service_link(page) == ["/services/events/newborn/"]
         assert links_to(page, "/cases/events/newborn/apply/") == [apply_again]
     assert applicant.get("/cases/events/newborn/apply/").status_code == 200
+
+
+def test_a_case_not_accepted_says_no_time_limit_ran(world):
+    """Not that the limit starts at acceptance: there will be none."""
+    case = refused(world, "not_accepted")
+    for reader in (world["citizen.wang"], world["ga.window"]):
+        page = read(signed_in(reader), f"/cases/{case.number}/")
+        [panel] = page.xpath("//section[contains(@class, 'time-limit')]")
+        words = " ".join(panel.text_content().split())
+        assert "No time limit ran: the case ended before the application was accepted." in words
+        assert "starts when the application is accepted" not in words
+    still_open = read(
+        signed_in(world["citizen.wang"]),
+        f"/cases/{submit(world['citizen.wang'], PASSPORT).number}/",
+    )
+    assert "The time limit starts when the application is accepted." in still_open.text_content()

@@ -167,6 +167,10 @@ def test_refusing_without_a_comment_comes_back_at_that_requests_comment(world):
     )
     assert set(Extension.objects.values_list("status", flat=True)) == {ExtensionStatus.PENDING}
     assert _audited() == before
+    # Each request opens its case, which the lead reads before deciding.
+    for extension in (one, other):
+        number = extension.case.number
+        assert f'<a class="mono" href="/cases/{number}/">{number}</a>' in html
 
 
 def test_a_refusal_for_a_request_no_longer_listed_is_said_in_a_message(world, review):
