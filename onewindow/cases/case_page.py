@@ -24,7 +24,7 @@ from onewindow.cases import (
     supplement_materials,
 )
 from onewindow.cases.choices import FINAL_STATUSES, SUBMITTED, CaseStatus, SupplementStatus
-from onewindow.cases.materials import Material, case_materials
+from onewindow.cases.materials import Material, case_materials, item_materials
 from onewindow.cases.models import Case, CaseEvent, SupplementRequest
 from onewindow.cases.presenters import ClockView, clock_view
 from onewindow.catalog import queries as catalog_queries
@@ -289,6 +289,9 @@ def case_view(case: Case, *, officer: User | None = None) -> CaseView:
         seen, hidden = permissions.items_in_view(officer, children)
         files = case_materials(case, seen, hidden=hidden)
         answers = _items_answers(seen)
+    elif case.parent_id is not None:  # a life event's item on its own page
+        files = item_materials(case)
+        answers = _answers(case.form, case.data)
     else:
         files = case_materials(case, children)
         answers = _event_answers(case, children) if children else _answers(case.form, case.data)
@@ -318,6 +321,9 @@ def case_view(case: Case, *, officer: User | None = None) -> CaseView:
         materials=files.own,
         has_files=not files.empty,
         clock=clock_view(case.clock, now),
+        # A life event's item on its own page says what its parent's does of it.
+        clock_pending=presenters.item_clock_pending(case) if case.parent_id else "",
+        waiting=presenters.item_waits_for_earlier_steps(case) if case.parent_id else False,
         supplement=supplement,
         supplement_items=supplement_materials.requested(supplement) if supplement else [],
         supplement_slots=supplement_slots(supplement),

@@ -151,3 +151,13 @@ def holds(found: Materials, attachment: Attachment) -> bool:
     """Whether the materials show this file."""
     listed = [*found.own, *(m for ms in found.by_item.values() for m in ms)]
     return any(f.attachment.pk == attachment.pk for m in listed for f in m.files)
+
+
+def item_materials(item: Case) -> Materials:
+    """A life event's item's files, read on the item's own page: its parent (the event's
+    application) holds them, and of those, the item's are the ones its form asks for, a
+    shared material too, as an officer of the item's department reads them there."""
+    parent = item.parent
+    assert parent is not None
+    siblings = [child for child in parent.children.all() if child.pk != item.pk]
+    return Materials(own=case_materials(parent, [item], hidden=siblings).by_item.get(item.pk, []))

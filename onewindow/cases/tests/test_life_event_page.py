@@ -302,3 +302,40 @@ def test_my_cases_says_which_items_wait_as_the_case_page_does(world, at_hukou):
     statuses = [_words(li).rsplit(" · ", 1)[1] for li in items.xpath("./li")]
     assert statuses[0] == "Completed" and statuses[1] == "Submitted"
     assert statuses[2:] == ["Waiting for the steps before it"] * 2
+
+
+def test_an_items_own_page_says_what_its_applications_page_does(world, at_hukou):
+    """An item's page (My cases links each) is not a case of its own filed bare: it
+    names the application it is part of, waits as that page says it waits, and lists
+    the files its form asked for, which the application holds."""
+    parent, _hukou = at_hukou
+    children = sorted(parent.children.all(), key=lambda child: child.pk)
+    application = _page(world, parent.number)
+
+    def summary(page: lxml.html.HtmlElement, term: str) -> lxml.html.HtmlElement:
+        [value] = page.xpath(
+            "//dl[@class='summary']/div[dt[normalize-space()=$term]]/dd", term=term
+        )
+        return value
+
+    for child in children:
+        page = _page(world, child.number)
+        part_of = summary(page, "Part of")
+        assert _words(part_of) == f"{parent.service_name_en} {parent.number}"
+        assert part_of.xpath("./a/@href") == [f"/cases/{parent.number}/"]
+        # The status and the materials, as the application's page gives them for it.
+        [item] = application.xpath(
+            "//section[@class='child-case'][h3/span[normalize-space()=$number]]",
+            number=child.number,
+        )
+        status = _words(item.xpath("./p")[0]).split(" · ")[0].removeprefix("Status: ")
+        assert _words(summary(page, "Status")) == status
+        asks_for_files = bool(child.form.attachments)  # the insurance item asks for none
+        files = _words(_section(page, "materials-title"))
+        assert ("No files were uploaded." not in files) is asks_for_files, child.service_code
+    waiting = _page(world, children[-1].number)
+    assert _words(summary(waiting, "Status")) == "Waiting for the steps before it"
+    assert (
+        "Its time limit starts when the steps before it are done and the application reaches "
+        "this department." in _words(_section(waiting, "time-limit-title"))
+    )
