@@ -352,7 +352,8 @@ def _drive(case: Case, steps: list[tuple[str, str, str, str]]) -> None:
 # What the applicant is told to do next, beside the officer's reason (not the reason again).
 NOTES_FOR_APPLICANT = {
     "not_accepted": "请按出入境证件相片标准重新拍摄照片后再次提交申请。",
-    "reject": "如对本决定不服，可自收到之日起六十日内依法申请行政复议。",
+    # The remedies (行政复议, 行政诉讼) come with every refusal's notice already.
+    "reject": "如条件发生变化（如取得相关证明材料），可重新提出申请。",
 }
 ACCEPT = ("Task_accept", "ga.window", "accept", "材料齐全，予以受理")
 APPROVE = ("Task_review", "ga.review", "approve", "符合条件，准予签发")

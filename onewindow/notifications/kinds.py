@@ -27,6 +27,9 @@ KINDS: dict[str, Kind] = {
     for kind in (
         # applicants
         _kind("case_submitted", "number service", sms=True),
+        # ``reason`` is a refusal's (不予受理, 不予批准) and empty for any other outcome;
+        # with it the notice also gives the applicant's remedies (行政复议, 行政诉讼),
+        # as 行政许可法 Art. 38 requires of a refusal.
         _kind("case_decided", "number step outcome status note reason finished", sms=True),
         _kind("supplement_requested", "number service items note", sms=True),
         _kind("case_resumed", "number service due", sms=True),

@@ -10,8 +10,16 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+
+def is_site_path(link: str) -> bool:
+    """A path of this site (``/cases/<number>/``), the only thing a notification may link
+    to: no scheme and no host, nor anything a browser reads as another site's
+    (``//host/``, ``/\\host/``, a tab or newline between the slashes)."""
+    return link.startswith("/") and url_has_allowed_host_and_scheme(link, allowed_hosts=None)
 
 
 class Notification(models.Model):
@@ -33,7 +41,8 @@ class Notification(models.Model):
     # the API show the one the reader is reading in (``text_in``), which need not be
     # the language they chose for messages. Empty for notifications from before it.
     texts = models.JSONField(_("texts by language"), default=dict, blank=True)
-    # A path inside the site (``/cases/<number>/``), never an outside address.
+    # A path inside the site (``/cases/<number>/``, ``is_site_path``), never an outside
+    # address: the list's link follows it (``views.open_notification``).
     link = models.CharField(_("link"), max_length=200, blank=True)
     dedupe_key = models.CharField(_("deduplication key"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)

@@ -28,7 +28,13 @@ from onewindow.core.errors import NotFound
 from onewindow.identity.models import User
 from onewindow.notifications import channels, queries
 from onewindow.notifications.kinds import kind_for
-from onewindow.notifications.models import Channel, Notification, OutboxMessage, OutboxStatus
+from onewindow.notifications.models import (
+    Channel,
+    Notification,
+    OutboxMessage,
+    OutboxStatus,
+    is_site_path,
+)
 from onewindow.notifications.rendering import email_body, email_footer, render_message, render_sms
 from onewindow.notifications.sms import sms_enabled
 
@@ -52,7 +58,7 @@ def _check(kind: str, context: Mapping[str, Any], dedupe_key: str, link: str, ch
         raise ValueError(f"notification {kind!r} needs context {sorted(missing)}")
     if not dedupe_key:
         raise ValueError("a notification needs a dedupe key")
-    if link and (not link.startswith("/") or link.startswith("//")):
+    if link and not is_site_path(link):
         raise ValueError("a notification links to a path of this site, such as /cases/<number>/")
     unknown = set(chosen) - set(ALL_CHANNELS)
     if unknown:

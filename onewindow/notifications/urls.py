@@ -8,6 +8,7 @@ app_name = "notifications"
 
 urlpatterns = [
     path("", views.notification_list, name="list"),
+    path("<int:notification_id>/open/", views.open_notification, name="open"),
     path("<int:notification_id>/read/", views.mark_read, name="read"),
     path("read-all/", views.mark_all_read, name="read_all"),
 ]

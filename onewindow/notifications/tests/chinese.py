@@ -21,4 +21,10 @@ PROPOSED_ZH: dict[str, str] = {
         "%(reviewer)s 审核通过了您提交的事项“%(name)s”（%(code)s）第 %(version)s 版草稿。"
         "该版本已发布，群众现在看到的是这一版办事指南。"
     ),
+    # A refusal's remedies (``case_decided``, with a reason).
+    "If you disagree with this decision, you may apply for administrative reconsideration "
+    "within 60 days of receiving it, or bring an administrative lawsuit within six months.": (
+        "如对本决定不服，可以自收到本决定之日起六十日内依法申请行政复议，"
+        "或者在六个月内依法提起行政诉讼。"
+    ),
 }

@@ -125,6 +125,19 @@ SAMPLES: dict[str, dict[str, Any]] = {
 }
 
 
+# What a refusal's notice adds (``case_decided`` with a reason): the applicant's remedies.
+REMEDIES = {
+    "en": (
+        "If you disagree with this decision, you may apply for administrative reconsideration "
+        "within 60 days of receiving it, or bring an administrative lawsuit within six months."
+    ),
+    "zh-hans": (
+        "如对本决定不服，可以自收到本决定之日起六十日内依法申请行政复议，"
+        "或者在六个月内依法提起行政诉讼。"
+    ),
+}
+
+
 @pytest.fixture
 def chinese() -> Iterator[None]:
     """The Chinese catalogue with the notices' messages as proposed in ``chinese.py``,

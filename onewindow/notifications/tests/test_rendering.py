@@ -4,7 +4,7 @@ import pytest
 
 from onewindow.notifications.kinds import KINDS
 from onewindow.notifications.rendering import render_message, render_sms
-from onewindow.notifications.tests.conftest import SAMPLES
+from onewindow.notifications.tests.conftest import REMEDIES, SAMPLES
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -40,6 +40,19 @@ def test_every_kind_renders_in_both_languages_with_its_number(kind, chinese):
 def test_text_is_not_html_escaped():
     _subject, body = render_message("case_decided", SAMPLES["case_decided"], "en")
     assert "Bring A & B <originals>." in body
+
+
+@pytest.mark.parametrize(
+    ("language", "reason"), [("en", "Reason: 材料不全"), ("zh-hans", "理由：材料不全")]
+)
+def test_a_refusal_says_how_to_challenge_it_after_its_reason(language, reason, chinese):
+    refusal = {**SAMPLES["case_decided"], "reason": "材料不全", "finished": True}
+    _s, body = render_message("case_decided", refusal, language)
+    lines = body.splitlines()
+    assert lines[lines.index(reason) + 1] == REMEDIES[language]
+    # Any other decision gives no reason, and so no remedies.
+    _s, accepted = render_message("case_decided", SAMPLES["case_decided"], language)
+    assert REMEDIES[language] not in accepted
 
 
 def test_dates_follow_the_language_and_city_time_zone():

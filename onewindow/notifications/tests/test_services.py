@@ -206,6 +206,7 @@ def test_channels_follow_the_recipient_the_kind_and_the_configuration(db, settin
         ({"dedupe_key": ""}, "dedupe key"),
         ({"link": "https://elsewhere.example/"}, "path of this site"),
         ({"link": "//elsewhere.example/"}, "path of this site"),
+        ({"link": "/\\elsewhere.example/"}, "path of this site"),  # a browser reads //
         ({"channels": ("pigeon",)}, "unknown notification channels"),
     ],
 )

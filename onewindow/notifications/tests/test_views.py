@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from django.test import Client
 
 from onewindow.conftest import PASSWORD
@@ -34,9 +35,10 @@ def test_the_list_marks_unread_in_words_and_links_the_case(db):
     assert re.search(
         r"<h2[^>]*><span[^>]*>Unread</span> Your case 310000-GA-20261122-0001 is past", html
     )
-    assert (
-        html.count('href="/cases/310000-GA-20261122-0001/">Open case 310000-GA-20261122-0001') == 2
-    )
+    # Each link goes through its notification, which marks it read on the way.
+    for notification in Notification.objects.all():
+        link = f'href="/notifications/{notification.pk}/open/">Open case 310000-GA-20261122-0001'
+        assert link in html
     assert "You have 1 unread notification." in html
     # The header's count, in words.
     assert '<span class="nav-count">1 unread</span>' in html
@@ -77,6 +79,79 @@ def test_nobody_reads_or_marks_anyone_elses(db):
     assert Client().get("/notifications/").status_code == 302  # to the login page
 
 
+def test_following_a_notices_link_marks_it_read_and_goes_to_its_page(db):
+    user = make_recipient()
+    notify(user, "case_submitted", dedupe_key="a", link="/cases/310000-GA-20261122-0001/")
+    notify(user, "tasks_overdue", dedupe_key="b", link="/cases/inbox/?deadline=overdue")
+    first, digest = Notification.objects.order_by("pk")
+    client = logged_in(user)
+    assert (
+        '<span class="nav-count">2 unread</span>' in client.get("/notifications/").content.decode()
+    )
+    response = client.get(f"/notifications/{first.pk}/open/")
+    assert (response.status_code, response["Location"]) == (302, "/cases/310000-GA-20261122-0001/")
+    first.refresh_from_db()
+    assert first.read_at is not None
+    # The header counts one fewer; the other notice stays unread.
+    assert (
+        '<span class="nav-count">1 unread</span>' in client.get("/notifications/").content.decode()
+    )
+    assert Notification.objects.get(pk=digest.pk).read_at is None
+    # Its query string is kept; and a read notice's link still leads there, unchanged.
+    assert client.get(f"/notifications/{digest.pk}/open/")["Location"] == (
+        "/cases/inbox/?deadline=overdue"
+    )
+    read_at = Notification.objects.get(pk=first.pk).read_at
+    assert client.get(f"/notifications/{first.pk}/open/")["Location"] == first.link
+    assert Notification.objects.get(pk=first.pk).read_at == read_at
+    # A link checker's probe, or a form sent to it, marks nothing.
+    notify(user, "case_overdue", dedupe_key="c", link="/cases/310000-GA-20261122-0001/")
+    third = Notification.objects.get(dedupe_key="c")
+    assert client.head(f"/notifications/{third.pk}/open/").status_code == 405
+    assert client.post(f"/notifications/{third.pk}/open/").status_code == 405
+    assert Notification.objects.get(pk=third.pk).read_at is None
+
+
+def test_nobody_follows_or_marks_anyone_elses_by_its_link(db):
+    me, other = make_recipient(), make_recipient()
+    notify(other, link="/cases/310000-GA-20261122-0001/")
+    theirs = Notification.objects.get(recipient=other)
+    response = logged_in(me).get(f"/notifications/{theirs.pk}/open/")
+    assert response.status_code == 404 and "Location" not in response
+    assert logged_in(me).get("/notifications/999999/open/").status_code == 404
+    # Signed out: to the login page, which comes back here afterwards.
+    response = Client().get(f"/notifications/{theirs.pk}/open/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/?next=/notifications/")
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://elsewhere.example/",
+        "//elsewhere.example/",
+        "/\\elsewhere.example/",
+        "/\t/elsewhere.example/",
+        "javascript:alert(1)",
+        "cases/310000-GA-20261122-0001/",
+    ],
+)
+def test_a_link_elsewhere_is_not_followed(db, link):
+    """``notify`` refuses such a link; a row written around it (an old one, the admin)
+    still does not send the reader to another site: back to the list, at the notice."""
+    user = make_recipient()
+    notify(user, link="/cases/310000-GA-20261122-0001/")
+    note = Notification.objects.get(recipient=user)
+    Notification.objects.filter(pk=note.pk).update(link=link)
+    response = logged_in(user).get(f"/notifications/{note.pk}/open/")
+    assert (response.status_code, response["Location"]) == (
+        302,
+        f"/notifications/#notification-{note.pk}",
+    )
+
+
 def test_marking_needs_the_csrf_token(db):
     user = make_recipient()
     notify(user)
@@ -112,8 +187,9 @@ def test_a_digest_keeps_its_lines_and_its_link_says_what_it_opens(db):
     # The body's lines (count, cases, what to do) stay lines on the page.
     assert re.search(r"2 tasks in your inbox are past their time limits.*?<br>\s*Cases: ", html)
     # Without a case number the link is "Open", completed for screen readers by the subject.
+    digest = Notification.objects.get()
     assert (
-        '<a href="/cases/inbox/?deadline=overdue">Open<span class="visually-hidden">: '
+        f'<a href="/notifications/{digest.pk}/open/">Open<span class="visually-hidden">: '
         "2 tasks in your inbox are overdue</span></a>"
     ) in html
 
