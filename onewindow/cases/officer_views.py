@@ -30,6 +30,8 @@ from onewindow.core.errors import InvalidInput, NotFound, ServiceError
 from onewindow.core.templatetags.onewindow import localized
 from onewindow.forms.rendering import SummaryItem
 from onewindow.identity.models import User
+from onewindow.identity.permissions import holds_any_role
+from onewindow.identity.roles import Role
 from onewindow.workflow import permissions as workflow_permissions
 from onewindow.workflow import queries as workflow_queries
 from onewindow.workflow import services as workflow_services
@@ -78,6 +80,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "cases/inbox.html",
         {
             "rows": rows,
+            "claimed": _claimed_in_administered(user),
             "page": page,
             "page_params": urlencode({k: v for k, v in filters.items() if v}),
             "service": service,
@@ -91,6 +94,16 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "here": request.get_full_path(),
         },
     )
+
+
+def _claimed_in_administered(user: User) -> list[tuple[WorkTask, Any]]:
+    """For a department admin, the tasks officers of their departments hold, with their
+    cases: those of an officer away are freed here (none for anyone else, unread)."""
+    if not holds_any_role(user, frozenset({Role.DEPARTMENT_ADMIN})):
+        return []
+    tasks = list(workflow_queries.claimed_in_administered(user)[: workflow_queries.CLAIMED_SHOWN])
+    cases = queries.cases_by_instance([task.instance_id for task in tasks])
+    return [(task, cases.get(task.instance_id)) for task in tasks]
 
 
 # The statuses the inbox filters by: those a case with an open task can have. A case

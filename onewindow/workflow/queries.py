@@ -12,7 +12,7 @@ from onewindow.identity.queries import department_scope_filter
 from onewindow.identity.roles import Role
 from onewindow.workflow import engine, runs
 from onewindow.workflow.bundle import BPMN, local_name, parse_xml
-from onewindow.workflow.choices import OPEN_TASK_STATUSES, Outcome
+from onewindow.workflow.choices import OPEN_TASK_STATUSES, Outcome, TaskStatus
 from onewindow.workflow.drawing import taken_flows
 from onewindow.workflow.engine import ProcessError
 from onewindow.workflow.models import ProcessDefinition, ProcessInstance, WorkTask
@@ -46,6 +46,23 @@ def inbox(user: Any) -> QuerySet[WorkTask]:
         .filter(department_scope_filter(user))
         .filter(_workable_filter(user))
         .order_by("created_at", "pk")
+    )
+
+
+# How many claimed tasks an admin's list shows: the longest held first, which are the
+# ones to free; a department with more is told to look again after freeing those.
+CLAIMED_SHOWN = 100
+
+
+def claimed_in_administered(user: Any) -> QuerySet[WorkTask]:
+    """Tasks claimed by an officer in the departments the user administers, held longest
+    first: an admin frees those whose officer is away (``permissions.can_release``)."""
+    admin_of = department_scope_filter(user, roles=frozenset({Role.DEPARTMENT_ADMIN}))
+    return (
+        _tasks()
+        .filter(status=TaskStatus.CLAIMED)
+        .filter(admin_of)
+        .order_by("claimed_at", "pk")
     )
 
 
