@@ -58,12 +58,7 @@ def claimed_in_administered(user: Any) -> QuerySet[WorkTask]:
     """Tasks claimed by an officer in the departments the user administers, held longest
     first: an admin frees those whose officer is away (``permissions.can_release``)."""
     admin_of = department_scope_filter(user, roles=frozenset({Role.DEPARTMENT_ADMIN}))
-    return (
-        _tasks()
-        .filter(status=TaskStatus.CLAIMED)
-        .filter(admin_of)
-        .order_by("claimed_at", "pk")
-    )
+    return _tasks().filter(status=TaskStatus.CLAIMED).filter(admin_of).order_by("claimed_at", "pk")
 
 
 def task_for_officer(user: Any, task_id: int) -> WorkTask:
