@@ -98,6 +98,7 @@ def _timeline(event: CaseEvent, shown: entries.Entries) -> TimelineOut:
         at=event.at,
         comment=event.comment,
         note_for_applicant=shown.note(event),
+        unanswered=shown.unanswered(event),
     )
 
 

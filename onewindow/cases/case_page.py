@@ -64,6 +64,8 @@ class Step:
     # own note; a note for the applicant, or for "you" on the applicant's page.
     comment_label: str = ""
     note_label: str = ""
+    # An answer to a supplement request: the materials named in words it sent no file for.
+    unanswered: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -221,6 +223,7 @@ def _timeline(
                 note=shown.note(event),
                 comment_label=_comment_label(by_applicant=by_applicant, for_officer=for_officer),
                 note_label=_note_label(for_officer=for_officer),
+                unanswered=shown.unanswered(event),
             )
         )
     return steps

@@ -90,6 +90,14 @@ class Entries:
             return supplement_materials.items_text(request)
         return event.note_for_applicant
 
+    def unanswered(self, event: CaseEvent) -> list[str]:
+        """An answer's materials named in words that came without a file; none for
+        another entry, or an answer recorded before its entries named their request."""
+        request = self.requests.get(event.supplement_id) if event.supplement_id else None
+        if event.outcome != RESUPPLIED or request is None:
+            return []
+        return supplement_materials.unanswered(request)
+
 
 def entries_of(cases: Iterable[Case], requests: Iterable[SupplementRequest] = ()) -> Entries:
     """For these cases (a parent and its items) and their supplement requests: their

@@ -158,7 +158,8 @@ class CaseEvent(models.Model):
     note_for_applicant = models.TextField(_("note for the applicant"), blank=True)
     task_id = models.PositiveIntegerField(null=True, blank=True)
     # The request a "supplement requested" entry records, whose materials it names in
-    # each reader's language.
+    # each reader's language, or a "material supplied" entry answers (the materials it
+    # came without a file for, ``supplement_materials.unanswered``).
     supplement = models.ForeignKey(
         "SupplementRequest", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )

@@ -16,6 +16,7 @@ from onewindow.cases.permissions import applicant_filter, can_decide_extension, 
 from onewindow.catalog import queries as catalog_queries
 from onewindow.catalog.models import LifeEvent, ServiceItem
 from onewindow.forms import queries as forms_queries
+from onewindow.forms.models import Attachment
 from onewindow.identity.queries import department_scope_filter
 from onewindow.workflow import queries as workflow_queries
 from onewindow.workflow.choices import OPEN_TASK_STATUSES, ClockState, TaskStatus
@@ -194,8 +195,10 @@ def inbox_services(user: Any) -> list[dict[str, Any]]:
 def supplements_of(case: Case) -> QuerySet[SupplementRequest]:
     """The case's supplement requests and its items', oldest first: at most one of each
     case open (a constraint)."""
-    return SupplementRequest.objects.filter(Q(case=case) | Q(case__parent=case)).select_related(
-        "case", "case__form", "task__department", "requested_by"
+    return (
+        SupplementRequest.objects.filter(Q(case=case) | Q(case__parent=case))
+        .select_related("case", "case__form", "task__department", "requested_by")
+        .prefetch_related(Prefetch("answer_attachments", Attachment.objects.only("slot")))
     )
 
 

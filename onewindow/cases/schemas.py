@@ -37,6 +37,11 @@ class TimelineOut(Schema):
     at: datetime
     comment: str
     note_for_applicant: str
+    unanswered: list[str] = Field(
+        default_factory=list,
+        description="An answer to a supplement request: the materials the officer named in "
+        "words that it sent no file for (such a file is optional), in the caller's language",
+    )
 
 
 class ClockOut(Schema):

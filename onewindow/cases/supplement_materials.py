@@ -76,6 +76,18 @@ def items_text(supplement: SupplementRequest) -> str:
     return "\n".join([*lines, supplement.note] if supplement.note else lines)
 
 
+def unanswered(supplement: SupplementRequest) -> list[str]:
+    """The materials named in words that an answer came without a file for, in the
+    reader's language: such a file is optional (``requires_file``), and the officer must
+    see at once that it did not come, rather than find no file under it."""
+    sent = {attachment.slot for attachment in supplement.answer_attachments.all()}
+    return [
+        material_name(item, supplement)
+        for index, item in enumerate(supplement.items)
+        if not item["slot"] and other_slot_key(supplement, index) not in sent
+    ]
+
+
 def answer_slots(supplement: SupplementRequest) -> list[dict[str, Any]]:
     """The upload slots of an answer, in the request's order, each with its key,
     label, types, size, whether it is ``required``, and for a material named in words

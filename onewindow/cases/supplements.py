@@ -409,6 +409,7 @@ def resupply(
             actor=applicant,
             comment=supplement.answer_comment,
             task_id=task.pk,
+            supplement=supplement,  # what it answers, and what it came without
             at=now,
         )
         record_event(

@@ -14,6 +14,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
+from django.test import Client
 from django.utils import translation
 
 from onewindow.cases import extensions, supplements
@@ -25,6 +26,7 @@ from onewindow.conftest import make_user
 from onewindow.forms.tests.files import PDF, PNG
 from onewindow.identity.models import Department
 from onewindow.identity.roles import Role
+from onewindow.identity.tokens import issue_token
 from onewindow.workflow import services as workflow_services
 from onewindow.workflow.choices import ClockState, TaskStatus
 
@@ -529,6 +531,33 @@ def test_a_material_named_in_words_can_be_sent_online(world, waiting):
     # Shown under the material's name as the officer wrote it, not among "Other files".
     assert ("户口簿", "hukou.pdf") in _materials(page)
     assert "Other files" not in text(page)
+    assert "Sent without a file" not in text(page)
+
+
+def test_an_answer_without_the_material_named_in_words_says_so_on_the_timeline(world, waiting):
+    """Its file is optional (the item may ask for a correction instead), so the answer
+    goes through; the officer reads at once what it came without."""
+    number = _number(waiting)
+    with travel(at("2026-03-09", 10)):
+        sent = signed_in(world["citizen.wang"]).post(
+            f"/cases/{number}/supplement/",
+            {
+                "upload-photo": SimpleUploadedFile("new.png", PNG, content_type="image/png"),
+                "comment": "户口簿下周送到窗口",
+            },
+        )
+    assert sent.status_code == 302
+    with travel(at("2026-03-09", 11)):
+        officer = text(signed_in(world["ga.review"]).get(f"/cases/tasks/{waiting.pk}/"))
+        applicant = text(signed_in(world["citizen.wang"]).get(f"/cases/{number}/"))
+    assert "Sent without a file: 户口簿" in officer
+    assert "Sent without a file: 户口簿" in applicant
+    token, _record = issue_token(user=world["citizen.wang"])
+    with travel(at("2026-03-09", 11)):
+        read = Client().get(f"/api/v1/cases/{number}", headers={"Authorization": f"Bearer {token}"})
+    supplied = [e for e in read.json()["timeline"] if e["outcome"] == "resupplied"]
+    assert [e["unanswered"] for e in supplied] == [["户口簿"]]
+    assert all(e["unanswered"] == [] for e in read.json()["timeline"] if e not in supplied)
 
 
 def test_the_api_takes_a_material_named_in_words_by_its_upload_slot(world, waiting, client):
