@@ -63,7 +63,8 @@ class ServiceItem(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    # Applications and guide views, for ranking ties; updated in bulk, not per view.
+    # Guide reads (``services.count_view``, one UPDATE a read): ranks ties in search and
+    # the home page's popular services (``queries.popular_items``).
     popularity = models.PositiveIntegerField(default=0)
 
     class Meta:

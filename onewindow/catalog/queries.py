@@ -87,7 +87,19 @@ def applying_parts(event: LifeEvent) -> list[tuple[ServiceItemVersion, FormDefin
 
 
 def popular_items(limit: int = 8) -> list[ServiceItem]:
-    return list(published_items().order_by("-popularity", "code")[:limit])
+    """The published guides read most (``services.count_view``), up to ``limit``, and
+    only guides read at all. Filled up with unread ones in code order, a catalog nobody
+    had read yet (the demo) showed the finance bureau's first codes (procurement
+    complaints, accountants' records) as its popular services (QA)."""
+    return list(published_items().filter(popularity__gt=0).order_by("-popularity", "code")[:limit])
+
+
+def items_taking_applications(limit: int = 8) -> list[ServiceItem]:
+    """Published items that take applications on this site now (``takes_applications``),
+    in code order, up to ``limit``: what the home page lists while no guide has been
+    read, a fact about the site rather than a ranking nobody's use has made."""
+    rows = published_items().filter(published__form__isnull=False, published__process__isnull=False)
+    return list(rows.order_by("code")[:limit])
 
 
 def items_filtered(

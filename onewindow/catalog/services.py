@@ -396,7 +396,8 @@ def seed_synonyms(rows: list[dict[str, str]]) -> None:
 
 
 def count_view(code: str) -> None:
-    """A guide page was read: popularity breaks ties between equally relevant items."""
+    """A guide page was read: popularity breaks ties between equally relevant items and
+    makes the home page's popular services (``queries.popular_items``)."""
     ServiceItem.objects.filter(code=code).update(popularity=F("popularity") + 1)
 
 

@@ -300,6 +300,14 @@ def search(request: HttpRequest) -> HttpResponse:
         "topic": dict(facets.get("topic", {})),
         "level": _in_choice_order(OnlineLevel, facets.get("online_level", {})),
     }
+    # Life events carry an audience but no other facet: filter them by that only. They
+    # head the first page only: repeated above every page, they pushed its results down.
+    events = [
+        hit.document
+        for hit in result.events
+        if offset == 0
+        and (not filters.audience or hit.document.facets["audience"] == filters.audience)
+    ]
     here = {**keep, **filters.params()}
     previous = max(offset - SEARCH_PAGE_SIZE, 0)
     following = offset + SEARCH_PAGE_SIZE
@@ -309,12 +317,7 @@ def search(request: HttpRequest) -> HttpResponse:
                 {**hit, "level_label": OnlineLevel(hit["online_level"]).label}
                 for hit in map(presenters.search_hit, result.hits)
             ],
-            # Life events carry an audience but no other facet: filter them by that only.
-            "events": [
-                hit.document
-                for hit in result.events
-                if not filters.audience or hit.document.facets["audience"] == filters.audience
-            ],
+            "events": events,
             "total": result.total,
             "expanded": result.expanded,
             "facets": _facet_groups(
@@ -323,6 +326,9 @@ def search(request: HttpRequest) -> HttpResponse:
             "active_filters": _active_filters(base=base, filters=filters, keep=keep, labels=labels),
             "clear_url": _url(base, keep),
             "first": offset + 1,
+            # For the title, each page's own: one more than the steps the previous links
+            # take back to the first page (an offset off the grid, 5, is page 2).
+            "page_number": -(-offset // SEARCH_PAGE_SIZE) + 1,
             "last": min(following, result.total),
             "previous_url": _url(base, {**here, "offset": str(previous)}) if offset > 0 else "",
             "next_url": _url(base, {**here, "offset": str(following)})

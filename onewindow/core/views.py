@@ -12,15 +12,20 @@ from onewindow.core.api_errors import error_response
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The portal home: search, life events, popular services and ways to browse."""
+    """The portal home: search, life events, popular services (or, before any guide is
+    read, those taking applications online) and ways to browse."""
     events = list(catalog_queries.life_events())
+    popular = catalog_queries.popular_items()
     return render(
         request,
         "core/home.html",
         {
             "person_events": [e for e in events if e.audience == Audience.PERSON],
             "company_events": [e for e in events if e.audience == Audience.COMPANY],
-            "popular": catalog_queries.popular_items(),
+            "popular": popular,
+            # Until guides have been read (a new site, a fresh demo) nothing is popular:
+            # the section lists, under its own heading, what can be applied for here.
+            "online": [] if popular else catalog_queries.items_taking_applications(),
             "departments": catalog_queries.departments_with_items(),
             "topics": [t for t in catalog_queries.topics_with_counts() if t.items],  # type: ignore[attr-defined]
             "audiences": Audience.choices,

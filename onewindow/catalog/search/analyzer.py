@@ -142,11 +142,15 @@ def normalize(text: str) -> str:
 
 
 def stem(word: str) -> str:
-    """A light English stemmer: enough for registration/registrations, licence/license."""
+    """A light English stemmer: enough for registration/registrations, licence/license,
+    baby/babies. A stem keeps at least four letters, counting the y that -ies gives
+    back: "babies" is "baby" (it was "babi", and "baby" did not find it), "ties" stays."""
     word = word.replace("licence", "license")
     for suffix in ("ations", "ation", "ings", "ing", "ies", "es", "s"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+        if word.endswith(suffix):
+            stemmed = word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+            if len(stemmed) >= 4:
+                return stemmed
     return word
 
 

@@ -94,7 +94,11 @@ def build_index() -> SearchIndex:
     for event in LifeEvent.objects.prefetch_related(
         Prefetch("steps", queryset=LifeEventStep.objects.select_related("item__published"))
     ):
-        step_names = " ".join(s.item.published.name for s in event.steps.all() if s.item.published)
+        # Its steps' names in both languages, as an item's context carries its events':
+        # with the Chinese names only, "newborn" (in two steps' English names) missed
+        # "Having a baby" while 新生儿 found it (QA).
+        versions = [s.item.published for s in event.steps.all() if s.item.published]
+        step_names = " ".join([*(v.name for v in versions), *(v.name_en for v in versions)])
         index.add(
             Document(
                 kind="event",

@@ -191,4 +191,8 @@ PROPOSED_ZH: dict[str | tuple[str, str], str] = {
         "该草稿由您提交：如需现在修改，请在事项页面撤回审核。"
     ),
     "Draft of a service item withdrawn from review": "撤回事项草稿审核",
+    # The search's pages after the first, titled by their number; the home page's
+    # services while no guide has been read.
+    "“%(q)s” – search (page %(number)s)": "搜索“%(q)s”（第 %(number)s 页）",
+    "Services you can apply for online": "可在线申请的事项",
 }

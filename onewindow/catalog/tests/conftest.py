@@ -224,6 +224,20 @@ def catalog(catalog_departments: dict[str, Department]):  # type: ignore[no-unty
 
 
 @pytest.fixture
+def demo_catalog(db: None) -> Iterator[None]:
+    """The demo's city and catalog (``make demo``'s), as the QA searches it. No item
+    takes applications: the demo's cases bind them."""
+    from onewindow.catalog.demo import load_demo_catalog
+    from onewindow.identity.demo import load_demo_city
+
+    search_index.forget()
+    load_demo_city()
+    load_demo_catalog()
+    yield
+    search_index.forget()
+
+
+@pytest.fixture
 def newborn_process(catalog: dict[str, Department]) -> Any:
     """The demo's newborn process, whose lanes are the health commission, the police,
     medical insurance and social security, with the test event's fourth item (social

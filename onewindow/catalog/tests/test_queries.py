@@ -94,3 +94,22 @@ def test_life_events_in_constant_queries(catalog, django_assert_max_num_queries)
         names = [s.item.published.name for e in events for s in e.steps.all()]
         deps = [d.item.code for e in events for s in e.steps.all() for d in s.depends_on.all()]
     assert names[0] == "出生医学证明签发" and deps == ["310000-WJ-QR-0001", "310000-GA-QR-0001"]
+
+
+def test_popular_items_are_the_guides_read_most_read_first_and_no_others(catalog):
+    assert queries.popular_items() == []  # nothing read: nothing popular, nothing padded
+    for code in ("310000-SJ-XK-0002", "310000-RS-GG-0001", "310000-RS-GG-0001"):
+        services.count_view(code)
+    codes = [item.code for item in queries.popular_items()]
+    assert codes == ["310000-RS-GG-0001", "310000-SJ-XK-0002"]
+    assert [item.code for item in queries.popular_items(limit=1)] == ["310000-RS-GG-0001"]
+
+
+def test_items_taking_applications_are_those_with_a_form_and_a_process(catalog):
+    from onewindow.catalog.tests.portal_fixtures import open_applications
+
+    assert queries.items_taking_applications() == []
+    for code in ("310000-YB-GG-0001", "310000-GA-QR-0001"):
+        open_applications(code)
+    codes = [item.code for item in queries.items_taking_applications()]
+    assert codes == ["310000-GA-QR-0001", "310000-YB-GG-0001"]

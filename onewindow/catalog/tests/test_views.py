@@ -46,6 +46,12 @@ def text_of(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
+def title_of(html: str) -> str:
+    found = re.search(r"<title>(.*?)</title>", html, re.S)
+    assert found
+    return " ".join(found.group(1).split())
+
+
 PAGES = [
     "/",
     "/services/",
@@ -71,6 +77,7 @@ def test_every_page_renders_in_both_languages_with_one_h1(client, portal, url, l
 
 
 def test_home_has_search_life_events_popular_services_and_browse_links(client, portal):
+    get(client, "/services/items/310000-SJ-XK-0001/")  # read: now a popular service
     html = main_of(get(client, "/", "en"))
     assert '<form class="portal-search" role="search" action="/services/search/"' in html
     assert '<label for="home-q">' in html and 'name="q"' in html
@@ -95,9 +102,58 @@ def test_home_hides_login_buttons_once_logged_in(client, portal):
     assert 'href="/login/"' not in main_of(get(client, "/"))
 
 
+def popular_section(html: str) -> str:
+    """The home page's section of popular services (or of those taking applications),
+    empty when the page has none."""
+    if 'aria-labelledby="popular-title"' not in html:
+        return ""
+    section = html[html.index('aria-labelledby="popular-title"') :]
+    return section[: section.index("</section>")]
+
+
+def listed(section: str) -> list[str]:
+    return re.findall(r'href="/services/items/([^/]+)/"', section)
+
+
+def test_home_lists_as_popular_only_the_guides_people_read_most_read_first(client, portal):
+    # The QA's case: with nothing read, the list was filled with the first codes of the
+    # catalog (in the demo, the finance bureau's procurement complaints and accountants).
+    assert popular_section(main_of(get(client, "/", "en"))) == ""
+    for code in ("310000-RS-GG-0001", "310000-GA-XK-0002", "310000-GA-XK-0002"):
+        services.count_view(code)
+    section = popular_section(main_of(get(client, "/", "en")))
+    assert '<h2 id="popular-title">Popular services</h2>' in section
+    assert listed(section) == ["310000-GA-XK-0002", "310000-RS-GG-0001"]  # not padded
+    assert "Passport issuance" in section and "Department 310000-GA" in section
+
+
+def test_home_lists_the_services_taking_applications_until_a_guide_is_read(client, portal):
+    open_applications("310000-GA-QR-0001")
+    for language, heading in (("en", "Services you can apply for online"), ("zh-hans", None)):
+        section = popular_section(main_of(get(client, "/", language)))
+        assert listed(section) == ["310000-GA-QR-0001"], language
+        assert "<ul " in section and "<ol " not in section  # in code order, not a ranking
+        if heading:
+            assert heading in section and "Popular services" not in section
+    get(client, "/services/items/310000-SJ-XK-0002/")
+    section = popular_section(main_of(get(client, "/", "en")))
+    assert "Popular services" in section
+    assert listed(section) == ["310000-SJ-XK-0002"]
+
+
+def test_home_lists_no_popular_services_in_the_demo_before_anyone_reads(client, demo_catalog):
+    assert popular_section(main_of(get(client, "/", "en"))) == ""
+    services.count_view("310000-GA-XK-0001")
+    assert listed(popular_section(main_of(get(client, "/", "en")))) == ["310000-GA-XK-0001"]
+
+
 def test_home_query_count_does_not_grow_with_the_catalog(
     client, portal, django_assert_max_num_queries
 ):
+    # Until a guide is read, one more: no popular services, then those taking applications.
+    with django_assert_max_num_queries(8):
+        get(client, "/")
+    services.count_view("310000-GA-QR-0001")
     with django_assert_max_num_queries(7):
         get(client, "/")
 
@@ -198,6 +254,40 @@ def test_search_pages_through_results(client, portal, monkeypatch):
     second = main_of(get(client, "/services/search/?q=生孩子&offset=2", "en"))
     assert second.count('class="result"') == 1
     assert 'rel="prev"' in second and 'rel="next"' not in second
+
+
+def test_search_pages_after_the_first_say_their_number_and_leave_out_life_events(
+    client, portal, monkeypatch, chinese
+):
+    # The QA's case: page 2 had page 1's title, and the life events above its results.
+    monkeypatch.setattr(views, "SEARCH_PAGE_SIZE", 2)
+    for language, first_title, second_title in (
+        ("en", "“生孩子” – search · OneWindow", "“生孩子” – search (page 2) · OneWindow"),
+        ("zh-hans", "搜索“生孩子” · 一网通办", "搜索“生孩子”（第 2 页） · 一网通办"),
+    ):
+        first = get(client, "/services/search/?q=生孩子", language)
+        second = get(client, "/services/search/?q=生孩子&offset=2", language)
+        assert (title_of(first), title_of(second)) == (first_title, second_title)
+        assert 'href="/services/events/newborn/"' in main_of(first)
+        assert 'id="event-hits-title"' not in second
+        assert 'href="/services/events/newborn/"' not in main_of(second)
+    # An offset off the page grid is the page its previous link is one step after.
+    assert "(page 2)" in title_of(get(client, "/services/search/?q=生孩子&offset=1", "en"))
+
+
+def test_search_for_newborn_in_the_demo_lists_the_life_event_and_the_birth_certificate(
+    client, demo_catalog
+):
+    # The QA's case, with the example the English search form suggests.
+    for language, event_name, certificate in (
+        ("en", "Having a baby", "Issue of a medical birth certificate"),
+        ("zh-hans", "新生儿出生一件事", "出生医学证明签发"),
+    ):
+        html = main_of(get(client, "/services/search/?q=newborn", language))
+        events = html[html.index('aria-labelledby="event-hits-title"') :]
+        events = events[: events.index("</section>")]
+        assert 'href="/services/events/newborn/"' in events and event_name in events
+        assert 'href="/services/items/310000-WJ-QR-0001/"' in html and certificate in html
 
 
 def test_search_query_count(client, portal, django_assert_max_num_queries):
