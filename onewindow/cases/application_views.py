@@ -7,18 +7,21 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
-from onewindow.cases import filing, queries
+from onewindow.cases import drafts, filing, queries
 from onewindow.cases.pages import KEEP_PREFIX, current_user, kept_uploads, store_uploads
 from onewindow.cases.signed_out import answers_kept, login_keeping_answers
 from onewindow.catalog import queries as catalog_queries
 from onewindow.catalog.choices import Audience
 from onewindow.catalog.models import LifeEvent
 from onewindow.core.errors import InvalidInput, ServiceError
+from onewindow.core.templatetags.onewindow import localized
 from onewindow.forms import services as forms_services
 from onewindow.forms.attachments import upload_field_name
 from onewindow.forms.merge import MergedForm
@@ -195,3 +198,21 @@ def apply_event(request: HttpRequest, code: str) -> HttpResponse:
         context=context,
         audience=event.audience,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def discard_draft(request: HttpRequest, code: str) -> HttpResponse:
+    """Discard the applicant's draft of an application, after asking (My cases links
+    here): a draft holds what they typed, which a stray click must not lose."""
+    user = current_user(request)
+    draft = drafts.my_draft(user, code)
+    if draft is None:
+        raise Http404
+    if request.method == "POST":
+        drafts.discard(owner=user, code=code, request=request)
+        messages.success(
+            request, _("Your draft of “%(name)s” was discarded.") % {"name": localized(draft)}
+        )
+        return redirect("cases:mine")
+    return render(request, "cases/discard_draft.html", {"draft": draft})

@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("extensions/", timelimit_views.extension_requests, name="extensions"),
     path("events/<slug:code>/apply/", application_views.apply_event, name="apply_event"),
+    path("drafts/<str:code>/discard/", application_views.discard_draft, name="discard_draft"),
     path("<str:number>/", views.case_detail, name="detail"),
     path("<str:number>/receipt/", views.receipt, name="receipt"),
     path("<str:number>/supplement/", timelimit_views.resupply, name="resupply"),

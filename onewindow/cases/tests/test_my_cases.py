@@ -11,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from onewindow.audit.models import AuditEvent
 from onewindow.cases import queries, views
 from onewindow.cases.tests.conftest import ASSISTANCE, COMPANY, PASSPORT, submit
 from onewindow.cases.tests.test_outcomes import english
@@ -73,7 +74,7 @@ def test_drafts_are_listed_to_continue_last_saved_first(world):
     section = drafts_section(client.get("/cases/").content.decode())
     assert section is not None
     assert section.xpath("string(h2)") == "Drafts"
-    links = [(a.get("href"), a.text_content()) for a in section.xpath(".//li/a")]
+    links = [(a.get("href"), a.text_content()) for a in section.xpath(".//li/a[1]")]
     passport = ServiceItem.objects.get(code=PASSPORT).published
     event = LifeEvent.objects.get(code="newborn")
     assert links == [(EVENT_APPLY, event.name_en), (apply_url(PASSPORT), passport.name_en)]
@@ -81,13 +82,15 @@ def test_drafts_are_listed_to_continue_last_saved_first(world):
         FormDraft.objects.get(owner=user, context="apply:newborn").updated_at
     )
     first = " ".join(section.xpath("string(.//li)").split())
-    assert first == f"{event.name_en} · Last saved: {saved:%Y-%m-%d %H:%M}"
+    assert first == (
+        f"{event.name_en} · Last saved: {saved:%Y-%m-%d %H:%M} · Discard {event.name_en}"
+    )
     assert section.xpath(".//li[1]//time/@datetime") == [saved.isoformat()]
     # Continuing: the apply page has the draft back.
     assert 'value="13916"' in client.get(links[1][0]).content.decode()
     # The other applicant sees only their own.
     theirs = drafts_section(english(other).get("/cases/").content.decode())
-    assert [a.get("href") for a in theirs.xpath(".//li/a")] == [apply_url(ASSISTANCE)]
+    assert [a.get("href") for a in theirs.xpath(".//li/a[1]")] == [apply_url(ASSISTANCE)]
 
 
 def test_drafts_are_named_in_the_pages_language(world):
@@ -95,7 +98,7 @@ def test_drafts_are_named_in_the_pages_language(world):
     save_draft(english(user), EVENT_APPLY, mother_name="李梅")
     section = drafts_section(chinese(user).get("/cases/").content.decode())
     event = LifeEvent.objects.get(code="newborn")
-    assert section.xpath("string(.//li/a)") == event.name
+    assert section.xpath("string(.//li/a[1])") == event.name
 
 
 def test_a_draft_with_no_page_to_continue_on_is_left_out(world):
@@ -139,3 +142,41 @@ def test_drafts_are_shown_on_the_first_page_only(world, monkeypatch):
     save_draft(client, apply_url(PASSPORT))
     assert drafts_section(client.get("/cases/").content.decode()) is not None
     assert drafts_section(client.get("/cases/?page=2").content.decode()) is None
+
+
+def test_a_draft_is_discarded_after_asking_and_audited(world):
+    user = world["citizen.chen"]
+    client = english(user)
+    save_draft(client, apply_url(PASSPORT), applicant_phone="13916")
+    save_draft(client, EVENT_APPLY, mother_name="李梅")
+    [discard] = drafts_section(client.get("/cases/").content.decode()).xpath(
+        f".//li[a[@href='{apply_url(PASSPORT)}']]/a[2]/@href"
+    )
+    assert discard == f"/cases/drafts/{PASSPORT}/discard/"
+    # Asked first: the page says what goes, and a GET changes nothing.
+    asked = client.get(discard)
+    assert asked.status_code == 200
+    passport = ServiceItem.objects.get(code=PASSPORT).published
+    assert f"Your draft of “{passport.name_en}”" in asked.content.decode()
+    assert FormDraft.objects.filter(owner=user, context=f"apply:{PASSPORT}").exists()
+    done = client.post(discard)
+    assert done.status_code == 302 and done["Location"] == "/cases/"
+    assert not FormDraft.objects.filter(owner=user, context=f"apply:{PASSPORT}").exists()
+    assert FormDraft.objects.filter(owner=user, context="apply:newborn").exists()  # the other
+    page = client.get("/cases/").content.decode()
+    assert f"Your draft of “{passport.name_en}” was discarded." in page
+    event = AuditEvent.objects.get(action="forms.draft_discarded")
+    assert (event.actor_id, event.detail["context"]) == (user.pk, f"apply:{PASSPORT}")
+    # Gone: asking again finds nothing, and the application page starts afresh.
+    assert client.get(discard).status_code == 404
+    assert 'value="13916"' not in client.get(apply_url(PASSPORT)).content.decode()
+
+
+def test_only_the_owner_discards_a_draft(world):
+    owner, other = world["citizen.chen"], world["citizen.wang"]
+    save_draft(english(owner), apply_url(PASSPORT), applicant_phone="13916")
+    discard = f"/cases/drafts/{PASSPORT}/discard/"
+    assert english(other).post(discard).status_code == 404
+    assert FormDraft.objects.filter(owner=owner).exists()
+    assert Client().post(discard).status_code == 302  # to log in
+    assert FormDraft.objects.filter(owner=owner).exists()
