@@ -262,6 +262,10 @@ def field_message(error: dict[str, Any]) -> str:
 
 @api.exception_handler(NinjaValidationError)
 def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    if any(tuple(e.get("loc", ())) == ("body",) and e.get("type") == "missing" for e in exc.errors):
+        # No body at all: ninja reports its parameter missing, under no field the client
+        # sent ("__all__"); it is a body that is no object, as a list or a number is.
+        return _error(request, 422, "not_an_object", _("Send the request body as a JSON object."))
     fields: dict[str, list[str]] = {}
     for error in exc.errors:
         loc = [str(p) for p in error.get("loc", ())]

@@ -19,7 +19,9 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from onewindow.audit.services import record_event, refused
 from onewindow.core.errors import Conflict, FieldErrors, Forbidden, InvalidInput
@@ -68,7 +70,16 @@ class InvalidBundle(InvalidInput):
             fields.setdefault("dmn_files" if problem.source else "bpmn_xml", []).append(
                 problem.message
             )
-        super().__init__(problems[0].message, fields=fields)
+        # One problem is the answer's message; of several, the first alone read as if it
+        # were the only one: the message counts them, the fields list each.
+        message: Promise | str = problems[0].message
+        if len(problems) > 1:
+            message = ngettext_lazy(
+                "The files have %(count)d problem; each is listed under its file.",
+                "The files have %(count)d problems; each is listed under its file.",
+                "count",
+            ) % {"count": len(problems)}
+        super().__init__(message, fields=fields)
         self.problems = problems
 
 

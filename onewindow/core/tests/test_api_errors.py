@@ -66,9 +66,10 @@ def test_a_body_nested_too_deeply(client, language):
         assert body["message"] == translation.gettext("The request body is nested too deeply.")
 
 
-@pytest.mark.parametrize("body", ["[1]", "5", '"text"', "null"])
+@pytest.mark.parametrize("body", ["[1]", "5", '"text"', "null", ""])
 def test_a_json_body_that_is_not_an_object_says_so(client, body):
-    # Read for its fields, a list answered "field required"; an empty one passed as {}.
+    # Read for its fields, a list answered "field required"; an empty one passed as {};
+    # no body at all was a field named "__all__", which the client never sent.
     response = client.post(TOKEN, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
     answer = error(response, 422, "not_an_object")
     assert answer["message"] == "Send the request body as a JSON object."

@@ -133,7 +133,9 @@ def test_a_refused_expression_and_an_unknown_lane_are_refused_in_one_answer(clie
     expression, lane = refused.json()["fields"]["bpmn"]
     assert expression.startswith("The expression in conditionExpression Flow_cond is refused")
     assert lane == UNKNOWN_LANE
-    assert refused.json()["message"] == expression
+    assert refused.json()["message"] == (
+        "The files have 2 problems; each is listed under its file."
+    )
     assert not ProcessDefinition.objects.exists()
 
 
