@@ -205,7 +205,9 @@ class ApplicationFormOut(Schema):
         description=(
             "JSON Schema (draft 2020-12) of `data`, with OneWindow's keywords: `notBefore` "
             "and `notAfter` on dates (`today` or an ISO date), `x-prefill` (filled from "
-            "the applicant's account on the pages)."
+            "the applicant's account on the pages), `matchesIdNumber` (a birth date or sex "
+            "the named identity number must hold), `isApplicants` (the account's own "
+            "value), `holderSex` (`male` or `female`: whose identity number it must be)."
         )
     )
     layout: dict[str, Any] = Field(description="How the pages group and label the fields.")

@@ -177,7 +177,9 @@ def _combine(merged: dict[str, Any], other: dict[str, Any]) -> str:
     if other.get(spec.APPLICANTS_OWN) is True:
         merged[spec.APPLICANTS_OWN] = True
     # Filled from the account where any of the forms fills it, from the same answer.
-    for keyword in ("x-prefill", spec.ID_MATCH):
+    # Likewise a number's holder's sex where any says it (a mother's is a woman's); two
+    # forms that want different sexes of one number cannot both be answered.
+    for keyword in ("x-prefill", spec.ID_MATCH, spec.HOLDER_SEX):
         wanted = other.get(keyword)
         if wanted and merged.setdefault(keyword, wanted) != wanted:
             return str(keyword)

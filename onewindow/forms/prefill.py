@@ -1,8 +1,8 @@
 """Answers a form can take from the applicant's own account instead of asking for them
 again: a property marked ``"x-prefill": "applicant.full_name"`` (or ``id_number``,
-``phone``, ``email``, ``birth_date``) starts filled in on a new application, and the
-applicant checks it, changes it or clears it before submitting. What is submitted is
-validated like any answer.
+``phone``, ``email``, and ``birth_date`` and ``sex``, which the identity number holds)
+starts filled in on a new application, and the applicant checks it, changes it or clears
+it before submitting. What is submitted is validated like any answer.
 
 A property also marked ``"isApplicants": true`` must be answered with the account's own
 value (``not_the_applicants``): a document only its holder applies for (a passport) is
@@ -34,12 +34,22 @@ def _birth_date(user: Any) -> str:
         return ""
 
 
+def _sex(user: Any) -> str:
+    # The number holds the sex too; a form asking both checks one against the other
+    # (``matchesIdNumber``), so it should not leave the applicant to repeat it.
+    try:
+        return spec.sex_in_id_number(ric.compact(user.id_number)) if user.id_number else ""
+    except (ValueError, IndexError):
+        return ""
+
+
 SOURCES: dict[str, Callable[[Any], str]] = {
     "applicant.full_name": lambda user: user.full_name,
     "applicant.id_number": lambda user: user.id_number or "",
     "applicant.phone": lambda user: user.phone,
     "applicant.email": lambda user: user.email,
     "applicant.birth_date": _birth_date,
+    "applicant.sex": _sex,
 }
 # The formats of the text answers each source may fill (None: no format): a birth date
 # fills a date, an identity number a plain or "cn-id" answer.
@@ -49,7 +59,10 @@ SOURCE_FORMATS: dict[str, frozenset[str | None]] = {
     "applicant.phone": frozenset({None}),
     "applicant.email": frozenset({"email", None}),
     "applicant.birth_date": frozenset({"date"}),
+    "applicant.sex": frozenset({None}),
 }
+# Sources that fill a choice rather than a text: of exactly "male" and "female".
+SEX_SOURCES = frozenset({"applicant.sex"})
 
 
 def prefilled(definition: spec.DefinitionLike, user: Any) -> dict[str, str]:
@@ -63,7 +76,10 @@ def prefilled(definition: spec.DefinitionLike, user: Any) -> dict[str, str]:
     return answers
 
 
-NOT_YOURS = _("This must be your own, as your account holds it: only its holder applies.")
+# Where an answer marked the applicant's own is not: the passport's identity number, or
+# any other answer a definition marks so.
+NOT_YOURS = _("Enter your own identity number, as registered with your account.")
+NOT_AS_REGISTERED = _("This must be as registered with your account.")
 
 
 def not_the_applicants(
@@ -77,7 +93,8 @@ def not_the_applicants(
         if source is None or prop.get(spec.APPLICANTS_OWN) is not True or name not in answers:
             continue
         if _compact(answers[name]) != _compact(source(user)):
-            wrong[name] = [NOT_YOURS]
+            is_number = prop["x-prefill"] == "applicant.id_number"
+            wrong[name] = [NOT_YOURS if is_number else NOT_AS_REGISTERED]
     return wrong
 
 

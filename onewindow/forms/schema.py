@@ -24,7 +24,7 @@ from jsonschema.validators import validator_for
 
 from onewindow.core.errors import InvalidInput
 from onewindow.core.keys import KEY_RULE, is_valid_key
-from onewindow.forms import metaschema, patterns, prefill, spec
+from onewindow.forms import keywords, metaschema, patterns, spec
 from onewindow.forms.filetypes import FILE_TYPES, GLOBAL_MAX_MB
 from onewindow.forms.layout import check_layout
 from onewindow.forms.validation import coerce_data, validate_data
@@ -143,35 +143,7 @@ def _check_subset(schema: dict[str, Any]) -> list[str]:
                 % {"name": name}
             )
     problems.extend(_check_conditions(schema, properties))
-    problems.extend(_check_id_matches(properties))
-    return problems
-
-
-def _check_id_matches(properties: dict[str, Any]) -> list[str]:
-    """``matchesIdNumber`` names another property, an identity number, on a date (its
-    birth date) or a choice of ``male`` and ``female`` (its sex)."""
-    problems = []
-    for name, prop in properties.items():
-        if not isinstance(prop, dict) or spec.ID_MATCH not in prop:
-            continue
-        number = (
-            properties.get(prop[spec.ID_MATCH]) if isinstance(prop[spec.ID_MATCH], str) else None
-        )
-        if not isinstance(number, dict) or number.get("format") != "cn-id":
-            problems.append(
-                _("%(name)s: matchesIdNumber must name an identity number answer (format cn-id).")
-                % {"name": name}
-            )
-        choices = prop.get("enum")
-        sexes = isinstance(choices, list) and sorted(map(str, choices)) == sorted(spec.SEXES)
-        if prop.get("format") != "date" and not sexes:
-            problems.append(
-                _(
-                    "%(name)s: matchesIdNumber is for a date (the birth date) or a choice of "
-                    "male and female (the sex)."
-                )
-                % {"name": name}
-            )
+    problems.extend(keywords.check_id_matches(properties))
     return problems
 
 
@@ -316,12 +288,13 @@ def _check_property(name: str, prop: Any) -> list[str]:
             _("%(name)s: the format must be one of %(formats)s.")
             % {"name": name, "formats": formats}
         )
-    problems.extend(_check_date_bounds(name, prop))
+    problems.extend(keywords.check_date_bounds(name, prop))
     if "pattern" in prop:
         problems.extend(_check_pattern(name, str(prop["pattern"])))
     if "x-shared" in prop and not isinstance(prop["x-shared"], bool):
         problems.append(_("%(name)s: x-shared must be true or false.") % {"name": name})
-    problems.extend(_check_prefill(name, prop))
+    problems.extend(keywords.check_prefill(name, prop))
+    problems.extend(keywords.check_holder_sex(name, prop))
     enum_owner = prop
     if kind == "array":
         items = prop.get("items")
@@ -360,64 +333,6 @@ def _check_pattern(name: str, pattern: str) -> list[str]:
             % {"name": name}
         ]
     return []
-
-
-def _check_prefill(name: str, prop: dict[str, Any]) -> list[str]:
-    """``x-prefill`` names one of the account's answers (``prefill.SOURCES``), on a
-    text property of the format that answer has; ``isApplicants`` is ``true`` on such a
-    property only."""
-    if spec.APPLICANTS_OWN in prop and (
-        prop[spec.APPLICANTS_OWN] is not True or "x-prefill" not in prop
-    ):
-        return [
-            _("%(name)s: isApplicants is true, on an answer x-prefill fills, or left out.")
-            % {"name": name}
-        ]
-    if "x-prefill" not in prop:
-        return []
-    source = prop["x-prefill"]
-    if source not in prefill.SOURCES:
-        return [
-            _("%(name)s: x-prefill must be one of %(sources)s.")
-            % {"name": name, "sources": ", ".join(sorted(prefill.SOURCES))}
-        ]
-    if prop.get("type") != "string" or prop.get("format") not in prefill.SOURCE_FORMATS[source]:
-        return [
-            _("%(name)s: x-prefill %(source)s does not fit this answer's type or format.")
-            % {"name": name, "source": source}
-        ]
-    return []
-
-
-def _check_date_bounds(name: str, prop: dict[str, Any]) -> list[str]:
-    """``notBefore``/``notAfter`` on a date only, each ``"today"`` or an ISO date, and
-    not the wrong way round (judged when both are fixed dates: with ``"today"`` the
-    answer depends on the day)."""
-    bounds = [keyword for keyword in spec.DATE_BOUNDS if keyword in prop]
-    if not bounds or prop["type"] != "string":
-        return []  # on other types, refused as keywords the type does not support
-    if prop.get("format") != "date":
-        return [
-            _('%(name)s: %(keyword)s is only for dates ("format": "date").')
-            % {"name": name, "keyword": keyword}
-            for keyword in bounds
-        ]
-    problems = [
-        _('%(name)s: %(keyword)s must be "today" or a date like 2024-03-07.')
-        % {"name": name, "keyword": keyword}
-        for keyword in bounds
-        if spec.date_bound(prop[keyword]) is None
-    ]
-    earliest, latest = prop.get("notBefore"), prop.get("notAfter")
-    if (
-        not problems
-        and spec.TODAY not in (earliest, latest)
-        and (low := spec.date_bound(earliest))
-        and (high := spec.date_bound(latest))
-        and low > high
-    ):
-        problems.append(_("%(name)s: notBefore is later than notAfter.") % {"name": name})
-    return problems
 
 
 def _enum_is_valid(prop: dict[str, Any]) -> bool:

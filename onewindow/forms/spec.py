@@ -32,7 +32,7 @@ COMMON_KEYWORDS = frozenset(
 )
 KEYWORDS_BY_TYPE: dict[str, frozenset[str]] = {
     "string": frozenset({"minLength", "maxLength", "pattern", "format", "enum"})
-    | {"notBefore", "notAfter", "matchesIdNumber"},
+    | {"notBefore", "notAfter", "matchesIdNumber", "holderSex"},
     "integer": frozenset({"minimum", "maximum", "enum"}),
     "number": frozenset({"minimum", "maximum"}),
     "boolean": frozenset(),
@@ -51,6 +51,9 @@ ID_MATCH = "matchesIdNumber"
 # account holds it (a passport is applied for by its holder only). Validated at filing,
 # which knows the applicant (ADR 0023).
 APPLICANTS_OWN = "isApplicants"
+# On an identity number (``"format": "cn-id"``): the sex its holder must be, ``male`` or
+# ``female`` (a mother's number is a woman's). The number holds it (ADR 0023).
+HOLDER_SEX = "holderSex"
 SEXES = frozenset({"male", "female"})  # the enum a sex answer matched to a number has
 TODAY = "today"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -156,6 +159,12 @@ def iso_date(value: Any) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         return None
+
+
+def sex_in_id_number(compact: str) -> str:
+    """``male`` or ``female``, as a valid resident identity number (compact) says."""
+    # GB 11643: the 17th character, the sequence's last digit, is odd for men.
+    return "male" if int(compact[16]) % 2 else "female"
 
 
 def date_bound(value: Any) -> date | None:

@@ -2,8 +2,9 @@
 
 Browsers send every answer as a string, so ``coerce_data`` first turns strings into the
 schema's types (numbers, booleans, lists from multi-selects), strips them and drops empty
-answers, so that "required" is the error for a blank field. ``validate_data`` then runs
-JSON Schema draft 2020-12, with our date bounds (``spec.DATE_BOUNDS``) added as keywords,
+answers, so that "required" is the error for a blank field; a phone answer (the ``tel``
+widget) is made its digits (``phones``). ``validate_data`` then runs JSON Schema draft
+2020-12, with our date bounds (``spec.DATE_BOUNDS``) and ``holderSex`` added as keywords,
 and turns each error into one message per field, by the kind of check that failed, in the
 active (or given) language.
 """
@@ -30,7 +31,7 @@ from jsonschema.validators import extend
 from stdnum.cn import ric
 
 from onewindow.core.errors import InvalidInput
-from onewindow.forms import patterns, spec
+from onewindow.forms import patterns, phones, spec
 from onewindow.identity.validators import clean_resident_id, clean_uscc
 
 logger = logging.getLogger("onewindow.forms")
@@ -104,11 +105,33 @@ def _pattern(
         yield SchemaValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-# Draft 2020-12 knowing our date bounds (``check_definition`` admits them on dates only),
-# its patterns matched in linear time.
+def _holder_sex(
+    validator: Validator, sex: Any, instance: Any, schema: dict[str, Any]
+) -> Iterator[SchemaValidationError]:
+    """An identity number whose holder is not of the sex ``holderSex`` names (a man's
+    as the mother's). A number that is not valid is its format's to refuse: its own
+    message says what to correct first."""
+    if not isinstance(instance, str) or not isinstance(sex, str) or sex not in spec.SEXES:
+        return  # a value ``check_definition`` refuses: no number would be right
+    try:
+        compact = clean_resident_id(instance)
+    except ValidationError:
+        return
+    if spec.sex_in_id_number(compact) != sex:
+        # Not the number itself: the message may reach a log.
+        yield SchemaValidationError(f"the identity number's holder is not {sex}")
+
+
+# Draft 2020-12 knowing our date bounds (``check_definition`` admits them on dates only)
+# and the sex of an identity number's holder, its patterns matched in linear time.
 FormValidator = extend(
     Draft202012Validator,
-    {"notBefore": _not_before, "notAfter": _not_after, "pattern": _pattern},
+    {
+        "notBefore": _not_before,
+        "notAfter": _not_after,
+        spec.HOLDER_SEX: _holder_sex,
+        "pattern": _pattern,
+    },
 )
 
 
@@ -186,13 +209,8 @@ def _not_of_the_id_number(
             given = spec.iso_date(answer) if isinstance(answer, str) else None
             if given is not None and given != ric.get_birth_date(compact):
                 yield name, _("This is not the birth date in the identity number given.")
-        elif answer in spec.SEXES and answer != _sex_of(compact):
+        elif answer in spec.SEXES and answer != spec.sex_in_id_number(compact):
             yield name, _("This is not the sex the identity number given shows.")
-
-
-def _sex_of(compact: str) -> str:
-    # GB 11643: the 17th character, the sequence's last digit, is odd for men.
-    return "male" if int(compact[16]) % 2 else "female"
 
 
 HIDDEN_CHARACTERS = gettext_lazy(
@@ -248,9 +266,8 @@ def coerce_data(definition: spec.DefinitionLike, data: Mapping[str, Any]) -> dic
                 out[name] = values
             continue
         value = _coerce_scalar(_get(data, name), kind)
-        if kind == "boolean" and spec.widget_for(prop, spec.field_hints(definition, name)) == (
-            "checkbox"
-        ):
+        widget = spec.widget_for(prop, spec.field_hints(definition, name))
+        if kind == "boolean" and widget == "checkbox":
             # An unticked box sends nothing. A required box must be ticked, so leave it
             # out and let "required" say so; an optional one means no.
             if value is True:
@@ -258,6 +275,10 @@ def coerce_data(definition: spec.DefinitionLike, data: Mapping[str, Any]) -> dic
             elif name not in required:
                 out[name] = False
             continue
+        if isinstance(value, str) and widget == "tel":
+            # A phone number typed grouped, with +86 or in full-width digits is the
+            # same number: its pattern judges, and the case keeps, the digits alone.
+            value = phones.normalized(value)
         if value is not _MISSING:
             out[name] = value
     return out
@@ -415,6 +436,10 @@ def _message(
         return _format_message(str(limit), error)
     if kind in spec.DATE_BOUNDS:
         return _date_bound_message(kind, limit)
+    if kind == spec.HOLDER_SEX:
+        if limit == "female":
+            return _("This identity number is a man's; enter a woman's.")
+        return _("This identity number is a woman's; enter a man's.")
     return _("This answer is not valid.")
 
 

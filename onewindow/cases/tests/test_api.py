@@ -285,7 +285,7 @@ def test_a_passport_is_applied_for_by_its_holder_only(client, world, as_user):
     fields = response.json()["fields"]
     # In chen's own language, English: the request named none.
     assert fields["applicant_id_number"] == [
-        "This must be your own, as your account holds it: only its holder applies."
+        "Enter your own identity number, as registered with your account."
     ]
     assert "attachments.photo" in fields  # and wang's photo is not chen's to send
     assert not Case.objects.exists()

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -39,9 +40,8 @@ from onewindow.cases.tests.test_browser import log_in
 from onewindow.cases.tests.test_diagram_browser import require_viewer
 from onewindow.catalog.choices import OnlineLevel, VersionStatus
 from onewindow.catalog.models import ServiceItemVersion
-from onewindow.conftest import make_id_number
 from onewindow.forms.tests.files import PDF, PNG
-from onewindow.identity.demo_data import DEMO_PASSWORD
+from onewindow.identity.demo_data import DEMO_PASSWORD, resident_id
 from onewindow.identity.models import User
 from onewindow.workflow import services as workflow_services
 
@@ -90,7 +90,8 @@ def fill_newborn_form(page: Any, parent: User) -> None:
     form.get_by_label("男", exact=True).check()
     form.locator("#id_child_birth_date").fill("2026-11-20")
     form.locator("#id_mother_name").fill("李静")
-    form.locator("#id_mother_id_number").fill(make_id_number(birth="19920101"))
+    # A woman's (an even sequence number): the mother's field takes no man's number.
+    form.locator("#id_mother_id_number").fill(resident_id("310101", date(1992, 1, 1), 2))
     form.locator("#id_father_name").fill(parent.full_name)
     form.locator("#id_father_id_number").fill(parent.id_number or "")
     form.locator("#id_declaration").check()

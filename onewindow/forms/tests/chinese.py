@@ -205,6 +205,24 @@ PROPOSED_ZH: dict[str | tuple[str, str], str] = {
         '%(name)s：%(keyword)s 必须是 "today" 或形如 2024-03-07 的日期。'
     ),
     "%(name)s: notBefore is later than notAfter.": "%(name)s：notBefore 晚于 notAfter。",
+    # the sex of an identity number's holder (holderSex)
+    "This identity number is a man's; enter a woman's.": (
+        "此身份证号码属于男性，请填写女性的身份证号码。"
+    ),
+    "This identity number is a woman's; enter a man's.": (
+        "此身份证号码属于女性，请填写男性的身份证号码。"
+    ),
+    "%(name)s: holderSex is for an identity number answer (format cn-id).": (
+        "%(name)s：holderSex 只能用于身份证号码（format 为 cn-id）。"
+    ),
+    '%(name)s: holderSex must be "male" or "female", not %(value)s.': (
+        '%(name)s：holderSex 必须为 "male" 或 "female"，现为 %(value)s。'
+    ),
+    # an answer that must be the applicant's own (isApplicants)
+    "Enter your own identity number, as registered with your account.": (
+        "请填写您本人的身份证号码，须与账户登记的一致。"
+    ),
+    "This must be as registered with your account.": "须与您账户登记的信息一致。",
     # labels
     "%(name)s: the label “%(label)s” is also the label of %(other)s.": (
         "%(name)s：标签“%(label)s”与 %(other)s 的标签重复。"

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from onewindow.conftest import proposed_chinese
-from onewindow.forms import services
+from onewindow.conftest import make_id_number, proposed_chinese
+from onewindow.forms import services, spec
 from onewindow.forms.models import FormDefinition
 from onewindow.forms.tests.chinese import PROPOSED_ZH
 
@@ -111,6 +111,14 @@ def make_definition(
     return services.create_definition(
         actor=None, key=key, title=title, title_en=title_en, **content
     )
+
+
+def id_number_of(sex: str, *, birth: str = "19900307") -> str:
+    """A new valid identity number whose holder is ``sex`` (``make_id_number``'s
+    serials alternate the 17th digit, so a second try at most)."""
+    while spec.sex_in_id_number(number := make_id_number(birth=birth)) != sex:
+        pass
+    return number
 
 
 @pytest.fixture

@@ -76,6 +76,15 @@ def test_the_company_forms_people_are_told_apart_in_english():
     assert labels["agent_id_number"] == "Agent's identity number"
 
 
+def test_the_passport_photos_hint_asks_for_the_upload_the_form_takes():
+    """It told the applicant to get a receipt number at a photo point, which the form
+    has no question for (QA)."""
+    [path] = [p for p in demo_definition_files() if p.stem == "passport"]
+    [photo] = [slot for slot in read_definition(path)["attachments"] if slot["key"] == "photo"]
+    assert photo["help"].startswith("请上传") and photo["help_en"].startswith("Upload")
+    assert "回执" not in photo["help"] and "receipt" not in photo["help_en"]
+
+
 def test_no_demo_date_of_birth_or_of_leaving_a_job_may_be_in_the_future():
     dates = {
         (path.stem, name): prop

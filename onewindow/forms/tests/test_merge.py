@@ -3,14 +3,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from onewindow.conftest import make_id_number
 from onewindow.core.errors import InvalidInput
 from onewindow.forms import queries
 from onewindow.forms.demo import load_demo_forms
 from onewindow.forms.merge import join_split_data, merge_definitions, split_merged_data
 from onewindow.forms.schema import validate_data
 from onewindow.forms.spec import layout_order
-from onewindow.forms.tests.conftest import make_definition
+from onewindow.forms.tests.conftest import id_number_of, make_definition
 
 NEWBORN = ["birth_certificate", "newborn_hukou", "newborn_insurance", "social_security_card"]
 SHARED = [
@@ -168,7 +167,7 @@ def test_shared_attachments_are_asked_once(newborn):
 
 def test_merged_data_splits_back_per_form(newborn):
     definitions, merged = newborn
-    mother = make_id_number(birth="19920101")
+    mother = id_number_of("female", birth="19920101")  # her number, as the mother's
     data = {
         "applicant_name": "王芳",
         "applicant_id_number": mother,
