@@ -139,21 +139,36 @@ def clean_uscc(value: str) -> str:
 # mainland China's mobile numbers, 11 digits from 13x to 19x. What an account stores
 # is prefilled into those answers, so it must pass the same pattern.
 MOBILE_PHONE = re.compile(r"1[3-9][0-9]{9}")
-# Spaces and hyphens people type to group the digits ("138 1234 5678", "138-1234-5678").
-_PHONE_SEPARATORS = re.compile(r"[\s-]+")
+# Spaces and hyphens people type to group the digits ("138 1234 5678", "138-1234-5678"),
+# and the dashes that look like hyphens, once NFKC has made the ideographic space and the
+# full-width hyphen plain ones. Not every \s: a control character is refused as hidden
+# where answers are checked, not dropped.
+_PHONE_SEPARATORS = re.compile("[ \u2010\u2011\u2013\u2014\u2212-]+")
+# Mainland China's country code as dialled: "+86", "0086" from abroad, or bare "86".
+_COUNTRY_CODES = ("+86", "0086", "86")
 ENTER_MOBILE_PHONE = _("Enter an 11-digit mobile number, like 13812345678.")
 
 
+def mobile_digits(typed: str) -> str | None:
+    """A mainland China mobile number as people type it, as its 11 digits: full-width
+    characters (a Chinese input method's) made ASCII, grouping spaces and hyphens and a
+    leading country code dropped; None when it is no such number. What it returns
+    matches ``MOBILE_PHONE``, so it prefills validly."""
+    digits = _PHONE_SEPARATORS.sub("", unicodedata.normalize("NFKC", typed).strip())
+    if MOBILE_PHONE.fullmatch(digits):
+        return digits
+    for code in _COUNTRY_CODES:
+        rest = digits.removeprefix(code)
+        # Only a code before 11 digits: "86" may also begin a number of its own.
+        if rest != digits and MOBILE_PHONE.fullmatch(rest):
+            return rest
+    return None
+
+
 def clean_mobile_phone(value: str) -> str:
-    """A mainland China mobile number as its 11 digits: full-width characters (typed
-    with a Chinese input method) made ASCII, grouping spaces and hyphens and a leading
-    country code (+86, or 0086 as dialled from abroad) dropped. What it returns matches
-    ``MOBILE_PHONE``, so it prefills validly."""
-    typed = _PHONE_SEPARATORS.sub("", unicodedata.normalize("NFKC", value))
-    digits = typed.removeprefix("+86") if typed.startswith("+") else typed
-    if len(digits) == 15 and digits.startswith("0086"):
-        digits = digits.removeprefix("0086")
-    if not MOBILE_PHONE.fullmatch(digits):
+    """An account's mobile number as its 11 digits (``mobile_digits``), or refused."""
+    digits = mobile_digits(value)
+    if digits is None:
         raise ValidationError(ENTER_MOBILE_PHONE, code="mobile_phone")
     return digits
 

@@ -149,6 +149,7 @@ def test_the_application_forms_identity_answers_get_the_birth_date_rule(chinese)
         ("+86 138 1234 5678", "13812345678"),
         ("+86-13812345678", "13812345678"),
         ("0086 138 1234 5678", "13812345678"),
+        ("8613812345678", "13812345678"),  # the country code without its +: no other reading
         ("１３８１２３４５６７８", "13812345678"),  # full-width, from a Chinese input method
         ("19912345678", "19912345678"),
     ],
@@ -166,7 +167,8 @@ def test_a_mobile_number_is_kept_as_its_11_digits(typed, stored):
         "1381234567",
         "138123456789",
         "021-12345678",  # a landline
-        "8613812345678",
+        "86138123456789",  # 86 before 12 digits: no mobile number
+        "138\t1234 5678",  # a control character is refused, not dropped
         "+85 13812345678",
         "138 1234 567a",
         "١٣٨١٢٣٤٥٦٧٨",  # Arabic-Indic digits are digits to \d, not to a phone
