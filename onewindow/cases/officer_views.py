@@ -175,6 +175,14 @@ def _released(task: WorkTask) -> str:
     )
 
 
+def _decided(task: WorkTask) -> str:
+    return _naming(
+        task,
+        _("Your decision on the task “%(name)s” was recorded."),
+        _("Your decision on the task “%(name)s” of case %(number)s was recorded."),
+    )
+
+
 @login_required
 @require_POST
 def claim(request: HttpRequest, task_id: int) -> HttpResponse:
@@ -215,7 +223,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
             messages.error(request, str(error.message))
             return redirect("cases:task", task_id=task.pk)
         else:
-            messages.success(request, _("Your decision was recorded."))
+            messages.success(request, _decided(task))
             return redirect("cases:inbox")
     return render_task_page(request, user, task, errors=errors)
 

@@ -233,7 +233,8 @@ def decide(page: Any, number: str, outcome: str, comment: str, *data: str) -> No
     with page.expect_navigation():
         page.get_by_role("button", name="Record decision").click()
     assert page.url.endswith("/cases/inbox/")
-    assert page.locator(".messages").inner_text() == "Your decision was recorded."
+    decided = page.locator(".messages").inner_text()
+    assert decided.startswith("Your decision on the task “") and f" of case {number} " in decided
 
 
 @pytest.mark.django_db(transaction=True)

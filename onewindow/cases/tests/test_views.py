@@ -237,6 +237,11 @@ def test_officers_claim_and_decide_through_the_pages(people):
         {"outcome": "accept", "comment": "材料齐全", "note_for_applicant": "请等待审核结果"},
     )
     assert decided.status_code == 302
+    # The inbox it lands on says which case the decision was on.
+    assert (
+        f"Your decision on the task “Window acceptance” of case {case.number} was recorded."
+        in ga.get(decided["Location"]).content.decode()
+    )
     review = open_task(case, "Task_review")
     reviewer = logged_in(people["ga_review"])
     assert reviewer.post(f"/cases/tasks/{review.pk}/claim/").status_code == 302
@@ -378,6 +383,18 @@ def test_the_inbox_comes_a_page_at_a_time_keeping_its_filters(people, monkeypatc
     # A page past the end shows the last; one that is not a number, the first.
     assert numbers[2] in ga.get("/cases/inbox/?page=9").content.decode()
     assert numbers[0] in ga.get("/cases/inbox/?page=last").content.decode()
+    # Each page after the first says its number in the title, as a tab shows it.
+    assert "<title>Inbox (page 2) · OneWindow</title>" in second
+    assert "<title>Inbox · OneWindow</title>" in first
+
+
+def test_an_inbox_filtered_to_nothing_says_so_and_offers_every_task(people):
+    submit(people["applicant"], PASSPORT)
+    ga = logged_in(people["ga"])
+    none = ga.get("/cases/inbox/?deadline=overdue").content.decode()
+    assert "No open task matches these filters." in none
+    assert '<a href="/cases/inbox/">Show all open tasks</a>' in none
+    assert "There are no open tasks." not in none
 
 
 def test_my_cases_come_a_page_at_a_time(people, monkeypatch):
