@@ -309,6 +309,14 @@ def test_browse_lists_every_published_item_with_filter_links(client, portal):
     assert 'href="/services/?audience=person"' in html
 
 
+def test_browse_pages_after_the_first_say_their_number_in_the_title(client, portal, monkeypatch):
+    monkeypatch.setattr(views, "BROWSE_PAGE_SIZE", 5)
+    assert "<title>All services · OneWindow</title>" in get(client, "/services/", "en")
+    assert "<title>All services (page 2) · OneWindow</title>" in get(
+        client, "/services/?page=2", "en"
+    )
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
