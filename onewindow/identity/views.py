@@ -22,6 +22,7 @@ from django_otp import login as otp_login
 
 from onewindow.core.errors import Locked, NotFound, ServiceError
 from onewindow.identity import (
+    assignments,
     authentication,
     permissions,
     queries,
@@ -354,7 +355,7 @@ def department_view(request: HttpRequest, code: str) -> HttpResponse:
     if form is not None and request.method == "POST" and form.is_valid():
         try:
             target = services.find_user(form.cleaned_data["username"])
-            assignment, granted = services.grant_role(
+            assignment, granted = assignments.grant_role(
                 actor=_current_user(request),
                 user=target,
                 role=form.cleaned_data["role"],
@@ -418,12 +419,14 @@ def revoke_role_view(request: HttpRequest, code: str, assignment_id: int) -> Htt
     if not permissions.can_grant(actor, assignment.role, department):
         raise Http404  # as revoke_role answers: "not yours" looks like "absent"
     refusal = (
-        str(services.OWN_LAST_ADMIN_ROLE) if permissions.would_lock_out(actor, assignment) else ""
+        str(assignments.OWN_LAST_ADMIN_ROLE)
+        if permissions.would_lock_out(actor, assignment)
+        else ""
     )
     status = 200
     if request.method == "POST":
         try:
-            services.revoke_role(actor=actor, assignment_id=assignment.pk, request=request)
+            assignments.revoke_role(actor=actor, assignment_id=assignment.pk, request=request)
         except NotFound as exc:
             raise Http404 from exc
         except ServiceError as error:

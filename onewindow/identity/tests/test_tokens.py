@@ -6,7 +6,7 @@ from django.utils import timezone
 from onewindow.audit.models import AuditEvent
 from onewindow.conftest import make_user
 from onewindow.core.errors import NotFound
-from onewindow.identity import services, tokens
+from onewindow.identity import assignments, tokens
 from onewindow.identity.models import ApiToken
 from onewindow.identity.roles import Role
 
@@ -56,5 +56,7 @@ def test_token_issued_before_becoming_an_officer_stops_working(city):
     token, _ = tokens.issue_token(user=user)
     assert tokens.user_for_token(token) is not None
     admin = make_user(roles=[(Role.PLATFORM_ADMIN, city["root"])])
-    services.grant_role(actor=admin, user=user, role=Role.WINDOW_OFFICER, department=city["police"])
+    assignments.grant_role(
+        actor=admin, user=user, role=Role.WINDOW_OFFICER, department=city["police"]
+    )
     assert tokens.user_for_token(token) is None

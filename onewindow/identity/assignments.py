@@ -1,0 +1,145 @@
+"""Granting and revoking officers' roles (and the public roles people hold without a
+department), each in one transaction with its audit record; who may is
+``permissions.can_grant``'s to say."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.audit.services import record_event, refused
+from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from onewindow.identity import permissions
+from onewindow.identity.models import Department, RoleAssignment, User
+from onewindow.identity.roles import PUBLIC_ROLES, Role
+
+OWN_LAST_ADMIN_ROLE = _(
+    "You cannot revoke your own role here: you would no longer be able to manage this "
+    "department's roles. Ask another administrator."
+)
+
+
+def add_role(
+    *,
+    user: User,
+    role: str,
+    department: Department | None,
+    actor: User | None,
+    request: HttpRequest | None,
+    detail: dict[str, Any] | None = None,
+) -> tuple[RoleAssignment, bool]:
+    """The assignment, and whether it is new: holding the role already is no change, so
+    nothing is written and nothing audited. Who may grant it is not asked here: an
+    administrator's grant asks first (``grant_role``); the platform's own writes (a new
+    person's roles, a company's agent) need no one's leave."""
+    if role not in Role.values:
+        raise InvalidInput(_("Unknown role."), fields={"role": [_("Unknown role.")]})
+    if (role in PUBLIC_ROLES) != (department is None):
+        message = (
+            _("This role is held without a department.")
+            if role in PUBLIC_ROLES
+            else _("An officer role is held in a department.")
+        )
+        raise InvalidInput(message, fields={"department": [message]})
+    existing = RoleAssignment.objects.filter(user=user, role=role, department=department).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            assignment = RoleAssignment.objects.create(
+                user=user,
+                role=role,
+                department=department,
+                granted_by=actor,
+            )
+    except IntegrityError as exc:  # a concurrent grant of the same role
+        raise Conflict(_("This role was just granted by someone else.")) from exc
+    record_event(
+        actor=actor,
+        action="identity.role_granted",
+        target=user,
+        request=request,
+        detail={
+            "role": role,
+            "department": department.code if department else None,
+            **(detail or {}),
+        },
+    )
+    permissions.forget_cached_roles(user)
+    return assignment, True
+
+
+def grant_role(
+    *,
+    actor: User,
+    user: User,
+    role: str,
+    department: Department | None,
+    request: HttpRequest | None = None,
+) -> tuple[RoleAssignment, bool]:
+    """The assignment, and whether it was granted now (False: the user held it already,
+    and nothing was written)."""
+    if not permissions.may_grant_to(actor, user):
+        message = _("You may not grant a role to yourself: another administrator must.")
+        raise refused(
+            Forbidden(message, fields={"username": [message]}),
+            actor=actor,
+            action="identity.role_granted",
+            target=user,
+            detail={"role": role, "department": department.code if department else None},
+            request=request,
+        )
+    if not permissions.can_grant(actor, role, department):
+        raise refused(
+            Forbidden(
+                _("You may not grant this role here."),
+                fields={"role": [_("You may not grant this role here.")]},
+            ),
+            actor=actor,
+            action="identity.role_granted",
+            target=user,
+            detail={"role": role, "department": department.code if department else None},
+            request=request,
+        )
+    with transaction.atomic():
+        return add_role(user=user, role=role, department=department, actor=actor, request=request)
+
+
+def revoke_role(
+    *,
+    actor: User,
+    assignment_id: int,
+    request: HttpRequest | None = None,
+) -> None:
+    with transaction.atomic():
+        assignment = (
+            RoleAssignment.objects.select_for_update(of=("self",))
+            .select_related("user", "department")
+            .filter(pk=assignment_id)
+            .first()
+        )
+        if assignment is None or not permissions.can_grant(
+            actor, assignment.role, assignment.department
+        ):
+            # Same answer for "absent" and "not yours": no probing of other departments.
+            raise NotFound(_("No such role assignment."))
+        if assignment.user_id == actor.pk:
+            # One's own role: the lock on one's account row makes two such revocations
+            # take turns, so neither counts on a role the other is removing.
+            list(User.objects.select_for_update().filter(pk=actor.pk).values_list("pk"))
+            permissions.forget_cached_roles(actor)
+            if permissions.would_lock_out(actor, assignment):
+                raise Conflict(OWN_LAST_ADMIN_ROLE, code="own_last_admin_role")
+        user, role, department = assignment.user, assignment.role, assignment.department
+        assignment.delete()
+        record_event(
+            actor=actor,
+            action="identity.role_revoked",
+            target=user,
+            request=request,
+            detail={"role": role, "department": department.code if department else None},
+        )
+    permissions.forget_cached_roles(user)
