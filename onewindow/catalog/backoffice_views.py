@@ -34,17 +34,11 @@ from onewindow.catalog import (
     step_limits,
     transfer,
 )
+from onewindow.catalog.backoffice_forms import ImportForm, ReviewForm, SynonymForm, file_kind
 from onewindow.catalog.choices import (
     VersionStatus,
 )
-from onewindow.catalog.forms import (
-    EditorChoices,
-    GuideEditor,
-    ImportForm,
-    ReviewForm,
-    SynonymForm,
-    file_kind,
-)
+from onewindow.catalog.forms import EditorChoices, GuideEditor
 from onewindow.catalog.models import ServiceItem, ServiceItemVersion
 from onewindow.catalog.rows import ImportRejected, RowError
 from onewindow.core.backoffice import only_for

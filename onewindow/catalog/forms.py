@@ -1,5 +1,6 @@
-"""Back-office forms: the guide editor, review, import and synonyms (what an item's
-online application runs on: ``application_forms``).
+"""The guide editor's forms, and the helpers the back office's other forms share
+(reviewing, importing, synonyms: ``backoffice_forms``; what an item's online application
+runs on: ``application_forms``).
 
 The guide editor only parses what the page posts into the catalog's item dict (the
 shape ``transfer.version_as_dict`` produces and ``services.save_draft`` takes). Every
@@ -17,9 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
-from django.utils.functional import Promise, lazy
-from django.utils.text import format_lazy
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.catalog.choices import (
@@ -31,7 +30,7 @@ from onewindow.catalog.choices import (
     MaterialSource,
     OnlineLevel,
 )
-from onewindow.catalog.transfer import MAX_UPLOAD_BYTES, unpacking_problem
+from onewindow.catalog.transfer import MAX_UPLOAD_BYTES
 from onewindow.catalog.validation import (
     ENTRY_KEY,
     FAQ_KEYS,
@@ -59,7 +58,7 @@ EXTRA_ROWS = 3
 MAX_UPLOAD_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
 
 
-def _textarea(rows: int = 3) -> forms.Textarea:
+def textarea(rows: int = 3) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
@@ -108,15 +107,15 @@ class ItemForm(forms.Form):
     topics = forms.MultipleChoiceField(
         label=_("Topics"), required=False, help_text=_("Hold Ctrl (or ⌘) to choose several.")
     )
-    summary = forms.CharField(label=_("Summary"), required=False, widget=_textarea())
-    summary_en = forms.CharField(label=_("English summary"), required=False, widget=_textarea())
-    legal_basis = forms.CharField(label=_("Legal basis"), widget=_textarea())
+    summary = forms.CharField(label=_("Summary"), required=False, widget=textarea())
+    summary_en = forms.CharField(label=_("English summary"), required=False, widget=textarea())
+    legal_basis = forms.CharField(label=_("Legal basis"), widget=textarea())
     legal_basis_en = forms.CharField(
-        label=_("English legal basis"), required=False, widget=_textarea()
+        label=_("English legal basis"), required=False, widget=textarea()
     )
-    conditions = forms.CharField(label=_("Conditions"), widget=_textarea())
+    conditions = forms.CharField(label=_("Conditions"), widget=textarea())
     conditions_en = forms.CharField(
-        label=_("English conditions"), required=False, widget=_textarea()
+        label=_("English conditions"), required=False, widget=textarea()
     )
     statutory_limit_days = forms.IntegerField(
         label=_("Statutory time limit (working days)"),
@@ -142,10 +141,10 @@ class ItemForm(forms.Form):
         error_messages=AMOUNT_ERRORS,
     )
     fee_basis = forms.CharField(
-        label=_("Legal basis of the fee"), required=False, widget=_textarea(2)
+        label=_("Legal basis of the fee"), required=False, widget=textarea(2)
     )
     fee_basis_en = forms.CharField(
-        label=_("English legal basis of the fee"), required=False, widget=_textarea(2)
+        label=_("English legal basis of the fee"), required=False, widget=textarea(2)
     )
     online_level = forms.TypedChoiceField(
         label=_("Online depth"), coerce=int, choices=[*BLANK, *OnlineLevel.choices]
@@ -244,9 +243,9 @@ OFFICE_FIELDS = tuple(OfficeForm.base_fields)
 
 class FaqForm(forms.Form):
     q = forms.CharField(label=_("Question"), max_length=300, required=False)
-    a = forms.CharField(label=_("Answer"), required=False, widget=_textarea(2))
+    a = forms.CharField(label=_("Answer"), required=False, widget=textarea(2))
     q_en = forms.CharField(label=_("English question"), max_length=300, required=False)
-    a_en = forms.CharField(label=_("English answer"), required=False, widget=_textarea(2))
+    a_en = forms.CharField(label=_("English answer"), required=False, widget=textarea(2))
 
 
 MaterialFormSet = forms.formset_factory(MaterialRowForm, extra=EXTRA_ROWS, can_delete=True)
@@ -440,79 +439,3 @@ def field_anchor(field: forms.BoundField) -> str:
     if isinstance(field.field.widget, forms.CheckboxSelectMultiple):
         return f"{field.auto_id}_0"  # a group of boxes: point at the first
     return str(field.id_for_label)
-
-
-class ConditionalCharField(forms.CharField):
-    """A text field required only in some cases, which its label says ("Comment
-    (required to return the draft)") instead of "(optional)"."""
-
-    def __init__(self, *args: Any, condition: str | Promise, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.condition = condition
-
-
-class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        widget=forms.RadioSelect,
-        choices=[("approve", _("Approve and publish")), ("return", _("Return to the author"))],
-        error_messages=CHOOSE_AN_OPTION,
-    )
-    comment = ConditionalCharField(
-        label=_("Comment"),
-        condition=_("required to return the draft"),
-        required=False,
-        max_length=2000,
-        widget=_textarea(),
-        help_text=_("Required when you return the draft: say what must change."),
-    )
-    # The draft's content as the page showed it (``reviews.content_stamp``).
-    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("File"),
-        help_text=format_lazy(
-            _("A .json or .xlsx file in the catalog's export format, at most {size} MB."),
-            size=MAX_UPLOAD_MB,
-        ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".json,.xlsx"}),
-    )
-
-    def clean_file(self) -> UploadedFile:
-        upload: UploadedFile = self.cleaned_data["file"]
-        if (upload.size or 0) > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(size)d MB."), params={"size": MAX_UPLOAD_MB}
-            )
-        kind = file_kind(upload.name or "")
-        if kind is None:
-            raise forms.ValidationError(_("Choose a .json or .xlsx file."))
-        # The upload limit counts packed bytes; what a workbook unpacks to is judged
-        # here too, from its zip's directory, so that it is refused at this field.
-        problem = unpacking_problem(upload) if kind == "excel" else None
-        if problem is not None:
-            raise forms.ValidationError(problem)
-        return upload
-
-
-def file_kind(name: str) -> str | None:
-    """``json`` or ``excel`` by the file's extension; the parsers then check the content."""
-    lowered = name.lower()
-    if lowered.endswith(".json"):
-        return "json"
-    if lowered.endswith(".xlsx"):
-        return "excel"
-    return None
-
-
-class SynonymForm(forms.Form):
-    term = forms.CharField(
-        label=_("Everyday word"), max_length=40, help_text=_("What people type, such as 生孩子.")
-    )
-    canonical = forms.CharField(
-        label=_("Catalog term"),
-        max_length=80,
-        help_text=_("The word the catalog uses, such as 出生."),
-    )

@@ -873,7 +873,7 @@ def test_import_checks_the_content_not_only_the_extension(admin, name, body):
 def test_import_refuses_other_files_and_big_ones(admin, monkeypatch):
     client, _ = admin
     assert upload(client, "items.csv", b"code\n").status_code == 422
-    monkeypatch.setattr("onewindow.catalog.forms.MAX_UPLOAD_BYTES", 10)
+    monkeypatch.setattr("onewindow.catalog.backoffice_forms.MAX_UPLOAD_BYTES", 10)
     assert upload(client, "items.json", b"[" + b" " * 20 + b"]").status_code == 422
 
 
