@@ -56,23 +56,19 @@
 
 /* A page sent back with errors has its error summary marked autofocus, so that the
  * focus (and a screen reader) starts there. Browsers skip autofocus when the address
- * has a #fragment naming an element (HTML's rule: the reader asked for that place),
- * which a form sent from a page reached by an in-page link keeps. The errors come
- * first all the same: the summary is focused here when nothing else has the focus.
+ * has a #fragment naming an element (HTML's rule: the reader asked for that place) and
+ * go there instead, and a form sent to its own page (no action) keeps the address's
+ * fragment: the skip link's #main, or an error summary's link to a field, which then
+ * took the focus while the new summary sat unread above it. Such a form is sent to its
+ * page's address without the fragment.
  */
 (function () {
   "use strict";
 
-  var summary = document.querySelector(".error-summary[autofocus]");
-  if (!summary || !window.location.hash) {
-    return;
-  }
-  window.requestAnimationFrame(function () {
-    // Where the fragment left the focus: the page, or the element it names (the skip
-    // link's <main>, which takes the focus). Anywhere else the reader has moved on.
-    var active = document.activeElement;
-    if (!active || active === document.body || active.contains(summary)) {
-      summary.focus();
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form instanceof HTMLFormElement && !form.getAttribute("action") && window.location.hash) {
+      form.setAttribute("action", window.location.pathname + window.location.search);
     }
-  });
+  }, true);
 })();
