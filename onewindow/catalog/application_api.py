@@ -101,6 +101,9 @@ def bind_application(request: HttpRequest, code: str, body: ApplicationIn) -> Ap
     """Into the item's draft, published by review. 403 unless the caller edits the item's
     department and every department the process's lanes name; 409 while the item awaits
     review."""
+    # Whether the caller edits the item first: a refusal for a key that does not exist
+    # and another for one that does told anyone which forms and processes there are.
+    services.editable_item(request.user, code)  # type: ignore[arg-type]
     errors = FieldErrors()
     form = _form(errors, body.form, body.form_version)
     process = _process(errors, body.process, body.process_version)
@@ -140,6 +143,8 @@ class EventProcessOut(Schema):
 def bind_event_process(request: HttpRequest, code: str, body: EventProcessIn) -> EventProcessOut:
     """For an editor of every department the event's items belong to; null makes each
     item run its own process again."""
+    # Whether the caller may first, as for an item's binding.
+    services.event_to_bind(code=code, actor=request.user, request=request)  # type: ignore[arg-type]
     errors = FieldErrors()
     process = _process(errors, body.process, body.process_version)
     errors.raise_if_any()

@@ -401,17 +401,12 @@ def count_view(code: str) -> None:
     ServiceItem.objects.filter(code=code).update(popularity=F("popularity") + 1)
 
 
-def bind_event_process(
-    *,
-    code: str,
-    process: ProcessDefinition | None,
-    actor: User | None = None,
-    request: HttpRequest | None = None,
+def event_to_bind(
+    *, code: str, actor: User | None, request: HttpRequest | None = None
 ) -> LifeEvent:
-    """Set the process a life event's items run in together (None: each its own), for
-    the applications filed from now on. ``actor`` None is the system (the demo seed);
-    anyone else must edit the items of every department the event spans, and choose a
-    process whose lanes are those departments (``routing.check_event_process``)."""
+    """The life event, with its steps' items, if ``actor`` may set its process (None:
+    the system); ``NotFound``, or ``Forbidden`` audited. The API asks it before reading
+    the process named, so that a refusal tells nobody which processes exist."""
     steps = LifeEventStep.objects.select_related("item__department")
     event = (
         LifeEvent.objects.prefetch_related(Prefetch("steps", queryset=steps))
@@ -428,6 +423,21 @@ def bind_event_process(
             target=event,
             request=request,
         )
+    return event
+
+
+def bind_event_process(
+    *,
+    code: str,
+    process: ProcessDefinition | None,
+    actor: User | None = None,
+    request: HttpRequest | None = None,
+) -> LifeEvent:
+    """Set the process a life event's items run in together (None: each its own), for
+    the applications filed from now on. ``actor`` None is the system (the demo seed);
+    anyone else must edit the items of every department the event spans, and choose a
+    process whose lanes are those departments (``routing.check_event_process``)."""
+    event = event_to_bind(code=code, actor=actor, request=request)
     if actor is not None and process is not None:
         routing.check_event_process(event, process)
     with transaction.atomic():

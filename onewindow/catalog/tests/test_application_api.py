@@ -105,6 +105,19 @@ def test_who_may_bind(client, catalog, definitions, role, where, status):
     assert put(client, headers, form="newborn_hukou", process="hukou").status_code == status
 
 
+@pytest.mark.parametrize("key", ["hukou", "no-such-process"])
+def test_a_caller_who_may_not_bind_learns_nothing_of_the_keys_named(
+    client, catalog, definitions, key
+):
+    """Refused alike whether the form and process exist: a 422 for a missing key and a
+    403 for an existing one told anyone which there are."""
+    headers = signed_in(client, catalog, Role.REVIEWING_OFFICER, "GA")
+    assert put(client, headers, form=key, process=key).status_code == 403
+    body = {"process": key}
+    event = client.put(EVENT_URL, body, content_type="application/json", **headers)
+    assert event.status_code == 403
+
+
 def test_without_a_token_nothing_changes(client, catalog, definitions):
     assert put(client, {}, form="newborn_hukou", process="hukou").status_code == 401
     assert not AuditEvent.objects.filter(action="catalog.application_bound").exists()
