@@ -23,7 +23,7 @@ from onewindow.cases.api import router as cases_router
 from onewindow.cases.timelimit_api import router as timelimit_router
 from onewindow.catalog.api import router as catalog_router
 from onewindow.catalog.application_api import router as application_router
-from onewindow.core import api_errors, openapi
+from onewindow.core import api_errors, openapi, strict_json
 from onewindow.core.errors import Locked, ServiceError
 from onewindow.forms.api import router as forms_router
 from onewindow.identity.api import router as identity_router
@@ -67,7 +67,10 @@ class JsonParser(Parser):
         media_type = request.content_type or ""
         if media_type and not _is_json_type(media_type):
             raise NotJson(media_type)
-        body = super().parse_body(request)
+        charset = (request.content_params or {}).get("charset", "utf-8").lower()
+        if charset not in ("utf-8", "utf8"):  # read as UTF-8 all the same, it was garbled
+            raise NotJson(f"{media_type}; charset={charset}")
+        body = strict_json.loads(request.body)
         if not isinstance(body, dict):
             # Every body of ours is an object: ninja would read a list or a number for
             # its fields and answer "field required", or take it for an empty body.
@@ -162,13 +165,15 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     raises ``HttpError(400)`` from what the parser raised, which tells which."""
     cause = exc.__cause__
     if isinstance(cause, NotJson):
-        message = _("Send the request body as JSON (Content-Type: application/json).")
+        message = _("Send the request body as JSON in UTF-8 (Content-Type: application/json).")
         return _error(request, 415, "unsupported_media_type", message)
     if isinstance(cause, NotAnObject):
         message = _("Send the request body as a JSON object.")
         return _error(request, 422, "not_an_object", message)
     if isinstance(cause, RecursionError):
         return _error(request, 400, "invalid_json", _("The request body is nested too deeply."))
+    if isinstance(cause, strict_json.StrictJsonError):
+        return _error(request, 400, "invalid_json", str(cause.message))
     if cause is not None:
         return _error(request, 400, "invalid_json", PYDANTIC_MESSAGES["json_invalid"])
     code, message = api_errors.for_status(exc.status_code)

@@ -31,6 +31,7 @@ from onewindow.catalog.rows import (
     ReadRows,
     RowError,
 )
+from onewindow.core import strict_json
 
 ITEM_COLUMNS = (
     "code",
@@ -193,6 +194,8 @@ def parse_json(raw: bytes) -> list[Any]:
         rows = _load_json(raw.decode("utf-8"))
     except _NestedTooDeep as exc:
         raise ImportRejected([RowError(0, "file", _nested_too_deep())]) from exc
+    except strict_json.StrictJsonError as exc:
+        raise ImportRejected([RowError(0, "file", str(exc.message))]) from exc
     except ValueError as exc:  # not UTF-8, not JSON, or a number of thousands of digits
         raise ImportRejected([RowError(0, "file", _("The file is not valid UTF-8 JSON."))]) from exc
     if not isinstance(rows, list):
@@ -222,7 +225,7 @@ def _load_json(text: str) -> Any:
     """``text`` as JSON: ValueError when it is none (or holds a number of more digits
     than Python reads), ``_NestedTooDeep`` when it nests deeper than MAX_JSON_DEPTH."""
     try:
-        value = json.loads(text)
+        value = strict_json.loads(text)
     except RecursionError as exc:
         raise _NestedTooDeep from exc
     if _nested_deeper(value, MAX_JSON_DEPTH):

@@ -14,6 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from onewindow.core import strict_json
 from onewindow.forms.library import FILE_ENTRIES
 
 MAX_FILE_MB = 1
@@ -40,7 +41,9 @@ def read_definition_file(upload: UploadedFile) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
     try:
-        document = json.loads(text)
+        document = strict_json.loads(text)
+    except strict_json.StrictJsonError as error:
+        raise forms.ValidationError(str(error.message)) from None
     except json.JSONDecodeError as error:
         raise forms.ValidationError(
             _("The file is not valid JSON: the error is at line %(line)d, column %(column)d.")

@@ -7,7 +7,6 @@ so a problem shows on the field instead of failing the request.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
@@ -18,6 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.core import strict_json
 from onewindow.core.errors import FieldErrors, ServiceError
 from onewindow.workdays import permissions, services
 from onewindow.workdays.models import CalendarYear, WorkdayOverride
@@ -208,7 +208,9 @@ class YearImportForm(forms.Form):
         upload = data.get("file")
         if upload is not None:
             try:
-                data["document"] = json.loads(upload.read().decode("utf-8"))
+                data["document"] = strict_json.loads(upload.read().decode("utf-8"))
+            except strict_json.StrictJsonError as error:
+                self.add_error("file", str(error.message))
             except (UnicodeDecodeError, ValueError):
                 self.add_error("file", _("The file is not valid UTF-8 JSON."))
         return data

@@ -13,6 +13,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.core import strict_json
 from onewindow.core.errors import InvalidInput
 from onewindow.core.keys import KEY_CHARS, MAX_KEY_CHARS
 from onewindow.core.templatetags.onewindow import localized
@@ -134,7 +135,9 @@ class TrialForm(forms.Form):
         if not text:
             return {}
         try:
-            data = json.loads(text)
+            data = strict_json.loads(text)
+        except strict_json.StrictJsonError as error:
+            raise forms.ValidationError(str(error.message)) from None
         except json.JSONDecodeError as error:
             raise forms.ValidationError(
                 _("This is not JSON: the error is at line %(line)d, column %(column)d."),

@@ -331,6 +331,17 @@ def test_not_json_is_refused():
         assert [(p.row, p.field) for p in rejected.value.rows] == [(0, "file")]
 
 
+@pytest.mark.parametrize(
+    ("raw", "says"),
+    [(b'[{"fee_amount": NaN}]', "NaN"), (b'[{"name": "\\udc00"}]', "lone surrogate")],
+)
+def test_what_python_reads_beyond_json_is_refused_with_its_reason(raw, says):
+    with translation.override("en"), pytest.raises(ImportRejected) as rejected:
+        transfer.parse_json(raw)
+    [problem] = rejected.value.rows
+    assert (problem.row, problem.field) == (0, "file") and says in problem.message
+
+
 def test_a_file_that_is_not_a_zip_is_not_a_workbook():
     with pytest.raises(ImportRejected) as rejected:
         transfer.parse_excel(b"code,department\n310000-GA-QR-0001,310000-GA\n")

@@ -102,7 +102,7 @@ def test_a_body_sent_as_another_type_is_415(client, language):
         body = error(response, 415, "unsupported_media_type")
         with translation.override(language):
             assert body["message"] == translation.gettext(
-                "Send the request body as JSON (Content-Type: application/json)."
+                "Send the request body as JSON in UTF-8 (Content-Type: application/json)."
             )
 
 
@@ -269,3 +269,33 @@ def test_a_value_outside_an_enum_names_the_values(client, citizen, language):
     }
     if language == "zh-hans":
         assert response.json()["message"] == "部分字段缺失或无效。"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('{"username": "a", "password": NaN}', "NaN, Infinity and -Infinity are not JSON numbers."),
+        ('{"username": "a", "password": Infinity}', "NaN, Infinity and -Infinity are not"),
+        ('{"username": "\\ud800", "password": "x"}', "lone surrogate"),
+    ],
+)
+def test_what_pythons_reader_takes_beyond_json_is_refused_as_json(client, body, message):
+    """A NaN passed a form's bounds and failed the database's JSON check; a lone surrogate
+    failed writing as UTF-8 (each a 500), here before any lookup (core.strict_json)."""
+    response = client.post(TOKEN, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    assert message in error(response, 400, "invalid_json")["message"]
+
+
+def test_a_body_in_another_charset_than_utf8_is_refused(client):
+    """It was read as UTF-8 all the same: garbled, never what the client meant."""
+    body = json.dumps({"username": "王", "password": "x"})  # the client encodes it in UTF-16
+    response = client.post(
+        TOKEN, body, content_type="application/json; charset=utf-16", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert error(response, 415, "unsupported_media_type")["message"] == (
+        "Send the request body as JSON in UTF-8 (Content-Type: application/json)."
+    )
+    fine = client.post(
+        TOKEN, {"username": "a", "password": "b"}, content_type="application/json; charset=UTF-8"
+    )
+    assert fine.status_code == 401  # read, and refused as a login

@@ -156,6 +156,7 @@ def test_a_pattern_that_is_no_regular_expression_is_listed_once_at_its_property(
     [
         (b"\xff\xfe{", "The file is not UTF-8 text."),
         ('{"key": "passport",', "The file is not valid JSON: the error is at line 1"),
+        ('{"key": "passport", "n": NaN}', "NaN, Infinity and -Infinity are not JSON numbers."),
         ([passport()], "The file must hold one JSON object"),
         (
             {k: v for k, v in passport().items() if k not in ("key", "layout")},

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from onewindow.audit.models import AuditEvent
 from onewindow.conftest import holder_logged_in
+from onewindow.core import strict_json
 from onewindow.identity.roles import Role
 from onewindow.workdays.calendar import get_calendar
 from onewindow.workdays.models import CalendarRevision, CalendarYear, WorkdayOverride
@@ -146,3 +147,7 @@ def test_a_bad_import_file_lists_its_errors_and_saves_nothing(admin_client_):
     garbage = SimpleUploadedFile("x.json", b"\xff not json", "application/json")
     response = client.post(YEARS + "import/", {"file": garbage})
     assert response.status_code == 200 and not CalendarYear.objects.exists()
+    beyond = SimpleUploadedFile("x.json", b'{"year": NaN, "days": []}', "application/json")
+    response = client.post(YEARS + "import/", {"file": beyond})
+    assert response.status_code == 200 and not CalendarYear.objects.exists()
+    assert response.context["form"].errors["file"] == [str(strict_json.NOT_A_NUMBER)]

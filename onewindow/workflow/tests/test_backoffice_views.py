@@ -490,7 +490,11 @@ def test_a_trial_with_data_that_is_not_a_json_object_says_so(city):
     upload("routing", "dmn_routing.bpmn", "routing.dmn")
     client, _admin = admin_of(city)
     url = reverse("processes:trial", args=["routing", 1])
-    for data, message in (("{amount", "This is not JSON"), ("[1]", "Give one JSON object")):
+    for data, message in (
+        ("{amount", "This is not JSON"),
+        ("[1]", "Give one JSON object"),
+        ('{"amount": NaN}', "NaN, Infinity and -Infinity are not JSON numbers."),
+    ):
         page = client.post(url, {"case_data": data})
         assert page.status_code == 422 and page.context["trial"] is None
         assert page.context["drawing"] is None
