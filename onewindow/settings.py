@@ -264,6 +264,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {
         "onewindow": {"handlers": ["console"], "level": env["ONEWINDOW_LOG_LEVEL"]},
+        # A request that failed (a 500), with its traceback. Django's own configuration
+        # sends it to the console only with DEBUG, and else by email to ADMINS, which a
+        # deployment may not set: without this, operators never saw a 500's cause.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
 

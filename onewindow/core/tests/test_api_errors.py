@@ -3,6 +3,7 @@ of its handlers (``onewindow/api.py``) and those answered around an endpoint
 (``core/api_errors.py``)."""
 
 import json
+import logging
 
 import pytest
 from django.template.defaultfilters import filesizeformat
@@ -150,152 +151,19 @@ def test_a_failure_under_the_api_is_a_json_500(settings, language):
     assert page.status_code == 500 and page["Content-Type"].startswith("text/html")
 
 
-def test_an_empty_answer_has_no_body_type(client, citizen):
-    response = client.delete(TOKEN, **bearer(client, citizen))
-    assert response.status_code == 204 and response.content == b""
-    assert not response.has_header("Content-Type")
-    assert not response.has_header("Content-Length")
-
-
-# --- authentication ------------------------------------------------------------------------
-
-
-def test_401_names_the_bearer_scheme(client, citizen):
-    missing = client.get("/api/v1/me")
-    error(missing, 401, "not_authenticated")
-    assert missing["WWW-Authenticate"] == "Bearer"
-    refused = client.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer ow_not-a-token")
-    error(refused, 401, "not_authenticated")
-    assert refused["WWW-Authenticate"] == 'Bearer error="invalid_token"'
-    wrong = client.post(
-        TOKEN,
-        {"username": citizen.username, "password": "not-the-password"},
-        content_type="application/json",
-    )
-    error(wrong, 401, "bad_credentials")
-    assert wrong["WWW-Authenticate"] == "Bearer"
-
-
-# --- field names and messages of 422 ------------------------------------------------------
-
-
-def test_field_names_carry_no_location(client, citizen):
-    headers = {**bearer(client, citizen), "HTTP_ACCEPT_LANGUAGE": "en"}
-    # path
-    body = error(client.post("/api/v1/tasks/abc/claim", **headers), 422, "invalid")
-    assert list(body["fields"]) == ["task_id"]
-    # form and file
-    body = error(client.post("/api/v1/cases/attachments", {}, **headers), 422, "invalid")
-    assert sorted(body["fields"]) == ["file", "service", "slot"]
-    # query
-    body = error(client.get("/api/v1/cases?limit=0&offset=-1", **headers), 422, "invalid")
-    assert sorted(body["fields"]) == ["limit", "offset"]
-    # body: nested fields by their path in the body, without the endpoint's parameter name
-    response = client.post(
-        "/api/v1/tasks/1/supplement",
-        {"items": [{"slot": "photo"}], "note": 5},
-        content_type="application/json",
-        **headers,
-    )
-    body = error(response, 422, "invalid")
-    assert sorted(body["fields"]) == ["items.0.reason", "note"]
-    # an answer of the wrong kind inside the body
-    response = client.post(
-        "/api/v1/cases", {"service": "x", "data": 5}, content_type="application/json", **headers
-    )
-    assert error(response, 422, "invalid")["fields"] == {"data": ["Enter a JSON object."]}
-
-
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_list_limits_in_the_callers_language(client, citizen, language):
-    headers = {**bearer(client, citizen), "HTTP_ACCEPT_LANGUAGE": language}
-    url = "/api/v1/tasks/1/supplement"
-    empty = client.post(url, {"items": []}, content_type="application/json", **headers)
-    assert error(empty, 422, "invalid")["fields"] == {
-        "items": [text(PYDANTIC_MESSAGES["too_short"], language, limit=1)]
-    }
-    item = {"material": "户口簿", "reason": "缺少"}
-    many = client.post(url, {"items": [item] * 21}, content_type="application/json", **headers)
-    assert error(many, 422, "invalid")["fields"] == {
-        "items": [text(PYDANTIC_MESSAGES["too_long"], language, limit=20)]
-    }
-    if language == "en":
-        assert empty.json()["fields"]["items"] == ["Give at least 1 item."]
-        assert many.json()["fields"]["items"] == ["Give at most 20 items."]
-
-
-@pytest.mark.parametrize(
-    ("body", "field", "kind", "context"),
-    [
-        ({"days": 0, "reason": "r"}, "days", "greater_than_equal", {"ge": 1}),
-        ({"days": 61, "reason": "r"}, "days", "less_than_equal", {"le": 60}),
-        ({"days": 1.5, "reason": "r"}, "days", "int_from_float", {}),
-        ({"days": "many", "reason": "r"}, "days", "int_parsing", {}),
-        ({"days": 1, "reason": ""}, "reason", "string_too_short", {"limit": 1}),
-        ({"days": 1, "reason": "r" * 2001}, "reason", "string_too_long", {"limit": 2000}),
-        ({"days": 1, "reason": 7}, "reason", "string_type", {}),
-        ({"days": 1}, "reason", "missing", {}),
-    ],
-)
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_pydantic_kinds_in_the_callers_language(
-    client, citizen, body, field, kind, context, language
-):
-    headers = {**bearer(client, citizen), "HTTP_ACCEPT_LANGUAGE": language}
-    response = client.post(
-        "/api/v1/tasks/1/extension", body, content_type="application/json", **headers
-    )
-    answer = error(response, 422, "invalid")
-    assert answer["fields"] == {field: [text(PYDANTIC_MESSAGES[kind], language, **context)]}
-    assert answer["message"] == text(
-        translation.gettext_lazy("Some fields are missing or invalid."), language
-    )
-
-
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_a_value_outside_an_enum_names_the_values(client, citizen, language):
-    headers = {**bearer(client, citizen), "HTTP_ACCEPT_LANGUAGE": language}
-    body = {"approve": "perhaps"}
-    response = client.post(
-        "/api/v1/extensions/1/decide", body, content_type="application/json", **headers
-    )
-    assert error(response, 422, "invalid")["fields"] == {
-        "approve": [text(PYDANTIC_MESSAGES["bool_parsing"], language)]
-    }
-    response = client.get("/api/v1/tasks?status=bogus", **headers)
-    expected = "submitted, in_progress, supplement, not_accepted, approved, rejected, completed"
-    assert error(response, 422, "invalid")["fields"] == {
-        "status": [text(PYDANTIC_MESSAGES["enum"], language, expected=expected)]
-    }
-    if language == "zh-hans":
-        assert response.json()["message"] == "部分字段缺失或无效。"
-
-
-@pytest.mark.parametrize(
-    ("body", "message"),
-    [
-        ('{"username": "a", "password": NaN}', "NaN, Infinity and -Infinity are not JSON numbers."),
-        ('{"username": "a", "password": Infinity}', "NaN, Infinity and -Infinity are not"),
-        ('{"username": "\\ud800", "password": "x"}', "lone surrogate"),
-    ],
-)
-def test_what_pythons_reader_takes_beyond_json_is_refused_as_json(client, body, message):
-    """A NaN passed a form's bounds and failed the database's JSON check; a lone surrogate
-    failed writing as UTF-8 (each a 500), here before any lookup (core.strict_json)."""
-    response = client.post(TOKEN, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
-    assert message in error(response, 400, "invalid_json")["message"]
-
-
-def test_a_body_in_another_charset_than_utf8_is_refused(client):
-    """It was read as UTF-8 all the same: garbled, never what the client meant."""
-    body = json.dumps({"username": "王", "password": "x"})  # the client encodes it in UTF-16
-    response = client.post(
-        TOKEN, body, content_type="application/json; charset=utf-16", HTTP_ACCEPT_LANGUAGE="en"
-    )
-    assert error(response, 415, "unsupported_media_type")["message"] == (
-        "Send the request body as JSON in UTF-8 (Content-Type: application/json)."
-    )
-    fine = client.post(
-        TOKEN, {"username": "a", "password": "b"}, content_type="application/json; charset=UTF-8"
-    )
-    assert fine.status_code == 401  # read, and refused as a login
+@pytest.mark.urls("onewindow.core.tests.urls")
+def test_a_failure_is_logged_with_its_traceback_without_debug(settings, caplog):
+    """Django logs it to the console only with DEBUG (and else mails ADMINS): a 500's
+    cause reached no log an operator reads. It goes to the console handler, traceback
+    and all, whatever DEBUG says."""
+    settings.DEBUG = False
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        Client(raise_request_exception=False).get("/api/test-only/fails/")
+    [record] = [r for r in caplog.records if r.name == "django.request"]
+    assert record.getMessage() == "Internal Server Error: /api/test-only/fails/"
+    assert record.exc_info is not None
+    logger = logging.getLogger("django.request")
+    assert not logger.propagate
+    # The console's, not Django's (filtered to DEBUG only); pytest adds its own too.
+    consoles = [h for h in logger.handlers if type(h) is logging.StreamHandler]
+    assert consoles and not any(h.filters for h in consoles)
