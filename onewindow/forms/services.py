@@ -82,6 +82,7 @@ def create_definition(
     digest = definition_digest(
         title=title, title_en=title_en, schema=schema, layout=layout, attachments=attachments
     )
+    number = 0
     try:
         with transaction.atomic():
             versions = FormDefinition.objects.filter(key=key).order_by("-version")
@@ -92,9 +93,10 @@ def create_definition(
                     % {"version": newest.version},
                     code="unchanged",
                 )
+            number = (newest.version if newest else 0) + 1
             definition = FormDefinition.objects.create(
                 key=key,
-                version=(newest.version if newest else 0) + 1,
+                version=number,
                 title=title.strip(),
                 title_en=title_en.strip(),
                 schema=schema,
@@ -111,7 +113,10 @@ def create_definition(
                 request=request,
             )
     except IntegrityError as exc:
-        # Someone else published a version of the same key between our read and insert.
+        # Someone else published a version of the same key between our read and insert;
+        # any other refusal of the database is no race, and retrying would not help.
+        if not number or not FormDefinition.objects.filter(key=key, version=number).exists():
+            raise
         raise Conflict(
             _("Another version of this form was just published. Try again."), code="conflict"
         ) from exc

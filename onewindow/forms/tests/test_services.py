@@ -1,9 +1,10 @@
 import pytest
+from django.db import IntegrityError
 from django.http import QueryDict
 
 from onewindow.audit.models import AuditEvent
 from onewindow.conftest import make_department, make_user
-from onewindow.core.errors import Forbidden, InvalidInput
+from onewindow.core.errors import Conflict, Forbidden, InvalidInput
 from onewindow.forms import services
 from onewindow.forms.models import FormDefinition, FormDraft
 from onewindow.forms.tests.conftest import make_definition, sample_parts
@@ -131,3 +132,31 @@ def test_draft_text_is_capped(sample):
         owner=owner, definition=sample, context="c", data={"notes": "字" * 20_000}
     )
     assert len(draft.data["notes"]) == 10_000
+
+
+def test_a_version_published_meanwhile_is_a_conflict_and_any_other_refusal_is_not(
+    db, monkeypatch
+):
+    """The insert is refused when another publisher took the version number between the
+    read and the insert (a Conflict: try again); a refusal of anything else (a check of
+    the database's) is no race, and saying "try again" would have a client loop."""
+    make_definition()  # version 1, which the stale read below does not see
+    real_filter = FormDefinition.objects.filter
+
+    def stale(*args, **kwargs):
+        found = real_filter(*args, **kwargs)
+        return found.none() if set(kwargs) == {"key"} else found
+
+    monkeypatch.setattr(FormDefinition.objects, "filter", stale)
+    with pytest.raises(Conflict) as raced:
+        make_definition(title="示例表单（修订）")
+    assert raced.value.code == "conflict"
+    monkeypatch.undo()
+
+    def refused(**kwargs):
+        raise IntegrityError("CHECK constraint failed")
+
+    monkeypatch.setattr(services, "record_event", refused)
+    with pytest.raises(IntegrityError):
+        make_definition(title="示例表单（第三版）")
+    assert list(FormDefinition.objects.values_list("version", flat=True)) == [1]
