@@ -134,9 +134,7 @@ def test_draft_text_is_capped(sample):
     assert len(draft.data["notes"]) == 10_000
 
 
-def test_a_version_published_meanwhile_is_a_conflict_and_any_other_refusal_is_not(
-    db, monkeypatch
-):
+def test_a_version_published_meanwhile_is_a_conflict_and_any_other_refusal_is_not(db, monkeypatch):
     """The insert is refused when another publisher took the version number between the
     read and the insert (a Conflict: try again); a refusal of anything else (a check of
     the database's) is no race, and saying "try again" would have a client loop."""
