@@ -299,7 +299,9 @@ def case_view(case: Case, *, officer: User | None = None) -> CaseView:
         files = case_materials(case, children)
         answers = _event_answers(case, children) if children else _answers(case.form, case.data)
     # A step of the event's shared run is on the parent's timeline and its item's.
-    shown_above = {event.task_id for event in events if event.task_id is not None}
+    # Its decision only: a supplement asked of the item and its answer are the item's
+    # own, under it still once the step is decided (they went when the decision came).
+    shown_above = {(e.task_id, e.outcome) for e in events if e.task_id is not None}
     return CaseView(
         case=case,
         answers=answers,
@@ -309,7 +311,7 @@ def case_view(case: Case, *, officer: User | None = None) -> CaseView:
                 case=child,
                 answers=[],  # the parent's view holds them
                 timeline=_timeline(
-                    [e for e in child.events.all() if e.task_id not in shown_above],
+                    [e for e in child.events.all() if (e.task_id, e.outcome) not in shown_above],
                     shown,
                     for_officer=for_officer,
                     under_parent=True,

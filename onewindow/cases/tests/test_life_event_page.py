@@ -339,3 +339,27 @@ def test_an_items_own_page_says_what_its_applications_page_does(world, at_hukou)
         "Its time limit starts when the steps before it are done and the application reaches "
         "this department." in _words(_section(waiting, "time-limit-title"))
     )
+
+
+def test_an_items_supplement_stays_under_it_once_its_step_is_decided(world, at_hukou):
+    """The decision of a step of the shared run is on the event's timeline, and not
+    again under its item; what was asked of the item and its answer are the item's own,
+    and stayed there only until the decision came (they went with it)."""
+    parent, hukou = at_hukou
+    with travel(at("2026-03-02", 12)):
+        supplements.request_supplement(
+            actor=world["ga.window"],
+            task_id=hukou.pk,
+            items=[{"material": "居住证明", "reason": "请提供"}],
+        )
+        supplements.resupply(
+            applicant=world["citizen.wang"], number=parent.number, attachments={}, comment="已补"
+        )
+    with travel(at("2026-03-02", 13)):
+        decide(world["ga.window"], open_task(parent, "Task_hukou"), "complete")
+    view = case_view(parent)
+    hukou_item = next(c for c in view.children if c.case.service_code == "310000-GA-QR-0001")
+    assert [s.outcome_code for s in hukou_item.timeline] == ["supplement_requested", "resupplied"]
+    completed = [s for s in view.timeline if s.outcome_code == "complete"]
+    assert len(completed) == 2  # the birth certificate's and the hukou's, each once
+    assert not any(s.outcome_code == "complete" for c in view.children for s in c.timeline)
