@@ -105,6 +105,12 @@ class CaseView:
         return self.clock is None and self.case.status in FINAL_STATUSES
 
     @property
+    def counted_from_arrival(self) -> bool:
+        """A life event's item on the event's shared run, on its own page: its clock
+        started when the run reached its department."""
+        return self.case.parent_id is not None and presenters.on_shared_run(self.case)
+
+    @property
     def counted_from_submission(self) -> bool:
         """Its clock started at submission, no step having accepted it."""
         return presenters.counted_from_submission(self.case)

@@ -96,6 +96,13 @@ def item_waits_for_earlier_steps(item: Case) -> bool:
     status still reads as filed."""
     if item.clock_id is not None or item.status in FINAL_STATUSES:
         return False
+    return on_shared_run(item)
+
+
+def on_shared_run(item: Case) -> bool:
+    """A life event's item run by the event's shared run: its clock starts when the run
+    reaches its department (``timeliness.waiting``), neither at submission nor at an
+    acceptance of its own."""
     parent = item.parent
     return parent is not None and bool(item.instance_id) and parent.instance_id == item.instance_id
 

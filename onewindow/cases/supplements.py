@@ -25,6 +25,7 @@ from onewindow.cases import (
     notifications,
     permissions,
     presenters,
+    queries,
     starting,
     supplement_materials,
     timeliness,
@@ -432,10 +433,13 @@ def resupply(
             service=presenters.service_name(case),
             due=alerts.due_day(case.clock),
         )
+        # Named as their inbox lists the task: a life event's item on the event's shared
+        # run under the event's number, not the item's.
+        on_run = queries.cases_by_instance([task.instance_id]).get(task.instance_id, case)
         alerts.tell_holders(
             task,
             "case_resupplied",
             dedupe_key=f"supplement:{supplement.pk}:answered",
-            case=case,
+            case=on_run,
         )
     return case

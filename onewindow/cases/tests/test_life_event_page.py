@@ -21,6 +21,7 @@ from onewindow.cases.tests.test_api import token_for
 from onewindow.cases.tests.test_timeline_voices import READ, english
 from onewindow.cases.tests.timekit import at, decide, signed_in, travel
 from onewindow.forms.tests.files import PDF
+from onewindow.notifications.models import Notification
 from onewindow.notifications.rendering import render_message
 
 pytestmark = pytest.mark.django_db
@@ -333,6 +334,10 @@ def test_an_items_own_page_says_what_its_applications_page_does(world, at_hukou)
         asks_for_files = bool(child.form.attachments)  # the insurance item asks for none
         files = _words(_section(page, "materials-title"))
         assert ("No files were uploaded." not in files) is asks_for_files, child.service_code
+    # The hukou item's clock started when the event's run reached 公安, not at submission.
+    hukou_limit = _words(_section(_page(world, children[1].number), "time-limit-title"))
+    assert "when the application reached this department" in hukou_limit
+    assert "from submission" not in hukou_limit and "from acceptance" not in hukou_limit
     waiting = _page(world, children[-1].number)
     assert _words(summary(waiting, "Status")) == "Waiting for the steps before it"
     assert (
@@ -355,6 +360,14 @@ def test_an_items_supplement_stays_under_it_once_its_step_is_decided(world, at_h
         supplements.resupply(
             applicant=world["citizen.wang"], number=parent.number, attachments={}, comment="已补"
         )
+    # The officers are told under the number their inbox lists the task by, the event's;
+    # the applicant, of the item's own due day, named as the item's.
+    told = Notification.objects.get(recipient=world["ga.window"], kind="case_resupplied")
+    hukou_case = parent.children.get(service_code="310000-GA-QR-0001")
+    assert told.case_number == parent.number and hukou_case.number not in told.body
+    resumed = Notification.objects.get(recipient=world["citizen.wang"], kind="case_resumed")
+    _subject, english = resumed.text_in("en")
+    assert f"{hukou_case.service_name_en} is due to be completed by " in english
     with travel(at("2026-03-02", 13)):
         decide(world["ga.window"], open_task(parent, "Task_hukou"), "complete")
     view = case_view(parent)
