@@ -11,11 +11,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from onewindow.catalog import transfer
-from onewindow.catalog.choices import MAX_VISITS_CHOICES, Audience, Channel, ItemKind, OnlineLevel
+from onewindow.catalog.choices import (
+    MAX_VISITS_CHOICES,
+    Audience,
+    Channel,
+    ItemKind,
+    MaterialForm,
+    MaterialSource,
+    OnlineLevel,
+)
 from onewindow.catalog.forms import FaqForm, ItemForm, MaterialRowForm, OfficeForm
 from onewindow.catalog.models import ServiceItemVersion
 from onewindow.core.templatetags.onewindow import localized
 from onewindow.forms.models import FormDefinition
+from onewindow.identity.models import Department
 from onewindow.workflow.models import ProcessDefinition
 
 
@@ -117,12 +126,27 @@ def compared(
     return rows
 
 
-# The entries' texts that the summary rows (which name each entry) do not show.
+# What of the entries the summary rows (which name each entry) do not show: a material's
+# form, copies, source and whether it is required are what the applicant must bring, and
+# a reviewer approves a change to them as to any other (they were left out, unseen).
 ENTRY_TEXTS: dict[type[Any], tuple[str, ...]] = {
     OfficeForm: ("address_en", "hours", "hours_en", "phone"),
     FaqForm: ("a", "q_en", "a_en"),
-    MaterialRowForm: ("name_en", "certificate_type", "certificate_type_en", "notes", "notes_en"),
+    MaterialRowForm: (
+        "name_en",
+        "form",
+        "count",
+        "source",
+        "source_department",
+        "certificate_type",
+        "certificate_type_en",
+        "required",
+        "notes",
+        "notes_en",
+    ),
 }
+# Entries' values shown by their labels.
+ENTRY_CHOICES: dict[str, Any] = {"form": MaterialForm, "source": MaterialSource}
 
 
 def _entry_texts(
@@ -132,17 +156,35 @@ def _entry_texts(
     by entry, so that a change there shows too; left out when neither version has any."""
     rows = []
     entries = pgettext("separator of longer entries", "; ")
+    codes = {e.get("source_department") for e in [*before, *after]} - {None, ""}
+    # Source departments by their names in the reader's language (one read for all).
+    named = (
+        {d.code: localized(d) for d in Department.objects.filter(code__in=codes)} if codes else {}
+    )
     for key in ENTRY_TEXTS[row_form]:
-        if not any(entry.get(key) for entry in [*before, *after]):
+        if not any(entry.get(key) not in (None, "") for entry in [*before, *after]):
             continue
         rows.append(
             Compared(
                 f"{label} · {row_form.base_fields[key].label}",
-                entries.join(str(entry.get(key) or "—") for entry in before) or "—",
-                entries.join(str(entry.get(key) or "—") for entry in after) or "—",
+                entries.join(_entry_value(key, entry.get(key), named) for entry in before) or "—",
+                entries.join(_entry_value(key, entry.get(key), named) for entry in after) or "—",
+                terms=key in ENTRY_CHOICES,
             )
         )
     return rows
+
+
+def _entry_value(key: str, value: Any, departments: dict[str, str]) -> str:
+    if value in (None, ""):
+        return "—"
+    if key in ENTRY_CHOICES:
+        return str(ENTRY_CHOICES[key](value).label)
+    if key == "required":
+        return _("Yes") if value else _("No")
+    if key == "source_department":
+        return departments.get(value, str(value))
+    return str(value)
 
 
 def _definition(definition: FormDefinition | ProcessDefinition | None) -> str:

@@ -460,6 +460,29 @@ def test_the_comparison_shows_changes_of_the_english_guide_texts(admin):
     assert len(rows) == 5
 
 
+def test_the_comparison_shows_what_a_material_asks_of_the_applicant(admin):
+    """Its form, copies, source and whether it is required: a reviewer approved changes
+    to these unseen, the comparison naming each material only."""
+    client, _ = admin
+    client.cookies["django_language"] = "en"
+    item = current()
+    first = item["materials"][0]
+    assert (first["form"], first["count"], first["required"]) == ("original", 1, True)
+    item["materials"][0] = {**first, "form": "copy", "count": 2, "required": False}
+    assert client.post(edit_url(), form_data(item)).status_code == 302
+    rows = changed_rows(client.get(f"{BASE}/items/{POLICE_ITEM}/").content.decode())
+    shown = {
+        label: row
+        for label in ("Materials · Form", "Materials · Copies", "Materials · Required")
+        for row in rows
+        if f"{label} <span" in row
+    }
+    assert set(shown) == {"Materials · Form", "Materials · Copies", "Materials · Required"}
+    assert "<td>Original</td><td>Copy</td>" in shown["Materials · Form"]
+    assert "<td>1</td><td>2</td>" in shown["Materials · Copies"]
+    assert "<td>Yes</td><td>No</td>" in shown["Materials · Required"]
+
+
 @pytest.mark.parametrize(
     ("language", "before", "after"),
     [
