@@ -184,9 +184,22 @@ def export_excel(versions: list[ServiceItemVersion]) -> bytes:
         items.append(row)
         for material in data["materials"]:
             materials.append([data["code"], *(material[c] for c in MATERIAL_COLUMNS[1:])])
+    for sheet in (items, materials):
+        _as_text(sheet)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _as_text(sheet: Any) -> None:
+    """Every cell openpyxl took for a formula (a text starting with "=") written as the
+    text it is: a guide's text is an editor's, and ``=HYPERLINK(...)`` in a summary ran
+    as a formula in whoever opened the city's export (formula injection). The text comes
+    back unchanged on import, as Excel shows it."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
 
 
 def parse_json(raw: bytes) -> list[Any]:
@@ -347,19 +360,40 @@ def parse_excel(raw: bytes, *, checked: bool = False) -> ReadRows:
         workbook.close()  # a read-only workbook keeps its archive open until closed
 
 
+MISSING_COLUMN = _(
+    "Missing column: a file to import has every column of the export (export again to get one)."
+)
+NO_MATERIALS_SHEET = _(
+    "The workbook has no sheet named materials: its items would lose every material."
+)
+
+
 def _read_workbook(workbook: Any) -> ReadRows:
     items = _worksheet(workbook, ITEMS_SHEET)
     if items is None:
         raise ImportRejected([RowError(0, "file", _("The workbook has no sheet named items."))])
+    # Every column of the export, and the materials sheet: one left out read as empty
+    # cells, and the import blanked that field (or removed every material) of every item
+    # it changed, in silence. All that is missing is told at once.
     positions = _header(items, ITEM_COLUMNS)
-    missing = [c for c in ("code", "department", "name") if c not in positions]
+    missing = [
+        RowError(1, c, MISSING_COLUMN, ITEMS_SHEET) for c in ITEM_COLUMNS if c not in positions
+    ]
+    sheet = _worksheet(workbook, MATERIALS_SHEET)
+    m_positions = _header(sheet, MATERIAL_COLUMNS) if sheet is not None else {}
+    if sheet is None:
+        missing.append(RowError(0, "file", NO_MATERIALS_SHEET))
+    elif m_positions:  # a sheet left empty, header and all, holds no materials: said so
+        missing += [
+            RowError(1, c, MISSING_COLUMN, MATERIALS_SHEET)
+            for c in MATERIAL_COLUMNS
+            if c not in m_positions
+        ]
     if missing:
-        raise ImportRejected([RowError(1, c, _("Missing column."), ITEMS_SHEET) for c in missing])
+        raise ImportRejected(missing)
     materials: dict[str, list[dict[str, Any]]] = defaultdict(list)
     material_rows: dict[str, list[int]] = defaultdict(list)
-    sheet = _worksheet(workbook, MATERIALS_SHEET)
     if sheet is not None:
-        m_positions = _header(sheet, MATERIAL_COLUMNS)
         for m_number, entry in _rows(sheet, m_positions, MAX_MATERIAL_ROWS):
             code = str(entry.pop("item_code", "") or "")
             materials[code].append({k: ("" if v is None else v) for k, v in entry.items()})

@@ -53,9 +53,10 @@ def x_rows(count: int) -> bytes:
     """The finding's workbook, ``count`` rows long: each row of x has many problems."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("items")
-    sheet.append(["code", "department", "name"])
+    sheet.append(list(transfer.ITEM_COLUMNS))
     for _number in range(count):
         sheet.append(["x", "x", "x"])
+    workbook.create_sheet("materials")
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -369,10 +369,11 @@ def test_a_workbook_without_the_items_sheet_is_refused(editor):
 
 def edited_workbook(changes: dict[tuple[int, str], Any], *, materials: bool = True) -> bytes:
     """The export of the published items with some cells of the items sheet changed
-    (and, without ``materials``, no materials sheet)."""
+    (and, without ``materials``, the materials sheet's rows deleted, its header kept)."""
     workbook = load_workbook(io.BytesIO(transfer.export_excel(published_versions())))
     if not materials:
-        del workbook["materials"]
+        listed = workbook["materials"]
+        listed.delete_rows(2, listed.max_row)
     sheet = workbook["items"]
     columns = {cell.value: cell.column for cell in sheet[1]}
     for (row, column), value in changes.items():
@@ -380,6 +381,30 @@ def edited_workbook(changes: dict[tuple[int, str], Any], *, materials: bool = Tr
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def test_a_workbook_missing_columns_or_the_materials_sheet_is_refused_as_such(editor):
+    """Read as empty cells, a column left out blanked that field of every item the
+    import changed, and a sheet left out removed every material: all that is missing is
+    told at once, a problem a column, not one a row."""
+    workbook = load_workbook(io.BytesIO(transfer.export_excel(published_versions())))
+    items = workbook["items"]
+    columns = [cell.value for cell in items[1]]
+    for name in ("kind", "summary_en"):
+        items.delete_cols(columns.index(name) + 1)
+        columns.remove(name)
+    del workbook["materials"]
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with translation.override("en"), pytest.raises(ImportRejected) as rejected:
+        transfer.parse_excel(buffer.getvalue())
+    assert [(p.sheet, p.row, p.field) for p in rejected.value.rows] == [
+        ("items", 1, "kind"),
+        ("items", 1, "summary_en"),
+        ("", 0, "file"),
+    ]
+    assert rejected.value.rows[0].message.startswith("Missing column")
+    assert "no sheet named materials" in rejected.value.rows[2].message
 
 
 def test_excel_errors_carry_the_sheet_row_number(editor):
@@ -796,3 +821,22 @@ def test_every_problem_of_a_json_file_is_reported_in_one_round(editor, colleague
             "review and import the item after the review, or leave the item out of the file.",
         ),
     ]
+
+
+def test_a_text_that_looks_like_a_formula_is_exported_as_text(editor):
+    """Formula injection: an editor's ``=HYPERLINK(...)`` ran in whoever opened the export."""
+    version = published_versions()[0]
+    version.summary_en = '=HYPERLINK("http://evil.invalid/","Click")'
+    version.save(update_fields=["summary_en"])
+    material = version.materials.first()
+    material.notes = "=1+1"
+    material.save(update_fields=["notes"])
+    raw = transfer.export_excel(published_versions())
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        sheets = b"".join(
+            archive.read(name) for name in archive.namelist() if name.startswith("xl/worksheets/")
+        )
+    assert b"<f>" not in sheets  # no formula anywhere
+    [row] = [r for r in transfer.parse_excel(raw) if r["code"] == version.item.code]
+    assert row["summary_en"] == '=HYPERLINK("http://evil.invalid/","Click")'
+    assert row["materials"][0]["notes"] == "=1+1"

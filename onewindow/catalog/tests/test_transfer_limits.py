@@ -19,8 +19,8 @@ SHEET_XML = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/
 HEADER_ROW = (
     b'<row r="1">'
     + b"".join(
-        b'<c t="inlineStr"><is><t>%s</t></is></c>' % name
-        for name in (b"code", b"department", b"name")
+        b'<c t="inlineStr"><is><t>%s</t></is></c>' % name.encode()
+        for name in transfer.ITEM_COLUMNS  # as the export has them
     )
     + b"</row>"
 )
@@ -36,6 +36,7 @@ def workbook_around(sheet_xml: bytes, *, extra_parts: dict[str, bytes] | None = 
     openpyxl writes them, and ``extra_parts`` added (stored: not packed at all)."""
     workbook = Workbook(write_only=True)
     workbook.create_sheet("items")
+    workbook.create_sheet("materials")  # empty: no materials
     written = io.BytesIO()
     workbook.save(written)
     buffer = io.BytesIO()
@@ -142,17 +143,18 @@ def test_the_directory_is_read_from_an_upload_left_at_its_start():
 
 
 def rows_workbook(items: int, *, materials: int = 0, blank_after: int = 0) -> bytes:
-    """A code, department, name sheet of ``items`` rows (and ``blank_after`` blank rows
-    written below them), with ``materials`` rows of materials."""
+    """An items sheet of every column and ``items`` rows, each a code, department and
+    name (and ``blank_after`` blank rows below them), with ``materials`` rows of
+    materials."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("items")
-    sheet.append(["code", "department", "name"])
+    sheet.append(list(transfer.ITEM_COLUMNS))  # as the export has it
     for number in range(items):
         sheet.append([f"310000-GA-QR-{number:04d}", "310000-GA", "x"])
     for _number in range(blank_after):
         sheet.append([None, "", None])
     material_sheet = workbook.create_sheet("materials")
-    material_sheet.append(["item_code", "name"])
+    material_sheet.append(list(transfer.MATERIAL_COLUMNS))
     for _number in range(materials):
         material_sheet.append(["310000-GA-QR-0000", "身份证"])
     buffer = io.BytesIO()
@@ -288,8 +290,10 @@ def test_a_number_python_will_not_read_is_no_json():
 def offices_workbook(cell: str) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("items")
-    sheet.append(["code", "department", "name", "offices"])
-    sheet.append(["310000-GA-QR-0001", "310000-GA", "x", cell])
+    sheet.append(list(transfer.ITEM_COLUMNS))
+    values = {"code": "310000-GA-QR-0001", "department": "310000-GA", "name": "x", "offices": cell}
+    sheet.append([values.get(column) for column in transfer.ITEM_COLUMNS])
+    workbook.create_sheet("materials")
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
