@@ -360,10 +360,10 @@ def parse_excel(raw: bytes, *, checked: bool = False) -> ReadRows:
         workbook.close()  # a read-only workbook keeps its archive open until closed
 
 
-MISSING_COLUMN = _(
+MISSING_COLUMN = gettext_lazy(
     "Missing column: a file to import has every column of the export (export again to get one)."
 )
-NO_MATERIALS_SHEET = _(
+NO_MATERIALS_SHEET = gettext_lazy(
     "The workbook has no sheet named materials: its items would lose every material."
 )
 
@@ -377,15 +377,15 @@ def _read_workbook(workbook: Any) -> ReadRows:
     # it changed, in silence. All that is missing is told at once.
     positions = _header(items, ITEM_COLUMNS)
     missing = [
-        RowError(1, c, MISSING_COLUMN, ITEMS_SHEET) for c in ITEM_COLUMNS if c not in positions
+        RowError(1, c, str(MISSING_COLUMN), ITEMS_SHEET) for c in ITEM_COLUMNS if c not in positions
     ]
     sheet = _worksheet(workbook, MATERIALS_SHEET)
     m_positions = _header(sheet, MATERIAL_COLUMNS) if sheet is not None else {}
     if sheet is None:
-        missing.append(RowError(0, "file", NO_MATERIALS_SHEET))
+        missing.append(RowError(0, "file", str(NO_MATERIALS_SHEET)))
     elif m_positions:  # a sheet left empty, header and all, holds no materials: said so
         missing += [
-            RowError(1, c, MISSING_COLUMN, MATERIALS_SHEET)
+            RowError(1, c, str(MISSING_COLUMN), MATERIALS_SHEET)
             for c in MATERIAL_COLUMNS
             if c not in m_positions
         ]
