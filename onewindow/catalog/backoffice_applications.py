@@ -116,19 +116,25 @@ def event_process_view(request: HttpRequest, code: str) -> HttpResponse:
     if form.is_bound:
         status = 422
         if form.is_valid():
+            chosen = form.chosen_process()
             try:
                 services.bind_event_process(
-                    actor=user, code=event.code, process=form.chosen_process(), request=request
+                    actor=user, code=event.code, process=chosen, request=request
                 )
             except ServiceError as error:
                 apply_errors(form, error)
                 status = error.status
             else:
-                messages.success(
-                    request,
+                done = (
                     _("Applications for %(event)s filed from now on run in this process.")
-                    % {"event": event.name_en if is_english() else event.name},
+                    if chosen is not None
+                    else _(
+                        "Applications for %(event)s filed from now on run each item in its "
+                        "own process."
+                    )
                 )
+                name = event.name_en if is_english() else event.name
+                messages.success(request, done % {"event": name})
                 return redirect("backoffice:events")
     return render(
         request,

@@ -71,6 +71,9 @@ def test_an_editor_of_every_department_chooses_the_newest_version(catalog, proce
     assert "filed from now on run in this process" in client.get(LIST).content.decode()
     assert client.post(URL, {"process": ""}).status_code == 302
     assert event_process() is None
+    # Said as it is: no process of the whole any more (it said "in this process").
+    listed = client.get(LIST).content.decode()
+    assert "filed from now on run each item in its own process" in listed
     bound = AuditEvent.objects.filter(action="catalog.event_process_bound", outcome="success")
     assert [e.detail["process"] for e in bound.order_by("seq")] == ["newborn v2", None]
 
