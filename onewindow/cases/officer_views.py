@@ -285,6 +285,7 @@ def render_task_page(
             "supplement_posted": asking.posted,
             "can_ask_extension": open_task and workflow_permissions.can_work_on(user, task),
             "pending_extension": queries.pending_extensions_of(task).first(),
+            "refused_extensions": list(queries.refused_extensions_of(task)),
             "extension_errors": extension_errors,
             "extension_posted": request.POST if extension_errors else {},
             "open": open_task,

@@ -223,6 +223,13 @@ def pending_extensions_of(task: WorkTask) -> QuerySet[Extension]:
     return Extension.objects.filter(task=task, status=ExtensionStatus.PENDING)
 
 
+def refused_extensions_of(task: WorkTask) -> QuerySet[Extension]:
+    """The requests a lead refused on a step, with their reasons, oldest first: the
+    refusal is part of the step's record (the officer asking again reads why not)."""
+    refused = Extension.objects.filter(task=task, status=ExtensionStatus.REFUSED)
+    return refused.select_related("decided_by").order_by("decided_at", "pk")
+
+
 def _extensions_in_scope(user: Any) -> QuerySet[Extension]:
     return Extension.objects.filter(
         department_scope_filter(user, field="task__department")

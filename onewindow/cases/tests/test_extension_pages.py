@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+import lxml.html
 import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -338,3 +339,21 @@ def test_the_extensions_page_is_for_those_who_decide_them(world, who, decides):
         home = client.get("/cases/inbox/").content.decode()
     assert page.status_code == (200 if decides else 404)
     assert ('href="/cases/extensions/"' in home) == decides  # the header's link with it
+
+
+def test_a_refused_request_stays_on_the_steps_page_with_its_reason(world, review):
+    """The refusal was told in a notice only, and gone from every page of the case."""
+    extension = _ask(world, review)
+    with travel(at("2026-03-04", 9)):
+        extensions.decide_extension(
+            actor=world["ga.lead"],
+            extension_id=extension.pk,
+            approve=False,
+            comment="材料齐全，无需延期",
+        )
+        page = signed_in(world["ga.review"]).get(f"/cases/tasks/{review.pk}/").content
+    [refused] = lxml.html.fromstring(page).xpath("//ul[contains(@class, 'refused-extensions')]/li")
+    lead = world["ga.lead"].full_name
+    assert " ".join(refused.text_content().split()) == (
+        f"Refused on 2026-03-04 09:00 by {lead}: 2 more working days. Reason: 材料齐全，无需延期"
+    )
