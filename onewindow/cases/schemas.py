@@ -150,6 +150,12 @@ class CaseSummaryOut(Schema):
 
 
 class CaseOut(CaseSummaryOut):
+    waiting: bool = Field(
+        default=False,
+        description="A life event's item its event's run has not reached yet: not begun, "
+        "though its status still reads as filed (the pages say it waits for the steps "
+        "before it)",
+    )
     data: dict[str, Any] = Field(
         description="The answers. An officer reading a life event gets its items' answers "
         "in their own data, those of the items of the officer's departments only, and "

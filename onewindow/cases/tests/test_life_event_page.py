@@ -190,6 +190,20 @@ def test_an_item_the_run_has_not_reached_says_it_waits(world, at_hukou):
     assert all(s.startswith("Status: Waiting for the steps before it") for s in statuses[2:])
 
 
+def test_the_api_says_which_items_wait_as_the_pages_do(world, at_hukou, client):
+    parent, _hukou = at_hukou
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token_for(client, world['citizen.wang'])}"}
+    with travel(at("2026-03-02", 12)):
+        body = client.get(f"/api/v1/cases/{parent.number}", **auth).json()
+    assert body["waiting"] is False
+    assert [(c["status"], c["waiting"]) for c in body["children"]] == [
+        ("completed", False),
+        ("submitted", False),  # 公安 has it now
+        ("submitted", True),
+        ("submitted", True),
+    ]
+
+
 def test_the_api_gives_an_officer_their_departments_items_only(world, at_hukou, client):
     parent, _hukou = at_hukou
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token_for(client, world['ga.window'])}"}
