@@ -152,7 +152,8 @@ def decide_extension(
         )
     if not approve and is_blank(comment):
         message = _("Give the reason for refusing.")
-        raise InvalidInput(message, fields={"comment": [message]})
+        # The code a decision's missing reason has (services.decide_task), as README lists.
+        raise InvalidInput(message, code="reason_required", fields={"comment": [message]})
     refuse_longer_than_note(comment=comment)
     with transaction.atomic():
         # The run and the task before the request, in a decision's order (lock_task).

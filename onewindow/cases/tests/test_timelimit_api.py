@@ -324,7 +324,7 @@ def test_extension_conflicts_and_a_refusal_without_reason(world, call, pending):
     error_shape(again, 409, "extension_pending")
     url = f"/api/v1/extensions/{pending.pk}/decide"
     no_reason = call("post", url, world["ga.lead"], {"approve": False})
-    assert "comment" in error_shape(no_reason, 422)["fields"]
+    assert "comment" in error_shape(no_reason, 422, "reason_required")["fields"]
     # Strictly true or false: "yes" approved an extension (QA).
     for vague in ("perhaps", "yes", 1, "true"):
         bad = call("post", url, world["ga.lead"], {"approve": vague})
