@@ -230,11 +230,16 @@ class _Checker:
     def container(self, container: etree._Element, inherited_lane: str) -> None:
         for lane_set in container.findall(f"{{{BPMN}}}laneSet"):
             self.lanes(lane_set)
+        nodes: set[str] = set()
+        flows: list[etree._Element] = []
         for child in _bpmn_children(container):
             kind = local_name(child)
+            if kind != "sequenceFlow" and child.get("id"):
+                nodes.add(child.get("id", ""))  # an unsupported one is told of on its own
             if kind in FLOW_NODES:
                 self.node(child, self.lane_of.get(child.get("id", ""), inherited_lane))
             elif kind == "sequenceFlow":
+                flows.append(child)
                 self.facts.flows.append((child.get("sourceRef", ""), child.get("targetRef", "")))
                 for grandchild in _bpmn_children(child):
                     if local_name(grandchild) == "conditionExpression":
@@ -243,6 +248,27 @@ class _Checker:
                         self.unsupported(grandchild, child.get("id", ""))
             elif kind not in DECORATIONS | NODE_CHILDREN | {"laneSet"}:
                 self.unsupported(child, container.get("id", ""))
+        self.flow_ends(flows, nodes)
+
+    def flow_ends(self, flows: list[etree._Element], nodes: set[str]) -> None:
+        """Each sequence flow joins two elements of its own process (or subprocess):
+        one naming another id reached the engine, which refused it in words of its own
+        ("we found two items, perhaps a form has the same ID?")."""
+        for flow in flows:
+            for end in ("sourceRef", "targetRef"):
+                if (ref := flow.get(end, "")) not in nodes:
+                    self.problem(
+                        msg(
+                            _(
+                                "Sequence flow %(id)s connects %(ref)s, which is no element "
+                                "of its process or subprocess."
+                            ),
+                            id=flow.get("id", ""),
+                            ref=ref or "-",
+                        ),
+                        "sequenceFlow",
+                        flow.get("id", ""),
+                    )
 
     def node(self, node: etree._Element, lane: str) -> None:
         kind, node_id = local_name(node), node.get("id", "")

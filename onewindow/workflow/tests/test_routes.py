@@ -13,8 +13,11 @@ B = 'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"'
 
 
 def process(*flows: tuple[str, str]) -> str:
-    """A process of the flows given (``(source, target)``), starting at "s"."""
-    body = "".join(
+    """A process of the flows given (``(source, target)``), starting at "s", each other
+    element a gateway (a flow joins elements of its process: the check refuses others)."""
+    named = dict.fromkeys(end for flow in flows for end in flow if end != "s")
+    body = "".join(f'<bpmn:parallelGateway id="{node}"/>' for node in named)
+    body += "".join(
         f'<bpmn:sequenceFlow id="f{i}" sourceRef="{a}" targetRef="{b}"/>'
         for i, (a, b) in enumerate(flows)
     )

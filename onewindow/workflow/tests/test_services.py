@@ -4,6 +4,7 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import time_machine
@@ -137,28 +138,52 @@ def test_upload_lists_every_problem_of_a_lane_once(city: dict[str, Department]) 
     assert "names department 310000-YY, which does not exist" in messages[3]
 
 
-def test_upload_lists_an_unknown_lane_with_what_the_engine_refuses(
+def test_upload_lists_an_unknown_lane_with_a_flow_to_no_element(
     city: dict[str, Department],
 ) -> None:
-    """SpiffWorkflow reads only files the checks passed; its objection comes with the lanes'."""
+    """A flow to an element the process has not reached SpiffWorkflow, which said so in
+    words of its own ("we found two items, perhaps a form has the same ID?"); the checks
+    name it, with the lanes' problems."""
     text = (
         read_process("single_department.bpmn")
         .replace('targetRef="EndEvent_approved"', 'targetRef="Nowhere"')
         .replace("310000-GA/review", "310000-XX/review")
     )
     refusal = refused_upload(text)
+    assert where(refusal) == [("sequenceFlow", "Flow_approve"), ("lane", "Lane_review")]
+    with translation.override("en"):
+        assert str(refusal.problems[0].message) == (
+            "Sequence flow Flow_approve connects Nowhere, which is no element of its process "
+            "or subprocess."
+        )
+        # Named as drawn, in English where the file gives it (the flow's name_en).
+        assert [p.shown_name for p in refusal.problems] == [
+            "Approved",
+            "310000-XX/reviewing_officer",
+        ]
+
+
+def test_what_the_engine_refuses_is_named_as_drawn(
+    city: dict[str, Department], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SpiffWorkflow reads only files the checks passed; its objection, at an element,
+    comes with that element's names and with the lanes' problems."""
+    text = read_process("single_department.bpmn").replace("310000-GA/review", "310000-XX/review")
+
+    def objects(parser: Any, process_id: str) -> Any:
+        [gateway] = parser.process_parsers[process_id].node.xpath(".//*[@id='Gateway_decision']")
+        raise engine.ValidationException("No conditions satisfied", node=gateway)
+
+    monkeypatch.setattr(engine._Parser, "get_spec", objects)
+    refusal = refused_upload(text)
     assert where(refusal) == [
         ("bpmn:exclusiveGateway", "Gateway_decision"),
         ("lane", "Lane_review"),
     ]
     assert str(refusal.problems[0].message).startswith("The process cannot be loaded:")
-    # The gateway's names on the canvas and in its name_en property; lanes have none.
     assert (refusal.problems[0].name, refusal.problems[0].name_en) == ("审核结果", "Review result")
     with translation.override("en"):
-        assert [p.shown_name for p in refusal.problems] == [
-            "Review result",
-            "310000-XX/reviewing_officer",
-        ]
+        assert refusal.problems[0].shown_name == "Review result"
     with translation.override("zh-hans"):
         assert refusal.problems[0].shown_name == "审核结果"
 
