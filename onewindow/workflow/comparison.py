@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from onewindow.workflow import library, queries
 from onewindow.workflow.engine import ProcessError
@@ -62,9 +63,10 @@ def _step_changes(old: StepRow, new: StepRow) -> list[str]:
     if old.lane != new.lane:
         what.append(_("Lane: %(old)s → %(new)s") % {"old": old.lane, "new": new.lane})
     if old.outcome_labels != new.outcome_labels:
+        separator = pgettext("list separator", ", ")  # 、 in Chinese, as the pages list
         what.append(
             _("Decisions offered: %(old)s → %(new)s")
-            % {"old": ", ".join(old.outcome_labels), "new": ", ".join(new.outcome_labels)}
+            % {"old": separator.join(old.outcome_labels), "new": separator.join(new.outcome_labels)}
         )
     if old.time_limit_days != new.time_limit_days:
         what.append(

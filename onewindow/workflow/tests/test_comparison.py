@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from onewindow.conftest import holder_logged_in
 from onewindow.identity.roles import Role
@@ -41,6 +42,12 @@ def test_a_step_s_time_limit_and_decisions_changed_are_named(city):
         "Time limit (working days): 5 → 8",
     ]
     assert not changes.routing_unchanged and changes.files_changed == ["BPMN file"]
+    with translation.override("zh-hans"):  # listed as Chinese lists: 、 not ", "
+        again = compare(
+            library.outline(first), library.outline(second), files(first), files(second)
+        )
+        [step] = again.steps_changed
+    assert step.what[0] == "可作的决定：批准、不予批准 → 批准、不予批准、办结"
 
 
 def test_another_process_s_steps_lanes_and_tables_added_and_removed(city):
