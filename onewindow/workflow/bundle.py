@@ -179,6 +179,26 @@ def _not_well_formed(exc: etree.XMLSyntaxError, source: str) -> Problem:
     return Problem(message, source=source)
 
 
+# No modeler writes a document type; one declaring entities is how XML is made to read
+# files or expand a billion times. The parser never resolves them (``parse_xml``), and
+# a file holding one was refused as "not well-formed", which it was.
+DOCTYPE = re.compile(r"<!DOCTYPE", re.IGNORECASE)
+DOCTYPE_REFUSED = _(
+    "The file declares a document type (<!DOCTYPE …>), which process files may not: "
+    "save it again from the modeler."
+)
+
+
+class _Doctype(ValueError):
+    """A file declaring a document type."""
+
+
+def _parse_file(text: str) -> etree._Element:
+    if DOCTYPE.search(text):
+        raise _Doctype
+    return parse_xml(text)
+
+
 def read_bundle(
     bpmn_xml: str, dmn_files: Mapping[str, str]
 ) -> tuple[etree._Element, dict[str, etree._Element]]:
@@ -187,15 +207,19 @@ def read_bundle(
     problems: list[Problem] = []
     bpmn = None
     try:
-        bpmn = parse_xml(bpmn_xml)
+        bpmn = _parse_file(bpmn_xml)
     except etree.XMLSyntaxError as exc:
         problems.append(_not_well_formed(exc, ""))
+    except _Doctype:
+        problems.append(Problem(DOCTYPE_REFUSED))
     dmn = {}
     for source, text in dmn_files.items():
         try:
-            dmn[source] = parse_xml(text)
+            dmn[source] = _parse_file(text)
         except etree.XMLSyntaxError as exc:
             problems.append(_not_well_formed(exc, source))
+        except _Doctype:
+            problems.append(Problem(DOCTYPE_REFUSED, source=source))
     if bpmn is None or problems:
         raise BundleError(problems)
     return bpmn, dmn

@@ -98,3 +98,16 @@ def test_problems_are_given_the_name_their_element_has_in_its_own_file() -> None
         ("d", ""),
         ("e", ""),
     ]
+
+
+def test_a_file_declaring_a_document_type_is_refused_as_such() -> None:
+    xxe = (
+        '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+        "<definitions>&xxe;</definitions>"
+    )
+    with pytest.raises(BundleError) as caught:
+        read_bundle(xxe, {"rules.dmn": xxe})
+    with translation.override("en"):
+        messages = [(p.source, str(p.message)) for p in caught.value.problems]
+    assert [source for source, _message in messages] == ["", "rules.dmn"]
+    assert all(m.startswith("The file declares a document type") for _s, m in messages)
