@@ -75,8 +75,8 @@ def test_an_editor_of_every_department_chooses_the_newest_version(catalog, proce
     listed = client.get(LIST).content.decode()
     assert "filed from now on run each item in its own process" in listed
     # The page names the event in its breadcrumb, not by its code.
-    page = client.get(URL).content.decode()
-    assert '<span aria-current="page">Having a baby</span>' in page
+    breadcrumb = client.get(URL).content.decode()
+    assert '<span aria-current="page">Having a baby</span>' in breadcrumb
     bound = AuditEvent.objects.filter(action="catalog.event_process_bound", outcome="success")
     assert [e.detail["process"] for e in bound.order_by("seq")] == ["newborn v2", None]
 
