@@ -32,6 +32,8 @@ from onewindow.core.templatetags.onewindow import localized_marked
 from onewindow.forms.merge import merge_definitions
 from onewindow.forms.rendering import SlotView, build_form
 from onewindow.identity.models import User
+from onewindow.workflow import runs as workflow_runs
+from onewindow.workflow.engine import ProcessError
 from onewindow.workflow.models import WorkTask
 
 
@@ -115,12 +117,18 @@ class CaseView:
         """Its clock started at submission, no step having accepted it."""
         return presenters.counted_from_submission(self.case)
 
+    # The departments whose lanes its process has, its own first (``process_departments``).
+    lanes: list[Any] = field(default_factory=list)
+
     @property
     def departments(self) -> list[Any]:
         """A life event's departments, those of its items, each once in their order;
-        the case's own department otherwise."""
+        else those of its process's lanes, its own first (a company's registration runs
+        through five); else the case's own department."""
         items = [child.case.department for child in self.children]
-        return list(dict.fromkeys(items)) if items else [self.case.department]
+        if items:
+            return list(dict.fromkeys(items))
+        return self.lanes or [self.case.department]
 
 
 @dataclass(frozen=True)
@@ -280,6 +288,22 @@ def _event_takes_applications(code: str) -> bool:
     return any(catalog_queries.takes_applications(s.item.published) for s in event.steps.all())
 
 
+def process_departments(case: Case) -> list[Any]:
+    """The departments of the lanes of the process the case runs, its own department
+    first, each once; none before a run has started, or when its version no longer
+    loads."""
+    if case.instance_id is None or case.instance is None:
+        return []
+    try:
+        facts = workflow_runs.spec_of(case.instance.definition).facts
+    except ProcessError:
+        return []
+    by_code = workflow_runs.lane_departments(facts)
+    codes = [lane.department_code for lane in facts.lanes.values()]
+    found = [by_code[code] for code in dict.fromkeys(codes) if code in by_code]
+    return sorted(found, key=lambda department: department.pk != case.department_id)
+
+
 def case_view(case: Case, *, officer: User | None = None) -> CaseView:
     """The case as its page shows it: to its applicant, or to ``officer``, who reads
     of a life event only the answers and files of the items of their departments
@@ -343,6 +367,7 @@ def case_view(case: Case, *, officer: User | None = None) -> CaseView:
         where=accountability.where_time_went(holdings) if holdings else None,
         run_wait=starting.run_wait(case, now),
         links=service_links(case, applicant=not for_officer),
+        lanes=[] if children else process_departments(case),
     )
 
 

@@ -176,3 +176,21 @@ def test_a_case_not_accepted_says_no_time_limit_ran(world):
         f"/cases/{submit(world['citizen.wang'], PASSPORT).number}/",
     )
     assert "The time limit starts when the application is accepted." in still_open.text_content()
+
+
+def test_a_case_names_every_department_its_process_runs_through(world):
+    """The company's registration runs through five departments' lanes; the page named
+    the first alone (a life event's page names its items' departments)."""
+    from onewindow.cases.tests.conftest import COMPANY
+
+    case = submit(world["agent.li"], COMPANY)
+    page = read(signed_in(world["agent.li"]), f"/cases/{case.number}/")
+    [departments] = page.xpath("//dl[@class='summary']/div[dt[normalize-space()='Departments']]/dd")
+    named = " ".join(departments.text_content().split()).split(", ")
+    assert named[0] == case.department.name_en  # its own first
+    assert len(named) >= 4 and len(set(named)) == len(named)
+    passport = read(
+        signed_in(world["citizen.wang"]),
+        f"/cases/{submit(world['citizen.wang'], PASSPORT).number}/",
+    )
+    assert passport.xpath("//dl[@class='summary']/div[dt[normalize-space()='Department']]")
