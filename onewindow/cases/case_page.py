@@ -32,7 +32,7 @@ from onewindow.core.templatetags.onewindow import localized_marked
 from onewindow.forms.merge import merge_definitions
 from onewindow.forms.rendering import SlotView, build_form
 from onewindow.identity.models import User
-from onewindow.workflow import runs as workflow_runs
+from onewindow.workflow import library as workflow_library
 from onewindow.workflow.engine import ProcessError
 from onewindow.workflow.models import WorkTask
 
@@ -292,15 +292,12 @@ def process_departments(case: Case) -> list[Any]:
     """The departments of the lanes of the process the case runs, its own department
     first, each once; none before a run has started, or when its version no longer
     loads."""
-    if case.instance_id is None or case.instance is None:
+    if case.instance_id is None:
         return []
     try:
-        facts = workflow_runs.spec_of(case.instance.definition).facts
+        found = workflow_library.departments_of_run(case.instance_id)
     except ProcessError:
         return []
-    by_code = workflow_runs.lane_departments(facts)
-    codes = [lane.department_code for lane in facts.lanes.values()]
-    found = [by_code[code] for code in dict.fromkeys(codes) if code in by_code]
     return sorted(found, key=lambda department: department.pk != case.department_id)
 
 

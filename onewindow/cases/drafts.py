@@ -26,12 +26,11 @@ def discard(*, owner: Any, code: str, request: HttpRequest | None = None) -> boo
     as any upload not sent with an application yet: the owner's, readable by nobody else."""
     context = f"{APPLICATION_DRAFT_PREFIX}{code}"
     kept = forms_queries.drafts_of(owner).filter(context=context)
+    discarded = False
     with transaction.atomic():
-        return any(
-            [
-                forms_services.discard_draft(
-                    owner=owner, definition=draft.definition, context=context, request=request
-                )
-                for draft in kept
-            ]
-        )
+        for draft in kept:
+            forms_services.discard_draft(
+                owner=owner, definition=draft.definition, context=context, request=request
+            )
+            discarded = True
+    return discarded

@@ -20,7 +20,7 @@ from onewindow.identity.roles import Role
 from onewindow.workflow import routes, runs
 from onewindow.workflow.choices import InstanceStatus, Outcome
 from onewindow.workflow.data_names import DataName, names_read
-from onewindow.workflow.models import ProcessDefinition
+from onewindow.workflow.models import ProcessDefinition, ProcessInstance, process_files
 from onewindow.workflow.validation import Lane
 
 
@@ -105,6 +105,19 @@ def longest_route_days(definition: ProcessDefinition) -> int:
 def lanes_of(definition: ProcessDefinition) -> list[Lane]:
     """The version's lanes, each the department (and role) its name routes to."""
     return list(runs.spec_of(definition).facts.lanes.values())
+
+
+def departments_of_run(instance_id: int) -> list[Department]:
+    """The departments a run's process routes to (its lanes', ``outline``), each once,
+    in the file's order; its files are read only when this worker has not parsed the
+    version yet. ``engine.ProcessError`` when the version no longer loads."""
+    run = (
+        ProcessInstance.objects.select_related("definition")
+        .defer(*process_files("definition"))
+        .get(pk=instance_id)
+    )
+    lanes = outline(run.definition).lanes
+    return list(dict.fromkeys(lane.department for lane in lanes if lane.department is not None))
 
 
 def element_name(definition: ProcessDefinition, element_id: str) -> str:
