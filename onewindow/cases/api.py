@@ -183,7 +183,7 @@ def _case_out(
 ) -> CaseOut:
     return CaseOut(
         **_summary(case),  # type: ignore[arg-type]
-        waiting=bool(case.parent_id) and presenters.item_waits_for_earlier_steps(case),
+        waiting=presenters.item_waits_for_earlier_steps(case),
         data=case.data,
         attachments=sorted(attachments),
         timeline=[_timeline(event, shown) for event in events],

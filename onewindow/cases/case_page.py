@@ -355,7 +355,7 @@ def case_view(case: Case, *, officer: User | None = None) -> CaseView:
         clock=clock_view(case.clock, now),
         # A life event's item on its own page says what its parent's does of it.
         clock_pending=presenters.item_clock_pending(case) if case.parent_id else "",
-        waiting=presenters.item_waits_for_earlier_steps(case) if case.parent_id else False,
+        waiting=presenters.item_waits_for_earlier_steps(case),
         supplement=supplement,
         supplement_items=supplement_materials.requested(supplement) if supplement else [],
         supplement_slots=supplement_slots(supplement),

@@ -98,8 +98,8 @@ def items_taking_applications(limit: int = 8) -> list[ServiceItem]:
     """Published items that take applications on this site now (``takes_applications``),
     in code order, up to ``limit``: what the home page lists while no guide has been
     read, a fact about the site rather than a ranking nobody's use has made."""
-    rows = published_items().filter(published__form__isnull=False, published__process__isnull=False)
-    return list(rows.order_by("code")[:limit])
+    taking = ServiceItemVersion.objects.filter(TAKES_APPLICATIONS).values("pk")
+    return list(published_items().filter(published__in=taking).order_by("code")[:limit])
 
 
 def items_filtered(

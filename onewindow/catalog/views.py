@@ -302,12 +302,15 @@ def search(request: HttpRequest) -> HttpResponse:
     }
     # Life events carry an audience but no other facet: filter them by that only. They
     # head the first page only: repeated above every page, they pushed its results down.
-    events = [
-        hit.document
-        for hit in result.events
+    events = (
+        [
+            hit.document
+            for hit in result.events
+            if not filters.audience or hit.document.facets["audience"] == filters.audience
+        ]
         if offset == 0
-        and (not filters.audience or hit.document.facets["audience"] == filters.audience)
-    ]
+        else []
+    )
     here = {**keep, **filters.params()}
     previous = max(offset - SEARCH_PAGE_SIZE, 0)
     following = offset + SEARCH_PAGE_SIZE
