@@ -132,18 +132,8 @@ def compared(
 ENTRY_TEXTS: dict[type[Any], tuple[str, ...]] = {
     OfficeForm: ("address_en", "hours", "hours_en", "phone"),
     FaqForm: ("a", "q_en", "a_en"),
-    MaterialRowForm: (
-        "name_en",
-        "form",
-        "count",
-        "source",
-        "source_department",
-        "certificate_type",
-        "certificate_type_en",
-        "required",
-        "notes",
-        "notes_en",
-    ),
+    # Every column of a material the export has, but its item's code and its name.
+    MaterialRowForm: tuple(c for c in transfer.MATERIAL_COLUMNS if c not in ("item_code", "name")),
 }
 # Entries' values shown by their labels.
 ENTRY_CHOICES: dict[str, Any] = {"form": MaterialForm, "source": MaterialSource}

@@ -50,7 +50,7 @@ def inbox(user: Any) -> QuerySet[WorkTask]:
 
 
 # How many claimed tasks an admin's list shows: the longest held first, which are the
-# ones to free; a department with more is told to look again after freeing those.
+# ones to free (freeing them shows the next).
 CLAIMED_SHOWN = 100
 
 
