@@ -265,8 +265,23 @@ def field_message(error: dict[str, Any]) -> str:
     return str(known % _context(error))
 
 
+# What a multipart operation's form and file parameters can be read from.
+FORM_TYPES = {"multipart/form-data", "application/x-www-form-urlencoded"}
+
+
+def _form_sent_as_another_type(request: HttpRequest, exc: NinjaValidationError) -> bool:
+    """A multipart operation sent a body of another type (JSON, most often): Django
+    reads no fields from it, and ninja would name every form field missing."""
+    from_form = any(tuple(e.get("loc", ()))[:1] in {("form",), ("file",)} for e in exc.errors)
+    sent_as = request.content_type  # "" when the request says nothing of its body
+    return from_form and bool(sent_as) and sent_as not in FORM_TYPES
+
+
 @api.exception_handler(NinjaValidationError)
 def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    if _form_sent_as_another_type(request, exc):
+        message = _("Send the request body as multipart/form-data, with the file as a part.")
+        return _error(request, 415, "unsupported_media_type", message)
     if any(tuple(e.get("loc", ())) == ("body",) and e.get("type") == "missing" for e in exc.errors):
         # No body at all: ninja reports its parameter missing, under no field the client
         # sent ("__all__"); it is a body that is no object, as a list or a number is.

@@ -4,7 +4,7 @@ What the framework answers follows from an operation's own description, so it is
 here for every operation rather than declared by each: 401 where a token is required,
 404 where the path names an object (absent or out of the caller's scope read alike),
 422 where a body or a parameter can be invalid, and for a body 400 (not readable), 413
-(too large) and, for JSON, 415 (sent as another type). What a service refuses (403,
+(too large) and 415 (sent as another type than the operation reads). What a service refuses (403,
 409, 429) only the endpoint knows: it declares those with ``api_errors.errors(...)``.
 Each error answer gets ``ErrorOut`` and one description of its status.
 """
@@ -26,7 +26,8 @@ DESCRIPTIONS = {
     409: "Not in the state this needs, for example already claimed or closed "
     "(`conflict`, or a code of its own)",
     413: "The body is larger than the server accepts (`too_large`)",
-    415: "The body is not sent as `application/json` (`unsupported_media_type`)",
+    415: "The body is not sent as the operation's media type, `application/json` or "
+    "`multipart/form-data` (`unsupported_media_type`)",
     422: "Missing or invalid input: `fields` names each field at fault (`invalid`, or a "
     "code of its own)",
     429: "Too many attempts (`locked`, `2fa_throttled`): wait as `Retry-After` says",
@@ -80,9 +81,7 @@ def _framework_errors(operation: dict[str, Any]) -> set[int]:
         found.add(404)
     body = operation.get("requestBody", {}).get("content", {})
     if body:
-        found |= {400, 413, 422}
-        if "application/json" in body:
-            found.add(415)
+        found |= {400, 413, 415, 422}
     if any(_can_be_invalid(p) for p in parameters):
         found.add(422)
     return found

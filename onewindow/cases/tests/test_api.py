@@ -526,6 +526,29 @@ def test_attachments_upload_reference_and_officer_reads(client, world, as_user):
     assert not can_read_attachment(other, attachment)
 
 
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_an_upload_sent_as_json_is_415_not_missing_fields(client, world, as_user, language):
+    sent = {"service": PASSPORT, "slot": "photo", "file": "aGVsbG8="}
+    headers = as_user(world["citizen.wang"])
+    response = post(
+        client, "/api/v1/cases/attachments", headers | {"HTTP_ACCEPT_LANGUAGE": language}, sent
+    )
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"
+    with translation.override(language):
+        assert response.json()["message"] == translation.gettext(
+            "Send the request body as multipart/form-data, with the file as a part."
+        )
+    # A multipart body missing its file still names the field.
+    no_file = client.post(
+        "/api/v1/cases/attachments", {"service": PASSPORT, "slot": "photo"}, **headers
+    )
+    assert (no_file.status_code, list(no_file.json()["fields"])) == (422, ["file"])
+    # Authentication is still asked first.
+    anonymous = post(client, "/api/v1/cases/attachments", {}, sent)
+    assert anonymous.status_code == 401
+
+
 def test_list_query_counts_do_not_grow(client, world, as_user, django_assert_max_num_queries):
     user, officer_user = world["citizen.wang"], world["ga.window"]
     submit(user, PASSPORT)
