@@ -96,6 +96,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Under /api/ only: a HEAD is answered as its GET, the body (error shape included)
+    # dropped last.
+    "onewindow.core.api_head.ApiHeadMiddleware",
     # Under /api/ only, after the language is chosen: errors ninja's handlers do not
     # answer (405, Django's 500) in the API's error shape; a 204 without a body type.
     "onewindow.core.api_errors.ApiErrorMiddleware",

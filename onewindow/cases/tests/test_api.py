@@ -583,6 +583,10 @@ def test_officer_views_of_identity_numbers_are_audited(client, world, as_user):
     assert shown["data"]["applicant_id_number"] == world["citizen.wang"].id_number
     event = AuditEvent.objects.get(action="identity.personal_data_viewed")
     assert event.detail["fields"] == ["applicant_id_number"]
+    # A HEAD learns what the GET would (the case is there, its size): audited alike.
+    head = client.head(f"/api/v1/cases/{case.number}", **as_user(world["ga.window"]))
+    assert (head.status_code, head.content) == (200, b"")
+    assert AuditEvent.objects.filter(action="identity.personal_data_viewed").count() == 2
 
 
 def test_a_decisions_answer_audits_the_view_in_the_decisions_transaction(client, world, as_user):

@@ -127,7 +127,7 @@ def test_json_media_types_and_none_are_read(client, citizen):
 def test_a_method_the_address_does_not_take_is_405_with_allow(client, citizen, language):
     response = client.put("/api/v1/me", **bearer(client, citizen), HTTP_ACCEPT_LANGUAGE=language)
     body = error(response, 405, "method_not_allowed")
-    assert response["Allow"] == "GET"
+    assert response["Allow"] == "GET, HEAD"
     assert int(response["Content-Length"]) == len(response.content)
     with translation.override(language):
         assert body["message"] == translation.gettext(
