@@ -15,7 +15,9 @@ fix them all in one go. What is checked:
   the platform, not the engine, decides when a timer is due (working days, pauses);
 - every service task names a registered platform function, every business rule task a
   decision that one of the DMN files defines (``decisions.py`` checks those files);
-- every expression, script and timer compiles in the sandbox.
+- every expression, script and timer compiles in the sandbox;
+- an exclusive gateway deciding on a user task's outcome alone routes every outcome the
+  task offers (``gateway_routes.py``).
 
 This module knows no SpiffWorkflow; ``engine.py`` calls it.
 """
@@ -31,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from lxml import etree
 
 from onewindow.identity.roles import OFFICER_ROLES
-from onewindow.workflow import decisions, registry
+from onewindow.workflow import decisions, gateway_routes, registry
 from onewindow.workflow.bundle import (
     BPMN,
     BundleError,
@@ -249,6 +251,8 @@ class _Checker:
             elif kind not in DECORATIONS | NODE_CHILDREN | {"laneSet"}:
                 self.unsupported(child, container.get("id", ""))
         self.flow_ends(flows, nodes)
+        outcomes_of = {task.bpmn_id: task.outcomes for task in self.facts.user_tasks.values()}
+        self.problems += gateway_routes.problems(_bpmn_children(container), flows, outcomes_of)
 
     def flow_ends(self, flows: list[etree._Element], nodes: set[str]) -> None:
         """Each sequence flow joins two elements of its own process (or subprocess):
