@@ -13,16 +13,19 @@ from onewindow.core.errors import Forbidden
 from onewindow.core.templatetags.onewindow import localized
 from onewindow.supervision import permissions, queries
 from onewindow.supervision.schemas import DepartmentLateOut, LateCaseOut, StepOut
+from onewindow.workflow.choices import HolderKind
 from onewindow.workflow.models import WorkTask
 
 router = Router(tags=["supervision"])
 
 
 def _step(task: WorkTask, language: str) -> StepOut:
+    kind = queries.holder_kind(task)
     return StepOut(
         task=localized(task),
         department=task.department.display_name(language) if task.department else "",
-        holder=task.claimed_by.full_name if task.claimed_by else "",
+        holder=task.claimed_by.full_name if kind == HolderKind.OFFICER and task.claimed_by else "",
+        holder_kind=kind,
     )
 
 

@@ -21,7 +21,7 @@ from onewindow.cases.models import Case
 from onewindow.cases.presenters import ClockView, clock_view
 from onewindow.identity.models import Department
 from onewindow.supervision.permissions import supervised_filter
-from onewindow.workflow.choices import OPEN_TASK_STATUSES, ClockState
+from onewindow.workflow.choices import OPEN_TASK_STATUSES, ClockState, HolderKind, TaskStatus
 from onewindow.workflow.models import WorkTask
 
 LIMIT = 500
@@ -45,6 +45,17 @@ class LateCase:
         applicant's supplement, which stops the case's own and the asking step's, not
         other departments' (ADR 0016): the page says why it runs."""
         return self.clock_task is not None and self.case.status == CaseStatus.SUPPLEMENT
+
+
+def holder_kind(task: WorkTask) -> HolderKind:
+    """Who has an open step now, as its time is accounted (``timekeeping``): the
+    applicant while it waits for their supplement (the officer who asked keeps the
+    claim, for when it comes back), else its officer or its department's inbox."""
+    if task.status == TaskStatus.SUSPENDED:
+        return HolderKind.APPLICANT
+    if task.claimed_by_id is not None:
+        return HolderKind.OFFICER
+    return HolderKind.QUEUE
 
 
 @dataclass

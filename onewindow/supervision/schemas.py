@@ -10,7 +10,10 @@ from ninja import Schema
 class StepOut(Schema):
     task: str
     department: str
-    holder: str  # the claiming officer, or "" while in the department's inbox
+    holder: str  # the officer's name when holder_kind is "officer", else ""
+    # Who has it: "officer" (holder), "applicant" (stopped for their supplement) or
+    # "queue" (in its department's inbox), as longest_holder_kind.
+    holder_kind: str
 
 
 class LateCaseOut(Schema):

@@ -5,9 +5,11 @@ from datetime import datetime
 
 import pytest
 
+from onewindow.cases.tests.conftest import open_task
 from onewindow.cases.tests.test_api import token_for
 from onewindow.cases.tests.timekit import at, travel
-from onewindow.supervision.tests.conftest import NOW, give_the_review_time
+from onewindow.supervision.tests.conftest import NOW, ask_for_a_supplement, give_the_review_time
+from onewindow.workflow import services as workflow_services
 
 URL = "/api/v1/supervision/time-limits"
 
@@ -35,7 +37,12 @@ def test_late_cases_by_department(client, world, late):
     # The review's deadline: the close of Wed 03-04.
     assert datetime.fromisoformat(most["due_at"]) == at("2026-03-05", 0)
     assert most["current"] == [
-        {"task": "Review", "department": "Shanghai Municipal Public Security Bureau", "holder": ""}
+        {
+            "task": "Review",
+            "department": "Shanghai Municipal Public Security Bureau",
+            "holder": "",
+            "holder_kind": "queue",
+        }
     ]
     # The clock is the review's, not the case's own.
     assert most["clock_step"] == most["current"][0]
@@ -77,3 +84,23 @@ def test_the_cases_own_clock_has_no_step(client, world, late):
     ga, _mz = get(client, world["supervisor"]).json()
     [overdue] = [c for c in ga["cases"] if c["number"] == late["overdue"].number]
     assert (overdue["colour"], overdue["clock_step"]) == ("yellow", None)
+
+
+def test_each_current_step_says_who_has_it(client, world, late):
+    # 公安's reviewer claims the adoption's review, then asks the applicant for a
+    # document: the step is the applicant's until it comes, though the claim stays.
+    review = open_task(late["adoption"], "Task_review_ga")
+    with travel(at("2026-03-03", 8)):
+        workflow_services.claim_task(actor=world["ga.review"], task_id=review.pk)
+    ask_for_a_supplement(world, late["adoption"], "Task_review_ga", "ga.review")
+    ga, mz = get(client, world["supervisor"]).json()
+    held = {step["department"]: step for step in mz["cases"][0]["current"]}
+    police = held["Shanghai Municipal Public Security Bureau"]
+    assert (police["holder_kind"], police["holder"]) == ("applicant", "")
+    assert {s["holder_kind"] for d, s in held.items() if s is not police} == {"queue"}
+    most, overdue, _at_risk = ga["cases"]
+    assert (most["current"][0]["holder_kind"], most["current"][0]["holder"]) == ("queue", "")
+    assert (overdue["current"][0]["holder_kind"], overdue["current"][0]["holder"]) == (
+        "officer",
+        "刘洋",
+    )

@@ -9,12 +9,13 @@ import pytest
 
 from onewindow.cases.models import Case
 from onewindow.cases.tests.conftest import open_task
-from onewindow.cases.tests.timekit import signed_in, text, travel
+from onewindow.cases.tests.timekit import at, signed_in, text, travel
 from onewindow.conftest import proposed_chinese
 from onewindow.core.testing import chinese_in, on_english_page
 from onewindow.identity.models import Department
 from onewindow.supervision.queries import late_cases
 from onewindow.supervision.tests.conftest import NOW, ask_for_a_supplement, give_the_review_time
+from onewindow.workflow import services as workflow_services
 from onewindow.workflow.models import WorkTask
 
 URL = "/supervision/time-limits/"
@@ -182,3 +183,15 @@ def test_names_without_english_and_officers_chinese_names_are_marked(world, late
         police,  # where the time went
         officer,
     )
+
+
+def test_a_step_waiting_for_the_applicant_is_theirs_though_an_officer_claimed_it(world, late):
+    review = open_task(late["adoption"], "Task_review_ga")
+    with travel(at("2026-03-03", 8)):
+        workflow_services.claim_task(actor=world["ga.review"], task_id=review.pk)
+    ask_for_a_supplement(world, late["adoption"], "Task_review_ga", "ga.review")
+    with travel(NOW):
+        response = signed_in(world["supervisor"]).get(URL)
+    adoption = row_of(response, late["adoption"].number)
+    assert "Applicant (supplement)" in adoption
+    assert world["ga.review"].full_name not in adoption
