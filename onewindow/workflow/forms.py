@@ -68,7 +68,14 @@ class ProcessUploadForm(forms.Form):
             "uploads its next version; cases already started keep theirs."
         ),
     )
-    name = forms.CharField(label=pgettext_lazy("process", "Name"), max_length=200)
+    name = forms.CharField(
+        label=pgettext_lazy("process", "Name"),
+        max_length=200,
+        help_text=_(
+            "In Chinese. English pages name the process by its process element's name_en "
+            "property, where the file gives one."
+        ),
+    )
     bpmn = forms.FileField(
         label=_("BPMN file"),
         help_text=_("The process as Camunda Modeler or bpmn.io saved it (.bpmn)."),

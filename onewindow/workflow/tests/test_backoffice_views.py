@@ -81,6 +81,8 @@ def test_the_upload_page_says_which_elements_the_platform_runs(city):
     page = client.get(UPLOAD).content.decode()
     assert "<summary>Elements the platform runs</summary>" in page
     assert "parallel gateways for departments reviewing at the same time" in page
+    # The name asked for is the Chinese one; the English comes from the file.
+    assert "In Chinese. English pages name the process by its process element" in page
     client.cookies["django_language"] = "zh-hans"
     assert "<summary>平台可运行的元素</summary>" in client.get(UPLOAD).content.decode()
 
