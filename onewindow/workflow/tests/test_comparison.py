@@ -85,3 +85,40 @@ def test_the_version_page_lists_the_changes_from_the_one_before(city):
     assert (
         first.context["previous"] is None and "Changes from version" not in first.content.decode()
     )
+
+
+def test_a_condition_written_again_is_named_with_its_flow(city):
+    first = upload_text("permit", SINGLE)
+    # The approval's route now asks for a second condition; the rejection's is removed
+    # (a default flow takes it), which is a route changed too.
+    changed = SINGLE.replace('>outcome == "approve"<', '>outcome == "approve" and fee_paid<')
+    changed = changed.replace(
+        '<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">outcome == "reject"'
+        "</bpmn:conditionExpression>",
+        "",
+    )
+    changed = changed.replace(
+        'id="Gateway_decision"', 'id="Gateway_decision" default="Flow_reject"'
+    )
+    second = upload_text("permit", changed)
+    changes = compare(library.outline(first), library.outline(second), files(first), files(second))
+    assert [(c.bpmn_id, c.name, c.name_en, c.old, c.new) for c in changes.conditions_changed] == [
+        (
+            "Flow_approve",
+            "批准",
+            "Approved",
+            'outcome == "approve"',
+            'outcome == "approve" and fee_paid',
+        ),
+        ("Flow_reject", "不批准", "Not approved", 'outcome == "reject"', ""),
+    ]
+    assert not changes.routing_unchanged and not changes.steps_changed
+    client, _admin = holder_logged_in(Role.PLATFORM_ADMIN, city["root"])
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("processes:process", args=["permit"])).content.decode()
+    assert (
+        'Condition changed on flow Approved (<span class="mono">Flow_approve</span>): '
+        "<code>outcome == &quot;approve&quot;</code> → "
+        "<code>outcome == &quot;approve&quot; and fee_paid</code>"
+    ) in page
+    assert "<code>outcome == &quot;reject&quot;</code> → <code>none</code>" in page
