@@ -3,6 +3,7 @@
 from django.urls import path
 
 from onewindow.catalog import backoffice_applications as applications
+from onewindow.catalog import backoffice_transfer as transfer
 from onewindow.catalog import backoffice_views as views
 
 app_name = "backoffice"
@@ -24,9 +25,9 @@ urlpatterns = [
         name="event_process",
     ),
     path("reviews/", views.reviews_view, name="reviews"),
-    path("import/", views.import_view, name="import"),
-    path("export.xlsx", views.export_excel_view, name="export_excel"),
-    path("export.json", views.export_json_view, name="export_json"),
+    path("import/", transfer.import_view, name="import"),
+    path("export.xlsx", transfer.export_excel_view, name="export_excel"),
+    path("export.json", transfer.export_json_view, name="export_json"),
     path("synonyms/", views.synonyms_view, name="synonyms"),
     path("synonyms/delete/", views.delete_synonym_view, name="synonym_delete"),
 ]

@@ -1,6 +1,6 @@
 """The catalog's back office: department admins edit guides, bind an item's online
-application (form and process), review each other's drafts, import and export the
-catalog, and keep the search synonyms.
+application (form and process), review each other's drafts, and keep the search
+synonyms; importing and exporting the catalog is ``backoffice_transfer``'s.
 
 Every page needs an editor role (``permissions.can_use_back_office``, else 404). Items
 are read through the officer-scoped queries, so another department's item is a 404 like
@@ -16,16 +16,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from onewindow.catalog import (
     bilingual,
     draft_comparison,
-    imports,
     permissions,
     queries,
     reviews,
@@ -34,22 +32,18 @@ from onewindow.catalog import (
     step_limits,
     transfer,
 )
-from onewindow.catalog.backoffice_forms import ImportForm, ReviewForm, SynonymForm, file_kind
+from onewindow.catalog.backoffice_forms import ReviewForm, SynonymForm
 from onewindow.catalog.choices import (
     VersionStatus,
 )
 from onewindow.catalog.forms import EditorChoices, GuideEditor
 from onewindow.catalog.models import ServiceItem, ServiceItemVersion
-from onewindow.catalog.rows import ImportRejected, RowError
 from onewindow.core.backoffice import only_for
 from onewindow.core.errors import ServiceError
 from onewindow.core.language import is_english
 from onewindow.core.paging import Paginator
 from onewindow.identity import queries as identity_queries
 from onewindow.identity.models import Department, User
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 # Logged in (officers have passed 2FA in the middleware) and holding an editor role.
 back_office = only_for(permissions.can_use_back_office)
@@ -353,106 +347,6 @@ def withdraw_item_view(request: HttpRequest, code: str) -> HttpResponse:
         reviews.withdraw_from_review,
         _("The draft was withdrawn from review. You can edit it again."),
     )
-
-
-# --- import and export --------------------------------------------------------------
-
-# A refused file's page lists its first problems, in the file's order, and counts the
-# others: listing every field of every row of a large file made a page of hundreds of
-# megabytes. A hundred is more than one sitting corrects; the next upload lists the rest.
-MAX_PROBLEMS_SHOWN = 100
-
-
-@back_office
-def import_view(request: HttpRequest) -> HttpResponse:
-    user = current_user(request)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    problems: list[RowError] = []
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        raw = upload.read()
-        try:
-            rows = (
-                transfer.parse_json(raw)
-                if file_kind(upload.name) == "json"
-                # ``ImportForm.clean_file`` judged what it would cost to read.
-                else transfer.parse_excel(raw, checked=True)
-            )
-            result = imports.import_items(
-                actor=user, rows=rows, source=upload.name[:200], request=request
-            )
-        except ImportRejected as rejected:
-            problems = rejected.rows
-        except ServiceError as error:
-            apply_errors(form, error)
-        else:
-            staged, unchanged = len(result.staged), len(result.unchanged)
-            if staged or not unchanged:
-                messages.success(
-                    request,
-                    ngettext(
-                        "%(count)d item now awaits review.",
-                        "%(count)d items now await review.",
-                        staged,
-                    )
-                    % {"count": staged},
-                )
-            if unchanged:
-                messages.success(
-                    request,
-                    ngettext(
-                        "%(count)d item was unchanged and was left as it is.",
-                        "%(count)d items were unchanged and were left as they are.",
-                        unchanged,
-                    )
-                    % {"count": unchanged},
-                )
-            return redirect("backoffice:index")
-    failed = bool(problems or form.errors)
-    return render(
-        request,
-        "catalog/backoffice/import.html",
-        {
-            "form": form,
-            "problems": problems[:MAX_PROBLEMS_SHOWN],
-            "problem_count": len(problems),
-            "more_problems": max(len(problems) - MAX_PROBLEMS_SHOWN, 0),
-        },
-        status=422 if failed else 200,
-    )
-
-
-def _published_versions(user: User) -> list[ServiceItemVersion]:
-    items = (
-        queries.items_for_officer(user)
-        .filter(published__isnull=False)
-        .select_related("published__item__department")
-        .prefetch_related(
-            "published__co_departments",
-            "published__topics",
-            "published__materials__source_department",
-        )
-    )
-    return [item.published for item in items if item.published]
-
-
-def _download(body: bytes | str, content_type: str, extension: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
-    filename = f"catalog-{timezone.localdate().isoformat()}.{extension}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-@back_office
-def export_excel_view(request: HttpRequest) -> HttpResponse:
-    versions = _published_versions(current_user(request))
-    return _download(transfer.export_excel(versions), XLSX, "xlsx")
-
-
-@back_office
-def export_json_view(request: HttpRequest) -> HttpResponse:
-    versions = _published_versions(current_user(request))
-    return _download(transfer.export_json(versions), "application/json; charset=utf-8", "json")
 
 
 # --- synonyms -----------------------------------------------------------------------

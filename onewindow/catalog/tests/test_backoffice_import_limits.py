@@ -1,4 +1,4 @@
-"""The import page and what a file may cost (``backoffice_views.import_view``): a zip
+"""The import page and what a file may cost (``backoffice_transfer.import_view``): a zip
 bomb refused at the file field before anything is unpacked, and a refused file's
 problems listed up to a limit, with how many more there are."""
 
@@ -14,7 +14,7 @@ from django.utils import translation
 from openpyxl import Workbook
 
 from onewindow.audit.models import AuditEvent
-from onewindow.catalog import backoffice_views, imports, queries, services, transfer
+from onewindow.catalog import backoffice_transfer, imports, queries, services, transfer
 from onewindow.catalog.models import ServiceItemVersion
 from onewindow.catalog.rows import ImportRejected
 from onewindow.catalog.tests.conftest import TOPICS, item_row
@@ -104,7 +104,7 @@ def test_a_refused_files_problems_are_listed_up_to_the_limit_and_the_others_coun
 ):
     client, user = admin
     client.cookies["django_language"] = "en"
-    monkeypatch.setattr(backoffice_views, "MAX_PROBLEMS_SHOWN", 10)
+    monkeypatch.setattr(backoffice_transfer, "MAX_PROBLEMS_SHOWN", 10)
     raw = x_rows(5)
     with translation.override("en"), pytest.raises(ImportRejected) as rejected:
         imports.import_items(actor=user, rows=transfer.parse_excel(raw), source="test")
@@ -126,7 +126,7 @@ def test_one_problem_more_than_the_limit_is_counted_in_the_singular(admin, monke
     raw = x_rows(1)
     with pytest.raises(ImportRejected) as rejected:
         imports.import_items(actor=user, rows=transfer.parse_excel(raw), source="test")
-    monkeypatch.setattr(backoffice_views, "MAX_PROBLEMS_SHOWN", len(rejected.value.rows) - 1)
+    monkeypatch.setattr(backoffice_transfer, "MAX_PROBLEMS_SHOWN", len(rejected.value.rows) - 1)
     page = upload(client, "items.xlsx", raw).content.decode()
     assert "…and 1 more problem." in page
 
@@ -143,7 +143,7 @@ def test_the_real_limit_bounds_the_page_of_a_large_refused_file(admin):
     client, _user = admin
     client.cookies["django_language"] = "en"
     page = upload(client, "items.xlsx", x_rows(40)).content.decode()
-    assert shown_problems(page) == backoffice_views.MAX_PROBLEMS_SHOWN
+    assert shown_problems(page) == backoffice_transfer.MAX_PROBLEMS_SHOWN
     assert re.search(r"…and \d+ more problems\.", page)
 
 
@@ -161,7 +161,7 @@ def test_one_upload_lists_every_problem_of_the_file_those_of_reading_it_too(admi
     assert ServiceItemVersion.objects.count() == versions
     assert not AuditEvent.objects.filter(action="catalog.imported").exists()
     # Listed up to the page's limit, as any other problem: the rest counted.
-    monkeypatch.setattr(backoffice_views, "MAX_PROBLEMS_SHOWN", 3)
+    monkeypatch.setattr(backoffice_transfer, "MAX_PROBLEMS_SHOWN", 3)
     page = upload(client, "items.xlsx", raw).content.decode()
     assert shown_problems(page) == 3
     assert "Correct these 4 problems and upload the file again." in page
@@ -171,7 +171,7 @@ def test_one_upload_lists_every_problem_of_the_file_those_of_reading_it_too(admi
 def test_the_more_line_in_chinese(admin, monkeypatch):
     client, _user = admin
     client.cookies["django_language"] = "zh-hans"
-    monkeypatch.setattr(backoffice_views, "MAX_PROBLEMS_SHOWN", 1)
+    monkeypatch.setattr(backoffice_transfer, "MAX_PROBLEMS_SHOWN", 1)
     with proposed_chinese(PROPOSED):
         page = upload(client, "items.xlsx", x_rows(1)).content.decode()
     assert re.search(r"<p>……另有 \d+ 个问题。</p>", page)
