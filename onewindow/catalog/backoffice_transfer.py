@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from onewindow.catalog import imports, queries, transfer
 from onewindow.catalog.backoffice_forms import ImportForm, file_kind
@@ -69,6 +69,17 @@ def import_view(request: HttpRequest) -> HttpResponse:
                         unchanged,
                     )
                     % {"count": unchanged},
+                )
+            if result.replaced:
+                # Said, as what those drafts held is gone (they were the importer's own).
+                messages.warning(
+                    request,
+                    ngettext(
+                        "The file's guide replaced your open draft of %(codes)s.",
+                        "The file's guides replaced your open drafts of %(codes)s.",
+                        len(result.replaced),
+                    )
+                    % {"codes": pgettext("list separator", ", ").join(result.replaced)},
                 )
             return redirect("backoffice:index")
     failed = bool(problems or form.errors)

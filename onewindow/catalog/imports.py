@@ -3,7 +3,7 @@ when any row has a problem, none; each changed item a version awaiting review.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -67,11 +67,13 @@ def _import_conflict(row: CheckedRow, open_version: ServiceItemVersion) -> RowEr
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What an import did: the versions now awaiting review, and the codes of the items
-    left as they were because they already held what the file has."""
+    """What an import did: the versions now awaiting review, the codes of the items
+    left as they were because they already held what the file has, and of those whose
+    open draft, the importer's own, the file's guide replaced."""
 
     staged: list[ServiceItemVersion]
     unchanged: list[str]
+    replaced: list[str] = field(default_factory=list)
 
 
 def import_items(
@@ -109,6 +111,7 @@ def import_items(
         checked, problems = check_rows(actor=actor, rows=rows, first_row=first_row)
         to_stage: list[CheckedRow] = []
         unchanged: list[str] = []
+        replaced: list[str] = []
         # Locked in the order of their codes, so that two imports do not deadlock.
         for row in sorted(checked, key=lambda r: r.item.code):
             # No select_related: PostgreSQL locks no row of a join's nullable side.
@@ -139,6 +142,8 @@ def import_items(
                 to_stage.append(row)
             elif open_version.status in OPEN_STATUSES and open_version.author_id == actor.pk:
                 to_stage.append(row)  # the importer's own draft: theirs to replace
+                if not _holds(open_version, row.item):
+                    replaced.append(row.item.code)  # said, as what it held is gone
             elif _holds(open_version, row.item):
                 unchanged.append(row.item.code)
             else:
@@ -159,6 +164,7 @@ def import_items(
                 "source": source,
                 "items": [v.item.code for v in staged],
                 "unchanged": sorted(unchanged),
+                "replaced_drafts": sorted(replaced),
             },
         )
-    return ImportResult(staged=staged, unchanged=sorted(unchanged))
+    return ImportResult(staged=staged, unchanged=sorted(unchanged), replaced=sorted(replaced))

@@ -845,6 +845,22 @@ def test_import_refuses_to_overwrite_another_editors_draft(admin, officer_logged
     assert not AuditEvent.objects.filter(action="catalog.imported").exists()
 
 
+def test_import_says_it_replaced_the_importers_own_draft(admin):
+    client, _ = admin
+    client.cookies["django_language"] = "en"
+    assert client.post(edit_url(), form_data({**current(), "name": "我的草稿"})).status_code == 302
+    response = upload(client, "items.xlsx", police_workbook(keywords="文件的关键词"))
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert f"The file&#x27;s guide replaced your open draft of {POLICE_ITEM}." in page
+    draft = queries.open_version(ServiceItem.objects.get(code=POLICE_ITEM))
+    assert draft.status == "in_review"
+    assert (draft.name, draft.keywords) == (
+        queries.published_version(POLICE_ITEM).name,
+        "文件的关键词",
+    )
+
+
 def test_import_errors_in_the_materials_sheet_name_it_and_its_row(admin):
     client, _ = admin
     client.cookies["django_language"] = "en"

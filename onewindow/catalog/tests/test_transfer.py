@@ -619,6 +619,18 @@ def test_the_importers_own_draft_is_replaced_and_submitted(editor):
     assert [v.pk for v in result.staged] == [draft.pk]
     kept = queries.open_version(ServiceItem.objects.get(code=POLICE))
     assert (kept.status, kept.name) == ("in_review", "新生儿户口登记")
+    # What the draft held is gone: the result says so, and the audit record.
+    assert result.replaced == [POLICE]
+    event = AuditEvent.objects.get(action="catalog.imported")
+    assert event.detail["replaced_drafts"] == [POLICE]
+
+
+def test_an_own_draft_holding_the_files_guide_is_submitted_not_said_replaced(editor):
+    colleagues_draft(editor, name="户口登记（新生儿）")
+    rows = exported_rows()
+    row_of(rows, POLICE)["name"] = "户口登记（新生儿）"
+    result = imports.import_items(actor=editor, rows=rows, source="test")
+    assert result.replaced == []
 
 
 def test_an_export_imported_unchanged_leaves_every_open_draft_as_it_is(editor, colleague):
