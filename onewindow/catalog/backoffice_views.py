@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from onewindow.catalog import (
     bilingual,
@@ -380,8 +380,17 @@ def synonyms_view(request: HttpRequest) -> HttpResponse:
 
 
 @back_office
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def delete_synonym_view(request: HttpRequest) -> HttpResponse:
+    """GET asks to confirm (a synonym changes every search, and a deleted one is gone);
+    POST deletes."""
+    if request.method != "POST":
+        if not permissions.can_manage_synonyms(current_user(request)):
+            raise PermissionDenied(services.SYNONYMS_ARE_THE_CITYS)
+        synonym = queries.synonyms().filter(term=request.GET.get("term", "")).first()
+        if synonym is None:
+            raise Http404
+        return render(request, "catalog/backoffice/synonym_delete.html", {"synonym": synonym})
     try:
         services.delete_synonym(
             actor=current_user(request), term=request.POST.get("term", ""), request=request

@@ -105,8 +105,8 @@ def test_the_synonyms_are_marked_chinese_on_an_english_page(seeded, officer_logg
     term, canonical = rows["生孩子"].xpath("td")[:2]
     assert [span.get("lang") for span in term.xpath("span")] == ([chinese] if chinese else [])
     assert [span.get("lang") for span in canonical.xpath("span")] == ([chinese] if chinese else [])
-    # The word's name on its button too; a word in Latin letters is not marked.
-    hidden = rows["生孩子"].xpath(".//button/span[@class='visually-hidden']")[0]
+    # The word's name on its Delete link too; a word in Latin letters is not marked.
+    hidden = rows["生孩子"].xpath(".//a/span[@class='visually-hidden']")[0]
     assert [span.get("lang") for span in hidden.xpath("span")] == ([chinese] if chinese else [])
     assert not rows["pasport"].xpath("td[1]//*[@lang]")
 

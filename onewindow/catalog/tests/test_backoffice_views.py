@@ -955,7 +955,28 @@ def test_a_departments_admin_reads_the_synonyms_without_the_means_to_change_them
     assert 'name="term"' not in page and "synonyms/delete/" not in page
     refused = client.post(f"{BASE}/synonyms/", {"term": "办执照", "canonical": "护照"})
     assert refused.status_code == 403
+    assert client.get(f"{BASE}/synonyms/delete/", {"term": "办执照"}).status_code == 403
+    assert client.post(f"{BASE}/synonyms/delete/", {"term": "办执照"}).status_code == 302
     assert Synonym.objects.get(term="办执照").canonical == "营业执照"
+
+
+def test_deleting_a_synonym_is_confirmed_first(seeded, officer_logged_in):
+    client, _ = officer_logged_in(Role.PLATFORM_ADMIN, "root")
+    client.cookies["django_language"] = "en"
+    Synonym.objects.create(term="办执照", canonical="营业执照")
+    listing = client.get(f"{BASE}/synonyms/").content.decode()
+    link = f"{BASE}/synonyms/delete/?term=%E5%8A%9E%E6%89%A7%E7%85%A7"
+    assert f'<a class="button-small" href="{link}">Delete' in listing
+    page = client.get(link)
+    assert page.status_code == 200 and Synonym.objects.filter(term="办执照").exists()
+    text = page.content.decode()
+    assert "<h1>Delete a synonym</h1>" in text
+    assert (
+        'Searches for “<span lang="zh-Hans">办执照</span>” will no longer find the services '
+        'listed under “<span lang="zh-Hans">营业执照</span>”.'
+    ) in text
+    assert '<input type="hidden" name="term" value="办执照">' in text
+    assert client.get(f"{BASE}/synonyms/delete/", {"term": "没有"}).status_code == 404
 
 
 def test_synonyms_are_added_changed_and_deleted(seeded, officer_logged_in):
