@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from onewindow.core.errors import InvalidInput
+from onewindow.core.numbers import whole_number
 from onewindow.forms import queries as forms_queries
 from onewindow.forms.attachments import at_file_input, store_attachment, upload_field_name
 from onewindow.identity.models import User
@@ -44,9 +45,9 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
 def kept_uploads(request: HttpRequest, user: User, slots: Iterable[str]) -> dict[str, Any]:
     """The user's files an earlier attempt stored for these slots, by slot."""
     wanted = {
-        slot: int(raw)
+        slot: number
         for slot in slots
-        if (raw := request.POST.get(f"{KEEP_PREFIX}{slot}", "")).isdigit()
+        if (number := whole_number(request.POST.get(f"{KEEP_PREFIX}{slot}", ""))) is not None
     }
     return forms_queries.owned_attachments(user, wanted)
 

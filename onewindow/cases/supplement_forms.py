@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from onewindow.cases.models import SupplementRequest
 from onewindow.cases.supplement_materials import answer_slots
 from onewindow.core.errors import InvalidInput
+from onewindow.core.numbers import whole_number
 from onewindow.forms import spec
 from onewindow.forms.rendering import RenderedForm, SummaryItem, upload_inputs
 
@@ -114,8 +115,10 @@ def request_errors(error: InvalidInput, items: list[dict[str, Any]]) -> dict[str
             target = "note"
         elif not items:
             words = [_("Choose or name at least one material that is missing or wrong.")]
-        elif len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(items):
-            slot = items[int(parts[1])].get("slot")
+        elif (
+            len(parts) == 3 and (index := whole_number(parts[1])) is not None and index < len(items)
+        ):
+            slot = items[index].get("slot")
             if parts[2] == "reason":
                 target = f"reason_{slot}" if slot else "other_reason"
             elif parts[2] == "material":

@@ -28,6 +28,7 @@ from onewindow.cases.pages import (
 from onewindow.cases.supplement_materials import answer_slots, own_slots
 from onewindow.cases.views import render_case_page
 from onewindow.core.errors import Conflict, InvalidInput, NotFound, ServiceError
+from onewindow.core.numbers import whole_number
 from onewindow.forms.attachments import upload_field_name
 
 
@@ -94,7 +95,7 @@ def request_extension(request: HttpRequest, task_id: int) -> HttpResponse:
         extensions.request_extension(
             actor=user,
             task_id=task_id,
-            days=int(raw) if raw.isdigit() else raw,
+            days=number if (number := whole_number(raw)) is not None else raw,
             reason=request.POST.get("reason", ""),
             request=request,
         )
@@ -129,7 +130,7 @@ def extension_requests(request: HttpRequest) -> HttpResponse:
         try:
             extensions.decide_extension(
                 actor=user,
-                extension_id=int(raw_id) if raw_id.isdigit() else 0,
+                extension_id=whole_number(raw_id) or 0,
                 approve=request.POST.get("decision") == "approve",
                 comment=request.POST.get("comment", ""),
                 request=request,

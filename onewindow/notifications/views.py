@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from onewindow.core.errors import NotFound
+from onewindow.core.numbers import whole_number
 from onewindow.core.paging import Paginator
 from onewindow.notifications import queries, services
 from onewindow.notifications.models import is_site_path
@@ -37,8 +38,8 @@ def _back(request: HttpRequest, fragment: str = "") -> HttpResponse:
     pick up (a keyboard or screen reader user continues from there, not the top)."""
     page = request.POST.get("page", "")
     target = reverse("notifications:list")
-    if page.isdigit():
-        target = f"{target}?page={page}"
+    if (number := whole_number(page)) is not None:
+        target = f"{target}?page={number}"
     return redirect(f"{target}#{fragment}" if fragment else target)
 
 

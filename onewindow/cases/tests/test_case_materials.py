@@ -327,3 +327,13 @@ def test_a_files_size_is_in_a_translatable_pattern(world, review):
     with travel(NOW), full_width("a file's link and its size"):
         page = signed_in(world["citizen.wang"]).get(f"/cases/{case.number}/")
     assert _materials(page) == [(PHOTO, "demo.png（70 bytes）")]
+
+
+def test_a_kept_file_id_that_is_no_whole_number_keeps_nothing(world, asked_both):
+    case, _task = asked_both
+    with travel(NOW):
+        response = signed_in(world["citizen.wang"]).post(
+            f"/cases/{case.number}/supplement/", {"kept-photo": "²", "comment": "已重新拍照"}
+        )
+    assert response.status_code == 422  # the photo is still missing, not a failure
+    assert "Attach this document." in text(response)

@@ -137,7 +137,37 @@ def test_a_good_extension_request_still_goes_for_approval(world, review):
     assert Extension.objects.get().days == 2
 
 
+@pytest.mark.parametrize("days", ["²", "①", "9" * 5000])
+def test_days_that_are_no_whole_number_are_a_field_error_not_a_failure(world, review, days):
+    with travel(NOW):
+        response = signed_in(world["ga.review"]).post(
+            f"/cases/tasks/{review.pk}/extension/", {"days": days, "reason": "需要外省协查"}
+        )
+    assert response.status_code == 422
+    assert not Extension.objects.exists()
+
+
+def test_full_width_days_are_read_as_digits(world, review):
+    with travel(NOW):
+        signed_in(world["ga.review"]).post(
+            f"/cases/tasks/{review.pk}/extension/", {"days": "２", "reason": "需要外省协查"}
+        )
+    assert Extension.objects.get().days == 2
+
+
 # --- the decision page ---------------------------------------------------------------
+
+
+def test_an_extension_id_that_is_no_whole_number_is_no_such_request(world):
+    _case, first = accepted_passport(world, at("2026-03-02", 10))
+    asked = _ask(world, first)
+    with travel(NOW):
+        response = signed_in(world["ga.lead"]).post(
+            "/cases/extensions/", {"extension": "²", "decision": "approve", "comment": ""}
+        )
+    assert response.status_code < 500
+    asked.refresh_from_db()
+    assert asked.status == ExtensionStatus.PENDING
 
 
 def test_refusing_without_a_comment_comes_back_at_that_requests_comment(world):
