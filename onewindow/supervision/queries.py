@@ -13,7 +13,7 @@ from itertools import groupby
 from typing import Any
 
 from django.db.models import Case as Choice
-from django.db.models import Q, Value, When
+from django.db.models import F, Q, Value, When
 
 from onewindow.cases import accountability
 from onewindow.cases.choices import CaseStatus
@@ -95,17 +95,18 @@ def late_cases(user: Any, now: datetime) -> list[DepartmentLate]:
     ):
         open_tasks[task.instance_id].append(task)
     holdings = accountability.holdings_of(cases, now)
+    shared = _items_on_shared_runs(cases)
     grouped = []
     for department, members in groupby(cases, key=lambda c: c.department):
         group = DepartmentLate(department=department)
         for case in members:
-            late = _late_case(
-                case, open_tasks.get(case.instance_id or 0, []), holdings[case.pk], now
-            )
+            current, counted = _steps_of(case, open_tasks.get(case.instance_id or 0, []), shared)
+            late = _late_case(case, current, counted, holdings[case.pk], now)
             if late is not None:
                 group.cases.append(late)
         group.cases.sort(key=lambda c: (c.clock.colour != "red", c.clock.remaining_days))
-        grouped.append(group)
+        if group.cases:  # its cases were on a late run, none of the late steps theirs
+            grouped.append(group)
     return grouped
 
 
@@ -139,16 +140,46 @@ def _late_case_ids(user: Any, now: datetime) -> set[int]:
     return {*own, *by_step}
 
 
+def _items_on_shared_runs(cases: list[Case]) -> set[tuple[int, int]]:
+    """(run, department) of every life event's item run by its event's shared run,
+    among the listed cases' runs: one read, listed or not (an item not late is not
+    listed, and still takes its department's steps from its event)."""
+    return set(
+        Case.objects.filter(
+            instance__any={case.instance_id for case in cases if case.instance_id},
+            parent__isnull=False,
+            instance=F("parent__instance"),
+        ).values_list("instance_id", "department_id")
+    )
+
+
+def _steps_of(
+    case: Case, tasks: list[WorkTask], shared: set[tuple[int, int]]
+) -> tuple[list[WorkTask], list[WorkTask]]:
+    """The case's open steps as listed, and those whose clocks count for it. A life
+    event's shared run holds every item's steps: each is its department's item's (as
+    its page and its extensions have it, ``queries.cases_and_items``), so a late step
+    is counted once, under that item and its department; the event lists all its run's
+    steps and counts those no item stands for. Counting a step for every case on the
+    run made one late step five overdue cases, in four departments."""
+    if (case.instance_id, case.department_id) in shared and case.parent_id is not None:
+        own = [task for task in tasks if task.department_id == case.department_id]
+        return own, own
+    counted = [task for task in tasks if (task.instance_id, task.department_id) not in shared]
+    return tasks, counted
+
+
 SEVERITY = {"red": 2, "yellow": 1}
 
 
 def _late_case(
     case: Case,
     current: list[WorkTask],
+    counted: list[WorkTask],
     holdings: list[accountability.Holding],
     now: datetime,
 ) -> LateCase | None:
-    views = [(task, clock_view(task.clock, now)) for task in current if task.clock is not None]
+    views = [(task, clock_view(task.clock, now)) for task in counted if task.clock is not None]
     late_steps = [(task, view) for task, view in views if view and view.colour in SEVERITY]
     candidates: list[tuple[WorkTask | None, ClockView]] = []
     own = clock_view(case.clock, now)

@@ -7,7 +7,8 @@ from django.test.utils import CaptureQueriesContext
 
 from onewindow.cases.choices import CaseStatus
 from onewindow.cases.models import Case
-from onewindow.cases.tests.timekit import accepted_passport, at
+from onewindow.cases.tests.conftest import submit
+from onewindow.cases.tests.timekit import accepted_passport, at, travel
 from onewindow.conftest import make_user
 from onewindow.core.testing import rows_read
 from onewindow.identity.models import Department
@@ -211,3 +212,37 @@ def test_a_step_running_while_the_case_waits_for_a_supplement(world, late):
     assert adoption.case.clock.state == ClockState.PAUSED
     assert (adoption.clock.colour, adoption.clock.remaining_days) == ("red", -3)
     assert adoption.clock_task.department.code in {"310000-WJ", "310000-YB"}
+
+
+def test_a_late_step_of_a_life_event_is_one_late_case_its_items(world):
+    """The newborn event filed Mon 03-02 10:00: its birth certificate step (3 days) is
+    over by NOW. The event's run holds every item's steps; the step is its item's,
+    卫健委's, and counted once: not for the event and each of its four items."""
+    with travel(at("2026-03-02", 10)):
+        event = submit(world["citizen.wang"], "newborn")
+    certificate = event.children.get(service_code="310000-WJ-QR-0001")
+    groups = late_cases(world["supervisor"], NOW)
+    assert listed(groups) == {"310000-WJ": [certificate.number]}
+    [wj] = groups
+    [late] = wj.cases
+    assert (wj.overdue, late.clock.colour) == (1, "red")
+    assert [task.bpmn_id for task, _view in late.late_steps] == ["Task_birth_certificate"]
+    assert [task.bpmn_id for task in late.current] == ["Task_birth_certificate"]
+    # 公安's lead supervises none of it: 公安's item has no step late.
+    assert late_cases(world["ga.lead"], NOW) == []
+
+
+def test_a_life_events_own_late_clock_lists_it_with_its_runs_steps(world):
+    with travel(at("2026-03-02", 10)):
+        event = submit(world["citizen.wang"], "newborn")
+    # Its own clock (19 days) brought near its end; its step's stays as it is.
+    Clock = type(event.clock)
+    Clock.objects.filter(pk=event.clock_id).update(
+        warn_at=at("2026-03-03", 0), due_at=at("2026-03-04", 0)
+    )
+    groups = late_cases(world["supervisor"], NOW)
+    listed_now = listed(groups)
+    assert listed_now["310000-WJ"].count(event.number) == 1
+    [event_row] = [late for g in groups for late in g.cases if late.case.pk == event.pk]
+    assert event_row.clock_task is None  # its own clock, not its item's step
+    assert [task.bpmn_id for task in event_row.current] == ["Task_birth_certificate"]
