@@ -58,7 +58,8 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["target_type", "target_id"])]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.outcome}"
+        # The Django admin titles the record's page with it: the result in its words.
+        return f"#{self.seq} {self.action} {self.get_outcome_display()}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:

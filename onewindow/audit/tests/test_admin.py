@@ -196,3 +196,15 @@ def test_the_result_comes_before_the_wide_columns(city: dict, language: str, hea
     assert len(headings) == 6
     assert headings.index(heading) == 2
     assert headings[-1] in {"target", "对象"}
+
+
+def test_a_records_name_gives_its_result_in_the_readers_language(db: None) -> None:
+    from django.utils import translation
+
+    event = record_event(actor=None, action="identity.account_created")
+    with translation.override("zh-hans"):
+        chinese = str(event)
+    with translation.override("en"):
+        english = str(event)
+    assert english == f"#{event.seq} identity.account_created success"
+    assert chinese == f"#{event.seq} identity.account_created 成功"
