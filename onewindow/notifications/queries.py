@@ -39,6 +39,14 @@ class Shown:
     subject: str
     body: str
 
+    @property
+    def opens_its_case(self) -> bool:
+        """Whether its link is the page of the case it names (the list says "Open case
+        N"), not a task's or the extension requests' page (the list says "Open" and
+        what the notice is, which names the case)."""
+        number = self.notification.case_number
+        return bool(number) and self.notification.link.rstrip("/").endswith(f"/{number}")
+
 
 def shown_in(notifications: Iterable[Notification], language: str) -> list[Shown]:
     return [Shown(n, *n.text_in(language)) for n in notifications]

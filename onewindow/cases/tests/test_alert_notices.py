@@ -270,3 +270,14 @@ def test_an_alert_of_the_cases_limit_says_so_not_the_steps(
     assert step.startswith(f"The task “Review” of case {case.number} in Shanghai Municipal")
     assert whole.startswith(f"Case {case.number} was due to be completed by")
     assert "is still open" in whole
+    # Their subjects differ too: a list or an inbox of two alike said nothing of which.
+    subjects = {
+        n.dedupe_key: n.text_in("en")[0]
+        for n in Notification.objects.filter(recipient__username="ga.review", kind="task_overdue")
+    }
+    assert subjects[f"clock:{review.clock.pk}:overdue:{at('2026-03-10').isoformat()}"] == (
+        f"Overdue: step “Review” of case {case.number}"
+    )
+    assert subjects[f"clock:{case.clock.pk}:overdue:{at('2026-03-12').isoformat()}"] == (
+        f"Overdue: case {case.number}"
+    )

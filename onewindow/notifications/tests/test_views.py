@@ -44,6 +44,17 @@ def test_the_list_marks_unread_in_words_and_links_the_case(db):
     assert '<span class="nav-count">1 unread</span>' in html
 
 
+def test_a_link_to_another_page_than_the_case_is_not_called_the_case(db):
+    user = make_recipient(language="en")
+    notify(user, "extension_requested", link="/cases/extensions/")
+    html = logged_in(user).get("/notifications/").content.decode()
+    [notification] = Notification.objects.all()
+    assert (
+        f'href="/notifications/{notification.pk}/open/">Open<span class="visually-hidden">' in html
+    )
+    assert "Open case" not in html
+
+
 def test_mark_one_and_all_read(db):
     user = make_recipient()
     notify(user, "case_submitted", dedupe_key="a")
