@@ -610,3 +610,20 @@ def test_only_the_roles_whose_work_is_cases_read_an_applicants_file(world, role,
     assert client.get(f"/cases/tasks/{task.pk}/").status_code == expected
     download = client.get(f"/forms/attachments/{attachment.pk}/")
     assert (download.status_code == 200) is reads
+
+
+def test_a_lead_brought_to_a_task_reads_whose_it_is_to_decide(world, people):
+    from onewindow.cases.tests.timekit import signed_in, text
+
+    case = submit(people["applicant"], PASSPORT)
+    task = open_task(case, "Task_accept")
+    follow = "You may follow this task but not decide it"
+    lead = signed_in(world["ga.lead"]).get(f"/cases/tasks/{task.pk}/")
+    assert lead.status_code == 200
+    assert (
+        f"{follow}: the officers of Shanghai Municipal Public Security Bureau who work on "
+        "this step decide it."
+    ) in text(lead)
+    assert 'name="outcome"' not in lead.content.decode()
+    window = signed_in(world["ga.window"]).get(f"/cases/tasks/{task.pk}/")
+    assert follow not in text(window)
