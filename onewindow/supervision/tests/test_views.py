@@ -29,6 +29,8 @@ def test_the_supervisor_sees_every_late_case_by_department(world, late):
     with travel(NOW):
         response = signed_in(world["supervisor"]).get(URL)
     assert response.status_code == 200
+    # The tab says what the heading does.
+    assert "<title>Overdue and at-risk cases" in response.content.decode()
     words = text(response)
     assert "3 overdue and 1 at risk, by department" in words
     assert "Shanghai Municipal Public Security Bureau (2 overdue, 1 at risk)" in words
