@@ -105,6 +105,8 @@ MIDDLEWARE = [
     # After the language is chosen: "Error:" before the title of a page sent back with
     # errors in its form.
     "onewindow.core.middleware.ErrorTitleMiddleware",
+    # After the language is chosen, outside the API: a page for a page's empty 405.
+    "onewindow.core.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -41,3 +41,28 @@ def test_the_api_is_left_alone():
     )
     assert response["Content-Type"].startswith("application/json")
     assert b"<title>" not in response.content
+
+
+# --- a page's 405 (MethodNotAllowedPageMiddleware) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("en", "This address is for a button"), ("zh-hans", "此地址供页面上的按钮使用")],
+)
+def test_an_actions_address_opened_says_what_it_is_for(citizen, language, heading):
+    client = Client()
+    client.force_login(citizen)
+    client.cookies["django_language"] = language
+    response = client.get("/notifications/read-all/")
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert f"<h1>{heading}</h1>" in response.content.decode()
+    assert int(response["Content-Length"]) == len(response.content)
+
+
+def test_the_apis_405_keeps_its_own_shape():
+    response = Client().get("/api/v1/auth/token")
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("application/json")
