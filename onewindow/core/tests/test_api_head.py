@@ -32,7 +32,8 @@ def test_a_head_is_refused_as_its_get_would_be(client):
     assert anonymous["WWW-Authenticate"] == "Bearer"
     # An address without GET takes no HEAD either, and says which methods it takes.
     post_only = client.head("/api/v1/auth/token")
-    assert (post_only.status_code, post_only["Allow"]) == (405, "POST, DELETE")
+    allowed = {method.strip() for method in post_only["Allow"].split(",")}
+    assert (post_only.status_code, allowed) == (405, {"POST", "DELETE"})
 
 
 def _served(response: HttpResponse, method: str = "HEAD", path: str = "/api/v1/me"):
