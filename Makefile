@@ -81,11 +81,11 @@ unit: install messages assets browser-deps
 
 test: lint types unit
 
-# The demo from scratch: its database, uploaded files, mail and queue (var/) deleted
-# first. `make demo` again keeps what a database already holds, such as the demo
-# content of an older checkout.
+# The demo from scratch: its database, uploaded files, mail and queue ($ONEWINDOW_VAR_DIR,
+# default var/) deleted first. `make demo` again keeps what a database already holds,
+# such as the demo content of an older checkout.
 demo-reset:
-	rm -rf var
+	rm -rf -- "$${ONEWINDOW_VAR_DIR:-var}"
 	$(MAKE) demo
 
 clean:
@@ -97,4 +97,4 @@ clean:
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/onewindow_bench
 bench: install messages assets
 	$(MANAGE) bench --section relevance --section latency --section engine --section http
-	ONEWINDOW_DATABASE_URL=$(BENCH_DATABASE_URL) $(MANAGE) bench --section sweep $(SWEEP) --section history
+	ONEWINDOW_SECRET_KEY=bench-only-not-a-secret ONEWINDOW_DATABASE_URL=$(BENCH_DATABASE_URL) $(MANAGE) bench --section sweep $(SWEEP) --section history

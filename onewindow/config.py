@@ -53,15 +53,19 @@ SETTINGS: tuple[Setting, ...] = (
         "ONEWINDOW_VAR_DIR",
         str,
         "var",
-        "Folder for the embedded profile's database, files, mail and broker queue "
-        "(relative paths are taken from the project root).",
+        "Folder the app writes to, created at start; relative paths are taken from the "
+        "project root. In every profile: the collected static files (`static/`) and the "
+        "beat schedule, so web, worker and beat need it writable, at the same path at "
+        "build time (`collectstatic`) and at run time. With the embedded defaults also the "
+        "database, secret key, uploaded files, mail, text messages and broker queue.",
     ),
     Setting(
         "ONEWINDOW_SECRET_KEY",
         str,
         "",
-        "Django secret key. Empty: the embedded profile generates one into "
-        "`$ONEWINDOW_VAR_DIR/secret_key`; production must set it.",
+        "Django secret key, the same on every host. Empty: on SQLite (the embedded "
+        "profile) one is generated into `$ONEWINDOW_VAR_DIR/secret_key`; with a database "
+        "server (`ONEWINDOW_DATABASE_URL` set to PostgreSQL) the site refuses to start.",
     ),
     Setting("ONEWINDOW_DEBUG", _bool, "false", "Django debug pages. Never true in production."),
     Setting(
@@ -88,6 +92,16 @@ SETTINGS: tuple[Setting, ...] = (
         _bool,
         "false",
         "Send session and CSRF cookies over HTTPS only; set true behind TLS.",
+    ),
+    Setting(
+        "ONEWINDOW_PROXY_SSL_HEADER",
+        _bool,
+        "false",
+        "Take a request whose `X-Forwarded-Proto` header says `https` as made over HTTPS "
+        "(Django's `SECURE_PROXY_SSL_HEADER`), so links built from it, such as password "
+        "resets, start `https://` behind a TLS proxy. Set true only behind a proxy that "
+        "sets or overwrites that header on every request: otherwise a client could claim "
+        "HTTPS.",
     ),
     Setting(
         "ONEWINDOW_DATABASE_URL",

@@ -7,17 +7,23 @@ settings.py so tests can build either profile from a plain dict.
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+SQLITE = "django.db.backends.sqlite3"
+# What a TLS proxy sets on each request it forwards: the scheme the client used.
+PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 
 def database_settings(env: dict[str, Any], var_dir: Path) -> dict[str, Any]:
     url = env["ONEWINDOW_DATABASE_URL"] or f"sqlite:///{var_dir / 'onewindow.sqlite3'}"
     database: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
-    if database["ENGINE"] == "django.db.backends.sqlite3":
+    if database["ENGINE"] == SQLITE:
         # IMMEDIATE transactions serialize writers up front instead of failing on
         # upgrade; WAL lets the web process read while the worker writes.
         database["OPTIONS"] = {
@@ -26,6 +32,36 @@ def database_settings(env: dict[str, Any], var_dir: Path) -> dict[str, Any]:
         }
         database["CONN_MAX_AGE"] = 0
     return database
+
+
+def secret_key(env: dict[str, Any], database: dict[str, Any], var_dir: Path) -> str:
+    """The environment's key; when it is empty, on SQLite (the embedded profile, one
+    host) a key generated once into the var folder, so sessions survive restarts.
+
+    A database server means the production profile, where several hosts may serve the
+    site: each would generate a key of its own, and sessions, CSRF tokens and
+    password-reset links made on one host would fail on the others. It must be set."""
+    if env["ONEWINDOW_SECRET_KEY"]:
+        return str(env["ONEWINDOW_SECRET_KEY"])
+    if database["ENGINE"] != SQLITE:
+        raise ImproperlyConfigured(
+            "ONEWINDOW_SECRET_KEY is empty, and ONEWINDOW_DATABASE_URL names a database "
+            "server (the production profile): set ONEWINDOW_SECRET_KEY to a long random "
+            "value, the same on every host that serves the site and runs its workers."
+        )
+    path = var_dir / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def proxy_ssl_header(env: dict[str, Any]) -> tuple[str, str] | None:
+    """Django's SECURE_PROXY_SSL_HEADER: behind a TLS proxy on another host, a request
+    reaches gunicorn over plain HTTP, and without it every link the site builds from the
+    request (a password reset's) would start http://. Trusted only when the operator
+    says the proxy sets or overwrites the header: else a client could claim HTTPS."""
+    return PROXY_SSL_HEADER if env["ONEWINDOW_PROXY_SSL_HEADER"] else None
 
 
 def storage_settings(env: dict[str, Any]) -> dict[str, Any]:
@@ -45,7 +81,10 @@ def storage_settings(env: dict[str, Any]) -> dict[str, Any]:
             "access_key": env["ONEWINDOW_S3_ACCESS_KEY_ID"] or None,
             "secret_key": env["ONEWINDOW_S3_SECRET_ACCESS_KEY"] or None,
             "default_acl": None,
-            "querystring_auth": True,  # files are private; links are signed and expire
+            # The app hands out no link to the bucket: downloads are streamed through
+            # Django after a permission check (forms.views.attachment_download). Were
+            # a storage URL ever made, it would be signed and expire, not public.
+            "querystring_auth": True,
             "file_overwrite": False,
             "signature_version": "s3v4",
         },

@@ -6,7 +6,6 @@ folder queue, local files); setting them selects the production profile.
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -21,23 +20,19 @@ if not VAR_DIR.is_absolute():
     VAR_DIR = BASE_DIR / VAR_DIR
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-
-def _embedded_secret_key() -> str:
-    # The embedded profile keeps a per-installation key so sessions survive restarts.
-    path = VAR_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
-
-
-SECRET_KEY = env["ONEWINDOW_SECRET_KEY"] or _embedded_secret_key()
+DATABASES = {"default": profiles.database_settings(env, VAR_DIR)}
+# Generated into VAR_DIR on SQLite only; with a database server it must be set (one key
+# for every host), and an empty one stops the start here.
+SECRET_KEY = profiles.secret_key(env, DATABASES["default"], VAR_DIR)
 DEBUG = env["ONEWINDOW_DEBUG"]
 # A demo, whose secrets ``manage.py demo_logins`` may print.
 DEMO = env["ONEWINDOW_DEMO"]
 ALLOWED_HOSTS = env["ONEWINDOW_ALLOWED_HOSTS"]
 CSRF_TRUSTED_ORIGINS = env["ONEWINDOW_CSRF_TRUSTED_ORIGINS"]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env["ONEWINDOW_SECURE_COOKIES"]
+# Behind a TLS proxy that sets X-Forwarded-Proto (ONEWINDOW_PROXY_SSL_HEADER): links
+# built from the request, such as a password reset's, then start https://.
+SECURE_PROXY_SSL_HEADER = profiles.proxy_ssl_header(env)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -137,7 +132,6 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": profiles.database_settings(env, VAR_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "identity.User"
@@ -275,8 +269,6 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
-
-NINJA_PAGINATION_PER_PAGE = 50
 
 # Lockout is per account on purpose (see AXES_LOCKOUT_PARAMETERS above): many citizens
 # share a few carrier-grade NAT addresses, and locking by address would lock them all.

@@ -149,7 +149,10 @@ def report(say: Callable[[str], None], sizes: Sequence[int] = SIZES) -> None:
 
     say("== reads as the history grows (finished cases of 公安 beside the same open work) ==")
     if connection.vendor != "postgresql":
-        say("skipped: needs PostgreSQL; run with ONEWINDOW_DATABASE_URL=postgres://…")
+        say(
+            "skipped: needs PostgreSQL; run with ONEWINDOW_DATABASE_URL=postgres://… "
+            "and ONEWINDOW_SECRET_KEY"
+        )
         return
     config = setup_databases(verbosity=0, interactive=False)
     try:

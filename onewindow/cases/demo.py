@@ -3,6 +3,10 @@
 Idempotent: processes are uploaded when their key is missing, forms when changed
 (``forms.demo``), bindings are set again, and each demo case is submitted with a fixed
 idempotency key, so a second run finds it and drives nothing.
+
+Whatever ONEWINDOW_FILING_QUEUED says, each case's run starts in its submission: the
+loader takes a new case's first steps at once, which a run left for a worker would not
+have yet (and the clock cases are replayed at moments in the past).
 """
 
 from __future__ import annotations
@@ -13,11 +17,12 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from django.test.utils import override_settings
 from django.utils import timezone
 from pypinyin import lazy_pinyin
 from stdnum.cn import ric
 
-from onewindow.cases import filing, services
+from onewindow.cases import filing, services, starting
 from onewindow.cases.models import Case
 from onewindow.catalog import services as catalog_services
 from onewindow.catalog.models import LifeEvent
@@ -395,40 +400,60 @@ DEMO_CASES: list[tuple[str, str, str, list[tuple[str, str, str, str]]]] = [
 ]
 
 
+def file_demo_case(key: str, applicant: User, service: str) -> tuple[Case, bool]:
+    """Submit one demo case with plausible answers and sample files, as its applicant
+    would; whether it is new (else the case its key filed before)."""
+    from onewindow.cases import queries
+
+    company = LegalPerson.objects.filter(agents=applicant).first()
+    form = queries.application_form(service)
+    data = sample_answers(
+        form,
+        id_number=applicant.id_number or "",
+        phone=applicant.phone or "13916200101",
+        uscc=company.uscc if company else "",
+        full_name=applicant.full_name,
+        company_name=company.name if company else "",
+        legal_representative=company.legal_representative if company else "",
+    )
+    data["attachments"] = sample_attachments(applicant, form)
+    case, filed = filing.submit_case(
+        applicant=applicant,
+        service=service,
+        data=data,
+        idempotency_key=key,
+        company=company.uscc if company and service.startswith("310000-SJ") else "",
+    )
+    return case, filed is not None
+
+
 def load_demo_cases() -> int:
     """Processes, bindings and demo cases; returns how many cases were added."""
+    # The runs start in the submission, not in a worker (see the module's docstring).
+    with override_settings(FILING_QUEUED=False):
+        return _load_demo_cases()
+
+
+def _load_demo_cases() -> int:
     processes = load_processes()
     load_forms()
     bind_items(processes)
-    from onewindow.cases import queries
-
     created = 0
     for key, username, service, steps in DEMO_CASES:
         applicant = _user(username)
         if applicant is None:
             continue
-        if Case.objects.filter(applicant=applicant, idempotency_key=key).exists():
-            continue  # loaded before: nothing to build, no files to upload again
-        company = LegalPerson.objects.filter(agents=applicant).first()
-        form = queries.application_form(service)
-        data = sample_answers(
-            form,
-            id_number=applicant.id_number or "",
-            phone=applicant.phone or "13916200101",
-            uscc=company.uscc if company else "",
-            full_name=applicant.full_name,
-            company_name=company.name if company else "",
-            legal_representative=company.legal_representative if company else "",
-        )
-        data["attachments"] = sample_attachments(applicant, form)
-        case, filed = filing.submit_case(
-            applicant=applicant,
-            service=service,
-            data=data,
-            idempotency_key=key,
-            company=company.uscc if company and service.startswith("310000-SJ") else "",
-        )
-        if filed is not None:
+        loaded = Case.objects.filter(applicant=applicant, idempotency_key=key).first()
+        if loaded is not None:
+            # Loaded before: nothing to build, no files to upload again. Still queued, it
+            # was left by a loader that stopped at its first step (before the runs were
+            # started here): its run is started and its steps are taken now.
+            if loaded.run_queued and starting.start_queued_run(loaded.pk):
+                loaded.refresh_from_db()
+                _drive(loaded, steps)
+            continue
+        case, new = file_demo_case(key, applicant, service)
+        if new:
             created += 1
             _drive(case, steps)
     from onewindow.cases.demo_clocks import load_demo_clock_cases

@@ -454,7 +454,7 @@ def report(
     if connection.vendor != "postgresql":
         say(
             "skipped: needs PostgreSQL (SKIP LOCKED, generate_series); run with "
-            "ONEWINDOW_DATABASE_URL=postgres://… to measure it"
+            "ONEWINDOW_DATABASE_URL=postgres://… (and ONEWINDOW_SECRET_KEY) to measure it"
         )
         return
     sizes = [round(largest * fraction) for fraction in FRACTIONS]

@@ -5,6 +5,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from onewindow.cases import demo
 from onewindow.cases.choices import CaseStatus, ExtensionStatus
 from onewindow.cases.demo import BINDINGS, load_demo_cases
 from onewindow.cases.demo_clocks import working_days_ago
@@ -22,6 +23,16 @@ from onewindow.workflow.models import Escalation, WorkTask
 
 # A Wednesday (the demo counts back from whatever day it runs on; see the test below).
 TODAY = datetime(2026, 11, 25, 15, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+# The demo's cases between them are in each of these.
+EVERY_STATUS = {
+    CaseStatus.SUBMITTED,
+    CaseStatus.IN_PROGRESS,
+    CaseStatus.SUPPLEMENT,
+    CaseStatus.APPROVED,
+    CaseStatus.REJECTED,
+    CaseStatus.NOT_ACCEPTED,
+    CaseStatus.COMPLETED,
+}
 
 
 def colour(key: str, *, task: str = "") -> str:
@@ -41,16 +52,7 @@ def test_demo_cases_in_every_state_and_idempotent():
     with time_machine.travel(TODAY, tick=False):
         assert load_demo_cases() == 18
         assert load_demo_cases() == 0
-        statuses = set(Case.objects.values_list("status", flat=True))
-        assert statuses == {
-            CaseStatus.SUBMITTED,
-            CaseStatus.IN_PROGRESS,
-            CaseStatus.SUPPLEMENT,
-            CaseStatus.APPROVED,
-            CaseStatus.REJECTED,
-            CaseStatus.NOT_ACCEPTED,
-            CaseStatus.COMPLETED,
-        }
+        assert set(Case.objects.values_list("status", flat=True)) == EVERY_STATUS
         assert colour("demo-clock-running") == "green"
         assert colour("demo-clock-due-soon", task="Task_review") == "yellow"
         assert colour("demo-clock-overdue") == "red"
@@ -117,6 +119,33 @@ def test_demo_cases_in_every_state_and_idempotent():
         clocks.reading(t.clock, timezone.now()).colour
         for t in WorkTask.objects.filter(instance=completed.instance)
     } == {"on_time"}
+
+
+@pytest.mark.django_db
+def test_with_filing_queued_the_demo_loads_whole_and_leaves_no_run_waiting(settings):
+    # The loader takes new cases' steps at once: their runs start in the submission
+    # whatever the setting (a queued one, left for a worker, had no task to take).
+    settings.FILING_QUEUED = True
+    load_demo_city()
+    load_demo_calendar()
+    load_demo_catalog()
+    with time_machine.travel(TODAY, tick=False):
+        processes = demo.load_processes()
+        demo.load_forms()
+        demo.bind_items(processes)
+        # What a loader of before left behind when it stopped: a case filed queued, its
+        # run not started and its steps not taken.
+        left, _new = demo.file_demo_case(
+            "demo-passport-approved", User.objects.get(username="citizen.chen"), "310000-GA-XK-0001"
+        )
+        assert left.run_queued and left.instance_id is None
+        assert load_demo_cases() == 17
+        assert load_demo_cases() == 0
+        assert set(Case.objects.values_list("status", flat=True)) == EVERY_STATUS
+        assert not Case.objects.filter(run_queued=True).exists()
+    left.refresh_from_db()
+    assert left.status == CaseStatus.APPROVED
+    assert [e.outcome for e in left.events.all()] == ["submitted", "accept", "approve"]
 
 
 @pytest.mark.django_db

@@ -10,7 +10,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -222,6 +222,25 @@ def test_an_operator_starts_queued_runs_at_once_past_their_back_off(world, queue
     ]
     assert requests[1].detail["numbers"] == [broken.number]
     assert {e.detail["shell_user"] for e in requests} == {getpass.getuser()}
+
+
+def test_a_number_that_is_not_a_queued_case_is_named_and_the_command_fails(world, queued):
+    waiting = submit(world["citizen.wang"], PASSPORT)
+    started = submit(world["citizen.chen"], PASSPORT)
+    assert starting.start_queued_run(started.pk)
+    out, err = StringIO(), StringIO()
+    asked = [waiting.number, started.number, "310000-GA-NO-SUCH", started.number]
+    # A script that names a case learns that it was not started: a non-zero exit.
+    with pytest.raises(CommandError, match="not queued cases"):
+        call_command("start_queued_runs", *asked, stdout=out, stderr=err)
+    assert err.getvalue() == (
+        f"not a queued case: {started.number}\nnot a queued case: 310000-GA-NO-SUCH\n"
+    )
+    # The queued case it named is started all the same, and the request audited.
+    assert out.getvalue() == "queued runs started: 1\n"
+    assert _started(waiting).run_queued is False
+    request = AuditEvent.objects.get(action="cases.run_start_requested")
+    assert (request.detail["numbers"], request.detail["started"]) == (asked, 1)
 
 
 def test_retries_back_off_to_an_hour():
