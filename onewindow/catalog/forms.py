@@ -99,13 +99,17 @@ class ItemForm(forms.Form):
     name_en = forms.CharField(label=_("English item name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind of power"), choices=[*BLANK, *ItemKind.choices])
     audience = forms.ChoiceField(label=_("Who applies"), choices=[*BLANK, *Audience.choices])
+    # Boxes to tick, not a list box: choosing several in one needed Ctrl-click, which a
+    # keyboard or a screen reader user could hardly do (QA). A long list scrolls.
     co_departments = forms.MultipleChoiceField(
         label=_("Co-handling departments"),
         required=False,
-        help_text=_("Hold Ctrl (or ⌘) to choose several."),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}),
     )
     topics = forms.MultipleChoiceField(
-        label=_("Topics"), required=False, help_text=_("Hold Ctrl (or ⌘) to choose several.")
+        label=_("Topics"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}),
     )
     summary = forms.CharField(label=_("Summary"), required=False, widget=textarea())
     summary_en = forms.CharField(label=_("English summary"), required=False, widget=textarea())

@@ -3,6 +3,7 @@ import json
 import re
 from typing import Any
 
+import lxml.html
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -510,6 +511,24 @@ def test_the_comparison_names_co_handling_departments(admin):
     page = client.get(f"{BASE}/items/{POLICE_ITEM}/").content.decode()
     [row] = changed_rows(page)
     assert "<td>—</td><td>市场监管局</td>" in row  # the page is Chinese; not "310000-SJ"
+
+
+def test_co_handling_departments_and_topics_are_boxes_to_tick(admin):
+    # A list box needed Ctrl-click to choose several: hard by keyboard (QA).
+    client, _ = admin
+    data = form_data(current())
+    data["co_departments"] = ["310000-SJ"]
+    assert client.post(edit_url(), data).status_code == 302
+    page = lxml.html.fromstring(client.get(edit_url()).content)
+    assert not page.xpath("//select[@multiple]")
+    for name in ("co_departments", "topics"):
+        [group] = page.xpath(
+            "//fieldset[contains(@class, 'field')][.//input[@name=$name]]", name=name
+        )
+        assert group.xpath("legend"), name  # the group is named by its legend
+        assert group.xpath(".//div[@class='choice-list']"), name
+    ticked = page.xpath("//input[@name='co_departments'][@checked]/@value")
+    assert ticked == ["310000-SJ"]
 
 
 def test_a_new_item_is_created_in_an_editable_department_only(admin):
