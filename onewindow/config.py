@@ -149,8 +149,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "ONEWINDOW_FROM_EMAIL",
         str,
-        "OneWindow <noreply@onewindow.invalid>",
-        "Sender address of notifications.",
+        "一网通办 OneWindow <noreply@onewindow.invalid>",
+        "Sender of notifications: a name (both languages' by default, as one message goes "
+        "out in its reader's language) and an address.",
     ),
     Setting(
         "ONEWINDOW_SMS_BACKEND",
