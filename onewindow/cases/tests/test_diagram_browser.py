@@ -76,6 +76,7 @@ def assert_diagram_shows_acceptance(page: Any) -> None:
         badge = departments.filter(has_text=name)
         assert badge.is_visible(), name
     assert page.locator("[data-diagram-legend]").is_visible()
+    assert not page.locator("[data-diagram-waiting]").is_visible()  # no join waits yet
     assert not page.locator("[data-diagram-fallback]").is_visible()
     # Ticks on the steps done, none on the gateway passed (it would cover flow labels).
     assert page.locator("[data-container-id=Task_accept] .ow-tick").count() == 1
@@ -121,6 +122,26 @@ def test_the_diagram_shows_the_path_taken(page, browser, live_server, accepted):
     desk = officer_page(browser, live_server, reviewer)
     desk.goto(f"/cases/tasks/{open_task(case, 'Task_review_ga').pk}/")
     assert_diagram_shows_acceptance(desk)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("viewer_built")
+def test_a_join_waiting_for_its_other_branches_is_drawn_as_waiting(page, world, accepted):
+    applicant, case = accepted
+    review = open_task(case, "Task_review_wj")
+    reviewer = world["wj.review"]
+    workflow_services.claim_task(actor=reviewer, task_id=review.pk)
+    services.decide_task(actor=reviewer, task_id=review.pk, outcome="approve", comment="同意")
+    log_in(page, applicant)
+    page.goto(f"/cases/{case.number}/")
+    page.locator(".diagram-canvas[data-diagram-drawn] svg").first.wait_for()
+    join = shape(page, "Gateway_join").get_attribute("class") or ""
+    assert "ow-waiting" in join and "ow-current" not in join
+    for still_open in ("Task_review_ga", "Task_review_yb"):
+        assert "ow-current" in (shape(page, still_open).get_attribute("class") or "")
+    key = page.locator("[data-diagram-waiting]")
+    assert key.is_visible()
+    assert (key.text_content() or "").strip() == "等待其他并行分支办完（汇合点，蓝色点线框）"
 
 
 @pytest.mark.django_db(transaction=True)

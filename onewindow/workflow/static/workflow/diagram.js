@@ -111,6 +111,16 @@
       }
     });
     diagram.current.forEach(function (step) {
+      // A gateway the run stands at is a join waiting for its other branches (the
+      // steps on them are current): where the run waits, not a step anyone holds.
+      if (registry.get(step.id) && isGateway(registry.get(step.id))) {
+        add(step.id, "ow-waiting");
+        var key = section.querySelector("[data-diagram-waiting]");
+        if (key) {
+          key.hidden = false;
+        }
+        return;
+      }
       add(step.id, "ow-current");
       if (step.department && registry.get(step.id)) {
         // Above the step: below it sit its boundary timers and the flows they start.
