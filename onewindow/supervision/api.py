@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from ninja import Router
 
+from onewindow.core import paging
 from onewindow.core.api_errors import errors
 from onewindow.core.errors import Forbidden
 from onewindow.core.templatetags.onewindow import localized
@@ -34,15 +35,33 @@ def _step(task: WorkTask, language: str) -> StepOut:
     response={200: list[DepartmentLateOut], **errors(403)},
     summary="Overdue and at-risk cases",
     operation_id="supervision_time_limits",
+    openapi_extra={
+        "responses": {
+            200: {
+                "headers": {
+                    paging.TOTAL_HEADER: {
+                        "description": "How many cases were found with a late clock; at "
+                        "most 500 are listed",
+                        "schema": {"type": "integer"},
+                    }
+                }
+            }
+        }
+    },
 )
-def time_limits(request: HttpRequest) -> list[DepartmentLateOut]:
+def time_limits(request: HttpRequest, response: HttpResponse) -> list[DepartmentLateOut]:
     """By department, in the caller's scope: each case's current steps and who held it
-    longest. For supervisors, department leads and platform admins (403 for others)."""
+    longest. For supervisors, department leads and platform admins (403 for others).
+    At most 500 cases are listed, those whose own time limit ends first; the
+    ``X-Total-Count`` header gives how many cases were found with a late clock."""
     if not permissions.can_supervise(request.user):
         raise Forbidden(_("Only supervisors, department leads and platform admins see this."))
     language = get_language() or "zh-hans"
+    now = timezone.now()
+    found = queries.late_case_ids(request.user, now)
+    response[paging.TOTAL_HEADER] = str(len(found))
     result = []
-    for group in queries.late_cases(request.user, timezone.now()):
+    for group in queries.late_cases(request.user, now, found):
         cases = []
         for late in group.cases:
             where = late.where

@@ -24,7 +24,7 @@ from onewindow.supervision.permissions import supervised_filter
 from onewindow.workflow.choices import OPEN_TASK_STATUSES, ClockState, HolderKind, TaskStatus
 from onewindow.workflow.models import WorkTask
 
-LIMIT = 500
+LIMIT = 500  # cases listed at most; the page and the API say how many more were found
 
 
 @dataclass
@@ -76,14 +76,21 @@ def _late(now: datetime, prefix: str = "") -> Q:
     return Q(**{f"{prefix}clock__state": ClockState.RUNNING, f"{prefix}clock__warn_at__lte": now})
 
 
-def late_cases(user: Any, now: datetime) -> list[DepartmentLate]:
+def late_cases(user: Any, now: datetime, found: set[int] | None = None) -> list[DepartmentLate]:
     """Cases whose own clock, or an open step's clock, is yellow or red; most overdue
-    first within each department, departments in tree order."""
+    first within each department, departments in tree order. ``found``: the ids
+    ``late_case_ids`` gave, if the caller has them (to say how many were not listed).
+
+    At most ``LIMIT`` are listed: those whose own time limit ends first (a case late
+    only by a step, its own limit far off, comes after them), so that a cut leaves out
+    the least urgent rather than the departments last in the tree's order."""
+    ids = late_case_ids(user, now) if found is None else found
     cases = list(
-        Case.objects.filter(pk__any=_late_case_ids(user, now))
+        Case.objects.filter(pk__any=ids)
         .select_related("department", "clock")
-        .order_by("department__path", "clock__due_at", "pk")[:LIMIT]
+        .order_by(F("clock__due_at").asc(nulls_last=True), "pk")[:LIMIT]
     )
+    cases.sort(key=lambda case: case.department.path)  # stable: by due day within each
     # The listed cases' open steps and holdings in three queries, not three per case.
     open_tasks: dict[int, list[WorkTask]] = defaultdict(list)
     for task in (
@@ -110,7 +117,7 @@ def late_cases(user: Any, now: datetime) -> list[DepartmentLate]:
     return grouped
 
 
-def _late_case_ids(user: Any, now: datetime) -> set[int]:
+def late_case_ids(user: Any, now: datetime) -> set[int]:
     """The supervised cases that are late themselves, or have a late open step, and
     the cases of late steps the user supervises. Each part is read from the running
     clocks, which open work bounds, and joined here: one filter OR-ing them made

@@ -23,6 +23,7 @@ def get(client, user):
 def test_late_cases_by_department(client, world, late):
     response = get(client, world["supervisor"])
     assert response.status_code == 200, response.content
+    assert response["X-Total-Count"] == "4"  # the cases found, all listed
     ga, mz = response.json()
     assert (ga["department"], ga["overdue"], ga["at_risk"]) == ("310000-GA", 2, 1)
     assert ga["department_name"] == "Shanghai Municipal Public Security Bureau"

@@ -247,3 +247,21 @@ def test_a_life_events_own_late_clock_lists_it_with_its_runs_steps(world):
     [event_row] = [late for g in groups for late in g.cases if late.case.pk == event.pk]
     assert event_row.clock_task is None  # its own clock, not its item's step
     assert [task.bpmn_id for task in event_row.current] == ["Task_birth_certificate"]
+
+
+def test_a_cut_list_keeps_the_most_urgent_whatever_their_department(world, late, monkeypatch):
+    # Two cases listed of the four found: the two whose own limits end first, though
+    # 民政's department comes after 公安's in the tree (it vanished before).
+    from onewindow.supervision import queries
+
+    monkeypatch.setattr(queries, "LIMIT", 2)
+    found = queries.late_case_ids(world["supervisor"], NOW)
+    assert len(found) == 4
+    kept = [
+        late.case for group in late_cases(world["supervisor"], NOW, found) for late in group.cases
+    ]
+    by_due = sorted(
+        Case.objects.filter(pk__in=found).select_related("clock"),
+        key=lambda case: (case.clock.due_at, case.pk),
+    )
+    assert sorted(case.pk for case in kept) == sorted(case.pk for case in by_due[:2])

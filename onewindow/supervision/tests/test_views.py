@@ -197,3 +197,16 @@ def test_a_step_waiting_for_the_applicant_is_theirs_though_an_officer_claimed_it
     adoption = row_of(response, late["adoption"].number)
     assert "Applicant (supplement)" in adoption
     assert world["ga.review"].full_name not in adoption
+
+
+def test_the_page_says_how_many_late_cases_it_does_not_list(world, late, monkeypatch):
+    from onewindow.supervision import queries
+
+    monkeypatch.setattr(queries, "LIMIT", 3)
+    with travel(NOW):
+        response = signed_in(world["supervisor"]).get(URL)
+    assert (
+        "1 more case has a late clock and is not listed: the page lists the 3 whose time "
+        "limits end first, and counts only those."
+    ) in text(response)
+    assert len(numbers(response)) == 3
