@@ -118,6 +118,14 @@ SETTINGS: tuple[Setting, ...] = (
         "local worker. Production: `redis://host:6379/0` or `amqp://user:pass@host:5672//`.",
     ),
     Setting(
+        "ONEWINDOW_CACHE_URL",
+        str,
+        "",
+        "Cache every web process shares (counts such as the register page's throttle live "
+        "there). Empty: each process's own memory, right for one process (the demo). "
+        "Production, with several: `redis://host:6379/1`.",
+    ),
+    Setting(
         "ONEWINDOW_TASKS_EAGER",
         _bool,
         "false",

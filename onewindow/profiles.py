@@ -131,6 +131,20 @@ def sms_settings(env: dict[str, Any], var_dir: Path) -> dict[str, Any]:
     return {"SMS_BACKEND": backend, "SMS_FILE_PATH": var_dir / "sms"}
 
 
+def cache_settings(env: dict[str, Any]) -> dict[str, Any]:
+    """Django's CACHES: Redis when ``ONEWINDOW_CACHE_URL`` names it, so that what one
+    web process counts (``identity.registration_throttle``) the others see; else each
+    process's own memory, which is the whole site's only with one process."""
+    url = env["ONEWINDOW_CACHE_URL"]
+    if not url:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if urlsplit(url).scheme not in {"redis", "rediss", "unix"}:
+        raise ImproperlyConfigured(
+            f"ONEWINDOW_CACHE_URL must be a redis:// (rediss://, unix://) URL, not {url!r}."
+        )
+    return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+
+
 def broker_settings(env: dict[str, Any], var_dir: Path) -> dict[str, Any]:
     """Celery broker. The embedded profile uses kombu's folder transport (made to write
     each message whole: ``core.folder_broker``), so the demo runs a real worker with no

@@ -207,6 +207,7 @@ SMS_FILE_PATH: Path = _sms["SMS_FILE_PATH"]
 # Background work: Celery everywhere. The embedded profile uses kombu's folder
 # transport, so `make demo` needs no broker server; production names Redis or RabbitMQ.
 globals().update(profiles.broker_settings(env, VAR_DIR))
+CACHES = profiles.cache_settings(env)
 CELERY_TASK_ALWAYS_EAGER = env["ONEWINDOW_TASKS_EAGER"]
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True

@@ -152,13 +152,14 @@ def department_members(
 )
 def get_user(request: HttpRequest, user_id: int) -> MemberOut:
     """The caller, or someone holding a role in the caller's departments (with their
-    subtrees), with their roles comma-separated; anyone else answers 404."""
+    subtrees); anyone else answers 404. ``role``: the roles they hold in those
+    departments, comma-separated (the caller's own: all of theirs)."""
     caller = _caller(request)
     try:
         user = queries.visible_user(caller, user_id)
     except User.DoesNotExist as exc:
         raise NotFound(_("No such user.")) from exc
-    roles = sorted(permissions.roles_of(user))
+    roles = sorted({a.role for a in queries.assignments_seen_by(caller, user)})
     return MemberOut(
         user_id=user.pk,
         username=user.username,

@@ -14,6 +14,11 @@ register_labels(
         "identity.2fa_enrolled": _("Two-factor authentication set up"),
         "identity.2fa_verified": _("Two-factor code checked"),
         "identity.account_created": _("Account created"),
+        "identity.registration_throttled": _(
+            "Registration paused for an address after refusals naming registered identity numbers"
+        ),
+        "identity.department_created": _("Department created"),
+        "identity.department_updated": _("Department details changed"),
         "identity.profile_updated": _("Own details updated"),
         "identity.password_changed": _("Own password changed"),
         "identity.password_reset_requested": _("Link to set a new password sent"),

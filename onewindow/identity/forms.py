@@ -12,7 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.identity import services
 from onewindow.identity.roles import OFFICER_ROLES, Role
-from onewindow.identity.validators import clean_mobile_phone
+from onewindow.identity.validators import (
+    ID_NUMBER_LENGTH,
+    ID_NUMBER_TYPED_MAX,
+    USERNAME_HINT,
+    clean_mobile_phone,
+)
 
 
 class LoginForm(forms.Form):
@@ -55,6 +60,7 @@ class RegisterForm(forms.Form):
     username = forms.CharField(
         label=_("User name"),
         max_length=150,
+        help_text=USERNAME_HINT,
         widget=forms.TextInput(attrs={"autocomplete": "username"}),
     )
     full_name = forms.CharField(
@@ -62,7 +68,12 @@ class RegisterForm(forms.Form):
     )
     id_number = forms.CharField(
         label=_("Resident identity number"),
-        max_length=18,
+        # Room for the number as people type it, grouped by spaces or hyphens, which the
+        # service's check reads past (``validators.resident_id_characters``): 18 here
+        # refused "110105 19491231 002X" before that check ran, in Django's words, and
+        # the browser cut off what was typed at the 18th character.
+        max_length=ID_NUMBER_TYPED_MAX,
+        error_messages={"max_length": ID_NUMBER_LENGTH},
         help_text=_("18 characters, as on your identity card."),
     )
     phone = MobilePhoneField(required=False)
@@ -75,6 +86,12 @@ class RegisterForm(forms.Form):
         help_text=PASSWORD_HINT,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+
+    def __init__(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+        """``request``: the register page's, against whose address a refusal naming a
+        taken user name or identity number is counted (``registration_throttle``)."""
+        self.request = request
+        super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
         """Adds the service's refusals (a taken name, a wrong identity number, a weak
@@ -89,6 +106,7 @@ class RegisterForm(forms.Form):
             id_number=cleaned.get("id_number", ""),
             phone=cleaned.get("phone", ""),
             email=cleaned.get("email", ""),
+            request=self.request,
         )
         for name, messages in problems.items():
             if name in self.errors:

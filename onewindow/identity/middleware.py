@@ -4,12 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
 
 from onewindow.identity.permissions import awaits_second_factor
+from onewindow.identity.two_factor import page_then
 
 ALLOWED_PREFIXES = ("/account/2fa/", "/logout/", "/i18n/", "/static/", "/api/")
 
@@ -27,7 +26,4 @@ class OfficerTwoFactorMiddleware:
 def _verify_then_back(request: HttpRequest) -> str:
     """The 2FA page, asked to come back to the page asked for (a GET: a form posted
     before the second factor is not replayed). The 2FA view checks ``next`` is ours."""
-    page = reverse("identity:two_factor")
-    if request.method != "GET":
-        return page
-    return f"{page}?{urlencode({'next': request.get_full_path()})}"
+    return page_then(request.get_full_path() if request.method == "GET" else "")

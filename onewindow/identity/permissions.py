@@ -9,12 +9,15 @@ from django.db.models import Exists
 
 from onewindow.identity.models import Department, RoleAssignment, User
 from onewindow.identity.roles import (
+    CITY_LEVEL_ROLES,
     IDENTITY_ENTITLED_ROLES,
     OFFICER_ROLES,
     PUBLIC_ROLES,
     ROLE_MANAGER_ROLES,
     Role,
 )
+
+_PLATFORM_ADMIN = frozenset({Role.PLATFORM_ADMIN})
 
 
 def _assignments(user: Any) -> list[RoleAssignment]:
@@ -107,8 +110,9 @@ def holds_any_role(user: Any, roles: frozenset[Role]) -> bool:
 def reads_audit_trail(user: Any) -> bool:
     """The platform admins and the city's supervisors read the audit trail (in the admin
     site): the trail is the whole city's, so only a role held at the root of the tree
-    reads it. A supervisor in a department watches that department's time limits; a
-    department admin may make one, and must not thereby open the city's trail."""
+    reads it. A supervisor in a department watches that department's time limits (only
+    a platform admin makes one, ``can_grant``), and does not thereby read the city's
+    trail."""
     readers = frozenset({Role.PLATFORM_ADMIN, Role.SUPERVISOR})
     return any(root.parent_id is None for root in officer_roots(user, readers))
 
@@ -120,16 +124,31 @@ def can_see_department(user: Any, department: Department) -> bool:
 def can_manage_roles_in(user: Any, department: Department | None) -> bool:
     if department is None:
         # Public roles (citizen, company agent) are the platform admin's to change.
-        return bool(officer_roots(user, frozenset({Role.PLATFORM_ADMIN})))
+        return bool(officer_roots(user, _PLATFORM_ADMIN))
     return _covers(officer_roots(user, ROLE_MANAGER_ROLES), department)
 
 
 def can_grant(user: Any, role: str, department: Department | None) -> bool:
-    if role == Role.PLATFORM_ADMIN and not officer_roots(user, frozenset({Role.PLATFORM_ADMIN})):
-        return False  # only a platform admin makes another one
-    if role in PUBLIC_ROLES:
+    """Whether ``user`` may grant (and so revoke) ``role`` in ``department``. A city-level
+    role (``roles.CITY_LEVEL_ROLES``: supervisor, hotline agent, project office, platform
+    admin) only by a platform admin over the department: a department's admin giving one
+    would let the department choose who watches it."""
+    if role in PUBLIC_ROLES or department is None:
+        # Roles held in no department are the platform admin's (``add_role`` refuses an
+        # officer role held there, saying why).
         return can_manage_roles_in(user, None)
+    if role in CITY_LEVEL_ROLES:
+        return holds_role_over(user, department, _PLATFORM_ADMIN)
     return can_manage_roles_in(user, department)
+
+
+def offers_revoke(user: Any, assignment: RoleAssignment) -> bool:
+    """Whether a list of a department's roles offers ``user`` to revoke ``assignment``:
+    one they may grant (``can_grant``), and not their own last role that lets them manage
+    the department's roles (``would_lock_out``)."""
+    return can_grant(user, assignment.role, assignment.department) and not would_lock_out(
+        user, assignment
+    )
 
 
 def may_grant_to(actor: Any, user: Any) -> bool:
@@ -163,6 +182,12 @@ def would_lock_out(user: Any, assignment: RoleAssignment) -> bool:
     return not _covers(remaining, department)
 
 
+def sees_people_without_department(viewer: Any) -> bool:
+    """Citizens and company agents belong to no department, so only someone whose scope
+    is the whole city has them in it: a platform admin at the city's root."""
+    return any(root.parent_id is None for root in officer_roots(viewer, _PLATFORM_ADMIN))
+
+
 def can_view_identity_number(viewer: Any, subject: User) -> bool:
     """The person themself; otherwise an entitled role whose departments cover one of
     the subject's departments; a platform admin at the city root sees everyone."""
@@ -173,10 +198,7 @@ def can_view_identity_number(viewer: Any, subject: User) -> bool:
     roots = officer_roots(viewer, IDENTITY_ENTITLED_ROLES)
     if not roots:
         return False
-    # People without a department (citizens, agents) are in scope only at the city root.
-    if any(
-        root.parent_id is None for root in officer_roots(viewer, frozenset({Role.PLATFORM_ADMIN}))
-    ):
+    if sees_people_without_department(viewer):
         return True
     return any(
         a.department is not None and _covers(roots, a.department) for a in _assignments(subject)

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from onewindow.identity.models import ApiToken, Department, RoleAssignment, User
-from onewindow.identity.permissions import officer_roots
+from onewindow.identity.permissions import officer_roots, sees_people_without_department
 from onewindow.identity.roles import Role
 
 
@@ -73,6 +73,21 @@ def visible_user(viewer: Any, user_id: int) -> User:
         return User.objects.get(pk=user_id)
     in_scope = RoleAssignment.objects.filter(department_scope_filter(viewer))
     return User.objects.filter(pk=user_id, role_assignments__in=in_scope).distinct().get()
+
+
+def assignments_seen_by(viewer: Any, user: User) -> QuerySet[RoleAssignment]:
+    """The roles ``user`` holds that ``viewer`` may see: all of them for the person
+    themself (as ``/me`` shows), otherwise those held in the viewer's departments and
+    below, as the department pages list them. That a colleague also holds a role in a
+    department out of the viewer's sight is not the viewer's to learn. A public role
+    (held in no department) only to whoever has people without one in their scope."""
+    held = RoleAssignment.objects.filter(user=user)
+    if viewer.pk == user.pk:
+        return held
+    in_view = department_scope_filter(viewer)
+    if sees_people_without_department(viewer):
+        in_view |= Q(department__isnull=True)
+    return held.filter(in_view)
 
 
 def assignments_of(user: User) -> QuerySet[RoleAssignment]:

@@ -15,8 +15,15 @@ class Role(models.TextChoices):
     DEPARTMENT_LEAD = "department_lead", _("Department lead")
     DEPARTMENT_ADMIN = "department_admin", _("Department admin")
     DATA_STEWARD = "data_steward", _("Data steward")
+    # Takes the city's 12345 hotline calls and hands each to whichever department it
+    # concerns: works for the citizen across every department, from the hotline office.
     HOTLINE_AGENT = "hotline_agent", _("Hotline agent")
+    # Oversees the time limits of the departments under the one it is held in: decides
+    # their extensions, receives their late tasks' second escalation, and at the city's
+    # root reads the audit trail.
     SUPERVISOR = "supervisor", _("Supervisor")
+    # The city's e-government project office: reviews and follows every department's
+    # IT projects, which the departments propose to it.
     PROJECT_OFFICE = "project_office", _("E-government project office")
     PLATFORM_ADMIN = "platform_admin", _("Platform admin")
 
@@ -33,3 +40,15 @@ IDENTITY_ENTITLED_ROLES = frozenset({Role.PLATFORM_ADMIN})
 
 # Roles that may grant and revoke roles inside their department's subtree.
 ROLE_MANAGER_ROLES = frozenset({Role.DEPARTMENT_ADMIN, Role.PLATFORM_ADMIN})
+
+# Roles whose work is the city's, not the department they are held in: each watches,
+# serves or decides for departments other than the one that holds it (the supervisor
+# decides a department's extensions; the hotline agent and the project office hand work
+# to, and judge the work of, any department; the platform admin runs the platform). A
+# department's admin must not make one in their own department: the department watched
+# would appoint its own watcher. Only a platform admin grants or revokes them
+# (``permissions.can_grant``). The department's own roles (window, review, lead, admin,
+# data steward) stay its admin's to give: their work is that department's.
+CITY_LEVEL_ROLES = frozenset(
+    {Role.SUPERVISOR, Role.HOTLINE_AGENT, Role.PROJECT_OFFICE, Role.PLATFORM_ADMIN}
+)

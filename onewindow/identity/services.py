@@ -22,12 +22,17 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.audit.services import record_event
 from onewindow.core.errors import Conflict, FieldErrors, InvalidInput, NotFound
-from onewindow.identity import permissions, tokens
+from onewindow.identity import permissions, registration_throttle, tokens
 from onewindow.identity.assignments import add_role
 from onewindow.identity.masking import mask_identity_number
 from onewindow.identity.models import Department, LegalPerson, User
 from onewindow.identity.roles import Role
-from onewindow.identity.validators import clean_mobile_phone, clean_resident_id, clean_uscc
+from onewindow.identity.validators import (
+    clean_mobile_phone,
+    clean_resident_id,
+    clean_uscc,
+    validate_username,
+)
 
 # --- people -----------------------------------------------------------------------
 
@@ -66,9 +71,10 @@ def _new_person_problems(
     if not username or len(username) > 150:
         invalid.add("username", _("Choose a user name of 1 to 150 characters."))
     else:
-        # The model's rule for user names (letters, digits and @.+-_), which
-        # ``create_user`` does not apply.
-        _collect(invalid, "username", User.username_validator, username)
+        # The model's rule for user names (letters of any script, digits and @.+-_),
+        # which ``create_user`` does not apply, in our words (Django's Chinese ones
+        # said only English letters were allowed).
+        _collect(invalid, "username", validate_username, username)
         if "username" not in invalid.fields and User.objects.filter(username=username).exists():
             taken.add("username", _("This user name is taken."))
     full_name = full_name.strip()
@@ -126,9 +132,13 @@ def registration_errors(
     id_number: str,
     phone: str = "",
     email: str = "",
+    request: HttpRequest | None = None,
 ) -> dict[str, list[str | Promise]]:
     """Every reason ``register_citizen`` would refuse these details, by field; empty if
-    none. Writes nothing: for a form to show these with its own errors in one round."""
+    none. Writes nothing: for a form to show these with its own errors in one round.
+    Given the register page's ``request``, an answer naming a user name or identity
+    number another account holds counts against the client's address
+    (``registration_throttle``): it tells that the account exists."""
     _person, invalid, taken = _new_person_problems(
         username=username,
         password=password,
@@ -138,6 +148,8 @@ def registration_errors(
         email=email,
         id_number_required=True,
     )
+    if registration_throttle.counted(taken) and request is not None:
+        registration_throttle.count_refusal(request)
     return _all_problems(invalid, taken)
 
 
@@ -219,17 +231,32 @@ def register_citizen(
     request: HttpRequest | None = None,
 ) -> User:
     """A citizen's own account; unlike an account an administrator makes, it needs an
-    identity number."""
-    return create_person(
+    identity number. With the register page's ``request``: refused (``Locked``) while
+    the client's address is paused for naming taken details too often, and a refusal
+    naming one counts towards that (``registration_throttle``)."""
+    if request is not None:
+        registration_throttle.refuse_while_paused(request)
+    person, invalid, taken = _new_person_problems(
         username=username,
         password=password,
         full_name=full_name,
         id_number=id_number,
         phone=phone,
         email=email,
-        request=request,
         id_number_required=True,
     )
+    if registration_throttle.counted(taken) and request is not None:
+        registration_throttle.count_refusal(request)
+    accepted = _accepted(person, invalid, taken)
+    try:
+        return _create_person_rows(
+            person=accepted, password=password, roles=None, actor=None, request=request
+        )
+    except Conflict:
+        # Taken between the check and the insert: this refusal names an account too.
+        if request is not None:
+            registration_throttle.count_refusal(request)
+        raise
 
 
 def update_profile(

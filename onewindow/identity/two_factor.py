@@ -15,7 +15,9 @@ import math
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -26,6 +28,15 @@ from onewindow.core.errors import Forbidden, InvalidInput, Locked
 from onewindow.identity.models import User
 
 WRONG_CODE = _("The code is wrong or expired. Try the newest code.")
+
+
+def page_then(then: str = "") -> str:
+    """The second-factor page, asked to go on to the page ``then`` (a path with its
+    query) once the code is right. ``then`` is encoded whole: sent raw, its own ``&``
+    ended ``next`` at the first parameter and the others were lost. The page checks
+    that ``next`` is this site's before it follows it."""
+    page = reverse("identity:two_factor")
+    return f"{page}?{urlencode({'next': then})}" if then else page
 
 
 def confirmed_device(user: User) -> TOTPDevice | None:

@@ -8,6 +8,7 @@ import re
 import unicodedata
 from datetime import date
 
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,18 +16,39 @@ from stdnum import exceptions as stdnum_errors
 from stdnum import numdb
 from stdnum.cn import ric, uscc
 
+# Spaces and hyphens people type to group the digits ("138 1234 5678", "138-1234-5678"),
+# and the dashes that look like hyphens, once NFKC has made the ideographic space and the
+# full-width hyphen plain ones: in phone and identity numbers alike. Not every \s: a
+# control character is refused as hidden where answers are checked, not dropped.
+_SEPARATORS = re.compile("[ \u2010\u2011\u2013\u2014\u2212-]+")
+
 # The earliest birth date a number may carry: nobody born before it is alive to hold
 # one, and the passport form's birth date answer has the same bound.
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 
 
+ID_NUMBER_LENGTH = _("An identity number has 18 characters.")
+# How long an identity number may be as typed: its 18 characters with a space or a
+# hyphen between any two (people group it as 6-8-4, or in fours as bank cards are).
+ID_NUMBER_TYPED_MAX = 18 + 17
+
+
+def resident_id_characters(typed: str) -> str:
+    """An identity number as people type it, as its bare characters: full-width digits
+    and X (a Chinese input method's) made ASCII by NFKC, as the ideographic space is made
+    a plain one; grouping spaces and hyphens dropped, as in phone numbers
+    (``mobile_digits``); a lower-case x check character upper-cased. Upper-casing
+    after NFKC: a full-width ｘ upper-cased first stays full-width (Ｘ), no check digit."""
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", typed).strip()).upper()
+
+
 def clean_resident_id(value: str) -> str:
     """GB 11643 resident identity number: 18 characters, region, birth date, check digit.
 
-    The birth date must be a real day from 1900-01-01 to today in the city's time zone,
-    both included (a newborn has a number). The region code must have been in use at the
-    holder's birth or later."""
-    compact = str(ric.compact(value.replace(" ", "").replace("\u3000", "")))
+    Read as typed (``resident_id_characters``). The birth date must be a real day from
+    1900-01-01 to today in the city's time zone, both included (a newborn has a number).
+    The region code must have been in use at the holder's birth or later."""
+    compact = str(ric.compact(resident_id_characters(value)))
     region_in_use = True  # what python-stdnum's own check says of the region
     try:
         if len(compact) != 18:
@@ -37,7 +59,7 @@ def clean_resident_id(value: str) -> str:
             _("The check digit of this identity number is wrong."), code="checksum"
         ) from exc
     except stdnum_errors.InvalidLength as exc:
-        raise ValidationError(_("An identity number has 18 characters."), code="length") from exc
+        raise ValidationError(ID_NUMBER_LENGTH, code="length") from exc
     except stdnum_errors.InvalidComponent:
         # The birth date or the region, which python-stdnum does not tell apart: both
         # are checked below, in our own terms.
@@ -139,11 +161,6 @@ def clean_uscc(value: str) -> str:
 # mainland China's mobile numbers, 11 digits from 13x to 19x. What an account stores
 # is prefilled into those answers, so it must pass the same pattern.
 MOBILE_PHONE = re.compile(r"1[3-9][0-9]{9}")
-# Spaces and hyphens people type to group the digits ("138 1234 5678", "138-1234-5678"),
-# and the dashes that look like hyphens, once NFKC has made the ideographic space and the
-# full-width hyphen plain ones. Not every \s: a control character is refused as hidden
-# where answers are checked, not dropped.
-_PHONE_SEPARATORS = re.compile("[ \u2010\u2011\u2013\u2014\u2212-]+")
 # Mainland China's country code as dialled: "+86", "0086" from abroad, or bare "86".
 _COUNTRY_CODES = ("+86", "0086", "86")
 ENTER_MOBILE_PHONE = _("Enter an 11-digit mobile number, like 13812345678.")
@@ -154,7 +171,7 @@ def mobile_digits(typed: str) -> str | None:
     characters (a Chinese input method's) made ASCII, grouping spaces and hyphens and a
     leading country code dropped; None when it is no such number. What it returns
     matches ``MOBILE_PHONE``, so it prefills validly."""
-    digits = _PHONE_SEPARATORS.sub("", unicodedata.normalize("NFKC", typed).strip())
+    digits = _SEPARATORS.sub("", unicodedata.normalize("NFKC", typed).strip())
     if MOBILE_PHONE.fullmatch(digits):
         return digits
     for code in _COUNTRY_CODES:
@@ -171,6 +188,25 @@ def clean_mobile_phone(value: str) -> str:
     if digits is None:
         raise ValidationError(ENTER_MOBILE_PHONE, code="mobile_phone")
     return digits
+
+
+# What a user name may hold is Django's rule for them, ``\w`` in Unicode: letters and
+# digits of any script (王小明 is a user name) and @ . + - _. Django's message says
+# "letters", which its Chinese catalogue renders 英文字母 (its ASCII validator's words),
+# refusing in words what the rule accepts; these say what it accepts.
+USERNAME_RULE = _(
+    "Use only letters (Chinese characters too), digits and the characters @ . + - _ in a user name."
+)
+USERNAME_HINT = _("At most 150 characters: letters (Chinese characters too), digits and @ . + - _.")
+
+
+class UsernameValidator(UnicodeUsernameValidator):
+    """Django's user-name rule (the model field's), unchanged, with a message true of it."""
+
+    message = USERNAME_RULE
+
+
+validate_username = UsernameValidator()
 
 
 def validate_resident_id(value: str) -> None:

@@ -27,6 +27,7 @@ from onewindow.identity import (
     permissions,
     queries,
     recovery,
+    registration_throttle,
     services,
     tokens,
     two_factor,
@@ -90,7 +91,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             if permissions.needs_second_factor(user):
-                response = redirect(f"{_two_factor_url()}?next={_safe_next(request, '/officer/')}")
+                response = redirect(two_factor.page_then(_safe_next(request, "/officer/")))
             else:
                 response = redirect(_safe_next(request, "/account/"))
             if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
@@ -106,12 +107,6 @@ def login_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _two_factor_url() -> str:
-    from django.urls import reverse
-
-    return reverse("identity:two_factor")
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 def logout_view(request: HttpRequest) -> HttpResponse:
     """POST logs out. GET (a typed or bookmarked address) shows a page asking to, with
@@ -123,10 +118,19 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 def register_view(request: HttpRequest) -> HttpResponse:
-    form = RegisterForm(request.POST or None)
+    """The form's check of the details (``services.registration_errors``) says whether a
+    user name or identity number has an account, so a paused address is refused before
+    the form is read (``registration_throttle``), whatever it sends."""
+    try:
+        registration_throttle.refuse_while_paused(request)
+    except Locked as error:
+        return _registration_paused(request, error)
+    form = RegisterForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.register_citizen(request=request, **form.cleaned_data)
+        except Locked as error:
+            return _registration_paused(request, error)
         except ServiceError as error:
             _apply_errors(form, error)
         else:
@@ -136,6 +140,21 @@ def register_view(request: HttpRequest) -> HttpResponse:
     return render(
         request, "identity/register.html", {"form": form}, status=422 if form.errors else 200
     )
+
+
+def _registration_paused(request: HttpRequest, error: Locked) -> HttpResponse:
+    """The register page with an empty form under the notice, as a lockout answers from
+    another form (``lockout.locked_out_response``): a form holding what was sent would
+    be checked, and its messages say what the pause withholds."""
+    page = render(
+        request,
+        "identity/register.html",
+        {"form": RegisterForm(), "paused_message": error.message},
+        status=error.status,
+    )
+    if error.retry_after is not None:
+        page["Retry-After"] = str(error.retry_after)
+    return page
 
 
 @login_required
@@ -387,8 +406,9 @@ def department_view(request: HttpRequest, code: str) -> HttpResponse:
             services.identity_number_for(
                 viewer=request.user, subject=assignment.user, request=request
             ),
-            # One's own last role that manages roles here is not offered to revoke.
-            can_manage and not permissions.would_lock_out(request.user, assignment),
+            # Not offered: a role the admin may not grant here (a city-level one in a
+            # department admin's list), and one's own last role that manages roles here.
+            can_manage and permissions.offers_revoke(request.user, assignment),
         )
         for assignment in queries.department_members(department)
     ]

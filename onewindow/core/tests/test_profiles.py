@@ -120,3 +120,33 @@ def test_a_task_still_running_after_ten_minutes_is_ended() -> None:
 
     assert app.conf.task_time_limit == 600
     assert app.conf.task_acks_late and not app.conf.task_reject_on_worker_lost
+
+
+def test_the_cache_is_shared_over_redis_when_named():
+    """What one web process counts, another sees: two cache clients on one Redis, as two
+    gunicorn processes would have (the register page's throttle counts there)."""
+    from django.core.cache.backends.redis import RedisCache
+
+    from onewindow import profiles
+    from onewindow.config import read_all
+
+    require("127.0.0.1", 6379, "Redis")
+    config = profiles.cache_settings(read_all({"ONEWINDOW_CACHE_URL": "redis://127.0.0.1:6379/14"}))
+    location = config["default"]["LOCATION"]
+    one, other = RedisCache(location, {}), RedisCache(location, {})
+    key = f"onewindow-test:{uuid.uuid4().hex}"
+    try:
+        one.add(key, 0, 60)
+        assert one.incr(key) == 1 and other.incr(key) == 2
+        assert one.get(key) == 2
+    finally:
+        one.delete(key)
+
+
+def test_without_a_cache_url_each_process_keeps_its_own():
+    from onewindow import profiles
+    from onewindow.config import read_all
+
+    assert profiles.cache_settings(read_all({}))["default"]["BACKEND"].endswith("LocMemCache")
+    with pytest.raises(Exception, match="redis://"):
+        profiles.cache_settings(read_all({"ONEWINDOW_CACHE_URL": "memcached://x"}))

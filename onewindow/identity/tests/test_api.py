@@ -270,3 +270,45 @@ def test_a_throttled_second_factor_says_when_to_try_again(client, city):
     body = response.json()
     assert body["code"] == "2fa_throttled"
     assert body["message"] == ("After a wrong code, wait 2 seconds, then enter the newest code.")
+
+
+@pytest.mark.parametrize(
+    ("caller_role", "caller_home", "roles"),
+    [
+        # QA: the police bureau's officer read that the colleague supervises the market
+        # bureau, a department out of their sight.
+        (Role.WINDOW_OFFICER, "police", "reviewing_officer"),
+        (Role.PLATFORM_ADMIN, "police", "reviewing_officer"),
+        (Role.DEPARTMENT_ADMIN, "market", "supervisor"),
+        (Role.SUPERVISOR, "root", "reviewing_officer,supervisor"),
+        (Role.PLATFORM_ADMIN, "root", "citizen,reviewing_officer,supervisor"),
+    ],
+)
+def test_a_users_roles_are_listed_in_the_callers_departments_only(
+    client, city, caller_role, caller_home, roles
+):
+    colleague = make_user(
+        roles=[
+            (Role.REVIEWING_OFFICER, city["police"]),
+            (Role.SUPERVISOR, city["market"]),
+            (Role.CITIZEN, None),
+        ]
+    )
+    _, token = officer_token(client, city, caller_role, caller_home)
+    seen = client.get(f"/api/v1/users/{colleague.pk}", **bearer(token))
+    assert seen.status_code == 200
+    assert seen.json()["role"] == roles
+
+
+def test_ones_own_user_lists_all_ones_roles(client, city):
+    officer = make_user(
+        roles=[
+            (Role.REVIEWING_OFFICER, city["police"]),
+            (Role.SUPERVISOR, city["market"]),
+            (Role.CITIZEN, None),
+        ],
+        with_totp=True,
+    )
+    token = token_for(client, officer, otp_for(officer))
+    seen = client.get(f"/api/v1/users/{officer.pk}", **bearer(token)).json()
+    assert seen["role"] == "citizen,reviewing_officer,supervisor"

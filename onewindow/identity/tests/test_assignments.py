@@ -135,3 +135,40 @@ def test_officer_role_needs_a_department(city):
     admin = make_user(roles=[(Role.PLATFORM_ADMIN, city["root"])])
     with pytest.raises(InvalidInput):
         assignments.grant_role(actor=admin, user=make_user(), role=Role.SUPERVISOR, department=None)
+
+
+@pytest.mark.parametrize(
+    "role", [Role.SUPERVISOR, Role.HOTLINE_AGENT, Role.PROJECT_OFFICE, Role.PLATFORM_ADMIN]
+)
+def test_a_department_admin_granting_a_city_level_role_in_their_department_is_refused(city, role):
+    # What any way of granting goes through (the page today; no API operation grants).
+    admin = make_user(roles=[(Role.DEPARTMENT_ADMIN, city["police"])])
+    person = make_user()
+    with pytest.raises(Forbidden):
+        assignments.grant_role(actor=admin, user=person, role=role, department=city["police"])
+    assert not RoleAssignment.objects.filter(user=person, role=role).exists()
+    denied = AuditEvent.objects.get(action="identity.role_granted", outcome="denied")
+    assert (denied.actor_id, denied.detail) == (admin.pk, {"role": role, "department": "310000-GA"})
+
+
+@pytest.mark.parametrize(
+    "role", [Role.SUPERVISOR, Role.HOTLINE_AGENT, Role.PROJECT_OFFICE, Role.PLATFORM_ADMIN]
+)
+def test_a_platform_admin_grants_and_revokes_a_city_level_role(city, role):
+    platform = make_user(roles=[(Role.PLATFORM_ADMIN, city["root"])])
+    person = make_user()
+    assignment, created = assignments.grant_role(
+        actor=platform, user=person, role=role, department=city["police"]
+    )
+    assert created
+    assignments.revoke_role(actor=platform, assignment_id=assignment.pk)
+    assert not RoleAssignment.objects.filter(pk=assignment.pk).exists()
+
+
+def test_a_department_admin_cannot_revoke_their_departments_supervisor(city):
+    admin = make_user(roles=[(Role.DEPARTMENT_ADMIN, city["police"])])
+    supervisor = make_user(roles=[(Role.SUPERVISOR, city["police"])])
+    assignment = RoleAssignment.objects.get(user=supervisor)
+    with pytest.raises(NotFound):
+        assignments.revoke_role(actor=admin, assignment_id=assignment.pk)
+    assert RoleAssignment.objects.filter(pk=assignment.pk).exists()

@@ -124,3 +124,36 @@ def test_the_profile_form_refuses_what_is_no_mobile_number():
     form = ProfileForm({"phone": "abc-123", "email": "", "preferred_language": "en"})
     assert form.errors == {"phone": [str(ENTER_MOBILE_PHONE)]}
     assert 'inputmode="tel"' in str(form["phone"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "typed",
+    ["110105 19491231 002X", "１１０１０５-１９４９１２３１-００２ｘ", "11010519491231002x"],
+)
+def test_the_register_form_reads_an_identity_number_as_typed(typed):
+    """QA: spaces were refused by the field's max_length=18 before the check ran."""
+    data = {"username": "wang", "full_name": "王小明", "id_number": typed, "password": PASSWORD}
+    form = RegisterForm(data)
+    assert form.is_valid(), form.errors
+
+
+@pytest.mark.django_db
+def test_the_register_form_refuses_an_overlong_number_in_our_words():
+    data = {"username": "wang", "full_name": "王小明", "password": PASSWORD}
+    with translation.override("en"):
+        form = RegisterForm(data | {"id_number": "1" * 36})
+        assert form.errors == {"id_number": ["An identity number has 18 characters."]}
+    # Room for the 18 characters with a separator between any two.
+    spaced = " ".join("11010519491231002X")
+    assert len(spaced) == 35
+    assert RegisterForm(data | {"id_number": spaced}).is_valid()
+    assert 'maxlength="35"' in str(RegisterForm()["id_number"])
+
+
+def test_the_register_form_says_which_user_names_it_takes():
+    with translation.override("en"):
+        assert (
+            "At most 150 characters: letters (Chinese characters too), digits and @ . + - _."
+            in str(RegisterForm()["username"].help_text)
+        )

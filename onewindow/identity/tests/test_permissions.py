@@ -6,7 +6,7 @@ from django.db.models import OuterRef
 from onewindow.conftest import make_user
 from onewindow.identity import permissions
 from onewindow.identity.models import RoleAssignment, User
-from onewindow.identity.roles import OFFICER_ROLES, PUBLIC_ROLES, Role
+from onewindow.identity.roles import CITY_LEVEL_ROLES, OFFICER_ROLES, PUBLIC_ROLES, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -80,11 +80,103 @@ def test_who_may_grant_which_role_where(city, actor_role, actor_home, grant_role
     assert permissions.can_grant(actor, grant_role, department) is allowed
 
 
+# The roles whose holders work for the whole city, watching or serving departments
+# other than the one that holds them; the rest are a department's own.
+CITY_LEVEL = {Role.SUPERVISOR, Role.HOTLINE_AGENT, Role.PROJECT_OFFICE, Role.PLATFORM_ADMIN}
+DEPARTMENTS_OWN = {
+    Role.WINDOW_OFFICER,
+    Role.REVIEWING_OFFICER,
+    Role.DEPARTMENT_LEAD,
+    Role.DEPARTMENT_ADMIN,
+    Role.DATA_STEWARD,
+}
+
+
+def test_the_city_level_roles_are_those_that_watch_or_serve_other_departments():
+    assert CITY_LEVEL_ROLES == CITY_LEVEL
+    assert CITY_LEVEL | DEPARTMENTS_OWN == OFFICER_ROLES  # every officer role decided
+
+
+@pytest.mark.parametrize("role", sorted(OFFICER_ROLES))
+@pytest.mark.parametrize(
+    ("actor_role", "actor_home"),
+    [(Role.DEPARTMENT_ADMIN, "police"), (Role.PLATFORM_ADMIN, "root")],
+)
+def test_only_a_platform_admin_grants_a_city_level_role(city, actor_role, actor_home, role):
+    """QA: ga.admin, the police bureau's admin, made a supervisor of the police bureau,
+    who then decided its own extensions."""
+    actor = make_user(roles=[(actor_role, city[actor_home])])
+    allowed = actor_role == Role.PLATFORM_ADMIN or role in DEPARTMENTS_OWN
+    assert permissions.can_grant(actor, role, city["police"]) is allowed
+    assert (role in permissions.grantable_roles(actor, city["police"])) is allowed
+
+
+@pytest.mark.parametrize("role", sorted(CITY_LEVEL))
+@pytest.mark.parametrize(
+    ("actor_roles", "target", "allowed"),
+    [
+        # A department admin of the whole city is still not the platform's admin.
+        ([(Role.DEPARTMENT_ADMIN, "root")], "police", False),
+        ([(Role.DEPARTMENT_ADMIN, "pudong")], "street", False),
+        # A platform admin grants them in their own subtree only.
+        ([(Role.PLATFORM_ADMIN, "police")], "police", True),
+        ([(Role.PLATFORM_ADMIN, "pudong")], "street", True),
+        ([(Role.PLATFORM_ADMIN, "police")], "market", False),
+        # A platform admin elsewhere does not make a department admin's role one.
+        ([(Role.PLATFORM_ADMIN, "police"), (Role.DEPARTMENT_ADMIN, "market")], "market", False),
+    ],
+)
+def test_a_city_level_role_needs_a_platform_admin_over_its_department(
+    city, role, actor_roles, target, allowed
+):
+    actor = make_user(roles=[(r, city[home]) for r, home in actor_roles])
+    assert permissions.can_grant(actor, role, city[target]) is allowed
+
+
+@pytest.mark.parametrize(
+    ("actor_role", "held", "offered"),
+    [
+        (Role.DEPARTMENT_ADMIN, Role.REVIEWING_OFFICER, True),
+        (Role.DEPARTMENT_ADMIN, Role.SUPERVISOR, False),  # not theirs to grant, nor revoke
+        (Role.DEPARTMENT_ADMIN, Role.HOTLINE_AGENT, False),
+        (Role.PLATFORM_ADMIN, Role.SUPERVISOR, True),
+        (Role.WINDOW_OFFICER, Role.REVIEWING_OFFICER, False),
+    ],
+)
+def test_a_role_is_offered_to_revoke_to_whoever_may_grant_it(city, actor_role, held, offered):
+    actor = make_user(roles=[(actor_role, city["police"])])
+    holder = make_user(roles=[(held, city["police"])])
+    assignment = RoleAssignment.objects.get(user=holder)
+    assert permissions.offers_revoke(actor, assignment) is offered
+
+
+def test_ones_own_last_admin_role_is_not_offered_to_revoke(city):
+    admin = make_user(roles=[(Role.DEPARTMENT_ADMIN, city["police"])])
+    assert not permissions.offers_revoke(admin, RoleAssignment.objects.get(user=admin))
+
+
+@pytest.mark.parametrize(
+    ("role", "home", "sees"),
+    [
+        (Role.PLATFORM_ADMIN, "root", True),
+        (Role.PLATFORM_ADMIN, "police", False),
+        (Role.SUPERVISOR, "root", False),
+        (Role.DEPARTMENT_ADMIN, "root", False),
+    ],
+)
+def test_people_without_a_department_are_in_a_root_platform_admins_scope_only(
+    city, role, home, sees
+):
+    viewer = make_user(roles=[(role, city[home])])
+    assert permissions.sees_people_without_department(viewer) is sees
+
+
 @pytest.mark.parametrize(
     ("actor_role", "actor_home", "target", "offered"),
     [
-        (Role.DEPARTMENT_ADMIN, "police", "police", sorted(OFFICER_ROLES - {Role.PLATFORM_ADMIN})),
-        (Role.DEPARTMENT_ADMIN, "pudong", "street", sorted(OFFICER_ROLES - {Role.PLATFORM_ADMIN})),
+        (Role.DEPARTMENT_ADMIN, "police", "police", sorted(OFFICER_ROLES - CITY_LEVEL_ROLES)),
+        (Role.DEPARTMENT_ADMIN, "pudong", "street", sorted(OFFICER_ROLES - CITY_LEVEL_ROLES)),
+        (Role.DEPARTMENT_ADMIN, "root", "police", sorted(OFFICER_ROLES - CITY_LEVEL_ROLES)),
         (Role.DEPARTMENT_ADMIN, "police", "market", []),
         (Role.PLATFORM_ADMIN, "root", "police", sorted(OFFICER_ROLES)),
         (Role.WINDOW_OFFICER, "police", "police", []),

@@ -55,3 +55,59 @@ def test_member_list_query_count_does_not_grow(city, django_assert_max_num_queri
         members = list(queries.department_members(city["police"]))
         names = [m.user.full_name for m in members]
     assert len(names) == 5
+
+
+def _held(assignments) -> set[tuple[str, str | None]]:
+    return {(a.role, a.department.code if a.department else None) for a in assignments}
+
+
+@pytest.mark.parametrize(
+    ("viewer_role", "viewer_home", "seen"),
+    [
+        (Role.WINDOW_OFFICER, "police", {(Role.REVIEWING_OFFICER, "310000-GA")}),
+        (Role.DEPARTMENT_ADMIN, "pudong", {(Role.WINDOW_OFFICER, "310115004")}),
+        (
+            Role.SUPERVISOR,
+            "root",
+            {
+                (Role.REVIEWING_OFFICER, "310000-GA"),
+                (Role.SUPERVISOR, "310000-SJ"),
+                (Role.WINDOW_OFFICER, "310115004"),
+            },
+        ),
+        # Only whoever has people without a department in scope sees a public role.
+        (
+            Role.PLATFORM_ADMIN,
+            "root",
+            {
+                (Role.REVIEWING_OFFICER, "310000-GA"),
+                (Role.SUPERVISOR, "310000-SJ"),
+                (Role.WINDOW_OFFICER, "310115004"),
+                (Role.CITIZEN, None),
+            },
+        ),
+        (Role.PLATFORM_ADMIN, "police", {(Role.REVIEWING_OFFICER, "310000-GA")}),
+        (Role.WINDOW_OFFICER, "pd_market", set()),
+    ],
+)
+def test_a_users_roles_are_seen_in_the_viewers_departments_only(
+    city, viewer_role, viewer_home, seen
+):
+    user = make_user(
+        roles=[
+            (Role.REVIEWING_OFFICER, city["police"]),
+            (Role.SUPERVISOR, city["market"]),
+            (Role.WINDOW_OFFICER, city["street"]),
+            (Role.CITIZEN, None),
+        ]
+    )
+    viewer = make_user(roles=[(viewer_role, city[viewer_home])])
+    assert _held(queries.assignments_seen_by(viewer, user)) == seen
+
+
+def test_ones_own_roles_are_all_seen(city):
+    user = make_user(roles=[(Role.REVIEWING_OFFICER, city["police"]), (Role.CITIZEN, None)])
+    assert _held(queries.assignments_seen_by(user, user)) == {
+        (Role.REVIEWING_OFFICER, "310000-GA"),
+        (Role.CITIZEN, None),
+    }

@@ -232,3 +232,76 @@ def test_concurrent_duplicate_becomes_a_conflict(monkeypatch):
         )
     monkeypatch.undo()
     assert User.objects.filter(username="dup").count() == 1
+
+
+# --- the register page's throttle (registration_throttle) ----------------------------
+
+
+def _register_page_request():
+    from django.test import RequestFactory
+
+    return RequestFactory().post("/register/", REMOTE_ADDR="198.51.100.7")
+
+
+def test_a_registration_check_naming_a_taken_detail_counts_against_the_address():
+    from onewindow.identity import registration_throttle
+
+    taken = make_user(username="taken")
+    request = _register_page_request()
+    details = {"password": PASSWORD, "full_name": "李四", "id_number": make_id_number()}
+    for _ in range(5):
+        # Wrong, not taken: not counted.
+        services.registration_errors(**details, username="bad name", request=request)
+        # Without the page's request (an administrator's tools): never counted.
+        assert set(services.registration_errors(**details, username="taken")) == {"username"}
+    assert registration_throttle.seconds_paused(request) is None
+    for _ in range(5):
+        problems = services.registration_errors(
+            **{**details, "id_number": taken.id_number}, username="free", request=request
+        )
+        assert problems == {"id_number": [services.ID_NUMBER_TAKEN]}
+    assert registration_throttle.seconds_paused(request) is not None
+
+
+def _register(request, username: str, id_number: str):
+    """The register page's registration, from ``request``'s address."""
+    return services.register_citizen(
+        username=username, password=PASSWORD, full_name="乙", id_number=id_number, request=request
+    )
+
+
+def test_register_citizen_refuses_a_paused_address_before_reading_the_details():
+    from onewindow.core.errors import Locked
+
+    taken = make_user(username="taken")
+    request = _register_page_request()
+    for attempt in range(5):
+        with pytest.raises(Conflict):
+            _register(request, f"guess{attempt}", taken.id_number)
+    with pytest.raises(Locked) as paused:
+        _register(request, "free", make_id_number())
+    assert paused.value.code == "registration_throttled" and not paused.value.fields
+    assert not User.objects.filter(username="free").exists()
+
+
+def test_a_taken_user_name_is_not_counted():
+    # No secret, and an honest mistake many behind one address make (NAT).
+    make_user(username="taken")
+    request = _register_page_request()
+    for _ in range(6):
+        with pytest.raises(Conflict):
+            _register(request, "taken", make_id_number())
+    assert _register(request, "free", make_id_number()).username == "free"
+
+
+def test_a_conflict_found_only_by_the_insert_counts_too(monkeypatch):
+    from onewindow.identity import registration_throttle
+
+    make_user(username="dup")
+    request = _register_page_request()
+    monkeypatch.setattr(services.User.objects, "filter", lambda **kw: services.User.objects.none())
+    for _ in range(5):
+        with pytest.raises(Conflict):
+            _register(request, "dup", make_id_number())
+    monkeypatch.undo()
+    assert registration_throttle.seconds_paused(request) is not None

@@ -48,3 +48,18 @@ def test_a_right_code_during_the_throttle_is_told_to_wait_not_called_wrong(city)
         assert (last.outcome, last.detail) == ("failure", {"throttled_seconds": 2})
         clock.shift(timedelta(seconds=2))
         assert two_factor.check_totp(user=officer, code=otp_for(officer)) is not None
+
+
+@pytest.mark.parametrize(
+    ("then", "page"),
+    [
+        ("", "/account/2fa/"),
+        ("/officer/", "/account/2fa/?next=%2Fofficer%2F"),
+        (
+            "/cases/inbox/?status=in_progress&deadline=red",
+            "/account/2fa/?next=%2Fcases%2Finbox%2F%3Fstatus%3Din_progress%26deadline%3Dred",
+        ),
+    ],
+)
+def test_the_second_factor_page_is_asked_to_go_on_to_the_whole_page(then, page):
+    assert two_factor.page_then(then) == page

@@ -13,7 +13,9 @@ from onewindow.identity.validators import (
     clean_mobile_phone,
     clean_resident_id,
     clean_uscc,
+    resident_id_characters,
     validate_resident_id,
+    validate_username,
 )
 
 
@@ -249,3 +251,79 @@ def test_bad_credit_codes(value, code):
     with pytest.raises(ValidationError) as excinfo:
         clean_uscc(value)
     assert excinfo.value.code == code
+
+
+QA_ID = "11010519491231002X"  # QA's: 朝阳区, born 1949-12-31, X for a check digit
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "110105 19491231 002X",
+        "110105-19491231-002X",
+        "110105\u201319491231\u2013002X",  # en dashes, which look like hyphens
+        "１１０１０５１９４９１２３１００２Ｘ",  # full-width, from a Chinese input method
+        "１１０１０５１９４９１２３１００２ｘ",  # full-width lower-case x
+        "１１０１０５\u3000１９４９１２３１\u3000００２Ｘ",  # ideographic spaces
+        "１１０１０５－１９４９１２３１－００２Ｘ",  # full-width hyphens
+        " 11010519491231002x ",
+    ],
+)
+def test_an_identity_number_is_read_as_people_type_it(typed):
+    assert clean_resident_id(typed) == QA_ID
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("110105\t19491231002X", "length"),  # a control character is kept, not dropped
+        ("110105/19491231/002X", "length"),
+        ("١١٠١٠٥١٩٤٩١٢٣١٠٠٢X", "format"),  # Arabic-Indic digits are no identity number's
+        ("11010519491231002Y", "checksum"),  # upper-casing makes no Y an X
+    ],
+)
+def test_only_spaces_and_hyphens_are_read_past(typed, code):
+    with pytest.raises(ValidationError) as excinfo:
+        clean_resident_id(typed)
+    assert excinfo.value.code == code
+
+
+def test_the_characters_of_a_typed_identity_number():
+    assert resident_id_characters("１１０１０５ １９４９-１２３１ ００２ｘ") == QA_ID
+
+
+@pytest.mark.parametrize("name", ["wang", "王小明", "wang.xm@家", "李_4+", "ÉLODIE-1"])
+def test_a_user_name_may_hold_letters_of_any_script(name):
+    validate_username(name)
+
+
+@pytest.mark.parametrize("name", ["王 小明", "wang!", "a/b", "名字。"])
+def test_a_user_name_with_other_characters_says_what_is_allowed(name, chinese):
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as excinfo:
+            validate_username(name)
+        assert excinfo.value.messages == [
+            "Use only letters (Chinese characters too), digits and the characters "
+            "@ . + - _ in a user name."
+        ]
+    with translation.override("zh-hans"):
+        with pytest.raises(ValidationError) as excinfo:
+            validate_username(name)
+        assert excinfo.value.messages == ["用户名只能包含汉字、字母、数字和字符 @ . + - _。"]
+        assert "英文" not in excinfo.value.messages[0]
+
+
+def test_the_user_name_rule_is_the_models():
+    from django.core.validators import RegexValidator
+
+    from onewindow.identity.models import User
+
+    [model_rule] = [
+        rule
+        for rule in User._meta.get_field("username").validators
+        if isinstance(rule, RegexValidator)
+    ]
+    assert (validate_username.regex.pattern, validate_username.flags) == (
+        model_rule.regex.pattern,
+        model_rule.flags,
+    )

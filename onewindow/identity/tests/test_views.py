@@ -1,3 +1,4 @@
+import html
 import re
 from datetime import timedelta
 
@@ -5,6 +6,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
+from django.http import QueryDict
 from django.test import Client
 from django.utils import timezone
 
@@ -13,7 +15,7 @@ from onewindow.conftest import PASSWORD, make_id_number, make_user, otp_for
 from onewindow.identity import permissions, tokens
 from onewindow.identity.masking import mask_identity_number
 from onewindow.identity.models import RoleAssignment, User
-from onewindow.identity.roles import Role
+from onewindow.identity.roles import OFFICER_ROLES, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -591,3 +593,254 @@ def test_each_token_revoke_button_is_named_for_its_token(client, citizen):
         f'<button type="submit" class="button-small">Revoke'
         f'<span class="visually-hidden"> {record.prefix}…</span></button>'
     ) in html
+
+
+# --- city-level roles: a platform admin's to grant -----------------------------------
+
+CITY_LEVEL = {Role.SUPERVISOR, Role.HOTLINE_AGENT, Role.PROJECT_OFFICE, Role.PLATFORM_ADMIN}
+
+
+@pytest.mark.parametrize("role", sorted(OFFICER_ROLES))
+@pytest.mark.parametrize(
+    ("actor_role", "actor_home"),
+    [(Role.DEPARTMENT_ADMIN, "police"), (Role.PLATFORM_ADMIN, "root")],
+)
+def test_the_department_page_grants_a_city_level_role_only_for_a_platform_admin(
+    officer_logged_in, city, actor_role, actor_home, role
+):
+    """QA: logged in as ga.admin, /officer/departments/310000-GA/ offered and granted
+    监督人员, 热线坐席 and 信息化项目管理 in the police bureau itself."""
+    allowed = actor_role == Role.PLATFORM_ADMIN or role not in CITY_LEVEL
+    person = make_user()
+    client, actor = officer_logged_in(actor_role, actor_home)
+    offered = _options(client.get("/officer/departments/310000-GA/").content.decode())
+    assert (role in offered) is allowed
+    response = client.post(
+        "/officer/departments/310000-GA/", {"username": person.username, "role": role}
+    )
+    granted = RoleAssignment.objects.filter(user=person, role=role, department=city["police"])
+    assert response.status_code == (302 if allowed else 422)
+    assert granted.exists() is allowed
+    if not allowed:
+        assert AuditEvent.objects.filter(
+            action="identity.role_granted", outcome="denied", actor_id=actor.pk
+        ).exists()
+
+
+@pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.HOTLINE_AGENT, Role.PROJECT_OFFICE])
+def test_a_department_admin_is_offered_no_revoke_of_a_city_level_role(
+    officer_logged_in, city, role
+):
+    holder = make_user(roles=[(role, city["police"])])
+    assignment = RoleAssignment.objects.get(user=holder)
+    url = f"/officer/departments/310000-GA/roles/{assignment.pk}/revoke/"
+    client, _admin = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
+    page = client.get("/officer/departments/310000-GA/").content.decode()
+    assert holder.username in page and url not in page
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
+    assert RoleAssignment.objects.filter(pk=assignment.pk).exists()
+    platform, _ = officer_logged_in(Role.PLATFORM_ADMIN, "root")
+    assert url in platform.get("/officer/departments/310000-GA/").content.decode()
+    assert platform.post(url).status_code == 302
+    assert not RoleAssignment.objects.filter(pk=assignment.pk).exists()
+
+
+# --- the page asked for, kept through the login and the second factor -------------------
+
+
+def _hidden_next(response) -> str:
+    value = re.search(
+        r'<input type="hidden" name="next" value="([^"]*)">', response.content.decode()
+    )
+    return html.unescape(value.group(1))
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "/cases/inbox/?status=in_progress&deadline=red",  # QA's: deadline=red was lost
+        "/officer/?a=1&a=2&q=%E7%8E%8B+x%26y%3D1&empty=&next=%2Faccount%2F",
+    ],
+)
+def test_an_officer_logging_in_lands_on_the_page_asked_for_with_every_parameter(
+    client, city, asked
+):
+    officer = make_user(roles=[(Role.WINDOW_OFFICER, city["police"])], with_totp=True)
+    to_login = client.get(asked)
+    assert to_login.status_code == 302 and to_login["Location"].startswith("/login/?")
+    typed_next = _hidden_next(client.get(to_login["Location"]))
+    assert typed_next == asked
+    to_verify = client.post(
+        "/login/", {"username": officer.username, "password": PASSWORD, "next": typed_next}
+    )
+    page, _, query = to_verify["Location"].partition("?")
+    assert page == "/account/2fa/"
+    assert list(QueryDict(query).lists()) == [("next", [asked])]  # one parameter, whole
+    verify_page = client.get(to_verify["Location"])
+    assert _hidden_next(verify_page) == asked
+    back = client.post(
+        to_verify["Location"], {"otp": otp_for(officer), "next": _hidden_next(verify_page)}
+    )
+    assert back["Location"] == asked
+    landed = client.get(back["Location"])
+    assert landed.status_code == 200
+    assert dict(landed.wsgi_request.GET.lists()) == dict(QueryDict(asked.partition("?")[2]).lists())
+
+
+def test_logging_in_with_no_page_asked_for_sends_an_officer_to_verify_then_the_workspace(
+    client, city
+):
+    officer = make_user(roles=[(Role.WINDOW_OFFICER, city["police"])], with_totp=True)
+    assert login(client, officer)["Location"] == "/account/2fa/?next=%2Fofficer%2F"
+
+
+# --- identity numbers and user names as people type them ------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "110105 19491231 002X",  # QA's: refused by the field's 18 before the check
+        "110105-19491231-002X",
+        "１１０１０５１９４９１２３１００２Ｘ",  # full-width, from a Chinese input method
+        "１１０１０５\u3000１９４９１２３１\u3000００２ｘ",
+        "11010519491231002x",
+        "1101 0519 4912 3100 2X",
+    ],
+)
+def test_registration_takes_an_identity_number_as_typed(client, typed):
+    page = client.post(
+        "/register/",
+        {"username": "wang", "full_name": "王小明", "id_number": typed, "password": PASSWORD},
+    )
+    assert page.status_code == 302, _summary(page.content.decode())
+    assert User.objects.get(username="wang").id_number == "11010519491231002X"
+
+
+def test_an_identity_number_too_long_to_be_one_is_refused_in_our_words(client):
+    client.cookies["django_language"] = "en"
+    html = client.get("/register/").content.decode()
+    assert re.search(r'<input type="text" name="id_number" maxlength="35"', html)
+    page = client.post(
+        "/register/",
+        {"username": "wang", "full_name": "王小明", "id_number": "1" * 36, "password": PASSWORD},
+    )
+    assert page.status_code == 422
+    assert _summary(page.content.decode()) == {"id_number": "An identity number has 18 characters."}
+
+
+def test_a_chinese_user_name_is_accepted_and_the_page_says_so(client, chinese):
+    html = client.get("/register/").content.decode()
+    assert "最多 150 个字符，可使用汉字、字母、数字和 @ . + - _。" in html
+    assert "英文字母" not in html
+    page = client.post(
+        "/register/",
+        {
+            "username": "王小明",
+            "full_name": "王小明",
+            "id_number": make_id_number(),
+            "password": PASSWORD,
+        },
+    )
+    assert page.status_code == 302
+    assert User.objects.filter(username="王小明").exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        (
+            "en",
+            "Use only letters (Chinese characters too), digits and the characters "
+            "@ . + - _ in a user name.",
+        ),
+        ("zh-hans", "用户名只能包含汉字、字母、数字和字符 @ . + - _。"),
+    ],
+)
+def test_a_user_name_with_other_characters_is_refused_in_words_true_of_the_rule(
+    client, chinese, language, message
+):
+    client.cookies["django_language"] = language
+    page = client.post(
+        "/register/",
+        {
+            "username": "王 小明!",
+            "full_name": "王小明",
+            "id_number": make_id_number(),
+            "password": PASSWORD,
+        },
+    )
+    assert page.status_code == 422
+    assert _summary(page.content.decode()) == {"username": message}
+
+
+# --- registration refusals that say an account exists: throttled per address ----------
+
+
+def _register(client, **details):
+    data = {
+        "username": f"new{User.objects.count()}",
+        "full_name": "王小明",
+        "id_number": make_id_number(),
+        "password": PASSWORD,
+    }
+    return client.post("/register/", data | details)
+
+
+def test_registration_naming_existing_accounts_is_paused_after_five_refusals(client, chinese):
+    """QA: an anonymous POST with someone's number answered 该身份证号码已注册过账号 as
+    often as asked."""
+    taken = make_user(username="someone")
+    users = User.objects.count()
+    # A taken user name is no secret, and an honest mistake: not counted (NAT).
+    for _ in range(6):
+        assert _register(client, username="someone").status_code == 422
+    for details in (
+        {"id_number": taken.id_number},
+        {"id_number": taken.id_number, "username": "someone"},
+        {"id_number": taken.id_number, "password": "short"},  # with other problems too
+        {"id_number": taken.id_number},
+        {"id_number": taken.id_number},
+    ):
+        refused = _register(client, **details)
+        assert refused.status_code == 422
+        assert "已" in "".join(_summary(refused.content.decode()).values())
+    # The sixth, even with details no account holds, and the page itself: 429.
+    for paused in (_register(client), _register(client, id_number=taken.id_number)):
+        html = paused.content.decode()
+        assert paused.status_code == 429
+        assert 3500 < int(paused["Retry-After"]) <= 3600
+        assert "请在 60 分钟后再试" in html
+        assert "该身份证号码已注册过账号" not in html and "该用户名已被占用" not in html
+        assert 'href="/login/"' in html and 'href="/password/forgotten/"' in html
+    assert client.get("/register/").status_code == 429
+    assert User.objects.count() == users
+    [paused_event] = AuditEvent.objects.filter(action="identity.registration_throttled")
+    assert (paused_event.outcome, paused_event.ip_address) == ("denied", "127.0.0.1")
+    assert paused_event.detail == {"client": "127.0.0.1", "refusals": 5, "seconds": 3600}
+    # Another address registers; this one again once the hour is over.
+    elsewhere = Client(REMOTE_ADDR="203.0.113.9")
+    assert _register(elsewhere).status_code == 302
+    with time_machine.travel(timezone.now() + timedelta(hours=1, seconds=1)):
+        assert _register(client).status_code == 302
+
+
+def test_the_pause_speaks_english_on_english_pages(client):
+    taken = make_user()
+    client.cookies["django_language"] = "en"
+    for _ in range(5):
+        assert _register(client, id_number=taken.id_number).status_code == 422
+    paused = _register(client)
+    assert paused.status_code == 429
+    assert (
+        "Too many registrations from your network were refused because the identity "
+        "number already has an account. Try again in 60 minutes."
+    ) in paused.content.decode()
+
+
+def test_refusals_for_other_reasons_do_not_count(client):
+    for _ in range(8):
+        assert _register(client, password="short").status_code == 422
+    assert _register(client).status_code == 302
+    assert not AuditEvent.objects.filter(action="identity.registration_throttled").exists()
