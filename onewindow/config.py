@@ -104,6 +104,16 @@ SETTINGS: tuple[Setting, ...] = (
         "HTTPS.",
     ),
     Setting(
+        "ONEWINDOW_TRUSTED_PROXIES",
+        _list,
+        "",
+        "Comma-separated addresses or networks (10.0.0.5, 10.0.0.0/24) of the proxies in "
+        "front of the site. A request from one of them is taken as from the address its "
+        "`X-Forwarded-For` header names last before them: the client's, which the audit "
+        "trail records and the register page's throttle counts. Empty: the connection's "
+        "own address (right when clients connect directly).",
+    ),
+    Setting(
         "ONEWINDOW_DATABASE_URL",
         str,
         "",

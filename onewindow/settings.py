@@ -33,6 +33,8 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env["ONEWINDOW_SECURE_COOKIES"]
 # Behind a TLS proxy that sets X-Forwarded-Proto (ONEWINDOW_PROXY_SSL_HEADER): links
 # built from the request, such as a password reset's, then start https://.
 SECURE_PROXY_SSL_HEADER = profiles.proxy_ssl_header(env)
+# The proxies whose X-Forwarded-For names the client (core.client_address).
+TRUSTED_PROXIES = tuple(env["ONEWINDOW_TRUSTED_PROXIES"])
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -86,6 +88,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later part (axes, the audit trail, throttles) reads the client's address.
+    "onewindow.core.client_address.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -13,10 +13,10 @@ Counted in Django's cache, not in a table as the login lockout's failures are
 (django-axes' rows): a count that lives an hour needs no row. For the count to be the
 site's rather than one web process's, ``CACHES`` must name a cache every web process
 shares (Redis, memcached); Django's default, local memory, counts per process. The
-client address is the audit trail's (``REMOTE_ADDR``: ``X-Forwarded-For`` is written by
-whoever sends the request), so a proxy in front of the site must pass the client's
-address on as ``REMOTE_ADDR``: otherwise every visitor is one address, and five
-refusals pause everyone's registration. An IPv6 client counts by its /64, which one
+client address is the audit trail's (``REMOTE_ADDR``, which ``core.client_address`` sets
+to the client's behind the proxies ``ONEWINDOW_TRUSTED_PROXIES`` names: without them
+every visitor would be the proxy, and five refusals would pause everyone's
+registration). An IPv6 client counts by its /64, which one
 subscriber holds whole.
 
 Per address, unlike the login lockout (per account, ADR 0005): the guesser names a
