@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from onewindow.identity.models import User
 
@@ -25,20 +26,37 @@ def send_lockout_notice(username: str) -> bool:
     user = User.objects.filter(username=username).first()
     if user is None or not user.email:
         return False
+    hours = settings.AXES_COOLOFF_TIME
     with translation.override(user.preferred_language):
+        message = ngettext(
+            "Too many wrong passwords were entered for your account %(username)s, so it is "
+            "locked for %(hours)d hour. If this was not you, set a new password with "
+            '"Forgotten your password?" on the login page, which also ends the lock, and '
+            "contact the help desk.",
+            "Too many wrong passwords were entered for your account %(username)s, so it is "
+            "locked for %(hours)d hours. If this was not you, set a new password with "
+            '"Forgotten your password?" on the login page, which also ends the lock, and '
+            "contact the help desk.",
+            hours,
+        ) % {"username": user.username, "hours": hours}
         send_mail(
             subject=_("Your OneWindow account was locked"),
-            message=_(
-                "Too many wrong passwords were entered for your account %(username)s, so it "
-                "is locked for a while. If this was not you, set a new password with "
-                '"Forgotten your password?" on the login page, which also ends the lock, '
-                "and contact the help desk."
-            )
-            % {"username": user.username},
+            message=f"{message}\n\n{_footer()}",
             from_email=None,
             recipient_list=[user.email],
         )
     return True
+
+
+def _footer() -> str:
+    """The notifications' footer, in the same words (``notifications/_footer.txt``)."""
+    return "\n".join(
+        [
+            "--",
+            _("This message was sent automatically by OneWindow. Please do not reply to it."),
+            _("For help, call the 12345 citizen hotline."),
+        ]
+    )
 
 
 @shared_task(
@@ -73,7 +91,8 @@ def send_password_reset(user_id: int, site: str) -> bool:
                 "username": user.username,
                 "minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
                 "link": site.rstrip("/") + path,
-            },
+            }
+            + f"\n\n{_footer()}",
             from_email=None,
             recipient_list=[user.email],
         )

@@ -175,6 +175,14 @@ def test_lockout_after_repeated_failures(client, city, django_capture_on_commit_
     assert AuditEvent.objects.filter(action="identity.locked_out").exists()
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["owner@example.invalid"]
     assert "locked" in mail.outbox[0].subject
+    # How long, and the footer every notice has.
+    hours = settings.AXES_COOLOFF_TIME
+    body = mail.outbox[0].body
+    assert f"is locked for {hours} hour" in body
+    assert body.endswith(
+        "--\nThis message was sent automatically by OneWindow. Please do not reply to it.\n"
+        "For help, call the 12345 citizen hotline."
+    )
     other_client = Client()
     assert login(other_client, user).status_code == 429
 
