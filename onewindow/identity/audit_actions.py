@@ -13,6 +13,7 @@ register_labels(
         "identity.2fa_enrollment_started": _("Two-factor set-up started"),
         "identity.2fa_enrolled": _("Two-factor authentication set up"),
         "identity.2fa_verified": _("Two-factor code checked"),
+        "identity.two_factor_reset": _("Two-factor authentication reset by an administrator"),
         "identity.account_created": _("Account created"),
         "identity.registration_throttled": _(
             "Registration paused for an address after refusals naming registered identity numbers"

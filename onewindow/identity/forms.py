@@ -10,7 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.identity import services
+from onewindow.identity import officer_accounts, services
 from onewindow.identity.roles import OFFICER_ROLES, Role
 from onewindow.identity.validators import (
     ID_NUMBER_LENGTH,
@@ -89,7 +89,7 @@ class RegisterForm(forms.Form):
 
     def __init__(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
         """``request``: the register page's, against whose address a refusal naming a
-        taken user name or identity number is counted (``registration_throttle``)."""
+        registered identity number is counted (``registration_throttle``)."""
         self.request = request
         super().__init__(*args, **kwargs)
 
@@ -225,3 +225,72 @@ class GrantRoleForm(forms.Form):
         role_field = self.fields["role"]
         assert isinstance(role_field, forms.ChoiceField)
         role_field.choices = [(role.value, role.label) for role in roles]
+
+
+class NewOfficerForm(forms.Form):
+    """An officer's account, made by an administrator (``officer_accounts``): no
+    password (the officer sets it from the link mailed to them), so the email address
+    is required; the identity number is not (``officer_accounts`` says why)."""
+
+    username = forms.CharField(
+        label=_("User name"),
+        max_length=150,
+        help_text=USERNAME_HINT,
+        error_messages={"required": _("Enter a user name for the officer.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=100,
+        error_messages={"required": _("Enter the officer's full name.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    email = forms.EmailField(
+        label=_("Email"),
+        help_text=_("The link to set their password is sent here."),
+        error_messages={"required": officer_accounts.ENTER_EMAIL},
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    id_number = forms.CharField(
+        label=_("Resident identity number"),
+        required=False,
+        max_length=ID_NUMBER_TYPED_MAX,  # as typed, grouped by spaces (``RegisterForm``)
+        error_messages={"max_length": ID_NUMBER_LENGTH},
+        help_text=_("18 characters, as on their identity card."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    phone = MobilePhoneField(required=False, widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    role = _OfficerRoleField(
+        label=_("Role"),
+        error_messages={
+            "required": _("Choose a role from the list."),
+            "invalid_choice": _("Choose a role from the list."),
+        },
+    )
+
+    def __init__(self, *args: Any, roles: Iterable[Role], **kwargs: Any) -> None:
+        """``roles``: those to offer, the ones the actor may grant here
+        (``permissions.grantable_roles``)."""
+        super().__init__(*args, **kwargs)
+        role_field = self.fields["role"]
+        assert isinstance(role_field, forms.ChoiceField)
+        role_field.choices = [(role.value, role.label) for role in roles]
+
+    def clean(self) -> dict[str, Any]:
+        """Adds the service's refusals (a taken user name or identity number, one not
+        valid) of the fields the form could read, so one round shows every problem;
+        ``create_officer_account`` checks everything again when it writes."""
+        cleaned = super().clean() or {}
+        problems = officer_accounts.officer_account_problems(
+            username=cleaned.get("username", ""),
+            full_name=cleaned.get("full_name", ""),
+            email=cleaned.get("email", ""),
+            id_number=cleaned.get("id_number", ""),
+            phone=cleaned.get("phone", ""),
+        )
+        for name, messages in problems.items():
+            if name in self.errors:
+                continue
+            for message in messages:
+                self.add_error(name if name in self.fields else None, str(message))
+        return cleaned

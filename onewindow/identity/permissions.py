@@ -3,6 +3,7 @@ services ask these functions instead of testing roles themselves."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Exists
@@ -155,6 +156,24 @@ def may_grant_to(actor: Any, user: Any) -> bool:
     """Nobody grants a role to themselves (separation of duties: another administrator
     decides what an administrator may do)."""
     return bool(actor.pk != user.pk)
+
+
+def may_reset_two_factor(actor: Any, user: Any, held: Iterable[RoleAssignment]) -> bool:
+    """Whether ``actor`` may reset ``user``'s second factor, ``held`` being the roles
+    ``user`` holds: never their own (another administrator checks it is really them,
+    as ``may_grant_to``), and only if the actor may grant every officer role ``user``
+    holds (``can_grant``). A reset lets whoever knows the password enrol a new device,
+    so it is for an administrator answerable for all that the account may do: a
+    department admin does not reset a platform admin, nor an officer who also works in
+    a department outside their subtree. Staff, who reach Django's admin site, only a
+    platform admin at the city's root."""
+    if not may_grant_to(actor, user):
+        return False
+    staff = getattr(user, "is_staff", False) or getattr(user, "is_superuser", False)
+    if staff and not sees_people_without_department(actor):
+        return False
+    officer = [a for a in held if a.role in OFFICER_ROLES]
+    return bool(officer) and all(can_grant(actor, a.role, a.department) for a in officer)
 
 
 def grantable_roles(user: Any, department: Department) -> list[Role]:

@@ -56,7 +56,7 @@ class _NewPerson:
 def _new_person_problems(
     *,
     username: str,
-    password: str,
+    password: str | None,
     full_name: str,
     id_number: str | None,
     phone: str,
@@ -88,8 +88,9 @@ def _new_person_problems(
     phone = (_collect(invalid, "phone", clean_mobile_phone, phone) or "") if phone else ""
     if email:
         _collect(invalid, "email", validate_email, email)
-    candidate = User(username=username, full_name=full_name, id_number=compact_id, email=email)
-    _collect(invalid, "password", password_validation.validate_password, password, candidate)
+    if password is not None:  # None: no password yet, the person sets one from a link
+        candidate = User(username=username, full_name=full_name, id_number=compact_id, email=email)
+        _collect(invalid, "password", password_validation.validate_password, password, candidate)
     person = _NewPerson(
         username=username, full_name=full_name, id_number=compact_id, phone=phone, email=email
     )
@@ -136,9 +137,9 @@ def registration_errors(
 ) -> dict[str, list[str | Promise]]:
     """Every reason ``register_citizen`` would refuse these details, by field; empty if
     none. Writes nothing: for a form to show these with its own errors in one round.
-    Given the register page's ``request``, an answer naming a user name or identity
-    number another account holds counts against the client's address
-    (``registration_throttle``): it tells that the account exists."""
+    Given the register page's ``request``, an answer naming an identity number another
+    account holds counts against the client's address (``registration_throttle``): it
+    tells that its holder has an account."""
     _person, invalid, taken = _new_person_problems(
         username=username,
         password=password,
@@ -153,10 +154,35 @@ def registration_errors(
     return _all_problems(invalid, taken)
 
 
+def new_person_errors(
+    *,
+    username: str,
+    password: str | None,
+    full_name: str,
+    id_number: str | None,
+    phone: str = "",
+    email: str = "",
+    id_number_required: bool = False,
+) -> dict[str, list[str | Promise]]:
+    """Every reason ``create_person`` would refuse these details, by field; empty if
+    none. Writes nothing and counts nothing: for an administrator's form (the register
+    page has ``registration_errors``, which counts refusals against the address)."""
+    _person, invalid, taken = _new_person_problems(
+        username=username,
+        password=password,
+        full_name=full_name,
+        id_number=id_number,
+        phone=phone,
+        email=email,
+        id_number_required=id_number_required,
+    )
+    return _all_problems(invalid, taken)
+
+
 def create_person(
     *,
     username: str,
-    password: str,
+    password: str | None,
     full_name: str,
     id_number: str | None = None,
     phone: str = "",
@@ -166,7 +192,10 @@ def create_person(
     request: HttpRequest | None = None,
     id_number_required: bool = False,
 ) -> User:
-    """Create an account with its roles. Without ``roles`` the person is a citizen."""
+    """Create an account with its roles. Without ``roles`` the person is a citizen.
+    ``password`` None: the account has no usable password until its owner sets one
+    (from a link sent to them, ``officer_accounts``); ``actor``: who creates it, on
+    record (without one, the new person themself)."""
     person = _accepted(
         *_new_person_problems(
             username=username,
@@ -186,7 +215,7 @@ def create_person(
 def _create_person_rows(
     *,
     person: _NewPerson,
-    password: str,
+    password: str | None,
     roles: list[tuple[str, Department | None]] | None,
     actor: User | None,
     request: HttpRequest | None,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onewindow.identity import views
+from onewindow.identity import officer_views, views
 
 app_name = "identity"
 
@@ -25,5 +25,15 @@ urlpatterns = [
         "officer/departments/<str:code>/roles/<int:assignment_id>/revoke/",
         views.revoke_role_view,
         name="revoke_role",
+    ),
+    path(
+        "officer/departments/<str:code>/officers/new/",
+        officer_views.new_officer_view,
+        name="new_officer",
+    ),
+    path(
+        "officer/departments/<str:code>/officers/<int:user_id>/reset-two-factor/",
+        officer_views.reset_two_factor_view,
+        name="reset_two_factor",
     ),
 ]

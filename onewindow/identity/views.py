@@ -31,6 +31,7 @@ from onewindow.identity import (
     services,
     tokens,
     two_factor,
+    two_factor_reset,
 )
 from onewindow.identity.authentication import check_password
 from onewindow.identity.forms import (
@@ -400,6 +401,12 @@ def department_view(request: HttpRequest, code: str) -> HttpResponse:
                     },
                 )
             return redirect("identity:department", code=code)
+    listed = list(queries.department_members(department))
+    resettable = (
+        two_factor_reset.offered_for(_current_user(request), {a.user for a in listed})
+        if can_manage
+        else set()
+    )
     members = [
         (
             assignment,
@@ -409,8 +416,11 @@ def department_view(request: HttpRequest, code: str) -> HttpResponse:
             # Not offered: a role the admin may not grant here (a city-level one in a
             # department admin's list), and one's own last role that manages roles here.
             can_manage and permissions.offers_revoke(request.user, assignment),
+            # Never one's own (separation of duties), nor anyone holding a role the
+            # reader may not grant (``permissions.may_reset_two_factor``).
+            assignment.user_id in resettable,
         )
-        for assignment in queries.department_members(department)
+        for assignment in listed
     ]
     return render(
         request,
