@@ -1,11 +1,12 @@
 """A long inbox in a real Chromium: a page at a time, paged with the keyboard, its
-filter kept."""
+filter kept; after filtering (or claiming from a filtered list) the focus is on what was
+found, not back at the top of the page."""
 
 from __future__ import annotations
 
 import pytest
 
-from onewindow.browser import low_contrast, tab_reaches
+from onewindow.browser import focus_lands_on, low_contrast, tab_reaches
 from onewindow.cases import officer_views
 from onewindow.cases.tests.conftest import PASSPORT, submit
 from onewindow.cases.tests.test_browser import officer_page
@@ -70,3 +71,26 @@ def test_on_a_phone_the_inbox_reads_as_cards_and_nothing_scrolls_sideways(
     )
     assert len(set(tops)) == 1
     desk.context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_filtered_inbox_says_what_it_found_where_the_focus_is(browser, live_server, world):
+    for _ in range(2):
+        submit(world["citizen.wang"], PASSPORT)
+    window = make_user(
+        roles=[(Role.WINDOW_OFFICER, Department.objects.get(code="310000-GA"))], with_totp=True
+    )
+    page = officer_page(browser, live_server, window)
+    page.goto("/cases/inbox/")
+    assert page.locator("#inbox-results").count() == 0  # the whole inbox: nothing to announce
+    page.select_option("#id_service", PASSPORT)
+    page.get_by_role("button", name="筛选").click()
+    assert focus_lands_on(page, "#inbox-results")
+    assert page.locator("#inbox-results").inner_text() == "2 件待办任务符合筛选条件。"
+    # Claiming one comes back to the same filtered list, the focus again on the count.
+    page.locator("table.inbox button", has_text="签收").first.click()
+    assert focus_lands_on(page, "#inbox-results")
+    page.select_option("#id_deadline", "overdue")
+    page.get_by_role("button", name="筛选").click()
+    assert focus_lands_on(page, "#inbox-results")
+    assert page.locator("#inbox-results").inner_text() == "没有符合筛选条件的待办任务。"
