@@ -17,7 +17,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from django.test.utils import override_settings
 from django.utils import timezone
 from pypinyin import lazy_pinyin
 from stdnum.cn import ric
@@ -400,9 +399,12 @@ DEMO_CASES: list[tuple[str, str, str, list[tuple[str, str, str, str]]]] = [
 ]
 
 
-def file_demo_case(key: str, applicant: User, service: str) -> tuple[Case, bool]:
+def file_demo_case(
+    key: str, applicant: User, service: str, *, queued: bool = False
+) -> tuple[Case, bool]:
     """Submit one demo case with plausible answers and sample files, as its applicant
-    would; whether it is new (else the case its key filed before)."""
+    would; whether it is new (else the case its key filed before). Its run starts in the
+    submission unless ``queued`` (see the module's docstring)."""
     from onewindow.cases import queries
 
     company = LegalPerson.objects.filter(agents=applicant).first()
@@ -423,18 +425,13 @@ def file_demo_case(key: str, applicant: User, service: str) -> tuple[Case, bool]
         data=data,
         idempotency_key=key,
         company=company.uscc if company and service.startswith("310000-SJ") else "",
+        queued=queued,
     )
     return case, filed is not None
 
 
 def load_demo_cases() -> int:
     """Processes, bindings and demo cases; returns how many cases were added."""
-    # The runs start in the submission, not in a worker (see the module's docstring).
-    with override_settings(FILING_QUEUED=False):
-        return _load_demo_cases()
-
-
-def _load_demo_cases() -> int:
     processes = load_processes()
     load_forms()
     bind_items(processes)

@@ -246,6 +246,7 @@ def load_demo_clock_cases(today: date | None = None) -> int:
                 data=data,
                 idempotency_key=key,
                 company=company.uscc if company else "",
+                queued=False,  # its steps are taken at once, below
             )
         for act in acts:
             with time_machine.travel(

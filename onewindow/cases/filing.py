@@ -138,11 +138,13 @@ def submit_case(
     company: str = "",
     language: str | None = None,
     request: HttpRequest | None = None,
+    queued: bool | None = None,
 ) -> tuple[Case, Filed | None]:
     """File an application, for the applicant or, given its unified social credit code,
     for a company the applicant is an agent of; returns the case and, when it is new,
     what the submission wrote. A retry with the same idempotency key returns the first
-    attempt's case and None."""
+    attempt's case and None. ``queued``: whether its run starts in a worker after commit
+    (ADR 0021); None takes ``FILING_QUEUED``."""
     legal_person = applying_company(applicant, company)
     key = _idempotency_key(idempotency_key)
     asked = fingerprint(service, legal_person, data) if key else ""
@@ -152,7 +154,16 @@ def submit_case(
         version = catalog_queries.application_version(service)
     except ServiceItemVersion.DoesNotExist:
         version = None
-    application = _Application(applicant, data, key, asked, legal_person, language, request)
+    application = _Application(
+        applicant,
+        data,
+        key,
+        asked,
+        legal_person,
+        language,
+        request,
+        settings.FILING_QUEUED if queued is None else queued,
+    )
     try:
         if version is not None:
             filed = _submit_item(application, version)
@@ -247,7 +258,7 @@ def _new_case(
     its place in the queue), a life event's items are its children."""
     now = timezone.now()
     case = Case.objects.create(
-        run_queued=settings.FILING_QUEUED and parent is None,
+        run_queued=application.queued and parent is None,
         number=f"pending-{uuid.uuid4().hex}",  # numbered by _number, last
         parent=parent,
         applicant=application.applicant,
@@ -287,6 +298,7 @@ class _Application:
     company: LegalPerson | None
     language: str | None
     request: HttpRequest | None
+    queued: bool  # its run started in a worker after commit
 
     def validated(
         self, form: FormDefinition | MergedForm

@@ -136,7 +136,10 @@ def test_with_filing_queued_the_demo_loads_whole_and_leaves_no_run_waiting(setti
         # What a loader of before left behind when it stopped: a case filed queued, its
         # run not started and its steps not taken.
         left, _new = demo.file_demo_case(
-            "demo-passport-approved", User.objects.get(username="citizen.chen"), "310000-GA-XK-0001"
+            "demo-passport-approved",
+            User.objects.get(username="citizen.chen"),
+            "310000-GA-XK-0001",
+            queued=True,
         )
         assert left.run_queued and left.instance_id is None
         assert load_demo_cases() == 17

@@ -381,3 +381,18 @@ def test_an_item_applied_for_on_its_own_runs_its_own_departments_step(world):
         actor=world["rs.review"], task_id=tasks[0].pk, outcome="complete", comment="已制卡"
     )
     assert _started(case).status == "completed"
+
+
+@pytest.mark.parametrize("setting", [True, False])
+def test_a_caller_may_say_whether_its_run_is_queued_whatever_the_setting(world, settings, setting):
+    # The demo loader takes a new case's steps at once, so it files unqueued even when
+    # the site files queued; the setting stays the default for everyone else.
+    from onewindow.cases import filing
+    from onewindow.cases.tests.conftest import answers
+
+    settings.FILING_QUEUED = setting
+    user = world["citizen.wang"]
+    data = answers(user, PASSPORT)
+    asked, _ = filing.submit_case(applicant=user, service=PASSPORT, data=data, queued=not setting)
+    default = submit(user, PASSPORT)
+    assert (asked.run_queued, default.run_queued) == (not setting, setting)
