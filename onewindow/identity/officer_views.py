@@ -15,7 +15,7 @@ from onewindow.identity import officer_accounts, permissions, queries, two_facto
 from onewindow.identity.forms import NewOfficerForm
 from onewindow.identity.models import Department, User
 from onewindow.identity.roles import Role
-from onewindow.identity.views import _apply_errors, _current_user
+from onewindow.identity.views import apply_errors, current_user
 
 
 def _managed_department(actor: User, code: str) -> Department:
@@ -32,7 +32,7 @@ def _managed_department(actor: User, code: str) -> Department:
 
 @login_required
 def new_officer_view(request: HttpRequest, code: str) -> HttpResponse:
-    actor = _current_user(request)
+    actor = current_user(request)
     department = _managed_department(actor, code)
     form = NewOfficerForm(
         request.POST or None, roles=permissions.grantable_roles(actor, department)
@@ -47,7 +47,7 @@ def new_officer_view(request: HttpRequest, code: str) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ServiceError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,
@@ -74,7 +74,7 @@ def new_officer_view(request: HttpRequest, code: str) -> HttpResponse:
 def reset_two_factor_view(request: HttpRequest, code: str, user_id: int) -> HttpResponse:
     """GET asks to confirm, saying what happens; POST resets. The officer must hold a
     role in this department, and be one the actor may reset; oneself is refused."""
-    actor = _current_user(request)
+    actor = current_user(request)
     department = _managed_department(actor, code)
     held_here = queries.department_members(department).filter(user_id=user_id).first()
     if held_here is None:

@@ -49,7 +49,10 @@ from onewindow.identity.roles import ROLE_MANAGER_ROLES
 from onewindow.identity.totp import provisioning_qr_svg, secret_base32
 
 
-def _apply_errors(form: Any, error: ServiceError) -> None:
+def apply_errors(form: Any, error: ServiceError) -> None:
+    """A service's refusal on the form: each field's messages at its field, the rest
+    (and a refusal naming no field) at the top. Shared by the identity pages' views
+    (``views``, ``officer_views``)."""
     placed = False
     for field, field_messages in error.fields.items():
         target = field if field in form.fields else None
@@ -60,7 +63,7 @@ def _apply_errors(form: Any, error: ServiceError) -> None:
         form.add_error(None, str(error.message))
 
 
-def _current_user(request: HttpRequest) -> User:
+def current_user(request: HttpRequest) -> User:
     """The logged-in user (views using this are behind login_required)."""
     assert isinstance(request.user, User)
     return request.user
@@ -88,7 +91,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 request, form.cleaned_data["username"], form.cleaned_data["password"]
             )
         except ServiceError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             if permissions.needs_second_factor(user):
@@ -133,7 +136,7 @@ def register_view(request: HttpRequest) -> HttpResponse:
         except Locked as error:
             return _registration_paused(request, error)
         except ServiceError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome. Your account is ready."))
@@ -178,7 +181,7 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
                     user=user, code=form.cleaned_data["otp"], request=request
                 )
         except ServiceError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             otp_login(request, device)
             return redirect(_safe_next(request, "/officer/"))
@@ -209,7 +212,7 @@ def account_view(request: HttpRequest) -> HttpResponse:
         try:
             services.update_profile(user=user, request=request, **form.cleaned_data)
         except ServiceError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Your details were saved."))
             response = redirect("identity:account")
@@ -233,7 +236,7 @@ def account_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def password_view(request: HttpRequest) -> HttpResponse:
     """Change one's own password. This session stays signed in; the others end."""
-    user = _current_user(request)
+    user = current_user(request)
     form = PasswordChangeForm(request.POST or None)
     valid = request.method == "POST" and form.is_valid()
     # With the new copies differing, the rest is judged too: every problem in one round.
@@ -255,7 +258,7 @@ def password_view(request: HttpRequest) -> HttpResponse:
             logout(request)
             return redirect("identity:login")
         except ServiceError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
     return render(
         request, "identity/password.html", {"form": form}, status=422 if form.errors else 200
     )
@@ -309,7 +312,7 @@ class PasswordResetView(auth_views.PasswordResetConfirmView):
                 user=self.user, password=form.cleaned_data["new_password"], request=self.request
             )
         except ServiceError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
             return self.form_invalid(form)
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
         messages.success(self.request, _("Your new password is set. Log in with it."))
@@ -351,9 +354,9 @@ def officer_home_view(request: HttpRequest) -> HttpResponse:
         request,
         "identity/officer_home.html",
         {
-            "assignments": queries.assignments_of(_current_user(request)),
+            "assignments": queries.assignments_of(current_user(request)),
             # Department and platform admins keep the catalog, the processes and the forms.
-            "is_admin": permissions.holds_any_role(_current_user(request), ROLE_MANAGER_ROLES),
+            "is_admin": permissions.holds_any_role(current_user(request), ROLE_MANAGER_ROLES),
         },
     )
 
@@ -376,14 +379,14 @@ def department_view(request: HttpRequest, code: str) -> HttpResponse:
         try:
             target = services.find_user(form.cleaned_data["username"])
             assignment, granted = assignments.grant_role(
-                actor=_current_user(request),
+                actor=current_user(request),
                 user=target,
                 role=form.cleaned_data["role"],
                 department=department,
                 request=request,
             )
         except ServiceError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             if granted:
                 messages.success(request, _("The role was granted."))
@@ -403,7 +406,7 @@ def department_view(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("identity:department", code=code)
     listed = list(queries.department_members(department))
     resettable = (
-        two_factor_reset.offered_for(_current_user(request), {a.user for a in listed})
+        two_factor_reset.offered_for(current_user(request), {a.user for a in listed})
         if can_manage
         else set()
     )
@@ -440,7 +443,7 @@ def department_view(request: HttpRequest, code: str) -> HttpResponse:
 def revoke_role_view(request: HttpRequest, code: str, assignment_id: int) -> HttpResponse:
     """GET asks to confirm (no script needed); POST revokes. An administrator's own last
     role that lets them manage this department's roles is not offered, and refused."""
-    actor = _current_user(request)
+    actor = current_user(request)
     try:
         department = queries.get_visible_department(actor, code)
         assignment = queries.assignment_in(department, assignment_id)
