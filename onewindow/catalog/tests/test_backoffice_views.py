@@ -1240,3 +1240,21 @@ def test_the_review_comment_says_when_it_is_required(admin, officer_logged_in):
     label = re.search(r'<label for="id_comment">(.*?)</label>', page, re.S)
     assert label is not None
     assert "(required to return the draft)" in label[1] and "(optional)" not in label[1]
+
+
+def test_a_new_items_taken_code_is_said_with_its_other_problems(admin):
+    # QA: the taken code was reported only once every other field was right.
+    client, _ = admin
+    client.cookies["django_language"] = "en"
+    new = police_row(code=POLICE_ITEM, name="")
+    response = client.post(f"{BASE}/items/new/", form_data(new, new=True))
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "An item with this code exists; edit it instead." in page
+    assert 'href="#id_name"' in page  # the blank name, in the same round
+    # Taken alone, it is said too, and nothing is written.
+    versions = ServiceItemVersion.objects.count()
+    again = client.post(f"{BASE}/items/new/", form_data(police_row(code=POLICE_ITEM), new=True))
+    assert again.status_code == 422
+    assert "An item with this code exists; edit it instead." in again.content.decode()
+    assert ServiceItemVersion.objects.count() == versions
