@@ -222,15 +222,27 @@ def _detail(
             for e in queries.extensions_of(case, approved_only=True)
         ],
     )
-    if children and not on_applicants_side:
-        seen, hidden = permissions.items_in_view(reader, children)
+    if children:
+        seen, hidden = (
+            (children, []) if on_applicants_side else permissions.items_in_view(reader, children)
+        )
         files = case_materials(case, seen, hidden=hidden)
-        out.data = {}
-        out.attachments = [a.pk for a in case.attachments.all() if materials.holds(files, a)]
         for child, child_out in zip(children, out.children, strict=True):
+            # The event holds its items' files: each item lists those its form asks for.
+            child_out.attachments = child_out.attachments or _ids(files.by_item.get(child.pk))
             if child in hidden:
                 child_out.data = {}
+        if not on_applicants_side:
+            out.data = {}
+            out.attachments = [a.pk for a in case.attachments.all() if materials.holds(files, a)]
+    elif case.parent_id is not None and not out.attachments:
+        # An item read on its own: its files, which its event holds.
+        out.attachments = _ids(materials.item_materials(case).own)
     return out
+
+
+def _ids(listed: list[materials.Material] | None) -> list[int]:
+    return sorted({f.attachment.pk for m in listed or [] for f in m.files})
 
 
 def _filed(filed: filing.Filed) -> CaseOut:
@@ -303,8 +315,12 @@ def submit_case(
     )
     # Where the case is read from now on, new or replayed.
     response["Location"] = reverse("api:case_detail", args=[case.number])
-    if filed is not None:
+    if filed is not None and not filed.children:
         return Status(201, _filed(filed))
+    if filed is not None:
+        # A life event is read back: which of its files each item lists follows from its
+        # materials (``case_materials``), which read them; life events are few.
+        return Status(201, _detail(queries.case_for(request.user, case.number), request.user))
     # A replay answers 200 with the case the first attempt made.
     return Status(200, _detail(queries.case_for(request.user, case.number), request.user))
 

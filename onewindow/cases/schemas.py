@@ -163,7 +163,8 @@ class CaseOut(CaseSummaryOut):
     )
     attachments: list[int] = Field(
         description="Its files' ids (of a life event, for an officer, those of the "
-        "items of the officer's departments)"
+        "items of the officer's departments; of a life event's item, the event's files "
+        "its form asks for)"
     )
     timeline: list[TimelineOut]
     children: list[CaseOut]

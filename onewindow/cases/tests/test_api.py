@@ -700,3 +700,18 @@ def test_an_integrator_reads_the_form_an_application_answers(client, world, as_u
     assert len(names) == len(set(names)) and newborn["attachments"]
     unknown = client.get("/api/v1/cases/forms/no-such-service", **headers)
     assert unknown.status_code == 404 and unknown.json()["code"] == "not_found"
+
+
+def test_a_life_events_items_list_the_files_their_forms_ask_for(client, world, as_user):
+    # The event holds every file; the API listed none under its items (QA).
+    applicant = world["citizen.wang"]
+    body = {"service": "newborn", "data": answers(applicant, "newborn")}
+    filed = post(client, "/api/v1/cases", as_user(applicant), body)
+    assert filed.status_code == 201, filed.content
+    event = filed.json()
+    assert event["attachments"]
+    listed = {pk for item in event["children"] for pk in item["attachments"]}
+    assert listed == set(event["attachments"])  # each file under an item that asks for it
+    for item in event["children"]:
+        alone = client.get(f"/api/v1/cases/{item['number']}", **as_user(applicant)).json()
+        assert alone["attachments"] == item["attachments"], item["number"]
