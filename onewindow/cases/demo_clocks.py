@@ -18,11 +18,10 @@ from datetime import date, datetime, time, timedelta
 import time_machine
 from django.utils import timezone
 
-from onewindow.cases import extensions, filing, services, supplements
-from onewindow.cases.demo import sample_answers, sample_attachments
+from onewindow.cases import extensions, services, supplements
+from onewindow.cases.demo import file_demo_case
 from onewindow.cases.models import Case
-from onewindow.cases.queries import application_form
-from onewindow.identity.models import LegalPerson, User
+from onewindow.identity.models import User
 from onewindow.workdays.calendar import get_calendar
 from onewindow.workflow import queries as workflow_queries
 from onewindow.workflow import services as workflow_services
@@ -224,30 +223,9 @@ def load_demo_clock_cases(today: date | None = None) -> int:
         applicant = User.objects.filter(username=username).first()
         if applicant is None or Case.objects.filter(applicant=applicant, idempotency_key=key):
             continue
-        # A company's service is applied for by its agent, for the company.
-        company = (
-            LegalPerson.objects.filter(agents=applicant).first() if service == COMPANY else None
-        )
         with time_machine.travel(working_days_ago(submitted, hour=9, today=today), tick=False):
-            form = application_form(service)
-            data = sample_answers(
-                form,
-                id_number=applicant.id_number or "",
-                phone=applicant.phone or "13916200101",
-                full_name=applicant.full_name,
-                uscc=company.uscc if company else "",
-                company_name=company.name if company else "",
-                legal_representative=company.legal_representative if company else "",
-            )
-            data["attachments"] = sample_attachments(applicant, form)
-            case, _new = filing.submit_case(
-                applicant=applicant,
-                service=service,
-                data=data,
-                idempotency_key=key,
-                company=company.uscc if company else "",
-                queued=False,  # its steps are taken at once, below
-            )
+            # Filed unqueued, as every demo case: its steps are taken at once, below.
+            case, _new = file_demo_case(key, applicant, service)
         for act in acts:
             with time_machine.travel(
                 working_days_ago(act.days_ago, hour=act.hour, today=today), tick=False
