@@ -56,6 +56,17 @@ class MobilePhoneField(forms.CharField):
 PASSWORD_HINT = _("At least 12 characters; not a common password.")
 
 
+def add_service_problems(form: forms.Form, problems: dict[str, list[Any]]) -> None:
+    """A service's refusals by field on ``form``, as a ModelForm adds its model's: a
+    field the form refused already keeps the form's message alone; one the form lacks
+    goes to the top."""
+    for name, messages in problems.items():
+        if name in form.errors:
+            continue
+        for message in messages:
+            form.add_error(name if name in form.fields else None, str(message))
+
+
 class RegisterForm(forms.Form):
     username = forms.CharField(
         label=_("User name"),
@@ -108,11 +119,7 @@ class RegisterForm(forms.Form):
             email=cleaned.get("email", ""),
             request=self.request,
         )
-        for name, messages in problems.items():
-            if name in self.errors:
-                continue
-            for message in messages:
-                self.add_error(name if name in self.fields else None, str(message))
+        add_service_problems(self, problems)
         return cleaned
 
 
@@ -211,12 +218,8 @@ class _OfficerRoleField(forms.ChoiceField):
         return value in {role.value for role in OFFICER_ROLES}
 
 
-class GrantRoleForm(forms.Form):
-    username = forms.CharField(label=_("User name"), max_length=150)
-    role = _OfficerRoleField(
-        label=_("Role"),
-        error_messages={"invalid_choice": _("Choose a role from the list.")},
-    )
+class _OffersRoles(forms.Form):
+    """A form with a ``role`` field offering the roles the actor may grant here."""
 
     def __init__(self, *args: Any, roles: Iterable[Role], **kwargs: Any) -> None:
         """``roles``: those to offer, the ones the actor may grant here
@@ -227,7 +230,15 @@ class GrantRoleForm(forms.Form):
         role_field.choices = [(role.value, role.label) for role in roles]
 
 
-class NewOfficerForm(forms.Form):
+class GrantRoleForm(_OffersRoles):
+    username = forms.CharField(label=_("User name"), max_length=150)
+    role = _OfficerRoleField(
+        label=_("Role"),
+        error_messages={"invalid_choice": _("Choose a role from the list.")},
+    )
+
+
+class NewOfficerForm(_OffersRoles):
     """An officer's account, made by an administrator (``officer_accounts``): no
     password (the officer sets it from the link mailed to them), so the email address
     is required; the identity number is not (``officer_accounts`` says why)."""
@@ -268,14 +279,6 @@ class NewOfficerForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, roles: Iterable[Role], **kwargs: Any) -> None:
-        """``roles``: those to offer, the ones the actor may grant here
-        (``permissions.grantable_roles``)."""
-        super().__init__(*args, **kwargs)
-        role_field = self.fields["role"]
-        assert isinstance(role_field, forms.ChoiceField)
-        role_field.choices = [(role.value, role.label) for role in roles]
-
     def clean(self) -> dict[str, Any]:
         """Adds the service's refusals (a taken user name or identity number, one not
         valid) of the fields the form could read, so one round shows every problem;
@@ -288,9 +291,5 @@ class NewOfficerForm(forms.Form):
             id_number=cleaned.get("id_number", ""),
             phone=cleaned.get("phone", ""),
         )
-        for name, messages in problems.items():
-            if name in self.errors:
-                continue
-            for message in messages:
-                self.add_error(name if name in self.fields else None, str(message))
+        add_service_problems(self, problems)
         return cleaned
