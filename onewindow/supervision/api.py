@@ -6,14 +6,19 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from ninja import Router
+from ninja import Query, Router
 
 from onewindow.core import paging
 from onewindow.core.api_errors import errors
-from onewindow.core.errors import Forbidden
+from onewindow.core.errors import Forbidden, InvalidInput
 from onewindow.core.templatetags.onewindow import localized
 from onewindow.supervision import permissions, queries
-from onewindow.supervision.schemas import DepartmentLateOut, LateCaseOut, StepOut
+from onewindow.supervision.schemas import (
+    DepartmentLateOut,
+    LateCaseOut,
+    StepOut,
+    TimeLimitsIn,
+)
 from onewindow.workflow.choices import HolderKind
 from onewindow.workflow.models import WorkTask
 
@@ -32,7 +37,7 @@ def _step(task: WorkTask, language: str) -> StepOut:
 
 @router.get(
     "/time-limits",
-    response={200: list[DepartmentLateOut], **errors(403)},
+    response={200: list[DepartmentLateOut], **errors(403, 422)},
     summary="Overdue and at-risk cases",
     operation_id="supervision_time_limits",
     openapi_extra={
@@ -40,8 +45,8 @@ def _step(task: WorkTask, language: str) -> StepOut:
             200: {
                 "headers": {
                     paging.TOTAL_HEADER: {
-                        "description": "How many cases were found with a late clock; at "
-                        "most 500 are listed",
+                        "description": "How many cases were found with a late clock "
+                        "(in the department asked for)",
                         "schema": {"type": "integer"},
                     }
                 }
@@ -49,19 +54,32 @@ def _step(task: WorkTask, language: str) -> StepOut:
         }
     },
 )
-def time_limits(request: HttpRequest, response: HttpResponse) -> list[DepartmentLateOut]:
+def time_limits(
+    request: HttpRequest, response: HttpResponse, query: Query[TimeLimitsIn]
+) -> list[DepartmentLateOut]:
     """By department, in the caller's scope: each case's current steps and who held it
     longest. For supervisors, department leads and platform admins (403 for others).
-    At most 500 cases are listed, those whose own time limit ends first; the
-    ``X-Total-Count`` header gives how many cases were found with a late clock."""
+    The cases are paged (``limit``, ``offset``) in the order their own time limits
+    end, most urgent first; the ``X-Total-Count`` header gives how many were found.
+    ``department`` narrows the list to a department the caller supervises (and those
+    under it): its cases, and others' cases with a late step of its; a code of no such
+    department is a 422."""
     if not permissions.can_supervise(request.user):
         raise Forbidden(_("Only supervisors, department leads and platform admins see this."))
+    within = None
+    if query.department:
+        scope = permissions.supervised_departments(request.user)
+        within = scope.filter(code=query.department).first()
+        if within is None:
+            problem = _("No department you supervise has this code.")
+            raise InvalidInput(problem, fields={"department": [problem]})
     language = get_language() or "zh-hans"
     now = timezone.now()
-    found = queries.late_case_ids(request.user, now)
+    found = queries.late_case_ids(request.user, now, within)
     response[paging.TOTAL_HEADER] = str(len(found))
+    groups = queries.late_cases(request.user, now, found, query.offset, query.limit)
     result = []
-    for group in queries.late_cases(request.user, now, found):
+    for group in groups:
         cases = []
         for late in group.cases:
             where = late.where

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
+from onewindow.identity.models import Department
 from onewindow.identity.permissions import officer_roots
 from onewindow.identity.roles import Role
 
@@ -21,8 +22,16 @@ def can_supervise(user: Any) -> bool:
 
 
 def supervised_filter(user: Any, field: str = "department") -> Q:
-    """Rows whose ``field`` (a department) the user supervises; nothing otherwise."""
+    """Rows whose ``field`` (a department; ``""`` for departments themselves) the user
+    supervises; nothing otherwise."""
+    lookup = f"{field}__path__startswith" if field else "path__startswith"
     condition = Q(pk__in=[])
     for root in officer_roots(user, SUPERVISING_ROLES):
-        condition |= Q(**{f"{field}__path__startswith": root.path})
+        condition |= Q(**{lookup: root.path})
     return condition
+
+
+def supervised_departments(user: Any) -> QuerySet[Department]:
+    """The departments the user supervises, in the tree's order: what the list can be
+    narrowed to."""
+    return Department.objects.filter(supervised_filter(user, "")).order_by("path")

@@ -24,7 +24,8 @@ from onewindow.supervision.permissions import supervised_filter
 from onewindow.workflow.choices import OPEN_TASK_STATUSES, ClockState, HolderKind, TaskStatus
 from onewindow.workflow.models import WorkTask
 
-LIMIT = 500  # cases listed at most; the page and the API say how many more were found
+LIMIT = 500  # cases listed at most at once (the API's largest page)
+PAGE_SIZE = 100  # cases a page of the site lists
 
 
 @dataclass
@@ -76,19 +77,22 @@ def _late(now: datetime, prefix: str = "") -> Q:
     return Q(**{f"{prefix}clock__state": ClockState.RUNNING, f"{prefix}clock__warn_at__lte": now})
 
 
-def late_cases(user: Any, now: datetime, found: set[int] | None = None) -> list[DepartmentLate]:
+def late_cases(
+    user: Any, now: datetime, found: set[int] | None = None, offset: int = 0, limit: int = LIMIT
+) -> list[DepartmentLate]:
     """Cases whose own clock, or an open step's clock, is yellow or red; most overdue
     first within each department, departments in tree order. ``found``: the ids
-    ``late_case_ids`` gave, if the caller has them (to say how many were not listed).
+    ``late_case_ids`` gave, if the caller has them (to say how many there are).
 
-    At most ``LIMIT`` are listed: those whose own time limit ends first (a case late
-    only by a step, its own limit far off, comes after them), so that a cut leaves out
-    the least urgent rather than the departments last in the tree's order."""
+    The cases are taken a page at a time (``offset``, ``limit``) in the order their
+    own time limits end (a case late only by a step, its own limit far off, comes
+    after them), so that the first page holds the most urgent whatever their
+    department, rather than the departments first in the tree's order."""
     ids = late_case_ids(user, now) if found is None else found
     cases = list(
         Case.objects.filter(pk__any=ids)
         .select_related("department", "clock")
-        .order_by(F("clock__due_at").asc(nulls_last=True), "pk")[:LIMIT]
+        .order_by(F("clock__due_at").asc(nulls_last=True), "pk")[offset : offset + limit]
     )
     cases.sort(key=lambda case: case.department.path)  # stable: by due day within each
     # The listed cases' open steps and holdings in three queries, not three per case.
@@ -117,12 +121,18 @@ def late_cases(user: Any, now: datetime, found: set[int] | None = None) -> list[
     return grouped
 
 
-def late_case_ids(user: Any, now: datetime) -> set[int]:
+def late_case_ids(user: Any, now: datetime, within: Department | None = None) -> set[int]:
     """The supervised cases that are late themselves, or have a late open step, and
     the cases of late steps the user supervises. Each part is read from the running
     clocks, which open work bounds, and joined here: one filter OR-ing them made
-    PostgreSQL read every case the city ever had to find the few late ones."""
+    PostgreSQL read every case the city ever had to find the few late ones.
+
+    ``within``: as if the user supervised only that department and those under it (a
+    supervisor of the whole city looking at one bureau): its cases, and others' cases
+    with a late step of its."""
     scope = supervised_filter(user)  # reads the user's role assignments: once
+    if within is not None:
+        scope &= Q(department__path__startswith=within.path)
     # The late steps' runs, each marked whether the user supervises the step; a When
     # whose scope is empty (no supervised department) falls to the default.
     late_steps = (

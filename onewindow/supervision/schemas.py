@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ninja import Schema
+from ninja import Field, Schema
+
+from onewindow.core.paging import PageIn
+
+
+class TimeLimitsIn(PageIn):
+    department: str = Field(
+        "",
+        max_length=32,
+        description="A department's code: only its late cases (and those under it), and "
+        "others' with a late step of its",
+    )
 
 
 class StepOut(Schema):

@@ -14,10 +14,14 @@ from onewindow.workflow import services as workflow_services
 URL = "/api/v1/supervision/time-limits"
 
 
-def get(client, user):
+def get(client, user, query=None, language="en"):
+    # One token per user and test: a second login in the same 30 s would reuse its code.
+    tokens = client.__dict__.setdefault("tokens", {})
     with travel(NOW):
-        headers = {"HTTP_AUTHORIZATION": f"Bearer {token_for(client, user)}"}
-        return client.get(URL, HTTP_ACCEPT_LANGUAGE="en", **headers)
+        if user.pk not in tokens:
+            tokens[user.pk] = token_for(client, user)
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {tokens[user.pk]}"}
+        return client.get(URL, query or {}, HTTP_ACCEPT_LANGUAGE=language, **headers)
 
 
 def test_late_cases_by_department(client, world, late):
@@ -105,3 +109,38 @@ def test_each_current_step_says_who_has_it(client, world, late):
         "officer",
         "刘洋",
     )
+
+
+def test_pages_by_limit_and_offset_most_urgent_first(client, world, late):
+    def numbers(body):
+        return [case["number"] for group in body for case in group["cases"]]
+
+    first = get(client, world["supervisor"], {"limit": 3})
+    second = get(client, world["supervisor"], {"limit": 3, "offset": 3})
+    assert first["X-Total-Count"] == second["X-Total-Count"] == "4"
+    assert len(numbers(first.json())) == 3
+    [last] = numbers(second.json())
+    assert late["most_overdue"].number in numbers(first.json())
+    assert sorted([*numbers(first.json()), last]) == sorted(
+        late[name].number for name in ("most_overdue", "overdue", "at_risk", "adoption")
+    )
+    assert get(client, world["supervisor"], {"limit": 0}).status_code == 422
+
+
+def test_a_department_narrows_the_list(client, world, late):
+    response = get(client, world["supervisor"], {"department": "310000-MZ"})
+    assert response.status_code == 200
+    assert response["X-Total-Count"] == "1"
+    [group] = response.json()
+    assert [case["number"] for case in group["cases"]] == [late["adoption"].number]
+
+
+@pytest.mark.parametrize(
+    ("who", "code"), [("supervisor", "NOPE"), ("mz.lead", "310000-GA"), ("ga.lead", "310000-MZ")]
+)
+def test_a_department_not_supervised_is_a_422(client, world, late, who, code):
+    # Unknown, or known but another's: the same answer, which tells nothing of it.
+    response = get(client, world[who], {"department": code}, "zh-hans")
+    assert response.status_code == 422
+    body = response.json()
+    assert body["fields"]["department"] == ["您监督的部门中没有这个代码。"]

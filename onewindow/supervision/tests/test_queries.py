@@ -249,19 +249,41 @@ def test_a_life_events_own_late_clock_lists_it_with_its_runs_steps(world):
     assert [task.bpmn_id for task in event_row.current] == ["Task_birth_certificate"]
 
 
-def test_a_cut_list_keeps_the_most_urgent_whatever_their_department(world, late, monkeypatch):
-    # Two cases listed of the four found: the two whose own limits end first, though
-    # 民政's department comes after 公安's in the tree (it vanished before).
+def test_pages_hold_the_most_urgent_first_whatever_their_department(world, late):
+    # Two cases a page of the four found: the first page holds the two whose own
+    # limits end first, though 民政's department comes after 公安's in the tree (it
+    # vanished before); the second the other two.
     from onewindow.supervision import queries
 
-    monkeypatch.setattr(queries, "LIMIT", 2)
     found = queries.late_case_ids(world["supervisor"], NOW)
     assert len(found) == 4
-    kept = [
-        late.case for group in late_cases(world["supervisor"], NOW, found) for late in group.cases
-    ]
+
+    def page(offset):
+        groups = late_cases(world["supervisor"], NOW, found, offset, 2)
+        return sorted(late.case.pk for group in groups for late in group.cases)
+
     by_due = sorted(
         Case.objects.filter(pk__in=found).select_related("clock"),
         key=lambda case: (case.clock.due_at, case.pk),
     )
-    assert sorted(case.pk for case in kept) == sorted(case.pk for case in by_due[:2])
+    assert page(0) == sorted(case.pk for case in by_due[:2])
+    assert page(2) == sorted(case.pk for case in by_due[2:])
+    assert page(4) == []
+
+
+def test_within_a_department_its_cases_and_others_with_its_late_steps(world, late):
+    from onewindow.supervision import queries
+
+    police = Department.objects.get(code="310000-GA")
+    civil = Department.objects.get(code="310000-MZ")
+    supervisor = world["supervisor"]
+    # 民政's adoption case is listed for 公安 too: 公安's review of it is late.
+    assert queries.late_case_ids(supervisor, NOW, police) == {
+        late[name].pk for name in ("most_overdue", "overdue", "at_risk", "adoption")
+    }
+    assert queries.late_case_ids(supervisor, NOW, civil) == {late["adoption"].pk}
+    # Narrowing never widens: a lead asking for another's department gets nothing,
+    # though 公安's lead sees the adoption case unnarrowed.
+    assert queries.late_case_ids(world["mz.lead"], NOW, police) == set()
+    assert queries.late_case_ids(world["ga.lead"], NOW, civil) == set()
+    assert late["adoption"].pk in queries.late_case_ids(world["ga.lead"], NOW)

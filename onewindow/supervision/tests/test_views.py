@@ -199,14 +199,51 @@ def test_a_step_waiting_for_the_applicant_is_theirs_though_an_officer_claimed_it
     assert world["ga.review"].full_name not in adoption
 
 
-def test_the_page_says_how_many_late_cases_it_does_not_list(world, late, monkeypatch):
+def test_the_list_is_paged_most_urgent_first(world, late, monkeypatch):
     from onewindow.supervision import queries
 
-    monkeypatch.setattr(queries, "LIMIT", 3)
+    monkeypatch.setattr(queries, "PAGE_SIZE", 3)
     with travel(NOW):
-        response = signed_in(world["supervisor"]).get(URL)
+        client = signed_in(world["supervisor"])
+        first, second = client.get(URL), client.get(URL + "?page=2")
     assert (
-        "1 more case has a late clock and is not listed: the page lists the 3 whose time "
-        "limits end first, and counts only those."
-    ) in text(response)
-    assert len(numbers(response)) == 3
+        "4 cases have a late clock. They are listed by when their own time limits end, 3 a "
+        "page; the figures above count this page's."
+    ) in text(first)
+    assert "Page 1 of 2" in text(first) and 'rel="next" href="?page=2"' in first.content.decode()
+    assert len(numbers(first)) == 3
+    [last] = numbers(second)
+    assert sorted([*numbers(first), last]) == sorted(
+        late[name].number for name in ("most_overdue", "overdue", "at_risk", "adoption")
+    )
+    assert "<title>Overdue and at-risk cases (page 2)" in second.content.decode()
+
+
+def test_a_department_narrows_the_list_and_the_result_takes_the_focus(world, late):
+    with travel(NOW):
+        client = signed_in(world["supervisor"])
+        response = client.get(URL + "?department=310000-MZ")
+    page = lxml.html.fromstring(response.content)
+    [chosen] = page.xpath('//select[@id="id_department"]/option[@selected]')
+    assert chosen.get("value") == "310000-MZ"
+    assert page.xpath('//label[@for="id_department"]')
+    [found] = page.xpath('//p[@id="late-results"]')
+    assert found.get("autofocus") is not None and found.get("tabindex") == "-1"
+    assert "1 late case of Shanghai Municipal Civil Affairs Bureau or with a late step there." in (
+        text(response)
+    )
+    assert numbers(response) == [late["adoption"].number]
+
+
+def test_the_filter_offers_only_departments_the_user_supervises(world, late):
+    with travel(NOW):
+        supervisor = signed_in(world["supervisor"]).get(URL)
+        lead = signed_in(world["mz.lead"]).get(URL + "?department=310000-GA")
+    offered = lxml.html.fromstring(supervisor.content).xpath(
+        '//select[@id="id_department"]/option/@value'
+    )
+    assert {"", "310000-GA", "310000-MZ"} <= set(offered)
+    # 民政's lead supervises one department: no filter, and another's code in the
+    # address lists what they see anyway, not 公安's cases.
+    assert not lxml.html.fromstring(lead.content).xpath('//select[@id="id_department"]')
+    assert numbers(lead) == [late["adoption"].number]
