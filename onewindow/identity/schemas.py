@@ -5,10 +5,14 @@ from datetime import datetime
 from ninja import Schema
 from pydantic import Field
 
+# Empty ones are refused with the login's own messages (``check_token_login``), not
+# pydantic's: the schema only says so, it does not validate.
+_NOT_EMPTY = {"minLength": 1}
+
 
 class TokenIn(Schema):
-    username: str
-    password: str
+    username: str = Field(json_schema_extra=_NOT_EMPTY)
+    password: str = Field(json_schema_extra=_NOT_EMPTY)
     otp: str = ""
 
 

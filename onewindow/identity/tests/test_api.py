@@ -42,6 +42,23 @@ def test_schema_is_valid_openapi_3(client):
         assert path in schema["paths"]
 
 
+def test_an_empty_user_name_or_password_is_refused_as_the_schema_says(client, db):
+    schema = client.get("/api/v1/openapi.json").json()
+    body = schema["components"]["schemas"]["TokenIn"]["properties"]
+    assert body["username"]["minLength"] == body["password"]["minLength"] == 1
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": "", "password": ""},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 422
+    assert response.json()["fields"] == {
+        "username": ["Enter your user name."],
+        "password": ["Enter your password."],
+    }
+
+
 def test_citizen_token_and_profile(client, citizen):
     token = token_for(client, citizen)
     me = client.get("/api/v1/me", **bearer(token)).json()
