@@ -4,10 +4,11 @@ from datetime import datetime
 
 from ninja import Schema
 from pydantic import Field
+from pydantic.json_schema import JsonDict
 
 # Empty ones are refused with the login's own messages (``check_token_login``), not
 # pydantic's: the schema only says so, it does not validate.
-_NOT_EMPTY = {"minLength": 1}
+_NOT_EMPTY: JsonDict = {"minLength": 1}
 
 
 class TokenIn(Schema):
