@@ -278,6 +278,15 @@ class NewOfficerForm(_OffersRoles):
             "invalid_choice": _("Choose a role from the list."),
         },
     )
+    preferred_language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        initial=settings.LANGUAGE_CODE,
+        help_text=_(
+            "Of the email with their link, and of their pages and messages; they can "
+            "change it in My account."
+        ),
+    )
 
     def clean(self) -> dict[str, Any]:
         """Adds the service's refusals (a taken user name or identity number, one not

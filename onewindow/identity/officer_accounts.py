@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.functional import Promise
@@ -64,6 +65,7 @@ def create_officer_account(
     email: str,
     id_number: str = "",
     phone: str = "",
+    preferred_language: str = settings.LANGUAGE_CODE,
     site: str,
     request: HttpRequest | None = None,
 ) -> User:
@@ -98,6 +100,7 @@ def create_officer_account(
         user = services.create_person(
             **{**details, "id_number": id_number or None},
             password=None,
+            preferred_language=preferred_language,
             roles=[(role, department)],
             actor=actor,
             request=request,

@@ -36,7 +36,7 @@ from onewindow.identity.validators import (
 
 # --- people -----------------------------------------------------------------------
 
-
+CHOOSE_A_LANGUAGE = _("Choose a language from the list.")
 ENTER_ID_NUMBER = _("Enter your identity number.")
 ID_NUMBER_TAKEN = _("An account with this identity number already exists.")
 
@@ -191,11 +191,13 @@ def create_person(
     actor: User | None = None,
     request: HttpRequest | None = None,
     id_number_required: bool = False,
+    preferred_language: str = settings.LANGUAGE_CODE,
 ) -> User:
     """Create an account with its roles. Without ``roles`` the person is a citizen.
     ``password`` None: the account has no usable password until its owner sets one
     (from a link sent to them, ``officer_accounts``); ``actor``: who creates it, on
-    record (without one, the new person themself)."""
+    record (without one, the new person themself); ``preferred_language``: of their
+    pages, emails and messages."""
     person = _accepted(
         *_new_person_problems(
             username=username,
@@ -208,7 +210,12 @@ def create_person(
         )
     )
     return _create_person_rows(
-        person=person, password=password, roles=roles, actor=actor, request=request
+        person=person,
+        password=password,
+        roles=roles,
+        actor=actor,
+        request=request,
+        language=preferred_language,
     )
 
 
@@ -219,7 +226,11 @@ def _create_person_rows(
     roles: list[tuple[str, Department | None]] | None,
     actor: User | None,
     request: HttpRequest | None,
+    language: str,
 ) -> User:
+    if language not in dict(settings.LANGUAGES):
+        problem = CHOOSE_A_LANGUAGE
+        raise InvalidInput(problem, fields={"preferred_language": [problem]})
     try:
         with transaction.atomic():
             user = User.objects.create_user(
@@ -229,6 +240,7 @@ def _create_person_rows(
                 id_number=person.id_number,
                 phone=person.phone,
                 email=person.email,
+                preferred_language=language,
             )
             record_event(
                 actor=actor or user,
@@ -258,11 +270,14 @@ def register_citizen(
     phone: str = "",
     email: str = "",
     request: HttpRequest | None = None,
+    preferred_language: str = settings.LANGUAGE_CODE,
 ) -> User:
     """A citizen's own account; unlike an account an administrator makes, it needs an
     identity number. With the register page's ``request``: refused (``Locked``) while
     the client's address is paused for naming taken details too often, and a refusal
-    naming one counts towards that (``registration_throttle``)."""
+    naming one counts towards that (``registration_throttle``). ``preferred_language``:
+    the register page's, so that what the site sends them is in the language they
+    chose to register in."""
     if request is not None:
         registration_throttle.refuse_while_paused(request)
     person, invalid, taken = _new_person_problems(
@@ -279,7 +294,12 @@ def register_citizen(
     accepted = _accepted(person, invalid, taken)
     try:
         return _create_person_rows(
-            person=accepted, password=password, roles=None, actor=None, request=request
+            person=accepted,
+            password=password,
+            roles=None,
+            actor=None,
+            request=request,
+            language=preferred_language,
         )
     except Conflict:
         # Taken between the check and the insert: this refusal names an account too.
@@ -302,7 +322,7 @@ def update_profile(
     if email:
         _collect(errors, "email", validate_email, email)
     if preferred_language not in dict(settings.LANGUAGES):
-        errors.add("preferred_language", _("Choose a language from the list."))
+        errors.add("preferred_language", CHOOSE_A_LANGUAGE)
     errors.raise_if_any()
     changed = {
         name: True

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from onewindow.core.errors import Locked, NotFound, ServiceError
+from onewindow.core.language import page_language
 from onewindow.identity import (
     assignments,
     authentication,
@@ -132,7 +133,9 @@ def register_view(request: HttpRequest) -> HttpResponse:
     form = RegisterForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.register_citizen(request=request, **form.cleaned_data)
+            user = services.register_citizen(
+                request=request, preferred_language=page_language(), **form.cleaned_data
+            )
         except Locked as error:
             return _registration_paused(request, error)
         except ServiceError as error:

@@ -68,13 +68,10 @@ def test_the_account_holds_the_role_with_the_admin_on_record(
 def test_the_mail_says_an_administrator_made_it_and_what_comes_next(
     admin, city, django_capture_on_commit_callbacks
 ):
+    # In the language the administrator chose for the officer, whatever the page's.
     with django_capture_on_commit_callbacks(execute=True):
-        officer = create(admin, city["police"])
-    User.objects.filter(pk=officer.pk).update(preferred_language="en")
-    mail.outbox.clear()
-    from onewindow.identity.tasks import send_officer_account_created
-
-    assert send_officer_account_created(officer.pk, "http://testserver/")
+        officer = create(admin, city["police"], preferred_language="en")
+    assert officer.preferred_language == "en"
     [message] = mail.outbox
     assert message.subject == "Your OneWindow account"
     body = message.body
@@ -106,6 +103,14 @@ def test_the_officer_sets_a_password_then_enrols_a_second_factor(
     from onewindow.identity.tasks import send_officer_account_created
 
     assert not send_officer_account_created(officer.pk, "http://testserver/")
+
+
+def test_a_new_account_speaks_the_citys_language_unless_told(admin, city):
+    assert create(admin, city["police"]).preferred_language == "zh-hans"
+    with pytest.raises(InvalidInput) as refused:
+        create(admin, city["police"], username="officer.li", preferred_language="fr")
+    assert set(refused.value.fields) == {"preferred_language"}
+    assert not User.objects.filter(username="officer.li").exists()
 
 
 def test_every_problem_at_once_and_nothing_saved(admin, city):

@@ -22,6 +22,7 @@ OFFICER = {
     "full_name": "新警官",
     "email": "new@example.invalid",
     "role": Role.WINDOW_OFFICER,
+    "preferred_language": "zh-hans",
 }
 
 # Who reads, and what each may do on 公安局's pages: (GET status, POST status).
@@ -155,8 +156,19 @@ def test_the_form_labels_every_field_and_offers_only_grantable_roles(city):
     client, _admin = holder_logged_in(Role.DEPARTMENT_ADMIN, city["police"])
     client.cookies["django_language"] = "en"
     page = lxml.html.fromstring(client.get(NEW).content)
-    for name in ["username", "full_name", "email", "id_number", "phone", "role"]:
+    for name in [
+        "username",
+        "full_name",
+        "email",
+        "id_number",
+        "phone",
+        "role",
+        "preferred_language",
+    ]:
         assert page.xpath(f"//label[@for='id_{name}']"), name
+    # The city's language is chosen unless the administrator picks the officer's.
+    [chosen] = page.xpath("//select[@name='preferred_language']/option[@selected]/@value")
+    assert chosen == "zh-hans"
     optional = {label.get("for") for label in page.xpath("//label[span[@class='optional']]")}
     assert optional == {"id_id_number", "id_phone"}
     offered = set(page.xpath("//select[@name='role']/option/@value"))

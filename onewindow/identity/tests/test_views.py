@@ -210,6 +210,7 @@ def test_registration_form_reports_field_errors(client):
     )
     assert good.status_code == 302
     assert client.get("/account/").status_code == 200
+    assert User.objects.get(username="zhang").preferred_language == "zh-hans"
 
 
 def _summary(html: str) -> dict[str, str]:
@@ -246,7 +247,10 @@ def test_registration_reports_every_problem_in_one_round(client):
     fixed = {**data, "username": "wang2", "full_name": "王小明", "id_number": make_id_number()}
     fixed |= {"phone": "138 1234 5678", "password": PASSWORD}
     assert client.post("/register/", fixed).status_code == 302
-    assert User.objects.get(username="wang2").phone == "13812345678"
+    registered = User.objects.get(username="wang2")
+    assert registered.phone == "13812345678"
+    # Registered on the English page: the site goes on in English after their next login.
+    assert registered.preferred_language == "en"
 
 
 def test_registration_speaks_chinese_about_every_field(client, chinese):
