@@ -103,7 +103,12 @@ def bind_application(request: HttpRequest, code: str, body: ApplicationIn) -> Ap
     review."""
     # Whether the caller edits the item first: a refusal for a key that does not exist
     # and another for one that does told anyone which forms and processes there are.
-    services.editable_item(request.user, code)  # type: ignore[arg-type]
+    services.editable_item(
+        request.user,  # type: ignore[arg-type]
+        code,
+        action="catalog.application_bound",
+        request=request,
+    )
     errors = FieldErrors()
     form = _form(errors, body.form, body.form_version)
     process = _process(errors, body.process, body.process_version)

@@ -305,6 +305,7 @@ def item_view(request: HttpRequest, code: str) -> HttpResponse:
             "history": queries.version_history(item),
             "can_edit": permissions.can_edit_items_of(user, item.department),
             "can_review": can_review,
+            "changed_it": draft is not None and permissions.changed_by(user, draft),
             "reviewing": reviewing,
             "can_withdraw": (
                 draft is not None

@@ -136,6 +136,11 @@ class ServiceItemVersion(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Everyone who changed what the version says or binds (its guide, its form and
+    # process), by user id: none of them may review it (``permissions.can_review``).
+    # The author is only the last to submit or save it, and a second editor who changed
+    # a draft that its first then submitted could otherwise publish their own change.
+    editor_ids = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # When it last went to review (None: never): the review queue's order, oldest
     # first, for a draft reworked for weeks is new to its reviewer when it is sent.

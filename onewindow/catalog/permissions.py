@@ -26,12 +26,19 @@ def hidden_from_others(item: ServiceItem) -> bool:
 
 
 def can_review(user: Any, version: ServiceItemVersion) -> bool:
-    """A second person: an editor over the item's department who did not author it."""
+    """A second person: an editor over the item's department who neither submitted the
+    version nor changed any of it (``ServiceItemVersion.editor_ids``)."""
     return (
         can_edit_items_of(user, version.item.department)
         and version.author_id is not None
         and version.author_id != user.pk
+        and user.pk not in version.editor_ids
     )
+
+
+def changed_by(user: Any, version: ServiceItemVersion) -> bool:
+    """Whether ``user`` changed the version's content, which bars them from reviewing it."""
+    return user.pk in version.editor_ids
 
 
 def can_withdraw(user: Any, version: ServiceItemVersion) -> bool:

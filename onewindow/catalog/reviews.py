@@ -35,7 +35,7 @@ def submit_for_review(
     code: str,
     request: HttpRequest | None = None,
 ) -> ServiceItemVersion:
-    service_item = editable_item(actor, code)
+    service_item = editable_item(actor, code, action="catalog.submitted", request=request)
     with transaction.atomic():
         version = locked_open_version(service_item)
         if version is None or version.status not in OPEN_STATUSES:
@@ -82,7 +82,7 @@ def review_version(
     ``content_stamp`` of the draft as the reviewer read it, makes the decision refused
     (409 ``draft_changed``) when the draft has changed since: its author may withdraw it,
     change it and submit it again while a reviewer reads the old one."""
-    service_item = editable_item(actor, code)
+    service_item = editable_item(actor, code, action="catalog.reviewed", request=request)
     if not approve and not comment.strip():
         raise InvalidInput(
             _("Say what must change."), fields={"comment": [_("Say what must change.")]}
@@ -95,7 +95,12 @@ def review_version(
     # Refused after that transaction: the refusal's record must not roll back with it.
     if not allowed:
         raise refused(
-            Forbidden(_("A second person must review: you cannot review your own draft.")),
+            Forbidden(
+                _(
+                    "A second person must review: you cannot review a draft you submitted "
+                    "or changed."
+                )
+            ),
             actor=actor,
             action="catalog.reviewed",
             target=service_item,
@@ -142,7 +147,7 @@ def withdraw_from_review(
     """Take a draft awaiting review back to an editable draft, for its author to correct
     before a reviewer decides; it leaves the review queue. Only its author may
     (``permissions.can_withdraw``, ADR 0025)."""
-    service_item = editable_item(actor, code)
+    service_item = editable_item(actor, code, action="catalog.withdrawn", request=request)
     with transaction.atomic():
         # Under the draft's row lock, as a review takes it: a reviewer's decision and
         # the withdrawal cannot both happen, and the one that comes second is told.

@@ -33,7 +33,7 @@ from onewindow.catalog.models import (
 from onewindow.catalog.references import Resolved, resolve_references
 from onewindow.catalog.rows import validate_rows
 from onewindow.catalog.validation import CleanItem, Errors, clean_item, read_item
-from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
 from onewindow.forms.models import FormDefinition
 from onewindow.identity.models import User
 from onewindow.workflow.models import ProcessDefinition
@@ -88,6 +88,12 @@ def locked_open_version(service_item: ServiceItem) -> ServiceItemVersion | None:
     )
 
 
+def note_editor(version: ServiceItemVersion, actor: User | None) -> None:
+    """Put ``actor`` among those who changed ``version`` (saved with it by the caller)."""
+    if actor is not None and actor.pk not in version.editor_ids:
+        version.editor_ids = [*version.editor_ids, actor.pk]
+
+
 def _new_version(service_item: ServiceItem, author: User | None) -> ServiceItemVersion:
     last = service_item.versions.aggregate(n=Max("number"))["n"] or 0
     published = service_item.published
@@ -96,6 +102,7 @@ def _new_version(service_item: ServiceItem, author: User | None) -> ServiceItemV
         item=service_item,
         number=last + 1,
         author=author,
+        editor_ids=[author.pk] if author else [],
         status=VersionStatus.DRAFT,
         form=published.form if published else None,
         process=published.process if published else None,
@@ -125,6 +132,7 @@ def stage_draft(
         version = _new_version(service_item, actor)
     version.status = status
     version.author = actor
+    note_editor(version, actor)
     if status == VersionStatus.IN_REVIEW:  # an import sends its drafts to review
         version.submitted_at = timezone.now()
     # The reviewer's last decision (a returned draft's comment) stays: the author
@@ -144,7 +152,13 @@ def save_draft(
     if item is None or refs is None:
         raise _invalid(errors)
     if not permissions.can_edit_items_of(actor, refs.department):
-        raise Forbidden(NOT_YOUR_DEPARTMENTS)
+        raise refused(
+            Forbidden(NOT_YOUR_DEPARTMENTS),
+            actor=actor,
+            action="catalog.draft_saved",
+            detail={"code": item.code, "department": refs.department.code},
+            request=request,
+        )
     with transaction.atomic():
         version = stage_draft(actor=actor, item=item, refs=refs, status=VersionStatus.DRAFT)
         record_event(
@@ -160,17 +174,26 @@ def save_draft(
 NOT_YOUR_DEPARTMENTS = _("You may edit only your own department's items.")
 
 
-def editable_item(actor: User, code: str, *also: str) -> ServiceItem:
+def editable_item(
+    actor: User,
+    code: str,
+    *also: str,
+    action: str,
+    request: HttpRequest | None = None,
+) -> ServiceItem:
     """The item of ``code``, for an editor of its department (with ``also`` related
     to read). One whose guide is published, which anyone may read, is refused as not
-    theirs (403); one never published is not found (404), as if absent."""
+    theirs (403); one never published is not found (404), as if absent. A refusal of
+    an item that exists is on record as ``action`` denied: call it outside the
+    transaction of the change."""
     service_item = ServiceItem.objects.select_related("department", *also).filter(code=code).first()
     if service_item is None:
         raise NotFound(_("No such service item."))
     if not permissions.can_edit_items_of(actor, service_item.department):
+        error: ServiceError = Forbidden(NOT_YOUR_DEPARTMENTS)
         if permissions.hidden_from_others(service_item):
-            raise NotFound(_("No such service item."))
-        raise Forbidden(NOT_YOUR_DEPARTMENTS)
+            error = NotFound(_("No such service item."))
+        raise refused(error, actor=actor, action=action, target=service_item, request=request)
     return service_item
 
 
@@ -277,7 +300,9 @@ def bind_application(
         if service_item is None:
             raise NotFound(_("No such service item."))
     else:
-        service_item = editable_item(actor, code, "published")
+        service_item = editable_item(
+            actor, code, "published", action="catalog.application_bound", request=request
+        )
     if actor is not None and process is not None:
         routing.check_item_process(
             actor=actor, service_item=service_item, process=process, request=request
@@ -297,6 +322,7 @@ def bind_application(
             # which keeps its reviewer's comment (``stage_draft``).
             version.status = VersionStatus.DRAFT
             version.author = actor
+            note_editor(version, actor)
         version.save()
         if version.status == VersionStatus.PUBLISHED:
             bump_revision()  # search results say which items take applications

@@ -625,6 +625,23 @@ def test_return_with_a_comment_goes_back_to_the_author(admin, officer_logged_in)
     assert queries.open_version(ServiceItem.objects.get(code=POLICE_ITEM)).status == "in_review"
 
 
+def test_an_editor_who_changed_the_draft_is_told_why_they_cannot_review_it(
+    admin, officer_logged_in
+):
+    author_client, _ = admin
+    editor_client, _ = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
+    editor_client.cookies["django_language"] = "en"
+    changed = {**current(), "legal_basis": "《条例》第八条"}
+    assert editor_client.post(edit_url(), form_data(changed)).status_code == 302
+    assert submit(author_client).status_code == 302
+    page = editor_client.get(f"{BASE}/items/{POLICE_ITEM}/").content.decode()
+    assert 'name="decision"' not in page
+    assert "You changed this draft, so another editor must review it" in page
+    assert POLICE_ITEM not in editor_client.get(f"{BASE}/reviews/").content.decode()
+    assert review(editor_client, "approve").status_code == 403
+    assert queries.published_version(POLICE_ITEM).number == 1
+
+
 def test_a_draft_in_review_cannot_be_edited(admin):
     client, _ = admin
     submit(client)

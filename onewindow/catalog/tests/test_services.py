@@ -56,6 +56,69 @@ def test_draft_review_publish_cycle(admins):
     assert ("catalog.published", "success") in actions
 
 
+@pytest.mark.parametrize("change", ["guide", "application"])
+def test_who_changed_a_draft_may_not_review_it_whoever_submitted_it(admins, change):
+    # QA: ga2 chose the form and process of ga's draft, ga submitted it, and ga2
+    # approved their own change. Any change bars its editor, the guide's or the binding.
+    ga, ga2, code = admins["ga"], admins["ga2"], "310000-GA-QR-0001"
+    services.save_draft(actor=ga, data=editable())
+    if change == "guide":
+        services.save_draft(actor=ga2, data=editable(legal_basis="《条例》第八条"))
+    else:
+        services.bind_application(actor=ga2, code=code, form=None, process=None)
+    reviews.submit_for_review(actor=ga, code=code)
+    draft = queries.open_version(ServiceItem.objects.get(code=code))
+    assert sorted(draft.editor_ids) == sorted([ga.pk, ga2.pk])
+    with pytest.raises(Forbidden, match="a draft you submitted or changed"):
+        reviews.review_version(actor=ga2, code=code, approve=True)
+    assert AuditEvent.objects.filter(
+        action="catalog.reviewed", outcome="denied", actor_id=ga2.pk
+    ).exists()
+    assert queries.published_version(code).number == 1
+    # A third editor, who changed nothing, reviews it.
+    reviews.review_version(actor=admins["city"], code=code, approve=True)
+    assert queries.published_version(code).number == 2
+
+
+@pytest.mark.parametrize(
+    "attempt",
+    [
+        lambda actor: services.bind_application(
+            actor=actor, code="310000-GA-QR-0001", form=None, process=None
+        ),
+        lambda actor: reviews.submit_for_review(actor=actor, code="310000-GA-QR-0001"),
+        lambda actor: reviews.review_version(actor=actor, code="310000-GA-QR-0001", approve=True),
+        lambda actor: reviews.withdraw_from_review(actor=actor, code="310000-GA-QR-0001"),
+        lambda actor: services.save_draft(actor=actor, data=editable()),
+    ],
+    ids=["bind", "submit", "review", "withdraw", "save"],
+)
+def test_another_departments_attempt_is_refused_on_record(admins, attempt):
+    before = AuditEvent.objects.filter(outcome="denied", actor_id=admins["sj"].pk).count()
+    with pytest.raises(Forbidden):
+        attempt(admins["sj"])
+    assert AuditEvent.objects.filter(outcome="denied", actor_id=admins["sj"].pk).count() == (
+        before + 1
+    )
+
+
+def test_the_migration_reads_each_open_drafts_editors_from_the_audit_log(admins):
+    import importlib
+
+    from django.apps import apps
+
+    ga, ga2, code = admins["ga"], admins["ga2"], "310000-GA-QR-0001"
+    services.save_draft(actor=ga, data=editable())
+    services.bind_application(actor=ga2, code=code, form=None, process=None)
+    reviews.submit_for_review(actor=ga, code=code)
+    ServiceItemVersion.objects.update(editor_ids=[])  # as before the field
+    migration = importlib.import_module("onewindow.catalog.migrations.0009_version_editor_ids")
+    migration.read_the_editors(apps, None)
+    draft = queries.open_version(ServiceItem.objects.get(code=code))
+    assert sorted(draft.editor_ids) == sorted([ga.pk, ga2.pk])
+    assert queries.published_version(code).editor_ids == []  # nobody reviews it again
+
+
 def test_returned_draft_keeps_the_comment_and_can_be_resubmitted(admins):
     services.save_draft(actor=admins["ga"], data=editable())
     reviews.submit_for_review(actor=admins["ga"], code="310000-GA-QR-0001")
@@ -374,8 +437,8 @@ def test_a_draft_never_submitted_cannot_be_withdrawn(admins):
     [
         ("ga", None, False),  # the author
         ("ga2", Forbidden, True),  # another editor of the department: may review it
-        ("sj", Forbidden, False),  # an editor of another department: not theirs at all
-        ("ga_reviewer", Forbidden, False),  # a reviewing officer of cases, not an editor
+        ("sj", Forbidden, True),  # an editor of another department: not theirs at all
+        ("ga_reviewer", Forbidden, True),  # a reviewing officer of cases, not an editor
         ("city", Forbidden, True),  # the platform admin: may review it
     ],
 )
@@ -391,8 +454,7 @@ def test_only_the_author_withdraws(admins, who, refusal, on_record):
         expected = VersionStatus.IN_REVIEW
     submitted.refresh_from_db()
     assert submitted.status == expected
-    # Those the service reads the draft for are refused on record, as a review is; the
-    # others are refused as not editors of the item, as a submission is.
+    # Every refusal is on record: as the draft's reader, or as no editor of the item.
     denied = AuditEvent.objects.filter(action="catalog.withdrawn", outcome="denied")
     assert list(denied.values_list("actor_id", flat=True)) == ([actor.pk] if on_record else [])
 
