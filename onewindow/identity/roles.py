@@ -30,6 +30,9 @@ class Role(models.TextChoices):
 
 PUBLIC_ROLES = frozenset({Role.CITIZEN, Role.COMPANY_AGENT})
 OFFICER_ROLES = frozenset(set(Role) - PUBLIC_ROLES)
+# The roles whose officers work cases' tasks from their department's inbox: those a
+# process's lane may name, and those that decide a task whose lane names none.
+CASEWORK_ROLES = frozenset({Role.WINDOW_OFFICER, Role.REVIEWING_OFFICER})
 
 # Roles whose holders may see full identity numbers of the people in their departments
 # (staff lists, the members API): the platform admin, who resolves account problems.

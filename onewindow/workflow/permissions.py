@@ -12,12 +12,10 @@ from typing import Any
 
 from onewindow.identity.models import Department
 from onewindow.identity.permissions import holds_any_role, holds_role_over
-from onewindow.identity.roles import Role
+from onewindow.identity.roles import CASEWORK_ROLES, Role
 from onewindow.workflow.choices import TaskStatus
 from onewindow.workflow.models import WorkTask
 
-# The roles that decide tasks when a lane does not name one.
-CASEWORK_ROLES = frozenset({Role.WINDOW_OFFICER, Role.REVIEWING_OFFICER})
 DEFINITION_MANAGER_ROLES = frozenset({Role.DEPARTMENT_ADMIN, Role.PLATFORM_ADMIN})
 
 

@@ -9,14 +9,13 @@ from django.db.models import Q, QuerySet
 
 from onewindow.identity.permissions import officer_roots
 from onewindow.identity.queries import department_scope_filter
-from onewindow.identity.roles import Role
+from onewindow.identity.roles import CASEWORK_ROLES, Role
 from onewindow.workflow import engine, runs
 from onewindow.workflow.bundle import BPMN, local_name, parse_xml
 from onewindow.workflow.choices import OPEN_TASK_STATUSES, Outcome, TaskStatus
 from onewindow.workflow.drawing import taken_flows
 from onewindow.workflow.engine import ProcessError
 from onewindow.workflow.models import ProcessDefinition, ProcessInstance, WorkTask
-from onewindow.workflow.permissions import CASEWORK_ROLES
 from onewindow.workflow.registry import ServiceContext
 from onewindow.workflow.validation import FLOW_NODES, Lane, parse_lane
 

@@ -32,7 +32,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from lxml import etree
 
-from onewindow.identity.roles import OFFICER_ROLES
+from onewindow.identity.roles import CASEWORK_ROLES
 from onewindow.workflow import decisions, gateway_routes, registry
 from onewindow.workflow.bundle import (
     BPMN,
@@ -218,9 +218,18 @@ class _Checker:
                     lane.get("id", ""),
                 )
                 continue
-            if parsed.role and parsed.role not in OFFICER_ROLES:
+            # Only their tasks reach an inbox: a lane of another role's (a supervisor's,
+            # an admin's) would leave its cases waiting for somebody nobody shows them to.
+            if parsed.role and parsed.role not in CASEWORK_ROLES:
                 self.problem(
-                    msg(_("Lane %(name)s: %(role)s is not an officer role."), **vars(parsed)),
+                    msg(
+                        _(
+                            "Lane %(name)s: %(role)s does not work on cases; name "
+                            "window_officer or reviewing_officer, or no role (then officers "
+                            "of either work its tasks)."
+                        ),
+                        **vars(parsed),
+                    ),
                     "lane",
                     lane.get("id", ""),
                 )
