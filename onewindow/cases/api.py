@@ -15,6 +15,7 @@ from ninja import File, Form, Header, Query, Router, Status
 from ninja.files import UploadedFile
 
 from onewindow.cases import (
+    answer_masking,
     entries,
     filing,
     materials,
@@ -222,6 +223,8 @@ def _detail(
             for e in queries.extensions_of(case, approved_only=True)
         ],
     )
+    if on_applicants_side and answer_masking.reads_as_fellow_agent(reader, case):
+        out.data = answer_masking.mask_identity_numbers(out.data)
     if children:
         seen, hidden = (
             (children, []) if on_applicants_side else permissions.items_in_view(reader, children)

@@ -8,12 +8,16 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
-        from onewindow.cases.permissions import officer_may_read_attachment
+        from onewindow.cases.permissions import (
+            agent_may_read_attachment,
+            officer_may_read_attachment,
+        )
         from onewindow.forms.permissions import register_attachment_reader
 
-        # Officers handling a case read its attachments; forms, a platform app, cannot
-        # import cases, so the rule is registered here.
+        # Officers handling a case read its attachments, and its company's agents; forms,
+        # a platform app, cannot import cases, so the rules are registered here.
         register_attachment_reader(officer_may_read_attachment)
+        register_attachment_reader(agent_may_read_attachment)
 
         # Operators learn from /healthz when filed cases wait for a worker.
         from onewindow.cases.starting import stuck_warning

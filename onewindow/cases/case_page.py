@@ -14,6 +14,7 @@ from django.utils.translation import pgettext
 
 from onewindow.cases import (
     accountability,
+    answer_masking,
     entries,
     notifications,
     permissions,
@@ -176,18 +177,21 @@ def _answers(definition: Any, data: dict[str, Any]) -> list[AnswerSection]:
     return sections
 
 
-def _event_answers(case: Case, children: list[Case]) -> list[AnswerSection]:
-    """A life event's answers as the applicant gave them: once, in the form merged from
-    its items' forms in the event's order (``filing._submit_life_event``), each shared
-    question once, rather than again under every item that asks it."""
+def _event_answers(case: Case, children: list[Case], data: dict[str, Any]) -> list[AnswerSection]:
+    """A life event's answers (``data``: the case's, as the reader may read them) as the
+    applicant gave them: once, in the form merged from its items' forms in the event's
+    order (``filing._submit_life_event``), each shared question once, rather than again
+    under every item that asks it."""
     forms = [child.form for child in children if child.form]
     if not forms:
         return []
     merged = merge_definitions(forms, title=case.service_name, title_en=case.service_name_en)
-    return _answers(merged, case.data)
+    return _answers(merged, data)
 
 
 def _comment_label(*, by_applicant: bool, for_officer: bool) -> str:
+    """``for_officer``: read by anyone but the one who wrote the applicant's note (an
+    officer, or another agent of the company)."""
     if not by_applicant:
         return pgettext("an officer's comment on a step of a case", "Comment")
     if for_officer:
@@ -211,23 +215,29 @@ def _timeline(
     *,
     for_officer: bool,
     under_parent: bool = False,
+    reader_id: int | None = None,
 ) -> list[Step]:
     """The case's entries for the reader: officers read "the applicant", the applicant
     reads "you". An answer to a supplement request, or any entry whose actor is on the
     applicant's side (``entries``), carries the applicant's note, not an
-    officer's comment."""
+    officer's comment. ``reader_id``: the party reading, if known; of a company's case,
+    an entry another of its agents made is "the applicant"'s, not "you"r own."""
     steps = []
     for event in events:
         if event.outcome == SUBMITTED and under_parent:
             continue  # the parent's entry says it: one application filed them all
         by_applicant = shown.by_applicant(event)
+        anothers = (
+            not for_officer and reader_id is not None and event.actor_id not in (None, reader_id)
+        )
+        as_others_read = for_officer or anothers
         steps.append(
             Step(
                 title=localized_marked(event, "step") or _("Application submitted"),
                 department=event.department,
                 # The applicant's own entry is not the step's officer's doing: it says
                 # who did it, beside the step's department.
-                role=entries.role_label(shown.role(event), for_officer=for_officer),
+                role=entries.role_label(shown.role(event), for_officer=as_others_read),
                 at=event.at,
                 outcome=""
                 if event.outcome == SUBMITTED
@@ -235,7 +245,7 @@ def _timeline(
                 outcome_code=event.outcome,
                 comment=event.comment,
                 note=shown.note(event),
-                comment_label=_comment_label(by_applicant=by_applicant, for_officer=for_officer),
+                comment_label=_comment_label(by_applicant=by_applicant, for_officer=as_others_read),
                 note_label=_note_label(for_officer=for_officer),
                 unanswered=shown.unanswered(event),
             )
@@ -301,11 +311,17 @@ def process_departments(case: Case) -> list[Any]:
     return sorted(found, key=lambda department: department.pk != case.department_id)
 
 
-def case_view(case: Case, *, officer: User | None = None) -> CaseView:
+def case_view(case: Case, *, officer: User | None = None, reader: User | None = None) -> CaseView:
     """The case as its page shows it: to its applicant, or to ``officer``, who reads
     of a life event only the answers and files of the items of their departments
-    (``permissions.items_in_view``)."""
+    (``permissions.items_in_view``). ``reader``: the party reading (the applicant if
+    None); another agent of the company reads identity numbers masked
+    (``answer_masking``) and the others' entries as "the applicant"'s."""
     for_officer = officer is not None
+    data = case.data
+    if reader is not None and answer_masking.reads_as_fellow_agent(reader, case):
+        data = answer_masking.mask_identity_numbers(case.data)
+    reader_id = reader.pk if reader is not None and not for_officer else None
     # In the event's order, which is the order they were filed in.
     children = sorted(case.children.all(), key=lambda child: child.pk)
     events = list(case.events.all())
@@ -321,10 +337,10 @@ def case_view(case: Case, *, officer: User | None = None) -> CaseView:
         answers = _items_answers(seen)
     elif case.parent_id is not None:  # a life event's item on its own page
         files = item_materials(case)
-        answers = _answers(case.form, case.data)
+        answers = _answers(case.form, data)
     else:
         files = case_materials(case, children)
-        answers = _event_answers(case, children) if children else _answers(case.form, case.data)
+        answers = _event_answers(case, children, data) if children else _answers(case.form, data)
     # A step of the event's shared run is on the parent's timeline and its item's.
     # Its decision only: a supplement asked of the item and its answer are the item's
     # own, under it still once the step is decided (they went when the decision came).
@@ -332,7 +348,7 @@ def case_view(case: Case, *, officer: User | None = None) -> CaseView:
     return CaseView(
         case=case,
         answers=answers,
-        timeline=_timeline(events, shown, for_officer=for_officer),
+        timeline=_timeline(events, shown, for_officer=for_officer, reader_id=reader_id),
         children=[
             CaseView(
                 case=child,
@@ -342,6 +358,7 @@ def case_view(case: Case, *, officer: User | None = None) -> CaseView:
                     shown,
                     for_officer=for_officer,
                     under_parent=True,
+                    reader_id=reader_id,
                 ),
                 clock=clock_view(child.clock, now),
                 clock_pending=presenters.item_clock_pending(child),

@@ -118,6 +118,15 @@ def officer_may_read_attachment(user: Any, attachment: Attachment) -> bool:
     return False
 
 
+def agent_may_read_attachment(user: Any, attachment: Attachment) -> bool:
+    """Registered with forms: an agent of the company a case was filed for reads the
+    case's files, as they read its page (``is_party``); the agent who uploaded a file
+    reads it as its owner already, the others were sent a 404 by its link."""
+    if attachment.pk is None or not getattr(user, "is_authenticated", False):
+        return False
+    return Case.objects.filter(attachments=attachment, company__agents=user).exists()
+
+
 # Who decides an extension of a time limit (延期): the department's leads, or a
 # supervisor over it; never the officer who asked.
 EXTENSION_DECIDER_ROLES = frozenset({Role.DEPARTMENT_LEAD, Role.SUPERVISOR})

@@ -93,7 +93,8 @@ def render_case_page(
     files it stored in ``kept`` (by slot) and the comment as posted."""
     case = visible_case(request, number)
     party = permissions.is_party(request.user, case)
-    view = case_view(case, officer=None if party else current_user(request))
+    user = current_user(request)
+    view = case_view(case, officer=None, reader=user) if party else case_view(case, officer=user)
     if answer is not None and view.supplement is not None:
         view.supplement_slots = answer.slots
     return render(

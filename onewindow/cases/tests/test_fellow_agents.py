@@ -1,0 +1,72 @@
+"""A company's case as another of its agents reads it (QA): its page, its files and the
+API, with the identity numbers in its answers masked (ADR 0007) and the submitting
+agent's entries as the applicant's, not "you"rs."""
+
+from __future__ import annotations
+
+import pytest
+
+from onewindow.cases.tests.conftest import COMPANY, submit
+from onewindow.cases.tests.test_api import token_for
+from onewindow.cases.tests.timekit import signed_in, text
+from onewindow.conftest import make_user
+from onewindow.identity.masking import mask_identity_number
+from onewindow.identity.models import LegalPerson, User
+
+
+@pytest.fixture
+def company_case(world):  # type: ignore[no-untyped-def]
+    li = world["agent.li"]
+    company = LegalPerson.objects.get(agents=li)
+    colleague = make_user(username="agent.zhao")
+    company.agents.add(colleague)
+    case = submit(li, COMPANY)
+    numbers = [v for v in case.data.values() if isinstance(v, str) and len(v) == 18]
+    assert li.id_number in numbers  # the form filled in the submitting agent's own
+    return {"case": case, "li": li, "colleague": colleague, "numbers": numbers}
+
+
+def test_another_agent_reads_the_answers_with_identity_numbers_masked(company_case):
+    case, li, colleague = company_case["case"], company_case["li"], company_case["colleague"]
+    theirs = signed_in(colleague).get(f"/cases/{case.number}/")
+    assert theirs.status_code == 200
+    page = theirs.content.decode()
+    for number in company_case["numbers"]:
+        assert number not in page
+        assert mask_identity_number(number) in page
+    # The agent who applied reads their own answers in full.
+    own = signed_in(li).get(f"/cases/{case.number}/").content.decode()
+    assert all(number in own for number in company_case["numbers"])
+
+
+def test_the_api_masks_them_for_another_agent_only(client, company_case):
+    case = company_case["case"]
+
+    def data_for(user: User) -> set[object]:
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {token_for(client, user)}"}
+        response = client.get(f"/api/v1/cases/{case.number}", **headers)
+        assert response.status_code == 200
+        return {v for v in response.json()["data"].values() if isinstance(v, str)}
+
+    masked = data_for(company_case["colleague"])
+    assert set(company_case["numbers"]).isdisjoint(masked)
+    assert {mask_identity_number(n) for n in company_case["numbers"]} <= masked
+    assert set(company_case["numbers"]) <= data_for(company_case["li"])
+
+
+def test_another_agent_opens_the_cases_files(company_case):
+    case = company_case["case"]
+    [first, *_] = case.attachments.all()
+    url = f"/forms/attachments/{first.pk}/"
+    assert signed_in(company_case["colleague"]).get(url).status_code == 200
+    # Not an agent of the company: as before, not found.
+    assert signed_in(make_user()).get(url).status_code == 404
+
+
+def test_the_applying_agents_entries_are_the_applicants_to_another(company_case):
+    case = company_case["case"]
+    theirs = text(signed_in(company_case["colleague"]).get(f"/cases/{case.number}/"))
+    assert "Application submitted" in theirs
+    assert "· the applicant" in theirs and "· you" not in theirs
+    own = text(signed_in(company_case["li"]).get(f"/cases/{case.number}/"))
+    assert "· you" in own
