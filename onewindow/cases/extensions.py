@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 from onewindow.audit.services import record_event, refused
 from onewindow.cases import (
     alerts,
-    entries,
     notifications,
     permissions,
     presenters,
@@ -43,6 +42,7 @@ from onewindow.core.errors import (
     NotFound,
     is_blank,
 )
+from onewindow.identity import permissions as identity_permissions
 from onewindow.identity.models import User
 from onewindow.notifications import services as notification_services
 from onewindow.workflow import limits as workflow_limits
@@ -208,21 +208,24 @@ def _apply(
         actor=actor, task_id=extension.task_id, days=extension.days, request=request
     )
     timeliness.extend(timeliness.moving_together(case), extension.days, now)
-    # The step's name, but the role of who decided: a lead or a supervisor, not the
-    # step's officers. A life event's shared run: the item of the step's department
-    # has the entry too, as it has the step's decisions (its own page and its API show
-    # it; the event's page shows it once, by its task).
+    # The step's name, but the role of who decided, and the department they hold it in:
+    # a lead of the step's department, or a supervisor over it (the city's, whom the
+    # entry called a supervisor of the bureau), not the step's officers. A life event's
+    # shared run: the item of the step's department has the entry too, as it has the
+    # step's decisions (its own page and its API show it; the event's page shows it
+    # once, by its task).
     task = extension.task
     department = task.department
     _runs, items = queries.cases_and_items([task.instance_id])
     item = items.get((task.instance_id, task.department_id or 0))
     entered_on = [case] if item is None or item.pk == case.pk else [case, item]
-    role = entries.acting_role(actor, department, permissions.EXTENSION_DECIDER_ROLES)
+    acting = identity_permissions.acting_as(actor, department, permissions.EXTENSION_DECIDER_ROLES)
+    role, decided_in = acting if acting else ("", department)
     CaseEvent.objects.bulk_create(
         CaseEvent(
             case=entered,
             **CaseEvent.step_of(task),
-            department=department,
+            department=decided_in,
             outcome=EXTENDED,
             actor=actor,
             role=role,

@@ -92,16 +92,25 @@ def acting_role(
     """The role, of ``roles``, in which the user acts on the department's work: held in
     the department itself before one held above it, then in ``Role``'s order; None for
     none. What a timeline records of who decided a step whose lane names no role."""
+    acting = acting_as(user, department, roles)
+    return acting[0] if acting else None
+
+
+def acting_as(
+    user: Any, department: Department | None, roles: frozenset[Role] = OFFICER_ROLES
+) -> tuple[Role, Department] | None:
+    """``acting_role``'s role with the department it is held in: the department itself,
+    or one above it (a city's supervisor deciding a bureau's extension)."""
     if department is None:
         return None
     held = [
-        (len(a.department.path), list(Role).index(Role(a.role)), Role(a.role))
+        (len(a.department.path), list(Role).index(Role(a.role)), Role(a.role), a.department)
         for a in _assignments(user)
         if a.role in roles and a.department and department.path.startswith(a.department.path)
     ]
     # The nearest department (the longest path) first.
     held.sort(key=lambda found: (-found[0], found[1]))
-    return held[0][2] if held else None
+    return (held[0][2], held[0][3]) if held else None
 
 
 def holds_any_role(user: Any, roles: frozenset[Role]) -> bool:

@@ -206,6 +206,7 @@ def test_an_approval_moves_the_step_and_the_case_deadlines(
     entry = CaseEvent.objects.filter(case=case).last()
     assert (entry.outcome, entry.actor, entry.at) == ("extended", world["ga.lead"], DECIDED)
     assert entry.role == Role.DEPARTMENT_LEAD  # who decided it, not the step's officers
+    assert entry.department.code == "310000-GA"  # where the lead holds the role
     assert (entry.note_for_applicant, entry.comment) == (REASON, "同意延期")
     assert list(queries.extensions_of(case, approved_only=True)) == [extension]
     actions = list(
@@ -229,7 +230,12 @@ def test_the_supervisor_may_decide(world, passport):
     case, review = passport
     rule(world, ask(world, review), who="supervisor")
     assert clock_of(case).extended_days == 3
-    assert CaseEvent.objects.filter(case=case).last().role == Role.SUPERVISOR
+    entry = CaseEvent.objects.filter(case=case).last()
+    # QA: the entry read "公安局 · Supervisor", a supervisor of the bureau; the city's
+    # supervisor holds the role at the city's root, which the entry names.
+    assert entry.role == Role.SUPERVISOR
+    [held] = world["supervisor"].role_assignments.filter(role=Role.SUPERVISOR)
+    assert entry.department == held.department != case.department
 
 
 def test_once_decided_the_request_no_longer_waits_unread_with_the_other_deciders(world, passport):
