@@ -89,7 +89,10 @@ class RegisterForm(forms.Form):
     )
     phone = MobilePhoneField(required=False)
     email = forms.EmailField(
-        label=_("Email"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label=_("Email"),
+        required=False,
+        error_messages={"invalid": services.ENTER_AN_EMAIL},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     password = forms.CharField(
         label=_("Password"),
@@ -125,8 +128,17 @@ class RegisterForm(forms.Form):
 
 class ProfileForm(forms.Form):
     phone = MobilePhoneField(required=False)
-    email = forms.EmailField(label=_("Email"), required=False)
-    preferred_language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    email = forms.EmailField(
+        label=_("Email"), required=False, error_messages={"invalid": services.ENTER_AN_EMAIL}
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        help_text=_(
+            "Of your pages, emails and messages: the site switches to it when you save, "
+            "and when you log in."
+        ),
+    )
 
 
 class NewPasswordForm(forms.Form):
@@ -259,7 +271,10 @@ class NewOfficerForm(_OffersRoles):
     email = forms.EmailField(
         label=_("Email"),
         help_text=_("The link to set their password is sent here."),
-        error_messages={"required": officer_accounts.ENTER_EMAIL},
+        error_messages={
+            "required": officer_accounts.ENTER_EMAIL,
+            "invalid": services.ENTER_AN_EMAIL,
+        },
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
     id_number = forms.CharField(

@@ -80,11 +80,13 @@ def reset_two_factor_view(request: HttpRequest, code: str, user_id: int) -> Http
     if held_here is None:
         raise Http404
     officer = held_here.user
-    if actor.pk == officer.pk:
+    oneself = actor.pk == officer.pk
+    if oneself and request.method != "POST":
         return _reset_page(request, department, officer, str(two_factor_reset.NOT_ONESELF))
-    if not two_factor_reset.may_reset(actor, officer):
+    if not oneself and not two_factor_reset.may_reset(actor, officer):
         raise Http404  # as a revocation answers: "not yours" looks like "absent"
     if request.method == "POST":
+        # Oneself too: the service refuses it on record, as every refused reset.
         try:
             two_factor_reset.reset_two_factor(actor=actor, user=officer, request=request)
         except ServiceError as error:

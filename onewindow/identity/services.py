@@ -87,7 +87,7 @@ def _new_person_problems(
         invalid.add("id_number", ENTER_ID_NUMBER)
     phone = (_collect(invalid, "phone", clean_mobile_phone, phone) or "") if phone else ""
     if email:
-        _collect(invalid, "email", validate_email, email)
+        _collect(invalid, "email", _valid_email, email)
     if password is not None:  # None: no password yet, the person sets one from a link
         candidate = User(username=username, full_name=full_name, id_number=compact_id, email=email)
         _collect(invalid, "password", password_validation.validate_password, password, candidate)
@@ -95,6 +95,17 @@ def _new_person_problems(
         username=username, full_name=full_name, id_number=compact_id, phone=phone, email=email
     )
     return person, invalid, taken
+
+
+# As the application forms say it: Django's own Chinese reads "输入一个有效的 Email 地址".
+ENTER_AN_EMAIL = _("Enter an email address like name@example.com.")
+
+
+def _valid_email(value: str) -> None:
+    try:
+        validate_email(value)
+    except ValidationError as exc:
+        raise ValidationError(ENTER_AN_EMAIL, code="invalid") from exc
 
 
 def _collect(errors: FieldErrors, name: str, check: Callable[..., Any], *args: Any) -> Any:
@@ -320,7 +331,7 @@ def update_profile(
     if phone:
         phone = _collect(errors, "phone", clean_mobile_phone, phone) or ""
     if email:
-        _collect(errors, "email", validate_email, email)
+        _collect(errors, "email", _valid_email, email)
     if preferred_language not in dict(settings.LANGUAGES):
         errors.add("preferred_language", CHOOSE_A_LANGUAGE)
     errors.raise_if_any()

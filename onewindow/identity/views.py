@@ -217,9 +217,11 @@ def account_view(request: HttpRequest) -> HttpResponse:
         except ServiceError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("Your details were saved."))
             response = redirect("identity:account")
             _activate_user_language(request, response, user)
+            # After the switch: in the language the next page is read in (QA: it came
+            # in the old one, on a page in the new).
+            messages.success(request, _("Your details were saved."))
             return response
     return render(
         request,

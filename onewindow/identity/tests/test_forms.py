@@ -80,7 +80,7 @@ def test_the_register_form_adds_the_services_refusals_to_its_own():
             "full_name": ["This field is required."],
             "id_number": ["The birth date in this identity number is in the future."],
             "phone": [str(ENTER_MOBILE_PHONE)],
-            "email": ["Enter a valid email address."],
+            "email": ["Enter an email address like name@example.com."],
             "password": ["This password is too short: it needs at least 12 characters."],
         }
 

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from onewindow.audit.models import AuditEvent
 from onewindow.conftest import holder_logged_in, make_user
 from onewindow.identity.models import User
 from onewindow.identity.roles import Role
@@ -77,6 +78,10 @@ def test_nobody_resets_their_own_on_the_page(city):
         assert response.status_code == 403
         assert "ask another administrator" in response.content.decode()
     assert TOTPDevice.objects.filter(user=admin).exists()
+    # The attempt is on record (QA: a refused grant was, this was not).
+    assert AuditEvent.objects.filter(
+        action="identity.two_factor_reset", outcome="denied", actor_id=admin.pk
+    ).exists()
 
 
 @pytest.mark.parametrize(

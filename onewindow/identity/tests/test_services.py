@@ -76,7 +76,7 @@ def test_every_problem_with_a_registration_is_reported_at_once():
         "full_name": ["Enter your full name."],
         "id_number": ["The check digit of this identity number is wrong."],
         "phone": ["Enter an 11-digit mobile number, like 13812345678."],
-        "email": ["Enter a valid email address."],
+        "email": ["Enter an email address like name@example.com."],
         "password": ["This password is too short: it needs at least 12 characters."],
         "username": ["This user name is taken."],
     }

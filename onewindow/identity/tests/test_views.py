@@ -261,12 +261,15 @@ def test_registration_speaks_chinese_about_every_field(client, chinese):
             "full_name": "王小明",
             "id_number": "310101209912310012",
             "phone": "abc-123",
+            "email": "wang@",
             "password": "short",
         },
     )
     assert _summary(page.content.decode()) == {
         "id_number": "身份证号码中的出生日期晚于今天。",
         "phone": "请输入 11 位手机号码，例如 13812345678。",
+        # Django's own said "输入一个有效的 Email 地址" (QA).
+        "email": "请输入电子邮箱地址，例如 name@example.com。",
         "password": "密码太短，至少需要 12 个字符。",
     }
 
@@ -350,7 +353,12 @@ def test_logout_page_is_open_to_an_officer_before_the_second_factor(client, city
 def test_profile_language_choice_switches_interface(client, citizen):
     login(client, citizen)
     client.post("/account/", {"phone": "", "email": "", "preferred_language": "en"})
-    assert "My account" in client.get("/account/").content.decode()
+    page = client.get("/account/").content.decode()
+    assert "My account" in page
+    # The confirmation in the language the page switched to (QA: it came in the old).
+    assert "Your details were saved." in page
+    client.post("/account/", {"phone": "", "email": "", "preferred_language": "zh-hans"})
+    assert "您的信息已保存。" in client.get("/account/").content.decode()
 
 
 def test_staff_without_officer_role_also_needs_second_factor(client):
