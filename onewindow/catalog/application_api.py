@@ -40,34 +40,53 @@ class ApplicationOut(Schema):
     item: str
     version: int
     status: str
-    form: str | None
-    process: str | None
+    form: str | None = Field(description="The form's key and version in words (passport v2)")
+    process: str | None = Field(description="The process's key and version in words")
+    # As the request names them, to send back as they are.
+    form_key: str | None = None
+    form_version: int | None = None
+    process_key: str | None = None
+    process_version: int | None = None
 
 
 def _chosen(
     errors: FieldErrors,
     field: str,
-    missing: str,
+    missing: tuple[str, str],
     key: str | None,
     version: int | None,
     latest: Callable[[str], Definition],
     exact: Callable[[str, int], Definition],
 ) -> Definition | None:
-    """The version named (the newest when none is), None for no key, or a field error."""
+    """The version named (the newest when none is), None for no key, or a field error:
+    at ``field`` for a key of nothing, at ``<field>_version`` for a version its key
+    does not have (``missing``: the two messages)."""
     if key is None:
         return None
     try:
         return latest(key) if version is None else exact(key, version)
     except ObjectDoesNotExist:
-        errors.add(field, missing)
+        no_key, no_version = missing
+        if version is not None and _exists(latest, key):
+            errors.add(f"{field}_version", no_version)
+        else:
+            errors.add(field, no_key)
         return None
+
+
+def _exists(latest: Callable[[str], Definition], key: str) -> bool:
+    try:
+        latest(key)
+    except ObjectDoesNotExist:
+        return False
+    return True
 
 
 def _form(errors: FieldErrors, key: str | None, version: int | None) -> FormDefinition | None:
     return _chosen(
         errors,
         "form",
-        _("No such form (or version)."),
+        (_("No such form."), _("This form has no such version.")),
         key,
         version,
         forms_queries.latest_definition,
@@ -79,7 +98,7 @@ def _process(errors: FieldErrors, key: str | None, version: int | None) -> Proce
     return _chosen(
         errors,
         "process",
-        _("No such process (or version)."),
+        (_("No such process."), _("This process has no such version.")),
         key,
         version,
         workflow_queries.latest_definition,
@@ -126,6 +145,10 @@ def bind_application(request: HttpRequest, code: str, body: ApplicationIn) -> Ap
         status=version.status,
         form=_label(form),
         process=_label(process),
+        form_key=form.key if form else None,
+        form_version=form.version if form else None,
+        process_key=process.key if process else None,
+        process_version=process.version if process else None,
     )
 
 
@@ -136,7 +159,9 @@ class EventProcessIn(Schema):
 
 class EventProcessOut(Schema):
     event: str
-    process: str | None
+    process: str | None = Field(description="The process's key and version in words")
+    process_key: str | None = None
+    process_version: int | None = None
 
 
 @router.put(
@@ -159,4 +184,9 @@ def bind_event_process(request: HttpRequest, code: str, body: EventProcessIn) ->
         process=process,
         request=request,
     )
-    return EventProcessOut(event=code, process=_label(process))
+    return EventProcessOut(
+        event=code,
+        process=_label(process),
+        process_key=process.key if process else None,
+        process_version=process.version if process else None,
+    )

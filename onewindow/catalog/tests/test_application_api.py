@@ -57,6 +57,9 @@ def test_an_editor_binds_the_newest_versions_into_the_items_draft(client, catalo
     # A version may be named; null unbinds.
     chosen = put(client, headers, form=None, process="hukou", process_version=1)
     assert (chosen.json()["form"], chosen.json()["process"]) == (None, "hukou v1")
+    # The key and version as the request names them, to send back as they are (QA).
+    assert (chosen.json()["process_key"], chosen.json()["process_version"]) == ("hukou", 1)
+    assert (chosen.json()["form_key"], chosen.json()["form_version"]) == (None, None)
 
 
 def test_unknown_keys_or_versions_are_field_errors(client, catalog, definitions):
@@ -64,9 +67,10 @@ def test_unknown_keys_or_versions_are_field_errors(client, catalog, definitions)
         client, signed_in(client, catalog), form="nope", process="hukou", process_version=9
     )
     assert response.status_code == 422
+    # A key of nothing is the key's error; a version its key lacks, the version's (QA).
     assert response.json()["fields"] == {
-        "form": ["No such form (or version)."],
-        "process": ["No such process (or version)."],
+        "form": ["No such form."],
+        "process_version": ["This process has no such version."],
     }
     assert not AuditEvent.objects.filter(action="catalog.application_bound").exists()
 
@@ -134,7 +138,12 @@ def test_an_editor_of_every_department_sets_a_life_events_process(client, catalo
     body = {"process": "newborn", "process_version": 1}
     response = client.put(EVENT_URL, body, content_type="application/json", **headers)
     assert response.status_code == 200, response.content
-    assert response.json() == {"event": "newborn", "process": "newborn v1"}
+    assert response.json() == {
+        "event": "newborn",
+        "process": "newborn v1",
+        "process_key": "newborn",
+        "process_version": 1,
+    }
     assert LifeEvent.objects.get(code="newborn").process.version == 1
     unbound = client.put(EVENT_URL, {"process": None}, content_type="application/json", **headers)
     assert unbound.json()["process"] is None
@@ -171,7 +180,7 @@ def test_an_events_process_must_exist(client, catalog, definitions):
     body = {"process": "nope"}
     response = client.put(EVENT_URL, body, content_type="application/json", **headers)
     assert response.status_code == 422
-    assert response.json()["fields"] == {"process": ["No such process (or version)."]}
+    assert response.json()["fields"] == {"process": ["No such process."]}
     missing = "/api/v1/catalog/life-events/no-such-event/process"
     gone = client.put(missing, {"process": None}, content_type="application/json", **headers)
     assert gone.status_code == 404
