@@ -116,7 +116,10 @@ class TrialOut(Schema):
     reason: str = Field(
         "", description="Why it failed, plainly, where the failing expression tells"
     )
-    detail: str
+    detail: str = Field(
+        description="The engine's own words on a failure, for the process's author: in "
+        "English whatever the request's language (``message`` and ``reason`` are translated)"
+    )
     steps: list[TrialStepOut]
     completed: list[str] = Field(description="The elements the run completed")
     ends: list[TrialEndOut] = Field(

@@ -80,12 +80,14 @@ def check_request(
         raise InvalidInput(error.message, fields={"data": [error.message]}) from error
     errors = FieldErrors()
     for task, outcome in outcomes.items():
+        # Each at its own key, as the client sent it (``outcomes.Task_accept``).
+        at = f"outcomes.{task}"
         facts = spec.facts.user_tasks.get(task)
         if facts is None:
-            errors.add("outcomes", msg(_("The process has no user task %(task)s."), task=task))
+            errors.add(at, msg(_("The process has no user task %(task)s."), task=task))
         elif facts.outcomes and outcome not in facts.outcomes:
             errors.add(
-                "outcomes",
+                at,
                 msg(
                     _("Task %(task)s offers: %(outcomes)s."),
                     task=task,
