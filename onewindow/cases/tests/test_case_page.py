@@ -194,3 +194,15 @@ def test_a_case_names_every_department_its_process_runs_through(world):
         f"/cases/{submit(world['citizen.wang'], PASSPORT).number}/",
     )
     assert passport.xpath("//dl[@class='summary']/div[dt[normalize-space()='Department']]")
+
+
+def test_department_names_are_set_apart_by_semicolons_in_english(world):
+    # QA: one English name holds a comma, so a comma-separated list read as one more.
+    from onewindow.cases.tests.conftest import COMPANY
+
+    case = submit(world["agent.li"], COMPANY)
+    page = lxml.html.fromstring(signed_in(world["agent.li"]).get(f"/cases/{case.number}/").content)
+    [listed] = page.xpath('//dt[normalize-space()="Departments"]/following-sibling::dd[1]')
+    names = listed.text_content().split("; ")
+    assert "Shanghai Municipal Tax Service, State Taxation Administration" in names
+    assert len(names) >= 4
