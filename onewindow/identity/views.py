@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -373,6 +374,9 @@ def department_view(request: HttpRequest, code: str) -> HttpResponse:
     except Department.DoesNotExist as exc:
         raise Http404 from exc
     can_manage = permissions.can_manage_roles_in(request.user, department)
+    if request.method == "POST" and not can_manage:
+        # The page is theirs to read, not to grant from (it was shown again, as if taken).
+        raise PermissionDenied
     form = (
         GrantRoleForm(
             request.POST or None, roles=permissions.grantable_roles(request.user, department)

@@ -126,9 +126,13 @@ def test_the_department_page_offers_both_to_its_admin(city, language, chinese):
 
 def test_a_window_officer_is_offered_neither(city):
     make_user(roles=[(Role.WINDOW_OFFICER, city["police"])])
-    client, _officer = holder_logged_in(Role.WINDOW_OFFICER, city["police"])
+    client, officer = holder_logged_in(Role.WINDOW_OFFICER, city["police"])
     page = client.get(DEPARTMENT).content.decode()
     assert NEW not in page and "reset-two-factor" not in page
+    # Posting the grant form anyway is refused, not answered with the page (QA).
+    posted = client.post(DEPARTMENT, {"username": officer.username, "role": "department_lead"})
+    assert posted.status_code == 403
+    assert not officer.role_assignments.filter(role="department_lead").exists()
 
 
 @pytest.mark.parametrize(
