@@ -247,7 +247,9 @@ def _grant_admin(request: AdminRequest, report: BootstrapReport, shell_user: str
             phone=request.phone,
             email=request.email,
             roles=[(ADMIN_ROLE, root)],
-            actor=None,
+            # The system, as for the departments: not the new admin, whom the audit
+            # trail would otherwise name as the creator of their own account.
+            system_detail={"shell_user": shell_user},
         )
         report.admin = "created"
     elif account is not None and not _holds_admin_at_root(account):

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,22 @@ DESCRIBED = ("name", "name_en", "short_name", "short_name_en", "kind", "division
 REQUIRED = ("code", "name", "kind")
 COLUMNS = ("code", "parent", *DESCRIBED)
 KINDS = tuple(DepartmentKind.values)
+NAMES = ("name", "name_en", "short_name", "short_name_en")
+
+# Which kinds go under which: the city government is the root, alone of its kind; its
+# bureaus and its districts are under it; a district's own bureaus and its streets and
+# towns are under a district; nothing is under a bureau, a district bureau or a street.
+# Kept so that a department's kind says where it is (a "city" under a street was taken).
+KINDS_UNDER: dict[str, tuple[str, ...]] = {
+    DepartmentKind.CITY.value: (DepartmentKind.BUREAU.value, DepartmentKind.DISTRICT.value),
+    DepartmentKind.DISTRICT.value: (
+        DepartmentKind.DISTRICT_BUREAU.value,
+        DepartmentKind.STREET.value,
+    ),
+}
+
+# How to save a spreadsheet so that it reads here: UTF-8, comma-separated.
+SAVE_AS_CSV_UTF8 = 'save it from the spreadsheet as "CSV UTF-8 (Comma delimited)"'
 
 
 # --- reading the file ---------------------------------------------------------------
@@ -91,6 +108,9 @@ class DepartmentRow:
 class DepartmentFile:
     rows: list[DepartmentRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # The codes of rows that could not be read as the header says (a CSV row with more
+    # or fewer cells), reported as such: a department under one is no "unknown parent".
+    unread: set[str] = field(default_factory=set)
 
 
 def read_departments(path: Path) -> DepartmentFile:
@@ -100,12 +120,19 @@ def read_departments(path: Path) -> DepartmentFile:
     suffix = path.suffix.lower()
     if suffix not in (".json", ".csv"):
         return DepartmentFile(problems=[Problem("file", "use a .json or a .csv file")])
+    not_utf8 = "the file is not UTF-8 text: " + (
+        "save it as UTF-8" if suffix == ".json" else SAVE_AS_CSV_UTF8
+    )
     try:
         # utf-8-sig: a spreadsheet saving "CSV UTF-8" starts the file with a BOM.
         text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        return DepartmentFile(problems=[Problem("file", "the file is not UTF-8 text")])
-    return _read_json(text) if suffix == ".json" else _read_csv(text)
+    except UnicodeDecodeError:  # GBK, or UTF-16 ("Unicode text") with its BOM
+        return DepartmentFile(problems=[Problem("file", not_utf8)])
+    if suffix == ".json":
+        return _read_json(text)
+    if "\x00" in text.partition("\n")[0]:  # UTF-16 without a BOM: a NUL after each letter
+        return DepartmentFile(problems=[Problem("file", not_utf8)])
+    return _read_csv(text)
 
 
 def _read_json(text: str) -> DepartmentFile:
@@ -137,11 +164,38 @@ def _read_json(text: str) -> DepartmentFile:
 
 def _read_csv(text: str) -> DepartmentFile:
     read = DepartmentFile()
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [name.strip() for name in reader.fieldnames or []]
-    if not header:
-        read.problems.append(Problem("file", "the file is empty"))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        _read_csv_rows(reader, read)
+    except csv.Error as error:
+        # The reader cannot go on past a cell it refuses: the rows after it are unread.
+        line = reader.line_num
+        if "field larger than field limit" in str(error):
+            message = f"a cell is longer than {csv.field_size_limit():,} characters"
+        else:
+            message = f"not CSV: {error}"
+        read.problems.append(Problem(f"line {line}", message, line))
         return read
+    if not read.rows and not read.problems:
+        read.problems.append(Problem("file", "the file has no departments"))
+    return read
+
+
+def _read_csv_rows(reader: Any, read: DepartmentFile) -> None:
+    """The header's problems, or each row read into ``read``. (``reader`` is a
+    ``csv.reader``, whose type typeshed does not name.)"""
+    header = [name.strip() for name in next(reader, [])]
+    if not any(header):
+        read.problems.append(Problem("file", "the file is empty"))
+        return
+    for separator, called in ((";", "semicolons"), ("\t", "tabs")):
+        if any(separator in name for name in header):
+            message = (
+                f"the file must be comma-separated, and its header has {called} between "
+                f"its columns: {SAVE_AS_CSV_UTF8}"
+            )
+            read.problems.append(Problem("line 1", message))
+            return
     unknown = [name for name in header if name not in COLUMNS]
     missing = [name for name in (*REQUIRED, "parent") if name not in header]
     for name in unknown:
@@ -151,19 +205,33 @@ def _read_csv(text: str) -> DepartmentFile:
     if len(set(header)) != len(header):
         read.problems.append(Problem("line 1", "a column is named twice"))
     if read.problems:
-        return read  # the rows cannot be read as the header says
-    reader.fieldnames = header
-    for record in reader:
+        return  # the rows cannot be read as the header says
+    for cells in reader:
         line = reader.line_num
-        # A row with fewer cells than columns lacks the last ones (None): not given.
-        values = {k: v for k, v in record.items() if k is not None and v is not None}
-        row = _clean_row(f"line {line}", line, values, read.problems)
-        if None in record:
-            read.problems.append(Problem.of(row, "more cells than the header has columns"))
-        read.rows.append(row)
-    if not read.rows:
-        read.problems.append(Problem("file", "the file has no departments"))
-    return read
+        if not any(cell.strip() for cell in cells):
+            continue  # an empty line, or the empty cells a spreadsheet leaves after the rows
+        if len(cells) == len(header):
+            values = dict(zip(header, cells, strict=True))
+            read.rows.append(_clean_row(f"line {line}", line, values, read.problems))
+            continue
+        # The cells cannot be told apart (a comma in an unquoted name shifts those after
+        # it): the row's one problem is its count, not what its cells would then say.
+        code = cells[header.index("code")].strip() if len(cells) > header.index("code") else ""
+        code = code if CODE_PATTERN.fullmatch(code) else ""
+        if code:
+            read.unread.add(code)
+        where = f"line {line} ({code})" if code else f"line {line}"
+        if len(cells) < len(header):
+            message = (
+                f"fewer cells than the header has columns ({len(cells)}, not {len(header)}): "
+                "an empty cell still needs its comma"
+            )
+        else:
+            message = (
+                f"more cells than the header has columns ({len(cells)}, not {len(header)}): "
+                "a cell holding a comma must be in double quotes"
+            )
+        read.problems.append(Problem(where, message, line))
 
 
 def _clean_row(
@@ -174,6 +242,7 @@ def _clean_row(
     (duplicates, parents, cycles) see it too and the file is corrected in one round."""
     code = raw.get("code")
     label = code.strip() if isinstance(code, str) and 0 < len(code.strip()) <= 40 else ""
+    label = "" if _control_character(label) else label
     where = f"{base} ({label})" if label else base
 
     def problem(message: str) -> None:
@@ -192,6 +261,11 @@ def _clean_row(
             problem(f"{name} must be text")
             continue
         text[name] = value.strip()
+        control = _control_character(text[name])
+        if name in NAMES and control:
+            # A line break or a NUL (which PostgreSQL cannot store) is no part of a name.
+            problem(f"{name} holds a control character ({control}): a name is one line of text")
+            del text[name]
 
     def missing(name: str) -> bool:
         # Absent, or given empty; a value that is no text was reported as such.
@@ -200,7 +274,7 @@ def _clean_row(
     code = text.get("code", "")
     if missing("code"):
         problem("no code")
-    elif code and not CODE_PATTERN.match(code):
+    elif code and not CODE_PATTERN.fullmatch(code):
         problem(f"code {code!r} is not {CODE_SHAPE}")
         code = ""
     if missing("name"):
@@ -211,7 +285,7 @@ def _clean_row(
     elif kind and kind not in KINDS:
         problem(f"kind {kind!r} is not one of {', '.join(KINDS)}")
     division = text.get("division_code", "")
-    if division and not DIVISION_CODE_PATTERN.match(division):
+    if division and not DIVISION_CODE_PATTERN.fullmatch(division):
         problem(f"division_code {division!r} is not a code of 6, 9 or 12 digits")
     for name in DESCRIBED:
         limit = getattr(Department._meta.get_field(name), "max_length", None)
@@ -219,9 +293,24 @@ def _clean_row(
             problem(f"{name} is longer than {limit} characters")
     parent = text.get("parent", "")
     if code and parent == code:
-        problem("is its own parent")
+        problem("is its own parent: leave parent empty for the root, the city government")
+    elif parent and not CODE_PATTERN.fullmatch(parent):
+        # Kept as given, so that the row is not taken for a root; never looked up.
+        problem(f"parent {parent!r} is not {CODE_SHAPE}")
     values = {name: text[name] for name in DESCRIBED if name in text}
     return DepartmentRow(where=where, order=order, code=code, parent=parent, values=values)
+
+
+def _control_character(value: str) -> str:
+    """The first control character of ``value`` as U+XXXX, or ""."""
+    for character in value:
+        if unicodedata.category(character) == "Cc":
+            return f"U+{ord(character):04X}"
+    return ""
+
+
+def _is_code(value: str) -> bool:
+    return bool(CODE_PATTERN.fullmatch(value))
 
 
 # --- checking the tree against the database --------------------------------------------
@@ -251,24 +340,24 @@ def plan_tree(read: DepartmentFile) -> TreePlan:
             problems.append(Problem.of(row, f"code {row.code} is also at {first.where}"))
         else:
             rows[row.code] = row
-    named = set(rows) | {row.parent for row in rows.values() if row.parent}
+    # Only code-shaped parents are looked up: another was reported on its row.
+    named = set(rows) | {row.parent for row in rows.values() if _is_code(row.parent)}
     stored = {d.code: d for d in Department.objects.filter(code__in=named).select_related("parent")}
     for row in rows.values():
-        known = row.parent in rows or row.parent in stored
-        if row.parent and row.parent != row.code and not known:
+        known = row.parent in rows or row.parent in stored or row.parent in read.unread
+        if _is_code(row.parent) and row.parent != row.code and not known:
             message = f"unknown parent {row.parent}: in neither the file nor the database"
             problems.append(Problem.of(row, message))
         department = stored.get(row.code)
         if department is not None:
-            now = department.parent.code if department.parent else ""
-            if now != row.parent:
-                message = (
-                    f"is under {now or 'no parent (the root)'} in the database, not "
-                    f"{row.parent or 'at the root'}: bootstrap_city moves no department"
-                )
-                problems.append(Problem.of(row, message))
-    problems.extend(_root_problems(rows))
-    problems.extend(_cycle_problems(rows))
+            problems.extend(_stored_problems(row, department))
+    root = _root(rows)
+    cycles = _cycles(rows)
+    problems.extend(_root_problems(rows, root))
+    # Where a cycle is, the kinds along it are not the problem to name.
+    cyclic = {code for cycle in cycles for code in cycle}
+    problems.extend(_kind_problems(rows, stored, root, cyclic))
+    problems.extend(_cycle_problems(rows, cycles))
     if problems:
         # In the file's order, each row's together (a stable sort keeps their order).
         raise TreeRejected(sorted(problems, key=lambda problem: problem.order))
@@ -290,12 +379,40 @@ def plan_tree(read: DepartmentFile) -> TreePlan:
     return plan
 
 
-def _root_problems(rows: Mapping[str, DepartmentRow]) -> list[Problem]:
-    """The tree has one root, the city: a second top-level department is a mistake
-    (most often a parent left out), since what is at the root sees everything."""
+def _stored_problems(row: DepartmentRow, department: Department) -> list[Problem]:
+    """What the file would change of a stored department that the command does not:
+    its parent (moving it changes who sees its work) or its kind (which says where it
+    is and what may be under it)."""
+    problems = []
+    now = department.parent.code if department.parent else ""
+    # One's own parent, or a parent not code-shaped, was reported on the row already.
+    if now != row.parent and row.parent != row.code and (_is_code(row.parent) or not row.parent):
+        message = (
+            f"is under {now or 'no parent (the root)'} in the database, not "
+            f"{row.parent or 'at the root'}: bootstrap_city moves no department"
+        )
+        problems.append(Problem.of(row, message))
+    kind = row.values.get("kind", "")
+    if kind in KINDS and kind != department.kind:
+        message = (
+            f"is a {department.kind} in the database, not a {kind}: bootstrap_city "
+            "changes no department's kind"
+        )
+        problems.append(Problem.of(row, message))
+    return problems
+
+
+def _root(rows: Mapping[str, DepartmentRow]) -> str:
+    """The root's code: the database's, or else the file's first department without a
+    parent; "" when neither has one."""
     stored = list(Department.objects.filter(parent=None).values_list("code", flat=True))
     roots = [*stored, *(code for code, row in rows.items() if not row.parent)]
-    root = roots[0] if roots else ""
+    return roots[0] if roots else ""
+
+
+def _root_problems(rows: Mapping[str, DepartmentRow], root: str) -> list[Problem]:
+    """The tree has one root, the city: a second top-level department is a mistake
+    (most often a parent left out), since what is at the root sees everything."""
     return [
         Problem.of(row, f"has no parent, but the tree has its root already: {root}")
         for code, row in rows.items()
@@ -303,9 +420,67 @@ def _root_problems(rows: Mapping[str, DepartmentRow]) -> list[Problem]:
     ]
 
 
-def _cycle_problems(rows: Mapping[str, DepartmentRow]) -> list[Problem]:
+def _kind_problems(
+    rows: Mapping[str, DepartmentRow],
+    stored: Mapping[str, Department],
+    root: str,
+    cyclic: set[str],
+) -> list[Problem]:
+    """Each new department whose kind does not fit where it is (``KINDS_UNDER``). A
+    stored one keeps its place and its kind (``_stored_problems``); a kind the file
+    does not know, or a parent of no known kind, was reported on its own row."""
+    problems: list[Problem] = []
+    for code, row in rows.items():
+        kind = row.values.get("kind", "")
+        if code in stored or code in cyclic or kind not in KINDS:
+            continue
+        if not row.parent:
+            if code == root and kind != DepartmentKind.CITY:
+                message = f"is the root, the city government: its kind is city, not {kind}"
+                problems.append(Problem.of(row, message))
+            continue  # a second root is reported as such
+        parent = rows.get(row.parent)
+        parent_kind = (
+            parent.values.get("kind", "")
+            if parent is not None
+            else getattr(stored.get(row.parent), "kind", "")
+        )
+        if parent_kind not in KINDS or kind in KINDS_UNDER.get(parent_kind, ()):
+            continue
+        if kind == DepartmentKind.CITY:
+            message = (
+                "kind city is the root's alone, the city government: a department under "
+                f"another is one of {', '.join(k for k in KINDS if k != kind)}"
+            )
+        elif parent_kind in KINDS_UNDER:
+            message = (
+                f"a {kind} cannot be under {row.parent}, a {parent_kind}: under a "
+                f"{parent_kind} go {' and '.join(KINDS_UNDER[parent_kind])}"
+            )
+        else:
+            message = (
+                f"a {kind} cannot be under {row.parent}, a {parent_kind}: nothing goes "
+                f"under a {parent_kind} (under the city go bureaus and districts, under "
+                "a district its bureaus and streets)"
+            )
+        problems.append(Problem.of(row, message))
+    return problems
+
+
+def _cycle_problems(rows: Mapping[str, DepartmentRow], cycles: list[list[str]]) -> list[Problem]:
     """Each cycle of parents within the file, once, at its first department in the file."""
     problems: list[Problem] = []
+    for cycle in cycles:
+        first = cycle[0]
+        if first != rows[first].parent:  # one's own parent is reported on its row
+            message = "its parents form a cycle: " + " → ".join([*cycle, first])
+            problems.append(Problem.of(rows[first], message))
+    return problems
+
+
+def _cycles(rows: Mapping[str, DepartmentRow]) -> list[list[str]]:
+    """Each cycle of parents within the file, once, from its first department in the file."""
+    cycles: list[list[str]] = []
     done: set[str] = set()
     for start in rows:
         trail: list[str] = []
@@ -317,12 +492,9 @@ def _cycle_problems(rows: Mapping[str, DepartmentRow]) -> list[Problem]:
             cycle = trail[trail.index(code) :]
             first = min(cycle, key=list(rows).index)
             at = cycle.index(first)
-            ordered = [*cycle[at:], *cycle[:at], first]
-            if first != rows[first].parent:  # one's own parent is reported on its row
-                message = "its parents form a cycle: " + " → ".join(ordered)
-                problems.append(Problem.of(rows[first], message))
+            cycles.append([*cycle[at:], *cycle[:at]])
         done.update(trail)
-    return problems
+    return cycles
 
 
 def _parents_first(rows: Mapping[str, DepartmentRow]) -> list[DepartmentRow]:

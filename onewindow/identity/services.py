@@ -203,12 +203,15 @@ def create_person(
     request: HttpRequest | None = None,
     id_number_required: bool = False,
     preferred_language: str = settings.LANGUAGE_CODE,
+    system_detail: dict[str, Any] | None = None,
 ) -> User:
     """Create an account with its roles. Without ``roles`` the person is a citizen.
     ``password`` None: the account has no usable password until its owner sets one
     (from a link sent to them, ``officer_accounts``); ``actor``: who creates it, on
     record (without one, the new person themself); ``preferred_language``: of their
-    pages, emails and messages."""
+    pages, emails and messages; ``system_detail``: the platform itself creates it (a
+    management command, with no ``actor``), on record as the system with this detail
+    (``{"shell_user": …}``), the account and its roles alike."""
     person = _accepted(
         *_new_person_problems(
             username=username,
@@ -227,6 +230,7 @@ def create_person(
         actor=actor,
         request=request,
         language=preferred_language,
+        system_detail=system_detail,
     )
 
 
@@ -238,6 +242,7 @@ def _create_person_rows(
     actor: User | None,
     request: HttpRequest | None,
     language: str,
+    system_detail: dict[str, Any] | None = None,
 ) -> User:
     if language not in dict(settings.LANGUAGES):
         problem = CHOOSE_A_LANGUAGE
@@ -254,17 +259,25 @@ def _create_person_rows(
                 preferred_language=language,
             )
             record_event(
-                actor=actor or user,
+                actor=None if system_detail is not None else actor or user,
                 action="identity.account_created",
                 target=user,
                 detail={
                     "username": person.username,
                     "id_number": mask_identity_number(person.id_number),
+                    **(system_detail or {}),
                 },
                 request=request,
             )
             for role, department in roles or [(Role.CITIZEN, None)]:
-                add_role(user=user, role=role, department=department, actor=actor, request=request)
+                add_role(
+                    user=user,
+                    role=role,
+                    department=department,
+                    actor=actor,
+                    request=request,
+                    detail=system_detail,
+                )
     except IntegrityError as exc:
         # Someone registered the same name or number between our check and our insert.
         message = _("An account with this user name or identity number already exists.")

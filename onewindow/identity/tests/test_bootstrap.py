@@ -343,12 +343,31 @@ def test_a_file_that_cannot_be_read_as_departments_is_refused(tmp_path, name, co
     assert _written() == (0, 0, 0, 0)
 
 
-def test_a_file_that_is_not_utf8_is_refused(tmp_path):
+@pytest.mark.parametrize(
+    ("encoding", "name"),
+    [("gb18030", "市政府"), ("utf-16", "市政府"), ("utf-16-le", "市政府"), ("utf-16-le", "City")],
+)
+def test_a_csv_file_that_is_not_utf8_is_refused_saying_how_to_save_it(tmp_path, encoding, name):
+    # GBK as a Chinese spreadsheet saves "CSV"; UTF-16 as it saves "Unicode text", with
+    # a BOM or without, which, all ASCII, reads as UTF-8 with a NUL after each letter.
     path = tmp_path / "departments.csv"
-    path.write_bytes("code,name,kind,parent\n310000,市政府,city,\n".encode("gb18030"))
+    path.write_bytes(f"code,name,kind,parent\n310000,{name},city,\n".encode(encoding))
     with pytest.raises(TreeRejected) as refused:
         _load(path)
-    assert refused.value.fields["departments"] == ["file: the file is not UTF-8 text"]
+    assert refused.value.fields["departments"] == [
+        'file: the file is not UTF-8 text: save it from the spreadsheet as "CSV UTF-8 '
+        '(Comma delimited)"'
+    ]
+
+
+def test_a_json_file_that_is_not_utf8_is_refused(tmp_path):
+    path = tmp_path / "departments.json"
+    path.write_bytes(json.dumps({"departments": [ROOT_ROW]}, ensure_ascii=False).encode("gbk"))
+    with pytest.raises(TreeRejected) as refused:
+        _load(path)
+    assert refused.value.fields["departments"] == [
+        "file: the file is not UTF-8 text: save it as UTF-8"
+    ]
 
 
 # --- the platform admin ---------------------------------------------------------------
@@ -369,13 +388,33 @@ def test_the_admin_is_created_with_the_platform_admin_role_at_the_root_and_audit
     assert not admin.is_staff and not admin.is_superuser
     assert permissions.needs_second_factor(admin)
     assert not TOTPDevice.objects.filter(user=admin).exists()  # enrolled at first login
+    # As the departments are: the system, and the server account that ran the command;
+    # the new admin is not on record as the creator of their own account.
+    shell_user = bootstrap._shell_user()
+    created = AuditEvent.objects.get(action="identity.account_created", target_id=str(admin.pk))
+    assert created.actor_id is None
+    assert created.detail["username"] == "tang.ning"
+    assert created.detail["shell_user"] == shell_user
     granted = AuditEvent.objects.get(action="identity.role_granted", target_id=str(admin.pk))
     assert granted.actor_id is None
-    assert granted.detail == {"role": "platform_admin", "department": "310000"}
-    assert AuditEvent.objects.filter(
-        action="identity.account_created", target_id=str(admin.pk)
-    ).exists()
+    assert granted.detail == {
+        "role": "platform_admin",
+        "department": "310000",
+        "shell_user": shell_user,
+    }
+    department = AuditEvent.objects.filter(action="identity.department_created").first()
+    assert department is not None and department.detail["shell_user"] == shell_user
     assert verify_chain() == []
+
+
+def test_the_admin_s_records_name_the_server_account_that_ran_the_command(monkeypatch):
+    monkeypatch.setattr(bootstrap.getpass, "getuser", lambda: "deploy")
+    _load(EXAMPLE)
+    bootstrap.bootstrap_city(admin=_admin())
+    admin = User.objects.get(username="tang.ning")
+    for action in ("identity.account_created", "identity.role_granted"):
+        event = AuditEvent.objects.get(action=action, target_id=str(admin.pk))
+        assert (event.actor_id, event.detail["shell_user"]) == (None, "deploy"), action
 
 
 def test_an_admin_needs_a_tree():
@@ -515,6 +554,7 @@ def test_the_command_loads_the_tree_and_creates_the_admin_from_an_environment_va
         "at 310000 (上海市人民政府)." in out
     )
     assert "/account/2fa/" in out and "authenticator" in out
+    assert "Whoever logs in first with this password sets up the authenticator" in out
     assert "/officer/departments/<code>/" in out
     assert User.objects.get(username="tang.ning").check_password(PASSWORD)
     again = _run("--departments", str(EXAMPLE), "--admin", "tang.ning")
@@ -615,8 +655,49 @@ def test_a_dry_run_says_what_it_would_do_and_writes_nothing(monkeypatch):
         "--dry-run",
     )
     assert out.startswith("Dry run: nothing was written.")
-    assert f"Departments: {len(_example())} created" in out
+    assert f"Departments: {len(_example())} to create, 0 to update, 0 unchanged." in out
+    assert (
+        "Platform admin: would create the account tang.ning (唐宁) and grant it "
+        "platform_admin at 310000 (上海市人民政府)." in out
+    )
+    # Nothing was done: nothing in the past tense, and no advice for after the run.
+    assert " created" not in out and "granted" not in out
+    assert "Whoever logs in first" not in out and "Next:" not in out
     assert _written() == (0, 0, 0, 0)
+
+
+def test_a_dry_run_lists_what_it_would_create_and_update(tmp_path):
+    _load(EXAMPLE)
+    rows = _example()
+    rows[4]["name"] = "上海市公安局（改）"
+    rows.append({"code": "310115007", "name": "周家渡街道", "kind": "street", "parent": "310115"})
+    before = _written()
+    out = _run("--departments", str(_write(tmp_path, rows)), "--dry-run", "-v", "2")
+    assert f"Departments: 1 to create, 1 to update, {len(rows) - 2} unchanged." in out
+    assert "  would create 310115007 周家渡街道" in out
+    assert "  would update 310000-GA: name '上海市公安局' → '上海市公安局（改）'" in out
+    assert _written() == before
+
+
+def test_a_dry_run_with_an_existing_account_says_it_would_grant_and_nothing_of_a_password():
+    _load(EXAMPLE)
+    person = make_user(username="tang.ning")
+    out = _run("--admin", "tang.ning", "--existing-account", "--dry-run")
+    assert (
+        f"Platform admin: would grant tang.ning ({person.full_name}) platform_admin at "
+        "310000 (上海市人民政府)." in out
+    )
+    assert "granted" not in out and "password" not in out
+    assert not RoleAssignment.objects.filter(user=person, role=Role.PLATFORM_ADMIN).exists()
+
+
+def test_an_existing_account_without_an_authenticator_is_told_of_two_factor_not_a_password():
+    _load(EXAMPLE)
+    make_user(username="tang.ning")
+    out = _run("--admin", "tang.ning", "--existing-account")
+    assert "Platform admin: granted tang.ning" in out
+    assert "/account/2fa/" in out  # they set up an authenticator at their next login
+    assert "Whoever logs in first with this password" not in out  # none was set
 
 
 def test_the_command_needs_something_to_do():

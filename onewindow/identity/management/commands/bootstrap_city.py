@@ -23,7 +23,10 @@ FIRST_LOGIN = (
     "/login/ the site takes them to /account/2fa/ and, as they have no authenticator yet, "
     "shows a QR code (and its key) to add to an authenticator app (TOTP, 6 digits, 30 s); "
     "entering the code the app then shows completes the set-up. Until then they can only "
-    "log out. "
+    "log out."
+)
+# Only for an account the command made: an existing one keeps its owner's password.
+NEW_PASSWORD = (
     "Whoever logs in first with this password sets up the authenticator: give the "
     "password to the admin alone, and have them log in soon."
 )
@@ -152,19 +155,29 @@ class Command(BaseCommand):
 
     def _summary(self, report: bootstrap.BootstrapReport, verbosity: int) -> None:
         say = self.stdout.write
-        if report.dry_run:
+        # A dry run wrote nothing: it says what the run would do, never what it did.
+        dry = report.dry_run
+        if dry:
             say("Dry run: nothing was written. This is what the run would do.")
         if report.created or report.updated or report.unchanged:
-            say(
-                f"Departments: {len(report.created)} created, {len(report.updated)} updated, "
-                f"{len(report.unchanged)} unchanged."
-            )
+            if dry:
+                say(
+                    f"Departments: {len(report.created)} to create, {len(report.updated)} "
+                    f"to update, {len(report.unchanged)} unchanged."
+                )
+            else:
+                say(
+                    f"Departments: {len(report.created)} created, {len(report.updated)} "
+                    f"updated, {len(report.unchanged)} unchanged."
+                )
         if verbosity >= 2:
             for department in report.created:
-                say(f"  created {department.code} {department.name}")
+                verb = "would create" if dry else "created"
+                say(f"  {verb} {department.code} {department.name}")
         for department, changed in report.updated:
             changes = "; ".join(f"{name} {old!r} → {new!r}" for name, (old, new) in changed.items())
-            say(f"  updated {department.code}: {changes}")
+            verb = "would update" if dry else "updated"
+            say(f"  {verb} {department.code}: {changes}")
         user, root = report.admin_user, report.root
         if user is None or root is None:
             return
@@ -172,17 +185,23 @@ class Command(BaseCommand):
         if report.admin == "unchanged":
             say(f"Platform admin: {user.username} holds {where} already; nothing changed.")
             return
-        if report.admin == "created":
-            say(
-                f"Platform admin: created the account {user.username} ({user.full_name}) "
-                f"and granted it {where}."
-            )
+        who = f"{user.username} ({user.full_name})"
+        if report.admin == "created" and dry:
+            say(f"Platform admin: would create the account {who} and grant it {where}.")
+        elif report.admin == "created":
+            say(f"Platform admin: created the account {who} and granted it {where}.")
+        elif dry:
+            say(f"Platform admin: would grant {who} {where}.")
         else:
-            say(f"Platform admin: granted {user.username} ({user.full_name}) {where}.")
+            say(f"Platform admin: granted {who} {where}.")
+        if dry:
+            return  # what to do after the run is said after the run
         if report.admin_enrolled:
             say("Two-factor: they log in with the authenticator they set up already.")
         else:
             say(FIRST_LOGIN)
+            if report.admin == "created":
+                say(NEW_PASSWORD)
         say(
             "Next: the admin grants department admins and officers their roles on each "
             "department's page, /officer/departments/<code>/ (see docs/first-install.md)."
