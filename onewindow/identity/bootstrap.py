@@ -32,12 +32,8 @@ from django.utils.functional import Promise
 from onewindow.audit.services import record_event
 from onewindow.core.errors import Conflict, InvalidInput
 from onewindow.identity import assignments, services, two_factor
-from onewindow.identity.department_tree import (
-    DESCRIBED,
-    DepartmentFile,
-    TreePlan,
-    plan_tree,
-)
+from onewindow.identity.department_plan import TreePlan, plan_tree
+from onewindow.identity.department_tree import DESCRIBED, DepartmentFile
 from onewindow.identity.models import Department, RoleAssignment, User
 from onewindow.identity.roles import Role
 
