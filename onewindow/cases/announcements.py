@@ -180,8 +180,8 @@ def _owed_in(
             for officer in officers.of(task):
                 yield officer, owed
         if alert.level == AlertLevel.OVERDUE:
-            applicants.append(
-                notifications.applicant_notice(
+            applicants.extend(
+                notifications.applicant_notices(
                     case,
                     "case_overdue",
                     _dedupe_key(alert),

@@ -3,6 +3,7 @@ language, in the transaction of the change, delivered by email (and SMS) after c
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.urls import reverse
@@ -13,6 +14,7 @@ from onewindow.cases import presenters
 from onewindow.cases.choices import EXTENDED, RESUPPLIED, SUBMITTED, SUPPLEMENT_REQUESTED
 from onewindow.cases.models import Case
 from onewindow.cases.outcomes import result_label
+from onewindow.identity.models import User
 from onewindow.notifications import services as notifications
 from onewindow.notifications.services import Notice
 
@@ -25,10 +27,21 @@ def tell_applicant(
     applicant's language, not the officer's. ``new_event``: what is told happened in
     this transaction (a case filed, a task decided under its row lock), so nobody was
     told of it before (``notify_new``)."""
-    notice = applicant_notice(case, kind, dedupe_key, **context)
+    notices = applicant_notices(case, kind, dedupe_key, **context)
     if new_event:
-        return bool(notifications.notify_new([notice]))
-    return bool(notifications.notify_all([notice]))
+        return bool(notifications.notify_new(notices))
+    return bool(notifications.notify_all(notices))
+
+
+def applicant_notices(case: Case, kind: str, dedupe_key: str, **context: Any) -> list[Notice]:
+    """``applicant_notice`` for the applicant, and the same for each other agent of the
+    company the case was filed for: any of them answers for the company (QA: a
+    supplement asked for while the agent who applied was away waited unseen)."""
+    told = applicant_notice(case, kind, dedupe_key, **context)
+    if case.company_id is None:
+        return [told]
+    others = User.objects.filter(companies=case.company_id).exclude(pk=case.applicant_id)
+    return [told, *(replace(told, recipient=agent) for agent in others.order_by("pk"))]
 
 
 def applicant_notice(case: Case, kind: str, dedupe_key: str, **context: Any) -> Notice:

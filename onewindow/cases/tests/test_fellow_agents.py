@@ -70,3 +70,22 @@ def test_the_applying_agents_entries_are_the_applicants_to_another(company_case)
     assert "· the applicant" in theirs and "· you" not in theirs
     own = text(signed_in(company_case["li"]).get(f"/cases/{case.number}/"))
     assert "· you" in own
+
+
+def test_every_agent_of_the_company_is_told(company_case, world):
+    # QA: a supplement asked for while the agent who applied was away waited unseen.
+    from onewindow.cases import supplements
+    from onewindow.cases.tests.conftest import open_task
+    from onewindow.notifications.models import Notification
+
+    case, li, colleague = company_case["case"], company_case["li"], company_case["colleague"]
+    supplements.request_supplement(
+        actor=world["sj.window"],
+        task_id=open_task(case, "Task_accept").pk,
+        items=[{"material": "名称预先核准通知书", "reason": "缺少"}],
+    )
+    for agent in (li, colleague):
+        kinds = set(Notification.objects.filter(recipient=agent).values_list("kind", flat=True))
+        assert {"case_submitted", "supplement_requested"} <= kinds, agent.username
+    # Nobody outside the company.
+    assert not Notification.objects.filter(recipient=world["citizen.wang"]).exists()
