@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 from ninja import NinjaAPI, Swagger
@@ -23,8 +24,8 @@ from onewindow.cases.api import router as cases_router
 from onewindow.cases.timelimit_api import router as timelimit_router
 from onewindow.catalog.api import router as catalog_router
 from onewindow.catalog.application_api import router as application_router
-from onewindow.core import api_errors, openapi, strict_json
-from onewindow.core.errors import Locked, ServiceError
+from onewindow.core import api_errors, openapi, strict_json, text_input
+from onewindow.core.errors import InvalidInput, Locked, ServiceError
 from onewindow.forms.api import router as forms_router
 from onewindow.identity.api import router as identity_router
 from onewindow.identity.tokens import user_for_token
@@ -61,7 +62,12 @@ class JsonParser(Parser):
     """ninja's parser, refusing a body sent as another type (``text/plain``, a form):
     reading it as JSON anyway would accept what the client did not mean to send.
     A body without a Content-Type is read as JSON, as ninja always has; so are the parts
-    ninja reads from a multipart body itself (they have no type)."""
+    ninja reads from a multipart body itself (they have no type).
+
+    Every string it reads, a body's at any depth and a query string's or a form's
+    fields, is refused (422, each field at fault named) when it holds a control
+    character (``core.text_input``): here, so that no endpoint stores one, however
+    its schema reads the value."""
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         media_type = request.content_type or ""
@@ -75,7 +81,20 @@ class JsonParser(Parser):
             # Every body of ours is an object: ninja would read a list or a number for
             # its fields and answer "field required", or take it for an empty body.
             raise NotAnObject(type(body).__name__)
+        _refuse_control_characters(text_input.control_character_fields(body))
         return body
+
+    def parse_querydict(
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        _refuse_control_characters(text_input.control_character_fields_in_form(data))
+        return super().parse_querydict(data, list_fields, request)
+
+
+def _refuse_control_characters(fields: dict[str, list[Any]]) -> None:
+    if fields:
+        first = next(iter(fields.values()))[0]
+        raise InvalidInput(first, fields=fields)
 
 
 def _is_json_type(media_type: str) -> bool:
@@ -87,6 +106,17 @@ def _is_json_type(media_type: str) -> bool:
 class OneWindowApi(NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> Any:
         return openapi.add_error_responses(super().get_openapi_schema(**kwargs))
+
+    def create_temporal_response(self, request: HttpRequest) -> HttpResponse:
+        """ninja's, after refusing a path parameter holding a control character (422,
+        as the parser refuses the body's and the query's): ninja calls this once an
+        operation runs, after authentication and before it reads any parameter, and
+        its parser never sees the path's. ``/items/310000-GA%00`` was a 500 on
+        PostgreSQL, which refuses to look for text holding a NUL."""
+        match = request.resolver_match
+        path_params = match.kwargs if match is not None else {}
+        _refuse_control_characters(text_input.control_character_fields(path_params))
+        return super().create_temporal_response(request)
 
     def validation_error_from_error_contexts(
         self, error_contexts: list[ValidationErrorContext]
@@ -164,6 +194,8 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     """ninja's own refusals. The one that happens is a body it could not parse: ninja
     raises ``HttpError(400)`` from what the parser raised, which tells which."""
     cause = exc.__cause__
+    if isinstance(cause, ServiceError):  # what the parser refused in the body's content
+        return service_error(request, cause)
     if isinstance(cause, NotJson):
         message = _("Send the request body as JSON in UTF-8 (Content-Type: application/json).")
         return _error(request, 415, "unsupported_media_type", message)

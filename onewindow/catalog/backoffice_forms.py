@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.catalog.forms import CHOOSE_AN_OPTION, MAX_UPLOAD_MB, textarea
 from onewindow.catalog.transfer import MAX_UPLOAD_BYTES, unpacking_problem
+from onewindow.core.text_input import LineField
 
 
 class ConditionalCharField(forms.CharField):
@@ -81,10 +82,12 @@ def file_kind(name: str) -> str | None:
 
 
 class SynonymForm(forms.Form):
-    term = forms.CharField(
+    # Our messages for a control character and the length (Django's Chinese garbled
+    # the one for NUL), and a term of only invisible characters is missing.
+    term = LineField(
         label=_("Everyday word"), max_length=40, help_text=_("What people type, such as 生孩子.")
     )
-    canonical = forms.CharField(
+    canonical = LineField(
         label=_("Catalog term"),
         max_length=80,
         help_text=_("The word the catalog uses, such as 出生."),

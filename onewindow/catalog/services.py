@@ -34,6 +34,7 @@ from onewindow.catalog.references import Resolved, resolve_references
 from onewindow.catalog.rows import validate_rows
 from onewindow.catalog.validation import CleanItem, Errors, clean_item, read_item
 from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
+from onewindow.core.text_input import control_character_problem
 from onewindow.forms.models import FormDefinition
 from onewindow.identity.models import User
 from onewindow.workflow.models import ProcessDefinition
@@ -359,6 +360,10 @@ SYNONYMS_ARE_THE_CITYS = _(
     "every service."
 )
 
+# The lengths of their columns (``models.Synonym``).
+SYNONYM_TERM_LIMIT = 40
+SYNONYM_CANONICAL_LIMIT = 80
+
 
 def save_synonym(
     *,
@@ -369,12 +374,14 @@ def save_synonym(
 ) -> Synonym:
     if not permissions.can_manage_synonyms(actor):
         raise Forbidden(SYNONYMS_ARE_THE_CITYS)
-    term, canonical = term.strip(), canonical.strip()
+    # Refused: a word of only invisible characters (a zero-width space, listed as an
+    # empty entry), one too long for its column, or holding a control character.
+    # A cycle (aa → bb, then bb → aa) is not: ``search.engine.expand_synonyms`` adds
+    # the catalog terms of the words typed, once, and never expands what it added, so
+    # the pair only makes each word find the other, which is what its admin meant.
     errors = Errors()
-    if not term or len(term) > 40:
-        errors.add("term", _("Give a word of 1 to 40 characters."))
-    if not canonical or len(canonical) > 80:
-        errors.add("canonical", _("Give a catalog term of 1 to 80 characters."))
+    term = errors.text(term, "term", required=True, limit=SYNONYM_TERM_LIMIT)
+    canonical = errors.text(canonical, "canonical", required=True, limit=SYNONYM_CANONICAL_LIMIT)
     if term and term == canonical:
         errors.add("canonical", _("A word cannot be its own synonym."))
     if errors:
@@ -397,6 +404,10 @@ def save_synonym(
 def delete_synonym(*, actor: User, term: str, request: HttpRequest | None = None) -> None:
     if not permissions.can_manage_synonyms(actor):
         raise Forbidden(SYNONYMS_ARE_THE_CITYS)
+    if control_character_problem(term) is not None:
+        # No word saved holds one (``save_synonym``), and PostgreSQL refuses to look
+        # for text holding a NUL (a 500).
+        raise NotFound(_("No such synonym."))
     with transaction.atomic():
         synonym = Synonym.objects.filter(term=term).first()
         if synonym is None:

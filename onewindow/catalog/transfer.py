@@ -204,7 +204,9 @@ def _as_text(sheet: Any) -> None:
 
 def parse_json(raw: bytes) -> list[Any]:
     try:
-        rows = _load_json(raw.decode("utf-8"))
+        # "utf-8-sig": UTF-8, after a byte order mark if the file starts with one, as
+        # Windows tools (Notepad, PowerShell) save UTF-8.
+        rows = _load_json(raw.decode("utf-8-sig"))
     except _NestedTooDeep as exc:
         raise ImportRejected([RowError(0, "file", _nested_too_deep())]) from exc
     except strict_json.StrictJsonError as exc:

@@ -25,6 +25,11 @@ from onewindow.catalog.choices import (
 )
 from onewindow.catalog.models import ITEM_CODE_PATTERN
 from onewindow.core.errors import FieldErrors as Errors
+from onewindow.core.text_input import (
+    Path,
+    control_character_fields,
+    without_control_characters,
+)
 
 REQUIRED_TEXT = ("name", "name_en", "legal_basis", "conditions")
 OPTIONAL_TEXT = (
@@ -253,6 +258,41 @@ def office_rules(values: Mapping[str, Any]) -> Errors:
     return errors
 
 
+def _entry_name(path: Path) -> str:
+    """A place in an item as its errors name it: ``name``, ``offices[1].address``,
+    ``materials[2].notes`` (which the import reports at the material's own row),
+    ``topics[0]``."""
+    name = ""
+    for part in path:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name
+
+
+def _without_control_characters(data: dict[str, Any], errors: Errors) -> dict[str, Any]:
+    """``data`` with every text holding a control character (``core.text_input``),
+    however deep (an office's, a material's), reported to ``errors`` and then read
+    without them: the item's other checks judge the rest as they would otherwise, and
+    say nothing more of the same text, and no code holding a NUL reaches a query
+    (PostgreSQL refuses it). The item is not saved, as it has errors."""
+    fields = control_character_fields(data, name=_entry_name)
+    if not fields:
+        return data
+    for name, messages in fields.items():
+        for message in messages:
+            errors.add(name, message)
+    return _stripped(data)
+
+
+def _stripped(value: Any) -> Any:
+    if isinstance(value, str):
+        return without_control_characters(value)
+    if isinstance(value, dict):
+        return {key: _stripped(child) for key, child in value.items()}
+    if isinstance(value, list):
+        return [_stripped(child) for child in value]
+    return value
+
+
 def clean_item(data: Any) -> tuple[CleanItem | None, Errors]:
     """Check one item; returns the cleaned item, or None and the field errors.
 
@@ -271,6 +311,7 @@ def read_item(data: Any) -> tuple[CleanItem | None, Errors]:
     if not isinstance(data, dict):
         errors.add("__all__", _("Each item must be an object."))
         return None, errors
+    data = _without_control_characters(data, errors)
     code = data.get("code")
     if not isinstance(code, str) or not re.match(ITEM_CODE_PATTERN, code):
         errors.add("code", _("Use a code like 310000-GA-XK-0001 (department, kind, number)."))

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-
-def is_blank(text: str) -> bool:
-    """Whether ``text`` shows nothing: only spaces, or characters that take no place on
-    a page (a zero-width space, a direction mark). A reason made of those is no reason."""
-    return not any(not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc") for ch in text)
+# is_blank lives with the other checks of typed text; imported from here by many.
+from onewindow.core.text_input import control_character_problem
+from onewindow.core.text_input import is_blank as is_blank
 
 
 class ServiceError(Exception):
@@ -102,7 +99,8 @@ class FieldErrors:
         self, value: object, name: str, *, required: bool = False, limit: int | None = None
     ) -> str:
         """``value`` stripped, or "" with a message when it is not text, missing while
-        required, or longer than ``limit``."""
+        required (blank: ``is_blank``), longer than ``limit``, or holding a control
+        character (``text_input``)."""
         if value is None:
             value = ""
         if not isinstance(value, str):
@@ -113,6 +111,9 @@ class FieldErrors:
             self.add(name, _("This field is required."))
         if limit and len(value) > limit:
             self.add(name, _("At most %(limit)d characters.") % {"limit": limit})
+        problem = control_character_problem(value)
+        if problem is not None:
+            self.add(name, problem)
         return value
 
     def raise_if_any(self) -> None:
