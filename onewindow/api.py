@@ -21,6 +21,7 @@ from ninja.parser import Parser
 from ninja.security import HttpBearer
 
 from onewindow.cases.api import router as cases_router
+from onewindow.cases.task_api import router as task_router
 from onewindow.cases.timelimit_api import router as timelimit_router
 from onewindow.catalog.api import router as catalog_router
 from onewindow.catalog.application_api import router as application_router
@@ -331,6 +332,7 @@ api.add_router("/", identity_router)
 api.add_router("/catalog", catalog_router)
 api.add_router("/catalog", application_router)
 api.add_router("/", cases_router)
+api.add_router("/", task_router)
 api.add_router("/", timelimit_router)
 api.add_router("/supervision", supervision_router)
 api.add_router("/", notifications_router)
