@@ -39,8 +39,9 @@ class TimelineOut(Schema):
     note_for_applicant: str
     unanswered: list[str] = Field(
         default_factory=list,
-        description="An answer to a supplement request: the materials the officer named in "
-        "words that it sent no file for (such a file is optional), in the caller's language",
+        description="An answer to a supplement request: the materials named in words "
+        "whose file was optional (a question to correct, an explanation) that it sent no "
+        "file for, in the caller's language",
     )
 
 
@@ -60,6 +61,14 @@ class SupplementItemIn(Schema):
     slot: str = Field(default="", max_length=100, description="An attachment slot of the form")
     material: str = Field(default="", max_length=500, description="The material, in words")
     reason: str = Field(max_length=500, description="What is missing or wrong")
+    # Sent to the service only when given: absent, the service decides (a file, unless
+    # the material names a question of the form).
+    needs_file: bool | None = Field(
+        default=None,
+        description="Whether the answer must bring a file of a material named in words; "
+        "false for an explanation; by default yes, unless it names a question of the "
+        "form (whose answer is corrected instead)",
+    )
 
 
 class SupplementRequestIn(Schema):
@@ -76,8 +85,9 @@ class SupplementItemOut(Schema):
         "attachments) and answered under"
     )
     required: bool = Field(
-        description="Whether the answer must bring a file for it: a form's slot must; a "
-        "material named in words may ask for a correction instead of a file"
+        description="Whether the answer must bring a file for it: a form's slot must, and "
+        "a material named in words unless it names a question of the form (corrected "
+        "instead) or was asked for as an explanation (needs_file false)"
     )
 
 

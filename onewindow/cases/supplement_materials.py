@@ -1,11 +1,18 @@
 """The files an answer to a supplement request (补正) gives: one per material asked for.
 
 A material of the application's form is asked for by its slot and answered through it
-(its file types and size), and its file is required. A material the officer named in
-words, not one of the form's ("the newborn's photo"), gets an upload slot of its own
-for that request, taking the common document types, so the applicant can send it
-online like the others; its file is optional, since such an item may as well ask for
-a corrected answer or an explanation, which the answer's comment and data carry.
+(its file types and size). A material the officer named in words, not one of the
+form's ("the newborn's photo"), gets an upload slot of its own for that request, taking
+the common document types, so the applicant can send it online like the others.
+
+Every file asked for is required: an officer who names a material means to receive it,
+and an answer without it would restart the clocks with the case no more complete. An
+item asking for a corrected answer rather than a file names a question of the form
+("落户地址": the answer's data carries it), and its file is optional; so is one a
+caller marks ``NEEDS_FILE`` false (an explanation, which the answer's comment carries).
+Each item records which it is when asked (``needs_file``). Requests stored before items
+recorded it made every material named in words optional, and showed it so to the
+applicant; they keep that rule.
 """
 
 from __future__ import annotations
@@ -35,10 +42,33 @@ def is_other_slot_key(key: str) -> bool:
     return key.startswith(OTHER_PREFIX)
 
 
+# An item's key: whether its answer must bring a file (``requires_file``).
+NEEDS_FILE = "needs_file"
+
+
 def requires_file(item: Mapping[str, Any]) -> bool:
     """Whether an answer must bring a file for a requested material: one of the form's
-    slots must; a material named in words may ask for a correction instead."""
-    return bool(item["slot"])
+    slots always; a material named in words unless the officer asked for no file (or,
+    in a request stored before items said so, as it was then: never)."""
+    return bool(item["slot"]) or bool(item.get(NEEDS_FILE, False))
+
+
+def names_a_question(material: str, definition: spec.DefinitionLike | None) -> bool:
+    """Whether a material named in words is a question of the application's form, by
+    its Chinese title or its English label (spaces and case aside): the officer asks
+    for that answer corrected, which needs no file."""
+    if definition is None:
+        return False
+    wanted = " ".join(material.split()).casefold()
+    names = {
+        " ".join(label.split()).casefold()
+        for name in definition.schema.get("properties", {})
+        for label in (
+            spec.field_label(definition, name, "zh-hans"),
+            spec.field_label(definition, name, "en"),
+        )
+    }
+    return bool(wanted) and wanted in names
 
 
 def material_name(item: Mapping[str, Any], supplement: SupplementRequest) -> str:
@@ -78,13 +108,13 @@ def items_text(supplement: SupplementRequest) -> str:
 
 def unanswered(supplement: SupplementRequest) -> list[str]:
     """The materials named in words that an answer came without a file for, in the
-    reader's language: such a file is optional (``requires_file``), and the officer must
-    see at once that it did not come, rather than find no file under it."""
+    reader's language: only one whose file was optional (``requires_file``) can, and the
+    officer must see at once that it did not come, rather than find no file under it."""
     sent = {attachment.slot for attachment in supplement.answer_attachments.all()}
     return [
         material_name(item, supplement)
         for index, item in enumerate(supplement.items)
-        if not item["slot"] and other_slot_key(supplement, index) not in sent
+        if not requires_file(item) and other_slot_key(supplement, index) not in sent
     ]
 
 

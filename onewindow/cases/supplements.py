@@ -40,7 +40,12 @@ from onewindow.cases.choices import (
     refuse_longer_than_note,
 )
 from onewindow.cases.models import Case, CaseEvent, SupplementRequest
-from onewindow.cases.supplement_materials import answer_slots, own_slots
+from onewindow.cases.supplement_materials import (
+    NEEDS_FILE,
+    answer_slots,
+    names_a_question,
+    own_slots,
+)
 from onewindow.core.errors import (
     Conflict,
     Forbidden,
@@ -62,9 +67,12 @@ from onewindow.workflow.models import WorkTask
 MAX_TEXT = 500
 
 
-def _clean_items(items: Any, case: Case) -> list[dict[str, str]]:
+def _clean_items(items: Any, case: Case) -> list[dict[str, str | bool]]:
     """Each item names a material (an attachment slot of the case's form, or in words)
-    and why it is needed; every problem is reported with its position."""
+    and why it is needed; every problem is reported with its position. Each is stored
+    with whether its answer must bring a file (``supplement_materials.requires_file``):
+    always, but for a material named in words that is a question of the form (its
+    answer is to be corrected) or that says ``needs_file: False`` (an explanation)."""
     errors: dict[str, list[Any]] = {}
     if not isinstance(items, list) or not items:
         message = _("List at least one missing or faulty material.")
@@ -73,7 +81,7 @@ def _clean_items(items: Any, case: Case) -> list[dict[str, str]]:
         too_many = msg(_("List at most %(count)d materials."), count=MAX_SUPPLEMENT_ITEMS)
         raise InvalidInput(too_many, fields={"items": [too_many]})
     slots = {slot["key"]: slot for slot in (case.form.attachments if case.form else [])}
-    cleaned = []
+    cleaned: list[dict[str, str | bool]] = []
     listed: set[str] = set()  # slots, and the materials named in words, casefolded
     for index, item in enumerate(items):
         item = item if isinstance(item, Mapping) else {}
@@ -104,7 +112,12 @@ def _clean_items(items: Any, case: Case) -> list[dict[str, str]]:
             listed.add(named)
         if is_blank(reason):
             errors.setdefault(f"items.{index}.reason", [_("Say what is missing or wrong.")])
-        cleaned.append({"slot": slot, "material": material, "reason": reason})
+        needs_file = bool(slot) or (
+            item.get(NEEDS_FILE) is not False and not names_a_question(material, case.form)
+        )
+        cleaned.append(
+            {"slot": slot, "material": material, "reason": reason, NEEDS_FILE: needs_file}
+        )
     if errors:
         raise InvalidInput(_("Some items need correcting."), fields=errors)
     return cleaned
@@ -336,7 +349,7 @@ def _answer_attachments(
             errors[f"attachments.{slot}"] = [_("There is no such attachment for this slot.")]
         else:
             found[slot] = attachment
-    for slot in wanted:  # each of the form's materials asked for
+    for slot in wanted:  # each material whose file the request requires
         if slot not in given:
             errors[f"attachments.{slot}"] = [_("Attach this document.")]
     if errors:

@@ -40,7 +40,7 @@ def request_supplement(
     supplement = supplements.request_supplement(
         actor=request.user,  # type: ignore[arg-type]
         task_id=task_id,
-        items=[item.dict() for item in payload.items],
+        items=[item.dict(exclude_none=True) for item in payload.items],
         note=payload.note,
         request=request,
     )

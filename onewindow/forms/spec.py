@@ -39,7 +39,9 @@ KEYWORDS_BY_TYPE: dict[str, frozenset[str]] = {
     "array": frozenset({"items", "minItems", "maxItems", "uniqueItems"}),
 }
 ITEM_KEYWORDS = frozenset({"type", "enum"})
-FORMATS = frozenset({"date", "email", "cn-id", "cn-uscc"})
+# ``cn-bank-account``: a bank account number, typed grouped or in full-width digits and
+# kept as its 12 to 19 digits (``bank_accounts``).
+FORMATS = frozenset({"date", "email", "cn-id", "cn-uscc", "cn-bank-account"})
 # Bounds of a ``"format": "date"`` answer, ours (JSON Schema has none for dates; its
 # validators ignore keywords they do not know): ``"today"`` or an ISO date, inclusive.
 # A birth date is ``"notAfter": "today"``.

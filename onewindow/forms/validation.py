@@ -3,10 +3,10 @@
 Browsers send every answer as a string, so ``coerce_data`` first turns strings into the
 schema's types (numbers, booleans, lists from multi-selects), strips them and drops empty
 answers, so that "required" is the error for a blank field; a phone answer (the ``tel``
-widget) is made its digits (``phones``). ``validate_data`` then runs JSON Schema draft
-2020-12, with our date bounds (``spec.DATE_BOUNDS``) and ``holderSex`` added as keywords,
-and turns each error into one message per field, by the kind of check that failed, in the
-active (or given) language.
+widget) is made its digits (``phones``), as is a bank account number (``bank_accounts``).
+``validate_data`` then runs JSON Schema draft 2020-12, with our date bounds
+(``spec.DATE_BOUNDS``) and ``holderSex`` added as keywords, and turns each error into one
+message per field, by the kind of check that failed, in the active (or given) language.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from jsonschema.validators import extend
 from stdnum.cn import ric
 
 from onewindow.core.errors import InvalidInput
-from onewindow.forms import patterns, phones, spec
+from onewindow.forms import bank_accounts, patterns, phones, spec
 from onewindow.identity.validators import clean_resident_id, clean_uscc
 
 logger = logging.getLogger("onewindow.forms")
@@ -69,6 +69,13 @@ def _is_resident_id(value: object) -> bool:
 def _is_uscc(value: object) -> bool:
     if isinstance(value, str):
         clean_uscc(value)
+    return True
+
+
+@FORMAT_CHECKER.checks("cn-bank-account", raises=ValidationError)
+def _is_bank_account(value: object) -> bool:
+    if isinstance(value, str):
+        bank_accounts.clean_bank_account(value)
     return True
 
 
@@ -171,7 +178,7 @@ def _validate(definition: spec.DefinitionLike, data: Mapping[str, Any]) -> dict[
     cleaned = coerce_data(definition, data)
     validator = FormValidator(definition.schema, format_checker=FORMAT_CHECKER)
     errors: dict[str, list[Any]] = {}
-    for error in validator.iter_errors(cleaned):
+    for error in sorted(validator.iter_errors(cleaned), key=_pattern_after_format):
         for name, message in _messages(definition, error):
             # One message per field, the first check that failed: the clearest to act on.
             errors.setdefault(name, [message])
@@ -187,6 +194,13 @@ def _validate(definition: spec.DefinitionLike, data: Mapping[str, Any]) -> dict[
             gettext_lazy("Some answers need correcting."), code="invalid_answers", fields=ordered
         )
     return _normalized(definition, cleaned)
+
+
+def _pattern_after_format(error: SchemaValidationError) -> bool:
+    """Sorts a pattern's error after the others of an answer that also has a format: the
+    format's message says what is wrong with this answer ("this one has 11 digits"), the
+    pattern (kept for validators that do not know our formats) only what is expected."""
+    return error.validator == "pattern" and "format" in error.schema
 
 
 def _not_of_the_id_number(
@@ -233,13 +247,16 @@ def _with_hidden_characters(cleaned: Mapping[str, Any]) -> list[str]:
 
 
 def _normalized(definition: spec.DefinitionLike, cleaned: dict[str, Any]) -> dict[str, Any]:
-    """Identity numbers and credit codes in their compact form (no spaces, upper-case X)."""
+    """Identity numbers, credit codes and bank accounts in their compact form (no
+    spaces, upper-case X)."""
     for name, prop in definition.schema["properties"].items():
         value = cleaned.get(name)
         if isinstance(value, str) and prop.get("format") == "cn-id":
             cleaned[name] = clean_resident_id(value)
         elif isinstance(value, str) and prop.get("format") == "cn-uscc":
             cleaned[name] = clean_uscc(value)
+        elif isinstance(value, str) and prop.get("format") == "cn-bank-account":
+            cleaned[name] = bank_accounts.clean_bank_account(value)
     return cleaned
 
 
@@ -279,6 +296,10 @@ def coerce_data(definition: spec.DefinitionLike, data: Mapping[str, Any]) -> dic
             # A phone number typed grouped, with +86 or in full-width digits is the
             # same number: its pattern judges, and the case keeps, the digits alone.
             value = phones.normalized(value)
+        elif isinstance(value, str) and prop.get("format") == "cn-bank-account":
+            # Likewise an account number typed in groups, as cards print it: a pattern
+            # on it judges the digits alone.
+            value = bank_accounts.normalized(value)
         if value is not _MISSING:
             out[name] = value
     return out
@@ -456,7 +477,9 @@ def _date_bound_message(keyword: str, bound: Any) -> str:
 
 def _format_message(format_name: str, error: SchemaValidationError) -> str:
     cause = error.cause
-    if format_name in ("cn-id", "cn-uscc") and isinstance(cause, ValidationError):
+    if format_name in ("cn-id", "cn-uscc", "cn-bank-account") and isinstance(
+        cause, ValidationError
+    ):
         return str(cause.messages[0])
     if format_name == "date":
         return _("Enter a real date, for example 2024-03-07.")

@@ -266,7 +266,8 @@ def test_the_comment_asks_for_a_reason_only_where_a_refusal_is_possible(world, a
             signed_in(world["ga.window"]).get(f"/cases/tasks/{hukou.pk}/").content
         )
     [label] = page.xpath("//label[@for='id_comment']")
-    assert _words(label) == "Comment"  # the hukou step can only be completed
+    # The hukou step can only be completed: no reason asked, but whose eyes it meets.
+    assert _words(label) == "Comment (the applicant sees it)"
     [claim] = [p for p in page.xpath("//p") if "Nobody has claimed" in _words(p)]
     assert _words(claim).startswith("Nobody has claimed this task yet. You may decide it at once")
 
@@ -369,7 +370,8 @@ def test_an_items_supplement_stays_under_it_once_its_step_is_decided(world, at_h
         supplements.request_supplement(
             actor=world["ga.window"],
             task_id=hukou.pk,
-            items=[{"material": "居住证明", "reason": "请提供"}],
+            # An explanation asked for, answered in words: no file needed.
+            items=[{"material": "居住证明", "reason": "请说明", "needs_file": False}],
         )
         supplements.resupply(
             applicant=world["citizen.wang"], number=parent.number, attachments={}, comment="已补"

@@ -225,8 +225,13 @@ def test_asking_stops_the_step_and_the_case_and_tells_the_applicant(
     with django_capture_on_commit_callbacks(execute=True):
         supplement = ask(world, review, items, note="请一次补齐")
     assert supplement.items == [
-        {"slot": "photo", "material": "出入境证件数码照片", "reason": "背景不是白色"},
-        {"slot": "", "material": "户口簿", "reason": "缺少户主页"},
+        {
+            "slot": "photo",
+            "material": "出入境证件数码照片",
+            "reason": "背景不是白色",
+            "needs_file": True,
+        },
+        {"slot": "", "material": "户口簿", "reason": "缺少户主页", "needs_file": True},
     ]
     assert (supplement.case, supplement.task, supplement.requested_at) == (case, review, ASKED)
     assert supplement.previous_status == CaseStatus.IN_PROGRESS
@@ -289,7 +294,11 @@ def test_asking_stops_the_step_and_the_case_and_tells_the_applicant(
 @pytest.fixture
 def waiting(world, passport):
     case, review = passport
-    return case, review, ask(world, review, [*PHOTO, {"material": "户口簿", "reason": "缺少"}])
+    # An explanation asked for beside the photo: no file needed for it, so an answer with
+    # the photo alone is complete (``test_supplement_required_files`` has the files
+    # named in words that are required).
+    explanation = {"material": "户口簿", "reason": "缺少", "needs_file": False}
+    return case, review, ask(world, review, [*PHOTO, explanation])
 
 
 def still_waiting(case, review, supplement):

@@ -132,7 +132,7 @@ def test_ask_for_a_supplement(world, call, review):
     assert body["case"] == number_of(review)
     assert (body["task"], body["department"], body["status"]) == ("审核", "310000-GA", "open")
     # Each with the slot its file is uploaded for: a material named in words has its own,
-    # and may be answered by a correction instead of a file (not required).
+    # and its file is required as the form's are (it names no question to correct).
     assert body["items"] == [
         {
             "slot": "photo",
@@ -146,7 +146,7 @@ def test_ask_for_a_supplement(world, call, review):
             "material": "户口簿",
             "reason": "缺少",
             "upload": f"supplement-{body['id']}-2",
-            "required": False,
+            "required": True,
         },
     ]
     assert (body["note"], body["answered_at"]) == ("请补齐", None)
@@ -176,6 +176,19 @@ def test_a_bad_request_is_422_with_fields_and_saves_nothing(world, call, review,
     got = error_shape(response, 422, "invalid")
     assert field in got["fields"], got
     assert not SupplementRequest.objects.exists() and not Extension.objects.exists()
+
+
+def test_an_explanation_is_asked_for_without_a_file(world, call, review):
+    with travel(at("2026-03-04", 11)):
+        response = call(
+            "post",
+            f"/api/v1/tasks/{review.pk}/supplement",
+            world["ga.review"],
+            {"items": [{"material": "户口簿", "reason": "说明缺页原因", "needs_file": False}]},
+        )
+    assert response.status_code == 201, response.content
+    [item] = response.json()["items"]
+    assert (item["material"], item["required"]) == ("户口簿", False)
 
 
 def test_supplement_conflicts_are_409(world, call, waiting):

@@ -14,7 +14,6 @@ from types import SimpleNamespace
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
-from django.test import Client
 from django.utils import translation
 
 from onewindow.cases import extensions, supplements
@@ -26,7 +25,6 @@ from onewindow.conftest import make_user
 from onewindow.forms.tests.files import PDF, PNG
 from onewindow.identity.models import Department
 from onewindow.identity.roles import Role
-from onewindow.identity.tokens import issue_token
 from onewindow.workflow import services as workflow_services
 from onewindow.workflow.choices import ClockState, TaskStatus
 
@@ -279,12 +277,12 @@ def test_the_applicant_sees_what_is_requested_and_a_form_to_send_it(world, waiti
     html = response.content.decode()
     assert f'action="/cases/{_number(waiting)}/supplement/"' in html
     assert 'enctype="multipart/form-data"' in html
-    # The material named only in words has an upload of its own, optional: the item
-    # may ask for a correction or an explanation rather than a file.
+    # The material named only in words has an upload of its own, required as the
+    # form's are: the officer asked for it by name (QA: it said "optional").
     supplement = SupplementRequest.objects.get()
     assert file_inputs(response) == ["upload-photo", f"upload-supplement-{supplement.pk}-2"]
     own = re.search(r'<label for="id_upload-supplement-[^"]+"[^>]*>(.*?)</label>', html, re.S)
-    assert own and "户口簿" in own.group(1) and "optional" in own.group(1)
+    assert own and "户口簿" in own.group(1) and "optional" not in own.group(1)
 
 
 def _materials(response) -> list[tuple[str, str]]:
@@ -309,7 +307,7 @@ def test_resupplying_from_the_case_page_end_to_end(world, waiting):
     with travel(at("2026-03-09", 10)):
         client = signed_in(world["citizen.wang"])
         # The file input the page shows is the one the view reads.
-        field, _named_in_words = file_inputs(client.get(f"/cases/{number}/"))
+        field, named_in_words = file_inputs(client.get(f"/cases/{number}/"))
         missing = client.post(f"/cases/{number}/supplement/", {"comment": "x"})
         assert missing.status_code == 422
         assert "Attach this document." in text(missing)
@@ -324,6 +322,7 @@ def test_resupplying_from_the_case_page_end_to_end(world, waiting):
             f"/cases/{number}/supplement/",
             {
                 field: SimpleUploadedFile("new.png", PNG, content_type="image/png"),
+                named_in_words: SimpleUploadedFile("hukou.pdf", PDF, "application/pdf"),
                 "comment": "已重新拍照",
             },
             follow=True,
@@ -534,30 +533,26 @@ def test_a_material_named_in_words_can_be_sent_online(world, waiting):
     assert "Sent without a file" not in text(page)
 
 
-def test_an_answer_without_the_material_named_in_words_says_so_on_the_timeline(world, waiting):
-    """Its file is optional (the item may ask for a correction instead), so the answer
-    goes through; the officer reads at once what it came without."""
+def test_an_answer_without_the_material_named_in_words_is_refused_at_its_input(world, waiting):
+    """Asked for by name, its file is required as the form's are (QA: the answer went
+    through, "Sent without a file: 户口簿"); the refused answer keeps nothing."""
     number = _number(waiting)
+    supplement = SupplementRequest.objects.get()
     with travel(at("2026-03-09", 10)):
-        sent = signed_in(world["citizen.wang"]).post(
+        refused = signed_in(world["citizen.wang"]).post(
             f"/cases/{number}/supplement/",
             {
                 "upload-photo": SimpleUploadedFile("new.png", PNG, content_type="image/png"),
                 "comment": "户口簿下周送到窗口",
             },
         )
-    assert sent.status_code == 302
-    with travel(at("2026-03-09", 11)):
-        officer = text(signed_in(world["ga.review"]).get(f"/cases/tasks/{waiting.pk}/"))
-        applicant = text(signed_in(world["citizen.wang"]).get(f"/cases/{number}/"))
-    assert "Sent without a file: 户口簿" in officer
-    assert "Sent without a file: 户口簿" in applicant
-    token, _record = issue_token(user=world["citizen.wang"])
-    with travel(at("2026-03-09", 11)):
-        read = Client().get(f"/api/v1/cases/{number}", headers={"Authorization": f"Bearer {token}"})
-    supplied = [e for e in read.json()["timeline"] if e["outcome"] == "resupplied"]
-    assert [e["unanswered"] for e in supplied] == [["户口簿"]]
-    assert all(e["unanswered"] == [] for e in read.json()["timeline"] if e not in supplied)
+    assert refused.status_code == 422
+    assert "There is a problem 户口簿: Attach this document." in text(refused)
+    html = refused.content.decode()
+    assert f'id="id_upload-supplement-{supplement.pk}-2_error"' in html
+    supplement.refresh_from_db()
+    assert supplement.status == SupplementStatus.OPEN
+    assert not supplement.case.attachments.filter(slot=f"supplement-{supplement.pk}-2").exists()
 
 
 def test_the_api_takes_a_material_named_in_words_by_its_upload_slot(world, waiting, client):

@@ -484,10 +484,12 @@ def test_the_comment_field_says_the_applicant_sees_it(people):
     _response, page = task_page(ga, task.pk)
     hint = page.get_element_by_id("id_comment_helptext")
     assert words(hint) == (
-        "Your opinion on this step, kept on the case's record. "
-        "The applicant sees this comment on their case page, and a refusal's reason in the "
-        "notification too."
+        "Kept on the case's record and shown to the applicant: on their case page and "
+        "through the API, and in the notification when it is a refusal's reason. Write "
+        "nothing here that is meant only for colleagues."
     )
+    [label] = page.xpath("//label[@for='id_comment']")
+    assert words(label) == "Comment (the applicant sees it; the reason, if you do not accept)"
     comment = page.get_element_by_id("id_comment")
     assert comment.get("aria-describedby") == "id_comment_helptext"
     assert comment.get("aria-invalid") is None

@@ -118,7 +118,7 @@ def test_a_fault_the_subset_reports_is_not_reported_again_by_json_schema():
     prop = {"type": "string", "title": "备注", "format": 3, "enum": "a"}
     found = problems(**sample_with("notes", prop))["schema"]
     assert found == [
-        "notes: the format must be one of cn-id, cn-uscc, date, email.",
+        "notes: the format must be one of cn-bank-account, cn-id, cn-uscc, date, email.",
         "notes: enum must be a non-empty list of distinct values of the property's type.",
     ]
 
