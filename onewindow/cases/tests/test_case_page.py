@@ -186,7 +186,7 @@ def test_a_case_names_every_department_its_process_runs_through(world):
     case = submit(world["agent.li"], COMPANY)
     page = read(signed_in(world["agent.li"]), f"/cases/{case.number}/")
     [departments] = page.xpath("//dl[@class='summary']/div[dt[normalize-space()='Departments']]/dd")
-    named = " ".join(departments.text_content().split()).split(", ")
+    named = " ".join(departments.text_content().split()).split("; ")
     assert named[0] == case.department.name_en  # its own first
     assert len(named) >= 4 and len(set(named)) == len(named)
     passport = read(

@@ -141,7 +141,7 @@ def test_a_life_events_page_names_each_of_its_departments(world):
         " ".join(dt.text_content().split()): " ".join(dd.text_content().split())
         for dt, dd in zip(summary.xpath(".//dt"), summary.xpath(".//dd"), strict=True)
     }
-    departments = rows["Departments"].split(", ")
+    departments = rows["Departments"].split("; ")
     expected = {child.department.name_en for child in case.children.all()}
     assert set(departments) == expected and len(departments) == len(expected) > 1
     assert "Department" not in rows
