@@ -216,3 +216,25 @@ def proposed_chinese(proposed: Mapping[Any, str]) -> Iterator[None]:
                 top.pop(key, None)
             else:
                 top[key] = value
+
+
+# The database fixtures pytest-django gives; a test that asks for none (itself or through
+# its fixtures) never reaches a database.
+_DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_reset_sequences"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With ``ONEWINDOW_DATABASE_TESTS_ONLY=1`` (the PostgreSQL pass of ``make test``),
+    only the tests that reach a database: the others (validators, the sandbox, parsers)
+    ran in the SQLite pass and would run the same again, which a pass on another
+    database exists to avoid."""
+    if os.environ.get("ONEWINDOW_DATABASE_TESTS_ONLY") != "1":
+        return
+    kept: list[pytest.Item] = []
+    deselected: list[pytest.Item] = []
+    for item in items:
+        reaches = _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        (kept if reaches or item.get_closest_marker("django_db") else deselected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
