@@ -17,10 +17,8 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-# The separators ``identity.validators`` drops from identity and phone numbers: spaces
-# and hyphens, and the dashes that look like them once NFKC has made the ideographic
-# space and the full-width hyphen plain.
-_SEPARATORS = re.compile("[ \u2010\u2011\u2013\u2014\u2212-]+")
+from onewindow.identity.validators import ungrouped
+
 _DIGITS = re.compile("[0-9]+")  # ASCII only: NFKC leaves other scripts' digits as they are
 FEWEST_DIGITS, MOST_DIGITS = 12, 19
 
@@ -32,23 +30,17 @@ ONLY_DIGITS = _(
 WRONG_LENGTH = _("A bank account number has 12 to 19 digits; this one has %(count)d.")
 
 
-def account_characters(typed: str) -> str:
-    """The number as typed without its grouping: full-width characters made plain
-    (NFKC), spaces and hyphens dropped."""
-    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", typed).strip())
-
-
 def normalized(typed: str) -> str:
     """``typed`` as its digits if it is made of digits and separators only; else as
     typed, full-width characters made plain, for the check to refuse in its words."""
-    compact = account_characters(typed)
+    compact = ungrouped(typed)
     return compact if _DIGITS.fullmatch(compact) else unicodedata.normalize("NFKC", typed).strip()
 
 
 def clean_bank_account(value: str) -> str:
-    """The account number's digits (``account_characters``), or ``ValidationError``
+    """The account number's digits (``identity.validators.ungrouped``), or ``ValidationError``
     saying what is wrong: a character that is not a digit, or how many digits it has."""
-    compact = account_characters(value)
+    compact = ungrouped(value)
     if not _DIGITS.fullmatch(compact):
         raise ValidationError(ONLY_DIGITS, code="digits")
     if not FEWEST_DIGITS <= len(compact) <= MOST_DIGITS:

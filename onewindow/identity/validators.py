@@ -22,6 +22,14 @@ from stdnum.cn import ric, uscc
 # control character is refused as hidden where answers are checked, not dropped.
 _SEPARATORS = re.compile("[ \u2010\u2011\u2013\u2014\u2212-]+")
 
+
+def ungrouped(typed: str) -> str:
+    """A number as people type it without its grouping: full-width characters (a Chinese
+    input method's) made plain by NFKC, ends stripped, spaces and hyphens dropped. What
+    identity, phone and bank account numbers are read from."""
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", typed).strip())
+
+
 # The earliest birth date a number may carry: nobody born before it is alive to hold
 # one, and the passport form's birth date answer has the same bound.
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
@@ -39,7 +47,7 @@ def resident_id_characters(typed: str) -> str:
     a plain one; grouping spaces and hyphens dropped, as in phone numbers
     (``mobile_digits``); a lower-case x check character upper-cased. Upper-casing
     after NFKC: a full-width ｘ upper-cased first stays full-width (Ｘ), no check digit."""
-    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", typed).strip()).upper()
+    return ungrouped(typed).upper()
 
 
 def clean_resident_id(value: str) -> str:
@@ -171,7 +179,7 @@ def mobile_digits(typed: str) -> str | None:
     characters (a Chinese input method's) made ASCII, grouping spaces and hyphens and a
     leading country code dropped; None when it is no such number. What it returns
     matches ``MOBILE_PHONE``, so it prefills validly."""
-    digits = _SEPARATORS.sub("", unicodedata.normalize("NFKC", typed).strip())
+    digits = ungrouped(typed)
     if MOBILE_PHONE.fullmatch(digits):
         return digits
     for code in _COUNTRY_CODES:
