@@ -221,20 +221,34 @@ def proposed_chinese(proposed: Mapping[Any, str]) -> Iterator[None]:
 # The database fixtures pytest-django gives; a test that asks for none (itself or through
 # its fixtures) never reaches a database.
 _DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_reset_sequences"})
+# What a test counting a page's queries asks for: such a test runs on both databases.
+_QUERY_COUNTING_FIXTURES = frozenset({"django_assert_num_queries", "django_assert_max_num_queries"})
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """With ``ONEWINDOW_DATABASE_TESTS_ONLY=1`` (the PostgreSQL pass of ``make test``),
-    only the tests that reach a database: the others (validators, the sandbox, parsers)
-    ran in the SQLite pass and would run the same again, which a pass on another
-    database exists to avoid."""
+    only the tests whose outcome can depend on the database:
+
+    - not those that reach none (validators, the sandbox, parsers): they ran in the
+      SQLite pass and would run the same again, which a pass on another database exists
+      to avoid;
+    - not the page tests (``single_pass``), unless they count the page's queries: a page
+      reads through the queries and services whose own tests run on both databases, and
+      what the page tests check is its HTML.
+    """
     if os.environ.get("ONEWINDOW_DATABASE_TESTS_ONLY") != "1":
         return
     kept: list[pytest.Item] = []
     deselected: list[pytest.Item] = []
     for item in items:
-        reaches = _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
-        (kept if reaches or item.get_closest_marker("django_db") else deselected).append(item)
+        (kept if _on_every_database(item) else deselected).append(item)
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept
+
+
+def _on_every_database(item: pytest.Item) -> bool:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if not (fixtures & _DATABASE_FIXTURES or item.get_closest_marker("django_db")):
+        return False
+    return not item.get_closest_marker("single_pass") or bool(fixtures & _QUERY_COUNTING_FIXTURES)

@@ -26,7 +26,7 @@ from onewindow.identity.models import Department, LegalPerson, User
 from onewindow.workflow import services as workflow_services
 from onewindow.workflow.models import WorkTask
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.single_pass]
 
 NOW = at("2026-03-06", 10)
 

@@ -20,7 +20,7 @@ from onewindow.identity.models import User
 from onewindow.workflow import services as workflow_services
 from onewindow.workflow.models import WorkTask
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.single_pass]
 
 # The new messages' Chinese, as proposed for the .po file (``proposed_chinese``).
 PROPOSED_ZH = {

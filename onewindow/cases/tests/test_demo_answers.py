@@ -5,12 +5,14 @@ their spouse."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import transaction
 from stdnum.cn import ric
 
 from onewindow.cases.demo import load_demo_cases
@@ -20,6 +22,8 @@ from onewindow.forms.validation import validate_data
 from onewindow.identity.demo import load_demo_city
 from onewindow.identity.models import LegalPerson
 from onewindow.workdays.demo import load_demo_calendar
+
+pytestmark = pytest.mark.django_db
 
 TODAY = datetime(2026, 11, 25, 15, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -32,16 +36,22 @@ def age(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-@pytest.fixture
-def demo_cases(db: None) -> list[tuple[Case, dict[str, Any]]]:
-    """Each demo case with a form, and its answers."""
-    load_demo_city()
-    load_demo_calendar()
-    load_demo_catalog()
-    with time_machine.travel(TODAY, tick=False):
-        load_demo_cases()
-    cases = Case.objects.exclude(form=None).select_related("form", "applicant", "company")
-    return [(case, case.data) for case in cases]
+@pytest.fixture(scope="module")
+def demo_cases(
+    django_db_setup: None, django_db_blocker: Any
+) -> Iterator[list[tuple[Case, dict[str, Any]]]]:
+    """Each demo case with a form, and its answers: loaded once for the module's tests,
+    which only read them, in a transaction rolled back when the module ends (each
+    test's own is a savepoint inside it)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_demo_city()
+        load_demo_calendar()
+        load_demo_catalog()
+        with time_machine.travel(TODAY, tick=False):
+            load_demo_cases()
+        cases = Case.objects.exclude(form=None).select_related("form", "applicant", "company")
+        yield [(case, case.data) for case in cases]
+        transaction.set_rollback(True)
 
 
 def test_every_demo_answer_passes_its_form_today(demo_cases):

@@ -26,6 +26,8 @@ from onewindow.notifications.models import Notification
 from onewindow.notifications.rendering import render_message
 from onewindow.workflow import services as workflow_services
 
+pytestmark = pytest.mark.single_pass
+
 NOW = at("2026-03-04", 10)
 NOT_YET_ACCEPTED = "The time limit is counted in working days from the acceptance"
 

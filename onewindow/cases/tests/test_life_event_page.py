@@ -24,7 +24,7 @@ from onewindow.forms.tests.files import PDF
 from onewindow.notifications.models import Notification
 from onewindow.notifications.rendering import render_message
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.single_pass]
 
 
 def _page(world, number: str) -> lxml.html.HtmlElement:

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from onewindow.cases.tests.test_views import APPLY, logged_in, people
 
+pytestmark = pytest.mark.single_pass
 __all__ = ["people"]  # the fixture, shared with the page tests
 
 

@@ -12,6 +12,8 @@ from onewindow.forms import services as forms_services
 from onewindow.forms.queries import latest_definition
 from onewindow.identity.models import User
 
+pytestmark = pytest.mark.single_pass
+
 
 @pytest.fixture
 def applicant(world: dict[str, User]) -> User:

@@ -28,6 +28,8 @@ from onewindow.identity.roles import Role
 from onewindow.workflow import services as workflow_services
 from onewindow.workflow.choices import ClockState, TaskStatus
 
+pytestmark = pytest.mark.single_pass
+
 NOW = at("2026-03-06", 10)
 PHOTO = [{"slot": "photo", "reason": "背景不是白色"}]
 

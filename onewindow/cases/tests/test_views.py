@@ -31,6 +31,8 @@ from onewindow.identity.models import Department, LegalPerson, User
 from onewindow.identity.permissions import is_officer
 from onewindow.identity.roles import Role
 
+pytestmark = pytest.mark.single_pass
+
 APPLY = f"/services/items/{PASSPORT}/apply/"
 
 

@@ -24,6 +24,8 @@ from onewindow.core.testing import table_regions
 from onewindow.identity.models import Department
 from onewindow.identity.roles import Role
 
+pytestmark = pytest.mark.single_pass
+
 __all__ = ["admin", "portal", "seeded"]  # fixtures, shared with the page tests
 
 # --- tables that scroll ---------------------------------------------------------------

@@ -18,7 +18,7 @@ from onewindow.catalog.tests.conftest import TOPICS, item_row
 from onewindow.conftest import PASSWORD
 from onewindow.identity.roles import Role
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.single_pass]
 
 POLICE_ITEM = "310000-GA-QR-0001"
 MARKET_ITEM = "310000-SJ-XK-0001"

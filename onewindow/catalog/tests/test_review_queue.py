@@ -18,7 +18,7 @@ from onewindow.catalog.tests.conftest import ITEMS
 from onewindow.conftest import holder_logged_in, make_user
 from onewindow.identity.roles import Role
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.single_pass]
 
 FIRST, SECOND = "310000-GA-QR-0001", "310000-GA-XK-0002"
 START = timezone.now().replace(microsecond=0)

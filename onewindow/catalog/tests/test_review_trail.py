@@ -39,7 +39,7 @@ from onewindow.catalog.tests.test_backoffice_views import (
 from onewindow.core.errors import Forbidden
 from onewindow.identity.roles import Role
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.single_pass]
 
 __all__ = ["admin", "seeded"]  # fixtures, shared with the page tests
 

@@ -21,6 +21,8 @@ from onewindow.catalog.tests.portal_fixtures import (
 from onewindow.conftest import PASSWORD, make_user
 from onewindow.identity.demo import load_demo_city
 
+pytestmark = pytest.mark.single_pass
+
 LANGUAGES = [("zh-hans", "zh-Hans"), ("en", "en")]
 
 

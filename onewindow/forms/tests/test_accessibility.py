@@ -19,7 +19,7 @@ from onewindow.forms.tests.test_backoffice_views import (
     upload,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.single_pass]
 
 
 def title_of(html: bytes) -> str:

@@ -23,6 +23,8 @@ from onewindow.forms.models import FormDefinition
 from onewindow.forms.tests.conftest import make_definition
 from onewindow.identity.roles import Role
 
+pytestmark = pytest.mark.single_pass
+
 LIST = reverse("form_definitions:list")
 UPLOAD = reverse("form_definitions:upload")
 PASSPORT_FILE = Path(__file__).resolve().parents[1] / "definitions" / "passport.json"

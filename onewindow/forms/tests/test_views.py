@@ -7,7 +7,7 @@ from onewindow.conftest import make_user
 from onewindow.forms.attachments import store_attachment
 from onewindow.forms.tests.files import PDF, upload
 
-pytestmark = pytest.mark.urls("onewindow.forms.tests.urls")
+pytestmark = [pytest.mark.urls("onewindow.forms.tests.urls"), pytest.mark.single_pass]
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 

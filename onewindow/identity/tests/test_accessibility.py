@@ -13,7 +13,7 @@ from onewindow.core.testing import chinese_in, on_english_page
 from onewindow.identity.models import Department, RoleAssignment
 from onewindow.identity.roles import Role
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.single_pass]
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from onewindow.conftest import holder_logged_in, make_user
 from onewindow.identity.models import User
 from onewindow.identity.roles import Role
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.single_pass]
 
 NEW = "/officer/departments/310000-GA/officers/new/"
 DEPARTMENT = "/officer/departments/310000-GA/"

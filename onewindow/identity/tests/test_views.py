@@ -17,7 +17,7 @@ from onewindow.identity.masking import mask_identity_number
 from onewindow.identity.models import RoleAssignment, User
 from onewindow.identity.roles import OFFICER_ROLES, Role
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.single_pass]
 
 
 def login(client: Client, user, password: str = PASSWORD):

@@ -13,6 +13,8 @@ from onewindow.notifications import views
 from onewindow.notifications.models import Notification, OutboxMessage
 from onewindow.notifications.tests.conftest import make_recipient, notify
 
+pytestmark = pytest.mark.single_pass
+
 
 def logged_in(user: User) -> Client:
     client = Client(HTTP_ACCEPT_LANGUAGE="en")

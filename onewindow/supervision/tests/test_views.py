@@ -18,6 +18,8 @@ from onewindow.supervision.tests.conftest import NOW, ask_for_a_supplement, give
 from onewindow.workflow import services as workflow_services
 from onewindow.workflow.models import WorkTask
 
+pytestmark = pytest.mark.single_pass
+
 URL = "/supervision/time-limits/"
 
 

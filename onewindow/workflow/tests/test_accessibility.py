@@ -21,7 +21,7 @@ from onewindow.workflow.models import ProcessDefinition
 from onewindow.workflow.tests.conftest import read_process
 from onewindow.workflow.tests.test_backoffice_views import admin_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.single_pass]
 
 
 def single_department() -> ProcessDefinition:

@@ -25,6 +25,8 @@ from onewindow.workflow.tests.conftest import (
     upload,
 )
 
+pytestmark = pytest.mark.single_pass
+
 LIST = reverse("processes:list")
 UPLOAD = reverse("processes:upload")
 
