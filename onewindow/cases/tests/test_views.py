@@ -480,6 +480,21 @@ def test_the_decision_panel_is_headed_for_every_kind_of_step(people):
     assert words(page.get_element_by_id("decision-title")) != "审核结果"
 
 
+def test_a_closed_task_says_so_at_the_top_instead_of_linking_to_no_decision(people):
+    task = open_task(submit(people["applicant"], PASSPORT), "Task_accept")
+    ga = logged_in(people["ga"])
+    _response, page = task_page(ga, task.pk)
+    assert page.xpath("//a[@href='#decision-title']")
+    assert not page.xpath(f"//*[{having('task-state')}]")
+    decided = ga.post(f"/cases/tasks/{task.pk}/", {"outcome": "accept", "comment": ""})
+    assert decided.status_code == 302
+    _response, page = task_page(ga, task.pk)
+    assert not page.xpath("//a[@href='#decision-title']")
+    [state] = page.xpath(f"//*[{having('task-state')}]")
+    assert words(state) == "This task is closed."
+    assert not page.xpath(f"//*[{having('task-state')}]/preceding::*[@id='decision-title']")
+
+
 def test_the_comment_field_says_the_applicant_sees_it(people):
     task = open_task(submit(people["applicant"], PASSPORT), "Task_accept")
     ga = logged_in(people["ga"])

@@ -49,8 +49,8 @@ def test_shared_questions_come_first_then_each_forms_own(newborn):
     assert sections[0]["title"] == "申请人信息"
     assert sections[0]["fields"][:3] == ["applicant_name", "applicant_id_number", "applicant_phone"]
     own = [s for s in sections if any("__" in name for name in s["fields"])]
-    assert own[0]["title"] == "出生医学证明首次签发：新生儿信息"
-    assert own[0]["title_en"] == "First issue of a medical birth certificate: About the baby"
+    assert own[0]["title"] == "出生医学证明签发：新生儿信息"
+    assert own[0]["title_en"] == "Issue of a medical birth certificate: About the baby"
     assert "birth_certificate__birth_hospital" in own[0]["fields"]
 
 
