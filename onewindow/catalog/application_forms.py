@@ -13,6 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.catalog.forms import Choices, SummaryError, field_anchor
+from onewindow.core.form_fields import SiteForm
 from onewindow.core.templatetags.onewindow import localized
 from onewindow.forms.models import FormDefinition
 from onewindow.workflow.models import ProcessDefinition
@@ -43,7 +44,7 @@ def _grouped(
     return [("", blank), *groups.items()], by_value
 
 
-class SummarizedForm(forms.Form):
+class SummarizedForm(SiteForm):
     """A form whose errors the page lists first (``_error_summary.html``)."""
 
     def error_summary(self) -> list[SummaryError]:

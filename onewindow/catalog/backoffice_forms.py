@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.catalog.forms import CHOOSE_AN_OPTION, MAX_UPLOAD_MB, textarea
 from onewindow.catalog.transfer import MAX_UPLOAD_BYTES, unpacking_problem
-from onewindow.core.text_input import LineField
+from onewindow.core.form_fields import LineField, SiteForm
 
 
 class ConditionalCharField(forms.CharField):
@@ -25,7 +25,7 @@ class ConditionalCharField(forms.CharField):
         self.condition = condition
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(SiteForm):
     decision = forms.ChoiceField(
         label=_("Decision"),
         widget=forms.RadioSelect,
@@ -44,7 +44,7 @@ class ReviewForm(forms.Form):
     seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
 
-class ImportForm(forms.Form):
+class ImportForm(SiteForm):
     file = forms.FileField(
         label=_("File"),
         help_text=format_lazy(
@@ -81,7 +81,7 @@ def file_kind(name: str) -> str | None:
     return None
 
 
-class SynonymForm(forms.Form):
+class SynonymForm(SiteForm):
     # Our messages for a control character and the length (Django's Chinese garbled
     # the one for NUL), and a term of only invisible characters is missing.
     term = LineField(

@@ -40,6 +40,7 @@ from onewindow.catalog.validation import (
     office_rules,
 )
 from onewindow.core.errors import ServiceError
+from onewindow.core.form_fields import SiteForm
 
 Choices = list[tuple[Any, Any]]
 BLANK: Choices = [("", "—")]
@@ -85,7 +86,7 @@ AMOUNT_ERRORS = dict.fromkeys(
 CHOOSE_AN_OPTION = {"required": _("Choose an option."), "invalid_choice": _("Choose an option.")}
 
 
-class ItemForm(forms.Form):
+class ItemForm(SiteForm):
     """The item's own fields. Code and department are fields only for a new item."""
 
     code = forms.CharField(
@@ -197,7 +198,7 @@ class ItemForm(forms.Form):
             field.widget.attrs["size"] = min(8, max(3, len(options)))
 
 
-class MaterialRowForm(forms.Form):
+class MaterialRowForm(SiteForm):
     name = forms.CharField(label=_("Material name"), max_length=120)
     name_en = forms.CharField(label=_("English material name"), max_length=200, required=False)
     form = forms.ChoiceField(label=_("Form"), choices=[*BLANK, *MaterialForm.choices])
@@ -229,7 +230,7 @@ class MaterialRowForm(forms.Form):
         field.choices = [*BLANK, *all_departments]
 
 
-class OfficeForm(forms.Form):
+class OfficeForm(SiteForm):
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     address_en = forms.CharField(label=_("English address"), max_length=300, required=False)
     hours = forms.CharField(label=_("Opening hours"), max_length=100, required=False)
@@ -245,7 +246,7 @@ class OfficeForm(forms.Form):
 OFFICE_FIELDS = tuple(OfficeForm.base_fields)
 
 
-class FaqForm(forms.Form):
+class FaqForm(SiteForm):
     q = forms.CharField(label=_("Question"), max_length=300, required=False)
     a = forms.CharField(label=_("Answer"), required=False, widget=textarea(2))
     q_en = forms.CharField(label=_("English question"), max_length=300, required=False)

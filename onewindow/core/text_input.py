@@ -20,9 +20,6 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django import forms
-from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.utils.datastructures import MultiValueDict
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -129,35 +126,3 @@ def control_character_fields_in_form(
         if problem is not None:
             fields[printable_name(key)] = [problem]
     return fields
-
-
-def validate_no_control_characters(value: str) -> None:
-    """A form field's validator: ``control_character_problem`` as a ValidationError."""
-    problem = control_character_problem(value)
-    if problem is not None:
-        raise ValidationError(problem, code="control_character")
-
-
-class LineField(forms.CharField):
-    """A one-line text field of a back office form, with our messages where Django's
-    are unclear: a control character named (Django's NUL message read, in Chinese,
-    "不允许是用空字符串", garbled) and the length limit said plainly (Django's told
-    "确保该变量包含不超过 40 字符"); a value of only invisible characters (a zero-width
-    space) is missing, as it shows nothing (``errors.is_blank``)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.validators = [
-            validator
-            for validator in self.validators
-            if not isinstance(validator, MaxLengthValidator | ProhibitNullCharactersValidator)
-        ]
-        self.validators.append(validate_no_control_characters)
-
-    def validate(self, value: Any) -> None:
-        super().validate(value)
-        if self.required and is_blank(value):
-            raise ValidationError(self.error_messages["required"], code="required")
-        if self.max_length is not None and len(value) > self.max_length:
-            message = AT_MOST_CHARACTERS % {"limit": self.max_length}
-            raise ValidationError(message, code="max_length")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from onewindow.core import strict_json
+from onewindow.core.form_fields import SiteForm
 from onewindow.forms.library import FILE_ENTRIES
 
 MAX_FILE_MB = 1
@@ -90,7 +91,7 @@ def _entries(document: dict[str, Any]) -> dict[str, Any]:
     return entries
 
 
-class DefinitionUploadForm(forms.Form):
+class DefinitionUploadForm(SiteForm):
     definition = forms.FileField(
         label=gettext_lazy("Definition file"),
         widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),

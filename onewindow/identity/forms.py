@@ -10,6 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.core.form_fields import SiteForm
 from onewindow.identity import officer_accounts, services
 from onewindow.identity.roles import OFFICER_ROLES, Role
 from onewindow.identity.validators import (
@@ -20,7 +21,7 @@ from onewindow.identity.validators import (
 )
 
 
-class LoginForm(forms.Form):
+class LoginForm(SiteForm):
     username = forms.CharField(
         label=_("User name"),
         max_length=150,
@@ -67,7 +68,7 @@ def add_service_problems(form: forms.Form, problems: dict[str, list[Any]]) -> No
             form.add_error(name if name in form.fields else None, str(message))
 
 
-class RegisterForm(forms.Form):
+class RegisterForm(SiteForm):
     username = forms.CharField(
         label=_("User name"),
         max_length=150,
@@ -126,7 +127,7 @@ class RegisterForm(forms.Form):
         return cleaned
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(SiteForm):
     phone = MobilePhoneField(required=False)
     email = forms.EmailField(
         label=_("Email"), required=False, error_messages={"invalid": services.ENTER_AN_EMAIL}
@@ -141,7 +142,7 @@ class ProfileForm(forms.Form):
     )
 
 
-class NewPasswordForm(forms.Form):
+class NewPasswordForm(SiteForm):
     """A new password, twice. Its rules are the service's (``services.new_password_problems``);
     the form checks the two copies agree."""
 
@@ -185,7 +186,7 @@ class PasswordChangeForm(NewPasswordForm):
     )
 
 
-class PasswordForgottenForm(forms.Form):
+class PasswordForgottenForm(SiteForm):
     login = forms.CharField(
         label=_("User name or email address"),
         max_length=254,
@@ -199,7 +200,7 @@ class PasswordForgottenForm(forms.Form):
 ENTER_SIX_DIGITS = _("Enter the six-digit code from your authenticator app.")
 
 
-class OtpForm(forms.Form):
+class OtpForm(SiteForm):
     otp = forms.CharField(
         label=_("Six-digit code from your authenticator app"),
         error_messages={"required": ENTER_SIX_DIGITS},
@@ -230,7 +231,7 @@ class _OfficerRoleField(forms.ChoiceField):
         return value in {role.value for role in OFFICER_ROLES}
 
 
-class _OffersRoles(forms.Form):
+class _OffersRoles(SiteForm):
     """A form with a ``role`` field offering the roles the actor may grant here."""
 
     def __init__(self, *args: Any, roles: Iterable[Role], **kwargs: Any) -> None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.core import strict_json
 from onewindow.core.errors import InvalidInput
+from onewindow.core.form_fields import SiteForm
 from onewindow.core.keys import KEY_CHARS, MAX_KEY_CHARS
 from onewindow.core.templatetags.onewindow import localized
 from onewindow.workflow import engine
@@ -49,7 +50,7 @@ def _text(upload: UploadedFile) -> str:
         raise forms.ValidationError(str(error.message)) from None
 
 
-class ProcessUploadForm(forms.Form):
+class ProcessUploadForm(SiteForm):
     key = forms.CharField(
         label=pgettext_lazy("process", "Key"),
         max_length=MAX_KEY_CHARS,
@@ -112,7 +113,7 @@ def _reads_hint(reads: list[DataName]) -> str:
     ) % {"names": named, "example": example}
 
 
-class TrialForm(forms.Form):
+class TrialForm(SiteForm):
     """A trial run of a process version: the case data its conditions and decision
     tables read, and a decision for each of its officers' steps (``outcome_<id>``)."""
 

@@ -1,16 +1,18 @@
-"""Django admin's texts that its own Chinese catalogue lacks, translated by ours."""
+"""Django's texts that its own Chinese catalogue lacks or garbles, translated by ours."""
 
 import pytest
+from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from onewindow.conftest import holder_logged_in
-from onewindow.core.django_texts import DJANGO_ADMIN_TEXTS
+from onewindow.core.django_texts import DJANGO_TEXTS
 from onewindow.identity.models import Department
 from onewindow.identity.roles import Role
 
 
-@pytest.mark.parametrize("text", DJANGO_ADMIN_TEXTS)
-def test_the_admins_column_headers_are_chinese_on_chinese_pages(text):
+@pytest.mark.parametrize("text", DJANGO_TEXTS)
+def test_djangos_texts_are_chinese_on_chinese_pages(text):
     with translation.override("zh-hans"):
         shown = translation.gettext(text)
     assert shown != text and not shown.isascii()
@@ -26,3 +28,10 @@ def test_the_admins_app_list_shows_them_in_chinese():
     html = page.content.decode()
     assert page.status_code == 200
     assert "模型名称" in html and "Model name" not in html
+
+
+def test_a_nul_typed_into_a_django_form_is_refused_in_plain_chinese():
+    """As in the admin's forms; the site's own say which character (``SiteForm``)."""
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
+        forms.CharField().clean("王\x00明")
+    assert refused.value.messages == ["不能包含空字符（U+0000）。"]

@@ -1,17 +1,15 @@
 """Control characters in typed text (``core.text_input``): found at any depth of a
-value, named by code point, and refused by ``FieldErrors.text`` and ``LineField``;
+value, named by code point, and refused by ``FieldErrors.text`` (the forms': ``test_form_fields``);
 tab and line breaks are text."""
 
 from __future__ import annotations
 
 import pytest
-from django import forms
 from django.utils import translation
 from django.utils.datastructures import MultiValueDict
 
 from onewindow.core.errors import FieldErrors
 from onewindow.core.text_input import (
-    LineField,
     control_character_fields,
     control_character_fields_in_form,
     control_character_problem,
@@ -70,27 +68,3 @@ def test_field_errors_text_refuses_a_control_character() -> None:
 
 def test_only_invisible_characters_are_blank() -> None:
     assert is_blank("\u200b") and is_blank(" \u200d\ufeff ") and not is_blank("\u200ba")
-
-
-class _LineForm(forms.Form):
-    term = LineField(max_length=4)
-
-
-@pytest.mark.parametrize(
-    ("value", "message"),
-    [
-        ("词\x00", "Remove the control character U+0000"),
-        ("\u200b", "This field is required."),
-        ("五个字符串", "At most 4 characters."),
-    ],
-)
-def test_a_line_fields_messages_are_ours(value: str, message: str) -> None:
-    with translation.override("en"):
-        form = _LineForm({"term": value})
-        assert not form.is_valid()
-        assert len(form.errors["term"]) == 1 and form.errors["term"][0].startswith(message)
-
-
-def test_a_line_field_takes_a_line() -> None:
-    form = _LineForm({"term": " 生孩子 "})
-    assert form.is_valid() and form.cleaned_data["term"] == "生孩子"

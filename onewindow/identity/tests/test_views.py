@@ -274,6 +274,27 @@ def test_registration_speaks_chinese_about_every_field(client, chinese):
     }
 
 
+def test_registration_refuses_control_characters_in_our_words_and_saves_nothing(client, chinese):
+    """A name pasted with a vertical tab (Word's line break) or sent with a NUL: named by
+    its code point, in every field (``core.form_fields.SiteForm``); Django's own refused
+    only the NUL, in a garbled Chinese."""
+    users = User.objects.count()
+    page = client.post(
+        "/register/",
+        {
+            "username": "wang\x00",
+            "full_name": "王\x0b小明",
+            "id_number": make_id_number(),
+            "password": PASSWORD,
+        },
+    )
+    assert page.status_code == 422
+    summary = _summary(page.content.decode())
+    assert summary["username"].startswith("请删除控制字符 U+0000")
+    assert summary["full_name"].startswith("请删除控制字符 U+000B")
+    assert User.objects.count() == users
+
+
 @pytest.mark.parametrize(
     "number", ["31010120300101213X", "310101180001012130", "310101209912310012"]
 )
