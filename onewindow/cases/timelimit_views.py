@@ -25,7 +25,7 @@ from onewindow.cases.pages import (
     officer_or_404,
     store_uploads,
 )
-from onewindow.cases.supplement_materials import answer_slots, own_slots
+from onewindow.cases.supplement_materials import NEEDS_FILE, answer_slots, own_slots
 from onewindow.cases.views import render_case_page
 from onewindow.core.errors import Conflict, InvalidInput, NotFound, ServiceError
 from onewindow.core.numbers import whole_number
@@ -45,7 +45,7 @@ def _say_error(request: HttpRequest, error: ServiceError) -> None:
 @require_POST
 def request_supplement(request: HttpRequest, task_id: int) -> HttpResponse:
     """The task page's supplement form: a checkbox and a reason per material slot, and
-    one more material in words."""
+    one more material in words, which may be asked for as an explanation (no file)."""
     user = officer_or_404(request)
     unticked = supplement_forms.reasons_without_tick(request.POST)
     if unticked:  # asked for or not? The officer says, rather than the page guessing.
@@ -57,8 +57,13 @@ def request_supplement(request: HttpRequest, task_id: int) -> HttpResponse:
     ]
     other = request.POST.get("other_material", "").strip()
     other_reason = request.POST.get("other_reason", "")
-    if other or other_reason.strip():  # a reason alone is refused, not dropped
-        items.append({"material": other, "reason": other_reason})
+    in_words = bool(request.POST.get("other_in_words"))
+    # A reason or the tick alone is refused ("Name the material"), not dropped.
+    if other or other_reason.strip() or in_words:
+        other_item: dict[str, Any] = {"material": other, "reason": other_reason}
+        if in_words:
+            other_item[NEEDS_FILE] = False
+        items.append(other_item)
     try:
         supplements.request_supplement(
             actor=user,

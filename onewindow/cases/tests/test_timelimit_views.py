@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from types import SimpleNamespace
 
+import lxml.html
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
@@ -121,6 +122,34 @@ def test_asking_for_a_supplement_from_the_task_page(world, review):
     assert review.status == TaskStatus.SUSPENDED
 
 
+def test_an_explanation_in_words_is_asked_for_from_the_task_page_without_a_file(world, review):
+    """The task page's tick for the other material: the service's ``needs_file`` false,
+    which only the API could say before (QA)."""
+    with travel(NOW):
+        response = signed_in(world["ga.review"]).post(
+            f"/cases/tasks/{review.pk}/supplement/",
+            {
+                "other_material": "情况说明",
+                "other_reason": "请说明护照遗失的经过",
+                "other_in_words": "1",
+            },
+        )
+    assert response.status_code == 302
+    [item] = SupplementRequest.objects.get().items
+    assert (item["material"], item["needs_file"]) == ("情况说明", False)
+
+
+def test_the_tick_for_words_is_kept_on_a_refused_request(world, review):
+    with travel(NOW):
+        response = signed_in(world["ga.review"]).post(
+            f"/cases/tasks/{review.pk}/supplement/",
+            {"other_material": "情况说明", "other_in_words": "1"},
+        )
+    assert response.status_code == 422
+    page = lxml.html.fromstring(response.content.decode())
+    assert page.get_element_by_id("id_other_in_words").get("checked") is not None
+
+
 @pytest.mark.parametrize(
     ("posted", "field", "summary"),
     [
@@ -138,6 +167,11 @@ def test_asking_for_a_supplement_from_the_task_page(world, review):
         ({"other_material": "户口簿"}, "id_other_reason", "户口簿: Say what is missing or wrong."),
         (
             {"other_reason": "缺少户主页"},
+            "id_other_material",
+            "Another material: Name the material.",
+        ),
+        (
+            {"other_in_words": "1"},
             "id_other_material",
             "Another material: Name the material.",
         ),
