@@ -157,6 +157,45 @@ def late_case_ids(user: Any, now: datetime, within: Department | None = None) ->
     return {*own, *by_step}
 
 
+def filter_choices(
+    user: Any,
+    now: datetime,
+    departments: list[Department],
+    within: Department | None,
+    found: set[int],
+) -> list[Department]:
+    """The departments the page's filter offers: of ``departments`` (those the user
+    supervises), the ones with late work (``with_late_work``), and ``within``, the one
+    chosen, even with nothing late left. ``found``: ``late_case_ids`` within it."""
+    everywhere = found if within is None else late_case_ids(user, now)
+    choices = with_late_work(departments, everywhere, now)
+    if within is not None and within not in choices:
+        choices = sorted([*choices, within], key=lambda department: department.path)
+    return choices
+
+
+def with_late_work(
+    departments: list[Department], found: set[int], now: datetime
+) -> list[Department]:
+    """Those of ``departments`` (a supervisor's filter's choices) that hold, themselves or
+    under them, a department of the cases ``found`` (``late_case_ids``) or of their late
+    open steps: the choices that narrow the list to something. A platform admin's scope
+    is every department of the city, hundreds, most with nothing late."""
+    cases = Case.objects.filter(pk__any=found)
+    paths = set(cases.values_list("department__path", flat=True).distinct())
+    paths.update(
+        WorkTask.objects.filter(
+            _late(now),
+            status__in=OPEN_TASK_STATUSES,
+            instance__in=cases.values("instance_id"),
+            department__isnull=False,
+        )
+        .values_list("department__path", flat=True)
+        .distinct()
+    )
+    return [d for d in departments if any(path.startswith(d.path) for path in paths)]
+
+
 def _items_on_shared_runs(cases: list[Case]) -> set[tuple[int, int]]:
     """(run, department) of every life event's item run by its event's shared run,
     among the listed cases' runs: one read, listed or not (an item not late is not

@@ -24,6 +24,7 @@ def time_limits(request: HttpRequest) -> HttpResponse:
     within = next((d for d in departments if d.code == code), None)
     now = timezone.now()
     found = queries.late_case_ids(request.user, now, within)
+    choices = queries.filter_choices(request.user, now, departments, within, found)
     # A page of positions in the list, most urgent first; the cases are read for it.
     page = Paginator(range(len(found)), queries.PAGE_SIZE).get_page(request.GET.get("page"))
     offset = page.start_index() - 1 if found else 0
@@ -38,7 +39,7 @@ def time_limits(request: HttpRequest) -> HttpResponse:
             "page": page,
             "page_size": queries.PAGE_SIZE,
             "page_params": urlencode({"department": within.code}) if within else "",
-            "departments": departments,
+            "departments": choices,
             "within": within,
             "overdue": sum(g.overdue for g in groups),
             "at_risk": sum(g.at_risk for g in groups),

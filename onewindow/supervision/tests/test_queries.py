@@ -14,7 +14,7 @@ from onewindow.core.testing import rows_read
 from onewindow.identity.models import Department
 from onewindow.identity.roles import Role
 from onewindow.supervision import permissions
-from onewindow.supervision.queries import late_cases
+from onewindow.supervision.queries import filter_choices, late_case_ids, late_cases
 from onewindow.supervision.tests.conftest import NOW, ask_for_a_supplement, give_the_review_time
 from onewindow.workflow.choices import ClockState, HolderKind
 from onewindow.workflow.models import Clock
@@ -287,3 +287,24 @@ def test_within_a_department_its_cases_and_others_with_its_late_steps(world, lat
     assert queries.late_case_ids(world["mz.lead"], NOW, police) == set()
     assert queries.late_case_ids(world["ga.lead"], NOW, civil) == set()
     assert late["adoption"].pk in queries.late_case_ids(world["ga.lead"], NOW)
+
+
+def test_the_filter_offers_the_departments_with_late_work_and_those_above_them(world, late):
+    supervisor = world["supervisor"]
+    scope = list(permissions.supervised_departments(supervisor))
+    with travel(NOW):
+        found = late_case_ids(supervisor, NOW)
+        offered = filter_choices(supervisor, NOW, scope, None, found)
+        civil_affairs = Department.objects.get(code="310000-MZ")
+        within = late_case_ids(supervisor, NOW, civil_affairs)
+        narrowed = filter_choices(supervisor, NOW, scope, civil_affairs, within)
+    # 公安 and 民政 with late cases; 卫健 and 医保 with late steps of 民政's adoption.
+    codes = ["310000", "310000-GA", "310000-MZ", "310000-WJ", "310000-YB"]
+    assert [d.code for d in offered] == codes
+    assert narrowed == offered  # the choices do not narrow with the list
+    # A department with nothing late, chosen, stays offered: the filter shows it.
+    social_security = Department.objects.get(code="310000-RS")
+    with travel(NOW):
+        kept = filter_choices(supervisor, NOW, scope, social_security, set())
+    assert {d.code for d in kept} == {*codes, "310000-RS"}
+    assert [d.path for d in kept] == sorted(d.path for d in kept)  # in the tree's order
