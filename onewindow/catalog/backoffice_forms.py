@@ -12,6 +12,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.catalog.forms import CHOOSE_AN_OPTION, MAX_UPLOAD_MB, textarea
+from onewindow.catalog.services import SYNONYM_CANONICAL_LIMIT, SYNONYM_TERM_LIMIT
 from onewindow.catalog.transfer import MAX_UPLOAD_BYTES, unpacking_problem
 from onewindow.core.form_fields import LineField, SiteForm
 
@@ -85,10 +86,12 @@ class SynonymForm(SiteForm):
     # Our messages for a control character and the length (Django's Chinese garbled
     # the one for NUL), and a term of only invisible characters is missing.
     term = LineField(
-        label=_("Everyday word"), max_length=40, help_text=_("What people type, such as 生孩子.")
+        label=_("Everyday word"),
+        max_length=SYNONYM_TERM_LIMIT,
+        help_text=_("What people type, such as 生孩子."),
     )
     canonical = LineField(
         label=_("Catalog term"),
-        max_length=80,
+        max_length=SYNONYM_CANONICAL_LIMIT,
         help_text=_("The word the catalog uses, such as 出生."),
     )

@@ -360,9 +360,9 @@ SYNONYMS_ARE_THE_CITYS = _(
     "every service."
 )
 
-# The lengths of their columns (``models.Synonym``).
-SYNONYM_TERM_LIMIT = 40
-SYNONYM_CANONICAL_LIMIT = 80
+# The lengths of their columns, read from the model: one place to change them.
+SYNONYM_TERM_LIMIT = Synonym._meta.get_field("term").max_length
+SYNONYM_CANONICAL_LIMIT = Synonym._meta.get_field("canonical").max_length
 
 
 def save_synonym(
