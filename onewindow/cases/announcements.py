@@ -172,6 +172,7 @@ def _owed_in(
         instance__any={case.instance_id for case in cases}, status__in=OPEN_TASK_STATUSES
     ).values_list(*TASK_FIELDS):
         open_tasks.setdefault(row[1], []).append(row)
+    agents = notifications.company_agents(cases)  # once, not once per company case
     for case in cases:
         assert case.clock_id is not None
         alert = by_clock[case.clock_id]
@@ -185,6 +186,7 @@ def _owed_in(
                     case,
                     "case_overdue",
                     _dedupe_key(alert),
+                    agents=agents,
                     service=presenters.service_name(case),
                     due=day_of(alert.due_at),
                 )

@@ -3,6 +3,7 @@ language, in the transaction of the change, delivered by email (and SMS) after c
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -33,15 +34,41 @@ def tell_applicant(
     return bool(notifications.notify_all(notices))
 
 
-def applicant_notices(case: Case, kind: str, dedupe_key: str, **context: Any) -> list[Notice]:
+def applicant_notices(
+    case: Case,
+    kind: str,
+    dedupe_key: str,
+    *,
+    agents: Mapping[int, list[User]] | None = None,
+    **context: Any,
+) -> list[Notice]:
     """``applicant_notice`` for the applicant, and the same for each other agent of the
     company the case was filed for: any of them answers for the company (QA: a
-    supplement asked for while the agent who applied was away waited unseen)."""
+    supplement asked for while the agent who applied was away waited unseen).
+    ``agents``: ``company_agents`` of the cases a caller tells at once, read once."""
     told = applicant_notice(case, kind, dedupe_key, **context)
     if case.company_id is None:
         return [told]
-    others = User.objects.filter(companies=case.company_id).exclude(pk=case.applicant_id)
-    return [told, *(replace(told, recipient=agent) for agent in others.order_by("pk"))]
+    if agents is None:
+        agents = company_agents([case])
+    others = [agent for agent in agents.get(case.company_id, []) if agent.pk != case.applicant_id]
+    return [told, *(replace(told, recipient=agent) for agent in others)]
+
+
+def company_agents(cases: Iterable[Case]) -> dict[int, list[User]]:
+    """The agents of the companies ``cases`` were filed for, by company, in one query."""
+    companies = {case.company_id for case in cases if case.company_id is not None}
+    if not companies:
+        return {}
+    agents: dict[int, list[User]] = {}
+    through = User.companies.through
+    for link in (
+        through.objects.filter(legalperson_id__in=companies)
+        .select_related("user")
+        .order_by("user_id")
+    ):
+        agents.setdefault(link.legalperson_id, []).append(link.user)
+    return agents
 
 
 def applicant_notice(case: Case, kind: str, dedupe_key: str, **context: Any) -> Notice:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from onewindow.cases.tests.conftest import COMPANY, submit
+from onewindow.cases.tests.conftest import COMPANY, PASSPORT, submit
 from onewindow.cases.tests.test_api import token_for
 from onewindow.cases.tests.timekit import signed_in, text
 from onewindow.conftest import make_user
@@ -89,3 +89,26 @@ def test_every_agent_of_the_company_is_told(company_case, world):
         assert {"case_submitted", "supplement_requested"} <= kinds, agent.username
     # Nobody outside the company.
     assert not Notification.objects.filter(recipient=world["citizen.wang"]).exists()
+
+
+def test_the_agents_of_many_company_cases_are_read_once(
+    company_case, world, django_assert_num_queries
+):
+    """As the overdue sweep tells the applicants of many cases at once (announcements):
+    ``company_agents`` reads every company's agents in one query, and the notices are
+    made from it without another."""
+    from onewindow.cases.notifications import applicant_notices, company_agents
+
+    li, colleague = company_case["li"], company_case["colleague"]
+    cases = [company_case["case"], submit(li, COMPANY), submit(world["citizen.wang"], PASSPORT)]
+    with django_assert_num_queries(1):
+        agents = company_agents(cases)
+    with django_assert_num_queries(0):
+        told = [
+            applicant_notices(case, "case_overdue", f"k{case.pk}", agents=agents) for case in cases
+        ]
+    assert [[n.recipient for n in notices] for notices in told] == [
+        [li, colleague],
+        [li, colleague],
+        [world["citizen.wang"]],
+    ]
