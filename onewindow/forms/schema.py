@@ -24,6 +24,7 @@ from jsonschema.validators import validator_for
 
 from onewindow.core.errors import InvalidInput
 from onewindow.core.keys import KEY_RULE, is_valid_key
+from onewindow.core.text_input import control_characters_in, dotted
 from onewindow.forms import keywords, metaschema, patterns, spec
 from onewindow.forms.filetypes import FILE_TYPES, GLOBAL_MAX_MB
 from onewindow.forms.layout import check_layout
@@ -45,16 +46,25 @@ def check_definition(
     attachments: Any,
     key: str | None = None,
     title: str | None = None,
+    title_en: str | None = None,
 ) -> None:
     """Raise ``InvalidInput`` listing every problem of the definition, or return.
 
-    ``key`` and ``title`` are checked when given (``services.create_definition`` does).
+    ``key`` and the titles are checked when given (``services.create_definition`` does).
+    No text of it may hold a control character (``core.text_input``): an uploaded file
+    passes no form field or API body that would refuse one.
     """
     errors: dict[str, list[Any]] = {}
     if key is not None and not is_valid_key(key):
         errors["key"] = [KEY_RULE]
     if title is not None and not title.strip():
         errors["title"] = [_("Enter a title.")]
+    parts: dict[str, Any] = {"title": title, "title_en": title_en}
+    parts |= {"schema": schema, "layout": layout, "attachments": attachments}
+    for path, problem in control_characters_in({k: v for k, v in parts.items() if v is not None}):
+        part, *inside = path
+        where = f"{dotted(tuple(inside))}: " if inside else ""
+        errors.setdefault(str(part), []).append(f"{where}{problem}")
     schema_errors = _check_schema(schema)
     if schema_errors:
         errors["schema"] = schema_errors

@@ -78,7 +78,14 @@ def create_definition(
             target=("forms.formdefinition", key),
             request=request,
         )
-    check_definition(key=key, title=title, schema=schema, layout=layout, attachments=attachments)
+    check_definition(
+        key=key,
+        title=title,
+        title_en=title_en,
+        schema=schema,
+        layout=layout,
+        attachments=attachments,
+    )
     digest = definition_digest(
         title=title, title_en=title_en, schema=schema, layout=layout, attachments=attachments
     )

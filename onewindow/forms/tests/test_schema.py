@@ -49,6 +49,36 @@ def test_sample_and_demo_definitions_pass():
         )
 
 
+def test_control_characters_anywhere_in_a_definition_are_refused_by_where_they_are():
+    """An uploaded file passes no form field or API body that would refuse them (QA: a
+    title with a vertical tab, a field titled with a NUL, were stored)."""
+    parts = sample_parts()
+    parts["schema"]["properties"]["full_name"]["title"] = "姓\x00名"
+    parts["layout"]["sections"][0]["title_en"] = "About\x07you"
+    parts["attachments"][0]["label"] = "扫描\x0b件"
+    with translation.override("en"), pytest.raises(InvalidInput) as refused:
+        check_definition(**parts, key="sample", title="控制\x0b字符", title_en="bad\x07bell")
+    fields = refused.value.fields
+    assert fields["title"] == [
+        "Remove the control character U+000B: text may hold no control character other "
+        "than tab and line breaks."
+    ]
+    assert fields["title_en"][0].startswith("Remove the control character U+0007")
+    assert fields["schema"][0].startswith(
+        "properties.full_name.title: Remove the control character U+0000"
+    )
+    assert fields["layout"][0].startswith(
+        "sections.0.title_en: Remove the control character U+0007"
+    )
+    assert fields["attachments"][0].startswith("0.label: Remove the control character U+000B")
+
+
+def test_tab_and_line_breaks_in_a_definitions_texts_are_text():
+    parts = sample_parts()
+    parts["layout"]["fields"]["full_name"]["help"] = "与证件一致\n不含空格\t"
+    check_definition(**parts, key="sample", title="示例", title_en="Sample")
+
+
 @pytest.mark.parametrize(
     "schema",
     [
