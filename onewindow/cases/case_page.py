@@ -92,6 +92,8 @@ class CaseView:
     # Its items, each material named in the reader's language.
     supplement_items: list[dict[str, Any]] = field(default_factory=list)
     supplement_slots: list[SlotView] = field(default_factory=list)  # its file inputs
+    # Its whole answer form: the questions to correct and explanations to write too.
+    supplement_answer: supplement_forms.AnswerForm | None = None
     extensions: list[ExtensionShown] = field(default_factory=list)  # approved
     holdings: list[accountability.Holding] = field(default_factory=list)  # officers only
     where: accountability.Share | None = None
@@ -331,6 +333,7 @@ def case_view(case: Case, *, officer: User | None = None, reader: User | None = 
     holdings = accountability.holdings(case, now) if for_officer else []
     # The one awaited, on the case or one of its items.
     supplement = next((r for r in requests if r.status == SupplementStatus.OPEN), None)
+    answer = supplement_forms.answer_form(supplement, {}, {}) if supplement else None
     if for_officer and children:
         seen, hidden = permissions.items_in_view(officer, children)
         files = case_materials(case, seen, hidden=hidden)
@@ -375,7 +378,8 @@ def case_view(case: Case, *, officer: User | None = None, reader: User | None = 
         waiting=presenters.item_waits_for_earlier_steps(case),
         supplement=supplement,
         supplement_items=supplement_materials.requested(supplement) if supplement else [],
-        supplement_slots=supplement_slots(supplement),
+        supplement_slots=answer.slots if answer else [],
+        supplement_answer=answer,
         extensions=_extensions(case),
         holdings=holdings,
         where=accountability.where_time_went(holdings) if holdings else None,
@@ -383,9 +387,3 @@ def case_view(case: Case, *, officer: User | None = None, reader: User | None = 
         links=service_links(case, applicant=not for_officer),
         lanes=[] if children else process_departments(case),
     )
-
-
-def supplement_slots(supplement: SupplementRequest | None) -> list[SlotView]:
-    """The file inputs for the materials asked for, from the form of the case asked
-    (a life event's item, when the request is about one of them)."""
-    return supplement_forms.answer_form(supplement, {}, {}).slots if supplement else []

@@ -108,7 +108,15 @@ class ResupplyIn(Schema):
     attachments: dict[str, int] = Field(
         default_factory=dict, description='Uploads for the requested slots: {"<slot>": <id>}'
     )
-    data: dict[str, Any] = Field(default_factory=dict, description="Corrected answers, if any")
+    data: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Corrected answers: each question the request names is required",
+    )
+    explanations: dict[str, str] = Field(
+        default_factory=dict,
+        description="The explanation of each item asked for in words (needs_file false, no "
+        'question of the form), by the item\'s number in the request from 1: {"2": "..."}',
+    )
     comment: str = Field(default="", max_length=2000)
 
 

@@ -14,23 +14,114 @@ from typing import Any
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
+from onewindow.cases import supplement_materials
 from onewindow.cases.models import SupplementRequest
 from onewindow.cases.supplement_materials import answer_slots
 from onewindow.core.errors import InvalidInput
 from onewindow.core.numbers import whole_number
 from onewindow.forms import spec
-from onewindow.forms.rendering import RenderedForm, SummaryItem, upload_inputs
+from onewindow.forms.rendering import (
+    FieldView,
+    RenderedForm,
+    SectionView,
+    SummaryItem,
+    question_inputs,
+    upload_field_name,
+    upload_inputs,
+)
+
+
+@dataclass(frozen=True)
+class ExplanationInput:
+    """A box for an explanation the request asks for in words (情况说明), by the item's
+    number (``supplement_materials.explanation_numbers``)."""
+
+    number: str
+    label: str
+    value: str = ""
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return f"explanation_{self.number}"
+
+    @property
+    def id(self) -> str:
+        return f"id_explanation_{self.number}"
+
+
+@dataclass
+class AnswerForm(RenderedForm):
+    """The answer's inputs: the questions to correct (``sections``' only one), the
+    explanations to write, the files to send (``slots``)."""
+
+    explanations: list[ExplanationInput] = field(default_factory=list)
+
+    @property
+    def questions(self) -> list[FieldView]:
+        return self.sections[0].fields if self.sections else []
 
 
 def answer_form(
-    supplement: SupplementRequest, errors: dict[str, list[Any]], kept: dict[str, Any]
-) -> RenderedForm:
-    """The supplement's file inputs (again after a refused answer: each marked with its
-    error, files stored by the attempt kept, ``kept`` by slot), and their summary."""
+    supplement: SupplementRequest,
+    errors: dict[str, list[Any]],
+    kept: dict[str, Any],
+    posted: Mapping[str, Any] | None = None,
+) -> AnswerForm:
+    """The supplement's inputs: each question it asks to have corrected (with the case's
+    answer, or as ``posted``), a box per explanation, a file input per material; again
+    after a refused answer, each marked with its error (``errors`` by input name: a
+    question's, ``explanation_<n>``, an upload's), files stored by the attempt kept
+    (``kept`` by slot); and their summary."""
+    form = supplement.case.form
+    questions = supplement_materials.corrected_questions(supplement)
+    fields = (
+        question_inputs(
+            form,
+            questions,
+            data=posted if posted is not None else supplement.case.data,
+            errors=errors,
+        )
+        if form is not None and questions
+        else []
+    )
+    explanations = [
+        ExplanationInput(
+            number,
+            label,
+            value=(posted or {}).get(f"explanation_{number}", ""),
+            errors=[str(m) for m in errors.get(f"explanation_{number}") or []],
+        )
+        for number, label in supplement_materials.explanation_numbers(supplement).items()
+    ]
     slots = upload_inputs(answer_slots(supplement), errors=errors, uploaded=kept)
     summary = [SummaryItem("", "", str(m)) for m in errors.get("__all__") or []]
+    summary += [SummaryItem(f"#{f.anchor}", f.label, m) for f in fields for m in f.errors]
+    summary += [SummaryItem(f"#{e.id}", e.label, m) for e in explanations for m in e.errors]
     summary += [SummaryItem(f"#{s.id}", s.label, m) for s in slots for m in s.errors]
-    return RenderedForm(title="", sections=[], slots=slots, summary=summary)
+    sections = [SectionView(title="", fields=fields)] if fields else []
+    return AnswerForm(
+        title="", sections=sections, slots=slots, summary=summary, explanations=explanations
+    )
+
+
+def answer_error_fields(error: InvalidInput, supplement: SupplementRequest) -> dict[str, list[Any]]:
+    """The service's refusal of an answer by the page's input names: ``attachments.<slot>``
+    at the slot's upload, ``explanations.<n>`` at its box, ``data.<question>`` (and a
+    correction's own, by question) at the question; the rest for the summary alone."""
+    questions = set(supplement_materials.corrected_questions(supplement))
+    fields: dict[str, list[Any]] = {}
+    for name, messages in error.fields.items():
+        if name.startswith("attachments."):
+            target = upload_field_name(name.removeprefix("attachments."))
+        elif name.startswith("explanations."):
+            target = f"explanation_{name.removeprefix('explanations.')}"
+        elif name.removeprefix("data.") in questions:
+            target = name.removeprefix("data.")
+        else:
+            target = "__all__"
+        fields.setdefault(target, []).extend(messages)
+    return fields
 
 
 @dataclass(frozen=True)

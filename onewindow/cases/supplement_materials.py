@@ -8,11 +8,12 @@ the common document types, so the applicant can send it online like the others.
 Every file asked for is required: an officer who names a material means to receive it,
 and an answer without it would restart the clocks with the case no more complete. An
 item asking for a corrected answer rather than a file names a question of the form
-("落户地址": the answer's data carries it), and its file is optional; so is one a
-caller marks ``NEEDS_FILE`` false (an explanation, which the answer's comment carries).
-Each item records which it is when asked (``needs_file``). Requests stored before items
-recorded it made every material named in words optional, and showed it so to the
-applicant; they keep that rule.
+("落户地址"): the answer corrects it (``question_of``), with no file. One the officer
+marks ``NEEDS_FILE`` false and names no question is an explanation (情况说明): the
+answer writes it (``explanation_numbers``). Each item records whether it needs a file
+when asked (``needs_file``). Requests stored before items recorded it made every
+material named in words an optional file, and showed it so to the applicant; they keep
+that rule.
 """
 
 from __future__ import annotations
@@ -57,18 +58,47 @@ def names_a_question(material: str, definition: spec.DefinitionLike | None) -> b
     """Whether a material named in words is a question of the application's form, by
     its Chinese title or its English label (spaces and case aside): the officer asks
     for that answer corrected, which needs no file."""
+    return _question_named(material, definition) is not None
+
+
+def _question_named(material: str, definition: spec.DefinitionLike | None) -> str | None:
     if definition is None:
-        return False
+        return None
     wanted = " ".join(material.split()).casefold()
-    names = {
-        " ".join(label.split()).casefold()
-        for name in definition.schema.get("properties", {})
-        for label in (
-            spec.field_label(definition, name, "zh-hans"),
-            spec.field_label(definition, name, "en"),
-        )
+    if not wanted:
+        return None
+    for name in definition.schema.get("properties", {}):
+        for language in ("zh-hans", "en"):
+            label = spec.field_label(definition, name, language)
+            if " ".join(label.split()).casefold() == wanted:
+                return name
+    return None
+
+
+def question_of(item: Mapping[str, Any], supplement: SupplementRequest) -> str | None:
+    """The form's question an item asks to have corrected (its property's name), or
+    None: an item asking for a file (``requires_file``) or of a request stored before
+    items said whether they need one asks for none."""
+    if requires_file(item) or NEEDS_FILE not in item:
+        return None
+    return _question_named(str(item["material"]), supplement.case.form)
+
+
+def explanation_numbers(supplement: SupplementRequest) -> dict[str, str]:
+    """The items answered in words (an explanation: no file, no question of the form),
+    by their number in the request (from 1, as the answer names them), with their
+    material in the reader's language."""
+    return {
+        str(index + 1): material_name(item, supplement)
+        for index, item in enumerate(supplement.items)
+        if item.get(NEEDS_FILE) is False and question_of(item, supplement) is None
     }
-    return bool(wanted) and wanted in names
+
+
+def corrected_questions(supplement: SupplementRequest) -> list[str]:
+    """The form's questions the request asks to have corrected, in its order, once."""
+    found = (question_of(item, supplement) for item in supplement.items)
+    return list(dict.fromkeys(name for name in found if name is not None))
 
 
 def material_name(item: Mapping[str, Any], supplement: SupplementRequest) -> str:
@@ -79,6 +109,9 @@ def material_name(item: Mapping[str, Any], supplement: SupplementRequest) -> str
     slot = next((s for s in (form.attachments if form else []) if s["key"] == item["slot"]), None)
     if slot is not None and item["material"] in {slot.get("label"), slot["key"]}:
         return spec.localized(slot, "label")
+    question = question_of(item, supplement)
+    if question is not None and form is not None:  # the question as the reader's form asks it
+        return spec.field_label(form, question)
     return str(item["material"])
 
 
@@ -108,13 +141,16 @@ def items_text(supplement: SupplementRequest) -> str:
 
 def unanswered(supplement: SupplementRequest) -> list[str]:
     """The materials named in words that an answer came without a file for, in the
-    reader's language: only one whose file was optional (``requires_file``) can, and the
-    officer must see at once that it did not come, rather than find no file under it."""
+    reader's language: only one of a request stored before items said whether they need
+    a file can (its file was optional), and the officer must see at once that it did not
+    come, rather than find no file under it. A correction or an explanation needs none."""
     sent = {attachment.slot for attachment in supplement.answer_attachments.all()}
     return [
         material_name(item, supplement)
         for index, item in enumerate(supplement.items)
-        if not requires_file(item) and other_slot_key(supplement, index) not in sent
+        if NEEDS_FILE not in item
+        and not item["slot"]
+        and other_slot_key(supplement, index) not in sent
     ]
 
 
@@ -129,6 +165,8 @@ def answer_slots(supplement: SupplementRequest) -> list[dict[str, Any]]:
         if item["slot"]:
             if item["slot"] in of_form:  # asked for now, though optional on the form
                 slots.append({**of_form[item["slot"]], "required": requires_file(item)})
+        elif item.get(NEEDS_FILE) is False:
+            continue  # a correction or an explanation: answered in words, no file
         else:
             slots.append(
                 {

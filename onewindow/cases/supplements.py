@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from onewindow.audit.services import record_event, refused
 from onewindow.cases import (
@@ -32,6 +33,7 @@ from onewindow.cases import (
 )
 from onewindow.cases.choices import (
     FINAL_STATUSES,
+    MAX_NOTE,
     MAX_SUPPLEMENT_ITEMS,
     RESUPPLIED,
     SUPPLEMENT_REQUESTED,
@@ -48,6 +50,7 @@ from onewindow.cases.supplement_materials import (
 )
 from onewindow.core.errors import (
     Conflict,
+    FieldErrors,
     Forbidden,
     InvalidInput,
     NotFound,
@@ -322,6 +325,44 @@ def store_answer_file(
     )
 
 
+def _explanations(supplement: SupplementRequest, given: Any, errors: FieldErrors) -> str:
+    """The explanations the request asks for, as lines "material: text" in its order;
+    in ``errors`` at ``explanations.<number>``, one missing, too long or holding a
+    control character, or one the request did not ask for."""
+    if given is not None and not isinstance(given, Mapping):
+        errors.add("explanations", _("Give the explanations as an object of item number and text."))
+        return ""
+    given = given or {}
+    asked = supplement_materials.explanation_numbers(supplement)
+    for number in given:
+        if str(number) not in asked:
+            errors.add(f"explanations.{number}", _("The request asks for no explanation here."))
+    lines = []
+    for number in asked:
+        text = errors.text(
+            given.get(number), f"explanations.{number}", required=True, limit=MAX_NOTE
+        )
+        item = supplement.items[int(number) - 1]
+        lines.append(
+            pgettext("an explanation under the material it answers", "%(material)s: %(text)s")
+            % {"material": item["material"], "text": text}
+        )
+    return "\n".join(lines)
+
+
+def _uncorrected(supplement: SupplementRequest, data: Any, errors: FieldErrors) -> None:
+    """In ``errors`` at ``data.<question>``, each question the request asks to have
+    corrected that the answer leaves out (what it sends is checked by ``corrections``)."""
+    sent = data if isinstance(data, Mapping) else {}
+    form = supplement.case.form
+    for question in supplement_materials.corrected_questions(supplement):
+        # Or under the life event's form's name for it (``forms.merge``: a question of
+        # one form is ``<form key>__<name>`` there), as ``corrections`` reads it.
+        merged = f"{form.key}__{question}" if form is not None else question
+        if question not in sent and merged not in sent:
+            errors.add(f"data.{question}", _("Send this answer corrected."))
+
+
 def _answer_attachments(
     applicant: User, supplement: SupplementRequest, given: Any
 ) -> dict[str, Attachment]:
@@ -378,18 +419,33 @@ def resupply(
     number: str,
     attachments: Mapping[str, Any] | None = None,
     data: Mapping[str, Any] | None = None,
+    explanations: Mapping[str, Any] | None = None,
     comment: str = "",
     language: str | None = None,
     request: HttpRequest | None = None,
 ) -> Case:
     """The applicant answers the open supplement request: the requested files (every
-    slot the request names), corrected answers if any, a comment. The task returns to
-    its holder and the clocks resume from where they stopped."""
+    slot the request names), the corrected answers it asks for (and any other), an
+    explanation in words for each item asked for as one (``explanations``, by the item's
+    number from 1), a comment. The explanations are kept in the answer's comment, each
+    under its material, where the officer reads the answer. The task returns to its
+    holder and the clocks resume from where they stopped."""
     supplement = open_request(applicant, number)
     refuse_longer_than_note(comment=comment)
     case = supplement.case
-    found = _answer_attachments(applicant, supplement, attachments)
+    # Every problem of the answer in one round: the words, the questions, the files.
+    problems = FieldErrors()
+    written = _explanations(supplement, explanations, problems)
+    _uncorrected(supplement, data, problems)
+    try:
+        found = _answer_attachments(applicant, supplement, attachments)
+    except InvalidInput as refused:
+        for name, messages in refused.fields.items():
+            for message in messages:
+                problems.add(name, message)
+    problems.raise_if_any()
     correction = corrections.correct(case, data, language) if data else None
+    comment = "\n\n".join(part for part in (written, comment.strip()) if part)
     with transaction.atomic():
         # The run and the step's task before the request and the case, in the order of
         # an officer's step (workflow_limits.lock_task).

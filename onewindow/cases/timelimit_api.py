@@ -61,6 +61,7 @@ def resupply(request: HttpRequest, number: str, payload: ResupplyIn) -> CaseOut:
         number=number,
         attachments=payload.attachments,
         data=payload.data,
+        explanations=payload.explanations,
         comment=payload.comment,
         language=get_language(),
         request=request,

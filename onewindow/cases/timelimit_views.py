@@ -25,11 +25,18 @@ from onewindow.cases.pages import (
     officer_or_404,
     store_uploads,
 )
-from onewindow.cases.supplement_materials import NEEDS_FILE, answer_slots, own_slots
+from onewindow.cases.supplement_materials import (
+    NEEDS_FILE,
+    answer_slots,
+    corrected_questions,
+    explanation_numbers,
+    own_slots,
+)
 from onewindow.cases.views import render_case_page
 from onewindow.core.errors import Conflict, InvalidInput, NotFound, ServiceError
 from onewindow.core.numbers import whole_number
 from onewindow.forms.attachments import upload_field_name
+from onewindow.forms.validation import coerce_data
 
 
 def _say_error(request: HttpRequest, error: ServiceError) -> None:
@@ -172,7 +179,8 @@ def extension_requests(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def resupply(request: HttpRequest, number: str) -> HttpResponse:
-    """The applicant's answer to a supplement request: the files asked for, a comment."""
+    """The applicant's answer to a supplement request: the answers asked to be corrected,
+    the explanations asked for, the files asked for, a comment."""
     user = current_user(request)
     try:
         supplement = supplements.open_request(user, number)
@@ -196,21 +204,28 @@ def resupply(request: HttpRequest, number: str) -> HttpResponse:
             kept.pop(slot, None)  # a refused file replaces none kept for its slot
         elif slot not in kept and slot in required:
             errors[name] = [_("Attach this document.")]
+    questions = corrected_questions(supplement)
+    answers = coerce_data(definition, request.POST) if definition is not None and questions else {}
     if not errors:
         try:
             supplements.resupply(
                 applicant=user,
                 number=number,
                 attachments={slot: a.pk for slot, a in kept.items()},
+                data={name: answers[name] for name in questions if name in answers},
+                explanations={
+                    item: request.POST.get(f"explanation_{item}", "")
+                    for item in explanation_numbers(supplement)
+                },
                 comment=request.POST.get("comment", ""),
                 language=get_language(),
                 request=request,
             )
         except InvalidInput as error:
-            for name, field_messages in error.fields.items():
-                slot = name.removeprefix("attachments.")
-                errors.setdefault(upload_field_name(slot), []).extend(field_messages)
-                kept.pop(slot, None)
+            errors = supplement_forms.answer_error_fields(error, supplement)
+            for slot in list(kept):
+                if upload_field_name(slot) in errors:
+                    kept.pop(slot)
             errors = errors or {"__all__": [error.message]}
         except ServiceError as error:  # answered meanwhile: nothing left to send
             _say_error(request, error)
@@ -219,5 +234,5 @@ def resupply(request: HttpRequest, number: str) -> HttpResponse:
             messages.success(request, _("Thank you: the material was sent and your case goes on."))
             return redirect("cases:detail", number=number)
     # Nothing was sent: the form again, each file's problem at its input.
-    answer = supplement_forms.answer_form(supplement, errors, kept)
+    answer = supplement_forms.answer_form(supplement, errors, kept, request.POST)
     return render_case_page(request, number, answer=answer, kept=kept)

@@ -15,8 +15,8 @@ from onewindow.cases import permissions, presenters, queries, services, starting
 from onewindow.cases.case_page import case_view
 from onewindow.cases.models import Case
 from onewindow.cases.pages import KEEP_PREFIX, current_user
+from onewindow.cases.supplement_forms import AnswerForm
 from onewindow.core import paging
-from onewindow.forms.rendering import RenderedForm
 
 # Rows per page of My cases: a company agent's cases can run to thousands.
 MY_CASES_PAGE_SIZE = 25
@@ -85,7 +85,7 @@ def render_case_page(
     request: HttpRequest,
     number: str,
     *,
-    answer: RenderedForm | None = None,
+    answer: AnswerForm | None = None,
     kept: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """The case page; with ``answer`` (``supplement_answer_form``), the applicant's
@@ -96,7 +96,7 @@ def render_case_page(
     user = current_user(request)
     view = case_view(case, officer=None, reader=user) if party else case_view(case, officer=user)
     if answer is not None and view.supplement is not None:
-        view.supplement_slots = answer.slots
+        view.supplement_slots, view.supplement_answer = answer.slots, answer
     return render(
         request,
         "cases/case_detail.html",

@@ -177,6 +177,20 @@ def build_form(
     )
 
 
+def question_inputs(
+    definition: spec.DefinitionLike,
+    names: Iterable[str],
+    *,
+    data: Mapping[str, Any] | None = None,
+    errors: Mapping[str, list[Any]] | None = None,
+) -> list[FieldView]:
+    """Some of the form's questions, each required, with ``data`` (the answers given, or
+    as posted) and ``errors`` by question: what an answer to a supplement request that
+    asks for answers corrected shows. Rendered with ``forms/_field.html``."""
+    data, errors = data or {}, errors or {}
+    return [_field(definition, name, data, errors.get(name) or [], True) for name in names]
+
+
 def upload_inputs(
     slots: Iterable[Mapping[str, Any]],
     *,

@@ -374,7 +374,11 @@ def test_an_items_supplement_stays_under_it_once_its_step_is_decided(world, at_h
             items=[{"material": "居住证明", "reason": "请说明", "needs_file": False}],
         )
         supplements.resupply(
-            applicant=world["citizen.wang"], number=parent.number, attachments={}, comment="已补"
+            applicant=world["citizen.wang"],
+            number=parent.number,
+            attachments={},
+            explanations={"1": "居住证明在办理中"},
+            comment="已补",
         )
     # The officers are told under the number their inbox lists the task by, the event's;
     # the applicant, of the item's own due day, named as the item's.

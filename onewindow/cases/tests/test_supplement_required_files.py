@@ -94,13 +94,23 @@ def test_an_item_naming_a_question_asks_for_a_correction_and_needs_no_file(world
     assert case.data["applicant_phone"] == "13900001111"
 
 
-def test_an_explanation_asked_for_needs_no_file_and_its_absence_is_said(world, passport):
+def test_an_explanation_asked_for_is_written_not_sent_as_a_file(world, passport):
+    """QA: it was an optional upload, and an answer without a word of it was taken."""
     case, review = passport
     explanation = {"material": "户口簿", "reason": "说明户主页缺失原因", "needs_file": False}
     supplement = ask(world, review, [*PHOTO, explanation])
-    answer(world, case, {"photo": upload(world["citizen.wang"]).pk}, comment="户口簿遗失")
+    photo = upload(world["citizen.wang"])
+    assert [slot["key"] for slot in supplement_materials.answer_slots(supplement)] == ["photo"]
+    with pytest.raises(InvalidInput) as refused:
+        answer(world, case, {"photo": photo.pk}, explanations={}, comment="户口簿遗失")
+    assert list(refused.value.fields) == ["explanations.2"]
+    with pytest.raises(InvalidInput) as refused:
+        answer(world, case, {"photo": photo.pk}, explanations={"2": "遗失", "3": "多余"})
+    assert list(refused.value.fields) == ["explanations.3"]
+    answer(world, case, {"photo": photo.pk}, explanations={"2": "户主页遗失，已挂失"})
     supplement.refresh_from_db()
-    assert supplement_materials.unanswered(supplement) == ["户口簿"]
+    assert supplement.answer_comment == "户口簿：户主页遗失，已挂失"
+    assert supplement_materials.unanswered(supplement) == []  # answered in words
 
 
 def test_a_form_slot_always_needs_its_file(world, passport):

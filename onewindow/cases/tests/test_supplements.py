@@ -21,6 +21,7 @@ from onewindow.audit.models import AuditEvent
 from onewindow.cases import services, supplements
 from onewindow.cases.choices import MAX_NOTE, CaseStatus, SupplementStatus
 from onewindow.cases.models import Case, CaseEvent, SupplementRequest
+from onewindow.cases.supplement_materials import explanation_numbers
 from onewindow.cases.tests.conftest import (
     ADOPTION,
     PASSPORT,
@@ -76,7 +77,14 @@ def ask(world, task, items=PHOTO, *, who="ga.review", when=ASKED, note=""):
 
 
 def answer(world, case, attachments, *, when=ANSWERED, who="citizen.wang", **extra):
+    """Answer the case's open request with ``attachments``; each explanation it asks for
+    is written ("说明"), unless ``extra`` gives the explanations."""
     with travel(when):
+        if "explanations" not in extra:
+            asked = SupplementRequest.objects.filter(status=SupplementStatus.OPEN).first()
+            extra["explanations"] = dict.fromkeys(
+                explanation_numbers(asked) if asked else {}, "说明"
+            )
         return supplements.resupply(
             applicant=world[who], number=case.number, attachments=attachments, **extra
         )
@@ -391,7 +399,8 @@ def test_answering_resumes_both_clocks_from_where_they_stopped(
     assert answered.pk == case.pk
     supplement.refresh_from_db()
     assert (supplement.status, supplement.answered_at) == (SupplementStatus.ANSWERED, ANSWERED)
-    assert supplement.answer_comment == "已重新拍照"
+    # The explanation asked for (户口簿, in words), under its material, then the comment.
+    assert supplement.answer_comment == "户口簿：说明\n\n已重新拍照"
     assert list(supplement.answer_attachments.all()) == [photo]
     case.refresh_from_db()
     assert case.status == CaseStatus.IN_PROGRESS
@@ -427,7 +436,7 @@ def test_answering_resumes_both_clocks_from_where_they_stopped(
     assert (entry.outcome, entry.actor, entry.comment) == (
         "resupplied",
         world["citizen.wang"],
-        "已重新拍照",
+        "户口簿：说明\n\n已重新拍照",  # the explanation asked for, then the comment
     )
     audited = AuditEvent.objects.get(action="cases.case_resupplied")
     assert audited.detail["attachments"] == {"photo": photo.pk}

@@ -189,6 +189,19 @@ def test_an_explanation_is_asked_for_without_a_file(world, call, review):
     assert response.status_code == 201, response.content
     [item] = response.json()["items"]
     assert (item["material"], item["required"]) == ("户口簿", False)
+    # The applicant answers it in words, by the item's number; without them, 422.
+    number, wang = number_of(review), world["citizen.wang"]
+    with travel(at("2026-03-05", 10)):
+        silent = call("post", f"/api/v1/cases/{number}/supplement", wang, {"comment": "见附件"})
+        assert error_shape(silent, 422)["fields"] == {"explanations.1": ["此字段为必填项。"]}
+        answered = call(
+            "post",
+            f"/api/v1/cases/{number}/supplement",
+            wang,
+            {"explanations": {"1": "户主页在派出所补办中"}},
+        )
+    assert answered.status_code == 200, answered.content
+    assert SupplementRequest.objects.get().answer_comment == "户口簿：户主页在派出所补办中"
 
 
 def test_supplement_conflicts_are_409(world, call, waiting):

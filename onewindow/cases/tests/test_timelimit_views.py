@@ -389,6 +389,59 @@ def test_resupplying_from_the_case_page_end_to_end(world, waiting):
     assert waiting.status == TaskStatus.READY
 
 
+@pytest.fixture
+def asked_in_words(world, review):
+    """A question of the form to correct and an explanation, neither a file (QA: both
+    were an optional upload, and an answer with neither was taken)."""
+    with travel(at("2026-03-04", 11)):
+        supplements.request_supplement(
+            actor=world["ga.review"],
+            task_id=review.pk,
+            items=[
+                {"material": "联系电话", "reason": "号码有误"},
+                {"material": "出境记录情况说明", "reason": "请说明", "needs_file": False},
+            ],
+        )
+    return review
+
+
+def test_a_correction_and_an_explanation_are_answered_on_the_case_page(world, asked_in_words):
+    number = _number(asked_in_words)
+    with travel(at("2026-03-09", 10)):
+        client = signed_in(world["citizen.wang"])
+        page = client.get(f"/cases/{number}/")
+        assert file_inputs(page) == []  # nothing asked for is a file
+        html = lxml.html.fromstring(page.content.decode())
+        phone = html.get_element_by_id("id_applicant_phone")
+        case = SupplementRequest.objects.get().case
+        assert phone.get("value") == case.data["applicant_phone"]  # the answer given
+        # The question as the English form asks it, in the list and at its input.
+        assert "Mobile phone number : 号码有误" in text(page)
+        box = html.get_element_by_id("id_explanation_2")
+        label = html.xpath('//label[@for="id_explanation_2"]')[0].text_content()
+        assert "出境记录情况说明" in label and "(your explanation)" in label
+        assert box.get("required") is not None
+        refused = client.post(
+            f"/cases/{number}/supplement/", {"applicant_phone": "", "explanation_2": " "}
+        )
+        assert refused.status_code == 422
+        summary = lxml.html.fromstring(refused.content.decode()).xpath(
+            '//div[@class="error-summary"]//a/@href'
+        )
+        assert summary == ["#id_applicant_phone", "#id_explanation_2"]
+        assert SupplementRequest.objects.get().status == SupplementStatus.OPEN
+        sent = client.post(
+            f"/cases/{number}/supplement/",
+            {"applicant_phone": "13900001111", "explanation_2": "2025 年无出境记录"},
+        )
+        assert sent.status_code == 302
+    supplement = SupplementRequest.objects.get()
+    assert supplement.status == SupplementStatus.ANSWERED
+    assert supplement.answer_comment == "出境记录情况说明: 2025 年无出境记录"
+    supplement.case.refresh_from_db()
+    assert supplement.case.data["applicant_phone"] == "13900001111"
+
+
 def test_another_applicant_cannot_resupply(world, waiting):
     with travel(NOW):
         response = signed_in(world["citizen.chen"]).post(

@@ -525,7 +525,7 @@ def test_choices_sit_beside_their_labels_as_on_the_application_forms(people):
     # forms.css lays out .choice as a row: the control, then its label.
     assert page.xpath("//link[contains(@href, 'forms/forms.css')]")
     controls = page.xpath("//input[@type='radio' or @type='checkbox']")
-    assert {c.get("name") for c in controls} == {"outcome", "slot"}
+    assert {c.get("name") for c in controls} == {"outcome", "slot", "other_in_words"}
     for control in controls:
         choice = control.getparent()
         assert choice.get("class") == "choice"
