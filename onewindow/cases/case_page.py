@@ -24,7 +24,13 @@ from onewindow.cases import (
     supplement_forms,
     supplement_materials,
 )
-from onewindow.cases.choices import FINAL_STATUSES, SUBMITTED, CaseStatus, SupplementStatus
+from onewindow.cases.choices import (
+    EXTENDED,
+    FINAL_STATUSES,
+    SUBMITTED,
+    CaseStatus,
+    SupplementStatus,
+)
 from onewindow.cases.materials import Material, case_materials, item_materials
 from onewindow.cases.models import Case, CaseEvent, SupplementRequest
 from onewindow.cases.presenters import ClockView, clock_view
@@ -203,7 +209,9 @@ def _comment_label(*, by_applicant: bool, for_officer: bool) -> str:
     return pgettext("the applicant's own note on a step of their case, on their page", "Your note")
 
 
-def _note_label(*, for_officer: bool) -> str:
+def _note_label(*, for_officer: bool, outcome: str) -> str:
+    if outcome == EXTENDED:  # its note is the reason the officer gave for more time (QA)
+        return pgettext("the reason given for an extension, on a case's timeline", "Reason")
     if for_officer:
         return _("Note for the applicant")
     return pgettext(
@@ -248,7 +256,7 @@ def _timeline(
                 comment=event.comment,
                 note=shown.note(event),
                 comment_label=_comment_label(by_applicant=by_applicant, for_officer=as_others_read),
-                note_label=_note_label(for_officer=for_officer),
+                note_label=_note_label(for_officer=for_officer, outcome=event.outcome),
                 unanswered=shown.unanswered(event),
             )
         )

@@ -309,6 +309,9 @@ def test_an_approval_on_the_timeline_is_not_the_steps_officers(world, who):
         "Shanghai Municipal Public Security Bureau" if who == "ga.lead" else "People's Government"
     )
     assert where in line.group(1)
+    # The officer's reason is the extension's, not a note from the decider (QA).
+    assert f"Reason: {extension.reason}" in words
+    assert "Note for you" not in words
 
 
 # --- optional labels in Chinese --------------------------------------------------------

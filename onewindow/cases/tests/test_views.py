@@ -644,5 +644,7 @@ def test_a_lead_brought_to_a_task_reads_whose_it_is_to_decide(world, people):
         "this step decide it."
     ) in text(lead)
     assert 'name="outcome"' not in lead.content.decode()
+    assert 'href="#decision-title"' not in lead.content.decode()  # no decision of theirs (QA)
     window = signed_in(world["ga.window"]).get(f"/cases/tasks/{task.pk}/")
     assert follow not in text(window)
+    assert 'href="#decision-title"' in window.content.decode()
