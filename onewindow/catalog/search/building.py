@@ -20,7 +20,12 @@ def build_index() -> SearchIndex:
     # Here, not at the top: ``queries`` imports this module for ``current_index``.
     from onewindow.catalog.queries import takes_applications
 
-    synonyms = list(Synonym.objects.values_list("term", "canonical"))
+    # Read as queries are (``analyzer.normalize``): a term saved as "Passport" or in
+    # full-width letters matches what people type (QA: it never did).
+    synonyms = [
+        (analyzer.normalize(term), analyzer.normalize(canonical))
+        for term, canonical in Synonym.objects.values_list("term", "canonical")
+    ]
     items = list(
         ServiceItem.objects.filter(published__isnull=False)
         .select_related("published", "department")

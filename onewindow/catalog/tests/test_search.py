@@ -108,6 +108,18 @@ def test_synonyms_expand_everyday_words(catalog):
     assert top("开公司")[0] == "310000-SJ-XK-0001"
 
 
+@pytest.mark.parametrize("typed", ["bao bao", "BAO BAO", "ＢＡＯ　ＢＡＯ"])
+def test_a_synonym_saved_with_capitals_or_full_width_letters_is_found_as_typed(catalog, typed):
+    """A term is read as queries are: lower case, half-width (QA: "Passport" → 护照 was
+    saved and never matched)."""
+    from onewindow.catalog.models import Synonym
+    from onewindow.catalog.search import index
+
+    Synonym.objects.create(term="Bao Bao", canonical="出生")
+    index.forget()
+    assert queries.search(typed).expanded == ["出生"]
+
+
 def test_relevance_then_popularity(catalog):
     from onewindow.catalog.models import ServiceItem
 
