@@ -34,16 +34,32 @@ def refuse_control_characters(field: forms.CharField) -> None:
         field.validators.append(validate_no_control_characters)
 
 
+def say_the_limit_plainly(field: forms.CharField) -> None:
+    """``field``'s length limit in our words, "At most 120 characters." (Django's
+    Chinese reads "确保该变量包含不超过 120 字符", a program's "variable")."""
+    if field.max_length is None:
+        return
+    message = AT_MOST_CHARACTERS % {"limit": field.max_length}
+    field.validators = [
+        MaxLengthValidator(field.max_length, message=message)
+        if isinstance(validator, MaxLengthValidator)
+        else validator
+        for validator in field.validators
+    ]
+
+
 class SiteForm(forms.Form):
     """The base of the site's forms: each of its text fields (``CharField`` and its
     kinds: email, password, patterns) refuses control characters
-    (``refuse_control_characters``)."""
+    (``refuse_control_characters``) and says its length limit plainly
+    (``say_the_limit_plainly``)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, forms.CharField):
                 refuse_control_characters(field)
+                say_the_limit_plainly(field)
 
 
 class LineField(forms.CharField):

@@ -75,3 +75,14 @@ def test_the_fields_a_form_class_declares_are_left_as_they_were() -> None:
         "validate_no_control_characters" not in repr(field.validators)
         for field in _Typed.base_fields.values()
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "message"), [("en", "At most 20 characters."), ("zh-hans", "最多 20 个字符。")]
+)
+def test_a_site_forms_length_limit_is_said_plainly(language: str, message: str) -> None:
+    """Django's Chinese said "确保该变量包含不超过 20 字符 (目前字符数 21)" (QA)."""
+    with translation.override(language):
+        form = _Typed({"name": "长" * 21})
+        assert not form.is_valid()
+        assert form.errors["name"] == [message]
