@@ -814,6 +814,16 @@ def test_import_json_creates_versions_awaiting_review(admin):
     assert event.detail["source"] == "items.json"
 
 
+def test_a_whole_file_problem_names_no_field(admin):
+    """Its field column was the upload's internal name, "file" (QA)."""
+    client, _ = admin
+    response = upload(client, "items.xlsx", b"not a workbook")
+    assert response.status_code == 422
+    [row] = lxml.html.fromstring(response.content.decode()).xpath("//tbody/tr")
+    cells = [" ".join(cell.text_content().split()) for cell in row.xpath("td")]
+    assert cells[1] == "" and cells[0] in ("Whole file", "整个文件")
+
+
 def police_workbook(**cells: Any) -> bytes:
     """The police item's export with some cells of its row in the items sheet changed."""
     workbook = load_workbook(
