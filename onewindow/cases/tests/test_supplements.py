@@ -448,7 +448,7 @@ def test_answering_resumes_both_clocks_from_where_they_stopped(
         recipient=world["citizen.wang"], kind="case_resumed"
     ).exists()
     resumed = next(m for m in mail.outbox if m.to == [world["citizen.wang"].email])
-    assert "预计于 2026-03-16 前办结。" in resumed.body  # the new deadline, as pages write it
+    assert "预计最迟于 2026-03-16 办结。" in resumed.body  # its last day, as pages write it
 
 
 def test_an_unclaimed_step_goes_back_to_the_inbox_and_its_officers_are_told(world):
