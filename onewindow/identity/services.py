@@ -75,7 +75,12 @@ def _new_person_problems(
         # which ``create_user`` does not apply, in our words (Django's Chinese ones
         # said only English letters were allowed).
         _collect(invalid, "username", validate_username, username)
-        if "username" not in invalid.fields and User.objects.filter(username=username).exists():
+        # Letter case aside: "GA.WINDOW" beside "ga.window" is another account that reads
+        # as the same one in every list (QA).
+        if (
+            "username" not in invalid.fields
+            and User.objects.filter(username__iexact=username).exists()
+        ):
             taken.add("username", _("This user name is taken."))
     full_name = full_name.strip()
     if not full_name:
@@ -88,6 +93,8 @@ def _new_person_problems(
     phone = (_collect(invalid, "phone", clean_mobile_phone, phone) or "") if phone else ""
     if email:
         _collect(invalid, "email", _valid_email, email)
+        if "email" not in invalid.fields and _email_taken(email):
+            taken.add("email", EMAIL_TAKEN)
     if password is not None:  # None: no password yet, the person sets one from a link
         candidate = User(username=username, full_name=full_name, id_number=compact_id, email=email)
         _collect(invalid, "password", password_validation.validate_password, password, candidate)
@@ -95,6 +102,19 @@ def _new_person_problems(
         username=username, full_name=full_name, id_number=compact_id, phone=phone, email=email
     )
     return person, invalid, taken
+
+
+# One account per mailbox: a password reset mails a link to every account holding the
+# address, so a second account given someone's address (an officer added with a
+# colleague's) put its password in their hands (QA).
+EMAIL_TAKEN = _("Another account has this email address.")
+
+
+def _email_taken(email: str, *, besides: User | None = None) -> bool:
+    others = User.objects.filter(email__iexact=email)
+    if besides is not None:
+        others = others.exclude(pk=besides.pk)
+    return others.exists()
 
 
 # As the application forms say it: Django's own Chinese reads "输入一个有效的 Email 地址".
@@ -345,6 +365,8 @@ def update_profile(
         phone = _collect(errors, "phone", clean_mobile_phone, phone) or ""
     if email:
         _collect(errors, "email", _valid_email, email)
+        if "email" not in errors.fields and _email_taken(email, besides=user):
+            errors.add("email", EMAIL_TAKEN)
     if preferred_language not in dict(settings.LANGUAGES):
         errors.add("preferred_language", CHOOSE_A_LANGUAGE)
     errors.raise_if_any()

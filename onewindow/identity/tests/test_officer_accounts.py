@@ -108,9 +108,41 @@ def test_the_officer_sets_a_password_then_enrols_a_second_factor(
 def test_a_new_account_speaks_the_citys_language_unless_told(admin, city):
     assert create(admin, city["police"]).preferred_language == "zh-hans"
     with pytest.raises(InvalidInput) as refused:
-        create(admin, city["police"], username="officer.li", preferred_language="fr")
+        create(
+            admin,
+            city["police"],
+            username="officer.li",
+            email="li@example.invalid",
+            preferred_language="fr",
+        )
     assert set(refused.value.fields) == {"preferred_language"}
     assert not User.objects.filter(username="officer.li").exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"username": "OFFICER.WANG", "email": "other@example.invalid"}, "username"),
+        ({"username": "officer.li", "email": "Wang@Example.invalid"}, "email"),
+    ],
+)
+def test_a_user_name_or_an_email_address_of_another_account_is_refused(admin, city, changes, field):
+    """Letter case aside (QA: "GA.WINDOW" beside "ga.window", and an officer given a
+    colleague's address, whose password reset then mailed them both links)."""
+    create(admin, city["police"])
+    people = User.objects.count()
+    with pytest.raises(InvalidInput) as refused:
+        create(admin, city["police"], **changes)
+    with translation.override("en"):
+        said = {name: [str(m) for m in found] for name, found in refused.value.fields.items()}
+    assert said == {
+        field: [
+            "This user name is taken."
+            if field == "username"
+            else "Another account has this email address."
+        ]
+    }
+    assert User.objects.count() == people
 
 
 def test_every_problem_at_once_and_nothing_saved(admin, city):

@@ -191,6 +191,23 @@ def test_profile_update_is_audited():
         services.update_profile(user=user, phone="", email="", preferred_language="fr")
 
 
+def test_a_profile_may_not_take_another_accounts_email_address_but_keeps_its_own():
+    make_user(email="wang@example.invalid")
+    user = make_user(email="li@example.invalid")
+    with pytest.raises(InvalidInput) as refused:
+        services.update_profile(
+            user=user, phone="", email="WANG@example.invalid", preferred_language="en"
+        )
+    assert list(refused.value.fields) == ["email"]
+    user.refresh_from_db()
+    assert user.email == "li@example.invalid"
+    services.update_profile(
+        user=user, phone="", email="Li@example.invalid", preferred_language="en"
+    )
+    user.refresh_from_db()
+    assert user.email == "Li@example.invalid"
+
+
 def test_a_profile_keeps_a_mobile_number_as_its_11_digits():
     user = make_user()
     services.update_profile(user=user, phone="138 1234 5678", email="", preferred_language="en")

@@ -154,8 +154,13 @@ def sms_outbox() -> Iterator[list[tuple[str, str, str]]]:
 
 
 def make_recipient(
-    *, email: str = "person@example.invalid", phone: str = "13800000000", language: str = "zh-hans"
+    *, email: str | None = None, phone: str = "13800000000", language: str = "zh-hans"
 ) -> User:
+    """A person to notify. Without ``email``, the test's first is person@example.invalid
+    and the next person2@, person3@…: one account per mailbox."""
+    if email is None:
+        taken = User.objects.filter(email__endswith="@example.invalid").count()
+        email = f"person{taken + 1 if taken else ''}@example.invalid"
     user = make_user(email=email, language=language)
     if phone:
         User.objects.filter(pk=user.pk).update(phone=phone)
