@@ -50,7 +50,37 @@ TEXT_LIMITS = {
     "certificate_type_en": 160,
     "notes": 300,
     "notes_en": 500,
+    # The guide's long texts: a column without a limit, but no guide needs pages of it,
+    # and 200,000 characters were taken (QA).
+    **dict.fromkeys(
+        (
+            "summary",
+            "summary_en",
+            "legal_basis",
+            "legal_basis_en",
+            "conditions",
+            "conditions_en",
+            "fee_basis",
+            "fee_basis_en",
+        ),
+        5000,
+    ),
 }
+# An office's and a question's texts, as the guide lists them.
+ENTRY_LIMITS = {
+    "address": 200,
+    "address_en": 400,
+    "hours": 200,
+    "hours_en": 400,
+    "phone": 40,
+    "q": 200,
+    "q_en": 400,
+    "a": 2000,
+    "a_en": 4000,
+}
+# A number to call: with an area code (021-12345678, extension -801), a hotline (12345,
+# 96777), a mobile (13812345678) or a 400 number (400-820-8820). Spaces aside.
+PHONE_NUMBER = re.compile(r"(?:0\d{2,3}-?)?\d{3,8}(?:-\d{1,6})?|1\d{10}|400-?\d{3}-?\d{4}")
 OFFICE_KEYS = {"address", "address_en", "hours", "hours_en", "phone"}
 FAQ_KEYS = ("q", "a", "q_en", "a_en")
 # How an error names an entry's field: ``materials[2].source_department`` →
@@ -241,7 +271,19 @@ def faq_rules(values: Mapping[str, Any]) -> Errors:
         for name, text in english.items():
             if not text:
                 errors.add(name, _("Give the question and its answer in English, or neither."))
+    _entry_limits(values, errors)
     return errors
+
+
+def _entry_limits(values: Mapping[str, Any], errors: Errors) -> None:
+    for name, value in values.items():
+        limit = ENTRY_LIMITS.get(name)
+        if limit is None or value is None:
+            continue
+        if not isinstance(value, str):
+            errors.add(name, _("Must be text."))
+        elif len(value.strip()) > limit:
+            errors.add(name, _("At most %(limit)d characters.") % {"limit": limit})
 
 
 def office_rules(values: Mapping[str, Any]) -> Errors:
@@ -255,7 +297,19 @@ def office_rules(values: Mapping[str, Any]) -> Errors:
             errors.add("address", _("Must be text."))
         elif not (address or "").strip():
             errors.add("address", _("Give the office's address."))
+    _entry_limits({k: v for k, v in values.items() if k != "address" or isinstance(v, str)}, errors)
+    phone = values.get("phone")
+    if (
+        isinstance(phone, str)
+        and phone.strip()
+        and "phone" not in errors.fields
+        and not PHONE_NUMBER.fullmatch("".join(phone.split()))
+    ):
+        errors.add("phone", PHONE_RULE)
     return errors
+
+
+PHONE_RULE = _("Enter a number to call, such as 021-12345678, 12345 or 13812345678.")
 
 
 def _entry_name(path: Path) -> str:

@@ -112,6 +112,41 @@ def test_office_rules_need_the_fields_they_relate(values, expected):
     assert set(office_rules(values).fields) == expected
 
 
+@pytest.mark.parametrize("phone", ["打电话问问 abc", "call us", "021-"])
+def test_an_office_phone_must_be_a_number_to_call(phone):
+    """QA: words were published as the office's phone, "（电话 打电话问问 abc）"."""
+    with translation.override("en"):
+        found = errors_of(row_with(offices=[{**OFFICE, "phone": phone}]))
+    assert found == {
+        "offices[0].phone": ["Enter a number to call, such as 021-12345678, 12345 or 13812345678."]
+    }
+
+
+@pytest.mark.parametrize(
+    "phone",
+    ["021-64316110", "021 6431 6110", "12345", "13812345678", "400-820-8820", "021-63012345-801"],
+)
+def test_the_numbers_people_call_pass(phone):
+    assert not office_rules({"address": "黄浦区人民路1号", "phone": phone}).fields
+
+
+def test_the_guides_texts_have_limits():
+    """QA: a summary of 200,000 characters was saved."""
+    row = row_with(
+        summary="长" * 5001,
+        faq=[{"q": "问" * 201, "a": "答" * 2001}],
+        offices=[{**OFFICE, "hours": "时" * 201}],
+    )
+    with translation.override("en"):
+        found = errors_of(row)
+    assert found == {
+        "summary": ["At most 5000 characters."],
+        "faq[0].q": ["At most 200 characters."],
+        "faq[0].a": ["At most 2000 characters."],
+        "offices[0].hours": ["At most 200 characters."],
+    }
+
+
 # --- the guide editor ----------------------------------------------------------------
 
 
@@ -240,3 +275,13 @@ def test_an_excel_import_refuses_an_office_without_its_address(admin, chinese):
         "<td>请填写办理地点的地址。</td>"
     ) in page
     assert nothing_saved(versions, events)
+
+
+def test_the_editor_refuses_words_as_an_offices_phone(admin):
+    client, _ = admin
+    client.cookies["django_language"] = "en"
+    data = {**phone_only(current()), "offices-1-address": "黄浦区人民路1号"}
+    data["offices-1-phone"] = "打电话问问 abc"
+    response = client.post(edit_url(), data)
+    assert response.status_code == 422
+    assert summary_links(response.content.decode()) == ["id_offices-1-phone"]
