@@ -53,16 +53,7 @@ TEXT_LIMITS = {
     # The guide's long texts: a column without a limit, but no guide needs pages of it,
     # and 200,000 characters were taken (QA).
     **dict.fromkeys(
-        (
-            "summary",
-            "summary_en",
-            "legal_basis",
-            "legal_basis_en",
-            "conditions",
-            "conditions_en",
-            "fee_basis",
-            "fee_basis_en",
-        ),
+        (n for n in (*REQUIRED_TEXT, *OPTIONAL_TEXT) if n not in ("name", "name_en", "keywords")),
         5000,
     ),
 }
