@@ -77,7 +77,7 @@ def time_limits(
     now = timezone.now()
     found = queries.late_case_ids(request.user, now, within)
     response[paging.TOTAL_HEADER] = str(len(found))
-    groups = queries.late_cases(request.user, now, found, query.offset, query.limit)
+    groups = queries.late_cases(request.user, now, found, query.offset, query.limit, within)
     result = []
     for group in groups:
         cases = []

@@ -28,7 +28,7 @@ def time_limits(request: HttpRequest) -> HttpResponse:
     # A page of positions in the list, most urgent first; the cases are read for it.
     page = Paginator(range(len(found)), queries.PAGE_SIZE).get_page(request.GET.get("page"))
     offset = page.start_index() - 1 if found else 0
-    groups = queries.late_cases(request.user, now, found, offset, queries.PAGE_SIZE)
+    groups = queries.late_cases(request.user, now, found, offset, queries.PAGE_SIZE, within)
     return render(
         request,
         "supervision/time_limits.html",

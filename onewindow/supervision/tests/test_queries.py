@@ -308,3 +308,17 @@ def test_the_filter_offers_the_departments_with_late_work_and_those_above_them(w
         kept = filter_choices(supervisor, NOW, scope, social_security, set())
     assert {d.code for d in kept} == {*codes, "310000-RS"}
     assert [d.path for d in kept] == sorted(d.path for d in kept)  # in the tree's order
+
+
+@pytest.mark.parametrize("code", ["310000-GA", "310000-WJ", "310000-YB"])
+def test_narrowed_to_a_department_a_row_names_its_late_step(world, late, code):
+    """民政's adoption waits on three parallel reviews, each as late as the others: the
+    list narrowed to one of their departments names that department's (QA: 医保局's named
+    卫健委's)."""
+    supervisor = world["supervisor"]
+    department = Department.objects.get(code=code)
+    with travel(NOW):
+        found = late_case_ids(supervisor, NOW, department)
+        rows = [c for g in late_cases(supervisor, NOW, found, within=department) for c in g.cases]
+    [adoption] = [row for row in rows if row.case == late["adoption"]]
+    assert adoption.clock_task is not None and adoption.clock_task.department == department
