@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # The code emailed when an officer first sets up an authenticator (two_factor).
+    "django_otp.plugins.otp_email",
     "axes",
     # Its templates and static files: the API's docs page loads Swagger UI from our own
     # static files, not from a CDN (ninja renders its CDN page when it is not listed).
@@ -178,6 +180,9 @@ AXES_VERBOSE = False
 AXES_ENABLE_ADMIN = False
 
 OTP_TOTP_ISSUER = "OneWindow"
+# The emailed code of a first set-up: good for a quarter of an hour, a new one a minute
+# after the last (django-otp's cooldown), wrong ones slowed down (its throttle).
+OTP_EMAIL_TOKEN_VALIDITY = 15 * 60
 API_TOKEN_HOURS = env["ONEWINDOW_API_TOKEN_HOURS"]
 SWEEP_TIMER_HELPERS = max(env["ONEWINDOW_SWEEP_TIMER_HELPERS"], 0)
 FILING_QUEUED = env["ONEWINDOW_FILING_QUEUED"]

@@ -12,6 +12,7 @@ register_labels(
         "identity.locked_out": _("Account locked after failed logins"),
         "identity.2fa_enrollment_started": _("Two-factor set-up started"),
         "identity.2fa_enrolled": _("Two-factor authentication set up"),
+        "identity.2fa_mailbox_code_sent": _("Two-factor set-up code emailed"),
         "identity.2fa_verified": _("Two-factor code checked"),
         "identity.two_factor_reset": _("Two-factor authentication reset by an administrator"),
         "identity.account_created": _("Account created"),

@@ -215,12 +215,35 @@ class OtpForm(SiteForm):
     )
 
     def clean_otp(self) -> str:
-        # Full-width digits (typed with a Chinese input method) become ASCII; the space
-        # apps show in the middle ("123 456") is dropped.
-        code = "".join(unicodedata.normalize("NFKC", self.cleaned_data["otp"]).split())
-        if not re.fullmatch(r"[0-9]{6}", code):
-            raise forms.ValidationError(ENTER_SIX_DIGITS, code="otp_format")
-        return code
+        return _six_digits(self.cleaned_data["otp"], ENTER_SIX_DIGITS)
+
+
+ENTER_THE_EMAILED_CODE = _("Enter the six-digit code we emailed you.")
+
+
+class EnrolmentForm(OtpForm):
+    """A first set-up: the authenticator's code, and the one emailed to the account's
+    address, which proves the mailbox as a password alone does not (``two_factor``)."""
+
+    mailbox_code = forms.CharField(
+        label=_("Six-digit code from the email we sent you"),
+        error_messages={"required": ENTER_THE_EMAILED_CODE},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}
+        ),
+    )
+
+    def clean_mailbox_code(self) -> str:
+        return _six_digits(self.cleaned_data["mailbox_code"], ENTER_THE_EMAILED_CODE)
+
+
+def _six_digits(typed: str, message: Any) -> str:
+    # Full-width digits (typed with a Chinese input method) become ASCII; the space
+    # apps show in the middle ("123 456") is dropped.
+    code = "".join(unicodedata.normalize("NFKC", typed).split())
+    if not re.fullmatch(r"[0-9]{6}", code):
+        raise forms.ValidationError(message, code="otp_format")
+    return code
 
 
 class _OfficerRoleField(forms.ChoiceField):

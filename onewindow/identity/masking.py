@@ -17,3 +17,12 @@ def mask_phone(value: str | None) -> str:
     if len(value) <= 7:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def mask_email(value: str | None) -> str:
+    """``wang.xiaoming@example.cn`` → ``w***@example.cn``: enough for its owner to know
+    which mailbox to look in, not to learn the address."""
+    if not value or "@" not in value:
+        return ""
+    local, _at, domain = value.rpartition("@")
+    return f"{local[:1]}***@{domain}"

@@ -51,6 +51,14 @@ CREATED = _(
     "will set up two-factor authentication: have an authenticator app on your "
     "phone ready."
 )
+ENROLMENT_CODE_SUBJECT = _("Your OneWindow set-up code")
+ENROLMENT_CODE = _(
+    "You are setting up two-factor authentication for your account %(username)s. "
+    "Enter this code beside the one your authenticator app shows, within %(minutes)d "
+    "minutes:\n\n%(code)s\n\nIf it was not you, someone knows your password: set a "
+    'new one at once with "Forgotten your password?" on the login page, and tell your '
+    "department's administrator."
+)
 TWO_FACTOR_RESET_SUBJECT = _("Your OneWindow two-factor authentication was reset")
 TWO_FACTOR_RESET = _(
     "An administrator reset the two-factor authentication of your account "
@@ -141,6 +149,26 @@ def send_officer_account_created(user_id: int, site: str) -> bool:
         return False
     minutes = settings.PASSWORD_RESET_TIMEOUT // 60
     return _mail(user, CREATED_SUBJECT, CREATED, minutes=minutes, link=_password_link(user, site))
+
+
+@shared_task(
+    name="onewindow.identity.send_enrolment_code",
+    autoretry_for=RETRIED,
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_enrolment_code(user_id: int) -> bool:
+    """Email a new code for setting up an authenticator (``two_factor``): made here, so
+    that no code waits in the queue, and a retry sends a fresh one."""
+    from onewindow.identity.two_factor import mailbox_device
+
+    user = User.objects.filter(pk=user_id, is_active=True).exclude(email="").first()
+    if user is None:
+        return False
+    device = mailbox_device(user)
+    device.generate_token(valid_secs=settings.OTP_EMAIL_TOKEN_VALIDITY, commit=True)
+    minutes = settings.OTP_EMAIL_TOKEN_VALIDITY // 60
+    return _mail(user, ENROLMENT_CODE_SUBJECT, ENROLMENT_CODE, minutes=minutes, code=device.token)
 
 
 @shared_task(

@@ -11,6 +11,7 @@ transaction with its audit record."""
 
 from __future__ import annotations
 
+import functools
 import math
 
 from django.db import transaction
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_email.models import EmailDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from onewindow.audit.models import Outcome
@@ -49,7 +51,8 @@ def pending_device(user: User) -> TOTPDevice | None:
 
 def start_totp_enrollment(*, user: User, request: HttpRequest | None = None) -> TOTPDevice:
     """The unconfirmed device whose secret the user scans: the pending one if there is
-    one, so reloading the page does not change the secret under the user's phone."""
+    one, so reloading the page does not change the secret under the user's phone. A new
+    set-up emails the mailbox code too (``send_mailbox_code``)."""
     with transaction.atomic():
         device = pending_device(user)
         if device is None:
@@ -57,13 +60,55 @@ def start_totp_enrollment(*, user: User, request: HttpRequest | None = None) -> 
             record_event(
                 actor=user, action="identity.2fa_enrollment_started", target=user, request=request
             )
+            if needs_mailbox_code(user):
+                send_mailbox_code(user=user, request=request)
         return device
+
+
+# The first set-up of an authenticator proves the account's mailbox too: with the password
+# alone, whoever learnt it before its owner logged in could set up their own phone and
+# keep the account (the set-password link of a new officer proves the mailbox, but a
+# password known otherwise, or a reset second factor, did not).
+MAILBOX_DEVICE = "enrolment"
+WRONG_MAILBOX_CODE = _("The code from the email is wrong or expired. Ask for a new one.")
+
+
+def needs_mailbox_code(user: User) -> bool:
+    """An account without an email address has no mailbox to prove: it sets up with
+    its password alone, as before (``docs``: add one to every officer)."""
+    return bool(user.email)
+
+
+def mailbox_device(user: User) -> EmailDevice:
+    device, _created = EmailDevice.objects.get_or_create(
+        user=user, name=MAILBOX_DEVICE, defaults={"confirmed": False}
+    )
+    return device
+
+
+def send_mailbox_code(*, user: User, request: HttpRequest | None = None) -> bool:
+    """Email the account a new set-up code, after the transaction commits; False, and
+    nothing sent, within django-otp's cooldown of the last (a minute)."""
+    from onewindow.identity.tasks import send_enrolment_code
+
+    allowed, _why = mailbox_device(user).generate_is_allowed()
+    if not allowed:
+        return False
+    with transaction.atomic():
+        device = EmailDevice.objects.select_for_update().get(pk=mailbox_device(user).pk)
+        device.cooldown_set(commit=True)  # a second click within the minute sends nothing
+        record_event(
+            actor=user, action="identity.2fa_mailbox_code_sent", target=user, request=request
+        )
+        transaction.on_commit(functools.partial(send_enrolment_code.delay, user.pk))
+    return True
 
 
 def confirm_totp_enrollment(
     *,
     user: User,
     code: str,
+    mailbox_code: str = "",
     request: HttpRequest | None = None,
 ) -> TOTPDevice:
     device = pending_device(user)
@@ -71,6 +116,8 @@ def confirm_totp_enrollment(
         raise InvalidInput(
             _("Start the set-up again."), fields={"otp": [_("Start the set-up again.")]}
         )
+    if needs_mailbox_code(user):
+        _check_mailbox_code(user, mailbox_code, request)
     _refuse_while_throttled(device, user, "identity.2fa_enrolled", request)
     # The failure is committed (audit row and django-otp's throttle counter) before the
     # error is raised, so a wrong code is neither forgotten nor free to retry at once.
@@ -92,6 +139,29 @@ def confirm_totp_enrollment(
         device.save(update_fields=["confirmed"])
         record_event(actor=user, action="identity.2fa_enrolled", target=user, request=request)
     return device
+
+
+def _check_mailbox_code(user: User, code: str, request: HttpRequest | None) -> None:
+    """Raise ``InvalidInput`` at ``mailbox_code`` unless ``code`` is the one last emailed
+    and still valid; checked before the authenticator's, whose code a failure here
+    leaves unspent. django-otp slows down wrong ones (its throttle)."""
+    with transaction.atomic():
+        device = EmailDevice.objects.select_for_update().get(pk=mailbox_device(user).pk)
+        ok = bool(code) and device.verify_token(code.strip())
+        if ok:  # used once: the next set-up (after a reset) needs a new one
+            device.token, device.valid_until = None, timezone.now()
+            device.save(update_fields=["token", "valid_until"])
+        else:
+            record_event(
+                actor=user,
+                action="identity.2fa_enrolled",
+                target=user,
+                outcome=Outcome.FAILURE,
+                detail={"field": "mailbox_code"},
+                request=request,
+            )
+    if not ok:
+        raise InvalidInput(WRONG_MAILBOX_CODE, fields={"mailbox_code": [WRONG_MAILBOX_CODE]})
 
 
 def check_totp(*, user: User, code: str, request: HttpRequest | None = None) -> TOTPDevice:

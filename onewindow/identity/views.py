@@ -37,6 +37,7 @@ from onewindow.identity import (
 )
 from onewindow.identity.authentication import check_password
 from onewindow.identity.forms import (
+    EnrolmentForm,
     GrantRoleForm,
     LoginForm,
     NewPasswordForm,
@@ -46,6 +47,7 @@ from onewindow.identity.forms import (
     ProfileForm,
     RegisterForm,
 )
+from onewindow.identity.masking import mask_email
 from onewindow.identity.models import Department, RoleAssignment, User
 from onewindow.identity.roles import ROLE_MANAGER_ROLES
 from onewindow.identity.totp import provisioning_qr_svg, secret_base32
@@ -171,14 +173,24 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     device = two_factor.confirmed_device(user)
-    form = OtpForm(request.POST or None)
     enrolling = device is None
     pending = two_factor.start_totp_enrollment(user=user, request=request) if enrolling else None
+    by_mail = enrolling and two_factor.needs_mailbox_code(user)
+    if by_mail and request.method == "POST" and "send_code" in request.POST:
+        if two_factor.send_mailbox_code(user=user, request=request):
+            messages.success(request, _("We emailed you a new code."))
+        else:
+            messages.info(request, _("We emailed you a code less than a minute ago."))
+        return redirect(request.get_full_path())
+    form = (EnrolmentForm if by_mail else OtpForm)(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             if enrolling:
                 device = two_factor.confirm_totp_enrollment(
-                    user=user, code=form.cleaned_data["otp"], request=request
+                    user=user,
+                    code=form.cleaned_data["otp"],
+                    mailbox_code=form.cleaned_data.get("mailbox_code", ""),
+                    request=request,
                 )
             else:
                 device = two_factor.check_totp(
@@ -192,6 +204,7 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "form": form,
         "enrolling": enrolling,
+        "mailbox": mask_email(user.email) if by_mail else "",
         "next": request.GET.get("next", ""),
     }
     if enrolling and pending is not None:

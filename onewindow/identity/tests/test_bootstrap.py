@@ -16,6 +16,7 @@ from django.core.management import call_command, get_commands
 from django.core.management.base import CommandError
 from django.test import Client
 from django_otp.oath import totp
+from django_otp.plugins.otp_email.models import EmailDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from onewindow.audit.models import AuditEvent
@@ -500,18 +501,23 @@ def test_a_new_admin_s_details_are_checked_before_the_password_is_asked_for():
     assert bootstrap.preflight(departments=None, admin=_admin(id_number=make_id_number()))
 
 
-def test_the_bootstrapped_admin_enrols_at_first_login_then_opens_the_calendar_admin():
+def test_the_bootstrapped_admin_enrols_at_first_login_then_opens_the_calendar_admin(
+    django_capture_on_commit_callbacks,
+):
     _load(EXAMPLE)
     bootstrap.bootstrap_city(admin=_admin())
     client = Client()
     response = client.post("/login/", {"username": "tang.ning", "password": PASSWORD})
     assert response.status_code == 302 and response["Location"].startswith("/account/2fa/")
-    page = client.get("/account/2fa/")
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.get("/account/2fa/")
     assert page.status_code == 200 and b"<svg" in page.content  # the QR code to scan
-    # The code the authenticator app shows once it has scanned the pending device's key.
+    # The code the authenticator app shows once it has scanned the pending device's key,
+    # and the one emailed to the admin's address (two_factor).
     device = TOTPDevice.objects.get(user__username="tang.ning", confirmed=False)
     code = f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
-    response = client.post("/account/2fa/", {"otp": code})
+    emailed = EmailDevice.objects.get(user__username="tang.ning").token
+    response = client.post("/account/2fa/", {"otp": code, "mailbox_code": emailed})
     assert response.status_code == 302, response.content
     assert TOTPDevice.objects.filter(user__username="tang.ning", confirmed=True).exists()
     # What docs/first-install.md sends them to, without is_staff: the calendar's pages

@@ -94,10 +94,17 @@ def test_the_officer_sets_a_password_then_enrols_a_second_factor(
 
     logged_in = client.post("/login/", {"username": "officer.wang", "password": NEW})
     assert logged_in["Location"].startswith("/account/2fa/")
-    page = client.get("/account/2fa/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.get("/account/2fa/").content.decode()
+    assert "w***@example.invalid" in page
     secret = re.search(r'data-testid="totp-secret">([A-Z2-7]+)<', page).group(1)
     key = base64.b32decode(secret + "=" * (-len(secret) % 8))
-    assert client.post("/account/2fa/", {"otp": f"{totp(key):06d}"}).status_code == 302
+    # The authenticator's code alone is not enough: the mailbox's too (two_factor).
+    alone = client.post("/account/2fa/", {"otp": f"{totp(key):06d}"})
+    assert alone.status_code == 422
+    emailed = re.search(r"\n\n(\d{6})\n\n", mail.outbox[-1].body).group(1)
+    sent = client.post("/account/2fa/", {"otp": f"{totp(key):06d}", "mailbox_code": emailed})
+    assert sent.status_code == 302
     assert client.get("/officer/departments/310000-GA/").status_code == 200
     # A late retry of the mail, once the password is set, sends nothing.
     from onewindow.identity.tasks import send_officer_account_created

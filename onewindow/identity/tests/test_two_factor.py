@@ -28,6 +28,55 @@ def test_totp_enrollment_needs_a_correct_code():
     assert AuditEvent.objects.filter(action="identity.2fa_enrolled", outcome="success").exists()
 
 
+def test_an_account_with_an_email_address_proves_its_mailbox_at_set_up(
+    django_capture_on_commit_callbacks,
+):
+    """The password alone does not set up an authenticator: whoever learnt it before the
+    owner's first login could otherwise keep the account with their own phone."""
+    from django.core import mail
+    from django_otp.oath import totp
+
+    user = make_user(email="officer.zhao@example.invalid", language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        device = two_factor.start_totp_enrollment(user=user)
+    [message] = mail.outbox
+    assert message.to == ["officer.zhao@example.invalid"]
+    assert message.subject == "Your OneWindow set-up code"
+    emailed = two_factor.mailbox_device(user).token
+    assert emailed and f"\n\n{emailed}\n\n" in message.body
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        code = f"{totp(device.bin_key):06d}"
+        for wrong in ("", "000000" if emailed != "000000" else "111111"):
+            with pytest.raises(InvalidInput) as refused:
+                two_factor.confirm_totp_enrollment(user=user, code=code, mailbox_code=wrong)
+            assert list(refused.value.fields) == ["mailbox_code"]
+            clock.shift(timedelta(seconds=3))  # past django-otp's throttle
+        assert two_factor.confirmed_device(user) is None
+        two_factor.confirm_totp_enrollment(user=user, code=code, mailbox_code=emailed)
+    assert two_factor.confirmed_device(user) is not None
+    # Spent: the next set-up (after a reset) needs a new code.
+    assert two_factor.mailbox_device(user).token is None
+
+
+def test_a_new_code_is_emailed_at_most_once_a_minute(django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    user = make_user(email="officer.qian@example.invalid")
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        with django_capture_on_commit_callbacks(execute=True):
+            two_factor.start_totp_enrollment(user=user)
+            assert not two_factor.send_mailbox_code(user=user)  # within the minute
+        clock.shift(timedelta(seconds=61))
+        with django_capture_on_commit_callbacks(execute=True):
+            assert two_factor.send_mailbox_code(user=user)
+    assert len(mail.outbox) == 2
+    assert AuditEvent.objects.filter(action="identity.2fa_mailbox_code_sent").count() == 2
+
+
+def test_an_account_without_an_email_address_sets_up_with_its_password_alone():
+    assert not two_factor.needs_mailbox_code(make_user(email=""))
+
+
 def test_a_right_code_during_the_throttle_is_told_to_wait_not_called_wrong(city):
     from onewindow.core.errors import Locked
 

@@ -18,7 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from onewindow.audit.models import AuditEvent, Outcome
 from onewindow.conftest import PASSWORD, holder_logged_in, make_user, otp_for
 from onewindow.core.errors import Forbidden
-from onewindow.identity import assignments, tokens, two_factor_reset
+from onewindow.identity import assignments, tokens, two_factor, two_factor_reset
 from onewindow.identity.models import ApiToken
 from onewindow.identity.roles import Role
 
@@ -99,16 +99,23 @@ def test_the_mail_is_in_the_officers_language(
     assert "管理员已重置您的账号" in message.body and "12345" in message.body
 
 
-def test_at_next_login_the_officer_enrols_a_new_device(admin, officer):
+def test_at_next_login_the_officer_enrols_a_new_device(
+    admin, officer, django_capture_on_commit_callbacks
+):
     two_factor_reset.reset_two_factor(actor=admin, user=officer)
     client = Client()
     logged_in = client.post("/login/", {"username": "officer.lost", "password": PASSWORD})
     assert logged_in["Location"].startswith("/account/2fa/")
     assert client.get("/officer/")["Location"].startswith("/account/2fa/")
-    page = client.get("/account/2fa/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.get("/account/2fa/").content.decode()
     secret = re.search(r'data-testid="totp-secret">([A-Z2-7]+)<', page).group(1)
     key = base64.b32decode(secret + "=" * (-len(secret) % 8))
-    assert client.post("/account/2fa/", {"otp": f"{totp(key):06d}"}).status_code == 302
+    # With the code emailed to the account's address: whoever took the password while the
+    # second factor was reset has not its mailbox too.
+    emailed = two_factor.mailbox_device(officer).token
+    posted = {"otp": f"{totp(key):06d}", "mailbox_code": emailed}
+    assert client.post("/account/2fa/", posted).status_code == 302
     assert client.get("/officer/").status_code == 200
     assert TOTPDevice.objects.get(user=officer).confirmed
 

@@ -102,6 +102,29 @@ def test_officer_without_device_enrolls_first(client, city):
     assert client.get("/officer/").status_code == 200
 
 
+def test_an_officer_with_an_email_address_enrols_with_the_emailed_code_too(
+    client, city, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    officer = make_user(
+        roles=[(Role.REVIEWING_OFFICER, city["market"])], email="zhou@example.invalid"
+    )
+    login(client, officer)
+    client.cookies["django_language"] = "en"
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.get("/account/2fa/").content.decode()
+    assert "we also emailed a six-digit code to z***@example.invalid" in page
+    assert 'name="mailbox_code"' in page and 'for="id_mailbox_code"' in page
+    assert len(mail.outbox) == 1
+    again = client.post("/account/2fa/", {"send_code": "1"}, follow=True)
+    assert "We emailed you a code less than a minute ago." in again.content.decode()
+    assert len(mail.outbox) == 1
+    refused = client.post("/account/2fa/", {"otp": "123456", "mailbox_code": "12"})
+    assert refused.status_code == 422
+    assert "Enter the six-digit code we emailed you." in refused.content.decode()
+
+
 def test_other_departments_pages_are_404(officer_logged_in, city):
     client, _ = officer_logged_in(Role.REVIEWING_OFFICER, "police")
     assert client.get("/officer/departments/310000-GA/").status_code == 200
