@@ -437,10 +437,13 @@ def resupply(
     problems = FieldErrors()
     written = _explanations(supplement, explanations, problems)
     _uncorrected(supplement, data, problems)
+    found: dict[str, Attachment] = {}
     try:
         found = _answer_attachments(applicant, supplement, attachments)
-    except InvalidInput as refused:
-        for name, messages in refused.fields.items():
+    except InvalidInput as files_refused:
+        if not files_refused.fields:
+            raise
+        for name, messages in files_refused.fields.items():
             for message in messages:
                 problems.add(name, message)
     problems.raise_if_any()
