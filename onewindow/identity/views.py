@@ -411,7 +411,17 @@ def department_view(request: HttpRequest, code: str) -> HttpResponse:
             apply_errors(form, error)
         else:
             if granted:
-                messages.success(request, _("The role was granted."))
+                # Who it went to, by name: a grant is made by user name alone, and a
+                # name mistyped into another person's is caught here (QA).
+                messages.success(
+                    request,
+                    _("%(name)s (%(username)s) now holds the role %(role)s here.")
+                    % {
+                        "name": target.full_name,
+                        "username": target.username,
+                        "role": assignment.get_role_display(),
+                    },
+                )
             else:
                 messages.info(
                     request,

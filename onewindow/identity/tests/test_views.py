@@ -169,11 +169,17 @@ def test_department_page_shows_ids_to_platform_admin_and_audits(officer_logged_i
 def test_department_admin_grants_and_revokes_roles_in_page(officer_logged_in, city):
     person = make_user()
     client, _ = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
+    client.cookies["django_language"] = "en"
     response = client.post(
         "/officer/departments/310000-GA/",
         {"username": person.username, "role": Role.REVIEWING_OFFICER},
     )
     assert response.status_code == 302
+    # Who it went to, by name: a user name mistyped into another person's shows here.
+    shown = client.get(response["Location"]).content.decode()
+    assert (
+        f"{person.full_name} ({person.username}) now holds the role Reviewing officer here."
+    ) in shown
     assignment = RoleAssignment.objects.get(user=person, role=Role.REVIEWING_OFFICER)
     response = client.post(f"/officer/departments/310000-GA/roles/{assignment.pk}/revoke/")
     assert response.status_code == 302
@@ -516,7 +522,7 @@ def test_granting_a_role_held_already_says_so_and_records_nothing(officer_logged
         f'<p class="message message-info" role="status">{person.full_name} ({person.username}) '
         "already holds the role Reviewing officer here. Nothing was changed.</p>"
     ) in html
-    assert "The role was granted." not in html
+    assert "now holds the role" not in html
     assert AuditEvent.objects.count() == events
     assert RoleAssignment.objects.filter(user=person).count() == 1
 
