@@ -376,6 +376,27 @@ def test_the_review_flags_a_step_allowed_longer_than_the_promise(catalog, defini
     assert page.context["can_review"] and page.context["long_steps"] == ["Review (5 working days)"]
 
 
+def test_a_process_uploaded_before_the_lane_rule_with_an_idle_lane_is_refused_at_binding(
+    catalog, definitions
+):
+    """A lane of a role that works on no case was refused at upload from the lane rule on
+    (ADR 0010); a version uploaded before it no longer loads (the rule is the parser's),
+    so it is refused here too, and its tasks never wait for an inbox nobody sees."""
+    from onewindow.core.errors import InvalidInput
+
+    bpmn = read_process("single_department.bpmn").replace(
+        'name="310000-GA/reviewing_officer"', 'name="310000-GA/supervisor"'
+    )
+    old = ProcessDefinition.objects.create(key="old_passport", version=1, name="旧", bpmn_xml=bpmn)
+    user = make_user(roles=[(Role.DEPARTMENT_ADMIN, catalog["GA"])])
+    with pytest.raises(InvalidInput) as refused, translation.override("en"):
+        services.bind_application(actor=user, code=PASSPORT, form=None, process=old)
+    with translation.override("en"):
+        message = str(refused.value.fields["process"][0])
+    assert message == "This process version can no longer be loaded."
+    assert not ServiceItemVersion.objects.filter(process=old).exists()  # nothing bound
+
+
 def test_the_review_flags_steps_that_one_after_another_outrun_the_promise(catalog, definitions):
     # Each step may fit the promise while the steps after acceptance, one after another,
     # do not (company start: licence 2 + registrations 1 under a 2-day promise).
