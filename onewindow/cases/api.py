@@ -25,7 +25,7 @@ from onewindow.cases import (
     queries,
     services,
 )
-from onewindow.cases.choices import CaseStatus
+from onewindow.cases.choices import RESUPPLIED, SUPPLEMENT_REQUESTED, CaseStatus
 from onewindow.cases.materials import case_materials
 from onewindow.cases.models import Case, CaseEvent, Extension, SupplementRequest
 from onewindow.cases.presenters import clock_view
@@ -230,6 +230,9 @@ def detail_out(
             child_out.attachments = child_out.attachments or _ids(files.by_item.get(child.pk))
             if child in hidden:
                 child_out.data = {}
+                _withhold_supplements(child_out)
+        withheld = {child.number for child in hidden}
+        out.supplements = [s for s in out.supplements if s.case not in withheld]
         if not on_applicants_side:
             out.data = {}
             out.attachments = [a.pk for a in case.attachments.all() if materials.holds(files, a)]
@@ -237,6 +240,15 @@ def detail_out(
         # An item read on its own: its files, which its event holds.
         out.attachments = _ids(materials.item_materials(case).own)
     return out
+
+
+def _withhold_supplements(item: CaseOut) -> None:
+    """Another department's item of a life event, as an officer reads it: that material
+    was asked for and sent stays on its timeline, what and why do not (ADR 0024)."""
+    item.supplements = []
+    for entry in item.timeline:
+        if entry.outcome in (SUPPLEMENT_REQUESTED, RESUPPLIED):
+            entry.comment, entry.note_for_applicant, entry.unanswered = "", "", []
 
 
 def _ids(listed: list[materials.Material] | None) -> list[int]:

@@ -27,7 +27,9 @@ from onewindow.cases import (
 from onewindow.cases.choices import (
     EXTENDED,
     FINAL_STATUSES,
+    RESUPPLIED,
     SUBMITTED,
+    SUPPLEMENT_REQUESTED,
     CaseStatus,
     SupplementStatus,
 )
@@ -95,6 +97,8 @@ class CaseView:
     clock_pending: str = ""  # a life event's item: when its time limit will start
     waiting: bool = False  # a life event's item the event's run has not reached yet
     supplement: SupplementRequest | None = None  # the one awaited, if any
+    # Asked for another department's item of a life event: what was asked is theirs.
+    supplement_withheld: bool = False
     # Its items, each material named in the reader's language.
     supplement_items: list[dict[str, Any]] = field(default_factory=list)
     supplement_slots: list[SlotView] = field(default_factory=list)  # its file inputs
@@ -226,16 +230,20 @@ def _timeline(
     for_officer: bool,
     under_parent: bool = False,
     reader_id: int | None = None,
+    withheld: bool = False,
 ) -> list[Step]:
     """The case's entries for the reader: officers read "the applicant", the applicant
     reads "you". An answer to a supplement request, or any entry whose actor is on the
     applicant's side (``entries``), carries the applicant's note, not an
     officer's comment. ``reader_id``: the party reading, if known; of a company's case,
-    an entry another of its agents made is "the applicant"'s, not "you"r own."""
+    an entry another of its agents made is "the applicant"'s, not "you"r own.
+    ``withheld``: a life event's item of another department than the officer's, whose
+    supplement entries say that material was asked for and sent, not what (ADR 0024)."""
     steps = []
     for event in events:
         if event.outcome == SUBMITTED and under_parent:
             continue  # the parent's entry says it: one application filed them all
+        private = withheld and event.outcome in (SUPPLEMENT_REQUESTED, RESUPPLIED)
         by_applicant = shown.by_applicant(event)
         anothers = (
             not for_officer and reader_id is not None and event.actor_id not in (None, reader_id)
@@ -253,11 +261,11 @@ def _timeline(
                 if event.outcome == SUBMITTED
                 else notifications.outcome_label(event.outcome),
                 outcome_code=event.outcome,
-                comment=event.comment,
-                note=shown.note(event),
+                comment="" if private else event.comment,
+                note="" if private else shown.note(event),
                 comment_label=_comment_label(by_applicant=by_applicant, for_officer=as_others_read),
                 note_label=_note_label(for_officer=for_officer, outcome=event.outcome),
-                unanswered=shown.unanswered(event),
+                unanswered=[] if private else shown.unanswered(event),
             )
         )
     return steps
@@ -342,10 +350,12 @@ def case_view(case: Case, *, officer: User | None = None, reader: User | None = 
     # The one awaited, on the case or one of its items.
     supplement = next((r for r in requests if r.status == SupplementStatus.OPEN), None)
     answer = supplement_forms.answer_form(supplement, {}, {}) if supplement else None
+    withheld: set[int] = set()  # the items whose words the officer does not read
     if for_officer and children:
         seen, hidden = permissions.items_in_view(officer, children)
         files = case_materials(case, seen, hidden=hidden)
         answers = _items_answers(seen)
+        withheld = {child.pk for child in hidden}
     elif case.parent_id is not None:  # a life event's item on its own page
         files = item_materials(case)
         answers = _answers(case.form, data)
@@ -370,6 +380,7 @@ def case_view(case: Case, *, officer: User | None = None, reader: User | None = 
                     for_officer=for_officer,
                     under_parent=True,
                     reader_id=reader_id,
+                    withheld=child.pk in withheld,
                 ),
                 clock=clock_view(child.clock, now),
                 clock_pending=presenters.item_clock_pending(child),
@@ -385,7 +396,10 @@ def case_view(case: Case, *, officer: User | None = None, reader: User | None = 
         clock_pending=presenters.item_clock_pending(case) if case.parent_id else "",
         waiting=presenters.item_waits_for_earlier_steps(case),
         supplement=supplement,
-        supplement_items=supplement_materials.requested(supplement) if supplement else [],
+        supplement_withheld=supplement is not None and supplement.case_id in withheld,
+        supplement_items=supplement_materials.requested(supplement)
+        if supplement and supplement.case_id not in withheld
+        else [],
         supplement_slots=answer.slots if answer else [],
         supplement_answer=answer,
         extensions=_extensions(case),

@@ -4,6 +4,8 @@ and its submission once on the timeline, not again under each item."""
 
 from __future__ import annotations
 
+import json
+
 import lxml.html
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,7 +21,7 @@ from onewindow.cases.supplement_materials import answer_slots
 from onewindow.cases.tests.conftest import open_task, submit
 from onewindow.cases.tests.test_api import token_for
 from onewindow.cases.tests.test_timeline_voices import READ, english
-from onewindow.cases.tests.timekit import at, decide, signed_in, travel
+from onewindow.cases.tests.timekit import at, decide, signed_in, text, travel
 from onewindow.forms.tests.files import PDF
 from onewindow.notifications.models import Notification
 from onewindow.notifications.rendering import render_message
@@ -308,6 +310,36 @@ def test_a_file_named_in_words_is_its_items_and_hidden_from_other_departments(wo
     assert not any(name == "vaccine.pdf" for _label, name in shown([insurance]))
     applicant_view = case_materials(parent, children)
     assert [m.label for m in applicant_view.by_item[hukou_item.pk]][-1] == "新生儿预防接种证"
+
+
+def test_what_was_asked_of_another_departments_item_is_theirs(world, at_hukou, client):
+    """ADR 0024: the health commission, whose officer reads the event, sees that 公安
+    asked for material and got it, not what or why; 公安 reads it all, on the page and
+    through the API."""
+    parent, hukou = at_hukou
+    with travel(at("2026-03-02", 12)):
+        supplements.request_supplement(
+            actor=world["ga.window"],
+            task_id=hukou.pk,
+            items=[{"material": "户口簿", "reason": "户主页缺少父亲信息"}],
+            note="请携带原件",
+        )
+        health = signed_in(world["wj.review"]).get(f"/cases/{parent.number}/")
+        police = signed_in(world["ga.window"]).get(f"/cases/{parent.number}/")
+    assert health.status_code == police.status_code == 200
+    for secret in ("户主页缺少父亲信息", "请携带原件"):
+        assert secret not in health.content.decode()
+        assert secret in police.content.decode()
+    assert "another department's part of the application" in text(health)
+    assert "Asked for material" in text(health)  # the progress stays in view
+    for officer, sees in (("wj.review", False), ("ga.window", True)):
+        auth = {"HTTP_AUTHORIZATION": f"Bearer {token_for(client, world[officer])}"}
+        with travel(at("2026-03-02", 13)):
+            answer = client.get(f"/api/v1/cases/{parent.number}", **auth).json()
+        body = json.dumps(answer, ensure_ascii=False)
+        assert ("户主页缺少父亲信息" in body) is sees, officer
+        assert ("请携带原件" in body) is sees, officer
+        assert "supplement_requested" in body
 
 
 def test_my_cases_says_which_items_wait_as_the_case_page_does(world, at_hukou):
