@@ -143,10 +143,12 @@ def normalize(text: str) -> str:
 
 def stem(word: str) -> str:
     """A light English stemmer: enough for registration/registrations, licence/license,
-    baby/babies. A stem keeps at least four letters, counting the y that -ies gives
-    back: "babies" is "baby" (it was "babi", and "baby" did not find it), "ties" stays."""
+    baby/babies, establishment/establish. A stem keeps at least four letters, counting
+    the y that -ies gives back: "babies" is "baby" (it was "babi", and "baby" did not
+    find it), "ties" stays. (QA: "establish company" ranked the law firm's "licence to
+    establish" above the company's "establishment", which it did not match.)"""
     word = word.replace("licence", "license")
-    for suffix in ("ations", "ation", "ings", "ing", "ies", "es", "s"):
+    for suffix in ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "es", "s"):
         if word.endswith(suffix):
             stemmed = word[: -len(suffix)] + ("y" if suffix == "ies" else "")
             if len(stemmed) >= 4:

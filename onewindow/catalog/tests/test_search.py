@@ -210,4 +210,13 @@ def test_analyzer_terms():
     assert analyzer.stem("babies") == analyzer.stem("baby") == "baby"
     assert analyzer.stem("cities") == "city" and analyzer.stem("companies") == "company"
     assert analyzer.stem("ties") == "ties" and analyzer.stem("fees") == "fees"
+    assert analyzer.stem("establishment") == analyzer.stem("establish") == "establish"
+    assert analyzer.stem("payment") == "payment"  # "pay" would be too short a stem
+
+
+@pytest.mark.parametrize("query", ["establish company", "establish compnay"])
+def test_establishing_a_company_finds_the_company_first(demo_catalog, query):
+    """QA: the law firm's "licence to establish" ranked above the company's
+    "establishment registration", which "establish" did not match, typo or not."""
+    assert top(query)[0] == "310000-SJ-XK-0001"
     assert analyzer.normalize("ＨＵＫＯＵ  户口") == "hukou 户口"
