@@ -349,7 +349,10 @@ def case_view(case: Case, *, officer: User | None = None, reader: User | None = 
     holdings = accountability.holdings(case, now) if for_officer else []
     # The one awaited, on the case or one of its items.
     supplement = next((r for r in requests if r.status == SupplementStatus.OPEN), None)
-    answer = supplement_forms.answer_form(supplement, {}, {}) if supplement else None
+    # The answer's inputs: for the applicant's side, the one who answers.
+    answer = (
+        supplement_forms.answer_form(supplement, {}, {}) if supplement and not for_officer else None
+    )
     withheld: set[int] = set()  # the items whose words the officer does not read
     if for_officer and children:
         seen, hidden = permissions.items_in_view(officer, children)

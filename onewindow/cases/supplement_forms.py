@@ -20,13 +20,13 @@ from onewindow.cases.supplement_materials import answer_slots
 from onewindow.core.errors import InvalidInput
 from onewindow.core.numbers import whole_number
 from onewindow.forms import spec
+from onewindow.forms.attachments import upload_field_name
 from onewindow.forms.rendering import (
     FieldView,
     RenderedForm,
     SectionView,
     SummaryItem,
     question_inputs,
-    upload_field_name,
     upload_inputs,
 )
 

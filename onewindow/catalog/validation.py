@@ -26,6 +26,7 @@ from onewindow.catalog.choices import (
 from onewindow.catalog.models import ITEM_CODE_PATTERN
 from onewindow.core.errors import FieldErrors as Errors
 from onewindow.core.text_input import (
+    AT_MOST_CHARACTERS,
     Path,
     control_character_fields,
     without_control_characters,
@@ -274,7 +275,7 @@ def _entry_limits(values: Mapping[str, Any], errors: Errors) -> None:
         if not isinstance(value, str):
             errors.add(name, _("Must be text."))
         elif len(value.strip()) > limit:
-            errors.add(name, _("At most %(limit)d characters.") % {"limit": limit})
+            errors.add(name, AT_MOST_CHARACTERS % {"limit": limit})
 
 
 def office_rules(values: Mapping[str, Any]) -> Errors:

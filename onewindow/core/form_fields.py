@@ -71,6 +71,9 @@ class LineField(forms.CharField):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Its limit is said when a value is checked, not here: a form class's fields are
+        # made once, at import, in no reader's language (``SiteForm`` makes its message
+        # per form, in the request's).
         self.validators = [
             validator
             for validator in self.validators

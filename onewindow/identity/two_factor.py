@@ -75,7 +75,7 @@ WRONG_MAILBOX_CODE = _("The code from the email is wrong or expired. Ask for a n
 
 def needs_mailbox_code(user: User) -> bool:
     """An account without an email address has no mailbox to prove: it sets up with
-    its password alone, as before (``docs``: add one to every officer)."""
+    its password alone, as before (docs/first-install.md says so)."""
     return bool(user.email)
 
 
@@ -91,11 +91,12 @@ def send_mailbox_code(*, user: User, request: HttpRequest | None = None) -> bool
     nothing sent, within django-otp's cooldown of the last (a minute)."""
     from onewindow.identity.tasks import send_enrolment_code
 
-    allowed, _why = mailbox_device(user).generate_is_allowed()
+    device = mailbox_device(user)
+    allowed, _why = device.generate_is_allowed()
     if not allowed:
         return False
     with transaction.atomic():
-        device = EmailDevice.objects.select_for_update().get(pk=mailbox_device(user).pk)
+        device = EmailDevice.objects.select_for_update().get(pk=device.pk)
         device.cooldown_set(commit=True)  # a second click within the minute sends nothing
         record_event(
             actor=user, action="identity.2fa_mailbox_code_sent", target=user, request=request

@@ -410,17 +410,16 @@ def department_view(request: HttpRequest, code: str) -> HttpResponse:
         except ServiceError as error:
             apply_errors(form, error)
         else:
+            who = {
+                "name": target.full_name,
+                "username": target.username,
+                "role": assignment.get_role_display(),
+            }
             if granted:
                 # Who it went to, by name: a grant is made by user name alone, and a
                 # name mistyped into another person's is caught here (QA).
                 messages.success(
-                    request,
-                    _("%(name)s (%(username)s) now holds the role %(role)s here.")
-                    % {
-                        "name": target.full_name,
-                        "username": target.username,
-                        "role": assignment.get_role_display(),
-                    },
+                    request, _("%(name)s (%(username)s) now holds the role %(role)s here.") % who
                 )
             else:
                 messages.info(
@@ -429,11 +428,7 @@ def department_view(request: HttpRequest, code: str) -> HttpResponse:
                         "%(name)s (%(username)s) already holds the role %(role)s here. "
                         "Nothing was changed."
                     )
-                    % {
-                        "name": target.full_name,
-                        "username": target.username,
-                        "role": assignment.get_role_display(),
-                    },
+                    % who,
                 )
             return redirect("identity:department", code=code)
     listed = list(queries.department_members(department))
