@@ -58,6 +58,7 @@ from onewindow.core.errors import (
 )
 from onewindow.forms import queries as forms_queries
 from onewindow.forms.attachments import store_attachment
+from onewindow.forms.merge import merged_name
 from onewindow.forms.models import Attachment
 from onewindow.identity.models import User
 from onewindow.workflow import limits as workflow_limits
@@ -356,9 +357,8 @@ def _uncorrected(supplement: SupplementRequest, data: Any, errors: FieldErrors) 
     sent = data if isinstance(data, Mapping) else {}
     form = supplement.case.form
     for question in supplement_materials.corrected_questions(supplement):
-        # Or under the life event's form's name for it (``forms.merge``: a question of
-        # one form is ``<form key>__<name>`` there), as ``corrections`` reads it.
-        merged = f"{form.key}__{question}" if form is not None else question
+        # Or under the life event's form's name for it, as ``corrections`` reads it.
+        merged = merged_name(form, question) if form is not None else question
         if question not in sent and merged not in sent:
             errors.add(f"data.{question}", _("Send this answer corrected."))
 
