@@ -205,6 +205,7 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
         "form": form,
         "enrolling": enrolling,
         "mailbox": mask_email(user.email) if by_mail else "",
+        "mailbox_minutes": settings.OTP_EMAIL_TOKEN_VALIDITY // 60,
         "next": request.GET.get("next", ""),
     }
     if enrolling and pending is not None:
