@@ -1,19 +1,20 @@
 """Shared pieces of the browser tests (Playwright driving Debian's Chromium).
 
 Fixtures ``browser`` and ``page`` are provided to every test package by the root
-conftest; helpers here are the steps several journeys share, and targeted
-accessibility checks (contrast, labels, Tab order, Chinese left on English pages).
-Those stand in for axe-core, which would be a new npm development dependency loaded
-from node_modules into each page; the journeys need only these few rules, and each
-check is tested on a page made for it (core/tests/test_browser_checks.py).
+conftest; helpers here are the steps several journeys share, the accessibility audit
+(axe-core, the maintained rule engine, from the npm registry as a development package,
+injected into the page under test), keyboard checks axe cannot make (where the focus
+lands, what Tab reaches) and Chinese left on English pages.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -87,113 +88,48 @@ def switch_language(page: Any, code: str) -> None:
         form.locator("button[type=submit]").press("Enter")
 
 
-# WCAG 2.1 contrast (1.4.3) of the visible text under ``root``, on solid backgrounds:
-# the first opaque background among an element's ancestors (semi-transparent ones are
-# blended over it). Text over images or gradients is not checked.
-_CONTRAST_JS = """
-root => {
-  function rgba(text) {
-    const m = text.match(/rgba?\\(([^)]+)\\)/);
-    if (!m) return null;
-    const p = m[1].split(',').map(s => parseFloat(s));
-    return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1};
-  }
-  function over(top, bottom) {
-    const a = top.a;
-    return {r: top.r * a + bottom.r * (1 - a), g: top.g * a + bottom.g * (1 - a),
-            b: top.b * a + bottom.b * (1 - a), a: 1};
-  }
-  function background(el) {
-    const layers = [];
-    for (let node = el; node; node = node.parentElement) {
-      const c = rgba(getComputedStyle(node).backgroundColor);
-      if (c && c.a > 0) { layers.push(c); if (c.a >= 1) break; }
-    }
-    let colour = {r: 255, g: 255, b: 255, a: 1};
-    for (const layer of layers.reverse()) colour = over(layer, colour);
-    return colour;
-  }
-  function luminance(c) {
-    const f = v => {
-      v /= 255;
-      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
-    };
-    return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b);
-  }
-  const found = [];
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-  const seen = new Set();
-  while (walker.nextNode()) {
-    const el = walker.currentNode.parentElement;
-    if (!el || seen.has(el) || !walker.currentNode.textContent.trim()) continue;
-    seen.add(el);
-    const style = getComputedStyle(el);
-    const box = el.getBoundingClientRect();
-    if (style.visibility === 'hidden' || box.width <= 1 || box.height <= 1) continue;
-    if (el.closest('svg, [aria-hidden=true]')) continue;
-    const back = background(el);
-    const fore = over(rgba(style.color), back);
-    const [hi, lo] = [luminance(fore), luminance(back)].sort((x, y) => y - x);
-    const ratio = (hi + 0.05) / (lo + 0.05);
-    const size = parseFloat(style.fontSize);
-    const large = size >= 24 || (size >= 18.66 && parseInt(style.fontWeight, 10) >= 700);
-    if (ratio < (large ? 3 : 4.5)) {
-      found.push({text: el.textContent.trim().slice(0, 40), ratio: Math.round(ratio * 100) / 100,
-                  color: style.color, background: `rgb(${back.r}, ${back.g}, ${back.b})`});
-    }
-  }
-  return found;
+AXE_SCRIPT = Path(__file__).resolve().parent.parent / "node_modules/axe-core/axe.min.js"
+# The rules public service pages are held to: WCAG 2.0, 2.1 and 2.2 at levels A and AA
+# (China's GB/T 37668 follows WCAG 2.0 AA), and axe's best practices, which include the
+# landmarks (all content in one, a single main) and one h1 a page.
+AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice")
+
+# Each violation's elements, as "rule: element — what to fix (the first way out)".
+_AXE_RUN_JS = """
+async ({within, tags, rules}) => {
+  const options = rules.length ? {runOnly: {type: 'rule', values: rules}}
+                               : {runOnly: {type: 'tag', values: tags}};
+  const result = await axe.run(within, options);
+  const fix = (n, v) => ((n.failureSummary || '').split('\\n')[1] || v.help).trim();
+  return result.violations.flatMap(
+    v => v.nodes.map(n => `${v.id}: ${n.target.join(' ')} — ${fix(n, v)}`));
 }
 """
 
 
-def low_contrast(page: Any, selector: str = "body") -> list[dict[str, Any]]:
-    """Text under ``selector`` below WCAG AA contrast: 4.5:1, or 3:1 for large text."""
-    found: list[dict[str, Any]] = page.locator(selector).first.evaluate(_CONTRAST_JS)
-    return found
+@functools.cache
+def _axe_source() -> str:
+    if not AXE_SCRIPT.exists():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("axe-core is required under CI (make test installs it)")
+        pytest.skip("axe-core is not installed: run `make assets`")
+    return AXE_SCRIPT.read_text(encoding="utf-8")
 
 
-def unlabelled_controls(root: Any) -> list[str]:
-    """The ids (or names) of the visible form controls under ``root`` (a locator)
-    without a label element that has text."""
-    found: list[str] = root.evaluate(
-        """root => [...root.querySelectorAll('input:not([type=hidden]), select, textarea')]
-             .filter(el => ![...el.labels].some(label => label.textContent.trim()))
-             .map(el => el.id || el.name)"""
-    )
-    return found
+def axe_violations(page: Any, within: str = "html", *, rules: Iterable[str] = ()) -> list[str]:
+    """axe-core's violations of ``AXE_TAGS`` (or of the named ``rules`` alone) in the
+    elements matching ``within`` (CSS), one line per element: rule, element, what to fix.
 
-
-# axe-core's scrollable-region-focusable: a box whose content overflows it and which
-# scrolls (overflow auto or scroll) must take the focus itself or hold something that
-# does, or the keyboard cannot scroll it.
-_UNREACHABLE_SCROLLERS_JS = """
-() => {
-  const scrolls = value => value === 'auto' || value === 'scroll';
-  const reachable = el => el.tabIndex >= 0 && el.getClientRects().length > 0;
-  const found = [];
-  for (const el of document.body.querySelectorAll('*')) {
-    const style = getComputedStyle(el);
-    const wide = scrolls(style.overflowX) && el.scrollWidth > el.clientWidth + 1;
-    const tall = scrolls(style.overflowY) && el.scrollHeight > el.clientHeight + 1;
-    if (!wide && !tall) continue;
-    if (reachable(el) || [...el.querySelectorAll('*')].some(reachable)) continue;
-    found.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}` +
-               `${el.className ? '.' + String(el.className).split(' ').join('.') : ''}: ` +
-               el.textContent.trim().replace(/\\s+/g, ' ').slice(0, 40));
-  }
-  return found;
-}
-"""
-
-
-def unreachable_scrollers(page: Any) -> list[str]:
-    """The boxes of the page that scroll but that the keyboard cannot scroll: neither
-    they nor anything in them takes the focus. Each as its tag, id, classes and first
-    words. Read after the next two rendering updates: site.js makes a table's box a
-    stop when a resize made it overflow, and hears of the new size a frame later."""
+    The script goes in through the DevTools protocol (``page.evaluate``), which the site's
+    Content Security Policy does not govern: a script tag would be refused. Read after the
+    next two rendering updates: site.js makes a table's box a stop when a resize made it
+    overflow, and hears of the new size a frame later."""
     page.evaluate(_TWO_FRAMES_JS)
-    found: list[str] = page.evaluate(_UNREACHABLE_SCROLLERS_JS)
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(_axe_source())
+    found: list[str] = page.evaluate(
+        _AXE_RUN_JS, {"within": within, "tags": list(AXE_TAGS), "rules": list(rules)}
+    )
     return found
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from onewindow.browser import focus_lands_on, low_contrast, tab_reaches
+from onewindow.browser import axe_violations, focus_lands_on, tab_reaches
 from onewindow.cases import officer_views
 from onewindow.cases.tests.conftest import PASSPORT, submit
 from onewindow.cases.tests.test_browser import officer_page
@@ -31,7 +31,7 @@ def test_the_inbox_pages_from_the_keyboard(browser, live_server, world, monkeypa
     assert "3 项待办任务" in caption and "第 1–2 项，共 3 项" in caption
     assert table.locator("tbody tr").count() == 2
     assert desk.locator("nav.pagination").get_attribute("aria-label") == "分页"
-    assert low_contrast(desk) == []
+    assert axe_violations(desk) == []
     last_claim = "table.inbox tbody tr:last-child button"
     assert tab_reaches(desk, last_claim, "nav.pagination a[rel=next]")
     with desk.expect_navigation():

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from onewindow.browser import focus_lands_on, switch_language, unreachable_scrollers
+from onewindow.browser import axe_violations, focus_lands_on, switch_language
 from onewindow.cases.tests.conftest import PASSPORT, open_task, submit
 from onewindow.cases.tests.test_browser import log_in, officer_page
 from onewindow.cases.tests.timekit import decide
@@ -38,7 +38,7 @@ def test_who_held_the_case_scrolls_in_a_region_on_a_phone(browser, live_server, 
     region = page.locator(HOLDINGS)
     assert region.evaluate("r => r.scrollWidth > r.clientWidth")
     assert region.get_attribute("role") == "region" and region.get_attribute("tabindex") == "0"
-    assert unreachable_scrollers(page) == []
+    assert axe_violations(page) == []
     page.context.close()
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from onewindow.browser import switch_language, tab_reaches, unreachable_scrollers
+from onewindow.browser import axe_violations, switch_language, tab_reaches
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -22,7 +22,7 @@ def test_the_breadth_tables_scroll_in_regions_the_keyboard_reaches(page, catalog
         switch_language(page, "en")
     for width in (1280, 320):
         page.set_viewport_size({"width": width, "height": 800})
-        assert unreachable_scrollers(page) == [], width
+        assert axe_violations(page) == [], width
         assert page.evaluate("document.documentElement.scrollWidth") <= width
     # On the phone the audience table is wider than the screen: its region scrolls, the
     # table inside it stays a table (display: table), so its caption and headers are kept.

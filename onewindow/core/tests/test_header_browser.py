@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.test import Client, override_settings
 
-from onewindow.browser import low_contrast, switch_language, tab_reaches
+from onewindow.browser import axe_violations, switch_language, tab_reaches
 from onewindow.cases.tests.test_browser import officer_page
 from onewindow.conftest import make_user
 from onewindow.identity.models import Department
@@ -90,7 +90,7 @@ def test_officer_nav_stays_on_one_line_at_1280(
     assert abs(measured["switchRight"] - measured["contentRight"]) <= 1, measured
     assert measured["navRight"] <= measured["contentRight"] + 1, measured
     assert measured["pageWidth"] <= 1280
-    assert low_contrast(page, ".site-header") == []
+    assert axe_violations(page, ".site-header") == []
     page.context.close()
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from onewindow.browser import focus_lands_on, low_contrast, unlabelled_controls
+from onewindow.browser import axe_violations, focus_lands_on
 from onewindow.cases.tests.test_browser import officer_page
 from onewindow.conftest import make_user
 from onewindow.identity.roles import Role
@@ -20,7 +20,7 @@ def test_an_admin_corrects_a_refused_process_and_reads_it(browser, live_server, 
     admin = make_user(roles=[(Role.DEPARTMENT_ADMIN, city["GA"])], with_totp=True)
     page = officer_page(browser, live_server, admin)
     page.goto("/backoffice/processes/upload/")
-    assert unlabelled_controls(page.locator("main")) == []
+    assert axe_violations(page, "main") == []
     page.locator("#id_key").fill("permit")
     page.locator("#id_name").fill("护照审批")
     page.locator("#id_bpmn").set_input_files(str(MALICIOUS / "send_task.bpmn"))
@@ -44,7 +44,7 @@ def test_an_admin_corrects_a_refused_process_and_reads_it(browser, live_server, 
     assert city["GA"].name in drawn.inner_text()
     assert page.locator(".diagram-canvas .ow-remaining").count() == 0
     assert page.locator("[data-diagram-fallback]").is_hidden()
-    assert low_contrast(page) == []
+    assert axe_violations(page) == []
     page.set_viewport_size({"width": 375, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.context.close()
@@ -60,7 +60,7 @@ def test_an_admin_tries_a_decision_table_and_sees_the_route_drawn(browser, live_
     page.goto("/backoffice/processes/process/routing/")
     with page.expect_navigation():
         page.locator("a[href$='/v1/try/']").press("Enter")
-    assert unlabelled_controls(page.locator("main")) == []
+    assert axe_violations(page, "main") == []
     page.locator("#id_case_data").fill('{"amount": 90000, "applicant_age": 30}')
     with page.expect_navigation():
         page.locator("main form button[type=submit]").press("Enter")
@@ -72,7 +72,7 @@ def test_an_admin_tries_a_decision_table_and_sees_the_route_drawn(browser, live_
         page.locator(".diagram-canvas [data-element-id=Task_second_review].ow-completed").count()
         == 1
     )
-    assert low_contrast(page) == []
+    assert axe_violations(page) == []
     page.set_viewport_size({"width": 375, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.context.close()
