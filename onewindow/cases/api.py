@@ -230,6 +230,7 @@ def detail_out(
             child_out.attachments = child_out.attachments or _ids(files.by_item.get(child.pk))
             if child in hidden:
                 child_out.data = {}
+                child_out.attachments = []  # not even how many files it holds
                 _withhold_supplements(child_out)
         withheld = {child.number for child in hidden}
         out.supplements = [s for s in out.supplements if s.case not in withheld]

@@ -220,10 +220,15 @@ def test_the_api_gives_an_officer_their_departments_items_only(world, at_hukou, 
         "household_register",
         "parents_id_cards",
     ]
+    # Nor the file ids of other departments' items (QA: how many files each holds).
+    attached = {child["service"]: child["attachments"] for child in body["children"]}
+    assert [code for code, ids in attached.items() if ids] == ["310000-GA-QR-0001"]
+    assert set(attached["310000-GA-QR-0001"]) <= set(body["attachments"])
     # The applicant's side reads it all.
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token_for(client, world['citizen.wang'])}"}
     mine = client.get(f"/api/v1/cases/{parent.number}", **auth).json()
     assert mine["data"] == parent.data and len(mine["attachments"]) == len(files)
+    assert len([child for child in mine["children"] if child["attachments"]]) > 1
 
 
 def test_another_departments_item_is_not_opened_by_its_own_number(world, at_hukou, client):
