@@ -5,15 +5,16 @@ An item's case holds its answers under its form's names; the life event it belon
 holds the applicant's answers under the merged form's (``forms.merge``: ``<form
 key>__<name>``, a shared question under its own name), which is what the applicant
 filled in and what the event's page shows. A correction may name a question either way;
-one that names no question of the item is refused rather than dropped, so the applicant
-is never told a correction was made that was not. The event's answer follows the item's;
+one that names no question of the item, or one the request does not ask to have
+corrected, is refused rather than dropped, so the applicant is never told a correction
+was made that was not. The event's answer follows the item's;
 the other items keep what their departments were given (a shared question corrected
 for one department is not re-decided by the others).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,7 @@ from onewindow.forms.prefill import not_the_applicants
 from onewindow.forms.validation import validate_data
 
 NOT_A_QUESTION = _("This application has no such question.")
+NOT_ASKED = _("The request does not ask to correct this answer.")
 
 
 @dataclass(frozen=True)
@@ -48,10 +50,19 @@ class Correction:
         return corrected
 
 
-def correct(case: Case, given: Mapping[str, Any], language: str | None) -> Correction:
+def correct(
+    case: Case, given: Mapping[str, Any], language: str | None, *, asked: Collection[str]
+) -> Correction:
     """``given`` (question → answer) applied to the case's answers and checked by its
     form; ``InvalidInput`` naming each question the case's form does not ask (under its
-    own name or, for a life event's item, the event form's) or each answer refused."""
+    own name or, for a life event's item, the event form's), each one ``asked`` (the
+    item's names of the questions the request asks to have corrected) leaves out, or
+    each answer refused.
+
+    Only the questions asked: a fact a gateway or rule has already tested (an amount
+    deciding a second review, say) is not tested again, so an applicant free to change
+    any answer could change what decided the case's route after the fact (security QA).
+    The officer who asks reads the corrected answer."""
     if case.form is None:
         message = _("This case has no form to correct.")
         raise InvalidInput(message, fields={"data": [message]})
@@ -64,7 +75,10 @@ def correct(case: Case, given: Mapping[str, Any], language: str | None) -> Corre
     for name, value in given.items():
         if name in own_names or name in from_event:
             item_name = name if name in own_names else from_event[name]
-            own[item_name], sent_as[item_name] = value, name
+            if item_name in asked:
+                own[item_name], sent_as[item_name] = value, name
+            else:
+                unknown[name] = [NOT_ASKED]
         else:
             unknown[name] = [NOT_A_QUESTION]
     if unknown:

@@ -425,7 +425,7 @@ def resupply(
     request: HttpRequest | None = None,
 ) -> Case:
     """The applicant answers the open supplement request: the requested files (every
-    slot the request names), the corrected answers it asks for (and any other), an
+    slot the request names), the corrected answers it asks for (and no other), an
     explanation in words for each item asked for as one (``explanations``, by the item's
     number from 1), a comment. The explanations are kept in the answer's comment, each
     under its material, where the officer reads the answer. The task returns to its
@@ -447,7 +447,8 @@ def resupply(
             for message in messages:
                 problems.add(name, message)
     problems.raise_if_any()
-    correction = corrections.correct(case, data, language) if data else None
+    asked = supplement_materials.corrected_questions(supplement)
+    correction = corrections.correct(case, data, language, asked=asked) if data else None
     comment = "\n\n".join(part for part in (written, comment.strip()) if part)
     with transaction.atomic():
         # The run and the step's task before the request and the case, in the order of

@@ -309,6 +309,15 @@ def waiting(world, passport):
     return case, review, ask(world, review, [*PHOTO, explanation])
 
 
+@pytest.fixture
+def phone_asked(world, passport):
+    """As ``waiting``, with the applicant's phone number asked to be corrected."""
+    case, review = passport
+    explanation = {"material": "户口簿", "reason": "缺少", "needs_file": False}
+    phone = {"material": "联系电话", "reason": "号码已停机", "needs_file": False}
+    return case, review, ask(world, review, [*PHOTO, explanation, phone])
+
+
 def still_waiting(case, review, supplement):
     supplement.refresh_from_db()
     case.refresh_from_db()
@@ -339,8 +348,8 @@ def test_another_applicants_file_or_a_wrong_slot_is_refused_and_nothing_is_saved
         still_waiting(case, review, supplement)
 
 
-def test_invalid_corrected_answers_are_refused_and_nothing_is_saved(world, waiting):
-    case, review, supplement = waiting
+def test_invalid_corrected_answers_are_refused_and_nothing_is_saved(world, phone_asked):
+    case, review, supplement = phone_asked
     before = dict(case.data)
     photo = upload(world["citizen.wang"])
     with pytest.raises(InvalidInput) as caught:
@@ -351,8 +360,8 @@ def test_invalid_corrected_answers_are_refused_and_nothing_is_saved(world, waiti
     assert photo not in case.attachments.all()
 
 
-def test_corrected_answers_reach_the_steps_the_run_has_still_to_take(world, waiting):
-    case, review, _supplement = waiting
+def test_corrected_answers_reach_the_steps_the_run_has_still_to_take(world, phone_asked):
+    case, review, _supplement = phone_asked
     photo = upload(world["citizen.wang"])
     assert case.data["applicant_phone"] != "13900001111"
     answer(world, case, {"photo": photo.pk}, data={"applicant_phone": "13900001111"})
@@ -366,8 +375,8 @@ def test_corrected_answers_reach_the_steps_the_run_has_still_to_take(world, wait
     assert event.actor_id == world["citizen.wang"].pk
 
 
-def test_an_unchanged_answer_leaves_the_run_alone(world, waiting):
-    case, _review, _supplement = waiting
+def test_an_unchanged_answer_leaves_the_run_alone(world, phone_asked):
+    case, _review, _supplement = phone_asked
     photo = upload(world["citizen.wang"])
     same = {"applicant_phone": case.data["applicant_phone"]}
     answer(world, case, {"photo": photo.pk}, data=same)
@@ -383,9 +392,9 @@ def test_only_the_applicant_answers(world, waiting):
 
 
 def test_answering_resumes_both_clocks_from_where_they_stopped(
-    world, waiting, django_capture_on_commit_callbacks
+    world, phone_asked, django_capture_on_commit_callbacks
 ):
-    case, review, supplement = waiting
+    case, review, supplement = phone_asked
     old_photo = case.attachments.get(slot="photo")
     photo = upload(world["citizen.wang"])
     with django_capture_on_commit_callbacks(execute=True):

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from onewindow.cases import extensions, supplements
-from onewindow.cases.models import Extension, SupplementRequest
+from onewindow.cases.models import Case, Extension, SupplementRequest
 from onewindow.cases.tests.test_api import token_for
 from onewindow.cases.tests.timekit import accepted_passport, at, travel, upload
 from onewindow.identity.models import User
@@ -225,11 +225,17 @@ def test_resupply_resumes_the_case(world, call, waiting):
         "post",
         f"/api/v1/cases/{number}/supplement",
         wang,
-        {"attachments": {"photo": photo.pk}, "data": {"emergency_contact_fone": "13916200177"}},
+        {
+            "attachments": {"photo": photo.pk},
+            "data": {"emergency_contact_fone": "13916200177", "applicant_phone": "13900001111"},
+        },
     )
+    # The request asks for the photo alone: no answer may change with it.
     assert error_shape(unknown, 422, "invalid_answers")["fields"] == {
-        "emergency_contact_fone": ["本申请没有这一问题。"]
+        "emergency_contact_fone": ["本申请没有这一问题。"],
+        "applicant_phone": ["本次补正未要求更正这项回答。"],
     }
+    before = Case.objects.get(number=number).data
     with travel(at("2026-03-09", 10)):
         response = call(
             "post",
@@ -237,7 +243,6 @@ def test_resupply_resumes_the_case(world, call, waiting):
             wang,
             {
                 "attachments": {"photo": photo.pk},
-                "data": {"applicant_phone": "13900001111"},
                 "comment": "已补",
             },
         )
@@ -245,7 +250,7 @@ def test_resupply_resumes_the_case(world, call, waiting):
     body = response.json()
     assert (body["number"], body["status"]) == (number, "in_progress")
     assert photo.pk in body["attachments"]
-    assert body["data"]["applicant_phone"] == "13900001111"
+    assert body["data"] == before
     assert body["clock"]["state"] == "running"
     # 2 days banked; resumed Mon 03-09: 5 left, due at the close of Mon 03-16.
     assert datetime.fromisoformat(body["clock"]["due_at"]) == at("2026-03-17", 0)
