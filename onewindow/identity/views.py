@@ -183,6 +183,7 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
             messages.info(request, _("We emailed you a code less than a minute ago."))
         return redirect(request.get_full_path())
     form = (EnrolmentForm if by_mail else OtpForm)(request.POST or None)
+    throttled: Locked | None = None
     if request.method == "POST" and form.is_valid():
         try:
             if enrolling:
@@ -198,6 +199,7 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
                 )
         except ServiceError as error:
             apply_errors(form, error)
+            throttled = error if isinstance(error, Locked) else None
         else:
             otp_login(request, device)
             return redirect(_safe_next(request, "/officer/"))
@@ -211,7 +213,12 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
     if enrolling and pending is not None:
         context["secret"] = secret_base32(pending)
         context["qr_svg"] = provisioning_qr_svg(pending, user.username)
-    return render(request, "identity/two_factor.html", context, status=422 if form.errors else 200)
+    status = 429 if throttled else 422 if form.errors else 200
+    response = render(request, "identity/two_factor.html", context, status=status)
+    if throttled is not None and throttled.retry_after:
+        # As the API answers the same wait (429 with Retry-After).
+        response["Retry-After"] = str(throttled.retry_after)
+    return response
 
 
 @login_required
