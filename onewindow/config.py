@@ -104,6 +104,18 @@ SETTINGS: tuple[Setting, ...] = (
         "HTTPS.",
     ),
     Setting(
+        "ONEWINDOW_HSTS_SECONDS",
+        int,
+        "0",
+        "0 or more. Above 0, answers over HTTPS carry `Strict-Transport-Security: "
+        "max-age=N` (Django's `SECURE_HSTS_SECONDS`): browsers then use only HTTPS for "
+        "this host for N seconds, so start low (`300`) and raise it (`31536000`, a year) "
+        "once HTTPS is there to stay. Behind a TLS proxy Django sees HTTPS only with "
+        "`ONEWINDOW_PROXY_SSL_HEADER=true`; the proxy may send the header instead. For "
+        "this host only (no `includeSubDomains`): other sites under the "
+        "domain may still serve plain HTTP. 0: not sent.",
+    ),
+    Setting(
         "ONEWINDOW_TRUSTED_PROXIES",
         _list,
         "",
@@ -111,7 +123,8 @@ SETTINGS: tuple[Setting, ...] = (
         "front of the site. A request from one of them is taken as from the address its "
         "`X-Forwarded-For` header names last before them: the client's, which the audit "
         "trail records and the register page's throttle counts. Empty: the connection's "
-        "own address (right when clients connect directly).",
+        "own address (right when clients connect directly). An entry that is neither "
+        "stops the start.",
     ),
     Setting(
         "ONEWINDOW_DATABASE_URL",
@@ -162,7 +175,12 @@ SETTINGS: tuple[Setting, ...] = (
         str,
         "",
         "Outgoing mail. Empty: messages are written as files under `$ONEWINDOW_VAR_DIR/mail`. "
-        "Production: `smtp://user:pass@host:587?tls=1`.",
+        "`console://`: printed on the process's standard output (development). "
+        "Production: `smtp://user:pass@host:587?tls=1` (STARTTLS), or `?ssl=1` for TLS from "
+        "the first byte (port 465), not both; user and password URL-encoded. `tls` and "
+        "`ssl` take the spellings of a bool (`true`/`false`, `1`/`0`, `yes`/`no`, "
+        "`on`/`off`); any other value or parameter, or a port outside 1–65535, stops the "
+        "start.",
     ),
     Setting(
         "ONEWINDOW_FROM_EMAIL",
@@ -179,18 +197,38 @@ SETTINGS: tuple[Setting, ...] = (
         "sent), or the dotted path of a class with `send(phone, text, idempotency_key)`.",
     ),
     Setting(
-        "ONEWINDOW_LANGUAGE_CODE", str, "zh-hans", "Default interface language: `zh-hans` or `en`."
+        "ONEWINDOW_LANGUAGE_CODE",
+        str,
+        "zh-hans",
+        "Default interface language: `zh-hans` or `en` (another stops the start).",
     ),
     Setting("ONEWINDOW_TIME_ZONE", str, "Asia/Shanghai", "Local time zone of the city."),
-    Setting("ONEWINDOW_API_TOKEN_HOURS", int, "8", "Lifetime of an API token, in hours."),
+    Setting(
+        "ONEWINDOW_API_TOKEN_HOURS",
+        int,
+        "8",
+        "Lifetime of an API token, in hours: 1 to 8760 (a year).",
+    ),
     Setting(
         "ONEWINDOW_LOCKOUT_FAILURES",
         int,
         "10",
-        "Failed logins on one account that lock it (at most 100).",
+        "Failed logins on one account that lock it: 1 to 100.",
     ),
-    Setting("ONEWINDOW_LOCKOUT_HOURS", int, "1", "How long a locked account stays locked."),
-    Setting("ONEWINDOW_LOG_LEVEL", str, "INFO", "Log level of the `onewindow` loggers."),
+    Setting(
+        "ONEWINDOW_LOCKOUT_HOURS",
+        int,
+        "1",
+        "How long a locked account stays locked, in hours: 1 to 8760 (a year).",
+    ),
+    Setting(
+        "ONEWINDOW_LOG_LEVEL",
+        str,
+        "INFO",
+        "Log level of the `onewindow` loggers: `DEBUG`, `INFO`, `WARNING`, `ERROR` or "
+        "`CRITICAL`. Each line starts with its time (ISO 8601, with the offset), level and "
+        "logger.",
+    ),
     Setting(
         "ONEWINDOW_FILING_QUEUED",
         _bool,
@@ -206,8 +244,8 @@ SETTINGS: tuple[Setting, ...] = (
         "0",
         "Other worker processes the minute's time-limit sweep sets on its due process "
         "timers (reminders, escalations) besides its own, from the sweep's start; with "
-        "several Celery worker processes, one less than their number. 0: the sweep fires "
-        "them alone.",
+        "several Celery worker processes, one less than their number: 0 to 100. 0: the "
+        "sweep fires them alone.",
     ),
 )
 

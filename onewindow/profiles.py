@@ -7,13 +7,18 @@ settings.py so tests can build either profile from a plain dict.
 
 from __future__ import annotations
 
+import ipaddress
+import logging
 import secrets
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from onewindow.config import _bool
 
 SQLITE = "django.db.backends.sqlite3"
 # What a TLS proxy sets on each request it forwards: the scheme the client used.
@@ -64,6 +69,95 @@ def proxy_ssl_header(env: dict[str, Any]) -> tuple[str, str] | None:
     return PROXY_SSL_HEADER if env["ONEWINDOW_PROXY_SSL_HEADER"] else None
 
 
+YEAR_HOURS = 365 * 24  # the longest lock or token lifetime: far ones overflow the dates
+
+
+def whole_number(env: dict[str, Any], name: str, low: int, high: int | None = None) -> int:
+    """The integer variable ``name``, refused at start outside ``low``..``high``: a value
+    out of range would not fail until it is used (a lockout limit of 0 locks every
+    account at its right password; a token lifetime of millions of hours fails each
+    token's issue), or would be bent into the range without a word."""
+    value: int = env[name]
+    if value < low or (high is not None and value > high):
+        allowed = f"from {low} to {high}" if high is not None else f"{low} or more"
+        raise ImproperlyConfigured(f"{name} must be a whole number {allowed}, not {value}.")
+    return value
+
+
+def trusted_proxies(env: dict[str, Any]) -> tuple[str, ...]:
+    """``ONEWINDOW_TRUSTED_PROXIES`` as networks (``10.0.0.5`` is ``10.0.0.5/32``), each
+    checked here: ``core.client_address`` reads them on every request, where an entry
+    that is not an address would fail every request instead of the start."""
+    networks = []
+    for entry in env["ONEWINDOW_TRUSTED_PROXIES"]:
+        try:
+            networks.append(str(ipaddress.ip_network(entry, strict=False)))
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"ONEWINDOW_TRUSTED_PROXIES: {entry!r} is not an IP address or network "
+                "(10.0.0.5, 10.0.0.0/24, 2001:db8::/64)."
+            ) from exc
+    return tuple(networks)
+
+
+def language_code(env: dict[str, Any], languages: list[tuple[str, Any]]) -> str:
+    """The default language, one the site has a catalogue for: Django's own check of it
+    runs with ``manage.py``, not when gunicorn starts."""
+    code = str(env["ONEWINDOW_LANGUAGE_CODE"]).strip().lower()
+    codes = [known for known, _name in languages]
+    if code not in codes:
+        raise ImproperlyConfigured(
+            f"ONEWINDOW_LANGUAGE_CODE must be {' or '.join(map(repr, codes))}, "
+            f"not {env['ONEWINDOW_LANGUAGE_CODE']!r}."
+        )
+    return code
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class IsoTimeFormatter(logging.Formatter):
+    """Log lines stamped in ISO 8601 with the offset (``2026-03-02T09:15:04.250+08:00``),
+    in the process's time zone: the city's, which Django sets from ``TIME_ZONE``."""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        moment = datetime.fromtimestamp(record.created).astimezone()
+        return moment.isoformat(timespec="milliseconds")
+
+
+def logging_settings(env: dict[str, Any]) -> dict[str, Any]:
+    """Django's LOGGING: the ``onewindow`` loggers, and failed requests, on the console,
+    each line with its time, level and logger.
+
+    The ``onewindow`` logger does not pass its records on to the root logger: a Celery
+    worker puts a handler of its own there, and every line was printed twice. (pytest's
+    ``caplog`` still sees them: it attaches to loggers that do not propagate too.)"""
+    level = str(env["ONEWINDOW_LOG_LEVEL"]).strip().upper()
+    if level not in LOG_LEVELS:
+        raise ImproperlyConfigured(
+            f"ONEWINDOW_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, "
+            f"not {env['ONEWINDOW_LOG_LEVEL']!r}."
+        )
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "line": {
+                "class": "onewindow.profiles.IsoTimeFormatter",
+                "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+            },
+        },
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
+        "loggers": {
+            "onewindow": {"handlers": ["console"], "level": level, "propagate": False},
+            # A request that failed (a 500), with its traceback. Django's own configuration
+            # sends it to the console only with DEBUG, and else by email to ADMINS, which a
+            # deployment may not set: without this, operators never saw a 500's cause.
+            "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        },
+    }
+
+
 def storage_settings(env: dict[str, Any]) -> dict[str, Any]:
     kind = env["ONEWINDOW_STORAGE"]
     if kind == "local":
@@ -91,31 +185,80 @@ def storage_settings(env: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+EMAIL_FLAGS = ("tls", "ssl")
+
+
 def email_settings(env: dict[str, Any], var_dir: Path) -> dict[str, Any]:
+    """Outgoing mail from ``ONEWINDOW_EMAIL_URL``: empty, files under the var folder;
+    ``console://``, the process's standard output; ``smtp://user:pass@host:port``, with
+    ``?tls=`` (STARTTLS) or ``?ssl=`` (TLS from the first byte) taking the boolean
+    spellings of the other variables. Anything else stops the start: a ``?tls=true``
+    read as off would send the password and every message in clear. No message repeats
+    the URL, which holds the password."""
     url = env["ONEWINDOW_EMAIL_URL"]
     if not url:
         return {
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "EMAIL_FILE_PATH": var_dir / "mail",
         }
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # an unclosed [ of an IPv6 address
+        raise ImproperlyConfigured(
+            "ONEWINDOW_EMAIL_URL is not a URL (smtp://user:pass@host:587?tls=true)."
+        ) from exc
     if parts.scheme == "console":
         return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
     if parts.scheme != "smtp":
         raise ValueError("ONEWINDOW_EMAIL_URL must start with smtp:// or console://")
-    query = parse_qs(parts.query)
+    try:
+        port = parts.port
+        if port == 0:
+            raise ValueError("port 0")
+    except ValueError as exc:  # not a number, 0, or above 65535
+        raise ImproperlyConfigured(
+            "ONEWINDOW_EMAIL_URL: the port must be a number from 1 to 65535."
+        ) from exc
+    flags = _email_flags(parts.query)
+    if flags["tls"] and flags["ssl"]:
+        raise ImproperlyConfigured(
+            "ONEWINDOW_EMAIL_URL: tls (STARTTLS, port 587) and ssl (TLS from the first "
+            "byte, port 465) cannot both be on: choose one."
+        )
     return {
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": parts.hostname or "localhost",
-        "EMAIL_PORT": parts.port or 25,
+        "EMAIL_PORT": port or 25,
         "EMAIL_HOST_USER": unquote(parts.username or ""),
         "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
-        "EMAIL_USE_TLS": query.get("tls", ["0"])[0] == "1",
-        "EMAIL_USE_SSL": query.get("ssl", ["0"])[0] == "1",
+        "EMAIL_USE_TLS": flags["tls"],
+        "EMAIL_USE_SSL": flags["ssl"],
         # A hung mail server must not hold an outbox row's lock (on SQLite, the
         # database's write lock) for ever.
         "EMAIL_TIMEOUT": 30,
     }
+
+
+def _email_flags(query: str) -> dict[str, bool]:
+    given = parse_qs(query, keep_blank_values=True)
+    unknown = sorted(set(given) - set(EMAIL_FLAGS))
+    if unknown:
+        raise ImproperlyConfigured(
+            f"ONEWINDOW_EMAIL_URL: unknown parameter {unknown[0]!r}; it takes tls and ssl."
+        )
+    flags = {}
+    for flag in EMAIL_FLAGS:
+        values = given.get(flag, ["false"])
+        try:
+            if len(values) != 1 or not values[0].strip():
+                raise ValueError
+            flags[flag] = _bool(values[0])
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"ONEWINDOW_EMAIL_URL: {flag} must be given once, as true or false "
+                "(1/0, yes/no, on/off)."
+            ) from exc
+    return flags
 
 
 SMS_BACKENDS = {"file": "onewindow.notifications.sms.FileBackend", "null": ""}

@@ -33,8 +33,15 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env["ONEWINDOW_SECURE_COOKIES"]
 # Behind a TLS proxy that sets X-Forwarded-Proto (ONEWINDOW_PROXY_SSL_HEADER): links
 # built from the request, such as a password reset's, then start https://.
 SECURE_PROXY_SSL_HEADER = profiles.proxy_ssl_header(env)
-# The proxies whose X-Forwarded-For names the client (core.client_address).
-TRUSTED_PROXIES = tuple(env["ONEWINDOW_TRUSTED_PROXIES"])
+# HSTS on answers over HTTPS (SecurityMiddleware), off unless set: once a browser has it,
+# the site cannot go back to plain HTTP for that long. This host only, never
+# includeSubDomains (nor preload): other sites under the city's domain, not ours to
+# answer for, may still serve plain HTTP, and browsers would refuse them.
+SECURE_HSTS_SECONDS = profiles.whole_number(env, "ONEWINDOW_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+SECURE_HSTS_PRELOAD = False
+# The proxies whose X-Forwarded-For names the client (core.client_address), checked here.
+TRUSTED_PROXIES = profiles.trusted_proxies(env)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -111,6 +118,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the user is known: a signed-in user's answers and the API's are not kept by
+    # the browser (Back after logout on a shared terminal), unless the view said otherwise.
+    "onewindow.core.cache_headers.PrivateAnswersMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "onewindow.identity.middleware.OfficerTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -171,8 +181,10 @@ LOGOUT_REDIRECT_URL = "core:home"
 
 # Lockout (django-axes): failures counted per account, not per address, so a
 # crowd behind one government NAT is not locked out by one person.
-AXES_FAILURE_LIMIT = min(env["ONEWINDOW_LOCKOUT_FAILURES"], 100)
-AXES_COOLOFF_TIME = max(env["ONEWINDOW_LOCKOUT_HOURS"], 1)  # shorter would defeat the cap
+# Refused at start out of range: a limit below 1 locks every account at its next login,
+# right password or not; a lock shorter than an hour would defeat the cap.
+AXES_FAILURE_LIMIT = profiles.whole_number(env, "ONEWINDOW_LOCKOUT_FAILURES", 1, 100)
+AXES_COOLOFF_TIME = profiles.whole_number(env, "ONEWINDOW_LOCKOUT_HOURS", 1, profiles.YEAR_HOURS)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "onewindow.identity.lockout.locked_out_response"
@@ -183,12 +195,12 @@ OTP_TOTP_ISSUER = "OneWindow"
 # The emailed code of a first set-up: good for a quarter of an hour, a new one a minute
 # after the last (django-otp's cooldown), wrong ones slowed down (its throttle).
 OTP_EMAIL_TOKEN_VALIDITY = 15 * 60
-API_TOKEN_HOURS = env["ONEWINDOW_API_TOKEN_HOURS"]
-SWEEP_TIMER_HELPERS = max(env["ONEWINDOW_SWEEP_TIMER_HELPERS"], 0)
+API_TOKEN_HOURS = profiles.whole_number(env, "ONEWINDOW_API_TOKEN_HOURS", 1, profiles.YEAR_HOURS)
+SWEEP_TIMER_HELPERS = profiles.whole_number(env, "ONEWINDOW_SWEEP_TIMER_HELPERS", 0, 100)
 FILING_QUEUED = env["ONEWINDOW_FILING_QUEUED"]
 
-LANGUAGE_CODE = env["ONEWINDOW_LANGUAGE_CODE"]
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LANGUAGE_CODE = profiles.language_code(env, LANGUAGES)
 LOCALE_PATHS = [BASE_DIR / "onewindow" / "locale"]
 TIME_ZONE = env["ONEWINDOW_TIME_ZONE"]
 USE_I18N = True
@@ -267,18 +279,9 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {
-        "onewindow": {"handlers": ["console"], "level": env["ONEWINDOW_LOG_LEVEL"]},
-        # A request that failed (a 500), with its traceback. Django's own configuration
-        # sends it to the console only with DEBUG, and else by email to ADMINS, which a
-        # deployment may not set: without this, operators never saw a 500's cause.
-        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-    },
-}
+# The onewindow loggers and failed requests on the console, each line with its time
+# (ISO 8601, with the offset), level and logger; printed once in a Celery worker too.
+LOGGING = profiles.logging_settings(env)
 
 # Lockout is per account on purpose (see AXES_LOCKOUT_PARAMETERS above): many citizens
 # share a few carrier-grade NAT addresses, and locking by address would lock them all.

@@ -24,6 +24,8 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 @cache
 def _networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
+    # The setting's entries were checked when the settings loaded
+    # (``profiles.trusted_proxies``): a bad one stops the start, not every request.
     return tuple(ipaddress.ip_network(entry.strip(), strict=False) for entry in entries)
 
 

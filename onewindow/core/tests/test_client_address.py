@@ -1,9 +1,12 @@
 """The client's address behind the site's own proxies (core/client_address.py)."""
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
+from onewindow import profiles
 from onewindow.audit.models import AuditEvent
+from onewindow.config import read_all
 from onewindow.core.client_address import client_address
 
 PROXIES = ("10.0.0.0/24", "2001:db8::1")
@@ -50,3 +53,18 @@ def test_by_default_the_connections_address_is_recorded(settings):
     client.post("/login/", {"username": "nobody", "password": "wrong"})
     event = AuditEvent.objects.filter(action__startswith="identity.").latest("seq")
     assert event.ip_address == "203.0.113.9"
+
+
+@pytest.mark.parametrize("entry", ["not-an-ip", "10.0.0.0/33", "10.0.0.300", "proxy.internal"])
+def test_a_proxy_that_is_not_an_address_stops_the_start(entry):
+    # Read on every request, it made every request fail, after a start that went well.
+    env = read_all({"ONEWINDOW_TRUSTED_PROXIES": f"10.0.0.5, {entry}"})
+    with pytest.raises(ImproperlyConfigured, match=f"^ONEWINDOW_TRUSTED_PROXIES: '{entry}' is"):
+        profiles.trusted_proxies(env)
+
+
+def test_the_proxies_are_read_as_networks():
+    env = read_all({"ONEWINDOW_TRUSTED_PROXIES": " 10.0.0.0/24 , 2001:db8::1,"})
+    proxies = profiles.trusted_proxies(env)
+    assert proxies == ("10.0.0.0/24", "2001:db8::1/128")
+    assert client_address("2001:db8::1", "198.51.100.7, 10.0.0.4", proxies) == "198.51.100.7"

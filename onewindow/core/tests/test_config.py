@@ -1,6 +1,9 @@
+import logging
 import os
+import re
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -182,3 +185,258 @@ def test_behind_a_tls_proxy_reset_links_start_https(
         Client().post("/password/forgotten/", {"login": "owner.li"}, headers=forwarded)
     [message] = mail.outbox
     assert f"{scheme}://testserver/password/reset/" in message.body
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        # 0 or fewer failures locked every account, the right password too; above 100
+        # the limit was lowered to 100 without a word.
+        (
+            {"ONEWINDOW_LOCKOUT_FAILURES": "0"},
+            "ONEWINDOW_LOCKOUT_FAILURES must be a whole number from 1 to 100, not 0.",
+        ),
+        (
+            {"ONEWINDOW_LOCKOUT_FAILURES": "-3"},
+            "ONEWINDOW_LOCKOUT_FAILURES must be a whole number from 1 to 100, not -3.",
+        ),
+        (
+            {"ONEWINDOW_LOCKOUT_FAILURES": "101"},
+            "ONEWINDOW_LOCKOUT_FAILURES must be a whole number from 1 to 100, not 101.",
+        ),
+        # 0 hours silently became 1.
+        (
+            {"ONEWINDOW_LOCKOUT_HOURS": "0"},
+            "ONEWINDOW_LOCKOUT_HOURS must be a whole number from 1 to 8760, not 0.",
+        ),
+        (
+            {"ONEWINDOW_LOCKOUT_HOURS": "100000000"},
+            "ONEWINDOW_LOCKOUT_HOURS must be a whole number from 1 to 8760",
+        ),
+        # A token born expired; one too far ahead fails its issue (past year 9999).
+        (
+            {"ONEWINDOW_API_TOKEN_HOURS": "0"},
+            "ONEWINDOW_API_TOKEN_HOURS must be a whole number from 1 to 8760, not 0.",
+        ),
+        (
+            {"ONEWINDOW_API_TOKEN_HOURS": "-8"},
+            "ONEWINDOW_API_TOKEN_HOURS must be a whole number from 1 to 8760, not -8.",
+        ),
+        (
+            {"ONEWINDOW_API_TOKEN_HOURS": "100000000"},
+            "ONEWINDOW_API_TOKEN_HOURS must be a whole number from 1 to 8760",
+        ),
+        (
+            {"ONEWINDOW_SWEEP_TIMER_HELPERS": "-1"},
+            "ONEWINDOW_SWEEP_TIMER_HELPERS must be a whole number from 0 to 100, not -1.",
+        ),
+        (
+            {"ONEWINDOW_HSTS_SECONDS": "-1"},
+            "ONEWINDOW_HSTS_SECONDS must be a whole number 0 or more, not -1.",
+        ),
+        # Started, then every request failed parsing it.
+        (
+            {"ONEWINDOW_TRUSTED_PROXIES": "10.0.0.5, not-an-ip"},
+            "ONEWINDOW_TRUSTED_PROXIES: 'not-an-ip' is not an IP address or network",
+        ),
+        # Only Django's system check saw it, which gunicorn does not run.
+        (
+            {"ONEWINDOW_LANGUAGE_CODE": "fr"},
+            "ONEWINDOW_LANGUAGE_CODE must be 'zh-hans' or 'en', not 'fr'.",
+        ),
+        (
+            {"ONEWINDOW_LOG_LEVEL": "LOUD"},
+            "ONEWINDOW_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, not 'LOUD'.",
+        ),
+        (
+            {"ONEWINDOW_EMAIL_URL": "smtp://mailer:s3cret@smtp.example.gov:587?tls=true&ssl=yes"},
+            "ONEWINDOW_EMAIL_URL: tls (STARTTLS, port 587) and ssl",
+        ),
+        (
+            {"ONEWINDOW_EMAIL_URL": "smtp://mailer:s3cret@smtp.example.gov:58x7?tls=1"},
+            "ONEWINDOW_EMAIL_URL: the port must be a number from 1 to 65535.",
+        ),
+        (
+            {"ONEWINDOW_EMAIL_URL": "smtp://mailer:s3cret@smtp.example.gov:587?tls=sure"},
+            "ONEWINDOW_EMAIL_URL: tls must be given once, as true or false",
+        ),
+    ],
+)
+def test_the_settings_refuse_to_start_with_a_value_out_of_range(tmp_path: Path, environ, message):
+    refused = _settings_module({"ONEWINDOW_VAR_DIR": str(tmp_path), **environ}, "DEBUG")
+    assert refused.returncode != 0
+    assert f"ImproperlyConfigured: {message}" in refused.stderr
+    assert "s3cret" not in refused.stderr  # the mail server's password is never shown
+
+
+def test_the_settings_take_the_ends_of_each_range(tmp_path: Path):
+    started = _settings_module(
+        {
+            "ONEWINDOW_VAR_DIR": str(tmp_path),
+            "ONEWINDOW_LOCKOUT_FAILURES": "100",
+            "ONEWINDOW_LOCKOUT_HOURS": "1",
+            "ONEWINDOW_API_TOKEN_HOURS": "8760",
+            "ONEWINDOW_SWEEP_TIMER_HELPERS": "0",
+            "ONEWINDOW_HSTS_SECONDS": "300",
+            "ONEWINDOW_TRUSTED_PROXIES": "10.0.0.5, 10.0.0.0/24, 2001:db8::1",
+            "ONEWINDOW_LANGUAGE_CODE": "EN",
+            "ONEWINDOW_LOG_LEVEL": "debug",
+            "ONEWINDOW_EMAIL_URL": "smtp://mailer:s3cret@smtp.example.gov:465?ssl=yes&tls=off",
+        },
+        "AXES_FAILURE_LIMIT",
+        "AXES_COOLOFF_TIME",
+        "API_TOKEN_HOURS",
+        "SWEEP_TIMER_HELPERS",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        "TRUSTED_PROXIES",
+        "LANGUAGE_CODE",
+        "LOGGING['loggers']['onewindow']['level']",
+        "EMAIL_PORT",
+        "EMAIL_USE_SSL",
+        "EMAIL_USE_TLS",
+    )
+    assert started.returncode == 0, started.stderr
+    assert started.stdout.splitlines() == [
+        "100",
+        "1",
+        "8760",
+        "0",
+        "300",
+        "False",
+        "('10.0.0.5/32', '10.0.0.0/24', '2001:db8::1/128')",
+        "'en'",
+        "'DEBUG'",
+        "465",
+        "True",
+        "False",
+    ]
+    # Unset, HSTS is off.
+    default = _settings_module({"ONEWINDOW_VAR_DIR": str(tmp_path)}, "SECURE_HSTS_SECONDS")
+    assert default.stdout.splitlines() == ["0"]
+
+
+@pytest.mark.django_db
+def test_hsts_is_sent_over_https_when_set(settings):
+    # SecurityMiddleware reads the setting when a client's handler is made: a new Client.
+    settings.SECURE_HSTS_SECONDS = 300
+    assert Client().get("/", secure=True)["Strict-Transport-Security"] == "max-age=300"
+    assert not Client().get("/").has_header("Strict-Transport-Security")  # not over HTTP
+    # Behind a TLS proxy: only when its X-Forwarded-Proto is trusted.
+    forwarded = {"X-Forwarded-Proto": "https"}
+    assert not Client().get("/", headers=forwarded).has_header("Strict-Transport-Security")
+    settings.SECURE_PROXY_SSL_HEADER = profiles.PROXY_SSL_HEADER
+    assert Client().get("/", headers=forwarded)["Strict-Transport-Security"] == "max-age=300"
+    settings.SECURE_HSTS_SECONDS = 0
+    assert not Client().get("/", secure=True).has_header("Strict-Transport-Security")
+
+
+@pytest.mark.parametrize(
+    ("query", "tls", "ssl"),
+    [
+        ("", False, False),
+        ("?tls=1", True, False),
+        ("?tls=true", True, False),
+        ("?tls=YES", True, False),
+        ("?tls=on", True, False),
+        ("?tls=false", False, False),
+        ("?tls=no&ssl=0", False, False),
+        ("?ssl=yes", False, True),
+        ("?ssl=true&tls=off", False, True),
+    ],
+)
+def test_the_mail_urls_tls_and_ssl_take_every_spelling_of_a_bool(tmp_path: Path, query, tls, ssl):
+    # Only "1" counted: "?tls=true" sent the password and every message in clear.
+    env = read_all({"ONEWINDOW_EMAIL_URL": f"smtp://mailer:pw@smtp.example.gov:587{query}"})
+    email = profiles.email_settings(env, tmp_path)
+    assert (email["EMAIL_USE_TLS"], email["EMAIL_USE_SSL"]) == (tls, ssl)
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("smtp://h:587?tls=1&ssl=1", "cannot both be on"),
+        ("smtp://h:587?tls=maybe", "tls must be given once, as true or false"),
+        ("smtp://h:587?tls=", "tls must be given once"),
+        ("smtp://h:587?tls", "tls must be given once"),
+        ("smtp://h:587?tls=1&tls=0", "tls must be given once"),
+        ("smtp://h:465?ssl=2", "ssl must be given once"),
+        ("smtp://h:587?TLS=1", "unknown parameter 'TLS'; it takes tls and ssl"),
+        ("smtp://h:587?starttls=1", "unknown parameter 'starttls'"),
+        ("smtp://h:smtp", "the port must be a number from 1 to 65535"),
+        ("smtp://h:0", "the port must be a number from 1 to 65535"),
+        ("smtp://h:65536", "the port must be a number from 1 to 65535"),
+        ("smtp://[::1:587", "is not a URL"),
+    ],
+)
+def test_a_bad_mail_url_is_refused_naming_the_variable(tmp_path: Path, url, message):
+    with pytest.raises(
+        ImproperlyConfigured, match=r"^ONEWINDOW_EMAIL_URL[ :].*" + re.escape(message)
+    ):
+        profiles.email_settings(read_all({"ONEWINDOW_EMAIL_URL": url}), tmp_path)
+
+
+def test_the_console_mail_backend_is_accepted(tmp_path: Path):
+    env = read_all({"ONEWINDOW_EMAIL_URL": "console://"})
+    assert profiles.email_settings(env, tmp_path) == {
+        "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"
+    }
+
+
+def test_log_lines_carry_time_with_offset_level_and_logger():
+    handler = logging.getLogger("onewindow").handlers[0]
+    record = logging.LogRecord(
+        "onewindow.audit", logging.WARNING, __file__, 1, "chain %s", ("ok",), None
+    )
+    line = handler.format(record)
+    assert re.fullmatch(
+        r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d WARNING onewindow\.audit: chain ok",
+        line,
+    ), line
+    assert datetime.fromisoformat(line.split()[0]).timestamp() == pytest.approx(
+        record.created, abs=0.001
+    )
+
+
+def test_the_onewindow_loggers_still_reach_caplog(caplog):
+    # They no longer propagate to the root logger (a Celery worker's handler there printed
+    # each line a second time); pytest's caplog attaches to such loggers too.
+    assert logging.getLogger("onewindow").propagate is False
+    with caplog.at_level(logging.INFO, logger="onewindow.workdays"):
+        logging.getLogger("onewindow.workdays").info("seen once")
+    assert [r.getMessage() for r in caplog.records] == ["seen once"]
+
+
+WORKER_LOGGING = """
+import logging
+import django
+django.setup()
+from onewindow.worker import app
+app.log.setup(loglevel="INFO")  # what `celery worker` does (Worker.setup_logging)
+logging.getLogger("onewindow.audit").warning("chain broken at row %s", 7)
+"""
+
+
+def test_a_celery_worker_prints_each_line_once_with_its_time(tmp_path: Path):
+    base = {k: v for k, v in os.environ.items() if not k.startswith("ONEWINDOW_")}
+    worker = subprocess.run(
+        [sys.executable, "-c", WORKER_LOGGING],
+        env={
+            **base,
+            "DJANGO_SETTINGS_MODULE": "onewindow.settings",
+            "ONEWINDOW_VAR_DIR": str(tmp_path),
+            "ONEWINDOW_TIME_ZONE": "Asia/Shanghai",
+        },
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert worker.returncode == 0, worker.stderr
+    lines = [line for line in worker.stderr.splitlines() if "chain broken" in line]
+    assert len(lines) == 1, worker.stderr
+    assert re.fullmatch(
+        r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+08:00 WARNING onewindow\.audit: "
+        r"chain broken at row 7",
+        lines[0],
+    )
