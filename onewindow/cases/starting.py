@@ -9,7 +9,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -22,6 +21,7 @@ from onewindow.audit.models import Outcome
 from onewindow.audit.services import atomic_audit_last, record_event
 from onewindow.cases import permissions, timeliness
 from onewindow.cases.models import Case
+from onewindow.core.after_commit import enqueue_after_commit
 from onewindow.core.errors import Forbidden
 from onewindow.identity.models import User
 from onewindow.workflow import queries as workflow_queries
@@ -41,6 +41,11 @@ STUCK_AFTER = timedelta(minutes=5)
 FIRST_RETRY = timedelta(minutes=1)
 LAST_RETRY = timedelta(hours=1)
 MAX_ERROR_CHARS = 500
+START_RUN = "onewindow.cases.start_run"  # the task ``_enqueue_start`` sends
+CAUGHT_UP = (
+    "The case stays queued: onewindow.cases.start_overdue_runs starts its run within a "
+    "minute or two of the broker's return (or manage.py start_queued_runs at once)."
+)
 
 
 @dataclass
@@ -67,7 +72,15 @@ def start_or_queue(
     """Start the new case's run now, or (FILING_QUEUED, ADR 0021) after commit in a
     worker: the parent was stored queued (``_new_case``)."""
     if parent.run_queued:
-        transaction.on_commit(partial(_enqueue_start, parent.pk), robust=True)
+        # Best effort: with the broker down the case stays filed and queued, and the
+        # minute's catch-up starts its run (``start_overdue_runs``) once it is back.
+        enqueue_after_commit(
+            _enqueue_start,
+            parent.pk,
+            task=START_RUN,
+            about=f"case {parent.pk}",
+            later=CAUGHT_UP,
+        )
     else:
         _start_runs(parent, children, applicant, request)
 

@@ -14,7 +14,6 @@ else's, as at registration."""
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from django.conf import settings
@@ -24,12 +23,17 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.audit.services import refused
+from onewindow.core.after_commit import enqueue_after_commit
 from onewindow.core.errors import Forbidden, InvalidInput
 from onewindow.identity import permissions, services
 from onewindow.identity.models import Department, User
 
 ENTER_EMAIL = _("Enter the officer's email address: the link to set their password goes there.")
 MAY_NOT_GRANT_HERE = _("You may not grant this role here.")
+NOT_SENT = (
+    'Not sent later: the officer gets a link with "Forgotten your password?" on the '
+    "login page, by their user name or email address."
+)
 
 
 def officer_account_problems(
@@ -105,5 +109,16 @@ def create_officer_account(
             actor=actor,
             request=request,
         )
-        transaction.on_commit(functools.partial(send_officer_account_created.delay, user.pk, site))
+        # Not through the outbox, which keeps what it sends in the database until it is
+        # sent: the link is a credential, made by the task when the mail goes. So a
+        # message lost to a broker that is down is not caught up; the account stands
+        # (the administrator's page answers as usual), the failure is logged, and the
+        # officer asks for a link on the login page, as one whose link expired does.
+        enqueue_after_commit(
+            send_officer_account_created.delay,
+            user.pk,
+            site,
+            about=f"user {user.pk}",
+            later=NOT_SENT,
+        )
     return user

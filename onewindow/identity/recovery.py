@@ -8,7 +8,6 @@ Setting the new password lifts a lockout: the link proves the mailbox is the own
 
 from __future__ import annotations
 
-import functools
 from datetime import timedelta
 
 from axes.utils import reset as reset_lockout
@@ -19,11 +18,13 @@ from django.utils import timezone
 
 from onewindow.audit.models import AuditEvent
 from onewindow.audit.services import record_event
+from onewindow.core.after_commit import enqueue_after_commit
 from onewindow.identity import services
 from onewindow.identity.models import User
 
 REQUESTED = "identity.password_reset_requested"
 ONE_LINK_PER = timedelta(minutes=15)
+NOT_SENT = "Not sent later: the person may ask again a quarter of an hour after asking."
 
 
 def request_reset(*, login: str, site: str, request: HttpRequest | None = None) -> None:
@@ -42,7 +43,19 @@ def request_reset(*, login: str, site: str, request: HttpRequest | None = None) 
             if _sent_recently(user):
                 continue
             record_event(actor=None, action=REQUESTED, target=user, request=request)
-            transaction.on_commit(functools.partial(send_password_reset.delay, user.pk, site))
+            # Not through the outbox, which keeps what it sends in the database until it
+            # is sent: the link is a credential for an hour, made by the task when the
+            # mail goes. So nothing catches a lost message up. With the broker down the
+            # page answers as always (it must: another answer would tell that an account
+            # matched), the failure is logged, and the person asks again, as the page
+            # says to when no email comes, once the quarter of an hour is over.
+            enqueue_after_commit(
+                send_password_reset.delay,
+                user.pk,
+                site,
+                about=f"user {user.pk}",
+                later=NOT_SENT,
+            )
 
 
 def _sent_recently(user: User) -> bool:

@@ -8,13 +8,13 @@ from typing import Any
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 
 from onewindow.audit.models import AuditEvent, Outcome
 from onewindow.audit.services import record_event
+from onewindow.core.after_commit import enqueue_after_commit
 
 
 @receiver(user_logged_in)
@@ -57,7 +57,7 @@ def audit_lockout(
         action="identity.locked_out",
         at__gte=timezone.now() - timedelta(hours=settings.AXES_COOLOFF_TIME),
     ).exists()
-    record_event(
+    event = record_event(
         actor=None,
         action="identity.locked_out",
         target=("identity.user", username or ""),
@@ -66,4 +66,15 @@ def audit_lockout(
         request=request,
     )
     if username and not already_locked:
-        transaction.on_commit(lambda: send_lockout_notice.delay(username))
+        # A notice only: the lockout holds whether or not it is sent, and the login page
+        # must answer as it does for any locked account. Lost to a broker that is down,
+        # it is logged, not sent later (the identity app's emails go by their own tasks,
+        # not through the outbox).
+        # The log names the audit record, not the user name, which is the person's.
+        about = f"the account locked in audit event {event.pk}" if event else "an account"
+        enqueue_after_commit(
+            send_lockout_notice.delay,
+            username,
+            about=about,
+            later="Not sent later: the owner is not told of the lockout by email.",
+        )

@@ -11,7 +11,6 @@ transaction with its audit record."""
 
 from __future__ import annotations
 
-import functools
 import math
 
 from django.db import transaction
@@ -26,6 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from onewindow.audit.models import Outcome
 from onewindow.audit.services import record_event
+from onewindow.core.after_commit import enqueue_after_commit
 from onewindow.core.errors import Forbidden, InvalidInput, Locked
 from onewindow.identity.models import User
 
@@ -70,6 +70,7 @@ def start_totp_enrollment(*, user: User, request: HttpRequest | None = None) -> 
 # keep the account (the set-password link of a new officer proves the mailbox, but a
 # password known otherwise, or a reset second factor, did not).
 MAILBOX_DEVICE = "enrolment"
+CODE_NOT_SENT = "Not sent later: the person may ask for a new code a minute after asking."
 WRONG_MAILBOX_CODE = _("The code from the email is wrong or expired. Ask for a new one.")
 
 
@@ -101,7 +102,14 @@ def send_mailbox_code(*, user: User, request: HttpRequest | None = None) -> bool
         record_event(
             actor=user, action="identity.2fa_mailbox_code_sent", target=user, request=request
         )
-        transaction.on_commit(functools.partial(send_enrolment_code.delay, user.pk))
+        # Not through the outbox, which keeps what it sends in the database until it is
+        # sent: the task makes the code when the mail goes, so that no code waits in a
+        # queue. A message lost to a broker that is down is therefore not caught up: the
+        # page answers as usual, the failure is logged, and the person asks for a new
+        # code with the page's button once the minute's cooldown is over.
+        enqueue_after_commit(
+            send_enrolment_code.delay, user.pk, about=f"user {user.pk}", later=CODE_NOT_SENT
+        )
     return True
 
 

@@ -16,7 +16,7 @@ import logging
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import cache, partial
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.core.after_commit import enqueue_after_commit
 from onewindow.core.errors import NotFound
 from onewindow.identity.models import User
 from onewindow.notifications import channels, queries
@@ -46,6 +47,8 @@ MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(minutes=1)
 ERROR_LIMIT = 2000
 DELIVERY_CHUNK = 50  # outbox rows per delivery task at most
+# What becomes of rows whose delivery task could not be sent (the broker down).
+SWEPT = "The rows stay pending: onewindow.notifications.deliver_pending sends them."
 
 
 # --- writing ----------------------------------------------------------------------
@@ -244,28 +247,22 @@ def _write(notices: Sequence[Notice]) -> list[OutboxMessage]:
 
 
 def _enqueue_after_commit(outbox: Sequence[OutboxMessage]) -> None:
-    # robust: a broker that is down must not fail the committed change; the sweep
-    # sends the rows a minute later. One task per chunk rather than one per message
-    # (a notice's email and text message, or many people's at once), since a publish
-    # costs about as much as writing the row.
+    # Best effort: a broker that is down must not fail the committed change (nor the
+    # transaction's other hooks); the rows stay pending and the minute's
+    # ``deliver_pending`` sends them once the broker is back. One task per chunk rather
+    # than one per message (a notice's email and text message, or many people's at
+    # once), since a publish costs about as much as writing the row.
+    from onewindow.notifications.tasks import deliver_message_task, deliver_messages_task
+
     for start in range(0, len(outbox), DELIVERY_CHUNK):
         ids = [message.pk for message in outbox[start : start + DELIVERY_CHUNK]]
         if len(ids) == 1:
-            transaction.on_commit(partial(_enqueue, ids[0]), robust=True)
+            enqueue_after_commit(
+                deliver_message_task.delay, ids[0], about=f"outbox message {ids[0]}", later=SWEPT
+            )
         else:
-            transaction.on_commit(partial(_enqueue_many, ids), robust=True)
-
-
-def _enqueue(message_id: int) -> None:
-    from onewindow.notifications.tasks import deliver_message_task
-
-    deliver_message_task.delay(message_id)
-
-
-def _enqueue_many(message_ids: list[int]) -> None:
-    from onewindow.notifications.tasks import deliver_messages_task
-
-    deliver_messages_task.delay(message_ids)
+            about = f"outbox messages {', '.join(map(str, ids))}"
+            enqueue_after_commit(deliver_messages_task.delay, ids, about=about, later=SWEPT)
 
 
 # --- delivering -------------------------------------------------------------------
