@@ -1,12 +1,31 @@
-"""What ``/healthz`` reports besides "ok": each app registers, in its ``ready()``, a check
-that returns a line for operators when its part of the platform is failing or will
-fail soon, and None when all is well. The core app knows none of them by name."""
+"""What ``/healthz`` reports besides "ok".
+
+- The database first: without it this web process serves nothing, so ``/healthz``
+  answers 503 and the load balancer takes the process out (``database_problem``).
+- Then the parts that fail some of the work while pages still serve: the cache and the
+  message broker (``service_warnings``, read at most every ``SERVICE_CHECK_SECONDS`` per
+  process, so that a probe every second costs no connection each time), and each app's
+  check, registered in its ``ready()``: a line for operators when its part of the
+  platform is failing or will fail soon, None when all is well. The core app knows none
+  of them by name. A check that raises is reported by name, not as a 500.
+"""
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from collections.abc import Callable
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+
+logger = logging.getLogger("onewindow.health")
+
 Check = Callable[[], str | None]
+SERVICE_CHECK_SECONDS = 15.0
+BROKER_TIMEOUT_SECONDS = 2
 
 _checks: list[Check] = []
 
@@ -16,6 +35,81 @@ def register(check: Check) -> None:
         _checks.append(check)
 
 
+def database_problem() -> str | None:
+    """A line when the database does not answer ``SELECT 1``; None when it does."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:  # any driver's error: the point is to say, not to crash
+        logger.error("health: the database does not answer: %s", error)
+        return f"database: not answering ({type(error).__name__})"
+    return None
+
+
+def _cache_problem() -> str | None:
+    try:
+        cache.set("onewindow:health", "ok", timeout=60)
+        if cache.get("onewindow:health") != "ok":
+            return "cache: a value written could not be read back"
+    except Exception as error:
+        return f"cache: not answering ({type(error).__name__}); throttles count per process"
+    return None
+
+
+def _broker_problem() -> str | None:
+    """Whether the Celery broker takes a connection. Not asked when tasks run in the
+    request (the embedded profile's eager mode), which needs none."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return None
+    from onewindow.worker import app
+
+    try:
+        with app.connection_for_write() as broker:
+            broker.ensure_connection(
+                max_retries=1, interval_start=0, interval_step=0, timeout=BROKER_TIMEOUT_SECONDS
+            )
+    except Exception as error:
+        return (
+            f"broker: not answering ({type(error).__name__}); mail, SMS and queued starts "
+            "wait in the database until it is back"
+        )
+    return None
+
+
+_service_lock = threading.Lock()
+_service_checked: tuple[float, list[str]] | None = None
+
+
+def service_warnings() -> list[str]:
+    """The cache's and the broker's lines, read again once ``SERVICE_CHECK_SECONDS``
+    have passed since this process last read them."""
+    global _service_checked
+    with _service_lock:
+        now = time.monotonic()
+        if _service_checked is None or now - _service_checked[0] >= SERVICE_CHECK_SECONDS:
+            found = [line for line in (_cache_problem(), _broker_problem()) if line]
+            _service_checked = (now, found)
+        return list(_service_checked[1])
+
+
+def forget_service_checks() -> None:
+    """Read the cache and broker afresh at the next ``service_warnings`` (tests)."""
+    global _service_checked
+    with _service_lock:
+        _service_checked = None
+
+
 def warnings() -> list[str]:
-    """The lines of the checks that found a problem, in the order they registered."""
-    return [line for check in _checks if (line := check())]
+    """The lines of the services and of the checks that found a problem, in the order
+    the checks registered."""
+    lines = service_warnings()
+    for check in _checks:
+        try:
+            line = check()
+        except Exception:
+            logger.exception("health: the check %s raised", check.__qualname__)
+            line = f"{check.__module__}.{check.__qualname__}: the check itself failed (see log)"
+        if line:
+            lines.append(line)
+    return lines

@@ -34,9 +34,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def health(request: HttpRequest) -> HttpResponse:
-    """``ok``, or ``degraded`` and a line per part that will fail soon. The status stays
-    200 either way: the site still serves, and a 503 would take every web process out
-    of the load balancer at once for a problem weeks away."""
+    """``ok``, or ``degraded`` and a line per part failing or that will fail soon, with
+    200: the site still serves, and a 503 would take every web process out of the load
+    balancer at once for a broker down or a problem weeks away. Without its database
+    this process serves nothing: ``unavailable``, 503."""
+    if problem := health_checks.database_problem():
+        return HttpResponse(f"unavailable\n{problem}", status=503, content_type="text/plain")
     warnings = health_checks.warnings()
     if not warnings:
         return HttpResponse("ok", content_type="text/plain")

@@ -6,3 +6,9 @@ class NotificationsConfig(AppConfig):
     name = "onewindow.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from onewindow.core import health
+        from onewindow.notifications.health import backlog_warning
+
+        health.register(backlog_warning)

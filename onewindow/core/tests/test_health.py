@@ -1,10 +1,17 @@
 """The registry of /healthz checks (core/health.py)."""
 
+import socket
+import time
 from collections.abc import Iterator
+from typing import Any
+from unittest import mock
 
 import pytest
+from django.db import OperationalError
 
+from onewindow.conftest import in_ci
 from onewindow.core import health
+from onewindow.worker import app
 
 
 @pytest.fixture
@@ -33,6 +40,103 @@ def test_a_check_registered_twice_reports_once(checks) -> None:
 
 def test_the_apps_register_their_checks() -> None:
     from onewindow.cases.starting import stuck_warning
+    from onewindow.notifications.health import backlog_warning
     from onewindow.workdays.calendar import horizon_warning
 
-    assert {horizon_warning, stuck_warning} <= set(health._checks)
+    assert {horizon_warning, stuck_warning, backlog_warning} <= set(health._checks)
+
+
+@pytest.fixture
+def services_read_afresh() -> Iterator[None]:
+    health.forget_service_checks()
+    yield
+    health.forget_service_checks()
+
+
+def test_a_check_that_raises_is_named_and_logged_not_a_500(checks, caplog) -> None:
+    def calendar_check() -> str:
+        raise RuntimeError("boom")
+
+    health.register(calendar_check)
+    health.register(lambda: "queue: stuck")
+    [line, stuck] = health.warnings()
+    assert line.endswith("calendar_check: the check itself failed (see log)")
+    assert stuck == "queue: stuck"
+    assert "the check" in caplog.text and "calendar_check" in caplog.text
+
+
+@pytest.mark.django_db
+def test_without_its_database_the_process_answers_503(client, caplog) -> None:
+    broken = mock.MagicMock()
+    broken.cursor.side_effect = OperationalError("connection refused")
+    with mock.patch.object(health, "connection", broken):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.content.decode().splitlines() == [
+        "unavailable",
+        "database: not answering (OperationalError)",
+    ]
+    assert "the database does not answer: connection refused" in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_cache_that_does_not_answer_degrades_the_site(client, checks, services_read_afresh):
+    broken = mock.MagicMock()
+    broken.set.side_effect = ConnectionError("refused")
+    with mock.patch.object(health, "cache", broken):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content.decode().splitlines() == [
+        "degraded",
+        "cache: not answering (ConnectionError); throttles count per process",
+    ]
+
+
+def broker_at(url: str) -> Any:
+    connect = app.connection_for_write
+    return mock.patch.object(app, "connection_for_write", lambda: connect(url))
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])  # nothing listens once the probe is closed
+
+
+@pytest.mark.django_db
+def test_a_broker_that_takes_no_connection_degrades_the_site(
+    client, settings, checks, services_read_afresh
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with broker_at(f"redis://127.0.0.1:{closed_port()}/0"):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "degraded"
+    assert lines[1].startswith("broker: not answering (")
+    assert lines[1].endswith("mail, SMS and queued starts wait in the database until it is back")
+
+
+@pytest.mark.django_db
+def test_a_broker_that_answers_is_ok(client, settings, checks, services_read_afresh):
+    """Over a real connection to this machine's Redis (CI has it; elsewhere, skipped)."""
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis(host="127.0.0.1", port=6379, socket_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        if in_ci():
+            raise
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with broker_at("redis://127.0.0.1:6379/15"):
+        assert client.get("/healthz").content == b"ok"
+
+
+def test_the_cache_and_broker_are_read_once_in_a_while(services_read_afresh) -> None:
+    with mock.patch.object(health, "_broker_problem", return_value="broker: down") as asked:
+        assert health.service_warnings() == ["broker: down"]
+        assert health.service_warnings() == ["broker: down"]
+        assert asked.call_count == 1
+        with mock.patch.object(health.time, "monotonic", return_value=time.monotonic() + 16):
+            health.service_warnings()
+        assert asked.call_count == 2

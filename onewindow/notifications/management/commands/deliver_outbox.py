@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from onewindow.notifications import services
+from onewindow.notifications.models import OutboxMessage
 
 
 class Command(BaseCommand):
@@ -18,6 +19,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["message"]:
+            if not OutboxMessage.objects.filter(pk=options["message"]).exists():
+                raise CommandError(f"There is no outbox message {options['message']}.")
             sent = int(services.deliver_message(message_id=options["message"]))
         else:
             sent = services.deliver_pending()
