@@ -67,6 +67,16 @@ SETTINGS: tuple[Setting, ...] = (
         "profile) one is generated into `$ONEWINDOW_VAR_DIR/secret_key`; with a database "
         "server (`ONEWINDOW_DATABASE_URL` set to PostgreSQL) the site refuses to start.",
     ),
+    Setting(
+        "ONEWINDOW_SECRET_KEY_FALLBACKS",
+        _list,
+        "",
+        "Comma-separated former secret keys (Django's `SECRET_KEY_FALLBACKS`): what was "
+        "signed with them (sessions, CSRF tokens, password-reset links) is still "
+        "accepted, and nothing new is signed with them. To rotate the key, set the new one "
+        "in `ONEWINDOW_SECRET_KEY` and the old one here on every host; remove it after 8 "
+        "hours, when the last session signed with it has ended.",
+    ),
     Setting("ONEWINDOW_DEBUG", _bool, "false", "Django debug pages. Never true in production."),
     Setting(
         "ONEWINDOW_DEMO",

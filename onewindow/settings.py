@@ -24,6 +24,8 @@ DATABASES = {"default": profiles.database_settings(env, VAR_DIR)}
 # Generated into VAR_DIR on SQLite only; with a database server it must be set (one key
 # for every host), and an empty one stops the start here.
 SECRET_KEY = profiles.secret_key(env, DATABASES["default"], VAR_DIR)
+# Former keys, while what they signed expires (rotating the key: README, production).
+SECRET_KEY_FALLBACKS = list(env["ONEWINDOW_SECRET_KEY_FALLBACKS"])
 DEBUG = env["ONEWINDOW_DEBUG"]
 # A demo, whose secrets ``manage.py demo_logins`` may print.
 DEMO = env["ONEWINDOW_DEMO"]

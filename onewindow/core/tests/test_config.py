@@ -7,9 +7,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from django.core.exceptions import ImproperlyConfigured
-from django.test import Client
+from django.test import Client, override_settings
 
 from onewindow import profiles
 from onewindow.config import BASE_DIR, SETTINGS, markdown_table, read_all
@@ -440,3 +440,33 @@ def test_a_celery_worker_prints_each_line_once_with_its_time(tmp_path: Path):
         r"chain broken at row 7",
         lines[0],
     )
+
+
+def test_a_rotated_key_still_reads_a_session_signed_with_the_former_one(tmp_path: Path):
+    """Rotating the key (README): the new key in ONEWINDOW_SECRET_KEY, the old one in
+    ONEWINDOW_SECRET_KEY_FALLBACKS; a signed session cookie made before still reads."""
+    code = (
+        "import django; django.setup(); from django.core import signing; "
+        "print(signing.loads({token!r}, salt='django.contrib.sessions.backends.signed_cookies'))"
+    )
+    old, new = "old-key-" + "o" * 40, "new-key-" + "n" * 40
+    with override_settings(SECRET_KEY=old):
+        token = signing.dumps({"user": 7}, salt="django.contrib.sessions.backends.signed_cookies")
+    base = {k: v for k, v in os.environ.items() if not k.startswith("ONEWINDOW_")}
+    base["DJANGO_SETTINGS_MODULE"] = "onewindow.settings"
+
+    def read(environ: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", code.format(token=token)],
+            env={**base, "ONEWINDOW_VAR_DIR": str(tmp_path), **environ},
+            cwd=BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    rotated = read({"ONEWINDOW_SECRET_KEY": new, "ONEWINDOW_SECRET_KEY_FALLBACKS": old})
+    assert rotated.returncode == 0, rotated.stderr
+    assert rotated.stdout.strip() == "{'user': 7}"
+    forgotten = read({"ONEWINDOW_SECRET_KEY": new})
+    assert "BadSignature" in forgotten.stderr
