@@ -50,10 +50,10 @@ endif
 demo: install messages assets
 	$(MANAGE) migrate --noinput -v 0
 	$(MANAGE) collectstatic --noinput -v 0
-	$(MANAGE) load_demo_city
-	$(MANAGE) load_demo_calendar
-	$(MANAGE) load_demo_catalog
-	$(MANAGE) load_demo_cases
+	ONEWINDOW_DEMO=1 $(MANAGE) load_demo_city
+	ONEWINDOW_DEMO=1 $(MANAGE) load_demo_calendar
+	ONEWINDOW_DEMO=1 $(MANAGE) load_demo_catalog
+	ONEWINDOW_DEMO=1 $(MANAGE) load_demo_cases
 	ONEWINDOW_DEMO=1 $(MANAGE) demo_logins
 	@echo "Serving http://127.0.0.1:$(DEMO_PORT) — Ctrl-C stops the web server and the worker."
 	ONEWINDOW_DEMO=1 DEMO_PORT=$(DEMO_PORT) $(VENV)/bin/honcho -f Procfile.demo start

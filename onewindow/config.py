@@ -82,8 +82,10 @@ SETTINGS: tuple[Setting, ...] = (
         "ONEWINDOW_DEMO",
         _bool,
         "false",
-        "A demo: `manage.py demo_logins` prints the demo accounts' shared password, TOTP "
-        "secrets and current codes (`make demo` sets it). Never true in production.",
+        "A demo: the demo loaders (`load_demo_city` and the other `load_demo_*` commands) "
+        "run, and `manage.py demo_logins` prints the demo accounts' shared password, TOTP "
+        "secrets and current codes (`make demo` sets it); without it they refuse, unless "
+        "`ONEWINDOW_DEBUG` is true. Never true in production.",
     ),
     Setting(
         "ONEWINDOW_ALLOWED_HOSTS",

@@ -117,7 +117,8 @@ def test_no_hint_of_a_demo_date_picker_gives_a_format_to_type(path):
             assert not WRITTEN_DATE.search(field.get(key, "")), (path.stem, name, key)
 
 
-def test_management_command(db):
+def test_management_command(db, settings):
+    settings.DEMO = True
     out = StringIO()
     call_command("load_demo_forms", stdout=out)
     assert "7 definition versions added" in out.getvalue()

@@ -63,7 +63,8 @@ def test_loading_twice_changes_nothing() -> None:
 
 
 @pytest.mark.django_db
-def test_the_command_prints_a_summary() -> None:
+def test_the_command_prints_a_summary(settings: Settings) -> None:
+    settings.DEMO = True
     out = StringIO()
     call_command("load_demo_city", stdout=out)
     call_command("load_demo_city", stdout=out)
@@ -258,3 +259,25 @@ def test_the_admin_sites_access_and_language_set_by_the_seed_are_audited() -> No
             "admin_site": user.is_staff,
         }
     assert any(detail["admin_site"] for detail in set_by_seed.values())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "command",
+    [
+        "load_demo_city",
+        "load_demo_calendar",
+        "load_demo_catalog",
+        "load_demo_cases",
+        "load_demo_forms",
+    ],
+)
+def test_the_demo_loaders_refuse_outside_a_demo(settings: Settings, command: str) -> None:
+    """QA: run on a production database, the city's would have made a platform admin
+    whose password and two-factor secret are published."""
+    settings.DEBUG = False
+    settings.DEMO = False
+    with pytest.raises(CommandError, match="ONEWINDOW_DEMO=1"):
+        call_command(command, stdout=StringIO())
+    assert not User.objects.exists()
+    assert not Department.objects.exists()

@@ -53,7 +53,8 @@ def test_the_demo_leaves_a_year_the_city_has_started_alone(db):
     assert WorkdayOverride.objects.count() == 1
 
 
-def test_load_demo_calendar_command(db):
+def test_load_demo_calendar_command(db, settings):
+    settings.DEMO = True
     out = StringIO()
     call_command("load_demo_calendar", stdout=out)
     assert "1 provisional year(s)" in out.getvalue()

@@ -10,18 +10,14 @@ import time
 import unicodedata
 from typing import Any
 
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from onewindow.core.demo_mode import refuse_outside_a_demo
 from onewindow.identity import demo_data
 from onewindow.identity.demo import current_code
 from onewindow.identity.demo_data import DemoUser
 from onewindow.identity.models import User
-
-
-def demo_mode() -> bool:
-    return bool(settings.DEBUG) or bool(settings.DEMO)
 
 
 def roles_text(item: DemoUser) -> str:
@@ -85,11 +81,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not demo_mode():
-            raise CommandError(
-                "demo_logins prints passwords and two-factor secrets, so it runs only in a "
-                "demo: set ONEWINDOW_DEMO=1 (or ONEWINDOW_DEBUG=true). Never in production."
-            )
+        refuse_outside_a_demo("demo_logins", "prints passwords and two-factor secrets")
         if options["markdown"]:
             self.stdout.write(markdown_table())
             return
@@ -135,6 +127,6 @@ class Command(BaseCommand):
         ]
         if missing:
             out.append(
-                f"Not in the database: {', '.join(missing)}. Run `manage.py load_demo_city`."
+                f"Not in the database: {', '.join(missing)}. Run `ONEWINDOW_DEMO=1 manage.py load_demo_city`."
             )
         return "\n".join(out)

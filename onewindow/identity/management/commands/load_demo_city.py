@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from onewindow.core.demo_mode import refuse_outside_a_demo
 from onewindow.identity import demo_data
 from onewindow.identity.demo import load_demo_city
 from onewindow.identity.models import Department, LegalPerson, User
@@ -19,6 +20,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        refuse_outside_a_demo(
+            "load_demo_city", "creates accounts with a published password and two-factor secrets"
+        )
         verbose = options["verbosity"] >= 2
         load_demo_city(stdout=self.stdout if verbose else None)
         departments = Department.objects.filter(

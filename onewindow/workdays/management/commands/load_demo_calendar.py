@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from onewindow.core.demo_mode import refuse_outside_a_demo
 from onewindow.workdays.demo import load_demo_calendar
 
 
@@ -13,5 +14,6 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        refuse_outside_a_demo("load_demo_calendar", "loads a demo working-day calendar")
         loaded = load_demo_calendar()
         self.stdout.write(f"demo calendar: {loaded} provisional year(s) entered")
