@@ -560,6 +560,8 @@ def test_the_command_loads_the_tree_and_creates_the_admin_from_an_environment_va
         "at 310000 (上海市人民政府)." in out
     )
     assert "/account/2fa/" in out and "authenticator" in out
+    # QA: it said the authenticator's code alone completes the set-up.
+    assert "also asks for the code the site emails there (valid 15 minutes)" in out
     assert "Whoever logs in first with this password sets up the authenticator" in out
     assert "/officer/departments/<code>/" in out
     assert User.objects.get(username="tang.ning").check_password(PASSWORD)

@@ -10,10 +10,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 
 from onewindow.core.errors import ServiceError
-from onewindow.identity import bootstrap, department_tree
+from onewindow.identity import bootstrap, department_tree, two_factor
 from onewindow.identity.roles import Role
 
 PASSWORD_ATTEMPTS = 3
@@ -24,6 +25,12 @@ FIRST_LOGIN = (
     "shows a QR code (and its key) to add to an authenticator app (TOTP, 6 digits, 30 s); "
     "entering the code the app then shows completes the set-up. Until then they can only "
     "log out."
+)
+# With an email address on the account, the first set-up also proves the mailbox.
+BY_MAIL = (
+    "The account has an email address, so the set-up also asks for the code the site "
+    "emails there (valid {minutes} minutes): mail must be configured (ONEWINDOW_EMAIL_URL), "
+    "or the code is only written under $ONEWINDOW_VAR_DIR/mail."
 )
 # Only for an account the command made: an existing one keeps its owner's password.
 NEW_PASSWORD = (
@@ -200,6 +207,8 @@ class Command(BaseCommand):
             say("Two-factor: they log in with the authenticator they set up already.")
         else:
             say(FIRST_LOGIN)
+            if two_factor.needs_mailbox_code(user):
+                say(BY_MAIL.format(minutes=settings.OTP_EMAIL_TOKEN_VALIDITY // 60))
             if report.admin == "created":
                 say(NEW_PASSWORD)
         say(

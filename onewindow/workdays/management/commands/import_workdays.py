@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 
 from onewindow.core.errors import ServiceError
 from onewindow.workdays import services
@@ -28,6 +28,7 @@ class Command(BaseCommand):
             help="Store the days but leave the year undeclared (not yet usable).",
         )
 
+    @no_translations  # in English, as Django's own commands and bootstrap_city
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             document = read_year(options["file"])
@@ -39,7 +40,9 @@ class Command(BaseCommand):
             )
         except ServiceError as error:
             problems = [f"{name}: {m}" for name, msgs in error.fields.items() for m in msgs]
-            raise CommandError("\n".join([str(error.message), *problems])) from error
+            # The message of a refusal with fields is its first problem again, unplaced.
+            first = "The file has problems; nothing was written." if problems else error.message
+            raise CommandError("\n".join([str(first), *problems])) from error
         self.stdout.write(
             f"{result.year}: {result.added} added, {result.changed} changed, "
             f"{result.removed} removed, {result.unchanged} unchanged; "
