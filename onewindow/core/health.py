@@ -2,9 +2,10 @@
 
 - The database first: without it this web process serves nothing, so ``/healthz``
   answers 503 and the load balancer takes the process out (``database_problem``).
-- Then the parts that fail some of the work while pages still serve: the cache and the
-  message broker (``service_warnings``, read at most every ``SERVICE_CHECK_SECONDS`` per
-  process, so that a probe every second costs no connection each time), and each app's
+- Then the parts that fail some of the work while pages still serve: the cache, the
+  message broker and the file storage (``service_warnings``, read at most every
+  ``SERVICE_CHECK_SECONDS`` per process, so that a probe every second costs no
+  connection each time), and each app's
   check, registered in its ``ready()``: a line for operators when its part of the
   platform is failing or will fail soon, None when all is well. The core app knows none
   of them by name. A check that raises is reported by name, not as a 500.
@@ -13,9 +14,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -77,18 +80,39 @@ def _broker_problem() -> str | None:
     return None
 
 
+def _storage_problem() -> str | None:
+    """Whether uploads can be stored: an S3 bucket that answers to its credentials, or a
+    local folder this process may write. A wrong bucket or key would otherwise show
+    first as an applicant's failed upload."""
+    from django.core.files.storage import default_storage
+
+    try:
+        bucket = getattr(default_storage, "bucket_name", None)
+        if bucket:
+            s3 = default_storage.connection  # type: ignore[attr-defined]  # S3Storage's
+            s3.meta.client.head_bucket(Bucket=bucket)
+        else:
+            folder = Path(default_storage.path(""))
+            if not os.access(folder if folder.exists() else folder.parent, os.W_OK):
+                return f"storage: {folder} is not writable; uploads fail"
+    except Exception as error:
+        return f"storage: the bucket does not answer ({type(error).__name__}); uploads fail"
+    return None
+
+
 _service_lock = threading.Lock()
 _service_checked: tuple[float, list[str]] | None = None
 
 
 def service_warnings() -> list[str]:
-    """The cache's and the broker's lines, read again once ``SERVICE_CHECK_SECONDS``
-    have passed since this process last read them."""
+    """The cache's, the broker's and the storage's lines, read again once
+    ``SERVICE_CHECK_SECONDS`` have passed since this process last read them."""
     global _service_checked
     with _service_lock:
         now = time.monotonic()
         if _service_checked is None or now - _service_checked[0] >= SERVICE_CHECK_SECONDS:
-            found = [line for line in (_cache_problem(), _broker_problem()) if line]
+            checked = (_cache_problem(), _broker_problem(), _storage_problem())
+            found = [line for line in checked if line]
             _service_checked = (now, found)
         return list(_service_checked[1])
 

@@ -2,6 +2,7 @@
 
 import socket
 import time
+import uuid
 from collections.abc import Iterator
 from typing import Any
 from unittest import mock
@@ -9,8 +10,11 @@ from unittest import mock
 import pytest
 from django.db import OperationalError
 
+from onewindow import profiles
+from onewindow.config import read_all
 from onewindow.conftest import in_ci
 from onewindow.core import health
+from onewindow.core.testing import s3_server
 from onewindow.worker import app
 
 
@@ -140,3 +144,42 @@ def test_the_cache_and_broker_are_read_once_in_a_while(services_read_afresh) -> 
         with mock.patch.object(health.time, "monotonic", return_value=time.monotonic() + 16):
             health.service_warnings()
         assert asked.call_count == 2
+
+
+@pytest.mark.django_db
+def test_a_bucket_that_answers_is_ok_and_a_missing_one_degrades(
+    client, settings, checks, services_read_afresh
+):
+    name = f"health-{uuid.uuid4().hex[:12]}"
+    with s3_server(name) as env:
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": profiles.storage_settings(read_all(env)),
+        }
+        assert client.get("/healthz").content == b"ok"
+        health.forget_service_checks()
+        missing = {**env, "ONEWINDOW_S3_BUCKET": f"{name}-gone"}
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": profiles.storage_settings(read_all(missing)),
+        }
+        lines = client.get("/healthz").content.decode().splitlines()
+    assert lines == ["degraded", "storage: the bucket does not answer (ClientError); uploads fail"]
+
+
+@pytest.mark.django_db
+def test_a_folder_it_may_not_write_degrades(
+    client, settings, tmp_path, checks, services_read_afresh
+):
+    folder = tmp_path / "media"
+    folder.mkdir()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(folder)},
+        },
+    }
+    with mock.patch.object(health.os, "access", return_value=False):
+        lines = client.get("/healthz").content.decode().splitlines()
+    assert lines == ["degraded", f"storage: {folder} is not writable; uploads fail"]
