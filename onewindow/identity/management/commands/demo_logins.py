@@ -127,6 +127,7 @@ class Command(BaseCommand):
         ]
         if missing:
             out.append(
-                f"Not in the database: {', '.join(missing)}. Run `ONEWINDOW_DEMO=1 manage.py load_demo_city`."
+                f"Not in the database: {', '.join(missing)}. "
+                "Run `ONEWINDOW_DEMO=1 manage.py load_demo_city`."
             )
         return "\n".join(out)
