@@ -99,7 +99,8 @@ _AXE_RUN_JS = """
 async ({within, tags, rules}) => {
   const options = rules.length ? {runOnly: {type: 'rule', values: rules}}
                                : {runOnly: {type: 'tag', values: tags}};
-  const result = await axe.run(within, options);
+  // Details of the violations alone: axe then spends less on the rules that pass.
+  const result = await axe.run(within, {...options, resultTypes: ['violations']});
   const fix = (n, v) => ((n.failureSummary || '').split('\\n')[1] || v.help).trim();
   return result.violations.flatMap(
     v => v.nodes.map(n => `${v.id}: ${n.target.join(' ')} — ${fix(n, v)}`));

@@ -82,7 +82,7 @@ def reaches(department: Department, lanes: list[Department]) -> bool:
     """Whether a lane names ``department`` or one of its units: the department handles
     its item's applications itself (a lane above it, such as the city's, is somebody
     else's inbox)."""
-    return any(lane.path.startswith(department.path) for lane in lanes)
+    return any(lane.is_within(department) for lane in lanes)
 
 
 def check_item_process(

@@ -69,6 +69,11 @@ class Department(models.Model):
     def depth(self) -> int:
         return self.path.count("/") - 2
 
+    def is_within(self, other: Department) -> bool:
+        """Whether this department is ``other`` or one of its units (at any depth):
+        paths end in "/", so 310000-GA is not taken for a unit of 310000-G."""
+        return self.path.startswith(other.path)
+
     def display_name(self, language: str) -> str:
         return self.name_en if language == "en" and self.name_en else self.name
 

@@ -78,7 +78,7 @@ def officer_roots(user: Any, roles: frozenset[Role] | None = None) -> list[Depar
 
 
 def _covers(roots: list[Department], department: Department) -> bool:
-    return any(department.path.startswith(root.path) for root in roots)
+    return any(department.is_within(root) for root in roots)
 
 
 def holds_role_over(user: Any, department: Department, roles: frozenset[Role]) -> bool:
@@ -106,7 +106,7 @@ def acting_as(
     held = [
         (len(a.department.path), list(Role).index(Role(a.role)), Role(a.role), a.department)
         for a in _assignments(user)
-        if a.role in roles and a.department and department.path.startswith(a.department.path)
+        if a.role in roles and a.department and department.is_within(a.department)
     ]
     # The nearest department (the longest path) first.
     held.sort(key=lambda found: (-found[0], found[1]))

@@ -275,4 +275,4 @@ def _is_within(case: Case, task: WorkTask | None, within: Department) -> bool:
     """Whether a late clock (a step's, or for ``task`` None the case's own) is of the
     department ``within`` or one under it."""
     department = case.department if task is None else task.department
-    return department is not None and department.path.startswith(within.path)
+    return department is not None and department.is_within(within)
