@@ -145,7 +145,9 @@ def test_supplement_stops_the_clock_and_the_case_finishes_on_time(
     with review.expect_navigation():
         form.locator("button[type=submit]").press("Enter")
     assert "已通知申请人补正材料" in review.locator(".messages").inner_text()
-    assert "等待申请人补正" in review.locator("#decision-title + p").inner_text()
+    # Said once, at the top: no decision panel while it waits (review).
+    assert "等待申请人补正" in review.locator(".task-state").inner_text()
+    assert review.locator("#decision-title").count() == 0
     review.context.close()
 
     # Friday: the applicant reads what is missing; the clock is stopped, in words.
