@@ -59,8 +59,9 @@ def time_limits(
 ) -> list[DepartmentLateOut]:
     """By department, in the caller's scope: each case's current steps and who held it
     longest. For supervisors, department leads and platform admins (403 for others).
-    The cases are paged (``limit``, ``offset``) in the order their own time limits
-    end, most urgent first; the ``X-Total-Count`` header gives how many were found.
+    The cases are paged (``limit``, ``offset``) by when their latest clock ends, their
+    own or a late step's, the most overdue first; the ``X-Total-Count`` header gives how
+    many are listed.
     ``department`` narrows the list to a department the caller supervises (and those
     under it): its cases, and others' cases with a late step of its; a code of no such
     department is a 422."""

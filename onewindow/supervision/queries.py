@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import groupby
 from typing import Any
 
@@ -26,6 +26,7 @@ from onewindow.workflow.models import WorkTask
 
 LIMIT = 500  # cases listed at most at once (the API's largest page)
 PAGE_SIZE = 100  # cases a page of the site lists
+NO_END = datetime.max.replace(tzinfo=UTC)  # a clock without an end: after every other
 
 
 @dataclass
@@ -80,7 +81,7 @@ def _late(now: datetime, prefix: str = "") -> Q:
 def late_cases(
     user: Any,
     now: datetime,
-    found: set[int] | None = None,
+    found: list[int] | None = None,
     offset: int = 0,
     limit: int = LIMIT,
     within: Department | None = None,
@@ -89,19 +90,19 @@ def late_cases(
     first within each department, departments in tree order. ``found``: the ids
     ``late_case_ids`` gave, if the caller has them (to say how many there are).
 
-    The cases are taken a page at a time (``offset``, ``limit``) in the order their
-    own time limits end (a case late only by a step, its own limit far off, comes
-    after them), so that the first page holds the most urgent whatever their
-    department, rather than the departments first in the tree's order. ``within``: the
+    The cases are taken a page at a time (``offset``, ``limit``) in ``late_case_ids``'s
+    order, by the end of their latest clock, so that the first page holds the most
+    urgent whatever their department, rather than the departments first in the tree's
+    order. ``within``: the
     department the list is narrowed to (``late_case_ids``), whose late clocks each row
     names before others'."""
-    ids = late_case_ids(user, now) if found is None else found
-    cases = list(
-        Case.objects.filter(pk__any=ids)
-        .select_related("department", "clock")
-        .order_by(F("clock__due_at").asc(nulls_last=True), "pk")[offset : offset + limit]
+    ids = (late_case_ids(user, now) if found is None else found)[offset : offset + limit]
+    position = {pk: index for index, pk in enumerate(ids)}
+    cases = sorted(
+        Case.objects.filter(pk__any=ids).select_related("department", "clock"),
+        key=lambda case: position[case.pk],
     )
-    cases.sort(key=lambda case: case.department.path)  # stable: by due day within each
+    cases.sort(key=lambda case: case.department.path)  # stable: most urgent first in each
     # The listed cases' open steps and holdings in three queries, not three per case.
     open_tasks: dict[int, list[WorkTask]] = defaultdict(list)
     for task in (
@@ -128,11 +129,19 @@ def late_cases(
     return grouped
 
 
-def late_case_ids(user: Any, now: datetime, within: Department | None = None) -> set[int]:
-    """The supervised cases that are late themselves, or have a late open step, and
-    the cases of late steps the user supervises. Each part is read from the running
-    clocks, which open work bounds, and joined here: one filter OR-ing them made
-    PostgreSQL read every case the city ever had to find the few late ones.
+def late_case_ids(user: Any, now: datetime, within: Department | None = None) -> list[int]:
+    """The supervised cases a row is listed for, most urgent first: those late
+    themselves, or with a late open step counted for them, in the order their latest
+    clock ends (the earliest end first: the most overdue). Counted, as the rows count
+    them (``_steps_of``): a life event's step is its department's item's, or the
+    event's when no item stands for that department. So the page's total, its pages'
+    positions and its rows are one list (QA: an event's other items were counted and
+    never listed, and cases late only by a step came after every case due soon).
+
+    A case is listed for those who supervise its department, or the department of a
+    late step counted for it. Each part is read from the running clocks, which open
+    work bounds, and joined here: one filter OR-ing them made PostgreSQL read every case
+    the city ever had to find the few late ones.
 
     ``within``: as if the user supervised only that department and those under it (a
     supervisor of the whole city looking at one bureau): its cases, and others' cases
@@ -140,28 +149,44 @@ def late_case_ids(user: Any, now: datetime, within: Department | None = None) ->
     scope = supervised_filter(user)  # reads the user's role assignments: once
     if within is not None:
         scope &= Q(department__path__startswith=within.path)
-    # The late steps' runs, each marked whether the user supervises the step; a When
-    # whose scope is empty (no supervised department) falls to the default.
-    late_steps = (
+    supervised = Choice(When(scope, then=Value(True)), default=Value(False))
+    # The late steps: their run, department, end and whether the user supervises them;
+    # a When whose scope is empty (no supervised department) falls to the default.
+    steps_of_run: dict[int, list[tuple[int | None, datetime, bool]]] = defaultdict(list)
+    for run, department, due_at, watched in (
         WorkTask.objects.filter(_late(now), status__in=OPEN_TASK_STATUSES)
-        .annotate(supervised=Choice(When(scope, then=Value(True)), default=Value(False)))
-        .values_list("instance_id", "supervised")
-    )
-    late_runs: set[int] = set()
-    supervised_runs: set[int] = set()
-    for run, supervised in late_steps:
-        late_runs.add(run)
-        if supervised:
-            supervised_runs.add(run)
-    own = Case.objects.filter(scope, _late(now)).values_list("pk", flat=True)
-    # A late step's case: listed when the user supervises the case's department, or
-    # the step's (supervised_runs lie within late_runs).
-    by_step = (
-        Case.objects.filter(instance__any=late_runs)
-        .filter(scope | Q(instance__any=supervised_runs))
-        .values_list("pk", flat=True)
-    )
-    return {*own, *by_step}
+        .annotate(supervised=supervised)
+        .values_list("instance_id", "department_id", "clock__due_at", "supervised")
+    ):
+        steps_of_run[run].append((department, due_at or NO_END, bool(watched)))
+    # The items of a life event on its shared run take their department's steps.
+    items_of_run: dict[int, set[int]] = defaultdict(set)
+    for run, department in Case.objects.filter(
+        instance__any=set(steps_of_run), parent__isnull=False, instance=F("parent__instance")
+    ).values_list("instance_id", "department_id"):
+        items_of_run[run].add(department)
+    ends = {
+        pk: due_at or NO_END
+        for pk, due_at in Case.objects.filter(scope, _late(now)).values_list("pk", "clock__due_at")
+    }
+    for pk, run, department, item, watched in (
+        Case.objects.filter(instance__any=set(steps_of_run))
+        .annotate(
+            supervised=supervised,
+            item=Choice(When(instance=F("parent__instance"), then=Value(True)), default=False),
+        )
+        .values_list("pk", "instance_id", "department_id", "item", "supervised")
+    ):
+        taken = items_of_run[run]
+        counted = [
+            (due_at, step_watched)
+            for step_department, due_at, step_watched in steps_of_run[run]
+            if (step_department == department if item else step_department not in taken)
+        ]
+        if counted and (watched or any(step_watched for _due, step_watched in counted)):
+            earliest = min(due_at for due_at, _watched in counted)
+            ends[pk] = min(ends.get(pk, earliest), earliest)
+    return sorted(ends, key=lambda pk: (ends[pk], pk))
 
 
 def filter_choices(
@@ -169,7 +194,7 @@ def filter_choices(
     now: datetime,
     departments: list[Department],
     within: Department | None,
-    found: set[int],
+    found: list[int],
 ) -> list[Department]:
     """The departments the page's filter offers: of ``departments`` (those the user
     supervises), the ones with late work (``with_late_work``), and ``within``, the one
@@ -182,7 +207,7 @@ def filter_choices(
 
 
 def with_late_work(
-    departments: list[Department], found: set[int], now: datetime
+    departments: list[Department], found: list[int], now: datetime
 ) -> list[Department]:
     """Those of ``departments`` (a supervisor's filter's choices) that hold, themselves or
     under them, a department of the cases ``found`` (``late_case_ids``) or of their late

@@ -209,8 +209,8 @@ def test_the_list_is_paged_most_urgent_first(world, late, monkeypatch):
         client = signed_in(world["supervisor"])
         first, second = client.get(URL), client.get(URL + "?page=2")
     assert (
-        "4 cases have a late clock. They are listed by when their own time limits end, 3 a "
-        "page; the figures above count this page's."
+        "4 cases have a late clock. They are listed by when their latest clock ends, the most "
+        "overdue first, 3 a page; the figures above count this page's."
     ) in text(first)
     assert "Page 1 of 2" in text(first) and 'rel="next" href="?page=2"' in first.content.decode()
     assert len(numbers(first)) == 3
