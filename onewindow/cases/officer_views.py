@@ -22,7 +22,7 @@ from onewindow.cases import queries, services, supplement_forms
 from onewindow.cases.case_page import case_view
 from onewindow.cases.choices import FINAL_STATUSES, OUTCOMES_NEEDING_REASON, CaseStatus
 from onewindow.cases.models import Case
-from onewindow.cases.pages import officer_or_404, safe_next
+from onewindow.cases.pages import inbox_to_return_to, officer_or_404, safe_next
 from onewindow.cases.presenters import ClockView, clock_view, outcome_choices
 from onewindow.cases.views import visible_case
 from onewindow.core import paging
@@ -75,12 +75,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
         item = items.get((task.instance_id, task.department_id or 0))
         rows.append(InboxRow(task, case, clock_view(clock, now), item))
     services = queries.inbox_services(user)
+    claimed, claimed_total = _claimed_in_administered(user)
     return render(
         request,
         "cases/inbox.html",
         {
             "rows": rows,
-            "claimed": _claimed_in_administered(user),
+            "claimed": claimed,
+            "claimed_total": claimed_total,
             "page": page,
             "page_params": urlencode({k: v for k, v in filters.items() if v}),
             "service": service,
@@ -92,18 +94,24 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "deadline": deadline,
             "deadlines": DEADLINE_CHOICES,
             "here": request.get_full_path(),
+            # A task opened from a filtered or later page brings its decision back here.
+            "back_query": urlencode({"back": request.get_full_path()}) if request.GET else "",
         },
     )
 
 
-def _claimed_in_administered(user: User) -> list[tuple[WorkTask, Any]]:
+def _claimed_in_administered(user: User) -> tuple[list[tuple[WorkTask, Any]], int]:
     """For a department admin, the tasks officers of their departments hold, with their
-    cases: those of an officer away are freed here (none for anyone else, unread)."""
+    cases (the longest held, ``CLAIMED_SHOWN`` at most), and how many there are: those
+    of an officer away are freed here (none for anyone else, unread)."""
     if not holds_any_role(user, frozenset({Role.DEPARTMENT_ADMIN})):
-        return []
-    tasks = list(workflow_queries.claimed_in_administered(user)[: workflow_queries.CLAIMED_SHOWN])
+        return [], 0
+    held = workflow_queries.claimed_in_administered(user)
+    tasks = list(held[: workflow_queries.CLAIMED_SHOWN])
+    # Counted only when the list is cut (QA: it stopped at 100 of 306 without a word).
+    total = held.count() if len(tasks) == workflow_queries.CLAIMED_SHOWN else len(tasks)
     cases = queries.cases_by_instance([task.instance_id for task in tasks])
-    return [(task, cases.get(task.instance_id)) for task in tasks]
+    return [(task, cases.get(task.instance_id)) for task in tasks], total
 
 
 # The statuses the inbox filters by: those a case with an open task can have. A case
@@ -224,7 +232,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
             return redirect("cases:task", task_id=task.pk)
         else:
             messages.success(request, _decided(task))
-            return redirect("cases:inbox")
+            return redirect(inbox_to_return_to(request))
     return render_task_page(request, user, task, errors=errors)
 
 
@@ -275,6 +283,8 @@ def render_task_page(
         "cases/task.html",
         {
             "task": task,
+            "back": inbox_to_return_to(request),
+            "here": request.get_full_path(),
             "task_clock": clock_view(task.clock, timezone.now()),
             "view": view,
             "waiting": task.status == TaskStatus.SUSPENDED,

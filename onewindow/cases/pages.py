@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from onewindow.core.errors import InvalidInput
@@ -40,6 +41,17 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
         return target
     return fallback
+
+
+def inbox_to_return_to(request: HttpRequest) -> str:
+    """The inbox page an officer opened a task from, with its filters and page: carried
+    as ``back`` in the task page's address and forms, so that a decision returns there
+    (QA: it went to the first page, unfiltered). The inbox itself for anything else."""
+    inbox = reverse("cases:inbox")
+    target = request.POST.get("back") or request.GET.get("back", "")
+    if target.startswith(inbox) and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return inbox
 
 
 def kept_uploads(request: HttpRequest, user: User, slots: Iterable[str]) -> dict[str, Any]:

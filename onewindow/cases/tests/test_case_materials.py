@@ -271,7 +271,7 @@ def test_the_inbox_offers_only_the_statuses_of_open_tasks(world, review):
     ]
     # A status no open task's case has is ignored, like the filter's other bad values.
     assert refused.status_code == 200
-    assert f'href="/cases/tasks/{task.pk}/"' in refused.content.decode()
+    assert f'href="/cases/tasks/{task.pk}/?back=' in refused.content.decode()
     assert 'value="approved"' not in refused.content.decode()
 
 

@@ -11,6 +11,7 @@ import pytest
 from onewindow.audit.models import AuditEvent
 from onewindow.cases.tests.conftest import PASSPORT, open_task, submit
 from onewindow.cases.tests.timekit import signed_in
+from onewindow.workflow import queries as workflow_queries
 from onewindow.workflow import services as workflow_services
 from onewindow.workflow.choices import TaskStatus
 
@@ -56,3 +57,19 @@ def test_the_admin_sees_who_holds_what_and_releases_it_back_to_the_inbox(world, 
 def test_no_one_else_gets_the_list(world, held, who):
     """The officers themselves, and an admin of another department."""
     assert claimed_rows(signed_in(world[who])) == []
+
+
+def test_a_list_cut_short_says_how_many_there_are(world, held, monkeypatch):
+    """QA: it stopped at 100 of 306 without a word."""
+    second = open_task(submit(world["citizen.wang"], PASSPORT), "Task_accept")
+    workflow_services.claim_task(actor=world["ga.window"], task_id=second.pk)
+    admin = signed_in(world["ga.admin"])
+    notice = "//section[@aria-labelledby='claimed-title']//p[@class='notice']"
+    assert lxml.html.fromstring(admin.get(INBOX).content).xpath(notice) == []
+    monkeypatch.setattr(workflow_queries, "CLAIMED_SHOWN", 1)
+    page = lxml.html.fromstring(admin.get(INBOX).content)
+    assert len(claimed_rows(admin)) == 1
+    [said] = page.xpath(notice)
+    assert " ".join(said.text_content().split()) == (
+        "The 1 held longest of 2: releasing them shows the next."
+    )

@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone, translation
+from django.utils.http import urlencode
 
 from onewindow.audit.models import AuditEvent
 from onewindow.cases import officer_views, views
@@ -649,3 +650,30 @@ def test_a_lead_brought_to_a_task_reads_whose_it_is_to_decide(world, people):
     window = signed_in(world["ga.window"]).get(f"/cases/tasks/{task.pk}/")
     assert follow not in text(window)
     assert 'href="#decision-title"' in window.content.decode()
+
+
+def test_a_decision_returns_to_the_inbox_page_it_was_opened_from(people):
+    """QA: deciding went back to the inbox's first page, its filters dropped."""
+    tasks = [open_task(submit(people["applicant"], PASSPORT), "Task_accept") for _ in range(2)]
+    ga = logged_in(people["ga"])
+    inbox = f"/cases/inbox/?service={PASSPORT}&deadline=on_track"
+    page = lxml.html.fromstring(ga.get(inbox).content.decode())
+    link = page.xpath(f"//a[starts-with(@href, '/cases/tasks/{tasks[0].pk}/')]/@href")[0]
+    assert link == f"/cases/tasks/{tasks[0].pk}/?" + urlencode({"back": inbox})
+    # The page carries it in its decision form.
+    opened = lxml.html.fromstring(ga.get(link).content.decode())
+    assert opened.xpath(
+        "//form[contains(@class, 'decision-form')]//input[@name='back']/@value"
+    ) == [inbox]
+    decided = ga.post(f"/cases/tasks/{tasks[0].pk}/", {"outcome": "accept", "back": inbox})
+    assert decided["Location"] == inbox
+    # Anything but an inbox page of this site is the inbox itself.
+    for elsewhere in ("https://evil.example/cases/inbox/", "/account/", "//evil.example/"):
+        refused = ga.post(f"/cases/tasks/{tasks[1].pk}/", {"outcome": "accept", "back": elsewhere})
+        assert refused["Location"] == "/cases/inbox/", elsewhere
+        tasks[1] = open_task(submit(people["applicant"], PASSPORT), "Task_accept")
+    # Opened from the inbox's first page, unfiltered: no "back" at all.
+    page = lxml.html.fromstring(ga.get("/cases/inbox/").content.decode())
+    assert all(
+        "back=" not in href for href in page.xpath("//a[starts-with(@href, '/cases/tasks/')]/@href")
+    )
