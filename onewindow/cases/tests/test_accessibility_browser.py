@@ -171,3 +171,33 @@ def test_the_supervisors_and_admins_pages(browser, live_server, world, cases):
         ],
     )
     admin.context.close()
+
+
+def scrolls_sideways(page: Any, paths: list[str]) -> dict[str, int]:
+    """The pages of ``paths`` wider than the window with the text at 200% (WCAG 1.4.4,
+    1.4.10), each with how wide it is."""
+    found = {}
+    for path in paths:
+        page.goto(path)
+        # CSSOM, which the Content Security Policy allows (a style element it would not).
+        page.evaluate("document.documentElement.style.fontSize = '200%'")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > page.viewport_size["width"]:
+            found[path] = width
+    return found
+
+
+@pytest.mark.django_db(transaction=True)
+def test_at_200_percent_text_a_phone_scrolls_no_page_sideways(browser, live_server, world, cases):
+    """QA: the header's name in English, My cases' numbers and a guide's office hours
+    ran off a phone's screen at 200% text."""
+    page = signed_in(browser, live_server, world["citizen.wang"])
+    paths = ["/cases/", f"/services/items/{PASSPORT}/", f"/cases/{cases['reviewed']}/"]
+    for width in (375, 320):
+        page.set_viewport_size({"width": width, "height": 800})
+        assert scrolls_sideways(page, paths) == {}, width
+    switch_language(page, "en")
+    for width in (375, 320):
+        page.set_viewport_size({"width": width, "height": 800})
+        assert scrolls_sideways(page, paths) == {}, width
+    page.context.close()
