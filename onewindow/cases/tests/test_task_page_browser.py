@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from onewindow.browser import axe_violations, focus_lands_on, switch_language
+from onewindow.browser import axe_violations, focus_lands_on, switch_language, tab_reaches
 from onewindow.cases.tests.conftest import PASSPORT, open_task, submit
 from onewindow.cases.tests.test_browser import log_in, officer_page
 from onewindow.cases.tests.timekit import decide
@@ -94,4 +94,25 @@ def test_a_form_sent_under_a_fragment_focuses_its_error_summary(browser, live_se
         page.locator(submit).click()
     assert "#" not in page.url
     assert focus_lands_on(page, ".error-summary")
+    page.context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_claim_brings_the_keyboard_to_the_decision(browser, live_server, world):
+    """QA: after a claim the page came back at its top, the focus lost, the decision
+    thirteen header stops and the whole application away."""
+    case = submit(world["citizen.wang"], PASSPORT)
+    window = make_user(
+        roles=[(Role.WINDOW_OFFICER, Department.objects.get(code="310000-GA"))], with_totp=True
+    )
+    accept = open_task(case, "Task_accept")
+    page = officer_page(browser, live_server, window)
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(f"/cases/tasks/{accept.pk}/")
+    with page.expect_navigation():
+        page.locator("form[action$='/claim/'] button").press("Enter")
+    assert page.url.endswith(f"/cases/tasks/{accept.pk}/#decision-title")
+    assert focus_lands_on(page, "#decision-title")
+    # On into the panel: its Release button, then the decision's choices.
+    assert tab_reaches(page, "#decision-title", ".decision-form input[name=outcome]", limit=2)
     page.context.close()

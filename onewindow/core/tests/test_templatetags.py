@@ -106,10 +106,11 @@ def test_a_chinese_term_keeps_the_full_width_brackets_around_it():
         shown = render(
             "{{ text|chinese_terms_marked }}", text="amount (申请金额（元）), 「审核」。"
         )
-    # The full stop after a term is the sentence's, not the term's.
+    # A full-width full stop after a term is Chinese, the term's (an English sentence
+    # ends with "."); the ASCII comma and brackets are the sentence's.
     assert shown == (
         'amount (<span lang="zh-Hans">申请金额（元）</span>), '
-        '<span lang="zh-Hans">「审核」</span>。'
+        '<span lang="zh-Hans">「审核」。</span>'
     )
 
 
