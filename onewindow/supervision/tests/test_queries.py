@@ -277,7 +277,7 @@ def test_pages_hold_the_most_urgent_first_whatever_their_department(world, late)
         ends = [task.clock.due_at for task in late_steps.select_related("clock")]
         if case.clock.warn_at <= NOW:
             ends.append(case.clock.due_at)
-        return min(ends)
+        return min(end for end in ends if end is not None)
 
     by_end = sorted(
         Case.objects.filter(pk__in=found).select_related("clock"),
