@@ -63,9 +63,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
     deadline = request.GET.get("deadline", "")
     if deadline not in queries.DEADLINES:
         deadline = ""
-    filters = {"service": service, "status": status, "deadline": deadline}
+    mine = request.GET.get("mine") == "1"
+    filters = {"service": service, "status": status, "deadline": deadline, "mine": "1" * mine}
     now = timezone.now()
-    open_tasks = queries.inbox(user, service=service, status=status, deadline=deadline, now=now)
+    open_tasks = queries.inbox(
+        user, service=service, status=status, deadline=deadline, mine=mine, now=now
+    )
     page, tasks = paging.page_by_ids(open_tasks, INBOX_PAGE_SIZE, request.GET.get("page"))
     cases, items = queries.cases_and_items([t.instance_id for t in tasks])
     rows = []
@@ -93,6 +96,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "statuses": INBOX_STATUSES,
             "deadline": deadline,
             "deadlines": DEADLINE_CHOICES,
+            "mine": mine,
             "here": request.get_full_path(),
             # A task opened from a filtered or later page brings its decision back here.
             "back_query": urlencode({"back": request.get_full_path()}) if request.GET else "",

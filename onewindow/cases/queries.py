@@ -138,11 +138,15 @@ def inbox(
     service: str = "",
     status: str = "",
     deadline: str = "",
+    mine: bool = False,
     now: datetime | None = None,
 ) -> QuerySet[WorkTask]:
-    """The officer's open tasks, filterable by the case's service and status and by
-    deadline (overdue, due soon, on track, waiting for a supplement)."""
+    """The officer's open tasks, filterable by the case's service and status, by
+    deadline (overdue, due soon, on track, waiting for a supplement) and to those the
+    officer claimed (``mine``: their own work, among a department's hundreds)."""
     tasks = workflow_queries.inbox(user)
+    if mine:
+        tasks = tasks.filter(claimed_by=user)
     if service or status:
         cases = Case.objects.all()
         if service:

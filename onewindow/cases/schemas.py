@@ -256,6 +256,7 @@ Blank = BeforeValidator(_blank_is_none)
 
 class InboxFilterIn(Schema):
     service: str = Field("", description="A service item's or life event's code")
+    mine: bool = Field(False, description="Only the tasks the caller has claimed")
     status: Annotated[CaseStatus | None, Blank] = Field(None, description="The case's status")
     deadline: Annotated[Deadline | None, Blank] = Field(
         None,

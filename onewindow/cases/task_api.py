@@ -57,7 +57,8 @@ def inbox(
     filters: Query[InboxFilterIn],
 ) -> list[TaskOut]:
     """Open tasks, oldest first, a page at a time (``limit``, ``offset``; the total in
-    ``X-Total-Count``); filtered by service, case status and deadline. An unknown
+    ``X-Total-Count``); filtered by service, case status, deadline, and to the
+    caller's own claimed tasks (``mine``). An unknown
     service is a 422, as an unknown status or deadline is."""
     if filters.service and not queries.is_known_service(filters.service):
         message = _("No such service.")
@@ -67,6 +68,7 @@ def inbox(
         service=filters.service,
         status=filters.status or "",
         deadline=filters.deadline or "",
+        mine=filters.mine,
     )
     return _tasks_out(paging.page_of(tasks, page, response))
 
