@@ -7,6 +7,8 @@ decided is withdrawn: there is no limit left to extend.
 
 from __future__ import annotations
 
+import copy
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
@@ -45,13 +47,14 @@ from onewindow.core.errors import (
 from onewindow.identity import permissions as identity_permissions
 from onewindow.identity.models import User
 from onewindow.notifications import services as notification_services
+from onewindow.workflow import clocks
 from onewindow.workflow import limits as workflow_limits
 from onewindow.workflow import permissions as workflow_permissions
 from onewindow.workflow import queries as workflow_queries
 from onewindow.workflow import services as workflow_services
 from onewindow.workflow.bundle import msg
-from onewindow.workflow.choices import OPEN_TASK_STATUSES
-from onewindow.workflow.models import WorkTask
+from onewindow.workflow.choices import OPEN_TASK_STATUSES, ClockState
+from onewindow.workflow.models import Clock, WorkTask
 
 
 def _check(days: object, reason: str) -> int:
@@ -246,6 +249,38 @@ def _apply(
         reason=extension.reason,
         # Empty before acceptance (no clock yet): the notice says when it is counted from.
         due=alerts.due_day(case.clock),
+    )
+
+
+@dataclass(frozen=True)
+class ExtensionDates:
+    """What a lead reads before deciding: the step's last day now and if approved, and
+    the case's (QA: the request said how many days, not from when to when)."""
+
+    step_now: str
+    step_then: str
+    case_now: str
+    case_then: str
+
+
+def dates_if_approved(extension: Extension, now: datetime) -> ExtensionDates:
+    """The last days (``alerts.day_of``) of the step's and the case's limits, as they are
+    and as the extension would make them, computed on copies of their clocks as
+    ``_apply`` extends them; "" for a clock not counting."""
+
+    def then(clock: Clock | None) -> str:
+        if clock is None or clock.state == ClockState.STOPPED:
+            return ""
+        trial = copy.copy(clock)
+        clocks.extend(trial, extension.days, now)
+        return alerts.day_of(trial.due_at)
+
+    step, case = extension.task.clock, extension.case.clock
+    return ExtensionDates(
+        step_now=alerts.due_day(step) if step else "",
+        step_then=then(step),
+        case_now=alerts.due_day(case) if case else "",
+        case_then=then(case),
     )
 
 

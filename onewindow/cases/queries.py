@@ -237,7 +237,14 @@ def refused_extensions_of(task: WorkTask) -> QuerySet[Extension]:
 def _extensions_in_scope(user: Any) -> QuerySet[Extension]:
     return Extension.objects.filter(
         department_scope_filter(user, field="task__department")
-    ).select_related("case", "task__department", "requested_by", "decided_by")
+    ).select_related(
+        # The clocks: a pending request shows the dates it would move (``dates_if_approved``).
+        "case__clock",
+        "task__department",
+        "task__clock",
+        "requested_by",
+        "decided_by",
+    )
 
 
 def extensions_to_decide(user: Any) -> list[Extension]:

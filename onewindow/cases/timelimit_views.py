@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -168,10 +169,15 @@ def extension_requests(request: HttpRequest) -> HttpResponse:
     if invalid and not any(e.pk == invalid["extension"] for e in pending):
         messages.error(request, invalid["errors"][0])  # no longer listed: no input to mark
         return redirect("cases:extensions")
+    now = timezone.now()
     return render(
         request,
         "cases/extensions.html",
-        {"pending": pending, "decided": queries.recent_extensions(user), "invalid": invalid},
+        {
+            "pending": [(e, extensions.dates_if_approved(e, now)) for e in pending],
+            "decided": queries.recent_extensions(user),
+            "invalid": invalid,
+        },
         status=422 if invalid else 200,
     )
 

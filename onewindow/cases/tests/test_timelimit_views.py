@@ -525,6 +525,9 @@ def test_a_lead_lists_and_decides_extensions(world, review):
             in words
         )
         assert "Reason: 需外省核实" in words
+        # From when to when (QA: only how many days): the review's 5 days and the case's 7.
+        assert "This step: due by the end of 2026-03-09; if approved, of 2026-03-11." in words
+        assert "The case: due by the end of 2026-03-11; if approved, of 2026-03-13." in words
         assert f'name="extension" value="{extension.pk}"' in listed.content.decode()
         refused = client.post(
             "/cases/extensions/", {"extension": extension.pk, "decision": "refuse"}, follow=True
