@@ -709,3 +709,25 @@ def test_the_inbox_narrows_to_the_tasks_i_have_claimed(people, client):
         mine = client.get("/api/v1/tasks?mine=true", **auth)
     assert [task["id"] for task in mine.json()] == [tasks[0].pk]
     assert mine["X-Total-Count"] == "1"
+
+
+def test_a_long_inbox_offers_its_first_and_last_pages(people, monkeypatch):
+    """QA at volume: eleven pages, and only a previous and a next link."""
+    monkeypatch.setattr(officer_views, "INBOX_PAGE_SIZE", 1)
+    for _ in range(4):
+        submit(people["applicant"], PASSPORT)
+    ga = logged_in(people["ga"])
+
+    def links(page: int) -> list[str]:
+        html = lxml.html.fromstring(ga.get(f"/cases/inbox/?page={page}").content.decode())
+        return [
+            " ".join(a.text_content().split()) for a in html.xpath("//nav[@class='pagination']//a")
+        ]
+
+    # Each link once: none where previous or next already goes.
+    assert links(1) == ["Next page", "Last page"]
+    assert links(2) == ["Previous page", "Next page", "Last page"]
+    assert links(3) == ["First page", "Previous page", "Next page"]
+    assert links(4) == ["First page", "Previous page"]
+    html = ga.get("/cases/inbox/?page=1").content.decode()
+    assert 'href="?page=4">Last page' in html
