@@ -20,6 +20,7 @@ from django.utils import translation
 from onewindow.cases import extensions, supplements
 from onewindow.cases.choices import CaseStatus, ExtensionStatus, SupplementStatus
 from onewindow.cases.models import Extension, SupplementRequest
+from onewindow.cases.tests.conftest import PASSPORT, submit
 from onewindow.cases.tests.test_api import token_for
 from onewindow.cases.tests.timekit import accepted_passport, at, clock_of, signed_in, text, travel
 from onewindow.conftest import make_user
@@ -298,6 +299,21 @@ def waiting(world, review):
             note="请一次补齐",
         )
     return review
+
+
+def test_my_cases_says_which_case_waits_for_the_applicants_answer(world, waiting):
+    """Phone QA: "Supplement requested" read as the case's state, not as theirs to do."""
+    other = submit(world["citizen.wang"], PASSPORT)
+    with travel(NOW):
+        page = lxml.html.fromstring(signed_in(world["citizen.wang"]).get("/cases/").content)
+    rows = {
+        " ".join(row.xpath("./th")[0].text_content().split()): " ".join(
+            row.xpath("./td")[1].text_content().split()
+        )
+        for row in page.xpath("//table[contains(@class, 'my-cases')]/tbody/tr")
+    }
+    assert rows[_number(waiting)] == "Supplement requested Your answer is needed"
+    assert "Your answer is needed" not in rows[other.number]
 
 
 def test_the_applicant_sees_what_is_requested_and_a_form_to_send_it(world, waiting):
