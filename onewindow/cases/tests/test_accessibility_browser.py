@@ -19,8 +19,7 @@ from onewindow.browser import axe_violations, switch_language
 from onewindow.cases import extensions, supplements
 from onewindow.cases import services as case_services
 from onewindow.cases.tests.conftest import ADOPTION, PASSPORT, open_task, submit
-from onewindow.cases.tests.test_browser import log_in
-from onewindow.identity.demo_data import DEMO_PASSWORD
+from onewindow.cases.tests.test_timelimit_browser import person
 from onewindow.identity.models import User
 from onewindow.workflow import services as workflow_services
 from onewindow.workflow.models import ProcessDefinition
@@ -44,14 +43,6 @@ def audit_in_both_languages(page: Any, paths: list[str]) -> None:
     switch_language(page, "en")
     assert page.locator("html").get_attribute("lang") == "en"
     assert audit(page, paths) == {}
-
-
-def signed_in(browser: Any, live_server: Any, user: User, *, officer: bool = False) -> Any:
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    log_in(page, user, officer=officer, password=DEMO_PASSWORD)
-    return page
 
 
 @pytest.fixture
@@ -103,7 +94,7 @@ def test_the_public_pages(page, world):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_applicants_pages(browser, live_server, world, cases):
-    page = signed_in(browser, live_server, world["citizen.wang"])
+    page = person(browser, live_server, world["citizen.wang"])
     audit_in_both_languages(
         page,
         [
@@ -123,7 +114,7 @@ def test_the_applicants_pages(browser, live_server, world, cases):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_officers_pages(browser, live_server, world, cases):
-    window = signed_in(browser, live_server, world["ga.window"], officer=True)
+    window = person(browser, live_server, world["ga.window"], officer=True)
     audit_in_both_languages(
         window,
         [
@@ -136,19 +127,19 @@ def test_the_officers_pages(browser, live_server, world, cases):
         ],
     )
     window.context.close()
-    lead = signed_in(browser, live_server, world["ga.lead"], officer=True)
+    lead = person(browser, live_server, world["ga.lead"], officer=True)
     audit_in_both_languages(lead, ["/cases/extensions/", "/cases/inbox/"])
     lead.context.close()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_supervisors_and_admins_pages(browser, live_server, world, cases):
-    supervisor = signed_in(browser, live_server, world["supervisor"], officer=True)
+    supervisor = person(browser, live_server, world["supervisor"], officer=True)
     audit_in_both_languages(supervisor, ["/supervision/time-limits/"])
     supervisor.context.close()
 
     process = ProcessDefinition.objects.filter(key="dmn_routing").latest("version")
-    admin = signed_in(browser, live_server, world["admin"], officer=True)
+    admin = person(browser, live_server, world["admin"], officer=True)
     audit_in_both_languages(
         admin,
         [
@@ -191,7 +182,7 @@ def scrolls_sideways(page: Any, paths: list[str]) -> dict[str, int]:
 def test_at_200_percent_text_a_phone_scrolls_no_page_sideways(browser, live_server, world, cases):
     """QA: the header's name in English, My cases' numbers and a guide's office hours
     ran off a phone's screen at 200% text."""
-    page = signed_in(browser, live_server, world["citizen.wang"])
+    page = person(browser, live_server, world["citizen.wang"])
     paths = ["/cases/", f"/services/items/{PASSPORT}/", f"/cases/{cases['reviewed']}/"]
     for width in (375, 320):
         page.set_viewport_size({"width": width, "height": 800})
