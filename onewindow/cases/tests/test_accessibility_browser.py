@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from onewindow.browser import axe_violations, switch_language
+from onewindow.browser import axe_violations, focus_lands_on, switch_language
 from onewindow.cases import extensions, supplements
 from onewindow.cases import services as case_services
 from onewindow.cases.tests.conftest import ADOPTION, PASSPORT, open_task, submit
@@ -161,6 +161,15 @@ def test_the_supervisors_and_admins_pages(browser, live_server, world, cases):
             "/officer/departments/310000/",
         ],
     )
+    # A grant asked for: who it would go to, before anything is written.
+    admin.goto("/officer/departments/310000-GA/")
+    admin.locator("#id_username").fill("agent.li")
+    admin.locator("#id_role").select_option("window_officer")
+    with admin.expect_navigation():
+        admin.locator("#id_username").press("Enter")
+    assert focus_lands_on(admin, "#confirm-grant-title")
+    assert "Acts for the companies" in admin.locator(".confirm-grant").inner_text()
+    assert axe_violations(admin) == []
     admin.context.close()
 
 

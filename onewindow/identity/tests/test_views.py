@@ -2,6 +2,7 @@ import html
 import re
 from datetime import timedelta
 
+import lxml.html
 import pytest
 import time_machine
 from django.conf import settings
@@ -14,7 +15,7 @@ from onewindow.audit.models import AuditEvent
 from onewindow.conftest import PASSWORD, make_id_number, make_user, otp_for
 from onewindow.identity import permissions, tokens
 from onewindow.identity.masking import mask_identity_number
-from onewindow.identity.models import RoleAssignment, User
+from onewindow.identity.models import LegalPerson, RoleAssignment, User
 from onewindow.identity.roles import OFFICER_ROLES, Role
 
 pytestmark = [pytest.mark.django_db, pytest.mark.single_pass]
@@ -170,10 +171,18 @@ def test_department_admin_grants_and_revokes_roles_in_page(officer_logged_in, ci
     person = make_user()
     client, _ = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
     client.cookies["django_language"] = "en"
-    response = client.post(
-        "/officer/departments/310000-GA/",
-        {"username": person.username, "role": Role.REVIEWING_OFFICER},
+    asked = {"username": person.username, "role": Role.REVIEWING_OFFICER}
+    # First who it would go to, and nothing written (QA: a grant by user name alone).
+    preview = client.post("/officer/departments/310000-GA/", asked)
+    assert preview.status_code == 200
+    page = lxml.html.fromstring(preview.content.decode())
+    [question] = page.xpath("//*[@id='confirm-grant-title']")
+    assert " ".join(question.text_content().split()) == (
+        f"Grant the role Reviewing officer here to {person.full_name} ({person.username})?"
     )
+    assert page.xpath("//div[@class='confirm-grant']//input[@name='confirm']/@value") == ["1"]
+    assert not RoleAssignment.objects.filter(user=person, role=Role.REVIEWING_OFFICER).exists()
+    response = client.post("/officer/departments/310000-GA/", {**asked, "confirm": "1"})
     assert response.status_code == 302
     # Who it went to, by name: a user name mistyped into another person's shows here.
     shown = client.get(response["Location"]).content.decode()
@@ -513,7 +522,7 @@ def test_granting_a_role_held_already_says_so_and_records_nothing(officer_logged
     events = AuditEvent.objects.count()
     response = client.post(
         "/officer/departments/310000-GA/",
-        {"username": person.username, "role": Role.REVIEWING_OFFICER},
+        {"username": person.username, "role": Role.REVIEWING_OFFICER, "confirm": "1"},
         follow=True,
     )
     html = response.content.decode()
@@ -686,7 +695,8 @@ def test_the_department_page_grants_a_city_level_role_only_for_a_platform_admin(
     offered = _options(client.get("/officer/departments/310000-GA/").content.decode())
     assert (role in offered) is allowed
     response = client.post(
-        "/officer/departments/310000-GA/", {"username": person.username, "role": role}
+        "/officer/departments/310000-GA/",
+        {"username": person.username, "role": role, "confirm": "1"},
     )
     granted = RoleAssignment.objects.filter(user=person, role=role, department=city["police"])
     assert response.status_code == (302 if allowed else 422)
@@ -914,3 +924,38 @@ def test_refusals_for_other_reasons_do_not_count(client):
         assert _register(client, password="short").status_code == 422
     assert _register(client).status_code == 302
     assert not AuditEvent.objects.filter(action="identity.registration_throttled").exists()
+
+
+def test_the_confirmation_shows_the_roles_held_and_the_companies_acted_for(officer_logged_in, city):
+    """A company's agent, or an officer of another department, is worth a second look
+    before a grant: the page says so before anything is written."""
+    person = make_user(roles=[(Role.WINDOW_OFFICER, city["market"])])
+    company = LegalPerson.objects.create(
+        uscc="91310000MA1FL8TQ3K", name="上海某某科技有限公司", legal_representative="某人"
+    )
+    company.agents.add(person)
+    client, _ = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
+    client.cookies["django_language"] = "en"
+    preview = client.post(
+        "/officer/departments/310000-GA/",
+        {"username": person.username, "role": Role.WINDOW_OFFICER},
+    )
+    page = lxml.html.fromstring(preview.content.decode())
+    shown = {
+        " ".join(dt.text_content().split()): " ".join(dd.text_content().split())
+        for dt, dd in zip(
+            page.xpath("//div[@class='confirm-grant']//dt"),
+            page.xpath("//div[@class='confirm-grant']//dd"),
+            strict=True,
+        )
+    }
+    assert shown["Roles held now"].startswith("Window officer · ")
+    assert shown["Acts for the companies"] == "上海某某科技有限公司"
+    # Refused grants are refused at once, not offered for confirmation: oneself.
+    client_self, admin = officer_logged_in(Role.DEPARTMENT_ADMIN, "police")
+    refused = client_self.post(
+        "/officer/departments/310000-GA/",
+        {"username": admin.username, "role": Role.WINDOW_OFFICER},
+    )
+    assert refused.status_code == 422
+    assert b"confirm-grant" not in refused.content
