@@ -192,7 +192,7 @@ SETTINGS: tuple[Setting, ...] = (
         "the first byte (port 465), not both; user and password URL-encoded. `tls` and "
         "`ssl` take the spellings of a bool (`true`/`false`, `1`/`0`, `yes`/`no`, "
         "`on`/`off`); any other value or parameter, or a port outside 1–65535, stops the "
-        "start.",
+        "start. Without a port: 465 with `ssl`, 587 with `tls`, else 25.",
     ),
     Setting(
         "ONEWINDOW_FROM_EMAIL",

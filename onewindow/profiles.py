@@ -228,7 +228,8 @@ def email_settings(env: dict[str, Any], var_dir: Path) -> dict[str, Any]:
     return {
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": parts.hostname or "localhost",
-        "EMAIL_PORT": port or 25,
+        # Without a port, the one the protocol asked for uses (QA: ?ssl=1 went to 25).
+        "EMAIL_PORT": port or (465 if flags["ssl"] else 587 if flags["tls"] else 25),
         "EMAIL_HOST_USER": unquote(parts.username or ""),
         "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
         "EMAIL_USE_TLS": flags["tls"],

@@ -353,6 +353,21 @@ def test_the_mail_urls_tls_and_ssl_take_every_spelling_of_a_bool(tmp_path: Path,
 
 
 @pytest.mark.parametrize(
+    ("address", "port"),
+    [
+        ("smtp.example.gov", 25),
+        ("smtp.example.gov?tls=1", 587),
+        ("smtp.example.gov?ssl=1", 465),
+        ("smtp.example.gov:2525?ssl=1", 2525),
+    ],
+)
+def test_without_a_port_the_mail_url_takes_its_protocols(tmp_path: Path, address, port):
+    """QA: ?ssl=1 without a port went to port 25, where no server speaks TLS first."""
+    env = read_all({"ONEWINDOW_EMAIL_URL": f"smtp://mailer:pw@{address}"})
+    assert profiles.email_settings(env, tmp_path)["EMAIL_PORT"] == port
+
+
+@pytest.mark.parametrize(
     ("url", "message"),
     [
         ("smtp://h:587?tls=1&ssl=1", "cannot both be on"),
