@@ -58,9 +58,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
     user = officer_or_404(request)
     service = request.GET.get("service", "").strip()[:40]
     status = request.GET.get("status", "")
+    deadline = request.GET.get("deadline", "")
+    # A value the filter does not offer (an old bookmark, a typed address) is left out,
+    # and the page says so (QA: the whole inbox was shown as if filtered; the API 422s).
+    left_out = (status and status not in dict(INBOX_STATUSES)) or (
+        deadline and deadline not in queries.DEADLINES
+    )
     if status not in dict(INBOX_STATUSES):
         status = ""
-    deadline = request.GET.get("deadline", "")
     if deadline not in queries.DEADLINES:
         deadline = ""
     mine = request.GET.get("mine") == "1"
@@ -97,6 +102,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "deadline": deadline,
             "deadlines": DEADLINE_CHOICES,
             "mine": mine,
+            "left_out": bool(left_out),
             "here": request.get_full_path(),
             # A task opened from a filtered or later page brings its decision back here.
             "back_query": urlencode({"back": request.get_full_path()}) if request.GET else "",

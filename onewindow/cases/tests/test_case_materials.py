@@ -269,10 +269,13 @@ def test_the_inbox_offers_only_the_statuses_of_open_tasks(world, review):
         CaseStatus.IN_PROGRESS,
         CaseStatus.SUPPLEMENT,
     ]
-    # A status no open task's case has is ignored, like the filter's other bad values.
+    # A status no open task's case has is left out, like the filter's other bad values,
+    # and the page says so.
     assert refused.status_code == 200
+    assert "A filter in the address is not one this inbox offers" in refused.content.decode()
     assert f'href="/cases/tasks/{task.pk}/?back=' in refused.content.decode()
     assert 'value="approved"' not in refused.content.decode()
+    assert "A filter in the address" not in page.content.decode()
 
 
 # --- 4. "Submitted on" ---------------------------------------------------------------------
