@@ -24,6 +24,17 @@ from onewindow.identity.models import User
 # Each task: retried on a mail server's failure (OSError), waiting longer each time.
 RETRIED = (OSError,)
 
+
+def mail_task(name: str) -> Any:
+    """The Celery task decorator every mail of this module takes."""
+    return shared_task(name=name, autoretry_for=RETRIED, retry_backoff=True, max_retries=5)
+
+
+def _active_recipient(user_id: int) -> User | None:
+    """The active account ``user_id`` if it has an email address to write to."""
+    return User.objects.filter(pk=user_id, is_active=True).exclude(email="").first()
+
+
 LOCKED_SUBJECT = _("Your OneWindow account was locked")
 LOCKED = ngettext_lazy(
     "Too many wrong passwords were entered for your account %(username)s, so it is "
@@ -104,12 +115,7 @@ def _password_link(user: User, site: str) -> str:
     return site.rstrip("/") + path
 
 
-@shared_task(
-    name="onewindow.identity.send_lockout_notice",
-    autoretry_for=RETRIED,
-    retry_backoff=True,
-    max_retries=5,
-)
+@mail_task("onewindow.identity.send_lockout_notice")
 def send_lockout_notice(username: str) -> bool:
     """Tell the account owner it was locked, and for how long."""
     user = User.objects.filter(username=username).exclude(email="").first()
@@ -118,51 +124,36 @@ def send_lockout_notice(username: str) -> bool:
     return _mail(user, LOCKED_SUBJECT, LOCKED, hours=settings.AXES_COOLOFF_TIME)
 
 
-@shared_task(
-    name="onewindow.identity.send_password_reset",
-    autoretry_for=RETRIED,
-    retry_backoff=True,
-    max_retries=5,
-)
+@mail_task("onewindow.identity.send_password_reset")
 def send_password_reset(user_id: int, site: str) -> bool:
     """Email the owner a link to set a new password; ``site`` is the address the page
     asking for it was served at."""
-    user = User.objects.filter(pk=user_id, is_active=True).exclude(email="").first()
+    user = _active_recipient(user_id)
     if user is None:
         return False
     minutes = settings.PASSWORD_RESET_TIMEOUT // 60
     return _mail(user, RESET_SUBJECT, RESET, minutes=minutes, link=_password_link(user, site))
 
 
-@shared_task(
-    name="onewindow.identity.send_officer_account_created",
-    autoretry_for=RETRIED,
-    retry_backoff=True,
-    max_retries=5,
-)
+@mail_task("onewindow.identity.send_officer_account_created")
 def send_officer_account_created(user_id: int, site: str) -> bool:
     """Tell an officer whose account an administrator created (``officer_accounts``)
     how to set its password, with a link as a forgotten password's. Sent only while
     the account has no password: a retry after the officer set one sends nothing."""
-    user = User.objects.filter(pk=user_id, is_active=True).exclude(email="").first()
+    user = _active_recipient(user_id)
     if user is None or user.has_usable_password():
         return False
     minutes = settings.PASSWORD_RESET_TIMEOUT // 60
     return _mail(user, CREATED_SUBJECT, CREATED, minutes=minutes, link=_password_link(user, site))
 
 
-@shared_task(
-    name="onewindow.identity.send_enrolment_code",
-    autoretry_for=RETRIED,
-    retry_backoff=True,
-    max_retries=5,
-)
+@mail_task("onewindow.identity.send_enrolment_code")
 def send_enrolment_code(user_id: int) -> bool:
     """Email a new code for setting up an authenticator (``two_factor``): made here, so
     that no code waits in the queue, and a retry sends a fresh one."""
     from onewindow.identity.two_factor import mailbox_device
 
-    user = User.objects.filter(pk=user_id, is_active=True).exclude(email="").first()
+    user = _active_recipient(user_id)
     if user is None:
         return False
     device = mailbox_device(user)
@@ -171,12 +162,7 @@ def send_enrolment_code(user_id: int) -> bool:
     return _mail(user, ENROLMENT_CODE_SUBJECT, ENROLMENT_CODE, minutes=minutes, code=device.token)
 
 
-@shared_task(
-    name="onewindow.identity.send_two_factor_reset_notice",
-    autoretry_for=RETRIED,
-    retry_backoff=True,
-    max_retries=5,
-)
+@mail_task("onewindow.identity.send_two_factor_reset_notice")
 def send_two_factor_reset_notice(user_id: int) -> bool:
     """Tell an officer an administrator reset their second factor (``two_factor_reset``),
     so that one who did not ask for it knows at once."""
