@@ -16,7 +16,7 @@ from typing import Any
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def _bool(raw: str) -> bool:
+def as_bool(raw: str) -> bool:
     value = raw.strip().lower()
     if value in {"1", "true", "yes", "on"}:
         return True
@@ -38,7 +38,7 @@ class Setting:
 
     @property
     def type_name(self) -> str:
-        return {_bool: "bool", _list: "list", int: "int", str: "str"}[self.parse]
+        return {as_bool: "bool", _list: "list", int: "int", str: "str"}[self.parse]
 
     def read(self, environ: dict[str, str] | os._Environ[str] = os.environ) -> Any:
         raw = environ.get(self.name, self.default)
@@ -77,10 +77,10 @@ SETTINGS: tuple[Setting, ...] = (
         "in `ONEWINDOW_SECRET_KEY` and the old one here on every host; remove it after 8 "
         "hours, when the last session signed with it has ended.",
     ),
-    Setting("ONEWINDOW_DEBUG", _bool, "false", "Django debug pages. Never true in production."),
+    Setting("ONEWINDOW_DEBUG", as_bool, "false", "Django debug pages. Never true in production."),
     Setting(
         "ONEWINDOW_DEMO",
-        _bool,
+        as_bool,
         "false",
         "A demo: the demo loaders (`load_demo_city` and the other `load_demo_*` commands) "
         "run, and `manage.py demo_logins` prints the demo accounts' shared password, TOTP "
@@ -101,13 +101,13 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "ONEWINDOW_SECURE_COOKIES",
-        _bool,
+        as_bool,
         "false",
         "Send session and CSRF cookies over HTTPS only; set true behind TLS.",
     ),
     Setting(
         "ONEWINDOW_PROXY_SSL_HEADER",
-        _bool,
+        as_bool,
         "false",
         "Take a request whose `X-Forwarded-Proto` header says `https` as made over HTTPS "
         "(Django's `SECURE_PROXY_SSL_HEADER`), so links built from it, such as password "
@@ -162,7 +162,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "ONEWINDOW_TASKS_EAGER",
-        _bool,
+        as_bool,
         "false",
         "Run background tasks inline in the caller (tests only).",
     ),
@@ -243,7 +243,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "ONEWINDOW_FILING_QUEUED",
-        _bool,
+        as_bool,
         "false",
         "Start a submitted case's process in a worker instead of in the submission's "
         "request (the case is numbered, stored and confirmed at once; its first tasks "

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from onewindow.config import _bool
+from onewindow.config import as_bool
 
 SQLITE = "django.db.backends.sqlite3"
 # What a TLS proxy sets on each request it forwards: the scheme the client used.
@@ -253,7 +253,7 @@ def _email_flags(query: str) -> dict[str, bool]:
         try:
             if len(values) != 1 or not values[0].strip():
                 raise ValueError
-            flags[flag] = _bool(values[0])
+            flags[flag] = as_bool(values[0])
         except ValueError as exc:
             raise ImproperlyConfigured(
                 f"ONEWINDOW_EMAIL_URL: {flag} must be given once, as true or false "

@@ -3,7 +3,7 @@ releasing and deciding."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,17 +57,10 @@ class InboxRow:
 def inbox(request: HttpRequest) -> HttpResponse:
     user = officer_or_404(request)
     service = request.GET.get("service", "").strip()[:40]
-    status = request.GET.get("status", "")
-    deadline = request.GET.get("deadline", "")
     # A value the filter does not offer (an old bookmark, a typed address) is left out,
     # and the page says so (QA: the whole inbox was shown as if filtered; the API 422s).
-    left_out = (status and status not in dict(INBOX_STATUSES)) or (
-        deadline and deadline not in queries.DEADLINES
-    )
-    if status not in dict(INBOX_STATUSES):
-        status = ""
-    if deadline not in queries.DEADLINES:
-        deadline = ""
+    status, status_left_out = _offered(request.GET.get("status", ""), dict(INBOX_STATUSES))
+    deadline, deadline_left_out = _offered(request.GET.get("deadline", ""), queries.DEADLINES)
     mine = request.GET.get("mine") == "1"
     filters = {"service": service, "status": status, "deadline": deadline, "mine": "1" * mine}
     now = timezone.now()
@@ -102,12 +95,17 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "deadline": deadline,
             "deadlines": DEADLINE_CHOICES,
             "mine": mine,
-            "left_out": bool(left_out),
+            "left_out": status_left_out or deadline_left_out,
             "here": request.get_full_path(),
             # A task opened from a filtered or later page brings its decision back here.
             "back_query": urlencode({"back": request.get_full_path()}) if request.GET else "",
         },
     )
+
+
+def _offered(value: str, offered: Collection[str]) -> tuple[str, bool]:
+    """``value`` if the filter offers it, else "" and whether one was given."""
+    return (value, False) if value in offered else ("", bool(value))
 
 
 def _claimed_in_administered(user: User) -> tuple[list[tuple[WorkTask, Any]], int]:
