@@ -4,6 +4,7 @@ department), each in one transaction with its audit record; who may is
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -12,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.audit.services import record_event, refused
 from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from onewindow.identity import permissions
-from onewindow.identity.models import Department, RoleAssignment, User
+from onewindow.identity import permissions, queries
+from onewindow.identity.models import Department, LegalPerson, RoleAssignment, User
 from onewindow.identity.roles import PUBLIC_ROLES, Role
 
 OWN_LAST_ADMIN_ROLE = _(
@@ -72,6 +73,37 @@ def add_role(
     return assignment, True
 
 
+@dataclass(frozen=True)
+class GrantPreview:
+    """What an administrator confirms before a grant: the person, the role, the roles
+    they hold and the companies they act for (an officer role given to a company's agent
+    is allowed, and worth a second look)."""
+
+    person: User
+    role: str
+    holds: list[RoleAssignment]
+    agent_of: list[LegalPerson]
+
+    @property
+    def role_label(self) -> str:
+        return str(Role(self.role).label)
+
+
+def grant_preview(
+    *, actor: User, user: User, role: str, department: Department | None
+) -> GrantPreview | None:
+    """What ``grant_role`` would grant, to be confirmed first; None when it would refuse
+    (the refusal is then ``grant_role``'s to make, and to audit)."""
+    if _refusal(actor, user, role, department) is not None:
+        return None
+    return GrantPreview(
+        person=user,
+        role=role,
+        holds=list(queries.assignments_of(user)),
+        agent_of=list(queries.companies_represented_by(user)),
+    )
+
+
 def grant_role(
     *,
     actor: User,
@@ -82,22 +114,9 @@ def grant_role(
 ) -> tuple[RoleAssignment, bool]:
     """The assignment, and whether it was granted now (False: the user held it already,
     and nothing was written)."""
-    if not permissions.may_grant_to(actor, user):
-        message = _("You may not grant a role to yourself: another administrator must.")
+    if (error := _refusal(actor, user, role, department)) is not None:
         raise refused(
-            Forbidden(message, fields={"username": [message]}),
-            actor=actor,
-            action="identity.role_granted",
-            target=user,
-            detail={"role": role, "department": department.code if department else None},
-            request=request,
-        )
-    if not permissions.can_grant(actor, role, department):
-        raise refused(
-            Forbidden(
-                _("You may not grant this role here."),
-                fields={"role": [_("You may not grant this role here.")]},
-            ),
+            error,
             actor=actor,
             action="identity.role_granted",
             target=user,
@@ -106,6 +125,18 @@ def grant_role(
         )
     with transaction.atomic():
         return add_role(user=user, role=role, department=department, actor=actor, request=request)
+
+
+def _refusal(actor: User, user: User, role: str, department: Department | None) -> Forbidden | None:
+    """Why ``actor`` may not grant ``role`` in ``department`` to ``user``, if they may
+    not: the one place a grant is judged, for the preview and the grant alike."""
+    if not permissions.may_grant_to(actor, user):
+        message = _("You may not grant a role to yourself: another administrator must.")
+        return Forbidden(message, fields={"username": [message]})
+    if not permissions.can_grant(actor, role, department):
+        message = _("You may not grant this role here.")
+        return Forbidden(message, fields={"role": [message]})
+    return None
 
 
 def revoke_role(

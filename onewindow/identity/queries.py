@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from onewindow.identity.models import ApiToken, Department, RoleAssignment, User
+from onewindow.identity.models import ApiToken, Department, LegalPerson, RoleAssignment, User
 from onewindow.identity.permissions import officer_roots, sees_people_without_department
 from onewindow.identity.roles import Role
 
@@ -94,6 +94,10 @@ def assignments_of(user: User) -> QuerySet[RoleAssignment]:
     return RoleAssignment.objects.filter(user=user).select_related(
         "department", "department__parent"
     )
+
+
+def companies_represented_by(user: User) -> QuerySet[LegalPerson]:
+    return LegalPerson.objects.filter(agents=user)
 
 
 def tokens_of(user: User) -> QuerySet[ApiToken]:

@@ -48,8 +48,8 @@ from onewindow.identity.forms import (
     RegisterForm,
 )
 from onewindow.identity.masking import mask_email
-from onewindow.identity.models import Department, LegalPerson, RoleAssignment, User
-from onewindow.identity.roles import ROLE_MANAGER_ROLES, Role
+from onewindow.identity.models import Department, RoleAssignment, User
+from onewindow.identity.roles import ROLE_MANAGER_ROLES
 from onewindow.identity.totp import provisioning_qr_svg, secret_base32
 
 
@@ -388,27 +388,6 @@ def officer_home_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _may_grant(request: HttpRequest, target: User, role: str, department: Department) -> bool:
-    """Whether the grant would be made: only then is it shown for confirmation."""
-    actor = current_user(request)
-    return permissions.may_grant_to(actor, target) and permissions.can_grant(
-        actor, role, department
-    )
-
-
-def _grant_preview(target: User, role: str) -> dict[str, Any]:
-    """What the confirmation shows: the person, the role, the roles they hold and the
-    companies they act for (an officer role given to a company's agent is allowed, and
-    worth a second look)."""
-    return {
-        "person": target,
-        "role": role,
-        "role_label": Role(role).label,
-        "holds": list(queries.assignments_of(target)),
-        "agent_of": list(LegalPerson.objects.filter(agents=target)),
-    }
-
-
 def _say_granted(
     request: HttpRequest, target: User, assignment: RoleAssignment, granted: bool
 ) -> None:
@@ -447,18 +426,20 @@ def department_view(request: HttpRequest, code: str) -> HttpResponse:
         if can_manage
         else None
     )
-    confirming: dict[str, Any] | None = None
+    confirming: assignments.GrantPreview | None = None
     if form is not None and request.method == "POST" and form.is_valid():
         try:
             target = services.find_user(form.cleaned_data["username"])
             role = form.cleaned_data["role"]
-            if request.POST.get("confirm") != "1" and _may_grant(request, target, role, department):
+            if request.POST.get("confirm") != "1":
                 # First who it would go to, and what they hold already: a grant is made by
                 # user name alone, and a name mistyped into a colleague's, or a company's
-                # agent's, is caught before anything is written (QA). A grant refused is
-                # refused (and audited) at once, below.
-                confirming = _grant_preview(target, role)
-            else:
+                # agent's, is caught before anything is written (QA). A grant that would
+                # be refused has no preview: it is refused (and audited) at once, below.
+                confirming = assignments.grant_preview(
+                    actor=current_user(request), user=target, role=role, department=department
+                )
+            if confirming is None:
                 assignment, granted = assignments.grant_role(
                     actor=current_user(request),
                     user=target,

@@ -5,10 +5,10 @@ import pytest
 from django.utils import translation
 
 from onewindow.audit.models import AuditEvent
-from onewindow.conftest import make_user
+from onewindow.conftest import make_uscc, make_user
 from onewindow.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onewindow.identity import assignments
-from onewindow.identity.models import RoleAssignment
+from onewindow.identity.models import LegalPerson, RoleAssignment
 from onewindow.identity.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -172,3 +172,43 @@ def test_a_department_admin_cannot_revoke_their_departments_supervisor(city):
     with pytest.raises(NotFound):
         assignments.revoke_role(actor=admin, assignment_id=assignment.pk)
     assert RoleAssignment.objects.filter(pk=assignment.pk).exists()
+
+
+def test_a_grant_preview_shows_the_roles_held_and_the_companies_acted_for(city):
+    admin = make_user(roles=[(Role.DEPARTMENT_ADMIN, city["police"])])
+    person = make_user(roles=[(Role.WINDOW_OFFICER, city["market"])])
+    company = LegalPerson.objects.create(uscc=make_uscc(), name="上海某某科技有限公司")
+    company.agents.add(person)
+    events = AuditEvent.objects.count()
+    preview = assignments.grant_preview(
+        actor=admin, user=person, role=Role.WINDOW_OFFICER, department=city["police"]
+    )
+    assert preview is not None
+    assert preview.person == person
+    assert [(a.role, a.department) for a in preview.holds] == [
+        (Role.WINDOW_OFFICER, city["market"])
+    ]
+    assert preview.agent_of == [company]
+    with translation.override("zh-hans"):
+        assert preview.role_label == "窗口受理人员"
+    assert not RoleAssignment.objects.filter(user=person, department=city["police"]).exists()
+    assert AuditEvent.objects.count() == events
+
+
+@pytest.mark.parametrize("case", ["oneself", "role not theirs to give"])
+def test_a_grant_that_would_be_refused_has_no_preview_and_nothing_is_audited(city, case):
+    """The preview judges as the grant does (one ``_refusal``), and leaves the refusal
+    and its audit record to the grant itself."""
+    admin = make_user(roles=[(Role.DEPARTMENT_ADMIN, city["police"])])
+    person, role = (
+        (admin, Role.WINDOW_OFFICER) if case == "oneself" else (make_user(), Role.PLATFORM_ADMIN)
+    )
+    events = AuditEvent.objects.count()
+    assert (
+        assignments.grant_preview(actor=admin, user=person, role=role, department=city["police"])
+        is None
+    )
+    assert AuditEvent.objects.count() == events
+    with pytest.raises(Forbidden):
+        assignments.grant_role(actor=admin, user=person, role=role, department=city["police"])
+    assert AuditEvent.objects.count() == events + 1
