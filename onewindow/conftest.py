@@ -19,6 +19,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.cn import ric, uscc
 
+from onewindow.core import health
 from onewindow.identity import services
 from onewindow.identity.models import Department, DepartmentKind, User
 from onewindow.identity.roles import Role
@@ -113,6 +114,13 @@ def _fresh_working_calendar() -> None:
     # The calendar is cached per process; one built in an earlier test would carry that
     # test's overrides into this one, whose database has been rolled back.
     working_calendar.forget()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_health_checks() -> None:
+    # What /healthz found is kept per process for a while; an earlier test's finding
+    # (another database, another clock) is not this one's.
+    health.forget_checks()
 
 
 @pytest.fixture

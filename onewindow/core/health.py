@@ -2,13 +2,13 @@
 
 - The database first: without it this web process serves nothing, so ``/healthz``
   answers 503 and the load balancer takes the process out (``database_problem``).
-- Then the parts that fail some of the work while pages still serve: the cache, the
-  message broker and the file storage (``service_warnings``, read at most every
-  ``SERVICE_CHECK_SECONDS`` per process, so that a probe every second costs no
-  connection each time), and each app's
-  check, registered in its ``ready()``: a line for operators when its part of the
-  platform is failing or will fail soon, None when all is well. The core app knows none
-  of them by name. A check that raises is reported by name, not as a 500.
+- Then the parts that fail some of the work while pages still serve (``warnings``, read
+  at most every ``SERVICE_CHECK_SECONDS`` per process, so that a probe every second
+  costs no connection and no query each time): the cache, the message broker, the file
+  storage, and each app's check, registered in its ``ready()``: a line for operators
+  when its part of the platform is failing or will fail soon, None when all is well.
+  The core app knows none of them by name. A check that raises is reported by name,
+  not as a 500.
 """
 
 from __future__ import annotations
@@ -100,40 +100,38 @@ def _storage_problem() -> str | None:
     return None
 
 
-_service_lock = threading.Lock()
-_service_checked: tuple[float, list[str]] | None = None
-
-
-def service_warnings() -> list[str]:
-    """The cache's, the broker's and the storage's lines, read again once
-    ``SERVICE_CHECK_SECONDS`` have passed since this process last read them."""
-    global _service_checked
-    with _service_lock:
-        now = time.monotonic()
-        if _service_checked is None or now - _service_checked[0] >= SERVICE_CHECK_SECONDS:
-            checked = (_cache_problem(), _broker_problem(), _storage_problem())
-            found = [line for line in checked if line]
-            _service_checked = (now, found)
-        return list(_service_checked[1])
-
-
-def forget_service_checks() -> None:
-    """Read the cache and broker afresh at the next ``service_warnings`` (tests)."""
-    global _service_checked
-    with _service_lock:
-        _service_checked = None
+_lock = threading.Lock()
+_checked: tuple[float, list[str]] | None = None
 
 
 def warnings() -> list[str]:
-    """The lines of the services and of the checks that found a problem, in the order
-    the checks registered."""
-    lines = service_warnings()
+    """The lines of the services and of the app checks that found a problem, in that
+    order (the app checks in the order they registered); read again once
+    ``SERVICE_CHECK_SECONDS`` have passed since this process last read them, so that a
+    probe every second costs neither a connection nor the checks' queries each time."""
+    global _checked
+    with _lock:
+        now = time.monotonic()
+        if _checked is None or now - _checked[0] >= SERVICE_CHECK_SECONDS:
+            _checked = (now, _read_warnings())
+        return list(_checked[1])
+
+
+def forget_checks() -> None:
+    """Read everything afresh at the next ``warnings`` (tests)."""
+    global _checked
+    with _lock:
+        _checked = None
+
+
+def _read_warnings() -> list[str]:
+    checked = [_cache_problem(), _broker_problem(), _storage_problem()]
     for check in _checks:
         try:
-            line = check()
+            checked.append(check())
         except Exception:
             logger.exception("health: the check %s raised", check.__qualname__)
-            line = f"{check.__module__}.{check.__qualname__}: the check itself failed (see log)"
-        if line:
-            lines.append(line)
-    return lines
+            checked.append(
+                f"{check.__module__}.{check.__qualname__}: the check itself failed (see log)"
+            )
+    return [line for line in checked if line]

@@ -24,6 +24,7 @@ def checks() -> Iterator[None]:
     health._checks.clear()
     yield
     health._checks[:] = saved
+    health.forget_checks()
 
 
 def test_only_the_checks_that_find_a_problem_report_in_registration_order(checks) -> None:
@@ -52,9 +53,9 @@ def test_the_apps_register_their_checks() -> None:
 
 @pytest.fixture
 def services_read_afresh() -> Iterator[None]:
-    health.forget_service_checks()
+    health.forget_checks()
     yield
-    health.forget_service_checks()
+    health.forget_checks()
 
 
 def test_a_check_that_raises_is_named_and_logged_not_a_500(checks, caplog) -> None:
@@ -136,14 +137,21 @@ def test_a_broker_that_answers_is_ok(client, settings, checks, services_read_afr
         assert client.get("/healthz").content == b"ok"
 
 
-def test_the_cache_and_broker_are_read_once_in_a_while(services_read_afresh) -> None:
+def test_the_services_and_the_app_checks_are_read_once_in_a_while(
+    checks, services_read_afresh
+) -> None:
+    """A load balancer's probe every second costs neither a broker connection nor the
+    app checks' queries each time: what was found is kept SERVICE_CHECK_SECONDS."""
+    stuck = mock.Mock(return_value="queue: stuck")
+    health.register(stuck)
     with mock.patch.object(health, "_broker_problem", return_value="broker: down") as asked:
-        assert health.service_warnings() == ["broker: down"]
-        assert health.service_warnings() == ["broker: down"]
-        assert asked.call_count == 1
-        with mock.patch.object(health.time, "monotonic", return_value=time.monotonic() + 16):
-            health.service_warnings()
-        assert asked.call_count == 2
+        assert health.warnings() == ["broker: down", "queue: stuck"]
+        assert health.warnings() == ["broker: down", "queue: stuck"]
+        assert (asked.call_count, stuck.call_count) == (1, 1)
+        later = time.monotonic() + health.SERVICE_CHECK_SECONDS + 1
+        with mock.patch.object(health.time, "monotonic", return_value=later):
+            health.warnings()
+        assert (asked.call_count, stuck.call_count) == (2, 2)
 
 
 @pytest.mark.django_db
@@ -157,7 +165,7 @@ def test_a_bucket_that_answers_is_ok_and_a_missing_one_degrades(
             "default": profiles.storage_settings(read_all(env)),
         }
         assert client.get("/healthz").content == b"ok"
-        health.forget_service_checks()
+        health.forget_checks()
         missing = {**env, "ONEWINDOW_S3_BUCKET": f"{name}-gone"}
         settings.STORAGES = {
             **settings.STORAGES,
