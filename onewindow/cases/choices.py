@@ -59,6 +59,12 @@ MAX_SUPPLEMENT_ITEMS = 20
 Deadline = Literal["overdue", "due_soon", "on_track", "supplement"]
 DEADLINES: tuple[str, ...] = get_args(Deadline)
 
+# The inbox's orders (``queries.inbox``): as the tasks came (the default), the newest
+# first, or the nearest last day first (QA at volume: a department's hundreds of tasks
+# and no way to put first what is due first).
+InboxOrder = Literal["oldest", "newest", "last_day"]
+INBOX_ORDERS: tuple[str, ...] = get_args(InboxOrder)
+
 # The longest comment, reason or note a person writes on a case (a decision's comment
 # and note for the applicant, an extension's reason and decision, a supplement request's
 # note and its answer): longer is refused at its field, never cut, since a reason cut

@@ -61,11 +61,24 @@ def inbox(request: HttpRequest) -> HttpResponse:
     # and the page says so (QA: the whole inbox was shown as if filtered; the API 422s).
     status, status_left_out = _offered(request.GET.get("status", ""), dict(INBOX_STATUSES))
     deadline, deadline_left_out = _offered(request.GET.get("deadline", ""), queries.DEADLINES)
+    order, order_left_out = _offered(request.GET.get("order", ""), dict(ORDER_CHOICES))
     mine = request.GET.get("mine") == "1"
-    filters = {"service": service, "status": status, "deadline": deadline, "mine": "1" * mine}
+    filters = {
+        "service": service,
+        "status": status,
+        "deadline": deadline,
+        "mine": "1" * mine,
+        "order": order,
+    }
     now = timezone.now()
     open_tasks = queries.inbox(
-        user, service=service, status=status, deadline=deadline, mine=mine, now=now
+        user,
+        service=service,
+        status=status,
+        deadline=deadline,
+        mine=mine,
+        order=order or "oldest",
+        now=now,
     )
     page, tasks = paging.page_by_ids(open_tasks, INBOX_PAGE_SIZE, request.GET.get("page"))
     cases, items = queries.cases_and_items([t.instance_id for t in tasks])
@@ -95,7 +108,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "deadline": deadline,
             "deadlines": DEADLINE_CHOICES,
             "mine": mine,
-            "left_out": status_left_out or deadline_left_out,
+            "order": order,
+            "orders": ORDER_CHOICES,
+            "left_out": status_left_out or deadline_left_out or order_left_out,
             "here": request.get_full_path(),
             # A task opened from a filtered or later page brings its decision back here.
             "back_query": urlencode({"back": request.get_full_path()}) if request.GET else "",
@@ -134,6 +149,13 @@ DEADLINE_CHOICES = [
     ("due_soon", gettext_lazy("Due soon")),
     ("on_track", gettext_lazy("On time")),
     ("supplement", gettext_lazy("Waiting for a supplement")),
+]
+
+# "" is the default order, oldest first, and stays out of the address.
+ORDER_CHOICES = [
+    ("", gettext_lazy("Oldest first")),
+    ("newest", gettext_lazy("Newest first")),
+    ("last_day", gettext_lazy("Nearest last day first")),
 ]
 
 

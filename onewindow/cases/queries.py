@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case as Choice
+from django.db.models import Expression, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.utils import timezone
 
 from onewindow.cases.choices import DEADLINES, ExtensionStatus
@@ -139,12 +140,20 @@ def inbox(
     status: str = "",
     deadline: str = "",
     mine: bool = False,
+    order: str = "oldest",
     now: datetime | None = None,
 ) -> QuerySet[WorkTask]:
     """The officer's open tasks, filterable by the case's service and status, by
     deadline (overdue, due soon, on track, waiting for a supplement) and to those the
-    officer claimed (``mine``: their own work, among a department's hundreds)."""
+    officer claimed (``mine``: their own work, among a department's hundreds); oldest
+    first, or as ``order`` says (``INBOX_ORDERS``)."""
     tasks = workflow_queries.inbox(user)
+    if order == "newest":
+        tasks = tasks.order_by("-created_at", "-pk")
+    elif order == "last_day":
+        tasks = tasks.alias(last_day=_last_day()).order_by(
+            F("last_day").asc(nulls_last=True), "created_at", "pk"
+        )
     if mine:
         tasks = tasks.filter(claimed_by=user)
     if service or status:
@@ -157,6 +166,24 @@ def inbox(
     if deadline in DEADLINES:
         tasks = tasks.filter(_deadline_filter(deadline, now or timezone.now()))
     return tasks
+
+
+def _last_day() -> Expression:
+    """When a task's time runs out, as its row shows it: its step's clock, else its
+    case's (a life event's shared run: the event's); none while a clock is paused for a
+    supplement or stopped, nor for a step without a limit (those come last)."""
+    running = ClockState.RUNNING
+    case_clock = (
+        Case.objects.filter(instance=OuterRef("instance"))
+        .order_by(F("parent_id").asc(nulls_first=True), "pk")
+        .annotate(due=Choice(When(clock__state=running, then=F("clock__due_at"))))
+        .values("due")[:1]
+    )
+    return Choice(
+        When(clock__isnull=True, then=Subquery(case_clock)),
+        When(clock__state=running, then=F("clock__due_at")),
+        default=None,
+    )
 
 
 def is_known_service(code: str) -> bool:

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from ninja import Schema
 from pydantic import BeforeValidator, Field, StrictBool
 
-from onewindow.cases.choices import CaseStatus, Deadline
+from onewindow.cases.choices import CaseStatus, Deadline, InboxOrder
 from onewindow.cases.entries import EntryRole
 from onewindow.workflow.choices import Outcome, TaskStatus
 
@@ -263,4 +263,10 @@ class InboxFilterIn(Schema):
         description="How the task's time stands (its step's limit, else its case's): "
         "overdue, due_soon (yellow: 80% used), on_track, or supplement (waiting for the "
         "applicant)",
+    )
+    order: Annotated[InboxOrder | None, Blank] = Field(
+        None,
+        description="oldest (the default: as the tasks came), newest, or last_day (the "
+        "nearest last day first, by the step's limit, else the case's; tasks without a "
+        "running limit last)",
     )

@@ -56,10 +56,10 @@ def inbox(
     page: Query[paging.PageIn],
     filters: Query[InboxFilterIn],
 ) -> list[TaskOut]:
-    """Open tasks, oldest first, a page at a time (``limit``, ``offset``; the total in
-    ``X-Total-Count``); filtered by service, case status, deadline, and to the
-    caller's own claimed tasks (``mine``). An unknown
-    service is a 422, as an unknown status or deadline is."""
+    """Open tasks, oldest first (or as ``order`` says), a page at a time (``limit``,
+    ``offset``; the total in ``X-Total-Count``); filtered by service, case status,
+    deadline, and to the caller's own claimed tasks (``mine``). An unknown service is a
+    422, as an unknown status, deadline or order is."""
     if filters.service and not queries.is_known_service(filters.service):
         message = _("No such service.")
         raise InvalidInput(message, fields={"service": [message]})
@@ -69,6 +69,7 @@ def inbox(
         status=filters.status or "",
         deadline=filters.deadline or "",
         mine=filters.mine,
+        order=filters.order or "oldest",
     )
     return _tasks_out(paging.page_of(tasks, page, response))
 

@@ -509,3 +509,24 @@ def test_authorization_matrix(world, call, who):
     assert Extension.objects.filter(task=extended_on).exists() == (got[3] == 201)
     extension.refresh_from_db()
     assert (extension.status == "approved") == (got[5] == 200)
+
+
+def test_the_inbox_in_order_of_the_nearest_last_day(world, call):
+    _c, overdue = accepted_passport(world, at("2026-03-02", 10))  # due 03-10 00:00
+    _c, waiting = accepted_passport(world, at("2026-03-02", 11))
+    _c, soon = accepted_passport(world, at("2026-03-04", 10))
+    with travel(at("2026-03-03", 10)):
+        supplements.request_supplement(actor=world["ga.review"], task_id=waiting.pk, items=PHOTO)
+    with travel(at("2026-03-10", 9)):
+        officer = world["ga.review"]
+        got = {
+            order: [t["id"] for t in call("get", f"/api/v1/tasks?order={order}", officer).json()]
+            for order in ("", "oldest", "newest", "last_day")
+        }
+        unknown = call("get", "/api/v1/tasks?order=alphabetical", officer)
+    came = [overdue.pk, waiting.pk, soon.pk]
+    assert got[""] == got["oldest"] == came
+    assert got["newest"] == came[::-1]
+    assert got["last_day"] == [overdue.pk, soon.pk, waiting.pk]  # no running limit: last
+    assert unknown.status_code == 422
+    assert list(unknown.json()["fields"]) == ["order"]

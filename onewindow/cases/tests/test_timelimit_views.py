@@ -9,6 +9,7 @@ Wed 03-11.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from types import SimpleNamespace
 
 import lxml.html
@@ -19,7 +20,7 @@ from django.utils import translation
 
 from onewindow.cases import extensions, supplements
 from onewindow.cases.choices import CaseStatus, ExtensionStatus, SupplementStatus
-from onewindow.cases.models import Extension, SupplementRequest
+from onewindow.cases.models import Case, Extension, SupplementRequest
 from onewindow.cases.tests.conftest import PASSPORT, submit
 from onewindow.cases.tests.test_api import token_for
 from onewindow.cases.tests.timekit import accepted_passport, at, clock_of, signed_in, text, travel
@@ -29,6 +30,7 @@ from onewindow.identity.models import Department
 from onewindow.identity.roles import Role
 from onewindow.workflow import services as workflow_services
 from onewindow.workflow.choices import ClockState, TaskStatus
+from onewindow.workflow.models import Clock, WorkTask
 
 pytestmark = pytest.mark.single_pass
 
@@ -503,6 +505,44 @@ def test_the_inbox_deadline_filter(world, inbox_rows):
         assert label in words
     assert "Waiting for a supplement" in words
     assert '<option value="overdue" selected>' in pages["overdue"].content.decode()
+
+
+def test_the_inbox_in_order_of_the_nearest_last_day(world, inbox_rows):
+    """Oldest first by default; newest first; or the nearest last day first, those
+    without a running limit (waiting for a supplement) last. The order stays on the
+    pages' links and in the way back from a task."""
+    t = SimpleNamespace(**inbox_rows)
+    with travel(at("2026-03-10", 9)):
+        client = signed_in(world["ga.review"])
+        oldest = client.get("/cases/inbox/")
+        newest = client.get("/cases/inbox/?order=newest")
+        by_last_day = client.get("/cases/inbox/?order=last_day")
+        unknown = client.get("/cases/inbox/?order=alphabetical")
+    came = [t.overdue.pk, t.supplement.pk, t.due_soon.pk, t.on_track.pk]
+    assert _task_links(oldest) == came
+    assert _task_links(newest) == came[::-1]
+    assert _task_links(by_last_day) == [t.overdue.pk, t.due_soon.pk, t.on_track.pk, t.supplement.pk]
+    assert "the nearest last day first; those without a running time limit come last" in text(
+        by_last_day
+    )
+    page = by_last_day.content.decode()
+    assert '<option value="last_day" selected>Nearest last day first</option>' in page
+    assert "?back=%2Fcases%2Finbox%2F%3Forder%3Dlast_day" in page
+    assert _task_links(unknown) == came
+    assert "it was left out" in text(unknown)
+
+
+def test_a_task_without_its_own_limit_is_ordered_by_its_cases(world, inbox_rows):
+    """As its row shows it: the step's clock, else the case's."""
+    t = SimpleNamespace(**inbox_rows)
+    WorkTask.objects.filter(pk=t.on_track.pk).update(clock=None)
+    case_clock = clock_of(Case.objects.get(instance=t.on_track.instance_id))
+    # Its case's last day falls before the step due soon's: it comes first of the two.
+    due = clock_of(t.due_soon).due_at - timedelta(hours=1)
+    Clock.objects.filter(pk=case_clock.pk).update(due_at=due)
+    with travel(at("2026-03-10", 9)):
+        listed = _task_links(signed_in(world["ga.review"]).get("/cases/inbox/?order=last_day"))
+    assert listed == [t.overdue.pk, t.on_track.pk, t.due_soon.pk, t.supplement.pk]
 
 
 def test_inbox_queries_do_not_grow_with_rows(world, django_assert_max_num_queries):
