@@ -12,6 +12,7 @@ message per field, by the kind of check that failed, in the active (or given) la
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -319,16 +320,25 @@ def _as_list(data: Mapping[str, Any], name: str) -> list[Any]:
     return list(value) if isinstance(value, list | tuple) else [value]
 
 
+# The numbers a case keeps: finite, and whole numbers within JavaScript's safe integers
+# (what every JSON reader takes exactly). An answer beyond them stays what was sent,
+# which the schema refuses as not a number (security QA: 5,000 digits were a 500 in
+# ``int()``, and "1e309" became infinity, which PostgreSQL's jsonb does not store).
+MAX_SAFE_INTEGER = 2**53 - 1
+OUT_OF_RANGE = "out of range"
+
+
 def _coerce_scalar(value: Any, kind: str | None) -> Any:
     if value is None:
         return _MISSING
     if not isinstance(value, str):
-        return value  # already typed (a draft or an API call); the schema judges it
+        # Already typed (a draft or an API call); the schema judges it, in range.
+        return value if _in_range(value) else OUT_OF_RANGE
     value = value.strip().replace("\r\n", "\n")
     if not value:
         return _MISSING
     if kind == "integer" and _INTEGER.match(value):
-        return int(value)
+        return _to_number(value)
     if kind == "number":
         return _to_number(value)
     if kind == "boolean":
@@ -342,9 +352,17 @@ def _to_number(value: str) -> Any:
         number = Decimal(value)
     except InvalidOperation:
         return value
-    if not number.is_finite():
+    if not number.is_finite() or abs(number) > MAX_SAFE_INTEGER:
         return value
     return int(number) if _INTEGER.match(value) else float(number)
+
+
+def _in_range(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return True
+    if isinstance(value, float) and not math.isfinite(value):
+        return False
+    return abs(value) <= MAX_SAFE_INTEGER
 
 
 def draft_values(definition: spec.DefinitionLike, data: Mapping[str, Any]) -> dict[str, Any]:

@@ -875,3 +875,31 @@ def test_a_box_a_condition_requires_is_not_taken_as_unticked(sample):
         "This field is required because you chose “Blue”."
     ]
     assert "agree" not in validate_data(sample, answers(agree=None), "en")
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "expected"),
+    [
+        ({"age": "9" * 5000}, "age", "Enter a whole number."),  # int() refused it: a 500
+        ({"age": 10**20}, "age", "Enter a whole number."),
+        ({"amount": "1e309"}, "amount", "Enter a number."),  # it became infinity
+        ({"amount": float("inf")}, "amount", "Enter a number."),
+        ({"amount": "-" + "9" * 20}, "amount", "Enter a number."),
+    ],
+)
+def test_numbers_out_of_range_are_refused_at_their_answer(sample, changes, field, expected):
+    """Only finite numbers within JavaScript's safe integers are kept (security QA)."""
+    assert field_errors(sample, answers(**changes))[field] == [expected]
+
+
+def test_the_largest_safe_whole_number_is_a_number(db):
+    definition = make_definition(
+        schema={
+            "type": "object",
+            "properties": {"count": {"type": "integer", "title": "数量"}},
+            "required": ["count"],
+        },
+        layout={"sections": [{"title": "数量", "fields": ["count"]}]},
+    )
+    assert validate_data(definition, {"count": str(2**53 - 1)})["count"] == 2**53 - 1
+    assert field_errors(definition, {"count": str(2**53)})["count"] == ["Enter a whole number."]
