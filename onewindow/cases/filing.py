@@ -106,8 +106,13 @@ def _attachments(applicant: Any, form: FormDefinition | MergedForm, given: Any) 
     return found
 
 
+# The largest primary key a database stores (a signed 64-bit integer): a larger id is
+# no attachment's, and reached the database as an overflow (API QA: a 500).
+MAX_ID = 2**63 - 1
+
+
 def _is_id(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
 
 
 def _attach(case: Case, attachments: Sequence[Attachment]) -> None:

@@ -197,8 +197,15 @@ class DecisionIn(Schema):
         "not_accepted); another answers 422 ``outcome_not_offered``. not_accepted and "
         "reject need a ``comment``, the reason"
     )
-    comment: str = Field(default="", max_length=2000)
-    note_for_applicant: str = Field(default="", max_length=2000)
+    comment: str = Field(
+        default="",
+        max_length=2000,
+        description="Kept on the case's record and shown to the applicant on their "
+        "timeline (a refusal's reason, too): nothing meant only for colleagues",
+    )
+    note_for_applicant: str = Field(
+        default="", max_length=2000, description="A further note to the applicant on this step"
+    )
 
 
 class TaskOut(Schema):

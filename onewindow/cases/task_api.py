@@ -108,7 +108,8 @@ def release_task(request: HttpRequest, task_id: int) -> TaskOut:
 def complete_task(request: HttpRequest, task_id: int, payload: DecisionIn) -> CaseOut:
     """The step's outcome (受理, 不予受理, 批准, 不予批准, 办结); the process goes on, the
     applicant is told, and the answer is the case as decided. 409 when the task is
-    closed or awaits a supplement, 403 when another officer claimed it."""
+    closed (``task_closed``), awaits a supplement, or another officer claimed it
+    (``already_claimed``); 403 when the step is not the caller's role's."""
     case = services.decide_task(
         actor=request.user,  # type: ignore[arg-type]
         task_id=task_id,

@@ -516,6 +516,12 @@ def test_attachments_upload_reference_and_officer_reads(client, world, as_user):
     data = answers(user, PASSPORT, attachments={"photo": True})
     truth = post(client, "/api/v1/cases", as_user(user), {"service": PASSPORT, "data": data})
     assert truth.status_code == 422 and "attachments.photo" in truth.json()["fields"]
+    # Nor is a number past what a database key holds (API QA: an overflow, a 500).
+    for huge in (2**63, 2**64):
+        data = answers(user, PASSPORT, attachments={"photo": huge})
+        beyond = post(client, "/api/v1/cases", as_user(user), {"service": PASSPORT, "data": data})
+        assert beyond.status_code == 422
+        assert beyond.json()["fields"]["attachments.photo"] == ["该材料项下没有此附件。"]
 
     from onewindow.forms.models import Attachment
     from onewindow.forms.permissions import can_read_attachment
