@@ -145,6 +145,32 @@ def expression_problem(
 ) -> Problem | None:
     """The problem with an expression (``mode`` "eval") or script ("exec") the sandbox
     refuses, naming the nearest element with an id; None when it compiles."""
+    detail = refusal(source, mode)
+    if detail is None:
+        return None
+    node: etree._Element | None = element
+    while node is not None and not node.get("id"):
+        node = node.getparent()
+    element_id = node.get("id", "") if node is not None else ""
+    message = msg(
+        _("The expression in %(element)s %(id)s is refused: %(detail)s."),
+        element=local_name(element),
+        id=element_id,
+        detail=detail,
+    )
+    return Problem(message, local_name(element), element_id, file)
+
+
+# Camunda's expression languages, which a file drawn for Camunda carries: FEEL (Camunda
+# 8 writes "= amount > 100") and JUEL (Camunda 7: "${amount > 100}").
+_FEEL = re.compile(r"^\s*=")
+_JUEL = re.compile(r"^\s*[$#]\{")
+
+
+def refusal(source: str | None, mode: str) -> Promise | None:
+    """Why the sandbox refuses an expression (``mode`` "eval") or script ("exec"), in
+    the reader's language; None when it compiles. A FEEL or JUEL expression is named
+    as such: "not valid Python" alone left Camunda users guessing."""
     if not source or not source.strip():
         return None
     try:
@@ -153,18 +179,16 @@ def expression_problem(
         else:
             sandbox.compile_script(source)
     except sandbox.SandboxError as exc:
-        node: etree._Element | None = element
-        while node is not None and not node.get("id"):
-            node = node.getparent()
-        element_id = node.get("id", "") if node is not None else ""
+        if _FEEL.match(source) or _JUEL.match(source):
+            return msg(
+                _(
+                    "it is written in %(language)s, which is not run here: expressions are "
+                    "Python, e.g. amount > 100 or approved == True"
+                ),
+                language="FEEL" if _FEEL.match(source) else "JUEL",
+            )
         # RestrictedPython's English (``str(exc)``) is left out: the refusals say it.
-        message = msg(
-            _("The expression in %(element)s %(id)s is refused: %(detail)s."),
-            element=local_name(element),
-            id=element_id,
-            detail=_lazy_refusal_text(exc.refusals, len(source.strip().splitlines()) > 1),
-        )
-        return Problem(message, local_name(element), element_id, file)
+        return cast(Promise, _lazy_refusal_text(exc.refusals, len(source.strip().splitlines()) > 1))
     return None
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 import re
 import threading
 from collections import OrderedDict, deque
@@ -49,6 +50,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
+from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.specs.Join import Join
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
@@ -58,7 +60,7 @@ from SpiffWorkflow.spiff.specs.defaults import BusinessRuleTask, ServiceTask
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-from onewindow.workflow import registry, validation
+from onewindow.workflow import decisions, registry, validation
 from onewindow.workflow.bundle import (
     BundleError,
     Problem,
@@ -72,6 +74,8 @@ from onewindow.workflow.registry import ServiceCall, ServiceContext
 from onewindow.workflow.sandbox import SandboxEnvironment
 from onewindow.workflow.state import from_version_1
 from onewindow.workflow.validation import BundleFacts
+
+logger = logging.getLogger(__name__)
 
 # Version of what dump_state writes. Bump it when the format changes and add a function
 # to _STATE_MIGRATIONS that upgrades the previous version, so stored runs keep loading.
@@ -218,12 +222,31 @@ class _BusinessRuleTaskParser(BusinessRuleTaskParser):
         return validation.decision_ref(node)
 
 
+class _DMNEngine(DMNEngine):
+    """A decision no rule matches gives each of its outputs None (COLLECT: an empty
+    list), as Camunda's does, so the gateway after it reads a value and can take its
+    default flow (QA: SpiffWorkflow left the name out, and the gateway stopped on it)."""
+
+    def result(self, task: Any) -> dict[str, Any]:
+        found: dict[str, Any] = super().result(task)
+        collect = self.decision_table.hit_policy == "COLLECT"
+        for output in self.decision_table.outputs:
+            name = output.name or output.label
+            if name and "." not in name and name not in found:
+                found[name] = [] if collect else None
+        return found
+
+
 class _Parser(SpiffBpmnParser):
     OVERRIDE_PARSER_CLASSES = {
         **SpiffBpmnParser.OVERRIDE_PARSER_CLASSES,
         full_tag("serviceTask"): (_ServiceTaskParser, ServiceTask),
         full_tag("businessRuleTask"): (_BusinessRuleTaskParser, BusinessRuleTask),
     }
+
+    def get_engine(self, decision_ref: str, node: Any) -> DMNEngine:
+        table = super().get_engine(decision_ref, node).decision_table
+        return _DMNEngine(table)
 
 
 def build_spec(bpmn_xml: str, dmn_files: Mapping[str, str], *, key: str = "") -> ProcessSpec:
@@ -244,7 +267,8 @@ def build_spec(bpmn_xml: str, dmn_files: Mapping[str, str], *, key: str = "") ->
     parser = _Parser(validator=VALIDATOR)
     try:
         for name, root in dmn.items():
-            parser.add_dmn_xml(root, filename=name)
+            for decision in decisions.for_engine(root):
+                parser.add_dmn_xml(decision, filename=name)
         parser.add_bpmn_xml(bpmn, filename="process.bpmn")
         spec = parser.get_spec(facts.process_id)
         subprocess_specs = parser.get_subprocess_specs(facts.process_id)
@@ -253,6 +277,15 @@ def build_spec(bpmn_xml: str, dmn_files: Mapping[str, str], *, key: str = "") ->
         source = exc.file_name if exc.file_name in dmn else ""
         problems = with_names([Problem(message, exc.tag, exc.id, source)], bpmn, dmn, facts)
         raise BundleError(problems, facts=facts) from exc
+    except Exception as exc:
+        # The files passed the checks and the engine's parser still failed on them: an
+        # uploaded file is refused, never a 500 (QA: a DMN file's prefix did that once).
+        logger.exception("SpiffWorkflow could not parse a bundle the checks passed")
+        message = msg(
+            _("The process cannot be loaded: the workflow engine could not read it (%(error)s)."),
+            error=type(exc).__name__,
+        )
+        raise BundleError([Problem(message)], facts=facts) from exc
     return ProcessSpec(key=key, facts=facts, _spec=spec, _subprocess_specs=subprocess_specs)
 
 

@@ -52,6 +52,10 @@ EXPRESSION_SECONDS = 1.0
 # lists a few dozen rows), far below what would strain a process.
 MAX_ITEMS = 100_000
 MAX_INT_BITS = 4_096  # some 1,233 decimal digits: any amount, count or identifier
+# Collections within collections: a case's data nests a few levels; storing a run's
+# state walks it recursively, and 900 lists within lists were a RecursionError, a 500
+# (security QA).
+MAX_DEPTH = 100
 MAX_WIDTH = 1_000  # of a format's width or precision ("%1000d", f"{x:>1000}")
 MAX_ROUND_DIGITS = 100
 
@@ -140,13 +144,15 @@ def items_in(value: Any, limit: int = MAX_ITEMS) -> int:
     if not isinstance(value, _COLLECTIONS):
         return 1
     count = 0
-    pending = [value]
+    pending = [(value, 1)]
     while pending and count <= limit:
-        current = pending.pop()
+        current, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            raise _too_costly(f"a value nested more than {MAX_DEPTH} deep")
         members: Iterable[Any] = current.items() if isinstance(current, dict) else current
         for member in members:
             if isinstance(member, _COLLECTIONS):
-                pending.append(member)
+                pending.append((member, depth + 1))
             count += len(member) if isinstance(member, (str, bytes)) else 1
             if count > limit:
                 break

@@ -186,6 +186,18 @@ def upload_definition(
     that changes nothing.
     """
     dmn_files = dict(dmn_files or {})
+    if actor is not None and not permissions.can_manage_definitions(actor):
+        # Before anything is read: parsing and checking a file costs the server, and a
+        # file naming no lane would otherwise need no department's admin (QA: a
+        # citizen's token uploaded one through the API).
+        raise refused(
+            Forbidden(_("Only department and platform admins may upload processes.")),
+            actor=actor,
+            action="workflow.definition_uploaded",
+            target=("workflow.processdefinition", key),
+            detail={},
+            request=request,
+        )
     if not is_valid_key(key):
         raise InvalidInput(KEY_RULE, fields={"key": [KEY_RULE]})
     problems = FieldErrors()

@@ -17,7 +17,9 @@ fix them all in one go. What is checked:
   decision that one of the DMN files defines (``decisions.py`` checks those files);
 - every expression, script and timer compiles in the sandbox;
 - an exclusive gateway deciding on a user task's outcome alone routes every outcome the
-  task offers (``gateway_routes.py``).
+  task offers (``gateway_routes.py``);
+- sequence flows never loop back (``loops``), and no element takes an id SpiffWorkflow
+  gives its own steps (``RESERVED_IDS``).
 
 This module knows no SpiffWorkflow; ``engine.py`` calls it.
 """
@@ -73,6 +75,10 @@ EXTRA_CHILDREN = {
     "intermediateCatchEvent": frozenset({"timerEventDefinition"}),
     "boundaryEvent": frozenset({"timerEventDefinition"}),
 }
+
+# The names SpiffWorkflow gives its own steps of every process: an element with one of
+# these ids loaded, and its run could not start ("No output task connected", QA).
+RESERVED_IDS = frozenset({"Start", "End", "Root"})
 
 LANE_PATTERN = re.compile(r"^(?P<code>[0-9A-Za-z][0-9A-Za-z-]*)(?:/(?P<role>[a-z_]+))?$")
 
@@ -203,6 +209,10 @@ class _Checker:
         for lane in lane_set.iter(f"{{{BPMN}}}lane"):
             name = (lane.get("name") or "").strip()
             parsed = parse_lane(name, lane.get("id", "")) if name else None
+            for ref in lane.findall(f"{{{BPMN}}}flowNodeRef"):
+                # iter() visits parents before child lanes, so the innermost lane wins.
+                # A refused lane's tasks are in it all the same: its problem is its name.
+                self.lane_of[(ref.text or "").strip()] = name or lane.get("id", "")
             if parsed is None:
                 self.problem(
                     msg(
@@ -234,9 +244,6 @@ class _Checker:
                     lane.get("id", ""),
                 )
             self.facts.lanes[name] = parsed
-            for ref in lane.findall(f"{{{BPMN}}}flowNodeRef"):
-                # iter() visits parents before child lanes, so the innermost lane wins.
-                self.lane_of[(ref.text or "").strip()] = name
 
     def container(self, container: etree._Element, inherited_lane: str) -> None:
         for lane_set in container.findall(f"{{{BPMN}}}laneSet"):
@@ -254,12 +261,15 @@ class _Checker:
                 self.facts.flows.append((child.get("sourceRef", ""), child.get("targetRef", "")))
                 for grandchild in _bpmn_children(child):
                     if local_name(grandchild) == "conditionExpression":
-                        self.expression(grandchild.text, "eval", grandchild)
+                        # Named by its sequence flow, as the canvas shows it, not by
+                        # the id Camunda Modeler gives the condition itself.
+                        self.expression(grandchild.text, "eval", child)
                     elif local_name(grandchild) not in DECORATIONS:
                         self.unsupported(grandchild, child.get("id", ""))
             elif kind not in DECORATIONS | NODE_CHILDREN | {"laneSet"}:
                 self.unsupported(child, container.get("id", ""))
         self.flow_ends(flows, nodes)
+        self.loops(flows)
         outcomes_of = {task.bpmn_id: task.outcomes for task in self.facts.user_tasks.values()}
         self.problems += gateway_routes.problems(_bpmn_children(container), flows, outcomes_of)
 
@@ -283,8 +293,43 @@ class _Checker:
                         flow.get("id", ""),
                     )
 
+    def loops(self, flows: list[etree._Element]) -> None:
+        """Sequence flows never lead back to where they came from. The engine's stored
+        state keeps only what later steps need on the understanding that no step comes
+        twice, and a loop of automatic steps ran within one request until SpiffWorkflow
+        stopped it and called the run complete (security QA). A case sent back for
+        correction asks the applicant for a supplement instead."""
+        following: dict[str, list[str]] = {}
+        for flow in flows:
+            following.setdefault(flow.get("sourceRef", ""), []).append(flow.get("targetRef", ""))
+        if (loop := _first_loop(following)) is not None:
+            self.problem(
+                msg(
+                    _(
+                        "The sequence flows loop: %(path)s. Loops are not supported; to "
+                        "have an application corrected, request a supplement from the "
+                        "applicant."
+                    ),
+                    path=" → ".join(loop),
+                ),
+                "sequenceFlow",
+            )
+
     def node(self, node: etree._Element, lane: str) -> None:
         kind, node_id = local_name(node), node.get("id", "")
+        if node_id in RESERVED_IDS or node_id.endswith(".EndJoin"):
+            self.problem(
+                msg(
+                    _(
+                        "%(element)s %(id)s: the id %(id)s is the workflow engine's own; "
+                        "give the element another id in the modeler (e.g. %(element)s_1)."
+                    ),
+                    element=kind,
+                    id=node_id,
+                ),
+                kind,
+                node_id,
+            )
         if kind == "startEvent":
             self.facts.starts.append(node_id)
         if kind == "subProcess":
@@ -364,7 +409,8 @@ class _Checker:
                 msg(
                     _(
                         "Service task %(id)s must name a platform function (a "
-                        "serviceTaskOperator, or an external topic in Camunda Modeler)."
+                        "SpiffWorkflow serviceTaskOperator, or a Camunda 7 external task's "
+                        "topic; Camunda 8's job types are not read)."
                     ),
                     id=node_id,
                 ),
@@ -389,7 +435,20 @@ class _Checker:
 
     def check_businessRuleTask(self, node: etree._Element, node_id: str, lane: str) -> None:
         ref = decision_ref(node)
-        if ref is None or ref not in self.facts.decisions:
+        if not ref:
+            self.problem(
+                msg(
+                    _(
+                        "Business rule task %(id)s names no decision: set its decision "
+                        "reference (Camunda 7's decisionRef or SpiffWorkflow's "
+                        "calledDecisionId; Camunda 8's zeebe:calledDecision is not read)."
+                    ),
+                    id=node_id,
+                ),
+                "businessRuleTask",
+                node_id,
+            )
+        elif ref not in self.facts.decisions:
             self.problem(
                 msg(
                     _(
@@ -481,6 +540,32 @@ class _Checker:
                 local_name(node),
                 node_id,
             )
+
+
+def _first_loop(following: Mapping[str, list[str]]) -> list[str] | None:
+    """The elements of a loop in the graph (the first found, its first element again
+    at its end), or None. Depth first, without recursion: a process of thousands of
+    elements is checked in as many steps."""
+    done: set[str] = set()
+    for root in following:
+        if root in done:
+            continue
+        path: list[str] = [root]
+        on_path = {root}
+        pending = [iter(following.get(root, ()))]
+        while pending:
+            target = next(pending[-1], None)
+            if target is None:
+                pending.pop()
+                done.add(path[-1])
+                on_path.discard(path.pop())
+            elif target in on_path:
+                return [*path[path.index(target) :], target]
+            elif target not in done:
+                path.append(target)
+                on_path.add(target)
+                pending.append(iter(following.get(target, ())))
+    return None
 
 
 def check_bundle(bpmn: etree._Element, dmn_roots: Mapping[str, etree._Element]) -> BundleFacts:

@@ -131,7 +131,7 @@ def test_a_refused_expression_and_an_unknown_lane_are_refused_in_one_answer(clie
     refused = client.post(URL, body, **headers)
     assert refused.status_code == 422
     expression, lane = refused.json()["fields"]["bpmn"]
-    assert expression.startswith("The expression in conditionExpression Flow_cond is refused")
+    assert expression.startswith("The expression in sequenceFlow Flow_cond is refused")
     assert lane == UNKNOWN_LANE
     assert refused.json()["message"] == (
         "The files have 2 problems; each is listed under its file."
@@ -184,6 +184,34 @@ def test_who_may_upload(client, city, role, where, status):
     _admin, headers = as_admin(client, city, role, where)
     body = {"key": "permit", "name": "x", "bpmn": bpmn_file(read_process("single_department.bpmn"))}
     assert client.post(URL, body, **headers).status_code == status
+
+
+LANELESS = (
+    '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" '
+    'targetNamespace="x"><bpmn:process id="p" isExecutable="true"><bpmn:startEvent id="S"/>'
+    '<bpmn:endEvent id="E"/><bpmn:sequenceFlow id="F" sourceRef="S" targetRef="E"/>'
+    "</bpmn:process></bpmn:definitions>"
+)
+
+
+@pytest.mark.parametrize("role", [Role.WINDOW_OFFICER, Role.REVIEWING_OFFICER, Role.CITIZEN])
+def test_only_admins_upload_even_a_process_naming_no_lane(client, city, role, monkeypatch):
+    """No lane, no department whose admin is asked for: a citizen's token uploaded one
+    (security QA). Refused before the file is read, and on record."""
+    from onewindow.workflow import services
+
+    def never(*args, **kwargs):
+        raise AssertionError("the file was checked before the uploader was")
+
+    monkeypatch.setattr(services, "_checked_bundle", never)
+    person = make_user(roles=[(role, None if role == Role.CITIZEN else city["GA"])], with_totp=True)
+    otp = otp_for(person) if role != Role.CITIZEN else ""
+    headers = {**bearer(token_for(client, person, otp)), "HTTP_ACCEPT_LANGUAGE": "en"}
+    refused = client.post(URL, {"key": "mine", "name": "x", "bpmn": bpmn_file(LANELESS)}, **headers)
+    assert refused.status_code == 403
+    assert refused.json()["message"] == "Only department and platform admins may upload processes."
+    assert not ProcessDefinition.objects.exists()
+    assert AuditEvent.objects.filter(action="workflow.definition_uploaded").count() == 1
 
 
 def test_without_a_token_nothing_is_uploaded(client, city):

@@ -144,7 +144,7 @@ def test_a_refused_expression_and_an_unknown_lane_are_listed_together(city):
     assert response.status_code == 422
     problems = response.context["problems"]
     assert [(p.element, p.element_id) for p in problems] == [
-        ("conditionExpression", "Flow_cond"),
+        ("sequenceFlow", "Flow_cond"),
         ("lane", "Lane_1"),
     ]
     page = response.content.decode()

@@ -45,7 +45,11 @@ def test_hostile_entries_are_refused_with_the_file_and_entry() -> None:
     assert str(problem.message).startswith(
         "The expression in outputEntry LiteralExpression_evil is refused"
     )
-    assert check(entry="__import__('os')")[0].startswith("The expression in inputEntry IE1")
+    # A rule's cell by its rule's number and its column, as dmn-js shows the table.
+    assert check(entry="__import__('os')") == [
+        "Rule 1, input column 1: “__import__('os')” is refused: “__import__” cannot be used "
+        "in process expressions."
+    ]
 
 
 @pytest.mark.parametrize("policy", ["PRIORITY", "ANY", "RULE ORDER", "OUTPUT ORDER"])
@@ -58,3 +62,68 @@ def test_unsupported_hit_policies_are_refused(policy: str) -> None:
 def test_other_files_are_not_dmn() -> None:
     _ids, problems = decisions.check("x.dmn", parse_xml(read_process("newborn.bpmn")))
     assert str(problems[0].message) == "x.dmn is not a DMN file."
+
+
+@pytest.mark.parametrize(
+    ("written", "engine_reads"),
+    [
+        ('"budget", "exceptional"', '(? == ("budget")) or (? == ("exceptional"))'),
+        ("[250..1000]", "(250 <= ? <= 1000)"),
+        ("]250..1000[", "(250 < ? < 1000)"),
+        ("(0..18], > 65", "(0 < ? <= 18) or (? > 65)"),
+        ('not("a", "b")', 'not ((? == ("a")) or (? == ("b")))'),
+        ('"a, b"', '"a, b"'),  # one string with a comma in it
+        ("> 5", "> 5"),
+        ("[1, 2]", "[1, 2]"),  # a Python list stays one
+    ],
+)
+def test_camunda_s_unary_tests_become_one_python_test(written: str, engine_reads: str) -> None:
+    assert decisions.unary_test(written) == engine_reads
+
+
+def test_a_refused_cell_is_named_by_its_rule_and_column_label() -> None:
+    text = DMN.format(policy="FIRST", entry="[250..", output="0").replace(
+        '<input id="I1">', '<input id="I1" label="金额">'
+    )
+    _ids, [problem] = decisions.check("fee.dmn", parse_xml(text))
+    assert str(problem.message).startswith("Rule 1, input column 1 “金额”: “[250..” is refused: ")
+    assert (problem.element, problem.element_id) == ("inputEntry", "IE1")
+
+
+def test_an_input_column_needs_its_expression() -> None:
+    """Camunda Modeler 3 saved empty ones; SpiffWorkflow would have read the label's
+    value as Python."""
+    text = DMN.format(policy="FIRST", entry="&gt;= 6", output="0").replace(
+        "<text>answer</text>", "<text></text>"
+    )
+    assert check_text(text)[0] == (
+        "Decision fee: input column 1 has no expression; write the name of the case data it "
+        "reads (e.g. amount)."
+    )
+
+
+def test_chained_decisions_are_refused() -> None:
+    text = DMN.format(policy="FIRST", entry="-", output="0").replace(
+        '<decision id="fee" name="fee">',
+        '<decision id="fee" name="fee"><informationRequirement id="IR">'
+        '<requiredDecision href="#other"/></informationRequirement>',
+    )
+    assert check_text(text)[0].startswith("Decision fee requires another decision's result")
+
+
+def check_text(text: str) -> list[str]:
+    return [str(p.message) for p in decisions.check("fee.dmn", parse_xml(text))[1]]
+
+
+def test_a_cell_longer_than_the_limit_is_refused_without_reading_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The placeholder's pattern takes time growing with the square of a cell's length,
+    here and in SpiffWorkflow at every decision (security QA: 40,000 characters)."""
+    seen: list[str] = []
+    monkeypatch.setattr(decisions, "refusal", lambda source, mode: seen.append(source))
+    long_entry = " and ".join(["? &gt; 0"] * 200)  # 1,995 characters once unescaped
+    assert check_text(DMN.format(policy="FIRST", entry=long_entry, output="0")) == [
+        "Decision fee: a cell holds 1995 characters; at most 1000 are allowed."
+    ]
+    assert not any("dmninputexpr" in source for source in seen)

@@ -178,6 +178,102 @@ def test_dmn_decides_on_a_second_review(amount: int, age: int, second_review: bo
     assert engine.is_completed(run)
 
 
+def _routing_dmn(**entries: str) -> str:
+    """The demo's routing table with input entries replaced, by their ids' ends."""
+    text = read_process("routing.dmn")
+    for ending, entry in entries.items():
+        start = text.index(f'<inputEntry id="UnaryTests_{ending}">')
+        opening = text.index("<text>", start) + len("<text>")
+        text = text[:opening] + entry + text[text.index("</text>", opening) :]
+    return text
+
+
+def _second_review(dmn: str, amount: int, age: int) -> object:
+    spec = engine.build_spec(read_process("dmn_routing.bpmn"), {"routing.dmn": dmn}, key="")
+    run = engine.start(spec, {"amount": amount, "applicant_age": age}, context=CONTEXT)
+    run = decide(run, "Task_accept", "accept")
+    [review] = engine.ready_user_tasks(run)
+    return review.data["second_review"]
+
+
+@pytest.mark.parametrize(
+    ("amount", "age", "second_review"),
+    [
+        (50000, 40, True),  # the range's ends are in it
+        (1000000, 40, True),
+        (1000001, 40, False),
+        (100, 10, True),  # one of the listed ages
+        (100, 11, False),
+    ],
+)
+def test_camunda_lists_and_ranges_in_table_cells_decide_as_camunda_s(
+    amount: int, age: int, second_review: bool
+) -> None:
+    """FEEL's unary tests Camunda Modeler offers, rewritten for the engine (QA: a list
+    compared as a Python tuple never matched, and a range was refused)."""
+    dmn = _routing_dmn(large_amount="[50000..1000000]", minor="5, 10, 15")
+    assert _second_review(dmn, amount, age) is second_review
+
+
+def test_a_negated_list_in_a_cell() -> None:
+    dmn = _routing_dmn(minor='not(30, 40, "unknown")')
+    assert (_second_review(dmn, 100, 40), _second_review(dmn, 100, 41)) == (False, True)
+
+
+def test_a_decision_no_rule_matches_gives_none_and_the_gateway_takes_its_default() -> None:
+    """As Camunda's engine does (QA: the gateway after it stopped on a missing name)."""
+    text = read_process("routing.dmn")
+    start = text.index('<rule id="Rule_default">')
+    dmn = text[:start] + text[text.index("</rule>", start) + len("</rule>") :]
+    spec = engine.build_spec(read_process("dmn_routing.bpmn"), {"routing.dmn": dmn}, key="")
+    run = engine.start(spec, {"amount": 100, "applicant_age": 40}, context=CONTEXT)
+    run = decide(run, "Task_accept", "accept")
+    [review] = engine.ready_user_tasks(run)
+    assert (review.data["second_review"], review.data["fee"]) == (None, None)
+    run = decide(run, "Task_review", "approve")
+    assert engine.is_completed(run)
+
+
+def test_a_dmn_file_with_another_prefix_and_several_decisions_loads() -> None:
+    """Trisotech and Signavio save ``semantic:``; Camunda's examples keep several
+    decisions in one file. SpiffWorkflow read neither (an XPath error was a 500)."""
+    text = read_process("routing.dmn")
+    other = (
+        '<decision id="other" name="其他"><decisionTable id="T_other">'
+        '<input id="I_o"><inputExpression id="E_o"><text>amount</text></inputExpression></input>'
+        '<output id="O_o" name="other"/></decisionTable></decision>'
+    )
+    text = text.replace('  <decision id="routing"', other + '<decision id="routing"')
+    root = text.index("<definitions")
+    head, body = text[:root], text[root:]
+    body = body.replace("<", "<semantic:").replace("<semantic:/", "</semantic:")
+    body = body.replace("<semantic:dmndi:", "<dmndi:").replace("</semantic:dmndi:", "</dmndi:")
+    body = body.replace("<semantic:dc:", "<dc:").replace("</semantic:dc:", "</dc:")
+    body = body.replace(
+        'xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/"',
+        'xmlns:semantic="https://www.omg.org/spec/DMN/20191111/MODEL/"',
+    )
+    dmn = head + body
+    assert "<semantic:decision" in dmn and "<decision" not in dmn
+    assert _second_review(dmn, 60000, 30) is True
+    assert _second_review(dmn, 100, 40) is False
+
+
+def test_an_engine_failure_on_checked_files_is_a_refusal_not_a_crash(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def unreadable(root: Any) -> list[Any]:
+        raise AttributeError("'list' object has no attribute 'tag'")
+
+    monkeypatch.setattr(engine.decisions, "for_engine", unreadable)
+    with pytest.raises(BundleError) as refused:
+        spec_of("dmn_routing.bpmn", "routing.dmn")
+    [problem] = refused.value.problems
+    assert str(problem.message) == (
+        "The process cannot be loaded: the workflow engine could not read it (AttributeError)."
+    )
+
+
 def test_camunda_decision_ref_and_spiff_service_operator_both_work(
     recorded: list[ServiceCall],
 ) -> None:

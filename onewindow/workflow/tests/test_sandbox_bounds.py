@@ -185,6 +185,19 @@ def test_what_a_script_leaves_behind_is_within_the_bounds() -> None:
         sandbox.execute(script, {})
 
 
+def test_what_a_script_leaves_behind_is_nested_a_hundred_deep_at_most() -> None:
+    """Storing a run's state walks its data recursively: 900 lists within lists were a
+    RecursionError there, a 500 (security QA)."""
+    with pytest.raises(ExpressionTooCostly, match="a value nested more than 100 deep"):
+        sandbox.execute("a = []\nfor i in range(900):\n    a = [a]", {})
+    context: dict[str, object] = {}
+    sandbox.execute("a = []\nfor i in range(99):\n    a = [a]", context)
+    levels, value = 0, context["a"]
+    while isinstance(value, list):
+        levels, value = levels + 1, value[0] if value else None
+    assert levels == 100
+
+
 def test_the_budget_is_the_runs_own() -> None:
     # Each list counted as it is made and as it is appended: 800,000 of the budget.
     script = "l = []\nfor i in range(4):\n    l.append([i] * 99999)"

@@ -105,7 +105,7 @@ def test_upload_lists_a_refused_expression_and_an_unknown_lane_at_once(
 ) -> None:
     """The lane was reported only once the expression was fixed, by a second upload."""
     refusal = refused_upload(expression_and_unknown_lane(), officer("GA", Role.DEPARTMENT_ADMIN))
-    assert where(refusal) == [("conditionExpression", "Flow_cond"), ("lane", "Lane_1")]
+    assert where(refusal) == [("sequenceFlow", "Flow_cond"), ("lane", "Lane_1")]
     expression, lane = (str(problem.message) for problem in refusal.problems)
     assert "“__import__” cannot be used in process expressions" in expression
     assert lane == UNKNOWN_LANE
@@ -127,13 +127,17 @@ def test_upload_lists_every_problem_of_a_lane_once(city: dict[str, Department]) 
     refusal = refused_upload(text)
     assert where(refusal) == [
         ("lane", "Lane_window"),  # citizens do not work on cases
-        ("conditionExpression", "Flow_approve"),
+        ("sequenceFlow", "Flow_approve"),
         ("lane", "Lane_window"),  # 310000-XX
         ("lane", "Lane_review"),  # 310000-YY
     ]
     messages = [str(problem.message) for problem in refusal.problems]
     assert messages[0].startswith("Lane 310000-XX/citizen: citizen does not work on cases;")
-    assert "syntax error at line 1, column 1" in messages[1]
+    # Named as the Camunda 7 expression it is, not as a syntax error at column 1 (QA).
+    assert messages[1] == (
+        "The expression in sequenceFlow Flow_approve is refused: it is written in JUEL, "
+        "which is not run here: expressions are Python, e.g. amount > 100 or approved == True."
+    )
     assert "names department 310000-XX, which does not exist" in messages[2]
     assert "names department 310000-YY, which does not exist" in messages[3]
 
@@ -258,9 +262,7 @@ def test_upload_refuses_whoever_may_not_upload_it_before_the_files_problems(
         )
     assert actions()[-1] == ("workflow.definition_uploaded", "denied")
     city_admin = officer("root", Role.PLATFORM_ADMIN)
-    assert where(refused_upload(text, actor=city_admin)) == [
-        ("conditionExpression", "Flow_not_accepted")
-    ]
+    assert where(refused_upload(text, actor=city_admin)) == [("sequenceFlow", "Flow_not_accepted")]
 
 
 def test_upload_checks_key_and_size(city: dict[str, Department]) -> None:

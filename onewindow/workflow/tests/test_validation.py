@@ -194,6 +194,93 @@ def test_a_lane_of_a_casework_role_or_none_is_taken(lane: str) -> None:
     assert list(facts.lanes) == [lane]
 
 
+def test_a_task_in_a_lane_refused_for_its_name_is_not_said_to_be_in_no_lane() -> None:
+    """Its lane's problem is the lane's name (QA: "not in a lane" was said of it too)."""
+    messages = problems(bpmn('<bpmn:userTask id="Task_1"/>', lane="Line Manager"))
+    assert len(messages) == 1
+    assert messages[0].startswith("Lane L1 must be named after a department code")
+
+
+@pytest.mark.parametrize(
+    ("element", "element_id"),
+    [("startEvent", "Start"), ("endEvent", "End"), ("userTask", "Root"), ("endEvent", "p.EndJoin")],
+)
+def test_the_engine_s_own_ids_are_refused(element: str, element_id: str) -> None:
+    """An element with one of them loaded, and no run could start (QA: a 500)."""
+    body = f'<bpmn:{element} id="{element_id}"/>'
+    messages = problems(bpmn(body, refs=(element_id,)))
+    assert messages == [
+        f"{element} {element_id}: the id {element_id} is the workflow engine's own; give the "
+        f"element another id in the modeler (e.g. {element}_1)."
+    ]
+
+
+def test_a_business_rule_task_naming_no_decision_says_how_to_name_one() -> None:
+    """A Camunda 8 file's zeebe:calledDecision was reported as calling decision “”."""
+    messages = problems(bpmn('<bpmn:businessRuleTask id="Rule_1"/>', refs=()))
+    assert messages == [
+        "Business rule task Rule_1 names no decision: set its decision reference (Camunda "
+        "7's decisionRef or SpiffWorkflow's calledDecisionId; Camunda 8's "
+        "zeebe:calledDecision is not read)."
+    ]
+
+
+def test_a_feel_condition_is_named_as_feel() -> None:
+    body = (
+        '<bpmn:startEvent id="S"/><bpmn:endEvent id="E"/>'
+        '<bpmn:sequenceFlow id="F" sourceRef="S" targetRef="E">'
+        '<bpmn:conditionExpression>= meal = "chicken"</bpmn:conditionExpression>'
+        "</bpmn:sequenceFlow>"
+    )
+    assert problems(bpmn(body, refs=())) == [
+        "The expression in sequenceFlow F is refused: it is written in FEEL, which is not "
+        "run here: expressions are Python, e.g. amount > 100 or approved == True."
+    ]
+
+
+def _flows(*pairs: tuple[str, str]) -> str:
+    return "".join(
+        f'<bpmn:sequenceFlow id="F{n}" sourceRef="{a}" targetRef="{b}"/>'
+        for n, (a, b) in enumerate(pairs)
+    )
+
+
+def test_a_loop_of_automatic_steps_is_refused() -> None:
+    """It ran within one request until SpiffWorkflow stopped it and called the run
+    complete (security QA)."""
+    body = (
+        '<bpmn:startEvent id="S"/><bpmn:scriptTask id="Count"><bpmn:script>n = 1</bpmn:script>'
+        '</bpmn:scriptTask><bpmn:exclusiveGateway id="Again"/><bpmn:endEvent id="E"/>'
+        + _flows(("S", "Count"), ("Count", "Again"), ("Again", "Count"), ("Again", "E"))
+    )
+    assert problems(bpmn(body, refs=())) == [
+        "The sequence flows loop: Count → Again → Count. Loops are not supported; to have an "
+        "application corrected, request a supplement from the applicant."
+    ]
+
+
+def test_a_loop_back_to_an_officer_is_refused_too() -> None:
+    body = (
+        '<bpmn:startEvent id="S"/><bpmn:userTask id="Task_1"/><bpmn:exclusiveGateway id="G"/>'
+        '<bpmn:endEvent id="E"/>'
+        + _flows(("S", "Task_1"), ("Task_1", "G"), ("G", "Task_1"), ("G", "E"))
+    )
+    assert problems(bpmn(body))[0].startswith("The sequence flows loop: Task_1 → G → Task_1.")
+
+
+def test_a_long_chain_is_checked_for_loops_without_recursion() -> None:
+    steps = [f"T{n}" for n in range(5000)]
+    body = (
+        '<bpmn:startEvent id="S"/><bpmn:endEvent id="E"/>'
+        + "".join(
+            f'<bpmn:scriptTask id="{t}"><bpmn:script>n = 1</bpmn:script></bpmn:scriptTask>'
+            for t in steps
+        )
+        + _flows(*zip(["S", *steps], [*steps, "E"], strict=True))
+    )
+    assert check(bpmn(body, refs=())).process_id == "p"
+
+
 def test_parse_lane() -> None:
     assert validation.parse_lane("310000-GA") == validation.Lane("310000-GA", "310000-GA", "")
     lane = validation.parse_lane(" 310115-RS/reviewing_officer ")
@@ -269,7 +356,7 @@ def test_a_refused_expression_says_why_in_one_message_per_element() -> None:
     it starts with "_"", twice for one name), but what was refused, by name."""
     [message] = problems(read_malicious("import_condition.bpmn"))
     assert message == (
-        "The expression in conditionExpression Flow_cond is refused: “__import__” cannot be "
+        "The expression in sequenceFlow Flow_cond is refused: “__import__” cannot be "
         "used in process expressions."
     )
     [message] = problems(read_malicious("subclasses_script.bpmn"))
@@ -315,7 +402,7 @@ def test_an_expression_that_is_not_python_names_the_line_and_column() -> None:
     )
     [message] = problems(bpmn(body, refs=("Gateway_1", "Task_1")))
     assert message == (
-        "The expression in conditionExpression Flow_cond is refused: this is not valid "
+        "The expression in sequenceFlow Flow_cond is refused: this is not valid "
         "Python: there is a syntax error at line 1, column 10."
     )
 
@@ -330,7 +417,7 @@ def test_refusals_speak_chinese(chinese: None) -> None:
         "不允许使用以“_”开头的名称（第 2 行的“_hidden”）。"
     )
     assert condition == (
-        "conditionExpression Flow_cond 中的表达式被拒绝：流程表达式中不能使用“__import__”。"
+        "sequenceFlow Flow_cond 中的表达式被拒绝：流程表达式中不能使用“__import__”。"
     )
 
 
