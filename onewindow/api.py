@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
+from django.utils.translation.trans_real import parse_accept_lang_header
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationErrorContext
 from ninja.errors import ValidationError as NinjaValidationError
@@ -43,12 +44,25 @@ class BearerToken(HttpBearer):
         user, record = found
         request.user = user
         request.auth_token = record  # type: ignore[attr-defined]
-        if "HTTP_ACCEPT_LANGUAGE" not in request.META:
-            # A client that names no language reads the account's, as its notices are
-            # written in (the site's default answered an English reader in Chinese).
+        if not _names_an_offered_language(request.META.get("HTTP_ACCEPT_LANGUAGE", "")):
+            # A client that names no language, or none offered here ("fr", "*"), reads
+            # the account's, as its notices are written in (the site's default answered
+            # an English reader in Chinese; API QA: so did "fr").
             translation.activate(user.preferred_language)
             request.LANGUAGE_CODE = translation.get_language()
         return user
+
+
+def _names_an_offered_language(header: str) -> bool:
+    for language, _quality in parse_accept_lang_header(header):
+        if language == "*":
+            continue
+        try:
+            translation.get_supported_language_variant(language)
+        except LookupError:
+            continue
+        return True
+    return False
 
 
 class NotJson(Exception):

@@ -27,6 +27,7 @@ from __future__ import annotations
 import ast
 import builtins
 import functools
+import importlib
 import operator
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
@@ -429,8 +430,31 @@ def compile_script(source: str) -> CodeType:
     return _compile(source, "exec")
 
 
+# The modules Python's own C code imports to format and read dates (``strftime``,
+# ``f"{day:%Y}"``, ``strptime``), through the ``__import__`` of the running code's
+# builtins: without one, dates could not be formatted at all ("KeyError: '__import__'",
+# security QA). Process code never reaches it: a name with an underscore and the import
+# statement are refused when it is compiled.
+_C_IMPORTS = frozenset({"time", "_strptime"})
+
+
+def _c_level_import(
+    name: str,
+    globals: Any = None,  # __import__'s own parameter names
+    locals: Any = None,
+    fromlist: Any = (),
+    level: int = 0,
+) -> Any:
+    if name not in _C_IMPORTS or level != 0:
+        raise ImportError(f"{name} cannot be imported in a process expression")
+    return importlib.import_module(name)
+
+
+_RUNNING_BUILTINS: dict[str, Any] = {**SAFE_BUILTINS, "__import__": _c_level_import}
+
+
 def _namespace(context: Mapping[str, Any], external: Mapping[str, Any] | None) -> dict[str, Any]:
-    namespace: dict[str, Any] = {"__builtins__": SAFE_BUILTINS, **_GUARDS}
+    namespace: dict[str, Any] = {"__builtins__": _RUNNING_BUILTINS, **_GUARDS}
     namespace.update(external or {})
     namespace.update(context)
     return namespace

@@ -293,6 +293,18 @@ class _Checker:
                         flow.get("id", ""),
                     )
 
+    def ends(self, process: etree._Element) -> None:
+        """A start event and an end event, as bpmnlint (Camunda Modeler's checks) asks
+        of every process: bpmn.io's new diagram, a start event alone, loaded and "ran to
+        its end" (QA)."""
+        kinds = {local_name(child) for child in _bpmn_children(process)}
+        for kind, message in (
+            ("startEvent", _("The process has no start event: draw where it begins.")),
+            ("endEvent", _("The process has no end event: draw where it ends.")),
+        ):
+            if kind not in kinds:
+                self.problem(message, "process", process.get("id", ""))
+
     def loops(self, flows: list[etree._Element]) -> None:
         """Sequence flows never lead back to where they came from. The engine's stored
         state keeps only what later steps need on the understanding that no step comes
@@ -599,6 +611,7 @@ def check_bundle(bpmn: etree._Element, dmn_roots: Mapping[str, etree._Element]) 
     checker.facts.process_id = process.get("id", "")
     checker.facts.process_name = process.get("name") or checker.facts.process_id
     checker.container(process, "")
+    checker.ends(process)
     checker.english_names(bpmn)
     if checker.problems:
         raise BundleError(checker.problems, facts=checker.facts)

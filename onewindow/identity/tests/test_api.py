@@ -93,6 +93,23 @@ def test_a_client_naming_no_language_reads_the_accounts(client, city):
     assert asked.json()["message"] != "No such department."
 
 
+@pytest.mark.parametrize("header", ["fr", "*", "fr-FR, de;q=0.8", "*;q=0.5"])
+def test_a_client_naming_no_language_offered_here_reads_the_accounts(client, city, header):
+    """API QA: "fr" or "*" was answered in the site's default, Chinese."""
+    reader = make_user(language="en")
+    token = token_for(client, reader)
+    answer = client.get(
+        "/api/v1/departments/nope/members", HTTP_ACCEPT_LANGUAGE=header, **bearer(token)
+    )
+    assert (answer.json()["message"], answer["Content-Language"]) == ("No such department.", "en")
+    either = client.get(
+        "/api/v1/departments/nope/members",
+        HTTP_ACCEPT_LANGUAGE="fr, zh-CN;q=0.5",
+        **bearer(token),
+    )
+    assert either["Content-Language"] == "zh-hans"  # the one it names that is offered
+
+
 def test_missing_or_bad_token_is_401(client):
     assert client.get("/api/v1/me").status_code == 401
     response = client.get("/api/v1/me", **bearer("ow_not-a-token"))

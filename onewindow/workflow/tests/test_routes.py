@@ -23,7 +23,7 @@ def process(*flows: tuple[str, str]) -> str:
     )
     return (
         f'<bpmn:definitions {B}><bpmn:process id="p"><bpmn:startEvent id="s"/>'
-        f"{body}</bpmn:process></bpmn:definitions>"
+        f'<bpmn:endEvent id="end"/>{body}</bpmn:process></bpmn:definitions>'
     )
 
 

@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -124,6 +124,30 @@ def test_environment_speaks_spiffworkflows_interface() -> None:
     assert data == {"amount": 13}
     with pytest.raises(NotImplementedError):
         environment.call_service(data, operation_name="x")
+
+
+def test_dates_can_be_formatted_and_read() -> None:
+    """Python's C code imports ``time`` and ``_strptime`` through the running code's
+    builtins: without an ``__import__`` there, no date could be formatted (security
+    QA: "KeyError: '__import__'")."""
+    day = {"d": date(2026, 12, 1)}
+    assert sandbox.evaluate('f"{d:%Y}年{d:%m}月"', day) == "2026年12月"
+    assert sandbox.evaluate('d.strftime("%Y-%m-%d")', day) == "2026-12-01"
+    read = sandbox.evaluate('datetime.strptime("2026-12-01 09:30", "%Y-%m-%d %H:%M")', {})
+    assert read == datetime(2026, 12, 1, 9, 30)
+
+
+def test_the_import_dates_need_imports_nothing_else() -> None:
+    importer = sandbox._RUNNING_BUILTINS["__import__"]
+    for name in ("os", "sys", "builtins", "importlib", "time.os"):
+        with pytest.raises(ImportError):
+            importer(name)
+    with pytest.raises(ImportError):
+        importer("time", level=1)
+    # Process code never names it: refused when compiled, as before.
+    with pytest.raises(SandboxError):
+        sandbox.compile_expression('__import__("time")')
+    assert "__import__" not in sandbox.SAFE_BUILTINS
 
 
 def test_timedelta_arithmetic() -> None:

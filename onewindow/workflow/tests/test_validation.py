@@ -14,7 +14,12 @@ HEAD = (
 
 
 def bpmn(body: str, lane: str = "310000-GA", refs: tuple[str, ...] = ("Task_1",)) -> str:
+    """A process of ``body`` (with a start and an end event of its own unless it draws
+    them: every process needs both) and one lane holding ``refs``."""
     flow_refs = "".join(f"<bpmn:flowNodeRef>{r}</bpmn:flowNodeRef>" for r in refs)
+    for kind in ("startEvent", "endEvent"):
+        if f"<bpmn:{kind} " not in body:
+            body = f'<bpmn:{kind} id="{kind}_0"/>' + body
     return (
         f'{HEAD}<bpmn:process id="p" isExecutable="true">'
         f'<bpmn:laneSet id="LS"><bpmn:lane id="L1" name="{lane}">{flow_refs}</bpmn:lane>'
@@ -279,6 +284,20 @@ def test_a_long_chain_is_checked_for_loops_without_recursion() -> None:
         + _flows(*zip(["S", *steps], [*steps, "E"], strict=True))
     )
     assert check(bpmn(body, refs=())).process_id == "p"
+
+
+def test_a_process_needs_a_start_and_an_end_event() -> None:
+    """bpmn.io's new diagram, a start event alone, loaded and "ran to its end" (QA)."""
+    bare = (
+        f'{HEAD}<bpmn:process id="p" isExecutable="true"><bpmn:startEvent id="S"/>'
+        "</bpmn:process></bpmn:definitions>"
+    )
+    assert problems(bare) == ["The process has no end event: draw where it ends."]
+    empty = bare.replace('<bpmn:startEvent id="S"/>', "")
+    assert problems(empty) == [
+        "The process has no start event: draw where it begins.",
+        "The process has no end event: draw where it ends.",
+    ]
 
 
 def test_parse_lane() -> None:
