@@ -242,6 +242,10 @@ def shows(value: Any) -> Any:
     decimal makes it an integer (``integral``)."""
     if isinstance(value, _COLLECTIONS):
         sized(value)
+    if isinstance(value, Decimal) and value.is_finite() and value.adjusted() < -MAX_INT_DIGITS:
+        # Its fixed-point text (f"{x:f}", "%f") holds every zero: "1e-3000000000" asked
+        # for gigabytes (security QA).
+        raise _too_costly("a decimal this small")
     return integral(value)
 
 
@@ -338,7 +342,8 @@ def limited_round(number: Any, digits: Any = None) -> Any:
 def limited_int(*args: Any, **kwargs: Any) -> int:
     if args:
         integral(args[0])
-    return builtins.int(*args, **kwargs)
+    # int("f" * 4000, 16): 16,000 bits from a text within the bounds (security QA).
+    return within_bounds(builtins.int(*args, **kwargs))
 
 
 def limited_str(*args: Any) -> str:
@@ -474,4 +479,28 @@ def bounded_method(obj: Any, name: str, method: Any) -> Any:
         wrapper = _ratio_of
     else:
         wrapper = None
+    if wrapper is None and isinstance(obj, (str, bytes, int, Decimal)):
+        # Any other method of text or numbers makes at most a few times what it was
+        # given, and its result is held to the bounds before it goes further: chained
+        # encode('utf-32').hex() grew 25 times a step, and int.from_bytes of that made
+        # an integer Decimal() took a minute to read (security QA).
+        wrapper = _result_within_bounds
     return wrapper(method, obj) if wrapper is not None else method
+
+
+def _result_within_bounds(method: Callable[..., Any], _obj: Any) -> Callable[..., Any]:
+    def checked(*args: Any, **named: Any) -> Any:
+        return within_bounds(method(*args, **named))
+
+    return checked
+
+
+def within_bounds(value: Any) -> Any:
+    """``value``, if it is within the bounds, as ``sized`` says, without counting it
+    against the run's budget (it was made from what was counted)."""
+    if _is_int(value):
+        if value.bit_length() > MAX_INT_BITS:
+            raise _too_costly("an integer this large")
+    elif items_in(value) > MAX_ITEMS:
+        raise _too_costly(f"a value of more than {MAX_ITEMS:,} items")
+    return value

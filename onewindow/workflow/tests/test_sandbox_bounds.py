@@ -49,6 +49,12 @@ COSTLY = [
     "str(Decimal('1e999999')) and f\"{Decimal('1e999999'):f}\"",
     "Decimal('1e999999').as_integer_ratio()",
     "(1).to_bytes(10**9, 'big')",
+    # Security QA: C-level work past the size bounds, fed by methods left unchecked.
+    "('a' * 100000).encode('utf-32').hex()",
+    "Decimal((1).from_bytes(('a' * 90000).encode('utf-32'), 'big')) > 0",
+    "int('f' * 4000, 16)",
+    "f\"{Decimal('1e-3000000000'):f}\"",
+    "'%f' % Decimal('1e-3000000000')",
 ]
 
 
@@ -232,6 +238,12 @@ def test_ordinary_expressions_are_untouched() -> None:
     assert sandbox.evaluate("f'{amount:.2f} {name}'", data) == "12.50 王小明"
     assert sandbox.evaluate("'%s: %05.1f' % (name, amount)", data) == "王小明: 012.5"
     assert sandbox.evaluate("', '.join(items) + '.'", data) == "a, b."
+    # Methods whose results are held to the bounds, within them.
+    assert sandbox.evaluate("name.encode('utf-8').hex() + 'ab'.upper()", data) == (
+        "e78e8be5b08fe6988e" + "AB"
+    )
+    assert sandbox.evaluate("int('ff', 16) + (255).bit_length()", data) == 263
+    assert sandbox.evaluate("f'{amount:f}'", data) == "12.5"
     assert sandbox.evaluate("items * 2 + ['c']", data) == ["a", "b", "a", "b", "c"]
     assert sandbox.evaluate("{k: len(k) for k in items} | {'z': 0}", data) == {
         "a": 1,
