@@ -12,6 +12,7 @@ a default flow routes whatever no condition takes.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from django.utils.translation import gettext_lazy as _
@@ -30,15 +31,22 @@ def problems(
     outcomes_of: Mapping[str, Sequence[str]],
 ) -> list[Problem]:
     """``outcomes_of``: each user task's id and the outcomes it offers."""
+    # The flows by their ends, read once: scanning every flow for every gateway took
+    # time growing with the square of a file's size (security QA: 100 s for 19,500).
+    leaving: dict[str, list[etree._Element]] = defaultdict(list)
+    arriving: dict[str, list[etree._Element]] = defaultdict(list)
+    for flow in flows:
+        leaving[flow.get("sourceRef", "")].append(flow)
+        arriving[flow.get("targetRef", "")].append(flow)
     found = []
     for gateway in gateways:
         gateway_id = gateway.get("id", "")
-        conditions = _outcome_conditions(gateway, flows)
+        conditions = _outcome_conditions(gateway, leaving[gateway_id])
         if conditions is None:
             continue
-        for flow in flows:
+        for flow in arriving[gateway_id]:
             task_id = flow.get("sourceRef", "")
-            if flow.get("targetRef") != gateway_id or task_id not in outcomes_of:
+            if task_id not in outcomes_of:
                 continue
             unrouted = [o for o in outcomes_of[task_id] if not _routed(o, conditions)]
             if unrouted:
@@ -47,18 +55,15 @@ def problems(
 
 
 def _outcome_conditions(
-    gateway: etree._Element, flows: Sequence[etree._Element]
+    gateway: etree._Element, leaving: Sequence[etree._Element]
 ) -> list[str] | None:
-    """The conditions of the gateway's flows, when the outcome alone decides between
-    them; None when something else may route (a default flow, a flow without a
-    condition, a condition reading other data)."""
+    """The conditions of the flows ``leaving`` the gateway, when the outcome alone
+    decides between them; None when something else may route (a default flow, a flow
+    without a condition, a condition reading other data)."""
     if local_name(gateway) != "exclusiveGateway" or gateway.get("default"):
         return None
-    gateway_id = gateway.get("id", "")
     conditions = []
-    for flow in flows:
-        if flow.get("sourceRef") != gateway_id:
-            continue
+    for flow in leaving:
         condition = flow.find(f"{{{BPMN}}}conditionExpression")
         text = (condition.text or "").strip() if condition is not None else ""
         if not text or set(names_read(text)) != {OUTCOME}:
