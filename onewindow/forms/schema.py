@@ -181,7 +181,7 @@ def _judged(schema: dict[str, Any]) -> Callable[[tuple[Any, ...]], bool]:
         if len(path) == 1:
             return True
         name = str(path[1])
-        if not properties_checked or not _NAME.match(name):
+        if not properties_checked or not _NAME.match(name) or name in spec.RESERVED_NAMES:
             return False  # its checks did not run, or stopped at its name
         return len(path) == 2 or path[2] in _judged_keywords(schema["properties"][name])
 
@@ -270,6 +270,14 @@ def _check_property(name: str, prop: Any) -> list[str]:
             _(
                 "Property names use lower-case letters, digits and single underscores, "
                 "starting with a letter: %(name)s"
+            )
+            % {"name": name}
+        ]
+    if name in spec.RESERVED_NAMES:
+        return [
+            _(
+                "%(name)s is a name process expressions use for something else (a function, "
+                "or the officers' outcome): give the question another name."
             )
             % {"name": name}
         ]

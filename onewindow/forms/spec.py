@@ -81,6 +81,20 @@ SLOT_KEYS = frozenset(
 # Property and slot names: lower case, digits, single underscores. A double underscore
 # is reserved for namespacing in merged life-event forms (``<key>__<field>``).
 NAME_PATTERN = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
+# The names a case's process expressions read as something else: the sandbox's functions
+# and values (``workflow.sandbox.SAFE_BUILTINS``) and what the engine sets (the
+# officers' ``outcome``, ``workflow.data_names.ENGINE_NAMES``). A question of one of
+# these names hid the function from every expression (``date.today()`` failed on a
+# "date" answer), or was overwritten at the first decision (security QA). A workflow
+# test keeps this list in step with theirs; forms import nothing of the workflow.
+RESERVED_NAMES = frozenset(
+    {
+        "abs", "all", "any", "bool", "date", "datetime", "dict", "dmninputexpr",
+        "enumerate", "false", "float", "int", "len", "list", "max", "min", "outcome",
+        "outcomes", "range", "round", "set", "sorted", "str", "sum", "timedelta", "true",
+        "tuple", "zip",
+    }
+)  # fmt: skip
 
 
 class DefinitionLike(Protocol):

@@ -903,3 +903,17 @@ def test_the_largest_safe_whole_number_is_a_number(db):
     )
     assert validate_data(definition, {"count": str(2**53 - 1)})["count"] == 2**53 - 1
     assert field_errors(definition, {"count": str(2**53)})["count"] == ["Enter a whole number."]
+
+
+@pytest.mark.parametrize("name", ["date", "len", "outcome", "true"])
+def test_a_question_may_not_take_a_name_process_expressions_use(name):
+    """A "date" answer hid ``date`` from every expression of the case's process, and an
+    "outcome" one was overwritten at the first decision (security QA)."""
+    parts = sample_with(name, {"type": "string", "title": "问题"})
+    with pytest.raises(InvalidInput) as refused:
+        check_definition(**parts)
+    found = [str(m) for messages in refused.value.fields.values() for m in messages]
+    assert (
+        f"{name} is a name process expressions use for something else (a function, or the "
+        "officers' outcome): give the question another name."
+    ) in found

@@ -67,3 +67,13 @@ def test_a_script_in_a_subprocess_counts():
 def test_shown_with_its_label_in_the_readers_language(english):
     assert str(DataName("amount", "申请金额（元）")) == "amount (申请金额（元）)"
     assert str(DataName("amount")) == "amount"
+
+
+def test_forms_reserve_every_name_expressions_read_as_something_else() -> None:
+    """Forms import nothing of the workflow: their list is kept in step here."""
+    from onewindow.forms.spec import RESERVED_NAMES
+    from onewindow.workflow.data_names import ENGINE_NAMES
+    from onewindow.workflow.sandbox import SAFE_BUILTINS
+
+    lower_case = {name for name in SAFE_BUILTINS if name.islower()}  # as a question's name is
+    assert lower_case | ENGINE_NAMES == RESERVED_NAMES
