@@ -72,9 +72,9 @@ browser-deps:
 # With CI=true the suite also runs on PostgreSQL, and missing services fail the run. The
 # browser journeys drive pages whose queries the rest of the suite already runs on both
 # databases; they run once, in the SQLite pass, to keep CI within its 15 minutes. So do
-# the tests that reach no database, and the page tests that count no queries
+# the tests that reach no database, and the page and API tests that count no queries
 # (ONEWINDOW_DATABASE_TESTS_ONLY, onewindow/conftest.py): a second pass would run them the
-# same, or check again HTML drawn from queries whose own tests run on both databases.
+# same, or check again HTML or JSON drawn from services whose own tests run on both.
 unit: install messages assets browser-deps
 	$(PY) -m pytest -q -n 2 --dist loadgroup
 	@if [ "$$CI" = "true" ]; then \

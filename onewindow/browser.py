@@ -5,6 +5,10 @@ conftest; helpers here are the steps several journeys share, the accessibility a
 (axe-core, the maintained rule engine, from the npm registry as a development package,
 injected into the page under test), keyboard checks axe cannot make (where the focus
 lands, what Tab reaches) and Chinese left on English pages.
+
+Each browser test module is an xdist group of its own (``xdist_group(__name__)``): its
+tests share the module's Chromium in one worker, and the modules spread over both
+workers of ``make test`` like the rest of the suite.
 """
 
 from __future__ import annotations

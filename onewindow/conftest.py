@@ -240,9 +240,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     - not those that reach none (validators, the sandbox, parsers): they ran in the
       SQLite pass and would run the same again, which a pass on another database exists
       to avoid;
-    - not the page tests (``single_pass``), unless they count the page's queries: a page
-      reads through the queries and services whose own tests run on both databases, and
-      what the page tests check is its HTML.
+    - not the page and API tests (``single_pass``), unless they count the queries: a page
+      or an API operation reads and writes through the queries and services whose own
+      tests run on both databases, and what its tests check is the HTML or JSON it
+      answers with, the statuses, the field errors and who may call it. A test that
+      races requests on PostgreSQL asks for ``transactional_db`` and runs on both.
     """
     if os.environ.get("ONEWINDOW_DATABASE_TESTS_ONLY") != "1":
         return
@@ -259,4 +261,8 @@ def _on_every_database(item: pytest.Item) -> bool:
     fixtures = set(getattr(item, "fixturenames", ()))
     if not (fixtures & _DATABASE_FIXTURES or item.get_closest_marker("django_db")):
         return False
-    return not item.get_closest_marker("single_pass") or bool(fixtures & _QUERY_COUNTING_FIXTURES)
+    if not item.get_closest_marker("single_pass"):
+        return True
+    database = item.get_closest_marker("django_db")
+    racing = "transactional_db" in fixtures or bool(database and database.kwargs.get("transaction"))
+    return racing or bool(fixtures & _QUERY_COUNTING_FIXTURES)

@@ -23,6 +23,8 @@ from onewindow.identity.models import Department, LegalPerson, User
 from onewindow.identity.permissions import is_officer
 from onewindow.identity.roles import Role
 
+pytestmark = pytest.mark.single_pass
+
 
 def token_for(client, user: User) -> str:
     demo = any(u.username == user.username for u in demo_data.USERS)

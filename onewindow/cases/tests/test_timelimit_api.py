@@ -16,6 +16,8 @@ from onewindow.cases.tests.test_api import token_for
 from onewindow.cases.tests.timekit import accepted_passport, at, travel, upload
 from onewindow.identity.models import User
 
+pytestmark = pytest.mark.single_pass
+
 NOW = at("2026-03-06", 10)  # the review steps of 03-02 are due soon (yellow from 03-06)
 PHOTO = [{"slot": "photo", "reason": "背景不是白色"}]
 

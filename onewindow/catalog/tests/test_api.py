@@ -1,7 +1,7 @@
 import pytest
 from openapi_spec_validator import validate
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.single_pass]
 
 
 def test_search_endpoint_shape(client, catalog):

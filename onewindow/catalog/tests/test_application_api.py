@@ -17,6 +17,8 @@ from onewindow.identity.tests.test_api import bearer, token_for
 from onewindow.workflow.models import ProcessDefinition
 from onewindow.workflow.tests.conftest import read_process
 
+pytestmark = pytest.mark.single_pass
+
 HUKOU = "310000-GA-QR-0001"
 URL = f"/api/v1/catalog/items/{HUKOU}/application"
 

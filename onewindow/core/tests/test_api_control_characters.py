@@ -19,6 +19,8 @@ from onewindow.workflow.tests.conftest import read_process
 from onewindow.workflow.tests.test_api import URL as PROCESSES
 from onewindow.workflow.tests.test_api import bpmn_file
 
+pytestmark = pytest.mark.single_pass
+
 REFUSED_NUL = (
     "Remove the control character U+0000: text may hold no control character other than "
     "tab and line breaks."

@@ -13,7 +13,7 @@ from django.utils import translation
 from onewindow.api import PYDANTIC_MESSAGES
 from onewindow.conftest import PASSWORD
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.single_pass]
 
 JSON = "application/json; charset=utf-8"
 TOKEN = "/api/v1/auth/token"

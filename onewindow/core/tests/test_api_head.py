@@ -7,7 +7,7 @@ from django.test import RequestFactory
 from onewindow.core.api_head import ApiHeadMiddleware
 from onewindow.core.tests.test_api_errors import bearer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.single_pass]
 
 
 def test_a_head_has_its_gets_status_and_headers(client, citizen):

@@ -10,7 +10,7 @@ from openapi_spec_validator import validate
 from onewindow.cases.choices import DEADLINES, CaseStatus
 from onewindow.workflow.choices import Outcome, TaskStatus
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.single_pass]
 
 ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
 

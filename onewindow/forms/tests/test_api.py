@@ -18,6 +18,8 @@ from onewindow.forms.models import FormDefinition
 from onewindow.identity.roles import Role
 from onewindow.identity.tests.test_api import bearer, token_for
 
+pytestmark = pytest.mark.single_pass
+
 URL = "/api/v1/forms"
 DEFINITION = json.loads(
     (Path(__file__).resolve().parents[1] / "definitions" / "birth_certificate.json").read_text(

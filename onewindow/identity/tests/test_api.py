@@ -11,7 +11,7 @@ from onewindow.identity.lockout import LOCKED_MESSAGE
 from onewindow.identity.masking import mask_identity_number
 from onewindow.identity.roles import Role
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.single_pass]
 
 
 def token_for(client, user, otp: str = "") -> str:

@@ -1,9 +1,12 @@
+import pytest
 from django.test import Client
 
 from onewindow.conftest import PASSWORD
 from onewindow.identity.models import User
 from onewindow.notifications.models import Notification
 from onewindow.notifications.tests.conftest import make_recipient, notify
+
+pytestmark = pytest.mark.single_pass
 
 
 def headers(client: Client, user: User) -> dict[str, str]:

@@ -11,6 +11,8 @@ from onewindow.cases.tests.timekit import at, travel
 from onewindow.supervision.tests.conftest import NOW, ask_for_a_supplement, give_the_review_time
 from onewindow.workflow import services as workflow_services
 
+pytestmark = pytest.mark.single_pass
+
 URL = "/api/v1/supervision/time-limits"
 
 

@@ -21,6 +21,8 @@ from onewindow.workflow.tests.conftest import (
     read_process,
 )
 
+pytestmark = pytest.mark.single_pass
+
 URL = "/api/v1/processes"
 
 
