@@ -5,6 +5,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements/lock.txt pyproject.toml | sha1sum | cut -c1-12)
 MANAGE := $(PY) manage.py
+# Python may keep compiled modules (__pycache__, ignored by git) whatever the machine says:
+# without them every test worker, and every process a test starts, compiles the whole
+# project again, and pytest rewrites the asserts of all 250 test modules (9 s a worker).
+unexport PYTHONDONTWRITEBYTECODE
 # make demo DEMO_PORT=8001 when 8000 is taken
 DEMO_PORT ?= 8000
 

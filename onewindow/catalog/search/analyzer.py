@@ -18,7 +18,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import jieba
-from pypinyin import Style, lazy_pinyin
 
 HAN = re.compile(r"[\u3400-\u9fff]+")
 LATIN = re.compile(r"[a-z0-9]+")
@@ -176,13 +175,20 @@ def bigrams(text: str) -> list[str]:
 
 
 # Words repeat across a catalog; pypinyin is the cost of building an index, so remember.
+# It is imported here, at the first word, not with this module: loading its dictionaries
+# takes about 0.3 s, which every process would pay at start (the catalog's app imports
+# this module), the many that never index or search included: workers, manage.py.
 @functools.lru_cache(maxsize=200_000)
 def pinyin(word: str) -> str:
+    from pypinyin import lazy_pinyin
+
     return "".join(lazy_pinyin(word, errors="ignore"))
 
 
 @functools.lru_cache(maxsize=200_000)
 def initials(word: str) -> str:
+    from pypinyin import Style, lazy_pinyin
+
     return "".join(p[0] for p in lazy_pinyin(word, style=Style.FIRST_LETTER, errors="ignore") if p)
 
 
