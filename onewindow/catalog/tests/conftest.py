@@ -11,6 +11,7 @@ from onewindow.catalog import services
 from onewindow.catalog.search import index as search_index
 from onewindow.catalog.tests.chinese import PROPOSED_ZH
 from onewindow.conftest import make_department, proposed_chinese
+from onewindow.core import testing
 from onewindow.identity.models import Department, DepartmentKind
 
 TOPICS = [
@@ -223,16 +224,27 @@ def catalog(catalog_departments: dict[str, Department]):  # type: ignore[no-unty
     search_index.forget()
 
 
-@pytest.fixture
-def demo_catalog(db: None) -> Iterator[None]:
-    """The demo's city and catalog (``make demo``'s), as the QA searches it. No item
-    takes applications: the demo's cases bind them."""
+def _load_demo_city_and_catalog() -> None:
     from onewindow.catalog.demo import load_demo_catalog
     from onewindow.identity.demo import load_demo_city
 
-    search_index.forget()
     load_demo_city()
     load_demo_catalog()
+
+
+@pytest.fixture(scope="session")
+def demo_catalog_snapshot(django_db_setup: None, django_db_blocker: Any) -> testing.Snapshot:
+    # Loaded once per test process: some 3 s on PostgreSQL that each test would repeat.
+    with django_db_blocker.unblock():
+        return testing.capture(_load_demo_city_and_catalog)
+
+
+@pytest.fixture
+def demo_catalog(db: None, demo_catalog_snapshot: testing.Snapshot) -> Iterator[None]:
+    """The demo's city and catalog (``make demo``'s), as the QA searches it. No item
+    takes applications: the demo's cases bind them."""
+    search_index.forget()
+    testing.restore(demo_catalog_snapshot)
     yield
     search_index.forget()
 
