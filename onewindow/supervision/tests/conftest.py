@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import transaction
 
 from onewindow.cases import supplements
+from onewindow.cases.models import Case
 from onewindow.cases.tests.conftest import (  # noqa: F401
     ADOPTION,
     open_task,
@@ -16,6 +18,7 @@ from onewindow.cases.tests.conftest import (  # noqa: F401
     world_snapshot,
 )
 from onewindow.cases.tests.timekit import accepted_passport, at, decide, travel
+from onewindow.core import testing
 from onewindow.identity.models import User
 from onewindow.workflow import services as workflow_services
 from onewindow.workflow.models import Clock
@@ -23,8 +26,35 @@ from onewindow.workflow.models import Clock
 NOW = at("2026-03-10", 9)
 
 
+@pytest.fixture(scope="session")
+def late_snapshot(
+    django_db_setup: None,
+    django_db_blocker: Any,
+    world_snapshot: testing.Snapshot,  # noqa: F811
+) -> tuple[testing.Snapshot, dict[str, int]]:
+    # Built once per test process on top of the world, then written back for each test:
+    # the five cases' submissions and decisions took half a second a test on PostgreSQL.
+    built: dict[str, Case] = {}
+    with django_db_blocker.unblock(), transaction.atomic():
+        testing.restore(world_snapshot)
+        people = {user.username: user for user in User.objects.all()}
+        snapshot = testing.capture(lambda: built.update(_build_late(people)))
+        transaction.set_rollback(True)
+    return snapshot, {name: case.pk for name, case in built.items()}
+
+
 @pytest.fixture
-def late(world: dict[str, User]) -> dict[str, Any]:  # noqa: F811
+def late(
+    world: dict[str, User],  # noqa: F811
+    late_snapshot: tuple[testing.Snapshot, dict[str, int]],
+) -> dict[str, Case]:
+    """The cases of ``_build_late``, on the world."""
+    snapshot, case_ids = late_snapshot
+    testing.restore(snapshot)
+    return {name: Case.objects.get(pk=pk) for name, pk in case_ids.items()}
+
+
+def _build_late(world: dict[str, User]) -> dict[str, Case]:  # noqa: F811
     """Cases at ``NOW``:
 
     - ``overdue``: passport accepted Mon 03-02 10:00, its review claimed by ga.review on
