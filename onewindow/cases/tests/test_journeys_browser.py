@@ -208,24 +208,31 @@ def english_person(browser: Any, live_server: Any, user: User, *, officer: bool 
     return page
 
 
-def assert_english(page: Any, *data: str) -> None:
+def assert_english(page: Any, *data: str, audit: bool = True) -> None:
+    """All in English but ``data``, and (with ``audit``) no accessibility fault."""
     assert page.locator("html").get_attribute("lang") == "en"
     # Process steps included: the demo processes name each in English (``name_en``).
     assert chinese_left(page, list(data)) == []
-    assert axe_violations(page) == []
+    if audit:
+        assert axe_violations(page) == []
 
 
-def decide(page: Any, number: str, outcome: str, comment: str, *data: str) -> None:
-    """From the inbox: open the case's task, claim it, decide, in English."""
+def decide(
+    page: Any, number: str, outcome: str, comment: str, *data: str, audit: bool = False
+) -> None:
+    """From the inbox: open the case's task, claim it, decide, in English. The inbox and
+    the task page are audited by axe with ``audit`` only: once in a walk is enough, the
+    next officers' being the same pages with other rows (the accessibility sweep has the
+    rest)."""
     page.goto("/cases/inbox/")
     assert page.locator("h1").inner_text() == "Inbox"
-    assert_english(page, *data)
+    assert_english(page, *data, audit=audit)
     with page.expect_navigation():
         page.locator("tr", has_text=number).locator("a").first.click()
     if page.locator("form[action$='/claim/']").count():
         with page.expect_navigation():
             page.get_by_role("button", name="Claim this task").click()
-    assert_english(page, *data)
+    assert_english(page, *data, audit=audit)
     page.get_by_label(outcome, exact=True).check()
     page.locator("#id_comment").fill(comment)
     with page.expect_navigation():
@@ -299,7 +306,7 @@ def test_the_demo_walked_in_english(browser, live_server, world, travel):
     assert radio and label and label["x"] > radio["x"] + radio["width"]
     assert abs((label["y"] + label["height"] / 2) - (radio["y"] + radio["height"] / 2)) < 4
     assert_english(window, *data)
-    decide(window, number, "Accept", "All materials present.", *data)
+    decide(window, number, "Accept", "All materials present.", *data, audit=True)
 
     # Three departments review in parallel; the police reviewer first asks for two
     # more working days, which the police's department lead approves.
