@@ -6,9 +6,9 @@ conftest; helpers here are the steps several journeys share, the accessibility a
 injected into the page under test), keyboard checks axe cannot make (where the focus
 lands, what Tab reaches) and Chinese left on English pages.
 
-Each browser test module is an xdist group of its own (``xdist_group(__name__)``): its
-tests share the module's Chromium in one worker, and the modules spread over both
-workers of ``make test`` like the rest of the suite.
+The browser tests share one xdist group ("browser"), run by one worker while the other
+takes the rest of the suite: with a group per module, two Chromiums at once slowed the
+SQLite pass (351 s against 328 s, run one after the other on the same host).
 """
 
 from __future__ import annotations

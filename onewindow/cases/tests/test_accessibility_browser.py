@@ -24,7 +24,7 @@ from onewindow.identity.models import User
 from onewindow.workflow import services as workflow_services
 from onewindow.workflow.models import ProcessDefinition
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group(__name__)]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 def audit(page: Any, paths: list[str]) -> dict[str, list[str]]:

@@ -17,7 +17,7 @@ from onewindow.conftest import PASSWORD, make_user, otp_for
 from onewindow.identity.models import Department, User
 from onewindow.identity.roles import Role
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group(__name__)]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 def log_in(page: Any, user: User, *, officer: bool = False, password: str = PASSWORD) -> None:

@@ -20,7 +20,7 @@ from onewindow.identity.models import Department, User
 from onewindow.identity.roles import Role
 from onewindow.workflow import services as workflow_services
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group(__name__)]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 VIEWER = (
     Path(__file__).resolve().parents[2]

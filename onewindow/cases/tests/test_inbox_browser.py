@@ -14,7 +14,7 @@ from onewindow.conftest import make_user
 from onewindow.identity.models import Department
 from onewindow.identity.roles import Role
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group(__name__)]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 @pytest.mark.django_db(transaction=True)

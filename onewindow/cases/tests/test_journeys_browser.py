@@ -44,7 +44,7 @@ from onewindow.identity.demo_data import DEMO_PASSWORD, resident_id
 from onewindow.identity.models import User
 from onewindow.workflow import services as workflow_services
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group(__name__)]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 def pdf(name: str) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from onewindow.identity.models import Department
 from onewindow.identity.roles import Role
 from onewindow.workflow import services as workflow_services
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group(__name__)]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 HOLDINGS = "div.table-scroll[aria-labelledby=holdings-caption]"
 

@@ -34,7 +34,7 @@ from onewindow.forms.tests.files import PNG
 from onewindow.identity.demo_data import DEMO_PASSWORD
 from onewindow.identity.models import User
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group(__name__)]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 # March 2026 has no public holiday or adjusted working day: Monday to Friday work.
 SUBMITTED = shanghai("2026-03-02", 9)  # Monday

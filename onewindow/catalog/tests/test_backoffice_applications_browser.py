@@ -17,7 +17,7 @@ from onewindow.identity.roles import Role
 from onewindow.workflow.models import ProcessDefinition
 from onewindow.workflow.tests.conftest import read_process
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group(__name__)]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 def checked(page) -> None:  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ import pytest
 
 from onewindow.browser import axe_violations, switch_language, tab_reaches
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group(__name__)]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 AUDIENCE = "div.table-scroll[aria-labelledby=audience-caption]"
 

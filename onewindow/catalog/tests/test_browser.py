@@ -7,7 +7,7 @@ import pytest
 
 from onewindow.browser import switch_language
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group(__name__)]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 def search_from_home(page, words: str) -> None:  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ import pytest
 
 from onewindow.browser import axe_violations, focus_lands_on
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group(__name__)]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 CLEAN = """<!DOCTYPE html><html lang="en"><head><title>Clean</title></head><body>
 <header><p>Site</p></header>

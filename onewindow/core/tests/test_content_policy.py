@@ -32,7 +32,7 @@ def test_pages_run_only_the_sites_own_scripts(path):
 
 
 @pytest.mark.browser
-@pytest.mark.xdist_group(__name__)
+@pytest.mark.xdist_group("browser")
 @pytest.mark.django_db(transaction=True)
 def test_the_api_documentation_draws_under_the_policy(page):
     page.goto("/api/v1/docs")
@@ -41,7 +41,7 @@ def test_the_api_documentation_draws_under_the_policy(page):
 
 
 @pytest.mark.browser
-@pytest.mark.xdist_group(__name__)
+@pytest.mark.xdist_group("browser")
 @pytest.mark.django_db(transaction=True)
 def test_an_inline_script_is_refused_and_reported(browser, live_server):
     """What the ``browser`` fixture counts on: Chromium refuses and reports it."""

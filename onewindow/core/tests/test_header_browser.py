@@ -18,7 +18,7 @@ from onewindow.identity.models import Department
 from onewindow.identity.roles import Role
 from onewindow.notifications.models import Notification
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group(__name__)]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 SWITCH = "[data-testid=language-switch]"
 # Home, Services, Life events, My cases, Inbox, Time limits, Extensions, Officer

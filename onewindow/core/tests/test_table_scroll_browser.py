@@ -13,7 +13,7 @@ from onewindow.cases.tests.test_browser import log_in, officer_page
 from onewindow.conftest import make_user
 from onewindow.identity.roles import Role
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group(__name__)]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 ROLES = "div.table-scroll:has(#roles-caption)"  # the officer's home: three short columns
 MEMBERS = "div.table-scroll:has(> table[aria-labelledby=members-title])"  # five columns

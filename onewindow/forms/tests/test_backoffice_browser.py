@@ -14,7 +14,7 @@ from onewindow.conftest import make_user
 from onewindow.forms.tests.test_backoffice_views import PASSPORT_FILE, passport
 from onewindow.identity.roles import Role
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group(__name__)]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 REMOTE = "https://example.com/reason.json"
 

@@ -18,7 +18,7 @@ from onewindow.conftest import PASSWORD, make_department, make_user, otp_for
 from onewindow.identity.models import DepartmentKind, RoleAssignment
 from onewindow.identity.roles import Role
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group(__name__)]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 def log_in(page, username: str) -> None:  # type: ignore[no-untyped-def]

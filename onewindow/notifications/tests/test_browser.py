@@ -8,7 +8,7 @@ import pytest
 from onewindow.conftest import PASSWORD
 from onewindow.notifications.tests.conftest import make_recipient, notify
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group(__name__)]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -12,7 +12,7 @@ from onewindow.conftest import make_user
 from onewindow.identity.roles import Role
 from onewindow.workflow.tests.conftest import MALICIOUS, PROCESSES
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group(__name__)]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 @pytest.mark.django_db(transaction=True)
