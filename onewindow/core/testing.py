@@ -38,18 +38,22 @@ class Snapshot:
     changed: tuple[Rows, ...]
 
 
-def capture(build: Callable[[], object]) -> Snapshot:
+def capture(build: Callable[[], object], *, on: Snapshot | None = None) -> Snapshot:
     """Run ``build`` in a transaction that is rolled back, and keep what it wrote.
 
     For fixtures that build the same large world for hundreds of tests: ``restore`` writes
     it back with one INSERT per table instead of running the builder's ORM calls again.
-    A builder that deletes rows cannot be captured this way and is refused.
+    A builder that deletes rows cannot be captured this way and is refused. With ``on``,
+    the builder runs on that snapshot's rows, and the new snapshot holds only what it
+    added or changed: restore ``on``, then it.
     """
     tables = all_tables()
-    # Ids start after the rows that stay, wherever earlier work left PostgreSQL's sequences
-    # (they do not roll back), so a snapshot holds the ids a build on this database gives.
-    reset_sequences(tables)
     with transaction.atomic():
+        if on is not None:
+            restore(on)
+        # Ids start after the rows that stay, wherever earlier work left PostgreSQL's
+        # sequences (they do not roll back), so a snapshot holds the ids a build here gives.
+        reset_sequences(tables)
         before = {model: _rows_by_pk(model) for model in tables}
         build()
         after = {model: _rows_by_pk(model) for model in tables}

@@ -41,6 +41,22 @@ def test_restored_rows_keep_the_values_they_were_built_with(db: None) -> None:
     assert User.objects.get(username="built").date_joined == BUILT
 
 
+def test_a_snapshot_on_another_holds_what_its_builder_added_to_it(db: None) -> None:
+    base = testing.capture(lambda: make_department(code="310000", name="市政府"))
+    police = testing.capture(
+        lambda: make_department(
+            code="310000-GA", name="公安局", parent=Department.objects.get(code="310000")
+        ),
+        on=base,
+    )
+    assert not Department.objects.exists()
+
+    testing.restore(base)
+    testing.restore(police)
+
+    assert Department.objects.get(code="310000-GA").parent == Department.objects.get(code="310000")
+
+
 def test_a_builder_that_deletes_rows_is_refused(db: None) -> None:
     gone = make_department(code="310000")
 

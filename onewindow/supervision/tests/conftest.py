@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.db import transaction
 
 from onewindow.cases import supplements
 from onewindow.cases.models import Case
@@ -35,11 +34,12 @@ def late_snapshot(
     # Built once per test process on top of the world, then written back for each test:
     # the five cases' submissions and decisions took half a second a test on PostgreSQL.
     built: dict[str, Case] = {}
-    with django_db_blocker.unblock(), transaction.atomic():
-        testing.restore(world_snapshot)
-        people = {user.username: user for user in User.objects.all()}
-        snapshot = testing.capture(lambda: built.update(_build_late(people)))
-        transaction.set_rollback(True)
+
+    def build() -> None:
+        built.update(_build_late({user.username: user for user in User.objects.all()}))
+
+    with django_db_blocker.unblock():
+        snapshot = testing.capture(build, on=world_snapshot)
     return snapshot, {name: case.pk for name, case in built.items()}
 
 
