@@ -6,7 +6,6 @@ guide; and the time counts each application once."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -209,20 +208,12 @@ def test_the_page_takes_a_bounded_number_of_queries(
 
 
 @pytest.fixture
-def demo(db: None) -> Iterator[None]:
+def demo(demo_catalog: None) -> None:
     from onewindow.cases import demo as cases_demo
-    from onewindow.catalog.demo import load_demo_catalog
-    from onewindow.catalog.search import index as search_index
-    from onewindow.identity.demo import load_demo_city
 
-    search_index.forget()
-    load_demo_city()
-    load_demo_catalog()
     processes = cases_demo.load_processes()
     cases_demo.load_forms()
     cases_demo.bind_items(processes)
-    yield
-    search_index.forget()
 
 
 def test_the_demo_company_start_says_what_its_registration_handles(client, demo, chinese):
