@@ -16,7 +16,10 @@ from __future__ import annotations
 import functools
 import os
 import re
+import select
 import shutil
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -78,6 +81,79 @@ def watching_policy(browser: Any) -> list[str]:
     browser.new_context = watched
     browser.new_unwatched_context = new_context  # for a test that provokes a refusal
     return seen
+
+
+class ServerConnections:
+    """The connections the live server is serving, counted from its accept to the end
+    of its thread, so that a test can wait for them before its database is flushed.
+
+    Why: a page closed right after an assertion may leave a request running in the
+    server (a diagram's data fetched after load, a form posted as the test ended); the
+    flush then meets that request's reads ("database table is locked" on SQLite) or the
+    request meets an emptied database. A connection is counted from the server's
+    accept to the end of its thread; one the kernel holds that the server has not
+    accepted yet is seen on the listening socket."""
+
+    def __init__(self, server: Any) -> None:
+        self._listening = server.socket
+        self._open = 0
+        self._changed = threading.Condition()
+        accept, serve = server.process_request, server.process_request_thread
+
+        def counted_accept(request: Any, client_address: Any) -> None:
+            with self._changed:
+                self._open += 1
+            try:
+                accept(request, client_address)
+            except BaseException:
+                self._closed()
+                raise
+
+        def counted_serve(request: Any, client_address: Any) -> None:
+            try:
+                serve(request, client_address)
+            finally:
+                self._closed()
+
+        server.process_request = counted_accept
+        server.process_request_thread = counted_serve
+
+    def _closed(self) -> None:
+        with self._changed:
+            self._open -= 1
+            self._changed.notify_all()
+
+    def wait_until_idle(self, timeout: float) -> bool:
+        """True once no connection is open or waiting to be accepted, False if one
+        still is after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._changed:
+                left = deadline - time.monotonic()
+                if not self._changed.wait_for(lambda: self._open == 0, max(left, 0)):
+                    return False
+            if not self._waiting_to_be_accepted():
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.01)  # the server accepts it at its next look
+
+    def _waiting_to_be_accepted(self) -> bool:
+        readable, _, _ = select.select([self._listening], [], [], 0)
+        return bool(readable)
+
+
+@functools.cache
+def server_connections(live_server: Any) -> ServerConnections:
+    """The one counter of ``live_server``'s connections, installed at the first call."""
+    return ServerConnections(live_server.thread.httpd)
+
+
+def close_contexts(browser: Any) -> None:
+    """Close every context ``browser`` has open (a test's own contexts included, which
+    tests leave open), so that it holds no connection to the live server."""
+    for context in list(browser.contexts):
+        context.close()
 
 
 def switch_language(page: Any, code: str) -> None:

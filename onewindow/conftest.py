@@ -26,6 +26,9 @@ from onewindow.identity.roles import Role
 from onewindow.workdays import calendar as working_calendar
 
 PASSWORD = "correct-horse-battery-9"
+# How long a live-server test waits at its end for the server's connections to end (a
+# request left running finishes within a second or two, even under a loaded CI).
+LIVE_SERVER_SETTLES_SECONDS = 15
 _serial = itertools.count(1)
 
 
@@ -193,6 +196,27 @@ def browser():  # type: ignore[no-untyped-def]
         # Every page a module's browser tests opened works under the site's Content
         # Security Policy (a test that provokes a refusal watches its own context).
         assert not refused, refused
+
+
+@pytest.fixture(autouse=True)
+def _live_server_settles(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test on the live server ends with its browser's contexts closed and the
+    server's connections ended, before its database is flushed (``ServerConnections``
+    says why). Set up after pytest-django's own autouse helper, which asks for the
+    flushing ``transactional_db``: torn down before it."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    from onewindow.browser import close_contexts, server_connections
+
+    connections = server_connections(request.getfixturevalue("live_server"))
+    browser = request.getfixturevalue("browser") if "browser" in request.fixturenames else None
+    yield
+    if browser is not None:
+        close_contexts(browser)
+    assert connections.wait_until_idle(timeout=LIVE_SERVER_SETTLES_SECONDS), (
+        "the live server still serves a connection the test left open"
+    )
 
 
 @pytest.fixture
