@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.translation import trans_real
 from django_otp.oath import totp
@@ -227,6 +228,14 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
     context.close()
 
 
+@pytest.fixture
+def capture_queries() -> Callable[[], CaptureQueriesContext]:
+    """``with capture_queries() as seen:`` the statements a block sends, for a test that
+    counts or reads them by hand. Asked for as a fixture, not imported, so that such a
+    test in a ``single_pass`` module still runs on PostgreSQL too (``_on_every_database``)."""
+    return lambda: CaptureQueriesContext(connection)
+
+
 @contextmanager
 def proposed_chinese(proposed: Mapping[Any, str]) -> Iterator[None]:
     """The Chinese catalogue with ``proposed`` texts over what it carries: an app's new
@@ -254,7 +263,9 @@ def proposed_chinese(proposed: Mapping[Any, str]) -> Iterator[None]:
 # its fixtures) never reaches a database.
 _DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_reset_sequences"})
 # What a test counting a page's queries asks for: such a test runs on both databases.
-_QUERY_COUNTING_FIXTURES = frozenset({"django_assert_num_queries", "django_assert_max_num_queries"})
+_QUERY_COUNTING_FIXTURES = frozenset(
+    {"django_assert_num_queries", "django_assert_max_num_queries", "capture_queries"}
+)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -264,7 +275,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     - not those that reach none (validators, the sandbox, parsers): they ran in the
       SQLite pass and would run the same again, which a pass on another database exists
       to avoid;
-    - not the page and API tests (``single_pass``), unless they count the queries: a page
+    - not the page and API tests (``single_pass``), unless they count the queries
+      (``django_assert_*num_queries`` or ``capture_queries``): a page
       or an API operation reads and writes through the queries and services whose own
       tests run on both databases, and what its tests check is the HTML or JSON it
       answers with, the statuses, the field errors and who may call it. A test that

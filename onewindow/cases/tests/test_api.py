@@ -597,18 +597,17 @@ def test_officer_views_of_identity_numbers_are_audited(client, world, as_user):
     assert AuditEvent.objects.filter(action="identity.personal_data_viewed").count() == 2
 
 
-def test_a_decisions_answer_audits_the_view_in_the_decisions_transaction(client, world, as_user):
+def test_a_decisions_answer_audits_the_view_in_the_decisions_transaction(
+    client, world, as_user, capture_queries
+):
     # The answer shows the applicant's identity number; its view is recorded with the
     # decision (one take of the audit chain, one commit), not in a transaction after.
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     from onewindow.audit.models import AuditEvent
 
     case = submit(world["citizen.wang"], PASSPORT)
     task = open_task(case, "Task_accept")
     headers = as_user(world["ga.window"])
-    with CaptureQueriesContext(connection) as queries:
+    with capture_queries() as queries:
         answer = post(client, f"/api/v1/tasks/{task.pk}/complete", headers, {"outcome": "accept"})
     assert answer.status_code == 200
     assert answer.json()["data"]["applicant_id_number"] == world["citizen.wang"].id_number

@@ -6,9 +6,7 @@ from typing import Any
 import lxml.html
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from onewindow.audit.models import AuditEvent
@@ -183,17 +181,17 @@ def test_the_list_shows_only_items_in_scope(admin):
     assert client.get(edit_url(MARKET_ITEM)).status_code == 403
 
 
-def test_the_list_takes_the_same_queries_for_more_items(admin):
+def test_the_list_takes_the_same_queries_for_more_items(admin, capture_queries):
     client, _ = admin
     # A draft on either side: the drafts' review trails are read in one query.
     client.post(edit_url(), form_data(current()))
-    with CaptureQueriesContext(connection) as few:
+    with capture_queries() as few:
         assert client.get(f"{BASE}/").status_code == 200
     services.seed_items(
         rows=[police_row(code=f"310000-GA-QR-00{n}") for n in range(10, 20)], source="test"
     )
     client.post(edit_url("310000-GA-QR-0011"), form_data(current("310000-GA-QR-0011")))
-    with CaptureQueriesContext(connection) as many:
+    with capture_queries() as many:
         page = client.get(f"{BASE}/").content.decode()
     assert "310000-GA-QR-0019" in page
     assert len(many) == len(few)
@@ -1143,14 +1141,14 @@ def test_the_list_comes_a_page_at_a_time_keeping_its_filters(city_admin):
 
 
 def test_the_filtered_list_takes_a_bounded_number_of_queries(
-    city_admin, django_assert_max_num_queries
+    city_admin, django_assert_max_num_queries, capture_queries
 ):
     client, user = city_admin
     services.seed_items(
         rows=[police_row(code=f"310000-GA-QR-{n:04d}") for n in range(100, 180)], source="test"
     )
     services.save_draft(actor=user, data={**current("310000-GA-QR-0101"), "name": "改名后的事项"})
-    with CaptureQueriesContext(connection) as plain:
+    with capture_queries() as plain:
         client.get(f"{BASE}/")
     with django_assert_max_num_queries(len(plain)):
         page = client.get(f"{BASE}/", {"q": "改名", "department": "310000-GA", "page": "1"})

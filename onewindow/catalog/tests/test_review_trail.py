@@ -17,7 +17,6 @@ import pytest
 from django.apps.registry import Apps
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from onewindow.audit.models import AuditEvent
@@ -282,12 +281,12 @@ def review_round(author: Any, reviewer: Any, comments: list[str]) -> None:
 
 
 def test_the_history_takes_the_same_queries_for_a_longer_trail(
-    returned, django_assert_max_num_queries
+    returned, django_assert_max_num_queries, capture_queries
 ):
     author_client, author, _, reviewer = returned
     reviews.submit_for_review(actor=author, code=POLICE_ITEM)
     reviews.review_version(actor=reviewer, code=POLICE_ITEM, approve=True)
-    with CaptureQueriesContext(connection) as few:
+    with capture_queries() as few:
         author_client.get(f"{BASE}/items/{POLICE_ITEM}/")
     for n in range(3):
         review_round(author, reviewer, [f"第{n}轮意见一", f"第{n}轮意见二"])
