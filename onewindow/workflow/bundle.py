@@ -120,6 +120,17 @@ def _refusal_clause(kind: str, refusals: list[sandbox.Refusal], with_line: bool)
         return gettext(
             "this is not valid Python: there is a syntax error at line %(line)d, column %(column)d"
         ) % {"line": first.line, "column": first.column}
+    if kind == sandbox.TOO_DEEP:
+        line = refusals[0].line
+        if with_line and line is not None:
+            return gettext(
+                "line %(line)d nests too deeply: at most %(levels)d levels of operators, "
+                "brackets and calls within one another; split it into several steps"
+            ) % {"line": line, "levels": sandbox.MAX_NESTING}
+        return gettext(
+            "it nests too deeply: at most %(levels)d levels of operators, brackets and "
+            "calls within one another; split it into several steps"
+        ) % {"levels": sandbox.MAX_NESTING}
     separator = pgettext("list separator", ", ")
     names = separator.join(dict.fromkeys(_refused_name(r, with_line) for r in refusals if r.name))
     return str(_REFUSALS.get(kind, _REFUSALS[sandbox.OTHER])) % {"names": names}

@@ -63,6 +63,7 @@ WHILE_LOOP = "while_loop"
 CLASS_DEFINITION = "class_definition"
 VARIADIC = "variadic"  # a function gathering its arguments (*args, **kwargs)
 SYNTAX = "syntax"  # not Python at all
+TOO_DEEP = "too_deep"  # nested past MAX_NESTING
 OTHER = "other"  # another construct the policy refuses, named by its keyword
 
 
@@ -405,10 +406,41 @@ def _refusals(source: str, mode: str) -> tuple[Refusal, ...]:
     return tuple(found)
 
 
+# Levels of the syntax tree one expression or script may nest: operators in a chain
+# ("a + b + c" is two), brackets, calls and blocks within one another. RestrictedPython's
+# pass recurses some five Python frames a level, so past about 190 levels it met Python's
+# recursion limit (a RecursionError, told the uploader by its class name alone), sooner
+# the deeper the stack it is called from. A hundred leaves that room whether it compiles
+# at upload or in a worker's run, and is far above what a process file writes.
+MAX_NESTING = 100
+
+
+def _nesting_refusal(source: str, mode: str) -> Refusal | None:
+    """A refusal when ``source`` nests past ``MAX_NESTING``, measured without
+    recursion; None otherwise, and for a source that does not parse (the policy's own
+    pass names the syntax error)."""
+    try:
+        tree = ast.parse(source, filename=bounds.SOURCE_FILENAME, mode=mode)
+    except SyntaxError:
+        return None
+    except (RecursionError, MemoryError):  # CPython's own parser gave up on the depth
+        return Refusal(TOO_DEEP)
+    pending: list[tuple[ast.AST, int, int | None]] = [(tree, 0, None)]
+    while pending:
+        node, depth, line = pending.pop()
+        line = getattr(node, "lineno", line)  # a context (Load, Store) has none of its own
+        if depth > MAX_NESTING:
+            return Refusal(TOO_DEEP, line=line)
+        pending.extend((child, depth + 1, line) for child in ast.iter_child_nodes(node))
+    return None
+
+
 @functools.lru_cache(maxsize=4096)
 def _compile(source: str, mode: str) -> CodeType:
     # Keyed by source text: the same condition is evaluated for every case, and
     # compiling through RestrictedPython's AST pass costs far more than running it.
+    if (too_deep := _nesting_refusal(source, mode)) is not None:
+        raise SandboxError(f"nested more than {MAX_NESTING} levels deep", refusals=(too_deep,))
     compiler = compile_restricted_eval if mode == "eval" else compile_restricted_exec
     # "<string>" is the file name SpiffWorkflow looks for to report the failing line,
     # and the deadline's tracer to tell the sandboxed code from the rest.

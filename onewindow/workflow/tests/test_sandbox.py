@@ -214,3 +214,44 @@ def test_sources_that_compile_never_meet_the_explaining_policy(
     assert sandbox.evaluate("amount * 2 + 17", {"amount": 21}) == 59
     with pytest.raises(AssertionError, match="explaining policy"):
         sandbox.compile_expression("open('f') and 17")
+
+
+def _chain(terms: int) -> str:
+    """``x + x + … + x``: each "+" nests the sum so far one level deeper."""
+    return " + ".join(["x"] * terms)
+
+
+def _called_from_deep(depth: int, call):  # type: ignore[no-untyped-def]
+    """``call()`` with ``depth`` more frames on the stack, as a run inside a worker's
+    engine has."""
+    return call() if depth == 0 else _called_from_deep(depth - 1, call)
+
+
+def test_a_deep_chain_within_the_nesting_bound_compiles_even_from_a_deep_stack() -> None:
+    source = _chain(sandbox.MAX_NESTING - 2)  # the names and their context: two levels more
+    assert _called_from_deep(300, lambda: sandbox.evaluate(source, {"x": 1})) == (
+        sandbox.MAX_NESTING - 2
+    )
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        _chain(sandbox.MAX_NESTING + 1),
+        _chain(5_000),  # once a RecursionError, told the uploader by its class name alone
+        "-" * 1_000 + "1",
+        "f" + "(1)" * 1_000,
+        "a" + ".b" * 1_000,
+    ],
+)
+def test_a_source_nested_past_the_bound_is_refused_as_such(source: str) -> None:
+    with pytest.raises(SandboxError) as caught:
+        _called_from_deep(300, lambda: sandbox.compile_expression(source))
+    assert [r.kind for r in caught.value.refusals] == [sandbox.TOO_DEEP]
+
+
+def test_a_script_nested_past_the_bound_is_refused_with_its_line() -> None:
+    with pytest.raises(SandboxError) as caught:
+        sandbox.compile_script(f"total = 1\nfee = {_chain(200)}\n")
+    [refusal] = caught.value.refusals
+    assert (refusal.kind, refusal.line) == (sandbox.TOO_DEEP, 2)

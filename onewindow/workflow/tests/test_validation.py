@@ -426,11 +426,43 @@ def test_an_expression_that_is_not_python_names_the_line_and_column() -> None:
     )
 
 
+def _sum_of(terms: int) -> str:
+    return " + ".join(f"fee_{n}" for n in range(terms))
+
+
+def test_an_expression_nested_too_deeply_is_refused_by_name_not_by_python_s_error() -> None:
+    """A sum of 300 terms was a RecursionError in RestrictedPython's pass, and the
+    upload said "(RecursionError)" alone (security QA)."""
+    body = (
+        '<bpmn:exclusiveGateway id="Gateway_1" />'
+        '<bpmn:sequenceFlow id="Flow_cond" sourceRef="Gateway_1" targetRef="Task_1">'
+        f"<bpmn:conditionExpression>{_sum_of(300)} &gt; 5</bpmn:conditionExpression>"
+        '</bpmn:sequenceFlow><bpmn:userTask id="Task_1" />'
+    )
+    [message] = problems(bpmn(body, refs=("Gateway_1", "Task_1")))
+    assert message == (
+        "The expression in sequenceFlow Flow_cond is refused: it nests too deeply: at most "
+        "100 levels of operators, brackets and calls within one another; split it into "
+        "several steps."
+    )
+    [message] = problems(script_task(f"base = 1\ntotal = {_sum_of(150)}"))
+    assert message == (
+        "The expression in script Task_1 is refused: line 2 nests too deeply: at most 100 "
+        "levels of operators, brackets and calls within one another; split it into several "
+        "steps."
+    )
+
+
 def test_refusals_speak_chinese(chinese: None) -> None:
     script = "import os\n_hidden = 1"
     with translation.override("zh-hans"):
         [message] = problems(script_task(script))
         [condition] = problems(read_malicious("import_condition.bpmn"))
+        [too_deep] = problems(script_task(f"base = 1\ntotal = {_sum_of(150)}"))
+    assert too_deep == (
+        "script Task_1 中的表达式被拒绝：第 2 行嵌套过深：运算符、括号和调用最多相互嵌套 100 层，"
+        "请拆成几步来写。"
+    )
     assert message == (
         "script Task_1 中的表达式被拒绝：不允许导入模块（第 1 行的“os”）；"
         "不允许使用以“_”开头的名称（第 2 行的“_hidden”）。"
