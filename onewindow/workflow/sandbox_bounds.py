@@ -42,6 +42,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from datetime import date, timedelta
 from decimal import Decimal
 from types import FrameType
 from typing import Any
@@ -236,12 +237,41 @@ def modulo(left: Any, right: Any) -> Any:
     return left % right
 
 
+# What a process may show as text: data. Anything else shows its default repr, with
+# its address in memory ("<function <lambda> at 0x7f…>", a zip's, a bound method's): a
+# hint to the interpreter's layout, which case data would carry to whoever reads it
+# (security QA). A bool is an int, a datetime a date.
+_SHOWN_AS_TEXT = (str, bytes, int, float, Decimal, date, timedelta, range, type(None))
+
+
+class NotShowable(TypeError):
+    """A value that is not data, shown as text; the step fails as on any error."""
+
+
+def _only_data(value: Any) -> None:
+    # Called on a collection ``sized`` has passed: at most MAX_ITEMS items, no cycle.
+    pending = [value]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, dict):
+            pending.extend(current.keys())
+            pending.extend(current.values())
+        elif isinstance(current, _COLLECTIONS):
+            pending.extend(current)
+        elif not isinstance(current, _SHOWN_AS_TEXT):
+            raise NotShowable(
+                f"a {type(current).__name__} cannot be shown as text in a process expression"
+            )
+
+
 def shows(value: Any) -> Any:
-    """``value``, to be shown as text (an f-string's part, ``str()``, ``%``), if its
-    text is within the bounds: a collection's is as long as what it holds, and "%d" of a
-    decimal makes it an integer (``integral``)."""
+    """``value``, to be shown as text (an f-string's part, ``str()``, ``%``), if it is
+    data (``_SHOWN_AS_TEXT``, in collections or not) and its text is within the bounds:
+    a collection's is as long as what it holds, and "%d" of a decimal makes it an
+    integer (``integral``)."""
     if isinstance(value, _COLLECTIONS):
         sized(value)
+    _only_data(value)
     if isinstance(value, Decimal) and value.is_finite() and value.adjusted() < -MAX_INT_DIGITS:
         # Its fixed-point text (f"{x:f}", "%f") holds every zero: "1e-3000000000" asked
         # for gigabytes (security QA).

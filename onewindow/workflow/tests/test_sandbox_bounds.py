@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
@@ -280,3 +281,38 @@ def test_the_deadline_puts_back_the_tracer_it_found() -> None:
         assert sys.gettrace() is tracer
     finally:
         sys.settrace(previous)
+
+
+# What is not data shows its address in memory as text ("<function <lambda> at 0x7f…>"):
+# a hint to the interpreter's layout that case data would carry to its readers.
+NOT_DATA_SHOWN = [
+    "f'{(lambda: 0)}'",
+    "'%s' % (lambda: 0)",
+    "'%(f)s' % {'f': lambda: 0}",
+    "str(lambda: 0)",
+    "str([1, [2, {'k': lambda: 0}]])",
+    "str({lambda: 0: 1})",
+    "f'{zip([1], [2])}'",
+    "str(d.get)",
+    "f'{x for x in [1]}'",
+]
+
+
+@pytest.mark.parametrize("source", NOT_DATA_SHOWN)
+def test_what_is_not_data_is_not_shown_as_text(source: str) -> None:
+    with pytest.raises(sandbox_bounds.NotShowable, match="cannot be shown as text"):
+        sandbox.evaluate(source, {"d": {}})
+
+
+def test_data_is_shown_as_text() -> None:
+    data = {
+        "when": datetime(2026, 12, 2, 9, 30),
+        "fee": Decimal("12.50"),
+        "rows": [{"name": "王", "ok": True, "n": 2, "share": 0.5, "note": None}],
+    }
+    assert sandbox.evaluate("f'{when:%Y-%m-%d} {fee} {rows}'", data) == (
+        "2026-12-02 12.50 [{'name': '王', 'ok': True, 'n': 2, 'share': 0.5, 'note': None}]"
+    )
+    assert sandbox.evaluate("'%s/%s' % (range(2), when.date() - when.date())", data) == (
+        "range(0, 2)/0:00:00"
+    )
