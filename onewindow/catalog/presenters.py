@@ -77,7 +77,7 @@ def item_detail(version: ServiceItemVersion) -> dict[str, Any]:
         "version": version.number,
         "applies_online": takes_applications(version),
         "department_name": version.item.department.name,
-        "published_at": version.published_at.isoformat() if version.published_at else None,
+        "published_at": version.published_at,
     }
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from ninja import Schema
 
 
@@ -101,7 +103,7 @@ class ItemOut(ItemSummaryOut):
     offices: list[OfficeOut]
     faq: list[FaqOut]
     materials: list[MaterialOut]
-    published_at: str | None
+    published_at: datetime | None
 
 
 class BreadthOut(Schema):

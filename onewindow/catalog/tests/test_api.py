@@ -1,5 +1,8 @@
 import pytest
+from django.core.serializers.json import DjangoJSONEncoder
 from openapi_spec_validator import validate
+
+from onewindow.catalog.models import ServiceItemVersion
 
 pytestmark = [pytest.mark.django_db, pytest.mark.single_pass]
 
@@ -53,6 +56,10 @@ def test_item_detail_and_404(client, catalog):
     assert {"conditions_en", "fee_basis_en"} <= set(item)
     assert {"certificate_type_en", "notes_en"} <= set(item["materials"][0])
     assert item["offices"][0]["hours_en"] == ""
+    # Written as every time the API answers with (Django's JSON encoder: UTC as "Z").
+    published = ServiceItemVersion.objects.get(item__code="310000-GA-QR-0001", number=1)
+    assert item["published_at"] == DjangoJSONEncoder().default(published.published_at)
+    assert item["published_at"].endswith("Z")
     missing = client.get("/api/v1/catalog/items/310000-GA-QR-9999")
     assert missing.status_code == 404
     assert missing.json()["message"]
