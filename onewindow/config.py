@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -29,6 +30,19 @@ def _list(raw: str) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
+def _time_zone(raw: str) -> str:
+    # Django's own refusal ("Incorrect timezone setting: …") named neither the variable
+    # nor what it wants.
+    name = raw.strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"not a time zone: {raw!r} (an IANA time zone name, such as Asia/Shanghai)"
+        ) from None
+    return name
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -38,7 +52,9 @@ class Setting:
 
     @property
     def type_name(self) -> str:
-        return {as_bool: "bool", _list: "list", int: "int", str: "str"}[self.parse]
+        return {as_bool: "bool", _list: "list", int: "int", str: "str", _time_zone: "str"}[
+            self.parse
+        ]
 
     def read(self, environ: dict[str, str] | os._Environ[str] = os.environ) -> Any:
         raw = environ.get(self.name, self.default)
@@ -214,7 +230,7 @@ SETTINGS: tuple[Setting, ...] = (
         "zh-hans",
         "Default interface language: `zh-hans` or `en` (another stops the start).",
     ),
-    Setting("ONEWINDOW_TIME_ZONE", str, "Asia/Shanghai", "Local time zone of the city."),
+    Setting("ONEWINDOW_TIME_ZONE", _time_zone, "Asia/Shanghai", "Local time zone of the city."),
     Setting(
         "ONEWINDOW_API_TOKEN_HOURS",
         int,

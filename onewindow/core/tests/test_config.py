@@ -70,6 +70,9 @@ def test_production_profile_from_environment(tmp_path: Path):
     [
         ({"ONEWINDOW_DEBUG": "maybe"}, "ONEWINDOW_DEBUG"),
         ({"ONEWINDOW_API_TOKEN_HOURS": "eight"}, "ONEWINDOW_API_TOKEN_HOURS"),
+        ({"ONEWINDOW_TIME_ZONE": "Mars/Base"}, "ONEWINDOW_TIME_ZONE: not a time zone"),
+        ({"ONEWINDOW_TIME_ZONE": "../../etc/passwd"}, "ONEWINDOW_TIME_ZONE: not a time zone"),
+        ({"ONEWINDOW_TIME_ZONE": ""}, "ONEWINDOW_TIME_ZONE: not a time zone"),
     ],
 )
 def test_bad_values_name_the_variable(environ, message):
