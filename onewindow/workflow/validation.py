@@ -19,7 +19,9 @@ fix them all in one go. What is checked:
 - an exclusive gateway deciding on a user task's outcome alone routes every outcome the
   task offers (``gateway_routes.py``);
 - sequence flows never loop back (``loops``), and no element takes an id SpiffWorkflow
-  gives its own steps (``RESERVED_IDS``).
+  gives its own steps (``RESERVED_IDS``);
+- no element sets what Camunda Modeler offers and the platform does not do (assignees,
+  due dates, forms, listeners, mappings: ``modeler_settings``).
 
 This module knows no SpiffWorkflow; ``engine.py`` calls it.
 """
@@ -35,7 +37,7 @@ from django.utils.translation import gettext_lazy as _
 from lxml import etree
 
 from onewindow.identity.roles import CASEWORK_ROLES
-from onewindow.workflow import decisions, gateway_routes, registry
+from onewindow.workflow import decisions, gateway_routes, modeler_settings, registry
 from onewindow.workflow.bundle import (
     BPMN,
     BundleError,
@@ -613,6 +615,7 @@ def check_bundle(bpmn: etree._Element, dmn_roots: Mapping[str, etree._Element]) 
     checker.container(process, "")
     checker.ends(process)
     checker.english_names(bpmn)
+    checker.problems += modeler_settings.problems(process)
     if checker.problems:
         raise BundleError(checker.problems, facts=checker.facts)
     return checker.facts
