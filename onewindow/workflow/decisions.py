@@ -2,7 +2,8 @@
 SpiffWorkflow reads (``for_engine``).
 
 SpiffWorkflow evaluates DMN entries as Python (through the sandbox), one decision table
-per decision, with the hit policies UNIQUE (which it treats as FIRST), FIRST and COLLECT.
+per decision, with the hit policies UNIQUE (two rules matching stop the run, as in
+Camunda: ``engine._DMNEngine``), FIRST and COLLECT.
 Entries are checked the way its DMN engine will build them: an input entry ``> 50000``
 becomes ``amount > 50000``, ``"yes"`` becomes ``(answer) == ("yes")``, ``-`` matches
 anything. The unary tests Camunda Modeler offers beyond those are rewritten first, in

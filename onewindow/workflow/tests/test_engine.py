@@ -220,6 +220,21 @@ def test_a_negated_list_in_a_cell() -> None:
     assert (_second_review(dmn, 100, 40), _second_review(dmn, 100, 41)) == (False, True)
 
 
+def test_under_unique_one_matching_rule_decides_and_two_stop_the_run() -> None:
+    """As Camunda's engine does (DMN-03001); SpiffWorkflow took the first match, as under
+    FIRST, whatever the policy said."""
+    dmn = read_process("routing.dmn").replace('hitPolicy="FIRST"', 'hitPolicy="UNIQUE"')
+    assert _second_review(dmn, 100, 40) is False  # the last rule alone
+    with pytest.raises(ProcessError) as caught:
+        _second_review(dmn, 60000, 40)  # the first rule, and the last's dashes
+    assert caught.value.element == "Task_rules"
+    assert (
+        "Decision table DecisionTable_routing: its hit policy UNIQUE lets one rule match, and "
+        "rules 1, 3 match the data; make the rules exclude each other, or choose the hit "
+        "policy FIRST."
+    ) in caught.value.detail
+
+
 def test_a_decision_no_rule_matches_gives_none_and_the_gateway_takes_its_default() -> None:
     """As Camunda's engine does (QA: the gateway after it stopped on a missing name)."""
     text = read_process("routing.dmn")
