@@ -270,15 +270,19 @@ class _Parser(SpiffBpmnParser):
         return _DMNEngine(table)
 
 
-def build_spec(bpmn_xml: str, dmn_files: Mapping[str, str], *, key: str = "") -> ProcessSpec:
+def build_spec(
+    bpmn_xml: str, dmn_files: Mapping[str, str], *, key: str = "", stored: bool = False
+) -> ProcessSpec:
     """Validate and parse a bundle; raise ``BundleError`` naming every problem, with the
-    facts the checks read where they got that far."""
+    facts the checks read where they got that far. ``stored``: a definition stored
+    before, loaded for its runs, whom the checks made at upload only do not stop
+    (``validation.check_bundle``)."""
     # A file that is not XML stops the checks (``read_bundle`` names each such file): the
     # BPMN file's checks need its elements, and its business rule tasks every DMN file's
     # decisions.
     bpmn, dmn = read_bundle(bpmn_xml, dmn_files)
     try:
-        facts = validation.check_bundle(bpmn, dmn)
+        facts = validation.check_bundle(bpmn, dmn, stored=stored)
     except BundleError as exc:
         named = with_names(exc.problems, bpmn, dmn, exc.facts)
         raise BundleError(named, facts=exc.facts) from None
@@ -332,7 +336,7 @@ def spec_loading(key: str, files: Callable[[], tuple[str, Mapping[str, str]]]) -
             _cache.move_to_end(key)
             return spec
     bpmn_xml, dmn_files = files()
-    spec = build_spec(bpmn_xml, dmn_files, key=key)
+    spec = build_spec(bpmn_xml, dmn_files, key=key, stored=True)
     with _cache_lock:
         _cache[key] = spec
         while len(_cache) > SPEC_CACHE_SIZE:

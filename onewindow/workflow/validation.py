@@ -582,9 +582,16 @@ def _first_loop(following: Mapping[str, list[str]]) -> list[str] | None:
     return None
 
 
-def check_bundle(bpmn: etree._Element, dmn_roots: Mapping[str, etree._Element]) -> BundleFacts:
+def check_bundle(
+    bpmn: etree._Element, dmn_roots: Mapping[str, etree._Element], *, stored: bool = False
+) -> BundleFacts:
     """Check the parsed files; raise ``BundleError`` listing every problem, with the facts
-    read all the same (the lanes, for the caller's checks) once the process was found."""
+    read all the same (the lanes, for the caller's checks) once the process was found.
+
+    ``stored``: the files of a definition stored before, loaded for its runs. What the
+    engine ignores and only an upload refuses (``modeler_settings``) is not held
+    against them: a version stored before that refusal ran as its cases started, and
+    its cases keep it. ``manage.py check_processes`` lists such versions."""
     checker = _Checker(set())
     for filename, root in dmn_roots.items():
         ids, problems = decisions.check(filename, root)
@@ -615,7 +622,8 @@ def check_bundle(bpmn: etree._Element, dmn_roots: Mapping[str, etree._Element]) 
     checker.container(process, "")
     checker.ends(process)
     checker.english_names(bpmn)
-    checker.problems += modeler_settings.problems(process)
+    if not stored:
+        checker.problems += modeler_settings.problems(process)
     if checker.problems:
         raise BundleError(checker.problems, facts=checker.facts)
     return checker.facts
