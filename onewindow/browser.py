@@ -84,8 +84,8 @@ def watching_policy(browser: Any) -> list[str]:
 
 
 class ServerConnections:
-    """The connections the live server is serving, counted from its accept to the end
-    of its thread, so that a test can wait for them before its database is flushed.
+    """The connections the live server is serving, so that a test can wait for them
+    to end before its database is flushed.
 
     Why: a page closed right after an assertion may leave a request running in the
     server (a diagram's data fetched after load, a form posted as the test ended); the

@@ -239,8 +239,8 @@ def modulo(left: Any, right: Any) -> Any:
 
 # What a process may show as text: data. Anything else shows its default repr, with
 # its address in memory ("<function <lambda> at 0x7f…>", a zip's, a bound method's): a
-# hint to the interpreter's layout, which case data would carry to whoever reads it
-# (security QA). A bool is an int, a datetime a date.
+# hint to the interpreter's layout, which case data would carry to whoever reads it. A
+# bool is an int, a datetime a date.
 _SHOWN_AS_TEXT = (str, bytes, int, float, Decimal, date, timedelta, range, type(None))
 
 

@@ -432,7 +432,7 @@ def _sum_of(terms: int) -> str:
 
 def test_an_expression_nested_too_deeply_is_refused_by_name_not_by_python_s_error() -> None:
     """A sum of 300 terms was a RecursionError in RestrictedPython's pass, and the
-    upload said "(RecursionError)" alone (security QA)."""
+    upload said "(RecursionError)" alone."""
     body = (
         '<bpmn:exclusiveGateway id="Gateway_1" />'
         '<bpmn:sequenceFlow id="Flow_cond" sourceRef="Gateway_1" targetRef="Task_1">'
