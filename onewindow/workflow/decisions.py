@@ -159,6 +159,36 @@ def check(filename: str, root: etree._Element) -> tuple[set[str], list[Problem]]
     return ids, problems
 
 
+def unique_overlaps(filename: str, root: etree._Element) -> list[Problem]:
+    """A rule matching any data (every input "-" or empty) beside other rules of a
+    table whose hit policy is UNIQUE: Camunda Modeler's default policy, under which the
+    first data any other rule matches would stop the run (``engine._DMNEngine``). The
+    catch-all row was written for FIRST; asked at upload only (a version stored before
+    the run stopped on it took the first rule)."""
+    problems = []
+    for decision in root.findall("{*}decision"):
+        for table in decision.findall("{*}decisionTable"):
+            rules = table.findall("{*}rule")
+            if table.get("hitPolicy", "UNIQUE").upper() != "UNIQUE" or len(rules) < 2:
+                continue
+            for number, rule in enumerate(rules, start=1):
+                entries = [
+                    (e.findtext("{*}text") or "").strip() for e in rule.iterfind("{*}inputEntry")
+                ]
+                if all(entry in ("", "-") for entry in entries):
+                    message = msg(
+                        _(
+                            "Decision %(id)s: rule %(rule)d matches any data, and under the hit "
+                            "policy UNIQUE a second rule matching stops the case's process; "
+                            "choose the hit policy FIRST (the rule last), or remove it."
+                        ),
+                        id=decision.get("id", ""),
+                        rule=number,
+                    )
+                    problems.append(Problem(message, "rule", rule.get("id", ""), filename))
+    return problems
+
+
 def _decision_problems(
     filename: str, decision: etree._Element, decision_id: str
 ) -> Iterator[Problem]:

@@ -588,8 +588,8 @@ def check_bundle(
     """Check the parsed files; raise ``BundleError`` listing every problem, with the facts
     read all the same (the lanes, for the caller's checks) once the process was found.
 
-    ``stored``: the files of a definition stored before, loaded for its runs. What the
-    engine ignores and only an upload refuses (``modeler_settings``) is not held
+    ``stored``: the files of a definition stored before, loaded for its runs. What only
+    an upload refuses (``modeler_settings``, ``decisions.unique_overlaps``) is not held
     against them: a version stored before that refusal ran as its cases started, and
     its cases keep it. ``manage.py check_processes`` lists such versions."""
     checker = _Checker(set())
@@ -624,6 +624,8 @@ def check_bundle(
     checker.english_names(bpmn)
     if not stored:
         checker.problems += modeler_settings.problems(process)
+        for filename, root in dmn_roots.items():
+            checker.problems += decisions.unique_overlaps(filename, root)
     if checker.problems:
         raise BundleError(checker.problems, facts=checker.facts)
     return checker.facts

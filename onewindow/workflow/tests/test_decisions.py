@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from onewindow.workflow import decisions
 from onewindow.workflow.bundle import parse_xml
@@ -127,3 +128,40 @@ def test_a_cell_longer_than_the_limit_is_refused_without_reading_it(
         "Decision fee: a cell holds 1995 characters; at most 1000 are allowed."
     ]
     assert not any("dmninputexpr" in source for source in seen)
+
+
+def _unique_overlaps(text: str) -> list[tuple[str, str, str]]:
+    return [
+        (str(p.message), p.element, p.element_id)
+        for p in decisions.unique_overlaps("routing.dmn", parse_xml(text))
+    ]
+
+
+def test_a_catch_all_rule_under_unique_is_named_with_the_way_out() -> None:
+    """Camunda Modeler's default policy is UNIQUE; a last row of dashes is written for
+    FIRST, and under UNIQUE the first data another rule matched would stop the run."""
+    demo = read_process("routing.dmn")
+    assert _unique_overlaps(demo) == []  # FIRST
+    unique = demo.replace('hitPolicy="FIRST"', 'hitPolicy="UNIQUE"')
+    assert _unique_overlaps(unique) == [
+        (
+            "Decision routing: rule 3 matches any data, and under the hit policy UNIQUE a "
+            "second rule matching stops the case's process; choose the hit policy FIRST (the "
+            "rule last), or remove it.",
+            "rule",
+            "Rule_default",
+        )
+    ]
+    # No policy written is UNIQUE; a table of one rule overlaps nothing.
+    assert len(_unique_overlaps(unique.replace(' hitPolicy="UNIQUE"', ""))) == 1
+    assert _unique_overlaps(DMN.format(policy="UNIQUE", entry="-", output="0")) == []
+
+
+def test_the_catch_all_rule_is_named_in_chinese() -> None:
+    unique = read_process("routing.dmn").replace('hitPolicy="FIRST"', 'hitPolicy="UNIQUE"')
+    with translation.override("zh-hans"):
+        [(message, _element, _id)] = _unique_overlaps(unique)
+    assert message == (
+        "决策 routing：第 3 条规则匹配任何数据，而在命中策略 UNIQUE 下再有一条规则匹配就会使"
+        "办件流程停止；请改用命中策略 FIRST（并把这条规则放在最后），或删除它。"
+    )

@@ -220,26 +220,50 @@ def test_a_negated_list_in_a_cell() -> None:
     assert (_second_review(dmn, 100, 40), _second_review(dmn, 100, 41)) == (False, True)
 
 
+def _without_rule(dmn: str, rule_id: str) -> str:
+    start = dmn.index(f'<rule id="{rule_id}">')
+    return dmn[:start] + dmn[dmn.index("</rule>", start) + len("</rule>") :]
+
+
 def test_under_unique_one_matching_rule_decides_and_two_stop_the_run() -> None:
     """As Camunda's engine does (DMN-03001); SpiffWorkflow took the first match, as under
     FIRST, whatever the policy said."""
     dmn = read_process("routing.dmn").replace('hitPolicy="FIRST"', 'hitPolicy="UNIQUE"')
-    assert _second_review(dmn, 100, 40) is False  # the last rule alone
+    dmn = _without_rule(dmn, "Rule_default")  # a catch-all is refused under UNIQUE
+    assert _second_review(dmn, 100, 40) is None  # no rule
+    assert _second_review(dmn, 60000, 40) is True  # the first rule alone
     with pytest.raises(ProcessError) as caught:
-        _second_review(dmn, 60000, 40)  # the first rule, and the last's dashes
+        _second_review(dmn, 60000, 10)  # a large amount, and a minor
     assert caught.value.element == "Task_rules"
     assert (
         "Decision table DecisionTable_routing: its hit policy UNIQUE lets one rule match, and "
-        "rules 1, 3 match the data; make the rules exclude each other, or choose the hit "
+        "rules 1, 2 match the data; make the rules exclude each other, or choose the hit "
         "policy FIRST."
     ) in caught.value.detail
 
 
+def test_a_stored_unique_table_with_a_catch_all_row_stops_only_on_an_overlap() -> None:
+    """Refused at upload (``decisions.unique_overlaps``), a version stored before loads
+    for its runs: data only the catch-all matches decides, more stops the run."""
+    dmn = read_process("routing.dmn").replace('hitPolicy="FIRST"', 'hitPolicy="UNIQUE"')
+    bpmn = read_process("dmn_routing.bpmn")
+    with pytest.raises(BundleError):
+        engine.build_spec(bpmn, {"routing.dmn": dmn})
+    spec = engine.build_spec(bpmn, {"routing.dmn": dmn}, key="stored", stored=True)
+    run = decide(
+        engine.start(spec, {"amount": 100, "applicant_age": 40}, context=CONTEXT),
+        "Task_accept",
+        "accept",
+    )
+    assert engine.ready_user_tasks(run)[0].data["second_review"] is False
+    run = engine.start(spec, {"amount": 60000, "applicant_age": 40}, context=CONTEXT)
+    with pytest.raises(ProcessError, match="rules 1, 3 match the data"):
+        decide(run, "Task_accept", "accept")
+
+
 def test_a_decision_no_rule_matches_gives_none_and_the_gateway_takes_its_default() -> None:
     """As Camunda's engine does (QA: the gateway after it stopped on a missing name)."""
-    text = read_process("routing.dmn")
-    start = text.index('<rule id="Rule_default">')
-    dmn = text[:start] + text[text.index("</rule>", start) + len("</rule>") :]
+    dmn = _without_rule(read_process("routing.dmn"), "Rule_default")
     spec = engine.build_spec(read_process("dmn_routing.bpmn"), {"routing.dmn": dmn}, key="")
     run = engine.start(spec, {"amount": 100, "applicant_age": 40}, context=CONTEXT)
     run = decide(run, "Task_accept", "accept")
