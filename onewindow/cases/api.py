@@ -25,7 +25,7 @@ from onewindow.cases import (
     queries,
     services,
 )
-from onewindow.cases.choices import RESUPPLIED, SUPPLEMENT_REQUESTED, CaseStatus
+from onewindow.cases.choices import CaseStatus
 from onewindow.cases.materials import case_materials
 from onewindow.cases.models import Case, CaseEvent, Extension, SupplementRequest
 from onewindow.cases.presenters import clock_view
@@ -248,7 +248,7 @@ def _withhold_supplements(item: CaseOut) -> None:
     was asked for and sent stays on its timeline, what and why do not (ADR 0024)."""
     item.supplements = []
     for entry in item.timeline:
-        if entry.outcome in (SUPPLEMENT_REQUESTED, RESUPPLIED):
+        if entry.outcome in permissions.WITHHELD_FROM_OTHER_DEPARTMENTS:
             entry.comment, entry.note_for_applicant, entry.unanswered = "", "", []
 
 

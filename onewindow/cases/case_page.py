@@ -27,9 +27,7 @@ from onewindow.cases import (
 from onewindow.cases.choices import (
     EXTENDED,
     FINAL_STATUSES,
-    RESUPPLIED,
     SUBMITTED,
-    SUPPLEMENT_REQUESTED,
     CaseStatus,
     SupplementStatus,
 )
@@ -243,7 +241,7 @@ def _timeline(
     for event in events:
         if event.outcome == SUBMITTED and under_parent:
             continue  # the parent's entry says it: one application filed them all
-        private = withheld and event.outcome in (SUPPLEMENT_REQUESTED, RESUPPLIED)
+        private = withheld and event.outcome in permissions.WITHHELD_FROM_OTHER_DEPARTMENTS
         by_applicant = shown.by_applicant(event)
         anothers = (
             not for_officer and reader_id is not None and event.actor_id not in (None, reader_id)

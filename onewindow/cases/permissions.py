@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, Q
 
 from onewindow.cases import materials
+from onewindow.cases.choices import RESUPPLIED, SUPPLEMENT_REQUESTED
 from onewindow.cases.materials import case_materials
 from onewindow.cases.models import Case, Extension
 from onewindow.forms.models import Attachment
@@ -87,6 +88,13 @@ def can_apply_for(user: Any, company: LegalPerson | None) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return company is None or company.agents.filter(pk=user.pk).exists()
+
+
+# The entries of a life event's item that an officer of another department reads only
+# as having happened: that material was asked for and sent, not what or why (ADR 0024).
+# The case page (``case_page.steps``) and the API (``api._withhold_supplements``) both
+# withhold by it.
+WITHHELD_FROM_OTHER_DEPARTMENTS = frozenset({SUPPLEMENT_REQUESTED, RESUPPLIED})
 
 
 def items_in_view(user: Any, children: Sequence[Case]) -> tuple[list[Case], list[Case]]:
