@@ -204,7 +204,8 @@ def _live_server_settles(request: pytest.FixtureRequest) -> Iterator[None]:
     """A test on the live server ends with its browser's contexts closed and the
     server's connections ended, before its database is flushed (``ServerConnections``
     says why). Set up after pytest-django's own autouse helper, which asks for the
-    flushing ``transactional_db``: torn down before it."""
+    flushing ``transactional_db``: torn down before it. A context is therefore a test's
+    own: one kept for several tests would be closed at the first one's end."""
     if "live_server" not in request.fixturenames:
         yield
         return
