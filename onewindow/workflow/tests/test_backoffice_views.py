@@ -83,6 +83,7 @@ def test_the_upload_page_says_which_elements_the_platform_runs(city):
     page = client.get(UPLOAD).content.decode()
     assert "<summary>Elements the platform runs</summary>" in page
     assert "parallel gateways for departments reviewing at the same time" in page
+    assert "Assignees and candidate groups (the lane decides)" in page  # refused, and why
     # The name asked for is the Chinese one; the English comes from the file.
     assert "In Chinese. English pages name the process by its process element" in page
     client.cookies["django_language"] = "zh-hans"
