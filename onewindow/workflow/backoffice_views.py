@@ -68,6 +68,7 @@ def process_view(request: HttpRequest, key: str) -> HttpResponse:
             "changes": comparison.from_previous(previous, shown, outline) if previous else None,
             "newest": versions[0],
             "uses": version_uses(library.process_uses, versions, shown, reader=request.user),
+            "refused_today": services.upload_problems(shown),
             "bpmn_file": BPMN_FILE,
         },
     )

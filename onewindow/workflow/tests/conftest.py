@@ -12,7 +12,7 @@ from onewindow.conftest import make_department, make_user, proposed_chinese
 from onewindow.identity.models import Department, DepartmentKind, User
 from onewindow.identity.roles import Role
 from onewindow.workflow import services
-from onewindow.workflow.models import ProcessDefinition, ProcessInstance, WorkTask
+from onewindow.workflow.models import ProcessDefinition, ProcessInstance, WorkTask, bundle_sha256
 from onewindow.workflow.tests.chinese import PROPOSED_ZH
 
 PROCESSES = Path(__file__).resolve().parent.parent / "processes"
@@ -51,6 +51,19 @@ def upload(key: str, bpmn: str, *dmn: str, actor: User | None = None) -> Process
         bpmn_xml=read_process(bpmn),
         dmn_files={name: read_process(name) for name in dmn},
     )
+
+
+def stored_before_the_check(definition: ProcessDefinition) -> ProcessDefinition:
+    """``definition`` as if stored before uploads refused candidate groups: the files
+    changed under it, as no upload can."""
+    text = definition.bpmn_xml.replace(
+        '<bpmn:userTask id="Task_accept"',
+        '<bpmn:userTask id="Task_accept" camunda:candidateGroups="finance"',
+    )
+    digest = bundle_sha256(text, definition.dmn_files)  # another spec to parse, not the cached
+    ProcessDefinition.objects.filter(pk=definition.pk).update(bpmn_xml=text, sha256=digest)
+    definition.refresh_from_db()
+    return definition
 
 
 def open_tasks(instance: ProcessInstance) -> dict[str, WorkTask]:

@@ -22,6 +22,7 @@ from onewindow.workflow.tests.conftest import (
     expression_and_unknown_lane,
     read_malicious,
     read_process,
+    stored_before_the_check,
     upload,
 )
 
@@ -567,3 +568,19 @@ def test_a_trial_missing_a_name_says_which_rule_reads_it(city):
         "Rule 2 of the decision table (“applicant_age < 18”) reads applicant_age, which the "
         "case data does not give."
     )
+
+
+def test_a_version_today_s_checks_refuse_says_so_on_its_page(city):
+    client, _admin = admin_of(city)
+    upload("permit", "single_department.bpmn")
+    clean = client.get(reverse("processes:process", args=["permit"])).content.decode()
+    assert "Refused by today" not in clean
+    stored_before_the_check(ProcessDefinition.objects.get(key="permit"))
+    page = client.get(reverse("processes:process", args=["permit"])).content.decode()
+    assert "Refused by today's upload checks" in page
+    assert "userTask Task_accept sets camunda:candidateGroups, which is not read here" in page
+    assert "Try this version" in page  # it still loads, for its cases
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get(reverse("processes:process", args=["permit"])).content.decode()
+    assert "按现行上传检查将被拒绝" in page
+    assert "userTask Task_accept 设置了 camunda:candidateGroups，本平台不读取" in page

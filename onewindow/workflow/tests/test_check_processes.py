@@ -11,24 +11,10 @@ from django.core.management import CommandError, call_command
 
 from onewindow.identity.models import Department
 from onewindow.identity.roles import Role
-from onewindow.workflow.models import ProcessDefinition, bundle_sha256
-from onewindow.workflow.tests.conftest import upload
+from onewindow.workflow.tests.conftest import stored_before_the_check, upload
 from onewindow.workflow.tests.test_services import Officer, start, step
 
 pytestmark = pytest.mark.django_db
-
-
-def _stored_before_the_check(definition: ProcessDefinition) -> ProcessDefinition:
-    """``definition`` as if stored before uploads refused candidate groups: the files
-    changed under it, as no upload can."""
-    text = definition.bpmn_xml.replace(
-        '<bpmn:userTask id="Task_accept"',
-        '<bpmn:userTask id="Task_accept" camunda:candidateGroups="finance"',
-    )
-    digest = bundle_sha256(text, definition.dmn_files)  # another spec to parse, not the cached
-    ProcessDefinition.objects.filter(pk=definition.pk).update(bpmn_xml=text, sha256=digest)
-    definition.refresh_from_db()
-    return definition
 
 
 def test_every_stored_version_passing_is_said_so(city: dict[str, Department]) -> None:
@@ -43,7 +29,7 @@ def test_a_version_refused_today_runs_its_cases_and_is_listed(
     city: dict[str, Department], officer: Officer
 ) -> None:
     upload("company", "company_start.bpmn")
-    definition = _stored_before_the_check(upload("permit", "single_department.bpmn"))
+    definition = stored_before_the_check(upload("permit", "single_department.bpmn"))
     instance = start(definition)
     step(instance, "Task_accept", "accept", officer("GA", Role.WINDOW_OFFICER))
     start(definition)
@@ -59,7 +45,7 @@ def test_a_version_refused_today_runs_its_cases_and_is_listed(
 
 
 def test_the_problems_are_told_in_the_language_asked(city: dict[str, Department]) -> None:
-    _stored_before_the_check(upload("permit", "single_department.bpmn"))
+    stored_before_the_check(upload("permit", "single_department.bpmn"))
     out = StringIO()
     with pytest.raises(CommandError):
         call_command("check_processes", "--language", "zh-hans", stdout=out)
