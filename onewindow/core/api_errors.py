@@ -87,15 +87,31 @@ def _is_json(response: HttpResponse) -> bool:
     return response.get("Content-Type", "").startswith("application/json")
 
 
+LENGTH_REQUIRED = _(
+    "Send the request body with a Content-Length header: a body sent in chunks is not read."
+)
+
+
+def _chunked_without_length(request: HttpRequest) -> bool:
+    # Django reads CONTENT_LENGTH bytes of a body, none without it: a chunked body (which
+    # the HTTP server passes on without a length) read as empty, and was answered with
+    # the fields it had sent named as missing.
+    encoding = request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+    return "chunked" in encoding and not request.META.get("CONTENT_LENGTH")
+
+
 class ApiErrorMiddleware:
     """Under ``/api/``: an error answer that is not JSON gets the error shape, its
     headers (``Allow``) kept; a 204 loses the ``Content-Type`` Django gives every answer,
-    as it has no body. With ``DEBUG`` a 500 keeps Django's page, which shows the trace."""
+    as it has no body. With ``DEBUG`` a 500 keeps Django's page, which shows the trace.
+    A body sent in chunks, without a length, is answered 411 before anything reads it."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(API_PREFIX) and _chunked_without_length(request):
+            return error_response(411, "length_required", LENGTH_REQUIRED)
         response = self.get_response(request)
         if not request.path.startswith(API_PREFIX) or response.streaming:
             return response

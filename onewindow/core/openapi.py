@@ -4,8 +4,9 @@ What the framework answers follows from an operation's own description, so it is
 here for every operation rather than declared by each: 401 where a token is required,
 404 where the path names an object (absent or out of the caller's scope read alike),
 422 where a body or a parameter can be invalid (any parameter can: free text, in the path
-too, is refused with a control character in it), and for a body 400 (not readable), 413
-(too large) and 415 (sent as another type than the operation reads). What a service refuses (403,
+too, is refused with a control character in it), and for a body 400 (not readable), 411
+(sent in chunks, without a length), 413 (too large) and 415 (sent as another type than
+the operation reads). What a service refuses (403,
 409, 429) only the endpoint knows: it declares those with ``api_errors.errors(...)``.
 Each error answer gets ``ErrorOut`` and one description of its status.
 """
@@ -26,6 +27,7 @@ DESCRIPTIONS = {
     404: "No such object, or none the caller may see (`not_found`)",
     409: "Not in the state this needs, for example already claimed or closed "
     "(`conflict`, or a code of its own)",
+    411: "The body was sent in chunks, without a Content-Length header (`length_required`)",
     413: "The body is larger than the server accepts (`too_large`)",
     415: "The body is not sent as the operation's media type, `application/json` or "
     "`multipart/form-data` (`unsupported_media_type`)",
@@ -80,7 +82,7 @@ def _framework_errors(operation: dict[str, Any]) -> set[int]:
         found.add(404)
     body = operation.get("requestBody", {}).get("content", {})
     if body:
-        found |= {400, 413, 415, 422}
+        found |= {400, 411, 413, 415, 422}
     if parameters:  # each is checked for control characters, if nothing else (API QA)
         found.add(422)
     return found

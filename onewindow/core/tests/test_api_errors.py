@@ -107,6 +107,33 @@ def test_a_body_sent_as_another_type_is_415(client, language):
             )
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_body_sent_in_chunks_is_411_not_missing_fields(client, language):
+    # The HTTP server passes a chunked body on without a length, and Django reads none
+    # of it: the fields sent were answered as missing.
+    sent = json.dumps({"username": "someone", "password": PASSWORD})
+    response = client.post(
+        TOKEN,
+        sent,
+        content_type="application/json",
+        CONTENT_LENGTH="",
+        HTTP_TRANSFER_ENCODING="chunked",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    body = error(response, 411, "length_required")
+    with translation.override(language):
+        assert body["message"] == translation.gettext(
+            "Send the request body with a Content-Length header: a body sent in chunks is not read."
+        )
+    if language == "zh-hans":
+        assert body["message"] == "请在请求中附上 Content-Length 头：分块发送的正文不会被读取。"
+    # With its length given, the same body is read (a proxy may send both).
+    read = client.post(
+        TOKEN, sent, content_type="application/json", HTTP_TRANSFER_ENCODING="chunked"
+    )
+    assert read.status_code != 411
+
+
 def test_json_media_types_and_none_are_read(client, citizen):
     body = json.dumps({"username": citizen.username, "password": PASSWORD})
     for media_type in (

@@ -78,7 +78,7 @@ def test_every_error_answer_is_described_with_the_error_schema(schema):
             assert 404 in statuses, name
         content = operation.get("requestBody", {}).get("content", {})
         if content:
-            assert {400, 413, 415, 422} <= statuses, name
+            assert {400, 411, 413, 415, 422} <= statuses, name
     assert "ErrorOut" in schema["components"]["schemas"]
 
 
@@ -104,6 +104,7 @@ def test_errors_follow_what_each_operation_can_answer(schema):
         403,
         404,
         409,
+        411,
         413,
         415,
         422,
