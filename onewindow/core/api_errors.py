@@ -92,10 +92,16 @@ LENGTH_REQUIRED = _(
 )
 
 
+# The methods whose body an endpoint of ours reads.
+_WITH_A_BODY = frozenset({"POST", "PUT", "PATCH"})
+
+
 def _chunked_without_length(request: HttpRequest) -> bool:
     # Django reads CONTENT_LENGTH bytes of a body, none without it: a chunked body (which
     # the HTTP server passes on without a length) read as empty, and was answered with
     # the fields it had sent named as missing.
+    if request.method not in _WITH_A_BODY:
+        return False
     encoding = request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
     return "chunked" in encoding and not request.META.get("CONTENT_LENGTH")
 
