@@ -277,7 +277,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
       SQLite pass and would run the same again, which a pass on another database exists
       to avoid;
     - not the page and API tests (``single_pass``), unless they count the queries
-      (``django_assert_*num_queries`` or ``capture_queries``): a page
+      (``django_assert_*num_queries`` or ``capture_queries``) or are marked
+      ``every_database`` (one about PostgreSQL itself, which skips on SQLite): a page
       or an API operation reads and writes through the queries and services whose own
       tests run on both databases, and what its tests check is the HTML or JSON it
       answers with, the statuses, the field errors and who may call it. A test that
@@ -298,7 +299,7 @@ def _on_every_database(item: pytest.Item) -> bool:
     fixtures = set(getattr(item, "fixturenames", ()))
     if not (fixtures & _DATABASE_FIXTURES or item.get_closest_marker("django_db")):
         return False
-    if not item.get_closest_marker("single_pass"):
+    if not item.get_closest_marker("single_pass") or item.get_closest_marker("every_database"):
         return True
     database = item.get_closest_marker("django_db")
     racing = "transactional_db" in fixtures or bool(database and database.kwargs.get("transaction"))

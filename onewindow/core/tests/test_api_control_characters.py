@@ -97,6 +97,7 @@ def test_an_unauthenticated_request_is_told_so_first(client, db):
     assert response.status_code == 401
 
 
+@pytest.mark.every_database  # its module runs on SQLite only, where it skips
 def test_on_postgresql_a_nul_is_a_422_not_a_500(client, city):
     """PostgreSQL refuses a NUL in any text (a DataError): it must never get one."""
     if connection.vendor != "postgresql":
