@@ -51,7 +51,8 @@ def late(
     """The cases of ``_build_late``, on the world."""
     snapshot, case_ids = late_snapshot
     testing.restore(snapshot)
-    return {name: Case.objects.get(pk=pk) for name, pk in case_ids.items()}
+    cases = Case.objects.in_bulk(case_ids.values())
+    return {name: cases[pk] for name, pk in case_ids.items()}
 
 
 def _build_late(world: dict[str, User]) -> dict[str, Case]:  # noqa: F811
