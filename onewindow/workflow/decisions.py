@@ -92,6 +92,10 @@ def _split_top_level(text: str) -> list[str]:
     return [part for part in parts if part]
 
 
+# An input entry that tests nothing: the rule matches whatever its column reads.
+ANY_VALUE = frozenset({"", "-"})
+
+
 def entry_sources(table: etree._Element) -> Iterator[tuple[str, etree._Element]]:
     """Each DMN text of the table as the engine will evaluate it."""
     inputs = [
@@ -103,7 +107,7 @@ def entry_sources(table: etree._Element) -> Iterator[tuple[str, etree._Element]]
     for rule in table.findall("{*}rule"):
         for column, entry in enumerate(rule.findall("{*}inputEntry")):
             text = (entry.findtext("{*}text") or "").strip()
-            if text in ("", "-") or column >= len(inputs) or not inputs[column]:
+            if text in ANY_VALUE or column >= len(inputs) or not inputs[column]:
                 continue
             if len(text) > MAX_CELL_CHARS:  # refused as such (``_decision_problems``)
                 continue
@@ -138,7 +142,7 @@ def for_engine(root: etree._Element) -> list[etree._Element]:
                 single.append(copy.deepcopy(child))
         for entry in single.iter(f"{{{namespace}}}inputEntry"):
             text = entry.find(f"{{{namespace}}}text")
-            if text is not None and (text.text or "").strip() not in ("", "-"):
+            if text is not None and (text.text or "").strip() not in ANY_VALUE:
                 text.text = unary_test(text.text or "")
         copies.append(single)
     return copies
@@ -175,7 +179,7 @@ def unique_overlaps(filename: str, root: etree._Element) -> list[Problem]:
                 entries = [
                     (e.findtext("{*}text") or "").strip() for e in rule.iterfind("{*}inputEntry")
                 ]
-                if all(entry in ("", "-") for entry in entries):
+                if all(entry in ANY_VALUE for entry in entries):
                     message = msg(
                         _(
                             "Decision %(id)s: rule %(rule)d matches any data, and under the hit "
