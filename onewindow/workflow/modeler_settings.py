@@ -2,15 +2,17 @@
 refused at upload by name, with what to do here instead.
 
 A Camunda 7 or 8 diagram can give a user task an assignee or candidate groups, a due
-date, a form; any element listeners (code run on its events) and input/output mappings.
+date, a form; any element listeners (code run on its events) and input/output mappings;
+a Camunda 7 process the groups or users who may start it.
 SpiffWorkflow ignores them, so a file setting them loaded and behaved otherwise than
 drawn: its tasks went to the lane's department whatever their candidate groups said,
 its listeners never ran. What a diagram may draw is in ``validation``; these settings
 ride on elements it allows, as attributes in Camunda's namespace or as children of
 their ``extensionElements``. What carries no behaviour here (``camunda:asyncBefore``,
-``camunda:historyTimeToLive``, which the modeler writes on every process, properties)
-is left alone; so are the settings the platform reads (an external task's topic, a
-decision reference: ``validation.service_function_name`` and ``decision_ref``).
+``camunda:historyTimeToLive``, which the modeler writes on every process, properties,
+``camunda:versionTag``) is left alone; so are the settings the platform reads (an
+external task's topic, a decision reference: ``validation.service_function_name`` and
+``decision_ref``).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ SCHEDULE = "schedule"
 FORM = "form"
 LISTENER = "listener"
 MAPPING = "mapping"
+STARTER = "starter"
 
 # Attributes of a BPMN element, by namespace and name.
 _ATTRIBUTES = {
@@ -42,6 +45,8 @@ _ATTRIBUTES = {
     (CAMUNDA, "followUpDate"): SCHEDULE,
     (CAMUNDA, "formKey"): FORM,
     (CAMUNDA, "formRef"): FORM,
+    (CAMUNDA, "candidateStarterGroups"): STARTER,
+    (CAMUNDA, "candidateStarterUsers"): STARTER,
 }
 # Children of a BPMN element's extensionElements.
 _EXTENSIONS = {
@@ -78,6 +83,11 @@ _WHAT_INSTEAD: dict[str, Promise] = {
     MAPPING: _(
         "%(element)s %(id)s sets %(setting)s, which is not read here: tasks see the process "
         "data as it is; compute a value in a script task."
+    ),
+    STARTER: _(
+        "%(element)s %(id)s sets %(setting)s, which is not read here: a run starts when "
+        "someone applies, and who may apply is set on the service item (individuals or "
+        "legal persons)."
     ),
 }
 

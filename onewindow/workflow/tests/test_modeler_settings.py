@@ -112,13 +112,34 @@ def test_a_listener_on_the_process_or_a_flow_is_refused_by_that_element() -> Non
     ]
 
 
+@pytest.mark.parametrize("setting", ["candidateStarterGroups", "candidateStarterUsers"])
+def test_who_may_start_the_process_is_refused_saying_the_service_item_decides(
+    setting: str,
+) -> None:
+    """Camunda 7 lets a process name the groups or users who may start it; here a run
+    starts with an application, and the service item says who may apply."""
+    restricted = user_task().replace(
+        'isExecutable="true">', f'isExecutable="true" camunda:{setting}="managers">'
+    )
+    assert problems(restricted) == [
+        f"process p sets camunda:{setting}, which is not read here: a run starts when "
+        "someone applies, and who may apply is set on the service item (individuals or "
+        "legal persons)."
+    ]
+
+
 def test_what_carries_no_behaviour_here_still_loads() -> None:
-    """Camunda Modeler writes historyTimeToLive on every process it saves; async
-    continuations and properties change nothing on this platform."""
+    """Camunda Modeler writes historyTimeToLive on every process it saves; a version
+    tag, the tasklist's start flag, async continuations and properties change nothing
+    on this platform."""
     task = user_task(
         'camunda:asyncBefore="true" camunda:asyncAfter="true"',
         '<camunda:properties><camunda:property name="time_limit" value="3"/></camunda:properties>',
-    ).replace('isExecutable="true">', 'isExecutable="true" camunda:historyTimeToLive="180">')
+    ).replace(
+        'isExecutable="true">',
+        'isExecutable="true" camunda:historyTimeToLive="180" camunda:versionTag="2"'
+        ' camunda:isStartableInTasklist="false">',
+    )
     facts = check(task)
     assert facts.user_tasks["Task_1"].time_limit_days == 3
 
