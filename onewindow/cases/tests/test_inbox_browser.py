@@ -72,6 +72,15 @@ def test_on_a_phone_the_inbox_reads_as_cards_and_nothing_scrolls_sideways(
         "fields => fields.map(f => Math.round(f.getBoundingClientRect().top))"
     )
     assert len(set(tops)) == 1
+    # The "claimed by me" box beside its label, not above it (the forms' stylesheet,
+    # which placed them, was not on this page).
+    box, label = (desk.locator(f"#id_mine{part}").bounding_box() for part in ("", " + label"))
+    assert box is not None and label is not None
+    assert label["x"] > box["x"] + box["width"] and abs(label["y"] - box["y"]) < box["height"]
+    # A case number and a date on one line each, where the table has room.
+    one_line = "e => e.getClientRects().length === 1"
+    assert row.locator("th .mono").evaluate(one_line)
+    assert row.locator("time .date").evaluate(one_line)
     desk.context.close()
 
 
