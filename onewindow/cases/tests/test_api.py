@@ -4,6 +4,7 @@ from django.utils import translation
 from openapi_spec_validator import validate
 
 from onewindow.api import PYDANTIC_MESSAGES
+from onewindow.cases import supplements
 from onewindow.cases.choices import CaseStatus
 from onewindow.cases.models import Case
 from onewindow.cases.tests.conftest import (
@@ -16,12 +17,14 @@ from onewindow.cases.tests.conftest import (
     submit,
 )
 from onewindow.conftest import PASSWORD, make_user, otp_for
+from onewindow.forms.models import Attachment
 from onewindow.forms.tests.files import PDF, PNG
 from onewindow.identity import demo_data
 from onewindow.identity.demo_data import DEMO_PASSWORD
 from onewindow.identity.models import Department, LegalPerson, User
 from onewindow.identity.permissions import is_officer
 from onewindow.identity.roles import Role
+from onewindow.workflow import services as workflow_services
 
 pytestmark = pytest.mark.single_pass
 
@@ -441,25 +444,29 @@ MATRIX = {
 }
 
 
-@pytest.mark.parametrize("who", list(MATRIX))
-def test_authorization_matrix(client, world, as_user, who):
+@pytest.fixture
+def matrix_users(world) -> dict[str, User]:
+    """The matrices' rows: who each is to a company case of agent.li's awaiting 市场监管's
+    (310000-SJ) acceptance."""
     agent = world["agent.li"]
     colleague = make_user(username="agent.zhao")
     LegalPerson.objects.get(agents=agent).agents.add(colleague)
-    case = submit(agent, COMPANY)
-    users = {
+    lane = Department.objects.get(code="310000-SJ")
+    return {
         "applicant": agent,
         "other_applicant": world["citizen.chen"],
         "company_agent": colleague,
         "lane_officer": world["sj.window"],
         "other_officer": world["ga.window"],
-        "department_admin": make_user(
-            roles=[(Role.DEPARTMENT_ADMIN, Department.objects.get(code="310000-SJ"))],
-            with_totp=True,
-        ),
+        "department_admin": make_user(roles=[(Role.DEPARTMENT_ADMIN, lane)], with_totp=True),
         "platform_admin": world["admin"],
     }
-    headers = as_user(users[who])
+
+
+@pytest.mark.parametrize("who", list(MATRIX))
+def test_authorization_matrix(client, world, as_user, matrix_users, who):
+    case = submit(world["agent.li"], COMPANY)
+    headers = as_user(matrix_users[who])
     task = open_task(case, "Task_accept")
     got = (
         client.get(f"/api/v1/cases/{case.number}", **headers).status_code,
@@ -472,6 +479,58 @@ def test_authorization_matrix(client, world, as_user, who):
         ).status_code,
     )
     assert got == MATRIX[who]
+
+
+# who → (sees the task in GET /tasks, releases it when another officer of the lane holds
+# it, uploads a file the case's supplement request asks for) on the same company case:
+# the rest of "every case and task endpoint" beside MATRIX's three.
+MORE_ENDPOINTS = {
+    "applicant": (False, 404, 201),
+    "other_applicant": (False, 404, 404),
+    "company_agent": (False, 404, 201),
+    # Its own claims only; whose a claim is, is a state of the task the officer sees.
+    "lane_officer": (True, 403, 404),
+    "other_officer": (False, 404, 404),
+    # Frees a task left by someone away (workflow.permissions.can_release); lists none.
+    "department_admin": (False, 200, 404),
+    "platform_admin": (False, 403, 404),
+}
+
+
+@pytest.mark.parametrize("who", list(MORE_ENDPOINTS))
+def test_authorization_matrix_of_the_other_case_and_task_endpoints(
+    client, world, as_user, matrix_users, who
+):
+    agent, lane = world["agent.li"], Department.objects.get(code="310000-SJ")
+    headers = as_user(matrix_users[who])
+    listed_case, held_case, asked_case = (submit(agent, COMPANY) for _ in range(3))
+    listed = open_task(listed_case, "Task_accept")
+    held = open_task(held_case, "Task_accept")
+    holder = make_user(roles=[(Role.WINDOW_OFFICER, lane)], with_totp=True)
+    workflow_services.claim_task(actor=holder, task_id=held.pk)
+    asking = open_task(asked_case, "Task_accept")
+    workflow_services.claim_task(actor=world["sj.window"], task_id=asking.pk)
+    supplements.request_supplement(
+        actor=world["sj.window"],
+        task_id=asking.pk,
+        items=[{"slot": "articles", "reason": "缺少签字页"}],
+    )
+    inbox = client.get("/api/v1/tasks", **headers)
+    got = (
+        inbox.status_code == 200 and listed.pk in {task["id"] for task in inbox.json()},
+        post(client, f"/api/v1/tasks/{held.pk}/release", headers).status_code,
+        client.post(
+            f"/api/v1/cases/{asked_case.number}/supplement/attachments",
+            {"slot": "articles", "file": SimpleUploadedFile("articles.pdf", PDF)},
+            **headers,
+        ).status_code,
+    )
+    assert got == MORE_ENDPOINTS[who]
+    # Only a success changed anything.
+    held.refresh_from_db()
+    assert (held.claimed_by_id == holder.pk) == (got[1] != 200)
+    stored = Attachment.objects.filter(original_name="articles.pdf").exists()
+    assert stored == (got[2] == 201)
 
 
 def test_attachments_upload_reference_and_officer_reads(client, world, as_user):
