@@ -379,7 +379,11 @@ def release_task(*, actor: Any, task_id: int, request: HttpRequest | None = None
         if task.status != TaskStatus.CLAIMED:
             raise Conflict(_("This task is not claimed."), code="not_claimed")
         if not permissions.can_release(actor, task):
-            raise Refused(Forbidden(_("Only the officer who claimed this task may release it.")))
+            message = _(
+                "Only the officer who claimed this task, or an admin of its department, may "
+                "release it."
+            )
+            raise Refused(Forbidden(message))
         previous = task.claimed_by_id
         task.status, task.claimed_by, task.claimed_at = TaskStatus.READY, None, None
         task.save(update_fields=["status", "claimed_by", "claimed_at"])
