@@ -103,5 +103,8 @@ clean:
 # throwaway test_ database next to BENCH_DATABASE_URL's; the HTTP section makes its own.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/onewindow_bench
 bench: install messages assets
+	# The latency section serves /healthz, whose checks read the embedded database: on a
+	# fresh clone they logged a traceback per table missing.
+	$(MANAGE) migrate --noinput -v 0
 	$(MANAGE) bench --section relevance --section latency --section engine --section http
 	ONEWINDOW_SECRET_KEY=bench-only-not-a-secret ONEWINDOW_DATABASE_URL=$(BENCH_DATABASE_URL) $(MANAGE) bench --section sweep $(SWEEP) --section history

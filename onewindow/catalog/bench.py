@@ -264,8 +264,11 @@ def http_search(port: int) -> Callable[[str], Any]:
 def http_get(port: int, path: str) -> bytes:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     connection.request("GET", path)
-    body = connection.getresponse().read()
+    response = connection.getresponse()
+    body = response.read()
     connection.close()
+    # A baseline timed on an error page would be another baseline.
+    assert response.status == 200, body[:200]
     return body
 
 
