@@ -135,11 +135,12 @@ class TableScrollNode(template.Node):
 def table_scroll(parser: Parser, token: Token) -> TableScrollNode:
     """``{% table_scroll "caption-id" %}<table>…</table>{% endtable_scroll %}``: a table
     that may be wider than the screen, in a box that scrolls sideways instead of the page
-    (site.css). Every table but a stacked one is in one, so that keyboard users can
-    scroll it: the box takes the focus (``tabindex="0"``; arrow keys then scroll it) and is
-    a region named by the id given, the table's caption or the heading over it. site.js
-    keeps it so only while the table overflows it: one Tab stop less for a table that
-    fits; without JavaScript every box stays a stop."""
+    (site.css). Every table is in one, a stacked one too (cards on a phone and a tablet,
+    but a table again wider, where larger text can make it need more than the page has),
+    so that keyboard users can scroll it: the box takes the focus (``tabindex="0"``; arrow
+    keys then scroll it) and is a region named by the id given, the table's caption or
+    the heading over it. site.js keeps it so only while the table overflows it: one Tab
+    stop less for a table that fits; without JavaScript every box stays a stop."""
     bits = token.split_contents()
     if len(bits) != 2:
         raise template.TemplateSyntaxError(f"{bits[0]} takes the id of what names the table")

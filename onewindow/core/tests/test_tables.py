@@ -1,7 +1,8 @@
 """Every table of the site's templates scrolls sideways in a region the keyboard can
-reach ({% table_scroll %}), except those drawn as cards on a phone (``stacked``), which
-never scroll: on a narrow screen site.css makes any other table scroll by itself, which
-keyboard users cannot do when it holds no link or button (WCAG 2.1.1)."""
+reach ({% table_scroll %}): on a narrow screen site.css makes any other table scroll by
+itself, which keyboard users cannot do when it holds no link or button (WCAG 2.1.1).
+Those drawn as cards on a phone (``stacked``) too: between a phone and a wide screen
+they are tables again, and the inbox's eight columns in English widened the page."""
 
 from __future__ import annotations
 
@@ -17,11 +18,9 @@ CLOSED = re.compile(r"{%\s*endtable_scroll\s*%}")
 
 
 def _unwrapped(source: str) -> int:
-    """How many tables of ``source``, not stacked, are outside a table_scroll."""
+    """How many tables of ``source`` are outside a table_scroll."""
     count = 0
     for table in TABLE.finditer(source):
-        if re.search(r'class="[^"]*\bstacked\b', table.group()):
-            continue
         before = source[: table.start()]
         if len(OPENED.findall(before)) <= len(CLOSED.findall(before)):
             count += 1
@@ -40,4 +39,4 @@ def test_the_check_finds_a_table_outside_a_region():
     assert _unwrapped("<table><caption>A</caption></table>") == 1
     assert _unwrapped('{% table_scroll "a" %}<table></table>{% endtable_scroll %}') == 0
     assert _unwrapped('{% table_scroll "a" %}{% endtable_scroll %}<table></table>') == 1
-    assert _unwrapped('<table class="inbox stacked" role="table"></table>') == 0
+    assert _unwrapped('<table class="inbox stacked" role="table"></table>') == 1
