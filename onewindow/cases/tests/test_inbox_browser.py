@@ -17,14 +17,19 @@ from onewindow.identity.roles import Role
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
+def window_desk(browser, live_server):
+    """The inbox's reader: a window officer of 公安 (310000-GA), logged in."""
+    window = make_user(
+        roles=[(Role.WINDOW_OFFICER, Department.objects.get(code="310000-GA"))], with_totp=True
+    )
+    return officer_page(browser, live_server, window)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_inbox_pages_from_the_keyboard(browser, live_server, world, monkeypatch):
     monkeypatch.setattr(officer_views, "INBOX_PAGE_SIZE", 2)
     numbers = [submit(world["citizen.wang"], PASSPORT).number for _ in range(3)]
-    window = make_user(
-        roles=[(Role.WINDOW_OFFICER, Department.objects.get(code="310000-GA"))], with_totp=True
-    )
-    desk = officer_page(browser, live_server, window)
+    desk = window_desk(browser, live_server)
     desk.goto(f"/cases/inbox/?service={PASSPORT}")
     table = desk.locator("table.inbox")
     caption = table.locator("caption").inner_text()
@@ -47,10 +52,7 @@ def test_on_a_phone_the_inbox_reads_as_cards_and_nothing_scrolls_sideways(
     browser, live_server, world
 ):
     submit(world["citizen.wang"], PASSPORT)
-    window = make_user(
-        roles=[(Role.WINDOW_OFFICER, Department.objects.get(code="310000-GA"))], with_totp=True
-    )
-    desk = officer_page(browser, live_server, window)
+    desk = window_desk(browser, live_server)
     desk.set_viewport_size({"width": 375, "height": 800})
     desk.goto("/cases/inbox/")
     table = desk.locator("table.inbox")
@@ -91,10 +93,7 @@ def test_on_a_tablet_the_inbox_is_cards_and_never_widens_the_page(browser, live_
     card, as on a phone. Wider, the table is in a box of its own, which scrolls (and the
     keyboard reaches) only if the table ever needs more than it has (larger text)."""
     submit(world["citizen.wang"], PASSPORT)
-    window = make_user(
-        roles=[(Role.WINDOW_OFFICER, Department.objects.get(code="310000-GA"))], with_totp=True
-    )
-    desk = officer_page(browser, live_server, window)
+    desk = window_desk(browser, live_server)
     desk.goto("/cases/inbox/")
     switch_language(desk, "en")
     box = desk.locator(".table-scroll:has(table.inbox)")
@@ -120,10 +119,7 @@ def test_on_a_tablet_the_inbox_is_cards_and_never_widens_the_page(browser, live_
 def test_a_filtered_inbox_says_what_it_found_where_the_focus_is(browser, live_server, world):
     for _ in range(2):
         submit(world["citizen.wang"], PASSPORT)
-    window = make_user(
-        roles=[(Role.WINDOW_OFFICER, Department.objects.get(code="310000-GA"))], with_totp=True
-    )
-    page = officer_page(browser, live_server, window)
+    page = window_desk(browser, live_server)
     page.goto("/cases/inbox/")
     assert page.locator("#inbox-results").count() == 0  # the whole inbox: nothing to announce
     page.select_option("#id_service", PASSPORT)
